@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace LeaderJourney.EventStore;
+
+/// <summary>Opens a data source and turns the ways that fails into one-line messages a person can act on.</summary>
+public static class Database
+{
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string applicationName = "leaderjourney")
+    {
+        NpgsqlDataSourceBuilder builder;
+        try
+        {
+            builder = new NpgsqlDataSourceBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new EventStoreUnavailableException($"The database connection string is not valid: {FirstLine(e.Message)}", e);
+        }
+        if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Host))
+            throw new EventStoreUnavailableException("The database connection string names no Host.");
+        builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        // The append and read statements repeat constantly; prepared once per connection they skip parsing and planning.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        return builder.Build();
+    }
+
+    /// <summary>Opens one connection to prove the server is there, and says plainly why when it is not.</summary>
+    public static async Task EnsureReachableAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or SocketException)
+        {
+            throw Describe(dataSource, e);
+        }
+    }
+
+    public static EventStoreUnavailableException Describe(NpgsqlDataSource dataSource, Exception e)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        var where = $"PostgreSQL at {csb.Host}:{csb.Port} (database '{csb.Database ?? csb.Username}', user '{csb.Username}')";
+        var reason = e switch
+        {
+            PostgresException { SqlState: "28P01" or "28000" } => "refused the sign-in: check the user name and password",
+            PostgresException { SqlState: "3D000" } => "has no such database: create it, or run ./run.sh which does",
+            PostgresException pg => FirstLine(pg.MessageText),
+            _ when e.InnerException is SocketException se => $"cannot be reached ({FirstLine(se.Message)}); is the server running?",
+            TimeoutException or NpgsqlException { InnerException: TimeoutException } => "did not answer in time; is the server running?",
+            _ => FirstLine(e.Message),
+        };
+        return new EventStoreUnavailableException($"{where} {reason}.", e);
+    }
+
+    internal static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');
+}

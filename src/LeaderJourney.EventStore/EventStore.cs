@@ -1,0 +1,467 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LeaderJourney.EventStore;
+
+/// <summary>
+/// A generic event store on PostgreSQL: streams of events with per-stream versions and one global
+/// sequence. Thread-safe; create one per application (it owns a connection pool).
+/// </summary>
+public sealed class EventStore : IAsyncDisposable
+{
+    private readonly string _schema;
+    private readonly bool _ownsDataSource;
+    private readonly string _appendSql;
+    private readonly string _selectColumns;
+
+    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource)
+    {
+        DataSource = dataSource;
+        _schema = schema;
+        Types = types;
+        _ownsDataSource = ownsDataSource;
+        _appendSql = $"select new_version, first_seq, last_seq from {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        _selectColumns = "seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers";
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+    public EventTypeRegistry Types { get; }
+    public string Schema => _schema;
+
+    /// <summary>Connects, then creates or migrates the store's schema. Failures are <see cref="EventStoreUnavailableException"/> with a one-line message.</summary>
+    public static async Task<EventStore> OpenAsync(EventStoreOptions options, EventTypeRegistry types, CancellationToken ct = default)
+    {
+        SchemaName.Validate(options.Schema);
+        var dataSource = Database.CreateDataSource(options.ConnectionString, options.ApplicationName);
+        try
+        {
+            return await OpenAsync(dataSource, options.Schema, types, ownsDataSource: true, ct);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the store on a data source the caller owns (and disposes).</summary>
+    public static Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default) =>
+        OpenAsync(dataSource, schema, types, ownsDataSource: false, ct);
+
+    private static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, CancellationToken ct)
+    {
+        SchemaName.Validate(schema);
+        await Database.EnsureReachableAsync(dataSource, ct);
+        try
+        {
+            await SchemaMigrator.MigrateAsync(dataSource, schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Database.Describe(dataSource, e);
+        }
+        return new EventStore(dataSource, schema, types, ownsDataSource);
+    }
+
+    public ValueTask DisposeAsync() => _ownsDataSource ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    // ---------------------------------------------------------------- appending
+
+    /// <summary>Starts a new stream with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
+    public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        return RunAppend(null, AppendMode.Start, streamId, streamType, 0, events, metadata, ct);
+    }
+
+    /// <summary>
+    /// Appends when the stream is at <paramref name="expectedVersion"/>, else throws <see cref="ConcurrencyException"/>
+    /// naming the stream and both versions. All events of one call are one transaction.
+    /// </summary>
+    public Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, 1, nameof(expectedVersion));
+        return RunAppend(null, AppendMode.Expected, streamId, null, expectedVersion, events, metadata, ct);
+    }
+
+    /// <summary>Appends whatever the stream's version: only for events that commute with any others on the stream.</summary>
+    public Task<AppendResult> AppendAnyVersionAsync(Guid streamId, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
+        RunAppend(null, AppendMode.Any, streamId, null, 0, events, metadata, ct);
+
+    /// <summary>A unit of work: several appends (to several streams) committed together, or not at all.</summary>
+    public async Task<EventStoreSession> BeginSessionAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenConnectionAsync(ct);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(ct);
+            return new EventStoreSession(this, connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal enum AppendMode { Start = 0, Expected = 1, Any = 2 }
+
+    internal async Task<AppendResult> RunAppend(
+        (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? session, AppendMode mode, Guid streamId, string? streamType,
+        long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata, CancellationToken ct)
+    {
+        if (events.Count == 0) throw new ArgumentException("An append needs at least one event.", nameof(events));
+        metadata ??= AppendMetadata.None;
+
+        var ids = new Guid[events.Count];
+        var types = new string[events.Count];
+        var data = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+            types[i] = Types.NameOf(events[i].GetType());
+            data[i] = Types.Serialize(events[i]);
+        }
+
+        NpgsqlConnection? owned = null;
+        try
+        {
+            var connection = session?.Connection ?? (owned = await OpenConnectionAsync(ct));
+            await using var command = new NpgsqlCommand(_appendSql, connection, session?.Transaction);
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)mode });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = streamType, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.TenantId });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CorrelationId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CausationId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.UserName, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = HeadersJson(metadata.Headers), NpgsqlDbType = NpgsqlDbType.Jsonb });
+
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return new AppendResult(streamId, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+        catch (PostgresException e)
+        {
+            throw Translate(e, streamId, expectedVersion);
+        }
+        finally
+        {
+            if (owned is not null) await owned.DisposeAsync();
+        }
+    }
+
+    private static Exception Translate(PostgresException e, Guid streamId, long expectedVersion) => e.SqlState switch
+    {
+        EventStoreSchema.VersionConflict => new ConcurrencyException(streamId, expectedVersion, long.Parse(e.MessageText, System.Globalization.CultureInfo.InvariantCulture)),
+        EventStoreSchema.StreamExists => new StreamAlreadyExistsException(streamId),
+        EventStoreSchema.StreamArchived => new StreamArchivedException(streamId),
+        EventStoreSchema.StreamMissing => new StreamNotFoundException(streamId),
+        // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
+        PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue
+            => new EventDataRejectedException(Database.FirstLine(e.MessageText), e),
+        _ => e,
+    };
+
+    private static string? HeadersJson(IReadOnlyDictionary<string, string>? headers) =>
+        headers is null || headers.Count == 0 ? null : JsonSerializer.Serialize(headers, EventStoreJson.Default.IReadOnlyDictionaryStringString);
+
+    // ---------------------------------------------------------------- bulk append
+
+    /// <summary>
+    /// Writes new streams and their events with binary COPY, all in one transaction: the import path.
+    /// Every stream must be new; if one exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it.
+    /// </summary>
+    public async Task<long> BulkAppendAsync(IEnumerable<BulkStream> streams, CancellationToken ct = default)
+    {
+        var batch = streams as IReadOnlyCollection<BulkStream> ?? streams.ToList();
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var count = 0L;
+        try
+        {
+            // Streams first: that gives the transaction its id before any sequence number is drawn,
+            // which the read-all gap check relies on.
+            await using (var importer = await connection.BeginBinaryImportAsync(
+                $"copy {_schema}.streams (id, type, version, tenant_id) from stdin (format binary)", ct))
+            {
+                foreach (var stream in batch)
+                {
+                    if (stream.Events.Count == 0) throw new ArgumentException($"Stream {stream.StreamId} has no events.", nameof(streams));
+                    await importer.StartRowAsync(ct);
+                    await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
+                    await importer.WriteAsync(stream.StreamType, NpgsqlDbType.Text, ct);
+                    await importer.WriteAsync((long)stream.Events.Count, NpgsqlDbType.Bigint, ct);
+                    await importer.WriteAsync((stream.Metadata ?? AppendMetadata.None).TenantId, NpgsqlDbType.Text, ct);
+                }
+                await importer.CompleteAsync(ct);
+            }
+
+            await using (var importer = await connection.BeginBinaryImportAsync(
+                $"copy {_schema}.events (id, stream_id, version, type, data, tenant_id, correlation_id, causation_id, user_name, headers) from stdin (format binary)", ct))
+            {
+                foreach (var stream in batch)
+                {
+                    var metadata = stream.Metadata ?? AppendMetadata.None;
+                    var headers = HeadersJson(metadata.Headers);
+                    for (var i = 0; i < stream.Events.Count; i++)
+                    {
+                        var e = stream.Events[i];
+                        await importer.StartRowAsync(ct);
+                        await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                        await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
+                        await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
+                        await importer.WriteAsync(Types.NameOf(e.GetType()), NpgsqlDbType.Text, ct);
+                        await importer.WriteAsync(Types.Serialize(e), NpgsqlDbType.Jsonb, ct);
+                        await importer.WriteAsync(metadata.TenantId, NpgsqlDbType.Text, ct);
+                        await WriteNullable(importer, metadata.CorrelationId, NpgsqlDbType.Text, ct);
+                        await WriteNullable(importer, metadata.CausationId, NpgsqlDbType.Text, ct);
+                        await WriteNullable(importer, metadata.UserName, NpgsqlDbType.Text, ct);
+                        await WriteNullable(importer, headers, NpgsqlDbType.Jsonb, ct);
+                        count++;
+                    }
+                }
+                await importer.CompleteAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+            return count;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "streams")
+        {
+            var existing = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
+            throw existing is { } id ? new StreamAlreadyExistsException(id) : e;
+        }
+    }
+
+    private static Task WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+
+    private async Task<Guid?> FirstExistingStream(Guid[] ids, CancellationToken ct)
+    {
+        await using var command = DataSource.CreateCommand($"select id from {_schema}.streams where id = any($1) limit 1");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        return await command.ExecuteScalarAsync(ct) as Guid?;
+    }
+
+    // ---------------------------------------------------------------- reading a stream
+
+    public async Task<StreamInfo?> FetchStreamInfoAsync(Guid streamId, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand(
+            $"select id, type, version, tenant_id, created, timestamp, is_archived from {_schema}.streams where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new StreamInfo(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetBoolean(6));
+    }
+
+    /// <summary>Reads a stream forward, within the given bounds. An archived stream reads as empty unless asked for.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= StreamReadOptions.All;
+        await using var command = DataSource.CreateCommand($"""
+            select {_selectColumns} from {_schema}.events
+             where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not is_archived or $5)
+             order by version
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.FromVersion });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.ToVersion ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = options.ToTimestamp ?? DateTimeOffset.MaxValue, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = options.IncludeArchived });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(ct)) events.Add(ReadEvent(reader, 0));
+        return events;
+    }
+
+    /// <summary>Live aggregation: folds a stream (or its first part, for time travel) into a state.</summary>
+    public async Task<TState> AggregateStreamAsync<TState>(
+        Guid streamId, TState initial, Func<TState, StoredEvent, TState> evolve, StreamReadOptions? options = null, CancellationToken ct = default)
+    {
+        var state = initial;
+        foreach (var e in await ReadStreamAsync(streamId, options, ct)) state = evolve(state, e);
+        return state;
+    }
+
+    // ---------------------------------------------------------------- reading everything
+
+    /// <summary>
+    /// Reads committed events after global position <paramref name="after"/>, in order, at most
+    /// <paramref name="maxCount"/>. It never steps past a hole in the sequence that a transaction still in
+    /// flight may fill; a hole that no live transaction can fill (a rolled-back append) is stepped over and
+    /// recorded in <c>event_gap_skips</c>. Archived events are left out but still advance the position.
+    /// </summary>
+    public async Task<ReadAllBatch> ReadAllAsync(long after, int maxCount = 1000, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        await using var connection = await OpenConnectionAsync(ct);
+        var (rows, xip) = await ReadRows(connection, after, maxCount, ct);
+
+        var events = new List<StoredEvent>(rows.Count);
+        var position = after;
+        foreach (var (seq, e) in rows)
+        {
+            if (seq != position + 1)
+            {
+                if (!await IsPermanentHole(connection, xip, position + 1, seq - 1, ct)) break;
+                await RecordSkip(connection, position + 1, seq - 1, ct);
+            }
+            if (e is not null) events.Add(e);
+            position = seq;
+        }
+        return new ReadAllBatch(events, position);
+    }
+
+    /// <summary>Reads every committed event after <paramref name="after"/> in batches, until it has caught up with what is safely committed.</summary>
+    public async IAsyncEnumerable<StoredEvent> ReadAllForwardAsync(long after, int batchSize = 1000, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var batch = await ReadAllAsync(after, batchSize, ct);
+            foreach (var e in batch.Events) yield return e;
+            if (batch.Position == after) yield break;
+            after = batch.Position;
+        }
+    }
+
+    /// <summary>The highest global sequence number committed so far (0 for an empty store), holes or not.</summary>
+    public async Task<long> ReadLastSequenceAsync(CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {_schema}.events");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, long[] Xip)> ReadRows(NpgsqlConnection connection, long after, int maxCount, CancellationToken ct)
+    {
+        // The in-progress transaction ids come from the same statement, so from the same snapshot as the rows.
+        await using var command = new NpgsqlCommand($"""
+            select {_selectColumns}, is_archived,
+                   (select array_agg(x::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) x) as xip
+              from {_schema}.events where seq_id > $1 order by seq_id limit $2
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        var rows = new List<(long, StoredEvent?)>();
+        long[] xip = [];
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var first = true;
+        while (await reader.ReadAsync(ct))
+        {
+            if (first)
+            {
+                xip = reader.IsDBNull(13) ? [] : reader.GetFieldValue<long[]>(13);
+                first = false;
+            }
+            var archived = reader.GetBoolean(12);
+            rows.Add((reader.GetInt64(0), archived ? null : ReadEvent(reader, 0)));
+        }
+        return (rows, xip);
+    }
+
+    /// <summary>
+    /// A hole between committed numbers was drawn by a transaction that is either still running or gone.
+    /// Whoever drew it had its transaction id before it drew the number (the stream row is written first),
+    /// and the number is below one already committed, so that transaction was in progress in the snapshot
+    /// the rows came from. The hole is permanent once none of those transactions is still writing events
+    /// and a fresh read still finds it empty.
+    /// </summary>
+    private async Task<bool> IsPermanentHole(NpgsqlConnection connection, long[] xip, long from, long to, CancellationToken ct)
+    {
+        if (xip.Length > 0)
+        {
+            await using var live = new NpgsqlCommand($"""
+                select exists (
+                    select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                     where l.relation = '{_schema}.events'::regclass and l.mode = 'RowExclusiveLock'
+                       and a.pid <> pg_backend_pid()
+                       and a.backend_xid::text::bigint = any (select (x % 4294967296) from unnest($1::bigint[]) x))
+                """, connection);
+            live.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = xip });
+            if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;
+        }
+        await using var recheck = new NpgsqlCommand($"select exists (select 1 from {_schema}.events where seq_id between $1 and $2)", connection);
+        recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+        recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+        return !(bool)(await recheck.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task RecordSkip(NpgsqlConnection connection, long from, long to, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"insert into {_schema}.event_gap_skips (from_seq, to_seq, reason) values ($1, $2, $3) on conflict do nothing", connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "no live transaction can fill it (a rolled-back append)" });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    // ---------------------------------------------------------------- archiving
+
+    /// <summary>Archives a stream: its events are kept but left out of normal reads, and it takes no more appends.</summary>
+    public async Task ArchiveStreamAsync(Guid streamId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var streams = new NpgsqlCommand($"update {_schema}.streams set is_archived = true, timestamp = now() where id = $1", connection, tx))
+        {
+            streams.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+            if (await streams.ExecuteNonQueryAsync(ct) == 0) throw new StreamNotFoundException(streamId);
+        }
+        await using (var events = new NpgsqlCommand($"update {_schema}.events set is_archived = true where stream_id = $1", connection, tx))
+        {
+            events.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+            await events.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await DataSource.OpenConnectionAsync(ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException { SqlState: not ("28P01" or "28000" or "3D000") })
+        {
+            throw Database.Describe(DataSource, e);
+        }
+    }
+
+    private StoredEvent ReadEvent(NpgsqlDataReader reader, int o)
+    {
+        var sequence = reader.GetInt64(o);
+        var streamId = reader.GetGuid(o + 2);
+        var typeName = reader.GetString(o + 4);
+        return new StoredEvent(
+            sequence,
+            reader.GetGuid(o + 1),
+            streamId,
+            reader.GetInt64(o + 3),
+            typeName,
+            Types.Deserialize(typeName, reader.GetString(o + 5), sequence, streamId),
+            reader.GetFieldValue<DateTimeOffset>(o + 6),
+            reader.GetString(o + 7),
+            reader.IsDBNull(o + 8) ? null : reader.GetString(o + 8),
+            reader.IsDBNull(o + 9) ? null : reader.GetString(o + 9),
+            reader.IsDBNull(o + 10) ? null : reader.GetString(o + 10),
+            reader.IsDBNull(o + 11) ? EmptyHeaders : JsonSerializer.Deserialize(reader.GetString(o + 11), EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+}
+
+/// <param name="Position">The global position the read reached: pass it as <c>after</c> next time. It can be past the last event returned when archived events or skipped holes follow it.</param>
+public sealed record ReadAllBatch(IReadOnlyList<StoredEvent> Events, long Position);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+internal sealed partial class EventStoreJson : System.Text.Json.Serialization.JsonSerializerContext;

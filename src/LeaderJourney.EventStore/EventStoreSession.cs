@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace LeaderJourney.EventStore;
+
+/// <summary>
+/// One transaction over several appends, possibly to several streams: all of them commit, or none.
+/// Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// </summary>
+public sealed class EventStoreSession : IAsyncDisposable
+{
+    private readonly EventStore _store;
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    internal EventStoreSession(EventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _store = store;
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    /// <summary>The session's connection and transaction, for writes that must commit with the events (inline projections).</summary>
+    public NpgsqlConnection Connection => _connection;
+    public NpgsqlTransaction Transaction => _transaction;
+
+    public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        return _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Start, streamId, streamType, 0, events, metadata, ct);
+    }
+
+    public Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, 1, nameof(expectedVersion));
+        return _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Expected, streamId, null, expectedVersion, events, metadata, ct);
+    }
+
+    public Task<AppendResult> AppendAnyVersionAsync(Guid streamId, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
+        _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Any, streamId, null, 0, events, metadata, ct);
+
+    public Task CommitAsync(CancellationToken ct = default) => _transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

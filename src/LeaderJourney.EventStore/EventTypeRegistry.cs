@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LeaderJourney.EventStore;
+
+/// <summary>
+/// Maps stable event type names (what the database stores, e.g. "leader.signed-off") to CLR types
+/// and back. A published name is never renamed: a breaking change gets a new name, and the old name
+/// gets an upcaster, a function from the old JSON to the new record.
+/// </summary>
+public sealed class EventTypeRegistry
+{
+    private readonly ConcurrentDictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, string> _namesByType = new();
+    private readonly ConcurrentDictionary<string, Func<JsonElement, object>> _upcasters = new(StringComparer.Ordinal);
+
+    public EventTypeRegistry(JsonSerializerOptions? jsonOptions = null)
+    {
+        JsonOptions = jsonOptions ?? new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        JsonOptions.MakeReadOnly();
+    }
+
+    /// <summary>The serializer options for event data (camelCase by default). Pass options with a source-generated resolver to avoid reflection.</summary>
+    public JsonSerializerOptions JsonOptions { get; }
+
+    public EventTypeRegistry Register<T>(string name) where T : notnull => Register(typeof(T), name);
+
+    public EventTypeRegistry Register(Type type, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_upcasters.ContainsKey(name))
+            throw new InvalidOperationException($"Event type name '{name}' already has an upcaster; a name is either current or upcast.");
+        if (!_typesByName.TryAdd(name, type) && _typesByName[name] != type)
+            throw new InvalidOperationException($"Event type name '{name}' is already registered for {_typesByName[name].Name}.");
+        if (!_namesByType.TryAdd(type, name) && _namesByType[type] != name)
+            throw new InvalidOperationException($"{type.Name} is already registered as '{_namesByType[type]}'.");
+        return this;
+    }
+
+    /// <summary>Reads events stored under <paramref name="oldName"/> as <typeparamref name="TNew"/>.</summary>
+    public EventTypeRegistry AddUpcaster<TNew>(string oldName, Func<JsonElement, TNew> upcast) where TNew : notnull
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(oldName);
+        if (_typesByName.ContainsKey(oldName))
+            throw new InvalidOperationException($"Event type name '{oldName}' is registered as current; an upcaster needs a retired name.");
+        if (!_upcasters.TryAdd(oldName, json => upcast(json)))
+            throw new InvalidOperationException($"Event type name '{oldName}' already has an upcaster.");
+        return this;
+    }
+
+    public string NameOf(Type type) =>
+        _namesByType.TryGetValue(type, out var name) ? name : throw new UnregisteredEventTypeException(type);
+
+    public bool IsKnown(string typeName) => _typesByName.ContainsKey(typeName) || _upcasters.ContainsKey(typeName);
+
+    public IReadOnlyCollection<string> Names => _typesByName.Keys.Concat(_upcasters.Keys).Order(StringComparer.Ordinal).ToArray();
+
+    internal string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
+
+    internal object Deserialize(string typeName, string json, long sequence, Guid streamId)
+    {
+        if (_typesByName.TryGetValue(typeName, out var type))
+            return JsonSerializer.Deserialize(json, type, JsonOptions)
+                ?? throw new InvalidOperationException($"Event {sequence} of stream {streamId} ('{typeName}') has null data.");
+        if (_upcasters.TryGetValue(typeName, out var upcast))
+        {
+            using var document = JsonDocument.Parse(json);
+            return upcast(document.RootElement);
+        }
+        throw new UnknownEventTypeException(typeName, sequence, streamId);
+    }
+}

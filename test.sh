@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds and runs every test against a real PostgreSQL, then prints "N passed, N failed[, N skipped]".
+# Uses LEADERJOURNEY_TEST_DB (or LEADERJOURNEY_DB) when set; otherwise installs and starts a local
+# server (see deploy/postgres.sh). Extra arguments go to `dotnet test` (e.g. --filter Name~Append).
+set -euo pipefail
+cd "$(dirname "$0")"
+. deploy/postgres.sh
+
+if [ -z "${LEADERJOURNEY_TEST_DB:-}" ]; then
+  if [ -n "${LEADERJOURNEY_DB:-}" ]; then
+    LEADERJOURNEY_TEST_DB="$LEADERJOURNEY_DB"
+  else
+    LEADERJOURNEY_TEST_DB="$(lj_local_postgres leaderjourney_test)"
+  fi
+fi
+export LEADERJOURNEY_TEST_DB
+
+results=.tmp/test-results
+rm -rf "$results"
+dotnet build LeaderJourney.sln -c Release -nologo -clp:ErrorsOnly
+
+set +e
+dotnet test LeaderJourney.sln -c Release --no-build --nologo --logger trx --results-directory "$results" "$@"
+code=$?
+set -e
+
+# The closing line is summed from the runners' own result files, not from console text.
+sum() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum passed)
+failed=$(( $(sum failed) + $(sum error) + $(sum timeout) + $(sum aborted) ))
+skipped=$(sum notExecuted)
+if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+line="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
+echo "$line"
+exit "$code"

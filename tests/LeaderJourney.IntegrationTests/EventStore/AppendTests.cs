@@ -1,0 +1,200 @@
+using LeaderJourney.EventStore;
+using LeaderJourney.IntegrationTests.Infrastructure;
+
+namespace LeaderJourney.IntegrationTests.EventStore;
+
+public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
+{
+    [Fact]
+    public async Task Starting_a_stream_writes_its_events_with_versions_and_metadata()
+    {
+        var id = Guid.NewGuid();
+        var metadata = new AppendMetadata
+        {
+            TenantId = "affiliate-7", CorrelationId = "corr-1", CausationId = "cause-1", UserName = "user-42",
+            Headers = new Dictionary<string, string> { ["source"] = "test" },
+        };
+
+        var result = await Store.StartStreamAsync(id, "counter", [new CounterIncreased(2), new NoteWritten("hello")], metadata);
+
+        result.Version.Should().Be(2);
+        result.LastSequence.Should().Be(result.FirstSequence + 1);
+        var events = await Store.ReadStreamAsync(id);
+        events.Select(e => e.Version).Should().Equal(1, 2);
+        events.Select(e => e.TypeName).Should().Equal("test.counter-increased", "test.note-written");
+        events[0].Data.Should().Be(new CounterIncreased(2));
+        events[1].Data.Should().Be(new NoteWritten("hello"));
+        events.Should().AllSatisfy(e =>
+        {
+            e.StreamId.Should().Be(id);
+            e.TenantId.Should().Be("affiliate-7");
+            e.CorrelationId.Should().Be("corr-1");
+            e.CausationId.Should().Be("cause-1");
+            e.UserName.Should().Be("user-42");
+            e.Headers.Should().Equal(new Dictionary<string, string> { ["source"] = "test" });
+            e.Timestamp.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        });
+        var info = await Store.FetchStreamInfoAsync(id);
+        info!.Type.Should().Be("counter");
+        info.Version.Should().Be(2);
+        info.TenantId.Should().Be("affiliate-7");
+    }
+
+    [Fact]
+    public async Task Starting_an_existing_stream_fails_and_changes_nothing()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(1));
+
+        var act = () => Store.StartStreamAsync(id, "counter", Increments(5));
+
+        (await act.Should().ThrowAsync<StreamAlreadyExistsException>()).Which.StreamId.Should().Be(id);
+        (await Store.ReadStreamAsync(id)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Append_at_the_wrong_version_names_the_stream_and_both_versions()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(1, 2, 3));
+        var before = await Store.ReadLastSequenceAsync();
+
+        var act = () => Store.AppendAsync(id, 2, Increments(4));
+
+        var conflict = (await act.Should().ThrowAsync<ConcurrencyException>()).Which;
+        conflict.StreamId.Should().Be(id);
+        conflict.ExpectedVersion.Should().Be(2);
+        conflict.ActualVersion.Should().Be(3);
+        conflict.Message.Should().Be($"Stream {id} is at version 3, not the expected 2.");
+        // The version is checked before a sequence number is drawn: the loser leaves no hole.
+        (await Scalar<long>("select last_value from {schema}.events_seq_id")).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task Append_at_the_right_version_continues_the_stream()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(1));
+        var result = await Store.AppendAsync(id, 1, Increments(2, 3));
+        result.Version.Should().Be(3);
+        (await Store.ReadStreamAsync(id)).Select(e => ((CounterIncreased)e.Data).By).Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public async Task Append_without_expectation_adds_at_whatever_version_the_stream_has()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(1));
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Store.AppendAnyVersionAsync(id, Increments(i))));
+        (await Store.ReadStreamAsync(id)).Select(e => e.Version).Should().Equal(Enumerable.Range(1, 11).Select(v => (long)v));
+    }
+
+    [Fact]
+    public async Task Appending_to_a_missing_stream_says_so()
+    {
+        var id = Guid.NewGuid();
+        await FluentActions.Awaiting(() => Store.AppendAsync(id, 1, Increments(1))).Should().ThrowAsync<StreamNotFoundException>();
+        await FluentActions.Awaiting(() => Store.AppendAnyVersionAsync(id, Increments(1))).Should().ThrowAsync<StreamNotFoundException>();
+    }
+
+    [Fact]
+    public async Task An_unregistered_event_type_is_refused_before_anything_is_written()
+    {
+        var id = Guid.NewGuid();
+        var act = () => Store.StartStreamAsync(id, "counter", [new { Anonymous = true }]);
+        await act.Should().ThrowAsync<UnregisteredEventTypeException>();
+        (await Store.FetchStreamInfoAsync(id)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_append_that_fails_midway_leaves_no_event_and_no_stream()
+    {
+        var id = Guid.NewGuid();
+        var before = await Scalar<long>("select count(*) from {schema}.events");
+
+        // The second event holds a NUL character: JSON allows it, PostgreSQL's jsonb does not, so the
+        // database fails the insert after the stream row and the first event were written.
+        var act = () => Store.StartStreamAsync(id, "counter", [new CounterIncreased(1), new NoteWritten("bad\u0000text")]);
+
+        (await act.Should().ThrowAsync<EventDataRejectedException>()).Which.Message.Should().NotContain("\n");
+        (await Store.FetchStreamInfoAsync(id)).Should().BeNull();
+        (await Scalar<long>("select count(*) from {schema}.events")).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task A_session_that_fails_in_its_second_append_rolls_back_the_first()
+    {
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        await Store.StartStreamAsync(second, "counter", Increments(1));
+
+        await using (var session = await Store.BeginSessionAsync())
+        {
+            await session.StartStreamAsync(first, "counter", Increments(1, 2));
+            var act = () => session.AppendAsync(second, 7, Increments(3));
+            await act.Should().ThrowAsync<ConcurrencyException>();
+        }
+
+        (await Store.FetchStreamInfoAsync(first)).Should().BeNull();
+        (await Store.ReadStreamAsync(first)).Should().BeEmpty();
+        (await Store.ReadStreamAsync(second)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_committed_session_writes_all_its_streams()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        await using (var session = await Store.BeginSessionAsync())
+        {
+            await session.StartStreamAsync(a, "counter", Increments(1));
+            await session.StartStreamAsync(b, "counter", Increments(2));
+            await session.AppendAsync(a, 1, Increments(3));
+            await session.CommitAsync();
+        }
+        (await Store.ReadStreamAsync(a)).Should().HaveCount(2);
+        (await Store.ReadStreamAsync(b)).Should().HaveCount(1);
+    }
+
+    [Fact]
+    public async Task Thirty_two_writers_on_one_stream_each_version_once_losers_get_the_conflict_and_no_hole()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(0));
+        var firstSequence = (await Store.ReadStreamAsync(id))[0].Sequence;
+        const int writers = 32, appendsEach = 5;
+        var conflicts = 0;
+
+        async Task Writer(int writer)
+        {
+            for (var done = 0; done < appendsEach;)
+            {
+                var version = (await Store.FetchStreamInfoAsync(id))!.Version;
+                try
+                {
+                    await Store.AppendAsync(id, version, Increments(writer));
+                    done++;
+                }
+                catch (ConcurrencyException e)
+                {
+                    e.StreamId.Should().Be(id);
+                    e.ExpectedVersion.Should().Be(version);
+                    e.ActualVersion.Should().BeGreaterThan(version);
+                    Interlocked.Increment(ref conflicts);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => Writer(w))));
+
+        var events = await Store.ReadStreamAsync(id);
+        const int total = writers * appendsEach + 1;
+        events.Select(e => e.Version).Should().Equal(Enumerable.Range(1, total).Select(v => (long)v));
+        events.Skip(1).GroupBy(e => ((CounterIncreased)e.Data).By).Should().HaveCount(writers).And.OnlyContain(g => g.Count() == appendsEach);
+        conflicts.Should().BePositive("32 writers racing on one stream must collide");
+        // Only this test writes to this stream's range: every number drawn belongs to a committed event.
+        var sequences = events.Select(e => e.Sequence).ToArray();
+        sequences.Should().Equal(Enumerable.Range(0, total).Select(i => firstSequence + i));
+        (await Scalar<long>("select count(*) from {schema}.events where seq_id between $1 and $2", sequences[0], sequences[^1])).Should().Be(total);
+    }
+}

@@ -1,0 +1,23 @@
+using LeaderJourney.EventStore;
+
+namespace LeaderJourney.IntegrationTests.EventStore;
+
+public sealed record CounterIncreased(int By);
+public sealed record CounterReset(string Reason);
+public sealed record NoteWritten(string Text);
+
+public static class TestEvents
+{
+    public static EventTypeRegistry Registry() => new EventTypeRegistry()
+        .Register<CounterIncreased>("test.counter-increased")
+        .Register<CounterReset>("test.counter-reset")
+        .Register<NoteWritten>("test.note-written");
+
+    /// <summary>A small fold used to compare live aggregation with a fold of events in memory.</summary>
+    public static (int Total, int Events) Evolve((int Total, int Events) state, StoredEvent e) => e.Data switch
+    {
+        CounterIncreased c => (state.Total + c.By, state.Events + 1),
+        CounterReset => (0, state.Events + 1),
+        _ => (state.Total, state.Events + 1),
+    };
+}

@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace LeaderJourney.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A fresh PostgreSQL database for one test class, dropped afterwards, so classes run in parallel
+/// and leave nothing behind. The server comes from LEADERJOURNEY_TEST_DB (its role needs CREATEDB),
+/// else the local server that test.sh starts.
+/// </summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    public const string LocalDefault = "Host=127.0.0.1;Port=5432;Database=leaderjourney_test;Username=leaderjourney;Password=leaderjourney";
+
+    private readonly List<string> _created = [];
+
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("LEADERJOURNEY_TEST_DB") is { Length: > 0 } value ? value : LocalDefault;
+
+    /// <summary>The class's own database.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync() => ConnectionString = await CreateDatabaseAsync();
+
+    /// <summary>Another empty database, dropped with this one (for tests that need a database of their own).</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"lj_test_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand($"create database {name}", admin);
+            await command.ExecuteNonQueryAsync();
+        }
+        lock (_created) _created.Add(name);
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        foreach (var name in _created)
+        {
+            await using var command = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
