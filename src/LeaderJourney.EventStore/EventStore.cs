@@ -303,7 +303,7 @@ public sealed class EventStore : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await using var connection = await OpenConnectionAsync(ct);
-        var (rows, xip) = await ReadRows(connection, after, maxCount, ct);
+        var (rows, readAt) = await ReadRows(connection, after, maxCount, ct);
 
         var events = new List<StoredEvent>(rows.Count);
         var position = after;
@@ -311,7 +311,7 @@ public sealed class EventStore : IAsyncDisposable
         {
             if (seq != position + 1)
             {
-                if (!await IsPermanentHole(connection, xip, position + 1, seq - 1, ct)) break;
+                if (!await IsPermanentHole(connection, readAt, position + 1, seq - 1, ct)) break;
                 await RecordSkip(connection, position + 1, seq - 1, ct);
             }
             if (e is not null) events.Add(e);
@@ -339,54 +339,48 @@ public sealed class EventStore : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, long[] Xip)> ReadRows(NpgsqlConnection connection, long after, int maxCount, CancellationToken ct)
+    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, DateTimeOffset ReadAt)> ReadRows(NpgsqlConnection connection, long after, int maxCount, CancellationToken ct)
     {
-        // The in-progress transaction ids come from the same statement, so from the same snapshot as the rows.
+        // clock_timestamp() runs after the statement took its snapshot, so it is a time at or after the
+        // snapshot the rows come from.
         await using var command = new NpgsqlCommand($"""
-            select {_selectColumns}, is_archived,
-                   (select array_agg(x::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) x) as xip
+            select {_selectColumns}, is_archived, (select clock_timestamp()) as read_at
               from {_schema}.events where seq_id > $1 order by seq_id limit $2
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
         var rows = new List<(long, StoredEvent?)>();
-        long[] xip = [];
+        var readAt = DateTimeOffset.MinValue;
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var first = true;
         while (await reader.ReadAsync(ct))
         {
-            if (first)
-            {
-                xip = reader.IsDBNull(13) ? [] : reader.GetFieldValue<long[]>(13);
-                first = false;
-            }
+            if (rows.Count == 0) readAt = reader.GetFieldValue<DateTimeOffset>(13);
             var archived = reader.GetBoolean(12);
             rows.Add((reader.GetInt64(0), archived ? null : ReadEvent(reader, 0)));
         }
-        return (rows, xip);
+        return (rows, readAt);
     }
 
     /// <summary>
-    /// A hole between committed numbers was drawn by a transaction that is either still running or gone.
-    /// Whoever drew it had its transaction id before it drew the number (the stream row is written first),
-    /// and the number is below one already committed, so that transaction was in progress in the snapshot
-    /// the rows came from. The hole is permanent once none of those transactions is still writing events
-    /// and a fresh read still finds it empty.
+    /// A hole below a committed number was drawn by a transaction that is either still running or gone
+    /// (rolled back). Whoever drew it began before it drew the number, so before the number above it was
+    /// drawn and committed, so before the rows were read; while running it holds a RowExclusiveLock on the
+    /// events table (taken before any number is drawn, released only after its commit is visible). So the
+    /// hole is permanent when no transaction that began before the read still holds that lock, and a fresh
+    /// read still finds the hole empty. The snapshot's own list of running transactions is no help here:
+    /// PostgreSQL leaves out running transactions newer than the last completed one.
     /// </summary>
-    private async Task<bool> IsPermanentHole(NpgsqlConnection connection, long[] xip, long from, long to, CancellationToken ct)
+    private async Task<bool> IsPermanentHole(NpgsqlConnection connection, DateTimeOffset readAt, long from, long to, CancellationToken ct)
     {
-        if (xip.Length > 0)
-        {
-            await using var live = new NpgsqlCommand($"""
-                select exists (
-                    select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                     where l.relation = '{_schema}.events'::regclass and l.mode = 'RowExclusiveLock'
-                       and a.pid <> pg_backend_pid()
-                       and a.backend_xid::text::bigint = any (select (x % 4294967296) from unnest($1::bigint[]) x))
-                """, connection);
-            live.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = xip });
-            if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;
-        }
+        await using var live = new NpgsqlCommand($"""
+            select exists (
+                select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                 where l.relation = '{_schema}.events'::regclass and l.mode = 'RowExclusiveLock'
+                   and a.pid <> pg_backend_pid() and a.xact_start < $1)
+            """, connection);
+        live.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = readAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;
+
         await using var recheck = new NpgsqlCommand($"select exists (select 1 from {_schema}.events where seq_id between $1 and $2)", connection);
         recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
         recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
