@@ -1,1 +1,6 @@
-Console.WriteLine("x");
+namespace LeaderJourney.Cli;
+
+internal static class Program
+{
+    private static Task<int> Main(string[] args) => CliApp.RunAsync(args, Console.Out, Console.Error);
+}

@@ -51,7 +51,7 @@ public static class Database
             TimeoutException or NpgsqlException { InnerException: TimeoutException } => "did not answer in time; is the server running?",
             _ => FirstLine(e.Message),
         };
-        return new EventStoreUnavailableException($"{where} {reason}.", e);
+        return new EventStoreUnavailableException(reason.EndsWith('?') ? $"{where} {reason}" : $"{where} {reason}.", e);
     }
 
     internal static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');

@@ -37,7 +37,9 @@ public sealed class EventStore : IAsyncDisposable
         var dataSource = Database.CreateDataSource(options.ConnectionString, options.ApplicationName);
         try
         {
-            return await OpenAsync(dataSource, options.Schema, types, ownsDataSource: true, ct);
+            var store = new EventStore(dataSource, options.Schema, types, ownsDataSource: true);
+            await store.MigrateAsync(ct);
+            return store;
         }
         catch
         {
@@ -46,23 +48,36 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the store on a data source the caller owns (and disposes).</summary>
-    public static Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default) =>
-        OpenAsync(dataSource, schema, types, ownsDataSource: false, ct);
+    /// <summary>Opens the store on a data source the caller owns (and disposes): connects, then creates or migrates the schema.</summary>
+    public static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default)
+    {
+        var store = Create(dataSource, schema, types);
+        await store.MigrateAsync(ct);
+        return store;
+    }
 
-    private static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, CancellationToken ct)
+    /// <summary>
+    /// Makes a store without touching the database, for hosts that open connections lazily; call
+    /// <see cref="MigrateAsync"/> once at start-up. The caller owns the data source.
+    /// </summary>
+    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types)
     {
         SchemaName.Validate(schema);
-        await Database.EnsureReachableAsync(dataSource, ct);
+        return new EventStore(dataSource, schema, types, ownsDataSource: false);
+    }
+
+    /// <summary>Proves the server is reachable, then creates or migrates the store's schema (idempotent, safe when several hosts start at once).</summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await Database.EnsureReachableAsync(DataSource, ct);
         try
         {
-            await SchemaMigrator.MigrateAsync(dataSource, schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
+            await SchemaMigrator.MigrateAsync(DataSource, _schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
         }
         catch (NpgsqlException e)
         {
-            throw Database.Describe(dataSource, e);
+            throw Database.Describe(DataSource, e);
         }
-        return new EventStore(dataSource, schema, types, ownsDataSource);
     }
 
     public ValueTask DisposeAsync() => _ownsDataSource ? DataSource.DisposeAsync() : ValueTask.CompletedTask;

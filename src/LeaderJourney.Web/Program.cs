@@ -1,6 +1,11 @@
+using LeaderJourney.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddLeaderJourney();
+
 var app = builder.Build();
+app.MapHealth();
 
-app.MapGet("/", () => "Hello World!");
+return await app.RunLeaderJourneyAsync();
 
-app.Run();
+public partial class Program;

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using LeaderJourney.Cli.Commands;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.EventStore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.Cli;
+
+/// <summary>
+/// The `leaderjourney` command line. Exit code 0 on success; otherwise non-zero with a one-line
+/// reason on stderr (API.md), never a stack trace for a condition a person can fix.
+/// </summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null)
+    {
+        configuration ??= new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var context = new CliContext(configuration, stdout, stderr);
+
+        var root = new RootCommand("LeaderJourney: an event-sourced tracker of leaders' competency journeys.");
+        root.Subcommands.Add(MigrateCommand.Create(context));
+
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is EventStoreException or CliException)
+        {
+            await stderr.WriteLineAsync($"leaderjourney: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A condition the user can fix, reported as one line.</summary>
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary>What commands share: settings, output, and services built only when a command needs the database.</summary>
+public sealed class CliContext(IConfiguration configuration, TextWriter stdout, TextWriter stderr) : IAsyncDisposable
+{
+    private ServiceProvider? _services;
+
+    public IConfiguration Configuration { get; } = configuration;
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Error { get; } = stderr;
+
+    /// <summary>The same services as the web host, with the schema migrated.</summary>
+    public async Task<IServiceProvider> ServicesAsync(CancellationToken ct)
+    {
+        if (_services is null)
+        {
+            _services = new ServiceCollection().AddLeaderJourneyCore(Configuration).BuildServiceProvider();
+            await _services.GetRequiredService<DatabaseStartup>().RunAsync(ct);
+        }
+        return _services;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null) await _services.DisposeAsync();
+    }
+}

@@ -1,0 +1,12 @@
+using LeaderJourney.EventStore;
+
+namespace LeaderJourney.Core;
+
+/// <summary>
+/// Every event type LeaderJourney stores, under its stable name. Each is listed in docs/events.md;
+/// a published name is never renamed or reshaped (a breaking change is a new name plus an upcaster).
+/// </summary>
+public static class EventTypes
+{
+    public static EventTypeRegistry CreateRegistry() => new();
+}

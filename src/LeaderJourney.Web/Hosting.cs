@@ -1,0 +1,46 @@
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.EventStore;
+
+namespace LeaderJourney.Web;
+
+public static class Hosting
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddLeaderJourney(this WebApplicationBuilder builder)
+    {
+        // --urls and ASPNETCORE_URLS both arrive as the "urls" setting; without either, listen on loopback only.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddLeaderJourneyCore(builder.Configuration);
+        builder.Services.AddHostedService<StartupMigration>();
+        return builder;
+    }
+
+    /// <summary>Runs the host; a database that cannot be used at start ends it with one line on stderr and exit code 1.</summary>
+    public static async Task<int> RunLeaderJourneyAsync(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Console.WriteLine($"LeaderJourney is running at {string.Join(", ", app.Urls)} (health: {app.Urls.FirstOrDefault()}/health). Press Ctrl+C to stop."));
+        try
+        {
+            // Migrating here first means a bad database ends the run with our one line, before the
+            // host's own start-up logging would print a stack trace for it.
+            await app.Services.GetRequiredService<DatabaseStartup>().RunAsync(app.Lifetime.ApplicationStopping);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (EventStoreUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"leaderjourney: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Migrates before the host starts listening, so no request meets a missing table (also where Program's run is not used, as in tests).</summary>
+    private sealed class StartupMigration(DatabaseStartup startup) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct) => startup.RunAsync(ct);
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+}

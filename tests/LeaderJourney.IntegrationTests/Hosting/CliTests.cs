@@ -1,0 +1,48 @@
+using LeaderJourney.Cli;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace LeaderJourney.IntegrationTests.Hosting;
+
+public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static async Task<(int Code, string Out, string Error)> Run(string? connectionString, params string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = connectionString })
+            .Build();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_and_says_where_it_stands()
+    {
+        var (code, output, error) = await Run(database.ConnectionString, "migrate");
+        error.Should().BeEmpty();
+        code.Should().Be(0);
+        output.Should().Contain("Schema 'leaderjourney' is at event store version 1");
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3", "leaderjourney: PostgreSQL at 127.0.0.1:1 (database 'x', user 'x') cannot be reached")]
+    [InlineData("Host=127.0.0.1;Port=;Database", "leaderjourney: The database connection string is not valid")]
+    [InlineData(null, "leaderjourney: No database is configured: set LEADERJOURNEY_DB")]
+    public async Task A_bad_database_is_one_line_on_stderr_and_exit_code_1(string? connectionString, string expected)
+    {
+        var (code, output, error) = await Run(connectionString, "migrate");
+        code.Should().Be(1);
+        output.Should().BeEmpty();
+        error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().StartWith(expected);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_fails_without_touching_the_database()
+    {
+        var (code, _, error) = await Run(null, "no-such-command");
+        code.Should().NotBe(0);
+        error.Should().Contain("no-such-command");
+    }
+}

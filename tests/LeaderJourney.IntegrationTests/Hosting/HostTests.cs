@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LeaderJourney.IntegrationTests.Infrastructure;
+
+namespace LeaderJourney.IntegrationTests.Hosting;
+
+public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Two_hosts_starting_at_once_on_an_empty_database_both_come_up()
+    {
+        var empty = await database.CreateDatabaseAsync();
+        await using var first = new LeaderJourneyAppFactory(empty);
+        await using var second = new LeaderJourneyAppFactory(empty);
+
+        var clients = await Task.WhenAll(Task.Run(first.CreateClient), Task.Run(second.CreateClient));
+
+        foreach (var client in clients)
+        {
+            var response = await client.GetAsync("/health");
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+            health.GetProperty("status").GetString().Should().Be("healthy");
+            health.GetProperty("database").GetProperty("schemaVersion").GetInt32().Should().Be(1);
+            health.GetProperty("database").GetProperty("reachable").GetBoolean().Should().BeTrue();
+        }
+    }
+
+    [Fact]
+    public async Task The_web_host_prints_its_url_and_answers_health_there()
+    {
+        var url = new Regex(@"running at (http://127\.0\.0\.1:\d+)");
+        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }, line => url.IsMatch(line));
+
+        var line = await host.WaitForLineAsync(TimeSpan.FromSeconds(60));
+
+        using var http = new HttpClient { BaseAddress = new Uri(url.Match(line).Groups[1].Value) };
+        var response = await http.GetAsync("/health");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("healthy");
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3", "leaderjourney: PostgreSQL at 127.0.0.1:1")]
+    [InlineData("not a connection string", "leaderjourney: The database connection string is not valid")]
+    [InlineData("", "leaderjourney: No database is configured")]
+    public async Task The_web_host_refuses_to_start_on_a_bad_database_with_one_line(string connectionString, string expected)
+    {
+        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = connectionString, ["ConnectionStrings__LeaderJourney"] = null });
+
+        var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        code.Should().Be(1);
+        host.Error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().StartWith(expected);
+        (host.Output + host.Error).Should().NotContain("   at ", "a person gets the reason, not a stack trace");
+    }
+}
