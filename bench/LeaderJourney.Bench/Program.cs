@@ -1,1 +1,74 @@
-Console.WriteLine("x");
+using System.Diagnostics;
+using LeaderJourney.Bench;
+using Npgsql;
+
+// Measures the event store against raw Npgsql doing the same work on a table of the same shape, in
+// one run against one database, so that the ratios hold whatever the machine. Usage:
+//   LEADERJOURNEY_DB=... dotnet run -c Release --project bench/LeaderJourney.Bench [-- --quick]
+var connectionString = Environment.GetEnvironmentVariable("LEADERJOURNEY_DB");
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    Console.Error.WriteLine("bench: set LEADERJOURNEY_DB to an Npgsql connection string (./run.sh prints how the local one looks).");
+    return 1;
+}
+var quick = args.Contains("--quick");
+var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
+
+await using var bench = await StoreBench.CreateAsync(connectionString);
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {bench.ServerVersion}; schema {bench.Schema}");
+Console.WriteLine($"rounds: {sizes.Rounds} (median reported), single appends: {sizes.SingleAppends} per writer count, bulk: {sizes.BulkEvents:N0} events, read-all: {sizes.BulkEvents:N0} events");
+Console.WriteLine();
+
+var results = new List<(string Case, double Ours, double Raw)>();
+foreach (var writers in new[] { 1, 16 })
+{
+    var (ours, raw) = await Measure(sizes.Rounds,
+        () => bench.OurSingleAppends(writers, sizes.SingleAppends),
+        () => bench.RawSingleInserts(writers, sizes.SingleAppends));
+    results.Add(($"single-event append, {writers} writer{(writers == 1 ? "" : "s")}", ours, raw));
+}
+{
+    var (ours, raw) = await Measure(sizes.Rounds, () => bench.OurBulkAppend(sizes.BulkEvents), () => bench.RawBinaryCopy(sizes.BulkEvents));
+    results.Add(("bulk append (binary COPY)", ours, raw));
+}
+{
+    var (ours, raw) = await Measure(sizes.Rounds, () => bench.OurReadAll(), () => bench.RawSequentialSelect());
+    results.Add(("read all, in order", ours, raw));
+}
+
+Console.WriteLine($"{"case",-34} {"ours ev/s",12} {"raw ev/s",12} {"ours/raw",9}");
+foreach (var (name, ours, raw) in results)
+    Console.WriteLine($"{name,-34} {ours,12:N0} {raw,12:N0} {ours / raw,9:F2}");
+return 0;
+
+// Alternates ours and raw in each round, so drift on a shared machine hits both alike.
+static async Task<(double Ours, double Raw)> Measure(int rounds, Func<Task<long>> ours, Func<Task<long>> raw)
+{
+    await ours(); await raw(); // warm-up: connections, prepared statements, JIT
+    var oursRates = new List<double>();
+    var rawRates = new List<double>();
+    for (var i = 0; i < rounds; i++)
+    {
+        oursRates.Add(await Rate(ours));
+        rawRates.Add(await Rate(raw));
+    }
+    return (Median(oursRates), Median(rawRates));
+}
+
+static async Task<double> Rate(Func<Task<long>> run)
+{
+    var watch = Stopwatch.StartNew();
+    var count = await run();
+    return count / watch.Elapsed.TotalSeconds;
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+namespace LeaderJourney.Bench
+{
+    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents)
+    {
+        public static BenchSizes Full { get; } = new(5, 2000, 200_000);
+        public static BenchSizes Quick { get; } = new(3, 300, 20_000);
+    }
+}

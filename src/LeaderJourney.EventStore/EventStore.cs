@@ -13,7 +13,9 @@ public sealed class EventStore : IAsyncDisposable
 {
     private readonly string _schema;
     private readonly bool _ownsDataSource;
+    private readonly string _startSql;
     private readonly string _appendSql;
+    private readonly string _streamStateSql;
     private readonly string _selectColumns;
 
     private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource)
@@ -22,7 +24,33 @@ public sealed class EventStore : IAsyncDisposable
         _schema = schema;
         Types = types;
         _ownsDataSource = ownsDataSource;
-        _appendSql = $"select new_version, first_seq, last_seq from {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        // One statement, one round trip per append. The stream row is written first and the events are
+        // joined to what it returns: so the expected version is checked (and the transaction has its id)
+        // before any sequence number is drawn, and a writer that loses a race draws none and leaves no hole.
+        // Parameters: $1 stream id, $2 event count, $3 ids, $4 types, $5 data, $6 tenant, $7 correlation,
+        // $8 causation, $9 user, $10 headers; start: $11 stream type; append: $11 expected version or null.
+        var insertEvents = $"""
+            insert into {schema}.events (id, stream_id, version, type, data, tenant_id, correlation_id, causation_id, user_name, headers)
+            select e.id, $1, stream.version - $2 + e.ord, e.type, e.data, $6, $7, $8, $9, $10
+              from stream, unnest($3::uuid[], $4::text[], $5::jsonb[]) with ordinality as e(id, type, data, ord)
+             order by e.ord
+            returning seq_id, version
+            """;
+        _startSql = $"""
+            with stream as (
+                insert into {schema}.streams (id, type, version, tenant_id) values ($1, $11, $2, $6)
+                on conflict (id) do nothing
+                returning version)
+            {insertEvents}
+            """;
+        _appendSql = $"""
+            with stream as (
+                update {schema}.streams set version = version + $2, timestamp = now()
+                 where id = $1 and not is_archived and ($11::bigint is null or version = $11)
+                returning version)
+            {insertEvents}
+            """;
+        _streamStateSql = $"select version, is_archived from {schema}.streams where id = $1";
         _selectColumns = "seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers";
     }
 
@@ -144,27 +172,41 @@ public sealed class EventStore : IAsyncDisposable
         try
         {
             var connection = session?.Connection ?? (owned = await OpenConnectionAsync(ct));
-            await using var command = new NpgsqlCommand(_appendSql, connection, session?.Transaction);
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)mode });
+            var transaction = session?.Transaction;
+            await using var command = new NpgsqlCommand(mode == AppendMode.Start ? _startSql : _appendSql, connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = streamType, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.TenantId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.TenantId });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CorrelationId, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CausationId, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.UserName, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = HeadersJson(metadata.Headers), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            if (mode == AppendMode.Start)
+                command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = streamType, NpgsqlDbType = NpgsqlDbType.Text });
+            else
+                command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = mode == AppendMode.Expected ? expectedVersion : null, NpgsqlDbType = NpgsqlDbType.Bigint });
 
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            return new AppendResult(streamId, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            long first = 0, last = 0, version = 0;
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    last = reader.GetInt64(0);
+                    if (first == 0) first = last;
+                    version = reader.GetInt64(1);
+                }
+            }
+            if (version != 0) return new AppendResult(streamId, version, first, last);
+            if (mode == AppendMode.Start) throw new StreamAlreadyExistsException(streamId);
+            throw await WhyNotAppended(connection, transaction, streamId, expectedVersion, ct);
         }
-        catch (PostgresException e)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue)
         {
-            throw Translate(e, streamId, expectedVersion);
+            // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
+            throw new EventDataRejectedException(Database.FirstLine(e.MessageText), e);
         }
         finally
         {
@@ -172,17 +214,16 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    private static Exception Translate(PostgresException e, Guid streamId, long expectedVersion) => e.SqlState switch
+    /// <summary>The stream row was not updated: it is missing, archived, or at another version.</summary>
+    private async Task<Exception> WhyNotAppended(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, long expectedVersion, CancellationToken ct)
     {
-        EventStoreSchema.VersionConflict => new ConcurrencyException(streamId, expectedVersion, long.Parse(e.MessageText, System.Globalization.CultureInfo.InvariantCulture)),
-        EventStoreSchema.StreamExists => new StreamAlreadyExistsException(streamId),
-        EventStoreSchema.StreamArchived => new StreamArchivedException(streamId),
-        EventStoreSchema.StreamMissing => new StreamNotFoundException(streamId),
-        // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
-        PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue
-            => new EventDataRejectedException(Database.FirstLine(e.MessageText), e),
-        _ => e,
-    };
+        await using var command = new NpgsqlCommand(_streamStateSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return new StreamNotFoundException(streamId);
+        if (reader.GetBoolean(1)) return new StreamArchivedException(streamId);
+        return new ConcurrencyException(streamId, expectedVersion, reader.GetInt64(0));
+    }
 
     private static string? HeadersJson(IReadOnlyDictionary<string, string>? headers) =>
         headers is null || headers.Count == 0 ? null : JsonSerializer.Serialize(headers, EventStoreJson.Default.IReadOnlyDictionaryStringString);

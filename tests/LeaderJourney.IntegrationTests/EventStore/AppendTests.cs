@@ -77,7 +77,11 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         await Store.StartStreamAsync(id, "counter", Increments(1));
         var result = await Store.AppendAsync(id, 1, Increments(2, 3));
         result.Version.Should().Be(3);
-        (await Store.ReadStreamAsync(id)).Select(e => ((CounterIncreased)e.Data).By).Should().Equal(1, 2, 3);
+        var events = await Store.ReadStreamAsync(id);
+        events.Select(e => ((CounterIncreased)e.Data).By).Should().Equal(1, 2, 3);
+        events.Select(e => e.Sequence).Should().BeInAscendingOrder("global order follows stream order within an append");
+        result.FirstSequence.Should().Be(events[1].Sequence);
+        result.LastSequence.Should().Be(events[2].Sequence);
     }
 
     [Fact]

@@ -1,0 +1,170 @@
+using LeaderJourney.EventStore;
+using Npgsql;
+using NpgsqlTypes;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Bench;
+
+/// <summary>A leader-journey-like payload of realistic size.</summary>
+public sealed record TrainingCompleted(Guid LeaderId, string ThemeCode, int Level, string Title, decimal Hours, DateOnly CompletedOn, string RecordedBy);
+
+/// <summary>Each case returns how many events it wrote or read. The raw cases use a table shaped like the store's own.</summary>
+public sealed class StoreBench : IAsyncDisposable
+{
+    private const string EventType = "bench.training-completed";
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Store _store;
+    private readonly EventTypeRegistry _types;
+
+    private StoreBench(NpgsqlDataSource dataSource, Store store, EventTypeRegistry types, string serverVersion)
+    {
+        _dataSource = dataSource;
+        _store = store;
+        _types = types;
+        ServerVersion = serverVersion;
+    }
+
+    public string Schema => _store.Schema;
+    public string ServerVersion { get; }
+
+    public static async Task<StoreBench> CreateAsync(string connectionString)
+    {
+        var dataSource = Database.CreateDataSource(connectionString, "leaderjourney-bench");
+        var schema = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var types = new EventTypeRegistry().Register<TrainingCompleted>(EventType);
+        var store = await Store.OpenAsync(dataSource, schema, types);
+        await using (var command = dataSource.CreateCommand($"""
+            create sequence {schema}.raw_seq;
+            create table {schema}.raw_events (like {schema}.events including defaults including constraints including indexes);
+            alter table {schema}.raw_events alter column seq_id set default nextval('{schema}.raw_seq');
+            """))
+            await command.ExecuteNonQueryAsync();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return new StoreBench(dataSource, store, types, connection.PostgreSqlVersion.ToString());
+    }
+
+    private static TrainingCompleted Payload(int i) => new(Guid.NewGuid(), $"ADV.{i % 6 + 1}", i % 3 + 1,
+        "Power mapping for local leaders: a day-long workshop", 6.5m, new DateOnly(2025, 1, 1).AddDays(i % 365), "staff-member-17");
+
+    public async Task<long> OurSingleAppends(int writers, int total)
+    {
+        var each = total / writers;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            var stream = Guid.NewGuid();
+            await _store.StartStreamAsync(stream, "bench", [Payload(0)]);
+            for (var version = 1; version < each; version++)
+                await _store.AppendAsync(stream, version, [Payload(version)]);
+        })));
+        return each * writers;
+    }
+
+    public async Task<long> RawSingleInserts(int writers, int total)
+    {
+        var each = total / writers;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            var stream = Guid.NewGuid();
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var command = new NpgsqlCommand(
+                $"insert into {Schema}.raw_events (id, stream_id, version, type, data, tenant_id) values ($1, $2, $3, $4, $5, $6)", connection);
+            var id = new NpgsqlParameter<Guid>();
+            var version = new NpgsqlParameter<long>();
+            var data = new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb };
+            command.Parameters.Add(id);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = stream });
+            command.Parameters.Add(version);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EventType });
+            command.Parameters.Add(data);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = AppendMetadata.DefaultTenant });
+            await command.PrepareAsync();
+            for (var v = 1; v <= each; v++)
+            {
+                id.TypedValue = Guid.CreateVersion7();
+                version.TypedValue = v;
+                data.TypedValue = Serialize(Payload(v));
+                await command.ExecuteNonQueryAsync();
+            }
+        })));
+        return each * writers;
+    }
+
+    public async Task<long> OurBulkAppend(int events)
+    {
+        const int perStream = 10;
+        var streams = Enumerable.Range(0, events / perStream)
+            .Select(s => new BulkStream(Guid.NewGuid(), "bench", Enumerable.Range(0, perStream).Select(i => (object)Payload(s * perStream + i)).ToArray()));
+        return await _store.BulkAppendAsync(streams);
+    }
+
+    public async Task<long> RawBinaryCopy(int events)
+    {
+        const int perStream = 10;
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            $"copy {Schema}.raw_events (id, stream_id, version, type, data, tenant_id) from stdin (format binary)"))
+        {
+            for (var s = 0; s < events / perStream; s++)
+            {
+                var stream = Guid.NewGuid();
+                for (var i = 0; i < perStream; i++)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                    await importer.WriteAsync(stream, NpgsqlDbType.Uuid);
+                    await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(EventType, NpgsqlDbType.Text);
+                    await importer.WriteAsync(Serialize(Payload(s * perStream + i)), NpgsqlDbType.Jsonb);
+                    await importer.WriteAsync(AppendMetadata.DefaultTenant, NpgsqlDbType.Text);
+                }
+            }
+            await importer.CompleteAsync();
+        }
+        await tx.CommitAsync();
+        return events / perStream * perStream;
+    }
+
+    public async Task<long> OurReadAll()
+    {
+        long count = 0;
+        await foreach (var _ in _store.ReadAllForwardAsync(0, batchSize: 5000)) count++;
+        return count;
+    }
+
+    /// <summary>The same rows in the same batches, read as raw columns: the JSON left as text, no objects made.</summary>
+    public async Task<long> RawSequentialSelect()
+    {
+        long count = 0, after = 0;
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        while (true)
+        {
+            await using var command = new NpgsqlCommand($"""
+                select seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers
+                  from {Schema}.events where seq_id > $1 order by seq_id limit 5000
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+            var read = 0;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                after = reader.GetInt64(0);
+                _ = reader.GetGuid(1); _ = reader.GetGuid(2); _ = reader.GetInt64(3); _ = reader.GetString(4); _ = reader.GetString(5);
+                _ = reader.GetFieldValue<DateTimeOffset>(6); _ = reader.GetString(7);
+                read++;
+            }
+            if (read == 0) return count;
+            count += read;
+        }
+    }
+
+    private string Serialize(TrainingCompleted e) => System.Text.Json.JsonSerializer.Serialize(e, _types.JsonOptions);
+
+    public async ValueTask DisposeAsync()
+    {
+        await using (var command = _dataSource.CreateCommand($"drop schema {Schema} cascade"))
+            await command.ExecuteNonQueryAsync();
+        await _store.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+}
