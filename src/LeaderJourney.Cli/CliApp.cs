@@ -1,6 +1,10 @@
 using System.CommandLine;
 using LeaderJourney.Cli.Commands;
+using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Domain;
+using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,13 +27,16 @@ public static class CliApp
 
         var root = new RootCommand("LeaderJourney: an event-sourced tracker of leaders' competency journeys.");
         root.Subcommands.Add(MigrateCommand.Create(context));
+        root.Subcommands.Add(FrameworkCommand.Create(context));
+        root.Subcommands.Add(AccessCommands.Users(context));
+        root.Subcommands.Add(AccessCommands.Affiliates(context));
 
         var parsed = root.Parse(args);
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is EventStoreException or CliException)
+        catch (Exception e) when (e is EventStoreException or CliException or FrameworkDocumentException or DomainRuleException or RequestValidationException or DuplicateException)
         {
             await stderr.WriteLineAsync($"leaderjourney: {e.Message}");
             return 1;

@@ -1,3 +1,4 @@
+using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Core;
@@ -8,5 +9,7 @@ namespace LeaderJourney.Core;
 /// </summary>
 public static class EventTypes
 {
-    public static EventTypeRegistry CreateRegistry() => new();
+    public static EventTypeRegistry CreateRegistry() => new EventTypeRegistry()
+        .Register<FrameworkEditionPublished>("framework.edition-published")
+        .Register<FrameworkRevisionPublished>("framework.revision-published");
 }

@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.EventStore;
 
@@ -13,6 +14,7 @@ public static class Hosting
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddProblemDetails();
         builder.Services.AddLeaderJourneyCore(builder.Configuration);
+        builder.Services.AddLeaderJourneyAuthentication();
         builder.Services.AddHostedService<StartupMigration>();
         return builder;
     }

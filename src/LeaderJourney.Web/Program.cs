@@ -1,10 +1,16 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLeaderJourney();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealth();
+app.MapAccess();
+app.MapFrameworks();
 
 return await app.RunLeaderJourneyAsync();
 

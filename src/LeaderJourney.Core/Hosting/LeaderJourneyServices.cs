@@ -1,3 +1,7 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,15 +21,30 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => EventTypes.CreateRegistry());
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new FrameworkCatalogProjection(sp.GetRequiredService<DatabaseSettings>().Schema));
+        services.AddSingleton<FrameworkImporter>();
+        services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
+        services.AddSingleton<BuiltInFrameworks>();
+        services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DatabaseStartup>();
         return services;
     }
 }
 
-/// <summary>Connects and brings every component's tables up to date, once per process however often it is asked.</summary>
-public sealed class DatabaseStartup(Store store)
+/// <summary>
+/// Connects, brings every component's tables up to date and seeds the built-in framework catalog,
+/// once per process however often it is asked. Every step is idempotent and safe when several hosts
+/// start at once.
+/// </summary>
+public sealed class DatabaseStartup(Store store, BuiltInFrameworks builtIns)
 {
-    private readonly Lazy<Task> _run = new(() => store.MigrateAsync());
+    private readonly Lazy<Task> _run = new(async () =>
+    {
+        await store.MigrateAsync();
+        await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
+        await builtIns.SeedAsync(CancellationToken.None);
+    });
 
     public Task RunAsync(CancellationToken ct) => _run.Value.WaitAsync(ct);
 }

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using LeaderJourney.Core.Access;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.Cli.Commands;
+
+/// <summary>`leaderjourney users create` (how the first national admin is made) and `leaderjourney affiliates create`.</summary>
+public static class AccessCommands
+{
+    public static Command Users(CliContext context)
+    {
+        var username = new Option<string>("--username") { Description = "The user name to sign in with.", Required = true };
+        var password = new Option<string>("--password") { Description = $"At least {AccessDirectory.MinPasswordLength} characters.", Required = true };
+        var role = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.All)}.", Required = true };
+        var affiliate = new Option<string?>("--affiliate") { Description = "The affiliate's code (every role but national-admin)." };
+        var leaderId = new Option<Guid?>("--leader-id") { Description = "For role leader: the leader this user is." };
+        var create = new Command("create", "Create a user.") { username, password, role, affiliate, leaderId };
+        create.SetAction(async (parse, ct) =>
+        {
+            var services = await context.ServicesAsync(ct);
+            var id = await services.GetRequiredService<AccessDirectory>().CreateUserAsync(parse.GetValue(username)!, parse.GetValue(password)!,
+                parse.GetValue(role)!, parse.GetValue(affiliate), parse.GetValue(leaderId), creator: null, ct);
+            await context.Out.WriteLineAsync($"Created user '{parse.GetValue(username)}' ({parse.GetValue(role)}), id {id}.");
+            return 0;
+        });
+        return new Command("users", "Manage users.") { create };
+    }
+
+    public static Command Affiliates(CliContext context)
+    {
+        var code = new Option<string>("--code") { Description = "A short code, e.g. OH.", Required = true };
+        var name = new Option<string>("--name") { Description = "The affiliate's name.", Required = true };
+        var create = new Command("create", "Create an affiliate.") { code, name };
+        create.SetAction(async (parse, ct) =>
+        {
+            var services = await context.ServicesAsync(ct);
+            await services.GetRequiredService<AccessDirectory>().CreateAffiliateAsync(parse.GetValue(code)!, parse.GetValue(name)!, ct);
+            await context.Out.WriteLineAsync($"Created affiliate {parse.GetValue(code)}.");
+            return 0;
+        });
+        return new Command("affiliates", "Manage affiliates.") { create };
+    }
+}

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LeaderJourney.Core.Access;
+
+public sealed class DuplicateException(string message) : Exception(message);
+
+/// <summary>Affiliates, users, passwords and bearer tokens. Passwords are hashed with ASP.NET Core Identity's PasswordHasher; tokens are stored as SHA-256 hashes with an expiry.</summary>
+public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string schema, TimeProvider clock)
+{
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);
+    public const int MinPasswordLength = 10;
+
+    private static readonly PasswordHasher<CurrentUser> Hasher = new();
+    // Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
+    private static readonly string DummyHash = Hasher.HashPassword(null!, "not-a-real-password-" + Guid.NewGuid());
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{1,15}$")]
+    private static partial Regex AffiliateCodePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._@-]{3,64}$")]
+    private static partial Regex UsernamePattern();
+
+    public async Task CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code))
+            throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
+            throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters.");
+        await using var command = dataSource.CreateCommand($"insert into {schema}.affiliates (code, name, created_at) values ($1, $2, $3) on conflict do nothing");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"Affiliate '{code}' already exists.");
+    }
+
+    public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.affiliates where code = $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Creates a user after checking every field; <paramref name="creator"/> null means the command line (trusted, as the first national admin is made there).</summary>
+    public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default)
+    {
+        // Who may act is settled before what they sent is judged: a non-admin learns nothing from validation.
+        if (creator is { IsAdmin: false }) throw new ForbiddenException("Only admins create users.");
+        if (string.IsNullOrEmpty(username) || !UsernamePattern().IsMatch(username))
+            throw new RequestValidationException("username", "A user name has 3 to 64 letters, digits or '.', '_', '@', '-'.");
+        if (string.IsNullOrEmpty(password) || password.Length < MinPasswordLength || password.Length > 200)
+            throw new RequestValidationException("password", $"A password has {MinPasswordLength} to 200 characters.");
+        if (!Roles.All.Contains(role))
+            throw new RequestValidationException("role", $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
+        if (role == Roles.NationalAdmin && affiliate is not null)
+            throw new RequestValidationException("affiliate", "A national admin belongs to no affiliate; leave affiliate out.");
+        if (role != Roles.NationalAdmin && string.IsNullOrWhiteSpace(affiliate))
+            throw new RequestValidationException("affiliate", $"A {role} belongs to one affiliate; give its code.");
+        if (role == Roles.Leader && leaderId is null)
+            throw new RequestValidationException("leaderId", "A leader's user names the leader it is (leaderId).");
+        if (role != Roles.Leader && leaderId is not null)
+            throw new RequestValidationException("leaderId", "Only a leader's user names a leader.");
+        if (creator is { IsNationalAdmin: false } && (role == Roles.NationalAdmin || affiliate != creator.Affiliate))
+            throw new ForbiddenException("An affiliate admin creates users of their own affiliate only, and no national admins.");
+        if (affiliate is not null && !await AffiliateExistsAsync(affiliate, ct))
+            throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; create it first (POST /api/affiliates, or `leaderjourney affiliates create`).");
+
+        var id = Guid.CreateVersion7();
+        await using var command = dataSource.CreateCommand($"""
+            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at)
+            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hasher.HashPassword(null!, password) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}' is taken.");
+        return id;
+    }
+
+    public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// Checks a user name and password and issues a bearer token; null when they do not match. After
+    /// <see cref="MaxFailedSignIns"/> failures in a row the user is locked out for <see cref="LockOut"/>.
+    /// </summary>
+    public async Task<IssuedToken?> SignInAsync(string username, string password, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var find = dataSource.CreateCommand($"select id, password_hash, locked_until from {schema}.users where lower(username) = lower($1)");
+        find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username ?? "" });
+        Guid? id = null;
+        string hash = DummyHash;
+        DateTimeOffset? lockedUntil = null;
+        await using (var reader = await find.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                id = reader.GetGuid(0);
+                hash = reader.GetString(1);
+                lockedUntil = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+            }
+        }
+        var verified = Hasher.VerifyHashedPassword(null!, hash, password ?? "") != PasswordVerificationResult.Failed;
+        if (id is null) return null;
+        if (lockedUntil > now) throw new LockedOutException(lockedUntil.Value);
+        if (!verified)
+        {
+            await using var fail = dataSource.CreateCommand($"""
+                update {schema}.users set failed_sign_ins = failed_sign_ins + 1,
+                       locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end
+                 where id = $1
+                """);
+            fail.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+            fail.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxFailedSignIns });
+            fail.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
+            await fail.ExecuteNonQueryAsync(ct);
+            return null;
+        }
+
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expires = now + TokenLifetime;
+        await using var issue = dataSource.CreateBatch();
+        var reset = new NpgsqlBatchCommand($"update {schema}.users set failed_sign_ins = 0, locked_until = null where id = $1");
+        reset.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+        var purge = new NpgsqlBatchCommand($"delete from {schema}.access_tokens where expires_at < $1");
+        purge.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        var insert = new NpgsqlBatchCommand($"insert into {schema}.access_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)");
+        insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
+        issue.BatchCommands.Add(reset);
+        issue.BatchCommands.Add(purge);
+        issue.BatchCommands.Add(insert);
+        await issue.ExecuteNonQueryAsync(ct);
+        return new IssuedToken(token, expires);
+    }
+
+    /// <summary>The user a bearer token stands for, or null when it is unknown or expired.</summary>
+    public async Task<CurrentUser?> FindByTokenAsync(string token, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select u.id, u.username, u.role, u.affiliate, u.leader_id
+              from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
+             where t.token_hash = $1 and t.expires_at > $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+    }
+
+    /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
+    public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+}
+
+public sealed class ForbiddenException(string message) : Exception(message);
+
+public sealed class LockedOutException(DateTimeOffset until)
+    : Exception($"Too many failed sign-ins: this user is locked until {until:yyyy-MM-dd HH:mm} UTC.")
+{
+    public DateTimeOffset Until { get; } = until;
+}

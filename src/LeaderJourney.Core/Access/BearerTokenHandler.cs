@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeaderJourney.Core.Access;
+
+/// <summary>Signs callers in by the bearer tokens that POST /api/auth/token issues.</summary>
+public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccessDirectory directory)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    private const string AffiliateClaim = "affiliate";
+    private const string LeaderClaim = "leader_id";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var user = await directory.FindByTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (user is null) return AuthenticateResult.Fail("The token is unknown or has expired.");
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.UserId.ToString()),
+            new(ClaimTypes.Name, user.Username),
+            new(ClaimTypes.Role, user.Role),
+        };
+        if (user.Affiliate is not null) claims.Add(new Claim(AffiliateClaim, user.Affiliate));
+        if (user.LeaderId is not null) claims.Add(new Claim(LeaderClaim, user.LeaderId.Value.ToString()));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Results.Problem(title: "Sign in first: send Authorization: Bearer <token> from POST /api/auth/token.", statusCode: StatusCodes.Status401Unauthorized)
+            .ExecuteAsync(Context);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Results.Problem(title: "Your role does not allow this.", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
+
+    /// <summary>The signed-in caller, from the claims this handler set.</summary>
+    public static CurrentUser CurrentUserOf(ClaimsPrincipal principal) => new(
+        Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!),
+        principal.FindFirstValue(ClaimTypes.Name)!,
+        principal.FindFirstValue(ClaimTypes.Role)!,
+        principal.FindFirstValue(AffiliateClaim),
+        principal.FindFirstValue(LeaderClaim) is { } leader ? Guid.Parse(leader) : null);
+}

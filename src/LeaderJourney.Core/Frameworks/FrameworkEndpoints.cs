@@ -1,0 +1,89 @@
+using System.Text;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeaderJourney.Core.Frameworks;
+
+public static class FrameworkEndpoints
+{
+    /// <summary>The largest document the import accepts; the real ones are tens of kilobytes.</summary>
+    public const int MaxDocumentBytes = 5 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapFrameworks(this IEndpointRouteBuilder app)
+    {
+        // Frameworks are shared by every affiliate: any signed-in user reads them; admins import.
+        var group = app.MapGroup("/api/frameworks").WithTags("Frameworks").RequireAuthorization();
+
+        group.MapGet("/", async (FrameworkCatalog catalog, CancellationToken ct) =>
+            Results.Ok((await catalog.ListAsync(ct)).Select(f => new { f.Id, f.Name, f.Edition, f.DomainCount, f.ThemeCount, f.PreviousEditionId })));
+
+        group.MapGet("/{id}", async (string id, FrameworkCatalog catalog, CancellationToken ct) =>
+        {
+            if (!Guid.TryParse(id, out var editionId)) return Problems.Validation("id", $"'{id}' is not a framework id (a GUID from GET /api/frameworks).");
+            return await catalog.GetAsync(editionId, ct) is { } framework
+                ? Results.Json(framework)
+                : Results.Problem(title: $"There is no framework edition {editionId}.", statusCode: StatusCodes.Status404NotFound);
+        });
+
+        // The document is the request body, as it is (text/plain); name and edition come in the query.
+        group.MapPost("/import", (HttpRequest request, string? name, string? edition, FrameworkImporter importer, TimeProvider clock, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = request.HttpContext.CurrentUser();
+                if (!caller.IsAdmin) throw new ForbiddenException("Only admins import frameworks.");
+                var text = await ReadDocument(request, ct);
+                var result = await importer.ImportAsync(
+                    new ImportFrameworkRequest([new FrameworkDocument(text, "the request body")], name, edition, caller.UserId.ToString(), clock.GetUtcNow()), ct);
+                var body = ImportFrameworkResponse.From(result);
+                return result.Published ? Results.Created($"/api/frameworks/{result.EditionId}", body) : Results.Ok(body);
+            }));
+
+        return app;
+    }
+
+    private static async Task<string> ReadDocument(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxDocumentBytes)
+            throw new RequestValidationException("body", $"The document is larger than {MaxDocumentBytes / 1024 / 1024} MB.");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxDocumentBytes)
+                throw new RequestValidationException("body", $"The document is larger than {MaxDocumentBytes / 1024 / 1024} MB.");
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0) throw new RequestValidationException("body", "Send the framework document as the request body (text/plain).");
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
+
+/// <summary>What an import answers: the edition, and for a revision what changed against the previous edition.</summary>
+public sealed record ImportFrameworkResponse(
+    Guid Id, Guid FrameworkId, string Name, string Edition, bool Published, int DomainCount, int ThemeCount,
+    Guid? PreviousEditionId, string? PreviousEdition, EditionChanges? Changes)
+{
+    public static ImportFrameworkResponse From(ImportFrameworkResult r) => new(r.EditionId, r.FrameworkId, r.Name, r.Edition, r.Published,
+        r.DomainCount, r.ThemeCount, r.PreviousEditionId, r.PreviousEdition, r.Mapping is null ? null : EditionChanges.From(r.Mapping));
+}
+
+public sealed record ThemeChangeEntry(string From, string To, string FromTitle, string ToTitle, string Change, IReadOnlyList<int> ChangedLevels);
+public sealed record ThemeEntry(string Code, string Title);
+
+public sealed record EditionChanges(
+    IReadOnlyList<ThemeChangeEntry> Mapped, IReadOnlyList<ThemeEntry> Added, IReadOnlyList<ThemeEntry> Removed,
+    IReadOnlyList<string> AddedDomains, IReadOnlyList<string> RemovedDomains)
+{
+    public static EditionChanges From(Domain.Frameworks.EditionMapping m) => new(
+        m.Matches.Select(x => new ThemeChangeEntry(x.EarlierCode, x.LaterCode, x.EarlierTitle, x.LaterTitle, FrameworkCatalogProjection.ChangeName(x.Change), x.ChangedLevels)).ToArray(),
+        m.AddedThemes.Select(t => new ThemeEntry(t.Code, t.Title)).ToArray(),
+        m.RemovedThemes.Select(t => new ThemeEntry(t.Code, t.Title)).ToArray(),
+        m.AddedDomains.Select(d => $"{d.Code} {d.Name}").ToArray(),
+        m.RemovedDomains.Select(d => $"{d.Code} {d.Name}").ToArray());
+}

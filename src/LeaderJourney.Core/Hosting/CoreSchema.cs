@@ -1,0 +1,77 @@
+using LeaderJourney.EventStore;
+
+namespace LeaderJourney.Core.Hosting;
+
+/// <summary>The read-model tables of the use cases, as one forward-only list of migrations beside the store's own.</summary>
+public static class CoreSchema
+{
+    public const string Component = "core";
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "framework catalog", """
+            create table {schema}.framework_editions (
+                edition_id          uuid        primary key,
+                framework_id        uuid        not null,
+                name                text        not null,
+                edition             text        not null,
+                previous_edition_id uuid,
+                content             jsonb       not null,
+                domain_count        int         not null,
+                theme_count         int         not null,
+                source              text,
+                published_by        text        not null,
+                published_at        timestamptz not null,
+                unique (framework_id, edition));
+
+            -- How each theme of an edition continues in the next one; a leader's records follow it.
+            create table {schema}.framework_theme_map (
+                from_edition_id uuid not null,
+                from_code       text not null,
+                to_edition_id   uuid not null,
+                to_code         text not null,
+                change          text not null,
+                primary key (from_edition_id, from_code, to_edition_id));
+            """),
+        // Sign-in data is not part of any leader's journey, so it lives in plain tables, not streams.
+        new(2, "affiliates, users and access tokens", """
+            create table {schema}.affiliates (
+                code       text        primary key,
+                name       text        not null,
+                created_at timestamptz not null);
+
+            create table {schema}.users (
+                id              uuid        primary key,
+                username        text        not null,
+                password_hash   text        not null,
+                role            text        not null,
+                affiliate       text        references {schema}.affiliates (code),
+                leader_id       uuid,
+                created_at      timestamptz not null,
+                failed_sign_ins int         not null default 0,
+                locked_until    timestamptz);
+            create unique index users_username on {schema}.users (lower(username));
+
+            -- Only a hash of each token is kept: a copy of this table signs nobody in.
+            create table {schema}.access_tokens (
+                token_hash bytea       primary key,
+                user_id    uuid        not null references {schema}.users (id) on delete cascade,
+                created_at timestamptz not null,
+                expires_at timestamptz not null);
+            create index access_tokens_expiry on {schema}.access_tokens (expires_at);
+            """),
+        // A write sent again with the same Idempotency-Key answers what the first one answered. The row
+        // is written in the transaction of the append it answers for, so the two stand or fall together.
+        new(3, "idempotency keys", """
+            create table {schema}.idempotency_keys (
+                user_id     uuid        not null,
+                key         text        not null,
+                request     text        not null,
+                status_code int         not null,
+                location    text,
+                response    jsonb       not null,
+                created_at  timestamptz not null,
+                primary key (user_id, key));
+            """),
+    ];
+}

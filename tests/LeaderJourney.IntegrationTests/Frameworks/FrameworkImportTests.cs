@@ -1,0 +1,129 @@
+using LeaderJourney.Core;
+using LeaderJourney.Core.Frameworks;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Domain;
+using LeaderJourney.Domain.Frameworks;
+using LeaderJourney.EventStore;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Frameworks;
+
+/// <summary>The import and edition mapping against the real store, without the built-in catalog.</summary>
+public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private const string Schema = "catalog";
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private NpgsqlDataSource _dataSource = null!;
+    private Store _store = null!;
+    private FrameworkImporter _importer = null!;
+    private FrameworkCatalog _catalog = null!;
+
+    public async Task InitializeAsync()
+    {
+        _dataSource = Database.CreateDataSource(database.ConnectionString);
+        _store = await Store.OpenAsync(_dataSource, Schema, EventTypes.CreateRegistry());
+        await SchemaMigrator.MigrateAsync(_dataSource, Schema, CoreSchema.Component, CoreSchema.Migrations);
+        _importer = new FrameworkImporter(_store, new FrameworkCatalogProjection(Schema));
+        _catalog = new FrameworkCatalog(_dataSource, Schema);
+    }
+
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+
+    private static FrameworkDocument Seed(string file) => new(BuiltInFrameworks.Read(file), file);
+
+    private static readonly FrameworkDocument[] Edition2019 =
+        [Seed("000_450ef01f09aa0273.txt"), Seed("002_5a2db35c24dd2d62.txt"), Seed("004_88153d15df47a5a0.txt")];
+
+    private Task<ImportFrameworkResult> Import(string name, string edition, params FrameworkDocument[] documents) =>
+        _importer.ImportAsync(new ImportFrameworkRequest(documents, name, edition, "tester", Now));
+
+    [Fact]
+    public async Task The_2019_training_considerations_edition_then_2020_maps_every_theme_of_its_three_domains()
+    {
+        const string name = "NEA Leadership Competency Framework (lineage test)";
+        var first = await Import(name, "2019", Edition2019);
+        first.Published.Should().BeTrue();
+        first.DomainCount.Should().Be(3);
+        first.ThemeCount.Should().Be(16);
+        first.Mapping.Should().BeNull();
+
+        var second = await Import(name, "2020", Seed("001_7bb202f0b8b23229.txt"));
+
+        second.Published.Should().BeTrue();
+        second.PreviousEditionId.Should().Be(first.EditionId);
+        second.FrameworkId.Should().Be(first.FrameworkId);
+        var mapping = second.Mapping!;
+        mapping.Matches.Should().HaveCount(16);
+        mapping.Matches.GroupBy(m => m.DomainCode).ToDictionary(g => g.Key, g => g.Count())
+            .Should().Equal(new Dictionary<string, int> { ["LOP"] = 4, ["ADV"] = 6, ["ORG"] = 6 });
+        mapping.RemovedThemes.Should().BeEmpty();
+        mapping.AddedThemes.Should().BeEmpty();
+        mapping.AddedDomains.Select(d => d.Code).Should().BeEquivalentTo(["COM", "GOV", "SEI", "SFH"]);
+
+        // The catalog holds both editions and the theme map, written with the events.
+        var list = await _catalog.ListAsync();
+        list.Where(f => f.Name == name).Select(f => f.Edition).Should().Equal("2019", "2020");
+        foreach (var match in mapping.Matches)
+            (await _catalog.CarryOverAsync(first.EditionId, match.EarlierCode, second.EditionId)).Should().Be(match.LaterCode);
+        (await _catalog.CarryOverAsync(first.EditionId, "NOPE.1", second.EditionId)).Should().BeNull();
+
+        var stream = await _store.ReadStreamAsync(first.FrameworkId);
+        stream.Select(e => e.TypeName).Should().Equal("framework.edition-published", "framework.revision-published");
+        stream.Should().OnlyContain(e => e.UserName == "tester");
+    }
+
+    [Fact]
+    public async Task Importing_the_same_edition_again_changes_nothing()
+    {
+        const string name = "Repeat test framework";
+        var first = await Import(name, "1", Seed("002_5a2db35c24dd2d62.txt"));
+        var again = await Import(name, "1", Seed("002_5a2db35c24dd2d62.txt"));
+
+        again.Published.Should().BeFalse();
+        again.EditionId.Should().Be(first.EditionId);
+        (await _store.ReadStreamAsync(first.FrameworkId)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Other_content_under_a_published_edition_label_is_refused_and_nothing_is_stored()
+    {
+        const string name = "Label clash framework";
+        var first = await Import(name, "2024", Seed("002_5a2db35c24dd2d62.txt"));
+
+        var act = () => Import(name, "2024", Seed("004_88153d15df47a5a0.txt"));
+
+        (await act.Should().ThrowAsync<DomainRuleException>()).Which.Message.Should().Contain("already published with other content");
+        (await _store.ReadStreamAsync(first.FrameworkId)).Should().ContainSingle();
+        (await _catalog.ListAsync()).Count(f => f.Name == name).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_document_that_fails_to_parse_stores_nothing()
+    {
+        const string name = "Broken framework";
+        var broken = new FrameworkDocument("ORGANIZING\n\nSome description.\n\nCompetency Theme\tLevel 1: Foundational\tLevel 2: Mobilizing\tLevel 3: Agenda Driving\nOnly a title\tone cell\n", "broken.txt");
+
+        var act = () => Import(name, "1", broken);
+
+        (await act.Should().ThrowAsync<FrameworkDocumentException>()).Which.Message.Should().StartWith("broken.txt, line 6");
+        (await _store.FetchStreamInfoAsync(FrameworkLineage.StreamIdFor(name))).Should().BeNull();
+        (await _catalog.ListAsync()).Should().NotContain(f => f.Name == name);
+    }
+
+    [Fact]
+    public async Task Two_imports_of_one_framework_at_once_publish_both_editions_in_one_lineage()
+    {
+        const string name = "Concurrent framework";
+        var results = await Task.WhenAll(
+            Task.Run(() => Import(name, "A", Seed("002_5a2db35c24dd2d62.txt"))),
+            Task.Run(() => Import(name, "B", Seed("002_5a2db35c24dd2d62.txt"))));
+
+        results.Should().OnlyContain(r => r.Published);
+        var stream = await _store.ReadStreamAsync(results[0].FrameworkId);
+        stream.Select(e => e.TypeName).Should().Equal("framework.edition-published", "framework.revision-published");
+    }
+}
