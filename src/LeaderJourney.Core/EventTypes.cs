@@ -1,4 +1,5 @@
 using LeaderJourney.Domain.Frameworks;
+using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Core;
@@ -9,7 +10,12 @@ namespace LeaderJourney.Core;
 /// </summary>
 public static class EventTypes
 {
-    public static EventTypeRegistry CreateRegistry() => new EventTypeRegistry()
-        .Register<FrameworkEditionPublished>("framework.edition-published")
-        .Register<FrameworkRevisionPublished>("framework.revision-published");
+    public static EventTypeRegistry CreateRegistry()
+    {
+        var registry = new EventTypeRegistry()
+            .Register<FrameworkEditionPublished>("framework.edition-published")
+            .Register<FrameworkRevisionPublished>("framework.revision-published");
+        foreach (var (type, name) in LeaderEventNames.All) registry.Register(type, name);
+        return registry;
+    }
 }

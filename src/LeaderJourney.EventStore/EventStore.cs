@@ -321,12 +321,17 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>Reads a stream forward, within the given bounds. An archived stream reads as empty unless asked for.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default)
     {
-        options ??= StreamReadOptions.All;
-        await using var command = DataSource.CreateCommand($"""
+        await using var connection = await OpenConnectionAsync(ct);
+        return await ReadStream(connection, null, streamId, options ?? StreamReadOptions.All, ct);
+    }
+
+    internal async Task<IReadOnlyList<StoredEvent>> ReadStream(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, StreamReadOptions options, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
             select {_selectColumns} from {_schema}.events
              where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not is_archived or $5)
              order by version
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.FromVersion });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.ToVersion ?? long.MaxValue });
@@ -336,6 +341,13 @@ public sealed class EventStore : IAsyncDisposable
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(ct)) events.Add(ReadEvent(reader, 0));
         return events;
+    }
+
+    internal async Task<long?> LockStream(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select version from {_schema}.streams where id = $1 for update", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        return await command.ExecuteScalarAsync(ct) as long?;
     }
 
     /// <summary>Live aggregation: folds a stream (or its first part, for time travel) into a state.</summary>

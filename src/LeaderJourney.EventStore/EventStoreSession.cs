@@ -38,6 +38,17 @@ public sealed class EventStoreSession : IAsyncDisposable
     public Task<AppendResult> AppendAnyVersionAsync(Guid streamId, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
         _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Any, streamId, null, 0, events, metadata, ct);
 
+    /// <summary>
+    /// Locks the stream's row until this session ends, and returns its version (null when it does not
+    /// exist). Other writers to the stream wait, so what this session reads and appends next cannot
+    /// conflict: the pessimistic path for a write that lost an optimistic race.
+    /// </summary>
+    public Task<long?> LockStreamAsync(Guid streamId, CancellationToken ct = default) => _store.LockStream(_connection, _transaction, streamId, ct);
+
+    /// <summary>Reads a stream inside this session's transaction (it sees the session's own appends).</summary>
+    public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default) =>
+        _store.ReadStream(_connection, _transaction, streamId, options ?? StreamReadOptions.All, ct);
+
     public Task CommitAsync(CancellationToken ct = default) => _transaction.CommitAsync(ct);
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
+using LeaderJourney.Core.Leaders;
 using LeaderJourney.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapAccess();
 app.MapFrameworks();
+app.MapLeaderApi();
 
 return await app.RunLeaderJourneyAsync();
 

@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Leaders;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,10 @@ public static class LeaderJourneyServices
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<BuiltInFrameworks>();
         services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FrameworkScopes>();
+        services.AddSingleton<LeaderReader>();
+        services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
+        services.AddSingleton<LeaderCommandPipeline>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

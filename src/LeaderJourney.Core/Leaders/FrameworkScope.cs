@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
+
+namespace LeaderJourney.Core.Leaders;
+
+/// <summary>What a leader's framework edition allows: its theme codes, their domains, and its levels.</summary>
+public sealed record FrameworkScope(Guid EditionId, IReadOnlyList<string> ThemeCodes, IReadOnlyDictionary<string, string> ThemeToDomain, int MaxLevel)
+{
+    public void ValidateTheme(string? themeCode, string field = "themeCode")
+    {
+        if (string.IsNullOrWhiteSpace(themeCode) || !ThemeToDomain.ContainsKey(themeCode))
+            throw new RequestValidationException(field, $"'{themeCode}' is not a theme of this leader's framework; valid codes: {string.Join(", ", ThemeCodes)}.");
+    }
+
+    public void ValidateLevel(int? level, string field = "level")
+    {
+        if (level is null || level < 1 || level > MaxLevel)
+            throw new RequestValidationException(field, $"Level must be a whole number from 1 to {MaxLevel}.");
+    }
+}
+
+/// <summary>Framework scopes by edition. Published editions never change, so each is read once and kept.</summary>
+public sealed class FrameworkScopes(FrameworkCatalog catalog)
+{
+    private readonly ConcurrentDictionary<Guid, FrameworkScope> _scopes = new();
+
+    public async Task<FrameworkScope?> FindAsync(Guid editionId, CancellationToken ct)
+    {
+        if (_scopes.TryGetValue(editionId, out var known)) return known;
+        if (await catalog.GetAsync(editionId, ct) is not { } content) return null;
+        using var json = JsonDocument.Parse(content.ToJsonString());
+        var themeToDomain = new Dictionary<string, string>(StringComparer.Ordinal);
+        var codes = new List<string>();
+        foreach (var domain in json.RootElement.GetProperty("domains").EnumerateArray())
+            foreach (var theme in domain.GetProperty("themes").EnumerateArray())
+            {
+                var code = theme.GetProperty("code").GetString()!;
+                codes.Add(code);
+                themeToDomain[code] = domain.GetProperty("code").GetString()!;
+            }
+        var maxLevel = json.RootElement.GetProperty("levelScale").GetArrayLength();
+        // An outline framework describes no levels; it is still tracked on the common three-level scale.
+        var scope = new FrameworkScope(editionId, codes, themeToDomain, maxLevel == 0 ? 3 : maxLevel);
+        return _scopes.GetOrAdd(editionId, scope);
+    }
+}

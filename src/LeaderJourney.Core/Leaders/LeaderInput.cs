@@ -1,0 +1,63 @@
+using LeaderJourney.Core.Http;
+
+namespace LeaderJourney.Core.Leaders;
+
+/// <summary>Checks on request fields, each failing with a 400 that names the field and what is allowed.</summary>
+public static class LeaderInput
+{
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+    public const int MaxTitleLength = 200;
+    public const int MaxNoteLength = 4000;
+    public const int MaxLinkLength = 2000;
+
+    public static Guid Id(string raw, string field = "id") =>
+        Guid.TryParse(raw, out var id) ? id : throw new RequestValidationException(field, $"'{raw}' is not an id (a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301).");
+
+    public static string Required(string? value, string field, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw new RequestValidationException(field, $"Give {field} (1 to {max} characters).");
+        return Optional(value, field, max)!;
+    }
+
+    public static string? Optional(string? value, string field, int max)
+    {
+        if (value is null) return null;
+        var trimmed = value.Trim();
+        if (trimmed.Length > max) throw new RequestValidationException(field, $"{field} has at most {max} characters ({trimmed.Length} given).");
+        return trimmed.Length == 0 ? null : trimmed;
+    }
+
+    public static string Email(string? value)
+    {
+        var email = Required(value, "email", MaxEmailLength);
+        var at = email.IndexOf('@');
+        if (at < 1 || at == email.Length - 1 || email.Contains(' ')) throw new RequestValidationException("email", $"'{email}' is not an e-mail address.");
+        return email;
+    }
+
+    public static string? Link(string? value)
+    {
+        var link = Optional(value, "link", MaxLinkLength);
+        if (link is not null && !(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            throw new RequestValidationException("link", "A link is an absolute http or https address.");
+        return link;
+    }
+
+    public static DateOnly PastDate(string? value, string field, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(value) || !DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date))
+            throw new RequestValidationException(field, $"{field} is a date as yyyy-MM-dd.");
+        if (date > DateOnly.FromDateTime(now.UtcDateTime)) throw new RequestValidationException(field, $"{field} cannot be in the future.");
+        return date;
+    }
+
+    /// <summary>An as-of moment: a date means the end of that day (UTC); a date and time is taken as given.</summary>
+    public static DateTimeOffset? AsOf(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) return new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59, 999, 999)), TimeSpan.Zero);
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment)) return moment;
+        throw new RequestValidationException("asOf", "asOf is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
+    }
+}

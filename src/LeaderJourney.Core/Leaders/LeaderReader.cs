@@ -1,0 +1,36 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Leaders;
+
+/// <summary>A leader's stream folded for a caller who may see it, with the framework it is tracked against.</summary>
+public sealed record LoadedLeader(Leader State, IReadOnlyList<StoredEvent> Events, FrameworkScope Scope);
+
+public sealed class LeaderReader(Store store, FrameworkScopes scopes)
+{
+    /// <summary>
+    /// Loads a leader, folded up to <paramref name="asOf"/> when given. A leader the caller may not see
+    /// (another affiliate's, or another leader's for a leader) is reported exactly like one that does not
+    /// exist, so its existence is not confirmed.
+    /// </summary>
+    public async Task<LoadedLeader> LoadForCallerAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null) =>
+        await FoldForCallerAsync(leaderId, await store.ReadStreamAsync(leaderId, ct: ct), caller, ct, asOf);
+
+    /// <summary>The same, over a stream already read (for instance inside a write's transaction).</summary>
+    public async Task<LoadedLeader> FoldForCallerAsync(Guid leaderId, IReadOnlyList<StoredEvent> events, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null)
+    {
+        if (events.Count == 0 || events[0].Data is not LeaderEnrolled enrolled || !MaySee(caller, leaderId, enrolled.Affiliate))
+            throw new NotFoundException($"There is no leader {leaderId}.");
+        var shown = asOf is { } at ? events.TakeWhile(e => e.Timestamp <= at).ToList() : events;
+        var state = shown.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data));
+        var scope = await scopes.FindAsync(enrolled.FrameworkEditionId, ct)
+            ?? throw new InvalidOperationException($"Leader {leaderId} is tracked against framework edition {enrolled.FrameworkEditionId}, which is not in the catalog.");
+        return new LoadedLeader(state, shown, scope);
+    }
+
+    private static bool MaySee(CurrentUser caller, Guid leaderId, string affiliate) =>
+        caller.CanSee(affiliate) && (caller.Role != Roles.Leader || caller.LeaderId == leaderId);
+}

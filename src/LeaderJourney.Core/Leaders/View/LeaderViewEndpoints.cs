@@ -1,0 +1,95 @@
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeaderJourney.Core.Leaders.View;
+
+/// <summary>Reading one leader: the record (with its ETag), progress (now or as of a date), history, and why a level was attained.</summary>
+public static class LeaderViewEndpoints
+{
+    public static void Map(RouteGroupBuilder leaders, EventTypeRegistry types)
+    {
+        leaders.MapGet("/{id}", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var leader = (await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
+            http.Response.Headers.ETag = $"\"{leader.Version}\"";
+            return Results.Ok(new
+            {
+                id = leader.Id,
+                affiliate = leader.Affiliate,
+                local = leader.Local,
+                displayName = leader.DisplayName,
+                email = leader.Email,
+                frameworkId = leader.FrameworkEditionId,
+                status = leader.Status.ToString().ToLowerInvariant(),
+                mentors = leader.Mentors.Order().ToArray(),
+                positions = leader.Positions.Select(p => new { p.Title, p.From, p.To }).ToArray(),
+                version = leader.Version,
+            });
+        }));
+
+        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var at = LeaderInput.AsOf(asOf);
+            var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct, at);
+            var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain);
+            return Results.Ok(new
+            {
+                leaderId = loaded.State.Id == Guid.Empty ? LeaderInput.Id(id) : loaded.State.Id,
+                asOf = at,
+                themes = progress.Themes.Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
+                domains = progress.Domains.Select(d => new { code = d.Code, level = d.Level }),
+            });
+        }));
+
+        leaders.MapGet("/{id}/history", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+            return Results.Ok(loaded.Events.Select(e => new
+            {
+                version = e.Version,
+                type = e.TypeName,
+                at = e.Timestamp,
+                actor = e.UserName,
+                data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), types.JsonOptions),
+            }));
+        }));
+
+        leaders.MapGet("/{id}/attainments/{themeCode}/{level}", (string id, string themeCode, string level, HttpContext http, LeaderReader reader, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+                loaded.Scope.ValidateTheme(themeCode);
+                if (!int.TryParse(level, out var number)) throw new RequestValidationException("level", $"Level must be a whole number from 1 to {loaded.Scope.MaxLevel}.");
+                loaded.Scope.ValidateLevel(number);
+                var attained = loaded.Events.Select(e => e.Data).OfType<LevelAttained>().LastOrDefault(a => a.ThemeCode == themeCode && a.Level == number);
+                if (attained is null || !loaded.State.HasAttained(themeCode, number))
+                    throw new NotFoundException($"Level {number} of {themeCode} is not attained.");
+                var byVersion = loaded.Events.ToDictionary(e => e.Version);
+                return Results.Ok(new
+                {
+                    leaderId = loaded.State.Id,
+                    themeCode,
+                    level = number,
+                    attainedAt = attained.AttainedAt,
+                    clauses = attained.Provenance.Select(c => new
+                    {
+                        rule = c.Rule,
+                        events = c.EventVersions.Select(v => new
+                        {
+                            version = v,
+                            type = byVersion[v].TypeName,
+                            at = byVersion[v].Timestamp,
+                            actor = byVersion[v].UserName,
+                            data = JsonSerializer.SerializeToElement(byVersion[v].Data, byVersion[v].Data.GetType(), types.JsonOptions),
+                        }),
+                    }),
+                });
+            }));
+    }
+}

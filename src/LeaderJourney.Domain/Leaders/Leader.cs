@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+
+namespace LeaderJourney.Domain.Leaders;
+
+/// <summary>A leader's state, folded from their stream. <see cref="Version"/> is the number of events applied,
+/// so the event that produced a fact has stream version = Version right after it was applied.</summary>
+public sealed record Leader(
+    Guid Id,
+    long Version,
+    LeaderStatus Status,
+    string Affiliate,
+    string? Local,
+    string DisplayName,
+    string Email,
+    Guid FrameworkEditionId,
+    ImmutableHashSet<Guid> Mentors,
+    ImmutableList<MentorAssignment> MentorHistory,
+    ImmutableList<Attainment> Attainments,
+    ImmutableList<PendingSignOff> PendingSignOffs,
+    ImmutableList<StandingSignOff> SignOffs,
+    ImmutableList<LearningFact> Learning,
+    ImmutableList<TrainingRecord> Trainings,
+    ImmutableList<AssessmentRecord> Assessments,
+    ImmutableList<EvidenceRecord> Evidence,
+    ImmutableList<PositionRecord> Positions)
+{
+    public static Leader Initial { get; } = new(
+        Guid.Empty, 0, LeaderStatus.NotEnrolled, "", null, "", "", Guid.Empty,
+        [], [], [], [], [], [], [], [], [], []);
+
+    /// <summary>Highest attained level of the theme; 0 when Level 1 is not attained.
+    /// Attained levels are always 1..n: a level needs the one below, and revoking a level revokes those above.</summary>
+    public int LevelOf(string themeCode) =>
+        Attainments.Where(a => a.ThemeCode == themeCode).Select(a => a.Level).DefaultIfEmpty(0).Max();
+
+    public Attainment? AttainmentOf(string themeCode, int level) =>
+        Attainments.FirstOrDefault(a => a.ThemeCode == themeCode && a.Level == level);
+
+    public bool HasAttained(string themeCode, int level) => AttainmentOf(themeCode, level) is not null;
+
+    public bool IsPending(string themeCode, int level) =>
+        PendingSignOffs.Any(p => p.ThemeCode == themeCode && p.Level == level);
+
+    public StandingSignOff? SignOffBy(Guid mentorUserId, string themeCode, int level) =>
+        SignOffs.FirstOrDefault(s => s.MentorUserId == mentorUserId && s.ThemeCode == themeCode && s.Level == level);
+
+    /// <summary>Was the mentor assigned when the event at <paramref name="version"/> happened?</summary>
+    public bool WasMentorAtVersion(Guid mentorUserId, long version) =>
+        MentorHistory.Any(m => m.MentorUserId == mentorUserId && m.CoversVersion(version));
+
+    /// <summary>Was the mentor assigned at that moment (by the events' own timestamps)?</summary>
+    public bool WasMentorAt(Guid mentorUserId, DateTimeOffset moment) =>
+        MentorHistory.Any(m => m.MentorUserId == mentorUserId && m.CoversMoment(moment));
+
+    /// <summary>Is this actor the leader? The stream knows the leader by id only, so the actor is the leader when
+    /// their LeaderId is this leader, or when their user id is the leader id itself.</summary>
+    public bool IsSelf(Actor actor) => actor.LeaderId == Id || actor.UserId == Id;
+
+    /// <summary>Folds one event. Exhaustive: an event type it does not know is a programming error.</summary>
+    public static Leader Evolve(Leader state, object @event)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(@event);
+        var s = state with { Version = state.Version + 1 };
+        var v = s.Version;
+        return @event switch
+        {
+            LeaderEnrolled e => s with
+            {
+                Id = e.LeaderId, Status = LeaderStatus.Active, Affiliate = e.Affiliate, Local = e.Local,
+                DisplayName = e.DisplayName, Email = e.Email, FrameworkEditionId = e.FrameworkEditionId,
+            },
+            LeaderProfileChanged e => s with { DisplayName = e.DisplayName, Email = e.Email, Local = e.Local },
+            MentorAssigned e => s with
+            {
+                Mentors = s.Mentors.Add(e.MentorUserId),
+                MentorHistory = s.MentorHistory.Add(new MentorAssignment(e.MentorUserId, v, e.AssignedAt, null, null)),
+            },
+            MentorUnassigned e => s with
+            {
+                Mentors = s.Mentors.Remove(e.MentorUserId),
+                MentorHistory = s.MentorHistory
+                    .Select(m => m.MentorUserId == e.MentorUserId && m.UnassignedVersion is null
+                        ? m with { UnassignedVersion = v, UnassignedAt = e.UnassignedAt }
+                        : m)
+                    .ToImmutableList(),
+            },
+            TrainingCompleted e => s with
+            {
+                Trainings = s.Trainings.Add(new TrainingRecord(e.TrainingId, e.Title, e.ThemeCode, e.Level, e.Hours, e.CompletedOn, v)),
+                Learning = s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.Training, v)),
+            },
+            AssessmentRecorded e => s with
+            {
+                Assessments = s.Assessments.Add(new AssessmentRecord(e.AssessmentId, e.ThemeCode, e.Level, e.Kind, e.Note, e.AssessorUserId, v)),
+                // Public contract: a self-assessment does not count as learning.
+                Learning = e.Kind switch
+                {
+                    AssessmentKind.Mentor => s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.MentorAssessment, v)),
+                    AssessmentKind.Peer => s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.PeerAssessment, v)),
+                    _ => s.Learning,
+                },
+            },
+            EvidenceAdded e => s with
+            {
+                Evidence = s.Evidence.Add(new EvidenceRecord(e.EvidenceId, e.ThemeCode, e.Level, e.Link, e.Note, v)),
+            },
+            SignOffRequested e => s with
+            {
+                PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.RequestedAt, v)),
+            },
+            // A sign-off answers the request, if any: it leaves the mentor's queue.
+            LevelSignedOff e => s with
+            {
+                SignOffs = s.SignOffs
+                    .RemoveAll(x => x.MentorUserId == e.MentorUserId && x.ThemeCode == e.ThemeCode && x.Level == e.Level)
+                    .Add(new StandingSignOff(e.ThemeCode, e.Level, e.MentorUserId, v, e.SignedOffAt)),
+                PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+            },
+            SignOffDeclined e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },
+            SignOffRevoked e => s with
+            {
+                SignOffs = s.SignOffs.RemoveAll(x => x.MentorUserId == e.MentorUserId && x.ThemeCode == e.ThemeCode && x.Level == e.Level),
+            },
+            // An attained level has nothing left to ask a mentor for.
+            LevelAttained e => s with
+            {
+                Attainments = s.Attainments
+                    .RemoveAll(a => a.ThemeCode == e.ThemeCode && a.Level == e.Level)
+                    .Add(new Attainment(e.ThemeCode, e.Level, e.AttainedAt, v, e.Provenance)),
+                PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+            },
+            LevelAttainmentRevoked e => s with
+            {
+                Attainments = s.Attainments.RemoveAll(a => a.ThemeCode == e.ThemeCode && a.Level == e.Level),
+            },
+            LeaderPaused => s with { Status = LeaderStatus.Paused },
+            LeaderWithdrawn => s with { Status = LeaderStatus.Withdrawn },
+            LeaderReactivated => s with { Status = LeaderStatus.Active },
+            PositionHeld e => s with { Positions = s.Positions.Add(new PositionRecord(e.Title, e.From, e.To, v)) },
+            _ => throw new ArgumentException($"Unknown leader event type {@event.GetType().FullName}.", nameof(@event)),
+        };
+    }
+
+    private static ImmutableList<PendingSignOff> ClosePending(Leader s, string themeCode, int level) =>
+        s.PendingSignOffs.RemoveAll(p => p.ThemeCode == themeCode && p.Level == level);
+}

@@ -1,0 +1,49 @@
+namespace LeaderJourney.Domain.Leaders;
+
+// One stream per leader. Published events are never reshaped: add a new event rather than change one.
+
+public enum AssessmentKind { Self, Mentor, Peer }
+
+/// <summary>One clause of the attainment rule and the stream versions of the events that satisfied it.
+/// Rule is one of <see cref="AttainmentClause.PreviousLevel"/>, <see cref="AttainmentClause.Learning"/>, <see cref="AttainmentClause.SignOff"/>.</summary>
+public sealed record AttainmentClause(string Rule, IReadOnlyList<long> EventVersions)
+{
+    public const string PreviousLevel = "previous-level";
+    public const string Learning = "learning";
+    public const string SignOff = "sign-off";
+}
+
+public sealed record LeaderEnrolled(Guid LeaderId, string Affiliate, string? Local, string DisplayName, string Email, Guid FrameworkEditionId, Guid EnrolledBy, DateTimeOffset EnrolledAt);
+
+public sealed record LeaderProfileChanged(Guid LeaderId, string DisplayName, string Email, string? Local, Guid ChangedBy, DateTimeOffset ChangedAt);
+
+public sealed record MentorAssigned(Guid LeaderId, Guid MentorUserId, Guid AssignedBy, DateTimeOffset AssignedAt);
+
+public sealed record MentorUnassigned(Guid LeaderId, Guid MentorUserId, Guid UnassignedBy, DateTimeOffset UnassignedAt);
+
+public sealed record TrainingCompleted(Guid LeaderId, Guid TrainingId, string Title, string ThemeCode, int Level, decimal? Hours, DateOnly CompletedOn, Guid RecordedBy, DateTimeOffset RecordedAt);
+
+public sealed record AssessmentRecorded(Guid LeaderId, Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, string? Note, Guid AssessorUserId, DateTimeOffset RecordedAt);
+
+public sealed record EvidenceAdded(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, string? Link, string? Note, Guid AddedBy, DateTimeOffset AddedAt);
+
+public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level, Guid RequestedBy, DateTimeOffset RequestedAt);
+
+public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string? Note, DateTimeOffset SignedOffAt);
+
+public sealed record SignOffDeclined(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string Reason, DateTimeOffset DeclinedAt);
+
+/// <summary>Withdraws the standing sign-off of <paramref name="MentorUserId"/> for that theme and level.</summary>
+public sealed record SignOffRevoked(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
+
+public sealed record LevelAttained(Guid LeaderId, string ThemeCode, int Level, IReadOnlyList<AttainmentClause> Provenance, DateTimeOffset AttainedAt);
+
+public sealed record LevelAttainmentRevoked(Guid LeaderId, string ThemeCode, int Level, string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
+
+public sealed record LeaderPaused(Guid LeaderId, string? Reason, Guid PausedBy, DateTimeOffset PausedAt);
+
+public sealed record LeaderWithdrawn(Guid LeaderId, string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
+
+public sealed record LeaderReactivated(Guid LeaderId, Guid ReactivatedBy, DateTimeOffset ReactivatedAt);
+
+public sealed record PositionHeld(Guid LeaderId, string Title, DateOnly From, DateOnly? To, Guid RecordedBy, DateTimeOffset RecordedAt);

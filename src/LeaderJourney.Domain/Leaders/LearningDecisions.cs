@@ -1,0 +1,60 @@
+namespace LeaderJourney.Domain.Leaders;
+
+/// <summary>Trainings, assessments and evidence. Trainings and mentor or peer assessments are learning,
+/// so they may complete the attainment rule and bring LevelAttained events in the same decision.</summary>
+internal static class LearningDecisions
+{
+    public static IReadOnlyList<object> RecordTraining(RecordTraining c, Leader s, AttainmentPolicy policy)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        var title = Guard.Required(c.Title, "The training title");
+        if (c.Hours is <= 0) throw new DomainRuleException("Training hours must be more than zero; leave them out if unknown.");
+        if (c.CompletedOn > Guard.Today(c.Now))
+            throw new DomainRuleException($"The completion date {c.CompletedOn:yyyy-MM-dd} is in the future; record the training once it is completed.");
+        if (s.Trainings.Any(t => t.TrainingId == c.TrainingId))
+            throw new DomainRuleException("This training is already recorded for the leader.");
+        object completed = new TrainingCompleted(s.Id, c.TrainingId, title, theme, level, c.Hours, c.CompletedOn, c.Actor.UserId, c.Now);
+        return Attainments.Following(s, [completed], theme, policy, c.Now);
+    }
+
+    public static IReadOnlyList<object> RecordAssessment(RecordAssessment c, Leader s, AttainmentPolicy policy)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        var self = s.IsSelf(c.Actor);
+        switch (c.Kind)
+        {
+            case AssessmentKind.Self when !self:
+                throw new DomainRuleException("Only the leader can record their own self-assessment.");
+            case AssessmentKind.Mentor when self:
+                throw new DomainRuleException("A leader cannot record a mentor assessment of themself; record a self-assessment instead.");
+            case AssessmentKind.Mentor when !s.Mentors.Contains(c.Actor.UserId):
+                throw new DomainRuleException("Only a mentor currently assigned to this leader can record a mentor assessment.");
+            case AssessmentKind.Peer when self:
+                throw new DomainRuleException("A leader cannot record a peer assessment of themself; record a self-assessment instead.");
+            case AssessmentKind.Self or AssessmentKind.Mentor or AssessmentKind.Peer:
+                break;
+            default:
+                throw new DomainRuleException($"Assessment kind {c.Kind} is unknown; use Self, Mentor or Peer.");
+        }
+        if (s.Assessments.Any(a => a.AssessmentId == c.AssessmentId))
+            throw new DomainRuleException("This assessment is already recorded for the leader.");
+        object recorded = new AssessmentRecorded(s.Id, c.AssessmentId, theme, level, c.Kind, Guard.Optional(c.Note), c.Actor.UserId, c.Now);
+        // Public contract: a self-assessment does not count as learning, so it can complete nothing.
+        return c.Kind == AssessmentKind.Self ? [recorded] : Attainments.Following(s, [recorded], theme, policy, c.Now);
+    }
+
+    public static IReadOnlyList<object> AddEvidence(AddEvidence c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        var link = Guard.Optional(c.Link);
+        var note = Guard.Optional(c.Note);
+        if (link is null && note is null) throw new DomainRuleException("Evidence needs a link or a note; give at least one.");
+        if (s.Evidence.Any(e => e.EvidenceId == c.EvidenceId))
+            throw new DomainRuleException("This evidence is already added for the leader.");
+        // Evidence supports a mentor's judgement; it is not learning and completes no rule.
+        return [new EvidenceAdded(s.Id, c.EvidenceId, theme, level, link, note, c.Actor.UserId, c.Now)];
+    }
+}

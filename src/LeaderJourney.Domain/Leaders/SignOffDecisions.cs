@@ -1,0 +1,83 @@
+namespace LeaderJourney.Domain.Leaders;
+
+/// <summary>Sign-off requests, sign-offs, declines and revocations.</summary>
+internal static class SignOffDecisions
+{
+    public static IReadOnlyList<object> Request(RequestSignOff c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        // A request is made by the leader themself or staff (an admin, or a mentor assigned to the leader).
+        if (!s.IsSelf(c.Actor) && !c.Actor.IsAdmin && !s.Mentors.Contains(c.Actor.UserId))
+            throw new DomainRuleException("Only the leader, an admin or an assigned mentor can request a sign-off.");
+        if (s.HasAttained(theme, level))
+            throw new DomainRuleException($"Level {level} of {theme} is already attained; there is nothing to sign off.");
+        if (s.IsPending(theme, level))
+            throw new DomainRuleException($"A sign-off of Level {level} of {theme} is already requested; wait for the mentor's answer.");
+        return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
+    }
+
+    public static IReadOnlyList<object> SignOff(SignOff c, Leader s, AttainmentPolicy policy)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        EnsureAssignedMentor(s, c.Actor, "sign off");
+        // Public contract: a sign-off for a level already attained is accepted and changes nothing.
+        if (s.HasAttained(theme, level)) return [];
+        // The same mentor signing the same level twice is still one sign-off.
+        if (s.SignOffBy(c.Actor.UserId, theme, level) is not null) return [];
+        // No prior request is needed: a request only puts the level in the mentor's queue.
+        object signed = new LevelSignedOff(s.Id, theme, level, c.Actor.UserId, Guard.Optional(c.Note), c.Now);
+        return Attainments.Following(s, [signed], theme, policy, c.Now);
+    }
+
+    public static IReadOnlyList<object> Decline(DeclineSignOff c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        EnsureAssignedMentor(s, c.Actor, "decline");
+        var reason = Guard.Required(c.Reason, "The reason for declining");
+        if (!s.IsPending(theme, level))
+            throw new DomainRuleException($"There is no pending sign-off request for Level {level} of {theme} to decline.");
+        return [new SignOffDeclined(s.Id, theme, level, c.Actor.UserId, reason, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Revoke(RevokeSignOff c, Leader s, AttainmentPolicy policy)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        if (c.Actor.UserId != c.MentorUserId && !c.Actor.IsAdmin)
+            throw new DomainRuleException("Only the mentor who signed off, or an admin, can revoke a sign-off.");
+        var reason = Guard.Required(c.Reason, "The reason for revoking");
+        if (s.SignOffBy(c.MentorUserId, theme, level) is null)
+            throw new DomainRuleException($"This mentor has no standing sign-off of Level {level} of {theme}; there is nothing to revoke.");
+
+        object revoked = new SignOffRevoked(s.Id, theme, level, c.MentorUserId, reason, c.Actor.UserId, c.Now);
+        var after = Leader.Evolve(s, revoked);
+        // Public contract: a revoked sign-off revokes that level and every higher level of the theme,
+        // unless the level still meets the rule without it (e.g. another mentor's sign-off stands).
+        if (!after.HasAttained(theme, level) || AttainmentRule.Evaluate(after, theme, level, policy) is not null) return [revoked];
+        return [revoked, .. Attainments.RevokedFrom(after, theme, level, reason, c.Actor.UserId, c.Now)];
+    }
+
+    public static IReadOnlyList<object> RevokeAttainment(RevokeAttainment c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        if (!c.Actor.IsAdmin) throw new DomainRuleException("Only an admin can revoke an attained level.");
+        var reason = Guard.Required(c.Reason, "The reason for revoking");
+        if (!s.HasAttained(theme, level))
+            throw new DomainRuleException($"Level {level} of {theme} is not attained; there is nothing to revoke.");
+        return [.. Attainments.RevokedFrom(s, theme, level, reason, c.Actor.UserId, c.Now)];
+    }
+
+    /// <summary>Domain rules: the leader never signs off (or declines) for themself, and a mentor answers only for a
+    /// leader currently assigned to them.</summary>
+    private static void EnsureAssignedMentor(Leader s, Actor actor, string verb)
+    {
+        if (s.IsSelf(actor))
+            throw new DomainRuleException($"A leader cannot {verb} their own level; an assigned mentor must.");
+        if (!s.Mentors.Contains(actor.UserId))
+            throw new DomainRuleException($"Only a mentor currently assigned to this leader can {verb}; assign the mentor first.");
+    }
+}

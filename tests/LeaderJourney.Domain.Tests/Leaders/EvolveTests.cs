@@ -1,0 +1,69 @@
+using LeaderJourney.Domain.Leaders;
+
+namespace LeaderJourney.Domain.Tests.Leaders;
+
+public sealed class EvolveTests : LeaderSpec
+{
+    private sealed record SomethingElse;
+
+    [Fact]
+    public void The_initial_state_is_not_enrolled_at_version_0()
+    {
+        Leader.Initial.Version.Should().Be(0);
+        Leader.Initial.Status.Should().Be(LeaderStatus.NotEnrolled);
+    }
+
+    [Fact]
+    public void Every_event_increments_the_version()
+    {
+        Given(Enrolled(), Assigned(MentorA), Trained(1), Requested(1), SignedOff(1, MentorA), Paused());
+        State.Version.Should().Be(6);
+    }
+
+    [Fact]
+    public void An_unknown_event_is_a_programming_error() =>
+        FluentActions.Invoking(() => LeaderDecider.Evolve(Leader.Initial, new SomethingElse())).Should().Throw<ArgumentException>();
+
+    [Fact]
+    public void An_unknown_command_is_a_programming_error()
+    {
+        GivenEnrolledWithMentor();
+        FluentActions.Invoking(() => When(new SomethingElse())).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void Self_assessments_are_kept_but_are_not_learning()
+    {
+        GivenEnrolledWithMentor();
+        Given(Assessed(2, AssessmentKind.Self, Self), Assessed(3, AssessmentKind.Peer, OtherLeader));
+        State.Assessments.Should().HaveCount(2);
+        State.Learning.Should().ContainSingle().Which.Should().Be(new LearningFact(Theme, 3, LearningSource.PeerAssessment, 4));
+    }
+
+    [Fact]
+    public void Every_event_type_has_one_stable_unique_name()
+    {
+        LeaderEventNames.All.Should().HaveCount(17);
+        LeaderEventNames.All.Select(x => x.Type).Should().OnlyHaveUniqueItems();
+        LeaderEventNames.All.Select(x => x.Name).Should().OnlyHaveUniqueItems().And.AllSatisfy(n => n.Should().StartWith("leader."));
+        LeaderEventNames.All.Should().Contain((typeof(LevelSignedOff), "leader.signed-off"));
+    }
+
+    [Fact]
+    public void Every_named_event_evolves()
+    {
+        // Exhaustiveness: Evolve knows every event the names list knows.
+        var samples = new object[]
+        {
+            Enrolled(), new LeaderProfileChanged(LeaderId, "A", "a@b", null, Admin.UserId, T0), Assigned(MentorA), Unassigned(MentorA),
+            Trained(1), Assessed(1, AssessmentKind.Mentor, MentorA), new EvidenceAdded(LeaderId, Id(900), Theme, 1, "l", null, Self.UserId, T0),
+            Requested(1), SignedOff(1, MentorA), new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "r", T0),
+            new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "r", Admin.UserId, T0), Attained(1),
+            new LevelAttainmentRevoked(LeaderId, Theme, 1, "r", Admin.UserId, T0), Paused(), Withdrawn(),
+            new LeaderReactivated(LeaderId, Admin.UserId, T0), new PositionHeld(LeaderId, "Chair", new DateOnly(2024, 1, 1), null, Admin.UserId, T0),
+        };
+        samples.Select(s => s.GetType()).Should().BeEquivalentTo(LeaderEventNames.All.Select(x => x.Type));
+        Given(samples);
+        State.Version.Should().Be(17);
+    }
+}

@@ -1,0 +1,154 @@
+using LeaderJourney.Domain.Leaders;
+
+namespace LeaderJourney.Domain.Tests.Leaders;
+
+public sealed class SignOffTests : LeaderSpec
+{
+    [Fact]
+    public void The_leader_requests_a_sign_off()
+    {
+        GivenEnrolledWithMentor();
+        Then(new RequestSignOff(Theme, 1, Self, Now), new SignOffRequested(LeaderId, Theme, 1, Self.UserId, Now));
+    }
+
+    [Fact]
+    public void An_admin_may_request_a_sign_off_for_the_leader()
+    {
+        GivenEnrolledWithMentor();
+        Then(new RequestSignOff(Theme, 1, Admin, Now), new SignOffRequested(LeaderId, Theme, 1, Admin.UserId, Now));
+    }
+
+    [Fact]
+    public void Another_leader_cannot_request_a_sign_off()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(new RequestSignOff(Theme, 1, OtherLeader, Now), "Only the leader, an admin or an assigned mentor can request a sign-off.");
+    }
+
+    [Fact]
+    public void Requesting_a_sign_off_of_an_attained_level_is_refused()
+    {
+        GivenEnrolledWithMentor();
+        Given(Attained(1));
+        ThenRefused(new RequestSignOff(Theme, 1, Self, Now), "Level 1 of VIS is already attained; there is nothing to sign off.");
+    }
+
+    [Fact]
+    public void Requesting_a_sign_off_already_pending_is_refused()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        ThenRefused(new RequestSignOff(Theme, 1, Self, Now), "A sign-off of Level 1 of VIS is already requested; wait for the mentor's answer.");
+    }
+
+    [Fact]
+    public void A_sign_off_needs_no_request_and_without_learning_attains_nothing()
+    {
+        GivenEnrolledWithMentor();
+        Then(new SignOff(Theme, 1, " Well led ", MentorA, Now), new LevelSignedOff(LeaderId, Theme, 1, MentorA.UserId, "Well led", Now));
+    }
+
+    [Fact]
+    public void The_leader_cannot_sign_off_themself()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(SignOffBy(Self, 1), "A leader cannot sign off their own level; an assigned mentor must.");
+    }
+
+    [Fact]
+    public void A_user_whose_id_is_the_leader_id_cannot_sign_off()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(SignOffBy(new Actor(LeaderId, Role.Mentor, null), 1), "A leader cannot sign off their own level; an assigned mentor must.");
+    }
+
+    [Fact]
+    public void A_mentor_not_assigned_to_the_leader_cannot_sign_off()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(SignOffBy(MentorB, 1), "Only a mentor currently assigned to this leader can sign off; assign the mentor first.");
+    }
+
+    [Fact]
+    public void An_unassigned_mentor_can_no_longer_sign_off()
+    {
+        GivenEnrolledWithMentor();
+        Given(Unassigned(MentorA));
+        ThenRefused(SignOffBy(MentorA, 1), "Only a mentor currently assigned to this leader can sign off; assign the mentor first.");
+    }
+
+    [Fact]
+    public void Signing_off_an_attained_level_is_accepted_and_changes_nothing()
+    {
+        GivenEnrolledWithMentor();
+        Given(Attained(1));
+        ThenNothing(SignOffBy(MentorA, 1));
+    }
+
+    [Fact]
+    public void Signing_off_an_attained_level_still_requires_an_assigned_mentor()
+    {
+        GivenEnrolledWithMentor();
+        Given(Attained(1));
+        ThenRefused(SignOffBy(MentorB, 1), "Only a mentor currently assigned to this leader can sign off; assign the mentor first.");
+    }
+
+    [Fact]
+    public void The_same_mentor_signing_off_twice_records_nothing_new()
+    {
+        GivenEnrolledWithMentor();
+        Given(SignedOff(1, MentorA));
+        ThenNothing(SignOffBy(MentorA, 1));
+    }
+
+    [Fact]
+    public void A_sign_off_closes_the_pending_request()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1), Requested(2));
+        Apply(SignOffBy(MentorA, 1));
+        State.PendingSignOffs.Select(p => p.Level).Should().Equal(2);
+    }
+
+    [Fact]
+    public void A_mentor_declines_a_pending_request_and_closes_it()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        var decline = new DeclineSignOff(Theme, 1, " Lead one more meeting first ", MentorA, Now);
+        Then(decline, new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "Lead one more meeting first", Now));
+        Apply(decline);
+        State.PendingSignOffs.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Declining_without_a_pending_request_is_refused()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(new DeclineSignOff(Theme, 1, "Not yet", MentorA, Now), "There is no pending sign-off request for Level 1 of VIS to decline.");
+    }
+
+    [Fact]
+    public void Declining_needs_a_reason()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        ThenRefused(new DeclineSignOff(Theme, 1, "  ", MentorA, Now), "The reason for declining must not be empty.");
+    }
+
+    [Fact]
+    public void The_leader_cannot_decline_their_own_request()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        ThenRefused(new DeclineSignOff(Theme, 1, "No", Self, Now), "A leader cannot decline their own level; an assigned mentor must.");
+    }
+
+    [Fact]
+    public void A_mentor_not_assigned_cannot_decline()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        ThenRefused(new DeclineSignOff(Theme, 1, "No", MentorB, Now), "Only a mentor currently assigned to this leader can decline; assign the mentor first.");
+    }
+}

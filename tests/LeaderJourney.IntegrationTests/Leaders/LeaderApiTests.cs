@@ -1,0 +1,263 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+
+namespace LeaderJourney.IntegrationTests.Leaders;
+
+public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+    private HttpClient _mentor = null!;
+    private Guid _mentorId;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        (_mentor, _mentorId) = await _app.SignedInAsync(Roles.Mentor, "OH");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd");
+
+    private async Task<Guid> Enrol(HttpClient? admin = null, string affiliate = "OH")
+    {
+        var response = await (admin ?? _admin).PostAsJsonAsync("/api/leaders", new { affiliate, displayName = "Rosa Parks", email = "rosa@example.org", local = "Local 12" });
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private async Task<Guid> EnrolWithMentor()
+    {
+        var id = await Enrol();
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = _mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+        return id;
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    [Fact]
+    public async Task The_whole_happy_path_enrol_mentor_training_request_sign_off_attained()
+    {
+        var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rosa Parks", email = "rosa@example.org" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        var enrolled = await Json(created);
+        var id = enrolled.GetProperty("id").GetGuid();
+        created.Headers.Location!.ToString().Should().Be($"/api/leaders/{id}");
+        enrolled.GetProperty("version").GetInt64().Should().Be(1);
+
+        (await Json(await _admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = _mentorId }))).GetProperty("version").GetInt64().Should().Be(2);
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "OH", id);
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy 101", themeCode = "ADV.1", level = 1, hours = 3.5, completedOn = Today }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var signOff = await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1, note = "Well done" });
+
+        signOff.StatusCode.Should().Be(HttpStatusCode.OK);
+        var answer = await Json(signOff);
+        answer.GetProperty("attained").GetBoolean().Should().BeTrue();
+        answer.GetProperty("version").GetInt64().Should().Be(6, "enrolled, mentor, training, request, sign-off, attained");
+
+        var progress = await leader.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress");
+        var adv1 = progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "ADV.1");
+        adv1.GetProperty("level").GetInt32().Should().Be(1);
+        adv1.GetProperty("attainedAt").ValueKind.Should().Be(JsonValueKind.String);
+        progress.GetProperty("themes").GetArrayLength().Should().Be(33);
+        progress.GetProperty("domains").EnumerateArray().Single(d => d.GetProperty("code").GetString() == "ADV").GetProperty("level").GetInt32()
+            .Should().Be(0, "a domain's level is its lowest theme's");
+
+        var provenance = await leader.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/attainments/ADV.1/1");
+        var clauses = provenance.GetProperty("clauses").EnumerateArray().ToDictionary(c => c.GetProperty("rule").GetString()!, c => c.GetProperty("events"));
+        clauses["learning"].EnumerateArray().Single().GetProperty("type").GetString().Should().Be("leader.training-completed");
+        clauses["sign-off"].EnumerateArray().Single().GetProperty("type").GetString().Should().Be("leader.signed-off");
+        clauses["sign-off"].EnumerateArray().Single().GetProperty("actor").GetString().Should().Be(_mentorId.ToString());
+
+        var history = await leader.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history");
+        history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).Should().Equal(
+            "leader.enrolled", "leader.mentor-assigned", "leader.training-completed", "leader.sign-off-requested", "leader.signed-off", "leader.level-attained");
+
+        var record = await _admin.GetAsync($"/api/leaders/{id}");
+        record.Headers.ETag!.Tag.Should().Be("\"6\"");
+        (await Json(record)).GetProperty("mentors").EnumerateArray().Single().GetGuid().Should().Be(_mentorId);
+    }
+
+    [Fact]
+    public async Task A_sign_off_before_the_learning_attains_the_level_when_the_training_lands()
+    {
+        var id = await EnrolWithMentor();
+        var signOff = await Json(await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        signOff.GetProperty("attained").GetBoolean().Should().BeFalse();
+
+        await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Messaging", themeCode = "COM.2", level = 1, completedOn = Today });
+
+        var progress = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress");
+        progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.2").GetProperty("level").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Progress_as_of_a_moment_before_the_attainment_shows_the_earlier_level()
+    {
+        var id = await EnrolWithMentor();
+        await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy 101", themeCode = "ADV.2", level = 1, completedOn = Today });
+        var before = DateTimeOffset.UtcNow;
+        await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.2", level = 1 });
+
+        var then = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress?asOf={Uri.EscapeDataString(before.ToString("O"))}");
+        var now = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress");
+
+        Level(then, "ADV.2").Should().Be(0);
+        Level(now, "ADV.2").Should().Be(1);
+        (await _admin.GetAsync($"/api/leaders/{id}/progress?asOf=yesterday")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        static int Level(JsonElement progress, string code) =>
+            progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == code).GetProperty("level").GetInt32();
+    }
+
+    [Fact]
+    public async Task Refusals_answer_with_their_status_codes()
+    {
+        var id = await EnrolWithMentor();
+        var (otherMentor, _) = await _app.SignedInAsync(Roles.Mentor, "OH");
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "OH");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "OH", id);
+        var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "MI");
+
+        // Not assigned to this leader: a rule of the journey, not of the role.
+        (await otherMentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _mentor.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "X", email = "x@example.org" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _app.CreateClient().GetAsync($"/api/leaders/{id}")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        // Another affiliate's leader, another leader's record and an unknown leader all look the same.
+        (await otherAdmin.GetAsync($"/api/leaders/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await otherAdmin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _admin.GetAsync($"/api/leaders/{Guid.NewGuid()}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var someoneElse = await Enrol();
+        (await leader.GetAsync($"/api/leaders/{someoneElse}/progress")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        var unknownTheme = await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ZZZ.9", level = 1, completedOn = Today });
+        unknownTheme.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Json(unknownTheme)).GetProperty("errors").GetProperty("themeCode")[0].GetString().Should().Contain("ADV.1").And.Contain("SFH.5");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 4, completedOn = Today })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd") }))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.1", level = 1, reason = "" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.1", level = 1, reason = "Not yet" }))
+            .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "there is no pending request to decline");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = Guid.NewGuid() })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task If_Match_with_a_stale_version_is_409_with_the_current_version()
+    {
+        var id = await EnrolWithMentor();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/trainings")
+        {
+            Content = JsonContent.Create(new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today }),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+
+        var response = await _admin.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await Json(response)).GetProperty("currentVersion").GetInt64().Should().Be(2);
+
+        var fresh = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/trainings") { Content = JsonContent.Create(new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today }) };
+        fresh.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+        (await _admin.SendAsync(fresh)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_trainings_on_one_leader_are_fifty_events_none_lost()
+    {
+        var id = await EnrolWithMentor();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = $"Session {i}", themeCode = "GOV.1", level = 1, completedOn = Today })));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        var history = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history");
+        var titles = history.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "leader.training-completed")
+            .Select(e => e.GetProperty("data").GetProperty("title").GetString()).ToList();
+        titles.Should().HaveCount(50).And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task Twenty_repeats_of_one_Idempotency_Key_append_one_event_and_answer_alike()
+    {
+        var id = await EnrolWithMentor();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/trainings")
+            {
+                Content = JsonContent.Create(new { title = "Once only", themeCode = "GOV.2", level = 1, completedOn = Today }),
+            };
+            request.Headers.Add("Idempotency-Key", "training-once-" + id);
+            return _admin.SendAsync(request);
+        }));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        var versions = await Task.WhenAll(responses.Select(async r => (await Json(r)).GetProperty("version").GetInt64()));
+        versions.Distinct().Should().ContainSingle();
+        var history = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history");
+        history.EnumerateArray().Count(e => e.GetProperty("type").GetString() == "leader.training-completed").Should().Be(1);
+
+        var other = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/trainings")
+        {
+            Content = JsonContent.Create(new { title = "Something else", themeCode = "GOV.2", level = 1, completedOn = Today }),
+        };
+        other.Headers.Add("Idempotency-Key", "training-once-" + id);
+        (await _admin.SendAsync(other)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a key names one request");
+    }
+
+    public static TheoryData<string, string> MalformedBodies()
+    {
+        var huge = new string('x', 100_000);
+        var bodies = new[]
+        {
+            "", "not json", "[]", "null", "42", "{", "{\"level\": \"three\"}", "{\"level\": 1.5}", "{\"level\": 99999999999999}",
+            "{\"themeCode\": 12, \"level\": 1}", "{\"themeCode\": \"ADV.1\", \"level\": 1, \"completedOn\": \"31/12/2024\"}",
+            "{\"themeCode\": \"ADV.1\", \"level\": 1, \"completedOn\": \"2024-02-30\"}", "{\"themeCode\": \"ADV.1\", \"level\": 1, \"kind\": \"boss\"}",
+            $"{{\"title\": \"{huge}\", \"themeCode\": \"ADV.1\", \"level\": 1, \"completedOn\": \"2024-01-01\"}}",
+            $"{{\"themeCode\": \"{huge}\", \"level\": 1}}", "{\"mentorUserId\": \"not-a-guid\"}", "{\"mentorUserId\": 7}",
+            "{\"displayName\": null, \"email\": \"x\"}", "{\"themeCode\": \"ADV.1\", \"level\": -1, \"reason\": \"\"}",
+            "{\"themeCode\": \"ADV.1\", \"level\": 1, \"hours\": -3, \"title\": \"t\", \"completedOn\": \"2024-01-01\"}",
+            "{\"link\": \"javascript:alert(1)\", \"themeCode\": \"ADV.1\", \"level\": 1}",
+        };
+        var paths = new[] { "", "/{id}/mentors", "/{id}/trainings", "/{id}/assessments", "/{id}/evidence", "/{id}/sign-off-requests", "/{id}/sign-offs", "/{id}/sign-off-declines" };
+        var data = new TheoryData<string, string>();
+        foreach (var path in paths)
+            foreach (var body in bodies)
+                data.Add(path, body);
+        return data;
+    }
+
+    [Fact]
+    public async Task No_malformed_body_on_any_write_endpoint_returns_500()
+    {
+        var id = await EnrolWithMentor();
+        var failures = new List<string>();
+        foreach (var row in MalformedBodies())
+        {
+            var (path, body) = ((string)row[0], (string)row[1]);
+            foreach (var (client, leaderId) in new[] { (_admin, id.ToString()), (_mentor, id.ToString()), (_admin, "not-a-guid") })
+            {
+                var url = "/api/leaders" + path.Replace("{id}", leaderId);
+                var response = await client.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
+                if ((int)response.StatusCode >= 500)
+                    failures.Add($"{(int)response.StatusCode} for POST {url} with {body[..Math.Min(body.Length, 60)]}");
+                else if ((int)response.StatusCode is >= 400 and < 500)
+                    response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json", $"POST {url} with {body[..Math.Min(body.Length, 40)]} answers a problem");
+            }
+        }
+        failures.Should().BeEmpty();
+    }
+}
