@@ -39,6 +39,13 @@ foreach (var writers in new[] { 1, 16 })
 Console.WriteLine($"{"case",-34} {"ours ev/s",12} {"raw ev/s",12} {"ours/raw",9}");
 foreach (var (name, ours, raw) in results)
     Console.WriteLine($"{name,-34} {ours,12:N0} {raw,12:N0} {ours / raw,9:F2}");
+
+// The sign-off command over HTTP against the raw INSERT rate at the same concurrency, measured above.
+var http = await HttpSignOffBench.RunAsync(connectionString, bench.Schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient);
+var rawAt16 = results.Single(r => r.Case.EndsWith("16 writers", StringComparison.Ordinal)).Raw;
+Console.WriteLine();
+Console.WriteLine($"HTTP sign-off, {http.Clients} clients: {http.Requests:N0} requests, {http.Errors} errors, {http.PerSecond:N0}/s " +
+    $"(raw INSERT at 16 writers {rawAt16:N0}/s, ratio {http.PerSecond / rawAt16:F2}); latency p50 {http.P50Ms:F1} ms, p95 {http.P95Ms:F1} ms, p99 {http.P99Ms:F1} ms");
 return 0;
 
 // Alternates ours and raw in each round, so drift on a shared machine hits both alike.
@@ -66,9 +73,9 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 
 namespace LeaderJourney.Bench
 {
-    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents)
+    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents, int HttpLeadersPerClient)
     {
-        public static BenchSizes Full { get; } = new(5, 2000, 200_000);
-        public static BenchSizes Quick { get; } = new(3, 300, 20_000);
+        public static BenchSizes Full { get; } = new(5, 2000, 200_000, 6);
+        public static BenchSizes Quick { get; } = new(3, 300, 20_000, 1);
     }
 }

@@ -147,21 +147,42 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return new IssuedToken(token, expires);
     }
 
-    /// <summary>The user a bearer token stands for, or null when it is unknown or expired.</summary>
+    /// <summary>
+    /// The user a bearer token stands for, or null when it is unknown or expired. A token found is
+    /// remembered for up to <see cref="TokenCacheTime"/> (never past its expiry), so a busy client costs
+    /// one lookup a minute instead of one a request; a user deleted meanwhile keeps access that long.
+    /// </summary>
     public async Task<CurrentUser?> FindByTokenAsync(string token, CancellationToken ct = default)
     {
+        var now = clock.GetUtcNow();
+        var hash = Hash(token);
+        var key = Convert.ToBase64String(hash);
+        if (_tokenCache.TryGetValue(key, out var cached) && cached.Until > now) return cached.User;
+
         await using var command = dataSource.CreateCommand($"""
-            select u.id, u.username, u.role, u.affiliate, u.leader_id
+            select u.id, u.username, u.role, u.affiliate, u.leader_id, t.expires_at
               from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
              where t.token_hash = $1 and t.expires_at > $2
             """);
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+        if (!await reader.ReadAsync(ct))
+        {
+            _tokenCache.TryRemove(key, out _);
+            return null;
+        }
+        var user = new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+        var expires = reader.GetFieldValue<DateTimeOffset>(5);
+        if (_tokenCache.Count > MaxCachedTokens) _tokenCache.Clear();
+        _tokenCache[key] = (user, expires < now + TokenCacheTime ? expires : now + TokenCacheTime);
+        return user;
     }
+
+    public static readonly TimeSpan TokenCacheTime = TimeSpan.FromMinutes(1);
+    private const int MaxCachedTokens = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (CurrentUser User, DateTimeOffset Until)> _tokenCache = new();
 
     /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
     public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)

@@ -12,10 +12,11 @@ namespace LeaderJourney.IntegrationTests.Access;
 public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private LeaderJourneyAppFactory _app = null!;
+    private readonly TestClock _clock = new(DateTimeOffset.UtcNow);
 
     public Task InitializeAsync()
     {
-        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        _app = new LeaderJourneyAppFactory(database.ConnectionString, _clock);
         _app.CreateClient().Dispose(); // starts the host: schema and built-ins in place
         return Task.CompletedTask;
     }
@@ -36,7 +37,7 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var token = body.GetProperty("token").GetString()!;
-        body.GetProperty("expiresAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow + AccessDirectory.TokenLifetime, TimeSpan.FromMinutes(1));
+        body.GetProperty("expiresAt").GetDateTimeOffset().Should().Be(_clock.GetUtcNow() + AccessDirectory.TokenLifetime);
 
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await using (var command = dataSource.CreateCommand("select count(*) from leaderjourney.access_tokens where encode(token_hash, 'escape') like '%' || $1 || '%'"))
@@ -50,9 +51,10 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         (await http.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        await using (var expire = dataSource.CreateCommand("update leaderjourney.access_tokens set expires_at = now() - interval '1 second'"))
-            await expire.ExecuteNonQueryAsync();
-        (await http.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        _clock.Advance(AccessDirectory.TokenLifetime - TimeSpan.FromMinutes(1));
+        (await http.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.OK);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        (await http.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the token has expired");
     }
 
     [Fact]

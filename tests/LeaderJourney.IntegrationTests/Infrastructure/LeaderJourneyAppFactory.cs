@@ -1,14 +1,27 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 
-/// <summary>The real web host, in memory, on a test database.</summary>
-public sealed class LeaderJourneyAppFactory(string connectionString) : WebApplicationFactory<Program>
+/// <summary>The real web host, in memory, on a test database; optionally on a clock the test moves.</summary>
+public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LEADERJOURNEY_DB", connectionString);
         builder.UseEnvironment("Testing");
+        if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
+}
+
+/// <summary>A clock that stands still until the test moves it.</summary>
+public sealed class TestClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
 }
