@@ -34,7 +34,7 @@ public sealed class EventStore : IAsyncDisposable
             select e.id, $1, stream.version - $2 + e.ord, e.type, e.data, $6, $7, $8, $9, $10
               from stream, unnest($3::uuid[], $4::text[], $5::jsonb[]) with ordinality as e(id, type, data, ord)
              order by e.ord
-            returning seq_id, version
+            returning seq_id, version, timestamp
             """;
         _startSql = $"""
             with stream as (
@@ -55,6 +55,9 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Set by the projection runtime when inline projections exist: they run inside every append's transaction.</summary>
+    internal Func<NpgsqlConnection, NpgsqlTransaction, IReadOnlyList<StoredEvent>, CancellationToken, Task>? InlineProjections { get; set; }
     public EventTypeRegistry Types { get; }
     public string Schema => _schema;
 
@@ -169,10 +172,13 @@ public sealed class EventStore : IAsyncDisposable
         }
 
         NpgsqlConnection? owned = null;
+        NpgsqlTransaction? ownedTransaction = null;
         try
         {
             var connection = session?.Connection ?? (owned = await OpenConnectionAsync(ct));
-            var transaction = session?.Transaction;
+            // Inline projections write in the append's transaction; without them one statement needs none.
+            if (session is null && InlineProjections is not null) ownedTransaction = await connection.BeginTransactionAsync(ct);
+            var transaction = session?.Transaction ?? ownedTransaction;
             await using var command = new NpgsqlCommand(mode == AppendMode.Start ? _startSql : _appendSql, connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
@@ -190,6 +196,7 @@ public sealed class EventStore : IAsyncDisposable
                 command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = mode == AppendMode.Expected ? expectedVersion : null, NpgsqlDbType = NpgsqlDbType.Bigint });
 
             long first = 0, last = 0, version = 0;
+            var stored = InlineProjections is null ? null : new List<StoredEvent>(events.Count);
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -197,11 +204,19 @@ public sealed class EventStore : IAsyncDisposable
                     last = reader.GetInt64(0);
                     if (first == 0) first = last;
                     version = reader.GetInt64(1);
+                    stored?.Add(new StoredEvent(last, ids[stored.Count], streamId, version, types[stored.Count], events[stored.Count],
+                        reader.GetFieldValue<DateTimeOffset>(2), metadata.TenantId, metadata.CorrelationId, metadata.CausationId, metadata.UserName,
+                        metadata.Headers ?? EmptyHeaders));
                 }
             }
-            if (version != 0) return new AppendResult(streamId, version, first, last);
-            if (mode == AppendMode.Start) throw new StreamAlreadyExistsException(streamId);
-            throw await WhyNotAppended(connection, transaction, streamId, expectedVersion, ct);
+            if (version == 0)
+            {
+                if (mode == AppendMode.Start) throw new StreamAlreadyExistsException(streamId);
+                throw await WhyNotAppended(connection, transaction, streamId, expectedVersion, ct);
+            }
+            if (stored is not null) await InlineProjections!(connection, transaction!, stored, ct);
+            if (ownedTransaction is not null) await ownedTransaction.CommitAsync(ct);
+            return new AppendResult(streamId, version, first, last);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue)
         {
@@ -210,6 +225,7 @@ public sealed class EventStore : IAsyncDisposable
         }
         finally
         {
+            if (ownedTransaction is not null) await ownedTransaction.DisposeAsync();
             if (owned is not null) await owned.DisposeAsync();
         }
     }

@@ -1,5 +1,6 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Projections;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Web;
@@ -15,6 +16,7 @@ public static class Hosting
         builder.Services.AddProblemDetails();
         builder.Services.AddLeaderJourneyCore(builder.Configuration);
         builder.Services.AddLeaderJourneyAuthentication();
+        builder.Services.AddProjectionDaemon(builder.Configuration);
         builder.Services.AddHostedService<StartupMigration>();
         return builder;
     }

@@ -3,6 +3,8 @@ using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Projections;
+using LeaderJourney.EventStore.Projections;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<LeaderCommandPipeline>();
+        services.AddLeaderJourneyProjections();
+        services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }
@@ -42,12 +46,13 @@ public static class LeaderJourneyServices
 /// once per process however often it is asked. Every step is idempotent and safe when several hosts
 /// start at once.
 /// </summary>
-public sealed class DatabaseStartup(Store store, BuiltInFrameworks builtIns)
+public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, BuiltInFrameworks builtIns)
 {
     private readonly Lazy<Task> _run = new(async () =>
     {
         await store.MigrateAsync();
         await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
+        await projections.MigrateAsync();
         await builtIns.SeedAsync(CancellationToken.None);
     });
 

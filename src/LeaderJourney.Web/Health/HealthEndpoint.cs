@@ -1,5 +1,6 @@
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.Projections;
 using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -8,21 +9,26 @@ namespace LeaderJourney.Web;
 public static class HealthEndpoint
 {
     public sealed record DatabaseHealth(bool Reachable, string? ServerVersion, string Schema, int SchemaVersion, long LastSequence, string? Error);
-    public sealed record HealthReport(string Status, DatabaseHealth Database);
+    public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionStatus>? Projections = null);
 
-    /// <summary>GET /health: 200 when the database answers and the schema is in place, 503 with the reason otherwise.</summary>
+    /// <summary>GET /health: the database and every projection's state and lag; 503 when the database is unusable or a projection has stopped on a failing event.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (Store store, DatabaseSettings settings, CancellationToken ct) =>
+        app.MapGet("/health", async (Store store, ProjectionRuntime projections, DatabaseSettings settings, CancellationToken ct) =>
         {
             try
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
                 var schemaVersion = await SchemaMigrator.CurrentVersionAsync(store.DataSource, settings.Schema, "eventstore", ct);
                 var lastSequence = await store.ReadLastSequenceAsync(ct);
-                var healthy = schemaVersion > 0;
+                var daemon = await ProjectionDaemon.IsRunningAnywhereAsync(store, ct);
+                var statuses = schemaVersion > 0 ? await projections.StatusAsync(daemon, ct) : [];
+                // A parked event stops a projection: that is unhealthy, not a detail.
+                var healthy = schemaVersion > 0 && statuses.All(p => p.State != "failed");
                 var report = new HealthReport(healthy ? "healthy" : "unhealthy",
-                    new DatabaseHealth(true, connection.PostgreSqlVersion.ToString(), settings.Schema, schemaVersion, lastSequence, healthy ? null : "the schema is not migrated"));
+                    new DatabaseHealth(true, connection.PostgreSqlVersion.ToString(), settings.Schema, schemaVersion, lastSequence,
+                        schemaVersion > 0 ? null : "the schema is not migrated"),
+                    daemon, statuses);
                 return Results.Json(report, statusCode: healthy ? 200 : 503);
             }
             catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)

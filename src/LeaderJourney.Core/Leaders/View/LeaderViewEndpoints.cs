@@ -33,19 +33,36 @@ public static class LeaderViewEndpoints
             });
         }));
 
-        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
-        {
-            var at = LeaderInput.AsOf(asOf);
-            var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct, at);
-            var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain);
-            return Results.Ok(new
+        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes, CancellationToken ct) =>
+            Problems.Handle(async () =>
             {
-                leaderId = loaded.State.Id == Guid.Empty ? LeaderInput.Id(id) : loaded.State.Id,
-                asOf = at,
-                themes = progress.Themes.Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
-                domains = progress.Domains.Select(d => new { code = d.Code, level = d.Level }),
-            });
-        }));
+                var at = LeaderInput.AsOf(asOf);
+                var leaderId = LeaderInput.Id(id);
+                var caller = http.CurrentUser();
+                ProgressView progress;
+                var (ready, row) = await queries.FindAsync(leaderId, ct);
+                if (ready)
+                {
+                    // The read model answers; scoping is the same rule the stream reader applies.
+                    if (row is null || !caller.CanSee(row.Affiliate) || (caller.Role == Roles.Leader && caller.LeaderId != leaderId))
+                        throw new NotFoundException($"There is no leader {leaderId}.");
+                    var scope = (await scopes.FindAsync(row.FrameworkEditionId, ct))!;
+                    progress = at is { } moment ? await queries.AsOfAsync(leaderId, scope, moment, ct) : await queries.CurrentAsync(leaderId, scope, ct);
+                }
+                else
+                {
+                    // While the read model's first generation is still being built, fold the stream.
+                    var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct, at);
+                    progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain) with { LeaderId = leaderId };
+                }
+                return Results.Ok(new
+                {
+                    leaderId,
+                    asOf = at,
+                    themes = progress.Themes.Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
+                    domains = progress.Domains.Select(d => new { code = d.Code, level = d.Level }),
+                });
+            }));
 
         leaders.MapGet("/{id}/history", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
         {

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using LeaderJourney.EventStore.Projections;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Cli.Commands;
+
+/// <summary>`leaderjourney projections status|rebuild|resume`.</summary>
+public static class ProjectionsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("projections", "Inspect and rebuild the read models.");
+        command.Subcommands.Add(Status(context));
+        command.Subcommands.Add(Rebuild(context));
+        command.Subcommands.Add(Resume(context));
+        return command;
+    }
+
+    private static Command Status(CliContext context)
+    {
+        var status = new Command("status", "Each projection's state, position and lag; exit code 1 when any is failed or stopped.");
+        status.SetAction(async (_, ct) =>
+        {
+            var services = await context.ServicesAsync(ct);
+            var runtime = services.GetRequiredService<ProjectionRuntime>();
+            var daemon = await ProjectionDaemon.IsRunningAnywhereAsync(services.GetRequiredService<Store>(), ct);
+            var statuses = await runtime.StatusAsync(daemon, ct);
+            await context.Out.WriteLineAsync($"daemon: {(daemon ? "running" : "not running (start the web host)")}");
+            await context.Out.WriteLineAsync($"{"projection",-20} {"mode",-7} {"state",-9} {"position",10} {"lag",10}  detail");
+            foreach (var p in statuses)
+            {
+                var detail = p.LastError ?? (p.BuildingGeneration is { } g ? $"rebuilding as generation {g}, at {p.BuildingPosition}" : "");
+                await context.Out.WriteLineAsync($"{p.Name,-20} {p.Mode,-7} {p.State,-9} {p.Position,10} {p.Lag,10}  {detail}");
+            }
+            return statuses.Any(p => p.State is "failed" or "stopped") ? 1 : 0;
+        });
+        return status;
+    }
+
+    private static Command Rebuild(CliContext context)
+    {
+        var name = new Argument<string?>("name") { Description = "The projection to rebuild.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Rebuild every projection." };
+        var rebuild = new Command("rebuild", "Rebuild into new tables while the old ones keep serving, then switch over; returns when done.") { name, all };
+        rebuild.SetAction(async (parse, ct) =>
+        {
+            var services = await context.ServicesAsync(ct);
+            var runtime = services.GetRequiredService<ProjectionRuntime>();
+            var names = parse.GetValue(all) ? runtime.Registrations.Select(r => r.Projection.Name).Order().ToArray()
+                : parse.GetValue(name) is { } one ? [one]
+                : throw new CliException("Name a projection to rebuild, or give --all.");
+            if (names.Except(runtime.Registrations.Select(r => r.Projection.Name)).FirstOrDefault() is { } unknown)
+                throw new CliException($"There is no projection '{unknown}'; known: {string.Join(", ", runtime.Registrations.Select(r => r.Projection.Name).Order())}.");
+
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
+            await console.Progress().AutoClear(false).StartAsync(async progress =>
+            {
+                foreach (var projection in names)
+                {
+                    var task = progress.AddTask(projection, maxValue: 1);
+                    await runtime.RebuildAsync(projection, new Progress<(long Position, long Head)>(p =>
+                    {
+                        task.MaxValue = Math.Max(1, p.Head);
+                        task.Value = Math.Min(p.Position, task.MaxValue);
+                    }), ct);
+                    task.Value = task.MaxValue;
+                }
+            });
+            await context.Out.WriteLineAsync($"Rebuilt {string.Join(", ", names)}.");
+            return 0;
+        });
+        return rebuild;
+    }
+
+    private static Command Resume(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The failed projection." };
+        var resume = new Command("resume", "After fixing the code a parked event failed in, let the projection try it again.") { name };
+        resume.SetAction(async (parse, ct) =>
+        {
+            var services = await context.ServicesAsync(ct);
+            await services.GetRequiredService<ProjectionRuntime>().ResumeAsync(parse.GetValue(name)!, ct);
+            await context.Out.WriteLineAsync($"Projection {parse.GetValue(name)} resumes at its parked event.");
+            return 0;
+        });
+        return resume;
+    }
+}

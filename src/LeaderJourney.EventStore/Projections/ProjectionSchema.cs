@@ -1,0 +1,58 @@
+namespace LeaderJourney.EventStore.Projections;
+
+internal static class ProjectionSchema
+{
+    public const string Component = "projections";
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "projection generations, dead letters, stream versions and the new-events notification", """
+            -- One row per built or building set of a projection's tables. Exactly one generation of a
+            -- projection is active (readers use it); a building one becomes active once it has caught up.
+            create table {schema}.projection_generations (
+                name         text        not null,
+                generation   int         not null,
+                version      int         not null,
+                status       text        not null check (status in ('building', 'active', 'retired')),
+                position     bigint      not null default 0,
+                state        text        not null default 'running' check (state in ('running', 'failed')),
+                last_error   text,
+                created_at   timestamptz not null default now(),
+                updated_at   timestamptz not null default now(),
+                activated_at timestamptz,
+                primary key (name, generation));
+            create unique index projection_one_active on {schema}.projection_generations (name) where status = 'active';
+
+            -- Events a projection could not apply after its retries; the projection stops at the first one.
+            create table {schema}.projection_dead_letters (
+                id          bigserial   primary key,
+                name        text        not null,
+                generation  int         not null,
+                seq_id      bigint      not null,
+                stream_id   uuid        not null,
+                event_type  text        not null,
+                error       text        not null,
+                attempts    int         not null,
+                parked_at   timestamptz not null default now(),
+                resolved_at timestamptz);
+
+            -- The last stream version an inline projection applied per stream, so an event that reaches
+            -- it twice (at append time and from the daemon) is applied once.
+            create table {schema}.projection_stream_versions (
+                name       text   not null,
+                generation int    not null,
+                stream_id  uuid   not null,
+                version    bigint not null,
+                primary key (name, generation, stream_id));
+
+            -- Wakes the daemon when events commit (NOTIFY is delivered at commit); polling is the fallback.
+            create function {schema}.notify_events() returns trigger language plpgsql as $$
+            begin
+                perform pg_notify('{schema}_events', '');
+                return null;
+            end $$;
+            create trigger events_notify after insert on {schema}.events
+                for each statement execute function {schema}.notify_events();
+            """),
+    ];
+}
