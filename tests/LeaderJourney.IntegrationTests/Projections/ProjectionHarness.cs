@@ -1,0 +1,69 @@
+using LeaderJourney.Core;
+using LeaderJourney.Core.Frameworks;
+using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Projections;
+using LeaderJourney.Domain.Frameworks;
+using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.Projections;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Projections;
+
+/// <summary>A store, the core tables, a projection runtime and the NEA framework, on a database of the test class's own.</summary>
+public sealed class ProjectionHarness : IAsyncDisposable
+{
+    private ProjectionHarness(NpgsqlDataSource dataSource, Store store, ProjectionRuntime runtime, Guid neaEditionId, IReadOnlyDictionary<string, string> themes)
+    {
+        DataSource = dataSource;
+        Store = store;
+        Runtime = runtime;
+        NeaEditionId = neaEditionId;
+        ThemeToDomain = themes;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+    public Store Store { get; }
+    public ProjectionRuntime Runtime { get; }
+    public Guid NeaEditionId { get; }
+    public IReadOnlyDictionary<string, string> ThemeToDomain { get; }
+
+    public static async Task<ProjectionHarness> CreateAsync(string connectionString, string schema, IEnumerable<ProjectionRegistration>? registrations = null)
+    {
+        var dataSource = Database.CreateDataSource(connectionString);
+        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry());
+        await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
+        var runtime = new ProjectionRuntime(store, registrations ?? ProjectionSetup.All(), new ProjectionOptions { BatchSize = 500 });
+        await runtime.MigrateAsync();
+        var importer = new FrameworkImporter(store, new FrameworkCatalogProjection(schema));
+        var nea = await importer.ImportAsync(new ImportFrameworkRequest(
+            [new FrameworkDocument(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource), "001")], BuiltInFrameworks.Entries[0].Name, "2020", "test", DateTimeOffset.UtcNow));
+        var content = FrameworkDocumentParser.Parse(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource));
+        var themes = content.Domains.SelectMany(d => d.Themes.Select(t => (t.Code, Domain: d.Code))).ToDictionary(x => x.Code, x => x.Domain);
+        return new ProjectionHarness(dataSource, store, runtime, nea.EditionId, themes);
+    }
+
+    /// <summary>Every row of every active table of a projection, as sorted text: two equal dumps are equal read models.</summary>
+    public async Task<IReadOnlyDictionary<string, string[]>> DumpAsync(string projection, params string[] tables)
+    {
+        var dump = new Dictionary<string, string[]>();
+        foreach (var table in tables)
+        {
+            var name = await Runtime.ActiveTableAsync(projection, table) ?? throw new InvalidOperationException($"{projection} has no active generation.");
+            await using var command = DataSource.CreateCommand($"select t::text from {name} t");
+            var rows = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+            dump[table] = rows.Order(StringComparer.Ordinal).ToArray();
+        }
+        return dump;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}
