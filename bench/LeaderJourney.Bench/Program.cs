@@ -46,6 +46,15 @@ var rawAt16 = results.Single(r => r.Case.EndsWith("16 writers", StringComparison
 Console.WriteLine();
 Console.WriteLine($"HTTP sign-off, {http.Clients} clients: {http.Requests:N0} requests, {http.Errors} errors, {http.PerSecond:N0}/s " +
     $"(raw INSERT at 16 writers {rawAt16:N0}/s, ratio {http.PerSecond / rawAt16:F2}); latency p50 {http.P50Ms:F1} ms, p95 {http.P95Ms:F1} ms, p99 {http.P99Ms:F1} ms");
+
+// The read models: catch-up from zero, and lag from append to visible with the daemon running.
+await using (var projections = await ProjectionBench.CreateAsync(connectionString))
+{
+    var (events, ours, raw) = await projections.CatchUpAsync(sizes.ProjectionEvents);
+    Console.WriteLine($"projection catch-up from zero (3 read models): {events:N0} events at {ours:N0} events/s; raw sequential read of the same events {raw:N0} events/s (ratio {ours / raw:F2})");
+    var lag = await projections.LagAsync(writers: 16, seconds: sizes.LagSeconds);
+    Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
+}
 return 0;
 
 // Alternates ours and raw in each round, so drift on a shared machine hits both alike.
@@ -73,9 +82,9 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 
 namespace LeaderJourney.Bench
 {
-    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents, int HttpLeadersPerClient)
+    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents, int HttpLeadersPerClient, int ProjectionEvents, int LagSeconds)
     {
-        public static BenchSizes Full { get; } = new(5, 2000, 200_000, 6);
-        public static BenchSizes Quick { get; } = new(3, 300, 20_000, 1);
+        public static BenchSizes Full { get; } = new(5, 2000, 200_000, 6, 1_000_000, 20);
+        public static BenchSizes Quick { get; } = new(3, 300, 20_000, 1, 60_000, 5);
     }
 }

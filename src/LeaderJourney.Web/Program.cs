@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ app.MapHealth();
 app.MapAccess();
 app.MapFrameworks();
 app.MapLeaderApi();
+app.MapMentorQueue();
 
 return await app.RunLeaderJourneyAsync();
 

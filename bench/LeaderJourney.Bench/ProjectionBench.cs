@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LeaderJourney.Core;
+using LeaderJourney.Core.Frameworks;
+using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Projections;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.Projections;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Bench;
+
+/// <summary>The read models: catch-up from zero against a raw read of the same events, and append-to-visible lag under 16 writers.</summary>
+public sealed class ProjectionBench : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Store _store;
+    private readonly ProjectionRuntime _runtime;
+    private readonly Guid _edition;
+    private readonly string _connectionString;
+
+    private ProjectionBench(string connectionString, NpgsqlDataSource dataSource, Store store, ProjectionRuntime runtime, Guid edition)
+    {
+        _connectionString = connectionString;
+        _dataSource = dataSource;
+        _store = store;
+        _runtime = runtime;
+        _edition = edition;
+    }
+
+    public string Schema => _store.Schema;
+
+    public static async Task<ProjectionBench> CreateAsync(string connectionString)
+    {
+        var schema = $"bench_proj_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var dataSource = Database.CreateDataSource(connectionString, "leaderjourney-bench");
+        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry());
+        await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
+        var runtime = new ProjectionRuntime(store, ProjectionSetup.All(), new ProjectionOptions { BatchSize = 2000 });
+        await runtime.MigrateAsync();
+        var entry = BuiltInFrameworks.Entries[0];
+        var nea = await new FrameworkImporter(store, new FrameworkCatalogProjection(schema)).ImportAsync(new ImportFrameworkRequest(
+            [new FrameworkDocument(BuiltInFrameworks.Read(entry.Resource), entry.Resource)], entry.Name, entry.Edition, "bench", DateTimeOffset.UtcNow));
+        return new ProjectionBench(connectionString, dataSource, store, runtime, nea.EditionId);
+    }
+
+    private static IEnumerable<BulkStream> Journeys(int leaders, Guid edition)
+    {
+        var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        string[] themes = ["ADV.1", "ADV.2", "COM.1", "COM.2", "GOV.1", "LOP.1", "ORG.1", "SEI.1"];
+        for (var i = 0; i < leaders; i++)
+        {
+            var id = Guid.NewGuid();
+            var mentor = Guid.NewGuid();
+            var events = new List<object>
+            {
+                new LeaderEnrolled(id, $"A{i % 50}", $"Local {i % 7}", $"Leader {i}", $"l{i}@example.org", edition, Guid.NewGuid(), at),
+                new MentorAssigned(id, mentor, Guid.NewGuid(), at),
+            };
+            foreach (var theme in themes.Take(i % themes.Length + 1))
+            {
+                events.Add(new SignOffRequested(id, theme, 1, id, at.AddDays(1)));
+                events.Add(new LevelSignedOff(id, theme, 1, mentor, null, at.AddDays(2)));
+                events.Add(new LevelAttained(id, theme, 1, [], at.AddDays(2)));
+            }
+            yield return new BulkStream(id, "leader", events);
+        }
+    }
+
+    /// <summary>Loads about <paramref name="events"/> leader events, then times building all three read models from zero, and a raw read of the same rows.</summary>
+    public async Task<(long Events, double OursPerSecond, double RawPerSecond)> CatchUpAsync(int events)
+    {
+        var leaders = events / 15;
+        foreach (var chunk in Journeys(leaders, _edition).Chunk(2000)) await _store.BulkAppendAsync(chunk);
+        var total = await _store.ReadLastSequenceAsync();
+
+        var raw = Stopwatch.StartNew();
+        long read = 0, after = 0;
+        await using (var connection = await _dataSource.OpenConnectionAsync())
+        {
+            while (true)
+            {
+                await using var command = new NpgsqlCommand($"select seq_id, type, data from {Schema}.events where seq_id > $1 order by seq_id limit 2000", connection);
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+                var n = 0;
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) { after = reader.GetInt64(0); _ = reader.GetString(1); _ = reader.GetString(2); n++; }
+                if (n == 0) break;
+                read += n;
+            }
+        }
+        var rawRate = read / raw.Elapsed.TotalSeconds;
+
+        var ours = Stopwatch.StartNew();
+        await _runtime.CatchUpAsync();
+        // Three projections each read and apply the whole log: the rate is events of the log per second.
+        return (total, total / ours.Elapsed.TotalSeconds, rawRate);
+    }
+
+    /// <summary>16 writers append for <paramref name="seconds"/>; how long until each append is visible in the async mentor-queue model.</summary>
+    public async Task<(int Samples, double P50Ms, double P95Ms, double P99Ms)> LagAsync(int writers, int seconds)
+    {
+        var daemon = new ProjectionDaemon(_runtime, _connectionString) { PollInterval = TimeSpan.FromSeconds(1) };
+        using var stop = new CancellationTokenSource();
+        var daemonRun = daemon.RunAsync(stop.Token);
+        await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(10));
+
+        var appended = new ConcurrentQueue<(long Sequence, long At)>();
+        var visible = new ConcurrentDictionary<long, long>();
+        using var writing = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var watcher = Task.Run(async () =>
+        {
+            long last = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var position = (await _runtime.StatusAsync(true)).Single(s => s.Name == MentorQueueProjection.ProjectionName).Position;
+                if (position > last) { visible[position] = Stopwatch.GetTimestamp(); last = position; }
+                await Task.Delay(2);
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            while (!writing.IsCancellationRequested)
+            {
+                var id = Guid.NewGuid();
+                var result = await _store.StartStreamAsync(id, "leader",
+                    [new LeaderEnrolled(id, "LAG", null, "Lag", "lag@example.org", _edition, Guid.NewGuid(), DateTimeOffset.UtcNow)]);
+                appended.Enqueue((result.LastSequence, Stopwatch.GetTimestamp()));
+            }
+        })));
+        await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(1));
+        await Task.Delay(50);
+        stop.Cancel();
+        await watcher;
+        await daemonRun;
+
+        var thresholds = visible.OrderBy(v => v.Key).ToArray();
+        var lags = new List<double>();
+        foreach (var (sequence, at) in appended)
+        {
+            var seen = thresholds.FirstOrDefault(t => t.Key >= sequence);
+            if (seen.Key != 0) lags.Add(Math.Max(0, Stopwatch.GetElapsedTime(at, seen.Value).TotalMilliseconds));
+        }
+        var sorted = lags.Order().ToArray();
+        double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+        return (sorted.Length, P(0.5), P(0.95), P(0.99));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await using (var command = _dataSource.CreateCommand($"drop schema {Schema} cascade")) await command.ExecuteNonQueryAsync();
+        await _store.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+}
