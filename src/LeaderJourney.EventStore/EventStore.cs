@@ -25,8 +25,8 @@ public sealed class EventStore : IAsyncDisposable
         Types = types;
         _ownsDataSource = ownsDataSource;
         // One statement, one round trip per append. The stream row is written first and the events are
-        // joined to what it returns: so the expected version is checked (and the transaction has its id)
-        // before any sequence number is drawn, and a writer that loses a race draws none and leaves no hole.
+        // joined to what it returns: so the expected version is checked before any sequence number is
+        // drawn, and a writer that loses a race draws none and leaves no hole.
         // Parameters: $1 stream id, $2 event count, $3 ids, $4 types, $5 data, $6 tenant, $7 correlation,
         // $8 causation, $9 user, $10 headers; start: $11 stream type; append: $11 expected version or null.
         var insertEvents = $"""
@@ -253,13 +253,14 @@ public sealed class EventStore : IAsyncDisposable
     public async Task<long> BulkAppendAsync(IEnumerable<BulkStream> streams, CancellationToken ct = default)
     {
         var batch = streams as IReadOnlyCollection<BulkStream> ?? streams.ToList();
+        if (batch.GroupBy(s => s.StreamId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Stream {twice.Key} appears more than once in one bulk append.", nameof(streams));
         await using var connection = await OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var count = 0L;
         try
         {
-            // Streams first: that gives the transaction its id before any sequence number is drawn,
-            // which the read-all gap check relies on.
+            // Streams first, so that a stream that already exists fails the import before any event row is sent.
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"copy {_schema}.streams (id, type, version, tenant_id) from stdin (format binary)", ct))
             {

@@ -19,7 +19,7 @@ internal static class EventStoreSchema
 
             create sequence {schema}.events_seq_id;
 
-            -- No foreign key to streams: append_events writes both, and the check would cost every insert.
+            -- No foreign key to streams: the append statement writes both, and the check would cost every insert.
             create table {schema}.events (
                 seq_id         bigint      primary key default nextval('{schema}.events_seq_id'),
                 id             uuid        not null,

@@ -32,8 +32,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     {
         if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code))
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200)
-            throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters.");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl))
+            throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.");
         await using var command = dataSource.CreateCommand($"insert into {schema}.affiliates (code, name, created_at) values ($1, $2, $3) on conflict do nothing");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
@@ -63,6 +63,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("affiliate", "A national admin belongs to no affiliate; leave affiliate out.");
         if (role != Roles.NationalAdmin && string.IsNullOrWhiteSpace(affiliate))
             throw new RequestValidationException("affiliate", $"A {role} belongs to one affiliate; give its code.");
+        if (affiliate is not null && !AffiliateCodePattern().IsMatch(affiliate))
+            throw new RequestValidationException("affiliate", $"'{affiliate}' is not an affiliate code.");
         if (role == Roles.Leader && leaderId is null)
             throw new RequestValidationException("leaderId", "A leader's user names the leader it is (leaderId).");
         if (role != Roles.Leader && leaderId is not null)
@@ -97,8 +99,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public async Task<IssuedToken?> SignInAsync(string username, string password, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
+        if (username is null || !UsernamePattern().IsMatch(username))
+        {
+            Hasher.VerifyHashedPassword(null!, DummyHash, password ?? "");
+            return null;
+        }
         await using var find = dataSource.CreateCommand($"select id, password_hash, locked_until from {schema}.users where lower(username) = lower($1)");
-        find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username ?? "" });
+        find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
         Guid? id = null;
         string hash = DummyHash;
         DateTimeOffset? lockedUntil = null;
@@ -116,14 +123,19 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (lockedUntil > now) throw new LockedOutException(lockedUntil.Value);
         if (!verified)
         {
+            // A lock-out that has run out starts the count again, so one wrong guess per lock-out period
+            // cannot keep an account locked for ever.
             await using var fail = dataSource.CreateCommand($"""
-                update {schema}.users set failed_sign_ins = failed_sign_ins + 1,
-                       locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end
+                update {schema}.users
+                   set failed_sign_ins = case when locked_until is not null and locked_until <= $4 then 1 else failed_sign_ins + 1 end,
+                       locked_until = case when locked_until is not null and locked_until <= $4 then null
+                                           when failed_sign_ins + 1 >= $2 then $3 else locked_until end
                  where id = $1
                 """);
             fail.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
             fail.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxFailedSignIns });
             fail.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
+            fail.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
             await fail.ExecuteNonQueryAsync(ct);
             return null;
         }

@@ -16,7 +16,7 @@ public static class FrameworkEndpoints
 
     public static IEndpointRouteBuilder MapFrameworks(this IEndpointRouteBuilder app)
     {
-        // Frameworks are shared by every affiliate: any signed-in user reads them; admins import.
+        // Frameworks are shared by every affiliate: any signed-in user reads them; national admins import.
         var group = app.MapGroup("/api/frameworks").WithTags("Frameworks").RequireAuthorization();
 
         group.MapGet("/", async (FrameworkCatalog catalog, CancellationToken ct) =>
@@ -35,7 +35,8 @@ public static class FrameworkEndpoints
             Problems.Handle(async () =>
             {
                 var caller = request.HttpContext.CurrentUser();
-                if (!caller.IsAdmin) throw new ForbiddenException("Only admins import frameworks.");
+                // The catalog is shared by every affiliate (and names the default framework), so only national admins change it.
+                if (!caller.IsNationalAdmin) throw new ForbiddenException("Only national admins import frameworks.");
                 var text = await ReadDocument(request, ct);
                 var result = await importer.ImportAsync(
                     new ImportFrameworkRequest([new FrameworkDocument(text, "the request body")], name, edition, caller.UserId.ToString(), clock.GetUtcNow()), ct);

@@ -19,6 +19,15 @@ public sealed record DatabaseSettings(string ConnectionString, string Schema)
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new EventStoreUnavailableException(
                 $"No database is configured: set {EnvironmentVariable} to an Npgsql connection string (or ConnectionStrings:{ConnectionStringName} in the settings), or start with ./run.sh.");
-        return new DatabaseSettings(connectionString, configuration[SchemaKey] is { Length: > 0 } schema ? schema : EventStoreOptions.DefaultSchema);
+        var schema = configuration[SchemaKey] is { Length: > 0 } configured ? configured : EventStoreOptions.DefaultSchema;
+        try
+        {
+            SchemaName.Validate(schema);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EventStoreUnavailableException($"{SchemaKey}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+        return new DatabaseSettings(connectionString, schema);
     }
 }

@@ -48,6 +48,14 @@ public static class Problems
         {
             return Results.Problem(title: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
+        catch (EventDataRejectedException e)
+        {
+            return Results.Problem(title: "The text sent cannot be stored: remove control characters such as NUL.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (StreamAlreadyExistsException e)
+        {
+            return Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
         catch (ConcurrencyException e)
         {
             return Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,

@@ -112,7 +112,9 @@ public sealed class LeaderCommandPipeline(Store store, LeaderReader reader, Atta
                 if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, options.RequestFingerprint, answer, ct))
                 {
                     // The same key won a race in another request: its answer stands, this append is dropped.
-                    return (await FindAnswer(caller.UserId, newKey, ct))!.Answer;
+                    var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
+                    return winner.Request == options.RequestFingerprint ? winner.Answer
+                        : throw new RequestValidationException("Idempotency-Key", "This Idempotency-Key was already used for a different request.");
                 }
                 await session.CommitAsync(ct);
                 return answer;

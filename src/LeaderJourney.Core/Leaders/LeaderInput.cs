@@ -23,9 +23,17 @@ public static class LeaderInput
     public static string? Optional(string? value, string field, int max)
     {
         if (value is null) return null;
+        NoControlCharacters(value, field);
         var trimmed = value.Trim();
         if (trimmed.Length > max) throw new RequestValidationException(field, $"{field} has at most {max} characters ({trimmed.Length} given).");
         return trimmed.Length == 0 ? null : trimmed;
+    }
+
+    /// <summary>Line breaks and tabs are text; other control characters (NUL above all, which PostgreSQL refuses) are not.</summary>
+    public static void NoControlCharacters(string value, string field)
+    {
+        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            throw new RequestValidationException(field, $"{field} contains a control character; send plain text.");
     }
 
     public static string Email(string? value)

@@ -31,6 +31,7 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes)
         return new LoadedLeader(state, shown, scope);
     }
 
-    private static bool MaySee(CurrentUser caller, Guid leaderId, string affiliate) =>
+    /// <summary>The one visibility rule for a leader's record: the caller's affiliate (any for national admins), and a leader only themself.</summary>
+    public static bool MaySee(CurrentUser caller, Guid leaderId, string affiliate) =>
         caller.CanSee(affiliate) && (caller.Role != Roles.Leader || caller.LeaderId == leaderId);
 }

@@ -53,11 +53,24 @@ public sealed class ProjectionDaemon(ProjectionRuntime runtime, string connectio
                 await using (var listen = new NpgsqlCommand($"listen \"{runtime.Store.Schema}_events\"", connection))
                     await listen.ExecuteNonQueryAsync(ct);
 
+                var checkedAt = DateTime.UtcNow;
                 while (!ct.IsCancellationRequested)
                 {
-                    if (await runtime.RunOnceAsync(ct)) continue;
+                    if (await runtime.RunOnceAsync(ct))
+                    {
+                        // Busy catching up: still prove once a second that the lock's connection lives, so
+                        // an instance that lost it stops instead of working beside the new daemon.
+                        if (DateTime.UtcNow - checkedAt > ElectionInterval)
+                        {
+                            await using var ping = new NpgsqlCommand("select 1", connection);
+                            await ping.ExecuteScalarAsync(ct);
+                            checkedAt = DateTime.UtcNow;
+                        }
+                        continue;
+                    }
                     // Wakes on NOTIFY or after the poll interval; throws when the connection (and with it the lock) is gone.
                     await connection.WaitAsync(PollInterval, ct);
+                    checkedAt = DateTime.UtcNow;
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -93,7 +93,8 @@ public sealed class ProjectionRuntime
             await RunGenerationAsync(g, ct);
             progress?.Report((g.Position, await _store.ReadLastSequenceAsync(ct)));
         }
-        progress?.Report((await _store.ReadLastSequenceAsync(ct), await _store.ReadLastSequenceAsync(ct)));
+        var head = await _store.ReadLastSequenceAsync(ct);
+        progress?.Report((head, head));
     }
 
     /// <summary>Puts a failed projection back to work (after its code is fixed): its parked event is tried again first.</summary>
@@ -128,18 +129,19 @@ public sealed class ProjectionRuntime
         }
     }
 
-    /// <summary>Waits until the projection's active generation has applied everything up to <paramref name="sequence"/>.</summary>
+    /// <summary>Waits until the projection's active generation has applied everything up to <paramref name="sequence"/> (for tests and tools that must read their own writes from an async model).</summary>
     public async Task WaitForAsync(string name, long sequence, TimeSpan timeout, CancellationToken ct = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         while (true)
         {
-            var g = (await Generations(ct)).SingleOrDefault(x => x.Name == name && x.Status == "active");
-            if (g is { State: "failed" }) throw new ProjectionFailedException(name, g.LastError);
-            if (g is not null && g.Position >= sequence) return;
+            GenerationRow? g = null;
             try
             {
+                g = (await Generations(cts.Token)).SingleOrDefault(x => x.Name == name && x.Status == "active");
+                if (g is { State: "failed" }) throw new ProjectionFailedException(name, g.LastError);
+                if (g is not null && g.Position >= sequence) return;
                 await Task.Delay(20, cts.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -185,21 +187,22 @@ public sealed class ProjectionRuntime
 
     private async Task ApplyInlineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
+        // Every appended event goes through, read or not: an inline projection tracks each stream's
+        // versions without gaps, including the events it has no use for.
         foreach (var registration in _byName.Values.Where(r => r.Mode == ProjectionMode.Inline))
-        {
-            var relevant = events.Where(e => registration.Projection.EventTypes.Contains(e.TypeName)).ToList();
-            if (relevant.Count == 0) continue;
             foreach (var generation in await LiveGenerations(registration.Projection.Name, ct))
-                await ApplyAsync(new ProjectionContext(connection, transaction, Schema, registration.Projection.Name, generation), registration, relevant, ct);
-        }
+                await ApplyAsync(new ProjectionContext(connection, transaction, Schema, registration.Projection.Name, generation), registration, events, ct);
     }
 
-    // Which generations an append writes to. Remembered for a second: one that appears meanwhile (a
-    // rebuild) misses nothing, because the daemon applies every event to it as well.
+    // Which generations an append writes to: the live ones of this code's version (an instance still on
+    // an older version must not write old-shaped rows into new tables, nor the reverse). Remembered for a
+    // second: one that appears meanwhile (a rebuild) misses nothing, because the daemon applies every
+    // event to it as well.
     private async Task<int[]> LiveGenerations(string name, CancellationToken ct)
     {
         if (_liveGenerations.TryGetValue(name, out var known) && known.Until > DateTime.UtcNow) return known.Generations;
-        var generations = (await Generations(ct)).Where(g => g.Name == name && g.Status != "retired").Select(g => g.Generation).ToArray();
+        var version = _byName[name].Projection.Version;
+        var generations = (await Generations(ct)).Where(g => g.Name == name && g.Status != "retired" && g.Version == version).Select(g => g.Generation).ToArray();
         _liveGenerations[name] = (generations, DateTime.UtcNow.AddSeconds(1));
         return generations;
     }
@@ -212,24 +215,38 @@ public sealed class ProjectionRuntime
         var batch = await _store.ReadAllAsync(g.Position, _options.BatchSize, ct);
         if (batch.Position == g.Position) return await SwitchIfCaughtUp(g, ct);
 
-        var relevant = batch.Events.Where(e => registration.Projection.EventTypes.Contains(e.TypeName)).ToList();
+        var events = batch.Events.ToList();
         try
         {
-            await ApplyAndCheckpoint(g, registration, relevant, batch.Position, ct);
+            await ApplyAndCheckpoint(g, registration, events, batch.Position, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException && e is not StaleCheckpointException)
+        catch (StaleCheckpointException)
+        {
+            // Another worker moved this generation meanwhile: its batch stands, this one is dropped.
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !IsTransient(e))
         {
             // Find the event that fails by applying one at a time; the ones before it land, it is retried, then parked.
-            await ApplyOneByOne(g, registration, relevant, batch.Position, ct);
+            try
+            {
+                await ApplyOneByOne(g, registration, events, batch.Position, ct);
+            }
+            catch (StaleCheckpointException)
+            {
+            }
         }
         return true;
     }
+
+    /// <summary>A lost connection, a deadlock or a timeout says nothing about the event: the daemon backs off and tries again, nothing is parked.</summary>
+    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException;
 
     private async Task ApplyOneByOne(GenerationRow g, ProjectionRegistration registration, List<StoredEvent> events, long batchEnd, CancellationToken ct)
     {
         var position = g.Position;
         foreach (var e in events)
         {
+            if (registration.Mode == ProjectionMode.Async && !registration.Projection.EventTypes.Contains(e.TypeName)) continue;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -238,10 +255,10 @@ public sealed class ProjectionRuntime
                     position = e.Sequence;
                     break;
                 }
-                catch (Exception error) when (error is not OperationCanceledException && error is not StaleCheckpointException)
+                catch (Exception error) when (error is not OperationCanceledException && error is not StaleCheckpointException && !IsTransient(error))
                 {
                     if (attempt < _options.Attempts) continue;
-                    await Park(g, e, error, attempt, ct);
+                    await Park(g with { Position = position }, e, error, attempt, ct);
                     return;
                 }
             }
@@ -253,30 +270,51 @@ public sealed class ProjectionRuntime
     {
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await ClaimPosition(connection, tx, g, ct);
         if (events.Count > 0)
             await ApplyAsync(new ProjectionContext(connection, tx, Schema, g.Name, g.Generation), registration, events, ct);
-        // Guarded by the position it started from: a second worker (a daemon that lost its lock, a
-        // rebuild from the command line) cannot move the checkpoint under this one.
         await using var checkpoint = new NpgsqlCommand($"""
-            update {Schema}.projection_generations set position = $3, updated_at = now()
-             where name = $1 and generation = $2 and position = $4 and state = 'running'
+            update {Schema}.projection_generations set position = $3, updated_at = now() where name = $1 and generation = $2
             """, connection, tx);
         checkpoint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
         checkpoint.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
         checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = newPosition });
-        checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = g.Position });
-        if (await checkpoint.ExecuteNonQueryAsync(ct) != 1) throw new StaleCheckpointException();
+        await checkpoint.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
 
-    private async Task ApplyAsync(ProjectionContext context, ProjectionRegistration registration, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Locks the generation's row and checks it is still where this worker read from, before any row is
+    /// written: a second worker on the same generation (a daemon that lost its lock, a rebuild from the
+    /// command line) waits here, then finds the position moved and leaves the batch to the first.
+    /// </summary>
+    private async Task ClaimPosition(NpgsqlConnection connection, NpgsqlTransaction tx, GenerationRow g, CancellationToken ct)
     {
-        if (registration.Mode == ProjectionMode.Inline) events = await FilterApplied(context, registration.Projection.Name, events, ct);
-        if (events.Count > 0) await registration.Projection.ApplyAsync(context, events, ct);
+        await using var claim = new NpgsqlCommand($"""
+            select position = $3 and state = 'running' from {Schema}.projection_generations where name = $1 and generation = $2 for update
+            """, connection, tx);
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
+        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
+        claim.Parameters.Add(new NpgsqlParameter<long> { TypedValue = g.Position });
+        if (await claim.ExecuteScalarAsync(ct) is not true) throw new StaleCheckpointException();
     }
 
-    /// <summary>Drops events an inline projection already applied (by stream version) and records the new versions.</summary>
-    private async Task<IReadOnlyList<StoredEvent>> FilterApplied(ProjectionContext context, string name, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>Applies the events a projection reads, out of all events given (for an inline projection, only those that continue their streams).</summary>
+    private async Task ApplyAsync(ProjectionContext context, ProjectionRegistration registration, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        if (registration.Mode == ProjectionMode.Inline) events = await NextInEachStream(context, registration.Projection.Name, events, ct);
+        var relevant = events.Where(e => registration.Projection.EventTypes.Contains(e.TypeName)).ToList();
+        if (relevant.Count > 0) await registration.Projection.ApplyAsync(context, relevant, ct);
+    }
+
+    /// <summary>
+    /// For an inline projection, keeps only the events that continue each stream exactly where this
+    /// generation left it (version applied + 1, + 2, ...), and records the new versions. An append that
+    /// runs ahead of the generation (a stream the daemon has not reached yet in a new generation, or one
+    /// imported in bulk) is left to the daemon, which applies every stream from its start in order; an
+    /// event the daemon meets that an append already applied is dropped.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredEvent>> NextInEachStream(ProjectionContext context, string name, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         var streams = events.Select(e => e.StreamId).Distinct().ToArray();
         var applied = new Dictionary<Guid, long>();
@@ -291,7 +329,14 @@ public sealed class ProjectionRuntime
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) applied[reader.GetGuid(0)] = reader.GetInt64(1);
         }
-        var fresh = events.Where(e => e.Version > applied.GetValueOrDefault(e.StreamId)).ToList();
+        var fresh = new List<StoredEvent>();
+        foreach (var e in events)
+        {
+            var last = applied.GetValueOrDefault(e.StreamId);
+            if (e.Version != last + 1) continue;
+            fresh.Add(e);
+            applied[e.StreamId] = e.Version;
+        }
         if (fresh.Count == 0) return fresh;
         var latest = fresh.GroupBy(e => e.StreamId).Select(g => (Stream: g.Key, Version: g.Max(e => e.Version))).ToArray();
         await using var write = context.Command($"""
@@ -310,7 +355,10 @@ public sealed class ProjectionRuntime
     private async Task Park(GenerationRow g, StoredEvent e, Exception error, int attempts, CancellationToken ct)
     {
         var message = $"{error.GetType().Name}: {error.Message.Split('\n')[0]} (event {e.Sequence}, {e.TypeName}, stream {e.StreamId})";
-        await using var batch = _store.DataSource.CreateBatch();
+        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ClaimPosition(connection, tx, g, ct);
+        await using var batch = new NpgsqlBatch(connection, tx);
         var park = new NpgsqlBatchCommand($"""
             insert into {Schema}.projection_dead_letters (name, generation, seq_id, stream_id, event_type, error, attempts)
             values ($1, $2, $3, $4, $5, $6, $7)
@@ -329,6 +377,7 @@ public sealed class ProjectionRuntime
         batch.BatchCommands.Add(park);
         batch.BatchCommands.Add(stop);
         await batch.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>A building generation that has read everything safely committed takes over from the active one.</summary>

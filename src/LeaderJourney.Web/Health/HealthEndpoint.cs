@@ -9,7 +9,9 @@ namespace LeaderJourney.Web;
 public static class HealthEndpoint
 {
     public sealed record DatabaseHealth(bool Reachable, string? ServerVersion, string Schema, int SchemaVersion, long LastSequence, string? Error);
-    public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionStatus>? Projections = null);
+    /// <summary>What anyone may see of a projection: no error text (it names events and streams; `projections status` shows it).</summary>
+    public sealed record ProjectionHealth(string Name, string Mode, string State, long Position, long Lag);
+    public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionHealth>? Projections = null);
 
     /// <summary>GET /health: the database and every projection's state and lag; 503 when the database is unusable or a projection has stopped on a failing event.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -28,7 +30,7 @@ public static class HealthEndpoint
                 var report = new HealthReport(healthy ? "healthy" : "unhealthy",
                     new DatabaseHealth(true, connection.PostgreSqlVersion.ToString(), settings.Schema, schemaVersion, lastSequence,
                         schemaVersion > 0 ? null : "the schema is not migrated"),
-                    daemon, statuses);
+                    daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag)).ToArray());
                 return Results.Json(report, statusCode: healthy ? 200 : 503);
             }
             catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)

@@ -66,6 +66,7 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
 
         var unknown = await http.PostAsJsonAsync("/api/auth/token", new { username = "nobody-here", password = "whatever-it-is" });
         unknown.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await http.PostAsJsonAsync("/api/auth/token", new { username = "nul\u0000name", password = "whatever-it-is" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var unknownTitle = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
 
         for (var i = 0; i < AccessDirectory.MaxFailedSignIns; i++)

@@ -16,7 +16,7 @@ public sealed class FrameworkApiTests(TestDatabase database) : IClassFixture<Tes
     public async Task InitializeAsync()
     {
         _app = new LeaderJourneyAppFactory(database.ConnectionString);
-        (_http, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        (_http, _) = await _app.SignedInAsync(Roles.NationalAdmin);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -95,8 +95,11 @@ public sealed class FrameworkApiTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Reading_needs_sign_in_and_importing_needs_an_admin()
+    public async Task Reading_needs_sign_in_and_importing_needs_a_national_admin()
     {
+        var (affiliateAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        (await affiliateAdmin.PostAsync("/api/frameworks/import?name=X", new StringContent(BuiltInFrameworks.Read("002_5a2db35c24dd2d62.txt"))))
+            .StatusCode.Should().Be(HttpStatusCode.Forbidden, "the catalog is shared by every affiliate");
         (await _app.CreateClient().GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var (mentor, _) = await _app.SignedInAsync(Roles.Mentor, "OH");
         (await mentor.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -155,6 +155,18 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_mentor_records_only_for_the_leaders_assigned_to_them()
+    {
+        var id = await EnrolWithMentor();
+        var (otherMentor, _) = await _app.SignedInAsync(Roles.Mentor, "OH");
+        (await otherMentor.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today }))
+            .StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await otherMentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = Today }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task If_Match_with_a_stale_version_is_409_with_the_current_version()
     {
         var id = await EnrolWithMentor();
@@ -231,6 +243,8 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
             "{\"displayName\": null, \"email\": \"x\"}", "{\"themeCode\": \"ADV.1\", \"level\": -1, \"reason\": \"\"}",
             "{\"themeCode\": \"ADV.1\", \"level\": 1, \"hours\": -3, \"title\": \"t\", \"completedOn\": \"2024-01-01\"}",
             "{\"link\": \"javascript:alert(1)\", \"themeCode\": \"ADV.1\", \"level\": 1}",
+            "{\"title\": \"a\\u0000b\", \"themeCode\": \"ADV.1\", \"level\": 1, \"completedOn\": \"2024-01-01\", \"note\": \"x\\u0000\", \"reason\": \"\\u0000\"}",
+            "{\"affiliate\": \"OH\", \"displayName\": \"Nul\\u0000Name\", \"email\": \"x@example.org\"}",
         };
         var paths = new[] { "", "/{id}/mentors", "/{id}/trainings", "/{id}/assessments", "/{id}/evidence", "/{id}/sign-off-requests", "/{id}/sign-offs", "/{id}/sign-off-declines" };
         var data = new TheoryData<string, string>();

@@ -12,8 +12,8 @@ public sealed record RecordAssessmentRequest(string? ThemeCode, int? Level, stri
 public sealed record AddEvidenceRequest(string? ThemeCode, int? Level, string? Link, string? Note);
 
 /// <summary>
-/// The learning on a leader's way: trainings, assessments and evidence. The leader, their mentors and
-/// staff record it; the board only reads reports.
+/// The learning on a leader's way: trainings, assessments and evidence. The leader, their assigned
+/// mentors and staff record it; the board only reads reports.
 /// </summary>
 public static class LearningEndpoints
 {
@@ -29,8 +29,9 @@ public static class LearningEndpoints
                 var title = LeaderInput.Required(body.Title, "title", LeaderInput.MaxTitleLength);
                 var completedOn = LeaderInput.PastDate(body.CompletedOn, "completedOn", pipeline.Now);
                 if (body.Hours is <= 0 or > MaxHours) throw new RequestValidationException("hours", $"hours is more than 0 and at most {MaxHours}.");
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
+                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
                 {
+                    EnsureMayRecord(caller, leader);
                     scope.ValidateTheme(body.ThemeCode);
                     scope.ValidateLevel(body.Level);
                     return new RecordTraining(Guid.CreateVersion7(), title, body.ThemeCode!, body.Level!.Value, body.Hours, completedOn, caller.ToActor(), pipeline.Now);
@@ -50,8 +51,9 @@ public static class LearningEndpoints
                     _ => throw new RequestValidationException("kind", "kind is one of: self, mentor, peer."),
                 };
                 var note = LeaderInput.Optional(body.Note, "note", LeaderInput.MaxNoteLength);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
+                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
                 {
+                    EnsureMayRecord(caller, leader);
                     scope.ValidateTheme(body.ThemeCode);
                     scope.ValidateLevel(body.Level);
                     return new RecordAssessment(Guid.CreateVersion7(), body.ThemeCode!, body.Level!.Value, kind, note, caller.ToActor(), pipeline.Now);
@@ -66,13 +68,21 @@ public static class LearningEndpoints
                 var link = LeaderInput.Link(body.Link);
                 var note = LeaderInput.Optional(body.Note, "note", LeaderInput.MaxNoteLength);
                 if (link is null && note is null) throw new RequestValidationException("link", "Evidence is a link, a note, or both.");
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
+                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
                 {
+                    EnsureMayRecord(caller, leader);
                     scope.ValidateTheme(body.ThemeCode);
                     scope.ValidateLevel(body.Level);
                     return new AddEvidence(Guid.CreateVersion7(), body.ThemeCode!, body.Level!.Value, link, note, caller.ToActor(), pipeline.Now);
                 }, Versioned, ct);
             }));
+    }
+
+    /// <summary>A mentor records on the journeys of the leaders assigned to them, not on every leader of the affiliate.</summary>
+    internal static void EnsureMayRecord(CurrentUser caller, Leader leader)
+    {
+        if (caller.Role == Roles.Mentor && !leader.Mentors.Contains(caller.UserId))
+            throw new ForbiddenException("A mentor records only for the leaders assigned to them.");
     }
 
     internal static Answer Versioned(CommandOutcome outcome) => new(StatusCodes.Status200OK, new { version = outcome.State.Version });

@@ -22,8 +22,9 @@ public static class SignOffEndpoints
             {
                 var (caller, leaderId) = LearningEndpoints.Writer(http, id);
                 body ??= new SignOffRequestBody(null, null);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
+                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
                 {
+                    LearningEndpoints.EnsureMayRecord(caller, leader);
                     scope.ValidateTheme(body.ThemeCode);
                     scope.ValidateLevel(body.Level);
                     return new RequestSignOff(body.ThemeCode!, body.Level!.Value, caller.ToActor(), pipeline.Now);

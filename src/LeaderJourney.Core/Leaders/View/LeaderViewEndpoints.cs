@@ -44,7 +44,7 @@ public static class LeaderViewEndpoints
                 if (ready)
                 {
                     // The read model answers; scoping is the same rule the stream reader applies.
-                    if (row is null || !caller.CanSee(row.Affiliate) || (caller.Role == Roles.Leader && caller.LeaderId != leaderId))
+                    if (row is null || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
                         throw new NotFoundException($"There is no leader {leaderId}.");
                     var scope = (await scopes.FindAsync(row.FrameworkEditionId, ct))!;
                     progress = at is { } moment ? await queries.AsOfAsync(leaderId, scope, moment, ct) : await queries.CurrentAsync(leaderId, scope, ct);
