@@ -33,6 +33,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<FrameworkScopes>();
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
+        services.AddSingleton<Http.StreamCommandPipeline>();
         services.AddSingleton<LeaderCommandPipeline>();
         services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();

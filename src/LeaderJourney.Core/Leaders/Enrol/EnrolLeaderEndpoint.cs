@@ -34,7 +34,7 @@ public static class EnrolLeaderEndpoint
                 var leaderId = Guid.CreateVersion7();
                 var options = WriteOptions.From(http.Request, body);
                 return await pipeline.StartAsync(leaderId, caller, options,
-                    (_, _) => new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
+                    new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
                     outcome => new Answer(StatusCodes.Status201Created, new { id = leaderId, version = outcome.State.Version }, $"/api/leaders/{leaderId}"), ct);
             }));
 

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.EventStore;
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using NpgsqlTypes;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Http;
+
+/// <summary>How a write was asked for: the If-Match version and the Idempotency-Key, when sent.</summary>
+public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string RequestFingerprint)
+{
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static WriteOptions From(HttpRequest request, object body)
+    {
+        long? ifMatch = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (header.Length > 0)
+        {
+            if (!long.TryParse(header.Trim().Trim('"').Replace("W/", "", StringComparison.Ordinal).Trim('"'), out var version))
+                throw new RequestValidationException("If-Match", "If-Match takes the version from the leader's ETag, e.g. \"7\".");
+            ifMatch = version;
+        }
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > MaxIdempotencyKeyLength)
+            throw new RequestValidationException("Idempotency-Key", $"An Idempotency-Key has at most {MaxIdempotencyKeyLength} characters.");
+        return new WriteOptions(ifMatch, key.Length == 0 ? null : key,
+            $"{request.Method} {request.Path} {JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web)}");
+    }
+}
+
+/// <summary>The HTTP answer to a write: kept under its Idempotency-Key, so a repeat answers the same.</summary>
+public sealed record Answer(int Status, object Body, string? Location = null) : IResult
+{
+    public Task ExecuteAsync(HttpContext http)
+    {
+        if (Location is not null) http.Response.Headers.Location = Location;
+        return Results.Json(Body, statusCode: Status).ExecuteAsync(http);
+    }
+}
+
+/// <summary>What a use case decided on a stream's history: the events to append at the version it read, and the answer.</summary>
+/// <param name="DecidedOnVersion">The stream's version the decision was made on; 0 starts a new stream of <paramref name="StreamType"/>.</param>
+public sealed record StreamDecision(long DecidedOnVersion, string StreamType, string Tenant, IReadOnlyList<object> Events, Answer Answer);
+
+/// <summary>
+/// Every write to a stream goes through here: the history is read inside a transaction, the use case
+/// decides on it (loading only what the caller may see), If-Match is checked, the events are appended
+/// at the version they were decided on, and the answer is stored under the Idempotency-Key in the same
+/// transaction. On a version conflict without If-Match the command is decided once more, on the new
+/// history, holding the stream's row lock: the decision is re-made, never replayed, so nothing appended
+/// meanwhile is overwritten or ignored, and however many writers pile onto one stream none is lost.
+/// With If-Match the caller asserted what they saw, so a conflict is a 409.
+/// </summary>
+public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<IResult> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct)
+    {
+        if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
+            return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = await store.BeginSessionAsync(ct);
+                if (attempt > 1) await session.LockStreamAsync(streamId, ct);
+                var decision = await decide(await session.ReadStreamAsync(streamId, ct: ct));
+                if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
+                    throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
+                if (decision.Events.Count > 0)
+                {
+                    var metadata = new AppendMetadata { TenantId = decision.Tenant, UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
+                    if (decision.DecidedOnVersion == 0) await session.StartStreamAsync(streamId, decision.StreamType, decision.Events, metadata, ct);
+                    else await session.AppendAsync(streamId, decision.DecidedOnVersion, decision.Events, metadata, ct);
+                }
+                if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, options.RequestFingerprint, decision.Answer, ct))
+                {
+                    // The same key won a race in another request: its answer stands, this append is dropped.
+                    var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
+                    return winner.Request == options.RequestFingerprint ? winner.Answer : throw KeyReused();
+                }
+                await session.CommitAsync(ct);
+                return decision.Answer;
+            }
+            catch (Exception e) when (e is ConcurrencyException or StreamAlreadyExistsException && options.IfMatch is null && attempt == 1)
+            {
+            }
+        }
+    }
+
+    private static RequestValidationException KeyReused() =>
+        new("Idempotency-Key", "This Idempotency-Key was already used for a different request.");
+
+    private sealed record StoredAnswer(string Request, Answer Answer);
+
+    private async Task<StoredAnswer?> FindAnswer(Guid userId, string key, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select request, status_code, response::text, location from {store.Schema}.idempotency_keys where user_id = $1 and key = $2");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new StoredAnswer(reader.GetString(0),
+            new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3)));
+    }
+
+    private async Task<bool> SaveAnswer(EventStoreSession session, Guid userId, string key, string request, Answer answer, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location)
+            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing
+            """, session.Connection, session.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = answer.Status });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = answer.Location, NpgsqlDbType = NpgsqlDbType.Text });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+}
