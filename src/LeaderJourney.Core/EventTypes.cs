@@ -1,5 +1,7 @@
 using LeaderJourney.Domain.Frameworks;
+using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Domain.Succession;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Core;
@@ -16,6 +18,8 @@ public static class EventTypes
             .Register<FrameworkEditionPublished>("framework.edition-published")
             .Register<FrameworkRevisionPublished>("framework.revision-published");
         foreach (var (type, name) in LeaderEventNames.All) registry.Register(type, name);
+        foreach (var (type, name) in PositionEventNames.All) registry.Register(type, name);
+        foreach (var (type, name) in DemographicsState.EventNames) registry.Register(type, name);
         return registry;
     }
 }

@@ -2,6 +2,8 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
+using LeaderJourney.Core.Succession.Positions;
+using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +17,8 @@ app.MapAccess();
 app.MapFrameworks();
 app.MapLeaderApi();
 app.MapMentorQueue();
+app.MapPositions();
+app.MapReports();
 
 return await app.RunLeaderJourneyAsync();
 

@@ -37,6 +37,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderCommandPipeline>();
         services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
+        services.AddSingleton<Succession.Reports.SuccessionData>();
+        services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

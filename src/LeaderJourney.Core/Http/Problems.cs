@@ -56,6 +56,10 @@ public static class Problems
         {
             return Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
         }
+        catch (Succession.Reports.ReadModelNotReadyException e)
+        {
+            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         catch (ConcurrencyException e)
         {
             return Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,

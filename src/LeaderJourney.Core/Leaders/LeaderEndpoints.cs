@@ -22,6 +22,7 @@ public static class LeaderEndpoints
         LearningEndpoints.Map(leaders);
         SignOffEndpoints.Map(leaders);
         LeaderViewEndpoints.Map(leaders, app.ServiceProvider.GetRequiredService<EventTypeRegistry>());
+        Demographics.DemographicsEndpoints.Map(leaders);
         return app;
     }
 }

@@ -26,7 +26,13 @@ public sealed class LeaderProgressProjection : IProjection
     {
         await using var command = context.Command($"""
             create table {context.Table("leaders")} (
-                leader_id uuid primary key, affiliate text not null, local text, framework_edition_id uuid not null, status text not null);
+                leader_id uuid primary key, affiliate text not null, local text, framework_edition_id uuid not null, status text not null,
+                display_name text not null, enrolled_at timestamptz not null);
+            create index on {context.Table("leaders")} (affiliate);
+            -- Active, paused or withdrawn over time, so a report as of a past date counts who was in the pipeline then.
+            create table {context.Table("status_history")} (
+                leader_id uuid not null, status text not null, valid_from timestamptz not null, valid_to timestamptz);
+            create index on {context.Table("status_history")} (leader_id, valid_from);
             create table {context.Table("attainments")} (
                 leader_id uuid not null, theme_code text not null, level int not null, attained_at timestamptz not null,
                 primary key (leader_id, theme_code, level));
@@ -47,25 +53,27 @@ public sealed class LeaderProgressProjection : IProjection
         var attainments = context.Table("attainments");
         var pending = context.Table("pending");
         var history = context.Table("history");
+        var statuses = context.Table("status_history");
         var batch = new SqlBatch(context);
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    batch.Add($"insert into {leaders} values ($1, $2, $3, $4, 'active')", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId);
+                    batch.Add($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt);
+                    batch.Add($"insert into {statuses} values ($1, 'active', $2, null)", e.LeaderId, e.EnrolledAt);
                     break;
                 case LeaderProfileChanged e:
-                    batch.Add($"update {leaders} set local = $2 where leader_id = $1", e.LeaderId, e.Local);
+                    batch.Add($"update {leaders} set local = $2, display_name = $3 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName);
                     break;
                 case LeaderPaused e:
-                    batch.Add($"update {leaders} set status = 'paused' where leader_id = $1", e.LeaderId);
+                    AddStatus(batch, leaders, statuses, e.LeaderId, "paused", e.PausedAt);
                     break;
                 case LeaderWithdrawn e:
-                    batch.Add($"update {leaders} set status = 'withdrawn' where leader_id = $1", e.LeaderId);
+                    AddStatus(batch, leaders, statuses, e.LeaderId, "withdrawn", e.WithdrawnAt);
                     break;
                 case LeaderReactivated e:
-                    batch.Add($"update {leaders} set status = 'active' where leader_id = $1", e.LeaderId);
+                    AddStatus(batch, leaders, statuses, e.LeaderId, "active", e.ReactivatedAt);
                     break;
                 case SignOffRequested e:
                     batch.Add($"insert into {pending} values ($1, $2, $3, $4) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level, e.RequestedAt);
@@ -91,6 +99,13 @@ public sealed class LeaderProgressProjection : IProjection
             }
         }
         await batch.ExecuteAsync(ct);
+    }
+
+    private static void AddStatus(SqlBatch batch, string leaders, string statuses, Guid leaderId, string status, DateTimeOffset at)
+    {
+        batch.Add($"update {leaders} set status = $2 where leader_id = $1", leaderId, status);
+        batch.Add($"update {statuses} set valid_to = $2 where leader_id = $1 and valid_to is null", leaderId, at);
+        batch.Add($"insert into {statuses} values ($1, $2, $3, null)", leaderId, status, at);
     }
 
     /// <summary>When the theme's level (its highest attained level) changed at <paramref name="at"/>, the open history row closes and a new one opens.</summary>

@@ -15,6 +15,7 @@ public static class ProjectionSetup
         new(new LeaderProgressProjection(), ProjectionMode.Inline),
         new(new MentorQueueProjection(), ProjectionMode.Async),
         new(new AffiliatePipelineProjection(), ProjectionMode.Async),
+        new(new EquityProjection(), ProjectionMode.Async),
     ];
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>

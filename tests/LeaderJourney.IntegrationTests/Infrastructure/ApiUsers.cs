@@ -23,11 +23,17 @@ public static class ApiUsers
         if (affiliate is not null) await app.EnsureAffiliateAsync(affiliate);
         var username = $"{role}-{Guid.NewGuid():N}"[..30];
         var id = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, Password, role, affiliate, leaderId, creator: null);
+        return (await app.SignInAsync(username), id);
+    }
+
+    /// <summary>A client with a fresh token for an existing user (tokens expire when a test moves its clock far).</summary>
+    public static async Task<HttpClient> SignInAsync(this LeaderJourneyAppFactory app, string username)
+    {
         var client = app.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password = Password });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (client, id);
+        return client;
     }
 }

@@ -9,7 +9,7 @@ public sealed class DaemonCrashTests(TestDatabase database) : IClassFixture<Test
 {
     private static readonly (string Projection, string[] Tables)[] ReadModels =
     [
-        (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history"]),
+        (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history", "status_history"]),
         (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
     ];

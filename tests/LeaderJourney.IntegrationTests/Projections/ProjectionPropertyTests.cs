@@ -11,7 +11,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
 {
     private static readonly (string Projection, string[] Tables)[] ReadModels =
     [
-        (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history"]),
+        (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history", "status_history"]),
         (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
     ];

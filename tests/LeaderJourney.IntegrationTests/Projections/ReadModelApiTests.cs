@@ -68,7 +68,7 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         var health = await _app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
         health.GetProperty("daemonRunning").GetBoolean().Should().BeTrue();
         var projections = health.GetProperty("projections").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName]);
+        projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName, EquityProjection.ProjectionName]);
         projections.Values.Should().OnlyContain(p => p.GetProperty("state").GetString() == "running" && p.GetProperty("lag").GetInt64() == 0);
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();

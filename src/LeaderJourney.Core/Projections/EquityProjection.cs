@@ -1,0 +1,55 @@
+using LeaderJourney.Domain.Demographics;
+using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.Projections;
+
+namespace LeaderJourney.Core.Projections;
+
+/// <summary>
+/// Async: which self-identified category values each consenting leader had, and when (valid-from /
+/// valid-to), for the equity breakdowns only. Nothing here is ever shown per leader: reports read it as
+/// counts, with small cells suppressed. A consent withdrawal closes the leader's rows at that moment.
+/// </summary>
+public sealed class EquityProjection : IProjection
+{
+    public const string ProjectionName = "equity";
+
+    public string Name => ProjectionName;
+    public int Version => 1;
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "demographics.recorded", "demographics.consent-withdrawn" };
+
+    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    {
+        await using var command = context.Command($"""
+            create table {context.Table("values")} (
+                leader_id uuid not null, category text not null, value text not null, valid_from timestamptz not null, valid_to timestamptz);
+            create index on {context.Table("values")} (leader_id, valid_from);
+            """);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        var values = context.Table("values");
+        var batch = new SqlBatch(context);
+        foreach (var stored in events)
+        {
+            switch (stored.Data)
+            {
+                case DemographicsRecorded e:
+                    batch.Add($"update {values} set valid_to = $2 where leader_id = $1 and valid_to is null", e.LeaderId, e.RecordedAt);
+                    var rows = e.RaceEthnicity.Select(v => ("raceEthnicity", v))
+                        .Concat(e.Gender is { } g ? [("gender", g)] : [])
+                        .Concat(e.JobCategory is { } j ? [("jobCategory", j)] : [])
+                        .ToArray();
+                    if (rows.Length > 0)
+                        batch.Add($"insert into {values} select $1, c, v, $2, null from unnest($3::text[], $4::text[]) as x(c, v)",
+                            e.LeaderId, e.RecordedAt, rows.Select(r => r.Item1).ToArray(), rows.Select(r => r.Item2).ToArray());
+                    break;
+                case DemographicsConsentWithdrawn e:
+                    batch.Add($"update {values} set valid_to = $2 where leader_id = $1 and valid_to is null", e.LeaderId, e.WithdrawnAt);
+                    break;
+            }
+        }
+        await batch.ExecuteAsync(ct);
+    }
+}

@@ -1,0 +1,163 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Succession.Reports;
+using LeaderJourney.Domain.Succession;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeaderJourney.Core.Succession.Positions;
+
+public sealed record RequirementBody(string? DomainCode, string? ThemeCode, int? Level);
+public sealed record DefinePositionBody(string? Affiliate, string? Title, bool? Key, string? IncumbentLeaderId, string? TermEndsOn, IReadOnlyList<RequirementBody>? Requirements);
+public sealed record NominationBody(string? LeaderId, string? Note);
+public sealed record AssessmentBody(string? LeaderId, string? Readiness, string? Justification);
+public sealed record AppointmentBody(string? LeaderId, string? On, string? TermEndsOn);
+
+/// <summary>Key positions as streams: staff define them, nominate candidates, record a person's readiness call, appoint.</summary>
+public static class PositionEndpoints
+{
+    public const string StreamType = "position";
+
+    public static IEndpointRouteBuilder MapPositions(this IEndpointRouteBuilder app)
+    {
+        var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
+
+        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, FrameworkCatalog catalog, FrameworkScopes scopes, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                body ??= new DefinePositionBody(null, null, null, null, null, null);
+                var affiliate = LeaderInput.Required(body.Affiliate ?? caller.Affiliate, "affiliate", 16);
+                if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin defines positions of their own affiliate only.");
+                var title = LeaderInput.Required(body.Title, "title", 200);
+                var requirements = await Requirements(body.Requirements, catalog, scopes, ct);
+                var termEndsOn = Date(body.TermEndsOn, "termEndsOn");
+                Guid? incumbent = body.IncumbentLeaderId is { } raw ? await VisibleLeader(raw, "incumbentLeaderId", affiliate, caller, leaders, ct) : null;
+                var id = Guid.CreateVersion7();
+                return await pipeline.RunAsync(id, caller, WriteOptions.From(http.Request, body), history =>
+                {
+                    if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
+                    var events = PositionDecider.Decide(new DefinePosition(id, affiliate, title, body.Key ?? true, requirements, incumbent, termEndsOn, caller.ToActor(), pipeline.Now), Position.Initial);
+                    return Task.FromResult(new StreamDecision(0, StreamType, affiliate, events, new Answer(StatusCodes.Status201Created, new { id }, $"/api/positions/{id}")));
+                }, ct);
+            }));
+
+        positions.MapPost("/{id}/nominations", (string id, NominationBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var note = LeaderInput.Optional(body?.Note, "note", LeaderInput.MaxNoteLength);
+                return await Decide(id, caller, http, body!, pipeline, async position =>
+                    new NominateCandidate(await VisibleLeader(body?.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), pipeline.Now), ct);
+            }));
+
+        positions.MapPost("/{id}/readiness-assessments", (string id, AssessmentBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
+                if (!ReadinessNames.TryFromApi(body?.Readiness, out var readiness))
+                    throw new RequestValidationException("readiness", "readiness is one of: ready-now, ready-1-2-years, ready-3-plus-years.");
+                var justification = LeaderInput.Required(body!.Justification, "justification", LeaderInput.MaxNoteLength);
+                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new AssessReadiness(leaderId, readiness, justification, caller.ToActor(), pipeline.Now)), ct);
+            }));
+
+        positions.MapPost("/{id}/appointments", (string id, AppointmentBody? body, HttpContext http, StreamCommandPipeline pipeline, SuccessionData data, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
+                var on = Date(body?.On, "on") ?? throw new RequestValidationException("on", "on is the date of the appointment, as yyyy-MM-dd.");
+                var termEndsOn = Date(body!.TermEndsOn, "termEndsOn");
+                return await Decide(id, caller, http, body, pipeline, async position =>
+                {
+                    // The slate is kept with the readiness computed now, so readiness calls can later be compared with what happened.
+                    var leaders = (await data.LeadersAsync(position.Affiliate, pipeline.Now, ct)).ToDictionary(l => l.Id);
+                    var slate = position.Candidates.Select(c => new SlateEntry(c.LeaderId,
+                        leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
+                    return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), pipeline.Now);
+                }, ct);
+            }));
+
+        positions.MapGet("/", (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var caller = http.CurrentUser();
+            if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Staff and the board read positions.");
+            var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
+            if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate only.");
+            var list = await data.PositionsAsync(code, clock.GetUtcNow(), ct);
+            return Results.Ok(list.Select(p => new
+            {
+                id = p.Id, title = p.Title, key = p.IsKey, incumbentLeaderId = p.Incumbent.LeaderId, termEndsOn = p.Incumbent.TermEndsOn,
+                requirements = p.Requirements, candidates = p.Candidates.Select(c => c.LeaderId), version = p.Version,
+            }));
+        }));
+        return app;
+    }
+
+    private static Task<IResult> Decide(string rawId, CurrentUser caller, HttpContext http, object body, StreamCommandPipeline pipeline,
+        Func<Position, Task<object>> command, CancellationToken ct)
+    {
+        var id = LeaderInput.Id(rawId);
+        return pipeline.RunAsync(id, caller, WriteOptions.From(http.Request, body ?? new object()), async history =>
+        {
+            var position = history.Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
+            if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
+            var events = PositionDecider.Decide(await command(position), position);
+            var after = events.Aggregate(position, Position.Evolve);
+            return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new { version = after.Version }));
+        }, ct);
+    }
+
+    private static CurrentUser Admin(HttpContext http)
+    {
+        var caller = http.CurrentUser();
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
+        return caller;
+    }
+
+    private static async Task<Guid> VisibleLeader(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)
+    {
+        var id = LeaderInput.Id(raw ?? "", field);
+        try
+        {
+            var loaded = await leaders.LoadForCallerAsync(id, caller, ct);
+            if (loaded.State.Affiliate != affiliate) throw new RequestValidationException(field, $"Leader {id} is not of affiliate {affiliate}.");
+        }
+        catch (NotFoundException)
+        {
+            throw new RequestValidationException(field, $"There is no leader {id}.");
+        }
+        return id;
+    }
+
+    private static DateOnly? Date(string? raw, string field) =>
+        string.IsNullOrWhiteSpace(raw) ? null
+        : DateOnly.TryParseExact(raw, "yyyy-MM-dd", out var date) ? date
+        : throw new RequestValidationException(field, $"{field} is a date as yyyy-MM-dd.");
+
+    /// <summary>Requirements name a domain or a theme of a framework in the catalog, at a level from 1 to 3.</summary>
+    private static async Task<IReadOnlyList<Requirement>> Requirements(IReadOnlyList<RequirementBody>? body, FrameworkCatalog catalog, FrameworkScopes scopes, CancellationToken ct)
+    {
+        var themes = new HashSet<string>(StringComparer.Ordinal);
+        var domains = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var edition in await catalog.ListAsync(ct))
+            if (await scopes.FindAsync(edition.Id, ct) is { } scope)
+                foreach (var (theme, domain) in scope.ThemeToDomain) { themes.Add(theme); domains.Add(domain); }
+        var list = new List<Requirement>();
+        foreach (var (r, i) in (body ?? []).Select((r, i) => (r, i)))
+        {
+            var field = $"requirements[{i}]";
+            if (r is null || (r.DomainCode is null) == (r.ThemeCode is null))
+                throw new RequestValidationException(field, "A requirement names either a domainCode or a themeCode, and a level.");
+            if (r.ThemeCode is { } t && !themes.Contains(t)) throw new RequestValidationException(field, $"'{t}' is not a theme code of any framework in the catalog.");
+            if (r.DomainCode is { } d && !domains.Contains(d)) throw new RequestValidationException(field, $"'{d}' is not a domain code; known: {string.Join(", ", domains.Order())}.");
+            if (r.Level is not (>= 1 and <= 3)) throw new RequestValidationException(field, "level is a whole number from 1 to 3.");
+            list.Add(new Requirement(r.DomainCode, r.ThemeCode, r.Level!.Value));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,55 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeaderJourney.Core.Succession.Reports;
+
+/// <summary>The board's reports, as JSON, CSV (format=csv) or a printable page (format=html), now or as of a date.</summary>
+public static class ReportEndpoints
+{
+    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
+    {
+        var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
+
+        reports.MapGet("/succession", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
+                var report = await service.SuccessionAsync(code, at, ct);
+                return shape switch
+                {
+                    "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
+                    "html" => Results.Content(ReportFormats.SuccessionPage(report), "text/html; charset=utf-8"),
+                    _ => Results.Ok(report),
+                };
+            }));
+
+        reports.MapGet("/pipeline", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
+                var report = await service.PipelineAsync(code, at, ct);
+                return shape switch
+                {
+                    "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
+                    "html" => Results.Content(ReportFormats.PipelinePage(report), "text/html; charset=utf-8"),
+                    _ => Results.Ok(report),
+                };
+            }));
+        return app;
+    }
+
+    /// <summary>The board and admins read reports of their own affiliate (national admins of any); mentors and leaders do not.</summary>
+    private static (string Affiliate, DateTimeOffset? AsOf, string Format) Parameters(CurrentUser caller, string? affiliate, string? asOf, string? format)
+    {
+        if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
+        var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
+        if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's reports only.");
+        var shape = (format ?? "json").ToLowerInvariant();
+        if (shape is not ("json" or "csv" or "html")) throw new RequestValidationException("format", "format is one of: json, csv, html.");
+        return (code, LeaderInput.AsOf(asOf), shape);
+    }
+}

@@ -1,0 +1,145 @@
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Projections;
+using LeaderJourney.Domain.Succession;
+using LeaderJourney.EventStore.Projections;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Succession.Reports;
+
+/// <summary>A leader as they stood at a moment: status, and level per theme (0 when not attained).</summary>
+public sealed record LeaderAt(Guid Id, string DisplayName, string? Local, string Status, DateTimeOffset EnrolledAt, FrameworkScope Scope,
+    IReadOnlyDictionary<string, int> ThemeLevels, IReadOnlyList<(string Theme, int Level, DateTimeOffset From, DateTimeOffset? To)> History)
+{
+    public int ThemeLevel(string code) => ThemeLevels.GetValueOrDefault(code);
+
+    /// <summary>API rule: a domain stands at the lowest level among its themes.</summary>
+    public int DomainLevel(string domain)
+    {
+        var themes = Scope.ThemeToDomain.Where(p => p.Value == domain).Select(p => p.Key).ToArray();
+        return themes.Length == 0 ? 0 : themes.Min(ThemeLevel);
+    }
+
+    /// <summary>The highest level attained in any theme.</summary>
+    public int Stage => ThemeLevels.Values.DefaultIfEmpty(0).Max();
+}
+
+/// <summary>
+/// What the reports are computed from, as of any moment: the leader-progress history (levels and status
+/// with valid-from / valid-to), the position streams folded up to that moment, and the equity rows.
+/// Computing "now" the same way as "as of" is what makes a past report equal the one produced then.
+/// </summary>
+public sealed class SuccessionData(Store store, ProjectionRuntime projections, NpgsqlDataSource dataSource, FrameworkScopes scopes)
+{
+    public async Task<IReadOnlyList<LeaderAt>> LeadersAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var leadersTable = await Table(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        var statusTable = await Table(LeaderProgressProjection.ProjectionName, "status_history", ct);
+        var historyTable = await Table(LeaderProgressProjection.ProjectionName, "history", ct);
+
+        var rows = new List<(Guid Id, string Name, string? Local, Guid Edition, DateTimeOffset Enrolled, string Status)>();
+        await using (var command = dataSource.CreateCommand($"""
+            select l.leader_id, l.display_name, l.local, l.framework_edition_id, l.enrolled_at,
+                   coalesce((select s.status from {statusTable} s where s.leader_id = l.leader_id and s.valid_from <= $2
+                              order by s.valid_from desc limit 1), 'active')
+              from {leadersTable} l where l.affiliate = $1 and l.enrolled_at <= $2
+             order by l.display_name, l.leader_id
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetGuid(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+        }
+
+        var history = new Dictionary<Guid, List<(string, int, DateTimeOffset, DateTimeOffset?)>>();
+        await using (var command = dataSource.CreateCommand($"""
+            select h.leader_id, h.theme_code, h.level, h.valid_from, h.valid_to
+              from {historyTable} h join {leadersTable} l on l.leader_id = h.leader_id
+             where l.affiliate = $1 and h.valid_from <= $2
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetGuid(0);
+                if (!history.TryGetValue(id, out var list)) history[id] = list = [];
+                list.Add((reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
+            }
+        }
+
+        var leaders = new List<LeaderAt>();
+        foreach (var row in rows)
+        {
+            var scope = await scopes.FindAsync(row.Edition, ct) ?? throw new InvalidOperationException($"Framework edition {row.Edition} is not in the catalog.");
+            var spells = history.GetValueOrDefault(row.Id) ?? [];
+            var levels = spells.Where(s => s.Item3 <= asOf && (s.Item4 is null || s.Item4 > asOf)).ToDictionary(s => s.Item1, s => s.Item2);
+            leaders.Add(new LeaderAt(row.Id, row.Name, row.Local, row.Status, row.Enrolled, scope, levels, spells));
+        }
+        return leaders;
+    }
+
+    /// <summary>
+    /// The affiliate's positions as they stood at the moment. Position streams are few and short, so they
+    /// are folded, up to the events' own times (as the level history uses its events' times), so that
+    /// every part of a report is read on one clock.
+    /// </summary>
+    public async Task<IReadOnlyList<Position>> PositionsAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        await using (var command = dataSource.CreateCommand($"select id from {store.Schema}.streams where type = 'position' and tenant_id = $1 order by created"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        }
+        var positions = new List<Position>();
+        foreach (var id in ids)
+        {
+            var events = await store.ReadStreamAsync(id, ct: ct);
+            var position = events.Select(e => e.Data).TakeWhile(e => TimeOf(e) <= asOf).Aggregate(Position.Initial, Position.Evolve);
+            if (position.IsDefined) positions.Add(position);
+        }
+        return positions;
+    }
+
+    private static DateTimeOffset TimeOf(object positionEvent) => positionEvent switch
+    {
+        PositionDefined e => e.DefinedAt,
+        RequirementsChanged e => e.ChangedAt,
+        IncumbentSeated e => e.SeatedAt,
+        IncumbentVacated e => e.VacatedAt,
+        TermEndSet e => e.SetAt,
+        CandidateNominated e => e.NominatedAt,
+        CandidateWithdrawn e => e.WithdrawnAt,
+        ReadinessAssessed e => e.AssessedAt,
+        Appointed e => e.AppointedAt,
+        _ => throw new ArgumentException($"Unknown position event {positionEvent.GetType().Name}."),
+    };
+
+    /// <summary>Per consenting leader, the category values valid at the moment.</summary>
+    public async Task<IReadOnlyList<(Guid LeaderId, string Category, string Value)>> EquityAsync(IReadOnlyCollection<Guid> leaders, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var values = await Table(EquityProjection.ProjectionName, "values", ct);
+        await using var command = dataSource.CreateCommand($"""
+            select leader_id, category, value from {values}
+             where leader_id = any($1) and valid_from <= $2 and (valid_to is null or valid_to > $2)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaders.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        var list = new List<(Guid, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
+        return list;
+    }
+
+    private async Task<string> Table(string projection, string table, CancellationToken ct) =>
+        await projections.ActiveTableAsync(projection, table, ct) ?? throw new ReadModelNotReadyException(projection);
+}
+
+/// <summary>A report needs a read model whose first generation is still being built.</summary>
+public sealed class ReadModelNotReadyException(string projection) : Exception($"The {projection} read model is still being built; try again shortly.");

@@ -1,0 +1,65 @@
+using LeaderJourney.Domain.Succession;
+
+namespace LeaderJourney.Core.Succession.Reports;
+
+public sealed record GapView(string? ThemeCode, string? DomainCode, int Required, int Current);
+public sealed record CandidateView(Guid LeaderId, string DisplayName, string Readiness, string ComputedReadiness, string? AssessedReadiness, string? Justification, IReadOnlyList<GapView> Gaps);
+public sealed record IncumbentView(Guid LeaderId, string DisplayName);
+public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumbent, DateOnly? TermEndsOn, string Risk, IReadOnlyList<CandidateView> Candidates);
+public sealed record CoverageView(int KeyPositions, int WithReadyNowSuccessor, double Ratio);
+public sealed record SuggestedView(Guid PositionId, Guid LeaderId, string DisplayName);
+
+/// <summary>The succession report of API.md: key positions with incumbent, term end, risk and slate; coverage; bench strength; suggested leaders.</summary>
+public sealed record SuccessionReport(
+    string Affiliate, DateTimeOffset AsOf, DateTimeOffset GeneratedAt, CoverageView Coverage, IReadOnlyList<PositionView> Positions, Bench BenchStrength,
+    IReadOnlyList<SuggestedView> Suggested)
+{
+    /// <summary>
+    /// Builds the report from the affiliate's positions and leaders as they stood at <paramref name="asOf"/>.
+    /// A person's readiness assessment overrides the computed readiness wherever readiness counts (risk,
+    /// coverage, bench); both are shown. Withdrawn leaders are neither candidates' competition nor suggested.
+    /// </summary>
+    public static SuccessionReport Build(string affiliate, DateTimeOffset asOf, DateTimeOffset generatedAt, IReadOnlyList<Position> positions, IReadOnlyList<LeaderAt> leaders)
+    {
+        var byId = leaders.ToDictionary(l => l.Id);
+        var asOfDate = DateOnly.FromDateTime(asOf.UtcDateTime);
+        var keyPositions = positions.Where(p => p.IsKey).OrderBy(p => p.Title, StringComparer.Ordinal).ThenBy(p => p.Id).ToList();
+        var views = new List<PositionView>();
+        var coverage = new List<(bool IsKey, bool HasReadyNow)>();
+        var bench = new List<(Guid LeaderId, Readiness Best)>();
+        var suggested = new List<SuggestedView>();
+
+        foreach (var position in keyPositions)
+        {
+            var candidates = new List<CandidateView>();
+            foreach (var candidate in position.Candidates)
+            {
+                if (!byId.TryGetValue(candidate.LeaderId, out var leader)) continue;
+                var gaps = Gaps(position, leader);
+                var computed = SuccessionRules.Readiness(gaps);
+                var effective = candidate.Effective(computed);
+                bench.Add((leader.Id, effective));
+                candidates.Add(new CandidateView(leader.Id, leader.DisplayName, ReadinessNames.ToApi(effective), ReadinessNames.ToApi(computed),
+                    candidate.Assessed is { } assessed ? ReadinessNames.ToApi(assessed) : null, candidate.Justification,
+                    gaps.Select(g => new GapView(g.ThemeCode, g.DomainCode, g.Required, g.Current)).ToArray()));
+            }
+            var readyNow = candidates.Count(c => c.Readiness == ReadinessNames.ToApi(Readiness.ReadyNow));
+            coverage.Add((true, readyNow > 0));
+            var risk = SuccessionRules.Risk(position.IsVacant, position.Incumbent.TermEndsOn, asOfDate, readyNow);
+            var incumbent = position.Incumbent.LeaderId is { } holder
+                ? new IncumbentView(holder, byId.TryGetValue(holder, out var h) ? h.DisplayName : "")
+                : null;
+            views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates));
+
+            foreach (var leader in leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)))
+                if (SuccessionRules.Readiness(Gaps(position, leader)) == Readiness.ReadyNow)
+                    suggested.Add(new SuggestedView(position.Id, leader.Id, leader.DisplayName));
+        }
+
+        var (keys, withReadyNow, ratio) = SuccessionRules.Coverage(coverage);
+        return new SuccessionReport(affiliate, asOf, generatedAt, new CoverageView(keys, withReadyNow, ratio), views, SuccessionRules.BenchStrength(bench), suggested);
+    }
+
+    public static IReadOnlyList<Gap> Gaps(Position position, LeaderAt leader) =>
+        SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel);
+}

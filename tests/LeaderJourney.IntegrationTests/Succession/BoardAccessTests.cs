@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.EventStore.Projections;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Succession;
+
+public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "SC");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, body);
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+    }
+
+    private async Task CaughtUp()
+    {
+        var runtime = _app.Services.GetRequiredService<ProjectionRuntime>();
+        var head = await _app.Services.GetRequiredService<Store>().ReadLastSequenceAsync();
+        foreach (var registration in runtime.Registrations) await runtime.WaitForAsync(registration.Projection.Name, head, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task The_board_reads_reports_and_nothing_else_and_no_one_but_the_leader_reads_their_demographics()
+    {
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "SC");
+        var created = await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SC", displayName = "Solo", email = "solo@example.org" }), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetGuid();
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "SC", id);
+        await Ok(leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", consent = true }));
+        await CaughtUp();
+
+        (await board.GetAsync("/api/reports/succession?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await board.GetAsync("/api/reports/pipeline?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await board.GetAsync($"/api/leaders/{id}/demographics")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _admin.GetAsync($"/api/leaders/{id}/demographics")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await leader.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/demographics")).GetProperty("gender").GetString().Should().Be("woman");
+        (await board.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { gender = "x", consent = true })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.PostAsJsonAsync("/api/positions", new { affiliate = "SC", title = "X", requirements = Array.Empty<object>() })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.PostAsJsonAsync("/api/leaders", new { affiliate = "SC", displayName = "X", email = "x@example.org" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = "2026-01-01" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await leader.GetAsync("/api/reports/succession?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.GetAsync("/api/reports/succession?affiliate=OTHER")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { gender = "woman", consent = false })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeaderJourney.Core.Access;
+using LeaderJourney.EventStore.Projections;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Succession;
+
+/// <summary>
+/// A small affiliate built through the API on a clock the test moves: 12 leaders, two mentors, 4
+/// positions (3 key), trainings, sign-offs, nominations, a readiness call and demographics; then every
+/// figure of the succession and pipeline reports, now and as of a past date.
+/// </summary>
+public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+    private readonly TestClock _clock = new(T0);
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+    private HttpClient _mentor = null!;
+    private Guid _mentorId;
+    private readonly Dictionary<string, Guid> _leaders = new();
+    private readonly Dictionary<string, Guid> _positions = new();
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString, _clock);
+        await _app.EnsureAffiliateAsync("SC");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        await directory.CreateUserAsync("sc.admin", ApiUsers.Password, Roles.AffiliateAdmin, "SC", null, creator: null);
+        _mentorId = await directory.CreateUserAsync("sc.mentor", ApiUsers.Password, Roles.Mentor, "SC", null, creator: null);
+        await SignInAgain();
+    }
+
+    /// <summary>Bearer tokens last hours; the scenario moves its clock by days.</summary>
+    private async Task SignInAgain()
+    {
+        _admin = await _app.SignInAsync("sc.admin");
+        _mentor = await _app.SignInAsync("sc.mentor");
+    }
+
+    private async Task Advance(TimeSpan by)
+    {
+        _clock.Advance(by);
+        await SignInAgain();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, body);
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+    }
+
+    private async Task Attain(string leader, string theme)
+    {
+        var id = _leaders[leader];
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = $"{theme} course", themeCode = theme, level = 1, completedOn = _clock.GetUtcNow().ToString("yyyy-MM-dd") }));
+        (await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = theme, level = 1 }))).GetProperty("attained").GetBoolean().Should().BeTrue();
+    }
+
+    private async Task<Guid> Position(string title, bool key, object[] requirements, string? incumbent = null, DateOnly? termEndsOn = null)
+    {
+        var created = await Ok(_admin.PostAsJsonAsync("/api/positions", new
+        {
+            affiliate = "SC", title, key, requirements,
+            incumbentLeaderId = incumbent is null ? null : (Guid?)_leaders[incumbent],
+            termEndsOn = termEndsOn?.ToString("yyyy-MM-dd"),
+        }), HttpStatusCode.Created);
+        return _positions[title] = created.GetProperty("id").GetGuid();
+    }
+
+    private Task Nominate(string position, string leader) => Ok(_admin.PostAsJsonAsync($"/api/positions/{_positions[position]}/nominations", new { leaderId = _leaders[leader] }));
+
+    private async Task BuildAffiliate()
+    {
+        // T0: twelve leaders enrolled, the mentor assigned to each, four positions defined.
+        for (var i = 1; i <= 12; i++)
+        {
+            var created = await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SC", displayName = $"L{i:00}", email = $"l{i}@example.org" }), HttpStatusCode.Created);
+            _leaders[$"L{i:00}"] = created.GetProperty("id").GetGuid();
+            await Ok(_admin.PostAsJsonAsync($"/api/leaders/{_leaders[$"L{i:00}"]}/mentors", new { mentorUserId = _mentorId }));
+        }
+        await Position("President", true, [new { themeCode = "ADV.1", level = 1 }, new { themeCode = "COM.1", level = 1 }], "L12", DateOnly.FromDateTime(T0.UtcDateTime).AddMonths(6));
+        await Position("Treasurer", true, [new { domainCode = "COM", level = 1 }, new { themeCode = "GOV.1", level = 2 }]);
+        await Position("Secretary", true, [new { themeCode = "ADV.1", level = 1 }], "L11", DateOnly.FromDateTime(T0.UtcDateTime).AddMonths(20));
+        await Position("Committee chair", false, [new { themeCode = "ADV.2", level = 1 }]);
+
+        // T1 = T0 + 10 days: attainments, nominations, a readiness call, demographics.
+        await Advance(TimeSpan.FromDays(10));
+        foreach (var (leader, theme) in new[]
+                 {
+                     ("L01", "ADV.1"), ("L01", "COM.1"), ("L01", "COM.2"), ("L02", "ADV.1"), ("L04", "COM.1"), ("L04", "COM.2"),
+                     ("L04", "GOV.1"), ("L05", "ADV.1"), ("L06", "ADV.1"), ("L07", "ADV.1"),
+                 })
+            await Attain(leader, theme);
+        foreach (var (position, leader) in new[] { ("President", "L01"), ("President", "L02"), ("President", "L03"), ("Treasurer", "L01"), ("Treasurer", "L03"), ("Treasurer", "L04"), ("Secretary", "L03") })
+            await Nominate(position, leader);
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{_positions["Treasurer"]}/readiness-assessments",
+            new { leaderId = _leaders["L04"], readiness = "ready-now", justification = "Ran the budget committee for two years." }));
+        foreach (var i in Enumerable.Range(1, 12))
+        {
+            var gender = i is >= 1 and <= 6 or >= 10 ? "woman" : "man";
+            string[] race = i <= 5 ? ["Black"] : i == 6 ? ["Latina/o"] : i <= 9 ? ["White"] : [];
+            await Ok(_admin.PutAsJsonAsync($"/api/leaders/{_leaders[$"L{i:00}"]}/demographics", new { raceEthnicity = race, gender, jobCategory = "teacher", consent = true }));
+        }
+    }
+
+    private async Task CaughtUp()
+    {
+        var runtime = _app.Services.GetRequiredService<ProjectionRuntime>();
+        var head = await _app.Services.GetRequiredService<Store>().ReadLastSequenceAsync();
+        foreach (var registration in runtime.Registrations) await runtime.WaitForAsync(registration.Projection.Name, head, TimeSpan.FromSeconds(30));
+    }
+
+    private static JsonNode WithoutGeneratedAt(JsonElement report)
+    {
+        var node = JsonNode.Parse(report.GetRawText())!;
+        node.AsObject().Remove("generatedAt");
+        return node;
+    }
+
+    [Fact]
+    public async Task Every_figure_of_the_succession_and_pipeline_reports_and_the_same_reports_as_of_a_past_date()
+    {
+        await BuildAffiliate();
+        await Advance(TimeSpan.FromDays(30)); // T2 = T0 + 40 days
+        var t2 = _clock.GetUtcNow();
+        await CaughtUp();
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "SC");
+
+        var succession = await Ok(board.GetAsync("/api/reports/succession?affiliate=SC"));
+        succession.GetProperty("affiliate").GetString().Should().Be("SC");
+        succession.GetProperty("asOf").GetDateTimeOffset().Should().Be(t2);
+        var coverage = succession.GetProperty("coverage");
+        coverage.GetProperty("keyPositions").GetInt32().Should().Be(3);
+        coverage.GetProperty("withReadyNowSuccessor").GetInt32().Should().Be(2);
+        coverage.GetProperty("ratio").GetDouble().Should().BeApproximately(2 / 3.0, 1e-9);
+        var bench = succession.GetProperty("benchStrength");
+        (bench.GetProperty("readyNow").GetInt32(), bench.GetProperty("ready1to2Years").GetInt32(), bench.GetProperty("ready3PlusYears").GetInt32()).Should().Be((2, 2, 0));
+
+        var positions = succession.GetProperty("positions").EnumerateArray().ToDictionary(p => p.GetProperty("title").GetString()!);
+        positions.Keys.Should().BeEquivalentTo(["President", "Treasurer", "Secretary"], "the committee chair is not a key position");
+        string Name(JsonElement c) => c.GetProperty("displayName").GetString()!;
+        string Readiness(JsonElement p, string leader) => p.GetProperty("candidates").EnumerateArray().Single(c => Name(c) == leader).GetProperty("readiness").GetString()!;
+
+        var president = positions["President"];
+        president.GetProperty("incumbent").GetProperty("displayName").GetString().Should().Be("L12");
+        president.GetProperty("termEndsOn").GetString().Should().Be("2026-07-05");
+        president.GetProperty("risk").GetString().Should().Be("medium", "exactly one ready-now candidate and the term ends within 12 months");
+        president.GetProperty("candidates").EnumerateArray().Select(Name).Should().Equal("L01", "L02", "L03");
+        (Readiness(president, "L01"), Readiness(president, "L02"), Readiness(president, "L03")).Should().Be(("ready-now", "ready-1-2-years", "ready-1-2-years"));
+        var l03gaps = president.GetProperty("candidates")[2].GetProperty("gaps").EnumerateArray()
+            .Select(g => (g.GetProperty("themeCode").GetString(), g.GetProperty("required").GetInt32(), g.GetProperty("current").GetInt32())).ToArray();
+        l03gaps.Should().Equal(("ADV.1", 1, 0), ("COM.1", 1, 0));
+
+        var treasurer = positions["Treasurer"];
+        treasurer.GetProperty("incumbent").ValueKind.Should().Be(JsonValueKind.Null);
+        treasurer.GetProperty("risk").GetString().Should().Be("low", "vacant, but one candidate is judged ready now and no term end is near");
+        (Readiness(treasurer, "L01"), Readiness(treasurer, "L03"), Readiness(treasurer, "L04")).Should().Be(("ready-1-2-years", "ready-3-plus-years", "ready-now"));
+        var l04 = treasurer.GetProperty("candidates").EnumerateArray().Single(c => Name(c) == "L04");
+        (l04.GetProperty("computedReadiness").GetString(), l04.GetProperty("assessedReadiness").GetString()).Should().Be(("ready-1-2-years", "ready-now"), "both the computed and the person's call are shown");
+        l04.GetProperty("gaps").EnumerateArray().Single().GetProperty("themeCode").GetString().Should().Be("GOV.1");
+
+        var secretary = positions["Secretary"];
+        secretary.GetProperty("risk").GetString().Should().Be("medium", "no ready-now candidate and the term ends within 24 months");
+        Readiness(secretary, "L03").Should().Be("ready-1-2-years");
+
+        var suggested = succession.GetProperty("suggested").EnumerateArray()
+            .Select(s => (s.GetProperty("positionId").GetGuid(), s.GetProperty("displayName").GetString())).ToArray();
+        suggested.Should().BeEquivalentTo(new[] { "L01", "L02", "L05", "L06", "L07" }.Select(l => (_positions["Secretary"], (string?)l)));
+
+        var pipeline = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=SC"));
+        pipeline.GetProperty("leaders").GetInt32().Should().Be(12);
+        pipeline.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);
+        var domains = pipeline.GetProperty("domains").EnumerateArray().ToDictionary(d => d.GetProperty("code").GetString()!, d => d.GetProperty("levels").EnumerateArray().Select(n => n.GetInt32()).ToArray());
+        domains.Keys.Should().Equal("ADV", "COM", "GOV", "LOP", "ORG", "SEI", "SFH");
+        domains["COM"].Should().Equal(10, 2, 0, 0);
+        foreach (var code in new[] { "ADV", "GOV", "LOP", "ORG", "SEI", "SFH" }) domains[code].Should().Equal(12, 0, 0, 0);
+        var equity = pipeline.GetProperty("equity").EnumerateArray()
+            .ToDictionary(e => $"{e.GetProperty("category").GetString()}:{e.GetProperty("value").GetString()}",
+                e => e.GetProperty("stages").EnumerateArray().Select(n => n.ValueKind == JsonValueKind.Null ? (int?)null : n.GetInt32()).ToArray());
+        equity.Keys.Should().BeEquivalentTo(["gender:man", "gender:woman", "jobCategory:teacher", "raceEthnicity:Black", "raceEthnicity:Latina/o", "raceEthnicity:White"]);
+        equity["jobCategory:teacher"].Should().Equal(6, 6, 0, 0);
+        equity["gender:woman"].Should().Equal(null, null, 0, 0); // 4 and 5: the 4 is small, and the 5 would give it away
+        equity["gender:man"].Should().Equal(null, null, 0, 0);   // 2 and 1
+        equity["raceEthnicity:Black"].Should().Equal(null, null, 0, 0); // 1 and 4
+        equity["raceEthnicity:Latina/o"].Should().Equal(null, null, 0, 0); // 0 and 1: the first zero hides the one
+        equity["raceEthnicity:White"].Should().Equal(null, null, 0, 0); // 2 and 1
+        var yearEarlier = pipeline.GetProperty("yearEarlier");
+        yearEarlier.GetProperty("leaders").GetInt32().Should().Be(0);
+        pipeline.GetProperty("stageChange").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);
+        var medians = pipeline.GetProperty("medianDaysAtStage");
+        medians.GetProperty("0").GetDouble().Should().Be(25, "six leaders spent 10 days at stage 0 and six are still there after 40");
+        medians.GetProperty("1").GetDouble().Should().Be(30);
+        medians.GetProperty("2").ValueKind.Should().Be(JsonValueKind.Null);
+        pipeline.GetProperty("stalled").GetArrayLength().Should().Be(0);
+
+        // Later events must not change what the reports said as of T2.
+        await Advance(TimeSpan.FromDays(5));
+        board = await _app.SignedInAsync(Roles.Board, "SC") is var (fresh, _) ? fresh : board;
+        await Nominate("Secretary", "L05");
+        await Attain("L03", "ADV.1");
+        await Ok(_admin.DeleteAsync($"/api/leaders/{_leaders["L01"]}/demographics"));
+        await CaughtUp();
+        var asOf = Uri.EscapeDataString(t2.ToString("O"));
+        var thenSuccession = await Ok(board.GetAsync($"/api/reports/succession?affiliate=SC&asOf={asOf}"));
+        var thenPipeline = await Ok(board.GetAsync($"/api/reports/pipeline?affiliate=SC&asOf={asOf}"));
+        WithoutGeneratedAt(thenSuccession).ToJsonString().Should().Be(WithoutGeneratedAt(succession).ToJsonString());
+        thenPipeline.GetRawText().Should().Be(pipeline.GetRawText());
+        var now = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=SC"));
+        now.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(5, 7, 0, 0);
+
+        var csv = await board.GetStringAsync("/api/reports/succession?affiliate=SC&format=csv");
+        csv.Split('\n')[0].Should().StartWith("affiliate,as_of,position_id,position");
+        csv.Should().Contain(",Treasurer,,,low,").And.Contain("ready-now,ready-1-2-years,ready-now,GOV.1 1/2");
+        (await board.GetStringAsync("/api/reports/pipeline?affiliate=SC&format=csv")).Should().Contain("equity,gender,woman,<5,<5,0,0");
+        var page = await board.GetAsync("/api/reports/succession?affiliate=SC&format=html");
+        page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        (await page.Content.ReadAsStringAsync()).Should().Contain("<h2>President</h2>");
+    }
+}
