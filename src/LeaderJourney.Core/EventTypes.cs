@@ -20,6 +20,7 @@ public static class EventTypes
         foreach (var (type, name) in LeaderEventNames.All) registry.Register(type, name);
         foreach (var (type, name) in PositionEventNames.All) registry.Register(type, name);
         foreach (var (type, name) in DemographicsState.EventNames) registry.Register(type, name);
+        registry.Register<Succession.Reports.ReportIssued>(Succession.Reports.ReportIssues.EventName);
         return registry;
     }
 }

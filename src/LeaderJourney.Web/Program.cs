@@ -19,6 +19,7 @@ app.MapLeaderApi();
 app.MapMentorQueue();
 app.MapPositions();
 app.MapReports();
+app.MapReportIssues();
 
 return await app.RunLeaderJourneyAsync();
 

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LeaderJourney.Cli;
 using LeaderJourney.Core.Access;
 using LeaderJourney.EventStore.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -203,6 +205,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         medians.GetProperty("2").ValueKind.Should().Be(JsonValueKind.Null);
         pipeline.GetProperty("stalled").GetArrayLength().Should().Be(0);
 
+        var issued = await Ok(_admin.PostAsync("/api/reports/succession/issues?affiliate=SC", null), HttpStatusCode.Created);
+        var issuedId = issued.GetProperty("id").GetGuid();
+
         // Later events must not change what the reports said as of T2.
         await Advance(TimeSpan.FromDays(5));
         board = await _app.SignedInAsync(Roles.Board, "SC") is var (fresh, _) ? fresh : board;
@@ -217,6 +222,19 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         thenPipeline.GetRawText().Should().Be(pipeline.GetRawText());
         var now = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=SC"));
         now.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(5, 7, 0, 0);
+
+        var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issuedId}?affiliate=SC"));
+        reopened.GetProperty("hash").GetString().Should().Be(issued.GetProperty("hash").GetString());
+        reopened.GetProperty("changed").GetBoolean().Should().BeFalse("nothing learned since changes what was true on that date");
+        JsonNode.DeepEquals(WithoutGeneratedAt(reopened.GetProperty("report")), WithoutGeneratedAt(succession)).Should().BeTrue("the board reopens what it saw");
+        reopened.GetProperty("currentHash").GetString().Should().Be(issued.GetProperty("hash").GetString());
+        (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");
+        (await board.PostAsync("/api/reports/succession/issues?affiliate=SC", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the board reads; staff issue");
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();
+        var output = new StringWriter();
+        (await CliApp.RunAsync(["report", "succession", "--affiliate", "SC", "--as-of", t2.ToString("O")], output, new StringWriter(), configuration)).Should().Be(0);
+        WithoutGeneratedAt(JsonDocument.Parse(output.ToString()).RootElement).ToJsonString().Should().Be(WithoutGeneratedAt(succession).ToJsonString(), "the command line prints the same report");
 
         var csv = await board.GetStringAsync("/api/reports/succession?affiliate=SC&format=csv");
         csv.Split('\n')[0].Should().StartWith("affiliate,as_of,position_id,position");

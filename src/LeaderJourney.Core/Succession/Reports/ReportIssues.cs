@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Succession.Reports;
+
+/// <summary>A report was issued to the board: what was asked, a hash of what it said, and what it said, so the board can reopen exactly that.</summary>
+public sealed record ReportIssued(Guid ReportId, string Affiliate, string Kind, DateTimeOffset AsOf, string ContentHash, JsonElement Content, Guid IssuedBy, DateTimeOffset IssuedAt);
+
+/// <summary>Issuing reports to the board, and reopening them beside what is known now.</summary>
+public static class ReportIssues
+{
+    public const string StreamType = "report-issues";
+    public const string EventName = "report.issued";
+
+    /// <summary>One stream per affiliate holds its issued reports, derived from the code.</summary>
+    public static Guid StreamIdFor(string affiliate) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes("leaderjourney/report-issues/" + affiliate)).AsSpan(0, 16));
+
+    /// <summary>
+    /// The hash of a report's content in a canonical form (object keys sorted, as jsonb also reorders
+    /// them), leaving out when it was generated: two runs of the same report, and a stored copy, hash alike.
+    /// </summary>
+    public static string Hash(JsonElement content)
+    {
+        var node = Canonical(JsonNode.Parse(content.GetRawText()))!.AsObject();
+        node.Remove("generatedAt");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
+    }
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value?.DeepClone())))),
+        JsonArray a => new JsonArray(a.Select(x => Canonical(x?.DeepClone())).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
+    public static IEndpointRouteBuilder MapReportIssues(this IEndpointRouteBuilder app)
+    {
+        var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
+
+        reports.MapPost("/{kind}/issues", (string kind, string? affiliate, string? asOf, HttpContext http, ReportService service, StreamCommandPipeline pipeline, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = http.CurrentUser();
+                if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
+                var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
+                if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
+                var at = LeaderInput.AsOf(asOf) ?? pipeline.Now;
+                var content = await Compute(service, kind, code, at, ct);
+                var id = Guid.CreateVersion7();
+                var issued = new ReportIssued(id, code, kind, at, Hash(content), content, caller.UserId, pipeline.Now);
+                return await pipeline.RunAsync(StreamIdFor(code), caller, WriteOptions.From(http.Request, new { kind, code, at }), history =>
+                    Task.FromResult(new StreamDecision(history.Count, StreamType, code, [issued],
+                        new Answer(StatusCodes.Status201Created, new { id, hash = issued.ContentHash }, $"/api/reports/issues/{id}?affiliate={code}"))), ct);
+            }));
+
+        reports.MapGet("/issues", (string? affiliate, HttpContext http, Store store, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var code = Reader(http, affiliate);
+            var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data);
+            return Results.Ok(issued.Select(r => new { id = r.ReportId, kind = r.Kind, asOf = r.AsOf, issuedAt = r.IssuedAt, hash = r.ContentHash }));
+        }));
+
+        reports.MapGet("/issues/{id}", (string id, string? affiliate, HttpContext http, Store store, ReportService service, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            var code = Reader(http, affiliate);
+            var reportId = LeaderInput.Id(id);
+            var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == reportId)
+                ?? throw new NotFoundException($"There is no issued report {reportId}.");
+            // The same question asked again now: anything learned since about that date shows as a changed hash.
+            var now = await Compute(service, issued.Kind, code, issued.AsOf, ct);
+            return Results.Ok(new { id = issued.ReportId, kind = issued.Kind, asOf = issued.AsOf, issuedAt = issued.IssuedAt, hash = issued.ContentHash,
+                currentHash = Hash(now), changed = Hash(now) != issued.ContentHash, report = issued.Content, current = now });
+        }));
+        return app;
+    }
+
+    private static string Reader(HttpContext http, string? affiliate)
+    {
+        var caller = http.CurrentUser();
+        if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
+        var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
+        if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's reports only.");
+        return code;
+    }
+
+    private static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, CancellationToken ct) => kind switch
+    {
+        "succession" => JsonSerializer.SerializeToElement(await service.SuccessionAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
+        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
+        _ => throw new RequestValidationException("kind", "kind is succession or pipeline."),
+    };
+}
