@@ -55,6 +55,11 @@ await using (var projections = await ProjectionBench.CreateAsync(connectionStrin
     var lag = await projections.LagAsync(writers: 16, seconds: sizes.LagSeconds);
     Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
 }
+await using (var reports = await ProjectionBench.CreateAsync(connectionString))
+{
+    foreach (var (report, p50, p95, p99) in await reports.ReportLatencyAsync(sizes.ReportLeaders, runs: 20))
+        Console.WriteLine($"{report}, one affiliate of {sizes.ReportLeaders:N0} leaders: p50 {p50:F0} ms, p95 {p95:F0} ms, p99 {p99:F0} ms");
+}
 return 0;
 
 // Alternates ours and raw in each round, so drift on a shared machine hits both alike.
@@ -82,9 +87,9 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 
 namespace LeaderJourney.Bench
 {
-    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents, int HttpLeadersPerClient, int ProjectionEvents, int LagSeconds)
+    public sealed record BenchSizes(int Rounds, int SingleAppends, int BulkEvents, int HttpLeadersPerClient, int ProjectionEvents, int LagSeconds, int ReportLeaders)
     {
-        public static BenchSizes Full { get; } = new(5, 2000, 200_000, 6, 1_000_000, 20);
-        public static BenchSizes Quick { get; } = new(3, 300, 20_000, 1, 60_000, 5);
+        public static BenchSizes Full { get; } = new(5, 2000, 200_000, 6, 1_000_000, 20, 20_000);
+        public static BenchSizes Quick { get; } = new(3, 300, 20_000, 1, 60_000, 5, 1_000);
     }
 }

@@ -4,6 +4,7 @@ using LeaderJourney.Core;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
@@ -47,7 +48,7 @@ public sealed class ProjectionBench : IAsyncDisposable
         return new ProjectionBench(connectionString, dataSource, store, runtime, nea.EditionId);
     }
 
-    private static IEnumerable<BulkStream> Journeys(int leaders, Guid edition)
+    private static IEnumerable<BulkStream> Journeys(int leaders, Guid edition, string? affiliate = null)
     {
         var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         string[] themes = ["ADV.1", "ADV.2", "COM.1", "COM.2", "GOV.1", "LOP.1", "ORG.1", "SEI.1"];
@@ -57,7 +58,7 @@ public sealed class ProjectionBench : IAsyncDisposable
             var mentor = Guid.NewGuid();
             var events = new List<object>
             {
-                new LeaderEnrolled(id, $"A{i % 50}", $"Local {i % 7}", $"Leader {i}", $"l{i}@example.org", edition, Guid.NewGuid(), at),
+                new LeaderEnrolled(id, affiliate ?? $"A{i % 50}", $"Local {i % 7}", $"Leader {i}", $"l{i}@example.org", edition, Guid.NewGuid(), at),
                 new MentorAssigned(id, mentor, Guid.NewGuid(), at),
             };
             foreach (var theme in themes.Take(i % themes.Length + 1))
@@ -147,6 +148,61 @@ public sealed class ProjectionBench : IAsyncDisposable
         var sorted = lags.Order().ToArray();
         double P(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
         return (sorted.Length, P(0.5), P(0.95), P(0.99));
+    }
+
+    /// <summary>
+    /// One affiliate of <paramref name="leaders"/> leaders (about 15 events each) and five key positions with
+    /// twenty nominees each; then the succession and pipeline reports, now and as of a past date, timed.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Report, double P50, double P95, double P99)>> ReportLatencyAsync(int leaders, int runs)
+    {
+        const string affiliate = "BIG";
+        var ids = new List<Guid>();
+        foreach (var chunk in Journeys(leaders, _edition, affiliate).Chunk(2000))
+        {
+            ids.AddRange(chunk.Select(c => c.StreamId));
+            await _store.BulkAppendAsync(chunk);
+        }
+        var admin = Guid.NewGuid();
+        var at = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var p = 0; p < 5; p++)
+        {
+            var id = Guid.NewGuid();
+            var events = new List<object>
+            {
+                new LeaderJourney.Domain.Succession.PositionDefined(id, affiliate, $"Key position {p}", true,
+                    [new LeaderJourney.Domain.Succession.Requirement(null, "ADV.1", 1), new LeaderJourney.Domain.Succession.Requirement("COM", null, 1)], admin, at),
+                new LeaderJourney.Domain.Succession.TermEndSet(id, new DateOnly(2025, 3, 1), admin, at),
+            };
+            events.AddRange(ids.Skip(p * 20).Take(20).Select(l => (object)new LeaderJourney.Domain.Succession.CandidateNominated(id, l, null, admin, at)));
+            await _store.StartStreamAsync(id, "position", events, new AppendMetadata { TenantId = affiliate });
+        }
+        await _runtime.CatchUpAsync();
+
+        var scopes = new FrameworkScopes(new LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog(_dataSource, Schema));
+        var service = new LeaderJourney.Core.Succession.Reports.ReportService(
+            new LeaderJourney.Core.Succession.Reports.SuccessionData(_store, _runtime, _dataSource, scopes), TimeProvider.System);
+        var results = new List<(string, double, double, double)>();
+        foreach (var (name, run) in new (string, Func<Task>)[]
+                 {
+                     ("succession report", () => service.SuccessionAsync(affiliate, null, default)),
+                     ("pipeline report", () => service.PipelineAsync(affiliate, null, default)),
+                     ("succession report as of a past date", () => service.SuccessionAsync(affiliate, new DateTimeOffset(2024, 1, 15, 0, 0, 0, TimeSpan.Zero), default)),
+                 })
+        {
+            await run();
+            var times = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await run();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            var sorted = times.Order().ToArray();
+            double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+            results.Add((name, P(0.5), P(0.95), P(0.99)));
+        }
+        return results;
     }
 
     public async ValueTask DisposeAsync()
