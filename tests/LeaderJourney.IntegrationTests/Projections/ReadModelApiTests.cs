@@ -24,12 +24,6 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task CaughtUp()
-    {
-        var head = await _app.Services.GetRequiredService<Store>().ReadLastSequenceAsync();
-        foreach (var name in new[] { MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName, LeaderProgressProjection.ProjectionName })
-            await _app.Services.GetRequiredService<ProjectionRuntime>().WaitForAsync(name, head, TimeSpan.FromSeconds(30));
-    }
 
     [Fact]
     public async Task The_mentor_queue_lists_the_mentors_pending_requests_oldest_first()
@@ -49,7 +43,7 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         await admin.PostAsJsonAsync($"/api/leaders/{ids[0]}/sign-off-requests", new { themeCode = "SEI.2", level = 1 });
         await admin.PostAsJsonAsync($"/api/leaders/{ids[0]}/sign-off-requests", new { themeCode = "SEI.3", level = 1 });
         await mentor.PostAsJsonAsync($"/api/leaders/{ids[0]}/sign-off-declines", new { themeCode = "SEI.3", level = 1, reason = "Not yet" });
-        await CaughtUp();
+        await _app.CaughtUpAsync();
 
         var queue = await mentor.GetFromJsonAsync<JsonElement>("/api/mentor-queue");
 
@@ -63,7 +57,7 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
     public async Task Health_and_the_status_command_report_each_projection_and_rebuild_switches_over()
     {
         _app.CreateClient().Dispose();
-        await CaughtUp();
+        await _app.CaughtUpAsync();
 
         var health = await _app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
         health.GetProperty("daemonRunning").GetBoolean().Should().BeTrue();

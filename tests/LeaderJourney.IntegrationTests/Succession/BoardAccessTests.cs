@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Succession;
 
@@ -22,20 +20,7 @@ public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<Test
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(expected, body);
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
 
-    private async Task CaughtUp()
-    {
-        var runtime = _app.Services.GetRequiredService<ProjectionRuntime>();
-        var head = await _app.Services.GetRequiredService<Store>().ReadLastSequenceAsync();
-        foreach (var registration in runtime.Registrations) await runtime.WaitForAsync(registration.Projection.Name, head, TimeSpan.FromSeconds(30));
-    }
 
     [Fact]
     public async Task The_board_reads_reports_and_nothing_else_and_no_one_but_the_leader_reads_their_demographics()
@@ -45,7 +30,7 @@ public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<Test
         var id = created.GetProperty("id").GetGuid();
         var (leader, _) = await _app.SignedInAsync(Roles.Leader, "SC", id);
         await Ok(leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", consent = true }));
-        await CaughtUp();
+        await _app.CaughtUpAsync();
 
         (await board.GetAsync("/api/reports/succession?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await board.GetAsync("/api/reports/pipeline?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -4,11 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeaderJourney.Cli;
 using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Succession;
 
@@ -53,13 +52,6 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(expected, body);
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
-    }
 
     private async Task Attain(string leader, string theme)
     {
@@ -115,12 +107,6 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         }
     }
 
-    private async Task CaughtUp()
-    {
-        var runtime = _app.Services.GetRequiredService<ProjectionRuntime>();
-        var head = await _app.Services.GetRequiredService<Store>().ReadLastSequenceAsync();
-        foreach (var registration in runtime.Registrations) await runtime.WaitForAsync(registration.Projection.Name, head, TimeSpan.FromSeconds(30));
-    }
 
     private static JsonNode WithoutGeneratedAt(JsonElement report)
     {
@@ -135,7 +121,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         await BuildAffiliate();
         await Advance(TimeSpan.FromDays(30)); // T2 = T0 + 40 days
         var t2 = _clock.GetUtcNow();
-        await CaughtUp();
+        await _app.CaughtUpAsync();
         var (board, _) = await _app.SignedInAsync(Roles.Board, "SC");
 
         var succession = await Ok(board.GetAsync("/api/reports/succession?affiliate=SC"));
@@ -214,7 +200,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         await Nominate("Secretary", "L05");
         await Attain("L03", "ADV.1");
         await Ok(_admin.DeleteAsync($"/api/leaders/{_leaders["L01"]}/demographics"));
-        await CaughtUp();
+        await _app.CaughtUpAsync();
         var asOf = Uri.EscapeDataString(t2.ToString("O"));
         var thenSuccession = await Ok(board.GetAsync($"/api/reports/succession?affiliate=SC&asOf={asOf}"));
         var thenPipeline = await Ok(board.GetAsync($"/api/reports/pipeline?affiliate=SC&asOf={asOf}"));
