@@ -15,6 +15,10 @@ public sealed record DefinePositionBody(string? Affiliate, string? Title, bool? 
 public sealed record NominationBody(string? LeaderId, string? Note);
 public sealed record AssessmentBody(string? LeaderId, string? Readiness, string? Justification);
 public sealed record AppointmentBody(string? LeaderId, string? On, string? TermEndsOn);
+public sealed record IncumbentBody(string? LeaderId, string? Since, string? TermEndsOn);
+public sealed record VacancyBody(string? LeaderId, string? On);
+public sealed record TermEndBody(string? TermEndsOn);
+public sealed record WithdrawalBody(string? LeaderId, string? Reason);
 
 /// <summary>Key positions as streams: staff define them, nominate candidates, record a person's readiness call, appoint.</summary>
 public static class PositionEndpoints
@@ -80,6 +84,42 @@ public static class PositionEndpoints
                         leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
                     return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), pipeline.Now);
                 }, ct);
+            }));
+
+        positions.MapPost("/{id}/nomination-withdrawals", (string id, WithdrawalBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
+                var reason = LeaderInput.Optional(body!.Reason, "reason", LeaderInput.MaxNoteLength);
+                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new WithdrawCandidate(leaderId, reason, caller.ToActor(), pipeline.Now)), ct);
+            }));
+
+        positions.MapPost("/{id}/incumbent", (string id, IncumbentBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var since = Date(body?.Since, "since") ?? throw new RequestValidationException("since", "since is the date the incumbent took the seat, as yyyy-MM-dd.");
+                var termEndsOn = Date(body!.TermEndsOn, "termEndsOn");
+                return await Decide(id, caller, http, body, pipeline, async position =>
+                    new SeatIncumbent(await VisibleLeader(body.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), pipeline.Now), ct);
+            }));
+
+        positions.MapPost("/{id}/vacancy", (string id, VacancyBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
+                var on = Date(body!.On, "on") ?? throw new RequestValidationException("on", "on is the date the seat fell vacant, as yyyy-MM-dd.");
+                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new VacateIncumbent(leaderId, on, caller.ToActor(), pipeline.Now)), ct);
+            }));
+
+        positions.MapPut("/{id}/term-end", (string id, TermEndBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var caller = Admin(http);
+                var termEndsOn = Date(body?.TermEndsOn, "termEndsOn");
+                return await Decide(id, caller, http, body ?? new TermEndBody(null), pipeline, _ => Task.FromResult<object>(new SetTermEnd(termEndsOn, caller.ToActor(), pipeline.Now)), ct);
             }));
 
         positions.MapGet("/", (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) => Problems.Handle(async () =>

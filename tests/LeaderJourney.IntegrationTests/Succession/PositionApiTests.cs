@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Succession;
+
+public sealed class PositionApiTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PA");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<Guid> Leader(string name) =>
+        (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    [Fact]
+    public async Task A_position_is_seated_nominated_withdrawn_vacated_and_appointed_and_bad_input_is_400_or_422()
+    {
+        var (a, b, c) = (await Leader("Ana"), await Leader("Ben"), await Leader("Cai"));
+        var id = (await Ok(_admin.PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "Vice president", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/incumbent", new { leaderId = a, since = "2025-01-01", termEndsOn = "2027-01-01" }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = b }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = c }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/nomination-withdrawals", new { leaderId = c, reason = "Moved away" }));
+        await Ok(_admin.PutAsJsonAsync($"/api/positions/{id}/term-end", new { termEndsOn = "2026-12-31" }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/vacancy", new { leaderId = a, on = "2026-06-30" }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/appointments", new { leaderId = b, on = "2026-07-01", termEndsOn = "2028-06-30" }));
+
+        var list = await Ok(_admin.GetAsync("/api/positions?affiliate=PA"));
+        var position = list.EnumerateArray().Single();
+        position.GetProperty("incumbentLeaderId").GetGuid().Should().Be(b);
+        position.GetProperty("termEndsOn").GetString().Should().Be("2028-06-30");
+        position.GetProperty("candidates").GetArrayLength().Should().Be(0, "appointing closes the slate");
+
+        (await _admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = b })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "the incumbent cannot be nominated");
+        (await _admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = Guid.NewGuid() })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PostAsJsonAsync($"/api/positions/{Guid.NewGuid()}/nominations", new { leaderId = c })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _admin.PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "X", requirements = new[] { new { themeCode = "NOPE.1", level = 1 } } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "X", requirements = new[] { new { domainCode = "ADV", level = 4 } } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PostAsJsonAsync($"/api/positions/{id}/readiness-assessments", new { leaderId = c, readiness = "soon", justification = "x" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PutAsJsonAsync($"/api/positions/{id}/term-end", new { termEndsOn = "next year" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PB");
+        (await otherAdmin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = c })).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's position is not confirmed");
+    }
+}
