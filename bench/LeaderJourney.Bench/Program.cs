@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LeaderJourney.Bench;
+using LeaderJourney.Core.Projections;
 using Npgsql;
 
 // Measures the event store against raw Npgsql doing the same work on a table of the same shape, in
@@ -12,12 +13,20 @@ if (string.IsNullOrWhiteSpace(connectionString))
     return 1;
 }
 var quick = args.Contains("--quick");
+// --reports-only measures the report latencies alone (the slowest part to set up is skipped otherwise).
+var reportsOnly = args.Contains("--reports-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
 await using var bench = await StoreBench.CreateAsync(connectionString);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {bench.ServerVersion}; schema {bench.Schema}");
 Console.WriteLine($"rounds: {sizes.Rounds} (median reported), single appends: {sizes.SingleAppends} per writer count, bulk: {sizes.BulkEvents:N0} events, read-all: {sizes.BulkEvents:N0} events");
 Console.WriteLine();
+
+if (reportsOnly)
+{
+    await ReportLatency(connectionString, sizes);
+    return 0;
+}
 
 var results = new List<(string Case, double Ours, double Raw)>();
 foreach (var writers in new[] { 1, 16 })
@@ -51,16 +60,19 @@ Console.WriteLine($"HTTP sign-off, {http.Clients} clients: {http.Requests:N0} re
 await using (var projections = await ProjectionBench.CreateAsync(connectionString))
 {
     var (events, ours, raw) = await projections.CatchUpAsync(sizes.ProjectionEvents);
-    Console.WriteLine($"projection catch-up from zero (3 read models): {events:N0} events at {ours:N0} events/s; raw sequential read of the same events {raw:N0} events/s (ratio {ours / raw:F2})");
+    Console.WriteLine($"projection catch-up from zero (all {ProjectionSetup.All().Count} read models): {events:N0} events at {ours:N0} events/s; raw sequential read of the same events {raw:N0} events/s (ratio {ours / raw:F2})");
     var lag = await projections.LagAsync(writers: 16, seconds: sizes.LagSeconds);
     Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
 }
-await using (var reports = await ProjectionBench.CreateAsync(connectionString))
+await ReportLatency(connectionString, sizes);
+return 0;
+
+static async Task ReportLatency(string connectionString, BenchSizes sizes)
 {
+    await using var reports = await ProjectionBench.CreateAsync(connectionString);
     foreach (var (report, p50, p95, p99) in await reports.ReportLatencyAsync(sizes.ReportLeaders, runs: 20))
         Console.WriteLine($"{report}, one affiliate of {sizes.ReportLeaders:N0} leaders: p50 {p50:F0} ms, p95 {p95:F0} ms, p99 {p99:F0} ms");
 }
-return 0;
 
 // Alternates ours and raw in each round, so drift on a shared machine hits both alike.
 static async Task<(double Ours, double Raw)> Measure(int rounds, Func<Task<long>> ours, Func<Task<long>> raw)

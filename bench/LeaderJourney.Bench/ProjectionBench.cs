@@ -97,7 +97,7 @@ public sealed class ProjectionBench : IAsyncDisposable
 
         var ours = Stopwatch.StartNew();
         await _runtime.CatchUpAsync();
-        // Three projections each read and apply the whole log: the rate is events of the log per second.
+        // Every projection reads and applies the whole log: the rate is events of the log per second.
         return (total, total / ours.Elapsed.TotalSeconds, rawRate);
     }
 

@@ -8,6 +8,10 @@ namespace LeaderJourney.Core.Leaders;
 /// <summary>What a leader's framework edition allows: its theme codes, their domains, and its levels.</summary>
 public sealed record FrameworkScope(Guid EditionId, IReadOnlyList<string> ThemeCodes, IReadOnlyDictionary<string, string> ThemeToDomain, int MaxLevel)
 {
+    /// <summary>Each domain's themes, for domain levels (the lowest of them).</summary>
+    public IReadOnlyDictionary<string, string[]> DomainThemes { get; } =
+        ThemeToDomain.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToArray());
+
     public void ValidateTheme(string? themeCode, string field = "themeCode")
     {
         if (string.IsNullOrWhiteSpace(themeCode) || !ThemeToDomain.ContainsKey(themeCode))

@@ -11,17 +11,19 @@ namespace LeaderJourney.Core.Succession.Reports;
 public sealed record LeaderAt(Guid Id, string DisplayName, string? Local, string Status, DateTimeOffset EnrolledAt, FrameworkScope Scope,
     IReadOnlyDictionary<string, int> ThemeLevels, IReadOnlyList<(string Theme, int Level, DateTimeOffset From, DateTimeOffset? To)> History)
 {
+    private Dictionary<string, int>? _domainLevels;
+
     public int ThemeLevel(string code) => ThemeLevels.GetValueOrDefault(code);
 
-    /// <summary>API rule: a domain stands at the lowest level among its themes.</summary>
+    /// <summary>API rule: a domain stands at the lowest level among its themes (worked out once per leader; reports ask often).</summary>
     public int DomainLevel(string domain)
     {
-        var themes = Scope.ThemeToDomain.Where(p => p.Value == domain).Select(p => p.Key).ToArray();
-        return themes.Length == 0 ? 0 : themes.Min(ThemeLevel);
+        _domainLevels ??= Scope.DomainThemes.ToDictionary(d => d.Key, d => d.Value.Min(ThemeLevel));
+        return _domainLevels.GetValueOrDefault(domain);
     }
 
     /// <summary>The highest level attained in any theme.</summary>
-    public int Stage => ThemeLevels.Values.DefaultIfEmpty(0).Max();
+    public int Stage { get; } = ThemeLevels.Values.DefaultIfEmpty(0).Max();
 }
 
 /// <summary>
