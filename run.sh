@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs LeaderJourney at http://127.0.0.1:5080 against a real PostgreSQL.
+# Runs LeaderJourney at http://127.0.0.1:5080 against a real PostgreSQL, with a demo affiliate.
 # Uses LEADERJOURNEY_DB when set; otherwise installs and starts a local server (see deploy/postgres.sh).
-# Extra arguments go to the web host (e.g. --urls http://127.0.0.1:8080).
+# The demo data (200 generated leaders with a few years of history) goes only into an empty database;
+# set LEADERJOURNEY_NO_DEMO=1 to skip it. Extra arguments go to the web host (e.g. --urls http://127.0.0.1:8080).
 set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
@@ -11,4 +12,7 @@ if [ -z "${LEADERJOURNEY_DB:-}" ]; then
 fi
 export LEADERJOURNEY_DB
 
+if [ -z "${LEADERJOURNEY_NO_DEMO:-}" ]; then
+  dotnet run --project src/LeaderJourney.Cli -c Release -- demo load || echo "(continuing without loading demo data)"
+fi
 exec dotnet run --project src/LeaderJourney.Web -c Release -- "$@"

@@ -32,13 +32,14 @@ public static class CliApp
         root.Subcommands.Add(AccessCommands.Affiliates(context));
         root.Subcommands.Add(ProjectionsCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
 
         var parsed = root.Parse(args);
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is EventStoreException or CliException or FrameworkDocumentException or DomainRuleException or RequestValidationException or DuplicateException or ArgumentException or Core.Succession.Reports.ReadModelNotReadyException)
+        catch (Exception e) when (e is EventStoreException or CliException or FrameworkDocumentException or DomainRuleException or RequestValidationException or DuplicateException or ArgumentException or Core.Succession.Reports.ReadModelNotReadyException or Core.Demo.DemoRefusedException)
         {
             await stderr.WriteLineAsync($"leaderjourney: {e.Message}");
             return 1;

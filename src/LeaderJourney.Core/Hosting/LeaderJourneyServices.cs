@@ -39,6 +39,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
         services.AddSingleton<Succession.Reports.ReportService>();
+        services.AddSingleton(sp => new Demo.DemoData(sp.GetRequiredService<Store>(), sp.GetRequiredService<AccessDirectory>(),
+            sp.GetRequiredService<FrameworkCatalog>(), sp.GetRequiredService<FrameworkScopes>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

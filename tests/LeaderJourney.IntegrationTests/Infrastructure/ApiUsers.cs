@@ -27,10 +27,10 @@ public static class ApiUsers
     }
 
     /// <summary>A client with a fresh token for an existing user (tokens expire when a test moves its clock far).</summary>
-    public static async Task<HttpClient> SignInAsync(this LeaderJourneyAppFactory app, string username)
+    public static async Task<HttpClient> SignInAsync(this LeaderJourneyAppFactory app, string username, string password = Password)
     {
         var client = app.CreateClient();
-        var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password = Password });
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Cli;
+using LeaderJourney.Core.Demo;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace LeaderJourney.IntegrationTests.Demo;
+
+public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private async Task<(int Code, string Out, string Error)> Cli(params string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task The_demo_affiliate_loads_into_an_empty_database_only_and_its_people_can_sign_in_and_read_their_reports()
+    {
+        var (code, output, error) = await Cli("demo", "load", "--leaders", "60");
+        error.Should().BeEmpty();
+        code.Should().Be(0);
+        output.Should().Contain("Demo affiliate DEMO loaded").And.Contain("board").And.Contain("mentor1").And.Contain(DemoData.Password);
+
+        (code, _, error) = await Cli("demo", "load");
+        code.Should().Be(1);
+        error.Trim().Should().Be("leaderjourney: The database already holds data; demo data is loaded only into an empty database.");
+
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        await app.CaughtUpAsync();
+        var board = await app.SignInAsync("board", DemoData.Password);
+        var pipeline = await board.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=DEMO");
+        pipeline.GetProperty("leaders").GetInt32().Should().BeInRange(55, 60, "a few leaders may have withdrawn");
+        var stages = pipeline.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).ToArray();
+        stages[1].Should().BePositive("most leaders reach Level 1 somewhere");
+        (stages[1] + stages[2] + stages[3]).Should().BeGreaterThan(stages[3]);
+        var succession = await board.GetFromJsonAsync<JsonElement>("/api/reports/succession?affiliate=DEMO");
+        succession.GetProperty("coverage").GetProperty("keyPositions").GetInt32().Should().Be(5);
+        succession.GetProperty("positions").EnumerateArray().Should().OnlyContain(p => p.GetProperty("candidates").GetArrayLength() >= 3);
+
+        var leader = await app.SignInAsync("leader", DemoData.Password);
+        var me = await (await app.SignInAsync("staff", DemoData.Password)).GetFromJsonAsync<JsonElement>("/api/positions?affiliate=DEMO");
+        me.GetArrayLength().Should().Be(6);
+        var mentor = await app.SignInAsync("mentor1", DemoData.Password);
+        (await mentor.GetAsync("/api/mentor-queue")).IsSuccessStatusCode.Should().BeTrue();
+        (await leader.GetAsync("/api/reports/pipeline?affiliate=DEMO")).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+    }
+}
