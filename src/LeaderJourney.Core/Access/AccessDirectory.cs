@@ -93,10 +93,11 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
     /// <summary>
-    /// Checks a user name and password and issues a bearer token; null when they do not match. After
+    /// The user's id when the name and password match (which also ends a run of failures), else null; after
     /// <see cref="MaxFailedSignIns"/> failures in a row the user is locked out for <see cref="LockOut"/>.
+    /// The same check serves bearer tokens and page sign-in.
     /// </summary>
-    public async Task<IssuedToken?> SignInAsync(string username, string password, CancellationToken ct = default)
+    public async Task<Guid?> CheckPasswordAsync(string username, string password, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         if (username is null || !UsernamePattern().IsMatch(username))
@@ -139,20 +140,27 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             await fail.ExecuteNonQueryAsync(ct);
             return null;
         }
+        await using var reset = dataSource.CreateCommand($"update {schema}.users set failed_sign_ins = 0, locked_until = null where id = $1 and failed_sign_ins > 0");
+        reset.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+        await reset.ExecuteNonQueryAsync(ct);
+        return id;
+    }
 
+    /// <summary>Checks the name and password (<see cref="CheckPasswordAsync"/>) and issues a bearer token; null when they do not match.</summary>
+    public async Task<IssuedToken?> SignInAsync(string username, string password, CancellationToken ct = default)
+    {
+        if (await CheckPasswordAsync(username, password, ct) is not { } id) return null;
+        var now = clock.GetUtcNow();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now + TokenLifetime;
         await using var issue = dataSource.CreateBatch();
-        var reset = new NpgsqlBatchCommand($"update {schema}.users set failed_sign_ins = 0, locked_until = null where id = $1");
-        reset.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
         var purge = new NpgsqlBatchCommand($"delete from {schema}.access_tokens where expires_at < $1");
         purge.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         var insert = new NpgsqlBatchCommand($"insert into {schema}.access_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)");
         insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
-        issue.BatchCommands.Add(reset);
         issue.BatchCommands.Add(purge);
         issue.BatchCommands.Add(insert);
         await issue.ExecuteNonQueryAsync(ct);
