@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Projections;
+using LeaderJourney.Web.Pages;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Web;
@@ -16,6 +17,7 @@ public static class Hosting
         builder.Services.AddProblemDetails();
         builder.Services.AddLeaderJourneyCore(builder.Configuration);
         builder.Services.AddLeaderJourneyAuthentication();
+        builder.Services.AddLeaderJourneyPages();
         builder.Services.AddProjectionDaemon(builder.Configuration);
         builder.Services.AddHostedService<StartupMigration>();
         return builder;

@@ -5,11 +5,14 @@ using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Web;
+using LeaderJourney.Web.Pages;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLeaderJourney();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealth();
@@ -20,6 +23,7 @@ app.MapMentorQueue();
 app.MapPositions();
 app.MapReports();
 app.MapReportIssues();
+app.MapRazorPages();
 
 return await app.RunLeaderJourneyAsync();
 

@@ -22,6 +22,12 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         var user = await directory.FindByTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (user is null) return AuthenticateResult.Fail("The token is unknown or has expired.");
 
+        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(user, SchemeName), SchemeName));
+    }
+
+    /// <summary>The claims every sign-in (bearer token or page cookie) carries, read back by <see cref="CurrentUserOf"/>.</summary>
+    public static ClaimsPrincipal PrincipalFor(CurrentUser user, string scheme)
+    {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.UserId.ToString()),
@@ -30,7 +36,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         };
         if (user.Affiliate is not null) claims.Add(new Claim(AffiliateClaim, user.Affiliate));
         if (user.LeaderId is not null) claims.Add(new Claim(LeaderClaim, user.LeaderId.Value.ToString()));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -1,0 +1,16 @@
+using LeaderJourney.Core.Access;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages;
+
+/// <summary>Sends each person to the page their role comes for.</summary>
+public sealed class IndexModel : PageModel
+{
+    public IActionResult OnGet() => BearerTokenHandler.CurrentUserOf(User).Role switch
+    {
+        Roles.Leader => Redirect("/journey"),
+        Roles.Mentor => Redirect("/mentor/queue"),
+        _ => Redirect("/board/succession"),
+    };
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Journey;
+
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel);
+public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
+
+/// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
+public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog) : PageModel
+{
+    public string Name { get; private set; } = "";
+    public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
+    public IReadOnlyList<string> Timeline { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.LeaderId is not { } leaderId) return Forbid();
+        var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        Name = loaded.State.DisplayName;
+        var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain).Themes.ToDictionary(t => t.Code);
+        using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
+        Domains = content.RootElement.GetProperty("domains").EnumerateArray().Select(d =>
+        {
+            var themes = d.GetProperty("themes").EnumerateArray().Select(t =>
+            {
+                var code = t.GetProperty("code").GetString()!;
+                return new ThemeRow(code, t.GetProperty("title").GetString()!, progress[code].Level, progress[code].PendingLevel);
+            }).ToList();
+            return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
+        }).ToList();
+        Timeline = loaded.Events.Select(e => $"{e.Timestamp:yyyy-MM-dd}: {Describe(e.Data)}").Reverse().ToList();
+        return Page();
+    }
+
+    private static string Describe(object e) => e switch
+    {
+        LeaderEnrolled => "enrolled",
+        MentorAssigned => "a mentor was assigned",
+        TrainingCompleted t => $"training \"{t.Title}\" ({t.ThemeCode}, level {t.Level})",
+        AssessmentRecorded a => $"{a.Kind.ToString().ToLowerInvariant()} assessment of {a.ThemeCode} at level {a.Level}",
+        EvidenceAdded v => $"evidence for {v.ThemeCode} level {v.Level}",
+        SignOffRequested r => $"sign-off requested for {r.ThemeCode} level {r.Level}",
+        LevelSignedOff s => $"{s.ThemeCode} level {s.Level} signed off",
+        SignOffDeclined d => $"sign-off of {d.ThemeCode} level {d.Level} declined: {d.Reason}",
+        LevelAttained a => $"{a.ThemeCode} level {a.Level} attained",
+        LevelAttainmentRevoked r => $"{r.ThemeCode} level {r.Level} revoked",
+        _ => e.GetType().Name,
+    };
+}

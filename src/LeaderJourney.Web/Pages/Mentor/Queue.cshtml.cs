@@ -1,0 +1,58 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.MentorQueue;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Mentor;
+
+public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
+
+/// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, LeaderCommandPipeline pipeline) : PageModel
+{
+    public IReadOnlyList<QueueItem> Items { get; private set; } = [];
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
+
+    public async Task<IActionResult> OnPostSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        Error = await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("sign-off"),
+            (_, scope) => { scope.ValidateTheme(themeCode); scope.ValidateLevel(level); return new SignOff(themeCode, level, LeaderInput.Optional(text, "note", LeaderInput.MaxNoteLength), caller.ToActor(), pipeline.Now); },
+            _ => new Core.Http.Answer(200, new { }), ct));
+        Message = Error is null ? $"Signed off {themeCode} level {level}." : null;
+        return await Load(ct);
+    }
+
+    public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        Error = await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("decline"),
+            (_, scope) => { scope.ValidateTheme(themeCode); scope.ValidateLevel(level); return new DeclineSignOff(themeCode, level, LeaderInput.Required(text, "reason", LeaderInput.MaxNoteLength), caller.ToActor(), pipeline.Now); },
+            _ => new Core.Http.Answer(200, new { }), ct));
+        Message = Error is null ? $"Declined {themeCode} level {level}." : null;
+        return await Load(ct);
+    }
+
+    private async Task<IActionResult> Load(CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.Role != Roles.Mentor) return Forbid();
+        var items = new List<QueueItem>();
+        foreach (var request in await queue.ForMentorAsync(caller, ct) ?? [])
+        {
+            var leader = (await reader.LoadForCallerAsync(request.LeaderId, caller, ct)).State;
+            // The queue is eventually consistent: a request answered a moment ago may still be listed.
+            if (!leader.IsPending(request.ThemeCode, request.Level)) continue;
+            items.Add(new QueueItem(request.LeaderId, leader.DisplayName, request.ThemeCode, request.Level, request.RequestedAt,
+                leader.Trainings.Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level).Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})").ToList(),
+                leader.Evidence.Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level).Select(e => e.Link ?? e.Note ?? "").ToList()));
+        }
+        Items = items;
+        return Page();
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>A person at the pages: a cookie jar, and forms posted with the anti-forgery token the page gave.</summary>
+public sealed partial class PageClient(LeaderJourneyAppFactory app)
+{
+    public HttpClient Http { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Token();
+
+    public async Task<string> GetAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, $"GET {path}");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Opens <paramref name="page"/>, then posts the form fields (with its anti-forgery token) to <paramref name="action"/>.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string page, string action, Dictionary<string, string> fields)
+    {
+        var html = await GetAsync(page);
+        var token = Token().Match(html);
+        token.Success.Should().BeTrue($"{page} carries an anti-forgery token");
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    public async Task SignInAsync(string username, string password = ApiUsers.Password)
+    {
+        var response = await PostAsync("/account/sign-in", "/account/sign-in", new() { ["username"] = username, ["password"] = password });
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, "a good sign-in redirects");
+    }
+}

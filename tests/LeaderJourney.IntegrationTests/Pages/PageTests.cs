@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>The pages over HTTP (browser tests with Chromium come with the web app issue): sign-in, the leader's grid, the mentor's queue, the board's report.</summary>
+public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<(Guid LeaderId, string LeaderUser, string MentorUser)> Leader()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentorUser = $"mentor-{Guid.NewGuid():N}"[..20];
+        var mentorId = await directory.CreateUserAsync(mentorUser, ApiUsers.Password, Roles.Mentor, "PG", null, null);
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Grace Lee", email = "grace@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var leaderUser = $"leader-{Guid.NewGuid():N}"[..20];
+        await directory.CreateUserAsync(leaderUser, ApiUsers.Password, Roles.Leader, "PG", id, null);
+        return (id, leaderUser, mentorUser);
+    }
+
+    [Fact]
+    public async Task A_leader_asks_a_mentor_signs_off_in_the_queue_and_the_leaders_grid_shows_the_level()
+    {
+        var (_, leaderUser, mentorUser) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level next\" data-level=\"1\">Next");
+
+        var theme = await leader.GetAsync("/journey/theme/ADV.1");
+        theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
+            new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var requested = await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new());
+        (await requested.Content.ReadAsStringAsync()).Should().Contain("Your sign-off request is in your mentors");
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        var queue = await mentor.GetAsync("/mentor/queue");
+        queue.Should().Contain("Grace Lee: ADV.1 level 1").And.Contain("Advocacy basics");
+        var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
+        var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
+        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off ADV.1 level 1.");
+
+        (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
+    }
+
+    [Fact]
+    public async Task The_board_opens_the_report_as_of_a_date_and_downloads_csv()
+    {
+        await Leader();
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        await directory.CreateUserAsync("pg.board", ApiUsers.Password, Roles.Board, "PG", null, null);
+        var board = new PageClient(_app);
+        await board.SignInAsync("pg.board");
+
+        var page = await board.GetAsync("/board/succession");
+        page.Should().Contain("Succession report: PG").And.Contain("<svg role=\"img\"");
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
+        var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
+        csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+    }
+
+    [Fact]
+    public async Task Pages_need_sign_in_forms_need_the_anti_forgery_token_and_responses_carry_security_headers()
+    {
+        var (_, leaderUser, _) = await Leader();
+        var anonymous = new PageClient(_app);
+        var redirected = await anonymous.Http.GetAsync("/journey");
+        redirected.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        redirected.Headers.Location!.ToString().Should().Contain("/account/sign-in");
+
+        var signIn = await anonymous.Http.GetAsync("/account/sign-in");
+        signIn.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
+        signIn.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        signIn.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("default-src 'self'");
+
+        var forged = await anonymous.Http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = leaderUser, ["password"] = ApiUsers.Password }));
+        forged.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a form without the anti-forgery token is refused");
+
+        var wrong = await anonymous.PostAsync("/account/sign-in", "/account/sign-in", new() { ["username"] = leaderUser, ["password"] = "not the password" });
+        (await wrong.Content.ReadAsStringAsync()).Should().Contain("The user name or password is wrong.");
+
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.Http.GetAsync("/board/succession")).StatusCode.Should().NotBe(HttpStatusCode.OK, "a leader does not see the board's report");
+        (await leader.PostAsync("/journey", "/account/sign-out", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "signed out");
+    }
+}
