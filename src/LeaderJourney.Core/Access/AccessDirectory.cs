@@ -204,6 +204,18 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private const int MaxCachedTokens = 10_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (CurrentUser User, DateTimeOffset Until)> _tokenCache = new();
 
+    /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
+    public async Task<IReadOnlyDictionary<string, Guid>> MentorsAsync(string affiliate, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select username, id from {schema}.users where affiliate = $1 and role = $2 order by username");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Roles.Mentor });
+        var mentors = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) mentors[reader.GetString(0)] = reader.GetGuid(1);
+        return mentors;
+    }
+
     /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
     public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)
     {

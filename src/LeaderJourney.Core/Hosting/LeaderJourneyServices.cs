@@ -38,6 +38,7 @@ public static class LeaderJourneyServices
         services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();
+        services.AddSingleton<Leaders.Import.LeaderImport>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton(sp => new Demo.DemoData(sp.GetRequiredService<Store>(), sp.GetRequiredService<AccessDirectory>(),

@@ -105,4 +105,47 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.PostAsync("/journey", "/account/sign-out", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "signed out");
     }
+
+    [Fact]
+    public async Task Staff_import_a_csv_with_one_bad_row_see_its_error_and_the_other_rows_are_imported()
+    {
+        var (_, _, mentorUser) = await Leader();
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pg.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("pg.staff");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var csv = $"display_name,email,local,mentor,training_title,theme_code,level,completed_on\n" +
+                  $"Ada Lovelace,ada@example.org,Local 1,{mentorUser},Bargaining 101,ADV.1,1,{today}\n" +
+                  "Bad Row,not-an-email,Local 2,,,,,\n" +
+                  "\"Hopper, Grace\",grace.h@example.org,,,,,,\n";
+
+        var html = await staff.GetAsync("/staff/import");
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(System.Net.WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "leaders.csv" },
+        };
+        var preview = await (await staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
+        preview.Should().Contain("2 of 3 rows can be imported").And.Contain("Row 3, email: &#x27;not-an-email&#x27; is not an e-mail address.");
+        var jobId = System.Text.RegularExpressions.Regex.Match(preview, @"action=""/staff/import/([0-9a-f-]+)\?handler=start""").Groups[1].Value;
+        jobId.Should().NotBeEmpty();
+
+        var started = await staff.PostAsync($"/staff/import/{jobId}", $"/staff/import/{jobId}?handler=start", new());
+        started.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string progress;
+        while (!(progress = await staff.GetAsync($"/staff/import/{jobId}")).Contains("id=\"done\""))
+        {
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+            await Task.Delay(50);
+        }
+        progress.Should().Contain("Done: 2 leaders imported.");
+
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        await _app.CaughtUpAsync();
+        var pipeline = await admin.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PG");
+        pipeline.GetProperty("leaders").GetInt32().Should().Be(3, "the leader made for this test and the two good rows");
+        pipeline.GetProperty("stages")[0].GetInt32().Should().Be(3, "a training alone attains nothing");
+    }
 }

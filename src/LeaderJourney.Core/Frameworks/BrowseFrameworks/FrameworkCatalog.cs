@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Npgsql;
+using LeaderJourney.Core.Frameworks;
 
 namespace LeaderJourney.Core.Frameworks.BrowseFrameworks;
 
@@ -21,6 +22,10 @@ public sealed class FrameworkCatalog(NpgsqlDataSource dataSource, string schema)
                 reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetFieldValue<DateTimeOffset>(6)));
         return list;
     }
+
+    /// <summary>The edition new leaders follow unless told otherwise: the latest edition of the built-in NEA framework.</summary>
+    public async Task<Guid?> DefaultEditionAsync(CancellationToken ct = default) =>
+        (await ListAsync(ct)).Where(f => f.Name == BuiltInFrameworks.Entries[0].Name).OrderBy(f => f.PublishedAt).LastOrDefault()?.Id;
 
     /// <summary>The edition's content in the `framework parse` shape, plus its id and edition label; null when there is no such edition.</summary>
     public async Task<JsonObject?> GetAsync(Guid editionId, CancellationToken ct = default)

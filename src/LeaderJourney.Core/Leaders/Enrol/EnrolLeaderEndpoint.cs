@@ -1,5 +1,4 @@
 using LeaderJourney.Core.Access;
-using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
@@ -39,6 +38,5 @@ public static class EnrolLeaderEndpoint
             }));
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
-        (await catalog.ListAsync(ct)).Where(f => f.Name == BuiltInFrameworks.Entries[0].Name).OrderBy(f => f.PublishedAt).LastOrDefault()?.Id
-        ?? throw new RequestValidationException("frameworkId", "Give frameworkId: the default framework is not in the catalog.");
+        await catalog.DefaultEditionAsync(ct) ?? throw new RequestValidationException("frameworkId", "Give frameworkId: the default framework is not in the catalog.");
 }

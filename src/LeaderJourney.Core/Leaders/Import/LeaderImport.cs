@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Domain;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
+
+namespace LeaderJourney.Core.Leaders.Import;
+
+/// <summary>One row of a leaders CSV, checked: what it will create, or what is wrong with it.</summary>
+public sealed record ImportRow(int Line, string DisplayName, string Email, string? Local, string? Mentor, Guid? MentorId,
+    string? TrainingTitle, string? ThemeCode, int? Level, DateOnly? CompletedOn, IReadOnlyList<string> Errors)
+{
+    public bool IsGood => Errors.Count == 0;
+}
+
+public enum ImportState { Preview, Running, Done }
+
+/// <summary>An import: previewed first; then its good rows are imported in the background while a page shows the progress.</summary>
+public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IReadOnlyList<ImportRow> rows)
+{
+    public Guid Id { get; } = id;
+    public CurrentUser Owner { get; } = owner;
+    public string Affiliate { get; } = affiliate;
+    public IReadOnlyList<ImportRow> Rows { get; } = rows;
+    public ImportState State { get; internal set; } = ImportState.Preview;
+    public int Done => _done;
+    public ConcurrentDictionary<int, string> Failures { get; } = new();
+    internal int _done;
+}
+
+/// <summary>
+/// Imports leaders (and a past training each, when the row gives one) from CSV with the header
+/// <c>display_name,email,local,mentor,training_title,theme_code,level,completed_on</c> (the last six
+/// optional). Every row is checked before anything is stored; the good rows are then imported one by
+/// one through the same write path as the API, and a bad row never stops the others.
+/// </summary>
+public sealed class LeaderImport(LeaderCommandPipeline pipeline, AccessDirectory directory, FrameworkScopes scopes)
+{
+    public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
+    public const int MaxRows = 5000;
+    private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
+
+    public ImportJob? Find(Guid id, CurrentUser caller) => _jobs.TryGetValue(id, out var job) && job.Owner.UserId == caller.UserId ? job : null;
+
+    public async Task<ImportJob> PreviewAsync(string csv, CurrentUser caller, Guid frameworkEditionId, CancellationToken ct)
+    {
+        if (!caller.IsAdmin || caller.Affiliate is null) throw new ForbiddenException("Affiliate staff import leaders.");
+        var mentorsByUsername = await directory.MentorsAsync(caller.Affiliate, ct);
+        var records = CsvText.Read(csv).ToList();
+        if (records.Count == 0) throw new RequestValidationException("file", "The file is empty.");
+        var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
+        if (header.Length < 2 || header[0] != "display_name" || header[1] != "email")
+            throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required).");
+        if (header.Except(Columns).FirstOrDefault() is { } unknown)
+            throw new RequestValidationException("file", $"Line 1: unknown column '{unknown}'; the columns are {string.Join(',', Columns)}.");
+        if (records.Count - 1 > MaxRows) throw new RequestValidationException("file", $"At most {MaxRows} rows per import.");
+        var scope = (await scopes.FindAsync(frameworkEditionId, ct))!;
+        var today = DateOnly.FromDateTime(pipeline.Now.UtcDateTime);
+
+        var rows = new List<ImportRow>();
+        var seenEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, fields) in records.Skip(1))
+        {
+            string? Field(string column)
+            {
+                var index = Array.IndexOf(header, column);
+                return index >= 0 && index < fields.Count && fields[index].Trim().Length > 0 ? fields[index].Trim() : null;
+            }
+            var errors = new List<string>();
+            string? Check(string column, Func<string?, string?> check)
+            {
+                try { return check(Field(column)); }
+                catch (RequestValidationException e) { errors.Add($"Row {line}, {column}: {e.Message}"); return null; }
+            }
+            if (fields.Count > header.Length) errors.Add($"Row {line}: {fields.Count} fields, but the header has {header.Length}.");
+            var name = Check("display_name", v => LeaderInput.Required(v, "display_name", LeaderInput.MaxNameLength));
+            var email = Check("email", v => LeaderInput.Email(v));
+            if (email is not null && !seenEmails.Add(email)) errors.Add($"Row {line}, email: {email} appears twice in this file.");
+            var local = Check("local", v => LeaderInput.Optional(v, "local", 100));
+            var mentor = Field("mentor");
+            Guid? mentorId = null;
+            if (mentor is not null && mentorsByUsername.TryGetValue(mentor, out var found)) mentorId = found;
+            else if (mentor is not null) errors.Add($"Row {line}, mentor: '{mentor}' is not a mentor of {caller.Affiliate}.");
+            var title = Check("training_title", v => LeaderInput.Optional(v, "training_title", LeaderInput.MaxTitleLength));
+            string? theme = null;
+            int? level = null;
+            DateOnly? completed = null;
+            if (title is not null)
+            {
+                theme = Check("theme_code", v => { scope.ValidateTheme(v, "theme_code"); return v; });
+                level = Check("level", v => int.TryParse(v, out var l) && l >= 1 && l <= scope.MaxLevel ? v : throw new RequestValidationException("level", $"level is a whole number from 1 to {scope.MaxLevel}.")) is { } lv ? int.Parse(lv) : null;
+                completed = Check("completed_on", v => DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d) && d <= today ? v
+                    : throw new RequestValidationException("completed_on", "completed_on is a past date as yyyy-MM-dd.")) is { } cv ? DateOnly.ParseExact(cv, "yyyy-MM-dd") : null;
+            }
+            else if (Field("theme_code") is not null || Field("level") is not null)
+                errors.Add($"Row {line}, training_title: a training needs a title.");
+            rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors));
+        }
+        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows);
+        _jobs[job.Id] = job;
+        return job;
+    }
+
+    /// <summary>Imports the job's good rows in the background; <see cref="ImportJob.Done"/> counts them as they land.</summary>
+    public void Start(ImportJob job, Guid frameworkEditionId)
+    {
+        if (job.State != ImportState.Preview) return;
+        job.State = ImportState.Running;
+        _ = Task.Run(async () =>
+        {
+            foreach (var row in job.Rows.Where(r => r.IsGood))
+            {
+                try
+                {
+                    await ImportRowAsync(job, row, frameworkEditionId);
+                }
+                catch (Exception e) when (e is DomainRuleException or RequestValidationException or ConcurrencyException or EventDataRejectedException)
+                {
+                    job.Failures[row.Line] = $"Row {row.Line}: {e.Message}";
+                }
+                Interlocked.Increment(ref job._done);
+            }
+            job.State = ImportState.Done;
+        });
+    }
+
+    private async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition)
+    {
+        var leaderId = Guid.CreateVersion7();
+        var actor = job.Owner.ToActor();
+        var options = new WriteOptions(null, null, $"import {job.Id} row {row.Line}");
+        await pipeline.StartAsync(leaderId, job.Owner, options,
+            new Enroll(leaderId, job.Affiliate, row.Local, row.DisplayName, row.Email, edition, actor, pipeline.Now), _ => new Answer(201, new { }), default);
+        if (row.MentorId is { } mentor)
+            await pipeline.ExecuteAsync(leaderId, job.Owner, options, (_, _) => new AssignMentor(mentor, actor, pipeline.Now), _ => new Answer(200, new { }), default);
+        if (row.TrainingTitle is { } title)
+            await pipeline.ExecuteAsync(leaderId, job.Owner, options,
+                (_, _) => new RecordTraining(Guid.CreateVersion7(), title, row.ThemeCode!, row.Level!.Value, null, row.CompletedOn!.Value, actor, pipeline.Now), _ => new Answer(200, new { }), default);
+    }
+}

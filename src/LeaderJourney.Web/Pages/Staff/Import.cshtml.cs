@@ -1,0 +1,61 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders.Import;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Staff;
+
+/// <summary>Staff import leaders (and their past trainings) from CSV: a preview with an error per bad row, then the good rows, with a progress bar.</summary>
+public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog) : PageModel
+{
+    public const int MaxFileBytes = 5 * 1024 * 1024;
+
+    [BindProperty(SupportsGet = true)] public Guid? Id { get; set; }
+    public ImportJob? Job { get; private set; }
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet()
+    {
+        if (!Staff(out var caller)) return Forbid();
+        if (Id is { } id && (Job = import.Find(id, caller)) is null) return NotFound();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        if (file is null || file.Length == 0) { Error = "Choose a CSV file."; return Page(); }
+        if (file.Length > MaxFileBytes) { Error = $"The file is larger than {MaxFileBytes / 1024 / 1024} MB."; return Page(); }
+        using var reader = new StreamReader(file.OpenReadStream());
+        var text = await reader.ReadToEndAsync(ct);
+        try
+        {
+            Job = await import.PreviewAsync(text, caller, await Edition(ct), ct);
+            Id = Job.Id;
+        }
+        catch (RequestValidationException e)
+        {
+            Error = e.Message;
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostStartAsync(CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        if (Id is not { } id || import.Find(id, caller) is not { } job) return NotFound();
+        import.Start(job, await Edition(ct));
+        return Redirect($"/staff/import/{job.Id}");
+    }
+
+    private async Task<Guid> Edition(CancellationToken ct) =>
+        await catalog.DefaultEditionAsync(ct) ?? throw new InvalidOperationException("The default framework is not in the catalog.");
+
+    private bool Staff(out CurrentUser caller)
+    {
+        caller = BearerTokenHandler.CurrentUserOf(User);
+        return caller.IsAdmin && caller.Affiliate is not null;
+    }
+}
