@@ -15,6 +15,17 @@ if [ -z "${LEADERJOURNEY_TEST_DB:-}" ]; then
 fi
 export LEADERJOURNEY_TEST_DB
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+if [ -z "${LEADERJOURNEY_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing chromium for the browser tests (apt-get install -y chromium)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || { echo "could not install chromium; the browser tests will fail" >&2; }
+  else
+    echo "chromium is not installed and this is not root: install it (apt-get install -y chromium) or set LEADERJOURNEY_CHROMIUM" >&2
+  fi
+fi
+
 results=.tmp/test-results
 rm -rf "$results"
 dotnet build LeaderJourney.sln -c Release -nologo -clp:ErrorsOnly

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Browser;
+
+/// <summary>The three journeys of the web app issue, in Chromium against the real host.</summary>
+public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private async Task<(HttpClient Admin, Guid LeaderId, Guid MentorId)> Affiliate(string code)
+    {
+        await app.CliAsync("affiliates", "create", "--code", code, "--name", $"Affiliate {code}");
+        await app.CliAsync("users", "create", "--username", $"{code}.staff", "--password", ApiUsers.Password, "--role", "affiliate-admin", "--affiliate", code);
+        var created = await app.CliAsync("users", "create", "--username", $"{code}.mentor", "--password", ApiUsers.Password, "--role", "mentor", "--affiliate", code);
+        var mentorId = Guid.Parse(System.Text.RegularExpressions.Regex.Match(created, "id ([0-9a-f-]{36})").Groups[1].Value);
+        await app.CliAsync("users", "create", "--username", $"{code}.board", "--password", ApiUsers.Password, "--role", "board", "--affiliate", code);
+        var admin = await app.ApiAsync($"{code}.staff");
+        var leaderId = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = code, displayName = "Maya Angelou", email = $"maya.{code}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await app.CliAsync("users", "create", "--username", $"{code}.leader", "--password", ApiUsers.Password, "--role", "leader", "--affiliate", code, "--leader-id", leaderId.ToString());
+        return (admin, leaderId, mentorId);
+    }
+
+    /// <summary>The page is server-rendered and the queue is an async read model: reload until the text is there.</summary>
+    private static async Task ReloadUntilVisible(IPage page, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await page.GetByText(text).First.IsVisibleAsync())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{text}' never appeared on {page.Url}.");
+            await page.ReloadAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_mentor_signs_off_a_pending_request_and_the_leaders_grid_shows_the_new_level()
+    {
+        var (admin, leaderId, mentorId) = await Affiliate("BA");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/mentors", new { mentorUserId = mentorId }));
+        var leaderApi = await app.ApiAsync("BA.leader");
+        await Ok(leaderApi.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Story and persuasion", themeCode = "COM.1", level = 1, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") }));
+        await Ok(leaderApi.PostAsJsonAsync($"/api/leaders/{leaderId}/sign-off-requests", new { themeCode = "COM.1", level = 1 }));
+
+        var page = await app.SignedInPageAsync("BA.mentor");
+        await page.GotoAsync("/mentor/queue");
+        await ReloadUntilVisible(page, "Maya Angelou: COM.1 level 1");
+        await Assertions.Expect(page.GetByText("Story and persuasion", new() { Exact = false }).First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign off" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off COM.1 level 1.");
+
+        var leader = await app.SignedInPageAsync("BA.leader");
+        await leader.GotoAsync("/journey");
+        await Assertions.Expect(leader.Locator("tr[data-theme='COM.1'] [data-level='1']")).ToHaveTextAsync("Attained");
+        await Assertions.Expect(leader.Locator("tr[data-theme='COM.1'] [data-level='2']")).ToHaveTextAsync("Next");
+    }
+
+    [Fact]
+    public async Task Staff_import_a_csv_with_one_bad_row_see_that_rows_error_and_the_other_rows_are_imported()
+    {
+        await Affiliate("BI");
+        var file = Path.Combine(Path.GetTempPath(), $"leaders-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "display_name,email,local\nAudre Lorde,audre@example.org,Local 3\nNo Email,,Local 4\nJames Baldwin,james@example.org,Local 5\n");
+        try
+        {
+            var page = await app.SignedInPageAsync("BI.staff");
+            await page.GotoAsync("/staff/import");
+            await page.GetByLabel("CSV file").SetInputFilesAsync(file);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#summary")).ToContainTextAsync("2 of 3 rows can be imported");
+            await Assertions.Expect(page.Locator("tr[data-row='3']")).ToContainTextAsync("Row 3, email:");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Import 2 rows" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#done")).ToHaveTextAsync("Done: 2 leaders imported.", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("tr[data-row='3']")).ToContainTextAsync("Row 3, email:");
+            await Assertions.Expect(page.Locator("tr[data-row='2']")).ToContainTextAsync("ok");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_board_opens_the_succession_report_picks_an_earlier_date_and_sees_the_earlier_figures()
+    {
+        var (admin, leaderId, _) = await Affiliate("BB");
+        await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "BB", title = "President", requirements = Array.Empty<object>() }), HttpStatusCode.Created);
+        var positions = await Ok(admin.GetAsync("/api/positions?affiliate=BB"));
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{positions[0].GetProperty("id").GetGuid()}/nominations", new { leaderId }));
+
+        var page = await app.SignedInPageAsync("BB.board");
+        await page.GotoAsync("/board/succession");
+        await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("1 of 1 key positions");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToBeVisibleAsync();
+
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        await page.GetByLabel("As of").FillAsync(yesterday);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#as-of")).ToContainTextAsync($"As of {yesterday}");
+        await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("0 of 0 key positions");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToHaveCountAsync(0);
+    }
+}
