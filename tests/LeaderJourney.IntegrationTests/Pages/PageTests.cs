@@ -151,4 +151,48 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         pipeline.GetProperty("leaders").GetInt32().Should().Be(before.GetProperty("leaders").GetInt32() + 2, "the two good rows");
         pipeline.GetProperty("stages")[0].GetInt32().Should().Be(before.GetProperty("stages")[0].GetInt32() + 2, "a training alone attains nothing");
     }
+
+    [Fact]
+    public async Task Staff_enrol_and_assign_the_mentor_sees_the_mentee_the_leader_keeps_demographics_and_evidence_and_the_board_sees_the_pipeline()
+    {
+        var (_, leaderUser, mentorUser) = await Leader();
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        await directory.CreateUserAsync("pg.staff2", ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        await directory.CreateUserAsync("pg.board2", ApiUsers.Password, Roles.Board, "PG", null, null);
+
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("pg.staff2");
+        var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Bayard Rustin", ["email"] = "bayard@example.org", ["local"] = "Local 9" })).Content.ReadAsStringAsync();
+        enrolled.Should().Contain("Enrolled Bayard Rustin.").And.Contain("<td>Bayard Rustin</td>");
+        var rustin = System.Text.RegularExpressions.Regex.Match(enrolled, @"<td>Bayard Rustin</td>[\s\S]*?name=""leaderId"" value=""([^""]+)""").Groups[1].Value;
+        var mentorId = (await directory.MentorsAsync("PG"))[mentorUser];
+        var assigned = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign",
+            new() { ["leaderId"] = rustin, ["mentorId"] = mentorId.ToString() })).Content.ReadAsStringAsync();
+        assigned.Should().Contain("Mentor assigned.");
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        (await mentor.GetAsync("/mentor/mentees")).Should().Contain("<td>Bayard Rustin</td>").And.Contain("<td>Grace Lee</td>");
+
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        var noConsent = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record", new() { ["gender"] = "woman" })).Content.ReadAsStringAsync();
+        noConsent.Should().Contain("without your consent nothing is stored");
+        var saved = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["race"] = "Asian, White", ["gender"] = "woman", ["job"] = "teacher", ["consent"] = "true" })).Content.ReadAsStringAsync();
+        saved.Should().Contain("Saved. Thank you.").And.Contain("value=\"Asian, White\"");
+        (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())
+            .Should().Contain("no longer counted");
+        (await (await leader.PostAsync("/journey/theme/SEI.1", "/journey/theme/SEI.1?handler=evidence",
+            new() { ["link"] = "https://example.org/portfolio", ["note"] = "Facilitated a listening session." })).Content.ReadAsStringAsync())
+            .Should().Contain("Evidence added.");
+
+        var board = new PageClient(_app);
+        await board.SignInAsync("pg.board2");
+        await _app.CaughtUpAsync();
+        var pipeline = await board.GetAsync("/board/pipeline");
+        pipeline.Should().Contain("Pipeline: PG").And.Contain("<svg role=\"img\"").And.Contain("leaders in the pipeline");
+    }
 }

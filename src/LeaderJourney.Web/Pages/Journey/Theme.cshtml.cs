@@ -30,6 +30,9 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Le
             completedOn is { } on && on <= DateOnly.FromDateTime(pipeline.Now.UtcDateTime) ? on : throw new Core.Http.RequestValidationException("completedOn", "Give the date you completed it (not in the future)."),
             Actor(), pipeline.Now), ct);
 
+    public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
+        Write("Evidence added.", (_, next) => new AddEvidence(Guid.CreateVersion7(), Code, next, LeaderInput.Link(link), LeaderInput.Optional(note, "note", LeaderInput.MaxNoteLength), Actor(), pipeline.Now), ct);
+
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
         Write("Self-assessment recorded.", (scope, _) =>
         {

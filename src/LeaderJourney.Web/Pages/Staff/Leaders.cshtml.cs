@@ -1,0 +1,61 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Staff;
+
+/// <summary>Staff enrol leaders and assign mentors, through the same write path as the API.</summary>
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, LeaderCommandPipeline pipeline, FrameworkCatalog catalog) : PageModel
+{
+    public string Affiliate { get; private set; } = "";
+    public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
+    public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
+
+    public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var id = Guid.CreateVersion7();
+        Error = await PageCommands.TryAsync(async () =>
+        {
+            var edition = await catalog.DefaultEditionAsync(ct) ?? throw new InvalidOperationException("The default framework is not in the catalog.");
+            await pipeline.StartAsync(id, caller, PageCommands.Options("enrol"),
+                new Enroll(id, caller.Affiliate!, LeaderInput.Optional(local, "local", 100), LeaderInput.Required(displayName, "name", LeaderInput.MaxNameLength),
+                    LeaderInput.Email(email), edition, caller.ToActor(), pipeline.Now), _ => new Core.Http.Answer(201, new { }), ct);
+        });
+        Message = Error is null ? $"Enrolled {displayName}." : null;
+        return await Load(ct);
+    }
+
+    public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid mentorId, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
+        Error = !mentors.Values.Contains(mentorId) ? "Choose a mentor of this affiliate."
+            : await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("assign"),
+                (_, _) => new AssignMentor(mentorId, caller.ToActor(), pipeline.Now), _ => new Core.Http.Answer(200, new { }), ct));
+        Message = Error is null ? "Mentor assigned." : null;
+        return await Load(ct);
+    }
+
+    private bool Staff(out CurrentUser caller)
+    {
+        caller = BearerTokenHandler.CurrentUserOf(User);
+        return caller.IsAdmin && caller.Affiliate is not null;
+    }
+
+    private async Task<IActionResult> Load(CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        Affiliate = caller.Affiliate!;
+        Leaders = await lists.OfAffiliateAsync(Affiliate, ct);
+        Mentors = await directory.MentorsAsync(Affiliate, ct);
+        return Page();
+    }
+}
