@@ -40,6 +40,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();
         services.AddSingleton<Leaders.Import.LeaderImport>();
         services.AddSingleton<LeaderLists>();
+        services.AddSingleton<Succession.Positions.PositionWrites>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton(sp => new Demo.DemoData(sp.GetRequiredService<Store>(), sp.GetRequiredService<AccessDirectory>(),

@@ -67,12 +67,27 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("User name").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(ApiUsers.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/account/sign-in"));
-        return page;
+        // Twice at most: on a loaded machine the first navigation of a fresh browser has been seen to stall;
+        // a sign-in that really fails fails both times, and the page's own message is reported.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GotoAsync("/account/sign-in");
+            await page.GetByLabel("User name").FillAsync(username);
+            await page.GetByLabel("Password").FillAsync(ApiUsers.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => !url.Contains("/account/sign-in"), new() { Timeout = 15_000 });
+                return page;
+            }
+            catch (TimeoutException) when (attempt == 1)
+            {
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"Sign-in as {username} stayed on the sign-in page: {await page.Locator("main").InnerTextAsync()}");
+            }
+        }
     }
 
     public async Task DisposeAsync()

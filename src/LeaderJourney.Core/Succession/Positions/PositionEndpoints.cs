@@ -1,5 +1,4 @@
 using LeaderJourney.Core.Access;
-using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Reports;
@@ -23,40 +22,23 @@ public sealed record WithdrawalBody(string? LeaderId, string? Reason);
 /// <summary>Key positions as streams: staff define them, nominate candidates, record a person's readiness call, appoint.</summary>
 public static class PositionEndpoints
 {
-    public const string StreamType = "position";
-
     public static IEndpointRouteBuilder MapPositions(this IEndpointRouteBuilder app)
     {
         var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
 
-        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, FrameworkCatalog catalog, FrameworkScopes scopes, CancellationToken ct) =>
+        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, PositionWrites writes, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
                 var caller = Admin(http);
                 body ??= new DefinePositionBody(null, null, null, null, null, null);
-                var affiliate = LeaderInput.Required(body.Affiliate ?? caller.Affiliate, "affiliate", 16);
-                if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin defines positions of their own affiliate only.");
-                var title = LeaderInput.Required(body.Title, "title", 200);
-                var requirements = await Requirements(body.Requirements, catalog, scopes, ct);
-                var termEndsOn = Date(body.TermEndsOn, "termEndsOn");
-                Guid? incumbent = body.IncumbentLeaderId is { } raw ? await VisibleLeader(raw, "incumbentLeaderId", affiliate, caller, leaders, ct) : null;
-                var id = Guid.CreateVersion7();
-                return await pipeline.RunAsync(id, caller, WriteOptions.From(http.Request, body), history =>
-                {
-                    if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
-                    var events = PositionDecider.Decide(new DefinePosition(id, affiliate, title, body.Key ?? true, requirements, incumbent, termEndsOn, caller.ToActor(), pipeline.Now), Position.Initial);
-                    return Task.FromResult(new StreamDecision(0, StreamType, affiliate, events, new Answer(StatusCodes.Status201Created, new { id }, $"/api/positions/{id}")));
-                }, ct);
+                var requirements = (body.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
+                return await writes.DefineAsync(caller, body.Affiliate ?? caller.Affiliate, body.Title, body.Key ?? true, requirements,
+                    body.IncumbentLeaderId, body.TermEndsOn, WriteOptions.From(http.Request, body), ct);
             }));
 
-        positions.MapPost("/{id}/nominations", (string id, NominationBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, CancellationToken ct) =>
+        positions.MapPost("/{id}/nominations", (string id, NominationBody? body, HttpContext http, PositionWrites writes, CancellationToken ct) =>
             Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var note = LeaderInput.Optional(body?.Note, "note", LeaderInput.MaxNoteLength);
-                return await Decide(id, caller, http, body!, pipeline, async position =>
-                    new NominateCandidate(await VisibleLeader(body?.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), pipeline.Now), ct);
-            }));
+                await writes.NominateAsync(Admin(http), id, body?.LeaderId, body?.Note, WriteOptions.From(http.Request, body ?? new NominationBody(null, null)), ct)));
 
         positions.MapPost("/{id}/readiness-assessments", (string id, AssessmentBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
             Problems.Handle(async () =>
@@ -139,18 +121,8 @@ public static class PositionEndpoints
     }
 
     private static Task<IResult> Decide(string rawId, CurrentUser caller, HttpContext http, object body, StreamCommandPipeline pipeline,
-        Func<Position, Task<object>> command, CancellationToken ct)
-    {
-        var id = LeaderInput.Id(rawId);
-        return pipeline.RunAsync(id, caller, WriteOptions.From(http.Request, body ?? new object()), async history =>
-        {
-            var position = history.Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
-            if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
-            var events = PositionDecider.Decide(await command(position), position);
-            var after = events.Aggregate(position, Position.Evolve);
-            return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new { version = after.Version }));
-        }, ct);
-    }
+        Func<Position, Task<object>> command, CancellationToken ct) =>
+        PositionWrites.DecideAsync(pipeline, rawId, caller, WriteOptions.From(http.Request, body ?? new object()), command, ct);
 
     private static CurrentUser Admin(HttpContext http)
     {
@@ -159,45 +131,8 @@ public static class PositionEndpoints
         return caller;
     }
 
-    private static async Task<Guid> VisibleLeader(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)
-    {
-        var id = LeaderInput.Id(raw ?? "", field);
-        try
-        {
-            var loaded = await leaders.LoadForCallerAsync(id, caller, ct);
-            if (loaded.State.Affiliate != affiliate) throw new RequestValidationException(field, $"Leader {id} is not of affiliate {affiliate}.");
-        }
-        catch (NotFoundException)
-        {
-            throw new RequestValidationException(field, $"There is no leader {id}.");
-        }
-        return id;
-    }
+    private static Task<Guid> VisibleLeader(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct) =>
+        PositionWrites.VisibleLeaderAsync(raw, field, affiliate, caller, leaders, ct);
 
-    private static DateOnly? Date(string? raw, string field) =>
-        string.IsNullOrWhiteSpace(raw) ? null
-        : DateOnly.TryParseExact(raw, "yyyy-MM-dd", out var date) ? date
-        : throw new RequestValidationException(field, $"{field} is a date as yyyy-MM-dd.");
-
-    /// <summary>Requirements name a domain or a theme of a framework in the catalog, at a level from 1 to 3.</summary>
-    private static async Task<IReadOnlyList<Requirement>> Requirements(IReadOnlyList<RequirementBody>? body, FrameworkCatalog catalog, FrameworkScopes scopes, CancellationToken ct)
-    {
-        var themes = new HashSet<string>(StringComparer.Ordinal);
-        var domains = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var edition in await catalog.ListAsync(ct))
-            if (await scopes.FindAsync(edition.Id, ct) is { } scope)
-                foreach (var (theme, domain) in scope.ThemeToDomain) { themes.Add(theme); domains.Add(domain); }
-        var list = new List<Requirement>();
-        foreach (var (r, i) in (body ?? []).Select((r, i) => (r, i)))
-        {
-            var field = $"requirements[{i}]";
-            if (r is null || (r.DomainCode is null) == (r.ThemeCode is null))
-                throw new RequestValidationException(field, "A requirement names either a domainCode or a themeCode, and a level.");
-            if (r.ThemeCode is { } t && !themes.Contains(t)) throw new RequestValidationException(field, $"'{t}' is not a theme code of any framework in the catalog.");
-            if (r.DomainCode is { } d && !domains.Contains(d)) throw new RequestValidationException(field, $"'{d}' is not a domain code; known: {string.Join(", ", domains.Order())}.");
-            if (r.Level is not (>= 1 and <= 3)) throw new RequestValidationException(field, "level is a whole number from 1 to 3.");
-            list.Add(new Requirement(r.DomainCode, r.ThemeCode, r.Level!.Value));
-        }
-        return list;
-    }
+    private static DateOnly? Date(string? raw, string field) => PositionWrites.Date(raw, field);
 }
