@@ -18,7 +18,7 @@ public static class PageCommands
             await write();
             return null;
         }
-        catch (Exception e) when (e is RequestValidationException or DomainRuleException or ForbiddenException or NotFoundException or ConcurrencyException or EventDataRejectedException)
+        catch (Exception e) when (e is RequestValidationException or DomainRuleException or ForbiddenException or NotFoundException or ConcurrencyException or EventDataRejectedException or DuplicateException)
         {
             return e.Message;
         }

@@ -189,6 +189,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["link"] = "https://example.org/portfolio", ["note"] = "Facilitated a listening session." })).Content.ReadAsStringAsync())
             .Should().Contain("Evidence added.");
 
+        var defined = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
+            new() { ["title"] = "Treasurer", ["key"] = "true", ["requirements"] = "SFH.1:2, COM:1" })).Content.ReadAsStringAsync();
+        defined.Should().Contain("Defined Treasurer.").And.Contain("SFH.1 level 2, COM level 1");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
+            new() { ["title"] = "Broken", ["requirements"] = "SFH.1=2" })).Content.ReadAsStringAsync()).Should().Contain("is not CODE:LEVEL");
+        var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
+        var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
+        nominated.Should().Contain("Nominated.").And.Contain("Candidates: Bayard Rustin.");
+
         var board = new PageClient(_app);
         await board.SignInAsync("pg.board2");
         await _app.CaughtUpAsync();
