@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
@@ -21,6 +22,15 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var leaderId = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = code, displayName = "Maya Angelou", email = $"maya.{code}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await app.CliAsync("users", "create", "--username", $"{code}.leader", "--password", ApiUsers.Password, "--role", "leader", "--affiliate", code, "--leader-id", leaderId.ToString());
         return (admin, leaderId, mentorId);
+    }
+
+    /// <summary>axe-core finds no serious or critical accessibility violation on the page.</summary>
+    private static async Task Accessible(IPage page)
+    {
+        var result = await page.RunAxe();
+        result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .Should().BeEmpty($"{page.Url} should be usable by everyone");
     }
 
     /// <summary>The page is server-rendered and the queue is an async read model: reload until the text is there.</summary>
@@ -49,11 +59,15 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByText("Story and persuasion", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign off" }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off COM.1 level 1.");
+        await Accessible(page);
 
         var leader = await app.SignedInPageAsync("BA.leader");
         await leader.GotoAsync("/journey");
         await Assertions.Expect(leader.Locator("tr[data-theme='COM.1'] [data-level='1']")).ToHaveTextAsync("Attained");
         await Assertions.Expect(leader.Locator("tr[data-theme='COM.1'] [data-level='2']")).ToHaveTextAsync("Next");
+        await Accessible(leader);
+        await leader.GotoAsync("/journey/theme/COM.1");
+        await Accessible(leader);
     }
 
     [Fact]
@@ -74,6 +88,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await Assertions.Expect(page.Locator("#done")).ToHaveTextAsync("Done: 2 leaders imported.", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("tr[data-row='3']")).ToContainTextAsync("Row 3, email:");
             await Assertions.Expect(page.Locator("tr[data-row='2']")).ToContainTextAsync("ok");
+            await Accessible(page);
         }
         finally
         {
@@ -93,6 +108,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GotoAsync("/board/succession");
         await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("1 of 1 key positions");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToBeVisibleAsync();
+        await Accessible(page);
 
         var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         await page.GetByLabel("As of").FillAsync(yesterday);

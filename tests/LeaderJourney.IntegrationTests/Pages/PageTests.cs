@@ -77,6 +77,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        await _app.CaughtUpAsync();
+        var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);
+        var pipelinePage = await board.GetAsync("/board/pipeline");
+        pipelinePage.Should().Contain($"handler=issued&amp;id={issued.GetProperty("id").GetGuid()}");
+        (await board.GetAsync($"/board/pipeline?handler=issued&id={issued.GetProperty("id").GetGuid()}"))
+            .Should().Contain("Succession report: PG").And.Contain("the same question gives the same answer");
     }
 
     [Fact]

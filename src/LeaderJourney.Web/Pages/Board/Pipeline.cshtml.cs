@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
@@ -30,6 +31,31 @@ public sealed class PipelineModel(ReportService reports, Store store) : PageMode
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(caller.Affiliate), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
         return Page();
+    }
+
+    /// <summary>Reopens a report issued to the board exactly as it was, and says whether the same question asked now gives another answer.</summary>
+    public async Task<IActionResult> OnGetIssuedAsync(Guid id, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return Forbid();
+        var issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(caller.Affiliate), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == id);
+        if (issued is null) return NotFound();
+        string html;
+        string now;
+        if (issued.Kind == "succession")
+        {
+            html = ReportFormats.SuccessionPage(issued.Content.Deserialize<SuccessionReport>(System.Text.Json.JsonSerializerOptions.Web)!);
+            now = ReportIssues.Hash(System.Text.Json.JsonSerializer.SerializeToElement(await reports.SuccessionAsync(caller.Affiliate, issued.AsOf, ct), System.Text.Json.JsonSerializerOptions.Web));
+        }
+        else
+        {
+            html = ReportFormats.PipelinePage(issued.Content.Deserialize<PipelineReport>(System.Text.Json.JsonSerializerOptions.Web)!);
+            now = ReportIssues.Hash(System.Text.Json.JsonSerializer.SerializeToElement(await reports.PipelineAsync(caller.Affiliate, issued.AsOf, ct), System.Text.Json.JsonSerializerOptions.Web));
+        }
+        var note = now == issued.ContentHash
+            ? $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.</p>"
+            : $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.</p>";
+        return Content(html.Replace("<main>", "<main>" + note, StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 
     /// <summary>A horizontal bar per level (server-rendered SVG, its figures also in its title).</summary>

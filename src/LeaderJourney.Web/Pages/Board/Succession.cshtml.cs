@@ -12,25 +12,20 @@ public sealed class SuccessionModel(ReportService reports) : PageModel
     [BindProperty(SupportsGet = true)] public string? AsOf { get; set; }
     public SuccessionReport? Report { get; private set; }
 
-    /// <summary>A server-rendered bar chart (no script), its numbers also in its title for screen readers.</summary>
-    public string BenchChart
+    /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
+    public string Bars(string title, (string Label, int Count)[] bars)
     {
-        get
+        string[] colours = ["#1e6b34", "#8a5a00", "#555555"];
+        var max = Math.Max(1, bars.Max(b => b.Count));
+        var svg = new StringBuilder().Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"<svg role=\"img\" width=\"360\" height=\"{bars.Length * 32 + 6}\" viewBox=\"0 0 360 {bars.Length * 32 + 6}\"><title>{System.Net.WebUtility.HtmlEncode(title)}: {string.Join(", ", bars.Select(b => $"{b.Label} {b.Count}"))}</title>");
+        for (var i = 0; i < bars.Length; i++)
         {
-            var bench = Report!.BenchStrength;
-            (string Label, int Count, string Colour)[] bars = [("Ready now", bench.ReadyNow, "#1e6b34"), ("1-2 years", bench.Ready1to2Years, "#8a5a00"), ("3+ years", bench.Ready3PlusYears, "#555555")];
-            var max = Math.Max(1, bars.Max(b => b.Count));
-            var svg = new StringBuilder()
-                .Append("<svg role=\"img\" aria-labelledby=\"bench-title\" width=\"360\" height=\"110\" viewBox=\"0 0 360 110\">")
-                .Append(System.Globalization.CultureInfo.InvariantCulture, $"<title id=\"bench-title\">Bench strength: {bench.ReadyNow} ready now, {bench.Ready1to2Years} ready in 1-2 years, {bench.Ready3PlusYears} in 3 or more years</title>");
-            for (var i = 0; i < bars.Length; i++)
-            {
-                var width = 200 * bars[i].Count / max;
-                svg.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"<text x=\"0\" y=\"{25 + i * 32}\" font-size=\"14\">{bars[i].Label}</text><rect x=\"90\" y=\"{12 + i * 32}\" width=\"{width}\" height=\"18\" fill=\"{bars[i].Colour}\"></rect><text x=\"{96 + width}\" y=\"{25 + i * 32}\" font-size=\"14\">{bars[i].Count}</text>");
-            }
-            return svg.Append("</svg>").ToString();
+            var width = 200 * bars[i].Count / max;
+            svg.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"<text x=\"0\" y=\"{25 + i * 32}\" font-size=\"14\">{bars[i].Label}</text><rect x=\"90\" y=\"{12 + i * 32}\" width=\"{width}\" height=\"18\" fill=\"{colours[i % colours.Length]}\"></rect><text x=\"{96 + width}\" y=\"{25 + i * 32}\" font-size=\"14\">{bars[i].Count}</text>");
         }
+        return svg.Append("</svg>").ToString();
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
