@@ -10,6 +10,18 @@ public static class Hosting
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Started from the project folder (dotnet run) the stylesheet is in ./wwwroot; started from anywhere
+    /// else it is in the build output beside the assembly, which then serves as the web root.
+    /// </summary>
+    public static WebApplicationOptions Options(string[] args) => new()
+    {
+        Args = args,
+        WebRootPath = !Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) && Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
+            ? Path.Combine(AppContext.BaseDirectory, "wwwroot")
+            : null,
+    };
+
     public static WebApplicationBuilder AddLeaderJourney(this WebApplicationBuilder builder)
     {
         // --urls and ASPNETCORE_URLS both arrive as the "urls" setting; without either, listen on loopback only.

@@ -7,7 +7,7 @@ using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Web;
 using LeaderJourney.Web.Pages;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(Hosting.Options(args));
 builder.AddLeaderJourney();
 
 var app = builder.Build();

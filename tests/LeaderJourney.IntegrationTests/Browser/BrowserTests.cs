@@ -106,6 +106,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         var page = await app.SignedInPageAsync("BB.board");
         await page.GotoAsync("/board/succession");
+        // The pages are styled (and axe judges contrast on the styled page): the header has its background.
+        (await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('header')).backgroundColor")).Should().Be("rgb(238, 243, 249)");
         await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("1 of 1 key positions");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToBeVisibleAsync();
         await Accessible(page);
