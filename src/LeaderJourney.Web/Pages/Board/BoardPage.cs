@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using LeaderJourney.Core.Access;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Board;
+
+/// <summary>What the board's pages share: who may open them, the as-of date, and the bar charts.</summary>
+public abstract class BoardPage : PageModel
+{
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public string? AsOf { get; set; }
+
+    /// <summary>The caller's affiliate and the as-of moment (the end of the chosen day), or why the page is refused.</summary>
+    protected (string? Affiliate, DateTimeOffset? At, string? Refusal) ReportRequest()
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return (null, null, "forbidden");
+        if (string.IsNullOrEmpty(AsOf)) return (caller.Affiliate, null, null);
+        return DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date)
+            ? (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null)
+            : (null, null, "asOf is a date as yyyy-MM-dd.");
+    }
+
+    /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
+    public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars)
+    {
+        string[] colours = ["#1e6b34", "#8a5a00", "#555555", "#0b5394"];
+        var max = Math.Max(1, bars.Max(b => b.Count));
+        var height = bars.Count * 28 + 6;
+        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"<svg role=\"img\" width=\"360\" height=\"{height}\" viewBox=\"0 0 360 {height}\"><title>{WebUtility.HtmlEncode(title)}: {string.Join(", ", bars.Select(b => $"{b.Label} {b.Count}"))}</title>");
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var width = 200 * bars[i].Count / max;
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<text x=\"0\" y=\"{21 + i * 28}\" font-size=\"14\">{WebUtility.HtmlEncode(bars[i].Label)}</text><rect x=\"90\" y=\"{8 + i * 28}\" width=\"{width}\" height=\"18\" fill=\"{colours[i % colours.Length]}\"></rect><text x=\"{96 + width}\" y=\"{21 + i * 28}\" font-size=\"14\">{bars[i].Count}</text>");
+        }
+        return svg.Append("</svg>").ToString();
+    }
+}
