@@ -4,8 +4,12 @@ using LeaderJourney.Domain.Succession;
 namespace LeaderJourney.Domain.Tests.Succession;
 
 /// <summary>Given events / when command / then events, for one position's stream. A fresh instance per test (xunit).</summary>
-public abstract class PositionSpec
+public abstract class PositionSpec() : DeciderSpec<Position>(Position.Initial)
 {
+    protected override Position Evolve(Position current, object @event) => PositionDecider.Evolve(current, @event);
+
+    protected override IReadOnlyList<object> Decide(object command, Position current) => PositionDecider.Decide(command, current);
+
     protected static readonly DateTimeOffset T0 = new(2025, 3, 10, 9, 0, 0, TimeSpan.Zero);
     protected static readonly DateTimeOffset Now = new(2025, 4, 9, 9, 0, 0, TimeSpan.Zero);
     protected static readonly DateOnly Today = new(2025, 4, 9);
@@ -24,40 +28,6 @@ public abstract class PositionSpec
     protected static readonly Actor BoardMember = new(Id(400), Role.Board, null);
 
     protected static readonly IReadOnlyList<Requirement> Reqs = [new(null, "VIS", 2), new("STR", null, 1)];
-
-    private Position state = Position.Initial;
-
-    protected Position State => state;
-
-    protected static Guid Id(int n) => new(n, 0, 0, new byte[8]);
-
-    protected void Given(params object[] events)
-    {
-        foreach (var e in events) state = PositionDecider.Evolve(state, e);
-    }
-
-    protected IReadOnlyList<object> When(object command) => PositionDecider.Decide(command, state);
-
-    protected void Then(object command, params object[] expected)
-    {
-        var actual = When(command);
-        // Records holding lists compare those lists by reference, so compare structurally, types and order included.
-        actual.Select(e => e.GetType()).Should().Equal(expected.Select(e => e.GetType()));
-        actual.Should().BeEquivalentTo(expected, o => o.RespectingRuntimeTypes().WithStrictOrdering());
-    }
-
-    protected void ThenNothing(object command) => When(command).Should().BeEmpty();
-
-    protected void ThenRefused(object command, string message) =>
-        FluentActions.Invoking(() => When(command)).Should().Throw<DomainRuleException>().WithMessage(message);
-
-    /// <summary>Decides and applies the events to the state; returns them.</summary>
-    protected IReadOnlyList<object> Apply(object command)
-    {
-        var events = When(command);
-        Given([.. events]);
-        return events;
-    }
 
     // Events, as an earlier decision would have made them.
     protected static PositionDefined Defined(bool isKey = true) => new(PositionId, "North", "Chair", isKey, Reqs, Admin.UserId, T0);
