@@ -26,6 +26,7 @@ public sealed class ProjectionDaemon(ProjectionRuntime runtime, string connectio
     {
         await using var command = store.DataSource.CreateCommand($"""
             select exists (select 1 from pg_locks where locktype = 'advisory' and granted and objsubid = 1
+                             and database = (select oid from pg_database where datname = current_database())
                              and ((classid::bigint << 32) | objid::bigint) = {LockSql(store.Schema)})
             """);
         return (bool)(await command.ExecuteScalarAsync(ct))!;

@@ -138,7 +138,13 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         (await ProjectionDaemon.IsRunningAnywhereAsync(h.Store)).Should().BeTrue();
 
         // The leader loses its connection: PostgreSQL releases its lock and someone takes over.
-        await Count(h.DataSource, "select count(pg_terminate_backend(pid)) from pg_locks where locktype = 'advisory' and granted and objsubid = 1");
+        // Only this database's daemon lock: other test classes run beside this one on the same server.
+        (await Count(h.DataSource, $"""
+            select count(pg_terminate_backend(pid)) from pg_locks
+             where locktype = 'advisory' and granted and objsubid = 1
+               and database = (select oid from pg_database where datname = current_database())
+               and ((classid::bigint << 32) | objid::bigint) = {ProjectionDaemon.LockSql("election")}
+            """)).Should().Be(1, "the leader's connection is the one holding the lock");
         await Until(async () => daemons.Count(d => d.IsLeader) == 1 && await ProjectionDaemon.IsRunningAnywhereAsync(h.Store), TimeSpan.FromSeconds(10), "a leader after the connection loss");
 
         var leader = Array.FindIndex(daemons, d => d.IsLeader);
