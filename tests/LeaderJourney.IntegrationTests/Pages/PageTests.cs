@@ -197,6 +197,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["link"] = "https://example.org/portfolio", ["note"] = "Facilitated a listening session." })).Content.ReadAsStringAsync())
             .Should().Contain("Evidence added.");
 
+        // Staff are no leader: the leader's own demographics form refuses them instead of failing.
+        (await staff.PostAsync("/staff/leaders", "/journey/demographics?handler=record", new() { ["gender"] = "x", ["consent"] = "true" }))
+            .StatusCode.Should().Be(HttpStatusCode.Forbidden, "refused, not a 500");
+
         var defined = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
             new() { ["title"] = "Treasurer", ["key"] = "true", ["requirements"] = "SFH.1:2, COM:1" })).Content.ReadAsStringAsync();
         defined.Should().Contain("Defined Treasurer.").And.Contain("SFH.1 level 2, COM level 1");

@@ -93,7 +93,8 @@ public static class ReportIssues
         return code;
     }
 
-    private static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, CancellationToken ct) => kind switch
+    /// <summary>The report of that kind as JSON, as it is issued and hashed.</summary>
+    public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, CancellationToken ct) => kind switch
     {
         "succession" => JsonSerializer.SerializeToElement(await service.SuccessionAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
         "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),

@@ -31,18 +31,10 @@ public sealed class PipelineModel(ReportService reports, Store store) : BoardPag
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return Forbid();
         var issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(caller.Affiliate), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == id);
         if (issued is null) return NotFound();
-        string html;
-        string now;
-        if (issued.Kind == "succession")
-        {
-            html = ReportFormats.SuccessionPage(issued.Content.Deserialize<SuccessionReport>(System.Text.Json.JsonSerializerOptions.Web)!);
-            now = ReportIssues.Hash(System.Text.Json.JsonSerializer.SerializeToElement(await reports.SuccessionAsync(caller.Affiliate, issued.AsOf, ct), System.Text.Json.JsonSerializerOptions.Web));
-        }
-        else
-        {
-            html = ReportFormats.PipelinePage(issued.Content.Deserialize<PipelineReport>(System.Text.Json.JsonSerializerOptions.Web)!);
-            now = ReportIssues.Hash(System.Text.Json.JsonSerializer.SerializeToElement(await reports.PipelineAsync(caller.Affiliate, issued.AsOf, ct), System.Text.Json.JsonSerializerOptions.Web));
-        }
+        var html = issued.Kind == "succession"
+            ? ReportFormats.SuccessionPage(issued.Content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!)
+            : ReportFormats.PipelinePage(issued.Content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!);
+        var now = ReportIssues.Hash(await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, ct));
         var note = now == issued.ContentHash
             ? $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.</p>"
             : $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.</p>";

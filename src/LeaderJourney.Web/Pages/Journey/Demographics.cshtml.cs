@@ -23,6 +23,7 @@ public sealed class DemographicsModel(Store store, StreamCommandPipeline pipelin
 
     public async Task<IActionResult> OnPostRecordAsync(string? race, string? gender, string? job, bool consent, CancellationToken ct)
     {
+        if (BearerTokenHandler.CurrentUserOf(User).LeaderId is null) return Forbid();
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
         else
         {
@@ -35,6 +36,7 @@ public sealed class DemographicsModel(Store store, StreamCommandPipeline pipelin
 
     public async Task<IActionResult> OnPostWithdrawAsync(CancellationToken ct)
     {
+        if (BearerTokenHandler.CurrentUserOf(User).LeaderId is null) return Forbid();
         Error = await Decide(new WithdrawDemographicsConsent(Actor(), pipeline.Now), ct);
         Message = Error is null ? "Your consent is withdrawn: you are no longer counted." : null;
         return await Load(ct);
