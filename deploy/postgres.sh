@@ -13,8 +13,9 @@ LJ_PASSWORD="${LJ_PASSWORD:-leaderjourney}"
 lj_say() { printf 'postgres: %s\n' "$*" >&2; }
 lj_die() { printf 'postgres: %s\n' "$*" >&2; exit 1; }
 
+# Runs from / so the postgres user never has to read the caller's directory.
 lj_as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else (cd / && sudo -n -u postgres "$@"); fi
 }
 
 lj_install_postgres() {
@@ -34,14 +35,15 @@ lj_cluster() {
     local version
     version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
     lj_say "creating cluster $version/main"
-    pg_createcluster "$version" main >/dev/null || lj_die "pg_createcluster $version main failed"
+    pg_createcluster "$version" main >&2 || lj_die "pg_createcluster $version main failed"
     line=$(pg_lsclusters --no-header | head -n 1)
   fi
   set -- $line
   local version=$1 cluster=$2 port=$3 status=$4
   if [ "$status" != "online" ]; then
     lj_say "starting cluster $version/$cluster (pg_ctlcluster $version $cluster start)"
-    pg_ctlcluster "$version" "$cluster" start || lj_die "pg_ctlcluster $version $cluster start failed: see /var/log/postgresql/postgresql-$version-$cluster.log"
+    # Its own messages (e.g. "Removed stale pid file.") go to stderr: stdout carries only the answer.
+    pg_ctlcluster "$version" "$cluster" start >&2 || lj_die "pg_ctlcluster $version $cluster start failed: see /var/log/postgresql/postgresql-$version-$cluster.log"
   fi
   local tries=0
   until pg_isready -q -h 127.0.0.1 -p "$port"; do
