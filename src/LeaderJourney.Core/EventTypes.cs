@@ -2,7 +2,10 @@ using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
+using System.Reflection;
+using LeaderJourney.Domain;
 using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.PersonalData;
 
 namespace LeaderJourney.Core;
 
@@ -21,6 +24,21 @@ public static class EventTypes
         foreach (var (type, name) in PositionEventNames.All) registry.Register(type, name);
         foreach (var (type, name) in DemographicsState.EventNames) registry.Register(type, name);
         registry.Register<Succession.Reports.ReportIssued>(Succession.Reports.ReportIssues.EventName);
+        foreach (var type in registry.Names.Select(registry.TypeOfName).OfType<Type>())
+            registry.DeclarePersonalData(type, PersonalFieldsOf(type));
         return registry;
+    }
+
+    /// <summary>The properties the domain marks [PersonalData] (on a record's parameters or its properties).</summary>
+    public static IReadOnlyList<PersonalField> PersonalFieldsOf(Type type)
+    {
+        var parameters = type.GetConstructors().SelectMany(c => c.GetParameters())
+            .Select(p => (p.Name, Attribute: p.GetCustomAttribute<PersonalDataAttribute>()));
+        var properties = type.GetProperties().Select(p => (Name: (string?)p.Name, Attribute: p.GetCustomAttribute<PersonalDataAttribute>()));
+        return parameters.Concat(properties)
+            .Where(x => x.Attribute is not null && x.Name is not null)
+            .DistinctBy(x => x.Name)
+            .Select(x => new PersonalField(x.Name!, x.Attribute!.Subject))
+            .ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LeaderJourney.EventStore.PersonalData;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -18,12 +19,13 @@ public sealed class EventStore : IAsyncDisposable
     private readonly string _streamStateSql;
     private readonly string _selectColumns;
 
-    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource)
+    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys)
     {
         DataSource = dataSource;
         _schema = schema;
         Types = types;
         _ownsDataSource = ownsDataSource;
+        PersonalData = masterKeys is null ? null : new PersonalDataCodec(types, new SubjectKeys(dataSource, schema, masterKeys));
         // One statement, one round trip per append. The stream row is written first and the events are
         // joined to what it returns: so the expected version is checked before any sequence number is
         // drawn, and a writer that loses a race draws none and leaves no hole.
@@ -59,16 +61,19 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>Set by the projection runtime when inline projections exist: they run inside every append's transaction.</summary>
     internal Func<NpgsqlConnection, NpgsqlTransaction, IReadOnlyList<StoredEvent>, CancellationToken, Task>? InlineProjections { get; set; }
     public EventTypeRegistry Types { get; }
+
+    /// <summary>Encryption of the registry's declared personal data, per subject; null when the store was opened without master keys (then it is stored as given).</summary>
+    public PersonalDataCodec? PersonalData { get; }
     public string Schema => _schema;
 
     /// <summary>Connects, then creates or migrates the store's schema. Failures are <see cref="EventStoreUnavailableException"/> with a one-line message.</summary>
-    public static async Task<EventStore> OpenAsync(EventStoreOptions options, EventTypeRegistry types, CancellationToken ct = default)
+    public static async Task<EventStore> OpenAsync(EventStoreOptions options, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null)
     {
         SchemaName.Validate(options.Schema);
         var dataSource = Database.CreateDataSource(options.ConnectionString, options.ApplicationName);
         try
         {
-            var store = new EventStore(dataSource, options.Schema, types, ownsDataSource: true);
+            var store = new EventStore(dataSource, options.Schema, types, ownsDataSource: true, masterKeys);
             await store.MigrateAsync(ct);
             return store;
         }
@@ -80,9 +85,9 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>Opens the store on a data source the caller owns (and disposes): connects, then creates or migrates the schema.</summary>
-    public static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default)
+    public static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null)
     {
-        var store = Create(dataSource, schema, types);
+        var store = Create(dataSource, schema, types, masterKeys);
         await store.MigrateAsync(ct);
         return store;
     }
@@ -91,10 +96,11 @@ public sealed class EventStore : IAsyncDisposable
     /// Makes a store without touching the database, for hosts that open connections lazily; call
     /// <see cref="MigrateAsync"/> once at start-up. The caller owns the data source.
     /// </summary>
-    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types)
+    /// <param name="masterKeys">When given, the registry's declared personal data is encrypted per subject (see <see cref="PersonalDataCodec"/>).</param>
+    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null)
     {
         SchemaName.Validate(schema);
-        return new EventStore(dataSource, schema, types, ownsDataSource: false);
+        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys);
     }
 
     /// <summary>Proves the server is reachable, then creates or migrates the store's schema (idempotent, safe when several hosts start at once).</summary>
@@ -164,11 +170,12 @@ public sealed class EventStore : IAsyncDisposable
         var ids = new Guid[events.Count];
         var types = new string[events.Count];
         var data = new string[events.Count];
+        var keys = await KeysForWrite(events.Select(e => (streamId, e)), ct);
         for (var i = 0; i < events.Count; i++)
         {
             ids[i] = Guid.CreateVersion7();
             types[i] = Types.NameOf(events[i].GetType());
-            data[i] = Types.Serialize(events[i]);
+            data[i] = Serialize(events[i], streamId, keys);
         }
 
         NpgsqlConnection? owned = null;
@@ -241,6 +248,24 @@ public sealed class EventStore : IAsyncDisposable
         return new ConcurrencyException(streamId, expectedVersion, reader.GetInt64(0));
     }
 
+    private async Task<IReadOnlyDictionary<Guid, SubjectKey>?> KeysForWrite(IEnumerable<(Guid, object)> events, CancellationToken ct)
+    {
+        if (PersonalData is null) return null;
+        var subjects = PersonalData.SubjectsOf(events);
+        if (subjects.Count == 0) return null;
+        try
+        {
+            return await PersonalData.KeysForWriteAsync(subjects, ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            throw Database.Describe(DataSource, e);
+        }
+    }
+
+    private string Serialize(object e, Guid streamId, IReadOnlyDictionary<Guid, SubjectKey>? keys) =>
+        keys is null || PersonalData is null ? Types.Serialize(e) : PersonalData.Serialize(e, streamId, keys);
+
     private static string? HeadersJson(IReadOnlyDictionary<string, string>? headers) =>
         headers is null || headers.Count == 0 ? null : JsonSerializer.Serialize(headers, EventStoreJson.Default.IReadOnlyDictionaryStringString);
 
@@ -255,6 +280,7 @@ public sealed class EventStore : IAsyncDisposable
         var batch = streams as IReadOnlyCollection<BulkStream> ?? streams.ToList();
         if (batch.GroupBy(s => s.StreamId).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"Stream {twice.Key} appears more than once in one bulk append.", nameof(streams));
+        var keys = await KeysForWrite(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))), ct);
         await using var connection = await OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var count = 0L;
@@ -291,7 +317,7 @@ public sealed class EventStore : IAsyncDisposable
                         await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
                         await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
                         await importer.WriteAsync(Types.NameOf(e.GetType()), NpgsqlDbType.Text, ct);
-                        await importer.WriteAsync(Types.Serialize(e), NpgsqlDbType.Jsonb, ct);
+                        await importer.WriteAsync(Serialize(e, stream.StreamId, keys), NpgsqlDbType.Jsonb, ct);
                         await importer.WriteAsync(metadata.TenantId, NpgsqlDbType.Text, ct);
                         await WriteNullable(importer, metadata.CorrelationId, NpgsqlDbType.Text, ct);
                         await WriteNullable(importer, metadata.CausationId, NpgsqlDbType.Text, ct);
@@ -354,10 +380,10 @@ public sealed class EventStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.ToVersion ?? long.MaxValue });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = options.ToTimestamp ?? DateTimeOffset.MaxValue, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = options.IncludeArchived });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var events = new List<StoredEvent>();
-        while (await reader.ReadAsync(ct)) events.Add(ReadEvent(reader, 0));
-        return events;
+        var rows = new List<EventRow>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
+        return await Materialize(rows, ct);
     }
 
     internal async Task<long?> LockStream(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
@@ -434,15 +460,23 @@ public sealed class EventStore : IAsyncDisposable
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
-        var rows = new List<(long, StoredEvent?)>();
+        var sequences = new List<(long Seq, bool Archived)>();
+        var live = new List<EventRow>();
         var readAt = DateTimeOffset.MinValue;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (rows.Count == 0) readAt = reader.GetFieldValue<DateTimeOffset>(13);
-            var archived = reader.GetBoolean(12);
-            rows.Add((reader.GetInt64(0), archived ? null : ReadEvent(reader, 0)));
+            while (await reader.ReadAsync(ct))
+            {
+                if (sequences.Count == 0) readAt = reader.GetFieldValue<DateTimeOffset>(13);
+                var archived = reader.GetBoolean(12);
+                sequences.Add((reader.GetInt64(0), archived));
+                if (!archived) live.Add(ReadRow(reader));
+            }
         }
+        var events = await Materialize(live, ct);
+        var next = 0;
+        var rows = new List<(long, StoredEvent?)>(sequences.Count);
+        foreach (var (seq, archived) in sequences) rows.Add((seq, archived ? null : events[next++]));
         return (rows, readAt);
     }
 
@@ -516,24 +550,30 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    private StoredEvent ReadEvent(NpgsqlDataReader reader, int o)
+    /// <summary>A row as read, before its data is decrypted and deserialized.</summary>
+    private sealed record EventRow(long Sequence, Guid Id, Guid StreamId, long Version, PersonalDataCodec.Pending Data, DateTimeOffset Timestamp,
+        string TenantId, string? CorrelationId, string? CausationId, string? UserName, string? Headers);
+
+    private static EventRow ReadRow(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3),
+        new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
+        reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11));
+
+    // Decryption needs the keys of every subject in the batch: fetched together, after the rows are read.
+    private async Task<List<StoredEvent>> Materialize(List<EventRow> rows, CancellationToken ct)
     {
-        var sequence = reader.GetInt64(o);
-        var streamId = reader.GetGuid(o + 2);
-        var typeName = reader.GetString(o + 4);
-        return new StoredEvent(
-            sequence,
-            reader.GetGuid(o + 1),
-            streamId,
-            reader.GetInt64(o + 3),
-            typeName,
-            Types.Deserialize(typeName, reader.GetString(o + 5), sequence, streamId),
-            reader.GetFieldValue<DateTimeOffset>(o + 6),
-            reader.GetString(o + 7),
-            reader.IsDBNull(o + 8) ? null : reader.GetString(o + 8),
-            reader.IsDBNull(o + 9) ? null : reader.GetString(o + 9),
-            reader.IsDBNull(o + 10) ? null : reader.GetString(o + 10),
-            reader.IsDBNull(o + 11) ? EmptyHeaders : JsonSerializer.Deserialize(reader.GetString(o + 11), EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders);
+        if (PersonalData is not null) await PersonalData.OpenAsync(rows.Select(r => r.Data).ToList(), ct);
+        var events = new List<StoredEvent>(rows.Count);
+        foreach (var r in rows)
+            events.Add(new StoredEvent(r.Sequence, r.Id, r.StreamId, r.Version, r.Data.TypeName,
+                Types.Deserialize(r.Data.TypeName, r.Data.Json, r.Data.Node, r.Sequence, r.StreamId),
+                r.Timestamp, r.TenantId, r.CorrelationId, r.CausationId, r.UserName,
+                r.Headers is null ? EmptyHeaders : JsonSerializer.Deserialize(r.Headers, EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders));
+        return events;
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();

@@ -47,5 +47,20 @@ internal static class EventStoreSchema
                 reason     text        not null,
                 primary key (from_seq, to_seq));
             """),
+        // Personal data is encrypted per subject; deleting a subject's key erases it everywhere the
+        // events went. Rows stay after a shred (without key material) so a final erasure is never undone.
+        new(2, "subject keys", """
+            create table {schema}.subject_keys (
+                subject_id    uuid        not null,
+                generation    int         not null,
+                wrapped_key   bytea,
+                master_key_id text,
+                created_at    timestamptz not null,
+                shredded_at   timestamptz,
+                final         boolean     not null default false,
+                primary key (subject_id, generation),
+                constraint subject_keys_wrapped check ((wrapped_key is null) = (master_key_id is null)));
+            create index subject_keys_master_key on {schema}.subject_keys (master_key_id) where wrapped_key is not null;
+            """),
     ];
 }

@@ -11,6 +11,7 @@ public sealed class EventStoreSession : IAsyncDisposable
     private readonly EventStore _store;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private readonly List<Guid> _shredded = [];
 
     internal EventStoreSession(EventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -49,7 +50,24 @@ public sealed class EventStoreSession : IAsyncDisposable
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default) =>
         _store.ReadStream(_connection, _transaction, streamId, options ?? StreamReadOptions.All, ct);
 
-    public Task CommitAsync(CancellationToken ct = default) => _transaction.CommitAsync(ct);
+    /// <summary>
+    /// Shreds the subject's personal-data key in this transaction (see <see cref="PersonalData.SubjectKeys"/>):
+    /// once committed, what was encrypted for the subject reads as erased. <paramref name="final"/> erases
+    /// the subject for good; otherwise a later write about it starts with a new key.
+    /// </summary>
+    public async Task ShredSubjectAsync(Guid subject, bool final, CancellationToken ct = default)
+    {
+        var keys = _store.PersonalData?.Keys ?? throw new InvalidOperationException("This store was opened without master keys: it holds no personal-data keys to shred.");
+        await keys.ShredAsync(_connection, _transaction, subject, final, ct);
+        _shredded.Add(subject);
+    }
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        await _transaction.CommitAsync(ct);
+        // Keys this process read while the shred was in flight are dropped again now that it is visible.
+        foreach (var subject in _shredded) _store.PersonalData!.Keys.Forget(subject);
+    }
 
     public async ValueTask DisposeAsync()
     {

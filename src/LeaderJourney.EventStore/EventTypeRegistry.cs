@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeaderJourney.EventStore.PersonalData;
 using System.Text.Json.Serialization.Metadata;
 
 namespace LeaderJourney.EventStore;
@@ -14,6 +16,7 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _namesByType = new();
     private readonly ConcurrentDictionary<string, Func<JsonElement, object>> _upcasters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, IReadOnlyList<PersonalField>> _personal = new();
 
     public EventTypeRegistry(JsonSerializerOptions? jsonOptions = null)
     {
@@ -52,6 +55,22 @@ public sealed class EventTypeRegistry
         return this;
     }
 
+    /// <summary>
+    /// Declares which properties of an event type hold personal data (and about whom). A store opened
+    /// with master keys encrypts them per subject, so that shredding the subject's key erases them.
+    /// </summary>
+    public EventTypeRegistry DeclarePersonalData(Type type, IReadOnlyList<PersonalField> fields)
+    {
+        if (!_namesByType.ContainsKey(type)) throw new UnregisteredEventTypeException(type);
+        if (fields.Count > 0) _personal[type] = fields;
+        return this;
+    }
+
+    public IReadOnlyDictionary<Type, IReadOnlyList<PersonalField>> PersonalFields => _personal;
+
+    /// <summary>The CLR type stored under a current name; null for an unknown or retired (upcast) name.</summary>
+    public Type? TypeOfName(string typeName) => _typesByName.GetValueOrDefault(typeName);
+
     public string NameOf(Type type) =>
         _namesByType.TryGetValue(type, out var name) ? name : throw new UnregisteredEventTypeException(type);
 
@@ -61,14 +80,15 @@ public sealed class EventTypeRegistry
 
     internal string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
 
-    internal object Deserialize(string typeName, string json, long sequence, Guid streamId)
+    /// <param name="opened">The data with its personal values already opened, when it had any.</param>
+    internal object Deserialize(string typeName, string json, JsonObject? opened, long sequence, Guid streamId)
     {
         if (_typesByName.TryGetValue(typeName, out var type))
-            return JsonSerializer.Deserialize(json, type, JsonOptions)
+            return (opened is null ? JsonSerializer.Deserialize(json, type, JsonOptions) : opened.Deserialize(type, JsonOptions))
                 ?? throw new InvalidOperationException($"Event {sequence} of stream {streamId} ('{typeName}') has null data.");
         if (_upcasters.TryGetValue(typeName, out var upcast))
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(opened?.ToJsonString() ?? json);
             return upcast(document.RootElement);
         }
         throw new UnknownEventTypeException(typeName, sequence, streamId);

@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Leaders;
@@ -23,6 +24,7 @@ app.MapMentorQueue();
 app.MapPositions();
 app.MapReports();
 app.MapReportIssues();
+app.MapSensitiveReads();
 app.MapRazorPages();
 
 return await app.RunLeaderJourneyAsync();

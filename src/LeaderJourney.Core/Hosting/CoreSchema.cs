@@ -73,5 +73,25 @@ public static class CoreSchema
                 created_at  timestamptz not null,
                 primary key (user_id, key));
             """),
+        // Personal data: a write's request is kept only as a hash (its body may name a person), and
+        // each answer remembers its stream so an erasure can drop the answers about the leader.
+        // Reads of sensitive data (a leader's record, an equity breakdown) leave a trail of ids and
+        // times, never the data read.
+        new(4, "idempotency request hashes, sensitive-read audit", """
+            delete from {schema}.idempotency_keys;
+            alter table {schema}.idempotency_keys add column stream_id uuid;
+            create index idempotency_keys_stream on {schema}.idempotency_keys (stream_id);
+
+            create table {schema}.sensitive_reads (
+                id        bigint      generated always as identity primary key,
+                at        timestamptz not null,
+                user_id   uuid        not null,
+                role      text        not null,
+                affiliate text,
+                what      text        not null,
+                leader_id uuid);
+            create index sensitive_reads_leader on {schema}.sensitive_reads (leader_id, at) where leader_id is not null;
+            create index sensitive_reads_at on {schema}.sensitive_reads (at);
+            """),
     ];
 }

@@ -22,8 +22,10 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => DatabaseSettings.From(configuration));
         services.AddSingleton(sp => Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
         services.AddSingleton(_ => EventTypes.CreateRegistry());
+        services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>()));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
+            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new FrameworkCatalogProjection(sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<FrameworkImporter>();
@@ -45,6 +47,9 @@ public static class LeaderJourneyServices
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton(sp => new Demo.DemoData(sp.GetRequiredService<Store>(), sp.GetRequiredService<AccessDirectory>(),
             sp.GetRequiredService<FrameworkCatalog>(), sp.GetRequiredService<FrameworkScopes>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Privacy.Audit.SensitiveReads>();
+        services.AddSingleton<Privacy.Erasure.LeaderErasure>();
+        services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.EventStore;
@@ -26,8 +28,9 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKeyLength)
             throw new RequestValidationException("Idempotency-Key", $"An Idempotency-Key has at most {MaxIdempotencyKeyLength} characters.");
-        return new WriteOptions(ifMatch, key.Length == 0 ? null : key,
-            $"{request.Method} {request.Path} {JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web)}");
+        // Only a hash of the request is kept with its answer: the body may hold a person's name.
+        var fingerprint = $"{request.Method} {request.Path} {JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web)}";
+        return new WriteOptions(ifMatch, key.Length == 0 ? null : key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint))));
     }
 }
 
@@ -43,7 +46,9 @@ public sealed record Answer(int Status, object Body, string? Location = null) : 
 
 /// <summary>What a use case decided on a stream's history: the events to append at the version it read, and the answer.</summary>
 /// <param name="DecidedOnVersion">The stream's version the decision was made on; 0 starts a new stream of <paramref name="StreamType"/>.</param>
-public sealed record StreamDecision(long DecidedOnVersion, string StreamType, string Tenant, IReadOnlyList<object> Events, Answer Answer);
+/// <param name="InTransaction">Other writes that must commit or roll back with the events (e.g. shredding keys).</param>
+public sealed record StreamDecision(long DecidedOnVersion, string StreamType, string Tenant, IReadOnlyList<object> Events, Answer Answer,
+    Func<EventStoreSession, CancellationToken, Task>? InTransaction = null);
 
 /// <summary>
 /// Every write to a stream goes through here: the history is read inside a transaction, the use case
@@ -79,7 +84,8 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
                     if (decision.DecidedOnVersion == 0) await session.StartStreamAsync(streamId, decision.StreamType, decision.Events, metadata, ct);
                     else await session.AppendAsync(streamId, decision.DecidedOnVersion, decision.Events, metadata, ct);
                 }
-                if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, options.RequestFingerprint, decision.Answer, ct))
+                if (decision.InTransaction is { } also) await also(session, ct);
+                if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer, ct))
                 {
                     // The same key won a race in another request: its answer stands, this append is dropped.
                     var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
@@ -110,11 +116,11 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
             new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3)));
     }
 
-    private async Task<bool> SaveAnswer(EventStoreSession session, Guid userId, string key, string request, Answer answer, CancellationToken ct)
+    private async Task<bool> SaveAnswer(EventStoreSession session, Guid userId, string key, Guid streamId, string request, Answer answer, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location)
-            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing
+            insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location, stream_id)
+            values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
             """, session.Connection, session.Transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
@@ -123,6 +129,7 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = answer.Location, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 }

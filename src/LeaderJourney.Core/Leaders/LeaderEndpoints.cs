@@ -23,6 +23,8 @@ public static class LeaderEndpoints
         SignOffEndpoints.Map(leaders);
         LeaderViewEndpoints.Map(leaders, app.ServiceProvider.GetRequiredService<EventTypeRegistry>());
         Demographics.DemographicsEndpoints.Map(leaders);
+        Privacy.Erasure.LeaderErasure.Map(leaders);
+        Privacy.SubjectAccess.SubjectAccessExport.Map(leaders);
         return app;
     }
 }

@@ -9,8 +9,16 @@ namespace LeaderJourney.Core.Leaders;
 /// <summary>A leader's stream folded for a caller who may see it, with the framework it is tracked against.</summary>
 public sealed record LoadedLeader(Leader State, IReadOnlyList<StoredEvent> Events, FrameworkScope Scope);
 
-public sealed class LeaderReader(Store store, FrameworkScopes scopes)
+public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Audit.SensitiveReads audit)
 {
+    /// <summary>Loads a leader for showing their record, and leaves the read in the audit of sensitive reads.</summary>
+    public async Task<LoadedLeader> ReadRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null)
+    {
+        var loaded = await LoadForCallerAsync(leaderId, caller, ct, asOf);
+        await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, loaded.State.Affiliate, ct);
+        return loaded;
+    }
+
     /// <summary>
     /// Loads a leader, folded up to <paramref name="asOf"/> when given. A leader the caller may not see
     /// (another affiliate's, or another leader's for a leader) is reported exactly like one that does not

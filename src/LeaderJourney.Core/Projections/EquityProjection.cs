@@ -1,21 +1,25 @@
 using LeaderJourney.Domain.Demographics;
+using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
 
 namespace LeaderJourney.Core.Projections;
 
 /// <summary>
-/// Async: which self-identified category values each consenting leader had, and when (valid-from /
-/// valid-to), for the equity breakdowns only. Nothing here is ever shown per leader: reports read it as
-/// counts, with small cells suppressed. A consent withdrawal closes the leader's rows at that moment.
+/// Async: which self-identified category values each consenting leader gave, and since when, for the
+/// equity breakdowns only. Nothing here is ever shown per leader: reports read it as counts, with small
+/// cells suppressed. A consent withdrawal or an erasure deletes the leader's rows outright: their
+/// demographics key is shredded then, so keeping the values here would undo the shredding (and a
+/// rebuild could not bring them back anyway). So a withdrawn leader leaves every breakdown, as of any
+/// date; reports issued before keep the counts they had.
 /// </summary>
 public sealed class EquityProjection : IProjection
 {
     public const string ProjectionName = "equity";
 
     public string Name => ProjectionName;
-    public int Version => 1;
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "demographics.recorded", "demographics.consent-withdrawn" };
+    public int Version => 2;
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "demographics.recorded", "demographics.consent-withdrawn", "leader.erased" };
 
     public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
     {
@@ -46,7 +50,10 @@ public sealed class EquityProjection : IProjection
                             e.LeaderId, e.RecordedAt, rows.Select(r => r.Item1).ToArray(), rows.Select(r => r.Item2).ToArray());
                     break;
                 case DemographicsConsentWithdrawn e:
-                    batch.Add($"update {values} set valid_to = $2 where leader_id = $1 and valid_to is null", e.LeaderId, e.WithdrawnAt);
+                    batch.Add($"delete from {values} where leader_id = $1", e.LeaderId);
+                    break;
+                case LeaderErased e:
+                    batch.Add($"delete from {values} where leader_id = $1", e.LeaderId);
                     break;
             }
         }

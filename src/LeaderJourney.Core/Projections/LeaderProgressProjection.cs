@@ -19,7 +19,7 @@ public sealed class LeaderProgressProjection : IProjection
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
         "leader.enrolled", "leader.profile-changed", "leader.sign-off-requested", "leader.signed-off", "leader.sign-off-declined",
-        "leader.level-attained", "leader.level-attainment-revoked", "leader.paused", "leader.withdrawn", "leader.reactivated",
+        "leader.level-attained", "leader.level-attainment-revoked", "leader.paused", "leader.withdrawn", "leader.reactivated", "leader.erased",
     };
 
     public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
@@ -65,6 +65,11 @@ public sealed class LeaderProgressProjection : IProjection
                     break;
                 case LeaderProfileChanged e:
                     batch.Add($"update {leaders} set local = $2, display_name = $3 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName);
+                    break;
+                case LeaderErased e:
+                    // The name read from the enrolment is already unreadable after the erasure (a rebuild
+                    // sees it so); the row says plainly what happened, with its levels untouched.
+                    batch.Add($"update {leaders} set display_name = $2 where leader_id = $1", e.LeaderId, Leader.ErasedName);
                     break;
                 case LeaderPaused e:
                     AddStatus(batch, leaders, statuses, e.LeaderId, "paused", e.PausedAt);

@@ -10,7 +10,7 @@ namespace LeaderJourney.Domain.Demographics;
 
 /// <summary>The leader's stated demographics, given with their consent to count them in aggregates.</summary>
 public sealed record DemographicsRecorded(
-    Guid LeaderId, IReadOnlyList<string> RaceEthnicity, string? Gender, string? JobCategory, Guid RecordedBy, DateTimeOffset RecordedAt);
+    Guid LeaderId, [PersonalData] IReadOnlyList<string> RaceEthnicity, [PersonalData] string? Gender, [PersonalData] string? JobCategory, Guid RecordedBy, DateTimeOffset RecordedAt);
 
 /// <summary>The leader withdrew consent: from this moment they are counted in no breakdown.</summary>
 public sealed record DemographicsConsentWithdrawn(Guid LeaderId, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);

@@ -24,6 +24,12 @@ public sealed record Leader(
     ImmutableList<EvidenceRecord> Evidence,
     ImmutableList<PositionRecord> Positions)
 {
+    /// <summary>What an erased leader is called everywhere their name used to be shown.</summary>
+    public const string ErasedName = "Erased leader";
+
+    /// <summary>The leader's personal data was erased: the record keeps its facts and takes no more changes.</summary>
+    public bool Erased { get; init; }
+
     public static Leader Initial { get; } = new(
         Guid.Empty, 0, LeaderStatus.NotEnrolled, "", null, "", "", Guid.Empty,
         [], [], [], [], [], [], [], [], [], []);
@@ -137,6 +143,7 @@ public sealed record Leader(
             LeaderPaused => s with { Status = LeaderStatus.Paused },
             LeaderWithdrawn => s with { Status = LeaderStatus.Withdrawn },
             LeaderReactivated => s with { Status = LeaderStatus.Active },
+            LeaderErased => s with { Erased = true, DisplayName = ErasedName, Email = "" },
             PositionHeld e => s with { Positions = s.Positions.Add(new PositionRecord(e.Title, e.From, e.To, v)) },
             _ => throw new ArgumentException($"Unknown leader event type {@event.GetType().FullName}.", nameof(@event)),
         };

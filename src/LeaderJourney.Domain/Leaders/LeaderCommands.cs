@@ -33,4 +33,7 @@ public sealed record Withdraw(string? Reason, Actor Actor, DateTimeOffset Now);
 
 public sealed record Reactivate(Actor Actor, DateTimeOffset Now);
 
+/// <summary>Erase the leader's personal data (admins only); the journey's facts and counts stay.</summary>
+public sealed record EraseLeader(string Reason, Actor Actor, DateTimeOffset Now);
+
 public sealed record RecordPositionHeld(string Title, DateOnly From, DateOnly? To, Actor Actor, DateTimeOffset Now);

@@ -29,6 +29,7 @@ public static class LeaderDecider
             Withdraw c => [new LeaderWithdrawn(Accepting(state, c).Id, Guard.Optional(c.Reason), c.Actor.UserId, c.Now)],
             Reactivate c => [new LeaderReactivated(Accepting(state, c).Id, c.Actor.UserId, c.Now)],
             RecordPositionHeld c => Position(c, Accepting(state, c)),
+            EraseLeader c => Erase(c, state),
             _ => throw new ArgumentException($"Unknown leader command type {command.GetType().FullName}.", nameof(command)),
         };
     }
@@ -84,10 +85,24 @@ public static class LeaderDecider
         return [new PositionHeld(s.Id, title, c.From, c.To, c.Actor.UserId, c.Now)];
     }
 
+    private static IReadOnlyList<object> Erase(EraseLeader c, Leader s)
+    {
+        if (s.Status == LeaderStatus.NotEnrolled) throw new DomainRuleException("This leader is not enrolled; there is nothing to erase.");
+        if (!c.Actor.IsAdmin) throw new DomainRuleException("Only an admin erases a leader's personal data.");
+        if (s.Erased) return [];
+        var reason = Guard.Optional(c.Reason) ?? throw new DomainRuleException("Say why the leader's data is erased (reason); it is kept with the record of the erasure.");
+        if (Mentions(reason, s.DisplayName) || Mentions(reason, s.Email))
+            throw new DomainRuleException("The reason is kept after the erasure: leave the leader's name and email out of it.");
+        return [new LeaderErased(s.Id, reason, c.Actor.UserId, c.Now)];
+
+        static bool Mentions(string text, string value) => value.Length > 0 && text.Contains(value, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Status gates: a withdrawn leader accepts only Reactivate; a paused leader accepts only Reactivate and
     /// the housekeeping commands (profile, positions, mentors); a leader not yet enrolled accepts only Enroll.</summary>
     private static Leader Accepting(Leader s, object command)
     {
+        if (s.Erased) throw new DomainRuleException("This leader's personal data was erased; their record takes no more changes.");
         switch (s.Status)
         {
             case LeaderStatus.NotEnrolled:

@@ -22,5 +22,6 @@ public static class LeaderEventNames
         (typeof(LeaderWithdrawn), "leader.withdrawn"),
         (typeof(LeaderReactivated), "leader.reactivated"),
         (typeof(PositionHeld), "leader.position-held"),
+        (typeof(LeaderErased), "leader.erased"),
     ];
 }

@@ -13,9 +13,9 @@ public sealed record AttainmentClause(string Rule, IReadOnlyList<long> EventVers
     public const string SignOff = "sign-off";
 }
 
-public sealed record LeaderEnrolled(Guid LeaderId, string Affiliate, string? Local, string DisplayName, string Email, Guid FrameworkEditionId, Guid EnrolledBy, DateTimeOffset EnrolledAt);
+public sealed record LeaderEnrolled(Guid LeaderId, string Affiliate, string? Local, [PersonalData] string DisplayName, [PersonalData] string Email, Guid FrameworkEditionId, Guid EnrolledBy, DateTimeOffset EnrolledAt);
 
-public sealed record LeaderProfileChanged(Guid LeaderId, string DisplayName, string Email, string? Local, Guid ChangedBy, DateTimeOffset ChangedAt);
+public sealed record LeaderProfileChanged(Guid LeaderId, [PersonalData] string DisplayName, [PersonalData] string Email, string? Local, Guid ChangedBy, DateTimeOffset ChangedAt);
 
 public sealed record MentorAssigned(Guid LeaderId, Guid MentorUserId, Guid AssignedBy, DateTimeOffset AssignedAt);
 
@@ -23,27 +23,33 @@ public sealed record MentorUnassigned(Guid LeaderId, Guid MentorUserId, Guid Una
 
 public sealed record TrainingCompleted(Guid LeaderId, Guid TrainingId, string Title, string ThemeCode, int Level, decimal? Hours, DateOnly CompletedOn, Guid RecordedBy, DateTimeOffset RecordedAt);
 
-public sealed record AssessmentRecorded(Guid LeaderId, Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, string? Note, Guid AssessorUserId, DateTimeOffset RecordedAt);
+public sealed record AssessmentRecorded(Guid LeaderId, Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, [PersonalData] string? Note, Guid AssessorUserId, DateTimeOffset RecordedAt);
 
-public sealed record EvidenceAdded(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, string? Link, string? Note, Guid AddedBy, DateTimeOffset AddedAt);
+public sealed record EvidenceAdded(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, [PersonalData] string? Link, [PersonalData] string? Note, Guid AddedBy, DateTimeOffset AddedAt);
 
 public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level, Guid RequestedBy, DateTimeOffset RequestedAt);
 
-public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string? Note, DateTimeOffset SignedOffAt);
+public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string? Note, DateTimeOffset SignedOffAt);
 
-public sealed record SignOffDeclined(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string Reason, DateTimeOffset DeclinedAt);
+public sealed record SignOffDeclined(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string Reason, DateTimeOffset DeclinedAt);
 
 /// <summary>Withdraws the standing sign-off of <paramref name="MentorUserId"/> for that theme and level.</summary>
-public sealed record SignOffRevoked(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
+public sealed record SignOffRevoked(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
 
 public sealed record LevelAttained(Guid LeaderId, string ThemeCode, int Level, IReadOnlyList<AttainmentClause> Provenance, DateTimeOffset AttainedAt);
 
-public sealed record LevelAttainmentRevoked(Guid LeaderId, string ThemeCode, int Level, string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
+public sealed record LevelAttainmentRevoked(Guid LeaderId, string ThemeCode, int Level, [PersonalData] string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
 
-public sealed record LeaderPaused(Guid LeaderId, string? Reason, Guid PausedBy, DateTimeOffset PausedAt);
+public sealed record LeaderPaused(Guid LeaderId, [PersonalData] string? Reason, Guid PausedBy, DateTimeOffset PausedAt);
 
-public sealed record LeaderWithdrawn(Guid LeaderId, string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
+public sealed record LeaderWithdrawn(Guid LeaderId, [PersonalData] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
 
 public sealed record LeaderReactivated(Guid LeaderId, Guid ReactivatedBy, DateTimeOffset ReactivatedAt);
+
+/// <summary>
+/// The leader's personal data was erased (their keys shredded) at an admin's request. It carries no
+/// personal data itself: the reason is checked to name neither the leader nor their email.
+/// </summary>
+public sealed record LeaderErased(Guid LeaderId, string Reason, Guid ErasedBy, DateTimeOffset ErasedAt);
 
 public sealed record PositionHeld(Guid LeaderId, string Title, DateOnly From, DateOnly? To, Guid RecordedBy, DateTimeOffset RecordedAt);

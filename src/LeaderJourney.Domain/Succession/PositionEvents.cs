@@ -24,13 +24,13 @@ public sealed record IncumbentVacated(Guid PositionId, Guid LeaderId, DateOnly O
 /// <summary>A new term end for the seat; null means the term is open-ended.</summary>
 public sealed record TermEndSet(Guid PositionId, DateOnly? TermEndsOn, Guid SetBy, DateTimeOffset SetAt);
 
-public sealed record CandidateNominated(Guid PositionId, Guid LeaderId, string? Note, Guid NominatedBy, DateTimeOffset NominatedAt);
+public sealed record CandidateNominated(Guid PositionId, Guid LeaderId, [PersonalData(nameof(LeaderId))] string? Note, Guid NominatedBy, DateTimeOffset NominatedAt);
 
-public sealed record CandidateWithdrawn(Guid PositionId, Guid LeaderId, string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
+public sealed record CandidateWithdrawn(Guid PositionId, Guid LeaderId, [PersonalData(nameof(LeaderId))] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
 
 /// <summary>A person's call on a candidate's readiness. It overrides the computed readiness for risk, coverage and
 /// bench strength; reports show both.</summary>
-public sealed record ReadinessAssessed(Guid PositionId, Guid LeaderId, Readiness Readiness, string Justification, Guid AssessedBy, DateTimeOffset AssessedAt);
+public sealed record ReadinessAssessed(Guid PositionId, Guid LeaderId, Readiness Readiness, [PersonalData(nameof(LeaderId))] string Justification, Guid AssessedBy, DateTimeOffset AssessedAt);
 
 /// <summary>The position was filled from its slate. The appointee is the incumbent from <paramref name="On"/>, replacing
 /// any incumbent; the slate (every candidate, appointee included) is closed and kept in <paramref name="Slate"/>;

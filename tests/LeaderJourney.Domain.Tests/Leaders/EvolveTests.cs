@@ -43,7 +43,7 @@ public sealed class EvolveTests : LeaderSpec
     [Fact]
     public void Every_event_type_has_one_stable_unique_name()
     {
-        LeaderEventNames.All.Should().HaveCount(17);
+        LeaderEventNames.All.Should().HaveCount(18);
         LeaderEventNames.All.Select(x => x.Type).Should().OnlyHaveUniqueItems();
         LeaderEventNames.All.Select(x => x.Name).Should().OnlyHaveUniqueItems().And.AllSatisfy(n => n.Should().StartWith("leader."));
         LeaderEventNames.All.Should().Contain((typeof(LevelSignedOff), "leader.signed-off"));
@@ -61,9 +61,10 @@ public sealed class EvolveTests : LeaderSpec
             new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "r", Admin.UserId, T0), Attained(1),
             new LevelAttainmentRevoked(LeaderId, Theme, 1, "r", Admin.UserId, T0), Paused(), Withdrawn(),
             new LeaderReactivated(LeaderId, Admin.UserId, T0), new PositionHeld(LeaderId, "Chair", new DateOnly(2024, 1, 1), null, Admin.UserId, T0),
+            new LeaderErased(LeaderId, "asked to be forgotten", Admin.UserId, T0),
         };
         samples.Select(s => s.GetType()).Should().BeEquivalentTo(LeaderEventNames.All.Select(x => x.Type));
         Given(samples);
-        State.Version.Should().Be(17);
+        State.Version.Should().Be(18);
     }
 }

@@ -108,6 +108,13 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
     }
 
 
+    private static JsonNode Without(JsonElement report, string property)
+    {
+        var node = JsonNode.Parse(report.GetRawText())!;
+        node.AsObject().Remove(property);
+        return node;
+    }
+
     private static JsonNode WithoutGeneratedAt(JsonElement report)
     {
         var node = JsonNode.Parse(report.GetRawText())!;
@@ -205,7 +212,12 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         var thenSuccession = await Ok(board.GetAsync($"/api/reports/succession?affiliate=SC&asOf={asOf}"));
         var thenPipeline = await Ok(board.GetAsync($"/api/reports/pipeline?affiliate=SC&asOf={asOf}"));
         WithoutGeneratedAt(thenSuccession).ToJsonString().Should().Be(WithoutGeneratedAt(succession).ToJsonString());
-        thenPipeline.GetRawText().Should().Be(pipeline.GetRawText());
+        // All of it is as it was, but for the equity breakdown: L01 withdrew consent, their demographics
+        // key was shredded, and so they leave the breakdowns of every date (docs/privacy.md); an issued
+        // report keeps the counts the board saw.
+        Without(thenPipeline, "equity").ToJsonString().Should().Be(Without(pipeline, "equity").ToJsonString());
+        thenPipeline.GetProperty("equity").EnumerateArray().Single(e => e.GetProperty("value").GetString() == "teacher")
+            .GetProperty("stages").EnumerateArray().Sum(n => n.GetInt32()).Should().Be(11, "twelve consented, one withdrew");
         var now = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=SC"));
         now.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(5, 7, 0, 0);
 

@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Demographics;
+using LeaderJourney.Domain;
 using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -54,6 +55,7 @@ public static class DemographicsEndpoints
         var leader = await reader.LoadForCallerAsync(LeaderInput.Id(id), caller, ct);
         if (!(caller.IsAdmin || caller.LeaderId == leader.State.Id))
             throw new ForbiddenException("Only the leader, or staff recording the leader's stated consent, records demographics.");
+        if (leader.State.Erased) throw new DomainRuleException("This leader's personal data was erased; nothing more is recorded about them.");
         return (caller, leader);
     }
 
@@ -65,8 +67,13 @@ public static class DemographicsEndpoints
             var state = history.Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
             var events = DemographicsState.Decide(leaderId, command, state);
             var after = events.Aggregate(state, DemographicsState.Evolve);
+            // A withdrawal shreds the demographics key in the same transaction: what was given can no
+            // longer be read anywhere, and a later consent starts with a new key.
+            var shred = events.OfType<DemographicsConsentWithdrawn>().Any()
+                ? (Func<EventStoreSession, CancellationToken, Task>)((session, token) => session.ShredSubjectAsync(DemographicsState.StreamIdFor(leaderId), final: false, token))
+                : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,
-                new Answer(StatusCodes.Status200OK, new { consent = after.Consented })));
+                new Answer(StatusCodes.Status200OK, new { consent = after.Consented }), shred));
         }, ct);
     }
 

@@ -16,7 +16,7 @@ public static class LeaderViewEndpoints
     {
         leaders.MapGet("/{id}", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
         {
-            var leader = (await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
+            var leader = (await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
             http.Response.Headers.ETag = $"\"{leader.Version}\"";
             return Results.Ok(new
             {
@@ -24,7 +24,8 @@ public static class LeaderViewEndpoints
                 affiliate = leader.Affiliate,
                 local = leader.Local,
                 displayName = leader.DisplayName,
-                email = leader.Email,
+                email = leader.Erased ? null : leader.Email,
+                erased = leader.Erased,
                 frameworkId = leader.FrameworkEditionId,
                 status = leader.Status.ToString().ToLowerInvariant(),
                 mentors = leader.Mentors.Order().ToArray(),
@@ -33,7 +34,8 @@ public static class LeaderViewEndpoints
             });
         }));
 
-        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes, CancellationToken ct) =>
+        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
+            Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
                 var at = LeaderInput.AsOf(asOf);
@@ -46,13 +48,14 @@ public static class LeaderViewEndpoints
                     // The read model answers; scoping is the same rule the stream reader applies.
                     if (row is null || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
                         throw new NotFoundException($"There is no leader {leaderId}.");
+                    await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, row.Affiliate, ct);
                     var scope = (await scopes.FindAsync(row.FrameworkEditionId, ct))!;
                     progress = at is { } moment ? await queries.AsOfAsync(leaderId, scope, moment, ct) : await queries.CurrentAsync(leaderId, scope, ct);
                 }
                 else
                 {
                     // While the read model's first generation is still being built, fold the stream.
-                    var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct, at);
+                    var loaded = await reader.ReadRecordAsync(leaderId, caller, ct, at);
                     progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain) with { LeaderId = leaderId };
                 }
                 return Results.Ok(new
@@ -66,7 +69,7 @@ public static class LeaderViewEndpoints
 
         leaders.MapGet("/{id}/history", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
         {
-            var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+            var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
             return Results.Ok(loaded.Events.Select(e => new
             {
                 version = e.Version,
@@ -80,7 +83,7 @@ public static class LeaderViewEndpoints
         leaders.MapGet("/{id}/attainments/{themeCode}/{level}", (string id, string themeCode, string level, HttpContext http, LeaderReader reader, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var loaded = await reader.LoadForCallerAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+                var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
                 loaded.Scope.ValidateTheme(themeCode);
                 if (!int.TryParse(level, out var number)) throw new RequestValidationException("level", $"Level must be a whole number from 1 to {loaded.Scope.MaxLevel}.");
                 loaded.Scope.ValidateLevel(number);

@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Privacy.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,11 +28,12 @@ public static class ReportEndpoints
                 };
             }));
 
-        reports.MapGet("/pipeline", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/pipeline", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
                 var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
                 var report = await service.PipelineAsync(code, at, ct);
+                await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
                 return shape switch
                 {
                     "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),

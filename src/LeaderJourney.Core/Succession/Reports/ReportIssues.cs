@@ -12,7 +12,11 @@ using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Succession.Reports;
 
-/// <summary>A report was issued to the board: what was asked, a hash of what it said, and what it said, so the board can reopen exactly that.</summary>
+/// <summary>
+/// A report was issued to the board: what was asked, a hash of what it said, and what it said, so the
+/// board can reopen exactly that. <paramref name="Content"/> is kept without personal data (see
+/// <see cref="ReportIssues.Redact"/>); the hash is of the whole report as the board saw it.
+/// </summary>
 public sealed record ReportIssued(Guid ReportId, string Affiliate, string Kind, DateTimeOffset AsOf, string ContentHash, JsonElement Content, Guid IssuedBy, DateTimeOffset IssuedAt);
 
 /// <summary>Issuing reports to the board, and reopening them beside what is known now.</summary>
@@ -36,6 +40,66 @@ public static class ReportIssues
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
     }
 
+    // Names and readiness justifications are personal data: an issued report keeps none, so that an
+    // erasure reaches issued reports too. They are put back from what is known now when it is reopened;
+    // if nothing changed since, the reopened report hashes as issued.
+    private static readonly string[] PersonalProperties = ["displayName", "justification"];
+
+    /// <summary>The report without the personal values of the people in it (objects carrying a leaderId).</summary>
+    public static JsonElement Redact(JsonElement content)
+    {
+        var node = JsonNode.Parse(content.GetRawText())!;
+        Walk(node, null, (person, _) =>
+        {
+            foreach (var property in PersonalProperties)
+                if (person.ContainsKey(property)) person[property] = null;
+        });
+        return JsonSerializer.SerializeToElement(node);
+    }
+
+    /// <summary>
+    /// Puts names back from <paramref name="names"/> (the names known now) and readiness justifications
+    /// from <paramref name="current"/> (the same report computed now), matched by position and leader.
+    /// </summary>
+    public static JsonElement Restore(JsonElement stored, JsonElement current, IReadOnlyDictionary<Guid, string> names)
+    {
+        var justifications = new Dictionary<(string?, Guid), JsonNode?>();
+        Walk(JsonNode.Parse(current.GetRawText())!, null, (person, position) =>
+        {
+            if (person.TryGetPropertyValue("justification", out var value)) justifications[(position, LeaderIdOf(person))] = value?.DeepClone();
+        });
+        var node = JsonNode.Parse(stored.GetRawText())!;
+        Walk(node, null, (person, position) =>
+        {
+            var leaderId = LeaderIdOf(person);
+            if (person.ContainsKey("displayName")) person["displayName"] = names.TryGetValue(leaderId, out var name) ? name : Domain.Leaders.Leader.ErasedName;
+            if (person.ContainsKey("justification")) person["justification"] = justifications.GetValueOrDefault((position, leaderId));
+        });
+        return JsonSerializer.SerializeToElement(node);
+    }
+
+    private static Guid LeaderIdOf(JsonObject person) => Guid.Parse(person["leaderId"]!.GetValue<string>());
+
+    /// <summary>Visits every object that names a leader, with the id of the position it sits under (if any).</summary>
+    private static void Walk(JsonNode? node, string? position, Action<JsonObject, string?> visit)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o.ContainsKey("candidates") && o["id"] is JsonValue id) position = id.ToString();
+                if (o["leaderId"] is JsonValue) visit(o, position);
+                foreach (var (_, child) in o.ToList()) Walk(child, position, visit);
+                break;
+            case JsonArray a:
+                foreach (var child in a) Walk(child, position, visit);
+                break;
+        }
+    }
+
+    /// <summary>An issued report as the board saw it, personal values restored from what is known now.</summary>
+    public static async Task<JsonElement> ReopenAsync(ReportService service, ReportIssued issued, JsonElement current, CancellationToken ct) =>
+        Restore(issued.Content, current, await service.NamesAsync(issued.Affiliate, issued.AsOf, ct));
+
     private static JsonNode? Canonical(JsonNode? node) => node switch
     {
         JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value?.DeepClone())))),
@@ -57,7 +121,7 @@ public static class ReportIssues
                 var at = LeaderInput.AsOf(asOf) ?? pipeline.Now;
                 var content = await Compute(service, kind, code, at, ct);
                 var id = Guid.CreateVersion7();
-                var issued = new ReportIssued(id, code, kind, at, Hash(content), content, caller.UserId, pipeline.Now);
+                var issued = new ReportIssued(id, code, kind, at, Hash(content), Redact(content), caller.UserId, pipeline.Now);
                 return await pipeline.RunAsync(StreamIdFor(code), caller, WriteOptions.From(http.Request, new { kind, code, at }), history =>
                     Task.FromResult(new StreamDecision(history.Count, StreamType, code, [issued],
                         new Answer(StatusCodes.Status201Created, new { id, hash = issued.ContentHash }, $"/api/reports/issues/{id}?affiliate={code}"))), ct);
@@ -70,7 +134,7 @@ public static class ReportIssues
             return Results.Ok(issued.Select(r => new { id = r.ReportId, kind = r.Kind, asOf = r.AsOf, issuedAt = r.IssuedAt, hash = r.ContentHash }));
         }));
 
-        reports.MapGet("/issues/{id}", (string id, string? affiliate, HttpContext http, Store store, ReportService service, CancellationToken ct) => Problems.Handle(async () =>
+        reports.MapGet("/issues/{id}", (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit, CancellationToken ct) => Problems.Handle(async () =>
         {
             var code = Reader(http, affiliate);
             var reportId = LeaderInput.Id(id);
@@ -78,8 +142,9 @@ public static class ReportIssues
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
             // The same question asked again now: anything learned since about that date shows as a changed hash.
             var now = await Compute(service, issued.Kind, code, issued.AsOf, ct);
+            if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
             return Results.Ok(new { id = issued.ReportId, kind = issued.Kind, asOf = issued.AsOf, issuedAt = issued.IssuedAt, hash = issued.ContentHash,
-                currentHash = Hash(now), changed = Hash(now) != issued.ContentHash, report = issued.Content, current = now });
+                currentHash = Hash(now), changed = Hash(now) != issued.ContentHash, report = await ReopenAsync(service, issued, now, ct), current = now });
         }));
         return app;
     }

@@ -10,6 +10,10 @@ public sealed class ReportService(SuccessionData data, TimeProvider clock)
         return SuccessionReport.Build(affiliate, at, now, await data.PositionsAsync(affiliate, at, ct), await data.LeadersAsync(affiliate, at, ct));
     }
 
+    /// <summary>The names known now of the affiliate's leaders enrolled by that moment (erased ones by <see cref="Domain.Leaders.Leader.ErasedName"/>).</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct) =>
+        (await data.LeadersAsync(affiliate, asOf, ct)).ToDictionary(l => l.Id, l => l.DisplayName);
+
     public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct)
     {
         var at = asOf ?? clock.GetUtcNow();

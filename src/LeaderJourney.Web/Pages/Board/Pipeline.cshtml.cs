@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The pipeline funnel per stage and per domain, the equity breakdown with small cells suppressed, and the reports issued to the board.</summary>
-public sealed class PipelineModel(ReportService reports, Store store) : BoardPage
+public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit) : BoardPage
 {
     public PipelineReport? Report { get; private set; }
     public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
@@ -19,6 +20,7 @@ public sealed class PipelineModel(ReportService reports, Store store) : BoardPag
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
         Report = await reports.PipelineAsync(affiliate!, at, ct);
+        await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate!), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
         return Page();
@@ -31,10 +33,13 @@ public sealed class PipelineModel(ReportService reports, Store store) : BoardPag
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return Forbid();
         var issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(caller.Affiliate), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == id);
         if (issued is null) return NotFound();
+        var current = await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, ct);
+        var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var html = issued.Kind == "succession"
-            ? ReportFormats.SuccessionPage(issued.Content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!)
-            : ReportFormats.PipelinePage(issued.Content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!);
-        var now = ReportIssues.Hash(await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, ct));
+            ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!)
+            : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!);
+        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
+        var now = ReportIssues.Hash(current);
         var note = now == issued.ContentHash
             ? $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.</p>"
             : $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.</p>";

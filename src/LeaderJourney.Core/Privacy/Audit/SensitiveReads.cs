@@ -1,0 +1,94 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LeaderJourney.Core.Privacy.Audit;
+
+public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, string Role, string? Affiliate, string What, Guid? LeaderId);
+
+/// <summary>
+/// The trail of who read sensitive data, and when: a leader's record (by anyone but the leader), an
+/// equity breakdown, a subject-access export. It keeps ids and times only, never what was read, and
+/// only national admins see it.
+/// </summary>
+public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
+{
+    public const string LeaderRecord = "leader-record";
+    public const string EquityBreakdown = "equity-breakdown";
+    public const string SubjectAccessExport = "subject-access-export";
+
+    /// <summary>Records one read. A leader reading their own record leaves no trail: it discloses nothing.</summary>
+    public async Task RecordAsync(CurrentUser caller, string what, Guid? leaderId, string? affiliate, CancellationToken ct)
+    {
+        if (leaderId is not null && caller.LeaderId == leaderId) return;
+        await using var command = dataSource.CreateCommand($"""
+            insert into {settings.Schema}.sensitive_reads (at, user_id, role, affiliate, what, leader_id) values ($1, $2, $3, $4, $5, $6)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Role });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The newest reads first, optionally of one leader or by one user, between two moments.</summary>
+    public async Task<IReadOnlyList<SensitiveRead>> ListAsync(Guid? leaderId, Guid? userId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select id, at, user_id, role, affiliate, what, leader_id from {settings.Schema}.sensitive_reads
+             where ($1::uuid is null or leader_id = $1) and ($2::uuid is null or user_id = $2)
+               and ($3::timestamptz is null or at >= $3) and ($4::timestamptz is null or at <= $4)
+             order by at desc, id desc limit $5
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = userId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var reads = new List<SensitiveRead>();
+        while (await reader.ReadAsync(ct))
+            reads.Add(new SensitiveRead(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
+        return reads;
+    }
+
+    public const int MaxLimit = 1000;
+}
+
+/// <summary>GET /api/audit/sensitive-reads: the trail, for national admins only.</summary>
+public static class SensitiveReadsEndpoint
+{
+    public static IEndpointRouteBuilder MapSensitiveReads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/audit/sensitive-reads", (string? leaderId, string? userId, string? from, string? to, int? limit, HttpContext http, SensitiveReads reads, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                if (!http.CurrentUser().IsNationalAdmin) throw new ForbiddenException("The audit of sensitive reads is for national admins.");
+                var take = limit ?? 200;
+                if (take is < 1 or > SensitiveReads.MaxLimit) throw new RequestValidationException("limit", $"limit is between 1 and {SensitiveReads.MaxLimit}.");
+                var list = await reads.ListAsync(leaderId is null ? null : LeaderInput.Id(leaderId, "leaderId"), userId is null ? null : LeaderInput.Id(userId, "userId"),
+                    Moment(from, "from", endOfDay: false), Moment(to, "to", endOfDay: true), take, ct);
+                return Results.Ok(list.Select(r => new { r.Id, r.At, r.UserId, r.Role, r.Affiliate, r.What, r.LeaderId }));
+            })).WithTags("Audit").RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>A date (the start or the end of that day, UTC) or an ISO 8601 date and time.</summary>
+    private static DateTimeOffset? Moment(string? value, string field, bool endOfDay)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date))
+            return new DateTimeOffset(date.ToDateTime(endOfDay ? TimeOnly.MaxValue : TimeOnly.MinValue), TimeSpan.Zero);
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment)) return moment;
+        throw new RequestValidationException(field, $"{field} is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
+    }
+}

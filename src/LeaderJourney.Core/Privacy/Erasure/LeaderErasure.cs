@@ -1,0 +1,60 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Demographics;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace LeaderJourney.Core.Privacy.Erasure;
+
+public sealed record ErasureBody(string? Reason);
+
+/// <summary>
+/// Erasure (API.md): the leader's personal data becomes unreadable everywhere at once, because its keys
+/// are deleted, while the journey's facts (levels, dates, counts) stay. In one transaction: the
+/// leader.erased event (who, when, why; no personal data), both keys of the leader (journey and
+/// demographics) shredded for good, their sign-in removed, and the stored answers to writes about them
+/// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
+/// rows go.
+/// </summary>
+public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings)
+{
+    public Task<IResult> EraseAsync(Guid leaderId, CurrentUser caller, WriteOptions options, string? reason, CancellationToken ct) =>
+        pipeline.RunAsync(leaderId, caller, options, async history =>
+        {
+            if (!caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
+            var loaded = await reader.FoldForCallerAsync(leaderId, history, caller, ct);
+            var events = LeaderDecider.Decide(new EraseLeader(reason ?? "", caller.ToActor(), pipeline.Now), loaded.State, policies.For(loaded.State.Affiliate));
+            var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
+            return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
+                new Answer(StatusCodes.Status200OK, new { leaderId, erased = true, alreadyErased = events.Count == 0, erasedAt }),
+                events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
+        }, ct);
+
+    private async Task ForgetAsync(EventStoreSession session, Guid leaderId, CancellationToken ct)
+    {
+        var demographics = DemographicsState.StreamIdFor(leaderId);
+        await session.ShredSubjectAsync(leaderId, final: true, ct);
+        await session.ShredSubjectAsync(demographics, final: true, ct);
+        await using var command = new NpgsqlCommand($"""
+            delete from {settings.Schema}.users where leader_id = $1;
+            delete from {settings.Schema}.idempotency_keys where stream_id = $1 or stream_id = $2;
+            """, session.Connection, session.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = demographics });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate.</summary>
+    public static void Map(RouteGroupBuilder leaders)
+    {
+        leaders.MapPost("/{id}/erasure", (string id, ErasureBody? body, HttpContext http, LeaderErasure erasure, CancellationToken ct) =>
+            Problems.Handle(() => erasure.EraseAsync(LeaderInput.Id(id), http.CurrentUser(), WriteOptions.From(http.Request, body ?? new ErasureBody(null)),
+                LeaderInput.Required(body?.Reason, "reason", 500), ct)));
+    }
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+
+namespace LeaderJourney.EventStore.PersonalData;
+
+/// <summary>
+/// The master keys that wrap every subject's data key. One is active (new data keys are wrapped with
+/// it); older ones are kept only until <see cref="SubjectKeys.RewrapAsync"/> has moved every data key to
+/// the active one. The master keys never enter the database: only their ids do.
+/// </summary>
+public sealed class MasterKeyRing
+{
+    public const int KeySize = 32;
+    private readonly Dictionary<string, byte[]> _keys;
+
+    public MasterKeyRing(string activeId, IReadOnlyDictionary<string, byte[]> keys)
+    {
+        foreach (var (id, key) in keys)
+        {
+            if (string.IsNullOrWhiteSpace(id) || id.Contains(':') || id.Contains(','))
+                throw new ArgumentException($"Master key id '{id}' is not valid: use letters, digits, '-' or '_'.", nameof(keys));
+            if (key.Length != KeySize) throw new ArgumentException($"Master key '{id}' must be {KeySize} bytes (base64 of 32 random bytes).", nameof(keys));
+        }
+        if (!keys.ContainsKey(activeId)) throw new ArgumentException($"The active master key '{activeId}' is not among the keys given.", nameof(activeId));
+        ActiveId = activeId;
+        _keys = keys.ToDictionary(k => k.Key, k => k.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    public string ActiveId { get; }
+    public IReadOnlyCollection<string> Ids => _keys.Keys;
+
+    /// <summary>
+    /// Parses <c>id:base64</c> for the active key and a comma-separated list of the same for older ones.
+    /// Errors name the setting, never the key material.
+    /// </summary>
+    public static MasterKeyRing Parse(string active, string? previous = null)
+    {
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var activeId = Add(active, "the active master key");
+        foreach (var entry in (previous ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            Add(entry, "a previous master key");
+        return new MasterKeyRing(activeId, keys);
+
+        string Add(string entry, string what)
+        {
+            var colon = entry.IndexOf(':');
+            if (colon <= 0) throw new FormatException($"{what} must be written 'id:base64-of-32-bytes'.");
+            byte[] key;
+            try { key = Convert.FromBase64String(entry[(colon + 1)..].Trim()); }
+            catch (FormatException) { throw new FormatException($"{what} ('{entry[..colon]}') is not valid base64."); }
+            if (key.Length != KeySize) throw new FormatException($"{what} ('{entry[..colon]}') must be {KeySize} bytes, not {key.Length}.");
+            var id = entry[..colon].Trim();
+            if (!keys.TryAdd(id, key) && !keys[id].AsSpan().SequenceEqual(key))
+                throw new FormatException($"Master key id '{id}' is given twice with different keys.");
+            return id;
+        }
+    }
+
+    /// <summary>A new random master key in the <c>id:base64</c> form <see cref="Parse"/> reads.</summary>
+    public static string Generate(string id) => $"{id}:{Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize))}";
+
+    internal byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated) => Seal(_keys[ActiveId], dataKey, associated);
+
+    internal byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
+    {
+        if (!_keys.TryGetValue(masterKeyId, out var master))
+            throw new InvalidOperationException($"A data key is wrapped with master key '{masterKeyId}', which is not configured: add it to the previous master keys.");
+        return Open(master, wrapped, associated);
+    }
+
+    // AES-GCM with a random 96-bit nonce: nonce | ciphertext | 128-bit tag.
+    internal static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associated)
+    {
+        var output = new byte[AesGcm.NonceByteSizes.MaxSize + plaintext.Length + AesGcm.TagByteSizes.MaxSize];
+        var nonce = output.AsSpan(0, AesGcm.NonceByteSizes.MaxSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, AesGcm.TagByteSizes.MaxSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(nonce.Length, plaintext.Length), output.AsSpan(nonce.Length + plaintext.Length), associated);
+        return output;
+    }
+
+    internal static byte[] Open(byte[] key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associated)
+    {
+        const int nonceSize = 12, tagSize = 16;
+        if (sealedData.Length < nonceSize + tagSize) throw new CryptographicException("The sealed value is too short.");
+        var plaintext = new byte[sealedData.Length - nonceSize - tagSize];
+        using var aes = new AesGcm(key, tagSize);
+        aes.Decrypt(sealedData[..nonceSize], sealedData.Slice(nonceSize, plaintext.Length), sealedData[^tagSize..], plaintext, associated);
+        return plaintext;
+    }
+}
