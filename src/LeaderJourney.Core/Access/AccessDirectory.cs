@@ -200,6 +200,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return user;
     }
 
+    /// <summary>
+    /// Forgets the cached tokens of a leader's accounts at once (after an erasure removed them); other
+    /// hosts forget theirs within <see cref="TokenCacheTime"/>.
+    /// </summary>
+    public void ForgetTokensOfLeader(Guid leaderId)
+    {
+        foreach (var (key, cached) in _tokenCache)
+            if (cached.User.LeaderId == leaderId) _tokenCache.TryRemove(key, out _);
+    }
+
     public static readonly TimeSpan TokenCacheTime = TimeSpan.FromMinutes(1);
     private const int MaxCachedTokens = 10_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (CurrentUser User, DateTimeOffset Until)> _tokenCache = new();

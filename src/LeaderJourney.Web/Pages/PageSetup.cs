@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace LeaderJourney.Web.Pages;
@@ -19,6 +20,18 @@ public static class PageSetup
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // A cookie outlives nothing it stood for: a user removed since (an erased leader's account,
+            // for one) is signed out on their next page.
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var directory = context.HttpContext.RequestServices.GetRequiredService<Core.Access.AccessDirectory>();
+                var userId = Core.Access.BearerTokenHandler.CurrentUserOf(context.Principal!).UserId;
+                if (await directory.FindByIdAsync(userId, context.HttpContext.RequestAborted) is null)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(PagesPolicy, policy =>
             policy.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser());

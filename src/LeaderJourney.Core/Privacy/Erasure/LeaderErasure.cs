@@ -22,10 +22,11 @@ public sealed record ErasureBody(string? Reason);
 /// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
 /// rows go.
 /// </summary>
-public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings)
+public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, AccessDirectory directory)
 {
-    public Task<IResult> EraseAsync(Guid leaderId, CurrentUser caller, WriteOptions options, string? reason, CancellationToken ct) =>
-        pipeline.RunAsync(leaderId, caller, options, async history =>
+    public async Task<IResult> EraseAsync(Guid leaderId, CurrentUser caller, WriteOptions options, string? reason, CancellationToken ct)
+    {
+        var result = await pipeline.RunAsync(leaderId, caller, options, async history =>
         {
             if (!caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
             var loaded = await reader.FoldForCallerAsync(leaderId, history, caller, ct);
@@ -35,19 +36,24 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
                 new Answer(StatusCodes.Status200OK, new { leaderId, erased = true, alreadyErased = events.Count == 0, erasedAt }),
                 events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
         }, ct);
+        directory.ForgetTokensOfLeader(leaderId);
+        return result;
+    }
 
     private async Task ForgetAsync(EventStoreSession session, Guid leaderId, CancellationToken ct)
     {
         var demographics = DemographicsState.StreamIdFor(leaderId);
         await session.ShredSubjectAsync(leaderId, final: true, ct);
         await session.ShredSubjectAsync(demographics, final: true, ct);
-        await using var command = new NpgsqlCommand($"""
-            delete from {settings.Schema}.users where leader_id = $1;
-            delete from {settings.Schema}.idempotency_keys where stream_id = $1 or stream_id = $2;
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = demographics });
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(session.Connection, session.Transaction)
+        {
+            BatchCommands =
+            {
+                new($"delete from {settings.Schema}.users where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
+                new($"delete from {settings.Schema}.idempotency_keys where stream_id = any($1)") { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [leaderId, demographics] } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate.</summary>

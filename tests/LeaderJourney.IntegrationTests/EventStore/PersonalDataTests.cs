@@ -1,0 +1,165 @@
+using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.EventStore;
+
+public sealed record ProfileWritten(Guid PersonId, string Name, string? Note, IReadOnlyList<string> Tags, int Score);
+public sealed record RemarkMade(Guid AboutId, string Remark);
+
+/// <summary>The store's encryption of declared personal data, shredding, and master-key rotation.</summary>
+public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly MasterKeyRing Keys = MasterKeyRing.Parse(MasterKeyRing.Generate("k1"));
+    private Store _store = null!;
+
+    private static EventTypeRegistry Registry() => new EventTypeRegistry()
+        .Register<ProfileWritten>("test.profile-written")
+        .Register<RemarkMade>("test.remark-made")
+        .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])
+        .DeclarePersonalData(typeof(RemarkMade), [new PersonalField("Remark", SubjectProperty: "AboutId")]);
+
+    public async Task InitializeAsync() => _store = await Open(Keys);
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    private Task<Store> Open(MasterKeyRing? keys, string schema = "personal") =>
+        Store.OpenAsync(new EventStoreOptions { ConnectionString = database.ConnectionString, Schema = schema }, Registry(), masterKeys: keys);
+
+    private async Task<string> RawData(Guid streamId)
+    {
+        await using var command = _store.DataSource.CreateCommand("select string_agg(data::text, ' ' order by version) from personal.events where stream_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Declared_properties_are_stored_encrypted_and_read_back_as_written()
+    {
+        var id = Guid.NewGuid();
+        var written = new ProfileWritten(id, "Ada Quillfeather", "met at the Tuesday caucus", ["organizer", "bilingual"], 7);
+        await _store.StartStreamAsync(id, "person", [written]);
+
+        var raw = await RawData(id);
+        raw.Should().NotContain("Quillfeather").And.NotContain("Tuesday caucus").And.NotContain("bilingual");
+        raw.Should().Contain("\"score\": 7", "only the declared properties are encrypted");
+        var read = (await _store.ReadStreamAsync(id)).Single().Data.Should().BeOfType<ProfileWritten>().Subject;
+        read.Should().BeEquivalentTo(written);
+    }
+
+    [Fact]
+    public async Task A_final_shred_makes_the_subjects_data_read_as_erased_everywhere_and_later_writes_store_nothing_of_it()
+    {
+        var person = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await _store.StartStreamAsync(person, "person", [new ProfileWritten(person, "Bo Marchetti", "note", ["a"], 3)]);
+        // A remark about the person in someone else's stream is the person's data too.
+        await _store.StartStreamAsync(other, "person", [new ProfileWritten(other, "Cy Other", null, [], 1), new RemarkMade(person, "Bo is ready to chair")]);
+        (await _store.ReadStreamAsync(person)).Should().ContainSingle(); // the key is now cached here
+
+        await using (var session = await _store.BeginSessionAsync())
+        {
+            await session.ShredSubjectAsync(person, final: true);
+            await session.CommitAsync();
+        }
+
+        var erased = (ProfileWritten)(await _store.ReadStreamAsync(person)).Single().Data;
+        erased.Should().Be(erased with { Name = PersonalDataCodec.ErasedText, Note = PersonalDataCodec.ErasedText, Score = 3 });
+        erased.Tags.Should().BeEmpty();
+        var others = await _store.ReadStreamAsync(other);
+        ((ProfileWritten)others[0].Data).Name.Should().Be("Cy Other");
+        ((RemarkMade)others[1].Data).Remark.Should().Be(PersonalDataCodec.ErasedText);
+        (await _store.ReadAllForwardAsync(0).Select(e => e.Data).OfType<RemarkMade>().SingleAsync()).Remark.Should().Be(PersonalDataCodec.ErasedText);
+
+        await _store.AppendAsync(person, 1, [new ProfileWritten(person, "Bo Again", null, [], 4)]);
+        (await RawData(person)).Should().NotContain("Bo Again");
+        ((ProfileWritten)(await _store.ReadStreamAsync(person))[1].Data).Name.Should().Be(PersonalDataCodec.ErasedText);
+        (await _store.PersonalData!.Keys.IsErasedAsync(person)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_shred_that_is_not_final_erases_what_was_written_and_a_later_write_gets_a_new_key()
+    {
+        var subject = Guid.NewGuid();
+        await _store.StartStreamAsync(subject, "person", [new ProfileWritten(subject, "First Consent", null, ["x"], 1)]);
+        await using (var session = await _store.BeginSessionAsync())
+        {
+            await session.ShredSubjectAsync(subject, final: false);
+            await session.CommitAsync();
+        }
+        await _store.AppendAsync(subject, 1, [new ProfileWritten(subject, "Second Consent", null, ["y"], 2)]);
+
+        var events = (await _store.ReadStreamAsync(subject)).Select(e => (ProfileWritten)e.Data).ToList();
+        events[0].Name.Should().Be(PersonalDataCodec.ErasedText);
+        events[1].Name.Should().Be("Second Consent");
+        events[1].Tags.Should().Equal("y");
+        (await _store.PersonalData!.Keys.IsErasedAsync(subject)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_shred_rolled_back_with_its_transaction_erases_nothing()
+    {
+        var subject = Guid.NewGuid();
+        await _store.StartStreamAsync(subject, "person", [new ProfileWritten(subject, "Still Here", null, [], 1)]);
+        await using (var session = await _store.BeginSessionAsync())
+            await session.ShredSubjectAsync(subject, final: true); // disposed without commit
+
+        ((ProfileWritten)(await _store.ReadStreamAsync(subject)).Single().Data).Name.Should().Be("Still Here");
+    }
+
+    [Fact]
+    public async Task The_bulk_path_encrypts_too()
+    {
+        var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+        await _store.BulkAppendAsync(ids.Select((id, i) => new BulkStream(id, "person", [new ProfileWritten(id, $"Bulk Person {i:000}", null, [], i)])));
+
+        (await RawData(ids[7])).Should().NotContain("Bulk Person");
+        ((ProfileWritten)(await _store.ReadStreamAsync(ids[7])).Single().Data).Name.Should().Be("Bulk Person 007");
+    }
+
+    [Fact]
+    public async Task Rotation_rewraps_every_data_key_under_the_new_master_key_and_the_old_one_can_then_go()
+    {
+        // A schema of its own: the other tests' keys are wrapped by a master key this one never sees.
+        const string schema = "rotation";
+        var subjects = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
+        var oldKey = MasterKeyRing.Generate("old");
+        await using (var old = await Open(MasterKeyRing.Parse(oldKey), schema))
+            foreach (var s in subjects) await old.StartStreamAsync(s, "person", [new ProfileWritten(s, "Rotated Name", null, [], 1)]);
+
+        var newKey = MasterKeyRing.Generate("new");
+        await using (var rotating = await Open(MasterKeyRing.Parse(newKey, previous: oldKey), schema))
+        {
+            (await rotating.PersonalData!.Keys.RewrapAsync()).Should().Be(subjects.Count);
+            (await rotating.PersonalData.Keys.CountByMasterKeyAsync()).Keys.Should().Equal("new");
+            (await rotating.PersonalData.Keys.RewrapAsync()).Should().Be(0, "running it again finds nothing left to do");
+        }
+        await using var rotated = await Open(MasterKeyRing.Parse(newKey), schema);
+        foreach (var s in subjects) ((ProfileWritten)(await rotated.ReadStreamAsync(s)).Single().Data).Name.Should().Be("Rotated Name");
+
+        await using var withoutOld = await Open(MasterKeyRing.Parse(MasterKeyRing.Generate("unrelated")), schema);
+        var refused = async () => await withoutOld.ReadStreamAsync(subjects[0]);
+        (await refused.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*master key 'new'*not configured*");
+    }
+
+    [Fact]
+    public async Task Without_master_keys_the_store_keeps_data_as_given()
+    {
+        await using var plain = await Open(null);
+        var id = Guid.NewGuid();
+        await plain.StartStreamAsync(id, "person", [new ProfileWritten(id, "Plain Text", null, [], 1)]);
+        (await RawData(id)).Should().Contain("Plain Text");
+        plain.PersonalData.Should().BeNull();
+    }
+
+    [Fact]
+    public void Master_key_settings_are_checked_and_errors_never_show_the_key()
+    {
+        var parse = () => MasterKeyRing.Parse("k1:c2hvcnQ=");
+        parse.Should().Throw<FormatException>().WithMessage("*must be 32 bytes*").Which.Message.Should().NotContain("c2hvcnQ");
+        ((Action)(() => MasterKeyRing.Parse("no-colon"))).Should().Throw<FormatException>().WithMessage("*id:base64*");
+        ((Action)(() => MasterKeyRing.Parse("k1:%%%"))).Should().Throw<FormatException>().WithMessage("*not valid base64*");
+    }
+}

@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+using LeaderJourney.Core.Privacy.Keys;
+using LeaderJourney.EventStore.PersonalData;
+
+namespace LeaderJourney.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One master key for the whole test run, in the environment: the in-memory hosts read it from there,
+/// and the hosts and command lines the tests start as processes inherit it. So no test depends on (or
+/// writes) the machine's own key file.
+/// </summary>
+public static class TestMasterKey
+{
+    public static string Value { get; private set; } = "";
+
+    [ModuleInitializer]
+    public static void Initialize()
+    {
+        Value = MasterKeyRing.Generate("test");
+        Environment.SetEnvironmentVariable(MasterKeySettings.EnvironmentVariable, Value);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Domain.Demographics;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Npgsql;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Privacy;
+
+/// <summary>Consent withdrawal shreds demographics; reads of sensitive data leave a trail; a leader can take all their data with them.</summary>
+public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+    private Guid _adminId;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _adminId) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PV");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<Guid> Enrol(string name, string affiliate = "PV") =>
+        (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email = $"{name.Replace(' ', '.').ToLowerInvariant()}@example.org" }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+    private static Dictionary<string, int?[]> Equity(JsonElement pipeline) => pipeline.GetProperty("equity").EnumerateArray()
+        .ToDictionary(e => $"{e.GetProperty("category").GetString()}:{e.GetProperty("value").GetString()}",
+            e => e.GetProperty("stages").EnumerateArray().Select(n => n.ValueKind == JsonValueKind.Null ? (int?)null : n.GetInt32()).ToArray());
+
+    [Fact]
+    public async Task Equity_counts_before_and_after_a_consent_withdrawal_differ_by_exactly_that_leader_whose_demographics_are_shredded()
+    {
+        await _app.EnsureAffiliateAsync("CW");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "CW");
+        var leaders = new List<Guid>();
+        foreach (var i in Enumerable.Range(1, 12))
+        {
+            var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "CW", displayName = $"Consenting {i}", email = $"c{i}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            leaders.Add(id);
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/demographics",
+                new { raceEthnicity = new[] { i <= 6 ? "Black" : "White" }, gender = i % 2 == 0 ? "woman" : "man", jobCategory = "teacher", consent = true }));
+        }
+        await _app.CaughtUpAsync();
+        var before = Equity(await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=CW")));
+        before["jobCategory:teacher"].Should().Equal(12, 0, 0, 0);
+        before["raceEthnicity:Black"].Should().Equal(6, 0, 0, 0);
+
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "CW", leaders[0]); // Black, man
+        await Ok(leader.DeleteAsync($"/api/leaders/{leaders[0]}/demographics"));
+        await _app.CaughtUpAsync();
+
+        var after = Equity(await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=CW")));
+        after["jobCategory:teacher"].Should().Equal(11, 0, 0, 0);
+        after["raceEthnicity:Black"].Should().Equal(5, 0, 0, 0);
+        after["gender:man"].Should().Equal(5, 0, 0, 0);
+        after["raceEthnicity:White"].Should().Equal(before["raceEthnicity:White"]);
+        after["gender:woman"].Should().Equal(before["gender:woman"]);
+
+        // The key is gone, so the leader's own view shows nothing of what was given; giving it again works, under a new key.
+        (await Ok(leader.GetAsync($"/api/leaders/{leaders[0]}/demographics"))).GetProperty("consent").GetBoolean().Should().BeFalse();
+        (await KeyGenerations(DemographicsState.StreamIdFor(leaders[0]))).Should().Equal([(1, false)]);
+        await Ok(leader.PutAsJsonAsync($"/api/leaders/{leaders[0]}/demographics", new { raceEthnicity = new[] { "Black" }, consent = true }));
+        (await Ok(leader.GetAsync($"/api/leaders/{leaders[0]}/demographics"))).GetProperty("raceEthnicity")[0].GetString().Should().Be("Black");
+        (await KeyGenerations(DemographicsState.StreamIdFor(leaders[0]))).Should().Equal([(1, false), (2, true)]);
+    }
+
+    /// <summary>Each generation of the subject's key, and whether it still has key material.</summary>
+    private async Task<IReadOnlyList<(int, bool)>> KeyGenerations(Guid subject)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var command = dataSource.CreateCommand("select generation, wrapped_key is not null from leaderjourney.subject_keys where subject_id = $1 order by generation");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = subject });
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(int, bool)>();
+        while (await reader.ReadAsync()) rows.Add((reader.GetInt32(0), reader.GetBoolean(1)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task Reads_of_a_leaders_record_and_of_equity_breakdowns_are_audited_for_national_admins_only()
+    {
+        var id = await Enrol("Audited Person");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "PV", id);
+        var (board, boardId) = await _app.SignedInAsync(Roles.Board, "PV");
+        var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+
+        await Ok(_admin.GetAsync($"/api/leaders/{id}"));
+        await Ok(_admin.GetAsync($"/api/leaders/{id}/history"));
+        await Ok(leader.GetAsync($"/api/leaders/{id}")); // the leader's own read discloses nothing: not recorded
+        await Ok(board.GetAsync("/api/reports/pipeline?affiliate=PV"));
+
+        var trail = await Ok(national.GetAsync($"/api/audit/sensitive-reads?leaderId={id}"));
+        trail.EnumerateArray().Select(r => (r.GetProperty("userId").GetGuid(), r.GetProperty("what").GetString())).Should()
+            .Equal((_adminId, "leader-record"), (_adminId, "leader-record"));
+        var equity = await Ok(national.GetAsync($"/api/audit/sensitive-reads?userId={boardId}"));
+        equity.EnumerateArray().Should().ContainSingle().Which.GetProperty("what").GetString().Should().Be("equity-breakdown");
+        equity[0].GetProperty("affiliate").GetString().Should().Be("PV");
+
+        (await _admin.GetAsync("/api/audit/sensitive-reads")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await board.GetAsync("/api/audit/sensitive-reads")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await national.GetAsync("/api/audit/sensitive-reads?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await national.GetAsync("/api/audit/sensitive-reads?from=yesterday")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_leader_exports_everything_held_about_them_and_nobody_else_can_but_their_admins()
+    {
+        var id = await Enrol("Export Person");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "PV", id);
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/assessments", new { themeCode = "ADV.1", level = 1, kind = "self", note = "My own words" }));
+        await Ok(leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", consent = true }));
+        var position = (await Ok(_admin.PostAsJsonAsync("/api/positions", new { affiliate = "PV", title = "Treasurer", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = id, note = "Strong with numbers" }));
+        await _app.CaughtUpAsync();
+
+        var response = await leader.GetAsync($"/api/leaders/{id}/personal-data");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentDisposition!.FileName.Should().Contain(id.ToString());
+        var export = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        export.GetProperty("leader").GetProperty("displayName").GetString().Should().Be("Export Person");
+        export.GetProperty("leader").GetProperty("email").GetString().Should().Be("export.person@example.org");
+        export.GetProperty("journey").EnumerateArray().Select(e => e.GetProperty("type").GetString()).Should().Contain(["leader.enrolled", "leader.assessment-recorded"]);
+        export.GetProperty("journey").GetRawText().Should().Contain("My own words");
+        export.GetProperty("demographics").GetProperty("gender").GetString().Should().Be("woman");
+        export.GetProperty("positions").GetRawText().Should().Contain("Strong with numbers");
+        export.GetProperty("accounts").EnumerateArray().Should().ContainSingle().Which.GetProperty("role").GetString().Should().Be("leader");
+
+        var (otherLeader, _) = await _app.SignedInAsync(Roles.Leader, "PV", await Enrol("Someone Else"));
+        (await otherLeader.GetAsync($"/api/leaders/{id}/personal-data")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "PV");
+        (await board.GetAsync($"/api/leaders/{id}/personal-data")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var byAdmin = await Ok(_admin.GetAsync($"/api/leaders/{id}/personal-data"));
+        byAdmin.GetProperty("readsOfThisRecord").EnumerateArray().Should().ContainSingle("the leader's own export leaves no trail; the admin's does, and shows in it")
+            .Which.GetProperty("what").GetString().Should().Be("subject-access-export");
+    }
+}
