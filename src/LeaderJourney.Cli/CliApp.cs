@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(ProjectionsCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(KeysCommand.Create(context));
 
         var parsed = root.Parse(args);
         try

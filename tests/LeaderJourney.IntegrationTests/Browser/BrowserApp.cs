@@ -28,7 +28,7 @@ public sealed class BrowserApp : IAsyncLifetime
         await _database.InitializeAsync();
         var url = new Regex(@"running at (http://127\.0\.0\.1:\d+)");
         _host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = _database.ConnectionString }, line => url.IsMatch(line));
+            TestMasterKey.Settings(_database.ConnectionString), line => url.IsMatch(line));
         BaseUrl = url.Match(await _host.WaitForLineAsync(TimeSpan.FromSeconds(60))).Groups[1].Value;
 
         var chromium = Environment.GetEnvironmentVariable("LEADERJOURNEY_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
@@ -46,7 +46,7 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>Runs a `leaderjourney` command against this app's database (how the first admin is made).</summary>
     public async Task<string> CliAsync(params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(ConnectionString)).Build();
         var (output, error) = (new StringWriter(), new StringWriter());
         (await CliApp.RunAsync(args, output, error, configuration)).Should().Be(0, error.ToString());
         return output.ToString();

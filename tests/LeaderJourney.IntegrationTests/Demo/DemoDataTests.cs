@@ -11,7 +11,7 @@ public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDat
 {
     private async Task<(int Code, string Out, string Error)> Cli(params string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
         return (code, stdout.ToString(), stderr.ToString());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.PersonalData;
 using LeaderJourney.IntegrationTests.Infrastructure;
@@ -161,5 +162,38 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         parse.Should().Throw<FormatException>().WithMessage("*must be 32 bytes*").Which.Message.Should().NotContain("c2hvcnQ");
         ((Action)(() => MasterKeyRing.Parse("no-colon"))).Should().Throw<FormatException>().WithMessage("*id:base64*");
         ((Action)(() => MasterKeyRing.Parse("k1:%%%"))).Should().Throw<FormatException>().WithMessage("*not valid base64*");
+    }
+}
+
+/// <summary>Where the host finds its master key when none is configured: a file it makes once, readable by its owner only.</summary>
+public sealed class MasterKeySettingsTests
+{
+    [Fact]
+    public void Without_a_configured_key_one_is_generated_once_into_a_private_file_and_reused()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"lj-key-{Guid.NewGuid():N}", "master-key");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [LeaderJourney.Core.Privacy.Keys.MasterKeySettings.FileConfigKey] = file }).Build();
+        try
+        {
+            var first = LeaderJourney.Core.Privacy.Keys.MasterKeySettings.From(configuration);
+            var second = LeaderJourney.Core.Privacy.Keys.MasterKeySettings.From(configuration);
+            second.ActiveId.Should().Be(first.ActiveId);
+            File.ReadAllText(file).Should().StartWith(first.ActiveId + ":");
+            if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(file).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_configured_key_that_is_not_valid_is_one_clear_line_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [LeaderJourney.Core.Privacy.Keys.MasterKeySettings.EnvironmentVariable] = "prod:tooshort" }).Build();
+        var open = () => LeaderJourney.Core.Privacy.Keys.MasterKeySettings.From(configuration);
+        open.Should().Throw<EventStoreUnavailableException>().WithMessage("LEADERJOURNEY_MASTER_KEY: *");
     }
 }

@@ -22,7 +22,7 @@ public sealed class FrameworkCliTests(TestDatabase database) : IClassFixture<Tes
     private async Task<(int Code, string Out, string Error)> Run(params string[] args)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString })
+            .AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString))
             .Build();
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -9,7 +9,7 @@ public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase
     private static async Task<(int Code, string Out, string Error)> Run(string? connectionString, params string[] args)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = connectionString })
+            .AddInMemoryCollection(TestMasterKey.Settings(connectionString))
             .Build();
         var stdout = new StringWriter();
         var stderr = new StringWriter();

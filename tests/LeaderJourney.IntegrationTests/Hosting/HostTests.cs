@@ -33,7 +33,7 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
     {
         var url = new Regex(@"running at (http://127\.0\.0\.1:\d+)");
         await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }, line => url.IsMatch(line));
+            TestMasterKey.Settings(database.ConnectionString), line => url.IsMatch(line));
 
         var line = await host.WaitForLineAsync(TimeSpan.FromSeconds(60));
 

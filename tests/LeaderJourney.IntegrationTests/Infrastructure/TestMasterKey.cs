@@ -13,6 +13,13 @@ public static class TestMasterKey
 {
     public static string Value { get; private set; } = "";
 
+    /// <summary>Settings for a host or command line built in the test: the database, and this run's master key.</summary>
+    public static Dictionary<string, string?> Settings(string? connectionString) => new()
+    {
+        ["LEADERJOURNEY_DB"] = connectionString,
+        [MasterKeySettings.EnvironmentVariable] = Value,
+    };
+
     [ModuleInitializer]
     public static void Initialize()
     {

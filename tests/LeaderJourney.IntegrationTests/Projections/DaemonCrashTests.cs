@@ -37,7 +37,7 @@ public sealed class DaemonCrashTests(TestDatabase database) : IClassFixture<Test
         var head = await h.Store.ReadLastSequenceAsync();
 
         await using (var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }))
+            TestMasterKey.Settings(database.ConnectionString)))
         {
             // Kill -9 once the daemon is part-way through the backlog.
             var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -65,7 +65,7 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName, EquityProjection.ProjectionName]);
         projections.Values.Should().OnlyContain(p => p.GetProperty("state").GetString() == "running" && p.GetProperty("lag").GetInt64() == 0);
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
         var output = new StringWriter();
         (await CliApp.RunAsync(["projections", "status"], output, new StringWriter(), configuration)).Should().Be(0);
         output.ToString().Should().Contain("daemon: running").And.Contain("affiliate-pipeline").And.Contain("running");

@@ -229,7 +229,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");
         (await board.PostAsync("/api/reports/succession/issues?affiliate=SC", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the board reads; staff issue");
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
         var output = new StringWriter();
         (await CliApp.RunAsync(["report", "succession", "--affiliate", "SC", "--as-of", t2.ToString("O")], output, new StringWriter(), configuration)).Should().Be(0);
         WithoutGeneratedAt(JsonDocument.Parse(output.ToString()).RootElement).ToJsonString().Should().Be(WithoutGeneratedAt(succession).ToJsonString(), "the command line prints the same report");
