@@ -15,6 +15,8 @@ if (string.IsNullOrWhiteSpace(connectionString))
 var quick = args.Contains("--quick");
 // --reports-only measures the report latencies alone (the slowest part to set up is skipped otherwise).
 var reportsOnly = args.Contains("--reports-only");
+// --encryption-only measures the store with and without personal-data encryption alone.
+var encryptionOnly = args.Contains("--encryption-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
 await using var bench = await StoreBench.CreateAsync(connectionString);
@@ -27,6 +29,8 @@ if (reportsOnly)
     await ReportLatency(connectionString, sizes);
     return 0;
 }
+await Encryption(connectionString, sizes);
+if (encryptionOnly) return 0;
 
 var results = new List<(string Case, double Ours, double Raw)>();
 foreach (var writers in new[] { 1, 16 })
@@ -66,6 +70,30 @@ await using (var projections = await ProjectionBench.CreateAsync(connectionStrin
 }
 await ReportLatency(connectionString, sizes);
 return 0;
+
+// Personal data sealed per leader against the same events stored plain, on the same paths.
+static async Task Encryption(string connectionString, BenchSizes sizes)
+{
+    await using var bench = await EncryptionBench.CreateAsync(connectionString);
+    var results = new List<(string Case, double Sealed, double Plain)>();
+    foreach (var writers in new[] { 1, 16 })
+    {
+        var (sealedRate, plainRate) = await Measure(sizes.Rounds, () => bench.SingleAppends(true, writers, sizes.SingleAppends), () => bench.SingleAppends(false, writers, sizes.SingleAppends));
+        results.Add(($"single-event append, {writers} writer{(writers == 1 ? "" : "s")}", sealedRate, plainRate));
+    }
+    {
+        var (sealedRate, plainRate) = await Measure(sizes.Rounds, () => bench.BulkAppend(true, sizes.BulkEvents), () => bench.BulkAppend(false, sizes.BulkEvents));
+        results.Add(("bulk append (a new key per stream)", sealedRate, plainRate));
+    }
+    {
+        var (sealedRate, plainRate) = await Measure(sizes.Rounds, () => bench.ReadAll(true), () => bench.ReadAll(false));
+        results.Add(("read all, cold key cache", sealedRate, plainRate));
+    }
+    Console.WriteLine($"{"personal data (name + note sealed)",-36} {"encrypted ev/s",14} {"plain ev/s",12} {"ratio",7}");
+    foreach (var (name, sealedRate, plainRate) in results)
+        Console.WriteLine($"{name,-36} {sealedRate,14:N0} {plainRate,12:N0} {sealedRate / plainRate,7:F2}");
+    Console.WriteLine();
+}
 
 static async Task ReportLatency(string connectionString, BenchSizes sizes)
 {

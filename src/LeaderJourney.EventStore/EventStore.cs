@@ -170,13 +170,13 @@ public sealed class EventStore : IAsyncDisposable
         var ids = new Guid[events.Count];
         var types = new string[events.Count];
         var data = new string[events.Count];
-        var keys = await KeysForWrite(events.Select(e => (streamId, e)), ct);
-        for (var i = 0; i < events.Count; i++)
-        {
-            ids[i] = Guid.CreateVersion7();
-            types[i] = Types.NameOf(events[i].GetType());
-            data[i] = Serialize(events[i], streamId, keys);
-        }
+        using (var sealer = await SealerFor(events.Select(e => (streamId, e)), ct))
+            for (var i = 0; i < events.Count; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+                types[i] = Types.NameOf(events[i].GetType());
+                data[i] = sealer?.Serialize(events[i], streamId) ?? Types.Serialize(events[i]);
+            }
 
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownedTransaction = null;
@@ -248,23 +248,21 @@ public sealed class EventStore : IAsyncDisposable
         return new ConcurrencyException(streamId, expectedVersion, reader.GetInt64(0));
     }
 
-    private async Task<IReadOnlyDictionary<Guid, SubjectKey>?> KeysForWrite(IEnumerable<(Guid, object)> events, CancellationToken ct)
+    /// <summary>Null when nothing in the write is personal data (or the store has no master keys).</summary>
+    private async Task<PersonalDataCodec.Sealer?> SealerFor(IEnumerable<(Guid, object)> events, CancellationToken ct)
     {
         if (PersonalData is null) return null;
         var subjects = PersonalData.SubjectsOf(events);
         if (subjects.Count == 0) return null;
         try
         {
-            return await PersonalData.KeysForWriteAsync(subjects, ct);
+            return PersonalData.Seal(await PersonalData.KeysForWriteAsync(subjects, ct));
         }
         catch (NpgsqlException e) when (e is not PostgresException)
         {
             throw Database.Describe(DataSource, e);
         }
     }
-
-    private string Serialize(object e, Guid streamId, IReadOnlyDictionary<Guid, SubjectKey>? keys) =>
-        keys is null || PersonalData is null ? Types.Serialize(e) : PersonalData.Serialize(e, streamId, keys);
 
     private static string? HeadersJson(IReadOnlyDictionary<string, string>? headers) =>
         headers is null || headers.Count == 0 ? null : JsonSerializer.Serialize(headers, EventStoreJson.Default.IReadOnlyDictionaryStringString);
@@ -280,7 +278,7 @@ public sealed class EventStore : IAsyncDisposable
         var batch = streams as IReadOnlyCollection<BulkStream> ?? streams.ToList();
         if (batch.GroupBy(s => s.StreamId).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"Stream {twice.Key} appears more than once in one bulk append.", nameof(streams));
-        var keys = await KeysForWrite(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))), ct);
+        using var sealer = await SealerFor(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))), ct);
         await using var connection = await OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var count = 0L;
@@ -317,7 +315,7 @@ public sealed class EventStore : IAsyncDisposable
                         await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
                         await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
                         await importer.WriteAsync(Types.NameOf(e.GetType()), NpgsqlDbType.Text, ct);
-                        await importer.WriteAsync(Serialize(e, stream.StreamId, keys), NpgsqlDbType.Jsonb, ct);
+                        await importer.WriteAsync(sealer?.Serialize(e, stream.StreamId) ?? Types.Serialize(e), NpgsqlDbType.Jsonb, ct);
                         await importer.WriteAsync(metadata.TenantId, NpgsqlDbType.Text, ct);
                         await WriteNullable(importer, metadata.CorrelationId, NpgsqlDbType.Text, ct);
                         await WriteNullable(importer, metadata.CausationId, NpgsqlDbType.Text, ct);
@@ -570,7 +568,7 @@ public sealed class EventStore : IAsyncDisposable
         var events = new List<StoredEvent>(rows.Count);
         foreach (var r in rows)
             events.Add(new StoredEvent(r.Sequence, r.Id, r.StreamId, r.Version, r.Data.TypeName,
-                Types.Deserialize(r.Data.TypeName, r.Data.Json, r.Data.Node, r.Sequence, r.StreamId),
+                Types.Deserialize(r.Data.TypeName, r.Data.Data, r.Sequence, r.StreamId),
                 r.Timestamp, r.TenantId, r.CorrelationId, r.CausationId, r.UserName,
                 r.Headers is null ? EmptyHeaders : JsonSerializer.Deserialize(r.Headers, EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders));
         return events;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LeaderJourney.EventStore.PersonalData;
 using System.Text.Json.Serialization.Metadata;
 
@@ -80,15 +79,14 @@ public sealed class EventTypeRegistry
 
     internal string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
 
-    /// <param name="opened">The data with its personal values already opened, when it had any.</param>
-    internal object Deserialize(string typeName, string json, JsonObject? opened, long sequence, Guid streamId)
+    internal object Deserialize(string typeName, string json, long sequence, Guid streamId)
     {
         if (_typesByName.TryGetValue(typeName, out var type))
-            return (opened is null ? JsonSerializer.Deserialize(json, type, JsonOptions) : opened.Deserialize(type, JsonOptions))
+            return JsonSerializer.Deserialize(json, type, JsonOptions)
                 ?? throw new InvalidOperationException($"Event {sequence} of stream {streamId} ('{typeName}') has null data.");
         if (_upcasters.TryGetValue(typeName, out var upcast))
         {
-            using var document = JsonDocument.Parse(opened?.ToJsonString() ?? json);
+            using var document = JsonDocument.Parse(json);
             return upcast(document.RootElement);
         }
         throw new UnknownEventTypeException(typeName, sequence, streamId);

@@ -11,6 +11,9 @@ public sealed class MasterKeyRing
 {
     public const int KeySize = 32;
     private readonly Dictionary<string, byte[]> _keys;
+    // One cipher per master key, reused under a lock: setting one up costs more than wrapping a key,
+    // and a bulk load or a cold read wraps or unwraps thousands.
+    private readonly Dictionary<string, AesGcm> _ciphers = new(StringComparer.Ordinal);
 
     public MasterKeyRing(string activeId, IReadOnlyDictionary<string, byte[]> keys)
     {
@@ -58,33 +61,37 @@ public sealed class MasterKeyRing
     /// <summary>A new random master key in the <c>id:base64</c> form <see cref="Parse"/> reads.</summary>
     public static string Generate(string id) => $"{id}:{Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize))}";
 
-    internal byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated) => Seal(_keys[ActiveId], dataKey, associated);
-
-    internal byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
+    internal byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated)
     {
-        if (!_keys.TryGetValue(masterKeyId, out var master))
-            throw new InvalidOperationException($"A data key is wrapped with master key '{masterKeyId}', which is not configured: add it to the previous master keys.");
-        return Open(master, wrapped, associated);
-    }
-
-    // AES-GCM with a random 96-bit nonce: nonce | ciphertext | 128-bit tag.
-    internal static byte[] Seal(byte[] key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associated)
-    {
-        var output = new byte[AesGcm.NonceByteSizes.MaxSize + plaintext.Length + AesGcm.TagByteSizes.MaxSize];
-        var nonce = output.AsSpan(0, AesGcm.NonceByteSizes.MaxSize);
+        var output = new byte[NonceSize + dataKey.Length + TagSize];
+        var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, AesGcm.TagByteSizes.MaxSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(nonce.Length, plaintext.Length), output.AsSpan(nonce.Length + plaintext.Length), associated);
+        var cipher = CipherFor(ActiveId);
+        lock (cipher) cipher.Encrypt(nonce, dataKey, output.AsSpan(NonceSize, dataKey.Length), output.AsSpan(NonceSize + dataKey.Length), associated);
         return output;
     }
 
-    internal static byte[] Open(byte[] key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associated)
+    internal byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
     {
-        const int nonceSize = 12, tagSize = 16;
-        if (sealedData.Length < nonceSize + tagSize) throw new CryptographicException("The sealed value is too short.");
-        var plaintext = new byte[sealedData.Length - nonceSize - tagSize];
-        using var aes = new AesGcm(key, tagSize);
-        aes.Decrypt(sealedData[..nonceSize], sealedData.Slice(nonceSize, plaintext.Length), sealedData[^tagSize..], plaintext, associated);
+        if (!_keys.ContainsKey(masterKeyId))
+            throw new InvalidOperationException($"A data key is wrapped with master key '{masterKeyId}', which is not configured: add it to the previous master keys.");
+        if (wrapped.Length < NonceSize + TagSize) throw new CryptographicException("The wrapped key is too short.");
+        var plaintext = new byte[wrapped.Length - NonceSize - TagSize];
+        var cipher = CipherFor(masterKeyId);
+        lock (cipher) cipher.Decrypt(wrapped.AsSpan(0, NonceSize), wrapped.AsSpan(NonceSize, plaintext.Length), wrapped.AsSpan(NonceSize + plaintext.Length), plaintext, associated);
         return plaintext;
+    }
+
+    // AES-GCM with a random 96-bit nonce, stored as nonce | ciphertext | 128-bit tag.
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private AesGcm CipherFor(string id)
+    {
+        lock (_ciphers)
+        {
+            if (!_ciphers.TryGetValue(id, out var cipher)) _ciphers[id] = cipher = new AesGcm(_keys[id], TagSize);
+            return cipher;
+        }
     }
 }

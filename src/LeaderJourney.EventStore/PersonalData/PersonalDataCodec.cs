@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Collections;
 using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace LeaderJourney.EventStore.PersonalData;
 
@@ -28,7 +30,9 @@ public sealed class PersonalDataCodec
     private readonly SubjectKeys _keys;
     private readonly Dictionary<Type, Field[]> _fields = new();
 
-    private sealed record Field(string JsonName, PropertyInfo Property, PropertyInfo? Subject, JsonNode? Erased);
+    private enum ErasedShape { Null, Text, List }
+
+    private sealed record Field(string JsonName, PropertyInfo Property, PropertyInfo? Subject, ErasedShape Erased);
 
     internal PersonalDataCodec(EventTypeRegistry types, SubjectKeys keys)
     {
@@ -47,8 +51,8 @@ public sealed class PersonalDataCodec
         if (field.SubjectProperty is not null && subject?.PropertyType != typeof(Guid))
             throw new InvalidOperationException($"{type.Name}.{field.SubjectProperty} must be a Guid to name the subject of {field.Property}.");
         var jsonName = _types.JsonOptions.PropertyNamingPolicy?.ConvertName(property.Name) ?? property.Name;
-        JsonNode? erased = property.PropertyType == typeof(string) ? JsonValue.Create(ErasedText)
-            : typeof(IEnumerable).IsAssignableFrom(property.PropertyType) ? new JsonArray() : null;
+        var erased = property.PropertyType == typeof(string) ? ErasedShape.Text
+            : typeof(IEnumerable).IsAssignableFrom(property.PropertyType) ? ErasedShape.List : ErasedShape.Null;
         return new Field(jsonName, property, subject, erased);
     }
 
@@ -68,83 +72,177 @@ public sealed class PersonalDataCodec
     internal Task<IReadOnlyDictionary<Guid, SubjectKey>> KeysForWriteAsync(IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
         _keys.ForWriteAsync(subjects, ct);
 
-    internal string Serialize(object e, Guid streamId, IReadOnlyDictionary<Guid, SubjectKey> keys)
+    /// <summary>Seals the personal values of the events of one write; call <see cref="Sealer.Serialize"/> per event, then dispose.</summary>
+    internal Sealer Seal(IReadOnlyDictionary<Guid, SubjectKey> keys) => new(this, keys);
+
+    internal sealed class Sealer(PersonalDataCodec codec, IReadOnlyDictionary<Guid, SubjectKey> keys) : IDisposable
     {
-        if (!_fields.TryGetValue(e.GetType(), out var fields)) return _types.Serialize(e);
-        var node = JsonSerializer.SerializeToNode(e, e.GetType(), _types.JsonOptions)!.AsObject();
-        foreach (var f in fields)
+        // One cipher per key for the whole write: setting one up costs more than sealing a short value.
+        private readonly Dictionary<(Guid, int), AesGcm> _ciphers = new();
+
+        public string Serialize(object e, Guid streamId)
         {
-            if (node[f.JsonName] is not { } value) continue;
-            var key = keys[SubjectOf(f, e, streamId)];
-            node[f.JsonName] = key.Key is null
-                ? $"{Prefix}{key.Subject:N}:0:"
-                : $"{Prefix}{key.Subject:N}:{key.Generation}:{Convert.ToBase64String(MasterKeyRing.Seal(key.Key, Encoding.UTF8.GetBytes(value.ToJsonString()), Associated(key.Subject, key.Generation, f.JsonName)))}";
+            var type = e.GetType();
+            if (!codec._fields.TryGetValue(type, out var fields)) return codec._types.Serialize(e);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(e, type, codec._types.JsonOptions);
+            using var document = JsonDocument.Parse(bytes);
+            var buffer = new ArrayBufferWriter<byte>(bytes.Length * 2);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    var field = Array.Find(fields, f => property.NameEquals(f.JsonName));
+                    if (field is null || property.Value.ValueKind == JsonValueKind.Null)
+                    {
+                        property.WriteTo(writer);
+                        continue;
+                    }
+                    var key = keys[SubjectOf(field, e, streamId)];
+                    writer.WriteString(property.Name, key.Key is null
+                        ? $"{Prefix}{key.Subject:N}:0:"
+                        : $"{Prefix}{key.Subject:N}:{key.Generation}:{Convert.ToBase64String(Seal(key, JsonMarshal.GetRawUtf8Value(property.Value), field.JsonName))}");
+                }
+                writer.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-        return node.ToJsonString();
+
+        private byte[] Seal(SubjectKey key, ReadOnlySpan<byte> plaintext, string jsonName)
+        {
+            if (!_ciphers.TryGetValue((key.Subject, key.Generation), out var cipher))
+                _ciphers[(key.Subject, key.Generation)] = cipher = new AesGcm(key.Key!, TagSize);
+            var output = new byte[NonceSize + plaintext.Length + TagSize];
+            var nonce = output.AsSpan(0, NonceSize);
+            RandomNumberGenerator.Fill(nonce);
+            cipher.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), Associated(key.Subject, key.Generation, jsonName));
+            return output;
+        }
+
+        public void Dispose()
+        {
+            foreach (var cipher in _ciphers.Values) cipher.Dispose();
+        }
     }
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
 
     private static Guid SubjectOf(Field f, object e, Guid streamId) => f.Subject is null ? streamId : (Guid)f.Subject.GetValue(e)!;
 
     // ------------------------------------------------------------------ reading
 
-    /// <summary>A stored event's data before decryption; <see cref="Node"/> is set when it holds personal data.</summary>
+    /// <summary>A stored event's data; <see cref="Opened"/> is set when it held sealed values, with them opened (or erased).</summary>
     internal sealed class Pending(string typeName, string json)
     {
         public string TypeName { get; } = typeName;
         public string Json { get; } = json;
-        public JsonObject? Node { get; set; }
-        public List<(string Name, Guid Subject, int Generation, byte[]? Sealed)>? Envelopes { get; set; }
+        public string? Opened { get; set; }
+        public string Data => Opened ?? Json;
     }
+
+    private sealed record Envelope(Guid Subject, int Generation, byte[]? Sealed);
 
     /// <summary>Finds the sealed values in a batch of rows, fetches their keys in one go, and opens them.</summary>
     internal async Task OpenAsync(IReadOnlyList<Pending> rows, CancellationToken ct)
     {
+        var found = new List<(Pending Row, Field[] Fields, JsonDocument Document, Dictionary<string, Envelope> Envelopes)>();
         var wanted = new HashSet<(Guid, int)>();
         foreach (var row in rows)
         {
             if (!row.Json.Contains(Prefix, StringComparison.Ordinal)) continue;
-            var node = JsonNode.Parse(row.Json) as JsonObject;
-            if (node is null) continue;
             // Only declared personal properties are opened (text elsewhere that looks like a sealed value
             // is left alone); for a retired type name read by an upcaster, every top-level property is.
             var type = _types.TypeOfName(row.TypeName);
-            var declared = type is not null ? (_fields.TryGetValue(type, out var f) ? f.Select(x => x.JsonName).ToHashSet() : []) : null;
-            foreach (var (name, value) in node)
-                if ((declared is null || declared.Contains(name)) && value is JsonValue v && v.TryGetValue<string>(out var text) && TryParse(text, out var subject, out var generation, out var sealedValue))
-                {
-                    (row.Envelopes ??= []).Add((name, subject, generation, sealedValue));
-                    if (generation > 0) wanted.Add((subject, generation));
-                }
-            if (row.Envelopes is not null) row.Node = node;
-        }
-        if (wanted.Count == 0 && rows.All(r => r.Envelopes is null)) return;
-        var keys = wanted.Count == 0 ? new Dictionary<(Guid, int), byte[]?>() : await _keys.ForReadAsync(wanted, ct);
-        foreach (var row in rows.Where(r => r.Envelopes is not null))
-        {
-            var type = _types.TypeOfName(row.TypeName);
             var fields = type is not null && _fields.TryGetValue(type, out var f) ? f : [];
-            foreach (var (name, subject, generation, sealedValue) in row.Envelopes!)
+            if (type is not null && fields.Length == 0) continue;
+            var document = JsonDocument.Parse(row.Json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                var key = generation > 0 ? keys.GetValueOrDefault((subject, generation)) : null;
-                row.Node![name] = key is null || sealedValue is null
-                    ? fields.FirstOrDefault(x => x.JsonName == name)?.Erased?.DeepClone()
-                    : JsonNode.Parse(MasterKeyRing.Open(key, sealedValue, Associated(subject, generation, name)));
+                document.Dispose();
+                continue;
             }
+            Dictionary<string, Envelope>? envelopes = null;
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (type is not null && Array.Find(fields, x => property.NameEquals(x.JsonName)) is null) continue;
+                if (property.Value.ValueKind == JsonValueKind.String && TryParse(property.Value.GetString()!, out var envelope))
+                {
+                    (envelopes ??= new Dictionary<string, Envelope>(StringComparer.Ordinal))[property.Name] = envelope;
+                    if (envelope.Generation > 0) wanted.Add((envelope.Subject, envelope.Generation));
+                }
+            }
+            if (envelopes is not null) found.Add((row, fields, document, envelopes));
+            else document.Dispose();
+        }
+        if (found.Count == 0) return;
+
+        var ciphers = new Dictionary<(Guid, int), AesGcm>();
+        try
+        {
+            var keys = wanted.Count == 0 ? new Dictionary<(Guid, int), byte[]?>() : await _keys.ForReadAsync(wanted, ct);
+            foreach (var (row, fields, document, envelopes) in found) row.Opened = Open(document, row.Json.Length, fields, envelopes, keys, ciphers);
+        }
+        finally
+        {
+            foreach (var cipher in ciphers.Values) cipher.Dispose();
+            foreach (var f in found) f.Document.Dispose();
         }
     }
 
-    private static bool TryParse(string text, out Guid subject, out int generation, out byte[]? sealedValue)
+    private static string Open(JsonDocument document, int length, Field[] fields, Dictionary<string, Envelope> envelopes,
+        IReadOnlyDictionary<(Guid, int), byte[]?> keys, Dictionary<(Guid, int), AesGcm> ciphers)
     {
-        subject = default;
-        generation = 0;
-        sealedValue = null;
+        var buffer = new ArrayBufferWriter<byte>(length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!envelopes.TryGetValue(property.Name, out var envelope))
+                {
+                    property.WriteTo(writer);
+                    continue;
+                }
+                writer.WritePropertyName(property.Name);
+                var id = (envelope.Subject, envelope.Generation);
+                if (envelope.Sealed is { } sealedValue && keys.GetValueOrDefault(id) is { } key)
+                {
+                    if (!ciphers.TryGetValue(id, out var cipher)) ciphers[id] = cipher = new AesGcm(key, TagSize);
+                    var plaintext = new byte[sealedValue.Length - NonceSize - TagSize];
+                    cipher.Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plaintext.Length), sealedValue.AsSpan(NonceSize + plaintext.Length),
+                        plaintext, Associated(envelope.Subject, envelope.Generation, property.Name));
+                    writer.WriteRawValue(plaintext, skipInputValidation: true);
+                }
+                else
+                {
+                    switch (Array.Find(fields, f => f.JsonName == property.Name)?.Erased)
+                    {
+                        case ErasedShape.Text: writer.WriteStringValue(ErasedText); break;
+                        case ErasedShape.List: writer.WriteStartArray(); writer.WriteEndArray(); break;
+                        default: writer.WriteNullValue(); break;
+                    }
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static bool TryParse(string text, out Envelope envelope)
+    {
+        envelope = null!;
         if (!text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
         var parts = text.Split(':');
-        if (parts.Length != 4 || !Guid.TryParseExact(parts[1], "N", out subject) || !int.TryParse(parts[2], out generation)) return false;
-        if (generation == 0) return parts[3].Length == 0;
-        try { sealedValue = Convert.FromBase64String(parts[3]); }
+        if (parts.Length != 4 || !Guid.TryParseExact(parts[1], "N", out var subject) || !int.TryParse(parts[2], out var generation)) return false;
+        if (generation == 0)
+        {
+            envelope = new Envelope(subject, 0, null);
+            return parts[3].Length == 0;
+        }
+        try { envelope = new Envelope(subject, generation, Convert.FromBase64String(parts[3])); }
         catch (FormatException) { return false; }
-        return true;
+        return envelope.Sealed!.Length >= NonceSize + TagSize;
     }
 
     private static byte[] Associated(Guid subject, int generation, string jsonName) => Encoding.UTF8.GetBytes($"{subject:N}:{generation}:{jsonName}");
