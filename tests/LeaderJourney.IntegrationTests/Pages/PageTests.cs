@@ -217,4 +217,53 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var pipeline = await board.GetAsync("/board/pipeline");
         pipeline.Should().Contain("Pipeline: PG").And.Contain("<svg role=\"img\"").And.Contain("leaders in the pipeline");
     }
+
+    [Fact]
+    public async Task A_leader_downloads_their_data_staff_erase_with_a_confirmation_and_the_erased_leader_is_signed_out()
+    {
+        var (leaderId, leaderUser, _) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain("href=\"/journey?handler=export\"");
+        var download = await leader.Http.GetAsync("/journey?handler=export");
+        download.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        var export = JsonDocument.Parse(await download.Content.ReadAsStringAsync()).RootElement;
+        export.GetProperty("leader").GetProperty("id").GetGuid().Should().Be(leaderId);
+        export.GetProperty("leader").GetProperty("displayName").GetString().Should().Be("Grace Lee");
+
+        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var fields = new Dictionary<string, string> { ["leaderId"] = leaderId.ToString(), ["reason"] = "Asked in writing" };
+        var unconfirmed = await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=erase", new(fields));
+        (await unconfirmed.Content.ReadAsStringAsync()).Should().Contain("Tick the box to confirm");
+        fields["confirm"] = "true";
+        var erased = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=erase", fields)).Content.ReadAsStringAsync();
+        erased.Should().Contain("personal data is erased").And.Contain("<td>Erased leader</td>")
+            .And.NotContain($"<option value=\"{leaderId}\">", "an erased leader is not offered for erasure again");
+
+        (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");
+    }
+
+    [Fact]
+    public async Task National_admins_see_the_audit_of_sensitive_reads_and_no_one_else_does()
+    {
+        var (leaderId, _, _) = await Leader();
+        var (admin, adminId) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        await Ok(admin.GetAsync($"/api/leaders/{leaderId}"));
+        var nationalUser = $"national-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(nationalUser, ApiUsers.Password, Roles.NationalAdmin, null, null, null);
+        var national = new PageClient(_app);
+        await national.SignInAsync(nationalUser);
+        var audit = await national.GetAsync($"/admin/audit?leaderId={leaderId}");
+        audit.Should().Contain(adminId.ToString()).And.Contain("leader-record").And.Contain("href=\"/admin/audit\"");
+        (await national.GetAsync("/admin/audit?leaderId=nonsense")).Should().Contain("A leader id looks like");
+
+        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        (await staff.Http.GetAsync("/admin/audit")).StatusCode.Should().NotBe(HttpStatusCode.OK);
+    }
 }

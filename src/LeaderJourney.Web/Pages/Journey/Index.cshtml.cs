@@ -12,8 +12,17 @@ public sealed record ThemeRow(string Code, string Title, int Level, int? Pending
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
-public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog) : PageModel
+public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Core.Privacy.SubjectAccess.SubjectAccessExport export) : PageModel
 {
+    /// <summary>Everything held about the leader, as a JSON file (subject access).</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.LeaderId is not { } leaderId) return Forbid();
+        var document = await export.ExportAsync(leaderId, caller, ct);
+        return File(JsonSerializer.SerializeToUtf8Bytes(document, JsonSerializerOptions.Web), "application/json", $"leaderjourney-my-data-{DateTime.UtcNow:yyyy-MM-dd}.json");
+    }
+
     public string Name { get; private set; } = "";
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     public IReadOnlyList<string> Timeline { get; private set; } = [];

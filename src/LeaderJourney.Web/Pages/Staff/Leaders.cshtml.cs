@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff enrol leaders and assign mentors, through the same write path as the API.</summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, LeaderCommandPipeline pipeline, FrameworkCatalog catalog) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, LeaderCommandPipeline pipeline, FrameworkCatalog catalog,
+    Core.Privacy.Erasure.LeaderErasure erasure) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
@@ -41,6 +42,16 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, L
             : await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("assign"),
                 (_, _) => new AssignMentor(mentorId, caller.ToActor(), pipeline.Now), _ => new Core.Http.Answer(200, new { }), ct));
         Message = Error is null ? "Mentor assigned." : null;
+        return await Load(ct);
+    }
+
+    /// <summary>Erases a leader's personal data (docs/privacy.md): asked for once more with a confirmation box, since it cannot be undone.</summary>
+    public async Task<IActionResult> OnPostEraseAsync(Guid leaderId, string? reason, bool confirm, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        Error = !confirm ? "Tick the box to confirm the erasure: it cannot be undone."
+            : await PageCommands.TryAsync(() => erasure.EraseAsync(leaderId, caller, PageCommands.Options("erase"), LeaderInput.Required(reason, "reason", 500), ct));
+        Message = Error is null ? "The leader's personal data is erased; their levels and the counts stay." : null;
         return await Load(ct);
     }
 
