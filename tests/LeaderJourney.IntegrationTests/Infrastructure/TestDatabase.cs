@@ -42,8 +42,18 @@ public sealed class TestDatabase : IAsyncLifetime
         await admin.OpenAsync();
         foreach (var name in _created)
         {
-            await using var command = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
-            await command.ExecuteNonQueryAsync();
+            try
+            {
+                await using var command = new NpgsqlCommand($"drop database if exists {name} with (force)", admin);
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // FORCE may not terminate an autovacuum worker (it runs as the superuser); a plain drop
+                // cancels autovacuum itself, and the test's own connections are gone by now.
+                await using var command = new NpgsqlCommand($"drop database if exists {name}", admin);
+                await command.ExecuteNonQueryAsync();
+            }
         }
     }
 }
