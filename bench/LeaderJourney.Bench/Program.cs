@@ -19,6 +19,30 @@ var reportsOnly = args.Contains("--reports-only");
 var encryptionOnly = args.Contains("--encryption-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
+// --load AFFILIATE [--clients 16,64] [--seconds 60]: the HTTP load test against the data already in
+// LEADERJOURNEY_DB (the leaderjourney schema), e.g. after `demo generate --size national`.
+if (Value("--load") is { } loadAffiliate)
+{
+    var clientCounts = (Value("--clients") ?? "16,64").Split(',').Select(int.Parse).ToArray();
+    var seconds = int.Parse(Value("--seconds") ?? "60");
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    Console.WriteLine($"HTTP load on affiliate {loadAffiliate}: 50% commands (training 20, evidence with a note 20, peer assessment with a note 10), 50% reads (progress 30, record 20), {seconds} s per run");
+    Console.WriteLine($"{"clients",7} {"commands/s",11} {"reads/s",9} {"errors",7} {"cmd p50",8} {"cmd p95",8} {"cmd p99",8} {"read p50",9} {"read p95",9} {"read p99",9} {"host peak MB",13}");
+    foreach (var r in await LoadTest.RunAsync(connectionString, loadAffiliate, clientCounts, seconds))
+    {
+        Console.WriteLine($"{r.Clients,7} {r.CommandsPerSecond,11:N0} {r.ReadsPerSecond,9:N0} {r.Errors,7} {r.CommandLatency.P50,8:F1} {r.CommandLatency.P95,8:F1} {r.CommandLatency.P99,8:F1} " +
+            $"{r.ReadLatency.P50,9:F1} {r.ReadLatency.P95,9:F1} {r.ReadLatency.P99,9:F1} {r.HostPeakMemoryMb,13}");
+        if (r.FirstError is not null) Console.WriteLine($"        first error: {r.FirstError}");
+    }
+    return 0;
+}
+
+string? Value(string option)
+{
+    var i = Array.IndexOf(args, option);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
 await using var bench = await StoreBench.CreateAsync(connectionString);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {bench.ServerVersion}; schema {bench.Schema}");
 Console.WriteLine($"rounds: {sizes.Rounds} (median reported), single appends: {sizes.SingleAppends} per writer count, bulk: {sizes.BulkEvents:N0} events, read-all: {sizes.BulkEvents:N0} events");

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.EventStore;
+using Npgsql;
+
+namespace LeaderJourney.Bench;
+
+/// <summary>
+/// An HTTP load of mixed commands and reads against the real web host (its own process, on loopback)
+/// over a database that already holds data (e.g. `demo generate --size national`): each client, for a
+/// fixed time, picks a random leader of the affiliate and does one of: record a training, add evidence
+/// with a note, record a peer assessment with a note (commands, half the load), or read the leader's
+/// progress or their record (reads). Reports throughput, latency percentiles per kind, errors, and the
+/// host's peak memory (VmHWM).
+/// </summary>
+public static class LoadTest
+{
+    public sealed record Result(int Clients, double Seconds, int Commands, int Reads, int Errors, double CommandsPerSecond, double ReadsPerSecond,
+        (double P50, double P95, double P99) CommandLatency, (double P50, double P95, double P99) ReadLatency, long HostPeakMemoryMb, string? FirstError);
+
+    private const string Password = "load-test-password-1";
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(string connectionString, string affiliate, int[] clientCounts, int seconds, CancellationToken ct = default)
+    {
+        await using var dataSource = Database.CreateDataSource(connectionString);
+        var schema = "leaderjourney";
+        var directory = new AccessDirectory(dataSource, schema, TimeProvider.System);
+        var staff = $"load.staff.{affiliate.ToLowerInvariant()}";
+        if (await directory.CheckPasswordAsync(staff, Password, ct) is null)
+            await directory.CreateUserAsync(staff, Password, Roles.AffiliateAdmin, affiliate, null, null, ct);
+        // The read models of freshly loaded data are built by the host's daemon: start one and wait for them.
+        await using (var first = await Host.StartAsync(connectionString, ct))
+            await WaitForReadModels(dataSource, schema, ct);
+        var leaders = await Leaders(dataSource, schema, affiliate, ct);
+        if (leaders.Count == 0) throw new InvalidOperationException($"Affiliate {affiliate} has no active leaders in the leader-progress read model; load data first.");
+        var themes = new[] { "ADV.1", "ADV.2", "COM.1", "COM.2", "GOV.1", "GOV.2", "LOP.1", "ORG.1", "ORG.2", "SEI.1", "SFH.1", "SFH.2" };
+
+        var results = new List<Result>();
+        foreach (var clients in clientCounts)
+        {
+            // A fresh host for each run, so its peak memory is that run's.
+            await using var host = await Host.StartAsync(connectionString, ct);
+            using var http = await SignedIn(host.BaseUrl, staff, clients);
+            var commandLatencies = new List<double>[clients];
+            var readLatencies = new List<double>[clients];
+            var errors = 0;
+            string? firstError = null;
+            var until = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+            {
+                var random = new Random(c);
+                var commands = commandLatencies[c] = [];
+                var reads = readLatencies[c] = [];
+                var seq = 0;
+                while (until.Elapsed.TotalSeconds < seconds)
+                {
+                    var leader = leaders[random.Next(leaders.Count)];
+                    var theme = themes[random.Next(themes.Length)];
+                    var pick = random.Next(100);
+                    var tag = $"{c}-{seq++}-{Guid.NewGuid():N}";
+                    var start = Stopwatch.GetTimestamp();
+                    using var response = pick switch
+                    {
+                        < 20 => await http.PostAsJsonAsync($"/api/leaders/{leader}/trainings",
+                            new { title = $"Load workshop {tag}", themeCode = theme, level = 1 + random.Next(3), hours = 3, completedOn = "2026-01-15" }, ct),
+                        < 40 => await http.PostAsJsonAsync($"/api/leaders/{leader}/evidence",
+                            new { themeCode = theme, level = 1, note = $"Organized a worksite meeting with 14 members ({tag})" }, ct),
+                        < 50 => await http.PostAsJsonAsync($"/api/leaders/{leader}/assessments",
+                            new { themeCode = theme, level = 1, kind = "peer", note = $"Strong listener in the bargaining team ({tag})" }, ct),
+                        < 80 => await http.GetAsync($"/api/leaders/{leader}/progress", ct),
+                        _ => await http.GetAsync($"/api/leaders/{leader}", ct),
+                    };
+                    (pick < 50 ? commands : reads).Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                        firstError ??= $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+                    }
+                }
+            }, ct)));
+            var elapsed = until.Elapsed.TotalSeconds;
+            var allCommands = commandLatencies.SelectMany(l => l).Order().ToArray();
+            var allReads = readLatencies.SelectMany(l => l).Order().ToArray();
+            results.Add(new Result(clients, elapsed, allCommands.Length, allReads.Length, errors, allCommands.Length / elapsed, allReads.Length / elapsed,
+                Percentiles(allCommands), Percentiles(allReads), host.PeakMemoryMb(), firstError));
+        }
+        return results;
+    }
+
+    private static (double, double, double) Percentiles(double[] sorted) => (At(sorted, 0.50), At(sorted, 0.95), At(sorted, 0.99));
+
+    private static double At(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static async Task WaitForReadModels(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand($"""
+                select count(*) filter (where status = 'active'), count(*) filter (where status = 'building'),
+                       coalesce(min(position) filter (where status = 'active'), 0), (select coalesce(max(seq_id), 0) from {schema}.events)
+                  from {schema}.projection_generations
+                """);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var (active, building, position, head) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            if (active > 0 && building == 0 && position >= head) return;
+            Console.Error.WriteLine($"  waiting for the read models: {active} active, {building} building, lowest position {position:N0} of {head:N0} ({started.Elapsed.TotalSeconds:F0} s)");
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        }
+    }
+
+    private static async Task<List<Guid>> Leaders(NpgsqlDataSource dataSource, string schema, string affiliate, CancellationToken ct)
+    {
+        await using var find = dataSource.CreateCommand($"select generation from {schema}.projection_generations where name = 'leader-progress' and status = 'active'");
+        var generation = await find.ExecuteScalarAsync(ct) as int? ?? throw new InvalidOperationException("leader-progress has no active generation; start the host once first.");
+        var table = LeaderJourney.EventStore.Projections.ProjectionTables.Name(schema, "leader-progress", generation, "leaders");
+        await using var command = dataSource.CreateCommand($"select leader_id from {table} where affiliate = $1 and status = 'active' and display_name <> 'Erased leader'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        var leaders = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) leaders.Add(reader.GetGuid(0));
+        return leaders;
+    }
+
+    private static async Task<HttpClient> SignedIn(string baseUrl, string username, int clients)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var token = await client.PostAsJsonAsync("/api/auth/token", new { username, password = Password });
+        token.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        return client;
+    }
+
+    /// <summary>The web host as a child process, as in production: its own runtime, GC and connection pool.</summary>
+    private sealed class Host : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private Host(Process process, string baseUrl)
+        {
+            _process = process;
+            BaseUrl = baseUrl;
+        }
+
+        public string BaseUrl { get; }
+
+        public static async Task<Host> StartAsync(string connectionString, CancellationToken ct)
+        {
+            const int port = 5098;
+            var baseUrl = $"http://127.0.0.1:{port}";
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeaderJourney.Web.dll"));
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(baseUrl);
+            start.Environment["LEADERJOURNEY_DB"] = connectionString;
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  web: {e.Data}"); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"The web host exited with code {process.ExitCode}.");
+                try
+                {
+                    if ((await http.GetAsync("/health", ct)).IsSuccessStatusCode) return new Host(process, baseUrl);
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+                await Task.Delay(200, ct);
+            }
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The web host did not answer /health within 120 s.");
+        }
+
+        /// <summary>The host's peak resident memory so far (Linux VmHWM), in MB.</summary>
+        public long PeakMemoryMb()
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
