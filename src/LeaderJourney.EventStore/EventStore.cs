@@ -408,11 +408,14 @@ public sealed class EventStore : IAsyncDisposable
     /// flight may fill; a hole that no live transaction can fill (a rolled-back append) is stepped over and
     /// recorded in <c>event_gap_skips</c>. Archived events are left out but still advance the position.
     /// </summary>
-    public async Task<ReadAllBatch> ReadAllAsync(long after, int maxCount = 1000, CancellationToken ct = default)
+    /// <param name="types">When given, only events of these types are read in full; the others come back with
+    /// <see cref="SkippedEventData.Instance"/> as their data (their data is neither sent, decrypted nor
+    /// deserialized), still in order and still advancing the position.</param>
+    public async Task<ReadAllBatch> ReadAllAsync(long after, int maxCount = 1000, CancellationToken ct = default, IReadOnlySet<string>? types = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         await using var connection = await OpenConnectionAsync(ct);
-        var (rows, readAt) = await ReadRows(connection, after, maxCount, ct);
+        var (rows, readAt) = await ReadRows(connection, after, maxCount, types, ct);
 
         var events = new List<StoredEvent>(rows.Count);
         var position = after;
@@ -448,16 +451,19 @@ public sealed class EventStore : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, DateTimeOffset ReadAt)> ReadRows(NpgsqlConnection connection, long after, int maxCount, CancellationToken ct)
+    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, DateTimeOffset ReadAt)> ReadRows(NpgsqlConnection connection, long after, int maxCount,
+        IReadOnlySet<string>? types, CancellationToken ct)
     {
         // clock_timestamp() runs after the statement took its snapshot, so it is a time at or after the
         // snapshot the rows come from.
         await using var command = new NpgsqlCommand($"""
-            select {_selectColumns}, is_archived, (select clock_timestamp()) as read_at
+            select {_selectColumns.Replace(" data,", " case when $3::text[] is null or type = any($3) then data end as data,", StringComparison.Ordinal)},
+                   is_archived, (select clock_timestamp()) as read_at
               from {_schema}.events where seq_id > $1 order by seq_id limit $2
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = types?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         var sequences = new List<(long Seq, bool Archived)>();
         var live = new List<EventRow>();
         var readAt = DateTimeOffset.MinValue;
@@ -548,13 +554,14 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>A row as read, before its data is decrypted and deserialized.</summary>
-    private sealed record EventRow(long Sequence, Guid Id, Guid StreamId, long Version, PersonalDataCodec.Pending Data, DateTimeOffset Timestamp,
+    /// <summary>A row as read, before its data is decrypted and deserialized; <see cref="Data"/> is null when its data was not asked for.</summary>
+    private sealed record EventRow(long Sequence, Guid Id, Guid StreamId, long Version, PersonalDataCodec.Pending? Data, string TypeName, DateTimeOffset Timestamp,
         string TenantId, string? CorrelationId, string? CausationId, string? UserName, string? Headers);
 
     private static EventRow ReadRow(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3),
-        new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
+        reader.IsDBNull(5) ? null : new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
+        reader.GetString(4),
         reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
@@ -564,17 +571,24 @@ public sealed class EventStore : IAsyncDisposable
     // Decryption needs the keys of every subject in the batch: fetched together, after the rows are read.
     private async Task<List<StoredEvent>> Materialize(List<EventRow> rows, CancellationToken ct)
     {
-        if (PersonalData is not null) await PersonalData.OpenAsync(rows.Select(r => r.Data).ToList(), ct);
+        if (PersonalData is not null) await PersonalData.OpenAsync(rows.Select(r => r.Data).OfType<PersonalDataCodec.Pending>().ToList(), ct);
         var events = new List<StoredEvent>(rows.Count);
         foreach (var r in rows)
-            events.Add(new StoredEvent(r.Sequence, r.Id, r.StreamId, r.Version, r.Data.TypeName,
-                Types.Deserialize(r.Data.TypeName, r.Data.Data, r.Sequence, r.StreamId),
+            events.Add(new StoredEvent(r.Sequence, r.Id, r.StreamId, r.Version, r.TypeName,
+                r.Data is null ? SkippedEventData.Instance : Types.Deserialize(r.TypeName, r.Data.Data, r.Sequence, r.StreamId),
                 r.Timestamp, r.TenantId, r.CorrelationId, r.CausationId, r.UserName,
                 r.Headers is null ? EmptyHeaders : JsonSerializer.Deserialize(r.Headers, EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders));
         return events;
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+}
+
+/// <summary>The data of an event a filtered read-all did not ask for: its place in the order is kept, its content not read.</summary>
+public sealed class SkippedEventData
+{
+    public static SkippedEventData Instance { get; } = new();
+    private SkippedEventData() { }
 }
 
 /// <param name="Position">The global position the read reached: pass it as <c>after</c> next time. It can be past the last event returned when archived events or skipped holes follow it.</param>

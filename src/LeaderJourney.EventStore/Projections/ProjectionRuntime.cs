@@ -212,7 +212,9 @@ public sealed class ProjectionRuntime
     private async Task<bool> RunGenerationAsync(GenerationRow g, CancellationToken ct)
     {
         var registration = _byName[g.Name];
-        var batch = await _store.ReadAllAsync(g.Position, _options.BatchSize, ct);
+        // Only the projection's own event types are read in full; the rest keep their place (an inline
+        // projection still counts every stream's versions) without their data being sent or decrypted.
+        var batch = await _store.ReadAllAsync(g.Position, _options.BatchSize, ct, registration.Projection.EventTypes);
         if (batch.Position == g.Position) return await SwitchIfCaughtUp(g, ct);
 
         var events = batch.Events.ToList();

@@ -18,6 +18,25 @@ public sealed class ReadTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task A_read_all_filtered_by_type_keeps_every_event_in_its_place_but_reads_only_the_asked_types()
+    {
+        var stream = Guid.NewGuid();
+        await Store.StartStreamAsync(stream, "counter", [new CounterIncreased(1), new CounterReset("why"), new CounterIncreased(2)]);
+        var head = await Store.ReadLastSequenceAsync();
+
+        var all = new List<StoredEvent>();
+        await foreach (var e in Store.ReadAllForwardAsync(0)) all.Add(e);
+        var filtered = await Store.ReadAllAsync(0, 10_000, types: new HashSet<string> { "test.counter-reset" });
+
+        filtered.Position.Should().Be(head);
+        filtered.Events.Select(e => e.Sequence).Should().Equal(all.Select(e => e.Sequence), "every event keeps its place");
+        var mine = filtered.Events.Where(e => e.StreamId == stream).ToList();
+        mine.Select(e => e.Version).Should().Equal(1, 2, 3);
+        mine.Select(e => e.Data).Should().Equal(SkippedEventData.Instance, new CounterReset("why"), SkippedEventData.Instance);
+        mine[0].TypeName.Should().Be("test.counter-increased");
+    }
+
+    [Fact]
     public async Task Reading_a_stream_from_and_up_to_a_version()
     {
         var (id, _) = await StreamOfSeparateAppends(10);
