@@ -114,11 +114,12 @@ public sealed class ProjectionRuntime
     /// <summary>One pass of the daemon: a batch for every running generation. True when anything moved.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
-        var moved = false;
-        foreach (var g in await Generations(ct))
-            if (g.Status != "retired" && g.State == "running" && _byName.ContainsKey(g.Name) && g.Version == _byName[g.Name].Projection.Version)
-                moved |= await RunGenerationAsync(g, ct);
-        return moved;
+        // The generations are independent (each its own tables, checkpoint and connection), so they move
+        // side by side: the database applies one's batch while another's is read and decrypted.
+        var running = (await Generations(ct))
+            .Where(g => g.Status != "retired" && g.State == "running" && _byName.ContainsKey(g.Name) && g.Version == _byName[g.Name].Projection.Version);
+        var moved = await Task.WhenAll(running.Select(g => RunGenerationAsync(g, ct)));
+        return moved.Any(m => m);
     }
 
     /// <summary>Runs the daemon's passes until nothing moves: everything committed so far is applied (or parked).</summary>
