@@ -1,16 +1,29 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using LeaderJourney.Core.Demo;
+using LeaderJourney.Core.Demo.Generate;
+using LeaderJourney.Core.Demo.Load;
+using LeaderJourney.EventStore.Projections;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace LeaderJourney.Cli.Commands;
 
-/// <summary>`leaderjourney demo load`: the demo affiliate, into an empty database only; prints the sign-ins.</summary>
+/// <summary>
+/// `leaderjourney demo load`: the demo affiliate, into an empty database only; prints the sign-ins.
+/// `leaderjourney demo generate --size demo|state|national`: generated data at scale, with a progress bar.
+/// </summary>
 public static class DemoCommand
 {
-    public static Command Create(CliContext context)
+    private const int MaxLeaders = 1_000_000;
+
+    public static Command Create(CliContext context) => new("demo", "Demo data.") { Load(context), Generate(context) };
+
+    private static Command Load(CliContext context)
     {
         var leaders = new Option<int>("--leaders") { Description = "How many leaders.", DefaultValueFactory = _ => 200 };
-        var seed = new Option<int>("--seed") { Description = "The same seed gives the same people and journeys.", DefaultValueFactory = _ => 2026 };
+        var seed = new Option<int>("--seed") { Description = "The same seed gives the same people and journeys.", DefaultValueFactory = _ => GeneratorSettings.DefaultSeed };
         var load = new Command("load", "Load a demo affiliate of generated leaders with a few years of history (an empty database only).") { leaders, seed };
         load.SetAction(async (parse, ct) =>
         {
@@ -23,6 +36,88 @@ public static class DemoCommand
             foreach (var s in signIns) await context.Out.WriteLineAsync($"  {s.Username,-10} {s.What}");
             return 0;
         });
-        return new Command("demo", "Demo data.") { load };
+        return load;
+    }
+
+    private static Command Generate(CliContext context)
+    {
+        var size = new Option<string>("--size")
+        {
+            Description = "demo (200 leaders, one affiliate), state (20,000 leaders, one affiliate, about 2 million events) or national (100,000 leaders in 50 state affiliates, about 10 million events).",
+            Required = true,
+        };
+        size.AcceptOnlyFromAmong("demo", "state", "national");
+        var leaders = new Option<int?>("--leaders") { Description = "How many leaders, instead of the size's own number." };
+        var seed = new Option<int>("--seed") { Description = "The same seed and reference date give the same data.", DefaultValueFactory = _ => GeneratorSettings.DefaultSeed };
+        var asOf = new Option<string?>("--as-of") { Description = "The reference date (yyyy-MM-dd) every generated event precedes; today (UTC) by default." };
+        var generate = new Command("generate", "Generate leaders with years of history, mentors, positions and demographics into an empty database, then bring the read models up to date.")
+        {
+            size, leaders, seed, asOf,
+        };
+        generate.SetAction(async (parse, ct) =>
+        {
+            if (!DataSizes.TryParse(parse.GetValue(size), out var dataSize)) throw new CliException("--size is demo, state or national.");
+            var count = parse.GetValue(leaders);
+            if (count is < 1 or > MaxLeaders) throw new CliException($"--leaders is from 1 to {MaxLeaders}.");
+            DateTimeOffset? referenceDate = parse.GetValue(asOf) is { } text
+                ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                    ? new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+                    : throw new CliException("--as-of is a date as yyyy-MM-dd.")
+                : null;
+
+            var services = await context.ServicesAsync(ct);
+            var loader = services.GetRequiredService<DataLoader>();
+            if (await loader.HoldsDataAsync(ct)) throw new DemoRefusedException(DataLoader.RefusedMessage);
+            var generator = await loader.PlanAsync(dataSize, count, parse.GetValue(seed),
+                referenceDate ?? DataLoader.ReferenceDateFor(services.GetRequiredService<TimeProvider>().GetUtcNow()), ct);
+            var settings = generator.Settings;
+            await context.Out.WriteLineAsync(
+                $"Generating {settings.Leaders:N0} leaders in {Affiliates(generator)} (seed {settings.Seed}, as of {settings.ReferenceDate:yyyy-MM-dd}).");
+
+            LoadResult? loaded = null;
+            var catchUp = Stopwatch.StartNew();
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
+            await console.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var writing = progress.AddTask("Writing", maxValue: settings.Leaders);
+                    var watch = Stopwatch.StartNew();
+                    loaded = await loader.LoadAsync(generator, new Reporter<LoadProgress>(p =>
+                    {
+                        writing.Value = p.Leaders;
+                        writing.Description = $"Writing: {p.Events:N0} events, {p.Events / Math.Max(0.001, watch.Elapsed.TotalSeconds):N0}/s";
+                    }), ct);
+                    writing.Value = writing.MaxValue;
+                    writing.StopTask();
+
+                    catchUp.Restart();
+                    var readModels = progress.AddTask("Read models", maxValue: 1);
+                    await DataLoader.CatchUpReadModelsAsync(services.GetRequiredService<ProjectionRuntime>(), new Reporter<(long Position, long Head)>(p =>
+                    {
+                        readModels.MaxValue = Math.Max(1, p.Head);
+                        readModels.Value = Math.Min(p.Position, readModels.MaxValue);
+                        readModels.Description = $"Read models: at event {p.Position:N0} of {p.Head:N0}";
+                    }), ct);
+                    readModels.StopTask();
+                });
+
+            var seconds = loaded!.Elapsed.TotalSeconds;
+            await context.Out.WriteLineAsync(
+                $"Generated {loaded.Leaders:N0} leaders: {loaded.Events:N0} events in {loaded.Streams:N0} streams, {seconds:N1} s ({loaded.Events / Math.Max(0.001, seconds):N0} events/s); read models caught up in {catchUp.Elapsed.TotalSeconds:N1} s.");
+            var signIns = DemoData.SignIns(generator);
+            await context.Out.WriteLineAsync($"Sign in as {string.Join(", ", signIns.Select(s => s.Username))}, or any other generated user: the password is {DataGenerator.Password} for all.");
+            return 0;
+        });
+        return generate;
+    }
+
+    private static string Affiliates(DataGenerator generator) =>
+        generator.Affiliates.Count == 1 ? $"affiliate {generator.Affiliates[0].Code}" : $"{generator.Affiliates.Count} affiliates";
+
+    /// <summary>Reports on the writer's thread, in order (a <see cref="Progress{T}"/> posts to the thread pool).</summary>
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

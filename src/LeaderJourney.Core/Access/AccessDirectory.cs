@@ -90,6 +90,37 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return id;
     }
 
+    /// <summary>A user written in bulk with an id chosen by the caller (generated data names its users' ids in its events).</summary>
+    public sealed record ImportedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId);
+
+    /// <summary>
+    /// Writes many users at once with binary COPY, all with one password hashed once: hashing is slow on
+    /// purpose, and thousands of generated mentors would otherwise take minutes. Sharing one hash (and so
+    /// one salt) says only what is known anyway, that these users share a password. For generated data
+    /// only: nothing is validated beyond what the table enforces.
+    /// </summary>
+    public async Task ImportUsersAsync(IReadOnlyList<ImportedUser> users, string sharedPassword, CancellationToken ct = default)
+    {
+        var hash = Hasher.HashPassword(null!, sharedPassword);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"copy {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at) from stdin (format binary)", ct);
+        foreach (var user in users)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(user.Id, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(user.Username, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(hash, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(user.Role, NpgsqlDbType.Text, ct);
+            if (user.Affiliate is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(user.Affiliate, NpgsqlDbType.Text, ct);
+            if (user.LeaderId is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(user.LeaderId.Value, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(clock.GetUtcNow(), NpgsqlDbType.TimestampTz, ct);
+        }
+        await importer.CompleteAsync(ct);
+    }
+
     public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
     /// <summary>

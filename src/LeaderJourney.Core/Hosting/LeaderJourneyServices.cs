@@ -45,8 +45,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<Succession.Positions.PositionWrites>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
         services.AddSingleton<Succession.Reports.ReportService>();
-        services.AddSingleton(sp => new Demo.DemoData(sp.GetRequiredService<Store>(), sp.GetRequiredService<AccessDirectory>(),
-            sp.GetRequiredService<FrameworkCatalog>(), sp.GetRequiredService<FrameworkScopes>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Demo.Load.DataLoader>();
+        services.AddSingleton<Demo.DemoData>();
         services.AddSingleton<Privacy.Audit.SensitiveReads>();
         services.AddSingleton<Privacy.Erasure.LeaderErasure>();
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();
