@@ -47,6 +47,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton<Demo.Load.DataLoader>();
         services.AddSingleton<Demo.DemoData>();
+        services.AddSingleton<Leaders.Demographics.DemographicsWrites>();
         services.AddSingleton<Privacy.Audit.SensitiveReads>();
         services.AddSingleton<Privacy.Erasure.LeaderErasure>();
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();

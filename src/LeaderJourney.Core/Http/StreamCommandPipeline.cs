@@ -11,6 +11,8 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Core.Http;
 
 /// <summary>How a write was asked for: the If-Match version and the Idempotency-Key, when sent.</summary>
+/// <param name="IdempotencyKey">A SHA-256 hash of the Idempotency-Key header, when sent.</param>
+/// <param name="RequestFingerprint">A SHA-256 hash of the method, path and body.</param>
 public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string RequestFingerprint)
 {
     public const int MaxIdempotencyKeyLength = 200;
@@ -30,8 +32,12 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
             throw new RequestValidationException("Idempotency-Key", $"An Idempotency-Key has at most {MaxIdempotencyKeyLength} characters.");
         // Only a hash of the request is kept with its answer: the body may hold a person's name.
         var fingerprint = $"{request.Method} {request.Path} {JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web)}";
-        return new WriteOptions(ifMatch, key.Length == 0 ? null : key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint))));
+        // The key is the client's own text (it may name someone): it is kept, and used as the events'
+        // correlation id, only as a hash.
+        return new WriteOptions(ifMatch, key.Length == 0 ? null : Hash(key), Hash(fingerprint));
     }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>The HTTP answer to a write: kept under its Idempotency-Key, so a repeat answers the same.</summary>

@@ -112,10 +112,15 @@ public sealed class PersonalDataCodec
         {
             if (!_ciphers.TryGetValue((key.Subject, key.Generation), out var cipher))
                 _ciphers[(key.Subject, key.Generation)] = cipher = new AesGcm(key.Key!, TagSize);
-            var output = new byte[NonceSize + plaintext.Length + TagSize];
+            // Padded with JSON white space to a multiple of PadTo bytes: the length of a sealed value must
+            // not tell "man" from "woman", or one race from another.
+            var padded = new byte[(plaintext.Length / PadTo + 1) * PadTo];
+            plaintext.CopyTo(padded);
+            padded.AsSpan(plaintext.Length).Fill((byte)' ');
+            var output = new byte[NonceSize + padded.Length + TagSize];
             var nonce = output.AsSpan(0, NonceSize);
             RandomNumberGenerator.Fill(nonce);
-            cipher.Encrypt(nonce, plaintext, output.AsSpan(NonceSize, plaintext.Length), output.AsSpan(NonceSize + plaintext.Length), Associated(key.Subject, key.Generation, jsonName));
+            cipher.Encrypt(nonce, padded, output.AsSpan(NonceSize, padded.Length), output.AsSpan(NonceSize + padded.Length), Associated(key.Subject, key.Generation, jsonName));
             return output;
         }
 
@@ -127,6 +132,7 @@ public sealed class PersonalDataCodec
 
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int PadTo = 64;
 
     private static Guid SubjectOf(Field f, object e, Guid streamId) => f.Subject is null ? streamId : (Guid)f.Subject.GetValue(e)!;
 
@@ -212,7 +218,7 @@ public sealed class PersonalDataCodec
                     var plaintext = new byte[sealedValue.Length - NonceSize - TagSize];
                     cipher.Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plaintext.Length), sealedValue.AsSpan(NonceSize + plaintext.Length),
                         plaintext, Associated(envelope.Subject, envelope.Generation, property.Name));
-                    writer.WriteRawValue(plaintext, skipInputValidation: true);
+                    writer.WriteRawValue(plaintext.AsSpan().TrimEnd((byte)' '), skipInputValidation: true);
                 }
                 else
                 {

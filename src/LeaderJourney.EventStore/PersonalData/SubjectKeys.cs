@@ -30,6 +30,7 @@ public sealed class SubjectKeys
     // Subject -> the highest generation shredded by this process: a key read before the shred committed
     // must not slip back into the cache after it.
     private readonly ConcurrentDictionary<Guid, int> _shredded = new();
+    private readonly object _gate = new();
 
     internal SubjectKeys(NpgsqlDataSource dataSource, string schema, MasterKeyRing masterKeys)
     {
@@ -69,7 +70,8 @@ public sealed class SubjectKeys
             var row = current[subject];
             var key = new SubjectKey(subject, row.Generation, row.Key);
             found[subject] = key;
-            if (!ShreddedHere(subject, row.Generation)) Remember(_write, subject, (key, now));
+            lock (_gate)
+                if (!ShreddedHere(subject, row.Generation)) Remember(_write, subject, (key, now));
         }
         return found;
     }
@@ -95,7 +97,8 @@ public sealed class SubjectKeys
             var id = (reader.GetGuid(0), reader.GetInt32(1));
             var key = reader.IsDBNull(2) ? null : Unwrap(id.Item1, id.Item2, reader.GetString(3), reader.GetFieldValue<byte[]>(2));
             found[id] = key;
-            if (!ShreddedHere(id.Item1, id.Item2)) Remember(_read, id, (key, now));
+            lock (_gate)
+                if (!ShreddedHere(id.Item1, id.Item2)) Remember(_read, id, (key, now));
         }
         foreach (var w in wanted) found.TryAdd(w, null);
         return found;
@@ -126,9 +129,14 @@ public sealed class SubjectKeys
     /// <summary>Drops every cached key of the subject, and keeps keys read before now from being cached again.</summary>
     internal void Forget(Guid subject)
     {
-        _shredded.AddOrUpdate(subject, int.MaxValue, (_, _) => int.MaxValue);
-        _write.TryRemove(subject, out _);
-        foreach (var key in _read.Keys.Where(k => k.Item1 == subject).ToList()) _read.TryRemove(key, out _);
+        // Under the same lock as "check, then cache": a key read before the shred cannot be cached after it.
+        // The subject is then never cached again in this process (a later generation is read each time).
+        lock (_gate)
+        {
+            _shredded[subject] = int.MaxValue;
+            _write.TryRemove(subject, out _);
+            foreach (var key in _read.Keys.Where(k => k.Item1 == subject).ToList()) _read.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Whether the subject's data was erased for good (a final shred).</summary>

@@ -58,6 +58,7 @@ public sealed class ProjectionRuntime
             exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
             exists.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!) await CreateGeneration(connection, tx, registration.Projection, ct);
+            await DropRetired(connection, tx, registration.Projection.Name, ct);
             await tx.CommitAsync(ct);
         }
     }
@@ -74,6 +75,7 @@ public sealed class ProjectionRuntime
             retire.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
             await retire.ExecuteNonQueryAsync(ct);
         }
+        await DropRetired(connection, tx, name, ct);
         var generation = await CreateGeneration(connection, tx, registration.Projection, ct);
         await tx.CommitAsync(ct);
         _liveGenerations.Clear();
@@ -402,8 +404,48 @@ public sealed class ProjectionRuntime
         activate.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
         activate.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
         var switched = await activate.ExecuteNonQueryAsync(ct) == 1;
-        if (switched) await tx.CommitAsync(ct);
-        return switched;
+        if (!switched) return false;
+        await DropRetired(connection, tx, g.Name, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Drops the tables of the projection's retired generations (and their stream versions). A retired
+    /// generation no longer receives events, erasures included: left in place it would keep what an
+    /// erasure removed from the live one. A reader that picked the old table just before the switch
+    /// may see one failed query; the next finds the new one.
+    /// </summary>
+    private async Task DropRetired(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct)
+    {
+        var generations = new List<int>();
+        await using (var retired = new NpgsqlCommand($"select generation from {Schema}.projection_generations where name = $1 and status = 'retired'", connection, tx))
+        {
+            retired.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            await using var reader = await retired.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) generations.Add(reader.GetInt32(0));
+        }
+        foreach (var generation in generations)
+        {
+            var prefix = ProjectionTables.Name(Schema, name, generation, "").Split('.', 2)[1];
+            var tables = new List<string>();
+            await using (var find = new NpgsqlCommand("select tablename from pg_tables where schemaname = $1 and left(tablename, length($2)) = $2", connection, tx))
+            {
+                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Schema });
+                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+                await using var reader = await find.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
+            }
+            foreach (var table in tables)
+            {
+                await using var drop = new NpgsqlCommand($"drop table if exists {Schema}.\"{table}\"", connection, tx);
+                await drop.ExecuteNonQueryAsync(ct);
+            }
+            await using var versions = new NpgsqlCommand($"delete from {Schema}.projection_stream_versions where name = $1 and generation = $2", connection, tx);
+            versions.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            versions.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
+            await versions.ExecuteNonQueryAsync(ct);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

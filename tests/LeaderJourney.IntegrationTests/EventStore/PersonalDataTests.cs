@@ -51,6 +51,16 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_sealed_value_does_not_give_its_length_away()
+    {
+        var shortName = Guid.NewGuid();
+        var longName = Guid.NewGuid();
+        await _store.StartStreamAsync(shortName, "person", [new ProfileWritten(shortName, "Al", "man", [], 1)]);
+        await _store.StartStreamAsync(longName, "person", [new ProfileWritten(longName, "Bartholomew Quintanilla", "non-binary", [], 1)]);
+        (await RawData(shortName)).Length.Should().Be((await RawData(longName)).Length);
+    }
+
+    [Fact]
     public async Task A_final_shred_makes_the_subjects_data_read_as_erased_everywhere_and_later_writes_store_nothing_of_it()
     {
         var person = Guid.NewGuid();

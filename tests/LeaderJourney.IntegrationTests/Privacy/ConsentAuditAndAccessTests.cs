@@ -4,6 +4,7 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
@@ -67,6 +68,22 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
         await Ok(leader.PutAsJsonAsync($"/api/leaders/{leaders[0]}/demographics", new { raceEthnicity = new[] { "Black" }, consent = true }));
         (await Ok(leader.GetAsync($"/api/leaders/{leaders[0]}/demographics"))).GetProperty("raceEthnicity")[0].GetString().Should().Be("Black");
         (await KeyGenerations(DemographicsState.StreamIdFor(leaders[0]))).Should().Equal([(1, false), (2, true)]);
+    }
+
+    [Fact]
+    public async Task Withdrawing_consent_on_the_leaders_own_page_shreds_the_demographics_key_too()
+    {
+        var id = await Enrol("Page Withdrawer");
+        var username = $"leader-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, Roles.Leader, "PV", id, null);
+        var page = new Pages.PageClient(_app);
+        await page.SignInAsync(username);
+        await page.PostAsync("/journey/demographics", "/journey/demographics?handler=record", new() { ["race"] = "Asian", ["gender"] = "woman", ["consent"] = "true" });
+        (await KeyGenerations(DemographicsState.StreamIdFor(id))).Should().Equal([(1, true)]);
+
+        var withdrawn = await page.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new());
+        (await withdrawn.Content.ReadAsStringAsync()).Should().Contain("Your consent is withdrawn");
+        (await KeyGenerations(DemographicsState.StreamIdFor(id))).Should().Equal([(1, false)]);
     }
 
     /// <summary>Each generation of the subject's key, and whether it still has key material.</summary>
@@ -135,6 +152,8 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
         var (board, _) = await _app.SignedInAsync(Roles.Board, "PV");
         (await board.GetAsync($"/api/leaders/{id}/personal-data")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         var byAdmin = await Ok(_admin.GetAsync($"/api/leaders/{id}/personal-data"));
+        byAdmin.GetRawText().Should().NotContain("woman", "demographics go to the leader alone, even in an admin's export");
+        byAdmin.GetProperty("demographics").TryGetProperty("omitted", out _).Should().BeTrue();
         byAdmin.GetProperty("readsOfThisRecord").EnumerateArray().Should().ContainSingle("the leader's own export leaves no trail; the admin's does, and shows in it")
             .Which.GetProperty("what").GetString().Should().Be("subject-access-export");
     }

@@ -110,7 +110,7 @@ public sealed class DataGenerator
                 leaders++;
 
                 var demographics = DemographicsScript.Write(new Random(Seeds.For(Settings.Seed, DemographicsPart, next)), identity, cast.Staff, summary.EnrolledAt, Settings.ReferenceDate);
-                if (demographics.Count > 0) Add(DemographicsState.StreamIdFor(identity.Id), DemographicsEndpoints.StreamType, demographics, tenant);
+                if (demographics.Count > 0) Add(DemographicsState.StreamIdFor(identity.Id), DemographicsWrites.StreamType, demographics, tenant);
 
                 if (streams.Count >= streamsPerBatch)
                 {

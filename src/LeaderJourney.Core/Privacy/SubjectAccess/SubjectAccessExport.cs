@@ -35,7 +35,9 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
         var leader = loaded.State;
         await audit.RecordAsync(caller, SensitiveReads.SubjectAccessExport, leaderId, leader.Affiliate, ct);
 
-        var demographicEvents = await store.ReadStreamAsync(DemographicsState.StreamIdFor(leaderId), ct: ct);
+        // Demographics never leave aggregates except to the leader themself: an admin's export leaves them out.
+        var self = caller.LeaderId == leaderId;
+        var demographicEvents = self ? await store.ReadStreamAsync(DemographicsState.StreamIdFor(leaderId), ct: ct) : [];
         var demographics = demographicEvents.Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
         var current = await progress.CurrentAsync(leaderId, loaded.Scope, ct);
         return new
@@ -48,11 +50,13 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
                 frameworkEditionId = leader.FrameworkEditionId,
             },
             journey = loaded.Events.Select(Describe),
-            demographics = new
-            {
-                consent = demographics.Consented, raceEthnicity = demographics.RaceEthnicity, gender = demographics.Gender, jobCategory = demographics.JobCategory,
-                events = demographicEvents.Select(Describe),
-            },
+            demographics = self
+                ? new
+                {
+                    consent = demographics.Consented, raceEthnicity = demographics.RaceEthnicity, gender = demographics.Gender, jobCategory = demographics.JobCategory,
+                    events = demographicEvents.Select(Describe),
+                }
+                : (object)new { omitted = "Demographics are shown to the leader alone; they are in the leader's own export." },
             positions = await PositionRecordsAsync(leaderId, leader.Affiliate, ct),
             progress = new
             {
@@ -84,7 +88,9 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
         var records = new List<object>();
         foreach (var id in ids)
             foreach (var e in await store.ReadStreamAsync(id, ct: ct))
-                if (IsAbout(e.Data, leaderId)) records.Add(Describe(e));
+                if (IsAbout(e.Data, leaderId))
+                    // An appointment's slate judges every candidate: only this leader's own entry is theirs to see.
+                    records.Add(Describe(e.Data is Appointed a ? e with { Data = a with { Slate = a.Slate.Where(x => x.LeaderId == leaderId).ToList() } } : e));
         return records;
     }
 
