@@ -57,13 +57,15 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         }
 
         var history = new Dictionary<Guid, List<(string, int, DateTimeOffset, DateTimeOffset?)>>();
+        // By the leaders' ids (the history's index leads with them): joined on the affiliate instead, the
+        // planner scans the whole national history for one state's report.
         await using (var command = dataSource.CreateCommand($"""
             select h.leader_id, h.theme_code, h.level, h.valid_from, h.valid_to
-              from {historyTable} h join {leadersTable} l on l.leader_id = h.leader_id
-             where l.affiliate = $1 and h.valid_from <= $2
+              from {historyTable} h
+             where h.leader_id = any($1) and h.valid_from <= $2
             """))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
