@@ -17,93 +17,49 @@ public sealed class HttpSignOffBench
 
     public static async Task<Result> RunAsync(string connectionString, string schema, int clients, int leadersPerClient, CancellationToken ct = default)
     {
-        const int port = 5097;
-        var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeaderJourney.Web.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUrl);
-        start.Environment["LEADERJOURNEY_DB"] = connectionString;
-        start.Environment["LeaderJourney__Schema"] = schema;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var host = Process.Start(start)!;
-        host.OutputDataReceived += (_, _) => { };
-        host.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  web: {e.Data}"); };
-        host.BeginOutputReadLine();
-        host.BeginErrorReadLine();
-        try
+        await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5097, schema: schema);
+        var baseUrl = host.BaseUrl;
+        await using var dataSource = Database.CreateDataSource(connectionString);
+        var directory = new AccessDirectory(dataSource, schema, TimeProvider.System);
+        await directory.CreateAffiliateAsync("BENCH", "Benchmark affiliate", ct);
+        await directory.CreateUserAsync("bench.admin", "bench-password-1", Roles.AffiliateAdmin, "BENCH", null, null, ct);
+        var mentorId = await directory.CreateUserAsync("bench.mentor", "bench-password-1", Roles.Mentor, "BENCH", null, null, ct);
+        using var admin = await SignedIn(baseUrl, "bench.admin");
+        using var mentor = await SignedIn(baseUrl, "bench.mentor");
+        mentor.DefaultRequestHeaders.ConnectionClose = false;
+
+        var leaders = new List<Guid>();
+        for (var i = 0; i < clients * leadersPerClient; i++)
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            await WaitForHealth(http, host, ct);
-
-            await using var dataSource = Database.CreateDataSource(connectionString);
-            var directory = new AccessDirectory(dataSource, schema, TimeProvider.System);
-            await directory.CreateAffiliateAsync("BENCH", "Benchmark affiliate", ct);
-            await directory.CreateUserAsync("bench.admin", "bench-password-1", Roles.AffiliateAdmin, "BENCH", null, null, ct);
-            var mentorId = await directory.CreateUserAsync("bench.mentor", "bench-password-1", Roles.Mentor, "BENCH", null, null, ct);
-            using var admin = await SignedIn(baseUrl, "bench.admin");
-            using var mentor = await SignedIn(baseUrl, "bench.mentor");
-            mentor.DefaultRequestHeaders.ConnectionClose = false;
-
-            var leaders = new List<Guid>();
-            for (var i = 0; i < clients * leadersPerClient; i++)
-            {
-                var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "BENCH", displayName = $"Leader {i}", email = $"leader{i}@example.org" }, ct);
-                var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-                (await admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }, ct)).EnsureSuccessStatusCode();
-                leaders.Add(id);
-            }
-            var themes = (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{leaders[0]}/progress", ct)).GetProperty("themes")
-                .EnumerateArray().Select(t => t.GetProperty("code").GetString()!).ToArray();
-
-            // Every (theme, level) of a leader is a fresh sign-off: each request appends an event.
-            var work = leaders.Select(id => themes.SelectMany(t => new[] { 1, 2, 3 }.Select(l => (id, t, l))).ToArray()).ToArray();
-            var latencies = new List<double>[clients];
-            var errors = 0;
-            var watch = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
-            {
-                var mine = latencies[c] = [];
-                foreach (var leaderWork in work.Where((_, i) => i % clients == c))
-                    foreach (var (id, theme, level) in leaderWork)
-                    {
-                        var t = Stopwatch.GetTimestamp();
-                        using var response = await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = theme, level }, ct);
-                        mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                        if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-                    }
-            }, ct)));
-            var elapsed = watch.Elapsed;
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            return new Result(clients, all.Length, errors, all.Length / elapsed.TotalSeconds,
-                Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+            var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "BENCH", displayName = $"Leader {i}", email = $"leader{i}@example.org" }, ct);
+            var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+            (await admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }, ct)).EnsureSuccessStatusCode();
+            leaders.Add(id);
         }
-        finally
+        var themes = (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{leaders[0]}/progress", ct)).GetProperty("themes")
+            .EnumerateArray().Select(t => t.GetProperty("code").GetString()!).ToArray();
+
+        // Every (theme, level) of a leader is a fresh sign-off: each request appends an event.
+        var work = leaders.Select(id => themes.SelectMany(t => new[] { 1, 2, 3 }.Select(l => (id, t, l))).ToArray()).ToArray();
+        var latencies = new List<double>[clients];
+        var errors = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync(ct);
-        }
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-
-    private static async Task WaitForHealth(HttpClient http, Process host, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (host.HasExited) throw new InvalidOperationException($"The web host exited with code {host.ExitCode}.");
-            try
-            {
-                if ((await http.GetAsync("/health", ct)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(200, ct);
-        }
-        throw new TimeoutException("The web host did not answer /health within 60 s.");
+            var mine = latencies[c] = [];
+            foreach (var leaderWork in work.Where((_, i) => i % clients == c))
+                foreach (var (id, theme, level) in leaderWork)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    using var response = await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = theme, level }, ct);
+                    mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                }
+        }, ct)));
+        var elapsed = watch.Elapsed;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(clients, all.Length, errors, all.Length / elapsed.TotalSeconds,
+            Latency.Percentile(all, 0.50), Latency.Percentile(all, 0.95), Latency.Percentile(all, 0.99));
     }
 
     private static async Task<HttpClient> SignedIn(string baseUrl, string username)

@@ -32,7 +32,7 @@ public static class LoadTest
         if (await directory.CheckPasswordAsync(staff, Password, ct) is null)
             await directory.CreateUserAsync(staff, Password, Roles.AffiliateAdmin, affiliate, null, null, ct);
         // The read models of freshly loaded data are built by the host's daemon: start one and wait for them.
-        await using (var first = await Host.StartAsync(connectionString, ct))
+        await using (var first = await WebHostProcess.StartAsync(connectionString, ct))
             await WaitForReadModels(dataSource, schema, ct);
         var leaders = await Leaders(dataSource, schema, affiliate, ct);
         if (leaders.Count == 0) throw new InvalidOperationException($"Affiliate {affiliate} has no active leaders in the leader-progress read model; load data first.");
@@ -42,7 +42,7 @@ public static class LoadTest
         foreach (var clients in clientCounts)
         {
             // A fresh host for each run, so its peak memory is that run's.
-            await using var host = await Host.StartAsync(connectionString, ct);
+            await using var host = await WebHostProcess.StartAsync(connectionString, ct);
             using var http = await SignedIn(host.BaseUrl, staff, clients);
             var commandLatencies = new List<double>[clients];
             var readLatencies = new List<double>[clients];
@@ -90,9 +90,8 @@ public static class LoadTest
         return results;
     }
 
-    private static (double, double, double) Percentiles(double[] sorted) => (At(sorted, 0.50), At(sorted, 0.95), At(sorted, 0.99));
-
-    private static double At(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    private static (double, double, double) Percentiles(double[] sorted) =>
+        (Latency.Percentile(sorted, 0.50), Latency.Percentile(sorted, 0.95), Latency.Percentile(sorted, 0.99));
 
     private static async Task WaitForReadModels(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
     {
@@ -135,67 +134,5 @@ public static class LoadTest
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
         return client;
-    }
-
-    /// <summary>The web host as a child process, as in production: its own runtime, GC and connection pool.</summary>
-    private sealed class Host : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private Host(Process process, string baseUrl)
-        {
-            _process = process;
-            BaseUrl = baseUrl;
-        }
-
-        public string BaseUrl { get; }
-
-        public static async Task<Host> StartAsync(string connectionString, CancellationToken ct)
-        {
-            const int port = 5098;
-            var baseUrl = $"http://127.0.0.1:{port}";
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeaderJourney.Web.dll"));
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add(baseUrl);
-            start.Environment["LEADERJOURNEY_DB"] = connectionString;
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  web: {e.Data}"); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (DateTime.UtcNow < deadline)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"The web host exited with code {process.ExitCode}.");
-                try
-                {
-                    if ((await http.GetAsync("/health", ct)).IsSuccessStatusCode) return new Host(process, baseUrl);
-                }
-                catch (HttpRequestException)
-                {
-                    // not listening yet
-                }
-                await Task.Delay(200, ct);
-            }
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The web host did not answer /health within 120 s.");
-        }
-
-        /// <summary>The host's peak resident memory so far (Linux VmHWM), in MB.</summary>
-        public long PeakMemoryMb()
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }

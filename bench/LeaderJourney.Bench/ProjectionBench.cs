@@ -190,17 +190,8 @@ public sealed class ProjectionBench : IAsyncDisposable
                      ("succession report as of a past date", () => service.SuccessionAsync(affiliate, new DateTimeOffset(2024, 1, 15, 0, 0, 0, TimeSpan.Zero), default)),
                  })
         {
-            await run();
-            var times = new List<double>();
-            for (var i = 0; i < runs; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await run();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            var sorted = times.Order().ToArray();
-            double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-            results.Add((name, P(0.5), P(0.95), P(0.99)));
+            var (p50, p95, p99) = await Latency.MeasureAsync(run, runs);
+            results.Add((name, p50, p95, p99));
         }
         return results;
     }

@@ -100,17 +100,8 @@ public sealed class ScaleBench : IAsyncDisposable
                      ("succession as of a year ago", () => service.SuccessionAsync(affiliate, pastDate, default)),
                  })
         {
-            await run();
-            var times = new List<double>();
-            for (var i = 0; i < runs; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await run();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            var sorted = times.Order().ToArray();
-            double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-            results.Add((name, P(0.50), P(0.95), P(0.99)));
+            var (p50, p95, p99) = await Latency.MeasureAsync(run, runs);
+            results.Add((name, p50, p95, p99));
         }
         return results;
     }

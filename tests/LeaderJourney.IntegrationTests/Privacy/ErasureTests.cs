@@ -159,17 +159,7 @@ public sealed class ErasureTests(TestDatabase database) : IClassFixture<TestData
     private async Task<IReadOnlyDictionary<string, string[]>> DumpTables(ProjectionRuntime runtime, string projection, string[] tables)
     {
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        var dump = new Dictionary<string, string[]>();
-        foreach (var table in tables)
-        {
-            var name = await runtime.ActiveTableAsync(projection, table) ?? throw new InvalidOperationException($"{projection} has no active generation.");
-            await using var command = dataSource.CreateCommand($"select t::text from {name} t");
-            var rows = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-            dump[table] = rows.Order(StringComparer.Ordinal).ToArray();
-        }
-        return dump;
+        return await ReadModelDump.DumpAsync(runtime, dataSource, projection, tables);
     }
 
     /// <summary>pg_dump of the whole test database, as plain SQL text.</summary>

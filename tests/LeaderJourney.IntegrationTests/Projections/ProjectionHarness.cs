@@ -46,20 +46,8 @@ public sealed class ProjectionHarness : IAsyncDisposable
     }
 
     /// <summary>Every row of every active table of a projection, as sorted text: two equal dumps are equal read models.</summary>
-    public async Task<IReadOnlyDictionary<string, string[]>> DumpAsync(string projection, params string[] tables)
-    {
-        var dump = new Dictionary<string, string[]>();
-        foreach (var table in tables)
-        {
-            var name = await Runtime.ActiveTableAsync(projection, table) ?? throw new InvalidOperationException($"{projection} has no active generation.");
-            await using var command = DataSource.CreateCommand($"select t::text from {name} t");
-            var rows = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-            dump[table] = rows.Order(StringComparer.Ordinal).ToArray();
-        }
-        return dump;
-    }
+    public Task<IReadOnlyDictionary<string, string[]>> DumpAsync(string projection, params string[] tables) =>
+        Infrastructure.ReadModelDump.DumpAsync(Runtime, DataSource, projection, tables);
 
     public async ValueTask DisposeAsync()
     {

@@ -25,7 +25,7 @@ namespace LeaderJourney.Core.Privacy.SubjectAccess;
 /// itself recorded in the audit of sensitive reads.
 /// </summary>
 public sealed class SubjectAccessExport(Store store, LeaderReader reader, LeaderProgressQueries progress, SensitiveReads audit,
-    NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
+    Succession.Reports.SuccessionData succession, NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
 {
     public async Task<object> ExportAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
     {
@@ -78,15 +78,8 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
     /// <summary>Events in the affiliate's position streams that are about this leader (nominations, readiness, appointments).</summary>
     private async Task<IReadOnlyList<object>> PositionRecordsAsync(Guid leaderId, string affiliate, CancellationToken ct)
     {
-        var ids = new List<Guid>();
-        await using (var command = dataSource.CreateCommand($"select id from {store.Schema}.streams where type = 'position' and tenant_id = $1 order by created"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
-            await using var rows = await command.ExecuteReaderAsync(ct);
-            while (await rows.ReadAsync(ct)) ids.Add(rows.GetGuid(0));
-        }
         var records = new List<object>();
-        foreach (var id in ids)
+        foreach (var id in await succession.PositionIdsAsync(affiliate, ct))
             foreach (var e in await store.ReadStreamAsync(id, ct: ct))
                 if (IsAbout(e.Data, leaderId))
                     // An appointment's slate judges every candidate: only this leader's own entry is theirs to see.

@@ -94,21 +94,25 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
     /// </summary>
     public async Task<IReadOnlyList<Position>> PositionsAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
     {
-        var ids = new List<Guid>();
-        await using (var command = dataSource.CreateCommand($"select id from {store.Schema}.streams where type = 'position' and tenant_id = $1 order by created"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
-        }
         var positions = new List<Position>();
-        foreach (var id in ids)
+        foreach (var id in await PositionIdsAsync(affiliate, ct))
         {
             var events = await store.ReadStreamAsync(id, ct: ct);
             var position = events.Select(e => e.Data).TakeWhile(e => TimeOf(e) <= asOf).Aggregate(Position.Initial, Position.Evolve);
             if (position.IsDefined) positions.Add(position);
         }
         return positions;
+    }
+
+    /// <summary>The ids of the affiliate's position streams, oldest first.</summary>
+    public async Task<IReadOnlyList<Guid>> PositionIdsAsync(string affiliate, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        await using var command = dataSource.CreateCommand($"select id from {store.Schema}.streams where type = 'position' and tenant_id = $1 order by created");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
     }
 
     private static DateTimeOffset TimeOf(object positionEvent) => positionEvent switch
