@@ -19,6 +19,22 @@ public static class SuccessionRules
     /// <summary>The requirements not met, in requirement order. A theme requirement is read against the leader's theme
     /// level, a domain requirement against their domain level (the lowest level among the domain's themes); a level
     /// the caller does not know is 0.</summary>
+    /// <summary>
+    /// Whether every requirement is met (no gaps, so ready now), stopping at the first that is not: the
+    /// report asks it of every leader for every key position, and most fail the first requirement.
+    /// </summary>
+    public static bool MeetsAll(IReadOnlyList<Requirement> requirements, Func<string, int> themeLevel, Func<string, int> domainLevel)
+    {
+        foreach (var r in requirements)
+        {
+            var current = r.ThemeCode is { } theme ? themeLevel(theme)
+                : r.DomainCode is { } domain ? domainLevel(domain)
+                : throw new ArgumentException("A requirement names neither a theme nor a domain.", nameof(requirements));
+            if (current < r.Level) return false;
+        }
+        return true;
+    }
+
     public static IReadOnlyList<Gap> Gaps(IReadOnlyList<Requirement> requirements, Func<string, int> themeLevel, Func<string, int> domainLevel)
     {
         ArgumentNullException.ThrowIfNull(requirements);

@@ -23,6 +23,22 @@ public sealed class ReadinessTests
     public void A_theme_or_domain_the_leader_has_no_level_in_counts_from_0() =>
         GapsFor(new Requirement(null, "NEW", 1)).Should().Equal(new Gap("NEW", null, 1, 0));
 
+    [Theory]
+    [InlineData(true, "VIS:2", "STR:1")]
+    [InlineData(false, "VIS:3")]
+    [InlineData(false, "VIS:1", "COM:1")]
+    [InlineData(false, "STR:2", "VIS:1")]
+    [InlineData(true)]
+    [InlineData(false, "NEW:1")]
+    public void Meeting_all_requirements_is_exactly_having_no_gaps(bool expected, params string[] requirements)
+    {
+        // "STR" is a domain here, every other code a theme.
+        var list = requirements.Select(r => r.Split(':')).Select(p => p[0] == "STR" ? new Requirement(p[0], null, int.Parse(p[1])) : new Requirement(null, p[0], int.Parse(p[1]))).ToArray();
+        var meets = SuccessionRules.MeetsAll(list, t => ThemeLevels.GetValueOrDefault(t), d => DomainLevels.GetValueOrDefault(d));
+        meets.Should().Be(expected);
+        meets.Should().Be(GapsFor(list).Count == 0);
+    }
+
     [Fact]
     public void No_requirements_means_no_gaps_and_ready_now() =>
         SuccessionRules.Readiness(GapsFor()).Should().Be(Readiness.ReadyNow);

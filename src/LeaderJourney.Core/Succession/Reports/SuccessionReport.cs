@@ -52,7 +52,7 @@ public sealed record SuccessionReport(
             views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates));
 
             foreach (var leader in leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)))
-                if (SuccessionRules.Readiness(Gaps(position, leader)) == Readiness.ReadyNow)
+                if (SuccessionRules.MeetsAll(position.Requirements, leader.ThemeLevel, leader.DomainLevel))
                     suggested.Add(new SuggestedView(position.Id, leader.Id, leader.DisplayName));
         }
 
