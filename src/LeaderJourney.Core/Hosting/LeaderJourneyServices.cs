@@ -37,7 +37,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.StreamCommandPipeline>();
         services.AddSingleton<LeaderCommandPipeline>();
-        services.AddLeaderJourneyProjections();
+        services.AddLeaderJourneyProjections(configuration);
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();
         services.AddSingleton<Leaders.Import.LeaderImport>();
