@@ -1,3 +1,4 @@
+using Npgsql;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
@@ -50,11 +51,15 @@ public sealed class LeaderProgressProjection : IProjection
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         var leaders = context.Table("leaders");
-        var attainments = context.Table("attainments");
-        var pending = context.Table("pending");
-        var history = context.Table("history");
         var statuses = context.Table("status_history");
+        // The leader rows change a few times per leader: a statement each. Pending requests, attainments
+        // and the level history change with almost every event, so a batch's changes to them are worked
+        // out in memory, in event order, and written with a few set-based statements (a rebuild of a
+        // national log would otherwise send one or more statements per event).
         var batch = new SqlBatch(context);
+        var pending = new KeyedChanges<(Guid, string, int), DateTimeOffset>();
+        var attainments = new KeyedChanges<(Guid, string, int), DateTimeOffset>();
+        var levelChanges = new List<(Guid Leader, string Theme, int Level, DateTimeOffset At, bool Attained)>();
         foreach (var stored in events)
         {
             switch (stored.Data)
@@ -81,29 +86,166 @@ public sealed class LeaderProgressProjection : IProjection
                     AddStatus(batch, leaders, statuses, e.LeaderId, "active", e.ReactivatedAt);
                     break;
                 case SignOffRequested e:
-                    batch.Add($"insert into {pending} values ($1, $2, $3, $4) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level, e.RequestedAt);
+                    pending.Put((e.LeaderId, e.ThemeCode, e.Level), e.RequestedAt);
                     break;
                 case LevelSignedOff e:
-                    batch.Add($"delete from {pending} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
                     break;
                 case SignOffDeclined e:
-                    batch.Add($"delete from {pending} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
                     break;
                 case LevelAttained e:
-                    batch.Add($"delete from {pending} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
-                    batch.Add($"""
-                        insert into {attainments} values ($1, $2, $3, $4)
-                        on conflict (leader_id, theme_code, level) do update set attained_at = excluded.attained_at
-                        """, e.LeaderId, e.ThemeCode, e.Level, e.AttainedAt);
-                    AddHistory(batch, attainments, history, e.LeaderId, e.ThemeCode, e.AttainedAt);
+                    pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
+                    attainments.Put((e.LeaderId, e.ThemeCode, e.Level), e.AttainedAt, replace: true);
+                    levelChanges.Add((e.LeaderId, e.ThemeCode, e.Level, e.AttainedAt, true));
                     break;
                 case LevelAttainmentRevoked e:
-                    batch.Add($"delete from {attainments} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
-                    AddHistory(batch, attainments, history, e.LeaderId, e.ThemeCode, e.RevokedAt);
+                    attainments.Remove((e.LeaderId, e.ThemeCode, e.Level));
+                    levelChanges.Add((e.LeaderId, e.ThemeCode, e.Level, e.RevokedAt, false));
                     break;
             }
         }
         await batch.ExecuteAsync(ct);
+        // History first: it reads the attainments as they stood before this batch.
+        await WriteHistoryAsync(context, levelChanges, ct);
+        await WriteAsync(context, context.Table("pending"), "requested_at", pending, replaceOnConflict: false, ct);
+        await WriteAsync(context, context.Table("attainments"), "attained_at", attainments, replaceOnConflict: true, ct);
+    }
+
+    /// <summary>
+    /// What a batch does to rows keyed by (leader, theme, level), in event order: the last change to a key
+    /// wins. A key put again after a removal in the same batch replaces the row; a put with no removal
+    /// before it keeps an existing row when <c>replace</c> is false (a request already pending keeps its time).
+    /// </summary>
+    private sealed class KeyedChanges<TKey, TValue> where TKey : notnull
+    {
+        public Dictionary<TKey, (bool Present, TValue Value, bool RemovedFirst)> Final { get; } = new();
+
+        public void Put(TKey key, TValue value, bool replace = false)
+        {
+            var seen = Final.TryGetValue(key, out var last);
+            if (!replace && seen && last.Present) return; // put twice: the first stands, as "on conflict do nothing" would have it
+            Final[key] = (true, value, replace || (seen && !last.Present) || (seen && last.RemovedFirst));
+        }
+
+        public void Remove(TKey key) => Final[key] = (false, default!, true);
+    }
+
+    private static async Task WriteAsync(ProjectionContext context, string table, string column,
+        KeyedChanges<(Guid, string, int), DateTimeOffset> changes, bool replaceOnConflict, CancellationToken ct)
+    {
+        if (changes.Final.Count == 0) return;
+        var removed = changes.Final.Where(c => c.Value.RemovedFirst).Select(c => c.Key).ToArray();
+        var present = changes.Final.Where(c => c.Value.Present).ToArray();
+        if (removed.Length > 0)
+        {
+            await using var delete = context.Command($"""
+                delete from {table} t using unnest($1::uuid[], $2::text[], $3::int[]) as x(l, th, lv)
+                 where t.leader_id = x.l and t.theme_code = x.th and t.level = x.lv
+                """);
+            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = removed.Select(k => k.Item1).ToArray() });
+            delete.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = removed.Select(k => k.Item2).ToArray() });
+            delete.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = removed.Select(k => k.Item3).ToArray() });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        if (present.Length > 0)
+        {
+            await using var insert = context.Command($"""
+                insert into {table} (leader_id, theme_code, level, {column})
+                select * from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[])
+                on conflict (leader_id, theme_code, level) do {(replaceOnConflict ? $"update set {column} = excluded.{column}" : "nothing")}
+                """);
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = present.Select(c => c.Key.Item1).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = present.Select(c => c.Key.Item2).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = present.Select(c => c.Key.Item3).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = present.Select(c => c.Value.Value).ToArray() });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// The level history: whenever a theme's level (its highest attained level) changes, the open row
+    /// closes and a new one opens. Worked out per (leader, theme) from the attainments and open row as
+    /// they stood before the batch, through the batch's changes in order.
+    /// </summary>
+    private static async Task WriteHistoryAsync(ProjectionContext context, List<(Guid Leader, string Theme, int Level, DateTimeOffset At, bool Attained)> changes, CancellationToken ct)
+    {
+        if (changes.Count == 0) return;
+        var attainments = context.Table("attainments");
+        var history = context.Table("history");
+        var pairs = changes.Select(c => (c.Leader, c.Theme)).Distinct().ToArray();
+        var levels = pairs.ToDictionary(p => p, _ => new SortedDictionary<int, DateTimeOffset>());
+        var open = new Dictionary<(Guid, string), int>();
+        await using (var read = context.Command($"""
+            select a.leader_id, a.theme_code, a.level, a.attained_at, null::int from {attainments} a
+              join unnest($1::uuid[], $2::text[]) as x(l, th) on a.leader_id = x.l and a.theme_code = x.th
+            union all
+            select h.leader_id, h.theme_code, h.level, null, 1 from {history} h
+              join unnest($1::uuid[], $2::text[]) as x(l, th) on h.leader_id = x.l and h.theme_code = x.th
+             where h.valid_to is null
+            """))
+        {
+            read.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = pairs.Select(p => p.Leader).ToArray() });
+            read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = pairs.Select(p => p.Theme).ToArray() });
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var pair = (reader.GetGuid(0), reader.GetString(1));
+                if (reader.IsDBNull(4)) levels[pair][reader.GetInt32(2)] = reader.GetFieldValue<DateTimeOffset>(3);
+                else open[pair] = reader.GetInt32(2);
+            }
+        }
+
+        var closeExisting = new List<((Guid Leader, string Theme) Pair, DateTimeOffset At)>();
+        var rows = new List<(Guid Leader, string Theme, int Level, DateTimeOffset AttainedAt, DateTimeOffset From, DateTimeOffset? To)>();
+        var openNew = new Dictionary<(Guid, string), int>(); // index into rows of the row this batch opened
+        foreach (var c in changes)
+        {
+            var pair = (c.Leader, c.Theme);
+            var state = levels[pair];
+            if (c.Attained) state[c.Level] = c.At;
+            else state.Remove(c.Level);
+            var level = state.Count == 0 ? 0 : state.Keys.Max();
+            var current = openNew.TryGetValue(pair, out var index) ? rows[index].Level : open.TryGetValue(pair, out var stored) ? stored : (int?)null;
+            if (current == level) continue;
+            if (current is not null)
+            {
+                if (openNew.Remove(pair)) rows[index] = rows[index] with { To = c.At };
+                else if (open.Remove(pair)) closeExisting.Add((pair, c.At));
+            }
+            if (level > 0)
+            {
+                openNew[pair] = rows.Count;
+                rows.Add((c.Leader, c.Theme, level, state[level], c.At, null));
+            }
+        }
+
+        if (closeExisting.Count > 0)
+        {
+            await using var close = context.Command($"""
+                update {history} h set valid_to = x.t from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as x(l, th, t)
+                 where h.leader_id = x.l and h.theme_code = x.th and h.valid_to is null
+                """);
+            close.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = closeExisting.Select(x => x.Pair.Leader).ToArray() });
+            close.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = closeExisting.Select(x => x.Pair.Theme).ToArray() });
+            close.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = closeExisting.Select(x => x.At).ToArray() });
+            await close.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var (subset, closed) in new[] { (rows.Where(r => r.To is not null).ToArray(), true), (rows.Where(r => r.To is null).ToArray(), false) })
+        {
+            if (subset.Length == 0) continue;
+            await using var insert = context.Command($"""
+                insert into {history} (leader_id, theme_code, level, attained_at, valid_from, valid_to)
+                select l, th, lv, a, f, {(closed ? "t" : "null")} from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[]) as x(l, th, lv, a, f, t)
+                """);
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = subset.Select(r => r.Leader).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = subset.Select(r => r.Theme).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = subset.Select(r => r.Level).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.AttainedAt).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.From).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.To ?? r.From).ToArray() });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static void AddStatus(SqlBatch batch, string leaders, string statuses, Guid leaderId, string status, DateTimeOffset at)
@@ -111,22 +253,5 @@ public sealed class LeaderProgressProjection : IProjection
         batch.Add($"update {leaders} set status = $2 where leader_id = $1", leaderId, status);
         batch.Add($"update {statuses} set valid_to = $2 where leader_id = $1 and valid_to is null", leaderId, at);
         batch.Add($"insert into {statuses} values ($1, $2, $3, null)", leaderId, status, at);
-    }
-
-    /// <summary>When the theme's level (its highest attained level) changed at <paramref name="at"/>, the open history row closes and a new one opens.</summary>
-    private static void AddHistory(SqlBatch batch, string attainments, string history, Guid leaderId, string themeCode, DateTimeOffset at)
-    {
-        batch.Add($"""
-            update {history} set valid_to = $3
-             where leader_id = $1 and theme_code = $2 and valid_to is null
-               and level <> coalesce((select max(level) from {attainments} where leader_id = $1 and theme_code = $2), 0)
-            """, leaderId, themeCode, at);
-        batch.Add($"""
-            insert into {history} (leader_id, theme_code, level, attained_at, valid_from)
-            select a.leader_id, a.theme_code, a.level, a.attained_at, $3 from {attainments} a
-             where a.leader_id = $1 and a.theme_code = $2
-               and a.level = (select max(level) from {attainments} where leader_id = $1 and theme_code = $2)
-               and not exists (select 1 from {history} h where h.leader_id = $1 and h.theme_code = $2 and h.valid_to is null)
-            """, leaderId, themeCode, at);
     }
 }
