@@ -60,6 +60,11 @@ public static class Problems
         {
             return Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        catch (EventStoreUnavailableException e)
+        {
+            // The database is unreachable, or a master key this data needs is not configured.
+            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         catch (ConcurrencyException e)
         {
             return Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,

@@ -74,7 +74,9 @@ public sealed class MasterKeyRing
     internal byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
     {
         if (!_keys.ContainsKey(masterKeyId))
-            throw new InvalidOperationException($"A data key is wrapped with master key '{masterKeyId}', which is not configured: add it to the previous master keys.");
+            // Unavailable, not a bug: the host or command line was started without a key it needs, and
+            // says so in one line (the id only, never key material).
+            throw new EventStoreUnavailableException($"A data key is wrapped with master key '{masterKeyId}', which is not configured: add it to LEADERJOURNEY_PREVIOUS_MASTER_KEYS (or make it the active key).");
         if (wrapped.Length < NonceSize + TagSize) throw new CryptographicException("The wrapped key is too short.");
         var plaintext = new byte[wrapped.Length - NonceSize - TagSize];
         var cipher = CipherFor(masterKeyId);

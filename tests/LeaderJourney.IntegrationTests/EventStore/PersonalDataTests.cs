@@ -152,7 +152,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
 
         await using var withoutOld = await Open(MasterKeyRing.Parse(MasterKeyRing.Generate("unrelated")), schema);
         var refused = async () => await withoutOld.ReadStreamAsync(subjects[0]);
-        (await refused.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*master key 'new'*not configured*");
+        (await refused.Should().ThrowAsync<EventStoreUnavailableException>()).WithMessage("*master key 'new'*not configured*");
     }
 
     [Fact]

@@ -18,6 +18,26 @@ public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task Keys_wrapped_by_a_master_key_that_is_not_configured_are_one_line_and_exit_code_1()
+    {
+        var connectionString = await database.CreateDatabaseAsync();
+        var other = LeaderJourney.EventStore.PersonalData.MasterKeyRing.Parse(LeaderJourney.EventStore.PersonalData.MasterKeyRing.Generate("elsewhere"));
+        await using (var store = await LeaderJourney.EventStore.EventStore.OpenAsync(new LeaderJourney.EventStore.EventStoreOptions { ConnectionString = connectionString },
+                         LeaderJourney.Core.EventTypes.CreateRegistry(), masterKeys: other))
+        {
+            var id = Guid.NewGuid();
+            await store.StartStreamAsync(id, "leader", [new LeaderJourney.Domain.Leaders.LeaderEnrolled(id, "SC", null, "Key Holder", "k@example.org", Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow)]);
+        }
+
+        var (code, output, error) = await Run(connectionString, "keys", "rotate");
+        code.Should().Be(1);
+        output.Should().BeEmpty();
+        error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().Be(
+            "leaderjourney: A data key is wrapped with master key 'elsewhere', which is not configured: add it to LEADERJOURNEY_PREVIOUS_MASTER_KEYS (or make it the active key).");
+        (await Run(connectionString, "keys", "status")).Code.Should().Be(1, "a data key is wrapped by a key other than the active one");
+    }
+
+    [Fact]
     public async Task Migrate_creates_the_schema_and_says_where_it_stands()
     {
         var (code, output, error) = await Run(database.ConnectionString, "migrate");
