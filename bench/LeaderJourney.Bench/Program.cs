@@ -6,6 +6,15 @@ using Npgsql;
 // Measures the event store against raw Npgsql doing the same work on a table of the same shape, in
 // one run against one database, so that the ratios hold whatever the machine. Usage:
 //   LEADERJOURNEY_DB=... dotnet run -c Release --project bench/LeaderJourney.Bench [-- --quick]
+//   dotnet run -c Release --project bench/LeaderJourney.Bench -- --parser   (no database needed)
+// --parser: absolute parse times of large framework documents; needs no database.
+if (args.Contains("--parser"))
+{
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    ParserBench.Run(rounds: 5);
+    return 0;
+}
+
 var connectionString = Environment.GetEnvironmentVariable("LEADERJOURNEY_DB");
 if (string.IsNullOrWhiteSpace(connectionString))
 {

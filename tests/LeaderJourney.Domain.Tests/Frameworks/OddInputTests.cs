@@ -7,15 +7,17 @@ namespace LeaderJourney.Domain.Tests.Frameworks;
 
 /// <summary>
 /// Inputs that are not framework documents, or are broken ones: each must fail with a
-/// <see cref="FrameworkDocumentException"/> naming the line, and must do so within one second
-/// (the parser is linear; a backtracking pattern would blow up on the 10 MB inputs).
+/// <see cref="FrameworkDocumentException"/> naming the line. The parser must stay linear (a
+/// backtracking pattern would blow up on the 10 MB inputs): that is asserted as the growth from 1 MB
+/// to 10 MB, which a busy machine keeps, never as seconds, which it does not (absolute parse times are
+/// in the benchmark, <c>bench -- --parser</c>).
 /// </summary>
 [Collection(TimedTests.Name)]
 public sealed class OddInputTests(ITestOutputHelper output)
 {
-    private const int TenMegabytes = 10 * 1024 * 1024;
+    private const int OneMegabyte = 1024 * 1024;
+    private const int TenMegabytes = 10 * OneMegabyte;
     private const string TabHeader = "Competency Theme\tLevel 1: Foundational\tLevel 2: Mobilizing\tLevel 3: Agenda Driving";
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);
 
     public static TheoryData<string, int, string> Cases() => new()
     {
@@ -36,29 +38,40 @@ public sealed class OddInputTests(ITestOutputHelper output)
 
     private static int LinesOfBigTable => BigTable.Value.Count(c => c == '\n') + 1;
 
-    private static readonly Lazy<string> BigTable = new(() =>
+    private static readonly Lazy<string> BigTable = new(() => Table(TenMegabytes));
+    private static readonly Lazy<string> BigProse = new(() => Prose(TenMegabytes));
+
+    /// <summary>A table of about <paramref name="size"/> characters full of artifacts, ending in a row with a missing cell.</summary>
+    public static string Table(int size)
     {
         var text = new StringBuilder("ADVOCACY\n\nDescription.\n\n").Append(TabHeader).Append('\n');
         const string Row = "Identifies appro- priate messages*\tUnderstands condi- tions⁷ Learning Considerations Learns system- level and short- and long-term ^{1} goals\tB Learning Considerations C\tD Learning Considerations E\n";
-        while (text.Length < TenMegabytes)
+        while (text.Length < size)
         {
             text.Append(Row);
         }
 
         return text.Append("Broken row\tonly\ttwo cells").ToString();
-    });
+    }
 
-    private static readonly Lazy<string> BigProse = new(() =>
+    /// <summary>The same table without its broken last row: a valid document.</summary>
+    public static string ValidTable(int size)
+    {
+        var table = Table(size);
+        return table[..table.LastIndexOf('\n')];
+    }
+
+    public static string Prose(int size)
     {
         var text = new StringBuilder();
         const string Line = "Words broken by appro- priate hyphen- ation ^{1} and superscripts⁷ with * marks, system- level and short- and long-term.\n";
-        while (text.Length < TenMegabytes)
+        while (text.Length < size)
         {
             text.Append(Line);
         }
 
         return text.ToString();
-    });
+    }
 
     private static string Input(string name) => name switch
     {
@@ -80,53 +93,77 @@ public sealed class OddInputTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Fails_naming_the_line_within_a_second(string name, int line, string problem)
+    public void Fails_naming_the_line(string name, int line, string problem)
     {
-        var input = Input(name);
-        WarmUp();
+        var act = () => FrameworkDocumentParser.Parse(Input(name), "odd.txt");
 
-        // The limit is about the parser's own work; on a shared machine (the integration tests run
-        // beside these) one run can be slowed by others, so the best of three counts.
-        var best = TimeSpan.MaxValue;
-        FrameworkDocumentException? error = null;
-        for (var run = 0; run < 3 && best >= Limit; run++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            var act = () => FrameworkDocumentParser.Parse(input, "odd.txt");
-            error = act.Should().Throw<FrameworkDocumentException>().Which;
-            stopwatch.Stop();
-            best = TimeSpan.FromTicks(Math.Min(best.Ticks, stopwatch.Elapsed.Ticks));
-        }
-        output.WriteLine($"{name}: best {best.TotalMilliseconds:F0} ms");
-
-        error!.Line.Should().Be(line);
+        var error = act.Should().Throw<FrameworkDocumentException>().Which;
+        error.Line.Should().Be(line);
         error.Message.Should().StartWith($"odd.txt, line {line}: ").And.Contain(problem);
-        best.Should().BeLessThan(Limit);
     }
 
     [Fact]
-    public void A_valid_10_MB_document_full_of_artifacts_parses_within_a_second()
+    public void A_valid_10_MB_document_full_of_artifacts_parses()
     {
-        var text = BigTable.Value[..BigTable.Value.LastIndexOf('\n')];
+        var framework = FrameworkDocumentParser.Parse(ValidTable(TenMegabytes));
 
-        // The first 10 MB parse in a process also pays for growing the heap (~150 MB allocated), and
-        // a shared machine may be busy: the limit is about the parser's own work, so the best of three
-        // runs after a warm-up is taken. A super-linear parser would miss it on every run.
-        var framework = FrameworkDocumentParser.Parse(text);
+        framework.AllThemes().Should().HaveCountGreaterThan(40_000);
+        framework.Theme("ADV.1").Title.Should().Be("Identifies appropriate messages");
+        framework.Theme("ADV.1").Levels[0].Considerations.Should().Be("Learns systemlevel and short- and long-term goals");
+    }
+
+    /// <summary>
+    /// Ten times the input must cost about ten times the work. A quadratic parser would take about a
+    /// hundred times as long; 30 leaves room for a busy machine slowing one size more than the other.
+    /// Each size counts its best of three runs, after a warm-up that pays for JIT and heap growth.
+    /// </summary>
+    [Theory]
+    [InlineData("valid table")]
+    [InlineData("table with a missing cell")]
+    [InlineData("prose")]
+    public void Parsing_time_grows_linearly_with_the_input(string kind)
+    {
+        Func<int, string> make = kind switch
+        {
+            "valid table" => ValidTable,
+            "table with a missing cell" => Table,
+            _ => Prose,
+        };
+        var small = make(OneMegabyte);
+        var large = make(TenMegabytes);
+        WarmUp(large);
+
+        var smallTime = BestOfThree(small);
+        var largeTime = BestOfThree(large);
+        var growth = largeTime.TotalMilliseconds / Math.Max(smallTime.TotalMilliseconds, 0.5);
+        output.WriteLine($"{kind}: 1 MB {smallTime.TotalMilliseconds:F0} ms, 10 MB {largeTime.TotalMilliseconds:F0} ms, growth x{growth:F1}");
+
+        growth.Should().BeLessThan(30, "parsing is linear in the input (a quadratic parser grows about x100)");
+    }
+
+    private static TimeSpan BestOfThree(string text)
+    {
         var best = TimeSpan.MaxValue;
         for (var run = 0; run < 3; run++)
         {
             var stopwatch = Stopwatch.StartNew();
-            FrameworkDocumentParser.Parse(text);
+            ParseOrFail(text);
             best = TimeSpan.FromTicks(Math.Min(best.Ticks, stopwatch.Elapsed.Ticks));
         }
 
-        output.WriteLine($"valid 10 MB document, best of three: {best.TotalMilliseconds:F0} ms");
+        return best;
+    }
 
-        best.Should().BeLessThan(Limit);
-        framework.AllThemes().Should().HaveCountGreaterThan(40_000);
-        framework.Theme("ADV.1").Title.Should().Be("Identifies appropriate messages");
-        framework.Theme("ADV.1").Levels[0].Considerations.Should().Be("Learns systemlevel and short- and long-term goals");
+    private static void ParseOrFail(string text)
+    {
+        try
+        {
+            FrameworkDocumentParser.Parse(text);
+        }
+        catch (FrameworkDocumentException)
+        {
+            // Broken inputs are timed to their refusal.
+        }
     }
 
     [Fact]
@@ -137,12 +174,15 @@ public sealed class OddInputTests(ITestOutputHelper output)
         act.Should().Throw<ArgumentNullException>();
     }
 
-    /// <summary>The limit is about the algorithm, so the one-off JIT cost is paid before timing.</summary>
-    private static void WarmUp() =>
+    /// <summary>The one-off JIT cost and the heap growth of a first large parse are paid before timing.</summary>
+    private static void WarmUp(string large)
+    {
         FrameworkDocumentParser.Parse("ADVOCACY\n\n" + TabHeader + "\nLeads- reform*\tA\tB Learning Considerations C\tD\n");
+        ParseOrFail(large);
+    }
 }
 
-/// <summary>Timed tests run alone, after the parallel ones, so other tests' load does not skew the clock.</summary>
+/// <summary>Tests that compare timings run alone, after the parallel ones, so other tests' load skews the clock less.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TimedTests
 {
