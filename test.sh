@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test against a real PostgreSQL, then prints "N passed, N failed[, N skipped]".
-# Uses LEADERJOURNEY_TEST_DB (or LEADERJOURNEY_DB) when set; otherwise installs and starts a local
-# server (see deploy/postgres.sh). Extra arguments go to `dotnet test` (e.g. --filter Name~Append).
+# Uses LEADERJOURNEY_TEST_DB (or LEADERJOURNEY_DB) when set; else a Testcontainers PostgreSQL where a
+# Docker engine answers; otherwise installs and starts a local server (see deploy/postgres.sh). Extra arguments go to `dotnet test` (e.g. --filter Name~Append).
 set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
@@ -9,11 +9,13 @@ cd "$(dirname "$0")"
 if [ -z "${LEADERJOURNEY_TEST_DB:-}" ]; then
   if [ -n "${LEADERJOURNEY_DB:-}" ]; then
     LEADERJOURNEY_TEST_DB="$LEADERJOURNEY_DB"
+  elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+    echo "a Docker engine answers: the tests start a Testcontainers PostgreSQL" >&2
   else
     LEADERJOURNEY_TEST_DB="$(lj_local_postgres leaderjourney_test)"
   fi
 fi
-export LEADERJOURNEY_TEST_DB
+[ -z "${LEADERJOURNEY_TEST_DB:-}" ] || export LEADERJOURNEY_TEST_DB
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 if [ -z "${LEADERJOURNEY_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
@@ -34,6 +36,9 @@ set +e
 dotnet test LeaderJourney.sln -c Release --no-build --nologo --logger trx --results-directory "$results" "$@"
 code=$?
 set -e
+
+# Which server the integration tests' fixture used (LEADERJOURNEY_TEST_DB, Testcontainers or the local one).
+cat tests/LeaderJourney.IntegrationTests/bin/Release/net10.0/test-database.txt 2>/dev/null || true
 
 # The closing line is summed from the runners' own result files, not from console text.
 sum() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }

@@ -4,17 +4,11 @@ namespace LeaderJourney.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A fresh PostgreSQL database for one test class, dropped afterwards, so classes run in parallel
-/// and leave nothing behind. The server comes from LEADERJOURNEY_TEST_DB (its role needs CREATEDB),
-/// else the local server that test.sh starts.
+/// and leave nothing behind, on the server <see cref="TestServer"/> chose (its role needs CREATEDB).
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
-    public const string LocalDefault = "Host=127.0.0.1;Port=5432;Database=leaderjourney_test;Username=leaderjourney;Password=leaderjourney";
-
     private readonly List<string> _created = [];
-
-    public static string AdminConnectionString =>
-        Environment.GetEnvironmentVariable("LEADERJOURNEY_TEST_DB") is { Length: > 0 } value ? value : LocalDefault;
 
     /// <summary>The class's own database.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -25,20 +19,21 @@ public sealed class TestDatabase : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync()
     {
         var name = $"lj_test_{Guid.NewGuid():N}";
-        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        var server = await TestServer.AdminConnectionStringAsync();
+        await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
             await using var command = new NpgsqlCommand($"create database {name}", admin);
             await command.ExecuteNonQueryAsync();
         }
         lock (_created) _created.Add(name);
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
     }
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await using var admin = new NpgsqlConnection(await TestServer.AdminConnectionStringAsync());
         await admin.OpenAsync();
         foreach (var name in _created)
         {
