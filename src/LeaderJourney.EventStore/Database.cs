@@ -26,6 +26,9 @@ public static class Database
         // connection, so resetting it on every return to the pool is work for nothing on the hot path.
         // Code that needs session state uses a dedicated connection.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
+        // Event timestamps are UTC whatever the server's time zone: Marten's quick append was seen to
+        // stamp events shifted by the session's offset when the session's time zone was not UTC.
+        builder.ConnectionStringBuilder.Timezone = "UTC";
         return builder.Build();
     }
 

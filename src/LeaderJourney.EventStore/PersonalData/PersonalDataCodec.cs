@@ -58,6 +58,21 @@ public sealed class PersonalDataCodec
 
     // ------------------------------------------------------------------ writing
 
+    /// <summary>Whether events of this type carry personal data (and so must be sealed before they are stored).</summary>
+    public bool HoldsPersonalData(Type eventType) => _fields.ContainsKey(eventType);
+
+    /// <summary>
+    /// The JSON of each event as it is stored: its personal values sealed under the subject's key (made
+    /// when missing), for a writer that serializes on its own (Marten's session and bulk paths).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SealAsync(IReadOnlyList<(Guid StreamId, object Event)> events, CancellationToken ct = default)
+    {
+        var subjects = SubjectsOf(events);
+        var keys = subjects.Count == 0 ? new Dictionary<Guid, SubjectKey>() : await KeysForWriteAsync(subjects, ct);
+        using var sealer = Seal(keys);
+        return events.Select(e => sealer.Serialize(e.Event, e.StreamId)).ToList();
+    }
+
     /// <summary>The subjects whose keys writing these events needs.</summary>
     internal IReadOnlyCollection<Guid> SubjectsOf(IEnumerable<(Guid StreamId, object Event)> events)
     {
@@ -148,6 +163,14 @@ public sealed class PersonalDataCodec
     }
 
     private sealed record Envelope(Guid Subject, int Generation, byte[]? Sealed);
+
+    /// <summary>One stored event's JSON with its sealed values opened (or read as erased), for a reader that deserializes on its own.</summary>
+    public async Task<string> OpenAsync(string typeName, string json, CancellationToken ct = default)
+    {
+        var row = new Pending(typeName, json);
+        await OpenAsync([row], ct);
+        return row.Data;
+    }
 
     /// <summary>Finds the sealed values in a batch of rows, fetches their keys in one go, and opens them.</summary>
     internal async Task OpenAsync(IReadOnlyList<Pending> rows, CancellationToken ct)

@@ -1,0 +1,84 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.MultiTenancy;
+using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.PersonalData;
+using Marten;
+using Marten.Services;
+using Npgsql;
+
+namespace LeaderJourney.Core.Engine;
+
+/// <summary>
+/// Marten configured as LeaderJourney's event store: the same schema as the rest of the data, every
+/// event under its published name (docs/events.md) as camelCase JSON, one stream per leader (position,
+/// framework, ...) owned by one affiliate, and the metadata the previous store kept on every event.
+/// </summary>
+public static class MartenEngine
+{
+    /// <summary>
+    /// A document store on the caller's data source (which must pin <c>Timezone=UTC</c>, as
+    /// <see cref="Database.CreateDataSource"/> does). With <paramref name="personalData"/>, the
+    /// registry's personal values are sealed per subject on every write and opened on every read.
+    /// </summary>
+    public static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null) =>
+        new(Options(dataSource, schema, types, personalData));
+
+    public static StoreOptions Options(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null)
+    {
+        SchemaName.Validate(schema);
+        var options = new StoreOptions();
+        options.Connection(dataSource);
+        options.DatabaseSchemaName = schema;
+        options.Events.DatabaseSchemaName = schema;
+        // Schema changes are applied by `leaderjourney migrate` and at host start, never guessed at mid-request.
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        // Each stream belongs to one affiliate. Under conjoined tenancy a plain append from another
+        // affiliate to an existing id would start a second stream with that id; a stream must be started
+        // with its declared kind, so such an append is refused instead.
+        options.Events.TenancyStyle = TenancyStyle.Conjoined;
+        options.Events.UseMandatoryStreamTypeDeclaration = true;
+        // Quick appends draw sequence numbers inside the insert (no read-back of the stream first).
+        options.Events.AppendMode = EventAppendMode.Quick;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+
+        // The registry's own options: camelCase, the same converters the previous store wrote with.
+        // Marten's own casing default is PascalCase and overrides the options' naming policy.
+        var json = new SystemTextJsonSerializer(new System.Text.Json.JsonSerializerOptions(types.JsonOptions)) { Casing = Weasel.Core.Casing.CamelCase };
+        if (personalData is null)
+        {
+            options.Serializer(json);
+        }
+        else
+        {
+            var sealing = new SealingSerializer(json, personalData, types);
+            options.Serializer(sealing);
+            options.Listeners.Add(new SealPersonalData(sealing));
+        }
+        foreach (var name in types.Names)
+            if (types.TypeOfName(name) is { } type) options.Events.MapEventType(type, name);
+        options.Listeners.Add(new PublishedEventTypesOnly(types));
+        return options;
+    }
+}
+
+/// <summary>
+/// Refuses, before anything is written, an event whose type has no published name: Marten would
+/// otherwise store it under a name generated from its CLR type, which no reader could rely on.
+/// </summary>
+public sealed class PublishedEventTypesOnly(EventTypeRegistry types) : DocumentSessionListenerBase
+{
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        foreach (var stream in session.PendingChanges.Streams())
+            foreach (var e in stream.Events)
+                types.NameOf(e.EventType); // throws UnregisteredEventTypeException
+
+        return Task.CompletedTask;
+    }
+}
