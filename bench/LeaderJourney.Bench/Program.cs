@@ -26,6 +26,8 @@ var quick = args.Contains("--quick");
 var reportsOnly = args.Contains("--reports-only");
 // --encryption-only measures the store with and without personal-data encryption alone.
 var encryptionOnly = args.Contains("--encryption-only");
+// --store-only measures appends, bulk and read-all (the previous store's and Marten's) against raw Npgsql alone.
+var storeOnly = args.Contains("--store-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
 // --load AFFILIATE [--clients 16,64] [--seconds 60]: the HTTP load test against the data already in
@@ -84,7 +86,7 @@ if (reportsOnly)
     await ReportLatency(connectionString, sizes);
     return 0;
 }
-await Encryption(connectionString, sizes);
+if (!storeOnly) await Encryption(connectionString, sizes);
 if (encryptionOnly) return 0;
 
 var results = new List<(string Case, double Ours, double Raw)>();
@@ -104,13 +106,27 @@ foreach (var writers in new[] { 1, 16 })
     results.Add(("read all, in order", ours, raw));
 }
 
+// Marten, configured as LeaderJourney configures it, against the same raw baselines measured again beside it.
+foreach (var writers in new[] { 1, 16 })
+{
+    var (marten, raw) = await Measure(sizes.Rounds,
+        () => bench.MartenSingleAppends(writers, sizes.SingleAppends),
+        () => bench.RawSingleInserts(writers, sizes.SingleAppends));
+    results.Add(($"Marten append, {writers} writer{(writers == 1 ? "" : "s")}", marten, raw));
+}
+{
+    var (marten, raw) = await Measure(sizes.Rounds, () => bench.MartenBulkAppend(sizes.BulkEvents), () => bench.RawBinaryCopy(sizes.BulkEvents));
+    results.Add(("Marten bulk append", marten, raw));
+}
+
 Console.WriteLine($"{"case",-34} {"ours ev/s",12} {"raw ev/s",12} {"ours/raw",9}");
 foreach (var (name, ours, raw) in results)
     Console.WriteLine($"{name,-34} {ours,12:N0} {raw,12:N0} {ours / raw,9:F2}");
+if (storeOnly) return 0;
 
 // The sign-off command over HTTP against the raw INSERT rate at the same concurrency, measured above.
 var http = await HttpSignOffBench.RunAsync(connectionString, bench.Schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient);
-var rawAt16 = results.Single(r => r.Case.EndsWith("16 writers", StringComparison.Ordinal)).Raw;
+var rawAt16 = results.First(r => r.Case.EndsWith("16 writers", StringComparison.Ordinal)).Raw;
 Console.WriteLine();
 Console.WriteLine($"HTTP sign-off, {http.Clients} clients: {http.Requests:N0} requests, {http.Errors} errors, {http.PerSecond:N0}/s " +
     $"(raw INSERT at 16 writers {rawAt16:N0}/s, ratio {http.PerSecond / rawAt16:F2}); latency p50 {http.P50Ms:F1} ms, p95 {http.P95Ms:F1} ms, p99 {http.P99Ms:F1} ms");

@@ -1,4 +1,7 @@
+using JasperFx.Events;
+using LeaderJourney.Core.Engine;
 using LeaderJourney.EventStore;
+using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Store = LeaderJourney.EventStore.EventStore;
@@ -16,10 +19,13 @@ public sealed class StoreBench : IAsyncDisposable
     private readonly Store _store;
     private readonly EventTypeRegistry _types;
 
-    private StoreBench(NpgsqlDataSource dataSource, Store store, EventTypeRegistry types, string serverVersion)
+    private readonly DocumentStore _marten;
+
+    private StoreBench(NpgsqlDataSource dataSource, Store store, DocumentStore marten, EventTypeRegistry types, string serverVersion)
     {
         _dataSource = dataSource;
         _store = store;
+        _marten = marten;
         _types = types;
         ServerVersion = serverVersion;
     }
@@ -39,8 +45,11 @@ public sealed class StoreBench : IAsyncDisposable
             alter table {schema}.raw_events alter column seq_id set default nextval('{schema}.raw_seq');
             """))
             await command.ExecuteNonQueryAsync();
+        // The engine being moved onto, configured as LeaderJourney configures it, in the same schema.
+        var marten = MartenEngine.Create(dataSource, schema, types);
+        await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var connection = await dataSource.OpenConnectionAsync();
-        return new StoreBench(dataSource, store, types, connection.PostgreSqlVersion.ToString());
+        return new StoreBench(dataSource, store, marten, types, connection.PostgreSqlVersion.ToString());
     }
 
     private static TrainingCompleted Payload(int i) => new(Guid.NewGuid(), $"ADV.{i % 6 + 1}", i % 3 + 1,
@@ -88,6 +97,44 @@ public sealed class StoreBench : IAsyncDisposable
         })));
         return each * writers;
     }
+
+    /// <summary>The same appends through Marten sessions: each at the version it expects, as commands append.</summary>
+    public async Task<long> MartenSingleAppends(int writers, int total)
+    {
+        var each = total / writers;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            var stream = Guid.NewGuid();
+            await using (var start = _marten.LightweightSession(BenchTenant))
+            {
+                start.Events.StartStream<StreamKinds.Leader>(stream, Payload(0));
+                await start.SaveChangesAsync();
+            }
+            for (var version = 1; version < each; version++)
+            {
+                await using var session = _marten.LightweightSession(BenchTenant);
+                session.Events.Append(stream, version + 1, Payload(version));
+                await session.SaveChangesAsync();
+            }
+        })));
+        return each * writers;
+    }
+
+    /// <summary>The same streams through Marten's bulk path (binary COPY).</summary>
+    public async Task<long> MartenBulkAppend(int events)
+    {
+        const int perStream = 10;
+        var streams = Enumerable.Range(0, events / perStream).Select(s =>
+        {
+            var action = StreamAction.Start(_marten.Events, Guid.NewGuid(), Enumerable.Range(0, perStream).Select(i => (object)Payload(s * perStream + i)).ToArray());
+            action.AggregateType = typeof(StreamKinds.Leader);
+            return action;
+        }).ToList();
+        await _marten.BulkInsertEventsAsync(BenchTenant, streams);
+        return streams.Count * perStream;
+    }
+
+    private const string BenchTenant = "BENCH";
 
     public async Task<long> OurBulkAppend(int events)
     {
@@ -164,6 +211,7 @@ public sealed class StoreBench : IAsyncDisposable
     {
         await using (var command = _dataSource.CreateCommand($"drop schema {Schema} cascade"))
             await command.ExecuteNonQueryAsync();
+        _marten.Dispose();
         await _store.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
