@@ -100,7 +100,7 @@ public static class LoadTest
         {
             await using var command = dataSource.CreateCommand($"""
                 select count(*) filter (where status = 'active'), count(*) filter (where status = 'building'),
-                       coalesce(min(position) filter (where status = 'active'), 0), (select coalesce(max(seq_id), 0) from {schema}.events)
+                       coalesce(min(position) filter (where status = 'active'), 0), (select coalesce(max(seq_id), 0) from {schema}.mt_events)
                   from {schema}.projection_generations
                 """);
             await using var reader = await command.ExecuteReaderAsync(ct);

@@ -84,7 +84,7 @@ public sealed class ProjectionBench : IAsyncDisposable
         {
             while (true)
             {
-                await using var command = new NpgsqlCommand($"select seq_id, type, data from {Schema}.events where seq_id > $1 order by seq_id limit 2000", connection);
+                await using var command = new NpgsqlCommand($"select seq_id, type, data from {Schema}.mt_events where seq_id > $1 order by seq_id limit 2000", connection);
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
                 var n = 0;
                 await using var reader = await command.ExecuteReaderAsync();

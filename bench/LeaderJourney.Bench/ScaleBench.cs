@@ -34,7 +34,7 @@ public sealed class ScaleBench : IAsyncDisposable
 
     public async Task<(long Events, long Streams)> SizeAsync()
     {
-        await using var command = Store.DataSource.CreateCommand($"select (select count(*) from {Store.Schema}.events), (select count(*) from {Store.Schema}.streams)");
+        await using var command = Store.DataSource.CreateCommand($"select (select count(*) from {Store.Schema}.mt_events), (select count(*) from {Store.Schema}.mt_streams)");
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
@@ -64,7 +64,7 @@ public sealed class ScaleBench : IAsyncDisposable
         long after = 0;
         while (true)
         {
-            await using var command = new NpgsqlCommand($"select seq_id, stream_id, version, type, data from {Store.Schema}.events where seq_id > $1 order by seq_id limit 5000", connection);
+            await using var command = new NpgsqlCommand($"select seq_id, stream_id, version, type, data from {Store.Schema}.mt_events where seq_id > $1 order by seq_id limit 5000", connection);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
             var read = 0;
             await using var reader = await command.ExecuteReaderAsync();
@@ -81,7 +81,7 @@ public sealed class ScaleBench : IAsyncDisposable
     /// <summary>The affiliates by number of leaders, largest first.</summary>
     public async Task<IReadOnlyList<(string Affiliate, long Leaders)>> AffiliatesAsync()
     {
-        await using var command = Store.DataSource.CreateCommand($"select tenant_id, count(*) from {Store.Schema}.streams where type = 'leader' group by 1 order by 2 desc");
+        await using var command = Store.DataSource.CreateCommand($"select tenant_id, count(*) from {Store.Schema}.mt_streams where type = 'leader' group by 1 order by 2 desc");
         await using var reader = await command.ExecuteReaderAsync();
         var list = new List<(string, long)>();
         while (await reader.ReadAsync()) list.Add((reader.GetString(0), reader.GetInt64(1)));

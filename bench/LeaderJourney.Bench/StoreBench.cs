@@ -11,6 +11,9 @@ namespace LeaderJourney.Bench;
 /// <summary>A leader-journey-like payload of realistic size.</summary>
 public sealed record TrainingCompleted(Guid LeaderId, string ThemeCode, int Level, string Title, decimal Hours, DateOnly CompletedOn, string RecordedBy);
 
+/// <summary>The kind of the benchmark's streams.</summary>
+public sealed class Bench;
+
 /// <summary>Each case returns how many events it wrote or read. The raw cases use a table shaped like the store's own.</summary>
 public sealed class StoreBench : IAsyncDisposable
 {
@@ -37,17 +40,15 @@ public sealed class StoreBench : IAsyncDisposable
     {
         var dataSource = Database.CreateDataSource(connectionString, "leaderjourney-bench");
         var schema = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
-        var types = new EventTypeRegistry().Register<TrainingCompleted>(EventType);
+        var types = new EventTypeRegistry().Register<TrainingCompleted>(EventType).RegisterStreamKind<Bench>("bench");
         var store = await Store.OpenAsync(dataSource, schema, types);
         await using (var command = dataSource.CreateCommand($"""
             create sequence {schema}.raw_seq;
-            create table {schema}.raw_events (like {schema}.events including defaults including constraints including indexes);
+            create table {schema}.raw_events (like {schema}.mt_events including defaults including constraints including indexes);
             alter table {schema}.raw_events alter column seq_id set default nextval('{schema}.raw_seq');
             """))
             await command.ExecuteNonQueryAsync();
-        // The engine being moved onto, configured as LeaderJourney configures it, in the same schema.
-        var marten = MartenEngine.Create(dataSource, schema, types);
-        await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var marten = store.Marten;
         await using var connection = await dataSource.OpenConnectionAsync();
         return new StoreBench(dataSource, store, marten, types, connection.PostgreSqlVersion.ToString());
     }
@@ -107,7 +108,7 @@ public sealed class StoreBench : IAsyncDisposable
             var stream = Guid.NewGuid();
             await using (var start = _marten.LightweightSession(BenchTenant))
             {
-                start.Events.StartStream<StreamKinds.Leader>(stream, Payload(0));
+                start.Events.StartStream<Bench>(stream, Payload(0));
                 await start.SaveChangesAsync();
             }
             for (var version = 1; version < each; version++)
@@ -127,7 +128,7 @@ public sealed class StoreBench : IAsyncDisposable
         var streams = Enumerable.Range(0, events / perStream).Select(s =>
         {
             var action = StreamAction.Start(_marten.Events, Guid.NewGuid(), Enumerable.Range(0, perStream).Select(i => (object)Payload(s * perStream + i)).ToArray());
-            action.AggregateType = typeof(StreamKinds.Leader);
+            action.AggregateType = typeof(Bench);
             return action;
         }).ToList();
         await _marten.BulkInsertEventsAsync(BenchTenant, streams);
@@ -188,7 +189,7 @@ public sealed class StoreBench : IAsyncDisposable
         {
             await using var command = new NpgsqlCommand($"""
                 select seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers
-                  from {Schema}.events where seq_id > $1 order by seq_id limit 5000
+                  from {Schema}.mt_events where seq_id > $1 order by seq_id limit 5000
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
             var read = 0;
@@ -211,7 +212,6 @@ public sealed class StoreBench : IAsyncDisposable
     {
         await using (var command = _dataSource.CreateCommand($"drop schema {Schema} cascade"))
             await command.ExecuteNonQueryAsync();
-        _marten.Dispose();
         await _store.DisposeAsync();
         await _dataSource.DisposeAsync();
     }

@@ -26,7 +26,7 @@ public static class EventTypes
         registry.Register<Succession.Reports.ReportIssued>(Succession.Reports.ReportIssues.EventName);
         foreach (var type in registry.Names.Select(registry.TypeOfName).OfType<Type>())
             registry.DeclarePersonalData(type, PersonalFieldsOf(type));
-        return registry;
+        return Engine.StreamKinds.Register(registry);
     }
 
     /// <summary>The properties the domain marks [PersonalData] (on a record's parameters or its properties).</summary>

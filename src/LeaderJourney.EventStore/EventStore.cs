@@ -1,23 +1,28 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using JasperFx.Events;
 using LeaderJourney.EventStore.PersonalData;
+using Marten;
+using Marten.Events;
+using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace LeaderJourney.EventStore;
 
 /// <summary>
-/// A generic event store on PostgreSQL: streams of events with per-stream versions and one global
-/// sequence. Thread-safe; create one per application (it owns a connection pool).
+/// LeaderJourney's event store: streams of events with per-stream versions and one global sequence,
+/// stored by Marten (<c>mt_streams</c>, <c>mt_events</c>; see <see cref="MartenEngine"/>). Appends go
+/// through Marten sessions and Marten's bulk appender, in a transaction this class owns so that inline
+/// read models and other rows commit with the events; reads and the hole-safe read-all are SQL over
+/// Marten's tables. Thread-safe; create one per application.
 /// </summary>
 public sealed class EventStore : IAsyncDisposable
 {
     private readonly string _schema;
     private readonly bool _ownsDataSource;
-    private readonly string _startSql;
-    private readonly string _appendSql;
-    private readonly string _streamStateSql;
     private readonly string _selectColumns;
+    private readonly SealingSerializer? _sealing;
 
     private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys)
     {
@@ -26,37 +31,18 @@ public sealed class EventStore : IAsyncDisposable
         Types = types;
         _ownsDataSource = ownsDataSource;
         PersonalData = masterKeys is null ? null : new PersonalDataCodec(types, new SubjectKeys(dataSource, schema, masterKeys));
-        // One statement, one round trip per append. The stream row is written first and the events are
-        // joined to what it returns: so the expected version is checked before any sequence number is
-        // drawn, and a writer that loses a race draws none and leaves no hole.
-        // Parameters: $1 stream id, $2 event count, $3 ids, $4 types, $5 data, $6 tenant, $7 correlation,
-        // $8 causation, $9 user, $10 headers; start: $11 stream type; append: $11 expected version or null.
-        var insertEvents = $"""
-            insert into {schema}.events (id, stream_id, version, type, data, tenant_id, correlation_id, causation_id, user_name, headers)
-            select e.id, $1, stream.version - $2 + e.ord, e.type, e.data, $6, $7, $8, $9, $10
-              from stream, unnest($3::uuid[], $4::text[], $5::jsonb[]) with ordinality as e(id, type, data, ord)
-             order by e.ord
-            returning seq_id, version, timestamp
-            """;
-        _startSql = $"""
-            with stream as (
-                insert into {schema}.streams (id, type, version, tenant_id) values ($1, $11, $2, $6)
-                on conflict (id) do nothing
-                returning version)
-            {insertEvents}
-            """;
-        _appendSql = $"""
-            with stream as (
-                update {schema}.streams set version = version + $2, timestamp = now()
-                 where id = $1 and not is_archived and ($11::bigint is null or version = $11)
-                returning version)
-            {insertEvents}
-            """;
-        _streamStateSql = $"select version, is_archived from {schema}.streams where id = $1";
+        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData);
+        _sealing = Marten.Options.Serializer() as SealingSerializer;
+        foreach (var (name, marker) in types.StreamKinds)
+            if (Marten.Events.AggregateAliasFor(marker) is var alias && alias != name)
+                throw new InvalidOperationException($"Stream kind '{name}' is declared with {marker.Name}, which Marten stores as '{alias}'; name the kind '{alias}'.");
         _selectColumns = "seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers";
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The Marten document store the events live in.</summary>
+    public DocumentStore Marten { get; }
 
     /// <summary>Set by the projection runtime when inline projections exist: they run inside every append's transaction.</summary>
     internal Func<NpgsqlConnection, NpgsqlTransaction, IReadOnlyList<StoredEvent>, CancellationToken, Task>? InlineProjections { get; set; }
@@ -103,13 +89,33 @@ public sealed class EventStore : IAsyncDisposable
         return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys);
     }
 
-    /// <summary>Proves the server is reachable, then creates or migrates the store's schema (idempotent, safe when several hosts start at once).</summary>
+    /// <summary>
+    /// Proves the server is reachable, then creates or migrates the store's tables and Marten's
+    /// (idempotent, safe when several hosts start at once: they take turns on an advisory lock).
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await Database.EnsureReachableAsync(DataSource, ct);
         try
         {
             await SchemaMigrator.MigrateAsync(DataSource, _schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
+            // A session-level lock on a connection of its own: Marten applies its changes on other connections.
+            await using var connection = await DataSource.OpenConnectionAsync(ct);
+            await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.marten.' || $1, 0))", connection))
+            {
+                take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
+                await take.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            }
+            finally
+            {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended('leaderjourney.marten.' || $1, 0))", connection);
+                release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
         catch (NpgsqlException e)
         {
@@ -117,11 +123,15 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _ownsDataSource ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        Marten.Dispose();
+        if (_ownsDataSource) await DataSource.DisposeAsync();
+    }
 
     // ---------------------------------------------------------------- appending
 
-    /// <summary>Starts a new stream with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
+    /// <summary>Starts a new stream of a registered kind with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
     public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
@@ -160,75 +170,68 @@ public sealed class EventStore : IAsyncDisposable
 
     internal enum AppendMode { Start = 0, Expected = 1, Any = 2 }
 
+    /// <summary>
+    /// One append through a Marten session enlisted in this store's transaction. An append first locks
+    /// its stream's row and checks the version under the lock, so a loser draws no sequence number and
+    /// the exception names the stream's actual version; a start that finds its stream exists fails in
+    /// Marten's append function before it draws one.
+    /// </summary>
     internal async Task<AppendResult> RunAppend(
         (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? session, AppendMode mode, Guid streamId, string? streamType,
         long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata, CancellationToken ct)
     {
         if (events.Count == 0) throw new ArgumentException("An append needs at least one event.", nameof(events));
         metadata ??= AppendMetadata.None;
-
-        var ids = new Guid[events.Count];
-        var types = new string[events.Count];
-        var data = new string[events.Count];
-        using (var sealer = await SealerFor(events.Select(e => (streamId, e)), ct))
-            for (var i = 0; i < events.Count; i++)
-            {
-                ids[i] = Guid.CreateVersion7();
-                types[i] = Types.NameOf(events[i].GetType());
-                data[i] = sealer?.Serialize(events[i], streamId) ?? Types.Serialize(events[i]);
-            }
+        foreach (var e in events) Types.NameOf(e.GetType()); // an unregistered type is refused before anything is written
+        var kind = mode == AppendMode.Start ? Types.StreamKindType(streamType!) : null;
 
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownedTransaction = null;
         try
         {
             var connection = session?.Connection ?? (owned = await OpenConnectionAsync(ct));
-            // Inline projections write in the append's transaction; without them one statement needs none.
-            if (session is null && InlineProjections is not null) ownedTransaction = await connection.BeginTransactionAsync(ct);
-            var transaction = session?.Transaction ?? ownedTransaction;
-            await using var command = new NpgsqlCommand(mode == AppendMode.Start ? _startSql : _appendSql, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadata.TenantId });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CorrelationId, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.CausationId, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = metadata.UserName, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = HeadersJson(metadata.Headers), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            if (mode == AppendMode.Start)
-                command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = streamType, NpgsqlDbType = NpgsqlDbType.Text });
-            else
-                command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = mode == AppendMode.Expected ? expectedVersion : null, NpgsqlDbType = NpgsqlDbType.Bigint });
+            var transaction = session?.Transaction ?? (ownedTransaction = await connection.BeginTransactionAsync(ct));
+            var tenant = metadata.TenantId;
+            long version = 0;
+            if (mode != AppendMode.Start)
+            {
+                var state = await LockStreamState(connection, transaction, streamId, ct);
+                if (state is null) throw new StreamNotFoundException(streamId);
+                if (state.Value.Archived) throw new StreamArchivedException(streamId);
+                if (mode == AppendMode.Expected && state.Value.Version != expectedVersion)
+                    throw new ConcurrencyException(streamId, expectedVersion, state.Value.Version);
+                (version, tenant) = (state.Value.Version, state.Value.Tenant);
+            }
 
-            long first = 0, last = 0, version = 0;
-            var stored = InlineProjections is null ? null : new List<StoredEvent>(events.Count);
-            await using (var reader = await command.ExecuteReaderAsync(ct))
+            await using var marten = Marten.LightweightSession(SessionFor(transaction, tenant));
+            marten.CorrelationId = metadata.CorrelationId;
+            marten.CausationId = metadata.CausationId;
+            marten.LastModifiedBy = metadata.UserName;
+            foreach (var (key, value) in metadata.Headers ?? EmptyHeaders) marten.SetHeader(key, value);
+            var action = mode == AppendMode.Start
+                ? marten.Events.StartStream(kind!, streamId, events.ToArray())
+                : marten.Events.Append(streamId, version + events.Count, events.ToArray());
+            try
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    last = reader.GetInt64(0);
-                    if (first == 0) first = last;
-                    version = reader.GetInt64(1);
-                    stored?.Add(new StoredEvent(last, ids[stored.Count], streamId, version, types[stored.Count], events[stored.Count],
-                        reader.GetFieldValue<DateTimeOffset>(2), metadata.TenantId, metadata.CorrelationId, metadata.CausationId, metadata.UserName,
-                        metadata.Headers ?? EmptyHeaders));
-                }
+                await marten.SaveChangesAsync(ct);
             }
-            if (version == 0)
+            catch (Exception e) when (mode == AppendMode.Start && IsExistingStream(e))
             {
-                if (mode == AppendMode.Start) throw new StreamAlreadyExistsException(streamId);
-                throw await WhyNotAppended(connection, transaction, streamId, expectedVersion, ct);
+                throw new StreamAlreadyExistsException(streamId);
             }
-            if (stored is not null) await InlineProjections!(connection, transaction!, stored, ct);
+
+            var stored = new List<StoredEvent>(events.Count);
+            foreach (var e in action.Events)
+                stored.Add(new StoredEvent(e.Sequence, e.Id, streamId, e.Version, Types.NameOf(e.EventType), e.Data, e.Timestamp, tenant,
+                    metadata.CorrelationId, metadata.CausationId, metadata.UserName, metadata.Headers ?? EmptyHeaders));
+            if (InlineProjections is not null) await InlineProjections(connection, transaction, stored, ct);
             if (ownedTransaction is not null) await ownedTransaction.CommitAsync(ct);
-            return new AppendResult(streamId, version, first, last);
+            return new AppendResult(streamId, stored[^1].Version, stored[0].Sequence, stored[^1].Sequence);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue)
+        catch (Exception e) when (RejectedData(e) is { } rejected)
         {
             // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
-            throw new EventDataRejectedException(Database.FirstLine(e.MessageText), e);
+            throw new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected);
         }
         finally
         {
@@ -237,111 +240,106 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>The stream row was not updated: it is missing, archived, or at another version.</summary>
-    private async Task<Exception> WhyNotAppended(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, long expectedVersion, CancellationToken ct)
+    private static SessionOptions SessionFor(NpgsqlTransaction transaction, string tenant)
     {
-        await using var command = new NpgsqlCommand(_streamStateSql, connection, transaction);
+        var options = SessionOptions.ForTransaction(transaction);
+        options.TenantId = tenant;
+        return options;
+    }
+
+    private static PostgresException? RejectedData(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue } p)
+                return p;
+        return null;
+    }
+
+    // Starting an existing stream: Marten's append function finds the stream's row (version mismatch,
+    // or another affiliate's stream), or the insert of the row collides.
+    private static bool IsExistingStream(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
+                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or "MT003" or "P0001" })
+                return true;
+        return false;
+    }
+
+    /// <summary>The type name of the rows Marten writes for the sequence numbers of a failed append.</summary>
+    public const string TombstoneType = "tombstone";
+
+    private readonly record struct StreamState(long Version, bool Archived, string Tenant);
+
+    private async Task<StreamState?> LockStreamState(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select version, is_archived, tenant_id from {_schema}.mt_streams where id = $1 for update", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return new StreamNotFoundException(streamId);
-        if (reader.GetBoolean(1)) return new StreamArchivedException(streamId);
-        return new ConcurrencyException(streamId, expectedVersion, reader.GetInt64(0));
+        if (!await reader.ReadAsync(ct)) return null;
+        return new StreamState(reader.GetInt64(0), !reader.IsDBNull(1) && reader.GetBoolean(1), reader.GetString(2));
     }
-
-    /// <summary>Null when nothing in the write is personal data (or the store has no master keys).</summary>
-    private async Task<PersonalDataCodec.Sealer?> SealerFor(IEnumerable<(Guid, object)> events, CancellationToken ct)
-    {
-        if (PersonalData is null) return null;
-        var subjects = PersonalData.SubjectsOf(events);
-        if (subjects.Count == 0) return null;
-        try
-        {
-            return PersonalData.Seal(await PersonalData.KeysForWriteAsync(subjects, ct));
-        }
-        catch (NpgsqlException e) when (e is not PostgresException)
-        {
-            throw Database.Describe(DataSource, e);
-        }
-    }
-
-    private static string? HeadersJson(IReadOnlyDictionary<string, string>? headers) =>
-        headers is null || headers.Count == 0 ? null : JsonSerializer.Serialize(headers, EventStoreJson.Default.IReadOnlyDictionaryStringString);
 
     // ---------------------------------------------------------------- bulk append
 
     /// <summary>
-    /// Writes new streams and their events with binary COPY, all in one transaction: the import path.
-    /// Every stream must be new; if one exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it.
+    /// Writes new streams and their events through Marten's bulk appender (binary COPY), all in one
+    /// transaction: the import path. Personal values are sealed first. Every stream must be new; if one
+    /// exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it. Inline read
+    /// models are not run here: the daemon brings them up to date.
     /// </summary>
     public async Task<long> BulkAppendAsync(IEnumerable<BulkStream> streams, CancellationToken ct = default)
     {
         var batch = streams as IReadOnlyCollection<BulkStream> ?? streams.ToList();
         if (batch.GroupBy(s => s.StreamId).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"Stream {twice.Key} appears more than once in one bulk append.", nameof(streams));
-        using var sealer = await SealerFor(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))), ct);
-        await using var connection = await OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var count = 0L;
+        var actions = new List<StreamAction>(batch.Count);
+        foreach (var stream in batch)
+        {
+            if (stream.Events.Count == 0) throw new ArgumentException($"Stream {stream.StreamId} has no events.", nameof(streams));
+            var metadata = stream.Metadata ?? AppendMetadata.None;
+            var action = StreamAction.Start(Marten.Events, stream.StreamId, stream.Events.ToArray());
+            action.AggregateType = Types.StreamKindType(stream.StreamType);
+            action.TenantId = metadata.TenantId;
+            foreach (var e in action.Events)
+            {
+                Types.NameOf(e.EventType);
+                e.TenantId = metadata.TenantId;
+                e.CorrelationId = metadata.CorrelationId;
+                e.CausationId = metadata.CausationId;
+                e.UserName = metadata.UserName;
+                foreach (var (key, value) in metadata.Headers ?? EmptyHeaders) e.SetHeader(key, value);
+            }
+            actions.Add(action);
+        }
+        if (_sealing is not null)
+            await _sealing.SealAsync(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))).ToList(), ct);
+
+        if (await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct) is { } existing)
+            throw new StreamAlreadyExistsException(existing);
         try
         {
-            // Streams first, so that a stream that already exists fails the import before any event row is sent.
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                $"copy {_schema}.streams (id, type, version, tenant_id) from stdin (format binary)", ct))
-            {
-                foreach (var stream in batch)
-                {
-                    if (stream.Events.Count == 0) throw new ArgumentException($"Stream {stream.StreamId} has no events.", nameof(streams));
-                    await importer.StartRowAsync(ct);
-                    await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
-                    await importer.WriteAsync(stream.StreamType, NpgsqlDbType.Text, ct);
-                    await importer.WriteAsync((long)stream.Events.Count, NpgsqlDbType.Bigint, ct);
-                    await importer.WriteAsync((stream.Metadata ?? AppendMetadata.None).TenantId, NpgsqlDbType.Text, ct);
-                }
-                await importer.CompleteAsync(ct);
-            }
-
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                $"copy {_schema}.events (id, stream_id, version, type, data, tenant_id, correlation_id, causation_id, user_name, headers) from stdin (format binary)", ct))
-            {
-                foreach (var stream in batch)
-                {
-                    var metadata = stream.Metadata ?? AppendMetadata.None;
-                    var headers = HeadersJson(metadata.Headers);
-                    for (var i = 0; i < stream.Events.Count; i++)
-                    {
-                        var e = stream.Events[i];
-                        await importer.StartRowAsync(ct);
-                        await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                        await importer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, ct);
-                        await importer.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
-                        await importer.WriteAsync(Types.NameOf(e.GetType()), NpgsqlDbType.Text, ct);
-                        await importer.WriteAsync(sealer?.Serialize(e, stream.StreamId) ?? Types.Serialize(e), NpgsqlDbType.Jsonb, ct);
-                        await importer.WriteAsync(metadata.TenantId, NpgsqlDbType.Text, ct);
-                        await WriteNullable(importer, metadata.CorrelationId, NpgsqlDbType.Text, ct);
-                        await WriteNullable(importer, metadata.CausationId, NpgsqlDbType.Text, ct);
-                        await WriteNullable(importer, metadata.UserName, NpgsqlDbType.Text, ct);
-                        await WriteNullable(importer, headers, NpgsqlDbType.Jsonb, ct);
-                        count++;
-                    }
-                }
-                await importer.CompleteAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-            return count;
+            // One transaction for all of it; each stream keeps its own affiliate.
+            await Marten.BulkInsertEventsAsync(actions, 5_000, ct);
+            return actions.Sum(a => a.Events.Count);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.TableName == "streams")
+        catch (Exception e) when (Unwrap<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            var existing = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
-            throw existing is { } id ? new StreamAlreadyExistsException(id) : e;
+            var raced = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
+            throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
         }
     }
 
-    private static Task WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+    private static T? Unwrap<T>(Exception e) where T : Exception
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is T found) return found;
+        return null;
+    }
 
     private async Task<Guid?> FirstExistingStream(Guid[] ids, CancellationToken ct)
     {
-        await using var command = DataSource.CreateCommand($"select id from {_schema}.streams where id = any($1) limit 1");
+        await using var command = DataSource.CreateCommand($"select id from {_schema}.mt_streams where id = any($1) limit 1");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
@@ -351,7 +349,7 @@ public sealed class EventStore : IAsyncDisposable
     public async Task<StreamInfo?> FetchStreamInfoAsync(Guid streamId, CancellationToken ct = default)
     {
         await using var command = DataSource.CreateCommand(
-            $"select id, type, version, tenant_id, created, timestamp, is_archived from {_schema}.streams where id = $1");
+            $"select id, type, version, tenant_id, created, timestamp, is_archived from {_schema}.mt_streams where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -369,7 +367,7 @@ public sealed class EventStore : IAsyncDisposable
     internal async Task<IReadOnlyList<StoredEvent>> ReadStream(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, StreamReadOptions options, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            select {_selectColumns} from {_schema}.events
+            select {_selectColumns} from {_schema}.mt_events
              where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not is_archived or $5)
              order by version
             """, connection, transaction);
@@ -386,7 +384,7 @@ public sealed class EventStore : IAsyncDisposable
 
     internal async Task<long?> LockStream(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select version from {_schema}.streams where id = $1 for update", connection, transaction);
+        await using var command = new NpgsqlCommand($"select version from {_schema}.mt_streams where id = $1 for update", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         return await command.ExecuteScalarAsync(ct) as long?;
     }
@@ -447,7 +445,7 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>The highest global sequence number committed so far (0 for an empty store), holes or not.</summary>
     public async Task<long> ReadLastSequenceAsync(CancellationToken ct = default)
     {
-        await using var command = DataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {_schema}.events");
+        await using var command = DataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {_schema}.mt_events");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -455,11 +453,12 @@ public sealed class EventStore : IAsyncDisposable
         IReadOnlySet<string>? types, CancellationToken ct)
     {
         // clock_timestamp() runs after the statement took its snapshot, so it is a time at or after the
-        // snapshot the rows come from.
+        // snapshot the rows come from. Marten's tombstones (rows it writes, in a transaction of its own,
+        // for the sequence numbers of an append that failed) are passed over like archived events.
         await using var command = new NpgsqlCommand($"""
             select {_selectColumns.Replace(" data,", " case when $3::text[] is null or type = any($3) then data end as data,", StringComparison.Ordinal)},
-                   is_archived, (select clock_timestamp()) as read_at
-              from {_schema}.events where seq_id > $1 order by seq_id limit $2
+                   coalesce(is_archived, false) or type = '{TombstoneType}', (select clock_timestamp()) as read_at
+              from {_schema}.mt_events where seq_id > $1 order by seq_id limit $2
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
@@ -487,9 +486,11 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>
     /// A hole below a committed number was drawn by a transaction that is either still running or gone
     /// (rolled back). Whoever drew it began before it drew the number, so before the number above it was
-    /// drawn and committed, so before the rows were read; while running it holds a RowExclusiveLock on the
-    /// events table (taken before any number is drawn, released only after its commit is visible). So the
-    /// hole is permanent when no transaction that began before the read still holds that lock, and a fresh
+    /// drawn and committed, so before the rows were read. Drawing a number from mt_events_sequence takes a
+    /// RowExclusiveLock on the sequence, which PostgreSQL keeps until the transaction ends, and every
+    /// append (Marten's append function, its bulk appender) draws inside its transaction. So the hole is
+    /// permanent when no transaction that began before the read still holds that lock (or a
+    /// RowExclusiveLock on mt_events, for rows written with numbers drawn elsewhere), and a fresh
     /// read still finds the hole empty. The snapshot's own list of running transactions is no help here:
     /// PostgreSQL leaves out running transactions newer than the last completed one.
     /// </summary>
@@ -498,13 +499,13 @@ public sealed class EventStore : IAsyncDisposable
         await using var live = new NpgsqlCommand($"""
             select exists (
                 select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                 where l.relation = '{_schema}.events'::regclass and l.mode = 'RowExclusiveLock'
+                 where l.relation in ('{_schema}.mt_events_sequence'::regclass, '{_schema}.mt_events'::regclass) and l.mode = 'RowExclusiveLock'
                    and a.pid <> pg_backend_pid() and a.xact_start < $1)
             """, connection);
         live.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = readAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;
 
-        await using var recheck = new NpgsqlCommand($"select exists (select 1 from {_schema}.events where seq_id between $1 and $2)", connection);
+        await using var recheck = new NpgsqlCommand($"select exists (select 1 from {_schema}.mt_events where seq_id between $1 and $2)", connection);
         recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
         recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
         return !(bool)(await recheck.ExecuteScalarAsync(ct))!;
@@ -527,12 +528,12 @@ public sealed class EventStore : IAsyncDisposable
     {
         await using var connection = await OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var streams = new NpgsqlCommand($"update {_schema}.streams set is_archived = true, timestamp = now() where id = $1", connection, tx))
+        await using (var streams = new NpgsqlCommand($"update {_schema}.mt_streams set is_archived = true, timestamp = now() where id = $1", connection, tx))
         {
             streams.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
             if (await streams.ExecuteNonQueryAsync(ct) == 0) throw new StreamNotFoundException(streamId);
         }
-        await using (var events = new NpgsqlCommand($"update {_schema}.events set is_archived = true where stream_id = $1", connection, tx))
+        await using (var events = new NpgsqlCommand($"update {_schema}.mt_events set is_archived = true where stream_id = $1", connection, tx))
         {
             events.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
             await events.ExecuteNonQueryAsync(ct);

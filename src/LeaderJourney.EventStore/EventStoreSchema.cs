@@ -1,44 +1,16 @@
 namespace LeaderJourney.EventStore;
 
-/// <summary>The store's own tables, shaped after the ones proven in production event stores.</summary>
+/// <summary>The store's own tables beside Marten's: the gap skips of the read-all, and the personal-data keys.</summary>
 internal static class EventStoreSchema
 {
     public const string Component = "eventstore";
 
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "streams, events and gap skips", """
-            create table {schema}.streams (
-                id          uuid        primary key,
-                type        text        not null,
-                version     bigint      not null,
-                tenant_id   text        not null,
-                created     timestamptz not null default now(),
-                timestamp   timestamptz not null default now(),
-                is_archived boolean     not null default false);
-
-            create sequence {schema}.events_seq_id;
-
-            -- No foreign key to streams: the append statement writes both, and the check would cost every insert.
-            create table {schema}.events (
-                seq_id         bigint      primary key default nextval('{schema}.events_seq_id'),
-                id             uuid        not null,
-                stream_id      uuid        not null,
-                version        bigint      not null,
-                type           text        not null,
-                data           jsonb       not null,
-                timestamp      timestamptz not null default now(),
-                tenant_id      text        not null,
-                correlation_id text,
-                causation_id   text,
-                user_name      text,
-                headers        jsonb,
-                is_archived    boolean     not null default false,
-                constraint events_stream_version unique (stream_id, version));
-            alter sequence {schema}.events_seq_id owned by {schema}.events.seq_id;
-            -- Projections that read only some event types scan by type in global order.
-            create index events_type_seq_id on {schema}.events (type, seq_id);
-
+        // The events and streams are Marten's (mt_events, mt_streams, created by Marten's own schema
+        // migration). Version 1 created this store's own `streams` and `events` before the move onto
+        // Marten; a database that has them is moved by the upgrade at start-up (see docs/architecture.md).
+        new(1, "gap skips", """
             -- Every hole in the global sequence that a reader ever stepped over, and why.
             create table {schema}.event_gap_skips (
                 from_seq   bigint      not null,

@@ -16,6 +16,7 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<Type, string> _namesByType = new();
     private readonly ConcurrentDictionary<string, Func<JsonElement, object>> _upcasters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, IReadOnlyList<PersonalField>> _personal = new();
+    private readonly ConcurrentDictionary<string, Type> _streamKinds = new(StringComparer.Ordinal);
 
     public EventTypeRegistry(JsonSerializerOptions? jsonOptions = null)
     {
@@ -76,6 +77,27 @@ public sealed class EventTypeRegistry
     public bool IsKnown(string typeName) => _typesByName.ContainsKey(typeName) || _upcasters.ContainsKey(typeName);
 
     public IReadOnlyCollection<string> Names => _typesByName.Keys.Concat(_upcasters.Keys).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Declares a kind of stream. Marten records a stream's kind by a CLR type, under the type's alias
+    /// (its name in snake case), so <paramref name="name"/> must be that alias: <c>Leader</c> is
+    /// <c>leader</c>, <c>ReportIssues</c> is <c>report_issues</c>. The store checks it when it opens.
+    /// </summary>
+    public EventTypeRegistry RegisterStreamKind(string name, Type marker)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!_streamKinds.TryAdd(name, marker) && _streamKinds[name] != marker)
+            throw new InvalidOperationException($"Stream kind '{name}' is already registered for {_streamKinds[name].Name}.");
+        return this;
+    }
+
+    public EventTypeRegistry RegisterStreamKind<TMarker>(string name) => RegisterStreamKind(name, typeof(TMarker));
+
+    public IReadOnlyDictionary<string, Type> StreamKinds => _streamKinds;
+
+    /// <summary>The marker type of a stream kind; an unregistered kind is refused before anything is written.</summary>
+    public Type StreamKindType(string name) =>
+        _streamKinds.TryGetValue(name, out var type) ? type : throw new UnregisteredStreamKindException(name);
 
     internal string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
 

@@ -49,3 +49,7 @@ public sealed class EventDataRejectedException(string detail, Exception inner)
 /// <summary>The store cannot be opened: a bad connection string, an unreachable or refusing server.</summary>
 public sealed class EventStoreUnavailableException(string message, Exception? inner = null)
     : EventStoreException(message, inner);
+
+/// <summary>A stream started with a kind that was never registered (see <see cref="EventTypeRegistry.RegisterStreamKind"/>).</summary>
+public sealed class UnregisteredStreamKindException(string kind)
+    : EventStoreException($"Stream kind '{kind}' is not registered; register it with EventTypeRegistry.RegisterStreamKind<TMarker>(\"{kind}\").");

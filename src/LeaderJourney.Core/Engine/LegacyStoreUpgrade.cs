@@ -12,8 +12,11 @@ namespace LeaderJourney.Core.Engine;
 /// under the same keys, so an erasure reaches the moved events too). It runs as two INSERT ... SELECT
 /// statements in one transaction: the server streams the rows, the host holds none, and a failure
 /// moves nothing. Marten's sequence continues after the last moved event. Stream kinds are renamed to
-/// Marten's aliases (<see cref="StreamKinds"/>). The old tables are left in place; moving twice is a
-/// no-op, recorded in <c>schema_migrations</c> as component <see cref="Component"/>.
+/// Marten's aliases (<see cref="StreamKinds"/>). In the same transaction the old tables are dropped, so
+/// no stale copy stays behind (and no code but this reads them); the move is recorded in
+/// <c>schema_migrations</c> as component <see cref="Component"/>. Every host and <c>leaderjourney
+/// migrate</c> run it at start-up, after Marten's schema exists; on a database without the old tables
+/// it does nothing.
 /// </summary>
 public static class LegacyStoreUpgrade
 {
@@ -24,7 +27,6 @@ public static class LegacyStoreUpgrade
     public static async Task<Outcome> MoveAsync(NpgsqlDataSource dataSource, DocumentStore store, string schema, EventTypeRegistry types, CancellationToken ct = default)
     {
         SchemaName.Validate(schema);
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // One upgrade at a time per schema (hosts starting together), then decide on what is committed.
@@ -74,12 +76,18 @@ public static class LegacyStoreUpgrade
             events = await command.ExecuteNonQueryAsync(ct);
         }
 
+        var sourceEvents = await Scalar<long>(connection, tx, $"select count(*) from {schema}.events", ct);
+        var sourceStreams = await Scalar<long>(connection, tx, $"select count(*) from {schema}.streams", ct);
+        if (events != sourceEvents || streams != sourceStreams)
+            throw new StoreUpgradeException($"The move would carry {events} of {sourceEvents} events and {streams} of {sourceStreams} streams; nothing was moved.");
+
         // Marten draws the next number after the last moved one (and after any hole the old store had).
         var last = await Scalar<long>(connection, tx, $"""
             select setval('{schema}.mt_events_sequence', greatest(
                 (select coalesce(max(seq_id), 0) from {schema}.mt_events),
                 (select last_value from {schema}.events_seq_id), 1))
             """, ct);
+        await Execute(connection, tx, $"drop table {schema}.events; drop table {schema}.streams", ct);
         await Execute(connection, tx, $"""
             insert into {schema}.schema_migrations (component, version, description)
             values ('{Component}', 1, 'moved {streams} streams and {events} events of the previous store into Marten''s tables')

@@ -1,10 +1,12 @@
+using LeaderJourney.EventStore;
+
 namespace LeaderJourney.Core.Engine;
 
 /// <summary>
 /// The kinds of stream LeaderJourney keeps. Marten declares a stream's kind with a CLR type and stores
 /// the type's alias (<c>leader</c>, <c>report_issues</c>) in <c>mt_streams.type</c>; these empty types
-/// exist only to be declared. Each pairs with the name the previous store used for the same kind, so
-/// the upgrade can map one to the other.
+/// exist only to be declared (<see cref="Register"/>). Each pairs with the name the previous store
+/// used for the same kind, so the upgrade can map one to the other.
 /// </summary>
 public static class StreamKinds
 {
@@ -14,6 +16,13 @@ public static class StreamKinds
     public sealed class Demographics;
     public sealed class ReportIssues;
 
+    public static EventTypeRegistry Register(EventTypeRegistry registry) => registry
+        .RegisterStreamKind<Leader>(Leaders.LeaderCommandPipeline.StreamType)
+        .RegisterStreamKind<Position>(Succession.Positions.PositionWrites.StreamType)
+        .RegisterStreamKind<Framework>(Frameworks.ImportFramework.FrameworkImporter.StreamType)
+        .RegisterStreamKind<Demographics>(Leaders.Demographics.DemographicsWrites.StreamType)
+        .RegisterStreamKind<ReportIssues>(Succession.Reports.ReportIssues.StreamType);
+
     /// <summary>The previous store's stream type names, each with the kind it becomes.</summary>
     public static IReadOnlyDictionary<string, Type> ByLegacyName { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
@@ -21,6 +30,7 @@ public static class StreamKinds
         [Succession.Positions.PositionWrites.StreamType] = typeof(Position),
         [Frameworks.ImportFramework.FrameworkImporter.StreamType] = typeof(Framework),
         [Leaders.Demographics.DemographicsWrites.StreamType] = typeof(Demographics),
-        [Succession.Reports.ReportIssues.StreamType] = typeof(ReportIssues),
+        // Marten's alias cannot hold the hyphen the previous store's name had.
+        ["report-issues"] = typeof(ReportIssues),
     };
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
@@ -19,6 +20,7 @@ public static class LeaderJourneyServices
     public static IServiceCollection AddLeaderJourneyCore(this IServiceCollection services, IConfiguration configuration)
     {
         // Resolved lazily, so a missing or bad setting surfaces as one clear line when the host starts.
+        services.AddLogging();
         services.AddSingleton(_ => DatabaseSettings.From(configuration));
         services.AddSingleton(sp => Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
         services.AddSingleton(_ => EventTypes.CreateRegistry());
@@ -57,19 +59,31 @@ public static class LeaderJourneyServices
 }
 
 /// <summary>
-/// Connects, brings every component's tables up to date and seeds the built-in framework catalog,
-/// once per process however often it is asked. Every step is idempotent and safe when several hosts
-/// start at once.
+/// Connects, brings every component's tables up to date (moving a database of the previous store into
+/// Marten's tables first) and seeds the built-in framework catalog, once per process however often it
+/// is asked. Every step is idempotent and safe when several hosts start at once.
 /// </summary>
-public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, BuiltInFrameworks builtIns)
+public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, BuiltInFrameworks builtIns, ILogger<DatabaseStartup> logger)
 {
-    private readonly Lazy<Task> _run = new(async () =>
+    private Lazy<Task>? _run;
+
+    /// <summary>What this start-up moved from the previous store, if anything.</summary>
+    public Engine.LegacyStoreUpgrade.Outcome? Upgrade { get; private set; }
+
+    public Task RunAsync(CancellationToken ct) => LazyInitializer.EnsureInitialized(ref _run, () => new Lazy<Task>(RunOnceAsync)).Value.WaitAsync(ct);
+
+    private async Task RunOnceAsync()
     {
         await store.MigrateAsync();
+        var moved = await Engine.LegacyStoreUpgrade.MoveAsync(store.DataSource, store.Marten, store.Schema, store.Types);
+        if (moved.Moved)
+        {
+            Upgrade = moved;
+            logger.LogWarning("Moved the previous event store into Marten's tables: {Streams} streams and {Events} events, through sequence {LastSequence}; the old tables were dropped",
+                moved.Streams, moved.Events, moved.LastSequence);
+        }
         await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
         await projections.MigrateAsync();
         await builtIns.SeedAsync(CancellationToken.None);
-    });
-
-    public Task RunAsync(CancellationToken ct) => _run.Value.WaitAsync(ct);
+    }
 }

@@ -6,7 +6,7 @@ internal static class ProjectionSchema
 
     public static readonly IReadOnlyList<Migration> Migrations =
     [
-        new(1, "projection generations, dead letters, stream versions and the new-events notification", """
+        new(1, "projection generations, dead letters, stream versions and the new-events notification function", """
             -- One row per built or building set of a projection's tables. Exactly one generation of a
             -- projection is active (readers use it); a building one becomes active once it has caught up.
             create table {schema}.projection_generations (
@@ -51,7 +51,12 @@ internal static class ProjectionSchema
                 perform pg_notify('{schema}_events', '');
                 return null;
             end $$;
-            create trigger events_notify after insert on {schema}.events
+            """),
+        // The events moved into Marten's mt_events (a database from before the move had the trigger on
+        // its own events table, which the upgrade drops with the table).
+        new(2, "the new-events notification on Marten's events table", """
+            drop trigger if exists events_notify on {schema}.mt_events;
+            create trigger events_notify after insert on {schema}.mt_events
                 for each statement execute function {schema}.notify_events();
             """),
     ];

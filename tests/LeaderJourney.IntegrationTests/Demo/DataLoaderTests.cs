@@ -44,9 +44,9 @@ public sealed class DataLoaderTests(TestDatabase database) : IClassFixture<TestD
         var streams = generator.Batches().SelectMany(b => b.Streams).ToList();
         var leaders = streams.Where(s => s.StreamType == LeaderCommandPipeline.StreamType).ToList();
 
-        (await Scalar<long>(store, "select count(*) from {0}.events e join {0}.streams s on s.id = e.stream_id where s.type <> 'framework'"))
+        (await Scalar<long>(store, "select count(*) from {0}.mt_events e join {0}.mt_streams s on s.id = e.stream_id where s.type <> 'framework'"))
             .Should().Be(streams.Sum(s => (long)s.Events.Count));
-        (await Scalar<long>(store, "select count(*) from {0}.streams where type <> 'framework'")).Should().Be(streams.Count);
+        (await Scalar<long>(store, "select count(*) from {0}.mt_streams where type <> 'framework'")).Should().Be(streams.Count);
         (await Scalar<long>(store, "select count(*) from {0}.users")).Should().Be(generator.Users.Count);
 
         (await runtime.StatusAsync(daemonRunning: false)).Should().OnlyContain(p => p.State == "running" && p.Lag == 0, "the command caught every read model up");

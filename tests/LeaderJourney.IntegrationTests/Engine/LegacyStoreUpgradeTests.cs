@@ -1,100 +1,122 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LeaderJourney.Cli;
-using LeaderJourney.Core;
 using LeaderJourney.Core.Demo;
-using LeaderJourney.Core.Engine;
-using LeaderJourney.EventStore;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Marten;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Engine;
 
 /// <summary>
-/// A database written by the previous store (the demo generator's bulk path, then commands and an
-/// erasure through the API) moves into Marten's tables with every event as it was.
+/// A database of the previous store (its own <c>streams</c> and <c>events</c> tables, as its schema
+/// version 1 made them) is moved into Marten's tables by <c>leaderjourney migrate</c>, with every
+/// event as it was, and the read models rebuilt from the moved log equal those built before the move.
 /// </summary>
-public sealed class LegacyStoreUpgradeTests(TestDatabase database) : IClassFixture<TestDatabase>
+public sealed partial class LegacyStoreUpgradeTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     private const string Schema = "leaderjourney";
     private const string EventColumns = "seq_id, id, stream_id, version, type, data::text, timestamp, tenant_id, correlation_id, causation_id, user_name, headers::text, is_archived";
+    private const string StreamColumns = "tenant_id, id, type, version, timestamp, created, is_archived";
 
-    [Fact]
-    public async Task Every_event_moves_with_its_order_version_timestamp_actor_and_sealed_data_and_Marten_reads_and_appends_after_them()
+    private async Task<(int Code, string Out, string Error)> Cli(params string[] args)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        (await CliApp.RunAsync(["demo", "load", "--leaders", "30"], stdout, stderr, configuration)).Should().Be(0, stderr.ToString());
+        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 
-        // Commands through the API, and an erasure, so the moved log holds more than the bulk path wrote.
-        await using var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(database.ConnectionString);
-        var erasedId = Guid.Parse((string)(await Rows(dataSource, $"select id::text from {Schema}.streams where type = 'leader' order by id limit 1"))[0][0]!);
+    [Fact]
+    public async Task Migrate_moves_every_event_with_its_order_version_timestamp_actor_and_sealed_data_and_the_rebuilt_read_models_equal_the_old_ones()
+    {
+        // A realistic log: the demo generator's bulk path, then an erasure through the API.
+        (await Cli("demo", "load", "--leaders", "30")).Code.Should().Be(0);
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var erasedId = Guid.Parse((string)(await Rows(dataSource, $"select id::text from {Schema}.mt_streams where type = 'leader' order by id limit 1"))[0][0]!);
         string erasedName;
         await using (var app = new LeaderJourneyAppFactory(database.ConnectionString))
         {
             var admin = await app.SignInAsync("admin", DemoData.Password);
             erasedName = (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{erasedId}")).GetProperty("displayName").GetString()!;
             (await admin.PostAsJsonAsync($"/api/leaders/{erasedId}/erasure", new { reason = "Written request of 2026-11-30" })).EnsureSuccessStatusCode();
+            await app.CaughtUpAsync();
         }
+        var readModelsBefore = await ReadModels(dataSource);
+        var eventsBefore = await Lines(dataSource, $"select {EventColumns} from {Schema}.mt_events order by seq_id");
+        var streamsBefore = await Lines(dataSource, $"select {StreamColumns} from {Schema}.mt_streams order by id");
+        var lastBefore = (long)(await Rows(dataSource, $"select max(seq_id) from {Schema}.mt_events"))[0][0]!;
 
-        var types = EventTypes.CreateRegistry();
-        using var marten = MartenEngine.Create(dataSource, Schema, types);
-        var before = await Lines(dataSource, $"select {EventColumns} from {Schema}.events order by seq_id");
-        var streamsBefore = await Rows(dataSource, $"select tenant_id, id, type, version, timestamp, created, is_archived from {Schema}.streams order by id");
-        var lastBefore = (long)(await Rows(dataSource, $"select max(seq_id) from {Schema}.events"))[0][0]!;
+        // Turn it into the previous store's database: its tables and kind names, Marten's emptied.
+        await Execute(dataSource, $"""
+            create sequence {Schema}.events_seq_id;
+            create table {Schema}.streams (
+                id uuid primary key, type text not null, version bigint not null, tenant_id text not null,
+                created timestamptz not null default now(), timestamp timestamptz not null default now(), is_archived boolean not null default false);
+            create table {Schema}.events (
+                seq_id bigint primary key default nextval('{Schema}.events_seq_id'), id uuid not null, stream_id uuid not null,
+                version bigint not null, type text not null, data jsonb not null, timestamp timestamptz not null default now(),
+                tenant_id text not null, correlation_id text, causation_id text, user_name text, headers jsonb,
+                is_archived boolean not null default false, constraint events_stream_version unique (stream_id, version));
+            insert into {Schema}.streams (id, type, version, tenant_id, created, timestamp, is_archived)
+                select id, case type when 'report_issues' then 'report-issues' else type end, version, tenant_id, created, timestamp, is_archived from {Schema}.mt_streams;
+            insert into {Schema}.events select seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers, is_archived
+                from {Schema}.mt_events;
+            select setval('{Schema}.events_seq_id', (select max(seq_id) from {Schema}.events));
+            delete from {Schema}.mt_events;
+            delete from {Schema}.mt_streams;
+            """);
 
-        var outcome = await LegacyStoreUpgrade.MoveAsync(dataSource, marten, Schema, types);
+        var (code, output, error) = await Cli("migrate");
 
-        outcome.Moved.Should().BeTrue();
-        outcome.Events.Should().Be(before.Count);
-        outcome.Streams.Should().Be(streamsBefore.Count);
-        (await Lines(dataSource, $"select {EventColumns} from {Schema}.mt_events order by seq_id")).Should().Equal(before);
-        var aliases = StreamKinds.ByLegacyName.ToDictionary(k => k.Key, k => marten.Events.AggregateAliasFor(k.Value));
-        (await Lines(dataSource, $"select tenant_id, id, type, version, timestamp, created, is_archived from {Schema}.mt_streams order by id"))
-            .Should().Equal(streamsBefore.Select(s => Line(Renamed(s, aliases))));
-        (await Lines(dataSource, $"select distinct type from {Schema}.mt_streams order by 1")).Should().Contain(["leader", "position", "framework"]);
-
-        // The erased leader's values stay sealed under the shredded key: nothing in the moved log names them.
+        code.Should().Be(0, error);
+        output.Should().Contain($"Moved the previous event store into Marten's tables: {streamsBefore.Count} streams, {eventsBefore.Count} events.");
+        (await Lines(dataSource, $"select {EventColumns} from {Schema}.mt_events order by seq_id")).Should().Equal(eventsBefore);
+        (await Lines(dataSource, $"select {StreamColumns} from {Schema}.mt_streams order by id")).Should().Equal(streamsBefore);
+        (await Rows(dataSource, $"select to_regclass('{Schema}.events') is null and to_regclass('{Schema}.streams') is null"))[0][0].Should().Be(true, "the old tables are dropped with the move");
         (await Rows(dataSource, $"select seq_id from {Schema}.mt_events where data::text like '%' || $1 || '%'", erasedName)).Should().BeEmpty();
-        (await Rows(dataSource, $"select seq_id from {Schema}.mt_events where stream_id = $1 and data::text like '%pd1:' || replace($1::text, '-', '') || ':%'", erasedId))
-            .Should().NotBeEmpty("the moved events keep the sealed envelopes the erasure made unreadable");
-        (await Rows(dataSource, $"select generation from {Schema}.subject_keys where subject_id = $1 and wrapped_key is not null", erasedId)).Should().BeEmpty();
 
-        // Marten reads the moved framework streams as the old store does, and appends after the last moved event.
-        await using var oldStore = Store.Create(dataSource, Schema, types);
-        var frameworkIds = await Rows(dataSource, $"select id::text, tenant_id from {Schema}.mt_streams where type = 'framework'");
-        frameworkIds.Should().NotBeEmpty();
-        foreach (var row in frameworkIds)
-        {
-            var (id, tenant) = (Guid.Parse((string)row[0]!), (string)row[1]!);
-            await using var query = marten.QuerySession(tenant);
-            var moved = await query.Events.FetchStreamAsync(id);
-            var old = await oldStore.ReadStreamAsync(id);
-            moved.Select(e => (e.Sequence, e.Version, e.EventTypeName, e.Timestamp)).Should().Equal(old.Select(e => (e.Sequence, e.Version, e.TypeName, e.Timestamp)));
-            moved.Select(e => e.Data).Should().BeEquivalentTo(old.Select(e => e.Data), o => o.WithStrictOrdering().RespectingRuntimeTypes());
-        }
-        var positionId = Guid.Parse((string)(await Rows(dataSource, $"select id::text from {Schema}.mt_streams where type = 'position' limit 1"))[0][0]!);
-        await using (var session = marten.LightweightSession("DEMO"))
-        {
-            var state = await session.Events.FetchStreamStateAsync(positionId);
-            var appended = session.Events.Append(positionId, state!.Version + 1, new Domain.Succession.RequirementsChanged(positionId, [], Guid.NewGuid(), DateTimeOffset.UtcNow));
-            await session.SaveChangesAsync();
-            appended.Events.Single().Sequence.Should().BeGreaterThan(outcome.LastSequence - 1).And.BeGreaterThan(lastBefore);
-        }
+        // A second migrate moves nothing; the read models rebuilt from the moved log are the same.
+        (await Cli("migrate")).Out.Should().NotContain("Moved");
+        var rebuild = await Cli("projections", "rebuild", "--all");
+        rebuild.Code.Should().Be(0, rebuild.Error);
+        (await ReadModels(dataSource)).Should().BeEquivalentTo(readModelsBefore);
 
-        // Moving again changes nothing.
-        (await LegacyStoreUpgrade.MoveAsync(dataSource, marten, Schema, types)).Moved.Should().BeFalse();
-        (await Rows(dataSource, $"select count(*) from {Schema}.mt_events"))[0][0].Should().Be((long)before.Count + 1);
+        // Commands go on after the moved log: the next event follows the last moved number.
+        await using (var app = new LeaderJourneyAppFactory(database.ConnectionString))
+        {
+            var staff = await app.SignInAsync("staff", DemoData.Password);
+            var leader = Guid.Parse((string)(await Rows(dataSource, $"select id::text from {Schema}.mt_streams where type = 'leader' and id <> $1 order by id limit 1", erasedId))[0][0]!);
+            (await staff.PostAsJsonAsync($"/api/leaders/{leader}/trainings",
+                new { themeCode = "ORG.1", level = 1, title = "Power mapping", hours = 2, completedOn = "2026-11-20" })).EnsureSuccessStatusCode();
+        }
+        ((long)(await Rows(dataSource, $"select max(seq_id) from {Schema}.mt_events"))[0][0]!).Should().BeGreaterThan(lastBefore);
     }
 
-    private static object?[] Renamed(object?[] stream, IReadOnlyDictionary<string, string> aliases)
+    /// <summary>Every row of every read model table, by table name without its generation number.</summary>
+    private static async Task<Dictionary<string, List<string>>> ReadModels(NpgsqlDataSource dataSource)
     {
-        var copy = (object?[])stream.Clone();
-        copy[2] = aliases[(string)copy[2]!];
-        return copy;
+        var tables = (await Rows(dataSource, $"""
+            select g.name, c.relname from {Schema}.projection_generations g
+              join pg_class c on c.relname like 'p\_' || replace(g.name, '-', '_') || '\_g' || g.generation || '\_%'
+              join pg_namespace n on n.oid = c.relnamespace and n.nspname = '{Schema}'
+             where g.status = 'active' and c.relkind = 'r'
+            """)).Select(r => (string)r[1]!).ToList();
+        tables.Should().NotBeEmpty();
+        var dump = new Dictionary<string, List<string>>();
+        foreach (var table in tables)
+            dump[Generation().Replace(table, "_g_")] = (await Lines(dataSource, $"select t::text from {Schema}.{table} t")).Order(StringComparer.Ordinal).ToList();
+        return dump;
+    }
+
+    [GeneratedRegex("_g[0-9]+_")]
+    private static partial Regex Generation();
+
+    private static async Task Execute(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string Line(object?[] row) =>

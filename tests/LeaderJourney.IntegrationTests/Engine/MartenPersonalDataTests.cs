@@ -19,7 +19,7 @@ public sealed class MartenPersonalDataTests(TestDatabase database) : IClassFixtu
     private Store _keysStore = null!;
     private DocumentStore _store = null!;
 
-    private static EventTypeRegistry Registry() => new EventTypeRegistry()
+    private static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
         .Register<ProfileWritten>("test.profile-written")
         .Register<RemarkMade>("test.remark-made")
         .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])

@@ -16,7 +16,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     private static readonly MasterKeyRing Keys = MasterKeyRing.Parse(MasterKeyRing.Generate("k1"));
     private Store _store = null!;
 
-    private static EventTypeRegistry Registry() => new EventTypeRegistry()
+    private static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
         .Register<ProfileWritten>("test.profile-written")
         .Register<RemarkMade>("test.remark-made")
         .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])
@@ -31,7 +31,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
 
     private async Task<string> RawData(Guid streamId)
     {
-        await using var command = _store.DataSource.CreateCommand("select string_agg(data::text, ' ' order by version) from personal.events where stream_id = $1");
+        await using var command = _store.DataSource.CreateCommand("select string_agg(data::text, ' ' order by version) from personal.mt_events where stream_id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         return (string)(await command.ExecuteScalarAsync())!;
     }

@@ -214,7 +214,7 @@ public sealed class ReadTests(TestDatabase database) : StoreTestBase(database)
         }
         await writers;
 
-        await using var command = Store.DataSource.CreateCommand($"select seq_id from {Store.Schema}.events where seq_id > $1 order by seq_id");
+        await using var command = Store.DataSource.CreateCommand($"select seq_id from {Store.Schema}.mt_events where seq_id > $1 order by seq_id");
         command.Parameters.Add(new NpgsqlParameter { Value = start });
         var committed = new List<long>();
         await using (var reader = await command.ExecuteReaderAsync())

@@ -6,12 +6,25 @@ public sealed record CounterIncreased(int By);
 public sealed record CounterReset(string Reason);
 public sealed record NoteWritten(string Text);
 
+/// <summary>The kinds of the tests' streams (Marten stores a stream's kind as its marker type's alias).</summary>
+public static class TestStreams
+{
+    public sealed class Counter;
+    public sealed class Notes;
+    public sealed class Person;
+}
+
 public static class TestEvents
 {
-    public static EventTypeRegistry Registry() => new EventTypeRegistry()
+    public static EventTypeRegistry Registry() => WithTestStreams(new EventTypeRegistry()
         .Register<CounterIncreased>("test.counter-increased")
         .Register<CounterReset>("test.counter-reset")
-        .Register<NoteWritten>("test.note-written");
+        .Register<NoteWritten>("test.note-written"));
+
+    public static EventTypeRegistry WithTestStreams(EventTypeRegistry registry) => registry
+        .RegisterStreamKind<TestStreams.Counter>("counter")
+        .RegisterStreamKind<TestStreams.Notes>("notes")
+        .RegisterStreamKind<TestStreams.Person>("person");
 
     /// <summary>A small fold used to compare live aggregation with a fold of events in memory.</summary>
     public static (int Total, int Events) Evolve((int Total, int Events) state, StoredEvent e) => e.Data switch

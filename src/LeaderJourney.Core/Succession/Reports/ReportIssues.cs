@@ -22,7 +22,7 @@ public sealed record ReportIssued(Guid ReportId, string Affiliate, string Kind, 
 /// <summary>Issuing reports to the board, and reopening them beside what is known now.</summary>
 public static class ReportIssues
 {
-    public const string StreamType = "report-issues";
+    public const string StreamType = "report_issues";
     public const string EventName = "report.issued";
 
     /// <summary>One stream per affiliate holds its issued reports, derived from the code.</summary>

@@ -108,7 +108,7 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
     public async Task<IReadOnlyList<Guid>> PositionIdsAsync(string affiliate, CancellationToken ct)
     {
         var ids = new List<Guid>();
-        await using var command = dataSource.CreateCommand($"select id from {store.Schema}.streams where type = 'position' and tenant_id = $1 order by created");
+        await using var command = dataSource.CreateCommand($"select id from {store.Schema}.mt_streams where type = 'position' and tenant_id = $1 order by created");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));

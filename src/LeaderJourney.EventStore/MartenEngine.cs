@@ -7,7 +7,7 @@ using Marten;
 using Marten.Services;
 using Npgsql;
 
-namespace LeaderJourney.Core.Engine;
+namespace LeaderJourney.EventStore;
 
 /// <summary>
 /// Marten configured as LeaderJourney's event store: the same schema as the rest of the data, every

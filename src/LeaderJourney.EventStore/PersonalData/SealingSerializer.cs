@@ -8,7 +8,7 @@ using Marten;
 using Marten.Services;
 using Npgsql;
 
-namespace LeaderJourney.Core.Engine;
+namespace LeaderJourney.EventStore.PersonalData;
 
 /// <summary>
 /// Marten's serializer with LeaderJourney's per-subject encryption (docs/privacy.md): an event that
