@@ -109,6 +109,8 @@ public sealed class EventStore : IAsyncDisposable
             try
             {
                 await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await using var indexes = new NpgsqlCommand(StreamIdIndexes.Sql(_schema), connection);
+                await indexes.ExecuteNonQueryAsync(ct);
             }
             finally
             {
@@ -349,7 +351,7 @@ public sealed class EventStore : IAsyncDisposable
     public async Task<StreamInfo?> FetchStreamInfoAsync(Guid streamId, CancellationToken ct = default)
     {
         await using var command = DataSource.CreateCommand(
-            $"select id, type, version, tenant_id, created, timestamp, is_archived from {_schema}.mt_streams where id = $1");
+            $"select id, coalesce(type, ''), version, tenant_id, created, timestamp, coalesce(is_archived, false) from {_schema}.mt_streams where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -368,7 +370,7 @@ public sealed class EventStore : IAsyncDisposable
     {
         await using var command = new NpgsqlCommand($"""
             select {_selectColumns} from {_schema}.mt_events
-             where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not is_archived or $5)
+             where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not coalesce(is_archived, false) or $5)
              order by version
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
@@ -523,22 +525,13 @@ public sealed class EventStore : IAsyncDisposable
 
     // ---------------------------------------------------------------- archiving
 
-    /// <summary>Archives a stream: its events are kept but left out of normal reads, and it takes no more appends.</summary>
+    /// <summary>Archives a stream (Marten's <c>ArchiveStream</c>): its events are kept but left out of normal reads, and it takes no more appends.</summary>
     public async Task ArchiveStreamAsync(Guid streamId, CancellationToken ct = default)
     {
-        await using var connection = await OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var streams = new NpgsqlCommand($"update {_schema}.mt_streams set is_archived = true, timestamp = now() where id = $1", connection, tx))
-        {
-            streams.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-            if (await streams.ExecuteNonQueryAsync(ct) == 0) throw new StreamNotFoundException(streamId);
-        }
-        await using (var events = new NpgsqlCommand($"update {_schema}.mt_events set is_archived = true where stream_id = $1", connection, tx))
-        {
-            events.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-            await events.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        var stream = await FetchStreamInfoAsync(streamId, ct) ?? throw new StreamNotFoundException(streamId);
+        await using var session = Marten.LightweightSession(stream.TenantId);
+        session.Events.ArchiveStream(streamId);
+        await session.SaveChangesAsync(ct);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -42,6 +42,10 @@ public static class MartenEngine
         options.Events.UseMandatoryStreamTypeDeclaration = true;
         // Quick appends draw sequence numbers inside the insert (no read-back of the stream first).
         options.Events.AppendMode = EventAppendMode.Quick;
+        // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
+        // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync).
+        options.Events.IgnoreIndex(StreamIdIndexes.Events);
+        options.Events.IgnoreIndex(StreamIdIndexes.Streams);
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
@@ -81,4 +85,16 @@ public sealed class PublishedEventTypesOnly(EventTypeRegistry types) : DocumentS
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The store's own indexes on Marten's event tables (see <see cref="EventStore.MigrateAsync"/>).</summary>
+internal static class StreamIdIndexes
+{
+    public const string Events = "mt_events_stream_id_version";
+    public const string Streams = "mt_streams_id";
+
+    public static string Sql(string schema) => $"""
+        create index if not exists {Events} on {schema}.mt_events (stream_id, version);
+        create index if not exists {Streams} on {schema}.mt_streams (id);
+        """;
 }

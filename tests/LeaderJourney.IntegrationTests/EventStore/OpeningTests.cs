@@ -35,6 +35,21 @@ public sealed class OpeningTests(TestDatabase database) : IClassFixture<TestData
         await using var second = await Store.OpenAsync(options, TestEvents.Registry());
         (await second.ReadStreamAsync(id)).Should().ContainSingle();
         (await SchemaMigrator.CurrentVersionAsync(second.DataSource, "again", "eventstore")).Should().Be(2);
+
+        // The store's own indexes on Marten's tables survive Marten's schema migration, and a stream read
+        // by id alone (the affiliate leads Marten's keys) can use one instead of scanning every event
+        // (sequential scans are switched off so that a tiny table does not hide which index exists).
+        var lines = new List<string>();
+        await using var connection = await second.DataSource.OpenConnectionAsync();
+        await using (var noSeqScan = new NpgsqlCommand("set enable_seqscan = off", connection)) await noSeqScan.ExecuteNonQueryAsync();
+        await using (var explain = new NpgsqlCommand("explain select seq_id from again.mt_events where stream_id = $1 and version >= 1 order by version", connection))
+        {
+            explain.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        }
+        await using (var reset = new NpgsqlCommand("reset enable_seqscan", connection)) await reset.ExecuteNonQueryAsync();
+        string.Join("\n", lines).Should().Contain("mt_events_stream_id_version");
     }
 
     [Theory]
