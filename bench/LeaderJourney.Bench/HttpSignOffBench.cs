@@ -62,7 +62,7 @@ public sealed class HttpSignOffBench
             Latency.Percentile(all, 0.50), Latency.Percentile(all, 0.95), Latency.Percentile(all, 0.99));
     }
 
-    private static async Task<HttpClient> SignedIn(string baseUrl, string username)
+    internal static async Task<HttpClient> SignedIn(string baseUrl, string username)
     {
         var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
         var token = await client.PostAsJsonAsync("/api/auth/token", new { username, password = "bench-password-1" });

@@ -26,7 +26,8 @@ var quick = args.Contains("--quick");
 var reportsOnly = args.Contains("--reports-only");
 // --encryption-only measures the store with and without personal-data encryption alone.
 var encryptionOnly = args.Contains("--encryption-only");
-// --store-only measures appends, bulk and read-all (the previous store's and Marten's) against raw Npgsql alone.
+// --store-only measures appends, bulk and read-all (the store's and Marten's own session) against raw Npgsql alone;
+// --command-cost measures only a command on a long stream against one on a short stream.
 var storeOnly = args.Contains("--store-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
@@ -81,6 +82,12 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OS
 Console.WriteLine($"rounds: {sizes.Rounds} (median reported), single appends: {sizes.SingleAppends} per writer count, bulk: {sizes.BulkEvents:N0} events, read-all: {sizes.BulkEvents:N0} events");
 Console.WriteLine();
 
+if (args.Contains("--command-cost"))
+{
+    await CommandCost();
+    return 0;
+}
+
 if (reportsOnly)
 {
     await ReportLatency(connectionString, sizes);
@@ -123,6 +130,7 @@ Console.WriteLine($"{"case",-34} {"ours ev/s",12} {"raw ev/s",12} {"ours/raw",9}
 foreach (var (name, ours, raw) in results)
     Console.WriteLine($"{name,-34} {ours,12:N0} {raw,12:N0} {ours / raw,9:F2}");
 if (storeOnly) return 0;
+await CommandCost();
 
 // The sign-off command over HTTP against the raw INSERT rate at the same concurrency, measured above.
 var http = await HttpSignOffBench.RunAsync(connectionString, bench.Schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient);
@@ -141,6 +149,14 @@ await using (var projections = await ProjectionBench.CreateAsync(connectionStrin
 }
 await ReportLatency(connectionString, sizes);
 return 0;
+
+// A command on a leader with 300 events against one with 10 (decision snapshots keep them alike).
+async Task CommandCost()
+{
+    var cost = await CommandCostBench.RunAsync(connectionString, bench.Schema, commands: sizes.Rounds * 20);
+    Console.WriteLine($"training command over HTTP, {cost.Commands} each, alternately: leader with 10 events p50 {cost.ShortP50:F1} ms, p95 {cost.ShortP95:F1} ms; " +
+        $"leader with 300 events p50 {cost.LongP50:F1} ms, p95 {cost.LongP95:F1} ms (ratio of p50s {cost.LongP50 / cost.ShortP50:F2})");
+}
 
 // Personal data sealed per leader against the same events stored plain, on the same paths.
 static async Task Encryption(string connectionString, BenchSizes sizes)

@@ -93,5 +93,14 @@ public static class CoreSchema
             create index sensitive_reads_leader on {schema}.sensitive_reads (leader_id, at) where leader_id is not null;
             create index sensitive_reads_at on {schema}.sensitive_reads (at);
             """),
+        // What a command on a leader decides on, as of a stream version, sealed under the leader's key
+        // (it holds their name, email and notes), so a command reads only the events after it.
+        new(5, "leader decision snapshots", """
+            create table {schema}.leader_snapshots (
+                leader_id uuid   primary key,
+                version   bigint not null,
+                fold      uuid   not null,
+                state     text   not null);
+            """),
     ];
 }

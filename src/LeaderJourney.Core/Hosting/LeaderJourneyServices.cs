@@ -38,6 +38,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.StreamCommandPipeline>();
+        services.AddSingleton<LeaderSnapshots>();
         services.AddSingleton<LeaderCommandPipeline>();
         services.AddLeaderJourneyProjections(configuration);
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();

@@ -69,8 +69,13 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
 {
     public DateTimeOffset Now => clock.GetUtcNow();
 
+    public Task<IResult> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct) =>
+        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), ct);
+
+    /// <summary>The same, for a use case that reads what it decides on itself, inside the write's transaction (a snapshot and the events after it, say).</summary>
     public async Task<IResult> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct)
+        Func<EventStoreSession, Task<StreamDecision>> decide, CancellationToken ct)
     {
         if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
             return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
@@ -81,7 +86,7 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
             {
                 await using var session = await store.BeginSessionAsync(ct);
                 if (attempt > 1) await session.LockStreamAsync(streamId, ct);
-                var decision = await decide(await session.ReadStreamAsync(streamId, ct: ct));
+                var decision = await decide(session);
                 if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
                     throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
                 if (decision.Events.Count > 0)

@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
+using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Http;
 
 namespace LeaderJourney.Core.Leaders;
@@ -9,7 +10,7 @@ namespace LeaderJourney.Core.Leaders;
 public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
 
 /// <summary>Writes to a leader's stream: loaded only for a caller who may see the leader, decided by the pure <see cref="LeaderDecider"/> under the affiliate's attainment policy.</summary>
-public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies)
+public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, LeaderSnapshots snapshots)
 {
     public const string StreamType = "leader";
 
@@ -18,12 +19,17 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
     /// <summary>Decides a command against an existing leader and answers with <paramref name="respond"/>'s status and body.</summary>
     public Task<IResult> ExecuteAsync(Guid leaderId, CurrentUser caller, WriteOptions options,
         Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct) =>
-        pipeline.RunAsync(leaderId, caller, options, async history =>
+        pipeline.RunAsync(leaderId, caller, options, async session =>
         {
-            var loaded = await reader.FoldForCallerAsync(leaderId, history, caller, ct);
+            // The latest snapshot and the events after it, not the whole stream (see LeaderSnapshots).
+            var snapshot = await snapshots.LoadAsync(session, leaderId, ct);
+            var tail = await session.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = (snapshot?.Version ?? 0) + 1 }, ct);
+            var loaded = await reader.FoldForCallerAsync(leaderId, snapshot, tail, caller, ct);
             var events = LeaderDecider.Decide(command(loaded.State, loaded.Scope), loaded.State, policies.For(loaded.State.Affiliate));
+            var after = events.Aggregate(loaded.State, Leader.Evolve);
             return new StreamDecision(loaded.State.Version, StreamType, loaded.State.Affiliate, events,
-                respond(new CommandOutcome(events.Aggregate(loaded.State, Leader.Evolve), events)));
+                respond(new CommandOutcome(after, events)),
+                (s, token) => snapshots.SaveIfDueAsync(s, after, snapshot?.Version ?? 0, token));
         }, ct);
 
     /// <summary>Starts a new leader's stream (enrolment).</summary>

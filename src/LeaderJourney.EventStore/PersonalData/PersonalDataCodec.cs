@@ -113,15 +113,17 @@ public sealed class PersonalDataCodec
                         property.WriteTo(writer);
                         continue;
                     }
-                    var key = keys[SubjectOf(field, e, streamId)];
-                    writer.WriteString(property.Name, key.Key is null
-                        ? $"{Prefix}{key.Subject:N}:0:"
-                        : $"{Prefix}{key.Subject:N}:{key.Generation}:{Convert.ToBase64String(Seal(key, JsonMarshal.GetRawUtf8Value(property.Value), field.JsonName))}");
+                    writer.WriteString(property.Name, SealValue(keys[SubjectOf(field, e, streamId)], JsonMarshal.GetRawUtf8Value(property.Value), field.JsonName));
                 }
                 writer.WriteEndObject();
             }
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
+
+        /// <summary>One JSON value sealed as <c>pd1:&lt;subject&gt;:&lt;generation&gt;:&lt;base64&gt;</c>, bound to <paramref name="jsonName"/>.</summary>
+        public string SealValue(SubjectKey key, ReadOnlySpan<byte> json, string jsonName) => key.Key is null
+            ? $"{Prefix}{key.Subject:N}:0:"
+            : $"{Prefix}{key.Subject:N}:{key.Generation}:{Convert.ToBase64String(Seal(key, json, jsonName))}";
 
         private byte[] Seal(SubjectKey key, ReadOnlySpan<byte> plaintext, string jsonName)
         {
@@ -238,10 +240,7 @@ public sealed class PersonalDataCodec
                 if (envelope.Sealed is { } sealedValue && keys.GetValueOrDefault(id) is { } key)
                 {
                     if (!ciphers.TryGetValue(id, out var cipher)) ciphers[id] = cipher = new AesGcm(key, TagSize);
-                    var plaintext = new byte[sealedValue.Length - NonceSize - TagSize];
-                    cipher.Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plaintext.Length), sealedValue.AsSpan(NonceSize + plaintext.Length),
-                        plaintext, Associated(envelope.Subject, envelope.Generation, property.Name));
-                    writer.WriteRawValue(plaintext.AsSpan().TrimEnd((byte)' '), skipInputValidation: true);
+                    writer.WriteRawValue(Decrypt(cipher, envelope, sealedValue, property.Name), skipInputValidation: true);
                 }
                 else
                 {
@@ -256,6 +255,37 @@ public sealed class PersonalDataCodec
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static ReadOnlySpan<byte> Decrypt(AesGcm cipher, Envelope envelope, byte[] sealedValue, string jsonName)
+    {
+        var plaintext = new byte[sealedValue.Length - NonceSize - TagSize];
+        cipher.Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plaintext.Length), sealedValue.AsSpan(NonceSize + plaintext.Length),
+            plaintext, Associated(envelope.Subject, envelope.Generation, jsonName));
+        return plaintext.AsSpan().TrimEnd((byte)' ');
+    }
+
+    // ------------------------------------------------------------------ single values
+
+    /// <summary>
+    /// Seals one JSON value about <paramref name="subject"/> (made a key when there is none), for data
+    /// kept beside the events (a decision snapshot, say) that must be erased with them.
+    /// </summary>
+    public async Task<string> SealValueAsync(Guid subject, byte[] json, string name, CancellationToken ct = default)
+    {
+        var keys = await KeysForWriteAsync([subject], ct);
+        using var sealer = Seal(keys);
+        return sealer.SealValue(keys[subject], json, name);
+    }
+
+    /// <summary>The JSON a <see cref="SealValueAsync"/> envelope holds, or null once the subject's key is shredded (or the text is no envelope).</summary>
+    public async Task<byte[]?> OpenValueAsync(string envelope, string name, CancellationToken ct = default)
+    {
+        if (!TryParse(envelope, out var parsed) || parsed.Sealed is null) return null;
+        var keys = await _keys.ForReadAsync([(parsed.Subject, parsed.Generation)], ct);
+        if (keys.GetValueOrDefault((parsed.Subject, parsed.Generation)) is not { } key) return null;
+        using var cipher = new AesGcm(key, TagSize);
+        return Decrypt(cipher, parsed, parsed.Sealed, name).ToArray();
     }
 
     private static bool TryParse(string text, out Envelope envelope)
