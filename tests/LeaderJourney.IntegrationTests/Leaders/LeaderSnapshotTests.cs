@@ -102,6 +102,7 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
         (await _admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Written request of 2026-11-30" })).EnsureSuccessStatusCode();
 
         (await Snapshot(id)).Should().BeNull("the leader's key is shredded");
+        (await Row(id)).Should().BeNull("the erasure deletes the snapshot with the leader's other stored answers");
         var refused = await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
             new { title = "After erasure", themeCode = "ADV.1", level = 1, hours = 2, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") });
         refused.IsSuccessStatusCode.Should().BeFalse();

@@ -51,6 +51,8 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
             {
                 new($"delete from {settings.Schema}.users where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
                 new($"delete from {settings.Schema}.idempotency_keys where stream_id = any($1)") { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [leaderId, demographics] } } },
+                // Sealed under the shredded key already; the row goes too, as nothing will read it again.
+                new($"delete from {settings.Schema}.leader_snapshots where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
             },
         };
         await batch.ExecuteNonQueryAsync(ct);
