@@ -70,7 +70,11 @@ public sealed class CliContext(IConfiguration configuration, TextWriter stdout, 
         if (_services is null)
         {
             _services = new ServiceCollection().AddLeaderJourneyCore(Configuration).BuildServiceProvider();
-            await _services.GetRequiredService<DatabaseStartup>().RunAsync(ct);
+            var startup = _services.GetRequiredService<DatabaseStartup>();
+            await startup.RunAsync(ct);
+            // The web host logs this; the command line has no log, so it says it here, whatever the command.
+            if (startup.Upgrade is { } moved)
+                await Error.WriteLineAsync($"Moved the previous event store into Marten's tables: {moved.Streams} streams, {moved.Events} events.");
         }
         return _services;
     }

@@ -16,8 +16,6 @@ public static class MigrateCommand
         {
             var services = await context.ServicesAsync(ct);
             var store = services.GetRequiredService<Store>();
-            if (services.GetRequiredService<DatabaseStartup>().Upgrade is { } moved)
-                await context.Out.WriteLineAsync($"Moved the previous event store into Marten's tables: {moved.Streams} streams, {moved.Events} events.");
             var version = await SchemaMigrator.CurrentVersionAsync(store.DataSource, store.Schema, "eventstore", ct);
             await context.Out.WriteLineAsync($"Schema '{store.Schema}' is at event store version {version}; last event {await store.ReadLastSequenceAsync(ct)}.");
             return 0;

@@ -71,14 +71,15 @@ public sealed partial class LegacyStoreUpgradeTests(TestDatabase database) : ICl
         var (code, output, error) = await Cli("migrate");
 
         code.Should().Be(0, error);
-        output.Should().Contain($"Moved the previous event store into Marten's tables: {streamsBefore.Count} streams, {eventsBefore.Count} events.");
+        error.Should().Contain($"Moved the previous event store into Marten's tables: {streamsBefore.Count} streams, {eventsBefore.Count} events.");
+        output.Should().Contain("Schema 'leaderjourney'");
         (await Lines(dataSource, $"select {EventColumns} from {Schema}.mt_events order by seq_id")).Should().Equal(eventsBefore);
         (await Lines(dataSource, $"select {StreamColumns} from {Schema}.mt_streams order by id")).Should().Equal(streamsBefore);
         (await Rows(dataSource, $"select to_regclass('{Schema}.events') is null and to_regclass('{Schema}.streams') is null"))[0][0].Should().Be(true, "the old tables are dropped with the move");
         (await Rows(dataSource, $"select seq_id from {Schema}.mt_events where data::text like '%' || $1 || '%'", erasedName)).Should().BeEmpty();
 
         // A second migrate moves nothing; the read models rebuilt from the moved log are the same.
-        (await Cli("migrate")).Out.Should().NotContain("Moved");
+        (await Cli("migrate")).Error.Should().NotContain("Moved");
         var rebuild = await Cli("projections", "rebuild", "--all");
         rebuild.Code.Should().Be(0, rebuild.Error);
         (await ReadModels(dataSource)).Should().BeEquivalentTo(readModelsBefore);
