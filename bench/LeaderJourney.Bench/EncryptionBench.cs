@@ -31,6 +31,7 @@ public sealed class EncryptionBench : IAsyncDisposable
 
     private static EventTypeRegistry Registry() => new EventTypeRegistry()
         .Register<NoteRecorded>(EventType)
+        .RegisterStreamKind<LeaderJourney.Core.Engine.StreamKinds.Leader>("leader")
         .DeclarePersonalData(typeof(NoteRecorded), [new PersonalField(nameof(NoteRecorded.DisplayName)), new PersonalField(nameof(NoteRecorded.Note))]);
 
     public static async Task<EncryptionBench> CreateAsync(string connectionString)

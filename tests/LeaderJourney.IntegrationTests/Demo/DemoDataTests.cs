@@ -1,21 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeaderJourney.Cli;
 using LeaderJourney.Core.Demo;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.IntegrationTests.Demo;
 
 public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private async Task<(int Code, string Out, string Error)> Cli(params string[] args)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Out, string Error)> Cli(params string[] args) => CliRunner.RunAsync(database.ConnectionString, args);
 
     [Fact]
     public async Task The_demo_affiliate_loads_into_an_empty_database_only_and_its_people_can_sign_in_and_read_their_reports()

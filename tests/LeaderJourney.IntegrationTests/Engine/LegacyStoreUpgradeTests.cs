@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LeaderJourney.Cli;
 using LeaderJourney.Core.Demo;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace LeaderJourney.IntegrationTests.Engine;
@@ -20,13 +18,7 @@ public sealed partial class LegacyStoreUpgradeTests(TestDatabase database) : ICl
     private const string EventColumns = "seq_id, id, stream_id, version, type, data::text, timestamp, tenant_id, correlation_id, causation_id, user_name, headers::text, is_archived";
     private const string StreamColumns = "tenant_id, id, type, version, timestamp, created, is_archived";
 
-    private async Task<(int Code, string Out, string Error)> Cli(params string[] args)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Out, string Error)> Cli(params string[] args) => CliRunner.RunAsync(database.ConnectionString, args);
 
     [Fact]
     public async Task Migrate_moves_every_event_with_its_order_version_timestamp_actor_and_sealed_data_and_the_rebuilt_read_models_equal_the_old_ones()

@@ -19,16 +19,10 @@ public sealed class MartenPersonalDataTests(TestDatabase database) : IClassFixtu
     private Store _keysStore = null!;
     private DocumentStore _store = null!;
 
-    private static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
-        .Register<ProfileWritten>("test.profile-written")
-        .Register<RemarkMade>("test.remark-made")
-        .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])
-        .DeclarePersonalData(typeof(RemarkMade), [new PersonalField("Remark", SubjectProperty: "AboutId")]);
-
     public async Task InitializeAsync()
     {
         _dataSource = Database.CreateDataSource(database.ConnectionString);
-        var types = Registry();
+        var types = PersonalDataTests.Registry();
         // The key table and the codec still come with the previous store's schema.
         _keysStore = await Store.OpenAsync(_dataSource, Schema, types, masterKeys: Keys);
         _store = MartenEngine.Create(_dataSource, Schema, types, _keysStore.PersonalData);

@@ -16,7 +16,8 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     private static readonly MasterKeyRing Keys = MasterKeyRing.Parse(MasterKeyRing.Generate("k1"));
     private Store _store = null!;
 
-    private static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
+    /// <summary>Test events with personal data: a profile about its stream's person, a remark about another.</summary>
+    internal static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
         .Register<ProfileWritten>("test.profile-written")
         .Register<RemarkMade>("test.remark-made")
         .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using LeaderJourney.Cli;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.IntegrationTests.Frameworks;
 
@@ -19,16 +17,7 @@ public sealed class FrameworkCliTests(TestDatabase database) : IClassFixture<Tes
         return path;
     }
 
-    private async Task<(int Code, string Out, string Error)> Run(params string[] args)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString))
-            .Build();
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Code, string Out, string Error)> Run(params string[] args) => CliRunner.RunAsync(database.ConnectionString, args);
 
     [Fact]
     public async Task Parse_prints_the_framework_as_json()

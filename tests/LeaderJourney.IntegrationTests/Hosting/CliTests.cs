@@ -1,21 +1,10 @@
-using LeaderJourney.Cli;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.IntegrationTests.Hosting;
 
 public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private static async Task<(int Code, string Out, string Error)> Run(string? connectionString, params string[] args)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(TestMasterKey.Settings(connectionString))
-            .Build();
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, configuration);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Error)> Run(string? connectionString, params string[] args) => CliRunner.RunAsync(connectionString, args);
 
     [Fact]
     public async Task Keys_wrapped_by_a_master_key_that_is_not_configured_are_one_line_and_exit_code_1()
