@@ -43,9 +43,11 @@ public static class MartenEngine
         // Quick appends draw sequence numbers inside the insert (no read-back of the stream first).
         options.Events.AppendMode = EventAppendMode.Quick;
         // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
-        // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync).
+        // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),
+        // and the one on mt_streams keeps an id to one stream across affiliates.
         options.Events.IgnoreIndex(StreamIdIndexes.Events);
         options.Events.IgnoreIndex(StreamIdIndexes.Streams);
+        options.Events.IgnoreIndex(StreamIdIndexes.EarlierStreams);
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
@@ -87,14 +89,21 @@ public sealed class PublishedEventTypesOnly(EventTypeRegistry types) : DocumentS
     }
 }
 
-/// <summary>The store's own indexes on Marten's event tables (see <see cref="EventStore.MigrateAsync"/>).</summary>
+/// <summary>
+/// The store's own indexes on Marten's event tables (see <see cref="EventStore.MigrateAsync"/>). A
+/// stream id is unique across affiliates: under conjoined tenancy Marten's key is (tenant, id), and a
+/// start from another affiliate under an existing id would otherwise make a second stream.
+/// </summary>
 internal static class StreamIdIndexes
 {
     public const string Events = "mt_events_stream_id_version";
-    public const string Streams = "mt_streams_id";
+    public const string Streams = "mt_streams_id_unique";
+    /// <summary>The index the same place had before it was unique.</summary>
+    public const string EarlierStreams = "mt_streams_id";
 
     public static string Sql(string schema) => $"""
         create index if not exists {Events} on {schema}.mt_events (stream_id, version);
-        create index if not exists {Streams} on {schema}.mt_streams (id);
+        create unique index if not exists {Streams} on {schema}.mt_streams (id);
+        drop index if exists {schema}.{EarlierStreams};
         """;
 }

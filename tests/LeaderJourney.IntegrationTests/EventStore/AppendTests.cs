@@ -53,6 +53,31 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task Starting_a_stream_under_an_id_another_affiliate_holds_fails_and_starts_no_second_stream()
+    {
+        var id = Guid.NewGuid();
+        await Store.StartStreamAsync(id, "counter", Increments(1), new AppendMetadata { TenantId = "OH" });
+
+        var act = () => Store.StartStreamAsync(id, "notes", [new NoteWritten("mine now")], new AppendMetadata { TenantId = "WV" });
+
+        (await act.Should().ThrowAsync<StreamAlreadyExistsException>()).Which.StreamId.Should().Be(id);
+        (await Scalar<long>("select count(*) from {schema}.mt_streams where id = $1", id)).Should().Be(1);
+        var stream = await Store.FetchStreamInfoAsync(id);
+        (stream!.TenantId, stream.Type, stream.Version).Should().Be(("OH", "counter", 1L));
+    }
+
+    [Fact]
+    public async Task Starting_a_stream_of_a_kind_never_registered_is_refused_before_anything_is_written()
+    {
+        var id = Guid.NewGuid();
+
+        var act = () => Store.StartStreamAsync(id, "gossip", Increments(1));
+
+        (await act.Should().ThrowAsync<UnregisteredStreamKindException>()).Which.Message.Should().Contain("'gossip'");
+        (await Store.FetchStreamInfoAsync(id)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Append_at_the_wrong_version_names_the_stream_and_both_versions()
     {
         var id = Guid.NewGuid();
