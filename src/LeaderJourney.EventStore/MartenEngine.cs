@@ -1,7 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
-using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.PersonalData;
 using Marten;
 using Marten.Services;
@@ -31,7 +30,8 @@ public static class MartenEngine
         options.Connection(dataSource);
         options.DatabaseSchemaName = schema;
         options.Events.DatabaseSchemaName = schema;
-        // Schema changes are applied by `leaderjourney migrate` and at host start, never guessed at mid-request.
+        // The schema is applied at start-up (EventStore.MigrateAsync, under an advisory lock); Marten
+        // itself checks it once more per store before its first bulk insert.
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
@@ -40,7 +40,8 @@ public static class MartenEngine
         // with its declared kind, so such an append is refused instead.
         options.Events.TenancyStyle = TenancyStyle.Conjoined;
         options.Events.UseMandatoryStreamTypeDeclaration = true;
-        // Quick appends draw sequence numbers inside the insert (no read-back of the stream first).
+        // Quick appends: one function call per append, which draws its sequence numbers inside the
+        // append's transaction (the read-all's hole check relies on that; see EventStore.IsPermanentHole).
         options.Events.AppendMode = EventAppendMode.Quick;
         // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
         // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),
