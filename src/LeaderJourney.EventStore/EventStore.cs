@@ -100,22 +100,23 @@ public sealed class EventStore : IAsyncDisposable
         {
             await SchemaMigrator.MigrateAsync(DataSource, _schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
             // A session-level lock on a connection of its own: Marten applies its changes on other connections.
+            // Released in any case, even if taking it failed after the server granted it: a pooled
+            // connection is not reset when it is returned (NoResetOnClose).
             await using var connection = await DataSource.OpenConnectionAsync(ct);
-            await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.marten.' || $1, 0))", connection))
-            {
-                take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
-                await take.ExecuteNonQueryAsync(ct);
-            }
             try
             {
+                await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.marten.' || $1, 0))", connection) { CommandTimeout = 0 })
+                {
+                    take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
+                    await take.ExecuteNonQueryAsync(ct);
+                }
                 await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await using var indexes = new NpgsqlCommand(StreamIdIndexes.Sql(_schema), connection);
                 await indexes.ExecuteNonQueryAsync(ct);
             }
             finally
             {
-                await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended('leaderjourney.marten.' || $1, 0))", connection);
-                release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
                 await release.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }
@@ -127,7 +128,8 @@ public sealed class EventStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Marten.Dispose();
+        // Marten may still be writing tombstones for a failed append; it finishes before the pool goes.
+        await Marten.DisposeAsync();
         if (_ownsDataSource) await DataSource.DisposeAsync();
     }
 
@@ -263,7 +265,8 @@ public sealed class EventStore : IAsyncDisposable
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
             if (inner.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
-                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or "MT003" or "P0001" })
+                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" }
+                || inner is PostgresException { SqlState: "MT003" or "P0001" })
                 return true;
         return false;
     }
@@ -493,7 +496,9 @@ public sealed class EventStore : IAsyncDisposable
     /// append (Marten's append function, its bulk appender) draws inside its transaction. So the hole is
     /// permanent when no transaction that began before the read still holds that lock (or a
     /// RowExclusiveLock on mt_events, for rows written with numbers drawn elsewhere), and a fresh
-    /// read still finds the hole empty. The snapshot's own list of running transactions is no help here:
+    /// read still finds the hole empty. A transaction whose start this role may not see (another role's,
+    /// without pg_read_all_stats) counts as live: waiting on it is safe, skipping past it is not. The
+    /// snapshot's own list of running transactions is no help here:
     /// PostgreSQL leaves out running transactions newer than the last completed one.
     /// </summary>
     private async Task<bool> IsPermanentHole(NpgsqlConnection connection, DateTimeOffset readAt, long from, long to, CancellationToken ct)
@@ -502,7 +507,7 @@ public sealed class EventStore : IAsyncDisposable
             select exists (
                 select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
                  where l.relation in ('{_schema}.mt_events_sequence'::regclass, '{_schema}.mt_events'::regclass) and l.mode = 'RowExclusiveLock'
-                   and a.pid <> pg_backend_pid() and a.xact_start < $1)
+                   and a.pid <> pg_backend_pid() and (a.xact_start is null or a.xact_start < $1))
             """, connection);
         live.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = readAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;

@@ -39,6 +39,9 @@ public static class LegacyStoreUpgrade
         if (await Scalar<bool>(connection, tx, $"select to_regclass('{schema}.events') is null", ct)
             || await Scalar<bool>(connection, tx, $"select exists (select 1 from {schema}.schema_migrations where component = '{Component}')", ct))
             return new Outcome(false, 0, 0, 0);
+        // A host of the previous version still running (a rolling deploy) must not commit into the old
+        // tables between the copy and the drop: it waits here, then fails on the dropped table.
+        await Execute(connection, tx, $"lock table {schema}.streams, {schema}.events in exclusive mode", ct);
 
         var unknownKinds = await Strings(connection, tx, $"select distinct type from {schema}.streams where not (type = any($1)) order by 1", StreamKinds.ByLegacyName.Keys.ToArray(), ct);
         if (unknownKinds.Count > 0)

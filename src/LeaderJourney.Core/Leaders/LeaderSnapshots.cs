@@ -13,7 +13,7 @@ namespace LeaderJourney.Core.Leaders;
 /// Ours rather than Marten's snapshot projection for two reasons: the state holds the leader's name,
 /// email and notes, so it is sealed whole under the leader's personal-data key (an erasure makes it
 /// unreadable, and then the stream is folded as before, reading as erased); and a snapshot is only
-/// trusted when it was folded by the same build of <see cref="Leader.Evolve"/> (<see cref="Fold"/>),
+/// trusted when it was folded by the same build of the fold (<see cref="Fold"/>),
 /// so a deployment that changes the fold never decides on a stale state.
 /// </summary>
 public sealed class LeaderSnapshots(Store store)
@@ -21,8 +21,14 @@ public sealed class LeaderSnapshots(Store store)
     /// <summary>How many events may gather after a snapshot before the next command writes a new one.</summary>
     public const int Every = 25;
 
-    /// <summary>Identifies the build of the fold: snapshots made by another build are ignored (and replaced).</summary>
-    public static Guid Fold { get; } = typeof(Leader).Assembly.ManifestModule.ModuleVersionId;
+    /// <summary>
+    /// Identifies the build of the fold: snapshots made by another build are ignored (and replaced).
+    /// The fold is shaped by the domain (<see cref="Leader.Evolve"/>), the event names and upcasters
+    /// (Core) and the store's deserialization (EventStore): a new build of any of them is a new fold.
+    /// </summary>
+    public static Guid Fold { get; } = new(System.Security.Cryptography.SHA256.HashData(
+        new[] { typeof(Leader), typeof(LeaderSnapshots), typeof(Store) }
+            .SelectMany(t => t.Assembly.ManifestModule.ModuleVersionId.ToByteArray()).ToArray()).AsSpan(0, 16));
 
     private const string SealedName = "leaderSnapshot";
 

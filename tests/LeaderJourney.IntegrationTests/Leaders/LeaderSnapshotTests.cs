@@ -47,6 +47,13 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
         return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
+    private async Task Execute(string sql, Guid id)
+    {
+        await using var command = Store.DataSource.CreateCommand(sql.Replace("{schema}", Store.Schema));
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<Leader?> Snapshot(Guid id)
     {
         await using var session = await Store.BeginSessionAsync();
@@ -67,9 +74,13 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
         row.Value.State.Should().StartWith("pd1:").And.NotContain("Brightwater").And.NotContain("Workshop");
         (await Snapshot(id)).Should().BeEquivalentTo(await Fold(id, toVersion: 50));
 
-        // A command after it decides on the snapshot and the tail: the same answer a full fold gives.
+        // A command after it reads only the snapshot and the tail: with the events the snapshot covers
+        // made unreadable (an unknown type name fails any read of them), it still decides, and on the
+        // same state a full fold gives.
+        await Execute("update {schema}.mt_events set type = type || '.hidden' where stream_id = $1 and version <= 50", id);
         var response = await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
             new { title = "Workshop 60", themeCode = "ADV.1", level = 1, hours = 2, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") });
+        await Execute("update {schema}.mt_events set type = left(type, length(type) - 7) where stream_id = $1 and type like '%.hidden'", id);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(62);
         (await Fold(id)).Trainings.Should().HaveCount(61);
@@ -94,14 +105,22 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
     }
 
     [Fact]
-    public async Task After_an_erasure_the_snapshot_is_unreadable_and_the_leader_takes_no_more_changes()
+    public async Task A_snapshot_is_unreadable_once_the_leaders_key_is_shredded_and_an_erasure_deletes_it()
     {
         var id = await EnrolWithTrainings("Mireille Okonkwo-Sandoval", 26);
+        (await Snapshot(id)).Should().NotBeNull();
+
+        // The key alone, as a consent withdrawal does for demographics: the row stays, sealed for nobody.
+        await using (var shred = await Store.BeginSessionAsync())
+        {
+            await shred.ShredSubjectAsync(id, final: false);
+            await shred.CommitAsync();
+        }
         (await Row(id)).Should().NotBeNull();
+        (await Snapshot(id)).Should().BeNull("the snapshot was sealed under the shredded key");
 
         (await _admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Written request of 2026-11-30" })).EnsureSuccessStatusCode();
 
-        (await Snapshot(id)).Should().BeNull("the leader's key is shredded");
         (await Row(id)).Should().BeNull("the erasure deletes the snapshot with the leader's other stored answers");
         var refused = await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
             new { title = "After erasure", themeCode = "ADV.1", level = 1, hours = 2, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") });
