@@ -188,6 +188,9 @@ public sealed class EventStore : IAsyncDisposable
         metadata ??= AppendMetadata.None;
         foreach (var e in events) Types.NameOf(e.GetType()); // an unregistered type is refused before anything is written
         var kind = mode == AppendMode.Start ? Types.StreamKindType(streamType!) : null;
+        // Sealed now, before a connection is taken and the stream's row locked: making a missing key
+        // needs a connection of its own (the session's listener then finds the events sealed).
+        if (_sealing is not null) await _sealing.SealAsync(events.Select(e => (streamId, e)).ToList(), ct);
 
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownedTransaction = null;
