@@ -38,9 +38,9 @@ public sealed class ProjectionBench : IAsyncDisposable
     {
         var schema = $"bench_proj_{DateTime.UtcNow:yyyyMMddHHmmss}";
         var dataSource = Database.CreateDataSource(connectionString, "leaderjourney-bench");
-        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry());
+        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry(), projections: new EventStoreProjections(ProjectionSetup.All(), BatchSize: 2000));
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
-        var runtime = new ProjectionRuntime(store, ProjectionSetup.All(), new ProjectionOptions { BatchSize = 2000 });
+        var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
         var entry = BuiltInFrameworks.Entries[0];
         var nea = await new FrameworkImporter(store, new FrameworkCatalogProjection(schema)).ImportAsync(new ImportFrameworkRequest(
@@ -104,9 +104,11 @@ public sealed class ProjectionBench : IAsyncDisposable
     /// <summary>16 writers append for <paramref name="seconds"/>; how long until each append is visible in the async mentor-queue model.</summary>
     public async Task<(int Samples, double P50Ms, double P95Ms, double P99Ms)> LagAsync(int writers, int seconds)
     {
-        var daemon = new ProjectionDaemon(_runtime, _connectionString) { PollInterval = TimeSpan.FromSeconds(1) };
+        // Marten's daemon as the web host runs it: hot/cold coordination, one agent per async slot.
+        await using var coordinator = new Marten.Events.Daemon.Coordination.ProjectionCoordinator(_store.Marten,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Marten.Events.Daemon.Coordination.ProjectionCoordinator>.Instance);
         using var stop = new CancellationTokenSource();
-        var daemonRun = daemon.RunAsync(stop.Token);
+        await coordinator.StartAsync(stop.Token);
         await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(10));
 
         var appended = new ConcurrentQueue<(long Sequence, long At)>();
@@ -136,7 +138,7 @@ public sealed class ProjectionBench : IAsyncDisposable
         await Task.Delay(50);
         stop.Cancel();
         await watcher;
-        await daemonRun;
+        await coordinator.StopAsync(CancellationToken.None);
 
         var thresholds = visible.OrderBy(v => v.Key).ToArray();
         var lags = new List<double>();

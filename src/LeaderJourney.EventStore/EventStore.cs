@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using JasperFx.Events;
 using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.EventStore.Projections;
 using Marten;
 using Marten.Events;
 using Marten.Services;
@@ -24,14 +25,21 @@ public sealed class EventStore : IAsyncDisposable
     private readonly string _selectColumns;
     private readonly SealingSerializer? _sealing;
 
-    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys)
+    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys, EventStoreProjections? projections)
     {
         DataSource = dataSource;
         _schema = schema;
         Types = types;
         _ownsDataSource = ownsDataSource;
         PersonalData = masterKeys is null ? null : new PersonalDataCodec(types, new SubjectKeys(dataSource, schema, masterKeys));
-        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData);
+        projections ??= new EventStoreProjections([]);
+        Projections = projections.Registrations;
+        foreach (var name in Projections.Select(r => r.Projection.Name))
+            if (name.Length is 0 or > 30 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+                throw new ArgumentException($"Projection name '{name}' is not allowed: 1 to 30 lower-case letters, digits or '-'.");
+        Generations = new ProjectionGenerations(dataSource, schema);
+        Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations), new MartenSlot(r, 0, Generations) }).ToList();
+        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData, Slots, projections.BatchSize);
         _sealing = Marten.Options.Serializer() as SealingSerializer;
         foreach (var (name, marker) in types.StreamKinds)
             if (Marten.Events.AggregateAliasFor(marker) is var alias && alias != name)
@@ -44,8 +52,11 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>The Marten document store the events live in.</summary>
     public DocumentStore Marten { get; }
 
-    /// <summary>Set by the projection runtime when inline projections exist: they run inside every append's transaction.</summary>
-    internal Func<NpgsqlConnection, NpgsqlTransaction, IReadOnlyList<StoredEvent>, CancellationToken, Task>? InlineProjections { get; set; }
+    /// <summary>The read models Marten runs for this store (inline in appends, or under its async daemon); see <see cref="ProjectionRuntime"/>.</summary>
+    public IReadOnlyList<ProjectionRegistration> Projections { get; }
+
+    internal ProjectionGenerations Generations { get; }
+    internal IReadOnlyList<MartenSlot> Slots { get; }
     public EventTypeRegistry Types { get; }
 
     /// <summary>Encryption of the registry's declared personal data, per subject; null when the store was opened without master keys (then it is stored as given).</summary>
@@ -53,13 +64,14 @@ public sealed class EventStore : IAsyncDisposable
     public string Schema => _schema;
 
     /// <summary>Connects, then creates or migrates the store's schema. Failures are <see cref="EventStoreUnavailableException"/> with a one-line message.</summary>
-    public static async Task<EventStore> OpenAsync(EventStoreOptions options, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null)
+    public static async Task<EventStore> OpenAsync(EventStoreOptions options, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null,
+        EventStoreProjections? projections = null)
     {
         SchemaName.Validate(options.Schema);
         var dataSource = Database.CreateDataSource(options.ConnectionString, options.ApplicationName);
         try
         {
-            var store = new EventStore(dataSource, options.Schema, types, ownsDataSource: true, masterKeys);
+            var store = new EventStore(dataSource, options.Schema, types, ownsDataSource: true, masterKeys, projections);
             await store.MigrateAsync(ct);
             return store;
         }
@@ -71,9 +83,10 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>Opens the store on a data source the caller owns (and disposes): connects, then creates or migrates the schema.</summary>
-    public static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null)
+    public static async Task<EventStore> OpenAsync(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, CancellationToken ct = default, MasterKeyRing? masterKeys = null,
+        EventStoreProjections? projections = null)
     {
-        var store = Create(dataSource, schema, types, masterKeys);
+        var store = Create(dataSource, schema, types, masterKeys, projections);
         await store.MigrateAsync(ct);
         return store;
     }
@@ -83,10 +96,11 @@ public sealed class EventStore : IAsyncDisposable
     /// <see cref="MigrateAsync"/> once at start-up. The caller owns the data source.
     /// </summary>
     /// <param name="masterKeys">When given, the registry's declared personal data is encrypted per subject (see <see cref="PersonalDataCodec"/>).</param>
-    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null)
+    /// <param name="projections">The read models Marten runs for this store; their registration is part of Marten's configuration.</param>
+    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null, EventStoreProjections? projections = null)
     {
         SchemaName.Validate(schema);
-        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys);
+        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys, projections);
     }
 
     /// <summary>
@@ -220,18 +234,23 @@ public sealed class EventStore : IAsyncDisposable
                 : marten.Events.Append(streamId, version + events.Count, events.ToArray());
             try
             {
+                // Marten runs the inline read models in SaveChanges: they write to their active generations.
+                MartenSlot.Appending.Value = true;
                 await marten.SaveChangesAsync(ct);
             }
             catch (Exception e) when (mode == AppendMode.Start && IsExistingStream(e))
             {
                 throw new StreamAlreadyExistsException(streamId);
             }
+            finally
+            {
+                MartenSlot.Appending.Value = false;
+            }
 
             var stored = new List<StoredEvent>(events.Count);
             foreach (var e in action.Events)
                 stored.Add(new StoredEvent(e.Sequence, e.Id, streamId, e.Version, Types.NameOf(e.EventType), e.Data, e.Timestamp, tenant,
                     metadata.CorrelationId, metadata.CausationId, metadata.UserName, metadata.Headers ?? EmptyHeaders));
-            if (InlineProjections is not null) await InlineProjections(connection, transaction, stored, ct);
             if (ownedTransaction is not null) await ownedTransaction.CommitAsync(ct);
             return new AppendResult(streamId, stored[^1].Version, stored[0].Sequence, stored[^1].Sequence);
         }
@@ -293,8 +312,8 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>
     /// Writes new streams and their events through Marten's bulk appender (binary COPY), all in one
     /// transaction: the import path. Personal values are sealed first. Every stream must be new; if one
-    /// exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it. Inline read
-    /// models are not run here: the daemon brings them up to date.
+    /// exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it. The inline read
+    /// models take the events right after (<see cref="ApplyInlineAfterBulkAsync"/>).
     /// </summary>
     public async Task<long> BulkAppendAsync(IEnumerable<BulkStream> streams, CancellationToken ct = default)
     {
@@ -329,14 +348,45 @@ public sealed class EventStore : IAsyncDisposable
         {
             // One transaction for all of it; each stream keeps its own affiliate.
             await Marten.BulkInsertEventsAsync(actions, 5_000, ct);
-            return actions.Sum(a => a.Events.Count);
         }
         catch (Exception e) when (Unwrap<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             var raced = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
             throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
         }
+        await ApplyInlineAfterBulkAsync(actions, ct);
+        return actions.Sum(a => a.Events.Count);
     }
+
+    /// <summary>
+    /// Marten's bulk appender runs no projections: the inline read models take the new events right
+    /// after it, in a transaction of their own. (A crash between the two leaves the events stored and
+    /// the inline models without them until `projections rebuild`.)
+    /// </summary>
+    private async Task ApplyInlineAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
+    {
+        var inline = Slots.Where(s => s.Registration.Mode == ProjectionMode.Inline).ToList();
+        if (inline.Count == 0) return;
+        var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            MartenSlot.Appending.Value = true;
+            foreach (var chunk in events.Chunk(5_000))
+            {
+                await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
+                foreach (var slot in inline) await slot.ApplyAsync(session, chunk, ct);
+                await session.SaveChangesAsync(ct);
+            }
+        }
+        finally
+        {
+            MartenSlot.Appending.Value = false;
+        }
+        await transaction.CommitAsync(ct);
+    }
+
 
     private static T? Unwrap<T>(Exception e) where T : Exception
     {
@@ -448,6 +498,29 @@ public sealed class EventStore : IAsyncDisposable
             if (batch.Position == after) yield break;
             after = batch.Position;
         }
+    }
+
+    /// <summary>
+    /// Events of the given types with sequence numbers in (<paramref name="after"/>, <paramref name="upTo"/>],
+    /// in order, at most <paramref name="maxCount"/>, archived ones and Marten's tombstones left out: how a
+    /// generation's build reads its last part (<see cref="ProjectionRuntime"/>), on its own transaction.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, long upTo,
+        string[] types, int maxCount, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select {_selectColumns} from {_schema}.mt_events
+             where seq_id > $1 and seq_id <= $2 and type = any($3) and not coalesce(is_archived, false)
+             order by seq_id limit $4
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        var rows = new List<EventRow>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
+        return await Materialize(rows, ct);
     }
 
     /// <summary>The highest global sequence number committed so far (0 for an empty store), holes or not.</summary>

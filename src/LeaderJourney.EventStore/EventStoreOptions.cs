@@ -13,3 +13,6 @@ public sealed record EventStoreOptions
     /// <summary>Application name shown in pg_stat_activity.</summary>
     public string ApplicationName { get; init; } = "leaderjourney";
 }
+
+/// <summary>The read models a store's Marten runs, and how many events one async batch reads at most.</summary>
+public sealed record EventStoreProjections(IReadOnlyList<Projections.ProjectionRegistration> Registrations, int BatchSize = 1000);

@@ -23,7 +23,12 @@ public static class MartenEngine
     public static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null) =>
         new(Options(dataSource, schema, types, personalData));
 
-    public static StoreOptions Options(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null)
+    internal static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData,
+        IReadOnlyList<Projections.MartenSlot> slots, int batchSize) =>
+        new(Options(dataSource, schema, types, personalData, slots, batchSize));
+
+    internal static StoreOptions Options(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null,
+        IReadOnlyList<Projections.MartenSlot>? slots = null, int batchSize = 1000)
     {
         SchemaName.Validate(schema);
         var options = new StoreOptions();
@@ -70,6 +75,24 @@ public static class MartenEngine
         foreach (var name in types.Names)
             if (types.TypeOfName(name) is { } type) options.Events.MapEventType(type, name);
         options.Listeners.Add(new PublishedEventTypesOnly(types));
+
+        // The read models: two slots each (Projections.MartenSlot), inline or under Marten's async daemon.
+        foreach (var slot in slots ?? [])
+        {
+            var registration = slot.ToMarten(types, batchSize);
+            options.Projections.Add(registration, registration.Lifecycle);
+        }
+        // Hot/cold: one node runs each async slot at a time (an advisory lock per slot, taken again by
+        // another node within a second of the holder's death). A failing event pauses its slot instead of
+        // being skipped into a dead-letter table; Marten tries the slot again every few seconds.
+        options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.HotCold;
+        options.Projections.LeadershipPollingTime = 1000;
+        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.Errors.SkipSerializationErrors = false;
+        options.Projections.Errors.SkipUnknownEvents = false;
+        options.Projections.RebuildErrors.SkipApplyErrors = false;
+        options.Projections.RebuildErrors.SkipSerializationErrors = false;
+        options.Projections.RebuildErrors.SkipUnknownEvents = false;
         return options;
     }
 }

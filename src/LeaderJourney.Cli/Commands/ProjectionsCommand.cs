@@ -2,7 +2,6 @@ using System.CommandLine;
 using LeaderJourney.EventStore.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Cli.Commands;
 
@@ -25,13 +24,13 @@ public static class ProjectionsCommand
         {
             var services = await context.ServicesAsync(ct);
             var runtime = services.GetRequiredService<ProjectionRuntime>();
-            var daemon = await ProjectionDaemon.IsRunningAnywhereAsync(services.GetRequiredService<Store>(), ct);
+            var daemon = await runtime.IsDaemonRunningAsync(ct);
             var statuses = await runtime.StatusAsync(daemon, ct);
             await context.Out.WriteLineAsync($"daemon: {(daemon ? "running" : "not running (start the web host)")}");
             await context.Out.WriteLineAsync($"{"projection",-20} {"mode",-7} {"state",-9} {"position",10} {"lag",10}  detail");
             foreach (var p in statuses)
             {
-                var detail = p.LastError ?? (p.BuildingGeneration is { } g ? $"rebuilding as generation {g}, at {p.BuildingPosition}" : "");
+                var detail = p.LastError ?? (p.BuildingGeneration is { } g ? $"rebuilding as generation {g}, at {p.BuildingPosition}" : p.RunningOn is { } node ? $"on {node}" : "");
                 await context.Out.WriteLineAsync($"{p.Name,-20} {p.Mode,-7} {p.State,-9} {p.Position,10} {p.Lag,10}  {detail}");
             }
             return statuses.Any(p => p.State is "failed" or "stopped") ? 1 : 0;
@@ -77,12 +76,12 @@ public static class ProjectionsCommand
     private static Command Resume(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "The failed projection." };
-        var resume = new Command("resume", "After fixing the code a parked event failed in, let the projection try it again.") { name };
+        var resume = new Command("resume", "After fixing the code an event failed in: clear the failure (the daemon retries the event every few seconds).") { name };
         resume.SetAction(async (parse, ct) =>
         {
             var services = await context.ServicesAsync(ct);
             await services.GetRequiredService<ProjectionRuntime>().ResumeAsync(parse.GetValue(name)!, ct);
-            await context.Out.WriteLineAsync($"Projection {parse.GetValue(name)} resumes at its parked event.");
+            await context.Out.WriteLineAsync($"Projection {parse.GetValue(name)} resumes at the event it stopped on.");
             return 0;
         });
         return resume;

@@ -27,7 +27,7 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>()));
+            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new FrameworkCatalogProjection(sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<FrameworkImporter>();
@@ -40,7 +40,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Http.StreamCommandPipeline>();
         services.AddSingleton<LeaderSnapshots>();
         services.AddSingleton<LeaderCommandPipeline>();
-        services.AddLeaderJourneyProjections(configuration);
+        services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();
         services.AddSingleton<Leaders.Import.LeaderImport>();

@@ -23,7 +23,7 @@ public sealed class AffiliatePipelineProjection : IProjection
         "leader.level-attained", "leader.level-attainment-revoked", "leader.withdrawn", "leader.reactivated",
     };
 
-    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
     {
         await using var command = context.Command($"""
             create table {context.Table("themes")} (edition_id uuid not null, theme_code text not null, domain_code text not null, primary key (edition_id, theme_code));
@@ -43,54 +43,52 @@ public sealed class AffiliatePipelineProjection : IProjection
         var leaders = context.Table("leaders");
         var attainments = context.Table("attainments");
         var domains = context.Table("domains");
-        var batch = new SqlBatch(context);
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case FrameworkEditionPublished e:
-                    AddThemes(batch, themes, e.EditionId, e.Content);
+                    AddThemes(context, themes, e.EditionId, e.Content);
                     break;
                 case FrameworkRevisionPublished e:
-                    AddThemes(batch, themes, e.EditionId, e.Content);
+                    AddThemes(context, themes, e.EditionId, e.Content);
                     break;
                 case LeaderEnrolled e:
-                    batch.Add($"insert into {leaders} (leader_id, affiliate, local, edition_id) values ($1, $2, $3, $4)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId);
-                    batch.Add($"insert into {domains} select distinct $1::uuid, domain_code, 0 from {themes} where edition_id = $2", e.LeaderId, e.FrameworkEditionId);
+                    context.Write($"insert into {leaders} (leader_id, affiliate, local, edition_id) values ($1, $2, $3, $4)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId);
+                    context.Write($"insert into {domains} select distinct $1::uuid, domain_code, 0 from {themes} where edition_id = $2", e.LeaderId, e.FrameworkEditionId);
                     break;
                 case LeaderProfileChanged e:
-                    batch.Add($"update {leaders} set local = $2 where leader_id = $1", e.LeaderId, e.Local);
+                    context.Write($"update {leaders} set local = $2 where leader_id = $1", e.LeaderId, e.Local);
                     break;
                 case LeaderWithdrawn e:
-                    batch.Add($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
+                    context.Write($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
                     break;
                 case LeaderReactivated e:
-                    batch.Add($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
+                    context.Write($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
                     break;
                 case LevelAttained e:
-                    batch.Add($"insert into {attainments} values ($1, $2, $3) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level);
-                    Recompute(batch, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
+                    context.Write($"insert into {attainments} values ($1, $2, $3) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level);
+                    Recompute(context, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
                     break;
                 case LevelAttainmentRevoked e:
-                    batch.Add($"delete from {attainments} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
-                    Recompute(batch, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
+                    context.Write($"delete from {attainments} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    Recompute(context, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
                     break;
             }
         }
-        await batch.ExecuteAsync(ct);
     }
 
-    private static void AddThemes(SqlBatch batch, string themes, Guid editionId, Framework content)
+    private static void AddThemes(ProjectionContext context, string themes, Guid editionId, Framework content)
     {
         var pairs = content.Domains.SelectMany(d => d.Themes.Select(t => (Theme: t.Code, Domain: d.Code))).ToArray();
-        batch.Add($"insert into {themes} select $1, t, d from unnest($2::text[], $3::text[]) as x(t, d) on conflict do nothing",
+        context.Write($"insert into {themes} select $1, t, d from unnest($2::text[], $3::text[]) as x(t, d) on conflict do nothing",
             editionId, pairs.Select(p => p.Theme).ToArray(), pairs.Select(p => p.Domain).ToArray());
     }
 
     /// <summary>The leader's level in the changed theme's domain (lowest theme level, missing themes at 0), and their stage.</summary>
-    private static void Recompute(SqlBatch batch, string themes, string leaders, string attainments, string domains, Guid leaderId, string themeCode)
+    private static void Recompute(ProjectionContext context, string themes, string leaders, string attainments, string domains, Guid leaderId, string themeCode)
     {
-        batch.Add($"""
+        context.Write($"""
             update {domains} d set level = x.level
               from (select ft.domain_code, min(coalesce(a.level, 0)) as level
                       from {leaders} l
@@ -101,6 +99,6 @@ public sealed class AffiliatePipelineProjection : IProjection
                      group by ft.domain_code) x
              where d.leader_id = $1 and d.domain_code = x.domain_code
             """, leaderId, themeCode);
-        batch.Add($"update {leaders} set stage = coalesce((select max(level) from {attainments} where leader_id = $1), 0) where leader_id = $1", leaderId);
+        context.Write($"update {leaders} set stage = coalesce((select max(level) from {attainments} where leader_id = $1), 0) where leader_id = $1", leaderId);
     }
 }

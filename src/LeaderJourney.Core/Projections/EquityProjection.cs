@@ -21,7 +21,7 @@ public sealed class EquityProjection : IProjection
     public int Version => 2;
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "demographics.recorded", "demographics.consent-withdrawn", "leader.erased" };
 
-    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
     {
         await using var command = context.Command($"""
             create table {context.Table("values")} (
@@ -34,29 +34,27 @@ public sealed class EquityProjection : IProjection
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         var values = context.Table("values");
-        var batch = new SqlBatch(context);
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case DemographicsRecorded e:
-                    batch.Add($"update {values} set valid_to = $2 where leader_id = $1 and valid_to is null", e.LeaderId, e.RecordedAt);
+                    context.Write($"update {values} set valid_to = $2 where leader_id = $1 and valid_to is null", e.LeaderId, e.RecordedAt);
                     var rows = e.RaceEthnicity.Select(v => ("raceEthnicity", v))
                         .Concat(e.Gender is { } g ? [("gender", g)] : [])
                         .Concat(e.JobCategory is { } j ? [("jobCategory", j)] : [])
                         .ToArray();
                     if (rows.Length > 0)
-                        batch.Add($"insert into {values} select $1, c, v, $2, null from unnest($3::text[], $4::text[]) as x(c, v)",
+                        context.Write($"insert into {values} select $1, c, v, $2, null from unnest($3::text[], $4::text[]) as x(c, v)",
                             e.LeaderId, e.RecordedAt, rows.Select(r => r.Item1).ToArray(), rows.Select(r => r.Item2).ToArray());
                     break;
                 case DemographicsConsentWithdrawn e:
-                    batch.Add($"delete from {values} where leader_id = $1", e.LeaderId);
+                    context.Write($"delete from {values} where leader_id = $1", e.LeaderId);
                     break;
                 case LeaderErased e:
-                    batch.Add($"delete from {values} where leader_id = $1", e.LeaderId);
+                    context.Write($"delete from {values} where leader_id = $1", e.LeaderId);
                     break;
             }
         }
-        await batch.ExecuteAsync(ct);
     }
 }

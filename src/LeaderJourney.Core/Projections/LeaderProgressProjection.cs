@@ -1,4 +1,3 @@
-using Npgsql;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
@@ -23,7 +22,7 @@ public sealed class LeaderProgressProjection : IProjection
         "leader.level-attained", "leader.level-attainment-revoked", "leader.paused", "leader.withdrawn", "leader.reactivated", "leader.erased",
     };
 
-    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
     {
         await using var command = context.Command($"""
             create table {context.Table("leaders")} (
@@ -56,7 +55,6 @@ public sealed class LeaderProgressProjection : IProjection
         // and the level history change with almost every event, so a batch's changes to them are worked
         // out in memory, in event order, and written with a few set-based statements (a rebuild of a
         // national log would otherwise send one or more statements per event).
-        var batch = new SqlBatch(context);
         var pending = new KeyedChanges<(Guid, string, int), DateTimeOffset>();
         var attainments = new KeyedChanges<(Guid, string, int), DateTimeOffset>();
         var levelChanges = new List<(Guid Leader, string Theme, int Level, DateTimeOffset At, bool Attained)>();
@@ -65,25 +63,25 @@ public sealed class LeaderProgressProjection : IProjection
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    batch.Add($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt);
-                    batch.Add($"insert into {statuses} values ($1, 'active', $2, null)", e.LeaderId, e.EnrolledAt);
+                    context.Write($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt);
+                    context.Write($"insert into {statuses} values ($1, 'active', $2, null)", e.LeaderId, e.EnrolledAt);
                     break;
                 case LeaderProfileChanged e:
-                    batch.Add($"update {leaders} set local = $2, display_name = $3 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName);
+                    context.Write($"update {leaders} set local = $2, display_name = $3 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName);
                     break;
                 case LeaderErased e:
                     // The name read from the enrolment is already unreadable after the erasure (a rebuild
                     // sees it so); the row says plainly what happened, with its levels untouched.
-                    batch.Add($"update {leaders} set display_name = $2 where leader_id = $1", e.LeaderId, Leader.ErasedName);
+                    context.Write($"update {leaders} set display_name = $2 where leader_id = $1", e.LeaderId, Leader.ErasedName);
                     break;
                 case LeaderPaused e:
-                    AddStatus(batch, leaders, statuses, e.LeaderId, "paused", e.PausedAt);
+                    AddStatus(context, leaders, statuses, e.LeaderId, "paused", e.PausedAt);
                     break;
                 case LeaderWithdrawn e:
-                    AddStatus(batch, leaders, statuses, e.LeaderId, "withdrawn", e.WithdrawnAt);
+                    AddStatus(context, leaders, statuses, e.LeaderId, "withdrawn", e.WithdrawnAt);
                     break;
                 case LeaderReactivated e:
-                    AddStatus(batch, leaders, statuses, e.LeaderId, "active", e.ReactivatedAt);
+                    AddStatus(context, leaders, statuses, e.LeaderId, "active", e.ReactivatedAt);
                     break;
                 case SignOffRequested e:
                     pending.Put((e.LeaderId, e.ThemeCode, e.Level), e.RequestedAt);
@@ -105,11 +103,10 @@ public sealed class LeaderProgressProjection : IProjection
                     break;
             }
         }
-        await batch.ExecuteAsync(ct);
         // History first: it reads the attainments as they stood before this batch.
         await WriteHistoryAsync(context, levelChanges, ct);
-        await WriteAsync(context, context.Table("pending"), "requested_at", pending, replaceOnConflict: false, ct);
-        await WriteAsync(context, context.Table("attainments"), "attained_at", attainments, replaceOnConflict: true, ct);
+        Write(context, context.Table("pending"), "requested_at", pending, replaceOnConflict: false);
+        Write(context, context.Table("attainments"), "attained_at", attainments, replaceOnConflict: true);
     }
 
     /// <summary>
@@ -131,36 +128,24 @@ public sealed class LeaderProgressProjection : IProjection
         public void Remove(TKey key) => Final[key] = (false, default!, true);
     }
 
-    private static async Task WriteAsync(ProjectionContext context, string table, string column,
-        KeyedChanges<(Guid, string, int), DateTimeOffset> changes, bool replaceOnConflict, CancellationToken ct)
+    private static void Write(ProjectionContext context, string table, string column,
+        KeyedChanges<(Guid, string, int), DateTimeOffset> changes, bool replaceOnConflict)
     {
         if (changes.Final.Count == 0) return;
         var removed = changes.Final.Where(c => c.Value.RemovedFirst).Select(c => c.Key).ToArray();
         var present = changes.Final.Where(c => c.Value.Present).ToArray();
         if (removed.Length > 0)
-        {
-            await using var delete = context.Command($"""
+            context.Write($"""
                 delete from {table} t using unnest($1::uuid[], $2::text[], $3::int[]) as x(l, th, lv)
                  where t.leader_id = x.l and t.theme_code = x.th and t.level = x.lv
-                """);
-            delete.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = removed.Select(k => k.Item1).ToArray() });
-            delete.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = removed.Select(k => k.Item2).ToArray() });
-            delete.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = removed.Select(k => k.Item3).ToArray() });
-            await delete.ExecuteNonQueryAsync(ct);
-        }
+                """, removed.Select(k => k.Item1).ToArray(), removed.Select(k => k.Item2).ToArray(), removed.Select(k => k.Item3).ToArray());
         if (present.Length > 0)
-        {
-            await using var insert = context.Command($"""
+            context.Write($"""
                 insert into {table} (leader_id, theme_code, level, {column})
                 select * from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[])
                 on conflict (leader_id, theme_code, level) do {(replaceOnConflict ? $"update set {column} = excluded.{column}" : "nothing")}
-                """);
-            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = present.Select(c => c.Key.Item1).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = present.Select(c => c.Key.Item2).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = present.Select(c => c.Key.Item3).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = present.Select(c => c.Value.Value).ToArray() });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+                """, present.Select(c => c.Key.Item1).ToArray(), present.Select(c => c.Key.Item2).ToArray(), present.Select(c => c.Key.Item3).ToArray(),
+                present.Select(c => c.Value.Value).ToArray());
     }
 
     /// <summary>
@@ -176,25 +161,19 @@ public sealed class LeaderProgressProjection : IProjection
         var pairs = changes.Select(c => (c.Leader, c.Theme)).Distinct().ToArray();
         var levels = pairs.ToDictionary(p => p, _ => new SortedDictionary<int, DateTimeOffset>());
         var open = new Dictionary<(Guid, string), int>();
-        await using (var read = context.Command($"""
+        await context.QueryAsync($"""
             select a.leader_id, a.theme_code, a.level, a.attained_at, null::int from {attainments} a
               join unnest($1::uuid[], $2::text[]) as x(l, th) on a.leader_id = x.l and a.theme_code = x.th
             union all
             select h.leader_id, h.theme_code, h.level, null, 1 from {history} h
               join unnest($1::uuid[], $2::text[]) as x(l, th) on h.leader_id = x.l and h.theme_code = x.th
              where h.valid_to is null
-            """))
+            """, [pairs.Select(p => p.Leader).ToArray(), pairs.Select(p => p.Theme).ToArray()], reader =>
         {
-            read.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = pairs.Select(p => p.Leader).ToArray() });
-            read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = pairs.Select(p => p.Theme).ToArray() });
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var pair = (reader.GetGuid(0), reader.GetString(1));
-                if (reader.IsDBNull(4)) levels[pair][reader.GetInt32(2)] = reader.GetFieldValue<DateTimeOffset>(3);
-                else open[pair] = reader.GetInt32(2);
-            }
-        }
+            var pair = (reader.GetGuid(0), reader.GetString(1));
+            if (reader.IsDBNull(4)) levels[pair][reader.GetInt32(2)] = reader.GetFieldValue<DateTimeOffset>(3);
+            else open[pair] = reader.GetInt32(2);
+        }, ct);
 
         var closeExisting = new List<((Guid Leader, string Theme) Pair, DateTimeOffset At)>();
         var rows = new List<(Guid Leader, string Theme, int Level, DateTimeOffset AttainedAt, DateTimeOffset From, DateTimeOffset? To)>();
@@ -221,37 +200,25 @@ public sealed class LeaderProgressProjection : IProjection
         }
 
         if (closeExisting.Count > 0)
-        {
-            await using var close = context.Command($"""
+            context.Write($"""
                 update {history} h set valid_to = x.t from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as x(l, th, t)
                  where h.leader_id = x.l and h.theme_code = x.th and h.valid_to is null
-                """);
-            close.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = closeExisting.Select(x => x.Pair.Leader).ToArray() });
-            close.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = closeExisting.Select(x => x.Pair.Theme).ToArray() });
-            close.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = closeExisting.Select(x => x.At).ToArray() });
-            await close.ExecuteNonQueryAsync(ct);
-        }
+                """, closeExisting.Select(x => x.Pair.Leader).ToArray(), closeExisting.Select(x => x.Pair.Theme).ToArray(), closeExisting.Select(x => x.At).ToArray());
         foreach (var (subset, closed) in new[] { (rows.Where(r => r.To is not null).ToArray(), true), (rows.Where(r => r.To is null).ToArray(), false) })
         {
             if (subset.Length == 0) continue;
-            await using var insert = context.Command($"""
+            context.Write($"""
                 insert into {history} (leader_id, theme_code, level, attained_at, valid_from, valid_to)
                 select l, th, lv, a, f, {(closed ? "t" : "null")} from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[]) as x(l, th, lv, a, f, t)
-                """);
-            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = subset.Select(r => r.Leader).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = subset.Select(r => r.Theme).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = subset.Select(r => r.Level).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.AttainedAt).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.From).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = subset.Select(r => r.To ?? r.From).ToArray() });
-            await insert.ExecuteNonQueryAsync(ct);
+                """, subset.Select(r => r.Leader).ToArray(), subset.Select(r => r.Theme).ToArray(), subset.Select(r => r.Level).ToArray(),
+                subset.Select(r => r.AttainedAt).ToArray(), subset.Select(r => r.From).ToArray(), subset.Select(r => r.To ?? r.From).ToArray());
         }
     }
 
-    private static void AddStatus(SqlBatch batch, string leaders, string statuses, Guid leaderId, string status, DateTimeOffset at)
+    private static void AddStatus(ProjectionContext context, string leaders, string statuses, Guid leaderId, string status, DateTimeOffset at)
     {
-        batch.Add($"update {leaders} set status = $2 where leader_id = $1", leaderId, status);
-        batch.Add($"update {statuses} set valid_to = $2 where leader_id = $1 and valid_to is null", leaderId, at);
-        batch.Add($"insert into {statuses} values ($1, $2, $3, null)", leaderId, status, at);
+        context.Write($"update {leaders} set status = $2 where leader_id = $1", leaderId, status);
+        context.Write($"update {statuses} set valid_to = $2 where leader_id = $1 and valid_to is null", leaderId, at);
+        context.Write($"insert into {statuses} values ($1, $2, $3, null)", leaderId, status, at);
     }
 }

@@ -18,7 +18,7 @@ public sealed class MentorQueueProjection : IProjection
         "leader.sign-off-declined", "leader.level-attained", "leader.withdrawn", "leader.reactivated",
     };
 
-    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
     {
         await using var command = context.Command($"""
             create table {context.Table("leaders")} (leader_id uuid primary key, affiliate text not null, withdrawn boolean not null default false);
@@ -36,40 +36,38 @@ public sealed class MentorQueueProjection : IProjection
         var leaders = context.Table("leaders");
         var mentors = context.Table("mentors");
         var requests = context.Table("requests");
-        var batch = new SqlBatch(context);
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    batch.Add($"insert into {leaders} values ($1, $2, false)", e.LeaderId, e.Affiliate);
+                    context.Write($"insert into {leaders} values ($1, $2, false)", e.LeaderId, e.Affiliate);
                     break;
                 case LeaderWithdrawn e:
-                    batch.Add($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
+                    context.Write($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
                     break;
                 case LeaderReactivated e:
-                    batch.Add($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
+                    context.Write($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
                     break;
                 case MentorAssigned e:
-                    batch.Add($"insert into {mentors} values ($1, $2) on conflict do nothing", e.LeaderId, e.MentorUserId);
+                    context.Write($"insert into {mentors} values ($1, $2) on conflict do nothing", e.LeaderId, e.MentorUserId);
                     break;
                 case MentorUnassigned e:
-                    batch.Add($"delete from {mentors} where leader_id = $1 and mentor_user_id = $2", e.LeaderId, e.MentorUserId);
+                    context.Write($"delete from {mentors} where leader_id = $1 and mentor_user_id = $2", e.LeaderId, e.MentorUserId);
                     break;
                 case SignOffRequested e:
-                    batch.Add($"insert into {requests} values ($1, $2, $3, $4, $5) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level, e.RequestedAt, stored.Sequence);
+                    context.Write($"insert into {requests} values ($1, $2, $3, $4, $5) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level, e.RequestedAt, stored.Sequence);
                     break;
                 case LevelSignedOff e:
-                    batch.Add($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case SignOffDeclined e:
-                    batch.Add($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case LevelAttained e:
-                    batch.Add($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
                     break;
             }
         }
-        await batch.ExecuteAsync(ct);
     }
 }

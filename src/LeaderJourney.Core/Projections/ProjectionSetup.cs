@@ -1,4 +1,7 @@
+using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
+using Marten;
+using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,33 +22,58 @@ public static class ProjectionSetup
     ];
 
     /// <summary>
-    /// The runtime. <c>LeaderJourney:Projections:BatchSize</c> sets how many events one batch reads at most:
-    /// by default 5,000, since a state-size rebuild took 34 s with it against 42 s with 1,000 and 39 s with
-    /// 10,000 (docs/performance.md). Following the head, batches are as small as what was just appended.
+    /// The read models as registered with Marten. <c>LeaderJourney:Projections:BatchSize</c> sets how many
+    /// events one async batch reads at most (default 5,000: a state-size rebuild took 34 s with it against
+    /// 42 s with 1,000 and 39 s with 10,000 under the previous engine, docs/performance.md). Following the
+    /// head, batches are as small as what was just appended.
     /// </summary>
-    public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>(), All(),
-            new ProjectionOptions { BatchSize = Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000) }));
+    public static EventStoreProjections For(IConfiguration configuration) =>
+        new(All(), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
 
-    /// <summary>Runs the daemon in this host (it becomes the one daemon if it wins the election); off with LeaderJourney:Daemon:Enabled=false.</summary>
+    public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>
+        services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>()));
+
+    /// <summary>
+    /// Runs Marten's async daemon in this host under Marten's hot/cold coordination (each async slot on
+    /// one host at a time, taken over when that host dies), and builds any generation waiting to be built
+    /// (a new projection version). Off with LeaderJourney:Daemon:Enabled=false.
+    /// </summary>
     public static IServiceCollection AddProjectionDaemon(this IServiceCollection services, IConfiguration configuration)
     {
         if (configuration.GetValue("LeaderJourney:Daemon:Enabled", true))
-        {
-            services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<ProjectionRuntime>(),
-                sp.GetRequiredService<Hosting.DatabaseSettings>().ConnectionString,
-                message => sp.GetRequiredService<ILoggerFactory>().CreateLogger<ProjectionDaemon>().LogInformation("{Message}", message)));
             services.AddHostedService<DaemonService>();
-        }
         return services;
     }
 
-    private sealed class DaemonService(ProjectionDaemon daemon, Hosting.DatabaseStartup startup) : BackgroundService
+    private sealed class DaemonService(Store store, ProjectionRuntime runtime, Hosting.DatabaseStartup startup, ILoggerFactory loggers) : BackgroundService
     {
+        private ProjectionCoordinator? _coordinator;
+
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             await startup.RunAsync(stoppingToken);
-            await daemon.RunAsync(stoppingToken);
+            _coordinator = new ProjectionCoordinator(store.Marten, loggers.CreateLogger<ProjectionCoordinator>());
+            runtime.HostDaemon = _ => Task.FromResult(_coordinator.DaemonForMainDatabase());
+            await _coordinator.StartAsync(stoppingToken);
+            var logger = loggers.CreateLogger<ProjectionRuntime>();
+            try
+            {
+                await runtime.BuildPendingAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Building a new generation of a read model failed; `projections rebuild` starts it again");
+            }
+        }
+
+        public override async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await base.StopAsync(cancellationToken);
+            if (_coordinator is not null)
+            {
+                await _coordinator.StopAsync(cancellationToken);
+                await _coordinator.DisposeAsync();
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace LeaderJourney.EventStore.Projections;
 
 /// <summary>
-/// Turns events into read-model rows. A projection never reads the clock or calls out: everything it
-/// needs is in the events, so rebuilding it from zero gives the same rows as running it live.
+/// Turns events into read-model rows with set-based SQL. A projection never reads the clock or calls
+/// out: everything it needs is in the events, so rebuilding it from zero gives the same rows as running
+/// it live. Marten runs it (<see cref="MartenSlot"/>): inline in the append's transaction, or under
+/// Marten's async daemon.
 /// </summary>
 public interface IProjection
 {
@@ -17,39 +20,97 @@ public interface IProjection
     /// <summary>The stable type names of the events it reads; others never reach it.</summary>
     IReadOnlySet<string> EventTypes { get; }
 
-    /// <summary>Creates this generation's tables (named through <see cref="ProjectionContext.Table"/>).</summary>
-    Task CreateTablesAsync(ProjectionContext context, CancellationToken ct);
+    /// <summary>Creates this generation's tables (named through <see cref="ProjectionSchemaContext.Table"/>).</summary>
+    Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct);
 
     /// <summary>
-    /// Applies events in global order. The same event may reach an inline projection twice (at append time
-    /// and from the daemon), so an inline projection must apply each stream version once; the runtime
-    /// filters repeats with <see cref="ProjectionContext"/>'s per-stream versions before calling this.
+    /// Applies events in global order by queuing statements (<see cref="ProjectionContext.Write"/>), which
+    /// Marten runs in the transaction that also records how far the projection got. Reads through
+    /// <see cref="ProjectionContext.QueryAsync"/> see the rows as they were before this call's statements.
     /// </summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct);
 }
 
 public enum ProjectionMode
 {
-    /// <summary>Applied in the transaction of the append (read-your-writes), and by the daemon for rebuilds and repair.</summary>
+    /// <summary>Applied in the transaction of the append (read-your-writes); Marten's daemon only replays it for a rebuild.</summary>
     Inline,
 
-    /// <summary>Applied by the daemon only, in global order, in batches.</summary>
+    /// <summary>Applied by Marten's async daemon, in global order, in batches.</summary>
     Async,
 }
 
 public sealed record ProjectionRegistration(IProjection Projection, ProjectionMode Mode);
 
-/// <summary>Where a projection writes: a connection inside the transaction that also moves its checkpoint.</summary>
-public sealed class ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string projectionName, int generation)
+/// <summary>Where a generation's tables are made: a transaction of their own.</summary>
+public sealed class ProjectionSchemaContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string projectionName, int generation)
 {
-    public NpgsqlConnection Connection { get; } = connection;
-    public NpgsqlTransaction Transaction { get; } = transaction;
     public int Generation { get; } = generation;
 
     /// <summary>The schema-qualified name of one of this generation's tables.</summary>
     public string Table(string baseName) => ProjectionTables.Name(schema, projectionName, Generation, baseName);
 
-    public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+    public NpgsqlCommand Command(string sql) => new(sql, connection, transaction);
+}
+
+/// <summary>
+/// What a projection writes into: statements queued on Marten's session (executed in Marten's
+/// transaction, in order, after the projection returns), and reads of the rows as they stood before.
+/// </summary>
+public sealed partial class ProjectionContext
+{
+    private readonly Action<string, object[]> _queue;
+    private readonly Func<CancellationToken, Task<(NpgsqlConnection Connection, bool Owned)>> _readConnection;
+    private readonly string _schema;
+    private readonly string _projectionName;
+
+    internal ProjectionContext(Action<string, object[]> queue, Func<CancellationToken, Task<(NpgsqlConnection, bool)>> readConnection,
+        string schema, string projectionName, int generation)
+    {
+        _queue = queue;
+        _readConnection = readConnection;
+        _schema = schema;
+        _projectionName = projectionName;
+        Generation = generation;
+    }
+
+    public int Generation { get; }
+
+    /// <summary>The schema-qualified name of one of this generation's tables.</summary>
+    public string Table(string baseName) => ProjectionTables.Name(_schema, _projectionName, Generation, baseName);
+
+    /// <summary>Queues one statement ($1, $2, ... for the values, in any order and as often as needed) on Marten's session.</summary>
+    public void Write(string sql, params object?[] values)
+    {
+        // Marten's SQL operation takes one placeholder per value in order; a $n used twice becomes two.
+        var ordered = new List<object?>();
+        var text = Positional().Replace(sql, m =>
+        {
+            ordered.Add(values[int.Parse(m.Groups[1].Value) - 1]);
+            return "?";
+        });
+        _queue(text, ordered.ToArray()!);
+    }
+
+    /// <summary>Runs a query against the rows as they stood before this call's writes, one callback per row.</summary>
+    public async Task QueryAsync(string sql, object?[] values, Action<NpgsqlDataReader> row, CancellationToken ct)
+    {
+        var (connection, owned) = await _readConnection(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) row(reader);
+        }
+        finally
+        {
+            if (owned) await connection.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex(@"\$(\d+)")]
+    private static partial Regex Positional();
 }
 
 public static class ProjectionTables

@@ -1,73 +1,66 @@
-using System.Collections.Concurrent;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Services;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LeaderJourney.EventStore.Projections;
 
-public sealed record ProjectionOptions
-{
-    public int BatchSize { get; init; } = 1000;
-
-    /// <summary>How often one event is tried before it is parked as a dead letter and its projection stops.</summary>
-    public int Attempts { get; init; } = 3;
-}
-
 /// <summary>A projection's state for `projections status` and /health.</summary>
+/// <param name="RunningOn">The database session (application name and address) whose Marten daemon holds the projection's async slot, when one does.</param>
 public sealed record ProjectionStatus(
     string Name, string Mode, int Version, int Generation, string State, long Position, long Head, long Lag,
-    string? LastError, int? BuildingGeneration, long? BuildingPosition);
+    string? LastError, int? BuildingGeneration, long? BuildingPosition, string? RunningOn = null);
 
 /// <summary>
-/// Runs projections: applies inline ones inside appends, advances every generation the daemon owns in
-/// global order, builds new generations beside the active ones and switches over when they have caught
-/// up (blue/green), and parks an event that keeps failing instead of skipping it.
+/// The read models' generations on top of Marten's projections: Marten applies the events (inline in
+/// appends, or under its async daemon) and keeps each slot's progression; this builds a new generation
+/// beside the live one with Marten's rebuild, switches readers over when it has caught up, drops the old
+/// tables, and reports the state of each read model. See <see cref="MartenSlot"/>.
 /// </summary>
-public sealed class ProjectionRuntime
+public sealed class ProjectionRuntime(EventStore store)
 {
-    private readonly EventStore _store;
-    private readonly ProjectionOptions _options;
-    private readonly Dictionary<string, ProjectionRegistration> _byName;
-    private readonly ConcurrentDictionary<string, (int[] Generations, DateTime Until)> _liveGenerations = new();
+    private readonly ProjectionGenerations _generations = store.Generations;
 
-    public ProjectionRuntime(EventStore store, IEnumerable<ProjectionRegistration> registrations, ProjectionOptions? options = null)
-    {
-        _store = store;
-        _options = options ?? new ProjectionOptions();
-        _byName = registrations.ToDictionary(r => r.Projection.Name);
-        foreach (var name in _byName.Keys)
-            if (name.Length is 0 or > 30 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-                throw new ArgumentException($"Projection name '{name}' is not allowed: 1 to 30 lower-case letters, digits or '-'.");
-        if (_byName.Values.Any(r => r.Mode == ProjectionMode.Inline)) store.InlineProjections = ApplyInlineAsync;
-    }
+    /// <summary>The daemon a build uses in this process: the web host's (Marten's coordinator), or, when unset, one made for the build.</summary>
+    public Func<CancellationToken, Task<IProjectionDaemon>>? HostDaemon { get; set; }
 
-    public IReadOnlyCollection<ProjectionRegistration> Registrations => _byName.Values;
-    public EventStore Store => _store;
-    private string Schema => _store.Schema;
+    public IReadOnlyCollection<ProjectionRegistration> Registrations => store.Projections;
+    public EventStore Store => store;
+    private string Schema => store.Schema;
 
-    /// <summary>Creates the runtime's tables, and a first (or, after a version bump, a new) building generation for each projection.</summary>
+    /// <summary>
+    /// Creates the generations' tables: a first generation of each projection (active at once on an empty
+    /// store, else to be built), or a new one after a version bump, which is built while the old one serves.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
-        await SchemaMigrator.MigrateAsync(_store.DataSource, Schema, ProjectionSchema.Component, ProjectionSchema.Migrations, ct);
-        foreach (var registration in _byName.Values)
+        await SchemaMigrator.MigrateAsync(store.DataSource, Schema, ProjectionSchema.Component, ProjectionSchema.Migrations, ct);
+        var empty = await store.ReadLastSequenceAsync(ct) == 0;
+        foreach (var registration in store.Projections)
         {
-            await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             await Lock(connection, tx, registration.Projection.Name, ct);
-            await using var exists = new NpgsqlCommand(
-                $"select exists (select 1 from {Schema}.projection_generations where name = $1 and version = $2 and status <> 'retired')", connection, tx);
-            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
-            exists.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) await CreateGeneration(connection, tx, registration.Projection, ct);
+            await using (var exists = new NpgsqlCommand(
+                $"select exists (select 1 from {Schema}.projection_generations where name = $1 and version = $2 and status <> 'retired')", connection, tx))
+            {
+                exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
+                exists.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
+                if (!(bool)(await exists.ExecuteScalarAsync(ct))!) await CreateGeneration(connection, tx, registration.Projection, empty, ct);
+            }
+            await SeedProgression(connection, tx, registration, ct);
             await DropRetired(connection, tx, registration.Projection.Name, ct);
             await tx.CommitAsync(ct);
         }
     }
 
-    /// <summary>Starts a fresh generation of a projection (a rebuild); the daemon, or <see cref="RebuildAsync"/>, builds it.</summary>
+    /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="BuildAsync"/> builds it.</summary>
     public async Task<int> StartRebuildAsync(string name, CancellationToken ct = default)
     {
         var registration = Find(name);
-        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await Lock(connection, tx, name, ct);
         await using (var retire = new NpgsqlCommand($"update {Schema}.projection_generations set status = 'retired', updated_at = now() where name = $1 and status = 'building'", connection, tx))
@@ -76,9 +69,8 @@ public sealed class ProjectionRuntime
             await retire.ExecuteNonQueryAsync(ct);
         }
         await DropRetired(connection, tx, name, ct);
-        var generation = await CreateGeneration(connection, tx, registration.Projection, ct);
+        var generation = await CreateGeneration(connection, tx, registration.Projection, activate: false, ct);
         await tx.CommitAsync(ct);
-        _liveGenerations.Clear();
         return generation;
     }
 
@@ -86,49 +78,138 @@ public sealed class ProjectionRuntime
     public async Task RebuildAsync(string name, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
         var generation = await StartRebuildAsync(name, ct);
-        while (true)
-        {
-            var g = (await Generations(ct)).Single(x => x.Name == name && x.Generation == generation);
-            if (g.Status == "active") break;
-            if (g.Status == "retired") throw new InvalidOperationException($"The rebuild of {name} was replaced by a newer one.");
-            if (g.State == "failed") throw new ProjectionFailedException(name, g.LastError);
-            await RunGenerationAsync(g, ct);
-            progress?.Report((g.Position, await _store.ReadLastSequenceAsync(ct)));
-        }
-        var head = await _store.ReadLastSequenceAsync(ct);
-        progress?.Report((head, head));
+        await BuildAsync(name, generation, progress, ct);
     }
 
-    /// <summary>Puts a failed projection back to work (after its code is fixed): its parked event is tried again first.</summary>
+    /// <summary>
+    /// Builds a generation with Marten's rebuild of its slot, brings it up to the head, and makes it the
+    /// active one. One process at a time builds a projection (a session advisory lock); false when
+    /// another one is at it.
+    /// </summary>
+    public async Task<bool> BuildAsync(string name, int generation, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
+    {
+        var registration = Find(name);
+        var slot = store.Slots.Single(s => s.Name == name && s.Parity == MartenSlot.ParityOf(generation));
+        await using var guard = await store.DataSource.OpenConnectionAsync(ct);
+        if (!await TryBuildLock(guard, name, ct)) return false;
+        try
+        {
+            using var building = _generations.BuildingHere(name, generation);
+            if (!await ResetGeneration(registration.Projection, generation, ct)) return true; // replaced or switched meanwhile
+
+            var ownDaemon = HostDaemon is null ? await store.Marten.BuildProjectionDaemonAsync() : null;
+            var daemon = ownDaemon ?? await HostDaemon!(ct);
+            try
+            {
+                using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var reporter = progress is null ? Task.CompletedTask : ReportAsync(slot, generation, progress, reporting.Token);
+                try
+                {
+                    await daemon.RebuildProjectionAsync(slot.MartenName, TimeSpan.FromMinutes(5), ct);
+                    await ThrowIfFailed(name, generation, ct);
+                    if (registration.Mode == ProjectionMode.Async)
+                    {
+                        // Marten's rebuild stops at the head it saw when it began: its agent goes on from there.
+                        var head = await store.ReadLastSequenceAsync(ct);
+                        await daemon.StartAgentAsync(slot.ShardIdentity, ct);
+                        await WaitForProgression(slot, generation, head, ct);
+                        await daemon.StopAgentAsync(slot.ShardIdentity);
+                        await SwitchAsync(name, generation, null, ct);
+                    }
+                    else
+                    {
+                        // An inline generation gets no appends while it is built: what came after the
+                        // rebuild's head is applied here, the last part with appends held off, then it switches.
+                        await ApplyTailAsync(slot, generation, daemon.Tracker.HighWaterMark, ct);
+                        await ApplyTailAsync(slot, generation, null, ct);
+                    }
+                }
+                finally
+                {
+                    await reporting.CancelAsync();
+                    await reporter;
+                }
+                var last = await store.ReadLastSequenceAsync(ct);
+                progress?.Report((last, last));
+                return true;
+            }
+            finally
+            {
+                if (ownDaemon is not null)
+                {
+                    await ownDaemon.StopAllAsync();
+                    ownDaemon.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Builds every generation of this code's versions that is waiting to be built and that no other process is building.</summary>
+    public async Task BuildPendingAsync(CancellationToken ct = default)
+    {
+        foreach (var g in await _generations.AllAsync(ct))
+            if (g.Status == "building" && Registrations.Any(r => r.Projection.Name == g.Name && r.Projection.Version == g.Version) && !_generations.IsBuildingHere(g.Name, g.Generation))
+                await BuildAsync(g.Name, g.Generation, null, ct);
+    }
+
+    /// <summary>After fixing the code an event failed in: the failure is marked resolved, and the projection shows as running again.</summary>
+    /// <remarks>
+    /// Marten's daemon retries a paused slot by itself (every few seconds), so the fixed code applies the
+    /// event again without this; it clears the record of the failure at once.
+    /// </remarks>
     public async Task ResumeAsync(string name, CancellationToken ct = default)
     {
         Find(name);
-        await using var command = _store.DataSource.CreateCommand($"""
-            update {Schema}.projection_generations set state = 'running', last_error = null, updated_at = now() where name = $1 and state = 'failed';
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        await command.ExecuteNonQueryAsync(ct);
-        await using var resolve = _store.DataSource.CreateCommand($"update {Schema}.projection_dead_letters set resolved_at = now() where name = $1 and resolved_at is null");
-        resolve.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        await resolve.ExecuteNonQueryAsync(ct);
+        await using var batch = store.DataSource.CreateBatch();
+        var running = new NpgsqlBatchCommand($"update {Schema}.projection_generations set state = 'running', last_error = null, updated_at = now() where name = $1 and state = 'failed'");
+        running.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        var resolved = new NpgsqlBatchCommand($"update {Schema}.projection_dead_letters set resolved_at = now() where name = $1 and resolved_at is null");
+        resolved.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        batch.BatchCommands.Add(running);
+        batch.BatchCommands.Add(resolved);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>One pass of the daemon: a batch for every running generation. True when anything moved.</summary>
-    public async Task<bool> RunOnceAsync(CancellationToken ct = default)
-    {
-        // The generations are independent (each its own tables, checkpoint and connection), so they move
-        // side by side: the database applies one's batch while another's is read and decrypted.
-        var running = (await Generations(ct))
-            .Where(g => g.Status != "retired" && g.State == "running" && _byName.ContainsKey(g.Name) && g.Version == _byName[g.Name].Projection.Version);
-        var moved = await Task.WhenAll(running.Select(g => RunGenerationAsync(g, ct)));
-        return moved.Any(m => m);
-    }
+    /// <summary>
+    /// Applies everything committed so far in this process, as the daemon would: pending builds, then
+    /// each async slot until it reaches the head or stops on a failing event (the others go on).
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken ct = default) => CatchUpAsync(null, ct);
 
-    /// <summary>Runs the daemon's passes until nothing moves: everything committed so far is applied (or parked).</summary>
-    public async Task CatchUpAsync(CancellationToken ct = default)
+    /// <inheritdoc cref="CatchUpAsync(CancellationToken)"/>
+    /// <param name="progress">The lowest async position against the head, reported four times a second.</param>
+    public async Task CatchUpAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct = default)
     {
-        while (await RunOnceAsync(ct))
+        await BuildPendingAsync(ct);
+        var head = await store.ReadLastSequenceAsync(ct);
+        var daemon = await store.Marten.BuildProjectionDaemonAsync();
+        try
         {
+            await daemon.StartAllAsync();
+            var asyncSlots = store.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async).ToList();
+            var reported = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                var progression = await ProgressionAsync(ct);
+                if (asyncSlots.All(s => progression.GetValueOrDefault(s.ShardIdentity) >= head || daemon.StatusFor(s.ShardIdentity) == AgentStatus.Paused)) break;
+                if (progress is not null && reported.ElapsedMilliseconds >= 250)
+                {
+                    progress.Report((asyncSlots.Min(s => progression.GetValueOrDefault(s.ShardIdentity)), head));
+                    reported.Restart();
+                }
+                await Task.Delay(20, ct);
+            }
+            progress?.Report((head, head));
+        }
+        finally
+        {
+            await daemon.StopAllAsync();
+            daemon.Dispose();
         }
     }
 
@@ -137,284 +218,274 @@ public sealed class ProjectionRuntime
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
-        while (true)
+        long position = 0;
+        try
         {
-            GenerationRow? g = null;
-            try
+            while (true)
             {
-                g = (await Generations(cts.Token)).SingleOrDefault(x => x.Name == name && x.Status == "active");
-                if (g is { State: "failed" }) throw new ProjectionFailedException(name, g.LastError);
-                if (g is not null && g.Position >= sequence) return;
+                var status = (await StatusAsync(daemonRunning: true, cts.Token)).Single(s => s.Name == name);
+                if (status.State == "failed") throw new ProjectionFailedException(name, status.LastError);
+                position = status.Position;
+                if (status.State == "running" && position >= sequence) return;
                 await Task.Delay(20, cts.Token);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Projection {name} did not reach event {sequence} within {timeout.TotalSeconds:0.#} s (it is at {g?.Position ?? 0}).");
-            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Projection {name} did not reach event {sequence} within {timeout.TotalSeconds:0.#} s (it is at {position}).");
         }
     }
 
     /// <summary>The schema-qualified name of a table of the projection's active generation; null while none is active.</summary>
     public async Task<string?> ActiveTableAsync(string name, string baseName, CancellationToken ct = default)
     {
-        await using var command = _store.DataSource.CreateCommand($"select generation from {Schema}.projection_generations where name = $1 and status = 'active'");
+        await using var command = store.DataSource.CreateCommand($"select generation from {Schema}.projection_generations where name = $1 and status = 'active'");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         return await command.ExecuteScalarAsync(ct) is int generation ? ProjectionTables.Name(Schema, name, generation, baseName) : null;
     }
 
+    /// <summary>The async slots (such as "mentor-queue-a") that the host's Marten daemon runs in this process; none without a host daemon.</summary>
+    public async Task<IReadOnlyList<string>> SlotsRunningHereAsync(CancellationToken ct = default)
+    {
+        if (HostDaemon is null) return [];
+        var daemon = await HostDaemon(ct);
+        return daemon.CurrentAgents().Where(a => a.Status == AgentStatus.Running).Select(a => a.Name.Name).Order().ToList();
+    }
+
+    /// <summary>The Marten names of the async slots, such as "mentor-queue-a".</summary>
+    public IReadOnlyList<string> AsyncSlots => store.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async).Select(s => s.MartenName).Order().ToList();
+
+    /// <summary>Is a Marten daemon running the async projections anywhere (it holds their advisory locks)?</summary>
+    public async Task<bool> IsDaemonRunningAsync(CancellationToken ct = default) => (await DaemonHoldersAsync(ct)).Count > 0;
+
     public async Task<IReadOnlyList<ProjectionStatus>> StatusAsync(bool daemonRunning, CancellationToken ct = default)
     {
-        var head = await _store.ReadLastSequenceAsync(ct);
-        var all = await Generations(ct);
+        var head = await store.ReadLastSequenceAsync(ct);
+        var all = await _generations.AllAsync(ct);
+        var progression = await ProgressionAsync(ct);
+        var holders = await DaemonHoldersAsync(ct);
         var list = new List<ProjectionStatus>();
-        foreach (var registration in _byName.Values.OrderBy(r => r.Projection.Name))
+        foreach (var registration in store.Projections.OrderBy(r => r.Projection.Name))
         {
             var name = registration.Projection.Name;
+            var inline = registration.Mode == ProjectionMode.Inline;
             var active = all.SingleOrDefault(g => g.Name == name && g.Status == "active");
             var building = all.Where(g => g.Name == name && g.Status == "building").OrderByDescending(g => g.Generation).FirstOrDefault();
             var failed = all.FirstOrDefault(g => g.Name == name && g.Status != "retired" && g.State == "failed");
             var current = active ?? building;
-            var position = current?.Position ?? 0;
+            // An inline generation is as current as the appends; an async one is where Marten's progression of its slot is.
+            long PositionOf(ProjectionGenerations.Row g) =>
+                inline && g.Status == "active" ? head
+                : progression.TryGetValue($"{MartenSlot.NameOf(name, MartenSlot.ParityOf(g.Generation))}:All", out var p) && g.Status == "active" ? p
+                : g.Position;
+            var position = current is null ? 0 : PositionOf(current);
             var state = failed is not null ? "failed"
-                : !daemonRunning && position < head ? "stopped"
                 : active is null ? "building"
+                : !inline && !daemonRunning && position < head ? "stopped"
                 : "running";
-            list.Add(new ProjectionStatus(name, registration.Mode.ToString().ToLowerInvariant(), registration.Projection.Version,
+            var runningOn = current is null || inline ? null : holders.GetValueOrDefault(MartenSlot.NameOf(name, MartenSlot.ParityOf(current.Generation)));
+            list.Add(new ProjectionStatus(name, inline ? "inline" : "async", registration.Projection.Version,
                 current?.Generation ?? 0, state, position, head, Math.Max(0, head - position), failed?.LastError,
-                building?.Generation, building?.Position));
+                building?.Generation, building is null ? null : PositionOf(building), runningOn));
         }
         return list;
     }
 
-    // ------------------------------------------------------------------ inline
+    // ------------------------------------------------------------------ building
 
-    private async Task ApplyInlineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>Gives a generation empty tables before Marten replays into it; false when it is no longer one to build.</summary>
+    private async Task<bool> ResetGeneration(IProjection projection, int generation, CancellationToken ct)
     {
-        // Every appended event goes through, read or not: an inline projection tracks each stream's
-        // versions without gaps, including the events it has no use for.
-        foreach (var registration in _byName.Values.Where(r => r.Mode == ProjectionMode.Inline))
-            foreach (var generation in await LiveGenerations(registration.Projection.Name, ct))
-                await ApplyAsync(new ProjectionContext(connection, transaction, Schema, registration.Projection.Name, generation), registration, events, ct);
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await Lock(connection, tx, projection.Name, ct);
+        await using (var check = new NpgsqlCommand($"""
+            update {Schema}.projection_generations set position = 0, state = 'running', last_error = null, updated_at = now()
+             where name = $1 and generation = $2 and status = 'building'
+            """, connection, tx))
+        {
+            check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection.Name });
+            check.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
+            if (await check.ExecuteNonQueryAsync(ct) == 0) return false;
+        }
+        await DropTables(connection, tx, projection.Name, generation, ct);
+        await projection.CreateTablesAsync(new ProjectionSchemaContext(connection, tx, Schema, projection.Name, generation), ct);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
-    // Which generations an append writes to: the live ones of this code's version (an instance still on
-    // an older version must not write old-shaped rows into new tables, nor the reverse). Remembered for a
-    // second: one that appears meanwhile (a rebuild) misses nothing, because the daemon applies every
-    // event to it as well.
-    private async Task<int[]> LiveGenerations(string name, CancellationToken ct)
+    /// <summary>
+    /// Applies the events after a generation's position to it through its slot, in batches, and (when
+    /// holding appends off) switches over in the same transaction. Holding appends off is a SHARE lock on
+    /// Marten's events table: it waits for appends in flight and holds new ones until the switch commits,
+    /// so no event is left out of the new generation nor applied to it twice.
+    /// </summary>
+    /// <param name="upTo">Without holding appends off, a mark below which every event is committed or gone (Marten's high-water mark); null holds them off.</param>
+    private async Task ApplyTailAsync(MartenSlot slot, int generation, long? upTo, CancellationToken ct)
     {
-        if (_liveGenerations.TryGetValue(name, out var known) && known.Until > DateTime.UtcNow) return known.Generations;
-        var version = _byName[name].Projection.Version;
-        var generations = (await Generations(ct)).Where(g => g.Name == name && g.Status != "retired" && g.Version == version).Select(g => g.Generation).ToArray();
-        _liveGenerations[name] = (generations, DateTime.UtcNow.AddSeconds(1));
-        return generations;
+        var holdAppends = upTo is null;
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (holdAppends)
+        {
+            await using var hold = new NpgsqlCommand($"lock table {Schema}.mt_events in share mode", connection, tx);
+            await hold.ExecuteNonQueryAsync(ct);
+        }
+        var from = (await _generations.AllAsync(ct)).Single(g => g.Name == slot.Name && g.Generation == generation).Position;
+        var types = slot.Registration.Projection.EventTypes.ToArray();
+        var to = upTo ?? long.MaxValue;
+        while (true)
+        {
+            await using var session = store.Marten.LightweightSession(SessionOptions.ForTransaction(tx));
+            var events = await store.ReadEventsAsync(connection, tx, from, to, types, 5_000, ct);
+            if (events.Count == 0) break;
+            await slot.ApplyAsync(session, events, ct);
+            await session.SaveChangesAsync(ct);
+            from = events[^1].Sequence;
+        }
+        if (holdAppends) await SwitchAsync(slot.Name, generation, (connection, tx), ct);
+        await tx.CommitAsync(ct);
     }
 
-    // ------------------------------------------------------------------ the daemon's work
-
-    private async Task<bool> RunGenerationAsync(GenerationRow g, CancellationToken ct)
+    private async Task WaitForProgression(MartenSlot slot, int generation, long head, CancellationToken ct)
     {
-        var registration = _byName[g.Name];
-        // Only the projection's own event types are read in full; the rest keep their place (an inline
-        // projection still counts every stream's versions) without their data being sent or decrypted.
-        var batch = await _store.ReadAllAsync(g.Position, _options.BatchSize, ct, registration.Projection.EventTypes);
-        if (batch.Position == g.Position) return await SwitchIfCaughtUp(g, ct);
+        while ((await ProgressionAsync(ct)).GetValueOrDefault(slot.ShardIdentity) < head)
+        {
+            await ThrowIfFailed(slot.Name, generation, ct);
+            await Task.Delay(20, ct);
+        }
+    }
 
-        var events = batch.Events.ToList();
+    private async Task ThrowIfFailed(string name, int generation, CancellationToken ct)
+    {
+        if ((await _generations.AllAsync(ct)).SingleOrDefault(g => g.Name == name && g.Generation == generation) is { State: "failed" } failed)
+            throw new ProjectionFailedException(name, failed.LastError);
+    }
+
+    private async Task ReportAsync(MartenSlot slot, int generation, IProgress<(long Position, long Head)> progress, CancellationToken ct)
+    {
         try
         {
-            await ApplyAndCheckpoint(g, registration, events, batch.Position, ct);
-        }
-        catch (StaleCheckpointException)
-        {
-            // Another worker moved this generation meanwhile: its batch stands, this one is dropped.
-        }
-        catch (Exception e) when (e is not OperationCanceledException && !IsTransient(e))
-        {
-            // Find the event that fails by applying one at a time; the ones before it land, it is retried, then parked.
-            try
+            while (!ct.IsCancellationRequested)
             {
-                await ApplyOneByOne(g, registration, events, batch.Position, ct);
-            }
-            catch (StaleCheckpointException)
-            {
+                var row = (await _generations.AllAsync(ct)).SingleOrDefault(g => g.Name == slot.Name && g.Generation == generation);
+                progress.Report((row?.Position ?? 0, await store.ReadLastSequenceAsync(ct)));
+                await Task.Delay(250, ct);
             }
         }
-        return true;
+        catch (OperationCanceledException)
+        {
+        }
     }
 
-    /// <summary>A lost connection, a deadlock or a timeout says nothing about the event: the daemon backs off and tries again, nothing is parked.</summary>
-    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException;
-
-    private async Task ApplyOneByOne(GenerationRow g, ProjectionRegistration registration, List<StoredEvent> events, long batchEnd, CancellationToken ct)
+    /// <summary>The building generation becomes the active one; the old one retires and its tables go.</summary>
+    private async Task SwitchAsync(string name, int generation, (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? within, CancellationToken ct)
     {
-        var position = g.Position;
-        foreach (var e in events)
+        var owned = within is null ? await store.DataSource.OpenConnectionAsync(ct) : null;
+        var connection = within?.Connection ?? owned!;
+        await using var ownedTx = owned is null ? null : await owned.BeginTransactionAsync(ct);
+        var tx = within?.Transaction ?? ownedTx!;
+        try
         {
-            if (registration.Mode == ProjectionMode.Async && !registration.Projection.EventTypes.Contains(e.TypeName)) continue;
-            for (var attempt = 1; ; attempt++)
+            await Lock(connection, tx, name, ct);
+            await using (var retire = new NpgsqlCommand($"""
+                update {Schema}.projection_generations set status = 'retired', updated_at = now() where name = $1 and status = 'active';
+                """, connection, tx))
             {
-                try
-                {
-                    await ApplyAndCheckpoint(g with { Position = position }, registration, [e], e.Sequence, ct);
-                    position = e.Sequence;
-                    break;
-                }
-                catch (Exception error) when (error is not OperationCanceledException && error is not StaleCheckpointException && !IsTransient(error))
-                {
-                    if (attempt < _options.Attempts) continue;
-                    await Park(g with { Position = position }, e, error, attempt, ct);
-                    return;
-                }
+                retire.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                await retire.ExecuteNonQueryAsync(ct);
             }
+            await using (var activate = new NpgsqlCommand($"""
+                update {Schema}.projection_generations set status = 'active', activated_at = now(), updated_at = now()
+                 where name = $1 and generation = $2 and status = 'building'
+                """, connection, tx))
+            {
+                activate.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                activate.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
+                if (await activate.ExecuteNonQueryAsync(ct) != 1)
+                    throw new InvalidOperationException($"The rebuild of {name} was replaced by a newer one.");
+            }
+            await DropRetired(connection, tx, name, ct);
+            if (ownedTx is not null) await ownedTx.CommitAsync(ct);
         }
-        await ApplyAndCheckpoint(g with { Position = position }, registration, [], batchEnd, ct);
-    }
-
-    private async Task ApplyAndCheckpoint(GenerationRow g, ProjectionRegistration registration, IReadOnlyList<StoredEvent> events, long newPosition, CancellationToken ct)
-    {
-        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await ClaimPosition(connection, tx, g, ct);
-        if (events.Count > 0)
-            await ApplyAsync(new ProjectionContext(connection, tx, Schema, g.Name, g.Generation), registration, events, ct);
-        await using var checkpoint = new NpgsqlCommand($"""
-            update {Schema}.projection_generations set position = $3, updated_at = now() where name = $1 and generation = $2
-            """, connection, tx);
-        checkpoint.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        checkpoint.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
-        checkpoint.Parameters.Add(new NpgsqlParameter<long> { TypedValue = newPosition });
-        await checkpoint.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// Locks the generation's row and checks it is still where this worker read from, before any row is
-    /// written: a second worker on the same generation (a daemon that lost its lock, a rebuild from the
-    /// command line) waits here, then finds the position moved and leaves the batch to the first.
-    /// </summary>
-    private async Task ClaimPosition(NpgsqlConnection connection, NpgsqlTransaction tx, GenerationRow g, CancellationToken ct)
-    {
-        await using var claim = new NpgsqlCommand($"""
-            select position = $3 and state = 'running' from {Schema}.projection_generations where name = $1 and generation = $2 for update
-            """, connection, tx);
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
-        claim.Parameters.Add(new NpgsqlParameter<long> { TypedValue = g.Position });
-        if (await claim.ExecuteScalarAsync(ct) is not true) throw new StaleCheckpointException();
-    }
-
-    /// <summary>Applies the events a projection reads, out of all events given (for an inline projection, only those that continue their streams).</summary>
-    private async Task ApplyAsync(ProjectionContext context, ProjectionRegistration registration, IReadOnlyList<StoredEvent> events, CancellationToken ct)
-    {
-        if (registration.Mode == ProjectionMode.Inline) events = await NextInEachStream(context, registration.Projection.Name, events, ct);
-        var relevant = events.Where(e => registration.Projection.EventTypes.Contains(e.TypeName)).ToList();
-        if (relevant.Count > 0) await registration.Projection.ApplyAsync(context, relevant, ct);
-    }
-
-    /// <summary>
-    /// For an inline projection, keeps only the events that continue each stream exactly where this
-    /// generation left it (version applied + 1, + 2, ...), and records the new versions. An append that
-    /// runs ahead of the generation (a stream the daemon has not reached yet in a new generation, or one
-    /// imported in bulk) is left to the daemon, which applies every stream from its start in order; an
-    /// event the daemon meets that an append already applied is dropped.
-    /// </summary>
-    private async Task<IReadOnlyList<StoredEvent>> NextInEachStream(ProjectionContext context, string name, IReadOnlyList<StoredEvent> events, CancellationToken ct)
-    {
-        var streams = events.Select(e => e.StreamId).Distinct().ToArray();
-        var applied = new Dictionary<Guid, long>();
-        await using (var read = context.Command($"""
-            select stream_id, version from {Schema}.projection_stream_versions
-             where name = $1 and generation = $2 and stream_id = any($3) for update
-            """))
+        finally
         {
-            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-            read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Generation });
-            read.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = streams });
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) applied[reader.GetGuid(0)] = reader.GetInt64(1);
+            if (owned is not null) await owned.DisposeAsync();
         }
-        var fresh = new List<StoredEvent>();
-        foreach (var e in events)
-        {
-            var last = applied.GetValueOrDefault(e.StreamId);
-            if (e.Version != last + 1) continue;
-            fresh.Add(e);
-            applied[e.StreamId] = e.Version;
-        }
-        if (fresh.Count == 0) return fresh;
-        var latest = fresh.GroupBy(e => e.StreamId).Select(g => (Stream: g.Key, Version: g.Max(e => e.Version))).ToArray();
-        await using var write = context.Command($"""
-            insert into {Schema}.projection_stream_versions (name, generation, stream_id, version)
-            select $1, $2, s, v from unnest($3::uuid[], $4::bigint[]) as x(s, v)
-            on conflict (name, generation, stream_id) do update set version = greatest(excluded.version, projection_stream_versions.version)
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>How far Marten's daemon has read, per shard (slot), from <c>mt_event_progression</c>.</summary>
+    private async Task<Dictionary<string, long>> ProgressionAsync(CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"select name, last_seq_id from {Schema}.mt_event_progression");
+        var result = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetInt64(1);
+        return result;
+    }
+
+    /// <summary>Which database session holds each async slot's Marten daemon lock (Marten's hot/cold election takes one advisory lock per slot).</summary>
+    private async Task<Dictionary<string, string>> DaemonHoldersAsync(CancellationToken ct)
+    {
+        var locks = store.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async)
+            .ToDictionary(s => (long)ProjectionLockIds.Compute(Schema, new ShardName(s.MartenName, "All", 1), store.Marten.Options.Projections.DaemonLockId), s => s.MartenName);
+        await using var command = store.DataSource.CreateCommand("""
+            select (l.classid::bigint << 32) | l.objid::bigint, coalesce(nullif(a.application_name, ''), 'pid ' || a.pid) || coalesce(' at ' || host(a.client_addr), '')
+              from pg_locks l join pg_stat_activity a on a.pid = l.pid
+             where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+               and l.database = (select oid from pg_database where datname = current_database())
+               and ((l.classid::bigint << 32) | l.objid::bigint) = any($1)
             """);
-        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        write.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Generation });
-        write.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = latest.Select(l => l.Stream).ToArray() });
-        write.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = latest.Select(l => l.Version).ToArray() });
-        await write.ExecuteNonQueryAsync(ct);
-        return fresh;
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = locks.Keys.ToArray() });
+        var holders = new Dictionary<string, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) holders[locks[reader.GetInt64(0)]] = reader.GetString(1);
+        return holders;
     }
 
-    private async Task Park(GenerationRow g, StoredEvent e, Exception error, int attempts, CancellationToken ct)
+    private async Task<int> CreateGeneration(NpgsqlConnection connection, NpgsqlTransaction tx, IProjection projection, bool activate, CancellationToken ct)
     {
-        var message = $"{error.GetType().Name}: {error.Message.Split('\n')[0]} (event {e.Sequence}, {e.TypeName}, stream {e.StreamId})";
-        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await ClaimPosition(connection, tx, g, ct);
-        await using var batch = new NpgsqlBatch(connection, tx);
-        var park = new NpgsqlBatchCommand($"""
-            insert into {Schema}.projection_dead_letters (name, generation, seq_id, stream_id, event_type, error, attempts)
-            values ($1, $2, $3, $4, $5, $6, $7)
-            """);
-        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        park.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
-        park.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
-        park.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.StreamId });
-        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.TypeName });
-        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error.ToString() });
-        park.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
-        var stop = new NpgsqlBatchCommand($"update {Schema}.projection_generations set state = 'failed', last_error = $3, updated_at = now() where name = $1 and generation = $2");
-        stop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        stop.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
-        stop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
-        batch.BatchCommands.Add(park);
-        batch.BatchCommands.Add(stop);
-        await batch.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>A building generation that has read everything safely committed takes over from the active one.</summary>
-    private async Task<bool> SwitchIfCaughtUp(GenerationRow g, CancellationToken ct)
-    {
-        if (g.Status != "building") return false;
-        await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await Lock(connection, tx, g.Name, ct);
-        await using var command = new NpgsqlCommand($"""
-            update {Schema}.projection_generations set status = 'retired', updated_at = now() where name = $1 and status = 'active';
+        // The new generation goes into the slot the active one does not use.
+        await using var next = new NpgsqlCommand($"""
+            with n as (select coalesce(max(generation), 0) + 1 as g,
+                              (select generation % 2 from {Schema}.projection_generations where name = $1 and status = 'active') as taken
+                         from {Schema}.projection_generations where name = $1)
+            insert into {Schema}.projection_generations (name, generation, version, status, activated_at)
+            select $1, case when n.g % 2 = n.taken then n.g + 1 else n.g end, $2, $3, case when $3 = 'active' then now() end from n
+            returning generation
             """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        await command.ExecuteNonQueryAsync(ct);
-        await using var activate = new NpgsqlCommand($"""
-            update {Schema}.projection_generations set status = 'active', activated_at = now(), updated_at = now()
-             where name = $1 and generation = $2 and status = 'building'
-            """, connection, tx);
-        activate.Parameters.Add(new NpgsqlParameter<string> { TypedValue = g.Name });
-        activate.Parameters.Add(new NpgsqlParameter<int> { TypedValue = g.Generation });
-        var switched = await activate.ExecuteNonQueryAsync(ct) == 1;
-        if (!switched) return false;
-        await DropRetired(connection, tx, g.Name, ct);
-        await tx.CommitAsync(ct);
-        return true;
+        next.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection.Name });
+        next.Parameters.Add(new NpgsqlParameter<int> { TypedValue = projection.Version });
+        next.Parameters.Add(new NpgsqlParameter<string> { TypedValue = activate ? "active" : "building" });
+        var generation = (int)(await next.ExecuteScalarAsync(ct))!;
+        await projection.CreateTablesAsync(new ProjectionSchemaContext(connection, tx, Schema, projection.Name, generation), ct);
+        return generation;
     }
 
     /// <summary>
-    /// Drops the tables of the projection's retired generations (and their stream versions). A retired
-    /// generation no longer receives events, erasures included: left in place it would keep what an
-    /// erasure removed from the live one. A reader that picked the old table just before the switch
-    /// may see one failed query; the next finds the new one.
+    /// An active async generation whose slot has no progression yet (one written by the previous engine,
+    /// which kept the position itself) continues where it was, instead of Marten replaying it from zero.
+    /// </summary>
+    private async Task SeedProgression(NpgsqlConnection connection, NpgsqlTransaction tx, ProjectionRegistration registration, CancellationToken ct)
+    {
+        if (registration.Mode != ProjectionMode.Async) return;
+        await using var seed = new NpgsqlCommand($"""
+            insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
+            select $2 || case when generation % 2 = 1 then '-a' else '-b' end || ':All', position, now()
+              from {Schema}.projection_generations where name = $1 and status = 'active' and position > 0
+            on conflict (name) do nothing
+            """, connection, tx);
+        seed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
+        seed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
+        await seed.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Drops the tables of the projection's retired generations. A retired generation no longer receives
+    /// events, erasures included: left in place it would keep what an erasure removed from the live one.
+    /// A reader that picked the old table just before the switch may see one failed query; the next finds the new one.
     /// </summary>
     private async Task DropRetired(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct)
     {
@@ -425,59 +496,25 @@ public sealed class ProjectionRuntime
             await using var reader = await retired.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) generations.Add(reader.GetInt32(0));
         }
-        foreach (var generation in generations)
+        foreach (var generation in generations) await DropTables(connection, tx, name, generation, ct);
+    }
+
+    private async Task DropTables(NpgsqlConnection connection, NpgsqlTransaction tx, string name, int generation, CancellationToken ct)
+    {
+        var prefix = ProjectionTables.Name(Schema, name, generation, "").Split('.', 2)[1];
+        var tables = new List<string>();
+        await using (var find = new NpgsqlCommand("select tablename from pg_tables where schemaname = $1 and left(tablename, length($2)) = $2", connection, tx))
         {
-            var prefix = ProjectionTables.Name(Schema, name, generation, "").Split('.', 2)[1];
-            var tables = new List<string>();
-            await using (var find = new NpgsqlCommand("select tablename from pg_tables where schemaname = $1 and left(tablename, length($2)) = $2", connection, tx))
-            {
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Schema });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
-                await using var reader = await find.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
-            }
-            foreach (var table in tables)
-            {
-                await using var drop = new NpgsqlCommand($"drop table if exists {Schema}.\"{table}\"", connection, tx);
-                await drop.ExecuteNonQueryAsync(ct);
-            }
-            await using var versions = new NpgsqlCommand($"delete from {Schema}.projection_stream_versions where name = $1 and generation = $2", connection, tx);
-            versions.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-            versions.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
-            await versions.ExecuteNonQueryAsync(ct);
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Schema });
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
         }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private sealed record GenerationRow(string Name, int Generation, int Version, string Status, long Position, string State, string? LastError);
-
-    private sealed class StaleCheckpointException() : Exception("Another worker moved this projection's checkpoint.");
-
-    private async Task<IReadOnlyList<GenerationRow>> Generations(CancellationToken ct)
-    {
-        await using var command = _store.DataSource.CreateCommand(
-            $"select name, generation, version, status, position, state, last_error from {Schema}.projection_generations order by name, generation");
-        var list = new List<GenerationRow>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            list.Add(new GenerationRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetInt64(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
-        return list;
-    }
-
-    private async Task<int> CreateGeneration(NpgsqlConnection connection, NpgsqlTransaction tx, IProjection projection, CancellationToken ct)
-    {
-        await using var next = new NpgsqlCommand($"""
-            insert into {Schema}.projection_generations (name, generation, version, status)
-            select $1, coalesce(max(generation), 0) + 1, $2, 'building' from {Schema}.projection_generations where name = $1
-            returning generation
-            """, connection, tx);
-        next.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection.Name });
-        next.Parameters.Add(new NpgsqlParameter<int> { TypedValue = projection.Version });
-        var generation = (int)(await next.ExecuteScalarAsync(ct))!;
-        await projection.CreateTablesAsync(new ProjectionContext(connection, tx, Schema, projection.Name, generation), ct);
-        return generation;
+        foreach (var table in tables)
+        {
+            await using var drop = new NpgsqlCommand($"drop table if exists {Schema}.\"{table}\"", connection, tx);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task Lock(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct)
@@ -487,9 +524,17 @@ public sealed class ProjectionRuntime
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    private async Task<bool> TryBuildLock(NpgsqlConnection connection, string name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select pg_try_advisory_lock(hashtextextended('leaderjourney.build.' || $1 || '.' || $2, 0))", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Schema });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     private ProjectionRegistration Find(string name) =>
-        _byName.TryGetValue(name, out var registration) ? registration
-        : throw new ArgumentException($"There is no projection '{name}'; known: {string.Join(", ", _byName.Keys.Order())}.");
+        store.Projections.FirstOrDefault(r => r.Projection.Name == name)
+        ?? throw new ArgumentException($"There is no projection '{name}'; known: {string.Join(", ", store.Projections.Select(r => r.Projection.Name).Order())}.");
 }
 
 public sealed class ProjectionFailedException(string name, string? error)

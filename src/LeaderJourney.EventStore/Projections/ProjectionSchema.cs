@@ -59,5 +59,13 @@ internal static class ProjectionSchema
             create trigger events_notify after insert on {schema}.mt_events
                 for each statement execute function {schema}.notify_events();
             """),
+        // Marten runs the projections now: its daemon keeps each slot's progression, and an inline
+        // generation is only written by appends once it is active, so no per-stream versions are needed;
+        // Marten's daemon polls and needs no notification from the events table.
+        new(3, "Marten keeps the progression: no per-stream versions, no notification trigger", """
+            drop table if exists {schema}.projection_stream_versions;
+            drop trigger if exists events_notify on {schema}.mt_events;
+            drop function if exists {schema}.notify_events();
+            """),
     ];
 }

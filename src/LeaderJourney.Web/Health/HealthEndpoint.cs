@@ -23,7 +23,7 @@ public static class HealthEndpoint
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
                 var schemaVersion = await SchemaMigrator.CurrentVersionAsync(store.DataSource, settings.Schema, "eventstore", ct);
                 var lastSequence = await store.ReadLastSequenceAsync(ct);
-                var daemon = await ProjectionDaemon.IsRunningAnywhereAsync(store, ct);
+                var daemon = await projections.IsDaemonRunningAsync(ct);
                 var statuses = schemaVersion > 0 ? await projections.StatusAsync(daemon, ct) : [];
                 // A parked event stops a projection: that is unhealthy, not a detail.
                 var healthy = schemaVersion > 0 && statuses.All(p => p.State != "failed");

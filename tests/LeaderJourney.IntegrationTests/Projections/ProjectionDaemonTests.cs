@@ -4,6 +4,8 @@ using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Marten.Events.Daemon.Coordination;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace LeaderJourney.IntegrationTests.Projections;
@@ -16,23 +18,21 @@ public sealed class PoisonableProjection : IProjection
     public int Version => 1;
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "leader.enrolled" };
 
-    public async Task CreateTablesAsync(ProjectionContext context, CancellationToken ct)
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
     {
         await using var command = context.Command($"create table {context.Table("enrolments")} (leader_id uuid not null, seq bigint not null)");
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
         {
             var enrolled = (LeaderEnrolled)e.Data;
             if (Poisoned && enrolled.DisplayName == "Poison") throw new InvalidOperationException("cannot handle poison");
-            await using var command = context.Command($"insert into {context.Table("enrolments")} values ($1, $2)");
-            command.Parameters.Add(new NpgsqlParameter { Value = enrolled.LeaderId });
-            command.Parameters.Add(new NpgsqlParameter { Value = e.Sequence });
-            await command.ExecuteNonQueryAsync(ct);
+            context.Write($"insert into {context.Table("enrolments")} values ($1, $2)", enrolled.LeaderId, e.Sequence);
         }
+        return Task.CompletedTask;
     }
 }
 
@@ -59,7 +59,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task A_poison_event_is_parked_its_projection_stops_visibly_the_others_go_on_and_after_the_fix_it_is_applied_once()
+    public async Task A_poison_event_pauses_its_projection_visibly_the_others_go_on_and_after_the_fix_it_is_applied_once()
     {
         var poisonable = new PoisonableProjection();
         await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "poison",
@@ -79,7 +79,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         (await Count(h.DataSource, "select count(*) from poison.projection_dead_letters where name = 'poisonable' and stream_id = $1", poison)).Should().Be(1);
         var enrolments = (await h.Runtime.ActiveTableAsync("poisonable", "enrolments"))
             ?? ProjectionTables.Name("poison", "poisonable", 1, "enrolments");
-        (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(1, "the event before the poison landed, none after it");
+        (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(0, "Marten applies a batch whole or not at all: the batch with the poison in it waits");
 
         poisonable.Poisoned = false;
         await h.Runtime.ResumeAsync("poisonable");
@@ -91,13 +91,19 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         (await Count(h.DataSource, $"select count(*) from {enrolments} where leader_id = $1", poison)).Should().Be(1, "applied once after the fix");
     }
 
+    /// <summary>Marten's daemon as the web host runs it: hot/cold coordination over the harness's store.</summary>
+    private static async Task<ProjectionCoordinator> StartDaemonAsync(ProjectionHarness h)
+    {
+        var coordinator = new ProjectionCoordinator(h.Store.Marten, NullLogger<ProjectionCoordinator>.Instance);
+        await coordinator.StartAsync(CancellationToken.None);
+        return coordinator;
+    }
+
     [Fact]
     public async Task A_transaction_holding_a_sequence_number_open_for_ten_seconds_is_waited_for_then_applied_once()
     {
         await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "hole");
-        var daemon = new ProjectionDaemon(h.Runtime, database.ConnectionString) { PollInterval = TimeSpan.FromMilliseconds(200) };
-        using var stop = new CancellationTokenSource();
-        var running = daemon.RunAsync(stop.Token);
+        await using var daemon = await StartDaemonAsync(h);
         await h.Runtime.WaitForAsync(AffiliatePipelineProjection.ProjectionName, await h.Store.ReadLastSequenceAsync(), TimeSpan.FromSeconds(20));
 
         var slow = Guid.NewGuid();
@@ -107,7 +113,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         foreach (var id in fast) await h.Store.StartStreamAsync(id, "leader", [Enrolment(id, h.NeaEditionId)]);
         var head = await h.Store.ReadLastSequenceAsync();
 
-        // Ten seconds with a committed event above the open one: the daemon must hold at the hole.
+        // Ten seconds with committed events above the open one: Marten's daemon must hold at the hole.
         var holding = Stopwatch.StartNew();
         while (holding.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -121,43 +127,51 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         var leaders = (await h.Runtime.ActiveTableAsync(AffiliatePipelineProjection.ProjectionName, "leaders"))!;
         foreach (var id in fast.Append(slow))
             (await Count(h.DataSource, $"select count(*) from {leaders} where leader_id = $1", id)).Should().Be(1);
-        (await Count(h.DataSource, "select count(*) from hole.event_gap_skips where $1 between from_seq and to_seq", held.FirstSequence)).Should().Be(0);
-        stop.Cancel();
-        await running;
+        await daemon.StopAsync(CancellationToken.None);
     }
 
     [Fact]
-    public async Task Two_daemons_elect_one_and_the_other_takes_over_within_ten_seconds_when_it_stops_or_loses_its_connection()
+    public async Task Two_daemons_run_each_slot_once_and_the_other_takes_over_within_ten_seconds_when_one_stops_or_loses_its_connection()
     {
         await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "election");
-        var daemons = Enumerable.Range(0, 2).Select(_ => new ProjectionDaemon(h.Runtime, database.ConnectionString) { ElectionInterval = TimeSpan.FromMilliseconds(250) }).ToArray();
-        var stops = daemons.Select(_ => new CancellationTokenSource()).ToArray();
-        var runs = daemons.Select((d, i) => d.RunAsync(stops[i].Token)).ToArray();
+        var daemons = new[] { await StartDaemonAsync(h), await StartDaemonAsync(h) };
+        var stopped = new bool[2];
+        var slots = h.Runtime.AsyncSlots;
+        string[][] Running() => daemons.Select((d, i) => stopped[i] ? [] : d.DaemonForMainDatabase().CurrentAgents()
+            .Where(a => a.Status == JasperFx.AgentStatus.Running).Select(a => a.Name.Name).ToArray()).ToArray();
+        try
+        {
+            await Until(() => Task.FromResult(Running().SelectMany(r => r).Order().SequenceEqual(slots)), TimeSpan.FromSeconds(10), "every slot on one daemon");
+            Running().SelectMany(r => r).Should().OnlyHaveUniqueItems();
+            (await h.Runtime.IsDaemonRunningAsync()).Should().BeTrue();
 
-        await Until(() => Task.FromResult(daemons.Count(d => d.IsLeader) == 1), TimeSpan.FromSeconds(10), "a leader");
-        (await ProjectionDaemon.IsRunningAnywhereAsync(h.Store)).Should().BeTrue();
+            // A holder loses its connections: PostgreSQL releases its slot locks and the slots are taken again.
+            (await Count(h.DataSource, $"""
+                select count(pg_terminate_backend(l.pid)) from pg_locks l
+                 where l.locktype = 'advisory' and l.granted and l.objsubid = 1 and l.pid <> pg_backend_pid()
+                   and l.database = (select oid from pg_database where datname = current_database())
+                """)).Should().BeGreaterThan(0, "the daemons' locks are held on connections");
+            await Until(async () => await h.Runtime.IsDaemonRunningAsync() && (await h.Runtime.StatusAsync(true)).All(s => s.RunningOn is not null || s.Mode == "inline"),
+                TimeSpan.FromSeconds(10), "the slots held again after the connection loss");
 
-        // The leader loses its connection: PostgreSQL releases its lock and someone takes over.
-        // Only this database's daemon lock: other test classes run beside this one on the same server.
-        (await Count(h.DataSource, $"""
-            select count(pg_terminate_backend(pid)) from pg_locks
-             where locktype = 'advisory' and granted and objsubid = 1
-               and database = (select oid from pg_database where datname = current_database())
-               and ((classid::bigint << 32) | objid::bigint) = {ProjectionDaemon.LockSql("election")}
-            """)).Should().Be(1, "the leader's connection is the one holding the lock");
-        await Until(async () => daemons.Count(d => d.IsLeader) == 1 && await ProjectionDaemon.IsRunningAnywhereAsync(h.Store), TimeSpan.FromSeconds(10), "a leader after the connection loss");
+            var leader = Array.FindIndex(Running(), r => r.Length > 0);
+            await daemons[leader].StopAsync(CancellationToken.None);
+            stopped[leader] = true;
+            var watch = Stopwatch.StartNew();
+            await Until(() => Task.FromResult(Running()[1 - leader].Order().SequenceEqual(slots)), TimeSpan.FromSeconds(10), "the other daemon to take every slot");
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
 
-        var leader = Array.FindIndex(daemons, d => d.IsLeader);
-        stops[leader].Cancel();
-        await runs[leader];
-        var watch = Stopwatch.StartNew();
-        await Until(() => Task.FromResult(daemons[1 - leader].IsLeader), TimeSpan.FromSeconds(10), "the other daemon to take over");
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
-
-        var id = Guid.NewGuid();
-        var appended = await h.Store.StartStreamAsync(id, "leader", [Enrolment(id, h.NeaEditionId)]);
-        await h.Runtime.WaitForAsync(MentorQueueProjection.ProjectionName, appended.LastSequence, TimeSpan.FromSeconds(10));
-        stops[1 - leader].Cancel();
-        await runs[1 - leader];
+            var id = Guid.NewGuid();
+            var appended = await h.Store.StartStreamAsync(id, "leader", [Enrolment(id, h.NeaEditionId)]);
+            await h.Runtime.WaitForAsync(MentorQueueProjection.ProjectionName, appended.LastSequence, TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            foreach (var daemon in daemons)
+            {
+                await daemon.StopAsync(CancellationToken.None);
+                await daemon.DisposeAsync();
+            }
+        }
     }
 }

@@ -33,9 +33,10 @@ public sealed class ProjectionHarness : IAsyncDisposable
     public static async Task<ProjectionHarness> CreateAsync(string connectionString, string schema, IEnumerable<ProjectionRegistration>? registrations = null)
     {
         var dataSource = Database.CreateDataSource(connectionString);
-        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry());
+        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry(),
+            projections: new EventStoreProjections((registrations ?? ProjectionSetup.All()).ToList(), BatchSize: 500));
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
-        var runtime = new ProjectionRuntime(store, registrations ?? ProjectionSetup.All(), new ProjectionOptions { BatchSize = 500 });
+        var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
         var importer = new FrameworkImporter(store, new FrameworkCatalogProjection(schema));
         var nea = await importer.ImportAsync(new ImportFrameworkRequest(

@@ -46,7 +46,7 @@ public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<Test
                 new SignOffRequested(id, "ADV.1", 1, id, at),
             ]);
         }).ToList());
-        var other = new ProjectionRuntime(h.Store, ProjectionSetup.All(), new ProjectionOptions { BatchSize = 500 });
+        var other = new ProjectionRuntime(h.Store);
 
         await Task.WhenAll(Task.Run(() => h.Runtime.CatchUpAsync()), Task.Run(() => other.CatchUpAsync()));
         await h.Runtime.CatchUpAsync();

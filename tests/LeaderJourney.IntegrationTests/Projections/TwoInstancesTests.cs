@@ -8,7 +8,7 @@ namespace LeaderJourney.IntegrationTests.Projections;
 public sealed class TwoInstancesTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task Two_app_instances_run_exactly_one_daemon_and_the_other_takes_over_within_ten_seconds_when_it_stops()
+    public async Task Two_app_instances_run_each_async_slot_exactly_once_and_the_other_takes_over_within_ten_seconds_when_one_stops()
     {
         var instances = new[] { new LeaderJourneyAppFactory(database.ConnectionString), new LeaderJourneyAppFactory(database.ConnectionString) };
         try
@@ -23,33 +23,35 @@ public sealed class TwoInstancesTests(TestDatabase database) : IClassFixture<Tes
 
     private static async Task Elect(LeaderJourneyAppFactory[] instances)
     {
-        var (first, second) = (instances[0], instances[1]);
-        first.CreateClient().Dispose();
-        second.CreateClient().Dispose();
-        var daemons = new[] { first.Services.GetRequiredService<ProjectionDaemon>(), second.Services.GetRequiredService<ProjectionDaemon>() };
+        foreach (var instance in instances) instance.CreateClient().Dispose();
+        var runtimes = instances.Select(i => i.Services.GetRequiredService<ProjectionRuntime>()).ToArray();
+        var slots = runtimes[0].AsyncSlots;
 
+        async Task<string[][]> Running() => await Task.WhenAll(runtimes.Select(async r => (await r.SlotsRunningHereAsync()).ToArray()));
+
+        // Marten's hot/cold election: every async slot runs on one instance, never on both.
         var watch = Stopwatch.StartNew();
-        while (daemons.Count(d => d.IsLeader) != 1)
+        while (!(await Running()).SelectMany(r => r).Order().SequenceEqual(slots))
         {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "one of the instances wins the election");
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "each slot is taken by one of the instances");
             await Task.Delay(25);
         }
-        // Hold for a while: never two at once.
         for (var i = 0; i < 20; i++)
         {
-            daemons.Count(d => d.IsLeader).Should().Be(1);
+            (await Running()).SelectMany(r => r).Should().OnlyHaveUniqueItems("a slot never runs on two instances at once");
             await Task.Delay(25);
         }
 
-        var leader = Array.FindIndex(daemons, d => d.IsLeader);
-        var survivor = daemons[1 - leader];
-        await instances[leader].DisposeAsync();
-
+        // The instance running the first slot stops: the other one takes over everything.
+        var holder = Array.FindIndex(await Running(), r => r.Contains(slots[0]));
+        var survivor = runtimes[1 - holder];
+        await instances[holder].DisposeAsync();
         watch.Restart();
-        while (!survivor.IsLeader)
+        while (!(await survivor.SlotsRunningHereAsync()).SequenceEqual(slots))
         {
             watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "the other instance takes over");
             await Task.Delay(25);
         }
+        (await survivor.IsDaemonRunningAsync()).Should().BeTrue();
     }
 }

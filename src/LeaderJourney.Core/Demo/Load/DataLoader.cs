@@ -100,22 +100,7 @@ public sealed class DataLoader(Store store, AccessDirectory directory, Framework
         return new LoadResult(generator.Affiliates.Count, generator.Users.Count, leaders, streams, events, watch.Elapsed);
     }
 
-    /// <summary>
-    /// Applies everything written so far to every read model, batch by batch as the daemon does (the
-    /// runtime's own passes, so a daemon running meanwhile only shares the work), reporting the lowest
-    /// projection position against the head.
-    /// </summary>
-    public static async Task CatchUpReadModelsAsync(ProjectionRuntime runtime, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
-    {
-        var head = await runtime.Store.ReadLastSequenceAsync(ct);
-        var reported = Stopwatch.StartNew();
-        while (await runtime.RunOnceAsync(ct))
-        {
-            if (progress is null || reported.ElapsedMilliseconds < 250) continue;
-            reported.Restart();
-            var statuses = await runtime.StatusAsync(daemonRunning: true, ct);
-            progress.Report((statuses.Min(s => s.Position), head));
-        }
-        progress?.Report((head, head));
-    }
+    /// <summary>Applies everything written so far to every read model (Marten's daemon in this process; one running elsewhere only shares the work), reporting the lowest position against the head.</summary>
+    public static Task CatchUpReadModelsAsync(ProjectionRuntime runtime, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default) =>
+        runtime.CatchUpAsync(progress, ct);
 }

@@ -1,0 +1,124 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
+
+namespace LeaderJourney.EventStore.Projections;
+
+/// <summary>
+/// A read model as Marten runs it. Each read model is registered with Marten twice, as two slots
+/// ("mentor-queue-a" and "mentor-queue-b"), each with its own progression: generations with odd numbers
+/// live in slot a, even ones in slot b. So a new generation (a rebuild, a new version) builds in one slot
+/// through Marten's own rebuild while the other keeps serving, and a slot whose generation is retired or
+/// of another version passes its events by.
+/// </summary>
+internal sealed class MartenSlot(ProjectionRegistration registration, int parity, ProjectionGenerations generations) : Marten.Events.Projections.IProjection
+{
+    /// <summary>Set while an append's Marten session saves: an inline slot then writes to its active generation only.</summary>
+    internal static readonly AsyncLocal<bool> Appending = new();
+
+    public ProjectionRegistration Registration => registration;
+    public string Name => registration.Projection.Name;
+    public int Parity => parity;
+    public string MartenName => NameOf(Name, parity);
+    public string ShardIdentity => $"{MartenName}:All";
+
+    public static string NameOf(string projection, int parity) => $"{projection}-{(parity == 1 ? 'a' : 'b')}";
+
+    public static int ParityOf(int generation) => generation % 2 == 1 ? 1 : 0;
+
+    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct) =>
+        ApplyAsync(operations, events.Select(ToStored).ToList(), ct);
+
+    /// <summary>Applies events (in global order) to the slot's generation, if this is a moment to write to it (<see cref="ShouldApply"/>).</summary>
+    internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        var inline = Appending.Value;
+        var projection = registration.Projection;
+        var generation = await generations.InSlotAsync(inline ? operations.Connection : null, Name, parity, ct);
+        if (generation is null || generation.Version != projection.Version) return;
+        if (!ShouldApply(generation, inline)) return;
+
+        var stored = events.Where(e => projection.EventTypes.Contains(e.TypeName)).ToList();
+        if (stored.Count > 0)
+        {
+            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), ReadConnection(operations, inline),
+                generations.Schema, Name, generation.Generation);
+            try
+            {
+                await projection.ApplyAsync(context, stored, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await generations.RecordFailureAsync(generation, await FindCulpritAsync(stored, operations, inline, generation, ct) ?? stored[0], e, ct);
+                throw;
+            }
+        }
+        // A generation that failed before and now applies again is running again.
+        if (generation.State == "failed") operations.QueueSqlCommand('?', generations.ClearFailureSql, Name, generation.Generation);
+        // How far the daemon has applied this generation: a build finishes from there (ProjectionRuntime).
+        if (!inline && events.Count > 0) operations.QueueSqlCommand('?', generations.PositionSql, events[^1].Sequence, Name, generation.Generation);
+    }
+
+    /// <summary>
+    /// Appends write to the active generation of their slot; Marten's daemon writes to an active async
+    /// generation, and to a generation this process is building. A generation another process is
+    /// building is refused: Marten pauses this slot here until that build has switched over, so two
+    /// processes never move one slot's progression at once.
+    /// </summary>
+    private bool ShouldApply(ProjectionGenerations.Row generation, bool inline)
+    {
+        if (inline) return generation.Status == "active";
+        if (generation.Status == "building")
+            return generations.IsBuildingHere(Name, generation.Generation)
+                ? true
+                : throw new GenerationBuildingElsewhereException(Name, generation.Generation);
+        return generation.Status == "active" && registration.Mode == ProjectionMode.Async;
+    }
+
+    private Func<CancellationToken, Task<(NpgsqlConnection, bool)>> ReadConnection(IDocumentOperations operations, bool inline) =>
+        // Inline, reads go through the append's own transaction (earlier appends of one session are in it);
+        // under the daemon, batches commit one after another, so a fresh connection sees the rows as they stand.
+        async ct => inline ? (operations.Connection!, false) : (await generations.DataSource.OpenConnectionAsync(ct), true);
+
+    /// <summary>The first event that fails on its own: statements are discarded, so trying each one changes nothing.</summary>
+    private async Task<StoredEvent?> FindCulpritAsync(List<StoredEvent> events, IDocumentOperations operations, bool inline, ProjectionGenerations.Row generation, CancellationToken ct)
+    {
+        if (events.Count == 1) return events[0];
+        foreach (var e in events)
+        {
+            try
+            {
+                var dryRun = new ProjectionContext((_, _) => { }, ReadConnection(operations, inline), generations.Schema, Name, generation.Generation);
+                await registration.Projection.ApplyAsync(dryRun, [e], ct);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    internal static StoredEvent ToStored(IEvent e) => new(
+        e.Sequence, e.Id, e.StreamId, e.Version, e.EventTypeName, e.Data, e.Timestamp, e.TenantId ?? AppendMetadata.DefaultTenant,
+        e.CorrelationId, e.CausationId, e.UserName,
+        e.Headers is null ? EmptyHeaders : e.Headers.ToDictionary(h => h.Key, h => h.Value?.ToString() ?? ""));
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+
+    /// <summary>Marten's registration of this slot: its name, lifecycle, batch size and the event types its daemon loads.</summary>
+    public ProjectionWrapper<IDocumentOperations, IQuerySession> ToMarten(EventTypeRegistry types, int batchSize)
+    {
+        var lifecycle = registration.Mode == ProjectionMode.Inline ? ProjectionLifecycle.Inline : ProjectionLifecycle.Async;
+        var wrapper = new ProjectionWrapper<IDocumentOperations, IQuerySession>(this, lifecycle) { Name = MartenName };
+        foreach (var name in registration.Projection.EventTypes)
+            wrapper.IncludeType(types.TypeOfName(name) ?? throw new ArgumentException($"Projection {Name} reads '{name}', which is not a registered event type."));
+        wrapper.Options.BatchSize = batchSize;
+        return wrapper;
+    }
+}
+
+/// <summary>Marten's daemon pauses a slot whose new generation another process is building; it goes on after the switch-over.</summary>
+public sealed class GenerationBuildingElsewhereException(string name, int generation)
+    : EventStoreException($"Generation {generation} of {name} is being built by another process; this slot waits for its switch-over.");

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace LeaderJourney.EventStore.Projections;
+
+/// <summary>
+/// The generations of the read models (table <c>projection_generations</c>): which one readers use
+/// (active), which one is being built beside it, which version of the projection wrote them, and
+/// whether one stopped on an event it could not apply. Marten keeps how far each slot has read
+/// (<c>mt_event_progression</c>); this keeps what Marten has no notion of.
+/// </summary>
+internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string schema)
+{
+    public sealed record Row(string Name, int Generation, int Version, string Status, string State, string? LastError, long Position);
+
+    private readonly ConcurrentDictionary<(string Name, int Generation), bool> _buildingHere = new();
+
+    public NpgsqlDataSource DataSource => dataSource;
+    public string Schema => schema;
+
+    /// <summary>This process builds the generation: Marten's agents here may write to it.</summary>
+    public IDisposable BuildingHere(string name, int generation)
+    {
+        _buildingHere[(name, generation)] = true;
+        return new Release(() => _buildingHere.TryRemove((name, generation), out _));
+    }
+
+    public bool IsBuildingHere(string name, int generation) => _buildingHere.ContainsKey((name, generation));
+
+    private const string Columns = "name, generation, version, status, state, last_error, position";
+
+    /// <summary>The live (not retired) generation in a slot, read on the given connection (an append's own) or a pooled one.</summary>
+    public async Task<Row?> InSlotAsync(NpgsqlConnection? connection, string name, int parity, CancellationToken ct)
+    {
+        var sql = $"select {Columns} from {schema}.projection_generations where name = $1 and status <> 'retired' and generation % 2 = $2 order by generation desc limit 1";
+        await using var command = connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = parity });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<Row>> AllAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select {Columns} from {schema}.projection_generations order by name, generation");
+        var list = new List<Row>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(Read(reader));
+        return list;
+    }
+
+    private static Row Read(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
+        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
+
+    /// <summary>For Marten's SQL operation ('?' placeholders: name, generation).</summary>
+    public string ClearFailureSql => $"update {schema}.projection_generations set state = 'running', last_error = null, updated_at = now() where name = ? and generation = ? and state = 'failed'";
+
+    /// <summary>For Marten's SQL operation ('?' placeholders: sequence, name, generation): how far a daemon has applied a generation.</summary>
+    public string PositionSql => $"update {schema}.projection_generations set position = greatest(position, ?), updated_at = now() where name = ? and generation = ?";
+
+    /// <summary>
+    /// Records, on a connection of its own (Marten rolls the batch back), that a generation stopped on an
+    /// event: the failure is kept with the event, and the generation shows as failed until it applies again.
+    /// </summary>
+    public async Task RecordFailureAsync(Row generation, StoredEvent e, Exception error, CancellationToken ct)
+    {
+        var message = $"{error.GetType().Name}: {error.Message.Split('\n')[0]} (event {e.Sequence}, {e.TypeName}, stream {e.StreamId})";
+        await using var batch = dataSource.CreateBatch();
+        var park = new NpgsqlBatchCommand($"""
+            insert into {schema}.projection_dead_letters (name, generation, seq_id, stream_id, event_type, error, attempts)
+            select $1, $2, $3, $4, $5, $6, 1
+             where not exists (select 1 from {schema}.projection_dead_letters where name = $1 and generation = $2 and seq_id = $3 and resolved_at is null)
+            """);
+        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = generation.Name });
+        park.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation.Generation });
+        park.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Sequence });
+        park.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.StreamId });
+        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.TypeName });
+        park.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error.ToString() });
+        var stop = new NpgsqlBatchCommand($"update {schema}.projection_generations set state = 'failed', last_error = $3, updated_at = now() where name = $1 and generation = $2");
+        stop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = generation.Name });
+        stop.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation.Generation });
+        stop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
+        batch.BatchCommands.Add(park);
+        batch.BatchCommands.Add(stop);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+}
