@@ -38,12 +38,12 @@ public sealed class ProjectionBench : IAsyncDisposable
     {
         var schema = $"bench_proj_{DateTime.UtcNow:yyyyMMddHHmmss}";
         var dataSource = Database.CreateDataSource(connectionString, "leaderjourney-bench");
-        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry(), projections: new EventStoreProjections(ProjectionSetup.All(), BatchSize: 2000));
+        var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry(), projections: ProjectionSetup.For(schema, batchSize: 2000));
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
         var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
         var entry = BuiltInFrameworks.Entries[0];
-        var nea = await new FrameworkImporter(store, new FrameworkCatalogProjection(schema)).ImportAsync(new ImportFrameworkRequest(
+        var nea = await new FrameworkImporter(store).ImportAsync(new ImportFrameworkRequest(
             [new FrameworkDocument(BuiltInFrameworks.Read(entry.Resource), entry.Resource)], entry.Name, entry.Edition, "bench", DateTimeOffset.UtcNow));
         return new ProjectionBench(connectionString, dataSource, store, runtime, nea.EditionId);
     }

@@ -39,7 +39,7 @@ public sealed class EventStore : IAsyncDisposable
                 throw new ArgumentException($"Projection name '{name}' is not allowed: 1 to 30 lower-case letters, digits or '-'.");
         Generations = new ProjectionGenerations(dataSource, schema);
         Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations), new MartenSlot(r, 0, Generations) }).ToList();
-        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData, Slots, projections.BatchSize);
+        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData, Slots, projections.BatchSize, projections.ConfigureMarten);
         _sealing = Marten.Options.Serializer() as SealingSerializer;
         foreach (var (name, marker) in types.StreamKinds)
             if (Marten.Events.AggregateAliasFor(marker) is var alias && alias != name)

@@ -14,5 +14,9 @@ public sealed record EventStoreOptions
     public string ApplicationName { get; init; } = "leaderjourney";
 }
 
-/// <summary>The read models a store's Marten runs, and how many events one async batch reads at most.</summary>
-public sealed record EventStoreProjections(IReadOnlyList<Projections.ProjectionRegistration> Registrations, int BatchSize = 1000);
+/// <summary>
+/// The read models a store's Marten runs, how many events one async batch reads at most, and any other
+/// Marten configuration of the caller's (inline projections with tables of their own, for one).
+/// </summary>
+public sealed record EventStoreProjections(IReadOnlyList<Projections.ProjectionRegistration> Registrations, int BatchSize = 1000,
+    Action<Marten.StoreOptions>? ConfigureMarten = null);

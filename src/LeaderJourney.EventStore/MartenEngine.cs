@@ -24,11 +24,11 @@ public static class MartenEngine
         new(Options(dataSource, schema, types, personalData));
 
     internal static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData,
-        IReadOnlyList<Projections.MartenSlot> slots, int batchSize) =>
-        new(Options(dataSource, schema, types, personalData, slots, batchSize));
+        IReadOnlyList<Projections.MartenSlot> slots, int batchSize, Action<StoreOptions>? configure) =>
+        new(Options(dataSource, schema, types, personalData, slots, batchSize, configure));
 
     internal static StoreOptions Options(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null,
-        IReadOnlyList<Projections.MartenSlot>? slots = null, int batchSize = 1000)
+        IReadOnlyList<Projections.MartenSlot>? slots = null, int batchSize = 1000, Action<StoreOptions>? configure = null)
     {
         SchemaName.Validate(schema);
         var options = new StoreOptions();
@@ -93,6 +93,7 @@ public static class MartenEngine
         options.Projections.RebuildErrors.SkipApplyErrors = false;
         options.Projections.RebuildErrors.SkipSerializationErrors = false;
         options.Projections.RebuildErrors.SkipUnknownEvents = false;
+        configure?.Invoke(options);
         return options;
     }
 }

@@ -27,9 +27,8 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration)));
+            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema)));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new FrameworkCatalogProjection(sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<FrameworkImporter>();
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<BuiltInFrameworks>();

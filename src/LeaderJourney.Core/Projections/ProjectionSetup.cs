@@ -27,8 +27,14 @@ public static class ProjectionSetup
     /// 42 s with 1,000 and 39 s with 10,000 under the previous engine, docs/performance.md). Following the
     /// head, batches are as small as what was just appended.
     /// </summary>
-    public static EventStoreProjections For(IConfiguration configuration) =>
-        new(All(), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
+    public static EventStoreProjections For(IConfiguration configuration, string schema) =>
+        For(schema, All(), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
+
+    /// <summary>The given read models, and the framework catalog (inline, in the core schema's own tables).</summary>
+    public static EventStoreProjections For(string schema, IReadOnlyList<ProjectionRegistration>? registrations = null, int batchSize = 5000) =>
+        new(registrations ?? All(), batchSize,
+            marten => marten.Projections.Add(new Frameworks.FrameworkCatalogProjection(schema), JasperFx.Events.Projections.ProjectionLifecycle.Inline,
+                Frameworks.FrameworkCatalogProjection.ProjectionName));
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>
         services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>()));

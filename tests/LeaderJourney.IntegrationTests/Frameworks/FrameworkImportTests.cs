@@ -3,6 +3,7 @@ using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
@@ -25,9 +26,9 @@ public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<
     public async Task InitializeAsync()
     {
         _dataSource = Database.CreateDataSource(database.ConnectionString);
-        _store = await Store.OpenAsync(_dataSource, Schema, EventTypes.CreateRegistry());
+        _store = await Store.OpenAsync(_dataSource, Schema, EventTypes.CreateRegistry(), projections: ProjectionSetup.For(Schema, registrations: []));
         await SchemaMigrator.MigrateAsync(_dataSource, Schema, CoreSchema.Component, CoreSchema.Migrations);
-        _importer = new FrameworkImporter(_store, new FrameworkCatalogProjection(Schema));
+        _importer = new FrameworkImporter(_store);
         _catalog = new FrameworkCatalog(_dataSource, Schema);
     }
 

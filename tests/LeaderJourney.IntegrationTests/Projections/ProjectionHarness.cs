@@ -34,11 +34,11 @@ public sealed class ProjectionHarness : IAsyncDisposable
     {
         var dataSource = Database.CreateDataSource(connectionString);
         var store = await Store.OpenAsync(dataSource, schema, EventTypes.CreateRegistry(),
-            projections: new EventStoreProjections((registrations ?? ProjectionSetup.All()).ToList(), BatchSize: 500));
+            projections: ProjectionSetup.For(schema, registrations?.ToList(), batchSize: 500));
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
         var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
-        var importer = new FrameworkImporter(store, new FrameworkCatalogProjection(schema));
+        var importer = new FrameworkImporter(store);
         var nea = await importer.ImportAsync(new ImportFrameworkRequest(
             [new FrameworkDocument(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource), "001")], BuiltInFrameworks.Entries[0].Name, "2020", "test", DateTimeOffset.UtcNow));
         var content = FrameworkDocumentParser.Parse(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource));

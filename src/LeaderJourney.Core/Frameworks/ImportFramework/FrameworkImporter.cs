@@ -21,9 +21,9 @@ public sealed record ImportFrameworkResult(
 
 /// <summary>
 /// Parses framework documents and publishes them as an edition of the framework's stream, the catalog
-/// rows written in the same transaction. Nothing is stored from a document that fails to parse.
+/// rows written in the same transaction (<see cref="FrameworkCatalogProjection"/>, inline). Nothing is stored from a document that fails to parse.
 /// </summary>
-public sealed class FrameworkImporter(Store store, FrameworkCatalogProjection catalog)
+public sealed class FrameworkImporter(Store store)
 {
     public const string StreamType = "framework";
 
@@ -61,7 +61,6 @@ public sealed class FrameworkImporter(Store store, FrameworkCatalogProjection ca
                 var metadata = new AppendMetadata { UserName = request.Actor };
                 if (history.Count == 0) await session.StartStreamAsync(streamId, StreamType, events, metadata, ct);
                 else await session.AppendAsync(streamId, history[^1].Version, events, metadata, ct);
-                foreach (var e in events) await catalog.ApplyAsync(session.Connection, session.Transaction, e, ct);
                 await session.CommitAsync(ct);
                 var after = events.Aggregate(lineage, FrameworkLineage.Evolve);
                 return Result(streamId, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished);
