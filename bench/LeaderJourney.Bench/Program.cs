@@ -112,7 +112,7 @@ var cases = new List<(string Name, Func<Task<long>> Ours, Func<Task<long>> Raw)>
 foreach (var writers in new[] { 1, 16 })
     cases.Add(($"single-event append, {Writers(writers)}", () => bench.OurSingleAppends(writers, sizes.SingleAppends), () => bench.RawSingleInserts(writers, sizes.SingleAppends)));
 cases.Add(("bulk append (binary COPY)", () => bench.OurBulkAppend(sizes.BulkEvents), () => bench.RawBinaryCopy(sizes.BulkEvents)));
-cases.Add(("read all, in order", () => bench.OurReadAll(), () => bench.RawSequentialSelect()));
+cases.Add(("read all, in order (Marten event query)", () => bench.OurReadAll(), () => bench.RawSequentialSelect()));
 foreach (var writers in new[] { 1, 16 })
     cases.Add(($"Marten session append, {Writers(writers)}", () => bench.MartenSingleAppends(writers, sizes.SingleAppends), () => bench.RawSingleInserts(writers, sizes.SingleAppends)));
 cases.Add(("Marten bulk append", () => bench.MartenBulkAppend(sizes.BulkEvents), () => bench.RawBinaryCopy(sizes.BulkEvents)));

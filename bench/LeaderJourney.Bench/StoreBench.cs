@@ -173,12 +173,8 @@ public sealed class StoreBench : IAsyncDisposable
         return events / perStream * perStream;
     }
 
-    public async Task<long> OurReadAll()
-    {
-        long count = 0;
-        await foreach (var _ in _store.ReadAllForwardAsync(0, batchSize: 5000)) count++;
-        return count;
-    }
+    /// <summary>Everything, in batches of 5,000 in global order, through Marten's event query (the records made, as a projection gets them).</summary>
+    public Task<long> OurReadAll() => MartenReads.CountAllAsync(_store.Marten, _ => true);
 
     /// <summary>The same rows in the same batches, read as raw columns: the JSON left as text, no objects made.</summary>
     public async Task<long> RawSequentialSelect()

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using JasperFx.Events;
 using LeaderJourney.EventStore.PersonalData;
@@ -456,49 +455,7 @@ public sealed class EventStore : IAsyncDisposable
         return state;
     }
 
-    // ---------------------------------------------------------------- reading everything
-
-    /// <summary>
-    /// Reads committed events after global position <paramref name="after"/>, in order, at most
-    /// <paramref name="maxCount"/>. It never steps past a hole in the sequence that a transaction still in
-    /// flight may fill; a hole that no live transaction can fill (a rolled-back append) is stepped over and
-    /// recorded in <c>event_gap_skips</c>. Archived events are left out but still advance the position.
-    /// </summary>
-    /// <param name="types">When given, only events of these types are read in full; the others come back with
-    /// <see cref="SkippedEventData.Instance"/> as their data (their data is neither sent, decrypted nor
-    /// deserialized), still in order and still advancing the position.</param>
-    public async Task<ReadAllBatch> ReadAllAsync(long after, int maxCount = 1000, CancellationToken ct = default, IReadOnlySet<string>? types = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        await using var connection = await OpenConnectionAsync(ct);
-        var (rows, readAt) = await ReadRows(connection, after, maxCount, types, ct);
-
-        var events = new List<StoredEvent>(rows.Count);
-        var position = after;
-        foreach (var (seq, e) in rows)
-        {
-            if (seq != position + 1)
-            {
-                if (!await IsPermanentHole(connection, readAt, position + 1, seq - 1, ct)) break;
-                await RecordSkip(connection, position + 1, seq - 1, ct);
-            }
-            if (e is not null) events.Add(e);
-            position = seq;
-        }
-        return new ReadAllBatch(events, position);
-    }
-
-    /// <summary>Reads every committed event after <paramref name="after"/> in batches, until it has caught up with what is safely committed.</summary>
-    public async IAsyncEnumerable<StoredEvent> ReadAllForwardAsync(long after, int batchSize = 1000, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        while (true)
-        {
-            var batch = await ReadAllAsync(after, batchSize, ct);
-            foreach (var e in batch.Events) yield return e;
-            if (batch.Position == after) yield break;
-            after = batch.Position;
-        }
-    }
+    // ---------------------------------------------------------------- reading across streams
 
     /// <summary>
     /// Events of the given types with sequence numbers in (<paramref name="after"/>, <paramref name="upTo"/>],
@@ -530,80 +487,6 @@ public sealed class EventStore : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<(List<(long Seq, StoredEvent? Event)> Rows, DateTimeOffset ReadAt)> ReadRows(NpgsqlConnection connection, long after, int maxCount,
-        IReadOnlySet<string>? types, CancellationToken ct)
-    {
-        // clock_timestamp() runs after the statement took its snapshot, so it is a time at or after the
-        // snapshot the rows come from. Marten's tombstones (rows it writes, in a transaction of its own,
-        // for the sequence numbers of an append that failed) are passed over like archived events.
-        await using var command = new NpgsqlCommand($"""
-            select {_selectColumns.Replace(" data,", " case when $3::text[] is null or type = any($3) then data end as data,", StringComparison.Ordinal)},
-                   coalesce(is_archived, false) or type = '{TombstoneType}', (select clock_timestamp()) as read_at
-              from {_schema}.mt_events where seq_id > $1 order by seq_id limit $2
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
-        command.Parameters.Add(new NpgsqlParameter<string[]?> { TypedValue = types?.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        var sequences = new List<(long Seq, bool Archived)>();
-        var live = new List<EventRow>();
-        var readAt = DateTimeOffset.MinValue;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                if (sequences.Count == 0) readAt = reader.GetFieldValue<DateTimeOffset>(13);
-                var archived = reader.GetBoolean(12);
-                sequences.Add((reader.GetInt64(0), archived));
-                if (!archived) live.Add(ReadRow(reader));
-            }
-        }
-        var events = await Materialize(live, ct);
-        var next = 0;
-        var rows = new List<(long, StoredEvent?)>(sequences.Count);
-        foreach (var (seq, archived) in sequences) rows.Add((seq, archived ? null : events[next++]));
-        return (rows, readAt);
-    }
-
-    /// <summary>
-    /// A hole below a committed number was drawn by a transaction that is either still running or gone
-    /// (rolled back). Whoever drew it began before it drew the number, so before the number above it was
-    /// drawn and committed, so before the rows were read. Drawing a number from mt_events_sequence takes a
-    /// RowExclusiveLock on the sequence, which PostgreSQL keeps until the transaction ends, and every
-    /// append (Marten's append function, its bulk appender) draws inside its transaction. So the hole is
-    /// permanent when no transaction that began before the read still holds that lock (or a
-    /// RowExclusiveLock on mt_events, for rows written with numbers drawn elsewhere), and a fresh
-    /// read still finds the hole empty. A transaction whose start this role may not see (another role's,
-    /// without pg_read_all_stats) counts as live: waiting on it is safe, skipping past it is not. The
-    /// snapshot's own list of running transactions is no help here:
-    /// PostgreSQL leaves out running transactions newer than the last completed one.
-    /// </summary>
-    private async Task<bool> IsPermanentHole(NpgsqlConnection connection, DateTimeOffset readAt, long from, long to, CancellationToken ct)
-    {
-        await using var live = new NpgsqlCommand($"""
-            select exists (
-                select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                 where l.relation in ('{_schema}.mt_events_sequence'::regclass, '{_schema}.mt_events'::regclass) and l.mode = 'RowExclusiveLock'
-                   and a.pid <> pg_backend_pid() and (a.xact_start is null or a.xact_start < $1))
-            """, connection);
-        live.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = readAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        if ((bool)(await live.ExecuteScalarAsync(ct))!) return false;
-
-        await using var recheck = new NpgsqlCommand($"select exists (select 1 from {_schema}.mt_events where seq_id between $1 and $2)", connection);
-        recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
-        recheck.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
-        return !(bool)(await recheck.ExecuteScalarAsync(ct))!;
-    }
-
-    private async Task RecordSkip(NpgsqlConnection connection, long from, long to, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            $"insert into {_schema}.event_gap_skips (from_seq, to_seq, reason) values ($1, $2, $3) on conflict do nothing", connection);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = to });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "no live transaction can fill it (a rolled-back append)" });
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
     // ---------------------------------------------------------------- archiving
 
     /// <summary>Archives a stream (Marten's <c>ArchiveStream</c>): its events are kept but left out of normal reads, and it takes no more appends.</summary>
@@ -629,13 +512,13 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    /// <summary>A row as read, before its data is decrypted and deserialized; <see cref="Data"/> is null when its data was not asked for.</summary>
-    private sealed record EventRow(long Sequence, Guid Id, Guid StreamId, long Version, PersonalDataCodec.Pending? Data, string TypeName, DateTimeOffset Timestamp,
+    /// <summary>A row as read, before its data is decrypted and deserialized.</summary>
+    private sealed record EventRow(long Sequence, Guid Id, Guid StreamId, long Version, PersonalDataCodec.Pending Data, string TypeName, DateTimeOffset Timestamp,
         string TenantId, string? CorrelationId, string? CausationId, string? UserName, string? Headers);
 
     private static EventRow ReadRow(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3),
-        reader.IsDBNull(5) ? null : new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
+        new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
         reader.GetString(4),
         reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
@@ -646,11 +529,11 @@ public sealed class EventStore : IAsyncDisposable
     // Decryption needs the keys of every subject in the batch: fetched together, after the rows are read.
     private async Task<List<StoredEvent>> Materialize(List<EventRow> rows, CancellationToken ct)
     {
-        if (PersonalData is not null) await PersonalData.OpenAsync(rows.Select(r => r.Data).OfType<PersonalDataCodec.Pending>().ToList(), ct);
+        if (PersonalData is not null) await PersonalData.OpenAsync(rows.Select(r => r.Data).ToList(), ct);
         var events = new List<StoredEvent>(rows.Count);
         foreach (var r in rows)
             events.Add(new StoredEvent(r.Sequence, r.Id, r.StreamId, r.Version, r.TypeName,
-                r.Data is null ? SkippedEventData.Instance : Types.Deserialize(r.TypeName, r.Data.Data, r.Sequence, r.StreamId),
+                Types.Deserialize(r.TypeName, r.Data.Data, r.Sequence, r.StreamId),
                 r.Timestamp, r.TenantId, r.CorrelationId, r.CausationId, r.UserName,
                 r.Headers is null ? EmptyHeaders : JsonSerializer.Deserialize(r.Headers, EventStoreJson.Default.IReadOnlyDictionaryStringString) ?? EmptyHeaders));
         return events;
@@ -658,16 +541,6 @@ public sealed class EventStore : IAsyncDisposable
 
     private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
 }
-
-/// <summary>The data of an event a filtered read-all did not ask for: its place in the order is kept, its content not read.</summary>
-public sealed class SkippedEventData
-{
-    public static SkippedEventData Instance { get; } = new();
-    private SkippedEventData() { }
-}
-
-/// <param name="Position">The global position the read reached: pass it as <c>after</c> next time. It can be past the last event returned when archived events or skipped holes follow it.</param>
-public sealed record ReadAllBatch(IReadOnlyList<StoredEvent> Events, long Position);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class EventStoreJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,6 +1,6 @@
 namespace LeaderJourney.EventStore;
 
-/// <summary>The store's own tables beside Marten's: the gap skips of the read-all, and the personal-data keys.</summary>
+/// <summary>The store's own tables beside Marten's: the personal-data keys.</summary>
 internal static class EventStoreSchema
 {
     public const string Component = "eventstore";
@@ -33,6 +33,11 @@ internal static class EventStoreSchema
                 primary key (subject_id, generation),
                 constraint subject_keys_wrapped check ((wrapped_key is null) = (master_key_id is null)));
             create index subject_keys_master_key on {schema}.subject_keys (master_key_id) where wrapped_key is not null;
+            """),
+        // The read-all that stepped over holes is gone: Marten's daemon reads the events (its own
+        // high-water mark and skips, mt_high_water_skips).
+        new(3, "no gap skips of our own", """
+            drop table if exists {schema}.event_gap_skips;
             """),
     ];
 }

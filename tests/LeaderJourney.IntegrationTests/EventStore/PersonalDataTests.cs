@@ -83,7 +83,9 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         var others = await _store.ReadStreamAsync(other);
         ((ProfileWritten)others[0].Data).Name.Should().Be("Cy Other");
         ((RemarkMade)others[1].Data).Remark.Should().Be(PersonalDataCodec.ErasedText);
-        (await _store.ReadAllForwardAsync(0).Select(e => e.Data).OfType<RemarkMade>().SingleAsync()).Remark.Should().Be(PersonalDataCodec.ErasedText);
+        // Marten's own read path (its daemon's, too) opens values through the same codec.
+        await using (var query = _store.Marten.QuerySession())
+            ((RemarkMade)(await query.Events.FetchStreamAsync(other))[1].Data).Remark.Should().Be(PersonalDataCodec.ErasedText);
 
         await _store.AppendAsync(person, 1, [new ProfileWritten(person, "Bo Again", null, [], 4)]);
         (await RawData(person)).Should().NotContain("Bo Again");
