@@ -234,7 +234,7 @@ public sealed class EventStore : IAsyncDisposable
             try
             {
                 // Marten runs the inline read models in SaveChanges: they write to their active generations.
-                MartenSlot.Appending.Value = true;
+                MartenSlot.Appending.Value = new MartenSlot.AppendScope();
                 await marten.SaveChangesAsync(ct);
             }
             catch (Exception e) when (mode == AppendMode.Start && IsExistingStream(e))
@@ -243,7 +243,7 @@ public sealed class EventStore : IAsyncDisposable
             }
             finally
             {
-                MartenSlot.Appending.Value = false;
+                MartenSlot.Appending.Value = null;
             }
 
             var stored = new List<StoredEvent>(events.Count);
@@ -371,7 +371,7 @@ public sealed class EventStore : IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync(ct);
         try
         {
-            MartenSlot.Appending.Value = true;
+            MartenSlot.Appending.Value = new MartenSlot.AppendScope();
             foreach (var chunk in events.Chunk(5_000))
             {
                 await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
@@ -381,7 +381,7 @@ public sealed class EventStore : IAsyncDisposable
         }
         finally
         {
-            MartenSlot.Appending.Value = false;
+            MartenSlot.Appending.Value = null;
         }
         await transaction.CommitAsync(ct);
     }

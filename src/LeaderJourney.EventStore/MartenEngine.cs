@@ -86,6 +86,11 @@ public static class MartenEngine
         // another node within a second of the holder's death). A failing event pauses its slot instead of
         // being skipped into a dead-letter table; Marten tries the slot again every few seconds.
         options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.HotCold;
+        // The daemon looks for new events every 100 ms while events arrive and every 250 ms when quiet
+        // (Marten's defaults are 250 ms and 1 s). Marten's LISTEN/NOTIFY wake-up was measured too: a
+        // pg_notify per append serialises commits on PostgreSQL's notification queue (docs/performance.md).
+        options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+        options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
         options.Projections.LeadershipPollingTime = 1000;
         options.Projections.Errors.SkipApplyErrors = false;
         options.Projections.Errors.SkipSerializationErrors = false;

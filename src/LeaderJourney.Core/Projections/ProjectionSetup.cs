@@ -58,6 +58,7 @@ public static class ProjectionSetup
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             await startup.RunAsync(stoppingToken);
+            await runtime.SkipIdleSlotsAsync(stoppingToken);
             _coordinator = new ProjectionCoordinator(store.Marten, loggers.CreateLogger<ProjectionCoordinator>());
             runtime.HostDaemon = _ => Task.FromResult(_coordinator.DaemonForMainDatabase());
             await _coordinator.StartAsync(stoppingToken);

@@ -15,7 +15,19 @@ namespace LeaderJourney.EventStore.Projections;
 internal sealed class MartenSlot(ProjectionRegistration registration, int parity, ProjectionGenerations generations) : Marten.Events.Projections.IProjection
 {
     /// <summary>Set while an append's Marten session saves: an inline slot then writes to its active generation only.</summary>
-    internal static readonly AsyncLocal<bool> Appending = new();
+    internal static readonly AsyncLocal<AppendScope?> Appending = new();
+
+    /// <summary>One append's look at the generations: read once on the append's connection for both slots of a read model.</summary>
+    internal sealed class AppendScope
+    {
+        private readonly Dictionary<string, IReadOnlyList<ProjectionGenerations.Row>> _live = new();
+
+        public async Task<ProjectionGenerations.Row?> InSlotAsync(ProjectionGenerations generations, NpgsqlConnection connection, string name, int parity, CancellationToken ct)
+        {
+            if (!_live.TryGetValue(name, out var rows)) _live[name] = rows = await generations.LiveAsync(connection, name, ct);
+            return rows.FirstOrDefault(r => ParityOf(r.Generation) == parity);
+        }
+    }
 
     public ProjectionRegistration Registration => registration;
     public string Name => registration.Projection.Name;
@@ -33,9 +45,12 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
     /// <summary>Applies events (in global order) to the slot's generation, if this is a moment to write to it (<see cref="ShouldApply"/>).</summary>
     internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        var inline = Appending.Value;
+        var scope = Appending.Value;
+        var inline = scope is not null;
         var projection = registration.Projection;
-        var generation = await generations.InSlotAsync(inline ? operations.Connection : null, Name, parity, ct);
+        var generation = scope is not null
+            ? await scope.InSlotAsync(generations, operations.Connection!, Name, parity, ct)
+            : (await generations.LiveAsync(null, Name, ct)).FirstOrDefault(r => ParityOf(r.Generation) == parity);
         if (generation is null || generation.Version != projection.Version) return;
         if (!ShouldApply(generation, inline)) return;
 

@@ -29,15 +29,16 @@ internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string 
 
     private const string Columns = "name, generation, version, status, state, last_error, position";
 
-    /// <summary>The live (not retired) generation in a slot, read on the given connection (an append's own) or a pooled one.</summary>
-    public async Task<Row?> InSlotAsync(NpgsqlConnection? connection, string name, int parity, CancellationToken ct)
+    /// <summary>The live (not retired) generations of a read model, at most one per slot, read on the given connection (an append's own) or a pooled one.</summary>
+    public async Task<IReadOnlyList<Row>> LiveAsync(NpgsqlConnection? connection, string name, CancellationToken ct)
     {
-        var sql = $"select {Columns} from {schema}.projection_generations where name = $1 and status <> 'retired' and generation % 2 = $2 order by generation desc limit 1";
+        var sql = $"select {Columns} from {schema}.projection_generations where name = $1 and status <> 'retired' order by generation desc";
         await using var command = connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = parity });
+        var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Read(reader) : null;
+        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
+        return rows;
     }
 
     public async Task<IReadOnlyList<Row>> AllAsync(CancellationToken ct)

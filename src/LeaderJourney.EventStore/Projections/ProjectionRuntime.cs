@@ -56,6 +56,34 @@ public sealed class ProjectionRuntime(EventStore store)
         }
     }
 
+    /// <summary>
+    /// Moves the progression of every idle async slot (one without a generation of this code's version)
+    /// to the head: Marten's daemon runs both slots of a read model, and an idle one would otherwise load
+    /// the whole log to pass it by. Marten's rebuild of a slot starts it from zero again when it is used.
+    /// </summary>
+    public async Task SkipIdleSlotsAsync(CancellationToken ct = default)
+    {
+        foreach (var registration in store.Projections.Where(r => r.Mode == ProjectionMode.Async))
+        {
+            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            // Under the projection's lock, so a rebuild cannot start in the slot between the look and the move.
+            await Lock(connection, tx, registration.Projection.Name, ct);
+            await using var skip = new NpgsqlCommand($"""
+                insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
+                select $1 || case when p = 1 then '-a' else '-b' end || ':All', (select coalesce(max(seq_id), 0) from {Schema}.mt_events), now()
+                  from unnest(array[1, 0]) as slots(p)
+                 where not exists (select 1 from {Schema}.projection_generations g
+                                    where g.name = $1 and g.version = $2 and g.status <> 'retired' and g.generation % 2 = slots.p)
+                on conflict (name) do update set last_seq_id = greatest({Schema}.mt_event_progression.last_seq_id, excluded.last_seq_id), last_updated = now()
+                """, connection, tx);
+            skip.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
+            skip.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
+            await skip.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
     /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="BuildAsync"/> builds it.</summary>
     public async Task<int> StartRebuildAsync(string name, CancellationToken ct = default)
     {
@@ -186,6 +214,7 @@ public sealed class ProjectionRuntime(EventStore store)
     public async Task CatchUpAsync(IProgress<(long Position, long Head)>? progress, CancellationToken ct = default)
     {
         await BuildPendingAsync(ct);
+        await SkipIdleSlotsAsync(ct);
         var head = await store.ReadLastSequenceAsync(ct);
         var daemon = await store.Marten.BuildProjectionDaemonAsync();
         try
