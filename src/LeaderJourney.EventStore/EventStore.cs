@@ -38,7 +38,8 @@ public sealed class EventStore : IAsyncDisposable
                 throw new ArgumentException($"Projection name '{name}' is not allowed: 1 to 30 lower-case letters, digits or '-'.");
         Generations = new ProjectionGenerations(dataSource, schema);
         Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations), new MartenSlot(r, 0, Generations) }).ToList();
-        Marten = MartenEngine.Create(dataSource, schema, types, PersonalData, Slots, projections.BatchSize, projections.ConfigureMarten);
+        _projectionSettings = projections;
+        Marten = CreateMarten();
         _sealing = Marten.Options.Serializer() as SealingSerializer;
         foreach (var (name, marker) in types.StreamKinds)
             if (Marten.Events.AggregateAliasFor(marker) is var alias && alias != name)
@@ -56,6 +57,11 @@ public sealed class EventStore : IAsyncDisposable
 
     internal ProjectionGenerations Generations { get; }
     internal IReadOnlyList<MartenSlot> Slots { get; }
+    private readonly EventStoreProjections _projectionSettings;
+
+    /// <summary>A Marten store configured as <see cref="Marten"/> is: a build runs its daemon on one of its own, so that only the build writes the generation it builds.</summary>
+    internal DocumentStore CreateMarten() =>
+        MartenEngine.Create(DataSource, _schema, Types, PersonalData, Slots, _projectionSettings.BatchSize, _projectionSettings.ConfigureMarten);
     public EventTypeRegistry Types { get; }
 
     /// <summary>Encryption of the registry's declared personal data, per subject; null when the store was opened without master keys (then it is stored as given).</summary>
@@ -375,7 +381,7 @@ public sealed class EventStore : IAsyncDisposable
             foreach (var chunk in events.Chunk(5_000))
             {
                 await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
-                foreach (var slot in inline) await slot.ApplyAsync(session, chunk, ct);
+                foreach (var slot in inline) await slot.ApplyAsync(session, chunk, null, ct);
                 await session.SaveChangesAsync(ct);
             }
         }

@@ -46,7 +46,7 @@ public static class MartenEngine
         options.Events.TenancyStyle = TenancyStyle.Conjoined;
         options.Events.UseMandatoryStreamTypeDeclaration = true;
         // Quick appends: one function call per append, which draws its sequence numbers inside the
-        // append's transaction (the read-all's hole check relies on that; see EventStore.IsPermanentHole).
+        // append's transaction, after its version check.
         options.Events.AppendMode = EventAppendMode.Quick;
         // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
         // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),

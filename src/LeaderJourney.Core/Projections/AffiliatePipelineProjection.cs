@@ -48,10 +48,10 @@ public sealed class AffiliatePipelineProjection : IProjection
             switch (stored.Data)
             {
                 case FrameworkEditionPublished e:
-                    AddThemes(context, themes, e.EditionId, e.Content);
+                    AddThemes(context, themes, leaders, attainments, domains, e.EditionId, e.Content);
                     break;
                 case FrameworkRevisionPublished e:
-                    AddThemes(context, themes, e.EditionId, e.Content);
+                    AddThemes(context, themes, leaders, attainments, domains, e.EditionId, e.Content);
                     break;
                 case LeaderEnrolled e:
                     context.Write($"insert into {leaders} (leader_id, affiliate, local, edition_id) values ($1, $2, $3, $4)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId);
@@ -78,11 +78,26 @@ public sealed class AffiliatePipelineProjection : IProjection
         }
     }
 
-    private static void AddThemes(ProjectionContext context, string themes, Guid editionId, Framework content)
+    private static void AddThemes(ProjectionContext context, string themes, string leaders, string attainments, string domains, Guid editionId, Framework content)
     {
         var pairs = content.Domains.SelectMany(d => d.Themes.Select(t => (Theme: t.Code, Domain: d.Code))).ToArray();
         context.Write($"insert into {themes} select $1, t, d from unnest($2::text[], $3::text[]) as x(t, d) on conflict do nothing",
             editionId, pairs.Select(p => p.Theme).ToArray(), pairs.Select(p => p.Domain).ToArray());
+        // Marten's daemon hands a batch over one affiliate at a time, the framework's events (no affiliate)
+        // apart: leaders of this edition may have been enrolled, and reached levels, before its themes
+        // arrived here. They get their domains now, at the levels they have.
+        context.Write($"""
+            insert into {domains} (leader_id, domain_code, level)
+            select l.leader_id, t.domain_code, min(coalesce(a.level, 0))
+              from {leaders} l
+              join {themes} t on t.edition_id = l.edition_id
+              left join (select leader_id, theme_code, max(level) as level from {attainments}
+                          where leader_id in (select leader_id from {leaders} where edition_id = $1)
+                          group by leader_id, theme_code) a on a.leader_id = l.leader_id and a.theme_code = t.theme_code
+             where l.edition_id = $1
+             group by l.leader_id, t.domain_code
+            on conflict (leader_id, domain_code) do nothing
+            """, editionId);
     }
 
     /// <summary>The leader's level in the changed theme's domain (lowest theme level, missing themes at 0), and their stage.</summary>

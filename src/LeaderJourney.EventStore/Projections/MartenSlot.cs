@@ -24,7 +24,10 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
 
         public async Task<ProjectionGenerations.Row?> InSlotAsync(ProjectionGenerations generations, NpgsqlConnection connection, string name, int parity, CancellationToken ct)
         {
-            if (!_live.TryGetValue(name, out var rows)) _live[name] = rows = await generations.LiveAsync(connection, name, ct);
+            // Marten runs inline projections before it writes the events: the lock an insert into
+            // mt_events takes is taken first, so a switch-over (which holds mt_events in SHARE mode) is
+            // either done before this look or waits until the append commits.
+            if (!_live.TryGetValue(name, out var rows)) _live[name] = rows = await generations.LiveAsync(connection, name, ct, holdSwitchOff: true);
             return rows.FirstOrDefault(r => ParityOf(r.Generation) == parity);
         }
     }
@@ -40,32 +43,41 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
     public static int ParityOf(int generation) => generation % 2 == 1 ? 1 : 0;
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct) =>
-        ApplyAsync(operations, events.Select(ToStored).ToList(), ct);
+        ApplyAsync(operations, events.Select(ToStored).ToList(), null, ct);
 
-    /// <summary>Applies events (in global order) to the slot's generation, if this is a moment to write to it (<see cref="ShouldApply"/>).</summary>
-    internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Applies events (in global order within an affiliate: Marten's daemon hands a batch over one
+    /// affiliate at a time) to the slot's generation, if this is a moment to write to it
+    /// (<see cref="ShouldApply"/>). <paramref name="own"/> is the connection of a build's own transaction,
+    /// which then serves every read.
+    /// </summary>
+    internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, NpgsqlConnection? own, CancellationToken ct)
     {
         var scope = Appending.Value;
         var inline = scope is not null;
         var projection = registration.Projection;
         var generation = scope is not null
             ? await scope.InSlotAsync(generations, operations.Connection!, Name, parity, ct)
-            : (await generations.LiveAsync(null, Name, ct)).FirstOrDefault(r => ParityOf(r.Generation) == parity);
+            : (await generations.LiveAsync(own, Name, ct)).FirstOrDefault(r => ParityOf(r.Generation) == parity);
         if (generation is null || generation.Version != projection.Version) return;
-        if (!ShouldApply(generation, inline)) return;
+        if (!ShouldApply(generation, inline, operations)) return;
 
-        var stored = events.Where(e => projection.EventTypes.Contains(e.TypeName)).ToList();
+        // A generation built while a bulk load's events were committed has them from its build already.
+        // (An append's events have no sequence number yet here: Marten's quick append draws them later.)
+        var stored = events.Where(e => projection.EventTypes.Contains(e.TypeName) && (!inline || e.Sequence == 0 || e.Sequence > generation.BuiltThrough)).ToList();
         if (stored.Count > 0)
         {
-            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), ReadConnection(operations, inline),
-                generations.Schema, Name, generation.Generation);
+            var reads = ReadConnection(operations, inline, own);
+            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), reads, generations.Schema, Name, generation.Generation);
             try
             {
                 await projection.ApplyAsync(context, stored, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException && !inline)
             {
-                await generations.RecordFailureAsync(generation, await FindCulpritAsync(stored, operations, inline, generation, ct) ?? stored[0], e, ct);
+                // Inline, the append fails and its caller is told; under the daemon the slot pauses, and the
+                // failure is kept where `projections status` and /health show it.
+                await generations.RecordFailureAsync(generation, await FindCulpritAsync(stored, reads, generation, ct) ?? stored[0], e, ct);
                 throw;
             }
         }
@@ -81,30 +93,34 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
     /// building is refused: Marten pauses this slot here until that build has switched over, so two
     /// processes never move one slot's progression at once.
     /// </summary>
-    private bool ShouldApply(ProjectionGenerations.Row generation, bool inline)
+    private bool ShouldApply(ProjectionGenerations.Row generation, bool inline, IDocumentOperations operations)
     {
         if (inline) return generation.Status == "active";
+        // Only the build's own Marten store writes a building generation: the web host's daemon, in this
+        // process or another, would otherwise apply the newest events before the build replays them.
         if (generation.Status == "building")
-            return generations.IsBuildingHere(Name, generation.Generation)
+            return ReferenceEquals(generations.BuilderOf(Name, generation.Generation), operations.DocumentStore)
                 ? true
                 : throw new GenerationBuildingElsewhereException(Name, generation.Generation);
         return generation.Status == "active" && registration.Mode == ProjectionMode.Async;
     }
 
-    private Func<CancellationToken, Task<(NpgsqlConnection, bool)>> ReadConnection(IDocumentOperations operations, bool inline) =>
+    private Func<CancellationToken, Task<(NpgsqlConnection, bool)>> ReadConnection(IDocumentOperations operations, bool inline, NpgsqlConnection? own) =>
         // Inline, reads go through the append's own transaction (earlier appends of one session are in it);
-        // under the daemon, batches commit one after another, so a fresh connection sees the rows as they stand.
-        async ct => inline ? (operations.Connection!, false) : (await generations.DataSource.OpenConnectionAsync(ct), true);
+        // a build's last part reads in its own transaction; under the daemon, batches commit one after
+        // another, so a fresh connection sees the rows as they stand.
+        async ct => inline ? (operations.Connection!, false) : own is not null ? (own, false) : (await generations.DataSource.OpenConnectionAsync(ct), true);
 
     /// <summary>The first event that fails on its own: statements are discarded, so trying each one changes nothing.</summary>
-    private async Task<StoredEvent?> FindCulpritAsync(List<StoredEvent> events, IDocumentOperations operations, bool inline, ProjectionGenerations.Row generation, CancellationToken ct)
+    private async Task<StoredEvent?> FindCulpritAsync(List<StoredEvent> events, Func<CancellationToken, Task<(NpgsqlConnection, bool)>> reads,
+        ProjectionGenerations.Row generation, CancellationToken ct)
     {
         if (events.Count == 1) return events[0];
         foreach (var e in events)
         {
             try
             {
-                var dryRun = new ProjectionContext((_, _) => { }, ReadConnection(operations, inline), generations.Schema, Name, generation.Generation);
+                var dryRun = new ProjectionContext((_, _) => { }, reads, generations.Schema, Name, generation.Generation);
                 await registration.Projection.ApplyAsync(dryRun, [e], ct);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)

@@ -11,34 +11,51 @@ namespace LeaderJourney.EventStore.Projections;
 /// </summary>
 internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string schema)
 {
-    public sealed record Row(string Name, int Generation, int Version, string Status, string State, string? LastError, long Position);
+    /// <param name="BuiltThrough">For a generation whose build ended holding appends off: the last event it had then.</param>
+    public sealed record Row(string Name, int Generation, int Version, string Status, string State, string? LastError, long Position, long BuiltThrough);
 
-    private readonly ConcurrentDictionary<(string Name, int Generation), bool> _buildingHere = new();
+    private readonly ConcurrentDictionary<(string Name, int Generation), object> _builders = new();
 
     public NpgsqlDataSource DataSource => dataSource;
     public string Schema => schema;
 
-    /// <summary>This process builds the generation: Marten's agents here may write to it.</summary>
-    public IDisposable BuildingHere(string name, int generation)
+    /// <summary>The given Marten store (a build's own) builds the generation: only its daemon's agents may write to it.</summary>
+    public IDisposable Building(string name, int generation, object builder)
     {
-        _buildingHere[(name, generation)] = true;
-        return new Release(() => _buildingHere.TryRemove((name, generation), out _));
+        _builders[(name, generation)] = builder;
+        return new Release(() => _builders.TryRemove((name, generation), out _));
     }
 
-    public bool IsBuildingHere(string name, int generation) => _buildingHere.ContainsKey((name, generation));
+    public object? BuilderOf(string name, int generation) => _builders.GetValueOrDefault((name, generation));
 
-    private const string Columns = "name, generation, version, status, state, last_error, position";
+    public bool IsBuildingHere(string name, int generation) => _builders.ContainsKey((name, generation));
+
+    private const string Columns = "name, generation, version, status, state, last_error, position, built_through";
 
     /// <summary>The live (not retired) generations of a read model, at most one per slot, read on the given connection (an append's own) or a pooled one.</summary>
-    public async Task<IReadOnlyList<Row>> LiveAsync(NpgsqlConnection? connection, string name, CancellationToken ct)
+    /// <param name="holdSwitchOff">Take an insert's lock on mt_events first (in the same round trip), so no switch-over can commit until this transaction ends.</param>
+    public async Task<IReadOnlyList<Row>> LiveAsync(NpgsqlConnection? connection, string name, CancellationToken ct, bool holdSwitchOff = false)
     {
-        var sql = $"select {Columns} from {schema}.projection_generations where name = $1 and status <> 'retired' order by generation desc";
-        await using var command = connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        var rows = new List<Row>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
-        return rows;
+        var owned = connection is null ? await dataSource.OpenConnectionAsync(ct) : null;
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection ?? owned);
+            if (holdSwitchOff) batch.BatchCommands.Add(new NpgsqlBatchCommand($"lock table {schema}.mt_events in row exclusive mode"));
+            var select = new NpgsqlBatchCommand($"select {Columns} from {schema}.projection_generations where name = $1 and status <> 'retired' order by generation desc");
+            select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            batch.BatchCommands.Add(select);
+            var rows = new List<Row>();
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do
+            {
+                while (reader.FieldCount > 0 && await reader.ReadAsync(ct)) rows.Add(Read(reader));
+            } while (await reader.NextResultAsync(ct));
+            return rows;
+        }
+        finally
+        {
+            if (owned is not null) await owned.DisposeAsync();
+        }
     }
 
     public async Task<IReadOnlyList<Row>> AllAsync(CancellationToken ct)
@@ -51,7 +68,7 @@ internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string 
     }
 
     private static Row Read(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3),
-        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6));
+        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6), reader.GetInt64(7));
 
     /// <summary>For Marten's SQL operation ('?' placeholders: name, generation).</summary>
     public string ClearFailureSql => $"update {schema}.projection_generations set state = 'running', last_error = null, updated_at = now() where name = ? and generation = ? and state = 'failed'";

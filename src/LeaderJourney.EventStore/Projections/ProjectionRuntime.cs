@@ -23,7 +23,7 @@ public sealed class ProjectionRuntime(EventStore store)
 {
     private readonly ProjectionGenerations _generations = store.Generations;
 
-    /// <summary>The daemon a build uses in this process: the web host's (Marten's coordinator), or, when unset, one made for the build.</summary>
+    /// <summary>The web host's Marten daemon (its coordinator's), when this process runs one: what <see cref="SlotsRunningHereAsync"/> looks at.</summary>
     public Func<CancellationToken, Task<IProjectionDaemon>>? HostDaemon { get; set; }
 
     public IReadOnlyCollection<ProjectionRegistration> Registrations => store.Projections;
@@ -43,6 +43,17 @@ public sealed class ProjectionRuntime(EventStore store)
             await using var connection = await store.DataSource.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             await Lock(connection, tx, registration.Projection.Name, ct);
+            // The previous engine numbered generations without slots: a generation being built in the
+            // active one's slot is given up (a build starts again in the other slot).
+            await using (var clash = new NpgsqlCommand($"""
+                update {Schema}.projection_generations b set status = 'retired', updated_at = now()
+                 where b.name = $1 and b.status = 'building'
+                   and exists (select 1 from {Schema}.projection_generations a where a.name = $1 and a.status = 'active' and a.generation % 2 = b.generation % 2)
+                """, connection, tx))
+            {
+                clash.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
+                await clash.ExecuteNonQueryAsync(ct);
+            }
             await using (var exists = new NpgsqlCommand(
                 $"select exists (select 1 from {Schema}.projection_generations where name = $1 and version = $2 and status <> 'retired')", connection, tx))
             {
@@ -57,7 +68,7 @@ public sealed class ProjectionRuntime(EventStore store)
     }
 
     /// <summary>
-    /// Moves the progression of every idle async slot (one without a generation of this code's version)
+    /// Moves the progression of every idle async slot (one without a live generation of any version)
     /// to the head: Marten's daemon runs both slots of a read model, and an idle one would otherwise load
     /// the whole log to pass it by. Marten's rebuild of a slot starts it from zero again when it is used.
     /// </summary>
@@ -74,11 +85,10 @@ public sealed class ProjectionRuntime(EventStore store)
                 select $1 || case when p = 1 then '-a' else '-b' end || ':All', (select coalesce(max(seq_id), 0) from {Schema}.mt_events), now()
                   from unnest(array[1, 0]) as slots(p)
                  where not exists (select 1 from {Schema}.projection_generations g
-                                    where g.name = $1 and g.version = $2 and g.status <> 'retired' and g.generation % 2 = slots.p)
+                                    where g.name = $1 and g.status <> 'retired' and g.generation % 2 = slots.p)
                 on conflict (name) do update set last_seq_id = greatest({Schema}.mt_event_progression.last_seq_id, excluded.last_seq_id), last_updated = now()
                 """, connection, tx);
             skip.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Projection.Name });
-            skip.Parameters.Add(new NpgsqlParameter<int> { TypedValue = registration.Projection.Version });
             await skip.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -106,7 +116,8 @@ public sealed class ProjectionRuntime(EventStore store)
     public async Task RebuildAsync(string name, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
         var generation = await StartRebuildAsync(name, ct);
-        await BuildAsync(name, generation, progress, ct);
+        if (!await BuildAsync(name, generation, progress, ct))
+            throw new InvalidOperationException($"Another process is building {name}; its build was replaced by generation {generation}, which that process will not finish: run the rebuild again once it has stopped.");
     }
 
     /// <summary>
@@ -120,27 +131,30 @@ public sealed class ProjectionRuntime(EventStore store)
         var slot = store.Slots.Single(s => s.Name == name && s.Parity == MartenSlot.ParityOf(generation));
         await using var guard = await store.DataSource.OpenConnectionAsync(ct);
         if (!await TryBuildLock(guard, name, ct)) return false;
+        // The build's own Marten store: only its daemon writes the generation (see MartenSlot.ShouldApply);
+        // the web host's agent for this slot pauses until the switch-over.
+        var builder = store.CreateMarten();
         try
         {
-            using var building = _generations.BuildingHere(name, generation);
+            using var building = _generations.Building(name, generation, builder);
             if (!await ResetGeneration(registration.Projection, generation, ct)) return true; // replaced or switched meanwhile
 
-            var ownDaemon = HostDaemon is null ? await store.Marten.BuildProjectionDaemonAsync() : null;
-            var daemon = ownDaemon ?? await HostDaemon!(ct);
+            var daemon = await builder.BuildProjectionDaemonAsync();
             try
             {
                 using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var reporter = progress is null ? Task.CompletedTask : ReportAsync(slot, generation, progress, reporting.Token);
                 try
                 {
-                    await daemon.RebuildProjectionAsync(slot.MartenName, TimeSpan.FromMinutes(5), ct);
+                    // Marten's limit is on the whole replay: a national log takes minutes.
+                    await daemon.RebuildProjectionAsync(slot.MartenName, TimeSpan.FromHours(12), ct);
                     await ThrowIfFailed(name, generation, ct);
                     if (registration.Mode == ProjectionMode.Async)
                     {
                         // Marten's rebuild stops at the head it saw when it began: its agent goes on from there.
                         var head = await store.ReadLastSequenceAsync(ct);
                         await daemon.StartAgentAsync(slot.ShardIdentity, ct);
-                        await WaitForProgression(slot, generation, head, ct);
+                        await WaitForProgression(slot, generation, head, daemon, ct);
                         await daemon.StopAgentAsync(slot.ShardIdentity);
                         await SwitchAsync(name, generation, null, ct);
                     }
@@ -163,15 +177,13 @@ public sealed class ProjectionRuntime(EventStore store)
             }
             finally
             {
-                if (ownDaemon is not null)
-                {
-                    await ownDaemon.StopAllAsync();
-                    ownDaemon.Dispose();
-                }
+                await daemon.StopAllAsync();
+                daemon.Dispose();
             }
         }
         finally
         {
+            await builder.DisposeAsync();
             await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
@@ -368,19 +380,36 @@ public sealed class ProjectionRuntime(EventStore store)
             await using var session = store.Marten.LightweightSession(SessionOptions.ForTransaction(tx));
             var events = await store.ReadEventsAsync(connection, tx, from, to, types, 5_000, ct);
             if (events.Count == 0) break;
-            await slot.ApplyAsync(session, events, ct);
+            await slot.ApplyAsync(session, events, connection, ct);
             await session.SaveChangesAsync(ct);
             from = events[^1].Sequence;
         }
-        if (holdAppends) await SwitchAsync(slot.Name, generation, (connection, tx), ct);
+        if (holdAppends)
+        {
+            // A bulk load's events committed before this point are in the new generation now; its inline
+            // step, if it comes after the switch, leaves them (MartenSlot skips what was built through).
+            await using (var mark = new NpgsqlCommand($"""
+                update {Schema}.projection_generations set built_through = (select coalesce(max(seq_id), 0) from {Schema}.mt_events)
+                 where name = $1 and generation = $2
+                """, connection, tx))
+            {
+                mark.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slot.Name });
+                mark.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+            await SwitchAsync(slot.Name, generation, (connection, tx), ct);
+        }
         await tx.CommitAsync(ct);
     }
 
-    private async Task WaitForProgression(MartenSlot slot, int generation, long head, CancellationToken ct)
+    private async Task WaitForProgression(MartenSlot slot, int generation, long head, IProjectionDaemon daemon, CancellationToken ct)
     {
         while ((await ProgressionAsync(ct)).GetValueOrDefault(slot.ShardIdentity) < head)
         {
             await ThrowIfFailed(slot.Name, generation, ct);
+            // A statement Marten ran for the projection failed (its error is in the log): the build stops.
+            if (daemon.StatusFor(slot.ShardIdentity) == AgentStatus.Paused)
+                throw new ProjectionFailedException(slot.Name, "Marten paused the slot while it caught up; the host's log has the error");
             await Task.Delay(20, ct);
         }
     }

@@ -67,5 +67,8 @@ internal static class ProjectionSchema
             drop trigger if exists events_notify on {schema}.mt_events;
             drop function if exists {schema}.notify_events();
             """),
+        new(4, "the last event an inline generation's build applied with appends held off", """
+            alter table {schema}.projection_generations add column built_through bigint not null default 0;
+            """),
     ];
 }
