@@ -54,6 +54,7 @@ public static class ProjectionSetup
     private sealed class DaemonService(Store store, ProjectionRuntime runtime, Hosting.DatabaseStartup startup, ILoggerFactory loggers) : BackgroundService
     {
         private ProjectionCoordinator? _coordinator;
+        private IDisposable? _pauses;
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -61,6 +62,7 @@ public static class ProjectionSetup
             await runtime.SkipIdleSlotsAsync(stoppingToken);
             _coordinator = new ProjectionCoordinator(store.Marten, loggers.CreateLogger<ProjectionCoordinator>());
             runtime.HostDaemon = _ => Task.FromResult(_coordinator.DaemonForMainDatabase());
+            _pauses = runtime.WatchPauses(_coordinator.DaemonForMainDatabase());
             await _coordinator.StartAsync(stoppingToken);
             var logger = loggers.CreateLogger<ProjectionRuntime>();
             try
@@ -79,6 +81,7 @@ public static class ProjectionSetup
             if (_coordinator is not null)
             {
                 await _coordinator.StopAsync(cancellationToken);
+                _pauses?.Dispose();
                 await _coordinator.DisposeAsync();
             }
         }

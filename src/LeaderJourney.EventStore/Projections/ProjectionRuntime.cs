@@ -23,6 +23,9 @@ public sealed class ProjectionRuntime(EventStore store)
 {
     private readonly ProjectionGenerations _generations = store.Generations;
 
+    /// <summary>Records the slots this Marten daemon pauses as failures (<see cref="SlotPauses"/>), until disposed.</summary>
+    public IDisposable WatchPauses(IProjectionDaemon daemon) => daemon.Tracker.Subscribe(new SlotPauses(store));
+
     /// <summary>The web host's Marten daemon (its coordinator's), when this process runs one: what <see cref="SlotsRunningHereAsync"/> looks at.</summary>
     public Func<CancellationToken, Task<IProjectionDaemon>>? HostDaemon { get; set; }
 
@@ -140,6 +143,7 @@ public sealed class ProjectionRuntime(EventStore store)
             if (!await ResetGeneration(registration.Projection, generation, ct)) return true; // replaced or switched meanwhile
 
             var daemon = await builder.BuildProjectionDaemonAsync();
+            using var pauses = WatchPauses(daemon);
             try
             {
                 using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -229,6 +233,7 @@ public sealed class ProjectionRuntime(EventStore store)
         await SkipIdleSlotsAsync(ct);
         var head = await store.ReadLastSequenceAsync(ct);
         var daemon = await store.Marten.BuildProjectionDaemonAsync();
+        using var pauses = WatchPauses(daemon);
         try
         {
             await daemon.StartAllAsync();

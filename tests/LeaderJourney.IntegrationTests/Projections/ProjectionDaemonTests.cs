@@ -36,8 +36,62 @@ public sealed class PoisonableProjection : IProjection
     }
 }
 
+/// <summary>Counts enrolments; its statement fails when PostgreSQL runs it for a leader named "Poison" while <see cref="Poisoned"/> is set (bad SQL, until it is fixed).</summary>
+public sealed class BadStatementProjection : IProjection
+{
+    public volatile bool Poisoned = true;
+    public string Name => "bad-statement";
+    public int Version => 1;
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "leader.enrolled" };
+
+    public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
+    {
+        await using var command = context.Command($"create table {context.Table("enrolments")} (leader_id uuid not null, n int not null)");
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            var enrolled = (LeaderEnrolled)e.Data;
+            // Not a number: PostgreSQL refuses the cast when Marten runs the batch, after this code returned.
+            context.Write($"insert into {context.Table("enrolments")} values ($1, $2::int)", enrolled.LeaderId,
+                Poisoned && enrolled.DisplayName == "Poison" ? "not a number" : "1");
+        }
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
+    [Fact]
+    public async Task A_statement_that_fails_when_Marten_runs_it_pauses_its_projection_visibly_and_after_the_fix_it_is_applied_once()
+    {
+        var bad = new BadStatementProjection();
+        await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "bad_statement",
+            [.. ProjectionSetup.All(), new ProjectionRegistration(bad, ProjectionMode.Async)]);
+        var poison = Guid.NewGuid();
+        await h.Store.StartStreamAsync(Guid.NewGuid(), "leader", [Enrolment(Guid.NewGuid(), h.NeaEditionId)]);
+        await h.Store.StartStreamAsync(poison, "leader", [Enrolment(poison, h.NeaEditionId, "Poison")]);
+
+        await h.Runtime.CatchUpAsync();
+
+        await Until(async () => (await h.Runtime.StatusAsync(daemonRunning: true)).Single(s => s.Name == "bad-statement").State == "failed",
+            TimeSpan.FromSeconds(10), "the pause to be recorded");
+        var status = (await h.Runtime.StatusAsync(daemonRunning: true)).ToDictionary(s => s.Name);
+        status["bad-statement"].LastError.Should().Contain("bad-statement-a").And.Contain("22P02");
+        status[MentorQueueProjection.ProjectionName].State.Should().Be("running", "the other projections go on");
+
+        bad.Poisoned = false;
+        await h.Runtime.CatchUpAsync();
+
+        (await h.Runtime.StatusAsync(daemonRunning: true)).Single(s => s.Name == "bad-statement").State.Should().Be("running");
+        var enrolments = (await h.Runtime.ActiveTableAsync("bad-statement", "enrolments"))!;
+        (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(2);
+        (await Count(h.DataSource, $"select count(*) from {enrolments} where leader_id = $1", poison)).Should().Be(1, "applied once after the fix");
+    }
+
     private static object Enrolment(Guid id, Guid editionId, string name = "Ada") =>
         new LeaderEnrolled(id, "OH", null, name, $"{id:N}@example.org", editionId, Guid.NewGuid(), DateTimeOffset.UtcNow);
 
