@@ -166,8 +166,8 @@ public sealed class ProjectionRuntime(EventStore store)
                     {
                         // An inline generation gets no appends while it is built: what came after the
                         // rebuild's head is applied here, the last part with appends held off, then it switches.
-                        await ApplyTailAsync(slot, generation, daemon.Tracker.HighWaterMark, ct);
-                        await ApplyTailAsync(slot, generation, null, ct);
+                        await ApplyTailAsync(builder, slot, generation, daemon.Tracker.HighWaterMark, ct);
+                        await ApplyTailAsync(builder, slot, generation, null, ct);
                     }
                 }
                 finally
@@ -367,7 +367,7 @@ public sealed class ProjectionRuntime(EventStore store)
     /// so no event is left out of the new generation nor applied to it twice.
     /// </summary>
     /// <param name="upTo">Without holding appends off, a mark below which every event is committed or gone (Marten's high-water mark); null holds them off.</param>
-    private async Task ApplyTailAsync(MartenSlot slot, int generation, long? upTo, CancellationToken ct)
+    private async Task ApplyTailAsync(DocumentStore builder, MartenSlot slot, int generation, long? upTo, CancellationToken ct)
     {
         var holdAppends = upTo is null;
         await using var connection = await store.DataSource.OpenConnectionAsync(ct);
@@ -382,7 +382,8 @@ public sealed class ProjectionRuntime(EventStore store)
         var to = upTo ?? long.MaxValue;
         while (true)
         {
-            await using var session = store.Marten.LightweightSession(SessionOptions.ForTransaction(tx));
+            // The build's own store: only its sessions may write the generation being built.
+            await using var session = builder.LightweightSession(SessionOptions.ForTransaction(tx));
             var events = await store.ReadEventsAsync(connection, tx, from, to, types, 5_000, ct);
             if (events.Count == 0) break;
             await slot.ApplyAsync(session, events, connection, ct);

@@ -9,14 +9,14 @@ namespace LeaderJourney.EventStore.Projections;
 /// projection's own code could not see it (a statement failing when Marten ran it) is recorded as a
 /// failure of the slot's generation, so /health and `projections status` show it. A failure in the
 /// projection's code is recorded with its event by <see cref="MartenSlot"/>; a slot waiting for a build
-/// elsewhere is not a failure.
+/// elsewhere, or refused a batch because another daemon moved it first, has not failed.
 /// </summary>
 internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
 {
     public void OnNext(ShardState state)
     {
         if (state.Action != ShardAction.Paused || state.Exception is not { } error) return;
-        if (Chain(error).Any(e => e is GenerationBuildingElsewhereException)) return;
+        if (Chain(error).Any(e => e is GenerationBuildingElsewhereException || IsProgressionRace(e))) return;
         if (store.Slots.FirstOrDefault(s => s.ShardIdentity == state.ShardName) is not { } slot) return;
         var cause = Chain(error).LastOrDefault(e => e is PostgresException) ?? Chain(error).Last();
         var message = $"Marten paused {slot.MartenName}: {cause.GetType().Name}: {cause.Message.Split('\n')[0]}";
@@ -41,6 +41,11 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
             // The database or the pool is gone (a host stopping): Marten pauses the slot again on its next try.
         }
     }
+
+    /// <summary>Two daemons moved one slot at once (a catch-up beside the host's, say): Marten's optimistic progression refused one batch, which is tried again; nothing failed.</summary>
+    private static bool IsProgressionRace(Exception e) =>
+        e.GetType().Name == "ProgressionProgressOutOfOrderException"
+        || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_mt_event_progression" };
 
     private static IEnumerable<Exception> Chain(Exception error)
     {
