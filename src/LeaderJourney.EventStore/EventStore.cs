@@ -349,19 +349,37 @@ public sealed class EventStore : IAsyncDisposable
 
         if (await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct) is { } existing)
             throw new StreamAlreadyExistsException(existing);
+        // Held shared from before Marten draws the load's sequence numbers until its inline step has
+        // committed: an inline generation's switch-over takes it exclusively, so it never falls between
+        // the two (it would then have marked the load's numbers as built through without having them).
+        await using var bulkLoad = await OpenConnectionAsync(ct);
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock_shared({BulkLoadLockSql(_schema)})", bulkLoad))
+            await take.ExecuteNonQueryAsync(ct);
         try
         {
-            // One transaction for all of it; each stream keeps its own affiliate.
-            await Marten.BulkInsertEventsAsync(actions, 5_000, ct);
+            try
+            {
+                // One transaction for all of it; each stream keeps its own affiliate.
+                await Marten.BulkInsertEventsAsync(actions, 5_000, ct);
+            }
+            catch (Exception e) when (Unwrap<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                var raced = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
+                throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
+            }
+            await ApplyInlineAfterBulkAsync(actions, ct);
+            return actions.Sum(a => a.Events.Count);
         }
-        catch (Exception e) when (Unwrap<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation })
+        finally
         {
-            var raced = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
-            throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
+            // A pooled connection is not reset when returned (NoResetOnClose): the lock is released here.
+            await using var release = new NpgsqlCommand($"select pg_advisory_unlock_shared({BulkLoadLockSql(_schema)})", bulkLoad);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        await ApplyInlineAfterBulkAsync(actions, ct);
-        return actions.Sum(a => a.Events.Count);
     }
+
+    /// <summary>The advisory lock a bulk load holds shared and an inline switch-over exclusively (SQL expression).</summary>
+    internal static string BulkLoadLockSql(string schema) => $"hashtextextended('leaderjourney.bulk-load.{schema}', 0)";
 
     /// <summary>
     /// Marten's bulk appender runs no projections: the inline read models take the new events right

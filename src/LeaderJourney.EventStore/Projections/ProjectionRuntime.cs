@@ -166,7 +166,7 @@ public sealed class ProjectionRuntime(EventStore store)
                     {
                         // An inline generation gets no appends while it is built: what came after the
                         // rebuild's head is applied here, the last part with appends held off, then it switches.
-                        await ApplyTailAsync(builder, slot, generation, daemon.Tracker.HighWaterMark, ct);
+                        await ApplyTailAsync(builder, slot, generation, await SafeMarkAsync(daemon, ct), ct);
                         await ApplyTailAsync(builder, slot, generation, null, ct);
                     }
                 }
@@ -374,10 +374,23 @@ public sealed class ProjectionRuntime(EventStore store)
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (holdAppends)
         {
-            await using var hold = new NpgsqlCommand($"lock table {Schema}.mt_events in share mode", connection, tx);
+            // In this order: the projection's lock (as StartRebuildAsync takes it before it drops tables),
+            // then no bulk load between its COPY and its inline step (EventStore.BulkAppendAsync holds this
+            // lock shared over both), then appends held off.
+            await Lock(connection, tx, slot.Name, ct);
+            await using var hold = new NpgsqlCommand($"""
+                select pg_advisory_xact_lock({EventStore.BulkLoadLockSql(Schema)});
+                lock table {Schema}.mt_events in share mode;
+                """, connection, tx);
             await hold.ExecuteNonQueryAsync(ct);
         }
-        var from = (await _generations.AllAsync(ct)).Single(g => g.Name == slot.Name && g.Generation == generation).Position;
+        long from;
+        await using (var position = new NpgsqlCommand($"select position from {Schema}.projection_generations where name = $1 and generation = $2", connection, tx))
+        {
+            position.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slot.Name });
+            position.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation });
+            from = (long)(await position.ExecuteScalarAsync(ct))!;
+        }
         var types = slot.Registration.Projection.EventTypes.ToArray();
         var to = upTo ?? long.MaxValue;
         while (true)
@@ -406,6 +419,16 @@ public sealed class ProjectionRuntime(EventStore store)
             await SwitchAsync(slot.Name, generation, (connection, tx), ct);
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// A sequence below which every event is committed or gone: the higher of the build daemon's
+    /// high-water mark (taken when its replay began) and the one the web host's daemon keeps current.
+    /// </summary>
+    private async Task<long> SafeMarkAsync(IProjectionDaemon daemon, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"select last_seq_id from {Schema}.mt_event_progression where name = 'HighWaterMark'");
+        return Math.Max(daemon.Tracker.HighWaterMark, await command.ExecuteScalarAsync(ct) as long? ?? 0);
     }
 
     private async Task WaitForProgression(MartenSlot slot, int generation, long head, IProjectionDaemon daemon, CancellationToken ct)

@@ -16,7 +16,7 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
     public void OnNext(ShardState state)
     {
         if (state.Action != ShardAction.Paused || state.Exception is not { } error) return;
-        if (Chain(error).Any(e => e is GenerationBuildingElsewhereException || IsProgressionRace(e))) return;
+        if (Chain(error).Any(e => e is GenerationBuildingElsewhereException || IsProgressionRace(e) || IsTransient(e))) return;
         if (store.Slots.FirstOrDefault(s => s.ShardIdentity == state.ShardName) is not { } slot) return;
         var cause = Chain(error).LastOrDefault(e => e is PostgresException) ?? Chain(error).Last();
         var message = $"Marten paused {slot.MartenName}: {cause.GetType().Name}: {cause.Message.Split('\n')[0]}";
@@ -46,6 +46,9 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
     private static bool IsProgressionRace(Exception e) =>
         e.GetType().Name == "ProgressionProgressOutOfOrderException"
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_mt_event_progression" };
+
+    /// <summary>A lost connection, a deadlock or a timeout says nothing about the events: Marten tries again, and a quiet slot would otherwise show a failure until its next event.</summary>
+    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 
     private static IEnumerable<Exception> Chain(Exception error)
     {

@@ -77,6 +77,11 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         (await _app.Services.GetRequiredService<ProjectionRuntime>().ActiveTableAsync(MentorQueueProjection.ProjectionName, "requests"))
             .Should().NotBe(before, "the rebuild built new tables and switched to them");
 
+        // The host's daemon, paused while the command line built the new generation, goes on with it.
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "After", email = "after@example.org" })).EnsureSuccessStatusCode();
+        await _app.CaughtUpAsync();
+
         var error = new StringWriter();
         (await CliApp.RunAsync(["projections", "rebuild", "nope"], new StringWriter(), error, configuration)).Should().Be(1);
         error.ToString().Should().StartWith("leaderjourney: There is no projection 'nope'");
