@@ -298,9 +298,6 @@ public sealed class EventStore : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The type name of the rows Marten writes for the sequence numbers of a failed append.</summary>
-    public const string TombstoneType = "tombstone";
-
     private readonly record struct StreamState(long Version, bool Archived, string Tenant);
 
     private async Task<StreamState?> LockStreamState(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
