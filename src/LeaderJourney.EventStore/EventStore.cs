@@ -22,9 +22,9 @@ public sealed class EventStore : IAsyncDisposable
     private readonly string _schema;
     private readonly bool _ownsDataSource;
     private readonly string _selectColumns;
-    private readonly SealingSerializer? _sealing;
 
-    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys, EventStoreProjections? projections)
+    private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys, EventStoreProjections? projections,
+        Func<DocumentStore>? hostedMarten = null)
     {
         DataSource = dataSource;
         _schema = schema;
@@ -39,18 +39,30 @@ public sealed class EventStore : IAsyncDisposable
         Generations = new ProjectionGenerations(dataSource, schema);
         Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations), new MartenSlot(r, 0, Generations) }).ToList();
         _projectionSettings = projections;
-        Marten = CreateMarten();
-        _sealing = Marten.Options.Serializer() as SealingSerializer;
-        foreach (var (name, marker) in types.StreamKinds)
-            if (Marten.Events.AggregateAliasFor(marker) is var alias && alias != name)
-                throw new InvalidOperationException($"Stream kind '{name}' is declared with {marker.Name}, which Marten stores as '{alias}'; name the kind '{alias}'.");
+        // A host builds Marten's store in its container (AddMarten, so Wolverine can integrate with it),
+        // from NewMartenOptions: the store is taken from there on first use, never built twice.
+        _ownsMarten = hostedMarten is null;
+        _marten = hostedMarten is null ? new Lazy<DocumentStore>(CreateMarten) : new Lazy<DocumentStore>(hostedMarten);
+        _sealing = new Lazy<SealingSerializer?>(() => Marten.Options.Serializer() as SealingSerializer);
+        if (hostedMarten is null) CheckStreamKinds(Marten);
         _selectColumns = "seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers";
     }
 
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>The Marten document store the events live in.</summary>
-    public DocumentStore Marten { get; }
+    public DocumentStore Marten => _marten.Value;
+
+    private readonly Lazy<DocumentStore> _marten;
+    private readonly bool _ownsMarten;
+    private readonly Lazy<SealingSerializer?> _sealing;
+
+    private void CheckStreamKinds(DocumentStore marten)
+    {
+        foreach (var (name, marker) in Types.StreamKinds)
+            if (marten.Events.AggregateAliasFor(marker) is var alias && alias != name)
+                throw new InvalidOperationException($"Stream kind '{name}' is declared with {marker.Name}, which Marten stores as '{alias}'; name the kind '{alias}'.");
+    }
 
     /// <summary>The read models Marten runs for this store (inline in appends, or under its async daemon); see <see cref="ProjectionRuntime"/>.</summary>
     public IReadOnlyList<ProjectionRegistration> Projections { get; }
@@ -60,8 +72,11 @@ public sealed class EventStore : IAsyncDisposable
     private readonly EventStoreProjections _projectionSettings;
 
     /// <summary>A Marten store configured as <see cref="Marten"/> is: a build runs its daemon on one of its own, so that only the build writes the generation it builds.</summary>
-    internal DocumentStore CreateMarten() =>
-        MartenEngine.Create(DataSource, _schema, Types, PersonalData, Slots, _projectionSettings.BatchSize, _projectionSettings.ConfigureMarten);
+    internal DocumentStore CreateMarten() => new(NewMartenOptions());
+
+    /// <summary>Marten's options for this store (events, serializer with personal-data sealing, read model slots): what a host hands to <c>AddMarten</c>.</summary>
+    public StoreOptions NewMartenOptions() =>
+        MartenEngine.Options(DataSource, _schema, Types, PersonalData, Slots, _projectionSettings.BatchSize, _projectionSettings.ConfigureMarten);
     public EventTypeRegistry Types { get; }
 
     /// <summary>Encryption of the registry's declared personal data, per subject; null when the store was opened without master keys (then it is stored as given).</summary>
@@ -102,10 +117,12 @@ public sealed class EventStore : IAsyncDisposable
     /// </summary>
     /// <param name="masterKeys">When given, the registry's declared personal data is encrypted per subject (see <see cref="PersonalDataCodec"/>).</param>
     /// <param name="projections">The read models Marten runs for this store; their registration is part of Marten's configuration.</param>
-    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null, EventStoreProjections? projections = null)
+    /// <param name="hostedMarten">Marten's store as the host's container built it from <see cref="NewMartenOptions"/> (the container owns it); else the store builds its own.</param>
+    public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null, EventStoreProjections? projections = null,
+        Func<DocumentStore>? hostedMarten = null)
     {
         SchemaName.Validate(schema);
-        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys, projections);
+        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys, projections, hostedMarten);
     }
 
     /// <summary>
@@ -115,6 +132,7 @@ public sealed class EventStore : IAsyncDisposable
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await Database.EnsureReachableAsync(DataSource, ct);
+        if (!_ownsMarten) CheckStreamKinds(Marten);
         try
         {
             await SchemaMigrator.MigrateAsync(DataSource, _schema, EventStoreSchema.Component, EventStoreSchema.Migrations, ct);
@@ -148,7 +166,7 @@ public sealed class EventStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Marten may still be writing tombstones for a failed append; it finishes before the pool goes.
-        await Marten.DisposeAsync();
+        if (_ownsMarten && _marten.IsValueCreated) await Marten.DisposeAsync();
         if (_ownsDataSource) await DataSource.DisposeAsync();
     }
 
@@ -209,7 +227,7 @@ public sealed class EventStore : IAsyncDisposable
         var kind = mode == AppendMode.Start ? Types.StreamKindType(streamType!) : null;
         // Sealed now, before a connection is taken and the stream's row locked: making a missing key
         // needs a connection of its own (the session's listener then finds the events sealed).
-        if (_sealing is not null) await _sealing.SealAsync(events.Select(e => (streamId, e)).ToList(), ct);
+        if (_sealing.Value is { } sealing) await sealing.SealAsync(events.Select(e => (streamId, e)).ToList(), ct);
 
         NpgsqlConnection? owned = null;
         NpgsqlTransaction? ownedTransaction = null;
@@ -341,8 +359,8 @@ public sealed class EventStore : IAsyncDisposable
             }
             actions.Add(action);
         }
-        if (_sealing is not null)
-            await _sealing.SealAsync(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))).ToList(), ct);
+        if (_sealing.Value is { } sealing)
+            await sealing.SealAsync(batch.SelectMany(s => s.Events.Select(e => (s.StreamId, e))).ToList(), ct);
 
         if (await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct) is { } existing)
             throw new StreamAlreadyExistsException(existing);

@@ -23,10 +23,6 @@ public static class MartenEngine
     public static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null) =>
         new(Options(dataSource, schema, types, personalData));
 
-    internal static DocumentStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData,
-        IReadOnlyList<Projections.MartenSlot> slots, int batchSize, Action<StoreOptions>? configure) =>
-        new(Options(dataSource, schema, types, personalData, slots, batchSize, configure));
-
     internal static StoreOptions Options(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, PersonalDataCodec? personalData = null,
         IReadOnlyList<Projections.MartenSlot>? slots = null, int batchSize = 1000, Action<StoreOptions>? configure = null)
     {

@@ -27,7 +27,8 @@ public static class Hosting
         // --urls and ASPNETCORE_URLS both arrive as the "urls" setting; without either, listen on loopback only.
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddProblemDetails();
-        builder.Services.AddLeaderJourneyCore(builder.Configuration);
+        builder.Services.AddLeaderJourneyCore(builder.Configuration, Messaging.IntegrateWolverine);
+        builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();
         builder.Services.AddLeaderJourneyPages();
         builder.Services.AddProjectionDaemon(builder.Configuration);

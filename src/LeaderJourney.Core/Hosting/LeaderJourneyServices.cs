@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.Extensions.Logging;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
@@ -17,7 +18,9 @@ namespace LeaderJourney.Core.Hosting;
 public static class LeaderJourneyServices
 {
     /// <summary>The database, the event store and everything the use cases share; the same for the web host and the command line.</summary>
-    public static IServiceCollection AddLeaderJourneyCore(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="marten">More of Marten's registration (the web host integrates Wolverine with it).</param>
+    public static IServiceCollection AddLeaderJourneyCore(this IServiceCollection services, IConfiguration configuration,
+        Action<MartenServiceCollectionExtensions.MartenConfigurationExpression>? marten = null)
     {
         // Resolved lazily, so a missing or bad setting surfaces as one clear line when the host starts.
         services.AddLogging();
@@ -27,7 +30,12 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema)));
+            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema),
+            hostedMarten: () => (DocumentStore)sp.GetRequiredService<IDocumentStore>()));
+        // Marten's store is built by the container, from the event store's options, so that Wolverine's
+        // integration (outbox, sessions for handlers) configures the very store the events are in.
+        var martenRegistration = services.AddMarten(sp => sp.GetRequiredService<Store>().NewMartenOptions());
+        marten?.Invoke(martenRegistration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FrameworkImporter>();
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));

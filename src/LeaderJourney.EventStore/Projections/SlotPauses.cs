@@ -47,8 +47,12 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
         e.GetType().Name == "ProgressionProgressOutOfOrderException"
         || e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_mt_event_progression" };
 
-    /// <summary>A lost connection, a deadlock or a timeout says nothing about the events: Marten tries again, and a quiet slot would otherwise show a failure until its next event.</summary>
-    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
+    /// <summary>
+    /// A lost connection, a deadlock or a timeout says nothing about the events: Marten tries again, and a
+    /// quiet slot would otherwise show a failure until its next event. A disposed object is a host
+    /// stopping under the daemon (seen when a host was stopped a second after it started).
+    /// </summary>
+    private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException or ObjectDisposedException;
 
     private static IEnumerable<Exception> Chain(Exception error)
     {

@@ -1,0 +1,29 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace LeaderJourney.Core.Hosting;
+
+/// <summary>
+/// Wolverine in the host: commands and reactions are messages handled with Marten, and what a handler
+/// sends commits with its events (Wolverine's transactional outbox, in the same PostgreSQL schema).
+/// </summary>
+public static class Messaging
+{
+    /// <summary>Integrates Wolverine with Marten's registration (see <see cref="LeaderJourneyServices.AddLeaderJourneyCore"/>).</summary>
+    public static void IntegrateWolverine(MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
+        marten.IntegrateWithWolverine();
+
+    public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
+        services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        {
+            options.ApplicationAssembly = typeof(Messaging).Assembly;
+            // Several hosts on one database share Wolverine's durable work (inbox, outbox, scheduled
+            // messages); a dead host's work is taken over by the others.
+            options.Durability.Mode = DurabilityMode.Balanced;
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            options.UseRuntimeCompilation();
+        });
+}
