@@ -1,6 +1,8 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using LeaderJourney.Core.Http;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
 namespace LeaderJourney.Core.Hosting;
@@ -25,5 +27,8 @@ public static class Messaging
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
             options.UseRuntimeCompilation();
+            // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
+            // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
+            options.OnException<StreamChangedWhileDeciding>().RetryOnce();
         });
 }

@@ -12,6 +12,9 @@ public static class Problems
     public static IResult Validation(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message, statusCode: StatusCodes.Status400BadRequest);
 
+    /// <summary>Runs a write and answers its known failures as problems.</summary>
+    public static Task<IResult> Handle(Func<Task<Answer>> action) => Handle(async () => (IResult)await action());
+
     /// <summary>Runs a use case and answers its known failures as problems.</summary>
     public static async Task<IResult> Handle(Func<Task<IResult>> action)
     {

@@ -8,6 +8,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Store = LeaderJourney.EventStore.EventStore;
 
+
 namespace LeaderJourney.Core.Http;
 
 /// <summary>How a write was asked for: the If-Match version and the Idempotency-Key, when sent.</summary>
@@ -57,6 +58,13 @@ public sealed record StreamDecision(long DecidedOnVersion, string StreamType, st
     Func<EventStoreSession, CancellationToken, Task>? InTransaction = null);
 
 /// <summary>
+/// A first try at a write lost a race (no If-Match was sent): the command is decided once more, on the
+/// new history, holding the stream's row lock, so it cannot lose again. Nobody sees it as an error.
+/// </summary>
+public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
+    : Exception($"Stream {streamId} changed while the command was decided; it is decided again on the new history.", inner);
+
+/// <summary>
 /// Every write to a stream goes through here: the history is read inside a transaction, the use case
 /// decides on it (loading only what the caller may see), If-Match is checked, the events are appended
 /// at the version they were decided on, and the answer is stored under the Idempotency-Key in the same
@@ -69,45 +77,62 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
 {
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    public Task<IResult> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct) =>
-        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), ct);
+    public Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct, int? attempt = null) =>
+        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), ct, attempt);
 
     /// <summary>The same, for a use case that reads what it decides on itself, inside the write's transaction (a snapshot and the events after it, say).</summary>
-    public async Task<IResult> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<EventStoreSession, Task<StreamDecision>> decide, CancellationToken ct)
+    /// <param name="attempt">
+    /// Wolverine's attempt at the message this write handles (<c>Envelope.Attempts</c>): a first attempt
+    /// that loses a race throws <see cref="StreamChangedWhileDeciding"/> and Wolverine's retry policy
+    /// (<see cref="Hosting.Messaging"/>) runs the handler again, which then holds the stream's row lock.
+    /// Null for a write not sent as a message yet: it makes its second try itself.
+    /// </param>
+    public async Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+        Func<EventStoreSession, Task<StreamDecision>> decide, CancellationToken ct, int? attempt = null)
     {
         if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
             return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
-
-        for (var attempt = 1; ; attempt++)
+        if (attempt is { } tried) return await TryAsync(streamId, caller, options, decide, lockFirst: tried > 1, ct);
+        try
         {
-            try
+            return await TryAsync(streamId, caller, options, decide, lockFirst: false, ct);
+        }
+        catch (StreamChangedWhileDeciding)
+        {
+            return await TryAsync(streamId, caller, options, decide, lockFirst: true, ct);
+        }
+    }
+
+    private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+        Func<EventStoreSession, Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
+    {
+        try
+        {
+            await using var session = await store.BeginSessionAsync(ct);
+            if (lockFirst) await session.LockStreamAsync(streamId, ct);
+            var decision = await decide(session);
+            if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
+                throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
+            if (decision.Events.Count > 0)
             {
-                await using var session = await store.BeginSessionAsync(ct);
-                if (attempt > 1) await session.LockStreamAsync(streamId, ct);
-                var decision = await decide(session);
-                if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
-                    throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
-                if (decision.Events.Count > 0)
-                {
-                    var metadata = new AppendMetadata { TenantId = decision.Tenant, UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
-                    if (decision.DecidedOnVersion == 0) await session.StartStreamAsync(streamId, decision.StreamType, decision.Events, metadata, ct);
-                    else await session.AppendAsync(streamId, decision.DecidedOnVersion, decision.Events, metadata, ct);
-                }
-                if (decision.InTransaction is { } also) await also(session, ct);
-                if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer, ct))
-                {
-                    // The same key won a race in another request: its answer stands, this append is dropped.
-                    var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
-                    return winner.Request == options.RequestFingerprint ? winner.Answer : throw KeyReused();
-                }
-                await session.CommitAsync(ct);
-                return decision.Answer;
+                var metadata = new AppendMetadata { TenantId = decision.Tenant, UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
+                if (decision.DecidedOnVersion == 0) await session.StartStreamAsync(streamId, decision.StreamType, decision.Events, metadata, ct);
+                else await session.AppendAsync(streamId, decision.DecidedOnVersion, decision.Events, metadata, ct);
             }
-            catch (Exception e) when (e is ConcurrencyException or StreamAlreadyExistsException && options.IfMatch is null && attempt == 1)
+            if (decision.InTransaction is { } also) await also(session, ct);
+            if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer, ct))
             {
+                // The same key won a race in another request: its answer stands, this append is dropped.
+                var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
+                return winner.Request == options.RequestFingerprint ? winner.Answer : throw KeyReused();
             }
+            await session.CommitAsync(ct);
+            return decision.Answer;
+        }
+        catch (Exception e) when (e is ConcurrencyException or StreamAlreadyExistsException && options.IfMatch is null && !lockFirst)
+        {
+            throw new StreamChangedWhileDeciding(streamId, e);
         }
     }
 

@@ -2,12 +2,28 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
-using Microsoft.AspNetCore.Http;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders;
 
 /// <summary>What a decided command led to: the events appended and the leader after them.</summary>
 public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
+
+/// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>
+public sealed record Sender(CurrentUser Caller, WriteOptions Options);
+
+/// <summary>
+/// A write to one leader's stream, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by
+/// the API and the pages alike; its handler sits with its use case. Commands are handled in the
+/// sending request, never stored in Wolverine's tables, and never print their fields: Wolverine logs a
+/// failed message by its text, and a command may carry a person's name or notes.
+/// </summary>
+public abstract record LeaderCommand(Guid LeaderId)
+{
+    public required Sender Sender { get; init; }
+
+    public sealed override string ToString() => $"{GetType().Name} for leader {LeaderId}";
+}
 
 /// <summary>Writes to a leader's stream: loaded only for a caller who may see the leader, decided by the pure <see cref="LeaderDecider"/> under the affiliate's attainment policy.</summary>
 public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, LeaderSnapshots snapshots)
@@ -16,9 +32,14 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
 
     public DateTimeOffset Now => pipeline.Now;
 
-    /// <summary>Decides a command against an existing leader and answers with <paramref name="respond"/>'s status and body.</summary>
-    public Task<IResult> ExecuteAsync(Guid leaderId, CurrentUser caller, WriteOptions options,
+    /// <summary>Decides a command message against an existing leader, on Wolverine's attempt at it (see <see cref="StreamCommandPipeline.RunAsync(Guid, CurrentUser, WriteOptions, Func{EventStoreSession, Task{StreamDecision}}, CancellationToken, int?)"/>).</summary>
+    public Task<Answer> ExecuteAsync(LeaderCommand message, Envelope envelope,
         Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct) =>
+        ExecuteAsync(message.LeaderId, message.Sender.Caller, message.Sender.Options, command, respond, ct, envelope.Attempts);
+
+    /// <summary>Decides a command against an existing leader and answers with <paramref name="respond"/>'s status and body.</summary>
+    public Task<Answer> ExecuteAsync(Guid leaderId, CurrentUser caller, WriteOptions options,
+        Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct, int? attempt = null) =>
         pipeline.RunAsync(leaderId, caller, options, async session =>
         {
             // The latest snapshot and the events after it, not the whole stream (see LeaderSnapshots).
@@ -30,15 +51,21 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
             return new StreamDecision(loaded.State.Version, StreamType, loaded.State.Affiliate, events,
                 respond(new CommandOutcome(after, events)),
                 (s, token) => snapshots.SaveIfDueAsync(s, after, snapshot?.Version ?? 0, token));
-        }, ct);
+        }, ct, attempt);
 
     /// <summary>Starts a new leader's stream (enrolment).</summary>
-    public Task<IResult> StartAsync(Guid leaderId, CurrentUser caller, WriteOptions options, Enroll enroll, Func<CommandOutcome, Answer> respond, CancellationToken ct) =>
+    public Task<Answer> StartAsync(Guid leaderId, CurrentUser caller, WriteOptions options, Enroll enroll, Func<CommandOutcome, Answer> respond, CancellationToken ct, int? attempt = null) =>
         pipeline.RunAsync(leaderId, caller, options, history =>
         {
             if (history.Count > 0) throw new DuplicateException($"Leader {leaderId} is already enrolled.");
             var events = LeaderDecider.Decide(enroll, Leader.Initial, policies.For(enroll.Affiliate));
             return Task.FromResult(new StreamDecision(0, StreamType, enroll.Affiliate, events,
                 respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events))));
-        }, ct);
+        }, ct, attempt);
+}
+
+public static class SenderOfRequest
+{
+    /// <summary>The signed-in caller and the request's If-Match and Idempotency-Key (a hash of <paramref name="body"/> is kept with its answer).</summary>
+    public static Sender SenderOf(this Microsoft.AspNetCore.Http.HttpContext http, object body) => new(http.CurrentUser(), WriteOptions.From(http.Request, body));
 }

@@ -2,16 +2,18 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 
 /// <summary>The real web host, in memory, on a test database; optionally on a clock the test moves.</summary>
-public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null) : WebApplicationFactory<Program>
+public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null, CapturedLogs? logs = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LEADERJOURNEY_DB", connectionString);
         builder.UseEnvironment("Testing");
+        if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 }

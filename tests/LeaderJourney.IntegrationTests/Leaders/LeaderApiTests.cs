@@ -202,6 +202,26 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_refused_command_is_logged_by_its_kind_and_leader_never_with_the_text_it_carried()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString, logs: logs);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var (mentor, _) = await app.SignedInAsync(Roles.Mentor, "OH");
+        var id = await Enrol(admin);
+
+        // Refused in the handler (not assigned to this mentor, an unknown theme): Wolverine logs each failure.
+        (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.1", level = 1, reason = "Secret-reason-Q7" }))
+            .StatusCode.Should().BeOneOf(HttpStatusCode.Forbidden, HttpStatusCode.UnprocessableEntity);
+        (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Secret-title-Q7", themeCode = "NOPE.9", level = 1, completedOn = Today }))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        logs.Lines.Should().Contain(l => l.Contains($"DeclineSignOffCommand for leader {id}"), "the failure is logged, by kind and leader");
+        logs.Lines.Should().Contain(l => l.Contains($"RecordTrainingCommand for leader {id}"));
+        logs.Lines.Should().NotContain(l => l.Contains("Secret-"), "a command's text may be a person's; it never reaches a log");
+    }
+
+    [Fact]
     public async Task Twenty_repeats_of_one_Idempotency_Key_append_one_event_and_answer_alike()
     {
         var id = await EnrolWithMentor();

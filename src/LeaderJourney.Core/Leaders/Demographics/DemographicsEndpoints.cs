@@ -23,13 +23,13 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
 
     public DateTimeOffset Now => pipeline.Now;
 
-    public async Task<IResult> RecordAsync(Guid leaderId, CurrentUser caller, WriteOptions options, IReadOnlyList<string> raceEthnicity, string? gender, string? jobCategory, CancellationToken ct)
+    public async Task<Answer> RecordAsync(Guid leaderId, CurrentUser caller, WriteOptions options, IReadOnlyList<string> raceEthnicity, string? gender, string? jobCategory, CancellationToken ct)
     {
         var leader = await Writer(leaderId, caller, ct);
         return await Run(leader, caller, options, new RecordDemographics(raceEthnicity, gender, jobCategory, true, caller.ToActor(), pipeline.Now), ct);
     }
 
-    public async Task<IResult> WithdrawAsync(Guid leaderId, CurrentUser caller, WriteOptions options, CancellationToken ct)
+    public async Task<Answer> WithdrawAsync(Guid leaderId, CurrentUser caller, WriteOptions options, CancellationToken ct)
     {
         var leader = await Writer(leaderId, caller, ct);
         return await Run(leader, caller, options, new WithdrawDemographicsConsent(caller.ToActor(), pipeline.Now), ct);
@@ -52,7 +52,7 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
         return leader;
     }
 
-    private Task<IResult> Run(LoadedLeader leader, CurrentUser caller, WriteOptions options, object command, CancellationToken ct)
+    private Task<Answer> Run(LoadedLeader leader, CurrentUser caller, WriteOptions options, object command, CancellationToken ct)
     {
         var leaderId = leader.State.Id;
         return pipeline.RunAsync(DemographicsState.StreamIdFor(leaderId), caller, options, history =>

@@ -5,38 +5,51 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Enrol;
 
 public sealed record EnrolLeaderRequest(string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId);
 
-/// <summary>POST /api/leaders: staff enrol a leader in their affiliate, tracked against a framework edition (by default the latest NEA edition).</summary>
-public static class EnrolLeaderEndpoint
-{
-    public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/", (EnrolLeaderRequest? body, HttpContext http, LeaderCommandPipeline pipeline, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = http.CurrentUser();
-                if (!caller.IsAdmin) throw new ForbiddenException("Only admins enrol leaders.");
-                body ??= new EnrolLeaderRequest(null, null, null, null, null);
-                var affiliate = LeaderInput.Required(body.Affiliate ?? caller.Affiliate, "affiliate", 16);
-                if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin enrols leaders of their own affiliate only.");
-                if (!await directory.AffiliateExistsAsync(affiliate, ct)) throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'.");
-                var displayName = LeaderInput.Required(body.DisplayName, "displayName", LeaderInput.MaxNameLength);
-                var email = LeaderInput.Email(body.Email);
-                var local = LeaderInput.Optional(body.Local, "local", 100);
-                var frameworkId = body.FrameworkId is { } raw ? LeaderInput.Id(raw, "frameworkId") : await DefaultFramework(catalog, ct);
-                if (await scopes.FindAsync(frameworkId, ct) is null)
-                    throw new RequestValidationException("frameworkId", $"There is no framework edition {frameworkId}; GET /api/frameworks lists them.");
+/// <summary>Staff enrol a leader in their affiliate, tracked against a framework edition (by default the latest NEA edition). The sender picks the new leader's id.</summary>
+public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId) : LeaderCommand(LeaderId);
 
-                var leaderId = Guid.CreateVersion7();
-                var options = WriteOptions.From(http.Request, body);
-                return await pipeline.StartAsync(leaderId, caller, options,
-                    new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
-                    outcome => new Answer(StatusCodes.Status201Created, new { id = leaderId, version = outcome.State.Version }, $"/api/leaders/{leaderId}"), ct);
-            }));
+public static class EnrolLeaderHandler
+{
+    public static async Task<Answer> Handle(EnrolLeaderCommand command, LeaderCommandPipeline pipeline, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory,
+        Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins enrol leaders.");
+        var affiliate = LeaderInput.Required(command.Affiliate ?? caller.Affiliate, "affiliate", 16);
+        if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin enrols leaders of their own affiliate only.");
+        if (!await directory.AffiliateExistsAsync(affiliate, ct)) throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'.");
+        var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
+        var email = LeaderInput.Email(command.Email);
+        var local = LeaderInput.Optional(command.Local, "local", 100);
+        var frameworkId = command.FrameworkId is { } raw ? LeaderInput.Id(raw, "frameworkId") : await DefaultFramework(catalog, ct);
+        if (await scopes.FindAsync(frameworkId, ct) is null)
+            throw new RequestValidationException("frameworkId", $"There is no framework edition {frameworkId}; GET /api/frameworks lists them.");
+
+        var leaderId = command.LeaderId;
+        return await pipeline.StartAsync(leaderId, caller, command.Sender.Options,
+            new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
+            outcome => new Answer(StatusCodes.Status201Created, new { id = leaderId, version = outcome.State.Version }, $"/api/leaders/{leaderId}"), ct, envelope.Attempts);
+    }
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
         await catalog.DefaultEditionAsync(ct) ?? throw new RequestValidationException("frameworkId", "Give frameworkId: the default framework is not in the catalog.");
+}
+
+/// <summary>POST /api/leaders: the same command the staff page sends.</summary>
+public static class EnrolLeaderEndpoint
+{
+    public static void Map(RouteGroupBuilder leaders) =>
+        leaders.MapPost("/", (EnrolLeaderRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                body ??= new EnrolLeaderRequest(null, null, null, null, null);
+                return await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
+                    { Sender = http.SenderOf(body) }, ct);
+            }));
 }

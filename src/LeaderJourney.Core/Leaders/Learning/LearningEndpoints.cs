@@ -4,6 +4,7 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Learning;
 
@@ -11,71 +12,86 @@ public sealed record RecordTrainingRequest(string? Title, string? ThemeCode, int
 public sealed record RecordAssessmentRequest(string? ThemeCode, int? Level, string? Kind, string? Note);
 public sealed record AddEvidenceRequest(string? ThemeCode, int? Level, string? Link, string? Note);
 
-/// <summary>
-/// The learning on a leader's way: trainings, assessments and evidence. The leader, their assigned
-/// mentors and staff record it; the board only reads reports.
-/// </summary>
-public static class LearningEndpoints
+/// <summary>A training completed towards a theme's level.</summary>
+public sealed record RecordTrainingCommand(Guid LeaderId, string? Title, string? ThemeCode, int? Level, decimal? Hours, string? CompletedOn) : LeaderCommand(LeaderId);
+
+/// <summary>A self, mentor or peer assessment of a theme's level.</summary>
+public sealed record RecordAssessmentCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Kind, string? Note) : LeaderCommand(LeaderId);
+
+/// <summary>Evidence for a theme's level: a link, a note, or both.</summary>
+public sealed record AddEvidenceCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Link, string? Note) : LeaderCommand(LeaderId);
+
+public static class RecordTrainingHandler
+{
+    public static Task<Answer> Handle(RecordTrainingCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        LearningRules.EnsureWriter(caller);
+        var title = LeaderInput.Required(command.Title, "title", LeaderInput.MaxTitleLength);
+        var completedOn = LeaderInput.PastDate(command.CompletedOn, "completedOn", pipeline.Now);
+        if (command.Hours is <= 0 or > LearningRules.MaxHours) throw new RequestValidationException("hours", $"hours is more than 0 and at most {LearningRules.MaxHours}.");
+        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        {
+            LearningRules.EnsureMayRecord(caller, leader);
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new RecordTraining(Guid.CreateVersion7(), title, command.ThemeCode!, command.Level!.Value, command.Hours, completedOn, caller.ToActor(), pipeline.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+public static class RecordAssessmentHandler
+{
+    public static Task<Answer> Handle(RecordAssessmentCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        LearningRules.EnsureWriter(caller);
+        var kind = command.Kind switch
+        {
+            "self" => AssessmentKind.Self,
+            "mentor" => AssessmentKind.Mentor,
+            "peer" => AssessmentKind.Peer,
+            _ => throw new RequestValidationException("kind", "kind is one of: self, mentor, peer."),
+        };
+        var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
+        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        {
+            LearningRules.EnsureMayRecord(caller, leader);
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new RecordAssessment(Guid.CreateVersion7(), command.ThemeCode!, command.Level!.Value, kind, note, caller.ToActor(), pipeline.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+public static class AddEvidenceHandler
+{
+    public static Task<Answer> Handle(AddEvidenceCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        LearningRules.EnsureWriter(caller);
+        var link = LeaderInput.Link(command.Link);
+        var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
+        if (link is null && note is null) throw new RequestValidationException("link", "Evidence is a link, a note, or both.");
+        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        {
+            LearningRules.EnsureMayRecord(caller, leader);
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new AddEvidence(Guid.CreateVersion7(), command.ThemeCode!, command.Level!.Value, link, note, caller.ToActor(), pipeline.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+/// <summary>Who records learning on a leader's way: the leader, their assigned mentors and staff; the board only reads reports.</summary>
+public static class LearningRules
 {
     public const decimal MaxHours = 1000;
 
-    public static void Map(RouteGroupBuilder leaders)
+    /// <summary>The caller's role may record a leader's journey at all (which leader they may reach is the pipeline's check).</summary>
+    internal static void EnsureWriter(CurrentUser caller)
     {
-        leaders.MapPost("/{id}/trainings", (string id, RecordTrainingRequest? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var (caller, leaderId) = Writer(http, id);
-                body ??= new RecordTrainingRequest(null, null, null, null, null);
-                var title = LeaderInput.Required(body.Title, "title", LeaderInput.MaxTitleLength);
-                var completedOn = LeaderInput.PastDate(body.CompletedOn, "completedOn", pipeline.Now);
-                if (body.Hours is <= 0 or > MaxHours) throw new RequestValidationException("hours", $"hours is more than 0 and at most {MaxHours}.");
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
-                {
-                    EnsureMayRecord(caller, leader);
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new RecordTraining(Guid.CreateVersion7(), title, body.ThemeCode!, body.Level!.Value, body.Hours, completedOn, caller.ToActor(), pipeline.Now);
-                }, Versioned, ct);
-            }));
-
-        leaders.MapPost("/{id}/assessments", (string id, RecordAssessmentRequest? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var (caller, leaderId) = Writer(http, id);
-                body ??= new RecordAssessmentRequest(null, null, null, null);
-                var kind = body.Kind switch
-                {
-                    "self" => AssessmentKind.Self,
-                    "mentor" => AssessmentKind.Mentor,
-                    "peer" => AssessmentKind.Peer,
-                    _ => throw new RequestValidationException("kind", "kind is one of: self, mentor, peer."),
-                };
-                var note = LeaderInput.Optional(body.Note, "note", LeaderInput.MaxNoteLength);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
-                {
-                    EnsureMayRecord(caller, leader);
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new RecordAssessment(Guid.CreateVersion7(), body.ThemeCode!, body.Level!.Value, kind, note, caller.ToActor(), pipeline.Now);
-                }, Versioned, ct);
-            }));
-
-        leaders.MapPost("/{id}/evidence", (string id, AddEvidenceRequest? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var (caller, leaderId) = Writer(http, id);
-                body ??= new AddEvidenceRequest(null, null, null, null);
-                var link = LeaderInput.Link(body.Link);
-                var note = LeaderInput.Optional(body.Note, "note", LeaderInput.MaxNoteLength);
-                if (link is null && note is null) throw new RequestValidationException("link", "Evidence is a link, a note, or both.");
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
-                {
-                    EnsureMayRecord(caller, leader);
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new AddEvidence(Guid.CreateVersion7(), body.ThemeCode!, body.Level!.Value, link, note, caller.ToActor(), pipeline.Now);
-                }, Versioned, ct);
-            }));
+        if (caller.Role == Roles.Board) throw new ForbiddenException("The board reads reports; it records nothing on a leader's journey.");
     }
 
     /// <summary>A mentor records on the journeys of the leaders assigned to them, not on every leader of the affiliate.</summary>
@@ -86,13 +102,33 @@ public static class LearningEndpoints
     }
 
     internal static Answer Versioned(CommandOutcome outcome) => new(StatusCodes.Status200OK, new { version = outcome.State.Version });
+}
 
-    /// <summary>The caller, if their role may record a leader's journey at all (which leader they may reach is the pipeline's check).</summary>
-    internal static (CurrentUser Caller, Guid LeaderId) Writer(HttpContext http, string id)
+/// <summary>The learning on a leader's way over HTTP: the same commands the pages send.</summary>
+public static class LearningEndpoints
+{
+    public static void Map(RouteGroupBuilder leaders)
     {
-        var caller = http.CurrentUser();
-        var leaderId = LeaderInput.Id(id);
-        if (caller.Role == Roles.Board) throw new ForbiddenException("The board reads reports; it records nothing on a leader's journey.");
-        return (caller, leaderId);
+        leaders.MapPost("/{id}/trainings", (string id, RecordTrainingRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                body ??= new RecordTrainingRequest(null, null, null, null, null);
+                return await bus.InvokeAsync<Answer>(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
+                    { Sender = http.SenderOf(body) }, ct);
+            }));
+
+        leaders.MapPost("/{id}/assessments", (string id, RecordAssessmentRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                body ??= new RecordAssessmentRequest(null, null, null, null);
+                return await bus.InvokeAsync<Answer>(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
+            }));
+
+        leaders.MapPost("/{id}/evidence", (string id, AddEvidenceRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                body ??= new AddEvidenceRequest(null, null, null, null);
+                return await bus.InvokeAsync<Answer>(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
+            }));
     }
 }

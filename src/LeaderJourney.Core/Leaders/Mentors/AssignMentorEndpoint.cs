@@ -4,27 +4,40 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Mentors;
 
 public sealed record AssignMentorRequest(string? MentorUserId);
 
-/// <summary>POST /api/leaders/{id}/mentors: staff assign a mentor of the leader's affiliate.</summary>
+/// <summary>Staff assign a mentor of the leader's affiliate.</summary>
+public sealed record AssignMentorCommand(Guid LeaderId, string? MentorUserId) : LeaderCommand(LeaderId);
+
+public static class AssignMentorHandler
+{
+    public static async Task<Answer> Handle(AssignMentorCommand command, LeaderCommandPipeline pipeline, AccessDirectory directory, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
+        var mentorId = LeaderInput.Id(command.MentorUserId ?? "", "mentorUserId");
+        var mentor = await directory.FindByIdAsync(mentorId, ct);
+        return await pipeline.ExecuteAsync(command, envelope,
+            (leader, _) => mentor is { Role: Roles.Mentor } && mentor.Affiliate == leader.Affiliate
+                ? new AssignMentor(mentorId, caller.ToActor(), pipeline.Now)
+                : throw new RequestValidationException("mentorUserId", $"User {mentorId} is not a mentor of affiliate {leader.Affiliate}."),
+            outcome => new Answer(StatusCodes.Status200OK, new { version = outcome.State.Version }), ct);
+    }
+}
+
+/// <summary>POST /api/leaders/{id}/mentors: the same command the staff page sends.</summary>
 public static class AssignMentorEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/{id}/mentors", (string id, AssignMentorRequest? body, HttpContext http, LeaderCommandPipeline pipeline, AccessDirectory directory, CancellationToken ct) =>
+        leaders.MapPost("/{id}/mentors", (string id, AssignMentorRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var caller = http.CurrentUser();
                 var leaderId = LeaderInput.Id(id);
-                if (!caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
-                var mentorId = LeaderInput.Id(body?.MentorUserId ?? "", "mentorUserId");
-                var mentor = await directory.FindByIdAsync(mentorId, ct);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body!),
-                    (leader, _) => mentor is { Role: Roles.Mentor } && mentor.Affiliate == leader.Affiliate
-                        ? new AssignMentor(mentorId, caller.ToActor(), pipeline.Now)
-                        : throw new RequestValidationException("mentorUserId", $"User {mentorId} is not a mentor of affiliate {leader.Affiliate}."),
-                    outcome => new Answer(StatusCodes.Status200OK, new { version = outcome.State.Version }), ct);
+                body ??= new AssignMentorRequest(null);
+                return await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
             }));
 }

@@ -5,6 +5,7 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.SignOffs;
 
@@ -12,63 +13,100 @@ public sealed record SignOffRequestBody(string? ThemeCode, int? Level);
 public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
 
-/// <summary>Sign-off requests (into the mentor's queue), sign-offs and declines. Only mentors sign off or decline, and only for leaders assigned to them (the decider's rule).</summary>
+/// <summary>A leader (or a mentor, or staff, for them) asks the leader's mentors to sign off a level: it goes into their queue.</summary>
+public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId);
+
+/// <summary>An assigned mentor signs off a level.</summary>
+public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId);
+
+/// <summary>An assigned mentor declines a request, saying why.</summary>
+public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Reason) : LeaderCommand(LeaderId);
+
+public static class RequestSignOffHandler
+{
+    public static Task<Answer> Handle(RequestSignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        LearningRules.EnsureWriter(caller);
+        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        {
+            LearningRules.EnsureMayRecord(caller, leader);
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new RequestSignOff(command.ThemeCode!, command.Level!.Value, caller.ToActor(), pipeline.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+public static class SignOffHandler
+{
+    public static Task<Answer> Handle(SignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        SignOffRules.EnsureMentor(caller);
+        var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
+        return pipeline.ExecuteAsync(command, envelope, (_, scope) =>
+        {
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), pipeline.Now);
+        }, outcome => new Answer(StatusCodes.Status200OK, new
+        {
+            version = outcome.State.Version,
+            attained = outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value),
+        }), ct);
+    }
+}
+
+public static class DeclineSignOffHandler
+{
+    public static Task<Answer> Handle(DeclineSignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        SignOffRules.EnsureMentor(caller);
+        var reason = LeaderInput.Required(command.Reason, "reason", LeaderInput.MaxNoteLength);
+        return pipeline.ExecuteAsync(command, envelope, (_, scope) =>
+        {
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new DeclineSignOff(command.ThemeCode!, command.Level!.Value, reason, caller.ToActor(), pipeline.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+internal static class SignOffRules
+{
+    /// <summary>Only mentors sign off or decline, and only for leaders assigned to them (the decider's rule).</summary>
+    public static void EnsureMentor(CurrentUser caller)
+    {
+        if (caller.Role != Roles.Mentor) throw new ForbiddenException("Only a mentor signs off or declines, for the leaders assigned to them.");
+    }
+}
+
+/// <summary>Sign-off requests (into the mentor's queue), sign-offs and declines, over HTTP: the same commands the pages send.</summary>
 public static class SignOffEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/sign-off-requests", (string id, SignOffRequestBody? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-off-requests", (string id, SignOffRequestBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var (caller, leaderId) = LearningEndpoints.Writer(http, id);
                 body ??= new SignOffRequestBody(null, null);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (leader, scope) =>
-                {
-                    LearningEndpoints.EnsureMayRecord(caller, leader);
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new RequestSignOff(body.ThemeCode!, body.Level!.Value, caller.ToActor(), pipeline.Now);
-                }, LearningEndpoints.Versioned, ct);
+                return await bus.InvokeAsync<Answer>(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
             }));
 
-        leaders.MapPost("/{id}/sign-offs", (string id, SignOffBody? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-offs", (string id, SignOffBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var (caller, leaderId) = Mentor(http, id);
                 body ??= new SignOffBody(null, null, null);
-                var note = LeaderInput.Optional(body.Note, "note", LeaderInput.MaxNoteLength);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
-                {
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new SignOff(body.ThemeCode!, body.Level!.Value, note, caller.ToActor(), pipeline.Now);
-                }, outcome => new Answer(StatusCodes.Status200OK, new
-                {
-                    version = outcome.State.Version,
-                    attained = outcome.State.HasAttained(body.ThemeCode!, body.Level!.Value),
-                }), ct);
+                return await bus.InvokeAsync<Answer>(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
             }));
 
-        leaders.MapPost("/{id}/sign-off-declines", (string id, DeclineBody? body, HttpContext http, LeaderCommandPipeline pipeline, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-off-declines", (string id, DeclineBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var (caller, leaderId) = Mentor(http, id);
                 body ??= new DeclineBody(null, null, null);
-                var reason = LeaderInput.Required(body.Reason, "reason", LeaderInput.MaxNoteLength);
-                return await pipeline.ExecuteAsync(leaderId, caller, WriteOptions.From(http.Request, body), (_, scope) =>
-                {
-                    scope.ValidateTheme(body.ThemeCode);
-                    scope.ValidateLevel(body.Level);
-                    return new DeclineSignOff(body.ThemeCode!, body.Level!.Value, reason, caller.ToActor(), pipeline.Now);
-                }, LearningEndpoints.Versioned, ct);
+                return await bus.InvokeAsync<Answer>(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
             }));
-    }
-
-    private static (CurrentUser Caller, Guid LeaderId) Mentor(HttpContext http, string id)
-    {
-        var caller = http.CurrentUser();
-        var leaderId = LeaderInput.Id(id);
-        if (caller.Role != Roles.Mentor) throw new ForbiddenException("Only a mentor signs off or declines, for the leaders assigned to them.");
-        return (caller, leaderId);
     }
 }

@@ -120,7 +120,7 @@ public static class PositionEndpoints
         return app;
     }
 
-    private static Task<IResult> Decide(string rawId, CurrentUser caller, HttpContext http, object body, StreamCommandPipeline pipeline,
+    private static Task<Answer> Decide(string rawId, CurrentUser caller, HttpContext http, object body, StreamCommandPipeline pipeline,
         Func<Position, Task<object>> command, CancellationToken ct) =>
         PositionWrites.DecideAsync(pipeline, rawId, caller, WriteOptions.From(http.Request, body ?? new object()), command, ct);
 

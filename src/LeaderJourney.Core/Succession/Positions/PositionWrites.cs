@@ -17,7 +17,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
 
     public DateTimeOffset Now => pipeline.Now;
 
-    public async Task<IResult> DefineAsync(CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
+    public async Task<Answer> DefineAsync(CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
         string? incumbentLeaderId, string? termEndsOn, WriteOptions options, CancellationToken ct)
     {
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
@@ -36,7 +36,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
         }, ct);
     }
 
-    public Task<IResult> NominateAsync(CurrentUser caller, string positionId, string? leaderId, string? note, WriteOptions options, CancellationToken ct)
+    public Task<Answer> NominateAsync(CurrentUser caller, string positionId, string? leaderId, string? note, WriteOptions options, CancellationToken ct)
     {
         var checkedNote = LeaderInput.Optional(note, "note", LeaderInput.MaxNoteLength);
         return DecideAsync(pipeline, positionId, caller, options, async position =>
@@ -44,7 +44,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
     }
 
     /// <summary>Folds the position (another affiliate's is not found), decides the command on it and appends.</summary>
-    public static Task<IResult> DecideAsync(StreamCommandPipeline pipeline, string rawId, CurrentUser caller, WriteOptions options,
+    public static Task<Answer> DecideAsync(StreamCommandPipeline pipeline, string rawId, CurrentUser caller, WriteOptions options,
         Func<Position, Task<object>> command, CancellationToken ct)
     {
         var id = LeaderInput.Id(rawId);

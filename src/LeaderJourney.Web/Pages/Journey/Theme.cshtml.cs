@@ -2,16 +2,19 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders.Learning;
+using LeaderJourney.Core.Leaders.SignOffs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
 public sealed record LevelText(int Number, string Name, string Descriptor, string Considerations);
 
 /// <summary>One theme of the leader's framework: what its next level asks for, and the leader's own steps towards it.</summary>
-public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, LeaderCommandPipeline pipeline) : PageModel
+public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, IMessageBus bus, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
@@ -23,35 +26,39 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Le
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostRequestAsync(CancellationToken ct) =>
-        Write("Your sign-off request is in your mentors' queue.", (_, next) => new RequestSignOff(Code, next, Actor(), pipeline.Now), ct);
+        Write("Your sign-off request is in your mentors' queue.", (leaderId, next, sender) => new RequestSignOffCommand(leaderId, Code, next) { Sender = sender }, ct);
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
-        Write("Training added.", (_, next) => new RecordTraining(Guid.CreateVersion7(), LeaderInput.Required(title, "title", LeaderInput.MaxTitleLength), Code, next, hours,
-            completedOn is { } on && on <= DateOnly.FromDateTime(pipeline.Now.UtcDateTime) ? on : throw new Core.Http.RequestValidationException("completedOn", "Give the date you completed it (not in the future)."),
-            Actor(), pipeline.Now), ct);
+        // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.
+        completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
+            ? Refuse("Give the date you completed it (not in the future).", ct)
+            : Write("Training added.", (leaderId, next, sender) =>
+                new RecordTrainingCommand(leaderId, title, Code, next, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender }, ct);
 
     public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
-        Write("Evidence added.", (_, next) => new AddEvidence(Guid.CreateVersion7(), Code, next, LeaderInput.Link(link), LeaderInput.Optional(note, "note", LeaderInput.MaxNoteLength), Actor(), pipeline.Now), ct);
+        Write("Evidence added.", (leaderId, next, sender) => new AddEvidenceCommand(leaderId, Code, next, link, note) { Sender = sender }, ct);
 
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
-        Write("Self-assessment recorded.", (scope, _) =>
-        {
-            scope.ValidateLevel(level);
-            return new RecordAssessment(Guid.CreateVersion7(), Code, level, AssessmentKind.Self, LeaderInput.Optional(note, "note", LeaderInput.MaxNoteLength), Actor(), pipeline.Now);
-        }, ct);
+        Write("Self-assessment recorded.", (leaderId, _, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
 
-    private Actor Actor() => BearerTokenHandler.CurrentUserOf(User).ToActor();
-
-    private async Task<IActionResult> Write(string done, Func<FrameworkScope, int, object> command, CancellationToken ct)
+    /// <summary>Sends the leader's own command about this theme, at the level after the one attained (the form asks for it).</summary>
+    private async Task<IActionResult> Write(string done, Func<Guid, int, Sender, LeaderCommand> command, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options(Code), (leader, scope) =>
+        Error = await PageCommands.TryAsync(async () =>
         {
-            scope.ValidateTheme(Code);
-            return command(scope, Math.Min(leader.LevelOf(Code) + 1, scope.MaxLevel));
-        }, _ => new Core.Http.Answer(200, new { }), ct));
+            var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+            var next = Math.Min(loaded.State.LevelOf(Code) + 1, loaded.Scope.MaxLevel);
+            await bus.InvokeAsync<Answer>(command(leaderId, next, new Sender(caller, PageCommands.Options(Code))), ct);
+        });
         Message = Error is null ? done : null;
+        return await Load(ct) ? Page() : NotFound();
+    }
+
+    private async Task<IActionResult> Refuse(string error, CancellationToken ct)
+    {
+        Error = error;
         return await Load(ct) ? Page() : NotFound();
     }
 

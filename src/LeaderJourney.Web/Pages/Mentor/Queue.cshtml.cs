@@ -1,16 +1,18 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
-using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders.SignOffs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Mentor;
 
 public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
 
 /// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
-public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, LeaderCommandPipeline pipeline) : PageModel
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -21,9 +23,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Lead
     public async Task<IActionResult> OnPostSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("sign-off"),
-            (_, scope) => { scope.ValidateTheme(themeCode); scope.ValidateLevel(level); return new SignOff(themeCode, level, LeaderInput.Optional(text, "note", LeaderInput.MaxNoteLength), caller.ToActor(), pipeline.Now); },
-            _ => new Core.Http.Answer(200, new { }), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
         Message = Error is null ? $"Signed off {themeCode} level {level}." : null;
         return await Load(ct);
     }
@@ -31,9 +32,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Lead
     public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("decline"),
-            (_, scope) => { scope.ValidateTheme(themeCode); scope.ValidateLevel(level); return new DeclineSignOff(themeCode, level, LeaderInput.Required(text, "reason", LeaderInput.MaxNoteLength), caller.ToActor(), pipeline.Now); },
-            _ => new Core.Http.Answer(200, new { }), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("decline")) }, ct));
         Message = Error is null ? $"Declined {themeCode} level {level}." : null;
         return await Load(ct);
     }

@@ -1,14 +1,16 @@
 using LeaderJourney.Core.Access;
-using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders.Enrol;
+using LeaderJourney.Core.Leaders.Mentors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff enrol leaders and assign mentors, through the same write path as the API.</summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, LeaderCommandPipeline pipeline, FrameworkCatalog catalog,
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus,
     Core.Privacy.Erasure.LeaderErasure erasure) : PageModel
 {
     public string Affiliate { get; private set; } = "";
@@ -22,14 +24,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, L
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        var id = Guid.CreateVersion7();
-        Error = await PageCommands.TryAsync(async () =>
-        {
-            var edition = await catalog.DefaultEditionAsync(ct) ?? throw new InvalidOperationException("The default framework is not in the catalog.");
-            await pipeline.StartAsync(id, caller, PageCommands.Options("enrol"),
-                new Enroll(id, caller.Affiliate!, LeaderInput.Optional(local, "local", 100), LeaderInput.Required(displayName, "name", LeaderInput.MaxNameLength),
-                    LeaderInput.Email(email), edition, caller.ToActor(), pipeline.Now), _ => new Core.Http.Answer(201, new { }), ct);
-        });
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, null) { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
         Message = Error is null ? $"Enrolled {displayName}." : null;
         return await Load(ct);
     }
@@ -37,10 +33,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, L
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid mentorId, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        var mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
-        Error = !mentors.Values.Contains(mentorId) ? "Choose a mentor of this affiliate."
-            : await PageCommands.TryAsync(() => pipeline.ExecuteAsync(leaderId, caller, PageCommands.Options("assign"),
-                (_, _) => new AssignMentor(mentorId, caller.ToActor(), pipeline.Now), _ => new Core.Http.Answer(200, new { }), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new AssignMentorCommand(leaderId, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
         Message = Error is null ? "Mentor assigned." : null;
         return await Load(ct);
     }
