@@ -31,6 +31,7 @@ public static class Hosting
         builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();
         builder.Services.AddLeaderJourneyPages();
+        builder.Services.AddApiDocs();
         builder.Services.AddProjectionDaemon(builder.Configuration);
         builder.Services.AddHostedService<StartupMigration>();
         return builder;

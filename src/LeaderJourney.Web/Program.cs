@@ -17,6 +17,7 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealth();
+app.MapApiDocs();
 app.MapAccess();
 app.MapFrameworks();
 app.MapLeaderApi();

@@ -20,20 +20,20 @@ public static class AccessEndpoints
             return await directory.SignInAsync(body.Username, body.Password, ct) is { } token
                 ? Results.Ok(new { token = token.Token, expiresAt = token.ExpiresAt })
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        })).AllowAnonymous();
+        })).AllowAnonymous().WithTags("Access");
 
         app.MapPost("/api/affiliates", (AffiliateRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) => Problems.Handle(async () =>
         {
             if (!http.CurrentUser().IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
             await directory.CreateAffiliateAsync(body?.Code ?? "", body?.Name ?? "", ct);
             return Results.Created($"/api/affiliates/{body!.Code}", new { code = body.Code, name = body.Name!.Trim() });
-        })).RequireAuthorization();
+        })).RequireAuthorization().WithTags("Access");
 
         app.MapPost("/api/users", (UserRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) => Problems.Handle(async () =>
         {
             var id = await directory.CreateUserAsync(body?.Username ?? "", body?.Password ?? "", body?.Role ?? "", body?.Affiliate, body?.LeaderId, http.CurrentUser(), ct);
             return Results.Created($"/api/users/{id}", new { id });
-        })).RequireAuthorization();
+        })).RequireAuthorization().WithTags("Access");
 
         return app;
     }

@@ -38,7 +38,7 @@ public static class HealthEndpoint
                 var reason = e is EventStoreException ? e.Message : Database.Describe(store.DataSource, e).Message;
                 return Results.Json(new HealthReport("unhealthy", new DatabaseHealth(false, null, settings.Schema, 0, 0, reason)), statusCode: 503);
             }
-        }).WithName("Health");
+        }).WithName("Health").WithTags("Health");
         return app;
     }
 }

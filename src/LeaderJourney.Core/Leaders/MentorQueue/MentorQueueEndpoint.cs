@@ -19,7 +19,7 @@ public static class MentorQueueEndpoint
             if (queue is null)
                 return Results.Problem(title: "The mentor queue is still being built; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
             return Results.Ok(queue);
-        })).RequireAuthorization();
+        })).RequireAuthorization().WithTags("Leaders");
         return app;
     }
 }

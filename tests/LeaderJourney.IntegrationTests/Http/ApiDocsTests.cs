@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text.Json;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.IntegrationTests.Http;
+
+public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _anonymous = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        _anonymous = _app.CreateClient(new() { AllowAutoRedirect = false });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_API_endpoint_with_its_errors_and_write_headers()
+    {
+        var response = await _anonymous.GetAsync("/openapi/v1.json");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+
+        // Every endpoint the host maps under /api, read from the host's own routing: one added later is checked too.
+        var endpoints = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Path: e.RoutePattern.RawText!.TrimEnd('/'), Method: m)))
+            .ToList();
+        endpoints.Should().HaveCountGreaterThan(30);
+        foreach (var (path, method) in endpoints)
+        {
+            paths.TryGetProperty(path, out var operations).Should().BeTrue($"{method} {path} is in the document");
+            operations.TryGetProperty(method.ToLowerInvariant(), out var operation).Should().BeTrue($"{method} {path} is in the document");
+            var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            responses.Should().Contain(["200", "403", "503"], $"{method} {path} names its answers");
+            if (method is "POST" or "PUT" or "DELETE")
+            {
+                responses.Should().Contain(["400", "409", "422"], $"{method} {path} names the errors of a write");
+                if (!path.StartsWith("/api/auth", StringComparison.Ordinal))
+                    operation.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString())
+                        .Should().Contain(["If-Match", "Idempotency-Key"], $"{method} {path} takes the write headers");
+            }
+        }
+        paths.GetProperty("/api/leaders/{id}/trainings").GetProperty("post").GetProperty("requestBody").ToString()
+            .Should().Contain("RecordTrainingRequest", "a write names its request type");
+    }
+
+    [Fact]
+    public async Task The_API_reference_is_browsable_and_loads_the_document_from_this_host()
+    {
+        var response = await _anonymous.GetAsync("/api-docs/");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        var html = await response.Content.ReadAsStringAsync();
+        html.Should().Contain("openapi/v1.json");
+        html.Should().NotContain("cdn.", "the reference's script is served by this host");
+        (await _anonymous.GetAsync("/api-docs/scalar.js")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
