@@ -41,6 +41,28 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
+/// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>
+public sealed record Sender(CurrentUser Caller, WriteOptions Options);
+
+/// <summary>
+/// A write to one stream, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by the API
+/// and the pages alike. Commands are handled in the sending request, never stored in Wolverine's
+/// tables, and never print their fields: Wolverine logs a failed message by its text, and a command
+/// may carry a person's name or notes.
+/// </summary>
+public abstract record StreamCommand(Guid StreamId)
+{
+    public required Sender Sender { get; init; }
+
+    public sealed override string ToString() => $"{GetType().Name} on stream {StreamId}";
+}
+
+public static class SenderOfRequest
+{
+    /// <summary>The signed-in caller and the request's If-Match and Idempotency-Key (a hash of <paramref name="body"/> is kept with its answer).</summary>
+    public static Sender SenderOf(this HttpContext http, object body) => new(http.CurrentUser(), WriteOptions.From(http.Request, body));
+}
+
 /// <summary>The HTTP answer to a write: kept under its Idempotency-Key, so a repeat answers the same.</summary>
 public sealed record Answer(int Status, object Body, string? Location = null) : IResult
 {

@@ -9,21 +9,8 @@ namespace LeaderJourney.Core.Leaders;
 /// <summary>What a decided command led to: the events appended and the leader after them.</summary>
 public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
 
-/// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>
-public sealed record Sender(CurrentUser Caller, WriteOptions Options);
-
-/// <summary>
-/// A write to one leader's stream, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by
-/// the API and the pages alike; its handler sits with its use case. Commands are handled in the
-/// sending request, never stored in Wolverine's tables, and never print their fields: Wolverine logs a
-/// failed message by its text, and a command may carry a person's name or notes.
-/// </summary>
-public abstract record LeaderCommand(Guid LeaderId)
-{
-    public required Sender Sender { get; init; }
-
-    public sealed override string ToString() => $"{GetType().Name} for leader {LeaderId}";
-}
+/// <summary>A write to one leader's stream (see <see cref="StreamCommand"/>); its handler sits with its use case.</summary>
+public abstract record LeaderCommand(Guid LeaderId) : StreamCommand(LeaderId);
 
 /// <summary>Writes to a leader's stream: loaded only for a caller who may see the leader, decided by the pure <see cref="LeaderDecider"/> under the affiliate's attainment policy.</summary>
 public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, LeaderSnapshots snapshots)
@@ -62,10 +49,4 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
             return Task.FromResult(new StreamDecision(0, StreamType, enroll.Affiliate, events,
                 respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events))));
         }, ct, attempt);
-}
-
-public static class SenderOfRequest
-{
-    /// <summary>The signed-in caller and the request's If-Match and Idempotency-Key (a hash of <paramref name="body"/> is kept with its answer).</summary>
-    public static Sender SenderOf(this Microsoft.AspNetCore.Http.HttpContext http, object body) => new(http.CurrentUser(), WriteOptions.From(http.Request, body));
 }

@@ -216,8 +216,8 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
         (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Secret-title-Q7", themeCode = "NOPE.9", level = 1, completedOn = Today }))
             .StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
-        logs.Lines.Should().Contain(l => l.Contains($"DeclineSignOffCommand for leader {id}"), "the failure is logged, by kind and leader");
-        logs.Lines.Should().Contain(l => l.Contains($"RecordTrainingCommand for leader {id}"));
+        logs.Lines.Should().Contain(l => l.Contains($"DeclineSignOffCommand on stream {id}"), "the failure is logged, by kind and leader");
+        logs.Lines.Should().Contain(l => l.Contains($"RecordTrainingCommand on stream {id}"));
         logs.Lines.Should().NotContain(l => l.Contains("Secret-"), "a command's text may be a person's; it never reaches a log");
     }
 

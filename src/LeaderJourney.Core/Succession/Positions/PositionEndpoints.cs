@@ -6,6 +6,7 @@ using LeaderJourney.Domain.Succession;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Succession.Positions;
 
@@ -19,90 +20,153 @@ public sealed record VacancyBody(string? LeaderId, string? On);
 public sealed record TermEndBody(string? TermEndsOn);
 public sealed record WithdrawalBody(string? LeaderId, string? Reason);
 
-/// <summary>Key positions as streams: staff define them, nominate candidates, record a person's readiness call, appoint.</summary>
+/// <summary>A write to one position's stream (see <see cref="StreamCommand"/>).</summary>
+public abstract record PositionCommand(Guid PositionId) : StreamCommand(PositionId);
+
+/// <summary>Staff define a key position of their affiliate: what it requires, and who holds it until when. The sender picks the new position's id.</summary>
+public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, string? Title, bool? Key, string? IncumbentLeaderId, string? TermEndsOn,
+    IReadOnlyList<RequirementBody?>? Requirements) : PositionCommand(PositionId);
+
+public sealed record NominateCandidateCommand(Guid PositionId, string? LeaderId, string? Note) : PositionCommand(PositionId);
+public sealed record AssessReadinessCommand(Guid PositionId, string? LeaderId, string? Readiness, string? Justification) : PositionCommand(PositionId);
+public sealed record AppointCommand(Guid PositionId, string? LeaderId, string? On, string? TermEndsOn) : PositionCommand(PositionId);
+public sealed record WithdrawNominationCommand(Guid PositionId, string? LeaderId, string? Reason) : PositionCommand(PositionId);
+public sealed record SeatIncumbentCommand(Guid PositionId, string? LeaderId, string? Since, string? TermEndsOn) : PositionCommand(PositionId);
+public sealed record VacateSeatCommand(Guid PositionId, string? LeaderId, string? On) : PositionCommand(PositionId);
+public sealed record SetTermEndCommand(Guid PositionId, string? TermEndsOn) : PositionCommand(PositionId);
+
+public static class DefinePositionHandler
+{
+    public static Task<Answer> Handle(DefinePositionCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var requirements = (command.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
+        return writes.DefineAsync(command.PositionId, caller, command.Affiliate ?? caller.Affiliate, command.Title, command.Key ?? true, requirements,
+            command.IncumbentLeaderId, command.TermEndsOn, command.Sender.Options, ct, envelope.Attempts);
+    }
+}
+
+public static class NominateCandidateHandler
+{
+    public static Task<Answer> Handle(NominateCandidateCommand command, PositionWrites writes, LeaderReader leaders, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
+        return writes.DecideAsync(command, envelope, async position =>
+            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), writes.Now), ct);
+    }
+}
+
+public static class AssessReadinessHandler
+{
+    public static Task<Answer> Handle(AssessReadinessCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
+        if (!ReadinessNames.TryFromApi(command.Readiness, out var readiness))
+            throw new RequestValidationException("readiness", "readiness is one of: ready-now, ready-1-2-years, ready-3-plus-years.");
+        var justification = LeaderInput.Required(command.Justification, "justification", LeaderInput.MaxNoteLength);
+        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new AssessReadiness(leaderId, readiness, justification, caller.ToActor(), writes.Now)), ct);
+    }
+}
+
+public static class AppointHandler
+{
+    public static Task<Answer> Handle(AppointCommand command, PositionWrites writes, SuccessionData data, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
+        var on = PositionWrites.Date(command.On, "on") ?? throw new RequestValidationException("on", "on is the date of the appointment, as yyyy-MM-dd.");
+        var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
+        return writes.DecideAsync(command, envelope, async position =>
+        {
+            // The slate is kept with the readiness computed now, so readiness calls can later be compared with what happened.
+            var leaders = (await data.LeadersAsync(position.Affiliate, writes.Now, ct)).ToDictionary(l => l.Id);
+            var slate = position.Candidates.Select(c => new SlateEntry(c.LeaderId,
+                leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
+            return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), writes.Now);
+        }, ct);
+    }
+}
+
+public static class WithdrawNominationHandler
+{
+    public static Task<Answer> Handle(WithdrawNominationCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
+        var reason = LeaderInput.Optional(command.Reason, "reason", LeaderInput.MaxNoteLength);
+        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new WithdrawCandidate(leaderId, reason, caller.ToActor(), writes.Now)), ct);
+    }
+}
+
+public static class SeatIncumbentHandler
+{
+    public static Task<Answer> Handle(SeatIncumbentCommand command, PositionWrites writes, LeaderReader leaders, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var since = PositionWrites.Date(command.Since, "since") ?? throw new RequestValidationException("since", "since is the date the incumbent took the seat, as yyyy-MM-dd.");
+        var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
+        return writes.DecideAsync(command, envelope, async position =>
+            new SeatIncumbent(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), writes.Now), ct);
+    }
+}
+
+public static class VacateSeatHandler
+{
+    public static Task<Answer> Handle(VacateSeatCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
+        var on = PositionWrites.Date(command.On, "on") ?? throw new RequestValidationException("on", "on is the date the seat fell vacant, as yyyy-MM-dd.");
+        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new VacateIncumbent(leaderId, on, caller.ToActor(), writes.Now)), ct);
+    }
+}
+
+public static class SetTermEndHandler
+{
+    public static Task<Answer> Handle(SetTermEndCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = PositionRules.Admin(command);
+        var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
+        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new SetTermEnd(termEndsOn, caller.ToActor(), writes.Now)), ct);
+    }
+}
+
+internal static class PositionRules
+{
+    public static CurrentUser Admin(PositionCommand command)
+    {
+        var caller = command.Sender.Caller;
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
+        return caller;
+    }
+}
+
+/// <summary>Key positions as streams over HTTP: staff define them, nominate candidates, record a person's readiness call, appoint; the same commands the pages send.</summary>
 public static class PositionEndpoints
 {
     public static IEndpointRouteBuilder MapPositions(this IEndpointRouteBuilder app)
     {
         var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
 
-        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, PositionWrites writes, CancellationToken ct) =>
+        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var caller = Admin(http);
                 body ??= new DefinePositionBody(null, null, null, null, null, null);
-                var requirements = (body.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
-                return await writes.DefineAsync(caller, body.Affiliate ?? caller.Affiliate, body.Title, body.Key ?? true, requirements,
-                    body.IncumbentLeaderId, body.TermEndsOn, WriteOptions.From(http.Request, body), ct);
+                return await bus.InvokeAsync<Answer>(new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
+                    { Sender = http.SenderOf(body) }, ct);
             }));
 
-        positions.MapPost("/{id}/nominations", (string id, NominationBody? body, HttpContext http, PositionWrites writes, CancellationToken ct) =>
+        MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
+        MapCommand<AssessmentBody>(positions, "/{id}/readiness-assessments", (id, b, sender) => new AssessReadinessCommand(id, b?.LeaderId, b?.Readiness, b?.Justification) { Sender = sender });
+        MapCommand<AppointmentBody>(positions, "/{id}/appointments", (id, b, sender) => new AppointCommand(id, b?.LeaderId, b?.On, b?.TermEndsOn) { Sender = sender });
+        MapCommand<WithdrawalBody>(positions, "/{id}/nomination-withdrawals", (id, b, sender) => new WithdrawNominationCommand(id, b?.LeaderId, b?.Reason) { Sender = sender });
+        MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
+        MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
+        positions.MapPut("/{id}/term-end", (string id, TermEndBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
-                await writes.NominateAsync(Admin(http), id, body?.LeaderId, body?.Note, WriteOptions.From(http.Request, body ?? new NominationBody(null, null)), ct)));
-
-        positions.MapPost("/{id}/readiness-assessments", (string id, AssessmentBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
-                if (!ReadinessNames.TryFromApi(body?.Readiness, out var readiness))
-                    throw new RequestValidationException("readiness", "readiness is one of: ready-now, ready-1-2-years, ready-3-plus-years.");
-                var justification = LeaderInput.Required(body!.Justification, "justification", LeaderInput.MaxNoteLength);
-                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new AssessReadiness(leaderId, readiness, justification, caller.ToActor(), pipeline.Now)), ct);
-            }));
-
-        positions.MapPost("/{id}/appointments", (string id, AppointmentBody? body, HttpContext http, StreamCommandPipeline pipeline, SuccessionData data, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
-                var on = Date(body?.On, "on") ?? throw new RequestValidationException("on", "on is the date of the appointment, as yyyy-MM-dd.");
-                var termEndsOn = Date(body!.TermEndsOn, "termEndsOn");
-                return await Decide(id, caller, http, body, pipeline, async position =>
-                {
-                    // The slate is kept with the readiness computed now, so readiness calls can later be compared with what happened.
-                    var leaders = (await data.LeadersAsync(position.Affiliate, pipeline.Now, ct)).ToDictionary(l => l.Id);
-                    var slate = position.Candidates.Select(c => new SlateEntry(c.LeaderId,
-                        leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
-                    return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), pipeline.Now);
-                }, ct);
-            }));
-
-        positions.MapPost("/{id}/nomination-withdrawals", (string id, WithdrawalBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
-                var reason = LeaderInput.Optional(body!.Reason, "reason", LeaderInput.MaxNoteLength);
-                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new WithdrawCandidate(leaderId, reason, caller.ToActor(), pipeline.Now)), ct);
-            }));
-
-        positions.MapPost("/{id}/incumbent", (string id, IncumbentBody? body, HttpContext http, StreamCommandPipeline pipeline, LeaderReader leaders, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var since = Date(body?.Since, "since") ?? throw new RequestValidationException("since", "since is the date the incumbent took the seat, as yyyy-MM-dd.");
-                var termEndsOn = Date(body!.TermEndsOn, "termEndsOn");
-                return await Decide(id, caller, http, body, pipeline, async position =>
-                    new SeatIncumbent(await VisibleLeader(body.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), pipeline.Now), ct);
-            }));
-
-        positions.MapPost("/{id}/vacancy", (string id, VacancyBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var leaderId = LeaderInput.Id(body?.LeaderId ?? "", "leaderId");
-                var on = Date(body!.On, "on") ?? throw new RequestValidationException("on", "on is the date the seat fell vacant, as yyyy-MM-dd.");
-                return await Decide(id, caller, http, body, pipeline, _ => Task.FromResult<object>(new VacateIncumbent(leaderId, on, caller.ToActor(), pipeline.Now)), ct);
-            }));
-
-        positions.MapPut("/{id}/term-end", (string id, TermEndBody? body, HttpContext http, StreamCommandPipeline pipeline, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var caller = Admin(http);
-                var termEndsOn = Date(body?.TermEndsOn, "termEndsOn");
-                return await Decide(id, caller, http, body ?? new TermEndBody(null), pipeline, _ => Task.FromResult<object>(new SetTermEnd(termEndsOn, caller.ToActor(), pipeline.Now)), ct);
-            }));
+                await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)));
 
         positions.MapGet("/", (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) => Problems.Handle(async () =>
         {
@@ -120,19 +184,9 @@ public static class PositionEndpoints
         return app;
     }
 
-    private static Task<Answer> Decide(string rawId, CurrentUser caller, HttpContext http, object body, StreamCommandPipeline pipeline,
-        Func<Position, Task<object>> command, CancellationToken ct) =>
-        PositionWrites.DecideAsync(pipeline, rawId, caller, WriteOptions.From(http.Request, body ?? new object()), command, ct);
-
-    private static CurrentUser Admin(HttpContext http)
-    {
-        var caller = http.CurrentUser();
-        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
-        return caller;
-    }
-
-    private static Task<Guid> VisibleLeader(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct) =>
-        PositionWrites.VisibleLeaderAsync(raw, field, affiliate, caller, leaders, ct);
-
-    private static DateOnly? Date(string? raw, string field) => PositionWrites.Date(raw, field);
+    /// <summary>POST of a command on one position: the body (possibly empty) and the position's id make the message.</summary>
+    private static void MapCommand<TBody>(RouteGroupBuilder positions, string pattern, Func<Guid, TBody?, Sender, PositionCommand> message) where TBody : class =>
+        positions.MapPost(pattern, (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+                await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)));
 }

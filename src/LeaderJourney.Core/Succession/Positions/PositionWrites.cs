@@ -10,15 +10,15 @@ namespace LeaderJourney.Core.Succession.Positions;
 
 public sealed record RequirementInput(string? DomainCode, string? ThemeCode, int? Level);
 
-/// <summary>Writes to position streams, shared by the API and the pages: defining a position, and deciding any command on one.</summary>
+/// <summary>Writes to position streams, for the handlers of the position commands: defining a position, and deciding any command on one.</summary>
 public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader leaders, FrameworkCatalog catalog, FrameworkScopes scopes)
 {
     public const string StreamType = "position";
 
     public DateTimeOffset Now => pipeline.Now;
 
-    public async Task<Answer> DefineAsync(CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
-        string? incumbentLeaderId, string? termEndsOn, WriteOptions options, CancellationToken ct)
+    public async Task<Answer> DefineAsync(Guid id, CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
+        string? incumbentLeaderId, string? termEndsOn, WriteOptions options, CancellationToken ct, int? attempt = null)
     {
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
         var code = LeaderInput.Required(affiliate, "affiliate", 16);
@@ -27,35 +27,27 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
         var checkedRequirements = await Requirements(requirements, ct);
         var termEnd = Date(termEndsOn, "termEndsOn");
         Guid? incumbent = incumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, ct) : null;
-        var id = Guid.CreateVersion7();
         return await pipeline.RunAsync(id, caller, options, history =>
         {
             if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
             var events = PositionDecider.Decide(new DefinePosition(id, code, name, key, checkedRequirements, incumbent, termEnd, caller.ToActor(), pipeline.Now), Position.Initial);
             return Task.FromResult(new StreamDecision(0, StreamType, code, events, new Answer(StatusCodes.Status201Created, new { id }, $"/api/positions/{id}")));
-        }, ct);
+        }, ct, attempt);
     }
 
-    public Task<Answer> NominateAsync(CurrentUser caller, string positionId, string? leaderId, string? note, WriteOptions options, CancellationToken ct)
+    /// <summary>Folds the position (another affiliate's is not found), decides the command on it and appends, on Wolverine's attempt at the message.</summary>
+    public Task<Answer> DecideAsync(PositionCommand message, Wolverine.Envelope envelope, Func<Position, Task<object>> command, CancellationToken ct)
     {
-        var checkedNote = LeaderInput.Optional(note, "note", LeaderInput.MaxNoteLength);
-        return DecideAsync(pipeline, positionId, caller, options, async position =>
-            new NominateCandidate(await VisibleLeaderAsync(leaderId, "leaderId", position.Affiliate, caller, leaders, ct), checkedNote, caller.ToActor(), pipeline.Now), ct);
-    }
-
-    /// <summary>Folds the position (another affiliate's is not found), decides the command on it and appends.</summary>
-    public static Task<Answer> DecideAsync(StreamCommandPipeline pipeline, string rawId, CurrentUser caller, WriteOptions options,
-        Func<Position, Task<object>> command, CancellationToken ct)
-    {
-        var id = LeaderInput.Id(rawId);
-        return pipeline.RunAsync(id, caller, options, async history =>
+        var id = message.PositionId;
+        var caller = message.Sender.Caller;
+        return pipeline.RunAsync(id, caller, message.Sender.Options, async history =>
         {
             var position = history.Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
             if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
             var events = PositionDecider.Decide(await command(position), position);
             var after = events.Aggregate(position, Position.Evolve);
             return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new { version = after.Version }));
-        }, ct);
+        }, ct, envelope.Attempts);
     }
 
     public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)

@@ -6,11 +6,12 @@ using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Domain.Succession;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
-/// <summary>Staff define positions with their requirements and nominate candidates, through the same writes as the API.</summary>
-public sealed class PositionsModel(PositionWrites writes, SuccessionData data, LeaderLists lists) : PageModel
+/// <summary>Staff define positions with their requirements and nominate candidates: the same commands the API sends.</summary>
+public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, SuccessionData data, LeaderLists lists) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
@@ -24,7 +25,8 @@ public sealed class PositionsModel(PositionWrites writes, SuccessionData data, L
     public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => writes.DefineAsync(caller, caller.Affiliate, title, key, Parse(requirements), null, null, PageCommands.Options("define position"), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) }, ct));
         Message = Error is null ? $"Defined {title}." : null;
         return await Load(ct);
     }
@@ -32,19 +34,20 @@ public sealed class PositionsModel(PositionWrites writes, SuccessionData data, L
     public async Task<IActionResult> OnPostNominateAsync(Guid positionId, Guid leaderId, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => writes.NominateAsync(caller, positionId.ToString(), leaderId.ToString(), null, PageCommands.Options("nominate"), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new NominateCandidateCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options("nominate")) }, ct));
         Message = Error is null ? "Nominated." : null;
         return await Load(ct);
     }
 
     /// <summary>"GOV.1:2, ADV:1": a code with a dot is a theme, without one a domain.</summary>
-    private static IReadOnlyList<RequirementInput?> Parse(string? text) =>
+    private static IReadOnlyList<RequirementBody?> Parse(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
         {
             var pieces = part.Split(':', StringSplitOptions.TrimEntries);
             if (pieces.Length != 2 || !int.TryParse(pieces[1], out var level))
                 throw new RequestValidationException("requirements", $"'{part}' is not CODE:LEVEL (for example GOV.1:2).");
-            return (RequirementInput?)(pieces[0].Contains('.') ? new RequirementInput(null, pieces[0], level) : new RequirementInput(pieces[0], null, level));
+            return (RequirementBody?)(pieces[0].Contains('.') ? new RequirementBody(null, pieces[0], level) : new RequirementBody(pieces[0], null, level));
         }).ToList();
 
     private bool Staff(out CurrentUser caller)
@@ -57,7 +60,7 @@ public sealed class PositionsModel(PositionWrites writes, SuccessionData data, L
     {
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
-        Positions = await data.PositionsAsync(Affiliate, writes.Now, ct);
+        Positions = await data.PositionsAsync(Affiliate, clock.GetUtcNow(), ct);
         Leaders = await lists.OfAffiliateAsync(Affiliate, ct);
         Names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
         return Page();
