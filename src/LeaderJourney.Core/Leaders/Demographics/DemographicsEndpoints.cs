@@ -6,6 +6,7 @@ using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Leaders.Demographics;
@@ -23,16 +24,19 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
 
     public DateTimeOffset Now => pipeline.Now;
 
-    public async Task<Answer> RecordAsync(Guid leaderId, CurrentUser caller, WriteOptions options, IReadOnlyList<string> raceEthnicity, string? gender, string? jobCategory, CancellationToken ct)
+    public async Task<Answer> RecordAsync(RecordDemographicsCommand command, int attempt, CancellationToken ct)
     {
-        var leader = await Writer(leaderId, caller, ct);
-        return await Run(leader, caller, options, new RecordDemographics(raceEthnicity, gender, jobCategory, true, caller.ToActor(), pipeline.Now), ct);
+        if (command.Consent is not true) throw new RequestValidationException("consent", "Demographics are recorded only with the leader's consent: send consent: true.");
+        var caller = command.Sender.Caller;
+        var leader = await Writer(command.LeaderId, caller, ct);
+        return await Run(leader, command.Sender, new RecordDemographics(command.RaceEthnicity ?? [], command.Gender, command.JobCategory, true, caller.ToActor(), pipeline.Now), attempt, ct);
     }
 
-    public async Task<Answer> WithdrawAsync(Guid leaderId, CurrentUser caller, WriteOptions options, CancellationToken ct)
+    public async Task<Answer> WithdrawAsync(WithdrawDemographicsConsentCommand command, int attempt, CancellationToken ct)
     {
-        var leader = await Writer(leaderId, caller, ct);
-        return await Run(leader, caller, options, new WithdrawDemographicsConsent(caller.ToActor(), pipeline.Now), ct);
+        var caller = command.Sender.Caller;
+        var leader = await Writer(command.LeaderId, caller, ct);
+        return await Run(leader, command.Sender, new WithdrawDemographicsConsent(caller.ToActor(), pipeline.Now), attempt, ct);
     }
 
     /// <summary>The leader's demographics as they stand; for the leader's own eyes only.</summary>
@@ -52,10 +56,10 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
         return leader;
     }
 
-    private Task<Answer> Run(LoadedLeader leader, CurrentUser caller, WriteOptions options, object command, CancellationToken ct)
+    private Task<Answer> Run(LoadedLeader leader, Sender sender, object command, int attempt, CancellationToken ct)
     {
         var leaderId = leader.State.Id;
-        return pipeline.RunAsync(DemographicsState.StreamIdFor(leaderId), caller, options, history =>
+        return pipeline.RunAsync(DemographicsState.StreamIdFor(leaderId), sender.Caller, sender.Options, history =>
         {
             var state = history.Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
             var events = DemographicsState.Decide(leaderId, command, state);
@@ -67,24 +71,44 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
                 : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new { consent = after.Consented }), shred));
-        }, ct);
+        }, ct, attempt);
     }
 }
 
-/// <summary>PUT, DELETE and GET /api/leaders/{id}/demographics.</summary>
+/// <summary>The leader (or staff on the leader's stated consent) records their self-identified demographics.</summary>
+public sealed record RecordDemographicsCommand(Guid LeaderId, IReadOnlyList<string>? RaceEthnicity, string? Gender, string? JobCategory, bool? Consent) : LeaderCommand(LeaderId);
+
+/// <summary>The leader withdraws consent: what was given becomes unreadable (its key is shredded).</summary>
+public sealed record WithdrawDemographicsConsentCommand(Guid LeaderId) : LeaderCommand(LeaderId);
+
+public static class RecordDemographicsHandler
+{
+    public static Task<Answer> Handle(RecordDemographicsCommand command, DemographicsWrites writes, Wolverine.Envelope envelope, CancellationToken ct) =>
+        writes.RecordAsync(command, envelope.Attempts, ct);
+}
+
+public static class WithdrawDemographicsConsentHandler
+{
+    public static Task<Answer> Handle(WithdrawDemographicsConsentCommand command, DemographicsWrites writes, Wolverine.Envelope envelope, CancellationToken ct) =>
+        writes.WithdrawAsync(command, envelope.Attempts, ct);
+}
+
+/// <summary>PUT, DELETE and GET /api/leaders/{id}/demographics: the same commands the leader's page sends.</summary>
 public static class DemographicsEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPut("/{id}/demographics", (string id, DemographicsBody? body, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
-            Problems.Handle(() =>
+        leaders.MapPut("/{id}/demographics", (string id, DemographicsBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
             {
-                if (body?.Consent is not true) throw new RequestValidationException("consent", "Demographics are recorded only with the leader's consent: send consent: true.");
-                return writes.RecordAsync(LeaderInput.Id(id), http.CurrentUser(), WriteOptions.From(http.Request, body), body.RaceEthnicity ?? [], body.Gender, body.JobCategory, ct);
+                var leaderId = LeaderInput.Id(id);
+                body ??= new DemographicsBody(null, null, null, null);
+                return await bus.InvokeAsync<Answer>(new RecordDemographicsCommand(leaderId, body.RaceEthnicity, body.Gender, body.JobCategory, body.Consent) { Sender = http.SenderOf(body) }, ct);
             }));
 
-        leaders.MapDelete("/{id}/demographics", (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
-            Problems.Handle(() => writes.WithdrawAsync(LeaderInput.Id(id), http.CurrentUser(), WriteOptions.From(http.Request, new { withdraw = true }), ct)));
+        leaders.MapDelete("/{id}/demographics", (string id, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+                await bus.InvokeAsync<Answer>(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct)));
 
         leaders.MapGet("/{id}/demographics", (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) => Problems.Handle(async () =>
         {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using Wolverine;
 
 namespace LeaderJourney.Core.Privacy.Erasure;
 
@@ -24,18 +25,20 @@ public sealed record ErasureBody(string? Reason);
 /// </summary>
 public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, AccessDirectory directory)
 {
-    public async Task<IResult> EraseAsync(Guid leaderId, CurrentUser caller, WriteOptions options, string? reason, CancellationToken ct)
+    public async Task<Answer> EraseAsync(EraseLeaderCommand command, int attempt, CancellationToken ct)
     {
-        var result = await pipeline.RunAsync(leaderId, caller, options, async history =>
+        var (leaderId, caller) = (command.LeaderId, command.Sender.Caller);
+        if (!caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
+        var reason = LeaderInput.Required(command.Reason, "reason", 500);
+        var result = await pipeline.RunAsync(leaderId, caller, command.Sender.Options, async history =>
         {
-            if (!caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
             var loaded = await reader.FoldForCallerAsync(leaderId, history, caller, ct);
-            var events = LeaderDecider.Decide(new EraseLeader(reason ?? "", caller.ToActor(), pipeline.Now), loaded.State, policies.For(loaded.State.Affiliate));
+            var events = LeaderDecider.Decide(new EraseLeader(reason, caller.ToActor(), pipeline.Now), loaded.State, policies.For(loaded.State.Affiliate));
             var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
             return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new { leaderId, erased = true, alreadyErased = events.Count == 0, erasedAt }),
                 events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
-        }, ct);
+        }, ct, attempt);
         directory.ForgetTokensOfLeader(leaderId);
         return result;
     }
@@ -58,11 +61,24 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate.</summary>
+    /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate; the same command the staff page sends.</summary>
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/erasure", (string id, ErasureBody? body, HttpContext http, LeaderErasure erasure, CancellationToken ct) =>
-            Problems.Handle(() => erasure.EraseAsync(LeaderInput.Id(id), http.CurrentUser(), WriteOptions.From(http.Request, body ?? new ErasureBody(null)),
-                LeaderInput.Required(body?.Reason, "reason", 500), ct)));
+        leaders.MapPost("/{id}/erasure", (string id, ErasureBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            Problems.Handle(async () =>
+            {
+                var leaderId = LeaderInput.Id(id);
+                body ??= new ErasureBody(null);
+                return await bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            }));
     }
+}
+
+/// <summary>An admin erases a leader's personal data, saying why.</summary>
+public sealed record EraseLeaderCommand(Guid LeaderId, string? Reason) : LeaderCommand(LeaderId);
+
+public static class EraseLeaderHandler
+{
+    public static Task<Answer> Handle(EraseLeaderCommand command, LeaderErasure erasure, Wolverine.Envelope envelope, CancellationToken ct) =>
+        erasure.EraseAsync(command, envelope.Attempts, ct);
 }

@@ -1,12 +1,14 @@
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Demographics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
-/// <summary>The leader's own demographics, with consent, and withdrawing it (the same write path as the API).</summary>
-public sealed class DemographicsModel(DemographicsWrites writes) : PageModel
+/// <summary>The leader's own demographics, with consent, and withdrawing it: the same commands the API sends.</summary>
+public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus) : PageModel
 {
     public bool Consented { get; private set; }
     public string? Race { get; private set; }
@@ -25,7 +27,8 @@ public sealed class DemographicsModel(DemographicsWrites writes) : PageModel
         else
         {
             var values = (race ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Error = await PageCommands.TryAsync(() => writes.RecordAsync(leaderId, caller, PageCommands.Options("demographics"), values, gender, job, ct));
+            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+                new RecordDemographicsCommand(leaderId, values, gender, job, consent) { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
             Message = Error is null ? "Saved. Thank you." : null;
         }
         return await Load(ct);
@@ -35,7 +38,8 @@ public sealed class DemographicsModel(DemographicsWrites writes) : PageModel
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(() => writes.WithdrawAsync(leaderId, caller, PageCommands.Options("demographics"), ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new WithdrawDemographicsConsentCommand(leaderId) { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
         Message = Error is null ? "Your consent is withdrawn: what you gave is deleted, and you are no longer counted." : null;
         return await Load(ct);
     }

@@ -3,6 +3,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Enrol;
 using LeaderJourney.Core.Leaders.Mentors;
+using LeaderJourney.Core.Privacy.Erasure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
@@ -10,8 +11,7 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff enrol leaders and assign mentors, through the same write path as the API.</summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus,
-    Core.Privacy.Erasure.LeaderErasure erasure) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
@@ -44,7 +44,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
     {
         if (!Staff(out var caller)) return Forbid();
         Error = !confirm ? "Tick the box to confirm the erasure: it cannot be undone."
-            : await PageCommands.TryAsync(() => erasure.EraseAsync(leaderId, caller, PageCommands.Options("erase"), LeaderInput.Required(reason, "reason", 500), ct));
+            : await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, reason) { Sender = new(caller, PageCommands.Options("erase")) }, ct));
         Message = Error is null ? "The leader's personal data is erased; their levels and the counts stay." : null;
         return await Load(ct);
     }
