@@ -2,6 +2,7 @@ using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Access;
 
@@ -22,21 +23,43 @@ public static class AccessEndpoints
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
         })).AllowAnonymous().WithTags("Access");
 
-        app.MapPost("/api/affiliates", (AffiliateRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) => Problems.Handle(async () =>
-        {
-            if (!http.CurrentUser().IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
-            await directory.CreateAffiliateAsync(body?.Code ?? "", body?.Name ?? "", ct);
-            return Results.Created($"/api/affiliates/{body!.Code}", new { code = body.Code, name = body.Name!.Trim() });
-        })).RequireAuthorization().WithTags("Access");
+        app.MapPost("/api/affiliates", (AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) => Problems.Handle(async () =>
+            await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct)))
+            .RequireAuthorization().WithTags("Access");
 
-        app.MapPost("/api/users", (UserRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) => Problems.Handle(async () =>
-        {
-            var id = await directory.CreateUserAsync(body?.Username ?? "", body?.Password ?? "", body?.Role ?? "", body?.Affiliate, body?.LeaderId, http.CurrentUser(), ct);
-            return Results.Created($"/api/users/{id}", new { id });
-        })).RequireAuthorization().WithTags("Access");
+        app.MapPost("/api/users", (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) => Problems.Handle(async () =>
+            // The body holds a password: the request's fingerprint is taken without it.
+            await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId)
+                { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct)))
+            .RequireAuthorization().WithTags("Access");
 
         return app;
     }
 
     public static CurrentUser CurrentUser(this HttpContext http) => BearerTokenHandler.CurrentUserOf(http.User);
+}
+
+/// <summary>A national admin creates an affiliate.</summary>
+public sealed record CreateAffiliateCommand(string? Code, string? Name) : Command;
+
+/// <summary>An admin creates a sign-in for a role (a leader's own sign-in names the leader). Carries a password: never logged, never stored as sent.</summary>
+public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId) : Command;
+
+public static class CreateAffiliateHandler
+{
+    public static async Task<Answer> Handle(CreateAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
+        await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
+        return new Answer(StatusCodes.Status201Created, new { code = command.Code, name = command.Name!.Trim() }, $"/api/affiliates/{command.Code}");
+    }
+}
+
+public static class CreateUserHandler
+{
+    public static async Task<Answer> Handle(CreateUserCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId, command.Sender.Caller, ct);
+        return new Answer(StatusCodes.Status201Created, new { id }, $"/api/users/{id}");
+    }
 }

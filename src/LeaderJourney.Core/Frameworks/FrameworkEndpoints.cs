@@ -6,6 +6,7 @@ using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 
 namespace LeaderJourney.Core.Frameworks;
 
@@ -31,17 +32,13 @@ public static class FrameworkEndpoints
         });
 
         // The document is the request body, as it is (text/plain); name and edition come in the query.
-        group.MapPost("/import", (HttpRequest request, string? name, string? edition, FrameworkImporter importer, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("/import", (HttpRequest request, string? name, string? edition, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
             {
-                var caller = request.HttpContext.CurrentUser();
-                // The catalog is shared by every affiliate (and names the default framework), so only national admins change it.
-                if (!caller.IsNationalAdmin) throw new ForbiddenException("Only national admins import frameworks.");
+                // Refused before the body is read: only national admins change the catalog.
+                ImportFrameworkHandler.EnsureMayImport(request.HttpContext.CurrentUser());
                 var text = await ReadDocument(request, ct);
-                var result = await importer.ImportAsync(
-                    new ImportFrameworkRequest([new FrameworkDocument(text, "the request body")], name, edition, caller.UserId.ToString(), clock.GetUtcNow()), ct);
-                var body = ImportFrameworkResponse.From(result);
-                return result.Published ? Results.Created($"/api/frameworks/{result.EditionId}", body) : Results.Ok(body);
+                return await bus.InvokeAsync<Answer>(new ImportFrameworkCommand(text, name, edition) { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct);
             }));
 
         return app;
@@ -62,6 +59,31 @@ public static class FrameworkEndpoints
         }
         if (buffer.Length == 0) throw new RequestValidationException("body", "Send the framework document as the request body (text/plain).");
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
+
+/// <summary>A national admin imports a framework document into the catalog: a new framework, or a new edition of one.</summary>
+public sealed record ImportFrameworkCommand(string Document, string? Name, string? Edition) : Command
+{
+    protected override string Describe() => $"{nameof(ImportFrameworkCommand)} {Name} {Edition}";
+}
+
+public static class ImportFrameworkHandler
+{
+    public static async Task<Answer> Handle(ImportFrameworkCommand command, FrameworkImporter importer, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        EnsureMayImport(caller);
+        var result = await importer.ImportAsync(
+            new ImportFrameworkRequest([new FrameworkDocument(command.Document, "the request body")], command.Name, command.Edition, caller.UserId.ToString(), clock.GetUtcNow()), ct);
+        var body = ImportFrameworkResponse.From(result);
+        return result.Published ? new Answer(StatusCodes.Status201Created, body, $"/api/frameworks/{result.EditionId}") : new Answer(StatusCodes.Status200OK, body);
+    }
+
+    /// <summary>The catalog is shared by every affiliate (and names the default framework), so only national admins change it.</summary>
+    public static void EnsureMayImport(CurrentUser caller)
+    {
+        if (!caller.IsNationalAdmin) throw new ForbiddenException("Only national admins import frameworks.");
     }
 }
 

@@ -45,16 +45,25 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
 public sealed record Sender(CurrentUser Caller, WriteOptions Options);
 
 /// <summary>
-/// A write to one stream, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by the API
-/// and the pages alike. Commands are handled in the sending request, never stored in Wolverine's
-/// tables, and never print their fields: Wolverine logs a failed message by its text, and a command
-/// may carry a person's name or notes.
+/// A write, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by the API and the
+/// pages alike; its handler sits with its use case. Commands are handled in the sending request, never
+/// stored in Wolverine's tables, and never print their fields: Wolverine logs a failed message by its
+/// text, and a command may carry a person's name, notes or a password.
 /// </summary>
-public abstract record StreamCommand(Guid StreamId)
+public abstract record Command
 {
     public required Sender Sender { get; init; }
 
-    public sealed override string ToString() => $"{GetType().Name} on stream {StreamId}";
+    public sealed override string ToString() => Describe();
+
+    /// <summary>What a log line may say of the command: its kind and ids, nothing a person wrote.</summary>
+    protected virtual string Describe() => GetType().Name;
+}
+
+/// <summary>A write to one stream.</summary>
+public abstract record StreamCommand(Guid StreamId) : Command
+{
+    protected override string Describe() => $"{GetType().Name} on stream {StreamId}";
 }
 
 public static class SenderOfRequest

@@ -8,6 +8,7 @@ using LeaderJourney.Core.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Succession.Reports;
@@ -111,21 +112,9 @@ public static class ReportIssues
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
-        reports.MapPost("/{kind}/issues", (string kind, string? affiliate, string? asOf, HttpContext http, ReportService service, StreamCommandPipeline pipeline, CancellationToken ct) =>
+        reports.MapPost("/{kind}/issues", (string kind, string? affiliate, string? asOf, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             Problems.Handle(async () =>
-            {
-                var caller = http.CurrentUser();
-                if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
-                var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
-                if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
-                var at = LeaderInput.AsOf(asOf) ?? pipeline.Now;
-                var content = await Compute(service, kind, code, at, ct);
-                var id = Guid.CreateVersion7();
-                var issued = new ReportIssued(id, code, kind, at, Hash(content), Redact(content), caller.UserId, pipeline.Now);
-                return await pipeline.RunAsync(StreamIdFor(code), caller, WriteOptions.From(http.Request, new { kind, code, at }), history =>
-                    Task.FromResult(new StreamDecision(history.Count, StreamType, code, [issued],
-                        new Answer(StatusCodes.Status201Created, new { id, hash = issued.ContentHash }, $"/api/reports/issues/{id}?affiliate={code}"))), ct);
-            }));
+                await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct)));
 
         reports.MapGet("/issues", (string? affiliate, HttpContext http, Store store, CancellationToken ct) => Problems.Handle(async () =>
         {
@@ -165,4 +154,28 @@ public static class ReportIssues
         "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
         _ => throw new RequestValidationException("kind", "kind is succession or pipeline."),
     };
+}
+
+/// <summary>Staff issue a report to the board as it stands at a moment: kept, hashed, and compared later with the same question asked again.</summary>
+public sealed record IssueReportCommand(string Kind, string? Affiliate, string? AsOf) : Command
+{
+    protected override string Describe() => $"{nameof(IssueReportCommand)} {Kind} for {Affiliate}";
+}
+
+public static class IssueReportHandler
+{
+    public static async Task<Answer> Handle(IssueReportCommand command, ReportService service, StreamCommandPipeline pipeline, Wolverine.Envelope envelope, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
+        var code = command.Affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
+        if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
+        var at = LeaderInput.AsOf(command.AsOf) ?? pipeline.Now;
+        var content = await ReportIssues.Compute(service, command.Kind, code, at, ct);
+        var id = Guid.CreateVersion7();
+        var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);
+        return await pipeline.RunAsync(ReportIssues.StreamIdFor(code), caller, command.Sender.Options, history =>
+            Task.FromResult(new StreamDecision(history.Count, ReportIssues.StreamType, code, [issued],
+                new Answer(StatusCodes.Status201Created, new { id, hash = issued.ContentHash }, $"/api/reports/issues/{id}?affiliate={code}"))), ct, envelope.Attempts);
+    }
 }
