@@ -30,5 +30,9 @@ public static class Messaging
             // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
             // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
             options.OnException<StreamChangedWhileDeciding>().RetryOnce();
+            // A CSV import runs in the background on a queue of its own, in memory: the previewed rows
+            // (names, e-mails) live in this host's memory only, so its message is never stored either.
+            options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
+            options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory().Sequential();
         });
 }

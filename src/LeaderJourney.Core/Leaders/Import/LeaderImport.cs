@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain;
-using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Core.Leaders.Enrol;
+using LeaderJourney.Core.Leaders.Learning;
+using LeaderJourney.Core.Leaders.Mentors;
 using LeaderJourney.EventStore;
+using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Import;
 
@@ -33,9 +36,9 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
 /// Imports leaders (and a past training each, when the row gives one) from CSV with the header
 /// <c>display_name,email,local,mentor,training_title,theme_code,level,completed_on</c> (the last six
 /// optional). Every row is checked before anything is stored; the good rows are then imported one by
-/// one through the same write path as the API, and a bad row never stops the others.
+/// one in the background, as the same commands as the API, and a bad row never stops the others.
 /// </summary>
-public sealed class LeaderImport(LeaderCommandPipeline pipeline, AccessDirectory directory, FrameworkScopes scopes)
+public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scopes, TimeProvider clock)
 {
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
     public const int MaxRows = 5000;
@@ -56,7 +59,7 @@ public sealed class LeaderImport(LeaderCommandPipeline pipeline, AccessDirectory
             throw new RequestValidationException("file", $"Line 1: unknown column '{unknown}'; the columns are {string.Join(',', Columns)}.");
         if (records.Count - 1 > MaxRows) throw new RequestValidationException("file", $"At most {MaxRows} rows per import.");
         var scope = (await scopes.FindAsync(frameworkEditionId, ct))!;
-        var today = DateOnly.FromDateTime(pipeline.Now.UtcDateTime);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         var rows = new List<ImportRow>();
         var seenEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -102,40 +105,57 @@ public sealed class LeaderImport(LeaderCommandPipeline pipeline, AccessDirectory
         return job;
     }
 
-    /// <summary>Imports the job's good rows in the background; <see cref="ImportJob.Done"/> counts them as they land.</summary>
-    public void Start(ImportJob job, Guid frameworkEditionId)
+    /// <summary>
+    /// Queues the job's good rows for import (<see cref="RunLeaderImport"/>, on Wolverine's local queue
+    /// <see cref="Queue"/>); <see cref="ImportJob.Done"/> counts them as they land.
+    /// </summary>
+    public async Task StartAsync(ImportJob job, Guid frameworkEditionId, IMessageBus bus)
     {
         if (job.State != ImportState.Preview) return;
         job.State = ImportState.Running;
-        _ = Task.Run(async () =>
-        {
-            foreach (var row in job.Rows.Where(r => r.IsGood))
-            {
-                try
-                {
-                    await ImportRowAsync(job, row, frameworkEditionId);
-                }
-                catch (Exception e) when (e is DomainRuleException or RequestValidationException or ConcurrencyException or EventDataRejectedException)
-                {
-                    job.Failures[row.Line] = $"Row {row.Line}: {e.Message}";
-                }
-                Interlocked.Increment(ref job._done);
-            }
-            job.State = ImportState.Done;
-        });
+        await bus.PublishAsync(new RunLeaderImport(job.Id, frameworkEditionId));
     }
 
-    private async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition)
+    /// <summary>The local queue imports run on: kept in memory, as the rows are (a preview holds names and never reaches the database).</summary>
+    public const string Queue = "leader-imports";
+
+    internal async Task RunAsync(RunLeaderImport message, IMessageBus bus)
+    {
+        if (!_jobs.TryGetValue(message.JobId, out var job)) return;
+        foreach (var row in job.Rows.Where(r => r.IsGood))
+        {
+            try
+            {
+                await ImportRowAsync(job, row, message.FrameworkEditionId, bus);
+            }
+            catch (Exception e) when (e is DomainRuleException or RequestValidationException or ForbiddenException or NotFoundException or DuplicateException
+                                          or ConcurrencyException or EventDataRejectedException)
+            {
+                job.Failures[row.Line] = $"Row {row.Line}: {e.Message}";
+            }
+            Interlocked.Increment(ref job._done);
+        }
+        job.State = ImportState.Done;
+    }
+
+    /// <summary>A row is the commands staff would send for it one by one: enrol, assign the mentor, record the training.</summary>
+    private static async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition, IMessageBus bus)
     {
         var leaderId = Guid.CreateVersion7();
-        var actor = job.Owner.ToActor();
-        var options = new WriteOptions(null, null, $"import {job.Id} row {row.Line}");
-        await pipeline.StartAsync(leaderId, job.Owner, options,
-            new Enroll(leaderId, job.Affiliate, row.Local, row.DisplayName, row.Email, edition, actor, pipeline.Now), _ => new Answer(201, new { }), default);
+        var sender = new Sender(job.Owner, new WriteOptions(null, null, $"import {job.Id} row {row.Line}"));
+        await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString()) { Sender = sender });
         if (row.MentorId is { } mentor)
-            await pipeline.ExecuteAsync(leaderId, job.Owner, options, (_, _) => new AssignMentor(mentor, actor, pipeline.Now), _ => new Answer(200, new { }), default);
+            await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, mentor.ToString()) { Sender = sender });
         if (row.TrainingTitle is { } title)
-            await pipeline.ExecuteAsync(leaderId, job.Owner, options,
-                (_, _) => new RecordTraining(Guid.CreateVersion7(), title, row.ThemeCode!, row.Level!.Value, null, row.CompletedOn!.Value, actor, pipeline.Now), _ => new Answer(200, new { }), default);
+            await bus.InvokeAsync<Answer>(new RecordTrainingCommand(leaderId, title, row.ThemeCode, row.Level, null,
+                row.CompletedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender });
     }
+}
+
+/// <summary>Runs a previewed import (by id: the rows stay in the host's memory).</summary>
+public sealed record RunLeaderImport(Guid JobId, Guid FrameworkEditionId);
+
+public static class RunLeaderImportHandler
+{
+    public static Task Handle(RunLeaderImport message, LeaderImport imports, IMessageContext context) => imports.RunAsync(message, context);
 }

@@ -4,11 +4,12 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Import;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff import leaders (and their past trainings) from CSV: a preview with an error per bad row, then the good rows, with a progress bar.</summary>
-public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog) : PageModel
+public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, IMessageBus bus) : PageModel
 {
     public const int MaxFileBytes = 5 * 1024 * 1024;
 
@@ -46,7 +47,7 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog) :
     {
         if (!Staff(out var caller)) return Forbid();
         if (Id is not { } id || import.Find(id, caller) is not { } job) return NotFound();
-        import.Start(job, await Edition(ct));
+        await import.StartAsync(job, await Edition(ct), bus);
         return Redirect($"/staff/import/{job.Id}");
     }
 
