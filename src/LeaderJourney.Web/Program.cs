@@ -3,6 +3,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
+using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Web;
@@ -26,6 +27,7 @@ app.MapPositions();
 app.MapReports();
 app.MapReportIssues();
 app.MapSensitiveReads();
+app.MapNotifications();
 app.MapRazorPages();
 
 return await app.RunLeaderJourneyAsync();

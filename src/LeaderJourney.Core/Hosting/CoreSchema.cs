@@ -102,5 +102,23 @@ public static class CoreSchema
                 fold      uuid   not null,
                 state     text   not null);
             """),
+        // What happened that someone should hear of (a level attained, a request declined, a term
+        // ending), written by Wolverine handlers reacting to events: ids, codes and dates only, never a
+        // person's text. The key makes a reaction that runs twice write once.
+        new(6, "notifications", """
+            create table {schema}.notifications (
+                id          bigint      generated always as identity primary key,
+                key         text        not null unique,
+                affiliate   text        not null,
+                leader_id   uuid,
+                position_id uuid,
+                kind        text        not null,
+                theme_code  text,
+                level       int,
+                on_date     date,
+                created_at  timestamptz not null);
+            create index notifications_leader on {schema}.notifications (leader_id, id) where leader_id is not null;
+            create index notifications_affiliate on {schema}.notifications (affiliate, id) where leader_id is null;
+            """),
     ];
 }

@@ -61,6 +61,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<Privacy.Audit.SensitiveReads>();
         services.AddSingleton<Privacy.Erasure.LeaderErasure>();
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();
+        services.AddSingleton<Notifications.NotificationBox>();
+        services.AddSingleton<Notifications.TermEndReminders>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }
@@ -92,6 +94,7 @@ public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, 
         }
         await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
         await projections.MigrateAsync();
+        await Notifications.Reactions.StartFromPresentAsync(store, CancellationToken.None);
         await builtIns.SeedAsync(CancellationToken.None);
     }
 }

@@ -14,8 +14,17 @@ namespace LeaderJourney.Core.Hosting;
 public static class Messaging
 {
     /// <summary>Integrates Wolverine with Marten's registration (see <see cref="LeaderJourneyServices.AddLeaderJourneyCore"/>).</summary>
-    public static void IntegrateWolverine(MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
+    public static void IntegrateWolverine(MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
+    {
         marten.IntegrateWithWolverine();
+        // The events other parts react to reach Wolverine handlers (Notifications.Reactions) through a
+        // Marten subscription: in order, under the async daemon's hot/cold election like the read models.
+        // A new database's subscription starts from the present (Reactions.StartFromPresentAsync).
+        marten.ProcessEventsWithWolverineHandlersInStrictOrder(Notifications.Reactions.SubscriptionName, subscription =>
+        {
+            foreach (var type in Notifications.Reactions.Events) subscription.IncludeType(type);
+        });
+    }
 
     public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
         services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>

@@ -7,11 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 
 /// <summary>The real web host, in memory, on a test database; optionally on a clock the test moves.</summary>
-public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null, CapturedLogs? logs = null) : WebApplicationFactory<Program>
+public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null, CapturedLogs? logs = null,
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LEADERJOURNEY_DB", connectionString);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));

@@ -1,0 +1,27 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeaderJourney.Core.Notifications;
+
+/// <summary>GET /api/notifications: a leader's own (levels attained, requests declined), staff's for their affiliate (terms ending), newest first.</summary>
+public static class NotificationsEndpoint
+{
+    public const int MaxLimit = 200;
+
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/notifications", (int? limit, HttpContext http, NotificationBox box, CancellationToken ct) => Problems.Handle(async () =>
+        {
+            if (limit is < 1 or > MaxLimit) throw new RequestValidationException("limit", $"limit is from 1 to {MaxLimit}.");
+            var list = await box.ForAsync(http.CurrentUser(), limit ?? 50, ct);
+            return Results.Ok(list.Select(n => new
+            {
+                id = n.Id, kind = n.Kind, leaderId = n.LeaderId, positionId = n.PositionId, themeCode = n.ThemeCode, level = n.Level, on = n.OnDate, at = n.CreatedAt,
+            }));
+        })).RequireAuthorization().WithTags("Notifications");
+        return app;
+    }
+}

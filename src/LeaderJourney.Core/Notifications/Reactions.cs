@@ -1,0 +1,113 @@
+using JasperFx.Events;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.Domain.Succession;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Wolverine;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Notifications;
+
+/// <summary>
+/// Wolverine handlers for the events other parts react to, fed by Marten's event subscription
+/// <see cref="SubscriptionName"/> (<see cref="Hosting.Messaging"/>): strictly in order, on one node at
+/// a time, from where the subscription stands. Each reaction may run twice (a node dies after reacting
+/// and before Marten records how far the subscription got): it then writes nothing twice.
+/// </summary>
+public static class Reactions
+{
+    public const string SubscriptionName = "reactions";
+
+    /// <summary>The events the subscription carries to the handlers below.</summary>
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet)];
+
+    /// <summary>
+    /// A database met for the first time starts the subscription at its last event, at start-up, before
+    /// any host takes a request: what happened before the reactions existed is not announced, and
+    /// nothing appended after start-up is missed (Marten's own "from present" is decided when the
+    /// daemon first runs the subscription, which may be after the first appends).
+    /// </summary>
+    public static async Task StartFromPresentAsync(Store store, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            insert into {store.Schema}.mt_event_progression (name, last_seq_id, last_updated)
+            select $1, (select coalesce(max(seq_id), 0) from {store.Schema}.mt_events), now()
+            on conflict (name) do nothing
+            """);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = SubscriptionName + ":All" });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>A leader hears of a level they attained.</summary>
+public static class LevelAttainedHandler
+{
+    public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, CancellationToken ct) =>
+        box.AddAsync($"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, leaderId: e.Data.LeaderId,
+            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.AttainedAt.UtcDateTime), ct: ct);
+}
+
+/// <summary>A leader hears their request was declined (the reason stays in their history, sealed; not copied here).</summary>
+public static class SignOffDeclinedHandler
+{
+    public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, CancellationToken ct) =>
+        box.AddAsync($"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, leaderId: e.Data.LeaderId,
+            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.DeclinedAt.UtcDateTime), ct: ct);
+}
+
+/// <summary>An erased leader's notifications go with the rest of what named them.</summary>
+public static class LeaderErasedHandler
+{
+    public static Task Handle(IEvent<LeaderErased> e, NotificationBox box, CancellationToken ct) => box.ForgetLeaderAsync(e.Data.LeaderId, ct);
+}
+
+/// <summary>
+/// Staff hear of a position's term ending <see cref="TermEndReminders.Lead"/> before it ends: when a
+/// term end is set (with a seated incumbent or on its own), a reminder is scheduled in Wolverine's
+/// durable store for that moment. It carries ids and a date only.
+/// </summary>
+public sealed record TermEndReminder(Guid PositionId, string Affiliate, DateOnly TermEndsOn);
+
+public sealed class TermEndReminders(IConfiguration configuration, TimeProvider clock)
+{
+    /// <summary>How long before a term's end staff are reminded: <c>LeaderJourney:Reminders:TermEndLead</c>, 90 days unless set.</summary>
+    public TimeSpan Lead { get; } = configuration.GetValue("LeaderJourney:Reminders:TermEndLead", TimeSpan.FromDays(90));
+
+    public DateTimeOffset When(DateOnly termEndsOn)
+    {
+        var at = new DateTimeOffset(termEndsOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - Lead;
+        return at > clock.GetUtcNow() ? at : clock.GetUtcNow();
+    }
+}
+
+public static class IncumbentSeatedHandler
+{
+    public static async Task Handle(IEvent<IncumbentSeated> e, TermEndReminders reminders, IMessageContext messages)
+    {
+        if (e.Data.TermEndsOn is { } end) await messages.ScheduleAsync(new TermEndReminder(e.Data.PositionId, e.TenantId, end), reminders.When(end));
+    }
+}
+
+public static class TermEndSetHandler
+{
+    public static async Task Handle(IEvent<TermEndSet> e, TermEndReminders reminders, IMessageContext messages)
+    {
+        if (e.Data.TermEndsOn is { } end) await messages.ScheduleAsync(new TermEndReminder(e.Data.PositionId, e.TenantId, end), reminders.When(end));
+    }
+}
+
+public static class TermEndReminderHandler
+{
+    /// <summary>Tells staff only if the term still ends that day with someone seated: a term end changed since was scheduled anew.</summary>
+    public static async Task Handle(TermEndReminder reminder, Store store, NotificationBox box, ILogger<TermEndReminder> logger, CancellationToken ct)
+    {
+        var position = (await store.ReadStreamAsync(reminder.PositionId, ct: ct)).Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
+        if (position.Incumbent.LeaderId is null || position.Incumbent.TermEndsOn != reminder.TermEndsOn)
+        {
+            logger.LogInformation("Term-end reminder for position {PositionId} on {TermEndsOn} is obsolete: the term end or the seat changed since", reminder.PositionId, reminder.TermEndsOn);
+            return;
+        }
+        await box.AddAsync($"{NotificationBox.TermEnding}:{reminder.PositionId}:{reminder.TermEndsOn:yyyy-MM-dd}", reminder.Affiliate, NotificationBox.TermEnding,
+            positionId: reminder.PositionId, onDate: reminder.TermEndsOn, ct: ct);
+    }
+}
