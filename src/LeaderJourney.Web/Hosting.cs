@@ -1,5 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Diagnostics;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Web.Pages;
 using LeaderJourney.EventStore;
@@ -27,6 +29,12 @@ public static class Hosting
         // --urls and ASPNETCORE_URLS both arrive as the "urls" setting; without either, listen on loopback only.
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddProblemDetails();
+        // One place turns a refusal (validation, role, rule, conflict) into problem details, for every
+        // endpoint and the Wolverine handlers behind them. A refusal is an answer, not an error to log;
+        // anything else stays a logged 500.
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+            options.SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService);
         builder.Services.AddLeaderJourneyCore(builder.Configuration, Messaging.IntegrateWolverine);
         builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();

@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(Hosting.Options(args));
 builder.AddLeaderJourney();
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseAuthentication();

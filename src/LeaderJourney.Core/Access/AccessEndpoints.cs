@@ -14,23 +14,23 @@ public static class AccessEndpoints
 
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/token", (TokenRequest? body, AccessDirectory directory, CancellationToken ct) => Problems.Handle(async () =>
+        app.MapPost("/api/auth/token", async (TokenRequest? body, AccessDirectory directory, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Username)) throw new RequestValidationException("username", "Give a user name.");
             if (string.IsNullOrEmpty(body.Password)) throw new RequestValidationException("password", "Give a password.");
             return await directory.SignInAsync(body.Username, body.Password, ct) is { } token
                 ? Results.Ok(new { token = token.Token, expiresAt = token.ExpiresAt })
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        })).AllowAnonymous().WithTags("Access");
+        }).AllowAnonymous().WithTags("Access");
 
-        app.MapPost("/api/affiliates", (AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) => Problems.Handle(async () =>
-            await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct)))
+        app.MapPost("/api/affiliates", async (AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access");
 
-        app.MapPost("/api/users", (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) => Problems.Handle(async () =>
-            // The body holds a password: the request's fingerprint is taken without it.
+        // The body holds a password: the request's fingerprint is taken without it.
+        app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId)
-                { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct)))
+                { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
             .RequireAuthorization().WithTags("Access");
 
         return app;

@@ -32,14 +32,13 @@ public static class FrameworkEndpoints
         });
 
         // The document is the request body, as it is (text/plain); name and edition come in the query.
-        group.MapPost("/import", (HttpRequest request, string? name, string? edition, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                // Refused before the body is read: only national admins change the catalog.
-                ImportFrameworkHandler.EnsureMayImport(request.HttpContext.CurrentUser());
-                var text = await ReadDocument(request, ct);
-                return await bus.InvokeAsync<Answer>(new ImportFrameworkCommand(text, name, edition) { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct);
-            }));
+        group.MapPost("/import", async (HttpRequest request, string? name, string? edition, IMessageBus bus, CancellationToken ct) =>
+        {
+            // Refused before the body is read: only national admins change the catalog.
+            ImportFrameworkHandler.EnsureMayImport(request.HttpContext.CurrentUser());
+            var text = await ReadDocument(request, ct);
+            return await bus.InvokeAsync<Answer>(new ImportFrameworkCommand(text, name, edition) { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct);
+        });
 
         return app;
     }

@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace LeaderJourney.Core.Http;
@@ -12,66 +13,39 @@ public static class Problems
     public static IResult Validation(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message, statusCode: StatusCodes.Status400BadRequest);
 
-    /// <summary>Runs a write and answers its known failures as problems.</summary>
-    public static Task<IResult> Handle(Func<Task<Answer>> action) => Handle(async () => (IResult)await action());
-
-    /// <summary>Runs a use case and answers its known failures as problems.</summary>
-    public static async Task<IResult> Handle(Func<Task<IResult>> action)
+    /// <summary>
+    /// The problem a known failure answers with, or null for one nobody raised on purpose (a 500).
+    /// Every endpoint's failures come here (<see cref="ProblemExceptionHandler"/>), including those
+    /// thrown by the Wolverine handlers the endpoints send commands to.
+    /// </summary>
+    public static IResult? For(Exception exception) => exception switch
     {
-        try
-        {
-            return await action();
-        }
-        catch (RequestValidationException e)
-        {
-            return Validation(e.Field, e.Message);
-        }
-        catch (FrameworkDocumentException e)
-        {
-            return Results.Problem(title: "The framework document could not be read.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["line"] = e.Line });
-        }
-        catch (ForbiddenException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (NotFoundException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (DuplicateException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (LockedOutException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status429TooManyRequests);
-        }
-        catch (DomainRuleException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-        catch (EventDataRejectedException e)
-        {
-            return Results.Problem(title: "The text sent cannot be stored: remove control characters such as NUL.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (StreamAlreadyExistsException e)
-        {
-            return Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (Succession.Reports.ReadModelNotReadyException e)
-        {
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (EventStoreUnavailableException e)
-        {
-            // The database is unreachable, or a master key this data needs is not configured.
-            return Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (ConcurrencyException e)
-        {
-            return Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,
-                statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion });
-        }
+        RequestValidationException e => Validation(e.Field, e.Message),
+        FrameworkDocumentException e => Results.Problem(title: "The framework document could not be read.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["line"] = e.Line }),
+        ForbiddenException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status403Forbidden),
+        NotFoundException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status404NotFound),
+        DuplicateException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status409Conflict),
+        LockedOutException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status429TooManyRequests),
+        DomainRuleException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity),
+        EventDataRejectedException e => Results.Problem(title: "The text sent cannot be stored: remove control characters such as NUL.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
+        StreamAlreadyExistsException e => Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict),
+        Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
+        // The database is unreachable, or a master key this data needs is not configured.
+        EventStoreUnavailableException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
+        ConcurrencyException e => Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,
+            statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
+        _ => null,
+    };
+}
+
+/// <summary>ASP.NET Core's exception handler for every endpoint: a known failure becomes its problem details (<see cref="Problems.For"/>).</summary>
+public sealed class ProblemExceptionHandler : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (Problems.For(exception) is not { } problem) return false;
+        await problem.ExecuteAsync(http);
+        return true;
     }
 }

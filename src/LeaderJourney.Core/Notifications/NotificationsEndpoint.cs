@@ -13,7 +13,7 @@ public static class NotificationsEndpoint
 
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/notifications", (int? limit, HttpContext http, NotificationBox box, CancellationToken ct) => Problems.Handle(async () =>
+        app.MapGet("/api/notifications", async (int? limit, HttpContext http, NotificationBox box, CancellationToken ct) =>
         {
             if (limit is < 1 or > MaxLimit) throw new RequestValidationException("limit", $"limit is from 1 to {MaxLimit}.");
             var list = await box.ForAsync(http.CurrentUser(), limit ?? 50, ct);
@@ -21,7 +21,7 @@ public static class NotificationsEndpoint
             {
                 id = n.Id, kind = n.Kind, leaderId = n.LeaderId, positionId = n.PositionId, themeCode = n.ThemeCode, level = n.Level, on = n.OnDate, at = n.CreatedAt,
             }));
-        })).RequireAuthorization().WithTags("Notifications");
+        }).RequireAuthorization().WithTags("Notifications");
         return app;
     }
 }

@@ -47,15 +47,20 @@ public static class PageSetup
     /// <summary>Headers that keep pages from being framed, sniffed or made to run foreign scripts.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        // The API reference (Scalar) starts itself with an inline script and styles itself inline; every
-        // other page runs no script at all.
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocs.ReferencePath)
-            ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'"
-            : "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+        // Set as the response starts, so an answer the exception handler wrote afresh carries them too.
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            // The API reference (Scalar) starts itself with an inline script and styles itself inline; every
+            // other page runs no script at all.
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocs.ReferencePath)
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'"
+                : "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+            return Task.CompletedTask;
+        });
         await next();
     });
 }

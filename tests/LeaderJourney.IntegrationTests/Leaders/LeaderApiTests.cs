@@ -213,12 +213,15 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
         // Refused in the handler (not assigned to this mentor, an unknown theme): Wolverine logs each failure.
         (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.1", level = 1, reason = "Secret-reason-Q7" }))
             .StatusCode.Should().BeOneOf(HttpStatusCode.Forbidden, HttpStatusCode.UnprocessableEntity);
-        (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Secret-title-Q7", themeCode = "NOPE.9", level = 1, completedOn = Today }))
-            .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var refused = await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Secret-title-Q7", themeCode = "NOPE.9", level = 1, completedOn = Today });
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json", "one handler answers every refusal as problem details");
+        refused.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
 
         logs.Lines.Should().Contain(l => l.Contains($"DeclineSignOffCommand on stream {id}"), "the failure is logged, by kind and leader");
         logs.Lines.Should().Contain(l => l.Contains($"RecordTrainingCommand on stream {id}"));
         logs.Lines.Should().NotContain(l => l.Contains("Secret-"), "a command's text may be a person's; it never reaches a log");
+        logs.Lines.Should().NotContain(l => l.Contains("ExceptionHandlerMiddleware"), "a refusal is an answer, not an unhandled exception");
     }
 
     [Fact]

@@ -98,22 +98,20 @@ public static class DemographicsEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPut("/{id}/demographics", (string id, DemographicsBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var leaderId = LeaderInput.Id(id);
-                body ??= new DemographicsBody(null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new RecordDemographicsCommand(leaderId, body.RaceEthnicity, body.Gender, body.JobCategory, body.Consent) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPut("/{id}/demographics", async (string id, DemographicsBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            var leaderId = LeaderInput.Id(id);
+            body ??= new DemographicsBody(null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new RecordDemographicsCommand(leaderId, body.RaceEthnicity, body.Gender, body.JobCategory, body.Consent) { Sender = http.SenderOf(body) }, ct);
+        });
 
-        leaders.MapDelete("/{id}/demographics", (string id, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-                await bus.InvokeAsync<Answer>(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct)));
+        leaders.MapDelete("/{id}/demographics", async (string id, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct));
 
-        leaders.MapGet("/{id}/demographics", (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) => Problems.Handle(async () =>
+        leaders.MapGet("/{id}/demographics", async (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
         {
             var state = await writes.OwnAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
             return Results.Ok(new { consent = state.Consented, raceEthnicity = state.RaceEthnicity, gender = state.Gender, jobCategory = state.JobCategory });
-        }));
+        });
     }
 }

@@ -45,11 +45,10 @@ public static class EnrolLeaderHandler
 public static class EnrolLeaderEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/", (EnrolLeaderRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new EnrolLeaderRequest(null, null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
-                    { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/", async (EnrolLeaderRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new EnrolLeaderRequest(null, null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
+                { Sender = http.SenderOf(body) }, ct);
+        });
 }

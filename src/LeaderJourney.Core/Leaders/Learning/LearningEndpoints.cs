@@ -109,26 +109,23 @@ public static class LearningEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/trainings", (string id, RecordTrainingRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new RecordTrainingRequest(null, null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
-                    { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/trainings", async (string id, RecordTrainingRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new RecordTrainingRequest(null, null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
+                { Sender = http.SenderOf(body) }, ct);
+        });
 
-        leaders.MapPost("/{id}/assessments", (string id, RecordAssessmentRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new RecordAssessmentRequest(null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/assessments", async (string id, RecordAssessmentRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new RecordAssessmentRequest(null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
+        });
 
-        leaders.MapPost("/{id}/evidence", (string id, AddEvidenceRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new AddEvidenceRequest(null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/evidence", async (string id, AddEvidenceRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new AddEvidenceRequest(null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
+        });
     }
 }

@@ -11,7 +11,7 @@ public static class MentorQueueEndpoint
 {
     public static IEndpointRouteBuilder MapMentorQueue(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/mentor-queue", (HttpContext http, MentorQueueQuery query, CancellationToken ct) => Problems.Handle(async () =>
+        app.MapGet("/api/mentor-queue", async (HttpContext http, MentorQueueQuery query, CancellationToken ct) =>
         {
             var caller = http.CurrentUser();
             if (caller.Role != Roles.Mentor) throw new ForbiddenException("The queue is a mentor's.");
@@ -19,7 +19,7 @@ public static class MentorQueueEndpoint
             if (queue is null)
                 return Results.Problem(title: "The mentor queue is still being built; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
             return Results.Ok(queue);
-        })).RequireAuthorization().WithTags("Leaders");
+        }).RequireAuthorization().WithTags("Leaders");
         return app;
     }
 }

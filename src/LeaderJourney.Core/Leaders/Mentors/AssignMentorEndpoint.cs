@@ -33,11 +33,10 @@ public static class AssignMentorHandler
 public static class AssignMentorEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/{id}/mentors", (string id, AssignMentorRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var leaderId = LeaderInput.Id(id);
-                body ??= new AssignMentorRequest(null);
-                return await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/mentors", async (string id, AssignMentorRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            var leaderId = LeaderInput.Id(id);
+            body ??= new AssignMentorRequest(null);
+            return await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
+        });
 }

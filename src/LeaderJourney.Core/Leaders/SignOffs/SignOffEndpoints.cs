@@ -88,25 +88,22 @@ public static class SignOffEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/sign-off-requests", (string id, SignOffRequestBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new SignOffRequestBody(null, null);
-                return await bus.InvokeAsync<Answer>(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/sign-off-requests", async (string id, SignOffRequestBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new SignOffRequestBody(null, null);
+            return await bus.InvokeAsync<Answer>(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
+        });
 
-        leaders.MapPost("/{id}/sign-offs", (string id, SignOffBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new SignOffBody(null, null, null);
-                return await bus.InvokeAsync<Answer>(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new SignOffBody(null, null, null);
+            return await bus.InvokeAsync<Answer>(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
+        });
 
-        leaders.MapPost("/{id}/sign-off-declines", (string id, DeclineBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new DeclineBody(null, null, null);
-                return await bus.InvokeAsync<Answer>(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new DeclineBody(null, null, null);
+            return await bus.InvokeAsync<Answer>(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
+        });
     }
 }

@@ -14,7 +14,7 @@ public static class LeaderViewEndpoints
 {
     public static void Map(RouteGroupBuilder leaders, EventTypeRegistry types)
     {
-        leaders.MapGet("/{id}", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
+        leaders.MapGet("/{id}", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
             var leader = (await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
             http.Response.Headers.ETag = $"\"{leader.Version}\"";
@@ -32,11 +32,10 @@ public static class LeaderViewEndpoints
                 positions = leader.Positions.Select(p => new { p.Title, p.From, p.To }).ToArray(),
                 version = leader.Version,
             });
-        }));
+        });
 
-        leaders.MapGet("/{id}/progress", (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
+        leaders.MapGet("/{id}/progress", async (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
             Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
-            Problems.Handle(async () =>
             {
                 var at = LeaderInput.AsOf(asOf);
                 var leaderId = LeaderInput.Id(id);
@@ -65,9 +64,9 @@ public static class LeaderViewEndpoints
                     themes = progress.Themes.Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
                     domains = progress.Domains.Select(d => new { code = d.Code, level = d.Level }),
                 });
-            }));
+            });
 
-        leaders.MapGet("/{id}/history", (string id, HttpContext http, LeaderReader reader, CancellationToken ct) => Problems.Handle(async () =>
+        leaders.MapGet("/{id}/history", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
             var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
             return Results.Ok(loaded.Events.Select(e => new
@@ -78,38 +77,37 @@ public static class LeaderViewEndpoints
                 actor = e.UserName,
                 data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), types.JsonOptions),
             }));
-        }));
+        });
 
-        leaders.MapGet("/{id}/attainments/{themeCode}/{level}", (string id, string themeCode, string level, HttpContext http, LeaderReader reader, CancellationToken ct) =>
-            Problems.Handle(async () =>
+        leaders.MapGet("/{id}/attainments/{themeCode}/{level}", async (string id, string themeCode, string level, HttpContext http, LeaderReader reader, CancellationToken ct) =>
+        {
+            var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+            loaded.Scope.ValidateTheme(themeCode);
+            if (!int.TryParse(level, out var number)) throw new RequestValidationException("level", $"Level must be a whole number from 1 to {loaded.Scope.MaxLevel}.");
+            loaded.Scope.ValidateLevel(number);
+            var attained = loaded.Events.Select(e => e.Data).OfType<LevelAttained>().LastOrDefault(a => a.ThemeCode == themeCode && a.Level == number);
+            if (attained is null || !loaded.State.HasAttained(themeCode, number))
+                throw new NotFoundException($"Level {number} of {themeCode} is not attained.");
+            var byVersion = loaded.Events.ToDictionary(e => e.Version);
+            return Results.Ok(new
             {
-                var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
-                loaded.Scope.ValidateTheme(themeCode);
-                if (!int.TryParse(level, out var number)) throw new RequestValidationException("level", $"Level must be a whole number from 1 to {loaded.Scope.MaxLevel}.");
-                loaded.Scope.ValidateLevel(number);
-                var attained = loaded.Events.Select(e => e.Data).OfType<LevelAttained>().LastOrDefault(a => a.ThemeCode == themeCode && a.Level == number);
-                if (attained is null || !loaded.State.HasAttained(themeCode, number))
-                    throw new NotFoundException($"Level {number} of {themeCode} is not attained.");
-                var byVersion = loaded.Events.ToDictionary(e => e.Version);
-                return Results.Ok(new
+                leaderId = loaded.State.Id,
+                themeCode,
+                level = number,
+                attainedAt = attained.AttainedAt,
+                clauses = attained.Provenance.Select(c => new
                 {
-                    leaderId = loaded.State.Id,
-                    themeCode,
-                    level = number,
-                    attainedAt = attained.AttainedAt,
-                    clauses = attained.Provenance.Select(c => new
+                    rule = c.Rule,
+                    events = c.EventVersions.Select(v => new
                     {
-                        rule = c.Rule,
-                        events = c.EventVersions.Select(v => new
-                        {
-                            version = v,
-                            type = byVersion[v].TypeName,
-                            at = byVersion[v].Timestamp,
-                            actor = byVersion[v].UserName,
-                            data = JsonSerializer.SerializeToElement(byVersion[v].Data, byVersion[v].Data.GetType(), types.JsonOptions),
-                        }),
+                        version = v,
+                        type = byVersion[v].TypeName,
+                        at = byVersion[v].Timestamp,
+                        actor = byVersion[v].UserName,
+                        data = JsonSerializer.SerializeToElement(byVersion[v].Data, byVersion[v].Data.GetType(), types.JsonOptions),
                     }),
-                });
-            }));
+                }),
+            });
+        });
     }
 }

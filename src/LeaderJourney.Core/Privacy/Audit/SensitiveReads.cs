@@ -69,16 +69,15 @@ public static class SensitiveReadsEndpoint
 {
     public static IEndpointRouteBuilder MapSensitiveReads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit/sensitive-reads", (string? leaderId, string? userId, string? from, string? to, int? limit, HttpContext http, SensitiveReads reads, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                if (!http.CurrentUser().IsNationalAdmin) throw new ForbiddenException("The audit of sensitive reads is for national admins.");
-                var take = limit ?? 200;
-                if (take is < 1 or > SensitiveReads.MaxLimit) throw new RequestValidationException("limit", $"limit is between 1 and {SensitiveReads.MaxLimit}.");
-                var list = await reads.ListAsync(leaderId is null ? null : LeaderInput.Id(leaderId, "leaderId"), userId is null ? null : LeaderInput.Id(userId, "userId"),
-                    Moment(from, "from", endOfDay: false), Moment(to, "to", endOfDay: true), take, ct);
-                return Results.Ok(list.Select(r => new { r.Id, r.At, r.UserId, r.Role, r.Affiliate, r.What, r.LeaderId }));
-            })).WithTags("Audit").RequireAuthorization();
+        app.MapGet("/api/audit/sensitive-reads", async (string? leaderId, string? userId, string? from, string? to, int? limit, HttpContext http, SensitiveReads reads, CancellationToken ct) =>
+        {
+            if (!http.CurrentUser().IsNationalAdmin) throw new ForbiddenException("The audit of sensitive reads is for national admins.");
+            var take = limit ?? 200;
+            if (take is < 1 or > SensitiveReads.MaxLimit) throw new RequestValidationException("limit", $"limit is between 1 and {SensitiveReads.MaxLimit}.");
+            var list = await reads.ListAsync(leaderId is null ? null : LeaderInput.Id(leaderId, "leaderId"), userId is null ? null : LeaderInput.Id(userId, "userId"),
+                Moment(from, "from", endOfDay: false), Moment(to, "to", endOfDay: true), take, ct);
+            return Results.Ok(list.Select(r => new { r.Id, r.At, r.UserId, r.Role, r.Affiliate, r.What, r.LeaderId }));
+        }).WithTags("Audit").RequireAuthorization();
         return app;
     }
 

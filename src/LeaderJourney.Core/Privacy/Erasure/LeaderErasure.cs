@@ -64,13 +64,12 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
     /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate; the same command the staff page sends.</summary>
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/erasure", (string id, ErasureBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var leaderId = LeaderInput.Id(id);
-                body ??= new ErasureBody(null);
-                return await bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
-            }));
+        leaders.MapPost("/{id}/erasure", async (string id, ErasureBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            var leaderId = LeaderInput.Id(id);
+            body ??= new ErasureBody(null);
+            return await bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+        });
     }
 }
 

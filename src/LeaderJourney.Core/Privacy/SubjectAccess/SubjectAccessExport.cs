@@ -111,13 +111,12 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
     /// <summary>GET /api/leaders/{id}/personal-data</summary>
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapGet("/{id}/personal-data", (string id, HttpContext http, SubjectAccessExport export, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                var leaderId = LeaderInput.Id(id);
-                var document = await export.ExportAsync(leaderId, http.CurrentUser(), ct);
-                http.Response.Headers.ContentDisposition = $"attachment; filename=\"leader-{leaderId}-personal-data.json\"";
-                return Results.Json(document, JsonSerializerOptions.Web);
-            }));
+        leaders.MapGet("/{id}/personal-data", async (string id, HttpContext http, SubjectAccessExport export, CancellationToken ct) =>
+        {
+            var leaderId = LeaderInput.Id(id);
+            var document = await export.ExportAsync(leaderId, http.CurrentUser(), ct);
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"leader-{leaderId}-personal-data.json\"";
+            return Results.Json(document, JsonSerializerOptions.Web);
+        });
     }
 }

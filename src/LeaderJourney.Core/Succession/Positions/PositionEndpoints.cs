@@ -150,13 +150,12 @@ public static class PositionEndpoints
     {
         var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
 
-        positions.MapPost("/", (DefinePositionBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-            {
-                body ??= new DefinePositionBody(null, null, null, null, null, null);
-                return await bus.InvokeAsync<Answer>(new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
-                    { Sender = http.SenderOf(body) }, ct);
-            }));
+        positions.MapPost("/", async (DefinePositionBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        {
+            body ??= new DefinePositionBody(null, null, null, null, null, null);
+            return await bus.InvokeAsync<Answer>(new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
+                { Sender = http.SenderOf(body) }, ct);
+        });
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
         MapCommand<AssessmentBody>(positions, "/{id}/readiness-assessments", (id, b, sender) => new AssessReadinessCommand(id, b?.LeaderId, b?.Readiness, b?.Justification) { Sender = sender });
@@ -164,11 +163,10 @@ public static class PositionEndpoints
         MapCommand<WithdrawalBody>(positions, "/{id}/nomination-withdrawals", (id, b, sender) => new WithdrawNominationCommand(id, b?.LeaderId, b?.Reason) { Sender = sender });
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
-        positions.MapPut("/{id}/term-end", (string id, TermEndBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-                await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)));
+        positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct));
 
-        positions.MapGet("/", (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) => Problems.Handle(async () =>
+        positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
         {
             var caller = http.CurrentUser();
             if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Staff and the board read positions.");
@@ -180,13 +178,12 @@ public static class PositionEndpoints
                 id = p.Id, title = p.Title, key = p.IsKey, incumbentLeaderId = p.Incumbent.LeaderId, termEndsOn = p.Incumbent.TermEndsOn,
                 requirements = p.Requirements, candidates = p.Candidates.Select(c => c.LeaderId), version = p.Version,
             }));
-        }));
+        });
         return app;
     }
 
     /// <summary>POST of a command on one position: the body (possibly empty) and the position's id make the message.</summary>
     private static void MapCommand<TBody>(RouteGroupBuilder positions, string pattern, Func<Guid, TBody?, Sender, PositionCommand> message) where TBody : class =>
-        positions.MapPost(pattern, (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-                await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)));
+        positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct));
 }

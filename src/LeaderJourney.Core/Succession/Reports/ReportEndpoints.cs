@@ -15,32 +15,30 @@ public static class ReportEndpoints
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
-        reports.MapGet("/succession", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
-            Problems.Handle(async () =>
+        reports.MapGet("/succession", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
+        {
+            var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
+            var report = await service.SuccessionAsync(code, at, ct);
+            return shape switch
             {
-                var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
-                var report = await service.SuccessionAsync(code, at, ct);
-                return shape switch
-                {
-                    "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
-                    "html" => Results.Content(ReportFormats.SuccessionPage(report), "text/html; charset=utf-8"),
-                    _ => Results.Ok(report),
-                };
-            }));
+                "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
+                "html" => Results.Content(ReportFormats.SuccessionPage(report), "text/html; charset=utf-8"),
+                _ => Results.Ok(report),
+            };
+        });
 
-        reports.MapGet("/pipeline", (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, CancellationToken ct) =>
-            Problems.Handle(async () =>
+        reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, CancellationToken ct) =>
+        {
+            var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
+            var report = await service.PipelineAsync(code, at, ct);
+            await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
+            return shape switch
             {
-                var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
-                var report = await service.PipelineAsync(code, at, ct);
-                await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
-                return shape switch
-                {
-                    "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
-                    "html" => Results.Content(ReportFormats.PipelinePage(report), "text/html; charset=utf-8"),
-                    _ => Results.Ok(report),
-                };
-            }));
+                "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
+                "html" => Results.Content(ReportFormats.PipelinePage(report), "text/html; charset=utf-8"),
+                _ => Results.Ok(report),
+            };
+        });
         return app;
     }
 

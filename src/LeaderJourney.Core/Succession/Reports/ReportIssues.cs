@@ -112,18 +112,17 @@ public static class ReportIssues
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
-        reports.MapPost("/{kind}/issues", (string kind, string? affiliate, string? asOf, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            Problems.Handle(async () =>
-                await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct)));
+        reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct));
 
-        reports.MapGet("/issues", (string? affiliate, HttpContext http, Store store, CancellationToken ct) => Problems.Handle(async () =>
+        reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
         {
             var code = Reader(http, affiliate);
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data);
             return Results.Ok(issued.Select(r => new { id = r.ReportId, kind = r.Kind, asOf = r.AsOf, issuedAt = r.IssuedAt, hash = r.ContentHash }));
-        }));
+        });
 
-        reports.MapGet("/issues/{id}", (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit, CancellationToken ct) => Problems.Handle(async () =>
+        reports.MapGet("/issues/{id}", async (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
         {
             var code = Reader(http, affiliate);
             var reportId = LeaderInput.Id(id);
@@ -134,7 +133,7 @@ public static class ReportIssues
             if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
             return Results.Ok(new { id = issued.ReportId, kind = issued.Kind, asOf = issued.AsOf, issuedAt = issued.IssuedAt, hash = issued.ContentHash,
                 currentHash = Hash(now), changed = Hash(now) != issued.ContentHash, report = await ReopenAsync(service, issued, now, ct), current = now });
-        }));
+        });
         return app;
     }
 
