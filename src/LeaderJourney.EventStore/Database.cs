@@ -6,7 +6,7 @@ namespace LeaderJourney.EventStore;
 /// <summary>Opens a data source and turns the ways that fails into one-line messages a person can act on.</summary>
 public static class Database
 {
-    public static NpgsqlDataSource CreateDataSource(string connectionString, string applicationName = "leaderjourney")
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string? applicationName = null)
     {
         NpgsqlDataSourceBuilder builder;
         try
@@ -19,7 +19,9 @@ public static class Database
         }
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Host))
             throw new EventStoreUnavailableException("The database connection string names no Host.");
-        builder.ConnectionStringBuilder.ApplicationName ??= applicationName;
+        // Names this process in pg_stat_activity, so `projections status` and /health can say which host
+        // runs which async work (the daemon's election locks are held by its sessions).
+        builder.ConnectionStringBuilder.ApplicationName ??= applicationName ?? ProcessName;
         // The append and read statements repeat constantly; prepared once per connection they skip parsing and planning.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         // The store never leaves session state (SET, LISTEN, session advisory locks) on a pooled
@@ -31,6 +33,9 @@ public static class Database
         builder.ConnectionStringBuilder.Timezone = "UTC";
         return builder.Build();
     }
+
+    /// <summary>"leaderjourney" with this machine's name and process id (PostgreSQL keeps 63 characters).</summary>
+    public static string ProcessName { get; } = $"leaderjourney {Environment.MachineName} pid {Environment.ProcessId}" is var name && name.Length > 63 ? name[..63] : name;
 
     /// <summary>Opens one connection to prove the server is there, and says plainly why when it is not.</summary>
     public static async Task EnsureReachableAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)

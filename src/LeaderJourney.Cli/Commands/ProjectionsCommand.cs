@@ -33,7 +33,11 @@ public static class ProjectionsCommand
                 var detail = p.LastError ?? (p.BuildingGeneration is { } g ? $"rebuilding as generation {g}, at {p.BuildingPosition}" : p.RunningOn is { } node ? $"on {node}" : "");
                 await context.Out.WriteLineAsync($"{p.Name,-20} {p.Mode,-7} {p.State,-9} {p.Position,10} {p.Lag,10}  {detail}");
             }
-            return statuses.Any(p => p.State is "failed" or "stopped") ? 1 : 0;
+            // The subscription that carries events to Wolverine's handlers runs under the same daemon and election.
+            var subscriptions = await runtime.SubscriptionStatusAsync(Core.Hosting.Messaging.Subscriptions, ct);
+            foreach (var s in subscriptions)
+                await context.Out.WriteLineAsync($"{s.Name,-20} {"reacts",-7} {s.State,-9} {s.Position,10} {s.Lag,10}  {s.LastError ?? (s.RunningOn is { } node ? $"on {node}" : "")}");
+            return statuses.Any(p => p.State is "failed" or "stopped") || subscriptions.Any(s => s.State is "failed" or "stopped") ? 1 : 0;
         });
         return status;
     }

@@ -13,6 +13,9 @@ namespace LeaderJourney.Core.Hosting;
 /// </summary>
 public static class Messaging
 {
+    /// <summary>The Marten subscriptions feeding Wolverine handlers, for /health and `projections status`.</summary>
+    public static readonly IReadOnlyList<string> Subscriptions = [Notifications.Reactions.SubscriptionName];
+
     /// <summary>Integrates Wolverine with Marten's registration (see <see cref="LeaderJourneyServices.AddLeaderJourneyCore"/>).</summary>
     public static void IntegrateWolverine(MartenServiceCollectionExtensions.MartenConfigurationExpression marten)
     {

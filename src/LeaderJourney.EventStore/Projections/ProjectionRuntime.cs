@@ -8,10 +8,13 @@ using Npgsql;
 namespace LeaderJourney.EventStore.Projections;
 
 /// <summary>A projection's state for `projections status` and /health.</summary>
-/// <param name="RunningOn">The database session (application name and address) whose Marten daemon holds the projection's async slot, when one does.</param>
+/// <param name="RunningOn">The database session (application name: host and process; and address) whose Marten daemon holds the projection's async slot, when one does.</param>
 public sealed record ProjectionStatus(
     string Name, string Mode, int Version, int Generation, string State, long Position, long Head, long Lag,
     string? LastError, int? BuildingGeneration, long? BuildingPosition, string? RunningOn = null);
+
+/// <summary>A Marten subscription as the daemon runs it; <paramref name="RunningOn"/> as for <see cref="ProjectionStatus"/>.</summary>
+public sealed record SubscriptionStatus(string Name, string State, long Position, long Lag, string? RunningOn, string? LastError);
 
 /// <summary>
 /// The read models' generations on top of Marten's projections: Marten applies the events (inline in
@@ -513,11 +516,34 @@ public sealed class ProjectionRuntime(EventStore store)
         return result;
     }
 
-    /// <summary>Which database session holds each async slot's Marten daemon lock (Marten's hot/cold election takes one advisory lock per slot).</summary>
-    private async Task<Dictionary<string, string>> DaemonHoldersAsync(CancellationToken ct)
+    /// <summary>
+    /// How each of Marten's subscriptions (by name; they run under the same daemon and election as the
+    /// read models) stands: where it has read to, which session runs it, and whether Marten paused it.
+    /// </summary>
+    public async Task<IReadOnlyList<SubscriptionStatus>> SubscriptionStatusAsync(IReadOnlyList<string> names, CancellationToken ct = default)
     {
-        var locks = store.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async)
-            .ToDictionary(s => (long)ProjectionLockIds.Compute(Schema, new ShardName(s.MartenName, "All", 1), store.Marten.Options.Projections.DaemonLockId), s => s.MartenName);
+        var head = await store.ReadLastSequenceAsync(ct);
+        var holders = await DaemonHoldersAsync(ct, names);
+        await using var command = store.DataSource.CreateCommand($"select name, last_seq_id, pause_reason from {Schema}.mt_event_progression where name = any($1)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names.Select(n => n + ":All").ToArray() });
+        var rows = new Dictionary<string, (long Position, string? Paused)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows[reader.GetString(0)] = (reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return names.Select(name =>
+        {
+            var (position, paused) = rows.GetValueOrDefault(name + ":All");
+            var runningOn = holders.GetValueOrDefault(name);
+            var state = paused is not null ? "failed" : runningOn is null && position < head ? "stopped" : "running";
+            return new SubscriptionStatus(name, state, position, Math.Max(0, head - position), runningOn, paused);
+        }).ToList();
+    }
+
+    /// <summary>Which database session holds each async slot's (and each named subscription's) Marten daemon lock: Marten's hot/cold election takes one advisory lock per shard.</summary>
+    private async Task<Dictionary<string, string>> DaemonHoldersAsync(CancellationToken ct, IReadOnlyList<string>? subscriptions = null)
+    {
+        var lockId = store.Marten.Options.Projections.DaemonLockId;
+        var locks = store.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async).Select(s => s.MartenName).Concat(subscriptions ?? [])
+            .ToDictionary(name => (long)ProjectionLockIds.Compute(Schema, new ShardName(name, "All", 1), lockId), name => name);
         await using var command = store.DataSource.CreateCommand("""
             select (l.classid::bigint << 32) | l.objid::bigint, coalesce(nullif(a.application_name, ''), 'pid ' || a.pid) || coalesce(' at ' || host(a.client_addr), '')
               from pg_locks l join pg_stat_activity a on a.pid = l.pid

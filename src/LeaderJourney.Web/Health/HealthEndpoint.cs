@@ -10,8 +10,10 @@ public static class HealthEndpoint
 {
     public sealed record DatabaseHealth(bool Reachable, string? ServerVersion, string Schema, int SchemaVersion, long LastSequence, string? Error);
     /// <summary>What anyone may see of a projection: no error text (it names events and streams; `projections status` shows it).</summary>
-    public sealed record ProjectionHealth(string Name, string Mode, string State, long Position, long Lag);
-    public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionHealth>? Projections = null);
+    /// <param name="RunningOn">Which host runs it (its database session's application name: machine and process id).</param>
+    public sealed record ProjectionHealth(string Name, string Mode, string State, long Position, long Lag, string? RunningOn);
+    public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionHealth>? Projections = null,
+        IReadOnlyList<ProjectionHealth>? Subscriptions = null);
 
     /// <summary>GET /health: the database and every projection's state and lag; 503 when the database is unusable or a projection has stopped on a failing event.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -25,12 +27,14 @@ public static class HealthEndpoint
                 var lastSequence = await store.ReadLastSequenceAsync(ct);
                 var daemon = await projections.IsDaemonRunningAsync(ct);
                 var statuses = schemaVersion > 0 ? await projections.StatusAsync(daemon, ct) : [];
-                // A parked event stops a projection: that is unhealthy, not a detail.
-                var healthy = schemaVersion > 0 && statuses.All(p => p.State != "failed");
+                var subscriptions = schemaVersion > 0 ? await projections.SubscriptionStatusAsync(Messaging.Subscriptions, ct) : [];
+                // A parked event stops a projection or a subscription: that is unhealthy, not a detail.
+                var healthy = schemaVersion > 0 && statuses.All(p => p.State != "failed") && subscriptions.All(s => s.State != "failed");
                 var report = new HealthReport(healthy ? "healthy" : "unhealthy",
                     new DatabaseHealth(true, connection.PostgreSqlVersion.ToString(), settings.Schema, schemaVersion, lastSequence,
                         schemaVersion > 0 ? null : "the schema is not migrated"),
-                    daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag)).ToArray());
+                    daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag, p.RunningOn)).ToArray(),
+                    subscriptions.Select(s => new ProjectionHealth(s.Name, "subscription", s.State, s.Position, s.Lag, s.RunningOn)).ToArray());
                 return Results.Json(report, statusCode: healthy ? 200 : 503);
             }
             catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)

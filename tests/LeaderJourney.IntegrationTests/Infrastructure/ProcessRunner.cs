@@ -37,6 +37,8 @@ public sealed class ProcessRunner : IAsyncDisposable
     public static ProcessRunner Start(string assembly, IEnumerable<string> args, IDictionary<string, string?> environment, Func<string, bool>? waitFor = null) =>
         new(assembly, args, environment, waitFor);
 
+    public int Pid => _process.Id;
+
     public string Output { get { lock (_out) return _out.ToString(); } }
     public string Error { get { lock (_error) return _error.ToString(); } }
 
@@ -57,8 +59,13 @@ public sealed class ProcessRunner : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the process (SIGKILL) if it still runs; once, however often it is called.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
