@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeaderJourney.IntegrationTests.Hosting;
 
@@ -26,6 +27,37 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
             health.GetProperty("database").GetProperty("schemaVersion").GetInt32().Should().Be(3);
             health.GetProperty("database").GetProperty("reachable").GetBoolean().Should().BeTrue();
         }
+    }
+
+    [Fact]
+    public async Task Twenty_repeats_of_one_Idempotency_Key_spread_over_two_hosts_append_one_event_and_answer_alike()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var first = new LeaderJourneyAppFactory(db);
+        await using var second = new LeaderJourneyAppFactory(db);
+        await first.EnsureAffiliateAsync("OH");
+        await first.Services.GetRequiredService<Core.Access.AccessDirectory>().CreateUserAsync("two-hosts-admin", ApiUsers.Password, Core.Access.Roles.AffiliateAdmin, "OH", null, creator: null);
+        // The same user, signed in on each host.
+        var clients = new[] { await first.SignInAsync("two-hosts-admin"), await second.SignInAsync("two-hosts-admin") };
+        var admin = clients[0];
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Mary Bethune", email = "mary@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/trainings")
+            {
+                Content = JsonContent.Create(new { title = "Once, on either host", themeCode = "GOV.1", level = 1, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") }),
+            };
+            request.Headers.Add("Idempotency-Key", "two-hosts-" + id);
+            return clients[i % 2].SendAsync(request);
+        }));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        var versions = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64()));
+        versions.Distinct().Should().ContainSingle("every repeat answers what the first answered");
+        var history = await clients[1].GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history");
+        history.EnumerateArray().Count(e => e.GetProperty("type").GetString() == "leader.training-completed").Should().Be(1);
     }
 
     [Fact]
