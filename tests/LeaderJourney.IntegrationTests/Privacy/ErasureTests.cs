@@ -102,6 +102,7 @@ public sealed class ErasureTests(TestDatabase database) : IClassFixture<TestData
         foreach (var value in new[] { Name, Email, AssessmentNote, EvidenceNote, SignOffNote, DeclineReason, NominationNote, Justification, Gender, Race, "enrol-quenby" })
             dump.Should().NotContain(value);
         dump.Should().Contain("Subject's written request of 2026-11-20", "the erasure itself is recorded, with its reason");
+        dump.Should().Contain("wolverine_incoming_envelopes").And.Contain("wolverine_dead_letters", "Wolverine's message tables are part of what is searched");
 
         var record = await Ok(_admin.GetAsync($"/api/leaders/{id}"));
         record.GetProperty("displayName").GetString().Should().Be("Erased leader");
