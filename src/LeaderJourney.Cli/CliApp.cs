@@ -8,6 +8,7 @@ using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace LeaderJourney.Cli;
 
@@ -58,29 +59,44 @@ public sealed class CliException(string message) : Exception(message);
 /// <summary>What commands share: settings, output, and services built only when a command needs the database.</summary>
 public sealed class CliContext(IConfiguration configuration, TextWriter stdout, TextWriter stderr) : IAsyncDisposable
 {
-    private ServiceProvider? _services;
+    private IHost? _host;
 
     public IConfiguration Configuration { get; } = configuration;
     public TextWriter Out { get; } = stdout;
     public TextWriter Error { get; } = stderr;
 
-    /// <summary>The same services as the web host, with the schema migrated.</summary>
+    /// <summary>
+    /// The same services as the web host, with the schema migrated, and Wolverine as an in-process
+    /// mediator: a write from the command line is the same command the API sends.
+    /// </summary>
     public async Task<IServiceProvider> ServicesAsync(CancellationToken ct)
     {
-        if (_services is null)
+        if (_host is null)
         {
-            _services = new ServiceCollection().AddLeaderJourneyCore(Configuration).BuildServiceProvider();
-            var startup = _services.GetRequiredService<DatabaseStartup>();
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddConfiguration(Configuration);
+            builder.Services.AddLeaderJourneyCore(Configuration).AddLeaderJourneyMediator();
+            _host = builder.Build();
+            var startup = _host.Services.GetRequiredService<DatabaseStartup>();
             await startup.RunAsync(ct);
+            await _host.StartAsync(ct);
             // The web host logs this; the command line has no log, so it says it here, whatever the command.
             if (startup.Upgrade is { } moved)
                 await Error.WriteLineAsync($"Moved the previous event store into Marten's tables: {moved.Streams} streams, {moved.Events} events.");
         }
-        return _services;
+        return _host.Services;
     }
+
+    /// <summary>Sends a command as the installation's operator (<see cref="CurrentUser.Operator"/>) and returns its answer.</summary>
+    public async Task<T> SendAsync<T>(Core.Http.Command command, CancellationToken ct) =>
+        await (await ServicesAsync(ct)).GetRequiredService<Wolverine.IMessageBus>().InvokeAsync<T>(command, ct);
+
+    public static Core.Http.Sender Operator(string what) => new(CurrentUser.Operator, new WriteOptions(null, null, "cli " + what));
 
     public async ValueTask DisposeAsync()
     {
-        if (_services is not null) await _services.DisposeAsync();
+        if (_host is null) return;
+        await _host.StopAsync();
+        _host.Dispose();
     }
 }

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using LeaderJourney.Core.Access;
-using Microsoft.Extensions.DependencyInjection;
+using Answer = LeaderJourney.Core.Http.Answer;
 
 namespace LeaderJourney.Cli.Commands;
 
-/// <summary>`leaderjourney users create` (how the first national admin is made) and `leaderjourney affiliates create`.</summary>
+/// <summary>`leaderjourney users create` (how the first national admin is made) and `leaderjourney affiliates create`: the API's commands, sent as the operator.</summary>
 public static class AccessCommands
 {
     public static Command Users(CliContext context)
@@ -17,10 +17,9 @@ public static class AccessCommands
         var create = new Command("create", "Create a user.") { username, password, role, affiliate, leaderId };
         create.SetAction(async (parse, ct) =>
         {
-            var services = await context.ServicesAsync(ct);
-            var id = await services.GetRequiredService<AccessDirectory>().CreateUserAsync(parse.GetValue(username)!, parse.GetValue(password)!,
-                parse.GetValue(role)!, parse.GetValue(affiliate), parse.GetValue(leaderId), creator: null, ct);
-            await context.Out.WriteLineAsync($"Created user '{parse.GetValue(username)}' ({parse.GetValue(role)}), id {id}.");
+            var answer = await context.SendAsync<Answer>(new CreateUserCommand(parse.GetValue(username), parse.GetValue(password), parse.GetValue(role),
+                parse.GetValue(affiliate), parse.GetValue(leaderId)) { Sender = CliContext.Operator("users create") }, ct);
+            await context.Out.WriteLineAsync($"Created user '{parse.GetValue(username)}' ({parse.GetValue(role)}), id {answer.Location!.Split('/')[^1]}.");
             return 0;
         });
         return new Command("users", "Manage users.") { create };
@@ -33,8 +32,7 @@ public static class AccessCommands
         var create = new Command("create", "Create an affiliate.") { code, name };
         create.SetAction(async (parse, ct) =>
         {
-            var services = await context.ServicesAsync(ct);
-            await services.GetRequiredService<AccessDirectory>().CreateAffiliateAsync(parse.GetValue(code)!, parse.GetValue(name)!, ct);
+            await context.SendAsync<Answer>(new CreateAffiliateCommand(parse.GetValue(code), parse.GetValue(name)) { Sender = CliContext.Operator("affiliates create") }, ct);
             await context.Out.WriteLineAsync($"Created affiliate {parse.GetValue(code)}.");
             return 0;
         });

@@ -40,11 +40,9 @@ public static class FrameworkCommand
         {
             var documents = new List<FrameworkDocument>();
             foreach (var f in parse.GetValue(files)!) documents.Add(await ReadDocument(f, ct));
-            var services = await context.ServicesAsync(ct);
-            var result = await services.GetRequiredService<FrameworkImporter>().ImportAsync(new ImportFrameworkRequest(
-                documents, parse.GetValue(name), parse.GetValue(edition), $"cli:{Environment.UserName}",
-                services.GetRequiredService<TimeProvider>().GetUtcNow()), ct);
-            await Report(context.Out, result);
+            var answer = await context.SendAsync<ImportFrameworkAnswer>(new ImportFrameworkCommand(documents, parse.GetValue(name), parse.GetValue(edition))
+                { Sender = CliContext.Operator("framework import") }, ct);
+            await Report(context.Out, answer.Result);
             return 0;
         });
         return command;

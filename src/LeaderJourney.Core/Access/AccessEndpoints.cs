@@ -59,7 +59,9 @@ public static class CreateUserHandler
 {
     public static async Task<Answer> Handle(CreateUserCommand command, AccessDirectory directory, CancellationToken ct)
     {
-        var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId, command.Sender.Caller, ct);
+        var caller = command.Sender.Caller;
+        var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId,
+            caller.IsOperator ? null : caller, ct);
         return new Answer(StatusCodes.Status201Created, new { id }, $"/api/users/{id}");
     }
 }

@@ -25,4 +25,9 @@ public sealed record CurrentUser(Guid UserId, string Username, string Role, stri
 
     /// <summary>National admins see every affiliate; everyone else only their own.</summary>
     public bool CanSee(string affiliate) => IsNationalAdmin || string.Equals(Affiliate, affiliate, StringComparison.Ordinal);
+
+    /// <summary>Whoever runs the command line on the installation (it is how the first national admin is made): no user, every right.</summary>
+    public static CurrentUser Operator { get; } = new(Guid.Empty, $"cli:{Environment.UserName}", Roles.NationalAdmin, null, null);
+
+    public bool IsOperator => UserId == Guid.Empty;
 }

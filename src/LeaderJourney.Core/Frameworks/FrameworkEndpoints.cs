@@ -37,7 +37,8 @@ public static class FrameworkEndpoints
             // Refused before the body is read: only national admins change the catalog.
             ImportFrameworkHandler.EnsureMayImport(request.HttpContext.CurrentUser());
             var text = await ReadDocument(request, ct);
-            return await bus.InvokeAsync<Answer>(new ImportFrameworkCommand(text, name, edition) { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct);
+            return (await bus.InvokeAsync<ImportFrameworkAnswer>(new ImportFrameworkCommand([new FrameworkDocument(text, "the request body")], name, edition)
+                { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct)).Answer;
         });
 
         return app;
@@ -61,22 +62,26 @@ public static class FrameworkEndpoints
     }
 }
 
-/// <summary>A national admin imports a framework document into the catalog: a new framework, or a new edition of one.</summary>
-public sealed record ImportFrameworkCommand(string Document, string? Name, string? Edition) : Command
+/// <summary>A national admin (or the command line's operator) imports framework documents into the catalog: a new framework, or a new edition of one.</summary>
+public sealed record ImportFrameworkCommand(IReadOnlyList<FrameworkDocument> Documents, string? Name, string? Edition) : Command
 {
     protected override string Describe() => $"{nameof(ImportFrameworkCommand)} {Name} {Edition}";
 }
 
+/// <summary>What an import decided (for the command line's report) and its HTTP answer.</summary>
+public sealed record ImportFrameworkAnswer(ImportFrameworkResult Result, Answer Answer);
+
 public static class ImportFrameworkHandler
 {
-    public static async Task<Answer> Handle(ImportFrameworkCommand command, FrameworkImporter importer, TimeProvider clock, CancellationToken ct)
+    public static async Task<ImportFrameworkAnswer> Handle(ImportFrameworkCommand command, FrameworkImporter importer, TimeProvider clock, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         EnsureMayImport(caller);
         var result = await importer.ImportAsync(
-            new ImportFrameworkRequest([new FrameworkDocument(command.Document, "the request body")], command.Name, command.Edition, caller.UserId.ToString(), clock.GetUtcNow()), ct);
+            new ImportFrameworkRequest(command.Documents, command.Name, command.Edition, caller.IsOperator ? caller.Username : caller.UserId.ToString(), clock.GetUtcNow()), ct);
         var body = ImportFrameworkResponse.From(result);
-        return result.Published ? new Answer(StatusCodes.Status201Created, body, $"/api/frameworks/{result.EditionId}") : new Answer(StatusCodes.Status200OK, body);
+        return new ImportFrameworkAnswer(result,
+            result.Published ? new Answer(StatusCodes.Status201Created, body, $"/api/frameworks/{result.EditionId}") : new Answer(StatusCodes.Status200OK, body));
     }
 
     /// <summary>The catalog is shared by every affiliate (and names the default framework), so only national admins change it.</summary>

@@ -32,19 +32,35 @@ public static class Messaging
     public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
         services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
-            options.ApplicationAssembly = typeof(Messaging).Assembly;
+            Commands(options);
             // Several hosts on one database share Wolverine's durable work (inbox, outbox, scheduled
             // messages); a dead host's work is taken over by the others.
             options.Durability.Mode = DurabilityMode.Balanced;
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
-            options.UseRuntimeCompilation();
-            // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
-            // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
-            options.OnException<StreamChangedWhileDeciding>().RetryOnce();
             // A CSV import runs in the background on a queue of its own, in memory: the previewed rows
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory().Sequential();
         });
+
+    /// <summary>
+    /// The command line sends the same commands as the web host, through Wolverine as an in-process
+    /// mediator: no durable messaging, no node of its own, no reactions (those run in the web hosts).
+    /// </summary>
+    public static IServiceCollection AddLeaderJourneyMediator(this IServiceCollection services) =>
+        services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        {
+            Commands(options);
+            options.Durability.Mode = DurabilityMode.MediatorOnly;
+        });
+
+    private static void Commands(WolverineOptions options)
+    {
+        options.ApplicationAssembly = typeof(Messaging).Assembly;
+        options.UseRuntimeCompilation();
+        // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
+        // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
+        options.OnException<StreamChangedWhileDeciding>().RetryOnce();
+    }
 }
