@@ -22,16 +22,18 @@ public static class Reactions
     public static readonly Type[] Events = [typeof(LevelAttained), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet)];
 
     /// <summary>
-    /// A database met for the first time starts the subscription at its last event, at start-up, before
-    /// any host takes a request: what happened before the reactions existed is not announced, and
-    /// nothing appended after start-up is missed (Marten's own "from present" is decided when the
-    /// daemon first runs the subscription, which may be after the first appends).
+    /// A database that already has events when it first meets the reactions starts the subscription at
+    /// its last event, at start-up, before any host takes a request: what happened before the reactions
+    /// existed is not announced, and nothing appended after start-up is missed (Marten's own "from
+    /// present" is decided when the daemon first runs the subscription, which may be after the first
+    /// appends). An empty one is left to Marten, which then starts at the first event: it writes the
+    /// subscription's progression row itself when it last read nothing, and fails on one it did not write.
     /// </summary>
     public static async Task StartFromPresentAsync(Store store, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"""
             insert into {store.Schema}.mt_event_progression (name, last_seq_id, last_updated)
-            select $1, (select coalesce(max(seq_id), 0) from {store.Schema}.mt_events), now()
+            select $1, max(seq_id), now() from {store.Schema}.mt_events having max(seq_id) > 0
             on conflict (name) do nothing
             """);
         command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = SubscriptionName + ":All" });
