@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using LeaderJourney.Core.Http;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -30,7 +31,7 @@ public static class Messaging
     }
 
     public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
-        services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
             Commands(options);
             // Several hosts on one database share Wolverine's durable work (inbox, outbox, scheduled
@@ -49,10 +50,24 @@ public static class Messaging
     /// mediator: no durable messaging, no node of its own, no reactions (those run in the web hosts).
     /// </summary>
     public static IServiceCollection AddLeaderJourneyMediator(this IServiceCollection services) =>
-        services.AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
             Commands(options);
             options.Durability.Mode = DurabilityMode.MediatorOnly;
+        });
+
+    /// <summary>
+    /// Wolverine logs a failed message at Error, under the message type's name, with its exception.
+    /// For a command that is a refusal answered as problem details (whose text may repeat what the
+    /// caller typed: a malformed e-mail address, a taken user name) or a lost race tried again: neither
+    /// is an error, and personal data must not reach a log. Failures nobody expected still are logged,
+    /// by ASP.NET Core's exception handler (a 500) and by the command line (its one line).
+    /// </summary>
+    public static IServiceCollection QuietCommandFailures(this IServiceCollection services) =>
+        services.AddLogging(logging =>
+        {
+            foreach (var type in typeof(Messaging).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract))
+                logging.AddFilter(type.FullName, LogLevel.None);
         });
 
     private static void Commands(WolverineOptions options)

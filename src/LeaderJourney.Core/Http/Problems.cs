@@ -33,6 +33,8 @@ public static class Problems
         Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
         // The database is unreachable, or a master key this data needs is not configured.
         EventStoreUnavailableException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
+        // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
+        StreamChangedWhileDeciding e => Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict),
         ConcurrencyException e => Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,
             statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
         _ => null,

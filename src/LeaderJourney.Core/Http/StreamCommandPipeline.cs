@@ -47,8 +47,9 @@ public sealed record Sender(CurrentUser Caller, WriteOptions Options);
 /// <summary>
 /// A write, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by the API and the
 /// pages alike; its handler sits with its use case. Commands are handled in the sending request, never
-/// stored in Wolverine's tables, and never print their fields: Wolverine logs a failed message by its
-/// text, and a command may carry a person's name, notes or a password.
+/// stored in Wolverine's tables, and never print their fields (a command may carry a person's name,
+/// notes or a password); Wolverine's own log of a failed command is switched off
+/// (<see cref="Hosting.Messaging.QuietCommandFailures"/>).
 /// </summary>
 public abstract record Command
 {
