@@ -10,10 +10,17 @@ public static class HealthEndpoint
 {
     public sealed record DatabaseHealth(bool Reachable, string? ServerVersion, string Schema, int SchemaVersion, long LastSequence, string? Error);
     /// <summary>What anyone may see of a projection: no error text (it names events and streams; `projections status` shows it).</summary>
-    /// <param name="RunningOn">Which host runs it (its database session's application name: machine and process id).</param>
-    public sealed record ProjectionHealth(string Name, string Mode, string State, long Position, long Lag, string? RunningOn);
+    /// <param name="Node">Which host runs it, as an opaque label (<see cref="NodeLabel"/>): /health needs no sign-in, so it names no machine, process or address; `projections status` does.</param>
+    public sealed record ProjectionHealth(string Name, string Mode, string State, long Position, long Lag, string? Node);
+    /// <param name="Node">This host's own label, to match against the projections' and subscriptions'.</param>
     public sealed record HealthReport(string Status, DatabaseHealth Database, bool? DaemonRunning = null, IReadOnlyList<ProjectionHealth>? Projections = null,
-        IReadOnlyList<ProjectionHealth>? Subscriptions = null);
+        IReadOnlyList<ProjectionHealth>? Subscriptions = null, string? Node = null);
+
+    /// <summary>The first 8 hex digits of a SHA-256 of a host's session name (<see cref="Database.ProcessName"/>), without the address.</summary>
+    public static string NodeLabel(string sessionName) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionName.Split(" at ")[0])))[..8];
+
+    private static string? LabelOf(string? runningOn) => runningOn is null ? null : NodeLabel(runningOn);
 
     /// <summary>GET /health: the database and every projection's state and lag; 503 when the database is unusable or a projection has stopped on a failing event.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -33,8 +40,9 @@ public static class HealthEndpoint
                 var report = new HealthReport(healthy ? "healthy" : "unhealthy",
                     new DatabaseHealth(true, connection.PostgreSqlVersion.ToString(), settings.Schema, schemaVersion, lastSequence,
                         schemaVersion > 0 ? null : "the schema is not migrated"),
-                    daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag, p.RunningOn)).ToArray(),
-                    subscriptions.Select(s => new ProjectionHealth(s.Name, "subscription", s.State, s.Position, s.Lag, s.RunningOn)).ToArray());
+                    daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag, LabelOf(p.RunningOn))).ToArray(),
+                    subscriptions.Select(s => new ProjectionHealth(s.Name, "subscription", s.State, s.Position, s.Lag, LabelOf(s.RunningOn))).ToArray(),
+                    NodeLabel(Database.ProcessName));
                 return Results.Json(report, statusCode: healthy ? 200 : 503);
             }
             catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)

@@ -61,6 +61,27 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Health_tells_which_host_runs_each_shard_by_a_label_that_names_no_machine()
+    {
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());
+        var client = app.CreateClient();
+        JsonElement health = default;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            health = await client.GetFromJsonAsync<JsonElement>("/health");
+            var shards = health.GetProperty("projections").EnumerateArray().Where(p => p.GetProperty("mode").GetString() == "async")
+                .Concat(health.GetProperty("subscriptions").EnumerateArray()).ToList();
+            if (shards.All(p => p.GetProperty("node").GetString() == health.GetProperty("node").GetString())) break;
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the only host takes every shard");
+            await Task.Delay(100);
+        }
+        health.GetProperty("node").GetString().Should().MatchRegex("^[0-9a-f]{8}$");
+        health.GetRawText().Should().NotContain(Environment.MachineName).And.NotContain(" pid ").And.NotContain("127.0.0.1",
+            "/health needs no sign-in: it names no machine, process or address");
+    }
+
+    [Fact]
     public async Task The_web_host_prints_its_url_and_answers_health_there()
     {
         var url = new Regex(@"running at (http://127\.0\.0\.1:\d+)");
