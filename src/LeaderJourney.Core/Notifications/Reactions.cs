@@ -19,7 +19,7 @@ public static class Reactions
     public const string SubscriptionName = "reactions";
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
-    public static readonly Type[] Events = [typeof(LevelAttained), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet)];
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -65,8 +65,8 @@ public static class LeaderErasedHandler
 
 /// <summary>
 /// Staff hear of a position's term ending <see cref="TermEndReminders.Lead"/> before it ends: when a
-/// term end is set (with a seated incumbent or on its own), a reminder is scheduled in Wolverine's
-/// durable store for that moment. It carries ids and a date only.
+/// term end is set (with a seated incumbent, on its own, or kept by an appointment), a reminder is
+/// scheduled in Wolverine's durable store for that moment. It carries ids and a date only.
 /// </summary>
 public sealed record TermEndReminder(Guid PositionId, string Affiliate, DateOnly TermEndsOn);
 
@@ -95,6 +95,17 @@ public static class TermEndSetHandler
     public static async Task Handle(IEvent<TermEndSet> e, TermEndReminders reminders, IMessageContext messages)
     {
         if (e.Data.TermEndsOn is { } end) await messages.ScheduleAsync(new TermEndReminder(e.Data.PositionId, e.TenantId, end), reminders.When(end));
+    }
+}
+
+/// <summary>An appointment keeps the seat's term end (or sets a new one, which <see cref="TermEndSetHandler"/> schedules): the new holder's term is reminded of too.</summary>
+public static class AppointedHandler
+{
+    public static async Task Handle(IEvent<Appointed> e, Store store, TermEndReminders reminders, IMessageContext messages, CancellationToken ct)
+    {
+        var asAppointed = (await store.ReadStreamAsync(e.StreamId, new LeaderJourney.EventStore.StreamReadOptions { ToVersion = e.Version }, ct))
+            .Aggregate(Position.Initial, (p, stored) => Position.Evolve(p, stored.Data));
+        if (asAppointed.Incumbent.TermEndsOn is { } end) await messages.ScheduleAsync(new TermEndReminder(e.Data.PositionId, e.TenantId, end), reminders.When(end));
     }
 }
 

@@ -97,6 +97,30 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
         (await Count(dataSource, "select count(*) from leaderjourney.notifications where kind = 'term-ending'")).Should().Be(1, "it ran once");
     }
 
+    [Fact]
+    public async Task A_term_end_is_reminded_of_for_the_incumbent_seated_and_again_for_the_one_appointed_to_the_seat()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db);
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        async Task<Guid> Enrol(string name) => (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (first, next) = (await Enrol("Fannie Hamer"), await Enrol("Ella Baker"));
+        var termEndsOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(2).ToString("yyyy-MM-dd");
+        var defined = await admin.PostAsJsonAsync("/api/positions", new
+        {
+            affiliate = "OH", title = "Treasurer", incumbentLeaderId = first, termEndsOn, requirements = new[] { new { themeCode = "ADV.1", level = 1 } },
+        });
+        var positionId = (await defined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{positionId}/vacancy", new { leaderId = first, on = DateTime.UtcNow.ToString("yyyy-MM-dd") }));
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{positionId}/nominations", new { leaderId = next }));
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{positionId}/appointments", new { leaderId = next, on = DateTime.UtcNow.ToString("yyyy-MM-dd") }));
+
+        await Until(async () => await Count(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where status = 'Scheduled' and message_type like '%TermEndReminder%'") == 2,
+            "a reminder for the seated incumbent and one for the appointee");
+    }
+
     private static async Task<IEvent<T>> FirstEvent<T>(NpgsqlDataSource dataSource, Guid streamId) where T : notnull
     {
         await using var command = dataSource.CreateCommand("select id, seq_id, tenant_id from leaderjourney.mt_events where stream_id = $1 and type = 'leader.level-attained' order by seq_id limit 1");

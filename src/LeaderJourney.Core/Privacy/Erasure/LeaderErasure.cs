@@ -56,6 +56,8 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
                 new($"delete from {settings.Schema}.idempotency_keys where stream_id = any($1)") { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [leaderId, demographics] } } },
                 // Sealed under the shredded key already; the row goes too, as nothing will read it again.
                 new($"delete from {settings.Schema}.leader_snapshots where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
+                // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
+                new($"delete from {settings.Schema}.notifications where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
             },
         };
         await batch.ExecuteNonQueryAsync(ct);
