@@ -13,13 +13,21 @@ public sealed record RecordAssessmentRequest(string? ThemeCode, int? Level, stri
 public sealed record AddEvidenceRequest(string? ThemeCode, int? Level, string? Link, string? Note);
 
 /// <summary>A training completed towards a theme's level.</summary>
-public sealed record RecordTrainingCommand(Guid LeaderId, string? Title, string? ThemeCode, int? Level, decimal? Hours, string? CompletedOn) : LeaderCommand(LeaderId);
+public sealed record RecordTrainingCommand(Guid LeaderId, string? Title, string? ThemeCode, int? Level, decimal? Hours, string? CompletedOn) : LeaderCommand(LeaderId)
+{
+    /// <summary>Towards the level after the one attained, as it stands when the command is decided (the leader's theme page).</summary>
+    public bool AtNextLevel { get; init; }
+}
 
 /// <summary>A self, mentor or peer assessment of a theme's level.</summary>
 public sealed record RecordAssessmentCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Kind, string? Note) : LeaderCommand(LeaderId);
 
 /// <summary>Evidence for a theme's level: a link, a note, or both.</summary>
-public sealed record AddEvidenceCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Link, string? Note) : LeaderCommand(LeaderId);
+public sealed record AddEvidenceCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Link, string? Note) : LeaderCommand(LeaderId)
+{
+    /// <summary>For the level after the one attained, as it stands when the command is decided (the leader's theme page).</summary>
+    public bool AtNextLevel { get; init; }
+}
 
 public static class RecordTrainingHandler
 {
@@ -33,9 +41,8 @@ public static class RecordTrainingHandler
         return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
-            scope.ValidateTheme(command.ThemeCode);
-            scope.ValidateLevel(command.Level);
-            return new RecordTraining(Guid.CreateVersion7(), title, command.ThemeCode!, command.Level!.Value, command.Hours, completedOn, caller.ToActor(), pipeline.Now);
+            var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
+            return new RecordTraining(Guid.CreateVersion7(), title, command.ThemeCode!, level, command.Hours, completedOn, caller.ToActor(), pipeline.Now);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -76,9 +83,8 @@ public static class AddEvidenceHandler
         return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
-            scope.ValidateTheme(command.ThemeCode);
-            scope.ValidateLevel(command.Level);
-            return new AddEvidence(Guid.CreateVersion7(), command.ThemeCode!, command.Level!.Value, link, note, caller.ToActor(), pipeline.Now);
+            var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
+            return new AddEvidence(Guid.CreateVersion7(), command.ThemeCode!, level, link, note, caller.ToActor(), pipeline.Now);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -99,6 +105,15 @@ public static class LearningRules
     {
         if (caller.Role == Roles.Mentor && !leader.Mentors.Contains(caller.UserId))
             throw new ForbiddenException("A mentor records only for the leaders assigned to them.");
+    }
+
+    /// <summary>The theme checked, and the level given or, with <paramref name="atNextLevel"/>, the one after the leader's (at most the framework's top).</summary>
+    internal static int Level(string? themeCode, int? level, bool atNextLevel, Leader leader, FrameworkScope scope)
+    {
+        scope.ValidateTheme(themeCode);
+        var chosen = atNextLevel ? Math.Min(leader.LevelOf(themeCode!) + 1, scope.MaxLevel) : level;
+        scope.ValidateLevel(chosen);
+        return chosen!.Value;
     }
 
     internal static Answer Versioned(CommandOutcome outcome) => new(StatusCodes.Status200OK, new { version = outcome.State.Version });

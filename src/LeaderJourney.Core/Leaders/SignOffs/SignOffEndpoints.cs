@@ -14,7 +14,11 @@ public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
 
 /// <summary>A leader (or a mentor, or staff, for them) asks the leader's mentors to sign off a level: it goes into their queue.</summary>
-public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId);
+public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId)
+{
+    /// <summary>For the level after the one attained, as it stands when the command is decided (the leader's theme page).</summary>
+    public bool AtNextLevel { get; init; }
+}
 
 /// <summary>An assigned mentor signs off a level.</summary>
 public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId);
@@ -31,9 +35,8 @@ public static class RequestSignOffHandler
         return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
-            scope.ValidateTheme(command.ThemeCode);
-            scope.ValidateLevel(command.Level);
-            return new RequestSignOff(command.ThemeCode!, command.Level!.Value, caller.ToActor(), pipeline.Now);
+            var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
+            return new RequestSignOff(command.ThemeCode!, level, caller.ToActor(), pipeline.Now);
         }, LearningRules.Versioned, ct);
     }
 }

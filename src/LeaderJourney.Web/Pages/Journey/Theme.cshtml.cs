@@ -26,32 +26,27 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, IM
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostRequestAsync(CancellationToken ct) =>
-        Write("Your sign-off request is in your mentors' queue.", (leaderId, next, sender) => new RequestSignOffCommand(leaderId, Code, next) { Sender = sender }, ct);
+        Write("Your sign-off request is in your mentors' queue.", (leaderId, sender) => new RequestSignOffCommand(leaderId, Code, null) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
         // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.
         completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
             ? Refuse("Give the date you completed it (not in the future).", ct)
-            : Write("Training added.", (leaderId, next, sender) =>
-                new RecordTrainingCommand(leaderId, title, Code, next, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender }, ct);
+            : Write("Training added.", (leaderId, sender) =>
+                new RecordTrainingCommand(leaderId, title, Code, null, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
-        Write("Evidence added.", (leaderId, next, sender) => new AddEvidenceCommand(leaderId, Code, next, link, note) { Sender = sender }, ct);
+        Write("Evidence added.", (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
-        Write("Self-assessment recorded.", (leaderId, _, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
+        Write("Self-assessment recorded.", (leaderId, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
 
-    /// <summary>Sends the leader's own command about this theme, at the level after the one attained (the form asks for it).</summary>
-    private async Task<IActionResult> Write(string done, Func<Guid, int, Sender, LeaderCommand> command, CancellationToken ct)
+    /// <summary>Sends the leader's own command about this theme; learning and requests are for the level after the one attained, decided with the command.</summary>
+    private async Task<IActionResult> Write(string done, Func<Guid, Sender, LeaderCommand> command, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(async () =>
-        {
-            var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
-            var next = Math.Min(loaded.State.LevelOf(Code) + 1, loaded.Scope.MaxLevel);
-            await bus.InvokeAsync<Answer>(command(leaderId, next, new Sender(caller, PageCommands.Options(Code))), ct);
-        });
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(command(leaderId, new Sender(caller, PageCommands.Options(Code))), ct));
         Message = Error is null ? done : null;
         return await Load(ct) ? Page() : NotFound();
     }
