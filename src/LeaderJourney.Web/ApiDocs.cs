@@ -39,7 +39,7 @@ public static class ApiDocs
             var write = method is "POST" or "PUT" or "PATCH" or "DELETE";
             foreach (var (status, when) in ErrorsOf(path, write))
                 operation.Responses.TryAdd(status, new OpenApiResponse { Description = when });
-            if (write && path.StartsWith("api/", StringComparison.Ordinal) && !path.StartsWith("api/auth", StringComparison.Ordinal))
+            if (write && path.StartsWith("api/", StringComparison.Ordinal) && !WithoutVersionedWrites.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
             {
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter { Name = "If-Match", In = ParameterLocation.Header, Description = "The version the write was decided on (e.g. \"7\"); a mismatch answers 409 with currentVersion.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
@@ -48,6 +48,9 @@ public static class ApiDocs
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>Writes that are not to a stream: they take neither If-Match nor Idempotency-Key (the catalog and the directory of users).</summary>
+    public static readonly string[] WithoutVersionedWrites = ["api/auth", "api/users", "api/affiliates", "api/frameworks/import"];
 
     /// <summary>The problem answers an operation can give, by what it is (problem details, see Core.Http.Problems).</summary>
     private static IEnumerable<(string Status, string When)> ErrorsOf(string path, bool write)

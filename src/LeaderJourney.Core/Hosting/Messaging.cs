@@ -42,7 +42,7 @@ public static class Messaging
             // A CSV import runs in the background on a queue of its own, in memory: the previewed rows
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
-            options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory().Sequential();
+            options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
         });
 
     /// <summary>

@@ -6,6 +6,7 @@ using LeaderJourney.Core.Leaders.Enrol;
 using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.Mentors;
 using LeaderJourney.EventStore;
+using Microsoft.Extensions.Logging;
 using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Import;
@@ -119,23 +120,36 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
     /// <summary>The local queue imports run on: kept in memory, as the rows are (a preview holds names and never reaches the database).</summary>
     public const string Queue = "leader-imports";
 
-    internal async Task RunAsync(RunLeaderImport message, IMessageBus bus)
+    /// <summary>Imports every good row; a row that fails is reported on the page and never stops the others, and the job always ends.</summary>
+    internal async Task RunAsync(RunLeaderImport message, IMessageBus bus, ILogger logger)
     {
         if (!_jobs.TryGetValue(message.JobId, out var job)) return;
-        foreach (var row in job.Rows.Where(r => r.IsGood))
+        try
         {
-            try
+            foreach (var row in job.Rows.Where(r => r.IsGood))
             {
-                await ImportRowAsync(job, row, message.FrameworkEditionId, bus);
+                try
+                {
+                    await ImportRowAsync(job, row, message.FrameworkEditionId, bus);
+                }
+                catch (Exception e) when (Http.Problems.For(e) is not null)
+                {
+                    // A refusal: its text is for the person who imports (it may repeat their row).
+                    job.Failures[row.Line] = $"Row {row.Line}: {e.Message}";
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Logged by kind only: an unexpected error's text may hold the row's data.
+                    logger.LogError("Row {Line} of import {Job} failed: {Error}", row.Line, job.Id, e.GetType().Name);
+                    job.Failures[row.Line] = $"Row {row.Line}: could not be imported because of an unexpected error; try it again later.";
+                }
+                Interlocked.Increment(ref job._done);
             }
-            catch (Exception e) when (e is DomainRuleException or RequestValidationException or ForbiddenException or NotFoundException or DuplicateException
-                                          or ConcurrencyException or EventDataRejectedException)
-            {
-                job.Failures[row.Line] = $"Row {row.Line}: {e.Message}";
-            }
-            Interlocked.Increment(ref job._done);
         }
-        job.State = ImportState.Done;
+        finally
+        {
+            job.State = ImportState.Done;
+        }
     }
 
     /// <summary>A row is the commands staff would send for it one by one: enrol, assign the mentor, record the training.</summary>
@@ -157,5 +171,5 @@ public sealed record RunLeaderImport(Guid JobId, Guid FrameworkEditionId);
 
 public static class RunLeaderImportHandler
 {
-    public static Task Handle(RunLeaderImport message, LeaderImport imports, IMessageContext context) => imports.RunAsync(message, context);
+    public static Task Handle(RunLeaderImport message, LeaderImport imports, IMessageContext context, ILogger<LeaderImport> logger) => imports.RunAsync(message, context, logger);
 }
