@@ -298,7 +298,9 @@ public sealed class ProjectionRuntime(EventStore store)
     {
         if (HostDaemon is null) return [];
         var daemon = await HostDaemon(ct);
-        return daemon.CurrentAgents().Where(a => a.Status == AgentStatus.Running).Select(a => a.Name.Name).Order().ToList();
+        // The same daemon runs subscriptions (the reactions) too: only the read models' slots are listed.
+        var slots = store.Slots.Select(s => s.MartenName).ToHashSet();
+        return daemon.CurrentAgents().Where(a => a.Status == AgentStatus.Running && slots.Contains(a.Name.Name)).Select(a => a.Name.Name).Order().ToList();
     }
 
     /// <summary>The Marten names of the async slots, such as "mentor-queue-a".</summary>
