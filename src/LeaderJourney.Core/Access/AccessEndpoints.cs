@@ -25,19 +25,22 @@ public static class AccessEndpoints
 
         app.MapPost("/api/affiliates", async (AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
-            .RequireAuthorization().WithTags("Access");
+            .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>(StatusCodes.Status201Created);
 
         // The body holds a password: the request's fingerprint is taken without it.
         app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId)
                 { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
-            .RequireAuthorization().WithTags("Access");
+            .RequireAuthorization().WithTags("Access").Produces<CreatedBody>(StatusCodes.Status201Created);
 
         return app;
     }
 
     public static CurrentUser CurrentUser(this HttpContext http) => BearerTokenHandler.CurrentUserOf(http.User);
 }
+
+/// <summary>What creating an affiliate answers.</summary>
+public sealed record AffiliateBody(string Code, string Name);
 
 /// <summary>A national admin creates an affiliate.</summary>
 public sealed record CreateAffiliateCommand(string? Code, string? Name) : Command;
@@ -51,7 +54,7 @@ public static class CreateAffiliateHandler
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
         await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
-        return new Answer(StatusCodes.Status201Created, new { code = command.Code, name = command.Name!.Trim() }, $"/api/affiliates/{command.Code}");
+        return new Answer(StatusCodes.Status201Created, new AffiliateBody(command.Code!, command.Name!.Trim()), $"/api/affiliates/{command.Code}");
     }
 }
 
@@ -62,6 +65,6 @@ public static class CreateUserHandler
         var caller = command.Sender.Caller;
         var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId,
             caller.IsOperator ? null : caller, ct);
-        return new Answer(StatusCodes.Status201Created, new { id }, $"/api/users/{id}");
+        return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
 }

@@ -39,7 +39,7 @@ public static class FrameworkEndpoints
             var text = await ReadDocument(request, ct);
             return (await bus.InvokeAsync<ImportFrameworkAnswer>(new ImportFrameworkCommand([new FrameworkDocument(text, "the request body")], name, edition)
                 { Sender = new Sender(request.HttpContext.CurrentUser(), new WriteOptions(null, null, "import")) }, ct)).Answer;
-        });
+        }).Produces<ImportFrameworkResponse>().Produces<ImportFrameworkResponse>(StatusCodes.Status201Created);
 
         return app;
     }

@@ -73,6 +73,12 @@ public static class SenderOfRequest
     public static Sender SenderOf(this HttpContext http, object body) => new(http.CurrentUser(), WriteOptions.From(http.Request, body));
 }
 
+/// <summary>What most writes to a stream answer: the stream's version after them, the next If-Match.</summary>
+public sealed record VersionBody(long Version);
+
+/// <summary>What a write that creates something answers (with its address in Location).</summary>
+public sealed record CreatedBody(Guid Id);
+
 /// <summary>The HTTP answer to a write: kept under its Idempotency-Key, so a repeat answers the same.</summary>
 public sealed record Answer(int Status, object Body, string? Location = null) : IResult
 {

@@ -11,6 +11,9 @@ using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Leaders.Demographics;
 
+/// <summary>What recording or withdrawing demographics answers: whether consent now stands.</summary>
+public sealed record ConsentBody(bool Consent);
+
 public sealed record DemographicsBody(IReadOnlyList<string>? RaceEthnicity, string? Gender, string? JobCategory, bool? Consent);
 
 /// <summary>
@@ -70,7 +73,7 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
                 ? (Func<EventStoreSession, CancellationToken, Task>)((session, token) => session.ShredSubjectAsync(DemographicsState.StreamIdFor(leaderId), final: false, token))
                 : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,
-                new Answer(StatusCodes.Status200OK, new { consent = after.Consented }), shred));
+                new Answer(StatusCodes.Status200OK, new ConsentBody(after.Consented)), shred));
         }, ct, attempt);
     }
 }
@@ -103,10 +106,10 @@ public static class DemographicsEndpoints
             var leaderId = LeaderInput.Id(id);
             body ??= new DemographicsBody(null, null, null, null);
             return await bus.InvokeAsync<Answer>(new RecordDemographicsCommand(leaderId, body.RaceEthnicity, body.Gender, body.JobCategory, body.Consent) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<ConsentBody>();
 
         leaders.MapDelete("/{id}/demographics", async (string id, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct));
+            await bus.InvokeAsync<Answer>(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct)).Produces<ConsentBody>();
 
         leaders.MapGet("/{id}/demographics", async (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
         {

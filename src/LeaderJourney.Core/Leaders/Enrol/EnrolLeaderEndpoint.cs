@@ -9,6 +9,9 @@ using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.Enrol;
 
+/// <summary>What an enrolment answers: the new leader's id and stream version.</summary>
+public sealed record EnrolledBody(Guid Id, long Version);
+
 public sealed record EnrolLeaderRequest(string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId);
 
 /// <summary>Staff enrol a leader in their affiliate, tracked against a framework edition (by default the latest NEA edition). The sender picks the new leader's id.</summary>
@@ -34,7 +37,7 @@ public static class EnrolLeaderHandler
         var leaderId = command.LeaderId;
         return await pipeline.StartAsync(leaderId, caller, command.Sender.Options,
             new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
-            outcome => new Answer(StatusCodes.Status201Created, new { id = leaderId, version = outcome.State.Version }, $"/api/leaders/{leaderId}"), ct, envelope.Attempts);
+            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), ct, envelope.Attempts);
     }
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
@@ -50,5 +53,5 @@ public static class EnrolLeaderEndpoint
             body ??= new EnrolLeaderRequest(null, null, null, null, null);
             return await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
                 { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<EnrolledBody>(StatusCodes.Status201Created);
 }

@@ -116,7 +116,7 @@ public static class LearningRules
         return chosen!.Value;
     }
 
-    internal static Answer Versioned(CommandOutcome outcome) => new(StatusCodes.Status200OK, new { version = outcome.State.Version });
+    internal static Answer Versioned(CommandOutcome outcome) => new(StatusCodes.Status200OK, new VersionBody(outcome.State.Version));
 }
 
 /// <summary>The learning on a leader's way over HTTP: the same commands the pages send.</summary>
@@ -129,18 +129,18 @@ public static class LearningEndpoints
             body ??= new RecordTrainingRequest(null, null, null, null, null);
             return await bus.InvokeAsync<Answer>(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
                 { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
 
         leaders.MapPost("/{id}/assessments", async (string id, RecordAssessmentRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
         {
             body ??= new RecordAssessmentRequest(null, null, null, null);
             return await bus.InvokeAsync<Answer>(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
 
         leaders.MapPost("/{id}/evidence", async (string id, AddEvidenceRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
         {
             body ??= new AddEvidenceRequest(null, null, null, null);
             return await bus.InvokeAsync<Answer>(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
     }
 }

@@ -25,7 +25,7 @@ public static class AssignMentorHandler
             (leader, _) => mentor is { Role: Roles.Mentor } && mentor.Affiliate == leader.Affiliate
                 ? new AssignMentor(mentorId, caller.ToActor(), pipeline.Now)
                 : throw new RequestValidationException("mentorUserId", $"User {mentorId} is not a mentor of affiliate {leader.Affiliate}."),
-            outcome => new Answer(StatusCodes.Status200OK, new { version = outcome.State.Version }), ct);
+            outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
     }
 }
 
@@ -38,5 +38,5 @@ public static class AssignMentorEndpoint
             var leaderId = LeaderInput.Id(id);
             body ??= new AssignMentorRequest(null);
             return await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
 }

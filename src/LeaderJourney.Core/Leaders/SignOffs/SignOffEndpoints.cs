@@ -9,6 +9,9 @@ using Wolverine;
 
 namespace LeaderJourney.Core.Leaders.SignOffs;
 
+/// <summary>What a sign-off answers: the version, and whether the level is now attained (more sign-offs may be required).</summary>
+public sealed record SignedOffBody(long Version, bool Attained);
+
 public sealed record SignOffRequestBody(string? ThemeCode, int? Level);
 public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
@@ -53,11 +56,7 @@ public static class SignOffHandler
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
             return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), pipeline.Now);
-        }, outcome => new Answer(StatusCodes.Status200OK, new
-        {
-            version = outcome.State.Version,
-            attained = outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value),
-        }), ct);
+        }, outcome => new Answer(StatusCodes.Status200OK, new SignedOffBody(outcome.State.Version, outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value))), ct);
     }
 }
 
@@ -95,18 +94,18 @@ public static class SignOffEndpoints
         {
             body ??= new SignOffRequestBody(null, null);
             return await bus.InvokeAsync<Answer>(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
 
         leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
         {
             body ??= new SignOffBody(null, null, null);
             return await bus.InvokeAsync<Answer>(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<SignedOffBody>();
 
         leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
         {
             body ??= new DeclineBody(null, null, null);
             return await bus.InvokeAsync<Answer>(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<VersionBody>();
     }
 }

@@ -15,6 +15,9 @@ namespace LeaderJourney.Core.Privacy.Erasure;
 
 public sealed record ErasureBody(string? Reason);
 
+/// <summary>What an erasure answers; asked again, it answers the same with <see cref="AlreadyErased"/>.</summary>
+public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, DateTimeOffset? ErasedAt);
+
 /// <summary>
 /// Erasure (API.md): the leader's personal data becomes unreadable everywhere at once, because its keys
 /// are deleted, while the journey's facts (levels, dates, counts) stay. In one transaction: the
@@ -36,7 +39,7 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
             var events = LeaderDecider.Decide(new EraseLeader(reason, caller.ToActor(), pipeline.Now), loaded.State, policies.For(loaded.State.Affiliate));
             var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
             return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
-                new Answer(StatusCodes.Status200OK, new { leaderId, erased = true, alreadyErased = events.Count == 0, erasedAt }),
+                new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt)),
                 events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
         }, ct, attempt);
         directory.ForgetTokensOfLeader(leaderId);
@@ -71,7 +74,7 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
             var leaderId = LeaderInput.Id(id);
             body ??= new ErasureBody(null);
             return await bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<ErasedBody>();
     }
 }
 

@@ -155,7 +155,7 @@ public static class PositionEndpoints
             body ??= new DefinePositionBody(null, null, null, null, null, null);
             return await bus.InvokeAsync<Answer>(new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
                 { Sender = http.SenderOf(body) }, ct);
-        });
+        }).Produces<CreatedBody>(StatusCodes.Status201Created);
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
         MapCommand<AssessmentBody>(positions, "/{id}/readiness-assessments", (id, b, sender) => new AssessReadinessCommand(id, b?.LeaderId, b?.Readiness, b?.Justification) { Sender = sender });
@@ -164,7 +164,7 @@ public static class PositionEndpoints
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
         positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct));
+            await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>();
 
         positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
         {
@@ -185,5 +185,5 @@ public static class PositionEndpoints
     /// <summary>POST of a command on one position: the body (possibly empty) and the position's id make the message.</summary>
     private static void MapCommand<TBody>(RouteGroupBuilder positions, string pattern, Func<Guid, TBody?, Sender, PositionCommand> message) where TBody : class =>
         positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct));
+            await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>();
 }

@@ -31,7 +31,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
         {
             if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
             var events = PositionDecider.Decide(new DefinePosition(id, code, name, key, checkedRequirements, incumbent, termEnd, caller.ToActor(), pipeline.Now), Position.Initial);
-            return Task.FromResult(new StreamDecision(0, StreamType, code, events, new Answer(StatusCodes.Status201Created, new { id }, $"/api/positions/{id}")));
+            return Task.FromResult(new StreamDecision(0, StreamType, code, events, new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/positions/{id}")));
         }, ct, attempt);
     }
 
@@ -46,7 +46,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
             if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
             var events = PositionDecider.Decide(await command(position), position);
             var after = events.Aggregate(position, Position.Evolve);
-            return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new { version = after.Version }));
+            return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new VersionBody(after.Version)));
         }, ct, envelope.Attempts);
     }
 

@@ -113,7 +113,7 @@ public static class ReportIssues
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
         reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct));
+            await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct)).Produces<IssuedReportBody>(StatusCodes.Status201Created);
 
         reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
         {
@@ -155,6 +155,9 @@ public static class ReportIssues
     };
 }
 
+/// <summary>What issuing a report answers: its id and the hash of its content as issued.</summary>
+public sealed record IssuedReportBody(Guid Id, string Hash);
+
 /// <summary>Staff issue a report to the board as it stands at a moment: kept, hashed, and compared later with the same question asked again.</summary>
 public sealed record IssueReportCommand(string Kind, string? Affiliate, string? AsOf) : Command
 {
@@ -175,6 +178,6 @@ public static class IssueReportHandler
         var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);
         return await pipeline.RunAsync(ReportIssues.StreamIdFor(code), caller, command.Sender.Options, history =>
             Task.FromResult(new StreamDecision(history.Count, ReportIssues.StreamType, code, [issued],
-                new Answer(StatusCodes.Status201Created, new { id, hash = issued.ContentHash }, $"/api/reports/issues/{id}?affiliate={code}"))), ct, envelope.Attempts);
+                new Answer(StatusCodes.Status201Created, new IssuedReportBody(id, issued.ContentHash), $"/api/reports/issues/{id}?affiliate={code}"))), ct, envelope.Attempts);
     }
 }
