@@ -103,11 +103,12 @@ public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
     : Exception($"Stream {streamId} changed while the command was decided; it is decided again on the new history.", inner);
 
 /// <summary>
-/// Every write to a stream goes through here: the history is read inside a transaction, the use case
-/// decides on it (loading only what the caller may see), If-Match is checked, the events are appended
-/// at the version they were decided on, and the answer is stored under the Idempotency-Key in the same
-/// transaction. On a version conflict without If-Match the command is decided once more, on the new
-/// history, holding the stream's row lock: the decision is re-made, never replayed, so nothing appended
+/// Every command's handler writes to its stream through here: the history is read inside a transaction,
+/// the use case decides on it (loading only what the caller may see), If-Match is checked, the events
+/// are appended at the version they were decided on, and the answer is stored under the Idempotency-Key
+/// in the same transaction. On a version conflict without If-Match, Wolverine runs the handler again
+/// (<see cref="StreamChangedWhileDeciding"/>) and the command is decided once more, on the new history,
+/// holding the stream's row lock: the decision is re-made, never replayed, so nothing appended
 /// meanwhile is overwritten or ignored, and however many writers pile onto one stream none is lost.
 /// With If-Match the caller asserted what they saw, so a conflict is a 409.
 /// </summary>
@@ -116,30 +117,21 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, CancellationToken ct, int? attempt = null) =>
-        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), ct, attempt);
+        Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, int attempt, CancellationToken ct) =>
+        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), attempt, ct);
 
     /// <summary>The same, for a use case that reads what it decides on itself, inside the write's transaction (a snapshot and the events after it, say).</summary>
     /// <param name="attempt">
     /// Wolverine's attempt at the message this write handles (<c>Envelope.Attempts</c>): a first attempt
     /// that loses a race throws <see cref="StreamChangedWhileDeciding"/> and Wolverine's retry policy
     /// (<see cref="Hosting.Messaging"/>) runs the handler again, which then holds the stream's row lock.
-    /// Null for a write not sent as a message yet: it makes its second try itself.
     /// </param>
     public async Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<EventStoreSession, Task<StreamDecision>> decide, CancellationToken ct, int? attempt = null)
+        Func<EventStoreSession, Task<StreamDecision>> decide, int attempt, CancellationToken ct)
     {
         if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
             return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
-        if (attempt is { } tried) return await TryAsync(streamId, caller, options, decide, lockFirst: tried > 1, ct);
-        try
-        {
-            return await TryAsync(streamId, caller, options, decide, lockFirst: false, ct);
-        }
-        catch (StreamChangedWhileDeciding)
-        {
-            return await TryAsync(streamId, caller, options, decide, lockFirst: true, ct);
-        }
+        return await TryAsync(streamId, caller, options, decide, lockFirst: attempt > 1, ct);
     }
 
     private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,

@@ -19,15 +19,15 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
 
     public DateTimeOffset Now => pipeline.Now;
 
-    /// <summary>Decides a command message against an existing leader, on Wolverine's attempt at it (see <see cref="StreamCommandPipeline.RunAsync(Guid, CurrentUser, WriteOptions, Func{EventStoreSession, Task{StreamDecision}}, CancellationToken, int?)"/>).</summary>
+    /// <summary>
+    /// Decides a command message against an existing leader, on Wolverine's attempt at it (see
+    /// <see cref="StreamCommandPipeline"/>), and answers with <paramref name="respond"/>'s status and body.
+    /// </summary>
     public Task<Answer> ExecuteAsync(LeaderCommand message, Envelope envelope,
-        Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct) =>
-        ExecuteAsync(message.LeaderId, message.Sender.Caller, message.Sender.Options, command, respond, ct, envelope.Attempts);
-
-    /// <summary>Decides a command against an existing leader and answers with <paramref name="respond"/>'s status and body.</summary>
-    public Task<Answer> ExecuteAsync(Guid leaderId, CurrentUser caller, WriteOptions options,
-        Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct, int? attempt = null) =>
-        pipeline.RunAsync(leaderId, caller, options, async session =>
+        Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct)
+    {
+        var (leaderId, caller) = (message.LeaderId, message.Sender.Caller);
+        return pipeline.RunAsync(leaderId, caller, message.Sender.Options, async session =>
         {
             // The latest snapshot and the events after it, not the whole stream (see LeaderSnapshots).
             var snapshot = await snapshots.LoadAsync(session, leaderId, ct);
@@ -38,15 +38,16 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
             return new StreamDecision(loaded.State.Version, StreamType, loaded.State.Affiliate, events,
                 respond(new CommandOutcome(after, events)),
                 (s, token) => snapshots.SaveIfDueAsync(s, after, snapshot?.Version ?? 0, token));
-        }, ct, attempt);
+        }, envelope.Attempts, ct);
+    }
 
     /// <summary>Starts a new leader's stream (enrolment).</summary>
-    public Task<Answer> StartAsync(Guid leaderId, CurrentUser caller, WriteOptions options, Enroll enroll, Func<CommandOutcome, Answer> respond, CancellationToken ct, int? attempt = null) =>
+    public Task<Answer> StartAsync(Guid leaderId, CurrentUser caller, WriteOptions options, Enroll enroll, Func<CommandOutcome, Answer> respond, int attempt, CancellationToken ct) =>
         pipeline.RunAsync(leaderId, caller, options, history =>
         {
             if (history.Count > 0) throw new DuplicateException($"Leader {leaderId} is already enrolled.");
             var events = LeaderDecider.Decide(enroll, Leader.Initial, policies.For(enroll.Affiliate));
             return Task.FromResult(new StreamDecision(0, StreamType, enroll.Affiliate, events,
                 respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events))));
-        }, ct, attempt);
+        }, attempt, ct);
 }

@@ -74,7 +74,7 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
                 : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new ConsentBody(after.Consented)), shred));
-        }, ct, attempt);
+        }, attempt, ct);
     }
 }
 

@@ -37,7 +37,7 @@ public static class EnrolLeaderHandler
         var leaderId = command.LeaderId;
         return await pipeline.StartAsync(leaderId, caller, command.Sender.Options,
             new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
-            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), ct, envelope.Attempts);
+            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), envelope.Attempts, ct);
     }
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>

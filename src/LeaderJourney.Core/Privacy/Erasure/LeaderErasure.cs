@@ -41,7 +41,7 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
             return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt)),
                 events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
-        }, ct, attempt);
+        }, attempt, ct);
         directory.ForgetTokensOfLeader(leaderId);
         return result;
     }

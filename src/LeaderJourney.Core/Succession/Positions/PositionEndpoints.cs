@@ -42,7 +42,7 @@ public static class DefinePositionHandler
         var caller = PositionRules.Admin(command);
         var requirements = (command.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
         return writes.DefineAsync(command.PositionId, caller, command.Affiliate ?? caller.Affiliate, command.Title, command.Key ?? true, requirements,
-            command.IncumbentLeaderId, command.TermEndsOn, command.Sender.Options, ct, envelope.Attempts);
+            command.IncumbentLeaderId, command.TermEndsOn, command.Sender.Options, envelope.Attempts, ct);
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
     public DateTimeOffset Now => pipeline.Now;
 
     public async Task<Answer> DefineAsync(Guid id, CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
-        string? incumbentLeaderId, string? termEndsOn, WriteOptions options, CancellationToken ct, int? attempt = null)
+        string? incumbentLeaderId, string? termEndsOn, WriteOptions options, int attempt, CancellationToken ct)
     {
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
         var code = LeaderInput.Required(affiliate, "affiliate", 16);
@@ -32,7 +32,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
             if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
             var events = PositionDecider.Decide(new DefinePosition(id, code, name, key, checkedRequirements, incumbent, termEnd, caller.ToActor(), pipeline.Now), Position.Initial);
             return Task.FromResult(new StreamDecision(0, StreamType, code, events, new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/positions/{id}")));
-        }, ct, attempt);
+        }, attempt, ct);
     }
 
     /// <summary>Folds the position (another affiliate's is not found), decides the command on it and appends, on Wolverine's attempt at the message.</summary>
@@ -47,7 +47,7 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
             var events = PositionDecider.Decide(await command(position), position);
             var after = events.Aggregate(position, Position.Evolve);
             return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new VersionBody(after.Version)));
-        }, ct, envelope.Attempts);
+        }, envelope.Attempts, ct);
     }
 
     public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)

@@ -178,6 +178,6 @@ public static class IssueReportHandler
         var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);
         return await pipeline.RunAsync(ReportIssues.StreamIdFor(code), caller, command.Sender.Options, history =>
             Task.FromResult(new StreamDecision(history.Count, ReportIssues.StreamType, code, [issued],
-                new Answer(StatusCodes.Status201Created, new IssuedReportBody(id, issued.ContentHash), $"/api/reports/issues/{id}?affiliate={code}"))), ct, envelope.Attempts);
+                new Answer(StatusCodes.Status201Created, new IssuedReportBody(id, issued.ContentHash), $"/api/reports/issues/{id}?affiliate={code}"))), envelope.Attempts, ct);
     }
 }
