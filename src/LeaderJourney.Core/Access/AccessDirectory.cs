@@ -49,7 +49,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>Creates a user after checking every field; <paramref name="creator"/> null means the command line (trusted, as the first national admin is made there).</summary>
-    public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default)
+    /// <param name="affiliateOfLeader">
+    /// The affiliate of a leader who exists and is not erased, else null: a leader's sign-in is only made
+    /// for such a leader of the user's own affiliate, and for one without a sign-in yet, so no admin can
+    /// make a sign-in that reads someone else's record. Null skips that check (generated test data).
+    /// </param>
+    public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default,
+        Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null)
     {
         // Who may act is settled before what they sent is judged: a non-admin learns nothing from validation.
         if (creator is { IsAdmin: false }) throw new ForbiddenException("Only admins create users.");
@@ -73,6 +79,15 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new ForbiddenException("An affiliate admin creates users of their own affiliate only, and no national admins.");
         if (affiliate is not null && !await AffiliateExistsAsync(affiliate, ct))
             throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; create it first (POST /api/affiliates, or `leaderjourney affiliates create`).");
+        if (leaderId is { } leader && affiliateOfLeader is not null)
+        {
+            // A leader of another affiliate answers exactly as one that does not exist.
+            if (await affiliateOfLeader(leader, ct) != affiliate)
+                throw new RequestValidationException("leaderId", $"There is no leader {leader} in affiliate {affiliate}.");
+            await using var existing = dataSource.CreateCommand($"select exists (select 1 from {schema}.users where leader_id = $1)");
+            existing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leader });
+            if ((bool)(await existing.ExecuteScalarAsync(ct))!) throw new DuplicateException($"Leader {leader} already has a sign-in.");
+        }
 
         var id = Guid.CreateVersion7();
         await using var command = dataSource.CreateCommand($"""

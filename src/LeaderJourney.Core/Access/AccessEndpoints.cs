@@ -60,11 +60,23 @@ public static class CreateAffiliateHandler
 
 public static class CreateUserHandler
 {
-    public static async Task<Answer> Handle(CreateUserCommand command, AccessDirectory directory, CancellationToken ct)
+    public static async Task<Answer> Handle(CreateUserCommand command, AccessDirectory directory, Leaders.LeaderReader leaders, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId,
-            caller.IsOperator ? null : caller, ct);
+            caller.IsOperator ? null : caller, ct, async (leaderId, token) =>
+            {
+                try
+                {
+                    // Read as the operator, who sees every affiliate: the directory compares the affiliate itself.
+                    var leader = (await leaders.LoadForCallerAsync(leaderId, CurrentUser.Operator, token)).State;
+                    return leader.Erased ? null : leader.Affiliate;
+                }
+                catch (NotFoundException)
+                {
+                    return null;
+                }
+            });
         return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
 }
