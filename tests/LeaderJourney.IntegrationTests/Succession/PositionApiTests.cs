@@ -24,6 +24,25 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     [Fact]
+    public async Task Another_kind_of_stream_sent_as_a_position_answers_like_a_missing_position()
+    {
+        var leader = await Leader("Dolores");
+        var missing = Guid.NewGuid();
+        foreach (var id in new[] { leader, missing })
+        {
+            (await _admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = leader })).StatusCode.Should().Be(HttpStatusCode.NotFound, $"{id} is no position");
+            (await _admin.PutAsJsonAsync($"/api/positions/{id}/term-end", new { termEndsOn = "2027-01-01" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await _admin.PostAsJsonAsync($"/api/positions/{id}/vacancy", new { leaderId = leader, on = "2026-01-01" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+        // And the other way round: a position sent as a leader.
+        var position = (await Ok(_admin.PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "Secretary", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),
+            HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        (await _admin.GetAsync($"/api/leaders/{position}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{position}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = "2026-01-01" }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_position_is_seated_nominated_withdrawn_vacated_and_appointed_and_bad_input_is_400_or_422()
     {
         var (a, b, c) = (await Leader("Ana"), await Leader("Ben"), await Leader("Cai"));

@@ -42,6 +42,8 @@ public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader 
         var caller = message.Sender.Caller;
         return pipeline.RunAsync(id, caller, message.Sender.Options, async history =>
         {
+            // A stream that does not start with a position's definition (a leader's, say) is no position.
+            if (history.Count > 0 && history[0].Data is not PositionDefined) throw new NotFoundException($"There is no position {id}.");
             var position = history.Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
             if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
             var events = PositionDecider.Decide(await command(position), position);
