@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
@@ -22,11 +23,19 @@ public static class HealthEndpoint
 
     private static string? LabelOf(string? runningOn) => runningOn is null ? null : NodeLabel(runningOn);
 
-    /// <summary>GET /health: the database and every projection's state and lag; 503 when the database is unusable or a projection has stopped on a failing event.</summary>
+    /// <summary>What anyone may know: up or down.</summary>
+    public sealed record HealthStatus(string Status);
+
+    /// <summary>
+    /// GET /health: 200 "healthy", or 503 "unhealthy" when the database is unusable or a projection or
+    /// subscription has stopped on a failing event. That is all it says without sign-in; a national
+    /// admin's token also gets the database, every projection's state, lag and host, and the reactions.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", async (Store store, ProjectionRuntime projections, DatabaseSettings settings, CancellationToken ct) =>
+        app.MapGet("/health", async (HttpContext http, Store store, ProjectionRuntime projections, DatabaseSettings settings, ILogger<HealthStatus> logger, CancellationToken ct) =>
         {
+            var detailed = http.User.Identity?.IsAuthenticated == true && BearerTokenHandler.CurrentUserOf(http.User).IsNationalAdmin;
             try
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
@@ -43,12 +52,14 @@ public static class HealthEndpoint
                     daemon, statuses.Select(p => new ProjectionHealth(p.Name, p.Mode, p.State, p.Position, p.Lag, LabelOf(p.RunningOn))).ToArray(),
                     subscriptions.Select(s => new ProjectionHealth(s.Name, "subscription", s.State, s.Position, s.Lag, LabelOf(s.RunningOn))).ToArray(),
                     NodeLabel(Database.ProcessName));
-                return Results.Json(report, statusCode: healthy ? 200 : 503);
+                return detailed ? Results.Json(report, statusCode: healthy ? 200 : 503) : Results.Json(new HealthStatus(report.Status), statusCode: healthy ? 200 : 503);
             }
             catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)
             {
+                // The reason names the server, database and user: for the log, never for the page (nobody is signed in without the database).
                 var reason = e is EventStoreException ? e.Message : Database.Describe(store.DataSource, e).Message;
-                return Results.Json(new HealthReport("unhealthy", new DatabaseHealth(false, null, settings.Schema, 0, 0, reason)), statusCode: 503);
+                logger.LogWarning("Health: the database is not usable: {Reason}", reason);
+                return Results.Json(new HealthStatus("unhealthy"), statusCode: 503);
             }
         }).WithName("Health").WithTags("Health");
         return app;

@@ -16,10 +16,11 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var first = new LeaderJourneyAppFactory(empty);
         await using var second = new LeaderJourneyAppFactory(empty);
 
-        var clients = await Task.WhenAll(Task.Run(first.CreateClient), Task.Run(second.CreateClient));
+        await Task.WhenAll(Task.Run(first.CreateClient), Task.Run(second.CreateClient));
 
-        foreach (var client in clients)
+        foreach (var app in new[] { first, second })
         {
+            var (client, _) = await app.SignedInAsync(Core.Access.Roles.NationalAdmin);
             var response = await client.GetAsync("/health");
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var health = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -61,10 +62,11 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
-    public async Task Health_tells_which_host_runs_each_shard_by_a_label_that_names_no_machine()
+    public async Task Health_tells_a_national_admin_which_host_runs_each_shard_by_a_label_and_anyone_else_only_up_or_down()
     {
         await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());
-        var client = app.CreateClient();
+        var anonymous = app.CreateClient();
+        var (client, _) = await app.SignedInAsync(Core.Access.Roles.NationalAdmin);
         JsonElement health = default;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -77,8 +79,8 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
             await Task.Delay(100);
         }
         health.GetProperty("node").GetString().Should().MatchRegex("^[0-9a-f]{8}$");
-        health.GetRawText().Should().NotContain(Environment.MachineName).And.NotContain(" pid ").And.NotContain("127.0.0.1",
-            "/health needs no sign-in: it names no machine, process or address");
+        health.GetRawText().Should().NotContain(Environment.MachineName).And.NotContain(" pid ").And.NotContain("127.0.0.1", "it names no machine, process or address");
+        (await anonymous.GetStringAsync("/health")).Should().Be("""{"status":"healthy"}""", "without sign-in /health says up or down and nothing else");
     }
 
     [Fact]

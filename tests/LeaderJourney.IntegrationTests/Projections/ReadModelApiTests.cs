@@ -59,7 +59,8 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         _app.CreateClient().Dispose();
         await _app.CaughtUpAsync();
 
-        var health = await _app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
+        var (operatorClient, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+        var health = await operatorClient.GetFromJsonAsync<JsonElement>("/health");
         health.GetProperty("daemonRunning").GetBoolean().Should().BeTrue();
         var projections = health.GetProperty("projections").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
         projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName, EquityProjection.ProjectionName]);
