@@ -151,39 +151,49 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             Hasher.VerifyHashedPassword(null!, DummyHash, password ?? "");
             return null;
         }
-        await using var find = dataSource.CreateCommand($"select id, password_hash, locked_until from {schema}.users where lower(username) = lower($1)");
-        find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
+        // One try is claimed before the (deliberately slow) hash check, in one statement: guesses sent at
+        // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out
+        // (reading the count first let 19 of 60 parallel guesses through). A lock-out that has run out
+        // starts the count again, so one wrong guess per lock-out period cannot keep an account locked
+        // for ever. A try that turns out right gives its claim back below.
+        await using var claim = dataSource.CreateCommand($"""
+            update {schema}.users
+               set failed_sign_ins = case when locked_until is not null and locked_until <= $2 then 1 else failed_sign_ins + 1 end,
+                   locked_until = case when locked_until is not null and locked_until <= $2 then null
+                                       when locked_until is null and failed_sign_ins + 1 > $3 then $4 else locked_until end
+             where lower(username) = lower($1)
+            returning id, password_hash, locked_until, failed_sign_ins
+            """);
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
+        claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxFailedSignIns });
+        claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
         Guid? id = null;
         string hash = DummyHash;
         DateTimeOffset? lockedUntil = null;
-        await using (var reader = await find.ExecuteReaderAsync(ct))
+        var tries = 0;
+        await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
             {
                 id = reader.GetGuid(0);
                 hash = reader.GetString(1);
                 lockedUntil = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+                tries = reader.GetInt32(3);
             }
         }
+        if (lockedUntil > now) throw new LockedOutException(lockedUntil.Value);
         var verified = Hasher.VerifyHashedPassword(null!, hash, password ?? "") != PasswordVerificationResult.Failed;
         if (id is null) return null;
-        if (lockedUntil > now) throw new LockedOutException(lockedUntil.Value);
         if (!verified)
         {
-            // A lock-out that has run out starts the count again, so one wrong guess per lock-out period
-            // cannot keep an account locked for ever.
-            await using var fail = dataSource.CreateCommand($"""
-                update {schema}.users
-                   set failed_sign_ins = case when locked_until is not null and locked_until <= $4 then 1 else failed_sign_ins + 1 end,
-                       locked_until = case when locked_until is not null and locked_until <= $4 then null
-                                           when failed_sign_ins + 1 >= $2 then $3 else locked_until end
-                 where id = $1
-                """);
-            fail.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
-            fail.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxFailedSignIns });
-            fail.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
-            fail.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            await fail.ExecuteNonQueryAsync(ct);
+            if (tries >= MaxFailedSignIns)
+            {
+                await using var lockOut = dataSource.CreateCommand($"update {schema}.users set locked_until = $2 where id = $1 and locked_until is null");
+                lockOut.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+                lockOut.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
+                await lockOut.ExecuteNonQueryAsync(ct);
+            }
             return null;
         }
         await using var reset = dataSource.CreateCommand($"update {schema}.users set failed_sign_ins = 0, locked_until = null where id = $1 and failed_sign_ins > 0");

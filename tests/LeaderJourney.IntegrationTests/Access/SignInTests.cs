@@ -81,6 +81,20 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task Sixty_wrong_passwords_sent_at_once_get_no_more_checks_than_the_lock_out_allows()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("parallel.target", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = _app.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            http.PostAsJsonAsync("/api/auth/token", new { username = "parallel.target", password = $"wrong password {i}" })));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized).Should().Be(AccessDirectory.MaxFailedSignIns, "only that many guesses are checked");
+        answers.Should().OnlyContain(a => a.StatusCode == HttpStatusCode.Unauthorized || a.StatusCode == HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Only_national_admins_create_affiliates_and_affiliate_admins_create_users_only_in_their_affiliate()
     {
         var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
