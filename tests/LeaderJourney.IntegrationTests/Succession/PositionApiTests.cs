@@ -24,6 +24,23 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     [Fact]
+    public async Task A_name_or_title_a_spreadsheet_would_run_as_a_formula_is_text_in_the_csv()
+    {
+        var incumbent = await Leader("=HYPERLINK(\"http://example.org\")");
+        (await _admin.PostAsJsonAsync("/api/positions", new
+        {
+            affiliate = "PA", title = "@SUM(1+1)", incumbentLeaderId = incumbent, termEndsOn = "2030-01-01", requirements = new[] { new { themeCode = "ADV.1", level = 1 } },
+        })).StatusCode.Should().Be(HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+
+        var csv = await _admin.GetStringAsync("/api/reports/succession?affiliate=PA&format=csv");
+
+        csv.Should().Contain(",'@SUM(1+1),").And.Contain("\"'=HYPERLINK(\"\"http://example.org\"\")\"");
+        csv.Split('\n').SelectMany(line => line.Split(',')).Should().NotContain(cell => cell.StartsWith('=') || cell.StartsWith('@') || cell.StartsWith("\"="),
+            "no cell starts a formula");
+    }
+
+    [Fact]
     public async Task Another_kind_of_stream_sent_as_a_position_answers_like_a_missing_position()
     {
         var leader = await Leader("Dolores");

@@ -76,5 +76,12 @@ public static class ReportFormats
     private static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static void Row(StringBuilder csv, params string[] cells) =>
-        csv.AppendLine(string.Join(',', cells.Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
+        csv.AppendLine(string.Join(',', cells.Select(Neutralised).Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
+    /// return: a name or a free-text value someone typed) is written with a leading apostrophe, which
+    /// spreadsheets show as text.
+    /// </summary>
+    public static string Neutralised(string cell) => cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
 }
