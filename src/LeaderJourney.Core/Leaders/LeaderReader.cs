@@ -14,9 +14,19 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// <summary>Loads a leader for showing their record, and leaves the read in the audit of sensitive reads.</summary>
     public async Task<LoadedLeader> ReadRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null)
     {
+        EnsureNotBoard(caller);
         var loaded = await LoadForCallerAsync(leaderId, caller, ct, asOf);
         await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, loaded.State.Affiliate, ct);
         return loaded;
+    }
+
+    /// <summary>
+    /// The board sees what reports show (candidates' names, readiness, gaps), never a leader's record,
+    /// history, notes, email or exact times.
+    /// </summary>
+    public static void EnsureNotBoard(CurrentUser caller)
+    {
+        if (caller.Role == Roles.Board) throw new ForbiddenException("The board reads reports, not a leader's own record.");
     }
 
     /// <summary>

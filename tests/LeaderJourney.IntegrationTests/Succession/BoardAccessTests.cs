@@ -35,6 +35,9 @@ public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<Test
         (await board.GetAsync("/api/reports/succession?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await board.GetAsync("/api/reports/pipeline?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await board.GetAsync($"/api/leaders/{id}/demographics")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        // Nor a leader's record (email), history (notes, reasons) or progress (exact times): what reports show is enough.
+        foreach (var path in new[] { $"/api/leaders/{id}", $"/api/leaders/{id}/history", $"/api/leaders/{id}/progress", $"/api/leaders/{id}/attainments/ADV.1/1", $"/api/leaders/{id}/personal-data" })
+            (await board.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.Forbidden, path);
         (await _admin.GetAsync($"/api/leaders/{id}/demographics")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await leader.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/demographics")).GetProperty("gender").GetString().Should().Be("woman");
         (await board.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { gender = "x", consent = true })).StatusCode.Should().Be(HttpStatusCode.Forbidden);

@@ -37,9 +37,10 @@ public static class LeaderViewEndpoints
         leaders.MapGet("/{id}/progress", async (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
             Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
             {
+                var caller = http.CurrentUser();
+                LeaderReader.EnsureNotBoard(caller);
                 var at = LeaderInput.AsOf(asOf);
                 var leaderId = LeaderInput.Id(id);
-                var caller = http.CurrentUser();
                 ProgressView progress;
                 var (ready, row) = await queries.FindAsync(leaderId, ct);
                 if (ready)
