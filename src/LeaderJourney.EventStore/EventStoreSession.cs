@@ -24,6 +24,9 @@ public sealed class EventStoreSession : IAsyncDisposable
     public NpgsqlConnection Connection => _connection;
     public NpgsqlTransaction Transaction => _transaction;
 
+    /// <summary>The schema the store's tables (and the rows committed with its events) live in.</summary>
+    public string Schema => _store.Schema;
+
     public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamType);

@@ -45,6 +45,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.StreamCommandPipeline>();
+        services.AddSingleton<Http.RequestHashes>();
         services.AddSingleton<LeaderSnapshots>();
         services.AddSingleton<LeaderCommandPipeline>();
         services.AddLeaderJourneyProjections();

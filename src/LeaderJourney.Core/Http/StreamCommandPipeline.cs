@@ -4,6 +4,7 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using Store = LeaderJourney.EventStore.EventStore;
@@ -12,13 +13,13 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Core.Http;
 
 /// <summary>How a write was asked for: the If-Match version and the Idempotency-Key, when sent.</summary>
-/// <param name="IdempotencyKey">A SHA-256 hash of the Idempotency-Key header, when sent.</param>
-/// <param name="RequestFingerprint">A SHA-256 hash of the method, path and body.</param>
+/// <param name="IdempotencyKey">A keyed hash (<see cref="RequestHashes"/>) of the Idempotency-Key header, when sent.</param>
+/// <param name="RequestFingerprint">A keyed hash of the method, path and body.</param>
 public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string RequestFingerprint)
 {
     public const int MaxIdempotencyKeyLength = 200;
 
-    public static WriteOptions From(HttpRequest request, object body)
+    public static WriteOptions From(HttpRequest request, object body, RequestHashes hashes)
     {
         long? ifMatch = null;
         var header = request.Headers.IfMatch.ToString();
@@ -31,14 +32,26 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKeyLength)
             throw new RequestValidationException("Idempotency-Key", $"An Idempotency-Key has at most {MaxIdempotencyKeyLength} characters.");
-        // Only a hash of the request is kept with its answer: the body may hold a person's name.
+        // Only a keyed hash of the request is kept with its answer: the body may hold a person's name.
         var fingerprint = $"{request.Method} {request.Path} {JsonSerializer.Serialize(body, body.GetType(), JsonSerializerOptions.Web)}";
         // The key is the client's own text (it may name someone): it is kept, and used as the events'
-        // correlation id, only as a hash.
-        return new WriteOptions(ifMatch, key.Length == 0 ? null : Hash(key), Hash(fingerprint));
+        // correlation id, only as a keyed hash.
+        return new WriteOptions(ifMatch, key.Length == 0 ? null : hashes.Of(key), hashes.Of(fingerprint));
     }
+}
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+/// <summary>
+/// Keyed hashes (HMAC-SHA-256) of what a client sent, for the Idempotency-Key table and the sign-in
+/// throttle. Keyed, because a plain hash of a short body can be guessed back by hashing every likely
+/// value (a demographics answer has only a few hundred); the key is derived from the active master key
+/// and never stored, so a copy of the database alone cannot test guesses. Rotating the master key
+/// changes every hash: an Idempotency-Key sent before a rotation is not recognised after it.
+/// </summary>
+public sealed class RequestHashes(EventStore.PersonalData.MasterKeyRing keys)
+{
+    private readonly byte[] _key = keys.DeriveKey("leaderjourney request hashes v1");
+
+    public string Of(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>
@@ -70,7 +83,8 @@ public abstract record StreamCommand(Guid StreamId) : Command
 public static class SenderOfRequest
 {
     /// <summary>The signed-in caller and the request's If-Match and Idempotency-Key (a hash of <paramref name="body"/> is kept with its answer).</summary>
-    public static Sender SenderOf(this HttpContext http, object body) => new(http.CurrentUser(), WriteOptions.From(http.Request, body));
+    public static Sender SenderOf(this HttpContext http, object body) =>
+        new(http.CurrentUser(), WriteOptions.From(http.Request, body, http.RequestServices.GetRequiredService<RequestHashes>()));
 }
 
 /// <summary>What most writes to a stream answer: the stream's version after them, the next If-Match.</summary>
@@ -164,6 +178,14 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
         {
             throw new StreamChangedWhileDeciding(streamId, e);
         }
+    }
+
+    /// <summary>Drops the answers kept under Idempotency-Keys for writes to <paramref name="streamId"/>, in the session's transaction.</summary>
+    public static async Task ForgetAnswersAsync(EventStoreSession session, Guid streamId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"delete from {session.Schema}.idempotency_keys where stream_id = $1", session.Connection, session.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static RequestValidationException KeyReused() =>

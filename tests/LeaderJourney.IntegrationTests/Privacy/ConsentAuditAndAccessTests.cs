@@ -71,6 +71,44 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Idempotency_keys_and_request_bodies_are_kept_as_keyed_hashes_and_a_consent_withdrawal_drops_those_of_demographics()
+    {
+        var id = await Enrol("Hashed Hana");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "PV", id);
+        const string key = "demographics-hana-1";
+        var body = new { raceEthnicity = new[] { "Asian" }, gender = "woman", jobCategory = "teacher", consent = true };
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/leaders/{id}/demographics") { Content = JsonContent.Create(body) };
+        put.Headers.Add("Idempotency-Key", key);
+        await Ok(leader.SendAsync(put));
+        var demographics = DemographicsState.StreamIdFor(id);
+
+        // Someone with a copy of the table and the short list of likely answers cannot test them:
+        // neither the key nor the body is stored as its plain SHA-256.
+        var stored = await StoredIdempotency(demographics);
+        stored.Should().ContainSingle();
+        var plainFingerprint = Sha256($"PUT /api/leaders/{id}/demographics {JsonSerializer.Serialize(body, JsonSerializerOptions.Web)}");
+        stored[0].Key.Should().NotBe(Sha256(key)).And.HaveLength(64);
+        stored[0].Request.Should().NotBe(plainFingerprint).And.HaveLength(64);
+
+        await Ok(leader.DeleteAsync($"/api/leaders/{id}/demographics"));
+        (await StoredIdempotency(demographics)).Should().BeEmpty("what was kept of the demographics writes goes with the consent");
+    }
+
+    private static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private async Task<List<(string Key, string Request)>> StoredIdempotency(Guid streamId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var command = dataSource.CreateCommand("select key, request from leaderjourney.idempotency_keys where stream_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
+        var rows = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
+    }
+
+    [Fact]
     public async Task Withdrawing_consent_on_the_leaders_own_page_shreds_the_demographics_key_too()
     {
         var id = await Enrol("Page Withdrawer");

@@ -68,9 +68,14 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
             var events = DemographicsState.Decide(leaderId, command, state);
             var after = events.Aggregate(state, DemographicsState.Evolve);
             // A withdrawal shreds the demographics key in the same transaction: what was given can no
-            // longer be read anywhere, and a later consent starts with a new key.
+            // longer be read anywhere, and a later consent starts with a new key. The answers kept for
+            // earlier demographics writes under their Idempotency-Keys go too, request hashes included.
             var shred = events.OfType<DemographicsConsentWithdrawn>().Any()
-                ? (Func<EventStoreSession, CancellationToken, Task>)((session, token) => session.ShredSubjectAsync(DemographicsState.StreamIdFor(leaderId), final: false, token))
+                ? (Func<EventStoreSession, CancellationToken, Task>)(async (session, token) =>
+                {
+                    await session.ShredSubjectAsync(DemographicsState.StreamIdFor(leaderId), final: false, token);
+                    await StreamCommandPipeline.ForgetAnswersAsync(session, DemographicsState.StreamIdFor(leaderId), token);
+                })
                 : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new ConsentBody(after.Consented)), shred));
