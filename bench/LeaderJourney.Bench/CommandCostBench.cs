@@ -18,7 +18,7 @@ public static class CommandCostBench
     {
         await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5098, schema: schema);
         await using var dataSource = Database.CreateDataSource(connectionString);
-        var directory = new AccessDirectory(dataSource, schema, TimeProvider.System);
+        var directory = BenchDirectory.Open(dataSource, schema);
         await directory.CreateAffiliateAsync("COST", "Command cost affiliate", ct);
         await directory.CreateUserAsync("cost.admin", "bench-password-1", Roles.AffiliateAdmin, "COST", null, null, ct);
         using var admin = await HttpSignOffBench.SignedIn(host.BaseUrl, "cost.admin");

@@ -20,7 +20,7 @@ public sealed class HttpSignOffBench
         await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5097, schema: schema);
         var baseUrl = host.BaseUrl;
         await using var dataSource = Database.CreateDataSource(connectionString);
-        var directory = new AccessDirectory(dataSource, schema, TimeProvider.System);
+        var directory = BenchDirectory.Open(dataSource, schema);
         await directory.CreateAffiliateAsync("BENCH", "Benchmark affiliate", ct);
         await directory.CreateUserAsync("bench.admin", "bench-password-1", Roles.AffiliateAdmin, "BENCH", null, null, ct);
         var mentorId = await directory.CreateUserAsync("bench.mentor", "bench-password-1", Roles.Mentor, "BENCH", null, null, ct);

@@ -39,6 +39,7 @@ public static class Hosting
         builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();
         builder.Services.AddLeaderJourneyPages();
+        builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddApiDocs();
         builder.Services.AddProjectionDaemon(builder.Configuration);
         builder.Services.AddHostedService<StartupMigration>();

@@ -13,11 +13,18 @@ var builder = WebApplication.CreateBuilder(Hosting.Options(args));
 builder.AddLeaderJourney();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
+app.UseHttpsWhenBehindProxy();
 app.UseSecurityHeaders();
-app.UseStaticFiles();
+app.UseStaticFiles(new StaticFileOptions
+{
+    // Linked with a version in the address (asp-append-version), so a day's caching never serves an old one.
+    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=86400",
+});
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapHealth();
 app.MapApiDocs();
 app.MapAccess();

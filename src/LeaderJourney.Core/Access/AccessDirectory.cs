@@ -10,8 +10,8 @@ namespace LeaderJourney.Core.Access;
 
 public sealed class DuplicateException(string message) : Exception(message);
 
-/// <summary>Affiliates, users, passwords and bearer tokens. Passwords are hashed with ASP.NET Core Identity's PasswordHasher; tokens are stored as SHA-256 hashes with an expiry.</summary>
-public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string schema, TimeProvider clock)
+/// <summary>Affiliates, users, passwords and tokens. Passwords are hashed with ASP.NET Core Identity's PasswordHasher; tokens (API and page sessions alike) are stored as SHA-256 hashes with an expiry.</summary>
+public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string schema, TimeProvider clock, RequestHashes hashes, SignInLimits limits)
 {
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
     public const int MaxFailedSignIns = 5;
@@ -139,84 +139,106 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
     /// <summary>
-    /// The user's id when the name and password match (which also ends a run of failures), else null; after
-    /// <see cref="MaxFailedSignIns"/> failures in a row the user is locked out for <see cref="LockOut"/>.
-    /// The same check serves bearer tokens and page sign-in.
+    /// The user's id when the name and password match an enabled account, else null. Tries are counted per
+    /// user name and client address, for names that exist and names that do not alike (a lock-out says
+    /// nothing of which names exist): after <see cref="MaxFailedSignIns"/> failures in a row that
+    /// address is locked out of that name for <see cref="LockOut"/> (<see cref="LockedOutException"/>),
+    /// while the owner, from their own address, can still sign in. Across all addresses a name gets
+    /// <see cref="SignInLimits.PerAccount"/> tries a window (<see cref="SignInLimits"/>). The same check
+    /// serves bearer tokens, page sign-in and a password change.
     /// </summary>
-    public async Task<Guid?> CheckPasswordAsync(string username, string password, CancellationToken ct = default)
+    /// <param name="address">Where the try comes from (the client's address behind any trusted proxy).</param>
+    public async Task<Guid?> CheckPasswordAsync(string username, string password, string address, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (username is null || !UsernamePattern().IsMatch(username))
-        {
-            Hasher.VerifyHashedPassword(null!, DummyHash, password ?? "");
-            return null;
-        }
+        var name = (username ?? "").ToLowerInvariant();
+        using (var lease = limits.AcquireForAccount(name))
+            if (!lease.IsAcquired) throw new LockedOutException(now + SignInLimits.AccountRetryAfter(lease));
         // One try is claimed before the (deliberately slow) hash check, in one statement: guesses sent at
-        // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out
-        // (reading the count first let 19 of 60 parallel guesses through). A lock-out that has run out
-        // starts the count again, so one wrong guess per lock-out period cannot keep an account locked
-        // for ever. A try that turns out right gives its claim back below.
+        // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out.
+        // A lock-out that has run out, or failures older than the lock-out period, start the count again.
+        // The key is a keyed hash: neither the name nor the address is stored.
         await using var claim = dataSource.CreateCommand($"""
-            update {schema}.users
-               set failed_sign_ins = case when locked_until is not null and locked_until <= $2 then 1 else failed_sign_ins + 1 end,
-                   locked_until = case when locked_until is not null and locked_until <= $2 then null
-                                       when locked_until is null and failed_sign_ins + 1 > $3 then $4 else locked_until end
-             where lower(username) = lower($1)
-            returning id, password_hash, locked_until, failed_sign_ins
+            insert into {schema}.sign_in_throttle as t (key, failures, locked_until, last_try_at) values ($1, 1, null, $2)
+            on conflict (key) do update
+               set failures = case when t.locked_until <= $2 or (t.locked_until is null and t.last_try_at <= $5) then 1 else t.failures + 1 end,
+                   locked_until = case when t.locked_until <= $2 or (t.locked_until is null and t.last_try_at <= $5) then null
+                                       when t.locked_until is null and t.failures + 1 > $3 then $4 else t.locked_until end,
+                   last_try_at = $2
+            returning locked_until, failures
             """);
-        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
+        var key = hashes.Of($"sign-in\n{name}\n{address}");
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxFailedSignIns });
         claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
-        Guid? id = null;
-        string hash = DummyHash;
-        DateTimeOffset? lockedUntil = null;
-        var tries = 0;
+        claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - LockOut });
+        DateTimeOffset? lockedUntil;
+        int tries;
         await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
-            if (await reader.ReadAsync(ct))
-            {
-                id = reader.GetGuid(0);
-                hash = reader.GetString(1);
-                lockedUntil = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-                tries = reader.GetInt32(3);
-            }
+            await reader.ReadAsync(ct);
+            lockedUntil = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+            tries = reader.GetInt32(1);
         }
         if (lockedUntil > now) throw new LockedOutException(lockedUntil.Value);
+
+        // A name that does not exist, or a disabled account, is checked against a hash all the same, so
+        // it costs as long as a wrong password.
+        Guid? id = null;
+        var hash = DummyHash;
+        if (UsernamePattern().IsMatch(name))
+        {
+            await using var find = dataSource.CreateCommand($"select id, password_hash from {schema}.users where lower(username) = $1 and disabled_at is null");
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct)) (id, hash) = (reader.GetGuid(0), reader.GetString(1));
+        }
         var verified = Hasher.VerifyHashedPassword(null!, hash, password ?? "") != PasswordVerificationResult.Failed;
-        if (id is null) return null;
-        if (!verified)
+        if (!verified || id is null)
         {
             if (tries >= MaxFailedSignIns)
             {
-                await using var lockOut = dataSource.CreateCommand($"update {schema}.users set locked_until = $2 where id = $1 and locked_until is null");
-                lockOut.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+                await using var lockOut = dataSource.CreateCommand($"update {schema}.sign_in_throttle set locked_until = $2 where key = $1 and locked_until is null");
+                lockOut.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
                 lockOut.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + LockOut });
                 await lockOut.ExecuteNonQueryAsync(ct);
             }
             return null;
         }
-        await using var reset = dataSource.CreateCommand($"update {schema}.users set failed_sign_ins = 0, locked_until = null where id = $1 and failed_sign_ins > 0");
-        reset.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id.Value });
+        await using var reset = dataSource.CreateCommand($"delete from {schema}.sign_in_throttle where key = $1 or last_try_at < $2");
+        reset.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        reset.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - LockOut - LockOut });
         await reset.ExecuteNonQueryAsync(ct);
         return id;
     }
 
     /// <summary>Checks the name and password (<see cref="CheckPasswordAsync"/>) and issues a bearer token; null when they do not match.</summary>
-    public async Task<IssuedToken?> SignInAsync(string username, string password, CancellationToken ct = default)
+    public async Task<IssuedToken?> SignInAsync(string username, string password, string address, CancellationToken ct = default) =>
+        await CheckPasswordAsync(username, password, address, ct) is { } id ? await IssueTokenAsync(id, TokenKind.Api, ct) : null;
+
+    /// <summary>What a token is held in: an API client's bearer header, or a page's cookie.</summary>
+    public enum TokenKind { Api, Page }
+
+    /// <summary>
+    /// A new token for the user, stored only as a hash. Page sign-ins hold theirs in the cookie, so that
+    /// signing out, a password or role change, disabling the user or an erasure ends a page session
+    /// exactly as it ends an API token: by deleting the row.
+    /// </summary>
+    public async Task<IssuedToken> IssueTokenAsync(Guid userId, TokenKind kind, CancellationToken ct = default)
     {
-        if (await CheckPasswordAsync(username, password, ct) is not { } id) return null;
         var now = clock.GetUtcNow();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now + TokenLifetime;
         await using var issue = dataSource.CreateBatch();
         var purge = new NpgsqlBatchCommand($"delete from {schema}.access_tokens where expires_at < $1");
         purge.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        var insert = new NpgsqlBatchCommand($"insert into {schema}.access_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)");
+        var insert = new NpgsqlBatchCommand($"insert into {schema}.access_tokens (token_hash, user_id, created_at, expires_at, kind) values ($1, $2, $3, $4, $5)");
         insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
-        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind == TokenKind.Api ? "api" : "page" });
         issue.BatchCommands.Add(purge);
         issue.BatchCommands.Add(insert);
         await issue.ExecuteNonQueryAsync(ct);
@@ -224,51 +246,123 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>
-    /// The user a bearer token stands for, or null when it is unknown or expired. A token found is
-    /// remembered for up to <see cref="TokenCacheTime"/> (never past its expiry), so a busy client costs
-    /// one lookup a minute instead of one a request; a user deleted meanwhile keeps access that long.
+    /// The user a token stands for, or null when it is unknown, expired, revoked or its user disabled.
+    /// Looked up on every request, never cached: a revocation holds at once, on every host.
     /// </summary>
     public async Task<CurrentUser?> FindByTokenAsync(string token, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var hash = Hash(token);
-        var key = Convert.ToBase64String(hash);
-        if (_tokenCache.TryGetValue(key, out var cached) && cached.Until > now) return cached.User;
-
         await using var command = dataSource.CreateCommand($"""
-            select u.id, u.username, u.role, u.affiliate, u.leader_id, t.expires_at
+            select u.id, u.username, u.role, u.affiliate, u.leader_id
               from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
-             where t.token_hash = $1 and t.expires_at > $2
+             where t.token_hash = $1 and t.expires_at > $2 and u.disabled_at is null
             """);
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            _tokenCache.TryRemove(key, out _);
-            return null;
-        }
-        var user = new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
-        var expires = reader.GetFieldValue<DateTimeOffset>(5);
-        if (_tokenCache.Count > MaxCachedTokens) _tokenCache.Clear();
-        _tokenCache[key] = (user, expires < now + TokenCacheTime ? expires : now + TokenCacheTime);
-        return user;
+        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
+
+    /// <summary>Ends one token (signing out).</summary>
+    public async Task RevokeTokenAsync(string token, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"delete from {schema}.access_tokens where token_hash = $1");
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
-    /// Forgets the cached tokens of a leader's accounts at once (after an erasure removed them); other
-    /// hosts forget theirs within <see cref="TokenCacheTime"/>.
+    /// Sets a new password after checking the current one (counted like any sign-in try), and ends every
+    /// token and page session of the user: whoever held one must sign in with the new password.
     /// </summary>
-    public void ForgetTokensOfLeader(Guid leaderId)
+    public async Task ChangePasswordAsync(CurrentUser caller, string currentPassword, string newPassword, string address, CancellationToken ct = default)
     {
-        foreach (var (key, cached) in _tokenCache)
-            if (cached.User.LeaderId == leaderId) _tokenCache.TryRemove(key, out _);
+        if (caller.IsOperator) throw new ForbiddenException("The command line has no password of its own to change.");
+        if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
+            throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");
+        if (await CheckPasswordAsync(caller.Username, currentPassword ?? "", address, ct) != caller.UserId)
+            throw new RequestValidationException("currentPassword", "The current password is wrong.");
+        if (newPassword == currentPassword) throw new RequestValidationException("newPassword", "The new password is the same as the current one.");
+        await using var batch = dataSource.CreateBatch();
+        var update = new NpgsqlBatchCommand($"update {schema}.users set password_hash = $2 where id = $1");
+        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hasher.HashPassword(null!, newPassword) });
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(RevokeAll(caller.UserId));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
-    public static readonly TimeSpan TokenCacheTime = TimeSpan.FromMinutes(1);
-    private const int MaxCachedTokens = 10_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (CurrentUser User, DateTimeOffset Until)> _tokenCache = new();
+    /// <summary>A user as staff manage it.</summary>
+    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt);
+
+    /// <summary>The users an admin manages: their affiliate's (a national admin: every affiliate's, or <paramref name="affiliate"/>'s).</summary>
+    public async Task<IReadOnlyList<UserSummary>> ListUsersAsync(CurrentUser caller, string? affiliate, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
+        var scope = caller.IsNationalAdmin ? affiliate : caller.Affiliate;
+        await using var command = dataSource.CreateCommand($"""
+            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at from {schema}.users
+             where ($1::text is null or affiliate = $1) and ($2 or role <> '{Roles.NationalAdmin}')
+             order by affiliate nulls first, lower(username)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = scope, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = caller.IsNationalAdmin });
+        var users = new List<UserSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            users.Add(new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        return users;
+    }
+
+    /// <summary>
+    /// An admin changes a user's role or disables (or enables) them. Every token and page session of the
+    /// user ends at once, so a narrower role or a disabled account holds from the next request. An
+    /// affiliate admin manages their own affiliate's users only (another's answers as a missing one);
+    /// nobody changes their own account this way (an admin could otherwise lock every admin out); a
+    /// leader's sign-in stays a leader's, and national admins are made on the command line.
+    /// </summary>
+    public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
+        var user = (await ListOne(userId, ct)) is { } found && (caller.IsNationalAdmin || (found.Affiliate == caller.Affiliate && found.Role != Roles.NationalAdmin))
+            ? found : throw new NotFoundException($"There is no user {userId}.");
+        if (role is null && disabled is null) throw new RequestValidationException("role", "Send a new role, or disabled: true or false.");
+        if (user.Id == caller.UserId) throw new RequestValidationException("id", "You cannot change or disable your own account; ask another admin.");
+        if (role is not null)
+        {
+            if (!Roles.All.Contains(role)) throw new RequestValidationException("role", $"Role '{role}' is not one of: {string.Join(", ", Roles.All)}.");
+            if (role != user.Role && (role is Roles.Leader or Roles.NationalAdmin || user.Role is Roles.Leader or Roles.NationalAdmin))
+                throw new RequestValidationException("role", "A leader's sign-in stays a leader's, and a national admin's stays national: create a new user instead.");
+        }
+        await using var batch = dataSource.CreateBatch();
+        var update = new NpgsqlBatchCommand($"""
+            update {schema}.users set role = coalesce($2, role),
+                   disabled_at = case when $3::boolean is null then disabled_at when $3 then coalesce(disabled_at, $4) else null end
+             where id = $1
+            """);
+        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
+        update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = role, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = disabled, NpgsqlDbType = NpgsqlDbType.Boolean });
+        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(RevokeAll(user.Id));
+        await batch.ExecuteNonQueryAsync(ct);
+        return (await ListOne(user.Id, ct))!;
+    }
+
+    private async Task<UserSummary?> ListOne(Guid userId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at from {schema}.users where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6))
+            : null;
+    }
+
+    private NpgsqlBatchCommand RevokeAll(Guid userId) =>
+        new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };
 
     /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
     public async Task<IReadOnlyDictionary<string, Guid>> MentorsAsync(string affiliate, CancellationToken ct = default)
@@ -288,10 +382,11 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
     }
+
+    private static CurrentUser ReadUser(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
@@ -299,7 +394,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 public sealed class ForbiddenException(string message) : Exception(message);
 
 public sealed class LockedOutException(DateTimeOffset until)
-    : Exception($"Too many failed sign-ins: this user is locked until {until:yyyy-MM-dd HH:mm} UTC.")
+    : Exception($"Too many failed sign-ins for this user name: try again after {until:yyyy-MM-dd HH:mm} UTC.")
 {
     public DateTimeOffset Until { get; } = until;
 }

@@ -11,17 +11,36 @@ public static class AccessEndpoints
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record AffiliateRequest(string? Code, string? Name);
     public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId);
+    public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
+    public sealed record UserChangeRequest(string? Role, bool? Disabled);
 
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/token", async (TokenRequest? body, AccessDirectory directory, CancellationToken ct) =>
+        app.MapPost("/api/auth/token", async (TokenRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Username)) throw new RequestValidationException("username", "Give a user name.");
             if (string.IsNullOrEmpty(body.Password)) throw new RequestValidationException("password", "Give a password.");
-            return await directory.SignInAsync(body.Username, body.Password, ct) is { } token
+            return await directory.SignInAsync(body.Username, body.Password, SignInLimits.AddressOf(http), ct) is { } token
                 ? Results.Ok(new { token = token.Token, expiresAt = token.ExpiresAt })
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        }).AllowAnonymous().WithTags("Access");
+        }).AllowAnonymous().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access");
+
+        // Ends the token this request was sent with; other tokens of the user stay.
+        app.MapPost("/api/auth/sign-out", async (HttpContext http, AccessDirectory directory, CancellationToken ct) =>
+        {
+            await directory.RevokeTokenAsync(BearerTokenHandler.TokenOf(http.Request)!, ct);
+            return Results.NoContent();
+        }).RequireAuthorization().WithTags("Access").Produces(StatusCodes.Status204NoContent);
+
+        // Ends every token and page session of the user; sign in again with the new password.
+        app.MapPost("/api/auth/password", async (PasswordRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new ChangePasswordCommand(body?.CurrentPassword, body?.NewPassword, SignInLimits.AddressOf(http))
+                { Sender = http.SenderOf(new object()) }, ct))
+            .RequireAuthorization().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access").Produces(StatusCodes.Status204NoContent);
+
+        app.MapGet("/api/users", async (string? affiliate, HttpContext http, AccessDirectory directory, CancellationToken ct) =>
+            Results.Ok(await directory.ListUsersAsync(http.CurrentUser(), affiliate, ct)))
+            .RequireAuthorization().WithTags("Access").Produces<IReadOnlyList<AccessDirectory.UserSummary>>();
 
         app.MapPost("/api/affiliates", async (AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
@@ -32,6 +51,12 @@ public static class AccessEndpoints
             await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId)
                 { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<CreatedBody>(StatusCodes.Status201Created);
+
+        // Staff change a user's role or disable them; every token and page session of the user ends.
+        app.MapPatch("/api/users/{id}", async (string id, UserChangeRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new ChangeUserCommand(Guid.TryParse(id, out var userId) ? userId : throw new NotFoundException($"There is no user {id}."), body?.Role, body?.Disabled)
+                { Sender = http.SenderOf(body ?? new UserChangeRequest(null, null)) }, ct))
+            .RequireAuthorization().WithTags("Access").Produces<AccessDirectory.UserSummary>();
 
         return app;
     }
@@ -79,4 +104,29 @@ public static class CreateUserHandler
             });
         return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
+}
+
+/// <summary>A signed-in user changes their own password. Carries passwords: never logged, never stored as sent.</summary>
+/// <param name="Address">The client's address, for the sign-in throttle the current password is checked under.</param>
+public sealed record ChangePasswordCommand(string? CurrentPassword, string? NewPassword, string Address) : Command;
+
+/// <summary>An admin changes a user's role, or disables or enables them.</summary>
+public sealed record ChangeUserCommand(Guid UserId, string? Role, bool? Disabled) : Command
+{
+    protected override string Describe() => $"{nameof(ChangeUserCommand)} on user {UserId}";
+}
+
+public static class ChangePasswordHandler
+{
+    public static async Task<Answer> Handle(ChangePasswordCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        await directory.ChangePasswordAsync(command.Sender.Caller, command.CurrentPassword ?? "", command.NewPassword ?? "", command.Address, ct);
+        return new Answer(StatusCodes.Status204NoContent, new { });
+    }
+}
+
+public static class ChangeUserHandler
+{
+    public static async Task<Answer> Handle(ChangeUserCommand command, AccessDirectory directory, CancellationToken ct) =>
+        new(StatusCodes.Status200OK, await directory.ChangeUserAsync(command.Sender.Caller, command.UserId, command.Role, command.Disabled, ct));
 }

@@ -17,16 +17,22 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var user = await directory.FindByTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (TokenOf(Request) is not { } token) return AuthenticateResult.NoResult();
+        var user = await directory.FindByTokenAsync(token, Context.RequestAborted);
         if (user is null) return AuthenticateResult.Fail("The token is unknown or has expired.");
 
         return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(user, SchemeName), SchemeName));
     }
 
+    /// <summary>The bearer token a request was sent with, if any.</summary>
+    public static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
     /// <summary>The claims every sign-in (bearer token or page cookie) carries, read back by <see cref="CurrentUserOf"/>.</summary>
-    public static ClaimsPrincipal PrincipalFor(CurrentUser user, string scheme)
+    public static ClaimsPrincipal PrincipalFor(CurrentUser user, string scheme, string? session = null)
     {
         var claims = new List<Claim>
         {
@@ -36,8 +42,12 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         };
         if (user.Affiliate is not null) claims.Add(new Claim(AffiliateClaim, user.Affiliate));
         if (user.LeaderId is not null) claims.Add(new Claim(LeaderClaim, user.LeaderId.Value.ToString()));
+        if (session is not null) claims.Add(new Claim(SessionClaim, session));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
+
+    /// <summary>A page session's token, kept in its (encrypted) cookie and looked up on every request.</summary>
+    public const string SessionClaim = "session";
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         Results.Problem(title: "Sign in first: send Authorization: Bearer <token> from POST /api/auth/token.", statusCode: StatusCodes.Status401Unauthorized)

@@ -120,5 +120,19 @@ public static class CoreSchema
             create index notifications_leader on {schema}.notifications (leader_id, id) where leader_id is not null;
             create index notifications_affiliate on {schema}.notifications (affiliate, id) where leader_id is null;
             """),
+        // Sign-in tries are counted per user name and client address, for names that exist or not, under
+        // a keyed hash of the two (no name, no address stored). Page sessions are tokens too, so one
+        // delete ends every token and cookie of a user; a disabled user keeps their row, history and name.
+        new(7, "sign-in throttle, page sessions, disabled users", """
+            create table {schema}.sign_in_throttle (
+                key          text        primary key,
+                failures     int         not null,
+                locked_until timestamptz,
+                last_try_at  timestamptz not null);
+            alter table {schema}.users drop column failed_sign_ins, drop column locked_until,
+                add column disabled_at timestamptz;
+            alter table {schema}.access_tokens add column kind text not null default 'api';
+            create index access_tokens_user on {schema}.access_tokens (user_id);
+            """),
     ];
 }

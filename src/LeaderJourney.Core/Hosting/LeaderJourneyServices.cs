@@ -40,7 +40,9 @@ public static class LeaderJourneyServices
         services.AddSingleton<FrameworkImporter>();
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
         services.AddSingleton<BuiltInFrameworks>();
-        services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<TimeProvider>()));
+        SignInLimits.AddSignInLimits(services, configuration);
+        services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Http.RequestHashes>(), sp.GetRequiredService<SignInLimits>()));
         services.AddSingleton<FrameworkScopes>();
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));

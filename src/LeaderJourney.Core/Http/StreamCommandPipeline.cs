@@ -99,7 +99,7 @@ public sealed record Answer(int Status, object Body, string? Location = null) : 
     public Task ExecuteAsync(HttpContext http)
     {
         if (Location is not null) http.Response.Headers.Location = Location;
-        return Results.Json(Body, statusCode: Status).ExecuteAsync(http);
+        return Status == StatusCodes.Status204NoContent ? Results.NoContent().ExecuteAsync(http) : Results.Json(Body, statusCode: Status).ExecuteAsync(http);
     }
 }
 

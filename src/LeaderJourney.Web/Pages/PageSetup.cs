@@ -20,19 +20,24 @@ public static class PageSetup
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            // A cookie outlives nothing it stood for: a user removed since (an erased leader's account,
-            // for one) is signed out on their next page.
+            // A cookie holds a page session, a token looked up on every page: signing out, a password or
+            // role change, a disabled account or an erasure deletes it, and the cookie stands for nothing
+            // from the next page on, on every host. The claims are refreshed from the account each time.
             options.Events.OnValidatePrincipal = async context =>
             {
                 var directory = context.HttpContext.RequestServices.GetRequiredService<Core.Access.AccessDirectory>();
-                var userId = Core.Access.BearerTokenHandler.CurrentUserOf(context.Principal!).UserId;
-                if (await directory.FindByIdAsync(userId, context.HttpContext.RequestAborted) is null)
+                var session = context.Principal?.FindFirst(Core.Access.BearerTokenHandler.SessionClaim)?.Value;
+                if (session is null || await directory.FindByTokenAsync(session, context.HttpContext.RequestAborted) is not { } user)
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    return;
                 }
+                context.ReplacePrincipal(Core.Access.BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session));
             };
         });
+        // Over HTTPS (directly or behind a trusted proxy, see Proxy) every cookie is Secure.
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder().AddPolicy(PagesPolicy, policy =>
             policy.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser());
         services.AddRazorPages(options =>
@@ -54,6 +59,9 @@ public static class PageSetup
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
+            // Pages and API answers may hold personal data: no browser or proxy keeps a copy. Static
+            // files set their own (versioned, cacheable).
+            if (!headers.ContainsKey("Cache-Control")) headers.CacheControl = "no-store";
             // The API reference (Scalar) starts itself with an inline script and styles itself inline; every
             // other page runs no script at all.
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocs.ReferencePath)

@@ -80,6 +80,106 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
         locked.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
     }
 
+    private static HttpRequestMessage TokenRequest(string username, string password, string from)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token") { Content = JsonContent.Create(new { username, password }) };
+        request.Headers.Add("X-Forwarded-For", from); // as the proxy in front of the host says
+        return request;
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_exist_is_locked_out_exactly_like_one_that_does_so_lock_outs_tell_no_names()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("real.person", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = _app.CreateClient();
+
+        async Task<List<(HttpStatusCode, string?)>> Guess(string name) =>
+            [.. await Task.WhenAll(Enumerable.Range(0, AccessDirectory.MaxFailedSignIns + 2).Select(async i =>
+            {
+                await Task.Yield();
+                return i;
+            }).Select(async i =>
+            {
+                var answer = await http.SendAsync(TokenRequest(name, $"guess number {await i}", "198.51.100.7"));
+                return (answer.StatusCode, (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString()?.Split(':')[0]);
+            }))];
+
+        var known = await Guess("real.person");
+        var unknown = await Guess("no.such.person");
+
+        known.Select(a => a.Item1).Should().BeEquivalentTo(unknown.Select(a => a.Item1));
+        known.Select(a => a.Item2).Distinct().Should().BeEquivalentTo(unknown.Select(a => a.Item2).Distinct());
+        unknown.Count(a => a.Item1 == HttpStatusCode.TooManyRequests).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_from_one_address_do_not_shut_the_owner_out_from_their_own()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("targeted.owner", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = _app.CreateClient();
+        for (var i = 0; i < AccessDirectory.MaxFailedSignIns; i++)
+            (await http.SendAsync(TokenRequest("targeted.owner", "someone guessing", "203.0.113.66"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await http.SendAsync(TokenRequest("targeted.owner", ApiUsers.Password, "203.0.113.66"))).StatusCode
+            .Should().Be(HttpStatusCode.TooManyRequests, "the guessing address is locked out, even with the right password");
+
+        (await http.SendAsync(TokenRequest("targeted.owner", ApiUsers.Password, "192.0.2.10"))).StatusCode
+            .Should().Be(HttpStatusCode.OK, "the owner, from their own address, is not");
+
+        _clock.Advance(AccessDirectory.LockOut + TimeSpan.FromSeconds(1));
+        (await http.SendAsync(TokenRequest("targeted.owner", ApiUsers.Password, "203.0.113.66"))).StatusCode
+            .Should().Be(HttpStatusCode.OK, "a lock-out ends");
+    }
+
+    [Fact]
+    public async Task The_rate_limiter_slows_one_address_trying_many_names_and_many_addresses_trying_one_name()
+    {
+        await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>
+        {
+            [SignInLimits.PerAddressSetting] = "3",
+            [SignInLimits.PerAccountSetting] = "4",
+        });
+        var http = limited.CreateClient();
+
+        var fromOne = new List<HttpStatusCode>();
+        foreach (var name in new[] { "name.one", "name.two", "name.three", "name.four" })
+            fromOne.Add((await http.SendAsync(TokenRequest(name, "a guess at it", "198.51.100.20"))).StatusCode);
+        fromOne.Should().Equal(HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests);
+        var refused = await http.SendAsync(TokenRequest("name.five", "a guess at it", "198.51.100.20"));
+        refused.Headers.RetryAfter.Should().NotBeNull();
+
+        var fromMany = new List<HttpStatusCode>();
+        foreach (var address in new[] { "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5" })
+            fromMany.Add((await http.SendAsync(TokenRequest("spread.target", "a guess at it", address))).StatusCode);
+        fromMany.Should().Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 4).Append(HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Behind_a_proxy_over_https_cookies_are_secure_answers_carry_hsts_and_nothing_with_personal_data_is_cached()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("proxied.user", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+            { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("http://leaders.example.org") });
+
+        var page = new HttpRequestMessage(HttpMethod.Get, "/account/sign-in");
+        page.Headers.Add("X-Forwarded-Proto", "https");
+        page.Headers.Add("X-Forwarded-For", "198.51.100.30");
+        var answer = await http.SendAsync(page);
+        answer.StatusCode.Should().Be(HttpStatusCode.OK);
+        answer.Headers.GetValues("Set-Cookie").Should().OnlyContain(c => c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        answer.Headers.GetValues("Strict-Transport-Security").Single().Should().Contain("max-age=");
+        answer.Headers.CacheControl!.NoStore.Should().BeTrue();
+
+        var plain = await http.GetAsync("/account/sign-in");
+        plain.Headers.Contains("Strict-Transport-Security").Should().BeFalse("HSTS is only sent over HTTPS");
+
+        var signedIn = await _app.SignInAsync("proxied.user");
+        (await signedIn.GetAsync("/api/frameworks")).Headers.CacheControl!.NoStore.Should().BeTrue();
+        (await http.GetAsync("/site.css")).Headers.CacheControl!.NoStore.Should().BeFalse("the stylesheet holds nothing personal");
+    }
+
     [Fact]
     public async Task Sixty_wrong_passwords_sent_at_once_get_no_more_checks_than_the_lock_out_allows()
     {

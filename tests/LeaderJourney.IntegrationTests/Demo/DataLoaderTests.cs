@@ -58,7 +58,7 @@ public sealed class DataLoaderTests(TestDatabase database) : IClassFixture<TestD
 
         // Every generated user signs in with the one demo password, as the id their events carry.
         var mentor = generator.Users.Last(u => u.Role == Roles.Mentor);
-        (await services.GetRequiredService<AccessDirectory>().CheckPasswordAsync(mentor.Username, DataGenerator.Password)).Should().Be(mentor.Id);
+        (await services.GetRequiredService<AccessDirectory>().CheckPasswordAsync(mentor.Username, DataGenerator.Password, "test")).Should().Be(mentor.Id);
 
         (code, _, error) = await Cli("demo", "generate", "--size", "demo");
         code.Should().Be(1);

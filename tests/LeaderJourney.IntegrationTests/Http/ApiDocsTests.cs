@@ -41,8 +41,8 @@ public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestData
             operations.TryGetProperty(method.ToLowerInvariant(), out var operation).Should().BeTrue($"{method} {path} is in the document");
             var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
             responses.Should().Contain(["403", "503"], $"{method} {path} names its answers");
-            responses.Should().Contain(r => r == "200" || r == "201", $"{method} {path} names its success");
-            if (method is "POST" or "PUT" or "DELETE")
+            responses.Should().Contain(r => r == "200" || r == "201" || r == "204", $"{method} {path} names its success");
+            if (method is "POST" or "PUT" or "PATCH" or "DELETE")
             {
                 responses.Should().Contain(["400", "409", "422"], $"{method} {path} names the errors of a write");
                 if (!path.StartsWith("/api/auth", StringComparison.Ordinal))

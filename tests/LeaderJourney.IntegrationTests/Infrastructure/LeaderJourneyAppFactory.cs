@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -13,10 +14,30 @@ public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvide
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("LEADERJOURNEY_DB", connectionString);
+        foreach (var (key, value) in TestMasterKey.UnlimitedSignIns) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, FromLoopback>());
+    }
+
+    /// <summary>
+    /// The in-memory server gives requests no client address; a real one on this machine would give
+    /// loopback, which the host trusts as a proxy: a test then sets the client's address with
+    /// X-Forwarded-For, as a proxy in front of the host would.
+    /// </summary>
+    private sealed class FromLoopback : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }
 

@@ -1,0 +1,75 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.Core.Access;
+
+/// <summary>
+/// How fast anyone may try passwords (docs/security.md, "Sign-in"), besides the lock-out per name and
+/// address that <see cref="AccessDirectory.CheckPasswordAsync"/> keeps in the database:
+/// <list type="bullet">
+/// <item>per client address, <see cref="PerAddress"/> sign-in requests a minute, by ASP.NET Core's rate
+/// limiter on the token endpoint and the sign-in page;</item>
+/// <item>per user name, from every address together, <see cref="PerAccount"/> tries in
+/// <see cref="AccountWindow"/>, by the same library's partitioned limiter, so that guesses spread over
+/// many addresses are slowed too.</item>
+/// </list>
+/// Both are kept in each host's memory: n hosts allow n times as much.
+/// </summary>
+public sealed class SignInLimits : IDisposable
+{
+    public const string PerAddressPolicy = "sign-in-per-address";
+    public const string PerAddressSetting = "LeaderJourney:SignIn:TriesPerAddressPerMinute";
+    public const string PerAccountSetting = "LeaderJourney:SignIn:TriesPerAccountPer15Minutes";
+    public static readonly TimeSpan AccountWindow = TimeSpan.FromMinutes(15);
+
+    private readonly PartitionedRateLimiter<string> _accounts;
+
+    public SignInLimits(IConfiguration configuration)
+    {
+        PerAddress = configuration.GetValue(PerAddressSetting, 20);
+        PerAccount = configuration.GetValue(PerAccountSetting, 30);
+        _accounts = PartitionedRateLimiter.Create<string, string>(name => RateLimitPartition.GetSlidingWindowLimiter(name, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = PerAccount, Window = AccountWindow, SegmentsPerWindow = 15, QueueLimit = 0,
+        }));
+    }
+
+    public int PerAddress { get; }
+    public int PerAccount { get; }
+
+    public RateLimitLease AcquireForAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant());
+
+    public static TimeSpan AccountRetryAfter(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+
+    public void Dispose() => _accounts.Dispose();
+
+    /// <summary>The client's address as the rate limits and the lock-out know it (behind a trusted proxy, the address it forwarded).</summary>
+    public static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>Registers the limits and ASP.NET Core's per-address policy; its refusal is a 429 problem with Retry-After.</summary>
+    public static IServiceCollection AddSignInLimits(IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = new SignInLimits(configuration);
+        services.AddSingleton(limits);
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(PerAddressPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(AddressOf(http), _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = limits.PerAddress, Window = TimeSpan.FromMinutes(1), SegmentsPerWindow = 6, QueueLimit = 0,
+            }));
+            options.OnRejected = async (context, ct) =>
+            {
+                var after = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Results.Problem(title: "Too many sign-in tries from this address; wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests)
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+}
