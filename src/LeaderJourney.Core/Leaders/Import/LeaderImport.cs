@@ -21,16 +21,33 @@ public sealed record ImportRow(int Line, string DisplayName, string Email, strin
 public enum ImportState { Preview, Running, Done }
 
 /// <summary>An import: previewed first; then its good rows are imported in the background while a page shows the progress.</summary>
-public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IReadOnlyList<ImportRow> rows)
+public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IReadOnlyList<ImportRow> rows, DateTimeOffset expiresAt)
 {
+    private readonly ImportRow[] _rows = [.. rows];
+
     public Guid Id { get; } = id;
     public CurrentUser Owner { get; } = owner;
     public string Affiliate { get; } = affiliate;
-    public IReadOnlyList<ImportRow> Rows { get; } = rows;
+    public IReadOnlyList<ImportRow> Rows => _rows;
     public ImportState State { get; internal set; } = ImportState.Preview;
     public int Done => _done;
     public ConcurrentDictionary<int, string> Failures { get; } = new();
     internal int _done;
+
+    /// <summary>When the job and the names it holds are dropped (see <see cref="LeaderImport.PreviewLifetime"/>).</summary>
+    public DateTimeOffset ExpiresAt { get; internal set; } = expiresAt;
+
+    /// <summary>The leader each imported row became, so an erasure of that leader reaches the row.</summary>
+    internal ConcurrentDictionary<Guid, int> ImportedLeaders { get; } = new();
+
+    internal void ForgetRow(int line)
+    {
+        lock (_rows)
+        {
+            var index = Array.FindIndex(_rows, r => r.Line == line);
+            if (index >= 0) _rows[index] = _rows[index] with { DisplayName = Domain.Leaders.Leader.ErasedName, Email = "", Local = null, Mentor = null, TrainingTitle = null };
+        }
+    }
 }
 
 /// <summary>
@@ -43,9 +60,35 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
 {
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
     public const int MaxRows = 5000;
+
+    /// <summary>
+    /// A preview holds names and emails of people who are not leaders yet, in this host's memory only:
+    /// it is dropped an hour after it was made unless started, and a finished import an hour after it
+    /// ended. An erasure of a leader an import made blanks their row at once (<see cref="ForgetLeader"/>).
+    /// </summary>
+    public static readonly TimeSpan PreviewLifetime = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
 
-    public ImportJob? Find(Guid id, CurrentUser caller) => _jobs.TryGetValue(id, out var job) && job.Owner.UserId == caller.UserId ? job : null;
+    public ImportJob? Find(Guid id, CurrentUser caller)
+    {
+        DropExpired();
+        return _jobs.TryGetValue(id, out var job) && job.Owner.UserId == caller.UserId ? job : null;
+    }
+
+    /// <summary>An erased leader's row in any import this host still holds reads as erased from now on.</summary>
+    public void ForgetLeader(Guid leaderId)
+    {
+        foreach (var job in _jobs.Values)
+            if (job.ImportedLeaders.TryGetValue(leaderId, out var line)) job.ForgetRow(line);
+    }
+
+    private void DropExpired()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (id, job) in _jobs)
+            if (job.State != ImportState.Running && job.ExpiresAt <= now) _jobs.TryRemove(id, out _);
+    }
 
     public async Task<ImportJob> PreviewAsync(string csv, CurrentUser caller, Guid frameworkEditionId, CancellationToken ct)
     {
@@ -101,7 +144,8 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
                 errors.Add($"Row {line}, training_title: a training needs a title.");
             rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors));
         }
-        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows);
+        DropExpired();
+        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime);
         _jobs[job.Id] = job;
         return job;
     }
@@ -148,6 +192,7 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
         }
         finally
         {
+            job.ExpiresAt = clock.GetUtcNow() + PreviewLifetime;
             job.State = ImportState.Done;
         }
     }
@@ -156,6 +201,7 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
     private static async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition, IMessageBus bus)
     {
         var leaderId = Guid.CreateVersion7();
+        job.ImportedLeaders[leaderId] = row.Line;
         var sender = new Sender(job.Owner, new WriteOptions(null, null, $"import {job.Id} row {row.Line}"));
         await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString()) { Sender = sender });
         if (row.MentorId is { } mentor)

@@ -26,7 +26,7 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
 /// rows go.
 /// </summary>
-public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings)
+public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, Leaders.Import.LeaderImport imports)
 {
     public async Task<Answer> EraseAsync(EraseLeaderCommand command, int attempt, CancellationToken ct)
     {
@@ -42,6 +42,8 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
                 new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt)),
                 events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
         }, attempt, ct);
+        // An import on this host that made the leader still shows their row: it reads as erased now.
+        imports.ForgetLeader(leaderId);
         return result;
     }
 

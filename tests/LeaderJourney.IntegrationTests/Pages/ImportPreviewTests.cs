@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>An import preview holds the names of people who are not leaders yet: it expires, and an erasure reaches an import's rows.</summary>
+public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private readonly TestClock _clock = new(DateTimeOffset.UtcNow);
+    private LeaderJourneyAppFactory _app = null!;
+    private PageClient _staff = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString, _clock);
+        await _app.EnsureAffiliateAsync("IP");
+        var username = $"ip.staff.{Guid.NewGuid():N}"[..24];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, Roles.AffiliateAdmin, "IP", null, null);
+        _staff = new PageClient(_app);
+        await _staff.SignInAsync(username);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiForgery();
+
+    private async Task<string> Preview(string csv)
+    {
+        var html = await _staff.GetAsync("/staff/import");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "leaders.csv" },
+        };
+        var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
+        return Regex.Match(preview, @"action=""/staff/import/([0-9a-f-]+)\?handler=start""").Groups[1].Value;
+    }
+
+    [Fact]
+    public async Task A_preview_not_started_is_gone_an_hour_later_with_the_names_it_held()
+    {
+        var job = await Preview("display_name,email\nPenelope Preview,penelope@example.org\n");
+        (await _staff.GetAsync($"/staff/import/{job}")).Should().Contain("Penelope Preview");
+
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        (await _staff.GetAsync($"/staff/import/{job}")).Should().Contain("Penelope Preview", "an hour to look it over");
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        (await _staff.Http.GetAsync($"/staff/import/{job}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Erasing_a_leader_an_import_made_blanks_their_row_in_the_imports_result()
+    {
+        var job = await Preview("display_name,email\nErin Erasable,erin@example.org\nKeeper Kim,kim@example.org\n");
+        (await _staff.PostAsync($"/staff/import/{job}", $"/staff/import/{job}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        string result;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!(result = await _staff.GetAsync($"/staff/import/{job}")).Contains("id=\"done\""))
+        {
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+            await Task.Delay(50);
+        }
+        result.Should().Contain("Erin Erasable").And.Contain("erin@example.org");
+
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "IP");
+        var erin = await LeaderNamed("Erin Erasable", admin);
+        (await admin.PostAsJsonAsync($"/api/leaders/{erin}/erasure", new { reason = "asked to be forgotten" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        result = await _staff.GetAsync($"/staff/import/{job}");
+        result.Should().NotContain("Erin Erasable").And.NotContain("erin@example.org").And.Contain("Keeper Kim");
+    }
+
+    /// <summary>The imported leader with that name, found through their records (the streams of affiliate IP).</summary>
+    private async Task<Guid> LeaderNamed(string name, HttpClient admin)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var command = dataSource.CreateCommand("select id from leaderjourney.mt_streams where tenant_id = 'IP' and type = 'leader'");
+        var ids = new List<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        foreach (var id in ids)
+            if ((await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/leaders/{id}")).GetProperty("displayName").GetString() == name) return id;
+        throw new InvalidOperationException($"No leader {name}.");
+    }
+}
