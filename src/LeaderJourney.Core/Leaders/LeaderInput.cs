@@ -61,6 +61,14 @@ public static class LeaderInput
     }
 
     /// <summary>An as-of moment: a date means the end of that day (UTC); a date and time is taken as given.</summary>
+    /// <summary>
+    /// A report's as-of moment, resolved to whole days: the end of the UTC day the date or moment falls
+    /// in. Reports of two moments of one day are the same report, so comparing them cannot show which
+    /// equity row one leader moved out of (docs/security.md).
+    /// </summary>
+    public static DateTimeOffset? ReportDay(string? value) =>
+        AsOf(value) is { } moment ? new DateTimeOffset(moment.UtcDateTime.Date.AddDays(1).AddTicks(-10), TimeSpan.Zero) : null;
+
     public static DateTimeOffset? AsOf(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;

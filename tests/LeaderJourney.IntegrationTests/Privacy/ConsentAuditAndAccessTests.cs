@@ -71,6 +71,40 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Reports_as_of_two_moments_of_one_day_are_the_same_report_so_they_cannot_be_differenced()
+    {
+        await _app.EnsureAffiliateAsync("DF");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "DF");
+        var leaders = new List<Guid>();
+        foreach (var i in Enumerable.Range(1, 8))
+        {
+            var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "DF", displayName = $"Differenced {i}", email = $"d{i}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            leaders.Add(id);
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Black" }, gender = "woman", jobCategory = "teacher", consent = true }));
+        }
+        var (mentor, mentorId) = await _app.SignedInAsync(Roles.Mentor, "DF");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaders[0]}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaders[0]}/trainings", new { title = "Workshop", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }));
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "DF", leaders[0]);
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{leaders[0]}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await _app.CaughtUpAsync();
+        var before = DateTimeOffset.UtcNow;
+        await Task.Delay(20); // the two moments must differ
+        // One leader attains a level: the stage their equity rows count them in moves.
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{leaders[0]}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        await _app.CaughtUpAsync();
+        var after = DateTimeOffset.UtcNow;
+
+        var first = await Ok(admin.GetAsync($"/api/reports/pipeline?affiliate=DF&asOf={Uri.EscapeDataString(before.ToString("O"))}"));
+        var second = await Ok(admin.GetAsync($"/api/reports/pipeline?affiliate=DF&asOf={Uri.EscapeDataString(after.ToString("O"))}"));
+
+        Equity(first).Should().BeEquivalentTo(Equity(second), "both moments resolve to the end of their day");
+        first.GetProperty("asOf").GetDateTimeOffset().Should().Be(new DateTimeOffset(before.UtcDateTime.Date.AddDays(1).AddTicks(-10), TimeSpan.Zero));
+        var succession = await Ok(admin.GetAsync($"/api/reports/succession?affiliate=DF&asOf={Uri.EscapeDataString(before.ToString("O"))}"));
+        succession.GetProperty("asOf").GetDateTimeOffset().TimeOfDay.Should().Be(new TimeSpan(23, 59, 59) + TimeSpan.FromTicks(9_999_990));
+    }
+
+    [Fact]
     public async Task Idempotency_keys_and_request_bodies_are_kept_as_keyed_hashes_and_a_consent_withdrawal_drops_those_of_demographics()
     {
         var id = await Enrol("Hashed Hana");

@@ -50,6 +50,6 @@ public static class ReportEndpoints
         if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's reports only.");
         var shape = (format ?? "json").ToLowerInvariant();
         if (shape is not ("json" or "csv" or "html")) throw new RequestValidationException("format", "format is one of: json, csv, html.");
-        return (code, LeaderInput.AsOf(asOf), shape);
+        return (code, LeaderInput.ReportDay(asOf), shape);
     }
 }

@@ -172,7 +172,7 @@ public static class IssueReportHandler
         if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
         var code = command.Affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
         if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
-        var at = LeaderInput.AsOf(command.AsOf) ?? pipeline.Now;
+        var at = LeaderInput.ReportDay(command.AsOf) ?? pipeline.Now;
         var content = await ReportIssues.Compute(service, command.Kind, code, at, ct);
         var id = Guid.CreateVersion7();
         var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);
