@@ -61,6 +61,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Demo.Load.DataLoader>();
         services.AddSingleton<Demo.DemoData>();
         services.AddSingleton<Leaders.Demographics.DemographicsWrites>();
+        services.AddSingleton(_ => Leaders.Demographics.DemographicSettings.From(configuration));
         services.AddSingleton<Privacy.Audit.SensitiveReads>();
         services.AddSingleton<Privacy.Erasure.LeaderErasure>();
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();

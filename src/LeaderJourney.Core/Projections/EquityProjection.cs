@@ -11,14 +11,17 @@ namespace LeaderJourney.Core.Projections;
 /// cells suppressed. A consent withdrawal or an erasure deletes the leader's rows outright: their
 /// demographics key is shredded then, so keeping the values here would undo the shredding (and a
 /// rebuild could not bring them back anyway). So a withdrawn leader leaves every breakdown, as of any
-/// date; reports issued before keep the counts they had.
+/// date; reports issued before keep the counts they had. Values are kept as what they are counted as
+/// (<see cref="DemographicLists"/>): a value off the affiliate's list is kept only as "self-described",
+/// so a leader's own words never reach this table, let alone a report row.
 /// </summary>
-public sealed class EquityProjection : IProjection
+public sealed class EquityProjection(DemographicLists lists) : IProjection
 {
     public const string ProjectionName = "equity";
 
     public string Name => ProjectionName;
-    public int Version => 2;
+    // 3: values counted as the affiliate's list says (self-descriptions as one value).
+    public int Version => 3;
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "demographics.recorded", "demographics.consent-withdrawn", "leader.erased" };
 
     public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
@@ -43,6 +46,8 @@ public sealed class EquityProjection : IProjection
                     var rows = e.RaceEthnicity.Select(v => ("raceEthnicity", v))
                         .Concat(e.Gender is { } g ? [("gender", g)] : [])
                         .Concat(e.JobCategory is { } j ? [("jobCategory", j)] : [])
+                        .Select(r => (r.Item1, lists.CountedAs(stored.TenantId, r.Item1, r.Item2)))
+                        .Distinct()
                         .ToArray();
                     if (rows.Length > 0)
                         context.Write($"insert into {values} select $1, c, v, $2, null from unnest($3::text[], $4::text[]) as x(c, v)",

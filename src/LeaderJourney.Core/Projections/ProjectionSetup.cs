@@ -13,12 +13,12 @@ namespace LeaderJourney.Core.Projections;
 public static class ProjectionSetup
 {
     /// <summary>Every read model: the leader's own progress inline (read-your-writes), the rest async.</summary>
-    public static IReadOnlyList<ProjectionRegistration> All() =>
+    public static IReadOnlyList<ProjectionRegistration> All(Domain.Demographics.DemographicLists? lists = null) =>
     [
         new(new LeaderProgressProjection(), ProjectionMode.Inline),
         new(new MentorQueueProjection(), ProjectionMode.Async),
         new(new AffiliatePipelineProjection(), ProjectionMode.Async),
-        new(new EquityProjection(), ProjectionMode.Async),
+        new(new EquityProjection(lists ?? Domain.Demographics.DemographicLists.Default), ProjectionMode.Async),
     ];
 
     /// <summary>
@@ -28,7 +28,7 @@ public static class ProjectionSetup
     /// head, batches are as small as what was just appended.
     /// </summary>
     public static EventStoreProjections For(IConfiguration configuration, string schema) =>
-        For(schema, All(), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
+        For(schema, All(Leaders.Demographics.DemographicSettings.From(configuration)), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
 
     /// <summary>The given read models, and the framework catalog (inline, in the core schema's own tables).</summary>
     public static EventStoreProjections For(string schema, IReadOnlyList<ProjectionRegistration>? registrations = null, int batchSize = 5000) =>

@@ -189,8 +189,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var noConsent = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record", new() { ["gender"] = "woman" })).Content.ReadAsStringAsync();
         noConsent.Should().Contain("without your consent nothing is stored");
         var saved = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
-            new() { ["race"] = "Asian, White", ["gender"] = "woman", ["job"] = "teacher", ["consent"] = "true" })).Content.ReadAsStringAsync();
-        saved.Should().Contain("Saved. Thank you.").And.Contain("value=\"Asian, White\"");
+            new() { ["race"] = "Asian", ["gender"] = "self", ["genderOwn"] = "two-spirit", ["job"] = "teacher", ["consent"] = "true" })).Content.ReadAsStringAsync();
+        // Listed values come back ticked, the leader's own words in their box, and the consent box ticked.
+        saved.Should().Contain("Saved. Thank you.").And.Contain("value=\"Asian\" checked=\"checked\"").And.Contain("value=\"two-spirit\"")
+            .And.Contain("value=\"teacher\" checked=\"checked\"").And.Contain("name=\"consent\" type=\"checkbox\" value=\"true\" checked=\"checked\"");
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())
             .Should().Contain("no longer counted");
         (await (await leader.PostAsync("/journey/theme/SEI.1", "/journey/theme/SEI.1?handler=evidence",

@@ -71,6 +71,48 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_self_description_is_counted_only_as_self_described_and_never_becomes_a_row_of_its_own_in_a_report_or_export()
+    {
+        await _app.EnsureAffiliateAsync("SD");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "SD");
+        Guid unique = default;
+        foreach (var i in Enumerable.Range(1, 7))
+        {
+            var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SD", displayName = $"Described {i}", email = $"sd{i}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            // One leader describes themself in words only they use; the others pick listed values (in their usual spellings).
+            var race = i == 1 ? "=Zorblatt heritage" : i % 2 == 0 ? "Black or African American" : "white";
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { race }, gender = i == 1 ? "Zorblatt gender" : "woman", consent = true }));
+            if (i == 1) unique = id;
+        }
+        await _app.CaughtUpAsync();
+
+        var pipeline = await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=SD"));
+        var rows = Equity(pipeline);
+        rows.Keys.Should().BeEquivalentTo(["raceEthnicity:Black", "raceEthnicity:White", "raceEthnicity:self-described", "gender:woman", "gender:self-described"]);
+        var csv = await (await admin.GetAsync("/api/reports/pipeline?affiliate=SD&format=csv")).Content.ReadAsStringAsync();
+        csv.Should().NotContain("Zorblatt").And.Contain("self-described");
+
+        // Not even the read model holds the words; the leader still sees their own.
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        {
+            var tables = new List<string>();
+            await using (var list = dataSource.CreateCommand("select tablename from pg_tables where schemaname = 'leaderjourney' and tablename like '%equity%values%'"))
+            await using (var reader = await list.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+            tables.Should().NotBeEmpty();
+            foreach (var table in tables)
+            {
+                await using var command = dataSource.CreateCommand($"select count(*) from leaderjourney.{table} where value like '%Zorblatt%'");
+                ((long)(await command.ExecuteScalarAsync())!).Should().Be(0, $"{table} holds no one's own words");
+            }
+        }
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "SD", unique);
+        (await Ok(leader.GetAsync($"/api/leaders/{unique}/demographics"))).GetProperty("raceEthnicity")[0].GetString().Should().Be("=Zorblatt heritage");
+        var lists = await Ok(admin.GetAsync("/api/leaders/demographic-lists"));
+        lists.GetProperty("gender").EnumerateArray().Select(v => v.GetString()).Should().Contain("non-binary");
+    }
+
+    [Fact]
     public async Task Reports_as_of_two_moments_of_one_day_are_the_same_report_so_they_cannot_be_differenced()
     {
         await _app.EnsureAffiliateAsync("DF");

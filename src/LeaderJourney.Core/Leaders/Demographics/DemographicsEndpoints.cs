@@ -121,5 +121,13 @@ public static class DemographicsEndpoints
             var state = await writes.OwnAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
             return Results.Ok(new { consent = state.Consented, raceEthnicity = state.RaceEthnicity, gender = state.Gender, jobCategory = state.JobCategory });
         });
+        // The values the caller's affiliate reports on, for a form to offer (anything else counts as self-described).
+        leaders.MapGet("/demographic-lists", (string? affiliate, HttpContext http, Domain.Demographics.DemographicLists lists) =>
+        {
+            var caller = http.CurrentUser();
+            var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
+            if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's lists only.");
+            return Results.Ok(Domain.Demographics.DemographicLists.Categories.ToDictionary(c => c, c => lists.For(code, c)));
+        });
     }
 }

@@ -1,34 +1,48 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Demographics;
+using LeaderJourney.Domain.Demographics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
-/// <summary>The leader's own demographics, with consent, and withdrawing it: the same commands the API sends.</summary>
-public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus) : PageModel
+/// <summary>
+/// The leader's own demographics, with consent, and withdrawing it: the same commands the API sends.
+/// The leader picks from the values their affiliate reports on, or describes themself in their own words
+/// (counted only as "self-described").
+/// </summary>
+public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus, DemographicLists lists) : PageModel
 {
+    public const string OwnWords = "self";
+
     public bool Consented { get; private set; }
-    public string? Race { get; private set; }
+    public IReadOnlyList<string> RaceChoices { get; private set; } = [];
+    public IReadOnlyList<string> GenderChoices { get; private set; } = [];
+    public IReadOnlyList<string> JobChoices { get; private set; } = [];
+    public IReadOnlySet<string> Race { get; private set; } = new HashSet<string>();
+    public string? RaceOwn { get; private set; }
     public string? Gender { get; private set; }
+    public string? GenderOwn { get; private set; }
     public string? Job { get; private set; }
+    public string? JobOwn { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
-    public async Task<IActionResult> OnPostRecordAsync(string? race, string? gender, string? job, bool consent, CancellationToken ct)
+    public async Task<IActionResult> OnPostRecordAsync(string[]? race, string? raceOwn, string? gender, string? genderOwn, string? job, string? jobOwn, bool consent, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
         else
         {
-            var values = (race ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var values = (race ?? []).Where(v => v != OwnWords).Concat(race?.Contains(OwnWords) == true && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
             Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-                new RecordDemographicsCommand(leaderId, values, gender, job, consent) { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
+                new RecordDemographicsCommand(leaderId, values, gender == OwnWords ? genderOwn : gender, job == OwnWords ? jobOwn : job, consent)
+                    { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
             Message = Error is null ? "Saved. Thank you." : null;
         }
         return await Load(ct);
@@ -47,9 +61,19 @@ public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus
     private async Task<IActionResult> Load(CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        if (caller.LeaderId is not { } leaderId) return Forbid();
+        if (caller.LeaderId is not { } leaderId || caller.Affiliate is not { } affiliate) return Forbid();
         var state = await writes.OwnAsync(leaderId, caller, ct);
-        (Consented, Race, Gender, Job) = (state.Consented, string.Join(", ", state.RaceEthnicity), state.Gender, state.JobCategory);
+        (RaceChoices, GenderChoices, JobChoices) = (lists.For(affiliate, "raceEthnicity"), lists.For(affiliate, "gender"), lists.For(affiliate, "jobCategory"));
+        Consented = state.Consented;
+        // What the leader gave, shown as they gave it: listed values ticked, their own words in the text box.
+        string Counted(string category, string value) => lists.CountedAs(affiliate, category, value);
+        Race = state.RaceEthnicity.Select(v => Counted("raceEthnicity", v)).Where(v => v != DemographicLists.SelfDescribed).ToHashSet();
+        RaceOwn = string.Join(", ", state.RaceEthnicity.Where(v => Counted("raceEthnicity", v) == DemographicLists.SelfDescribed)) is { Length: > 0 } own ? own : null;
+        (Gender, GenderOwn) = Split("gender", state.Gender);
+        (Job, JobOwn) = Split("jobCategory", state.JobCategory);
         return Page();
+
+        (string?, string?) Split(string category, string? value) =>
+            value is null ? (null, null) : Counted(category, value) is var counted && counted == DemographicLists.SelfDescribed ? (OwnWords, value) : (counted, null);
     }
 }
