@@ -72,8 +72,12 @@ public static class LeaderInput
     public static DateTimeOffset? AsOf(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) return new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59, 999, 999)), TimeSpan.Zero);
-        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var moment)) return moment;
-        throw new RequestValidationException("asOf", "asOf is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
+        DateTimeOffset at;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) at = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59, 999, 999)), TimeSpan.Zero);
+        else if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at))
+            throw new RequestValidationException("asOf", "asOf is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
+        // Reports look a year back and to the end of the day: the ends of the calendar are out of reach.
+        if (at.Year is < 1900 or > 2999) throw new RequestValidationException("asOf", "asOf is a date between 1900 and 2999.");
+        return at;
     }
 }
