@@ -38,7 +38,7 @@ public static class Hosting
         builder.Services.AddLeaderJourneyCore(builder.Configuration, Messaging.IntegrateWolverine);
         builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();
-        builder.Services.AddLeaderJourneyPages();
+        builder.Services.AddLeaderJourneyPages(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddApiDocs();
         builder.Services.AddProjectionDaemon(builder.Configuration);

@@ -14,11 +14,12 @@ public static class AccessCommands
         var role = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.All)}.", Required = true };
         var affiliate = new Option<string?>("--affiliate") { Description = "The affiliate's code (every role but national-admin)." };
         var leaderId = new Option<Guid?>("--leader-id") { Description = "For role leader: the leader this user is." };
-        var create = new Command("create", "Create a user.") { username, password, role, affiliate, leaderId };
+        var email = new Option<string?>("--email") { Description = "The address the affiliate's identity provider vouches for, to sign in with single sign-on (kept only as a keyed hash)." };
+        var create = new Command("create", "Create a user.") { username, password, role, affiliate, leaderId, email };
         create.SetAction(async (parse, ct) =>
         {
             var answer = await context.SendAsync<Answer>(new CreateUserCommand(parse.GetValue(username), parse.GetValue(password), parse.GetValue(role),
-                parse.GetValue(affiliate), parse.GetValue(leaderId)) { Sender = CliContext.Operator("users create") }, ct);
+                parse.GetValue(affiliate), parse.GetValue(leaderId), parse.GetValue(email)) { Sender = CliContext.Operator("users create") }, ct);
             await context.Out.WriteLineAsync($"Created user '{parse.GetValue(username)}' ({parse.GetValue(role)}), id {answer.Location!.Split('/')[^1]}.");
             return 0;
         });

@@ -54,8 +54,12 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// for such a leader of the user's own affiliate, and for one without a sign-in yet, so no admin can
     /// make a sign-in that reads someone else's record. Null skips that check (generated test data).
     /// </param>
+    /// <param name="email">
+    /// The address the user's identity provider vouches for, when the affiliate signs in with single
+    /// sign-on (docs/security.md): kept only as a keyed hash, to find the account by.
+    /// </param>
     public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default,
-        Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null)
+        Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null, string? email = null)
     {
         // Who may act is settled before what they sent is judged: a non-admin learns nothing from validation.
         if (creator is { IsAdmin: false }) throw new ForbiddenException("Only admins create users.");
@@ -77,6 +81,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("leaderId", "Only a leader's user names a leader.");
         if (creator is { IsNationalAdmin: false } && (role == Roles.NationalAdmin || affiliate != creator.Affiliate))
             throw new ForbiddenException("An affiliate admin creates users of their own affiliate only, and no national admins.");
+        if (email is not null) email = Leaders.LeaderInput.Email(email);
         if (affiliate is not null && !await AffiliateExistsAsync(affiliate, ct))
             throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; create it first (POST /api/affiliates, or `leaderjourney affiliates create`).");
         if (leaderId is { } leader && affiliateOfLeader is not null)
@@ -91,8 +96,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
         var id = Guid.CreateVersion7();
         await using var command = dataSource.CreateCommand($"""
-            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at)
-            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing
+            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash)
+            values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
@@ -101,7 +106,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}' is taken.");
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}', or that email, is taken.");
         return id;
     }
 
@@ -375,6 +381,22 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         while (await reader.ReadAsync(ct)) mentors[reader.GetString(0)] = reader.GetGuid(1);
         return mentors;
     }
+
+    /// <summary>
+    /// The enabled user of <paramref name="affiliate"/> whose email (as given when the account was made)
+    /// is <paramref name="email"/>; null when there is none. For single sign-on, after the identity
+    /// provider said the address is verified.
+    /// </summary>
+    public async Task<CurrentUser?> FindByEmailAsync(string email, string affiliate, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where email_hash = $1 and affiliate = $2 and disabled_at is null");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EmailHash(email) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
+
+    private string EmailHash(string email) => hashes.Of("email\n" + email.Trim().ToLowerInvariant());
 
     /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
     public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)

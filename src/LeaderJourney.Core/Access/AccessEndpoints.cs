@@ -10,7 +10,7 @@ public static class AccessEndpoints
 {
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record AffiliateRequest(string? Code, string? Name);
-    public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId);
+    public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null);
     public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
     public sealed record UserChangeRequest(string? Role, bool? Disabled);
 
@@ -48,7 +48,7 @@ public static class AccessEndpoints
 
         // The body holds a password: the request's fingerprint is taken without it.
         app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId)
+            await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId, body?.Email)
                 { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<CreatedBody>(StatusCodes.Status201Created);
 
@@ -71,7 +71,7 @@ public sealed record AffiliateBody(string Code, string Name);
 public sealed record CreateAffiliateCommand(string? Code, string? Name) : Command;
 
 /// <summary>An admin creates a sign-in for a role (a leader's own sign-in names the leader). Carries a password: never logged, never stored as sent.</summary>
-public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId) : Command;
+public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null) : Command;
 
 public static class CreateAffiliateHandler
 {
@@ -101,7 +101,7 @@ public static class CreateUserHandler
                 {
                     return null;
                 }
-            });
+            }, command.Email);
         return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
 }

@@ -134,5 +134,11 @@ public static class CoreSchema
             alter table {schema}.access_tokens add column kind text not null default 'api';
             create index access_tokens_user on {schema}.access_tokens (user_id);
             """),
+        // Single sign-on matches a user by the verified email their identity provider vouches for. Only
+        // a keyed hash of the address is kept: enough to find the account, nothing to read back.
+        new(8, "user email hashes for single sign-on", """
+            alter table {schema}.users add column email_hash text;
+            create unique index users_email_hash on {schema}.users (email_hash) where email_hash is not null;
+            """),
     ];
 }

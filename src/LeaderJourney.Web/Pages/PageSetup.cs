@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using LeaderJourney.Web.Pages.Account;
 
 namespace LeaderJourney.Web.Pages;
 
@@ -8,9 +9,9 @@ public static class PageSetup
     public const string PagesPolicy = "Pages";
 
     /// <summary>Pages sign in with a cookie (the API keeps bearer tokens); every page but sign-in needs it; forms carry anti-forgery tokens.</summary>
-    public static IServiceCollection AddLeaderJourneyPages(this IServiceCollection services)
+    public static IServiceCollection AddLeaderJourneyPages(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAuthentication().AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
+        services.AddAuthentication().AddSingleSignOn(configuration).AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {
             options.LoginPath = "/account/sign-in";
             options.AccessDeniedPath = "/account/sign-in";

@@ -9,7 +9,7 @@ namespace LeaderJourney.IntegrationTests.Infrastructure;
 
 /// <summary>The real web host, in memory, on a test database; optionally on a clock the test moves.</summary>
 public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvider? clock = null, CapturedLogs? logs = null,
-    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+    IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -19,7 +19,11 @@ public sealed class LeaderJourneyAppFactory(string connectionString, TimeProvide
         builder.UseEnvironment("Testing");
         if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         if (clock is not null) builder.ConfigureTestServices(services => services.AddSingleton(clock));
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, FromLoopback>());
+        builder.ConfigureTestServices(registrations =>
+        {
+            registrations.AddSingleton<IStartupFilter, FromLoopback>();
+            services?.Invoke(registrations);
+        });
     }
 
     /// <summary>

@@ -8,8 +8,14 @@ namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>Page sign-in: the same users, limits and lock-out as the API's tokens; the session is a token kept in a cookie.</summary>
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SignInLimits.PerAddressPolicy)]
-public sealed class SignInModel(AccessDirectory directory) : PageModel
+public sealed class SignInModel(AccessDirectory directory, IConfiguration configuration) : PageModel
 {
+    /// <summary>The affiliates' identity providers this installation signs in with (single sign-on).</summary>
+    public IReadOnlyList<IdentityProvider> Providers { get; } = SingleSignOn.Providers(configuration);
+
+    /// <summary>Why a single sign-on came back refused, when it did.</summary>
+    [BindProperty(SupportsGet = true)] public string? Sso { get; set; }
+
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     [BindProperty] public string? Username { get; set; }
     [BindProperty] public string? Password { get; set; }
@@ -18,9 +24,13 @@ public sealed class SignInModel(AccessDirectory directory) : PageModel
     /// <summary>Arrived here after changing the password.</summary>
     [BindProperty(SupportsGet = true)] public bool Changed { get; set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() => Error = SingleSignOn.Explain(Sso);
+
+    /// <summary>Sends the browser to the affiliate's identity provider; it comes back signed in, or with the reason it was not.</summary>
+    public IActionResult OnGetExternal(string provider) =>
+        Providers.Any(p => p.Name == provider)
+            ? Challenge(new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" }, SingleSignOn.SchemeOf(provider))
+            : NotFound();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
