@@ -21,6 +21,12 @@ if (string.IsNullOrWhiteSpace(connectionString))
     Console.Error.WriteLine("bench: set LEADERJOURNEY_DB to an Npgsql connection string (./run.sh prints how the local one looks).");
     return 1;
 }
+// --sign-in-timing: a wrong password for a known name against one for an unknown name (docs/security.md).
+if (args.Contains("--sign-in-timing"))
+{
+    await SignInTimingBench.RunAsync(connectionString, rounds: 200);
+    return 0;
+}
 var quick = args.Contains("--quick");
 // --reports-only measures the report latencies alone (the slowest part to set up is skipped otherwise).
 var reportsOnly = args.Contains("--reports-only");
