@@ -10,6 +10,6 @@ namespace LeaderJourney.Bench;
 internal static class BenchDirectory
 {
     public static AccessDirectory Open(NpgsqlDataSource dataSource, string schema) =>
-        new(dataSource, schema, TimeProvider.System, new RequestHashes(MasterKeyRing.Parse(MasterKeyRing.Generate("bench"))),
+        new(dataSource, schema, TimeProvider.System, new RequestHashes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             new SignInLimits(new ConfigurationBuilder().Build()));
 }

@@ -22,7 +22,7 @@ internal static class SignInTimingBench
         {
             [SignInLimits.PerAccountSetting] = "1000000",
         }).Build());
-        var directory = new AccessDirectory(dataSource, "leaderjourney", TimeProvider.System, new RequestHashes(MasterKeyRing.Parse(MasterKeyRing.Generate("bench"))), limits);
+        var directory = new AccessDirectory(dataSource, "leaderjourney", TimeProvider.System, new RequestHashes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), limits);
         try { await directory.CreateAffiliateAsync("TIMING", "Sign-in timing"); } catch (DuplicateException) { }
         try { await directory.CreateUserAsync("timing.known", "a password of the bench", Roles.Mentor, "TIMING", null, null); } catch (DuplicateException) { }
 

@@ -107,7 +107,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
-        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}', or that email, is taken.");
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}' is taken, or another user of {affiliate ?? "the installation"} has that email.");
         return id;
     }
 
@@ -158,7 +158,9 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     {
         var now = clock.GetUtcNow();
         var name = (username ?? "").ToLowerInvariant();
-        using (var lease = limits.AcquireForAccount(name))
+        // The account's budget is looked at here and spent only by a password actually checked and
+        // wrong (below): tries the lock-out refuses cost nothing, so one address cannot keep it spent.
+        using (var lease = limits.PeekAccount(name))
             if (!lease.IsAcquired) throw new LockedOutException(now + SignInLimits.AccountRetryAfter(lease));
         // One try is claimed before the (deliberately slow) hash check, in one statement: guesses sent at
         // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out.
@@ -203,6 +205,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var verified = Hasher.VerifyHashedPassword(null!, hash, password ?? "") != PasswordVerificationResult.Failed;
         if (!verified || id is null)
         {
+            limits.SpendAccount(name);
             if (tries >= MaxFailedSignIns)
             {
                 await using var lockOut = dataSource.CreateCommand($"update {schema}.sign_in_throttle set locked_until = $2 where key = $1 and locked_until is null");
@@ -221,7 +224,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>Checks the name and password (<see cref="CheckPasswordAsync"/>) and issues a bearer token; null when they do not match.</summary>
     public async Task<IssuedToken?> SignInAsync(string username, string password, string address, CancellationToken ct = default) =>
-        await CheckPasswordAsync(username, password, address, ct) is { } id ? await IssueTokenAsync(id, TokenKind.Api, ct) : null;
+        await SignInAsync(username, password, address, TokenKind.Api, ct);
+
+    /// <summary>The same, for a token of either kind (a page session's lives in its cookie).</summary>
+    public async Task<IssuedToken?> SignInAsync(string username, string password, string address, TokenKind kind, CancellationToken ct = default)
+    {
+        // The token is dated when the password was checked: a password change that lands while the
+        // (slow) check runs still ends it (FindByTokenAsync compares the two).
+        var checkedAt = clock.GetUtcNow();
+        return await CheckPasswordAsync(username, password, address, ct) is { } id ? await IssueTokenAsync(id, kind, ct, checkedAt) : null;
+    }
 
     /// <summary>What a token is held in: an API client's bearer header, or a page's cookie.</summary>
     public enum TokenKind { Api, Page }
@@ -231,9 +243,9 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// signing out, a password or role change, disabling the user or an erasure ends a page session
     /// exactly as it ends an API token: by deleting the row.
     /// </summary>
-    public async Task<IssuedToken> IssueTokenAsync(Guid userId, TokenKind kind, CancellationToken ct = default)
+    public async Task<IssuedToken> IssueTokenAsync(Guid userId, TokenKind kind, CancellationToken ct = default, DateTimeOffset? checkedAt = null)
     {
-        var now = clock.GetUtcNow();
+        var now = checkedAt ?? clock.GetUtcNow();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now + TokenLifetime;
         await using var issue = dataSource.CreateBatch();
@@ -261,6 +273,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             select u.id, u.username, u.role, u.affiliate, u.leader_id
               from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
              where t.token_hash = $1 and t.expires_at > $2 and u.disabled_at is null
+               and (u.credentials_changed_at is null or t.created_at >= u.credentials_changed_at)
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
@@ -289,9 +302,10 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("currentPassword", "The current password is wrong.");
         if (newPassword == currentPassword) throw new RequestValidationException("newPassword", "The new password is the same as the current one.");
         await using var batch = dataSource.CreateBatch();
-        var update = new NpgsqlBatchCommand($"update {schema}.users set password_hash = $2 where id = $1");
+        var update = new NpgsqlBatchCommand($"update {schema}.users set password_hash = $2, credentials_changed_at = $3 where id = $1");
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hasher.HashPassword(null!, newPassword) });
+        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         batch.BatchCommands.Add(update);
         batch.BatchCommands.Add(RevokeAll(caller.UserId));
         await batch.ExecuteNonQueryAsync(ct);
@@ -397,6 +411,15 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     private string EmailHash(string email) => hashes.Of("email\n" + email.Trim().ToLowerInvariant());
+
+    /// <summary>The user by id when enabled, with their role and affiliate as they are now; null when removed or disabled.</summary>
+    public async Task<CurrentUser?> FindActiveAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1 and disabled_at is null");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
 
     /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
     public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)

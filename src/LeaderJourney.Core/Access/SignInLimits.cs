@@ -41,7 +41,11 @@ public sealed class SignInLimits : IDisposable
     public int PerAddress { get; }
     public int PerAccount { get; }
 
-    public RateLimitLease AcquireForAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant());
+    /// <summary>Whether the name has tries left, without spending one (a lease of no permits).</summary>
+    public RateLimitLease PeekAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant(), permitCount: 0);
+
+    /// <summary>Spends one of the name's tries: a password was checked and was wrong.</summary>
+    public void SpendAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant()).Dispose();
 
     public static TimeSpan AccountRetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
@@ -49,7 +53,16 @@ public sealed class SignInLimits : IDisposable
     public void Dispose() => _accounts.Dispose();
 
     /// <summary>The client's address as the rate limits and the lock-out know it (behind a trusted proxy, the address it forwarded).</summary>
-    public static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <remarks>An IPv6 client is counted by its /64: one network hands its hosts a whole /64, so a single /128 would let it rotate addresses at will.</remarks>
+    public static string AddressOf(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is not { } address) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     /// <summary>Registers the limits and ASP.NET Core's per-address policy; its refusal is a 429 problem with Retry-After.</summary>
     public static IServiceCollection AddSignInLimits(IServiceCollection services, IConfiguration configuration)

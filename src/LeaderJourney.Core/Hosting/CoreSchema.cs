@@ -140,5 +140,15 @@ public static class CoreSchema
             alter table {schema}.users add column email_hash text;
             create unique index users_email_hash on {schema}.users (email_hash) where email_hash is not null;
             """),
+        // Answers kept before the request hashes were keyed hold plain SHA-256 hashes of what was sent
+        // (guessable for a demographics answer): they go. Emails are unique within an affiliate only, so
+        // one affiliate cannot take, or probe, another's addresses. The throttle is swept by age.
+        new(9, "keyed request hashes only, email hashes per affiliate, throttle sweep index", """
+            delete from {schema}.idempotency_keys;
+            drop index if exists {schema}.users_email_hash;
+            create unique index users_email_hash on {schema}.users (affiliate, email_hash) where email_hash is not null;
+            create index sign_in_throttle_last_try on {schema}.sign_in_throttle (last_try_at);
+            alter table {schema}.users add column credentials_changed_at timestamptz;
+            """),
     ];
 }

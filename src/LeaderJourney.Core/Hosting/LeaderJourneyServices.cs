@@ -47,7 +47,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.StreamCommandPipeline>();
-        services.AddSingleton<Http.RequestHashes>();
+        services.AddSingleton(sp => new Http.RequestHashes(sp.GetRequiredService<Store>().PersonalData?.Keys
+            ?? throw new InvalidOperationException("The store was opened without master keys.")));
         services.AddSingleton<LeaderSnapshots>();
         services.AddSingleton<LeaderCommandPipeline>();
         services.AddLeaderJourneyProjections();

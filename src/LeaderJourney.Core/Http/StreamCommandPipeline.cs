@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.EventStore;
+using LeaderJourney.EventStore.PersonalData;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -41,17 +42,28 @@ public sealed record WriteOptions(long? IfMatch, string? IdempotencyKey, string 
 }
 
 /// <summary>
-/// Keyed hashes (HMAC-SHA-256) of what a client sent, for the Idempotency-Key table and the sign-in
-/// throttle. Keyed, because a plain hash of a short body can be guessed back by hashing every likely
-/// value (a demographics answer has only a few hundred); the key is derived from the active master key
-/// and never stored, so a copy of the database alone cannot test guesses. Rotating the master key
-/// changes every hash: an Idempotency-Key sent before a rotation is not recognised after it.
+/// Keyed hashes (HMAC-SHA-256) of what a client sent, for the Idempotency-Key table, the sign-in
+/// throttle and the email a single sign-on matches. Keyed, because a plain hash of a short body can be
+/// guessed back by hashing every likely value (a demographics answer has only a few hundred). The key
+/// is the installation's own (<see cref="SubjectKeys.InstallationKeyAsync"/>): kept in the database
+/// wrapped by the master key, so a copy of the database alone cannot test guesses, and unchanged by a
+/// master key rotation, so emails and answers stored before one are still found after it.
 /// </summary>
-public sealed class RequestHashes(EventStore.PersonalData.MasterKeyRing keys)
+public sealed class RequestHashes
 {
-    private readonly byte[] _key = keys.DeriveKey("leaderjourney request hashes v1");
+    /// <summary>The id the key is kept under (no person's).</summary>
+    public static readonly Guid KeyId = new("0e3c6a52-9d0f-4b7e-8a11-5f2d1c7b9e40");
 
-    public string Of(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text)));
+    // Read on first use (a host has migrated by then); a database that is down then is tried again next time.
+    private readonly Lazy<byte[]> _key;
+
+    public RequestHashes(SubjectKeys keys) =>
+        _key = new(() => Task.Run(() => keys.InstallationKeyAsync(KeyId)).GetAwaiter().GetResult(), LazyThreadSafetyMode.PublicationOnly);
+
+    /// <summary>With a key of the caller's (tools that keep nothing, such as the benchmarks).</summary>
+    public RequestHashes(byte[] key) => _key = new(() => key);
+
+    public string Of(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>

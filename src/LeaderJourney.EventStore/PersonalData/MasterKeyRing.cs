@@ -61,13 +61,6 @@ public sealed class MasterKeyRing
     /// <summary>A new random master key in the <c>id:base64</c> form <see cref="Parse"/> reads.</summary>
     public static string Generate(string id) => $"{id}:{Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize))}";
 
-    /// <summary>
-    /// A key for one purpose other than wrapping (keyed hashes, say), derived from the active master key
-    /// with HKDF: it never enters the database, and changes when the active key is rotated.
-    /// </summary>
-    public byte[] DeriveKey(string purpose) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, _keys[ActiveId], KeySize, salt: [], info: System.Text.Encoding.UTF8.GetBytes(purpose));
-
     internal byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated)
     {
         var output = new byte[NonceSize + dataKey.Length + TagSize];

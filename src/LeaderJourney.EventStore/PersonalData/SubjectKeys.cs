@@ -76,6 +76,14 @@ public sealed class SubjectKeys
         return found;
     }
 
+    /// <summary>
+    /// A key the installation keeps for itself (for keyed hashes, say), under an id no person has: made
+    /// once, wrapped by the master key and re-wrapped by a rotation like every data key, never shredded.
+    /// So it stays the same when the master key is rotated, and a copy of the database alone does not hold it.
+    /// </summary>
+    public async Task<byte[]> InstallationKeyAsync(Guid purpose, CancellationToken ct = default) =>
+        (await ForWriteAsync([purpose], ct))[purpose].Key ?? throw new InvalidOperationException($"The installation key {purpose} was shredded.");
+
     /// <summary>Keys to decrypt with, by subject and generation; a null key was shredded (or never existed).</summary>
     internal async Task<IReadOnlyDictionary<(Guid Subject, int Generation), byte[]?>> ForReadAsync(IReadOnlyCollection<(Guid Subject, int Generation)> wanted, CancellationToken ct)
     {

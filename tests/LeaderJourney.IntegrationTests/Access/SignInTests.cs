@@ -156,6 +156,43 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task Tries_the_lock_out_refuses_do_not_spend_the_accounts_budget_so_one_address_cannot_shut_the_owner_out()
+    {
+        await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>
+        {
+            [SignInLimits.PerAccountSetting] = "6",
+        });
+        await limited.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("budget.owner", ApiUsers.Password, Roles.Mentor, await Affiliate(limited), null, null);
+        var http = limited.CreateClient();
+        for (var i = 0; i < AccessDirectory.MaxFailedSignIns; i++)
+            (await http.SendAsync(TokenRequest("budget.owner", "a guess", "198.51.100.99"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        for (var i = 0; i < 20; i++)
+            (await http.SendAsync(TokenRequest("budget.owner", "a guess", "198.51.100.99"))).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+
+        (await http.SendAsync(TokenRequest("budget.owner", ApiUsers.Password, "192.0.2.77"))).StatusCode
+            .Should().Be(HttpStatusCode.OK, "five checked guesses spent five of six; the twenty refused ones spent nothing");
+    }
+
+    private static async Task<string> Affiliate(LeaderJourneyAppFactory app)
+    {
+        await app.EnsureAffiliateAsync("OH");
+        return "OH";
+    }
+
+    [Fact]
+    public async Task An_IPv6_client_is_counted_by_its_64_so_rotating_addresses_does_not_escape_the_lock_out()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("v6.target", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = _app.CreateClient();
+        for (var i = 1; i <= AccessDirectory.MaxFailedSignIns; i++)
+            (await http.SendAsync(TokenRequest("v6.target", "a guess", $"2001:db8:aa:bb::{i:x}"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        (await http.SendAsync(TokenRequest("v6.target", "a guess", "2001:db8:aa:bb:ffff::99"))).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        (await http.SendAsync(TokenRequest("v6.target", ApiUsers.Password, "2001:db8:aa:cc::1"))).StatusCode.Should().Be(HttpStatusCode.OK, "another /64");
+    }
+
+    [Fact]
     public async Task Behind_a_proxy_over_https_cookies_are_secure_answers_carry_hsts_and_nothing_with_personal_data_is_cached()
     {
         await _app.EnsureAffiliateAsync("OH");

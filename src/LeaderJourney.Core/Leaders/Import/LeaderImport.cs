@@ -56,8 +56,22 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
 /// optional). Every row is checked before anything is stored; the good rows are then imported one by
 /// one in the background, as the same commands as the API, and a bad row never stops the others.
 /// </summary>
-public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scopes, TimeProvider clock)
+public sealed class LeaderImport : IDisposable
 {
+    private readonly AccessDirectory directory;
+    private readonly FrameworkScopes scopes;
+    private readonly TimeProvider clock;
+    private readonly ITimer _sweep;
+
+    public LeaderImport(AccessDirectory directory, FrameworkScopes scopes, TimeProvider clock)
+    {
+        (this.directory, this.scopes, this.clock) = (directory, scopes, clock);
+        // Expired previews go within a minute even when nobody opens an import again.
+        _sweep = clock.CreateTimer(_ => DropExpired(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    public void Dispose() => _sweep.Dispose();
+
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
     public const int MaxRows = 5000;
 
@@ -172,6 +186,14 @@ public sealed class LeaderImport(AccessDirectory directory, FrameworkScopes scop
         {
             foreach (var row in job.Rows.Where(r => r.IsGood))
             {
+                // Rows are sent as the staff member who started the import: once they are disabled or
+                // no longer staff, the rest is not imported.
+                if (await directory.FindActiveAsync(job.Owner.UserId) is not { IsAdmin: true } owner || owner.Affiliate != job.Affiliate)
+                {
+                    job.Failures[row.Line] = $"Row {row.Line}: not imported; the account that started this import was disabled or changed.";
+                    Interlocked.Increment(ref job._done);
+                    continue;
+                }
                 try
                 {
                     await ImportRowAsync(job, row, message.FrameworkEditionId, bus);

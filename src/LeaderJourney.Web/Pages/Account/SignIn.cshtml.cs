@@ -34,22 +34,22 @@ public sealed class SignInModel(AccessDirectory directory, IConfiguration config
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        Guid? id;
+        AccessDirectory.IssuedToken? session;
         try
         {
-            id = await directory.CheckPasswordAsync(Username ?? "", Password ?? "", SignInLimits.AddressOf(HttpContext), ct);
+            session = await directory.SignInAsync(Username ?? "", Password ?? "", SignInLimits.AddressOf(HttpContext), AccessDirectory.TokenKind.Page, ct);
         }
         catch (LockedOutException e)
         {
             Error = e.Message;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        if (id is null || await directory.FindByIdAsync(id.Value, ct) is not { } user)
+        if (session is null || await directory.FindByTokenAsync(session.Token, ct) is not { } user)
         {
             Error = "The user name or password is wrong.";
             return Page();
         }
-        var session = await directory.IssueTokenAsync(user.UserId, AccessDirectory.TokenKind.Page, ct);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
