@@ -113,6 +113,29 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task The_boards_equity_breakdown_ends_at_the_last_whole_day_so_reloading_it_shows_no_one_moving_today()
+    {
+        await _app.EnsureAffiliateAsync("BW");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "BW");
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "BW", displayName = $"Today {i}", email = $"t{i}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "White" }, gender = "woman", jobCategory = "teacher", consent = true }));
+        }
+        await _app.CaughtUpAsync();
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "BW");
+
+        var staffView = await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=BW"));
+        var boardView = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=BW"));
+
+        Equity(staffView)["jobCategory:teacher"].Should().Equal(6, 0, 0, 0);
+        Equity(boardView).Should().BeEmpty("everything was given today, after the last whole day");
+        boardView.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddTicks(-10));
+        boardView.GetProperty("leaders").GetInt32().Should().Be(6, "the rest of the report is of the present");
+        (await board.GetStringAsync("/api/reports/pipeline?affiliate=BW&format=csv")).Should().NotContain("teacher");
+    }
+
+    [Fact]
     public async Task Reports_as_of_two_moments_of_one_day_are_the_same_report_so_they_cannot_be_differenced()
     {
         await _app.EnsureAffiliateAsync("DF");

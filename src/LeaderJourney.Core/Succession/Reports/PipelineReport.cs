@@ -4,7 +4,8 @@ namespace LeaderJourney.Core.Succession.Reports;
 
 public sealed record DomainLevelsView(string Code, IReadOnlyList<int> Levels);
 public sealed record EquityRowView(string Category, string Value, IReadOnlyList<int?> Stages);
-public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateTimeOffset? LastProgress);
+/// <param name="LastProgress">The day of the leader's last step (a date: nobody's exact times leave their record).</param>
+public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly? LastProgress);
 public sealed record PipelineSnapshot(DateTimeOffset AsOf, int Leaders, IReadOnlyList<int> Stages, IReadOnlyList<DomainLevelsView> Domains);
 
 /// <summary>
@@ -18,6 +19,12 @@ public sealed record PipelineReport(
     IReadOnlyList<EquityRowView> Equity, PipelineSnapshot YearEarlier, IReadOnlyList<int> StageChange,
     IReadOnlyDictionary<int, double?> MedianDaysAtStage, IReadOnlyList<StalledView> Stalled)
 {
+    /// <summary>
+    /// The moment the equity breakdown counts to: <see cref="AsOf"/>, or for the board the end of the last
+    /// complete UTC day when that is earlier, so reloading a report cannot show which row one person just left.
+    /// </summary>
+    public DateTimeOffset EquityAsOf { get; init; } = AsOf;
+
     public static PipelineSnapshot Snapshot(DateTimeOffset asOf, IReadOnlyList<LeaderAt> leaders)
     {
         var counted = leaders.Where(l => l.Status != "withdrawn").ToList();
@@ -42,7 +49,8 @@ public sealed record PipelineReport(
         var histories = counted.Values.Select(l => StageTimeline(l, asOf)).ToList();
         var stalledIds = PipelineStatistics.Stalled(histories, asOf).ToHashSet();
         var stalled = histories.Where(h => stalledIds.Contains(h.LeaderId))
-            .Select(h => new StalledView(h.LeaderId, counted[h.LeaderId].DisplayName, counted[h.LeaderId].Stage, PipelineStatistics.LastProgress(h, asOf)))
+            .Select(h => new StalledView(h.LeaderId, counted[h.LeaderId].DisplayName, counted[h.LeaderId].Stage,
+                PipelineStatistics.LastProgress(h, asOf) is { } last ? DateOnly.FromDateTime(last.UtcDateTime) : null))
             .OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToArray();
 
         return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equityRows, yearEarlier,

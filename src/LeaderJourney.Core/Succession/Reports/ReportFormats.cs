@@ -30,7 +30,7 @@ public static class ReportFormats
         Row(csv, "affiliate", "as_of", "breakdown", "code", "value", "level_0", "level_1", "level_2", "level_3");
         Row(csv, [r.Affiliate, Date(r.AsOf), "stage", "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), "domain", d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.AsOf), "equity", e.Category, e.Value, .. e.Stages.Select(SmallCells.Display)]);
+        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), "equity", e.Category, e.Value, .. e.Stages.Select(SmallCells.Display)]);
         Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), "stage a year earlier", "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }

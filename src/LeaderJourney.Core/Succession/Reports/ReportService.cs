@@ -14,13 +14,24 @@ public sealed class ReportService(SuccessionData data, TimeProvider clock)
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct) =>
         (await data.LeadersAsync(affiliate, asOf, ct)).ToDictionary(l => l.Id, l => l.DisplayName);
 
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct)
+    /// <param name="equityInWholeDays">
+    /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
+    /// complete UTC day at the latest, never to the present (docs/security.md).
+    /// </param>
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false)
     {
-        var at = asOf ?? clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var at = asOf ?? now;
         var leaders = await data.LeadersAsync(affiliate, at, ct);
         var yearEarlier = at.AddYears(-1);
         var earlier = PipelineReport.Snapshot(yearEarlier, await data.LeadersAsync(affiliate, yearEarlier, ct));
         var equity = await data.EquityAsync(leaders.Select(l => l.Id).ToArray(), at, ct);
-        return PipelineReport.Build(affiliate, at, leaders, earlier, equity);
+        var report = PipelineReport.Build(affiliate, at, leaders, earlier, equity);
+        var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
+        if (!equityInWholeDays || at <= lastWholeDay) return report;
+        // The breakdown as it stood at the end of yesterday: its own leaders and stages at that moment.
+        var then = await data.LeadersAsync(affiliate, lastWholeDay, ct);
+        var equityThen = await data.EquityAsync(then.Select(l => l.Id).ToArray(), lastWholeDay, ct);
+        return report with { Equity = PipelineReport.Build(affiliate, lastWholeDay, then, earlier, equityThen).Equity, EquityAsOf = lastWholeDay };
     }
 }
