@@ -15,6 +15,11 @@ builder.AddLeaderJourney();
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
+// A page that answers 403, 404 or another error without a body shows a page a person can read (the API keeps its problem details).
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/health"),
+    pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+// Routing after the status pages, so that a re-executed request finds the error page.
+app.UseRouting();
 app.UseHttpsWhenBehindProxy();
 app.UseSecurityHeaders();
 app.UseStaticFiles(new StaticFileOptions

@@ -41,6 +41,22 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"Affiliate '{code}' already exists.");
     }
 
+    /// <summary>An affiliate and how many users it has.</summary>
+    public sealed record AffiliateSummary(string Code, string Name, int Users);
+
+    /// <summary>Every affiliate with its number of users, for national admins.</summary>
+    public async Task<IReadOnlyList<AffiliateSummary>> ListAffiliatesAsync(CurrentUser caller, CancellationToken ct = default)
+    {
+        if (!caller.IsNationalAdmin) throw new ForbiddenException("Only national admins list affiliates.");
+        await using var command = dataSource.CreateCommand($"""
+            select a.code, a.name, (select count(*)::int from {schema}.users u where u.affiliate = a.code) from {schema}.affiliates a order by a.code
+            """);
+        var list = new List<AffiliateSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(new AffiliateSummary(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        return list;
+    }
+
     public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.affiliates where code = $1)");

@@ -53,8 +53,16 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         Results.Problem(title: "Sign in first: send Authorization: Bearer <token> from POST /api/auth/token.", statusCode: StatusCodes.Status401Unauthorized)
             .ExecuteAsync(Context);
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Results.Problem(title: "Your role does not allow this.", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
+    /// <remarks>A page's refusal is left without a body, so the host's status page shows it in words (Web's Error page).</remarks>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (!Request.Path.StartsWithSegments("/api"))
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+        return Results.Problem(title: "Your role does not allow this.", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
+    }
 
     /// <summary>The signed-in caller, from the claims this handler set.</summary>
     public static CurrentUser CurrentUserOf(ClaimsPrincipal principal) => new(

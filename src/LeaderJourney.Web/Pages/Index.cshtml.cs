@@ -11,6 +11,8 @@ public sealed class IndexModel : PageModel
     {
         Roles.Leader => Redirect("/journey"),
         Roles.Mentor => Redirect("/mentor/queue"),
+        Roles.AffiliateAdmin => Redirect("/staff/leaders"),
+        Roles.NationalAdmin => Redirect("/admin/users"),
         _ => Redirect("/board/succession"),
     };
 }

@@ -46,6 +46,7 @@ public static class PageSetup
             options.Conventions.AuthorizeFolder("/", PagesPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/SignOut");
+            options.Conventions.AllowAnonymousToPage("/Error");
         });
         return services;
     }

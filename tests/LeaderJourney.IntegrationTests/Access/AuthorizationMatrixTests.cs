@@ -110,6 +110,8 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "board/succession", _ => "/board/succession", null, "302 403 ok/ok 403/403 403/403 ok/ok"),
         new("GET", "board/pipeline", _ => "/board/pipeline", null, "302 403 ok/ok 403/403 403/403 ok/ok"),
         new("GET", "admin/audit", _ => "/admin/audit", null, "302 ok 403/403 403/403 403/403 403/403"),
+        new("GET", "admin/users", _ => "/admin/users", null, "302 ok ok/ok 403/403 403/403 403/403"),
+        new("GET", "error/{code:int}", _ => "/error/404", null, "404 404 404/404 404/404 404/404 404/404"),
     ];
 
     private readonly Dictionary<(string Role, string Affiliate), HttpClient> _browsers = [];

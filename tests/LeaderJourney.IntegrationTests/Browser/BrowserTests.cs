@@ -44,6 +44,52 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
     }
 
+    /// <summary>No element sticks out of the viewport sideways (the page does not scroll horizontally).</summary>
+    private static async Task FitsItsWidth(IPage page) =>
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+            .Should().BeLessThanOrEqualTo(0, $"{page.Url} should not scroll sideways at {page.ViewportSize?.Width} px");
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}-{page.ViewportSize?.Width}.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Staff_manage_users_on_a_page_that_fits_a_laptop_and_a_phone_and_a_refusal_or_a_wrong_address_is_a_page_in_words()
+    {
+        await Affiliate("BU");
+        foreach (var width in new[] { 1280, 390 })
+        {
+            var staff = await app.SignedInPageAsync("BU.staff");
+            await staff.SetViewportSizeAsync(width, 900);
+            await staff.GotoAsync("/admin/users");
+            await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Users", Level = 1 })).ToBeVisibleAsync();
+            await FitsItsWidth(staff);
+            await Accessible(staff);
+            await Screenshot(staff, "admin-users");
+
+            var leader = await app.SignedInPageAsync("BU.leader");
+            await leader.SetViewportSizeAsync(width, 900);
+            await leader.GotoAsync("/journey/demographics");
+            await Assertions.Expect(leader.GetByLabel("I prefer to self-describe:").First).ToBeVisibleAsync();
+            await FitsItsWidth(leader);
+            await Accessible(leader);
+            await Screenshot(leader, "demographics");
+
+            var mentor = await app.SignedInPageAsync("BU.mentor");
+            await mentor.SetViewportSizeAsync(width, 900);
+            var refused = await mentor.GotoAsync("/admin/users");
+            refused!.Status.Should().Be(403);
+            await Assertions.Expect(mentor.GetByRole(AriaRole.Heading, new() { Name = "This page is not for your role" })).ToBeVisibleAsync();
+            await Assertions.Expect(mentor.GetByRole(AriaRole.Link, new() { Name = "My queue" })).ToBeVisibleAsync();
+            await Accessible(mentor);
+            await Screenshot(mentor, "forbidden");
+            (await mentor.GotoAsync("/no/such/page"))!.Status.Should().Be(404);
+            await Assertions.Expect(mentor.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        }
+    }
+
     [Fact]
     public async Task A_mentor_signs_off_a_pending_request_and_the_leaders_grid_shows_the_new_level()
     {

@@ -1,0 +1,63 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Admin;
+
+/// <summary>
+/// Admins manage sign-ins: an affiliate admin their affiliate's users, a national admin every
+/// affiliate's and the affiliates themselves (their home page). The forms send the commands the API
+/// sends (create, change role, disable or enable), so the same rules and revocations apply.
+/// </summary>
+public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : PageModel
+{
+    /// <summary>Roles a user can be given here (a leader's sign-in is bound to a leader; national admins are made on the command line).</summary>
+    public static readonly string[] AssignableRoles = [Roles.AffiliateAdmin, Roles.Mentor, Roles.Board];
+
+    [BindProperty(SupportsGet = true)] public string? Affiliate { get; set; }
+    public IReadOnlyList<AccessDirectory.UserSummary> Users { get; private set; } = [];
+    public IReadOnlyList<AccessDirectory.AffiliateSummary> Affiliates { get; private set; } = [];
+    public CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
+
+    public async Task<IActionResult> OnPostChangeAsync(Guid userId, string? role, string? disabled, CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        bool? disable = disabled switch { "true" => true, "false" => false, _ => null };
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options("users")) }, ct));
+        Message = Error is null ? "Saved. Their sessions have ended; they sign in again with the new rights." : null;
+        return await Load(ct);
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role, string? affiliate, string? email, CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new CreateUserCommand(username, password, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
+                { Sender = new(Caller, PageCommands.Options("users")) }, ct));
+        Message = Error is null ? $"Created {username}." : null;
+        return await Load(ct);
+    }
+
+    public async Task<IActionResult> OnPostAffiliateAsync(string? code, string? name, CancellationToken ct)
+    {
+        if (!Caller.IsNationalAdmin) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options("affiliates")) }, ct));
+        Message = Error is null ? $"Created affiliate {code}." : null;
+        return await Load(ct);
+    }
+
+    private async Task<IActionResult> Load(CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        if (Caller.IsNationalAdmin) Affiliates = await directory.ListAffiliatesAsync(Caller, ct);
+        Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
+        return Page();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>Every role lands on a home of its own; a page not for the role and an address that is not there are pages in words, with the menu.</summary>
+public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        await _app.EnsureAffiliateAsync("HE");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<PageClient> SignedIn(string role, string? affiliate = "HE")
+    {
+        var username = $"{role}.{Guid.NewGuid():N}"[..24];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, role, role == Roles.NationalAdmin ? null : affiliate, null, null);
+        var page = new PageClient(_app);
+        await page.SignInAsync(username);
+        return page;
+    }
+
+    [Fact]
+    public async Task A_page_not_for_the_role_is_a_403_page_in_words_with_the_menu_not_raw_json()
+    {
+        var mentor = await SignedIn(Roles.Mentor);
+        var response = await mentor.Http.GetAsync("/staff/leaders");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        var html = await response.Content.ReadAsStringAsync();
+        html.Should().Contain("This page is not for your role").And.Contain("<nav aria-label=\"Main\">").And.Contain("My queue");
+    }
+
+    [Fact]
+    public async Task An_address_that_is_not_there_is_a_404_page_while_the_api_keeps_its_plain_answer()
+    {
+        var leader = await SignedIn(Roles.Board);
+        var page = await leader.Http.GetAsync("/no/such/page");
+        page.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await page.Content.ReadAsStringAsync()).Should().Contain("Page not found").And.Contain("Succession report");
+
+        var anonymous = await _app.CreateClient().GetAsync("/nothing-here");
+        anonymous.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await anonymous.Content.ReadAsStringAsync()).Should().Contain("Page not found").And.Contain("sign in");
+
+        var api = await _app.CreateClient().GetAsync("/api/no-such-thing");
+        api.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await api.Content.ReadAsStringAsync()).Should().NotContain("<html");
+    }
+
+    [Fact]
+    public async Task A_national_admin_lands_on_the_affiliates_and_users_and_manages_them_there()
+    {
+        var national = await SignedIn(Roles.NationalAdmin);
+        var home = await national.Http.GetAsync("/");
+        home.Headers.Location!.ToString().Should().Be("/admin/users");
+        var page = await national.GetAsync("/admin/users");
+        page.Should().Contain("Affiliates and users").And.Contain(">HE<");
+
+        (await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync())
+            .Should().Contain("Created affiliate HF.");
+        var created = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
+            new() { ["username"] = "hf.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "HF" })).Content.ReadAsStringAsync();
+        created.Should().Contain("Created hf.board.");
+
+        var user = (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single();
+        (await (await national.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = user.Id.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Saved.");
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().Disabled.Should().BeTrue();
+    }
+
+    // A leader's home (/journey) needs a leader's record: PageTests signs one in there.
+    [Theory]
+    [InlineData(Roles.Mentor, "/mentor/queue")]
+    [InlineData(Roles.AffiliateAdmin, "/staff/leaders")]
+    [InlineData(Roles.Board, "/board/succession")]
+    public async Task Every_role_is_sent_to_its_own_home(string role, string home)
+    {
+        var client = await SignedIn(role);
+        (await client.Http.GetAsync("/")).Headers.Location!.ToString().Should().Be(home);
+        (await client.Http.GetAsync(home)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
