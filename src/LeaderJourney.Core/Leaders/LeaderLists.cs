@@ -4,13 +4,91 @@ using Npgsql;
 
 namespace LeaderJourney.Core.Leaders;
 
-public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, string Status, int AttainedLevels);
+public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, string Status, int AttainedLevels)
+{
+    /// <summary>The mentors assigned now (filled by <see cref="LeaderLists.PageAsync"/>).</summary>
+    public IReadOnlyList<Guid> Mentors { get; init; } = [];
+}
+
+/// <summary>What staff look for in the leader list: a name (part of it), a local, a status, a mentor or no mentor; a page of it, sorted.</summary>
+public sealed record LeaderFilter(string? Search = null, string? Local = null, string? Status = null, Guid? Mentor = null, bool NoMentor = false,
+    string Sort = LeaderFilter.ByName, int Page = 1)
+{
+    public const string ByName = "name";
+    public const string ByLevels = "levels";
+    public const string ByEnrolment = "enrolled";
+    public const int PageSize = 50;
+}
+
+/// <summary>One page of leaders and how many match in all.</summary>
+public sealed record LeaderPage(IReadOnlyList<LeaderListing> Leaders, int Total, int Page, int Pages);
 
 /// <summary>Lists of leaders for staff and mentors, from the read models (affiliate-scoped by the caller's affiliate).</summary>
 public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource)
 {
     public Task<IReadOnlyList<LeaderListing>> OfAffiliateAsync(string affiliate, CancellationToken ct) =>
         Query("l.affiliate = $1", [affiliate], ct);
+
+    /// <summary>
+    /// A page of the affiliate's leaders matching the filter, with the total: filtered, sorted and cut in
+    /// the database, so a page costs about the same at 200 leaders as at 20,000.
+    /// </summary>
+    public async Task<LeaderPage> PageAsync(string affiliate, LeaderFilter filter, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        var attainments = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "attainments", ct);
+        var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
+        if (leaders is null || attainments is null || mentors is null) return new LeaderPage([], 0, 1, 1);
+        var order = filter.Sort switch
+        {
+            LeaderFilter.ByLevels => "levels desc, l.display_name, l.leader_id",
+            LeaderFilter.ByEnrolment => "l.enrolled_at desc, l.leader_id",
+            _ => "lower(l.display_name), l.leader_id",
+        };
+        var page = Math.Max(1, filter.Page);
+        await using var command = dataSource.CreateCommand($"""
+            select l.leader_id, l.display_name, l.local, l.status,
+                   (select count(*) from {attainments} a where a.leader_id = l.leader_id) as levels,
+                   coalesce((select array_agg(m.mentor_user_id) from {mentors} m where m.leader_id = l.leader_id), array[]::uuid[]),
+                   count(*) over ()
+              from {leaders} l
+             where l.affiliate = $1
+               and ($2::text is null or l.display_name ilike '%' || $2 || '%')
+               and ($3::text is null or l.local = $3)
+               and ($4::text is null or l.status = $4)
+               and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
+               and (not $6 or not exists (select 1 from {mentors} m where m.leader_id = l.leader_id))
+             order by {order}
+             limit {LeaderFilter.PageSize} offset $7
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Like(filter.Search), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Blank(filter.Local), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Blank(filter.Status), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.Mentor, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = filter.NoMentor });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (page - 1) * LeaderFilter.PageSize });
+        var list = new List<LeaderListing>();
+        var total = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new LeaderListing(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), (int)reader.GetInt64(4))
+                    { Mentors = reader.GetFieldValue<Guid[]>(5) });
+                total = (int)reader.GetInt64(6);
+            }
+        // A page past the end (a bookmark after leaders left the filter, say) shows the last page.
+        if (list.Count == 0 && page > 1)
+        {
+            var firstPage = await PageAsync(affiliate, filter with { Page = 1 }, ct);
+            return firstPage.Pages == 1 ? firstPage : await PageAsync(affiliate, filter with { Page = firstPage.Pages }, ct);
+        }
+        return new LeaderPage(list, total, page, Math.Max(1, (total + LeaderFilter.PageSize - 1) / LeaderFilter.PageSize));
+
+        static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        // A search is text, not a pattern: % and _ match themselves.
+        static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+    }
 
     /// <summary>The leaders a mentor is assigned to (the mentor-queue model keeps the assignments).</summary>
     public async Task<IReadOnlyList<LeaderListing>> MenteesAsync(string affiliate, Guid mentorId, CancellationToken ct)

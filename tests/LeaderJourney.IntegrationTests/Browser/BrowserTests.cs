@@ -56,7 +56,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
-    public async Task Staff_manage_users_on_a_page_that_fits_a_laptop_and_a_phone_and_a_refusal_or_a_wrong_address_is_a_page_in_words()
+    public async Task Staff_manage_users_and_find_leaders_on_pages_that_fit_a_laptop_and_a_phone_and_a_refusal_or_a_wrong_address_is_a_page_in_words()
     {
         await Affiliate("BU");
         foreach (var width in new[] { 1280, 390 })
@@ -68,6 +68,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await FitsItsWidth(staff);
             await Accessible(staff);
             await Screenshot(staff, "admin-users");
+            await staff.GotoAsync("/staff/leaders");
+            await Assertions.Expect(staff.Locator("#count")).ToHaveTextAsync("Showing 1 to 1 of 1 leaders.");
+            await FitsItsWidth(staff);
+            await Accessible(staff);
+            await Screenshot(staff, "staff-leaders");
 
             var leader = await app.SignedInPageAsync("BU.leader");
             await leader.SetViewportSizeAsync(width, 900);

@@ -172,8 +172,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await staff.SignInAsync("pg.staff2");
         var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Bayard Rustin", ["email"] = "bayard@example.org", ["local"] = "Local 9" })).Content.ReadAsStringAsync();
-        enrolled.Should().Contain("Enrolled Bayard Rustin.").And.Contain("<td>Bayard Rustin</td>");
-        var rustin = System.Text.RegularExpressions.Regex.Match(enrolled, @"<td>Bayard Rustin</td>[\s\S]*?name=""leaderId"" value=""([^""]+)""").Groups[1].Value;
+        enrolled.Should().Contain("Enrolled Bayard Rustin.").And.Contain("<td data-label=\"Leader\">Bayard Rustin</td>");
+        var rustin = System.Text.RegularExpressions.Regex.Match(enrolled, @"<td data-label=""Leader"">Bayard Rustin</td>[\s\S]*?name=""leaderId"" value=""([^""]+)""").Groups[1].Value;
         var mentorId = (await directory.MentorsAsync("PG"))[mentorUser];
         var assigned = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign",
             new() { ["leaderId"] = rustin, ["mentorId"] = mentorId.ToString() })).Content.ReadAsStringAsync();
@@ -242,7 +242,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await unconfirmed.Content.ReadAsStringAsync()).Should().Contain("Tick the box to confirm");
         fields["confirm"] = "true";
         var erased = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=erase", fields)).Content.ReadAsStringAsync();
-        erased.Should().Contain("personal data is erased").And.Contain("<td>Erased leader</td>")
+        erased.Should().Contain("personal data is erased").And.Contain("<td data-label=\"Leader\">Erased leader</td>")
             .And.NotContain($"<option value=\"{leaderId}\">", "an erased leader is not offered for erasure again");
 
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");

@@ -10,11 +10,24 @@ using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
-/// <summary>Staff enrol leaders and assign mentors, through the same write path as the API.</summary>
+/// <summary>
+/// Staff find their leaders (search, filters, sort, pages of 50, done in the database), enrol them and
+/// assign mentors, through the same write path as the API.
+/// </summary>
 public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus) : PageModel
 {
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
+    [BindProperty(SupportsGet = true)] public string? StatusFilter { get; set; }
+    /// <summary>A mentor's user id, or "none" for leaders without a mentor.</summary>
+    [BindProperty(SupportsGet = true)] public string? MentorFilter { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
     public string Affiliate { get; private set; } = "";
-    public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
+    public LeaderPage List { get; private set; } = new([], 0, 1, 1);
+    public IReadOnlyList<LeaderListing> Leaders => List.Leaders;
+    public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     public string? Message { get; private set; }
     public string? Error { get; private set; }
@@ -59,8 +72,11 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
     {
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
-        Leaders = await lists.OfAffiliateAsync(Affiliate, ct);
+        var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
+        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
+        MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         return Page();
     }
 }
+
