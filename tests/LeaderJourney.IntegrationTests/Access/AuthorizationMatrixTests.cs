@@ -124,24 +124,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
             .Select(e => e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
         pages.Should().BeEquivalentTo(Pages.Select(p => p.Route), "every page has its row, and every row a page");
 
-        var wrong = new List<string>();
-        foreach (var row in Pages)
-        {
-            var cells = row.Expected.Split(' ');
-            for (var r = 0; r < Roles_.Length; r++)
-            {
-                var role = Roles_[r];
-                var affiliates = role is "anonymous" or Roles.NationalAdmin ? new[] { "" } : ["MA", "MB"];
-                var expected = cells[r].Split('/');
-                for (var a = 0; a < affiliates.Length; a++)
-                {
-                    var status = await Send(await Browser(role, affiliates[a]), row, row.Path(_fixture));
-                    var want = expected[a];
-                    var fits = want == "ok" ? status == HttpStatusCode.OK : ((int)status).ToString() == want;
-                    if (!fits) wrong.Add($"page {row.Route} as {role}{(affiliates[a] == "" ? "" : " of " + (a == 0 ? "own" : "other"))}: {(int)status}, expected {want}");
-                }
-            }
-        }
+        var wrong = await Mismatches(Pages, Browser, (want, status) => want == "ok" ? status == HttpStatusCode.OK : ((int)status).ToString() == want, "page ");
         output.WriteLine(string.Join(Environment.NewLine, wrong));
         wrong.Should().BeEmpty();
     }
@@ -216,8 +199,17 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
     [Fact]
     public async Task Every_role_gets_the_answer_its_row_says_on_its_own_and_on_another_affiliate()
     {
+        var wrong = await Mismatches(Matrix, (role, affiliate) => Task.FromResult(_clients[(role, affiliate)]),
+            (want, status) => want == "ok" ? (int)status is < 300 or 400 or 409 or 422 : ((int)status).ToString() == want, "");
+        output.WriteLine(string.Join(Environment.NewLine, wrong));
+        wrong.Should().BeEmpty();
+    }
+
+    /// <summary>Every cell of the rows, sent as its role (own and other affiliate); the cells whose answer does not fit, in words.</summary>
+    private async Task<List<string>> Mismatches(Row[] rows, Func<string, string, Task<HttpClient>> clientOf, Func<string, HttpStatusCode, bool> fits, string kind)
+    {
         var wrong = new List<string>();
-        foreach (var row in Matrix)
+        foreach (var row in rows)
         {
             var cells = row.Expected.Split(' ');
             for (var r = 0; r < Roles_.Length; r++)
@@ -227,15 +219,13 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
                 var expected = cells[r].Split('/');
                 for (var a = 0; a < affiliates.Length; a++)
                 {
-                    var status = await Send(_clients[(role, affiliates[a])], row, row.Path(_fixture));
-                    var want = expected[a];
-                    var fits = want == "ok" ? (int)status is < 300 or 400 or 409 or 422 : ((int)status).ToString() == want;
-                    if (!fits) wrong.Add($"{row.Method} {row.Route} as {role}{(affiliates[a] == "" ? "" : " of " + (a == 0 ? "own" : "other"))}: {(int)status}, expected {want}");
+                    var status = await Send(await clientOf(role, affiliates[a]), row, row.Path(_fixture));
+                    if (!fits(expected[a], status))
+                        wrong.Add($"{kind}{row.Method} {row.Route} as {role}{(affiliates[a] == "" ? "" : " of " + (a == 0 ? "own" : "other"))}: {(int)status}, expected {expected[a]}");
                 }
             }
         }
-        output.WriteLine(string.Join(Environment.NewLine, wrong));
-        wrong.Should().BeEmpty();
+        return wrong;
     }
 
     [Fact]
