@@ -95,6 +95,18 @@ public static class SuccessionRules
         };
     }
 
+    /// <summary>Why <see cref="Risk"/> says what it says, in a sentence a board member reads beside it.</summary>
+    public static string RiskReason(bool isVacant, DateOnly? termEndsOn, DateOnly asOf, int readyNowCount)
+    {
+        var ready = readyNowCount switch { 0 => "no candidate is ready now", 1 => "one candidate is ready now", _ => $"{readyNowCount} candidates are ready now" };
+        var seat = isVacant ? "the seat is vacant"
+            : termEndsOn is not { } end ? "the term has no end date"
+            : end <= asOf.AddMonths(12) ? $"the term ends within 12 months ({end:yyyy-MM-dd})"
+            : end <= asOf.AddMonths(24) ? $"the term ends within 24 months ({end:yyyy-MM-dd})"
+            : $"the term ends on {end:yyyy-MM-dd}";
+        return char.ToUpperInvariant(ready[0]) + ready[1..] + "; " + seat + ".";
+    }
+
     /// <summary>Key positions with at least one ready-now nominated candidate, over key positions; non-key positions do
     /// not count. The ratio is 0 when there is no key position, and is not rounded.</summary>
     public static (int KeyPositions, int WithReadyNow, double Ratio) Coverage(IEnumerable<(bool IsKey, bool HasReadyNow)> positions)

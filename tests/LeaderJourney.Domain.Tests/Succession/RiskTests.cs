@@ -61,4 +61,13 @@ public sealed class RiskTests
         RiskNames.ToApi(risk).Should().Be(name);
         RiskNames.FromApi(name).Should().Be(risk);
     }
+
+    [Theory]
+    [InlineData(true, null, 2, "2 candidates are ready now; the seat is vacant.")]
+    [InlineData(false, "2025-06-30", 0, "No candidate is ready now; the term ends within 12 months (2025-06-30).")]
+    [InlineData(false, "2026-06-30", 1, "One candidate is ready now; the term ends within 24 months (2026-06-30).")]
+    [InlineData(false, null, 0, "No candidate is ready now; the term has no end date.")]
+    [InlineData(false, "2030-01-01", 0, "No candidate is ready now; the term ends on 2030-01-01.")]
+    public void The_reason_beside_a_risk_says_what_the_rule_looked_at(bool isVacant, string? termEnds, int readyNow, string reason) =>
+        SuccessionRules.RiskReason(isVacant, termEnds is null ? null : DateOnly.Parse(termEnds), AsOf, readyNow).Should().Be(reason);
 }

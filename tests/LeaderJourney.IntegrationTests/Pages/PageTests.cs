@@ -63,11 +63,32 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task The_board_reads_readiness_in_words_with_a_legend_and_the_reason_beside_each_risk()
+    {
+        // An affiliate of its own: a vacant key position with one candidate who meets its (no) requirements.
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PW");
+        var leaderId = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PW", displayName = "Ella Baker", email = "ella@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var position = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Recording Secretary", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId }));
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pw.board", ApiUsers.Password, Roles.Board, "PW", null, null);
+        await _app.CaughtUpAsync();
+        var board = new PageClient(_app);
+        await board.SignInAsync("pw.board");
+
+        var page = await board.GetAsync("/board/succession");
+
+        page.Should().Contain("<span class=\"badge ready-now\">Ready now</span>").And.NotContain(">ready-now<")
+            .And.Contain("meets every requirement of the position")
+            .And.Contain("One candidate is ready now; the seat is vacant.");
+    }
+
+    [Fact]
     public async Task The_board_opens_the_report_as_of_a_date_and_downloads_csv()
     {
         await Leader();
         var directory = _app.Services.GetRequiredService<AccessDirectory>();
         await directory.CreateUserAsync("pg.board", ApiUsers.Password, Roles.Board, "PG", null, null);
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         var board = new PageClient(_app);
         await board.SignInAsync("pg.board");
 
@@ -78,7 +99,6 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
 
-        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         await _app.CaughtUpAsync();
         var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);
         var pipelinePage = await board.GetAsync("/board/pipeline");

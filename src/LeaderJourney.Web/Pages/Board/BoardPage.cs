@@ -23,6 +23,21 @@ public abstract class BoardPage : PageModel
     }
 
     /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
+    /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>
+    public static string ReadinessWords(string? readiness) => readiness switch
+    {
+        "ready-now" => "Ready now",
+        "ready-1-2-years" => "Ready in 1 to 2 years",
+        "ready-3-plus-years" => "Ready in 3 or more years",
+        null => "not assessed",
+        _ => readiness,
+    };
+
+    /// <summary>A gap as a person says it: what the position needs and what the candidate has.</summary>
+    public static string GapWords(string? themeCode, string? domainCode, int required, int current) =>
+        themeCode is not null ? $"theme {themeCode}: needs Level {required}, has {current}"
+            : $"every theme of domain {domainCode}: needs Level {required}, has {current}";
+
     public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars)
     {
         string[] colours = ["#1e6b34", "#8a5a00", "#555555", "#0b5394"];
