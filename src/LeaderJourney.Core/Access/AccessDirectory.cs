@@ -345,8 +345,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var users = new List<UserSummary>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            users.Add(new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6)));
+            users.Add(ReadSummary(reader));
         return users;
     }
 
@@ -391,11 +390,12 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at from {schema}.users where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new UserSummary(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6))
-            : null;
+        return await reader.ReadAsync(ct) ? ReadSummary(reader) : null;
     }
+
+    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at</c>.</summary>
+    private static UserSummary ReadSummary(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6));
 
     private NpgsqlBatchCommand RevokeAll(Guid userId) =>
         new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };
@@ -428,20 +428,15 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     private string EmailHash(string email) => hashes.Of("email\n" + email.Trim().ToLowerInvariant());
 
-    /// <summary>The user by id when enabled, with their role and affiliate as they are now; null when removed or disabled.</summary>
-    public async Task<CurrentUser?> FindActiveAsync(Guid id, CancellationToken ct = default)
+    /// <summary>
+    /// A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.
+    /// <paramref name="enabledOnly"/>: null too when disabled (the role and affiliate are as they are now).
+    /// </summary>
+    public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default, bool enabledOnly = false)
     {
-        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1 and disabled_at is null");
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1 and (not $2 or disabled_at is null)");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
-    }
-
-    /// <summary>A user by id, for checks such as "is this user a mentor of that affiliate"; null when unknown.</summary>
-    public async Task<CurrentUser?> FindByIdAsync(Guid id, CancellationToken ct = default)
-    {
-        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id from {schema}.users where id = $1");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = enabledOnly });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
     }

@@ -188,7 +188,7 @@ public sealed class LeaderImport : IDisposable
             {
                 // Rows are sent as the staff member who started the import: once they are disabled or
                 // no longer staff, the rest is not imported.
-                if (await directory.FindActiveAsync(job.Owner.UserId) is not { IsAdmin: true } owner || owner.Affiliate != job.Affiliate)
+                if (await directory.FindByIdAsync(job.Owner.UserId, enabledOnly: true) is not { IsAdmin: true } owner || owner.Affiliate != job.Affiliate)
                 {
                     job.Failures[row.Line] = $"Row {row.Line}: not imported; the account that started this import was disabled or changed.";
                     Interlocked.Increment(ref job._done);
