@@ -178,6 +178,9 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         // wrong (below): tries the lock-out refuses cost nothing, so one address cannot keep it spent.
         using (var lease = limits.PeekAccount(name))
             if (!lease.IsAcquired) throw new LockedOutException(now + SignInLimits.AccountRetryAfter(lease));
+        using var turn = await limits.WaitForCheckAsync(ct);
+        if (!turn.IsAcquired)
+            throw new LockedOutException(now + TimeSpan.FromSeconds(5), "Many sign-ins are being checked at this moment; try again in a few seconds.");
         // One try is claimed before the (deliberately slow) hash check, in one statement: guesses sent at
         // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out.
         // A lock-out that has run out, or failures older than the lock-out period, start the count again.
@@ -449,8 +452,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
 public sealed class ForbiddenException(string message) : Exception(message);
 
-public sealed class LockedOutException(DateTimeOffset until)
-    : Exception($"Too many failed sign-ins for this user name: try again after {until:yyyy-MM-dd HH:mm} UTC.")
+public sealed class LockedOutException(DateTimeOffset until, string? message = null)
+    : Exception(message ?? $"Too many failed sign-ins for this user name: try again after {until:yyyy-MM-dd HH:mm} UTC.")
 {
     public DateTimeOffset Until { get; } = until;
 }

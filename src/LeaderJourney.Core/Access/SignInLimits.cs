@@ -16,6 +16,10 @@ namespace LeaderJourney.Core.Access;
 /// <item>per user name, from every address together, <see cref="PerAccount"/> tries in
 /// <see cref="AccountWindow"/>, by the same library's partitioned limiter, so that guesses spread over
 /// many addresses are slowed too.</item>
+/// <item>at most <see cref="ConcurrentChecks"/> password checks at once in this host, the rest waiting
+/// their turn (up to <see cref="WaitingChecks"/>): a check holds a database connection and a core for
+/// the deliberately slow hash, so a burst of sign-ins must not take every connection the database
+/// allows (60 sent at once were seen to do that, and to fail with 500s) nor every core.</item>
 /// </list>
 /// Both are kept in each host's memory: n hosts allow n times as much.
 /// </summary>
@@ -24,9 +28,12 @@ public sealed class SignInLimits : IDisposable
     public const string PerAddressPolicy = "sign-in-per-address";
     public const string PerAddressSetting = "LeaderJourney:SignIn:TriesPerAddressPerMinute";
     public const string PerAccountSetting = "LeaderJourney:SignIn:TriesPerAccountPer15Minutes";
+    public const string ConcurrentChecksSetting = "LeaderJourney:SignIn:ConcurrentChecks";
+    public const int WaitingChecks = 500;
     public static readonly TimeSpan AccountWindow = TimeSpan.FromMinutes(15);
 
     private readonly PartitionedRateLimiter<string> _accounts;
+    private readonly ConcurrencyLimiter _checks;
 
     public SignInLimits(IConfiguration configuration)
     {
@@ -36,10 +43,19 @@ public sealed class SignInLimits : IDisposable
         {
             PermitLimit = PerAccount, Window = AccountWindow, SegmentsPerWindow = 15, QueueLimit = 0,
         }));
+        ConcurrentChecks = Math.Max(1, configuration.GetValue(ConcurrentChecksSetting, Math.Max(2, Environment.ProcessorCount)));
+        _checks = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = ConcurrentChecks, QueueLimit = WaitingChecks, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
     }
 
     public int PerAddress { get; }
     public int PerAccount { get; }
+    public int ConcurrentChecks { get; }
+
+    /// <summary>Waits for this host's turn to check a password; the lease is not acquired when too many already wait.</summary>
+    public ValueTask<RateLimitLease> WaitForCheckAsync(CancellationToken ct) => _checks.AcquireAsync(1, ct);
 
     /// <summary>Whether the name has tries left, without spending one (a lease of no permits).</summary>
     public RateLimitLease PeekAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant(), permitCount: 0);
@@ -50,7 +66,11 @@ public sealed class SignInLimits : IDisposable
     public static TimeSpan AccountRetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
 
-    public void Dispose() => _accounts.Dispose();
+    public void Dispose()
+    {
+        _accounts.Dispose();
+        _checks.Dispose();
+    }
 
     /// <summary>The client's address as the rate limits and the lock-out know it (behind a trusted proxy, the address it forwarded).</summary>
     /// <remarks>An IPv6 client is counted by its /64: one network hands its hosts a whole /64, so a single /128 would let it rotate addresses at will.</remarks>

@@ -232,6 +232,29 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task A_burst_of_sign_ins_larger_than_the_database_allows_connections_waits_its_turn_instead_of_failing()
+    {
+        // A database that takes 25 connections from this role: a host needs some for itself, and 60
+        // password checks at once, each on its own connection, were seen to exceed the server's limit.
+        var limited = await database.CreateDatabaseAsync();
+        await using (var admin = new NpgsqlConnection(await TestServer.AdminConnectionStringAsync()))
+        {
+            await admin.OpenAsync();
+            await using var limit = new NpgsqlCommand($"alter database {new NpgsqlConnectionStringBuilder(limited).Database} connection limit 25", admin);
+            await limit.ExecuteNonQueryAsync();
+        }
+        await using var app = new LeaderJourneyAppFactory(limited, _clock, settings: new Dictionary<string, string> { [SignInLimits.ConcurrentChecksSetting] = "2" });
+        await app.EnsureAffiliateAsync("OH");
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("burst.user", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null);
+        var http = app.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ =>
+            http.PostAsJsonAsync("/api/auth/token", new { username = "burst.user", password = ApiUsers.Password })));
+
+        answers.Select(a => a.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.OK, "each check waits for its turn and none fails for want of a connection");
+    }
+
+    [Fact]
     public async Task Only_national_admins_create_affiliates_and_affiliate_admins_create_users_only_in_their_affiliate()
     {
         var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
