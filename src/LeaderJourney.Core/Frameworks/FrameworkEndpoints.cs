@@ -21,7 +21,8 @@ public static class FrameworkEndpoints
         var group = app.MapGroup("/api/frameworks").WithTags("Frameworks").RequireAuthorization();
 
         group.MapGet("/", async (FrameworkCatalog catalog, CancellationToken ct) =>
-            Results.Ok((await catalog.ListAsync(ct)).Select(f => new { f.Id, f.Name, f.Edition, f.DomainCount, f.ThemeCount, f.PreviousEditionId })));
+            Results.Ok((await catalog.ListAsync(ct)).Select(f => new FrameworkListEntry(f.Id, f.Name, f.Edition, f.DomainCount, f.ThemeCount, f.PreviousEditionId))))
+            .Produces<IReadOnlyList<FrameworkListEntry>>();
 
         group.MapGet("/{id}", async (string id, FrameworkCatalog catalog, CancellationToken ct) =>
         {
@@ -29,7 +30,7 @@ public static class FrameworkEndpoints
             return await catalog.GetAsync(editionId, ct) is { } framework
                 ? Results.Json(framework)
                 : Results.Problem(title: $"There is no framework edition {editionId}.", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).Produces<System.Text.Json.Nodes.JsonObject>();
 
         // The document is the request body, as it is (text/plain); name and edition come in the query.
         group.MapPost("/import", async (HttpRequest request, string? name, string? edition, IMessageBus bus, CancellationToken ct) =>
@@ -114,3 +115,6 @@ public sealed record EditionChanges(
         m.AddedDomains.Select(d => $"{d.Code} {d.Name}").ToArray(),
         m.RemovedDomains.Select(d => $"{d.Code} {d.Name}").ToArray());
 }
+
+/// <summary>One framework edition in the catalog (GET /api/frameworks); the whole edition is at GET /api/frameworks/{id}.</summary>
+public sealed record FrameworkListEntry(Guid Id, string Name, string Edition, int DomainCount, int ThemeCount, Guid? PreviousEditionId);

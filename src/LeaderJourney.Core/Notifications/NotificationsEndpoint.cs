@@ -17,11 +17,11 @@ public static class NotificationsEndpoint
         {
             if (limit is < 1 or > MaxLimit) throw new RequestValidationException("limit", $"limit is from 1 to {MaxLimit}.");
             var list = await box.ForAsync(http.CurrentUser(), limit ?? 50, ct);
-            return Results.Ok(list.Select(n => new
-            {
-                id = n.Id, kind = n.Kind, leaderId = n.LeaderId, positionId = n.PositionId, themeCode = n.ThemeCode, level = n.Level, on = n.OnDate, at = n.CreatedAt,
-            }));
-        }).RequireAuthorization().WithTags("Notifications");
+            return Results.Ok(list.Select(n => new NotificationBody(n.Id, n.Kind, n.LeaderId, n.PositionId, n.ThemeCode, n.Level, n.OnDate, n.CreatedAt)));
+        }).RequireAuthorization().WithTags("Notifications").Produces<IReadOnlyList<NotificationBody>>();
         return app;
     }
 }
+
+/// <summary>One notification as the API gives it: what happened (<see cref="Kind"/>), to whom or what, for which date, and when it was noted.</summary>
+public sealed record NotificationBody(long Id, string Kind, Guid? LeaderId, Guid? PositionId, string? ThemeCode, int? Level, DateOnly? On, DateTimeOffset At);

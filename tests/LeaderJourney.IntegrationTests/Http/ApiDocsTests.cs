@@ -35,6 +35,7 @@ public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestData
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Path: e.RoutePattern.RawText!.TrimEnd('/'), Method: m)))
             .ToList();
         endpoints.Should().HaveCountGreaterThan(30);
+        var untypedReads = new List<string>();
         foreach (var (path, method) in endpoints)
         {
             paths.TryGetProperty(path, out var operations).Should().BeTrue($"{method} {path} is in the document");
@@ -42,6 +43,7 @@ public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestData
             var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
             responses.Should().Contain(["403", "503"], $"{method} {path} names its answers");
             responses.Should().Contain(r => r == "200" || r == "201" || r == "204", $"{method} {path} names its success");
+            if (method == "GET" && ReadSchemaOf(operation) is null) untypedReads.Add(path);
             if (method is "POST" or "PUT" or "PATCH" or "DELETE")
             {
                 responses.Should().Contain(["400", "409", "422"], $"{method} {path} names the errors of a write");
@@ -55,8 +57,17 @@ public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestData
                     names.Should().Contain(["If-Match", "Idempotency-Key"], $"{method} {path} takes the write headers");
             }
         }
+        untypedReads.Should().BeEmpty("every read names the type of what it answers");
         paths.GetProperty("/api/leaders/{id}/trainings").GetProperty("post").GetProperty("requestBody").ToString()
             .Should().Contain("RecordTrainingRequest", "a write names its request type");
+    }
+
+    /// <summary>The JSON schema of a read's 200 answer when it names one; null when the document gives it no type.</summary>
+    private static string? ReadSchemaOf(JsonElement operation)
+    {
+        if (!operation.GetProperty("responses").TryGetProperty("200", out var ok) || !ok.TryGetProperty("content", out var content)) return null;
+        if (!content.TryGetProperty("application/json", out var json) || !json.TryGetProperty("schema", out var schema)) return null;
+        return schema.TryGetProperty("$ref", out _) || schema.TryGetProperty("type", out _) ? schema.ToString() : null;
     }
 
     [Fact]

@@ -119,8 +119,8 @@ public static class DemographicsEndpoints
         leaders.MapGet("/{id}/demographics", async (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
         {
             var state = await writes.OwnAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
-            return Results.Ok(new { consent = state.Consented, raceEthnicity = state.RaceEthnicity, gender = state.Gender, jobCategory = state.JobCategory });
-        });
+            return Results.Ok(new OwnDemographicsBody(state.Consented, state.RaceEthnicity, state.Gender, state.JobCategory));
+        }).Produces<OwnDemographicsBody>();
         // The values the caller's affiliate reports on, for a form to offer (anything else counts as self-described).
         leaders.MapGet("/demographic-lists", (string? affiliate, HttpContext http, Domain.Demographics.DemographicLists lists) =>
         {
@@ -128,6 +128,9 @@ public static class DemographicsEndpoints
             var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
             if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's lists only.");
             return Results.Ok(Domain.Demographics.DemographicLists.Categories.ToDictionary(c => c, c => lists.For(code, c)));
-        });
+        }).Produces<Dictionary<string, IReadOnlyList<string>>>();
     }
 }
+
+/// <summary>A leader's own demographic answers (GET /api/leaders/{id}/demographics, for the leader alone).</summary>
+public sealed record OwnDemographicsBody(bool Consent, IReadOnlyList<string> RaceEthnicity, string? Gender, string? JobCategory);

@@ -19,7 +19,7 @@ public static class MentorQueueEndpoint
             if (queue is null)
                 return Results.Problem(title: "The mentor queue is still being built; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
             return Results.Ok(queue);
-        }).RequireAuthorization().WithTags("Leaders");
+        }).RequireAuthorization().WithTags("Leaders").Produces<IReadOnlyList<QueuedRequest>>();
         return app;
     }
 }

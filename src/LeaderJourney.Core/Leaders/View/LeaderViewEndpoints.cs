@@ -18,21 +18,10 @@ public static class LeaderViewEndpoints
         {
             var leader = (await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
             http.Response.Headers.ETag = $"\"{leader.Version}\"";
-            return Results.Ok(new
-            {
-                id = leader.Id,
-                affiliate = leader.Affiliate,
-                local = leader.Local,
-                displayName = leader.DisplayName,
-                email = leader.Erased ? null : leader.Email,
-                erased = leader.Erased,
-                frameworkId = leader.FrameworkEditionId,
-                status = leader.Status.ToString().ToLowerInvariant(),
-                mentors = leader.Mentors.Order().ToArray(),
-                positions = leader.Positions.Select(p => new { p.Title, p.From, p.To }).ToArray(),
-                version = leader.Version,
-            });
-        });
+            return Results.Ok(new LeaderRecordBody(leader.Id, leader.Affiliate, leader.Local, leader.DisplayName, leader.Erased ? null : leader.Email, leader.Erased,
+                leader.FrameworkEditionId, leader.Status.ToString().ToLowerInvariant(), leader.Mentors.Order().ToArray(),
+                leader.Positions.Select(p => new HeldPositionBody(p.Title, p.From, p.To)).ToArray(), leader.Version));
+        }).Produces<LeaderRecordBody>();
 
         leaders.MapGet("/{id}/progress", async (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
             Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
@@ -58,27 +47,14 @@ public static class LeaderViewEndpoints
                     var loaded = await reader.ReadRecordAsync(leaderId, caller, ct, at);
                     progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain) with { LeaderId = leaderId };
                 }
-                return Results.Ok(new
-                {
-                    leaderId,
-                    asOf = at,
-                    themes = progress.Themes.Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
-                    domains = progress.Domains.Select(d => new { code = d.Code, level = d.Level }),
-                });
-            });
+                return Results.Ok(new ProgressBody(leaderId, at, progress.Themes, progress.Domains));
+            }).Produces<ProgressBody>();
 
         leaders.MapGet("/{id}/history", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
             var loaded = await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
-            return Results.Ok(loaded.Events.Select(e => new
-            {
-                version = e.Version,
-                type = e.TypeName,
-                at = e.Timestamp,
-                actor = e.UserName,
-                data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), types.JsonOptions),
-            }));
-        });
+            return Results.Ok(loaded.Events.Select(e => HistoryEntryBody.Of(e, types)));
+        }).Produces<IReadOnlyList<HistoryEntryBody>>();
 
         leaders.MapGet("/{id}/attainments/{themeCode}/{level}", async (string id, string themeCode, string level, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
@@ -90,25 +66,30 @@ public static class LeaderViewEndpoints
             if (attained is null || !loaded.State.HasAttained(themeCode, number))
                 throw new NotFoundException($"Level {number} of {themeCode} is not attained.");
             var byVersion = loaded.Events.ToDictionary(e => e.Version);
-            return Results.Ok(new
-            {
-                leaderId = loaded.State.Id,
-                themeCode,
-                level = number,
-                attainedAt = attained.AttainedAt,
-                clauses = attained.Provenance.Select(c => new
-                {
-                    rule = c.Rule,
-                    events = c.EventVersions.Select(v => new
-                    {
-                        version = v,
-                        type = byVersion[v].TypeName,
-                        at = byVersion[v].Timestamp,
-                        actor = byVersion[v].UserName,
-                        data = JsonSerializer.SerializeToElement(byVersion[v].Data, byVersion[v].Data.GetType(), types.JsonOptions),
-                    }),
-                }),
-            });
-        });
+            return Results.Ok(new AttainmentBody(loaded.State.Id, themeCode, number, attained.AttainedAt,
+                attained.Provenance.Select(c => new AttainmentClauseBody(c.Rule, c.EventVersions.Select(v => HistoryEntryBody.Of(byVersion[v], types)).ToArray())).ToArray()));
+        }).Produces<AttainmentBody>();
     }
 }
+
+/// <summary>A leader's record (GET /api/leaders/{id}); the email is null once erased.</summary>
+public sealed record LeaderRecordBody(Guid Id, string Affiliate, string? Local, string DisplayName, string? Email, bool Erased, Guid FrameworkId,
+    string Status, Guid[] Mentors, HeldPositionBody[] Positions, long Version);
+
+/// <summary>A position the leader held (or holds, without <see cref="To"/>).</summary>
+public sealed record HeldPositionBody(string Title, DateOnly From, DateOnly? To);
+
+/// <summary>A leader's level in each theme and domain, now or as of <see cref="AsOf"/>.</summary>
+public sealed record ProgressBody(Guid LeaderId, DateTimeOffset? AsOf, IReadOnlyList<ThemeProgress> Themes, IReadOnlyList<DomainProgress> Domains);
+
+/// <summary>One event of a leader's history: its version, published name, when it was recorded, by whom, and its data.</summary>
+public sealed record HistoryEntryBody(long Version, string Type, DateTimeOffset At, string? Actor, JsonElement Data)
+{
+    public static HistoryEntryBody Of(StoredEvent e, EventTypeRegistry types) =>
+        new(e.Version, e.TypeName, e.Timestamp, e.UserName, JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), types.JsonOptions));
+}
+
+/// <summary>Why a level was attained: each clause of the rule with the events that met it.</summary>
+public sealed record AttainmentBody(Guid LeaderId, string ThemeCode, int Level, DateTimeOffset AttainedAt, AttainmentClauseBody[] Clauses);
+
+public sealed record AttainmentClauseBody(string Rule, HistoryEntryBody[] Events);

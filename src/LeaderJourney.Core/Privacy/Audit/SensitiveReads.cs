@@ -76,8 +76,8 @@ public static class SensitiveReadsEndpoint
             if (take is < 1 or > SensitiveReads.MaxLimit) throw new RequestValidationException("limit", $"limit is between 1 and {SensitiveReads.MaxLimit}.");
             var list = await reads.ListAsync(leaderId is null ? null : LeaderInput.Id(leaderId, "leaderId"), userId is null ? null : LeaderInput.Id(userId, "userId"),
                 Moment(from, "from", endOfDay: false), Moment(to, "to", endOfDay: true), take, ct);
-            return Results.Ok(list.Select(r => new { r.Id, r.At, r.UserId, r.Role, r.Affiliate, r.What, r.LeaderId }));
-        }).WithTags("Audit").RequireAuthorization();
+            return Results.Ok(list);
+        }).WithTags("Audit").RequireAuthorization().Produces<IReadOnlyList<SensitiveRead>>();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
@@ -27,7 +28,7 @@ namespace LeaderJourney.Core.Privacy.SubjectAccess;
 public sealed class SubjectAccessExport(Store store, LeaderReader reader, LeaderProgressQueries progress, SensitiveReads audit,
     Succession.Reports.SuccessionData succession, NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
 {
-    public async Task<object> ExportAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
+    public async Task<PersonalDataExport> ExportAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
     {
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         if (!(caller.IsAdmin || caller.LeaderId == leaderId))
@@ -40,45 +41,27 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
         var demographicEvents = self ? await store.ReadStreamAsync(DemographicsState.StreamIdFor(leaderId), ct: ct) : [];
         var demographics = demographicEvents.Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
         var current = await progress.CurrentAsync(leaderId, loaded.Scope, ct);
-        return new
-        {
-            exportedAt = clock.GetUtcNow(),
-            leader = new
-            {
-                id = leader.Id, affiliate = leader.Affiliate, local = leader.Local, displayName = leader.DisplayName,
-                email = leader.Erased ? null : leader.Email, status = leader.Status.ToString().ToLowerInvariant(), erased = leader.Erased,
-                frameworkEditionId = leader.FrameworkEditionId,
-            },
-            journey = loaded.Events.Select(Describe),
-            demographics = self
-                ? new
-                {
-                    consent = demographics.Consented, raceEthnicity = demographics.RaceEthnicity, gender = demographics.Gender, jobCategory = demographics.JobCategory,
-                    events = demographicEvents.Select(Describe),
-                }
-                : (object)new { omitted = "Demographics are shown to the leader alone; they are in the leader's own export." },
-            positions = await PositionRecordsAsync(leaderId, leader.Affiliate, ct),
-            progress = new
-            {
-                themes = current.Themes.Where(t => t.Level > 0 || t.PendingLevel is not null).Select(t => new { code = t.Code, level = t.Level, pendingLevel = t.PendingLevel, attainedAt = t.AttainedAt }),
-                domains = current.Domains.Select(d => new { code = d.Code, level = d.Level }),
-            },
-            accounts = await AccountsAsync(leaderId, ct),
-            readsOfThisRecord = (await audit.ListAsync(leaderId, null, null, null, SensitiveReads.MaxLimit, ct))
-                .Select(r => new { r.At, r.UserId, r.Role, r.What }),
-        };
+        return new PersonalDataExport(
+            clock.GetUtcNow(),
+            new ExportedLeader(leader.Id, leader.Affiliate, leader.Local, leader.DisplayName, leader.Erased ? null : leader.Email,
+                leader.Status.ToString().ToLowerInvariant(), leader.Erased, leader.FrameworkEditionId),
+            loaded.Events.Select(Describe).ToList(),
+            self
+                ? new OwnDemographics(demographics.Consented, demographics.RaceEthnicity, demographics.Gender, demographics.JobCategory, demographicEvents.Select(Describe).ToList())
+                : new DemographicsOmitted("Demographics are shown to the leader alone; they are in the leader's own export."),
+            await PositionRecordsAsync(leaderId, leader.Affiliate, ct),
+            new ExportedProgress(current.Themes.Where(t => t.Level > 0 || t.PendingLevel is not null).ToList(), current.Domains),
+            await AccountsAsync(leaderId, ct),
+            (await audit.ListAsync(leaderId, null, null, null, SensitiveReads.MaxLimit, ct)).Select(r => new ExportedRead(r.At, r.UserId, r.Role, r.What)).ToList());
     }
 
-    private object Describe(StoredEvent e) => new
-    {
-        stream = e.StreamId, version = e.Version, type = e.TypeName, at = e.Timestamp, actor = e.UserName,
-        data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Types.JsonOptions),
-    };
+    private ExportedEvent Describe(StoredEvent e) =>
+        new(e.StreamId, e.Version, e.TypeName, e.Timestamp, e.UserName, JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Types.JsonOptions));
 
     /// <summary>Events in the affiliate's position streams that are about this leader (nominations, readiness, appointments).</summary>
-    private async Task<IReadOnlyList<object>> PositionRecordsAsync(Guid leaderId, string affiliate, CancellationToken ct)
+    private async Task<IReadOnlyList<ExportedEvent>> PositionRecordsAsync(Guid leaderId, string affiliate, CancellationToken ct)
     {
-        var records = new List<object>();
+        var records = new List<ExportedEvent>();
         foreach (var id in await succession.PositionIdsAsync(affiliate, ct))
             foreach (var e in await store.ReadStreamAsync(id, ct: ct))
                 if (IsAbout(e.Data, leaderId))
@@ -98,13 +81,13 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
         _ => false,
     };
 
-    private async Task<IReadOnlyList<object>> AccountsAsync(Guid leaderId, CancellationToken ct)
+    private async Task<IReadOnlyList<ExportedAccount>> AccountsAsync(Guid leaderId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"select username, role, created_at from {settings.Schema}.users where leader_id = $1 order by created_at");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         await using var rows = await command.ExecuteReaderAsync(ct);
-        var accounts = new List<object>();
-        while (await rows.ReadAsync(ct)) accounts.Add(new { username = rows.GetString(0), role = rows.GetString(1), createdAt = rows.GetFieldValue<DateTimeOffset>(2) });
+        var accounts = new List<ExportedAccount>();
+        while (await rows.ReadAsync(ct)) accounts.Add(new ExportedAccount(rows.GetString(0), rows.GetString(1), rows.GetFieldValue<DateTimeOffset>(2)));
         return accounts;
     }
 
@@ -117,6 +100,30 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
             var document = await export.ExportAsync(leaderId, http.CurrentUser(), ct);
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"leader-{leaderId}-personal-data.json\"";
             return Results.Json(document, JsonSerializerOptions.Web);
-        });
+        }).Produces<PersonalDataExport>();
     }
 }
+
+/// <summary>Everything LeaderJourney holds about a leader (GET /api/leaders/{id}/personal-data).</summary>
+public sealed record PersonalDataExport(DateTimeOffset ExportedAt, ExportedLeader Leader, IReadOnlyList<ExportedEvent> Journey, ExportedDemographics Demographics,
+    IReadOnlyList<ExportedEvent> Positions, ExportedProgress Progress, IReadOnlyList<ExportedAccount> Accounts, IReadOnlyList<ExportedRead> ReadsOfThisRecord);
+
+public sealed record ExportedLeader(Guid Id, string Affiliate, string? Local, string DisplayName, string? Email, string Status, bool Erased, Guid FrameworkEditionId);
+
+/// <summary>One event of the leader's streams, or of a position's stream about them.</summary>
+public sealed record ExportedEvent(Guid Stream, long Version, string Type, DateTimeOffset At, string? Actor, JsonElement Data);
+
+/// <summary>The leader's own demographics (<see cref="OwnDemographics"/>), or in an admin's export only why they are left out (<see cref="DemographicsOmitted"/>).</summary>
+[JsonDerivedType(typeof(OwnDemographics))]
+[JsonDerivedType(typeof(DemographicsOmitted))]
+public abstract record ExportedDemographics;
+
+public sealed record OwnDemographics(bool Consent, IReadOnlyList<string> RaceEthnicity, string? Gender, string? JobCategory, IReadOnlyList<ExportedEvent> Events) : ExportedDemographics;
+
+public sealed record DemographicsOmitted(string Omitted) : ExportedDemographics;
+
+public sealed record ExportedProgress(IReadOnlyList<ThemeProgress> Themes, IReadOnlyList<DomainProgress> Domains);
+
+public sealed record ExportedAccount(string Username, string Role, DateTimeOffset CreatedAt);
+
+public sealed record ExportedRead(DateTimeOffset At, Guid UserId, string Role, string What);

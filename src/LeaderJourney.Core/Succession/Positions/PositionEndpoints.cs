@@ -173,12 +173,9 @@ public static class PositionEndpoints
             var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
             if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate only.");
             var list = await data.PositionsAsync(code, clock.GetUtcNow(), ct);
-            return Results.Ok(list.Select(p => new
-            {
-                id = p.Id, title = p.Title, key = p.IsKey, incumbentLeaderId = p.Incumbent.LeaderId, termEndsOn = p.Incumbent.TermEndsOn,
-                requirements = p.Requirements, candidates = p.Candidates.Select(c => c.LeaderId), version = p.Version,
-            }));
-        });
+            return Results.Ok(list.Select(p => new PositionListEntry(p.Id, p.Title, p.IsKey, p.Incumbent.LeaderId, p.Incumbent.TermEndsOn,
+                p.Requirements, p.Candidates.Select(c => c.LeaderId).ToList(), p.Version)));
+        }).Produces<IReadOnlyList<PositionListEntry>>();
         return app;
     }
 
@@ -187,3 +184,7 @@ public static class PositionEndpoints
         positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>();
 }
+
+/// <summary>A position as GET /api/positions lists it: its seat, what it requires, its candidates, and its version for If-Match.</summary>
+public sealed record PositionListEntry(Guid Id, string Title, bool Key, Guid? IncumbentLeaderId, DateOnly? TermEndsOn,
+    IReadOnlyList<Domain.Succession.Requirement> Requirements, IReadOnlyList<Guid> Candidates, long Version);

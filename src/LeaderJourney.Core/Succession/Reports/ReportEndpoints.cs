@@ -25,7 +25,7 @@ public static class ReportEndpoints
                 "html" => Results.Content(ReportFormats.SuccessionPage(report), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };
-        });
+        }).Produces<SuccessionReport>().WithDescription(Formats);
 
         reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, CancellationToken ct) =>
         {
@@ -38,9 +38,11 @@ public static class ReportEndpoints
                 "html" => Results.Content(ReportFormats.PipelinePage(report), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };
-        });
+        }).Produces<PipelineReport>().WithDescription(Formats);
         return app;
     }
+
+    private const string Formats = "JSON by default; format=csv answers text/csv (cells a spreadsheet would run as formulas are neutralised), format=html a printable page.";
 
     /// <summary>The board and admins read reports of their own affiliate (national admins of any); mentors and leaders do not.</summary>
     private static (string Affiliate, DateTimeOffset? AsOf, string Format) Parameters(CurrentUser caller, string? affiliate, string? asOf, string? format)

@@ -119,8 +119,8 @@ public static class ReportIssues
         {
             var code = Reader(http, affiliate);
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data);
-            return Results.Ok(issued.Select(r => new { id = r.ReportId, kind = r.Kind, asOf = r.AsOf, issuedAt = r.IssuedAt, hash = r.ContentHash }));
-        });
+            return Results.Ok(issued.Select(r => new IssuedReportEntry(r.ReportId, r.Kind, r.AsOf, r.IssuedAt, r.ContentHash)));
+        }).Produces<IReadOnlyList<IssuedReportEntry>>();
 
         reports.MapGet("/issues/{id}", async (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
         {
@@ -131,9 +131,9 @@ public static class ReportIssues
             // The same question asked again now: anything learned since about that date shows as a changed hash.
             var now = await Compute(service, issued.Kind, code, issued.AsOf, ct);
             if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
-            return Results.Ok(new { id = issued.ReportId, kind = issued.Kind, asOf = issued.AsOf, issuedAt = issued.IssuedAt, hash = issued.ContentHash,
-                currentHash = Hash(now), changed = Hash(now) != issued.ContentHash, report = await ReopenAsync(service, issued, now, ct), current = now });
-        });
+            return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
+                Hash(now), Hash(now) != issued.ContentHash, await ReopenAsync(service, issued, now, ct), now));
+        }).Produces<ReopenedReportBody>();
         return app;
     }
 
@@ -158,6 +158,13 @@ public static class ReportIssues
 
 /// <summary>What issuing a report answers: its id and the hash of its content as issued.</summary>
 public sealed record IssuedReportBody(Guid Id, string Hash);
+
+/// <summary>A report issued to the board, as GET /api/reports/issues lists it.</summary>
+public sealed record IssuedReportEntry(Guid Id, string Kind, DateTimeOffset AsOf, DateTimeOffset IssuedAt, string Hash);
+
+/// <summary>An issued report reopened: as issued (<see cref="Report"/>, names as known now), the same question asked now (<see cref="Current"/>), and whether the answer changed.</summary>
+public sealed record ReopenedReportBody(Guid Id, string Kind, DateTimeOffset AsOf, DateTimeOffset IssuedAt, string Hash, string CurrentHash, bool Changed,
+    JsonElement Report, JsonElement Current);
 
 /// <summary>Staff issue a report to the board as it stands at a moment: kept, hashed, and compared later with the same question asked again.</summary>
 public sealed record IssueReportCommand(string Kind, string? Affiliate, string? AsOf) : Command
