@@ -19,6 +19,8 @@ public static class LeaderEndpoints
         var leaders = app.MapGroup("/api/leaders").WithTags("Leaders").RequireAuthorization();
         EnrolLeaderEndpoint.Map(leaders);
         AssignMentorEndpoint.Map(leaders);
+        UnassignMentorEndpoint.Map(leaders);
+        Status.ChangeLeaderStatusEndpoint.Map(leaders);
         LearningEndpoints.Map(leaders);
         SignOffEndpoints.Map(leaders);
         LeaderViewEndpoints.Map(leaders, app.ServiceProvider.GetRequiredService<EventTypeRegistry>());

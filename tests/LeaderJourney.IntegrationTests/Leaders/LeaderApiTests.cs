@@ -88,6 +88,36 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task Staff_pause_withdraw_and_reactivate_a_leader_and_end_a_mentors_assignment()
+    {
+        var id = await EnrolWithMentor();
+        async Task<string> Status() => (await Json(await _admin.GetAsync($"/api/leaders/{id}"))).GetProperty("status").GetString()!;
+        var training = new { title = "Workshop", themeCode = "ADV.1", level = 1, completedOn = Today };
+
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused", reason = "Parental leave" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Status()).Should().Be("paused");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", training)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "a paused journey takes no learning");
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "already paused");
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "active" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", training)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "withdrawn", reason = "Moved away" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Status()).Should().Be("withdrawn");
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "active" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Status()).Should().Be("active");
+        var history = (await Json(await _admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        history.Should().ContainInOrder("leader.paused", "leader.reactivated", "leader.withdrawn", "leader.reactivated");
+
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "asleep" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _mentor.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _mentor.DeleteAsync($"/api/leaders/{id}/mentors/{_mentorId}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        (await _admin.DeleteAsync($"/api/leaders/{id}/mentors/{_mentorId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Json(await _admin.GetAsync($"/api/leaders/{id}"))).GetProperty("mentors").EnumerateArray().Should().BeEmpty();
+        (await _admin.DeleteAsync($"/api/leaders/{id}/mentors/{_mentorId}")).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "no longer assigned");
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/trainings", training)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "a mentor no longer assigned no longer records for the leader");
+    }
+
+    [Fact]
     public async Task A_sign_off_before_the_learning_attains_the_level_when_the_training_lands()
     {
         var id = await EnrolWithMentor();
