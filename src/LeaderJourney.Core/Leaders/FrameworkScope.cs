@@ -8,6 +8,12 @@ namespace LeaderJourney.Core.Leaders;
 /// <summary>What a leader's framework edition allows: its theme codes, their domains, and its levels.</summary>
 public sealed record FrameworkScope(Guid EditionId, IReadOnlyList<string> ThemeCodes, IReadOnlyDictionary<string, string> ThemeToDomain, int MaxLevel)
 {
+    /// <summary>Each theme's title and each domain's name, as the framework's importer wrote them: what pages show instead of codes.</summary>
+    public IReadOnlyDictionary<string, string> Titles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The theme's (or domain's) title, else its code.</summary>
+    public string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;
+
     /// <summary>Each domain's themes, for domain levels (the lowest of them).</summary>
     public IReadOnlyDictionary<string, string[]> DomainThemes { get; } =
         ThemeToDomain.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToArray());
@@ -37,16 +43,22 @@ public sealed class FrameworkScopes(FrameworkCatalog catalog)
         using var json = JsonDocument.Parse(content.ToJsonString());
         var themeToDomain = new Dictionary<string, string>(StringComparer.Ordinal);
         var codes = new List<string>();
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var domain in json.RootElement.GetProperty("domains").EnumerateArray())
+        {
+            var domainCode = domain.GetProperty("code").GetString()!;
+            if (domain.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } domainName) titles[domainCode] = domainName;
             foreach (var theme in domain.GetProperty("themes").EnumerateArray())
             {
                 var code = theme.GetProperty("code").GetString()!;
                 codes.Add(code);
-                themeToDomain[code] = domain.GetProperty("code").GetString()!;
+                themeToDomain[code] = domainCode;
+                if (theme.TryGetProperty("title", out var title) && title.GetString() is { Length: > 0 } themeTitle) titles[code] = themeTitle;
             }
+        }
         var maxLevel = json.RootElement.GetProperty("levelScale").GetArrayLength();
         // An outline framework describes no levels; it is still tracked on the common three-level scale.
-        var scope = new FrameworkScope(editionId, codes, themeToDomain, maxLevel == 0 ? 3 : maxLevel);
+        var scope = new FrameworkScope(editionId, codes, themeToDomain, maxLevel == 0 ? 3 : maxLevel) { Titles = titles };
         return _scopes.GetOrAdd(editionId, scope);
     }
 }

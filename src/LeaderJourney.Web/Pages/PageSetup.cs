@@ -41,6 +41,10 @@ public static class PageSetup
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder().AddPolicy(PagesPolicy, policy =>
             policy.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser());
+        // Pages speak more than ASCII (typographic quotes now, Spanish next): written as they are, not as
+        // numeric entities; the encoder still escapes everything HTML gives a meaning to.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/", PagesPolicy);

@@ -35,6 +35,25 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_leaders_timeline_is_dated_by_when_things_happened_named_in_words_and_paged()
+    {
+        var (id, leaderUser, mentorUser) = await Leader();
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        foreach (var day in Enumerable.Range(1, 28))
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = $"Session {day}", themeCode = "ADV.1", level = 1, completedOn = $"2025-02-{day:00}" }));
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+
+        var first = await leader.GetAsync("/journey");
+        first.Should().Contain($"{mentorUser} became a mentor").And.Contain("Page 1 of 2").And.Contain("href=\"/journey?t=2#timeline\"");
+        first.Should().Contain("<time datetime=\"2025-02-28\">28 Feb 2025</time> Completed the training “Session 28” for Utilizes best practices in advocacy and political efforts, Level 1");
+        System.Text.RegularExpressions.Regex.Matches(first, "<li><time ").Count.Should().Be(25);
+        var older = await leader.GetAsync("/journey?t=2");
+        older.Should().Contain("Session 1”").And.Contain("Page 2 of 2").And.NotContain("Session 28”");
+        System.Text.RegularExpressions.Regex.Matches(older, "<li><time ").Count.Should().Be(5, "30 entries: enrolment, the mentor and 28 trainings");
+    }
+
+    [Fact]
     public async Task A_leader_asks_a_mentor_signs_off_in_the_queue_and_the_leaders_grid_shows_the_level()
     {
         var (_, leaderUser, mentorUser) = await Leader();
@@ -192,8 +211,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await staff.SignInAsync("pg.staff2");
         var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Bayard Rustin", ["email"] = "bayard@example.org", ["local"] = "Local 9" })).Content.ReadAsStringAsync();
-        enrolled.Should().Contain("Enrolled Bayard Rustin.").And.Contain("<td data-label=\"Leader\">Bayard Rustin</td>");
-        var rustin = System.Text.RegularExpressions.Regex.Match(enrolled, @"<td data-label=""Leader"">Bayard Rustin</td>[\s\S]*?name=""leaderId"" value=""([^""]+)""").Groups[1].Value;
+        enrolled.Should().Contain("Enrolled Bayard Rustin.").And.Contain("\">Bayard Rustin</a></td>");
+        var rustin = System.Text.RegularExpressions.Regex.Match(enrolled, @"<td data-label=""Leader""><a href=""/staff/leaders/[^""]+"">Bayard Rustin</a></td>[\s\S]*?name=""leaderId"" value=""([^""]+)""").Groups[1].Value;
         var mentorId = (await directory.MentorsAsync("PG"))[mentorUser];
         var assigned = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign",
             new() { ["leaderId"] = rustin, ["mentorId"] = mentorId.ToString() })).Content.ReadAsStringAsync();
@@ -257,13 +276,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
         var staff = new PageClient(_app);
         await staff.SignInAsync(staffUser);
-        var fields = new Dictionary<string, string> { ["leaderId"] = leaderId.ToString(), ["reason"] = "Asked in writing" };
-        var unconfirmed = await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=erase", new(fields));
+        var page = $"/staff/leaders/{leaderId}";
+        (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Grace Lee</a>", "a name opens the leader's page");
+        var fields = new Dictionary<string, string> { ["reason"] = "Asked in writing" };
+        var unconfirmed = await staff.PostAsync(page, $"{page}?handler=erase", new(fields));
         (await unconfirmed.Content.ReadAsStringAsync()).Should().Contain("Tick the box to confirm");
         fields["confirm"] = "true";
-        var erased = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=erase", fields)).Content.ReadAsStringAsync();
-        erased.Should().Contain("personal data is erased").And.Contain("<td data-label=\"Leader\">Erased leader</td>")
-            .And.NotContain($"<option value=\"{leaderId}\">", "an erased leader is not offered for erasure again");
+        var erased = await (await staff.PostAsync(page, $"{page}?handler=erase", fields)).Content.ReadAsStringAsync();
+        erased.Should().Contain("personal data is erased").And.Contain("<h1>Erased leader</h1>")
+            .And.NotContain("handler=erase", "an erased leader is not offered for erasure again");
+        (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Erased leader</a>");
 
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");
     }

@@ -8,7 +8,7 @@ using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Pages;
 
-/// <summary>The staff's leader list: a count, pages of 50, search and filters done in the database, each row's current mentor, and an erasure that preselects no one.</summary>
+/// <summary>The staff's leader list (a count, pages of 50, search and filters done in the database, each row's current mentor) and the page of one leader.</summary>
 public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private LeaderJourneyAppFactory _app = null!;
@@ -20,6 +20,38 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_leaders_page_shows_the_record_mentors_and_a_dated_timeline_in_words_and_staff_change_the_status_and_mentors_there()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PM");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("pm.mentor", ApiUsers.Password, Roles.Mentor, "PM", null, null);
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PM", displayName = "Ada Okafor", email = "ada@example.org", local = "Local 3" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
+        var other = (await Ok((await _app.SignedInAsync(Roles.AffiliateAdmin, "PN")).Client.PostAsJsonAsync("/api/leaders", new { affiliate = "PN", displayName = "Not Yours", email = "n@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await directory.CreateUserAsync("pm.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PM", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("pm.staff");
+        var page = $"/staff/leaders/{id}";
+
+        var shown = await staff.GetAsync(page);
+        shown.Should().Contain("<h1>Ada Okafor</h1>").And.Contain("ada@example.org").And.Contain("Local 3").And.Contain("Active").And.Contain("pm.mentor");
+        shown.Should().Contain("<time datetime=\"2025-03-14\">14 Mar 2025</time> Completed the training “Organizing 101” for", "a training is dated by the day it was completed, not recorded");
+        shown.Should().NotContain("ADV.1", "themes are named by their titles");
+        shown.Should().Contain("pm.mentor became a mentor");
+        (await staff.Http.GetAsync($"/staff/leaders/{other}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's leader is not found, as in the API");
+
+        var paused = await (await staff.PostAsync(page, $"{page}?handler=status", new() { ["status"] = "paused", ["reason"] = "Parental leave" })).Content.ReadAsStringAsync();
+        paused.Should().Contain("The journey is paused.").And.Contain("Paused").And.Contain("Journey paused: Parental leave").And.Contain("Make active again");
+        var again = await (await staff.PostAsync(page, $"{page}?handler=status", new() { ["status"] = "paused" })).Content.ReadAsStringAsync();
+        again.Should().Contain("role=\"alert\"", "pausing a paused journey is refused in a sentence");
+        (await (await staff.PostAsync(page, $"{page}?handler=status", new() { ["status"] = "active" })).Content.ReadAsStringAsync()).Should().Contain("The journey is active again.");
+        var ended = await (await staff.PostAsync(page, $"{page}?handler=unassign", new() { ["mentorId"] = mentorId.ToString() })).Content.ReadAsStringAsync();
+        ended.Should().Contain("assignment has ended").And.Contain("No mentor yet.").And.Contain("pm.mentor stopped being a mentor");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("status").GetString().Should().Be("active");
+    }
 
     [Fact]
     public async Task Staff_see_how_many_page_through_search_filter_by_mentor_and_see_each_leaders_current_mentor()
@@ -55,7 +87,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         withMentor.Should().Contain("<td data-label=\"Mentors\">pl.mentor.b</td>");
         Regex.IsMatch(withMentor, $"id=\"mentor-{zed}\"[^>]*>\\s*<option value=\"\">Choose a mentor</option>\\s*<option value=\"[^\"]+\">pl.mentor.a</option>\\s*<option value=\"{mentorId}\" selected=\"selected\">pl.mentor.b</option>")
             .Should().BeTrue("the current mentor is the one selected");
-        withMentor.Should().Contain("<option value=\"\" selected>Choose a leader</option>");
+        withMentor.Should().NotContain("handler=erase", "erasure is on the leader's own page, for that leader alone");
         (await staff.GetAsync("/staff/leaders?sort=levels&p=9")).Should().Contain("Page 2 of 2").And.Contain("Showing 51 to 55 of 55 leaders.", "a page past the end shows the last one");
     }
 }

@@ -12,8 +12,10 @@ public sealed record ThemeRow(string Code, string Title, int Level, int? Pending
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
-public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Core.Privacy.SubjectAccess.SubjectAccessExport export) : PageModel
+public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export) : PageModel
 {
+    [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
+
     /// <summary>Everything held about the leader, as a JSON file (subject access).</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
@@ -25,7 +27,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Co
 
     public string Name { get; private set; } = "";
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
-    public IReadOnlyList<string> Timeline { get; private set; } = [];
+    public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -44,22 +46,8 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Co
             }).ToList();
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();
-        Timeline = loaded.Events.Select(e => $"{e.Timestamp:yyyy-MM-dd}: {Describe(e.Data)}").Reverse().ToList();
+        var mentors = (await directory.MentorsAsync(loaded.State.Affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber);
         return Page();
     }
-
-    private static string Describe(object e) => e switch
-    {
-        LeaderEnrolled => "enrolled",
-        MentorAssigned => "a mentor was assigned",
-        TrainingCompleted t => $"training \"{t.Title}\" ({t.ThemeCode}, level {t.Level})",
-        AssessmentRecorded a => $"{a.Kind.ToString().ToLowerInvariant()} assessment of {a.ThemeCode} at level {a.Level}",
-        EvidenceAdded v => $"evidence for {v.ThemeCode} level {v.Level}",
-        SignOffRequested r => $"sign-off requested for {r.ThemeCode} level {r.Level}",
-        LevelSignedOff s => $"{s.ThemeCode} level {s.Level} signed off",
-        SignOffDeclined d => $"sign-off of {d.ThemeCode} level {d.Level} declined: {d.Reason}",
-        LevelAttained a => $"{a.ThemeCode} level {a.Level} attained",
-        LevelAttainmentRevoked r => $"{r.ThemeCode} level {r.Level} revoked",
-        _ => e.GetType().Name,
-    };
 }

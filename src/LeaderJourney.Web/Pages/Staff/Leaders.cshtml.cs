@@ -3,7 +3,6 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Enrol;
 using LeaderJourney.Core.Leaders.Mentors;
-using LeaderJourney.Core.Privacy.Erasure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
@@ -12,7 +11,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
 /// Staff find their leaders (search, filters, sort, pages of 50, done in the database), enrol them and
-/// assign mentors, through the same write path as the API.
+/// assign mentors, through the same write path as the API; each name opens the leader's page
+/// (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
 public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus) : PageModel
 {
@@ -49,16 +49,6 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new AssignMentorCommand(leaderId, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
         Message = Error is null ? "Mentor assigned." : null;
-        return await Load(ct);
-    }
-
-    /// <summary>Erases a leader's personal data (docs/privacy.md): asked for once more with a confirmation box, since it cannot be undone.</summary>
-    public async Task<IActionResult> OnPostEraseAsync(Guid leaderId, string? reason, bool confirm, CancellationToken ct)
-    {
-        if (!Staff(out var caller)) return Forbid();
-        Error = !confirm ? "Tick the box to confirm the erasure: it cannot be undone."
-            : await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, reason) { Sender = new(caller, PageCommands.Options("erase")) }, ct));
-        Message = Error is null ? "The leader's personal data is erased; their levels and the counts stay." : null;
         return await Load(ct);
     }
 

@@ -1,0 +1,95 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.Mentors;
+using LeaderJourney.Core.Leaders.Status;
+using LeaderJourney.Core.Privacy.Erasure;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Staff;
+
+/// <summary>
+/// One leader, for staff: the record, mentors, status and timeline, with the changes staff make there
+/// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
+/// A leader of another affiliate, or none, is "not found", as in the API.
+/// </summary>
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
+
+    public Leader Record { get; private set; } = Leader.Initial;
+    public int LevelsAttained { get; private set; }
+    public DateOnly? EnrolledOn { get; private set; }
+    public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
+    public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
+
+    public Task<IActionResult> OnPostAssignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
+        Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, "Mentor assigned.", ct);
+
+    public Task<IActionResult> OnPostUnassignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
+        Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("unassign")) },
+            "The mentor's assignment has ended; the sign-offs they gave stand.", ct);
+
+    public Task<IActionResult> OnPostStatusAsync(Guid id, string? status, string? reason, CancellationToken ct) =>
+        Send(id, caller => new ChangeLeaderStatusCommand(id, status, reason) { Sender = new(caller, PageCommands.Options("status")) }, status switch
+        {
+            ChangeLeaderStatusHandler.Paused => "The journey is paused.",
+            ChangeLeaderStatusHandler.Withdrawn => "The leader is withdrawn from the programme.",
+            _ => "The journey is active again.",
+        }, ct);
+
+    /// <summary>Erases the leader's personal data (docs/privacy.md), only with the confirmation box ticked, since it cannot be undone.</summary>
+    public async Task<IActionResult> OnPostEraseAsync(Guid id, string? reason, bool confirm, CancellationToken ct)
+    {
+        if (!confirm)
+        {
+            Error = "Tick the box to confirm the erasure: it cannot be undone.";
+            return await Load(id, ct);
+        }
+        return await Send(id, caller => new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options("erase")) },
+            "The leader's personal data is erased; their levels and the counts stay.", ct);
+    }
+
+    private async Task<IActionResult> Send(Guid id, Func<CurrentUser, Command> command, string done, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(command(caller), ct));
+        Message = Error is null ? done : null;
+        return await Load(id, ct);
+    }
+
+    private bool Staff(out CurrentUser caller)
+    {
+        caller = BearerTokenHandler.CurrentUserOf(User);
+        return caller.IsAdmin && caller.Affiliate is not null;
+    }
+
+    private async Task<IActionResult> Load(Guid id, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        LoadedLeader loaded;
+        try
+        {
+            loaded = await reader.ReadRecordAsync(id, caller, ct);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        Record = loaded.State;
+        LevelsAttained = loaded.State.Attainments.Count;
+        EnrolledOn = loaded.Events.Select(e => e.Data).OfType<LeaderEnrolled>().Select(e => (DateOnly?)DateOnly.FromDateTime(e.EnrolledAt.UtcDateTime)).FirstOrDefault();
+        Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
+        MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber);
+        return Page();
+    }
+}
