@@ -73,6 +73,13 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await FitsItsWidth(staff);
             await Accessible(staff);
             await Screenshot(staff, "staff-leaders");
+            await staff.GetByRole(AriaRole.Link, new() { Name = "Maya Angelou" }).ClickAsync();
+            await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Maya Angelou", Level = 1 })).ToBeVisibleAsync();
+            await staff.GetByRole(AriaRole.Button, new() { Name = width == 1280 ? "Pause the journey" : "Make active again" }).ClickAsync();
+            await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync(width == 1280 ? "The journey is paused." : "The journey is active again.");
+            await FitsItsWidth(staff);
+            await Accessible(staff);
+            await Screenshot(staff, "staff-leader");
 
             var leader = await app.SignedInPageAsync("BU.leader");
             await leader.SetViewportSizeAsync(width, 900);
