@@ -44,6 +44,7 @@ public static class LeaderJourneyServices
         services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Http.RequestHashes>(), sp.GetRequiredService<SignInLimits>()));
         services.AddSingleton<FrameworkScopes>();
+        services.AddSingleton<Frameworks.BrowseFrameworks.FrameworkWords>();
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.StreamCommandPipeline>();

@@ -24,8 +24,31 @@ public sealed record LeaderFilter(string? Search = null, string? Local = null, s
 public sealed record LeaderPage(IReadOnlyList<LeaderListing> Leaders, int Total, int Page, int Pages);
 
 /// <summary>Lists of leaders for staff and mentors, from the read models (affiliate-scoped by the caller's affiliate).</summary>
+/// <summary>How many of an affiliate's leaders are in each status, and how many still on their way have no mentor.</summary>
+public sealed record LeaderCounts(int Active, int Paused, int Withdrawn, int WithoutMentor)
+{
+    public int Total => Active + Paused + Withdrawn;
+}
+
 public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource)
 {
+    /// <summary>The affiliate's leaders counted by status, in one statement; null while the read models' first generations are built.</summary>
+    public async Task<LeaderCounts?> CountsAsync(string affiliate, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
+        if (leaders is null || mentors is null) return null;
+        await using var command = dataSource.CreateCommand($"""
+            select count(*) filter (where l.status = 'active'), count(*) filter (where l.status = 'paused'), count(*) filter (where l.status = 'withdrawn'),
+                   count(*) filter (where l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id))
+              from {leaders} l where l.affiliate = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new LeaderCounts((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3));
+    }
+
     public Task<IReadOnlyList<LeaderListing>> OfAffiliateAsync(string affiliate, CancellationToken ct) =>
         Query("l.affiliate = $1", [affiliate], ct);
 

@@ -1,18 +1,107 @@
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.MentorQueue;
+using LeaderJourney.Core.Succession.Reports;
+using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Web.Pages;
 
-/// <summary>Sends each person to the page their role comes for.</summary>
-public sealed class IndexModel : PageModel
+/// <summary>A mentee on the mentor's home: how far they have come and the day something last happened on their way.</summary>
+public sealed record MenteeSummary(LeaderListing Leader, DateOnly? LastActivity);
+
+/// <summary>
+/// Each role's home. A mentor sees how many requests wait and their mentees' last activity; staff the
+/// pipeline's numbers, leaders without a mentor and the requests waiting longest; the board coverage,
+/// risk, the next term ends and people ready for several posts. A leader's home is their journey, a
+/// national admin's the affiliates and their users.
+/// </summary>
+public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, ReportService reports, Store store, FrameworkWords words, TimeProvider clock) : PageModel
 {
-    public IActionResult OnGet() => BearerTokenHandler.CurrentUserOf(User).Role switch
+    /// <summary>How many of the longest-waiting requests staff see, and how many coming term ends the board sees.</summary>
+    public const int Shown = 5;
+
+    public string Role { get; private set; } = "";
+    public DateOnly Today { get; private set; }
+    public bool StillBuilding { get; private set; }
+
+    public IReadOnlyList<QueuedRequest> Queue { get; private set; } = [];
+    public IReadOnlyList<MenteeSummary> Mentees { get; private set; } = [];
+
+    public LeaderCounts? Counts { get; private set; }
+    public IReadOnlyList<WaitingRequest> Waiting { get; private set; } = [];
+
+    public SuccessionReport? Succession { get; private set; }
+
+    /// <summary>Themes' titles for the waiting requests.</summary>
+    public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Roles.Leader => Redirect("/journey"),
-        Roles.Mentor => Redirect("/mentor/queue"),
-        Roles.AffiliateAdmin => Redirect("/staff/leaders"),
-        Roles.NationalAdmin => Redirect("/admin/users"),
-        _ => Redirect("/board/succession"),
-    };
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        Role = caller.Role;
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        switch (caller.Role)
+        {
+            case Roles.Leader:
+                return Redirect("/journey");
+            case Roles.NationalAdmin:
+                return Redirect("/admin/users");
+            case Roles.Mentor when caller.Affiliate is { } affiliate:
+                var requests = await queue.ForMentorAsync(caller, ct);
+                StillBuilding = requests is null;
+                Queue = requests ?? [];
+                var mentees = new List<MenteeSummary>();
+                foreach (var leader in await lists.MenteesAsync(affiliate, caller.UserId, ct))
+                    mentees.Add(new MenteeSummary(leader, await LastActivityAsync(leader.Id, ct)));
+                Mentees = mentees.OrderByDescending(m => m.LastActivity).ToList();
+                break;
+            case Roles.AffiliateAdmin when caller.Affiliate is { } affiliate:
+                Counts = await lists.CountsAsync(affiliate, ct);
+                var waiting = await queue.LongestWaitingAsync(affiliate, Shown, ct);
+                StillBuilding = Counts is null || waiting is null;
+                Waiting = waiting ?? [];
+                Words = await words.LoadAsync(ct);
+                await LoadSuccessionAsync(affiliate, ct);
+                break;
+            case Roles.Board when caller.Affiliate is { } affiliate:
+                await LoadSuccessionAsync(affiliate, ct);
+                break;
+        }
+        return Page();
+    }
+
+    /// <summary>Coverage, risk and term ends, now; the full report is on the succession page.</summary>
+    private async Task LoadSuccessionAsync(string affiliate, CancellationToken ct)
+    {
+        try
+        {
+            Succession = await reports.SuccessionAsync(affiliate, null, ct);
+        }
+        catch (ReadModelNotReadyException)
+        {
+            StillBuilding = true;
+        }
+    }
+
+    /// <summary>The day the leader's latest event happened: one read of the stream's head and its last event.</summary>
+    private async Task<DateOnly?> LastActivityAsync(Guid leaderId, CancellationToken ct)
+    {
+        if (await store.FetchStreamInfoAsync(leaderId, ct) is not { Version: > 0 } stream) return null;
+        var last = await store.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = stream.Version }, ct);
+        return last.Count == 0 ? null : JourneyTimeline.HappenedOn(last[^1]);
+    }
+
+    /// <summary>The key positions whose terms end next, from today on.</summary>
+    public IReadOnlyList<PositionView> NextTermEnds =>
+        Succession?.Positions.Where(p => p.TermEndsOn >= Today).OrderBy(p => p.TermEndsOn).Take(Shown).ToList() ?? [];
+
+    /// <summary>Candidates ready now for more than one key position: a bench thinner than it looks, since each can fill one.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<string> Positions)> ReadyForSeveral =>
+        Succession?.Positions.SelectMany(p => p.Candidates.Where(c => c.Readiness == "ready-now").Select(c => (c.LeaderId, c.DisplayName, p.Title)))
+            .GroupBy(x => (x.LeaderId, x.DisplayName)).Where(g => g.Count() > 1)
+            .Select(g => (g.Key.DisplayName, (IReadOnlyList<string>)g.Select(x => x.Title).ToList())).ToList() ?? [];
 }

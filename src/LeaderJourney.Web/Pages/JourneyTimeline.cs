@@ -33,6 +33,11 @@ public static class JourneyTimeline
         return new TimelinePage(entries.Skip((page - 1) * PageSize).Take(PageSize).ToList(), page, pages, entries.Count);
     }
 
+    /// <summary>The day an event happened (see the class's summary).</summary>
+    public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null).On;
+
+    private static readonly FrameworkScope NoFramework = new(Guid.Empty, [], new Dictionary<string, string>(), 3);
+
     private static TimelineEntry Describe(StoredEvent stored, FrameworkScope scope, Func<Guid, string?> personName)
     {
         string Theme(string code, int level) => $"{scope.TitleOf(code)}, Level {level}";

@@ -63,6 +63,18 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         {
             var staff = await app.SignedInPageAsync("BU.staff");
             await staff.SetViewportSizeAsync(width, 900);
+            // Each role's home, with its menu, fitting the width.
+            foreach (var (user, heading, page) in new[] { ("BU.staff", "Your leaders at a glance", staff), ("BU.mentor", "Your mentoring", (IPage?)null), ("BU.board", "Succession at a glance", null) })
+            {
+                var home = page ?? await app.SignedInPageAsync(user);
+                await home.SetViewportSizeAsync(width, 900);
+                await home.GotoAsync("/");
+                await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+                await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+                await FitsItsWidth(home);
+                await Accessible(home);
+                await Screenshot(home, "home-" + user.Split('.')[1]);
+            }
             await staff.GotoAsync("/admin/users");
             await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Users", Level = 1 })).ToBeVisibleAsync();
             await FitsItsWidth(staff);

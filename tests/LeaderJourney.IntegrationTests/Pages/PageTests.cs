@@ -99,6 +99,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         page.Should().Contain("<span class=\"badge ready-now\">Ready now</span>").And.NotContain(">ready-now<")
             .And.Contain("meets every requirement of the position")
             .And.Contain("One candidate is ready now; the seat is vacant.");
+
+        // A gap names the domain and the theme, not their codes.
+        var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new[] { new { themeCode = "ADV.1", level = 2 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{demanding}/nominations", new { leaderId }));
+        await _app.CaughtUpAsync();
+        (await board.GetAsync("/board/succession")).Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has none yet").And.NotContain("ADV.1");
     }
 
     [Fact]

@@ -7,6 +7,9 @@ namespace LeaderJourney.Core.Leaders.MentorQueue;
 
 public sealed record QueuedRequest(Guid LeaderId, string ThemeCode, int Level, DateTimeOffset RequestedAt);
 
+/// <summary>A sign-off request waiting in an affiliate, with the leader's name (for staff).</summary>
+public sealed record WaitingRequest(Guid LeaderId, string DisplayName, string ThemeCode, int Level, DateTimeOffset RequestedAt);
+
 /// <summary>A mentor's pending sign-off requests from the leaders assigned to them, oldest first.</summary>
 public sealed class MentorQueueQuery(ProjectionRuntime projections, NpgsqlDataSource dataSource)
 {
@@ -31,5 +34,29 @@ public sealed class MentorQueueQuery(ProjectionRuntime projections, NpgsqlDataSo
         while (await reader.ReadAsync(ct))
             queue.Add(new QueuedRequest(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
         return queue;
+    }
+
+    /// <summary>The affiliate's sign-off requests that have waited longest, oldest first (withdrawn leaders' left out); null while being built.</summary>
+    public async Task<IReadOnlyList<WaitingRequest>?> LongestWaitingAsync(string affiliate, int take, CancellationToken ct)
+    {
+        var requests = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "requests", ct);
+        var leaders = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "leaders", ct);
+        var names = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (requests is null || leaders is null || names is null) return null;
+        await using var command = dataSource.CreateCommand($"""
+            select r.leader_id, n.display_name, r.theme_code, r.level, r.requested_at
+              from {requests} r
+              join {leaders} l on l.leader_id = r.leader_id and l.affiliate = $1 and not l.withdrawn
+              join {names} n on n.leader_id = r.leader_id
+             order by r.requested_at, r.requested_seq
+             limit $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
+        var waiting = new List<WaitingRequest>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            waiting.Add(new WaitingRequest(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        return waiting;
     }
 }

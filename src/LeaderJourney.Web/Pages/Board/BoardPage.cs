@@ -22,7 +22,6 @@ public abstract class BoardPage : PageModel
             : (null, null, "asOf is a date as yyyy-MM-dd.");
     }
 
-    /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
     /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>
     public static string ReadinessWords(string? readiness) => readiness switch
     {
@@ -33,11 +32,7 @@ public abstract class BoardPage : PageModel
         _ => readiness,
     };
 
-    /// <summary>A gap as a person says it: what the position needs and what the candidate has.</summary>
-    public static string GapWords(string? themeCode, string? domainCode, int required, int current) =>
-        themeCode is not null ? $"theme {themeCode}: needs Level {required}, has {current}"
-            : $"every theme of domain {domainCode}: needs Level {required}, has {current}";
-
+    /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
     public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars)
     {
         string[] colours = ["#1e6b34", "#8a5a00", "#555555", "#0b5394"];

@@ -1,13 +1,17 @@
 using System.Text;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The board's succession report, as of any date, with a bench chart, CSV export and a print layout.</summary>
-public sealed class SuccessionModel(ReportService reports) : BoardPage
+public sealed class SuccessionModel(ReportService reports, FrameworkWords words) : BoardPage
 {
     public SuccessionReport? Report { get; private set; }
+
+    /// <summary>Themes and domains by name, for the gaps.</summary>
+    public CodeWords? Words { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -27,6 +31,7 @@ public sealed class SuccessionModel(ReportService reports) : BoardPage
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
         Report = await reports.SuccessionAsync(affiliate!, at, ct);
+        Words = await words.LoadAsync(ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         return null;
     }

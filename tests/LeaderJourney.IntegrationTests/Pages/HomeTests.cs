@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>Each role's home: what a mentor, staff and the board come for, in figures and words.</summary>
+public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<PageClient> Browser(string username, string role, string affiliate)
+    {
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, role, affiliate, null, null);
+        var page = new PageClient(_app);
+        await page.SignInAsync(username);
+        return page;
+    }
+
+    [Fact]
+    public async Task A_mentor_staff_and_the_board_each_land_on_a_home_with_their_figures_and_the_others_on_their_main_page()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "HO");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("ho.mentor", ApiUsers.Password, Roles.Mentor, "HO", null, null);
+        Guid Enrolled(System.Text.Json.JsonElement e) => e.GetProperty("id").GetGuid();
+        var ada = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Ada Asks", email = "ada@example.org" }), HttpStatusCode.Created));
+        var ben = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Ben Alone", email = "ben@example.org" }), HttpStatusCode.Created));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        foreach (var title in new[] { "President", "Treasurer" })
+        {
+            var position = Enrolled(await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title, termEndsOn = "2099-06-30", requirements = Array.Empty<object>() }), HttpStatusCode.Created));
+            await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = ben }));
+        }
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync("ho.mentor");
+        var mentorHome = await mentor.GetAsync("/");
+        mentorHome.Should().Contain("<h1>Your mentoring</h1>").And.Contain("<p class=\"figure\">1</p>").And.Contain("The oldest has waited today.")
+            .And.Contain("href=\"/mentor/queue\"", "the menu and the way to the queue");
+        mentorHome.Should().Contain("<td data-label=\"Leader\">Ada Asks</td>").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>");
+
+        var staff = await Browser("ho.staff", Roles.AffiliateAdmin, "HO");
+        var staffHome = await staff.GetAsync("/");
+        staffHome.Should().Contain("<h1>Your leaders at a glance</h1>").And.Contain("active, with 0 paused and 0 withdrawn.");
+        staffHome.Should().Contain("href=\"/staff/leaders?mentorFilter=none\"", "one leader on their way has no mentor");
+        staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
+            "the waiting request names the theme by its title");
+        staffHome.Should().Contain("2 of 2", "both key positions have someone ready now");
+
+        var board = await Browser("ho.board", Roles.Board, "HO");
+        var boardHome = await board.GetAsync("/");
+        boardHome.Should().Contain("<h1>Succession at a glance</h1>").And.Contain("2 of 2").And.Contain("30 Jun 2099");
+        boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged");
+
+        await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
+        var leader = new PageClient(_app);
+        await leader.SignInAsync("ho.leader");
+        var toJourney = await leader.Http.GetAsync("/");
+        toJourney.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        toJourney.Headers.Location!.OriginalString.Should().Be("/journey");
+    }
+}
