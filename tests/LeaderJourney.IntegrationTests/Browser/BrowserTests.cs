@@ -117,6 +117,45 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Every_roles_main_pages_answer_with_the_menu_fit_a_laptop_and_a_360_px_phone_and_pass_axe_core()
+    {
+        var (admin, leaderId, mentorId) = await Affiliate("BS");
+        await app.CliAsync("users", "create", "--username", "BS.national", "--password", ApiUsers.Password, "--role", "national-admin");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "A training with a rather long title to wrap on a phone", themeCode = "COM.1", level = 1, completedOn = "2025-05-01" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/sign-off-requests", new { themeCode = "COM.1", level = 1 }));
+        var position = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "BS", title = "Vice President for Member Engagement", termEndsOn = "2099-01-31",
+            requirements = new[] { new { themeCode = "COM.1", level = 2 }, new { themeCode = "ADV.1", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId }));
+
+        var pages = new (string User, string[] Paths)[]
+        {
+            ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/demographics", "/account/password"]),
+            ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees"]),
+            ("BS.staff", ["/", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
+            ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
+            ("BS.national", ["/admin/users", "/admin/audit"]),
+        };
+        foreach (var width in new[] { 1280, 360 })
+            foreach (var (user, paths) in pages)
+            {
+                var page = await app.SignedInPageAsync(user);
+                await page.SetViewportSizeAsync(width, 800);
+                foreach (var path in paths)
+                {
+                    var answer = await page.GotoAsync(path);
+                    answer!.Status.Should().Be(200, $"{user} opens {path}");
+                    // The queue is a read model kept by the host's daemon: the request shows once it has caught up.
+                    if (path == "/mentor/queue") await ReloadUntilVisible(page, "Maya Angelou");
+                    await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+                    await FitsItsWidth(page);
+                    await Accessible(page);
+                    await Screenshot(page, "sweep" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader").TrimEnd('-') + "-" + user.Split('.')[1]);
+                }
+            }
+    }
+
+    [Fact]
     public async Task A_mentor_signs_off_a_pending_request_and_the_leaders_grid_shows_the_new_level()
     {
         var (admin, leaderId, mentorId) = await Affiliate("BA");
