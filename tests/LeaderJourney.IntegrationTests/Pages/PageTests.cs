@@ -65,8 +65,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
-        var requested = await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new());
-        (await requested.Content.ReadAsStringAsync()).Should().Contain("Your sign-off request is in your mentors");
+        theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.");
+        theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
+        var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
+        requested.Should().Contain("Your sign-off request is in your mentors").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown")
+            .And.Contain($"for {mentorUser}'s sign-off").And.NotContain("handler=request", "a request already waits");
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);

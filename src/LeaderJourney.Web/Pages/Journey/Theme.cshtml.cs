@@ -5,6 +5,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.SignOffs;
+using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
@@ -13,13 +14,25 @@ namespace LeaderJourney.Web.Pages.Journey;
 
 public sealed record LevelText(int Number, string Name, string Descriptor, string Considerations);
 
-/// <summary>One theme of the leader's framework: what its next level asks for, and the leader's own steps towards it.</summary>
-public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, IMessageBus bus, TimeProvider clock) : PageModel
+/// <summary>Something the leader has logged for this theme: when, at which level, and what.</summary>
+public sealed record LoggedItem(DateOnly? On, int Level, string What);
+
+/// <summary>
+/// One theme of the leader's framework: what its next level asks for, what the leader has already
+/// logged for it, who signs it off, and the leader's own steps towards it (learning first, then the
+/// request for a sign-off, or the request already waiting).
+/// </summary>
+public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, IMessageBus bus, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
     public int Level { get; private set; }
     public LevelText? NextLevel { get; private set; }
+    public string DomainName { get; private set; } = "";
+    public IReadOnlyList<string> MentorNames { get; private set; } = [];
+    public IReadOnlyList<LoggedItem> Logged { get; private set; } = [];
+    /// <summary>The request for the next level already waiting, if any.</summary>
+    public PendingSignOff? Waiting { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -63,10 +76,23 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, IM
         if (caller.LeaderId is not { } leaderId) return false;
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         if (!loaded.Scope.ThemeToDomain.ContainsKey(Code)) return false;
-        Level = loaded.State.LevelOf(Code);
+        var state = loaded.State;
+        Level = state.LevelOf(Code);
+        Waiting = state.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == Code);
+        var mentors = await directory.MentorsAsync(state.Affiliate, ct);
+        MentorNames = mentors.Where(m => state.Mentors.Contains(m.Value)).Select(m => m.Key).Order().ToList();
+        // Trainings keep the day they were completed; evidence and assessments the day they were logged.
+        var logged = loaded.Events.ToDictionary(e => e.Version, e => JourneyTimeline.HappenedOn(e));
+        Logged = state.Trainings.Where(t => t.ThemeCode == Code).Select(t => new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"))
+            .Concat(state.Evidence.Where(e => e.ThemeCode == Code).Select(e => new LoggedItem(logged.GetValueOrDefault(e.Version), e.Level, "Evidence" + (e.Note is { Length: > 0 } note ? $": {note}" : e.Link is { Length: > 0 } link ? $": {link}" : ""))))
+            .Concat(state.Assessments.Where(a => a.ThemeCode == Code).Select(a => new LoggedItem(logged.GetValueOrDefault(a.Version), a.Level,
+                a.Kind switch { AssessmentKind.Self => "Your self-assessment", AssessmentKind.Mentor => "Your mentor's assessment", _ => "A peer's assessment" })))
+            .OrderByDescending(i => i.On).ToList();
         using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
-        var theme = content.RootElement.GetProperty("domains").EnumerateArray().SelectMany(d => d.GetProperty("themes").EnumerateArray())
-            .Single(t => t.GetProperty("code").GetString() == Code);
+        var domain = content.RootElement.GetProperty("domains").EnumerateArray()
+            .Single(d => d.GetProperty("themes").EnumerateArray().Any(t => t.GetProperty("code").GetString() == Code));
+        DomainName = domain.GetProperty("name").GetString()!;
+        var theme = domain.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == Code);
         Title = theme.GetProperty("title").GetString()!;
         NextLevel = theme.GetProperty("levels").EnumerateArray()
             .Select(l => new LevelText(l.GetProperty("number").GetInt32(), l.GetProperty("name").GetString()!, l.GetProperty("descriptor").GetString()!, l.GetProperty("considerations").GetString()!))
