@@ -70,6 +70,10 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
         var leader = new PageClient(_app);
         await leader.SignInAsync("ho.leader");
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{ben}/demographics", new { raceEthnicity = new[] { "Asian" }, consent = true }));
+        await _app.CaughtUpAsync();
+        (await staff.GetAsync("/board/pipeline")).Should().Contain("<th scope=\"row\">Race and ethnicity: Asian</th>").And.NotContain("raceEthnicity",
+            "the equity table names its categories in words");
         var toJourney = await leader.Http.GetAsync("/");
         toJourney.StatusCode.Should().Be(HttpStatusCode.Redirect);
         toJourney.Headers.Location!.OriginalString.Should().Be("/journey");

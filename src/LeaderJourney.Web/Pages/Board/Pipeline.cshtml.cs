@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
@@ -9,10 +10,22 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The pipeline funnel per stage and per domain, the equity breakdown with small cells suppressed, and the reports issued to the board.</summary>
-public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit) : BoardPage
+public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words) : BoardPage
 {
     public PipelineReport? Report { get; private set; }
     public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
+
+    /// <summary>Domains by name.</summary>
+    public CodeWords? Words { get; private set; }
+
+    /// <summary>A demographic category as a person says it.</summary>
+    public static string CategoryWords(string category) => category switch
+    {
+        "raceEthnicity" => "Race and ethnicity",
+        "gender" => "Gender",
+        "jobCategory" => "Job category",
+        _ => category,
+    };
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -22,6 +35,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
+        Words = await words.LoadAsync(ct);
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate!), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
         return Page();
     }
