@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
+. deploy/icu.sh
+lj_ensure_icu
 
 if [ -z "${LEADERJOURNEY_DB:-}" ]; then
   LEADERJOURNEY_DB="$(lj_local_postgres leaderjourney)"

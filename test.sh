@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
+. deploy/icu.sh
+lj_ensure_icu
 
 if [ -z "${LEADERJOURNEY_TEST_DB:-}" ]; then
   if [ -n "${LEADERJOURNEY_DB:-}" ]; then

@@ -15,6 +15,8 @@ builder.AddLeaderJourney();
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
+// The pages' language: the user's choice, else the browser's (LeaderJourney.Web.Texts).
+app.UseRequestLocalization(Texts.Options());
 // A page that answers 403, 404 or another error without a body shows a page a person can read (the API keeps its problem details).
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/health"),
     pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));

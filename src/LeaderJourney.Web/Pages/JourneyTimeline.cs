@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
+using Microsoft.Extensions.Localization;
 
 namespace LeaderJourney.Web.Pages;
 
@@ -24,9 +25,10 @@ public static class JourneyTimeline
     public const int PageSize = 25;
 
     /// <param name="personName">The name to show for a user id (a mentor, say); null when not known.</param>
-    public static TimelinePage Of(IEnumerable<StoredEvent> events, FrameworkScope scope, Func<Guid, string?> personName, int page)
+    /// <param name="words">The page's language (<see cref="Texts"/>).</param>
+    public static TimelinePage Of(IEnumerable<StoredEvent> events, FrameworkScope scope, Func<Guid, string?> personName, int page, IStringLocalizer words)
     {
-        var entries = events.Select(e => (e.Version, Entry: Describe(e, scope, personName)))
+        var entries = events.Select(e => (e.Version, Entry: Describe(e, scope, personName, words)))
             .OrderByDescending(x => x.Entry.On).ThenByDescending(x => x.Version).Select(x => x.Entry).ToList();
         var pages = Math.Max(1, (entries.Count + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
@@ -34,36 +36,38 @@ public static class JourneyTimeline
     }
 
     /// <summary>The day an event happened (see the class's summary).</summary>
-    public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null).On;
+    public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null, null).On;
 
     private static readonly FrameworkScope NoFramework = new(Guid.Empty, [], new Dictionary<string, string>(), 3);
 
-    private static TimelineEntry Describe(StoredEvent stored, FrameworkScope scope, Func<Guid, string?> personName)
+    private static TimelineEntry Describe(StoredEvent stored, FrameworkScope scope, Func<Guid, string?> personName, IStringLocalizer? words)
     {
-        string Theme(string code, int level) => $"{scope.TitleOf(code)}, Level {level}";
-        string Mentor(Guid id) => personName(id) ?? "a mentor";
+        // Without words only the date is wanted (HappenedOn): the text is not built.
+        string T(string text, params object[] values) => words is null ? "" : words[text, values];
+        string Theme(string code, int level) => T("{0}, Level {1}", scope.TitleOf(code), level);
+        string Mentor(Guid id) => personName(id) ?? T("a mentor");
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-        static string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}";
+        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}";
         return stored.Data switch
         {
-            LeaderEnrolled x => new(Day(x.EnrolledAt), "Enrolled in the programme"),
-            LeaderProfileChanged x => new(Day(x.ChangedAt), "Name, e-mail or local changed"),
-            MentorAssigned x => new(Day(x.AssignedAt), $"{Mentor(x.MentorUserId)} became a mentor"),
-            MentorUnassigned x => new(Day(x.UnassignedAt), $"{Mentor(x.MentorUserId)} stopped being a mentor"),
-            TrainingCompleted x => new(x.CompletedOn, $"Completed the training “{x.Title}” for {Theme(x.ThemeCode, x.Level)}"),
-            AssessmentRecorded x => new(Day(x.RecordedAt), $"{x.Kind switch { AssessmentKind.Self => "Self-assessment", AssessmentKind.Mentor => "Mentor's assessment", _ => "Peer assessment" }} of {Theme(x.ThemeCode, x.Level)}"),
-            EvidenceAdded x => new(Day(x.AddedAt), $"Evidence added for {Theme(x.ThemeCode, x.Level)}"),
-            SignOffRequested x => new(Day(x.RequestedAt), $"Asked for a sign-off of {Theme(x.ThemeCode, x.Level)}"),
-            LevelSignedOff x => new(Day(x.SignedOffAt), $"{Mentor(x.MentorUserId)} signed off {Theme(x.ThemeCode, x.Level)}"),
-            SignOffDeclined x => new(Day(x.DeclinedAt), $"{Mentor(x.MentorUserId)} declined the sign-off of {Theme(x.ThemeCode, x.Level)}{Why(x.Reason)}"),
-            SignOffRevoked x => new(Day(x.RevokedAt), $"The sign-off of {Theme(x.ThemeCode, x.Level)} was withdrawn{Why(x.Reason)}"),
-            LevelAttained x => new(Day(x.AttainedAt), $"Attained {Theme(x.ThemeCode, x.Level)}"),
-            LevelAttainmentRevoked x => new(Day(x.RevokedAt), $"{Theme(x.ThemeCode, x.Level)} was revoked{Why(x.Reason)}"),
-            LeaderPaused x => new(Day(x.PausedAt), $"Journey paused{Why(x.Reason)}"),
-            LeaderWithdrawn x => new(Day(x.WithdrawnAt), $"Withdrew from the programme{Why(x.Reason)}"),
-            LeaderReactivated x => new(Day(x.ReactivatedAt), "Journey active again"),
-            LeaderErased x => new(Day(x.ErasedAt), "Personal data erased"),
-            PositionHeld x => new(x.From, x.To is { } to ? $"Held the position “{x.Title}” until {to:d MMMM yyyy}" : $"Holds the position “{x.Title}”"),
+            LeaderEnrolled x => new(Day(x.EnrolledAt), T("Enrolled in the programme")),
+            LeaderProfileChanged x => new(Day(x.ChangedAt), T("Name, e-mail or local changed")),
+            MentorAssigned x => new(Day(x.AssignedAt), T("{0} became a mentor", Mentor(x.MentorUserId))),
+            MentorUnassigned x => new(Day(x.UnassignedAt), T("{0} stopped being a mentor", Mentor(x.MentorUserId))),
+            TrainingCompleted x => new(x.CompletedOn, T("Completed the training “{0}” for {1}", x.Title, Theme(x.ThemeCode, x.Level))),
+            AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level))),
+            EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level))),
+            SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
+            LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level))),
+            SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            SignOffRevoked x => new(Day(x.RevokedAt), T("The sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            LevelAttained x => new(Day(x.AttainedAt), T("Attained {0}", Theme(x.ThemeCode, x.Level))),
+            LevelAttainmentRevoked x => new(Day(x.RevokedAt), T("{0} was revoked", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            LeaderPaused x => new(Day(x.PausedAt), T("Journey paused") + Why(x.Reason)),
+            LeaderWithdrawn x => new(Day(x.WithdrawnAt), T("Withdrew from the programme") + Why(x.Reason)),
+            LeaderReactivated x => new(Day(x.ReactivatedAt), T("Journey active again")),
+            LeaderErased x => new(Day(x.ErasedAt), T("Personal data erased")),
+            PositionHeld x => new(x.From, x.To is { } to ? T("Held the position “{0}” until {1}", x.Title, to.ToString("d MMMM yyyy")) : T("Holds the position “{0}”", x.Title)),
             // An event this page has no words for yet: when it was recorded, and its published name.
             _ => new(Day(stored.Timestamp), stored.TypeName),
         };

@@ -45,11 +45,13 @@ public static class PageSetup
         // numeric entities; the encoder still escapes everything HTML gives a meaning to.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/", PagesPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/SignOut");
+            options.Conventions.AllowAnonymousToPage("/Account/Language");
             options.Conventions.AllowAnonymousToPage("/Error");
         });
         return services;

@@ -100,6 +100,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "", _ => "/", null, "302 302 ok/ok ok/ok 302/302 ok/ok"),
         new("GET", "account/sign-in", _ => "/account/sign-in", null, "ok ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "account/sign-out", _ => "/account/sign-out", null, "ok ok ok/ok ok/ok ok/ok ok/ok"),
+        new("GET", "account/language", _ => "/account/language", null, "ok ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "account/password", _ => "/account/password", null, "302 ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "journey", _ => "/journey", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/demographics", _ => "/journey/demographics", null, "302 403 403/403 403/403 ok/ok 403/403"),

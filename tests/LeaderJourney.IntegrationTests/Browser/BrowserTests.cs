@@ -156,6 +156,33 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_mentor_who_chooses_Spanish_signs_off_in_Spanish_on_a_phone()
+    {
+        var (admin, leaderId, mentorId) = await Affiliate("BE");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Historia y persuasión", themeCode = "COM.1", level = 1, completedOn = "2025-05-01" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/sign-off-requests", new { themeCode = "COM.1", level = 1 }));
+
+        var page = await app.SignedInPageAsync("BE.mentor");
+        await page.SetViewportSizeAsync(390, 800);
+        await page.GetByLabel("Language").SelectOptionAsync("es");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tu mentoría", Level = 1 })).ToBeVisibleAsync();
+        (await page.Locator("html").GetAttributeAsync("lang")).Should().Be("es");
+        await FitsItsWidth(page);
+        await Accessible(page);
+        await Screenshot(page, "es-mentor-home");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Abrir mi cola" }).ClickAsync();
+        await ReloadUntilVisible(page, "Maya Angelou");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Validar" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado COM.1 nivel 1.");
+        await FitsItsWidth(page);
+        await Accessible(page);
+        await Screenshot(page, "es-mentor-queue");
+    }
+
+    [Fact]
     public async Task A_mentor_signs_off_a_pending_request_and_the_leaders_grid_shows_the_new_level()
     {
         var (admin, leaderId, mentorId) = await Affiliate("BA");

@@ -12,7 +12,7 @@ public sealed record ThemeRow(string Code, string Title, int Level, int? Pending
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
-public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export) : PageModel
+public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -47,7 +47,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();
         var mentors = (await directory.MentorsAsync(loaded.State.Affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
         return Page();
     }
 }

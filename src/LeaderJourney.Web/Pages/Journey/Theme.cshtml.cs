@@ -22,7 +22,7 @@ public sealed record LoggedItem(DateOnly? On, int Level, string What);
 /// logged for it, who signs it off, and the leader's own steps towards it (learning first, then the
 /// request for a sign-off, or the request already waiting).
 /// </summary>
-public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, IMessageBus bus, TimeProvider clock) : PageModel
+public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, IMessageBus bus, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
@@ -39,20 +39,20 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostRequestAsync(CancellationToken ct) =>
-        Write("Your sign-off request is in your mentors' queue.", (leaderId, sender) => new RequestSignOffCommand(leaderId, Code, null) { Sender = sender, AtNextLevel = true }, ct);
+        Write(T["Your sign-off request is in your mentors' queue."], (leaderId, sender) => new RequestSignOffCommand(leaderId, Code, null) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
         // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.
         completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
-            ? Refuse("Give the date you completed it (not in the future).", ct)
-            : Write("Training added.", (leaderId, sender) =>
+            ? Refuse(T["Give the date you completed it (not in the future)."], ct)
+            : Write(T["Training added."], (leaderId, sender) =>
                 new RecordTrainingCommand(leaderId, title, Code, null, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
-        Write("Evidence added.", (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
+        Write(T["Evidence added."], (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
-        Write("Self-assessment recorded.", (leaderId, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
+        Write(T["Self-assessment recorded."], (leaderId, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
 
     /// <summary>Sends the leader's own command about this theme; learning and requests are for the level after the one attained, decided with the command.</summary>
     private async Task<IActionResult> Write(string done, Func<Guid, Sender, LeaderCommand> command, CancellationToken ct)

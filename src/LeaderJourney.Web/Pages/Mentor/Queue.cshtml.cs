@@ -12,7 +12,7 @@ namespace LeaderJourney.Web.Pages.Mentor;
 public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
 
 /// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
-public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus) : PageModel
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -25,7 +25,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
-        Message = Error is null ? $"Signed off {themeCode} level {level}." : null;
+        Message = Error is null ? T["Signed off {0} level {1}.", themeCode, level].Value : null;
         return await Load(ct);
     }
 
@@ -34,7 +34,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("decline")) }, ct));
-        Message = Error is null ? $"Declined {themeCode} level {level}." : null;
+        Message = Error is null ? T["Declined {0} level {1}.", themeCode, level].Value : null;
         return await Load(ct);
     }
 

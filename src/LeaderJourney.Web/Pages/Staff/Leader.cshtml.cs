@@ -16,7 +16,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus) : PageModel
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -89,7 +89,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         EnrolledOn = loaded.Events.Select(e => e.Data).OfType<LeaderEnrolled>().Select(e => (DateOnly?)DateOnly.FromDateTime(e.EnrolledAt.UtcDateTime)).FirstOrDefault();
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
         return Page();
     }
 }

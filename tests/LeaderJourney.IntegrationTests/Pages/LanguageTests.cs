@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>Pages speak English or Spanish: the user's choice, else the browser's language; the framework's own texts stay as imported.</summary>
+public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_browser_asking_for_Spanish_gets_Spanish_pages_and_a_choice_of_language_outlasts_the_browsers()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "LS");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("ls.mentor", ApiUsers.Password, Roles.Mentor, "LS", null, null);
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "LS", displayName = "Dolores Huerta", email = "dolores@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizar 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
+        await directory.CreateUserAsync("ls.leader", ApiUsers.Password, Roles.Leader, "LS", id, null);
+
+        var page = new PageClient(_app);
+        page.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es-MX,es;q=0.9,en;q=0.5");
+        var signIn = await page.GetAsync("/account/sign-in");
+        signIn.Should().Contain("<html lang=\"es\">").And.Contain("<h1>Iniciar sesión</h1>").And.Contain("Nombre de usuario");
+        await page.SignInAsync("ls.leader");
+
+        var journey = await page.GetAsync("/journey");
+        journey.Should().Contain("<h1>Mi recorrido</h1>").And.Contain("Cronología").And.Contain("Completó la formación «Organizar 101» para")
+            .And.Contain("14 mar 2025", "dates in Spanish too");
+        journey.Should().Contain("Utilizes best practices in advocacy and political efforts", "the framework's own texts are shown as the affiliate imported them");
+        var theme = await page.GetAsync("/journey/theme/ADV.1");
+        theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
+
+        // The user's choice wins over the browser's language, and stays.
+        var chosen = await page.PostAsync("/journey", "/account/language", new() { ["language"] = "en", ["returnUrl"] = "/journey" });
+        chosen.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        chosen.Headers.Location!.OriginalString.Should().Be("/journey");
+        (await page.GetAsync("/journey")).Should().Contain("<html lang=\"en\">").And.Contain("<h1>My journey</h1>");
+        (await page.PostAsync("/journey", "/account/language", new() { ["language"] = "xx" })).StatusCode.Should().Be(HttpStatusCode.BadRequest, "only the languages offered");
+        (await page.PostAsync("/journey", "/account/language", new() { ["language"] = "es", ["returnUrl"] = "https://evil.example.org/" })).Headers.Location!.OriginalString
+            .Should().Be("/", "a return address elsewhere is not followed");
+    }
+}
