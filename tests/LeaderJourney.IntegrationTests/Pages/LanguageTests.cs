@@ -44,6 +44,13 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         var theme = await page.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
 
+        await directory.CreateUserAsync("ls.staff", ApiUsers.Password, Roles.AffiliateAdmin, "LS", null, null);
+        var staff = new PageClient(_app);
+        staff.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await staff.SignInAsync("ls.staff");
+        (await staff.GetAsync("/staff/leaders")).Should().Contain("Buscar líderes").And.Contain("Mostrando del 1 al 1 de 1 líderes.");
+        (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Pausar el recorrido").And.Contain("No se puede deshacer.");
+
         // The user's choice wins over the browser's language, and stays.
         var chosen = await page.PostAsync("/journey", "/account/language", new() { ["language"] = "en", ["returnUrl"] = "/journey" });
         chosen.StatusCode.Should().Be(HttpStatusCode.Redirect);

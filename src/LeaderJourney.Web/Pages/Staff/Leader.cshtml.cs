@@ -32,18 +32,18 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
 
     public Task<IActionResult> OnPostAssignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
-        Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, "Mentor assigned.", ct);
+        Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, T["Mentor assigned."].Value, ct);
 
     public Task<IActionResult> OnPostUnassignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
         Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("unassign")) },
-            "The mentor's assignment has ended; the sign-offs they gave stand.", ct);
+            T["The mentor's assignment has ended; the sign-offs they gave stand."].Value, ct);
 
     public Task<IActionResult> OnPostStatusAsync(Guid id, string? status, string? reason, CancellationToken ct) =>
         Send(id, caller => new ChangeLeaderStatusCommand(id, status, reason) { Sender = new(caller, PageCommands.Options("status")) }, status switch
         {
-            ChangeLeaderStatusHandler.Paused => "The journey is paused.",
-            ChangeLeaderStatusHandler.Withdrawn => "The leader is withdrawn from the programme.",
-            _ => "The journey is active again.",
+            ChangeLeaderStatusHandler.Paused => T["The journey is paused."].Value,
+            ChangeLeaderStatusHandler.Withdrawn => T["The leader is withdrawn from the programme."].Value,
+            _ => T["The journey is active again."].Value,
         }, ct);
 
     /// <summary>Erases the leader's personal data (docs/privacy.md), only with the confirmation box ticked, since it cannot be undone.</summary>
@@ -51,11 +51,11 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     {
         if (!confirm)
         {
-            Error = "Tick the box to confirm the erasure: it cannot be undone.";
+            Error = T["Tick the box to confirm the erasure: it cannot be undone."];
             return await Load(id, ct);
         }
         return await Send(id, caller => new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options("erase")) },
-            "The leader's personal data is erased; their levels and the counts stay.", ct);
+            T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 
     private async Task<IActionResult> Send(Guid id, Func<CurrentUser, Command> command, string done, CancellationToken ct)

@@ -14,7 +14,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors, through the same write path as the API; each name opens the leader's page
 /// (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
@@ -39,7 +39,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         if (!Staff(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, null) { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
-        Message = Error is null ? $"Enrolled {displayName}." : null;
+        Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
         return await Load(ct);
     }
 
@@ -48,7 +48,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         if (!Staff(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new AssignMentorCommand(leaderId, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
-        Message = Error is null ? "Mentor assigned." : null;
+        Message = Error is null ? T["Mentor assigned."].Value : null;
         return await Load(ct);
     }
 
