@@ -113,6 +113,19 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
     }
 
+    /// <summary>The names of these leaders as the read model holds them ("Erased leader" after an erasure); leaders it does not know are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> leaderIds, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || leaderIds.Count == 0) return new Dictionary<Guid, string>();
+        await using var command = dataSource.CreateCommand($"select leader_id, display_name from {leaders} where leader_id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaderIds.ToArray() });
+        var names = new Dictionary<Guid, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = reader.GetString(1);
+        return names;
+    }
+
     /// <summary>The leaders a mentor is assigned to (the mentor-queue model keeps the assignments).</summary>
     public async Task<IReadOnlyList<LeaderListing>> MenteesAsync(string affiliate, Guid mentorId, CancellationToken ct)
     {

@@ -107,7 +107,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new[] { new { themeCode = "ADV.1", level = 2 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/positions/{demanding}/nominations", new { leaderId }));
         await _app.CaughtUpAsync();
-        (await board.GetAsync("/board/succession")).Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has none yet").And.NotContain("ADV.1");
+        var archivist = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Archivist", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{archivist}/nominations", new { leaderId }));
+        await _app.CaughtUpAsync();
+        var report = await board.GetAsync("/board/succession");
+        report.Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has none yet").And.NotContain("ADV.1");
+        report.IndexOf(">Chief Organizer<", StringComparison.Ordinal).Should().BeLessThan(report.IndexOf(">Archivist<", StringComparison.Ordinal),
+            "the high-risk position comes before the low-risk ones, whatever their titles");
     }
 
     [Fact]
@@ -311,8 +317,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(nationalUser, ApiUsers.Password, Roles.NationalAdmin, null, null, null);
         var national = new PageClient(_app);
         await national.SignInAsync(nationalUser);
+        await _app.CaughtUpAsync();
         var audit = await national.GetAsync($"/admin/audit?leaderId={leaderId}");
-        audit.Should().Contain(adminId.ToString()).And.Contain("leader-record").And.Contain("href=\"/admin/audit\"");
+        // Names, not ids: who read, and whose record.
+        var adminName = (await _app.Services.GetRequiredService<AccessDirectory>().FindByIdAsync(adminId))!.Username;
+        audit.Should().Contain($"<td data-label=\"Who\">{adminName}</td>").And.Contain("read the leader&#x27;s record").And.Contain("Grace Lee")
+            .And.NotContain(adminId.ToString()).And.Contain("href=\"/admin/audit\"");
         (await national.GetAsync("/admin/audit?leaderId=nonsense")).Should().Contain("A leader id looks like");
 
         var staffUser = $"staff-{Guid.NewGuid():N}"[..20];

@@ -6,10 +6,21 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LeaderJourney.Web.Pages.Admin;
 
 /// <summary>National admins: who read a leader's record or an equity breakdown, and when (newest first).</summary>
-public sealed class AuditModel(SensitiveReads reads) : PageModel
+public sealed class AuditModel(SensitiveReads reads, AccessDirectory directory, LeaderJourney.Core.Leaders.LeaderLists lists) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? LeaderId { get; set; }
     public IReadOnlyList<SensitiveRead> Reads { get; private set; } = [];
+    /// <summary>Who read (user names) and whose record (leaders' names), so the trail reads as names, not ids.</summary>
+    public IReadOnlyDictionary<Guid, string> UserNames { get; private set; } = new Dictionary<Guid, string>();
+    public IReadOnlyDictionary<Guid, string> LeaderNames { get; private set; } = new Dictionary<Guid, string>();
+
+    public static string WhatWords(string what) => what switch
+    {
+        SensitiveReads.LeaderRecord => "read the leader's record",
+        SensitiveReads.EquityBreakdown => "saw the equity breakdown",
+        SensitiveReads.SubjectAccessExport => "exported the leader's data",
+        _ => what,
+    };
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -22,6 +33,11 @@ public sealed class AuditModel(SensitiveReads reads) : PageModel
             else Error = "A leader id looks like 0190a3c2-7e5b-7c3d-9f1e-2b4c6d8e0a1b.";
         }
         Reads = await reads.ListAsync(leader, null, null, null, 200, ct);
+        var users = new Dictionary<Guid, string>();
+        foreach (var userId in Reads.Select(r => r.UserId).Distinct())
+            if (await directory.FindByIdAsync(userId, ct) is { } user) users[userId] = user.Username;
+        UserNames = users;
+        LeaderNames = await lists.NamesAsync(Reads.Where(r => r.LeaderId is not null).Select(r => r.LeaderId!.Value).Distinct().ToList(), ct);
         return Page();
     }
 }
