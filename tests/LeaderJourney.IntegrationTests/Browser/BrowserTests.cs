@@ -49,6 +49,14 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
             .Should().BeLessThanOrEqualTo(0, $"{page.Url} should not scroll sideways at {page.ViewportSize?.Width} px");
 
+    /// <summary>On a phone every control a thumb aims at (buttons, fields, menu and pager links) is at least 44 px tall.</summary>
+    private static async Task TapTargetsAreLargeEnough(IPage page) =>
+        (await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, select, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), textarea, nav a, .pager a, a.button')]
+                .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+                .map(e => e.outerHTML.slice(0, 80))
+            """)).Should().BeEmpty($"{page.Url} should have tap targets of 44 px at least");
+
     private static async Task Screenshot(IPage page, string name)
     {
         Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots"));
@@ -150,6 +158,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
                     await FitsItsWidth(page);
                     await Accessible(page);
+                    if (width == 360) await TapTargetsAreLargeEnough(page);
                     await Screenshot(page, "sweep" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader").TrimEnd('-') + "-" + user.Split('.')[1]);
                 }
             }
