@@ -50,6 +50,9 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         await staff.SignInAsync("ls.staff");
         (await staff.GetAsync("/staff/leaders")).Should().Contain("Buscar líderes").And.Contain("Mostrando del 1 al 1 de 1 líderes.");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Pausar el recorrido").And.Contain("No se puede deshacer.");
+        (await staff.GetAsync("/board/succession")).Should().Contain("Informe de sucesión: LS").And.Contain("Preparado ya");
+        (await staff.GetAsync("/board/pipeline")).Should().Contain("Cantera: LS").And.Contain("Etapas");
+        (await staff.GetAsync("/staff/positions")).Should().Contain("Definir un cargo");
 
         // The user's choice wins over the browser's language, and stays.
         var chosen = await page.PostAsync("/journey", "/account/language", new() { ["language"] = "en", ["returnUrl"] = "/journey" });

@@ -273,7 +273,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var pipeline = await board.GetAsync("/board/pipeline");
         pipeline.Should().Contain("Pipeline: PG").And.Contain("<svg role=\"img\"").And.Contain("leaders in the pipeline");
         // Words, not codes: the equity categories and the domains by name, the stages explained.
-        pipeline.Should().Contain("<h3>Communication</h3>").And.Contain("A leader's stage is");
+        pipeline.Should().Contain("<h3>Communication</h3>").And.Contain("stage is the highest level they have attained");
     }
 
     [Fact]
