@@ -53,6 +53,8 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         (await staff.GetAsync("/board/succession")).Should().Contain("Informe de sucesión: LS").And.Contain("Preparado ya");
         (await staff.GetAsync("/board/pipeline")).Should().Contain("Cantera: LS").And.Contain("Etapas");
         (await staff.GetAsync("/staff/positions")).Should().Contain("Definir un cargo");
+        (await staff.GetAsync("/staff/import")).Should().Contain("Importar líderes desde CSV");
+        (await staff.GetAsync("/admin/users")).Should().Contain("Añadir un usuario").And.Contain("Personal (administración de la afiliada)");
 
         // The user's choice wins over the browser's language, and stays.
         var chosen = await page.PostAsync("/journey", "/account/language", new() { ["language"] = "en", ["returnUrl"] = "/journey" });
