@@ -185,7 +185,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "Abrir mi cola" }).ClickAsync();
         await ReloadUntilVisible(page, "Maya Angelou");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validar" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado COM.1 nivel 1.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1.");
         await FitsItsWidth(page);
         await Accessible(page);
         await Screenshot(page, "es-mentor-queue");
@@ -202,10 +202,10 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         var page = await app.SignedInPageAsync("BA.mentor");
         await page.GotoAsync("/mentor/queue");
-        await ReloadUntilVisible(page, "Maya Angelou: COM.1 level 1");
+        await ReloadUntilVisible(page, "Maya Angelou: Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1");
         await Assertions.Expect(page.GetByText("Story and persuasion", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign off" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off COM.1 level 1.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1.");
         await Accessible(page);
 
         var leader = await app.SignedInPageAsync("BA.leader");

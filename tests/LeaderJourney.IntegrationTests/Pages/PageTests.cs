@@ -75,11 +75,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
-        queue.Should().Contain("Grace Lee: ADV.1 level 1").And.Contain("Advocacy basics");
+        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
-        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off ADV.1 level 1.");
+        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1.");
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
     }

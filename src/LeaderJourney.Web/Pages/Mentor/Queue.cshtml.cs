@@ -9,10 +9,10 @@ using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Mentor;
 
-public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
+public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, string ThemeTitle, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
 
 /// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
-public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus, Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -25,7 +25,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
-        Message = Error is null ? T["Signed off {0} level {1}.", themeCode, level].Value : null;
+        Message = Error is null ? T["Signed off {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);
     }
 
@@ -34,7 +34,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("decline")) }, ct));
-        Message = Error is null ? T["Declined {0} level {1}.", themeCode, level].Value : null;
+        Message = Error is null ? T["Declined the sign-off of {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);
     }
 
@@ -45,10 +45,11 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
         var items = new List<QueueItem>();
         foreach (var request in await queue.ForMentorAsync(caller, ct) ?? [])
         {
-            var leader = (await reader.LoadForCallerAsync(request.LeaderId, caller, ct)).State;
+            var loaded = await reader.LoadForCallerAsync(request.LeaderId, caller, ct);
+            var leader = loaded.State;
             // The queue is eventually consistent: a request answered a moment ago may still be listed.
             if (!leader.IsPending(request.ThemeCode, request.Level)) continue;
-            items.Add(new QueueItem(request.LeaderId, leader.DisplayName, request.ThemeCode, request.Level, request.RequestedAt,
+            items.Add(new QueueItem(request.LeaderId, leader.DisplayName, request.ThemeCode, loaded.Scope.TitleOf(request.ThemeCode), request.Level, request.RequestedAt,
                 leader.Trainings.Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level).Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})").ToList(),
                 leader.Evidence.Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level).Select(e => e.Link ?? e.Note ?? "").ToList()));
         }
