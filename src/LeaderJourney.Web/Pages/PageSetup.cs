@@ -53,8 +53,27 @@ public static class PageSetup
             options.Conventions.AllowAnonymousToPage("/Account/SignOut");
             options.Conventions.AllowAnonymousToPage("/Account/Language");
             options.Conventions.AllowAnonymousToPage("/Error");
+        }).AddMvcOptions(options =>
+        {
+            // A browser sends number and date fields in one format whatever the page's language
+            // ("1.5", "2025-03-14"); read with the Spanish culture "1.5" hours would be 15.
+            var form = options.ValueProviderFactories.OfType<Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory>().Single();
+            options.ValueProviderFactories[options.ValueProviderFactories.IndexOf(form)] = new InvariantFormValues();
         });
         return services;
+    }
+
+    /// <summary>Form fields read with the invariant culture (see <see cref="AddLeaderJourneyPages"/>).</summary>
+    private sealed class InvariantFormValues : Microsoft.AspNetCore.Mvc.ModelBinding.IValueProviderFactory
+    {
+        public async Task CreateValueProviderAsync(Microsoft.AspNetCore.Mvc.ModelBinding.ValueProviderFactoryContext context)
+        {
+            var request = context.ActionContext.HttpContext.Request;
+            if (!request.HasFormContentType) return;
+            var form = await request.ReadFormAsync(context.ActionContext.HttpContext.RequestAborted);
+            context.ValueProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProvider(
+                Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Form, form, System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>Headers that keep pages from being framed, sniffed or made to run foreign scripts.</summary>

@@ -43,6 +43,11 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         journey.Should().Contain("Utilizes best practices in advocacy and political efforts", "the framework's own texts are shown as the affiliate imported them");
         var theme = await page.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
+        // The browser sends a number field as "1.5" whatever the page's language: 1.5 hours, not 15.
+        (await (await page.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
+            new() { ["title"] = "Taller", ["completedOn"] = "2025-04-02", ["hours"] = "1.5" })).Content.ReadAsStringAsync()).Should().Contain("Formación añadida.");
+        var history = await Ok(admin.GetAsync($"/api/leaders/{id}/history"));
+        history.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "leader.training-completed").GetProperty("data").GetProperty("hours").GetDecimal().Should().Be(1.5m);
 
         await directory.CreateUserAsync("ls.staff", ApiUsers.Password, Roles.AffiliateAdmin, "LS", null, null);
         var staff = new PageClient(_app);
