@@ -181,6 +181,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         using var turn = await limits.WaitForCheckAsync(ct);
         if (!turn.IsAcquired)
             throw new LockedOutException(now + TimeSpan.FromSeconds(5), "Many sign-ins are being checked at this moment; try again in a few seconds.");
+        // The turn may have been waited for: the lock-out is judged at the moment of the check.
+        now = clock.GetUtcNow();
         // One try is claimed before the (deliberately slow) hash check, in one statement: guesses sent at
         // once are counted at once, so no more than MaxFailedSignIns are ever checked before the lock-out.
         // A lock-out that has run out, or failures older than the lock-out period, start the count again.

@@ -80,7 +80,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and ($3::text is null or l.local = $3)
                and ($4::text is null or l.status = $4)
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
-               and (not $6 or not exists (select 1 from {mentors} m where m.leader_id = l.leader_id))
+               and (not $6 or (l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id)))
              order by {order}
              limit {LeaderFilter.PageSize} offset $7
             """);

@@ -70,7 +70,16 @@ public static class PageSetup
         {
             var request = context.ActionContext.HttpContext.Request;
             if (!request.HasFormContentType) return;
-            var form = await request.ReadFormAsync(context.ActionContext.HttpContext.RequestAborted);
+            Microsoft.AspNetCore.Http.IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(context.ActionContext.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                // A malformed body is the sender's mistake: a 400, as the built-in form reader answers.
+                throw new Microsoft.AspNetCore.Mvc.ModelBinding.ValueProviderException("The form could not be read.", e);
+            }
             context.ValueProviders.Add(new Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProvider(
                 Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Form, form, System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -45,6 +45,9 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
             var position = Enrolled(await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title, termEndsOn = "2099-06-30", requirements = Array.Empty<object>() }), HttpStatusCode.Created));
             await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = ben }));
         }
+        // Someone who left the programme needs no mentor: neither the count nor the list it opens names them.
+        var gone = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Cy Gone", email = "cy@example.org" }), HttpStatusCode.Created));
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{gone}/status", new { status = "withdrawn" }));
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);
@@ -56,8 +59,10 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
 
         var staff = await Browser("ho.staff", Roles.AffiliateAdmin, "HO");
         var staffHome = await staff.GetAsync("/");
-        staffHome.Should().Contain("<h1>Your leaders at a glance</h1>").And.Contain("active, with 0 paused and 0 withdrawn.");
+        staffHome.Should().Contain("<h1>Your leaders at a glance</h1>").And.Contain("active, with 0 paused and 1 withdrawn.");
         staffHome.Should().Contain("href=\"/staff/leaders?mentorFilter=none\"", "one leader on their way has no mentor");
+        System.Text.RegularExpressions.Regex.IsMatch(staffHome, @"Without a mentor</h2>\s*<p class=""figure"">1</p>").Should().BeTrue();
+        (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 1 leaders.").And.NotContain("Cy Gone");
         staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
             "the waiting request names the theme by its title");
         staffHome.Should().Contain("2 of 2", "both key positions have someone ready now");
