@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Marten;
 using Microsoft.Extensions.Logging;
 using LeaderJourney.Core.Access;
@@ -27,6 +28,7 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => DatabaseSettings.From(configuration));
         services.AddSingleton(sp => Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
         services.AddSingleton(_ => EventTypes.CreateRegistry());
+        services.TryAddSingleton<Http.ISentences, Http.EnglishSentences>();
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),

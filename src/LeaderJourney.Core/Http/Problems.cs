@@ -1,9 +1,12 @@
+using System.Globalization;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeaderJourney.Core.Http;
 
@@ -18,27 +21,37 @@ public static class Problems
     /// Every endpoint's failures come here (<see cref="ProblemExceptionHandler"/>), including those
     /// thrown by the Wolverine handlers the endpoints send commands to.
     /// </summary>
-    public static IResult? For(Exception exception) => exception switch
+    public static IResult? For(Exception exception, ISentences? sentences = null)
     {
-        RequestValidationException e => Validation(e.Field, e.Message),
-        FrameworkDocumentException e => Results.Problem(title: "The framework document could not be read.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?> { ["line"] = e.Line }),
-        ForbiddenException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status403Forbidden),
-        NotFoundException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status404NotFound),
-        DuplicateException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status409Conflict),
-        LockedOutException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status429TooManyRequests),
-        DomainRuleException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity),
-        EventDataRejectedException e => Results.Problem(title: "The text sent cannot be stored: remove control characters such as NUL.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
-        StreamAlreadyExistsException e => Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict),
-        Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
-        // The database is unreachable, or a master key this data needs is not configured.
-        EventStoreUnavailableException e => Results.Problem(title: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
-        // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
-        StreamChangedWhileDeciding e => Results.Problem(title: "Someone else changed this record at the same moment; try again.", detail: e.Message, statusCode: StatusCodes.Status409Conflict),
-        ConcurrencyException e => Results.Problem(title: "The record changed since it was read; read it again and retry.", detail: e.Message,
-            statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
-        _ => null,
-    };
+        var say = (sentences ?? English).Say;
+        return exception switch
+        {
+            RequestValidationException e => Validation(e.Field, say(e.Message)),
+            FrameworkDocumentException e => Results.Problem(title: say("The framework document could not be read."), detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["line"] = e.Line }),
+            ForbiddenException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status403Forbidden),
+            NotFoundException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status404NotFound),
+            DuplicateException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status409Conflict),
+            LockedOutException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status429TooManyRequests),
+            DomainRuleException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status422UnprocessableEntity),
+            EventDataRejectedException e => Results.Problem(title: say("The text sent cannot be stored: remove control characters such as NUL."), detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
+            StreamAlreadyExistsException e => Results.Problem(title: say("Someone else changed this record at the same moment; try again."), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
+            Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
+            // The database is unreachable, or a master key this data needs is not configured.
+            EventStoreUnavailableException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
+            // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
+            StreamChangedWhileDeciding e => Results.Problem(title: say("Someone else changed this record at the same moment; try again."), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
+            ConcurrencyException e => Results.Problem(title: say("The record changed since it was read; read it again and retry."), detail: e.Message,
+                statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
+            _ => null,
+        };
+    }
+
+    private static readonly EnglishSentences English = new();
+
+    /// <summary>What a page says for a refusal (null: not one), in the reader's language.</summary>
+    public static string? Sentence(Exception exception, ISentences sentences) =>
+        For(exception) is null ? null : sentences.Say(exception.Message);
 }
 
 /// <summary>ASP.NET Core's exception handler for every endpoint: a known failure becomes its problem details (<see cref="Problems.For"/>).</summary>
@@ -46,7 +59,11 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (Problems.For(exception) is not { } problem) return false;
+        // The exception has left the localization middleware, and with it the request's language:
+        // the problem is said in the language that middleware chose, which it left on the request.
+        if (http.Features.Get<IRequestCultureFeature>()?.RequestCulture is { } language)
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (language.Culture, language.UICulture);
+        if (Problems.For(exception, http.RequestServices.GetService<ISentences>()) is not { } problem) return false;
         await problem.ExecuteAsync(http);
         return true;
     }

@@ -98,13 +98,20 @@ public static class SuccessionRules
     /// <summary>Why <see cref="Risk"/> says what it says, in a sentence a board member reads beside it.</summary>
     public static string RiskReason(bool isVacant, DateOnly? termEndsOn, DateOnly asOf, int readyNowCount)
     {
-        var ready = readyNowCount switch { 0 => "no candidate is ready now", 1 => "one candidate is ready now", _ => $"{readyNowCount} candidates are ready now" };
+        var (ready, seat) = RiskReasonParts(isVacant, termEndsOn, asOf, readyNowCount);
+        return ready + "; " + seat + ".";
+    }
+
+    /// <summary>The two halves of <see cref="RiskReason"/>, each a sentence of its own for a translation: who is ready, and the seat.</summary>
+    public static (string Ready, string Seat) RiskReasonParts(bool isVacant, DateOnly? termEndsOn, DateOnly asOf, int readyNowCount)
+    {
+        var ready = readyNowCount switch { 0 => "No candidate is ready now", 1 => "One candidate is ready now", _ => $"{readyNowCount} candidates are ready now" };
         var seat = isVacant ? "the seat is vacant"
             : termEndsOn is not { } end ? "the term has no end date"
             : end <= asOf.AddMonths(12) ? $"the term ends within 12 months ({end:yyyy-MM-dd})"
             : end <= asOf.AddMonths(24) ? $"the term ends within 24 months ({end:yyyy-MM-dd})"
             : $"the term ends on {end:yyyy-MM-dd}";
-        return char.ToUpperInvariant(ready[0]) + ready[1..] + "; " + seat + ".";
+        return (ready, seat);
     }
 
     /// <summary>Key positions with at least one ready-now nominated candidate, over key positions; non-key positions do

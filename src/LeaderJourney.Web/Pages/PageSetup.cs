@@ -46,6 +46,7 @@ public static class PageSetup
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.AddSingleton<LeaderJourney.Core.Http.ISentences, TranslatedSentences>();
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/", PagesPolicy);

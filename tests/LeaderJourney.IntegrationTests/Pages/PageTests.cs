@@ -259,13 +259,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         var defined = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
             new() { ["title"] = "Treasurer", ["key"] = "true", ["requirements"] = "SFH.1:2, COM:1" })).Content.ReadAsStringAsync();
-        defined.Should().Contain("Defined Treasurer.").And.Contain("SFH.1 level 2, COM level 1");
+        var words = await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default);
+        var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        defined.Should().Contain("Defined Treasurer.").And.NotContain("SFH.1 level 2", "requirements are read in words")
+            .And.Contain(html.Encode($"Level 2 in {words.Of("SFH.1")}; Level 1 in every theme of {words.Of("COM")}"));
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
             new() { ["title"] = "Broken", ["requirements"] = "SFH.1=2" })).Content.ReadAsStringAsync()).Should().Contain("is not CODE:LEVEL");
         var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
-        nominated.Should().Contain("Nominated.").And.Contain("Candidates: Bayard Rustin.");
+        nominated.Should().Contain("Nominated.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
 
         var board = new PageClient(_app);
         await board.SignInAsync("pg.board2");

@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
@@ -15,19 +16,19 @@ public static class ReportEndpoints
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
-        reports.MapGet("/succession", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, CancellationToken ct) =>
+        reports.MapGet("/succession", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, ISentences say, FrameworkWords words, CancellationToken ct) =>
         {
             var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
             var report = await service.SuccessionAsync(code, at, ct);
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
-                "html" => Results.Content(ReportFormats.SuccessionPage(report), "text/html; charset=utf-8"),
+                "html" => Results.Content(ReportFormats.SuccessionPage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };
         }).Produces<SuccessionReport>().WithDescription(Formats);
 
-        reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, CancellationToken ct) =>
+        reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, ISentences say, FrameworkWords words, CancellationToken ct) =>
         {
             var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
             var report = await service.PipelineAsync(code, at, ct, equityInWholeDays: http.CurrentUser().Role == Roles.Board);
@@ -35,7 +36,7 @@ public static class ReportEndpoints
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
-                "html" => Results.Content(ReportFormats.PipelinePage(report), "text/html; charset=utf-8"),
+                "html" => Results.Content(ReportFormats.PipelinePage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };
         }).Produces<PipelineReport>().WithDescription(Formats);

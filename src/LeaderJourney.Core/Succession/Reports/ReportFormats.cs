@@ -1,6 +1,9 @@
 using System.Globalization;
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Succession;
 
 namespace LeaderJourney.Core.Succession.Reports;
@@ -35,43 +38,76 @@ public static class ReportFormats
         return csv.ToString();
     }
 
-    public static string SuccessionPage(SuccessionReport r)
+    /// <summary>The succession report as a printable page, in the reader's language (<paramref name="say"/>), gaps and readiness in words.</summary>
+    public static string SuccessionPage(SuccessionReport r, ISentences say, CodeWords words)
     {
         var html = new StringBuilder();
-        Page(html, $"Succession report: {r.Affiliate}, as of {Date(r.AsOf)}");
-        html.Append(CultureInfo.InvariantCulture, $"<p>Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0}). ")
-            .Append(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years.</p>");
+        Page(html, say.Say($"Succession report: {r.Affiliate}, as of {Date(r.AsOf)}"));
+        html.Append("<p>").Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0})."))))
+            .Append(' ').Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years."))))
+            .Append("</p>");
+        var asOf = DateOnly.FromDateTime(r.AsOf.UtcDateTime);
         foreach (var p in r.Positions)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>Incumbent: {E(p.Incumbent?.DisplayName ?? "vacant")}; term ends {E(p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "open")}; risk <strong>{E(p.Risk)}</strong>.</p>");
-            html.Append("<table><thead><tr><th scope=\"col\">Candidate</th><th scope=\"col\">Readiness</th><th scope=\"col\">Computed</th><th scope=\"col\">Assessed</th><th scope=\"col\">Gaps</th></tr></thead><tbody>");
+            var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say($"Incumbent: {p.Incumbent?.DisplayName ?? say.Say("vacant")}; term ends {p.TermEndsOn?.ToString("yyyy-MM-dd") ?? say.Say("open")}."))} ")
+                .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
             foreach (var c in p.Candidates)
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(c.Readiness)}</td><td>{E(c.ComputedReadiness)}</td><td>{E(c.AssessedReadiness ?? "")}</td><td>{E(string.Join("; ", c.Gaps.Select(g => $"{g.ThemeCode ?? g.DomainCode} {g.Current}/{g.Required}")))}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
             html.Append("</tbody></table>");
         }
         return html.Append("</main></body></html>").ToString();
     }
 
-    public static string PipelinePage(PipelineReport r)
+    /// <summary>The pipeline report as a printable page, in the reader's language, domains by their titles.</summary>
+    public static string PipelinePage(PipelineReport r, ISentences say, CodeWords words)
     {
         var html = new StringBuilder();
-        Page(html, $"Pipeline report: {r.Affiliate}, as of {Date(r.AsOf)}");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{r.Leaders} leaders in the pipeline.</p><table><thead><tr><th scope=\"col\">Breakdown</th><th scope=\"col\">Level 0</th><th scope=\"col\">Level 1</th><th scope=\"col\">Level 2</th><th scope=\"col\">Level 3</th></tr></thead><tbody>");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">Stage</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
-        foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(d.Code)}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
-        foreach (var e in r.Equity) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(e.Category)}: {E(e.Value)}</th>{Cells(e.Stages.Select(SmallCells.Display))}</tr>");
+        Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Date(r.AsOf)}"));
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p><table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
+            .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
+        foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
+        foreach (var e in r.Equity) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say(CategoryWords(e.Category)))}: {E(e.Value)}</th>{Cells(e.Stages.Select(SmallCells.Display))}</tr>");
         return html.Append("</tbody></table></main></body></html>").ToString();
     }
+
+    /// <summary>A risk code (high, medium, low) as a person says it, in English.</summary>
+    public static string RiskWords(string risk) => risk switch { "high" => "High", "medium" => "Medium", "low" => "Low", _ => risk };
+
+    /// <summary>A demographic category as a person says it (in English, as <see cref="ReadinessWords"/>).</summary>
+    public static string CategoryWords(string category) => category switch
+    {
+        "raceEthnicity" => "Race and ethnicity",
+        "gender" => "Gender",
+        "jobCategory" => "Job category",
+        _ => category,
+    };
+
+    /// <summary>A readiness code as a person says it (in English; the reader's language comes from <see cref="ISentences"/>).</summary>
+    public static string ReadinessWords(string? readiness) => readiness switch
+    {
+        "ready-now" => "Ready now",
+        "ready-1-2-years" => "Ready in 1 to 2 years",
+        "ready-3-plus-years" => "Ready in 3 or more years",
+        null => "not assessed",
+        _ => readiness,
+    };
 
     private static string Cells(IEnumerable<string> values) => string.Concat(values.Select(v => $"<td>{E(v)}</td>"));
 
     private static void Page(StringBuilder html, string title) =>
-        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{CultureInfo.CurrentUICulture.TwoLetterISOLanguageName}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>")
             .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media print{body{margin:0}}</style>")
             .Append(CultureInfo.InvariantCulture, $"</head><body><main><h1>{E(title)}</h1>");
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    // Letters of every language written as they are (the page says it is UTF-8), markup escaped.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Html.Encode(text);
 
     private static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

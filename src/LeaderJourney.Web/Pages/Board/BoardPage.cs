@@ -23,14 +23,7 @@ public abstract class BoardPage : PageModel
     }
 
     /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>
-    public static string ReadinessWords(string? readiness) => readiness switch
-    {
-        "ready-now" => "Ready now",
-        "ready-1-2-years" => "Ready in 1 to 2 years",
-        "ready-3-plus-years" => "Ready in 3 or more years",
-        null => "not assessed",
-        _ => readiness,
-    };
+    public static string ReadinessWords(string? readiness) => Core.Succession.Reports.ReportFormats.ReadinessWords(readiness);
 
     /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
     public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars)

@@ -10,7 +10,7 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The pipeline funnel per stage and per domain, the equity breakdown with small cells suppressed, and the reports issued to the board.</summary>
-public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words) : BoardPage
+public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
 {
     public PipelineReport? Report { get; private set; }
     public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
@@ -19,13 +19,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     public CodeWords? Words { get; private set; }
 
     /// <summary>A demographic category as a person says it.</summary>
-    public static string CategoryWords(string category) => category switch
-    {
-        "raceEthnicity" => "Race and ethnicity",
-        "gender" => "Gender",
-        "jobCategory" => "Job category",
-        _ => category,
-    };
+    public static string CategoryWords(string category) => ReportFormats.CategoryWords(category);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -49,14 +43,16 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         if (issued is null) return NotFound();
         var current = await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, ct);
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
+        var codeWords = await words.LoadAsync(ct);
         var html = issued.Kind == "succession"
-            ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!)
-            : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!);
+            ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
+            : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
         if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
         var now = ReportIssues.Hash(current);
         var note = now == issued.ContentHash
-            ? $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.</p>"
-            : $"<p id=\"reopened\">Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.</p>";
+            ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
+            : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
+        note = $"<p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
         return Content(html.Replace("<main>", "<main>" + note, StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 }

@@ -1,4 +1,5 @@
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Positions;
@@ -11,12 +12,13 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff define positions with their requirements and nominate candidates: the same commands the API sends.</summary>
-public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, SuccessionData data, LeaderLists lists) : PageModel
+public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
     public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
+    public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -63,6 +65,7 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
         Positions = await data.PositionsAsync(Affiliate, clock.GetUtcNow(), ct);
         Leaders = await lists.OfAffiliateAsync(Affiliate, ct);
         Names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
+        Words = await words.LoadAsync(ct);
         return Page();
     }
 }

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>
+/// What Core says in English (refusals, import rows' errors, risk reasons, gaps, the printable reports)
+/// reaches a Spanish reader in Spanish, on the pages and in the API's problems; English stays the API's
+/// default.
+/// </summary>
+public sealed partial class SpanishSentencesTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static T InSpanish<T>(Func<T> say)
+    {
+        var before = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = new CultureInfo("es");
+        try { return say(); }
+        finally { CultureInfo.CurrentUICulture = before; }
+    }
+
+    [Fact]
+    public void A_sentence_with_values_is_said_in_Spanish_with_its_values_and_the_refusal_inside_an_import_row_too()
+    {
+        var sentences = _app.Services.GetRequiredService<ISentences>();
+
+        InSpanish(() => sentences.Say("The file is empty.")).Should().Be("El archivo está vacío.");
+        InSpanish(() => sentences.Say("Level 2 of ADV.1 is already attained; there is nothing to sign off."))
+            .Should().Be("El Nivel 2 de ADV.1 ya está alcanzado; no hay nada que validar.");
+        InSpanish(() => sentences.Say("Row 3, email: 'ana@' is not an e-mail address."))
+            .Should().Be("Fila 3, email: 'ana@' no es una dirección de correo electrónico.", "the row's pattern, then the refusal inside it");
+        InSpanish(() => sentences.Say("The display name must not be empty.")).Should().Be("El nombre no puede estar vacío.");
+        sentences.Say("The file is empty.").Should().Be("The file is empty.", "English is said as it was written");
+        InSpanish(() => sentences.Say("Ten of them went home.")).Should().Be("Ten of them went home.",
+            "a sentence without a translation stays as it is; \"{0} of {1}\" does not take it apart");
+    }
+
+    [Fact]
+    public void Every_translation_keeps_the_values_of_its_English_sentence()
+    {
+        var texts = _app.Services.GetRequiredService<IStringLocalizer<Texts>>();
+        var translations = InSpanish(() => texts.GetAllStrings(includeParentCultures: false).ToList());
+        translations.Should().HaveCountGreaterThan(500);
+        foreach (var t in translations)
+            Placeholders(t.Value).Should().BeEquivalentTo(Placeholders(t.Name), $"the translation of \"{t.Name}\" must show the same values");
+    }
+
+    private static IEnumerable<string> Placeholders(string text) => Placeholder().Matches(text).Select(m => m.Groups[1].Value).Distinct();
+
+    [GeneratedRegex(@"\{(\d+)")]
+    private static partial Regex Placeholder();
+
+    [Fact]
+    public async Task The_APIs_problems_are_Spanish_for_a_client_that_asks_for_Spanish_and_English_otherwise()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "SQ");
+        var english = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SQ", displayName = "Lucy Parsons", email = "not-an-address" });
+        english.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await english.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("'not-an-address' is not an e-mail address.");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/leaders") { Content = JsonContent.Create(new { affiliate = "SQ", displayName = "Lucy Parsons", email = "not-an-address" }) };
+        request.Headers.AcceptLanguage.ParseAdd("es");
+        var spanish = await admin.SendAsync(request);
+        spanish.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = await spanish.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("title").GetString().Should().Be("'not-an-address' no es una dirección de correo electrónico.");
+        problem.GetProperty("errors").GetProperty("email")[0].GetString().Should().Be("'not-an-address' no es una dirección de correo electrónico.");
+    }
+
+    [Fact]
+    public async Task A_Spanish_reader_gets_refusals_risk_reasons_gaps_requirements_and_the_printable_report_in_Spanish()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "SP");
+        var leaderId = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SP", displayName = "Ella Baker", email = "ella.sp@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var vacant = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "SP", title = "Recording Secretary", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{vacant}/nominations", new { leaderId }));
+        var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "SP", title = "Chief Organizer", requirements = new[] { new { themeCode = "ADV.1", level = 2 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{demanding}/nominations", new { leaderId }));
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sp.staff", ApiUsers.Password, Roles.AffiliateAdmin, "SP", null, null);
+        await _app.CaughtUpAsync();
+        var staff = new PageClient(_app);
+        staff.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await staff.SignInAsync("sp.staff");
+
+        var succession = await staff.GetAsync("/board/succession");
+        succession.Should().Contain("Un candidato está preparado ya; el puesto está vacante.")
+            .And.Contain("necesita el Nivel 2 en Utilizes best practices in advocacy and political efforts, tiene aún ninguno")
+            .And.NotContain("is ready now").And.NotContain("needs Level");
+
+        var positions = await staff.GetAsync("/staff/positions");
+        positions.Should().Contain("Nivel 2 en Utilizes best practices in advocacy and political efforts").And.Contain("Candidatos").And.NotContain("ADV.1 level 2");
+
+        var refused = await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Lucy Parsons", ["email"] = "not-an-address" });
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("&#x27;not-an-address&#x27; no es una dirección de correo electrónico.")
+            .And.NotContain("is not an e-mail address");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=html");
+        request.Headers.AcceptLanguage.ParseAdd("es");
+        var printable = await (await admin.SendAsync(request)).Content.ReadAsStringAsync();
+        printable.Should().Contain("<html lang=\"es\">").And.Contain("Informe de sucesión: SP").And.Contain("Preparado ya")
+            .And.Contain("Un candidato está preparado ya; el puesto está vacante.").And.NotContain("Candidate</th>");
+    }
+}
