@@ -93,15 +93,18 @@ public static class LoadTest
     private static (double, double, double) Percentiles(double[] sorted) =>
         (Latency.Percentile(sorted, 0.50), Latency.Percentile(sorted, 0.95), Latency.Percentile(sorted, 0.99));
 
-    private static async Task WaitForReadModels(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
+    internal static async Task WaitForReadModels(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         while (true)
         {
+            // Marten's daemon keeps each slot's place in mt_event_progression (<name>-a:All, ...); the
+            // inline leader-progress has none, being written with the events.
             await using var command = dataSource.CreateCommand($"""
-                select count(*) filter (where status = 'active'), count(*) filter (where status = 'building'),
-                       coalesce(min(position) filter (where status = 'active'), 0), (select coalesce(max(seq_id), 0) from {schema}.mt_events)
-                  from {schema}.projection_generations
+                select (select count(*) from {schema}.projection_generations where status = 'active'),
+                       (select count(*) from {schema}.projection_generations where status = 'building'),
+                       (select coalesce(min(last_seq_id), 0) from {schema}.mt_event_progression where name like '%:All'),
+                       (select coalesce(max(seq_id), 0) from {schema}.mt_events)
                 """);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
@@ -112,7 +115,7 @@ public static class LoadTest
         }
     }
 
-    private static async Task<List<Guid>> Leaders(NpgsqlDataSource dataSource, string schema, string affiliate, CancellationToken ct)
+    internal static async Task<List<Guid>> Leaders(NpgsqlDataSource dataSource, string schema, string affiliate, CancellationToken ct)
     {
         await using var find = dataSource.CreateCommand($"select generation from {schema}.projection_generations where name = 'leader-progress' and status = 'active'");
         var generation = await find.ExecuteScalarAsync(ct) as int? ?? throw new InvalidOperationException("leader-progress has no active generation; start the host once first.");

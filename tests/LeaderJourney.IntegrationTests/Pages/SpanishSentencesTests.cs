@@ -113,6 +113,12 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         (await refused.Content.ReadAsStringAsync()).Should().Contain("&#x27;not-an-address&#x27; no es una dirección de correo electrónico.")
             .And.NotContain("is not an e-mail address");
 
+        var csv = await (await staff.Http.GetAsync("/board/succession?handler=csv")).Content.ReadAsStringAsync();
+        csv.Should().StartWith("Afiliada,A fecha de,Id del cargo,Cargo,Titular,").And.Contain(",Alto,").And.Contain("Preparado ya")
+            .And.Contain("necesita el Nivel 2 en").And.NotContain("ready-now").And.NotContain("ADV.1 0/2");
+        var data = await (await admin.GetAsync("/api/reports/succession?affiliate=SP&format=csv")).Content.ReadAsStringAsync();
+        data.Should().StartWith("affiliate,as_of,position_id,").And.Contain("ready-now").And.Contain("ADV.1 0/2", "in English the CSV is the API's data, codes and all");
+
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=html");
         request.Headers.AcceptLanguage.ParseAdd("es");
         var printable = await (await admin.SendAsync(request)).Content.ReadAsStringAsync();

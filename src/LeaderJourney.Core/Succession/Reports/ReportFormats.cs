@@ -11,32 +11,53 @@ namespace LeaderJourney.Core.Succession.Reports;
 /// <summary>The reports as CSV (for spreadsheets) and as a printable page; suppressed cells read "&lt;5" in both.</summary>
 public static class ReportFormats
 {
-    public static string SuccessionCsv(SuccessionReport r)
+    /// <summary>
+    /// The succession report as CSV. In English it is the API's data: codes as `API.md` gives them, for
+    /// scripts. Read in another language (<paramref name="say"/> under that culture) it is for people: the
+    /// headers, risk, readiness and gaps in words of that language.
+    /// </summary>
+    public static string SuccessionCsv(SuccessionReport r, ISentences? say = null, CodeWords? words = null)
     {
         var csv = new StringBuilder();
-        Row(csv, "affiliate", "as_of", "position_id", "position", "incumbent", "term_ends_on", "risk", "leader_id", "candidate", "readiness", "computed_readiness", "assessed_readiness", "gaps");
+        var people = InWords(say) && words is not null;
+        string Say(string english) => people ? say!.Say(english) : english;
+        string Risk(string risk) => people ? Say(RiskWords(risk)) : risk;
+        string Readiness(string? readiness) => people ? Say(ReadinessWords(readiness)) : readiness ?? "";
+        string Gaps(IEnumerable<GapView> gaps) => people
+            ? string.Join("; ", gaps.Select(g => Say(words!.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current))))
+            : string.Join("; ", gaps.Select(g => $"{g.ThemeCode ?? g.DomainCode} {g.Current}/{g.Required}"));
+        Row(csv, people
+            ? [.. new[] { "Affiliate", "As of", "Position id", "Position", "Incumbent", "Term ends", "Risk", "Leader id", "Candidate", "Readiness", "Computed", "Assessed", "Gaps" }.Select(Say)]
+            : ["affiliate", "as_of", "position_id", "position", "incumbent", "term_ends_on", "risk", "leader_id", "candidate", "readiness", "computed_readiness", "assessed_readiness", "gaps"]);
         foreach (var p in r.Positions)
         {
             if (p.Candidates.Count == 0)
-                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", p.Risk, "", "", "", "", "", "");
+                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk), "", "", "", "", "", "");
             foreach (var c in p.Candidates)
-                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", p.Risk,
-                    c.LeaderId.ToString(), c.DisplayName, c.Readiness, c.ComputedReadiness, c.AssessedReadiness ?? "",
-                    string.Join("; ", c.Gaps.Select(g => $"{g.ThemeCode ?? g.DomainCode} {g.Current}/{g.Required}")));
+                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk),
+                    c.LeaderId.ToString(), c.DisplayName, Readiness(c.Readiness), Readiness(c.ComputedReadiness), c.AssessedReadiness is null && !people ? "" : Readiness(c.AssessedReadiness),
+                    Gaps(c.Gaps));
         }
         return csv.ToString();
     }
 
-    public static string PipelineCsv(PipelineReport r)
+    /// <summary>The pipeline report as CSV: the API's data in English, words for people in another language (as <see cref="SuccessionCsv"/>).</summary>
+    public static string PipelineCsv(PipelineReport r, ISentences? say = null, CodeWords? words = null)
     {
         var csv = new StringBuilder();
-        Row(csv, "affiliate", "as_of", "breakdown", "code", "value", "level_0", "level_1", "level_2", "level_3");
-        Row(csv, [r.Affiliate, Date(r.AsOf), "stage", "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), "domain", d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), "equity", e.Category, e.Value, .. e.Stages.Select(SmallCells.Display)]);
-        Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), "stage a year earlier", "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        var people = InWords(say) && words is not null;
+        // The code for scripts, or the English words said in the reader's language.
+        string Pick(string code, string english) => people ? say!.Say(english) : code;
+        Row(csv, [Pick("affiliate", "Affiliate"), Pick("as_of", "As of"), Pick("breakdown", "Breakdown"), Pick("code", "Code"), Pick("value", "Value"),
+            .. Enumerable.Range(0, 4).Select(level => Pick($"level_{level}", string.Create(CultureInfo.InvariantCulture, $"Level {level}")))]);
+        Row(csv, [r.Affiliate, Date(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), e.Value, .. e.Stages.Select(SmallCells.Display)]);
+        Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }
+
+    private static bool InWords(ISentences? say) => say is not null && CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en";
 
     /// <summary>The succession report as a printable page, in the reader's language (<paramref name="say"/>), gaps and readiness in words.</summary>
     public static string SuccessionPage(SuccessionReport r, ISentences say, CodeWords words)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The board's succession report, as of any date, with a bench chart, CSV export and a print layout.</summary>
-public sealed class SuccessionModel(ReportService reports, FrameworkWords words) : BoardPage
+public sealed class SuccessionModel(ReportService reports, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
 {
     public SuccessionReport? Report { get; private set; }
 
@@ -22,7 +22,7 @@ public sealed class SuccessionModel(ReportService reports, FrameworkWords words)
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         if (await Load(ct) is { } refused) return refused;
-        return File(Encoding.UTF8.GetBytes(ReportFormats.SuccessionCsv(Report!)), "text/csv", $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
+        return File(Encoding.UTF8.GetBytes(ReportFormats.SuccessionCsv(Report!, sentences, Words)), "text/csv", $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
 
     private async Task<IActionResult?> Load(CancellationToken ct)
