@@ -80,8 +80,12 @@ if (args.Contains("--scale"))
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {events:N0} events in {streams:N0} streams");
     var affiliates = await scale.AffiliatesAsync();
     foreach (var (affiliate, leaders) in new[] { affiliates[0], affiliates[affiliates.Count / 2] }.Distinct())
+    {
+        var input = await scale.LeadersAtLatencyAsync(affiliate, runs: 20);
+        Console.WriteLine($"the reports' input (leaders with their level history), affiliate {affiliate} ({leaders:N0} leaders): p50 {input.P50:F0} ms, p95 {input.P95:F0} ms");
         foreach (var (report, p50, p95, p99) in await scale.ReportLatencyAsync(affiliate, runs: 20))
             Console.WriteLine($"{report} report, affiliate {affiliate} ({leaders:N0} leaders): p50 {p50:F0} ms, p95 {p95:F0} ms, p99 {p99:F0} ms");
+    }
     if (args.Contains("--rebuild"))
     {
         var raw = await scale.RawReadAllAsync();

@@ -106,5 +106,12 @@ public sealed class ScaleBench : IAsyncDisposable
         return results;
     }
 
+    /// <summary>The reports' common input alone (every leader with their level history, as of now), to tell its cost from the reports'.</summary>
+    public async Task<(double P50, double P95, double P99)> LeadersAtLatencyAsync(string affiliate, int runs)
+    {
+        var data = _services.GetRequiredService<LeaderJourney.Core.Succession.Reports.SuccessionData>();
+        return await Latency.MeasureAsync(() => data.LeadersAsync(affiliate, DateTimeOffset.UtcNow, default), runs);
+    }
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -49,9 +49,6 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         return new LeaderCounts((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3));
     }
 
-    public Task<IReadOnlyList<LeaderListing>> OfAffiliateAsync(string affiliate, CancellationToken ct) =>
-        Query("l.affiliate = $1", [affiliate], ct);
-
     /// <summary>
     /// A page of the affiliate's leaders matching the filter, with the total: filtered, sorted and cut in
     /// the database, so a page costs about the same at 200 leaders as at 20,000.

@@ -269,6 +269,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
         nominated.Should().Contain("Nominated.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
+        // Staff nominate by typing a name: a position's form holds no list of every leader.
+        nominated.Should().NotContain("<option value=\"" + rustin);
+        var withTrustee = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Trustee", ["key"] = "true", ["requirements"] = "" })).Content.ReadAsStringAsync();
+        var trustee = System.Text.RegularExpressions.Regex.Match(withTrustee, @"<h2 id=""p-([^""]+)"">Trustee").Groups[1].Value;
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())
+            .Should().Contain("No active leader&#x27;s name contains &#x27;nobody at all&#x27;.");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "rustin" })).Content.ReadAsStringAsync())
+            .Should().Contain("Nominated.");
 
         var board = new PageClient(_app);
         await board.SignInAsync("pg.board2");

@@ -43,11 +43,15 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         return await Load(ct);
     }
 
-    public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid mentorId, CancellationToken ct)
+    /// <summary>Assigns the mentor named in the row's field (a user name from the list), or given by id.</summary>
+    public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new AssignMentorCommand(leaderId, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
+        if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(mentor?.Trim() ?? "", out var named)) mentorId = named;
+        Error = mentorId is null
+            ? $"'{mentor}' is not a mentor of {caller.Affiliate}."
+            : await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+                new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;
         return await Load(ct);
     }

@@ -16,7 +16,6 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
-    public IReadOnlyList<LeaderListing> Leaders { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
     public string? Message { get; private set; }
@@ -33,11 +32,24 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
         return await Load(ct);
     }
 
-    public async Task<IActionResult> OnPostNominateAsync(Guid positionId, Guid leaderId, CancellationToken ct)
+    /// <summary>
+    /// Nominates the active leader whose name contains what staff typed (searched in the database: a
+    /// drop-down of every leader was 20,000 options per position), or the one given by id.
+    /// </summary>
+    public async Task<IActionResult> OnPostNominateAsync(Guid positionId, Guid? leaderId, string? leader, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new NominateCandidateCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options("nominate")) }, ct));
+        if (leaderId is null)
+        {
+            var found = await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: leader?.Trim(), Status: "active"), ct);
+            if (found.Total == 1) leaderId = found.Leaders[0].Id;
+            else Error = found.Total == 0 || string.IsNullOrWhiteSpace(leader)
+                ? $"No active leader's name contains '{leader}'."
+                : $"{found.Total} active leaders' names contain '{leader}', among them {string.Join(", ", found.Leaders.Take(5).Select(l => l.DisplayName))}; type more of the name.";
+        }
+        if (leaderId is { } id)
+            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+                new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options("nominate")) }, ct));
         Message = Error is null ? "Nominated." : null;
         return await Load(ct);
     }
@@ -63,8 +75,8 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         Positions = await data.PositionsAsync(Affiliate, clock.GetUtcNow(), ct);
-        Leaders = await lists.OfAffiliateAsync(Affiliate, ct);
-        Names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
+        // The candidates' names only: the affiliate may have 20,000 leaders.
+        Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).ToHashSet(), ct);
         Words = await words.LoadAsync(ct);
         return Page();
     }
