@@ -79,7 +79,7 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
     {
         try
         {
-            Succession = await reports.SuccessionAsync(affiliate, null, ct);
+            Succession = await reports.SuccessionAsync(affiliate, null, ct, suggestions: false);
         }
         catch (ReadModelNotReadyException)
         {

@@ -239,6 +239,17 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         reopened.GetProperty("changed").GetBoolean().Should().BeFalse("nothing learned since changes what was true on that date");
         JsonNode.DeepEquals(WithoutGeneratedAt(reopened.GetProperty("report")), WithoutGeneratedAt(succession)).Should().BeTrue("the board reopens what it saw");
         reopened.GetProperty("currentHash").GetString().Should().Be(issued.GetProperty("hash").GetString());
+
+        // The pages' report leaves the suggestions out (they weigh every leader of the affiliate) and
+        // reads only the positions' people: everything else is the same, now and as of a date.
+        var service = _app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
+        foreach (DateTimeOffset? at in new DateTimeOffset?[] { null, t2 })
+        {
+            var full = await service.SuccessionAsync("SC", at, default);
+            var forPages = await service.SuccessionAsync("SC", at, default, suggestions: false);
+            forPages.Suggested.Should().BeEmpty();
+            JsonSerializer.Serialize(forPages with { GeneratedAt = default }).Should().Be(JsonSerializer.Serialize(full with { Suggested = [], GeneratedAt = default }));
+        }
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");
         (await board.PostAsync("/api/reports/succession/issues?affiliate=SC", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the board reads; staff issue");
 

@@ -3,11 +3,20 @@ namespace LeaderJourney.Core.Succession.Reports;
 /// <summary>Computes the reports, now or as of a moment, the same way for both.</summary>
 public sealed class ReportService(SuccessionData data, TimeProvider clock)
 {
-    public async Task<SuccessionReport> SuccessionAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct)
+    /// <param name="suggestions">
+    /// Whether to list the leaders who meet a position's requirements without being nominated: that
+    /// weighs every leader of the affiliate against every position. Without them (the pages, which do
+    /// not show them) only the positions' own people are read: a few dozen rows, not 20,000 leaders
+    /// with their histories.
+    /// </param>
+    public async Task<SuccessionReport> SuccessionAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool suggestions = true)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
-        return SuccessionReport.Build(affiliate, at, now, await data.PositionsAsync(affiliate, at, ct), await data.LeadersAsync(affiliate, at, ct));
+        var positions = await data.PositionsAsync(affiliate, at, ct);
+        var people = suggestions ? null
+            : positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Append(p.Incumbent.LeaderId ?? Guid.Empty)).Where(id => id != Guid.Empty).ToHashSet();
+        return SuccessionReport.Build(affiliate, at, now, positions, await data.LeadersAsync(affiliate, at, ct, only: people), suggestions);
     }
 
     /// <summary>The names known now of the affiliate's leaders enrolled by that moment (erased ones by <see cref="Domain.Leaders.Leader.ErasedName"/>).</summary>
@@ -22,15 +31,17 @@ public sealed class ReportService(SuccessionData data, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
-        var leaders = await data.LeadersAsync(affiliate, at, ct);
+        // One read of the history serves every moment the report looks at.
+        var history = await data.HistoryAsync(affiliate, at, ct);
+        var leaders = history.At(at);
         var yearEarlier = at.AddYears(-1);
-        var earlier = PipelineReport.Snapshot(yearEarlier, await data.LeadersAsync(affiliate, yearEarlier, ct));
+        var earlier = PipelineReport.Snapshot(yearEarlier, history.At(yearEarlier));
         var equity = await data.EquityAsync(leaders.Select(l => l.Id).ToArray(), at, ct);
         var report = PipelineReport.Build(affiliate, at, leaders, earlier, equity);
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         if (!equityInWholeDays || at <= lastWholeDay) return report;
         // The breakdown as it stood at the end of yesterday: its own leaders and stages at that moment.
-        var then = await data.LeadersAsync(affiliate, lastWholeDay, ct);
+        var then = history.At(lastWholeDay);
         var equityThen = await data.EquityAsync(then.Select(l => l.Id).ToArray(), lastWholeDay, ct);
         return report with { Equity = PipelineReport.Build(affiliate, lastWholeDay, then, earlier, equityThen).Equity, EquityAsOf = lastWholeDay };
     }

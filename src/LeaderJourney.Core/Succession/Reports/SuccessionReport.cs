@@ -19,7 +19,9 @@ public sealed record SuccessionReport(
     /// A person's readiness assessment overrides the computed readiness wherever readiness counts (risk,
     /// coverage, bench); both are shown. Withdrawn leaders are neither candidates' competition nor suggested.
     /// </summary>
-    public static SuccessionReport Build(string affiliate, DateTimeOffset asOf, DateTimeOffset generatedAt, IReadOnlyList<Position> positions, IReadOnlyList<LeaderAt> leaders)
+    /// <param name="suggest">Whether to weigh <paramref name="leaders"/> (then every leader of the affiliate) for the suggested list.</param>
+    public static SuccessionReport Build(string affiliate, DateTimeOffset asOf, DateTimeOffset generatedAt, IReadOnlyList<Position> positions, IReadOnlyList<LeaderAt> leaders,
+        bool suggest = true)
     {
         var byId = leaders.ToDictionary(l => l.Id);
         var asOfDate = DateOnly.FromDateTime(asOf.UtcDateTime);
@@ -51,6 +53,7 @@ public sealed record SuccessionReport(
                 : null;
             views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates));
 
+            if (!suggest) continue;
             foreach (var leader in leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)))
                 if (SuccessionRules.MeetsAll(position.Requirements, leader.ThemeLevel, leader.DomainLevel))
                     suggested.Add(new SuggestedView(position.Id, leader.Id, leader.DisplayName));

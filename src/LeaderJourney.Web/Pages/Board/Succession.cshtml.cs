@@ -30,7 +30,7 @@ public sealed class SuccessionModel(ReportService reports, FrameworkWords words,
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.SuccessionAsync(affiliate!, at, ct);
+        Report = await reports.SuccessionAsync(affiliate!, at, ct, suggestions: false);
         Words = await words.LoadAsync(ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         return null;
