@@ -20,12 +20,15 @@ public sealed partial class TranslatedSentences : ISentences
     private readonly Lazy<IReadOnlyList<Pattern>> _patterns;
 
     /// <summary>An English sentence with placeholders, as a regular expression: group <c>v0</c> holds the value of {0}, and so on.</summary>
-    private sealed record Pattern(Regex English, string Key, int Count);
+    private sealed record Pattern(Regex English, string Key, int Count, bool FragmentOnly);
+
+    private const int MaxMatched = 400;
 
     public TranslatedSentences(IStringLocalizer<Texts> texts)
     {
         _texts = texts;
-        _patterns = new(LoadPatterns);
+        // Not cached when it fails: the next sentence tries again.
+        _patterns = new(LoadPatterns, LazyThreadSafetyMode.PublicationOnly);
     }
 
     public string Say(string english) => Say(english, depth: 0);
@@ -35,10 +38,16 @@ public sealed partial class TranslatedSentences : ISentences
         if (english.Length == 0 || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en") return english;
         var found = _texts[english];
         if (!found.ResourceNotFound) return found.Value;
-        if (depth > 2) return english;
+        // Sentences of the code's are short; a long one carries something typed, and is not taken apart.
+        if (depth > 2 || english.Length > MaxMatched) return english;
         foreach (var pattern in _patterns.Value)
         {
-            var match = pattern.English.Match(english);
+            // A pattern that ends in a bare value ("Level {0}") says a fragment, not a sentence: it serves
+            // the values inside a sentence, never a whole sentence of its own ("Level 3 requires ...").
+            if (depth == 0 && pattern.FragmentOnly) continue;
+            Match match;
+            try { match = pattern.English.Match(english); }
+            catch (RegexMatchTimeoutException) { continue; }
             if (!match.Success) continue;
             var values = Enumerable.Range(0, pattern.Count).Select(i => (object)Say(match.Groups["v" + i].Value, depth + 1)).ToArray();
             return string.Format(CultureInfo.CurrentCulture, _texts[pattern.Key].Value, values);
@@ -82,11 +91,15 @@ public sealed partial class TranslatedSentences : ISentences
             var number = int.Parse(placeholder.Groups[1].Value, CultureInfo.InvariantCulture);
             regex.Append(Regex.Escape(key[last..placeholder.Index]))
                 // A value said twice must be the same text both times.
-                .Append(seen.Add(number) ? $"(?<v{number}>.+?)" : $"\\k<v{number}>");
+                .Append(seen.Add(number) ? $"(?<v{number}>.*?)" : $"\\k<v{number}>");
             last = placeholder.Index + placeholder.Length;
         }
         regex.Append(Regex.Escape(key[last..])).Append('$');
-        return new Pattern(new Regex(regex.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant), key, seen.Count == 0 ? 0 : seen.Max() + 1);
+        // A sentence may carry what someone typed (a long name, say): a pattern with several values
+        // could take long to give up on it, so it gets a moment, then counts as no match.
+        return new Pattern(new Regex(regex.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50)),
+            key, seen.Count == 0 ? 0 : seen.Max() + 1,
+            FragmentOnly: key.EndsWith('}') && !key.Contains(": ", StringComparison.Ordinal) && Placeholder().Replace(key, "").Count(char.IsLetter) < 10);
     }
 
     [GeneratedRegex(@"\{(\d+)(?::[^}]*)?\}")]

@@ -34,14 +34,14 @@ public static class Problems
             DuplicateException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status409Conflict),
             LockedOutException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status429TooManyRequests),
             DomainRuleException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status422UnprocessableEntity),
-            EventDataRejectedException e => Results.Problem(title: say("The text sent cannot be stored: remove control characters such as NUL."), detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
-            StreamAlreadyExistsException e => Results.Problem(title: say("Someone else changed this record at the same moment; try again."), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
+            EventDataRejectedException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
+            StreamAlreadyExistsException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
             Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
             // The database is unreachable, or a master key this data needs is not configured.
             EventStoreUnavailableException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
             // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
-            StreamChangedWhileDeciding e => Results.Problem(title: say("Someone else changed this record at the same moment; try again."), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
-            ConcurrencyException e => Results.Problem(title: say("The record changed since it was read; read it again and retry."), detail: e.Message,
+            StreamChangedWhileDeciding e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
+            ConcurrencyException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message,
                 statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
             _ => null,
         };
@@ -49,9 +49,19 @@ public static class Problems
 
     private static readonly EnglishSentences English = new();
 
-    /// <summary>What a page says for a refusal (null: not one), in the reader's language.</summary>
-    public static string? Sentence(Exception exception, ISentences sentences) =>
-        For(exception) is null ? null : sentences.Say(exception.Message);
+    /// <summary>
+    /// What a page says for a refusal, in English (the page says it in the reader's language): the
+    /// problem's title where its message is a technical detail (a version, a database's words), else
+    /// the message, which is written for the person.
+    /// </summary>
+    public static string SentenceFor(Exception exception) => exception switch
+    {
+        FrameworkDocumentException e => e.Message, // it names the line to fix
+        EventDataRejectedException => "The text sent cannot be stored: remove control characters such as NUL.",
+        StreamAlreadyExistsException or StreamChangedWhileDeciding => "Someone else changed this record at the same moment; try again.",
+        ConcurrencyException => "The record changed since it was read; read it again and retry.",
+        _ => exception.Message,
+    };
 }
 
 /// <summary>ASP.NET Core's exception handler for every endpoint: a known failure becomes its problem details (<see cref="Problems.For"/>).</summary>

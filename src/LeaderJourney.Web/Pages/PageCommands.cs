@@ -17,8 +17,8 @@ public static class PageCommands
         }
         catch (Exception e) when (Problems.For(e) is not null)
         {
-            // What the API answers as a problem, the page says in a sentence.
-            return e.Message;
+            // What the API answers as a problem, the page says in a sentence (translated by the page).
+            return Problems.SentenceFor(e);
         }
     }
 }

@@ -275,6 +275,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var trustee = System.Text.RegularExpressions.Regex.Match(withTrustee, @"<h2 id=""p-([^""]+)"">Trustee").Groups[1].Value;
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())
             .Should().Contain("No active leader&#x27;s name contains &#x27;nobody at all&#x27;.");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = " " })).Content.ReadAsStringAsync())
+            .Should().Contain("Type a leader&#x27;s name to nominate.", "a blank name nominates nobody, even where one leader is active");
+        var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "a" })).Content.ReadAsStringAsync();
+        several.Should().Contain("choose one below").And.Contain("Nominate Bayard Rustin", "each match can be nominated by itself");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "rustin" })).Content.ReadAsStringAsync())
             .Should().Contain("Nominated.");
 

@@ -52,6 +52,12 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         sentences.Say("The file is empty.").Should().Be("The file is empty.", "English is said as it was written");
         InSpanish(() => sentences.Say("Ten of them went home.")).Should().Be("Ten of them went home.",
             "a sentence without a translation stays as it is; \"{0} of {1}\" does not take it apart");
+        InSpanish(() => sentences.Say("Level 3 asks for more than this.")).Should().Be("Level 3 asks for more than this.",
+            "\"Level {0}\" says the value inside a sentence, never the start of one");
+        InSpanish(() => sentences.Say("No active leader's name contains ''.")).Should().Be("Ningún nombre de líder activo contiene ''.", "an empty value is a value");
+        var typed = string.Concat(Enumerable.Repeat(" has 1 characters; keep it to ", 200));
+        InSpanish(() => sentences.Say($"Row 2, mentor: '{typed}' is not a mentor of OH.")).Should().Contain(typed,
+            "a long sentence carries something typed: it is not taken apart (a pattern with several values could take seconds on it)");
     }
 
     [Fact]
@@ -116,8 +122,10 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         var csv = await (await staff.Http.GetAsync("/board/succession?handler=csv")).Content.ReadAsStringAsync();
         csv.Should().StartWith("Afiliada,A fecha de,Id del cargo,Cargo,Titular,").And.Contain(",Alto,").And.Contain("Preparado ya")
             .And.Contain("necesita el Nivel 2 en").And.NotContain("ready-now").And.NotContain("ADV.1 0/2");
-        var data = await (await admin.GetAsync("/api/reports/succession?affiliate=SP&format=csv")).Content.ReadAsStringAsync();
-        data.Should().StartWith("affiliate,as_of,position_id,").And.Contain("ready-now").And.Contain("ADV.1 0/2", "in English the CSV is the API's data, codes and all");
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=csv");
+        csvRequest.Headers.AcceptLanguage.ParseAdd("es");
+        var data = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();
+        data.Should().StartWith("affiliate,as_of,position_id,").And.Contain("ready-now").And.Contain("ADV.1 0/2", "the API's CSV is data, codes and all, whatever the language");
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=html");
         request.Headers.AcceptLanguage.ParseAdd("es");

@@ -22,7 +22,7 @@ public static class ReportEndpoints
             var report = await service.SuccessionAsync(code, at, ct);
             return shape switch
             {
-                "csv" => Results.Text(ReportFormats.SuccessionCsv(report, say, await words.LoadAsync(ct)), "text/csv; charset=utf-8"),
+                "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
                 "html" => Results.Content(ReportFormats.SuccessionPage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };
@@ -35,7 +35,7 @@ public static class ReportEndpoints
             await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
             return shape switch
             {
-                "csv" => Results.Text(ReportFormats.PipelineCsv(report, say, await words.LoadAsync(ct)), "text/csv; charset=utf-8"),
+                "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
                 "html" => Results.Content(ReportFormats.PipelinePage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
                 _ => Results.Ok(report),
             };

@@ -12,9 +12,9 @@ namespace LeaderJourney.Core.Succession.Reports;
 public static class ReportFormats
 {
     /// <summary>
-    /// The succession report as CSV. In English it is the API's data: codes as `API.md` gives them, for
-    /// scripts. Read in another language (<paramref name="say"/> under that culture) it is for people: the
-    /// headers, risk, readiness and gaps in words of that language.
+    /// The succession report as CSV. Without <paramref name="say"/> (the API), or in English, it is data:
+    /// codes as `API.md` gives them, for scripts, whatever language the client asks for. Downloaded from a
+    /// page in another language it is for people: the headers, risk, readiness and gaps in words of it.
     /// </summary>
     public static string SuccessionCsv(SuccessionReport r, ISentences? say = null, CodeWords? words = null)
     {

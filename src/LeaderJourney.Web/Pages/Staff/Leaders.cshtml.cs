@@ -49,7 +49,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         if (!Staff(out var caller)) return Forbid();
         if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(mentor?.Trim() ?? "", out var named)) mentorId = named;
         Error = mentorId is null
-            ? $"'{mentor}' is not a mentor of {caller.Affiliate}."
+            ? string.IsNullOrWhiteSpace(mentor) ? "Type a mentor's user name." : $"'{mentor}' is not a mentor of {caller.Affiliate}."
             : await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;

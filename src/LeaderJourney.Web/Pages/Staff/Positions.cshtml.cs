@@ -19,6 +19,11 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
     public string? Message { get; private set; }
+
+    /// <summary>The leaders a typed name matched, to choose from, under the position it was typed for.</summary>
+    public (Guid PositionId, IReadOnlyList<LeaderListing> Leaders)? Choices { get; private set; }
+
+    private const int MaxChoices = 10;
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
@@ -41,11 +46,20 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
         if (!Staff(out var caller)) return Forbid();
         if (leaderId is null)
         {
-            var found = await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: leader?.Trim(), Status: "active"), ct);
-            if (found.Total == 1) leaderId = found.Leaders[0].Id;
-            else Error = found.Total == 0 || string.IsNullOrWhiteSpace(leader)
-                ? $"No active leader's name contains '{leader}'."
-                : $"{found.Total} active leaders' names contain '{leader}', among them {string.Join(", ", found.Leaders.Take(5).Select(l => l.DisplayName))}; type more of the name.";
+            var typed = leader?.Trim() ?? "";
+            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: "active"), ct);
+            // One match, or one whose whole name is what was typed ("Ana Li" beside "Ana Lima").
+            var exact = found?.Leaders.Where(l => string.Equals(l.DisplayName, typed, StringComparison.OrdinalIgnoreCase)).ToList() ?? [];
+            if (found is { Total: 1 }) leaderId = found.Leaders[0].Id;
+            else if (exact.Count == 1) leaderId = exact[0].Id;
+            else if (found is null) Error = "Type a leader's name to nominate.";
+            else if (found.Total == 0) Error = $"No active leader's name contains '{typed}'.";
+            else
+            {
+                // Several (two leaders may share a name): staff choose, by name and local.
+                Choices = (positionId, found.Leaders.Take(MaxChoices).ToList());
+                Error = $"{found.Total} active leaders' names contain '{typed}': choose one below, or type more of the name.";
+            }
         }
         if (leaderId is { } id)
             Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
