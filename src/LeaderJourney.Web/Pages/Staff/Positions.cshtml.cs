@@ -23,8 +23,9 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
     /// <summary>The leaders a typed name matched, to choose from, under the position it was typed for.</summary>
     public (Guid PositionId, IReadOnlyList<LeaderListing> Leaders)? Choices { get; private set; }
 
-    private const int MaxChoices = 10;
     public string? Error { get; private set; }
+
+    private const int MaxChoices = 10;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
