@@ -192,6 +192,44 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task Staff_who_choose_Spanish_read_the_lists_positions_and_reports_in_Spanish_on_a_phone()
+    {
+        // Spanish sentences run longer than English ones: the pages must still fit a phone.
+        var (admin, leaderId, _) = await Affiliate("BT");
+        var position = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "BT", title = "Vice President for Member Engagement", termEndsOn = "2099-01-31",
+            requirements = new[] { new { themeCode = "COM.1", level = 2 }, new { themeCode = "ADV.1", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId }));
+
+        var page = await app.SignedInPageAsync("BT.staff");
+        await page.SetViewportSizeAsync(360, 800);
+        await page.GetByLabel("Language").SelectOptionAsync("es");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        foreach (var (path, spanish) in new[]
+                 {
+                     ("/staff/leaders", "Buscar líderes"),
+                     ("/staff/positions", "Nivel 2 en Effectively uses current media"),
+                     ("/board/succession", "Ningún candidato está preparado ya; el puesto está vacante."),
+                     ("/board/pipeline", "Cantera: BT"),
+                     ($"/staff/leaders/{leaderId}", "Pausar el recorrido"),
+                 })
+        {
+            (await page.GotoAsync(path))!.Status.Should().Be(200, path);
+            (await page.Locator("html").GetAttributeAsync("lang")).Should().Be("es");
+            (await page.ContentAsync()).Should().Contain(spanish, path);
+            await FitsItsWidth(page);
+            await Accessible(page);
+            await TapTargetsAreLargeEnough(page);
+            await Screenshot(page, "es" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader"));
+        }
+        // A refusal on a page is said in Spanish too.
+        await page.GotoAsync("/staff/positions");
+        await page.GetByLabel("Nominar a un líder").FillAsync("Nadie Conocido");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Nominar", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Ningún nombre de líder activo contiene 'Nadie Conocido'.");
+        await FitsItsWidth(page);
+    }
+
+    [Fact]
     public async Task A_mentor_signs_off_a_pending_request_and_the_leaders_grid_shows_the_new_level()
     {
         var (admin, leaderId, mentorId) = await Affiliate("BA");
