@@ -189,10 +189,6 @@ public sealed class EventStore : IAsyncDisposable
         return RunAppend(null, AppendMode.Expected, streamId, null, expectedVersion, events, metadata, ct);
     }
 
-    /// <summary>Appends whatever the stream's version: only for events that commute with any others on the stream.</summary>
-    public Task<AppendResult> AppendAnyVersionAsync(Guid streamId, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
-        RunAppend(null, AppendMode.Any, streamId, null, 0, events, metadata, ct);
-
     /// <summary>A unit of work: several appends (to several streams) committed together, or not at all.</summary>
     public async Task<EventStoreSession> BeginSessionAsync(CancellationToken ct = default)
     {
@@ -209,7 +205,7 @@ public sealed class EventStore : IAsyncDisposable
         }
     }
 
-    internal enum AppendMode { Start = 0, Expected = 1, Any = 2 }
+    internal enum AppendMode { Start = 0, Expected = 1 }
 
     /// <summary>
     /// One append through a Marten session enlisted in this store's transaction. An append first locks
@@ -242,7 +238,7 @@ public sealed class EventStore : IAsyncDisposable
                 var state = await LockStreamState(connection, transaction, streamId, ct);
                 if (state is null) throw new StreamNotFoundException(streamId);
                 if (state.Value.Archived) throw new StreamArchivedException(streamId);
-                if (mode == AppendMode.Expected && state.Value.Version != expectedVersion)
+                if (state.Value.Version != expectedVersion)
                     throw new ConcurrencyException(streamId, expectedVersion, state.Value.Version);
                 (version, tenant) = (state.Value.Version, state.Value.Tenant);
             }
@@ -485,15 +481,6 @@ public sealed class EventStore : IAsyncDisposable
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
-    /// <summary>Live aggregation: folds a stream (or its first part, for time travel) into a state.</summary>
-    public async Task<TState> AggregateStreamAsync<TState>(
-        Guid streamId, TState initial, Func<TState, StoredEvent, TState> evolve, StreamReadOptions? options = null, CancellationToken ct = default)
-    {
-        var state = initial;
-        foreach (var e in await ReadStreamAsync(streamId, options, ct)) state = evolve(state, e);
-        return state;
-    }
-
     // ---------------------------------------------------------------- reading across streams
 
     /// <summary>
@@ -524,17 +511,6 @@ public sealed class EventStore : IAsyncDisposable
     {
         await using var command = DataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {_schema}.mt_events");
         return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    // ---------------------------------------------------------------- archiving
-
-    /// <summary>Archives a stream (Marten's <c>ArchiveStream</c>): its events are kept but left out of normal reads, and it takes no more appends.</summary>
-    public async Task ArchiveStreamAsync(Guid streamId, CancellationToken ct = default)
-    {
-        var stream = await FetchStreamInfoAsync(streamId, ct) ?? throw new StreamNotFoundException(streamId);
-        await using var session = Marten.LightweightSession(stream.TenantId);
-        session.Events.ArchiveStream(streamId);
-        await session.SaveChangesAsync(ct);
     }
 
     // ---------------------------------------------------------------- helpers

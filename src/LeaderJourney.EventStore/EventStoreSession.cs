@@ -39,9 +39,6 @@ public sealed class EventStoreSession : IAsyncDisposable
         return _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Expected, streamId, null, expectedVersion, events, metadata, ct);
     }
 
-    public Task<AppendResult> AppendAnyVersionAsync(Guid streamId, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
-        _store.RunAppend((_connection, _transaction), EventStore.AppendMode.Any, streamId, null, 0, events, metadata, ct);
-
     /// <summary>
     /// Locks the stream's row until this session ends, and returns its version (null when it does not
     /// exist). Other writers to the stream wait, so what this session reads and appends next cannot

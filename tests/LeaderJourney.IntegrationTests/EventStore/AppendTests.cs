@@ -110,20 +110,10 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
-    public async Task Append_without_expectation_adds_at_whatever_version_the_stream_has()
-    {
-        var id = Guid.NewGuid();
-        await Store.StartStreamAsync(id, "counter", Increments(1));
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Store.AppendAnyVersionAsync(id, Increments(i))));
-        (await Store.ReadStreamAsync(id)).Select(e => e.Version).Should().Equal(Enumerable.Range(1, 11).Select(v => (long)v));
-    }
-
-    [Fact]
     public async Task Appending_to_a_missing_stream_says_so()
     {
         var id = Guid.NewGuid();
         await FluentActions.Awaiting(() => Store.AppendAsync(id, 1, Increments(1))).Should().ThrowAsync<StreamNotFoundException>();
-        await FluentActions.Awaiting(() => Store.AppendAnyVersionAsync(id, Increments(1))).Should().ThrowAsync<StreamNotFoundException>();
     }
 
     [Fact]

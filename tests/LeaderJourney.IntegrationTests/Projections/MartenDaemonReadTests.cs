@@ -124,7 +124,9 @@ public sealed class MartenDaemonReadTests(TestDatabase database) : IClassFixture
         {
             await store.StartStreamAsync(archived, "counter", Increments(1, 2));
             await store.StartStreamAsync(kept, "counter", Increments(3));
-            await store.ArchiveStreamAsync(archived);
+            await using var marten = store.Marten.LightweightSession((await store.FetchStreamInfoAsync(archived))!.TenantId);
+            marten.Events.ArchiveStream(archived);
+            await marten.SaveChangesAsync();
         });
         await h.Runtime.WaitForAsync("seen", await h.Store.ReadLastSequenceAsync(), TimeSpan.FromSeconds(20));
 
