@@ -15,7 +15,7 @@ public sealed class ReportService(SuccessionData data, TimeProvider clock)
         var at = asOf ?? now;
         var positions = await data.PositionsAsync(affiliate, at, ct);
         var people = suggestions ? null
-            : positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Append(p.Incumbent.LeaderId ?? Guid.Empty)).Where(id => id != Guid.Empty).ToHashSet();
+            : positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } holder ? [holder] : [])).ToHashSet();
         return SuccessionReport.Build(affiliate, at, now, positions, await data.LeadersAsync(affiliate, at, ct, only: people), suggestions);
     }
 
