@@ -183,7 +183,8 @@ public sealed class ProjectionBench : IAsyncDisposable
 
         var scopes = new FrameworkScopes(new LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog(_dataSource, Schema));
         var service = new LeaderJourney.Core.Succession.Reports.ReportService(
-            new LeaderJourney.Core.Succession.Reports.SuccessionData(_store, _runtime, _dataSource, scopes), TimeProvider.System);
+            new LeaderJourney.Core.Succession.Reports.SuccessionData(_store, _runtime, _dataSource, scopes),
+            new LeaderJourney.Core.Succession.Reports.PipelineData(_runtime, _dataSource, scopes), TimeProvider.System);
         var results = new List<(string, double, double, double)>();
         foreach (var (name, run) in new (string, Func<Task>)[]
                  {

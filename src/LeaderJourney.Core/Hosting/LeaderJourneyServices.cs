@@ -61,6 +61,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderLists>();
         services.AddSingleton<Succession.Positions.PositionWrites>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
+        services.AddSingleton<Succession.Reports.PipelineData>();
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton<Demo.Load.DataLoader>();
         services.AddSingleton<Demo.DemoData>();

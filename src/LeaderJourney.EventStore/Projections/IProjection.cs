@@ -76,6 +76,9 @@ public sealed partial class ProjectionContext
 
     public int Generation { get; }
 
+    /// <summary>The schema the store's tables, and the projection's, live in.</summary>
+    public string Schema => _schema;
+
     /// <summary>The schema-qualified name of one of this generation's tables.</summary>
     public string Table(string baseName) => ProjectionTables.Name(_schema, _projectionName, Generation, baseName);
 

@@ -14,6 +14,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history", "status_history"]),
         (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
+        (PipelineHistoryProjection.ProjectionName, ["leaders", "changes", "stages", "domains"]),
     ];
 
     [Fact]
@@ -55,6 +56,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 command.Parameters.Add(new NpgsqlParameter { Value = id });
                 ((int)(await command.ExecuteScalarAsync())!).Should().Be(folded.Themes.Max(t => t.Level), $"stage of journey {seed}");
             }
+            await PipelineHistoryFollowsTheLevelHistory(h, id, seed);
         }
         attained.Should().BeGreaterThan(100, "the random journeys must reach levels for the comparison to mean something");
 
@@ -63,5 +65,55 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         foreach (var (projection, _) in ReadModels) await h.Runtime.RebuildAsync(projection);
         foreach (var (projection, tables) in ReadModels)
             (await h.DumpAsync(projection, tables)).Should().BeEquivalentTo(live[projection], o => o.WithStrictOrdering(), $"{projection} rebuilt equals {projection} live");
+    }
+
+    /// <summary>
+    /// The pipeline-history spells say, at every moment, what the leader-progress history and status
+    /// history say then: the stage is the highest theme level, each domain's level the lowest of its
+    /// themes' levels, and the leader is withdrawn when their latest status by then says so.
+    /// </summary>
+    private static async Task PipelineHistoryFollowsTheLevelHistory(ProjectionHarness h, Guid id, int seed)
+    {
+        async Task<List<object?[]>> Rows(string projection, string table, string columns)
+        {
+            var rows = new List<object?[]>();
+            await using var command = h.DataSource.CreateCommand($"select {columns} from {await h.Runtime.ActiveTableAsync(projection, table)} where leader_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = id });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return rows;
+        }
+        static DateTime? At(object? value) => value is DateTime t ? t : null;
+        static bool Covers(object? from, object? to, DateTime m) => At(from) <= m && (At(to) is not { } end || end > m);
+
+        var enrolledAt = (DateTime)(await Rows(LeaderProgressProjection.ProjectionName, "leaders", "enrolled_at"))[0][0]!;
+        var levels = await Rows(LeaderProgressProjection.ProjectionName, "history", "theme_code, level, valid_from, valid_to");
+        var statuses = await Rows(LeaderProgressProjection.ProjectionName, "status_history", "status, valid_from, valid_to");
+        var stages = await Rows(PipelineHistoryProjection.ProjectionName, "stages", "stage, withdrawn, valid_from, valid_to");
+        var domains = await Rows(PipelineHistoryProjection.ProjectionName, "domains", "domain_code, level, valid_from, valid_to");
+
+        var boundaries = levels.SelectMany(r => new[] { r[2], r[3] }).Concat(statuses.Select(r => r[1])).Concat(stages.SelectMany(r => new[] { r[2], r[3] }))
+            .Concat(domains.SelectMany(r => new[] { r[2], r[3] })).Select(At).OfType<DateTime>().Append(enrolledAt)
+            .Where(m => m >= enrolledAt).Distinct().Order().ToList();
+        var moments = boundaries.Zip(boundaries.Skip(1), (a, b) => a + (b - a) / 2).Concat(boundaries).Append(boundaries[^1].AddDays(1)).Order().ToList();
+        foreach (var m in moments)
+        {
+            var themeLevels = levels.Where(r => Covers(r[2], r[3], m)).GroupBy(r => (string)r[0]!).ToDictionary(g => g.Key, g => g.Max(r => (int)r[1]!));
+            var status = statuses.Where(r => At(r[1]) <= m).OrderByDescending(r => At(r[1])).Select(r => (string)r[0]!).First();
+            var spell = stages.Where(r => Covers(r[2], r[3], m)).Should().ContainSingle($"one stage spell covers {m:O} for journey {seed}").Subject;
+            ((int)spell[0]!).Should().Be(themeLevels.Values.DefaultIfEmpty(0).Max(), $"the stage of journey {seed} at {m:O}");
+            ((bool)spell[1]!).Should().Be(status == "withdrawn", $"journey {seed} withdrawn at {m:O}");
+            foreach (var domain in h.ThemeToDomain.GroupBy(t => t.Value))
+            {
+                var expected = domain.Min(t => themeLevels.GetValueOrDefault(t.Key));
+                var actual = domains.Where(r => (string)r[0]! == domain.Key && Covers(r[2], r[3], m)).Select(r => (int)r[1]!).ToList();
+                actual.Should().BeEquivalentTo(expected == 0 ? [] : new[] { expected }, $"the {domain.Key} level of journey {seed} at {m:O}");
+            }
+        }
     }
 }

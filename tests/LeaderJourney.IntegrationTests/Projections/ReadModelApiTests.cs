@@ -63,7 +63,8 @@ public sealed class ReadModelApiTests(TestDatabase database) : IClassFixture<Tes
         var health = await operatorClient.GetFromJsonAsync<JsonElement>("/health");
         health.GetProperty("daemonRunning").GetBoolean().Should().BeTrue();
         var projections = health.GetProperty("projections").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, MentorQueueProjection.ProjectionName, AffiliatePipelineProjection.ProjectionName, EquityProjection.ProjectionName]);
+        projections.Keys.Should().BeEquivalentTo([LeaderProgressProjection.ProjectionName, PipelineHistoryProjection.ProjectionName, MentorQueueProjection.ProjectionName,
+            AffiliatePipelineProjection.ProjectionName, EquityProjection.ProjectionName]);
         projections.Values.Should().OnlyContain(p => p.GetProperty("state").GetString() == "running" && p.GetProperty("lag").GetInt64() == 0);
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();

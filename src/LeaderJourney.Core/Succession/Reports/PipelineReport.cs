@@ -25,59 +25,19 @@ public sealed record PipelineReport(
     /// </summary>
     public DateTimeOffset EquityAsOf { get; init; } = AsOf;
 
-    public static PipelineSnapshot Snapshot(DateTimeOffset asOf, IReadOnlyList<LeaderAt> leaders)
+    /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, and the stage histories of the leaders counted now.</summary>
+    /// <param name="names">The names of (at least) the stalled leaders, in the order their names sort in the database.</param>
+    public static PipelineReport Build(string affiliate, PipelineSnapshot now, PipelineSnapshot yearEarlier, IReadOnlyList<EquityRowView> equity,
+        IReadOnlyList<StageHistory> histories, IReadOnlyList<(Guid Id, string Name)> names)
     {
-        var counted = leaders.Where(l => l.Status != "withdrawn").ToList();
-        var domains = counted.SelectMany(l => l.Scope.ThemeToDomain.Values).Distinct().Order(StringComparer.Ordinal)
-            .Select(code => new DomainLevelsView(code, Count(counted.Select(l => l.DomainLevel(code)))))
-            .ToArray();
-        return new PipelineSnapshot(asOf, counted.Count, Count(counted.Select(l => l.Stage)), domains);
-    }
-
-    public static PipelineReport Build(string affiliate, DateTimeOffset asOf, IReadOnlyList<LeaderAt> leaders, PipelineSnapshot yearEarlier,
-        IReadOnlyList<(Guid LeaderId, string Category, string Value)> equity)
-    {
-        var now = Snapshot(asOf, leaders);
-        var counted = leaders.Where(l => l.Status != "withdrawn").ToDictionary(l => l.Id);
-        var equityRows = equity.Where(e => counted.ContainsKey(e.LeaderId))
-            .GroupBy(e => (e.Category, e.Value))
-            .OrderBy(g => g.Key.Category, StringComparer.Ordinal).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
-            .Select(g => new EquityRowView(g.Key.Category, g.Key.Value,
-                SmallCells.Suppress(Count(g.Select(e => e.LeaderId).Distinct().Select(id => counted[id].Stage)))))
-            .ToArray();
-
-        var histories = counted.Values.Select(l => StageTimeline(l, asOf)).ToList();
-        var stalledIds = PipelineStatistics.Stalled(histories, asOf).ToHashSet();
-        var stalled = histories.Where(h => stalledIds.Contains(h.LeaderId))
-            .Select(h => new StalledView(h.LeaderId, counted[h.LeaderId].DisplayName, counted[h.LeaderId].Stage,
-                PipelineStatistics.LastProgress(h, asOf) is { } last ? DateOnly.FromDateTime(last.UtcDateTime) : null))
+        var asOf = now.AsOf;
+        var byId = histories.ToDictionary(h => h.LeaderId);
+        var stalled = PipelineStatistics.Stalled(histories, asOf).ToHashSet();
+        var stalledViews = names.Where(n => stalled.Contains(n.Id))
+            .Select(n => new StalledView(n.Id, n.Name, PipelineStatistics.StageAt(byId[n.Id], asOf) ?? 0,
+                PipelineStatistics.LastProgress(byId[n.Id], asOf) is { } last ? DateOnly.FromDateTime(last.UtcDateTime) : null))
             .OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToArray();
-
-        return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equityRows, yearEarlier,
-            now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(), PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalled);
-    }
-
-    /// <summary>n0..n3: how many of the levels given are 0, 1, 2 and 3.</summary>
-    private static int[] Count(IEnumerable<int> levels)
-    {
-        var counts = new int[4];
-        foreach (var level in levels) counts[Math.Clamp(level, 0, 3)]++;
-        return counts;
-    }
-
-    /// <summary>The leader's stage over time, from enrolment (stage 0) through every change of their theme levels up to the moment.</summary>
-    public static StageHistory StageTimeline(LeaderAt leader, DateTimeOffset asOf)
-    {
-        var moments = leader.History.SelectMany(h => h.To is { } to ? new[] { h.From, to } : [h.From])
-            .Where(m => m <= asOf && m > leader.EnrolledAt).Append(leader.EnrolledAt).Distinct().Order().ToList();
-        var spells = new List<LevelSpell>();
-        foreach (var moment in moments)
-        {
-            var stage = leader.History.Where(h => h.From <= moment && (h.To is null || h.To > moment)).Select(h => h.Level).DefaultIfEmpty(0).Max();
-            if (spells.Count > 0 && spells[^1].Level == stage) continue;
-            if (spells.Count > 0) spells[^1] = spells[^1] with { To = moment };
-            spells.Add(new LevelSpell(stage, moment, null));
-        }
-        return new StageHistory(leader.Id, spells);
+        return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equity, yearEarlier,
+            now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(), PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalledViews);
     }
 }

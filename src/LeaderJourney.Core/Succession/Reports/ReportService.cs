@@ -1,7 +1,7 @@
 namespace LeaderJourney.Core.Succession.Reports;
 
 /// <summary>Computes the reports, now or as of a moment, the same way for both.</summary>
-public sealed class ReportService(SuccessionData data, TimeProvider clock)
+public sealed class ReportService(SuccessionData data, PipelineData pipeline, TimeProvider clock)
 {
     /// <param name="suggestions">
     /// Whether to list the leaders who meet a position's requirements without being nominated: that
@@ -31,18 +31,14 @@ public sealed class ReportService(SuccessionData data, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
-        // One read of the history serves every moment the report looks at.
-        var history = await data.HistoryAsync(affiliate, at, ct);
-        var leaders = history.At(at);
-        var yearEarlier = at.AddYears(-1);
-        var earlier = PipelineReport.Snapshot(yearEarlier, history.At(yearEarlier));
-        var equity = await data.EquityAsync(leaders.Select(l => l.Id).ToArray(), at, ct);
-        var report = PipelineReport.Build(affiliate, at, leaders, earlier, equity);
+        var counts = await pipeline.SnapshotAsync(affiliate, at, ct);
+        var yearEarlier = await pipeline.SnapshotAsync(affiliate, at.AddYears(-1), ct);
+        var histories = await pipeline.StageHistoriesAsync(affiliate, at, ct);
+        var names = await pipeline.NamesAsync(Domain.Succession.PipelineStatistics.Stalled(histories, at), ct);
+        // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
-        if (!equityInWholeDays || at <= lastWholeDay) return report;
-        // The breakdown as it stood at the end of yesterday: its own leaders and stages at that moment.
-        var then = history.At(lastWholeDay);
-        var equityThen = await data.EquityAsync(then.Select(l => l.Id).ToArray(), lastWholeDay, ct);
-        return report with { Equity = PipelineReport.Build(affiliate, lastWholeDay, then, earlier, equityThen).Equity, EquityAsOf = lastWholeDay };
+        var equityAt = equityInWholeDays && at > lastWholeDay ? lastWholeDay : at;
+        var equity = await pipeline.EquityAsync(affiliate, equityAt, ct);
+        return PipelineReport.Build(affiliate, counts, yearEarlier, equity, histories, names) with { EquityAsOf = equityAt };
     }
 }

@@ -146,22 +146,6 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         _ => throw new ArgumentException($"Unknown position event {positionEvent.GetType().Name}."),
     };
 
-    /// <summary>Per consenting leader, the category values valid at the moment.</summary>
-    public async Task<IReadOnlyList<(Guid LeaderId, string Category, string Value)>> EquityAsync(IReadOnlyCollection<Guid> leaders, DateTimeOffset asOf, CancellationToken ct)
-    {
-        var values = await Table(EquityProjection.ProjectionName, "values", ct);
-        await using var command = dataSource.CreateCommand($"""
-            select leader_id, category, value from {values}
-             where leader_id = any($1) and valid_from <= $2 and (valid_to is null or valid_to > $2)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaders.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
-        var list = new List<(Guid, string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) list.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
-        return list;
-    }
-
     private async Task<string> Table(string projection, string table, CancellationToken ct) =>
         await projections.ActiveTableAsync(projection, table, ct) ?? throw new ReadModelNotReadyException(projection);
 }
