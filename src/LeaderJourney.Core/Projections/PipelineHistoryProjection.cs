@@ -46,7 +46,7 @@ public sealed class PipelineHistoryProjection : IProjection
                 leader_id uuid not null, number int not null, theme_code text, level int, attained boolean, status text, at timestamptz not null,
                 primary key (leader_id, number));
             create table {context.Table("stages")} (
-                leader_id uuid not null, affiliate text not null, stage int not null, withdrawn boolean not null,
+                leader_id uuid not null, affiliate text not null, edition_id uuid not null, stage int not null, withdrawn boolean not null,
                 valid_from timestamptz not null, valid_to timestamptz);
             create index on {context.Table("stages")} (affiliate, valid_from);
             create index on {context.Table("stages")} (leader_id);
@@ -97,7 +97,7 @@ public sealed class PipelineHistoryProjection : IProjection
             if (!known.ContainsKey(id)) throw new InvalidOperationException($"Leader {id} has events before their enrolment.");
         var domainThemes = await DomainThemesAsync(context, known.Values.Select(k => k.Edition).Distinct().ToArray(), ct);
 
-        var stageRows = new List<(Guid Leader, string Affiliate, StageSpell Spell)>();
+        var stageRows = new List<(Guid Leader, Enrolment Enrolment, StageSpell Spell)>();
         var domainRows = new List<(Guid Leader, string Affiliate, DomainSpell Spell)>();
         foreach (var id in ids)
         {
@@ -105,7 +105,7 @@ public sealed class PipelineHistoryProjection : IProjection
             if (!domainThemes.TryGetValue(leader.Edition, out var themes))
                 throw new InvalidOperationException($"Leader {id} is tracked against framework edition {leader.Edition}, which is not in the catalog.");
             var timeline = LeaderTimeline.Of(leader.EnrolledAt, [.. history[id], .. added[id]], themes);
-            stageRows.AddRange(timeline.Stages.Select(s => (id, leader.Affiliate, s)));
+            stageRows.AddRange(timeline.Stages.Select(s => (id, leader, s)));
             domainRows.AddRange(timeline.Domains.Select(d => (id, leader.Affiliate, d)));
         }
 
@@ -127,9 +127,10 @@ public sealed class PipelineHistoryProjection : IProjection
         context.Write($"delete from {stages} where leader_id = any($1)", ids);
         context.Write($"delete from {domains} where leader_id = any($1)", ids);
         context.Write($"""
-            insert into {stages} (leader_id, affiliate, stage, withdrawn, valid_from, valid_to)
-            select * from unnest($1::uuid[], $2::text[], $3::int[], $4::boolean[], $5::timestamptz[], $6::timestamptz[])
-            """, stageRows.Select(r => r.Leader).ToArray(), stageRows.Select(r => r.Affiliate).ToArray(), stageRows.Select(r => r.Spell.Stage).ToArray(),
+            insert into {stages} (leader_id, affiliate, edition_id, stage, withdrawn, valid_from, valid_to)
+            select * from unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::boolean[], $6::timestamptz[], $7::timestamptz[])
+            """, stageRows.Select(r => r.Leader).ToArray(), stageRows.Select(r => r.Enrolment.Affiliate).ToArray(), stageRows.Select(r => r.Enrolment.Edition).ToArray(),
+            stageRows.Select(r => r.Spell.Stage).ToArray(),
             stageRows.Select(r => r.Spell.Withdrawn).ToArray(), stageRows.Select(r => r.Spell.From).ToArray(), stageRows.Select(r => r.Spell.To).ToArray());
         if (domainRows.Count > 0)
             context.Write($"""

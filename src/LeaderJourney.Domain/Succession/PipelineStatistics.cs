@@ -26,12 +26,19 @@ public static class PipelineStatistics
     {
         ArgumentNullException.ThrowIfNull(histories);
         var days = Enumerable.Range(0, TopStage + 1).ToDictionary(level => level, _ => new List<double>());
+        var sums = new double[TopStage + 1];
+        var seen = new bool[TopStage + 1];
         foreach (var history in histories)
         {
-            foreach (var spells in Known(history, asOf).GroupBy(s => s.Level))
+            Array.Clear(sums);
+            Array.Clear(seen);
+            foreach (var s in Known(history, asOf))
             {
-                days[spells.Key].Add(spells.Sum(s => (Until(s, asOf) - s.From).TotalDays));
+                sums[s.Level] += (Until(s, asOf) - s.From).TotalDays;
+                seen[s.Level] = true;
             }
+            for (var level = 0; level <= TopStage; level++)
+                if (seen[level]) days[level].Add(sums[level]);
         }
         return days.ToDictionary(pair => pair.Key, pair => Median(pair.Value));
     }
@@ -82,7 +89,7 @@ public static class PipelineStatistics
     }
 
     /// <summary>The spells that had begun by asOf, in time order; checks them, as a broken history is a programming error.</summary>
-    private static List<LevelSpell> Known(StageHistory history, DateTimeOffset asOf)
+    private static IReadOnlyList<LevelSpell> Known(StageHistory history, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(history.Spells);
@@ -93,7 +100,11 @@ public static class PipelineStatistics
             if (s.To < s.From)
                 throw new ArgumentException($"Leader {history.LeaderId} has a spell that ends before it starts.", nameof(history));
         }
-        return [.. history.Spells.Where(s => s.From <= asOf).OrderBy(s => s.From)];
+        // Reports pass histories already in order and up to asOf: those are taken as they are.
+        var ready = true;
+        for (var i = 0; i < history.Spells.Count && ready; i++)
+            ready = history.Spells[i].From <= asOf && (i == 0 || history.Spells[i - 1].From <= history.Spells[i].From);
+        return ready ? history.Spells : [.. history.Spells.Where(s => s.From <= asOf).OrderBy(s => s.From)];
     }
 
     private static DateTimeOffset Until(LevelSpell spell, DateTimeOffset asOf) =>

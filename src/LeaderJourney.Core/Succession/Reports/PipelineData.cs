@@ -7,46 +7,36 @@ using Npgsql;
 namespace LeaderJourney.Core.Succession.Reports;
 
 /// <summary>
-/// What the pipeline report counts, at any moment, summed in the database from the stage and domain
-/// spells the pipeline-history read model keeps (<see cref="PipelineHistoryProjection"/>). A leader counts
-/// at a moment when they were enrolled by then and not withdrawn then.
+/// What the pipeline report counts, from the stage and domain spells the pipeline-history read model
+/// keeps (<see cref="PipelineHistoryProjection"/>): read once per report (a few rows per leader), then
+/// looked at as of each moment the report needs. A leader counts at a moment when they were enrolled
+/// by then and not withdrawn then.
 /// </summary>
 public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource dataSource, FrameworkScopes scopes)
 {
-    // A spell of the alias covers the moment $2, and the leader was not withdrawn then.
-    private static string Counted(string alias) =>
-        $"not {alias}.withdrawn and {alias}.valid_from <= $2 and ({alias}.valid_to is null or {alias}.valid_to > $2)";
-
-    /// <summary>The leaders counted at the moment, by stage and by level in every domain of their frameworks.</summary>
-    public async Task<PipelineSnapshot> SnapshotAsync(string affiliate, DateTimeOffset at, CancellationToken ct)
+    /// <summary>The affiliate's stage and domain spells that began by <paramref name="upTo"/>.</summary>
+    public async Task<PipelineSpells> SpellsAsync(string affiliate, DateTimeOffset upTo, CancellationToken ct)
     {
-        var stages = await Table("stages", ct);
-        var stageCounts = new int[PipelineStatistics.TopStage + 1];
-        var editions = new HashSet<Guid>();
-        await ReadAsync($"""
-            select l.edition_id, s.stage, count(*)::int from {stages} s join {await Table("leaders", ct)} l on l.leader_id = s.leader_id
-             where s.affiliate = $1 and {Counted("s")} group by 1, 2
-            """, affiliate, at, r =>
-        {
-            editions.Add(r.GetGuid(0));
-            stageCounts[Math.Clamp(r.GetInt32(1), 0, PipelineStatistics.TopStage)] += r.GetInt32(2);
-        }, ct);
-        var counted = stageCounts.Sum();
-
-        var codes = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var edition in editions)
-            codes.UnionWith((await scopes.FindAsync(edition, ct) ?? throw new InvalidOperationException($"Framework edition {edition} is not in the catalog.")).DomainThemes.Keys);
-        var levels = codes.ToDictionary(c => c, _ => new int[PipelineStatistics.TopStage + 1], StringComparer.Ordinal);
-        await ReadAsync($"""
-            select d.domain_code, d.level, count(*)::int from {await Table("domains", ct)} d join {stages} s on s.leader_id = d.leader_id and {Counted("s")}
-             where d.affiliate = $1 and d.valid_from <= $2 and (d.valid_to is null or d.valid_to > $2) group by 1, 2
-            """, affiliate, at, r =>
-        {
-            if (levels.TryGetValue(r.GetString(0), out var counts)) counts[Math.Clamp(r.GetInt32(1), 0, PipelineStatistics.TopStage)] += r.GetInt32(2);
-        }, ct);
-        // Level 0 is everyone counted who stands higher in none: the read model keeps levels of 1 and above.
-        foreach (var counts in levels.Values) counts[0] = counted - counts.Skip(1).Sum();
-        return new PipelineSnapshot(at, counted, stageCounts, levels.Select(l => new DomainLevelsView(l.Key, l.Value)).ToArray());
+        var leaders = new Dictionary<Guid, PipelineSpells.Leader>();
+        // No order asked of the database: each leader's few spells are put in order here.
+        await ReadAsync($"select leader_id, edition_id, stage, withdrawn, valid_from, valid_to from {await Table("stages", ct)} where affiliate = $1 and valid_from <= $2",
+            affiliate, upTo, r =>
+            {
+                var id = r.GetGuid(0);
+                if (!leaders.TryGetValue(id, out var leader)) leaders[id] = leader = new(id, r.GetGuid(1));
+                leader.Stages.Add(new(r.GetInt32(2), r.GetBoolean(3), r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
+            }, ct);
+        await ReadAsync($"select leader_id, domain_code, level, valid_from, valid_to from {await Table("domains", ct)} where affiliate = $1 and valid_from <= $2",
+            affiliate, upTo, r =>
+            {
+                if (leaders.TryGetValue(r.GetGuid(0), out var leader))
+                    leader.Domains.Add(new(r.GetString(1), r.GetInt32(2), r.GetFieldValue<DateTimeOffset>(3), r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4)));
+            }, ct);
+        var domains = new Dictionary<Guid, IReadOnlyCollection<string>>();
+        foreach (var edition in leaders.Values.Select(l => l.Edition).Distinct())
+            domains[edition] = (await scopes.FindAsync(edition, ct) ?? throw new InvalidOperationException($"Framework edition {edition} is not in the catalog.")).DomainThemes.Keys.ToArray();
+        foreach (var leader in leaders.Values) leader.Stages.Sort((a, b) => a.From.CompareTo(b.From));
+        return new PipelineSpells(upTo, leaders.Values.ToArray(), domains);
     }
 
     /// <summary>The equity breakdown at the moment: consenting leaders counted by category value and stage, small cells suppressed.</summary>
@@ -54,9 +44,14 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
     {
         var values = await projections.ActiveTableAsync(EquityProjection.ProjectionName, "values", ct) ?? throw new ReadModelNotReadyException(EquityProjection.ProjectionName);
         var rows = new Dictionary<(string Category, string Value), int[]>();
+        // A leader has at most one row per value at a moment (each record of demographics closes the one
+        // before it, and its values are distinct), so rows are counted as they are. Grouped byte-wise
+        // ("C"): the order is made here, and grouping under the database's collation is slower.
         await ReadAsync($"""
-            select v.category, v.value, s.stage, count(distinct v.leader_id)::int
-              from {values} v join {await Table("stages", ct)} s on s.leader_id = v.leader_id and s.affiliate = $1 and {Counted("s")}
+            select v.category collate "C", v.value collate "C", s.stage, count(*)::int
+              from {values} v
+              join {await Table("stages", ct)} s on s.leader_id = v.leader_id and s.affiliate = $1
+                   and not s.withdrawn and s.valid_from <= $2 and (s.valid_to is null or s.valid_to > $2)
              where v.valid_from <= $2 and (v.valid_to is null or v.valid_to > $2)
              group by 1, 2, 3
             """, affiliate, at, r =>
@@ -69,44 +64,21 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
             .Select(r => new EquityRowView(r.Key.Category, r.Key.Value, SmallCells.Suppress(r.Value))).ToArray();
     }
 
-    /// <summary>The stage histories, up to the moment, of the leaders counted then.</summary>
-    public async Task<IReadOnlyList<StageHistory>> StageHistoriesAsync(string affiliate, DateTimeOffset at, CancellationToken ct)
-    {
-        var stages = await Table("stages", ct);
-        var histories = new List<StageHistory>();
-        var (leader, spells) = (Guid.Empty, new List<LevelSpell>());
-        await ReadAsync($"""
-            select s.leader_id, s.stage, s.valid_from, s.valid_to from {stages} s
-             where s.affiliate = $1 and s.valid_from <= $2
-               and s.leader_id in (select c.leader_id from {stages} c where c.affiliate = $1 and {Counted("c")})
-             order by s.leader_id, s.valid_from
-            """, affiliate, at, r =>
-        {
-            var id = r.GetGuid(0);
-            if (id != leader)
-            {
-                if (spells.Count > 0) histories.Add(new StageHistory(leader, spells));
-                (leader, spells) = (id, []);
-            }
-            var spell = new LevelSpell(r.GetInt32(1), r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3));
-            // Spells split only where the leader was withdrawn or came back are one spell at that stage.
-            if (spells.Count > 0 && spells[^1].Level == spell.Level) spells[^1] = spells[^1] with { To = spell.To };
-            else spells.Add(spell);
-        }, ct);
-        if (spells.Count > 0) histories.Add(new StageHistory(leader, spells));
-        return histories;
-    }
-
-    /// <summary>The leaders' names as known now (erased ones by their erased name), by name.</summary>
+    /// <summary>
+    /// The leaders' names as known now (erased ones by their erased name), by name (ordinal), and by id
+    /// in the database's order where names are the same.
+    /// </summary>
     public async Task<IReadOnlyList<(Guid Id, string Name)>> NamesAsync(IReadOnlyCollection<Guid> leaders, CancellationToken ct)
     {
+        if (leaders.Count == 0) return [];
         var table = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct) ?? throw new ReadModelNotReadyException(LeaderProgressProjection.ProjectionName);
-        var names = new List<(Guid, string)>();
-        await using var command = dataSource.CreateCommand($"select leader_id, display_name from {table} where leader_id = any($1) order by display_name, leader_id");
+        var names = new List<(Guid Id, string Name, string Key)>();
+        await using var command = dataSource.CreateCommand($"select leader_id, display_name from {table} where leader_id = any($1)");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaders.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) names.Add((reader.GetGuid(0), reader.GetString(1)));
-        return names;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) names.Add((reader.GetGuid(0), reader.GetString(1), reader.GetGuid(0).ToString()));
+        // A uuid's text sorts as PostgreSQL orders uuids (byte by byte); Guid.CompareTo does not.
+        return names.OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Key, StringComparer.Ordinal).Select(n => (n.Id, n.Name)).ToArray();
     }
 
     private async Task ReadAsync(string sql, string affiliate, DateTimeOffset at, Action<NpgsqlDataReader> row, CancellationToken ct)
@@ -120,4 +92,83 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
 
     private async Task<string> Table(string table, CancellationToken ct) =>
         await projections.ActiveTableAsync(PipelineHistoryProjection.ProjectionName, table, ct) ?? throw new ReadModelNotReadyException(PipelineHistoryProjection.ProjectionName);
+}
+
+/// <summary>An affiliate's stage and domain spells up to a moment (<see cref="PipelineData.SpellsAsync"/>), looked at as of any moment up to it.</summary>
+public sealed class PipelineSpells
+{
+    public sealed record Leader(Guid Id, Guid Edition)
+    {
+        /// <summary>In time order.</summary>
+        public List<StageSpell> Stages { get; } = [];
+        public List<DomainSpell> Domains { get; } = [];
+
+        /// <summary>The stage spell covering the moment; null before enrolment.</summary>
+        public StageSpell? At(DateTimeOffset moment)
+        {
+            for (var i = Stages.Count - 1; i >= 0; i--)
+                if (Stages[i].From <= moment) return Stages[i].To is null || Stages[i].To > moment ? Stages[i] : null;
+            return null;
+        }
+    }
+
+    private readonly DateTimeOffset _upTo;
+    private readonly IReadOnlyList<Leader> _leaders;
+    private readonly IReadOnlyDictionary<Guid, IReadOnlyCollection<string>> _domains;
+
+    internal PipelineSpells(DateTimeOffset upTo, IReadOnlyList<Leader> leaders, IReadOnlyDictionary<Guid, IReadOnlyCollection<string>> domains) =>
+        (_upTo, _leaders, _domains) = (upTo, leaders, domains);
+
+    private IEnumerable<(Leader Leader, int Stage)> Counted(DateTimeOffset moment)
+    {
+        if (moment > _upTo) throw new ArgumentOutOfRangeException(nameof(moment), $"The spells were read up to {_upTo:O}.");
+        foreach (var leader in _leaders)
+            if (leader.At(moment) is { Withdrawn: false } spell) yield return (leader, spell.Stage);
+    }
+
+    /// <summary>The leaders counted at the moment, by stage and by level in every domain of their frameworks.</summary>
+    public PipelineSnapshot Snapshot(DateTimeOffset moment)
+    {
+        var stages = new int[PipelineStatistics.TopStage + 1];
+        var editions = new HashSet<Guid>();
+        var domainLevels = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (leader, stage) in Counted(moment))
+        {
+            stages[Math.Clamp(stage, 0, PipelineStatistics.TopStage)]++;
+            editions.Add(leader.Edition);
+            foreach (var d in leader.Domains)
+                if (d.From <= moment && (d.To is null || d.To > moment))
+                {
+                    if (!domainLevels.TryGetValue(d.Domain, out var counts)) domainLevels[d.Domain] = counts = new int[PipelineStatistics.TopStage + 1];
+                    counts[Math.Clamp(d.Level, 0, PipelineStatistics.TopStage)]++;
+                }
+        }
+        var counted = stages.Sum();
+        // Level 0 is everyone counted who stands higher in none (the read model keeps levels of 1 and above).
+        var domains = editions.SelectMany(e => _domains[e]).Distinct().Order(StringComparer.Ordinal).Select(code =>
+        {
+            var counts = domainLevels.TryGetValue(code, out var found) ? found : new int[PipelineStatistics.TopStage + 1];
+            counts[0] = counted - counts.Skip(1).Sum();
+            return new DomainLevelsView(code, counts);
+        }).ToArray();
+        return new PipelineSnapshot(moment, counted, stages, domains);
+    }
+
+    /// <summary>The stage histories, up to the moment, of the leaders counted then (a stage split only where they were withdrawn is one spell).</summary>
+    public IReadOnlyList<StageHistory> Histories(DateTimeOffset moment)
+    {
+        var histories = new List<StageHistory>();
+        foreach (var (leader, _) in Counted(moment))
+        {
+            var spells = new List<LevelSpell>(leader.Stages.Count);
+            foreach (var s in leader.Stages)
+            {
+                if (s.From > moment) break;
+                if (spells.Count > 0 && spells[^1].Level == s.Stage) spells[^1] = spells[^1] with { To = s.To };
+                else spells.Add(new LevelSpell(s.Stage, s.From, s.To));
+            }
+            histories.Add(new StageHistory(leader.Id, spells));
+        }
+        return histories;
+    }
 }

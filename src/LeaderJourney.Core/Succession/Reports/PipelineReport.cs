@@ -25,19 +25,19 @@ public sealed record PipelineReport(
     /// </summary>
     public DateTimeOffset EquityAsOf { get; init; } = AsOf;
 
-    /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, and the stage histories of the leaders counted now.</summary>
-    /// <param name="names">The names of (at least) the stalled leaders, in the order their names sort in the database.</param>
+    /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, the stage histories of the leaders counted now, and which of them are stalled.</summary>
+    /// <param name="stalled">The stalled leaders with their names, in the order <see cref="PipelineData.NamesAsync"/> gives.</param>
     public static PipelineReport Build(string affiliate, PipelineSnapshot now, PipelineSnapshot yearEarlier, IReadOnlyList<EquityRowView> equity,
-        IReadOnlyList<StageHistory> histories, IReadOnlyList<(Guid Id, string Name)> names)
+        IReadOnlyList<StageHistory> histories, IReadOnlyList<(Guid Id, string Name)> stalled)
     {
         var asOf = now.AsOf;
         var byId = histories.ToDictionary(h => h.LeaderId);
-        var stalled = PipelineStatistics.Stalled(histories, asOf).ToHashSet();
-        var stalledViews = names.Where(n => stalled.Contains(n.Id))
+        var stalledViews = stalled
             .Select(n => new StalledView(n.Id, n.Name, PipelineStatistics.StageAt(byId[n.Id], asOf) ?? 0,
                 PipelineStatistics.LastProgress(byId[n.Id], asOf) is { } last ? DateOnly.FromDateTime(last.UtcDateTime) : null))
-            .OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToArray();
+            .ToArray();
         return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equity, yearEarlier,
-            now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(), PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalledViews);
+            now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(),
+            PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalledViews);
     }
 }

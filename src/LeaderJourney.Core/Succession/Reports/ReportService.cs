@@ -27,18 +27,22 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
     /// complete UTC day at the latest, never to the present (docs/security.md).
     /// </param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false)
+    /// <param name="timelines">
+    /// Whether to work out the median days at each stage and the stalled leaders, which looks at every
+    /// counted leader's stage history: the board's page shows neither, and asks without them.
+    /// </param>
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false, bool timelines = true)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
-        var counts = await pipeline.SnapshotAsync(affiliate, at, ct);
-        var yearEarlier = await pipeline.SnapshotAsync(affiliate, at.AddYears(-1), ct);
-        var histories = await pipeline.StageHistoriesAsync(affiliate, at, ct);
-        var names = await pipeline.NamesAsync(Domain.Succession.PipelineStatistics.Stalled(histories, at), ct);
+        // One read of the spells serves both moments the counts look at.
+        var spells = await pipeline.SpellsAsync(affiliate, at, ct);
+        var histories = timelines ? spells.Histories(at) : [];
+        var stalled = await pipeline.NamesAsync(Domain.Succession.PipelineStatistics.Stalled(histories, at), ct);
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         var equityAt = equityInWholeDays && at > lastWholeDay ? lastWholeDay : at;
         var equity = await pipeline.EquityAsync(affiliate, equityAt, ct);
-        return PipelineReport.Build(affiliate, counts, yearEarlier, equity, histories, names) with { EquityAsOf = equityAt };
+        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled) with { EquityAsOf = equityAt };
     }
 }

@@ -26,7 +26,8 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
+        // The page shows the counts and the breakdown, not the medians or the stalled leaders.
+        Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board, timelines: false);
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
