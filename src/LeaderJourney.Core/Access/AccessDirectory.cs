@@ -417,6 +417,10 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return mentors;
     }
 
+    /// <summary>The affiliate's mentors' user names by user id, for naming the mentors in a leader's record.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default) =>
+        (await MentorsAsync(affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
+
     /// <summary>
     /// The enabled user of <paramref name="affiliate"/> whose email (as given when the account was made)
     /// is <paramref name="email"/>; null when there is none. For single sign-on, after the identity

@@ -46,7 +46,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             }).ToList();
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();
-        var mentors = (await directory.MentorsAsync(loaded.State.Affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
+        var mentors = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
         return Page();
     }

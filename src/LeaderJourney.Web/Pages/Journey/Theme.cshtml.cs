@@ -45,6 +45,9 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.
         completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
             ? Refuse(T["Give the date you completed it (not in the future)."], ct)
+            // Hours that are not a number bind as none: refused, rather than the training saved without them.
+            : ModelState.TryGetValue(nameof(hours), out var sent) && sent.Errors.Count > 0
+            ? Refuse(T["Give the hours as a number, such as 2 or 1.5, or leave them empty."], ct)
             : Write(T["Training added."], (leaderId, sender) =>
                 new RecordTrainingCommand(leaderId, title, Code, null, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender, AtNextLevel = true }, ct);
 
@@ -79,8 +82,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         var state = loaded.State;
         Level = state.LevelOf(Code);
         Waiting = state.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == Code);
-        var mentors = await directory.MentorsAsync(state.Affiliate, ct);
-        MentorNames = mentors.Where(m => state.Mentors.Contains(m.Value)).Select(m => m.Key).Order().ToList();
+        var mentors = await directory.MentorNamesAsync(state.Affiliate, ct);
+        MentorNames = state.Mentors.Where(mentors.ContainsKey).Select(id => mentors[id]).Order().ToList();
         // Trainings keep the day they were completed; evidence and assessments the day they were logged.
         var logged = loaded.Events.ToDictionary(e => e.Version, e => JourneyTimeline.HappenedOn(e));
         Logged = state.Trainings.Where(t => t.ThemeCode == Code).Select(t => new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"))
