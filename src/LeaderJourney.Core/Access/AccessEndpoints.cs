@@ -14,6 +14,9 @@ public static class AccessEndpoints
     public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
     public sealed record UserChangeRequest(string? Role, bool? Disabled);
 
+    /// <summary>What signing in answers (API.md): a bearer token and when it expires.</summary>
+    public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
+
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/token", async (TokenRequest? body, HttpContext http, AccessDirectory directory, CancellationToken ct) =>
@@ -21,9 +24,9 @@ public static class AccessEndpoints
             if (string.IsNullOrWhiteSpace(body?.Username)) throw new RequestValidationException("username", "Give a user name.");
             if (string.IsNullOrEmpty(body.Password)) throw new RequestValidationException("password", "Give a password.");
             return await directory.SignInAsync(body.Username, body.Password, SignInLimits.AddressOf(http), ct) is { } token
-                ? Results.Ok(new { token = token.Token, expiresAt = token.ExpiresAt })
+                ? Results.Ok(new TokenBody(token.Token, token.ExpiresAt))
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        }).AllowAnonymous().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access");
+        }).AllowAnonymous().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access").Produces<TokenBody>();
 
         // Ends the token this request was sent with; other tokens of the user stay.
         app.MapPost("/api/auth/sign-out", async (HttpContext http, AccessDirectory directory, CancellationToken ct) =>

@@ -61,7 +61,9 @@ public static class HealthEndpoint
                 logger.LogWarning("Health: the database is not usable: {Reason}", reason);
                 return Results.Json(new HealthStatus("unhealthy"), statusCode: 503);
             }
-        }).WithName("Health").WithTags("Health");
+        }).WithName("Health").WithTags("Health")
+            // Without a national admin's token the body is only the status (HealthStatus).
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

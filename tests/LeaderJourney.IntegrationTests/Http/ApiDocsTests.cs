@@ -47,7 +47,7 @@ public sealed class ApiDocsTests(TestDatabase database) : IClassFixture<TestData
             if (method is "POST" or "PUT" or "PATCH" or "DELETE")
             {
                 responses.Should().Contain(["400", "409", "422"], $"{method} {path} names the errors of a write");
-                if (!path.StartsWith("/api/auth", StringComparison.Ordinal))
+                if (!responses.Contains("204"))
                     operation.GetProperty("responses").EnumerateObject().Where(r => r.Name is "200" or "201").Any(r => r.Value.TryGetProperty("content", out var _))
                         .Should().BeTrue($"{method} {path} names the type of what it answers");
                 var names = operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList() : [];
