@@ -140,8 +140,19 @@ public sealed class PipelineHistoryProjection : IProjection
                 domainRows.Select(r => r.Spell.Level).ToArray(), domainRows.Select(r => r.Spell.From).ToArray(), domainRows.Select(r => r.Spell.To).ToArray());
     }
 
+    // An edition never changes once in the catalog: its map is read once per process, not per command.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, IReadOnlyDictionary<string, string[]>> _editions = new();
+
     /// <summary>Each edition's domains with their theme codes, from the framework catalog.</summary>
-    private static async Task<Dictionary<Guid, IReadOnlyDictionary<string, string[]>>> DomainThemesAsync(ProjectionContext context, Guid[] editions, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, string[]>>> DomainThemesAsync(ProjectionContext context, Guid[] editions, CancellationToken ct)
+    {
+        var missing = editions.Where(e => !_editions.ContainsKey(e)).ToArray();
+        if (missing.Length > 0)
+            foreach (var (edition, map) in await ReadDomainThemesAsync(context, missing, ct)) _editions[edition] = map;
+        return editions.Where(_editions.ContainsKey).ToDictionary(e => e, e => _editions[e]);
+    }
+
+    private static async Task<Dictionary<Guid, IReadOnlyDictionary<string, string[]>>> ReadDomainThemesAsync(ProjectionContext context, Guid[] editions, CancellationToken ct)
     {
         var pairs = new List<(Guid Edition, string Domain, string Theme)>();
         await context.QueryAsync($"""

@@ -65,10 +65,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
-        // Hours a number field would never send (a hand-made request) are refused, not dropped.
+        // Hours a number field would never send (a hand-made request) are refused, not dropped; the form keeps what was typed.
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Unreadable hours", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["hours"] = "abc" })).Content.ReadAsStringAsync())
-            .Should().Contain("Give the hours as a number").And.NotContain("Unreadable hours");
+            .Should().Contain("Give the hours as a number").And.Contain("value=\"Unreadable hours\"").And.NotContain("Training “Unreadable hours”");
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
