@@ -9,13 +9,16 @@ namespace LeaderJourney.Bench;
 
 /// <summary>
 /// The sign-off command over HTTP, end to end: the real web host in its own process on loopback, its
-/// database the bench's schema, 16 clients each signing off levels for leaders of their own.
+/// database the bench's schema, 16 clients each signing off levels for leaders of their own. With
+/// <c>attaining</c>, a training at each level is recorded first (not timed), so that every sign-off
+/// attains its level and the read models that follow levels (leader-progress, pipeline-history) work
+/// with each command.
 /// </summary>
 public sealed class HttpSignOffBench
 {
     public sealed record Result(int Clients, int Requests, int Errors, double PerSecond, double P50Ms, double P95Ms, double P99Ms);
 
-    public static async Task<Result> RunAsync(string connectionString, string schema, int clients, int leadersPerClient, CancellationToken ct = default)
+    public static async Task<Result> RunAsync(string connectionString, string schema, int clients, int leadersPerClient, bool attaining = false, CancellationToken ct = default)
     {
         await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5097, schema: schema);
         var baseUrl = host.BaseUrl;
@@ -41,6 +44,14 @@ public sealed class HttpSignOffBench
 
         // Every (theme, level) of a leader is a fresh sign-off: each request appends an event.
         var work = leaders.Select(id => themes.SelectMany(t => new[] { 1, 2, 3 }.Select(l => (id, t, l))).ToArray()).ToArray();
+        if (attaining)
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+            {
+                foreach (var leaderWork in work.Where((_, i) => i % clients == c))
+                    foreach (var (id, theme, level) in leaderWork)
+                        (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
+                            new { title = "Workshop", themeCode = theme, level, completedOn = "2026-01-15" }, ct)).EnsureSuccessStatusCode();
+            }, ct)));
         var latencies = new List<double>[clients];
         var errors = 0;
         var watch = Stopwatch.StartNew();

@@ -5,7 +5,7 @@ using LeaderJourney.EventStore.Projections;
 namespace LeaderJourney.Core.Projections;
 
 /// <summary>
-/// Inline: every leader's stage (the highest level in any theme) and domain levels (the lowest level
+/// Async: every leader's stage (the highest level in any theme) and domain levels (the lowest level
 /// among a domain's themes) over time, as spells with valid-from / valid-to, each stage spell saying
 /// whether the leader was withdrawn then. The pipeline report counts these rows in SQL at any moment,
 /// where it used to fold every leader's theme history in the host on each request (1.3 s at 20,000
@@ -22,6 +22,10 @@ namespace LeaderJourney.Core.Projections;
 /// A domain's themes come from the framework catalog (framework_editions, written inline with each
 /// edition's import): a leader is only ever enrolled against an edition the catalog holds, and an
 /// edition never changes, so a rebuild reads the same map.
+/// </para>
+/// <para>
+/// Async rather than inline: run inline it cost a sign-off that attains a level about 30% of the
+/// command's throughput (docs/performance.md); under the daemon a batch's leaders are worked out together.
 /// </para>
 /// </summary>
 public sealed class PipelineHistoryProjection : IProjection

@@ -12,13 +12,13 @@ namespace LeaderJourney.Core.Projections;
 
 public static class ProjectionSetup
 {
-    /// <summary>Every read model: the leader's own progress and the pipeline's history inline (read-your-writes), the rest async.</summary>
+    /// <summary>Every read model: the leader's own progress inline (read-your-writes), the rest async.</summary>
     public static IReadOnlyList<ProjectionRegistration> All(Domain.Demographics.DemographicLists? lists = null) =>
     [
         new(new LeaderProgressProjection(), ProjectionMode.Inline),
-        new(new PipelineHistoryProjection(), ProjectionMode.Inline),
         new(new MentorQueueProjection(), ProjectionMode.Async),
         new(new AffiliatePipelineProjection(), ProjectionMode.Async),
+        new(new PipelineHistoryProjection(), ProjectionMode.Async),
         new(new EquityProjection(lists ?? Domain.Demographics.DemographicLists.Default), ProjectionMode.Async),
     ];
 
