@@ -44,13 +44,14 @@ public sealed class HttpSignOffBench
 
         // Every (theme, level) of a leader is a fresh sign-off: each request appends an event.
         var work = leaders.Select(id => themes.SelectMany(t => new[] { 1, 2, 3 }.Select(l => (id, t, l))).ToArray()).ToArray();
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         if (attaining)
             await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
             {
                 foreach (var leaderWork in work.Where((_, i) => i % clients == c))
                     foreach (var (id, theme, level) in leaderWork)
                         (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
-                            new { title = "Workshop", themeCode = theme, level, completedOn = "2026-01-15" }, ct)).EnsureSuccessStatusCode();
+                            new { title = "Workshop", themeCode = theme, level, completedOn = yesterday }, ct)).EnsureSuccessStatusCode();
             }, ct)));
         var latencies = new List<double>[clients];
         var errors = 0;

@@ -62,8 +62,8 @@ public static class HealthEndpoint
                 return Results.Json(new HealthStatus("unhealthy"), statusCode: 503);
             }
         }).WithName("Health").WithTags("Health")
-            // Without a national admin's token the body is only the status (HealthStatus).
-            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("Healthy or unhealthy; with a national admin's token also the database, each projection and subscription, and the hosts (HealthReport).")
+            .Produces<HealthStatus>().Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

@@ -59,6 +59,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
             await PipelineHistoryFollowsTheLevelHistory(h, id, seed);
         }
         attained.Should().BeGreaterThan(100, "the random journeys must reach levels for the comparison to mean something");
+        await StalledLeadersFollowTheLevelHistory(h, leaders.Select(l => l.Id).ToList());
 
         var live = new Dictionary<string, IReadOnlyDictionary<string, string[]>>();
         foreach (var (projection, tables) in ReadModels) live[projection] = await h.DumpAsync(projection, tables);
@@ -115,5 +116,55 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 actual.Should().BeEquivalentTo(expected == 0 ? [] : new[] { expected }, $"the {domain.Key} level of journey {seed} at {m:O}");
             }
         }
+    }
+
+    /// <summary>
+    /// The pipeline report's stalled list, from the pipeline-history spells, names exactly the leaders
+    /// the leader-progress history shows counted now, below the top stage, and without a rise in stage
+    /// for twelve months; with their stage now and the day of their last rise, ordered by name.
+    /// </summary>
+    private static async Task StalledLeadersFollowTheLevelHistory(ProjectionHarness h, IReadOnlyList<Guid> journeys)
+    {
+        var scopes = new FrameworkScopes(new LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog(h.DataSource, h.Store.Schema));
+        var reports = new LeaderJourney.Core.Succession.Reports.ReportService(
+            new LeaderJourney.Core.Succession.Reports.SuccessionData(h.Store, h.Runtime, h.DataSource, scopes),
+            new LeaderJourney.Core.Succession.Reports.PipelineData(h.Runtime, h.DataSource, scopes), TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        var report = await reports.PipelineAsync("OH", now, default);
+
+        var expected = new List<(Guid Id, int Stage, DateOnly LastRise)>();
+        foreach (var id in journeys)
+        {
+            var (affiliate, enrolledAt) = await Single<(string, DateTime)>(h, LeaderProgressProjection.ProjectionName, "leaders", "affiliate, enrolled_at", id, r => (r.GetString(0), r.GetDateTime(1)));
+            if (affiliate != "OH") continue;
+            var levels = await All(h, LeaderProgressProjection.ProjectionName, "history", "level, valid_from, valid_to", id,
+                r => (Level: r.GetInt32(0), From: r.GetDateTime(1), To: r.IsDBNull(2) ? (DateTime?)null : r.GetDateTime(2)));
+            var statuses = await All(h, LeaderProgressProjection.ProjectionName, "status_history", "status, valid_from", id, r => (Status: r.GetString(0), From: r.GetDateTime(1)));
+            if (statuses.Where(s => s.From <= now.UtcDateTime).MaxBy(s => s.From).Status == "withdrawn") continue;
+            int StageAt(DateTime m) => levels.Where(l => l.From <= m && (l.To is null || l.To > m)).Select(l => l.Level).DefaultIfEmpty(0).Max();
+            var moments = levels.SelectMany(l => l.To is { } to ? new[] { l.From, to } : [l.From]).Where(m => m > enrolledAt).Append(enrolledAt).Distinct().Order().ToList();
+            var lastRise = moments[0];
+            for (var i = 1; i < moments.Count; i++)
+                if (StageAt(moments[i]) > StageAt(moments[i - 1])) lastRise = moments[i];
+            var stage = StageAt(now.UtcDateTime);
+            if (stage < 3 && lastRise < now.UtcDateTime.AddMonths(-12)) expected.Add((id, stage, DateOnly.FromDateTime(lastRise)));
+        }
+
+        expected.Should().HaveCountGreaterThan(10, "journeys of 2024 have not risen for a year by now");
+        report.Stalled.Select(s => (s.LeaderId, s.Stage, s.LastProgress!.Value)).Should().BeEquivalentTo(expected);
+        report.Stalled.Select(s => s.DisplayName).Should().BeInAscendingOrder(StringComparer.Ordinal);
+    }
+
+    private static async Task<T> Single<T>(ProjectionHarness h, string projection, string table, string columns, Guid id, Func<NpgsqlDataReader, T> read) =>
+        (await All(h, projection, table, columns, id, read)).Single();
+
+    private static async Task<List<T>> All<T>(ProjectionHarness h, string projection, string table, string columns, Guid id, Func<NpgsqlDataReader, T> read)
+    {
+        await using var command = h.DataSource.CreateCommand($"select {columns} from {await h.Runtime.ActiveTableAsync(projection, table)} where leader_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
     }
 }

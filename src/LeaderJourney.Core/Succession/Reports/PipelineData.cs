@@ -44,11 +44,11 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
     {
         var values = await projections.ActiveTableAsync(EquityProjection.ProjectionName, "values", ct) ?? throw new ReadModelNotReadyException(EquityProjection.ProjectionName);
         var rows = new Dictionary<(string Category, string Value), int[]>();
-        // A leader has at most one row per value at a moment (each record of demographics closes the one
-        // before it, and its values are distinct), so rows are counted as they are. Grouped byte-wise
-        // ("C"): the order is made here, and grouping under the database's collation is slower.
+        // Grouped byte-wise ("C"): the order is made here, and grouping under the database's collation
+        // is slower. Distinct leaders: records whose times came out of order can leave two rows of one
+        // value covering the same moment.
         await ReadAsync($"""
-            select v.category collate "C", v.value collate "C", s.stage, count(*)::int
+            select v.category collate "C", v.value collate "C", s.stage, count(distinct v.leader_id)::int
               from {values} v
               join {await Table("stages", ct)} s on s.leader_id = v.leader_id and s.affiliate = $1
                    and not s.withdrawn and s.valid_from <= $2 and (s.valid_to is null or s.valid_to > $2)
