@@ -75,20 +75,12 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
     /// </summary>
     private static async Task PipelineHistoryFollowsTheLevelHistory(ProjectionHarness h, Guid id, int seed)
     {
-        async Task<List<object?[]>> Rows(string projection, string table, string columns)
+        Task<List<object?[]>> Rows(string projection, string table, string columns) => All(h, projection, table, columns, id, reader =>
         {
-            var rows = new List<object?[]>();
-            await using var command = h.DataSource.CreateCommand($"select {columns} from {await h.Runtime.ActiveTableAsync(projection, table)} where leader_id = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                rows.Add(row);
-            }
-            return rows;
-        }
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            return row;
+        });
         static DateTime? At(object? value) => value is DateTime t ? t : null;
         static bool Covers(object? from, object? to, DateTime m) => At(from) <= m && (At(to) is not { } end || end > m);
 

@@ -27,9 +27,10 @@ public sealed record LeaderAt(Guid Id, string DisplayName, string? Local, string
 }
 
 /// <summary>
-/// What the reports are computed from, as of any moment: the leader-progress history (levels and status
-/// with valid-from / valid-to), the position streams folded up to that moment, and the equity rows.
-/// Computing "now" the same way as "as of" is what makes a past report equal the one produced then.
+/// What the succession report and the position pages are computed from, as of any moment: the
+/// leader-progress history (levels and status with valid-from / valid-to) and the position streams
+/// folded up to that moment (the pipeline report reads <see cref="PipelineData"/>). Computing "now" the
+/// same way as "as of" is what makes a past report equal the one produced then.
 /// </summary>
 public sealed class SuccessionData(Store store, ProjectionRuntime projections, NpgsqlDataSource dataSource, FrameworkScopes scopes)
 {
@@ -38,9 +39,8 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         (await HistoryAsync(affiliate, asOf, ct, only)).At(asOf);
 
     /// <summary>
-    /// The affiliate's leaders with everything the reports read of their past, up to <paramref name="upTo"/>:
-    /// read once, then <see cref="LeadersHistory.At"/> gives them as they stood at any moment up to it (a
-    /// report now and a year earlier from one read).
+    /// The affiliate's leaders with everything the succession report reads of their past, up to
+    /// <paramref name="upTo"/>; <see cref="LeadersHistory.At"/> gives them as they stood at any moment up to it.
     /// </summary>
     public async Task<LeadersHistory> HistoryAsync(string affiliate, DateTimeOffset upTo, CancellationToken ct, IReadOnlyCollection<Guid>? only = null)
     {
