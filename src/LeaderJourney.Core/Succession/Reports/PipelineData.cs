@@ -14,6 +14,28 @@ namespace LeaderJourney.Core.Succession.Reports;
 /// </summary>
 public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource dataSource, FrameworkScopes scopes)
 {
+    /// <summary>
+    /// Waits until the read models the pipeline report counts (pipeline-history, equity; both under the
+    /// daemon) have applied every event stored so far: a report that is issued, kept and hashed for the
+    /// board must not leave out a change made a moment before. Not caught up in time: refused, to be
+    /// issued again.
+    /// </summary>
+    public async Task CatchUpAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var head = await projections.Store.ReadLastSequenceAsync(ct);
+        foreach (var name in new[] { PipelineHistoryProjection.ProjectionName, EquityProjection.ProjectionName })
+        {
+            try
+            {
+                await projections.WaitForAsync(name, head, timeout, ct);
+            }
+            catch (TimeoutException)
+            {
+                throw new ReadModelNotReadyException(name, "The reports have not caught up with the latest changes yet; issue the report again in a moment.");
+            }
+        }
+    }
+
     /// <summary>The affiliate's stage and domain spells that began by <paramref name="upTo"/>.</summary>
     public async Task<PipelineSpells> SpellsAsync(string affiliate, DateTimeOffset upTo, CancellationToken ct)
     {

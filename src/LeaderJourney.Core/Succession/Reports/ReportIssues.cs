@@ -8,6 +8,7 @@ using LeaderJourney.Core.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -174,13 +175,20 @@ public sealed record IssueReportCommand(string Kind, string? Affiliate, string? 
 
 public static class IssueReportHandler
 {
-    public static async Task<Answer> Handle(IssueReportCommand command, ReportService service, StreamCommandPipeline pipeline, Wolverine.Envelope envelope, CancellationToken ct)
+    /// <summary>How long issuing a pipeline report waits for its read models to catch up (<c>LeaderJourney:Reports:CatchUpSeconds</c>).</summary>
+    public static TimeSpan CatchUpWait(IConfiguration configuration) =>
+        TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("LeaderJourney:Reports:CatchUpSeconds", 10.0), 0.1, 120));
+
+    public static async Task<Answer> Handle(IssueReportCommand command, ReportService service, PipelineData data, StreamCommandPipeline pipeline,
+        IConfiguration configuration, Wolverine.Envelope envelope, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
         var code = command.Affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
         if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
         var at = LeaderInput.ReportDay(command.AsOf) ?? pipeline.Now;
+        // The succession report reads the inline leader-progress; the pipeline report's read models trail commands.
+        if (command.Kind == "pipeline") await data.CatchUpAsync(CatchUpWait(configuration), ct);
         var content = await ReportIssues.Compute(service, command.Kind, code, at, ct);
         var id = Guid.CreateVersion7();
         var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);

@@ -150,8 +150,9 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         await projections.ActiveTableAsync(projection, table, ct) ?? throw new ReadModelNotReadyException(projection);
 }
 
-/// <summary>A report needs a read model whose first generation is still being built.</summary>
-public sealed class ReadModelNotReadyException(string projection) : Exception($"The {projection} read model is still being built; try again shortly.");
+/// <summary>A report needs a read model whose first generation is still being built, or (with its own message) one that has not caught up yet.</summary>
+public sealed class ReadModelNotReadyException(string projection, string? message = null)
+    : Exception(message ?? $"The {projection} read model is still being built; try again shortly.");
 
 /// <summary>An affiliate's leaders with their status and level histories up to a moment (<see cref="SuccessionData.HistoryAsync"/>).</summary>
 public sealed class LeadersHistory

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+
+namespace LeaderJourney.IntegrationTests.Succession;
+
+/// <summary>
+/// The pipeline report's read models trail commands (they run under the daemon): a report issued to the
+/// board waits for them to have every change stored so far, and is refused when they do not in time.
+/// </summary>
+public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static async Task<Guid> Enrol(HttpClient admin, string name)
+    {
+        var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IP", displayName = name, email = "issued@example.org" }), HttpStatusCode.Created);
+        return created.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, body);
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_pipeline_report_issued_right_after_a_level_is_attained_counts_it_and_one_whose_read_models_lag_is_refused()
+    {
+        await using (var app = new LeaderJourneyAppFactory(database.ConnectionString))
+        {
+            var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IP");
+            var (mentor, mentorId) = await app.SignedInAsync(Roles.Mentor, "IP");
+            var id = await Enrol(admin, "Imogen Pell");
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2026-03-02" }));
+            await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+
+            // Issued at once, before anything waits for the daemon here.
+            var issued = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IP", null), HttpStatusCode.Created);
+            var reopened = await Ok(admin.GetAsync($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=IP"));
+            reopened.GetProperty("report").GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(0, 1, 0, 0);
+        }
+
+        // A host whose daemon does not run: the pipeline report's read models never catch up.
+        var settings = new Dictionary<string, string> { ["LeaderJourney:Daemon:Enabled"] = "false", ["LeaderJourney:Reports:CatchUpSeconds"] = "0.5" };
+        await using (var app = new LeaderJourneyAppFactory(database.ConnectionString, settings: settings))
+        {
+            var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IP");
+            await Enrol(admin, "Ines Parra");
+            var refused = await admin.PostAsync("/api/reports/pipeline/issues?affiliate=IP", null);
+            refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            (await refused.Content.ReadAsStringAsync()).Should().Contain("have not caught up with the latest changes yet");
+            // The succession report reads the leaders' inline read model: it is issued as before.
+            await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=IP", null), HttpStatusCode.Created);
+        }
+    }
+}
