@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Succession;
 
@@ -16,14 +16,6 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
     {
         var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IP", displayName = name, email = "issued@example.org" }), HttpStatusCode.Created);
         return created.GetProperty("id").GetGuid();
-    }
-
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(expected, body);
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
     [Fact]

@@ -35,64 +35,41 @@ public sealed record LeaderAt(Guid Id, string DisplayName, string? Local, string
 public sealed class SuccessionData(Store store, ProjectionRuntime projections, NpgsqlDataSource dataSource, FrameworkScopes scopes)
 {
     /// <param name="only">These leaders alone (the people of the positions, say), when given.</param>
-    public async Task<IReadOnlyList<LeaderAt>> LeadersAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct, IReadOnlyCollection<Guid>? only = null) =>
-        (await HistoryAsync(affiliate, asOf, ct, only)).At(asOf);
-
-    /// <summary>
-    /// The affiliate's leaders with everything the succession report reads of their past, up to
-    /// <paramref name="upTo"/>; <see cref="LeadersHistory.At"/> gives them as they stood at any moment up to it.
-    /// </summary>
-    public async Task<LeadersHistory> HistoryAsync(string affiliate, DateTimeOffset upTo, CancellationToken ct, IReadOnlyCollection<Guid>? only = null)
+    public async Task<IReadOnlyList<LeaderAt>> LeadersAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct, IReadOnlyCollection<Guid>? only = null)
     {
         var leadersTable = await Table(LeaderProgressProjection.ProjectionName, "leaders", ct);
         var statusTable = await Table(LeaderProgressProjection.ProjectionName, "status_history", ct);
         var historyTable = await Table(LeaderProgressProjection.ProjectionName, "history", ct);
 
-        var rows = new List<LeadersHistory.Row>();
+        var rows = new List<(Guid Id, string Name, string? Local, Guid Edition, DateTimeOffset Enrolled, string Status)>();
         await using (var command = dataSource.CreateCommand($"""
-            select l.leader_id, l.display_name, l.local, l.framework_edition_id, l.enrolled_at
+            select l.leader_id, l.display_name, l.local, l.framework_edition_id, l.enrolled_at,
+                   coalesce((select s.status from {statusTable} s where s.leader_id = l.leader_id and s.valid_from <= $2
+                              order by s.valid_from desc limit 1), 'active')
               from {leadersTable} l where l.affiliate = $1 and l.enrolled_at <= $2 {(only is null ? "" : "and l.leader_id = any($3)")}
              order by l.display_name, l.leader_id
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = upTo });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
             if (only is not null) command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = only.ToArray() });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-            {
-                var edition = reader.GetGuid(3);
-                var scope = await scopes.FindAsync(edition, ct) ?? throw new InvalidOperationException($"Framework edition {edition} is not in the catalog.");
-                rows.Add(new(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), scope, reader.GetFieldValue<DateTimeOffset>(4)));
-            }
-        }
-        var ids = rows.Select(r => r.Id).ToArray();
-
-        // By the leaders' ids (the tables' indexes lead with them): joined on the affiliate instead, the
-        // planner scans the whole national history for one state's report.
-        var statuses = new Dictionary<Guid, List<(DateTimeOffset From, string Status)>>();
-        await using (var command = dataSource.CreateCommand($"select s.leader_id, s.valid_from, s.status from {statusTable} s where s.leader_id = any($1) and s.valid_from <= $2"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = upTo });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var id = reader.GetGuid(0);
-                if (!statuses.TryGetValue(id, out var list)) statuses[id] = list = [];
-                list.Add((reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
-            }
+                rows.Add((reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetGuid(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
         }
 
         var history = new Dictionary<Guid, List<(string, int, DateTimeOffset, DateTimeOffset?)>>();
+        // By the leaders' ids (the history's index leads with them): joined on the affiliate instead, the
+        // planner scans the whole national history for one state's report.
         await using (var command = dataSource.CreateCommand($"""
             select h.leader_id, h.theme_code, h.level, h.valid_from, h.valid_to
               from {historyTable} h
              where h.leader_id = any($1) and h.valid_from <= $2
             """))
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = upTo });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = rows.Select(r => r.Id).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -101,7 +78,16 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
                 list.Add((reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
             }
         }
-        return new LeadersHistory(upTo, rows, statuses, history);
+
+        var leaders = new List<LeaderAt>();
+        foreach (var row in rows)
+        {
+            var scope = await scopes.FindAsync(row.Edition, ct) ?? throw new InvalidOperationException($"Framework edition {row.Edition} is not in the catalog.");
+            var spells = history.GetValueOrDefault(row.Id) ?? [];
+            var levels = spells.Where(s => s.Item3 <= asOf && (s.Item4 is null || s.Item4 > asOf)).ToDictionary(s => s.Item1, s => s.Item2);
+            leaders.Add(new LeaderAt(row.Id, row.Name, row.Local, row.Status, row.Enrolled, scope, levels, spells));
+        }
+        return leaders;
     }
 
     /// <summary>
@@ -153,39 +139,3 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
 /// <summary>A report needs a read model whose first generation is still being built, or (with its own message) one that has not caught up yet.</summary>
 public sealed class ReadModelNotReadyException(string projection, string? message = null)
     : Exception(message ?? $"The {projection} read model is still being built; try again shortly.");
-
-/// <summary>An affiliate's leaders with their status and level histories up to a moment (<see cref="SuccessionData.HistoryAsync"/>).</summary>
-public sealed class LeadersHistory
-{
-    internal sealed record Row(Guid Id, string Name, string? Local, Leaders.FrameworkScope Scope, DateTimeOffset Enrolled);
-
-    private readonly DateTimeOffset _upTo;
-    private readonly IReadOnlyList<Row> _rows;
-    private readonly IReadOnlyDictionary<Guid, List<(DateTimeOffset From, string Status)>> _statuses;
-    private readonly IReadOnlyDictionary<Guid, List<(string, int, DateTimeOffset, DateTimeOffset?)>> _levels;
-
-    internal LeadersHistory(DateTimeOffset upTo, IReadOnlyList<Row> rows, IReadOnlyDictionary<Guid, List<(DateTimeOffset, string)>> statuses,
-        IReadOnlyDictionary<Guid, List<(string, int, DateTimeOffset, DateTimeOffset?)>> levels) =>
-        (_upTo, _rows, _statuses, _levels) = (upTo, rows, statuses, levels);
-
-    /// <summary>
-    /// The leaders enrolled by <paramref name="asOf"/> as they stood then: their status then (active
-    /// until one was recorded), their levels then, and their level history up to then.
-    /// </summary>
-    public IReadOnlyList<LeaderAt> At(DateTimeOffset asOf)
-    {
-        if (asOf > _upTo) throw new ArgumentOutOfRangeException(nameof(asOf), $"The history was read up to {_upTo:O}.");
-        var leaders = new List<LeaderAt>();
-        foreach (var row in _rows)
-        {
-            if (row.Enrolled > asOf) continue;
-            var status = _statuses.TryGetValue(row.Id, out var changes)
-                ? changes.Where(c => c.From <= asOf).OrderByDescending(c => c.From).Select(c => c.Status).FirstOrDefault() ?? "active"
-                : "active";
-            var spells = _levels.TryGetValue(row.Id, out var all) ? (asOf == _upTo ? all : all.Where(s => s.Item3 <= asOf).ToList()) : [];
-            var levels = spells.Where(s => s.Item3 <= asOf && (s.Item4 is null || s.Item4 > asOf)).ToDictionary(s => s.Item1, s => s.Item2);
-            leaders.Add(new LeaderAt(row.Id, row.Name, row.Local, status, row.Enrolled, row.Scope, levels, spells));
-        }
-        return leaders;
-    }
-}
