@@ -13,8 +13,8 @@ namespace LeaderJourney.EventStore;
 /// <summary>
 /// LeaderJourney's event store: streams of events with per-stream versions and one global sequence,
 /// stored by Marten (<c>mt_streams</c>, <c>mt_events</c>; see <see cref="MartenEngine"/>). Appends go
-/// through Marten sessions and Marten's bulk appender, in a transaction this class owns so that inline
-/// read models and other rows commit with the events; reads and the hole-safe read-all are SQL over
+/// through Marten sessions, which own their transactions (the inline read models and any rows a session
+/// queues commit with its events), and Marten's bulk appender; reads and the hole-safe read-all are SQL over
 /// Marten's tables. Thread-safe; create one per application.
 /// </summary>
 public sealed class EventStore : IAsyncDisposable
@@ -173,124 +173,159 @@ public sealed class EventStore : IAsyncDisposable
     // ---------------------------------------------------------------- appending
 
     /// <summary>Starts a new stream of a registered kind with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
-    public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    public async Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
-        return RunAppend(null, AppendMode.Start, streamId, streamType, 0, events, metadata, ct);
+        metadata ??= AppendMetadata.None;
+        await using var session = OpenWriteSession(metadata.TenantId, metadata);
+        var action = StartStream(session, streamId, streamType, events);
+        await SaveAsync(session, ct);
+        return ResultOf(action);
     }
 
     /// <summary>
     /// Appends when the stream is at <paramref name="expectedVersion"/>, else throws <see cref="ConcurrencyException"/>
-    /// naming the stream and both versions. All events of one call are one transaction.
+    /// naming the stream and both versions. All events of one call are one transaction. The stream's
+    /// affiliate is looked up first (a Marten session belongs to one).
     /// </summary>
-    public Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    public async Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, 1, nameof(expectedVersion));
-        return RunAppend(null, AppendMode.Expected, streamId, null, expectedVersion, events, metadata, ct);
+        var stream = await FetchStreamInfoAsync(streamId, ct) ?? throw new StreamNotFoundException(streamId);
+        if (stream.IsArchived) throw new StreamArchivedException(streamId);
+        if (stream.Version != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion, stream.Version);
+        await using var session = OpenWriteSession(stream.TenantId, metadata);
+        var action = Append(session, streamId, expectedVersion, events);
+        await SaveAsync(session, ct);
+        return ResultOf(action);
     }
-
-    /// <summary>A unit of work: several appends (to several streams) committed together, or not at all.</summary>
-    public async Task<EventStoreSession> BeginSessionAsync(CancellationToken ct = default)
-    {
-        var connection = await OpenConnectionAsync(ct);
-        try
-        {
-            var tx = await connection.BeginTransactionAsync(ct);
-            return new EventStoreSession(this, connection, tx);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    internal enum AppendMode { Start = 0, Expected = 1 }
 
     /// <summary>
-    /// One append through a Marten session enlisted in this store's transaction. An append first locks
-    /// its stream's row and checks the version under the lock, so a loser draws no sequence number and
-    /// the exception names the stream's actual version; a start that finds its stream exists fails in
-    /// Marten's append function before it draws one.
+    /// A Marten session for writing to one affiliate's streams, stamping its events with
+    /// <paramref name="metadata"/>: add events with <see cref="StartStream"/> and <see cref="Append"/>,
+    /// other rows with Marten's <c>QueueSqlCommand</c>, and commit them together with <see cref="SaveAsync"/>.
     /// </summary>
-    internal async Task<AppendResult> RunAppend(
-        (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? session, AppendMode mode, Guid streamId, string? streamType,
-        long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata, CancellationToken ct)
+    public IDocumentSession OpenWriteSession(string tenant, AppendMetadata? metadata = null)
+    {
+        metadata ??= AppendMetadata.None;
+        var session = Marten.LightweightSession(tenant);
+        session.CorrelationId = metadata.CorrelationId;
+        session.CausationId = metadata.CausationId;
+        session.LastModifiedBy = metadata.UserName;
+        foreach (var (key, value) in metadata.Headers ?? EmptyHeaders) session.SetHeader(key, value);
+        return session;
+    }
+
+    /// <summary>Adds a new stream of a registered kind to the session; saving fails with <see cref="StreamAlreadyExistsException"/> if one has its id.</summary>
+    public StreamAction StartStream(IDocumentSession session, Guid streamId, string streamType, IReadOnlyList<object> events)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        return session.Events.StartStream(Types.StreamKindType(streamType), streamId, Registered(events));
+    }
+
+    /// <summary>
+    /// Adds events to an existing stream: Marten's append function refuses them unless the stream is
+    /// still at <paramref name="decidedOnVersion"/> when the session is saved (then <see cref="SaveAsync"/>
+    /// throws <see cref="ConcurrencyException"/> with the stream's actual version).
+    /// </summary>
+    public StreamAction Append(IDocumentSession session, Guid streamId, long decidedOnVersion, IReadOnlyList<object> events)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(decidedOnVersion, 1, nameof(decidedOnVersion));
+        var registered = Registered(events);
+        return session.Events.Append(streamId, decidedOnVersion + registered.Length, registered);
+    }
+
+    // An unregistered type is refused before anything is written (the session's listener checks again).
+    private object[] Registered(IReadOnlyList<object> events)
     {
         if (events.Count == 0) throw new ArgumentException("An append needs at least one event.", nameof(events));
-        metadata ??= AppendMetadata.None;
-        foreach (var e in events) Types.NameOf(e.GetType()); // an unregistered type is refused before anything is written
-        var kind = mode == AppendMode.Start ? Types.StreamKindType(streamType!) : null;
-        // Sealed now, before a connection is taken and the stream's row locked: making a missing key
-        // needs a connection of its own (the session's listener then finds the events sealed).
-        if (_sealing.Value is { } sealing) await sealing.SealAsync(events.Select(e => (streamId, e)).ToList(), ct);
+        foreach (var e in events) Types.NameOf(e.GetType());
+        return events.ToArray();
+    }
 
-        NpgsqlConnection? owned = null;
-        NpgsqlTransaction? ownedTransaction = null;
+    /// <summary>
+    /// Locks the stream's row until the session is saved or disposed, through Marten's exclusive append
+    /// (it begins the session's transaction and reads the stream's version <c>for update</c>): other
+    /// appends to the stream wait, so what is decided and appended next in this session cannot conflict.
+    /// The pessimistic path for a write that lost an optimistic race. False when there is no such stream
+    /// in the session's affiliate.
+    /// </summary>
+    public async Task<bool> LockStreamAsync(IDocumentSession session, Guid streamId, CancellationToken ct)
+    {
         try
         {
-            var connection = session?.Connection ?? (owned = await OpenConnectionAsync(ct));
-            var transaction = session?.Transaction ?? (ownedTransaction = await connection.BeginTransactionAsync(ct));
-            var tenant = metadata.TenantId;
-            long version = 0;
-            if (mode != AppendMode.Start)
-            {
-                var state = await LockStreamState(connection, transaction, streamId, ct);
-                if (state is null) throw new StreamNotFoundException(streamId);
-                if (state.Value.Archived) throw new StreamArchivedException(streamId);
-                if (state.Value.Version != expectedVersion)
-                    throw new ConcurrencyException(streamId, expectedVersion, state.Value.Version);
-                (version, tenant) = (state.Value.Version, state.Value.Tenant);
-            }
+            await session.Events.AppendExclusive(streamId, ct);
+            return true;
+        }
+        catch (Marten.Exceptions.NonExistentStreamException)
+        {
+            return false;
+        }
+    }
 
-            await using var marten = Marten.LightweightSession(SessionFor(transaction, tenant));
-            marten.CorrelationId = metadata.CorrelationId;
-            marten.CausationId = metadata.CausationId;
-            marten.LastModifiedBy = metadata.UserName;
-            foreach (var (key, value) in metadata.Headers ?? EmptyHeaders) marten.SetHeader(key, value);
-            var action = mode == AppendMode.Start
-                ? marten.Events.StartStream(kind!, streamId, events.ToArray())
-                : marten.Events.Append(streamId, version + events.Count, events.ToArray());
-            try
-            {
-                // Marten runs the inline read models in SaveChanges: they write to their active generations.
-                MartenSlot.Appending.Value = new MartenSlot.AppendScope();
-                await marten.SaveChangesAsync(ct);
-            }
-            catch (Exception e) when (mode == AppendMode.Start && IsExistingStream(e))
-            {
-                throw new StreamAlreadyExistsException(streamId);
-            }
-            finally
-            {
-                MartenSlot.Appending.Value = null;
-            }
+    /// <summary>
+    /// Queues the shredding of the subject's personal-data key in the session (see
+    /// <see cref="SubjectKeys"/>): it commits with the session's events, and once committed what was
+    /// encrypted for the subject reads as erased. <paramref name="final"/> erases the subject for good;
+    /// otherwise a later write about it starts with a new key.
+    /// </summary>
+    public void ShredSubject(IDocumentSession session, Guid subject, bool final)
+    {
+        var keys = PersonalData?.Keys ?? throw new InvalidOperationException("This store was opened without master keys: it holds no personal-data keys to shred.");
+        keys.QueueShred(session, subject, final);
+    }
 
-            var stored = new List<StoredEvent>(events.Count);
-            foreach (var e in action.Events)
-                stored.Add(new StoredEvent(e.Sequence, e.Id, streamId, e.Version, Types.NameOf(e.EventType), e.Data, e.Timestamp, tenant,
-                    metadata.CorrelationId, metadata.CausationId, metadata.UserName, metadata.Headers ?? EmptyHeaders));
-            if (ownedTransaction is not null) await ownedTransaction.CommitAsync(ct);
-            return new AppendResult(streamId, stored[^1].Version, stored[0].Sequence, stored[^1].Sequence);
+    /// <summary>
+    /// Commits the session: its events, the inline read models Marten runs for them (in the session's
+    /// transaction, on their active generations) and whatever else it queued. A refused append throws
+    /// the store's exception: <see cref="ConcurrencyException"/> with the actual version,
+    /// <see cref="StreamAlreadyExistsException"/>, <see cref="StreamNotFoundException"/>,
+    /// <see cref="StreamArchivedException"/> or <see cref="EventDataRejectedException"/>.
+    /// </summary>
+    public async Task SaveAsync(IDocumentSession session, CancellationToken ct)
+    {
+        var streams = session.PendingChanges.Streams().ToList();
+        try
+        {
+            // The inline read models read their generations on the session's connection: it has one from here on.
+            await session.BeginTransactionAsync(ct);
+            MartenSlot.Appending.Value = new MartenSlot.AppendScope();
+            await session.SaveChangesAsync(ct);
         }
         catch (Exception e) when (RejectedData(e) is { } rejected)
         {
             // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
             throw new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected);
         }
+        catch (Exception e) when (streams.Count > 0 && e is not OperationCanceledException)
+        {
+            throw await RefusalAsync(streams, e) ?? e;
+        }
         finally
         {
-            if (ownedTransaction is not null) await ownedTransaction.DisposeAsync();
-            if (owned is not null) await owned.DisposeAsync();
+            MartenSlot.Appending.Value = null;
         }
     }
 
-    private static SessionOptions SessionFor(NpgsqlTransaction transaction, string tenant)
+    // Which of the session's streams Marten refused, and why, in the store's terms; null when none was.
+    private async Task<Exception?> RefusalAsync(IReadOnlyList<StreamAction> streams, Exception e)
     {
-        var options = SessionOptions.ForTransaction(transaction);
-        options.TenantId = tenant;
-        return options;
+        foreach (var action in streams)
+        {
+            if (action.ActionType == StreamActionType.Start)
+            {
+                if (IsExistingStream(e) && await FetchStreamInfoAsync(action.Id, CancellationToken.None) is not null) return new StreamAlreadyExistsException(action.Id);
+                continue;
+            }
+            var stream = await FetchStreamInfoAsync(action.Id, CancellationToken.None);
+            if (stream is null || stream.TenantId != action.TenantId) return new StreamNotFoundException(action.Id);
+            if (stream.IsArchived) return new StreamArchivedException(action.Id);
+            if (action.ExpectedVersionOnServer is { } expected && stream.Version != expected) return new ConcurrencyException(action.Id, expected, stream.Version);
+        }
+        return streams.Count == 1 && streams[0].ActionType == StreamActionType.Start && IsExistingStream(e) ? new StreamAlreadyExistsException(streams[0].Id) : null;
     }
+
+    private AppendResult ResultOf(StreamAction action) =>
+        new(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
 
     private static PostgresException? RejectedData(Exception e)
     {
@@ -310,17 +345,6 @@ public sealed class EventStore : IAsyncDisposable
                 || inner is PostgresException { SqlState: "MT003" or "P0001" })
                 return true;
         return false;
-    }
-
-    private readonly record struct StreamState(long Version, bool Archived, string Tenant);
-
-    private async Task<StreamState?> LockStreamState(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"select version, is_archived, tenant_id from {_schema}.mt_streams where id = $1 for update", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new StreamState(reader.GetInt64(0), !reader.IsDBNull(1) && reader.GetBoolean(1), reader.GetString(2));
     }
 
     // ---------------------------------------------------------------- bulk append
@@ -452,17 +476,13 @@ public sealed class EventStore : IAsyncDisposable
     /// <summary>Reads a stream forward, within the given bounds. An archived stream reads as empty unless asked for.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default)
     {
+        options ??= StreamReadOptions.All;
         await using var connection = await OpenConnectionAsync(ct);
-        return await ReadStream(connection, null, streamId, options ?? StreamReadOptions.All, ct);
-    }
-
-    internal async Task<IReadOnlyList<StoredEvent>> ReadStream(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid streamId, StreamReadOptions options, CancellationToken ct)
-    {
         await using var command = new NpgsqlCommand($"""
             select {_selectColumns} from {_schema}.mt_events
              where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not coalesce(is_archived, false) or $5)
              order by version
-            """, connection, transaction);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.FromVersion });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = options.ToVersion ?? long.MaxValue });
@@ -472,13 +492,6 @@ public sealed class EventStore : IAsyncDisposable
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
         return await Materialize(rows, ct);
-    }
-
-    internal async Task<long?> LockStream(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid streamId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"select version from {_schema}.mt_streams where id = $1 for update", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        return await command.ExecuteScalarAsync(ct) as long?;
     }
 
     // ---------------------------------------------------------------- reading across streams

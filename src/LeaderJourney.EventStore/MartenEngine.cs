@@ -44,6 +44,10 @@ public static class MartenEngine
         // Quick appends: one function call per append, which draws its sequence numbers inside the
         // append's transaction, after its version check.
         options.Events.AppendMode = EventAppendMode.Quick;
+        // The append function reads the stream's version FOR UPDATE before it checks it: concurrent
+        // appenders to one stream queue on its row, and a loser is refused before it draws a sequence
+        // number (without it both pass the check, and the loser leaves a hole when its insert collides).
+        options.Events.UseExclusiveLockOnConcurrentAppends = true;
         // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
         // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),
         // and the one on mt_streams keeps an id to one stream across affiliates.

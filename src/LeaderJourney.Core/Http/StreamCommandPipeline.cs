@@ -4,10 +4,10 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.PersonalData;
+using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 using Store = LeaderJourney.EventStore.EventStore;
 
 
@@ -117,9 +117,10 @@ public sealed record Answer(int Status, object Body, string? Location = null) : 
 
 /// <summary>What a use case decided on a stream's history: the events to append at the version it read, and the answer.</summary>
 /// <param name="DecidedOnVersion">The stream's version the decision was made on; 0 starts a new stream of <paramref name="StreamType"/>.</param>
-/// <param name="InTransaction">Other writes that must commit or roll back with the events (e.g. shredding keys).</param>
+/// <param name="Tenant">The stream's affiliate: the Marten session the write goes through belongs to it.</param>
+/// <param name="InTransaction">Other writes that must commit or roll back with the events (e.g. shredding keys), queued on the write's Marten session.</param>
 public sealed record StreamDecision(long DecidedOnVersion, string StreamType, string Tenant, IReadOnlyList<object> Events, Answer Answer,
-    Func<EventStoreSession, CancellationToken, Task>? InTransaction = null);
+    Func<IDocumentSession, CancellationToken, Task>? InTransaction = null);
 
 /// <summary>
 /// A first try at a write lost a race (no If-Match was sent): the command is decided once more, on the
@@ -129,14 +130,15 @@ public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
     : Exception($"Stream {streamId} changed while the command was decided; it is decided again on the new history.", inner);
 
 /// <summary>
-/// Every command's handler writes to its stream through here: the history is read inside a transaction,
-/// the use case decides on it (loading only what the caller may see), If-Match is checked, the events
-/// are appended at the version they were decided on, and the answer is stored under the Idempotency-Key
+/// Every command's handler writes to its stream through here: the use case reads the history and
+/// decides on it (loading only what the caller may see), If-Match is checked, and a Marten session for
+/// the stream's affiliate appends the events at the version they were decided on (Marten's append
+/// function refuses them if the stream moved meanwhile) and stores the answer under the Idempotency-Key
 /// in the same transaction. On a version conflict without If-Match, Wolverine runs the handler again
 /// (<see cref="StreamChangedWhileDeciding"/>) and the command is decided once more, on the new history,
-/// holding the stream's row lock: the decision is re-made, never replayed, so nothing appended
-/// meanwhile is overwritten or ignored, and however many writers pile onto one stream none is lost.
-/// With If-Match the caller asserted what they saw, so a conflict is a 409.
+/// after Marten's exclusive append has locked the stream's row: the decision is re-made, never
+/// replayed, so nothing appended meanwhile is overwritten or ignored, and however many writers pile onto
+/// one stream none is lost. With If-Match the caller asserted what they saw, so a conflict is a 409.
 /// </summary>
 public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -144,16 +146,16 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
 
     public Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
         Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, int attempt, CancellationToken ct) =>
-        RunAsync(streamId, caller, options, async session => await decide(await session.ReadStreamAsync(streamId, ct: ct)), attempt, ct);
+        RunAsync(streamId, caller, options, async () => await decide(await store.ReadStreamAsync(streamId, ct: ct)), attempt, ct);
 
-    /// <summary>The same, for a use case that reads what it decides on itself, inside the write's transaction (a snapshot and the events after it, say).</summary>
+    /// <summary>The same, for a use case that reads what it decides on itself (a snapshot and the events after it, say).</summary>
     /// <param name="attempt">
     /// Wolverine's attempt at the message this write handles (<c>Envelope.Attempts</c>): a first attempt
     /// that loses a race throws <see cref="StreamChangedWhileDeciding"/> and Wolverine's retry policy
     /// (<see cref="Hosting.Messaging"/>) runs the handler again, which then holds the stream's row lock.
     /// </param>
     public async Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<EventStoreSession, Task<StreamDecision>> decide, int attempt, CancellationToken ct)
+        Func<Task<StreamDecision>> decide, int attempt, CancellationToken ct)
     {
         if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
             return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
@@ -161,44 +163,56 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
     }
 
     private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<EventStoreSession, Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
+        Func<Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
     {
+        var metadata = new AppendMetadata { UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
+        IDocumentSession? session = null;
         try
         {
-            await using var session = await store.BeginSessionAsync(ct);
-            if (lockFirst) await session.LockStreamAsync(streamId, ct);
-            var decision = await decide(session);
+            // The locked attempt holds the stream's row from before it reads: the stream cannot move under it.
+            // (The lock is on the session's connection; the use case reads committed rows on others.)
+            if (lockFirst && await store.FetchStreamInfoAsync(streamId, ct) is { } stream)
+            {
+                session = store.OpenWriteSession(stream.TenantId, metadata);
+                if (!await store.LockStreamAsync(session, streamId, ct)) throw new StreamNotFoundException(streamId);
+            }
+            var decision = await decide();
             if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
                 throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
-            if (decision.Events.Count > 0)
-            {
-                var metadata = new AppendMetadata { TenantId = decision.Tenant, UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
-                if (decision.DecidedOnVersion == 0) await session.StartStreamAsync(streamId, decision.StreamType, decision.Events, metadata, ct);
-                else await session.AppendAsync(streamId, decision.DecidedOnVersion, decision.Events, metadata, ct);
-            }
+            if (decision.Events.Count == 0 && decision.InTransaction is null && options.IdempotencyKey is null) return decision.Answer;
+
+            session ??= store.OpenWriteSession(decision.Tenant, metadata);
+            // The exclusive append's placeholder goes when there is nothing to append; the lock stays until the end.
+            if (decision.Events.Count == 0) session.EjectAllPendingChanges();
+            else if (decision.DecidedOnVersion == 0) store.StartStream(session, streamId, decision.StreamType, decision.Events);
+            else store.Append(session, streamId, decision.DecidedOnVersion, decision.Events);
             if (decision.InTransaction is { } also) await also(session, ct);
-            if (options.IdempotencyKey is { } newKey && !await SaveAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer, ct))
+            if (options.IdempotencyKey is { } newKey) QueueAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer);
+            try
+            {
+                await store.SaveAsync(session, ct);
+            }
+            catch (Exception e) when (options.IdempotencyKey is { } raced && IsAnswerTaken(e))
             {
                 // The same key won a race in another request: its answer stands, this append is dropped.
-                var winner = (await FindAnswer(caller.UserId, newKey, ct))!;
+                var winner = (await FindAnswer(caller.UserId, raced, ct))!;
                 return winner.Request == options.RequestFingerprint ? winner.Answer : throw KeyReused();
             }
-            await session.CommitAsync(ct);
             return decision.Answer;
         }
         catch (Exception e) when (e is ConcurrencyException or StreamAlreadyExistsException && options.IfMatch is null && !lockFirst)
         {
             throw new StreamChangedWhileDeciding(streamId, e);
         }
+        finally
+        {
+            if (session is not null) await session.DisposeAsync();
+        }
     }
 
-    /// <summary>Drops the answers kept under Idempotency-Keys for writes to <paramref name="streamId"/>, in the session's transaction.</summary>
-    public static async Task ForgetAnswersAsync(EventStoreSession session, Guid streamId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"delete from {session.Schema}.idempotency_keys where stream_id = $1", session.Connection, session.Transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>Drops the answers kept under Idempotency-Keys for writes to <paramref name="streamId"/>, with the session's events.</summary>
+    public void ForgetAnswers(IDocumentSession session, Guid streamId) =>
+        session.QueueSqlCommand($"delete from {store.Schema}.idempotency_keys where stream_id = ?", streamId);
 
     private static RequestValidationException KeyReused() =>
         new("Idempotency-Key", "This Idempotency-Key was already used for a different request.");
@@ -216,20 +230,18 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
             new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3)));
     }
 
-    private async Task<bool> SaveAnswer(EventStoreSession session, Guid userId, string key, Guid streamId, string request, Answer answer, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
+    // A plain insert: a key another request stored first fails the whole session (IsAnswerTaken).
+    private void QueueAnswer(IDocumentSession session, Guid userId, string key, Guid streamId, string request, Answer answer) =>
+        session.QueueSqlCommand($"""
             insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location, stream_id)
-            values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = answer.Status });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = answer.Location, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+            values (?, ?, ?, ?, ?::jsonb, ?, ?::text, ?)
+            """, userId, key, request, answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), JsonSerializerOptions.Web),
+            clock.GetUtcNow(), (object?)answer.Location ?? DBNull.Value, streamId);
+
+    private static bool IsAnswerTaken(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "idempotency_keys" }) return true;
+        return false;
     }
 }

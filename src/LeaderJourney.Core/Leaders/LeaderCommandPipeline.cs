@@ -13,7 +13,7 @@ public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
 public abstract record LeaderCommand(Guid LeaderId) : StreamCommand(LeaderId);
 
 /// <summary>Writes to a leader's stream: loaded only for a caller who may see the leader, decided by the pure <see cref="LeaderDecider"/> under the affiliate's attainment policy.</summary>
-public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, LeaderSnapshots snapshots)
+public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, LeaderJourney.EventStore.EventStore store, LeaderReader reader, AttainmentPolicies policies, LeaderSnapshots snapshots)
 {
     public const string StreamType = "leader";
 
@@ -27,11 +27,11 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
         Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct)
     {
         var (leaderId, caller) = (message.LeaderId, message.Sender.Caller);
-        return pipeline.RunAsync(leaderId, caller, message.Sender.Options, async session =>
+        return pipeline.RunAsync(leaderId, caller, message.Sender.Options, async () =>
         {
             // The latest snapshot and the events after it, not the whole stream (see LeaderSnapshots).
-            var snapshot = await snapshots.LoadAsync(session, leaderId, ct);
-            var tail = await session.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = (snapshot?.Version ?? 0) + 1 }, ct);
+            var snapshot = await snapshots.LoadAsync(leaderId, ct);
+            var tail = await store.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = (snapshot?.Version ?? 0) + 1 }, ct);
             var loaded = await reader.FoldForCallerAsync(leaderId, snapshot, tail, caller, ct);
             var events = LeaderDecider.Decide(command(loaded.State, loaded.Scope), loaded.State, policies.For(loaded.State.Affiliate));
             var after = events.Aggregate(loaded.State, Leader.Evolve);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using Marten;
 using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -32,11 +32,11 @@ public sealed class LeaderSnapshots(Store store)
 
     private const string SealedName = "leaderSnapshot";
 
-    /// <summary>The latest usable snapshot in the session's transaction, or null (none, another build's, or erased).</summary>
-    public async Task<Leader?> LoadAsync(EventStoreSession session, Guid leaderId, CancellationToken ct)
+    /// <summary>The latest usable snapshot, or null (none, another build's, or erased).</summary>
+    public async Task<Leader?> LoadAsync(Guid leaderId, CancellationToken ct)
     {
         if (store.PersonalData is null) return null;
-        await using var command = new NpgsqlCommand($"select version, state from {store.Schema}.leader_snapshots where leader_id = $1 and fold = $2", session.Connection, session.Transaction);
+        await using var command = store.DataSource.CreateCommand($"select version, state from {store.Schema}.leader_snapshots where leader_id = $1 and fold = $2");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Fold });
         string sealedState;
@@ -49,20 +49,15 @@ public sealed class LeaderSnapshots(Store store)
         return json is null ? null : JsonSerializer.Deserialize<Leader>(json, store.Types.JsonOptions);
     }
 
-    /// <summary>Keeps <paramref name="state"/> when <see cref="Every"/> events have gathered since <paramref name="snapshotVersion"/> (0 for none).</summary>
-    public async Task SaveIfDueAsync(EventStoreSession session, Leader state, long snapshotVersion, CancellationToken ct)
+    /// <summary>Keeps <paramref name="state"/>, with the session's events, when <see cref="Every"/> events have gathered since <paramref name="snapshotVersion"/> (0 for none).</summary>
+    public async Task SaveIfDueAsync(IDocumentSession session, Leader state, long snapshotVersion, CancellationToken ct)
     {
         if (store.PersonalData is null || state.Version - snapshotVersion < Every || state.Erased) return;
         var sealedState = await store.PersonalData.SealValueAsync(state.Id, JsonSerializer.SerializeToUtf8Bytes(state, store.Types.JsonOptions), SealedName, ct);
-        await using var command = new NpgsqlCommand($"""
-            insert into {store.Schema}.leader_snapshots (leader_id, version, fold, state) values ($1, $2, $3, $4)
+        session.QueueSqlCommand($"""
+            insert into {store.Schema}.leader_snapshots (leader_id, version, fold, state) values (?, ?, ?, ?)
             on conflict (leader_id) do update set version = excluded.version, fold = excluded.fold, state = excluded.state
              where {store.Schema}.leader_snapshots.version < excluded.version or {store.Schema}.leader_snapshots.fold <> excluded.fold
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = state.Id });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Fold });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sealedState });
-        await command.ExecuteNonQueryAsync(ct);
+            """, state.Id, state.Version, Fold, sealedState);
     }
 }

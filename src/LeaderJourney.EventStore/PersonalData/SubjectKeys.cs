@@ -113,25 +113,33 @@ public sealed class SubjectKeys
     }
 
     /// <summary>
-    /// Deletes the subject's key material in the given transaction. <paramref name="final"/>: the
-    /// subject is erased, and data written about it later is stored as erased too. Call
-    /// <see cref="Forget"/> once the transaction committed (an <see cref="EventStoreSession"/> does).
+    /// Queues the deletion of the subject's key material in a Marten session: it commits with the
+    /// session. <paramref name="final"/>: the subject is erased, and data written about it later is
+    /// stored as erased too. Keys cached here are dropped now and again once the session committed.
     /// </summary>
-    internal async Task ShredAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid subject, bool final, CancellationToken ct)
+    internal void QueueShred(Marten.IDocumentSession session, Guid subject, bool final)
     {
-        await using var command = new NpgsqlCommand($"""
+        session.QueueSqlCommand($"""
             with shredded as (
                 update {_table} set wrapped_key = null, master_key_id = null, shredded_at = now()
-                 where subject_id = $1 and wrapped_key is not null
+                 where subject_id = ? and wrapped_key is not null
                 returning generation)
             insert into {_table} (subject_id, generation, wrapped_key, master_key_id, created_at, shredded_at, final)
-            select $1, coalesce((select max(generation) from {_table} where subject_id = $1), 0) + 1, null, null, now(), now(), true
-             where $2 and not exists (select 1 from {_table} where subject_id = $1 and final)
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = subject });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = final });
-        await command.ExecuteNonQueryAsync(ct);
+            select ?, coalesce((select max(generation) from {_table} where subject_id = ?), 0) + 1, null, null, now(), now(), true
+             where ? and not exists (select 1 from {_table} where subject_id = ? and final)
+            """, subject, subject, subject, final, subject);
         Forget(subject);
+        session.Listeners.Add(new ForgetOnCommit(this, subject));
+    }
+
+    // Keys this process read while the shred was in flight are dropped again once it is visible.
+    private sealed class ForgetOnCommit(SubjectKeys keys, Guid subject) : Marten.DocumentSessionListenerBase
+    {
+        public override Task AfterCommitAsync(Marten.IDocumentSession session, Marten.Services.IChangeSet commit, CancellationToken token)
+        {
+            keys.Forget(subject);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Drops every cached key of the subject, and keeps keys read before now from being cached again.</summary>

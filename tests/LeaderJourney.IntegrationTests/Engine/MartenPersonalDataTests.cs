@@ -67,7 +67,7 @@ public sealed class MartenPersonalDataTests(TestDatabase database) : IClassFixtu
             events[1].Data.Should().BeEquivalentTo(remark);
         }
 
-        await using (var shred = await _keysStore.BeginSessionAsync())
+        await using (var shred = await HeldTransaction.BeginAsync(_keysStore))
         {
             await shred.ShredSubjectAsync(id, final: true);
             await shred.CommitAsync();

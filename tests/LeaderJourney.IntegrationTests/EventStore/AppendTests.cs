@@ -160,11 +160,12 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         var second = Guid.NewGuid();
         await Store.StartStreamAsync(second, "counter", Increments(1));
 
-        await using (var session = await Store.BeginSessionAsync())
+        await using (var session = Store.OpenWriteSession(AppendMetadata.DefaultTenant))
         {
-            await session.StartStreamAsync(first, "counter", Increments(1, 2));
-            var act = () => session.AppendAsync(second, 7, Increments(3));
-            await act.Should().ThrowAsync<ConcurrencyException>();
+            Store.StartStream(session, first, "counter", Increments(1, 2));
+            Store.Append(session, second, 7, Increments(3));
+            var act = () => Store.SaveAsync(session, CancellationToken.None);
+            (await act.Should().ThrowAsync<ConcurrencyException>()).Which.ActualVersion.Should().Be(1);
         }
 
         (await Store.FetchStreamInfoAsync(first)).Should().BeNull();
@@ -177,15 +178,18 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     {
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
-        await using (var session = await Store.BeginSessionAsync())
+        var c = Guid.NewGuid();
+        await Store.StartStreamAsync(c, "counter", Increments(1));
+        await using (var session = Store.OpenWriteSession(AppendMetadata.DefaultTenant))
         {
-            await session.StartStreamAsync(a, "counter", Increments(1));
-            await session.StartStreamAsync(b, "counter", Increments(2));
-            await session.AppendAsync(a, 1, Increments(3));
-            await session.CommitAsync();
+            Store.StartStream(session, a, "counter", Increments(1, 2));
+            Store.StartStream(session, b, "counter", Increments(2));
+            Store.Append(session, c, 1, Increments(3));
+            await Store.SaveAsync(session, CancellationToken.None);
         }
         (await Store.ReadStreamAsync(a)).Should().HaveCount(2);
         (await Store.ReadStreamAsync(b)).Should().HaveCount(1);
+        (await Store.ReadStreamAsync(c)).Select(e => e.Version).Should().Equal(1, 2);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         await _store.StartStreamAsync(other, "person", [new ProfileWritten(other, "Cy Other", null, [], 1), new RemarkMade(person, "Bo is ready to chair")]);
         (await _store.ReadStreamAsync(person)).Should().ContainSingle(); // the key is now cached here
 
-        await using (var session = await _store.BeginSessionAsync())
+        await using (var session = await HeldTransaction.BeginAsync(_store))
         {
             await session.ShredSubjectAsync(person, final: true);
             await session.CommitAsync();
@@ -98,7 +98,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     {
         var subject = Guid.NewGuid();
         await _store.StartStreamAsync(subject, "person", [new ProfileWritten(subject, "First Consent", null, ["x"], 1)]);
-        await using (var session = await _store.BeginSessionAsync())
+        await using (var session = await HeldTransaction.BeginAsync(_store))
         {
             await session.ShredSubjectAsync(subject, final: false);
             await session.CommitAsync();
@@ -117,7 +117,7 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     {
         var subject = Guid.NewGuid();
         await _store.StartStreamAsync(subject, "person", [new ProfileWritten(subject, "Still Here", null, [], 1)]);
-        await using (var session = await _store.BeginSessionAsync())
+        await using (var session = await HeldTransaction.BeginAsync(_store))
             await session.ShredSubjectAsync(subject, final: true); // disposed without commit
 
         ((ProfileWritten)(await _store.ReadStreamAsync(subject)).Single().Data).Name.Should().Be("Still Here");

@@ -56,8 +56,7 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
 
     private async Task<Leader?> Snapshot(Guid id)
     {
-        await using var session = await Store.BeginSessionAsync();
-        return await _app.Services.GetRequiredService<LeaderSnapshots>().LoadAsync(session, id, CancellationToken.None);
+        return await _app.Services.GetRequiredService<LeaderSnapshots>().LoadAsync(id, CancellationToken.None);
     }
 
     private async Task<Leader> Fold(Guid id, long? toVersion = null) =>
@@ -111,7 +110,7 @@ public sealed class LeaderSnapshotTests(TestDatabase database) : IClassFixture<T
         (await Snapshot(id)).Should().NotBeNull();
 
         // The key alone, as a consent withdrawal does for demographics: the row stays, sealed for nobody.
-        await using (var shred = await Store.BeginSessionAsync())
+        await using (var shred = await HeldTransaction.BeginAsync(Store))
         {
             await shred.ShredSubjectAsync(id, final: false);
             await shred.CommitAsync();

@@ -92,7 +92,7 @@ public sealed class MartenDaemonReadTests(TestDatabase database) : IClassFixture
         var before = await h.Store.ReadLastSequenceAsync();
         await h.Runtime.WaitForAsync("seen", before, TimeSpan.FromSeconds(20));
 
-        await using (var open = await h.Store.BeginSessionAsync())
+        await using (var open = await HeldTransaction.BeginAsync(h.Store))
         {
             await open.StartStreamAsync(Guid.NewGuid(), "counter", Increments(1));        // holds before + 1, not yet committed
             await h.Store.StartStreamAsync(Guid.NewGuid(), "counter", Increments(2));     // before + 2, committed
@@ -108,7 +108,7 @@ public sealed class MartenDaemonReadTests(TestDatabase database) : IClassFixture
         await h.Runtime.WaitForAsync("seen", before + 2, TimeSpan.FromSeconds(20));
         (await h.SeenAsync()).Where(s => s > before).Should().Equal(before + 1, before + 2);
 
-        await using (var rolledBack = await h.Store.BeginSessionAsync())
+        await using (var rolledBack = await HeldTransaction.BeginAsync(h.Store))
             await rolledBack.StartStreamAsync(Guid.NewGuid(), "counter", Increments(3));  // before + 3, rolled back
         await h.Store.StartStreamAsync(Guid.NewGuid(), "counter", Increments(4));         // before + 4
         await h.Runtime.WaitForAsync("seen", before + 4, TimeSpan.FromSeconds(30));
@@ -151,7 +151,7 @@ public sealed class MartenDaemonReadTests(TestDatabase database) : IClassFixture
             var random = new Random(seed);
             for (var i = 0; i < 40; i++)
             {
-                await using var session = await h.Store.BeginSessionAsync();
+                await using var session = await HeldTransaction.BeginAsync(h.Store);
                 await session.StartStreamAsync(Guid.NewGuid(), "counter", Increments(Enumerable.Range(0, random.Next(1, 4)).ToArray()));
                 await Task.Delay(random.Next(0, 5));
                 if (random.Next(10) > 0) await session.CommitAsync();

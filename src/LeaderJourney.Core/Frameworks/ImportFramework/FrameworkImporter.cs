@@ -57,11 +57,9 @@ public sealed class FrameworkImporter(Store store)
 
             try
             {
-                await using var session = await store.BeginSessionAsync(ct);
                 var metadata = new AppendMetadata { UserName = request.Actor };
-                if (history.Count == 0) await session.StartStreamAsync(streamId, StreamType, events, metadata, ct);
-                else await session.AppendAsync(streamId, history[^1].Version, events, metadata, ct);
-                await session.CommitAsync(ct);
+                if (history.Count == 0) await store.StartStreamAsync(streamId, StreamType, events, metadata, ct);
+                else await store.AppendAsync(streamId, history[^1].Version, events, metadata, ct);
                 var after = events.Aggregate(lineage, FrameworkLineage.Evolve);
                 return Result(streamId, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished);
             }

@@ -3,6 +3,7 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.EventStore;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -71,10 +72,11 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
             // longer be read anywhere, and a later consent starts with a new key. The answers kept for
             // earlier demographics writes under their Idempotency-Keys go too, request hashes included.
             var shred = events.OfType<DemographicsConsentWithdrawn>().Any()
-                ? (Func<EventStoreSession, CancellationToken, Task>)(async (session, token) =>
+                ? (Func<IDocumentSession, CancellationToken, Task>)((session, _) =>
                 {
-                    await session.ShredSubjectAsync(DemographicsState.StreamIdFor(leaderId), final: false, token);
-                    await StreamCommandPipeline.ForgetAnswersAsync(session, DemographicsState.StreamIdFor(leaderId), token);
+                    store.ShredSubject(session, DemographicsState.StreamIdFor(leaderId), final: false);
+                    pipeline.ForgetAnswers(session, DemographicsState.StreamIdFor(leaderId));
+                    return Task.CompletedTask;
                 })
                 : null;
             return Task.FromResult(new StreamDecision(state.Version, StreamType, leader.State.Affiliate, events,

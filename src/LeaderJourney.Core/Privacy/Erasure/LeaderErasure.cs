@@ -8,7 +8,7 @@ using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
+using Marten;
 using Wolverine;
 
 namespace LeaderJourney.Core.Privacy.Erasure;
@@ -26,7 +26,7 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
 /// rows go.
 /// </summary>
-public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, Leaders.Import.LeaderImport imports)
+public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, Leaders.Import.LeaderImport imports)
 {
     public async Task<Answer> EraseAsync(EraseLeaderCommand command, int attempt, CancellationToken ct)
     {
@@ -40,31 +40,25 @@ public sealed class LeaderErasure(StreamCommandPipeline pipeline, LeaderReader r
             var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
             return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
                 new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt)),
-                events.Count == 0 ? null : (session, token) => ForgetAsync(session, leaderId, token));
+                events.Count == 0 ? null : (session, _) => ForgetAsync(session, leaderId));
         }, attempt, ct);
         // An import on this host that made the leader still shows their row: it reads as erased now.
         imports.ForgetLeader(leaderId);
         return result;
     }
 
-    private async Task ForgetAsync(EventStoreSession session, Guid leaderId, CancellationToken ct)
+    private Task ForgetAsync(IDocumentSession session, Guid leaderId)
     {
         var demographics = DemographicsState.StreamIdFor(leaderId);
-        await session.ShredSubjectAsync(leaderId, final: true, ct);
-        await session.ShredSubjectAsync(demographics, final: true, ct);
-        await using var batch = new NpgsqlBatch(session.Connection, session.Transaction)
-        {
-            BatchCommands =
-            {
-                new($"delete from {settings.Schema}.users where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
-                new($"delete from {settings.Schema}.idempotency_keys where stream_id = any($1)") { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = [leaderId, demographics] } } },
-                // Sealed under the shredded key already; the row goes too, as nothing will read it again.
-                new($"delete from {settings.Schema}.leader_snapshots where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
-                // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
-                new($"delete from {settings.Schema}.notifications where leader_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = leaderId } } },
-            },
-        };
-        await batch.ExecuteNonQueryAsync(ct);
+        store.ShredSubject(session, leaderId, final: true);
+        store.ShredSubject(session, demographics, final: true);
+        session.QueueSqlCommand($"delete from {settings.Schema}.users where leader_id = ?", leaderId);
+        session.QueueSqlCommand($"delete from {settings.Schema}.idempotency_keys where stream_id = any(?)", new[] { leaderId, demographics });
+        // Sealed under the shredded key already; the row goes too, as nothing will read it again.
+        session.QueueSqlCommand($"delete from {settings.Schema}.leader_snapshots where leader_id = ?", leaderId);
+        // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
+        session.QueueSqlCommand($"delete from {settings.Schema}.notifications where leader_id = ?", leaderId);
+        return Task.CompletedTask;
     }
 
     /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate; the same command the staff page sends.</summary>
