@@ -184,16 +184,14 @@ public sealed class EventStore : IAsyncDisposable
 
     /// <summary>
     /// Appends when the stream is at <paramref name="expectedVersion"/>, else throws <see cref="ConcurrencyException"/>
-    /// naming the stream and both versions. All events of one call are one transaction. The stream's
-    /// affiliate is looked up first (a Marten session belongs to one).
+    /// naming the stream and both versions. All events of one call are one transaction. The stream is
+    /// looked for in the affiliate <paramref name="metadata"/> names (a Marten session belongs to one):
+    /// under another it is <see cref="StreamNotFoundException"/>.
     /// </summary>
     public async Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, 1, nameof(expectedVersion));
-        var stream = await FetchStreamInfoAsync(streamId, ct) ?? throw new StreamNotFoundException(streamId);
-        if (stream.IsArchived) throw new StreamArchivedException(streamId);
-        if (stream.Version != expectedVersion) throw new ConcurrencyException(streamId, expectedVersion, stream.Version);
-        await using var session = OpenWriteSession(stream.TenantId, metadata);
+        metadata ??= AppendMetadata.None;
+        await using var session = OpenWriteSession(metadata.TenantId, metadata);
         var action = Append(session, streamId, expectedVersion, events);
         await SaveAsync(session, ct);
         return ResultOf(action);
