@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(Hosting.Options(args));
 builder.AddLeaderJourney();
 
 var app = builder.Build();
+if (args.FirstOrDefault() == "codegen") return await CodeGeneration.RunAsync(app, args);
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 // The pages' language: the user's choice, else the browser's (LeaderJourney.Web.Texts).

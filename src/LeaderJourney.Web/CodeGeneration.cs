@@ -1,0 +1,45 @@
+using JasperFx.CodeGeneration;
+using JasperFx.CodeGeneration.Model;
+
+namespace LeaderJourney.Web;
+
+/// <summary>
+/// Wolverine's handler code, generated ahead of time: without it each host compiles a command's
+/// handler with Roslyn the first time the command arrives (about 2 s per command on these machines,
+/// paid again by every run of the command line). The code is written by
+/// <c>dotnet run --project src/LeaderJourney.Web -- codegen write</c> (from the repository's root)
+/// into <see cref="OutputDirectory"/>, compiled into Core, and loaded by type name
+/// (<c>TypeLoadMode.Static</c>, see <see cref="Core.Hosting.Messaging"/>). A test generates it again
+/// and fails when the committed files are not what the handlers generate now.
+/// </summary>
+public static class CodeGeneration
+{
+    /// <summary>Where the generated handlers live, relative to the repository's root (Wolverine adds a folder of its own).</summary>
+    public const string OutputDirectory = "src/LeaderJourney.Core/Hosting/Generated";
+
+    /// <summary>Writes the code Wolverine generates for every handler of this host, one file per handler, under <paramref name="directory"/>; returns the files.</summary>
+    public static IReadOnlyList<string> Write(IServiceProvider services, string directory)
+    {
+        var handlers = services.GetServices<ICodeFileCollection>().Where(c => c.ChildNamespace == "WolverineHandlers").ToArray();
+        if (handlers.Length == 0) throw new InvalidOperationException("Wolverine registered no handler code in this host.");
+        foreach (var collection in handlers) collection.Rules.GeneratedCodeOutputPath = Path.GetFullPath(directory);
+        var builder = new DynamicCodeBuilder(services, handlers) { ServiceVariableSource = services.GetService<IServiceVariableSource>() };
+        var written = new List<string>();
+        builder.WriteGeneratedCode(written.Add);
+        return written;
+    }
+
+    /// <summary>`codegen write`: replaces the files under <see cref="OutputDirectory"/>; 0 when done.</summary>
+    public static Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        if (args is not ["codegen", "write"])
+        {
+            Console.Error.WriteLine("usage: codegen write  (from the repository's root)");
+            return Task.FromResult(2);
+        }
+        if (Directory.Exists(OutputDirectory)) Directory.Delete(OutputDirectory, recursive: true);
+        var files = Write(app.Services, OutputDirectory);
+        Console.WriteLine($"wrote {files.Count} files under {OutputDirectory}");
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,45 @@
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.Web;
+
+namespace LeaderJourney.IntegrationTests.Hosting;
+
+/// <summary>
+/// Wolverine loads the handlers' code from Core (TypeLoadMode.Static): it must be what the handlers
+/// generate now, or a changed handler would run yesterday's code, or a new one would not run at all.
+/// </summary>
+public sealed class GeneratedCodeTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task The_committed_handler_code_is_what_the_web_host_generates_now()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var fresh = Path.Combine(Path.GetTempPath(), $"lj-codegen-{Guid.NewGuid():N}");
+        try
+        {
+            var written = CodeGeneration.Write(app.Services, fresh);
+            written.Should().NotBeEmpty();
+
+            var committed = Path.Combine(RepositoryRoot(), CodeGeneration.OutputDirectory);
+            var expected = Files(committed);
+            var actual = Files(fresh);
+            const string regenerate = "the handlers changed: run `dotnet run --project src/LeaderJourney.Web -- codegen write` from the repository's root and commit the result";
+            actual.Keys.Should().BeEquivalentTo(expected.Keys, regenerate);
+            foreach (var (name, code) in actual) code.Should().Be(expected[name], $"{name}: {regenerate}");
+        }
+        finally
+        {
+            if (Directory.Exists(fresh)) Directory.Delete(fresh, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string> Files(string directory) =>
+        Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(directory, f), f => File.ReadAllText(f).ReplaceLineEndings("\n"));
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LeaderJourney.sln"))) return dir.FullName;
+        throw new InvalidOperationException("The tests do not run inside the repository.");
+    }
+}
