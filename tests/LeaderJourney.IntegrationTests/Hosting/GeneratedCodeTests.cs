@@ -19,10 +19,10 @@ public sealed class GeneratedCodeTests(TestDatabase database) : IClassFixture<Te
             var written = CodeGeneration.Write(app.Services, fresh);
             written.Should().NotBeEmpty();
 
-            var committed = Path.Combine(RepositoryRoot(), CodeGeneration.OutputDirectory);
+            var committed = Path.Combine(CodeGeneration.RepositoryRoot() ?? throw new InvalidOperationException("The tests do not run inside the repository."), CodeGeneration.OutputDirectory);
             var expected = Files(committed);
             var actual = Files(fresh);
-            const string regenerate = "the handlers changed: run `dotnet run --project src/LeaderJourney.Web -- codegen write` from the repository's root and commit the result";
+            const string regenerate = "the handlers changed: run `dotnet run --project src/LeaderJourney.Web -c Release -- codegen write` and commit the result";
             actual.Keys.Should().BeEquivalentTo(expected.Keys, regenerate);
             foreach (var (name, code) in actual) code.Should().Be(expected[name], $"{name}: {regenerate}");
         }
@@ -35,11 +35,4 @@ public sealed class GeneratedCodeTests(TestDatabase database) : IClassFixture<Te
     private static Dictionary<string, string> Files(string directory) =>
         Directory.GetFiles(directory, "*.cs", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(directory, f), f => File.ReadAllText(f).ReplaceLineEndings("\n"));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LeaderJourney.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The tests do not run inside the repository.");
-    }
 }
