@@ -294,9 +294,10 @@ public sealed class EventStore : IAsyncDisposable
             // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
             throw new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected);
         }
-        catch (Exception e) when (streams.Count > 0 && e is not OperationCanceledException)
+        catch (Exception e) when (streams.Count > 0 && IsRefusal(e))
         {
-            throw await RefusalAsync(streams, e) ?? e;
+            if (await RefusalAsync(streams, e) is { } refusal) throw refusal;
+            throw;
         }
         finally
         {
@@ -331,6 +332,20 @@ public sealed class EventStore : IAsyncDisposable
             if (inner is PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue } p)
                 return p;
         return null;
+    }
+
+    // Marten refused an append (a version that moved, an archived or missing stream, a stream of another
+    // affiliate, an id already taken), as opposed to a failure of the database or the connection, which
+    // is passed on as it is: a timeout after a commit must not read as a conflict and be decided again.
+    private static bool IsRefusal(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner.GetType().Name is "EventStreamUnexpectedMaxEventIdException" or "ExistingStreamIdCollisionException" or "NonExistentStreamException"
+                    or "StreamLockedException" or "InvalidStreamOperationException" or "ConcurrencyException"
+                || inner is PostgresException { SqlState: "MT001" or "MT003" or "P0001" }
+                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" or "mt_events" })
+                return true;
+        return false;
     }
 
     // Starting an existing stream: Marten's append function finds the stream's row (version mismatch,

@@ -48,8 +48,8 @@ public static class MartenEngine
         // appenders to one stream queue on its row, and a loser is refused before it draws a sequence
         // number (without it both pass the check, and the loser leaves a hole when its insert collides).
         options.Events.UseExclusiveLockOnConcurrentAppends = true;
-        // Stream reads and the row lock look streams up by id alone (the affiliate is not known yet), and
-        // Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),
+        // Stream reads and the refusals' look-up find streams by id alone (the affiliate is not known
+        // yet), and Marten's keys lead with the tenant: these indexes are ours (made by EventStore.MigrateAsync),
         // and the one on mt_streams keeps an id to one stream across affiliates.
         options.Events.IgnoreIndex(StreamIdIndexes.Events);
         options.Events.IgnoreIndex(StreamIdIndexes.Streams);

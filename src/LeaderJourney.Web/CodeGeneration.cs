@@ -8,8 +8,9 @@ namespace LeaderJourney.Web;
 /// handler with Roslyn the first time the command arrives (about 2 s per command on these machines,
 /// paid again by every run of the command line). The code is written by
 /// <c>dotnet run --project src/LeaderJourney.Web -c Release -- codegen write</c> into <see cref="OutputDirectory"/>, compiled into Core, and loaded by type name
-/// (<c>TypeLoadMode.Static</c>, see <see cref="Core.Hosting.Messaging"/>). A test generates it again
-/// and fails when the committed files are not what the handlers generate now.
+/// (<c>TypeLoadMode.Static</c>, see <see cref="Core.Hosting.Messaging"/>): a normal start takes the
+/// handlers from the generated registry, without looking for new ones. A test generates the code again
+/// in a process of its own and fails when the committed files are not what the handlers generate now.
 /// </summary>
 public static class CodeGeneration
 {
@@ -28,15 +29,24 @@ public static class CodeGeneration
         return written;
     }
 
-    /// <summary>`codegen write`: replaces the files under <see cref="OutputDirectory"/>; 0 when done.</summary>
+    /// <summary>
+    /// `codegen write [directory]`: replaces the files under <see cref="OutputDirectory"/> (or writes
+    /// them under the given directory); 0 when done. The command line's "codegen" makes Wolverine
+    /// discover the handlers afresh, where a normal start takes them from the generated registry.
+    /// </summary>
     public static Task<int> RunAsync(WebApplication app, string[] args)
     {
-        if (args is not ["codegen", "write"] || RepositoryRoot() is not { } root)
+        var directory = args switch
         {
-            Console.Error.WriteLine("usage: codegen write  (inside the repository)");
+            ["codegen", "write"] => RepositoryRoot() is { } root ? Path.Combine(root, OutputDirectory) : null,
+            ["codegen", "write", var elsewhere] => Path.GetFullPath(elsewhere),
+            _ => null,
+        };
+        if (directory is null)
+        {
+            Console.Error.WriteLine("usage: codegen write [directory]  (without a directory: inside the repository)");
             return Task.FromResult(2);
         }
-        var directory = Path.Combine(root, OutputDirectory);
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         var files = Write(app.Services, directory);
         Console.WriteLine($"wrote {files.Count} files under {directory}");
