@@ -173,14 +173,8 @@ public sealed class EventStore : IAsyncDisposable
     // ---------------------------------------------------------------- appending
 
     /// <summary>Starts a new stream of a registered kind with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
-    public async Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
-    {
-        metadata ??= AppendMetadata.None;
-        await using var session = OpenWriteSession(metadata.TenantId, metadata);
-        var action = StartStream(session, streamId, streamType, events);
-        await SaveAsync(session, ct);
-        return ResultOf(action);
-    }
+    public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
+        WriteOneAsync(metadata, session => StartStream(session, streamId, streamType, events), ct);
 
     /// <summary>
     /// Appends when the stream is at <paramref name="expectedVersion"/>, else throws <see cref="ConcurrencyException"/>
@@ -188,13 +182,17 @@ public sealed class EventStore : IAsyncDisposable
     /// looked for in the affiliate <paramref name="metadata"/> names (a Marten session belongs to one):
     /// under another it is <see cref="StreamNotFoundException"/>.
     /// </summary>
-    public async Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default)
+    public Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
+        WriteOneAsync(metadata, session => Append(session, streamId, expectedVersion, events), ct);
+
+    // One stream's events in a session of their own, in the affiliate the metadata names.
+    private async Task<AppendResult> WriteOneAsync(AppendMetadata? metadata, Func<IDocumentSession, StreamAction> add, CancellationToken ct)
     {
         metadata ??= AppendMetadata.None;
         await using var session = OpenWriteSession(metadata.TenantId, metadata);
-        var action = Append(session, streamId, expectedVersion, events);
+        var action = add(session);
         await SaveAsync(session, ct);
-        return ResultOf(action);
+        return new AppendResult(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
     }
 
     /// <summary>
@@ -322,9 +320,6 @@ public sealed class EventStore : IAsyncDisposable
         }
         return streams.Count == 1 && streams[0].ActionType == StreamActionType.Start && IsExistingStream(e) ? new StreamAlreadyExistsException(streams[0].Id) : null;
     }
-
-    private AppendResult ResultOf(StreamAction action) =>
-        new(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
 
     private static PostgresException? RejectedData(Exception e)
     {
