@@ -294,7 +294,7 @@ public sealed class EventStore : IAsyncDisposable
         }
         catch (Exception e) when (streams.Count > 0 && IsRefusal(e))
         {
-            if (await RefusalAsync(streams, e) is { } refusal) throw refusal;
+            if (await RefusalAsync(session, streams, e) is { } refusal) throw refusal;
             throw;
         }
         finally
@@ -304,16 +304,18 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     // Which of the session's streams Marten refused, and why, in the store's terms; null when none was.
-    private async Task<Exception?> RefusalAsync(IReadOnlyList<StreamAction> streams, Exception e)
+    // Looked up on the session's own connection (Marten rolled its transaction back): a pool emptied by
+    // writers queued on one stream must not keep a refused writer from telling its caller.
+    private async Task<Exception?> RefusalAsync(IDocumentSession session, IReadOnlyList<StreamAction> streams, Exception e)
     {
         foreach (var action in streams)
         {
             if (action.ActionType == StreamActionType.Start)
             {
-                if (IsExistingStream(e) && await FetchStreamInfoAsync(action.Id, CancellationToken.None) is not null) return new StreamAlreadyExistsException(action.Id);
+                if (IsExistingStream(e) && await FetchStreamInfoAsync(action.Id, CancellationToken.None, session) is not null) return new StreamAlreadyExistsException(action.Id);
                 continue;
             }
-            var stream = await FetchStreamInfoAsync(action.Id, CancellationToken.None);
+            var stream = await FetchStreamInfoAsync(action.Id, CancellationToken.None, session);
             if (stream is null || stream.TenantId != action.TenantId) return new StreamNotFoundException(action.Id);
             if (stream.IsArchived) return new StreamArchivedException(action.Id);
             if (action.ExpectedVersionOnServer is { } expected && stream.Version != expected) return new ConcurrencyException(action.Id, expected, stream.Version);
@@ -470,10 +472,13 @@ public sealed class EventStore : IAsyncDisposable
 
     // ---------------------------------------------------------------- reading a stream
 
-    public async Task<StreamInfo?> FetchStreamInfoAsync(Guid streamId, CancellationToken ct = default)
+    /// <summary>The stream's kind, version and affiliate; read through <paramref name="within"/>'s connection when given (see <see cref="ReadStreamAsync"/>).</summary>
+    public async Task<StreamInfo?> FetchStreamInfoAsync(Guid streamId, CancellationToken ct = default, IDocumentSession? within = null)
     {
-        await using var command = DataSource.CreateCommand(
-            $"select id, coalesce(type, ''), version, tenant_id, created, timestamp, coalesce(is_archived, false) from {_schema}.mt_streams where id = $1");
+        const string sql = "select id, coalesce(type, ''), version, tenant_id, created, timestamp, coalesce(is_archived, false) from {0}.mt_streams where id = $1";
+        await using var command = within?.Connection is { } connection
+            ? new NpgsqlCommand(string.Format(sql, _schema), connection)
+            : DataSource.CreateCommand(string.Format(sql, _schema));
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -481,11 +486,16 @@ public sealed class EventStore : IAsyncDisposable
             reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetBoolean(6));
     }
 
-    /// <summary>Reads a stream forward, within the given bounds. An archived stream reads as empty unless asked for.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default)
+    /// <summary>
+    /// Reads a stream forward, within the given bounds. An archived stream reads as empty unless asked for.
+    /// <paramref name="within"/>: a write session with its transaction begun (one holding the stream's
+    /// lock, say), read through on its own connection instead of another from the pool.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, StreamReadOptions? options = null, CancellationToken ct = default, IDocumentSession? within = null)
     {
         options ??= StreamReadOptions.All;
-        await using var connection = await OpenConnectionAsync(ct);
+        await using var owned = within?.Connection is null ? await OpenConnectionAsync(ct) : null;
+        var connection = owned ?? within!.Connection!;
         await using var command = new NpgsqlCommand($"""
             select {_selectColumns} from {_schema}.mt_events
              where stream_id = $1 and version >= $2 and version <= $3 and timestamp <= $4 and (not coalesce(is_archived, false) or $5)

@@ -146,16 +146,21 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
 
     public Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
         Func<IReadOnlyList<StoredEvent>, Task<StreamDecision>> decide, int attempt, CancellationToken ct) =>
-        RunAsync(streamId, caller, options, async () => await decide(await store.ReadStreamAsync(streamId, ct: ct)), attempt, ct);
+        RunAsync(streamId, caller, options, async locked => await decide(await store.ReadStreamAsync(streamId, ct: ct, within: locked)), attempt, ct);
 
-    /// <summary>The same, for a use case that reads what it decides on itself (a snapshot and the events after it, say).</summary>
+    /// <summary>
+    /// The same, for a use case that reads what it decides on itself (a snapshot and the events after it,
+    /// say). On a retried attempt <paramref name="decide"/> is given the session that holds the stream's
+    /// lock, to read through: its connection is already taken, and the writers queued behind the lock
+    /// each hold one of the pool's; otherwise null.
+    /// </summary>
     /// <param name="attempt">
     /// Wolverine's attempt at the message this write handles (<c>Envelope.Attempts</c>): a first attempt
     /// that loses a race throws <see cref="StreamChangedWhileDeciding"/> and Wolverine's retry policy
     /// (<see cref="Hosting.Messaging"/>) runs the handler again, which then holds the stream's row lock.
     /// </param>
     public async Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<Task<StreamDecision>> decide, int attempt, CancellationToken ct)
+        Func<IDocumentSession?, Task<StreamDecision>> decide, int attempt, CancellationToken ct)
     {
         if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
             return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
@@ -163,20 +168,19 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
     }
 
     private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,
-        Func<Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
+        Func<IDocumentSession?, Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
     {
         var metadata = new AppendMetadata { UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
         IDocumentSession? session = null;
         try
         {
             // The locked attempt holds the stream's row from before it reads: the stream cannot move under it.
-            // (The lock is on the session's connection; the use case reads committed rows on others.)
             if (lockFirst && await store.FetchStreamInfoAsync(streamId, ct) is { } stream)
             {
                 session = store.OpenWriteSession(stream.TenantId, metadata);
                 if (!await store.LockStreamAsync(session, streamId, ct)) throw new StreamNotFoundException(streamId);
             }
-            var decision = await decide();
+            var decision = await decide(session);
             if (options.IfMatch is { } expected && expected != decision.DecidedOnVersion)
                 throw new ConcurrencyException(streamId, expected, decision.DecidedOnVersion);
             if (decision.Events.Count == 0 && decision.InTransaction is null && options.IdempotencyKey is null) return decision.Answer;

@@ -27,11 +27,11 @@ public sealed class LeaderCommandPipeline(StreamCommandPipeline pipeline, Leader
         Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct)
     {
         var (leaderId, caller) = (message.LeaderId, message.Sender.Caller);
-        return pipeline.RunAsync(leaderId, caller, message.Sender.Options, async () =>
+        return pipeline.RunAsync(leaderId, caller, message.Sender.Options, async locked =>
         {
             // The latest snapshot and the events after it, not the whole stream (see LeaderSnapshots).
-            var snapshot = await snapshots.LoadAsync(leaderId, ct);
-            var tail = await store.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = (snapshot?.Version ?? 0) + 1 }, ct);
+            var snapshot = await snapshots.LoadAsync(leaderId, ct, locked);
+            var tail = await store.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = (snapshot?.Version ?? 0) + 1 }, ct, locked);
             var loaded = await reader.FoldForCallerAsync(leaderId, snapshot, tail, caller, ct);
             var events = LeaderDecider.Decide(command(loaded.State, loaded.Scope), loaded.State, policies.For(loaded.State.Affiliate));
             var after = events.Aggregate(loaded.State, Leader.Evolve);

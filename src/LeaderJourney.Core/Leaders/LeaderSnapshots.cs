@@ -32,11 +32,13 @@ public sealed class LeaderSnapshots(Store store)
 
     private const string SealedName = "leaderSnapshot";
 
-    /// <summary>The latest usable snapshot, or null (none, another build's, or erased).</summary>
-    public async Task<Leader?> LoadAsync(Guid leaderId, CancellationToken ct)
+    /// <summary>The latest usable snapshot, or null (none, another build's, or erased); read through <paramref name="within"/>'s connection when given (see <see cref="Store.ReadStreamAsync"/>).</summary>
+    public async Task<Leader?> LoadAsync(Guid leaderId, CancellationToken ct, IDocumentSession? within = null)
     {
         if (store.PersonalData is null) return null;
-        await using var command = store.DataSource.CreateCommand($"select version, state from {store.Schema}.leader_snapshots where leader_id = $1 and fold = $2");
+        await using var command = within?.Connection is { } connection
+            ? new NpgsqlCommand($"select version, state from {store.Schema}.leader_snapshots where leader_id = $1 and fold = $2", connection)
+            : store.DataSource.CreateCommand($"select version, state from {store.Schema}.leader_snapshots where leader_id = $1 and fold = $2");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Fold });
         string sealedState;
