@@ -7,9 +7,10 @@ namespace LeaderJourney.Web;
 /// Wolverine's handler code, generated ahead of time: without it each host compiles a command's
 /// handler with Roslyn the first time the command arrives (about 2 s per command on these machines,
 /// paid again by every run of the command line). The code is written by
-/// <c>dotnet run --project src/LeaderJourney.Web -c Release -- codegen write</c> into <see cref="OutputDirectory"/>, compiled into Core, and loaded by type name
-/// (<c>TypeLoadMode.Static</c>, see <see cref="Core.Hosting.Messaging"/>): a normal start takes the
-/// handlers from the generated registry, without looking for new ones. A test generates the code again
+/// <c>dotnet run --project src/LeaderJourney.Web -c Release -- codegen write</c> into
+/// <see cref="OutputDirectory"/>, compiled into Core, and loaded by type name (<c>TypeLoadMode.Static</c>,
+/// see <see cref="Core.Hosting.Messaging"/>): a normal start takes the handlers from the generated
+/// registry, without looking for new ones. A test generates the code again
 /// in a process of its own and fails when the committed files are not what the handlers generate now.
 /// </summary>
 public static class CodeGeneration

@@ -115,7 +115,8 @@ public sealed class SubjectKeys
     /// <summary>
     /// Queues the deletion of the subject's key material in a Marten session: it commits with the
     /// session. <paramref name="final"/>: the subject is erased, and data written about it later is
-    /// stored as erased too. Keys cached here are dropped now and again once the session committed.
+    /// stored as erased too. Keys cached here are dropped now, and none of the subject's is cached in
+    /// this process again (<see cref="Forget"/>), so nothing read while the shred is in flight survives it.
     /// </summary>
     internal void QueueShred(Marten.IDocumentSession session, Guid subject, bool final)
     {
@@ -129,17 +130,6 @@ public sealed class SubjectKeys
              where ? and not exists (select 1 from {_table} where subject_id = ? and final)
             """, subject, subject, subject, final, subject);
         Forget(subject);
-        session.Listeners.Add(new ForgetOnCommit(this, subject));
-    }
-
-    // Keys this process read while the shred was in flight are dropped again once it is visible.
-    private sealed class ForgetOnCommit(SubjectKeys keys, Guid subject) : Marten.DocumentSessionListenerBase
-    {
-        public override Task AfterCommitAsync(Marten.IDocumentSession session, Marten.Services.IChangeSet commit, CancellationToken token)
-        {
-            keys.Forget(subject);
-            return Task.CompletedTask;
-        }
     }
 
     /// <summary>Drops every cached key of the subject, and keeps keys read before now from being cached again.</summary>
