@@ -140,7 +140,7 @@ public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
 /// replayed, so nothing appended meanwhile is overwritten or ignored, and however many writers pile onto
 /// one stream none is lost. With If-Match the caller asserted what they saw, so a conflict is a 409.
 /// </summary>
-public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class StreamCommandPipeline(Store store, IdempotentAnswers answers, TimeProvider clock)
 {
     public DateTimeOffset Now => clock.GetUtcNow();
 
@@ -162,14 +162,15 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
     public async Task<Answer> RunAsync(Guid streamId, CurrentUser caller, WriteOptions options,
         Func<IDocumentSession?, Task<StreamDecision>> decide, int attempt, CancellationToken ct)
     {
-        if (options.IdempotencyKey is { } key && await FindAnswer(caller.UserId, key, ct) is { } stored)
-            return stored.Request == options.RequestFingerprint ? stored.Answer : throw KeyReused();
+        var sender = new Sender(caller, options);
+        if (await answers.FindAsync(sender, ct) is { } stored) return stored;
         return await TryAsync(streamId, caller, options, decide, lockFirst: attempt > 1, ct);
     }
 
     private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,
         Func<IDocumentSession?, Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
     {
+        var sender = new Sender(caller, options);
         var metadata = new AppendMetadata { UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
         IDocumentSession? session = null;
         try
@@ -191,16 +192,15 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
             else if (decision.DecidedOnVersion == 0) store.StartStream(session, streamId, decision.StreamType, decision.Events);
             else store.Append(session, streamId, decision.DecidedOnVersion, decision.Events);
             if (decision.InTransaction is { } also) await also(session, ct);
-            if (options.IdempotencyKey is { } newKey) QueueAnswer(session, caller.UserId, newKey, streamId, options.RequestFingerprint, decision.Answer);
+            answers.Queue(session, sender, streamId, decision.Answer);
             try
             {
                 await store.SaveAsync(session, ct);
             }
-            catch (Exception e) when (options.IdempotencyKey is { } raced && IsAnswerTaken(e))
+            catch (Exception e) when (IdempotentAnswers.IsTaken(e))
             {
                 // The same key won a race in another request: its answer stands, this append is dropped.
-                var winner = (await FindAnswer(caller.UserId, raced, ct))!;
-                return winner.Request == options.RequestFingerprint ? winner.Answer : throw KeyReused();
+                return (await answers.FindAsync(sender, ct))!;
             }
             return decision.Answer;
         }
@@ -212,40 +212,5 @@ public sealed class StreamCommandPipeline(Store store, NpgsqlDataSource dataSour
         {
             if (session is not null) await session.DisposeAsync();
         }
-    }
-
-    /// <summary>Drops the answers kept under Idempotency-Keys for writes to <paramref name="streamId"/>, with the session's events.</summary>
-    public void ForgetAnswers(IDocumentSession session, Guid streamId) =>
-        session.QueueSqlCommand($"delete from {store.Schema}.idempotency_keys where stream_id = ?", streamId);
-
-    private static RequestValidationException KeyReused() =>
-        new("Idempotency-Key", "This Idempotency-Key was already used for a different request.");
-
-    private sealed record StoredAnswer(string Request, Answer Answer);
-
-    private async Task<StoredAnswer?> FindAnswer(Guid userId, string key, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand($"select request, status_code, response::text, location from {store.Schema}.idempotency_keys where user_id = $1 and key = $2");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new StoredAnswer(reader.GetString(0),
-            new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3)));
-    }
-
-    // A plain insert: a key another request stored first fails the whole session (IsAnswerTaken).
-    private void QueueAnswer(IDocumentSession session, Guid userId, string key, Guid streamId, string request, Answer answer) =>
-        session.QueueSqlCommand($"""
-            insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location, stream_id)
-            values (?, ?, ?, ?, ?::jsonb, ?, ?::text, ?)
-            """, userId, key, request, answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), JsonSerializerOptions.Web),
-            clock.GetUtcNow(), (object?)answer.Location ?? DBNull.Value, streamId);
-
-    private static bool IsAnswerTaken(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "idempotency_keys" }) return true;
-        return false;
     }
 }

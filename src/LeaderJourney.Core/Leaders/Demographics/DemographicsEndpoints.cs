@@ -22,7 +22,7 @@ public sealed record DemographicsBody(IReadOnlyList<string>? RaceEthnicity, stri
 /// leader's stated consent, shown back to the leader alone, counted elsewhere only in aggregates. The
 /// one write path for the API and the pages.
 /// </summary>
-public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderReader reader, Store store)
+public sealed class DemographicsWrites(StreamCommandPipeline pipeline, IdempotentAnswers answers, LeaderReader reader, Store store)
 {
     public const string StreamType = "demographics";
 
@@ -75,7 +75,7 @@ public sealed class DemographicsWrites(StreamCommandPipeline pipeline, LeaderRea
                 ? (Func<IDocumentSession, CancellationToken, Task>)((session, _) =>
                 {
                     store.ShredSubject(session, DemographicsState.StreamIdFor(leaderId), final: false);
-                    pipeline.ForgetAnswers(session, DemographicsState.StreamIdFor(leaderId));
+                    answers.Forget(session, DemographicsState.StreamIdFor(leaderId));
                     return Task.CompletedTask;
                 })
                 : null;
