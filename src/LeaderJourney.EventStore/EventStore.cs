@@ -282,24 +282,19 @@ public sealed class EventStore : IAsyncDisposable
         var streams = session.PendingChanges.Streams().ToList();
         try
         {
-            // The inline read models read their generations on the session's connection: it has one from here on.
+            // A refusal is looked up on the session's own connection (RefusalAsync): it has one from here on.
             await session.BeginTransactionAsync(ct);
-            MartenSlot.Appending.Value = new MartenSlot.AppendScope();
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (RejectedData(e) is { } rejected)
+        catch (Exception e) when (AsRejectedData(e) is { } rejected)
         {
             // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
-            throw new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected);
+            throw rejected;
         }
         catch (Exception e) when (streams.Count > 0 && IsRefusal(e))
         {
             if (await RefusalAsync(session, streams, e) is { } refusal) throw refusal;
             throw;
-        }
-        finally
-        {
-            MartenSlot.Appending.Value = null;
         }
     }
 
@@ -322,6 +317,10 @@ public sealed class EventStore : IAsyncDisposable
         }
         return streams.Count == 1 && streams[0].ActionType == StreamActionType.Start && IsExistingStream(e) ? new StreamAlreadyExistsException(streams[0].Id) : null;
     }
+
+    /// <summary>A write's failure in the store's terms when the database refused an event's text (jsonb refuses some texts JSON allows); else null.</summary>
+    public static EventDataRejectedException? AsRejectedData(Exception e) =>
+        RejectedData(e) is { } rejected ? new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected) : null;
 
     private static PostgresException? RejectedData(Exception e)
     {
@@ -438,19 +437,12 @@ public sealed class EventStore : IAsyncDisposable
         var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        try
+        var scope = new MartenSlot.AppendScope();
+        foreach (var chunk in events.Chunk(5_000))
         {
-            MartenSlot.Appending.Value = new MartenSlot.AppendScope();
-            foreach (var chunk in events.Chunk(5_000))
-            {
-                await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
-                foreach (var slot in inline) await slot.ApplyAsync(session, chunk, null, ct);
-                await session.SaveChangesAsync(ct);
-            }
-        }
-        finally
-        {
-            MartenSlot.Appending.Value = null;
+            await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
+            foreach (var slot in inline) await slot.ApplyAsync(session, chunk, null, ct, scope);
+            await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -14,10 +15,14 @@ namespace LeaderJourney.EventStore.Projections;
 /// </summary>
 internal sealed class MartenSlot(ProjectionRegistration registration, int parity, ProjectionGenerations generations) : Marten.Events.Projections.IProjection
 {
-    /// <summary>Set while an append's Marten session saves: an inline slot then writes to its active generation only.</summary>
-    internal static readonly AsyncLocal<AppendScope?> Appending = new();
+    /// <summary>
+    /// One save's look at the generations, for both slots of a read model: keyed by the save's first
+    /// event, the same object Marten hands every inline projection of that save (whoever saves the
+    /// session: the store, or a Wolverine handler's own <c>SaveChangesAsync</c>).
+    /// </summary>
+    private static readonly ConditionalWeakTable<IEvent, AppendScope> SaveScopes = new();
 
-    /// <summary>One append's look at the generations: read once on the append's connection for both slots of a read model.</summary>
+    /// <summary>One append's look at the generations: read once on the append's connection for both slots of a read model; an inline slot writes to its active generation only.</summary>
     internal sealed class AppendScope
     {
         private readonly Dictionary<string, IReadOnlyList<ProjectionGenerations.Row>> _live = new();
@@ -42,20 +47,36 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
 
     public static int ParityOf(int generation) => generation % 2 == 1 ? 1 : 0;
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct) =>
-        ApplyAsync(operations, events.Select(ToStored).ToList(), null, ct);
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        AppendScope? scope = null;
+        // An append's events reach the inline projections before Marten's quick append numbers them
+        // (MartenEngine: EventAppendMode.Quick); the events the daemon hands over are committed and numbered.
+        if (events[0].Sequence == 0)
+        {
+            if (operations is not IDocumentSession session)
+                throw new InvalidOperationException($"{MartenName} was applied inline outside a document session.");
+            // The generations are read, and the rows written, in the append's own transaction.
+            await session.BeginTransactionAsync(ct);
+            scope = SaveScopes.GetValue(events[0], _ => new AppendScope());
+        }
+        await ApplyAsync(operations, events.Select(ToStored).ToList(), null, ct, scope);
+    }
 
     /// <summary>
     /// Applies events (in global order within an affiliate: Marten's daemon hands a batch over one
     /// affiliate at a time) to the slot's generation, if this is a moment to write to it
     /// (<see cref="ShouldApply"/>). <paramref name="own"/> is the connection of a build's own transaction,
-    /// which then serves every read.
+    /// which then serves every read. <paramref name="scope"/> is an append's (inline), else null (the daemon).
     /// </summary>
-    internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, NpgsqlConnection? own, CancellationToken ct)
+    internal async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<StoredEvent> events, NpgsqlConnection? own, CancellationToken ct, AppendScope? scope)
     {
-        var scope = Appending.Value;
         var inline = scope is not null;
         var projection = registration.Projection;
+        // An append with none of this read model's events has nothing to write to it: Marten runs every
+        // inline projection on every save (a position's too), and needs no look at the generations then.
+        if (inline && !events.Any(e => projection.EventTypes.Contains(e.TypeName))) return;
         var generation = scope is not null
             ? await scope.InSlotAsync(generations, operations.Connection!, Name, parity, ct)
             : (await generations.LiveAsync(own, Name, ct)).FirstOrDefault(r => ParityOf(r.Generation) == parity);

@@ -404,7 +404,7 @@ public sealed class ProjectionRuntime(EventStore store)
             await using var session = builder.LightweightSession(SessionOptions.ForTransaction(tx));
             var events = await store.ReadEventsAsync(connection, tx, from, to, types, 5_000, ct);
             if (events.Count == 0) break;
-            await slot.ApplyAsync(session, events, connection, ct);
+            await slot.ApplyAsync(session, events, connection, ct, scope: null);
             await session.SaveChangesAsync(ct);
             from = events[^1].Sequence;
         }
