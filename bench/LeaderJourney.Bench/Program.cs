@@ -35,6 +35,7 @@ var encryptionOnly = args.Contains("--encryption-only");
 // --store-only measures appends, bulk and read-all (the store's and Marten's own session) against raw Npgsql alone;
 // --command-cost measures only a command on a long stream against one on a short stream;
 // --http-only only the sign-off command over HTTP at 16 clients; with --attaining, each sign-off attains its level.
+// --positions-only only the position commands (nominations and withdrawals) over HTTP at 16 clients.
 var storeOnly = args.Contains("--store-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
@@ -106,6 +107,14 @@ await using var bench = await StoreBench.CreateAsync(connectionString);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; PostgreSQL {bench.ServerVersion}; schema {bench.Schema}");
 Console.WriteLine($"rounds: {sizes.Rounds} (median reported), single appends: {sizes.SingleAppends} per writer count, bulk: {sizes.BulkEvents:N0} events, read-all: {sizes.BulkEvents:N0} events");
 Console.WriteLine();
+
+// Position commands alone (see the options above).
+if (args.Contains("--positions-only"))
+{
+    var only = await OnFreshSchema($"{bench.Schema}_pos", schema => HttpPositionBench.RunAsync(connectionString, schema, clients: 16, leadersPerClient: 10, rounds: quick ? 5 : 15));
+    Console.WriteLine($"HTTP position commands, {only.Clients} clients: {only.Requests:N0} requests, {only.Errors} errors, {only.PerSecond:N0}/s; latency p50 {only.P50Ms:F1} ms, p95 {only.P95Ms:F1} ms, p99 {only.P99Ms:F1} ms");
+    return 0;
+}
 
 if (args.Contains("--http-only"))
 {

@@ -50,6 +50,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderReader>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.IdempotentAnswers>();
+        services.AddScoped<Http.StreamCommandBus>();
         services.AddSingleton<Http.StreamCommandPipeline>();
         services.AddSingleton(sp => new Http.RequestHashes(sp.GetRequiredService<Store>().PersonalData?.Keys
             ?? throw new InvalidOperationException("The store was opened without master keys.")));

@@ -79,5 +79,7 @@ public static class Messaging
         // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
         // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
         options.OnException<StreamChangedWhileDeciding>().RetryOnce();
+        // The role is checked before a position's stream is loaded and its row held.
+        options.Policies.ForMessagesOfType<Succession.Positions.PositionCommand>().AddMiddleware(typeof(Succession.Positions.PositionAdminsOnly));
     }
 }

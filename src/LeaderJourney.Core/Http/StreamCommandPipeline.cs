@@ -7,7 +7,6 @@ using LeaderJourney.EventStore.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
 
 
@@ -70,8 +69,9 @@ public sealed class RequestHashes
 public sealed record Sender(CurrentUser Caller, WriteOptions Options);
 
 /// <summary>
-/// A write, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>) by the API and the
-/// pages alike; its handler sits with its use case. Commands are handled in the sending request, never
+/// A write, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>, or
+/// <see cref="StreamCommandBus"/> for the commands on Wolverine's aggregate handler workflow) by the API
+/// and the pages alike; its handler sits with its use case. Commands are handled in the sending request, never
 /// stored in Wolverine's tables, and never print their fields (a command may carry a person's name,
 /// notes or a password); Wolverine's own log of a failed command is switched off
 /// (<see cref="Hosting.Messaging.QuietCommandFailures"/>).
@@ -130,7 +130,8 @@ public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
     : Exception($"Stream {streamId} changed while the command was decided; it is decided again on the new history.", inner);
 
 /// <summary>
-/// Every command's handler writes to its stream through here: the use case reads the history and
+/// The commands not yet on Wolverine's aggregate handler workflow (all but the positions', see
+/// docs/architecture.md) write to their stream through here: the use case reads the history and
 /// decides on it (loading only what the caller may see), If-Match is checked, and a Marten session for
 /// the stream's affiliate appends the events at the version they were decided on (Marten's append
 /// function refuses them if the stream moved meanwhile) and stores the answer under the Idempotency-Key
@@ -164,13 +165,13 @@ public sealed class StreamCommandPipeline(Store store, IdempotentAnswers answers
     {
         var sender = new Sender(caller, options);
         if (await answers.FindAsync(sender, ct) is { } stored) return stored;
-        return await TryAsync(streamId, caller, options, decide, lockFirst: attempt > 1, ct);
+        return await TryAsync(streamId, sender, decide, lockFirst: attempt > 1, ct);
     }
 
-    private async Task<Answer> TryAsync(Guid streamId, CurrentUser caller, WriteOptions options,
+    private async Task<Answer> TryAsync(Guid streamId, Sender sender,
         Func<IDocumentSession?, Task<StreamDecision>> decide, bool lockFirst, CancellationToken ct)
     {
-        var sender = new Sender(caller, options);
+        var (caller, options) = (sender.Caller, sender.Options);
         var metadata = new AppendMetadata { UserName = caller.UserId.ToString(), CorrelationId = options.IdempotencyKey };
         IDocumentSession? session = null;
         try

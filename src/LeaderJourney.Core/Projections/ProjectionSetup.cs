@@ -31,11 +31,14 @@ public static class ProjectionSetup
     public static EventStoreProjections For(IConfiguration configuration, string schema) =>
         For(schema, All(Leaders.Demographics.DemographicSettings.From(configuration)), Math.Clamp(configuration.GetValue("LeaderJourney:Projections:BatchSize", 5000), 1, 50_000));
 
-    /// <summary>The given read models, and the framework catalog (inline, in the core schema's own tables).</summary>
+    /// <summary>The given read models, the framework catalog (inline, in the core schema's own tables), and the folds the commands decide on.</summary>
     public static EventStoreProjections For(string schema, IReadOnlyList<ProjectionRegistration>? registrations = null, int batchSize = 5000) =>
-        new(registrations ?? All(), batchSize,
-            marten => marten.Projections.Add(new Frameworks.FrameworkCatalogProjection(schema), JasperFx.Events.Projections.ProjectionLifecycle.Inline,
-                Frameworks.FrameworkCatalogProjection.ProjectionName));
+        new(registrations ?? All(), batchSize, marten =>
+        {
+            marten.Projections.Add(new Frameworks.FrameworkCatalogProjection(schema), JasperFx.Events.Projections.ProjectionLifecycle.Inline,
+                Frameworks.FrameworkCatalogProjection.ProjectionName);
+            Succession.Positions.PositionAggregation.Register(marten);
+        });
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>
         services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>()));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Succession;
@@ -19,6 +20,20 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private LeaderJourney.EventStore.EventStore Store => _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+
+    private async Task<Guid> Position(HttpClient? admin = null) =>
+        (await Ok((admin ?? _admin).PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "Treasurer", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),
+            HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    private static HttpRequestMessage Nomination(Guid position, Guid leader, string? ifMatch = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/positions/{position}/nominations") { Content = JsonContent.Create(new { leaderId = leader, note = "Strong organiser" }) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
 
     private async Task<Guid> Leader(string name) =>
         (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
@@ -89,5 +104,84 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         (await _admin.PutAsJsonAsync($"/api/positions/{id}/term-end", new { termEndsOn = "next year" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PB");
         (await otherAdmin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = c })).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's position is not confirmed");
+    }
+
+    [Fact]
+    public async Task If_Match_on_a_position_is_the_version_it_was_read_at_and_a_stale_one_is_409_with_the_current_version()
+    {
+        var (id, ana, ben) = (await Position(), await Leader("Ana"), await Leader("Ben"));
+
+        (await Ok(_admin.SendAsync(Nomination(id, ana, ifMatch: "\"1\"")))).GetProperty("version").GetInt64().Should().Be(2);
+
+        var stale = await _admin.SendAsync(Nomination(id, ben, ifMatch: "\"1\""));
+        stale.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await stale.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentVersion").GetInt64().Should().Be(2);
+        (await Store.ReadStreamAsync(id)).Should().HaveCount(2, "the refused nomination appended nothing");
+    }
+
+    [Fact]
+    public async Task Twenty_repeats_of_one_Idempotency_Key_on_a_position_append_once_and_answer_alike()
+    {
+        var (id, ana) = (await Position(), await Leader("Ana"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _admin.SendAsync(Nomination(id, ana, key: "nominate-once-" + id))));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        var versions = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64()));
+        versions.Should().OnlyContain(v => v == 2);
+        var events = await Store.ReadStreamAsync(id);
+        events.Should().HaveCount(2);
+        events[1].CorrelationId.Should().NotBeNullOrEmpty().And.NotContain("nominate-once", "the key is kept only as a keyed hash");
+        (await _admin.SendAsync(Nomination(id, await Leader("Ben"), key: "nominate-once-" + id))).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest, "a key names one request");
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_nominations_to_one_position_all_land_in_order()
+    {
+        var id = await Position();
+        var leaders = new List<Guid>();
+        for (var i = 0; i < 20; i++) leaders.Add(await Leader($"Candidate{i}"));
+
+        var responses = await Task.WhenAll(leaders.Select(l => _admin.SendAsync(Nomination(id, l))));
+
+        responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        var versions = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64()));
+        versions.Should().BeEquivalentTo(Enumerable.Range(2, 20).Select(v => (long)v), "each command decided on the position as the one before left it");
+        var events = await Store.ReadStreamAsync(id);
+        events.Select(e => e.Version).Should().Equal(Enumerable.Range(1, 21).Select(v => (long)v));
+        events.Skip(1).Select(e => ((LeaderJourney.Domain.Succession.CandidateNominated)e.Data).LeaderId).Should().BeEquivalentTo(leaders);
+    }
+
+    [Fact]
+    public async Task A_national_admin_writes_to_an_affiliates_position_and_the_event_names_who_wrote_it()
+    {
+        var (id, ana) = (await Position(), await Leader("Ana"));
+        var (national, nationalId) = await _app.SignedInAsync(Roles.NationalAdmin);
+
+        await Ok(national.SendAsync(Nomination(id, ana)));
+
+        var events = await Store.ReadStreamAsync(id);
+        events.Should().HaveCount(2);
+        events[1].TenantId.Should().Be("PA", "the event is in the position's own affiliate");
+        events[1].UserName.Should().Be(nationalId.ToString());
+        (await Store.FetchStreamInfoAsync(id))!.Type.Should().Be("position");
+    }
+
+    [Fact]
+    public async Task A_position_is_defined_in_the_affiliate_named_trimmed_and_a_bad_affiliate_or_a_stale_If_Match_is_refused()
+    {
+        var id = (await Ok(_admin.PostAsJsonAsync("/api/positions", new { affiliate = " PA\t", title = "Secretary", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),
+            HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        (await Store.FetchStreamInfoAsync(id))!.TenantId.Should().Be("PA");
+
+        (await _admin.PostAsJsonAsync("/api/positions", new { affiliate = "P\u0000A", title = "Secretary", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var stale = new HttpRequestMessage(HttpMethod.Post, "/api/positions")
+        {
+            Content = JsonContent.Create(new { affiliate = "PA", title = "Secretary", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),
+        };
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"3\"");
+        (await _admin.SendAsync(stale)).StatusCode.Should().Be(HttpStatusCode.Conflict, "a new position is at version 0");
     }
 }

@@ -3,10 +3,13 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Domain.Succession;
+using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Succession.Positions;
 
@@ -25,7 +28,11 @@ public abstract record PositionCommand(Guid PositionId) : StreamCommand(Position
 
 /// <summary>Staff define a key position of their affiliate: what it requires, and who holds it until when. The sender picks the new position's id.</summary>
 public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, string? Title, bool? Key, string? IncumbentLeaderId, string? TermEndsOn,
-    IReadOnlyList<RequirementBody?>? Requirements) : PositionCommand(PositionId);
+    IReadOnlyList<RequirementBody?>? Requirements) : PositionCommand(PositionId)
+{
+    /// <summary>The affiliate the position is defined in (its stream's): the one named, else the caller's own; checked, as it is sent before the handler runs.</summary>
+    public string Affiliation() => LeaderInput.Required(Affiliate ?? Sender.Caller.Affiliate, "affiliate", 16);
+}
 
 public sealed record NominateCandidateCommand(Guid PositionId, string? LeaderId, string? Note) : PositionCommand(PositionId);
 public sealed record AssessReadinessCommand(Guid PositionId, string? LeaderId, string? Readiness, string? Justification) : PositionCommand(PositionId);
@@ -37,109 +44,117 @@ public sealed record SetTermEndCommand(Guid PositionId, string? TermEndsOn) : Po
 
 public static class DefinePositionHandler
 {
-    public static Task<Answer> Handle(DefinePositionCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(DefinePositionCommand command, PositionWrites writes, LeaderReader leaders, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
         var requirements = (command.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
-        return writes.DefineAsync(command.PositionId, caller, command.Affiliate ?? caller.Affiliate, command.Title, command.Key ?? true, requirements,
-            command.IncumbentLeaderId, command.TermEndsOn, command.Sender.Options, envelope.Attempts, ct);
+        return writes.DefineAsync(command, requirements, stream, session, leaders, ct);
     }
 }
 
 public static class NominateCandidateHandler
 {
-    public static Task<Answer> Handle(NominateCandidateCommand command, PositionWrites writes, LeaderReader leaders, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(NominateCandidateCommand command, PositionWrites writes, LeaderReader leaders, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
-        return writes.DecideAsync(command, envelope, async position =>
-            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), writes.Now), ct);
+        return writes.DecideAsync(command, stream, session, async position =>
+            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), writes.Now));
     }
 }
 
 public static class AssessReadinessHandler
 {
-    public static Task<Answer> Handle(AssessReadinessCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(AssessReadinessCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
         if (!ReadinessNames.TryFromApi(command.Readiness, out var readiness))
             throw new RequestValidationException("readiness", "readiness is one of: ready-now, ready-1-2-years, ready-3-plus-years.");
         var justification = LeaderInput.Required(command.Justification, "justification", LeaderInput.MaxNoteLength);
-        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new AssessReadiness(leaderId, readiness, justification, caller.ToActor(), writes.Now)), ct);
+        return writes.DecideAsync(command, stream, session, _ => Task.FromResult<object>(new AssessReadiness(leaderId, readiness, justification, caller.ToActor(), writes.Now)));
     }
 }
 
 public static class AppointHandler
 {
-    public static Task<Answer> Handle(AppointCommand command, PositionWrites writes, SuccessionData data, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(AppointCommand command, PositionWrites writes, SuccessionData data, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
         var on = PositionWrites.Date(command.On, "on") ?? throw new RequestValidationException("on", "on is the date of the appointment, as yyyy-MM-dd.");
         var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
-        return writes.DecideAsync(command, envelope, async position =>
+        return writes.DecideAsync(command, stream, session, async position =>
         {
             // The slate is kept with the readiness computed now, so readiness calls can later be compared with what happened.
             var leaders = (await data.LeadersAsync(position.Affiliate, writes.Now, ct)).ToDictionary(l => l.Id);
             var slate = position.Candidates.Select(c => new SlateEntry(c.LeaderId,
                 leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
             return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), writes.Now);
-        }, ct);
+        });
     }
 }
 
 public static class WithdrawNominationHandler
 {
-    public static Task<Answer> Handle(WithdrawNominationCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(WithdrawNominationCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
         var reason = LeaderInput.Optional(command.Reason, "reason", LeaderInput.MaxNoteLength);
-        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new WithdrawCandidate(leaderId, reason, caller.ToActor(), writes.Now)), ct);
+        return writes.DecideAsync(command, stream, session, _ => Task.FromResult<object>(new WithdrawCandidate(leaderId, reason, caller.ToActor(), writes.Now)));
     }
 }
 
 public static class SeatIncumbentHandler
 {
-    public static Task<Answer> Handle(SeatIncumbentCommand command, PositionWrites writes, LeaderReader leaders, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(SeatIncumbentCommand command, PositionWrites writes, LeaderReader leaders, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var since = PositionWrites.Date(command.Since, "since") ?? throw new RequestValidationException("since", "since is the date the incumbent took the seat, as yyyy-MM-dd.");
         var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
-        return writes.DecideAsync(command, envelope, async position =>
-            new SeatIncumbent(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), writes.Now), ct);
+        return writes.DecideAsync(command, stream, session, async position =>
+            new SeatIncumbent(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), writes.Now));
     }
 }
 
 public static class VacateSeatHandler
 {
-    public static Task<Answer> Handle(VacateSeatCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(VacateSeatCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var leaderId = LeaderInput.Id(command.LeaderId ?? "", "leaderId");
         var on = PositionWrites.Date(command.On, "on") ?? throw new RequestValidationException("on", "on is the date the seat fell vacant, as yyyy-MM-dd.");
-        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new VacateIncumbent(leaderId, on, caller.ToActor(), writes.Now)), ct);
+        return writes.DecideAsync(command, stream, session, _ => Task.FromResult<object>(new VacateIncumbent(leaderId, on, caller.ToActor(), writes.Now)));
     }
 }
 
 public static class SetTermEndHandler
 {
-    public static Task<Answer> Handle(SetTermEndCommand command, PositionWrites writes, Wolverine.Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(SetTermEndCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
-        var caller = PositionRules.Admin(command);
+        var caller = command.Sender.Caller;
         var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
-        return writes.DecideAsync(command, envelope, _ => Task.FromResult<object>(new SetTermEnd(termEndsOn, caller.ToActor(), writes.Now)), ct);
+        return writes.DecideAsync(command, stream, session, _ => Task.FromResult<object>(new SetTermEnd(termEndsOn, caller.ToActor(), writes.Now)));
     }
 }
 
-internal static class PositionRules
+/// <summary>
+/// Only admins write positions: Wolverine runs this before it loads the position's stream (and holds
+/// its row), for every position command (<see cref="Hosting.Messaging"/>).
+/// </summary>
+public static class PositionAdminsOnly
 {
-    public static CurrentUser Admin(PositionCommand command)
+    public static void Before(PositionCommand command)
     {
-        var caller = command.Sender.Caller;
-        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
-        return caller;
+        if (!command.Sender.Caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
     }
 }
 
@@ -150,11 +165,12 @@ public static class PositionEndpoints
     {
         var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
 
-        positions.MapPost("/", async (DefinePositionBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        positions.MapPost("/", async (DefinePositionBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new DefinePositionBody(null, null, null, null, null, null);
-            return await bus.InvokeAsync<Answer>(new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
-                { Sender = http.SenderOf(body) }, ct);
+            var command = new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
+                { Sender = http.SenderOf(body) };
+            return await commands.InvokeAsync(command, ct, command.Affiliation());
         }).Produces<CreatedBody>(StatusCodes.Status201Created);
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
@@ -163,8 +179,8 @@ public static class PositionEndpoints
         MapCommand<WithdrawalBody>(positions, "/{id}/nomination-withdrawals", (id, b, sender) => new WithdrawNominationCommand(id, b?.LeaderId, b?.Reason) { Sender = sender });
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
-        positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>();
+        positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+            await commands.InvokeAsync(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>();
 
         positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
         {
@@ -181,8 +197,8 @@ public static class PositionEndpoints
 
     /// <summary>POST of a command on one position: the body (possibly empty) and the position's id make the message.</summary>
     private static void MapCommand<TBody>(RouteGroupBuilder positions, string pattern, Func<Guid, TBody?, Sender, PositionCommand> message) where TBody : class =>
-        positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>();
+        positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+            await commands.InvokeAsync(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>();
 }
 
 /// <summary>A position as GET /api/positions lists it: its seat, what it requires, its candidates, and its version for If-Match.</summary>

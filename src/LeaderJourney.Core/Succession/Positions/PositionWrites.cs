@@ -1,55 +1,80 @@
+using JasperFx.Events;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Succession;
 using LeaderJourney.EventStore;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace LeaderJourney.Core.Succession.Positions;
 
 public sealed record RequirementInput(string? DomainCode, string? ThemeCode, int? Level);
 
-/// <summary>Writes to position streams, for the handlers of the position commands: defining a position, and deciding any command on one.</summary>
-public sealed class PositionWrites(StreamCommandPipeline pipeline, LeaderReader leaders, FrameworkCatalog catalog, FrameworkScopes scopes)
+/// <summary>
+/// Decides the position commands, for their handlers on Wolverine's aggregate handler workflow: Wolverine
+/// has loaded the position's stream (Marten's <c>FetchForExclusiveWriting</c>, folded by
+/// <see cref="PositionAggregation"/>) in the session of the message's affiliate, holding the stream's row
+/// until its transaction ends, so concurrent commands on one position queue instead of conflicting; the
+/// events appended here, and the answer kept under the Idempotency-Key, commit in that transaction.
+/// </summary>
+public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog catalog, FrameworkScopes scopes, TimeProvider clock)
 {
     public const string StreamType = "position";
 
-    public DateTimeOffset Now => pipeline.Now;
+    public DateTimeOffset Now => clock.GetUtcNow();
 
-    public async Task<Answer> DefineAsync(Guid id, CurrentUser caller, string? affiliate, string? title, bool key, IReadOnlyList<RequirementInput?> requirements,
-        string? incumbentLeaderId, string? termEndsOn, WriteOptions options, int attempt, CancellationToken ct)
+    /// <summary>Defines a new position in the affiliate its command names (<see cref="DefinePositionCommand.Affiliation"/>).</summary>
+    public async Task<Answer> DefineAsync(DefinePositionCommand command, IReadOnlyList<RequirementInput?> requirements, IEventStream<Position> stream, IDocumentSession session,
+        LeaderReader leaders, CancellationToken ct)
     {
-        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage positions.");
-        var code = LeaderInput.Required(affiliate, "affiliate", 16);
+        var caller = command.Sender.Caller;
+        var code = command.Affiliation();
         if (!caller.CanSee(code)) throw new ForbiddenException("An affiliate admin defines positions of their own affiliate only.");
-        var name = LeaderInput.Required(title, "title", 200);
+        // The message was sent for the affiliate named (StreamCommandBus): the stream starts there.
+        if (session.TenantId != code) throw new InvalidOperationException($"A position of {code} was to be defined in a session of {session.TenantId}.");
+        var name = LeaderInput.Required(command.Title, "title", 200);
         var checkedRequirements = await Requirements(requirements, ct);
-        var termEnd = Date(termEndsOn, "termEndsOn");
-        Guid? incumbent = incumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, ct) : null;
-        return await pipeline.RunAsync(id, caller, options, history =>
-        {
-            if (history.Count > 0) throw new DuplicateException($"Position {id} already exists.");
-            var events = PositionDecider.Decide(new DefinePosition(id, code, name, key, checkedRequirements, incumbent, termEnd, caller.ToActor(), pipeline.Now), Position.Initial);
-            return Task.FromResult(new StreamDecision(0, StreamType, code, events, new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/positions/{id}")));
-        }, attempt, ct);
+        var termEnd = Date(command.TermEndsOn, "termEndsOn");
+        Guid? incumbent = command.IncumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, ct) : null;
+        if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
+        if (stream.StartingVersion > 0) throw new DuplicateException($"Position {stream.Id} already exists.");
+        CheckIfMatch(command, stream);
+        var events = PositionDecider.Decide(new DefinePosition(stream.Id, code, name, command.Key ?? true, checkedRequirements, incumbent, termEnd, caller.ToActor(), Now), Position.Initial);
+        return Append(command, stream, session, events, new Answer(StatusCodes.Status201Created, new CreatedBody(stream.Id), $"/api/positions/{stream.Id}"));
     }
 
-    /// <summary>Folds the position (another affiliate's is not found), decides the command on it and appends, on Wolverine's attempt at the message.</summary>
-    public Task<Answer> DecideAsync(PositionCommand message, Wolverine.Envelope envelope, Func<Position, Task<object>> command, CancellationToken ct)
+    /// <summary>Decides a command on the loaded position (another affiliate's, or another kind of stream, is not found) and appends its events.</summary>
+    public async Task<Answer> DecideAsync(PositionCommand message, IEventStream<Position> stream, IDocumentSession session, Func<Position, Task<object>> command)
     {
-        var id = message.PositionId;
-        var caller = message.Sender.Caller;
-        return pipeline.RunAsync(id, caller, message.Sender.Options, async history =>
-        {
-            // A stream that does not start with a position's definition (a leader's, say) is no position.
-            if (history.Count > 0 && history[0].Data is not PositionDefined) throw new NotFoundException($"There is no position {id}.");
-            var position = history.Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
-            if (!position.IsDefined || !caller.CanSee(position.Affiliate)) throw new NotFoundException($"There is no position {id}.");
-            var events = PositionDecider.Decide(await command(position), position);
-            var after = events.Aggregate(position, Position.Evolve);
-            return new StreamDecision(position.Version, StreamType, position.Affiliate, events, new Answer(StatusCodes.Status200OK, new VersionBody(after.Version)));
-        }, envelope.Attempts, ct);
+        // A repeat of this request may have committed while this one waited for the stream's row.
+        if (await answers.FindAsync(message.Sender, stream.Cancellation, session) is { } kept) return kept;
+        if (stream.Aggregate is not { IsDefined: true } position || !message.Sender.Caller.CanSee(position.Affiliate))
+            throw new NotFoundException($"There is no position {stream.Id}.");
+        CheckIfMatch(message, stream);
+        var events = PositionDecider.Decide(await command(position), position);
+        return Append(message, stream, session, events, new Answer(StatusCodes.Status200OK, new VersionBody((stream.StartingVersion ?? 0) + events.Count)));
+    }
+
+    // If-Match is what the caller saw; the stream's row is held, so the version read is the one appended to.
+    private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream)
+    {
+        var version = stream.StartingVersion ?? 0;
+        if (message.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(stream.Id, expected, version);
+    }
+
+    private Answer Append(PositionCommand message, IEventStream<Position> stream, IDocumentSession session, IReadOnlyList<object> events, Answer answer)
+    {
+        // Each event records who wrote it and, as its correlation id, the keyed hash of the request's
+        // Idempotency-Key, as every command's events do. No causation: Wolverine would name the id of a
+        // message that is handled inline and stored nowhere.
+        session.LastModifiedBy = message.Sender.Caller.UserId.ToString();
+        session.CorrelationId = message.Sender.Options.IdempotencyKey;
+        session.CausationId = null;
+        stream.AppendMany(events);
+        answers.Queue(session, message.Sender, stream.Id, answer);
+        return answer;
     }
 
     public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)

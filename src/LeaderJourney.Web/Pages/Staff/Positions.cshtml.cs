@@ -7,12 +7,11 @@ using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Domain.Succession;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>Staff define positions with their requirements and nominate candidates: the same commands the API sends.</summary>
-public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
+public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
@@ -32,8 +31,8 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
     public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) }, ct));
+        var define = new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) };
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(define, ct, define.Affiliation()));
         Message = Error is null ? $"Defined {title}." : null;
         return await Load(ct);
     }
@@ -63,7 +62,7 @@ public sealed class PositionsModel(IMessageBus bus, TimeProvider clock, Successi
             }
         }
         if (leaderId is { } id)
-            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options("nominate")) }, ct));
         Message = Error is null ? "Nominated." : null;
         return await Load(ct);

@@ -2,6 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Core.Succession.Reports;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -11,11 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Succession.Positions.PositionWrites _positionWrites;
         private readonly LeaderJourney.Core.Succession.Reports.SuccessionData _successionData;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public AppointCommandHandler670953525(LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Core.Succession.Reports.SuccessionData successionData)
+        public AppointCommandHandler670953525(LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Core.Succession.Reports.SuccessionData successionData, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _positionWrites = positionWrites;
             _successionData = successionData;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -23,15 +26,33 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var appointCommand = (LeaderJourney.Core.Succession.Positions.AppointCommand)context.Envelope.Message;
 
+            var position_Id = appointCommand.PositionId;
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            // Application-specific Open Telemetry auditing
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("position.id", appointCommand.PositionId);
+            LeaderJourney.Core.Succession.Positions.PositionAdminsOnly.Before(appointCommand);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Positions.AppointHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Positions.AppointHandler");
+            // Loading Marten aggregate as part of the aggregate handler workflow
+            var eventStreamOfPosition = await documentSession.Events.FetchForExclusiveWriting<LeaderJourney.Domain.Succession.Position>(position_Id, cancellation);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.id", position_Id);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Succession.Position");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Succession.Positions.AppointHandler.Handle(appointCommand, _positionWrites, _successionData, context.Envelope, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Succession.Positions.AppointHandler.Handle(appointCommand, _positionWrites, _successionData, eventStreamOfPosition, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
             await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -2,6 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Positions;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -11,11 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Succession.Positions.PositionWrites _positionWrites;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public NominateCandidateCommandHandler43806532(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites)
+        public NominateCandidateCommandHandler43806532(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _leaderReader = leaderReader;
             _positionWrites = positionWrites;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -23,15 +26,33 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var nominateCandidateCommand = (LeaderJourney.Core.Succession.Positions.NominateCandidateCommand)context.Envelope.Message;
 
+            var position_Id = nominateCandidateCommand.PositionId;
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            // Application-specific Open Telemetry auditing
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("position.id", nominateCandidateCommand.PositionId);
+            LeaderJourney.Core.Succession.Positions.PositionAdminsOnly.Before(nominateCandidateCommand);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Positions.NominateCandidateHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Positions.NominateCandidateHandler");
+            // Loading Marten aggregate as part of the aggregate handler workflow
+            var eventStreamOfPosition = await documentSession.Events.FetchForExclusiveWriting<LeaderJourney.Domain.Succession.Position>(position_Id, cancellation);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.id", position_Id);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Succession.Position");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Succession.Positions.NominateCandidateHandler.Handle(nominateCandidateCommand, _positionWrites, _leaderReader, context.Envelope, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Succession.Positions.NominateCandidateHandler.Handle(nominateCandidateCommand, _positionWrites, _leaderReader, eventStreamOfPosition, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
             await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

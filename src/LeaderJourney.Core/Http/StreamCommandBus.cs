@@ -1,0 +1,42 @@
+using Wolverine;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Http;
+
+/// <summary>
+/// Sends a command on one stream to its handler on Wolverine's aggregate handler workflow, the same way
+/// for the API and the pages. Wolverine opens the handler's Marten session for the message's tenant,
+/// and under Marten's conjoined tenancy a stream is only found in its own affiliate's session: so the
+/// message is sent for the caller's affiliate, or, for a national admin (who has none), for the
+/// affiliate the stream belongs to. A stream of another affiliate is then simply not there (404).
+/// Around the handler: the answer kept under the Idempotency-Key is returned without sending anything,
+/// and a write that lost the key's race to another request returns that request's answer.
+/// </summary>
+public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAnswers answers)
+{
+    /// <summary>The tenant of a message whose stream does not exist in any affiliate: its handler finds nothing there.</summary>
+    private const string NoAffiliate = "-";
+
+    /// <param name="affiliate">The affiliate a new stream is started in (a command that creates one); else the stream's own.</param>
+    public async Task<Answer> InvokeAsync(StreamCommand command, CancellationToken ct, string? affiliate = null)
+    {
+        if (await answers.FindAsync(command.Sender, ct) is { } kept) return kept;
+        var tenant = affiliate
+            ?? command.Sender.Caller.Affiliate
+            ?? (await store.FetchStreamInfoAsync(command.StreamId, ct))?.TenantId
+            ?? NoAffiliate;
+        try
+        {
+            return await bus.InvokeForTenantAsync<Answer>(tenant, command, ct);
+        }
+        catch (Exception e) when (IdempotentAnswers.IsTaken(e))
+        {
+            // The same key won a race in another request: its answer stands, this write was rolled back.
+            return (await answers.FindAsync(command.Sender, ct))!;
+        }
+        catch (Exception e) when (Store.AsRejectedData(e) is { } rejected)
+        {
+            throw rejected;
+        }
+    }
+}
