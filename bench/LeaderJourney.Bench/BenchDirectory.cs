@@ -13,3 +13,32 @@ internal static class BenchDirectory
         new(dataSource, schema, TimeProvider.System, new RequestHashes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             new SignInLimits(new ConfigurationBuilder().Build()));
 }
+
+/// <summary>The web host in a process of its own on the bench's schema, with an affiliate and a signed-in admin of it.</summary>
+internal sealed class BenchSite : IAsyncDisposable
+{
+    private BenchSite(WebHostProcess host, NpgsqlDataSource dataSource, AccessDirectory directory, HttpClient admin) =>
+        (Host, DataSource, Directory, Admin) = (host, dataSource, directory, admin);
+
+    public WebHostProcess Host { get; }
+    public NpgsqlDataSource DataSource { get; }
+    public AccessDirectory Directory { get; }
+    public HttpClient Admin { get; }
+
+    public static async Task<BenchSite> StartAsync(string connectionString, string schema, int port, string affiliate, string adminName, CancellationToken ct)
+    {
+        var host = await WebHostProcess.StartAsync(connectionString, ct, port: port, schema: schema);
+        var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(connectionString);
+        var directory = BenchDirectory.Open(dataSource, schema);
+        await directory.CreateAffiliateAsync(affiliate, $"{affiliate} bench affiliate", ct);
+        await directory.CreateUserAsync(adminName, "bench-password-1", Roles.AffiliateAdmin, affiliate, null, null, ct);
+        return new BenchSite(host, dataSource, directory, await HttpSignOffBench.SignedIn(host.BaseUrl, adminName));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await DataSource.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+}

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Bench;
 
@@ -16,12 +14,8 @@ public static class CommandCostBench
 
     public static async Task<Result> RunAsync(string connectionString, string schema, int commands, CancellationToken ct = default)
     {
-        await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5098, schema: schema);
-        await using var dataSource = Database.CreateDataSource(connectionString);
-        var directory = BenchDirectory.Open(dataSource, schema);
-        await directory.CreateAffiliateAsync("COST", "Command cost affiliate", ct);
-        await directory.CreateUserAsync("cost.admin", "bench-password-1", Roles.AffiliateAdmin, "COST", null, null, ct);
-        using var admin = await HttpSignOffBench.SignedIn(host.BaseUrl, "cost.admin");
+        await using var site = await BenchSite.StartAsync(connectionString, schema, 5098, "COST", "cost.admin", ct);
+        var admin = site.Admin;
 
         async Task<Guid> Leader(int events)
         {

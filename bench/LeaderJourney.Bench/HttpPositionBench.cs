@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Bench;
 
@@ -17,12 +15,8 @@ public static class HttpPositionBench
 {
     public static async Task<HttpSignOffBench.Result> RunAsync(string connectionString, string schema, int clients, int leadersPerClient, int rounds, CancellationToken ct = default)
     {
-        await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5096, schema: schema);
-        await using var dataSource = Database.CreateDataSource(connectionString);
-        var directory = BenchDirectory.Open(dataSource, schema);
-        await directory.CreateAffiliateAsync("BENCH", "Benchmark affiliate", ct);
-        await directory.CreateUserAsync("bench.admin", "bench-password-1", Roles.AffiliateAdmin, "BENCH", null, null, ct);
-        using var admin = await HttpSignOffBench.SignedIn(host.BaseUrl, "bench.admin");
+        await using var site = await BenchSite.StartAsync(connectionString, schema, 5096, "BENCH", "bench.admin", ct);
+        var admin = site.Admin;
 
         var work = new List<(Guid Position, List<Guid> Leaders)>();
         for (var c = 0; c < clients; c++)

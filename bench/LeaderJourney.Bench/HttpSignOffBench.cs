@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Bench;
 
@@ -20,15 +19,10 @@ public sealed class HttpSignOffBench
 
     public static async Task<Result> RunAsync(string connectionString, string schema, int clients, int leadersPerClient, bool attaining = false, CancellationToken ct = default)
     {
-        await using var host = await WebHostProcess.StartAsync(connectionString, ct, port: 5097, schema: schema);
-        var baseUrl = host.BaseUrl;
-        await using var dataSource = Database.CreateDataSource(connectionString);
-        var directory = BenchDirectory.Open(dataSource, schema);
-        await directory.CreateAffiliateAsync("BENCH", "Benchmark affiliate", ct);
-        await directory.CreateUserAsync("bench.admin", "bench-password-1", Roles.AffiliateAdmin, "BENCH", null, null, ct);
-        var mentorId = await directory.CreateUserAsync("bench.mentor", "bench-password-1", Roles.Mentor, "BENCH", null, null, ct);
-        using var admin = await SignedIn(baseUrl, "bench.admin");
-        using var mentor = await SignedIn(baseUrl, "bench.mentor");
+        await using var site = await BenchSite.StartAsync(connectionString, schema, 5097, "BENCH", "bench.admin", ct);
+        var admin = site.Admin;
+        var mentorId = await site.Directory.CreateUserAsync("bench.mentor", "bench-password-1", Roles.Mentor, "BENCH", null, null, ct);
+        using var mentor = await SignedIn(site.Host.BaseUrl, "bench.mentor");
         mentor.DefaultRequestHeaders.ConnectionClose = false;
 
         var leaders = new List<Guid>();
