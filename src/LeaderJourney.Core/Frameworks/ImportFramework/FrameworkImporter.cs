@@ -45,28 +45,22 @@ public sealed class FrameworkImporter(Store store)
         var command = new PublishEdition(name, request.Edition ?? request.Now.ToString("yyyy-MM-dd"), content,
             string.Join(", ", request.Documents.Select(d => d.SourceName)), request.Actor, request.Now);
 
-        // Two imports of the same framework at once: the loser re-reads the stream and decides again.
-        for (var attempt = 1; ; attempt++)
-        {
-            var streamId = FrameworkLineage.StreamIdFor(name);
-            var history = await store.ReadStreamAsync(streamId, ct: ct);
-            var lineage = history.Aggregate(FrameworkLineage.Empty, (state, e) => FrameworkLineage.Evolve(state, e.Data));
-            var events = FrameworkLineage.Decide(command, lineage, Guid.CreateVersion7);
-            if (events.Count == 0)
-                return Result(streamId, lineage.Editions.Single(e => string.Equals(e.Edition, command.Edition.Trim(), StringComparison.OrdinalIgnoreCase)), lineage, published: false);
+        // Two imports of the same framework at once: each holds the framework's id from before it reads
+        // the lineage until it commits, so the second decides on what the first published.
+        var streamId = FrameworkLineage.StreamIdFor(name);
+        await using var session = store.OpenWriteSession(AppendMetadata.DefaultTenant, new AppendMetadata { UserName = request.Actor });
+        await store.LockStreamIdAsync(session, streamId, ct);
+        var history = await store.ReadStreamAsync(streamId, ct: ct, within: session);
+        var lineage = history.Aggregate(FrameworkLineage.Empty, (state, e) => FrameworkLineage.Evolve(state, e.Data));
+        var events = FrameworkLineage.Decide(command, lineage, Guid.CreateVersion7);
+        if (events.Count == 0)
+            return Result(streamId, lineage.Editions.Single(e => string.Equals(e.Edition, command.Edition.Trim(), StringComparison.OrdinalIgnoreCase)), lineage, published: false);
 
-            try
-            {
-                var metadata = new AppendMetadata { UserName = request.Actor };
-                if (history.Count == 0) await store.StartStreamAsync(streamId, StreamType, events, metadata, ct);
-                else await store.AppendAsync(streamId, history[^1].Version, events, metadata, ct);
-                var after = events.Aggregate(lineage, FrameworkLineage.Evolve);
-                return Result(streamId, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished);
-            }
-            catch (Exception e) when (e is ConcurrencyException or StreamAlreadyExistsException && attempt < 3)
-            {
-            }
-        }
+        if (history.Count == 0) store.StartStream(session, streamId, StreamType, events);
+        else store.Append(session, streamId, history[^1].Version, events);
+        await store.SaveAsync(session, ct);
+        var after = events.Aggregate(lineage, FrameworkLineage.Evolve);
+        return Result(streamId, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished);
     }
 
     private static ImportFrameworkResult Result(Guid frameworkId, PublishedEdition edition, FrameworkLineage lineage, bool published, FrameworkRevisionPublished? revision = null)
