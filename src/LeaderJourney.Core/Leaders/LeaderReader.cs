@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
+using Marten;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Leaders;
@@ -34,8 +35,9 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// (another affiliate's, or another leader's for a leader) is reported exactly like one that does not
     /// exist, so its existence is not confirmed.
     /// </summary>
-    public async Task<LoadedLeader> LoadForCallerAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null) =>
-        await FoldForCallerAsync(leaderId, await store.ReadStreamAsync(leaderId, ct: ct), caller, ct, asOf);
+    /// <param name="within">A write's session, to read through its connection (see <see cref="LeaderJourney.EventStore.EventStore.ReadStreamAsync"/>).</param>
+    public async Task<LoadedLeader> LoadForCallerAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null, IDocumentSession? within = null) =>
+        await FoldForCallerAsync(leaderId, await store.ReadStreamAsync(leaderId, ct: ct, within: within), caller, ct, asOf);
 
     /// <summary>The same, over a stream already read (for instance inside a write's transaction).</summary>
     public async Task<LoadedLeader> FoldForCallerAsync(Guid leaderId, IReadOnlyList<StoredEvent> events, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null)

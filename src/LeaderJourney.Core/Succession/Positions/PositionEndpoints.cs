@@ -60,7 +60,7 @@ public static class NominateCandidateHandler
         var caller = command.Sender.Caller;
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
         return writes.DecideAsync(command, stream, session, async position =>
-            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), note, caller.ToActor(), writes.Now));
+            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, session, ct), note, caller.ToActor(), writes.Now));
     }
 }
 
@@ -119,7 +119,7 @@ public static class SeatIncumbentHandler
         var since = PositionWrites.Date(command.Since, "since") ?? throw new RequestValidationException("since", "since is the date the incumbent took the seat, as yyyy-MM-dd.");
         var termEndsOn = PositionWrites.Date(command.TermEndsOn, "termEndsOn");
         return writes.DecideAsync(command, stream, session, async position =>
-            new SeatIncumbent(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, ct), since, termEndsOn, caller.ToActor(), writes.Now));
+            new SeatIncumbent(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, session, ct), since, termEndsOn, caller.ToActor(), writes.Now));
     }
 }
 

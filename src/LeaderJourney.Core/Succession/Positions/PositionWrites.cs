@@ -37,7 +37,7 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         var name = LeaderInput.Required(command.Title, "title", 200);
         var checkedRequirements = await Requirements(requirements, ct);
         var termEnd = Date(command.TermEndsOn, "termEndsOn");
-        Guid? incumbent = command.IncumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, ct) : null;
+        Guid? incumbent = command.IncumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, session, ct) : null;
         if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
         if (stream.StartingVersion > 0) throw new DuplicateException($"Position {stream.Id} already exists.");
         CheckIfMatch(command, stream);
@@ -77,12 +77,13 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         return answer;
     }
 
-    public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, CancellationToken ct)
+    /// <summary>The leader a position command names, if the caller may see them and they are of the position's affiliate; read through the command's session (it holds the position's row, and writers queued behind it hold pooled connections).</summary>
+    public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, IDocumentSession session, CancellationToken ct)
     {
         var id = LeaderInput.Id(raw ?? "", field);
         try
         {
-            var loaded = await leaders.LoadForCallerAsync(id, caller, ct);
+            var loaded = await leaders.LoadForCallerAsync(id, caller, ct, within: session);
             if (loaded.State.Affiliate != affiliate) throw new RequestValidationException(field, $"Leader {id} is not of affiliate {affiliate}.");
         }
         catch (NotFoundException)
