@@ -29,10 +29,20 @@ internal sealed class BenchSite : IAsyncDisposable
     {
         var host = await WebHostProcess.StartAsync(connectionString, ct, port: port, schema: schema);
         var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(connectionString);
-        var directory = BenchDirectory.Open(dataSource, schema);
-        await directory.CreateAffiliateAsync(affiliate, $"{affiliate} bench affiliate", ct);
-        await directory.CreateUserAsync(adminName, "bench-password-1", Roles.AffiliateAdmin, affiliate, null, null, ct);
-        return new BenchSite(host, dataSource, directory, await HttpSignOffBench.SignedIn(host.BaseUrl, adminName));
+        try
+        {
+            var directory = BenchDirectory.Open(dataSource, schema);
+            await directory.CreateAffiliateAsync(affiliate, $"{affiliate} bench affiliate", ct);
+            await directory.CreateUserAsync(adminName, "bench-password-1", Roles.AffiliateAdmin, affiliate, null, null, ct);
+            return new BenchSite(host, dataSource, directory, await HttpSignOffBench.SignedIn(host.BaseUrl, adminName));
+        }
+        catch
+        {
+            // A failed setup would otherwise leave the host process running after the bench exits.
+            await dataSource.DisposeAsync();
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

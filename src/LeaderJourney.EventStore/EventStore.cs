@@ -267,7 +267,8 @@ public sealed class EventStore : IAsyncDisposable
     public async Task LockStreamIdAsync(IDocumentSession session, Guid streamId, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('leaderjourney.stream.' || $1::text, 0))", session.Connection);
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('leaderjourney.stream.' || $1 || '.' || $2::text, 0))", session.Connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -99,6 +99,11 @@ public static class MartenEngine
         options.Projections.RebuildErrors.SkipSerializationErrors = false;
         options.Projections.RebuildErrors.SkipUnknownEvents = false;
         configure?.Invoke(options);
+        // The inline read models tell an append from a rebuild by the sequence Marten has not yet
+        // assigned under quick append (MartenSlot); a configuration that changed the mode would
+        // make every save look like a rebuild.
+        if (options.Events.AppendMode != EventAppendMode.Quick)
+            throw new InvalidOperationException("LeaderJourney's inline read models need Marten's quick append mode (EventAppendMode.Quick).");
         return options;
     }
 }
