@@ -219,6 +219,19 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Declares the kind of the new stream a fetch for writing (Wolverine's aggregate handler workflow)
+    /// put in the session: Marten would name it after the type it was fetched as, and a fold's type
+    /// (<c>DemographicsState</c>) is not the kind's published name (<c>demographics</c>).
+    /// </summary>
+    public void DeclareNewStream(IDocumentSession session, Guid streamId, string streamType)
+    {
+        var kind = Types.StreamKindType(streamType);
+        var started = session.PendingChanges.Streams().SingleOrDefault(s => s.Id == streamId && s.ActionType == StreamActionType.Start)
+            ?? throw new InvalidOperationException($"The session starts no stream {streamId} to declare as '{streamType}'.");
+        started.AggregateType = kind;
+    }
+
+    /// <summary>
     /// Adds events to an existing stream: Marten's append function refuses them unless the stream is
     /// still at <paramref name="decidedOnVersion"/> when the session is saved (then <see cref="SaveAsync"/>
     /// throws <see cref="ConcurrencyException"/> with the stream's actual version).

@@ -38,6 +38,7 @@ public static class ProjectionSetup
             marten.Projections.Add(new Frameworks.FrameworkCatalogProjection(schema), JasperFx.Events.Projections.ProjectionLifecycle.Inline,
                 Frameworks.FrameworkCatalogProjection.ProjectionName);
             Succession.Positions.PositionAggregation.Register(marten);
+            Leaders.Demographics.DemographicsAggregation.Register(marten);
         });
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>

@@ -22,6 +22,9 @@ public sealed record DemographicsState(Guid LeaderId, bool Consented, IReadOnlyL
 {
     public static DemographicsState Initial { get; } = new(Guid.Empty, false, [], null, null, 0);
 
+    /// <summary>The id of the stream this folds (Marten names a fold's identity Id).</summary>
+    public Guid Id => LeaderId == Guid.Empty ? Guid.Empty : StreamIdFor(LeaderId);
+
     public const int MaxValues = 10;
     public const int MaxValueLength = 100;
 

@@ -4,7 +4,6 @@ using LeaderJourney.Core.Leaders.Demographics;
 using LeaderJourney.Domain.Demographics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
@@ -13,7 +12,7 @@ namespace LeaderJourney.Web.Pages.Journey;
 /// The leader picks from the values their affiliate reports on, or describes themself in their own words
 /// (counted only as "self-described").
 /// </summary>
-public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus, DemographicLists lists) : PageModel
+public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBus commands, DemographicLists lists) : PageModel
 {
     public const string OwnWords = "self";
 
@@ -40,7 +39,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus
         else
         {
             var values = (race ?? []).Where(v => v != OwnWords).Concat(race?.Contains(OwnWords) == true && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
-            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new RecordDemographicsCommand(leaderId, values, gender == OwnWords ? genderOwn : gender, job == OwnWords ? jobOwn : job, consent)
                     { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
             Message = Error is null ? "Saved. Thank you." : null;
@@ -52,7 +51,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, IMessageBus bus
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new WithdrawDemographicsConsentCommand(leaderId) { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
         Message = Error is null ? "Your consent is withdrawn: what you gave is deleted, and you are no longer counted." : null;
         return await Load(ct);
