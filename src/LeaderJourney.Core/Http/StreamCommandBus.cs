@@ -1,3 +1,5 @@
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -39,4 +41,12 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
             throw rejected;
         }
     }
+
+    /// <summary>
+    /// For a handler that may start its stream (a leader's first demographics, an affiliate's first
+    /// issued report): two first writes both start it, and the one that loses is handled once more,
+    /// which then finds the stream and waits for its row.
+    /// </summary>
+    public static void RetryLostStart(HandlerChain chain) =>
+        chain.OnException<Marten.Exceptions.ExistingStreamIdCollisionException>().RetryOnce();
 }

@@ -39,6 +39,7 @@ public static class ProjectionSetup
                 Frameworks.FrameworkCatalogProjection.ProjectionName);
             Succession.Positions.PositionAggregation.Register(marten);
             Leaders.Demographics.DemographicsAggregation.Register(marten);
+            Succession.Reports.IssuedReportsAggregation.Register(marten);
         });
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Succession;
@@ -48,5 +49,38 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
             // The succession report reads the leaders' inline read model: it is issued as before.
             await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=IP", null), HttpStatusCode.Created);
         }
+    }
+
+    [Fact]
+    public async Task Concurrent_issues_all_land_in_a_report_issues_stream_of_the_affiliate_and_if_match_and_idempotency_key_hold()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "RI");
+        var (national, _) = await app.SignedInAsync(Roles.NationalAdmin);
+        var store = app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var streamId = LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("RI");
+
+        // None of them finds the stream when it starts: all but one lose the start and are handled once more.
+        var issued = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => admin.PostAsync("/api/reports/succession/issues?affiliate=RI", null)));
+
+        issued.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Created);
+        var stream = await store.FetchStreamInfoAsync(streamId);
+        (stream!.Type, stream.TenantId, stream.Version).Should().Be(("report_issues", "RI", 8L));
+
+        // A national admin names the affiliate; the report lands in that affiliate's stream.
+        HttpRequestMessage Issue(string? ifMatch = null, string? key = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports/succession/issues?affiliate=RI");
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+        (await national.SendAsync(Issue(ifMatch: "\"7\""))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await national.SendAsync(Issue(ifMatch: "\"8\""))).StatusCode.Should().Be(HttpStatusCode.Created);
+        var repeats = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => national.SendAsync(Issue(key: "issue-once"))));
+        repeats.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Created);
+        (await Task.WhenAll(repeats.Select(r => r.Content.ReadAsStringAsync()))).Distinct().Should().ContainSingle("every repeat answers the first answer");
+        (await store.FetchStreamInfoAsync(streamId))!.Version.Should().Be(10, "five repeats of one key issue once");
+        (await Ok(admin.GetAsync("/api/reports/issues?affiliate=RI"))).GetArrayLength().Should().Be(10);
     }
 }

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using JasperFx.Events;
-using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
@@ -57,13 +56,6 @@ public sealed class DemographicsWrites(IdempotentAnswers answers, LeaderReader r
         if (caller.LeaderId != leaderId) throw new ForbiddenException("Only the leader sees their own demographics; reports show them in aggregate.");
         return (await store.ReadStreamAsync(DemographicsState.StreamIdFor(leaderId), ct: ct)).Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
     }
-
-    /// <summary>
-    /// Two first writes to a leader's demographics both start the stream; the one that loses is handled
-    /// once more, and then finds the stream and waits for its row.
-    /// </summary>
-    public static void RetryLostStart(HandlerChain chain) =>
-        chain.OnException<Marten.Exceptions.ExistingStreamIdCollisionException>().RetryOnce();
 
     // Read through the command's session: it holds the demographics row, and writers queued behind it hold pooled connections.
     private async Task<LoadedLeader> Writer(Guid leaderId, CurrentUser caller, IDocumentSession session, CancellationToken ct)
@@ -138,7 +130,7 @@ public static class RecordDemographicsHandler
         if (command.Consent is not true) throw new RequestValidationException("consent", "Demographics are recorded only with the leader's consent: send consent: true.");
     }
 
-    public static void Configure(HandlerChain chain) => DemographicsWrites.RetryLostStart(chain);
+    public static void Configure(HandlerChain chain) => StreamCommandBus.RetryLostStart(chain);
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
     public static Task<Answer> Handle(RecordDemographicsCommand command, DemographicsWrites writes, IEventStream<DemographicsState> stream, IDocumentSession session, CancellationToken ct) =>
@@ -147,7 +139,7 @@ public static class RecordDemographicsHandler
 
 public static class WithdrawDemographicsConsentHandler
 {
-    public static void Configure(HandlerChain chain) => DemographicsWrites.RetryLostStart(chain);
+    public static void Configure(HandlerChain chain) => StreamCommandBus.RetryLostStart(chain);
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
     public static Task<Answer> Handle(WithdrawDemographicsConsentCommand command, DemographicsWrites writes, IEventStream<DemographicsState> stream, IDocumentSession session, CancellationToken ct) =>

@@ -9,7 +9,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using Wolverine;
+using JasperFx.Events;
+using LeaderJourney.EventStore;
+using Marten;
+using Marten.Events.Aggregation;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Succession.Reports;
@@ -113,8 +119,12 @@ public static class ReportIssues
     {
         var reports = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization();
 
-        reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new IssueReportCommand(kind, affiliate, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct)).Produces<IssuedReportBody>(StatusCodes.Status201Created);
+        reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        {
+            var code = LeaderInput.Required(affiliate ?? http.CurrentUser().Affiliate, "affiliate", 16);
+            // Sent for the affiliate named: its stream of issued reports is there.
+            return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct, affiliate: code);
+        }).Produces<IssuedReportBody>(StatusCodes.Status201Created);
 
         reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
         {
@@ -168,32 +178,78 @@ public sealed record ReopenedReportBody(Guid Id, string Kind, DateTimeOffset AsO
     JsonElement Report, JsonElement Current);
 
 /// <summary>Staff issue a report to the board as it stands at a moment: kept, hashed, and compared later with the same question asked again.</summary>
-public sealed record IssueReportCommand(string Kind, string? Affiliate, string? AsOf) : Command
+/// <param name="Affiliate">The affiliate whose report it is (the one named, else the caller's own), which holds the stream of its issued reports.</param>
+public sealed record IssueReportCommand(string Kind, string Affiliate, string? AsOf) : StreamCommand(ReportIssues.StreamIdFor(Affiliate))
 {
+    /// <summary>The stream Wolverine loads for the handler (its aggregate's id).</summary>
+    [JasperFx.Identity]
+    public Guid IssuedReportsStreamId => StreamId;
+
     protected override string Describe() => $"{nameof(IssueReportCommand)} {Kind} for {Affiliate}";
 }
 
+/// <summary>A report computed and ready to be kept: the event that issues it.</summary>
+public sealed record ReportToIssue(ReportIssued Issued);
+
+/// <summary>
+/// How Marten folds an affiliate's stream of issued reports for the handler: only how many there are
+/// (the version is what If-Match compares); live, nothing is stored.
+/// </summary>
+public sealed record IssuedReports(Guid Id, int Count);
+
+public sealed class IssuedReportsAggregation : SingleStreamProjection<IssuedReports, Guid>
+{
+    public override IssuedReports? Evolve(IssuedReports? snapshot, Guid id, IEvent e) =>
+        e.Data is ReportIssued ? new IssuedReports(id, (snapshot?.Count ?? 0) + 1) : snapshot;
+
+    public static void Register(StoreOptions marten) =>
+        marten.Projections.Add(new IssuedReportsAggregation(), JasperFx.Events.Projections.ProjectionLifecycle.Live);
+}
+
+/// <summary>
+/// Issuing a report, on Wolverine's aggregate handler workflow: the report is computed first
+/// (<see cref="LoadAsync"/>, which may wait seconds for the pipeline's read models), then Wolverine
+/// loads the affiliate's stream of issued reports holding its row, and the event and the answer kept
+/// under the Idempotency-Key commit in that session's transaction.
+/// </summary>
 public static class IssueReportHandler
 {
     /// <summary>How long issuing a pipeline report waits for its read models to catch up (<c>LeaderJourney:Reports:CatchUpSeconds</c>).</summary>
     public static TimeSpan CatchUpWait(IConfiguration configuration) =>
         TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("LeaderJourney:Reports:CatchUpSeconds", 10.0), 0.1, 120));
 
-    public static async Task<Answer> Handle(IssueReportCommand command, ReportService service, PipelineData data, StreamCommandPipeline pipeline,
-        IConfiguration configuration, Wolverine.Envelope envelope, CancellationToken ct)
+    public static void Configure(HandlerChain chain) => StreamCommandBus.RetryLostStart(chain);
+
+    /// <summary>Checks the caller and computes the report, before the stream's row is held.</summary>
+    public static async Task<ReportToIssue> LoadAsync(IssueReportCommand command, ReportService service, PipelineData data, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
-        var code = command.Affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
+        var code = command.Affiliate;
         if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
-        var at = LeaderInput.ReportDay(command.AsOf) ?? pipeline.Now;
+        var at = LeaderInput.ReportDay(command.AsOf) ?? clock.GetUtcNow();
         // The succession report reads the inline leader-progress; the pipeline report's read models trail commands.
         if (command.Kind == "pipeline") await data.CatchUpAsync(CatchUpWait(configuration), ct);
         var content = await ReportIssues.Compute(service, command.Kind, code, at, ct);
-        var id = Guid.CreateVersion7();
-        var issued = new ReportIssued(id, code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, pipeline.Now);
-        return await pipeline.RunAsync(ReportIssues.StreamIdFor(code), caller, command.Sender.Options, history =>
-            Task.FromResult(new StreamDecision(history.Count, ReportIssues.StreamType, code, [issued],
-                new Answer(StatusCodes.Status201Created, new IssuedReportBody(id, issued.ContentHash), $"/api/reports/issues/{id}?affiliate={code}"))), envelope.Attempts, ct);
+        return new ReportToIssue(new ReportIssued(Guid.CreateVersion7(), code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, clock.GetUtcNow()));
+    }
+
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static async Task<Answer> Handle(IssueReportCommand command, ReportToIssue report, IEventStream<IssuedReports> stream, IDocumentSession session,
+        IdempotentAnswers answers, Store store, CancellationToken ct)
+    {
+        // A repeat of this request may have committed while this one waited for the stream's row.
+        if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
+        var version = stream.StartingVersion ?? 0;
+        if (command.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(stream.Id, expected, version);
+        var issued = report.Issued;
+        var answer = new Answer(StatusCodes.Status201Created, new IssuedReportBody(issued.ReportId, issued.ContentHash), $"/api/reports/issues/{issued.ReportId}?affiliate={issued.Affiliate}");
+        session.LastModifiedBy = command.Sender.Caller.UserId.ToString();
+        session.CorrelationId = command.Sender.Options.IdempotencyKey;
+        session.CausationId = null;
+        if (version == 0) store.DeclareNewStream(session, stream.Id, ReportIssues.StreamType);
+        stream.AppendOne(issued);
+        answers.Queue(session, command.Sender, stream.Id, answer);
+        return answer;
     }
 }

@@ -2,7 +2,10 @@
 #pragma warning disable
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Succession.Reports;
+using LeaderJourney.EventStore;
 using Microsoft.Extensions.Configuration;
+using System;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -10,17 +13,23 @@ namespace Internal.Generated.WolverineHandlers
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
     public sealed class IssueReportCommandHandler306041610 : Wolverine.Runtime.Handlers.MessageHandler
     {
-        private readonly LeaderJourney.Core.Http.StreamCommandPipeline _streamCommandPipeline;
+        private readonly LeaderJourney.Core.Http.IdempotentAnswers _idempotentAnswers;
         private readonly LeaderJourney.Core.Succession.Reports.PipelineData _pipelineData;
         private readonly LeaderJourney.Core.Succession.Reports.ReportService _reportService;
+        private readonly LeaderJourney.EventStore.EventStore _eventStore;
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
+        private readonly System.TimeProvider _timeProvider;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public IssueReportCommandHandler306041610(LeaderJourney.Core.Http.StreamCommandPipeline streamCommandPipeline, LeaderJourney.Core.Succession.Reports.PipelineData pipelineData, LeaderJourney.Core.Succession.Reports.ReportService reportService, Microsoft.Extensions.Configuration.IConfiguration configuration)
+        public IssueReportCommandHandler306041610(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Core.Succession.Reports.PipelineData pipelineData, LeaderJourney.Core.Succession.Reports.ReportService reportService, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
-            _streamCommandPipeline = streamCommandPipeline;
+            _idempotentAnswers = idempotentAnswers;
             _pipelineData = pipelineData;
             _reportService = reportService;
+            _eventStore = eventStore;
             _configuration = configuration;
+            _timeProvider = timeProvider;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -28,15 +37,33 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var issueReportCommand = (LeaderJourney.Core.Succession.Reports.IssueReportCommand)context.Envelope.Message;
 
+            var issuedReports_Id = issueReportCommand.IssuedReportsStreamId;
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            // Application-specific Open Telemetry auditing
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("issued.reports.stream.id", issueReportCommand.IssuedReportsStreamId);
+            var reportToIssue = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.LoadAsync(issueReportCommand, _reportService, _pipelineData, _configuration, _timeProvider, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");
+            // Loading Marten aggregate as part of the aggregate handler workflow
+            var eventStreamOfIssuedReports = await documentSession.Events.FetchForExclusiveWriting<LeaderJourney.Core.Succession.Reports.IssuedReports>(issuedReports_Id, cancellation);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.id", issuedReports_Id);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Core.Succession.Reports.IssuedReports");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.Handle(issueReportCommand, _reportService, _pipelineData, _streamCommandPipeline, _configuration, context.Envelope, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.Handle(issueReportCommand, reportToIssue, eventStreamOfIssuedReports, documentSession, _idempotentAnswers, _eventStore, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
             await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 
