@@ -136,7 +136,7 @@ public sealed class StreamChangedWhileDeciding(Guid streamId, Exception inner)
     : Exception($"Stream {streamId} changed while the command was decided; it is decided again on the new history.", inner);
 
 /// <summary>
-/// The commands not yet on Wolverine's aggregate handler workflow (leaders' and erasure, see
+/// The commands not yet on Wolverine's aggregate handler workflow (the leaders', see
 /// docs/architecture.md) write to their stream through here: the use case reads the history and
 /// decides on it (loading only what the caller may see), If-Match is checked, and a Marten session for
 /// the stream's affiliate appends the events at the version they were decided on (Marten's append

@@ -40,6 +40,7 @@ public static class ProjectionSetup
             Succession.Positions.PositionAggregation.Register(marten);
             Leaders.Demographics.DemographicsAggregation.Register(marten);
             Succession.Reports.IssuedReportsAggregation.Register(marten);
+            Leaders.LeaderAggregation.Register(marten);
         });
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>

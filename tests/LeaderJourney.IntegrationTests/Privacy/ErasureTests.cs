@@ -157,6 +157,31 @@ public sealed class ErasureTests(TestDatabase database) : IClassFixture<TestData
         (await Ok(_admin.GetAsync($"/api/leaders/{id}"))).GetProperty("erased").GetBoolean().Should().BeFalse();
     }
 
+    [Fact]
+    public async Task Concurrent_erasures_erase_once_a_stale_if_match_is_409_and_a_position_sent_as_a_leader_is_not_found()
+    {
+        var id = await Enrol("Orla Brennock", "orla.brennock@example.org");
+        var store = _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var version = (await store.FetchStreamInfoAsync(id))!.Version;
+
+        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/erasure") { Content = JsonContent.Create(new { reason = "asked in writing" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", $"\"{version - 1}\"");
+        (await _admin.SendAsync(stale)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+
+        // Each waits for the stream's row; the ones after the first find the leader erased.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "asked in writing" }))));
+        answers.Count(a => !a.GetProperty("alreadyErased").GetBoolean()).Should().Be(1);
+        (await store.ReadStreamAsync(id)).Count(e => e.Data is LeaderJourney.Domain.Leaders.LeaderErased).Should().Be(1);
+        (await store.FetchStreamInfoAsync(id))!.Version.Should().Be(version + 1);
+
+        // In an affiliate of its own: the other tests here read ER's positions.
+        var (positionAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "EP");
+        var position = (await Ok(positionAdmin.PostAsJsonAsync("/api/positions", new { affiliate = "EP", title = "Chair", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),
+            HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        (await positionAdmin.PostAsJsonAsync($"/api/leaders/{position}/erasure", new { reason = "asked" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await positionAdmin.PostAsJsonAsync($"/api/leaders/{Guid.NewGuid()}/erasure", new { reason = "asked" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
     private async Task<IReadOnlyDictionary<string, string[]>> DumpTables(ProjectionRuntime runtime, string projection, string[] tables)
     {
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);

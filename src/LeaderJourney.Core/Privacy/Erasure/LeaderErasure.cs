@@ -8,8 +8,10 @@ using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using JasperFx.Events;
 using Marten;
-using Wolverine;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Privacy.Erasure;
 
@@ -24,30 +26,43 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// leader.erased event (who, when, why; no personal data), both keys of the leader (journey and
 /// demographics) shredded for good, their sign-in removed, and the stored answers to writes about them
 /// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
-/// rows go.
+/// rows go. On Wolverine's aggregate handler workflow: Wolverine has loaded the leader's stream
+/// (Marten's <c>FetchForExclusiveWriting</c>, folded live by <see cref="Leaders.LeaderAggregation"/>:
+/// an erasure is rare, so it folds the whole stream rather than the commands' snapshot) in the session
+/// of the leader's affiliate, holding its row, and all of the above commits in that session's transaction.
 /// </summary>
-public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, StreamCommandPipeline pipeline, LeaderReader reader, AttainmentPolicies policies, DatabaseSettings settings, Leaders.Import.LeaderImport imports)
+public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, IdempotentAnswers answers, AttainmentPolicies policies, DatabaseSettings settings,
+    Leaders.Import.LeaderImport imports, TimeProvider clock)
 {
-    public async Task<Answer> EraseAsync(EraseLeaderCommand command, int attempt, CancellationToken ct)
+    public async Task<Answer> EraseAsync(EraseLeaderCommand command, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var (leaderId, caller) = (command.LeaderId, command.Sender.Caller);
-        if (!caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
-        var reason = LeaderInput.Required(command.Reason, "reason", 500);
-        var result = await pipeline.RunAsync(leaderId, caller, command.Sender.Options, async history =>
+        // A repeat of this request may have committed while this one waited for the stream's row.
+        if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
+        if (stream.Aggregate is not { } leader || !LeaderReader.MaySee(caller, leaderId, leader.Affiliate))
+            throw new NotFoundException($"There is no leader {leaderId}.");
+        var version = stream.StartingVersion ?? 0;
+        if (command.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(leaderId, expected, version);
+        var events = LeaderDecider.Decide(new EraseLeader(LeaderInput.Required(command.Reason, "reason", 500), caller.ToActor(), clock.GetUtcNow()), leader, policies.For(leader.Affiliate));
+        var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
+        var answer = new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt));
+        if (events.Count > 0)
         {
-            var loaded = await reader.FoldForCallerAsync(leaderId, history, caller, ct);
-            var events = LeaderDecider.Decide(new EraseLeader(reason, caller.ToActor(), pipeline.Now), loaded.State, policies.For(loaded.State.Affiliate));
-            var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
-            return new StreamDecision(loaded.State.Version, LeaderCommandPipeline.StreamType, loaded.State.Affiliate, events,
-                new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt)),
-                events.Count == 0 ? null : (session, _) => ForgetAsync(session, leaderId));
-        }, attempt, ct);
-        // An import on this host that made the leader still shows their row: it reads as erased now.
-        imports.ForgetLeader(leaderId);
-        return result;
+            session.LastModifiedBy = caller.UserId.ToString();
+            session.CorrelationId = command.Sender.Options.IdempotencyKey;
+            session.CausationId = null;
+            stream.AppendMany(events);
+            Forget(session, leaderId);
+            // An import on this host that made the leader still shows their row: it reads as erased from
+            // now on. (Before the commit: were the commit to fail, that row would read as erased until the
+            // import is dropped, an hour at most, while the leader is not.)
+            imports.ForgetLeader(leaderId);
+        }
+        answers.Queue(session, command.Sender, leaderId, answer);
+        return answer;
     }
 
-    private Task ForgetAsync(IDocumentSession session, Guid leaderId)
+    private void Forget(IDocumentSession session, Guid leaderId)
     {
         var demographics = DemographicsState.StreamIdFor(leaderId);
         store.ShredSubject(session, leaderId, final: true);
@@ -58,17 +73,16 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Str
         session.QueueSqlCommand($"delete from {settings.Schema}.leader_snapshots where leader_id = ?", leaderId);
         // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
         session.QueueSqlCommand($"delete from {settings.Schema}.notifications where leader_id = ?", leaderId);
-        return Task.CompletedTask;
     }
 
     /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate; the same command the staff page sends.</summary>
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/erasure", async (string id, ErasureBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/erasure", async (string id, ErasureBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             var leaderId = LeaderInput.Id(id);
             body ??= new ErasureBody(null);
-            return await bus.InvokeAsync<Answer>(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<ErasedBody>();
     }
 }
@@ -78,6 +92,14 @@ public sealed record EraseLeaderCommand(Guid LeaderId, string? Reason) : LeaderC
 
 public static class EraseLeaderHandler
 {
-    public static Task<Answer> Handle(EraseLeaderCommand command, LeaderErasure erasure, Wolverine.Envelope envelope, CancellationToken ct) =>
-        erasure.EraseAsync(command, envelope.Attempts, ct);
+    /// <summary>Only admins erase, and with a reason: refused before the leader's stream is loaded and its row held.</summary>
+    public static void Before(EraseLeaderCommand command)
+    {
+        if (!command.Sender.Caller.IsAdmin) throw new ForbiddenException("Only an admin erases a leader's personal data.");
+        LeaderInput.Required(command.Reason, "reason", 500);
+    }
+
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(EraseLeaderCommand command, LeaderErasure erasure, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        erasure.EraseAsync(command, stream, session, ct);
 }

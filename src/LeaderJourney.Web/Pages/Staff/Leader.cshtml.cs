@@ -7,7 +7,6 @@ using LeaderJourney.Core.Privacy.Erasure;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
@@ -16,7 +15,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -58,10 +57,11 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 
-    private async Task<IActionResult> Send(Guid id, Func<CurrentUser, Command> command, string done, CancellationToken ct)
+    // Through the bus the API's leader endpoints use: the erasure's handler loads the leader in the session of their affiliate.
+    private async Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(command(caller), ct));
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(caller), ct));
         Message = Error is null ? done : null;
         return await Load(id, ct);
     }
