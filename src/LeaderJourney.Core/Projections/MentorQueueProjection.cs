@@ -31,43 +31,95 @@ public sealed class MentorQueueProjection : IProjection
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>
+    /// A batch's events are reduced, in order, to what they leave behind, and written in at most six
+    /// statements (rather than one per event): for each leader, pair of leader and mentor, and request,
+    /// the last event about it decides. A request answered (signed off, declined, attained) and asked
+    /// again within the batch starts over from the new request, as it does one event at a time.
+    /// </summary>
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        var leaders = context.Table("leaders");
-        var mentors = context.Table("mentors");
-        var requests = context.Table("requests");
+        var enrolled = new Dictionary<Guid, (string Affiliate, bool Withdrawn)>();
+        var withdrawn = new Dictionary<Guid, bool>();
+        var mentors = new Dictionary<(Guid Leader, Guid Mentor), bool>();
+        var requests = new Dictionary<(Guid Leader, string Theme, int Level), RequestChange>();
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    context.Write($"insert into {leaders} values ($1, $2, false)", e.LeaderId, e.Affiliate);
+                    enrolled[e.LeaderId] = (e.Affiliate, false);
                     break;
                 case LeaderWithdrawn e:
-                    context.Write($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
+                    SetWithdrawn(e.LeaderId, true);
                     break;
                 case LeaderReactivated e:
-                    context.Write($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
+                    SetWithdrawn(e.LeaderId, false);
                     break;
                 case MentorAssigned e:
-                    context.Write($"insert into {mentors} values ($1, $2) on conflict do nothing", e.LeaderId, e.MentorUserId);
+                    mentors[(e.LeaderId, e.MentorUserId)] = true;
                     break;
                 case MentorUnassigned e:
-                    context.Write($"delete from {mentors} where leader_id = $1 and mentor_user_id = $2", e.LeaderId, e.MentorUserId);
+                    mentors[(e.LeaderId, e.MentorUserId)] = false;
                     break;
                 case SignOffRequested e:
-                    context.Write($"insert into {requests} values ($1, $2, $3, $4, $5) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level, e.RequestedAt, stored.Sequence);
+                    var key = (e.LeaderId, e.ThemeCode, e.Level);
+                    var change = requests.GetValueOrDefault(key);
+                    // Asked while already asked: the first request stands (it keeps its place in the queue).
+                    requests[key] = change.Request is not null ? change : change with { Request = (e.RequestedAt, stored.Sequence) };
                     break;
                 case LevelSignedOff e:
-                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case SignOffDeclined e:
-                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case LevelAttained e:
-                    context.Write($"delete from {requests} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
+                    Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
             }
         }
+
+        var leaders = context.Table("leaders");
+        if (enrolled.Count > 0)
+            context.Write($"insert into {leaders} select * from unnest($1::uuid[], $2::text[], $3::boolean[])",
+                enrolled.Keys.ToArray(), enrolled.Values.Select(l => l.Affiliate).ToArray(), enrolled.Values.Select(l => l.Withdrawn).ToArray());
+        if (withdrawn.Count > 0)
+            context.Write($"update {leaders} l set withdrawn = c.withdrawn from unnest($1::uuid[], $2::boolean[]) as c(leader_id, withdrawn) where l.leader_id = c.leader_id",
+                withdrawn.Keys.ToArray(), withdrawn.Values.ToArray());
+
+        var mentorTable = context.Table("mentors");
+        var (assigned, unassigned) = (mentors.Where(m => m.Value).Select(m => m.Key).ToList(), mentors.Where(m => !m.Value).Select(m => m.Key).ToList());
+        if (unassigned.Count > 0)
+            context.Write($"delete from {mentorTable} m using unnest($1::uuid[], $2::uuid[]) as c(leader_id, mentor_user_id) where m.leader_id = c.leader_id and m.mentor_user_id = c.mentor_user_id",
+                unassigned.Select(m => m.Leader).ToArray(), unassigned.Select(m => m.Mentor).ToArray());
+        if (assigned.Count > 0)
+            context.Write($"insert into {mentorTable} select * from unnest($1::uuid[], $2::uuid[]) on conflict do nothing",
+                assigned.Select(m => m.Leader).ToArray(), assigned.Select(m => m.Mentor).ToArray());
+
+        var requestTable = context.Table("requests");
+        var answered = requests.Where(r => r.Value.Answered).Select(r => r.Key).ToList();
+        if (answered.Count > 0)
+            context.Write($"delete from {requestTable} r using unnest($1::uuid[], $2::text[], $3::int[]) as c(leader_id, theme_code, level) where r.leader_id = c.leader_id and r.theme_code = c.theme_code and r.level = c.level",
+                answered.Select(r => r.Leader).ToArray(), answered.Select(r => r.Theme).ToArray(), answered.Select(r => r.Level).ToArray());
+        var asked = requests.Where(r => r.Value.Request is not null).Select(r => (r.Key, Request: r.Value.Request!.Value)).ToList();
+        if (asked.Count > 0)
+            context.Write($"insert into {requestTable} select * from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::bigint[]) on conflict do nothing",
+                asked.Select(r => r.Key.Leader).ToArray(), asked.Select(r => r.Key.Theme).ToArray(), asked.Select(r => r.Key.Level).ToArray(),
+                asked.Select(r => r.Request.At.ToUniversalTime()).ToArray(), asked.Select(r => r.Request.Sequence).ToArray());
+        return Task.CompletedTask;
+
+        void SetWithdrawn(Guid leader, bool value)
+        {
+            // A leader enrolled in this batch is inserted as they stand at its end.
+            if (enrolled.TryGetValue(leader, out var row)) enrolled[leader] = row with { Withdrawn = value };
+            else withdrawn[leader] = value;
+        }
+
+        // Answering clears the request: the row goes, and only a request after this one puts it back.
+        void Answer(Guid leader, string theme, int level) => requests[(leader, theme, level)] = new RequestChange(true, null);
     }
+
+    /// <summary>What a batch did to one request: answered it (the row goes), and the request standing at the end, if any.</summary>
+    private readonly record struct RequestChange(bool Answered, (DateTimeOffset At, long Sequence)? Request);
 }

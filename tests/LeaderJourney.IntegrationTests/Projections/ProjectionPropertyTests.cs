@@ -57,6 +57,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 ((int)(await command.ExecuteScalarAsync())!).Should().Be(folded.Themes.Max(t => t.Level), $"stage of journey {seed}");
             }
             await PipelineHistoryFollowsTheLevelHistory(h, id, seed);
+            await MentorQueueFollowsTheFold(h, id, seed, events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data)));
         }
         attained.Should().BeGreaterThan(100, "the random journeys must reach levels for the comparison to mean something");
         await StalledLeadersFollowTheLevelHistory(h, leaders.Select(l => l.Id).ToList());
@@ -66,6 +67,22 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         foreach (var (projection, _) in ReadModels) await h.Runtime.RebuildAsync(projection);
         foreach (var (projection, tables) in ReadModels)
             (await h.DumpAsync(projection, tables)).Should().BeEquivalentTo(live[projection], o => o.WithStrictOrdering(), $"{projection} rebuilt equals {projection} live");
+    }
+
+    /// <summary>
+    /// The mentor queue holds, for each leader, what their fold says: the mentors assigned now, the
+    /// requests not yet answered (each from its first asking), and whether they are withdrawn.
+    /// </summary>
+    private static async Task MentorQueueFollowsTheFold(ProjectionHarness h, Guid id, int seed, Leader folded)
+    {
+        var mentors = await All(h, MentorQueueProjection.ProjectionName, "mentors", "mentor_user_id", id, reader => reader.GetGuid(0));
+        mentors.Should().BeEquivalentTo(folded.Mentors, $"the mentors of journey {seed}");
+        var requests = await All(h, MentorQueueProjection.ProjectionName, "requests", "theme_code, level, requested_at", id,
+            reader => (reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        var pending = folded.PendingSignOffs.GroupBy(p => (p.ThemeCode, p.Level)).Select(g => (g.Key.ThemeCode, g.Key.Level, g.MinBy(p => p.Version)!.RequestedAt));
+        requests.Should().BeEquivalentTo(pending, $"the open requests of journey {seed}");
+        var withdrawn = await All(h, MentorQueueProjection.ProjectionName, "leaders", "withdrawn", id, reader => reader.GetBoolean(0));
+        withdrawn.Should().Equal([folded.Status == LeaderStatus.Withdrawn], $"journey {seed} is withdrawn or not");
     }
 
     /// <summary>
