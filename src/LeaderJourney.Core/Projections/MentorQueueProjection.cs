@@ -48,7 +48,8 @@ public sealed class MentorQueueProjection : IProjection
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    enrolled[e.LeaderId] = (e.Affiliate, false);
+                    // Twice in one batch would have failed on the key one event at a time: so it does here.
+                    if (!enrolled.TryAdd(e.LeaderId, (e.Affiliate, false))) throw new InvalidOperationException($"Leader {e.LeaderId} is enrolled twice.");
                     break;
                 case LeaderWithdrawn e:
                     SetWithdrawn(e.LeaderId, true);

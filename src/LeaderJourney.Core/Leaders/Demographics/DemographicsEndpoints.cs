@@ -2,7 +2,6 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Demographics;
-using LeaderJourney.EventStore;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -76,17 +75,14 @@ public sealed class DemographicsWrites(IdempotentAnswers answers, LeaderReader r
         // A repeat of this request may have committed while this one waited for the stream's row.
         if (await answers.FindAsync(message.Sender, ct, session) is { } kept) return kept;
         var leaderId = leader.State.Id;
-        var version = stream.StartingVersion ?? 0;
-        if (message.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(stream.Id, expected, version);
+        var version = message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
         var state = stream.Aggregate ?? DemographicsState.Initial;
         var events = DemographicsState.Decide(leaderId, command, state);
         var answer = new Answer(StatusCodes.Status200OK, new ConsentBody(events.Aggregate(state, DemographicsState.Evolve).Consented));
         // Nothing to append writes nothing: Marten skips a fetched stream without new events.
         if (events.Count > 0)
         {
-            session.LastModifiedBy = message.Sender.Caller.UserId.ToString();
-            session.CorrelationId = message.Sender.Options.IdempotencyKey;
-            session.CausationId = null;
+            session.StampWriter(message.Sender);
             if (version == 0) store.DeclareNewStream(session, stream.Id, StreamType);
             stream.AppendMany(events);
         }

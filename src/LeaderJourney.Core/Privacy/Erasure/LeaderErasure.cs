@@ -4,7 +4,6 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,31 +31,25 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// of the leader's affiliate, holding its row, and all of the above commits in that session's transaction.
 /// </summary>
 public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, IdempotentAnswers answers, AttainmentPolicies policies, DatabaseSettings settings,
-    Leaders.Import.LeaderImport imports, TimeProvider clock)
+    TimeProvider clock)
 {
     public async Task<Answer> EraseAsync(EraseLeaderCommand command, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var (leaderId, caller) = (command.LeaderId, command.Sender.Caller);
         // A repeat of this request may have committed while this one waited for the stream's row.
         if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
-        if (stream.Aggregate is not { } leader || !LeaderReader.MaySee(caller, leaderId, leader.Affiliate))
+        // The message was sent for the caller's affiliate or the leader's (StreamCommandBus): under any other, not found.
+        if (stream.Aggregate is not { } leader || leader.Affiliate != session.TenantId || !LeaderReader.MaySee(caller, leaderId, leader.Affiliate))
             throw new NotFoundException($"There is no leader {leaderId}.");
-        var version = stream.StartingVersion ?? 0;
-        if (command.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(leaderId, expected, version);
+        command.Sender.CheckIfMatch(leaderId, stream.StartingVersion);
         var events = LeaderDecider.Decide(new EraseLeader(LeaderInput.Required(command.Reason, "reason", 500), caller.ToActor(), clock.GetUtcNow()), leader, policies.For(leader.Affiliate));
         var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
         var answer = new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt));
         if (events.Count > 0)
         {
-            session.LastModifiedBy = caller.UserId.ToString();
-            session.CorrelationId = command.Sender.Options.IdempotencyKey;
-            session.CausationId = null;
+            session.StampWriter(command.Sender);
             stream.AppendMany(events);
             Forget(session, leaderId);
-            // An import on this host that made the leader still shows their row: it reads as erased from
-            // now on. (Before the commit: were the commit to fail, that row would read as erased until the
-            // import is dropped, an hour at most, while the leader is not.)
-            imports.ForgetLeader(leaderId);
         }
         answers.Queue(session, command.Sender, leaderId, answer);
         return answer;
@@ -75,14 +68,25 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Ide
         session.QueueSqlCommand($"delete from {settings.Schema}.notifications where leader_id = ?", leaderId);
     }
 
+    /// <summary>
+    /// Sends the erasure (the API and the staff page alike); once it has committed, an import on this
+    /// host that made the leader shows their row as erased from then on.
+    /// </summary>
+    public static async Task<Answer> SendAsync(StreamCommandBus commands, Leaders.Import.LeaderImport imports, EraseLeaderCommand command, CancellationToken ct)
+    {
+        var answer = await commands.InvokeAsync(command, ct);
+        imports.ForgetLeader(command.LeaderId);
+        return answer;
+    }
+
     /// <summary>POST /api/leaders/{id}/erasure {reason}: admins, inside their affiliate; the same command the staff page sends.</summary>
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/erasure", async (string id, ErasureBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        leaders.MapPost("/{id}/erasure", async (string id, ErasureBody? body, HttpContext http, StreamCommandBus commands, Leaders.Import.LeaderImport imports, CancellationToken ct) =>
         {
             var leaderId = LeaderInput.Id(id);
             body ??= new ErasureBody(null);
-            return await commands.InvokeAsync(new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            return await SendAsync(commands, imports, new EraseLeaderCommand(leaderId, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<ErasedBody>();
     }
 }

@@ -4,7 +4,6 @@ using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore;
 using Marten;
 using Microsoft.AspNetCore.Http;
 
@@ -57,21 +56,11 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         return Append(message, stream, session, events, new Answer(StatusCodes.Status200OK, new VersionBody((stream.StartingVersion ?? 0) + events.Count)));
     }
 
-    // If-Match is what the caller saw; the stream's row is held, so the version read is the one appended to.
-    private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream)
-    {
-        var version = stream.StartingVersion ?? 0;
-        if (message.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(stream.Id, expected, version);
-    }
+    private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream) => message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
 
     private Answer Append(PositionCommand message, IEventStream<Position> stream, IDocumentSession session, IReadOnlyList<object> events, Answer answer)
     {
-        // Each event records who wrote it and, as its correlation id, the keyed hash of the request's
-        // Idempotency-Key, as every command's events do. No causation: Wolverine would name the id of a
-        // message that is handled inline and stored nowhere.
-        session.LastModifiedBy = message.Sender.Caller.UserId.ToString();
-        session.CorrelationId = message.Sender.Options.IdempotencyKey;
-        session.CausationId = null;
+        session.StampWriter(message.Sender);
         stream.AppendMany(events);
         answers.Queue(session, message.Sender, stream.Id, answer);
         return answer;

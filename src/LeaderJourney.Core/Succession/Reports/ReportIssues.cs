@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using JasperFx.Events;
-using LeaderJourney.EventStore;
 using Marten;
 using Marten.Events.Aggregation;
 using Wolverine.Marten;
@@ -121,9 +120,10 @@ public static class ReportIssues
 
         reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
-            var code = LeaderInput.Required(affiliate ?? http.CurrentUser().Affiliate, "affiliate", 16);
-            // Sent for the affiliate named: its stream of issued reports is there.
-            return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct, affiliate: code);
+            // Sent for the affiliate named, else the caller's: its stream of issued reports is there. The
+            // handler checks the caller first, then that there is an affiliate (403 before 400, as ever).
+            var code = affiliate ?? http.CurrentUser().Affiliate;
+            return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct, affiliate: code ?? "-");
         }).Produces<IssuedReportBody>(StatusCodes.Status201Created);
 
         reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
@@ -178,8 +178,8 @@ public sealed record ReopenedReportBody(Guid Id, string Kind, DateTimeOffset AsO
     JsonElement Report, JsonElement Current);
 
 /// <summary>Staff issue a report to the board as it stands at a moment: kept, hashed, and compared later with the same question asked again.</summary>
-/// <param name="Affiliate">The affiliate whose report it is (the one named, else the caller's own), which holds the stream of its issued reports.</param>
-public sealed record IssueReportCommand(string Kind, string Affiliate, string? AsOf) : StreamCommand(ReportIssues.StreamIdFor(Affiliate))
+/// <param name="Affiliate">The affiliate whose report it is (the one named, else the caller's own), which holds the stream of its issued reports; none is refused.</param>
+public sealed record IssueReportCommand(string Kind, string? Affiliate, string? AsOf) : StreamCommand(ReportIssues.StreamIdFor(Affiliate ?? ""))
 {
     /// <summary>The stream Wolverine loads for the handler (its aggregate's id).</summary>
     [JasperFx.Identity]
@@ -225,7 +225,7 @@ public static class IssueReportHandler
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
-        var code = command.Affiliate;
+        var code = command.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
         if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
         var at = LeaderInput.ReportDay(command.AsOf) ?? clock.GetUtcNow();
         // The succession report reads the inline leader-progress; the pipeline report's read models trail commands.
@@ -240,13 +240,12 @@ public static class IssueReportHandler
     {
         // A repeat of this request may have committed while this one waited for the stream's row.
         if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
-        var version = stream.StartingVersion ?? 0;
-        if (command.Sender.Options.IfMatch is { } expected && expected != version) throw new ConcurrencyException(stream.Id, expected, version);
+        // The message was sent for the report's affiliate (StreamCommandBus): its stream lives there.
+        if (session.TenantId != command.Affiliate) throw new InvalidOperationException($"A report of {command.Affiliate} was to be issued in a session of {session.TenantId}.");
+        var version = command.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
         var issued = report.Issued;
         var answer = new Answer(StatusCodes.Status201Created, new IssuedReportBody(issued.ReportId, issued.ContentHash), $"/api/reports/issues/{issued.ReportId}?affiliate={issued.Affiliate}");
-        session.LastModifiedBy = command.Sender.Caller.UserId.ToString();
-        session.CorrelationId = command.Sender.Options.IdempotencyKey;
-        session.CausationId = null;
+        session.StampWriter(command.Sender);
         if (version == 0) store.DeclareNewStream(session, stream.Id, ReportIssues.StreamType);
         stream.AppendOne(issued);
         answers.Queue(session, command.Sender, stream.Id, answer);

@@ -7,6 +7,7 @@ using LeaderJourney.Core.Privacy.Erasure;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
@@ -15,7 +16,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus, StreamCommandBus commands, LeaderJourney.Core.Leaders.Import.LeaderImport imports, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -53,15 +54,18 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             Error = T["Tick the box to confirm the erasure: it cannot be undone."];
             return await Load(id, ct);
         }
-        return await Send(id, caller => new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options("erase")) },
+        return await Run(id, caller => LeaderErasure.SendAsync(commands, imports, new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options("erase")) }, ct),
             T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 
-    // Through the bus the API's leader endpoints use: the erasure's handler loads the leader in the session of their affiliate.
-    private async Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct)
+    private Task<IActionResult> Send(Guid id, Func<CurrentUser, Command> command, string done, CancellationToken ct) =>
+        Run(id, caller => bus.InvokeAsync<Answer>(command(caller), ct), done, ct);
+
+    // The same way the API sends each command (the erasure through StreamCommandBus, see LeaderErasure.SendAsync).
+    private async Task<IActionResult> Run(Guid id, Func<CurrentUser, Task> send, string done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(caller), ct));
+        Error = await PageCommands.TryAsync(() => send(caller));
         Message = Error is null ? done : null;
         return await Load(id, ct);
     }
