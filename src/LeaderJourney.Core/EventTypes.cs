@@ -26,6 +26,7 @@ public static class EventTypes
         registry.Register<Succession.Reports.ReportIssued>(Succession.Reports.ReportIssues.EventName);
         foreach (var type in registry.Names.Select(registry.TypeOfName).OfType<Type>())
             registry.DeclarePersonalData(type, PersonalFieldsOf(type));
+        registry.DeclarePersonalDocument(typeof(Leader), Leaders.LeaderAggregation.SealedName, PersonalFieldsOf(typeof(Leader)));
         return Engine.StreamKinds.Register(registry);
     }
 

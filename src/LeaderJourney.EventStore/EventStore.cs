@@ -252,30 +252,10 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Locks the stream's row until the session is saved or disposed, through Marten's exclusive append
-    /// (it begins the session's transaction and reads the stream's version <c>for update</c>): other
-    /// appends to the stream wait, so what is decided and appended next in this session cannot conflict.
-    /// The pessimistic path for a write that lost an optimistic race. False when there is no such stream
-    /// in the session's affiliate.
-    /// </summary>
-    public async Task<bool> LockStreamAsync(IDocumentSession session, Guid streamId, CancellationToken ct)
-    {
-        try
-        {
-            await session.Events.AppendExclusive(streamId, ct);
-            return true;
-        }
-        catch (Marten.Exceptions.NonExistentStreamException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// Holds the stream's id, whether or not the stream exists yet, until the session is saved or
     /// disposed (a transaction-level advisory lock on the session's connection): another session asking
     /// for the same id waits, then reads what this one committed. For a write that may start its stream,
-    /// where <see cref="LockStreamAsync"/> has no row to lock yet.
+    /// where there is no row to lock yet (the framework import).
     /// </summary>
     public async Task LockStreamIdAsync(IDocumentSession session, Guid streamId, CancellationToken ct)
     {

@@ -17,6 +17,8 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<string, Func<JsonElement, object>> _upcasters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, IReadOnlyList<PersonalField>> _personal = new();
     private readonly ConcurrentDictionary<string, Type> _streamKinds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Type> _documentsByName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, string> _namesByDocument = new();
 
     public EventTypeRegistry(JsonSerializerOptions? jsonOptions = null)
     {
@@ -67,6 +69,30 @@ public sealed class EventTypeRegistry
     }
 
     public IReadOnlyDictionary<Type, IReadOnlyList<PersonalField>> PersonalFields => _personal;
+
+    /// <summary>
+    /// Declares a document type Marten stores that holds personal data (a leader's decision snapshot),
+    /// sealed like an event's: each field's subject is named by a Guid property of the document (its
+    /// id). <paramref name="name"/> only tells the codec which fields to open; it is never an event name.
+    /// </summary>
+    public EventTypeRegistry DeclarePersonalDocument(Type type, string name, IReadOnlyList<PersonalField> fields)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (_typesByName.ContainsKey(name) || _upcasters.ContainsKey(name)) throw new InvalidOperationException($"'{name}' is an event type name.");
+        if (_namesByType.ContainsKey(type)) throw new InvalidOperationException($"{type.Name} is an event type.");
+        if (fields.Count == 0 || fields.Any(f => f.SubjectProperty is null))
+            throw new InvalidOperationException($"Each personal field of the document {type.Name} names the property that holds its subject.");
+        _documentsByName[name] = type;
+        _namesByDocument[type] = name;
+        _personal[type] = fields;
+        return this;
+    }
+
+    /// <summary>The name the codec knows a type with sealed values by: an event type's published name, or a personal document's.</summary>
+    public string SealedNameOf(Type type) => _namesByDocument.TryGetValue(type, out var name) ? name : NameOf(type);
+
+    /// <summary>The event or personal document type sealed under <paramref name="name"/>; null when unknown or retired.</summary>
+    public Type? TypeOfSealedName(string name) => TypeOfName(name) ?? _documentsByName.GetValueOrDefault(name);
 
     /// <summary>The CLR type stored under a current name; null for an unknown or retired (upcast) name.</summary>
     public Type? TypeOfName(string typeName) => _typesByName.GetValueOrDefault(typeName);

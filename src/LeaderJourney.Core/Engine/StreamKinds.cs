@@ -17,7 +17,7 @@ public static class StreamKinds
     public sealed class ReportIssues;
 
     public static EventTypeRegistry Register(EventTypeRegistry registry) => registry
-        .RegisterStreamKind<Leader>(Leaders.LeaderCommandPipeline.StreamType)
+        .RegisterStreamKind<Leader>(Leaders.LeaderWrites.StreamType)
         .RegisterStreamKind<Position>(Succession.Positions.PositionWrites.StreamType)
         .RegisterStreamKind<Framework>(Frameworks.ImportFramework.FrameworkImporter.StreamType)
         .RegisterStreamKind<Demographics>(Leaders.Demographics.DemographicsWrites.StreamType)
@@ -26,7 +26,7 @@ public static class StreamKinds
     /// <summary>The previous store's stream type names, each with the kind it becomes.</summary>
     public static IReadOnlyDictionary<string, Type> ByLegacyName { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
-        [Leaders.LeaderCommandPipeline.StreamType] = typeof(Leader),
+        [Leaders.LeaderWrites.StreamType] = typeof(Leader),
         [Succession.Positions.PositionWrites.StreamType] = typeof(Position),
         [Frameworks.ImportFramework.FrameworkImporter.StreamType] = typeof(Framework),
         [Leaders.Demographics.DemographicsWrites.StreamType] = typeof(Demographics),

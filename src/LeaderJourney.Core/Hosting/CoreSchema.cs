@@ -93,8 +93,8 @@ public static class CoreSchema
             create index sensitive_reads_leader on {schema}.sensitive_reads (leader_id, at) where leader_id is not null;
             create index sensitive_reads_at on {schema}.sensitive_reads (at);
             """),
-        // What a command on a leader decides on, as of a stream version, sealed under the leader's key
-        // (it holds their name, email and notes), so a command reads only the events after it.
+        // What a command on a leader decided on, as of a stream version, sealed under the leader's key
+        // (it holds their name, email and notes); dropped by migration 10.
         new(5, "leader decision snapshots", """
             create table {schema}.leader_snapshots (
                 leader_id uuid   primary key,
@@ -149,6 +149,12 @@ public static class CoreSchema
             create unique index users_email_hash on {schema}.users (affiliate, email_hash) where email_hash is not null;
             create index sign_in_throttle_last_try on {schema}.sign_in_throttle (last_try_at);
             alter table {schema}.users add column credentials_changed_at timestamptz;
+            """),
+        // The leader commands decide on Marten's inline projection of the leader (mt_doc_leader, sealed
+        // per field); the snapshots they kept before are no longer read. A leader without a row is
+        // folded once by their next command, which stores one.
+        new(10, "leader decision state kept by Marten", """
+            drop table {schema}.leader_snapshots;
             """),
     ];
 }

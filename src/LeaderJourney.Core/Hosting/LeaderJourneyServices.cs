@@ -51,11 +51,9 @@ public static class LeaderJourneyServices
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.IdempotentAnswers>();
         services.AddScoped<Http.StreamCommandBus>();
-        services.AddSingleton<Http.StreamCommandPipeline>();
         services.AddSingleton(sp => new Http.RequestHashes(sp.GetRequiredService<Store>().PersonalData?.Keys
             ?? throw new InvalidOperationException("The store was opened without master keys.")));
-        services.AddSingleton<LeaderSnapshots>();
-        services.AddSingleton<LeaderCommandPipeline>();
+        services.AddSingleton<LeaderWrites>();
         services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();

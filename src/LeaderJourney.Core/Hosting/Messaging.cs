@@ -76,9 +76,6 @@ public static class Messaging
         // The handlers' code is generated ahead of time (Hosting/Generated, written by the web host's
         // `codegen write`) and loaded from this assembly: no Roslyn compile on a command's first use.
         options.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
-        // A command that lost a race on its stream (no If-Match sent) is handled once more; that try
-        // holds the stream's row lock, so it cannot lose again (Http.StreamCommandPipeline).
-        options.OnException<StreamChangedWhileDeciding>().RetryOnce();
         // The role is checked before a position's stream is loaded and its row held.
         options.Policies.ForMessagesOfType<Succession.Positions.PositionCommand>().AddMiddleware(typeof(Succession.Positions.PositionAdminsOnly));
     }

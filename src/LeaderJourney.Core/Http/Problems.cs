@@ -40,7 +40,6 @@ public static class Problems
             // The database is unreachable, or a master key this data needs is not configured.
             EventStoreUnavailableException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
             // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
-            StreamChangedWhileDeciding e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
             ConcurrencyException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message,
                 statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
             _ => null,
@@ -58,7 +57,7 @@ public static class Problems
     {
         FrameworkDocumentException e => e.Message, // it names the line to fix
         EventDataRejectedException => "The text sent cannot be stored: remove control characters such as NUL.",
-        StreamAlreadyExistsException or StreamChangedWhileDeciding => "Someone else changed this record at the same moment; try again.",
+        StreamAlreadyExistsException => "Someone else changed this record at the same moment; try again.",
         ConcurrencyException => "The record changed since it was read; read it again and retry.",
         _ => exception.Message,
     };

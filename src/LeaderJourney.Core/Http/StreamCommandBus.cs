@@ -24,6 +24,7 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
     {
         if (await answers.FindAsync(command.Sender, ct) is { } kept) return kept;
         var tenant = affiliate
+            ?? command.NewStreamAffiliate
             ?? command.Sender.Caller.Affiliate
             ?? (await store.FetchStreamInfoAsync(command.AffiliationStreamId, ct))?.TenantId
             ?? NoAffiliate;

@@ -6,20 +6,40 @@ using Marten.Events.Aggregation;
 namespace LeaderJourney.Core.Leaders;
 
 /// <summary>
-/// How Marten folds a leader's whole stream, live, with the domain's own <see cref="Leader.Evolve"/>:
-/// for the leader commands on Wolverine's aggregate handler workflow that may fold it all (the erasure).
-/// Nothing is stored: a stored leader would hold their name, email and notes (the other leader commands
-/// decide on the sealed snapshot, <see cref="LeaderSnapshots"/>). A stream that is not a leader's (a
-/// position's id sent as a leader's) folds to nothing and reads as a missing leader.
+/// A leader's state as the leader commands decide on it, kept by Marten inline: the command's own
+/// transaction stores the leader folded to the events it appends, so the next command loads one row
+/// (Marten's <c>FetchForExclusiveWriting</c>) whatever the length of the stream. The fold is the
+/// domain's own <see cref="Leader.Evolve"/>. The stored leader holds their name, email and notes: those
+/// fields are sealed with the leader's key on the way in (<see cref="Leader"/>'s [PersonalData], the
+/// codec's personal documents), so a shredded key makes them unreadable here as in the events. An
+/// erasure deletes the row (the fold returns nothing), and a stream without a row (erased, loaded in
+/// bulk, moved by the upgrade) is folded whole by <see cref="LeaderStreams"/>. A stream that is not a
+/// leader's (a position's id sent as a leader's) folds to nothing and reads as a missing leader.
 /// </summary>
 public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>
 {
-    public override Leader? Evolve(Leader? snapshot, Guid id, IEvent e) =>
-        snapshot is not null ? Leader.Evolve(snapshot, e.Data)
-        : e.Data is LeaderEnrolled ? Leader.Evolve(Leader.Initial, e.Data)
-        : null;
+    /// <summary>The name the personal-data codec knows the stored leader by (no event is stored under it).</summary>
+    public const string SealedName = "leader.decision-state";
 
-    /// <summary>Registers the fold with Marten, live: the events are read in the session's affiliate only.</summary>
-    public static void Register(StoreOptions marten) =>
-        marten.Projections.Add(new LeaderAggregation(), JasperFx.Events.Projections.ProjectionLifecycle.Live);
+    // Only a leader's stream is folded: a write to a position's or a framework's stream touches no leader row.
+    public LeaderAggregation()
+    {
+        foreach (var (type, _) in LeaderEventNames.All) IncludeType(type);
+    }
+
+    public override Leader? Evolve(Leader? snapshot, Guid id, IEvent e) => e.Data switch
+    {
+        // Nothing of an erased leader is kept beside the stream: the row goes in the erasure's transaction.
+        LeaderErased => null,
+        _ when snapshot is not null => Leader.Evolve(snapshot, e.Data),
+        LeaderEnrolled => Leader.Evolve(Leader.Initial, e.Data),
+        _ => null,
+    };
+
+    /// <summary>Registers the fold with Marten, inline: its rows belong to the leader's affiliate, like the stream.</summary>
+    public static void Register(StoreOptions marten)
+    {
+        marten.Projections.Add(new LeaderAggregation(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        marten.Schema.For<Leader>().MultiTenanted();
+    }
 }

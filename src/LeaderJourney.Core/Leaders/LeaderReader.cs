@@ -51,17 +51,6 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
         return new LoadedLeader(state, shown, scope);
     }
 
-    /// <summary>The same, from a snapshot of the leader (null: there is none) and the events after it.</summary>
-    public async Task<LoadedLeader> FoldForCallerAsync(Guid leaderId, Leader? snapshot, IReadOnlyList<StoredEvent> tail, CurrentUser caller, CancellationToken ct)
-    {
-        if (snapshot is null) return await FoldForCallerAsync(leaderId, tail, caller, ct);
-        if (!MaySee(caller, leaderId, snapshot.Affiliate)) throw new NotFoundException($"There is no leader {leaderId}.");
-        var state = tail.Aggregate(snapshot, (s, e) => Leader.Evolve(s, e.Data));
-        var scope = await scopes.FindAsync(snapshot.FrameworkEditionId, ct)
-            ?? throw new InvalidOperationException($"Leader {leaderId} is tracked against framework edition {snapshot.FrameworkEditionId}, which is not in the catalog.");
-        return new LoadedLeader(state, tail, scope);
-    }
-
     /// <summary>The one visibility rule for a leader's record: the caller's affiliate (any for national admins), and a leader only themself.</summary>
     public static bool MaySee(CurrentUser caller, Guid leaderId, string affiliate) =>
         caller.CanSee(affiliate) && (caller.Role != Roles.Leader || caller.LeaderId == leaderId);

@@ -3,15 +3,16 @@ using System.Collections.Immutable;
 namespace LeaderJourney.Domain.Leaders;
 
 /// <summary>A leader's state, folded from their stream. <see cref="Version"/> is the number of events applied,
-/// so the event that produced a fact has stream version = Version right after it was applied.</summary>
+/// so the event that produced a fact has stream version = Version right after it was applied. Kept by
+/// Marten as the commands' decision snapshot: what is personal is marked so, sealed with the leader's key (<see cref="Id"/>).</summary>
 public sealed record Leader(
     Guid Id,
     long Version,
     LeaderStatus Status,
     string Affiliate,
     string? Local,
-    string DisplayName,
-    string Email,
+    [PersonalData("Id")] string DisplayName,
+    [PersonalData("Id")] string Email,
     Guid FrameworkEditionId,
     ImmutableHashSet<Guid> Mentors,
     ImmutableList<MentorAssignment> MentorHistory,
@@ -20,8 +21,8 @@ public sealed record Leader(
     ImmutableList<StandingSignOff> SignOffs,
     ImmutableList<LearningFact> Learning,
     ImmutableList<TrainingRecord> Trainings,
-    ImmutableList<AssessmentRecord> Assessments,
-    ImmutableList<EvidenceRecord> Evidence,
+    [PersonalData("Id")] ImmutableList<AssessmentRecord> Assessments,
+    [PersonalData("Id")] ImmutableList<EvidenceRecord> Evidence,
     ImmutableList<PositionRecord> Positions)
 {
     /// <summary>What an erased leader is called everywhere their name used to be shown.</summary>

@@ -184,7 +184,7 @@ public sealed class PersonalDataCodec
             if (!row.Json.Contains(Prefix, StringComparison.Ordinal)) continue;
             // Only declared personal properties are opened (text elsewhere that looks like a sealed value
             // is left alone); for a retired type name read by an upcaster, every top-level property is.
-            var type = _types.TypeOfName(row.TypeName);
+            var type = _types.TypeOfSealedName(row.TypeName);
             var fields = type is not null && _fields.TryGetValue(type, out var f) ? f : [];
             if (type is not null && fields.Length == 0) continue;
             var document = JsonDocument.Parse(row.Json);

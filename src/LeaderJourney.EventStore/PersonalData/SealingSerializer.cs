@@ -63,7 +63,12 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
 
     public void WriteToParameter(NpgsqlParameter parameter, object? value)
     {
-        if (value is not null && SealedJsonOf(value) is { } json) parameter.Value = json;
+        if (value is not null && SealedJsonOf(value) is { } json)
+        {
+            // As Marten's own serializer types it: a document's column takes no text.
+            parameter.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb;
+            parameter.Value = json;
+        }
         else inner.WriteToParameter(parameter, value);
     }
 
@@ -114,7 +119,7 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
 
     private async ValueTask<object> OpenAsync(Type type, string json, CancellationToken ct)
     {
-        var opened = await codec.OpenAsync(types.NameOf(type), json, ct);
+        var opened = await codec.OpenAsync(types.SealedNameOf(type), json, ct);
         return System.Text.Json.JsonSerializer.Deserialize(opened, type, types.JsonOptions)!;
     }
 
@@ -123,9 +128,18 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
     public ValueCasting ValueCasting => inner.ValueCasting;
 }
 
-/// <summary>Seals the personal values of every event a session is about to write, before Marten serializes them.</summary>
+/// <summary>
+/// Seals the personal values of every event a session is about to write, and of every personal
+/// document it stores (a leader's decision snapshot, written by Marten's inline projection before the
+/// listeners run), before Marten serializes them.
+/// </summary>
 public sealed class SealPersonalData(SealingSerializer serializer) : DocumentSessionListenerBase
 {
-    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token) =>
-        serializer.SealAsync(session.PendingChanges.Streams().SelectMany(s => s.Events.Select(e => (s.Id, e.Data))).ToList(), token);
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        var events = session.PendingChanges.Streams().SelectMany(s => s.Events.Select(e => (s.Id, e.Data)));
+        // A document's subject is one of its own properties (its id): no stream to name.
+        var documents = session.PendingChanges.Updates().Concat(session.PendingChanges.Inserts()).Select(d => (Guid.Empty, d));
+        return serializer.SealAsync(events.Concat(documents).ToList(), token);
+    }
 }

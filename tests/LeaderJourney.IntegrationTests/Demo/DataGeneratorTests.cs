@@ -66,7 +66,7 @@ public sealed class DataGeneratorTests
                 Times(stream.Events).Should().BeInAscendingOrder().And.OnlyContain(t => t <= ReferenceDate);
                 switch (stream.StreamType)
                 {
-                    case LeaderCommandPipeline.StreamType:
+                    case LeaderWrites.StreamType:
                         leaders.Add(stream.Events.Aggregate(Leader.Initial, Leader.Evolve));
                         declines += stream.Events.OfType<SignOffDeclined>().Count();
                         break;
@@ -122,7 +122,7 @@ public sealed class DataGeneratorTests
     {
         var streams = Generator(DataSize.National, 120).Batches().SelectMany(b => b.Streams).ToList();
 
-        streams.Count(s => s.StreamType == LeaderCommandPipeline.StreamType).Should().Be(120);
+        streams.Count(s => s.StreamType == LeaderWrites.StreamType).Should().Be(120);
         streams.Should().OnlyHaveUniqueItems(s => s.StreamId);
         streams.Where(s => s.StreamType == "position").GroupBy(s => s.Metadata!.TenantId).Should().HaveCount(50);
     }

@@ -42,7 +42,7 @@ public sealed class DataLoaderTests(TestDatabase database) : IClassFixture<TestD
         var generator = await ActivatorUtilities.CreateInstance<DataLoader>(services)
             .PlanAsync(DataSize.National, 300, 7, new DateTimeOffset(2025, 6, 30, 0, 0, 0, TimeSpan.Zero));
         var streams = generator.Batches().SelectMany(b => b.Streams).ToList();
-        var leaders = streams.Where(s => s.StreamType == LeaderCommandPipeline.StreamType).ToList();
+        var leaders = streams.Where(s => s.StreamType == LeaderWrites.StreamType).ToList();
 
         (await Scalar<long>(store, "select count(*) from {0}.mt_events e join {0}.mt_streams s on s.id = e.stream_id where s.type <> 'framework'"))
             .Should().Be(streams.Sum(s => (long)s.Events.Count));

@@ -105,7 +105,7 @@ public sealed class DataGenerator
                 var random = new Random(Seeds.For(Settings.Seed, LeaderPart, next));
                 var identity = JourneyScript.Identify(random, faker, cast);
                 var (history, summary) = JourneyScript.Write(random, faker, cast, Settings.Framework, identity, Settings.ReferenceDate);
-                Add(identity.Id, LeaderCommandPipeline.StreamType, history, journey);
+                Add(identity.Id, LeaderWrites.StreamType, history, journey);
                 summaries.Add(summary);
                 leaders++;
 

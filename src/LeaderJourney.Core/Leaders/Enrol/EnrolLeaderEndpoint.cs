@@ -5,7 +5,11 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using Wolverine.Runtime.Handlers;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.Enrol;
 
@@ -15,12 +19,20 @@ public sealed record EnrolledBody(Guid Id, long Version);
 public sealed record EnrolLeaderRequest(string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId);
 
 /// <summary>Staff enrol a leader in their affiliate, tracked against a framework edition (by default the latest NEA edition). The sender picks the new leader's id.</summary>
-public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId) : LeaderCommand(LeaderId);
+public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId) : LeaderCommand(LeaderId)
+{
+    /// <summary>The new stream belongs to the affiliate named (or the caller's): the message is sent for it.</summary>
+    public override string? NewStreamAffiliate => Affiliate ?? Sender.Caller.Affiliate;
+}
 
 public static class EnrolLeaderHandler
 {
-    public static async Task<Answer> Handle(EnrolLeaderCommand command, LeaderCommandPipeline pipeline, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory,
-        Envelope envelope, CancellationToken ct)
+    /// <summary>Two enrolments under one id (a repeat without its Idempotency-Key): the one that loses is handled once more and answers 409.</summary>
+    public static void Configure(HandlerChain chain) => StreamCommandBus.RetryLostStart(chain);
+
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static async Task<Answer> Handle(EnrolLeaderCommand command, LeaderWrites writes, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory,
+        IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins enrol leaders.");
@@ -35,9 +47,8 @@ public static class EnrolLeaderHandler
             throw new RequestValidationException("frameworkId", $"There is no framework edition {frameworkId}; GET /api/frameworks lists them.");
 
         var leaderId = command.LeaderId;
-        return await pipeline.StartAsync(leaderId, caller, command.Sender.Options,
-            new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), pipeline.Now),
-            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), envelope.Attempts, ct);
+        return await writes.StartAsync(command, new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), writes.Now), stream, session,
+            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), ct);
     }
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
@@ -48,10 +59,10 @@ public static class EnrolLeaderHandler
 public static class EnrolLeaderEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/", async (EnrolLeaderRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/", async (EnrolLeaderRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new EnrolLeaderRequest(null, null, null, null, null);
-            return await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
+            return await commands.InvokeAsync(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
                 { Sender = http.SenderOf(body) }, ct);
         }).Produces<EnrolledBody>(StatusCodes.Status201Created);
 }

@@ -179,7 +179,7 @@ public sealed class LeaderImport : IDisposable
     public const string Queue = "leader-imports";
 
     /// <summary>Imports every good row; a row that fails is reported on the page and never stops the others, and the job always ends.</summary>
-    internal async Task RunAsync(RunLeaderImport message, IMessageBus bus, ILogger logger)
+    internal async Task RunAsync(RunLeaderImport message, Http.StreamCommandBus commands, ILogger logger)
     {
         if (!_jobs.TryGetValue(message.JobId, out var job)) return;
         try
@@ -196,7 +196,7 @@ public sealed class LeaderImport : IDisposable
                 }
                 try
                 {
-                    await ImportRowAsync(job, row, message.FrameworkEditionId, bus);
+                    await ImportRowAsync(job, row, message.FrameworkEditionId, commands);
                 }
                 catch (Exception e) when (Http.Problems.For(e) is not null)
                 {
@@ -220,17 +220,17 @@ public sealed class LeaderImport : IDisposable
     }
 
     /// <summary>A row is the commands staff would send for it one by one: enrol, assign the mentor, record the training.</summary>
-    private static async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition, IMessageBus bus)
+    private static async Task ImportRowAsync(ImportJob job, ImportRow row, Guid edition, Http.StreamCommandBus commands)
     {
         var leaderId = Guid.CreateVersion7();
         job.ImportedLeaders[leaderId] = row.Line;
         var sender = new Sender(job.Owner, new WriteOptions(null, null, $"import {job.Id} row {row.Line}"));
-        await bus.InvokeAsync<Answer>(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString()) { Sender = sender });
+        await commands.InvokeAsync(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString()) { Sender = sender }, CancellationToken.None);
         if (row.MentorId is { } mentor)
-            await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, mentor.ToString()) { Sender = sender });
+            await commands.InvokeAsync(new AssignMentorCommand(leaderId, mentor.ToString()) { Sender = sender }, CancellationToken.None);
         if (row.TrainingTitle is { } title)
-            await bus.InvokeAsync<Answer>(new RecordTrainingCommand(leaderId, title, row.ThemeCode, row.Level, null,
-                row.CompletedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender });
+            await commands.InvokeAsync(new RecordTrainingCommand(leaderId, title, row.ThemeCode, row.Level, null,
+                row.CompletedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender }, CancellationToken.None);
     }
 }
 
@@ -239,5 +239,5 @@ public sealed record RunLeaderImport(Guid JobId, Guid FrameworkEditionId);
 
 public static class RunLeaderImportHandler
 {
-    public static Task Handle(RunLeaderImport message, LeaderImport imports, IMessageContext context, ILogger<LeaderImport> logger) => imports.RunAsync(message, context, logger);
+    public static Task Handle(RunLeaderImport message, LeaderImport imports, Http.StreamCommandBus commands, ILogger<LeaderImport> logger) => imports.RunAsync(message, commands, logger);
 }

@@ -4,7 +4,10 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.Learning;
 
@@ -31,25 +34,27 @@ public sealed record AddEvidenceCommand(Guid LeaderId, string? ThemeCode, int? L
 
 public static class RecordTrainingHandler
 {
-    public static Task<Answer> Handle(RecordTrainingCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(RecordTrainingCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         LearningRules.EnsureWriter(caller);
         var title = LeaderInput.Required(command.Title, "title", LeaderInput.MaxTitleLength);
-        var completedOn = LeaderInput.PastDate(command.CompletedOn, "completedOn", pipeline.Now);
+        var completedOn = LeaderInput.PastDate(command.CompletedOn, "completedOn", writes.Now);
         if (command.Hours is <= 0 or > LearningRules.MaxHours) throw new RequestValidationException("hours", $"hours is more than 0 and at most {LearningRules.MaxHours}.");
-        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        return writes.DecideAsync(command, stream, session, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
             var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
-            return new RecordTraining(Guid.CreateVersion7(), title, command.ThemeCode!, level, command.Hours, completedOn, caller.ToActor(), pipeline.Now);
+            return new RecordTraining(Guid.CreateVersion7(), title, command.ThemeCode!, level, command.Hours, completedOn, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
 
 public static class RecordAssessmentHandler
 {
-    public static Task<Answer> Handle(RecordAssessmentCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(RecordAssessmentCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         LearningRules.EnsureWriter(caller);
@@ -61,30 +66,31 @@ public static class RecordAssessmentHandler
             _ => throw new RequestValidationException("kind", "kind is one of: self, mentor, peer."),
         };
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
-        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        return writes.DecideAsync(command, stream, session, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new RecordAssessment(Guid.CreateVersion7(), command.ThemeCode!, command.Level!.Value, kind, note, caller.ToActor(), pipeline.Now);
+            return new RecordAssessment(Guid.CreateVersion7(), command.ThemeCode!, command.Level!.Value, kind, note, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
 
 public static class AddEvidenceHandler
 {
-    public static Task<Answer> Handle(AddEvidenceCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(AddEvidenceCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         LearningRules.EnsureWriter(caller);
         var link = LeaderInput.Link(command.Link);
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
         if (link is null && note is null) throw new RequestValidationException("link", "Evidence is a link, a note, or both.");
-        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        return writes.DecideAsync(command, stream, session, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
             var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
-            return new AddEvidence(Guid.CreateVersion7(), command.ThemeCode!, level, link, note, caller.ToActor(), pipeline.Now);
+            return new AddEvidence(Guid.CreateVersion7(), command.ThemeCode!, level, link, note, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -94,7 +100,7 @@ public static class LearningRules
 {
     public const decimal MaxHours = 1000;
 
-    /// <summary>The caller's role may record a leader's journey at all (which leader they may reach is the pipeline's check).</summary>
+    /// <summary>The caller's role may record a leader's journey at all (which leader they may reach is LeaderWrites' check).</summary>
     internal static void EnsureWriter(CurrentUser caller)
     {
         if (caller.Role == Roles.Board) throw new ForbiddenException("The board reads reports; it records nothing on a leader's journey.");
@@ -124,23 +130,23 @@ public static class LearningEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/trainings", async (string id, RecordTrainingRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/trainings", async (string id, RecordTrainingRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new RecordTrainingRequest(null, null, null, null, null);
-            return await bus.InvokeAsync<Answer>(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
+            return await commands.InvokeAsync(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
                 { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
 
-        leaders.MapPost("/{id}/assessments", async (string id, RecordAssessmentRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/assessments", async (string id, RecordAssessmentRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new RecordAssessmentRequest(null, null, null, null);
-            return await bus.InvokeAsync<Answer>(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
 
-        leaders.MapPost("/{id}/evidence", async (string id, AddEvidenceRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/evidence", async (string id, AddEvidenceRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new AddEvidenceRequest(null, null, null, null);
-            return await bus.InvokeAsync<Answer>(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
     }
 }

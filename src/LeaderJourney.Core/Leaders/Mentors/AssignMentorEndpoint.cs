@@ -4,7 +4,10 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.Mentors;
 
@@ -15,15 +18,16 @@ public sealed record AssignMentorCommand(Guid LeaderId, string? MentorUserId) : 
 
 public static class AssignMentorHandler
 {
-    public static async Task<Answer> Handle(AssignMentorCommand command, LeaderCommandPipeline pipeline, AccessDirectory directory, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static async Task<Answer> Handle(AssignMentorCommand command, LeaderWrites writes, AccessDirectory directory, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
         var mentorId = LeaderInput.Id(command.MentorUserId ?? "", "mentorUserId");
         var mentor = await directory.FindByIdAsync(mentorId, ct);
-        return await pipeline.ExecuteAsync(command, envelope,
+        return await writes.DecideAsync(command, stream, session,
             (leader, _) => mentor is { Role: Roles.Mentor } && mentor.Affiliate == leader.Affiliate
-                ? new AssignMentor(mentorId, caller.ToActor(), pipeline.Now)
+                ? new AssignMentor(mentorId, caller.ToActor(), writes.Now)
                 : throw new RequestValidationException("mentorUserId", $"User {mentorId} is not a mentor of affiliate {leader.Affiliate}."),
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
     }
@@ -33,10 +37,10 @@ public static class AssignMentorHandler
 public static class AssignMentorEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/{id}/mentors", async (string id, AssignMentorRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/mentors", async (string id, AssignMentorRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             var leaderId = LeaderInput.Id(id);
             body ??= new AssignMentorRequest(null);
-            return await bus.InvokeAsync<Answer>(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
 }

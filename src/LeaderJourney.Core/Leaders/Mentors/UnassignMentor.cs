@@ -4,7 +4,10 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.Mentors;
 
@@ -13,13 +16,14 @@ public sealed record UnassignMentorCommand(Guid LeaderId, string? MentorUserId) 
 
 public static class UnassignMentorHandler
 {
-    public static Task<Answer> Handle(UnassignMentorCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(UnassignMentorCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins change a leader's mentors.");
         var mentorId = LeaderInput.Id(command.MentorUserId ?? "", "mentorUserId");
-        return pipeline.ExecuteAsync(command, envelope,
-            (_, _) => new UnassignMentor(mentorId, caller.ToActor(), pipeline.Now),
+        return writes.DecideAsync(command, stream, session,
+            (_, _) => new UnassignMentor(mentorId, caller.ToActor(), writes.Now),
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
     }
 }
@@ -28,7 +32,7 @@ public static class UnassignMentorHandler
 public static class UnassignMentorEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapDelete("/{id}/mentors/{mentorUserId}", async (string id, string mentorUserId, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new UnassignMentorCommand(LeaderInput.Id(id), mentorUserId) { Sender = http.SenderOf(new { mentorUserId }) }, ct))
+        leaders.MapDelete("/{id}/mentors/{mentorUserId}", async (string id, string mentorUserId, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+            await commands.InvokeAsync(new UnassignMentorCommand(LeaderInput.Id(id), mentorUserId) { Sender = http.SenderOf(new { mentorUserId }) }, ct))
             .Produces<VersionBody>();
 }

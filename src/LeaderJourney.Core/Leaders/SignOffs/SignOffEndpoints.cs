@@ -5,7 +5,10 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.SignOffs;
 
@@ -31,47 +34,50 @@ public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int
 
 public static class RequestSignOffHandler
 {
-    public static Task<Answer> Handle(RequestSignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(RequestSignOffCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         LearningRules.EnsureWriter(caller);
-        return pipeline.ExecuteAsync(command, envelope, (leader, scope) =>
+        return writes.DecideAsync(command, stream, session, (leader, scope) =>
         {
             LearningRules.EnsureMayRecord(caller, leader);
             var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
-            return new RequestSignOff(command.ThemeCode!, level, caller.ToActor(), pipeline.Now);
+            return new RequestSignOff(command.ThemeCode!, level, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
 
 public static class SignOffHandler
 {
-    public static Task<Answer> Handle(SignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(SignOffCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         SignOffRules.EnsureMentor(caller);
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
-        return pipeline.ExecuteAsync(command, envelope, (_, scope) =>
+        return writes.DecideAsync(command, stream, session, (_, scope) =>
         {
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), pipeline.Now);
+            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), writes.Now);
         }, outcome => new Answer(StatusCodes.Status200OK, new SignedOffBody(outcome.State.Version, outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value))), ct);
     }
 }
 
 public static class DeclineSignOffHandler
 {
-    public static Task<Answer> Handle(DeclineSignOffCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(DeclineSignOffCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         SignOffRules.EnsureMentor(caller);
         var reason = LeaderInput.Required(command.Reason, "reason", LeaderInput.MaxNoteLength);
-        return pipeline.ExecuteAsync(command, envelope, (_, scope) =>
+        return writes.DecideAsync(command, stream, session, (_, scope) =>
         {
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new DeclineSignOff(command.ThemeCode!, command.Level!.Value, reason, caller.ToActor(), pipeline.Now);
+            return new DeclineSignOff(command.ThemeCode!, command.Level!.Value, reason, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -90,22 +96,22 @@ public static class SignOffEndpoints
 {
     public static void Map(RouteGroupBuilder leaders)
     {
-        leaders.MapPost("/{id}/sign-off-requests", async (string id, SignOffRequestBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-off-requests", async (string id, SignOffRequestBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new SignOffRequestBody(null, null);
-            return await bus.InvokeAsync<Answer>(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
 
-        leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new SignOffBody(null, null, null);
-            return await bus.InvokeAsync<Answer>(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
         }).Produces<SignedOffBody>();
 
-        leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new DeclineBody(null, null, null);
-            return await bus.InvokeAsync<Answer>(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
     }
 }

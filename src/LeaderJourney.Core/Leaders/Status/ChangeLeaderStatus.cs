@@ -4,7 +4,10 @@ using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Wolverine;
+using JasperFx.Events;
+using Marten;
+using Wolverine.Marten;
+using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 
 namespace LeaderJourney.Core.Leaders.Status;
 
@@ -19,7 +22,8 @@ public static class ChangeLeaderStatusHandler
 {
     public const string Active = "active", Paused = "paused", Withdrawn = "withdrawn";
 
-    public static Task<Answer> Handle(ChangeLeaderStatusCommand command, LeaderCommandPipeline pipeline, Envelope envelope, CancellationToken ct)
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(ChangeLeaderStatusCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only staff change a leader's status.");
@@ -28,12 +32,12 @@ public static class ChangeLeaderStatusHandler
             throw new RequestValidationException("status", $"status is one of: {Active}, {Paused}, {Withdrawn}.");
         if (command.Reason is { Length: > LeaderInput.MaxNoteLength })
             throw new RequestValidationException("reason", $"A reason has at most {LeaderInput.MaxNoteLength} characters.");
-        return pipeline.ExecuteAsync(command, envelope,
+        return writes.DecideAsync(command, stream, session,
             (_, _) => status switch
             {
-                Paused => new Pause(command.Reason, caller.ToActor(), pipeline.Now),
-                Withdrawn => new Withdraw(command.Reason, caller.ToActor(), pipeline.Now),
-                _ => (object)new Reactivate(caller.ToActor(), pipeline.Now),
+                Paused => new Pause(command.Reason, caller.ToActor(), writes.Now),
+                Withdrawn => new Withdraw(command.Reason, caller.ToActor(), writes.Now),
+                _ => (object)new Reactivate(caller.ToActor(), writes.Now),
             },
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
     }
@@ -43,9 +47,9 @@ public static class ChangeLeaderStatusHandler
 public static class ChangeLeaderStatusEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPut("/{id}/status", async (string id, LeaderStatusRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+        leaders.MapPut("/{id}/status", async (string id, LeaderStatusRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new LeaderStatusRequest(null, null);
-            return await bus.InvokeAsync<Answer>(new ChangeLeaderStatusCommand(LeaderInput.Id(id), body.Status, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new ChangeLeaderStatusCommand(LeaderInput.Id(id), body.Status, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
 }

@@ -25,10 +25,10 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// leader.erased event (who, when, why; no personal data), both keys of the leader (journey and
 /// demographics) shredded for good, their sign-in removed, and the stored answers to writes about them
 /// dropped. The read models follow from the event: names become <see cref="Leader.ErasedName"/>, equity
-/// rows go. On Wolverine's aggregate handler workflow: Wolverine has loaded the leader's stream
-/// (Marten's <c>FetchForExclusiveWriting</c>, folded live by <see cref="Leaders.LeaderAggregation"/>:
-/// an erasure is rare, so it folds the whole stream rather than the commands' snapshot) in the session
-/// of the leader's affiliate, holding its row, and all of the above commits in that session's transaction.
+/// rows go, and so does the leader's stored decision state (<see cref="Leaders.LeaderAggregation"/>).
+/// On Wolverine's aggregate handler workflow like every leader command: Wolverine has loaded the
+/// leader (Marten's <c>FetchForExclusiveWriting</c>) in the session of the leader's affiliate, holding
+/// the stream's row, and all of the above commits in that session's transaction.
 /// </summary>
 public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, IdempotentAnswers answers, AttainmentPolicies policies, DatabaseSettings settings,
     TimeProvider clock)
@@ -39,7 +39,7 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Ide
         // A repeat of this request may have committed while this one waited for the stream's row.
         if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
         // The message was sent for the caller's affiliate or the leader's (StreamCommandBus): under any other, not found.
-        if (stream.Aggregate is not { } leader || leader.Affiliate != session.TenantId || !LeaderReader.MaySee(caller, leaderId, leader.Affiliate))
+        if (await LeaderStreams.StateAsync(stream, session, ct) is not { } leader || leader.Affiliate != session.TenantId || !LeaderReader.MaySee(caller, leaderId, leader.Affiliate))
             throw new NotFoundException($"There is no leader {leaderId}.");
         command.Sender.CheckIfMatch(leaderId, stream.StartingVersion);
         var events = LeaderDecider.Decide(new EraseLeader(LeaderInput.Required(command.Reason, "reason", 500), caller.ToActor(), clock.GetUtcNow()), leader, policies.For(leader.Affiliate));
@@ -62,8 +62,6 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Ide
         store.ShredSubject(session, demographics, final: true);
         session.QueueSqlCommand($"delete from {settings.Schema}.users where leader_id = ?", leaderId);
         session.QueueSqlCommand($"delete from {settings.Schema}.idempotency_keys where stream_id = any(?)", new[] { leaderId, demographics });
-        // Sealed under the shredded key already; the row goes too, as nothing will read it again.
-        session.QueueSqlCommand($"delete from {settings.Schema}.leader_snapshots where leader_id = ?", leaderId);
         // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
         session.QueueSqlCommand($"delete from {settings.Schema}.notifications where leader_id = ?", leaderId);
     }

@@ -22,7 +22,7 @@ public sealed record LoggedItem(DateOnly? On, int Level, string What);
 /// logged for it, who signs it off, and the leader's own steps towards it (learning first, then the
 /// request for a sign-off, or the request already waiting).
 /// </summary>
-public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, IMessageBus bus, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, StreamCommandBus commands, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
@@ -62,7 +62,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(command(leaderId, new Sender(caller, PageCommands.Options(Code))), ct));
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(leaderId, new Sender(caller, PageCommands.Options(Code))), ct));
         Message = Error is null ? done : null;
         return await Load(ct) ? Page() : NotFound();
     }

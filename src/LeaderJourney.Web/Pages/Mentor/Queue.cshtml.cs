@@ -12,7 +12,7 @@ namespace LeaderJourney.Web.Pages.Mentor;
 public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, string ThemeTitle, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
 
 /// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
-public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMessageBus bus, Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, StreamCommandBus commands, Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -23,7 +23,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
     public async Task<IActionResult> OnPostSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
         Message = Error is null ? T["Signed off {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);
@@ -32,7 +32,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, IMes
     public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("decline")) }, ct));
         Message = Error is null ? T["Declined the sign-off of {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);

@@ -16,7 +16,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, IMessageBus bus, StreamCommandBus commands, LeaderJourney.Core.Leaders.Import.LeaderImport imports, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, LeaderJourney.Core.Leaders.Import.LeaderImport imports, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -58,10 +58,10 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 
-    private Task<IActionResult> Send(Guid id, Func<CurrentUser, Command> command, string done, CancellationToken ct) =>
-        Run(id, caller => bus.InvokeAsync<Answer>(command(caller), ct), done, ct);
+    private Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct) =>
+        Run(id, caller => commands.InvokeAsync(command(caller), ct), done, ct);
 
-    // The same way the API sends each command (the erasure through StreamCommandBus, see LeaderErasure.SendAsync).
+    // The same way the API sends each command (the erasure through LeaderErasure.SendAsync).
     private async Task<IActionResult> Run(Guid id, Func<CurrentUser, Task> send, string done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();

@@ -14,7 +14,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors, through the same write path as the API; each name opens the leader's page
 /// (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, IMessageBus bus, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
@@ -37,7 +37,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, null) { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
         return await Load(ct);
@@ -50,7 +50,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, I
         if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(mentor?.Trim() ?? "", out var named)) mentorId = named;
         Error = mentorId is null
             ? string.IsNullOrWhiteSpace(mentor) ? "Type a mentor's user name." : $"'{mentor}' is not a mentor of {caller.Affiliate}."
-            : await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            : await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;
         return await Load(ct);

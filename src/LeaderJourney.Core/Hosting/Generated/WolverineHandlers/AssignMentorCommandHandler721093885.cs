@@ -2,6 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -10,12 +11,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class AssignMentorCommandHandler721093885 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
-        private readonly LeaderJourney.Core.Leaders.LeaderCommandPipeline _leaderCommandPipeline;
+        private readonly LeaderJourney.Core.Leaders.LeaderWrites _leaderWrites;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public AssignMentorCommandHandler721093885(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderCommandPipeline leaderCommandPipeline)
+        public AssignMentorCommandHandler721093885(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _accessDirectory = accessDirectory;
-            _leaderCommandPipeline = leaderCommandPipeline;
+            _leaderWrites = leaderWrites;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -23,15 +26,32 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var assignMentorCommand = (LeaderJourney.Core.Leaders.Mentors.AssignMentorCommand)context.Envelope.Message;
 
+            var leader_Id = assignMentorCommand.LeaderId;
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            // Application-specific Open Telemetry auditing
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", assignMentorCommand.LeaderId);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");
+            // Loading Marten aggregate as part of the aggregate handler workflow
+            var eventStreamOfLeader = await documentSession.Events.FetchForExclusiveWriting<LeaderJourney.Domain.Leaders.Leader>(leader_Id, cancellation);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.id", leader_Id);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Leaders.Leader");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.Handle(assignMentorCommand, _leaderCommandPipeline, _accessDirectory, context.Envelope, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.Handle(assignMentorCommand, _leaderWrites, _accessDirectory, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
             await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -13,14 +14,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog _frameworkCatalog;
         private readonly LeaderJourney.Core.Leaders.FrameworkScopes _frameworkScopes;
-        private readonly LeaderJourney.Core.Leaders.LeaderCommandPipeline _leaderCommandPipeline;
+        private readonly LeaderJourney.Core.Leaders.LeaderWrites _leaderWrites;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderCommandPipeline leaderCommandPipeline)
+        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _accessDirectory = accessDirectory;
             _frameworkCatalog = frameworkCatalog;
             _frameworkScopes = frameworkScopes;
-            _leaderCommandPipeline = leaderCommandPipeline;
+            _leaderWrites = leaderWrites;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -28,15 +31,32 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var enrolLeaderCommand = (LeaderJourney.Core.Leaders.Enrol.EnrolLeaderCommand)context.Envelope.Message;
 
+            var leader_Id = enrolLeaderCommand.LeaderId;
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            // Application-specific Open Telemetry auditing
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", enrolLeaderCommand.LeaderId);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");
+            // Loading Marten aggregate as part of the aggregate handler workflow
+            var eventStreamOfLeader = await documentSession.Events.FetchForExclusiveWriting<LeaderJourney.Domain.Leaders.Leader>(leader_Id, cancellation);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.id", leader_Id);
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Leaders.Leader");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, _leaderCommandPipeline, _frameworkCatalog, _frameworkScopes, _accessDirectory, context.Envelope, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, _leaderWrites, _frameworkCatalog, _frameworkScopes, _accessDirectory, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
             await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,97 @@
+using JasperFx.Events;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Domain.Leaders;
+using Marten;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.Core.Leaders;
+
+/// <summary>What a decided command led to: the events appended and the leader after them.</summary>
+public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
+
+/// <summary>
+/// A write to one leader's stream, on Wolverine's aggregate handler workflow: Wolverine loads the
+/// leader named by <see cref="LeaderId"/> (Marten's <c>FetchForExclusiveWriting</c> of the inline
+/// <see cref="LeaderAggregation"/>) in the session of the leader's affiliate, holding the stream's row.
+/// </summary>
+public abstract record LeaderCommand(Guid LeaderId) : StreamCommand(LeaderId);
+
+/// <summary>
+/// What every leader command does on the leader Wolverine loaded: the leader is found only by a caller
+/// who may see them, the pure <see cref="LeaderDecider"/> decides under the affiliate's attainment
+/// policy, and the events and the answer kept under the Idempotency-Key commit in the session's
+/// transaction, with the leader's stored state (Marten's inline projection).
+/// </summary>
+public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scopes, AttainmentPolicies policies, Store store, TimeProvider clock)
+{
+    public const string StreamType = "leader";
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>Decides <paramref name="command"/> (made from the leader and their framework) on an existing leader, and answers with <paramref name="respond"/>.</summary>
+    public async Task<Answer> DecideAsync(LeaderCommand message, IEventStream<Leader> stream, IDocumentSession session,
+        Func<Leader, FrameworkScope, object> command, Func<CommandOutcome, Answer> respond, CancellationToken ct)
+    {
+        // A repeat of this request may have committed while this one waited for the stream's row.
+        if (await answers.FindAsync(message.Sender, ct, session) is { } kept) return kept;
+        var leader = await LeaderStreams.StateAsync(stream, session, ct);
+        // The message was sent for the caller's affiliate or the leader's (StreamCommandBus): under any other, not found.
+        if (leader is null || leader.Affiliate != session.TenantId || !LeaderReader.MaySee(message.Sender.Caller, leader.Id, leader.Affiliate))
+            throw new NotFoundException($"There is no leader {message.LeaderId}.");
+        message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
+        var scope = await scopes.FindAsync(leader.FrameworkEditionId, ct)
+            ?? throw new InvalidOperationException($"Leader {leader.Id} is tracked against framework edition {leader.FrameworkEditionId}, which is not in the catalog.");
+        var events = LeaderDecider.Decide(command(leader, scope), leader, policies.For(leader.Affiliate));
+        var answer = respond(new CommandOutcome(events.Aggregate(leader, Leader.Evolve), events));
+        // A leader without a stored state (loaded in bulk, moved by the upgrade) gets one now: Marten's
+        // inline projection carries on from the state in the session, and the next command reads one row.
+        if (stream.Aggregate is null && events.Count > 0) session.Store(leader);
+        Append(message, stream, session, events, answer);
+        return answer;
+    }
+
+    /// <summary>Starts a new leader's stream (enrolment) in the session's affiliate.</summary>
+    public async Task<Answer> StartAsync(LeaderCommand message, Enroll enroll, IEventStream<Leader> stream, IDocumentSession session,
+        Func<CommandOutcome, Answer> respond, CancellationToken ct)
+    {
+        if (await answers.FindAsync(message.Sender, ct, session) is { } kept) return kept;
+        if (stream.StartingVersion is > 0) throw new DuplicateException($"Leader {message.LeaderId} is already enrolled.");
+        if (enroll.Affiliate != session.TenantId) throw new InvalidOperationException("An enrolment is sent for the leader's affiliate.");
+        message.Sender.CheckIfMatch(stream.Id, 0);
+        var events = LeaderDecider.Decide(enroll, Leader.Initial, policies.For(enroll.Affiliate));
+        var answer = respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events));
+        store.DeclareNewStream(session, stream.Id, StreamType);
+        Append(message, stream, session, events, answer);
+        return answer;
+    }
+
+    private void Append(LeaderCommand message, IEventStream<Leader> stream, IDocumentSession session, IReadOnlyList<object> events, Answer answer)
+    {
+        // Nothing to append writes nothing: Marten skips a fetched stream without new events.
+        if (events.Count > 0)
+        {
+            session.StampWriter(message.Sender);
+            stream.AppendMany(events);
+        }
+        answers.Queue(session, message.Sender, stream.Id, answer);
+    }
+}
+
+/// <summary>The leader a command decides on, from what Wolverine loaded.</summary>
+public static class LeaderStreams
+{
+    /// <summary>
+    /// The stored leader, or, for a leader stream without one (erased, loaded in bulk, or moved by the
+    /// upgrade), the whole stream folded in the command's session; null for no leader's stream.
+    /// </summary>
+    public static async Task<Leader?> StateAsync(IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        if (stream.Aggregate is { } stored) return stored;
+        if (stream.StartingVersion is not > 0) return null;
+        var events = await session.Events.FetchStreamAsync(stream.Id, token: ct);
+        return events.Count > 0 && events[0].Data is LeaderEnrolled
+            ? events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data))
+            : null;
+    }
+}

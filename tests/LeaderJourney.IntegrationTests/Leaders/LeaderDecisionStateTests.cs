@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Leaders;
+
+/// <summary>
+/// Commands on a leader decide on the leader's state that Marten keeps inline (LeaderAggregation),
+/// loaded by Wolverine's aggregate handler workflow, not on the whole stream.
+/// </summary>
+public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private Store Store => _app.Services.GetRequiredService<Store>();
+
+    private async Task<Guid> EnrolWithTrainings(string name, int trainings)
+    {
+        var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = name, email = "decision-state@example.org" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        for (var i = 0; i < trainings; i++)
+            (await Training(id, $"Workshop {i}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        return id;
+    }
+
+    private Task<HttpResponseMessage> Training(Guid id, string title) => _admin.PostAsJsonAsync($"/api/leaders/{id}/trainings",
+        new { title, themeCode = "ADV.1", level = 1, hours = 1.5, completedOn = DateTime.UtcNow.ToString("yyyy-MM-dd") });
+
+    /// <summary>The stored row: its version and its JSON as it lies in the table.</summary>
+    private async Task<(long Version, string Data)?> Row(Guid id)
+    {
+        await using var command = Store.DataSource.CreateCommand($"select mt_version, data::text from {Store.Schema}.mt_doc_leader where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    private async Task Execute(string sql, Guid id)
+    {
+        await using var command = Store.DataSource.CreateCommand(sql.Replace("{schema}", Store.Schema));
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<Leader?> Stored(Guid id)
+    {
+        await using var session = Store.Marten.QuerySession("OH");
+        return await session.LoadAsync<Leader>(id);
+    }
+
+    private async Task<Leader> Fold(Guid id) =>
+        (await Store.ReadStreamAsync(id)).Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data));
+
+    [Fact]
+    public async Task Each_command_keeps_the_leader_sealed_and_equal_to_the_fold_and_the_next_command_decides_on_it_alone()
+    {
+        var id = await EnrolWithTrainings("Ottoline Vasquez-Brightwater", 60);
+
+        var row = await Row(id);
+        row.Should().NotBeNull();
+        row!.Value.Version.Should().Be(61, "the enrolment and 60 trainings, each stored in its command's transaction");
+        row.Value.Data.Should().Contain("pd1:").And.NotContain("Brightwater").And.NotContain("decision-state@");
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
+
+        // A command reads only the stored leader: with every event of the stream made unreadable (an
+        // unknown type name fails any read of them), it still decides, and on the state a full fold gives.
+        await Execute("update {schema}.mt_events set type = type || '.hidden' where stream_id = $1", id);
+        var response = await Training(id, "Workshop 60");
+        await Execute("update {schema}.mt_events set type = left(type, length(type) - 7) where stream_id = $1 and type like '%.hidden'", id);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(62);
+        (await Fold(id)).Trainings.Should().HaveCount(61);
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
+    }
+
+    [Fact]
+    public async Task A_leader_without_a_stored_state_is_folded_whole_decided_on_and_stored()
+    {
+        // As after a bulk load or the upgrade from the previous store: the stream, and no row.
+        var id = await EnrolWithTrainings("Idris Quennell", 3);
+        await Execute("delete from {schema}.mt_doc_leader where id = $1", id);
+
+        var response = await Training(id, "Workshop again");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(5);
+        (await Fold(id)).Trainings.Should().HaveCount(4);
+        (await Row(id))!.Value.Version.Should().Be(5, "the command stored the leader it decided on, and the next reads that");
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
+        (await Training(id, "Workshop once more")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
+    }
+
+    [Fact]
+    public async Task The_stored_leader_reads_as_erased_once_the_key_is_shredded_and_an_erasure_deletes_it()
+    {
+        var id = await EnrolWithTrainings("Mireille Okonkwo-Sandoval", 2);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "ADV.1", level = 1, note = "Okonkwo-Sandoval led the phone bank" }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Stored(id))!.Evidence.Should().ContainSingle();
+
+        // The key alone: the row stays, its personal fields sealed for nobody.
+        await using (var shred = await HeldTransaction.BeginAsync(Store))
+        {
+            await shred.ShredSubjectAsync(id, final: false);
+            await shred.CommitAsync();
+        }
+        var unreadable = await Stored(id);
+        unreadable!.DisplayName.Should().Be(LeaderJourney.EventStore.PersonalData.PersonalDataCodec.ErasedText);
+        unreadable.Evidence.Should().BeEmpty();
+        unreadable.Trainings.Should().HaveCount(2, "what is not personal stays readable");
+
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Written request of 2026-11-30" })).EnsureSuccessStatusCode();
+
+        (await Row(id)).Should().BeNull("the erasure deletes the stored leader in its transaction");
+        var refused = await Training(id, "After erasure");
+        refused.IsSuccessStatusCode.Should().BeFalse();
+        ((int)refused.StatusCode).Should().BeLessThan(500);
+        (await Row(id)).Should().BeNull();
+    }
+}
