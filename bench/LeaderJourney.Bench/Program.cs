@@ -196,7 +196,7 @@ async Task Projections()
     Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
 }
 
-// A command on a leader with 300 events against one with 10 (decision snapshots keep them alike).
+// A command on a leader with 300 events against one with 10 (the stored leader grows with the stream).
 async Task CommandCost()
 {
     var cost = await OnFreshSchema($"{bench.Schema}_cost", schema => CommandCostBench.RunAsync(connectionString, schema, commands: sizes.Rounds * 20));

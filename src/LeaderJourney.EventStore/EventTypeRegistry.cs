@@ -71,7 +71,7 @@ public sealed class EventTypeRegistry
     public IReadOnlyDictionary<Type, IReadOnlyList<PersonalField>> PersonalFields => _personal;
 
     /// <summary>
-    /// Declares a document type Marten stores that holds personal data (a leader's decision snapshot),
+    /// Declares a document type Marten stores that holds personal data (the leader the commands decide on),
     /// sealed like an event's: each field's subject is named by a Guid property of the document (its
     /// id). <paramref name="name"/> only tells the codec which fields to open; it is never an event name.
     /// </summary>

@@ -2,12 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.PersonalData;
-using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
 
 
 namespace LeaderJourney.Core.Http;

@@ -39,7 +39,8 @@ public static class Problems
             Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
             // The database is unreachable, or a master key this data needs is not configured.
             EventStoreUnavailableException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
-            // Retried by Wolverine with the stream locked, so it never gets here; if it did, it is a conflict.
+            // An If-Match that is not the version the command read (AggregateCommands.CheckIfMatch), or an
+            // append Marten refused: the caller reads again, from the version named.
             ConcurrencyException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message,
                 statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["currentVersion"] = e.ActualVersion }),
             _ => null,

@@ -44,9 +44,10 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
             ?? throw new InvalidOperationException($"Leader {leader.Id} is tracked against framework edition {leader.FrameworkEditionId}, which is not in the catalog.");
         var events = LeaderDecider.Decide(command(leader, scope), leader, policies.For(leader.Affiliate));
         var answer = respond(new CommandOutcome(events.Aggregate(leader, Leader.Evolve), events));
-        // A leader without a stored state (loaded in bulk, moved by the upgrade) gets one now: Marten's
-        // inline projection carries on from the state in the session, and the next command reads one row.
-        if (stream.Aggregate is null && events.Count > 0) session.Store(leader);
+        // A leader whose stored state is missing (loaded in bulk, moved by the upgrade) or behind the
+        // stream gets the folded one now: Marten's inline projection carries on from the state in the
+        // session, and the next command reads one row.
+        if (!ReferenceEquals(leader, stream.Aggregate) && events.Count > 0) session.Store(leader);
         Append(message, stream, session, events, answer);
         return answer;
     }
@@ -82,12 +83,13 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
 public static class LeaderStreams
 {
     /// <summary>
-    /// The stored leader, or, for a leader stream without one (erased, loaded in bulk, or moved by the
-    /// upgrade), the whole stream folded in the command's session; null for no leader's stream.
+    /// The stored leader when it is at the stream's version; otherwise (no row: erased, loaded in bulk,
+    /// moved by the upgrade; a row behind the stream: restored from an older copy, say) the whole
+    /// stream folded in the command's session. Null for no leader's stream.
     /// </summary>
     public static async Task<Leader?> StateAsync(IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
-        if (stream.Aggregate is { } stored) return stored;
+        if (stream.Aggregate is { } stored && stored.Version == stream.StartingVersion) return stored;
         if (stream.StartingVersion is not > 0) return null;
         var events = await session.Events.FetchStreamAsync(stream.Id, token: ct);
         return events.Count > 0 && events[0].Data is LeaderEnrolled

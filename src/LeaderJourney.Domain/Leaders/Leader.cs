@@ -4,7 +4,7 @@ namespace LeaderJourney.Domain.Leaders;
 
 /// <summary>A leader's state, folded from their stream. <see cref="Version"/> is the number of events applied,
 /// so the event that produced a fact has stream version = Version right after it was applied. Kept by
-/// Marten as the commands' decision snapshot: what is personal is marked so, sealed with the leader's key (<see cref="Id"/>).</summary>
+/// Marten as the state the commands decide on: what is personal is marked so, sealed with the leader's key (<see cref="Id"/>).</summary>
 public sealed record Leader(
     Guid Id,
     long Version,

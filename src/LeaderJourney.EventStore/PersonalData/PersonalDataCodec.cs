@@ -265,29 +265,6 @@ public sealed class PersonalDataCodec
         return plaintext.AsSpan().TrimEnd((byte)' ');
     }
 
-    // ------------------------------------------------------------------ single values
-
-    /// <summary>
-    /// Seals one JSON value about <paramref name="subject"/> (made a key when there is none), for data
-    /// kept beside the events (a decision snapshot, say) that must be erased with them.
-    /// </summary>
-    public async Task<string> SealValueAsync(Guid subject, byte[] json, string name, CancellationToken ct = default)
-    {
-        var keys = await KeysForWriteAsync([subject], ct);
-        using var sealer = Seal(keys);
-        return sealer.SealValue(keys[subject], json, name);
-    }
-
-    /// <summary>The JSON a <see cref="SealValueAsync"/> envelope holds, or null once the subject's key is shredded (or the text is no envelope).</summary>
-    public async Task<byte[]?> OpenValueAsync(string envelope, string name, CancellationToken ct = default)
-    {
-        if (!TryParse(envelope, out var parsed) || parsed.Sealed is null) return null;
-        var keys = await _keys.ForReadAsync([(parsed.Subject, parsed.Generation)], ct);
-        if (keys.GetValueOrDefault((parsed.Subject, parsed.Generation)) is not { } key) return null;
-        using var cipher = new AesGcm(key, TagSize);
-        return Decrypt(cipher, parsed, parsed.Sealed, name).ToArray();
-    }
-
     private static bool TryParse(string text, out Envelope envelope)
     {
         envelope = null!;

@@ -130,7 +130,7 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
 
 /// <summary>
 /// Seals the personal values of every event a session is about to write, and of every personal
-/// document it stores (a leader's decision snapshot, written by Marten's inline projection before the
+/// document it stores (the leader the commands decide on, written by Marten's inline projection before the
 /// listeners run), before Marten serializes them.
 /// </summary>
 public sealed class SealPersonalData(SealingSerializer serializer) : DocumentSessionListenerBase

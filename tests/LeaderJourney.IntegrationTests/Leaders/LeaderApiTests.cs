@@ -42,6 +42,22 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     [Fact]
+    public async Task An_enrolment_takes_its_affiliate_with_surrounding_spaces_and_refuses_a_control_character_with_400()
+    {
+        // The message is sent for the affiliate the body names; it is the trimmed name the leader belongs to.
+        var padded = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = " OH ", displayName = "Padded Affiliate", email = "padded@example.org" });
+        padded.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await Json(padded)).GetProperty("id").GetGuid();
+        var read = await _admin.GetAsync($"/api/leaders/{id}");
+        read.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Json(read)).GetProperty("affiliate").GetString().Should().Be("OH");
+
+        // Refused before any stream is loaded under that name.
+        var nul = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH\u0000", displayName = "Nul Affiliate", email = "nul@example.org" });
+        nul.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task The_whole_happy_path_enrol_mentor_training_request_sign_off_attained()
     {
         var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rosa Parks", email = "rosa@example.org" });

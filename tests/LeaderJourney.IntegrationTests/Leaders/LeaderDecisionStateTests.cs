@@ -107,6 +107,28 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_stored_leader_behind_the_stream_is_not_decided_on_the_stream_is_folded_and_stored_again()
+    {
+        // As after restoring an older copy of the row: the stored leader one training short of the stream.
+        var id = await EnrolWithTrainings("Benedikt Oyelaran", 2);
+        var older = (await Row(id))!.Value.Data;
+        (await Training(id, "Workshop between")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await using (var restore = Store.DataSource.CreateCommand($"update {Store.Schema}.mt_doc_leader set data = $2::jsonb, mt_version = 3 where id = $1"))
+        {
+            restore.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            restore.Parameters.Add(new NpgsqlParameter<string> { TypedValue = older });
+            (await restore.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var response = await Training(id, "Workshop after");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(5);
+        (await Row(id))!.Value.Version.Should().Be(5);
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
+        (await Stored(id))!.Trainings.Select(t => t.Title).Should().Equal("Workshop 0", "Workshop 1", "Workshop between", "Workshop after");
+    }
+
+    [Fact]
     public async Task The_stored_leader_reads_as_erased_once_the_key_is_shredded_and_an_erasure_deletes_it()
     {
         var id = await EnrolWithTrainings("Mireille Okonkwo-Sandoval", 2);

@@ -22,7 +22,7 @@ public sealed record EnrolLeaderRequest(string? Affiliate, string? DisplayName, 
 public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string? DisplayName, string? Email, string? Local, string? FrameworkId) : LeaderCommand(LeaderId)
 {
     /// <summary>The new stream belongs to the affiliate named (or the caller's): the message is sent for it.</summary>
-    public override string? NewStreamAffiliate => Affiliate ?? Sender.Caller.Affiliate;
+    public override string? NewStreamAffiliate => Affiliate?.Trim() ?? Sender.Caller.Affiliate;
 }
 
 public static class EnrolLeaderHandler
@@ -30,13 +30,12 @@ public static class EnrolLeaderHandler
     /// <summary>Two enrolments under one id (a repeat without its Idempotency-Key): the one that loses is handled once more and answers 409.</summary>
     public static void Configure(HandlerChain chain) => StreamCommandBus.RetryLostStart(chain);
 
-    [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static async Task<Answer> Handle(EnrolLeaderCommand command, LeaderWrites writes, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory,
-        IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    /// <summary>The role, the affiliate and the input, checked before Wolverine loads the new leader's stream (in the affiliate's session).</summary>
+    public static async Task<Enroll> LoadAsync(EnrolLeaderCommand command, LeaderWrites writes, FrameworkCatalog catalog, FrameworkScopes scopes, AccessDirectory directory, CancellationToken ct)
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins enrol leaders.");
-        var affiliate = LeaderInput.Required(command.Affiliate ?? caller.Affiliate, "affiliate", 16);
+        var affiliate = LeaderInput.Required(command.NewStreamAffiliate, "affiliate", 16);
         if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin enrols leaders of their own affiliate only.");
         if (!await directory.AffiliateExistsAsync(affiliate, ct)) throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'.");
         var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
@@ -45,11 +44,13 @@ public static class EnrolLeaderHandler
         var frameworkId = command.FrameworkId is { } raw ? LeaderInput.Id(raw, "frameworkId") : await DefaultFramework(catalog, ct);
         if (await scopes.FindAsync(frameworkId, ct) is null)
             throw new RequestValidationException("frameworkId", $"There is no framework edition {frameworkId}; GET /api/frameworks lists them.");
-
-        var leaderId = command.LeaderId;
-        return await writes.StartAsync(command, new Enroll(leaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), writes.Now), stream, session,
-            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(leaderId, outcome.State.Version), $"/api/leaders/{leaderId}"), ct);
+        return new Enroll(command.LeaderId, affiliate, local, displayName, email, frameworkId, caller.ToActor(), writes.Now);
     }
+
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(EnrolLeaderCommand command, Enroll enroll, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        writes.StartAsync(command, enroll, stream, session,
+            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(command.LeaderId, outcome.State.Version), $"/api/leaders/{command.LeaderId}"), ct);
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
         await catalog.DefaultEditionAsync(ct) ?? throw new RequestValidationException("frameworkId", "Give frameworkId: the default framework is not in the catalog.");

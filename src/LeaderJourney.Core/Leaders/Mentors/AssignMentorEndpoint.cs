@@ -18,20 +18,25 @@ public sealed record AssignMentorCommand(Guid LeaderId, string? MentorUserId) : 
 
 public static class AssignMentorHandler
 {
-    [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static async Task<Answer> Handle(AssignMentorCommand command, LeaderWrites writes, AccessDirectory directory, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    /// <summary>The user to assign, looked up before Wolverine loads the leader and holds their row (not on a second connection while it is held).</summary>
+    public static async Task<MentorToAssign> LoadAsync(AssignMentorCommand command, AccessDirectory directory, CancellationToken ct)
     {
-        var caller = command.Sender.Caller;
-        if (!caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
+        if (!command.Sender.Caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
         var mentorId = LeaderInput.Id(command.MentorUserId ?? "", "mentorUserId");
-        var mentor = await directory.FindByIdAsync(mentorId, ct);
-        return await writes.DecideAsync(command, stream, session,
-            (leader, _) => mentor is { Role: Roles.Mentor } && mentor.Affiliate == leader.Affiliate
-                ? new AssignMentor(mentorId, caller.ToActor(), writes.Now)
-                : throw new RequestValidationException("mentorUserId", $"User {mentorId} is not a mentor of affiliate {leader.Affiliate}."),
-            outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
+        return new MentorToAssign(mentorId, await directory.FindByIdAsync(mentorId, ct));
     }
+
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(AssignMentorCommand command, MentorToAssign mentor, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        writes.DecideAsync(command, stream, session,
+            (leader, _) => mentor.User is { Role: Roles.Mentor } && mentor.User.Affiliate == leader.Affiliate
+                ? new AssignMentor(mentor.Id, command.Sender.Caller.ToActor(), writes.Now)
+                : throw new RequestValidationException("mentorUserId", $"User {mentor.Id} is not a mentor of affiliate {leader.Affiliate}."),
+            outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
 }
+
+/// <summary>The user id an assignment names, and the user, if there is one.</summary>
+public sealed record MentorToAssign(Guid Id, CurrentUser? User);
 
 /// <summary>POST /api/leaders/{id}/mentors: the same command the staff page sends.</summary>
 public static class AssignMentorEndpoint

@@ -31,6 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", assignMentorCommand.LeaderId);
+            var mentorToAssign = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.LoadAsync(assignMentorCommand, _accessDirectory, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");
             // Loading Marten aggregate as part of the aggregate handler workflow
@@ -39,7 +40,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Leaders.Leader");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.Handle(assignMentorCommand, _leaderWrites, _accessDirectory, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.Handle(assignMentorCommand, mentorToAssign, _leaderWrites, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message

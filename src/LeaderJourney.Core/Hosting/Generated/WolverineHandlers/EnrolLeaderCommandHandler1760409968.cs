@@ -36,6 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", enrolLeaderCommand.LeaderId);
+            var enroll = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.LoadAsync(enrolLeaderCommand, _leaderWrites, _frameworkCatalog, _frameworkScopes, _accessDirectory, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");
             // Loading Marten aggregate as part of the aggregate handler workflow
@@ -44,7 +45,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Leaders.Leader");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, _leaderWrites, _frameworkCatalog, _frameworkScopes, _accessDirectory, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, enroll, _leaderWrites, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
