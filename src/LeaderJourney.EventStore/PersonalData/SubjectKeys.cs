@@ -71,7 +71,13 @@ public sealed class SubjectKeys
             var key = new SubjectKey(subject, row.Generation, row.Key);
             found[subject] = key;
             lock (_gate)
-                if (!ShreddedHere(subject, row.Generation)) Remember(_write, subject, (key, now));
+                if (!ShreddedHere(subject, row.Generation))
+                {
+                    Remember(_write, subject, (key, now));
+                    // The same key opens what it sealed: reading it back (a command loading the leader it
+                    // just stored, holding the stream's row) needs no second connection for it.
+                    Remember(_read, (subject, row.Generation), (row.Key, now));
+                }
         }
         return found;
     }

@@ -58,6 +58,22 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task Concurrent_assignments_on_one_leader_with_a_pool_half_their_number_all_answer_without_a_500()
+    {
+        // Every command holds the leader's row from its load to its commit; what it needs from elsewhere
+        // (the mentor an assignment names) is read before the load, so the row's holder never waits for
+        // a second connection while the writers queued behind it hold the rest of the pool.
+        await using var small = new LeaderJourneyAppFactory(database.ConnectionString + ";Maximum Pool Size=8;Timeout=5");
+        var (admin, _) = await small.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var id = await Enrol(admin);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = _mentorId })));
+
+        answers.Select(a => (int)a.StatusCode).Should().OnlyContain(status => status == 200 || status == 422);
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).Should().Be(1, "the first assignment lands; the others find the mentor assigned");
+    }
+
+    [Fact]
     public async Task The_whole_happy_path_enrol_mentor_training_request_sign_off_attained()
     {
         var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rosa Parks", email = "rosa@example.org" });
