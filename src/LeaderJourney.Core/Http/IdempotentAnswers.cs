@@ -49,6 +49,27 @@ public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, 
             clock.GetUtcNow(), (object?)answer.Location ?? DBNull.Value, streamId);
     }
 
+    /// <summary>
+    /// What every handler on Wolverine's aggregate handler workflow does with its decision, in this order:
+    /// the events (if any) appended to the stream Wolverine loaded, stamped with the writer
+    /// (<see cref="AggregateCommands.StampWriter"/>); then <paramref name="alsoWithEvents"/>, what must
+    /// commit with them (a withdrawal's or an erasure's shreds and deletes); then the answer kept under
+    /// the key, last, so a step that drops a stream's kept answers never drops this one.
+    /// </summary>
+    public Answer Append<T>(IDocumentSession session, Sender sender, JasperFx.Events.IEventStream<T> stream, IReadOnlyList<object> events, Answer answer,
+        Action? alsoWithEvents = null) where T : class
+    {
+        // Nothing to append writes nothing: Marten skips a fetched stream without new events.
+        if (events.Count > 0)
+        {
+            session.StampWriter(sender);
+            stream.AppendMany(events);
+            alsoWithEvents?.Invoke();
+        }
+        Queue(session, sender, stream.Id, answer);
+        return answer;
+    }
+
     /// <summary>Drops the answers kept for writes to <paramref name="streamId"/>, with the session's events (an erasure).</summary>
     public void Forget(IDocumentSession session, Guid streamId) =>
         session.QueueSqlCommand($"delete from {store.Schema}.idempotency_keys where stream_id = ?", streamId);

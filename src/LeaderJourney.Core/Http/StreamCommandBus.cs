@@ -19,12 +19,10 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
     /// <summary>The tenant of a message whose stream does not exist in any affiliate: its handler finds nothing there.</summary>
     private const string NoAffiliate = "-";
 
-    /// <param name="affiliate">The affiliate a new stream is started in (a command that creates one); else the stream's own.</param>
-    public async Task<Answer> InvokeAsync(StreamCommand command, CancellationToken ct, string? affiliate = null)
+    public async Task<Answer> InvokeAsync(StreamCommand command, CancellationToken ct)
     {
         if (await answers.FindAsync(command.Sender, ct) is { } kept) return kept;
-        var tenant = affiliate
-            ?? command.NewStreamAffiliate
+        var tenant = command.NewStreamAffiliate
             ?? command.Sender.Caller.Affiliate
             ?? (await store.FetchStreamInfoAsync(command.AffiliationStreamId, ct))?.TenantId
             ?? NoAffiliate;

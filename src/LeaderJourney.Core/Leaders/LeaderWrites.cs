@@ -48,8 +48,7 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
         // stream gets the folded one now: Marten's inline projection carries on from the state in the
         // session, and the next command reads one row.
         if (!ReferenceEquals(leader, stream.Aggregate) && events.Count > 0) session.Store(leader);
-        Append(message, stream, session, events, answer);
-        return answer;
+        return answers.Append(session, message.Sender, stream, events, answer);
     }
 
     /// <summary>Starts a new leader's stream (enrolment) in the session's affiliate.</summary>
@@ -63,19 +62,7 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
         var events = LeaderDecider.Decide(enroll, Leader.Initial, policies.For(enroll.Affiliate));
         var answer = respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events));
         store.DeclareNewStream(session, stream.Id, StreamType);
-        Append(message, stream, session, events, answer);
-        return answer;
-    }
-
-    private void Append(LeaderCommand message, IEventStream<Leader> stream, IDocumentSession session, IReadOnlyList<object> events, Answer answer)
-    {
-        // Nothing to append writes nothing: Marten skips a fetched stream without new events.
-        if (events.Count > 0)
-        {
-            session.StampWriter(message.Sender);
-            stream.AppendMany(events);
-        }
-        answers.Queue(session, message.Sender, stream.Id, answer);
+        return answers.Append(session, message.Sender, stream, events, answer);
     }
 }
 

@@ -79,23 +79,16 @@ public sealed class DemographicsWrites(IdempotentAnswers answers, LeaderReader r
         var state = stream.Aggregate ?? DemographicsState.Initial;
         var events = DemographicsState.Decide(leaderId, command, state);
         var answer = new Answer(StatusCodes.Status200OK, new ConsentBody(events.Aggregate(state, DemographicsState.Evolve).Consented));
-        // Nothing to append writes nothing: Marten skips a fetched stream without new events.
-        if (events.Count > 0)
+        if (events.Count > 0 && version == 0) store.DeclareNewStream(session, stream.Id, StreamType);
+        return answers.Append(session, message.Sender, stream, events, answer, () =>
         {
-            session.StampWriter(message.Sender);
-            if (version == 0) store.DeclareNewStream(session, stream.Id, StreamType);
-            stream.AppendMany(events);
-        }
-        // A withdrawal shreds the demographics key in the same transaction: what was given can no longer
-        // be read anywhere, and a later consent starts with a new key. The answers kept for earlier
-        // demographics writes under their Idempotency-Keys go too, request hashes included.
-        if (events.OfType<DemographicsConsentWithdrawn>().Any())
-        {
+            // A withdrawal shreds the demographics key in the same transaction: what was given can no
+            // longer be read anywhere, and a later consent starts with a new key. The answers kept for
+            // earlier demographics writes under their Idempotency-Keys go too, request hashes included.
+            if (!events.OfType<DemographicsConsentWithdrawn>().Any()) return;
             store.ShredSubject(session, stream.Id, final: false);
             answers.Forget(session, stream.Id);
-        }
-        answers.Queue(session, message.Sender, stream.Id, answer);
-        return answer;
+        });
     }
 }
 

@@ -45,14 +45,7 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Ide
         var events = LeaderDecider.Decide(new EraseLeader(LeaderInput.Required(command.Reason, "reason", 500), caller.ToActor(), clock.GetUtcNow()), leader, policies.For(leader.Affiliate));
         var erasedAt = events.OfType<LeaderErased>().Select(e => (DateTimeOffset?)e.ErasedAt).FirstOrDefault();
         var answer = new Answer(StatusCodes.Status200OK, new ErasedBody(leaderId, true, events.Count == 0, erasedAt));
-        if (events.Count > 0)
-        {
-            session.StampWriter(command.Sender);
-            stream.AppendMany(events);
-            Forget(session, leaderId);
-        }
-        answers.Queue(session, command.Sender, leaderId, answer);
-        return answer;
+        return answers.Append(session, command.Sender, stream, events, answer, () => Forget(session, leaderId));
     }
 
     private void Forget(IDocumentSession session, Guid leaderId)

@@ -32,6 +32,8 @@ public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, s
 {
     /// <summary>The affiliate the position is defined in (its stream's): the one named, else the caller's own; checked, as it is sent before the handler runs.</summary>
     public string Affiliation() => LeaderInput.Required(Affiliate ?? Sender.Caller.Affiliate, "affiliate", 16);
+
+    public override string? NewStreamAffiliate => Affiliation();
 }
 
 public sealed record NominateCandidateCommand(Guid PositionId, string? LeaderId, string? Note) : PositionCommand(PositionId);
@@ -170,7 +172,7 @@ public static class PositionEndpoints
             body ??= new DefinePositionBody(null, null, null, null, null, null);
             var command = new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
                 { Sender = http.SenderOf(body) };
-            return await commands.InvokeAsync(command, ct, command.Affiliation());
+            return await commands.InvokeAsync(command, ct);
         }).Produces<CreatedBody>(StatusCodes.Status201Created);
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });

@@ -41,7 +41,7 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         if (stream.StartingVersion > 0) throw new DuplicateException($"Position {stream.Id} already exists.");
         CheckIfMatch(command, stream);
         var events = PositionDecider.Decide(new DefinePosition(stream.Id, code, name, command.Key ?? true, checkedRequirements, incumbent, termEnd, caller.ToActor(), Now), Position.Initial);
-        return Append(command, stream, session, events, new Answer(StatusCodes.Status201Created, new CreatedBody(stream.Id), $"/api/positions/{stream.Id}"));
+        return answers.Append(session, command.Sender, stream, events, new Answer(StatusCodes.Status201Created, new CreatedBody(stream.Id), $"/api/positions/{stream.Id}"));
     }
 
     /// <summary>Decides a command on the loaded position (another affiliate's, or another kind of stream, is not found) and appends its events.</summary>
@@ -53,18 +53,10 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
             throw new NotFoundException($"There is no position {stream.Id}.");
         CheckIfMatch(message, stream);
         var events = PositionDecider.Decide(await command(position), position);
-        return Append(message, stream, session, events, new Answer(StatusCodes.Status200OK, new VersionBody((stream.StartingVersion ?? 0) + events.Count)));
+        return answers.Append(session, message.Sender, stream, events, new Answer(StatusCodes.Status200OK, new VersionBody((stream.StartingVersion ?? 0) + events.Count)));
     }
 
     private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream) => message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
-
-    private Answer Append(PositionCommand message, IEventStream<Position> stream, IDocumentSession session, IReadOnlyList<object> events, Answer answer)
-    {
-        session.StampWriter(message.Sender);
-        stream.AppendMany(events);
-        answers.Queue(session, message.Sender, stream.Id, answer);
-        return answer;
-    }
 
     /// <summary>The leader a position command names, if the caller may see them and they are of the position's affiliate; read through the command's session (it holds the position's row, and writers queued behind it hold pooled connections).</summary>
     public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, IDocumentSession session, CancellationToken ct)

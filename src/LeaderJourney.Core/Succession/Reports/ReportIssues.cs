@@ -120,10 +120,9 @@ public static class ReportIssues
 
         reports.MapPost("/{kind}/issues", async (string kind, string? affiliate, string? asOf, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
-            // Sent for the affiliate named, else the caller's: its stream of issued reports is there. The
-            // handler checks the caller first, then that there is an affiliate (403 before 400, as ever).
+            // The handler checks the caller first, then that there is an affiliate (403 before 400, as ever).
             var code = affiliate ?? http.CurrentUser().Affiliate;
-            return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct, affiliate: code ?? "-");
+            return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct);
         }).Produces<IssuedReportBody>(StatusCodes.Status201Created);
 
         reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
@@ -185,6 +184,9 @@ public sealed record IssueReportCommand(string Kind, string? Affiliate, string? 
     [JasperFx.Identity]
     public Guid IssuedReportsStreamId => StreamId;
 
+    /// <summary>Sent for the affiliate named: its stream of issued reports is there (with none, for no affiliate, and the handler refuses it).</summary>
+    public override string? NewStreamAffiliate => Affiliate;
+
     protected override string Describe() => $"{nameof(IssueReportCommand)} {Kind} for {Affiliate}";
 }
 
@@ -245,10 +247,7 @@ public static class IssueReportHandler
         var version = command.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
         var issued = report.Issued;
         var answer = new Answer(StatusCodes.Status201Created, new IssuedReportBody(issued.ReportId, issued.ContentHash), $"/api/reports/issues/{issued.ReportId}?affiliate={issued.Affiliate}");
-        session.StampWriter(command.Sender);
         if (version == 0) store.DeclareNewStream(session, stream.Id, ReportIssues.StreamType);
-        stream.AppendOne(issued);
-        answers.Queue(session, command.Sender, stream.Id, answer);
-        return answer;
+        return answers.Append(session, command.Sender, stream, [issued], answer);
     }
 }

@@ -32,7 +32,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     {
         if (!Staff(out var caller)) return Forbid();
         var define = new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) };
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(define, ct, define.Affiliation()));
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(define, ct));
         Message = Error is null ? $"Defined {title}." : null;
         return await Load(ct);
     }
