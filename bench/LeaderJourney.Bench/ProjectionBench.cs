@@ -6,6 +6,7 @@ using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
+using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
@@ -42,10 +43,12 @@ public sealed class ProjectionBench : IAsyncDisposable
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
         var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
+        // The NEA framework's first edition, as its import decides it, written straight to the store (no host here).
         var entry = BuiltInFrameworks.Entries[0];
-        var nea = await new FrameworkImporter(store).ImportAsync(new ImportFrameworkRequest(
-            [new FrameworkDocument(BuiltInFrameworks.Read(entry.Resource), entry.Resource)], entry.Name, entry.Edition, "bench", DateTimeOffset.UtcNow));
-        return new ProjectionBench(connectionString, dataSource, store, runtime, nea.EditionId);
+        var published = FrameworkLineage.Decide(new PublishEdition(entry.Name, entry.Edition, FrameworkDocumentParser.Parse(BuiltInFrameworks.Read(entry.Resource)), entry.Resource, "bench", DateTimeOffset.UtcNow),
+            FrameworkLineage.Empty, Guid.CreateVersion7);
+        await store.StartStreamAsync(FrameworkLineage.StreamIdFor(entry.Name), ImportFrameworkHandler.StreamType, published);
+        return new ProjectionBench(connectionString, dataSource, store, runtime, ((FrameworkEditionPublished)published[0]).EditionId);
     }
 
     private static IEnumerable<BulkStream> Journeys(int leaders, Guid edition, string? affiliate = null)

@@ -252,21 +252,6 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Holds the stream's id, whether or not the stream exists yet, until the session is saved or
-    /// disposed (a transaction-level advisory lock on the session's connection): another session asking
-    /// for the same id waits, then reads what this one committed. For a write that may start its stream,
-    /// where there is no row to lock yet (the framework import).
-    /// </summary>
-    public async Task LockStreamIdAsync(IDocumentSession session, Guid streamId, CancellationToken ct)
-    {
-        await session.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('leaderjourney.stream.' || $1 || '.' || $2::text, 0))", session.Connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _schema });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
     /// Queues the shredding of the subject's personal-data key in the session (see
     /// <see cref="SubjectKeys"/>): it commits with the session's events, and once committed what was
     /// encrypted for the subject reads as erased. <paramref name="final"/> erases the subject for good;

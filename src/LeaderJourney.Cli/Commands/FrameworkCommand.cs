@@ -40,8 +40,9 @@ public static class FrameworkCommand
         {
             var documents = new List<FrameworkDocument>();
             foreach (var f in parse.GetValue(files)!) documents.Add(await ReadDocument(f, ct));
-            var answer = await context.SendAsync<ImportFrameworkAnswer>(new ImportFrameworkCommand(documents, parse.GetValue(name), parse.GetValue(edition))
-                { Sender = CliContext.Operator("framework import") }, ct);
+            var services = await context.ServicesAsync(ct);
+            var answer = await context.SendAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse(documents, parse.GetValue(name), parse.GetValue(edition),
+                services.GetRequiredService<TimeProvider>().GetUtcNow(), CliContext.Operator("framework import")), ct);
             await Report(context.Out, answer.Result);
             return 0;
         });

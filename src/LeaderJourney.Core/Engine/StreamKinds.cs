@@ -19,7 +19,7 @@ public static class StreamKinds
     public static EventTypeRegistry Register(EventTypeRegistry registry) => registry
         .RegisterStreamKind<Leader>(Leaders.LeaderWrites.StreamType)
         .RegisterStreamKind<Position>(Succession.Positions.PositionWrites.StreamType)
-        .RegisterStreamKind<Framework>(Frameworks.ImportFramework.FrameworkImporter.StreamType)
+        .RegisterStreamKind<Framework>(Frameworks.ImportFramework.ImportFrameworkHandler.StreamType)
         .RegisterStreamKind<Demographics>(Leaders.Demographics.DemographicsWrites.StreamType)
         .RegisterStreamKind<ReportIssues>(Succession.Reports.ReportIssues.StreamType);
 
@@ -28,7 +28,7 @@ public static class StreamKinds
     {
         [Leaders.LeaderWrites.StreamType] = typeof(Leader),
         [Succession.Positions.PositionWrites.StreamType] = typeof(Position),
-        [Frameworks.ImportFramework.FrameworkImporter.StreamType] = typeof(Framework),
+        [Frameworks.ImportFramework.ImportFrameworkHandler.StreamType] = typeof(Framework),
         [Leaders.Demographics.DemographicsWrites.StreamType] = typeof(Demographics),
         // Marten's alias cannot hold the hyphen the previous store's name had.
         ["report-issues"] = typeof(ReportIssues),

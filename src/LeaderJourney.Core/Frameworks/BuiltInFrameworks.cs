@@ -1,14 +1,22 @@
 using System.Reflection;
+using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.ImportFramework;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Wolverine;
 
 namespace LeaderJourney.Core.Frameworks;
 
 /// <summary>
 /// The catalog a fresh install offers with no manual step: the framework documents under
-/// <c>frameworks/</c> at the repository root, built into this assembly. Seeding publishes each one
-/// whose edition is not yet published, so it runs at every start and is a no-op after the first.
+/// <c>frameworks/</c> at the repository root, built into this assembly. Seeding imports each one as
+/// a national admin would (<see cref="ImportFrameworkCommand"/>), so it runs at every start and publishes
+/// nothing after the first. It runs as the host starts, after Wolverine (whose bus it sends through) and
+/// before the host takes requests (<see cref="AddBuiltInFrameworks"/>).
 /// </summary>
-public sealed class BuiltInFrameworks(FrameworkImporter importer, TimeProvider clock)
+public sealed class BuiltInFrameworks(DatabaseStartup startup, IMessageBus bus, TimeProvider clock) : IHostedService
 {
     public sealed record Entry(string Name, string Edition, string Resource);
 
@@ -20,14 +28,23 @@ public sealed class BuiltInFrameworks(FrameworkImporter importer, TimeProvider c
 
     public const string Actor = "system:built-in-catalog";
 
-    public async Task SeedAsync(CancellationToken ct)
+    /// <summary>Who the built-in catalog's editions are published by (<see cref="Actor"/>).</summary>
+    private static readonly Sender Seeder = new(new CurrentUser(Guid.Empty, Actor, Roles.NationalAdmin, null, null), new WriteOptions(null, null, "built-in catalog"));
+
+    /// <summary>Seeds the catalog in a host whose Wolverine is registered already: hosted services start in the order they were added.</summary>
+    public static IServiceCollection AddBuiltInFrameworks(IServiceCollection services) => services.AddHostedService<BuiltInFrameworks>();
+
+    public async Task StartAsync(CancellationToken ct)
     {
+        await startup.RunAsync(ct);
         foreach (var entry in Entries)
         {
-            var document = new FrameworkDocument(Read(entry.Resource), entry.Resource);
-            await importer.ImportAsync(new ImportFrameworkRequest([document], entry.Name, entry.Edition, Actor, clock.GetUtcNow()), ct);
+            var command = ImportFrameworkCommand.Parse([new FrameworkDocument(Read(entry.Resource), entry.Resource)], entry.Name, entry.Edition, clock.GetUtcNow(), Seeder);
+            await bus.InvokeAsync<ImportFrameworkAnswer>(command, ct);
         }
     }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
     public static string Read(string fileName)
     {

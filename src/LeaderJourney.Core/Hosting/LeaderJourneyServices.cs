@@ -39,9 +39,7 @@ public static class LeaderJourneyServices
         var martenRegistration = services.AddMarten(sp => sp.GetRequiredService<Store>().NewMartenOptions());
         marten?.Invoke(martenRegistration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<FrameworkImporter>();
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
-        services.AddSingleton<BuiltInFrameworks>();
         SignInLimits.AddSignInLimits(services, configuration);
         services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Http.RequestHashes>(), sp.GetRequiredService<SignInLimits>()));
@@ -78,11 +76,12 @@ public static class LeaderJourneyServices
 }
 
 /// <summary>
-/// Connects, brings every component's tables up to date (moving a database of the previous store into
-/// Marten's tables first) and seeds the built-in framework catalog, once per process however often it
-/// is asked. Every step is idempotent and safe when several hosts start at once.
+/// Connects and brings every component's tables up to date (moving a database of the previous store into
+/// Marten's tables first), once per process however often it is asked. Every step is idempotent and
+/// safe when several hosts start at once. The built-in framework catalog is seeded after it, through
+/// Wolverine once it runs (<see cref="BuiltInFrameworks"/>).
 /// </summary>
-public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, BuiltInFrameworks builtIns, ILogger<DatabaseStartup> logger)
+public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, ILogger<DatabaseStartup> logger)
 {
     private Lazy<Task>? _run;
 
@@ -104,6 +103,5 @@ public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, 
         await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
         await projections.MigrateAsync();
         await Notifications.Reactions.StartFromPresentAsync(store, CancellationToken.None);
-        await builtIns.SeedAsync(CancellationToken.None);
     }
 }

@@ -30,8 +30,14 @@ public static class Messaging
         });
     }
 
+    /// <summary>
+    /// The command line's Marten integration: its handlers' sessions and transactions (the framework
+    /// import is on the aggregate handler workflow), without the reactions' subscription.
+    /// </summary>
+    public static void IntegrateMediator(MartenServiceCollectionExtensions.MartenConfigurationExpression marten) => marten.IntegrateWithWolverine();
+
     public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
-        services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        WithBuiltInFrameworks(services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
             Commands(options);
             // Several hosts on one database share Wolverine's durable work (inbox, outbox, scheduled
@@ -43,18 +49,21 @@ public static class Messaging
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
-        });
+        }));
 
     /// <summary>
     /// The command line sends the same commands as the web host, through Wolverine as an in-process
     /// mediator: no durable messaging, no node of its own, no reactions (those run in the web hosts).
     /// </summary>
     public static IServiceCollection AddLeaderJourneyMediator(this IServiceCollection services) =>
-        services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
+        WithBuiltInFrameworks(services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
             Commands(options);
             options.Durability.Mode = DurabilityMode.MediatorOnly;
-        });
+        }));
+
+    // Added right after Wolverine, whose runtime is a hosted service: the catalog is imported through its bus.
+    private static IServiceCollection WithBuiltInFrameworks(IServiceCollection services) => Frameworks.BuiltInFrameworks.AddBuiltInFrameworks(services);
 
     /// <summary>
     /// Wolverine logs a failed message at Error, under the message type's name, with its exception.

@@ -37,6 +37,7 @@ public static class ProjectionSetup
         {
             marten.Projections.Add(new Frameworks.FrameworkCatalogProjection(schema), JasperFx.Events.Projections.ProjectionLifecycle.Inline,
                 Frameworks.FrameworkCatalogProjection.ProjectionName);
+            Frameworks.ImportFramework.FrameworkEditionsAggregation.Register(marten);
             Succession.Positions.PositionAggregation.Register(marten);
             Leaders.Demographics.DemographicsAggregation.Register(marten);
             Succession.Reports.IssuedReportsAggregation.Register(marten);

@@ -108,6 +108,22 @@ public sealed class FrameworkApiTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_name_or_edition_with_a_NUL_is_400_naming_the_field_and_publishes_nothing()
+    {
+        var document = BuiltInFrameworks.Read("002_5a2db35c24dd2d62.txt");
+
+        var badName = await _http.PostAsync("/api/frameworks/import?name=Nul%00Framework&edition=1", new StringContent(document));
+        var badEdition = await _http.PostAsync("/api/frameworks/import?name=Nul%20edition%20framework&edition=1%00", new StringContent(document));
+
+        badName.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await badName.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _).Should().BeTrue();
+        badEdition.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await badEdition.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("edition", out _).Should().BeTrue();
+        var names = (await _http.GetFromJsonAsync<JsonElement>("/api/frameworks")).EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToList();
+        names.Should().NotContain(n => n!.StartsWith("Nul"));
+    }
+
+    [Fact]
     public async Task A_malformed_id_is_400_and_an_unknown_one_404()
     {
         (await _http.GetAsync("/api/frameworks/not-a-guid")).StatusCode.Should().Be(HttpStatusCode.BadRequest);

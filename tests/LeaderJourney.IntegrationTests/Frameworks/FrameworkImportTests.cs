@@ -1,4 +1,5 @@
-using LeaderJourney.Core;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
@@ -8,39 +9,40 @@ using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 using LeaderJourney.IntegrationTests.Infrastructure;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Frameworks;
 
-/// <summary>The import and edition mapping against the real store, without the built-in catalog.</summary>
+/// <summary>The import and edition mapping, sent through Wolverine in the real host as the API and the command line send it.</summary>
 public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string Schema = "catalog";
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private NpgsqlDataSource _dataSource = null!;
+    private static readonly Sender Tester = new(new CurrentUser(Guid.Empty, "tester", Roles.NationalAdmin, null, null), new WriteOptions(null, null, "test"));
+    private LeaderJourneyAppFactory _app = null!;
     private Store _store = null!;
-    private FrameworkImporter _importer = null!;
+    private IMessageBus _bus = null!;
     private FrameworkCatalog _catalog = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        _dataSource = Database.CreateDataSource(database.ConnectionString);
-        _store = await Store.OpenAsync(_dataSource, Schema, EventTypes.CreateRegistry(), projections: ProjectionSetup.For(Schema, registrations: []));
-        await SchemaMigrator.MigrateAsync(_dataSource, Schema, CoreSchema.Component, CoreSchema.Migrations);
-        _importer = new FrameworkImporter(_store);
-        _catalog = new FrameworkCatalog(_dataSource, Schema);
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        _store = _app.Services.GetRequiredService<Store>();
+        _bus = _app.Services.GetRequiredService<IMessageBus>();
+        _catalog = _app.Services.GetRequiredService<FrameworkCatalog>();
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private static FrameworkDocument Seed(string file) => new(BuiltInFrameworks.Read(file), file);
 
     private static readonly FrameworkDocument[] Edition2019 =
         [Seed("000_450ef01f09aa0273.txt"), Seed("002_5a2db35c24dd2d62.txt"), Seed("004_88153d15df47a5a0.txt")];
 
-    private Task<ImportFrameworkResult> Import(string name, string edition, params FrameworkDocument[] documents) =>
-        _importer.ImportAsync(new ImportFrameworkRequest(documents, name, edition, "tester", Now));
+    private async Task<ImportFrameworkResult> Import(string name, string edition, params FrameworkDocument[] documents) =>
+        (await _bus.InvokeAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse(documents, name, edition, Now, Tester))).Result;
 
     [Fact]
     public async Task The_2019_training_considerations_edition_then_2020_maps_every_theme_of_its_three_domains()
@@ -113,6 +115,18 @@ public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<
         (await act.Should().ThrowAsync<FrameworkDocumentException>()).Which.Message.Should().StartWith("broken.txt, line 6");
         (await _store.FetchStreamInfoAsync(FrameworkLineage.StreamIdFor(name))).Should().BeNull();
         (await _catalog.ListAsync()).Should().NotContain(f => f.Name == name);
+    }
+
+    [Fact]
+    public async Task The_handler_refuses_anyone_but_a_national_admin_before_it_loads_the_framework()
+    {
+        const string name = "Refused framework";
+        var affiliateAdmin = new Sender(new CurrentUser(Guid.NewGuid(), "oh-admin", Roles.AffiliateAdmin, "OH", null), new WriteOptions(null, null, "test"));
+
+        var act = () => _bus.InvokeAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse([Seed("002_5a2db35c24dd2d62.txt")], name, "1", Now, affiliateAdmin));
+
+        await act.Should().ThrowAsync<ForbiddenException>();
+        (await _store.FetchStreamInfoAsync(FrameworkLineage.StreamIdFor(name))).Should().BeNull();
     }
 
     [Fact]

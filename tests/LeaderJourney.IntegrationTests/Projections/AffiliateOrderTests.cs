@@ -31,7 +31,7 @@ public sealed class AffiliateOrderTests(TestDatabase database) : IClassFixture<T
         // One batch: a leader of the existing edition (OH), a new edition (no affiliate), a leader of it (OH).
         var oh = new AppendMetadata { TenantId = "OH" };
         await h.Store.StartStreamAsync(first, "leader", [new LeaderEnrolled(first, "OH", null, "First", "first@example.org", h.NeaEditionId, Guid.NewGuid(), at)], oh);
-        await h.Store.StartStreamAsync(Guid.NewGuid(), FrameworkImporterStreamType, [new FrameworkEditionPublished(Guid.NewGuid(), edition, "Copy", "1", content, null, "test", at)]);
+        await h.Store.StartStreamAsync(Guid.NewGuid(), FrameworkStreamType, [new FrameworkEditionPublished(Guid.NewGuid(), edition, "Copy", "1", content, null, "test", at)]);
         await h.Store.StartStreamAsync(second, "leader",
         [
             new LeaderEnrolled(second, "OH", null, "Second", "second@example.org", edition, Guid.NewGuid(), at),
@@ -46,7 +46,7 @@ public sealed class AffiliateOrderTests(TestDatabase database) : IClassFixture<T
         (await Domains(h, first)).Should().HaveCount(folded.Domains.Count);
     }
 
-    private const string FrameworkImporterStreamType = Core.Frameworks.ImportFramework.FrameworkImporter.StreamType;
+    private const string FrameworkStreamType = Core.Frameworks.ImportFramework.ImportFrameworkHandler.StreamType;
 
     private static async Task<Dictionary<string, int>> Domains(ProjectionHarness h, Guid leader)
     {

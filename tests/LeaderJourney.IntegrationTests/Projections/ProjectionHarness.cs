@@ -38,10 +38,12 @@ public sealed class ProjectionHarness : IAsyncDisposable
         await SchemaMigrator.MigrateAsync(dataSource, schema, CoreSchema.Component, CoreSchema.Migrations);
         var runtime = new ProjectionRuntime(store);
         await runtime.MigrateAsync();
-        var importer = new FrameworkImporter(store);
-        var nea = await importer.ImportAsync(new ImportFrameworkRequest(
-            [new FrameworkDocument(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource), "001")], BuiltInFrameworks.Entries[0].Name, "2020", "test", DateTimeOffset.UtcNow));
+        // The NEA framework's 2020 edition, as its import decides it, written straight to the store (no host here).
         var content = FrameworkDocumentParser.Parse(BuiltInFrameworks.Read(BuiltInFrameworks.Entries[0].Resource));
+        var published = FrameworkLineage.Decide(new PublishEdition(BuiltInFrameworks.Entries[0].Name, "2020", content, "001", "test", DateTimeOffset.UtcNow),
+            FrameworkLineage.Empty, Guid.CreateVersion7);
+        await store.StartStreamAsync(FrameworkLineage.StreamIdFor(BuiltInFrameworks.Entries[0].Name), ImportFrameworkHandler.StreamType, published);
+        var nea = (FrameworkEditionPublished)published[0];
         var themes = content.Domains.SelectMany(d => d.Themes.Select(t => (t.Code, Domain: d.Code))).ToDictionary(x => x.Code, x => x.Domain);
         return new ProjectionHarness(dataSource, store, runtime, nea.EditionId, themes);
     }

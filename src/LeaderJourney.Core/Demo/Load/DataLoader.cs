@@ -39,7 +39,7 @@ public sealed class DataLoader(Store store, AccessDirectory directory, Framework
     {
         await using var command = dataSource.CreateCommand($"""
             select exists (select 1 from {store.Schema}.users) or exists (select 1 from {store.Schema}.affiliates)
-                or exists (select 1 from {store.Schema}.mt_streams where type <> '{FrameworkImporter.StreamType}')
+                or exists (select 1 from {store.Schema}.mt_streams where type <> '{ImportFrameworkHandler.StreamType}')
             """);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
