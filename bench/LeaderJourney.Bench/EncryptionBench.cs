@@ -1,3 +1,4 @@
+using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.PersonalData;
 using Npgsql;

@@ -1,3 +1,4 @@
+using LeaderJourney.IntegrationTests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LeaderJourney.Core;

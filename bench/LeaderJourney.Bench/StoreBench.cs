@@ -1,3 +1,4 @@
+using LeaderJourney.IntegrationTests.Infrastructure;
 using JasperFx.Events;
 using LeaderJourney.Core.Engine;
 using LeaderJourney.EventStore;

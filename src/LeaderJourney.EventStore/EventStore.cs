@@ -12,10 +12,11 @@ namespace LeaderJourney.EventStore;
 
 /// <summary>
 /// LeaderJourney's event store: streams of events with per-stream versions and one global sequence,
-/// stored by Marten (<c>mt_streams</c>, <c>mt_events</c>; see <see cref="MartenEngine"/>). Appends go
-/// through Marten sessions, which own their transactions (the inline read models and any rows a session
-/// queues commit with its events), and Marten's bulk appender; reads and the hole-safe read-all are SQL over
-/// Marten's tables. Thread-safe; create one per application.
+/// stored by Marten (<c>mt_streams</c>, <c>mt_events</c>; see <see cref="MartenEngine"/>). Commands
+/// append through the Marten sessions Wolverine gives their handlers (<see cref="DeclareNewStream"/>
+/// names a new stream's kind, <see cref="ShredSubject"/> queues an erasure's key shred); loads go
+/// through Marten's bulk appender (<see cref="BulkAppendAsync"/>); reads and the hole-safe read-all are
+/// SQL over Marten's tables. Thread-safe; create one per application.
 /// </summary>
 public sealed class EventStore : IAsyncDisposable
 {
@@ -170,53 +171,7 @@ public sealed class EventStore : IAsyncDisposable
         if (_ownsDataSource) await DataSource.DisposeAsync();
     }
 
-    // ---------------------------------------------------------------- appending
-
-    /// <summary>Starts a new stream of a registered kind with its first events; fails with <see cref="StreamAlreadyExistsException"/> if it exists.</summary>
-    public Task<AppendResult> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
-        WriteOneAsync(metadata, session => StartStream(session, streamId, streamType, events), ct);
-
-    /// <summary>
-    /// Appends when the stream is at <paramref name="expectedVersion"/>, else throws <see cref="ConcurrencyException"/>
-    /// naming the stream and both versions. All events of one call are one transaction. The stream is
-    /// looked for in the affiliate <paramref name="metadata"/> names (a Marten session belongs to one):
-    /// under another it is <see cref="StreamNotFoundException"/>.
-    /// </summary>
-    public Task<AppendResult> AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null, CancellationToken ct = default) =>
-        WriteOneAsync(metadata, session => Append(session, streamId, expectedVersion, events), ct);
-
-    // One stream's events in a session of their own, in the affiliate the metadata names.
-    private async Task<AppendResult> WriteOneAsync(AppendMetadata? metadata, Func<IDocumentSession, StreamAction> add, CancellationToken ct)
-    {
-        metadata ??= AppendMetadata.None;
-        await using var session = OpenWriteSession(metadata.TenantId, metadata);
-        var action = add(session);
-        await SaveAsync(session, ct);
-        return new AppendResult(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
-    }
-
-    /// <summary>
-    /// A Marten session for writing to one affiliate's streams, stamping its events with
-    /// <paramref name="metadata"/>: add events with <see cref="StartStream"/> and <see cref="Append"/>,
-    /// other rows with Marten's <c>QueueSqlCommand</c>, and commit them together with <see cref="SaveAsync"/>.
-    /// </summary>
-    public IDocumentSession OpenWriteSession(string tenant, AppendMetadata? metadata = null)
-    {
-        metadata ??= AppendMetadata.None;
-        var session = Marten.LightweightSession(tenant);
-        session.CorrelationId = metadata.CorrelationId;
-        session.CausationId = metadata.CausationId;
-        session.LastModifiedBy = metadata.UserName;
-        foreach (var (key, value) in metadata.Headers ?? EmptyHeaders) session.SetHeader(key, value);
-        return session;
-    }
-
-    /// <summary>Adds a new stream of a registered kind to the session; saving fails with <see cref="StreamAlreadyExistsException"/> if one has its id.</summary>
-    public StreamAction StartStream(IDocumentSession session, Guid streamId, string streamType, IReadOnlyList<object> events)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
-        return session.Events.StartStream(Types.StreamKindType(streamType), streamId, Registered(events));
-    }
+    // ---------------------------------------------------------------- writing
 
     /// <summary>
     /// Declares the kind of the new stream a fetch for writing (Wolverine's aggregate handler workflow)
@@ -232,26 +187,6 @@ public sealed class EventStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds events to an existing stream: Marten's append function refuses them unless the stream is
-    /// still at <paramref name="decidedOnVersion"/> when the session is saved (then <see cref="SaveAsync"/>
-    /// throws <see cref="ConcurrencyException"/> with the stream's actual version).
-    /// </summary>
-    public StreamAction Append(IDocumentSession session, Guid streamId, long decidedOnVersion, IReadOnlyList<object> events)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(decidedOnVersion, 1, nameof(decidedOnVersion));
-        var registered = Registered(events);
-        return session.Events.Append(streamId, decidedOnVersion + registered.Length, registered);
-    }
-
-    // An unregistered type is refused before anything is written (the session's listener checks again).
-    private object[] Registered(IReadOnlyList<object> events)
-    {
-        if (events.Count == 0) throw new ArgumentException("An append needs at least one event.", nameof(events));
-        foreach (var e in events) Types.NameOf(e.GetType());
-        return events.ToArray();
-    }
-
-    /// <summary>
     /// Queues the shredding of the subject's personal-data key in the session (see
     /// <see cref="SubjectKeys"/>): it commits with the session's events, and once committed what was
     /// encrypted for the subject reads as erased. <paramref name="final"/> erases the subject for good;
@@ -261,54 +196,6 @@ public sealed class EventStore : IAsyncDisposable
     {
         var keys = PersonalData?.Keys ?? throw new InvalidOperationException("This store was opened without master keys: it holds no personal-data keys to shred.");
         keys.QueueShred(session, subject, final);
-    }
-
-    /// <summary>
-    /// Commits the session: its events, the inline read models Marten runs for them (in the session's
-    /// transaction, on their active generations) and whatever else it queued. A refused append throws
-    /// the store's exception: <see cref="ConcurrencyException"/> with the actual version,
-    /// <see cref="StreamAlreadyExistsException"/>, <see cref="StreamNotFoundException"/>,
-    /// <see cref="StreamArchivedException"/> or <see cref="EventDataRejectedException"/>.
-    /// </summary>
-    public async Task SaveAsync(IDocumentSession session, CancellationToken ct)
-    {
-        var streams = session.PendingChanges.Streams().ToList();
-        try
-        {
-            // A refusal is looked up on the session's own connection (RefusalAsync): it has one from here on.
-            await session.BeginTransactionAsync(ct);
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (AsRejectedData(e) is { } rejected)
-        {
-            // jsonb refuses some texts that JSON allows (a \u0000 in a string, for one).
-            throw rejected;
-        }
-        catch (Exception e) when (streams.Count > 0 && IsRefusal(e))
-        {
-            if (await RefusalAsync(session, streams, e) is { } refusal) throw refusal;
-            throw;
-        }
-    }
-
-    // Which of the session's streams Marten refused, and why, in the store's terms; null when none was.
-    // Looked up on the session's own connection (Marten rolled its transaction back): a pool emptied by
-    // writers queued on one stream must not keep a refused writer from telling its caller.
-    private async Task<Exception?> RefusalAsync(IDocumentSession session, IReadOnlyList<StreamAction> streams, Exception e)
-    {
-        foreach (var action in streams)
-        {
-            if (action.ActionType == StreamActionType.Start)
-            {
-                if (IsExistingStream(e) && await FetchStreamInfoAsync(action.Id, CancellationToken.None, session) is not null) return new StreamAlreadyExistsException(action.Id);
-                continue;
-            }
-            var stream = await FetchStreamInfoAsync(action.Id, CancellationToken.None, session);
-            if (stream is null || stream.TenantId != action.TenantId) return new StreamNotFoundException(action.Id);
-            if (stream.IsArchived) return new StreamArchivedException(action.Id);
-            if (action.ExpectedVersionOnServer is { } expected && stream.Version != expected) return new ConcurrencyException(action.Id, expected, stream.Version);
-        }
-        return streams.Count == 1 && streams[0].ActionType == StreamActionType.Start && IsExistingStream(e) ? new StreamAlreadyExistsException(streams[0].Id) : null;
     }
 
     /// <summary>A write's failure in the store's terms when the database refused an event's text (jsonb refuses some texts JSON allows); else null.</summary>
@@ -321,32 +208,6 @@ public sealed class EventStore : IAsyncDisposable
             if (inner is PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.InvalidTextRepresentation or PostgresErrorCodes.InvalidParameterValue } p)
                 return p;
         return null;
-    }
-
-    // Marten refused an append (a version that moved, an archived or missing stream, a stream of another
-    // affiliate, an id already taken), as opposed to a failure of the database or the connection, which
-    // is passed on as it is: a timeout after a commit must not read as a conflict and be decided again.
-    private static bool IsRefusal(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner.GetType().Name is "EventStreamUnexpectedMaxEventIdException" or "ExistingStreamIdCollisionException" or "NonExistentStreamException"
-                    or "StreamLockedException" or "InvalidStreamOperationException" or "ConcurrencyException"
-                || inner is PostgresException { SqlState: "MT001" or "MT003" or "P0001" }
-                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" or "mt_events" })
-                return true;
-        return false;
-    }
-
-    // Starting an existing stream: Marten's append function finds the stream's row (version mismatch,
-    // or another affiliate's stream), or the insert of the row collides.
-    private static bool IsExistingStream(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner.GetType().Name is "ExistingStreamIdCollisionException" or "EventStreamUnexpectedMaxEventIdException"
-                || inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" }
-                || inner is PostgresException { SqlState: "MT003" or "P0001" })
-                return true;
-        return false;
     }
 
     // ---------------------------------------------------------------- bulk append

@@ -3,7 +3,7 @@ namespace LeaderJourney.EventStore;
 /// <summary>Base of every error the store raises on purpose; its message is one line a person can act on.</summary>
 public abstract class EventStoreException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>An append's expected version did not match the stream's version. No event was written and no sequence number was taken.</summary>
+/// <summary>A write's expected version (its If-Match) is not the stream's version; nothing was written.</summary>
 public sealed class ConcurrencyException(Guid streamId, long expectedVersion, long actualVersion)
     : EventStoreException($"Stream {streamId} is at version {actualVersion}, not the expected {expectedVersion}.")
 {
@@ -14,18 +14,6 @@ public sealed class ConcurrencyException(Guid streamId, long expectedVersion, lo
 
 public sealed class StreamAlreadyExistsException(Guid streamId)
     : EventStoreException($"Stream {streamId} already exists.")
-{
-    public Guid StreamId { get; } = streamId;
-}
-
-public sealed class StreamNotFoundException(Guid streamId)
-    : EventStoreException($"Stream {streamId} does not exist.")
-{
-    public Guid StreamId { get; } = streamId;
-}
-
-public sealed class StreamArchivedException(Guid streamId)
-    : EventStoreException($"Stream {streamId} is archived and takes no more events.")
 {
     public Guid StreamId { get; } = streamId;
 }

@@ -74,7 +74,7 @@ public static class MartenEngine
         }
         foreach (var name in types.Names)
             if (types.TypeOfName(name) is { } type) options.Events.MapEventType(type, name);
-        options.Listeners.Add(new PublishedEventTypesOnly(types));
+        options.Listeners.Add(new PublishedNamesOnly(types));
 
         // The read models: two slots each (Projections.MartenSlot), inline or under Marten's async daemon.
         foreach (var slot in slots ?? [])
@@ -109,17 +109,25 @@ public static class MartenEngine
 }
 
 /// <summary>
-/// Refuses, before anything is written, an event whose type has no published name: Marten would
-/// otherwise store it under a name generated from its CLR type, which no reader could rely on.
+/// Refuses, before anything is written, an event whose type has no published name (Marten would
+/// otherwise store it under a name generated from its CLR type, which no reader could rely on), and a
+/// new stream of no declared kind (Marten would name it after whatever type it was started or fetched
+/// as). It runs for every session: the handlers' on Wolverine's workflow, the tools' and the tests'.
 /// </summary>
-public sealed class PublishedEventTypesOnly(EventTypeRegistry types) : DocumentSessionListenerBase
+public sealed class PublishedNamesOnly(EventTypeRegistry types) : DocumentSessionListenerBase
 {
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         foreach (var stream in session.PendingChanges.Streams())
+        {
+            if (stream.ActionType == StreamActionType.Start && stream.Events.Count > 0)
+            {
+                var kind = stream.AggregateType is { } type ? ((DocumentStore)session.DocumentStore).Events.AggregateAliasFor(type) : "(none)";
+                types.StreamKindType(kind); // throws UnregisteredStreamKindException
+            }
             foreach (var e in stream.Events)
                 types.NameOf(e.EventType); // throws UnregisteredEventTypeException
-
+        }
         return Task.CompletedTask;
     }
 }

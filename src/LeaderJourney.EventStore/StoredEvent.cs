@@ -33,11 +33,6 @@ public sealed record AppendMetadata
     public static AppendMetadata None { get; } = new();
 }
 
-/// <param name="Version">The stream's version after the append.</param>
-/// <param name="FirstSequence">Global sequence of the first appended event.</param>
-/// <param name="LastSequence">Global sequence of the last appended event.</param>
-public sealed record AppendResult(Guid StreamId, long Version, long FirstSequence, long LastSequence);
-
 /// <summary>What part of a stream to read. Bounds are inclusive; all of them may be combined.</summary>
 public sealed record StreamReadOptions
 {

@@ -33,7 +33,7 @@ public sealed class MartenEngineTests(TestDatabase database) : IClassFixture<Tes
     private async Task<StreamAction> Start(string tenant, Guid id, params object[] events)
     {
         await using var session = _store.LightweightSession(tenant);
-        var action = session.Events.StartStream<StreamKinds.Leader>(id, events);
+        var action = session.Events.StartStream<TestStreams.Counter>(id, events);
         await session.SaveChangesAsync();
         return action;
     }
@@ -54,7 +54,7 @@ public sealed class MartenEngineTests(TestDatabase database) : IClassFixture<Tes
         (await Scalar<string>($"select string_agg(type || ' ' || data::text, ' | ' order by version) from {Schema}.mt_events where stream_id = $1", id))
             .Should().Be("test.counter-increased {\"by\": 2} | test.note-written {\"text\": \"hello\"}");
         (await Scalar<string>($"select type || ' ' || tenant_id || ' ' || version from {Schema}.mt_streams where id = $1", id))
-            .Should().Be("leader OH 2");
+            .Should().Be("counter OH 2");
         _store.Events.AggregateAliasFor(typeof(StreamKinds.ReportIssues)).Should().Be("report_issues");
     }
 
@@ -63,7 +63,7 @@ public sealed class MartenEngineTests(TestDatabase database) : IClassFixture<Tes
     {
         var id = Guid.NewGuid();
         await using var session = _store.LightweightSession("OH");
-        session.Events.StartStream<StreamKinds.Leader>(id, new CounterIncreased(1), new Unpublished(1));
+        session.Events.StartStream<TestStreams.Counter>(id, new CounterIncreased(1), new Unpublished(1));
 
         var act = () => session.SaveChangesAsync();
 

@@ -52,7 +52,7 @@ public sealed class MartenPersonalDataTests(TestDatabase database) : IClassFixtu
         var remark = new RemarkMade(about, "asked about Quillfeather's caucus");
         await using (var session = _store.LightweightSession("OH"))
         {
-            session.Events.StartStream<StreamKinds.Leader>(id, profile, remark);
+            session.Events.StartStream<TestStreams.Person>(id, profile, remark);
             await session.SaveChangesAsync();
         }
 

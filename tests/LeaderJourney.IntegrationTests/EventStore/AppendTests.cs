@@ -1,10 +1,26 @@
+using JasperFx.Events;
 using LeaderJourney.EventStore;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Marten.Exceptions;
 
 namespace LeaderJourney.IntegrationTests.EventStore;
 
+/// <summary>
+/// Appends as the product's handlers make them, through Marten's session API on the store's Marten
+/// configuration (its stream kinds, published names, tenancy, sealing): what Marten writes, and what it
+/// refuses, as Marten refuses it.
+/// </summary>
 public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
 {
+    /// <summary>The exception of type <typeparamref name="T"/> a refused write threw, or that it wraps.</summary>
+    private static async Task<T> Refusal<T>(Func<Task> write) where T : Exception
+    {
+        var thrown = (await FluentActions.Awaiting(write).Should().ThrowAsync<Exception>()).Which;
+        for (var e = (Exception?)thrown; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, got {thrown}");
+    }
+
     [Fact]
     public async Task Starting_a_stream_writes_its_events_with_versions_and_metadata()
     {
@@ -46,9 +62,9 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         var id = Guid.NewGuid();
         await Store.StartStreamAsync(id, "counter", Increments(1));
 
-        var act = () => Store.StartStreamAsync(id, "counter", Increments(5));
+        var refused = await Refusal<Marten.Exceptions.ExistingStreamIdCollisionException>(() => Store.StartStreamAsync(id, "counter", Increments(5)));
 
-        (await act.Should().ThrowAsync<StreamAlreadyExistsException>()).Which.StreamId.Should().Be(id);
+        refused.Id.Should().Be(id);
         (await Store.ReadStreamAsync(id)).Should().ContainSingle();
     }
 
@@ -58,9 +74,11 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         var id = Guid.NewGuid();
         await Store.StartStreamAsync(id, "counter", Increments(1), new AppendMetadata { TenantId = "OH" });
 
-        var act = () => Store.StartStreamAsync(id, "notes", [new NoteWritten("mine now")], new AppendMetadata { TenantId = "WV" });
+        // Marten's key is (affiliate, id): the store's unique index on the id refuses the second stream.
+        var refused = await Refusal<Marten.Exceptions.ExistingStreamIdCollisionException>(
+            () => Store.StartStreamAsync(id, "notes", [new NoteWritten("mine now")], new AppendMetadata { TenantId = "WV" }));
 
-        (await act.Should().ThrowAsync<StreamAlreadyExistsException>()).Which.StreamId.Should().Be(id);
+        refused.Id.Should().Be(id);
         (await Scalar<long>("select count(*) from {schema}.mt_streams where id = $1", id)).Should().Be(1);
         var stream = await Store.FetchStreamInfoAsync(id);
         (stream!.TenantId, stream.Type, stream.Version).Should().Be(("OH", "counter", 1L));
@@ -78,19 +96,40 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task A_session_starting_a_stream_of_no_declared_kind_is_refused_whole_before_anything_is_written()
+    {
+        var undeclared = Guid.NewGuid();
+        var declared = Guid.NewGuid();
+        var before = await Store.ReadLastSequenceAsync();
+
+        // As a handler would that fetched a new stream as some fold's type and never declared its kind:
+        // Marten alone would store the stream under that type's alias.
+        await using (var session = Store.OpenWriteSession(AppendMetadata.DefaultTenant))
+        {
+            Store.StartStream(session, declared, "counter", Increments(1));
+            session.Events.StartStream<CounterIncreased>(undeclared, new CounterIncreased(2));
+            (await FluentActions.Awaiting(() => session.SaveChangesAsync()).Should().ThrowAsync<UnregisteredStreamKindException>())
+                .Which.Message.Should().Contain("'counter_increased'");
+        }
+        await using (var session = Store.OpenWriteSession(AppendMetadata.DefaultTenant))
+            FluentActions.Invoking(() => session.Events.StartStream(undeclared, new CounterIncreased(3))).Should().Throw<StreamTypeMissingException>("Marten is told to refuse a stream of no type");
+
+        (await Store.FetchStreamInfoAsync(undeclared)).Should().BeNull();
+        (await Store.FetchStreamInfoAsync(declared)).Should().BeNull();
+        (await Store.ReadLastSequenceAsync()).Should().Be(before);
+    }
+
+    [Fact]
     public async Task Append_at_the_wrong_version_names_the_stream_and_both_versions()
     {
         var id = Guid.NewGuid();
         await Store.StartStreamAsync(id, "counter", Increments(1, 2, 3));
         var before = await Store.ReadLastSequenceAsync();
 
-        var act = () => Store.AppendAsync(id, 2, Increments(4));
+        var conflict = await Refusal<EventStreamUnexpectedMaxEventIdException>(() => Store.AppendAsync(id, 2, Increments(4)));
 
-        var conflict = (await act.Should().ThrowAsync<ConcurrencyException>()).Which;
-        conflict.StreamId.Should().Be(id);
-        conflict.ExpectedVersion.Should().Be(2);
-        conflict.ActualVersion.Should().Be(3);
-        conflict.Message.Should().Be($"Stream {id} is at version 3, not the expected 2.");
+        conflict.Id.Should().Be(id);
+        (await Store.FetchStreamInfoAsync(id))!.Version.Should().Be(3);
         // The version is checked before a sequence number is drawn: the loser leaves no hole.
         (await Scalar<long>("select last_value from {schema}.mt_events_sequence")).Should().Be(before);
     }
@@ -113,7 +152,8 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
     public async Task Appending_to_a_missing_stream_says_so()
     {
         var id = Guid.NewGuid();
-        await FluentActions.Awaiting(() => Store.AppendAsync(id, 1, Increments(1))).Should().ThrowAsync<StreamNotFoundException>();
+        (await Refusal<EventStreamUnexpectedMaxEventIdException>(() => Store.AppendAsync(id, 1, Increments(1)))).Id.Should().Be(id);
+        (await Store.FetchStreamInfoAsync(id)).Should().BeNull();
     }
 
     [Fact]
@@ -136,7 +176,10 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         // writes a tombstone for the sequence numbers the failed append drew; its daemon passes over it.)
         var act = () => Store.StartStreamAsync(id, "counter", [new CounterIncreased(1), new NoteWritten("bad\u0000text")]);
 
-        (await act.Should().ThrowAsync<EventDataRejectedException>()).Which.Message.Should().NotContain("\n");
+        // The product's handlers tell their callers this as a 400 (Store.AsRejectedData, StreamCommandBus).
+        var rejected = LeaderJourney.EventStore.EventStore.AsRejectedData((await act.Should().ThrowAsync<Exception>()).Which);
+        rejected.Should().NotBeNull();
+        rejected!.Message.Should().NotContain("\n");
         (await Store.FetchStreamInfoAsync(id)).Should().BeNull();
         (await Scalar<long>("select count(*) from {schema}.mt_events where type <> 'tombstone'")).Should().Be(before);
 
@@ -163,9 +206,8 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         await using (var session = Store.OpenWriteSession(AppendMetadata.DefaultTenant))
         {
             Store.StartStream(session, first, "counter", Increments(1, 2));
-            Store.Append(session, second, 7, Increments(3));
-            var act = () => Store.SaveAsync(session, CancellationToken.None);
-            (await act.Should().ThrowAsync<ConcurrencyException>()).Which.ActualVersion.Should().Be(1);
+            session.Append(second, 7, Increments(3));
+            (await Refusal<EventStreamUnexpectedMaxEventIdException>(() => session.SaveChangesAsync())).Id.Should().Be(second);
         }
 
         (await Store.FetchStreamInfoAsync(first)).Should().BeNull();
@@ -184,8 +226,8 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
         {
             Store.StartStream(session, a, "counter", Increments(1, 2));
             Store.StartStream(session, b, "counter", Increments(2));
-            Store.Append(session, c, 1, Increments(3));
-            await Store.SaveAsync(session, CancellationToken.None);
+            session.Append(c, 1, Increments(3));
+            await session.SaveChangesAsync();
         }
         (await Store.ReadStreamAsync(a)).Should().HaveCount(2);
         (await Store.ReadStreamAsync(b)).Should().HaveCount(1);
@@ -211,11 +253,9 @@ public sealed class AppendTests(TestDatabase database) : StoreTestBase(database)
                     await Store.AppendAsync(id, version, Increments(writer));
                     done++;
                 }
-                catch (ConcurrencyException e)
+                catch (EventStreamUnexpectedMaxEventIdException e)
                 {
-                    e.StreamId.Should().Be(id);
-                    e.ExpectedVersion.Should().Be(version);
-                    e.ActualVersion.Should().BeGreaterThan(version);
+                    e.Id.Should().Be(id);
                     Interlocked.Increment(ref conflicts);
                 }
             }

@@ -38,20 +38,20 @@ public sealed class HeldTransaction : IAsyncDisposable
     public async Task<StreamAction> StartStreamAsync(Guid streamId, string streamType, IReadOnlyList<object> events)
     {
         var action = Store.StartStream(Session, streamId, streamType, events);
-        await Store.SaveAsync(Session, CancellationToken.None);
+        await Session.SaveChangesAsync();
         return action;
     }
 
     public async Task AppendAsync(Guid streamId, long expectedVersion, IReadOnlyList<object> events)
     {
-        Store.Append(Session, streamId, expectedVersion, events);
-        await Store.SaveAsync(Session, CancellationToken.None);
+        Session.Append(streamId, expectedVersion, events);
+        await Session.SaveChangesAsync();
     }
 
     public async Task ShredSubjectAsync(Guid subject, bool final)
     {
         Store.ShredSubject(Session, subject, final);
-        await Store.SaveAsync(Session, CancellationToken.None);
+        await Session.SaveChangesAsync();
     }
 
     public Task CommitAsync() => _transaction.CommitAsync();

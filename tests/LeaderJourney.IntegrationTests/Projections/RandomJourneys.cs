@@ -1,3 +1,4 @@
+using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
