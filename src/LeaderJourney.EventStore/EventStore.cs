@@ -15,8 +15,8 @@ namespace LeaderJourney.EventStore;
 /// stored by Marten (<c>mt_streams</c>, <c>mt_events</c>; see <see cref="MartenEngine"/>). Commands
 /// append through the Marten sessions Wolverine gives their handlers (<see cref="DeclareNewStream"/>
 /// names a new stream's kind, <see cref="ShredSubject"/> queues an erasure's key shred); loads go
-/// through Marten's bulk appender (<see cref="BulkAppendAsync"/>); reads and the hole-safe read-all are
-/// SQL over Marten's tables. Thread-safe; create one per application.
+/// through Marten's bulk appender (<see cref="BulkAppendAsync"/>); stream reads are SQL over Marten's
+/// tables, finding a stream by id in any affiliate. Thread-safe; create one per application.
 /// </summary>
 public sealed class EventStore : IAsyncDisposable
 {

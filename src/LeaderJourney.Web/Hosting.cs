@@ -4,6 +4,7 @@ using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Diagnostics;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Web.Pages;
+using LeaderJourney.Domain;
 using LeaderJourney.EventStore;
 
 namespace LeaderJourney.Web;
@@ -62,6 +63,15 @@ public static class Hosting
         catch (EventStoreUnavailableException e)
         {
             await Console.Error.WriteLineAsync($"leaderjourney: {e.Message}");
+            return 1;
+        }
+        catch (DomainRuleException e)
+        {
+            // Only start-up gets here with a rule's refusal (a request's is its answer): the built-in
+            // catalog could not be published. What had started stops (Wolverine releases what it owned;
+            // its node's row stays until another node finds it dead, as after a kill).
+            await Console.Error.WriteLineAsync($"leaderjourney: {e.Message}");
+            await app.StopAsync(CancellationToken.None);
             return 1;
         }
     }

@@ -40,9 +40,9 @@ public static class FrameworkCommand
         {
             var documents = new List<FrameworkDocument>();
             foreach (var f in parse.GetValue(files)!) documents.Add(await ReadDocument(f, ct));
-            var services = await context.ServicesAsync(ct);
-            var answer = await context.SendAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse(documents, parse.GetValue(name), parse.GetValue(edition),
-                services.GetRequiredService<TimeProvider>().GetUtcNow(), CliContext.Operator("framework import")), ct);
+            // Parsed before the database is opened: a document with a mistake says so whether or not the database is there.
+            var command = ImportFrameworkCommand.Parse(documents, parse.GetValue(name), parse.GetValue(edition), TimeProvider.System.GetUtcNow(), CliContext.Operator("framework import"));
+            var answer = await context.SendAsync<ImportFrameworkAnswer>(command, ct);
             await Report(context.Out, answer.Result);
             return 0;
         });

@@ -30,4 +30,7 @@ public sealed record CurrentUser(Guid UserId, string Username, string Role, stri
     public static CurrentUser Operator { get; } = new(Guid.Empty, $"cli:{Environment.UserName}", Roles.NationalAdmin, null, null);
 
     public bool IsOperator => UserId == Guid.Empty;
+
+    /// <summary>Who the events a write stores name as their writer: a user by id; the command line's operator (or the built-in catalog), which is no user, by name.</summary>
+    public string ActorName => IsOperator ? Username : UserId.ToString();
 }

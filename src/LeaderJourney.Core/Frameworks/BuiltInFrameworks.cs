@@ -3,6 +3,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Http;
+using LeaderJourney.Domain;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
@@ -40,7 +41,16 @@ public sealed class BuiltInFrameworks(DatabaseStartup startup, IMessageBus bus, 
         foreach (var entry in Entries)
         {
             var command = ImportFrameworkCommand.Parse([new FrameworkDocument(Read(entry.Resource), entry.Resource)], entry.Name, entry.Edition, clock.GetUtcNow(), Seeder);
-            await bus.InvokeAsync<ImportFrameworkAnswer>(command, ct);
+            try
+            {
+                await bus.InvokeAsync<ImportFrameworkAnswer>(command, ct);
+            }
+            catch (DomainRuleException e)
+            {
+                // Other content stored under a built-in edition (a database changed by hand, say): the host
+                // does not start, and says which edition and why in one line (Hosting.RunLeaderJourneyAsync).
+                throw new DomainRuleException($"The built-in framework '{entry.Name}' edition {entry.Edition} cannot be published: {e.Message}");
+            }
         }
     }
 

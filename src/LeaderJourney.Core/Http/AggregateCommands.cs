@@ -29,7 +29,7 @@ public static class AggregateCommands
     /// </summary>
     public static void StampWriter(this IDocumentSession session, Sender sender)
     {
-        session.LastModifiedBy = sender.Caller.UserId.ToString();
+        session.LastModifiedBy = sender.Caller.ActorName;
         session.CorrelationId = sender.Options.IdempotencyKey;
         session.CausationId = null;
     }

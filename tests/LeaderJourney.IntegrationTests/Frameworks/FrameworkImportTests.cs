@@ -10,6 +10,7 @@ using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.EventStore;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Wolverine;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -105,28 +106,58 @@ public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_document_that_fails_to_parse_stores_nothing()
+    public void A_document_that_fails_to_parse_is_refused_where_it_is_read_naming_its_line()
     {
-        const string name = "Broken framework";
         var broken = new FrameworkDocument("ORGANIZING\n\nSome description.\n\nCompetency Theme\tLevel 1: Foundational\tLevel 2: Mobilizing\tLevel 3: Agenda Driving\nOnly a title\tone cell\n", "broken.txt");
 
-        var act = () => Import(name, "1", broken);
+        var act = () => ImportFrameworkCommand.Parse([broken], "Broken framework", "1", Now, Tester);
 
-        (await act.Should().ThrowAsync<FrameworkDocumentException>()).Which.Message.Should().StartWith("broken.txt, line 6");
-        (await _store.FetchStreamInfoAsync(FrameworkLineage.StreamIdFor(name))).Should().BeNull();
-        (await _catalog.ListAsync()).Should().NotContain(f => f.Name == name);
+        act.Should().Throw<FrameworkDocumentException>().Which.Message.Should().StartWith("broken.txt, line 6");
     }
 
     [Fact]
     public async Task The_handler_refuses_anyone_but_a_national_admin_before_it_loads_the_framework()
     {
         const string name = "Refused framework";
+        var published = await Import(name, "1", Seed("002_5a2db35c24dd2d62.txt"));
         var affiliateAdmin = new Sender(new CurrentUser(Guid.NewGuid(), "oh-admin", Roles.AffiliateAdmin, "OH", null), new WriteOptions(null, null, "test"));
 
-        var act = () => _bus.InvokeAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse([Seed("002_5a2db35c24dd2d62.txt")], name, "1", Now, affiliateAdmin));
+        // The framework's row is held: a handler that loaded it before checking the role would wait here.
+        await using var connection = await _app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"select 1 from {_store.Schema}.mt_streams where id = $1 for update", connection, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = published.FrameworkId });
+            (await hold.ExecuteScalarAsync()).Should().Be(1);
+        }
+        using var waitedTooLong = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var act = () => _bus.InvokeAsync<ImportFrameworkAnswer>(ImportFrameworkCommand.Parse([Seed("004_88153d15df47a5a0.txt")], name, "2", Now, affiliateAdmin), waitedTooLong.Token);
 
         await act.Should().ThrowAsync<ForbiddenException>();
-        (await _store.FetchStreamInfoAsync(FrameworkLineage.StreamIdFor(name))).Should().BeNull();
+        await transaction.RollbackAsync();
+        (await _store.ReadStreamAsync(published.FrameworkId)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task An_import_that_loses_the_start_of_a_new_framework_to_another_is_handled_again_as_its_revision()
+    {
+        const string name = "Raced framework";
+        var id = FrameworkLineage.StreamIdFor(name);
+        var first = FrameworkLineage.Decide(new PublishEdition(name, "A", Framework(Seed("002_5a2db35c24dd2d62.txt")), "first", "other", Now), FrameworkLineage.Empty, Guid.CreateVersion7);
+
+        // Another import has started the framework's stream and not committed yet: this one finds no
+        // stream, starts it too, and waits on the first one's row until it commits.
+        await using var other = await HeldTransaction.BeginAsync(_store);
+        await other.StartStreamAsync(id, ImportFrameworkHandler.StreamType, first);
+        var second = Task.Run(() => Import(name, "B", Seed("002_5a2db35c24dd2d62.txt")));
+        await WaitForALockWaitAsync(second);
+        await other.CommitAsync();
+
+        var result = await second;
+        result.Published.Should().BeTrue();
+        result.PreviousEdition.Should().Be("A");
+        (await _store.ReadStreamAsync(id)).Select(e => e.TypeName).Should().Equal("framework.edition-published", "framework.revision-published");
     }
 
     [Fact]
@@ -140,5 +171,19 @@ public sealed class FrameworkImportTests(TestDatabase database) : IClassFixture<
         results.Should().OnlyContain(r => r.Published);
         var stream = await _store.ReadStreamAsync(results[0].FrameworkId);
         stream.Select(e => e.TypeName).Should().Equal("framework.edition-published", "framework.revision-published");
+    }
+
+    private static Framework Framework(FrameworkDocument document) => FrameworkDocumentParser.Parse(document.Text, document.SourceName);
+
+    /// <summary>Until a session of this database waits on a lock (or <paramref name="writer"/> ended without one, which fails the test).</summary>
+    private async Task WaitForALockWaitAsync(Task writer)
+    {
+        await using var command = _app.Services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        while ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            writer.IsCompleted.Should().BeFalse("the import waits for the other's stream row");
+            await Task.Delay(20);
+        }
     }
 }

@@ -105,22 +105,21 @@ public static class ImportFrameworkHandler
     public static void Before(ImportFrameworkCommand command) => EnsureMayImport(command.Sender.Caller);
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static ImportFrameworkAnswer Handle(ImportFrameworkCommand command, IEventStream<FrameworkEditions> stream, IDocumentSession session, Store store, TimeProvider clock)
+    public static ImportFrameworkAnswer Handle(ImportFrameworkCommand command, IEventStream<FrameworkEditions> stream, IDocumentSession session, Store store,
+        IdempotentAnswers answers, TimeProvider clock)
     {
         if (session.TenantId != AppendMetadata.DefaultTenant) throw new InvalidOperationException($"A framework was to be imported in a session of {session.TenantId}.");
-        var caller = command.Sender.Caller;
-        // The command line's operator and the built-in catalog are named; a signed-in admin by id.
-        var actor = caller.IsOperator ? caller.Username : caller.UserId.ToString();
+        var actor = command.Sender.Caller.ActorName;
         var lineage = stream.Aggregate?.Lineage ?? FrameworkLineage.Empty;
         var events = FrameworkLineage.Decide(new PublishEdition(command.Name, command.Edition, command.Content, command.Sources, actor, clock.GetUtcNow()), lineage, Guid.CreateVersion7);
         if (events.Count == 0)
             return Answer(Result(stream.Id, lineage.Editions.Single(e => string.Equals(e.Edition, command.Edition.Trim(), StringComparison.OrdinalIgnoreCase)), lineage, published: false));
 
         if (stream.StartingVersion is not > 0) store.DeclareNewStream(session, stream.Id, StreamType);
-        session.LastModifiedBy = actor;
-        stream.AppendMany(events);
         var after = events.Aggregate(lineage, FrameworkLineage.Evolve);
-        return Answer(Result(stream.Id, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished));
+        var answer = Answer(Result(stream.Id, after.Latest!, after, published: true, events[0] as FrameworkRevisionPublished));
+        answers.Append(session, command.Sender, stream, events, answer.Answer);
+        return answer;
     }
 
     /// <summary>The catalog is shared by every affiliate (and names the default framework), so only national admins change it.</summary>

@@ -6,6 +6,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Succession;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Succession.Positions;
 
@@ -18,7 +19,7 @@ public sealed record RequirementInput(string? DomainCode, string? ThemeCode, int
 /// until its transaction ends, so concurrent commands on one position queue instead of conflicting; the
 /// events appended here, and the answer kept under the Idempotency-Key, commit in that transaction.
 /// </summary>
-public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog catalog, FrameworkScopes scopes, TimeProvider clock)
+public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog catalog, FrameworkScopes scopes, Store store, TimeProvider clock)
 {
     public const string StreamType = "position";
 
@@ -41,6 +42,7 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         if (stream.StartingVersion > 0) throw new DuplicateException($"Position {stream.Id} already exists.");
         CheckIfMatch(command, stream);
         var events = PositionDecider.Decide(new DefinePosition(stream.Id, code, name, command.Key ?? true, checkedRequirements, incumbent, termEnd, caller.ToActor(), Now), Position.Initial);
+        store.DeclareNewStream(session, stream.Id, StreamType);
         return answers.Append(session, command.Sender, stream, events, new Answer(StatusCodes.Status201Created, new CreatedBody(stream.Id), $"/api/positions/{stream.Id}"));
     }
 
