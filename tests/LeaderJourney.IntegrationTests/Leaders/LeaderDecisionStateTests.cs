@@ -107,6 +107,29 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_stream_without_a_row_that_holds_an_event_no_one_can_read_is_never_decided_on()
+    {
+        // As a database written by a later version: one event's type, by its name and by the CLR type Marten
+        // stores beside it, is unknown here; folding the stream (no row) fails, Marten's UnknownEventTypeException.
+        var id = await EnrolWithTrainings("Ottoline Vasquez", 2);
+        await Execute("delete from {schema}.mt_doc_leader where id = $1", id);
+        await using (var rename = Store.DataSource.CreateCommand($"""
+            update {Store.Schema}.mt_events set type = 'leader.from-a-later-version', mt_dotnet_type = 'LeaderJourney.Domain.Leaders.FromALaterVersion, LeaderJourney.Domain'
+             where stream_id = $1 and version = 2
+            """))
+        {
+            rename.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            (await rename.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var response = await Training(id, "Workshop after");
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError, "a stream that cannot be read whole is a fault, not a leader with one training fewer");
+        (await Store.FetchStreamInfoAsync(id))!.Version.Should().Be(3, "nothing was appended");
+        (await Row(id)).Should().BeNull("nothing was stored as the leader");
+    }
+
+    [Fact]
     public async Task A_stored_leader_behind_the_stream_is_not_decided_on_the_stream_is_folded_and_stored_again()
     {
         // As after restoring an older copy of the row: the stored leader one training short of the stream.
