@@ -23,7 +23,7 @@ public static class AttainmentRule
 
         long[] learning = [.. state.Learning
             .Where(f => f.ThemeCode == themeCode && f.CountsFor(level))
-            .Select(f => f.Version)
+            .SelectMany(f => f.Versions)
             .Order()];
         if (learning.Length == 0) return null;
         clauses.Add(new AttainmentClause(AttainmentClause.Learning, learning));

@@ -4,7 +4,11 @@ namespace LeaderJourney.Domain.Leaders;
 
 /// <summary>A leader's state, folded from their stream. <see cref="Version"/> is the number of events applied,
 /// so the event that produced a fact has stream version = Version right after it was applied. Kept by
-/// Marten as the state the commands decide on: what is personal is marked so, sealed with the leader's key (<see cref="Id"/>).</summary>
+/// Marten as the state the commands decide on: what is personal is marked so, sealed with the leader's key (<see cref="Id"/>).
+/// It holds what a decision reads and no more, since every command loads and stores it whole: of a
+/// training, an assessment or a piece of evidence only its id (a second recording of it is refused) and
+/// the learning it counts as; their titles, notes and links are in the events, where the pages read them.
+/// A leader with 300 trainings is then a few kilobytes of ids and versions.</summary>
 public sealed record Leader(
     Guid Id,
     long Version,
@@ -20,9 +24,9 @@ public sealed record Leader(
     ImmutableList<PendingSignOff> PendingSignOffs,
     ImmutableList<StandingSignOff> SignOffs,
     ImmutableList<LearningFact> Learning,
-    ImmutableList<TrainingRecord> Trainings,
-    [PersonalData("Id")] ImmutableList<AssessmentRecord> Assessments,
-    [PersonalData("Id")] ImmutableList<EvidenceRecord> Evidence,
+    ImmutableHashSet<Guid> TrainingIds,
+    ImmutableHashSet<Guid> AssessmentIds,
+    ImmutableHashSet<Guid> EvidenceIds,
     ImmutableList<PositionRecord> Positions)
 {
     /// <summary>What an erased leader is called everywhere their name used to be shown.</summary>
@@ -94,23 +98,23 @@ public sealed record Leader(
             },
             TrainingCompleted e => s with
             {
-                Trainings = s.Trainings.Add(new TrainingRecord(e.TrainingId, e.Title, e.ThemeCode, e.Level, e.Hours, e.CompletedOn, v)),
-                Learning = s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.Training, v)),
+                TrainingIds = s.TrainingIds.Add(e.TrainingId),
+                Learning = LearningFact.Add(s.Learning, e.ThemeCode, e.Level, LearningSource.Training, v),
             },
             AssessmentRecorded e => s with
             {
-                Assessments = s.Assessments.Add(new AssessmentRecord(e.AssessmentId, e.ThemeCode, e.Level, e.Kind, e.Note, e.AssessorUserId, v)),
+                AssessmentIds = s.AssessmentIds.Add(e.AssessmentId),
                 // Public contract: a self-assessment does not count as learning.
                 Learning = e.Kind switch
                 {
-                    AssessmentKind.Mentor => s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.MentorAssessment, v)),
-                    AssessmentKind.Peer => s.Learning.Add(new LearningFact(e.ThemeCode, e.Level, LearningSource.PeerAssessment, v)),
+                    AssessmentKind.Mentor => LearningFact.Add(s.Learning, e.ThemeCode, e.Level, LearningSource.MentorAssessment, v),
+                    AssessmentKind.Peer => LearningFact.Add(s.Learning, e.ThemeCode, e.Level, LearningSource.PeerAssessment, v),
                     _ => s.Learning,
                 },
             },
             EvidenceAdded e => s with
             {
-                Evidence = s.Evidence.Add(new EvidenceRecord(e.EvidenceId, e.ThemeCode, e.Level, e.Link, e.Note, v)),
+                EvidenceIds = s.EvidenceIds.Add(e.EvidenceId),
             },
             SignOffRequested e => s with
             {

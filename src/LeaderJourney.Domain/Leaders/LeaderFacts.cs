@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace LeaderJourney.Domain.Leaders;
 
 // The facts a Leader's state holds. Each fact keeps the stream version of the event that
@@ -21,18 +23,23 @@ public sealed record StandingSignOff(string ThemeCode, int Level, Guid MentorUse
 
 public enum LearningSource { Training, MentorAssessment, PeerAssessment }
 
-/// <summary>Learning that counts toward attainment. Self-assessments never become one.</summary>
-public sealed record LearningFact(string ThemeCode, int Level, LearningSource Source, long Version)
+/// <summary>Learning that counts toward attainment, of one source at one level of a theme: the stream versions
+/// of the events that showed it, in stream order. Self-assessments never become one. Kept grouped so a leader
+/// with 300 trainings in a theme holds one fact of 300 numbers, not 300 facts.</summary>
+public sealed record LearningFact(string ThemeCode, int Level, LearningSource Source, ImmutableList<long> Versions)
 {
     // Public contract: a training counts at its own level; a mentor or peer assessment
     // at Level L shows learning for every level up to L.
     public bool CountsFor(int level) => Source == LearningSource.Training ? Level == level : Level >= level;
+
+    /// <summary>The learning with the event at <paramref name="version"/> added to its fact.</summary>
+    public static ImmutableList<LearningFact> Add(ImmutableList<LearningFact> learning, string themeCode, int level, LearningSource source, long version)
+    {
+        var i = learning.FindIndex(f => f.ThemeCode == themeCode && f.Level == level && f.Source == source);
+        return i < 0
+            ? learning.Add(new LearningFact(themeCode, level, source, [version]))
+            : learning.SetItem(i, learning[i] with { Versions = learning[i].Versions.Add(version) });
+    }
 }
-
-public sealed record TrainingRecord(Guid TrainingId, string Title, string ThemeCode, int Level, decimal? Hours, DateOnly CompletedOn, long Version);
-
-public sealed record AssessmentRecord(Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, string? Note, Guid AssessorUserId, long Version);
-
-public sealed record EvidenceRecord(Guid EvidenceId, string ThemeCode, int Level, string? Link, string? Note, long Version);
 
 public sealed record PositionRecord(string Title, DateOnly From, DateOnly? To, long Version);

@@ -36,8 +36,21 @@ public sealed class EvolveTests : LeaderSpec
     {
         GivenEnrolledWithMentor();
         Given(Assessed(2, AssessmentKind.Self, Self), Assessed(3, AssessmentKind.Peer, OtherLeader));
-        State.Assessments.Should().HaveCount(2);
-        State.Learning.Should().ContainSingle().Which.Should().Be(new LearningFact(Theme, 3, LearningSource.PeerAssessment, 4));
+        State.AssessmentIds.Should().HaveCount(2);
+        State.Learning.Should().ContainSingle().Which.Should().BeEquivalentTo(new LearningFact(Theme, 3, LearningSource.PeerAssessment, [4]));
+    }
+
+    [Fact]
+    public void Learning_of_one_source_at_one_level_of_a_theme_is_one_fact_naming_every_event_and_an_attainment_names_them_all()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1, id: 500), Trained(1, id: 510), Trained(1, OtherTheme), Trained(1, id: 520), Requested(1)); // v3, v4, v5, v6, v7
+        State.Learning.Should().BeEquivalentTo(new[]
+        {
+            new LearningFact(Theme, 1, LearningSource.Training, [3, 4, 6]),
+            new LearningFact(OtherTheme, 1, LearningSource.Training, [5]),
+        }, o => o.WithStrictOrdering());
+        Then(SignOffBy(MentorA, 1), SignedOffNow(1, MentorA), AttainedNow(1, Clause(AttainmentClause.Learning, 3, 4, 6), Clause(AttainmentClause.SignOff, 8)));
     }
 
     [Fact]

@@ -69,17 +69,20 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Unreadable hours", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["hours"] = "abc" })).Content.ReadAsStringAsync())
             .Should().Contain("Give the hours as a number").And.Contain("value=\"Unreadable hours\"").And.NotContain("Training “Unreadable hours”");
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
+            new() { ["note"] = "Ran the phone bank for the levy vote" })).StatusCode.Should().Be(HttpStatusCode.OK);
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
-        requested.Should().Contain("Your sign-off request is in your mentors").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown")
+        requested.Should().Contain("Your sign-off request is in your mentors").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: Evidence: Ran the phone bank for the levy vote")
             .And.Contain("has waited since").And.Contain($"for {mentorUser}").And.NotContain("handler=request", "a request already waits");
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
-        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title");
+        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("Evidence: Ran the phone bank for the levy vote.")
+            .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });

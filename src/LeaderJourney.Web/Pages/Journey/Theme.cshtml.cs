@@ -85,11 +85,18 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         var mentors = await directory.MentorNamesAsync(state.Affiliate, ct);
         MentorNames = state.Mentors.Where(mentors.ContainsKey).Select(id => mentors[id]).Order().ToList();
         // Trainings keep the day they were completed; evidence and assessments the day they were logged.
-        var logged = loaded.Events.ToDictionary(e => e.Version, e => JourneyTimeline.HappenedOn(e));
-        Logged = state.Trainings.Where(t => t.ThemeCode == Code).Select(t => new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"))
-            .Concat(state.Evidence.Where(e => e.ThemeCode == Code).Select(e => new LoggedItem(logged.GetValueOrDefault(e.Version), e.Level, "Evidence" + (e.Note is { Length: > 0 } note ? $": {note}" : e.Link is { Length: > 0 } link ? $": {link}" : ""))))
-            .Concat(state.Assessments.Where(a => a.ThemeCode == Code).Select(a => new LoggedItem(logged.GetValueOrDefault(a.Version), a.Level,
-                a.Kind switch { AssessmentKind.Self => "Your self-assessment", AssessmentKind.Mentor => "Your mentor's assessment", _ => "A peer's assessment" })))
+        // What was logged is read from the events: the leader's state keeps only what decisions need.
+        Logged = loaded.Events.Select(e => e.Data switch
+            {
+                TrainingCompleted t when t.ThemeCode == Code =>
+                    new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"),
+                EvidenceAdded x when x.ThemeCode == Code =>
+                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, "Evidence" + (x.Note is { Length: > 0 } note ? $": {note}" : x.Link is { Length: > 0 } link ? $": {link}" : "")),
+                AssessmentRecorded a when a.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
+                    a.Kind switch { AssessmentKind.Self => "Your self-assessment", AssessmentKind.Mentor => "Your mentor's assessment", _ => "A peer's assessment" }),
+                _ => null,
+            })
+            .OfType<LoggedItem>()
             .OrderByDescending(i => i.On).ToList();
         using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
         var domain = content.RootElement.GetProperty("domains").EnumerateArray()

@@ -3,6 +3,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.SignOffs;
+using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
@@ -50,8 +51,11 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             // The queue is eventually consistent: a request answered a moment ago may still be listed.
             if (!leader.IsPending(request.ThemeCode, request.Level)) continue;
             items.Add(new QueueItem(request.LeaderId, leader.DisplayName, request.ThemeCode, loaded.Scope.TitleOf(request.ThemeCode), request.Level, request.RequestedAt,
-                leader.Trainings.Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level).Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})").ToList(),
-                leader.Evidence.Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level).Select(e => e.Link ?? e.Note ?? "").ToList()));
+                // What was logged is read from the events: the leader's state keeps only what decisions need.
+                [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level)
+                    .Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})")],
+                [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level)
+                    .Select(e => e.Link ?? e.Note ?? "")]));
         }
         Items = items;
         return Page();
