@@ -8,7 +8,7 @@ namespace LeaderJourney.Domain.Leaders;
 /// It holds what a decision reads and no more, since every command loads and stores it whole: of a
 /// training, an assessment or a piece of evidence only its id (a second recording of it is refused) and
 /// the learning it counts as; their titles, notes and links are in the events, where the pages read them.
-/// A leader with 300 trainings is then a few kilobytes of ids and versions.</summary>
+/// A leader with 300 trainings in one theme is then about 14 kB of JSON, most of it the 300 ids.</summary>
 public sealed record Leader(
     Guid Id,
     long Version,
