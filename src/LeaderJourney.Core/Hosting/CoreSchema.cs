@@ -156,20 +156,11 @@ public static class CoreSchema
         new(10, "leader decision state kept by Marten", """
             drop table {schema}.leader_snapshots;
             """),
-        // The stored leader keeps the ids of trainings, assessments and evidence, not their records, and its
-        // learning grouped by theme, level and source: a row of the earlier shape would read with no ids,
-        // so they go, and each leader's next command folds the stream and stores the new shape. Marten
-        // creates its table when the host first starts.
-        new(11, "leader decision state keeps ids of what was recorded and grouped learning", """
-            do $$ begin
-                if to_regclass('{schema}.mt_doc_leader') is not null then delete from {schema}.mt_doc_leader; end if;
-            end $$;
-            """),
         // Every leader command rewrites the leader's row; a long stream's row (a few kilobytes of ids) is
         // compressed when stored, and PostgreSQL's default compression (pglz) took about three times as long
         // as lz4 for the same update (docs/performance.md). Marten has created the table by now (the store
         // migrates before the core); a server built without lz4 keeps its default.
-        new(12, "leader decision state compressed with lz4", """
+        new(11, "leader decision state compressed with lz4", """
             do $$ begin
                 alter table {schema}.mt_doc_leader alter column data set compression lz4;
             exception when feature_not_supported then

@@ -13,10 +13,10 @@ namespace LeaderJourney.Core.Leaders;
 /// fields are sealed with the leader's key on the way in (<see cref="Leader"/>'s [PersonalData], the
 /// codec's personal documents), so a shredded key makes them unreadable here as in the events. An
 /// erasure deletes the row (the fold returns nothing), and a stream without a row (erased, loaded in
-/// bulk, moved by the upgrade) or with one behind it is folded whole by <see cref="LeaderStreams"/>. A
-/// change to <see cref="Leader.Evolve"/> or to the shape of <see cref="Leader"/> ships with a core
-/// migration deleting these rows (Hosting/CoreSchema.cs): a row folded by the old code would otherwise
-/// be decided on. A stream that is not a
+/// bulk, moved by the upgrade), with one behind it, or with one of an earlier <see cref="Leader.CurrentShape"/>
+/// is folded whole by <see cref="LeaderStreams"/>. A change to <see cref="Leader.Evolve"/> or to the shape
+/// of <see cref="Leader"/> raises <see cref="Leader.CurrentShape"/>: a row folded by the old code would
+/// otherwise be decided on (or read with fields it never had). A stream that is not a
 /// leader's (a position's id sent as a leader's) folds to nothing and reads as a missing leader.
 /// </summary>
 public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>

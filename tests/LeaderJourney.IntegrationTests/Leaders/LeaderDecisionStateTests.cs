@@ -83,7 +83,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         await using (var compression = Store.DataSource.CreateCommand($"select pg_column_compression(data) from {Store.Schema}.mt_doc_leader where id = $1"))
         {
             compression.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            (await compression.ExecuteScalarAsync()).Should().Be("lz4", "the row every command rewrites is compressed with lz4 (core migration 12)");
+            (await compression.ExecuteScalarAsync()).Should().Be("lz4", "the row every command rewrites is compressed with lz4 (core migration 11)");
         }
 
         // A command reads only the stored leader: with every event of the stream made unreadable (an
@@ -157,6 +157,24 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         (await Row(id))!.Value.Version.Should().Be(5);
         (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
         (await Stored(id))!.TrainingIds.Should().HaveCount(4, "the training the restored row lacked is folded in");
+    }
+
+    [Fact]
+    public async Task A_stored_leader_of_an_earlier_shape_is_not_decided_on_the_stream_is_folded_and_stored_in_this_shape()
+    {
+        // As a row written by the version before shapes were kept: no shape, no ids of what was recorded
+        // (it held the records themselves). Read as it lies, its ids would be missing: the command would fail.
+        var id = await EnrolWithTrainings("Aurelio Nakashima-Ferreira", 2);
+        await Execute("update {schema}.mt_doc_leader set data = data - 'shape' - 'trainingIds' - 'assessmentIds' - 'evidenceIds' where id = $1", id);
+        (await Stored(id))!.Shape.Should().Be(0);
+
+        var response = await Training(id, "Workshop after");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(4);
+        (await Stored(id))!.Shape.Should().Be(Leader.CurrentShape);
+        (await Stored(id))!.TrainingIds.Should().HaveCount(3);
+        (await Stored(id)).Should().BeEquivalentTo(await Fold(id));
     }
 
     [Fact]
