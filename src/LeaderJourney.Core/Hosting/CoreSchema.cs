@@ -156,13 +156,17 @@ public static class CoreSchema
         new(10, "leader decision state kept by Marten", """
             drop table {schema}.leader_snapshots;
             """),
-        // Every leader command rewrites the leader's row; a long stream's row (a few kilobytes of ids) is
-        // compressed when stored, and PostgreSQL's default compression (pglz) took about three times as long
-        // as lz4 for the same update (docs/performance.md). Marten has created the table by now (the store
-        // migrates before the core); a server built without lz4 keeps its default.
-        new(11, "leader decision state compressed with lz4", """
+        // The stored leader's second shape (ids of what was recorded, learning grouped) lives in a table of
+        // its own (LeaderAggregation.DocumentAlias); the first shape's table goes, so no copy of a leader is
+        // left that an erasure would not reach. Every leader command rewrites the leader's row; a long
+        // stream's row (kilobytes of ids) is compressed when stored, and PostgreSQL's default compression
+        // (pglz) took about three times as long as lz4 for an update (docs/performance.md). Marten has
+        // created the table by now (the store migrates before the core); a server built without lz4 keeps
+        // its default.
+        new(11, "leader decision state in its second shape, compressed with lz4", """
+            drop table if exists {schema}.mt_doc_leader;
             do $$ begin
-                alter table {schema}.mt_doc_leader alter column data set compression lz4;
+                alter table {schema}.mt_doc_leader_shape2 alter column data set compression lz4;
             exception when feature_not_supported then
                 raise notice 'lz4 is not built into this server: the leader rows keep the default compression';
             end $$;

@@ -9,18 +9,27 @@ namespace LeaderJourney.Core.Leaders;
 /// A leader's state as the leader commands decide on it, kept by Marten inline: the command's own
 /// transaction stores the leader folded to the events it appends, so the next command loads one row
 /// (Marten's <c>FetchForExclusiveWriting</c>) whatever the length of the stream. The fold is the
-/// domain's own <see cref="Leader.Evolve"/>. The stored leader holds their name, email and notes: those
+/// domain's own <see cref="Leader.Evolve"/>. The stored leader holds their name and email: those
 /// fields are sealed with the leader's key on the way in (<see cref="Leader"/>'s [PersonalData], the
 /// codec's personal documents), so a shredded key makes them unreadable here as in the events. An
 /// erasure deletes the row (the fold returns nothing), and a stream without a row (erased, loaded in
-/// bulk, moved by the upgrade), with one behind it, or with one of an earlier <see cref="Leader.CurrentShape"/>
-/// is folded whole by <see cref="LeaderStreams"/>. A change to <see cref="Leader.Evolve"/> or to the shape
-/// of <see cref="Leader"/> raises <see cref="Leader.CurrentShape"/>: a row folded by the old code would
-/// otherwise be decided on (or read with fields it never had). A stream that is not a
+/// bulk, moved by the upgrade) or with one behind it is folded whole by <see cref="LeaderStreams"/>.
+/// The rows live in a table named for the shape of <see cref="Leader"/> and its fold
+/// (<see cref="DocumentAlias"/>): a change to either takes the next name, with a core migration that
+/// drops the earlier table (Hosting/CoreSchema.cs). So no host ever decides on a row folded by other
+/// code: a host of the earlier version still running in a rolling start reads and writes only its own
+/// table, and once that is dropped its leader commands fail whole (500, nothing appended) until it
+/// stops, where deciding on a row of a shape it does not know would append wrong events. A stream that is not a
 /// leader's (a position's id sent as a leader's) folds to nothing and reads as a missing leader.
 /// </summary>
 public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>
 {
+    /// <summary>
+    /// The stored leaders' document name, and so their table (<c>mt_doc_leader_shape2</c>): shape 2 keeps the
+    /// ids of what was recorded and the learning grouped, where shape 1 (<c>mt_doc_leader</c>) kept the records.
+    /// </summary>
+    public const string DocumentAlias = "leader_shape2";
+
     /// <summary>The name the personal-data codec knows the stored leader by (no event is stored under it).</summary>
     public const string SealedName = "leader.decision-state";
 
@@ -43,7 +52,7 @@ public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>
     public static void Register(StoreOptions marten)
     {
         marten.Projections.Add(new LeaderAggregation(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
-        marten.Schema.For<Leader>().MultiTenanted();
+        marten.Schema.For<Leader>().MultiTenanted().DocumentAlias(DocumentAlias);
         // Not Marten's cache of aggregates for writing (CacheAggregatesForWriting): after a commit it keeps
         // the instance it fetched, at the new version, expecting the commit to have changed that instance.
         // A Leader is an immutable record, so it would hand out the leader as before the last command

@@ -44,8 +44,8 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
             ?? throw new InvalidOperationException($"Leader {leader.Id} is tracked against framework edition {leader.FrameworkEditionId}, which is not in the catalog.");
         var events = LeaderDecider.Decide(command(leader, scope), leader, policies.For(leader.Affiliate));
         var answer = respond(new CommandOutcome(events.Aggregate(leader, Leader.Evolve), events));
-        // A leader whose stored state is missing (loaded in bulk, moved by the upgrade), behind the
-        // stream or of an earlier shape gets the folded one now: Marten's inline projection carries on from the state in the
+        // A leader whose stored state is missing (loaded in bulk, moved by the upgrade) or behind the
+        // stream gets the folded one now: Marten's inline projection carries on from the state in the
         // session, and the next command reads one row.
         if (!ReferenceEquals(leader, stream.Aggregate) && events.Count > 0) session.Store(leader);
         return answers.Append(session, message.Sender, stream, events, answer);
@@ -70,14 +70,13 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
 public static class LeaderStreams
 {
     /// <summary>
-    /// The stored leader when it is at the stream's version and of this code's shape; otherwise (no row:
-    /// erased, loaded in bulk, moved by the upgrade; a row behind the stream: restored from an older copy,
-    /// say; a row stored by an earlier version, <see cref="Leader.CurrentShape"/>) the whole stream folded
-    /// in the command's session. Null for no leader's stream.
+    /// The stored leader when it is at the stream's version; otherwise (no row: erased, loaded in bulk,
+    /// moved by the upgrade; a row behind the stream: restored from an older copy, say) the whole
+    /// stream folded in the command's session. Null for no leader's stream.
     /// </summary>
     public static async Task<Leader?> StateAsync(IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
     {
-        if (stream.Aggregate is { } stored && stored.Version == stream.StartingVersion && stored.Shape == Leader.CurrentShape) return stored;
+        if (stream.Aggregate is { } stored && stored.Version == stream.StartingVersion) return stored;
         if (stream.StartingVersion is not > 0) return null;
         var events = await session.Events.FetchStreamAsync(stream.Id, token: ct);
         return events.Count > 0 && events[0].Data is LeaderEnrolled

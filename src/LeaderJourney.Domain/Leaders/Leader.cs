@@ -35,19 +35,9 @@ public sealed record Leader(
     /// <summary>The leader's personal data was erased: the record keeps its facts and takes no more changes.</summary>
     public bool Erased { get; init; }
 
-    /// <summary>
-    /// The shape of this record and of its fold, raised with every change to either. A copy stored by an
-    /// earlier version (its <see cref="Shape"/> lower, or 0 when it has none) is not decided on: the
-    /// stream is folded again, so a stored leader never has to be read in a shape this code does not know.
-    /// </summary>
-    public const int CurrentShape = 2;
-
-    /// <summary>The <see cref="CurrentShape"/> of the code that folded this leader; 0 in a copy stored before shapes were kept.</summary>
-    public int Shape { get; init; }
-
     public static Leader Initial { get; } = new(
         Guid.Empty, 0, LeaderStatus.NotEnrolled, "", null, "", "", Guid.Empty,
-        [], [], [], [], [], [], [], [], [], []) { Shape = CurrentShape };
+        [], [], [], [], [], [], [], [], [], []);
 
     /// <summary>Highest attained level of the theme; 0 when Level 1 is not attained.
     /// Attained levels are always 1..n: a level needs the one below, and revoking a level revokes those above.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace LeaderJourney.Domain.Leaders;
 
-// The facts a Leader's state holds. Each fact keeps the stream version of the event that
+// The facts a Leader's state holds. Each fact keeps the stream versions of the events that
 // recorded it, so an attainment can name the events that satisfied its rule.
 
 public enum LeaderStatus { NotEnrolled, Active, Paused, Withdrawn }

@@ -54,6 +54,15 @@ public sealed class EvolveTests : LeaderSpec
     }
 
     [Fact]
+    public void An_attainment_names_its_learning_in_stream_order_whatever_the_source_of_each()
+    {
+        // A mentor's assessment at Level 2 counts for Level 1 too; its fact is kept apart from the trainings'.
+        GivenEnrolledWithMentor();
+        Given(Trained(1, id: 500), Assessed(2, AssessmentKind.Mentor, MentorA), Trained(1, id: 510), Requested(1)); // v3, v4, v5, v6
+        Then(SignOffBy(MentorA, 1), SignedOffNow(1, MentorA), AttainedNow(1, Clause(AttainmentClause.Learning, 3, 4, 5), Clause(AttainmentClause.SignOff, 7)));
+    }
+
+    [Fact]
     public void Every_event_type_has_one_stable_unique_name()
     {
         LeaderEventNames.All.Should().HaveCount(18);

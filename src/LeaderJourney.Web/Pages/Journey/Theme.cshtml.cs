@@ -86,7 +86,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         MentorNames = state.Mentors.Where(mentors.ContainsKey).Select(id => mentors[id]).Order().ToList();
         // Trainings keep the day they were completed; evidence and assessments the day they were logged.
         // What was logged is read from the events: the leader's state keeps only what decisions need.
-        Logged = loaded.Events.Select(e => e.Data switch
+        // Newest first, and within a day the latest first (the sort keeps the reversed stream's order).
+        Logged = loaded.Events.Reverse().Select(e => e.Data switch
             {
                 TrainingCompleted t when t.ThemeCode == Code =>
                     new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"),
