@@ -4,7 +4,6 @@ using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
 
@@ -15,7 +14,7 @@ namespace LeaderJourney.Core.Frameworks;
 /// <c>frameworks/</c> at the repository root, built into this assembly. Seeding imports each one as
 /// a national admin would (<see cref="ImportFrameworkCommand"/>), so it runs at every start and publishes
 /// nothing after the first. It runs as the host starts, after Wolverine (whose bus it sends through) and
-/// before the host takes requests (<see cref="AddBuiltInFrameworks"/>).
+/// before the host takes requests (registered right after Wolverine, Hosting/Messaging.cs).
 /// </summary>
 public sealed class BuiltInFrameworks(DatabaseStartup startup, IMessageBus bus, TimeProvider clock) : IHostedService
 {
@@ -31,9 +30,6 @@ public sealed class BuiltInFrameworks(DatabaseStartup startup, IMessageBus bus, 
 
     /// <summary>Who the built-in catalog's editions are published by (<see cref="Actor"/>).</summary>
     private static readonly Sender Seeder = new(new CurrentUser(Guid.Empty, Actor, Roles.NationalAdmin, null, null), new WriteOptions(null, null, "built-in catalog"));
-
-    /// <summary>Seeds the catalog in a host whose Wolverine is registered already: hosted services start in the order they were added.</summary>
-    public static IServiceCollection AddBuiltInFrameworks(IServiceCollection services) => services.AddHostedService<BuiltInFrameworks>();
 
     public async Task StartAsync(CancellationToken ct)
     {

@@ -62,8 +62,9 @@ public static class Messaging
             options.Durability.Mode = DurabilityMode.MediatorOnly;
         }));
 
-    // Added right after Wolverine, whose runtime is a hosted service: the catalog is imported through its bus.
-    private static IServiceCollection WithBuiltInFrameworks(IServiceCollection services) => Frameworks.BuiltInFrameworks.AddBuiltInFrameworks(services);
+    // Added right after Wolverine, whose runtime is a hosted service (they start in the order they were
+    // added): the built-in catalog is imported through its bus, before the host takes requests.
+    private static IServiceCollection WithBuiltInFrameworks(IServiceCollection services) => services.AddHostedService<Frameworks.BuiltInFrameworks>();
 
     /// <summary>
     /// Wolverine logs a failed message at Error, under the message type's name, with its exception.

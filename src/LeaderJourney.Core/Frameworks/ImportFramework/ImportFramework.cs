@@ -165,15 +165,14 @@ public static class ImportFrameworkEndpoint
 
     private static async Task<string> ReadDocument(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxDocumentBytes)
-            throw new RequestValidationException("body", $"The document is larger than {MaxDocumentBytes / 1024 / 1024} MB.");
+        var tooLarge = new RequestValidationException("body", $"The document is larger than {MaxDocumentBytes / 1024 / 1024} MB.");
+        if (request.ContentLength > MaxDocumentBytes) throw tooLarge;
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxDocumentBytes)
-                throw new RequestValidationException("body", $"The document is larger than {MaxDocumentBytes / 1024 / 1024} MB.");
+            if (buffer.Length + read > MaxDocumentBytes) throw tooLarge;
             buffer.Write(chunk, 0, read);
         }
         if (buffer.Length == 0) throw new RequestValidationException("body", "Send the framework document as the request body (text/plain).");
