@@ -37,83 +37,140 @@ public sealed class AffiliatePipelineProjection : IProjection
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    /// <summary>
+    /// A batch's leader events are reduced, in order, to what they leave behind and written in a few
+    /// set-based statements (rather than three per attainment): for each leader their local and
+    /// withdrawal, for each theme level whether it stands, the last event deciding; then the domains of
+    /// every changed theme and the stages of the leaders touched are worked out again once. A framework
+    /// event writes what came before it first, so leaders always meet the themes in log order.
+    /// </summary>
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        var themes = context.Table("themes");
-        var leaders = context.Table("leaders");
-        var attainments = context.Table("attainments");
-        var domains = context.Table("domains");
+        var tables = new Tables(context);
+        var pending = new LeaderChanges();
         foreach (var stored in events)
         {
             switch (stored.Data)
             {
                 case FrameworkEditionPublished e:
-                    AddThemes(context, themes, leaders, attainments, domains, e.EditionId, e.Content);
+                    pending = pending.WriteTo(context, tables);
+                    AddThemes(context, tables, e.EditionId, e.Content);
                     break;
                 case FrameworkRevisionPublished e:
-                    AddThemes(context, themes, leaders, attainments, domains, e.EditionId, e.Content);
+                    pending = pending.WriteTo(context, tables);
+                    AddThemes(context, tables, e.EditionId, e.Content);
                     break;
                 case LeaderEnrolled e:
-                    context.Write($"insert into {leaders} (leader_id, affiliate, local, edition_id) values ($1, $2, $3, $4)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId);
-                    context.Write($"insert into {domains} select distinct $1::uuid, domain_code, 0 from {themes} where edition_id = $2", e.LeaderId, e.FrameworkEditionId);
+                    // Twice in one batch would have failed on the key one event at a time: so it does here.
+                    if (!pending.Enrolled.TryAdd(e.LeaderId, (e.Affiliate, e.Local, e.FrameworkEditionId)))
+                        throw new InvalidOperationException($"Leader {e.LeaderId} is enrolled twice.");
                     break;
                 case LeaderProfileChanged e:
-                    context.Write($"update {leaders} set local = $2 where leader_id = $1", e.LeaderId, e.Local);
+                    pending.Local[e.LeaderId] = e.Local;
                     break;
                 case LeaderWithdrawn e:
-                    context.Write($"update {leaders} set withdrawn = true where leader_id = $1", e.LeaderId);
+                    pending.Withdrawn[e.LeaderId] = true;
                     break;
                 case LeaderReactivated e:
-                    context.Write($"update {leaders} set withdrawn = false where leader_id = $1", e.LeaderId);
+                    pending.Withdrawn[e.LeaderId] = false;
                     break;
                 case LevelAttained e:
-                    context.Write($"insert into {attainments} values ($1, $2, $3) on conflict do nothing", e.LeaderId, e.ThemeCode, e.Level);
-                    Recompute(context, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
+                    pending.Levels[(e.LeaderId, e.ThemeCode, e.Level)] = true;
                     break;
                 case LevelAttainmentRevoked e:
-                    context.Write($"delete from {attainments} where leader_id = $1 and theme_code = $2 and level = $3", e.LeaderId, e.ThemeCode, e.Level);
-                    Recompute(context, themes, leaders, attainments, domains, e.LeaderId, e.ThemeCode);
+                    pending.Levels[(e.LeaderId, e.ThemeCode, e.Level)] = false;
                     break;
             }
         }
+        pending.WriteTo(context, tables);
+        return Task.CompletedTask;
     }
 
-    private static void AddThemes(ProjectionContext context, string themes, string leaders, string attainments, string domains, Guid editionId, Framework content)
+    private sealed record Tables(string Themes, string Leaders, string Attainments, string Domains)
+    {
+        public Tables(ProjectionContext context) : this(context.Table("themes"), context.Table("leaders"), context.Table("attainments"), context.Table("domains"))
+        {
+        }
+    }
+
+    /// <summary>What a run of leader events leaves behind; the last event about a leader or a theme level decides.</summary>
+    private sealed class LeaderChanges
+    {
+        public Dictionary<Guid, (string Affiliate, string? Local, Guid Edition)> Enrolled { get; } = new();
+        public Dictionary<Guid, string?> Local { get; } = new();
+        public Dictionary<Guid, bool> Withdrawn { get; } = new();
+        public Dictionary<(Guid Leader, string Theme, int Level), bool> Levels { get; } = new();
+
+        /// <summary>Queues the writes, in the order one event at a time would leave the same rows; returns an empty run.</summary>
+        public LeaderChanges WriteTo(ProjectionContext context, Tables t)
+        {
+            if (Enrolled.Count > 0)
+            {
+                var ids = Enrolled.Keys.ToArray();
+                var editions = Enrolled.Values.Select(l => l.Edition).ToArray();
+                context.Write($"insert into {t.Leaders} (leader_id, affiliate, local, edition_id) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])",
+                    ids, Enrolled.Values.Select(l => l.Affiliate).ToArray(), Enrolled.Values.Select(l => l.Local).ToArray(), editions);
+                context.Write($"insert into {t.Domains} select distinct x.l, th.domain_code, 0 from unnest($1::uuid[], $2::uuid[]) as x(l, e) join {t.Themes} th on th.edition_id = x.e",
+                    ids, editions);
+            }
+            if (Local.Count > 0)
+                context.Write($"update {t.Leaders} l set local = c.local from unnest($1::uuid[], $2::text[]) as c(leader_id, local) where l.leader_id = c.leader_id",
+                    Local.Keys.ToArray(), Local.Values.ToArray());
+            if (Withdrawn.Count > 0)
+                context.Write($"update {t.Leaders} l set withdrawn = c.withdrawn from unnest($1::uuid[], $2::boolean[]) as c(leader_id, withdrawn) where l.leader_id = c.leader_id",
+                    Withdrawn.Keys.ToArray(), Withdrawn.Values.ToArray());
+            if (Levels.Count == 0) return new LeaderChanges();
+
+            var revoked = Levels.Where(l => !l.Value).Select(l => l.Key).ToList();
+            if (revoked.Count > 0)
+                context.Write($"delete from {t.Attainments} a using unnest($1::uuid[], $2::text[], $3::int[]) as c(l, th, lv) where a.leader_id = c.l and a.theme_code = c.th and a.level = c.lv",
+                    revoked.Select(r => r.Leader).ToArray(), revoked.Select(r => r.Theme).ToArray(), revoked.Select(r => r.Level).ToArray());
+            var attained = Levels.Where(l => l.Value).Select(l => l.Key).ToList();
+            if (attained.Count > 0)
+                context.Write($"insert into {t.Attainments} select * from unnest($1::uuid[], $2::text[], $3::int[]) on conflict do nothing",
+                    attained.Select(r => r.Leader).ToArray(), attained.Select(r => r.Theme).ToArray(), attained.Select(r => r.Level).ToArray());
+
+            // Each changed theme's domain, for its leader: the lowest of the domain's theme levels, missing themes at 0.
+            var changed = Levels.Keys.Select(k => (k.Leader, k.Theme)).Distinct().ToList();
+            var leaders = changed.Select(c => c.Leader).Distinct().ToArray();
+            context.Write($"""
+                update {t.Domains} d set level = x.level
+                  from (select l.leader_id, ft.domain_code, min(coalesce(a.level, 0)) as level
+                          from (select distinct c.l, th.domain_code
+                                  from unnest($1::uuid[], $2::text[]) as c(l, th)
+                                  join {t.Leaders} l on l.leader_id = c.l
+                                  join {t.Themes} th on th.edition_id = l.edition_id and th.theme_code = c.th) changed
+                          join {t.Leaders} l on l.leader_id = changed.l
+                          join {t.Themes} ft on ft.edition_id = l.edition_id and ft.domain_code = changed.domain_code
+                          left join (select leader_id, theme_code, max(level) as level from {t.Attainments}
+                                      where leader_id = any($3) group by leader_id, theme_code) a on a.leader_id = l.leader_id and a.theme_code = ft.theme_code
+                         group by l.leader_id, ft.domain_code) x
+                 where d.leader_id = x.leader_id and d.domain_code = x.domain_code
+                """, changed.Select(c => c.Leader).ToArray(), changed.Select(c => c.Theme).ToArray(), leaders);
+            context.Write($"update {t.Leaders} l set stage = coalesce((select max(level) from {t.Attainments} a where a.leader_id = l.leader_id), 0) where l.leader_id = any($1)", leaders);
+            return new LeaderChanges();
+        }
+    }
+
+    private static void AddThemes(ProjectionContext context, Tables tables, Guid editionId, Framework content)
     {
         var pairs = content.Domains.SelectMany(d => d.Themes.Select(t => (Theme: t.Code, Domain: d.Code))).ToArray();
-        context.Write($"insert into {themes} select $1, t, d from unnest($2::text[], $3::text[]) as x(t, d) on conflict do nothing",
+        context.Write($"insert into {tables.Themes} select $1, t, d from unnest($2::text[], $3::text[]) as x(t, d) on conflict do nothing",
             editionId, pairs.Select(p => p.Theme).ToArray(), pairs.Select(p => p.Domain).ToArray());
         // Marten's daemon hands a batch over one affiliate at a time, the framework's events (no affiliate)
         // apart: leaders of this edition may have been enrolled, and reached levels, before its themes
         // arrived here. They get their domains now, at the levels they have.
         context.Write($"""
-            insert into {domains} (leader_id, domain_code, level)
+            insert into {tables.Domains} (leader_id, domain_code, level)
             select l.leader_id, t.domain_code, min(coalesce(a.level, 0))
-              from {leaders} l
-              join {themes} t on t.edition_id = l.edition_id
-              left join (select leader_id, theme_code, max(level) as level from {attainments}
-                          where leader_id in (select leader_id from {leaders} where edition_id = $1)
+              from {tables.Leaders} l
+              join {tables.Themes} t on t.edition_id = l.edition_id
+              left join (select leader_id, theme_code, max(level) as level from {tables.Attainments}
+                          where leader_id in (select leader_id from {tables.Leaders} where edition_id = $1)
                           group by leader_id, theme_code) a on a.leader_id = l.leader_id and a.theme_code = t.theme_code
              where l.edition_id = $1
              group by l.leader_id, t.domain_code
             on conflict (leader_id, domain_code) do nothing
             """, editionId);
-    }
-
-    /// <summary>The leader's level in the changed theme's domain (lowest theme level, missing themes at 0), and their stage.</summary>
-    private static void Recompute(ProjectionContext context, string themes, string leaders, string attainments, string domains, Guid leaderId, string themeCode)
-    {
-        context.Write($"""
-            update {domains} d set level = x.level
-              from (select ft.domain_code, min(coalesce(a.level, 0)) as level
-                      from {leaders} l
-                      join {themes} ft on ft.edition_id = l.edition_id
-                      left join (select theme_code, max(level) as level from {attainments} where leader_id = $1 group by theme_code) a on a.theme_code = ft.theme_code
-                     where l.leader_id = $1
-                       and ft.domain_code = (select t.domain_code from {themes} t join {leaders} l2 on l2.edition_id = t.edition_id where l2.leader_id = $1 and t.theme_code = $2)
-                     group by ft.domain_code) x
-             where d.leader_id = $1 and d.domain_code = x.domain_code
-            """, leaderId, themeCode);
-        context.Write($"update {leaders} set stage = coalesce((select max(level) from {attainments} where leader_id = $1), 0) where leader_id = $1", leaderId);
     }
 }

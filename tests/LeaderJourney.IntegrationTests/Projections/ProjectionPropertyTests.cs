@@ -51,13 +51,18 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 while (await reader.ReadAsync()) domains[reader.GetString(0)] = reader.GetInt32(1);
             }
             domains.Should().BeEquivalentTo(folded.Domains.ToDictionary(d => d.Code, d => d.Level), $"affiliate-pipeline domains of journey {seed} equal its fold");
-            await using (var command = h.DataSource.CreateCommand($"select stage from {pipelineLeaders} where leader_id = $1"))
+            var leader = events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data));
+            await using (var command = h.DataSource.CreateCommand($"select stage, withdrawn, local from {pipelineLeaders} where leader_id = $1"))
             {
                 command.Parameters.Add(new NpgsqlParameter { Value = id });
-                ((int)(await command.ExecuteScalarAsync())!).Should().Be(folded.Themes.Max(t => t.Level), $"stage of journey {seed}");
+                await using var reader = await command.ExecuteReaderAsync();
+                (await reader.ReadAsync()).Should().BeTrue($"journey {seed} is in the pipeline");
+                reader.GetInt32(0).Should().Be(folded.Themes.Max(t => t.Level), $"stage of journey {seed}");
+                reader.GetBoolean(1).Should().Be(leader.Status == LeaderStatus.Withdrawn, $"journey {seed} is withdrawn or not in the pipeline");
+                (reader.IsDBNull(2) ? null : reader.GetString(2)).Should().Be(leader.Local, $"the local of journey {seed} in the pipeline");
             }
             await PipelineHistoryFollowsTheLevelHistory(h, id, seed);
-            await MentorQueueFollowsTheFold(h, id, seed, events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data)));
+            await MentorQueueFollowsTheFold(h, id, seed, leader);
         }
         attained.Should().BeGreaterThan(100, "the random journeys must reach levels for the comparison to mean something");
         await StalledLeadersFollowTheLevelHistory(h, leaders.Select(l => l.Id).ToList());
