@@ -75,7 +75,7 @@ public sealed class CliContext(IConfiguration configuration, TextWriter stdout, 
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddConfiguration(Configuration);
-            builder.Services.AddLeaderJourneyCore(Configuration, Messaging.IntegrateMediator).AddLeaderJourneyMediator();
+            builder.Services.AddLeaderJourneyCore(Configuration, Messaging.IntegrateMediator, readsInBulk: true).AddLeaderJourneyMediator();
             _host = builder.Build();
             var startup = _host.Services.GetRequiredService<DatabaseStartup>();
             await startup.RunAsync(ct);

@@ -6,7 +6,16 @@ namespace LeaderJourney.EventStore;
 /// <summary>Opens a data source and turns the ways that fails into one-line messages a person can act on.</summary>
 public static class Database
 {
-    public static NpgsqlDataSource CreateDataSource(string connectionString, string? applicationName = null)
+    /// <param name="planEveryRun">
+    /// Each run of a prepared statement is planned for its own values (<c>plan_cache_mode</c>), for a
+    /// process that reads the log in bulk: after five runs PostgreSQL may keep one generic plan for any
+    /// values, and for Marten's page of events (a sequence range with a LIMIT) that plan hashes all of
+    /// <c>mt_streams</c> and sorts the whole range before the limit, so a rebuild read the rest of the log
+    /// for every page (1.1 s a page against 43 ms). The web host keeps PostgreSQL's choice: planning
+    /// every run cost its commands about a tenth of their rate (docs/performance.md), and its daemon reads
+    /// short ranges, for which PostgreSQL keeps planning per run.
+    /// </param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string? applicationName = null, bool planEveryRun = false)
     {
         NpgsqlDataSourceBuilder builder;
         try
@@ -24,6 +33,8 @@ public static class Database
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName ?? ProcessName;
         // The append and read statements repeat constantly; prepared once per connection they skip parsing and planning.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        if (planEveryRun && !(builder.ConnectionStringBuilder.Options ?? "").Contains("plan_cache_mode", StringComparison.Ordinal))
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
         // The store never leaves session state (SET, LISTEN, session advisory locks) on a pooled
         // connection, so resetting it on every return to the pool is work for nothing on the hot path.
         // Code that needs session state uses a dedicated connection.

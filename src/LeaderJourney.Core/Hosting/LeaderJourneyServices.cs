@@ -20,13 +20,14 @@ public static class LeaderJourneyServices
 {
     /// <summary>The database, the event store and everything the use cases share; the same for the web host and the command line.</summary>
     /// <param name="marten">More of Marten's registration (the web host integrates Wolverine with it).</param>
+    /// <param name="readsInBulk">The command line's rebuilds, loads and catch-ups: every statement is planned for its values (<see cref="Database.CreateDataSource"/>).</param>
     public static IServiceCollection AddLeaderJourneyCore(this IServiceCollection services, IConfiguration configuration,
-        Action<MartenServiceCollectionExtensions.MartenConfigurationExpression>? marten = null)
+        Action<MartenServiceCollectionExtensions.MartenConfigurationExpression>? marten = null, bool readsInBulk = false)
     {
         // Resolved lazily, so a missing or bad setting surfaces as one clear line when the host starts.
         services.AddLogging();
         services.AddSingleton(_ => DatabaseSettings.From(configuration));
-        services.AddSingleton(sp => Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString));
+        services.AddSingleton(sp => Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString, planEveryRun: readsInBulk));
         services.AddSingleton(_ => EventTypes.CreateRegistry());
         services.TryAddSingleton<Http.ISentences, Http.EnglishSentences>();
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
