@@ -33,8 +33,10 @@ public static class Database
         builder.ConnectionStringBuilder.ApplicationName ??= applicationName ?? ProcessName;
         // The append and read statements repeat constantly; prepared once per connection they skip parsing and planning.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        if (planEveryRun && !(builder.ConnectionStringBuilder.Options ?? "").Contains("plan_cache_mode", StringComparison.Ordinal))
-            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c plan_cache_mode=force_custom_plan".TrimStart();
+        // Npgsql sends PGOPTIONS only when the connection string has no Options: kept by starting from it.
+        var options = builder.ConnectionStringBuilder.Options ?? Environment.GetEnvironmentVariable("PGOPTIONS");
+        if (planEveryRun && !(options ?? "").Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
+            builder.ConnectionStringBuilder.Options = $"{options} -c plan_cache_mode=force_custom_plan".TrimStart();
         // The store never leaves session state (SET, LISTEN, session advisory locks) on a pooled
         // connection, so resetting it on every return to the pool is work for nothing on the hot path.
         // Code that needs session state uses a dedicated connection.

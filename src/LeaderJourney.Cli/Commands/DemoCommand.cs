@@ -114,10 +114,4 @@ public static class DemoCommand
 
     private static string Affiliates(DataGenerator generator) =>
         generator.Affiliates.Count == 1 ? $"affiliate {generator.Affiliates[0].Code}" : $"{generator.Affiliates.Count} affiliates";
-
-    /// <summary>Reports on the writer's thread, in order (a <see cref="Progress{T}"/> posts to the thread pool).</summary>
-    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

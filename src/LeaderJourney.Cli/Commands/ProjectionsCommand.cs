@@ -58,24 +58,36 @@ public static class ProjectionsCommand
                 throw new CliException($"There is no projection '{unknown}'; known: {string.Join(", ", runtime.Registrations.Select(r => r.Projection.Name).Order())}.");
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
+            var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
             await console.Progress().AutoClear(false).StartAsync(async progress =>
             {
-                // Side by side: each build waits on the database for most of its time (reading a page of
-                // events, committing one), so together they use both cores where one after another
-                // left them mostly idle (docs/performance.md). Each builds with a Marten store of its own.
+                // Side by side: each build waits on the database for much of its time (reading a page of
+                // events, committing one), so together they keep the cores busy where one after another
+                // left them idle (docs/performance.md). Each builds with a Marten store of its own. A
+                // failed build does not stop the others: each one that finishes switches over.
                 await Task.WhenAll(names.Select(async projection =>
                 {
                     var task = progress.AddTask(projection, maxValue: 1);
-                    await runtime.RebuildAsync(projection, new Progress<(long Position, long Head)>(p =>
+                    try
                     {
-                        task.MaxValue = Math.Max(1, p.Head);
-                        task.Value = Math.Min(p.Position, task.MaxValue);
-                    }), ct);
-                    task.Value = task.MaxValue;
+                        await runtime.RebuildAsync(projection, new Reporter<(long Position, long Head)>(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.Head);
+                            task.Value = Math.Min(p.Position, task.MaxValue);
+                        }), ct);
+                        task.Value = task.MaxValue;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        failures[projection] = e.Message;
+                        task.StopTask();
+                    }
                 }));
             });
-            await context.Out.WriteLineAsync($"Rebuilt {string.Join(", ", names)}.");
-            return 0;
+            var rebuilt = names.Where(n => !failures.ContainsKey(n)).ToList();
+            if (rebuilt.Count > 0) await context.Out.WriteLineAsync($"Rebuilt {string.Join(", ", rebuilt)}.");
+            if (failures.IsEmpty) return 0;
+            throw new CliException(string.Join(" ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key} was not rebuilt: {f.Value.Split('\n', 2)[0].Trim()}")));
         });
         return rebuild;
     }

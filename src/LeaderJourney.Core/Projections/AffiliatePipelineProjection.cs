@@ -61,9 +61,10 @@ public sealed class AffiliatePipelineProjection : IProjection
                     AddThemes(context, tables, e.EditionId, e.Content);
                     break;
                 case LeaderEnrolled e:
-                    // Twice in one batch would have failed on the key one event at a time: so it does here.
-                    if (!pending.Enrolled.TryAdd(e.LeaderId, (e.Affiliate, e.Local, e.FrameworkEditionId)))
-                        throw new InvalidOperationException($"Leader {e.LeaderId} is enrolled twice.");
+                    // Twice in one batch: the first is written before the second, which then fails on the
+                    // key as it would one event at a time (and the failing event is found the same way).
+                    if (pending.Enrolled.ContainsKey(e.LeaderId)) pending = pending.WriteTo(context, tables);
+                    pending.Enrolled[e.LeaderId] = (e.Affiliate, e.Local, e.FrameworkEditionId);
                     break;
                 case LeaderProfileChanged e:
                     pending.Local[e.LeaderId] = e.Local;
