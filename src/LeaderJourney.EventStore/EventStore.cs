@@ -25,9 +25,10 @@ public sealed class EventStore : IAsyncDisposable
     private readonly string _selectColumns;
 
     private EventStore(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, bool ownsDataSource, MasterKeyRing? masterKeys, EventStoreProjections? projections,
-        Func<DocumentStore>? hostedMarten = null)
+        Func<DocumentStore>? hostedMarten = null, NpgsqlDataSource? buildDataSource = null)
     {
         DataSource = dataSource;
+        _buildDataSource = buildDataSource;
         _schema = schema;
         Types = types;
         _ownsDataSource = ownsDataSource;
@@ -72,12 +73,20 @@ public sealed class EventStore : IAsyncDisposable
     internal IReadOnlyList<MartenSlot> Slots { get; }
     private readonly EventStoreProjections _projectionSettings;
 
-    /// <summary>A Marten store configured as <see cref="Marten"/> is: a build runs its daemon on one of its own, so that only the build writes the generation it builds.</summary>
-    internal DocumentStore CreateMarten() => new(NewMartenOptions());
+    /// <summary>
+    /// A Marten store configured as <see cref="Marten"/> is: a build runs its daemon on one of its own, so
+    /// that only the build writes the generation it builds. It reads the log through the build's data
+    /// source when the host gave one (see <see cref="Create"/>).
+    /// </summary>
+    internal DocumentStore CreateMarten() => new(MartenOptionsOn(_buildDataSource ?? DataSource));
+
+    private readonly NpgsqlDataSource? _buildDataSource;
 
     /// <summary>Marten's options for this store (events, serializer with personal-data sealing, read model slots): what a host hands to <c>AddMarten</c>.</summary>
-    public StoreOptions NewMartenOptions() =>
-        MartenEngine.Options(DataSource, _schema, Types, PersonalData, Slots, _projectionSettings.BatchSize, _projectionSettings.ConfigureMarten);
+    public StoreOptions NewMartenOptions() => MartenOptionsOn(DataSource);
+
+    private StoreOptions MartenOptionsOn(NpgsqlDataSource dataSource) =>
+        MartenEngine.Options(dataSource, _schema, Types, PersonalData, Slots, _projectionSettings.BatchSize, _projectionSettings.ConfigureMarten);
     public EventTypeRegistry Types { get; }
 
     /// <summary>Encryption of the registry's declared personal data, per subject; null when the store was opened without master keys (then it is stored as given).</summary>
@@ -119,11 +128,15 @@ public sealed class EventStore : IAsyncDisposable
     /// <param name="masterKeys">When given, the registry's declared personal data is encrypted per subject (see <see cref="PersonalDataCodec"/>).</param>
     /// <param name="projections">The read models Marten runs for this store; their registration is part of Marten's configuration.</param>
     /// <param name="hostedMarten">Marten's store as the host's container built it from <see cref="NewMartenOptions"/> (the container owns it); else the store builds its own.</param>
+    /// <param name="buildDataSource">
+    /// Where a rebuild reads the log (the store disposes it): a data source that plans every run of a
+    /// statement for its values (<see cref="Database.CreateDataSource"/>), for a host whose own one does not.
+    /// </param>
     public static EventStore Create(NpgsqlDataSource dataSource, string schema, EventTypeRegistry types, MasterKeyRing? masterKeys = null, EventStoreProjections? projections = null,
-        Func<DocumentStore>? hostedMarten = null)
+        Func<DocumentStore>? hostedMarten = null, NpgsqlDataSource? buildDataSource = null)
     {
         SchemaName.Validate(schema);
-        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys, projections, hostedMarten);
+        return new EventStore(dataSource, schema, types, ownsDataSource: false, masterKeys, projections, hostedMarten, buildDataSource);
     }
 
     /// <summary>
@@ -169,6 +182,7 @@ public sealed class EventStore : IAsyncDisposable
         // Marten may still be writing tombstones for a failed append; it finishes before the pool goes.
         if (_ownsMarten && _marten.IsValueCreated) await Marten.DisposeAsync();
         if (_ownsDataSource) await DataSource.DisposeAsync();
+        if (_buildDataSource is not null) await _buildDataSource.DisposeAsync();
     }
 
     // ---------------------------------------------------------------- writing

@@ -34,7 +34,9 @@ public static class LeaderJourneyServices
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
             sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema),
-            hostedMarten: () => (DocumentStore)sp.GetRequiredService<IDocumentStore>()));
+            hostedMarten: () => (DocumentStore)sp.GetRequiredService<IDocumentStore>(),
+            // A rebuild reads the whole log (the web host builds a new version at start-up): planned per run there too.
+            buildDataSource: readsInBulk ? null : Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString, planEveryRun: true)));
         // Marten's store is built by the container, from the event store's options, so that Wolverine's
         // integration (outbox, sessions for handlers) configures the very store the events are in.
         var martenRegistration = services.AddMarten(sp => sp.GetRequiredService<Store>().NewMartenOptions());
