@@ -25,7 +25,8 @@ public sealed class ScaleBench : IAsyncDisposable
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = connectionString }).Build();
-        var services = new ServiceCollection().AddLeaderJourneyCore(configuration).BuildServiceProvider();
+        // As the command line's generate and rebuild run: every statement planned for its values.
+        var services = new ServiceCollection().AddLeaderJourneyCore(configuration, readsInBulk: true).BuildServiceProvider();
         await services.GetRequiredService<DatabaseStartup>().RunAsync(default);
         return new ScaleBench(services);
     }
