@@ -11,9 +11,9 @@ public static class Database
     /// process that reads the log in bulk: after five runs PostgreSQL may keep one generic plan for any
     /// values, and for Marten's page of events (a sequence range with a LIMIT) that plan hashes all of
     /// <c>mt_streams</c> and sorts the whole range before the limit, so a rebuild read the rest of the log
-    /// for every page (1.1 s a page against 43 ms). The web host keeps PostgreSQL's choice: planning
-    /// every run cost its commands about a tenth of their rate (docs/performance.md), and its daemon reads
-    /// short ranges, for which PostgreSQL keeps planning per run.
+    /// for every page (1.1 s a page against 43 ms). The web host's commands and daemon keep PostgreSQL's
+    /// choice: planning every run cost its commands about a tenth of their rate (docs/performance.md),
+    /// and its daemon reads short ranges, for which PostgreSQL keeps planning per run.
     /// </param>
     public static NpgsqlDataSource CreateDataSource(string connectionString, string? applicationName = null, bool planEveryRun = false)
     {

@@ -65,7 +65,7 @@ public static class RandomJourneys
                 < 91 => new RevokeAttainment(theme, level, "Audit", admin, now),
                 < 93 => new Pause(null, admin, now),
                 < 98 => new Reactivate(admin, now),
-                _ => random.Next(4) == 0 ? new Withdraw(null, admin, now) : new ChangeProfile($"Leader {seed}", $"leader{seed}@example.org", "Local 3", admin, now),
+                _ => random.Next(4) == 0 ? new Withdraw(null, admin, now) : new ChangeProfile($"Leader {seed}", $"leader{seed}@example.org", $"Local {random.Next(1, 6)}", admin, now),
             };
             await Decide(command);
         }
