@@ -38,7 +38,8 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         foreach (var (seed, id) in leaders)
         {
             var events = await h.Store.ReadStreamAsync(id);
-            var folded = LeaderProgress.Of(events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data)), h.ThemeToDomain);
+            var leader = events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data));
+            var folded = LeaderProgress.Of(leader, h.ThemeToDomain);
             var modelled = await queries.CurrentAsync(id, scope, default);
             modelled.Should().BeEquivalentTo(folded, o => o.WithStrictOrdering(), $"leader-progress of journey {seed} equals its fold");
             attained += folded.Themes.Count(t => t.Level > 0);
@@ -51,7 +52,6 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 while (await reader.ReadAsync()) domains[reader.GetString(0)] = reader.GetInt32(1);
             }
             domains.Should().BeEquivalentTo(folded.Domains.ToDictionary(d => d.Code, d => d.Level), $"affiliate-pipeline domains of journey {seed} equal its fold");
-            var leader = events.Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data));
             await using (var command = h.DataSource.CreateCommand($"select stage, withdrawn, local from {pipelineLeaders} where leader_id = $1"))
             {
                 command.Parameters.Add(new NpgsqlParameter { Value = id });
