@@ -132,22 +132,22 @@ public sealed class AffiliatePipelineProjection : IProjection
                     attained.Select(r => r.Leader).ToArray(), attained.Select(r => r.Theme).ToArray(), attained.Select(r => r.Level).ToArray());
 
             // Each changed theme's domain, for its leader: the lowest of the domain's theme levels, missing themes at 0.
+            // Worked out with an index probe per leader and theme (the subqueries), whatever the tables' size:
+            // joined plainly, PostgreSQL scanned all attainments and leaders for every batch, which made a
+            // rebuild quadratic (docs/performance.md). Rows whose level stays as it was are not rewritten.
             var changed = Levels.Keys.Select(k => (k.Leader, k.Theme)).Distinct().ToList();
             var leaders = changed.Select(c => c.Leader).Distinct().ToArray();
             context.Write($"""
                 update {t.Domains} d set level = x.level
-                  from (select l.leader_id, ft.domain_code, min(coalesce(a.level, 0)) as level
-                          from (select distinct c.l, th.domain_code
-                                  from unnest($1::uuid[], $2::text[]) as c(l, th)
-                                  join {t.Leaders} l on l.leader_id = c.l
-                                  join {t.Themes} th on th.edition_id = l.edition_id and th.theme_code = c.th) changed
-                          join {t.Leaders} l on l.leader_id = changed.l
-                          join {t.Themes} ft on ft.edition_id = l.edition_id and ft.domain_code = changed.domain_code
-                          left join (select leader_id, theme_code, max(level) as level from {t.Attainments}
-                                      where leader_id = any($3) group by leader_id, theme_code) a on a.leader_id = l.leader_id and a.theme_code = ft.theme_code
-                         group by l.leader_id, ft.domain_code) x
-                 where d.leader_id = x.leader_id and d.domain_code = x.domain_code
-                """, changed.Select(c => c.Leader).ToArray(), changed.Select(c => c.Theme).ToArray(), leaders);
+                  from (select c.l as leader_id, c.domain_code,
+                               (select min(coalesce((select max(a.level) from {t.Attainments} a where a.leader_id = c.l and a.theme_code = ft.theme_code), 0))
+                                  from {t.Themes} ft where ft.edition_id = c.edition_id and ft.domain_code = c.domain_code) as level
+                          from (select distinct x.l, l.edition_id, th.domain_code
+                                  from unnest($1::uuid[], $2::text[]) as x(l, th)
+                                  cross join lateral (select edition_id from {t.Leaders} where leader_id = x.l offset 0) l
+                                  join {t.Themes} th on th.edition_id = l.edition_id and th.theme_code = x.th) c) x
+                 where d.leader_id = x.leader_id and d.domain_code = x.domain_code and d.level <> x.level
+                """, changed.Select(c => c.Leader).ToArray(), changed.Select(c => c.Theme).ToArray());
             context.Write($"update {t.Leaders} l set stage = coalesce((select max(level) from {t.Attainments} a where a.leader_id = l.leader_id), 0) where l.leader_id = any($1)", leaders);
             return new LeaderChanges();
         }
