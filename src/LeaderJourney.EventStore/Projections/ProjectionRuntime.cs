@@ -201,10 +201,10 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
     }
 
     /// <summary>
-    /// While a build or a catch-up reads the log, the personal-data keys stay in memory (read in one query, again every
-    /// half minute) rather than read one subject at a time as each first appears: a national rebuild
-    /// otherwise sent about 200,000 single-key queries (docs/performance.md). A failure here only costs
-    /// that saving: the reads fetch what they miss themselves, and report what is really wrong.
+    /// While a build or a catch-up reads the log, the personal-data keys stay in memory (read in one
+    /// query, again every half minute) rather than read one subject at a time as each first appears: a
+    /// national rebuild otherwise sent about 260,000 single-key queries (docs/performance.md). A failure
+    /// here only costs that saving: the reads fetch what they miss themselves, and report what is wrong.
     /// </summary>
     private async Task KeepKeysWarmAsync(CancellationToken ct)
     {
