@@ -194,6 +194,13 @@ async Task Projections()
     }
     var lag = await projections.LagAsync(writers: 16, seconds: sizes.LagSeconds);
     Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
+    // --two-nodes: the same lag with the daemons of one web host process, then of two sharing the read models.
+    if (args.Contains("--two-nodes"))
+        foreach (var hosts in new[] { 1, 2 })
+        {
+            var lagOnHosts = await projections.LagOnHostsAsync(hosts, writers: 16, seconds: sizes.LagSeconds);
+            Console.WriteLine($"append-to-visible lag, {hosts} web host process(es) (16 writers, {sizes.LagSeconds} s): {lagOnHosts.Samples:N0} appends, p50 {lagOnHosts.P50Ms:F0} ms, p95 {lagOnHosts.P95Ms:F0} ms, p99 {lagOnHosts.P99Ms:F0} ms; nodes: {lagOnHosts.Nodes}");
+        }
 }
 
 // A command on a leader with 300 events against one with 10 (the stored leader grows with the stream).

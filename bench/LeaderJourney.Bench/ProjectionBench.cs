@@ -113,8 +113,50 @@ public sealed class ProjectionBench : IAsyncDisposable
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Marten.Events.Daemon.Coordination.ProjectionCoordinator>.Instance);
         using var stop = new CancellationTokenSource();
         await coordinator.StartAsync(stop.Token);
-        await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(10));
+        try
+        {
+            await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(10));
+            return await MeasureLagAsync(writers, seconds);
+        }
+        finally
+        {
+            await coordinator.StopAsync(CancellationToken.None);
+        }
+    }
 
+    /// <summary>
+    /// The same lag with the daemons of <paramref name="hosts"/> web host processes on this schema, as
+    /// nodes run it: each async read model on one of them (Marten's hot/cold election). Returns which
+    /// node ran which too.
+    /// </summary>
+    public async Task<(int Samples, double P50Ms, double P95Ms, double P99Ms, string Nodes)> LagOnHostsAsync(int hosts, int writers, int seconds)
+    {
+        var started = new List<WebHostProcess>();
+        try
+        {
+            for (var i = 0; i < hosts; i++)
+                started.Add(await WebHostProcess.StartAsync(_connectionString, CancellationToken.None, port: 5098 + i, schema: Schema));
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while ((await _runtime.StatusAsync(true)).Any(s => s.Mode == "async" && s.RunningOn is null))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("The hosts did not take every async read model within two minutes.");
+                await Task.Delay(100);
+            }
+            await _runtime.WaitForAsync(MentorQueueProjection.ProjectionName, await _store.ReadLastSequenceAsync(), TimeSpan.FromMinutes(10));
+            var lag = await MeasureLagAsync(writers, seconds);
+            var nodes = string.Join("; ", (await _runtime.StatusAsync(true)).Where(s => s.Mode == "async")
+                .GroupBy(s => s.RunningOn ?? "none").Select(g => $"{g.Key}: {string.Join(", ", g.Select(s => s.Name))}"));
+            return (lag.Samples, lag.P50Ms, lag.P95Ms, lag.P99Ms, nodes);
+        }
+        finally
+        {
+            foreach (var host in started) await host.DisposeAsync();
+        }
+    }
+
+    private async Task<(int Samples, double P50Ms, double P95Ms, double P99Ms)> MeasureLagAsync(int writers, int seconds)
+    {
+        using var stop = new CancellationTokenSource();
         var appended = new ConcurrentQueue<(long Sequence, long At)>();
         var visible = new ConcurrentDictionary<long, long>();
         using var writing = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
@@ -142,7 +184,6 @@ public sealed class ProjectionBench : IAsyncDisposable
         await Task.Delay(50);
         stop.Cancel();
         await watcher;
-        await coordinator.StopAsync(CancellationToken.None);
 
         var thresholds = visible.OrderBy(v => v.Key).ToArray();
         var lags = new List<double>();
