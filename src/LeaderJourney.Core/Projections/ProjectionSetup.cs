@@ -45,7 +45,7 @@ public static class ProjectionSetup
         });
 
     public static IServiceCollection AddLeaderJourneyProjections(this IServiceCollection services) =>
-        services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>(), sp.GetService<ILoggerFactory>()?.CreateLogger<ProjectionRuntime>()));
+        services.AddSingleton(sp => new ProjectionRuntime(sp.GetRequiredService<Store>()));
 
     /// <summary>
     /// Runs Marten's async daemon in this host under Marten's hot/cold coordination (each async slot on

@@ -31,8 +31,6 @@ public sealed class SubjectKeys
     // must not slip back into the cache after it.
     private readonly ConcurrentDictionary<Guid, int> _shredded = new();
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _warming = new(1, 1);
-    private long _warmedAt = long.MinValue / 2;
 
     internal SubjectKeys(NpgsqlDataSource dataSource, string schema, MasterKeyRing masterKeys)
     {
@@ -118,42 +116,6 @@ public sealed class SubjectKeys
         }
         foreach (var w in wanted) found.TryAdd(w, null);
         return found;
-    }
-
-    /// <summary>
-    /// For a reader about to go through much of the log (a rebuild): every live key read into the cache in
-    /// one query, instead of one query per subject as each first appears. Kept fresh by calling it again:
-    /// it reads the table anew once the last reading is half a <see cref="CacheLifetime"/> old, so a
-    /// shred by another process still reaches this one within the lifetime. Skipped when the keys would
-    /// not fit the cache.
-    /// </summary>
-    public async Task WarmAsync(CancellationToken ct = default)
-    {
-        var now = Environment.TickCount64;
-        if (now - Interlocked.Read(ref _warmedAt) < CacheLifetime.TotalMilliseconds / 2) return;
-        await _warming.WaitAsync(ct);
-        try
-        {
-            if (Environment.TickCount64 - Interlocked.Read(ref _warmedAt) < CacheLifetime.TotalMilliseconds / 2) return;
-            await using var command = _dataSource.CreateCommand($"select subject_id, generation, wrapped_key, master_key_id from {_table} limit {MaxCached / 2 + 1}");
-            var rows = new List<(Guid Subject, int Generation, string? MasterKeyId, byte[]? Wrapped)>();
-            now = Environment.TickCount64;
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct))
-                    rows.Add((reader.GetGuid(0), reader.GetInt32(1), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2)));
-            if (rows.Count <= MaxCached / 2)
-                foreach (var row in rows)
-                {
-                    var key = row.Wrapped is null ? null : Unwrap(row.Subject, row.Generation, row.MasterKeyId!, row.Wrapped);
-                    lock (_gate)
-                        if (!ShreddedHere(row.Subject, row.Generation)) Remember(_read, (row.Subject, row.Generation), (key, now));
-                }
-            Interlocked.Exchange(ref _warmedAt, now);
-        }
-        finally
-        {
-            _warming.Release();
-        }
     }
 
     /// <summary>

@@ -3,8 +3,6 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Services;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace LeaderJourney.EventStore.Projections;
@@ -24,7 +22,7 @@ public sealed record SubscriptionStatus(string Name, string State, long Position
 /// beside the live one with Marten's rebuild, switches readers over when it has caught up, drops the old
 /// tables, and reports the state of each read model. See <see cref="MartenSlot"/>.
 /// </summary>
-public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
+public sealed class ProjectionRuntime(EventStore store)
 {
     private readonly ProjectionGenerations _generations = store.Generations;
 
@@ -153,7 +151,6 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
             {
                 using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var reporter = progress is null ? Task.CompletedTask : ReportAsync(slot, generation, progress, reporting.Token);
-                var keys = KeepKeysWarmAsync(reporting.Token);
                 try
                 {
                     // Marten's limit is on the whole replay: a national log takes minutes.
@@ -180,7 +177,6 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
                 {
                     await reporting.CancelAsync();
                     await reporter;
-                    await keys;
                 }
                 var last = await store.ReadLastSequenceAsync(ct);
                 progress?.Report((last, last));
@@ -197,30 +193,6 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
             await builder.DisposeAsync();
             await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    /// <summary>
-    /// While a build or a catch-up reads the log, the personal-data keys stay in memory (read in one
-    /// query, again every half minute) rather than read one subject at a time as each first appears: a
-    /// national rebuild otherwise sent about 260,000 single-key queries (docs/performance.md). A failure
-    /// here only costs that saving: the reads fetch what they miss themselves, and report what is wrong.
-    /// </summary>
-    private async Task KeepKeysWarmAsync(CancellationToken ct)
-    {
-        if (store.PersonalData?.Keys is not { } keys) return;
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await keys.WarmAsync(ct);
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        catch (Exception e)
-        {
-            (logger ?? NullLogger.Instance).LogWarning(e, "The personal-data keys could not be read ahead for a rebuild; its reads fetch them one subject at a time.");
         }
     }
 
@@ -265,8 +237,6 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
         var head = await store.ReadLastSequenceAsync(ct);
         var daemon = await store.Marten.BuildProjectionDaemonAsync();
         using var pauses = WatchPauses(daemon);
-        using var warming = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var keys = KeepKeysWarmAsync(warming.Token);
         try
         {
             await daemon.StartAllAsync();
@@ -287,8 +257,6 @@ public sealed class ProjectionRuntime(EventStore store, ILogger? logger = null)
         }
         finally
         {
-            await warming.CancelAsync();
-            await keys;
             await daemon.StopAllAsync();
             daemon.Dispose();
         }

@@ -124,41 +124,6 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Keys_read_ahead_for_a_rebuild_open_what_was_written_and_keep_a_shredded_subject_erased()
-    {
-        const string schema = "personal_ahead";
-        var kept = Guid.NewGuid();
-        var shredded = Guid.NewGuid();
-        await using (var writer = await Open(Keys, schema))
-        {
-            await writer.StartStreamAsync(kept, "person", [new ProfileWritten(kept, "Dee Kept", null, [], 1)]);
-            await writer.StartStreamAsync(shredded, "person", [new ProfileWritten(shredded, "Ed Shredded", null, [], 2)]);
-            await using var session = await HeldTransaction.BeginAsync(writer);
-            await session.ShredSubjectAsync(shredded, final: true);
-            await session.CommitAsync();
-        }
-
-        // A reader of its own (nothing cached from the writes) reads every key ahead; with the keys'
-        // table out of reach it then opens both streams from memory alone, and does not read the table
-        // again within half the cache's lifetime.
-        await using var reader = await Open(Keys, schema);
-        await reader.PersonalData!.Keys.WarmAsync();
-        await using (var command = reader.DataSource.CreateCommand($"alter table {schema}.subject_keys rename to subject_keys_away"))
-            await command.ExecuteNonQueryAsync();
-        try
-        {
-            await reader.PersonalData.Keys.WarmAsync();
-            ((ProfileWritten)(await reader.ReadStreamAsync(kept)).Single().Data).Name.Should().Be("Dee Kept");
-            ((ProfileWritten)(await reader.ReadStreamAsync(shredded)).Single().Data).Name.Should().Be(PersonalDataCodec.ErasedText);
-        }
-        finally
-        {
-            await using var command = reader.DataSource.CreateCommand($"alter table {schema}.subject_keys_away rename to subject_keys");
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
-    [Fact]
     public async Task The_bulk_path_encrypts_too()
     {
         var ids = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
