@@ -131,6 +131,13 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         status[AffiliatePipelineProjection.ProjectionName].State.Should().Be("running");
         status[AffiliatePipelineProjection.ProjectionName].Lag.Should().Be(0, "the other projections go on");
         (await Count(h.DataSource, "select count(*) from poison.projection_dead_letters where name = 'poisonable' and stream_id = $1", poison)).Should().Be(1);
+        // What a waiting reader polls (one statement) says what the status says.
+        var waited = await h.Runtime.PositionAsync("poisonable");
+        waited.State.Should().Be("failed");
+        waited.LastError.Should().Be(status["poisonable"].LastError);
+        (await h.Runtime.PositionAsync(AffiliatePipelineProjection.ProjectionName)).Should().Be(("running", status[AffiliatePipelineProjection.ProjectionName].Position, (string?)null));
+        (await h.Runtime.PositionAsync(LeaderProgressProjection.ProjectionName)).Should().Be(("running", status[LeaderProgressProjection.ProjectionName].Head, (string?)null), "an inline read model is at the head");
+        await h.Runtime.Invoking(r => r.WaitForAsync("poisonable", 1, TimeSpan.FromSeconds(5))).Should().ThrowAsync<ProjectionFailedException>();
         var enrolments = (await h.Runtime.ActiveTableAsync("poisonable", "enrolments"))
             ?? ProjectionTables.Name("poison", "poisonable", 1, "enrolments");
         (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(0, "Marten applies a batch whole or not at all: the batch with the poison in it waits");
@@ -139,7 +146,9 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         await h.Runtime.ResumeAsync("poisonable");
         await h.Runtime.CatchUpAsync();
 
-        (await h.Runtime.StatusAsync(daemonRunning: true)).Single(s => s.Name == "poisonable").State.Should().Be("running");
+        var resumed = (await h.Runtime.StatusAsync(daemonRunning: true)).Single(s => s.Name == "poisonable");
+        resumed.State.Should().Be("running");
+        (await h.Runtime.PositionAsync("poisonable")).Should().Be(("running", resumed.Position, (string?)null));
         enrolments = (await h.Runtime.ActiveTableAsync("poisonable", "enrolments"))!;
         (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(3);
         (await Count(h.DataSource, $"select count(*) from {enrolments} where leader_id = $1", poison)).Should().Be(1, "applied once after the fix");
