@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using LeaderJourney.EventStore.PersonalData;
 using LeaderJourney.EventStore.Projections;
 using Marten;
@@ -44,7 +45,7 @@ public sealed class EventStore : IAsyncDisposable
         // A host builds Marten's store in its container (AddMarten, so Wolverine can integrate with it),
         // from NewMartenOptions: the store is taken from there on first use, never built twice.
         _ownsMarten = hostedMarten is null;
-        _marten = hostedMarten is null ? new Lazy<DocumentStore>(CreateMarten) : new Lazy<DocumentStore>(hostedMarten);
+        _marten = hostedMarten is null ? new Lazy<DocumentStore>(() => CreateMarten()) : new Lazy<DocumentStore>(hostedMarten);
         _sealing = new Lazy<SealingSerializer?>(() => Marten.Options.Serializer() as SealingSerializer);
         if (hostedMarten is null) CheckStreamKinds(Marten);
         _selectColumns = "seq_id, id, stream_id, version, type, data, timestamp, tenant_id, correlation_id, causation_id, user_name, headers";
@@ -78,7 +79,12 @@ public sealed class EventStore : IAsyncDisposable
     /// that only the build writes the generation it builds. It reads the log through the build's data
     /// source when the host gave one (see <see cref="Create"/>).
     /// </summary>
-    internal DocumentStore CreateMarten() => new(MartenOptionsOn(_buildDataSource ?? DataSource));
+    internal DocumentStore CreateMarten(SlotBuilds? builds = null)
+    {
+        var options = MartenOptionsOn(_buildDataSource ?? DataSource);
+        if (builds is not null) options.Projections.Add(builds.ToMarten(Types, _projectionSettings.BatchSize), ProjectionLifecycle.Async);
+        return new DocumentStore(options);
+    }
 
     private readonly NpgsqlDataSource? _buildDataSource;
 

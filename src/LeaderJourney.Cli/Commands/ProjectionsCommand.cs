@@ -58,35 +58,32 @@ public static class ProjectionsCommand
                 throw new CliException($"There is no projection '{unknown}'; known: {string.Join(", ", runtime.Registrations.Select(r => r.Projection.Name).Order())}.");
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
-            var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+            var failures = new Dictionary<string, string>();
             await console.Progress().AutoClear(false).StartAsync(async progress =>
             {
-                // Side by side: each build waits on the database for much of its time (reading a page of
-                // events, committing one), so together they keep the cores busy where one after another
-                // left them idle (docs/performance.md). Each builds with a Marten store of its own. A
-                // failed build does not stop the others: each one that finishes switches over.
-                await Task.WhenAll(names.Select(async projection =>
+                // Together: one reading of the log per replay group feeds its builds, the groups side by
+                // side (docs/performance.md); each switches over when it has caught up. A failed build
+                // does not stop the others.
+                var tasks = names.ToDictionary(n => n, n => progress.AddTask(n, maxValue: 1));
+                var outcome = await runtime.RebuildTogetherAsync(names, projection => new Reporter<(long Position, long Head)>(p =>
                 {
-                    var task = progress.AddTask(projection, maxValue: 1);
-                    try
+                    var task = tasks[projection];
+                    task.MaxValue = Math.Max(1, p.Head);
+                    task.Value = Math.Min(p.Position, task.MaxValue);
+                }), ct);
+                foreach (var (projection, failure) in outcome)
+                {
+                    if (failure is null) tasks[projection].Value = tasks[projection].MaxValue;
+                    else
                     {
-                        await runtime.RebuildAsync(projection, new Reporter<(long Position, long Head)>(p =>
-                        {
-                            task.MaxValue = Math.Max(1, p.Head);
-                            task.Value = Math.Min(p.Position, task.MaxValue);
-                        }), ct);
-                        task.Value = task.MaxValue;
+                        failures[projection] = failure.Message;
+                        tasks[projection].StopTask();
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        failures[projection] = e.Message;
-                        task.StopTask();
-                    }
-                }));
+                }
             });
             var rebuilt = names.Where(n => !failures.ContainsKey(n)).ToList();
             if (rebuilt.Count > 0) await context.Out.WriteLineAsync($"Rebuilt {string.Join(", ", rebuilt)}.");
-            if (failures.IsEmpty) return 0;
+            if (failures.Count == 0) return 0;
             throw new CliException(string.Join(" ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key} was not rebuilt: {f.Value.Split('\n', 2)[0].Trim()}")));
         });
         return rebuild;

@@ -12,15 +12,21 @@ namespace LeaderJourney.Core.Projections;
 
 public static class ProjectionSetup
 {
-    /// <summary>Every read model: the leader's own progress inline (read-your-writes), the rest async.</summary>
+    /// <summary>
+    /// Every read model: the leader's own progress inline (read-your-writes), the rest async. Rebuilt
+    /// together, the two that read the sign-offs share one reading of the log and the others another,
+    /// the two replays side by side (the fastest of the pairings measured, docs/performance.md).
+    /// </summary>
     public static IReadOnlyList<ProjectionRegistration> All(Domain.Demographics.DemographicLists? lists = null) =>
     [
-        new(new LeaderProgressProjection(), ProjectionMode.Inline),
-        new(new MentorQueueProjection(), ProjectionMode.Async),
+        new(new LeaderProgressProjection(), ProjectionMode.Inline, SignOffReaders),
+        new(new MentorQueueProjection(), ProjectionMode.Async, SignOffReaders),
         new(new AffiliatePipelineProjection(), ProjectionMode.Async),
         new(new PipelineHistoryProjection(), ProjectionMode.Async),
         new(new EquityProjection(lists ?? Domain.Demographics.DemographicLists.Default), ProjectionMode.Async),
     ];
+
+    private const string SignOffReaders = "sign-off-readers";
 
     /// <summary>
     /// The read models as registered with Marten. <c>LeaderJourney:Projections:BatchSize</c> sets how many

@@ -40,7 +40,11 @@ public enum ProjectionMode
     Async,
 }
 
-public sealed record ProjectionRegistration(IProjection Projection, ProjectionMode Mode);
+/// <param name="ReplayGroup">
+/// Rebuilt together (<see cref="ProjectionRuntime.RebuildTogetherAsync"/>), the read models of one group
+/// share one reading of the log, and the groups' replays run side by side. Those without a group share one.
+/// </param>
+public sealed record ProjectionRegistration(IProjection Projection, ProjectionMode Mode, string? ReplayGroup = null);
 
 /// <summary>Where a generation's tables are made: a transaction of their own.</summary>
 public sealed class ProjectionSchemaContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string projectionName, int generation)

@@ -174,3 +174,37 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
 /// <summary>Marten's daemon pauses a slot whose new generation another process is building; it goes on after the switch-over.</summary>
 public sealed class GenerationBuildingElsewhereException(string name, int generation)
     : EventStoreException($"Generation {generation} of {name} is being built by another process; this slot waits for its switch-over.");
+
+/// <summary>
+/// Several slots' builds from one reading of the log: a Marten projection of its own, registered only in
+/// a build's Marten store, whose rebuild hands each page of events to every slot being built. Each slot
+/// applies what it reads to its building generation, as under its own rebuild; the log is read, and its
+/// personal values opened, once instead of once per read model (docs/performance.md). Marten's composite
+/// projections run several projections on one page too, but name a custom projection after its CLR type,
+/// and every slot is a <see cref="MartenSlot"/>.
+/// </summary>
+internal sealed class SlotBuilds(IReadOnlyList<MartenSlot> slots) : Marten.Events.Projections.IProjection
+{
+    /// <summary>Named after its first slot: builds running at once (a slot is in one of them) keep their progressions apart.</summary>
+    public string MartenName { get; } = $"builds-{slots[0].MartenName}";
+    public string ShardIdentity => $"{MartenName}:All";
+
+    public IReadOnlyList<MartenSlot> Slots => slots;
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        // Under Marten's daemon only (it is registered async, in a build's store): numbered, committed events.
+        var stored = events.Select(MartenSlot.ToStored).ToList();
+        foreach (var slot in slots) await slot.ApplyAsync(operations, stored, null, ct, scope: null);
+    }
+
+    public ProjectionWrapper<IDocumentOperations, IQuerySession> ToMarten(EventTypeRegistry types, int batchSize)
+    {
+        var wrapper = new ProjectionWrapper<IDocumentOperations, IQuerySession>(this, ProjectionLifecycle.Async) { Name = MartenName };
+        foreach (var name in slots.SelectMany(s => s.Registration.Projection.EventTypes).Distinct())
+            wrapper.IncludeType(types.TypeOfName(name)!);
+        wrapper.Options.BatchSize = batchSize;
+        return wrapper;
+    }
+}

@@ -121,78 +121,191 @@ public sealed class ProjectionRuntime(EventStore store)
     /// <summary>Rebuilds a projection into a new generation, reporting (position, head) as it goes, and switches over when it has caught up.</summary>
     public async Task RebuildAsync(string name, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
-        var generation = await StartRebuildAsync(name, ct);
-        if (!await BuildAsync(name, generation, progress, ct))
-            throw new InvalidOperationException($"Another process is building {name}; its build was replaced by generation {generation}, which that process will not finish: run the rebuild again once it has stopped.");
+        var failure = (await RebuildTogetherAsync([name], _ => progress, ct))[name];
+        if (failure is not null) throw failure;
     }
 
     /// <summary>
-    /// Builds a generation with Marten's rebuild of its slot, brings it up to the head, and makes it the
-    /// active one. One process at a time builds a projection (a session advisory lock); false when
-    /// another one is at it.
+    /// Rebuilds several projections into new generations, each switching over when it has caught up: one
+    /// reading of the log per replay group (<see cref="ProjectionRegistration.ReplayGroup"/>), the groups
+    /// side by side. Returns each one's failure (null when rebuilt): a failed build does not stop the others.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Exception?>> RebuildTogetherAsync(IReadOnlyList<string> names,
+        Func<string, IProgress<(long Position, long Head)>?> progress, CancellationToken ct = default)
+    {
+        var builds = new List<Build>();
+        foreach (var name in names) builds.Add(new Build(name, await StartRebuildAsync(name, ct), progress(name)));
+        var replays = builds.GroupBy(b => Find(b.Name).ReplayGroup ?? "").Select(group => BuildTogetherAsync(group.ToList(), ct));
+        var outcome = (await Task.WhenAll(replays)).SelectMany(o => o).ToDictionary();
+        return outcome.ToDictionary(o => o.Key, o => o.Value is BuildElsewhereException
+            ? new InvalidOperationException($"Another process is building {o.Key}; its build was replaced by generation {builds.Single(b => b.Name == o.Key).Generation}, which that process will not finish: run the rebuild again once it has stopped.")
+            : o.Value);
+    }
+
+    /// <summary>
+    /// Builds a generation with Marten's rebuild, brings it up to the head, and makes it the active one.
+    /// One process at a time builds a projection (a session advisory lock); false when another one is at it.
     /// </summary>
     public async Task<bool> BuildAsync(string name, int generation, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
-        var registration = Find(name);
-        var slot = store.Slots.Single(s => s.Name == name && s.Parity == MartenSlot.ParityOf(generation));
-        await using var guard = await store.DataSource.OpenConnectionAsync(ct);
-        if (!await TryBuildLock(guard, name, ct)) return false;
-        // The build's own Marten store: only its daemon writes the generation (see MartenSlot.ShouldApply);
-        // the web host's agent for this slot pauses until the switch-over.
-        var builder = store.CreateMarten();
+        var failure = (await BuildTogetherAsync([new Build(name, generation, progress)], ct))[name];
+        return failure switch
+        {
+            null => true,
+            BuildElsewhereException => false,
+            _ => throw failure,
+        };
+    }
+
+    private sealed record Build(string Name, int Generation, IProgress<(long Position, long Head)>? Progress);
+
+    private sealed class BuildElsewhereException() : Exception("Another process is building this projection.");
+
+    /// <summary>
+    /// Builds generations side by side from one reading of the log: Marten's rebuild of one projection
+    /// (<see cref="SlotBuilds"/>) in a Marten store of the build's own hands every page to each slot being
+    /// built; then each generation is brought up to the head and switched over on its own. When a build
+    /// fails on the way, the others are built again, each alone, so one failure stops no other.
+    /// </summary>
+    private async Task<Dictionary<string, Exception?>> BuildTogetherAsync(IReadOnlyList<Build> builds, CancellationToken ct)
+    {
+        var outcome = new Dictionary<string, Exception?>();
+        var guards = new List<NpgsqlConnection>();
         try
         {
-            using var building = _generations.Building(name, generation, builder);
-            if (!await ResetGeneration(registration.Projection, generation, ct)) return true; // replaced or switched meanwhile
+            var building = new List<Build>();
+            foreach (var build in builds)
+            {
+                var guard = await store.DataSource.OpenConnectionAsync(ct);
+                guards.Add(guard);
+                if (!await TryBuildLock(guard, build.Name, ct)) outcome[build.Name] = new BuildElsewhereException();
+                else if (!await ResetGeneration(Find(build.Name).Projection, build.Generation, ct)) outcome[build.Name] = null; // replaced or switched meanwhile
+                else building.Add(build);
+            }
+            if (building.Count == 0) return outcome;
 
-            var daemon = await builder.BuildProjectionDaemonAsync();
-            using var pauses = WatchPauses(daemon);
+            var slots = building.Select(b => store.Slots.Single(s => s.Name == b.Name && s.Parity == MartenSlot.ParityOf(b.Generation))).ToList();
+            // The build's own Marten store: only its daemon writes the generations (see MartenSlot.ShouldApply);
+            // the web host's agents for these slots pause until the switch-over.
+            var replay = new SlotBuilds(slots);
+            var builder = store.CreateMarten(replay);
+            var marks = building.Select(b => _generations.Building(b.Name, b.Generation, builder)).ToList();
             try
             {
-                using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var reporter = progress is null ? Task.CompletedTask : ReportAsync(slot, generation, progress, reporting.Token);
+                var daemon = await builder.BuildProjectionDaemonAsync();
+                using var pauses = WatchPauses(daemon);
                 try
                 {
-                    // Marten's limit is on the whole replay: a national log takes minutes.
-                    await daemon.RebuildProjectionAsync(slot.MartenName, TimeSpan.FromHours(12), ct);
-                    await ThrowIfFailed(name, generation, ct);
-                    if (registration.Mode == ProjectionMode.Async)
+                    using var reporting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    var reporters = building.Zip(slots).Where(b => b.First.Progress is not null)
+                        .Select(b => ReportAsync(b.Second, b.First.Generation, b.First.Progress!, reporting.Token)).ToList();
+                    try
                     {
-                        // Marten's rebuild stops at the head it saw when it began: its agent goes on from there.
-                        var head = await store.ReadLastSequenceAsync(ct);
-                        await daemon.StartAgentAsync(slot.ShardIdentity, ct);
-                        await WaitForProgression(slot, generation, head, daemon, ct);
-                        await daemon.StopAgentAsync(slot.ShardIdentity);
-                        await SwitchAsync(name, generation, null, ct);
+                        // Marten's limit is on the whole replay: a national log takes minutes.
+                        await daemon.RebuildProjectionAsync(replay.MartenName, TimeSpan.FromHours(12), ct);
+                        await HandOverProgressionAsync(replay, ct);
+                        // Each generation goes on from there on its own: a failure in one stops no other.
+                        await Task.WhenAll(building.Zip(slots).Select(async b =>
+                        {
+                            Exception? failure = null;
+                            try
+                            {
+                                await FinishAsync(builder, daemon, b.Second, b.First.Generation, ct);
+                            }
+                            catch (Exception e) when (e is not OperationCanceledException)
+                            {
+                                failure = e;
+                            }
+                            lock (outcome) outcome[b.First.Name] = failure;
+                        }));
                     }
-                    else
+                    catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        // An inline generation gets no appends while it is built: what came after the
-                        // rebuild's head is applied here, the last part with appends held off, then it switches.
-                        await ApplyTailAsync(builder, slot, generation, await SafeMarkAsync(daemon, ct), ct);
-                        await ApplyTailAsync(builder, slot, generation, null, ct);
+                        // The replay stopped on one build's event: that one has failed; the others start again alone.
+                        foreach (var b in building)
+                            outcome[b.Name] = await FailureOf(b.Name, b.Generation, ct) ?? (building.Count > 1 ? new RetryAloneException(e) : e);
                     }
+                    finally
+                    {
+                        await reporting.CancelAsync();
+                        await Task.WhenAll(reporters);
+                        await using var forget = store.DataSource.CreateCommand($"delete from {Schema}.mt_event_progression where name = $1");
+                        forget.Parameters.Add(new NpgsqlParameter<string> { TypedValue = replay.ShardIdentity });
+                        await forget.ExecuteNonQueryAsync(CancellationToken.None);
+                    }
+                    var last = await store.ReadLastSequenceAsync(ct);
+                    foreach (var b in building.Where(b => b.Progress is not null && outcome.TryGetValue(b.Name, out var failure) && failure is null))
+                        b.Progress!.Report((last, last));
                 }
                 finally
                 {
-                    await reporting.CancelAsync();
-                    await reporter;
+                    await daemon.StopAllAsync();
+                    daemon.Dispose();
                 }
-                var last = await store.ReadLastSequenceAsync(ct);
-                progress?.Report((last, last));
-                return true;
             }
             finally
             {
-                await daemon.StopAllAsync();
-                daemon.Dispose();
+                foreach (var mark in marks) mark.Dispose();
+                await builder.DisposeAsync();
             }
         }
         finally
         {
-            await builder.DisposeAsync();
-            await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            foreach (var guard in guards)
+            {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+                await guard.DisposeAsync();
+            }
+        }
+        foreach (var retry in outcome.Where(o => o.Value is RetryAloneException).Select(o => o.Key).ToList())
+        {
+            var build = builds.Single(b => b.Name == retry);
+            outcome[retry] = (await BuildTogetherAsync([build], ct))[retry];
+        }
+        return outcome;
+    }
+
+    private sealed class RetryAloneException(Exception cause) : Exception("Another build in the same replay failed.", cause);
+
+    private async Task<Exception?> FailureOf(string name, int generation, CancellationToken ct) =>
+        (await _generations.AllAsync(ct)).SingleOrDefault(g => g.Name == name && g.Generation == generation) is { State: "failed" } failed
+            ? new ProjectionFailedException(name, failed.LastError)
+            : null;
+
+    /// <summary>Each slot's Marten progression goes where the replay of them all ended, so its own agent goes on from there.</summary>
+    private async Task HandOverProgressionAsync(SlotBuilds replay, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            with replay as (delete from {Schema}.mt_event_progression where name = $1 returning last_seq_id)
+            insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
+            select slot, (select last_seq_id from replay), now() from unnest($2::text[]) as slot
+            on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = now()
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = replay.ShardIdentity });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = replay.Slots.Select(s => s.ShardIdentity).ToArray() });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>After the replay: an async generation catches up under its own agent and switches over; an inline one takes the tail, the last part with appends held off.</summary>
+    private async Task FinishAsync(DocumentStore builder, IProjectionDaemon daemon, MartenSlot slot, int generation, CancellationToken ct)
+    {
+        await ThrowIfFailed(slot.Name, generation, ct);
+        if (slot.Registration.Mode == ProjectionMode.Async)
+        {
+            // Marten's rebuild stops at the head it saw when it began: the slot's agent goes on from there.
+            var head = await store.ReadLastSequenceAsync(ct);
+            await daemon.StartAgentAsync(slot.ShardIdentity, ct);
+            await WaitForProgression(slot, generation, head, daemon, ct);
+            await daemon.StopAgentAsync(slot.ShardIdentity);
+            await SwitchAsync(slot.Name, generation, null, ct);
+        }
+        else
+        {
+            // An inline generation gets no appends while it is built: what came after the rebuild's head
+            // is applied here, the last part with appends held off, then it switches.
+            await ApplyTailAsync(builder, slot, generation, await SafeMarkAsync(daemon, ct), ct);
+            await ApplyTailAsync(builder, slot, generation, null, ct);
         }
     }
 
@@ -480,8 +593,7 @@ public sealed class ProjectionRuntime(EventStore store)
 
     private async Task ThrowIfFailed(string name, int generation, CancellationToken ct)
     {
-        if ((await _generations.AllAsync(ct)).SingleOrDefault(g => g.Name == name && g.Generation == generation) is { State: "failed" } failed)
-            throw new ProjectionFailedException(name, failed.LastError);
+        if (await FailureOf(name, generation, ct) is { } failure) throw failure;
     }
 
     private async Task ReportAsync(MartenSlot slot, int generation, IProgress<(long Position, long Head)> progress, CancellationToken ct)

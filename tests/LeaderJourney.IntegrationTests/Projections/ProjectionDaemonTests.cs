@@ -154,6 +154,45 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         (await Count(h.DataSource, $"select count(*) from {enrolments} where leader_id = $1", poison)).Should().Be(1, "applied once after the fix");
     }
 
+    [Fact]
+    public async Task Read_models_rebuilt_together_switch_over_each_on_its_own_and_one_failing_in_its_code_or_its_statement_stops_no_other()
+    {
+        var poisonable = new PoisonableProjection { Poisoned = false };
+        var bad = new BadStatementProjection { Poisoned = false };
+        await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "together",
+            [.. ProjectionSetup.All(), new ProjectionRegistration(poisonable, ProjectionMode.Async), new ProjectionRegistration(bad, ProjectionMode.Async)]);
+        var poison = Guid.NewGuid();
+        await h.Store.StartStreamAsync(Guid.NewGuid(), "leader", [Enrolment(Guid.NewGuid(), h.NeaEditionId)]);
+        await h.Store.StartStreamAsync(poison, "leader", [Enrolment(poison, h.NeaEditionId, "Poison")]);
+        await h.Store.StartStreamAsync(Guid.NewGuid(), "leader", [Enrolment(Guid.NewGuid(), h.NeaEditionId)]);
+        await h.Runtime.CatchUpAsync();
+        var before = (await h.Runtime.StatusAsync(daemonRunning: true)).ToDictionary(s => s.Name);
+
+        // Both break now: a rebuild of them fails, in the projection's code and in PostgreSQL respectively.
+        poisonable.Poisoned = true;
+        bad.Poisoned = true;
+        var names = h.Runtime.Registrations.Select(r => r.Projection.Name).Order().ToList();
+        var outcome = await h.Runtime.RebuildTogetherAsync(names, _ => null);
+
+        outcome["poisonable"].Should().BeOfType<ProjectionFailedException>().Which.Message.Should().Contain("cannot handle poison");
+        outcome["bad-statement"].Should().NotBeNull();
+        var after = (await h.Runtime.StatusAsync(daemonRunning: true)).ToDictionary(s => s.Name);
+        foreach (var name in names.Except(["poisonable", "bad-statement"]))
+        {
+            outcome[name].Should().BeNull($"{name} was rebuilt beside the failing ones");
+            after[name].Generation.Should().BeGreaterThan(before[name].Generation, $"{name} switched to its new generation");
+            after[name].State.Should().Be("running");
+            after[name].Lag.Should().Be(0);
+        }
+        foreach (var name in new[] { "poisonable", "bad-statement" })
+        {
+            after[name].Generation.Should().Be(before[name].Generation, $"{name}'s old generation keeps serving");
+            var enrolments = (await h.Runtime.ActiveTableAsync(name, "enrolments"))!;
+            (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(3);
+        }
+        (await Count(h.DataSource, "select count(*) from together.mt_event_progression where name like 'builds-%'")).Should().Be(0, "the replay's own progression is not left behind");
+    }
+
     /// <summary>Marten's daemon as the web host runs it: hot/cold coordination over the harness's store.</summary>
     private static async Task<ProjectionCoordinator> StartDaemonAsync(ProjectionHarness h)
     {
