@@ -135,8 +135,7 @@ public sealed class ProjectionRuntime(EventStore store)
     {
         var builds = new List<Build>();
         foreach (var name in names) builds.Add(new Build(name, await StartRebuildAsync(name, ct), progress(name)));
-        var replays = builds.GroupBy(b => Find(b.Name).ReplayGroup ?? "").Select(group => BuildTogetherAsync(group.ToList(), ct));
-        var outcome = (await Task.WhenAll(replays)).SelectMany(o => o).ToDictionary();
+        var outcome = await BuildInReplayGroupsAsync(builds, ct);
         return outcome.ToDictionary(o => o.Key, o => o.Value is BuildElsewhereException
             ? new InvalidOperationException($"Another process is building {o.Key}; its build was replaced by generation {builds.Single(b => b.Name == o.Key).Generation}, which that process will not finish: run the rebuild again once it has stopped.")
             : o.Value);
@@ -158,6 +157,13 @@ public sealed class ProjectionRuntime(EventStore store)
     }
 
     private sealed record Build(string Name, int Generation, IProgress<(long Position, long Head)>? Progress);
+
+    /// <summary>One replay per replay group (<see cref="ProjectionRegistration.ReplayGroup"/>), the groups side by side.</summary>
+    private async Task<Dictionary<string, Exception?>> BuildInReplayGroupsAsync(IReadOnlyList<Build> builds, CancellationToken ct)
+    {
+        var replays = builds.GroupBy(b => Find(b.Name).ReplayGroup ?? "").Select(group => BuildTogetherAsync(group.ToList(), ct));
+        return (await Task.WhenAll(replays)).SelectMany(o => o).ToDictionary();
+    }
 
     private sealed class BuildElsewhereException() : Exception("Another process is building this projection.");
 
@@ -310,11 +316,15 @@ public sealed class ProjectionRuntime(EventStore store)
     }
 
     /// <summary>Builds every generation of this code's versions that is waiting to be built and that no other process is building.</summary>
+    /// <remarks>Built as `projections rebuild --all` builds: one replay per replay group. A failure is thrown once the others are built.</remarks>
     public async Task BuildPendingAsync(CancellationToken ct = default)
     {
-        foreach (var g in await _generations.AllAsync(ct))
-            if (g.Status == "building" && Registrations.Any(r => r.Projection.Name == g.Name && r.Projection.Version == g.Version) && !_generations.IsBuildingHere(g.Name, g.Generation))
-                await BuildAsync(g.Name, g.Generation, null, ct);
+        var pending = (await _generations.AllAsync(ct))
+            .Where(g => g.Status == "building" && Registrations.Any(r => r.Projection.Name == g.Name && r.Projection.Version == g.Version) && !_generations.IsBuildingHere(g.Name, g.Generation))
+            .Select(g => new Build(g.Name, g.Generation, null)).ToList();
+        if (pending.Count == 0) return;
+        var outcome = await BuildInReplayGroupsAsync(pending, ct);
+        if (outcome.Values.FirstOrDefault(failure => failure is not null and not BuildElsewhereException) is { } first) throw first;
     }
 
     /// <summary>After fixing the code an event failed in: the failure is marked resolved, and the projection shows as running again.</summary>
