@@ -100,7 +100,7 @@ public sealed class ProjectionRuntime(EventStore store)
         }
     }
 
-    /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="BuildAsync"/> builds it.</summary>
+    /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="BuildTogetherAsync"/> builds it.</summary>
     public async Task<int> StartRebuildAsync(string name, CancellationToken ct = default)
     {
         var registration = Find(name);
@@ -139,21 +139,6 @@ public sealed class ProjectionRuntime(EventStore store)
         return outcome.ToDictionary(o => o.Key, o => o.Value is BuildElsewhereException
             ? new InvalidOperationException($"Another process is building {o.Key}; its build was replaced by generation {builds.Single(b => b.Name == o.Key).Generation}, which that process will not finish: run the rebuild again once it has stopped.")
             : o.Value);
-    }
-
-    /// <summary>
-    /// Builds a generation with Marten's rebuild, brings it up to the head, and makes it the active one.
-    /// One process at a time builds a projection (a session advisory lock); false when another one is at it.
-    /// </summary>
-    public async Task<bool> BuildAsync(string name, int generation, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
-    {
-        var failure = (await BuildTogetherAsync([new Build(name, generation, progress)], ct))[name];
-        return failure switch
-        {
-            null => true,
-            BuildElsewhereException => false,
-            _ => throw failure,
-        };
     }
 
     private sealed record Build(string Name, int Generation, IProgress<(long Position, long Head)>? Progress);
