@@ -48,12 +48,15 @@ public sealed class ScaleBench : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         var names = runtime.Registrations.Select(r => r.Projection.Name).ToArray();
         var last = Stopwatch.StartNew();
-        await Task.WhenAll(names.Select(name => runtime.RebuildAsync(name, new Progress<(long Position, long Head)>(p =>
+        // As `projections rebuild --all` does: one replay per replay group, the groups side by side.
+        var outcome = await runtime.RebuildTogetherAsync(names, name => new Progress<(long Position, long Head)>(p =>
         {
             if (last.Elapsed.TotalSeconds < 15) return;
             last.Restart();
             progress($"  {name}: {p.Position:N0} of {p.Head:N0} ({watch.Elapsed.TotalSeconds:F0} s)");
-        }))));
+        }));
+        if (outcome.FirstOrDefault(o => o.Value is not null) is { Value: { } failure } failed)
+            throw new InvalidOperationException($"{failed.Key} was not rebuilt: {failure.Message}", failure);
         return watch.Elapsed.TotalSeconds;
     }
 

@@ -100,7 +100,7 @@ public sealed class ProjectionRuntime(EventStore store)
         }
     }
 
-    /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="BuildTogetherAsync"/> builds it.</summary>
+    /// <summary>Starts a fresh generation of a projection beside the active one (a rebuild); <see cref="RebuildTogetherAsync"/> and <see cref="BuildPendingAsync"/> build it.</summary>
     public async Task<int> StartRebuildAsync(string name, CancellationToken ct = default)
     {
         var registration = Find(name);
@@ -122,7 +122,7 @@ public sealed class ProjectionRuntime(EventStore store)
     public async Task RebuildAsync(string name, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
     {
         var failure = (await RebuildTogetherAsync([name], _ => progress, ct))[name];
-        if (failure is not null) throw failure;
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public sealed class ProjectionRuntime(EventStore store)
         Func<string, IProgress<(long Position, long Head)>?> progress, CancellationToken ct = default)
     {
         var builds = new List<Build>();
-        foreach (var name in names) builds.Add(new Build(name, await StartRebuildAsync(name, ct), progress(name)));
+        foreach (var name in names.Distinct()) builds.Add(new Build(name, await StartRebuildAsync(name, ct), progress(name)));
         var outcome = await BuildInReplayGroupsAsync(builds, ct);
         return outcome.ToDictionary(o => o.Key, o => o.Value is BuildElsewhereException
             ? new InvalidOperationException($"Another process is building {o.Key}; its build was replaced by generation {builds.Single(b => b.Name == o.Key).Generation}, which that process will not finish: run the rebuild again once it has stopped.")
@@ -196,12 +196,13 @@ public sealed class ProjectionRuntime(EventStore store)
                         await daemon.RebuildProjectionAsync(replay.MartenName, TimeSpan.FromHours(12), ct);
                         await HandOverProgressionAsync(replay, ct);
                         // Each generation goes on from there on its own: a failure in one stops no other.
+                        using var agents = new SemaphoreSlim(1);
                         await Task.WhenAll(building.Zip(slots).Select(async b =>
                         {
                             Exception? failure = null;
                             try
                             {
-                                await FinishAsync(builder, daemon, b.Second, b.First.Generation, ct);
+                                await FinishAsync(builder, daemon, agents, b.Second, b.First.Generation, ct);
                             }
                             catch (Exception e) when (e is not OperationCanceledException)
                             {
@@ -212,9 +213,12 @@ public sealed class ProjectionRuntime(EventStore store)
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        // The replay stopped on one build's event: that one has failed; the others start again alone.
+                        // The replay stopped on one build's event: that one has failed; the others start again
+                        // alone. Alone, a failure the slot's code did not record (a statement PostgreSQL refused)
+                        // is recorded here, so `projections status` shows it.
                         foreach (var b in building)
-                            outcome[b.Name] = await FailureOf(b.Name, b.Generation, ct) ?? (building.Count > 1 ? new RetryAloneException(e) : e);
+                            outcome[b.Name] = await FailureOf(b.Name, b.Generation, ct)
+                                ?? (building.Count > 1 ? new RetryAloneException(e) : await RecordFailureAsync(b, e));
                     }
                     finally
                     {
@@ -244,9 +248,20 @@ public sealed class ProjectionRuntime(EventStore store)
         {
             foreach (var guard in guards)
             {
-                await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
-                await guard.DisposeAsync();
+                try
+                {
+                    // A pooled connection is not reset when returned (NoResetOnClose): the locks go here.
+                    await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", guard);
+                    await release.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // A broken connection's session is gone, and its locks with it.
+                }
+                finally
+                {
+                    await guard.DisposeAsync();
+                }
             }
         }
         foreach (var retry in outcome.Where(o => o.Value is RetryAloneException).Select(o => o.Key).ToList())
@@ -259,18 +274,34 @@ public sealed class ProjectionRuntime(EventStore store)
 
     private sealed class RetryAloneException(Exception cause) : Exception("Another build in the same replay failed.", cause);
 
+    private async Task<Exception> RecordFailureAsync(Build build, Exception error)
+    {
+        var cause = SlotPauses.Chain(error).LastOrDefault(e => e is PostgresException) ?? error;
+        var message = $"The rebuild stopped: {cause.GetType().Name}: {cause.Message.Split('\n')[0]}";
+        await using var command = store.DataSource.CreateCommand(
+            $"update {Schema}.projection_generations set state = 'failed', last_error = $3, updated_at = now() where name = $1 and generation = $2 and status = 'building'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = build.Name });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = build.Generation });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        return new ProjectionFailedException(build.Name, message);
+    }
+
     private async Task<Exception?> FailureOf(string name, int generation, CancellationToken ct) =>
         (await _generations.AllAsync(ct)).SingleOrDefault(g => g.Name == name && g.Generation == generation) is { State: "failed" } failed
             ? new ProjectionFailedException(name, failed.LastError)
             : null;
 
-    /// <summary>Each slot's Marten progression goes where the replay of them all ended, so its own agent goes on from there.</summary>
+    /// <summary>
+    /// Each slot's Marten progression goes where the replay of them all ended, so its own agent goes on
+    /// from there (from zero when the log was empty: Marten's rebuild then writes no progression).
+    /// </summary>
     private async Task HandOverProgressionAsync(SlotBuilds replay, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"""
             with replay as (delete from {Schema}.mt_event_progression where name = $1 returning last_seq_id)
             insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
-            select slot, (select last_seq_id from replay), now() from unnest($2::text[]) as slot
+            select slot, coalesce((select last_seq_id from replay), 0), now() from unnest($2::text[]) as slot
             on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = now()
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = replay.ShardIdentity });
@@ -279,16 +310,20 @@ public sealed class ProjectionRuntime(EventStore store)
     }
 
     /// <summary>After the replay: an async generation catches up under its own agent and switches over; an inline one takes the tail, the last part with appends held off.</summary>
-    private async Task FinishAsync(DocumentStore builder, IProjectionDaemon daemon, MartenSlot slot, int generation, CancellationToken ct)
+    private async Task FinishAsync(DocumentStore builder, IProjectionDaemon daemon, SemaphoreSlim agents, MartenSlot slot, int generation, CancellationToken ct)
     {
         await ThrowIfFailed(slot.Name, generation, ct);
         if (slot.Registration.Mode == ProjectionMode.Async)
         {
             // Marten's rebuild stops at the head it saw when it began: the slot's agent goes on from there.
             var head = await store.ReadLastSequenceAsync(ct);
-            await daemon.StartAgentAsync(slot.ShardIdentity, ct);
+            // One start or stop at a time on the daemon the replay's slots share: Marten's stop of the
+            // last agent stops its high-water detection, which a start beside it would otherwise miss.
+            await agents.WaitAsync(ct);
+            try { await daemon.StartAgentAsync(slot.ShardIdentity, ct); } finally { agents.Release(); }
             await WaitForProgression(slot, generation, head, daemon, ct);
-            await daemon.StopAgentAsync(slot.ShardIdentity);
+            await agents.WaitAsync(ct);
+            try { await daemon.StopAgentAsync(slot.ShardIdentity); } finally { agents.Release(); }
             await SwitchAsync(slot.Name, generation, null, ct);
         }
         else
@@ -402,25 +437,28 @@ public sealed class ProjectionRuntime(EventStore store)
     {
         var inline = Find(name).Mode == ProjectionMode.Inline;
         await using var command = store.DataSource.CreateCommand($"""
-            select g.status, g.state, g.last_error, coalesce(p.last_seq_id, g.position)
+            select g.status, g.state, g.last_error, coalesce(p.last_seq_id, g.position), (select coalesce(max(seq_id), 0) from {Schema}.mt_events)
               from {Schema}.projection_generations g
               left join {Schema}.mt_event_progression p
                 on g.status = 'active' and p.name = g.name || case when g.generation % 2 = 1 then '-a' else '-b' end || ':All'
              where g.name = $1 and g.status <> 'retired'
+             order by g.generation
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         (string Status, string State, string? Error, long Position)? active = null, failed = null;
+        long head = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
                 var row = (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3));
+                head = reader.GetInt64(4);
                 if (row.Item1 == "active") active = row;
                 if (row.Item2 == "failed") failed ??= row;
             }
-        if (failed is { } f) return ("failed", active?.Position ?? f.Position, f.Error);
-        if (active is null) return ("building", 0, null);
         // An inline generation has every committed event: it is where the head is.
-        return ("running", inline ? await store.ReadLastSequenceAsync(ct) : active.Value.Position, null);
+        long? position = active is null ? null : inline ? head : active.Value.Position;
+        if (failed is { } f) return ("failed", position ?? f.Position, f.Error);
+        return position is { } at ? ("running", at, null) : ("building", 0, null);
     }
 
     /// <summary>The schema-qualified name of a table of the projection's active generation; null while none is active.</summary>
@@ -602,8 +640,10 @@ public sealed class ProjectionRuntime(EventStore store)
                 await Task.Delay(250, ct);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
         {
+            // Cancelled at the end of the build; or the database did not answer a progress look, which
+            // is no reason to fail the build: it reports again at its end.
         }
     }
 

@@ -54,7 +54,7 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
     /// </summary>
     private static bool IsTransient(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException or ObjectDisposedException;
 
-    private static IEnumerable<Exception> Chain(Exception error)
+    internal static IEnumerable<Exception> Chain(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException) yield return e;
         if (error is AggregateException aggregate)

@@ -1,4 +1,5 @@
 using LeaderJourney.Core;
+using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.EventStore;
@@ -68,6 +69,28 @@ public sealed class NewVersionTests(TestDatabase database) : IClassFixture<TestD
             (await WrittenBy(dataSource, (await runtime.ActiveTableAsync(name, "enrolments"))!)).Should().Equal([(2, 30L)], $"{name} version 2 has every enrolment");
         }
         (await Count(dataSource, "select count(*) from pg_tables where schemaname = 'versions' and tablename like 'p_count_%'")).Should().Be(2, "the old generations' tables are dropped");
+    }
+
+    [Fact]
+    public async Task Every_read_model_of_an_empty_store_rebuilt_together_switches_over_and_the_status_stays_readable()
+    {
+        await using var dataSource = Database.CreateDataSource(database.ConnectionString);
+        await using var store = await Store.OpenAsync(dataSource, "empty_rebuild", EventTypes.CreateRegistry(), projections: ProjectionSetup.For("empty_rebuild"));
+        await SchemaMigrator.MigrateAsync(dataSource, "empty_rebuild", CoreSchema.Component, CoreSchema.Migrations);
+        var runtime = new ProjectionRuntime(store);
+        await runtime.MigrateAsync();
+        var before = (await runtime.StatusAsync(daemonRunning: false)).ToDictionary(s => s.Name);
+
+        // Marten's rebuild of an empty log writes no progression: each slot then goes on from zero.
+        var outcome = await runtime.RebuildTogetherAsync(runtime.Registrations.Select(r => r.Projection.Name).ToList(), _ => null);
+
+        outcome.Values.Should().AllSatisfy(failure => failure.Should().BeNull());
+        foreach (var status in await runtime.StatusAsync(daemonRunning: false))
+        {
+            status.Generation.Should().BeGreaterThan(before[status.Name].Generation, $"{status.Name} switched over");
+            status.State.Should().Be("running");
+            status.Position.Should().Be(0);
+        }
     }
 
     private static async Task<List<(int Version, long Rows)>> WrittenBy(NpgsqlDataSource dataSource, string table)

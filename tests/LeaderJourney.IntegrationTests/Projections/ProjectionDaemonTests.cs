@@ -175,8 +175,10 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         var outcome = await h.Runtime.RebuildTogetherAsync(names, _ => null);
 
         outcome["poisonable"].Should().BeOfType<ProjectionFailedException>().Which.Message.Should().Contain("cannot handle poison");
-        outcome["bad-statement"].Should().NotBeNull();
+        outcome["bad-statement"].Should().BeOfType<ProjectionFailedException>().Which.Message.Should().Contain("22P02");
         var after = (await h.Runtime.StatusAsync(daemonRunning: true)).ToDictionary(s => s.Name);
+        after["bad-statement"].State.Should().Be("failed", "a statement PostgreSQL refused in a rebuild shows in the status");
+        after["bad-statement"].LastError.Should().Contain("22P02");
         foreach (var name in names.Except(["poisonable", "bad-statement"]))
         {
             outcome[name].Should().BeNull($"{name} was rebuilt beside the failing ones");
