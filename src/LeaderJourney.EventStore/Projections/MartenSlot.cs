@@ -47,6 +47,10 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
 
     public static int ParityOf(int generation) => generation % 2 == 1 ? 1 : 0;
 
+    /// <summary><see cref="ShardIdentity"/> in SQL, from a read model's name and a parity (1 or 0) or a generation: the key of its row in <c>mt_event_progression</c>.</summary>
+    public static string ShardIdentitySql(string name, string parityOrGeneration) =>
+        $"{name} || case when {parityOrGeneration} % 2 = 1 then '-a' else '-b' end || ':All'";
+
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken ct)
     {
         if (events.Count == 0) return;

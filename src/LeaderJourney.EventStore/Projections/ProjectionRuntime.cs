@@ -88,7 +88,7 @@ public sealed class ProjectionRuntime(EventStore store)
             await Lock(connection, tx, registration.Projection.Name, ct);
             await using var skip = new NpgsqlCommand($"""
                 insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
-                select $1 || case when p = 1 then '-a' else '-b' end || ':All', (select coalesce(max(seq_id), 0) from {Schema}.mt_events), now()
+                select {MartenSlot.ShardIdentitySql("$1", "p")}, (select coalesce(max(seq_id), 0) from {Schema}.mt_events), now()
                   from unnest(array[1, 0]) as slots(p)
                  where not exists (select 1 from {Schema}.projection_generations g
                                     where g.name = $1 and g.status <> 'retired' and g.generation % 2 = slots.p)
@@ -440,7 +440,7 @@ public sealed class ProjectionRuntime(EventStore store)
             select g.status, g.state, g.last_error, coalesce(p.last_seq_id, g.position), (select coalesce(max(seq_id), 0) from {Schema}.mt_events)
               from {Schema}.projection_generations g
               left join {Schema}.mt_event_progression p
-                on g.status = 'active' and p.name = g.name || case when g.generation % 2 = 1 then '-a' else '-b' end || ':All'
+                on g.status = 'active' and p.name = {MartenSlot.ShardIdentitySql("g.name", "g.generation")}
              where g.name = $1 and g.status <> 'retired'
              order by g.generation
             """);
@@ -765,7 +765,7 @@ public sealed class ProjectionRuntime(EventStore store)
         if (registration.Mode != ProjectionMode.Async) return;
         await using var seed = new NpgsqlCommand($"""
             insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
-            select $2 || case when generation % 2 = 1 then '-a' else '-b' end || ':All', position, now()
+            select {MartenSlot.ShardIdentitySql("$2", "generation")}, position, now()
               from {Schema}.projection_generations where name = $1 and status = 'active' and position > 0
             on conflict (name) do nothing
             """, connection, tx);
