@@ -24,7 +24,7 @@ public static class DemoCommand
     {
         var leaders = new Option<int>("--leaders") { Description = "How many leaders.", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "The same seed gives the same people and journeys.", DefaultValueFactory = _ => GeneratorSettings.DefaultSeed };
-        var load = new Command("load", "Load a demo affiliate of generated leaders with a few years of history (an empty database only).") { leaders, seed };
+        var load = new Command("load", "Load a demo affiliate of generated leaders with a few years of history (an empty database only), then bring the read models up to date.") { leaders, seed };
         load.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(leaders);

@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Demo.Generate;
 using LeaderJourney.Core.Demo.Load;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.EventStore.Projections;
 
 namespace LeaderJourney.Core.Demo;
 
@@ -12,9 +13,11 @@ public sealed class DemoRefusedException(string message) : Exception(message);
 /// The demo affiliate that <c>./run.sh</c> loads: the generator at the demo size (see
 /// <see cref="DataGenerator"/>: leaders with a few years of history, mentors, positions and nominations,
 /// consented demographics), written by <see cref="DataLoader"/>, and the sign-ins to try it with. The same
-/// seed on the same day gives the same people and the same journeys.
+/// seed on the same day gives the same people and the same journeys. The read models are caught up
+/// before the sign-ins are given: a host started right after shows the loaded leaders in its reports
+/// at once, instead of none until its daemon has caught up.
 /// </summary>
-public sealed class DemoData(DataLoader loader, TimeProvider clock)
+public sealed class DemoData(DataLoader loader, ProjectionRuntime projections, TimeProvider clock)
 {
     public const string Affiliate = DataSizes.DemoAffiliate;
     public const string Password = DataGenerator.Password;
@@ -27,6 +30,7 @@ public sealed class DemoData(DataLoader loader, TimeProvider clock)
         if (await loader.HoldsDataAsync(ct)) throw new DemoRefusedException(DataLoader.RefusedMessage);
         var generator = await loader.PlanAsync(DataSize.Demo, leaders, seed, DataLoader.ReferenceDateFor(clock.GetUtcNow()), ct);
         await loader.LoadAsync(generator, progress is null ? null : new LeadersWritten(progress), ct);
+        await DataLoader.CatchUpReadModelsAsync(projections, null, ct);
         return SignIns(generator);
     }
 
