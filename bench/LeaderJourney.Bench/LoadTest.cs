@@ -15,7 +15,7 @@ namespace LeaderJourney.Bench;
 /// with a note, record a peer assessment with a note (commands, half the load), or read the leader's
 /// progress or their record (reads). Reports throughput, latency percentiles per kind, errors, and the
 /// host's peak memory (VmHWM). Each run begins with the same load for <c>warmUpSeconds</c>, not
-/// counted (its errors are): on two cores a fresh host spends its first minute compiling hot code again
+/// counted (its errors are printed apart): on two cores a fresh host spends its first minute compiling hot code again
 /// (tiered compilation), and the figure is meant to be the host's steady state.
 /// </summary>
 public static class LoadTest
@@ -52,6 +52,9 @@ public static class LoadTest
             var errors = 0;
             string? firstError = null;
             await LoadAsync(warmUpSeconds, "w", record: false);
+            // The result counts the timed part's errors; the warm-up's are said here.
+            if (errors > 0) Console.Error.WriteLine($"warm-up: {errors} errors, the first: {firstError}");
+            (errors, firstError) = (0, null);
             var timed = Stopwatch.StartNew();
             await LoadAsync(seconds, "", record: true);
             var elapsed = timed.Elapsed.TotalSeconds;

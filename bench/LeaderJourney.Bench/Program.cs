@@ -28,14 +28,18 @@ if (args.Contains("--sign-in-timing"))
     return 0;
 }
 var quick = args.Contains("--quick");
+// A fresh host (or daemon) on two cores recompiles its hot code for over a minute: the HTTP and lag
+// figures are taken after the same load has run for a while, not counted (--cold: none).
+var cold = args.Contains("--cold");
+var signOffWarmUp = cold ? 0 : int.Parse(Value("--warm-up") ?? (quick ? "1" : "15"));
 // --reports-only measures the report latencies alone (the slowest part to set up is skipped otherwise).
 var reportsOnly = args.Contains("--reports-only");
 // --encryption-only measures the store with and without personal-data encryption alone.
 var encryptionOnly = args.Contains("--encryption-only");
 // --store-only measures appends, bulk and read-all (the store's and Marten's own session) against raw Npgsql alone;
 // --command-cost measures only a command on a long stream against one on a short stream;
-// --http-only only the sign-off command over HTTP at 16 clients, after a warm-up of 15 leaders per client (23,760 sign-offs, not timed);
-//             with --attaining, each sign-off attains its level; with --cold, no warm-up; --warm-up N: N leaders per client.
+// --http-only only the sign-off command over HTTP at 16 clients, after a warm-up of 15 leaders per client (23,760 sign-offs,
+//             not timed; 1 with --quick; --warm-up N for N, --cold for none); with --attaining, each sign-off attains its level.
 // --positions-only only the position commands (nominations and withdrawals) over HTTP at 16 clients.
 var storeOnly = args.Contains("--store-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
@@ -46,7 +50,7 @@ if (Value("--load") is { } loadAffiliate)
 {
     var clientCounts = (Value("--clients") ?? "16,64").Split(',').Select(int.Parse).ToArray();
     var seconds = int.Parse(Value("--seconds") ?? "60");
-    var warmUp = int.Parse(Value("--warm-up-seconds") ?? "60");
+    var warmUp = cold ? 0 : int.Parse(Value("--warm-up-seconds") ?? "60");
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
     Console.WriteLine($"HTTP load on affiliate {loadAffiliate}: 50% commands (training 20, evidence with a note 20, peer assessment with a note 10), 50% reads (progress 30, record 20), {seconds} s per run after {warmUp} s of the same load, not counted");
     Console.WriteLine($"{"clients",7} {"commands/s",11} {"reads/s",9} {"errors",7} {"cmd p50",8} {"cmd p95",8} {"cmd p99",8} {"read p50",9} {"read p95",9} {"read p99",9} {"host peak MB",13}");
@@ -121,8 +125,7 @@ if (args.Contains("--positions-only"))
 if (args.Contains("--http-only"))
 {
     var attaining = args.Contains("--attaining");
-    var only = await OnFreshSchema($"{bench.Schema}_http", schema => HttpSignOffBench.RunAsync(connectionString, schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient, attaining,
-        warmUpLeadersPerClient: args.Contains("--cold") ? 0 : int.Parse(Value("--warm-up") ?? "15")));
+    var only = await OnFreshSchema($"{bench.Schema}_http", schema => HttpSignOffBench.RunAsync(connectionString, schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient, attaining, signOffWarmUp));
     Console.WriteLine($"HTTP sign-off{(attaining ? " (each attaining its level)" : "")}, {only.Clients} clients: {only.Requests:N0} requests, {only.Errors} errors, {only.PerSecond:N0}/s; latency p50 {only.P50Ms:F1} ms, p95 {only.P95Ms:F1} ms, p99 {only.P99Ms:F1} ms");
     return 0;
 }
@@ -175,7 +178,7 @@ if (storeOnly) return 0;
 await CommandCost();
 
 // The sign-off command over HTTP against the raw INSERT rate at the same concurrency, measured above.
-var http = await OnFreshSchema($"{bench.Schema}_http", schema => HttpSignOffBench.RunAsync(connectionString, schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient));
+var http = await OnFreshSchema($"{bench.Schema}_http", schema => HttpSignOffBench.RunAsync(connectionString, schema, clients: 16, leadersPerClient: sizes.HttpLeadersPerClient, warmUpLeadersPerClient: signOffWarmUp));
 var rawAt16 = results.First(r => r.Case.EndsWith("16 writers", StringComparison.Ordinal)).Raw;
 Console.WriteLine();
 Console.WriteLine($"HTTP sign-off, {http.Clients} clients: {http.Requests:N0} requests, {http.Errors} errors, {http.PerSecond:N0}/s " +
@@ -196,7 +199,7 @@ async Task Projections()
         Console.WriteLine($"projection catch-up from zero (all {ProjectionSetup.All().Count} read models): {events:N0} events at {ours:N0} events/s; raw sequential read of the same events {raw:N0} events/s (ratio {ours / raw:F2})");
     }
     // --lag-warm-up N: seconds of the same writes first, not counted (--cold: none).
-    var lagWarmUp = args.Contains("--cold") ? 0 : int.Parse(Value("--lag-warm-up") ?? "30");
+    var lagWarmUp = cold ? 0 : int.Parse(Value("--lag-warm-up") ?? (quick ? "5" : "30"));
     var lag = await projections.LagAsync(writers: 16, seconds: sizes.LagSeconds, lagWarmUp);
     Console.WriteLine($"append-to-visible lag (async mentor-queue, 16 writers, {sizes.LagSeconds} s after {lagWarmUp} s of warm-up): {lag.Samples:N0} appends, p50 {lag.P50Ms:F0} ms, p95 {lag.P95Ms:F0} ms, p99 {lag.P99Ms:F0} ms");
     // --two-nodes: the same lag with the daemons of one web host process, then of two sharing the read models.

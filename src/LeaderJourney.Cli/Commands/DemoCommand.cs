@@ -31,7 +31,21 @@ public static class DemoCommand
             if (count is < 1 or > 100_000) throw new CliException("--leaders is from 1 to 100000.");
             var services = await context.ServicesAsync(ct);
             await context.Out.WriteLineAsync($"Loading the demo affiliate ({count} leaders)...");
-            var signIns = await services.GetRequiredService<DemoData>().LoadAsync(count, parse.GetValue(seed), null, ct);
+            var demo = services.GetRequiredService<DemoData>();
+            var signIns = await demo.LoadAsync(count, parse.GetValue(seed), null, ct);
+            await context.Out.WriteLineAsync("Bringing the read models up to date...");
+            // The data is in: a read model left behind is finished by the web host's daemon, so it is a
+            // warning here, and the sign-ins are printed in any case (a second load would be refused).
+            try
+            {
+                foreach (var behind in await demo.CatchUpReadModelsAsync(ct))
+                    await context.Error.WriteLineAsync($"warning: read model {behind.Name} is {behind.State}, {behind.Lag:N0} events behind" +
+                        (behind.LastError is null ? "" : $" ({FirstLine(behind.LastError)})") + "; see `projections status`.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await context.Error.WriteLineAsync($"warning: the read models were not brought up to date ({FirstLine(e.Message)}); the web host's daemon goes on with them.");
+            }
             await context.Out.WriteLineAsync($"Demo affiliate {DemoData.Affiliate} loaded. Sign in with (password for all: {DemoData.Password}):");
             foreach (var s in signIns) await context.Out.WriteLineAsync($"  {s.Username,-10} {s.What}");
             return 0;
@@ -111,6 +125,8 @@ public static class DemoCommand
         });
         return generate;
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     private static string Affiliates(DataGenerator generator) =>
         generator.Affiliates.Count == 1 ? $"affiliate {generator.Affiliates[0].Code}" : $"{generator.Affiliates.Count} affiliates";

@@ -13,9 +13,9 @@ public sealed class DemoRefusedException(string message) : Exception(message);
 /// The demo affiliate that <c>./run.sh</c> loads: the generator at the demo size (see
 /// <see cref="DataGenerator"/>: leaders with a few years of history, mentors, positions and nominations,
 /// consented demographics), written by <see cref="DataLoader"/>, and the sign-ins to try it with. The same
-/// seed on the same day gives the same people and the same journeys. The read models are caught up
-/// before the sign-ins are given: a host started right after shows the loaded leaders in its reports
-/// at once, instead of none until its daemon has caught up.
+/// seed on the same day gives the same people and the same journeys. `demo load` then brings the read
+/// models up to date (<see cref="CatchUpReadModelsAsync"/>): a host started right after shows the loaded
+/// leaders in its reports at once, instead of none until its daemon has caught up.
 /// </summary>
 public sealed class DemoData(DataLoader loader, ProjectionRuntime projections, TimeProvider clock)
 {
@@ -30,8 +30,17 @@ public sealed class DemoData(DataLoader loader, ProjectionRuntime projections, T
         if (await loader.HoldsDataAsync(ct)) throw new DemoRefusedException(DataLoader.RefusedMessage);
         var generator = await loader.PlanAsync(DataSize.Demo, leaders, seed, DataLoader.ReferenceDateFor(clock.GetUtcNow()), ct);
         await loader.LoadAsync(generator, progress is null ? null : new LeadersWritten(progress), ct);
-        await DataLoader.CatchUpReadModelsAsync(projections, null, ct);
         return SignIns(generator);
+    }
+
+    /// <summary>
+    /// Applies what was loaded to the read models, as the daemon would; returns those still not up to
+    /// date afterwards (one stopped on a failing event, say), none when all are.
+    /// </summary>
+    public async Task<IReadOnlyList<ProjectionStatus>> CatchUpReadModelsAsync(CancellationToken ct = default)
+    {
+        await DataLoader.CatchUpReadModelsAsync(projections, null, ct);
+        return (await projections.StatusAsync(daemonRunning: false, ct)).Where(s => s.State == "failed" || s.Lag > 0).ToList();
     }
 
     public Task<bool> HoldsDataAsync(CancellationToken ct) => loader.HoldsDataAsync(ct);
