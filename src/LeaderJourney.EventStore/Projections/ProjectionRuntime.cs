@@ -293,21 +293,28 @@ public sealed class ProjectionRuntime(EventStore store)
             : null;
 
     /// <summary>
-    /// Each slot's Marten progression goes where the replay of them all ended, so its own agent goes on
-    /// from there (from zero when the log was empty: Marten's rebuild then writes no progression).
+    /// Each async slot's Marten progression goes where the replay of them all ended, so its own agent goes
+    /// on from there (from zero when the log was empty: Marten's rebuild then writes no progression). An
+    /// inline slot has none: it is written with the appends and takes its tail from its generation's
+    /// position, and a row of it would never move again (a reader of the table would wait on it for ever).
     /// </summary>
     private async Task HandOverProgressionAsync(SlotBuilds replay, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"""
-            with replay as (delete from {Schema}.mt_event_progression where name = $1 returning last_seq_id)
+            with replay as (delete from {Schema}.mt_event_progression where name = $1 returning last_seq_id),
+                 inline as (delete from {Schema}.mt_event_progression where name = any($3))
             insert into {Schema}.mt_event_progression (name, last_seq_id, last_updated)
             select slot, coalesce((select last_seq_id from replay), 0), now() from unnest($2::text[]) as slot
             on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = now()
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = replay.ShardIdentity });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = replay.Slots.Select(s => s.ShardIdentity).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ShardIdentities(replay, ProjectionMode.Async) });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ShardIdentities(replay, ProjectionMode.Inline) });
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    private static string[] ShardIdentities(SlotBuilds replay, ProjectionMode mode) =>
+        replay.Slots.Where(s => s.Registration.Mode == mode).Select(s => s.ShardIdentity).ToArray();
 
     /// <summary>After the replay: an async generation catches up under its own agent and switches over; an inline one takes the tail, the last part with appends held off.</summary>
     private async Task FinishAsync(DocumentStore builder, IProjectionDaemon daemon, SemaphoreSlim agents, MartenSlot slot, int generation, CancellationToken ct)

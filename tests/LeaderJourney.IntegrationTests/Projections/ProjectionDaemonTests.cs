@@ -193,6 +193,8 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
             (await Count(h.DataSource, $"select count(*) from {enrolments}")).Should().Be(3);
         }
         (await Count(h.DataSource, "select count(*) from together.mt_event_progression where name like 'builds-%'")).Should().Be(0, "the replay's own progression is not left behind");
+        (await Count(h.DataSource, "select count(*) from together.mt_event_progression where name like 'leader-progress-%'"))
+            .Should().Be(0, "an inline read model is written with the appends: a progression row of it would never move again");
     }
 
     /// <summary>Marten's daemon as the web host runs it: hot/cold coordination over the harness's store.</summary>
