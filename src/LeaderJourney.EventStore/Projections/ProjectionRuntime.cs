@@ -308,13 +308,12 @@ public sealed class ProjectionRuntime(EventStore store)
             on conflict (name) do update set last_seq_id = excluded.last_seq_id, last_updated = now()
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = replay.ShardIdentity });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ShardIdentities(replay, ProjectionMode.Async) });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ShardIdentities(replay, ProjectionMode.Inline) });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = replay.Slots.Where(s => s.Registration.Mode == ProjectionMode.Async).Select(s => s.ShardIdentity).ToArray() });
+        // Both slots of an inline read model: one an earlier rebuild left is gone too.
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = store.Slots
+            .Where(s => s.Registration.Mode == ProjectionMode.Inline && replay.Slots.Any(r => r.Name == s.Name)).Select(s => s.ShardIdentity).ToArray() });
         await command.ExecuteNonQueryAsync(ct);
     }
-
-    private static string[] ShardIdentities(SlotBuilds replay, ProjectionMode mode) =>
-        replay.Slots.Where(s => s.Registration.Mode == mode).Select(s => s.ShardIdentity).ToArray();
 
     /// <summary>After the replay: an async generation catches up under its own agent and switches over; an inline one takes the tail, the last part with appends held off.</summary>
     private async Task FinishAsync(DocumentStore builder, IProjectionDaemon daemon, SemaphoreSlim agents, MartenSlot slot, int generation, CancellationToken ct)
