@@ -217,6 +217,8 @@ async Task CommandCost()
     var cost = await OnFreshSchema($"{bench.Schema}_cost", schema => CommandCostBench.RunAsync(connectionString, schema, commands: sizes.Rounds * 20));
     Console.WriteLine($"training command over HTTP, {cost.Commands} each, alternately: leader with 10 events p50 {cost.ShortP50:F1} ms, p95 {cost.ShortP95:F1} ms; " +
         $"leader with 300 events p50 {cost.LongP50:F1} ms, p95 {cost.LongP95:F1} ms (ratio of p50s {cost.LongP50 / cost.ShortP50:F2})");
+    Console.WriteLine($"the first training on leaders loaded in bulk, {cost.Commands} each, alternately: with 10 events p50 {cost.BulkShortP50:F1} ms, p95 {cost.BulkShortP95:F1} ms; " +
+        $"with 300 events p50 {cost.BulkLongP50:F1} ms, p95 {cost.BulkLongP95:F1} ms (ratio of p50s {cost.BulkLongP50 / cost.BulkShortP50:F2})");
 }
 
 // The HTTP cases get a schema of their own: in the store cases' schema the host's projection daemon

@@ -301,26 +301,46 @@ public sealed class EventStore : IAsyncDisposable
 
     /// <summary>
     /// Marten's bulk appender runs no projections: the inline read models take the new events right
-    /// after it, in a transaction of their own. (A crash between the two leaves the events stored and
-    /// the inline models without them until `projections rebuild`.)
+    /// after it, in a transaction of their own, and so do Marten's own inline projections (the stored
+    /// leader the commands decide on), so a leader loaded in bulk is not folded whole by its first
+    /// command. (A crash between the two leaves the events stored and the inline models without them
+    /// until `projections rebuild`; the commands then fold a leader without a stored state.)
     /// </summary>
     private async Task ApplyInlineAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
     {
         var inline = Slots.Where(s => s.Registration.Mode == ProjectionMode.Inline).ToList();
-        if (inline.Count == 0) return;
         var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var scope = new MartenSlot.AppendScope();
-        foreach (var chunk in events.Chunk(5_000))
+        foreach (var chunk in inline.Count == 0 ? [] : events.Chunk(5_000))
         {
             await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
             foreach (var slot in inline) await slot.ApplyAsync(session, chunk, null, ct, scope);
             await session.SaveChangesAsync(ct);
         }
+        // Marten's inline projections apply a save's streams as its SaveChanges would; their documents
+        // belong to the stream's affiliate, so each affiliate's streams go through a session of its own.
+        foreach (var affiliate in MartenInlineProjections.Length == 0 ? [] : actions.GroupBy(a => a.TenantId))
+            foreach (var chunk in affiliate.Chunk(1_000))
+            {
+                var options = SessionOptions.ForTransaction(transaction);
+                options.TenantId = affiliate.Key;
+                await using var session = Marten.LightweightSession(options);
+                foreach (var projection in MartenInlineProjections) await projection.ApplyAsync(session, chunk, ct);
+                await session.SaveChangesAsync(ct);
+            }
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>Marten's inline projections other than the read model slots (which <see cref="MartenSlot"/> applies to their generations).</summary>
+    private IInlineProjection<IDocumentOperations>[] MartenInlineProjections => _martenInlineProjections ??=
+        Marten.Options.Projections.All
+            .Where(p => p.Lifecycle == ProjectionLifecycle.Inline && !Slots.Any(s => s.MartenName == p.Name))
+            .Select(p => p.BuildForInline())
+            .ToArray();
+
+    private IInlineProjection<IDocumentOperations>[]? _martenInlineProjections;
 
     private static T? Unwrap<T>(Exception e) where T : Exception
     {
