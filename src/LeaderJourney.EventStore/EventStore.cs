@@ -301,10 +301,10 @@ public sealed class EventStore : IAsyncDisposable
 
     /// <summary>
     /// Marten's bulk appender runs no projections: the inline read models take the new events right
-    /// after it, in a transaction of their own, and so do Marten's own inline projections (the stored
-    /// leader the commands decide on), so a leader loaded in bulk is not folded whole by its first
-    /// command. (A crash between the two leaves the events stored and the inline models without them
-    /// until `projections rebuild`; the commands then fold a leader without a stored state.)
+    /// after it, in a transaction of their own, and so do Marten's own inline projections (an aggregate
+    /// a host keeps inline for its commands to decide on), so a stream loaded in bulk has its stored
+    /// state before its first command. (A crash between the two leaves the events stored and the inline
+    /// models without them until `projections rebuild`; a command then folds a stream without one.)
     /// </summary>
     private async Task ApplyInlineAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
     {
