@@ -309,6 +309,7 @@ public sealed class EventStore : IAsyncDisposable
     private async Task ApplyInlineAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
     {
         var inline = Slots.Where(s => s.Registration.Mode == ProjectionMode.Inline).ToList();
+        if (inline.Count == 0 && MartenInlineProjections.Length == 0) return;
         var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -320,7 +321,7 @@ public sealed class EventStore : IAsyncDisposable
             await session.SaveChangesAsync(ct);
         }
         // Marten's inline projections apply a save's streams as its SaveChanges would; their documents
-        // belong to the stream's affiliate, so each affiliate's streams go through a session of its own.
+        // belong to the stream's affiliate, so each affiliate's streams go through sessions of its own.
         foreach (var affiliate in MartenInlineProjections.Length == 0 ? [] : actions.GroupBy(a => a.TenantId))
             foreach (var chunk in affiliate.Chunk(1_000))
             {

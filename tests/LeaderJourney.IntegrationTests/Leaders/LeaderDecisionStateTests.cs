@@ -118,13 +118,27 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     public async Task A_leader_loaded_in_bulk_is_stored_sealed_with_the_load_and_their_first_command_decides_on_that_alone()
     {
         var edition = (await Stored(await EnrolWithTrainings("Petronella Achterberg", 0)))!.FrameworkEditionId;
-        var id = Guid.NewGuid();
+        var (id, elsewhere) = (Guid.NewGuid(), Guid.NewGuid());
         var at = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-        await Store.BulkAppendAsync([new LeaderJourney.EventStore.BulkStream(id, "leader",
+        // One load, two affiliates: each leader's row belongs to their own.
+        await Store.BulkAppendAsync([
+            new LeaderJourney.EventStore.BulkStream(id, "leader",
             [
                 new LeaderEnrolled(id, "OH", "Local 12", "Wilhelmina Oyelaran-Strand", "bulk-state@example.org", edition, Guid.NewGuid(), at),
                 new TrainingCompleted(id, Guid.NewGuid(), "Bulk workshop", "ADV.1", 1, 2m, DateOnly.FromDateTime(at.UtcDateTime), Guid.NewGuid(), at),
-            ], new LeaderJourney.EventStore.AppendMetadata { TenantId = "OH" })]);
+            ], new LeaderJourney.EventStore.AppendMetadata { TenantId = "OH" }),
+            new LeaderJourney.EventStore.BulkStream(elsewhere, "leader",
+                [new LeaderEnrolled(elsewhere, "KY", null, "Anselm Thorvaldsen", "bulk-ky@example.org", edition, Guid.NewGuid(), at)],
+                new LeaderJourney.EventStore.AppendMetadata { TenantId = "KY" }),
+        ]);
+        await using (var tenants = Store.DataSource.CreateCommand($"select id, tenant_id from {Store.Schema}.mt_doc_leader_shape2 where id = any($1)"))
+        {
+            tenants.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [id, elsewhere] });
+            await using var reader = await tenants.ExecuteReaderAsync();
+            var rows = new Dictionary<Guid, string>();
+            while (await reader.ReadAsync()) rows[reader.GetGuid(0)] = reader.GetString(1);
+            rows.Should().Equal(new Dictionary<Guid, string> { [id] = "OH", [elsewhere] = "KY" });
+        }
 
         var row = await Row(id);
         row.Should().NotBeNull("the bulk load stores the leader as the commands' own transactions do");
