@@ -236,7 +236,8 @@ public sealed class EventStore : IAsyncDisposable
     /// Writes new streams and their events through Marten's bulk appender (binary COPY), all in one
     /// transaction: the import path. Personal values are sealed first. Every stream must be new; if one
     /// exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it. The inline read
-    /// models take the events right after (<see cref="ApplyInlineAfterBulkAsync"/>).
+    /// models take the events right after (<see cref="ApplyInlineAfterBulkAsync"/>), then Marten's own
+    /// inline projections (<see cref="StoreInlineStateAfterBulkAsync"/>).
     /// </summary>
     public async Task<long> BulkAppendAsync(IEnumerable<BulkStream> streams, CancellationToken ct = default)
     {
@@ -286,7 +287,6 @@ public sealed class EventStore : IAsyncDisposable
                 throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
             }
             await ApplyInlineAfterBulkAsync(actions, ct);
-            return actions.Sum(a => a.Events.Count);
         }
         finally
         {
@@ -294,6 +294,9 @@ public sealed class EventStore : IAsyncDisposable
             await using var release = new NpgsqlCommand($"select pg_advisory_unlock_shared({BulkLoadLockSql(_schema)})", bulkLoad);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+        // Outside the lock: a switch-over of an inline read model does not wait on it.
+        await StoreInlineStateAfterBulkAsync(actions, ct);
+        return actions.Sum(a => a.Events.Count);
     }
 
     /// <summary>The advisory lock a bulk load holds shared and an inline switch-over exclusively (SQL expression).</summary>
@@ -301,28 +304,40 @@ public sealed class EventStore : IAsyncDisposable
 
     /// <summary>
     /// Marten's bulk appender runs no projections: the inline read models take the new events right
-    /// after it, in a transaction of their own, and so do Marten's own inline projections (an aggregate
-    /// a host keeps inline for its commands to decide on), so a stream loaded in bulk has its stored
-    /// state before its first command. (A crash between the two leaves the events stored and the inline
-    /// models without them until `projections rebuild`; a command then folds a stream without one.)
+    /// after it, in a transaction of their own. (A crash between the two leaves the events stored and
+    /// the inline models without them until `projections rebuild`.)
     /// </summary>
     private async Task ApplyInlineAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
     {
         var inline = Slots.Where(s => s.Registration.Mode == ProjectionMode.Inline).ToList();
-        if (inline.Count == 0 && MartenInlineProjections.Length == 0) return;
+        if (inline.Count == 0) return;
         var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var scope = new MartenSlot.AppendScope();
-        foreach (var chunk in inline.Count == 0 ? [] : events.Chunk(5_000))
+        foreach (var chunk in events.Chunk(5_000))
         {
             await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
             foreach (var slot in inline) await slot.ApplyAsync(session, chunk, null, ct, scope);
             await session.SaveChangesAsync(ct);
         }
-        // Marten's inline projections apply a save's streams as its SaveChanges would; their documents
-        // belong to the stream's affiliate, so each affiliate's streams go through sessions of its own.
-        foreach (var affiliate in MartenInlineProjections.Length == 0 ? [] : actions.GroupBy(a => a.TenantId))
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Then Marten's own inline projections (an aggregate a host keeps inline for its commands to decide
+    /// on) take the loaded streams, as Marten's SaveChanges applies them, so a stream loaded in bulk has
+    /// its stored state before its first command. In a transaction after the read models': the stored
+    /// state only spares a command the fold of the whole stream, so if this step fails the read models
+    /// keep the load and the error still reaches the caller.
+    /// </summary>
+    private async Task StoreInlineStateAfterBulkAsync(IReadOnlyList<StreamAction> actions, CancellationToken ct)
+    {
+        if (MartenInlineProjections.Length == 0) return;
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Their documents belong to the stream's affiliate: each affiliate's streams go through sessions of its own.
+        foreach (var affiliate in actions.GroupBy(a => a.TenantId))
             foreach (var chunk in affiliate.Chunk(1_000))
             {
                 var options = SessionOptions.ForTransaction(transaction);

@@ -13,7 +13,7 @@ namespace LeaderJourney.Core.Leaders;
 /// fields are sealed with the leader's key on the way in (<see cref="Leader"/>'s [PersonalData], the
 /// codec's personal documents), so a shredded key makes them unreadable here as in the events. An
 /// erasure deletes the row (the fold returns nothing), and a stream without a row (erased, moved by
-/// the upgrade; a bulk load stores its leaders' rows in its inline step) or with one behind it is folded whole by <see cref="LeaderStreams"/>.
+/// the upgrade; a bulk load stores its leaders' rows right after it) or with one behind it is folded whole by <see cref="LeaderStreams"/>.
 /// The rows live in a table named for the shape of <see cref="Leader"/> and its fold
 /// (<see cref="DocumentAlias"/>): a change to either takes the next name, with a core migration that
 /// drops the earlier table (Hosting/CoreSchema.cs). So no host ever decides on a row folded by other

@@ -44,7 +44,7 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
             ?? throw new InvalidOperationException($"Leader {leader.Id} is tracked against framework edition {leader.FrameworkEditionId}, which is not in the catalog.");
         var events = LeaderDecider.Decide(command(leader, scope), leader, policies.For(leader.Affiliate));
         var answer = respond(new CommandOutcome(events.Aggregate(leader, Leader.Evolve), events));
-        // A leader whose stored state is missing (moved by the upgrade, or a bulk load's inline step failed) or behind the
+        // A leader whose stored state is missing (moved by the upgrade, or a bulk load's last step failed) or behind the
         // stream gets the folded one now: Marten's inline projection carries on from the state in the
         // session, and the next command reads one row.
         if (!ReferenceEquals(leader, stream.Aggregate) && events.Count > 0) session.Store(leader);
@@ -70,7 +70,7 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
 public static class LeaderStreams
 {
     /// <summary>
-    /// The stored leader when it is at the stream's version; otherwise (no row: erased, loaded in bulk without the load's inline step,
+    /// The stored leader when it is at the stream's version; otherwise (no row: erased, loaded in bulk when the load's last step failed,
     /// moved by the upgrade; a row behind the stream: restored from an older copy, say) the whole
     /// stream folded in the command's session. Null for no leader's stream.
     /// </summary>

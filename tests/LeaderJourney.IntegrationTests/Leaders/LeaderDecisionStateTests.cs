@@ -100,7 +100,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     [Fact]
     public async Task A_leader_without_a_stored_state_is_folded_whole_decided_on_and_stored()
     {
-        // As after the upgrade from the previous store, or a bulk load whose inline step failed: the stream, and no row.
+        // As after the upgrade from the previous store, or a bulk load whose last step failed: the stream, and no row.
         var id = await EnrolWithTrainings("Idris Quennell", 3);
         await Execute("delete from {schema}.mt_doc_leader_shape2 where id = $1", id);
 
