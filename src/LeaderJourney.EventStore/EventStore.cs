@@ -233,8 +233,8 @@ public sealed class EventStore : IAsyncDisposable
     // ---------------------------------------------------------------- bulk append
 
     /// <summary>
-    /// Writes new streams and their events through Marten's bulk appender (binary COPY), all in one
-    /// transaction: the import path. Personal values are sealed first. Every stream must be new; if one
+    /// Writes new streams and their events through Marten's bulk appender (binary COPY), the events all in
+    /// one transaction: the import path. Personal values are sealed first. Every stream must be new; if one
     /// exists, nothing is written and <see cref="StreamAlreadyExistsException"/> names it. The inline read
     /// models take the events right after (<see cref="ApplyInlineAfterBulkAsync"/>), then Marten's own
     /// inline projections (<see cref="StoreInlineStateAfterBulkAsync"/>).
@@ -268,7 +268,7 @@ public sealed class EventStore : IAsyncDisposable
 
         if (await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct) is { } existing)
             throw new StreamAlreadyExistsException(existing);
-        // Held shared from before Marten draws the load's sequence numbers until its inline step has
+        // Held shared from before Marten draws the load's sequence numbers until the read models' step has
         // committed: an inline generation's switch-over takes it exclusively, so it never falls between
         // the two (it would then have marked the load's numbers as built through without having them).
         await using var bulkLoad = await OpenConnectionAsync(ct);

@@ -562,7 +562,7 @@ public sealed class ProjectionRuntime(EventStore store)
         if (holdAppends)
         {
             // In this order: the projection's lock (as StartRebuildAsync takes it before it drops tables),
-            // then no bulk load between its COPY and its inline step (EventStore.BulkAppendAsync holds this
+            // then no bulk load between its COPY and its read models' step (EventStore.BulkAppendAsync holds this
             // lock shared over both), then appends held off.
             await Lock(connection, tx, slot.Name, ct);
             await using var hold = new NpgsqlCommand($"""
@@ -592,7 +592,7 @@ public sealed class ProjectionRuntime(EventStore store)
         }
         if (holdAppends)
         {
-            // A bulk load's events committed before this point are in the new generation now; its inline
+            // A bulk load's events committed before this point are in the new generation now; its read models'
             // step, if it comes after the switch, leaves them (MartenSlot skips what was built through).
             await using (var mark = new NpgsqlCommand($"""
                 update {Schema}.projection_generations set built_through = (select coalesce(max(seq_id), 0) from {Schema}.mt_events)
