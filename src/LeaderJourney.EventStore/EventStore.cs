@@ -268,6 +268,15 @@ public sealed class EventStore : IAsyncDisposable
 
         if (await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct) is { } existing)
             throw new StreamAlreadyExistsException(existing);
+        await WriteWithReadModelsAsync(batch, actions, ct);
+        // Outside the lock: a switch-over of an inline read model does not wait on it.
+        await StoreInlineStateAfterBulkAsync(actions, ct);
+        return actions.Sum(a => a.Events.Count);
+    }
+
+    /// <summary>The events through Marten's bulk appender, then the inline read models, under the bulk load lock.</summary>
+    private async Task WriteWithReadModelsAsync(IReadOnlyCollection<BulkStream> batch, IReadOnlyList<StreamAction> actions, CancellationToken ct)
+    {
         // Held shared from before Marten draws the load's sequence numbers until the read models' step has
         // committed: an inline generation's switch-over takes it exclusively, so it never falls between
         // the two (it would then have marked the load's numbers as built through without having them).
@@ -294,9 +303,6 @@ public sealed class EventStore : IAsyncDisposable
             await using var release = new NpgsqlCommand($"select pg_advisory_unlock_shared({BulkLoadLockSql(_schema)})", bulkLoad);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        // Outside the lock: a switch-over of an inline read model does not wait on it.
-        await StoreInlineStateAfterBulkAsync(actions, ct);
-        return actions.Sum(a => a.Events.Count);
     }
 
     /// <summary>The advisory lock a bulk load holds shared and an inline switch-over exclusively (SQL expression).</summary>
