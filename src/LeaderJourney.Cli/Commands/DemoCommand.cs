@@ -34,18 +34,8 @@ public static class DemoCommand
             var demo = services.GetRequiredService<DemoData>();
             var signIns = await demo.LoadAsync(count, parse.GetValue(seed), null, ct);
             await context.Out.WriteLineAsync("Bringing the read models up to date...");
-            // The data is in: a read model left behind is finished by the web host's daemon, so it is a
-            // warning here, and the sign-ins are printed in any case (a second load would be refused).
-            try
-            {
-                foreach (var behind in await demo.CatchUpReadModelsAsync(ct))
-                    await context.Error.WriteLineAsync($"warning: read model {behind.Name} is {behind.State}, {behind.Lag:N0} events behind" +
-                        (behind.LastError is null ? "" : $" ({FirstLine(behind.LastError)})") + "; see `projections status`.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await context.Error.WriteLineAsync($"warning: the read models were not brought up to date ({FirstLine(e.Message)}); the web host's daemon goes on with them.");
-            }
+            // The sign-ins are printed whatever the read models' state.
+            await WarnOfReadModelsBehindAsync(context, () => demo.CatchUpReadModelsAsync(ct));
             await context.Out.WriteLineAsync($"Demo affiliate {DemoData.Affiliate} loaded. Sign in with (password for all: {DemoData.Password}):");
             foreach (var s in signIns) await context.Out.WriteLineAsync($"  {s.Username,-10} {s.What}");
             return 0;
@@ -89,6 +79,7 @@ public static class DemoCommand
                 $"Generating {settings.Leaders:N0} leaders in {Affiliates(generator)} (seed {settings.Seed}, as of {settings.ReferenceDate:yyyy-MM-dd}).");
 
             LoadResult? loaded = null;
+            var upToDate = false;
             var catchUp = Stopwatch.StartNew();
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
             await console.Progress().AutoClear(false)
@@ -107,23 +98,47 @@ public static class DemoCommand
 
                     catchUp.Restart();
                     var readModels = progress.AddTask("Read models", maxValue: 1);
-                    await DataLoader.CatchUpReadModelsAsync(services.GetRequiredService<ProjectionRuntime>(), new Reporter<(long Position, long Head)>(p =>
-                    {
-                        readModels.MaxValue = Math.Max(1, p.Head);
-                        readModels.Value = Math.Min(p.Position, readModels.MaxValue);
-                        readModels.Description = $"Read models: at event {p.Position:N0} of {p.Head:N0}";
-                    }), ct);
+                    upToDate = await WarnOfReadModelsBehindAsync(context, () => DataLoader.CatchUpReadModelsAsync(services.GetRequiredService<ProjectionRuntime>(),
+                        new Reporter<(long Position, long Head)>(p =>
+                        {
+                            readModels.MaxValue = Math.Max(1, p.Head);
+                            readModels.Value = Math.Min(p.Position, readModels.MaxValue);
+                            readModels.Description = $"Read models: at event {p.Position:N0} of {p.Head:N0}";
+                        }), ct));
                     readModels.StopTask();
                 });
 
             var seconds = loaded!.Elapsed.TotalSeconds;
             await context.Out.WriteLineAsync(
-                $"Generated {loaded.Leaders:N0} leaders: {loaded.Events:N0} events in {loaded.Streams:N0} streams, {seconds:N1} s ({loaded.Events / Math.Max(0.001, seconds):N0} events/s); read models caught up in {catchUp.Elapsed.TotalSeconds:N1} s.");
+                $"Generated {loaded.Leaders:N0} leaders: {loaded.Events:N0} events in {loaded.Streams:N0} streams, {seconds:N1} s ({loaded.Events / Math.Max(0.001, seconds):N0} events/s); " +
+                (upToDate ? $"read models caught up in {catchUp.Elapsed.TotalSeconds:N1} s." : $"read models not all caught up after {catchUp.Elapsed.TotalSeconds:N1} s (see the warnings)."));
             var signIns = DemoData.SignIns(generator);
             await context.Out.WriteLineAsync($"Sign in as {string.Join(", ", signIns.Select(s => s.Username))}, or any other generated user: the password is {DataGenerator.Password} for all.");
             return 0;
         });
         return generate;
+    }
+
+    /// <summary>
+    /// Brings the read models up to date after a load. The data is in by then: a read model left behind is
+    /// finished by the web host's daemon, so it is a warning on stderr, never a failed load (a second load
+    /// would be refused). True when every read model is up to date.
+    /// </summary>
+    private static async Task<bool> WarnOfReadModelsBehindAsync(CliContext context, Func<Task<IReadOnlyList<ProjectionStatus>>> catchUp)
+    {
+        try
+        {
+            var behind = await catchUp();
+            foreach (var model in behind)
+                await context.Error.WriteLineAsync($"warning: read model {model.Name} is {model.State}, {model.Lag:N0} events behind" +
+                    (model.LastError is null ? "" : $" ({FirstLine(model.LastError)})") + "; see `projections status`.");
+            return behind.Count == 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await context.Error.WriteLineAsync($"warning: the read models were not brought up to date ({FirstLine(e.Message)}); the web host's daemon goes on with them.");
+            return false;
+        }
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();

@@ -100,7 +100,15 @@ public sealed class DataLoader(Store store, AccessDirectory directory, Framework
         return new LoadResult(generator.Affiliates.Count, generator.Users.Count, leaders, streams, events, watch.Elapsed);
     }
 
-    /// <summary>Applies everything written so far to every read model (Marten's daemon in this process; one running elsewhere only shares the work), reporting the lowest position against the head.</summary>
-    public static Task CatchUpReadModelsAsync(ProjectionRuntime runtime, IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default) =>
-        runtime.CatchUpAsync(progress, ct);
+    /// <summary>
+    /// Applies everything written so far to every read model (Marten's daemon in this process; one running
+    /// elsewhere only shares the work), reporting the lowest position against the head. Returns the read
+    /// models still not up to date afterwards (one stopped on a failing event, say), none when all are.
+    /// </summary>
+    public static async Task<IReadOnlyList<ProjectionStatus>> CatchUpReadModelsAsync(ProjectionRuntime runtime,
+        IProgress<(long Position, long Head)>? progress = null, CancellationToken ct = default)
+    {
+        await runtime.CatchUpAsync(progress, ct);
+        return (await runtime.StatusAsync(daemonRunning: false, ct)).Where(s => s.State == "failed" || s.Lag > 0).ToList();
+    }
 }
