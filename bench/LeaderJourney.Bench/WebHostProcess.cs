@@ -19,6 +19,10 @@ public sealed class WebHostProcess : IAsyncDisposable
     public static async Task<WebHostProcess> StartAsync(string connectionString, CancellationToken ct, int port = 5098, string? schema = null)
     {
         var baseUrl = $"http://127.0.0.1:{port}";
+        // A host left from an earlier run on the same port would answer /health in this one's place, and the
+        // bench would then fail on tables of a schema no host created.
+        if (await SomethingListensAsync(port, ct))
+            throw new InvalidOperationException($"Port {port} is already in use (a web host left from an earlier bench run?); stop it first.");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeaderJourney.Web.dll"));
         start.ArgumentList.Add("--urls");
@@ -48,6 +52,20 @@ public sealed class WebHostProcess : IAsyncDisposable
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The web host did not answer /health within 120 s.");
+    }
+
+    private static async Task<bool> SomethingListensAsync(int port, CancellationToken ct)
+    {
+        using var probe = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await probe.ConnectAsync(System.Net.IPAddress.Loopback, port, ct);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The host's peak resident memory so far (Linux VmHWM), in MB.</summary>
