@@ -21,8 +21,7 @@ public static class AttainmentRule
             clauses.Add(new AttainmentClause(AttainmentClause.PreviousLevel, [previous.Version]));
         }
 
-        long[] learning = [.. state.Learning
-            .Where(f => f.ThemeCode == themeCode && f.CountsFor(level))
+        long[] learning = [.. LearningAt(state, themeCode, level)
             .SelectMany(f => f.Versions)
             .Order()];
         if (learning.Length == 0) return null;
@@ -30,13 +29,42 @@ public static class AttainmentRule
 
         // "A mentor assigned to the leader at that moment": a sign-off counts when its mentor was assigned
         // when it was made; unassigning the mentor later does not undo it.
-        var signOffs = state.SignOffs
-            .Where(s => s.ThemeCode == themeCode && s.Level == level && state.WasMentorAtVersion(s.MentorUserId, s.Version))
-            .OrderBy(s => s.Version)
-            .ToList();
+        var signOffs = CountingSignOffs(state, themeCode, level).OrderBy(s => s.Version).ToList();
         if (signOffs.Select(s => s.MentorUserId).Distinct().Count() < policy.RequiredSignOffs(level)) return null;
         clauses.Add(new AttainmentClause(AttainmentClause.SignOff, [.. signOffs.Select(s => s.Version)]));
 
         return clauses;
     }
+
+    /// <summary>
+    /// What Level N of a theme still lacks under the rule, clause by clause: nothing when it is attained.
+    /// Mentors and leaders are told this, so that a sign-off given before any learning is not mistaken
+    /// for an attained level, and nobody asks again for a sign-off that already stands.
+    /// </summary>
+    public static LevelNeeds Needs(Leader state, string themeCode, int level, AttainmentPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (state.HasAttained(themeCode, level)) return LevelNeeds.None;
+        var signOffs = CountingSignOffs(state, themeCode, level).Select(s => s.MentorUserId).Distinct().Count();
+        return new LevelNeeds(
+            PreviousLevel: level > 1 && state.AttainmentOf(themeCode, level - 1) is null,
+            Learning: !LearningAt(state, themeCode, level).Any(),
+            SignOffs: Math.Max(0, policy.RequiredSignOffs(level) - signOffs));
+    }
+
+    private static IEnumerable<LearningFact> LearningAt(Leader state, string themeCode, int level) =>
+        state.Learning.Where(f => f.ThemeCode == themeCode && f.CountsFor(level));
+
+    private static IEnumerable<StandingSignOff> CountingSignOffs(Leader state, string themeCode, int level) =>
+        state.SignOffs.Where(s => s.ThemeCode == themeCode && s.Level == level && state.WasMentorAtVersion(s.MentorUserId, s.Version));
+}
+
+/// <summary>What a level still lacks: the level below it, learning at it, and how many more mentors' sign-offs.</summary>
+public sealed record LevelNeeds(bool PreviousLevel, bool Learning, int SignOffs)
+{
+    public static readonly LevelNeeds None = new(false, false, 0);
+
+    /// <summary>Every sign-off the level needs stands: only learning, or the level below, is missing.</summary>
+    public bool SignedOff => SignOffs == 0;
 }

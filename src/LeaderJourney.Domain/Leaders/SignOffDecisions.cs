@@ -3,7 +3,7 @@ namespace LeaderJourney.Domain.Leaders;
 /// <summary>Sign-off requests, sign-offs, declines and revocations.</summary>
 internal static class SignOffDecisions
 {
-    public static IReadOnlyList<object> Request(RequestSignOff c, Leader s)
+    public static IReadOnlyList<object> Request(RequestSignOff c, Leader s, AttainmentPolicy policy)
     {
         var theme = Guard.Theme(c.ThemeCode);
         var level = Guard.Level(c.Level);
@@ -14,6 +14,13 @@ internal static class SignOffDecisions
             throw new DomainRuleException($"Level {level} of {theme} is already attained; there is nothing to sign off.");
         if (s.IsPending(theme, level))
             throw new DomainRuleException($"A sign-off of Level {level} of {theme} is already requested; wait for the mentor's answer.");
+        // A sign-off given before any learning stands; asking again would put in a mentor's queue a
+        // level their sign-off can no longer change.
+        var needs = AttainmentRule.Needs(s, theme, level, policy);
+        if (needs.SignedOff && (needs.Learning || needs.PreviousLevel))
+            throw new DomainRuleException(needs.PreviousLevel
+                ? $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is."
+                : $"Level {level} of {theme} is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).");
         return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
     }
 

@@ -42,6 +42,45 @@ public sealed class SignOffTests : LeaderSpec
     }
 
     [Fact]
+    public void Requesting_a_sign_off_that_already_stands_without_learning_is_refused_and_says_what_is_missing()
+    {
+        GivenEnrolledWithMentor();
+        Given(SignedOff(1, MentorA));
+        // The mentor's second sign-off would change nothing: the level waits for learning, not for a mentor.
+        ThenRefused(new RequestSignOff(Theme, 1, Self, Now),
+            "Level 1 of VIS is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).");
+    }
+
+    [Fact]
+    public void Requesting_a_sign_off_that_stands_while_the_level_below_is_missing_is_refused()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(2), SignedOff(2, MentorA));
+        ThenRefused(new RequestSignOff(Theme, 2, Self, Now), "Level 2 of VIS is already signed off; it is attained once Level 1 is.");
+    }
+
+    [Fact]
+    public void A_level_needing_two_sign_offs_may_be_requested_again_after_the_first()
+    {
+        Policy = new AttainmentPolicy(new Dictionary<int, int> { [1] = 2 });
+        Given(Enrolled(), Assigned(MentorA), Assigned(MentorB), SignedOff(1, MentorA));
+        Then(new RequestSignOff(Theme, 1, Self, Now), new SignOffRequested(LeaderId, Theme, 1, Self.UserId, Now));
+    }
+
+    [Fact]
+    public void What_a_level_still_needs_is_told_clause_by_clause()
+    {
+        Policy = new AttainmentPolicy(new Dictionary<int, int> { [2] = 2 });
+        var state = new[] { (object)Enrolled(), Assigned(MentorA), Assigned(MentorB), Trained(1) }.Aggregate(Leader.Initial, LeaderDecider.Evolve);
+        AttainmentRule.Needs(state, Theme, 1, Policy).Should().Be(new LevelNeeds(PreviousLevel: false, Learning: false, SignOffs: 1));
+        AttainmentRule.Needs(state, Theme, 2, Policy).Should().Be(new LevelNeeds(PreviousLevel: true, Learning: true, SignOffs: 2));
+        var signed = LeaderDecider.Evolve(state, SignedOff(2, MentorA));
+        AttainmentRule.Needs(signed, Theme, 2, Policy).SignOffs.Should().Be(1);
+        var attained = LeaderDecider.Evolve(state, Attained(1));
+        AttainmentRule.Needs(attained, Theme, 1, Policy).Should().Be(LevelNeeds.None);
+    }
+
+    [Fact]
     public void A_sign_off_needs_no_request_and_without_learning_attains_nothing()
     {
         GivenEnrolledWithMentor();

@@ -132,13 +132,19 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/mentors", new { mentorUserId = mentorId }));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "A training with a rather long title to wrap on a phone", themeCode = "COM.1", level = 1, completedOn = "2025-05-01" }));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/sign-off-requests", new { themeCode = "COM.1", level = 1 }));
+        // A second request with evidence only: the queue warns that a sign-off will not attain it, and its long link must wrap on a phone.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/evidence", new { themeCode = "ADV.1", level = 1,
+            link = "https://example.org/organizing/2025/a-rather-long-address-of-the-phone-bank-report-for-the-levy-vote", note = "The phone bank's report" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        // A sign-off given before any learning: the leader's theme page says what the level still lacks.
+        await Ok((await app.ApiAsync("BS.mentor")).PostAsJsonAsync($"/api/leaders/{leaderId}/sign-offs", new { themeCode = "GOV.1", level = 1 }));
         var position = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "BS", title = "Vice President for Member Engagement", termEndsOn = "2099-01-31",
             requirements = new[] { new { themeCode = "COM.1", level = 2 }, new { themeCode = "ADV.1", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId }));
 
         var pages = new (string User, string[] Paths)[]
         {
-            ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/demographics", "/account/password"]),
+            ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/account/password"]),
             ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees"]),
             ("BS.staff", ["/", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
             ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
@@ -185,7 +191,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "Abrir mi cola" }).ClickAsync();
         await ReloadUntilVisible(page, "Maya Angelou");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validar" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1: el nivel está alcanzado.");
         await FitsItsWidth(page);
         await Accessible(page);
         await Screenshot(page, "es-mentor-queue");
@@ -243,7 +249,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await ReloadUntilVisible(page, "Maya Angelou: Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1");
         await Assertions.Expect(page.GetByText("Story and persuasion", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign off" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1: the level is attained.");
         await Accessible(page);
 
         var leader = await app.SignedInPageAsync("BA.leader");

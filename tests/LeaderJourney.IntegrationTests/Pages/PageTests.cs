@@ -81,14 +81,51 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
-        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("Evidence: Ran the phone bank for the levy vote.")
-            .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title");
+        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("<li>Ran the phone bank for the levy vote</li>")
+            .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title")
+            .And.NotContain("class=\"caution\"", "a training at the level and one sign-off needed: the mentor's sign-off attains it");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
-        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1.");
+        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.");
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
+    }
+
+    [Fact]
+    public async Task A_sign_off_before_any_learning_is_told_as_not_attaining_and_the_leader_is_told_what_is_missing_instead_of_asking_again()
+    {
+        var (_, leaderUser, mentorUser) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
+            new() { ["link"] = "https://example.org/levy-phone-bank", ["note"] = "Ran the phone bank" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
+            .Should().Contain("Your sign-off request is in your mentors");
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        var queue = await mentor.GetAsync("/mentor/queue");
+        queue.Should().Contain("<a href=\"https://example.org/levy-phone-bank\" rel=\"noopener noreferrer nofollow\">https://example.org/levy-phone-bank</a>: Ran the phone bank</li>", "the link can be opened, and its note is shown too")
+            .And.Contain("Your sign-off will be kept, but it will not attain the level yet.")
+            .And.Contain("There is no training, or mentor or peer assessment, at this level yet");
+        var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
+        var signed = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "" })).Content.ReadAsStringAsync();
+        signed.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1. The level is not attained yet. There is no training, or mentor or peer assessment, at this level yet")
+            .And.NotContain("the level is attained.");
+
+        var theme = await leader.GetAsync("/journey/theme/ADV.1");
+        theme.Should().Contain($"{mentorUser} signed off Level 1.").And.Contain("It is attained as soon as learning at this level is logged")
+            .And.NotContain("handler=request", "a second request would reach a mentor whose sign-off already stands");
+        // Asked for all the same (a form from before), the request is refused in words, and nothing is queued.
+        (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
+            .Should().Contain("Level 1 of ADV.1 is already signed off; it is attained once learning at this level is recorded");
+
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
+            new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained", "the standing sign-off and the training attain the level");
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed record LoggedItem(DateOnly? On, int Level, string What);
 /// logged for it, who signs it off, and the leader's own steps towards it (learning first, then the
 /// request for a sign-off, or the request already waiting).
 /// </summary>
-public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, StreamCommandBus commands, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, StreamCommandBus commands, AttainmentPolicies policies,
+    TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
@@ -33,6 +34,10 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public IReadOnlyList<LoggedItem> Logged { get; private set; } = [];
     /// <summary>The request for the next level already waiting, if any.</summary>
     public PendingSignOff? Waiting { get; private set; }
+    /// <summary>What the next level still lacks under the affiliate's rule.</summary>
+    public LevelNeeds NextNeeds { get; private set; } = LevelNeeds.None;
+    /// <summary>The mentors whose sign-off of the next level stands.</summary>
+    public IReadOnlyList<string> SignedOffBy { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -108,6 +113,12 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         NextLevel = theme.GetProperty("levels").EnumerateArray()
             .Select(l => new LevelText(l.GetProperty("number").GetInt32(), l.GetProperty("name").GetString()!, l.GetProperty("descriptor").GetString()!, l.GetProperty("considerations").GetString()!))
             .FirstOrDefault(l => l.Number == Level + 1);
+        if (NextLevel is { } next)
+        {
+            NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policies.For(state.Affiliate));
+            SignedOffBy = state.SignOffs.Where(s => s.ThemeCode == Code && s.Level == next.Number)
+                .Select(s => mentors.TryGetValue(s.MentorUserId, out var name) ? name : T["a mentor"].Value).Order().ToList();
+        }
         return true;
     }
 }

@@ -10,10 +10,25 @@ using Wolverine;
 
 namespace LeaderJourney.Web.Pages.Mentor;
 
-public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, string ThemeTitle, int Level, DateTimeOffset RequestedAt, IReadOnlyList<string> Trainings, IReadOnlyList<string> Evidence);
+/// <summary>A piece of evidence as the leader added it: a link, a note, or both.</summary>
+public sealed record QueueEvidence(string? Link, string? Note)
+{
+    // Links are checked when they are added; one of another scheme is never made clickable all the same.
+    public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}
 
-/// <summary>A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level; sign off or decline in one step.</summary>
-public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, StreamCommandBus commands, Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+/// <param name="Needs">What the level lacks now, the mentor's own sign-off not yet given included.</param>
+/// <param name="SignedByYouOn">When the mentor already signed this level off (their second sign-off would change nothing).</param>
+public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, string ThemeTitle, int Level, DateTimeOffset RequestedAt,
+    IReadOnlyList<string> Trainings, IReadOnlyList<QueueEvidence> Evidence, LevelNeeds Needs, DateTimeOffset? SignedByYouOn);
+
+/// <summary>
+/// A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level
+/// and what the level lacks besides the mentor's sign-off; sign off or decline in one step, and be told
+/// whether the sign-off attained the level.
+/// </summary>
+public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, StreamCommandBus commands, AttainmentPolicies policies,
+    Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -26,8 +41,25 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
-        Message = Error is null ? T["Signed off {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
+        if (Error is null)
+        {
+            // Read back, so that a sign-off given before any learning is not taken for an attained level.
+            var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
+            var theme = (await words.LoadAsync(ct)).Of(themeCode);
+            var needs = AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate));
+            Message = needs == LevelNeeds.None
+                ? T["Signed off {0}, Level {1}: the level is attained.", theme, level].Value
+                : $"{T["Signed off {0}, Level {1}.", theme, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(needs, level, signOffsAfterYours: needs.SignOffs))}";
+        }
         return await Load(ct);
+    }
+
+    /// <summary>What a level lacks, in sentences for the mentor; <paramref name="signOffsAfterYours"/> is how many more mentors must sign.</summary>
+    public IEnumerable<string> Lacking(LevelNeeds needs, int level, int signOffsAfterYours)
+    {
+        if (needs.PreviousLevel) yield return T["Level {0} is not attained yet, and this level follows it.", level - 1];
+        if (needs.Learning) yield return T["There is no training, or mentor or peer assessment, at this level yet; the level is attained once one is recorded."];
+        if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
@@ -55,7 +87,9 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
                 [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level)
                     .Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})")],
                 [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level)
-                    .Select(e => e.Link ?? e.Note ?? "")]));
+                    .Select(e => new QueueEvidence(e.Link, e.Note))],
+                AttainmentRule.Needs(leader, request.ThemeCode, request.Level, policies.For(leader.Affiliate)),
+                leader.SignOffBy(caller.UserId, request.ThemeCode, request.Level)?.At));
         }
         Items = items;
         return Page();
