@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("POST", "/api/leaders/{id}/sign-off-requests", f => $"/api/leaders/{f.Leader}/sign-off-requests", () => new { themeCode = "ADV.1", level = 1 }, "401 ok ok/404 ok/404 ok/404 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/sign-offs", f => $"/api/leaders/{f.Leader}/sign-offs", () => new { themeCode = "ADV.1", level = 1 }, "401 403 403/403 ok/404 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/sign-off-declines", f => $"/api/leaders/{f.Leader}/sign-off-declines", () => new { themeCode = "COM.1", level = 1, reason = "Not yet" }, "401 403 403/403 ok/404 403/403 403/403", IdInPath: true),
+        new("POST", "/api/leaders/{id}/sign-off-revocations", f => $"/api/leaders/{f.Leader}/sign-off-revocations", () => new { themeCode = "ADV.1", level = 1, mentorUserId = Guid.Empty, reason = "Matrix" }, "401 ok ok/404 ok/404 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/erasure", f => $"/api/leaders/{f.ErasableLeader}/erasure", () => new { reason = "Matrix" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "/api/mentor-queue", _ => "/api/mentor-queue", null, "401 403 403/403 ok/ok 403/403 403/403"),
         new("GET", "/api/notifications", _ => "/api/notifications", null, "401 403 ok/ok 403/403 ok/ok 403/403"),

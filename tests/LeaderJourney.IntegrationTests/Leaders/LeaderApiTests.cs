@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Leaders;
 
@@ -160,6 +161,39 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
 
         var progress = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress");
         progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.2").GetProperty("level").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_mentor_revokes_their_own_sign_off_and_the_level_with_it_and_an_admin_revokes_a_named_mentors()
+    {
+        var id = await EnrolWithMentor();
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Messaging", themeCode = "COM.2", level = 1, completedOn = Today }));
+        (await Json(await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }))).GetProperty("attained").GetBoolean().Should().BeTrue();
+        int Level(JsonElement progress) => progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.2").GetProperty("level").GetInt32();
+
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, reason = "" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, reason = "Signed the wrong theme" }));
+        Level(await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress")).Should().Be(0, "a revoked sign-off revokes the level it attained");
+        var history = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history");
+        history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(2).Should().Equal("leader.sign-off-revoked", "leader.level-attainment-revoked");
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, reason = "Again" }))
+            .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "there is no standing sign-off left to revoke");
+
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        Level(await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress")).Should().Be(1);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, reason = "Mentor left" }))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest, "an admin names the mentor whose sign-off goes");
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, mentorUserId = _mentorId, reason = "Mentor left" }));
+        Level(await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/progress")).Should().Be(0);
+
+        var (otherMentor, otherMentorId) = await _app.SignedInAsync(Roles.Mentor, "OH");
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = otherMentorId }));
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        (await otherMentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, mentorUserId = _mentorId, reason = "Not mine" }))
+            .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "a mentor revokes only their own sign-off");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "OH", leaderId: id);
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.2", level = 1, mentorUserId = _mentorId, reason = "Mine" }))
+            .StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -336,7 +370,7 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
             "{\"title\": \"a\\u0000b\", \"themeCode\": \"ADV.1\", \"level\": 1, \"completedOn\": \"2024-01-01\", \"note\": \"x\\u0000\", \"reason\": \"\\u0000\"}",
             "{\"affiliate\": \"OH\", \"displayName\": \"Nul\\u0000Name\", \"email\": \"x@example.org\"}",
         };
-        var paths = new[] { "", "/{id}/mentors", "/{id}/trainings", "/{id}/assessments", "/{id}/evidence", "/{id}/sign-off-requests", "/{id}/sign-offs", "/{id}/sign-off-declines" };
+        var paths = new[] { "", "/{id}/mentors", "/{id}/trainings", "/{id}/assessments", "/{id}/evidence", "/{id}/sign-off-requests", "/{id}/sign-offs", "/{id}/sign-off-declines", "/{id}/sign-off-revocations" };
         var data = new TheoryData<string, string>();
         foreach (var path in paths)
             foreach (var body in bodies)

@@ -87,9 +87,18 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
-        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.");
+        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
+            .And.Contain("?handler=undo");
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
+
+        // A wrong tap is undone at once: the sign-off and the level it attained go, and the request is back in the queue.
+        var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+        undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.");
+        (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/mentor/queue")).Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1");
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed record SignedOffBody(long Version, bool Attained);
 public sealed record SignOffRequestBody(string? ThemeCode, int? Level);
 public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
+/// <param name="MentorUserId">Whose sign-off: the calling mentor's own when left out; an admin names the mentor.</param>
+public sealed record RevokeSignOffBody(string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason);
 
 /// <summary>A leader (or a mentor, or staff, for them) asks the leader's mentors to sign off a level: it goes into their queue.</summary>
 public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId)
@@ -31,6 +33,13 @@ public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level
 
 /// <summary>An assigned mentor declines a request, saying why.</summary>
 public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Reason) : LeaderCommand(LeaderId);
+
+/// <summary>
+/// A mentor withdraws their own sign-off (a wrong tap on a phone, a level signed too early), or an admin
+/// withdraws a mentor's. A level the sign-off attained is revoked with every higher level of the theme,
+/// unless the rule still holds without it (API.md).
+/// </summary>
+public sealed record RevokeSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason) : LeaderCommand(LeaderId);
 
 public static class RequestSignOffHandler
 {
@@ -82,6 +91,27 @@ public static class DeclineSignOffHandler
     }
 }
 
+public static class RevokeSignOffHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(RevokeSignOffCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        if (caller.Role != Roles.Mentor && !caller.IsAdmin)
+            throw new ForbiddenException("Only the mentor who signed off, or an admin, can revoke a sign-off.");
+        var reason = LeaderInput.Required(command.Reason, "reason", LeaderInput.MaxNoteLength);
+        var mentor = command.MentorUserId ?? (caller.Role == Roles.Mentor
+            ? caller.UserId
+            : throw new RequestValidationException("mentorUserId", "mentorUserId names the mentor whose sign-off is revoked."));
+        return writes.DecideAsync(command, stream, session, (_, scope) =>
+        {
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new RevokeSignOff(command.ThemeCode!, command.Level!.Value, mentor, reason, caller.ToActor(), writes.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
 internal static class SignOffRules
 {
     /// <summary>Only mentors sign off or decline, and only for leaders assigned to them (the decider's rule).</summary>
@@ -112,6 +142,12 @@ public static class SignOffEndpoints
         {
             body ??= new DeclineBody(null, null, null);
             return await commands.InvokeAsync(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
+        }).Produces<VersionBody>();
+
+        leaders.MapPost("/{id}/sign-off-revocations", async (string id, RevokeSignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        {
+            body ??= new RevokeSignOffBody(null, null, null, null);
+            return await commands.InvokeAsync(new RevokeSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.MentorUserId, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
     }
 }

@@ -33,6 +33,11 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The sign-off just given, which the mentor may undo at once (a wrong tap on a phone).</summary>
+    public (Guid LeaderId, string ThemeCode, int Level)? JustSigned { get; private set; }
+
+    /// <summary>The reason an undone sign-off's event keeps.</summary>
+    public const string UndoReason = "Undone by the mentor right after signing off.";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
@@ -47,10 +52,27 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
             var theme = (await words.LoadAsync(ct)).Of(themeCode);
             var needs = AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate));
+            JustSigned = (leaderId, themeCode, level);
             Message = needs == LevelNeeds.None
                 ? T["Signed off {0}, Level {1}: the level is attained.", theme, level].Value
                 : $"{T["Signed off {0}, Level {1}.", theme, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(needs, level, signOffsAfterYours: needs.SignOffs))}";
         }
+        return await Load(ct);
+    }
+
+    /// <summary>
+    /// Withdraws the mentor's own sign-off just given, and asks again in the mentor's name, so the request
+    /// is back in their queue as it was (a level the sign-off attained is revoked with it).
+    /// </summary>
+    public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        Error = await PageCommands.TryAsync(async () =>
+        {
+            await commands.InvokeAsync(new RevokeSignOffCommand(leaderId, themeCode, level, null, UndoReason) { Sender = new(caller, PageCommands.Options("undo")) }, ct);
+            await commands.InvokeAsync(new RequestSignOffCommand(leaderId, themeCode, level) { Sender = new(caller, PageCommands.Options("undo")) }, ct);
+        });
+        Message = Error is null ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);
     }
 
