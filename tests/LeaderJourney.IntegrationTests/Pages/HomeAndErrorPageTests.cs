@@ -64,6 +64,10 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         home.Headers.Location!.ToString().Should().Be("/admin/users");
         var page = await national.GetAsync("/admin/users");
         page.Should().Contain("Affiliates and users").And.Contain(">HE<");
+        // Their menu leads only to pages that are theirs: an affiliate's leaders, positions and reports need an affiliate.
+        foreach (var link in new[] { "/staff/leaders", "/staff/positions", "/staff/import", "/board/succession", "/board/pipeline" })
+            page.Should().NotContain($"href=\"{link}\"");
+        page.Should().Contain("href=\"/admin/audit\"");
 
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync())
             .Should().Contain("Created affiliate HF.");
