@@ -185,6 +185,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        // A date the page cannot read (an address edited by hand) gives today's report and says so, on the page.
+        foreach (var report in new[] { "succession", "pipeline" })
+            (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;2025-13-40&#x27; is not a date as yyyy-MM-dd; the report is as of today.</p>")
+                .And.Contain("<nav", "a page with its menu, not a bare error");
+        (await board.Http.GetAsync("/board/succession?handler=csv&asOf=2025-13-40")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a download cannot say its date was not read");
 
         await _app.CaughtUpAsync();
         var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);
@@ -316,8 +321,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         defined.Should().Contain("Defined Treasurer.").And.NotContain("SFH.1 level 2", "requirements are read in words")
             .And.Contain(html.Encode($"Level 2 in {words.Of("SFH.1")}; Level 1 in every theme of {words.Of("COM")}"));
-        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
-            new() { ["title"] = "Broken", ["requirements"] = "SFH.1=2" })).Content.ReadAsStringAsync()).Should().Contain("is not CODE:LEVEL");
+        // A requirement typed wrong is said on the page, with what was typed kept in the form (not the API's problem document).
+        var broken = await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Broken", ["requirements"] = "SFH.1=2" });
+        broken.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await broken.Content.ReadAsStringAsync()).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;SFH.1=2&#x27; is not CODE:LEVEL")
+            .And.Contain("value=\"Broken\"").And.Contain("value=\"SFH.1=2\"");
         var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();

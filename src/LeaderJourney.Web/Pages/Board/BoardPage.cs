@@ -11,15 +11,23 @@ public abstract class BoardPage : PageModel
 {
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public string? AsOf { get; set; }
 
-    /// <summary>The caller's affiliate and the as-of moment (the end of the chosen day), or why the page is refused.</summary>
+    /// <summary>Said on the page when the address's date could not be read: the report is then today's.</summary>
+    public string? DateError { get; private set; }
+
+    /// <summary>
+    /// The caller's affiliate and the as-of moment (the end of the chosen day), or why the page is refused.
+    /// A date that cannot be read (a hand-edited address: the form's date field sends yyyy-MM-dd) gives
+    /// today's report with <see cref="DateError"/>, not a bare error.
+    /// </summary>
     protected (string? Affiliate, DateTimeOffset? At, string? Refusal) ReportRequest()
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return (null, null, "forbidden");
         if (string.IsNullOrEmpty(AsOf)) return (caller.Affiliate, null, null);
-        return DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date)
-            ? (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null)
-            : (null, null, "asOf is a date as yyyy-MM-dd.");
+        if (DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date))
+            return (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null);
+        DateError = $"'{AsOf}' is not a date as yyyy-MM-dd; the report is as of today.";
+        return (caller.Affiliate, null, null);
     }
 
     /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>

@@ -28,12 +28,17 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
+    /// <summary>What staff typed into the definition form, shown again when it is refused so nothing typed is lost.</summary>
+    public (string? Title, bool Key, string? Requirements)? Sent { get; private set; }
+
     public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        var define = new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) };
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(define, ct));
+        // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) }, ct));
         Message = Error is null ? $"Defined {title}." : null;
+        if (Error is not null) Sent = (title, key, requirements);
         return await Load(ct);
     }
 
