@@ -108,6 +108,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "journey/theme/{code}", _ => "/journey/theme/ADV.1", null, "302 404 404/404 404/404 ok/ok 404/404"),
         new("GET", "mentor/queue", _ => "/mentor/queue", null, "302 403 403/403 ok/ok 403/403 403/403"),
         new("GET", "mentor/mentees", _ => "/mentor/mentees", null, "302 403 403/403 ok/ok 403/403 403/403"),
+        new("GET", "mentor/mentees/{id:guid}", f => $"/mentor/mentees/{f.Leader}", null, "302 403 403/403 ok/404 403/403 403/403", IdInPath: true),
         new("GET", "staff/leaders", _ => "/staff/leaders", null, "302 403 ok/ok 403/403 403/403 403/403"),
         new("GET", "staff/leaders/{id:guid}", f => $"/staff/leaders/{f.Leader}", null, "302 403 ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "staff/positions", _ => "/staff/positions", null, "302 403 ok/ok 403/403 403/403 403/403"),

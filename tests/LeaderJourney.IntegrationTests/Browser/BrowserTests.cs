@@ -145,7 +145,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var pages = new (string User, string[] Paths)[]
         {
             ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/account/password"]),
-            ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees"]),
+            ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees", $"/mentor/mentees/{leaderId}"]),
             ("BS.staff", ["/", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
             ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
             ("BS.national", ["/admin/users", "/admin/audit"]),

@@ -55,7 +55,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentorHome = await mentor.GetAsync("/");
         mentorHome.Should().Contain("<h1>Your mentoring</h1>").And.Contain("<p class=\"figure\">1</p>").And.Contain("The oldest has waited today.")
             .And.Contain("href=\"/mentor/queue\"", "the menu and the way to the queue");
-        mentorHome.Should().Contain("<td data-label=\"Leader\">Ada Asks</td>").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>");
+        mentorHome.Should().Contain("\">Ada Asks</a></td>").And.Contain("<td data-label=\"Leader\"><a href=\"/mentor/mentees/").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>");
 
         var staff = await Browser("ho.staff", Roles.AffiliateAdmin, "HO");
         var staffHome = await staff.GetAsync("/");

@@ -102,6 +102,31 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_mentor_opens_a_mentees_progress_and_timeline_from_their_list_and_no_other_leaders()
+    {
+        var (id, _, mentorUser) = await Leader();
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2025-03-01" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+
+        (await mentor.GetAsync("/mentor/mentees")).Should().Contain($"<a href=\"/mentor/mentees/{id}\">Grace Lee</a>");
+        var mentee = await mentor.GetAsync($"/mentor/mentees/{id}");
+        mentee.Should().Contain("<h1>Grace Lee</h1>").And.Contain("1 sign-off request(s) wait in your queue.")
+            .And.Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level pending\" data-level=\"1\">Sign-off pending")
+            .And.Contain("Completed the training “Advocacy basics”")
+            .And.NotContain("href=\"/journey/theme/", "the leader's own theme pages are not the mentor's");
+        var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+        (await Ok(national.GetAsync($"/api/audit/sensitive-reads?leaderId={id}"))).EnumerateArray().Select(r => r.GetProperty("what").GetString())
+            .Should().Equal(["leader-record"], "the mentor's read of the record is audited as staff's are");
+
+        // A leader of the same affiliate not assigned to this mentor answers as a missing one.
+        var (other, _, _) = await Leader();
+        (await mentor.Http.GetAsync($"/mentor/mentees/{other}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_sign_off_before_any_learning_is_told_as_not_attaining_and_the_leader_is_told_what_is_missing_instead_of_asking_again()
     {
         var (_, leaderUser, mentorUser) = await Leader();
@@ -294,7 +319,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
-        (await mentor.GetAsync("/mentor/mentees")).Should().Contain("\">Bayard Rustin</td>").And.Contain("\">Grace Lee</td>");
+        (await mentor.GetAsync("/mentor/mentees")).Should().Contain("\">Bayard Rustin</a></td>").And.Contain("\">Grace Lee</a></td>");
 
         var leader = new PageClient(_app);
         await leader.SignInAsync(leaderUser);

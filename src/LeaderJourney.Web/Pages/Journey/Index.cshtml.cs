@@ -8,9 +8,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
-public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel);
-public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
-
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
 public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
@@ -35,17 +32,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         if (caller.LeaderId is not { } leaderId) return Forbid();
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Name = loaded.State.DisplayName;
-        var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain).Themes.ToDictionary(t => t.Code);
-        using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
-        Domains = content.RootElement.GetProperty("domains").EnumerateArray().Select(d =>
-        {
-            var themes = d.GetProperty("themes").EnumerateArray().Select(t =>
-            {
-                var code = t.GetProperty("code").GetString()!;
-                return new ThemeRow(code, t.GetProperty("title").GetString()!, progress[code].Level, progress[code].PendingLevel);
-            }).ToList();
-            return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
-        }).ToList();
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         var mentors = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
         return Page();

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Leaders;
+
+namespace LeaderJourney.Web.Pages;
+
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel);
+public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
+
+/// <param name="ThemeAddress">Where a theme's title leads (its code is appended), or null for titles without a link.</param>
+public sealed record ProgressGridView(IReadOnlyList<DomainRow> Domains, string? ThemeAddress);
+
+/// <summary>A leader's framework as a grid of domains, themes and levels: the leader's own journey and a mentor's view of a mentee show the same.</summary>
+public static class ProgressGrid
+{
+    public static async Task<IReadOnlyList<DomainRow>> OfAsync(LoadedLeader loaded, FrameworkCatalog catalog, CancellationToken ct)
+    {
+        var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain).Themes.ToDictionary(t => t.Code);
+        using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
+        return content.RootElement.GetProperty("domains").EnumerateArray().Select(d =>
+        {
+            var themes = d.GetProperty("themes").EnumerateArray().Select(t =>
+            {
+                var code = t.GetProperty("code").GetString()!;
+                return new ThemeRow(code, t.GetProperty("title").GetString()!, progress[code].Level, progress[code].PendingLevel);
+            }).ToList();
+            return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
+        }).ToList();
+    }
+}
