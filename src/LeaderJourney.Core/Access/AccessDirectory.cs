@@ -406,6 +406,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };
 
     /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
+    /// <summary>The user name a leader signs in with, if they have a sign-in (at most one: <see cref="CreateUserAsync"/>).</summary>
+    public async Task<string?> UsernameOfLeaderAsync(Guid leaderId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select username from {schema}.users where leader_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
     public async Task<IReadOnlyDictionary<string, Guid>> MentorsAsync(string affiliate, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select username, id from {schema}.users where affiliate = $1 and role = $2 order by username");

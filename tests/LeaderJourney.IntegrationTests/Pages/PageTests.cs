@@ -127,6 +127,29 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Staff_give_a_leader_a_sign_in_from_their_record_and_the_leader_signs_in_with_it()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Fannie Lou Hamer", email = "fannie@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var staffUser = $"pg.staff.{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var record = $"/staff/leaders/{id}";
+        (await staff.GetAsync(record)).Should().Contain("Fannie Lou Hamer has no sign-in yet.").And.Contain("?handler=signIn");
+
+        // A password too short is refused in words; the user name typed stays, the password does not.
+        var refused = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer", ["password"] = "short" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("A password has 10 to 200 characters.").And.Contain("value=\"fannie.hamer\"").And.NotContain("value=\"short\"");
+        var given = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer", ["password"] = ApiUsers.Password })).Content.ReadAsStringAsync();
+        given.Should().Contain("The leader can now sign in as fannie.hamer.").And.Contain("Fannie Lou Hamer signs in as fannie.hamer.").And.NotContain("?handler=signIn");
+
+        var leader = new PageClient(_app);
+        await leader.SignInAsync("fannie.hamer");
+        (await leader.GetAsync("/journey")).Should().Contain("Fannie Lou Hamer: where you stand on every competency theme");
+    }
+
+    [Fact]
     public async Task A_sign_off_before_any_learning_is_told_as_not_attaining_and_the_leader_is_told_what_is_missing_instead_of_asking_again()
     {
         var (_, leaderUser, mentorUser) = await Leader();

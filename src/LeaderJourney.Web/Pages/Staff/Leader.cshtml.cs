@@ -13,10 +13,12 @@ namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
 /// One leader, for staff: the record, mentors, status and timeline, with the changes staff make there
-/// (assign or end a mentor, pause, withdraw, reactivate, erase), each the same command the API sends.
+/// (assign or end a mentor, give the leader a sign-in, pause, withdraw, reactivate, erase), each the same
+/// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, LeaderJourney.Core.Leaders.Import.LeaderImport imports, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
+    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -26,6 +28,10 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
+    /// <summary>The user name the leader signs in with, or null when they have no sign-in yet.</summary>
+    public string? SignInName { get; private set; }
+    /// <summary>The user name typed into a refused sign-in form, shown again (the password is typed again).</summary>
+    public string? SentUsername { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -45,6 +51,16 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             ChangeLeaderStatusHandler.Withdrawn => T["The leader is withdrawn from the programme."].Value,
             _ => T["The journey is active again."].Value,
         }, ct);
+
+    /// <summary>Gives the leader a sign-in of their own (the same command as POST /api/users with the leader role).</summary>
+    public async Task<IActionResult> OnPostSignInAsync(Guid id, string? username, string? password, CancellationToken ct)
+    {
+        var result = await Run(id, caller => bus.InvokeAsync<Answer>(
+            new CreateUserCommand(username, password, Roles.Leader, caller.Affiliate, id) { Sender = new(caller, PageCommands.Options("leader sign-in")) }, ct),
+            T["The leader can now sign in as {0}.", username ?? ""].Value, ct);
+        if (Error is not null) SentUsername = username;
+        return result;
+    }
 
     /// <summary>Erases the leader's personal data (docs/privacy.md), only with the confirmation box ticked, since it cannot be undone.</summary>
     public async Task<IActionResult> OnPostEraseAsync(Guid id, string? reason, bool confirm, CancellationToken ct)
@@ -94,6 +110,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
+        SignInName = await directory.UsernameOfLeaderAsync(id, ct);
         return Page();
     }
 }
