@@ -161,6 +161,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     answer!.Status.Should().Be(200, $"{user} opens {path}");
                     // The queue is a read model kept by the host's daemon: the request shows once it has caught up.
                     if (path == "/mentor/queue") await ReloadUntilVisible(page, "Maya Angelou");
+                    // The positions' forms for the seat, the term and the candidates are folded away: checked unfolded.
+                    if (path == "/staff/positions") await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
                     await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
                     await FitsItsWidth(page);
                     await Accessible(page);

@@ -380,6 +380,24 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         nominated.Should().Contain("Nominated.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
         // Staff nominate by typing a name: a position's form holds no list of every leader.
         nominated.Should().NotContain("<option value=\"" + rustin);
+
+        // The seat and its term, which the board's risk reads, are kept on the page too.
+        nominated.Should().Contain("<strong>Seat</strong>: vacant; no term end is set.");
+        var termSet = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
+        termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 2027-06-30.");
+        var appointed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
+        appointed.Should().Contain("Appointed.").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 2027-06-30.");
+        var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
+        vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync())
+            .Should().Contain("<strong>Candidates</strong>: Bayard Rustin");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync())
+            .Should().Contain("The nomination is withdrawn.").And.Contain("<strong>Candidates</strong>: none yet");
+        // A date the form could not read is said on the page, not a 500 or the API's JSON.
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "30/06/2027" })).Content.ReadAsStringAsync())
+            .Should().Contain("<p class=\"error\" role=\"alert\">");
         var withTrustee = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Trustee", ["key"] = "true", ["requirements"] = "" })).Content.ReadAsStringAsync();
         var trustee = System.Text.RegularExpressions.Regex.Match(withTrustee, @"<h2 id=""p-([^""]+)"">Trustee").Groups[1].Value;
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())

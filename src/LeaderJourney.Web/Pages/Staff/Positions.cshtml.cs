@@ -10,7 +10,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LeaderJourney.Web.Pages.Staff;
 
-/// <summary>Staff define positions with their requirements and nominate candidates: the same commands the API sends.</summary>
+/// <summary>
+/// Staff define positions with their requirements, nominate candidates, appoint one or withdraw a
+/// nomination, and keep the seat and its term end as they are (what the board's risk reads): the same
+/// commands the API sends.
+/// </summary>
 public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
 {
     public string Affiliate { get; private set; } = "";
@@ -18,6 +22,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
     public string? Message { get; private set; }
+    public DateOnly Today { get; private set; }
 
     /// <summary>The leaders a typed name matched, to choose from, under the position it was typed for.</summary>
     public (Guid PositionId, IReadOnlyList<LeaderListing> Leaders)? Choices { get; private set; }
@@ -73,6 +78,34 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         return await Load(ct);
     }
 
+    public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
+        Send(caller => new SetTermEndCommand(positionId, Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options("term end")) },
+            Blank(termEndsOn) is null ? "The term end is cleared." : "The term end is saved.", ct);
+
+    public Task<IActionResult> OnPostVacateAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
+        Send(caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options("vacate")) },
+            "The seat is vacant.", ct);
+
+    /// <summary>Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then).</summary>
+    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, string? termEndsOn, CancellationToken ct) =>
+        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options("appoint")) },
+            "Appointed.", ct);
+
+    public Task<IActionResult> OnPostWithdrawAsync(Guid positionId, Guid leaderId, CancellationToken ct) =>
+        Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options("withdraw nomination")) },
+            "The nomination is withdrawn.", ct);
+
+    private async Task<IActionResult> Send(Func<CurrentUser, PositionCommand> command, string done, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(caller), ct));
+        Message = Error is null ? done : null;
+        return await Load(ct);
+    }
+
+    // A date field left empty sends an empty string: none.
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     /// <summary>"GOV.1:2, ADV:1": a code with a dot is a theme, without one a domain.</summary>
     private static IReadOnlyList<RequirementBody?> Parse(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
@@ -94,8 +127,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         Positions = await data.PositionsAsync(Affiliate, clock.GetUtcNow(), ct);
-        // The candidates' names only: the affiliate may have 20,000 leaders.
-        Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).ToHashSet(), ct);
+        // The candidates' and incumbents' names only: the affiliate may have 20,000 leaders.
+        Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
         return Page();
     }
