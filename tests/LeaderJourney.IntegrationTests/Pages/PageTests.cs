@@ -238,6 +238,18 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;2025-13-40&#x27; is not a date as yyyy-MM-dd; the report is as of today.</p>")
                 .And.Contain("<nav", "a page with its menu, not a bare error");
         (await board.Http.GetAsync("/board/succession?handler=csv&asOf=2025-13-40")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a download cannot say its date was not read");
+        var pipelineCsv = await board.Http.GetAsync($"/board/pipeline?handler=csv&asOf={yesterday}");
+        pipelineCsv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        (await pipelineCsv.Content.ReadAsStringAsync()).Should().Contain("PG");
+        (await board.GetAsync("/board/pipeline")).Should().NotContain("?handler=issue", "staff issue reports; the board reads them");
+
+        // Staff issue a report to the board from the page, as of the date it shows.
+        var staffUser = $"pg.issuer.{Guid.NewGuid():N}"[..20];
+        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var issuedFromPage = await (await staff.PostAsync($"/board/pipeline?asOf={yesterday}", $"/board/pipeline?handler=issue&asOf={yesterday}", new() { ["kind"] = "succession" })).Content.ReadAsStringAsync();
+        issuedFromPage.Should().Contain("The succession report is issued to the board.").And.Contain($"succession as of {yesterday}");
 
         await _app.CaughtUpAsync();
         var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);

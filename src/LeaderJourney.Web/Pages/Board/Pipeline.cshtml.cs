@@ -10,9 +10,13 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The pipeline funnel per stage and per domain, the equity breakdown with small cells suppressed, and the reports issued to the board.</summary>
-public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
+public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words, Core.Http.ISentences sentences, Core.Http.StreamCommandBus commands) : BoardPage
 {
     public PipelineReport? Report { get; private set; }
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+    /// <summary>Staff issue reports to the board; the board reads them.</summary>
+    public bool MayIssue => BearerTokenHandler.CurrentUserOf(User).IsAdmin;
     public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
 
     /// <summary>Domains by name.</summary>
@@ -21,7 +25,28 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     /// <summary>A demographic category as a person says it.</summary>
     public static string CategoryWords(string category) => ReportFormats.CategoryWords(category);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ?? Page();
+
+    /// <summary>The page's figures as CSV (the equity breakdown with the same suppression), audited as the page is.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        if (await Load(ct) is { } refused) return refused;
+        // A download is not a page that can say its date was not read: it is refused instead.
+        if (DateError is not null) return BadRequest(DateError);
+        return File(System.Text.Encoding.UTF8.GetBytes(ReportFormats.PipelineCsv(Report!, sentences, Words)), "text/csv", $"pipeline-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>Staff issue the succession or the pipeline report, as of the page's date, to the board: the command POST /api/reports/{kind}/issues sends.</summary>
+    public async Task<IActionResult> OnPostIssueAsync(string? kind, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new IssueReportCommand(kind ?? "", caller.Affiliate, string.IsNullOrEmpty(AsOf) ? null : AsOf) { Sender = new(caller, PageCommands.Options("issue report")) }, ct));
+        Message = Error is null ? (kind == "succession" ? "The succession report is issued to the board." : "The pipeline report is issued to the board.") : null;
+        return await Load(ct) ?? Page();
+    }
+
+    private async Task<IActionResult?> Load(CancellationToken ct)
     {
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
@@ -32,7 +57,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate!), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
-        return Page();
+        return null;
     }
 
     /// <summary>Reopens a report issued to the board exactly as it was, and says whether the same question asked now gives another answer.</summary>
