@@ -150,6 +150,34 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_mentor_records_their_assessment_and_signs_off_in_one_step_and_staff_see_the_level_in_the_leaders_grid()
+    {
+        var (id, leaderUser, mentorUser) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence", new() { ["note"] = "Testified at the hearing" });
+        await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new());
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        (await mentor.GetAsync("/mentor/queue")).Should().Contain("?handler=assessAndSignOff").And.Contain("Record my assessment at Level 1 and sign off");
+        var done = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=assessAndSignOff",
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Heard them testify." })).Content.ReadAsStringAsync();
+        done.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var types = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(3);
+        types.Should().Equal("leader.assessment-recorded", "leader.signed-off", "leader.level-attained");
+
+        var staffUser = $"pg.grid.{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Progress on every theme (1 levels attained)")
+            .And.Contain("class=\"level attained\" data-level=\"1\">Attained");
+    }
+
+    [Fact]
     public async Task A_sign_off_before_any_learning_is_told_as_not_attaining_and_the_leader_is_told_what_is_missing_instead_of_asking_again()
     {
         var (_, leaderUser, mentorUser) = await Leader();

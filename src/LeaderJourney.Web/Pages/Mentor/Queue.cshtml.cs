@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
@@ -41,11 +42,25 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
-    public async Task<IActionResult> OnPostSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
+    public Task<IActionResult> OnPostSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct) =>
+        SignOffAsync(leaderId, themeCode, level, text, withAssessment: false, ct);
+
+    /// <summary>
+    /// For a level with no learning yet: the mentor's own assessment at that level is learning under the
+    /// rule, so recording it and signing off attains the level in one step (two commands, the assessment first).
+    /// </summary>
+    public Task<IActionResult> OnPostAssessAndSignOffAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct) =>
+        SignOffAsync(leaderId, themeCode, level, text, withAssessment: true, ct);
+
+    private async Task<IActionResult> SignOffAsync(Guid leaderId, string themeCode, int level, string? text, bool withAssessment, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
+        Error = await PageCommands.TryAsync(async () =>
+        {
+            if (withAssessment)
+                await commands.InvokeAsync(new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", null) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct);
+            await commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct);
+        });
         if (Error is null)
         {
             // Read back, so that a sign-off given before any learning is not taken for an attained level.

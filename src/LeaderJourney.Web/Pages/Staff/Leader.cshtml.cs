@@ -12,12 +12,13 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
-/// One leader, for staff: the record, mentors, status and timeline, with the changes staff make there
+/// One leader, for staff: the record, mentors, status, progress on every theme and timeline, with the changes staff make there
 /// (assign or end a mentor, give the leader a sign-in, pause, withdraw, reactivate, erase), each the same
 /// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
 public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
+    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
@@ -28,6 +29,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
+    public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     /// <summary>The user name the leader signs in with, or null when they have no sign-in yet.</summary>
     public string? SignInName { get; private set; }
     /// <summary>The user name typed into a refused sign-in form, shown again (the password is typed again).</summary>
@@ -111,6 +113,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
         SignInName = await directory.UsernameOfLeaderAsync(id, ct);
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         return Page();
     }
 }
