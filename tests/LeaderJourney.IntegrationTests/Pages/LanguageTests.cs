@@ -45,7 +45,8 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
         // The browser sends a number field as "1.5" whatever the page's language: 1.5 hours, not 15.
         (await (await page.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
-            new() { ["title"] = "Taller", ["completedOn"] = "2025-04-02", ["hours"] = "1.5" })).Content.ReadAsStringAsync()).Should().Contain("Formación añadida.");
+            new() { ["title"] = "Taller", ["completedOn"] = "2025-04-02", ["hours"] = "1.5" })).Content.ReadAsStringAsync()).Should().Contain("Formación añadida.")
+            .And.Contain("Formación «Taller», 1,5 horas", "what is logged is said in Spanish too");
         var history = await Ok(admin.GetAsync($"/api/leaders/{id}/history"));
         history.EnumerateArray().Last(e => e.GetProperty("type").GetString() == "leader.training-completed").GetProperty("data").GetProperty("hours").GetDecimal().Should().Be(1.5m);
 

@@ -95,11 +95,11 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         Logged = loaded.Events.Reverse().Select(e => e.Data switch
             {
                 TrainingCompleted t when t.ThemeCode == Code =>
-                    new LoggedItem(t.CompletedOn, t.Level, $"Training “{t.Title}”{(t.Hours is { } h ? $", {h:0.#} hours" : "")}"),
+                    new LoggedItem(t.CompletedOn, t.Level, t.Hours is { } h ? T["Training “{0}”, {1} hours", t.Title, h.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)] : T["Training “{0}”", t.Title]),
                 EvidenceAdded x when x.ThemeCode == Code =>
-                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, "Evidence" + (x.Note is { Length: > 0 } note ? $": {note}" : x.Link is { Length: > 0 } link ? $": {link}" : "")),
+                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : x.Link is { Length: > 0 } link ? T["Evidence: {0}", link] : T["Evidence"]),
                 AssessmentRecorded a when a.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
-                    a.Kind switch { AssessmentKind.Self => "Your self-assessment", AssessmentKind.Mentor => "Your mentor's assessment", _ => "A peer's assessment" }),
+                    a.Kind switch { AssessmentKind.Self => T["Your self-assessment"], AssessmentKind.Mentor => T["Your mentor's assessment"], _ => T["A peer's assessment"] }),
                 _ => null,
             })
             .OfType<LoggedItem>()
