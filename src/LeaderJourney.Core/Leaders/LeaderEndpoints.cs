@@ -21,6 +21,7 @@ public static class LeaderEndpoints
         AssignMentorEndpoint.Map(leaders);
         UnassignMentorEndpoint.Map(leaders);
         Status.ChangeLeaderStatusEndpoint.Map(leaders);
+        Profile.ChangeLeaderProfileEndpoint.Map(leaders);
         LearningEndpoints.Map(leaders);
         SignOffEndpoints.Map(leaders);
         LeaderViewEndpoints.Map(leaders, app.ServiceProvider.GetRequiredService<EventTypeRegistry>());

@@ -197,6 +197,33 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task Staff_correct_a_leaders_name_email_and_local_sealed_and_refused_once_erased()
+    {
+        var id = await Enrol();
+        await Ok(_admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella J. Baker", email = "ella.baker@example.org", local = "Local 12" }));
+        var leader = await Ok(_admin.GetAsync($"/api/leaders/{id}"));
+        leader.GetProperty("displayName").GetString().Should().Be("Ella J. Baker");
+        var history = await Ok(_admin.GetAsync($"/api/leaders/{id}/history"));
+        history.EnumerateArray().Last().GetProperty("type").GetString().Should().Be("leader.profile-changed");
+
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella J. Baker", email = "not an address" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = " ", email = "ella.baker@example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _mentor.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "X", email = "x@example.org" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        // The stored event holds the new name sealed, never in plain text.
+        await using (var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(database.ConnectionString))
+        {
+            await using var count = dataSource.CreateCommand("select count(*) from leaderjourney.mt_events where stream_id = $1 and type = 'leader.profile-changed' and data::text not like '%Ella J. Baker%'");
+            count.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = id });
+            ((long)(await count.ExecuteScalarAsync())!).Should().Be(1);
+        }
+
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Asked to be forgotten" }));
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Baker", email = "ella@example.org" }))
+            .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "an erased record takes no personal data again");
+    }
+
+    [Fact]
     public async Task Progress_as_of_a_moment_before_the_attainment_shows_the_earlier_level()
     {
         var id = await EnrolWithMentor();

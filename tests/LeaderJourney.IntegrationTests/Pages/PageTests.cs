@@ -147,6 +147,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var leader = new PageClient(_app);
         await leader.SignInAsync("fannie.hamer");
         (await leader.GetAsync("/journey")).Should().Contain("Fannie Lou Hamer: where you stand on every competency theme");
+
+        // A name typed wrong at enrolment is corrected on the record; a bad e-mail keeps what was typed.
+        var refusedProfile = await (await staff.PostAsync(record, $"{record}?handler=profile",
+            new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "not an address", ["local"] = "Local 5" })).Content.ReadAsStringAsync();
+        refusedProfile.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
+        (await (await staff.PostAsync(record, $"{record}?handler=profile",
+            new() { ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
+            .Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fannie Lou Townsend Hamer</h1>");
     }
 
     [Fact]

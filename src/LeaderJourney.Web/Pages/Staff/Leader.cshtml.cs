@@ -13,7 +13,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
 /// One leader, for staff: the record, mentors, status, progress on every theme and timeline, with the changes staff make there
-/// (assign or end a mentor, give the leader a sign-in, pause, withdraw, reactivate, erase), each the same
+/// (assign or end a mentor, correct the name, e-mail or local, give the leader a sign-in, pause, withdraw,
+/// reactivate, erase), each the same
 /// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
@@ -34,6 +35,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public string? SignInName { get; private set; }
     /// <summary>The user name typed into a refused sign-in form, shown again (the password is typed again).</summary>
     public string? SentUsername { get; private set; }
+    /// <summary>A refused correction of the name, e-mail and local, shown again as typed.</summary>
+    public (string? Name, string? Email, string? Local)? SentProfile { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -45,6 +48,15 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public Task<IActionResult> OnPostUnassignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
         Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("unassign")) },
             T["The mentor's assignment has ended; the sign-offs they gave stand."].Value, ct);
+
+    public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, CancellationToken ct)
+    {
+        var result = await Send(id, caller => new LeaderJourney.Core.Leaders.Profile.ChangeLeaderProfileCommand(id, displayName, email, local) { Sender = new(caller, PageCommands.Options("profile")) },
+            T["The name, e-mail and local are saved."].Value, ct);
+        // A refused correction keeps what was typed, to be mended rather than typed again.
+        if (Error is not null) SentProfile = (displayName, email, local);
+        return result;
+    }
 
     public Task<IActionResult> OnPostStatusAsync(Guid id, string? status, string? reason, CancellationToken ct) =>
         Send(id, caller => new ChangeLeaderStatusCommand(id, status, reason) { Sender = new(caller, PageCommands.Options("status")) }, status switch
