@@ -405,15 +405,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private NpgsqlBatchCommand RevokeAll(Guid userId) =>
         new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };
 
-    /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
-    /// <summary>The user name a leader signs in with, if they have a sign-in (at most one: <see cref="CreateUserAsync"/>).</summary>
-    public async Task<string?> UsernameOfLeaderAsync(Guid leaderId, CancellationToken ct = default)
+    /// <summary>The user name a leader signs in with and whether it is disabled, if they have a sign-in (<see cref="CreateUserAsync"/> makes at most one; the first is given).</summary>
+    public async Task<(string Username, bool Disabled)?> SignInOfLeaderAsync(Guid leaderId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"select username from {schema}.users where leader_id = $1");
+        await using var command = dataSource.CreateCommand($"select username, disabled_at is not null from {schema}.users where leader_id = $1 order by created_at limit 1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-        return await command.ExecuteScalarAsync(ct) as string;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetBoolean(1)) : null;
     }
 
+    /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
     public async Task<IReadOnlyDictionary<string, Guid>> MentorsAsync(string affiliate, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select username, id from {schema}.users where affiliate = $1 and role = $2 order by username");

@@ -65,6 +65,9 @@ public sealed record LevelNeeds(bool PreviousLevel, bool Learning, int SignOffs)
 {
     public static readonly LevelNeeds None = new(false, false, 0);
 
-    /// <summary>Every sign-off the level needs stands: only learning, or the level below, is missing.</summary>
+    /// <summary>Every sign-off the level needs stands (what else it lacks, if anything, is learning or the level below).</summary>
     public bool SignedOff => SignOffs == 0;
+
+    /// <summary>Signed off, and waiting for learning or the level below: a request would reach mentors whose sign-off can change nothing.</summary>
+    public bool SignedOffAndWaiting => SignedOff && (Learning || PreviousLevel);
 }

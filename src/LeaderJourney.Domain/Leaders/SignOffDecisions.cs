@@ -17,10 +17,13 @@ internal static class SignOffDecisions
         // A sign-off given before any learning stands; asking again would put in a mentor's queue a
         // level their sign-off can no longer change.
         var needs = AttainmentRule.Needs(s, theme, level, policy);
-        if (needs.SignedOff && (needs.Learning || needs.PreviousLevel))
-            throw new DomainRuleException(needs.PreviousLevel
-                ? $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is."
-                : $"Level {level} of {theme} is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).");
+        if (needs.SignedOffAndWaiting)
+            throw new DomainRuleException((needs.PreviousLevel, needs.Learning) switch
+            {
+                (true, true) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is and learning at this level is recorded.",
+                (true, false) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is.",
+                _ => $"Level {level} of {theme} is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).",
+            });
         return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
     }
 
@@ -55,6 +58,9 @@ internal static class SignOffDecisions
         var level = Guard.Level(c.Level);
         if (c.Actor.UserId != c.MentorUserId && !c.Actor.IsAdmin)
             throw new DomainRuleException("Only the mentor who signed off, or an admin, can revoke a sign-off.");
+        // A mentor no longer assigned answers for the leader no more: their sign-off goes through an admin.
+        if (!c.Actor.IsAdmin && !s.Mentors.Contains(c.Actor.UserId))
+            throw new DomainRuleException("A mentor no longer assigned to this leader cannot revoke their sign-off; an admin can.");
         var reason = Guard.Required(c.Reason, "The reason for revoking");
         if (s.SignOffBy(c.MentorUserId, theme, level) is null)
             throw new DomainRuleException($"This mentor has no standing sign-off of Level {level} of {theme}; there is nothing to revoke.");

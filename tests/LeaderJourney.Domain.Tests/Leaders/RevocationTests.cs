@@ -82,6 +82,17 @@ public sealed class RevocationTests : LeaderSpec
     }
 
     [Fact]
+    public void A_mentor_no_longer_assigned_cannot_revoke_their_sign_off_but_an_admin_can()
+    {
+        GivenLevels1To3Attained();
+        Given(Unassigned(MentorA));
+        ThenRefused(new RevokeSignOff(Theme, 3, MentorA.UserId, "Changed my mind", MentorA, Now),
+            "A mentor no longer assigned to this leader cannot revoke their sign-off; an admin can.");
+        Then(new RevokeSignOff(Theme, 3, MentorA.UserId, "Mentor left", Admin, Now),
+            new SignOffRevoked(LeaderId, Theme, 3, MentorA.UserId, "Mentor left", Admin.UserId, Now), AttainmentRevoked(3, "Mentor left", Admin));
+    }
+
+    [Fact]
     public void Revoking_a_sign_off_that_does_not_stand_is_refused()
     {
         GivenEnrolledWithMentor();

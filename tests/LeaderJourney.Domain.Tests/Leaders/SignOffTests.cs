@@ -60,6 +60,25 @@ public sealed class SignOffTests : LeaderSpec
     }
 
     [Fact]
+    public void A_request_after_an_admin_revoked_the_attainment_is_taken_since_nothing_else_is_missing()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), SignedOff(1, MentorA), Attained(1), new LevelAttainmentRevoked(LeaderId, Theme, 1, "Wrong leader", Admin.UserId, T0));
+        AttainmentRule.Needs(new[] { (object)Enrolled(), Assigned(MentorA), Trained(1), SignedOff(1, MentorA), Attained(1),
+                new LevelAttainmentRevoked(LeaderId, Theme, 1, "Wrong leader", Admin.UserId, T0) }.Aggregate(Leader.Initial, LeaderDecider.Evolve), Theme, 1, Policy)
+            .Should().Be(new LevelNeeds(false, false, 0), "every clause is met though the level is not attained: the revocation is what stands in the way");
+        Then(new RequestSignOff(Theme, 1, Self, Now), new SignOffRequested(LeaderId, Theme, 1, Self.UserId, Now));
+    }
+
+    [Fact]
+    public void A_request_with_the_level_below_and_learning_both_missing_says_both()
+    {
+        GivenEnrolledWithMentor();
+        Given(SignedOff(2, MentorA));
+        ThenRefused(new RequestSignOff(Theme, 2, Self, Now), "Level 2 of VIS is already signed off; it is attained once Level 1 is and learning at this level is recorded.");
+    }
+
+    [Fact]
     public void A_level_needing_two_sign_offs_may_be_requested_again_after_the_first()
     {
         Policy = new AttainmentPolicy(new Dictionary<int, int> { [1] = 2 });

@@ -87,14 +87,20 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
-        (await signed.Content.ReadAsStringAsync()).Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
+        var signedPage = await signed.Content.ReadAsStringAsync();
+        signedPage.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
             .And.Contain("?handler=undo");
+        var version = System.Text.RegularExpressions.Regex.Match(signedPage, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
 
+        // An undo from a form older than the sign-off (sent again, or left open) withdraws nothing.
+        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = (long.Parse(version) - 1).ToString() })).Content.ReadAsStringAsync())
+            .Should().Contain("<p class=\"error\" role=\"alert\">").And.NotContain("is withdrawn");
         // A wrong tap is undone at once: the sign-off and the level it attained go, and the request is back in the queue.
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
-            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.");
         (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");
         await _app.CaughtUpAsync();
@@ -271,7 +277,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         // A date the page cannot read (an address edited by hand) gives today's report and says so, on the page.
         foreach (var report in new[] { "succession", "pipeline" })
-            (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;2025-13-40&#x27; is not a date as yyyy-MM-dd; the report is as of today.</p>")
+            (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">The date in the address is not a date as yyyy-MM-dd; the report is as of today.</p>")
                 .And.Contain("<nav", "a page with its menu, not a bare error");
         (await board.Http.GetAsync("/board/succession?handler=csv&asOf=2025-13-40")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a download cannot say its date was not read");
         var pipelineCsv = await board.Http.GetAsync($"/board/pipeline?handler=csv&asOf={yesterday}");
@@ -434,7 +440,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var termSet = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
         termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 2027-06-30.");
         var appointed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
-            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
         appointed.Should().Contain("Appointed.").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 2027-06-30.");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();

@@ -26,9 +26,16 @@ public abstract class BoardPage : PageModel
         if (string.IsNullOrEmpty(AsOf)) return (caller.Affiliate, null, null);
         if (DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date))
             return (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null);
-        DateError = $"'{AsOf}' is not a date as yyyy-MM-dd; the report is as of today.";
+        // Not the typed text itself: a crafted link would otherwise put its words in the page's alert.
+        DateError = "The date in the address is not a date as yyyy-MM-dd; the report is as of today.";
         return (caller.Affiliate, null, null);
     }
+
+    /// <summary>The date the person chose (the address's, when it reads as one), or null for now.</summary>
+    public string? ChosenDate => DateOnly.TryParseExact(Request.Query["asOf"].ToString(), "yyyy-MM-dd", out var date) ? date.ToString("yyyy-MM-dd") : null;
+
+    /// <summary>A download is not a page that can say its date was not read: it is refused instead.</summary>
+    protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => DateError is null ? null : BadRequest(DateError);
 
     /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>
     public static string ReadinessWords(string? readiness) => Core.Succession.Reports.ReportFormats.ReadinessWords(readiness);

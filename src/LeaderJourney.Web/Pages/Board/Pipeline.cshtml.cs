@@ -31,17 +31,19 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         if (await Load(ct) is { } refused) return refused;
-        // A download is not a page that can say its date was not read: it is refused instead.
-        if (DateError is not null) return BadRequest(DateError);
+        if (DownloadRefusal() is { } refusal) return refusal;
         return File(System.Text.Encoding.UTF8.GetBytes(ReportFormats.PipelineCsv(Report!, sentences, Words)), "text/csv", $"pipeline-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
 
-    /// <summary>Staff issue the succession or the pipeline report, as of the page's date, to the board: the command POST /api/reports/{kind}/issues sends.</summary>
+    /// <summary>
+    /// Staff issue the succession or the pipeline report to the board, as of the date chosen on the page,
+    /// or as of now when none was: the command POST /api/reports/{kind}/issues sends.
+    /// </summary>
     public async Task<IActionResult> OnPostIssueAsync(string? kind, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new IssueReportCommand(kind ?? "", caller.Affiliate, string.IsNullOrEmpty(AsOf) ? null : AsOf) { Sender = new(caller, PageCommands.Options("issue report")) }, ct));
+            new IssueReportCommand(kind ?? "", caller.Affiliate, ChosenDate) { Sender = new(caller, PageCommands.Options("issue report")) }, ct));
         Message = Error is null ? (kind == "succession" ? "The succession report is issued to the board." : "The pipeline report is issued to the board.") : null;
         return await Load(ct) ?? Page();
     }

@@ -22,8 +22,7 @@ public sealed class SuccessionModel(ReportService reports, FrameworkWords words,
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         if (await Load(ct) is { } refused) return refused;
-        // A download is not a page that can say its date was not read: it is refused instead.
-        if (DateError is not null) return BadRequest(DateError);
+        if (DownloadRefusal() is { } refusal) return refusal;
         return File(Encoding.UTF8.GetBytes(ReportFormats.SuccessionCsv(Report!, sentences, Words)), "text/csv", $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
 

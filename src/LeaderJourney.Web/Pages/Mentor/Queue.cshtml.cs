@@ -34,8 +34,12 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
-    /// <summary>The sign-off just given, which the mentor may undo at once (a wrong tap on a phone).</summary>
-    public (Guid LeaderId, string ThemeCode, int Level)? JustSigned { get; private set; }
+    /// <summary>
+    /// The sign-off just given, which the mentor may undo at once (a wrong tap on a phone), with the
+    /// leader's version right after it: the undo is refused (409) if anything was recorded since, so a
+    /// form left open or sent again cannot withdraw an older sign-off.
+    /// </summary>
+    public (Guid LeaderId, string ThemeCode, int Level, long Version)? JustSigned { get; private set; }
 
     /// <summary>The reason an undone sign-off's event keeps.</summary>
     public const string UndoReason = "Undone by the mentor right after signing off.";
@@ -55,23 +59,28 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     private async Task<IActionResult> SignOffAsync(Guid leaderId, string themeCode, int level, string? text, bool withAssessment, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(async () =>
+        var theme = (await words.LoadAsync(ct)).Of(themeCode);
+        if (withAssessment)
         {
-            if (withAssessment)
-                await commands.InvokeAsync(new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", null) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct);
-            await commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct);
-        });
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", null) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct));
+            if (Error is not null) return await Load(ct);
+        }
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
         if (Error is null)
         {
             // Read back, so that a sign-off given before any learning is not taken for an attained level.
             var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
-            var theme = (await words.LoadAsync(ct)).Of(themeCode);
             var needs = AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate));
-            JustSigned = (leaderId, themeCode, level);
-            Message = needs == LevelNeeds.None
+            // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
+            if (!withAssessment) JustSigned = (leaderId, themeCode, level, leader.Version);
+            Message = leader.HasAttained(themeCode, level)
                 ? T["Signed off {0}, Level {1}: the level is attained.", theme, level].Value
-                : $"{T["Signed off {0}, Level {1}.", theme, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(needs, level, signOffsAfterYours: needs.SignOffs))}";
+                : $"{T["Signed off {0}, Level {1}.", theme, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(needs, level, signOffsAfterYours: needs.SignOffs))}".TrimEnd();
         }
+        // The assessment stands even when the sign-off is refused: said, so it is not recorded twice.
+        else if (withAssessment) Message = T["Your assessment of {0}, Level {1} is recorded.", theme, level].Value;
         return await Load(ct);
     }
 
@@ -79,15 +88,19 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// Withdraws the mentor's own sign-off just given, and asks again in the mentor's name, so the request
     /// is back in their queue as it was (a level the sign-off attained is revoked with it).
     /// </summary>
-    public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, CancellationToken ct)
+    public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        Error = await PageCommands.TryAsync(async () =>
-        {
-            await commands.InvokeAsync(new RevokeSignOffCommand(leaderId, themeCode, level, null, UndoReason) { Sender = new(caller, PageCommands.Options("undo")) }, ct);
-            await commands.InvokeAsync(new RequestSignOffCommand(leaderId, themeCode, level) { Sender = new(caller, PageCommands.Options("undo")) }, ct);
-        });
-        Message = Error is null ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
+        var theme = (await words.LoadAsync(ct)).Of(themeCode);
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(leaderId, themeCode, level, null, UndoReason)
+            { Sender = new(caller, new WriteOptions(version, null, "page undo")) }, ct));
+        if (Error is not null) return await Load(ct);
+        // Two writes: if asking again is refused, the withdrawal stands and the page says both.
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new RequestSignOffCommand(leaderId, themeCode, level) { Sender = new(caller, PageCommands.Options("undo")) }, ct));
+        Message = Error is null
+            ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
+            : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
         return await Load(ct);
     }
 

@@ -31,8 +31,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
-    /// <summary>The user name the leader signs in with, or null when they have no sign-in yet.</summary>
-    public string? SignInName { get; private set; }
+    /// <summary>The user name the leader signs in with (and whether an admin disabled it), or null when they have no sign-in yet.</summary>
+    public (string Username, bool Disabled)? LeaderSignIn { get; private set; }
     /// <summary>The user name typed into a refused sign-in form, shown again (the password is typed again).</summary>
     public string? SentUsername { get; private set; }
     /// <summary>A refused correction of the name, e-mail and local, shown again as typed.</summary>
@@ -124,7 +124,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
-        SignInName = await directory.UsernameOfLeaderAsync(id, ct);
+        LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         return Page();
     }

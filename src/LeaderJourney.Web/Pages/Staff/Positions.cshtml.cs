@@ -86,9 +86,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Send(caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options("vacate")) },
             "The seat is vacant.", ct);
 
-    /// <summary>Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then).</summary>
-    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, string? termEndsOn, CancellationToken ct) =>
-        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options("appoint")) },
+    /// <summary>
+    /// Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then),
+    /// with the seat's term end as it stands (set apart, so a form left open cannot write back an older one).
+    /// </summary>
+    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
+        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null) { Sender = new(caller, PageCommands.Options("appoint")) },
             "Appointed.", ct);
 
     public Task<IActionResult> OnPostWithdrawAsync(Guid positionId, Guid leaderId, CancellationToken ct) =>
