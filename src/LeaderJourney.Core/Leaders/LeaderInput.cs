@@ -7,6 +7,7 @@ public static class LeaderInput
 {
     public const int MaxNameLength = 200;
     public const int MaxEmailLength = 254;
+    public const int MaxLocalLength = 100;
     public const int MaxTitleLength = 200;
     public const int MaxNoteLength = 4000;
     public const int MaxLinkLength = 2000;

@@ -284,6 +284,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         pipelineCsv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         (await pipelineCsv.Content.ReadAsStringAsync()).Should().Contain("PG");
         (await board.GetAsync("/board/pipeline")).Should().NotContain("?handler=issue", "staff issue reports; the board reads them");
+        (await (await board.PostAsync("/board/pipeline", "/board/pipeline?handler=issue", new() { ["kind"] = "pipeline" })).Content.ReadAsStringAsync())
+            .Should().Contain("Staff issue reports to the board.", "a board member's hand-made post is refused in words").And.NotContain("is issued to the board");
 
         // Staff issue a report to the board from the page, as of the date it shows.
         var staffUser = $"pg.issuer.{Guid.NewGuid():N}"[..20];

@@ -40,7 +40,7 @@ public static class EnrolLeaderHandler
         if (!await directory.AffiliateExistsAsync(affiliate, ct)) throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'.");
         var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
         var email = LeaderInput.Email(command.Email);
-        var local = LeaderInput.Optional(command.Local, "local", 100);
+        var local = LeaderInput.Optional(command.Local, "local", LeaderInput.MaxLocalLength);
         var frameworkId = command.FrameworkId is { } raw ? LeaderInput.Id(raw, "frameworkId") : await DefaultFramework(catalog, ct);
         if (await scopes.FindAsync(frameworkId, ct) is null)
             throw new RequestValidationException("frameworkId", $"There is no framework edition {frameworkId}; GET /api/frameworks lists them.");

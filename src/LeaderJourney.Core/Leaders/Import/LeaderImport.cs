@@ -138,7 +138,7 @@ public sealed class LeaderImport : IDisposable
             var name = Check("display_name", v => LeaderInput.Required(v, "display_name", LeaderInput.MaxNameLength));
             var email = Check("email", v => LeaderInput.Email(v));
             if (email is not null && !seenEmails.Add(email)) errors.Add($"Row {line}, email: {email} appears twice in this file.");
-            var local = Check("local", v => LeaderInput.Optional(v, "local", 100));
+            var local = Check("local", v => LeaderInput.Optional(v, "local", LeaderInput.MaxLocalLength));
             var mentor = Field("mentor");
             Guid? mentorId = null;
             if (mentor is not null && mentorsByUsername.TryGetValue(mentor, out var found)) mentorId = found;

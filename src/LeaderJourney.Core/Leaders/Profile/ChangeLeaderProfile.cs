@@ -26,7 +26,7 @@ public static class ChangeLeaderProfileHandler
         if (!caller.IsAdmin) throw new ForbiddenException("Only staff change a leader's name, e-mail or local.");
         var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
         var email = LeaderInput.Email(command.Email);
-        var local = LeaderInput.Optional(command.Local, "local", 100);
+        var local = LeaderInput.Optional(command.Local, "local", LeaderInput.MaxLocalLength);
         return writes.DecideAsync(command, stream, session, (_, _) => new ChangeProfile(displayName, email, local, caller.ToActor(), writes.Now),
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
     }
