@@ -65,9 +65,6 @@ public sealed record LevelNeeds(bool PreviousLevel, bool Learning, int SignOffs)
 {
     public static readonly LevelNeeds None = new(false, false, 0);
 
-    /// <summary>Every sign-off the level needs stands (what else it lacks, if anything, is learning or the level below).</summary>
-    public bool SignedOff => SignOffs == 0;
-
-    /// <summary>Signed off, and waiting for learning or the level below: a request would reach mentors whose sign-off can change nothing.</summary>
-    public bool SignedOffAndWaiting => SignedOff && (Learning || PreviousLevel);
+    /// <summary>Every sign-off it needs stands, and it waits for learning or the level below: a request would reach mentors whose sign-off can change nothing.</summary>
+    public bool SignedOffAndWaiting => SignOffs == 0 && (Learning || PreviousLevel);
 }
