@@ -171,5 +171,12 @@ public static class CoreSchema
                 raise notice 'lz4 is not built into this server: the leader rows keep the default compression';
             end $$;
             """),
+        // What each reader has read of their notifications: the newest id they marked read (a leader's
+        // notifications are theirs alone; each of an affiliate's staff keeps their own mark). No person's data.
+        new(12, "notification read marks", """
+            create table {schema}.notification_reads (
+                user_id      uuid   primary key references {schema}.users (id) on delete cascade,
+                read_through bigint not null);
+            """),
     ];
 }

@@ -1,22 +1,25 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.Core.Http;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace LeaderJourney.Core.Notifications;
 
-/// <summary>One thing someone should hear of: to a leader (<see cref="LeaderId"/>), else to the affiliate's staff.</summary>
-public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? PositionId, string? ThemeCode, int? Level, DateOnly? OnDate, DateTimeOffset CreatedAt);
+/// <summary>One thing someone should hear of: to a leader (<see cref="LeaderId"/>), else to the affiliate's staff. <see cref="Read"/>: the reader has marked it read.</summary>
+public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? PositionId, string? ThemeCode, int? Level, DateOnly? OnDate, DateTimeOffset CreatedAt, bool Read);
 
 /// <summary>
-/// What the reactions (<see cref="Reactions"/>) tell people: a leader's level attained or request
-/// declined, a position's term coming to an end. Ids, codes and dates only, so nothing here needs
-/// sealing; an erasure deletes the leader's. Each is written under a key, once however often the
-/// reaction that writes it runs.
+/// What the reactions (<see cref="Reactions"/>) tell people: a leader's level attained or withdrawn,
+/// a request declined, a position's term coming to an end. Ids, codes and dates only, so nothing here
+/// needs sealing; an erasure deletes the leader's. Each is written under a key, once however often the
+/// reaction that writes it runs. Each reader marks what they have read as one number, the newest id
+/// read (a leader's are theirs alone; an affiliate's staff each keep their own mark).
 /// </summary>
 public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
 {
     public const string LevelAttained = "level-attained";
+    public const string LevelRevoked = "level-revoked";
     public const string RequestDeclined = "request-declined";
     public const string TermEnding = "term-ending";
 
@@ -47,20 +50,19 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The caller's own, newest first: a leader's about themself, staff's about their affiliate's positions.</summary>
-    public async Task<IReadOnlyList<Notification>> ForAsync(CurrentUser caller, int limit, CancellationToken ct)
+    /// <summary>
+    /// The caller's own, newest first, older than <paramref name="before"/> when given: a leader's about
+    /// themself, staff's about their affiliate's positions.
+    /// </summary>
+    public async Task<IReadOnlyList<Notification>> ForAsync(CurrentUser caller, int limit, CancellationToken ct, long? before = null)
     {
-        var (filter, value) = caller switch
-        {
-            { Role: Roles.Leader, LeaderId: { } leaderId } => ("leader_id = $1", (object)leaderId),
-            { IsAdmin: true, Affiliate: { } affiliate } => ("leader_id is null and affiliate = $1", affiliate),
-            _ => throw new ForbiddenException("Leaders read their own notifications; staff read their affiliate's."),
-        };
-        await using var command = dataSource.CreateCommand($"""
-            select id, kind, leader_id, position_id, theme_code, level, on_date, created_at from {settings.Schema}.notifications
-             where {filter} order by id desc limit $2
+        await using var command = Scoped(caller, $$"""
+            select n.id, n.kind, n.leader_id, n.position_id, n.theme_code, n.level, n.on_date, n.created_at,
+                   n.id <= coalesce((select r.read_through from {{settings.Schema}}.notification_reads r where r.user_id = $2), 0)
+              from {{settings.Schema}}.notifications n
+             where {0} and n.id < $3 order by n.id desc limit $4
             """);
-        command.Parameters.Add(value is Guid g ? new NpgsqlParameter<Guid> { TypedValue = g } : new NpgsqlParameter<string> { TypedValue = (string)value });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before ?? long.MaxValue });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var list = new List<Notification>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -68,7 +70,54 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
             list.Add(new Notification(reader.GetInt64(0), reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetGuid(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetBoolean(8)));
         return list;
+    }
+
+    /// <summary>How many of the caller's notifications they have not marked read, counted up to <paramref name="atMost"/> (a menu says "9+", not the exact number).</summary>
+    public async Task<int> UnreadCountAsync(CurrentUser caller, int atMost, CancellationToken ct)
+    {
+        await using var command = Scoped(caller, $$"""
+            select count(*)::int from (
+                select 1 from {{settings.Schema}}.notifications n
+                 where {0} and n.id > coalesce((select r.read_through from {{settings.Schema}}.notification_reads r where r.user_id = $2), 0)
+                 limit $3) unread
+            """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = atMost });
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Marks the caller's notifications up to <paramref name="throughId"/> read (all of them when null). A
+    /// mark never moves back: a page opened before another's "mark read" does not undo it.
+    /// </summary>
+    public async Task MarkReadAsync(CurrentUser caller, long? throughId, CancellationToken ct)
+    {
+        if (throughId is < 0) throw new RequestValidationException("throughId", "throughId is the id of a notification: 0 or more.");
+        await using var command = Scoped(caller, $$"""
+            insert into {{settings.Schema}}.notification_reads (user_id, read_through)
+            select $2, coalesce($3, (select max(n.id) from {{settings.Schema}}.notifications n where {0}), 0)
+            on conflict (user_id) do update set read_through = greatest(notification_reads.read_through, excluded.read_through)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = throughId, NpgsqlDbType = NpgsqlDbType.Bigint });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// A statement over the caller's own notifications: <c>{0}</c> in <paramref name="sql"/> is the filter
+    /// on <c>n</c>, $1 what it filters by, $2 the caller's user id; further parameters are the caller's to add.
+    /// </summary>
+    private NpgsqlCommand Scoped(CurrentUser caller, string sql)
+    {
+        var (filter, value) = caller switch
+        {
+            { Role: Roles.Leader, LeaderId: { } leaderId } => ("n.leader_id = $1", (object)leaderId),
+            { IsAdmin: true, Affiliate: { } affiliate } => ("n.leader_id is null and n.affiliate = $1", affiliate),
+            _ => throw new ForbiddenException("Leaders read their own notifications; staff read their affiliate's."),
+        };
+        var command = dataSource.CreateCommand(string.Format(sql, filter));
+        command.Parameters.Add(value is Guid g ? new NpgsqlParameter<Guid> { TypedValue = g } : new NpgsqlParameter<string> { TypedValue = (string)value });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        return command;
     }
 }

@@ -19,7 +19,7 @@ public static class Reactions
     public const string SubscriptionName = "reactions";
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
-    public static readonly Type[] Events = [typeof(LevelAttained), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -47,6 +47,14 @@ public static class LevelAttainedHandler
     public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, CancellationToken ct) =>
         box.AddAsync($"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, leaderId: e.Data.LeaderId,
             themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.AttainedAt.UtcDateTime), ct: ct);
+}
+
+/// <summary>A leader hears a level was taken back (a sign-off it stood on was withdrawn); the reason stays in their history, sealed.</summary>
+public static class LevelAttainmentRevokedHandler
+{
+    public static Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, CancellationToken ct) =>
+        box.AddAsync($"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, leaderId: e.Data.LeaderId,
+            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.RevokedAt.UtcDateTime), ct: ct);
 }
 
 /// <summary>A leader hears their request was declined (the reason stays in their history, sealed; not copied here).</summary>

@@ -141,12 +141,24 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var position = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "BS", title = "Vice President for Member Engagement", termEndsOn = "2099-01-31",
             requirements = new[] { new { themeCode = "COM.1", level = 2 }, new { themeCode = "ADV.1", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId }));
+        // A level attained, which the leader is told of; and a term ending, which staff are (the reminder's own path is tested in ReactionTests).
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Power mapping", themeCode = "ADV.2", level = 1, completedOn = "2025-05-02" }));
+        await Ok((await app.ApiAsync("BS.mentor")).PostAsJsonAsync($"/api/leaders/{leaderId}/sign-offs", new { themeCode = "ADV.2", level = 1 }));
+        await using (var db = Npgsql.NpgsqlDataSource.Create(app.ConnectionString))
+        await using (var termEnding = db.CreateCommand("""
+            insert into leaderjourney.notifications (key, affiliate, position_id, kind, on_date, created_at) values ($1, 'BS', $2, 'term-ending', '2099-01-31', now())
+            """))
+        {
+            termEnding.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = $"sweep:{position}" });
+            termEnding.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = position });
+            await termEnding.ExecuteNonQueryAsync();
+        }
 
         var pages = new (string User, string[] Paths)[]
         {
-            ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/account/password"]),
+            ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/notifications", "/account/password"]),
             ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees", $"/mentor/mentees/{leaderId}"]),
-            ("BS.staff", ["/", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
+            ("BS.staff", ["/", "/notifications", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
             ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
             ("BS.national", ["/admin/users", "/admin/audit"]),
         };
@@ -161,6 +173,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     answer!.Status.Should().Be(200, $"{user} opens {path}");
                     // The queue is a read model kept by the host's daemon: the request shows once it has caught up.
                     if (path == "/mentor/queue") await ReloadUntilVisible(page, "Maya Angelou");
+                    // So is the leader's notice of the level attained (the subscription's handlers write it).
+                    if (path == "/notifications" && user == "BS.leader") await ReloadUntilVisible(page, "You attained");
                     // The positions' forms for the seat, the term and the candidates are folded away: checked unfolded.
                     if (path == "/staff/positions") await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
                     await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();

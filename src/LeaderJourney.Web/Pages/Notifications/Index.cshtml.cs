@@ -1,0 +1,59 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Notifications;
+using LeaderJourney.Core.Succession.Reports;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Notifications;
+
+/// <summary>
+/// What a leader or staff member has been told (GET /api/notifications), newest first, the unread ones
+/// marked, each with a link to where it can be acted on; "mark all read" sends the API's command.
+/// </summary>
+public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 30;
+
+    [BindProperty(SupportsGet = true)] public long? Before { get; set; }
+
+    public IReadOnlyList<Notification> Notices { get; private set; } = [];
+    public bool HasOlder { get; private set; }
+    public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+    public IReadOnlyDictionary<Guid, string> PositionTitles { get; private set; } = new Dictionary<Guid, string>();
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!MayRead(out var caller)) return Forbid();
+        var page = await box.ForAsync(caller, PageSize + 1, ct, Before);
+        HasOlder = page.Count > PageSize;
+        Notices = page.Take(PageSize).ToList();
+        if (Notices.Any(n => n.ThemeCode is not null)) Words = await words.LoadAsync(ct);
+        if (Notices.Any(n => n.PositionId is not null) && caller.Affiliate is { } affiliate)
+            PositionTitles = (await positions.PositionsAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(p => p.Id, p => p.Title);
+        return Page();
+    }
+
+    /// <summary>Marks read everything up to the newest notification the page showed (one that arrived since stays unread).</summary>
+    public async Task<IActionResult> OnPostReadAsync(long? throughId, CancellationToken ct)
+    {
+        if (!MayRead(out var caller)) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new MarkNotificationsReadCommand(throughId) { Sender = new(caller, PageCommands.Options("mark notifications read")) }, ct));
+        return Error is null ? RedirectToPage() : await OnGetAsync(ct);
+    }
+
+    /// <summary>The day a notice is dated by: when it happened (a level attained), or when it was noted (a term's end lies ahead, and the sentence says it).</summary>
+    public static DateOnly DayOf(Notification n) =>
+        n.Kind != NotificationBox.TermEnding && n.OnDate is { } on ? on : DateOnly.FromDateTime(n.CreatedAt.UtcDateTime);
+
+    /// <summary>Leaders read their own; an affiliate's staff read their affiliate's.</summary>
+    private bool MayRead(out CurrentUser caller)
+    {
+        caller = BearerTokenHandler.CurrentUserOf(User);
+        return caller is { Role: Roles.Leader, LeaderId: not null } or { Role: Roles.AffiliateAdmin, Affiliate: not null };
+    }
+}

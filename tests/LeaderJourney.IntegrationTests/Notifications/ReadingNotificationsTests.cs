@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Notifications;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.IntegrationTests.Pages;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.IntegrationTests.Notifications;
+
+/// <summary>
+/// People read what they were told: a withdrawn level is told as an attained one is; each reader marks
+/// theirs read (through the API or the page), a mark never moves back, and the menu counts what is unread.
+/// </summary>
+public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd");
+
+    /// <summary>A leader with a sign-in, whose Level 1 of ADV.1 was attained and then taken back by the mentor.</summary>
+    private async Task<(Guid LeaderId, string LeaderUser)> LeaderWithALevelTakenBack()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "NV");
+        var (mentor, mentorId) = await _app.SignedInAsync(Roles.Mentor, "NV");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "NV", displayName = "Dolores Huerta", email = $"{Guid.NewGuid():N}@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = Today }));
+        (await (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("attained").GetBoolean().Should().BeTrue();
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "ADV.1", level = 1, reason = "Signed the wrong theme" }));
+        var leaderUser = $"leader-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(leaderUser, ApiUsers.Password, Roles.Leader, "NV", id, null);
+        return (id, leaderUser);
+    }
+
+    [Fact]
+    public async Task A_withdrawn_level_is_told_and_a_readers_mark_covers_what_they_saw_and_never_moves_back()
+    {
+        var (_, leaderUser) = await LeaderWithALevelTakenBack();
+        var leader = await _app.SignInAsync(leaderUser);
+
+        JsonElement[] notes = [];
+        await Until(async () => (notes = await Notes(leader)).Length >= 2, "the attained and the withdrawn level");
+        notes.Select(n => (n.GetProperty("kind").GetString(), n.GetProperty("themeCode").GetString(), n.GetProperty("read").GetBoolean())).Should()
+            .Equal(("level-revoked", "ADV.1", false), ("level-attained", "ADV.1", false));
+        var (newest, older) = (notes[0].GetProperty("id").GetInt64(), notes[1].GetProperty("id").GetInt64());
+
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { throughId = older })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Notes(leader)).Select(n => n.GetProperty("read").GetBoolean()).Should().Equal(false, true);
+
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent, "no id marks every one read");
+        (await Notes(leader)).Select(n => n.GetProperty("read").GetBoolean()).Should().Equal(true, true);
+
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { throughId = older })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Notes(leader)).Select(n => n.GetProperty("read").GetBoolean()).Should().Equal([true, true], "an older page's mark does not unread what was read since");
+
+        var refused = await leader.PostAsJsonAsync("/api/notifications/read", new { throughId = -1 });
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("throughId");
+        (await leader.PostAsync("/api/notifications/read", new StringContent("{\"throughId\": \"soon\"}", System.Text.Encoding.UTF8, "application/json")))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest, "a body that is not the request's shape is refused, not a 500");
+
+        (await leader.GetFromJsonAsync<JsonElement[]>($"/api/notifications?before={newest}"))!.Select(n => n.GetProperty("id").GetInt64()).Should().Equal(older);
+    }
+
+    [Fact]
+    public async Task Each_of_an_affiliates_staff_keeps_their_own_mark_and_another_affiliate_sees_none_of_it()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db);
+        var (first, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var (second, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var (elsewhere, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "MA");
+        var box = app.Services.GetRequiredService<NotificationBox>();
+        var positionId = Guid.NewGuid();
+        (await box.AddAsync($"test:{positionId}", "OH", NotificationBox.TermEnding, positionId: positionId, onDate: new DateOnly(2027, 3, 1))).Should().BeTrue();
+
+        (await first.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Notes(first)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeTrue();
+        (await Notes(second)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeFalse("the other staff member has not read it");
+        (await Notes(elsewhere)).Should().BeEmpty();
+        (await elsewhere.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await Notes(second)).Single().GetProperty("read").GetBoolean().Should().BeFalse("another affiliate's mark reaches nothing of OH's");
+    }
+
+    [Fact]
+    public async Task A_leader_reads_their_notifications_on_a_page_the_menu_counts_the_unread_and_marking_them_read_clears_it()
+    {
+        var (_, leaderUser) = await LeaderWithALevelTakenBack();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        var api = await _app.SignInAsync(leaderUser);
+        await Until(async () => (await Notes(api)).Length >= 2, "the two notifications");
+
+        var journey = await leader.GetAsync("/journey");
+        journey.Should().MatchRegex("""<a href="/notifications">Notifications\s*<span class="badge count">2<span class="visually-hidden"> unread</span></span>\s*</a>""");
+
+        var page = await leader.GetAsync("/notifications");
+        var theme = "Utilizes best practices in advocacy and political efforts, Level 1";
+        page.Should().Contain($"You attained {theme}.").And.Contain($"{theme} was taken back: a sign-off it stood on was withdrawn.")
+            .And.Contain("href=\"/journey/theme/ADV.1\"");
+        System.Text.RegularExpressions.Regex.Matches(page, "<span class=\"badge unread-mark\">New</span>").Count.Should().Be(2);
+
+        var marked = await leader.PostAsync("/notifications", "/notifications?handler=read",
+            new() { ["throughId"] = (await Notes(api))[0].GetProperty("id").GetInt64().ToString() });
+        marked.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var after = await leader.GetAsync("/notifications");
+        after.Should().NotContain("unread-mark").And.NotContain("Mark all as read").And.Contain($"You attained {theme}.");
+        after.Should().MatchRegex("""<a href="/notifications">Notifications\s*</a>""", "nothing is unread, so the menu shows no count");
+
+        var mentor = new PageClient(_app);
+        var mentorUser = $"mentor-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(mentorUser, ApiUsers.Password, Roles.Mentor, "NV", null, null);
+        await mentor.SignInAsync(mentorUser);
+        (await mentor.Http.GetAsync("/notifications")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "mentors are told through their queue");
+        (await mentor.GetAsync("/")).Should().NotContain("href=\"/notifications\"");
+    }
+
+    private static async Task<JsonElement[]> Notes(HttpClient client) => (await client.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!;
+
+    private static async Task Ok(Task<HttpResponseMessage> request) => (await request).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"Waited for {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
