@@ -250,15 +250,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
             forPages.Suggested.Should().BeEmpty();
             JsonSerializer.Serialize(forPages with { GeneratedAt = default }).Should().Be(JsonSerializer.Serialize(full with { Suggested = [], GeneratedAt = default }));
 
-            // The board's pipeline page asks without the timelines (medians, stalled leaders), which it does not show.
-            var moment = at ?? DateTimeOffset.UtcNow;
-            var fullPipeline = await service.PipelineAsync("SC", moment, default, equityInWholeDays: true);
-            var pipelineForPage = await service.PipelineAsync("SC", moment, default, equityInWholeDays: true, timelines: false);
-            pipelineForPage.Stalled.Should().BeEmpty();
-            pipelineForPage.MedianDaysAtStage.Values.Should().OnlyContain(d => d == null);
+            // The pipeline report works out the medians (the pages show them too).
+            var fullPipeline = await service.PipelineAsync("SC", at ?? DateTimeOffset.UtcNow, default, equityInWholeDays: true);
             fullPipeline.MedianDaysAtStage.Values.Should().Contain(d => d != null, "the full report works the medians out");
-            JsonSerializer.Serialize(pipelineForPage with { MedianDaysAtStage = fullPipeline.MedianDaysAtStage })
-                .Should().Be(JsonSerializer.Serialize(fullPipeline with { Stalled = [] }));
         }
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");
         (await board.PostAsync("/api/reports/succession/issues?affiliate=SC", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the board reads; staff issue");

@@ -27,17 +27,13 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
     /// complete UTC day at the latest, never to the present (docs/security.md).
     /// </param>
-    /// <param name="timelines">
-    /// Whether to work out the median days at each stage and the stalled leaders, which looks at every
-    /// counted leader's stage history: the board's page shows neither, and asks without them.
-    /// </param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false, bool timelines = true)
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
         // One read of the spells serves both moments the counts look at.
         var spells = await pipeline.SpellsAsync(affiliate, at, ct);
-        var histories = timelines ? spells.Histories(at) : [];
+        var histories = spells.Histories(at);
         var stalled = await pipeline.NamesAsync(Domain.Succession.PipelineStatistics.Stalled(histories, at), ct);
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);

@@ -9,7 +9,10 @@ using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Web.Pages.Board;
 
-/// <summary>The pipeline funnel per stage and per domain, the equity breakdown with small cells suppressed, and the reports issued to the board.</summary>
+/// <summary>
+/// The pipeline funnel per stage and per domain, how long leaders spend at each stage and who has made
+/// no progress in a year, the equity breakdown with small cells suppressed, and the reports issued to the board.
+/// </summary>
 public sealed class PipelineModel(ReportService reports, Store store, SensitiveReads audit, FrameworkWords words, Core.Http.ISentences sentences, Core.Http.StreamCommandBus commands) : BoardPage
 {
     public PipelineReport? Report { get; private set; }
@@ -18,6 +21,14 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     /// <summary>Staff issue reports to the board; the board reads them.</summary>
     public bool MayIssue => BearerTokenHandler.CurrentUserOf(User).IsAdmin;
     public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
+
+    /// <summary>How many of the stalled leaders staff see by name, those who last moved longest ago first.</summary>
+    public const int StalledShown = 25;
+
+    /// <summary>Staff see the stalled leaders by name, to reach out to them; the board sees how many there are.</summary>
+    public bool SeesStalledNames => BearerTokenHandler.CurrentUserOf(User).IsAdmin;
+
+    public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled.OrderBy(s => s.LastProgress ?? DateOnly.MinValue).ThenBy(s => s.DisplayName).Take(StalledShown).ToList() ?? [];
 
     /// <summary>Domains by name.</summary>
     public CodeWords? Words { get; private set; }
@@ -53,8 +64,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        // The page shows the counts and the breakdown, not the medians or the stalled leaders.
-        Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board, timelines: false);
+        Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>
+/// The pipeline page says how long leaders spend at each stage, and who has not moved in a year: staff
+/// by name (to reach out), the board as a count.
+/// </summary>
+public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Staff_see_who_has_not_moved_in_a_year_the_board_how_many_and_both_the_median_days_at_each_stage()
+    {
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-500));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PP");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("pp.mentor", ApiUsers.Password, Roles.Mentor, "PP", null, null);
+        await directory.CreateUserAsync("pp.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PP", null, null);
+        await directory.CreateUserAsync("pp.board", ApiUsers.Password, Roles.Board, "PP", null, null);
+        async Task<Guid> Enrol(HttpClient client, string name) =>
+            (await (await client.PostAsJsonAsync("/api/leaders", new { affiliate = "PP", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var still = await Enrol(admin, "Stella Still");
+        var rises = await Enrol(admin, "Rosa Rises");
+        (await admin.PostAsJsonAsync($"/api/leaders/{rises}/mentors", new { mentorUserId = mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // 430 days on, Rosa attains Level 1; Stella has not moved since she enrolled.
+        clock.Advance(TimeSpan.FromDays(430));
+        admin = await app.SignInAsync("pp.staff");
+        var mentor = await app.SignInAsync("pp.mentor");
+        (await admin.PostAsJsonAsync($"/api/leaders/{rises}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1,
+            completedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await mentor.PostAsJsonAsync($"/api/leaders/{rises}/sign-offs", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await app.CaughtUpAsync();
+
+        var staff = new PageClient(app);
+        await staff.SignInAsync("pp.staff");
+        var page = await staff.GetAsync("/board/pipeline");
+        page.Should().Contain("No progress in twelve months").And.Contain("One leader:")
+            .And.Contain($"<td data-label=\"Leader\"><a href=\"/staff/leaders/{still}\">Stella Still</a></td><td data-label=\"Stage\">Level 0</td>")
+            .And.NotContain($"/staff/leaders/{rises}");
+        page.Should().Contain("<tr><th scope=\"row\">Level 0</th><td data-label=\"Median days\">430</td></tr>", "both spent 430 days at Level 0 (Stella's still running)")
+            .And.Contain("<tr><th scope=\"row\">Level 1</th><td data-label=\"Median days\">0</td></tr>")
+            .And.Contain("<tr><th scope=\"row\">Level 2</th><td data-label=\"Median days\">no one yet</td></tr>");
+
+        var board = new PageClient(app);
+        await board.SignInAsync("pp.board");
+        var boardPage = await board.GetAsync("/board/pipeline");
+        boardPage.Should().Contain("One leader has made no progress in twelve months; staff see who it is.").And.NotContain("Stella Still")
+            .And.Contain("<td data-label=\"Median days\">430</td>");
+    }
+}
