@@ -158,7 +158,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         {
             ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/notifications", "/account/password"]),
             ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees", $"/mentor/mentees/{leaderId}"]),
-            ("BS.staff", ["/", "/notifications", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
+            ("BS.staff", ["/", "/notifications", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", $"/staff/positions?suggestFor={position}", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
             ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
             ("BS.national", ["/admin/users", "/admin/audit"]),
         };
@@ -181,7 +181,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     await FitsItsWidth(page);
                     await Accessible(page);
                     if (width == 360) await TapTargetsAreLargeEnough(page);
-                    await Screenshot(page, "sweep" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader").TrimEnd('-') + "-" + user.Split('.')[1]);
+                    await Screenshot(page, "sweep" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader").Replace(position.ToString(), "position").Replace('?', '-').TrimEnd('-') + "-" + user.Split('.')[1]);
                 }
             }
     }

@@ -54,14 +54,17 @@ public sealed record SuccessionReport(
             views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates));
 
             if (!suggest) continue;
-            foreach (var leader in leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)))
-                if (SuccessionRules.MeetsAll(position.Requirements, leader.ThemeLevel, leader.DomainLevel))
-                    suggested.Add(new SuggestedView(position.Id, leader.Id, leader.DisplayName));
+            suggested.AddRange(Suggest(position, leaders).Select(leader => new SuggestedView(position.Id, leader.Id, leader.DisplayName)));
         }
 
         var (keys, withReadyNow, ratio) = SuccessionRules.Coverage(coverage);
         return new SuccessionReport(affiliate, asOf, generatedAt, new CoverageView(keys, withReadyNow, ratio), views, SuccessionRules.BenchStrength(bench), suggested);
     }
+
+    /// <summary>The leaders who meet every requirement of the position and neither hold it nor are nominated to it; withdrawn ones left out.</summary>
+    public static IEnumerable<LeaderAt> Suggest(Position position, IEnumerable<LeaderAt> leaders) =>
+        leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)
+            && SuccessionRules.MeetsAll(position.Requirements, l.ThemeLevel, l.DomainLevel));
 
     public static IReadOnlyList<Gap> Gaps(Position position, LeaderAt leader) =>
         SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel);

@@ -11,9 +11,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
-/// Staff define positions with their requirements, nominate candidates, appoint one or withdraw a
-/// nomination, and keep the seat and its term end as they are (what the board's risk reads): the same
-/// commands the API sends.
+/// Staff define positions with their requirements, see who meets them, nominate candidates, appoint one
+/// or withdraw a nomination, and keep the seat and its term end as they are (what the board's risk
+/// reads): the same commands the API sends.
 /// </summary>
 public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
 {
@@ -30,6 +30,15 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public string? Error { get; private set; }
 
     private const int MaxChoices = 10;
+
+    /// <summary>The position whose requirements staff asked to match against every leader (a link per position: it weighs the whole affiliate).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? SuggestFor { get; set; }
+
+    /// <summary>Who meets every requirement of <see cref="SuggestFor"/> and is not yet nominated to it, by name.</summary>
+    public IReadOnlyList<LeaderAt> Suggestions { get; private set; } = [];
+
+    /// <summary>How many of the suggestions are shown, each with a button to nominate them.</summary>
+    public const int SuggestionsShown = 20;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
@@ -134,6 +143,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
+        if (Request.Method == HttpMethods.Get && Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
+            Suggestions = SuccessionReport.Suggest(asked, await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct))
+                .OrderBy(l => l.DisplayName, StringComparer.CurrentCulture).ToList();
         return Page();
     }
 }

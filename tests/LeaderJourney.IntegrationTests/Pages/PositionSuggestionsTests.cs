@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>Staff ask, for one position, who meets its requirements and is not yet nominated, and nominate from that list.</summary>
+public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Staff_see_who_meets_a_positions_requirements_without_the_withdrawn_or_the_nominated_and_nominate_from_the_list()
+    {
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "SG");
+        var (mentor, mentorId) = await app.SignedInAsync(Roles.Mentor, "SG");
+        async Task<Guid> Leader(string name, bool attained)
+        {
+            var id = (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SG", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            if (!attained) return id;
+            (await admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" })).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 })).StatusCode.Should().Be(HttpStatusCode.OK);
+            return id;
+        }
+        var ready = await Leader("Ada Ready", attained: true);
+        var notYet = await Leader("Bea Notyet", attained: false);
+        var gone = await Leader("Cy Gone", attained: true);
+        (await admin.PutAsJsonAsync($"/api/leaders/{gone}/status", new { status = "withdrawn" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var nominated = await Leader("Di Nominated", attained: true);
+        var position = (await (await admin.PostAsJsonAsync("/api/positions", new { affiliate = "SG", title = "Secretary", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = nominated })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sg.staff", ApiUsers.Password, Roles.AffiliateAdmin, "SG", null, null);
+        var staff = new PageClient(app);
+        await staff.SignInAsync("sg.staff");
+        (await staff.GetAsync("/staff/positions")).Should().Contain($"href=\"/staff/positions?suggestFor={position}#suggest-{position}\"").And.NotContain("Nominate Ada Ready");
+
+        var asked = await staff.GetAsync($"/staff/positions?suggestFor={position}");
+        asked.Should().Contain("One leader meets every requirement and is not nominated yet:").And.Contain("Nominate Ada Ready")
+            .And.Contain($"<a href=\"/staff/leaders/{ready}\">Record");
+        foreach (var other in new[] { "Bea Notyet", "Cy Gone", "Nominate Di Nominated" }) asked.Should().NotContain(other);
+        asked.Should().NotContain(notYet.ToString()).And.NotContain(gone.ToString());
+
+        var nominating = await staff.PostAsync($"/staff/positions?suggestFor={position}", "/staff/positions?handler=nominate",
+            new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
+        (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.");
+        (await staff.GetAsync($"/staff/positions?suggestFor={position}")).Should().Contain("No leader who is not already nominated meets every requirement yet.");
+    }
+}
