@@ -123,7 +123,11 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
-        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"User name '{username}' is taken, or another user of {affiliate ?? "the installation"} has that email.");
+        // Two requests for one leader's sign-in at once both pass the check above; the unique index takes one.
+        if (await command.ExecuteNonQueryAsync(ct) == 0)
+            throw new DuplicateException(leaderId is { } signedIn
+                ? $"User name '{username}' is taken, another user of {affiliate} has that email, or leader {signedIn} already has a sign-in."
+                : $"User name '{username}' is taken, or another user of {affiliate ?? "the installation"} has that email.");
         return id;
     }
 

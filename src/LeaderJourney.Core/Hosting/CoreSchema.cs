@@ -178,5 +178,19 @@ public static class CoreSchema
                 user_id      uuid   primary key references {schema}.users (id) on delete cascade,
                 read_through bigint not null);
             """),
+        // At most one sign-in per leader, held by the database too: the check before an insert lets two
+        // concurrent requests both through. A database that already has two stops here, naming the leaders.
+        new(13, "one sign-in per leader", """
+            do $$
+            declare twice text;
+            begin
+                select string_agg(leader_id::text, ', ') into twice
+                  from (select leader_id from {schema}.users where leader_id is not null group by leader_id having count(*) > 1) more;
+                if twice is not null then
+                    raise exception 'These leaders have more than one sign-in: %. Delete the extra rows of users (keep one per leader), then start again.', twice;
+                end if;
+            end $$;
+            create unique index users_leader on {schema}.users (leader_id) where leader_id is not null;
+            """),
     ];
 }

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Hosting;
+using LeaderJourney.EventStore;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace LeaderJourney.IntegrationTests.Access;
 
@@ -34,5 +38,33 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
 
         (await SignInFor(own)).StatusCode.Should().Be(HttpStatusCode.Created);
         (await SignInFor(own)).StatusCode.Should().Be(HttpStatusCode.Conflict, "a leader has one sign-in: a second would be someone else reading their record");
+    }
+
+    [Fact]
+    public async Task The_database_keeps_one_sign_in_per_leader_even_past_the_check_and_a_database_with_two_stops_its_upgrade_naming_the_leader()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        await app.EnsureAffiliateAsync("OH");
+        // No creator: the check before the insert is skipped (as for generated data), so only the index refuses.
+        var leader = Guid.NewGuid();
+        await directory.CreateUserAsync($"one-{Guid.NewGuid():N}"[..20], ApiUsers.Password, Roles.Leader, "OH", leader, creator: null);
+        var second = () => directory.CreateUserAsync($"two-{Guid.NewGuid():N}"[..20], ApiUsers.Password, Roles.Leader, "OH", leader, creator: null);
+        (await second.Should().ThrowAsync<DuplicateException>()).WithMessage($"*leader {leader} already has a sign-in*");
+
+        // A database written before the index, with two sign-ins for one leader, is not upgraded past them.
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        // (Migration 11 changes a table of Marten's, which this bare schema does not have.)
+        await SchemaMigrator.MigrateAsync(dataSource, "before_index", CoreSchema.Component, CoreSchema.Migrations.Where(m => m.Version is not (11 or 13)).ToList());
+        var twice = Guid.NewGuid();
+        await using (var insert = dataSource.CreateCommand($"""
+            insert into before_index.affiliates (code, name, created_at) values ('OH', 'Ohio', now());
+            insert into before_index.users (id, username, password_hash, role, affiliate, leader_id, created_at)
+            values (gen_random_uuid(), 'first', 'x', 'leader', 'OH', '{twice}', now()), (gen_random_uuid(), 'second', 'x', 'leader', 'OH', '{twice}', now());
+            """))
+            await insert.ExecuteNonQueryAsync();
+        var upgrade = () => SchemaMigrator.MigrateAsync(dataSource, "before_index", CoreSchema.Component, CoreSchema.Migrations.Where(m => m.Version != 11).ToList());
+        (await upgrade.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Contain($"more than one sign-in: {twice}");
     }
 }
