@@ -35,6 +35,10 @@ public static class JourneyTimeline
         return new TimelinePage(entries.Skip((page - 1) * PageSize).Take(PageSize).ToList(), page, pages, entries.Count);
     }
 
+    /// <param name="people">Names of users by id (the affiliate's mentors, <c>AccessDirectory.MentorNamesAsync</c>); an id not there shows as unknown.</param>
+    public static TimelinePage Of(IEnumerable<StoredEvent> events, FrameworkScope scope, IReadOnlyDictionary<Guid, string> people, int page, IStringLocalizer words) =>
+        Of(events, scope, user => people.GetValueOrDefault(user), page, words);
+
     /// <summary>The day an event happened (see the class's summary).</summary>
     public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null, null).On;
 

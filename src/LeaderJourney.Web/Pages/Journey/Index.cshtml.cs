@@ -32,8 +32,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Name = loaded.State.DisplayName;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
-        var mentors = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
         return Page();
     }
 }

@@ -47,8 +47,7 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
-        var mentors = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => mentors.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
         return Page();
     }
 }

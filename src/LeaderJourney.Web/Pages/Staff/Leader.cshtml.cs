@@ -123,7 +123,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         EnrolledOn = loaded.Events.Select(e => e.Data).OfType<LeaderEnrolled>().Select(e => (DateOnly?)DateOnly.FromDateTime(e.EnrolledAt.UtcDateTime)).FirstOrDefault();
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, user => MentorNames.TryGetValue(user, out var name) ? name : null, TimelinePageNumber, T);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         return Page();
