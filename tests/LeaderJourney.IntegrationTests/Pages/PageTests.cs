@@ -377,6 +377,35 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Staff_choose_the_framework_a_leader_is_enrolled_against_from_the_current_editions_with_the_default_chosen()
+    {
+        await _app.EnsureAffiliateAsync("PG");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var staffUser = $"pg.fw.{Guid.NewGuid():N}"[..20];
+        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var catalog = _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog>();
+        var current = await catalog.CurrentEditionsAsync();
+        current.Select(f => f.Name).Should().Contain(["NEA Leadership Competency Framework", "BPS Unified Leader Competencies"]);
+        var bps = current.Single(f => f.Name.StartsWith("BPS"));
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+
+        var page = await staff.GetAsync("/staff/leaders");
+        page.Should().Contain($"<option value=\"{await catalog.DefaultEditionAsync()}\" selected=\"selected\">NEA Leadership Competency Framework (2020)</option>")
+            .And.Contain($"<option value=\"{bps.Id}\">BPS Unified Leader Competencies (v4 (2017-03-20))</option>");
+        var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Ella Framework", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
+        enrolled.Should().Contain("Enrolled Ella Framework.");
+        var id = System.Text.RegularExpressions.Regex.Match(enrolled, @"<a href=""/staff/leaders/([^""]+)"">Ella Framework</a>").Groups[1].Value;
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("frameworkId").GetGuid().Should().Be(bps.Id);
+
+        var refused = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Ella Nowhere", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = Guid.Empty.ToString() })).Content.ReadAsStringAsync();
+        refused.Should().Contain($"There is no framework edition {Guid.Empty}", "a hand-made form naming no edition is refused in words");
+    }
+
+    [Fact]
     public async Task Staff_enrol_and_assign_the_mentor_sees_the_mentee_the_leader_keeps_demographics_and_evidence_and_the_board_sees_the_pipeline()
     {
         var (_, leaderUser, mentorUser) = await Leader();

@@ -27,6 +27,14 @@ public sealed class FrameworkCatalog(NpgsqlDataSource dataSource, string schema)
     public async Task<Guid?> DefaultEditionAsync(CancellationToken ct = default) =>
         (await ListAsync(ct)).Where(f => f.Name == BuiltInFrameworks.Entries[0].Name).OrderBy(f => f.PublishedAt).LastOrDefault()?.Id;
 
+    /// <summary>The editions a leader is enrolled against today: of each framework, the one no later edition follows.</summary>
+    public async Task<IReadOnlyList<FrameworkSummary>> CurrentEditionsAsync(CancellationToken ct = default)
+    {
+        var all = await ListAsync(ct);
+        var followed = all.Select(f => f.PreviousEditionId).OfType<Guid>().ToHashSet();
+        return all.Where(f => !followed.Contains(f.Id)).OrderBy(f => f.Name, StringComparer.CurrentCulture).ToList();
+    }
+
     /// <summary>The edition's content in the `framework parse` shape, plus its id and edition label; null when there is no such edition.</summary>
     public async Task<JsonObject?> GetAsync(Guid editionId, CancellationToken ct = default)
     {

@@ -1,4 +1,5 @@
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Enrol;
@@ -14,7 +15,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors, through the same write path as the API; each name opens the leader's page
 /// (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
@@ -34,11 +35,16 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
-    public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, CancellationToken ct)
+    /// <summary>The frameworks a leader may be enrolled against (the current edition of each); a choice is offered when there are several.</summary>
+    public IReadOnlyList<FrameworkSummary> Frameworks { get; private set; } = [];
+    public Guid? DefaultFramework { get; private set; }
+
+    public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, null) { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
+            new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
+                { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
         return await Load(ct);
     }
@@ -70,6 +76,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
+        Frameworks = await catalog.CurrentEditionsAsync(ct);
+        DefaultFramework = await catalog.DefaultEditionAsync(ct);
         return Page();
     }
 }
