@@ -175,8 +175,8 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     if (path == "/mentor/queue") await ReloadUntilVisible(page, "Maya Angelou");
                     // So is the leader's notice of the level attained (the subscription's handlers write it).
                     if (path == "/notifications" && user == "BS.leader") await ReloadUntilVisible(page, "You attained");
-                    // The positions' forms for the seat, the term and the candidates are folded away: checked unfolded.
-                    if (path == "/staff/positions") await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
+                    // Forms folded away (the positions' seat, term and candidates; the mentee's assessment) are checked unfolded.
+                    await page.EvaluateAsync("() => document.querySelectorAll('details').forEach(d => d.open = true)");
                     await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
                     await FitsItsWidth(page);
                     await Accessible(page);

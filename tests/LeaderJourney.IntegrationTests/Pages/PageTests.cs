@@ -133,6 +133,46 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_mentor_records_their_assessment_of_a_mentee_and_signs_the_level_off_from_the_mentees_page_told_whether_it_is_attained()
+    {
+        var (id, _, mentorUser) = await Leader();
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        var page = $"/mentor/mentees/{id}";
+        var action = $"{page}?handler=assess";
+        var theme = "Utilizes best practices in advocacy and political efforts";
+
+        var attained = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["note"] = "Ran the phone bank well", ["signOff"] = "true" }))
+            .Content.ReadAsStringAsync();
+        attained.Should().Contain($"Your assessment of {theme}, Level 1 is recorded. Signed off {theme}, Level 1: the level is attained.");
+        attained.Should().Contain("Mentor&#x27;s assessment of").And.Contain("class=\"level attained\" data-level=\"1\"");
+
+        // Level 3 before Level 2: the assessment and the sign-off stand, and the page says what the level still lacks.
+        var early = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync();
+        early.Should().Contain($"Signed off {theme}, Level 3. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
+
+        // Without the box ticked only the assessment is recorded.
+        (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.1", ["level"] = "1" })).Content.ReadAsStringAsync())
+            .Should().Contain("Your assessment of").And.NotContain("Signed off");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var progress = await Ok(admin.GetAsync($"/api/leaders/{id}/progress"));
+        progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.1").GetProperty("level").GetInt32().Should().Be(0);
+
+        // A level the framework does not have is refused in words, and the form keeps what was chosen.
+        var refused = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.1", ["level"] = "7", ["note"] = "Kept note", ["signOff"] = "true" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("class=\"error\" role=\"alert\"").And.Contain("<option value=\"COM.1\" selected=\"selected\">").And.Contain(">Kept note</textarea>");
+
+        // A leader not assigned to this mentor answers as a missing one, and nothing is recorded for them.
+        var (other, _, _) = await Leader();
+        var versionBefore = (await Ok(admin.GetAsync($"/api/leaders/{other}"))).GetProperty("version").GetInt64();
+        var html = await mentor.GetAsync(page);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        (await mentor.Http.PostAsync($"/mentor/mentees/{other}?handler=assess", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true", ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token) }))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Ok(admin.GetAsync($"/api/leaders/{other}"))).GetProperty("version").GetInt64().Should().Be(versionBefore);
+    }
+
+    [Fact]
     public async Task Staff_give_a_leader_a_sign_in_from_their_record_and_the_leader_signs_in_with_it()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");

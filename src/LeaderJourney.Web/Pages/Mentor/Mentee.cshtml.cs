@@ -2,6 +2,8 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.Learning;
+using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Core.Privacy.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,12 +12,62 @@ namespace LeaderJourney.Web.Pages.Mentor;
 
 /// <summary>
 /// One of the mentor's mentees as the mentor needs them: where they stand on every theme, what waits
-/// for a sign-off, and their timeline. Only for a mentor assigned to the leader; the read goes into the
-/// audit of sensitive reads, as staff's reads of a record do.
+/// for a sign-off, and their timeline; and, after meeting them, the mentor's own assessment of a theme
+/// at a level, with the sign-off of that level if they give it (the API's commands, assessment first).
+/// Only for a mentor assigned to the leader; the read goes into the audit of sensitive reads, as
+/// staff's reads of a record do.
 /// </summary>
 public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, SensitiveReads audit,
-    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+    StreamCommandBus commands, AttainmentPolicies policies, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+
+    /// <summary>What the assessment form sent, shown again when it is refused so nothing has to be chosen or typed again.</summary>
+    public (string? ThemeCode, int Level, string? Note, bool SignOff)? Sent { get; private set; }
+
+    public async Task<IActionResult> OnPostAssessAsync(string? themeCode, int level, string? note, bool signOff, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.Role != Roles.Mentor) return Forbid();
+        if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
+        var theme = themeCode is not null && before.Scope.ThemeToDomain.ContainsKey(themeCode) ? before.Scope.TitleOf(themeCode) : themeCode ?? "";
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new RecordAssessmentCommand(Id, themeCode, level, "mentor", note) { Sender = new(caller, PageCommands.Options("mentee assessment")) }, ct));
+        if (Error is not null)
+        {
+            Sent = (themeCode, level, note, signOff);
+            return await OnGetAsync(ct);
+        }
+        Message = T["Your assessment of {0}, Level {1} is recorded.", theme, level];
+        if (signOff)
+        {
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new SignOffCommand(Id, themeCode, level, null) { Sender = new(caller, PageCommands.Options("mentee sign-off")) }, ct));
+            // Read back, so that a sign-off of a level whose previous one is not attained is not taken for an attained level.
+            if (Error is null)
+            {
+                var leader = (await reader.LoadForCallerAsync(Id, caller, ct)).State;
+                Message = $"{Message} {SignOffWords.Outcome(T, leader, themeCode!, theme, level, policies.For(leader.Affiliate))}";
+            }
+        }
+        return await OnGetAsync(ct);
+    }
+
+    /// <summary>The leader, when this mentor is assigned to them; null otherwise (answered as a missing leader, as another affiliate's is).</summary>
+    private async Task<LoadedLeader?> AssignedAsync(CurrentUser caller, CancellationToken ct)
+    {
+        try
+        {
+            var loaded = await reader.LoadForCallerAsync(Id, caller, ct);
+            return loaded.State.Mentors.Contains(caller.UserId) ? loaded : null;
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -30,17 +82,7 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.Role != Roles.Mentor) return Forbid();
-        LoadedLeader loaded;
-        try
-        {
-            loaded = await reader.LoadForCallerAsync(Id, caller, ct);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        // A leader not assigned to this mentor answers as a missing one, as another affiliate's does.
-        if (!loaded.State.Mentors.Contains(caller.UserId)) return NotFound();
+        if (await AssignedAsync(caller, ct) is not { } loaded) return NotFound();
         await audit.RecordAsync(caller, SensitiveReads.LeaderRecord, Id, loaded.State.Affiliate, ct);
         Name = loaded.State.DisplayName;
         Local = loaded.State.Local;

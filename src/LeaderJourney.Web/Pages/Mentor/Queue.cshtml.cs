@@ -72,12 +72,9 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         {
             // Read back, so that a sign-off given before any learning is not taken for an attained level.
             var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
-            var needs = AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate));
             // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
             if (!withAssessment) JustSigned = (leaderId, themeCode, level, leader.Version);
-            Message = leader.HasAttained(themeCode, level)
-                ? T["Signed off {0}, Level {1}: the level is attained.", theme, level].Value
-                : $"{T["Signed off {0}, Level {1}.", theme, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(needs, level, signOffsAfterYours: needs.SignOffs))}".TrimEnd();
+            Message = SignOffWords.Outcome(T, leader, themeCode, theme, level, policies.For(leader.Affiliate));
         }
         // The assessment stands even when the sign-off is refused: said, so it is not recorded twice.
         else if (withAssessment) Message = T["Your assessment of {0}, Level {1} is recorded.", theme, level].Value;
@@ -104,13 +101,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         return await Load(ct);
     }
 
-    /// <summary>What a level lacks, in sentences for the mentor; <paramref name="signOffsAfterYours"/> is how many more mentors must sign.</summary>
-    public IEnumerable<string> Lacking(LevelNeeds needs, int level, int signOffsAfterYours)
-    {
-        if (needs.PreviousLevel) yield return T["Level {0} is not attained yet, and this level follows it.", level - 1];
-        if (needs.Learning) yield return T["There is no training, or mentor or peer assessment, at this level yet; the level is attained once one is recorded."];
-        if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
-    }
+    /// <summary>What a level lacks, in sentences for the mentor (see <see cref="SignOffWords.Lacking"/>).</summary>
+    public IEnumerable<string> Lacking(LevelNeeds needs, int level, int signOffsAfterYours) => SignOffWords.Lacking(T, needs, level, signOffsAfterYours);
 
     public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {
