@@ -88,20 +88,26 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     }
 
     /// <summary>
-    /// Marks the caller's notifications up to <paramref name="throughId"/> read (all of them when null). A
-    /// mark never moves back: a page opened before another's "mark read" does not undo it.
+    /// Marks the caller's notifications up to <paramref name="throughId"/> read (all of them when null), never
+    /// past the newest they have now: one written later is unread whatever id was sent. A mark never moves
+    /// back, so a page opened before another's "mark read" does not undo it.
     /// </summary>
     public async Task MarkReadAsync(CurrentUser caller, long? throughId, CancellationToken ct)
     {
-        if (throughId is < 0) throw new RequestValidationException("throughId", "throughId is the id of a notification: 0 or more.");
+        // Who may act is settled before what they sent is judged.
         await using var command = Scoped(caller, $$"""
             insert into {{settings.Schema}}.notification_reads (user_id, read_through)
-            select $2, coalesce($3, (select max(n.id) from {{settings.Schema}}.notifications n where {0}), 0)
+            select $2, case when newest is null then 0 else least(coalesce($3, newest), newest) end
+              from (select max(n.id) as newest from {{settings.Schema}}.notifications n where {0}) own
             on conflict (user_id) do update set read_through = greatest(notification_reads.read_through, excluded.read_through)
             """);
+        if (throughId is < 0) throw new RequestValidationException("throughId", "throughId is the id of a notification: 0 or more.");
         command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = throughId, NpgsqlDbType = NpgsqlDbType.Bigint });
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>Who has notifications to read: a leader (their own), an affiliate's staff (the affiliate's); the menu and the page ask this too.</summary>
+    public static bool MayRead(CurrentUser caller) => caller is { Role: Roles.Leader, LeaderId: not null } or { IsAdmin: true, Affiliate: not null };
 
     /// <summary>
     /// A statement over the caller's own notifications: <c>{0}</c> in <paramref name="sql"/> is the filter

@@ -48,7 +48,7 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task A_withdrawn_level_is_told_and_a_readers_mark_covers_what_they_saw_and_never_moves_back()
     {
-        var (_, leaderUser) = await LeaderWithALevelTakenBack();
+        var (leaderId, leaderUser) = await LeaderWithALevelTakenBack();
         var leader = await _app.SignInAsync(leaderUser);
 
         JsonElement[] notes = [];
@@ -73,6 +73,25 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
             .StatusCode.Should().Be(HttpStatusCode.BadRequest, "a body that is not the request's shape is refused, not a 500");
 
         (await leader.GetFromJsonAsync<JsonElement[]>($"/api/notifications?before={newest}"))!.Select(n => n.GetProperty("id").GetInt64()).Should().Equal(older);
+
+        // A mark sent past the newest notification stops at it: what is written later is unread.
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { throughId = long.MaxValue })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await _app.Services.GetRequiredService<NotificationBox>().AddAsync($"test:{Guid.NewGuid()}", "NV", NotificationBox.LevelAttained,
+            leaderId: leaderId, themeCode: "ADV.2", level: 1)).Should().BeTrue();
+        (await Notes(leader)).Select(n => n.GetProperty("read").GetBoolean()).Should().Equal(false, true, true);
+
+        // Another leader's notifications are theirs alone.
+        var (_, anotherUser) = await LeaderWithALevelTakenBack();
+        var anotherLeader = await _app.SignInAsync(anotherUser);
+        await Until(async () => (await Notes(anotherLeader)).Length >= 2, "the other leader's notifications");
+        (await Notes(anotherLeader)).Select(n => n.GetProperty("id").GetInt64()).Should().NotIntersectWith((await Notes(leader)).Select(n => n.GetProperty("id").GetInt64()));
+
+        // Who may not read notifications may not mark them either, whatever they send.
+        foreach (var role in new[] { Roles.Mentor, Roles.Board })
+        {
+            var (other, _) = await _app.SignedInAsync(role, "NV");
+            (await other.PostAsJsonAsync("/api/notifications/read", new { throughId = -1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden, role);
+        }
     }
 
     [Fact]
@@ -90,9 +109,7 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         (await first.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         (await Notes(first)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeTrue();
         (await Notes(second)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeFalse("the other staff member has not read it");
-        (await Notes(elsewhere)).Should().BeEmpty();
-        (await elsewhere.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
-        (await Notes(second)).Single().GetProperty("read").GetBoolean().Should().BeFalse("another affiliate's mark reaches nothing of OH's");
+        (await Notes(elsewhere)).Should().BeEmpty("another affiliate's staff see none of OH's");
     }
 
     [Fact]
@@ -113,8 +130,9 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
             .And.Contain("href=\"/journey/theme/ADV.1\"");
         System.Text.RegularExpressions.Regex.Matches(page, "<span class=\"badge unread-mark\">New</span>").Count.Should().Be(2);
 
-        var marked = await leader.PostAsync("/notifications", "/notifications?handler=read",
-            new() { ["throughId"] = (await Notes(api))[0].GetProperty("id").GetInt64().ToString() });
+        var throughId = System.Text.RegularExpressions.Regex.Match(page, @"name=""throughId"" value=""(\d+)""").Groups[1].Value;
+        throughId.Should().Be((await Notes(api))[0].GetProperty("id").GetInt64().ToString(), "the form marks up to the newest notification shown");
+        var marked = await leader.PostAsync("/notifications", "/notifications?handler=read", new() { ["throughId"] = throughId });
         marked.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var after = await leader.GetAsync("/notifications");
         after.Should().NotContain("unread-mark").And.NotContain("Mark all as read").And.Contain($"You attained {theme}.");

@@ -431,8 +431,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await staff.SignInAsync(staffUser);
 
         var page = await staff.GetAsync("/staff/leaders");
-        page.Should().Contain($"<option value=\"{await catalog.DefaultEditionAsync()}\" selected=\"selected\">NEA Leadership Competency Framework (2020)</option>")
-            .And.Contain($"<option value=\"{bps.Id}\">BPS Unified Leader Competencies (v4 (2017-03-20))</option>");
+        page.Should().Contain($"<option value=\"{await catalog.DefaultEditionAsync()}\" selected=\"selected\">NEA Leadership Competency Framework, 2020</option>")
+            .And.Contain($"<option value=\"{bps.Id}\">BPS Unified Leader Competencies, v4 (2017-03-20)</option>");
         var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Framework", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
         enrolled.Should().Contain("Enrolled Ella Framework.");

@@ -26,7 +26,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     public const int StalledShown = 25;
 
     /// <summary>Staff see the stalled leaders by name, to reach out to them; the board sees how many there are.</summary>
-    public bool SeesStalledNames => BearerTokenHandler.CurrentUserOf(User).IsAdmin;
+    public bool SeesStalledNames => MayIssue;
 
     public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled.OrderBy(s => s.LastProgress ?? DateOnly.MinValue).ThenBy(s => s.DisplayName).Take(StalledShown).ToList() ?? [];
 

@@ -2,8 +2,6 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.Core.Leaders.Learning;
-using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Core.Privacy.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -32,25 +30,10 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         if (caller.Role != Roles.Mentor) return Forbid();
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
         var theme = themeCode is not null && before.Scope.ThemeToDomain.ContainsKey(themeCode) ? before.Scope.TitleOf(themeCode) : themeCode ?? "";
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new RecordAssessmentCommand(Id, themeCode, level, "mentor", note) { Sender = new(caller, PageCommands.Options("mentee assessment")) }, ct));
-        if (Error is not null)
-        {
-            Sent = (themeCode, level, note, signOff);
-            return await OnGetAsync(ct);
-        }
-        Message = T["Your assessment of {0}, Level {1} is recorded.", theme, level];
-        if (signOff)
-        {
-            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new SignOffCommand(Id, themeCode, level, null) { Sender = new(caller, PageCommands.Options("mentee sign-off")) }, ct));
-            // Read back, so that a sign-off of a level whose previous one is not attained is not taken for an attained level.
-            if (Error is null)
-            {
-                var leader = (await reader.LoadForCallerAsync(Id, caller, ct)).State;
-                Message = $"{Message} {SignOffWords.Outcome(T, leader, themeCode!, theme, level, policies.For(leader.Affiliate))}";
-            }
-        }
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Id, themeCode, theme, level, commands, reader, policies, T, ct);
+        (Error, Message) = (outcome.Error, outcome.Message);
+        // Refused before anything was recorded: the form shows what was chosen and typed.
+        if (outcome.Error is not null && outcome.Message is null) Sent = (themeCode, level, note, signOff);
         return await OnGetAsync(ct);
     }
 

@@ -2,7 +2,6 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Core.Http;
-using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
@@ -60,24 +59,10 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
-        if (withAssessment)
-        {
-            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", null) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct));
-            if (Error is not null) return await Load(ct);
-        }
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new SignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
-        if (Error is null)
-        {
-            // Read back, so that a sign-off given before any learning is not taken for an attained level.
-            var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
-            // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
-            if (!withAssessment) JustSigned = (leaderId, themeCode, level, leader.Version);
-            Message = SignOffWords.Outcome(T, leader, themeCode, theme, level, policies.For(leader.Affiliate));
-        }
-        // The assessment stands even when the sign-off is refused: said, so it is not recorded twice.
-        else if (withAssessment) Message = T["Your assessment of {0}, Level {1} is recorded.", theme, level].Value;
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text), caller, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
+        (Error, Message) = (outcome.Error, outcome.Message);
+        // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
+        if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
         return await Load(ct);
     }
 
@@ -101,8 +86,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         return await Load(ct);
     }
 
-    /// <summary>What a level lacks, in sentences for the mentor (see <see cref="SignOffWords.Lacking"/>).</summary>
-    public IEnumerable<string> Lacking(LevelNeeds needs, int level, int signOffsAfterYours) => SignOffWords.Lacking(T, needs, level, signOffsAfterYours);
+    /// <summary>What a level lacks, in sentences for the mentor (see <see cref="MentorSteps.Lacking"/>).</summary>
+    public IEnumerable<string> Lacking(LevelNeeds needs, int level, int signOffsAfterYours) => MentorSteps.Lacking(T, needs, level, signOffsAfterYours);
 
     public async Task<IActionResult> OnPostDeclineAsync(Guid leaderId, string themeCode, int level, string? text, CancellationToken ct)
     {

@@ -50,10 +50,9 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
     public static DateOnly DayOf(Notification n) =>
         n.Kind != NotificationBox.TermEnding && n.OnDate is { } on ? on : DateOnly.FromDateTime(n.CreatedAt.UtcDateTime);
 
-    /// <summary>Leaders read their own; an affiliate's staff read their affiliate's.</summary>
     private bool MayRead(out CurrentUser caller)
     {
         caller = BearerTokenHandler.CurrentUserOf(User);
-        return caller is { Role: Roles.Leader, LeaderId: not null } or { Role: Roles.AffiliateAdmin, Affiliate: not null };
+        return NotificationBox.MayRead(caller);
     }
 }

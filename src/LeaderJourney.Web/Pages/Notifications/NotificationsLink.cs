@@ -20,7 +20,7 @@ public sealed class NotificationsLinkViewComponent(NotificationBox box, ILogger<
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
             // The menu is on every page, the error page too: a count it cannot read is left out, not a page lost.
-            logger.LogWarning("The menu's count of unread notifications could not be read: {Error}", e.Message);
+            logger.LogWarning(e, "The menu's count of unread notifications could not be read.");
             unread = null;
         }
         return View(unread);

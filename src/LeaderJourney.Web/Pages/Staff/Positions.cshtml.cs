@@ -143,7 +143,8 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
-        if (Request.Method == HttpMethods.Get && Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
+        // Asked for by the link, or by a nomination from the list (so the rest of it stays in view).
+        if (Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
             Suggestions = SuccessionReport.Suggest(asked, await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct))
                 .OrderBy(l => l.DisplayName, StringComparer.CurrentCulture).ToList();
         return Page();

@@ -1,0 +1,62 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.Learning;
+using LeaderJourney.Core.Leaders.SignOffs;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.Extensions.Localization;
+
+namespace LeaderJourney.Web.Pages.Mentor;
+
+/// <summary>What a mentor does about one level from a page (the queue, the mentee's page): their own assessment, their sign-off, or both.</summary>
+/// <param name="AssessmentNote">The assessment's note; the assessment is recorded only when <paramref name="Assess"/>.</param>
+/// <param name="SignOffNote">The sign-off's note; the sign-off is given only when <paramref name="SignOff"/>.</param>
+public sealed record MentorStep(bool Assess, string? AssessmentNote, bool SignOff, string? SignOffNote);
+
+/// <summary>What the page says after the step: a refusal, what stood, and the leader's version after a sign-off (for its undo).</summary>
+public sealed record MentorStepOutcome(string? Error, string? Message, long? VersionAfterSignOff);
+
+/// <summary>
+/// A mentor's step on a level, as the API's two commands (the assessment first, so that it is the
+/// level's learning when the sign-off is decided), and what they are told: whether the level is
+/// attained, and if not, what it still lacks. The queue and the mentee's page both use it.
+/// </summary>
+public static class MentorSteps
+{
+    public static async Task<MentorStepOutcome> TakeAsync(MentorStep step, CurrentUser caller, Guid leaderId, string? themeCode, string themeTitle, int level,
+        StreamCommandBus commands, LeaderReader reader, AttainmentPolicies policies, IStringLocalizer T, CancellationToken ct)
+    {
+        string? recorded = null;
+        if (step.Assess)
+        {
+            var refused = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", step.AssessmentNote) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct));
+            if (refused is not null) return new(refused, null, null);
+            recorded = T["Your assessment of {0}, Level {1} is recorded.", themeTitle, level];
+        }
+        if (!step.SignOff) return new(null, recorded, null);
+        // The assessment stands even when the sign-off is refused: said, so it is not recorded twice.
+        var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new SignOffCommand(leaderId, themeCode, level, step.SignOffNote) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
+        if (error is not null) return new(error, recorded, null);
+        // Read back, so that a sign-off given before the level's learning or its previous level is not taken for an attained level.
+        var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
+        return new(null, $"{recorded} {Outcome(T, leader, themeCode!, themeTitle, level, policies.For(leader.Affiliate))}".TrimStart(), leader.Version);
+    }
+
+    /// <summary>What a level lacks, in sentences for the mentor; <paramref name="signOffsAfterYours"/> is how many more mentors must sign.</summary>
+    public static IEnumerable<string> Lacking(IStringLocalizer T, LevelNeeds needs, int level, int signOffsAfterYours)
+    {
+        if (needs.PreviousLevel) yield return T["Level {0} is not attained yet, and this level follows it.", level - 1];
+        if (needs.Learning) yield return T["There is no training, or mentor or peer assessment, at this level yet; the level is attained once one is recorded."];
+        if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
+    }
+
+    /// <summary>After a sign-off, from the leader as it now stands: whether it attained the level, and if not, what the level still lacks.</summary>
+    private static string Outcome(IStringLocalizer T, Leader leader, string themeCode, string themeTitle, int level, AttainmentPolicy policy)
+    {
+        if (leader.HasAttained(themeCode, level)) return T["Signed off {0}, Level {1}: the level is attained.", themeTitle, level];
+        var needs = AttainmentRule.Needs(leader, themeCode, level, policy);
+        return $"{T["Signed off {0}, Level {1}.", themeTitle, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(T, needs, level, signOffsAfterYours: needs.SignOffs))}".TrimEnd();
+    }
+}
