@@ -3,6 +3,7 @@ using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.IntegrationTests.Projections;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
 
 namespace LeaderJourney.IntegrationTests.Hosting;
 
@@ -93,14 +94,4 @@ public sealed class FailoverTests(TestDatabase database, Xunit.Abstractions.ITes
     }
 
     private static int PidOf(string runningOn) => int.Parse(runningOn.Split(" pid ")[1].Split(' ')[0]);
-
-    private static async Task Until(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > timeout) throw new TimeoutException($"Waited {timeout.TotalSeconds} s for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

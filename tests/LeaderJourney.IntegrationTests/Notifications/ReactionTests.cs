@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,6 +9,7 @@ using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Wolverine;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
 
 namespace LeaderJourney.IntegrationTests.Notifications;
 
@@ -139,15 +139,5 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
     {
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > (timeout ?? TimeSpan.FromSeconds(30))) throw new TimeoutException($"Waited for {what}.");
-            await Task.Delay(50);
-        }
     }
 }

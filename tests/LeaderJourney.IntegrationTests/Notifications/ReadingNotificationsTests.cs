@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using LeaderJourney.Core.Notifications;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.IntegrationTests.Pages;
 using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
 
 namespace LeaderJourney.IntegrationTests.Notifications;
 
@@ -149,14 +149,4 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
     private static async Task<JsonElement[]> Notes(HttpClient client) => (await client.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!;
 
     private static async Task Ok(Task<HttpResponseMessage> request) => (await request).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"Waited for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

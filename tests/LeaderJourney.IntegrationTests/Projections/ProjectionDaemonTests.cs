@@ -7,6 +7,7 @@ using LeaderJourney.IntegrationTests.Infrastructure;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
 
 namespace LeaderJourney.IntegrationTests.Projections;
 
@@ -78,7 +79,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
         await h.Runtime.CatchUpAsync();
 
         await Until(async () => (await h.Runtime.StatusAsync(daemonRunning: true)).Single(s => s.Name == "bad-statement").State == "failed",
-            TimeSpan.FromSeconds(10), "the pause to be recorded");
+            "the pause to be recorded", TimeSpan.FromSeconds(10));
         var status = (await h.Runtime.StatusAsync(daemonRunning: true)).ToDictionary(s => s.Name);
         status["bad-statement"].LastError.Should().Contain("bad-statement-a").And.Contain("22P02");
         status[MentorQueueProjection.ProjectionName].State.Should().Be("running", "the other projections go on");
@@ -94,16 +95,6 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
 
     private static object Enrolment(Guid id, Guid editionId, string name = "Ada") =>
         new LeaderEnrolled(id, "OH", null, name, $"{id:N}@example.org", editionId, Guid.NewGuid(), DateTimeOffset.UtcNow);
-
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > timeout) throw new TimeoutException($"Waited {timeout.TotalSeconds} s for {what}.");
-            await Task.Delay(25);
-        }
-    }
 
     private static async Task<long> Count(NpgsqlDataSource dataSource, string sql, params object[] values)
     {
@@ -247,7 +238,7 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
             .Where(a => a.Status == JasperFx.AgentStatus.Running).Select(a => a.Name.Name).ToArray()).ToArray();
         try
         {
-            await Until(() => Task.FromResult(Running().SelectMany(r => r).Order().SequenceEqual(slots)), TimeSpan.FromSeconds(10), "every slot on one daemon");
+            await Until(() => Task.FromResult(Running().SelectMany(r => r).Order().SequenceEqual(slots)), "every slot on one daemon", TimeSpan.FromSeconds(10));
             Running().SelectMany(r => r).Should().OnlyHaveUniqueItems();
             (await h.Runtime.IsDaemonRunningAsync()).Should().BeTrue();
 
@@ -258,13 +249,13 @@ public sealed class ProjectionDaemonTests(TestDatabase database) : IClassFixture
                    and l.database = (select oid from pg_database where datname = current_database())
                 """)).Should().BeGreaterThan(0, "the daemons' locks are held on connections");
             await Until(async () => await h.Runtime.IsDaemonRunningAsync() && (await h.Runtime.StatusAsync(true)).All(s => s.RunningOn is not null || s.Mode == "inline"),
-                TimeSpan.FromSeconds(10), "the slots held again after the connection loss");
+                "the slots held again after the connection loss", TimeSpan.FromSeconds(10));
 
             var leader = Array.FindIndex(Running(), r => r.Length > 0);
             await daemons[leader].StopAsync(CancellationToken.None);
             stopped[leader] = true;
             var watch = Stopwatch.StartNew();
-            await Until(() => Task.FromResult(Running()[1 - leader].Order().SequenceEqual(slots)), TimeSpan.FromSeconds(10), "the other daemon to take every slot");
+            await Until(() => Task.FromResult(Running()[1 - leader].Order().SequenceEqual(slots)), "the other daemon to take every slot", TimeSpan.FromSeconds(10));
             watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
 
             var id = Guid.NewGuid();
