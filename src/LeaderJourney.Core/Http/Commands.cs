@@ -95,6 +95,9 @@ public abstract record StreamCommand(Guid StreamId) : Command
     /// <summary>For a command that starts its stream (an enrolment): the affiliate the new stream belongs to, which the message is sent for.</summary>
     public virtual string? NewStreamAffiliate => null;
 
+    /// <summary>What a command on a stream that is not there answers (a 404).</summary>
+    public virtual string Missing => $"There is no {StreamId}.";
+
     protected override string Describe() => $"{GetType().Name} on stream {StreamId}";
 }
 

@@ -22,6 +22,8 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
     public async Task<Answer> InvokeAsync(StreamCommand command, CancellationToken ct)
     {
         if (await answers.FindAsync(command.Sender, ct) is { } kept) return kept;
+        // No stream has the empty id (Marten refuses to look for one): a command on it finds nothing.
+        if (command.StreamId == Guid.Empty) throw new NotFoundException(command.Missing);
         var tenant = command.NewStreamAffiliate
             ?? command.Sender.Caller.Affiliate
             ?? (await store.FetchStreamInfoAsync(command.AffiliationStreamId, ct))?.TenantId

@@ -15,7 +15,10 @@ public sealed record CommandOutcome(Leader State, IReadOnlyList<object> Events);
 /// leader named by <see cref="LeaderId"/> (Marten's <c>FetchForExclusiveWriting</c> of the inline
 /// <see cref="LeaderAggregation"/>) in the session of the leader's affiliate, holding the stream's row.
 /// </summary>
-public abstract record LeaderCommand(Guid LeaderId) : StreamCommand(LeaderId);
+public abstract record LeaderCommand(Guid LeaderId) : StreamCommand(LeaderId)
+{
+    public override string Missing => $"There is no leader {LeaderId}.";
+}
 
 /// <summary>
 /// What every leader command does on the leader Wolverine loaded: the leader is found only by a caller

@@ -52,5 +52,23 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         var nominating = await staff.PostAsync($"/staff/positions?suggestFor={position}", action.Split('#')[0],
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
         (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.").And.Contain("No leader who is not already nominated meets every requirement yet.");
+
+        // A withdrawn leader is not nominated, whichever form (or hand-made post) names them.
+        var refused = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
+            new() { ["positionId"] = position.ToString(), ["leaderId"] = gone.ToString() })).Content.ReadAsStringAsync();
+        refused.Should().Contain($"Leader {gone} is withdrawn from the programme; reactivate them before nominating them.");
+        (await admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = gone })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        // A position that does not exist, or an id that is not one, is said on the page, not a server error.
+        foreach (var missing in new[] { Guid.Empty.ToString(), Guid.NewGuid().ToString(), "not-an-id" })
+        {
+            var answer = await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = missing, ["leaderId"] = ready.ToString() });
+            answer.StatusCode.Should().Be(HttpStatusCode.OK, missing);
+            (await answer.Content.ReadAsStringAsync()).Should().Contain("class=\"error\" role=\"alert\"", missing);
+        }
+        // The API answers the empty id as a missing position or leader (Marten refuses to look a stream up by it).
+        (await admin.PostAsJsonAsync($"/api/positions/{Guid.Empty}/nominations", new { leaderId = ready })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await admin.PostAsJsonAsync($"/api/leaders/{Guid.Empty}/trainings", new { title = "T", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 }

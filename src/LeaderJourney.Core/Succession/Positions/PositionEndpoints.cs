@@ -24,7 +24,10 @@ public sealed record TermEndBody(string? TermEndsOn);
 public sealed record WithdrawalBody(string? LeaderId, string? Reason);
 
 /// <summary>A write to one position's stream (see <see cref="StreamCommand"/>).</summary>
-public abstract record PositionCommand(Guid PositionId) : StreamCommand(PositionId);
+public abstract record PositionCommand(Guid PositionId) : StreamCommand(PositionId)
+{
+    public override string Missing => $"There is no position {PositionId}.";
+}
 
 /// <summary>Staff define a key position of their affiliate: what it requires, and who holds it until when. The sender picks the new position's id.</summary>
 public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, string? Title, bool? Key, string? IncumbentLeaderId, string? TermEndsOn,
@@ -62,7 +65,8 @@ public static class NominateCandidateHandler
         var caller = command.Sender.Caller;
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
         return writes.DecideAsync(command, stream, session, async position =>
-            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, session, ct), note, caller.ToActor(), writes.Now));
+            new NominateCandidate(await PositionWrites.VisibleLeaderAsync(command.LeaderId, "leaderId", position.Affiliate, caller, leaders, session, ct, onTheirWay: true),
+                note, caller.ToActor(), writes.Now));
     }
 }
 

@@ -61,13 +61,17 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
     private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream) => message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
 
     /// <summary>The leader a position command names, if the caller may see them and they are of the position's affiliate; read through the command's session (it holds the position's row, and writers queued behind it hold pooled connections).</summary>
-    public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, IDocumentSession session, CancellationToken ct)
+    /// <param name="onTheirWay">Refuses a leader withdrawn from the programme (a nomination is for someone on their way; reactivate them first).</param>
+    public static async Task<Guid> VisibleLeaderAsync(string? raw, string field, string affiliate, CurrentUser caller, LeaderReader leaders, IDocumentSession session, CancellationToken ct,
+        bool onTheirWay = false)
     {
         var id = LeaderInput.Id(raw ?? "", field);
         try
         {
             var loaded = await leaders.LoadForCallerAsync(id, caller, ct, within: session);
             if (loaded.State.Affiliate != affiliate) throw new RequestValidationException(field, $"Leader {id} is not of affiliate {affiliate}.");
+            if (onTheirWay && loaded.State.Status == Domain.Leaders.LeaderStatus.Withdrawn)
+                throw new RequestValidationException(field, $"Leader {id} is withdrawn from the programme; reactivate them before nominating them.");
         }
         catch (NotFoundException)
         {
