@@ -70,6 +70,9 @@ public static class LeaderInput
     public static DateTimeOffset? ReportDay(string? value) =>
         AsOf(value) is { } moment ? new DateTimeOffset(moment.UtcDateTime.Date.AddDays(1).AddTicks(-10), TimeSpan.Zero) : null;
 
+    /// <summary>The years a report may be asked as of (the pages' date too).</summary>
+    public const int FirstReportYear = 1900, LastReportYear = 2999;
+
     public static DateTimeOffset? AsOf(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
@@ -78,7 +81,7 @@ public static class LeaderInput
         else if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at))
             throw new RequestValidationException("asOf", "asOf is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
         // Reports look a year back and to the end of the day: the ends of the calendar are out of reach.
-        if (at.Year is < 1900 or > 2999) throw new RequestValidationException("asOf", "asOf is a date between 1900 and 2999.");
+        if (at.Year is < FirstReportYear or > LastReportYear) throw new RequestValidationException("asOf", $"asOf is a date between {FirstReportYear} and {LastReportYear}.");
         return at;
     }
 }

@@ -55,4 +55,30 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         boardPage.Should().Contain("One leader has made no progress in twelve months; staff see who it is.").And.NotContain("Stella Still")
             .And.Contain("<td data-label=\"Median days\">430</td>");
     }
+
+    [Fact]
+    public async Task Each_domain_counts_only_the_leaders_whose_framework_has_it_and_a_date_out_of_the_reports_reach_is_said()
+    {
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "FW");
+        var catalog = app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog>();
+        var bps = (await catalog.CurrentEditionsAsync()).Single(f => f.Name.StartsWith("BPS")).Id;
+        foreach (var frameworkId in new Guid?[] { null, bps })
+            (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "FW", displayName = "Two Frameworks", email = $"{Guid.NewGuid():N}@example.org", frameworkId }))
+                .StatusCode.Should().Be(HttpStatusCode.Created);
+        await app.CaughtUpAsync();
+
+        var report = await admin.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=FW");
+        report.GetProperty("leaders").GetInt32().Should().Be(2);
+        var domains = report.GetProperty("domains").EnumerateArray().ToList();
+        domains.Should().HaveCountGreaterThan(7, "the domains of both frameworks are listed");
+        foreach (var domain in domains)
+            domain.GetProperty("levels").EnumerateArray().Sum(n => n.GetInt32()).Should().Be(1, $"one leader is on the framework that has {domain.GetProperty("code").GetString()}");
+
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("fw.board", ApiUsers.Password, Roles.Board, "FW", null, null);
+        var board = new PageClient(app);
+        await board.SignInAsync("fw.board");
+        (await board.GetAsync("/board/pipeline?asOf=0001-01-01")).Should().Contain("The reports cover the years 1900 to 2999; the report is as of today.");
+        (await board.Http.GetAsync("/board/pipeline?handler=csv&asOf=0001-01-01")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
 }

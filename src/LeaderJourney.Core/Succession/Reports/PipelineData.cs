@@ -152,12 +152,13 @@ public sealed class PipelineSpells
     public PipelineSnapshot Snapshot(DateTimeOffset moment)
     {
         var stages = new int[PipelineStatistics.TopStage + 1];
-        var editions = new HashSet<Guid>();
         var domainLevels = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        // Leaders whose framework has each domain: only they stand at one of its levels, Level 0 included.
+        var inDomain = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (leader, stage) in Counted(moment))
         {
             stages[Math.Clamp(stage, 0, PipelineStatistics.TopStage)]++;
-            editions.Add(leader.Edition);
+            foreach (var code in _domains[leader.Edition]) inDomain[code] = inDomain.GetValueOrDefault(code) + 1;
             foreach (var d in leader.Domains)
                 if (d.From <= moment && (d.To is null || d.To > moment))
                 {
@@ -166,11 +167,11 @@ public sealed class PipelineSpells
                 }
         }
         var counted = stages.Sum();
-        // Level 0 is everyone counted who stands higher in none (the read model keeps levels of 1 and above).
-        var domains = editions.SelectMany(e => _domains[e]).Distinct().Order(StringComparer.Ordinal).Select(code =>
+        // Level 0 is everyone counted on a framework with the domain who stands higher in none (the read model keeps levels of 1 and above).
+        var domains = inDomain.Keys.Order(StringComparer.Ordinal).Select(code =>
         {
             var counts = domainLevels.TryGetValue(code, out var found) ? found : new int[PipelineStatistics.TopStage + 1];
-            counts[0] = counted - counts.Skip(1).Sum();
+            counts[0] = inDomain[code] - counts.Skip(1).Sum();
             return new DomainLevelsView(code, counts);
         }).ToArray();
         return new PipelineSnapshot(moment, counted, stages, domains);

@@ -24,10 +24,14 @@ public abstract class BoardPage : PageModel
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return (null, null, "forbidden");
         if (string.IsNullOrEmpty(AsOf)) return (caller.Affiliate, null, null);
-        if (DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date))
+        if (!DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date))
+            // Not the typed text itself: a crafted link would otherwise put its words in the page's alert.
+            DateError = "The date in the address is not a date as yyyy-MM-dd; the report is as of today.";
+        else if (date.Year is < Core.Leaders.LeaderInput.FirstReportYear or > Core.Leaders.LeaderInput.LastReportYear)
+            // The reports look a year back, out of the calendar's reach from year 1: the API's range holds here too.
+            DateError = "The reports cover the years 1900 to 2999; the report is as of today.";
+        else
             return (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null);
-        // Not the typed text itself: a crafted link would otherwise put its words in the page's alert.
-        DateError = "The date in the address is not a date as yyyy-MM-dd; the report is as of today.";
         return (caller.Affiliate, null, null);
     }
 
