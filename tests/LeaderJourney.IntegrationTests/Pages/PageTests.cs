@@ -443,6 +443,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var refused = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Nowhere", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = Guid.Empty.ToString() })).Content.ReadAsStringAsync();
         refused.Should().Contain($"There is no framework edition {Guid.Empty}", "a hand-made form naming no edition is refused in words");
+
+        // A refused enrolment keeps what was typed and chosen, so fixing the e-mail does not enrol on the default framework.
+        var badEmail = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Ella Typo", ["email"] = "not-an-address", ["local"] = "Local 3", ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
+        badEmail.Should().Contain("class=\"error\" role=\"alert\"").And.Contain("value=\"Ella Typo\"").And.Contain("value=\"not-an-address\"").And.Contain("value=\"Local 3\"")
+            .And.Contain($"<option value=\"{bps.Id}\" selected=\"selected\">");
+        (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("<dt>Framework</dt><dd>BPS Unified Leader Competencies, v4 (2017-03-20)</dd>");
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
     public Leader Record { get; private set; } = Leader.Initial;
+    /// <summary>The framework and edition the leader is enrolled against.</summary>
+    public string Framework { get; private set; } = "";
     public int LevelsAttained { get; private set; }
     public DateOnly? EnrolledOn { get; private set; }
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
@@ -126,6 +128,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
     }
 }

@@ -39,6 +39,9 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyList<FrameworkSummary> Frameworks { get; private set; } = [];
     public Guid? DefaultFramework { get; private set; }
 
+    /// <summary>What the enrolment form sent, shown again when it is refused, so nothing typed or chosen is lost.</summary>
+    public (string? DisplayName, string? Email, string? Local, string? FrameworkId)? Sent { get; private set; }
+
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
@@ -46,6 +49,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
                 { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
+        if (Error is not null) Sent = (displayName, email, local, frameworkId);
         return await Load(ct);
     }
 
