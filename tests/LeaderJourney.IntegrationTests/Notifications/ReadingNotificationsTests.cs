@@ -110,6 +110,16 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         (await Notes(first)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeTrue();
         (await Notes(second)).Should().ContainSingle().Which.GetProperty("read").GetBoolean().Should().BeFalse("the other staff member has not read it");
         (await Notes(elsewhere)).Should().BeEmpty("another affiliate's staff see none of OH's");
+
+        // A reminder is not taken back when the term end moves: the page says where it stands now.
+        var treasurer = (await (await first.PostAsJsonAsync("/api/positions", new { affiliate = "OH", title = "Treasurer", termEndsOn = "2028-08-05",
+            requirements = new[] { new { themeCode = "ADV.1", level = 1 } } })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await box.AddAsync($"test:{treasurer}", "OH", NotificationBox.TermEnding, positionId: treasurer, onDate: new DateOnly(2027, 3, 1))).Should().BeTrue();
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("oh.reader", ApiUsers.Password, Roles.AffiliateAdmin, "OH", null, null);
+        var staffPage = new PageClient(app);
+        await staffPage.SignInAsync("oh.reader");
+        (await staffPage.GetAsync("/notifications")).Should().Contain("The term of Treasurer was to end on 1 Mar 2027; it now ends on 5 Aug 2028.")
+            .And.Contain($"href=\"/staff/positions#p-{treasurer}\"");
     }
 
     [Fact]

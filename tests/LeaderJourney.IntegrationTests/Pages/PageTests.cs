@@ -170,6 +170,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.Http.PostAsync($"/mentor/mentees/{other}?handler=assess", new FormUrlEncodedContent(new Dictionary<string, string>
             { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true", ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token) }))).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await Ok(admin.GetAsync($"/api/leaders/{other}"))).GetProperty("version").GetInt64().Should().Be(versionBefore);
+
+        // A paused journey records nothing: the page offers no form that could only be refused.
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" }));
+        (await mentor.GetAsync(page)).Should().Contain("Nothing can be recorded for this leader until staff make their journey active again.").And.NotContain("handler=assess");
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
     public IReadOnlyList<Notification> Notices { get; private set; } = [];
     public bool HasOlder { get; private set; }
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
-    public IReadOnlyDictionary<Guid, string> PositionTitles { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>The positions the notices name, as they stand now: a term end may have moved since a reminder was written.</summary>
+    public IReadOnlyDictionary<Guid, (string Title, DateOnly? TermEndsOn)> Positions { get; private set; } = new Dictionary<Guid, (string, DateOnly?)>();
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -33,7 +34,7 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
         Notices = page.Take(PageSize).ToList();
         if (Notices.Any(n => n.ThemeCode is not null)) Words = await words.LoadAsync(ct);
         if (Notices.Any(n => n.PositionId is not null) && caller.Affiliate is { } affiliate)
-            PositionTitles = (await positions.PositionsAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(p => p.Id, p => p.Title);
+            Positions = (await positions.PositionsAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(p => p.Id, p => (p.Title, p.Incumbent.TermEndsOn));
         return Page();
     }
 
