@@ -37,6 +37,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>Who meets every requirement of <see cref="SuggestFor"/> and is not yet nominated to it, by name.</summary>
     public IReadOnlyList<LeaderAt> Suggestions { get; private set; } = [];
 
+    /// <summary>The position whose suggestions a nomination was sent from: its outcome is said beside them.</summary>
+    public Guid? AnsweredAt => HttpMethods.IsPost(Request.Method) ? SuggestFor : null;
+
     /// <summary>How many of the suggestions are shown, each with a button to nominate them.</summary>
     public const int SuggestionsShown = 20;
 
