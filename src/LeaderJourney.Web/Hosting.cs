@@ -36,6 +36,9 @@ public static class Hosting
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.Configure<ExceptionHandlerOptions>(options =>
             options.SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService);
+        // A body that is not JSON of the endpoint's shape, or a query value of the wrong kind, reaches the
+        // same handler as a problem (the framework's own answer is a 400 with no body at all).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddLeaderJourneyCore(builder.Configuration, Messaging.IntegrateWolverine);
         builder.Services.AddLeaderJourneyMessaging();
         builder.Services.AddLeaderJourneyAuthentication();

@@ -27,6 +27,10 @@ public static class Problems
         return exception switch
         {
             RequestValidationException e => Validation(e.Field, say(e.Message)),
+            // The request could not be bound (a body that is not JSON of the endpoint's shape, a query value of another kind):
+            // the framework's detail names the parameter (and a query value it could not read, back to whoever sent it).
+            BadHttpRequestException e => Results.Problem(title: say("The request could not be read: its body is not JSON of the expected shape, or a value in its address is not of the expected kind."),
+                detail: e.Message, statusCode: e.StatusCode),
             FrameworkDocumentException e => Results.Problem(title: say("The framework document could not be read."), detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["line"] = e.Line }),
             ForbiddenException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status403Forbidden),

@@ -69,8 +69,14 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         var refused = await leader.PostAsJsonAsync("/api/notifications/read", new { throughId = -1 });
         refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await refused.Content.ReadAsStringAsync()).Should().Contain("throughId");
-        (await leader.PostAsync("/api/notifications/read", new StringContent("{\"throughId\": \"soon\"}", System.Text.Encoding.UTF8, "application/json")))
-            .StatusCode.Should().Be(HttpStatusCode.BadRequest, "a body that is not the request's shape is refused, not a 500");
+        foreach (var body in new[] { "{\"throughId\": \"soon\"}", "{\"throughId\": 1.5}", "not json", "[1, 2]" })
+        {
+            var malformed = await leader.PostAsync("/api/notifications/read", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            malformed.StatusCode.Should().Be(HttpStatusCode.BadRequest, body);
+            (await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should()
+                .StartWith("The request could not be read", "a body that is not the request's shape is refused in words, not a bare 400 or a 500");
+        }
+        (await leader.GetAsync("/api/notifications?before=soon")).Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
 
         (await leader.GetFromJsonAsync<JsonElement[]>($"/api/notifications?before={newest}"))!.Select(n => n.GetProperty("id").GetInt64()).Should().Equal(older);
 
