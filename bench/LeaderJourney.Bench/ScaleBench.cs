@@ -100,7 +100,7 @@ public sealed class ScaleBench : IAsyncDisposable
         foreach (var (name, run) in new (string, Func<Task>)[]
                  {
                      ("succession", () => service.SuccessionAsync(affiliate, null, default)),
-                     ("pipeline (with equity)", () => service.PipelineAsync(affiliate, null, default)),
+                     ("pipeline (with equity)", () => service.PipelineAsync(affiliate, null, StalledNames.All, default)),
                      ("succession as of a year ago", () => service.SuccessionAsync(affiliate, pastDate, default)),
                  })
         {

@@ -9,6 +9,9 @@ public sealed record LevelSpell(int Level, DateTimeOffset From, DateTimeOffset? 
 /// (API.md: they are not counted), or to close with a <c>To</c>.</summary>
 public sealed record StageHistory(Guid LeaderId, IReadOnlyList<LevelSpell> Spells);
 
+/// <summary>A leader with no progress in twelve months: their stage at the moment asked about, and when they last rose (or enrolled).</summary>
+public sealed record StalledLeader(Guid LeaderId, int Stage, DateTimeOffset LastProgress);
+
 /// <summary>Pipeline statistics from stage histories, as of a moment; pure functions. Everything after the as-of
 /// moment is ignored: a spell that starts later does not exist yet, and one still running then ends there.</summary>
 public static class PipelineStatistics
@@ -78,14 +81,30 @@ public static class PipelineStatistics
     /// <summary>Leaders who have made no progress in the 12 months before asOf: their <see cref="LastProgress"/> is
     /// before asOf.AddMonths(-12) (exactly 12 months is not yet stalled). Only leaders in the pipeline at asOf count (a
     /// spell covers asOf), and not those at the top stage, who have nothing left to progress to. In input order.</summary>
-    public static IReadOnlyList<Guid> Stalled(IEnumerable<StageHistory> histories, DateTimeOffset asOf)
+    public static IReadOnlyList<Guid> Stalled(IEnumerable<StageHistory> histories, DateTimeOffset asOf) =>
+        StalledLeaders(histories, asOf).Select(s => s.LeaderId).ToList();
+
+    /// <summary>The <see cref="Stalled"/> leaders with their stage at asOf and their <see cref="LastProgress"/>, in input
+    /// order; one walk over each history, as a report looks at every leader of an affiliate.</summary>
+    public static IReadOnlyList<StalledLeader> StalledLeaders(IEnumerable<StageHistory> histories, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(histories);
         var cutoff = asOf.AddMonths(-12);
-        return histories
-            .Where(h => StageAt(h, asOf) is < TopStage && LastProgress(h, asOf) < cutoff)
-            .Select(h => h.LeaderId)
-            .ToList();
+        var stalled = new List<StalledLeader>();
+        foreach (var history in histories)
+        {
+            var spells = Known(history, asOf);
+            if (spells.Count == 0) continue;
+            var last = spells[0].From;
+            int? stage = null;
+            for (var i = 0; i < spells.Count; i++)
+            {
+                if (i > 0 && spells[i].Level > spells[i - 1].Level) last = spells[i].From;
+                if (spells[i].To is null || spells[i].To > asOf) stage = spells[i].Level;
+            }
+            if (stage < TopStage && last < cutoff) stalled.Add(new StalledLeader(history.LeaderId, stage.Value, last));
+        }
+        return stalled;
     }
 
     /// <summary>The spells that had begun by asOf, in time order; checks them, as a broken history is a programming error.</summary>

@@ -117,6 +117,40 @@ public sealed class PipelineStatisticsTests
         PipelineStatistics.LastProgress(later, AsOf).Should().BeNull();
     }
 
+    [Fact]
+    public void The_stalled_list_gives_each_leaders_stage_and_last_progress_as_the_single_questions_do()
+    {
+        // Random histories (seeded): rises, drops and gaps, some closed, some starting after asOf.
+        var random = new Random(7);
+        var histories = Enumerable.Range(0, 400).Select(_ =>
+        {
+            var spells = new List<LevelSpell>();
+            var at = D(2021, 1, 1).AddDays(random.Next(0, 1600));
+            var level = random.Next(0, 3);
+            for (var n = random.Next(1, 6); n > 0; n--)
+            {
+                var end = at.AddDays(random.Next(1, 500));
+                spells.Add(new LevelSpell(level, at, n == 1 && random.Next(3) > 0 ? null : end));
+                at = end;
+                level = Math.Clamp(level + random.Next(-1, 3), 0, PipelineStatistics.TopStage);
+            }
+            return Leader([.. spells]);
+        }).ToList();
+
+        var stalled = PipelineStatistics.StalledLeaders(histories, AsOf);
+
+        stalled.Should().HaveCountGreaterThan(20).And.HaveCountLessThan(histories.Count);
+        stalled.Select(s => s.LeaderId).Should().Equal(histories
+            .Where(h => PipelineStatistics.StageAt(h, AsOf) is < PipelineStatistics.TopStage && PipelineStatistics.LastProgress(h, AsOf) < AsOf.AddMonths(-12))
+            .Select(h => h.LeaderId));
+        var byId = histories.ToDictionary(h => h.LeaderId);
+        foreach (var s in stalled)
+        {
+            s.Stage.Should().Be(PipelineStatistics.StageAt(byId[s.LeaderId], AsOf));
+            s.LastProgress.Should().Be(PipelineStatistics.LastProgress(byId[s.LeaderId], AsOf));
+        }
+    }
+
     [Theory]
     [InlineData(4)]
     [InlineData(-1)]

@@ -54,6 +54,25 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var boardPage = await board.GetAsync("/board/pipeline");
         boardPage.Should().Contain("One leader has made no progress in twelve months; staff see who it is.").And.NotContain("Stella Still")
             .And.Contain("<td data-label=\"Median days\">430</td>");
+
+        // The API says the same: staff's report names her, the board's and the one issued to it count her.
+        var staffReport = await admin.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PP");
+        staffReport.GetProperty("stalledCount").GetInt32().Should().Be(1);
+        var named = staffReport.GetProperty("stalled").EnumerateArray().Single();
+        named.GetProperty("leaderId").GetGuid().Should().Be(still);
+        named.GetProperty("displayName").GetString().Should().Be("Stella Still");
+        named.GetProperty("stage").GetInt32().Should().Be(0);
+        var boardClient = await app.SignInAsync("pp.board");
+        var boardReport = await boardClient.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PP");
+        boardReport.GetProperty("stalledCount").GetInt32().Should().Be(1);
+        boardReport.GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);
+        (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=csv")).Should().NotContain("Stella");
+        var issuing = await admin.PostAsync("/api/reports/pipeline/issues?affiliate=PP", null);
+        issuing.StatusCode.Should().Be(HttpStatusCode.Created);
+        var issued = await issuing.Content.ReadFromJsonAsync<JsonElement>();
+        var reopened = await boardClient.GetFromJsonAsync<JsonElement>($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=PP");
+        reopened.GetProperty("report").GetProperty("stalledCount").GetInt32().Should().Be(1);
+        reopened.GetProperty("report").GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);
     }
 
     [Fact]

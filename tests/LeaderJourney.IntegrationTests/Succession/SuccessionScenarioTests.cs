@@ -199,7 +199,8 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         medians.GetProperty("0").GetDouble().Should().Be(25, "six leaders spent 10 days at stage 0 and six are still there after 40");
         medians.GetProperty("1").GetDouble().Should().Be(30);
         medians.GetProperty("2").ValueKind.Should().Be(JsonValueKind.Null);
-        pipeline.GetProperty("stalled").GetArrayLength().Should().Be(0);
+        pipeline.GetProperty("stalledCount").GetInt32().Should().Be(0);
+        pipeline.GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null, "the board learns how many leaders are stalled, not who");
 
         var issued = await Ok(_admin.PostAsync("/api/reports/succession/issues?affiliate=SC", null), HttpStatusCode.Created);
         var issuedId = issued.GetProperty("id").GetGuid();
@@ -224,7 +225,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         // report keeps the counts the board saw.
         // The time spent at each stage is counted to the end of that day too, so it is a little longer.
         thenPipeline.GetProperty("asOf").GetDateTimeOffset().Should().Be(endOfT2);
-        foreach (var figure in new[] { "leaders", "stages", "domains", "stageChange", "stalled" })
+        foreach (var figure in new[] { "leaders", "stages", "domains", "stageChange", "stalledCount" })
             thenPipeline.GetProperty(figure).GetRawText().Should().Be(pipeline.GetProperty(figure).GetRawText(), figure);
         Without(thenPipeline.GetProperty("yearEarlier"), "asOf").ToJsonString().Should().Be(Without(pipeline.GetProperty("yearEarlier"), "asOf").ToJsonString());
         thenPipeline.GetProperty("medianDaysAtStage").GetProperty("0").GetDouble().Should()
@@ -251,7 +252,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
             JsonSerializer.Serialize(forPages with { GeneratedAt = default }).Should().Be(JsonSerializer.Serialize(full with { Suggested = [], GeneratedAt = default }));
 
             // The pipeline report works out the medians (the pages show them too).
-            var fullPipeline = await service.PipelineAsync("SC", at ?? DateTimeOffset.UtcNow, default, equityInWholeDays: true);
+            var fullPipeline = await service.PipelineAsync("SC", at ?? DateTimeOffset.UtcNow, LeaderJourney.Core.Succession.Reports.StalledNames.None, default, equityInWholeDays: true);
             fullPipeline.MedianDaysAtStage.Values.Should().Contain(d => d != null, "the full report works the medians out");
         }
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");

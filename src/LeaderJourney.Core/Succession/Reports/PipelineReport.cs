@@ -5,19 +5,36 @@ namespace LeaderJourney.Core.Succession.Reports;
 public sealed record DomainLevelsView(string Code, IReadOnlyList<int> Levels);
 public sealed record EquityRowView(string Category, string Value, IReadOnlyList<int?> Stages);
 /// <param name="LastProgress">The day of the leader's last step (a date: nobody's exact times leave their record).</param>
-public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly? LastProgress);
+public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly LastProgress);
+
+/// <summary>
+/// Which of the stalled leaders a pipeline report names. Staff reach out to them, so staff's report names
+/// them all (their page, the <see cref="LongestStanding"/> few it shows); the board needs how many there
+/// are, not who (docs/security.md), so its reports, and those issued to it, name none.
+/// </summary>
+public sealed record StalledNames(int? Count)
+{
+    public static readonly StalledNames All = new((int?)null);
+    public static readonly StalledNames None = new(0);
+
+    /// <summary>The <paramref name="count"/> whose stage has stood longest, those first.</summary>
+    public static StalledNames LongestStanding(int count) => new(count);
+
+    public static StalledNames For(Access.CurrentUser reader) => reader.Role == Access.Roles.Board ? None : All;
+}
 public sealed record PipelineSnapshot(DateTimeOffset AsOf, int Leaders, IReadOnlyList<int> Stages, IReadOnlyList<DomainLevelsView> Domains);
 
 /// <summary>
 /// The pipeline report of API.md: leaders counted by stage (highest level in any theme) and by domain
 /// level, the equity breakdown of consenting leaders with small cells suppressed, the same counts a year
-/// earlier, the median days spent at each stage, and the leaders with no progress in twelve months.
-/// Withdrawn leaders are not counted.
+/// earlier, the median days spent at each stage, and how many leaders made no progress in twelve months
+/// (<see cref="Stalled"/> names them, or some of them, for staff; null when the reader sees no names:
+/// <see cref="StalledNames"/>). Withdrawn leaders are not counted.
 /// </summary>
 public sealed record PipelineReport(
     string Affiliate, DateTimeOffset AsOf, int Leaders, IReadOnlyList<int> Stages, IReadOnlyList<DomainLevelsView> Domains,
     IReadOnlyList<EquityRowView> Equity, PipelineSnapshot YearEarlier, IReadOnlyList<int> StageChange,
-    IReadOnlyDictionary<int, double?> MedianDaysAtStage, IReadOnlyList<StalledView> Stalled)
+    IReadOnlyDictionary<int, double?> MedianDaysAtStage, int StalledCount, IReadOnlyList<StalledView>? Stalled)
 {
     /// <summary>
     /// The moment the equity breakdown counts to: <see cref="AsOf"/>, or for the board the end of the last
@@ -26,18 +43,15 @@ public sealed record PipelineReport(
     public DateTimeOffset EquityAsOf { get; init; } = AsOf;
 
     /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, the stage histories of the leaders counted now, and which of them are stalled.</summary>
-    /// <param name="stalled">The stalled leaders with their names, in the order <see cref="PipelineData.NamesAsync"/> gives.</param>
+    /// <param name="named">The stalled leaders the report names, in the order they are shown, or null when it names none.</param>
     public static PipelineReport Build(string affiliate, PipelineSnapshot now, PipelineSnapshot yearEarlier, IReadOnlyList<EquityRowView> equity,
-        IReadOnlyList<StageHistory> histories, IReadOnlyList<(Guid Id, string Name)> stalled)
+        IReadOnlyList<StageHistory> histories, IReadOnlyList<StalledLeader> stalled, IReadOnlyList<(Guid Id, string Name)>? named)
     {
         var asOf = now.AsOf;
-        var byId = histories.ToDictionary(h => h.LeaderId);
-        var stalledViews = stalled
-            .Select(n => new StalledView(n.Id, n.Name, PipelineStatistics.StageAt(byId[n.Id], asOf) ?? 0,
-                PipelineStatistics.LastProgress(byId[n.Id], asOf) is { } last ? DateOnly.FromDateTime(last.UtcDateTime) : null))
-            .ToArray();
+        var byId = stalled.ToDictionary(s => s.LeaderId);
+        var views = named?.Select(n => new StalledView(n.Id, n.Name, byId[n.Id].Stage, DateOnly.FromDateTime(byId[n.Id].LastProgress.UtcDateTime))).ToArray();
         return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equity, yearEarlier,
             now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(),
-            PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalledViews);
+            PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalled.Count, views);
     }
 }

@@ -31,7 +31,7 @@ public static class ReportEndpoints
         reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, ISentences say, FrameworkWords words, CancellationToken ct) =>
         {
             var (code, at, shape) = Parameters(http.CurrentUser(), affiliate, asOf, format);
-            var report = await service.PipelineAsync(code, at, ct, equityInWholeDays: http.CurrentUser().Role == Roles.Board);
+            var report = await service.PipelineAsync(code, at, StalledNames.For(http.CurrentUser()), ct, equityInWholeDays: http.CurrentUser().Role == Roles.Board);
             await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
             return shape switch
             {

@@ -160,8 +160,9 @@ public static class ReportIssues
     public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, CancellationToken ct) => kind switch
     {
         "succession" => JsonSerializer.SerializeToElement(await service.SuccessionAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
-        // Issued to the board: its equity breakdown ends at a whole day, as the board's own reports do.
-        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, ct, equityInWholeDays: true), JsonSerializerOptions.Web),
+        // Issued to the board: its equity breakdown ends at a whole day, and it counts the stalled leaders
+        // without naming them, as the board's own reports do.
+        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, StalledNames.None, ct, equityInWholeDays: true), JsonSerializerOptions.Web),
         _ => throw new RequestValidationException("kind", "kind is succession or pipeline."),
     };
 }

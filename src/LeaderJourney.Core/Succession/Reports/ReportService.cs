@@ -27,18 +27,33 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
     /// complete UTC day at the latest, never to the present (docs/security.md).
     /// </param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, CancellationToken ct, bool equityInWholeDays = false)
+    /// <param name="stalledNames">Which stalled leaders the report names (<see cref="StalledNames.For"/> the reader); only their names are read.</param>
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeDays = false)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
         // One read of the spells serves both moments the counts look at.
         var spells = await pipeline.SpellsAsync(affiliate, at, ct);
         var histories = spells.Histories(at);
-        var stalled = await pipeline.NamesAsync(Domain.Succession.PipelineStatistics.Stalled(histories, at), ct);
+        var stalled = Domain.Succession.PipelineStatistics.StalledLeaders(histories, at);
+        var named = stalledNames.Count switch
+        {
+            0 => null,
+            null => await pipeline.NamesAsync(stalled.Select(s => s.LeaderId).ToList(), ct),
+            var count => await LongestStandingAsync(stalled, count.Value, ct),
+        };
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         var equityAt = equityInWholeDays && at > lastWholeDay ? lastWholeDay : at;
         var equity = await pipeline.EquityAsync(affiliate, equityAt, ct);
-        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled) with { EquityAsOf = equityAt };
+        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named) with { EquityAsOf = equityAt };
+    }
+
+    /// <summary>The <paramref name="count"/> stalled leaders who last rose longest ago (by day, then name), with their names: only theirs are read.</summary>
+    private async Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int count, CancellationToken ct)
+    {
+        var first = stalled.OrderBy(s => s.LastProgress).ThenBy(s => s.LeaderId).Take(count).ToDictionary(s => s.LeaderId);
+        var named = await pipeline.NamesAsync(first.Keys, ct);
+        return named.OrderBy(n => DateOnly.FromDateTime(first[n.Id].LastProgress.UtcDateTime)).ToList();
     }
 }

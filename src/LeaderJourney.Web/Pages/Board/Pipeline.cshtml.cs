@@ -28,7 +28,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     /// <summary>Staff see the stalled leaders by name, to reach out to them; the board sees how many there are.</summary>
     public bool SeesStalledNames => MayIssue;
 
-    public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled.OrderBy(s => s.LastProgress ?? DateOnly.MinValue).ThenBy(s => s.DisplayName).Take(StalledShown).ToList() ?? [];
+    public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled ?? [];
 
     /// <summary>Domains by name.</summary>
     public CodeWords? Words { get; private set; }
@@ -64,7 +64,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.PipelineAsync(affiliate!, at, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
+        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown) : StalledNames.None, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
