@@ -19,11 +19,19 @@ public sealed record AddEvidence(Guid EvidenceId, string ThemeCode, int Level, s
 
 public sealed record RequestSignOff(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
 
-public sealed record SignOff(string ThemeCode, int Level, string? Note, Actor Actor, DateTimeOffset Now);
+/// <param name="Assessment">The mentor's assessment of the same level, recorded first in the same append (so it is
+/// the level's learning when the sign-off is decided): both are recorded, or neither.</param>
+public sealed record SignOff(string ThemeCode, int Level, string? Note, Actor Actor, DateTimeOffset Now, MentorAssessment? Assessment = null);
+
+/// <summary>A mentor assessment given with a sign-off.</summary>
+public sealed record MentorAssessment(Guid AssessmentId, string? Note);
 
 public sealed record DeclineSignOff(string ThemeCode, int Level, string Reason, Actor Actor, DateTimeOffset Now);
 
-public sealed record RevokeSignOff(string ThemeCode, int Level, Guid MentorUserId, string Reason, Actor Actor, DateTimeOffset Now);
+/// <param name="AskAgain">Also request the sign-off again in the actor's name, in the same append, when the level still
+/// waits for one after the revocation (a mentor's undo: the request goes back in their queue); when it does not
+/// (another sign-off keeps it attained, say), the revocation is recorded alone.</param>
+public sealed record RevokeSignOff(string ThemeCode, int Level, Guid MentorUserId, string Reason, Actor Actor, DateTimeOffset Now, bool AskAgain = false);
 
 public sealed record RevokeAttainment(string ThemeCode, int Level, string Reason, Actor Actor, DateTimeOffset Now);
 

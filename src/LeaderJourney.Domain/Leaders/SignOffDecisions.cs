@@ -7,28 +7,40 @@ internal static class SignOffDecisions
     {
         var theme = Guard.Theme(c.ThemeCode);
         var level = Guard.Level(c.Level);
+        if (RequestRefusal(s, theme, level, c.Actor, policy) is { } refusal) throw new DomainRuleException(refusal);
+        return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
+    }
+
+    /// <summary>Why the actor may not request a sign-off of the level now, or null when they may.</summary>
+    private static string? RequestRefusal(Leader s, string theme, int level, Actor actor, AttainmentPolicy policy)
+    {
         // A request is made by the leader themself or staff (an admin, or a mentor assigned to the leader).
-        if (!s.IsSelf(c.Actor) && !c.Actor.IsAdmin && !s.Mentors.Contains(c.Actor.UserId))
-            throw new DomainRuleException("Only the leader, an admin or an assigned mentor can request a sign-off.");
+        if (!s.IsSelf(actor) && !actor.IsAdmin && !s.Mentors.Contains(actor.UserId))
+            return "Only the leader, an admin or an assigned mentor can request a sign-off.";
         if (s.HasAttained(theme, level))
-            throw new DomainRuleException($"Level {level} of {theme} is already attained; there is nothing to sign off.");
+            return $"Level {level} of {theme} is already attained; there is nothing to sign off.";
         if (s.IsPending(theme, level))
-            throw new DomainRuleException($"A sign-off of Level {level} of {theme} is already requested; wait for the mentor's answer.");
+            return $"A sign-off of Level {level} of {theme} is already requested; wait for the mentor's answer.";
         // A sign-off given before any learning stands; asking again would put in a mentor's queue a
         // level their sign-off can no longer change.
         var needs = AttainmentRule.Needs(s, theme, level, policy);
-        if (needs.SignedOffAndWaiting)
-            throw new DomainRuleException((needs.PreviousLevel, needs.Learning) switch
-            {
-                (true, true) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is and learning at this level is recorded.",
-                (true, false) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is.",
-                _ => $"Level {level} of {theme} is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).",
-            });
-        return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
+        if (!needs.SignedOffAndWaiting) return null;
+        return (needs.PreviousLevel, needs.Learning) switch
+        {
+            (true, true) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is and learning at this level is recorded.",
+            (true, false) => $"Level {level} of {theme} is already signed off; it is attained once Level {level - 1} is.",
+            _ => $"Level {level} of {theme} is already signed off; it is attained once learning at this level is recorded (a training, or a mentor or peer assessment).",
+        };
     }
 
     public static IReadOnlyList<object> SignOff(SignOff c, Leader s, AttainmentPolicy policy)
     {
+        if (c.Assessment is { } assessment)
+        {
+            var assessed = LearningDecisions.RecordAssessment(
+                new RecordAssessment(assessment.AssessmentId, c.ThemeCode, c.Level, AssessmentKind.Mentor, assessment.Note, c.Actor, c.Now), s, policy);
+            return [.. assessed, .. SignOff(c with { Assessment = null }, assessed.Aggregate(s, Leader.Evolve), policy)];
+        }
         var theme = Guard.Theme(c.ThemeCode);
         var level = Guard.Level(c.Level);
         EnsureAssignedMentor(s, c.Actor, "sign off");
@@ -69,8 +81,12 @@ internal static class SignOffDecisions
         var after = Leader.Evolve(s, revoked);
         // Public contract: a revoked sign-off revokes that level and every higher level of the theme,
         // unless the level still meets the rule without it (e.g. another mentor's sign-off stands).
-        if (!after.HasAttained(theme, level) || AttainmentRule.Evaluate(after, theme, level, policy) is not null) return [revoked];
-        return [revoked, .. Attainments.RevokedFrom(after, theme, level, reason, c.Actor.UserId, c.Now)];
+        IReadOnlyList<object> events = !after.HasAttained(theme, level) || AttainmentRule.Evaluate(after, theme, level, policy) is not null
+            ? [revoked]
+            : [revoked, .. Attainments.RevokedFrom(after, theme, level, reason, c.Actor.UserId, c.Now)];
+        if (!c.AskAgain) return events;
+        var now = events.Skip(1).Aggregate(after, Leader.Evolve);
+        return RequestRefusal(now, theme, level, c.Actor, policy) is null ? [.. events, new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)] : events;
     }
 
     public static IReadOnlyList<object> RevokeAttainment(RevokeAttainment c, Leader s)

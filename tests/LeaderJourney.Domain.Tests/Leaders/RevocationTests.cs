@@ -57,6 +57,26 @@ public sealed class RevocationTests : LeaderSpec
     }
 
     [Fact]
+    public void An_undo_revokes_the_sign_off_and_its_level_and_asks_again_in_the_mentors_name_in_one_append()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), SignedOff(1, MentorA), Attained(1));
+        Then(new RevokeSignOff(Theme, 1, MentorA.UserId, "Undone", MentorA, Now, AskAgain: true),
+            new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "Undone", MentorA.UserId, Now),
+            AttainmentRevoked(1, "Undone", MentorA),
+            new SignOffRequested(LeaderId, Theme, 1, MentorA.UserId, Now));
+    }
+
+    [Fact]
+    public void An_undo_of_a_level_that_still_stands_without_the_sign_off_records_the_revocation_alone()
+    {
+        GivenEnrolledWithMentor();
+        Given(Assigned(MentorB), Trained(1), SignedOff(1, MentorA), SignedOff(1, MentorB), Attained(1));
+        Then(new RevokeSignOff(Theme, 1, MentorA.UserId, "Undone", MentorA, Now, AskAgain: true),
+            new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "Undone", MentorA.UserId, Now));
+    }
+
+    [Fact]
     public void Revoking_one_of_two_sign_offs_keeps_a_level_that_still_meets_the_rule()
     {
         GivenEnrolledWithMentor();

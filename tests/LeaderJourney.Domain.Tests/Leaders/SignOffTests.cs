@@ -209,4 +209,31 @@ public sealed class SignOffTests : LeaderSpec
         Given(Requested(1));
         ThenRefused(new DeclineSignOff(Theme, 1, "No", MentorB, Now), "Only a mentor currently assigned to this leader can decline; assign the mentor first.");
     }
+
+    [Fact]
+    public void A_sign_off_with_the_mentors_assessment_records_both_in_one_append_the_assessment_first_as_the_levels_learning()
+    {
+        GivenEnrolledWithMentor(); // v1, v2
+        Then(new SignOff(Theme, 1, "Ready", MentorA, Now, new MentorAssessment(Id(800), " Led the meeting ")),
+            new AssessmentRecorded(LeaderId, Id(800), Theme, 1, AssessmentKind.Mentor, "Led the meeting", MentorA.UserId, Now),
+            new LevelSignedOff(LeaderId, Theme, 1, MentorA.UserId, "Ready", Now),
+            AttainedNow(1, Clause(AttainmentClause.Learning, 3), Clause(AttainmentClause.SignOff, 4)));
+    }
+
+    [Fact]
+    public void A_sign_off_with_an_assessment_the_mentor_may_not_record_records_neither()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(new SignOff(Theme, 1, null, MentorB, Now, new MentorAssessment(Id(800), null)),
+            "Only a mentor currently assigned to this leader can record a mentor assessment.");
+    }
+
+    [Fact]
+    public void A_sign_off_with_an_assessment_of_a_level_already_attained_records_the_assessment_alone()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), SignedOff(1, MentorA), Attained(1));
+        Then(new SignOff(Theme, 1, null, MentorA, Now, new MentorAssessment(Id(800), null)),
+            new AssessmentRecorded(LeaderId, Id(800), Theme, 1, AssessmentKind.Mentor, null, MentorA.UserId, Now));
+    }
 }

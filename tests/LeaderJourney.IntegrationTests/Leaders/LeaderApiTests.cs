@@ -197,6 +197,49 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_sign_off_with_the_mentors_assessment_and_its_undo_are_each_one_command_recorded_whole()
+    {
+        var id = await EnrolWithMentor(); // v1 enrolled, v2 mentor assigned
+        async Task<List<string?>> Types() => (await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history")).EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+
+        // The assessment is the level's learning when the sign-off is decided: the one command attains the level.
+        async Task<HttpResponseMessage> SignWithAssessment()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/sign-offs")
+            {
+                Content = JsonContent.Create(new { themeCode = "COM.2", level = 1, note = "Ready", assessment = new { note = "Ran the phone bank" } }),
+            };
+            request.Headers.Add("Idempotency-Key", "assess-and-sign-" + id);
+            return await _mentor.SendAsync(request);
+        }
+        var signed = await Ok(SignWithAssessment());
+        signed.GetProperty("attained").GetBoolean().Should().BeTrue();
+        signed.GetProperty("version").GetInt64().Should().Be(5);
+        (await Types()).Skip(2).Should().Equal("leader.assessment-recorded", "leader.signed-off", "leader.level-attained");
+        (await Ok(SignWithAssessment())).GetProperty("version").GetInt64().Should().Be(5, "a repeat answers the first answer");
+        (await Types()).Should().HaveCount(5, "and appends nothing");
+        var attainment = await _admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/attainments/COM.2/1");
+        attainment.GetProperty("clauses").EnumerateArray().Single(c => c.GetProperty("rule").GetString() == "learning")
+            .GetProperty("events").EnumerateArray().Single().GetProperty("version").GetInt64().Should().Be(3, "the assessment recorded with the sign-off is the level's learning");
+
+        // The undo: the sign-off withdrawn, the level with it, and the request back in the mentor's queue, at the version it was given at.
+        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/sign-off-revocations") { Content = JsonContent.Create(new { themeCode = "COM.2", level = 1, reason = "Undo", askAgain = true }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"4\"");
+        (await _mentor.SendAsync(stale)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await Types()).Should().HaveCount(5, "a refused undo records nothing");
+        var undo = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/sign-off-revocations") { Content = JsonContent.Create(new { themeCode = "COM.2", level = 1, reason = "Undo", askAgain = true }) };
+        undo.Headers.TryAddWithoutValidation("If-Match", "\"5\"");
+        (await Ok(_mentor.SendAsync(undo))).GetProperty("version").GetInt64().Should().Be(8);
+        (await Types()).Skip(5).Should().Equal("leader.sign-off-revoked", "leader.level-attainment-revoked", "leader.sign-off-requested");
+
+        // A mentor not assigned to the leader records neither the assessment nor the sign-off.
+        var (stranger, _) = await _app.SignedInAsync(Roles.Mentor, "OH");
+        (await stranger.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1, assessment = new { } })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await stranger.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1, assessment = new { note = new string('x', 5000) } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Types()).Should().HaveCount(8);
+    }
+
+    [Fact]
     public async Task Staff_correct_a_leaders_name_email_and_local_sealed_and_refused_once_erased()
     {
         var id = await Enrol();

@@ -16,10 +16,15 @@ namespace LeaderJourney.Core.Leaders.SignOffs;
 public sealed record SignedOffBody(long Version, bool Attained);
 
 public sealed record SignOffRequestBody(string? ThemeCode, int? Level);
-public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note);
+/// <param name="Assessment">Given: the mentor's assessment of the same level is recorded with the sign-off, in one append.</param>
+public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note, SignOffAssessment? Assessment = null);
+
+/// <summary>A mentor assessment given with a sign-off: recorded first, so it is the level's learning when the sign-off is decided; both are recorded or neither.</summary>
+public sealed record SignOffAssessment(string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
 /// <param name="MentorUserId">Whose sign-off: the calling mentor's own when left out; an admin names the mentor.</param>
-public sealed record RevokeSignOffBody(string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason);
+/// <param name="AskAgain">Also request the sign-off again in the caller's name, in the same append, when the level still waits for one (a mentor's undo).</param>
+public sealed record RevokeSignOffBody(string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason, bool? AskAgain = null);
 
 /// <summary>A leader (or a mentor, or staff, for them) asks the leader's mentors to sign off a level: it goes into their queue.</summary>
 public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId)
@@ -28,8 +33,11 @@ public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int
     public bool AtNextLevel { get; init; }
 }
 
-/// <summary>An assigned mentor signs off a level.</summary>
-public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId);
+/// <summary>An assigned mentor signs off a level, with their assessment of it or without.</summary>
+public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId)
+{
+    public SignOffAssessment? Assessment { get; init; }
+}
 
 /// <summary>An assigned mentor declines a request, saying why.</summary>
 public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Reason) : LeaderCommand(LeaderId);
@@ -39,7 +47,11 @@ public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int
 /// withdraws a mentor's. A level the sign-off attained is revoked with every higher level of the theme,
 /// unless the rule still holds without it (API.md).
 /// </summary>
-public sealed record RevokeSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason) : LeaderCommand(LeaderId);
+public sealed record RevokeSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason) : LeaderCommand(LeaderId)
+{
+    /// <summary>The request goes back in the queue, in the caller's name, when the level still waits for a sign-off: the undo of a sign-off just given.</summary>
+    public bool AskAgain { get; init; }
+}
 
 public static class RequestSignOffHandler
 {
@@ -65,11 +77,14 @@ public static class SignOffHandler
         var caller = command.Sender.Caller;
         SignOffRules.EnsureMentor(caller);
         var note = LeaderInput.Optional(command.Note, "note", LeaderInput.MaxNoteLength);
-        return writes.DecideAsync(command, stream, session, (_, scope) =>
+        var assessment = command.Assessment is null ? null
+            : new MentorAssessment(Guid.CreateVersion7(), LeaderInput.Optional(command.Assessment.Note, "assessment.note", LeaderInput.MaxNoteLength));
+        return writes.DecideAsync(command, stream, session, (leader, scope) =>
         {
+            if (assessment is not null) LearningRules.EnsureMayRecord(caller, leader);
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), writes.Now);
+            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), writes.Now, assessment);
         }, outcome => new Answer(StatusCodes.Status200OK, new SignedOffBody(outcome.State.Version, outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value))), ct);
     }
 }
@@ -107,7 +122,7 @@ public static class RevokeSignOffHandler
         {
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new RevokeSignOff(command.ThemeCode!, command.Level!.Value, mentor, reason, caller.ToActor(), writes.Now);
+            return new RevokeSignOff(command.ThemeCode!, command.Level!.Value, mentor, reason, caller.ToActor(), writes.Now, command.AskAgain);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -135,7 +150,7 @@ public static class SignOffEndpoints
         leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new SignOffBody(null, null, null);
-            return await commands.InvokeAsync(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Assessment = body.Assessment, Sender = http.SenderOf(body) }, ct);
         }).Produces<SignedOffBody>();
 
         leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
@@ -147,7 +162,7 @@ public static class SignOffEndpoints
         leaders.MapPost("/{id}/sign-off-revocations", async (string id, RevokeSignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new RevokeSignOffBody(null, null, null, null);
-            return await commands.InvokeAsync(new RevokeSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.MentorUserId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+            return await commands.InvokeAsync(new RevokeSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.MentorUserId, body.Reason) { AskAgain = body.AskAgain ?? false, Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>();
     }
 }

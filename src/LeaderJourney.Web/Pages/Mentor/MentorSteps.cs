@@ -17,28 +17,29 @@ public sealed record MentorStep(bool Assess, string? AssessmentNote, bool SignOf
 public sealed record MentorStepOutcome(string? Error, string? Message, long? VersionAfterSignOff);
 
 /// <summary>
-/// A mentor's step on a level, as the API's two commands (the assessment first, so that it is the
-/// level's learning when the sign-off is decided), and what they are told: whether the level is
-/// attained, and if not, what it still lacks. The queue and the mentee's page both use it.
+/// A mentor's step on a level, as the API's commands: an assessment alone, or a sign-off with the
+/// assessment or without it (one command: both are recorded or neither), and what they are told:
+/// whether the level is attained, and if not, what it still lacks. The queue and the mentee's page
+/// both use it.
 /// </summary>
 public static class MentorSteps
 {
     public static async Task<MentorStepOutcome> TakeAsync(MentorStep step, CurrentUser caller, Guid leaderId, string? themeCode, string themeTitle, int level,
         StreamCommandBus commands, LeaderReader reader, AttainmentPolicies policies, IStringLocalizer T, CancellationToken ct)
     {
-        string? recorded = null;
-        if (step.Assess)
+        string? recorded = step.Assess ? T["Your assessment of {0}, Level {1} is recorded.", themeTitle, level].Value : null;
+        if (!step.SignOff)
         {
             var refused = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", step.AssessmentNote) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct));
-            if (refused is not null) return new(refused, null, null);
-            recorded = T["Your assessment of {0}, Level {1} is recorded.", themeTitle, level];
+            return refused is null ? new(null, recorded, null) : new(refused, null, null);
         }
-        if (!step.SignOff) return new(null, recorded, null);
-        // The assessment stands even when the sign-off is refused: said, so it is not recorded twice.
-        var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new SignOffCommand(leaderId, themeCode, level, step.SignOffNote) { Sender = new(caller, PageCommands.Options("sign-off")) }, ct));
-        if (error is not null) return new(error, recorded, null);
+        var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, step.SignOffNote)
+        {
+            Assessment = step.Assess ? new SignOffAssessment(step.AssessmentNote) : null,
+            Sender = new(caller, PageCommands.Options(step.Assess ? "assessment and sign-off" : "sign-off")),
+        }, ct));
+        if (error is not null) return new(error, null, null);
         // Read back, so that a sign-off given before the level's learning or its previous level is not taken for an attained level.
         var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
         return new(null, $"{recorded} {Outcome(T, leader, themeCode!, themeTitle, level, policies.For(leader.Affiliate))}".TrimStart(), leader.Version);

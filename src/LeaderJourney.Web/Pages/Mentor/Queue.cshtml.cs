@@ -68,19 +68,19 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
 
     /// <summary>
     /// Withdraws the mentor's own sign-off just given, and asks again in the mentor's name, so the request
-    /// is back in their queue as it was (a level the sign-off attained is revoked with it).
+    /// is back in their queue as it was (a level the sign-off attained is revoked with it): one command,
+    /// so the withdrawal and the request are recorded together.
     /// </summary>
     public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(leaderId, themeCode, level, null, UndoReason)
-            { Sender = new(caller, new WriteOptions(version, null, "page undo")) }, ct));
+            { AskAgain = true, Sender = new(caller, new WriteOptions(version, null, "page undo")) }, ct));
         if (Error is not null) return await Load(ct);
-        // Two writes: if asking again is refused, the withdrawal stands and the page says both.
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new RequestSignOffCommand(leaderId, themeCode, level) { Sender = new(caller, PageCommands.Options("undo")) }, ct));
-        Message = Error is null
+        // The request is asked again only when the level still waits for a sign-off (another mentor's may keep it attained).
+        var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
+        Message = leader.IsPending(themeCode, level)
             ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
             : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
         return await Load(ct);
