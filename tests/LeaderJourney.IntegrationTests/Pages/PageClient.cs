@@ -13,6 +13,9 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
 
+    [GeneratedRegex("name=\"formKey\" value=\"([0-9a-f]+)\"")]
+    private static partial Regex FormKey();
+
     public async Task<string> GetAsync(string path)
     {
         var response = await Http.GetAsync(path);
@@ -20,15 +23,24 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
         return await response.Content.ReadAsStringAsync();
     }
 
-    /// <summary>Opens <paramref name="page"/>, then posts the form fields (with its anti-forgery token) to <paramref name="action"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="page"/>, then posts the form fields (with its anti-forgery token and the key
+    /// its forms carry, unless <paramref name="fields"/> names one) to <paramref name="action"/>.
+    /// <paramref name="fields"/> is left as it was sent: <see cref="SendAgainAsync"/> sends it again.
+    /// </summary>
     public async Task<HttpResponseMessage> PostAsync(string page, string action, Dictionary<string, string> fields)
     {
         var html = await GetAsync(page);
         var token = Token().Match(html);
         token.Success.Should().BeTrue($"{page} carries an anti-forgery token");
         fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        if (FormKey().Match(html) is { Success: true } key) fields.TryAdd("formKey", key.Groups[1].Value);
         return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>Sends a form exactly as before, as a browser's reload (or a second tap) does.</summary>
+    public Task<HttpResponseMessage> SendAgainAsync(string action, Dictionary<string, string> fields) =>
+        Http.PostAsync(action, new FormUrlEncodedContent(fields));
 
     public async Task SignInAsync(string username, string password = ApiUsers.Password)
     {

@@ -54,6 +54,39 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_form_sent_again_as_it_was_is_recorded_once_and_one_changed_before_it_is_sent_again_is_a_write_of_its_own()
+    {
+        var (id, leaderUser, _) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        async Task<int> Trainings() => (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}/history")).EnumerateArray()
+            .Count(e => e.GetProperty("type").GetString() == "leader.training-completed");
+
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().MatchRegex("(?s)<form method=\"post\"[^>]*>.*?<input type=\"hidden\" name=\"formKey\" value=\"[0-9a-f]{32}\">",
+            "every form that posts carries its key");
+        const string action = "/journey/theme/ADV.1?handler=training";
+        var form = new Dictionary<string, string> { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") };
+        var first = await (await leader.PostAsync("/journey/theme/ADV.1", action, form)).Content.ReadAsStringAsync();
+        first.Should().Contain("Training “Advocacy basics”");
+        // A reload sends the form again, and two taps send it twice at once: one training, answered alike.
+        var again = await leader.SendAgainAsync(action, form);
+        again.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await again.Content.ReadAsStringAsync()).Should().NotContain("role=\"alert\"");
+        await Task.WhenAll(leader.SendAgainAsync(action, form), leader.SendAgainAsync(action, form));
+        (await Trainings()).Should().Be(1);
+
+        // Back, change the title, send: the same form key, but another training.
+        form["title"] = "Advocacy, part two";
+        (await leader.SendAgainAsync(action, form)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Trainings()).Should().Be(2);
+        // The same training typed again in a fresh form is recorded again: that is the person's to decide.
+        (await leader.PostAsync("/journey/theme/ADV.1", action, new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Trainings()).Should().Be(3);
+    }
+
+    [Fact]
     public async Task A_leader_asks_a_mentor_signs_off_in_the_queue_and_the_leaders_grid_shows_the_level()
     {
         var (_, leaderUser, mentorUser) = await Leader();

@@ -27,7 +27,7 @@ public sealed class PasswordModel(IMessageBus bus) : PageModel
         }
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangePasswordCommand(currentPassword, newPassword, SignInLimits.AddressOf(HttpContext))
-                { Sender = new(BearerTokenHandler.CurrentUserOf(User), PageCommands.Options("password")) }, ct));
+                { Sender = new(BearerTokenHandler.CurrentUserOf(User), PageCommands.Options(Request, "password")) }, ct));
         if (Error is not null) return Page();
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return RedirectToPage("/Account/SignIn", new { changed = true });

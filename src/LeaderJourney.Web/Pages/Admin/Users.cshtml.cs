@@ -30,7 +30,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         if (!Caller.IsAdmin) return Forbid();
         bool? disable = disabled switch { "true" => true, "false" => false, _ => null };
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options("users")) }, ct));
+            new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         Message = Error is null ? "Saved. Their sessions have ended; they sign in again with the new rights." : null;
         return await Load(ct);
     }
@@ -40,7 +40,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         if (!Caller.IsAdmin) return Forbid();
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new CreateUserCommand(username, password, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
-                { Sender = new(Caller, PageCommands.Options("users")) }, ct));
+                { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         Message = Error is null ? $"Created {username}." : null;
         return await Load(ct);
     }
@@ -48,7 +48,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
     public async Task<IActionResult> OnPostAffiliateAsync(string? code, string? name, CancellationToken ct)
     {
         if (!Caller.IsNationalAdmin) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options("affiliates")) }, ct));
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliates")) }, ct));
         Message = Error is null ? $"Created affiliate {code}." : null;
         return await Load(ct);
     }

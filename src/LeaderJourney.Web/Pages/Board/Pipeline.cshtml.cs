@@ -54,7 +54,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new IssueReportCommand(kind ?? "", caller.Affiliate, ChosenDate) { Sender = new(caller, PageCommands.Options("issue report")) }, ct));
+            new IssueReportCommand(kind ?? "", caller.Affiliate, ChosenDate) { Sender = new(caller, PageCommands.Options(Request, "issue report")) }, ct));
         Message = Error is null ? (kind == "succession" ? "The succession report is issued to the board." : "The pipeline report is issued to the board.") : null;
         return await Load(ct) ?? Page();
     }

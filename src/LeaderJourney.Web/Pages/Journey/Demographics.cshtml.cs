@@ -41,7 +41,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
             var values = (race ?? []).Where(v => v != OwnWords).Concat(race?.Contains(OwnWords) == true && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new RecordDemographicsCommand(leaderId, values, gender == OwnWords ? genderOwn : gender, job == OwnWords ? jobOwn : job, consent)
-                    { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
+                    { Sender = new(caller, PageCommands.Options(Request, "demographics")) }, ct));
             Message = Error is null ? "Saved. Thank you." : null;
         }
         return await Load(ct);
@@ -52,7 +52,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new WithdrawDemographicsConsentCommand(leaderId) { Sender = new(caller, PageCommands.Options("demographics")) }, ct));
+            new WithdrawDemographicsConsentCommand(leaderId) { Sender = new(caller, PageCommands.Options(Request, "demographics")) }, ct));
         Message = Error is null ? "Your consent is withdrawn: what you gave is deleted, and you are no longer counted." : null;
         return await Load(ct);
     }

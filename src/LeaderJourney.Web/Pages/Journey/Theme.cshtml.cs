@@ -67,7 +67,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(leaderId, new Sender(caller, PageCommands.Options(Code))), ct));
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(leaderId, new Sender(caller, PageCommands.Options(Request, Code))), ct));
         Message = Error is null ? done : null;
         return await Load(ct) ? Page() : NotFound();
     }

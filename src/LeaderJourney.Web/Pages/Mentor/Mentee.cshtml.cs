@@ -30,7 +30,7 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         if (caller.Role != Roles.Mentor) return Forbid();
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
         var theme = themeCode is not null && before.Scope.ThemeToDomain.ContainsKey(themeCode) ? before.Scope.TitleOf(themeCode) : themeCode ?? "";
-        var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Id, themeCode, theme, level, commands, reader, policies, T, ct);
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Request, Id, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         // Refused before anything was recorded: the form shows what was chosen and typed.
         if (outcome.Error is not null && outcome.Message is null) Sent = (themeCode, level, note, signOff);

@@ -24,20 +24,20 @@ public sealed record MentorStepOutcome(string? Error, string? Message, long? Ver
 /// </summary>
 public static class MentorSteps
 {
-    public static async Task<MentorStepOutcome> TakeAsync(MentorStep step, CurrentUser caller, Guid leaderId, string? themeCode, string themeTitle, int level,
+    public static async Task<MentorStepOutcome> TakeAsync(MentorStep step, CurrentUser caller, HttpRequest request, Guid leaderId, string? themeCode, string themeTitle, int level,
         StreamCommandBus commands, LeaderReader reader, AttainmentPolicies policies, IStringLocalizer T, CancellationToken ct)
     {
         string? recorded = step.Assess ? T["Your assessment of {0}, Level {1} is recorded.", themeTitle, level].Value : null;
         if (!step.SignOff)
         {
             var refused = await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", step.AssessmentNote) { Sender = new(caller, PageCommands.Options("mentor assessment")) }, ct));
+                new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", step.AssessmentNote) { Sender = new(caller, PageCommands.Options(request, "mentor assessment")) }, ct));
             return refused is null ? new(null, recorded, null) : new(refused, null, null);
         }
         var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, step.SignOffNote)
         {
             Assessment = step.Assess ? new SignOffAssessment(step.AssessmentNote) : null,
-            Sender = new(caller, PageCommands.Options(step.Assess ? "assessment and sign-off" : "sign-off")),
+            Sender = new(caller, PageCommands.Options(request, step.Assess ? "assessment and sign-off" : "sign-off")),
         }, ct));
         if (error is not null) return new(error, null, null);
         // Read back, so that a sign-off given before the level's learning or its previous level is not taken for an attained level.

@@ -59,7 +59,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
-        var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text), caller, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
         if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
@@ -76,7 +76,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(leaderId, themeCode, level, null, UndoReason)
-            { AskAgain = true, Sender = new(caller, new WriteOptions(version, null, "page undo")) }, ct));
+            { AskAgain = true, Sender = new(caller, PageCommands.Options(Request, "undo", ifMatch: version)) }, ct));
         if (Error is not null) return await Load(ct);
         // The request is asked again only when the level still waits for a sign-off (another mentor's may keep it attained).
         var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
@@ -93,7 +93,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options("decline")) }, ct));
+            new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options(Request, "decline")) }, ct));
         Message = Error is null ? T["Declined the sign-off of {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
         return await Load(ct);
     }

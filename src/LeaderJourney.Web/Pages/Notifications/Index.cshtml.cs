@@ -43,7 +43,7 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
     {
         if (!MayRead(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new MarkNotificationsReadCommand(throughId) { Sender = new(caller, PageCommands.Options("mark notifications read")) }, ct));
+            new MarkNotificationsReadCommand(throughId) { Sender = new(caller, PageCommands.Options(Request, "mark notifications read")) }, ct));
         return Error is null ? RedirectToPage() : await OnGetAsync(ct);
     }
 

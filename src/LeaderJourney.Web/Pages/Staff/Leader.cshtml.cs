@@ -45,15 +45,15 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
 
     public Task<IActionResult> OnPostAssignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
-        Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, T["Mentor assigned."].Value, ct);
+        Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, T["Mentor assigned."].Value, ct);
 
     public Task<IActionResult> OnPostUnassignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
-        Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options("unassign")) },
+        Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options(Request, "unassign")) },
             T["The mentor's assignment has ended; the sign-offs they gave stand."].Value, ct);
 
     public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, CancellationToken ct)
     {
-        var result = await Send(id, caller => new LeaderJourney.Core.Leaders.Profile.ChangeLeaderProfileCommand(id, displayName, email, local) { Sender = new(caller, PageCommands.Options("profile")) },
+        var result = await Send(id, caller => new LeaderJourney.Core.Leaders.Profile.ChangeLeaderProfileCommand(id, displayName, email, local) { Sender = new(caller, PageCommands.Options(Request, "profile")) },
             T["The name, e-mail and local are saved."].Value, ct);
         // A refused correction keeps what was typed, to be mended rather than typed again.
         if (Error is not null) SentProfile = (displayName, email, local);
@@ -61,7 +61,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     }
 
     public Task<IActionResult> OnPostStatusAsync(Guid id, string? status, string? reason, CancellationToken ct) =>
-        Send(id, caller => new ChangeLeaderStatusCommand(id, status, reason) { Sender = new(caller, PageCommands.Options("status")) }, status switch
+        Send(id, caller => new ChangeLeaderStatusCommand(id, status, reason) { Sender = new(caller, PageCommands.Options(Request, "status")) }, status switch
         {
             ChangeLeaderStatusHandler.Paused => T["The journey is paused."].Value,
             ChangeLeaderStatusHandler.Withdrawn => T["The leader is withdrawn from the programme."].Value,
@@ -72,7 +72,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public async Task<IActionResult> OnPostSignInAsync(Guid id, string? username, string? password, CancellationToken ct)
     {
         var result = await Run(id, caller => bus.InvokeAsync<Answer>(
-            new CreateUserCommand(username, password, Roles.Leader, caller.Affiliate, id) { Sender = new(caller, PageCommands.Options("leader sign-in")) }, ct),
+            new CreateUserCommand(username, password, Roles.Leader, caller.Affiliate, id) { Sender = new(caller, PageCommands.Options(Request, "leader sign-in")) }, ct),
             T["The leader can now sign in as {0}.", username ?? ""].Value, ct);
         if (Error is not null) SentUsername = username;
         return result;
@@ -86,7 +86,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             Error = T["Tick the box to confirm the erasure: it cannot be undone."];
             return await Load(id, ct);
         }
-        return await Run(id, caller => LeaderErasure.SendAsync(commands, imports, new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options("erase")) }, ct),
+        return await Run(id, caller => LeaderErasure.SendAsync(commands, imports, new EraseLeaderCommand(id, reason) { Sender = new(caller, PageCommands.Options(Request, "erase")) }, ct),
             T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 

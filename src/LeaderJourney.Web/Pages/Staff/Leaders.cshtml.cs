@@ -47,7 +47,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
-                { Sender = new(caller, PageCommands.Options("enrol")) }, ct));
+                { Sender = new(caller, PageCommands.Options(Request, "enrol")) }, ct));
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
         if (Error is not null) Sent = (displayName, email, local, frameworkId);
         return await Load(ct);
@@ -61,7 +61,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         Error = mentorId is null
             ? string.IsNullOrWhiteSpace(mentor) ? "Type a mentor's user name." : $"'{mentor}' is not a mentor of {caller.Affiliate}."
             : await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options("assign")) }, ct));
+                new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;
         return await Load(ct);
     }

@@ -53,7 +53,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (!Staff(out var caller)) return Forbid();
         // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options("define position")) }, ct));
+            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options(Request, "define position")) }, ct));
         Message = Error is null ? $"Defined {title}." : null;
         if (Error is not null) Sent = (title, key, requirements);
         return await Load(ct);
@@ -85,17 +85,17 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         }
         if (leaderId is { } id)
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options("nominate")) }, ct));
+                new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "nominate")) }, ct));
         Message = Error is null ? "Nominated." : null;
         return await Load(ct);
     }
 
     public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
-        Send(caller => new SetTermEndCommand(positionId, Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options("term end")) },
+        Send(caller => new SetTermEndCommand(positionId, Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options(Request, "term end")) },
             Blank(termEndsOn) is null ? "The term end is cleared." : "The term end is saved.", ct);
 
     public Task<IActionResult> OnPostVacateAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
-        Send(caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options("vacate")) },
+        Send(caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options(Request, "vacate")) },
             "The seat is vacant.", ct);
 
     /// <summary>
@@ -103,11 +103,11 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// with the seat's term end as it stands (set apart, so a form left open cannot write back an older one).
     /// </summary>
     public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
-        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null) { Sender = new(caller, PageCommands.Options("appoint")) },
+        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
             "Appointed.", ct);
 
     public Task<IActionResult> OnPostWithdrawAsync(Guid positionId, Guid leaderId, CancellationToken ct) =>
-        Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options("withdraw nomination")) },
+        Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "withdraw nomination")) },
             "The nomination is withdrawn.", ct);
 
     private async Task<IActionResult> Send(Func<CurrentUser, PositionCommand> command, string done, CancellationToken ct)
