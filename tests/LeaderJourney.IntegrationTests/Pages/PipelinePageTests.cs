@@ -66,7 +66,13 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var boardReport = await boardClient.GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PP");
         boardReport.GetProperty("stalledCount").GetInt32().Should().Be(1);
         boardReport.GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);
-        (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=csv")).Should().NotContain("Stella");
+        boardReport.GetProperty("stalledStages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(1, 0, 0, 0);
+        // The CSV and the printable page carry the medians and the stalled leaders by stage, never a name.
+        (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=csv")).Should().NotContain("Stella")
+            .And.Contain(",median days at stage,,,430,0,,").And.Contain(",no progress in twelve months,,,1,0,0,0");
+        (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=html")).Should().NotContain("Stella")
+            .And.Contain("<th scope=\"row\">Median days at stage</th><td>430</td><td>0</td><td></td><td></td>")
+            .And.Contain("<th scope=\"row\">No progress in twelve months</th><td>1</td><td>0</td><td>0</td><td>0</td>");
         var issuing = await admin.PostAsync("/api/reports/pipeline/issues?affiliate=PP", null);
         issuing.StatusCode.Should().Be(HttpStatusCode.Created);
         var issued = await issuing.Content.ReadFromJsonAsync<JsonElement>();

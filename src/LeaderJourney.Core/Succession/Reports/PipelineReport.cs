@@ -36,6 +36,9 @@ public sealed record PipelineReport(
     IReadOnlyList<EquityRowView> Equity, PipelineSnapshot YearEarlier, IReadOnlyList<int> StageChange,
     IReadOnlyDictionary<int, double?> MedianDaysAtStage, int StalledCount, IReadOnlyList<StalledView>? Stalled)
 {
+    /// <summary>The stalled leaders counted by their stage now, [n0, n1, n2, n3] (none at the top stage); null in a report issued before it was counted.</summary>
+    public IReadOnlyList<int>? StalledStages { get; init; }
+
     /// <summary>
     /// The moment the equity breakdown counts to: <see cref="AsOf"/>, or for the board the end of the last
     /// complete UTC day when that is earlier, so reloading a report cannot show which row one person just left.
@@ -52,6 +55,9 @@ public sealed record PipelineReport(
         var views = named?.Select(n => new StalledView(n.Id, n.Name, byId[n.Id].Stage, DateOnly.FromDateTime(byId[n.Id].LastProgress.UtcDateTime))).ToArray();
         return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equity, yearEarlier,
             now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(),
-            PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalled.Count, views);
+            PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalled.Count, views)
+        {
+            StalledStages = Enumerable.Range(0, PipelineStatistics.TopStage + 1).Select(stage => stalled.Count(s => s.Stage == stage)).ToArray(),
+        };
     }
 }

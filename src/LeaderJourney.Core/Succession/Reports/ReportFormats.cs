@@ -54,8 +54,15 @@ public static class ReportFormats
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), e.Value, .. e.Stages.Select(SmallCells.Display)]);
         Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        Row(csv, [r.Affiliate, Date(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
+        if (r.StalledStages is { } stalled)
+            Row(csv, [r.Affiliate, Date(r.AsOf), Pick("no progress in twelve months", "No progress in twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }
+
+    /// <summary>The median days at each stage 0..3, to a tenth of a day; empty where no leader had the stage.</summary>
+    private static IEnumerable<string> MedianDays(PipelineReport r) =>
+        Enumerable.Range(0, 4).Select(stage => r.MedianDaysAtStage.TryGetValue(stage, out var days) && days is { } d ? Math.Round(d, 1).ToString(CultureInfo.InvariantCulture) : "");
 
     private static bool InWords(ISentences? say) => say is not null && CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en";
 
@@ -92,6 +99,9 @@ public static class ReportFormats
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var e in r.Equity) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say(CategoryWords(e.Category)))}: {E(e.Value)}</th>{Cells(e.Stages.Select(SmallCells.Display))}</tr>");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
+        if (r.StalledStages is { } stalled)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("No progress in twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         return html.Append("</tbody></table></main></body></html>").ToString();
     }
 
