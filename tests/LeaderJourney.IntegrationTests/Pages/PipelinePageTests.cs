@@ -82,6 +82,39 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Staff_page_through_every_stalled_leader_longest_standing_first()
+    {
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-500));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PS");
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ps.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PS", null, null);
+        // 27 leaders enrolled ten minutes apart, none of whom has moved since: 01 has stood longest.
+        for (var n = 1; n <= 27; n++)
+        {
+            (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PS", displayName = $"Stalled {n:00}", email = $"{Guid.NewGuid():N}@example.org" }))
+                .StatusCode.Should().Be(HttpStatusCode.Created);
+            clock.Advance(TimeSpan.FromMinutes(10));
+        }
+        clock.Advance(TimeSpan.FromDays(400));
+        await app.CaughtUpAsync();
+
+        var staff = new PageClient(app);
+        await staff.SignInAsync("ps.staff");
+        var first = await staff.GetAsync("/board/pipeline");
+        first.Should().Contain("27 leaders; the 25 whose stage has stood longest:").And.Contain("Page 1 of 2")
+            .And.Contain(">Stalled 01</a>").And.Contain(">Stalled 25</a>").And.NotContain(">Stalled 26</a>")
+            .And.MatchRegex("href=\"/board/pipeline\\?asOf=[0-9-]+&amp;stalledFrom=25#stalled\" rel=\"next\">More recent</a>")
+            .And.NotContain("rel=\"prev\">Longer-standing");
+        first.IndexOf(">Stalled 01</a>", StringComparison.Ordinal).Should().BeLessThan(first.IndexOf(">Stalled 02</a>", StringComparison.Ordinal));
+        var asOf = System.Text.RegularExpressions.Regex.Match(first, "asOf=([0-9-]+)&amp;stalledFrom").Groups[1].Value;
+        var second = await staff.GetAsync($"/board/pipeline?asOf={asOf}&stalledFrom=25");
+        second.Should().Contain("27 leaders, those whose stage has stood longest first; 26 to 27:").And.Contain("Page 2 of 2")
+            .And.Contain(">Stalled 26</a>").And.Contain(">Stalled 27</a>").And.NotContain(">Stalled 25</a>")
+            .And.Contain($"href=\"/board/pipeline?asOf={asOf}&amp;stalledFrom=0#stalled\" rel=\"prev\">Longer-standing</a>").And.NotContain("rel=\"next\">More recent");
+        (await staff.GetAsync("/board/pipeline?stalledFrom=-5")).Should().Contain(">Stalled 01</a>", "a page before the first is the first");
+    }
+
+    [Fact]
     public async Task Each_domain_counts_only_the_leaders_whose_framework_has_it_and_a_date_out_of_the_reports_reach_is_said()
     {
         await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());

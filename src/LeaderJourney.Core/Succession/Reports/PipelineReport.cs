@@ -12,13 +12,13 @@ public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, D
 /// them all (their page, the <see cref="LongestStanding"/> few it shows); the board needs how many there
 /// are, not who (docs/security.md), so its reports, and those issued to it, name none.
 /// </summary>
-public sealed record StalledNames(int? Count)
+public sealed record StalledNames(int? Count, int Skip = 0)
 {
     public static readonly StalledNames All = new((int?)null);
     public static readonly StalledNames None = new(0);
 
-    /// <summary>The <paramref name="count"/> whose stage has stood longest, those first.</summary>
-    public static StalledNames LongestStanding(int count) => new(count);
+    /// <summary>A page of them, those whose stage has stood longest first: <paramref name="count"/> after the first <paramref name="skip"/>.</summary>
+    public static StalledNames LongestStanding(int count, int skip = 0) => new(count, Math.Max(0, skip));
 
     public static StalledNames For(Access.CurrentUser reader) => reader.Role == Access.Roles.Board ? None : All;
 }

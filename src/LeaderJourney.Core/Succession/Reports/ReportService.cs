@@ -40,7 +40,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         {
             0 => null,
             null => await pipeline.NamesAsync(stalled.Select(s => s.LeaderId).ToList(), ct),
-            var count => await LongestStandingAsync(stalled, count.Value, ct),
+            var count => await LongestStandingAsync(stalled, stalledNames.Skip, count.Value, ct),
         };
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
@@ -49,10 +49,10 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named) with { EquityAsOf = equityAt };
     }
 
-    /// <summary>The <paramref name="count"/> stalled leaders who last rose longest ago (by day, then name), with their names: only theirs are read.</summary>
-    private async Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int count, CancellationToken ct)
+    /// <summary>The <paramref name="count"/> stalled leaders after the first <paramref name="skip"/> of those who last rose longest ago (by day, then name), with their names: only theirs are read.</summary>
+    private async Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int skip, int count, CancellationToken ct)
     {
-        var first = stalled.OrderBy(s => s.LastProgress).ThenBy(s => s.LeaderId).Take(count).ToDictionary(s => s.LeaderId);
+        var first = stalled.OrderBy(s => s.LastProgress).ThenBy(s => s.LeaderId).Skip(skip).Take(count).ToDictionary(s => s.LeaderId);
         var named = await pipeline.NamesAsync(first.Keys, ct);
         return named.OrderBy(n => DateOnly.FromDateTime(first[n.Id].LastProgress.UtcDateTime)).ToList();
     }

@@ -28,6 +28,9 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     /// <summary>Staff see the stalled leaders by name, to reach out to them; the board sees how many there are.</summary>
     public bool SeesStalledNames => MayIssue;
 
+    /// <summary>How many of the stalled leaders, longest-standing first, come before the page of them shown (pages of <see cref="StalledShown"/>).</summary>
+    [BindProperty(SupportsGet = true)] public int StalledFrom { get; set; }
+
     public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled ?? [];
 
     /// <summary>Domains by name.</summary>
@@ -64,7 +67,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown) : StalledNames.None, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
+        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown, StalledFrom = Math.Max(0, StalledFrom)) : StalledNames.None, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
