@@ -29,3 +29,6 @@ public static class ProgressGrid
         }).ToList();
     }
 }
+
+/// <summary>A theme of the leader's framework (by domain, with the level the leader stands at) and a level to record at, as a form asks for them; the choice sent before, if any, chosen again.</summary>
+public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level);

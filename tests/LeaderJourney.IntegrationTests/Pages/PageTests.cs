@@ -238,6 +238,21 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
             .Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fannie Lou Townsend Hamer</h1>");
+
+        // Staff record a training she completed; hours that are not a number keep the form as typed, open.
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var refusedTraining = await (await staff.PostAsync(record, $"{record}?handler=training",
+            new() { ["themeCode"] = "COM.2", ["level"] = "2", ["title"] = "Story-based organizing", ["completedOn"] = today, ["hours"] = "three" })).Content.ReadAsStringAsync();
+        refusedTraining.Should().Contain("Give the hours as a number, such as 2 or 1.5, or leave them empty.").And.Contain("<details id=\"training\" open=\"open\">")
+            .And.Contain("value=\"Story-based organizing\"").And.Contain("value=\"three\"").And.Contain("<option value=\"COM.2\" selected=\"selected\">")
+            .And.Contain("<option value=\"2\" selected=\"selected\">Level 2</option>");
+        var recorded = await (await staff.PostAsync(record, $"{record}?handler=training",
+            new() { ["themeCode"] = "COM.2", ["level"] = "1", ["title"] = "Story-based organizing", ["completedOn"] = today, ["hours"] = "3" })).Content.ReadAsStringAsync();
+        recorded.Should().Contain("Training “Story-based organizing” recorded.").And.Contain("Completed the training “Story-based organizing”");
+        var training = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last();
+        training.GetProperty("type").GetString().Should().Be("leader.training-completed");
+        training.GetProperty("data").GetProperty("themeCode").GetString().Should().Be("COM.2");
+        training.GetProperty("data").GetProperty("hours").GetDecimal().Should().Be(3);
     }
 
     [Fact]

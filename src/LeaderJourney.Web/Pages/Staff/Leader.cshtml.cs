@@ -13,8 +13,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
 /// One leader, for staff: the record, mentors, status, progress on every theme and timeline, with the changes staff make there
-/// (assign or end a mentor, correct the name, e-mail or local, give the leader a sign-in, pause, withdraw,
-/// reactivate, erase), each the same
+/// (assign or end a mentor, correct the name, e-mail or local, record a training, give the leader a sign-in,
+/// pause, withdraw, reactivate, erase), each the same
 /// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
@@ -39,6 +39,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public string? SentUsername { get; private set; }
     /// <summary>A refused correction of the name, e-mail and local, shown again as typed.</summary>
     public (string? Name, string? Email, string? Local)? SentProfile { get; private set; }
+    /// <summary>A refused training, shown again as typed.</summary>
+    public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours)? SentTraining { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -58,6 +60,25 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         // A refused correction keeps what was typed, to be mended rather than typed again.
         if (Error is not null) SentProfile = (displayName, email, local);
         return result;
+    }
+
+    /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
+    public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, string? completedOn, decimal? hours, CancellationToken ct)
+    {
+        var typedHours = ModelState.TryGetValue(nameof(hours), out var sent) ? sent.AttemptedValue : null;
+        // Hours that are not a number bind as none: refused, rather than the training saved without them.
+        var result = sent is { Errors.Count: > 0 }
+            ? await Refuse(id, T["Give the hours as a number, such as 2 or 1.5, or leave them empty."], ct)
+            : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(id, title, themeCode, level, hours, completedOn)
+                { Sender = new(caller, PageCommands.Options(Request, "training")) }, T["Training “{0}” recorded.", title ?? ""].Value, ct);
+        if (Error is not null) SentTraining = (themeCode, level, title, completedOn, typedHours);
+        return result;
+    }
+
+    private Task<IActionResult> Refuse(Guid id, string error, CancellationToken ct)
+    {
+        Error = error;
+        return Load(id, ct);
     }
 
     public Task<IActionResult> OnPostStatusAsync(Guid id, string? status, string? reason, CancellationToken ct) =>
