@@ -28,7 +28,25 @@ public static class ProgressGrid
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();
     }
+
+    /// <summary>The themes of the given framework editions by domain (each domain named with its framework when there are several), for a form on several leaders: no one's level.</summary>
+    public static async Task<IReadOnlyList<DomainRow>> ThemesAsync(FrameworkCatalog catalog, IReadOnlyList<FrameworkSummary> editions, CancellationToken ct)
+    {
+        var rows = new List<DomainRow>();
+        foreach (var edition in editions)
+        {
+            using var content = JsonDocument.Parse((await catalog.GetAsync(edition.Id, ct))!.ToJsonString());
+            foreach (var d in content.RootElement.GetProperty("domains").EnumerateArray())
+            {
+                var name = d.GetProperty("name").GetString()!;
+                rows.Add(new DomainRow(d.GetProperty("code").GetString()!, editions.Count > 1 ? $"{edition.Name}: {name}" : name, 0,
+                    [.. d.GetProperty("themes").EnumerateArray().Select(t => new ThemeRow(t.GetProperty("code").GetString()!, t.GetProperty("title").GetString()!, 0, null))]));
+            }
+        }
+        return rows;
+    }
 }
 
 /// <summary>A theme of the leader's framework (by domain, with the level the leader stands at) and a level to record at, as a form asks for them; the choice sent before, if any, chosen again.</summary>
-public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level);
+/// <param name="WithLevels">Whether each theme shows the level the leader stands at (not for a form on several leaders).</param>
+public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true);

@@ -55,6 +55,55 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Staff_record_a_training_for_every_leader_they_tick_and_are_told_who_it_was_not_recorded_for()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PT");
+        async Task<Guid> Enrol(string name) =>
+            (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PT", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var ada = await Enrol("Ada Attended");
+        var bea = await Enrol("Bea Attended");
+        var cy = await Enrol("Cy Paused");
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{cy}/status", new { status = "paused" }));
+        var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PU");
+        var elsewhere = (await Ok(otherAdmin.PostAsJsonAsync("/api/leaders", new { affiliate = "PU", displayName = "Not Yours", email = "n@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pt.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PT", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("pt.staff");
+        async Task<int> Trainings(Guid id, HttpClient? client = null) => (await Ok((client ?? admin).GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Count(e => e.GetProperty("type").GetString() == "leader.training-completed");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        KeyValuePair<string, string> F(string name, string value) => new(name, value);
+        KeyValuePair<string, string>[] Training(string title) => [F("themeCode", "ADV.1"), F("level", "1"), F("title", title), F("completedOn", today)];
+
+        var list = await staff.GetAsync("/staff/leaders?q=Attended");
+        list.Should().Contain($"name=\"leaderIds\" value=\"{ada}\" form=\"attendance\"").And.Contain("Record a training the ticked leaders attended")
+            .And.Contain("<form method=\"post\" id=\"attendance\" action=\"/staff/leaders?q=Attended&amp;");
+        (await staff.GetAsync("/staff/leaders?q=Paused")).Should().NotContain("name=\"leaderIds\"", "a paused journey records nothing")
+            .And.NotContain("Record a training the ticked leaders attended");
+
+        var both = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", ada.ToString()), F("leaderIds", bea.ToString()), .. Training("Contract campaign workshop")])).Content.ReadAsStringAsync();
+        both.Should().Contain("Training “Contract campaign workshop” recorded for 2 leaders.").And.NotContain("role=\"alert\"")
+            .And.Contain("value=\"Attended\"", "the list stays as it was filtered");
+        (await Trainings(ada)).Should().Be(1);
+        (await Trainings(bea)).Should().Be(1);
+
+        // One leader refused leaves the other recorded, and the page says who and why, with the refused one still ticked.
+        var partly = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", ada.ToString()), F("leaderIds", elsewhere.ToString()), .. Training("Steward training")])).Content.ReadAsStringAsync();
+        partly.Should().Contain("Training “Steward training” recorded for one leader.").And.Contain("Not recorded for 1 leader(s): a leader not on this page: There is no leader")
+            .And.Contain("value=\"Steward training\"").And.NotContain($"value=\"{ada}\" form=\"attendance\" checked");
+        (await Trainings(ada)).Should().Be(2);
+        (await Trainings(elsewhere, otherAdmin)).Should().Be(0);
+
+        var none = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", Training("Nobody came"))).Content.ReadAsStringAsync();
+        none.Should().Contain("Tick the leaders who completed the training.").And.Contain("<details id=\"attendance-form\" open=\"open\">").And.Contain("value=\"Nobody came\"");
+        var badHours = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", bea.ToString()), F("hours", "two"), .. Training("Odd hours")])).Content.ReadAsStringAsync();
+        badHours.Should().Contain("Give the hours as a number").And.Contain($"value=\"{bea}\" form=\"attendance\" checked=\"checked\"");
+        (await Trainings(bea)).Should().Be(1);
+    }
+
+    [Fact]
     public async Task Staff_see_how_many_page_through_search_filter_by_mentor_and_see_each_leaders_current_mentor()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PL");

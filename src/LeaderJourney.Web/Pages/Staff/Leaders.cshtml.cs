@@ -11,11 +11,12 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
-/// Staff find their leaders (search, filters, sort, pages of 50, done in the database), enrol them and
-/// assign mentors, through the same write path as the API; each name opens the leader's page
-/// (<see cref="LeaderModel"/>), where status changes and erasure are.
+/// Staff find their leaders (search, filters, sort, pages of 50, done in the database), enrol them,
+/// assign mentors and record a training the leaders they tick attended, through the same write path as
+/// the API; each name opens the leader's page (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ISentences sentences,
+    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
@@ -53,6 +54,57 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         return await Load(ct);
     }
 
+    /// <summary>The filters and page shown, kept by the forms that post, so the list stays as it was.</summary>
+    public IDictionary<string, string> Shown => new Dictionary<string, string>
+    {
+        ["q"] = Q ?? "", ["localFilter"] = LocalFilter ?? "", ["statusFilter"] = StatusFilter ?? "", ["mentorFilter"] = MentorFilter ?? "", ["sort"] = Sort ?? "",
+        ["p"] = PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The themes a training may be recorded against (those of the current frameworks).</summary>
+    public IReadOnlyList<DomainRow> Themes { get; private set; } = [];
+
+    /// <summary>A refused training for the ticked leaders, shown again as typed, with the leaders still ticked.</summary>
+    public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours, IReadOnlySet<Guid> Leaders)? SentTraining { get; private set; }
+
+    /// <summary>
+    /// A training the ticked leaders attended (a workshop, say), recorded for each of them: the command
+    /// POST /api/leaders/{id}/trainings sends, one per leader, so one refused (a paused journey, another
+    /// framework's theme) leaves the others recorded, and the page says who was not and why.
+    /// </summary>
+    public async Task<IActionResult> OnPostTrainingsAsync(Guid[]? leaderIds, string? themeCode, int? level, string? title, string? completedOn, decimal? hours, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var ticked = (leaderIds ?? []).Distinct().ToList();
+        var typedHours = ModelState.TryGetValue(nameof(hours), out var sentHours) ? sentHours.AttemptedValue : null;
+        if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || sentHours is { Errors.Count: > 0 })
+        {
+            Error = ticked.Count == 0 ? T["Tick the leaders who completed the training."]
+                : ticked.Count > LeaderFilter.PageSize ? T["Record a training for at most {0} leaders at a time.", LeaderFilter.PageSize]
+                : T["Give the hours as a number, such as 2 or 1.5, or leave them empty."];
+            SentTraining = (themeCode, level, title, completedOn, typedHours, ticked.ToHashSet());
+            return await Load(ct);
+        }
+        var refused = new List<(Guid Leader, string Reason)>();
+        foreach (var leaderId in ticked)
+        {
+            // Each leader's write is named apart: the page's Idempotency-Key is made of the form and the write.
+            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(leaderId, title, themeCode, level, hours, completedOn)
+                { Sender = new(caller, PageCommands.Options(Request, $"training for {leaderId}")) }, ct));
+            if (error is not null) refused.Add((leaderId, error));
+        }
+        var result = await Load(ct);
+        var recorded = ticked.Count - refused.Count;
+        Message = recorded == 0 ? null : recorded == 1 ? T["Training “{0}” recorded for one leader.", title ?? ""].Value : T["Training “{0}” recorded for {1} leaders.", title ?? "", recorded].Value;
+        if (refused.Count > 0)
+        {
+            var names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
+            Error = $"{T["Not recorded for {0} leader(s):", refused.Count]} {string.Join("; ", refused.Select(r => $"{names.GetValueOrDefault(r.Leader, T["a leader not on this page"].Value)}: {sentences.Say(r.Reason)}"))}";
+            SentTraining = (themeCode, level, title, completedOn, typedHours, refused.Select(r => r.Leader).ToHashSet());
+        }
+        return result;
+    }
+
     /// <summary>Assigns the mentor named in the row's field (a user name from the list), or given by id.</summary>
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
@@ -82,6 +134,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
+        Themes = await ProgressGrid.ThemesAsync(catalog, Frameworks, ct);
         return Page();
     }
 }
