@@ -40,6 +40,8 @@ public static partial class PageTimeBench
             ("staff", staff, $"/staff/leaders/{someone}"),
             ("staff", staff, "/staff/positions"),
             ("staff", staff, "/staff/import"),
+            ("staff", staff, "/board/pipeline"),
+            ("staff", staff, "/board/pipeline?stalledFrom=5000"),
             ("board", board, "/"),
             ("board", board, "/board/succession"),
             ("board", board, "/board/pipeline"),

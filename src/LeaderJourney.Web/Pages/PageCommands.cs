@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using LeaderJourney.Core.Http;
 
 namespace LeaderJourney.Web.Pages;
@@ -13,17 +13,22 @@ public static class PageCommands
     /// How a page's write is sent: the anti-forgery token guards the form, and Wolverine retries a lost
     /// race. A form that carries its key is sent with an Idempotency-Key made of that key, the write and
     /// every field of the form: the same form sent again is recorded once and answered as the first time,
-    /// while a form changed before it is sent again (back, edit, send) is a write of its own. Only a keyed
-    /// hash of it is kept, as for the API's keys (the fields may hold a person's name).
+    /// while a form changed before it is sent again (back, edit, send) is a write of its own. Only keyed
+    /// hashes of the key and of the write's name are kept, as for the API's keys (the fields may hold a
+    /// person's name). <paramref name="what"/> names the write: a post that sends several names each apart.
     /// </summary>
     public static WriteOptions Options(HttpRequest request, string what, long? ifMatch = null)
     {
         var fingerprint = "page " + what;
         if (!request.HasFormContentType || request.Form[FormKeyField].ToString() is not { Length: > 0 } formKey) return new(ifMatch, null, fingerprint);
-        var key = new StringBuilder().Append(fingerprint).Append('\n').Append(request.Path).Append(request.QueryString).Append('\n').Append(formKey);
-        foreach (var field in request.Form.Where(f => f.Key != "__RequestVerificationToken").OrderBy(f => f.Key, StringComparer.Ordinal))
-            key.Append('\n').Append(field.Key).Append('=').Append(field.Value.ToString());
-        return new(ifMatch, request.HttpContext.RequestServices.GetRequiredService<RequestHashes>().Of(key.ToString()), fingerprint);
+        // As JSON, so that no field's text can pass for another field.
+        var key = JsonSerializer.Serialize(new object[]
+        {
+            fingerprint, $"{request.Path}{request.QueryString}", formKey,
+            request.Form.Where(f => f.Key != "__RequestVerificationToken").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new object[] { f.Key, f.Value.ToArray() }).ToArray(),
+        });
+        var hashes = request.HttpContext.RequestServices.GetRequiredService<RequestHashes>();
+        return new(ifMatch, hashes.Of(key), hashes.Of(fingerprint));
     }
 
     public static async Task<string?> TryAsync(Func<Task> write)

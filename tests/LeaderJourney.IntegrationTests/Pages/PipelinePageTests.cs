@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,6 +80,29 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var reopened = await boardClient.GetFromJsonAsync<JsonElement>($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=PP");
         reopened.GetProperty("report").GetProperty("stalledCount").GetInt32().Should().Be(1);
         reopened.GetProperty("report").GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);
+
+        // A pipeline report issued before the board stopped seeing names kept the stalled leaders as a list,
+        // its hash covering their names: reopened, it names none, counts them by stage, and says nothing changed.
+        var asOf = reopened.GetProperty("asOf").GetDateTimeOffset();
+        var service = app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
+        var thenShape = JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "pipeline", "PP", asOf, default)).GetRawText())!.AsObject();
+        thenShape.Remove("stalledCount");
+        thenShape.Remove("stalledStages");
+        thenShape["stalled"] = JsonNode.Parse(staffReport.GetProperty("stalled").GetRawText());
+        var asIssuedThen = JsonSerializer.SerializeToElement(thenShape);
+        var legacyId = Guid.CreateVersion7();
+        var store = app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        await store.AppendAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("PP"), 1,
+            [new LeaderJourney.Core.Succession.Reports.ReportIssued(legacyId, "PP", "pipeline", asOf, LeaderJourney.Core.Succession.Reports.ReportIssues.Hash(asIssuedThen),
+                LeaderJourney.Core.Succession.Reports.ReportIssues.Redact(asIssuedThen), Guid.NewGuid(), clock.GetUtcNow())],
+            new LeaderJourney.EventStore.AppendMetadata { TenantId = "PP" });
+        var legacy = await boardClient.GetFromJsonAsync<JsonElement>($"/api/reports/issues/{legacyId}?affiliate=PP");
+        legacy.GetProperty("report").GetRawText().Should().NotContain("Stella");
+        legacy.GetProperty("report").GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);
+        legacy.GetProperty("report").GetProperty("stalledCount").GetInt32().Should().Be(1);
+        legacy.GetProperty("report").GetProperty("stalledStages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(1, 0, 0, 0);
+        legacy.GetProperty("changed").GetBoolean().Should().BeFalse("nothing learned since changes what was true on that date");
+        (await board.GetAsync($"/board/pipeline?handler=issued&id={legacyId}")).Should().NotContain("Stella").And.Contain("the same question gives the same answer");
     }
 
     [Fact]
@@ -86,15 +110,15 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
     {
         var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-500));
         await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
-        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PS");
-        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ps.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PS", null, null);
-        // 27 leaders enrolled ten minutes apart, none of whom has moved since: 01 has stood longest.
-        for (var n = 1; n <= 27; n++)
+        // 27 leaders enrolled a day apart, the last name first, none of whom has moved since: 27 has stood longest.
+        for (var n = 27; n >= 1; n--)
         {
+            var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PS");
             (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PS", displayName = $"Stalled {n:00}", email = $"{Guid.NewGuid():N}@example.org" }))
                 .StatusCode.Should().Be(HttpStatusCode.Created);
-            clock.Advance(TimeSpan.FromMinutes(10));
+            clock.Advance(TimeSpan.FromDays(1));
         }
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ps.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PS", null, null);
         clock.Advance(TimeSpan.FromDays(400));
         await app.CaughtUpAsync();
 
@@ -102,16 +126,19 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         await staff.SignInAsync("ps.staff");
         var first = await staff.GetAsync("/board/pipeline");
         first.Should().Contain("27 leaders; the 25 whose stage has stood longest:").And.Contain("Page 1 of 2")
-            .And.Contain(">Stalled 01</a>").And.Contain(">Stalled 25</a>").And.NotContain(">Stalled 26</a>")
-            .And.MatchRegex("href=\"/board/pipeline\\?asOf=[0-9-]+&amp;stalledFrom=25#stalled\" rel=\"next\">More recent</a>")
+            .And.Contain(">Stalled 27</a>").And.Contain(">Stalled 03</a>").And.NotContain(">Stalled 02</a>")
+            .And.Contain("href=\"/board/pipeline?stalledFrom=25#stalled\" rel=\"next\">More recent</a>", "the page is as of now, and so is the next")
             .And.NotContain("rel=\"prev\">Longer-standing");
-        first.IndexOf(">Stalled 01</a>", StringComparison.Ordinal).Should().BeLessThan(first.IndexOf(">Stalled 02</a>", StringComparison.Ordinal));
-        var asOf = System.Text.RegularExpressions.Regex.Match(first, "asOf=([0-9-]+)&amp;stalledFrom").Groups[1].Value;
-        var second = await staff.GetAsync($"/board/pipeline?asOf={asOf}&stalledFrom=25");
+        first.IndexOf(">Stalled 27</a>", StringComparison.Ordinal).Should().BeLessThan(first.IndexOf(">Stalled 26</a>", StringComparison.Ordinal), "the longest-standing first");
+        var second = await staff.GetAsync("/board/pipeline?stalledFrom=25");
         second.Should().Contain("27 leaders, those whose stage has stood longest first; 26 to 27:").And.Contain("Page 2 of 2")
-            .And.Contain(">Stalled 26</a>").And.Contain(">Stalled 27</a>").And.NotContain(">Stalled 25</a>")
-            .And.Contain($"href=\"/board/pipeline?asOf={asOf}&amp;stalledFrom=0#stalled\" rel=\"prev\">Longer-standing</a>").And.NotContain("rel=\"next\">More recent");
-        (await staff.GetAsync("/board/pipeline?stalledFrom=-5")).Should().Contain(">Stalled 01</a>", "a page before the first is the first");
+            .And.Contain(">Stalled 02</a>").And.Contain(">Stalled 01</a>").And.NotContain(">Stalled 03</a>")
+            .And.Contain("href=\"/board/pipeline?stalledFrom=0#stalled\" rel=\"prev\">Longer-standing</a>").And.NotContain("rel=\"next\">More recent");
+        var today = clock.GetUtcNow().ToString("yyyy-MM-dd");
+        (await staff.GetAsync($"/board/pipeline?asOf={today}")).Should().Contain($"href=\"/board/pipeline?asOf={today}&amp;stalledFrom=25#stalled\"", "a date chosen is kept");
+        (await staff.GetAsync("/board/pipeline?stalledFrom=-5")).Should().Contain(">Stalled 27</a>", "a page before the first is the first");
+        (await staff.GetAsync("/board/pipeline?stalledFrom=2147483647")).Should().Contain("26 to 27:").And.Contain(">Stalled 01</a>", "a page past the last is the last");
+        (await staff.GetAsync("/board/pipeline?stalledFrom=30")).Should().Contain("Page 2 of 2");
     }
 
     [Fact]

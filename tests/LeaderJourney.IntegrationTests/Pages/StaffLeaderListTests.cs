@@ -97,10 +97,21 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
 
         var none = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", Training("Nobody came"))).Content.ReadAsStringAsync();
         none.Should().Contain("Tick the leaders who completed the training.").And.Contain("<details id=\"attendance-form\" open=\"open\">").And.Contain("value=\"Nobody came\"");
+        // A paused journey is refused for that leader alone; a date to come is said once for the whole form.
+        var paused = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", cy.ToString()), F("leaderIds", bea.ToString()), .. Training("Bargaining basics")])).Content.ReadAsStringAsync();
+        paused.Should().Contain("Training “Bargaining basics” recorded for one leader.").And.Contain("Not recorded for 1 leader(s):").And.Contain("This leader is paused; reactivate them first.");
+        (await Trainings(cy)).Should().Be(0);
+        var future = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd");
+        var later = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", ada.ToString()), F("leaderIds", bea.ToString()), F("themeCode", "ADV.1"), F("level", "1"), F("title", "Next week"), F("completedOn", future)])).Content.ReadAsStringAsync();
+        System.Text.RegularExpressions.Regex.Matches(later, "role=\"alert\"").Count.Should().Be(1);
+        later.Should().NotContain("Not recorded for").And.NotContain("Training “Next week” recorded");
+        (await Trainings(bea)).Should().Be(2);
         var badHours = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", bea.ToString()), F("hours", "two"), .. Training("Odd hours")])).Content.ReadAsStringAsync();
         badHours.Should().Contain("Give the hours as a number").And.Contain($"value=\"{bea}\" form=\"attendance\" checked=\"checked\"");
-        (await Trainings(bea)).Should().Be(1);
+        (await Trainings(bea)).Should().Be(2);
     }
 
     [Fact]

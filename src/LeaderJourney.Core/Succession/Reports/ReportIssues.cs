@@ -68,14 +68,14 @@ public static class ReportIssues
     /// Puts names back from <paramref name="names"/> (the names known now) and readiness justifications
     /// from <paramref name="current"/> (the same report computed now), matched by position and leader.
     /// </summary>
-    public static JsonElement Restore(JsonElement stored, JsonElement current, IReadOnlyDictionary<Guid, string> names)
+    public static JsonElement Restore(JsonElement stored, JsonElement current, IReadOnlyDictionary<Guid, string> names, string kind)
     {
         var justifications = new Dictionary<(string?, Guid), JsonNode?>();
         Walk(JsonNode.Parse(current.GetRawText())!, null, (person, position) =>
         {
             if (person.TryGetPropertyValue("justification", out var value)) justifications[(position, LeaderIdOf(person))] = value?.DeepClone();
         });
-        var node = JsonNode.Parse(stored.GetRawText())!;
+        var node = InTodaysShape(kind, JsonNode.Parse(stored.GetRawText())!);
         Walk(node, null, (person, position) =>
         {
             var leaderId = LeaderIdOf(person);
@@ -105,12 +105,38 @@ public static class ReportIssues
 
     /// <summary>An issued report as the board saw it, personal values restored from what is known now.</summary>
     public static async Task<JsonElement> ReopenAsync(ReportService service, ReportIssued issued, JsonElement current, CancellationToken ct) =>
-        Restore(issued.Content, current, await service.NamesAsync(issued.Affiliate, issued.AsOf, ct));
+        Restore(issued.Content, current, await service.NamesAsync(issued.Affiliate, issued.AsOf, ct), issued.Kind);
+
+    /// <summary>
+    /// Pipeline reports issued before the board stopped seeing the stalled leaders by name kept them as a
+    /// list: such a report is read in today's shape, a count by stage and no one named, so that reopening
+    /// it never puts their names back.
+    /// </summary>
+    private static JsonNode InTodaysShape(string kind, JsonNode node)
+    {
+        if (kind != "pipeline" || node["stalled"] is not JsonArray listed) return node;
+        node["stalledCount"] ??= listed.Count;
+        node["stalledStages"] ??= new JsonArray([.. Enumerable.Range(0, 4).Select(stage => (JsonNode)listed.Count(s => s?["stage"]?.GetValue<int>() == stage))]);
+        node["stalled"] = null;
+        return node;
+    }
+
+    /// <summary>
+    /// Whether the same question asked now gives another answer than the one issued: the hashes compared,
+    /// or for a report kept in an earlier shape (<see cref="InTodaysShape"/>), whose hash covered names no
+    /// longer shown, the report reopened in today's shape against the one computed now.
+    /// </summary>
+    public static bool Changed(ReportIssued issued, JsonElement current, JsonElement reopened) =>
+        issued.Kind == "pipeline" && issued.Content.TryGetProperty("stalled", out var stalled) && stalled.ValueKind == JsonValueKind.Array
+            ? Hash(reopened) != Hash(current)
+            : Hash(current) != issued.ContentHash;
 
     private static JsonNode? Canonical(JsonNode? node) => node switch
     {
         JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value?.DeepClone())))),
         JsonArray a => new JsonArray(a.Select(x => Canonical(x?.DeepClone())).ToArray()),
+        // A number as the double it is: jsonb writes 2.3e-12 back as 0.0000000000023, the same number in other digits.
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create(v.GetValue<double>()),
         _ => node?.DeepClone(),
     };
 
@@ -141,8 +167,9 @@ public static class ReportIssues
             // The same question asked again now: anything learned since about that date shows as a changed hash.
             var now = await Compute(service, issued.Kind, code, issued.AsOf, ct);
             if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
+            var reopened = await ReopenAsync(service, issued, now, ct);
             return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
-                Hash(now), Hash(now) != issued.ContentHash, await ReopenAsync(service, issued, now, ct), now));
+                Hash(now), Changed(issued, now, reopened), reopened, now));
         }).Produces<ReopenedReportBody>();
         return app;
     }

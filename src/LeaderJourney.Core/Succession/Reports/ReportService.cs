@@ -49,11 +49,10 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named) with { EquityAsOf = equityAt };
     }
 
-    /// <summary>The <paramref name="count"/> stalled leaders after the first <paramref name="skip"/> of those who last rose longest ago (by day, then name), with their names: only theirs are read.</summary>
-    private async Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int skip, int count, CancellationToken ct)
-    {
-        var first = stalled.OrderBy(s => s.LastProgress).ThenBy(s => s.LeaderId).Skip(skip).Take(count).ToDictionary(s => s.LeaderId);
-        var named = await pipeline.NamesAsync(first.Keys, ct);
-        return named.OrderBy(n => DateOnly.FromDateTime(first[n.Id].LastProgress.UtcDateTime)).ToList();
-    }
+    /// <summary>
+    /// The <paramref name="count"/> stalled leaders after the first <paramref name="skip"/> of those who last rose
+    /// longest ago, by the day (the moment is no one's to show, docs/security.md), then name, with their names.
+    /// </summary>
+    private Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int skip, int count, CancellationToken ct) =>
+        pipeline.NamesPageAsync([.. stalled.Select(s => (s.LeaderId, DateOnly.FromDateTime(s.LastProgress.UtcDateTime)))], skip, count, ct);
 }

@@ -31,6 +31,9 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     /// <summary>How many of the stalled leaders, longest-standing first, come before the page of them shown (pages of <see cref="StalledShown"/>).</summary>
     [BindProperty(SupportsGet = true)] public int StalledFrom { get; set; }
 
+    /// <summary>The page of stalled leaders from <paramref name="from"/>, as of the date chosen (none chosen: now, as the page is).</summary>
+    public string StalledLink(int from) => $"/board/pipeline?{(ChosenDate is { } date ? $"asOf={date}&" : "")}stalledFrom={from}#stalled";
+
     public IReadOnlyList<StalledView> StalledFirst => Report?.Stalled ?? [];
 
     /// <summary>Domains by name.</summary>
@@ -67,7 +70,16 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown, StalledFrom = Math.Max(0, StalledFrom)) : StalledNames.None, ct, equityInWholeDays: BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board);
+        var equityInWholeDays = BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board;
+        // The start of a page: an address's offset is rounded down to one.
+        StalledFrom = Math.Clamp(StalledFrom, 0, 10_000_000) / StalledShown * StalledShown;
+        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown, StalledFrom) : StalledNames.None, ct, equityInWholeDays);
+        if (SeesStalledNames && StalledFrom > 0 && StalledFrom >= Report.StalledCount)
+        {
+            // A page past the last (an old link, or fewer leaders stalled now): the last page.
+            StalledFrom = Math.Max(0, (Report.StalledCount - 1) / StalledShown * StalledShown);
+            Report = await reports.PipelineAsync(affiliate!, at, StalledNames.LongestStanding(StalledShown, StalledFrom), ct, equityInWholeDays);
+        }
         await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
@@ -89,8 +101,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
             ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
             : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
         if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
-        var now = ReportIssues.Hash(current);
-        var note = now == issued.ContentHash
+        var note = !ReportIssues.Changed(issued, current, content)
             ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
         note = $"<p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";

@@ -15,7 +15,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors and record a training the leaders they tick attended, through the same write path as
 /// the API; each name opens the leader's page (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ISentences sentences,
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ISentences sentences, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
@@ -77,11 +77,19 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         var ticked = (leaderIds ?? []).Distinct().ToList();
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sentHours) ? sentHours.AttemptedValue : null;
-        if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || sentHours is { Errors.Count: > 0 })
+        // What is wrong with the form itself is said once, not once per leader.
+        var formError = await PageCommands.TryAsync(() =>
+        {
+            LeaderInput.Required(title, "title", LeaderInput.MaxTitleLength);
+            LeaderInput.PastDate(completedOn, "completedOn", clock.GetUtcNow());
+            return Task.CompletedTask;
+        });
+        if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || sentHours is { Errors.Count: > 0 } || formError is not null)
         {
             Error = ticked.Count == 0 ? T["Tick the leaders who completed the training."]
                 : ticked.Count > LeaderFilter.PageSize ? T["Record a training for at most {0} leaders at a time.", LeaderFilter.PageSize]
-                : T["Give the hours as a number, such as 2 or 1.5, or leave them empty."];
+                : sentHours is { Errors.Count: > 0 } ? T["Give the hours as a number, such as 2 or 1.5, or leave them empty."]
+                : formError;
             SentTraining = (themeCode, level, title, completedOn, typedHours, ticked.ToHashSet());
             return await Load(ct);
         }
