@@ -48,7 +48,7 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
 
         // The list's form keeps the list in view after a nomination (the same position asked again, at its place on the page).
         var action = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(asked, @"<form method=""post"" class=""inline-form"" action=""([^""]*suggestFor=[^""]*)""").Groups[1].Value);
-        action.Should().Be($"/staff/positions?suggestFor={position}&handler=nominate#suggest-{position}");
+        action.Should().Be($"/staff/positions?suggestFor={position}&suggestFrom=0&handler=nominate#suggest-{position}");
         var nominating = await staff.PostAsync($"/staff/positions?suggestFor={position}", action.Split('#')[0],
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
         (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.").And.Contain("No leader who is not already nominated meets every requirement yet.");
@@ -70,5 +70,39 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         (await admin.PostAsJsonAsync($"/api/positions/{Guid.Empty}/nominations", new { leaderId = ready })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await admin.PostAsJsonAsync($"/api/leaders/{Guid.Empty}/trainings", new { title = "T", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }))
             .StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Staff_page_through_a_long_list_of_who_meets_the_requirements_and_stay_on_the_page_they_nominate_from()
+    {
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync());
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "SP");
+        var (mentor, mentorId) = await app.SignedInAsync(Roles.Mentor, "SP");
+        var ids = new Dictionary<int, Guid>();
+        for (var n = 1; n <= 22; n++)
+        {
+            var id = ids[n] = (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "SP", displayName = $"Ready {n:00}", email = $"{Guid.NewGuid():N}@example.org" }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            (await admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1, assessment = new { } })).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        var position = (await (await admin.PostAsJsonAsync("/api/positions", new { affiliate = "SP", title = "Treasurer", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sp.staff", ApiUsers.Password, Roles.AffiliateAdmin, "SP", null, null);
+        var staff = new PageClient(app);
+        await staff.SignInAsync("sp.staff");
+
+        var first = await staff.GetAsync($"/staff/positions?suggestFor={position}");
+        first.Should().Contain("22 leaders meet every requirement and are not nominated yet; the first 20 by name:").And.Contain("Nominate Ready 20").And.NotContain("Nominate Ready 21")
+            .And.Contain("Page 1 of 2").And.Contain($"href=\"/staff/positions?suggestFor={position}&amp;suggestFrom=20#suggest-{position}\" rel=\"next\"");
+        var second = await staff.GetAsync($"/staff/positions?suggestFor={position}&suggestFrom=20");
+        second.Should().Contain("22 leaders meet every requirement and are not nominated yet; by name, 21 to 22:").And.Contain("Nominate Ready 21").And.Contain("Nominate Ready 22")
+            .And.NotContain("Nominate Ready 20").And.Contain("Page 2 of 2").And.Contain("rel=\"prev\">Previous page</a>");
+
+        // A nomination from the second page answers with the second page, one name shorter.
+        var nominated = await (await staff.PostAsync($"/staff/positions?suggestFor={position}&suggestFrom=20", $"/staff/positions?suggestFor={position}&suggestFrom=20&handler=nominate",
+            new() { ["positionId"] = position.ToString(), ["leaderId"] = ids[21].ToString() })).Content.ReadAsStringAsync();
+        nominated.Should().Contain("Nominated.").And.Contain("21 leaders meet every requirement and are not nominated yet; by name, 21 to 21:").And.Contain("Nominate Ready 22");
+        (await staff.GetAsync($"/staff/positions?suggestFor={position}&suggestFrom=999")).Should().Contain("by name, 21 to 21:", "a page past the last is the last");
     }
 }

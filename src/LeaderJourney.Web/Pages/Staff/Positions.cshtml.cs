@@ -43,6 +43,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>How many of the suggestions are shown, each with a button to nominate them.</summary>
     public const int SuggestionsShown = 20;
 
+    /// <summary>How many suggestions, by name, come before the page of them shown (pages of <see cref="SuggestionsShown"/>).</summary>
+    [BindProperty(SupportsGet = true)] public int SuggestFrom { get; set; }
+
+    /// <summary>The page of <see cref="Suggestions"/> shown.</summary>
+    public IEnumerable<LeaderAt> SuggestionsPage => Suggestions.Skip(SuggestFrom).Take(SuggestionsShown);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
     /// <summary>What staff typed into the definition form, shown again when it is refused so nothing typed is lost.</summary>
@@ -150,6 +156,8 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
             Suggestions = SuccessionReport.Suggest(asked, await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct))
                 .OrderBy(l => l.DisplayName, StringComparer.CurrentCulture).ToList();
+        // The start of a page, and at most the last page's (an old link, or fewer suggestions since).
+        SuggestFrom = Math.Min(Math.Max(0, SuggestFrom), Math.Max(0, Suggestions.Count - 1)) / SuggestionsShown * SuggestionsShown;
         return Page();
     }
 }
