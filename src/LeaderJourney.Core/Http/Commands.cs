@@ -117,6 +117,9 @@ public sealed record CreatedBody(Guid Id);
 /// <summary>The HTTP answer to a write: kept under its Idempotency-Key, so a repeat answers the same.</summary>
 public sealed record Answer(int Status, object Body, string? Location = null) : IResult
 {
+    /// <summary>The answer kept for an earlier request with the same Idempotency-Key: nothing was recorded this time (a page says so).</summary>
+    public bool Repeated { get; init; }
+
     public Task ExecuteAsync(HttpContext http)
     {
         if (Location is not null) http.Response.Headers.Location = Location;

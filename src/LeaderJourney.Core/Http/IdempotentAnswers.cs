@@ -31,7 +31,7 @@ public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, 
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         if (reader.GetString(0) != sender.Options.RequestFingerprint) throw KeyReused();
-        return new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3));
+        return new Answer(reader.GetInt32(1), JsonDocument.Parse(reader.GetString(2)).RootElement, reader.IsDBNull(3) ? null : reader.GetString(3)) { Repeated = true };
     }
 
     /// <summary>

@@ -118,8 +118,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title")
             .And.NotContain("class=\"caution\"", "a training at the level and one sign-off needed: the mentor's sign-off attains it");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
-        var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
-            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." });
+        var signOffForm = new Dictionary<string, string> { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." };
+        var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff", signOffForm);
         var signedPage = await signed.Content.ReadAsStringAsync();
         signedPage.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
             .And.Contain("?handler=undo");
@@ -134,7 +134,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A wrong tap is undone at once: the sign-off and the level it attained go, and the request is back in the queue.
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
-        undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.");
+        undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.")
+            .And.Contain("<h2 id=\"r-" + leaderId + "-ADV.1\">Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1</h2>", "the queue shows it at once, as the message says");
+        // The sign-off form sent again (a reload after the undo) records nothing, and says so: no outcome of today, no undo.
+        var again = await (await mentor.SendAgainAsync("/mentor/queue?handler=signOff", signOffForm)).Content.ReadAsStringAsync();
+        again.Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("the level is attained").And.NotContain("?handler=undo");
         (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");
         await _app.CaughtUpAsync();
         (await mentor.GetAsync("/mentor/queue")).Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1");

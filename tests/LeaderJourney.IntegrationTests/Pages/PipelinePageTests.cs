@@ -164,6 +164,8 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var board = new PageClient(app);
         await board.SignInAsync("fw.board");
         (await board.GetAsync("/board/pipeline?asOf=0001-01-01")).Should().Contain("The reports cover the years 1900 to 2999; the report is as of today.");
-        (await board.Http.GetAsync("/board/pipeline?handler=csv&asOf=0001-01-01")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var refusedDownload = await board.Http.GetAsync("/board/pipeline?handler=csv&asOf=0001-01-01");
+        refusedDownload.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refusedDownload.Content.ReadAsStringAsync()).Should().Be("The reports cover the years 1900 to 2999.", "a refused download is not today's report");
     }
 }

@@ -53,6 +53,12 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
         (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.").And.Contain("No leader who is not already nominated meets every requirement yet.");
 
+        // A name that several leaders' names contain stays in the box, and the list marks who is nominated already.
+        var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
+            new() { ["positionId"] = position.ToString(), ["leader"] = "ea" })).Content.ReadAsStringAsync();
+        several.Should().Contain($"id=\"leader-{position}\" name=\"leader\" required maxlength=\"100\" autocomplete=\"off\" value=\"ea\"")
+            .And.Contain("Nominate Bea Notyet").And.Contain("Ada Ready  · already nominated").And.NotContain("Nominate Ada Ready");
+
         // A withdrawn leader is not nominated, whichever form (or hand-made post) names them.
         var refused = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = position.ToString(), ["leaderId"] = gone.ToString() })).Content.ReadAsStringAsync();

@@ -26,10 +26,10 @@ public abstract class BoardPage : PageModel
         if (string.IsNullOrEmpty(AsOf)) return (caller.Affiliate, null, null);
         if (!DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", out var date))
             // Not the typed text itself: a crafted link would otherwise put its words in the page's alert.
-            DateError = "The date in the address is not a date as yyyy-MM-dd; the report is as of today.";
+            (DateError, _downloadRefusal) = ("The date in the address is not a date as yyyy-MM-dd; the report is as of today.", "The date in the address is not a date as yyyy-MM-dd.");
         else if (date.Year is < Core.Leaders.LeaderInput.FirstReportYear or > Core.Leaders.LeaderInput.LastReportYear)
             // The reports look a year back, out of the calendar's reach from year 1: the API's range holds here too.
-            DateError = "The reports cover the years 1900 to 2999; the report is as of today.";
+            (DateError, _downloadRefusal) = ("The reports cover the years 1900 to 2999; the report is as of today.", "The reports cover the years 1900 to 2999.");
         else
             return (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null);
         return (caller.Affiliate, null, null);
@@ -38,8 +38,10 @@ public abstract class BoardPage : PageModel
     /// <summary>The date the person chose (the address's, when it reads as one), or null for now.</summary>
     public string? ChosenDate => DateOnly.TryParseExact(Request.Query["asOf"].ToString(), "yyyy-MM-dd", out var date) ? date.ToString("yyyy-MM-dd") : null;
 
-    /// <summary>A download is not a page that can say its date was not read: it is refused instead.</summary>
-    protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => DateError is null ? null : BadRequest(DateError);
+    /// <summary>A download is not a page that can say its date was not read: it is refused instead (and is not today's).</summary>
+    protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => _downloadRefusal is null ? null : BadRequest(_downloadRefusal);
+
+    private string? _downloadRefusal;
 
     /// <summary>A readiness as a person says it (the API's codes stay as they are).</summary>
     public static string ReadinessWords(string? readiness) => Core.Succession.Reports.ReportFormats.ReadinessWords(readiness);

@@ -34,12 +34,15 @@ public static class MentorSteps
                 new RecordAssessmentCommand(leaderId, themeCode, level, "mentor", step.AssessmentNote) { Sender = new(caller, PageCommands.Options(request, "mentor assessment")) }, ct));
             return refused is null ? new(null, recorded, null) : new(refused, null, null);
         }
-        var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, step.SignOffNote)
+        Answer? answer = null;
+        var error = await PageCommands.TryAsync(async () => answer = await commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, step.SignOffNote)
         {
             Assessment = step.Assess ? new SignOffAssessment(step.AssessmentNote) : null,
             Sender = new(caller, PageCommands.Options(request, step.Assess ? "assessment and sign-off" : "sign-off")),
         }, ct));
         if (error is not null) return new(error, null, null);
+        // The same form sent again (a reload): nothing was recorded now, and what stands may have changed since (an undo).
+        if (answer!.Repeated) return new(null, T["This form was already sent: nothing more was recorded."], null);
         // Read back, so that a sign-off given before the level's learning or its previous level is not taken for an attained level.
         var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
         return new(null, $"{recorded} {Outcome(T, leader, themeCode!, themeTitle, level, policies.For(leader.Affiliate))}".TrimStart(), leader.Version);

@@ -79,11 +79,17 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             { AskAgain = true, Sender = new(caller, PageCommands.Options(Request, "undo", ifMatch: version)) }, ct));
         if (Error is not null) return await Load(ct);
         // The request is asked again only when the level still waits for a sign-off (another mentor's may keep it attained).
-        var leader = (await reader.LoadForCallerAsync(leaderId, caller, ct)).State;
-        Message = leader.IsPending(themeCode, level)
+        var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        var pending = loaded.State.IsPending(themeCode, level);
+        Message = pending
             ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
             : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
-        return await Load(ct);
+        var page = await Load(ct);
+        // The queue's read model trails the command by a moment: the request asked again is shown at once, as the message says.
+        if (pending && !Items.Any(i => i.LeaderId == leaderId && i.ThemeCode == themeCode && i.Level == level))
+            Items = [.. Items, Item(loaded, caller, themeCode, level,
+                loaded.Events.Select(e => e.Data).OfType<SignOffRequested>().LastOrDefault(r => r.ThemeCode == themeCode && r.Level == level)?.RequestedAt ?? DateTimeOffset.UtcNow)];
+        return page;
     }
 
     /// <summary>What a level lacks, in sentences for the mentor (see <see cref="MentorSteps.Lacking"/>).</summary>
@@ -106,19 +112,24 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         foreach (var request in await queue.ForMentorAsync(caller, ct) ?? [])
         {
             var loaded = await reader.LoadForCallerAsync(request.LeaderId, caller, ct);
-            var leader = loaded.State;
             // The queue is eventually consistent: a request answered a moment ago may still be listed.
-            if (!leader.IsPending(request.ThemeCode, request.Level)) continue;
-            items.Add(new QueueItem(request.LeaderId, leader.DisplayName, request.ThemeCode, loaded.Scope.TitleOf(request.ThemeCode), request.Level, request.RequestedAt,
-                // What was logged is read from the events: the leader's state keeps only what decisions need.
-                [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == request.ThemeCode && t.Level == request.Level)
-                    .Select(t => $"{t.Title} ({t.CompletedOn:yyyy-MM-dd})")],
-                [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == request.ThemeCode && e.Level == request.Level)
-                    .Select(e => new QueueEvidence(e.Link, e.Note))],
-                AttainmentRule.Needs(leader, request.ThemeCode, request.Level, policies.For(leader.Affiliate)),
-                leader.SignOffBy(caller.UserId, request.ThemeCode, request.Level)?.At));
+            if (!loaded.State.IsPending(request.ThemeCode, request.Level)) continue;
+            items.Add(Item(loaded, caller, request.ThemeCode, request.Level, request.RequestedAt));
         }
         Items = items;
         return Page();
+    }
+
+    private QueueItem Item(LoadedLeader loaded, CurrentUser caller, string themeCode, int level, DateTimeOffset requestedAt)
+    {
+        var leader = loaded.State;
+        return new QueueItem(leader.Id, leader.DisplayName, themeCode, loaded.Scope.TitleOf(themeCode), level, requestedAt,
+            // What was logged is read from the events: the leader's state keeps only what decisions need.
+            [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == themeCode && t.Level == level)
+                .Select(t => $"{t.Title} ({t.CompletedOn.ToString("d MMM yyyy", System.Globalization.CultureInfo.CurrentCulture)})")],
+            [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == themeCode && e.Level == level)
+                .Select(e => new QueueEvidence(e.Link, e.Note))],
+            AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate)),
+            leader.SignOffBy(caller.UserId, themeCode, level)?.At);
     }
 }

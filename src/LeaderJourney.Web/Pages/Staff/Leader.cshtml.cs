@@ -19,7 +19,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
 public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
-    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog,
+    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
@@ -63,17 +63,27 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     }
 
     /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
-    public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, string? completedOn, decimal? hours, CancellationToken ct)
+    public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sent) ? sent.AttemptedValue : null;
         // Hours that are not a number bind as none: refused, rather than the training saved without them.
-        var result = sent is { Errors.Count: > 0 }
-            ? await Refuse(id, T["Give the hours as a number, such as 2 or 1.5, or leave them empty."], ct)
-            : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(id, title, themeCode, level, hours, completedOn)
+        var result = TrainingFormError(completedOn, sent, clock, T) is { } error
+            ? await Refuse(id, error, ct)
+            : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(id, title, themeCode, level, hours, completedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
                 { Sender = new(caller, PageCommands.Options(Request, "training")) }, T["Training “{0}” recorded.", title ?? ""].Value, ct);
-        if (Error is not null) SentTraining = (themeCode, level, title, completedOn, typedHours);
+        if (Error is not null) SentTraining = (themeCode, level, title, completedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), typedHours);
         return result;
     }
+
+    /// <summary>
+    /// What is wrong with a training form's date or hours, in the page's words (the form's date field sends
+    /// nothing for a date it cannot read; hours that are not a number bind as none), or null.
+    /// </summary>
+    public static string? TrainingFormError(DateOnly? completedOn, Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateEntry? hours, TimeProvider clock,
+        Microsoft.Extensions.Localization.IStringLocalizer T) =>
+        completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) ? T["Give the date the training was completed (not in the future)."].Value
+        : hours is { Errors.Count: > 0 } ? T["Give the hours as a number, such as 2 or 1.5, or leave them empty."].Value
+        : null;
 
     private Task<IActionResult> Refuse(Guid id, string error, CancellationToken ct)
     {

@@ -72,32 +72,28 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     /// POST /api/leaders/{id}/trainings sends, one per leader, so one refused (a paused journey, another
     /// framework's theme) leaves the others recorded, and the page says who was not and why.
     /// </summary>
-    public async Task<IActionResult> OnPostTrainingsAsync(Guid[]? leaderIds, string? themeCode, int? level, string? title, string? completedOn, decimal? hours, CancellationToken ct)
+    public async Task<IActionResult> OnPostTrainingsAsync(Guid[]? leaderIds, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
         var ticked = (leaderIds ?? []).Distinct().ToList();
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sentHours) ? sentHours.AttemptedValue : null;
+        var day = completedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         // What is wrong with the form itself is said once, not once per leader.
-        var formError = await PageCommands.TryAsync(() =>
-        {
-            LeaderInput.Required(title, "title", LeaderInput.MaxTitleLength);
-            LeaderInput.PastDate(completedOn, "completedOn", clock.GetUtcNow());
-            return Task.CompletedTask;
-        });
-        if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || sentHours is { Errors.Count: > 0 } || formError is not null)
+        var formError = LeaderModel.TrainingFormError(completedOn, sentHours, clock, T)
+            ?? await PageCommands.TryAsync(() => Task.FromResult(LeaderInput.Required(title, "title", LeaderInput.MaxTitleLength)));
+        if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || formError is not null)
         {
             Error = ticked.Count == 0 ? T["Tick the leaders who completed the training."]
                 : ticked.Count > LeaderFilter.PageSize ? T["Record a training for at most {0} leaders at a time.", LeaderFilter.PageSize]
-                : sentHours is { Errors.Count: > 0 } ? T["Give the hours as a number, such as 2 or 1.5, or leave them empty."]
                 : formError;
-            SentTraining = (themeCode, level, title, completedOn, typedHours, ticked.ToHashSet());
+            SentTraining = (themeCode, level, title, day, typedHours, ticked.ToHashSet());
             return await Load(ct);
         }
         var refused = new List<(Guid Leader, string Reason)>();
         foreach (var leaderId in ticked)
         {
             // Each leader's write is named apart: the page's Idempotency-Key is made of the form and the write.
-            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(leaderId, title, themeCode, level, hours, completedOn)
+            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(leaderId, title, themeCode, level, hours, day)
                 { Sender = new(caller, PageCommands.Options(Request, $"training for {leaderId}")) }, ct));
             if (error is not null) refused.Add((leaderId, error));
         }
@@ -107,8 +103,10 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (refused.Count > 0)
         {
             var names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
-            Error = $"{T["Not recorded for {0} leader(s):", refused.Count]} {string.Join("; ", refused.Select(r => $"{names.GetValueOrDefault(r.Leader, T["a leader not on this page"].Value)}: {sentences.Say(r.Reason)}"))}";
-            SentTraining = (themeCode, level, title, completedOn, typedHours, refused.Select(r => r.Leader).ToHashSet());
+            // Each reason once, with the leaders it stopped (a theme of another framework stops all of its leaders alike).
+            Error = $"{T["Not recorded for {0} leader(s):", refused.Count]} {string.Join(" ", refused.GroupBy(r => r.Reason).Select(g =>
+                $"{string.Join(", ", g.Select(r => names.GetValueOrDefault(r.Leader, T["a leader not on this page"].Value)))}: {sentences.Say(g.Key)}"))}";
+            SentTraining = (themeCode, level, title, day, typedHours, refused.Select(r => r.Leader).ToHashSet());
         }
         return result;
     }

@@ -65,6 +65,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         return await Load(ct);
     }
 
+    /// <summary>The name typed into a position's nomination box, shown again when it found several or none.</summary>
+    public (Guid PositionId, string Name)? TypedName { get; private set; }
+
     /// <summary>
     /// Nominates the active leader whose name contains what staff typed (searched in the database: a
     /// drop-down of every leader was 20,000 options per position), or the one given by id.
@@ -93,6 +96,8 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "nominate")) }, ct));
         Message = Error is null ? "Nominated." : null;
+        // What was typed stays in the box while it is still to be mended or chosen from.
+        if (Error is not null && !string.IsNullOrWhiteSpace(leader)) TypedName = (positionId, leader.Trim());
         return await Load(ct);
     }
 
