@@ -39,18 +39,18 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
     }
 
     /// <summary>As <see cref="PostAsync(string, string, Dictionary{string, string})"/>, for a form that sends a field more than once (ticked boxes).</summary>
-    public async Task<HttpResponseMessage> PostAsync(string page, string action, IEnumerable<KeyValuePair<string, string>> fields)
+    public async Task<HttpResponseMessage> PostFieldsAsync(string page, string action, List<KeyValuePair<string, string>> fields)
     {
         var html = await GetAsync(page);
         var token = Token().Match(html);
         token.Success.Should().BeTrue($"{page} carries an anti-forgery token");
-        var sent = fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))).ToList();
-        if (FormKey().Match(html) is { Success: true } key) sent.Add(new("formKey", key.Groups[1].Value));
-        return await Http.PostAsync(action, new FormUrlEncodedContent(sent));
+        fields.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
+        if (FormKey().Match(html) is { Success: true } key) fields.Add(new("formKey", key.Groups[1].Value));
+        return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
     /// <summary>Sends a form exactly as before, as a browser's reload (or a second tap) does.</summary>
-    public Task<HttpResponseMessage> SendAgainAsync(string action, Dictionary<string, string> fields) =>
+    public Task<HttpResponseMessage> SendAgainAsync(string action, IEnumerable<KeyValuePair<string, string>> fields) =>
         Http.PostAsync(action, new FormUrlEncodedContent(fields));
 
     public async Task SignInAsync(string username, string password = ApiUsers.Password)

@@ -80,35 +80,39 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         (await staff.GetAsync("/staff/leaders?q=Paused")).Should().NotContain("name=\"leaderIds\"", "a paused journey records nothing")
             .And.NotContain("Record a training the ticked leaders attended");
 
-        var both = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
-            [F("leaderIds", ada.ToString()), F("leaderIds", bea.ToString()), .. Training("Contract campaign workshop")])).Content.ReadAsStringAsync();
+        List<KeyValuePair<string, string>> workshop = [F("leaderIds", ada.ToString()), F("leaderIds", bea.ToString()), .. Training("Contract campaign workshop")];
+        var both = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", workshop)).Content.ReadAsStringAsync();
         both.Should().Contain("Training “Contract campaign workshop” recorded for 2 leaders.").And.NotContain("role=\"alert\"")
             .And.Contain("value=\"Attended\"", "the list stays as it was filtered");
         (await Trainings(ada)).Should().Be(1);
         (await Trainings(bea)).Should().Be(1);
+        // Sent again as it was (a reload): nothing more is recorded, and the page says so.
+        (await (await staff.SendAgainAsync("/staff/leaders?handler=trainings&q=Attended", workshop)).Content.ReadAsStringAsync())
+            .Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("recorded for 2 leaders");
+        (await Trainings(ada)).Should().Be(1);
 
         // One leader refused leaves the other recorded, and the page says who and why, with the refused one still ticked.
-        var partly = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+        var partly = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", ada.ToString()), F("leaderIds", elsewhere.ToString()), .. Training("Steward training")])).Content.ReadAsStringAsync();
         partly.Should().Contain("Training “Steward training” recorded for one leader.").And.Contain("Not recorded for 1 leader(s): a leader not on this page: There is no leader")
             .And.Contain("value=\"Steward training\"").And.NotContain($"value=\"{ada}\" form=\"attendance\" checked");
         (await Trainings(ada)).Should().Be(2);
         (await Trainings(elsewhere, otherAdmin)).Should().Be(0);
 
-        var none = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", Training("Nobody came"))).Content.ReadAsStringAsync();
+        var none = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", [.. Training("Nobody came")])).Content.ReadAsStringAsync();
         none.Should().Contain("Tick the leaders who completed the training.").And.Contain("<details id=\"attendance-form\" open=\"open\">").And.Contain("value=\"Nobody came\"");
         // A paused journey is refused for that leader alone; a date to come is said once for the whole form.
-        var paused = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+        var paused = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", cy.ToString()), F("leaderIds", bea.ToString()), .. Training("Bargaining basics")])).Content.ReadAsStringAsync();
         paused.Should().Contain("Training “Bargaining basics” recorded for one leader.").And.Contain("Not recorded for 1 leader(s):").And.Contain("This leader is paused; reactivate them first.");
         (await Trainings(cy)).Should().Be(0);
         var future = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd");
-        var later = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+        var later = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", ada.ToString()), F("leaderIds", bea.ToString()), F("themeCode", "ADV.1"), F("level", "1"), F("title", "Next week"), F("completedOn", future)])).Content.ReadAsStringAsync();
         System.Text.RegularExpressions.Regex.Matches(later, "role=\"alert\"").Count.Should().Be(1);
         later.Should().NotContain("Not recorded for").And.NotContain("Training “Next week” recorded");
         (await Trainings(bea)).Should().Be(2);
-        var badHours = await (await staff.PostAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+        var badHours = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", bea.ToString()), F("hours", "two"), .. Training("Odd hours")])).Content.ReadAsStringAsync();
         badHours.Should().Contain("Give the hours as a number").And.Contain($"value=\"{bea}\" form=\"attendance\" checked=\"checked\"");
         (await Trainings(bea)).Should().Be(2);

@@ -90,16 +90,23 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
             return await Load(ct);
         }
         var refused = new List<(Guid Leader, string Reason)>();
+        var repeated = 0;
         foreach (var leaderId in ticked)
         {
             // Each leader's write is named apart: the page's Idempotency-Key is made of the form and the write.
-            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(leaderId, title, themeCode, level, hours, day)
-                { Sender = new(caller, PageCommands.Options(Request, $"training for {leaderId}")) }, ct));
+            var error = await PageCommands.TryAsync(async () =>
+            {
+                var answer = await commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(leaderId, title, themeCode, level, hours, day)
+                    { Sender = new(caller, PageCommands.Options(Request, $"training for {leaderId}")) }, ct);
+                if (answer.Repeated) repeated++;
+            });
             if (error is not null) refused.Add((leaderId, error));
         }
         var result = await Load(ct);
         var recorded = ticked.Count - refused.Count;
-        Message = recorded == 0 ? null : recorded == 1 ? T["Training “{0}” recorded for one leader.", title ?? ""].Value : T["Training “{0}” recorded for {1} leaders.", title ?? "", recorded].Value;
+        // The same form sent again (a reload) records nothing more: said so, not "recorded" a second time.
+        Message = repeated == recorded && recorded > 0 ? T["This form was already sent: nothing more was recorded."].Value
+            : recorded == 0 ? null : recorded == 1 ? T["Training “{0}” recorded for one leader.", title ?? ""].Value : T["Training “{0}” recorded for {1} leaders.", title ?? "", recorded].Value;
         if (refused.Count > 0)
         {
             var names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
