@@ -8,6 +8,9 @@ public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, s
 {
     /// <summary>The mentors assigned now (filled by <see cref="LeaderLists.PageAsync"/>).</summary>
     public IReadOnlyList<Guid> Mentors { get; init; } = [];
+
+    /// <summary>The framework edition the leader follows (filled by <see cref="LeaderLists.PageAsync"/>).</summary>
+    public Guid FrameworkEditionId { get; init; }
 }
 
 /// <summary>What staff look for in the leader list: a name (part of it), a local, a status, a mentor or no mentor; a page of it, sorted.</summary>
@@ -70,7 +73,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
             select l.leader_id, l.display_name, l.local, l.status,
                    (select count(*) from {attainments} a where a.leader_id = l.leader_id) as levels,
                    coalesce((select array_agg(m.mentor_user_id) from {mentors} m where m.leader_id = l.leader_id), array[]::uuid[]),
-                   count(*) over ()
+                   count(*) over (), l.framework_edition_id
               from {leaders} l
              where l.affiliate = $1
                and ($2::text is null or l.display_name ilike '%' || $2 || '%')
@@ -94,7 +97,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
             while (await reader.ReadAsync(ct))
             {
                 list.Add(new LeaderListing(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), (int)reader.GetInt64(4))
-                    { Mentors = reader.GetFieldValue<Guid[]>(5) });
+                    { Mentors = reader.GetFieldValue<Guid[]>(5), FrameworkEditionId = reader.GetGuid(7) });
                 total = (int)reader.GetInt64(6);
             }
         // A page past the end (a bookmark after leaders left the filter, say) shows the last page.
@@ -121,6 +124,20 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = reader.GetString(1);
         return names;
+    }
+
+    /// <summary>The framework edition each of these leaders of the affiliate follows; leaders of other affiliates, or unknown, are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Guid>> FrameworkEditionsAsync(string affiliate, IReadOnlyCollection<Guid> leaderIds, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || leaderIds.Count == 0) return new Dictionary<Guid, Guid>();
+        await using var command = dataSource.CreateCommand($"select leader_id, framework_edition_id from {leaders} where affiliate = $1 and leader_id = any($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaderIds.ToArray() });
+        var editions = new Dictionary<Guid, Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) editions[reader.GetGuid(0)] = reader.GetGuid(1);
+        return editions;
     }
 
     /// <summary>The leaders a mentor is assigned to (the mentor-queue model keeps the assignments).</summary>

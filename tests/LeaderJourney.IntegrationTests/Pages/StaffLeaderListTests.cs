@@ -116,6 +116,18 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
             [F("leaderIds", bea.ToString()), F("hours", "two"), .. Training("Odd hours")])).Content.ReadAsStringAsync();
         badHours.Should().Contain("Give the hours as a number").And.Contain($"value=\"{bea}\" form=\"attendance\" checked=\"checked\"");
         (await Trainings(bea)).Should().Be(2);
+
+        // A leader on another framework: its themes are offered too, and a theme it lacks is said in words, not with its codes.
+        var bps = (await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog>().CurrentEditionsAsync()).Single(f => f.Name.StartsWith("BPS"));
+        var bo = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PT", displayName = "Bo Attended", email = $"{Guid.NewGuid():N}@example.org", frameworkId = bps.Id }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        (await staff.GetAsync("/staff/leaders?q=Attended")).Should().Contain($"<optgroup label=\"{bps.Name}: ");
+        var otherFramework = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", bo.ToString()), F("leaderIds", ada.ToString()), .. Training("Power mapping")])).Content.ReadAsStringAsync();
+        otherFramework.Should().Contain("Training “Power mapping” recorded for one leader.")
+            .And.Contain($"Bo Attended: their framework ({bps.Name}) has no theme “Utilizes best practices in advocacy and political efforts”.")
+            .And.NotContain("valid codes");
+        (await Trainings(bo)).Should().Be(0);
     }
 
     [Fact]

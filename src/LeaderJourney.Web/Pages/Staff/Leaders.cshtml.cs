@@ -61,7 +61,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         ["p"] = PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The themes a training may be recorded against (those of the current frameworks).</summary>
+    /// <summary>The themes a training may be recorded against: those of the frameworks the active leaders shown follow.</summary>
     public IReadOnlyList<DomainRow> Themes { get; private set; } = [];
 
     /// <summary>A refused training for the ticked leaders, shown again as typed, with the leaders still ticked.</summary>
@@ -91,8 +91,20 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         }
         var refused = new List<(Guid Leader, string Reason)>();
         var repeated = 0;
+        // A theme of another framework is said in words, not with the command's list of the leader's framework's codes.
+        var editions = await lists.FrameworkEditionsAsync(caller.Affiliate!, ticked, ct);
+        var catalogEditions = (await catalog.ListAsync(ct)).ToDictionary(f => f.Id);
+        var themesOf = new Dictionary<Guid, IReadOnlyList<DomainRow>>();
+        foreach (var edition in editions.Values.Distinct().Where(catalogEditions.ContainsKey))
+            themesOf[edition] = await ProgressGrid.ThemesAsync(catalog, [catalogEditions[edition]], ct);
+        var themeTitle = themesOf.Values.SelectMany(d => d).SelectMany(d => d.Themes).FirstOrDefault(t => t.Code == themeCode)?.Title ?? themeCode ?? "";
         foreach (var leaderId in ticked)
         {
+            if (editions.TryGetValue(leaderId, out var edition) && themesOf.TryGetValue(edition, out var themes) && !themes.SelectMany(d => d.Themes).Any(t => t.Code == themeCode))
+            {
+                refused.Add((leaderId, T["their framework ({0}) has no theme “{1}”.", catalogEditions[edition].Name, themeTitle]));
+                continue;
+            }
             // Each leader's write is named apart: the page's Idempotency-Key is made of the form and the write.
             var error = await PageCommands.TryAsync(async () =>
             {
@@ -147,7 +159,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
-        Themes = await ProgressGrid.ThemesAsync(catalog, Frameworks, ct);
+        var shownEditions = List.Leaders.Where(l => l.Status == "active").Select(l => l.FrameworkEditionId).ToHashSet();
+        Themes = await ProgressGrid.ThemesAsync(catalog, [.. (await catalog.ListAsync(ct)).Where(f => shownEditions.Contains(f.Id))], ct);
         return Page();
     }
 }
