@@ -100,6 +100,9 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         (await Trainings(elsewhere, otherAdmin)).Should().Be(0);
 
         var none = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended", [.. Training("Nobody came")])).Content.ReadAsStringAsync();
+        var noTheme = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
+            [F("leaderIds", ada.ToString()), F("level", "1"), F("title", "No theme"), F("completedOn", today)])).Content.ReadAsStringAsync();
+        noTheme.Should().Contain("Choose the training&#x27;s theme.").And.NotContain("has no theme");
         none.Should().Contain("Tick the leaders who completed the training.").And.Contain("<details id=\"attendance-form\" open=\"open\">").And.Contain("value=\"Nobody came\"");
         // A paused journey is refused for that leader alone; a date to come is said once for the whole form.
         var paused = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",

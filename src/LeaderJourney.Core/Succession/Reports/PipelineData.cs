@@ -107,20 +107,21 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
     /// A page of <paramref name="leaders"/> by the day they last rose, then name, with their names: ordered and cut in
     /// the database, so only the page's names are read (the order by name needs no name outside it).
     /// </summary>
-    public async Task<IReadOnlyList<(Guid Id, string Name)>> NamesPageAsync(IReadOnlyList<(Guid Id, DateOnly Day)> leaders, int skip, int take, CancellationToken ct)
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> NamesPageAsync(string affiliate, IReadOnlyList<(Guid Id, DateOnly Day)> leaders, int skip, int take, CancellationToken ct)
     {
         if (leaders.Count == 0 || take <= 0) return [];
         var table = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct) ?? throw new ReadModelNotReadyException(LeaderProgressProjection.ProjectionName);
         var page = new List<(Guid, string)>();
         // collate "C" and the uuid's text: the order NamesAsync gives (ordinal names, then the id as PostgreSQL orders uuids).
         await using var command = dataSource.CreateCommand($"""
-            select l.leader_id, l.display_name from unnest($1::uuid[], $2::date[]) as s(id, day) join {table} l on l.leader_id = s.id
+            select l.leader_id, l.display_name from unnest($1::uuid[], $2::date[]) as s(id, day) join {table} l on l.leader_id = s.id and l.affiliate = $5
              order by s.day, l.display_name collate "C", l.leader_id offset $3 limit $4
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaders.Select(l => l.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = leaders.Select(l => l.Day).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = skip });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) page.Add((reader.GetGuid(0), reader.GetString(1)));
         return page;

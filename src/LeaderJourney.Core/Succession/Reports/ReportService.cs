@@ -40,7 +40,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         {
             0 => null,
             null => await pipeline.NamesAsync(stalled.Select(s => s.LeaderId).ToList(), ct),
-            var count => await LongestStandingAsync(stalled, stalledNames.Skip, count.Value, ct),
+            var count => await LongestStandingAsync(affiliate, stalled, stalledNames.Skip, count.Value, ct),
         };
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
@@ -53,6 +53,6 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// The <paramref name="count"/> stalled leaders after the first <paramref name="skip"/> of those who last rose
     /// longest ago, by the day (the moment is no one's to show, docs/security.md), then name, with their names.
     /// </summary>
-    private Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(IReadOnlyList<Domain.Succession.StalledLeader> stalled, int skip, int count, CancellationToken ct) =>
-        pipeline.NamesPageAsync([.. stalled.Select(s => (s.LeaderId, DateOnly.FromDateTime(s.LastProgress.UtcDateTime)))], skip, count, ct);
+    private Task<IReadOnlyList<(Guid Id, string Name)>> LongestStandingAsync(string affiliate, IReadOnlyList<Domain.Succession.StalledLeader> stalled, int skip, int count, CancellationToken ct) =>
+        pipeline.NamesPageAsync(affiliate, [.. stalled.Select(s => (s.LeaderId, DateOnly.FromDateTime(s.LastProgress.UtcDateTime)))], skip, count, ct);
 }

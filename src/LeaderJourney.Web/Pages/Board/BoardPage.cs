@@ -35,8 +35,8 @@ public abstract class BoardPage : PageModel
         return (caller.Affiliate, null, null);
     }
 
-    /// <summary>The date the person chose (the address's, when it reads as one), or null for now.</summary>
-    public string? ChosenDate => DateOnly.TryParseExact(Request.Query["asOf"].ToString(), "yyyy-MM-dd", out var date) ? date.ToString("yyyy-MM-dd") : null;
+    /// <summary>The date the person chose (the address's, when the report was made as of it), or null for now.</summary>
+    public string? ChosenDate => DateError is null && DateOnly.TryParseExact(Request.Query["asOf"].ToString(), "yyyy-MM-dd", out var date) ? date.ToString("yyyy-MM-dd") : null;
 
     /// <summary>A download is not a page that can say its date was not read: it is refused instead (and is not today's).</summary>
     protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => _downloadRefusal is null ? null : BadRequest(_downloadRefusal);

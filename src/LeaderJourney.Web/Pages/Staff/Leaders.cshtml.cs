@@ -79,7 +79,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sentHours) ? sentHours.AttemptedValue : null;
         var day = completedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         // What is wrong with the form itself is said once, not once per leader.
-        var formError = LeaderModel.TrainingFormError(completedOn, sentHours, clock, T)
+        var formError = string.IsNullOrWhiteSpace(themeCode) ? T["Choose the training's theme."].Value
+            : LeaderModel.TrainingFormError(completedOn, sentHours, clock, T)
             ?? await PageCommands.TryAsync(() => Task.FromResult(LeaderInput.Required(title, "title", LeaderInput.MaxTitleLength)));
         if (ticked.Count == 0 || ticked.Count > LeaderFilter.PageSize || formError is not null)
         {
@@ -115,9 +116,9 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
             if (error is not null) refused.Add((leaderId, error));
         }
         var result = await Load(ct);
-        var recorded = ticked.Count - refused.Count;
-        // The same form sent again (a reload) records nothing more: said so, not "recorded" a second time.
-        Message = repeated == recorded && recorded > 0 ? T["This form was already sent: nothing more was recorded."].Value
+        // Recorded now, not answered again for a form sent before (a reload): that is said apart, not "recorded" a second time.
+        var recorded = ticked.Count - refused.Count - repeated;
+        Message = recorded == 0 && repeated > 0 ? T["This form was already sent: nothing more was recorded."].Value
             : recorded == 0 ? null : recorded == 1 ? T["Training “{0}” recorded for one leader.", title ?? ""].Value : T["Training “{0}” recorded for {1} leaders.", title ?? "", recorded].Value;
         if (refused.Count > 0)
         {
