@@ -54,6 +54,7 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         await board.SignInAsync("pp.board");
         var boardPage = await board.GetAsync("/board/pipeline");
         boardPage.Should().Contain("One leader has made no progress in twelve months; staff see who it is.").And.NotContain("Stella Still")
+            .And.Contain("<title>No progress in twelve months, by stage: Level 0 1, Level 1 0, Level 2 0</title>")
             .And.Contain("<td data-label=\"Median days\">430</td>");
 
         // The API says the same: staff's report names her, the board's and the one issued to it count her.
