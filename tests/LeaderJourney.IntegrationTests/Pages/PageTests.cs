@@ -114,6 +114,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
+        queue.Should().Contain("<a href=\"/mentor/queue\">My queue <span class=\"badge count\">1<span class=\"visually-hidden\"> waiting for you</span></span></a>", "the menu counts what waits");
         queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("<li>Ran the phone bank for the levy vote</li>")
             .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title")
             .And.NotContain("class=\"caution\"", "a training at the level and one sign-off needed: the mentor's sign-off attains it");
