@@ -43,7 +43,7 @@ public static class ApiDocs
             {
                 operation.Parameters ??= [];
                 operation.Parameters.Add(new OpenApiParameter { Name = "If-Match", In = ParameterLocation.Header, Description = "The version the write was decided on (e.g. \"7\"); a mismatch answers 409 with currentVersion.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
-                operation.Parameters.Add(new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Up to 200 characters; a repeat of the same request answers the first answer again and appends nothing.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                operation.Parameters.Add(new OpenApiParameter { Name = "Idempotency-Key", In = ParameterLocation.Header, Description = "Up to 200 characters; a repeat of the same request within 24 hours answers the first answer again and appends nothing. After 24 hours the key is free: the same request is a new write.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
             }
             return Task.CompletedTask;
         });

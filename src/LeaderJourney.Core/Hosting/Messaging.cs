@@ -49,7 +49,7 @@ public static class Messaging
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
-        }));
+        })).AddHostedService<Http.SweepKeptAnswersHandler.Start>();
 
     /// <summary>
     /// The command line sends the same commands as the web host, through Wolverine as an in-process

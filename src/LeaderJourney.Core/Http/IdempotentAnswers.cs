@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -10,10 +11,22 @@ namespace LeaderJourney.Core.Http;
 /// The answers kept under Idempotency-Keys (table <c>idempotency_keys</c>): a repeat of a write with the
 /// same key and request gets the first answer again and appends nothing. The answer is stored in the
 /// write's own transaction (<see cref="Queue"/>), so it exists exactly when the write committed; only
-/// keyed hashes of the key and the request are kept (<see cref="WriteOptions"/>).
+/// keyed hashes of the key and the request are kept (<see cref="WriteOptions"/>). An answer is kept for
+/// <see cref="KeepFor"/>: a key sent again later is a new write, and <see cref="KeptAnswersSweep"/> deletes
+/// what has expired.
 /// </summary>
-public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, TimeProvider clock, IConfiguration configuration)
 {
+    /// <summary>
+    /// How long an answer is kept: <c>LeaderJourney:Idempotency:KeepFor</c>, 24 hours unless set. A client
+    /// retries within minutes; a day covers a phone that was offline overnight, and no longer is kept of
+    /// what a person did.
+    /// </summary>
+    public TimeSpan KeepFor { get; } = configuration.GetValue("LeaderJourney:Idempotency:KeepFor", TimeSpan.FromHours(24));
+
+    /// <summary>Answers kept since before this have expired.</summary>
+    public DateTimeOffset ExpiredBefore => clock.GetUtcNow() - KeepFor;
+
     /// <summary>
     /// The answer kept for this sender's key, or null (no key, or none kept); a key kept for another
     /// request is refused. Read through <paramref name="within"/>'s connection when given: a handler holding
@@ -22,12 +35,13 @@ public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, 
     public async Task<Answer?> FindAsync(Sender sender, CancellationToken ct, IDocumentSession? within = null)
     {
         if (sender.Options.IdempotencyKey is not { } key) return null;
-        const string sql = "select request, status_code, response::text, location from {0}.idempotency_keys where user_id = $1 and key = $2";
+        const string sql = "select request, status_code, response::text, location from {0}.idempotency_keys where user_id = $1 and key = $2 and created_at >= $3";
         await using var command = within?.Connection is { } connection
             ? new NpgsqlCommand(string.Format(sql, store.Schema), connection)
             : dataSource.CreateCommand(string.Format(sql, store.Schema));
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sender.Caller.UserId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = ExpiredBefore });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         if (reader.GetString(0) != sender.Options.RequestFingerprint) throw KeyReused();
@@ -37,11 +51,14 @@ public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, 
     /// <summary>
     /// Keeps <paramref name="answer"/> under the sender's key (if one was sent), with the session's events.
     /// A plain insert: a key another request stored first fails the whole session (<see cref="IsTaken"/>),
-    /// and that request's answer stands.
+    /// and that request's answer stands. The key's expired answer, if the sweep has not deleted it yet, goes
+    /// first: the key is free again.
     /// </summary>
     public void Queue(IDocumentSession session, Sender sender, Guid streamId, Answer answer)
     {
         if (sender.Options.IdempotencyKey is not { } key) return;
+        session.QueueSqlCommand($"delete from {store.Schema}.idempotency_keys where user_id = ? and key = ? and created_at < ?",
+            sender.Caller.UserId, key, ExpiredBefore);
         session.QueueSqlCommand($"""
             insert into {store.Schema}.idempotency_keys (user_id, key, request, status_code, response, created_at, location, stream_id)
             values (?, ?, ?, ?, ?::jsonb, ?, ?::text, ?)

@@ -80,7 +80,7 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
             });
             defined.StatusCode.Should().Be(HttpStatusCode.Created);
             positionId = (await defined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-            await Until(async () => await Count(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where status = 'Scheduled'") == 1,
+            await Until(async () => await Count(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where status = 'Scheduled' and message_type like '%TermEndReminder%'") == 1,
                 "the reminder to be scheduled durably");
         }
 
