@@ -193,13 +193,9 @@ public static class CoreSchema
             create unique index users_leader on {schema}.users (leader_id) where leader_id is not null;
             """),
         // An answer under an Idempotency-Key is kept for a day (IdempotentAnswers.KeepFor), then swept by
-        // age (SweepKeptAnswersHandler); the one row here says when the next sweep is due.
+        // age (SweepKeptAnswersHandler).
         new(14, "kept answers expire", """
             create index idempotency_keys_created_at on {schema}.idempotency_keys (created_at);
-            create table {schema}.kept_answers_sweep (
-                one    boolean     primary key default true check (one),
-                due_at timestamptz not null);
-            insert into {schema}.kept_answers_sweep (due_at) values ('-infinity');
             """),
     ];
 }

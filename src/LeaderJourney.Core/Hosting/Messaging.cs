@@ -49,7 +49,9 @@ public static class Messaging
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
-        })).AddHostedService<Http.SweepKeptAnswersHandler.Start>();
+            // Answers kept under Idempotency-Keys are deleted once expired: one node at a time, hourly.
+            options.Schedules.ScheduleRecurring<Http.SweepKeptAnswers>(Http.SweepKeptAnswersHandler.Cron);
+        }));
 
     /// <summary>
     /// The command line sends the same commands as the web host, through Wolverine as an in-process

@@ -4,7 +4,7 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.EventStore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using System;
+using Wolverine.Persistence;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,27 +16,52 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.EventStore.EventStore _eventStore;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Http.SweepKeptAnswers> _loggerForMessage;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
-        private readonly System.TimeProvider _timeProvider;
+        private readonly Wolverine.Persistence.IMessageDeduplicator _messageDeduplicator;
 
-        public SweepKeptAnswersHandler1704436299(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Http.SweepKeptAnswers> loggerForMessage, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider)
+        public SweepKeptAnswersHandler1704436299(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Http.SweepKeptAnswers> loggerForMessage, Npgsql.NpgsqlDataSource npgsqlDataSource, Wolverine.Persistence.IMessageDeduplicator messageDeduplicator)
         {
             _idempotentAnswers = idempotentAnswers;
             _eventStore = eventStore;
             _loggerForMessage = loggerForMessage;
             _npgsqlDataSource = npgsqlDataSource;
-            _timeProvider = timeProvider;
+            _messageDeduplicator = messageDeduplicator;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
+            var deduplicationId = context.Envelope?.DeduplicationId;
             // The actual message body
             var sweepKeptAnswers = (LeaderJourney.Core.Http.SweepKeptAnswers)context.Envelope.Message;
 
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Http.SweepKeptAnswersHandler");
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Http.SweepKeptAnswersHandler");
-            
-            // The actual message execution
-            await LeaderJourney.Core.Http.SweepKeptAnswersHandler.Handle(sweepKeptAnswers, _idempotentAnswers, _eventStore, _npgsqlDataSource, _timeProvider, context, _loggerForMessage, cancellation).ConfigureAwait(false);
+            var isDuplicateMessage = false;
+            if (!string.IsNullOrWhiteSpace(deduplicationId))
+            {
+                isDuplicateMessage = !(await Wolverine.Persistence.MessageDeduplicatorExtensions.TryClaimForEnvelopeAsync(_messageDeduplicator, deduplicationId, context.Envelope, null, null, cancellation).ConfigureAwait(false));
+            }
+
+            // GH-4180: this logical deduplication id has already been handled, so discard this message
+            if (isDuplicateMessage) return;
+            var deduplicatedExecutionThrew = false;
+            try
+            {
+                Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Http.SweepKeptAnswersHandler");
+                Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Http.SweepKeptAnswersHandler");
+                
+                // The actual message execution
+                await LeaderJourney.Core.Http.SweepKeptAnswersHandler.Handle(sweepKeptAnswers, _idempotentAnswers, _eventStore, _npgsqlDataSource, _loggerForMessage, cancellation).ConfigureAwait(false);
+            }
+            catch
+            {
+                deduplicatedExecutionThrew = true;
+                throw;
+            }
+            finally
+            {
+                if (deduplicatedExecutionThrew && !string.IsNullOrWhiteSpace(deduplicationId))
+                {
+                    await _messageDeduplicator.ReleaseAsync(deduplicationId, null, cancellation).ConfigureAwait(false);
+                }
+            }
         }
     }
 
