@@ -48,10 +48,20 @@ public static class CodeGeneration
             Console.Error.WriteLine("usage: codegen write [directory]  (without a directory: inside the repository)");
             return Task.FromResult(2);
         }
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        var files = Write(app.Services, directory);
-        Console.WriteLine($"wrote {files.Count} files under {directory}");
-        return Task.FromResult(0);
+        // Written beside the target first: a generation that fails leaves the committed files as they were.
+        var fresh = directory.TrimEnd(Path.DirectorySeparatorChar) + $".new-{Guid.NewGuid():N}";
+        try
+        {
+            var files = Write(app.Services, fresh);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            Directory.Move(fresh, directory);
+            Console.WriteLine($"wrote {files.Count} files under {directory}");
+            return Task.FromResult(0);
+        }
+        finally
+        {
+            if (Directory.Exists(fresh)) Directory.Delete(fresh, recursive: true);
+        }
     }
 
     /// <summary>The repository's root: the first folder up from here (dotnet run starts in the project's) that holds the solution.</summary>
