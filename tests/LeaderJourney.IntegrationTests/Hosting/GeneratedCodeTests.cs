@@ -25,7 +25,7 @@ public sealed class GeneratedCodeTests(TestDatabase database) : IClassFixture<Te
             var committed = Path.Combine(CodeGeneration.RepositoryRoot() ?? throw new InvalidOperationException("The tests do not run inside the repository."), CodeGeneration.OutputDirectory);
             var expected = Files(committed);
             var actual = Files(fresh);
-            const string regenerate = "the handlers changed: run `dotnet run --project src/LeaderJourney.Web -c Release -- codegen write` and commit the result";
+            const string regenerate = "the handlers changed: run `dotnet run --project src/LeaderJourney.Web -c Release -- codegen write` with LEADERJOURNEY_DB set and commit the result";
             actual.Keys.Should().BeEquivalentTo(expected.Keys, regenerate);
             foreach (var (name, code) in actual) code.Should().Be(expected[name], $"{name}: {regenerate}");
         }
