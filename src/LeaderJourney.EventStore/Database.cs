@@ -44,6 +44,9 @@ public static class Database
         // Event timestamps are UTC whatever the server's time zone: Marten's quick append was seen to
         // stamp events shifted by the session's offset when the session's time zone was not UTC.
         builder.ConnectionStringBuilder.Timezone = "UTC";
+        // The pool's name labels its metrics (/metrics): the database alone, not the connection string
+        // with the server's address, the user and this machine's name.
+        builder.Name = builder.ConnectionStringBuilder.Database ?? builder.ConnectionStringBuilder.Username;
         return builder.Build();
     }
 

@@ -4,6 +4,7 @@ using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Diagnostics;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Web.Pages;
+using LeaderJourney.Web.Telemetry;
 using LeaderJourney.Domain;
 using LeaderJourney.EventStore;
 
@@ -45,6 +46,7 @@ public static class Hosting
         builder.Services.AddLeaderJourneyPages(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddApiDocs();
+        builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddProjectionDaemon(builder.Configuration);
         builder.Services.AddHostedService<StartupMigration>();
         return builder;

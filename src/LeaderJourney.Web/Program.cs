@@ -8,6 +8,7 @@ using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Web;
 using LeaderJourney.Web.Pages;
+using LeaderJourney.Web.Telemetry;
 
 var builder = WebApplication.CreateBuilder(Hosting.Options(args));
 builder.AddLeaderJourney();
@@ -19,7 +20,7 @@ app.UseExceptionHandler();
 // The pages' language: the user's choice, else the browser's (LeaderJourney.Web.Texts).
 app.UseRequestLocalization(Texts.Options());
 // A page that answers 403, 404 or another error without a body shows a page a person can read (the API keeps its problem details).
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/health"),
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"),
     pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
 // Routing after the status pages, so that a re-executed request finds the error page.
 app.UseRouting();
@@ -34,6 +35,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapHealth();
+app.MapMetrics();
 app.MapApiDocs();
 app.MapAccess();
 app.MapFrameworks();

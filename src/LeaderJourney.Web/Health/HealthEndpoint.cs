@@ -64,6 +64,27 @@ public static class HealthEndpoint
         }).WithName("Health").WithTags("Health")
             .WithDescription("Healthy or unhealthy; with a national admin's token also the database, each projection and subscription, and the hosts (HealthReport).")
             .Produces<HealthStatus>().Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
+
+        // For an orchestrator: live restarts a host that stopped answering; ready sends it requests.
+        app.MapGet("/health/live", () => Results.Json(new HealthStatus("alive"))).WithName("Liveness").WithTags("Health")
+            .WithDescription("Alive whenever the host answers at all: nothing else is checked, so a database outage never restarts a host.")
+            .Produces<HealthStatus>();
+        app.MapGet("/health/ready", async (Store store, DatabaseSettings settings, ILogger<HealthStatus> logger, CancellationToken ct) =>
+        {
+            try
+            {
+                // Started means migrated: a host whose database was never set up is not ready.
+                var ready = await SchemaMigrator.CurrentVersionAsync(store.DataSource, settings.Schema, "eventstore", ct) > 0;
+                return Results.Json(new HealthStatus(ready ? "ready" : "not ready"), statusCode: ready ? 200 : 503);
+            }
+            catch (Exception e) when (e is NpgsqlException or EventStoreException or TimeoutException)
+            {
+                logger.LogWarning("Readiness: the database is not usable: {Reason}", e is EventStoreException ? e.Message : Database.Describe(store.DataSource, e).Message);
+                return Results.Json(new HealthStatus("not ready"), statusCode: 503);
+            }
+        }).WithName("Readiness").WithTags("Health")
+            .WithDescription("Ready when the database answers and is set up; not ready (503) otherwise. A stopped projection leaves a host ready (commands and most reads still work) but /health unhealthy.")
+            .Produces<HealthStatus>().Produces<HealthStatus>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

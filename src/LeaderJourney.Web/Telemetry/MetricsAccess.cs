@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LeaderJourney.Web.Telemetry;
+
+/// <summary>
+/// Who may read GET /metrics: a scraper sending <c>Authorization: Bearer</c> with the configured token
+/// (<c>LeaderJourney:Metrics:Token</c>), or one calling from a configured address range
+/// (<c>LeaderJourney:Metrics:Networks</c>, CIDR, separated by commas). With neither configured the
+/// endpoint is not served at all. The metrics hold no personal data, but they tell a stranger how busy
+/// an affiliate's staff are and which paths fail.
+/// </summary>
+public sealed class MetricsAccess
+{
+    private readonly byte[]? _token;
+
+    public MetricsAccess(string? token, IReadOnlyList<IPNetwork> networks)
+    {
+        _token = string.IsNullOrWhiteSpace(token) ? null : Encoding.UTF8.GetBytes(token.Trim());
+        Networks = networks;
+    }
+
+    public IReadOnlyList<IPNetwork> Networks { get; }
+
+    /// <summary>Whether /metrics is served: a token or an address range is configured.</summary>
+    public bool Served => _token is not null || Networks.Count > 0;
+
+    public static MetricsAccess From(IConfiguration configuration)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var entry in (configuration["LeaderJourney:Metrics:Networks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // A single address is a range of one.
+            var text = entry.Contains('/') ? entry : entry + (entry.Contains(':') ? "/128" : "/32");
+            if (!IPNetwork.TryParse(text, out var network))
+                throw new InvalidOperationException($"LeaderJourney:Metrics:Networks: '{entry}' is not an address range (write 10.0.0.0/8 or 2001:db8::/32).");
+            networks.Add(network);
+        }
+        var token = configuration["LeaderJourney:Metrics:Token"];
+        if (token is { Length: > 0 } && token.Trim().Length < 16)
+            throw new InvalidOperationException("LeaderJourney:Metrics:Token must be at least 16 characters (a random string, as for a password).");
+        return new MetricsAccess(token, networks);
+    }
+
+    /// <summary>The token, compared in constant time, or the caller's address (after forwarded headers) in a range.</summary>
+    public bool Allows(IPAddress? caller, string? authorization)
+    {
+        if (_token is not null && authorization is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token))
+            return true;
+        if (caller is null) return false;
+        if (caller.IsIPv4MappedToIPv6) caller = caller.MapToIPv4();
+        return Networks.Any(n => n.Contains(caller));
+    }
+}

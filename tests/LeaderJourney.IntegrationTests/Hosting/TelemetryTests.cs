@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.Web.Telemetry;
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace LeaderJourney.IntegrationTests.Hosting;
+
+/// <summary>Liveness and readiness for an orchestrator; metrics for a configured scraper only; traces without what a person typed.</summary>
+public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const string Token = "metrics-token-0123456789";
+
+    [Fact]
+    public async Task Live_and_ready_answer_anyone_and_say_nothing_more()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var anonymous = app.CreateClient();
+
+        var live = await anonymous.GetAsync("/health/live");
+        live.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await live.Content.ReadAsStringAsync()).Should().Be("""{"status":"alive"}""");
+        var ready = await anonymous.GetAsync("/health/ready");
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).Should().Be("""{"status":"ready"}""");
+    }
+
+    [Fact]
+    public async Task Without_its_database_a_host_is_alive_but_not_ready()
+    {
+        var db = await database.CreateDatabaseAsync();
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(db).Database!;
+        await using var app = new LeaderJourneyAppFactory(db);
+        var anonymous = app.CreateClient();
+        (await anonymous.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await using var server = Npgsql.NpgsqlDataSource.Create(database.ConnectionString);
+        await server.CreateCommand($"alter database \"{name}\" with allow_connections false").ExecuteNonQueryAsync();
+        await server.CreateCommand($"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{name}'").ExecuteNonQueryAsync();
+        try
+        {
+            var ready = await anonymous.GetAsync("/health/ready");
+            ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            (await ready.Content.ReadAsStringAsync()).Should().Be("""{"status":"not ready"}""", "it names no server, database or user");
+            (await anonymous.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK, "a database outage is no reason to restart the host");
+        }
+        finally
+        {
+            await server.CreateCommand($"alter database \"{name}\" with allow_connections true").ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_are_not_served_when_no_token_or_address_range_is_configured()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var response = await app.CreateClient().GetAsync("/metrics");
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Metrics_answer_the_configured_token_in_Prometheus_text_without_personal_data()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string> { ["LeaderJourney:Metrics:Token"] = Token });
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Secretname Metrics", email = "secretname@example.org" }))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        (await admin.GetAsync("/api/reports/pipeline?affiliate=OH&q=Secretname")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var scraper = app.CreateClient();
+        (await scraper.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "no token");
+        scraper.DefaultRequestHeaders.Authorization = new("Bearer", Token + "x");
+        (await scraper.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "a wrong token");
+        scraper.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+        var metrics = await scraper.GetAsync("/metrics");
+        metrics.StatusCode.Should().Be(HttpStatusCode.OK);
+        var text = await metrics.Content.ReadAsStringAsync();
+        text.Should().Contain("http_server_request_duration_seconds_bucket{").And.Contain("http_route=\"/api/leaders/\"", "requests are counted by route");
+        text.Should().Contain("dotnet_gc_").And.Contain("db_client_connection_count{").And.Contain("wolverine_execution_time")
+            .And.Contain("marten_mentor_queue", "the runtime's, Npgsql's, Wolverine's and Marten's meters are read (the daemon's progress by projection)");
+        // Npgsql's meter is the process's: the test's own pools (named by their connection string) show too.
+        var databaseName = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        var ours = text.Split('\n').Where(line => line.Contains(databaseName)).ToList();
+        ours.Should().Contain(line => line.Contains($"db_client_connection_pool_name=\"{databaseName}\""));
+        ours.Should().NotContain(line => line.Contains("Host=") || line.Contains(Environment.MachineName), "the host's pool is labelled by its database only");
+        text.Should().NotContain("Secretname").And.NotContain("secretname@", "a route is a template; no name, search or address is a label");
+    }
+
+    [Fact]
+    public async Task Metrics_answer_a_caller_in_a_configured_address_range()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string> { ["LeaderJourney:Metrics:Networks"] = "203.0.113.0/24, 2001:db8::1" });
+        async Task<HttpStatusCode> From(string address)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await app.CreateClient().SendAsync(request)).StatusCode;
+        }
+
+        (await From("203.0.113.7")).Should().Be(HttpStatusCode.OK);
+        (await From("2001:db8::1")).Should().Be(HttpStatusCode.OK, "a single address is a range of one");
+        (await From("198.51.100.7")).Should().Be(HttpStatusCode.Forbidden);
+        (await From("2001:db8::2")).Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("LeaderJourney:Metrics:Networks", "10.0.0.0/33", "is not an address range")]
+    [InlineData("LeaderJourney:Metrics:Networks", "intranet", "is not an address range")]
+    [InlineData("LeaderJourney:Metrics:Token", "short", "at least 16 characters")]
+    public void A_bad_metrics_setting_is_refused_saying_what_is_wrong(string key, string value, string says)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build();
+        var refused = () => MetricsAccess.From(configuration);
+        refused.Should().Throw<InvalidOperationException>().WithMessage($"*{says}*");
+    }
+
+    [Fact]
+    public void A_trace_keeps_that_a_span_failed_but_no_error_text_or_query_string_and_drops_a_span_with_an_exception()
+    {
+        using var source = new ActivitySource("LeaderJourney.TelemetryTests");
+        var exported = new List<Activity>();
+        using (Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddProcessor(new TelemetrySetup.WithoutErrorText()).AddInMemoryExporter(exported).Build())
+        {
+            using (var failed = source.StartActivity("refused")!)
+            {
+                failed.SetTag("url.query", "q=Rosa");
+                failed.SetTag("error.type", "DomainRuleException");
+                failed.SetStatus(ActivityStatusCode.Error, "The e-mail address rosa@example is not valid.");
+            }
+            using (var thrown = source.StartActivity("thrown")!)
+                thrown.AddException(new InvalidOperationException("duplicate key (username)=(rosa.parks)"));
+        }
+
+        var span = exported.Should().ContainSingle("the span that recorded an exception is not exported").Subject;
+        span.DisplayName.Should().Be("refused");
+        span.Status.Should().Be(ActivityStatusCode.Error);
+        span.StatusDescription.Should().BeNull();
+        span.GetTagItem("url.query").Should().BeNull();
+        span.GetTagItem("error.type").Should().Be("DomainRuleException");
+    }
+}
