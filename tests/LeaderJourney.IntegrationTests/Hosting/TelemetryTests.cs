@@ -107,6 +107,58 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
         (await From("2001:db8::2")).Should().Be(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task With_an_OTLP_endpoint_metrics_and_traces_are_exported_without_what_a_person_typed()
+    {
+        // A collector of our own: it keeps every body the host posts over OTLP/HTTP (protobuf).
+        var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new System.Collections.Concurrent.ConcurrentDictionary<string, List<byte[]>>();
+        var collecting = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await collector.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                var bodies = received.GetOrAdd(context.Request.Url!.AbsolutePath, _ => []);
+                lock (bodies) bodies.Add(body.ToArray());
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        await using (var app = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string>
+                     {
+                         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+                         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                         ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+                         ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+                     }))
+        {
+            var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+            (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Secretname Traced", email = "secretname@example.org" }))
+                .StatusCode.Should().Be(HttpStatusCode.Created);
+            (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Secretname Refused", email = "Secret-email-typed" }))
+                .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await admin.GetAsync("/api/reports/pipeline?affiliate=OH&q=Secretsearch")).StatusCode.Should().Be(HttpStatusCode.OK);
+            await Waiting.Until(() => Task.FromResult(received.ContainsKey("/v1/traces") && received.ContainsKey("/v1/metrics")), "traces and metrics at the collector");
+        }
+        collector.Stop();
+        await collecting;
+
+        var everything = string.Join("\n", received.Values.SelectMany(bodies => bodies).Select(System.Text.Encoding.UTF8.GetString));
+        everything.Should().Contain("/api/leaders/").And.Contain("http.server.request.duration");
+        everything.Should().NotContain("Secretname").And.NotContain("secretname@").And.NotContain("Secret-email-typed").And.NotContain("Secretsearch",
+            "no name, address, refusal text or search leaves the installation");
+    }
+
     [Theory]
     [InlineData("LeaderJourney:Metrics:Networks", "10.0.0.0/33", "is not an address range")]
     [InlineData("LeaderJourney:Metrics:Networks", "intranet", "is not an address range")]
