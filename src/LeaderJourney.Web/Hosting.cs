@@ -61,11 +61,14 @@ public static class Hosting
         {
             // Migrating here first means a bad database ends the run with our one line, before the
             // host's own start-up logging would print a stack trace for it.
+            // Settings read once the host runs are checked first, so a wrong one ends it here in one line.
+            app.Services.GetRequiredService<Telemetry.MetricsAccess>();
+            app.Services.GetRequiredService<Core.Notifications.Mail.MailSettings>();
             await app.Services.GetRequiredService<DatabaseStartup>().RunAsync(app.Lifetime.ApplicationStopping);
             await app.RunAsync();
             return 0;
         }
-        catch (EventStoreUnavailableException e)
+        catch (Exception e) when (e is EventStoreUnavailableException or SettingException)
         {
             await Console.Error.WriteLineAsync($"leaderjourney: {e.Message}");
             return 1;

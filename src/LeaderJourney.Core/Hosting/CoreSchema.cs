@@ -197,5 +197,11 @@ public static class CoreSchema
         new(14, "kept answers expire", """
             create index idempotency_keys_created_at on {schema}.idempotency_keys (created_at);
             """),
+        // A notification mailed to its leader is marked, so a reaction run twice mails it once
+        // (Notifications/Mail). Only notifications written from now on are mailed.
+        new(15, "notification mail marks", """
+            alter table {schema}.notifications add column mailed_at timestamptz;
+            update {schema}.notifications set mailed_at = created_at;
+            """),
     ];
 }

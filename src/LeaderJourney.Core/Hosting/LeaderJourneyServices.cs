@@ -73,6 +73,8 @@ public static class LeaderJourneyServices
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();
         services.AddSingleton<Notifications.NotificationBox>();
         services.AddSingleton<Notifications.TermEndReminders>();
+        services.AddSingleton(_ => Notifications.Mail.MailSettings.From(configuration));
+        services.AddSingleton<Notifications.Mail.Mailer>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

@@ -4,6 +4,7 @@ using LeaderJourney.Domain.Succession;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Wolverine;
+using LeaderJourney.Core.Notifications.Mail;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Notifications;
@@ -44,25 +45,40 @@ public static class Reactions
 /// <summary>A leader hears of a level they attained.</summary>
 public static class LevelAttainedHandler
 {
-    public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, CancellationToken ct) =>
-        box.AddAsync($"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, leaderId: e.Data.LeaderId,
-            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.AttainedAt.UtcDateTime), ct: ct);
+    public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
+        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, e.Data.LeaderId,
+            e.Data.ThemeCode, e.Data.Level, e.Data.AttainedAt, ct);
 }
 
 /// <summary>A leader hears a level was taken back (a sign-off it stood on was withdrawn); the reason stays in their history, sealed.</summary>
 public static class LevelAttainmentRevokedHandler
 {
-    public static Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, CancellationToken ct) =>
-        box.AddAsync($"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, leaderId: e.Data.LeaderId,
-            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.RevokedAt.UtcDateTime), ct: ct);
+    public static Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
+        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, e.Data.LeaderId,
+            e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct);
 }
 
 /// <summary>A leader hears their request was declined (the reason stays in their history, sealed; not copied here).</summary>
 public static class SignOffDeclinedHandler
 {
-    public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, CancellationToken ct) =>
-        box.AddAsync($"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, leaderId: e.Data.LeaderId,
-            themeCode: e.Data.ThemeCode, level: e.Data.Level, onDate: DateOnly.FromDateTime(e.Data.DeclinedAt.UtcDateTime), ct: ct);
+    public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
+        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
+            e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct);
+}
+
+/// <summary>
+/// A notice for a leader goes to their inbox and, with a mail server configured, to their e-mail address
+/// (<see cref="MailNotification"/>, sent by id). A reaction run again finds its notice written; it asks
+/// for the mail again while the notice is not marked mailed, and the mailer sends it once.
+/// </summary>
+internal static class LeaderNotices
+{
+    public static async Task AddAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, string affiliate, string kind,
+        Guid leaderId, string themeCode, int level, DateTimeOffset at, CancellationToken ct)
+    {
+        await box.AddAsync(key, affiliate, kind, leaderId: leaderId, themeCode: themeCode, level: level, onDate: DateOnly.FromDateTime(at.UtcDateTime), ct: ct);
+        if (mail.Enabled && await box.UnmailedAsync(key, ct) is { } id) await messages.PublishAsync(new MailNotification(id));
+    }
 }
 
 /// <summary>An erased leader's notifications go with the rest of what named them.</summary>

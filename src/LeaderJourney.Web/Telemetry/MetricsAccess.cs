@@ -23,23 +23,27 @@ public sealed class MetricsAccess
 
     public IReadOnlyList<IPNetwork> Networks { get; }
 
-    /// <summary>Whether /metrics is served: a token or an address range is configured.</summary>
-    public bool Served => _token is not null || Networks.Count > 0;
+    public const string TokenSetting = "LeaderJourney:Metrics:Token";
+    public const string NetworksSetting = "LeaderJourney:Metrics:Networks";
+
+    /// <summary>Whether a scraper is configured at all (before the settings are checked, at start: <see cref="From"/>).</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[TokenSetting]) || !string.IsNullOrWhiteSpace(configuration[NetworksSetting]);
 
     public static MetricsAccess From(IConfiguration configuration)
     {
         var networks = new List<IPNetwork>();
-        foreach (var entry in (configuration["LeaderJourney:Metrics:Networks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in (configuration[NetworksSetting] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // A single address is a range of one.
             var text = entry.Contains('/') ? entry : entry + (entry.Contains(':') ? "/128" : "/32");
             if (!IPNetwork.TryParse(text, out var network))
-                throw new InvalidOperationException($"LeaderJourney:Metrics:Networks: '{entry}' is not an address range (write 10.0.0.0/8 or 2001:db8::/32).");
+                throw new Core.Hosting.SettingException($"LeaderJourney:Metrics:Networks: '{entry}' is not an address range (write 10.0.0.0/8 or 2001:db8::/32).");
             networks.Add(network);
         }
-        var token = configuration["LeaderJourney:Metrics:Token"];
+        var token = configuration[TokenSetting];
         if (token is { Length: > 0 } && token.Trim().Length < 16)
-            throw new InvalidOperationException("LeaderJourney:Metrics:Token must be at least 16 characters (a random string, as for a password).");
+            throw new Core.Hosting.SettingException("LeaderJourney:Metrics:Token must be at least 16 characters (a random string, as for a password).");
         return new MetricsAccess(token, networks);
     }
 

@@ -22,16 +22,17 @@ public static class TelemetrySetup
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var access = MetricsAccess.From(configuration);
-        services.AddSingleton(access);
+        // Checked when the host starts (Hosting.RunLeaderJourneyAsync), which then ends with one line if they are wrong.
+        services.AddSingleton(_ => MetricsAccess.From(configuration));
+        var scraped = MetricsAccess.IsConfigured(configuration);
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        if (!access.Served && !otlp) return services;
+        if (!scraped && !otlp) return services;
 
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(ServiceName));
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(Meters);
-            if (access.Served) metrics.AddPrometheusExporter();
+            if (scraped) metrics.AddPrometheusExporter();
             if (otlp) metrics.AddOtlpExporter();
         });
         if (otlp)
@@ -46,11 +47,10 @@ public static class TelemetrySetup
     /// <summary>GET /metrics, for the token or the address ranges configured; not mapped when neither is.</summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
-        var access = app.Services.GetRequiredService<MetricsAccess>();
-        if (!access.Served) return app;
+        if (!MetricsAccess.IsConfigured(app.Configuration)) return app;
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: pipeline => pipeline.Use(async (context, next) =>
         {
-            if (access.Allows(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization))
+            if (context.RequestServices.GetRequiredService<MetricsAccess>().Allows(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization))
             {
                 await next(context);
                 return;

@@ -148,7 +148,13 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
             (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Secretname Refused", email = "Secret-email-typed" }))
                 .StatusCode.Should().Be(HttpStatusCode.BadRequest);
             (await admin.GetAsync("/api/reports/pipeline?affiliate=OH&q=Secretsearch")).StatusCode.Should().Be(HttpStatusCode.OK);
-            await Waiting.Until(() => Task.FromResult(received.ContainsKey("/v1/traces") && received.ContainsKey("/v1/metrics")), "traces and metrics at the collector");
+            // Metrics are exported every half second: wait for an export made after the requests.
+            bool Holds(string path, string text)
+            {
+                if (!received.TryGetValue(path, out var bodies)) return false;
+                lock (bodies) return bodies.Any(b => System.Text.Encoding.UTF8.GetString(b).Contains(text));
+            }
+            await Waiting.Until(() => Task.FromResult(Holds("/v1/traces", "/api/leaders/") && Holds("/v1/metrics", "http.server.request.duration")), "traces and metrics at the collector");
         }
         collector.Stop();
         await collecting;
@@ -167,7 +173,7 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build();
         var refused = () => MetricsAccess.From(configuration);
-        refused.Should().Throw<InvalidOperationException>().WithMessage($"*{says}*");
+        refused.Should().Throw<LeaderJourney.Core.Hosting.SettingException>().WithMessage($"*{says}*");
     }
 
     [Fact]

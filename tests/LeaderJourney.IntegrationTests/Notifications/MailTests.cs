@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Notifications.Mail;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using netDumbster.smtp;
+using Npgsql;
+using Wolverine;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
+
+namespace LeaderJourney.IntegrationTests.Notifications;
+
+/// <summary>With a mail server configured, a leader's notices also reach their e-mail address, once, and a server that was down gets them when it is back.</summary>
+public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd");
+
+    private static Dictionary<string, string> Mail(int port) => new()
+    {
+        ["LEADERJOURNEY_SMTP"] = $"smtp://127.0.0.1:{port}",
+        ["LEADERJOURNEY_MAIL_FROM"] = "LeaderJourney <journey@example.org>",
+        ["LeaderJourney:PublicUrl"] = "https://journey.example.org",
+    };
+
+    private static async Task Ok(Task<HttpResponseMessage> request) => (await request).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
+
+    /// <summary>Enrols a leader with a mentor and has the mentor sign off ADV.1 Level 1, so the level is attained.</summary>
+    private static async Task<Guid> AttainAsync(LeaderJourneyAppFactory app, string name, string email)
+    {
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var (mentor, mentorId) = await app.SignedInAsync(Roles.Mentor, "OH");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = name, email });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = Today }));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        return id;
+    }
+
+    private static async Task<long> Scalar(NpgsqlDataSource dataSource, string sql) => Convert.ToInt64(await dataSource.CreateCommand(sql).ExecuteScalarAsync());
+
+    [Fact]
+    public async Task A_level_attained_is_mailed_to_the_leader_once_with_a_link_and_only_its_id_in_Wolverine_s_tables()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+
+        var id = await AttainAsync(app, "Ida Mailed", "ida.mailed@example.org");
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the mail");
+
+        var mail = server.ReceivedEmail.Single();
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("ida.mailed@example.org");
+        mail.FromAddress.ToString().Should().Be("journey@example.org");
+        mail.Subject.Should().StartWith("You attained").And.EndWith("Level 1");
+        var body = mail.MessageParts.Single().BodyData;
+        body.Should().Contain("Hello Ida Mailed").And.Contain("https://journey.example.org/journey/theme/ADV.1");
+
+        // Marked mailed, and a second run of the message (a node died after sending) sends nothing.
+        var noticeId = await Scalar(dataSource, $"select id from leaderjourney.notifications where leader_id = '{id}' and mailed_at is not null");
+        await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new MailNotification(noticeId));
+        server.ReceivedEmailCount.Should().Be(1);
+
+        (await Scalar(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%MailNotification%'"))
+            .Should().BeGreaterThan(0, "the message went through Wolverine's durable inbox");
+        (await Scalar(dataSource, """
+            select count(*) from leaderjourney.wolverine_incoming_envelopes
+             where position(convert_to('Ida', 'UTF8') in body) > 0 or position(convert_to('example.org', 'UTF8') in body) > 0
+            """)).Should().Be(0, "the message names the notification, never the leader or the address");
+    }
+
+    [Fact]
+    public async Task A_mail_server_that_was_down_gets_the_mail_when_it_is_back_and_no_mail_is_sent_without_one()
+    {
+        var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var logs = new CapturedLogs();
+        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(port));
+
+        var id = await AttainAsync(app, "Ella Waiting", "ella.waiting@example.org");
+        await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'") == 1, "the notice in the inbox");
+        await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("was not sent (SocketException)"))), "a first try at the mail, which fails: nothing listens on the port");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and mailed_at is null")).Should().Be(1, "a mail not sent is not marked sent");
+        logs.Lines.Should().NotContain(l => l.Contains("ella.waiting") || l.Contains("Ella Waiting"), "the log says which notice failed, not to whom");
+
+        using var server = SimpleSmtpServer.Start(port);
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the mail, tried again", TimeSpan.FromSeconds(90));
+        server.ReceivedEmail.Single().ToAddresses.Select(a => a.ToString()).Should().Equal("ella.waiting@example.org");
+
+        // Without a server configured the notice stays in the inbox only.
+        var quiet = await database.CreateDatabaseAsync();
+        await using var quietApp = new LeaderJourneyAppFactory(quiet);
+        await using var quietData = NpgsqlDataSource.Create(quiet);
+        var other = await AttainAsync(quietApp, "Rosa Quiet", "rosa.quiet@example.org");
+        await Until(async () => await Scalar(quietData, $"select count(*) from leaderjourney.notifications where leader_id = '{other}'") == 1, "the notice in the inbox");
+        (await Scalar(quietData, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%MailNotification%'")).Should().Be(0);
+        server.ReceivedEmailCount.Should().Be(1);
+    }
+}
