@@ -113,4 +113,18 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
         host.Error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().StartWith(expected);
         (host.Output + host.Error).Should().NotContain("   at ", "a person gets the reason, not a stack trace");
     }
+    [Theory]
+    [InlineData("LEADERJOURNEY_SMTP", "ftp://mail.example.org", "leaderjourney: LEADERJOURNEY_SMTP must be smtp://")]
+    [InlineData("LeaderJourney__Metrics__Token", "short", "leaderjourney: LeaderJourney:Metrics:Token must be at least 16 characters")]
+    public async Task The_web_host_refuses_to_start_on_a_setting_it_cannot_use_with_one_line(string setting, string value, string expected)
+    {
+        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString, [setting] = value });
+
+        var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        code.Should().Be(1);
+        host.Error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().StartWith(expected);
+        (host.Output + host.Error).Should().NotContain("   at ", "a person gets the reason, not a stack trace");
+    }
 }
