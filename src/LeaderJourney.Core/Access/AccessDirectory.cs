@@ -11,7 +11,7 @@ namespace LeaderJourney.Core.Access;
 public sealed class DuplicateException(string message) : Exception(message);
 
 /// <summary>Affiliates, users, passwords and tokens. Passwords are hashed with ASP.NET Core Identity's PasswordHasher; tokens (API and page sessions alike) are stored as SHA-256 hashes with an expiry.</summary>
-public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string schema, TimeProvider clock, RequestHashes hashes, SignInLimits limits)
+public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string schema, TimeProvider clock, RequestHashes hashes, SignInLimits limits, UserEmails? emails = null)
 {
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
     public const int MaxFailedSignIns = 5;
@@ -71,8 +71,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// make a sign-in that reads someone else's record. Null skips that check (generated test data).
     /// </param>
     /// <param name="email">
-    /// The address the user's identity provider vouches for, when the affiliate signs in with single
-    /// sign-on (docs/security.md): kept only as a keyed hash, to find the account by.
+    /// The user's address: kept as a keyed hash, to find the account by when the affiliate signs in with
+    /// single sign-on (docs/security.md), and sealed (<see cref="UserEmails"/>), to mail them notices.
     /// </param>
     public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default,
         Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null, string? email = null)
@@ -112,8 +112,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
         var id = Guid.CreateVersion7();
         await using var command = dataSource.CreateCommand($"""
-            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash)
-            values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
+            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
@@ -123,6 +123,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = email is null ? null : emails?.Seal(id, email), NpgsqlDbType = NpgsqlDbType.Bytea });
         // Two requests for one leader's sign-in at once both pass the check above; the unique index takes one.
         if (await command.ExecuteNonQueryAsync(ct) == 0)
             throw new DuplicateException(leaderId is { } signedIn
@@ -446,6 +447,26 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
+
+    /// <summary>
+    /// The addresses to mail: of the enabled users among <paramref name="userIds"/>, or of <paramref name="affiliate"/>'s
+    /// enabled affiliate admins, who gave one when their account was made.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid UserId, string Address)>> MailAddressesAsync(CancellationToken ct, IReadOnlyCollection<Guid>? userIds = null, string? affiliate = null)
+    {
+        if (emails is null) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select id, email_sealed from {schema}.users
+             where email_sealed is not null and disabled_at is null
+               and (id = any($1) or (role = '{Roles.AffiliateAdmin}' and affiliate = $2))
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. userIds ?? []] });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        var addresses = new List<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) addresses.Add((reader.GetGuid(0), emails.Open(reader.GetGuid(0), reader.GetFieldValue<byte[]>(1))));
+        return addresses;
     }
 
     private string EmailHash(string email) => hashes.Of("email\n" + email.Trim().ToLowerInvariant());

@@ -197,11 +197,14 @@ public static class CoreSchema
         new(14, "kept answers expire", """
             create index idempotency_keys_created_at on {schema}.idempotency_keys (created_at);
             """),
-        // A notification mailed to its leader is marked, so a reaction run twice mails it once
-        // (Notifications/Mail). Only notifications written from now on are mailed.
-        new(15, "notification mail marks", """
-            alter table {schema}.notifications add column mailed_at timestamptz;
-            update {schema}.notifications set mailed_at = created_at;
+        // Notices are mailed (Notifications/Mail): each mail is claimed under a key of ids before it is
+        // sent, so a reaction or a message run twice sends it once. A user's address is kept sealed
+        // (Access/UserEmails) to mail them; the accounts made before keep only the hash.
+        new(15, "mail", """
+            create table {schema}.mail_sent (
+                key     text        primary key,
+                sent_at timestamptz not null);
+            alter table {schema}.users add column email_sealed bytea;
             """),
     ];
 }

@@ -45,7 +45,9 @@ public static class LeaderJourneyServices
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
         SignInLimits.AddSignInLimits(services, configuration);
         services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Http.RequestHashes>(), sp.GetRequiredService<SignInLimits>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Http.RequestHashes>(), sp.GetRequiredService<SignInLimits>(), sp.GetRequiredService<UserEmails>()));
+        services.AddSingleton(sp => new UserEmails(sp.GetRequiredService<Store>().PersonalData?.Keys
+            ?? throw new InvalidOperationException("The store was opened without master keys.")));
         services.AddSingleton<FrameworkScopes>();
         services.AddSingleton<Frameworks.BrowseFrameworks.FrameworkWords>();
         services.AddSingleton<LeaderReader>();
@@ -75,6 +77,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Notifications.TermEndReminders>();
         services.AddSingleton(_ => Notifications.Mail.MailSettings.From(configuration));
         services.AddSingleton<Notifications.Mail.Mailer>();
+        services.AddSingleton<Notifications.Mail.MailClaims>();
         services.AddSingleton<DatabaseStartup>();
         return services;
     }

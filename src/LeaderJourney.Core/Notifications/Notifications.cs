@@ -43,39 +43,28 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>The id of the notification written under <paramref name="key"/> while it has not been mailed; null once it has (or when there is none).</summary>
+    /// <summary>The id of the notification written under <paramref name="key"/> while its mail has not been sent (<see cref="Mail.MailClaims"/>); null once it has.</summary>
     public async Task<long?> UnmailedAsync(string key, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select id from {settings.Schema}.notifications where key = $1 and mailed_at is null");
+        await using var command = dataSource.CreateCommand($"""
+            select n.id from {settings.Schema}.notifications n
+             where n.key = $1 and not exists (select 1 from {settings.Schema}.mail_sent m where m.key like 'notice:' || n.id || ':%')
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
-    /// <summary>
-    /// Marks a leader's notification mailed and returns it, or null when it is gone (an erasure) or was
-    /// marked already: of two mailers of one notice only one gets it. <see cref="UnclaimMailAsync"/> takes
-    /// the mark back when the mail could not be sent.
-    /// </summary>
-    public async Task<Notification?> ClaimMailAsync(long id, CancellationToken ct)
+    /// <summary>One notification and its affiliate, for its mail; null when it is gone (an erasure took it).</summary>
+    public async Task<(Notification Notice, string Affiliate)?> FindAsync(long id, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"""
-            update {settings.Schema}.notifications set mailed_at = $2 where id = $1 and mailed_at is null and leader_id is not null
-            returning id, kind, leader_id, position_id, theme_code, level, on_date, created_at
-            """);
+        await using var command = dataSource.CreateCommand(
+            $"select id, kind, leader_id, position_id, theme_code, level, on_date, created_at, affiliate from {settings.Schema}.notifications where id = $1");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new Notification(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetGuid(3),
+        return (new Notification(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetGuid(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), Read: false);
-    }
-
-    public async Task UnclaimMailAsync(long id, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand($"update {settings.Schema}.notifications set mailed_at = null where id = $1");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        await command.ExecuteNonQueryAsync(ct);
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), Read: false), reader.GetString(8));
     }
 
     public async Task ForgetLeaderAsync(Guid leaderId, CancellationToken ct)

@@ -20,7 +20,7 @@ public static class Reactions
     public const string SubscriptionName = "reactions";
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
-    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -46,7 +46,7 @@ public static class Reactions
 public static class LevelAttainedHandler
 {
     public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
-        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, e.Data.LeaderId,
+        Notices.AddAsync(box, mail, messages, $"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, e.Data.LeaderId,
             e.Data.ThemeCode, e.Data.Level, e.Data.AttainedAt, ct);
 }
 
@@ -54,7 +54,7 @@ public static class LevelAttainedHandler
 public static class LevelAttainmentRevokedHandler
 {
     public static Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
-        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, e.Data.LeaderId,
+        Notices.AddAsync(box, mail, messages, $"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, e.Data.LeaderId,
             e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct);
 }
 
@@ -62,22 +62,37 @@ public static class LevelAttainmentRevokedHandler
 public static class SignOffDeclinedHandler
 {
     public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
-        LeaderNotices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
+        Notices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
             e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct);
 }
 
 /// <summary>
-/// A notice for a leader goes to their inbox and, with a mail server configured, to their e-mail address
+/// A notice goes to the inbox and, with a mail server configured, by mail to those it is for
 /// (<see cref="MailNotification"/>, sent by id). A reaction run again finds its notice written; it asks
-/// for the mail again while the notice is not marked mailed, and the mailer sends it once.
+/// for the mail again while the mail is not sent, and the mail's claim lets one run send it.
 /// </summary>
-internal static class LeaderNotices
+internal static class Notices
 {
     public static async Task AddAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, string affiliate, string kind,
         Guid leaderId, string themeCode, int level, DateTimeOffset at, CancellationToken ct)
     {
         await box.AddAsync(key, affiliate, kind, leaderId: leaderId, themeCode: themeCode, level: level, onDate: DateOnly.FromDateTime(at.UtcDateTime), ct: ct);
+        await MailAsync(box, mail, messages, key, ct);
+    }
+
+    public static async Task MailAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, CancellationToken ct)
+    {
         if (mail.Enabled && await box.UnmailedAsync(key, ct) is { } id) await messages.PublishAsync(new MailNotification(id));
+    }
+}
+
+/// <summary>A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any mail).</summary>
+public static class SignOffRequestedHandler
+{
+    public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, IMessageContext messages, CancellationToken ct)
+    {
+        if (mail.Enabled && !await claims.AnySentAsync(MailClaims.Request(e.Id), ct))
+            await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
     }
 }
 
@@ -136,7 +151,7 @@ public static class AppointedHandler
 public static class TermEndReminderHandler
 {
     /// <summary>Tells staff only if the term still ends that day with someone seated: a term end changed since was scheduled anew.</summary>
-    public static async Task Handle(TermEndReminder reminder, Store store, NotificationBox box, ILogger<TermEndReminder> logger, CancellationToken ct)
+    public static async Task Handle(TermEndReminder reminder, Store store, NotificationBox box, MailSettings mail, IMessageContext messages, ILogger<TermEndReminder> logger, CancellationToken ct)
     {
         var position = (await store.ReadStreamAsync(reminder.PositionId, ct: ct)).Aggregate(Position.Initial, (p, e) => Position.Evolve(p, e.Data));
         if (position.Incumbent.LeaderId is null || position.Incumbent.TermEndsOn != reminder.TermEndsOn)
@@ -144,7 +159,8 @@ public static class TermEndReminderHandler
             logger.LogInformation("Term-end reminder for position {PositionId} on {TermEndsOn} is obsolete: the term end or the seat changed since", reminder.PositionId, reminder.TermEndsOn);
             return;
         }
-        await box.AddAsync($"{NotificationBox.TermEnding}:{reminder.PositionId}:{reminder.TermEndsOn:yyyy-MM-dd}", reminder.Affiliate, NotificationBox.TermEnding,
-            positionId: reminder.PositionId, onDate: reminder.TermEndsOn, ct: ct);
+        var key = $"{NotificationBox.TermEnding}:{reminder.PositionId}:{reminder.TermEndsOn:yyyy-MM-dd}";
+        await box.AddAsync(key, reminder.Affiliate, NotificationBox.TermEnding, positionId: reminder.PositionId, onDate: reminder.TermEndsOn, ct: ct);
+        await Notices.MailAsync(box, mail, messages, key, ct);
     }
 }

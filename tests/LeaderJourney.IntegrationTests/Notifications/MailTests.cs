@@ -59,8 +59,9 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var body = mail.MessageParts.Single().BodyData;
         body.Should().Contain("Hello Ida Mailed").And.Contain("https://journey.example.org/journey/theme/ADV.1");
 
-        // Marked mailed, and a second run of the message (a node died after sending) sends nothing.
-        var noticeId = await Scalar(dataSource, $"select id from leaderjourney.notifications where leader_id = '{id}' and mailed_at is not null");
+        // Claimed as sent, and a second run of the message (a node died after sending) sends nothing.
+        var noticeId = await Scalar(dataSource, $"select id from leaderjourney.notifications where leader_id = '{id}'");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where key = 'notice:{noticeId}:{id}'")).Should().Be(1, "claimed for the notice and its leader, by ids");
         await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new MailNotification(noticeId));
         server.ReceivedEmailCount.Should().Be(1);
 
@@ -70,6 +71,53 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
             select count(*) from leaderjourney.wolverine_incoming_envelopes
              where position(convert_to('Ida', 'UTF8') in body) > 0 or position(convert_to('example.org', 'UTF8') in body) > 0
             """)).Should().Be(0, "the message names the notification, never the leader or the address");
+    }
+
+    [Fact]
+    public async Task Mentors_hear_of_a_request_and_the_affiliate_s_admins_of_a_term_ending_at_the_addresses_they_gave()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("OH");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        async Task<(HttpClient, Guid)> User(string role, string name, string? email)
+        {
+            var userId = await directory.CreateUserAsync(name, ApiUsers.Password, role, "OH", null, creator: null, email: email);
+            return (await app.SignInAsync(name), userId);
+        }
+        var (admin, _) = await User(Roles.AffiliateAdmin, "staff.one", "staff.one@example.org");
+        await User(Roles.AffiliateAdmin, "staff.two", "staff.two@example.org");
+        await User(Roles.AffiliateAdmin, "staff.none", null);
+        var (_, mentorId) = await User(Roles.Mentor, "mentor.one", "mentor.one@example.org");
+
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Fannie Asks", email = "fannie@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the mentor's mail");
+        var asked = server.ReceivedEmail.Single();
+        asked.ToAddresses.Select(a => a.ToString()).Should().Equal("mentor.one@example.org");
+        asked.Subject.Should().StartWith("Fannie Asks asks you to sign off").And.EndWith("Level 1");
+        asked.MessageParts.Single().BodyData.Should().Contain("https://journey.example.org/mentor/queue");
+
+        // The term ends tomorrow: the reminder is due now (90 days before), and goes to each admin who gave an address.
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd");
+        await Ok(admin.PostAsJsonAsync("/api/positions", new
+        {
+            affiliate = "OH", title = "Treasurer", incumbentLeaderId = id, termEndsOn = tomorrow, requirements = new[] { new { themeCode = "ADV.1", level = 1 } },
+        }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 3), "the admins' mails", TimeSpan.FromSeconds(60));
+        var reminders = server.ReceivedEmail.Where(m => m.Subject.StartsWith("The term of Treasurer ends on")).ToList();
+        reminders.SelectMany(m => m.ToAddresses.Select(a => a.ToString())).Should().BeEquivalentTo(["staff.one@example.org", "staff.two@example.org"],
+            "one mail to each admin who gave an address, so none sees another's");
+        reminders[0].MessageParts.Single().BodyData.Should().Contain("https://journey.example.org/staff/positions#p-");
+
+        (await Scalar(dataSource, """
+            select count(*) from leaderjourney.users where position(convert_to('example.org', 'UTF8') in coalesce(email_sealed, ''::bytea)) > 0
+            """)).Should().Be(0, "a user's address is kept sealed");
     }
 
     [Fact]
@@ -87,7 +135,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var id = await AttainAsync(app, "Ella Waiting", "ella.waiting@example.org");
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'") == 1, "the notice in the inbox");
         await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("was not sent (SocketException)"))), "a first try at the mail, which fails: nothing listens on the port");
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and mailed_at is null")).Should().Be(1, "a mail not sent is not marked sent");
+        (await Scalar(dataSource, "select count(*) from leaderjourney.mail_sent")).Should().Be(0, "a mail not sent is not marked sent");
         logs.Lines.Should().NotContain(l => l.Contains("ella.waiting") || l.Contains("Ella Waiting"), "the log says which notice failed, not to whom");
 
         using var server = SimpleSmtpServer.Start(port);

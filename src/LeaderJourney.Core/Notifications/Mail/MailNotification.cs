@@ -1,10 +1,8 @@
-using System.Net.Sockets;
+using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
-using MailKit;
-using MailKit.Net.Smtp;
+using LeaderJourney.Domain.Succession;
 using Microsoft.Extensions.Logging;
-using MimeKit;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Store = LeaderJourney.EventStore.EventStore;
@@ -12,10 +10,11 @@ using Store = LeaderJourney.EventStore.EventStore;
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>
-/// Mails the leader a notification written for them (<see cref="NotificationBox"/>), when a mail server is
-/// configured (<see cref="MailSettings"/>). The message carries the notification's id only: the address
-/// and the name are read from the leader's record (sealed in the store) when the mail is made, so neither
-/// lands in Wolverine's tables, and an erasure before it is sent leaves nothing to send.
+/// Mails a notice written to the inbox (<see cref="NotificationBox"/>) to those it is for, when a mail
+/// server is configured (<see cref="MailSettings"/>): a leader's to the address on their record, a term-end
+/// reminder to the affiliate's admins who gave one. The message carries the notice's id only: names and
+/// addresses are read (sealed in the store and in <c>users</c>) when the mail is made, so none lands in
+/// Wolverine's tables, and an erasure before the mail is made leaves nothing to send.
 /// </summary>
 public sealed record MailNotification(long NotificationId);
 
@@ -25,51 +24,51 @@ public static class MailNotificationHandler
     public static void Configure(HandlerChain chain) =>
         chain.OnException<MailNotSentException>().RetryWithCooldown(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1));
 
-    public static async Task Handle(MailNotification message, NotificationBox box, Store store, FrameworkScopes scopes, MailSettings settings, Mailer mailer,
-        ILogger<MailNotification> logger, CancellationToken ct)
+    public static async Task Handle(MailNotification message, NotificationBox box, AccessDirectory directory, Store store, FrameworkScopes scopes,
+        Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)
     {
-        // Marked first: of two runs of one message (a node died after sending), one sends.
-        if (await box.ClaimMailAsync(message.NotificationId, ct) is not { LeaderId: { } leaderId } notice) return;
-        var leader = (await store.ReadStreamAsync(leaderId, ct: ct)).Aggregate(Leader.Initial, (state, e) => Leader.Evolve(state, e.Data));
-        if (leader.Erased || leader.Status is not LeaderStatus.Active || string.IsNullOrWhiteSpace(leader.Email))
+        if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
+        var mails = notice.LeaderId is { } leaderId
+            ? await ForLeaderAsync(notice, leaderId, store, scopes, mailer, ct)
+            : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
+        if (mails.Count == 0)
         {
-            logger.LogInformation("Notification {NotificationId} is not mailed: its leader is not active or has no e-mail address", notice.Id);
+            logger.LogInformation("Notification {NotificationId} ({Kind}) is not mailed: no one it is for has an e-mail address", notice.Id, notice.Kind);
             return;
         }
+        var sent = await mailer.SendEachAsync(MailClaims.Notice(notice.Id), mails, ct);
+        if (sent > 0) logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to {Count}", notice.Id, notice.Kind, sent);
+    }
+
+    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForLeaderAsync(Notification notice, Guid leaderId, Store store, FrameworkScopes scopes, Mailer mailer, CancellationToken ct)
+    {
+        var leader = (await store.ReadStreamAsync(leaderId, ct: ct)).Aggregate(Leader.Initial, (state, e) => Leader.Evolve(state, e.Data));
+        if (leader.Erased || leader.Status is not LeaderStatus.Active || string.IsNullOrWhiteSpace(leader.Email)) return [];
         var scope = await scopes.FindAsync(leader.FrameworkEditionId, ct);
-        var theme = notice.ThemeCode is { } code ? $"{scope?.TitleOf(code) ?? code}, Level {notice.Level}" : "";
+        var theme = $"{scope?.TitleOf(notice.ThemeCode ?? "") ?? notice.ThemeCode}, Level {notice.Level}";
         var (subject, sentence, path) = notice.Kind switch
         {
             NotificationBox.LevelAttained => ($"You attained {theme}", $"You attained {theme}. Congratulations!", $"journey/theme/{notice.ThemeCode}"),
             NotificationBox.LevelRevoked => ($"{theme} was taken back", $"{theme} was taken back: a sign-off it stood on was withdrawn.", $"journey/theme/{notice.ThemeCode}"),
-            NotificationBox.RequestDeclined => ($"Your request to sign off {theme} was declined", $"Your request to sign off {theme} was declined. Your mentor's reason is in your timeline.", "journey#timeline"),
-            _ => (null, null, null),
+            NotificationBox.RequestDeclined => ($"Your request to sign off {theme} was declined",
+                $"Your request to sign off {theme} was declined. Your mentor's reason is in your timeline.", "journey#timeline"),
+            _ => default,
         };
-        if (subject is null) return;
+        return subject is null ? []
+            : [(leaderId, mailer.Compose(leader.DisplayName, leader.Email, subject, $"Hello {leader.DisplayName},", sentence!, path!,
+                "The same notice is in your notifications when you sign in to LeaderJourney."))];
+    }
 
-        var mail = new MimeMessage { Subject = subject };
-        mail.From.Add(settings.Sender!);
-        mail.To.Add(new MailboxAddress(leader.DisplayName, leader.Email));
-        var link = settings.PublicUrl is { } site ? $"\n\nSee it in LeaderJourney: {new Uri(site, path)}\n" : "\n";
-        mail.Body = new TextPart("plain")
-        {
-            Text = $"Hello {leader.DisplayName},\n\n{sentence}{link}\nThe same notice is in your notifications when you sign in to LeaderJourney.\n",
-        };
-        try
-        {
-            await mailer.SendAsync(mail, ct);
-        }
-        catch (Exception e) when (e is IOException or SocketException or SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
-                                       or MailKit.Security.AuthenticationException or TimeoutException or OperationCanceledException)
-        {
-            await box.UnclaimMailAsync(notice.Id, CancellationToken.None);
-            // The server's words may quote the address: the log and the dead letters get the kind of failure only.
-            throw new MailNotSentException(notice.Id, e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name);
-        }
-        logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to its leader", notice.Id, notice.Kind);
+    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForStaffAsync(Notification notice, Guid positionId, string affiliate, AccessDirectory directory, Store store,
+        Mailer mailer, CancellationToken ct)
+    {
+        if (notice.Kind != NotificationBox.TermEnding || notice.OnDate is not { } endsOn) return [];
+        var admins = await directory.MailAddressesAsync(ct, affiliate: affiliate);
+        if (admins.Count == 0) return [];
+        var position = (await store.ReadStreamAsync(positionId, ct: ct)).Aggregate(Position.Initial, (state, e) => Position.Evolve(state, e.Data));
+        var ends = endsOn.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        return [.. admins.Select(admin => (admin.UserId, mailer.Compose(null, admin.Address, $"The term of {position.Title} ends on {ends}", "Hello,",
+            $"The term of {position.Title} ends on {ends}. Who is ready to follow is in the succession report.", $"staff/positions#p-{positionId}",
+            $"You get this as an admin of {affiliate} in LeaderJourney; the same notice is in your notifications there.")))];
     }
 }
-
-/// <summary>A notification's mail could not be sent; it is tried again (<see cref="MailNotificationHandler.Configure"/>).</summary>
-public sealed class MailNotSentException(long notificationId, string why)
-    : Exception($"The mail of notification {notificationId} was not sent ({why}); it will be tried again.");

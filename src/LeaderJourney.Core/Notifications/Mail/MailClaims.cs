@@ -1,0 +1,41 @@
+using LeaderJourney.Core.Hosting;
+using Npgsql;
+
+namespace LeaderJourney.Core.Notifications.Mail;
+
+/// <summary>
+/// Which mails were sent (<c>mail_sent</c>, keyed by ids only: what it tells of, then to whom): a mail is
+/// claimed before it is sent and the claim taken back when sending fails, so a reaction or a message that
+/// runs twice, or a retry after one of several recipients failed, sends each mail once. A host killed
+/// between the claim and the send loses that mail (at most once); the notice stays in the inbox.
+/// </summary>
+public sealed class MailClaims(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
+{
+    public static string Notice(long notificationId) => $"notice:{notificationId}";
+    public static string Request(Guid requestEventId) => $"request:{requestEventId}";
+    public static string To(string what, Guid recipient) => $"{what}:{recipient}";
+
+    /// <summary>True when this caller may send the mail (no one claimed it before).</summary>
+    public async Task<bool> ClaimAsync(string key, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"insert into {settings.Schema}.mail_sent (key, sent_at) values ($1, $2) on conflict (key) do nothing");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task ReleaseAsync(string key)
+    {
+        await using var command = dataSource.CreateCommand($"delete from {settings.Schema}.mail_sent where key = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Whether a mail telling of <paramref name="what"/> went to anyone.</summary>
+    public async Task<bool> AnySentAsync(string what, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {settings.Schema}.mail_sent where key like $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what + ":%" });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+}
