@@ -111,10 +111,7 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
     public async Task With_an_OTLP_endpoint_metrics_and_traces_are_exported_without_what_a_person_typed()
     {
         // A collector of our own: it keeps every body the host posts over OTLP/HTTP (protobuf).
-        var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort.Next();
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();

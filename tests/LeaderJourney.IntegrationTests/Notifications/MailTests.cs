@@ -123,10 +123,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
     [Fact]
     public async Task A_mail_server_that_was_down_gets_the_mail_when_it_is_back_and_no_mail_is_sent_without_one()
     {
-        var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort.Next();
         var db = await database.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(db);
         var logs = new CapturedLogs();

@@ -3,7 +3,6 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
 using Microsoft.Extensions.Logging;
-using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -20,9 +19,7 @@ public sealed record MailNotification(long NotificationId);
 
 public static class MailNotificationHandler
 {
-    /// <summary>A server that is down or refuses for now is tried again, a minute apart at most; then the message waits in Wolverine's dead letters.</summary>
-    public static void Configure(HandlerChain chain) =>
-        chain.OnException<MailNotSentException>().RetryWithCooldown(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1));
+    public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
     public static async Task Handle(MailNotification message, NotificationBox box, AccessDirectory directory, Store store, FrameworkScopes scopes,
         Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)

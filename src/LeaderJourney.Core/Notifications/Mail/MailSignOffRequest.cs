@@ -2,7 +2,6 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.Extensions.Logging;
-using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -17,8 +16,7 @@ public sealed record MailSignOffRequest(Guid RequestEventId, Guid LeaderId, stri
 
 public static class MailSignOffRequestHandler
 {
-    public static void Configure(HandlerChain chain) =>
-        chain.OnException<MailNotSentException>().RetryWithCooldown(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1));
+    public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
     public static async Task Handle(MailSignOffRequest message, AccessDirectory directory, Store store, FrameworkScopes scopes, Mailer mailer,
         ILogger<MailSignOffRequest> logger, CancellationToken ct)

@@ -3,12 +3,18 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>Makes and sends the notices' mails through the configured SMTP server (<see cref="MailSettings"/>), a connection per mail: notices are few.</summary>
 public sealed class Mailer(MailSettings settings, MailClaims claims)
 {
+    /// <summary>For the mail handlers' <c>Configure</c>: a server that is down or refuses for now is tried again, a minute apart at most; then the message waits in Wolverine's dead letters.</summary>
+    public static void RetryWhenNotSent(HandlerChain chain) =>
+        chain.OnException<MailNotSentException>().RetryWithCooldown(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1));
+
     /// <summary>A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set.</summary>
     public MimeMessage Compose(string? name, string address, string subject, string greeting, string sentence, string path, string why)
     {
