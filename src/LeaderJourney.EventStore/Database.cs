@@ -44,9 +44,10 @@ public static class Database
         // Event timestamps are UTC whatever the server's time zone: Marten's quick append was seen to
         // stamp events shifted by the session's offset when the session's time zone was not UTC.
         builder.ConnectionStringBuilder.Timezone = "UTC";
-        // The pool's name labels its metrics (/metrics): the database alone, not the connection string
-        // with the server's address, the user and this machine's name.
-        builder.Name = builder.ConnectionStringBuilder.Database ?? builder.ConnectionStringBuilder.Username;
+        // The pool's name labels its metrics (/metrics): the database and what the pool is for, not the
+        // connection string with the server's address, the user and this machine's name. A web host has
+        // two pools on one database (the bulk reads of a rebuild plan every run): their series stay apart.
+        builder.Name = $"{builder.ConnectionStringBuilder.Database ?? builder.ConnectionStringBuilder.Username}{(planEveryRun ? " bulk" : "")}";
         return builder.Build();
     }
 

@@ -48,13 +48,26 @@ public static class CodeGeneration
             Console.Error.WriteLine("usage: codegen write [directory]  (without a directory: inside the repository)");
             return Task.FromResult(2);
         }
-        // Written beside the target first: a generation that fails leaves the committed files as they were.
-        var fresh = directory.TrimEnd(Path.DirectorySeparatorChar) + $".new-{Guid.NewGuid():N}";
+        // Written beside the target first, then swapped in, the old files kept until the new ones stand: a
+        // generation that fails, or a swap that fails halfway, leaves the committed files as they were.
+        // (Core's project file leaves the side folders out of its build, should a run be killed meanwhile.)
+        var stamp = Guid.NewGuid().ToString("N");
+        var fresh = $"{directory.TrimEnd(Path.DirectorySeparatorChar)}.new-{stamp}";
+        var old = $"{directory.TrimEnd(Path.DirectorySeparatorChar)}.old-{stamp}";
         try
         {
             var files = Write(app.Services, fresh);
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            Directory.Move(fresh, directory);
+            if (Directory.Exists(directory)) Directory.Move(directory, old);
+            try
+            {
+                Directory.Move(fresh, directory);
+            }
+            catch
+            {
+                if (Directory.Exists(old)) Directory.Move(old, directory);
+                throw;
+            }
+            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
             Console.WriteLine($"wrote {files.Count} files under {directory}");
             return Task.FromResult(0);
         }

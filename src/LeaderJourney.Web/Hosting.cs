@@ -41,7 +41,7 @@ public static class Hosting
         // same handler as a problem (the framework's own answer is a 400 with no body at all).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddLeaderJourneyCore(builder.Configuration, Messaging.IntegrateWolverine);
-        builder.Services.AddLeaderJourneyMessaging();
+        builder.Services.AddLeaderJourneyMessaging(builder.Configuration);
         builder.Services.AddLeaderJourneyAuthentication();
         builder.Services.AddLeaderJourneyPages(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
@@ -64,6 +64,7 @@ public static class Hosting
             // Settings read once the host runs are checked first, so a wrong one ends it here in one line.
             app.Services.GetRequiredService<Telemetry.MetricsAccess>();
             app.Services.GetRequiredService<Core.Notifications.Mail.MailSettings>();
+            app.Services.GetRequiredService<IdempotentAnswers>();
             await app.Services.GetRequiredService<DatabaseStartup>().RunAsync(app.Lifetime.ApplicationStopping);
             await app.RunAsync();
             return 0;

@@ -197,13 +197,15 @@ public static class CoreSchema
         new(14, "kept answers expire", """
             create index idempotency_keys_created_at on {schema}.idempotency_keys (created_at);
             """),
-        // Notices are mailed (Notifications/Mail): each mail is claimed under a key of ids before it is
-        // sent, so a reaction or a message run twice sends it once. A user's address is kept sealed
+        // Notices are mailed (Notifications/Mail): each mail is claimed, by what it tells of and whom it
+        // goes to (ids), before it is sent, so a reaction or a message run twice sends it once. A user's address is kept sealed
         // (Access/UserEmails) to mail them; the accounts made before keep only the hash.
         new(15, "mail", """
             create table {schema}.mail_sent (
-                key     text        primary key,
-                sent_at timestamptz not null);
+                what      text        not null,
+                recipient uuid        not null,
+                sent_at   timestamptz not null,
+                primary key (what, recipient));
             alter table {schema}.users add column email_sealed bytea;
             """),
     ];

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using LeaderJourney.Core.Http;
@@ -36,7 +37,7 @@ public static class Messaging
     /// </summary>
     public static void IntegrateMediator(MartenServiceCollectionExtensions.MartenConfigurationExpression marten) => marten.IntegrateWithWolverine();
 
-    public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services) =>
+    public static IServiceCollection AddLeaderJourneyMessaging(this IServiceCollection services, IConfiguration configuration) =>
         WithBuiltInFrameworks(services.QuietCommandFailures().AddWolverine(ExtensionDiscovery.ManualOnly, options =>
         {
             Commands(options);
@@ -49,8 +50,9 @@ public static class Messaging
             // (names, e-mails) live in this host's memory only, so its message is never stored either.
             options.PublishMessage<Leaders.Import.RunLeaderImport>().ToLocalQueue(Leaders.Import.LeaderImport.Queue);
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
-            // Answers kept under Idempotency-Keys are deleted once expired: one node at a time, hourly.
-            options.Schedules.ScheduleRecurring<Http.SweepKeptAnswers>(Http.SweepKeptAnswersHandler.Cron);
+            // Answers kept under Idempotency-Keys are deleted once expired: one node at a time, hourly
+            // (LeaderJourney:Idempotency:SweepCron; tests that move their clock keep it from firing).
+            options.Schedules.ScheduleRecurring<Http.SweepKeptAnswers>(configuration["LeaderJourney:Idempotency:SweepCron"] is { Length: > 0 } cron ? cron : Http.SweepKeptAnswersHandler.Cron);
         }));
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace LeaderJourney.Core.Http;
 /// same key and request gets the first answer again and appends nothing. The answer is stored in the
 /// write's own transaction (<see cref="Queue"/>), so it exists exactly when the write committed; only
 /// keyed hashes of the key and the request are kept (<see cref="WriteOptions"/>). An answer is kept for
-/// <see cref="KeepFor"/>: a key sent again later is a new write, and <see cref="KeptAnswersSweep"/> deletes
+/// <see cref="KeepFor"/>: a key sent again later is a new write, and <see cref="SweepKeptAnswersHandler"/> deletes
 /// what has expired.
 /// </summary>
 public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, TimeProvider clock, IConfiguration configuration)
@@ -22,7 +22,8 @@ public sealed class IdempotentAnswers(Store store, NpgsqlDataSource dataSource, 
     /// retries within minutes; a day covers a phone that was offline overnight, and no longer is kept of
     /// what a person did.
     /// </summary>
-    public TimeSpan KeepFor { get; } = configuration.GetValue("LeaderJourney:Idempotency:KeepFor", TimeSpan.FromHours(24));
+    public TimeSpan KeepFor { get; } = configuration.GetValue("LeaderJourney:Idempotency:KeepFor", TimeSpan.FromHours(24)) is var keepFor && keepFor > TimeSpan.Zero ? keepFor
+        : throw new Hosting.SettingException("LeaderJourney:Idempotency:KeepFor must be a positive time span (24:00:00 keeps answers a day); zero or less would turn Idempotency-Keys off.");
 
     /// <summary>Answers kept since before this have expired.</summary>
     public DateTimeOffset ExpiredBefore => clock.GetUtcNow() - KeepFor;

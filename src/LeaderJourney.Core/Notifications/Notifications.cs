@@ -48,7 +48,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     {
         await using var command = dataSource.CreateCommand($"""
             select n.id from {settings.Schema}.notifications n
-             where n.key = $1 and not exists (select 1 from {settings.Schema}.mail_sent m where m.key like 'notice:' || n.id || ':%')
+             where n.key = $1 and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         return await command.ExecuteScalarAsync(ct) as long?;

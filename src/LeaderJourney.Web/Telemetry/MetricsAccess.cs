@@ -17,9 +17,15 @@ public sealed class MetricsAccess
 
     public MetricsAccess(string? token, IReadOnlyList<IPNetwork> networks)
     {
-        _token = string.IsNullOrWhiteSpace(token) ? null : Encoding.UTF8.GetBytes(token.Trim());
+        _token = string.IsNullOrWhiteSpace(token) ? null : Digest(token.Trim());
         Networks = networks;
     }
+
+    /// <summary>Whether a token is configured: a caller without it is asked for it (401), not just refused (403).</summary>
+    public bool TakesToken => _token is not null;
+
+    // Compared as digests: equal lengths, so the comparison's time tells nothing of the token's length either.
+    private static byte[] Digest(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
     public IReadOnlyList<IPNetwork> Networks { get; }
 
@@ -51,7 +57,7 @@ public sealed class MetricsAccess
     public bool Allows(IPAddress? caller, string? authorization)
     {
         if (_token is not null && authorization is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token))
+            && CryptographicOperations.FixedTimeEquals(Digest(header["Bearer ".Length..].Trim()), _token))
             return true;
         if (caller is null) return false;
         if (caller.IsIPv4MappedToIPv6) caller = caller.MapToIPv4();

@@ -50,12 +50,18 @@ public static class TelemetrySetup
         if (!MetricsAccess.IsConfigured(app.Configuration)) return app;
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: pipeline => pipeline.Use(async (context, next) =>
         {
-            if (context.RequestServices.GetRequiredService<MetricsAccess>().Allows(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization))
+            var access = context.RequestServices.GetRequiredService<MetricsAccess>();
+            if (access.Allows(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization))
             {
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            if (access.TakesToken)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+            else context.Response.StatusCode = StatusCodes.Status403Forbidden;
         }), optionsName: null);
         return app;
     }

@@ -102,24 +102,18 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
     [InlineData("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3", "leaderjourney: PostgreSQL at 127.0.0.1:1")]
     [InlineData("not a connection string", "leaderjourney: The database connection string is not valid")]
     [InlineData("", "leaderjourney: No database is configured")]
-    public async Task The_web_host_refuses_to_start_on_a_bad_database_with_one_line(string connectionString, string expected)
-    {
-        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = connectionString, ["ConnectionStrings__LeaderJourney"] = null });
-
-        var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
-
-        code.Should().Be(1);
-        host.Error.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().StartWith(expected);
-        (host.Output + host.Error).Should().NotContain("   at ", "a person gets the reason, not a stack trace");
-    }
+    public Task The_web_host_refuses_to_start_on_a_bad_database_with_one_line(string connectionString, string expected) =>
+        RefusesToStartWithOneLine(new() { ["LEADERJOURNEY_DB"] = connectionString, ["ConnectionStrings__LeaderJourney"] = null }, expected);
     [Theory]
     [InlineData("LEADERJOURNEY_SMTP", "ftp://mail.example.org", "leaderjourney: LEADERJOURNEY_SMTP must be smtp://")]
     [InlineData("LeaderJourney__Metrics__Token", "short", "leaderjourney: LeaderJourney:Metrics:Token must be at least 16 characters")]
-    public async Task The_web_host_refuses_to_start_on_a_setting_it_cannot_use_with_one_line(string setting, string value, string expected)
+    [InlineData("LeaderJourney__Idempotency__KeepFor", "00:00:00", "leaderjourney: LeaderJourney:Idempotency:KeepFor must be a positive time span")]
+    public Task The_web_host_refuses_to_start_on_a_setting_it_cannot_use_with_one_line(string setting, string value, string expected) =>
+        RefusesToStartWithOneLine(new() { ["LEADERJOURNEY_DB"] = database.ConnectionString, [setting] = value }, expected);
+
+    private static async Task RefusesToStartWithOneLine(Dictionary<string, string?> environment, string expected)
     {
-        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string?> { ["LEADERJOURNEY_DB"] = database.ConnectionString, [setting] = value });
+        await using var host = ProcessRunner.Start("LeaderJourney.Web.dll", ["--urls", "http://127.0.0.1:0"], environment);
 
         var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

@@ -72,9 +72,11 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
         (await admin.GetAsync("/api/reports/pipeline?affiliate=OH&q=Secretname")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var scraper = app.CreateClient();
-        (await scraper.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "no token");
+        var asked = await scraper.GetAsync("/metrics");
+        asked.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "no token");
+        asked.Headers.WwwAuthenticate.Should().ContainSingle().Which.Scheme.Should().Be("Bearer");
         scraper.DefaultRequestHeaders.Authorization = new("Bearer", Token + "x");
-        (await scraper.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "a wrong token");
+        (await scraper.GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a wrong token");
         scraper.DefaultRequestHeaders.Authorization = new("Bearer", Token);
         var metrics = await scraper.GetAsync("/metrics");
         metrics.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -105,6 +107,17 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
         (await From("2001:db8::1")).Should().Be(HttpStatusCode.OK, "a single address is a range of one");
         (await From("198.51.100.7")).Should().Be(HttpStatusCode.Forbidden);
         (await From("2001:db8::2")).Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Behind_a_proxy_the_range_is_checked_against_the_caller_it_forwards_not_the_proxy()
+    {
+        // The host trusts the proxy on loopback; a range that holds the proxy's own address does not let its callers in.
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string> { ["LeaderJourney:Metrics:Networks"] = "127.0.0.1" });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Add("X-Forwarded-For", "198.51.100.7");
+        (await app.CreateClient().SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await app.CreateClient().GetAsync("/metrics")).StatusCode.Should().Be(HttpStatusCode.OK, "the proxy's host itself, forwarding no one");
     }
 
     [Fact]

@@ -14,6 +14,9 @@ namespace LeaderJourney.IntegrationTests.Http;
 /// <summary>An answer kept under an Idempotency-Key lasts a day: then the key is free again and the sweep deletes the answer.</summary>
 public sealed class KeptAnswerTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
+    /// <summary>Midnight on the first of January: a schedule that does not fire while a test runs (the hourly one could).</summary>
+    private const string NewYear = "0 0 1 1 *";
+
     private readonly TestClock _clock = new(DateTimeOffset.UtcNow);
     private LeaderJourneyAppFactory _app = null!;
     private NpgsqlDataSource _db = null!;
@@ -24,7 +27,8 @@ public sealed class KeptAnswerTests(TestDatabase database) : IClassFixture<TestD
     {
         // A database per test: the sweep's schedule is one per database.
         var connectionString = await database.CreateDatabaseAsync();
-        _app = new LeaderJourneyAppFactory(connectionString, _clock);
+        // The hourly sweep would read this test's clock, moved a day on, if the hour turned during the test: it runs when the test says.
+        _app = new LeaderJourneyAppFactory(connectionString, _clock, settings: new Dictionary<string, string> { ["LeaderJourney:Idempotency:SweepCron"] = NewYear });
         _db = NpgsqlDataSource.Create(connectionString);
         await _app.EnsureAffiliateAsync("OH");
         _adminName = $"kept-{Guid.NewGuid():N}"[..20];
@@ -99,10 +103,10 @@ public sealed class KeptAnswerTests(TestDatabase database) : IClassFixture<TestD
     [Fact]
     public async Task The_sweep_is_kept_scheduled_by_Wolverine_and_deletes_the_expired_answers_only()
     {
-        // Wolverine's recurring-message agent keeps the next occurrence, on the hour, in the durable inbox.
-        await Until(async () => await SweepsScheduled() == 1, "the next hourly sweep to be scheduled");
-        (await Scalar("select extract(minute from execution_time)::bigint + extract(second from execution_time)::bigint from leaderjourney.wolverine_incoming_envelopes where message_type like '%SweepKeptAnswers%'"))
-            .Should().Be(0, "it runs on the hour");
+        // Wolverine's recurring-message agent keeps the next occurrence of the configured schedule in the durable inbox.
+        await Until(async () => await SweepsScheduled() == 1, "the next sweep to be scheduled");
+        (await Scalar("select to_char(execution_time at time zone 'UTC', 'MMDDHH24MI')::bigint from leaderjourney.wolverine_incoming_envelopes where message_type like '%SweepKeptAnswers%'"))
+            .Should().Be(1010000, "it runs when the schedule says (here on New Year's Day at midnight)");
 
         await Enrol("old-1-" + Guid.NewGuid());
         await Enrol("old-2-" + Guid.NewGuid());

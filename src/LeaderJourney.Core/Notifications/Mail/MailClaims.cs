@@ -4,7 +4,7 @@ using Npgsql;
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>
-/// Which mails were sent (<c>mail_sent</c>, keyed by ids only: what it tells of, then to whom): a mail is
+/// Which mails were sent (<c>mail_sent</c>: what a mail tells of, by ids, and to whom, by id): a mail is
 /// claimed before it is sent and the claim taken back when sending fails, so a reaction or a message that
 /// runs twice, or a retry after one of several recipients failed, sends each mail once. A host killed
 /// between the claim and the send loses that mail (at most once); the notice stays in the inbox.
@@ -13,29 +13,30 @@ public sealed class MailClaims(NpgsqlDataSource dataSource, DatabaseSettings set
 {
     public static string Notice(long notificationId) => $"notice:{notificationId}";
     public static string Request(Guid requestEventId) => $"request:{requestEventId}";
-    public static string To(string what, Guid recipient) => $"{what}:{recipient}";
 
     /// <summary>True when this caller may send the mail (no one claimed it before).</summary>
-    public async Task<bool> ClaimAsync(string key, CancellationToken ct)
+    public async Task<bool> ClaimAsync(string what, Guid recipient, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"insert into {settings.Schema}.mail_sent (key, sent_at) values ($1, $2) on conflict (key) do nothing");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var command = dataSource.CreateCommand($"insert into {settings.Schema}.mail_sent (what, recipient, sent_at) values ($1, $2, $3) on conflict do nothing");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = recipient });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task ReleaseAsync(string key)
+    public async Task ReleaseAsync(string what, Guid recipient)
     {
-        await using var command = dataSource.CreateCommand($"delete from {settings.Schema}.mail_sent where key = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var command = dataSource.CreateCommand($"delete from {settings.Schema}.mail_sent where what = $1 and recipient = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = recipient });
         await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Whether a mail telling of <paramref name="what"/> went to anyone.</summary>
     public async Task<bool> AnySentAsync(string what, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select exists (select 1 from {settings.Schema}.mail_sent where key like $1)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what + ":%" });
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {settings.Schema}.mail_sent where what = $1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }

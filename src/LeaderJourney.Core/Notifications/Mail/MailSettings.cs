@@ -6,7 +6,7 @@ namespace LeaderJourney.Core.Notifications.Mail;
 /// <summary>
 /// Where notifications are mailed from and through: <c>LEADERJOURNEY_SMTP</c> (or
 /// <c>LeaderJourney:Mail:Smtp</c>) as <c>smtp://[user:password@]host[:port]</c> (STARTTLS when the server
-/// offers it; port 25 unless given) or <c>smtps://</c> (TLS from the start; port 465), and
+/// offers it, and required when a password is given; port 25 unless given) or <c>smtps://</c> (TLS from the start; port 465), and
 /// <c>LEADERJOURNEY_MAIL_FROM</c> (<c>LeaderJourney:Mail:From</c>), the sender's address. Without a server
 /// notifications go to the in-app inbox only. <c>LeaderJourney:PublicUrl</c>, where people reach the app,
 /// makes each mail link to what it tells of.

@@ -1,7 +1,6 @@
-using System.Net.Sockets;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
@@ -9,11 +8,15 @@ using Wolverine.Runtime.Handlers;
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>Makes and sends the notices' mails through the configured SMTP server (<see cref="MailSettings"/>), a connection per mail: notices are few.</summary>
-public sealed class Mailer(MailSettings settings, MailClaims claims)
+public sealed class Mailer(MailSettings settings, MailClaims claims, ILogger<Mailer> logger)
 {
-    /// <summary>For the mail handlers' <c>Configure</c>: a server that is down or refuses for now is tried again, a minute apart at most; then the message waits in Wolverine's dead letters.</summary>
+    /// <summary>
+    /// For the mail handlers' <c>Configure</c>: a server that is down or refuses for now is tried again from
+    /// Wolverine's durable store (not holding the queue), for about nine hours; then the message waits in
+    /// Wolverine's dead letters.
+    /// </summary>
     public static void RetryWhenNotSent(HandlerChain chain) =>
-        chain.OnException<MailNotSentException>().RetryWithCooldown(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1));
+        chain.OnException<MailNotSentException>().ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(8));
 
     /// <summary>A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set.</summary>
     public MimeMessage Compose(string? name, string address, string subject, string greeting, string sentence, string path, string why)
@@ -27,50 +30,48 @@ public sealed class Mailer(MailSettings settings, MailClaims claims)
     }
 
     /// <summary>
-    /// Sends one mail to each recipient not sent it yet, claimed under <paramref name="what"/> and the recipient's id
-    /// (<see cref="MailClaims"/>); the count sent. A recipient whose mail fails gets it on Wolverine's next try; the
-    /// others are not sent it again.
+    /// Sends one mail to each recipient not sent it yet, each claimed under <paramref name="what"/> and the
+    /// recipient's id (<see cref="MailClaims"/>); the count sent. Every recipient is tried: one that failed for
+    /// now is tried again on Wolverine's next try (<see cref="MailNotSentException"/>), without sending the others
+    /// theirs again. An address the server refuses for good is not tried again (its claim stays).
     /// </summary>
     public async Task<int> SendEachAsync(string what, IEnumerable<(Guid Recipient, MimeMessage Mail)> mails, CancellationToken ct)
     {
-        var sent = 0;
+        var (sent, failed) = (0, new List<string>());
         foreach (var (recipient, mail) in mails)
         {
-            var claim = MailClaims.To(what, recipient);
-            if (!await claims.ClaimAsync(claim, ct)) continue;
-            await SendClaimedAsync(mail, claim, ct);
-            sent++;
+            if (!await claims.ClaimAsync(what, recipient, ct)) continue;
+            try
+            {
+                await SendAsync(mail, ct);
+                sent++;
+            }
+            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)e.StatusCode >= 500)
+            {
+                // The server's words may quote the address: the log names the mail and the recipient's id.
+                logger.LogWarning("The mail {What} to {Recipient} was refused for good ({StatusCode}); it is not tried again", what, recipient, (int)e.StatusCode);
+            }
+            catch (Exception e)
+            {
+                await claims.ReleaseAsync(what, recipient);
+                if (ct.IsCancellationRequested) throw; // the host is stopping: the message is tried again after
+                failed.Add(e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name);
+            }
         }
+        if (failed.Count > 0) throw new MailNotSentException(what, string.Join(", ", failed.Distinct()));
         return sent;
-    }
-
-    /// <summary>
-    /// Sends a mail claimed under <paramref name="claim"/>; when the server cannot take it the claim is taken back and
-    /// <see cref="MailNotSentException"/> thrown, for Wolverine to try again. The server's words may quote an address:
-    /// the exception names the claim (ids) and the kind of failure only.
-    /// </summary>
-    private async Task SendClaimedAsync(MimeMessage mail, string claim, CancellationToken ct)
-    {
-        try
-        {
-            await SendAsync(mail, ct);
-        }
-        catch (Exception e) when (e is IOException or SocketException or SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
-                                       or AuthenticationException or TimeoutException or OperationCanceledException)
-        {
-            await claims.ReleaseAsync(claim);
-            throw new MailNotSentException(claim, e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name);
-        }
     }
 
     private async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
         var server = settings.Server ?? throw new InvalidOperationException("No SMTP server is configured.");
         var implicitTls = server.Scheme == "smtps";
+        var userInfo = server.UserInfo;
         using var client = new SmtpClient { Timeout = 30_000 };
+        // A password is never sent over a connection that could not be encrypted: with one, STARTTLS is required.
         await client.ConnectAsync(server.Host, server.IsDefaultPort ? (implicitTls ? 465 : 25) : server.Port,
-            implicitTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
-        if (server.UserInfo is { Length: > 0 } userInfo)
+            implicitTls ? SecureSocketOptions.SslOnConnect : userInfo is { Length: > 0 } ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable, ct);
+        if (userInfo is { Length: > 0 })
         {
             var separator = userInfo.IndexOf(':');
             var user = Uri.UnescapeDataString(separator < 0 ? userInfo : userInfo[..separator]);
@@ -78,9 +79,17 @@ public sealed class Mailer(MailSettings settings, MailClaims claims)
             await client.AuthenticateAsync(user, password, ct);
         }
         await client.SendAsync(message, ct);
-        await client.DisconnectAsync(quit: true, ct);
+        try
+        {
+            await client.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception e)
+        {
+            // Sent is sent: a failed goodbye must not make the mail go again.
+            logger.LogDebug("Closing the SMTP connection failed after a mail was sent: {Error}", e.GetType().Name);
+        }
     }
 }
 
-/// <summary>A mail could not be sent; it is tried again (see the handlers' <c>Configure</c>).</summary>
-public sealed class MailNotSentException(string claim, string why) : Exception($"The mail {claim} was not sent ({why}); it will be tried again.");
+/// <summary>A mail could not be sent; it is tried again (<see cref="Mailer.RetryWhenNotSent"/>). Names the mail by ids and the kinds of failure only.</summary>
+public sealed class MailNotSentException(string what, string why) : Exception($"The mail {what} was not sent to everyone ({why}); it will be tried again.");
