@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Demo;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeaderJourney.IntegrationTests.Demo;
 
@@ -40,6 +41,13 @@ public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDat
         var mentor = await app.SignInAsync("mentor1", DemoData.Password);
         (await mentor.GetAsync("/api/mentor-queue")).IsSuccessStatusCode.Should().BeTrue();
         (await leader.GetAsync("/api/reports/pipeline?affiliate=DEMO")).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+
+        // Staff and mentors have addresses at example.org, so a mail catcher shows the demo's notices.
+        var directory = app.Services.GetRequiredService<LeaderJourney.Core.Access.AccessDirectory>();
+        (await directory.MailAddressesAsync(default, affiliate: "DEMO")).Select(a => a.Address).Should().Equal("staff@example.org");
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(database.ConnectionString);
+        var mentor1 = (Guid)(await dataSource.CreateCommand("select id from leaderjourney.users where username = 'mentor1'").ExecuteScalarAsync())!;
+        (await directory.MailAddressesAsync(default, userIds: [mentor1])).Select(a => a.Address).Should().Equal("mentor1@example.org");
     }
 
     [Theory]

@@ -20,7 +20,8 @@ public sealed record GeneratorSettings(DataSize Size, int Leaders, int Seed, Dat
 }
 
 /// <summary>A user to create. Every user signs in with <see cref="DataGenerator.Password"/>.</summary>
-public sealed record GeneratedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId);
+/// <param name="Email">Staff's and mentors' own, at example.org (a domain that takes no mail): with a mail catcher set as the server, the demo's notices can be read.</param>
+public sealed record GeneratedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, string? Email = null);
 
 /// <summary>New streams for one bulk append, and how many leaders and events they hold.</summary>
 public sealed record GeneratedBatch(IReadOnlyList<BulkStream> Streams, int Leaders, long Events);
@@ -55,11 +56,11 @@ public sealed class DataGenerator
             var random = new Random(Seeds.For(settings.Seed, CastPart, index));
             // One affiliate: plain names (staff, mentor1); several: the affiliate's code after a dot (staff.oh, mentor1.oh).
             string Name(string name) => single ? name : $"{name}.{affiliate.Code.ToLowerInvariant()}";
-            var staff = new GeneratedUser(random.NewId(), Name("staff"), Roles.AffiliateAdmin, affiliate.Code, null);
+            var staff = new GeneratedUser(random.NewId(), Name("staff"), Roles.AffiliateAdmin, affiliate.Code, null, $"{Name("staff")}@example.org");
             var board = new GeneratedUser(random.NewId(), Name("board"), Roles.Board, affiliate.Code, null);
             // About one mentor per 25 leaders, and never fewer than eight.
             var mentors = Enumerable.Range(1, Math.Max(8, (affiliate.Leaders + 24) / 25))
-                .Select(n => new GeneratedUser(random.NewId(), Name($"mentor{n}"), Roles.Mentor, affiliate.Code, null)).ToList();
+                .Select(n => new GeneratedUser(random.NewId(), Name($"mentor{n}"), Roles.Mentor, affiliate.Code, null, $"{Name($"mentor{n}")}@example.org")).ToList();
             users.AddRange([staff, board, .. mentors]);
             _casts.Add(new AffiliateCast(affiliate.Code, new Actor(staff.Id, Role.AffiliateAdmin, null),
                 mentors.Select(m => new Actor(m.Id, Role.Mentor, null)).ToList(), Locals: Math.Max(12, affiliate.Leaders / 50)));
