@@ -342,7 +342,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>A user as staff manage it.</summary>
-    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt);
+    /// <param name="HasEmail">Whether an address is on file to mail them notices (never the address itself).</param>
+    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt, bool HasEmail);
 
     /// <summary>The users an admin manages: their affiliate's (a national admin: every affiliate's, or <paramref name="affiliate"/>'s).</summary>
     public async Task<IReadOnlyList<UserSummary>> ListUsersAsync(CurrentUser caller, string? affiliate, CancellationToken ct = default)
@@ -350,7 +351,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
         var scope = caller.IsNationalAdmin ? affiliate : caller.Affiliate;
         await using var command = dataSource.CreateCommand($"""
-            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at from {schema}.users
+            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null from {schema}.users
              where ($1::text is null or affiliate = $1) and ($2 or role <> '{Roles.NationalAdmin}')
              order by affiliate nulls first, lower(username)
             """);
@@ -370,12 +371,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// nobody changes their own account this way (an admin could otherwise lock every admin out); a
     /// leader's sign-in stays a leader's, and national admins are made on the command line.
     /// </summary>
-    public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default)
+    /// <param name="email">A new address (as at <see cref="CreateUserAsync"/>: for mail and single sign-on), "" to remove it, null to leave it.</param>
+    public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default, string? email = null)
     {
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
         var user = (await ListOne(userId, ct)) is { } found && (caller.IsNationalAdmin || (found.Affiliate == caller.Affiliate && found.Role != Roles.NationalAdmin))
             ? found : throw new NotFoundException($"There is no user {userId}.");
-        if (role is null && disabled is null) throw new RequestValidationException("role", "Send a new role, or disabled: true or false.");
+        if (role is null && disabled is null && email is null) throw new RequestValidationException("role", "Send a new role, disabled: true or false, or an email (\"\" removes it).");
         if (user.Id == caller.UserId) throw new RequestValidationException("id", "You cannot change or disable your own account; ask another admin.");
         if (role is not null)
         {
@@ -383,33 +385,48 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             if (role != user.Role && (role is Roles.Leader or Roles.NationalAdmin || user.Role is Roles.Leader or Roles.NationalAdmin))
                 throw new RequestValidationException("role", "A leader's sign-in stays a leader's, and a national admin's stays national: create a new user instead.");
         }
+        var newEmail = string.IsNullOrWhiteSpace(email) ? null : Leaders.LeaderInput.Email(email);
         await using var batch = dataSource.CreateBatch();
         var update = new NpgsqlBatchCommand($"""
             update {schema}.users set role = coalesce($2, role),
-                   disabled_at = case when $3::boolean is null then disabled_at when $3 then coalesce(disabled_at, $4) else null end
+                   disabled_at = case when $3::boolean is null then disabled_at when $3 then coalesce(disabled_at, $4) else null end,
+                   email_hash = case when $5 then $6 else email_hash end,
+                   email_sealed = case when $5 then $7 else email_sealed end
              where id = $1
             """);
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
         update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = role, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter<bool?> { TypedValue = disabled, NpgsqlDbType = NpgsqlDbType.Boolean });
         update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        update.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = email is not null });
+        update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = newEmail is null ? null : EmailHash(newEmail), NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = newEmail is null ? null : emails?.Seal(user.Id, newEmail), NpgsqlDbType = NpgsqlDbType.Bytea });
         batch.BatchCommands.Add(update);
+        // The address is also who single sign-on signs in: a change ends the sessions, as a new role does.
         batch.BatchCommands.Add(RevokeAll(user.Id));
-        await batch.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DuplicateException($"Another user of {user.Affiliate ?? "the installation"} has that email.");
+        }
         return (await ListOne(user.Id, ct))!;
     }
 
     private async Task<UserSummary?> ListOne(Guid userId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at from {schema}.users where id = $1");
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null from {schema}.users where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadSummary(reader) : null;
     }
 
-    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at</c>.</summary>
+    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at, has email</c>.</summary>
     private static UserSummary ReadSummary(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6));
+        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6),
+        reader.GetBoolean(7));
 
     private NpgsqlBatchCommand RevokeAll(Guid userId) =>
         new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };

@@ -12,7 +12,7 @@ public static class AccessEndpoints
     public sealed record AffiliateRequest(string? Code, string? Name);
     public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null);
     public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
-    public sealed record UserChangeRequest(string? Role, bool? Disabled);
+    public sealed record UserChangeRequest(string? Role, bool? Disabled, string? Email = null);
 
     /// <summary>What signing in answers (API.md): a bearer token and when it expires.</summary>
     public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
@@ -55,9 +55,9 @@ public static class AccessEndpoints
                 { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<CreatedBody>(StatusCodes.Status201Created);
 
-        // Staff change a user's role or disable them; every token and page session of the user ends.
+        // Staff change a user's role or address, or disable them; every token and page session of the user ends.
         app.MapPatch("/api/users/{id}", async (string id, UserChangeRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new ChangeUserCommand(Guid.TryParse(id, out var userId) ? userId : throw new NotFoundException($"There is no user {id}."), body?.Role, body?.Disabled)
+            await bus.InvokeAsync<Answer>(new ChangeUserCommand(Guid.TryParse(id, out var userId) ? userId : throw new NotFoundException($"There is no user {id}."), body?.Role, body?.Disabled, body?.Email)
                 { Sender = http.SenderOf(body ?? new UserChangeRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AccessDirectory.UserSummary>();
 
@@ -113,8 +113,9 @@ public static class CreateUserHandler
 /// <param name="Address">The client's address, for the sign-in throttle the current password is checked under.</param>
 public sealed record ChangePasswordCommand(string? CurrentPassword, string? NewPassword, string Address) : Command;
 
-/// <summary>An admin changes a user's role, or disables or enables them.</summary>
-public sealed record ChangeUserCommand(Guid UserId, string? Role, bool? Disabled) : Command
+/// <summary>An admin changes a user's role or e-mail address, or disables or enables them.</summary>
+/// <param name="Email">A new address, "" to remove it, null to leave it (<see cref="AccessDirectory.ChangeUserAsync"/>).</param>
+public sealed record ChangeUserCommand(Guid UserId, string? Role, bool? Disabled, string? Email = null) : Command
 {
     protected override string Describe() => $"{nameof(ChangeUserCommand)} on user {UserId}";
 }
@@ -131,5 +132,5 @@ public static class ChangePasswordHandler
 public static class ChangeUserHandler
 {
     public static async Task<Answer> Handle(ChangeUserCommand command, AccessDirectory directory, CancellationToken ct) =>
-        new(StatusCodes.Status200OK, await directory.ChangeUserAsync(command.Sender.Caller, command.UserId, command.Role, command.Disabled, ct));
+        new(StatusCodes.Status200OK, await directory.ChangeUserAsync(command.Sender.Caller, command.UserId, command.Role, command.Disabled, ct, command.Email));
 }

@@ -173,6 +173,34 @@ public sealed partial class AccountTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Staff_record_an_address_for_a_user_made_without_one_replace_it_and_remove_it_and_it_is_never_shown_back()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var staff = Client(await Token(admin));
+        var (_, mentorId) = await User(Roles.Mentor);
+        var (_, otherId) = await User(Roles.Mentor);
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        async Task<string[]> Mailed() => [.. (await directory.MailAddressesAsync(default, userIds: [mentorId])).Select(a => a.Address)];
+
+        var saved = await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = " Mentor.New@Example.org " });
+        saved.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await saved.Content.ReadAsStringAsync();
+        body.Should().Contain("\"hasEmail\":true").And.NotContainEquivalentOf("mentor.new", "the address is never answered back");
+        (await Mailed()).Should().Equal("Mentor.New@Example.org");
+
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "mentor.other@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Mailed()).Should().Equal("mentor.other@example.org");
+        (await staff.PatchAsJsonAsync($"/api/users/{otherId}", new { email = "MENTOR.OTHER@example.org" })).StatusCode
+            .Should().Be(HttpStatusCode.Conflict, "one address is one user of the affiliate (single sign-on finds the account by it)");
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "not an address" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Mailed()).Should().Equal("mentor.other@example.org");
+
+        var removed = await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "" });
+        (await removed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hasEmail").GetBoolean().Should().BeFalse();
+        (await Mailed()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task An_affiliate_admin_manages_only_their_own_affiliates_users_and_others_answer_as_missing()
     {
         var (admin, _) = await User(Roles.AffiliateAdmin, "AC");

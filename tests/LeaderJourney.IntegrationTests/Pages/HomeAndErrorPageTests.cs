@@ -79,6 +79,15 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = user.Id.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Saved.");
         (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().Disabled.Should().BeTrue();
+
+        // An address for a user made without one: saved, never shown back, and removed by an empty box.
+        var saved = await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "hf.board@example.org" })).Content.ReadAsStringAsync();
+        saved.Should().Contain("Saved the e-mail address.").And.Contain("on file").And.NotContain("hf.board@example.org");
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().HasEmail.Should().BeTrue();
+        (await _app.Services.GetRequiredService<AccessDirectory>().MailAddressesAsync(default, userIds: [user.Id])).Should().BeEmpty("a disabled user is mailed nothing");
+        (await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "" })).Content.ReadAsStringAsync())
+            .Should().Contain("Removed the e-mail address.");
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().HasEmail.Should().BeFalse();
     }
 
     // A leader's home (/journey) needs a leader's record: PageTests signs one in there; HomeTests checks the homes' figures.

@@ -35,6 +35,16 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         return await Load(ct);
     }
 
+    /// <summary>An address for a user made without one (or a new one); an empty box removes it.</summary>
+    public async Task<IActionResult> OnPostEmailAsync(Guid userId, string? email, CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new ChangeUserCommand(userId, null, null, email?.Trim() ?? "") { Sender = new(Caller, PageCommands.Options(Request, "user email")) }, ct));
+        Message = Error is null ? (string.IsNullOrWhiteSpace(email) ? "Removed the e-mail address. Their sessions have ended." : "Saved the e-mail address. Their sessions have ended.") : null;
+        return await Load(ct);
+    }
+
     public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role, string? affiliate, string? email, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
