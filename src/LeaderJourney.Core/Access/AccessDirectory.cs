@@ -377,7 +377,11 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
         var user = (await ListOne(userId, ct)) is { } found && (caller.IsNationalAdmin || (found.Affiliate == caller.Affiliate && found.Role != Roles.NationalAdmin))
             ? found : throw new NotFoundException($"There is no user {userId}.");
-        if (role is null && disabled is null && email is null) throw new RequestValidationException("role", "Send a new role, disabled: true or false, or an email (\"\" removes it).");
+        if (role is null && disabled is null && email is null) throw new RequestValidationException("role", "Send a new role, disabled: true or false, or an email (an empty one removes it).");
+        // A leader is mailed at their record's address, and a national admin's account is the command line's:
+        // neither sign-in takes an address here (single sign-on would sign its holder in as them).
+        if (email is not null && user.Role is Roles.Leader or Roles.NationalAdmin)
+            throw new RequestValidationException("email", "A leader's or a national admin's sign-in takes no e-mail address here.");
         if (user.Id == caller.UserId) throw new RequestValidationException("id", "You cannot change or disable your own account; ask another admin.");
         if (role is not null)
         {
@@ -387,11 +391,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         }
         var newEmail = string.IsNullOrWhiteSpace(email) ? null : Leaders.LeaderInput.Email(email);
         await using var batch = dataSource.CreateBatch();
+        // A new address is also whom single sign-on signs in: sessions taken before it end, and one being
+        // issued for the old address as it changes is refused (credentials_changed_at, as for a password).
         var update = new NpgsqlBatchCommand($"""
             update {schema}.users set role = coalesce($2, role),
                    disabled_at = case when $3::boolean is null then disabled_at when $3 then coalesce(disabled_at, $4) else null end,
                    email_hash = case when $5 then $6 else email_hash end,
-                   email_sealed = case when $5 then $7 else email_sealed end
+                   email_sealed = case when $5 then $7 else email_sealed end,
+                   credentials_changed_at = case when $5 and email_hash is distinct from $6 then $4 else credentials_changed_at end
              where id = $1
             """);
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
@@ -402,8 +409,9 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = newEmail is null ? null : EmailHash(newEmail), NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = newEmail is null ? null : emails?.Seal(user.Id, newEmail), NpgsqlDbType = NpgsqlDbType.Bytea });
         batch.BatchCommands.Add(update);
-        // The address is also who single sign-on signs in: a change ends the sessions, as a new role does.
-        batch.BatchCommands.Add(RevokeAll(user.Id));
+        // A new role or status ends the sessions at once, as does a new address; the same address again changes nothing.
+        if (role is not null || disabled is not null || email is not null && await EmailHashOfAsync(user.Id, ct) != (newEmail is null ? null : EmailHash(newEmail)))
+            batch.BatchCommands.Add(RevokeAll(user.Id));
         try
         {
             await batch.ExecuteNonQueryAsync(ct);
@@ -413,6 +421,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new DuplicateException($"Another user of {user.Affiliate ?? "the installation"} has that email.");
         }
         return (await ListOne(user.Id, ct))!;
+    }
+
+    private async Task<string?> EmailHashOfAsync(Guid userId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select email_hash from {schema}.users where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        return await command.ExecuteScalarAsync(ct) as string;
     }
 
     private async Task<UserSummary?> ListOne(Guid userId, CancellationToken ct)
@@ -457,7 +472,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         (await MentorsAsync(affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
 
     /// <summary>
-    /// The enabled user of <paramref name="affiliate"/> whose email (as given when the account was made)
+    /// The enabled user of <paramref name="affiliate"/> whose email (as staff recorded it)
     /// is <paramref name="email"/>; null when there is none. For single sign-on, after the identity
     /// provider said the address is verified.
     /// </summary>
@@ -472,7 +487,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>
     /// The addresses to mail: of the enabled users among <paramref name="userIds"/>, or of <paramref name="affiliate"/>'s
-    /// enabled affiliate admins, who gave one when their account was made.
+    /// enabled affiliate admins, whose address staff recorded.
     /// </summary>
     public async Task<IReadOnlyList<(Guid UserId, string Address)>> MailAddressesAsync(CancellationToken ct, IReadOnlyCollection<Guid>? userIds = null, string? affiliate = null)
     {

@@ -177,16 +177,21 @@ public sealed partial class AccountTests(TestDatabase database) : IClassFixture<
     {
         var (admin, _) = await User(Roles.AffiliateAdmin);
         var staff = Client(await Token(admin));
-        var (_, mentorId) = await User(Roles.Mentor);
+        var (mentor, mentorId) = await User(Roles.Mentor);
         var (_, otherId) = await User(Roles.Mentor);
         var directory = _app.Services.GetRequiredService<AccessDirectory>();
         async Task<string[]> Mailed() => [.. (await directory.MailAddressesAsync(default, userIds: [mentorId])).Select(a => a.Address)];
+        var mentorToken = Client(await Token(mentor));
 
         var saved = await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = " Mentor.New@Example.org " });
         saved.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await mentorToken.GetAsync("/api/mentor-queue")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a new address ends the sessions (single sign-on signs in by it)");
+        mentorToken = Client(await Token(mentor));
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "mentor.new@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await mentorToken.GetAsync("/api/mentor-queue")).StatusCode.Should().Be(HttpStatusCode.OK, "the same address again changes nothing");
         var body = await saved.Content.ReadAsStringAsync();
         body.Should().Contain("\"hasEmail\":true").And.NotContainEquivalentOf("mentor.new", "the address is never answered back");
-        (await Mailed()).Should().Equal("Mentor.New@Example.org");
+        (await Mailed()).Should().Equal(["mentor.new@example.org"], "as last written");
 
         (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "mentor.other@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await Mailed()).Should().Equal("mentor.other@example.org");
@@ -198,6 +203,12 @@ public sealed partial class AccountTests(TestDatabase database) : IClassFixture<
         var removed = await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "" });
         (await removed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hasEmail").GetBoolean().Should().BeFalse();
         (await Mailed()).Should().BeEmpty();
+
+        // Only users staff manage, and not a leader's own sign-in (a leader is mailed at their record's address).
+        var (_, foreignMentor) = await User(Roles.Mentor, "AX");
+        (await staff.PatchAsJsonAsync($"/api/users/{foreignMentor}", new { email = "foreign@example.org" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var (_, leaderUser) = await User(Roles.Leader, "AC", Guid.NewGuid());
+        (await staff.PatchAsJsonAsync($"/api/users/{leaderUser}", new { email = "leader@example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Fact]

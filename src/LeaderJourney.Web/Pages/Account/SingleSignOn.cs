@@ -89,12 +89,14 @@ public static class SingleSignOn
             return;
         }
         var directory = context.HttpContext.RequestServices.GetRequiredService<AccessDirectory>();
+        // Taken before the account is found: a session issued as the account's address changes is refused (credentials_changed_at).
+        var checkedAt = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         if (await directory.FindByEmailAsync(email, provider.Affiliate, context.HttpContext.RequestAborted) is not { } user)
         {
             context.Fail("no-account");
             return;
         }
-        var session = await directory.IssueTokenAsync(user.UserId, AccessDirectory.TokenKind.Page, context.HttpContext.RequestAborted);
+        var session = await directory.IssueTokenAsync(user.UserId, AccessDirectory.TokenKind.Page, context.HttpContext.RequestAborted, checkedAt);
         context.Principal = BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token);
     }
 }

@@ -35,13 +35,19 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         return await Load(ct);
     }
 
-    /// <summary>An address for a user made without one (or a new one); an empty box removes it.</summary>
-    public async Task<IActionResult> OnPostEmailAsync(Guid userId, string? email, CancellationToken ct)
+    /// <summary>An address for a user made without one, a new one, or (with <paramref name="remove"/>) none.</summary>
+    public async Task<IActionResult> OnPostEmailAsync(Guid userId, string? email, string? remove, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
+        var removing = remove == "true";
+        if (!removing && string.IsNullOrWhiteSpace(email))
+        {
+            Error = "Type the new e-mail address.";
+            return await Load(ct);
+        }
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new ChangeUserCommand(userId, null, null, email?.Trim() ?? "") { Sender = new(Caller, PageCommands.Options(Request, "user email")) }, ct));
-        Message = Error is null ? (string.IsNullOrWhiteSpace(email) ? "Removed the e-mail address. Their sessions have ended." : "Saved the e-mail address. Their sessions have ended.") : null;
+            new ChangeUserCommand(userId, null, null, removing ? "" : email!.Trim()) { Sender = new(Caller, PageCommands.Options(Request, "user email")) }, ct));
+        Message = Error is null ? (removing ? "Removed the e-mail address. Their sessions have ended." : "Saved the e-mail address. If it is new, their sessions have ended.") : null;
         return await Load(ct);
     }
 
