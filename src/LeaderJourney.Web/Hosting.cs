@@ -52,6 +52,20 @@ public static class Hosting
         return builder;
     }
 
+    /// <summary>Sets the host up and builds it, or says in one line on stderr which setting it cannot be built with (null: exit code 1).</summary>
+    public static WebApplication? BuildLeaderJourney(this WebApplicationBuilder builder)
+    {
+        try
+        {
+            return builder.AddLeaderJourney().Build();
+        }
+        catch (SettingException e)
+        {
+            Console.Error.WriteLine($"leaderjourney: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>Runs the host; a database that cannot be used at start ends it with one line on stderr and exit code 1.</summary>
     public static async Task<int> RunLeaderJourneyAsync(this WebApplication app)
     {

@@ -11,9 +11,7 @@ using LeaderJourney.Web.Pages;
 using LeaderJourney.Web.Telemetry;
 
 var builder = WebApplication.CreateBuilder(Hosting.Options(args));
-builder.AddLeaderJourney();
-
-var app = builder.Build();
+if (builder.BuildLeaderJourney() is not { } app) return 1;
 if (args.FirstOrDefault() == "codegen") return await CodeGeneration.RunAsync(app, args);
 app.UseForwardedHeaders();
 app.UseExceptionHandler();

@@ -52,7 +52,15 @@ public static class Messaging
             options.LocalQueue(Leaders.Import.LeaderImport.Queue).BufferedInMemory();
             // Answers kept under Idempotency-Keys are deleted once expired: one node at a time, hourly
             // (LeaderJourney:Idempotency:SweepCron; tests that move their clock keep it from firing).
-            options.Schedules.ScheduleRecurring<Http.SweepKeptAnswers>(configuration["LeaderJourney:Idempotency:SweepCron"] is { Length: > 0 } cron ? cron : Http.SweepKeptAnswersHandler.Cron);
+            var cron = configuration["LeaderJourney:Idempotency:SweepCron"] is { Length: > 0 } configured ? configured : Http.SweepKeptAnswersHandler.Cron;
+            try
+            {
+                options.Schedules.ScheduleRecurring<Http.SweepKeptAnswers>(cron);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SettingException($"LeaderJourney:Idempotency:SweepCron: {e.Message.Split(':')[0]} (write five fields, as \"0 * * * *\" for hourly).");
+            }
         }));
 
     /// <summary>

@@ -108,6 +108,7 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
     [InlineData("LEADERJOURNEY_SMTP", "ftp://mail.example.org", "leaderjourney: LEADERJOURNEY_SMTP must be smtp://")]
     [InlineData("LeaderJourney__Metrics__Token", "short", "leaderjourney: LeaderJourney:Metrics:Token must be at least 16 characters")]
     [InlineData("LeaderJourney__Idempotency__KeepFor", "00:00:00", "leaderjourney: LeaderJourney:Idempotency:KeepFor must be a positive time span")]
+    [InlineData("LeaderJourney__Idempotency__SweepCron", "bogus", "leaderjourney: LeaderJourney:Idempotency:SweepCron: 'bogus' is not a valid cron expression")]
     public Task The_web_host_refuses_to_start_on_a_setting_it_cannot_use_with_one_line(string setting, string value, string expected) =>
         RefusesToStartWithOneLine(new() { ["LEADERJOURNEY_DB"] = database.ConnectionString, [setting] = value }, expected);
 
