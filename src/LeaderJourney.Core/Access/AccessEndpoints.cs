@@ -92,19 +92,9 @@ public static class CreateUserHandler
     {
         var caller = command.Sender.Caller;
         var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId,
-            caller.IsOperator ? null : caller, ct, async (leaderId, token) =>
-            {
-                try
-                {
-                    // Read as the operator, who sees every affiliate: the directory compares the affiliate itself.
-                    var leader = (await leaders.LoadForCallerAsync(leaderId, CurrentUser.Operator, token)).State;
-                    return leader.Erased ? null : leader.Affiliate;
-                }
-                catch (NotFoundException)
-                {
-                    return null;
-                }
-            }, command.Email);
+            // Read in every affiliate: the directory compares the affiliate itself.
+            caller.IsOperator ? null : caller, ct, async (leaderId, token) => await leaders.FindAsync(leaderId, token) is { State.Erased: false } found ? found.State.Affiliate : null,
+            command.Email);
         return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
 }

@@ -39,6 +39,19 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     public async Task<LoadedLeader> LoadForCallerAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null, IDocumentSession? within = null) =>
         await FoldForCallerAsync(leaderId, await store.ReadStreamAsync(leaderId, ct: ct, within: within), caller, ct, asOf);
 
+    /// <summary>A leader as the system reads them, in any affiliate, for work no person asked to see (a mail, a check); null when there is none.</summary>
+    public async Task<LoadedLeader?> FindAsync(Guid leaderId, CancellationToken ct)
+    {
+        try
+        {
+            return await LoadForCallerAsync(leaderId, CurrentUser.Operator, ct);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The same, over a stream already read (for instance inside a write's transaction).</summary>
     public async Task<LoadedLeader> FoldForCallerAsync(Guid leaderId, IReadOnlyList<StoredEvent> events, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null)
     {

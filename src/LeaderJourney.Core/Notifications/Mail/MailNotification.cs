@@ -21,12 +21,12 @@ public static class MailNotificationHandler
 {
     public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
-    public static async Task Handle(MailNotification message, NotificationBox box, AccessDirectory directory, Store store, FrameworkScopes scopes,
+    public static async Task Handle(MailNotification message, NotificationBox box, AccessDirectory directory, Store store, LeaderReader leaders,
         Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
         var mails = notice.LeaderId is { } leaderId
-            ? await ForLeaderAsync(notice, leaderId, store, scopes, mailer, ct)
+            ? await ForLeaderAsync(notice, leaderId, leaders, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
         if (mails.Count == 0)
         {
@@ -37,12 +37,12 @@ public static class MailNotificationHandler
         if (sent > 0) logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to {Count}", notice.Id, notice.Kind, sent);
     }
 
-    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForLeaderAsync(Notification notice, Guid leaderId, Store store, FrameworkScopes scopes, Mailer mailer, CancellationToken ct)
+    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForLeaderAsync(Notification notice, Guid leaderId, LeaderReader leaders, Mailer mailer, CancellationToken ct)
     {
-        var leader = (await store.ReadStreamAsync(leaderId, ct: ct)).Aggregate(Leader.Initial, (state, e) => Leader.Evolve(state, e.Data));
+        if (await leaders.FindAsync(leaderId, ct) is not { } found) return [];
+        var leader = found.State;
         if (leader.Erased || leader.Status is not LeaderStatus.Active || string.IsNullOrWhiteSpace(leader.Email)) return [];
-        var scope = await scopes.FindAsync(leader.FrameworkEditionId, ct);
-        var theme = $"{scope?.TitleOf(notice.ThemeCode ?? "") ?? notice.ThemeCode}, Level {notice.Level}";
+        var theme = $"{found.Scope.TitleOf(notice.ThemeCode ?? "")}, Level {notice.Level}";
         var (subject, sentence, path) = notice.Kind switch
         {
             NotificationBox.LevelAttained => ($"You attained {theme}", $"You attained {theme}. Congratulations!", $"journey/theme/{notice.ThemeCode}"),

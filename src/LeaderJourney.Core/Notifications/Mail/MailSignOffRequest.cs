@@ -3,7 +3,6 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.Extensions.Logging;
 using Wolverine.Runtime.Handlers;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Notifications.Mail;
 
@@ -18,10 +17,11 @@ public static class MailSignOffRequestHandler
 {
     public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
-    public static async Task Handle(MailSignOffRequest message, AccessDirectory directory, Store store, FrameworkScopes scopes, Mailer mailer,
+    public static async Task Handle(MailSignOffRequest message, AccessDirectory directory, LeaderReader leaders, Mailer mailer,
         ILogger<MailSignOffRequest> logger, CancellationToken ct)
     {
-        var leader = (await store.ReadStreamAsync(message.LeaderId, ct: ct)).Aggregate(Leader.Initial, (state, e) => Leader.Evolve(state, e.Data));
+        if (await leaders.FindAsync(message.LeaderId, ct) is not { } found) return;
+        var leader = found.State;
         // Signed off or declined already (the mail comes a moment later), or the leader is gone: nothing to ask.
         if (leader.Erased || leader.Status is not LeaderStatus.Active || !leader.PendingSignOffs.Any(p => p.ThemeCode == message.ThemeCode && p.Level == message.Level)) return;
         var mentors = await directory.MailAddressesAsync(ct, userIds: leader.Mentors);
@@ -30,8 +30,7 @@ public static class MailSignOffRequestHandler
             logger.LogInformation("The sign-off request {RequestEventId} is not mailed: none of the leader's mentors has an e-mail address", message.RequestEventId);
             return;
         }
-        var scope = await scopes.FindAsync(leader.FrameworkEditionId, ct);
-        var theme = $"{scope?.TitleOf(message.ThemeCode) ?? message.ThemeCode}, Level {message.Level}";
+        var theme = $"{found.Scope.TitleOf(message.ThemeCode)}, Level {message.Level}";
         var sent = await mailer.SendEachAsync(MailClaims.Request(message.RequestEventId), mentors.Select(mentor => (mentor.UserId,
             mailer.Compose(null, mentor.Address, $"{leader.DisplayName} asks you to sign off {theme}", "Hello,",
                 $"{leader.DisplayName} asks you to sign off {theme}. You can sign it off, or decline with a reason, from your queue.", "mentor/queue",

@@ -3,7 +3,6 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Notifications.Mail;
-using LeaderJourney.EventStore;
 using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,17 +12,15 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class MailSignOffRequestHandler58711913 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
-        private readonly LeaderJourney.Core.Leaders.FrameworkScopes _frameworkScopes;
+        private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Notifications.Mail.Mailer _mailer;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailSignOffRequest> _loggerForMessage;
 
-        public MailSignOffRequestHandler58711913(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailSignOffRequest> loggerForMessage)
+        public MailSignOffRequestHandler58711913(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailSignOffRequest> loggerForMessage)
         {
             _accessDirectory = accessDirectory;
-            _frameworkScopes = frameworkScopes;
+            _leaderReader = leaderReader;
             _mailer = mailer;
-            _eventStore = eventStore;
             _loggerForMessage = loggerForMessage;
         }
 
@@ -36,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.Mail.MailSignOffRequestHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.Mail.MailSignOffRequestHandler.Handle(mailSignOffRequest, _accessDirectory, _eventStore, _frameworkScopes, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.Mail.MailSignOffRequestHandler.Handle(mailSignOffRequest, _accessDirectory, _leaderReader, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
