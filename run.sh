@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
 . deploy/icu.sh
+. deploy/fonts.sh
 lj_ensure_icu
+lj_ensure_fonts
 
 if [ -z "${LEADERJOURNEY_DB:-}" ]; then
   LEADERJOURNEY_DB="$(lj_local_postgres leaderjourney)"

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . deploy/postgres.sh
 . deploy/icu.sh
+. deploy/fonts.sh
 lj_ensure_icu
+lj_ensure_fonts
 
 if [ -z "${LEADERJOURNEY_TEST_DB:-}" ]; then
   if [ -n "${LEADERJOURNEY_DB:-}" ]; then

@@ -471,6 +471,17 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default) =>
         (await MentorsAsync(affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
 
+    /// <summary>The user names of these users, by id (a user since deleted is left out): who recorded a decision, in a report.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> UsernamesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username from {schema}.users where id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. userIds] });
+        var names = new Dictionary<Guid, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = reader.GetString(1);
+        return names;
+    }
+
     /// <summary>
     /// The enabled user of <paramref name="affiliate"/> whose email (as staff recorded it)
     /// is <paramref name="email"/>; null when there is none. For single sign-on, after the identity

@@ -66,6 +66,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Succession.Reports.SuccessionData>();
         services.AddSingleton<Succession.Reports.PipelineData>();
         services.AddSingleton<Succession.Reports.ReportService>();
+        services.AddSingleton<Succession.TalentReview.TalentReviewQuery>();
         services.AddSingleton<Demo.Load.DataLoader>();
         services.AddSingleton<Demo.DemoData>();
         services.AddSingleton<Leaders.Demographics.DemographicsWrites>();

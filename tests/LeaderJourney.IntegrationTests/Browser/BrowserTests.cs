@@ -325,5 +325,23 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator("#as-of")).ToContainTextAsync($"As of {yesterday}");
         await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("0 of 0 key positions");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToHaveCountAsync(0);
+
+        // The talent review for the meeting, as of the date the page shows, in both documents.
+        await Assertions.Expect(page.GetByLabel("Decisions since")).ToHaveValueAsync(DateOnly.ParseExact(yesterday, "yyyy-MM-dd").AddDays(-30).ToString("yyyy-MM-dd"));
+        foreach (var (button, extension, start) in new[] { ("Download PDF", "pdf", "%PDF-"), ("Download Excel", "xlsx", "PK") })
+        {
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
+            download.SuggestedFilename.Should().Be($"talent-review-BB-{yesterday}.{extension}");
+            var saved = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.{extension}");
+            try
+            {
+                await download.SaveAsAsync(saved);
+                System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(saved))[..start.Length]).Should().Be(start);
+            }
+            finally
+            {
+                File.Delete(saved);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Privacy.Audit;
+using LeaderJourney.Core.Succession.TalentReview;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,19 +41,21 @@ public static class ReportEndpoints
                 _ => Results.Ok(report),
             };
         }).Produces<PipelineReport>().WithDescription(Formats);
+        app.MapTalentReview();
         return app;
     }
 
     private const string Formats = "JSON by default; format=csv answers text/csv (cells a spreadsheet would run as formulas are neutralised), format=html a printable page.";
 
     /// <summary>The board and admins read reports of their own affiliate (national admins of any); mentors and leaders do not.</summary>
-    private static (string Affiliate, DateTimeOffset? AsOf, string Format) Parameters(CurrentUser caller, string? affiliate, string? asOf, string? format)
+    internal static (string Affiliate, DateTimeOffset? AsOf, string Format) Parameters(CurrentUser caller, string? affiliate, string? asOf, string? format, params string[] formats)
     {
+        if (formats.Length == 0) formats = ["json", "csv", "html"];
         if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
         var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
         if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's reports only.");
         var shape = (format ?? "json").ToLowerInvariant();
-        if (shape is not ("json" or "csv" or "html")) throw new RequestValidationException("format", "format is one of: json, csv, html.");
+        if (!formats.Contains(shape)) throw new RequestValidationException("format", $"format is one of: {string.Join(", ", formats)}.");
         return (code, LeaderInput.ReportDay(asOf), shape);
     }
 }

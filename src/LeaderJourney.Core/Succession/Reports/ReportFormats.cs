@@ -140,9 +140,9 @@ public static class ReportFormats
 
     private static string E(string text) => Html.Encode(text);
 
-    private static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static void Row(StringBuilder csv, params string[] cells) =>
+    internal static void Row(StringBuilder csv, params string[] cells) =>
         csv.AppendLine(string.Join(',', cells.Select(Neutralised).Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
 
     /// <summary>

@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Succession;
+using LeaderJourney.EventStore;
 using LeaderJourney.EventStore.Projections;
 using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
@@ -95,14 +96,18 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
     /// are folded, up to the events' own times (as the level history uses its events' times), so that
     /// every part of a report is read on one clock.
     /// </summary>
-    public async Task<IReadOnlyList<Position>> PositionsAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
+    public async Task<IReadOnlyList<Position>> PositionsAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct) =>
+        [.. (await PositionHistoriesAsync(affiliate, asOf, ct)).Select(h => h.Position)];
+
+    /// <summary>The affiliate's positions as they stood at the moment (as <see cref="PositionsAsync"/>), each with the events that made it so.</summary>
+    public async Task<IReadOnlyList<(Position Position, IReadOnlyList<StoredEvent> Events)>> PositionHistoriesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
     {
-        var positions = new List<Position>();
+        var positions = new List<(Position, IReadOnlyList<StoredEvent>)>();
         foreach (var id in await PositionIdsAsync(affiliate, ct))
         {
-            var events = await store.ReadStreamAsync(id, ct: ct);
-            var position = events.Select(e => e.Data).TakeWhile(e => TimeOf(e) <= asOf).Aggregate(Position.Initial, Position.Evolve);
-            if (position.IsDefined) positions.Add(position);
+            var events = (await store.ReadStreamAsync(id, ct: ct)).TakeWhile(e => TimeOf(e.Data) <= asOf).ToList();
+            var position = events.Select(e => e.Data).Aggregate(Position.Initial, Position.Evolve);
+            if (position.IsDefined) positions.Add((position, events));
         }
         return positions;
     }
@@ -118,7 +123,8 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         return ids;
     }
 
-    private static DateTimeOffset TimeOf(object positionEvent) => positionEvent switch
+    /// <summary>When a position event was recorded (its own time, on the clock of the level history).</summary>
+    public static DateTimeOffset TimeOf(object positionEvent) => positionEvent switch
     {
         PositionDefined e => e.DefinedAt,
         RequirementsChanged e => e.ChangedAt,

@@ -1,13 +1,17 @@
 using System.Text;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Succession.Reports;
+using LeaderJourney.Core.Succession.TalentReview;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The board's succession report, as of any date, with a bench chart, CSV export and a print layout.</summary>
-public sealed class SuccessionModel(ReportService reports, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
+public sealed class SuccessionModel(ReportService reports, TalentReviewQuery talentReview, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
 {
+    /// <summary>The talent review's first day of decisions (yyyy-MM-dd); by default <see cref="TalentReviewQuery.DefaultDays"/> before the report's day.</summary>
+    [BindProperty(SupportsGet = true)] public string? Since { get; set; }
     public SuccessionReport? Report { get; private set; }
 
     /// <summary>Themes and domains by name, for the gaps.</summary>
@@ -25,6 +29,30 @@ public sealed class SuccessionModel(ReportService reports, FrameworkWords words,
         if (DownloadRefusal() is { } refusal) return refusal;
         return File(Encoding.UTF8.GetBytes(ReportFormats.SuccessionCsv(Report!, sentences, Words)), "text/csv", $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
+
+    /// <summary>The talent review for the board's meeting, as of the page's date, as a PDF or a workbook.</summary>
+    public async Task<IActionResult> OnGetTalentReviewAsync(string? format, CancellationToken ct)
+    {
+        var (affiliate, at, refusal) = ReportRequest();
+        if (refusal == "forbidden") return Forbid();
+        if (DownloadRefusal() is { } refused) return refused;
+        if (format is not ("pdf" or "xlsx")) return BadRequest(sentences.Say("format is one of: xlsx, pdf."));
+        if (format == "pdf" && !PdfFonts.Available)
+            return StatusCode(StatusCodes.Status503ServiceUnavailable, sentences.Say("PDF reports need a font this server does not have (fonts-dejavu-core); ask for format=xlsx or csv."));
+        try
+        {
+            var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), ct);
+            var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
+            return File(content, type, name);
+        }
+        catch (RequestValidationException e)
+        {
+            return BadRequest(sentences.Say(e.Message));
+        }
+    }
+
+    /// <summary>The talent review's default first day for the page's date, for the form.</summary>
+    public string DefaultSince => DateOnly.FromDateTime((Report?.AsOf ?? DateTimeOffset.UtcNow).UtcDateTime).AddDays(-TalentReviewQuery.DefaultDays).ToString("yyyy-MM-dd");
 
     private async Task<IActionResult?> Load(CancellationToken ct)
     {
