@@ -87,6 +87,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("PUT", "/api/positions/{id}/term-end", f => $"/api/positions/{f.Position}/term-end", () => new { termEndsOn = "2027-01-01" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "/api/reports/succession", _ => "/api/reports/succession?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
         new("GET", "/api/reports/pipeline", _ => "/api/reports/pipeline?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
+        new("GET", "/api/reports/talent-review", _ => "/api/reports/talent-review?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
         new("POST", "/api/reports/{kind}/issues", _ => "/api/reports/succession/issues?affiliate=MA", null, "401 ok ok/403 403/403 403/403 403/403"),
         new("GET", "/api/reports/issues", _ => "/api/reports/issues?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
         new("GET", "/api/reports/issues/{id}", f => $"/api/reports/issues/{f.Report}?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403", IdInPath: true),
