@@ -21,7 +21,7 @@ public static class TalentReviewEndpoint
             var (code, at, shape) = ReportEndpoints.Parameters(http.CurrentUser(), affiliate, asOf, format, "json", "csv", "xlsx", "pdf");
             if (shape == "pdf" && !PdfFonts.Available)
                 return Results.Problem(title: say.Say("PDF reports need a font this server does not have (fonts-dejavu-core); ask for format=xlsx or csv."), statusCode: StatusCodes.Status503ServiceUnavailable);
-            var report = await query.ReadAsync(code, at, Since(since), ct);
+            var report = await query.ReadAsync(code, at, Since(since), staffNotes: http.CurrentUser().IsAdmin, ct);
             if (shape is "json") return Results.Ok(report);
             if (shape is "csv") return Results.Text(TalentReviewFormats.Csv(report), "text/csv; charset=utf-8");
             var (content, type, name) = Document(report, shape, say);

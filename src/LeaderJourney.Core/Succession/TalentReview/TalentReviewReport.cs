@@ -18,7 +18,7 @@ public sealed record GridRow(Guid PositionId, string Title, IncumbentView? Incum
 /// <summary>
 /// A decision recorded on one of the affiliate's positions: <see cref="Decision"/> is the published
 /// name of its event without "position." (candidate-nominated, readiness-assessed, appointed, ...).
-/// <see cref="Note"/> is the nomination's note, the withdrawal's reason or the judgement's justification.
+/// <see cref="Note"/> is the judgement's justification, or for staff the nomination's note or the withdrawal's reason.
 /// </summary>
 public sealed record ReviewDecision(DateTimeOffset At, Guid PositionId, string Position, string Decision, Guid? LeaderId, string? DisplayName,
     string? Readiness, DateOnly? On, DateOnly? TermEndsOn, string? Note, Guid DecidedBy, string? DecidedByName);
@@ -36,8 +36,13 @@ public sealed record TalentReviewReport(string Affiliate, DateTimeOffset AsOf, D
     /// <param name="decisions">The decisions of the window (<see cref="DecisionsSince"/>), to be named.</param>
     /// <param name="names">Leaders' names known now; a leader left out (enrolled after the moment) is given by id alone.</param>
     /// <param name="usernames">Who recorded the decisions, by user id.</param>
+    /// <param name="staffNotes">
+    /// Whether the reader sees staff's own notes on a slate (a nomination's note, a withdrawal's reason:
+    /// staff do, the board does not, as the positions API shows them to no one else). A readiness
+    /// call's justification is shown to both, as the succession report does.
+    /// </param>
     public static TalentReviewReport Build(SuccessionReport succession, DateTimeOffset since, IReadOnlyList<ReviewDecision> decisions,
-        IReadOnlyDictionary<Guid, string> names, IReadOnlyDictionary<Guid, string> usernames)
+        IReadOnlyDictionary<Guid, string> names, IReadOnlyDictionary<Guid, string> usernames, bool staffNotes)
     {
         var grid = succession.Positions.Select(p =>
         {
@@ -50,6 +55,7 @@ public sealed record TalentReviewReport(string Affiliate, DateTimeOffset AsOf, D
         {
             DisplayName = d.LeaderId is { } leader ? names.GetValueOrDefault(leader) : null,
             DecidedByName = usernames.GetValueOrDefault(d.DecidedBy),
+            Note = staffNotes || d.Decision == "readiness-assessed" ? d.Note : null,
         }).ToList();
         return new TalentReviewReport(succession.Affiliate, succession.AsOf, since, succession.GeneratedAt, succession.Coverage, succession.BenchStrength, grid, named);
     }

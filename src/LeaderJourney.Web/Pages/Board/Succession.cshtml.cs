@@ -38,10 +38,10 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
         if (DownloadRefusal() is { } refused) return refused;
         if (format is not ("pdf" or "xlsx")) return BadRequest(sentences.Say("format is one of: xlsx, pdf."));
         if (format == "pdf" && !PdfFonts.Available)
-            return StatusCode(StatusCodes.Status503ServiceUnavailable, sentences.Say("PDF reports need a font this server does not have (fonts-dejavu-core); ask for format=xlsx or csv."));
+            return StatusCode(StatusCodes.Status503ServiceUnavailable, sentences.Say("This server cannot make PDF files yet (it lacks a font); download the Excel file instead."));
         try
         {
-            var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), ct);
+            var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), staffNotes: Core.Access.BearerTokenHandler.CurrentUserOf(User).IsAdmin, ct);
             var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
             return File(content, type, name);
         }
