@@ -50,7 +50,7 @@ public static class ApiDocs
     });
 
     /// <summary>Writes that are not to a stream: they take neither If-Match nor Idempotency-Key (the catalog and the directory of users).</summary>
-    public static readonly string[] WithoutVersionedWrites = ["api/auth", "api/users", "api/affiliates", "api/frameworks/import"];
+    public static readonly string[] WithoutVersionedWrites = ["api/auth", "api/account", "api/users", "api/affiliates", "api/frameworks/import"];
 
     /// <summary>The problem answers an operation can give, by what it is (problem details, see Core.Http.Problems).</summary>
     private static IEnumerable<(string Status, string When)> ErrorsOf(string path, bool write)

@@ -455,6 +455,32 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetBoolean(1)) : null;
     }
 
+    /// <summary>Whether the user gets notices by mail (they have not turned it off), and whether an address is on file for them to get them at.</summary>
+    public async Task<(bool Mail, bool HasAddress)> MailPreferenceAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select not mail_off, email_sealed is not null from {schema}.users where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetBoolean(0), reader.GetBoolean(1)) : throw new NotFoundException($"There is no user {userId}.");
+    }
+
+    /// <summary>The user turns notices by mail on or off for themself.</summary>
+    public async Task SetMailAsync(Guid userId, bool mail, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"update {schema}.users set mail_off = $2 where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = !mail });
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new NotFoundException($"There is no user {userId}.");
+    }
+
+    /// <summary>Whether the leader's own sign-in turned mail off (a leader is mailed at their record's address, not their sign-in's).</summary>
+    public async Task<bool> LeaderTurnedMailOffAsync(Guid leaderId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.users where leader_id = $1 and mail_off)");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>The affiliate's mentors by user name (case-insensitive), for picking one by name.</summary>
     public async Task<IReadOnlyDictionary<string, Guid>> MentorsAsync(string affiliate, CancellationToken ct = default)
     {
@@ -505,7 +531,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (emails is null) return [];
         await using var command = dataSource.CreateCommand($"""
             select id, email_sealed from {schema}.users
-             where email_sealed is not null and disabled_at is null
+             where email_sealed is not null and disabled_at is null and not mail_off
                and (id = any($1) or (role = '{Roles.AffiliateAdmin}' and affiliate = $2))
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. userIds ?? []] });

@@ -61,6 +61,7 @@ public static class AccessEndpoints
                 { Sender = http.SenderOf(body ?? new UserChangeRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AccessDirectory.UserSummary>();
 
+        app.MapMailPreference();
         return app;
     }
 

@@ -208,5 +208,9 @@ public static class CoreSchema
                 primary key (what, recipient));
             alter table {schema}.users add column email_sealed bytea;
             """),
+        // Each person may turn the mails off for themself (Access/MailPreference); the inbox keeps every notice.
+        new(16, "mail off", """
+            alter table {schema}.users add column mail_off boolean not null default false;
+            """),
     ];
 }

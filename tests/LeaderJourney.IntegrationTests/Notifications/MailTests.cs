@@ -5,6 +5,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Notifications.Mail;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.IntegrationTests.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 using Npgsql;
@@ -150,5 +151,61 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Until(async () => (await runtime.SubscriptionStatusAsync([Reactions.SubscriptionName])).Single().Position >= head, "the reactions to pass the last event");
         (await Scalar(quietData, $"select count(*) from leaderjourney.notifications where leader_id = '{other}'")).Should().Be(1, "the notice is in the inbox");
         (await Scalar(quietData, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%Mail%'")).Should().Be(0, "no mail was asked for");
+    }
+
+    [Fact]
+    public async Task Whoever_turns_the_mails_off_gets_none_the_inbox_keeps_the_notice_and_turning_them_on_mails_the_next()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var logs = new CapturedLogs();
+        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("OH");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var mentorId = await directory.CreateUserAsync("mentor.quiet", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.quiet@example.org");
+        var mentor = await app.SignInAsync("mentor.quiet");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Nora Quiet", email = "nora.quiet@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+
+        // Both turn the mails off for themselves; a body without the choice is refused in words.
+        (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeTrue("mail is on until one turns it off");
+        foreach (var client in new[] { mentor, leader })
+            (await client.PutAsJsonAsync("/api/account/mail", new { mail = false })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeFalse();
+        var refused = await leader.PutAsJsonAsync("/api/account/mail", new { });
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("mail", out _).Should().BeTrue();
+
+        // A request and an attainment: handled, neither mailed, the leader's notice in the inbox.
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        // Signed off only after: a request already signed off when its mail is made is not mailed anyway.
+        await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("is not mailed: none of the leader's mentors"))), "the request handled, not mailed");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = Today }));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("(level-attained) is not mailed"))), "the notice handled, not mailed");
+        server.ReceivedEmailCount.Should().Be(0);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'")).Should().Be(1, "the inbox keeps the notice");
+
+        // On again: the next notice is mailed, and says how to stop them.
+        (await leader.PutAsJsonAsync("/api/account/mail", new { mail = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 102", themeCode = "ADV.2", level = 1, completedOn = Today }));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.2", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the leader's mail");
+        var mail = server.ReceivedEmail.Single();
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("nora.quiet@example.org");
+        mail.MessageParts.Single().BodyData.Should().Contain("To stop these e-mails: https://journey.example.org/account/mail");
+        mail.Headers["List-Unsubscribe"].Should().Be("<https://journey.example.org/account/mail>");
+
+        // The page sends the same command: the mentor turns them on again there.
+        var page = new PageClient(app);
+        await page.SignInAsync("mentor.quiet");
+        (await page.GetAsync("/account/mail")).Should().Contain("id=\"mail-off\" name=\"mail\" value=\"false\" checked=\"checked\"");
+        (await (await page.PostAsync("/account/mail", "/account/mail", new() { ["mail"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Saved: notices are e-mailed to you too.").And.Contain("id=\"mail-on\" name=\"mail\" value=\"true\" checked=\"checked\"");
+        (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeTrue();
     }
 }

@@ -26,11 +26,11 @@ public static class MailNotificationHandler
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
         var mails = notice.LeaderId is { } leaderId
-            ? await ForLeaderAsync(notice, leaderId, leaders, mailer, ct)
+            ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
         if (mails.Count == 0)
         {
-            logger.LogInformation("Notification {NotificationId} ({Kind}) is not mailed: no one it is for has an e-mail address", notice.Id, notice.Kind);
+            logger.LogInformation("Notification {NotificationId} ({Kind}) is not mailed: no one it is for has an e-mail address and mail on", notice.Id, notice.Kind);
             return;
         }
         var sent = await mailer.SendEachAsync(MailClaims.Notice(notice.Id), mails, ct);

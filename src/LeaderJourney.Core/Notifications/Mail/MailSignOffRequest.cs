@@ -27,7 +27,7 @@ public static class MailSignOffRequestHandler
         var mentors = await directory.MailAddressesAsync(ct, userIds: leader.Mentors);
         if (mentors.Count == 0)
         {
-            logger.LogInformation("The sign-off request {RequestEventId} is not mailed: none of the leader's mentors has an e-mail address", message.RequestEventId);
+            logger.LogInformation("The sign-off request {RequestEventId} is not mailed: none of the leader's mentors has an e-mail address and mail on", message.RequestEventId);
             return;
         }
         var theme = $"{found.Scope.TitleOf(message.ThemeCode)}, Level {message.Level}";

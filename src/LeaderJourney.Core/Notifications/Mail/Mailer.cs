@@ -19,13 +19,20 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, ILogger<Mai
         chain.OnException<MailNotSentException>().ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(8));
 
     /// <summary>A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set.</summary>
+    /// <summary>The page where a person turns the mails off (or on again).</summary>
+    public const string MailPage = "account/mail";
+
     public MimeMessage Compose(string? name, string address, string subject, string greeting, string sentence, string path, string why)
     {
         var mail = new MimeMessage { Subject = subject };
         mail.From.Add(settings.Sender!);
         mail.To.Add(new MailboxAddress(name, address));
         var link = settings.PublicUrl is { } site ? $"\n\nSee it in LeaderJourney: {new Uri(site, path)}\n" : "\n";
-        mail.Body = new TextPart("plain") { Text = $"{greeting}\n\n{sentence}{link}\n{why}\n" };
+        // Every mail says how to stop them (the person's own switch, Access/MailPreference), and mail clients offer it too.
+        var stop = settings.PublicUrl is { } at ? new Uri(at, MailPage) : null;
+        if (stop is not null) mail.Headers.Add(HeaderId.ListUnsubscribe, $"<{stop}>");
+        var off = stop is null ? "To stop these e-mails, choose E-mail in LeaderJourney's menu." : $"To stop these e-mails: {stop}";
+        mail.Body = new TextPart("plain") { Text = $"{greeting}\n\n{sentence}{link}\n{why}\n{off}\n" };
         return mail;
     }
 

@@ -27,8 +27,6 @@ public static class TalentReviewEndpoint
             var (content, type, name) = Document(report, shape, say);
             return Results.File(content, type, name);
         }).WithTags("Reports").RequireAuthorization().Produces<TalentReviewReport>()
-          .Produces(StatusCodes.Status200OK, contentType: "text/csv").Produces(StatusCodes.Status200OK, contentType: XlsxType).Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-          .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
           .WithDescription($"The key positions' candidates by readiness as of asOf (now by default), and the decisions recorded on the affiliate's positions from since (a date, from the start of its day UTC; {TalentReviewQuery.DefaultDays} days before asOf's day by default). JSON by default; format=csv (data, codes as in JSON), xlsx or pdf (for people, in the request's language).");
         return app;
     }

@@ -1,0 +1,52 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Account;
+
+/// <summary>A person turns notices by e-mail on or off for themself (the command the API sends); the inbox keeps every notice.</summary>
+public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : PageModel
+{
+    public bool Mail { get; private set; }
+    public bool HasAddress { get; private set; }
+    public string? Saved { get; private set; }
+    public string? Error { get; private set; }
+
+    private CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
+
+    /// <summary>Leaders, mentors and affiliate admins are mailed; the board and national admins are not.</summary>
+    public bool IsMailed => Caller.Role is Roles.Leader or Roles.Mentor or Roles.AffiliateAdmin;
+
+    /// <summary>What is mailed to this person, and where to.</summary>
+    public string WhatIsMailed => Caller.Role switch
+    {
+        Roles.Leader => "LeaderJourney can e-mail you when you attain a level, when one is taken back and when a request of yours is declined, at the address on your record.",
+        Roles.Mentor => "LeaderJourney can e-mail you when a leader you mentor asks you to sign off a level, at the address staff recorded for you.",
+        Roles.AffiliateAdmin => "LeaderJourney can e-mail you when the term of one of your affiliate's positions is about to end, at the address staff recorded for you.",
+        _ => "LeaderJourney sends you no notices by e-mail.",
+    };
+
+    /// <summary>Where the notices stay whatever the choice.</summary>
+    public string WhatStays => Caller.Role == Roles.Mentor
+        ? "Whatever you choose, every request stays in your sign-off queue."
+        : "Whatever you choose, every notice stays in your notifications.";
+
+    public async Task OnGetAsync(CancellationToken ct) => await Load(ct);
+
+    public async Task OnPostAsync(bool? mail, CancellationToken ct)
+    {
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new SetMailCommand(mail) { Sender = new(Caller, PageCommands.Options(Request, "mail")) }, ct));
+        if (Error is null) Saved = mail == true ? "Saved: notices are e-mailed to you too." : "Saved: no more e-mails; your notices stay in LeaderJourney.";
+        await Load(ct);
+    }
+
+    private async Task Load(CancellationToken ct)
+    {
+        (Mail, HasAddress) = await directory.MailPreferenceAsync(Caller.UserId, ct);
+        // A leader is mailed at their record's address, not their sign-in's.
+        if (Caller.Role == Roles.Leader) HasAddress = true;
+    }
+}
