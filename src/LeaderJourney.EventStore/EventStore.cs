@@ -218,6 +218,18 @@ public sealed class EventStore : IAsyncDisposable
         keys.QueueShred(session, subject, final);
     }
 
+    /// <summary>
+    /// Whether a write failed because a read model it wrote inline changed generations while it was made
+    /// (a switch-over committed in another process): then it is to be tried again, and this process's
+    /// copy of the generations is dropped so that the next try reads them afresh.
+    /// </summary>
+    public static bool GenerationsChangedDuring(Exception e)
+    {
+        if (!ProjectionGenerations.ChangedDuring(e)) return false;
+        ProjectionGenerations.Stale();
+        return true;
+    }
+
     /// <summary>A write's failure in the store's terms when the database refused an event's text (jsonb refuses some texts JSON allows); else null.</summary>
     public static EventDataRejectedException? AsRejectedData(Exception e) =>
         RejectedData(e) is { } rejected ? new EventDataRejectedException(Database.FirstLine(rejected.MessageText), rejected) : null;
@@ -320,7 +332,7 @@ public sealed class EventStore : IAsyncDisposable
         var events = actions.SelectMany(a => a.Events.Select(e => MartenSlot.ToStored(e) with { StreamId = a.Id })).OrderBy(e => e.Sequence).ToList();
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var scope = new MartenSlot.AppendScope();
+        var scope = new MartenSlot.AppendScope(fresh: true);
         foreach (var chunk in events.Chunk(5_000))
         {
             await using var session = Marten.LightweightSession(SessionOptions.ForTransaction(transaction));

@@ -98,6 +98,9 @@ public static class Messaging
         // The handlers' code is generated ahead of time (Hosting/Generated, written by the web host's
         // `codegen write`) and loaded from this assembly: no Roslyn compile on a command's first use.
         options.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
+        // An append whose read models switched generations while it was made (a rebuild's switch-over
+        // in another process) fails whole; it is tried again on a fresh look (EventStore's AppendScope).
+        options.OnException(EventStore.EventStore.GenerationsChangedDuring).RetryTimes(3);
         // The role is checked before a position's stream is loaded and its row held.
         options.Policies.ForMessagesOfType<Succession.Positions.PositionCommand>().AddMiddleware(typeof(Succession.Positions.PositionAdminsOnly));
     }

@@ -22,17 +22,33 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
     /// </summary>
     private static readonly ConditionalWeakTable<IEvent, AppendScope> SaveScopes = new();
 
-    /// <summary>One append's look at the generations: read once on the append's connection for both slots of a read model; an inline slot writes to its active generation only.</summary>
-    internal sealed class AppendScope
+    /// <summary>
+    /// One append's look at the generations, once per read model for both its slots; an inline slot
+    /// writes to its active generation only. A command's append takes the look this process last had
+    /// (<see cref="ProjectionGenerations.ForAppendAsync"/>, no round trip) and queues, ahead of its
+    /// writes and in the same batch, the lock an insert into mt_events takes and a check that the look
+    /// still holds. A switch-over holds mt_events in SHARE mode: it is either committed before that lock,
+    /// and the check fails the append whole (it is tried again on a fresh look), or it waits until the
+    /// append commits. <paramref name="fresh"/> (a bulk load's step) reads the generations under the lock
+    /// instead, as it has no one to try it again.
+    /// </summary>
+    internal sealed class AppendScope(bool fresh = false)
     {
         private readonly Dictionary<string, IReadOnlyList<ProjectionGenerations.Row>> _live = new();
 
-        public async Task<ProjectionGenerations.Row?> InSlotAsync(ProjectionGenerations generations, NpgsqlConnection connection, string name, int parity, CancellationToken ct)
+        public async Task<ProjectionGenerations.Row?> InSlotAsync(ProjectionGenerations generations, IDocumentOperations operations, string name, int parity, CancellationToken ct)
         {
-            // Marten runs inline projections before it writes the events: the lock an insert into
-            // mt_events takes is taken first, so a switch-over (which holds mt_events in SHARE mode) is
-            // either done before this look or waits until the append commits.
-            if (!_live.TryGetValue(name, out var rows)) _live[name] = rows = await generations.LiveAsync(connection, name, ct, holdSwitchOff: true);
+            if (!_live.TryGetValue(name, out var rows))
+            {
+                if (fresh) rows = await generations.LiveAsync(operations.Connection!, name, ct, holdSwitchOff: true);
+                else
+                {
+                    rows = await generations.ForAppendAsync(operations.Connection!, name, ct);
+                    operations.QueueSqlCommand(generations.HoldSwitchOffSql);
+                    operations.QueueSqlCommand('?', generations.AssertSql, name, ProjectionGenerations.Fingerprint(rows));
+                }
+                _live[name] = rows;
+            }
             return rows.FirstOrDefault(r => ParityOf(r.Generation) == parity);
         }
     }
@@ -82,7 +98,7 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
         // inline projection on every save (a position's too), and needs no look at the generations then.
         if (inline && !events.Any(e => projection.EventTypes.Contains(e.TypeName))) return;
         var generation = scope is not null
-            ? await scope.InSlotAsync(generations, operations.Connection!, Name, parity, ct)
+            ? await scope.InSlotAsync(generations, operations, Name, parity, ct)
             : (await generations.LiveAsync(own, Name, ct)).FirstOrDefault(r => ParityOf(r.Generation) == parity);
         if (generation is null || generation.Version != projection.Version) return;
         if (!ShouldApply(generation, inline, operations)) return;

@@ -32,6 +32,49 @@ internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string 
 
     private const string Columns = "name, generation, version, status, state, last_error, position, built_through";
 
+    /// <summary>
+    /// The live generations of each read model as this process last read them for an append, with the
+    /// epoch they were read in. An append uses them without a round trip and checks them in its own
+    /// batch (<see cref="AssertSql"/>); <see cref="Stale"/> makes every process-wide copy be read again.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (long Epoch, IReadOnlyList<Row> Rows)> _forAppends = new();
+
+    private static long _epoch;
+
+    /// <summary>Drops every copy of the generations appends use, in every store of the process: after a switch-over here, or an append that found them changed.</summary>
+    public static void Stale() => Interlocked.Increment(ref _epoch);
+
+    /// <summary>The live generations for an append: this process's copy, or read now (on the append's connection) when there is none or it is stale.</summary>
+    public async Task<IReadOnlyList<Row>> ForAppendAsync(NpgsqlConnection connection, string name, CancellationToken ct)
+    {
+        var epoch = Interlocked.Read(ref _epoch);
+        if (_forAppends.TryGetValue(name, out var kept) && kept.Epoch == epoch) return kept.Rows;
+        var rows = await LiveAsync(connection, name, ct);
+        _forAppends[name] = (epoch, rows);
+        return rows;
+    }
+
+    /// <summary>For Marten's SQL operation ('?' placeholders: name, <see cref="Fingerprint"/>): fails the append with LJ001 unless the generations are still those.</summary>
+    public string AssertSql => $"call {schema}.assert_generations(?, ?)";
+
+    /// <summary>
+    /// What an append decided on, as <see cref="AssertSql"/>'s function computes it from the table: the
+    /// active generation (an append writes to no other), its version and whether it is marked failed.
+    /// </summary>
+    public static string Fingerprint(IEnumerable<Row> rows) =>
+        string.Join(';', rows.Where(r => r.Status == "active").OrderByDescending(r => r.Generation).Select(r => FormattableString.Invariant($"{r.Generation}:{r.Version}:{r.Status}:{r.State}")));
+
+    /// <summary>For Marten's SQL operation: the lock an insert into mt_events takes, which a switch-over waits on (it holds the table in SHARE mode).</summary>
+    public string HoldSwitchOffSql => $"lock table {schema}.mt_events in row exclusive mode";
+
+    /// <summary>Whether an append failed because a read model changed generations while it was made (then it is tried again).</summary>
+    public static bool ChangedDuring(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is PostgresException { SqlState: "LJ001" }) return true;
+        return false;
+    }
+
     /// <summary>The live (not retired) generations of a read model, at most one per slot, read on the given connection (an append's own) or a pooled one.</summary>
     /// <param name="holdSwitchOff">Take an insert's lock on mt_events first (in the same round trip), so no switch-over can commit until this transaction ends.</param>
     public async Task<IReadOnlyList<Row>> LiveAsync(NpgsqlConnection? connection, string name, CancellationToken ct, bool holdSwitchOff = false)
@@ -102,6 +145,7 @@ internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string 
         batch.BatchCommands.Add(park);
         batch.BatchCommands.Add(stop);
         await batch.ExecuteNonQueryAsync(ct);
+        Stale();
     }
 
     private sealed class Release(Action release) : IDisposable

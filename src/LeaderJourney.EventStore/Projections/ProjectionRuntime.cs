@@ -369,6 +369,7 @@ public sealed class ProjectionRuntime(EventStore store)
         batch.BatchCommands.Add(running);
         batch.BatchCommands.Add(resolved);
         await batch.ExecuteNonQueryAsync(ct);
+        ProjectionGenerations.Stale();
     }
 
     /// <summary>
@@ -606,6 +607,8 @@ public sealed class ProjectionRuntime(EventStore store)
             await SwitchAsync(slot.Name, generation, (connection, tx), ct);
         }
         await tx.CommitAsync(ct);
+        // Appends in this process read the generations again (any other process finds out from its check).
+        ProjectionGenerations.Stale();
     }
 
     /// <summary>
@@ -681,7 +684,11 @@ public sealed class ProjectionRuntime(EventStore store)
                     throw new InvalidOperationException($"The rebuild of {name} was replaced by a newer one.");
             }
             await DropRetired(connection, tx, name, ct);
-            if (ownedTx is not null) await ownedTx.CommitAsync(ct);
+            if (ownedTx is not null)
+            {
+                await ownedTx.CommitAsync(ct);
+                ProjectionGenerations.Stale();
+            }
         }
         finally
         {

@@ -70,5 +70,18 @@ internal static class ProjectionSchema
         new(4, "the last event an inline generation's build applied with appends held off", """
             alter table {schema}.projection_generations add column built_through bigint not null default 0;
             """),
+        // An append writes its inline read models from the generations as its process last saw them and
+        // checks, in its own batch and under the lock a switch-over waits on, that they are still so
+        // (MartenSlot.AppendScope); if not, the append fails whole with LJ001 and is tried again.
+        new(5, "an append's check that the generations it wrote to are still the live ones", """
+            -- A procedure: CALL returns no result set, so it can stand anywhere in Marten's batch.
+            create procedure {schema}.assert_generations(p_name text, p_expected text) language plpgsql as $$
+            begin
+                if coalesce((select string_agg(generation || ':' || version || ':' || status || ':' || state, ';' order by generation desc)
+                               from {schema}.projection_generations where name = p_name and status = 'active'), '') <> p_expected then
+                    raise exception 'The generations of % changed during this append', p_name using errcode = 'LJ001';
+                end if;
+            end $$;
+            """),
     ];
 }

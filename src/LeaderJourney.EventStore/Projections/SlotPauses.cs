@@ -35,6 +35,7 @@ internal sealed class SlotPauses(EventStore store) : IObserver<ShardState>
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slot.Parity });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message });
             await command.ExecuteNonQueryAsync();
+            ProjectionGenerations.Stale();
         }
         catch (Exception e) when (e is NpgsqlException or ObjectDisposedException)
         {

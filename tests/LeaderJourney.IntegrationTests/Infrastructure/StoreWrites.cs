@@ -46,11 +46,25 @@ public static class StoreWrites
     public static Task<AppendResult> AppendAsync(this Store store, Guid streamId, long expectedVersion, IReadOnlyList<object> events, AppendMetadata? metadata = null) =>
         WriteOneAsync(store, metadata, session => session.Append(streamId, expectedVersion, events));
 
+    /// <summary>
+    /// One write in a session of its own; tried again, as Wolverine tries the product's commands
+    /// (`Messaging`), when it met a read model switching generations under it.
+    /// </summary>
     private static async Task<AppendResult> WriteOneAsync(Store store, AppendMetadata? metadata, Func<IDocumentSession, StreamAction> add)
     {
-        await using var session = store.OpenWriteSession((metadata ?? AppendMetadata.None).TenantId, metadata);
-        var action = add(session);
-        await session.SaveChangesAsync();
-        return new AppendResult(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.OpenWriteSession((metadata ?? AppendMetadata.None).TenantId, metadata);
+            var action = add(session);
+            try
+            {
+                await session.SaveChangesAsync();
+            }
+            catch (Exception e) when (attempt < 4 && Store.GenerationsChangedDuring(e))
+            {
+                continue;
+            }
+            return new AppendResult(action.Id, action.Events[^1].Version, action.Events[0].Sequence, action.Events[^1].Sequence);
+        }
     }
 }
