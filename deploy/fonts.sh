@@ -2,7 +2,10 @@
 # read from the system's fonts. On a fresh Debian machine without either, as root, installs
 # fonts-dejavu-core. Without one the PDF answers 503 and says so; nothing else needs it.
 lj_ensure_fonts() {
-  find /usr/share/fonts /usr/local/share/fonts -name 'DejaVuSans.ttf' -o -name 'LiberationSans-Regular.ttf' 2>/dev/null | grep -q . && return 0
+  # Both faces are needed (regular and bold); a missing folder is no error (run.sh and test.sh use pipefail).
+  local found
+  found=$( { find /usr/share/fonts /usr/local/share/fonts \( -name 'DejaVuSans-Bold.ttf' -o -name 'LiberationSans-Bold.ttf' \) 2>/dev/null || true; } | head -n 1)
+  [ -n "$found" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "no DejaVu or Liberation font and this is not root: install one (apt-get install -y fonts-dejavu-core) for the PDF reports" >&2
     return 0

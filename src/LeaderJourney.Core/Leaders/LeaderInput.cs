@@ -73,15 +73,22 @@ public static class LeaderInput
     /// <summary>The years a report may be asked as of (the pages' date too).</summary>
     public const int FirstReportYear = 1900, LastReportYear = 2999;
 
-    public static DateTimeOffset? AsOf(string? value)
+    public static DateTimeOffset? AsOf(string? value) => Moment(value, "asOf", endOfDay: true);
+
+    /// <summary>
+    /// A report's moment from <paramref name="field"/>: a date (yyyy-MM-dd: the end of that UTC day, or its
+    /// start) or an ISO 8601 date and time; null when not given.
+    /// </summary>
+    public static DateTimeOffset? Moment(string? value, string field, bool endOfDay)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         DateTimeOffset at;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) at = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59, 999, 999)), TimeSpan.Zero);
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date))
+            at = new DateTimeOffset(date.ToDateTime(endOfDay ? new TimeOnly(23, 59, 59, 999, 999) : TimeOnly.MinValue), TimeSpan.Zero);
         else if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at))
-            throw new RequestValidationException("asOf", "asOf is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
+            throw new RequestValidationException(field, $"{field} is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
         // Reports look a year back and to the end of the day: the ends of the calendar are out of reach.
-        if (at.Year is < FirstReportYear or > LastReportYear) throw new RequestValidationException("asOf", $"asOf is a date between {FirstReportYear} and {LastReportYear}.");
+        if (at.Year is < FirstReportYear or > LastReportYear) throw new RequestValidationException(field, $"{field} is a date between {FirstReportYear} and {LastReportYear}.");
         return at;
     }
 }

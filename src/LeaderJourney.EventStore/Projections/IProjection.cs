@@ -68,9 +68,13 @@ public sealed partial class ProjectionContext
     private readonly string _schema;
     private readonly string _projectionName;
 
+    private readonly Func<IReadOnlyList<NpgsqlBatchCommand>>? _guards;
+
+    /// <param name="guards">Statements to send in front of the next read (an append's lock and checks, MartenSlot.AppendScope), if any.</param>
     internal ProjectionContext(Action<string, object[]> queue, Func<CancellationToken, Task<(NpgsqlConnection, bool)>> readConnection,
-        string schema, string projectionName, int generation)
+        string schema, string projectionName, int generation, Func<IReadOnlyList<NpgsqlBatchCommand>>? guards = null)
     {
+        _guards = guards;
         _queue = queue;
         _readConnection = readConnection;
         _schema = schema;
@@ -105,10 +109,17 @@ public sealed partial class ProjectionContext
         var (connection, owned) = await _readConnection(ct);
         try
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) row(reader);
+            // Any guards go in the same batch, ahead of the query: they return no rows.
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var guard in _guards?.Invoke() ?? []) batch.BatchCommands.Add(guard);
+            var query = new NpgsqlBatchCommand(sql);
+            foreach (var value in values) query.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            batch.BatchCommands.Add(query);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            do
+            {
+                while (reader.FieldCount > 0 && await reader.ReadAsync(ct)) row(reader);
+            } while (await reader.NextResultAsync(ct));
         }
         finally
         {

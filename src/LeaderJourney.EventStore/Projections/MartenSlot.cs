@@ -29,12 +29,30 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
     /// writes and in the same batch, the lock an insert into mt_events takes and a check that the look
     /// still holds. A switch-over holds mt_events in SHARE mode: it is either committed before that lock,
     /// and the check fails the append whole (it is tried again on a fresh look), or it waits until the
-    /// append commits. <paramref name="fresh"/> (a bulk load's step) reads the generations under the lock
-    /// instead, as it has no one to try it again.
+    /// append commits. An append that reads before it writes sends the same lock and check ahead of its
+    /// first read (<see cref="TakeGuards"/>). <paramref name="fresh"/> (a bulk load's step) reads the
+    /// generations under the lock instead, as it has no one to try it again.
     /// </summary>
     internal sealed class AppendScope(bool fresh = false)
     {
         private readonly Dictionary<string, IReadOnlyList<ProjectionGenerations.Row>> _live = new();
+
+        /// <summary>The looks taken from the process's copy whose check has not yet gone ahead of a read (see <see cref="TakeGuards"/>).</summary>
+        private readonly List<(string Name, string Fingerprint)> _unguarded = [];
+
+        /// <summary>
+        /// The lock and the checks an inline read sends in front of its query, in the same round trip, the
+        /// first time this append reads: so it never reads a generation's tables that a switch-over has since
+        /// replaced or dropped, and never holds them while it waits for the lock a switch-over holds.
+        /// </summary>
+        public IReadOnlyList<NpgsqlBatchCommand> TakeGuards(ProjectionGenerations generations)
+        {
+            if (_unguarded.Count == 0) return [];
+            var guards = new List<NpgsqlBatchCommand> { new(generations.HoldSwitchOffSql) };
+            guards.AddRange(_unguarded.Select(u => generations.AssertCommand(u.Name, u.Fingerprint)));
+            _unguarded.Clear();
+            return guards;
+        }
 
         public async Task<ProjectionGenerations.Row?> InSlotAsync(ProjectionGenerations generations, IDocumentOperations operations, string name, int parity, CancellationToken ct)
         {
@@ -44,8 +62,10 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
                 else
                 {
                     rows = await generations.ForAppendAsync(operations.Connection!, name, ct);
+                    var fingerprint = ProjectionGenerations.Fingerprint(rows);
                     operations.QueueSqlCommand(generations.HoldSwitchOffSql);
-                    operations.QueueSqlCommand('?', generations.AssertSql, name, ProjectionGenerations.Fingerprint(rows));
+                    operations.QueueSqlCommand('?', generations.AssertSql, name, fingerprint);
+                    _unguarded.Add((name, fingerprint));
                 }
                 _live[name] = rows;
             }
@@ -109,7 +129,8 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
         if (stored.Count > 0)
         {
             var reads = ReadConnection(operations, inline, own);
-            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), reads, generations.Schema, Name, generation.Generation);
+            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), reads, generations.Schema, Name, generation.Generation,
+                scope is null ? null : () => scope.TakeGuards(generations));
             try
             {
                 await projection.ApplyAsync(context, stored, ct);

@@ -57,6 +57,15 @@ internal sealed class ProjectionGenerations(NpgsqlDataSource dataSource, string 
     /// <summary>For Marten's SQL operation ('?' placeholders: name, <see cref="Fingerprint"/>): fails the append with LJ001 unless the generations are still those.</summary>
     public string AssertSql => $"call {schema}.assert_generations(?, ?)";
 
+    /// <summary>The same check as a statement of its own, to send ahead of an append's read.</summary>
+    public NpgsqlBatchCommand AssertCommand(string name, string fingerprint)
+    {
+        var check = new NpgsqlBatchCommand($"call {schema}.assert_generations($1, $2)");
+        check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fingerprint });
+        return check;
+    }
+
     /// <summary>
     /// What an append decided on, as <see cref="AssertSql"/>'s function computes it from the table: the
     /// active generation (an append writes to no other), its version and whether it is marked failed.

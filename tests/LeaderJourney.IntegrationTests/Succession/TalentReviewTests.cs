@@ -45,8 +45,8 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
             await directory.CreateUserAsync("tx.board", ApiUsers.Password, Roles.Board, "TX", null, creator: null);
             _admin = await App.SignInAsync("tr.admin");
 
-            // T0: four leaders, three positions (two key), the first slate (one nomination with a note that
-            // is one word longer than any column) and a readiness call.
+            // T0: four leaders, three positions (two key), the first slate (one nomination with the longest
+            // note there may be, one word, taller than a page once wrapped) and a readiness call.
             foreach (var name in new[] { "L1", "L2", "L3", "L4" })
                 _leaders[name] = (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "TR", displayName = $"Leader {name}", email = $"{name.ToLowerInvariant()}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
             await Position("President", true, new { themeCode = "ADV.1", level = 2 }, incumbent: "L4");
@@ -54,7 +54,7 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
             await Position("Chair", false, new { themeCode = "ADV.2", level = 1 });
             await Nominate("President", "L1");
             await Nominate("President", "L2");
-            await Nominate("Treasurer", "L3", new string('x', 1_000));
+            await Nominate("Treasurer", "L3", new string('x', LeaderJourney.Core.Leaders.LeaderInput.MaxNoteLength));
             await Assess("President", "L1", "ready-now", "Chaired the bargaining team.");
 
             // The meeting, forty days on: a nomination with a note a spreadsheet would run, a withdrawal, a
@@ -124,11 +124,14 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
         decisions[2].GetProperty("readiness").GetString().Should().Be("ready-1-2-years");
         decisions[2].GetProperty("note").GetString().Should().Be("Led the budget review.", "the board sees a readiness call's justification, as in the succession report");
         decisions.Should().AllSatisfy(d => d.GetProperty("decidedByName").GetString().Should().Be("tr.admin"));
+        decisions.Should().AllSatisfy(d => d.GetProperty("at").GetDateTimeOffset().Should().Be(new DateTimeOffset(2026, 4, 11, 0, 0, 0, TimeSpan.Zero)),
+            "the board sees each decision dated to its day, not its moment");
 
         var staff = await _app.SignInAsync("tr.admin");
         var staffDecisions = (await Ok(staff.GetAsync("/api/reports/talent-review?affiliate=TR&asOf=2026-04-11&since=2026-04-11"))).GetProperty("decisions");
         staffDecisions[0].GetProperty("note").GetString().Should().Be(Formula);
         staffDecisions[1].GetProperty("note").GetString().Should().Be("Moved to the Treasurer's slate.");
+        staffDecisions[0].GetProperty("at").GetDateTimeOffset().Should().Be(new DateTimeOffset(2026, 4, 11, 9, 0, 0, TimeSpan.Zero), "staff see the moment");
 
         var byDefault = await Ok(board.GetAsync("/api/reports/talent-review?asOf=2026-04-11"));
         byDefault.GetProperty("since").GetDateTimeOffset().Should().Be(new DateTimeOffset(2026, 3, 12, 0, 0, 0, TimeSpan.Zero), "30 days before the day of asOf");
@@ -204,7 +207,7 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
     }
 
     [Fact]
-    public async Task The_pdf_opens_with_its_title_and_a_long_unbroken_note_still_fits()
+    public async Task The_pdf_opens_with_its_title_and_sets_a_note_taller_than_a_page()
     {
         var staff = await _app.SignInAsync("tr.admin");
         var response = await staff.GetAsync("/api/reports/talent-review?asOf=2026-04-11&since=2026-03-01&format=pdf");
@@ -214,7 +217,7 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
         var bytes = await response.Content.ReadAsByteArrayAsync();
         System.Text.Encoding.ASCII.GetString(bytes, 0, 5).Should().Be("%PDF-");
         using var document = PdfReader.Open(new MemoryStream(bytes), PdfDocumentOpenMode.Import);
-        document.PageCount.Should().BeGreaterThan(1, "twelve decisions, one with an unbroken note of 1,000 characters, run onto a second page");
+        document.PageCount.Should().BeGreaterThanOrEqualTo(3, "the note of 4,000 characters, broken inside its one word, is taller than a page");
         document.Info.Title.Should().Be("Talent review: TR, as of 2026-04-11 23:59 UTC");
     }
 

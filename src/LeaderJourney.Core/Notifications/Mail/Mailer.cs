@@ -18,10 +18,13 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, ILogger<Mai
     public static void RetryWhenNotSent(HandlerChain chain) =>
         chain.OnException<MailNotSentException>().ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(8));
 
-    /// <summary>A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set.</summary>
     /// <summary>The page where a person turns the mails off (or on again).</summary>
     public const string MailPage = "account/mail";
 
+    /// <summary>
+    /// A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in
+    /// the app when <c>LeaderJourney:PublicUrl</c> is set, and how to stop such mails.
+    /// </summary>
     public MimeMessage Compose(string? name, string address, string subject, string greeting, string sentence, string path, string why)
     {
         var mail = new MimeMessage { Subject = subject };

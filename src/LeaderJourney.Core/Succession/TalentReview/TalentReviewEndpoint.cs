@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
@@ -21,7 +20,7 @@ public static class TalentReviewEndpoint
             var (code, at, shape) = ReportEndpoints.Parameters(http.CurrentUser(), affiliate, asOf, format, "json", "csv", "xlsx", "pdf");
             if (shape == "pdf" && !PdfFonts.Available)
                 return Results.Problem(title: say.Say("PDF reports need a font this server does not have (fonts-dejavu-core); ask for format=xlsx or csv."), statusCode: StatusCodes.Status503ServiceUnavailable);
-            var report = await query.ReadAsync(code, at, Since(since), staffNotes: http.CurrentUser().IsAdmin, ct);
+            var report = await query.ReadAsync(code, at, Since(since), forStaff: http.CurrentUser().IsAdmin, ct);
             if (shape is "json") return Results.Ok(report);
             if (shape is "csv") return Results.Text(TalentReviewFormats.Csv(report), "text/csv; charset=utf-8");
             var (content, type, name) = Document(report, shape, say);
@@ -41,15 +40,5 @@ public static class TalentReviewEndpoint
     }
 
     /// <summary>A date (from the start of its day, UTC) or an ISO 8601 moment; null when not given.</summary>
-    public static DateTimeOffset? Since(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        DateTimeOffset at;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        else if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at))
-            throw new RequestValidationException("since", "since is a date (yyyy-MM-dd) or an ISO 8601 date and time.");
-        if (at.Year is < LeaderInput.FirstReportYear or > LeaderInput.LastReportYear)
-            throw new RequestValidationException("since", $"since is a date between {LeaderInput.FirstReportYear} and {LeaderInput.LastReportYear}.");
-        return at;
-    }
+    public static DateTimeOffset? Since(string? value) => LeaderInput.Moment(value, "since", endOfDay: false);
 }

@@ -108,46 +108,72 @@ public static class TalentReviewPdf
         public void Table(string[] headings, double[] weights, IEnumerable<string[]> rows)
         {
             var widths = weights.Select(w => w / weights.Sum() * _width).ToArray();
-            Row(headings, widths, _bold, shaded: true);
+            var heading = Lines(headings, widths, _bold);
+            if (_y + Height(heading, 1, _bold) * 2 > _bottom) NewPage();
+            Draw(heading, widths, _bold, shaded: true, 0, Count(heading));
             foreach (var row in rows)
-                if (!Row(row, widths, Body, shaded: false))
+            {
+                var lines = Lines(row, widths, Body);
+                // A row runs on to the next page, below the headings again, when it does not fit: a long
+                // note is never cut off. Rows that fit a page are not split.
+                var from = 0;
+                var total = Count(lines);
+                if (_y + Height(lines, total, Body) > _bottom && Height(lines, total, Body) <= _bottom - Margin - Height(heading, 1, _bold))
                 {
                     NewPage();
-                    Row(headings, widths, _bold, shaded: true);
-                    Row(row, widths, Body, shaded: false, force: true);
+                    Draw(heading, widths, _bold, shaded: true, 0, Count(heading));
                 }
+                while (from < total)
+                {
+                    var fit = (int)Math.Floor((_bottom - _y - 2 * Padding) / LineHeight(Body));
+                    if (fit < 1)
+                    {
+                        NewPage();
+                        Draw(heading, widths, _bold, shaded: true, 0, Count(heading));
+                        continue;
+                    }
+                    var take = Math.Min(fit, total - from);
+                    Draw(lines, widths, Body, shaded: false, from, take);
+                    from += take;
+                }
+            }
             _y += 6;
         }
 
-        /// <summary>Draws one row if it fits on the page (or <paramref name="force"/>); false when it does not fit.</summary>
-        private bool Row(string[] cells, double[] widths, XFont font, bool shaded, bool force = false)
+        private List<string>[] Lines(string[] cells, double[] widths, XFont font) => cells.Select((c, i) => Wrap(c, font, widths[i] - 2 * Padding)).ToArray();
+
+        private static int Count(List<string>[] lines) => lines.Max(l => Math.Max(1, l.Count));
+
+        private static double LineHeight(XFont font) => font.Height * 1.15;
+
+        private static double Height(List<string>[] lines, int count, XFont font) => Math.Min(count, Count(lines)) * LineHeight(font) + 2 * Padding;
+
+        /// <summary>Draws lines <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> of each cell of a row, as one band of cells.</summary>
+        private void Draw(List<string>[] lines, double[] widths, XFont font, bool shaded, int from, int count)
         {
-            var lines = cells.Select((c, i) => Wrap(c, font, widths[i] - 2 * Padding)).ToArray();
-            var height = lines.Max(l => Math.Max(1, l.Count)) * font.Height * 1.15 + 2 * Padding;
-            if (!force && _y + height > _bottom) return false;
+            var height = count * LineHeight(font) + 2 * Padding;
             var x = Margin;
-            for (var i = 0; i < cells.Length; i++)
+            for (var i = 0; i < lines.Length; i++)
             {
                 var cell = new XRect(x, _y, widths[i], height);
                 if (shaded) Page.DrawRectangle(XBrushes.Gainsboro, cell);
                 Page.DrawRectangle(XPens.Gray, cell);
                 var y = _y + Padding;
-                foreach (var line in lines[i])
+                foreach (var line in lines[i].Skip(from).Take(count))
                 {
                     Page.DrawString(line, font, XBrushes.Black, new XRect(x + Padding, y, widths[i] - 2 * Padding, font.Height), XStringFormats.TopLeft);
-                    y += font.Height * 1.15;
+                    y += LineHeight(font);
                 }
                 x += widths[i];
             }
             _y += height;
-            return true;
         }
 
         /// <summary>Text broken into lines that fit the width: at line breaks, between words, and inside a word longer than a line.</summary>
         private List<string> Wrap(string text, XFont font, double width)
         {
             var lines = new List<string>();
-            foreach (var paragraph in text.Split('\n'))
+            foreach (var paragraph in text.ReplaceLineEndings("\n").Split('\n'))
             {
                 var line = "";
                 foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))

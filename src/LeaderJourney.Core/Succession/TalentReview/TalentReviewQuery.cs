@@ -11,8 +11,8 @@ public sealed class TalentReviewQuery(SuccessionData data, AccessDirectory direc
     public const int DefaultDays = 30;
 
     /// <param name="since">The window's start; by default the start of the day <see cref="DefaultDays"/> days before <paramref name="asOf"/>'s.</param>
-    /// <param name="staffNotes">Whether the reader is staff, who see the notes on nominations and withdrawals (see <see cref="TalentReviewReport.Build"/>).</param>
-    public async Task<TalentReviewReport> ReadAsync(string affiliate, DateTimeOffset? asOf, DateTimeOffset? since, bool staffNotes, CancellationToken ct)
+    /// <param name="forStaff">Whether the reader is staff, who see the notes on nominations and withdrawals and the decisions' moments (see <see cref="TalentReviewReport.Build"/>).</param>
+    public async Task<TalentReviewReport> ReadAsync(string affiliate, DateTimeOffset? asOf, DateTimeOffset? since, bool forStaff, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
@@ -30,6 +30,6 @@ public sealed class TalentReviewQuery(SuccessionData data, AccessDirectory direc
         var leaders = await data.LeadersAsync(affiliate, at, ct, only: people);
         var succession = SuccessionReport.Build(affiliate, at, now, positions, leaders, suggest: false);
         var usernames = await directory.UsernamesAsync([.. decisions.Select(d => d.DecidedBy).Distinct()], ct);
-        return TalentReviewReport.Build(succession, from, decisions, leaders.ToDictionary(l => l.Id, l => l.DisplayName), usernames, staffNotes);
+        return TalentReviewReport.Build(succession, from, decisions, leaders.ToDictionary(l => l.Id, l => l.DisplayName), usernames, forStaff);
     }
 }

@@ -18,7 +18,8 @@ public sealed record GridRow(Guid PositionId, string Title, IncumbentView? Incum
 /// <summary>
 /// A decision recorded on one of the affiliate's positions: <see cref="Decision"/> is the published
 /// name of its event without "position." (candidate-nominated, readiness-assessed, appointed, ...).
-/// <see cref="Note"/> is the judgement's justification, or for staff the nomination's note or the withdrawal's reason.
+/// <see cref="Note"/> is the judgement's justification, or for staff the nomination's note or the withdrawal's reason;
+/// <see cref="At"/> is when it was recorded (for the board, the start of that day, UTC).
 /// </summary>
 public sealed record ReviewDecision(DateTimeOffset At, Guid PositionId, string Position, string Decision, Guid? LeaderId, string? DisplayName,
     string? Readiness, DateOnly? On, DateOnly? TermEndsOn, string? Note, Guid DecidedBy, string? DecidedByName);
@@ -36,13 +37,14 @@ public sealed record TalentReviewReport(string Affiliate, DateTimeOffset AsOf, D
     /// <param name="decisions">The decisions of the window (<see cref="DecisionsSince"/>), to be named.</param>
     /// <param name="names">Leaders' names known now; a leader left out (enrolled after the moment) is given by id alone.</param>
     /// <param name="usernames">Who recorded the decisions, by user id.</param>
-    /// <param name="staffNotes">
-    /// Whether the reader sees staff's own notes on a slate (a nomination's note, a withdrawal's reason:
-    /// staff do, the board does not, as the positions API shows them to no one else). A readiness
-    /// call's justification is shown to both, as the succession report does.
+    /// <param name="forStaff">
+    /// Whether the reader is staff, who see their own notes on a slate (a nomination's note, a
+    /// withdrawal's reason) and each decision's moment. The board sees a readiness call's
+    /// justification, as in the succession report, and each decision dated to its day: it sees no
+    /// exact times (docs/security.md).
     /// </param>
     public static TalentReviewReport Build(SuccessionReport succession, DateTimeOffset since, IReadOnlyList<ReviewDecision> decisions,
-        IReadOnlyDictionary<Guid, string> names, IReadOnlyDictionary<Guid, string> usernames, bool staffNotes)
+        IReadOnlyDictionary<Guid, string> names, IReadOnlyDictionary<Guid, string> usernames, bool forStaff)
     {
         var grid = succession.Positions.Select(p =>
         {
@@ -55,7 +57,8 @@ public sealed record TalentReviewReport(string Affiliate, DateTimeOffset AsOf, D
         {
             DisplayName = d.LeaderId is { } leader ? names.GetValueOrDefault(leader) : null,
             DecidedByName = usernames.GetValueOrDefault(d.DecidedBy),
-            Note = staffNotes || d.Decision == "readiness-assessed" ? d.Note : null,
+            Note = forStaff || d.Decision == "readiness-assessed" ? d.Note : null,
+            At = forStaff ? d.At : new DateTimeOffset(d.At.UtcDateTime.Date, TimeSpan.Zero),
         }).ToList();
         return new TalentReviewReport(succession.Affiliate, succession.AsOf, since, succession.GeneratedAt, succession.Coverage, succession.BenchStrength, grid, named);
     }

@@ -41,7 +41,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
             return StatusCode(StatusCodes.Status503ServiceUnavailable, sentences.Say("This server cannot make PDF files yet (it lacks a font); download the Excel file instead."));
         try
         {
-            var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), staffNotes: Core.Access.BearerTokenHandler.CurrentUserOf(User).IsAdmin, ct);
+            var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), forStaff: Core.Access.BearerTokenHandler.CurrentUserOf(User).IsAdmin, ct);
             var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
             return File(content, type, name);
         }
