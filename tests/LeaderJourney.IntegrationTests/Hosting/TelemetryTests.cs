@@ -81,6 +81,9 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
         var metrics = await scraper.GetAsync("/metrics");
         metrics.StatusCode.Should().Be(HttpStatusCode.OK);
         var text = await metrics.Content.ReadAsStringAsync();
+        // Marten's series appear once its daemon has run a batch of the read model, which on a busy
+        // machine can come after the first scrape.
+        await Waiting.Until(async () => (text = await scraper.GetStringAsync("/metrics")).Contains("marten_mentor_queue"), "the daemon's first batch of the mentor queue");
         text.Should().Contain("http_server_request_duration_seconds_bucket{").And.Contain("http_route=\"/api/leaders/\"", "requests are counted by route");
         text.Should().Contain("dotnet_gc_").And.Contain("db_client_connection_count{").And.Contain("wolverine_execution_time")
             .And.Contain("marten_mentor_queue", "the runtime's, Npgsql's, Wolverine's and Marten's meters are read (the daemon's progress by projection)");
