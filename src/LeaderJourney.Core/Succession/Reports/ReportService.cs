@@ -14,8 +14,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
         var positions = await data.PositionsAsync(affiliate, at, ct);
-        var people = suggestions ? null
-            : positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } holder ? [holder] : [])).ToHashSet();
+        var people = suggestions ? null : SuccessionReport.PeopleOf(positions).ToHashSet();
         return SuccessionReport.Build(affiliate, at, now, positions, await data.LeadersAsync(affiliate, at, ct, only: people), suggestions);
     }
 

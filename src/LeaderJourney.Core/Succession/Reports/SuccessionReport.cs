@@ -61,6 +61,10 @@ public sealed record SuccessionReport(
         return new SuccessionReport(affiliate, asOf, generatedAt, new CoverageView(keys, withReadyNow, ratio), views, SuccessionRules.BenchStrength(bench), suggested);
     }
 
+    /// <summary>The positions' own people (candidates and incumbents): all a report without suggestions names.</summary>
+    public static IEnumerable<Guid> PeopleOf(IEnumerable<Position> positions) =>
+        positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } holder ? [holder] : []));
+
     /// <summary>The leaders who meet every requirement of the position and neither hold it nor are nominated to it; withdrawn ones left out.</summary>
     public static IEnumerable<LeaderAt> Suggest(Position position, IEnumerable<LeaderAt> leaders) =>
         leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)

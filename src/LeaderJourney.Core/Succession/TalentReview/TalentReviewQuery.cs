@@ -24,9 +24,7 @@ public sealed class TalentReviewQuery(SuccessionData data, AccessDirectory direc
         var positions = histories.Select(h => h.Position).ToList();
         var decisions = TalentReviewReport.DecisionsSince(histories, from);
         // Only the people the review names are read, as the succession page does.
-        var people = positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } holder ? [holder] : []))
-            .Concat(decisions.Select(d => d.LeaderId).OfType<Guid>())
-            .ToHashSet();
+        var people = SuccessionReport.PeopleOf(positions).Concat(decisions.Select(d => d.LeaderId).OfType<Guid>()).ToHashSet();
         var leaders = await data.LeadersAsync(affiliate, at, ct, only: people);
         var succession = SuccessionReport.Build(affiliate, at, now, positions, leaders, suggest: false);
         var usernames = await directory.UsernamesAsync([.. decisions.Select(d => d.DecidedBy).Distinct()], ct);
