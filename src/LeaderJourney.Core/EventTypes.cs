@@ -27,6 +27,7 @@ public static class EventTypes
         foreach (var type in registry.Names.Select(registry.TypeOfName).OfType<Type>())
             registry.DeclarePersonalData(type, PersonalFieldsOf(type));
         registry.DeclarePersonalDocument(typeof(Leader), Leaders.LeaderAggregation.SealedName, PersonalFieldsOf(typeof(Leader)));
+        foreach (var (type, property, refusal) in RecordedOnce.All) registry.RecordOnce(type, property, refusal);
         return Engine.StreamKinds.Register(registry);
     }
 

@@ -168,7 +168,7 @@ public sealed class EventStore : IAsyncDisposable
                     await take.ExecuteNonQueryAsync(ct);
                 }
                 await Marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-                await using var indexes = new NpgsqlCommand(StreamIdIndexes.Sql(_schema), connection);
+                await using var indexes = new NpgsqlCommand(StreamIdIndexes.Sql(_schema) + RecordedOnceIndexes.Sql(_schema, Types), connection) { CommandTimeout = 0 };
                 await indexes.ExecuteNonQueryAsync(ct);
             }
             finally
@@ -228,6 +228,15 @@ public sealed class EventStore : IAsyncDisposable
         if (!ProjectionGenerations.ChangedDuring(e)) return false;
         ProjectionGenerations.Stale();
         return true;
+    }
+
+    /// <summary>A write's failure in the store's terms when it held a second event of what its stream holds once (<see cref="EventTypeRegistry.RecordOnce"/>); else null.</summary>
+    public EventRecordedTwiceException? AsRecordedTwice(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: { } index } && Types.RecordedOnce.TryGetValue(index, out var once))
+                return new EventRecordedTwiceException(once.Refusal, inner);
+        return null;
     }
 
     /// <summary>A write's failure in the store's terms when the database refused an event's text (jsonb refuses some texts JSON allows); else null.</summary>
@@ -305,7 +314,7 @@ public sealed class EventStore : IAsyncDisposable
             catch (Exception e) when (Unwrap<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 var raced = await FirstExistingStream(batch.Select(s => s.StreamId).ToArray(), ct);
-                throw raced is { } id ? new StreamAlreadyExistsException(id) : e;
+                throw raced is { } id ? new StreamAlreadyExistsException(id) : AsRecordedTwice(e) ?? e;
             }
             await ApplyInlineAfterBulkAsync(actions, ct);
         }

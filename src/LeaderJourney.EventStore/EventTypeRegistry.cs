@@ -19,6 +19,7 @@ public sealed class EventTypeRegistry
     private readonly ConcurrentDictionary<string, Type> _streamKinds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Type> _documentsByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _namesByDocument = new();
+    private readonly ConcurrentDictionary<string, RecordedOnceKey> _once = new(StringComparer.Ordinal);
 
     public EventTypeRegistry(JsonSerializerOptions? jsonOptions = null)
     {
@@ -103,6 +104,30 @@ public sealed class EventTypeRegistry
     public bool IsKnown(string typeName) => _typesByName.ContainsKey(typeName) || _upcasters.ContainsKey(typeName);
 
     public IReadOnlyCollection<string> Names => _typesByName.Keys.Concat(_upcasters.Keys).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Declares that a stream holds at most one event of <paramref name="type"/> with a given value of
+    /// <paramref name="property"/>, a Guid (a training's id, say). The database keeps it, with a unique index over
+    /// the stream and that field of the type's events (<see cref="RecordedOnceIndexes"/>), so that a
+    /// decision need not hold every value its stream ever recorded; a second such event is refused with
+    /// its whole write, as <see cref="EventRecordedTwiceException"/> carrying <paramref name="refusal"/>.
+    /// Declare personal data first: a sealed value differs at every write and cannot be compared.
+    /// </summary>
+    public EventTypeRegistry RecordOnce(Type type, string property, string refusal)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(refusal);
+        var name = NameOf(type);
+        if (type.GetProperty(property)?.PropertyType != typeof(Guid)) throw new InvalidOperationException($"{type.Name} has no Guid property {property}.");
+        if (_personal.TryGetValue(type, out var personal) && personal.Any(f => f.Property == property))
+            throw new InvalidOperationException($"{type.Name}.{property} is personal data: sealed, it cannot be kept unique.");
+        var once = new RecordedOnceKey(name, JsonOptions.PropertyNamingPolicy?.ConvertName(property) ?? property, refusal);
+        if (!_once.TryAdd(once.IndexName, once) && _once[once.IndexName] != once)
+            throw new InvalidOperationException($"{type.Name} is already recorded once by another property.");
+        return this;
+    }
+
+    /// <summary>What each stream holds once (<see cref="RecordOnce"/>), by the name of the index that keeps it.</summary>
+    public IReadOnlyDictionary<string, RecordedOnceKey> RecordedOnce => _once;
 
     /// <summary>
     /// Declares a kind of stream. Marten records a stream's kind by a CLR type, under the type's alias

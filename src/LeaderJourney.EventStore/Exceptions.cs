@@ -41,3 +41,6 @@ public sealed class EventStoreUnavailableException(string message, Exception? in
 /// <summary>A stream started with a kind that was never registered (see <see cref="EventTypeRegistry.RegisterStreamKind"/>).</summary>
 public sealed class UnregisteredStreamKindException(string kind)
     : EventStoreException($"Stream kind '{kind}' is not registered; register it with EventTypeRegistry.RegisterStreamKind<TMarker>(\"{kind}\").");
+
+/// <summary>A write held a second event of what its stream holds once (<see cref="EventTypeRegistry.RecordOnce"/>); nothing was written. The message is the declared refusal.</summary>
+public sealed class EventRecordedTwiceException(string refusal, Exception inner) : EventStoreException(refusal, inner);

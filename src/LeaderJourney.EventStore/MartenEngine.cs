@@ -54,6 +54,7 @@ public static class MartenEngine
         options.Events.IgnoreIndex(StreamIdIndexes.Events);
         options.Events.IgnoreIndex(StreamIdIndexes.Streams);
         options.Events.IgnoreIndex(StreamIdIndexes.EarlierStreams);
+        foreach (var once in types.RecordedOnce.Keys) options.Events.IgnoreIndex(once);
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
@@ -149,4 +150,28 @@ internal static class StreamIdIndexes
         create unique index if not exists {Streams} on {schema}.mt_streams (id);
         drop index if exists {schema}.{EarlierStreams};
         """;
+}
+
+/// <summary>A field a stream holds once per value for an event type (<see cref="EventTypeRegistry.RecordOnce"/>).</summary>
+public sealed record RecordedOnceKey(string EventName, string JsonProperty, string Refusal)
+{
+    /// <summary>The unique index that keeps it, on Marten's mt_events.</summary>
+    public string IndexName { get; } = "mt_events_once_" + new string(EventName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+}
+
+/// <summary>
+/// The unique indexes that keep what a stream holds once (see <see cref="EventStore.MigrateAsync"/>), ours
+/// on Marten's mt_events like <see cref="StreamIdIndexes"/>: partial, over the stream and one Guid field of
+/// one event type's data (as a uuid, a third smaller than its text), so that the other events pay nothing
+/// for them. On a database that already has many events, the first start builds them while appends wait:
+/// 8.8 s for the three of the national data here (6.2 million of its 10.4 million events; 294 MB).
+/// </summary>
+internal static class RecordedOnceIndexes
+{
+    public static string Sql(string schema, EventTypeRegistry types) => string.Concat(types.RecordedOnce.Values.Select(key => $"""
+        create unique index if not exists {key.IndexName} on {schema}.mt_events (stream_id, ((data ->> {Literal(key.JsonProperty)})::uuid)) where type = {Literal(key.EventName)};
+
+        """));
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
 }

@@ -38,6 +38,8 @@ public static class Problems
             DuplicateException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status409Conflict),
             LockedOutException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status429TooManyRequests),
             DomainRuleException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status422UnprocessableEntity),
+            // A second recording of what a stream holds once: refused by the database, said as the rule it is.
+            EventRecordedTwiceException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status422UnprocessableEntity),
             EventDataRejectedException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status400BadRequest),
             StreamAlreadyExistsException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message, statusCode: StatusCodes.Status409Conflict),
             Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),

@@ -41,6 +41,10 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
         {
             throw rejected;
         }
+        catch (Exception e) when (store.AsRecordedTwice(e) is { } twice)
+        {
+            throw twice;
+        }
     }
 
     /// <summary>

@@ -1,7 +1,8 @@
 namespace LeaderJourney.Domain.Leaders;
 
 /// <summary>Trainings, assessments and evidence. Trainings and mentor or peer assessments are learning,
-/// so they may complete the attainment rule and bring LevelAttained events in the same decision.</summary>
+/// so they may complete the attainment rule and bring LevelAttained events in the same decision. A second
+/// recording of one (its id again) is refused by the database, not here (<see cref="RecordedOnce"/>).</summary>
 internal static class LearningDecisions
 {
     public static IReadOnlyList<object> RecordTraining(RecordTraining c, Leader s, AttainmentPolicy policy)
@@ -12,8 +13,6 @@ internal static class LearningDecisions
         if (c.Hours is <= 0) throw new DomainRuleException("Training hours must be more than zero; leave them out if unknown.");
         if (c.CompletedOn > Guard.Today(c.Now))
             throw new DomainRuleException($"The completion date {c.CompletedOn:yyyy-MM-dd} is in the future; record the training once it is completed.");
-        if (s.TrainingIds.Contains(c.TrainingId))
-            throw new DomainRuleException("This training is already recorded for the leader.");
         object completed = new TrainingCompleted(s.Id, c.TrainingId, title, theme, level, c.Hours, c.CompletedOn, c.Actor.UserId, c.Now);
         return Attainments.Following(s, [completed], theme, policy, c.Now);
     }
@@ -38,8 +37,6 @@ internal static class LearningDecisions
             default:
                 throw new DomainRuleException($"Assessment kind {c.Kind} is unknown; use Self, Mentor or Peer.");
         }
-        if (s.AssessmentIds.Contains(c.AssessmentId))
-            throw new DomainRuleException("This assessment is already recorded for the leader.");
         object recorded = new AssessmentRecorded(s.Id, c.AssessmentId, theme, level, c.Kind, Guard.Optional(c.Note), c.Actor.UserId, c.Now);
         // Public contract: a self-assessment does not count as learning, so it can complete nothing.
         return c.Kind == AssessmentKind.Self ? [recorded] : Attainments.Following(s, [recorded], theme, policy, c.Now);
@@ -52,8 +49,6 @@ internal static class LearningDecisions
         var link = Guard.Optional(c.Link);
         var note = Guard.Optional(c.Note);
         if (link is null && note is null) throw new DomainRuleException("Evidence needs a link or a note; give at least one.");
-        if (s.EvidenceIds.Contains(c.EvidenceId))
-            throw new DomainRuleException("This evidence is already added for the leader.");
         // Evidence supports a mentor's judgement; it is not learning and completes no rule.
         return [new EvidenceAdded(s.Id, c.EvidenceId, theme, level, link, note, c.Actor.UserId, c.Now)];
     }

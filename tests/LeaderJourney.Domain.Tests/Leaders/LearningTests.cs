@@ -45,14 +45,6 @@ public sealed class LearningTests : LeaderSpec
     }
 
     [Fact]
-    public void Recording_the_same_training_twice_is_refused()
-    {
-        GivenEnrolledWithMentor();
-        Apply(Train(1));
-        ThenRefused(Train(1), "This training is already recorded for the leader.");
-    }
-
-    [Fact]
     public void The_leader_records_a_self_assessment()
     {
         GivenEnrolledWithMentor();
