@@ -212,5 +212,13 @@ public static class CoreSchema
         new(16, "mail off", """
             alter table {schema}.users add column mail_off boolean not null default false;
             """),
+        // The pages' cookie and form keys (Access/PageKeyRing): one ring for every host, each key's
+        // secret sealed with the active master key.
+        new(17, "page keys", """
+            create table {schema}.page_keys (
+                name       text        primary key,
+                xml        text        not null,
+                created_at timestamptz not null);
+            """),
     ];
 }

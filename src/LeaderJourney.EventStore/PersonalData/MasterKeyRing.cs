@@ -61,7 +61,11 @@ public sealed class MasterKeyRing
     /// <summary>A new random master key in the <c>id:base64</c> form <see cref="Parse"/> reads.</summary>
     public static string Generate(string id) => $"{id}:{Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize))}";
 
-    internal byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated)
+    /// <summary>
+    /// Seals a secret with the active master key (<see cref="ActiveId"/>, which the caller keeps beside it),
+    /// bound to <paramref name="associated"/>: the subjects' data keys, and the pages' keys (Core's PageKeyRing).
+    /// </summary>
+    public byte[] Wrap(ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> associated)
     {
         var output = new byte[NonceSize + dataKey.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
@@ -71,7 +75,8 @@ public sealed class MasterKeyRing
         return output;
     }
 
-    internal byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
+    /// <summary>Opens what <see cref="Wrap"/> sealed with the master key <paramref name="masterKeyId"/>, for the same <paramref name="associated"/>.</summary>
+    public byte[] Unwrap(string masterKeyId, byte[] wrapped, ReadOnlySpan<byte> associated)
     {
         if (!_keys.ContainsKey(masterKeyId))
             // Unavailable, not a bug: the host or command line was started without a key it needs, and

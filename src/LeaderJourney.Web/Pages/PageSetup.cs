@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using LeaderJourney.Web.Pages.Account;
@@ -37,6 +38,8 @@ public static class PageSetup
                 context.ReplacePrincipal(Core.Access.BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session));
             };
         });
+        // The cookies' and forms' keys: one ring in the database for every host (Core/Access/PageKeyRing).
+        services.AddPageKeyRing();
         // Over HTTPS (directly or behind a trusted proxy, see Proxy) every cookie is Secure.
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder().AddPolicy(PagesPolicy, policy =>
