@@ -458,7 +458,11 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// <summary>Whether the user gets notices by mail (they have not turned it off), and whether an address is on file for them to get them at.</summary>
     public async Task<(bool Mail, bool HasAddress)> MailPreferenceAsync(Guid userId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"select not mail_off, email_sealed is not null from {schema}.users where id = $1");
+        // A leader's stop link (MailStop) stops the mails to their record, whatever their sign-in chose.
+        await using var command = dataSource.CreateCommand($"""
+            select not (mail_off or exists (select 1 from {schema}.mail_off_leaders m where m.leader_id = u.leader_id)), email_sealed is not null
+              from {schema}.users u where id = $1
+            """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetBoolean(0), reader.GetBoolean(1)) : throw new NotFoundException($"There is no user {userId}.");
@@ -467,16 +471,38 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// <summary>The user turns notices by mail on or off for themself.</summary>
     public async Task SetMailAsync(Guid userId, bool mail, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"update {schema}.users set mail_off = $2 where id = $1");
+        // A leader who turns them on again also lifts a stop their record's link made.
+        await using var command = dataSource.CreateCommand($"""
+            with changed as (update {schema}.users set mail_off = $2 where id = $1 returning leader_id),
+                 lifted as (delete from {schema}.mail_off_leaders where not $2 and leader_id in (select leader_id from changed))
+            select count(*) from changed
+            """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = !mail });
-        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new NotFoundException($"There is no user {userId}.");
+        if ((long)(await command.ExecuteScalarAsync(ct))! == 0) throw new NotFoundException($"There is no user {userId}.");
     }
 
-    /// <summary>Whether the leader's own sign-in turned mail off (a leader is mailed at their record's address, not their sign-in's).</summary>
+    /// <summary>
+    /// A stop link was followed (<see cref="StopMailByLink"/>): a user is mailed nothing more; a leader's
+    /// record is mailed nothing more, and their sign-ins, if any, show the mails off.
+    /// </summary>
+    public async Task StopMailAsync(MailRecipient recipient, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(recipient.IsLeader
+            ? $"""
+              with stopped as (insert into {schema}.mail_off_leaders (leader_id, stopped_at) values ($1, now()) on conflict (leader_id) do nothing)
+              update {schema}.users set mail_off = true where leader_id = $1
+              """
+            : $"update {schema}.users set mail_off = true where id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = recipient.Id });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Whether the leader's own sign-in or their stop link turned mail off (a leader is mailed at their record's address, not their sign-in's).</summary>
     public async Task<bool> LeaderTurnedMailOffAsync(Guid leaderId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.users where leader_id = $1 and mail_off)");
+        await using var command = dataSource.CreateCommand(
+            $"select exists (select 1 from {schema}.users where leader_id = $1 and mail_off) or exists (select 1 from {schema}.mail_off_leaders where leader_id = $1)");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }

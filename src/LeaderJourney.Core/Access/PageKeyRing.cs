@@ -13,8 +13,8 @@ using Npgsql;
 namespace LeaderJourney.Core.Access;
 
 /// <summary>
-/// The keys that protect the pages' cookies and forms (ASP.NET Core's data protection) live in the
-/// database, sealed with the active master key. By default each host kept its own ring in its home
+/// The keys that protect the pages' cookies and forms and the mails' stop links (ASP.NET Core's data
+/// protection) live in the database, sealed with the active master key. By default each host kept its own ring in its home
 /// folder, in plain text: a page cookie one host wrote was refused by another (the person was sent back
 /// to sign in), and in a container a restart lost the ring, with everyone's session and every form
 /// opened before it. Now every host of one database reads one ring, and a restart keeps it. The

@@ -220,5 +220,12 @@ public static class CoreSchema
                 xml        text        not null,
                 created_at timestamptz not null);
             """),
+        // A leader is mailed at their record's address and may have no sign-in: the stop link in their
+        // mails (Access/MailStop) stops them here, by the record's id.
+        new(18, "mail off for leaders", """
+            create table {schema}.mail_off_leaders (
+                leader_id  uuid        primary key,
+                stopped_at timestamptz not null);
+            """),
     ];
 }

@@ -78,6 +78,9 @@ public static class LeaderJourneyServices
         services.AddSingleton<Notifications.TermEndReminders>();
         services.AddSingleton(_ => Notifications.Mail.MailSettings.From(configuration));
         services.AddSingleton<Notifications.Mail.Mailer>();
+        // The mails' stop links are protected with the same key ring as the pages' cookies, in the database.
+        services.AddPageKeyRing();
+        services.AddSingleton<Access.MailStopLinks>();
         services.AddSingleton<Notifications.Mail.MailClaims>();
         services.AddSingleton<DatabaseStartup>();
         return services;

@@ -1,4 +1,3 @@
-using LeaderJourney.Core.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using LeaderJourney.Web.Pages.Account;
@@ -38,8 +37,7 @@ public static class PageSetup
                 context.ReplacePrincipal(Core.Access.BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session));
             };
         });
-        // The cookies' and forms' keys: one ring in the database for every host (Core/Access/PageKeyRing).
-        services.AddPageKeyRing();
+        // The cookies' and forms' keys are one ring in the database for every host (Core/Access/PageKeyRing, added with the core services).
         // Over HTTPS (directly or behind a trusted proxy, see Proxy) every cookie is Secure.
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder().AddPolicy(PagesPolicy, policy =>
@@ -56,6 +54,8 @@ public static class PageSetup
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/SignOut");
             options.Conventions.AllowAnonymousToPage("/Account/Language");
+            // A mail's stop link works without signing in: its token names whom it stops (Core/Access/MailStop).
+            options.Conventions.AllowAnonymousToPage("/Account/MailStop");
             options.Conventions.AllowAnonymousToPage("/Error");
         }).AddMvcOptions(options =>
         {

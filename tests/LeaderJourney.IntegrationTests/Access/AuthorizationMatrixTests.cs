@@ -109,6 +109,8 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "account/language", _ => "/account/language", null, "ok ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "account/password", _ => "/account/password", null, "302 ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "account/mail", _ => "/account/mail", null, "302 ok ok/ok ok/ok ok/ok ok/ok"),
+        // Without a sign-in for anyone; without a token of the installation's it is refused in words (MailTests follows a real link).
+        new("GET", "account/mail/stop", _ => "/account/mail/stop?t=not-a-token", null, "400 400 400/400 400/400 400/400 400/400"),
         new("GET", "journey", _ => "/journey", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/demographics", _ => "/journey/demographics", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/theme/{code}", _ => "/journey/theme/ADV.1", null, "302 404 404/404 404/404 ok/ok 404/404"),

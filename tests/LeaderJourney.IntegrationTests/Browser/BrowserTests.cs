@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Deque.AxeCore.Playwright;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
@@ -184,6 +188,36 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                     await Screenshot(page, "sweep" + path.Replace('/', '-').Replace(leaderId.ToString(), "leader").Replace(position.ToString(), "position").Replace('?', '-').TrimEnd('-') + "-" + user.Split('.')[1]);
                 }
             }
+    }
+
+    [Fact]
+    public async Task A_mail_s_stop_link_asks_first_and_stops_the_mails_with_one_tap_on_a_phone()
+    {
+        var (_, leaderId, _) = await Affiliate("BM");
+        // The link as a mail carries it, made in this process on the host's key ring (the database's), as another host would.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(app.ConnectionString)).Build();
+        await using var services = new ServiceCollection().AddLogging().AddLeaderJourneyCore(configuration).BuildServiceProvider();
+        var link = services.GetRequiredService<MailStopLinks>().LinkFor(new Uri(app.BaseUrl), MailRecipient.Leader(leaderId));
+
+        var page = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl })).NewPageAsync();
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 800);
+            (await page.GotoAsync(link.ToString()))!.Status.Should().Be(200);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Stop e-mails", Level = 1 })).ToBeVisibleAsync();
+            await FitsItsWidth(page);
+            await Accessible(page);
+            await Screenshot(page, "mail-stop");
+        }
+        await TapTargetsAreLargeEnough(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop e-mails" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Done: LeaderJourney will not e-mail you any more.");
+        await FitsItsWidth(page);
+        await Accessible(page);
+        await Screenshot(page, "mail-stop-done");
+        await using var db = Npgsql.NpgsqlDataSource.Create(app.ConnectionString);
+        await using var stopped = db.CreateCommand($"select count(*) from leaderjourney.mail_off_leaders where leader_id = '{leaderId}'");
+        Convert.ToInt64(await stopped.ExecuteScalarAsync()).Should().Be(1);
     }
 
     [Fact]

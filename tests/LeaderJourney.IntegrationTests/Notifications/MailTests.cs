@@ -197,8 +197,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the leader's mail");
         var mail = server.ReceivedEmail.Single();
         mail.ToAddresses.Select(a => a.ToString()).Should().Equal("nora.quiet@example.org");
-        mail.MessageParts.Single().BodyData.Should().Contain("To stop these e-mails: https://journey.example.org/account/mail");
-        mail.Headers["List-Unsubscribe"].Should().Be("<https://journey.example.org/account/mail>");
+        mail.MessageParts.Single().BodyData.Should().Contain("To stop these e-mails: https://journey.example.org/account/mail/stop?t=");
+        mail.Headers["List-Unsubscribe"].Should().StartWith("<https://journey.example.org/account/mail/stop?t=");
 
         // The page sends the same command: the mentor turns them on again there.
         var page = new PageClient(app);
@@ -207,5 +207,86 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await page.PostAsync("/account/mail", "/account/mail", new() { ["mail"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Saved: notices are e-mailed to you too.").And.Contain("id=\"mail-on\" name=\"mail\" value=\"true\" checked=\"checked\"");
         (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_mail_s_stop_link_stops_the_mails_without_signing_in_even_for_a_leader_with_no_sign_in_and_opening_it_changes_nothing()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var logs = new CapturedLogs();
+        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("OH");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var mentorId = await directory.CreateUserAsync("mentor.linked", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.linked@example.org");
+        var mentor = await app.SignInAsync("mentor.linked");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Lena Linked", email = "lena.linked@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        async Task Attain(string theme)
+        {
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = theme, level = 1, completedOn = Today }));
+            await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = theme, level = 1 }));
+        }
+
+        // A leader with no sign-in attains a level: the mail's foot and headers carry a link that names them only in its token.
+        await Attain("ADV.1");
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the leader's mail");
+        var mail = server.ReceivedEmail.Single();
+        var header = mail.Headers["List-Unsubscribe"]!;
+        header.Should().MatchRegex("^<https://journey\\.example\\.org/account/mail/stop\\?t=[A-Za-z0-9_-]+>$");
+        mail.Headers["List-Unsubscribe-Post"].Should().Be("List-Unsubscribe=One-Click");
+        var link = new Uri(header.Trim('<', '>'));
+        mail.MessageParts.Single().BodyData.Should().Contain($"To stop these e-mails: {link}");
+        link.Query.Should().NotContain(id.ToString()).And.NotContain(id.ToString("N")).And.NotContainEquivalentOf("lena");
+        var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        // Opening it (a person, or a mail scanner following links) asks, and changes nothing.
+        using (var opened = await anonymous.GetAsync(link.PathAndQuery))
+        {
+            opened.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await opened.Content.ReadAsStringAsync()).Should().Contain("Stop LeaderJourney&#x27;s e-mails to you?").And.Contain("<button type=\"submit\">Stop e-mails</button>");
+        }
+        (await Scalar(dataSource, "select count(*) from leaderjourney.mail_off_leaders")).Should().Be(0);
+
+        // A link this installation did not make is refused in words, and stops nothing.
+        using (var forged = await anonymous.PostAsync("/account/mail/stop?t=" + link.Query[3..^6] + "AAAAAA", OneClick()))
+        {
+            forged.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await forged.Content.ReadAsStringAsync()).Should().Contain("This link is not one of LeaderJourney");
+        }
+        (await Scalar(dataSource, "select count(*) from leaderjourney.mail_off_leaders")).Should().Be(0);
+
+        // The mail program's one click: a POST of List-Unsubscribe=One-Click, with no cookie and no form token.
+        using (var clicked = await anonymous.PostAsync(link.PathAndQuery, OneClick()))
+        {
+            clicked.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await clicked.Content.ReadAsStringAsync()).Should().Contain("Done: LeaderJourney will not e-mail you any more.");
+        }
+        await Attain("ADV.2");
+        await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("(level-attained) is not mailed"))), "the next notice handled, not mailed");
+        server.ReceivedEmailCount.Should().Be(1);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'")).Should().Be(2, "the inbox keeps every notice");
+
+        // Given a sign-in later, the leader sees the mails off, and turning them on lifts the link's stop.
+        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+        (await leader.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeFalse();
+        (await leader.PutAsJsonAsync("/api/account/mail", new { mail = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Attain("ADV.3");
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the leader's mail again");
+
+        // A mentor's link stops that mentor's mails, seen from their own account.
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.4", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 3), "the mentor's mail");
+        var mentorMail = server.ReceivedEmail.Single(m => m.ToAddresses.Any(a => a.ToString() == "mentor.linked@example.org"));
+        var mentorLink = new Uri(mentorMail.Headers["List-Unsubscribe"]!.Trim('<', '>'));
+        mentorLink.Should().NotBe(link);
+        (await anonymous.PostAsync(mentorLink.PathAndQuery, OneClick())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeFalse();
+        (await leader.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeTrue("the mentor's link stops the mentor alone");
+
+        static FormUrlEncodedContent OneClick() => new(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" });
     }
 }

@@ -52,7 +52,7 @@ public static class MailNotificationHandler
             _ => default,
         };
         return subject is null ? []
-            : [(leaderId, mailer.Compose(leader.DisplayName, leader.Email, subject, $"Hello {leader.DisplayName},", sentence!, path!,
+            : [(leaderId, mailer.Compose(MailRecipient.Leader(leaderId), leader.DisplayName, leader.Email, subject, $"Hello {leader.DisplayName},", sentence!, path!,
                 "The same notice is in your notifications when you sign in to LeaderJourney."))];
     }
 
@@ -64,7 +64,7 @@ public static class MailNotificationHandler
         if (admins.Count == 0) return [];
         var position = (await store.ReadStreamAsync(positionId, ct: ct)).Aggregate(Position.Initial, (state, e) => Position.Evolve(state, e.Data));
         var ends = endsOn.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-        return [.. admins.Select(admin => (admin.UserId, mailer.Compose(null, admin.Address, $"The term of {position.Title} ends on {ends}", "Hello,",
+        return [.. admins.Select(admin => (admin.UserId, mailer.Compose(MailRecipient.User(admin.UserId), null, admin.Address, $"The term of {position.Title} ends on {ends}", "Hello,",
             $"The term of {position.Title} ends on {ends}. Who is ready to follow is in the succession report.", $"staff/positions#p-{positionId}",
             $"You get this as an admin of {affiliate} in LeaderJourney; the same notice is in your notifications there.")))];
     }

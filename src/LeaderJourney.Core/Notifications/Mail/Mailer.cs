@@ -1,3 +1,4 @@
+using LeaderJourney.Core.Access;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ using Wolverine.Runtime.Handlers;
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>Makes and sends the notices' mails through the configured SMTP server (<see cref="MailSettings"/>), a connection per mail: notices are few.</summary>
-public sealed class Mailer(MailSettings settings, MailClaims claims, ILogger<Mailer> logger)
+public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLinks stopLinks, ILogger<Mailer> logger)
 {
     /// <summary>
     /// For the mail handlers' <c>Configure</c>: a server that is down or refuses for now is tried again from
@@ -18,22 +19,24 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, ILogger<Mai
     public static void RetryWhenNotSent(HandlerChain chain) =>
         chain.OnException<MailNotSentException>().ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(8));
 
-    /// <summary>The page where a person turns the mails off (or on again).</summary>
-    public const string MailPage = "account/mail";
-
     /// <summary>
-    /// A plain-text mail from the configured sender: the sentence, then a link to <paramref name="path"/> in
-    /// the app when <c>LeaderJourney:PublicUrl</c> is set, and how to stop such mails.
+    /// A plain-text mail from the configured sender to <paramref name="recipient"/>: the sentence, then a link
+    /// to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set, and how to stop such mails.
     /// </summary>
-    public MimeMessage Compose(string? name, string address, string subject, string greeting, string sentence, string path, string why)
+    public MimeMessage Compose(MailRecipient recipient, string? name, string address, string subject, string greeting, string sentence, string path, string why)
     {
         var mail = new MimeMessage { Subject = subject };
         mail.From.Add(settings.Sender!);
         mail.To.Add(new MailboxAddress(name, address));
         var link = settings.PublicUrl is { } site ? $"\n\nSee it in LeaderJourney: {new Uri(site, path)}\n" : "\n";
-        // Every mail says how to stop them (the person's own switch, Access/MailPreference), and mail clients offer it too.
-        var stop = settings.PublicUrl is { } at ? new Uri(at, MailPage) : null;
-        if (stop is not null) mail.Headers.Add(HeaderId.ListUnsubscribe, $"<{stop}>");
+        // Every mail says how to stop them: a link that needs no sign-in (Access/MailStop), which mail
+        // programs also offer as a button, posting to it (RFC 8058: List-Unsubscribe-Post).
+        var stop = settings.PublicUrl is { } at ? stopLinks.LinkFor(at, recipient) : null;
+        if (stop is not null)
+        {
+            mail.Headers.Add(HeaderId.ListUnsubscribe, $"<{stop}>");
+            mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         var off = stop is null ? "To stop these e-mails, choose E-mail in LeaderJourney's menu." : $"To stop these e-mails: {stop}";
         mail.Body = new TextPart("plain") { Text = $"{greeting}\n\n{sentence}{link}\n{why}\n{off}\n" };
         return mail;
