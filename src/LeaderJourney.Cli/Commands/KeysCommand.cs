@@ -27,7 +27,11 @@ public static class KeysCommand
             var counts = await keys.CountByMasterKeyAsync(ct);
             foreach (var (id, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
                 await context.Out.WriteLineAsync($"{id,-24} {count,10} data keys{(id == keys.MasterKeys.ActiveId ? "" : "  (run: keys rotate)")}");
-            return counts.Keys.Any(id => id != keys.MasterKeys.ActiveId) ? 1 : 0;
+            // The pages' cookie keys, which also make the mails' stop links, are sealed with the master key too.
+            var pageKeys = await Core.Access.PageKeyRing.CountByMasterKeyAsync(await context.ServicesAsync(ct), ct);
+            foreach (var (id, count) in pageKeys.OrderBy(c => c.Key, StringComparer.Ordinal))
+                await context.Out.WriteLineAsync($"{id,-24} {count,10} page keys{(id == keys.MasterKeys.ActiveId ? "" : "  (run: keys rotate)")}");
+            return counts.Keys.Concat(pageKeys.Keys).Any(id => id != keys.MasterKeys.ActiveId) ? 1 : 0;
         });
         return status;
     }
@@ -40,7 +44,8 @@ public static class KeysCommand
         {
             var keys = (await context.ServicesAsync(ct)).GetRequiredService<Store>().PersonalData!.Keys;
             var done = await keys.RewrapAsync(new Progress<long>(n => context.Error.WriteLine($"re-wrapped {n} data keys")), ct);
-            await context.Out.WriteLineAsync($"Re-wrapped {done} data keys with master key '{keys.MasterKeys.ActiveId}'. The previous master keys are no longer needed.");
+            var pages = await Core.Access.PageKeyRing.RewrapAsync(await context.ServicesAsync(ct), ct);
+            await context.Out.WriteLineAsync($"Re-wrapped {done} data keys and {pages} page keys with master key '{keys.MasterKeys.ActiveId}'. The previous master keys are no longer needed.");
             return 0;
         });
         return rotate;

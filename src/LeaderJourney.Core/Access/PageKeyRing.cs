@@ -38,6 +38,88 @@ public static class PageKeyRing
         return services;
     }
 
+    /// <summary>
+    /// At start, after the migrations: makes the ring's first key (or a new one once none is active), one
+    /// host at a time under an advisory lock. Left to the framework, hosts starting together on an empty
+    /// ring each made a key of their own, and a host reads the ring again only about once a day: for that
+    /// long one host's cookies were refused by another. The next keys the framework makes itself, two days
+    /// before they are needed, which every host has read by then.
+    /// </summary>
+    public static async Task EnsureActiveKeyAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var schema = services.GetRequiredService<DatabaseSettings>().Schema;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.page-keys.' || $1, 0))", connection))
+        {
+            take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+            await take.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            var keys = services.GetRequiredService<IKeyManager>();
+            var now = DateTimeOffset.UtcNow;
+            if (!keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now))
+                keys.CreateNewKey(now, now + services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.NewKeyLifetime);
+        }
+        finally
+        {
+            // A pooled connection is not reset when returned (NoResetOnClose): the lock is released here.
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>How many of the ring's keys each master key seals (for `keys status`).</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> CountByMasterKeyAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (_, xml) in await RowsAsync(services, ct))
+            if (SealedOf(xml) is { } sealedSecret && (string?)sealedSecret.Attribute("masterKey") is { } masterKey)
+                counts[masterKey] = counts.GetValueOrDefault(masterKey) + 1;
+        return counts;
+    }
+
+    /// <summary>
+    /// Seals again with the active master key every key of the ring sealed with another (`keys rotate`), so
+    /// that the old master key can go without signing everyone out or breaking the stop links of mails
+    /// already sent. Safe to run again; the number re-sealed.
+    /// </summary>
+    public static async Task<int> RewrapAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var masterKeys = services.GetRequiredService<MasterKeyRing>();
+        var done = 0;
+        foreach (var (name, xml) in await RowsAsync(services, ct))
+        {
+            var key = XElement.Parse(xml);
+            if (SealedOf(key) is not { } sealedSecret || (string?)sealedSecret.Attribute("masterKey") is not { } masterKey || masterKey == masterKeys.ActiveId) continue;
+            var secret = masterKeys.Unwrap(masterKey, Convert.FromBase64String(sealedSecret.Value), Purpose);
+            sealedSecret.SetAttributeValue("masterKey", masterKeys.ActiveId);
+            sealedSecret.Value = Convert.ToBase64String(masterKeys.Wrap(secret, Purpose));
+            await using var update = services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+                $"update {services.GetRequiredService<DatabaseSettings>().Schema}.page_keys set xml = $2 where name = $1 and xml = $3");
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.ToString(SaveOptions.DisableFormatting) });
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = xml });
+            done += await update.ExecuteNonQueryAsync(ct);
+        }
+        return done;
+    }
+
+    private static XElement? SealedOf(string xml) => SealedOf(XElement.Parse(xml));
+
+    private static XElement? SealedOf(XElement key) => key.Descendants(MasterKeyEncryptor.ElementName).FirstOrDefault();
+
+    private static async Task<List<(string Name, string Xml)>> RowsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            $"select name, xml from {services.GetRequiredService<DatabaseSettings>().Schema}.page_keys order by created_at, name");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
+    }
+
     /// <summary>What the sealed keys are bound to: a sealed subject key cannot be passed off as one of these.</summary>
     internal static readonly byte[] Purpose = Encoding.UTF8.GetBytes("leaderjourney.page-keys");
 
@@ -61,8 +143,8 @@ public static class PageKeyRing
 
         public void StoreElement(XElement element, string friendlyName)
         {
-            // Two hosts starting on an empty ring may each make a key: both are kept, and the framework
-            // reads the ring again when it meets a key it does not know.
+            // The first key is made at start under a lock (EnsureActiveKeyAsync); a later one the framework
+            // makes two days before it is needed. Should two hosts still make one each, both are kept.
             using var command = Command("insert into {schema}.page_keys (name, xml, created_at) values ($1, $2, now()) on conflict (name) do nothing");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = friendlyName });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = element.ToString(SaveOptions.DisableFormatting) });
@@ -74,20 +156,24 @@ public static class PageKeyRing
 /// <summary>Seals a page key's secret with the active master key (AES-GCM, as the subjects' keys are wrapped).</summary>
 public sealed class MasterKeyEncryptor(IServiceProvider services) : IXmlEncryptor
 {
+    /// <summary>The element a sealed secret is stored as, naming its master key.</summary>
+    public const string ElementName = "sealedWithMasterKey";
+
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
         var keys = services.GetRequiredService<MasterKeyRing>();
         var secret = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
-        var sealedSecret = new XElement("sealedWithMasterKey",
+        var sealedSecret = new XElement(ElementName,
             new XAttribute("masterKey", keys.ActiveId), Convert.ToBase64String(keys.Wrap(secret, PageKeyRing.Purpose)));
         return new EncryptedXmlInfo(sealedSecret, typeof(MasterKeyDecryptor));
     }
 }
 
 /// <summary>
-/// Opens what <see cref="MasterKeyEncryptor"/> sealed. The framework makes it by its type's name, with the
-/// host's services. A key sealed with a master key no longer configured cannot be opened: the framework
-/// then leaves that key aside and makes a new one (those signed in with the old one sign in again).
+/// Opens what <see cref="MasterKeyEncryptor"/> sealed. The framework makes it by its type's name, which is
+/// stored with every key: keep this type's name and assembly. A key sealed with a master key no longer
+/// configured cannot be opened (`keys rotate` seals the ring again first): the framework then leaves that
+/// key aside, and those signed in with it sign in again.
 /// </summary>
 public sealed class MasterKeyDecryptor(IServiceProvider services) : IXmlDecryptor
 {

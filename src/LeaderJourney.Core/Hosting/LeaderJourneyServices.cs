@@ -93,7 +93,7 @@ public static class LeaderJourneyServices
 /// safe when several hosts start at once. The built-in framework catalog is seeded after it, through
 /// Wolverine once it runs (<see cref="BuiltInFrameworks"/>).
 /// </summary>
-public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, ILogger<DatabaseStartup> logger)
+public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, IServiceProvider services, ILogger<DatabaseStartup> logger)
 {
     private Lazy<Task>? _run;
 
@@ -114,6 +114,7 @@ public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, 
         }
         await SchemaMigrator.MigrateAsync(store.DataSource, store.Schema, CoreSchema.Component, CoreSchema.Migrations);
         await projections.MigrateAsync();
+        await Access.PageKeyRing.EnsureActiveKeyAsync(services, CancellationToken.None);
         await Notifications.Reactions.StartFromPresentAsync(store, CancellationToken.None);
     }
 }

@@ -25,10 +25,11 @@ namespace LeaderJourney.Core.Leaders;
 public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>
 {
     /// <summary>
-    /// The stored leaders' document name, and so their table (<c>mt_doc_leader_shape2</c>): shape 2 keeps the
-    /// ids of what was recorded and the learning grouped, where shape 1 (<c>mt_doc_leader</c>) kept the records.
+    /// The stored leaders' document name, and so their table (<c>mt_doc_leader_shape3</c>): shape 3 keeps the
+    /// learning grouped and no ids (what a stream holds once is the store's to keep, <see cref="RecordedOnce"/>);
+    /// shape 2 (<c>mt_doc_leader_shape2</c>) also kept the ids of what was recorded, shape 1 (<c>mt_doc_leader</c>) the records.
     /// </summary>
-    public const string DocumentAlias = "leader_shape2";
+    public const string DocumentAlias = "leader_shape3";
 
     /// <summary>The name the personal-data codec knows the stored leader by (no event is stored under it).</summary>
     public const string SealedName = "leader.decision-state";

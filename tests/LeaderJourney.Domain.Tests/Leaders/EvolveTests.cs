@@ -32,7 +32,7 @@ public sealed class EvolveTests : LeaderSpec
     }
 
     [Fact]
-    public void Self_assessments_are_kept_but_are_not_learning()
+    public void Self_assessments_are_folded_but_are_not_learning()
     {
         GivenEnrolledWithMentor();
         var before = State.Version;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
+using LeaderJourney.EventStore.PersonalData;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,6 +59,34 @@ public sealed partial class PageKeyRingTests(TestDatabase database) : IClassFixt
         using var refused = await Page(withoutRing, "/account/mail", session);
         refused.StatusCode.Should().Be(HttpStatusCode.Redirect);
         refused.Headers.Location!.ToString().Should().Contain("/account/sign-in");
+    }
+
+    [Fact]
+    public async Task A_master_key_rotation_seals_the_ring_again_so_that_a_mail_s_stop_link_outlives_the_old_key()
+    {
+        // A database of its own: the rotation seals again every key of it.
+        var db = await database.CreateDatabaseAsync();
+        var recipient = MailRecipient.Leader(Guid.NewGuid());
+        string token;
+        await using (var before = new LeaderJourneyAppFactory(db))
+            token = before.Services.GetRequiredService<MailStopLinks>().TokenFor(recipient);
+
+        var newKey = MasterKeyRing.Generate("rotated");
+        await using (var rotating = new LeaderJourneyAppFactory(db, settings: new Dictionary<string, string>
+        {
+            ["LEADERJOURNEY_MASTER_KEY"] = newKey, ["LEADERJOURNEY_PREVIOUS_MASTER_KEYS"] = TestMasterKey.Value,
+        }))
+        {
+            (await PageKeyRing.CountByMasterKeyAsync(rotating.Services, default)).Should().Equal(new Dictionary<string, int> { ["test"] = 1 },
+                "the first host made the ring's one key at start, and the next found it active");
+            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be(1);
+            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be(0, "running it again finds nothing left to do");
+        }
+
+        // The old master key gone: the link still names its recipient.
+        await using var rotated = new LeaderJourneyAppFactory(db, settings: new Dictionary<string, string> { ["LEADERJOURNEY_MASTER_KEY"] = newKey });
+        rotated.Services.GetRequiredService<MailStopLinks>().Read(token).Should().Be(recipient);
+        (await PageKeyRing.CountByMasterKeyAsync(rotated.Services, default)).Should().Equal(new Dictionary<string, int> { ["rotated"] = 1 });
     }
 
     private static HttpClient Client(LeaderJourneyAppFactory app) =>

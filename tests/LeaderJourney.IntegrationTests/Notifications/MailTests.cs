@@ -287,6 +287,14 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeFalse();
         (await leader.GetFromJsonAsync<JsonElement>("/api/account/mail")).GetProperty("mail").GetBoolean().Should().BeTrue("the mentor's link stops the mentor alone");
 
+        // An erasure takes the leader's stop with it, and their link, followed after, keeps nothing about them.
+        (await anonymous.PostAsync(link.PathAndQuery, OneClick())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_off_leaders where leader_id = '{id}'")).Should().Be(1);
+        (await admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Written request" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_off_leaders where leader_id = '{id}'")).Should().Be(0);
+        (await anonymous.PostAsync(link.PathAndQuery, OneClick())).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_off_leaders where leader_id = '{id}'")).Should().Be(0);
+
         static FormUrlEncodedContent OneClick() => new(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" });
     }
 }

@@ -35,7 +35,8 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
         if (stop is not null)
         {
             mail.Headers.Add(HeaderId.ListUnsubscribe, $"<{stop}>");
-            mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            // RFC 8058 asks for an HTTPS address for the one-click POST.
+            if (stop.Scheme == Uri.UriSchemeHttps) mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         var off = stop is null ? "To stop these e-mails, choose E-mail in LeaderJourney's menu." : $"To stop these e-mails: {stop}";
         mail.Body = new TextPart("plain") { Text = $"{greeting}\n\n{sentence}{link}\n{why}\n{off}\n" };

@@ -57,6 +57,8 @@ public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, Ide
         session.QueueSqlCommand($"delete from {settings.Schema}.idempotency_keys where stream_id = any(?)", new[] { leaderId, demographics });
         // Ids and codes only, but about them; the reaction to the erasure removes any a lagging subscription writes after this.
         session.QueueSqlCommand($"delete from {settings.Schema}.notifications where leader_id = ?", leaderId);
+        // An id and a time, but about them: an erased leader is mailed nothing anyway (their stop link then stops nothing).
+        session.QueueSqlCommand($"delete from {settings.Schema}.mail_off_leaders where leader_id = ?", leaderId);
     }
 
     /// <summary>
