@@ -19,7 +19,7 @@ public static class KeysCommand
 
     private static Command Status(CliContext context)
     {
-        var status = new Command("status", "Which master key is active and how many data keys each master key wraps; exit code 1 while any is wrapped by another key.");
+        var status = new Command("status", "Which master key is active and how many data keys and page keys each master key wraps; exit code 1 while any is wrapped by another configured key.");
         status.SetAction(async (_, ct) =>
         {
             var keys = (await context.ServicesAsync(ct)).GetRequiredService<Store>().PersonalData!.Keys;
@@ -28,10 +28,11 @@ public static class KeysCommand
             foreach (var (id, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
                 await context.Out.WriteLineAsync($"{id,-24} {count,10} data keys{(id == keys.MasterKeys.ActiveId ? "" : "  (run: keys rotate)")}");
             // The pages' cookie keys, which also make the mails' stop links, are sealed with the master key too.
+            // Those sealed with a master key no longer configured are unreadable already: left aside, not waiting for a rotation.
             var pageKeys = await Core.Access.PageKeyRing.CountByMasterKeyAsync(await context.ServicesAsync(ct), ct);
             foreach (var (id, count) in pageKeys.OrderBy(c => c.Key, StringComparer.Ordinal))
-                await context.Out.WriteLineAsync($"{id,-24} {count,10} page keys{(id == keys.MasterKeys.ActiveId ? "" : "  (run: keys rotate)")}");
-            return counts.Keys.Concat(pageKeys.Keys).Any(id => id != keys.MasterKeys.ActiveId) ? 1 : 0;
+                await context.Out.WriteLineAsync($"{id,-24} {count,10} page keys{(id == keys.MasterKeys.ActiveId ? "" : keys.MasterKeys.Ids.Contains(id) ? "  (run: keys rotate)" : "  (master key not configured: left aside)")}");
+            return counts.Keys.Concat(pageKeys.Keys.Where(keys.MasterKeys.Ids.Contains)).Any(id => id != keys.MasterKeys.ActiveId) ? 1 : 0;
         });
         return status;
     }
@@ -39,13 +40,14 @@ public static class KeysCommand
     private static Command Rotate(CliContext context)
     {
         var rotate = new Command("rotate",
-            "Re-wraps every data key with the active master key (LEADERJOURNEY_MASTER_KEY); the old ones must be in LEADERJOURNEY_PREVIOUS_MASTER_KEYS until it is done. Safe to run again.");
+            "Re-wraps every data key and page key with the active master key (LEADERJOURNEY_MASTER_KEY); the old ones must be in LEADERJOURNEY_PREVIOUS_MASTER_KEYS until it is done. Safe to run again.");
         rotate.SetAction(async (_, ct) =>
         {
             var keys = (await context.ServicesAsync(ct)).GetRequiredService<Store>().PersonalData!.Keys;
             var done = await keys.RewrapAsync(new Progress<long>(n => context.Error.WriteLine($"re-wrapped {n} data keys")), ct);
-            var pages = await Core.Access.PageKeyRing.RewrapAsync(await context.ServicesAsync(ct), ct);
+            var (pages, unreadable) = await Core.Access.PageKeyRing.RewrapAsync(await context.ServicesAsync(ct), ct);
             await context.Out.WriteLineAsync($"Re-wrapped {done} data keys and {pages} page keys with master key '{keys.MasterKeys.ActiveId}'. The previous master keys are no longer needed.");
+            if (unreadable > 0) await context.Out.WriteLineAsync($"{unreadable} page keys are sealed with a master key no longer configured: they were left aside already.");
             return 0;
         });
         return rotate;

@@ -50,13 +50,14 @@ public static class PageKeyRing
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var schema = services.GetRequiredService<DatabaseSettings>().Schema;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.page-keys.' || $1, 0))", connection))
-        {
-            take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
-            await take.ExecuteNonQueryAsync(ct);
-        }
         try
         {
+            // Waits as long as another host takes (it only reads the ring and maybe makes one key).
+            await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('leaderjourney.page-keys.' || $1, 0))", connection) { CommandTimeout = 0 })
+            {
+                take.Parameters.Add(new NpgsqlParameter<string> { TypedValue = schema });
+                await take.ExecuteNonQueryAsync(ct);
+            }
             var keys = services.GetRequiredService<IKeyManager>();
             var now = DateTimeOffset.UtcNow;
             if (!keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now))
@@ -64,7 +65,8 @@ public static class PageKeyRing
         }
         finally
         {
-            // A pooled connection is not reset when returned (NoResetOnClose): the lock is released here.
+            // A pooled connection is not reset when returned (NoResetOnClose): the lock is released here,
+            // also when taking it failed after the server granted it.
             await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
@@ -83,16 +85,22 @@ public static class PageKeyRing
     /// <summary>
     /// Seals again with the active master key every key of the ring sealed with another (`keys rotate`), so
     /// that the old master key can go without signing everyone out or breaking the stop links of mails
-    /// already sent. Safe to run again; the number re-sealed.
+    /// already sent. Safe to run again. Keys sealed with a master key no longer configured cannot be
+    /// opened, by this or by the hosts: they are left as they are, and counted.
     /// </summary>
-    public static async Task<int> RewrapAsync(IServiceProvider services, CancellationToken ct)
+    public static async Task<(int Resealed, int Unreadable)> RewrapAsync(IServiceProvider services, CancellationToken ct)
     {
         var masterKeys = services.GetRequiredService<MasterKeyRing>();
-        var done = 0;
+        var (done, unreadable) = (0, 0);
         foreach (var (name, xml) in await RowsAsync(services, ct))
         {
             var key = XElement.Parse(xml);
             if (SealedOf(key) is not { } sealedSecret || (string?)sealedSecret.Attribute("masterKey") is not { } masterKey || masterKey == masterKeys.ActiveId) continue;
+            if (!masterKeys.Ids.Contains(masterKey))
+            {
+                unreadable++;
+                continue;
+            }
             var secret = masterKeys.Unwrap(masterKey, Convert.FromBase64String(sealedSecret.Value), Purpose);
             sealedSecret.SetAttributeValue("masterKey", masterKeys.ActiveId);
             sealedSecret.Value = Convert.ToBase64String(masterKeys.Wrap(secret, Purpose));
@@ -103,7 +111,7 @@ public static class PageKeyRing
             update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = xml });
             done += await update.ExecuteNonQueryAsync(ct);
         }
-        return done;
+        return (done, unreadable);
     }
 
     private static XElement? SealedOf(string xml) => SealedOf(XElement.Parse(xml));

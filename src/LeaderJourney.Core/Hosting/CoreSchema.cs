@@ -163,13 +163,9 @@ public static class CoreSchema
         // (pglz) took about three times as long as lz4 for an update (docs/performance.md). Marten has
         // created the table by now (the store migrates before the core); a server built without lz4 keeps
         // its default.
-        new(11, "leader decision state in its second shape, compressed with lz4", """
+        new(11, "leader decision state in its second shape, compressed with lz4", $$"""
             drop table if exists {schema}.mt_doc_leader;
-            do $$ begin
-                alter table if exists {schema}.mt_doc_leader_shape2 alter column data set compression lz4;
-            exception when feature_not_supported then
-                raise notice 'lz4 is not built into this server: the leader rows keep the default compression';
-            end $$;
+            {{Lz4("mt_doc_leader_shape2")}}
             """),
         // What each reader has read of their notifications: the newest id they marked read (a leader's
         // notifications are theirs alone; each of an affiliate's staff keeps their own mark). No person's data.
@@ -230,13 +226,18 @@ public static class CoreSchema
         // The stored leader's third shape keeps no ids (a unique index on the events keeps each recorded
         // once: EventTypeRegistry.RecordOnce). As for the second: its own table, the earlier one dropped
         // (each leader's next command folds the stream and stores the row), lz4 for the rows that pass 2 kB.
-        new(19, "leader decision state in its third shape", """
+        new(19, "leader decision state in its third shape", $$"""
             drop table if exists {schema}.mt_doc_leader_shape2;
-            do $$ begin
-                alter table if exists {schema}.mt_doc_leader_shape3 alter column data set compression lz4;
-            exception when feature_not_supported then
-                raise notice 'lz4 is not built into this server: the leader rows keep the default compression';
-            end $$;
+            {{Lz4("mt_doc_leader_shape3")}}
             """),
     ];
+
+    /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>
+    private static string Lz4(string table) => $$"""
+        do $$ begin
+            alter table if exists {schema}.{{table}} alter column data set compression lz4;
+        exception when feature_not_supported then
+            raise notice 'lz4 is not built into this server: the leader rows keep the default compression';
+        end $$;
+        """;
 }

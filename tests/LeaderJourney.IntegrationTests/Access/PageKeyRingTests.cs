@@ -79,14 +79,27 @@ public sealed partial class PageKeyRingTests(TestDatabase database) : IClassFixt
         {
             (await PageKeyRing.CountByMasterKeyAsync(rotating.Services, default)).Should().Equal(new Dictionary<string, int> { ["test"] = 1 },
                 "the first host made the ring's one key at start, and the next found it active");
-            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be(1);
-            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be(0, "running it again finds nothing left to do");
+            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be((1, 0));
+            (await PageKeyRing.RewrapAsync(rotating.Services, default)).Should().Be((0, 0), "running it again finds nothing left to do");
         }
 
         // The old master key gone: the link still names its recipient.
         await using var rotated = new LeaderJourneyAppFactory(db, settings: new Dictionary<string, string> { ["LEADERJOURNEY_MASTER_KEY"] = newKey });
         rotated.Services.GetRequiredService<MailStopLinks>().Read(token).Should().Be(recipient);
         (await PageKeyRing.CountByMasterKeyAsync(rotated.Services, default)).Should().Equal(new Dictionary<string, int> { ["rotated"] = 1 });
+    }
+
+    [Fact]
+    public async Task Hosts_starting_together_on_an_empty_ring_make_one_key_between_them()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db);
+        var schema = app.Services.GetRequiredService<DatabaseSettings>().Schema;
+        await Rows(db, $"delete from {schema}.page_keys returning name");
+
+        // What each host does at start (DatabaseStartup), eight at once: one makes the key, the others find it.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PageKeyRing.EnsureActiveKeyAsync(app.Services, default))));
+        (await Rows(db, $"select name from {schema}.page_keys")).Should().ContainSingle();
     }
 
     private static HttpClient Client(LeaderJourneyAppFactory app) =>

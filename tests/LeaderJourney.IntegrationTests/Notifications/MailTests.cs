@@ -41,6 +41,18 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         return id;
     }
 
+    /// <summary>An admin of OH, a mentor with an address (signed in under <paramref name="mentorName"/>), and a leader with that mentor.</summary>
+    private static async Task<(HttpClient Admin, HttpClient Mentor, Guid LeaderId)> LeaderWithMentorAsync(LeaderJourneyAppFactory app, string mentorName, string leaderName, string leaderEmail)
+    {
+        await app.EnsureAffiliateAsync("OH");
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var mentorId = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(mentorName, ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: $"{mentorName}@example.org");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = leaderName, email = leaderEmail });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        return (admin, await app.SignInAsync(mentorName), id);
+    }
+
     private static async Task<long> Scalar(NpgsqlDataSource dataSource, string sql) => Convert.ToInt64(await dataSource.CreateCommand(sql).ExecuteScalarAsync());
 
     [Fact]
@@ -161,14 +173,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var dataSource = NpgsqlDataSource.Create(db);
         var logs = new CapturedLogs();
         await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(server.Configuration.Port));
-        await app.EnsureAffiliateAsync("OH");
-        var directory = app.Services.GetRequiredService<AccessDirectory>();
-        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
-        var mentorId = await directory.CreateUserAsync("mentor.quiet", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.quiet@example.org");
-        var mentor = await app.SignInAsync("mentor.quiet");
-        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Nora Quiet", email = "nora.quiet@example.org" });
-        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var (admin, mentor, id) = await LeaderWithMentorAsync(app, "mentor.quiet", "Nora Quiet", "nora.quiet@example.org");
         var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
 
         // Both turn the mails off for themselves; a body without the choice is refused in words.
@@ -217,14 +222,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var dataSource = NpgsqlDataSource.Create(db);
         var logs = new CapturedLogs();
         await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(server.Configuration.Port));
-        await app.EnsureAffiliateAsync("OH");
-        var directory = app.Services.GetRequiredService<AccessDirectory>();
-        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
-        var mentorId = await directory.CreateUserAsync("mentor.linked", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.linked@example.org");
-        var mentor = await app.SignInAsync("mentor.linked");
-        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Lena Linked", email = "lena.linked@example.org" });
-        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var (admin, mentor, id) = await LeaderWithMentorAsync(app, "mentor.linked", "Lena Linked", "lena.linked@example.org");
         async Task Attain(string theme)
         {
             await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = theme, level = 1, completedOn = Today }));
