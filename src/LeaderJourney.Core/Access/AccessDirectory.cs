@@ -282,7 +282,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var purge = new NpgsqlBatchCommand($"delete from {schema}.access_tokens where expires_at < $1");
         purge.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         var insert = new NpgsqlBatchCommand($"insert into {schema}.access_tokens (token_hash, user_id, created_at, expires_at, kind) values ($1, $2, $3, $4, $5)");
-        insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
@@ -295,27 +295,41 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>
     /// The user a token stands for, or null when it is unknown, expired, revoked or its user disabled.
-    /// Looked up on every request, never cached: a revocation holds at once, on every host.
+    /// Looked up in the database for every request a token is sent with: a revocation holds at once, on
+    /// every host. (A command's request may instead check it in its own write: <see cref="TokenChecks"/>.)
     /// </summary>
-    public async Task<CurrentUser?> FindByTokenAsync(string token, CancellationToken ct = default)
+    public async Task<CurrentUser?> FindByTokenAsync(string token, CancellationToken ct = default) =>
+        (await FindLiveTokenAsync(TokenHash(token), ct))?.User;
+
+    /// <summary>A live token's user and when the token expires.</summary>
+    public sealed record LiveToken(CurrentUser User, DateTimeOffset ExpiresAt);
+
+    public async Task<LiveToken?> FindLiveTokenAsync(byte[] tokenHash, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            select u.id, u.username, u.role, u.affiliate, u.leader_id
+            select u.id, u.username, u.role, u.affiliate, u.leader_id, t.expires_at
               from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
-             where t.token_hash = $1 and t.expires_at > $2 and u.disabled_at is null
-               and (u.credentials_changed_at is null or t.created_at >= u.credentials_changed_at)
+             where t.token_hash = $1 and {LiveTokenCondition("$2")}
             """);
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = tokenHash });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+        return await reader.ReadAsync(ct) ? new LiveToken(ReadUser(reader), reader.GetFieldValue<DateTimeOffset>(5)) : null;
     }
+
+    /// <summary>
+    /// What makes the token row <c>t</c> of the user row <c>u</c> live at <paramref name="now"/>: not expired,
+    /// the user not disabled, no password or role change since it was issued. One text for the lookup
+    /// above and the check a command's write makes (core migration 20, <c>assert_token_live</c>).
+    /// </summary>
+    public static string LiveTokenCondition(string now) =>
+        $"t.expires_at > {now} and u.disabled_at is null and (u.credentials_changed_at is null or t.created_at >= u.credentials_changed_at)";
 
     /// <summary>Ends one token (signing out).</summary>
     public async Task RevokeTokenAsync(string token, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"delete from {schema}.access_tokens where token_hash = $1");
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(token) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -586,7 +600,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private static CurrentUser ReadUser(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
         reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    /// <summary>What is stored of a token: its SHA-256 hash.</summary>
+    public static byte[] TokenHash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
 
 public sealed class ForbiddenException(string message) : Exception(message);

@@ -230,6 +230,17 @@ public static class CoreSchema
             drop table if exists {schema}.mt_doc_leader_shape2;
             {{Lz4("mt_doc_leader_shape3")}}
             """),
+        // A command sent with a token this host has seen live checks it again in its own write, in the
+        // save's batch (Access/TokenChecks): a token ended in between fails the write whole.
+        new(20, "a command's token checked in its write", $$"""
+            create procedure {schema}.assert_token_live(p_hash bytea, p_now timestamptz) language plpgsql as $proc$
+            begin
+                if not exists (select 1 from {schema}.access_tokens t join {schema}.users u on u.id = t.user_id
+                                where t.token_hash = p_hash and {{Access.AccessDirectory.LiveTokenCondition("p_now")}}) then
+                    raise exception 'The token is unknown or has expired.' using errcode = '{{Access.TokenChecks.EndedState}}';
+                end if;
+            end $proc$;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

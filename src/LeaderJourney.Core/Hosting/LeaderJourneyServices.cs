@@ -42,6 +42,7 @@ public static class LeaderJourneyServices
         var martenRegistration = services.AddMarten(sp => sp.GetRequiredService<Store>().NewMartenOptions());
         marten?.Invoke(martenRegistration);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RecentTokens>();
         services.AddSingleton(sp => new FrameworkCatalog(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema));
         SignInLimits.AddSignInLimits(services, configuration);
         services.AddSingleton(sp => new AccessDirectory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema,

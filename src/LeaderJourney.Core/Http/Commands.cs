@@ -63,7 +63,11 @@ public sealed class RequestHashes
 }
 
 /// <summary>Who sends a command and how they asked (If-Match, Idempotency-Key): set by the endpoint or the page, never read from a request body.</summary>
-public sealed record Sender(CurrentUser Caller, WriteOptions Options);
+public sealed record Sender(CurrentUser Caller, WriteOptions Options)
+{
+    /// <summary>The caller's token, when the request did not look it up and the command's write checks it (<see cref="TokenChecks"/>).</summary>
+    public TokenToCheck? Token { get; init; }
+}
 
 /// <summary>
 /// A write, sent through Wolverine (<c>IMessageBus.InvokeAsync&lt;Answer&gt;</c>, or
@@ -105,7 +109,10 @@ public static class SenderOfRequest
 {
     /// <summary>The signed-in caller and the request's If-Match and Idempotency-Key (a hash of <paramref name="body"/> is kept with its answer).</summary>
     public static Sender SenderOf(this HttpContext http, object body) =>
-        new(http.CurrentUser(), WriteOptions.From(http.Request, body, http.RequestServices.GetRequiredService<RequestHashes>()));
+        new(http.CurrentUser(), WriteOptions.From(http.Request, body, http.RequestServices.GetRequiredService<RequestHashes>()))
+        {
+            Token = http.Features.Get<TokenToCheck>(),
+        };
 }
 
 /// <summary>What most writes to a stream answer: the stream's version after them, the next If-Match.</summary>

@@ -34,6 +34,7 @@ public static class Problems
             FrameworkDocumentException e => Results.Problem(title: say("The framework document could not be read."), detail: e.Message, statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["line"] = e.Line }),
             ForbiddenException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status403Forbidden),
+            TokenEndedException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status401Unauthorized),
             NotFoundException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status404NotFound),
             DuplicateException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status409Conflict),
             LockedOutException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status429TooManyRequests),

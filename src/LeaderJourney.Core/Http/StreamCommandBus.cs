@@ -1,6 +1,7 @@
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Wolverine;
+using LeaderJourney.Core.Access;
 using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Http;
@@ -30,7 +31,13 @@ public sealed class StreamCommandBus(IMessageBus bus, Store store, IdempotentAns
             ?? NoAffiliate;
         try
         {
-            return await bus.InvokeForTenantAsync<Answer>(tenant, command, ct);
+            var answer = await bus.InvokeForTenantAsync<Answer>(tenant, command, ct);
+            command.Sender.Token?.SavedWithTheCheck();
+            return answer;
+        }
+        catch (Exception e) when (TokenChecks.IsEnded(e))
+        {
+            throw new TokenEndedException();
         }
         catch (Exception e) when (IdempotentAnswers.IsTaken(e))
         {

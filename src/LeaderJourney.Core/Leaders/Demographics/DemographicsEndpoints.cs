@@ -145,10 +145,10 @@ public static class DemographicsEndpoints
             var leaderId = LeaderInput.Id(id);
             body ??= new DemographicsBody(null, null, null, null);
             return await commands.InvokeAsync(new RecordDemographicsCommand(leaderId, body.RaceEthnicity, body.Gender, body.JobCategory, body.Consent) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<ConsentBody>();
+        }).Produces<ConsentBody>().ChecksTokenWithItsWrite();
 
         leaders.MapDelete("/{id}/demographics", async (string id, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
-            await commands.InvokeAsync(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct)).Produces<ConsentBody>();
+            await commands.InvokeAsync(new WithdrawDemographicsConsentCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new { withdraw = true }) }, ct)).Produces<ConsentBody>().ChecksTokenWithItsWrite();
 
         leaders.MapGet("/{id}/demographics", async (string id, HttpContext http, DemographicsWrites writes, CancellationToken ct) =>
         {

@@ -65,5 +65,5 @@ public static class EnrolLeaderEndpoint
             body ??= new EnrolLeaderRequest(null, null, null, null, null);
             return await commands.InvokeAsync(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
                 { Sender = http.SenderOf(body) }, ct);
-        }).Produces<EnrolledBody>(StatusCodes.Status201Created);
+        }).Produces<EnrolledBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
 }

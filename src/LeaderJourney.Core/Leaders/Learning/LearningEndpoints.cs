@@ -135,18 +135,18 @@ public static class LearningEndpoints
             body ??= new RecordTrainingRequest(null, null, null, null, null);
             return await commands.InvokeAsync(new RecordTrainingCommand(LeaderInput.Id(id), body.Title, body.ThemeCode, body.Level, body.Hours, body.CompletedOn)
                 { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/assessments", async (string id, RecordAssessmentRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new RecordAssessmentRequest(null, null, null, null);
             return await commands.InvokeAsync(new RecordAssessmentCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Kind, body.Note) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/evidence", async (string id, AddEvidenceRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new AddEvidenceRequest(null, null, null, null);
             return await commands.InvokeAsync(new AddEvidenceCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Link, body.Note) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
     }
 }

@@ -47,5 +47,5 @@ public static class AssignMentorEndpoint
             var leaderId = LeaderInput.Id(id);
             body ??= new AssignMentorRequest(null);
             return await commands.InvokeAsync(new AssignMentorCommand(leaderId, body.MentorUserId) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 }

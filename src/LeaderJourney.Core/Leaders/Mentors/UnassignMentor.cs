@@ -34,5 +34,5 @@ public static class UnassignMentorEndpoint
     public static void Map(RouteGroupBuilder leaders) =>
         leaders.MapDelete("/{id}/mentors/{mentorUserId}", async (string id, string mentorUserId, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
             await commands.InvokeAsync(new UnassignMentorCommand(LeaderInput.Id(id), mentorUserId) { Sender = http.SenderOf(new { mentorUserId }) }, ct))
-            .Produces<VersionBody>();
+            .Produces<VersionBody>().ChecksTokenWithItsWrite();
 }

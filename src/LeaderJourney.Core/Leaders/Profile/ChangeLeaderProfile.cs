@@ -40,5 +40,5 @@ public static class ChangeLeaderProfileEndpoint
         {
             body ??= new LeaderProfileRequest(null, null, null);
             return await commands.InvokeAsync(new ChangeLeaderProfileCommand(LeaderInput.Id(id), body.DisplayName, body.Email, body.Local) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 }

@@ -145,24 +145,24 @@ public static class SignOffEndpoints
         {
             body ??= new SignOffRequestBody(null, null);
             return await commands.InvokeAsync(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new SignOffBody(null, null, null);
             return await commands.InvokeAsync(new SignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Note) { Assessment = body.Assessment, Sender = http.SenderOf(body) }, ct);
-        }).Produces<SignedOffBody>();
+        }).Produces<SignedOffBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-off-declines", async (string id, DeclineBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new DeclineBody(null, null, null);
             return await commands.InvokeAsync(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-off-revocations", async (string id, RevokeSignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
             body ??= new RevokeSignOffBody(null, null, null, null);
             return await commands.InvokeAsync(new RevokeSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.MentorUserId, body.Reason) { AskAgain = body.AskAgain ?? false, Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
     }
 }

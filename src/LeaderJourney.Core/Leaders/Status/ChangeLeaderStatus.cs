@@ -51,5 +51,5 @@ public static class ChangeLeaderStatusEndpoint
         {
             body ??= new LeaderStatusRequest(null, null);
             return await commands.InvokeAsync(new ChangeLeaderStatusCommand(LeaderInput.Id(id), body.Status, body.Reason) { Sender = http.SenderOf(body) }, ct);
-        }).Produces<VersionBody>();
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 }

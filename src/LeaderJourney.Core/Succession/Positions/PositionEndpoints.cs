@@ -177,7 +177,7 @@ public static class PositionEndpoints
             var command = new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
                 { Sender = http.SenderOf(body) };
             return await commands.InvokeAsync(command, ct);
-        }).Produces<CreatedBody>(StatusCodes.Status201Created);
+        }).Produces<CreatedBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
         MapCommand<AssessmentBody>(positions, "/{id}/readiness-assessments", (id, b, sender) => new AssessReadinessCommand(id, b?.LeaderId, b?.Readiness, b?.Justification) { Sender = sender });
@@ -186,7 +186,7 @@ public static class PositionEndpoints
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
         positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
-            await commands.InvokeAsync(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>();
+            await commands.InvokeAsync(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
         {
@@ -204,7 +204,7 @@ public static class PositionEndpoints
     /// <summary>POST of a command on one position: the body (possibly empty) and the position's id make the message.</summary>
     private static void MapCommand<TBody>(RouteGroupBuilder positions, string pattern, Func<Guid, TBody?, Sender, PositionCommand> message) where TBody : class =>
         positions.MapPost(pattern, async (string id, TBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
-            await commands.InvokeAsync(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>();
+            await commands.InvokeAsync(message(LeaderInput.Id(id), body, http.SenderOf((object?)body ?? new object())), ct)).Produces<VersionBody>().ChecksTokenWithItsWrite();
 }
 
 /// <summary>A position as GET /api/positions lists it: its seat, what it requires, its candidates, and its version for If-Match.</summary>

@@ -149,7 +149,7 @@ public static class ReportIssues
             // The handler checks the caller first, then that there is an affiliate (403 before 400, as ever).
             var code = affiliate ?? http.CurrentUser().Affiliate;
             return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct);
-        }).Produces<IssuedReportBody>(StatusCodes.Status201Created);
+        }).Produces<IssuedReportBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
 
         reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
         {

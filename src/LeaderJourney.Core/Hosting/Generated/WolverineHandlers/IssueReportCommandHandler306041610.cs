@@ -42,6 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("issued.reports.stream.id", issueReportCommand.IssuedReportsStreamId);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(issueReportCommand, documentSession, _eventStore, _timeProvider);
             var reportToIssue = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.LoadAsync(issueReportCommand, _reportService, _pipelineData, _configuration, _timeProvider, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");

@@ -2,6 +2,8 @@
 #pragma warning disable
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Positions;
+using LeaderJourney.EventStore;
+using System;
 using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
@@ -12,12 +14,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Succession.Positions.PositionWrites _positionWrites;
+        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public NominateCandidateCommandHandler43806532(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public NominateCandidateCommandHandler43806532(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _leaderReader = leaderReader;
             _positionWrites = positionWrites;
+            _eventStore = eventStore;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
 
@@ -31,6 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("position.id", nominateCandidateCommand.PositionId);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(nominateCandidateCommand, documentSession, _eventStore, _timeProvider);
             LeaderJourney.Core.Succession.Positions.PositionAdminsOnly.Before(nominateCandidateCommand);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Positions.NominateCandidateHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Positions.NominateCandidateHandler");

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using LeaderJourney.EventStore;
+using Npgsql;
+using Store = LeaderJourney.EventStore.EventStore;
+
+namespace LeaderJourney.IntegrationTests.Access;
+
+/// <summary>
+/// A command sent with a token this host has already found live skips the token's lookup and checks it in
+/// its own write (Access/TokenChecks). Each test ends the token as another host would (its row deleted, or
+/// its user disabled, in the database), so that this host still holds the token as live, and checks that
+/// nothing is written and nothing but a 401 is answered.
+/// </summary>
+public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private const string Affiliate = "TW";
+    private LeaderJourneyAppFactory _app = null!;
+    private HttpClient _admin = null!;
+    private Guid _leader;
+
+    public async Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        (_admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, Affiliate);
+        var enrolled = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = Affiliate, displayName = "Tess Writer", email = "tess@example.org" });
+        enrolled.StatusCode.Should().Be(HttpStatusCode.Created);
+        _leader = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static object Training(string title) => new { title, themeCode = "ADV.1", level = 1, completedOn = "2026-01-01" };
+
+    private async Task<long> LeaderVersion() => (await _app.Services.GetRequiredService<Store>().FetchStreamInfoAsync(_leader))!.Version;
+
+    private static string TokenOf(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
+
+    private bool HeldAsLive(HttpClient client) =>
+        _app.Services.GetRequiredService<RecentTokens>().Find(AccessDirectory.TokenHash(TokenOf(client))) is not null;
+
+    /// <summary>A new admin whose token has written once on this host, so the host holds it as live.</summary>
+    private async Task<(HttpClient Client, Guid UserId)> AdminHeldAsLive()
+    {
+        var (client, id) = await _app.SignedInAsync(Roles.AffiliateAdmin, Affiliate);
+        (await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training($"First of {id}"))).StatusCode.Should().Be(HttpStatusCode.OK);
+        HeldAsLive(client).Should().BeTrue("a token found live is remembered");
+        return (client, id);
+    }
+
+    private async Task EndElsewhere(HttpClient client) =>
+        // What another host's sign-out does: this host's memory is not told.
+        await _app.Services.GetRequiredService<AccessDirectory>().RevokeTokenAsync(TokenOf(client));
+
+    private static async Task ShouldBeSignInFirst(HttpResponseMessage response)
+    {
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, await response.Content.ReadAsStringAsync());
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be(TokenChecks.SignInFirst);
+    }
+
+    [Fact]
+    public async Task A_live_token_held_by_the_host_still_writes()
+    {
+        var (client, _) = await AdminHeldAsLive();
+        var before = await LeaderVersion();
+
+        var again = await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training("Second"));
+
+        again.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await LeaderVersion()).Should().Be(before + 1);
+    }
+
+    [Fact]
+    public async Task A_command_on_a_token_ended_on_another_host_writes_nothing_and_answers_401()
+    {
+        var (client, _) = await AdminHeldAsLive();
+        await EndElsewhere(client);
+        var before = await LeaderVersion();
+
+        await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training("After the sign-out")));
+
+        (await LeaderVersion()).Should().Be(before, "the token's check failed the write whole");
+        HeldAsLive(client).Should().BeFalse("an ended token is forgotten");
+        await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training("Once more")));
+        (await client.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_command_of_a_user_disabled_on_another_host_writes_nothing()
+    {
+        var (client, id) = await AdminHeldAsLive();
+        await using (var disable = new NpgsqlConnection(database.ConnectionString))
+        {
+            await disable.OpenAsync();
+            await using var command = new NpgsqlCommand($"update {EventStoreOptions.DefaultSchema}.users set disabled_at = now() where id = $1", disable) { Parameters = { new() { Value = id } } };
+            (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+        var before = await LeaderVersion();
+
+        await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training("While disabled")));
+
+        (await LeaderVersion()).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_not_answered_to_an_ended_token()
+    {
+        var (client, _) = await AdminHeldAsLive();
+        (await client.PostAsJsonAsync($"/api/leaders/{_leader}/sign-offs", new { themeCode = "ADV.1", level = 1 })).StatusCode
+            .Should().Be(HttpStatusCode.Forbidden, "only a mentor signs off");
+        (await client.PostAsJsonAsync($"/api/leaders/{Guid.NewGuid()}/trainings", Training("Nobody"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        HeldAsLive(client).Should().BeTrue();
+        await EndElsewhere(client);
+
+        await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{_leader}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{Guid.NewGuid()}/trainings", Training("Nobody")));
+    }
+
+    [Fact]
+    public async Task A_kept_answer_is_not_given_again_to_an_ended_token()
+    {
+        var (client, _) = await AdminHeldAsLive();
+        HttpRequestMessage Keyed() => new(HttpMethod.Post, $"/api/leaders/{_leader}/trainings")
+        {
+            Content = JsonContent.Create(Training("Keyed")), Headers = { { "Idempotency-Key", "token-check-kept-answer" } },
+        };
+        (await client.SendAsync(Keyed())).StatusCode.Should().Be(HttpStatusCode.OK);
+        var repeat = await client.SendAsync(Keyed());
+        repeat.StatusCode.Should().Be(HttpStatusCode.OK, "the kept answer, while the token lives");
+        await EndElsewhere(client);
+
+        await ShouldBeSignInFirst(await client.SendAsync(Keyed()));
+    }
+}
