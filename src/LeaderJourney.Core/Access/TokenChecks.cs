@@ -101,7 +101,11 @@ public sealed class TokenToCheck(byte[] hash)
     /// <summary>The check is in the command's save (<see cref="TokenChecks.InTheWrite"/>).</summary>
     internal bool QueuedInSave { get; set; }
 
-    /// <summary>The command's save committed with the check in it (<see cref="StreamCommandBus"/>).</summary>
+    /// <summary>
+    /// The command's save committed with the check in it (<see cref="StreamCommandBus"/>): every
+    /// <see cref="StreamCommand"/>'s generated handler runs the middleware and then saves, whatever it
+    /// decided (<c>TokenCheckedInTheWriteTests</c> checks the generated code).
+    /// </summary>
     public bool Checked { get; private set; }
 
     internal void SavedWithTheCheck()
@@ -110,26 +114,31 @@ public sealed class TokenToCheck(byte[] hash)
     }
 }
 
-/// <summary>The token's check failed in the command's write: nothing was written.</summary>
+/// <summary>The token's check failed in the command's write: none of the command's save was written.</summary>
 public sealed class TokenEndedException() : Exception(TokenChecks.SignInFirst);
 
 /// <summary>
-/// The users this host last found tokens live for, by the tokens' hashes, until they expire: only ever
-/// used by a request whose write checks the token again (<see cref="TokenChecks"/>). Bounded: when full
-/// it starts again empty, and a token not found is looked up as any other.
+/// The users this host last found tokens live for, by the tokens' hashes: only ever used by a request
+/// whose write checks the token again (<see cref="TokenChecks"/>), and never once the token has expired.
+/// Bounded: past <see cref="Capacity"/> tokens it starts again empty (expired ones go then), and a token
+/// not found is looked up as any other.
 /// </summary>
 public sealed class RecentTokens(TimeProvider clock)
 {
     public const int Capacity = 10_000;
     private readonly ConcurrentDictionary<string, AccessDirectory.LiveToken> _live = new();
+    // Counted apart: the dictionary's own Count takes every lock, and every lookup remembers its token.
+    private int _count;
 
     public CurrentUser? Find(byte[] hash) =>
         _live.TryGetValue(Convert.ToHexString(hash), out var token) && token.ExpiresAt > clock.GetUtcNow() ? token.User : null;
 
     public void Remember(byte[] hash, AccessDirectory.LiveToken token)
     {
-        if (_live.Count >= Capacity) _live.Clear();
-        _live[Convert.ToHexString(hash)] = token;
+        if (!_live.TryAdd(Convert.ToHexString(hash), token)) return;
+        if (Interlocked.Increment(ref _count) <= Capacity) return;
+        _live.Clear();
+        Interlocked.Exchange(ref _count, 0);
     }
 
     public void Forget(byte[] hash) => _live.TryRemove(Convert.ToHexString(hash), out _);

@@ -4,7 +4,11 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using LeaderJourney.Core.Http;
 using LeaderJourney.EventStore;
+using LeaderJourney.Web;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Store = LeaderJourney.EventStore.EventStore;
 
@@ -86,7 +90,68 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
         (await LeaderVersion()).Should().Be(before, "the token's check failed the write whole");
         HeldAsLive(client).Should().BeFalse("an ended token is forgotten");
         await ShouldBeSignInFirst(await client.PostAsJsonAsync($"/api/leaders/{_leader}/trainings", Training("Once more")));
+    }
+
+    [Fact]
+    public async Task A_read_never_goes_on_a_token_the_host_holds()
+    {
+        var (client, _) = await AdminHeldAsLive();
+        await EndElsewhere(client);
+        HeldAsLive(client).Should().BeTrue();
+
         (await client.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Every_command_that_checks_its_token_in_its_write_answers_an_ended_token_401_and_writes_nothing()
+    {
+        var marked = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<TokenChecks.Marker>() is not null)
+            .Select(e => (Method: e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single(), Route: e.RoutePattern.RawText!))
+            .ToList();
+        marked.Should().Contain(("POST", "/api/leaders/{id}/sign-offs")).And.Contain(("POST", "/api/positions/{id}/nominations"));
+
+        foreach (var (method, route) in marked)
+        {
+            var (client, _) = await AdminHeldAsLive();
+            await EndElsewhere(client);
+            var before = await LeaderVersion();
+            var path = route.Replace("{id}", _leader.ToString()).Replace("{mentorUserId}", Guid.NewGuid().ToString()).Replace("{kind}", "pipeline");
+
+            var answer = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+
+            answer.StatusCode.Should().Be(HttpStatusCode.Unauthorized, $"{method} {route}: {await answer.Content.ReadAsStringAsync()}");
+            (await LeaderVersion()).Should().Be(before, $"{method} {route}");
+        }
+    }
+
+    [Fact]
+    public void Every_stream_commands_handler_queues_the_check_and_then_saves()
+    {
+        var generated = Path.Combine(CodeGeneration.RepositoryRoot() ?? throw new InvalidOperationException("The tests do not run inside the repository."), CodeGeneration.OutputDirectory);
+        var commands = typeof(StreamCommand).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(StreamCommand)) && !t.IsAbstract).ToList();
+        commands.Should().Contain(typeof(Core.Leaders.SignOffs.SignOffCommand));
+
+        foreach (var command in commands)
+        {
+            var code = File.ReadAllText(Directory.GetFiles(generated, $"{command.Name}Handler*.cs", SearchOption.AllDirectories).Should().ContainSingle(command.Name).Subject);
+            var check = code.IndexOf("TokenChecks.InTheWrite.Before(", StringComparison.Ordinal);
+            var save = code.IndexOf("SaveChangesAsync(", StringComparison.Ordinal);
+            check.Should().BePositive(command.Name);
+            save.Should().BeGreaterThan(check, command.Name);
+            code[check..save].Should().NotContain("return", $"{command.Name}: nothing may end the handler between the check and the save");
+        }
+    }
+
+    [Fact]
+    public async Task The_writes_check_has_the_lookups_own_condition()
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select pg_get_functiondef('{EventStoreOptions.DefaultSchema}.assert_token_live'::regproc)", connection);
+
+        ((string)(await command.ExecuteScalarAsync())!).Should().Contain(AccessDirectory.LiveTokenCondition("p_now"),
+            "a change to the lookup's condition needs a migration that makes the procedure again");
     }
 
     [Fact]
