@@ -77,5 +77,33 @@ SQL
   if ! lj_as_postgres psql -p "$port" -d postgres -tAc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
     lj_as_postgres createdb -p "$port" -O "$LJ_ROLE" "$database" || lj_die "could not create database $database"
   fi
-  echo "Host=127.0.0.1;Port=$port;Database=$database;Username=$LJ_ROLE;Password=$LJ_PASSWORD"
+  echo "Host=$(lj_reachable_host "$port" "$database");Port=$port;Database=$database;Username=$LJ_ROLE;Password=$LJ_PASSWORD"
+}
+
+# Prints where the app reaches the local server: its Unix socket's directory, else 127.0.0.1. Over the
+# socket a command skips TCP and TLS on loopback, which cost about a tenth of the sign-offs a second
+# (docs/performance.md). The role signs in there with its password: one pg_hba.conf line for it, put
+# first (the first matching line decides), added once; the server then reloads its settings.
+lj_reachable_host() {
+  local port=$1 database=$2 socket hba line
+  socket=$(lj_as_postgres psql -p "$port" -d postgres -tAc "show unix_socket_directories" 2>/dev/null | cut -d, -f1 | xargs)
+  hba=$(lj_as_postgres psql -p "$port" -d postgres -tAc "show hba_file" 2>/dev/null)
+  line="local all $LJ_ROLE scram-sha-256"
+  if [ -n "$socket" ] && [ -n "$hba" ]; then
+    if ! lj_as_postgres grep -qxF "$line" "$hba"; then
+      lj_say "letting $LJ_ROLE sign in with its password over the server's socket ($hba)"
+      lj_as_postgres sed -i "1i $line" "$hba" && lj_as_postgres psql -q -p "$port" -d postgres -c "select pg_reload_conf()" >/dev/null
+    fi
+    # The reload is taken up by the server a moment later: a few tries.
+    local tries
+    for tries in 1 2 3 4 5 6 7 8 9 10; do
+      if PGPASSWORD="$LJ_PASSWORD" psql -q -h "$socket" -p "$port" -U "$LJ_ROLE" -d "$database" -tAc "select 1" >/dev/null 2>&1; then
+        echo "$socket"
+        return
+      fi
+      sleep 0.2
+    done
+    lj_say "the socket $socket did not let $LJ_ROLE in; using TCP on 127.0.0.1"
+  fi
+  echo "127.0.0.1"
 }
