@@ -493,7 +493,7 @@ public sealed class EventStore : IAsyncDisposable
 
     private static EventRow ReadRow(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3),
-        new PersonalDataCodec.Pending(reader.GetString(4), reader.GetString(5)),
+        new PersonalDataCodec.Pending(reader.GetString(4), reader.GetFieldValue<byte[]>(5)),
         reader.GetString(4),
         reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),

@@ -150,12 +150,11 @@ public sealed class EventTypeRegistry
     public Type StreamKindType(string name) =>
         _streamKinds.TryGetValue(name, out var type) ? type : throw new UnregisteredStreamKindException(name);
 
-    internal string Serialize(object data) => JsonSerializer.Serialize(data, data.GetType(), JsonOptions);
-
-    internal object Deserialize(string typeName, string json, long sequence, Guid streamId)
+    /// <summary>A stored event's data from its UTF-8 JSON (as read from the row, with any sealed values opened).</summary>
+    internal object Deserialize(string typeName, ReadOnlyMemory<byte> json, long sequence, Guid streamId)
     {
         if (_typesByName.TryGetValue(typeName, out var type))
-            return JsonSerializer.Deserialize(json, type, JsonOptions)
+            return JsonSerializer.Deserialize(json.Span, type, JsonOptions)
                 ?? throw new InvalidOperationException($"Event {sequence} of stream {streamId} ('{typeName}') has null data.");
         if (_upcasters.TryGetValue(typeName, out var upcast))
         {

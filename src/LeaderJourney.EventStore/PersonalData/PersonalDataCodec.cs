@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -62,10 +61,10 @@ public sealed class PersonalDataCodec
     public bool HoldsPersonalData(Type eventType) => _fields.ContainsKey(eventType);
 
     /// <summary>
-    /// The JSON of each event as it is stored: its personal values sealed under the subject's key (made
-    /// when missing), for a writer that serializes on its own (Marten's session and bulk paths).
+    /// The UTF-8 JSON of each event as it is stored: its personal values sealed under the subject's key
+    /// (made when missing), for a writer that serializes on its own (Marten's session and bulk paths).
     /// </summary>
-    public async Task<IReadOnlyList<string>> SealAsync(IReadOnlyList<(Guid StreamId, object Event)> events, CancellationToken ct = default)
+    public async Task<IReadOnlyList<byte[]>> SealAsync(IReadOnlyList<(Guid StreamId, object Event)> events, CancellationToken ct = default)
     {
         var subjects = SubjectsOf(events);
         var keys = subjects.Count == 0 ? new Dictionary<Guid, SubjectKey>() : await KeysForWriteAsync(subjects, ct);
@@ -95,35 +94,39 @@ public sealed class PersonalDataCodec
         // One cipher per key for the whole write: setting one up costs more than sealing a short value.
         private readonly Dictionary<(Guid, int), AesGcm> _ciphers = new();
 
-        public string Serialize(object e, Guid streamId)
+        /// <summary>
+        /// The event's JSON with each personal value replaced by its sealed text, spliced into the
+        /// serializer's UTF-8 output: the rest of the document (most of a stored leader) is copied as
+        /// it is, never parsed into a tree and written again.
+        /// </summary>
+        public byte[] Serialize(object e, Guid streamId)
         {
             var type = e.GetType();
-            if (!codec._fields.TryGetValue(type, out var fields)) return codec._types.Serialize(e);
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(e, type, codec._types.JsonOptions);
-            using var document = JsonDocument.Parse(bytes);
-            var buffer = new ArrayBufferWriter<byte>(bytes.Length * 2);
-            using (var writer = new Utf8JsonWriter(buffer))
+            var json = JsonSerializer.SerializeToUtf8Bytes(e, type, codec._types.JsonOptions);
+            if (!codec._fields.TryGetValue(type, out var fields)) return json;
+            var output = new ArrayBufferWriter<byte>(json.Length + 256);
+            var copied = 0;
+            foreach (var value in TopLevelValues(json, fields))
             {
-                writer.WriteStartObject();
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    var field = Array.Find(fields, f => property.NameEquals(f.JsonName));
-                    if (field is null || property.Value.ValueKind == JsonValueKind.Null)
-                    {
-                        property.WriteTo(writer);
-                        continue;
-                    }
-                    writer.WriteString(property.Name, SealValue(keys[SubjectOf(field, e, streamId)], JsonMarshal.GetRawUtf8Value(property.Value), field.JsonName));
-                }
-                writer.WriteEndObject();
+                if (value.Kind == JsonTokenType.Null) continue;
+                output.Write(json.AsSpan(copied, value.Start - copied));
+                WriteSealed(output, keys[SubjectOf(value.Field!, e, streamId)], json.AsSpan(value.Start, value.End - value.Start), value.Field!.JsonName);
+                copied = value.End;
             }
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            output.Write(json.AsSpan(copied));
+            return output.WrittenSpan.ToArray();
         }
 
-        /// <summary>One JSON value sealed as <c>pd1:&lt;subject&gt;:&lt;generation&gt;:&lt;base64&gt;</c>, bound to <paramref name="jsonName"/>.</summary>
-        public string SealValue(SubjectKey key, ReadOnlySpan<byte> json, string jsonName) => key.Key is null
-            ? $"{Prefix}{key.Subject:N}:0:"
-            : $"{Prefix}{key.Subject:N}:{key.Generation}:{Convert.ToBase64String(Seal(key, json, jsonName))}";
+        /// <summary>One JSON value sealed as the JSON string <c>"pd1:&lt;subject&gt;:&lt;generation&gt;:&lt;base64&gt;"</c>, bound to <paramref name="jsonName"/>.</summary>
+        private void WriteSealed(ArrayBufferWriter<byte> output, SubjectKey key, ReadOnlySpan<byte> json, string jsonName)
+        {
+            var generation = key.Key is null ? 0 : key.Generation;
+            var text = key.Key is null
+                ? $"\"{Prefix}{key.Subject:N}:0:\""
+                : $"\"{Prefix}{key.Subject:N}:{generation}:{Convert.ToBase64String(Seal(key, json, jsonName))}\"";
+            // Base64, hex and digits need no escaping inside a JSON string.
+            Encoding.UTF8.GetBytes(text, output);
+        }
 
         private byte[] Seal(SubjectKey key, ReadOnlySpan<byte> plaintext, string jsonName)
         {
@@ -153,21 +156,53 @@ public sealed class PersonalDataCodec
 
     private static Guid SubjectOf(Field f, object e, Guid streamId) => f.Subject is null ? streamId : (Guid)f.Subject.GetValue(e)!;
 
+    /// <summary>Where one top-level property's value lies in a JSON object's bytes, and which personal field it is.</summary>
+    private readonly record struct ValueAt(Field? Field, string Name, int Start, int End, JsonTokenType Kind, Envelope? Envelope);
+
+    /// <summary>
+    /// The values of a JSON object's top-level properties that are among <paramref name="fields"/> (all of
+    /// them when null), with the sealed envelope a string value holds, if any. Nested values are skipped
+    /// whole. Empty when the JSON is not an object.
+    /// </summary>
+    private static List<ValueAt> TopLevelValues(ReadOnlySpan<byte> json, Field[]? fields)
+    {
+        var found = new List<ValueAt>();
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return found;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            Field? field = null;
+            if (fields is not null)
+                foreach (var f in fields)
+                    if (reader.ValueTextEquals(f.JsonName)) { field = f; break; }
+            var name = field?.JsonName ?? (fields is null ? reader.GetString()! : "");
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var kind = reader.TokenType;
+            Envelope? envelope = null;
+            if (kind == JsonTokenType.String && (fields is null || field is not null))
+                envelope = reader.ValueIsEscaped ? TryParse(Encoding.UTF8.GetBytes(reader.GetString()!)) : TryParse(reader.ValueSpan);
+            reader.Skip();
+            if (fields is null || field is not null) found.Add(new ValueAt(field, name, start, (int)reader.BytesConsumed, kind, envelope));
+        }
+        return found;
+    }
+
     // ------------------------------------------------------------------ reading
 
-    /// <summary>A stored event's data; <see cref="Opened"/> is set when it held sealed values, with them opened (or erased).</summary>
-    internal sealed class Pending(string typeName, string json)
+    /// <summary>A stored event's UTF-8 JSON; <see cref="Opened"/> is set when it held sealed values, with them opened (or erased).</summary>
+    internal sealed class Pending(string typeName, ReadOnlyMemory<byte> json)
     {
         public string TypeName { get; } = typeName;
-        public string Json { get; } = json;
-        public string? Opened { get; set; }
-        public string Data => Opened ?? Json;
+        public ReadOnlyMemory<byte> Json { get; } = json;
+        public ReadOnlyMemory<byte>? Opened { get; set; }
+        public ReadOnlyMemory<byte> Data => Opened ?? Json;
     }
 
     private sealed record Envelope(Guid Subject, int Generation, byte[]? Sealed);
 
-    /// <summary>One stored event's JSON with its sealed values opened (or read as erased), for a reader that deserializes on its own.</summary>
-    public async Task<string> OpenAsync(string typeName, string json, CancellationToken ct = default)
+    /// <summary>One stored event's UTF-8 JSON with its sealed values opened (or read as erased), for a reader that deserializes on its own.</summary>
+    public async Task<ReadOnlyMemory<byte>> OpenAsync(string typeName, ReadOnlyMemory<byte> json, CancellationToken ct = default)
     {
         var row = new Pending(typeName, json);
         await OpenAsync([row], ct);
@@ -177,34 +212,22 @@ public sealed class PersonalDataCodec
     /// <summary>Finds the sealed values in a batch of rows, fetches their keys in one go, and opens them.</summary>
     internal async Task OpenAsync(IReadOnlyList<Pending> rows, CancellationToken ct)
     {
-        var found = new List<(Pending Row, Field[] Fields, JsonDocument Document, Dictionary<string, Envelope> Envelopes)>();
+        var found = new List<(Pending Row, Field[] Fields, List<ValueAt> Sealed)>();
         var wanted = new HashSet<(Guid, int)>();
         foreach (var row in rows)
         {
-            if (!row.Json.Contains(Prefix, StringComparison.Ordinal)) continue;
+            if (row.Json.Span.IndexOf(PrefixUtf8) < 0) continue;
             // Only declared personal properties are opened (text elsewhere that looks like a sealed value
             // is left alone); for a retired type name read by an upcaster, every top-level property is.
             var type = _types.TypeOfSealedName(row.TypeName);
             var fields = type is not null && _fields.TryGetValue(type, out var f) ? f : [];
             if (type is not null && fields.Length == 0) continue;
-            var document = JsonDocument.Parse(row.Json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                continue;
-            }
-            Dictionary<string, Envelope>? envelopes = null;
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (type is not null && Array.Find(fields, x => property.NameEquals(x.JsonName)) is null) continue;
-                if (property.Value.ValueKind == JsonValueKind.String && TryParse(property.Value.GetString()!, out var envelope))
-                {
-                    (envelopes ??= new Dictionary<string, Envelope>(StringComparer.Ordinal))[property.Name] = envelope;
-                    if (envelope.Generation > 0) wanted.Add((envelope.Subject, envelope.Generation));
-                }
-            }
-            if (envelopes is not null) found.Add((row, fields, document, envelopes));
-            else document.Dispose();
+            var values = TopLevelValues(row.Json.Span, type is null ? null : fields);
+            values.RemoveAll(v => v.Envelope is null);
+            if (values.Count == 0) continue;
+            foreach (var v in values)
+                if (v.Envelope!.Generation > 0) wanted.Add((v.Envelope.Subject, v.Envelope.Generation));
+            found.Add((row, fields, values));
         }
         if (found.Count == 0) return;
 
@@ -212,49 +235,45 @@ public sealed class PersonalDataCodec
         try
         {
             var keys = wanted.Count == 0 ? new Dictionary<(Guid, int), byte[]?>() : await _keys.ForReadAsync(wanted, ct);
-            foreach (var (row, fields, document, envelopes) in found) row.Opened = Open(document, row.Json.Length, fields, envelopes, keys, ciphers);
+            foreach (var (row, fields, values) in found) row.Opened = Open(row.Json.Span, fields, values, keys, ciphers);
         }
         finally
         {
             foreach (var cipher in ciphers.Values) cipher.Dispose();
-            foreach (var f in found) f.Document.Dispose();
         }
     }
 
-    private static string Open(JsonDocument document, int length, Field[] fields, Dictionary<string, Envelope> envelopes,
+    private static readonly byte[] ErasedTextJson = Encoding.UTF8.GetBytes($"\"{ErasedText}\"");
+
+    /// <summary>The row's JSON with each sealed value replaced by its plaintext JSON, or by the erased shape of its field.</summary>
+    private static ReadOnlyMemory<byte> Open(ReadOnlySpan<byte> json, Field[] fields, List<ValueAt> values,
         IReadOnlyDictionary<(Guid, int), byte[]?> keys, Dictionary<(Guid, int), AesGcm> ciphers)
     {
-        var buffer = new ArrayBufferWriter<byte>(length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var output = new ArrayBufferWriter<byte>(json.Length);
+        var copied = 0;
+        foreach (var value in values)
         {
-            writer.WriteStartObject();
-            foreach (var property in document.RootElement.EnumerateObject())
+            output.Write(json[copied..value.Start]);
+            var envelope = value.Envelope!;
+            var id = (envelope.Subject, envelope.Generation);
+            if (envelope.Sealed is { } sealedValue && keys.GetValueOrDefault(id) is { } key)
             {
-                if (!envelopes.TryGetValue(property.Name, out var envelope))
-                {
-                    property.WriteTo(writer);
-                    continue;
-                }
-                writer.WritePropertyName(property.Name);
-                var id = (envelope.Subject, envelope.Generation);
-                if (envelope.Sealed is { } sealedValue && keys.GetValueOrDefault(id) is { } key)
-                {
-                    if (!ciphers.TryGetValue(id, out var cipher)) ciphers[id] = cipher = new AesGcm(key, TagSize);
-                    writer.WriteRawValue(Decrypt(cipher, envelope, sealedValue, property.Name), skipInputValidation: true);
-                }
-                else
-                {
-                    switch (Array.Find(fields, f => f.JsonName == property.Name)?.Erased)
-                    {
-                        case ErasedShape.Text: writer.WriteStringValue(ErasedText); break;
-                        case ErasedShape.List: writer.WriteStartArray(); writer.WriteEndArray(); break;
-                        default: writer.WriteNullValue(); break;
-                    }
-                }
+                if (!ciphers.TryGetValue(id, out var cipher)) ciphers[id] = cipher = new AesGcm(key, TagSize);
+                output.Write(Decrypt(cipher, envelope, sealedValue, value.Name));
             }
-            writer.WriteEndObject();
+            else
+            {
+                output.Write((value.Field ?? Array.Find(fields, f => f.JsonName == value.Name))?.Erased switch
+                {
+                    ErasedShape.Text => ErasedTextJson,
+                    ErasedShape.List => "[]"u8,
+                    _ => "null"u8,
+                });
+            }
+            copied = value.End;
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        output.Write(json[copied..]);
+        return output.WrittenMemory;
     }
 
     private static ReadOnlySpan<byte> Decrypt(AesGcm cipher, Envelope envelope, byte[] sealedValue, string jsonName)
@@ -265,20 +284,21 @@ public sealed class PersonalDataCodec
         return plaintext.AsSpan().TrimEnd((byte)' ');
     }
 
-    private static bool TryParse(string text, out Envelope envelope)
+    private static ReadOnlySpan<byte> PrefixUtf8 => "pd1:"u8;
+
+    /// <summary>The envelope a JSON string's UTF-8 text holds, or null when it is not one.</summary>
+    private static Envelope? TryParse(ReadOnlySpan<byte> text)
     {
-        envelope = null!;
-        if (!text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        var parts = text.Split(':');
-        if (parts.Length != 4 || !Guid.TryParseExact(parts[1], "N", out var subject) || !int.TryParse(parts[2], out var generation)) return false;
-        if (generation == 0)
-        {
-            envelope = new Envelope(subject, 0, null);
-            return parts[3].Length == 0;
-        }
-        try { envelope = new Envelope(subject, generation, Convert.FromBase64String(parts[3])); }
-        catch (FormatException) { return false; }
-        return envelope.Sealed!.Length >= NonceSize + TagSize;
+        if (!text.StartsWith(PrefixUtf8)) return null;
+        text = text[PrefixUtf8.Length..];
+        if (!System.Buffers.Text.Utf8Parser.TryParse(text, out Guid subject, out var used, 'N') || used != 32 || text.Length <= used || text[used] != ':') return null;
+        text = text[(used + 1)..];
+        if (!System.Buffers.Text.Utf8Parser.TryParse(text, out int generation, out used) || text.Length <= used || text[used] != ':') return null;
+        var payload = text[(used + 1)..];
+        if (generation == 0) return payload.Length == 0 ? new Envelope(subject, 0, null) : null;
+        var sealedValue = new byte[System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(payload.Length)];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(payload, sealedValue, out var read, out var written) != OperationStatus.Done || read != payload.Length) return null;
+        return written >= NonceSize + TagSize ? new Envelope(subject, generation, sealedValue[..written]) : null;
     }
 
     private static byte[] Associated(Guid subject, int generation, string jsonName) => Encoding.UTF8.GetBytes($"{subject:N}:{generation}:{jsonName}");

@@ -21,8 +21,8 @@ namespace LeaderJourney.EventStore.PersonalData;
 /// </summary>
 public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer inner, PersonalDataCodec codec, EventTypeRegistry types) : Marten.ISerializer
 {
-    // The sealed JSON of each event object about to be written, by reference; dropped with the object.
-    private readonly ConditionalWeakTable<object, string> _sealed = new();
+    // The sealed UTF-8 JSON of each event object about to be written, by reference; dropped with the object.
+    private readonly ConditionalWeakTable<object, byte[]> _sealed = new();
 
     /// <summary>Seals the personal values of these events (each with its stream) so that writing them stores the sealed JSON.</summary>
     public async Task SealAsync(IReadOnlyList<(Guid StreamId, object Event)> events, CancellationToken ct = default)
@@ -33,7 +33,7 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
         for (var i = 0; i < personal.Count; i++) _sealed.AddOrUpdate(personal[i].Event, json[i]);
     }
 
-    private string? SealedJsonOf(object value)
+    private byte[]? SealedJsonOf(object value)
     {
         if (!codec.HoldsPersonalData(value.GetType())) return null;
         return _sealed.TryGetValue(value, out var json)
@@ -41,11 +41,11 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
             : throw new InvalidOperationException($"{value.GetType().Name} carries personal data and was not sealed before the write; nothing was written in plain text.");
     }
 
-    public string ToJson(object? document) => document is not null && SealedJsonOf(document) is { } json ? json : inner.ToJson(document!);
+    public string ToJson(object? document) => document is not null && SealedJsonOf(document) is { } json ? Encoding.UTF8.GetString(json) : inner.ToJson(document!);
 
     public void WriteTo(IBufferWriter<byte> writer, object? value)
     {
-        if (value is not null && SealedJsonOf(value) is { } json) writer.Write(Encoding.UTF8.GetBytes(json));
+        if (value is not null && SealedJsonOf(value) is { } json) writer.Write(json);
         else inner.WriteTo(writer, value!);
     }
 
@@ -53,11 +53,11 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
 
     public void WriteToCleanJson(IBufferWriter<byte> writer, object? value) => WriteTo(writer, value);
 
-    public string ToJsonWithTypes(object document) => SealedJsonOf(document) ?? inner.ToJsonWithTypes(document);
+    public string ToJsonWithTypes(object document) => SealedJsonOf(document) is { } json ? Encoding.UTF8.GetString(json) : inner.ToJsonWithTypes(document);
 
     public void WriteToJsonWithTypes(IBufferWriter<byte> writer, object value)
     {
-        if (SealedJsonOf(value) is { } json) writer.Write(Encoding.UTF8.GetBytes(json));
+        if (SealedJsonOf(value) is { } json) writer.Write(json);
         else inner.WriteToJsonWithTypes(writer, value);
     }
 
@@ -65,7 +65,8 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
     {
         if (value is not null && SealedJsonOf(value) is { } json)
         {
-            // As Marten's own serializer types it: a document's column takes no text.
+            // As Marten's own serializer types it: a document's column takes no text. Npgsql sends the
+            // UTF-8 bytes as the jsonb's text.
             parameter.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb;
             parameter.Value = json;
         }
@@ -75,7 +76,7 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
     public void WriteToParameter(DbParameter parameter, object? value)
     {
         if (parameter is NpgsqlParameter npgsql) WriteToParameter(npgsql, value);
-        else if (value is not null && SealedJsonOf(value) is { } json) parameter.Value = json;
+        else if (value is not null && SealedJsonOf(value) is { } json) parameter.Value = Encoding.UTF8.GetString(json);
         else ((Weasel.Storage.IStorageSerializer)inner).WriteToParameter(parameter, value);
     }
 
@@ -88,12 +89,14 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
     public object FromJson(Type type, Stream stream)
     {
         if (!codec.HoldsPersonalData(type)) return inner.FromJson(type, stream);
-        using var text = new StreamReader(stream, Encoding.UTF8);
-        return Open(type, text.ReadToEnd());
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return Open(type, bytes.GetBuffer().AsMemory(0, (int)bytes.Length));
     }
 
+    // jsonb read as bytes is its UTF-8 text (Npgsql leaves out the format's version byte).
     public object FromJson(Type type, DbDataReader reader, int index) =>
-        codec.HoldsPersonalData(type) ? Open(type, reader.GetString(index)) : inner.FromJson(type, reader, index);
+        codec.HoldsPersonalData(type) ? Open(type, reader.GetFieldValue<byte[]>(index)) : inner.FromJson(type, reader, index);
 
     public async ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default) =>
         (T)await FromJsonAsync(typeof(T), stream, cancellationToken);
@@ -104,23 +107,25 @@ public sealed class SealingSerializer(Marten.Services.SystemTextJsonSerializer i
     public async ValueTask<object> FromJsonAsync(Type type, Stream stream, CancellationToken cancellationToken = default)
     {
         if (!codec.HoldsPersonalData(type)) return await inner.FromJsonAsync(type, stream, cancellationToken);
-        using var text = new StreamReader(stream, Encoding.UTF8);
-        return await OpenAsync(type, await text.ReadToEndAsync(cancellationToken), cancellationToken);
+        using var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes, cancellationToken);
+        return await OpenAsync(type, bytes.GetBuffer().AsMemory(0, (int)bytes.Length), cancellationToken);
     }
 
     public async ValueTask<object> FromJsonAsync(Type type, DbDataReader reader, int index, CancellationToken cancellationToken = default) =>
         codec.HoldsPersonalData(type)
-            ? await OpenAsync(type, await reader.GetFieldValueAsync<string>(index, cancellationToken), cancellationToken)
+            ? await OpenAsync(type, await reader.GetFieldValueAsync<byte[]>(index, cancellationToken), cancellationToken)
             : await inner.FromJsonAsync(type, reader, index, cancellationToken);
 
     // Marten's synchronous read paths: the key lookup is cached per subject (SubjectKeys), so this
     // blocks on the database only the first time a subject is read in a while.
-    private object Open(Type type, string json) => OpenAsync(type, json, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    private object Open(Type type, ReadOnlyMemory<byte> json) => OpenAsync(type, json, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
-    private async ValueTask<object> OpenAsync(Type type, string json, CancellationToken ct)
+    // UTF-8 from the row to the deserializer: no string of the document is made on the way.
+    private async ValueTask<object> OpenAsync(Type type, ReadOnlyMemory<byte> json, CancellationToken ct)
     {
         var opened = await codec.OpenAsync(types.SealedNameOf(type), json, ct);
-        return System.Text.Json.JsonSerializer.Deserialize(opened, type, types.JsonOptions)!;
+        return System.Text.Json.JsonSerializer.Deserialize(opened.Span, type, types.JsonOptions)!;
     }
 
     public Weasel.Core.EnumStorage EnumStorage => inner.EnumStorage;

@@ -9,6 +9,8 @@ namespace LeaderJourney.IntegrationTests.EventStore;
 
 public sealed record ProfileWritten(Guid PersonId, string Name, string? Note, IReadOnlyList<string> Tags, int Score);
 public sealed record RemarkMade(Guid AboutId, string Remark);
+public sealed record NoteFiled(string Note, string Label, NoteContext Context);
+public sealed record NoteContext(string Note);
 
 /// <summary>The store's encryption of declared personal data, shredding, and master-key rotation.</summary>
 public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
@@ -20,6 +22,8 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     internal static EventTypeRegistry Registry() => TestEvents.WithTestStreams(new EventTypeRegistry())
         .Register<ProfileWritten>("test.profile-written")
         .Register<RemarkMade>("test.remark-made")
+        .Register<NoteFiled>("test.note-filed")
+        .DeclarePersonalData(typeof(NoteFiled), [new PersonalField("Note")])
         .DeclarePersonalData(typeof(ProfileWritten), [new PersonalField("Name"), new PersonalField("Note"), new PersonalField("Tags")])
         .DeclarePersonalData(typeof(RemarkMade), [new PersonalField("Remark", SubjectProperty: "AboutId")]);
 
@@ -49,6 +53,31 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         raw.Should().Contain("\"score\": 7", "only the declared properties are encrypted");
         var read = (await _store.ReadStreamAsync(id)).Single().Data.Should().BeOfType<ProfileWritten>().Subject;
         read.Should().BeEquivalentTo(written);
+    }
+
+    [Fact]
+    public async Task Sealing_touches_only_the_declared_top_level_values_and_gives_back_text_json_must_escape()
+    {
+        var id = Guid.NewGuid();
+        // The codec splices sealed values into the serializer's bytes and opened ones into the row's:
+        // escapes, non-ASCII text, a look-alike sealed value and a nested namesake must all come back as written.
+        var written = new NoteFiled("She said \"yes\" \\ 100% — ✊🏽\nnext line</script>", $"pd1:{Guid.NewGuid():N}:1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+            new NoteContext("nested, not declared"));
+        await _store.StartStreamAsync(id, "person", [written]);
+
+        var raw = await RawData(id);
+        raw.Should().NotContain("She said").And.NotContain("next line");
+        raw.Should().Contain(written.Label).And.Contain("nested, not declared");
+        ((NoteFiled)(await _store.ReadStreamAsync(id)).Single().Data).Should().Be(written);
+        await using (var query = _store.Marten.QuerySession())
+            ((NoteFiled)(await query.Events.FetchStreamAsync(id)).Single().Data).Should().Be(written);
+
+        await using (var session = await HeldTransaction.BeginAsync(_store))
+        {
+            await session.ShredSubjectAsync(id, final: true);
+            await session.CommitAsync();
+        }
+        ((NoteFiled)(await _store.ReadStreamAsync(id)).Single().Data).Should().Be(written with { Note = PersonalDataCodec.ErasedText });
     }
 
     [Fact]
