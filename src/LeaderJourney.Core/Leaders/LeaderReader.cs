@@ -22,6 +22,38 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     }
 
     /// <summary>
+    /// A leader's record as it stands now, for a caller who may see it, left in the audit of sensitive
+    /// reads: the stored leader the commands keep (one row, written in each command's transaction) when
+    /// it is at its stream's version, the stream folded otherwise (no row: erased, moved by the upgrade;
+    /// a row behind the stream). One row, not the stream: a leader on the national data has hundreds
+    /// of events, and a record is read as often as it is written.
+    /// </summary>
+    public async Task<Leader> ReadCurrentRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
+    {
+        EnsureNotBoard(caller);
+        if (await ReadStoredAsync(leaderId, ct) is not { } leader) return (await ReadRecordAsync(leaderId, caller, ct)).State;
+        if (!MaySee(caller, leaderId, leader.Affiliate)) throw new NotFoundException($"There is no leader {leaderId}.");
+        await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, leader.Affiliate, ct);
+        return leader;
+    }
+
+    // The row and its stream's version in one query; the row's personal fields are opened by Marten's serializer.
+    private async Task<Leader?> ReadStoredAsync(Guid leaderId, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            select s.version, d.data from {store.Schema}.mt_streams s
+              join {store.Schema}.mt_doc_{LeaderAggregation.DocumentAlias} d on d.tenant_id = s.tenant_id and d.id = s.id
+             where s.id = $1 and not coalesce(s.is_archived, false)
+            """);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = leaderId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var version = reader.GetInt64(0);
+        var leader = await store.Marten.Options.Serializer().FromJsonAsync<Leader>(reader, 1, ct);
+        return leader.Version == version ? leader : null;
+    }
+
+    /// <summary>
     /// The board sees what reports show (candidates' names, readiness, gaps), never a leader's record,
     /// history, notes, email or exact times.
     /// </summary>

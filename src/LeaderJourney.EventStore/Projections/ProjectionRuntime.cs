@@ -476,6 +476,45 @@ public sealed class ProjectionRuntime(EventStore store)
         return await command.ExecuteScalarAsync(ct) is int generation ? ProjectionTables.Name(Schema, name, generation, baseName) : null;
     }
 
+    /// <summary>
+    /// Reads from a read model's active tables in one round trip, with no look-up of the active
+    /// generation first: the tables are those this process last knew (the copy appends use), and the
+    /// check that they are still the active ones goes ahead of the read in the same batch. A switch-over
+    /// in between fails the check before the read runs (the tables it names may be gone), and the read is
+    /// sent again with the generations read afresh. Null while the read model has no active generation.
+    /// </summary>
+    /// <param name="commands">The read's statements, given the schema-qualified name of each of the active generation's tables by its base name.</param>
+    /// <param name="read">Reads their results, in order (the check returns none).</param>
+    public async Task<T?> ReadActiveAsync<T>(string name, Func<Func<string, string>, IEnumerable<NpgsqlBatchCommand>> commands,
+        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct = default) where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+            var rows = await _generations.ForAppendAsync(connection, name, ct);
+            if (!rows.Any(r => r.Status == "active"))
+            {
+                // None as this process last saw them: the first generation may have been switched in since, here or on another host.
+                ProjectionGenerations.Stale();
+                rows = await _generations.ForAppendAsync(connection, name, ct);
+            }
+            if (rows.FirstOrDefault(r => r.Status == "active") is not { } active) return null;
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(_generations.AssertCommand(name, ProjectionGenerations.Fingerprint(rows)));
+            foreach (var command in commands(baseName => ProjectionTables.Name(Schema, name, active.Generation, baseName))) batch.BatchCommands.Add(command);
+            try
+            {
+                await using var reader = await batch.ExecuteReaderAsync(ct);
+                return await read(reader, ct);
+            }
+            // Or the switch-over committed between the check and the read's first look at a table it dropped.
+            catch (Exception e) when ((ProjectionGenerations.ChangedDuring(e) || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable }) && attempt < 3)
+            {
+                ProjectionGenerations.Stale();
+            }
+        }
+    }
+
     /// <summary>The async slots (such as "mentor-queue-a") that the host's Marten daemon runs in this process; none without a host daemon.</summary>
     public async Task<IReadOnlyList<string>> SlotsRunningHereAsync(CancellationToken ct = default)
     {

@@ -31,7 +31,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         await h.Runtime.CatchUpAsync();
 
         var scope = new FrameworkScope(h.NeaEditionId, h.ThemeToDomain.Keys.ToList(), h.ThemeToDomain, 3);
-        var queries = new LeaderProgressQueries(h.Runtime, h.DataSource);
+        var queries = new LeaderProgressQueries(h.Runtime);
         var pipelineDomains = await h.Runtime.ActiveTableAsync(AffiliatePipelineProjection.ProjectionName, "domains");
         var pipelineLeaders = await h.Runtime.ActiveTableAsync(AffiliatePipelineProjection.ProjectionName, "leaders");
         var attained = 0;

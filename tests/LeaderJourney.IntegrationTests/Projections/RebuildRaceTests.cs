@@ -25,11 +25,50 @@ public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<Test
         await h.Runtime.CatchUpAsync();
 
         var scope = new FrameworkScope(h.NeaEditionId, h.ThemeToDomain.Keys.ToList(), h.ThemeToDomain, 3);
-        var queries = new LeaderProgressQueries(h.Runtime, h.DataSource);
-        (await queries.FindAsync(id, default)).Leader.Should().NotBeNull("the enrolment reached the new generation");
+        var queries = new LeaderProgressQueries(h.Runtime);
+        (await queries.ReadAsync(id, null, default))!.Leader.Should().NotBeNull("the enrolment reached the new generation");
         var folded = LeaderProgress.Of((await h.Store.ReadStreamAsync(id)).Aggregate(Leader.Initial, (s, e) => Leader.Evolve(s, e.Data)), h.ThemeToDomain);
         (await queries.CurrentAsync(id, scope, default)).Should().BeEquivalentTo(folded, o => o.WithStrictOrdering());
         folded.Themes.Single(t => t.Code == "ADV.1").PendingLevel.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_read_on_generations_another_host_switched_since_is_sent_again_on_the_new_ones()
+    {
+        await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "race_reads");
+        await h.Runtime.CatchUpAsync();
+        var id = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow;
+        await h.Store.StartStreamAsync(id, "leader", [new LeaderEnrolled(id, "OH", null, "Ada", "ada@example.org", h.NeaEditionId, Guid.NewGuid(), at)]);
+        await h.Store.AppendAsync(id, 1, [new SignOffRequested(id, "ADV.1", 1, id, at)]);
+        await h.Runtime.CatchUpAsync();
+        var queries = new LeaderProgressQueries(h.Runtime);
+        (await queries.ReadAsync(id, null, default))!.Requested.Should().Equal([("ADV.1", 1)]); // this process now holds the generations
+
+        // Another host's switch-over, which this process does not hear of: the active generation is now
+        // two numbers on (the same slot), and the tables of the one this process knows are gone.
+        await using (var connection = await h.DataSource.OpenConnectionAsync())
+        {
+            var name = LeaderProgressProjection.ProjectionName;
+            await using var find = new Npgsql.NpgsqlCommand("select generation from race_reads.projection_generations where name = $1 and status = 'active'", connection);
+            find.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = name });
+            var generation = (int)(await find.ExecuteScalarAsync())!;
+            var prefix = ProjectionTables.Name("race_reads", name, generation, "").Split('.')[1];
+            var renamed = ProjectionTables.Name("race_reads", name, generation + 2, "").Split('.')[1];
+            await using var move = new Npgsql.NpgsqlCommand($$"""
+                do $$ declare t text; begin
+                  for t in select tablename from pg_tables where schemaname = 'race_reads' and left(tablename, length('{{prefix}}')) = '{{prefix}}' loop
+                    execute format('alter table race_reads.%I rename to %I', t, '{{renamed}}' || substr(t, length('{{prefix}}') + 1));
+                  end loop;
+                  update race_reads.projection_generations set generation = generation + 2 where name = '{{name}}' and status = 'active';
+                end $$
+                """, connection);
+            await move.ExecuteNonQueryAsync();
+        }
+
+        var read = await queries.ReadAsync(id, null, default);
+        read!.Leader!.Affiliate.Should().Be("OH");
+        read.Requested.Should().Equal([("ADV.1", 1)]);
     }
 
     [Fact]
@@ -53,7 +92,7 @@ public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<Test
         await Task.WhenAll(writers);
 
         var scope = new FrameworkScope(h.NeaEditionId, h.ThemeToDomain.Keys.ToList(), h.ThemeToDomain, 3);
-        var queries = new LeaderProgressQueries(h.Runtime, h.DataSource);
+        var queries = new LeaderProgressQueries(h.Runtime);
         leaders.Count.Should().BeGreaterThan(20, "journeys were appended during the rebuilds");
         foreach (var id in leaders)
         {

@@ -16,7 +16,7 @@ public static class LeaderViewEndpoints
     {
         leaders.MapGet("/{id}", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
-            var leader = (await reader.ReadRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct)).State;
+            var leader = await reader.ReadCurrentRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
             http.Response.Headers.ETag = $"\"{leader.Version}\"";
             return Results.Ok(new LeaderRecordBody(leader.Id, leader.Affiliate, leader.Local, leader.DisplayName, leader.Erased ? null : leader.Email, leader.Erased,
                 leader.FrameworkEditionId, leader.Status.ToString().ToLowerInvariant(), leader.Mentors.Order().ToArray(),
@@ -31,15 +31,13 @@ public static class LeaderViewEndpoints
                 var at = LeaderInput.AsOf(asOf);
                 var leaderId = LeaderInput.Id(id);
                 ProgressView progress;
-                var (ready, row) = await queries.FindAsync(leaderId, ct);
-                if (ready)
+                if (await queries.ReadAsync(leaderId, at, ct) is { } rows)
                 {
                     // The read model answers; scoping is the same rule the stream reader applies.
-                    if (row is null || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
+                    if (rows.Leader is not { } row || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
                         throw new NotFoundException($"There is no leader {leaderId}.");
                     await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, row.Affiliate, ct);
-                    var scope = (await scopes.FindAsync(row.FrameworkEditionId, ct))!;
-                    progress = at is { } moment ? await queries.AsOfAsync(leaderId, scope, moment, ct) : await queries.CurrentAsync(leaderId, scope, ct);
+                    progress = rows.View(leaderId, (await scopes.FindAsync(row.FrameworkEditionId, ct))!);
                 }
                 else
                 {
