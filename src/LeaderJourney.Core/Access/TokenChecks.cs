@@ -32,6 +32,20 @@ public static class TokenChecks
     public static RouteHandlerBuilder ChecksTokenWithItsWrite(this RouteHandlerBuilder endpoint) =>
         endpoint.WithMetadata(Marker.Instance).AddEndpointFilter(AnswerOnlyLiveTokensAsync);
 
+    /// <summary>
+    /// Marks a read endpoint that sends the token's check ahead of its read, in the read's own batch
+    /// (<see cref="TokenToCheck.AheadOfRead"/>): the same rule as a write's, and the same lookup before
+    /// answering when the read did not send it (a read that fell back to another path, a refusal).
+    /// </summary>
+    public static RouteHandlerBuilder ChecksTokenWithItsRead(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithMetadata(Marker.Instance).AddEndpointFilter(AnswerOnlyLiveTokensAsync);
+
+    /// <summary>For a marked read: the request's token check to send ahead of its read; null when the token was looked up for this request.</summary>
+    public static LeaderJourney.EventStore.IStatementAhead? TokenCheckAhead(this HttpContext http) =>
+        http.Features.Get<TokenToCheck>() is { } token
+            ? token.AheadOfRead(http.RequestServices.GetRequiredService<Store>().Schema, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
+            : null;
+
     /// <summary>The endpoint metadata <see cref="BearerTokenHandler"/> looks for.</summary>
     public sealed class Marker
     {
@@ -111,6 +125,22 @@ public sealed class TokenToCheck(byte[] hash)
     internal void SavedWithTheCheck()
     {
         if (QueuedInSave) Checked = true;
+    }
+
+    /// <summary>The check to send ahead of a read in the read's batch; <see cref="Checked"/> once the read has been answered past it.</summary>
+    public LeaderJourney.EventStore.IStatementAhead AheadOfRead(string schema, DateTimeOffset now) => new CheckAhead(this, schema, now);
+
+    private sealed class CheckAhead(TokenToCheck token, string schema, DateTimeOffset now) : LeaderJourney.EventStore.IStatementAhead
+    {
+        public NpgsqlBatchCommand Command()
+        {
+            var check = new NpgsqlBatchCommand($"call {schema}.assert_token_live($1, $2)");
+            check.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = token.Hash });
+            check.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            return check;
+        }
+
+        public void Passed() => token.Checked = true;
     }
 }
 

@@ -28,26 +28,32 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// a row behind the stream). One row, not the stream: a leader on the national data has hundreds
     /// of events, and a record is read as often as it is written.
     /// </summary>
-    public async Task<Leader> ReadCurrentRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
+    /// <param name="ahead">The caller's token check, sent ahead of the row's read in its batch.</param>
+    public async Task<Leader> ReadCurrentRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, IStatementAhead? ahead = null)
     {
         EnsureNotBoard(caller);
-        if (await ReadStoredAsync(leaderId, ct) is not { } leader) return (await ReadRecordAsync(leaderId, caller, ct)).State;
+        if (await ReadStoredAsync(leaderId, ahead, ct) is not { } leader) return (await ReadRecordAsync(leaderId, caller, ct)).State;
         if (!MaySee(caller, leaderId, leader.Affiliate)) throw new NotFoundException($"There is no leader {leaderId}.");
         await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, leader.Affiliate, ct);
         return leader;
     }
 
     // The row and its stream's version in one query; the row's personal fields are opened by Marten's serializer.
-    private async Task<Leader?> ReadStoredAsync(Guid leaderId, CancellationToken ct)
+    private async Task<Leader?> ReadStoredAsync(Guid leaderId, IStatementAhead? ahead, CancellationToken ct)
     {
-        await using var command = store.DataSource.CreateCommand($"""
+        await using var batch = store.DataSource.CreateBatch();
+        if (ahead is not null) batch.BatchCommands.Add(ahead.Command());
+        var select = new Npgsql.NpgsqlBatchCommand($"""
             select s.version, d.data from {store.Schema}.mt_streams s
               join {store.Schema}.mt_doc_{LeaderAggregation.DocumentAlias} d on d.tenant_id = s.tenant_id and d.id = s.id
              where s.id = $1 and not coalesce(s.is_archived, false)
             """);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = leaderId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
+        select.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = leaderId });
+        batch.BatchCommands.Add(select);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var found = await reader.ReadAsync(ct);
+        ahead?.Passed(); // the check ran first: the batch has answered past it
+        if (!found) return null;
         var version = reader.GetInt64(0);
         var leader = await store.Marten.Options.Serializer().FromJsonAsync<Leader>(reader, 1, ct);
         return leader.Version == version ? leader : null;

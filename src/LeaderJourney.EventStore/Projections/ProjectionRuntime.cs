@@ -484,9 +484,10 @@ public sealed class ProjectionRuntime(EventStore store)
     /// sent again with the generations read afresh. Null while the read model has no active generation.
     /// </summary>
     /// <param name="commands">The read's statements, given the schema-qualified name of each of the active generation's tables by its base name.</param>
-    /// <param name="read">Reads their results, in order (the check returns none).</param>
+    /// <param name="read">Reads their results, in order (the checks return none).</param>
+    /// <param name="ahead">A check of the caller's own to send ahead of the read, in the same batch (the token's).</param>
     public async Task<T?> ReadActiveAsync<T>(string name, Func<Func<string, string>, IEnumerable<NpgsqlBatchCommand>> commands,
-        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct = default) where T : class
+        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct = default, IStatementAhead? ahead = null) where T : class
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -501,11 +502,14 @@ public sealed class ProjectionRuntime(EventStore store)
             if (rows.FirstOrDefault(r => r.Status == "active") is not { } active) return null;
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(_generations.AssertCommand(name, ProjectionGenerations.Fingerprint(rows)));
+            if (ahead is not null) batch.BatchCommands.Add(ahead.Command());
             foreach (var command in commands(baseName => ProjectionTables.Name(Schema, name, active.Generation, baseName))) batch.BatchCommands.Add(command);
             try
             {
                 await using var reader = await batch.ExecuteReaderAsync(ct);
-                return await read(reader, ct);
+                var result = await read(reader, ct);
+                ahead?.Passed();
+                return result;
             }
             // Or the switch-over committed between the check and the read's first look at a table it dropped.
             catch (Exception e) when ((ProjectionGenerations.ChangedDuring(e) || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable }) && attempt < 3)

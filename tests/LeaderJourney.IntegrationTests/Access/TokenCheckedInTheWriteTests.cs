@@ -16,7 +16,7 @@ namespace LeaderJourney.IntegrationTests.Access;
 
 /// <summary>
 /// A command sent with a token this host has already found live skips the token's lookup and checks it in
-/// its own write (Access/TokenChecks). Each test ends the token as another host would (its row deleted, or
+/// its own write (Access/TokenChecks); a leader's record and progress check it in their read's batch. Each test ends the token as another host would (its row deleted, or
 /// its user disabled, in the database), so that this host still holds the token as live, and checks that
 /// nothing is written and nothing but a 401 is answered.
 /// </summary>
@@ -93,23 +93,36 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
     }
 
     [Fact]
-    public async Task A_read_never_goes_on_a_token_the_host_holds()
+    public async Task A_read_on_a_held_token_checks_it_in_the_reads_batch_and_answers_only_a_live_one()
     {
         var (client, _) = await AdminHeldAsLive();
-        await EndElsewhere(client);
-        HeldAsLive(client).Should().BeTrue();
+        foreach (var path in new[] { $"/api/leaders/{_leader}", $"/api/leaders/{_leader}/progress", $"/api/leaders/{_leader}/progress?asOf=2026-01-01" })
+            (await client.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);
+        var (other, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "TX");
+        (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's leader, to a live token");
 
-        (await client.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await EndElsewhere(client);
+        await EndElsewhere(other);
+        HeldAsLive(client).Should().BeTrue();
+        HeldAsLive(other).Should().BeTrue();
+
+        await ShouldBeSignInFirst(await client.GetAsync($"/api/leaders/{_leader}/progress"));
+        HeldAsLive(client).Should().BeFalse("an ended token is forgotten");
+        await ShouldBeSignInFirst(await client.GetAsync($"/api/leaders/{_leader}"));
+        // A refusal (another affiliate's leader, 404) is not answered to an ended token either.
+        await ShouldBeSignInFirst(await other.GetAsync($"/api/leaders/{_leader}"));
+        await ShouldBeSignInFirst(await other.GetAsync($"/api/leaders/{_leader}/progress"));
     }
 
     [Fact]
-    public async Task Every_command_that_checks_its_token_in_its_write_answers_an_ended_token_401_and_writes_nothing()
+    public async Task Every_request_that_checks_its_token_in_its_write_or_read_answers_an_ended_token_401_and_writes_nothing()
     {
         var marked = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<TokenChecks.Marker>() is not null)
             .Select(e => (Method: e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Single(), Route: e.RoutePattern.RawText!))
             .ToList();
-        marked.Should().Contain(("POST", "/api/leaders/{id}/sign-offs")).And.Contain(("POST", "/api/positions/{id}/nominations"));
+        marked.Should().Contain(("POST", "/api/leaders/{id}/sign-offs")).And.Contain(("POST", "/api/positions/{id}/nominations"))
+            .And.Contain(("GET", "/api/leaders/{id}")).And.Contain(("GET", "/api/leaders/{id}/progress"));
 
         foreach (var (method, route) in marked)
         {
@@ -118,7 +131,7 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
             var before = await LeaderVersion();
             var path = route.Replace("{id}", _leader.ToString()).Replace("{mentorUserId}", Guid.NewGuid().ToString()).Replace("{kind}", "pipeline");
 
-            var answer = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
+            var answer = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : JsonContent.Create(new { }) });
 
             answer.StatusCode.Should().Be(HttpStatusCode.Unauthorized, $"{method} {route}: {await answer.Content.ReadAsStringAsync()}");
             (await LeaderVersion()).Should().Be(before, $"{method} {route}");

@@ -16,12 +16,12 @@ public static class LeaderViewEndpoints
     {
         leaders.MapGet("/{id}", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
-            var leader = await reader.ReadCurrentRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct);
+            var leader = await reader.ReadCurrentRecordAsync(LeaderInput.Id(id), http.CurrentUser(), ct, http.TokenCheckAhead());
             http.Response.Headers.ETag = $"\"{leader.Version}\"";
             return Results.Ok(new LeaderRecordBody(leader.Id, leader.Affiliate, leader.Local, leader.DisplayName, leader.Erased ? null : leader.Email, leader.Erased,
                 leader.FrameworkEditionId, leader.Status.ToString().ToLowerInvariant(), leader.Mentors.Order().ToArray(),
                 leader.Positions.Select(p => new HeldPositionBody(p.Title, p.From, p.To)).ToArray(), leader.Version));
-        }).Produces<LeaderRecordBody>();
+        }).Produces<LeaderRecordBody>().ChecksTokenWithItsRead();
 
         leaders.MapGet("/{id}/progress", async (string id, string? asOf, HttpContext http, LeaderReader reader, LeaderProgressQueries queries, FrameworkScopes scopes,
             Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
@@ -31,7 +31,7 @@ public static class LeaderViewEndpoints
                 var at = LeaderInput.AsOf(asOf);
                 var leaderId = LeaderInput.Id(id);
                 ProgressView progress;
-                if (await queries.ReadAsync(leaderId, at, ct) is { } rows)
+                if (await queries.ReadAsync(leaderId, at, ct, http.TokenCheckAhead()) is { } rows)
                 {
                     // The read model answers; scoping is the same rule the stream reader applies.
                     if (rows.Leader is not { } row || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
@@ -46,7 +46,7 @@ public static class LeaderViewEndpoints
                     progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain) with { LeaderId = leaderId };
                 }
                 return Results.Ok(new ProgressBody(leaderId, at, progress.Themes, progress.Domains));
-            }).Produces<ProgressBody>();
+            }).Produces<ProgressBody>().ChecksTokenWithItsRead();
 
         leaders.MapGet("/{id}/history", async (string id, HttpContext http, LeaderReader reader, CancellationToken ct) =>
         {
