@@ -20,7 +20,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     {
         if (TokenOf(Request) is not { } token) return AuthenticateResult.NoResult();
         var hash = AccessDirectory.TokenHash(token);
-        // A command whose write checks the token again goes on the user this host last found it live for.
+        // A command whose write, or a read whose batch, checks the token again goes on the user this host last found it live for.
         if (Context.GetEndpoint()?.Metadata.GetMetadata<TokenChecks.Marker>() is not null && recent.Find(hash) is { } seen)
         {
             Context.Features.Set(new TokenToCheck(hash));

@@ -116,7 +116,8 @@ public sealed class TokenToCheck(byte[] hash)
     internal bool QueuedInSave { get; set; }
 
     /// <summary>
-    /// The command's save committed with the check in it (<see cref="StreamCommandBus"/>): every
+    /// The check passed: a read was answered past it (<see cref="AheadOfRead"/>), or the command's save
+    /// committed with the check in it (<see cref="StreamCommandBus"/>): every
     /// <see cref="StreamCommand"/>'s generated handler runs the middleware and then saves, whatever it
     /// decided (<c>TokenCheckedInTheWriteTests</c> checks the generated code).
     /// </summary>
@@ -149,7 +150,7 @@ public sealed class TokenEndedException() : Exception(TokenChecks.SignInFirst);
 
 /// <summary>
 /// The users this host last found tokens live for, by the tokens' hashes: only ever used by a request
-/// whose write checks the token again (<see cref="TokenChecks"/>), and never once the token has expired.
+/// whose write or read checks the token again (<see cref="TokenChecks"/>), and never once the token has expired.
 /// Bounded: past <see cref="Capacity"/> tokens it starts again empty (expired ones go then), and a token
 /// not found is looked up as any other.
 /// </summary>

@@ -495,12 +495,17 @@ public sealed class ProjectionRuntime(EventStore store)
             var rows = await _generations.ForAppendAsync(connection, name, ct);
             if (!rows.Any(r => r.Status == "active"))
             {
-                // None as this process last saw them: the first generation may have been switched in since, here or on another host.
-                ProjectionGenerations.Stale();
-                rows = await _generations.ForAppendAsync(connection, name, ct);
+                // None as this process last saw them: the first generation may have been switched in since,
+                // on another host. The process's copy is dropped only when it has (appends use it too).
+                rows = await _generations.LiveAsync(connection, name, ct);
+                if (rows.Any(r => r.Status == "active")) ProjectionGenerations.Stale();
             }
             if (rows.FirstOrDefault(r => r.Status == "active") is not { } active) return null;
-            await using var batch = new NpgsqlBatch(connection);
+            // Each statement in a transaction of its own (Npgsql's error barriers: a Sync after each, still
+            // one round trip): one transaction would keep each table's lock while the next is taken, and a
+            // switch-over dropping the same tables in another order would deadlock with it. A failed check
+            // still fails the whole read before its results are read.
+            await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
             batch.BatchCommands.Add(_generations.AssertCommand(name, ProjectionGenerations.Fingerprint(rows)));
             if (ahead is not null) batch.BatchCommands.Add(ahead.Command());
             foreach (var command in commands(baseName => ProjectionTables.Name(Schema, name, active.Generation, baseName))) batch.BatchCommands.Add(command);
@@ -512,11 +517,18 @@ public sealed class ProjectionRuntime(EventStore store)
                 return result;
             }
             // Or the switch-over committed between the check and the read's first look at a table it dropped.
-            catch (Exception e) when ((ProjectionGenerations.ChangedDuring(e) || e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable }) && attempt < 3)
+            catch (Exception e) when ((ProjectionGenerations.ChangedDuring(e) || DroppedDuring(e)) && attempt < 3)
             {
                 ProjectionGenerations.Stale();
             }
         }
+    }
+
+    private static bool DroppedDuring(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable }) return true;
+        return false;
     }
 
     /// <summary>The async slots (such as "mentor-queue-a") that the host's Marten daemon runs in this process; none without a host daemon.</summary>

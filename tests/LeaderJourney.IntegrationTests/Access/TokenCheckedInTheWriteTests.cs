@@ -95,23 +95,27 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
     [Fact]
     public async Task A_read_on_a_held_token_checks_it_in_the_reads_batch_and_answers_only_a_live_one()
     {
-        var (client, _) = await AdminHeldAsLive();
+        var (record, _) = await AdminHeldAsLive();
+        var (progress, _) = await AdminHeldAsLive();
         foreach (var path in new[] { $"/api/leaders/{_leader}", $"/api/leaders/{_leader}/progress", $"/api/leaders/{_leader}/progress?asOf=2026-01-01" })
-            (await client.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);
+            (await record.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);
+        // Another affiliate's leader: refused to a live token, whether looked up or held (the check passes, then the lookup).
         var (other, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "TX");
-        (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's leader, to a live token");
-
-        await EndElsewhere(client);
-        await EndElsewhere(other);
-        HeldAsLive(client).Should().BeTrue();
+        (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         HeldAsLive(other).Should().BeTrue();
+        (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        await ShouldBeSignInFirst(await client.GetAsync($"/api/leaders/{_leader}/progress"));
-        HeldAsLive(client).Should().BeFalse("an ended token is forgotten");
-        await ShouldBeSignInFirst(await client.GetAsync($"/api/leaders/{_leader}"));
-        // A refusal (another affiliate's leader, 404) is not answered to an ended token either.
+        foreach (var client in new[] { record, progress, other }) await EndElsewhere(client);
+
+        // Each first read after the end goes on the held token, and its batch's check fails it.
+        await ShouldBeSignInFirst(await record.GetAsync($"/api/leaders/{_leader}"));
+        await ShouldBeSignInFirst(await progress.GetAsync($"/api/leaders/{_leader}/progress"));
         await ShouldBeSignInFirst(await other.GetAsync($"/api/leaders/{_leader}"));
-        await ShouldBeSignInFirst(await other.GetAsync($"/api/leaders/{_leader}/progress"));
+        HeldAsLive(record).Should().BeFalse("an ended token is forgotten");
+        HeldAsLive(progress).Should().BeFalse();
+        HeldAsLive(other).Should().BeFalse();
+        await ShouldBeSignInFirst(await record.GetAsync($"/api/leaders/{_leader}/progress"));
     }
 
     [Fact]
