@@ -25,8 +25,8 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// A leader's record as it stands now, for a caller who may see it, left in the audit of sensitive
     /// reads: the stored leader the commands keep (one row, written in each command's transaction) when
     /// it is at its stream's version, the stream folded otherwise (no row: erased, moved by the upgrade;
-    /// a row behind the stream). One row, not the stream: a leader on the national data has hundreds
-    /// of events, and a record is read as often as it is written.
+    /// a row behind the stream). One row, not the stream: a leader on the national data has about a
+    /// hundred events, many far more, and a record is read as often as it is written.
     /// </summary>
     /// <param name="ahead">The caller's token check, sent ahead of the row's read in its batch.</param>
     public async Task<Leader> ReadCurrentRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, IStatementAhead? ahead = null)

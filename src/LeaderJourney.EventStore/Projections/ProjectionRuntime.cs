@@ -480,8 +480,9 @@ public sealed class ProjectionRuntime(EventStore store)
     /// Reads from a read model's active tables in one round trip, with no look-up of the active
     /// generation first: the tables are those this process last knew (the copy appends use), and the
     /// check that they are still the active ones goes ahead of the read in the same batch. A switch-over
-    /// in between fails the check before the read runs (the tables it names may be gone), and the read is
-    /// sent again with the generations read afresh. Null while the read model has no active generation.
+    /// committed before the batch fails the check; one committed during it fails the read on a table it
+    /// dropped; either way the read is sent again with the generations read afresh. Null while the read
+    /// model has no active generation.
     /// </summary>
     /// <param name="commands">The read's statements, given the schema-qualified name of each of the active generation's tables by its base name.</param>
     /// <param name="read">Reads their results, in order (the checks return none).</param>
