@@ -27,22 +27,26 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// it is at its stream's version, the stream folded otherwise (no row: erased, moved by the upgrade;
     /// a row behind the stream). One row, not the stream: a leader on the national data has about a
     /// hundred events, many far more, and a record is read as often as it is written.
+    /// The audit's entry is written in the same batch, in its transaction: an ended token leaves none.
     /// </summary>
     /// <param name="ahead">The caller's token check, sent ahead of the row's read in its batch.</param>
     public async Task<Leader> ReadCurrentRecordAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, IStatementAhead? ahead = null)
     {
         EnsureNotBoard(caller);
-        if (await ReadStoredAsync(leaderId, ahead, ct) is not { } leader) return (await ReadRecordAsync(leaderId, caller, ct)).State;
+        // The entry's rule is MaySee's, on the stream: the fold below, which the same rule guards, leaves none of its own.
+        var entry = audit.EntryOfLeaderRead(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId);
+        if (await ReadStoredAsync(leaderId, ahead, entry, ct) is not { } leader) return (await LoadForCallerAsync(leaderId, caller, ct)).State;
         if (!MaySee(caller, leaderId, leader.Affiliate)) throw new NotFoundException($"There is no leader {leaderId}.");
-        await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, leader.Affiliate, ct);
         return leader;
     }
 
-    // The row and its stream's version in one query; the row's personal fields are opened by Marten's serializer.
-    private async Task<Leader?> ReadStoredAsync(Guid leaderId, IStatementAhead? ahead, CancellationToken ct)
+    // The row and its stream's version in one query; the row's personal fields are opened by Marten's
+    // serializer. One implicit transaction: the token's check, the audit's entry and the read.
+    private async Task<Leader?> ReadStoredAsync(Guid leaderId, IStatementAhead? ahead, Npgsql.NpgsqlBatchCommand? entry, CancellationToken ct)
     {
         await using var batch = store.DataSource.CreateBatch();
         if (ahead is not null) batch.BatchCommands.Add(ahead.Command());
+        if (entry is not null) batch.BatchCommands.Add(entry);
         var select = new Npgsql.NpgsqlBatchCommand($"""
             select s.version, d.data from {store.Schema}.mt_streams s
               join {store.Schema}.mt_doc_{LeaderAggregation.DocumentAlias} d on d.tenant_id = s.tenant_id and d.id = s.id

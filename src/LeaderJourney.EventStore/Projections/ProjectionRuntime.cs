@@ -487,8 +487,15 @@ public sealed class ProjectionRuntime(EventStore store)
     /// <param name="commands">The read's statements, given the schema-qualified name of each of the active generation's tables by its base name.</param>
     /// <param name="read">Reads their results, in order (the checks return none).</param>
     /// <param name="ahead">A check of the caller's own to send ahead of the read, in the same batch (the token's).</param>
+    /// <param name="entry">
+    /// A row the read leaves behind (the audit's entry), sent after <paramref name="ahead"/> in its
+    /// transaction, so a failed check leaves none. It is sent with the first attempt only: a read sent
+    /// again after a switch-over finds it committed. So it must not read the read model's tables, which
+    /// that switch-over may drop.
+    /// </param>
     public async Task<T?> ReadActiveAsync<T>(string name, Func<Func<string, string>, IEnumerable<NpgsqlBatchCommand>> commands,
-        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct = default, IStatementAhead? ahead = null) where T : class
+        Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken ct = default, IStatementAhead? ahead = null,
+        NpgsqlBatchCommand? entry = null) where T : class
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -507,8 +514,15 @@ public sealed class ProjectionRuntime(EventStore store)
             // switch-over dropping the same tables in another order would deadlock with it. A failed check
             // still fails the whole read before its results are read.
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+            var withEntry = entry is not null && attempt == 1;
+            if (ahead is not null)
+            {
+                var check = ahead.Command();
+                if (withEntry) check.AppendErrorBarrier = false; // one transaction with the entry
+                batch.BatchCommands.Add(check);
+            }
+            if (withEntry) batch.BatchCommands.Add(entry!);
             batch.BatchCommands.Add(_generations.AssertCommand(name, ProjectionGenerations.Fingerprint(rows)));
-            if (ahead is not null) batch.BatchCommands.Add(ahead.Command());
             foreach (var command in commands(baseName => ProjectionTables.Name(Schema, name, active.Generation, baseName))) batch.BatchCommands.Add(command);
             try
             {

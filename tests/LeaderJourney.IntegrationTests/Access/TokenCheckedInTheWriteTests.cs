@@ -95,20 +95,22 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
     [Fact]
     public async Task A_read_on_a_held_token_checks_it_in_the_reads_batch_and_answers_only_a_live_one()
     {
-        var (record, _) = await AdminHeldAsLive();
+        var (record, reader) = await AdminHeldAsLive();
         var (progress, _) = await AdminHeldAsLive();
         foreach (var path in new[] { $"/api/leaders/{_leader}", $"/api/leaders/{_leader}/progress", $"/api/leaders/{_leader}/progress?asOf=2026-01-01" })
             (await record.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);
+        (await AuditEntries()).Should().Equal([reader, reader, reader], "each read leaves one entry, written in its batch");
         // Another affiliate's leader: refused to a live token, whether looked up or held (the check passes, then the lookup).
         var (other, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "TX");
         (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         HeldAsLive(other).Should().BeTrue();
         (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await other.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await AuditEntries()).Should().HaveCount(3, "a refused read leaves none");
 
         foreach (var client in new[] { record, progress, other }) await EndElsewhere(client);
 
-        // Each first read after the end goes on the held token, and its batch's check fails it.
+        // Each first read after the end goes on the held token, and its batch's check fails it, with its entry.
         await ShouldBeSignInFirst(await record.GetAsync($"/api/leaders/{_leader}"));
         await ShouldBeSignInFirst(await progress.GetAsync($"/api/leaders/{_leader}/progress"));
         await ShouldBeSignInFirst(await other.GetAsync($"/api/leaders/{_leader}"));
@@ -116,6 +118,19 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
         HeldAsLive(progress).Should().BeFalse();
         HeldAsLive(other).Should().BeFalse();
         await ShouldBeSignInFirst(await record.GetAsync($"/api/leaders/{_leader}/progress"));
+        (await AuditEntries()).Should().HaveCount(3, "an ended token's read leaves no entry");
+    }
+
+    // Who read the leader's record or progress, in order.
+    private async Task<List<Guid>> AuditEntries()
+    {
+        var store = _app.Services.GetRequiredService<Store>();
+        await using var command = store.DataSource.CreateCommand($"select user_id from {store.Schema}.sensitive_reads where leader_id = $1 order by id");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = _leader });
+        var readers = new List<Guid>();
+        await using var rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync()) readers.Add(rows.GetGuid(0));
+        return readers;
     }
 
     [Fact]

@@ -66,9 +66,14 @@ public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<Test
             await move.ExecuteNonQueryAsync();
         }
 
-        var read = await queries.ReadAsync(id, null, default);
+        // With a row to leave behind (as the audit's entry is): written once, though the read is sent twice.
+        await using (var table = h.DataSource.CreateCommand("create table race_reads.entries (leader_id uuid not null)")) await table.ExecuteNonQueryAsync();
+        var entry = new Npgsql.NpgsqlBatchCommand("insert into race_reads.entries values ($1)") { Parameters = { new Npgsql.NpgsqlParameter<Guid> { TypedValue = id } } };
+        var read = await queries.ReadAsync(id, null, default, entry: entry);
         read!.Leader!.Affiliate.Should().Be("OH");
         read.Requested.Should().Equal([("ADV.1", 1)]);
+        await using var entries = h.DataSource.CreateCommand("select count(*) from race_reads.entries");
+        ((long)(await entries.ExecuteScalarAsync())!).Should().Be(1);
     }
 
     [Fact]

@@ -40,7 +40,9 @@ public sealed class LeaderProgressQueries(ProjectionRuntime projections)
 
     /// <summary>The leader's row and their progress now, or as of <paramref name="asOf"/>; null while the read model has no active generation (callers then fold the stream).</summary>
     /// <param name="ahead">The caller's token check, sent ahead of the read in its batch.</param>
-    public Task<ProgressRows?> ReadAsync(Guid leaderId, DateTimeOffset? asOf, CancellationToken ct, LeaderJourney.EventStore.IStatementAhead? ahead = null) =>
+    /// <param name="entry">The audit's entry of the read, written in the check's transaction (<see cref="Privacy.Audit.SensitiveReads.EntryOfLeaderRead"/>).</param>
+    public Task<ProgressRows?> ReadAsync(Guid leaderId, DateTimeOffset? asOf, CancellationToken ct, LeaderJourney.EventStore.IStatementAhead? ahead = null,
+        NpgsqlBatchCommand? entry = null) =>
         projections.ReadActiveAsync(LeaderProgressProjection.ProjectionName, table => asOf is { } moment
             ?
             [
@@ -68,7 +70,7 @@ public sealed class LeaderProgressQueries(ProjectionRuntime projections)
                 if (await reader.NextResultAsync(ct))
                     while (await reader.ReadAsync(ct)) requested.Add((reader.GetString(0), reader.GetInt32(1)));
                 return new ProgressRows(leader, levels, requested);
-            }, ct, ahead);
+            }, ct, ahead, entry);
 
     /// <summary>The leader's progress now, from the read model (which must have an active generation).</summary>
     public async Task<ProgressView> CurrentAsync(Guid leaderId, FrameworkScope scope, CancellationToken ct) =>

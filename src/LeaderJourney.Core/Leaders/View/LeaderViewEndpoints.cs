@@ -31,12 +31,12 @@ public static class LeaderViewEndpoints
                 var at = LeaderInput.AsOf(asOf);
                 var leaderId = LeaderInput.Id(id);
                 ProgressView progress;
-                if (await queries.ReadAsync(leaderId, at, ct, http.TokenCheckAhead()) is { } rows)
+                var entry = audit.EntryOfLeaderRead(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId);
+                if (await queries.ReadAsync(leaderId, at, ct, http.TokenCheckAhead(), entry) is { } rows)
                 {
-                    // The read model answers; scoping is the same rule the stream reader applies.
+                    // The read model answers; scoping is the same rule the stream reader applies (and the audit's entry, in the read's batch).
                     if (rows.Leader is not { } row || !LeaderReader.MaySee(caller, leaderId, row.Affiliate))
                         throw new NotFoundException($"There is no leader {leaderId}.");
-                    await audit.RecordAsync(caller, Privacy.Audit.SensitiveReads.LeaderRecord, leaderId, row.Affiliate, ct);
                     progress = rows.View(leaderId, (await scopes.FindAsync(row.FrameworkEditionId, ct))!);
                 }
                 else

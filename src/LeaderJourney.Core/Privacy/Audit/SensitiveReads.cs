@@ -39,6 +39,31 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// The entry of a read of a leader's record or progress, as a statement of the read's own batch, so
+    /// the read and its entry take one round trip (a separate insert was one of a read's two). It is
+    /// written only where the leader's stream lets the caller see them, by the rule of
+    /// <see cref="LeaderReader.MaySee"/>: a stream's affiliate is its leader's, set at enrolment. Null
+    /// where no entry is due: a leader reading their own record, or another's (refused). The statement
+    /// reads no read model's table, which a rebuild's switch-over may drop while the batch runs.
+    /// </summary>
+    public NpgsqlBatchCommand? EntryOfLeaderRead(CurrentUser caller, string what, Guid leaderId)
+    {
+        if (caller.Role == Roles.Leader || (!caller.IsNationalAdmin && caller.Affiliate is null)) return null;
+        var entry = new NpgsqlBatchCommand($"""
+            insert into {settings.Schema}.sensitive_reads (at, user_id, role, affiliate, what, leader_id)
+            select $2, $3, $4, s.tenant_id, $5, s.id from {settings.Schema}.mt_streams s
+             where s.id = $1 and s.type = 'leader' and ($6::text is null or s.tenant_id = $6)
+            """);
+        entry.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        entry.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        entry.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
+        entry.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caller.Role });
+        entry.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
+        entry.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = caller.IsNationalAdmin ? null : caller.Affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        return entry;
+    }
+
     /// <summary>The newest reads first, optionally of one leader or by one user, between two moments.</summary>
     public async Task<IReadOnlyList<SensitiveRead>> ListAsync(Guid? leaderId, Guid? userId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
