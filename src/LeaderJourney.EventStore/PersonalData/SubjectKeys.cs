@@ -31,6 +31,7 @@ public sealed class SubjectKeys
     // must not slip back into the cache after it.
     private readonly ConcurrentDictionary<Guid, int> _shredded = new();
     private readonly object _gate = new();
+    private long _lookUps;
 
     internal SubjectKeys(NpgsqlDataSource dataSource, string schema, MasterKeyRing masterKeys)
     {
@@ -40,6 +41,9 @@ public sealed class SubjectKeys
     }
 
     public MasterKeyRing MasterKeys => _masterKeys;
+
+    /// <summary>How many times this process went to the database for subjects' keys (a read's or a write's look-up); the cache saves the rest.</summary>
+    public long LookUps => Interlocked.Read(ref _lookUps);
 
     /// <summary>The key to encrypt new data about each subject with, made when there is none; a null key means the subject is erased.</summary>
     internal async Task<IReadOnlyDictionary<Guid, SubjectKey>> ForWriteAsync(IReadOnlyCollection<Guid> subjects, CancellationToken ct)
@@ -56,6 +60,7 @@ public sealed class SubjectKeys
 
         // Keys are made on a connection of their own and committed at once: an append that rolls back
         // leaves an unused key behind, never events encrypted with a key that was rolled back.
+        Interlocked.Increment(ref _lookUps);
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         var current = await Latest(connection, missing, ct);
         var toCreate = missing.Where(s => !current.TryGetValue(s, out var row) || (row.Key is null && !row.Final)).ToArray();
@@ -103,9 +108,11 @@ public sealed class SubjectKeys
         }
         if (missing.Count == 0) return found;
 
-        await using var command = _dataSource.CreateCommand($"select subject_id, generation, wrapped_key, master_key_id from {_table} where subject_id = any($1)");
+        Interlocked.Increment(ref _lookUps);
+        await using var command = _dataSource.CreateCommand($"select subject_id, generation, wrapped_key, master_key_id, final from {_table} where subject_id = any($1)");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = missing.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(ct);
+        var latest = new Dictionary<Guid, Row>();
         while (await reader.ReadAsync(ct))
         {
             var id = (reader.GetGuid(0), reader.GetInt32(1));
@@ -113,7 +120,15 @@ public sealed class SubjectKeys
             found[id] = key;
             lock (_gate)
                 if (!ShreddedHere(id.Item1, id.Item2)) Remember(_read, id, (key, now));
+            if (!latest.TryGetValue(id.Item1, out var row) || row.Generation < id.Item2) latest[id.Item1] = new Row(id.Item2, key, reader.GetBoolean(4));
         }
+        // Every generation of each subject was read, so the latest is known too: the key a write seals
+        // with, unless a new one is due (none yet, or the latest shredded but not for good). A command
+        // that opens a leader's state and then seals new events about them needs no second look-up.
+        foreach (var (subject, row) in latest)
+            if (row.Key is not null || row.Final)
+                lock (_gate)
+                    if (!ShreddedHere(subject, row.Generation)) Remember(_write, subject, (new SubjectKey(subject, row.Generation, row.Key), now));
         foreach (var w in wanted) found.TryAdd(w, null);
         return found;
     }

@@ -81,6 +81,40 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task The_keys_a_read_looked_up_serve_the_next_write_about_the_same_subject()
+    {
+        var (kept, renewed, erased) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var id in new[] { kept, renewed, erased }) await _store.StartStreamAsync(id, "person", [Profile(id, "Ada Quillfeather")]);
+        await using (var shred = await HeldTransaction.BeginAsync(_store))
+        {
+            await shred.ShredSubjectAsync(renewed, final: false);
+            await shred.ShredSubjectAsync(erased, final: true);
+            await shred.CommitAsync();
+        }
+
+        // Another process, with nothing cached: a command reads the subject's stream, then writes about them.
+        await using var other = await Open(Keys);
+        var keys = other.PersonalData!.Keys;
+        foreach (var id in new[] { kept, renewed, erased }) await other.ReadStreamAsync(id);
+        keys.LookUps.Should().Be(3);
+
+        await other.AppendAsync(kept, 1, [Profile(kept, "Ada Q. Quillfeather")]);
+        keys.LookUps.Should().Be(3, "the read found the key the write seals with");
+        await other.AppendAsync(erased, 1, [Profile(erased, "Written after the erasure")]);
+        keys.LookUps.Should().Be(3, "the read found the subject erased for good");
+        await other.AppendAsync(renewed, 1, [Profile(renewed, "Ada Renewed")]);
+        keys.LookUps.Should().Be(4, "a key shredded but not for good is followed by a new one, made by the write");
+
+        (await other.ReadStreamAsync(kept))[^1].Data.Should().BeOfType<ProfileWritten>().Which.Name.Should().Be("Ada Q. Quillfeather");
+        (await other.ReadStreamAsync(erased))[^1].Data.Should().BeOfType<ProfileWritten>().Which.Name.Should().Be(PersonalDataCodec.ErasedText);
+        (await other.ReadStreamAsync(renewed)).Select(e => ((ProfileWritten)e.Data).Name).Should().Equal(PersonalDataCodec.ErasedText, "Ada Renewed");
+        (await RawData(kept)).Should().NotContain("Quillfeather");
+        (await RawData(erased)).Should().NotContain("Written after the erasure");
+
+        static ProfileWritten Profile(Guid id, string name) => new(id, name, null, [], 1);
+    }
+
+    [Fact]
     public async Task A_sealed_value_does_not_give_its_length_away()
     {
         var shortName = Guid.NewGuid();
