@@ -42,7 +42,7 @@ public sealed class SubjectKeys
 
     public MasterKeyRing MasterKeys => _masterKeys;
 
-    /// <summary>How many times this process went to the database for subjects' keys (a read's or a write's look-up); the cache saves the rest.</summary>
+    /// <summary>How many times this process went to the database for subjects' keys (a read's or a write's look-up, the installation's keys included); the cache saves the rest.</summary>
     public long LookUps => Interlocked.Read(ref _lookUps);
 
     /// <summary>The key to encrypt new data about each subject with, made when there is none; a null key means the subject is erased.</summary>
@@ -78,7 +78,7 @@ public sealed class SubjectKeys
             lock (_gate)
                 if (!ShreddedHere(subject, row.Generation))
                 {
-                    Remember(_write, subject, (key, now));
+                    RememberForWrite(key, now);
                     // The same key opens what it sealed: reading it back (a command loading the leader it
                     // just stored, holding the stream's row) needs no second connection for it.
                     Remember(_read, (subject, row.Generation), (row.Key, now));
@@ -126,9 +126,13 @@ public sealed class SubjectKeys
         // with, unless a new one is due (none yet, or the latest shredded but not for good). A command
         // that opens a leader's state and then seals new events about them needs no second look-up.
         foreach (var (subject, row) in latest)
-            if (row.Key is not null || row.Final)
-                lock (_gate)
-                    if (!ShreddedHere(subject, row.Generation)) Remember(_write, subject, (new SubjectKey(subject, row.Generation, row.Key), now));
+            lock (_gate)
+            {
+                if (ShreddedHere(subject, row.Generation)) continue;
+                if (row.Key is not null || row.Final) RememberForWrite(new SubjectKey(subject, row.Generation, row.Key), now);
+                // Shredded (another host's erasure), not for good: a key cached for writing before is gone.
+                else if (_write.TryGetValue(subject, out var cached) && cached.Key.Generation <= row.Generation) _write.TryRemove(subject, out _);
+            }
         foreach (var w in wanted) found.TryAdd(w, null);
         return found;
     }
@@ -270,6 +274,14 @@ public sealed class SubjectKeys
     private static byte[] Associated(Guid subject, int generation) => [.. subject.ToByteArray(bigEndian: true), .. BitConverter.GetBytes(generation)];
 
     private bool ShreddedHere(Guid subject, int generation) => _shredded.TryGetValue(subject, out var through) && generation <= through;
+
+    // Under _gate. A look-up that took longer than another may carry an older generation than the one
+    // cached since (a shred on another host, then a new key made here): the newer stays.
+    private void RememberForWrite(SubjectKey key, long now)
+    {
+        if (_write.TryGetValue(key.Subject, out var cached) && cached.Key.Generation > key.Generation) return;
+        Remember(_write, key.Subject, (key, now));
+    }
 
     private static bool Fresh(long at, long now) => now - at < CacheLifetime.TotalMilliseconds;
 

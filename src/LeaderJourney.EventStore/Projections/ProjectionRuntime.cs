@@ -511,8 +511,9 @@ public sealed class ProjectionRuntime(EventStore store)
             if (rows.FirstOrDefault(r => r.Status == "active") is not { } active) return null;
             // Each statement in a transaction of its own (Npgsql's error barriers: a Sync after each, still
             // one round trip): one transaction would keep each table's lock while the next is taken, and a
-            // switch-over dropping the same tables in another order would deadlock with it. A failed check
-            // still fails the whole read before its results are read.
+            // switch-over dropping the same tables in another order would deadlock with it. The one
+            // exception is the check ahead and the entry, which touches no read model's table. A failed
+            // check still fails the whole read before its results are read.
             await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
             var withEntry = entry is not null && attempt == 1;
             if (ahead is not null)

@@ -99,14 +99,17 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
         var (progress, _) = await AdminHeldAsLive();
         foreach (var path in new[] { $"/api/leaders/{_leader}", $"/api/leaders/{_leader}/progress", $"/api/leaders/{_leader}/progress?asOf=2026-01-01" })
             (await record.GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.OK, path);
-        (await AuditEntries()).Should().Equal([reader, reader, reader], "each read leaves one entry, written in its batch");
+        (await AuditEntries()).Should().Equal([reader, reader, reader], "each read leaves one entry");
+        var (national, nationalAdmin) = await _app.SignedInAsync(Roles.NationalAdmin);
+        (await national.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await AuditEntries()).Should().Equal([reader, reader, reader, nationalAdmin], "a national admin sees every affiliate's leaders");
         // Another affiliate's leader: refused to a live token, whether looked up or held (the check passes, then the lookup).
         var (other, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "TX");
         (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         HeldAsLive(other).Should().BeTrue();
         (await other.GetAsync($"/api/leaders/{_leader}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await other.GetAsync($"/api/leaders/{_leader}/progress")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await AuditEntries()).Should().HaveCount(3, "a refused read leaves none");
+        (await AuditEntries()).Should().HaveCount(4, "a refused read leaves none");
 
         foreach (var client in new[] { record, progress, other }) await EndElsewhere(client);
 
@@ -118,7 +121,7 @@ public sealed class TokenCheckedInTheWriteTests(TestDatabase database) : IClassF
         HeldAsLive(progress).Should().BeFalse();
         HeldAsLive(other).Should().BeFalse();
         await ShouldBeSignInFirst(await record.GetAsync($"/api/leaders/{_leader}/progress"));
-        (await AuditEntries()).Should().HaveCount(3, "an ended token's read leaves no entry");
+        (await AuditEntries()).Should().HaveCount(4, "an ended token's read leaves no entry");
     }
 
     // Who read the leader's record or progress, in order.

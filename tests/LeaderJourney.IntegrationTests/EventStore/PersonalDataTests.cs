@@ -111,6 +111,17 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         (await RawData(kept)).Should().NotContain("Quillfeather");
         (await RawData(erased)).Should().NotContain("Written after the erasure");
 
+        // A shred in this process drops what the read cached: the next write looks the subject up again and seals under a new key.
+        await using (var shred = await HeldTransaction.BeginAsync(other))
+        {
+            await shred.ShredSubjectAsync(kept, final: false);
+            await shred.CommitAsync();
+        }
+        var before = keys.LookUps;
+        await other.AppendAsync(kept, 2, [Profile(kept, "Ada After")]);
+        keys.LookUps.Should().Be(before + 1);
+        (await other.ReadStreamAsync(kept)).Select(e => ((ProfileWritten)e.Data).Name).Should().Equal(PersonalDataCodec.ErasedText, PersonalDataCodec.ErasedText, "Ada After");
+
         static ProfileWritten Profile(Guid id, string name) => new(id, name, null, [], 1);
     }
 

@@ -44,8 +44,11 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     /// the read and its entry take one round trip (a separate insert was one of a read's two). It is
     /// written only where the leader's stream lets the caller see them, by the rule of
     /// <see cref="LeaderReader.MaySee"/>: a stream's affiliate is its leader's, set at enrolment. Null
-    /// where no entry is due: a leader reading their own record, or another's (refused). The statement
-    /// reads no read model's table, which a rebuild's switch-over may drop while the batch runs.
+    /// where no entry is due: a leader reading their own record, or another's (refused). A stream
+    /// marked archived leaves one too: the record read may still fold its events, and an entry too many
+    /// is better than one missing. The statement reads no read model's table, which a
+    /// rebuild's switch-over may drop while the batch runs. It commits with the read's batch, before the
+    /// answer is made: a read that fails after it (a framework missing from the catalog) still leaves it.
     /// </summary>
     public NpgsqlBatchCommand? EntryOfLeaderRead(CurrentUser caller, string what, Guid leaderId)
     {
@@ -53,7 +56,7 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
         var entry = new NpgsqlBatchCommand($"""
             insert into {settings.Schema}.sensitive_reads (at, user_id, role, affiliate, what, leader_id)
             select $2, $3, $4, s.tenant_id, $5, s.id from {settings.Schema}.mt_streams s
-             where s.id = $1 and s.type = 'leader' and ($6::text is null or s.tenant_id = $6)
+             where s.id = $1 and s.type = '{LeaderWrites.StreamType}' and ($6::text is null or s.tenant_id = $6)
             """);
         entry.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         entry.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
