@@ -46,9 +46,9 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     /// <see cref="LeaderReader.MaySee"/>: a stream's affiliate is its leader's, set at enrolment. Null
     /// where no entry is due: a leader reading their own record, or another's (refused). A stream
     /// marked archived leaves one too: the record read may still fold its events, and an entry too many
-    /// is better than one missing. The statement reads no read model's table, which a
-    /// rebuild's switch-over may drop while the batch runs. It commits with the read's batch, before the
-    /// answer is made: a read that fails after it (a framework missing from the catalog) still leaves it.
+    /// is better than one missing. The statement reads no read model's table, which a rebuild's
+    /// switch-over may drop while the batch runs. It commits with the read's batch, before the answer is
+    /// made: a read that fails after it (a framework missing from the catalog) still leaves it.
     /// </summary>
     public NpgsqlBatchCommand? EntryOfLeaderRead(CurrentUser caller, string what, Guid leaderId)
     {
