@@ -10,14 +10,21 @@ namespace LeaderJourney.IntegrationTests.Projections;
 
 public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    [Fact]
-    public async Task Appends_during_a_rebuild_of_an_inline_projection_lose_nothing_in_the_new_generation()
+    // A leader enrolled in OH once the read models have caught up with the harness's start.
+    private static async Task<(Guid Id, DateTimeOffset At)> EnrolAfterCatchUp(ProjectionHarness h)
     {
-        await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "race_inline");
         await h.Runtime.CatchUpAsync();
         var id = Guid.NewGuid();
         var at = DateTimeOffset.UtcNow;
         await h.Store.StartStreamAsync(id, "leader", [new LeaderEnrolled(id, "OH", null, "Ada", "ada@example.org", h.NeaEditionId, Guid.NewGuid(), at)]);
+        return (id, at);
+    }
+
+    [Fact]
+    public async Task Appends_during_a_rebuild_of_an_inline_projection_lose_nothing_in_the_new_generation()
+    {
+        await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "race_inline");
+        var (id, at) = await EnrolAfterCatchUp(h);
 
         await h.Runtime.StartRebuildAsync(LeaderProgressProjection.ProjectionName);
         // Appended while the new generation has not reached this stream: left to the daemon, not half-applied.
@@ -36,10 +43,7 @@ public sealed class RebuildRaceTests(TestDatabase database) : IClassFixture<Test
     public async Task A_read_on_generations_another_host_switched_since_is_sent_again_on_the_new_ones()
     {
         await using var h = await ProjectionHarness.CreateAsync(database.ConnectionString, "race_reads");
-        await h.Runtime.CatchUpAsync();
-        var id = Guid.NewGuid();
-        var at = DateTimeOffset.UtcNow;
-        await h.Store.StartStreamAsync(id, "leader", [new LeaderEnrolled(id, "OH", null, "Ada", "ada@example.org", h.NeaEditionId, Guid.NewGuid(), at)]);
+        var (id, at) = await EnrolAfterCatchUp(h);
         await h.Store.AppendAsync(id, 1, [new SignOffRequested(id, "ADV.1", 1, id, at)]);
         await h.Runtime.CatchUpAsync();
         var queries = new LeaderProgressQueries(h.Runtime);
