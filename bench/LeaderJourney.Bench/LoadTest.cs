@@ -16,17 +16,27 @@ namespace LeaderJourney.Bench;
 /// progress or their record (reads). Reports throughput, latency percentiles per kind, errors, and the
 /// host's peak memory (VmHWM). Each run begins with the same load for <c>warmUpSeconds</c>, not
 /// counted (its errors are printed apart): on two cores a fresh host spends its first minute compiling hot code again
-/// (tiered compilation), and the figure is meant to be the host's steady state.
+/// (tiered compilation), and the figure is meant to be the host's steady state. <see cref="Mix.Commands"/> and
+/// <see cref="Mix.Reads"/> keep only one half, in the same proportions within it, to tell what each half costs.
 /// </summary>
 public static class LoadTest
 {
+    public enum Mix { Mixed, Commands, Reads }
+
+    public static string Describe(Mix mix) => mix switch
+    {
+        Mix.Commands => "commands only (training 40%, evidence with a note 40, peer assessment with a note 20)",
+        Mix.Reads => "reads only (progress 60%, record 40)",
+        _ => "50% commands (training 20, evidence with a note 20, peer assessment with a note 10), 50% reads (progress 30, record 20)",
+    };
+
     public sealed record Result(int Clients, double Seconds, int Commands, int Reads, int Errors, double CommandsPerSecond, double ReadsPerSecond,
         (double P50, double P95, double P99) CommandLatency, (double P50, double P95, double P99) ReadLatency, long HostPeakMemoryMb, string? FirstError);
 
     private const string Password = "load-test-password-1";
 
     public static async Task<IReadOnlyList<Result>> RunAsync(string connectionString, string affiliate, int[] clientCounts, int seconds, int warmUpSeconds = 60,
-        CancellationToken ct = default)
+        Mix mix = Mix.Mixed, CancellationToken ct = default)
     {
         await using var dataSource = Database.CreateDataSource(connectionString);
         var schema = "leaderjourney";
@@ -77,7 +87,8 @@ public static class LoadTest
                 {
                     var leader = leaders[random.Next(leaders.Count)];
                     var theme = themes[random.Next(themes.Length)];
-                    var pick = random.Next(100);
+                    // Below 50 a command, from 50 a read: one half alone keeps its own proportions.
+                    var pick = mix switch { Mix.Commands => random.Next(50), Mix.Reads => 50 + random.Next(50), _ => random.Next(100) };
                     var tag = $"{phase}{c}-{seq++}-{Guid.NewGuid():N}";
                     var start = Stopwatch.GetTimestamp();
                     using var response = pick switch

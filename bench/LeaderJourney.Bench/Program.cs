@@ -44,17 +44,24 @@ var encryptionOnly = args.Contains("--encryption-only");
 var storeOnly = args.Contains("--store-only");
 var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
 
-// --load AFFILIATE [--clients 16,64] [--seconds 60] [--warm-up-seconds 60]: the HTTP load test against the data already in
-// LEADERJOURNEY_DB (the leaderjourney schema), e.g. after `demo generate --size national`.
+// --load AFFILIATE [--clients 16,64] [--seconds 60] [--warm-up-seconds 60] [--mix mixed|commands|reads]: the HTTP load test
+// against the data already in LEADERJOURNEY_DB (the leaderjourney schema), e.g. after `demo generate --size national`.
 if (Value("--load") is { } loadAffiliate)
 {
     var clientCounts = (Value("--clients") ?? "16,64").Split(',').Select(int.Parse).ToArray();
     var seconds = int.Parse(Value("--seconds") ?? "60");
     var warmUp = cold ? 0 : int.Parse(Value("--warm-up-seconds") ?? "60");
+    var mix = Value("--mix") switch
+    {
+        null or "mixed" => LoadTest.Mix.Mixed,
+        "commands" => LoadTest.Mix.Commands,
+        "reads" => LoadTest.Mix.Reads,
+        var other => throw new ArgumentException($"--mix takes mixed, commands or reads, not {other}."),
+    };
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-    Console.WriteLine($"HTTP load on affiliate {loadAffiliate}: 50% commands (training 20, evidence with a note 20, peer assessment with a note 10), 50% reads (progress 30, record 20), {seconds} s per run after {warmUp} s of the same load, not counted");
+    Console.WriteLine($"HTTP load on affiliate {loadAffiliate}: {LoadTest.Describe(mix)}, {seconds} s per run after {warmUp} s of the same load, not counted");
     Console.WriteLine($"{"clients",7} {"commands/s",11} {"reads/s",9} {"errors",7} {"cmd p50",8} {"cmd p95",8} {"cmd p99",8} {"read p50",9} {"read p95",9} {"read p99",9} {"host peak MB",13}");
-    foreach (var r in await LoadTest.RunAsync(connectionString, loadAffiliate, clientCounts, seconds, warmUp))
+    foreach (var r in await LoadTest.RunAsync(connectionString, loadAffiliate, clientCounts, seconds, warmUp, mix))
     {
         Console.WriteLine($"{r.Clients,7} {r.CommandsPerSecond,11:N0} {r.ReadsPerSecond,9:N0} {r.Errors,7} {r.CommandLatency.P50,8:F1} {r.CommandLatency.P95,8:F1} {r.CommandLatency.P99,8:F1} " +
             $"{r.ReadLatency.P50,9:F1} {r.ReadLatency.P95,9:F1} {r.ReadLatency.P99,9:F1} {r.HostPeakMemoryMb,13}");
