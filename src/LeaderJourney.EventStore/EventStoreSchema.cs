@@ -39,5 +39,17 @@ internal static class EventStoreSchema
         new(3, "no gap skips of our own", """
             drop table if exists {schema}.event_gap_skips;
             """),
+        // Every process that caches keys hears of a shred as it commits, whoever made it (the erasure,
+        // a demographics withdrawal, SQL by hand): see KeyShredListener. A row left without key material
+        // is a shred; so is a final row, inserted without any. A rotation's re-wrap keeps a key and says nothing.
+        new(4, "shreds announced", """
+            create function {schema}.announce_key_shredded() returns trigger language plpgsql as $$
+            begin
+                perform pg_notify('leaderjourney_keys_shredded', '{schema}:' || new.subject_id::text);
+                return null;
+            end $$;
+            create trigger subject_keys_shredded after insert or update of wrapped_key on {schema}.subject_keys
+                for each row when (new.wrapped_key is null) execute function {schema}.announce_key_shredded();
+            """),
     ];
 }

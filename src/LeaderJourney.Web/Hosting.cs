@@ -48,6 +48,7 @@ public static class Hosting
         builder.Services.AddApiDocs();
         builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddProjectionDaemon(builder.Configuration);
+        builder.Services.AddHostedService<LeaderJourney.Core.Privacy.Keys.KeyShredListening>();
         builder.Services.AddHostedService<StartupMigration>();
         return builder;
     }

@@ -15,7 +15,8 @@ internal readonly record struct SubjectKey(Guid Subject, int Generation, byte[]?
 /// new key, e.g. demographics given again after consent was withdrawn).
 ///
 /// Unwrapped keys are cached in memory. A shred evicts them here at once; another process drops its
-/// copy within <see cref="CacheLifetime"/>.
+/// copy when it hears of the shred (<see cref="KeyShredListener"/>, as the shred commits), and within
+/// <see cref="CacheLifetime"/> when it is not listening.
 /// </summary>
 public sealed class SubjectKeys
 {
@@ -31,6 +32,8 @@ public sealed class SubjectKeys
     // must not slip back into the cache after it.
     private readonly ConcurrentDictionary<Guid, int> _shredded = new();
     private readonly object _gate = new();
+    // Moved on (under _gate) when the whole cache is dropped: a look-up begun before caches nothing.
+    private long _epoch;
     private long _lookUps;
 
     internal SubjectKeys(NpgsqlDataSource dataSource, string schema, MasterKeyRing masterKeys)
@@ -38,7 +41,11 @@ public sealed class SubjectKeys
         _dataSource = dataSource;
         _table = $"{schema}.subject_keys";
         _masterKeys = masterKeys;
+        Schema = schema;
     }
+
+    /// <summary>The schema whose keys these are (a shred's notice names it, <see cref="KeyShredListener"/>).</summary>
+    public string Schema { get; }
 
     public MasterKeyRing MasterKeys => _masterKeys;
 
@@ -57,6 +64,7 @@ public sealed class SubjectKeys
             else missing.Add(subject);
         }
         if (missing.Count == 0) return found;
+        var epoch = Interlocked.Read(ref _epoch);
 
         // Keys are made on a connection of their own and committed at once: an append that rolls back
         // leaves an unused key behind, never events encrypted with a key that was rolled back.
@@ -76,7 +84,7 @@ public sealed class SubjectKeys
             var key = new SubjectKey(subject, row.Generation, row.Key);
             found[subject] = key;
             lock (_gate)
-                if (!ShreddedHere(subject, row.Generation))
+                if (_epoch == epoch && !ShreddedHere(subject, row.Generation))
                 {
                     RememberForWrite(key, now);
                     // The same key opens what it sealed: reading it back (a command loading the leader it
@@ -107,6 +115,7 @@ public sealed class SubjectKeys
             else missing.Add(w.Subject);
         }
         if (missing.Count == 0) return found;
+        var epoch = Interlocked.Read(ref _epoch);
 
         Interlocked.Increment(ref _lookUps);
         await using var command = _dataSource.CreateCommand($"select subject_id, generation, wrapped_key, master_key_id, final from {_table} where subject_id = any($1)");
@@ -119,7 +128,7 @@ public sealed class SubjectKeys
             var key = reader.IsDBNull(2) ? null : Unwrap(id.Item1, id.Item2, reader.GetString(3), reader.GetFieldValue<byte[]>(2));
             found[id] = key;
             lock (_gate)
-                if (!ShreddedHere(id.Item1, id.Item2)) Remember(_read, id, (key, now));
+                if (_epoch == epoch && !ShreddedHere(id.Item1, id.Item2)) Remember(_read, id, (key, now));
             if (!latest.TryGetValue(id.Item1, out var row) || row.Generation < id.Item2) latest[id.Item1] = new Row(id.Item2, key, reader.GetBoolean(4));
         }
         // Every generation of each subject was read, so the latest is known too: the key a write seals
@@ -128,7 +137,7 @@ public sealed class SubjectKeys
         foreach (var (subject, row) in latest)
             lock (_gate)
             {
-                if (ShreddedHere(subject, row.Generation)) continue;
+                if (_epoch != epoch || ShreddedHere(subject, row.Generation)) continue;
                 if (row.Key is not null || row.Final) RememberForWrite(new SubjectKey(subject, row.Generation, row.Key), now);
                 // Shredded (another host's erasure), not for good: a key cached for writing before is gone.
                 else if (_write.TryGetValue(subject, out var cached) && cached.Key.Generation <= row.Generation) _write.TryRemove(subject, out _);
@@ -167,6 +176,20 @@ public sealed class SubjectKeys
             _shredded[subject] = int.MaxValue;
             _write.TryRemove(subject, out _);
             foreach (var key in _read.Keys.Where(k => k.Item1 == subject).ToList()) _read.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>
+    /// Drops every cached key, and keeps what look-ups already under way read from being cached: for a
+    /// process that may have missed shreds (its listener was not connected).
+    /// </summary>
+    internal void ForgetAll()
+    {
+        lock (_gate)
+        {
+            _epoch++;
+            _read.Clear();
+            _write.Clear();
         }
     }
 

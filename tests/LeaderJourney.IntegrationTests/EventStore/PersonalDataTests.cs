@@ -126,6 +126,74 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_shred_committed_by_another_process_stops_this_one_opening_the_subject_at_once()
+    {
+        var person = Guid.NewGuid();
+        await _store.StartStreamAsync(person, "person", [new ProfileWritten(person, "Ida Brennan", null, [], 1)]);
+        await using var other = await Open(Keys);
+        var keys = other.PersonalData!.Keys;
+        using var stop = new CancellationTokenSource();
+        var listener = new KeyShredListener(other.DataSource, keys);
+        var listening = listener.RunAsync(stop.Token);
+        await listener.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+
+        (await NameIn(other, person)).Should().Be("Ida Brennan");
+        var lookUps = keys.LookUps;
+        (await NameIn(other, person)).Should().Be("Ida Brennan");
+        keys.LookUps.Should().Be(lookUps, "the other process keeps the key for a minute");
+
+        await using (var shred = await HeldTransaction.BeginAsync(_store))
+        {
+            await shred.ShredSubjectAsync(person, final: true);
+            await shred.CommitAsync();
+        }
+
+        // Heard as the shred commits, not when the other process's cache runs out a minute later.
+        await Waiting.Until(async () => await NameIn(other, person) == PersonalDataCodec.ErasedText,
+            "the other process to read the person as erased", TimeSpan.FromSeconds(15));
+        stop.Cancel();
+        await listening;
+    }
+
+    [Fact]
+    public async Task A_listener_that_lost_its_connection_drops_every_cached_key_when_it_listens_again()
+    {
+        var person = Guid.NewGuid();
+        await _store.StartStreamAsync(person, "person", [new ProfileWritten(person, "Jo Okafor", null, [], 1)]);
+        await using var other = await Open(Keys);
+        var keys = other.PersonalData!.Keys;
+        using var stop = new CancellationTokenSource();
+        var listener = new KeyShredListener(other.DataSource, keys);
+        var listening = listener.RunAsync(stop.Token);
+        await listener.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        (await NameIn(other, person)).Should().Be("Jo Okafor");
+
+        // The connection is cut (a restarted server, a network fault): a shred made meanwhile is not heard.
+        await using (var cut = _store.DataSource.CreateCommand("select pg_terminate_backend($1)"))
+        {
+            cut.Parameters.Add(new NpgsqlParameter<int> { TypedValue = listener.ServerProcessId });
+            await cut.ExecuteScalarAsync();
+        }
+        await Waiting.Until(() => Task.FromResult(listener.Connections == 2), "the listener to listen again");
+        var lookUps = keys.LookUps;
+        (await NameIn(other, person)).Should().Be("Jo Okafor");
+        keys.LookUps.Should().Be(lookUps + 1, "what was cached before the listener listened again is looked up afresh");
+
+        // And it hears the shreds made after.
+        await using (var shred = await HeldTransaction.BeginAsync(_store))
+        {
+            await shred.ShredSubjectAsync(person, final: true);
+            await shred.CommitAsync();
+        }
+        await Waiting.Until(async () => await NameIn(other, person) == PersonalDataCodec.ErasedText,
+            "the other process to read the person as erased", TimeSpan.FromSeconds(15));
+        stop.Cancel();
+        await listening;
+    }
+
+    private static async Task<string> NameIn(Store store, Guid person) => ((ProfileWritten)(await store.ReadStreamAsync(person)).Single().Data).Name;
+
+    [Fact]
     public async Task A_sealed_value_does_not_give_its_length_away()
     {
         var shortName = Guid.NewGuid();

@@ -32,7 +32,7 @@ public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase
         var (code, output, error) = await Run(database.ConnectionString, "migrate");
         error.Should().BeEmpty();
         code.Should().Be(0);
-        output.Should().Contain("Schema 'leaderjourney' is at event store version 3");
+        output.Should().Contain("Schema 'leaderjourney' is at event store version 4");
     }
 
     [Theory]

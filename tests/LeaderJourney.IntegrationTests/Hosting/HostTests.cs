@@ -25,7 +25,7 @@ public sealed class HostTests(TestDatabase database) : IClassFixture<TestDatabas
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var health = await response.Content.ReadFromJsonAsync<JsonElement>();
             health.GetProperty("status").GetString().Should().Be("healthy");
-            health.GetProperty("database").GetProperty("schemaVersion").GetInt32().Should().Be(3);
+            health.GetProperty("database").GetProperty("schemaVersion").GetInt32().Should().Be(4);
             health.GetProperty("database").GetProperty("reachable").GetBoolean().Should().BeTrue();
         }
     }

@@ -144,6 +144,24 @@ public sealed class ErasureTests(TestDatabase database) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task An_erasure_on_one_host_reaches_what_another_host_shows_as_it_commits()
+    {
+        const string note = "Chaired the Ashgrove caucus";
+        var id = await Enrol("Wynn Ashgrove", "wynn.ashgrove@example.org");
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "ER", id);
+        await Attain(id, leader, "ADV.1", note);
+        await using var second = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (secondAdmin, _) = await second.SignedInAsync(Roles.AffiliateAdmin, "ER");
+        // The second host opens the note with the leader's key, and keeps the key for a minute.
+        (await Ok(secondAdmin.GetAsync($"/api/leaders/{id}/history"))).GetRawText().Should().Contain(note);
+
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Subject's request by phone" }));
+
+        await Waiting.Until(async () => !(await Ok(secondAdmin.GetAsync($"/api/leaders/{id}/history"))).GetRawText().Contains(note),
+            "the second host to stop showing the note", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Only_admins_erase_inside_their_affiliate_with_a_reason_that_names_neither_the_leader_nor_their_email()
     {
         var id = await Enrol("Ivo Castellane", "ivo.castellane@example.org");
