@@ -41,11 +41,13 @@ internal static class EventStoreSchema
             """),
         // Every process that caches keys hears of a shred as it commits, whoever made it (the erasure,
         // a demographics withdrawal, SQL by hand): see KeyShredListener. A row left without key material
-        // is a shred; so is a final row, inserted without any. A rotation's re-wrap keeps a key and says nothing.
+        // is a shred; so is a final row, inserted without any (the notice then ends in ":final"). A
+        // rotation's re-wrap keeps a key and says nothing.
         new(4, "shreds announced", """
             create function {schema}.announce_key_shredded() returns trigger language plpgsql as $$
             begin
-                perform pg_notify('leaderjourney_keys_shredded', '{schema}:' || new.subject_id::text);
+                perform pg_notify('leaderjourney_keys_shredded',
+                    '{schema}:' || new.subject_id::text || case when new.final then ':final' else '' end);
                 return null;
             end $$;
             create trigger subject_keys_shredded after insert or update of wrapped_key on {schema}.subject_keys

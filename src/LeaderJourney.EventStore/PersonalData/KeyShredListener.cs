@@ -9,12 +9,13 @@ namespace LeaderJourney.EventStore.PersonalData;
 /// host stops every other host opening that leader's data at once, not after <see cref="SubjectKeys.CacheLifetime"/>.
 /// A notice sent while this was not connected is lost: each time it (re)connects it drops the whole cache
 /// (<see cref="SubjectKeys.ForgetAll"/>), and until then the cache's lifetime bounds what it may have missed.
-/// Ours because neither Marten nor Wolverine tells every node of a change: Wolverine's messages go to one
-/// handler, and its PostgreSQL transport has no broadcast to all nodes.
+/// A final shred (the subject erased for good) is also handed to <c>onErased</c>, for what else a host
+/// keeps of a person in memory. Ours because neither Marten nor Wolverine tells every node of a change:
+/// Wolverine's messages go to one handler, and its PostgreSQL transport has no broadcast to all nodes.
 /// </summary>
-public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys keys, Action<Exception>? onError = null)
+public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys keys, Action<Exception>? onError = null, Action<Guid>? onErased = null)
 {
-    /// <summary>The channel every schema's shreds are announced on; the notice is <c>schema:subject</c>.</summary>
+    /// <summary>The channel every schema's shreds are announced on; the notice is <c>schema:subject</c>, with <c>:final</c> after a final shred.</summary>
     public const string Channel = "leaderjourney_keys_shredded";
 
     // A silent connection is asked for a sign of life this often, so a dead one is found and replaced.
@@ -97,7 +98,11 @@ public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys ke
 
     private void OnNotice(object sender, NpgsqlNotificationEventArgs notice)
     {
-        if (notice.Payload.StartsWith(_prefix, StringComparison.Ordinal) && Guid.TryParse(notice.Payload.AsSpan(_prefix.Length), out var subject))
-            keys.Forget(subject);
+        if (!notice.Payload.StartsWith(_prefix, StringComparison.Ordinal)) return;
+        var rest = notice.Payload.AsSpan(_prefix.Length);
+        var final = rest.EndsWith(":final", StringComparison.Ordinal);
+        if (!Guid.TryParse(final ? rest[..^":final".Length] : rest, out var subject)) return;
+        keys.Forget(subject);
+        if (final) onErased?.Invoke(subject);
     }
 }

@@ -55,9 +55,9 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
-    public async Task Erasing_a_leader_an_import_made_blanks_their_row_in_the_imports_result()
+    public async Task Erasing_a_leader_an_import_made_blanks_their_row_in_the_imports_result_on_any_host()
     {
-        var job = await Preview("display_name,email\nErin Erasable,erin@example.org\nKeeper Kim,kim@example.org\n");
+        var job = await Preview("display_name,email\nErin Erasable,erin@example.org\nOwen Elsewhere,owen@example.org\nKeeper Kim,kim@example.org\n");
         (await _staff.PostAsync($"/staff/import/{job}", $"/staff/import/{job}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         string result;
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -74,6 +74,16 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
 
         result = await _staff.GetAsync($"/staff/import/{job}");
         result.Should().NotContain("Erin Erasable").And.NotContain("erin@example.org").And.Contain("Keeper Kim");
+
+        // Erased through another host: the import's host hears of it as the erasure commits.
+        await using (var other = new LeaderJourneyAppFactory(database.ConnectionString, _clock))
+        {
+            var (otherAdmin, _) = await other.SignedInAsync(Roles.AffiliateAdmin, "IP");
+            var owen = await LeaderNamed("Owen Elsewhere", otherAdmin);
+            (await otherAdmin.PostAsJsonAsync($"/api/leaders/{owen}/erasure", new { reason = "asked to be forgotten" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        await Waiting.Until(async () => !(await _staff.GetAsync($"/staff/import/{job}")).Contains("Owen Elsewhere"), "the import's host to blank the row", TimeSpan.FromSeconds(15));
+        (await _staff.GetAsync($"/staff/import/{job}")).Should().NotContain("owen@example.org").And.Contain("Keeper Kim");
     }
 
     /// <summary>The imported leader with that name, found through their records (the streams of affiliate IP).</summary>
