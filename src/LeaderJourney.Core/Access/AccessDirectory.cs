@@ -512,6 +512,23 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Keeps the language (a two-letter code) the user's pages are shown in, for their mails.</summary>
+    public async Task SetLanguageAsync(Guid userId, string language, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"update {schema}.users set language = $2 where id = $1 and language is distinct from $2");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = language });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The language of the leader's own sign-in, if they have one and it was ever shown pages; null otherwise.</summary>
+    public async Task<string?> LeaderLanguageAsync(Guid leaderId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select language from {schema}.users where leader_id = $1 and language is not null limit 1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
     /// <summary>Whether the leader's own sign-in or their stop link turned mail off (a leader is mailed at their record's address, not their sign-in's).</summary>
     public async Task<bool> LeaderTurnedMailOffAsync(Guid leaderId, CancellationToken ct = default)
     {
@@ -564,21 +581,22 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>
     /// The addresses to mail: of the enabled users among <paramref name="userIds"/>, or of <paramref name="affiliate"/>'s
-    /// enabled affiliate admins, whose address staff recorded.
+    /// enabled affiliate admins, whose address staff recorded; each with the language of the user's pages, if known.
     /// </summary>
-    public async Task<IReadOnlyList<(Guid UserId, string Address)>> MailAddressesAsync(CancellationToken ct, IReadOnlyCollection<Guid>? userIds = null, string? affiliate = null)
+    public async Task<IReadOnlyList<(Guid UserId, string Address, string? Language)>> MailAddressesAsync(CancellationToken ct, IReadOnlyCollection<Guid>? userIds = null, string? affiliate = null)
     {
         if (emails is null) return [];
         await using var command = dataSource.CreateCommand($"""
-            select id, email_sealed from {schema}.users
+            select id, email_sealed, language from {schema}.users
              where email_sealed is not null and disabled_at is null and not mail_off
                and (id = any($1) or (role = '{Roles.AffiliateAdmin}' and affiliate = $2))
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. userIds ?? []] });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
-        var addresses = new List<(Guid, string)>();
+        var addresses = new List<(Guid, string, string?)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) addresses.Add((reader.GetGuid(0), emails.Open(reader.GetGuid(0), reader.GetFieldValue<byte[]>(1))));
+        while (await reader.ReadAsync(ct))
+            addresses.Add((reader.GetGuid(0), emails.Open(reader.GetGuid(0), reader.GetFieldValue<byte[]>(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
         return addresses;
     }
 

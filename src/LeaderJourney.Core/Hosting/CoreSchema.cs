@@ -241,6 +241,10 @@ public static class CoreSchema
                 end if;
             end $proc$;
             """),
+        // The language a user's pages were last shown in (a two-letter code), so their mails are in it too.
+        new(21, "a user's language", """
+            alter table {schema}.users add column language text;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

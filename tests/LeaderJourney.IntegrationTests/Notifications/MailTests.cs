@@ -135,6 +135,66 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Each_mail_is_in_the_language_its_reader_s_pages_are_shown_in()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("OH");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Lucia Prueba", email = "lucia@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // Two mentors: one signs in with a browser that asks for Spanish, the other never chose a language.
+        var spanish = await directory.CreateUserAsync("mentor.es", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.es@example.org");
+        var english = await directory.CreateUserAsync("mentor.en", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.en@example.org");
+        foreach (var mentor in new[] { spanish, english }) await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentor }));
+        var spanishPages = new PageClient(app);
+        spanishPages.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await spanishPages.SignInAsync("mentor.es");
+        // The leader chooses Spanish on the language page while signed in, whatever their browser says.
+        await directory.CreateUserAsync("lucia", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
+        var leaderPages = new PageClient(app);
+        await leaderPages.SignInAsync("lucia");
+        (await leaderPages.PostAsync("/account/language", "/account/language", new() { ["language"] = "es" })).StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        var leader = await app.SignInAsync("lucia");
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the mentors' mails");
+        var toSpanish = Read(server.ReceivedEmail.Single(m => m.ToAddresses.Single().ToString() == "mentor.es@example.org"));
+        toSpanish.Subject.Should().StartWith("Lucia Prueba te pide validar").And.EndWith(", Nivel 1");
+        toSpanish.TextBody.Should().StartWith("Hola:").And.Contain("Puedes validarlo, o rechazarlo con un motivo, desde tu cola.")
+            .And.Contain("Míralo en LeaderJourney: https://journey.example.org/mentor/queue").And.Contain("Para dejar de recibir estos correos: https://");
+        var toEnglish = Read(server.ReceivedEmail.Single(m => m.ToAddresses.Single().ToString() == "mentor.en@example.org"));
+        toEnglish.Subject.Should().StartWith("Lucia Prueba asks you to sign off").And.EndWith(", Level 1");
+        toEnglish.TextBody.Should().StartWith("Hello,").And.Contain("To stop these e-mails: https://");
+
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = Today }));
+        await Ok((await app.SignInAsync("mentor.en")).PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 3), "the leader's mail");
+        var attained = Read(server.ReceivedEmail.Single(m => m.ToAddresses.Single().ToString() == "lucia@example.org"));
+        attained.Subject.Should().StartWith("Has alcanzado").And.EndWith(", Nivel 1");
+        attained.TextBody.Should().StartWith("Hola, Lucia Prueba:").And.Contain("¡Enhorabuena!")
+            .And.Contain("El mismo aviso está en tus notificaciones cuando inicias sesión en LeaderJourney.");
+
+        // An admin whose pages are in Spanish reads of a term ending, its date written the Spanish way.
+        var staff = await directory.CreateUserAsync("staff.es", ApiUsers.Password, Roles.AffiliateAdmin, "OH", null, creator: null, email: "staff.es@example.org");
+        await directory.SetLanguageAsync(staff, "es");
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        await Ok(admin.PostAsJsonAsync("/api/positions", new
+        {
+            affiliate = "OH", title = "Treasurer", incumbentLeaderId = id, termEndsOn = tomorrow.ToString("yyyy-MM-dd"), requirements = new[] { new { themeCode = "ADV.1", level = 1 } },
+        }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 4), "the admin's mail", TimeSpan.FromSeconds(60));
+        var reminder = Read(server.ReceivedEmail.Single(m => m.ToAddresses.Single().ToString() == "staff.es@example.org"));
+        reminder.Subject.Should().Be($"El mandato de Treasurer termina el {tomorrow.ToString("D", System.Globalization.CultureInfo.GetCultureInfo("es"))}");
+        reminder.Subject.Should().Contain(" de ", "the Spanish long date");
+        reminder.TextBody.Should().Contain("Recibes esto como administrador de OH en LeaderJourney");
+
+        static MimeKit.MimeMessage Read(SmtpMessage mail) => MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(mail.Data)));
+    }
+
+    [Fact]
     public async Task A_mail_server_that_was_down_gets_the_mail_when_it_is_back_and_no_mail_is_sent_without_one()
     {
         var port = FreePort.Next();

@@ -26,7 +26,7 @@ public static class MailNotificationHandler
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
         var mails = notice.LeaderId is { } leaderId
-            ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, mailer, ct)
+            ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, directory, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
         if (mails.Count == 0)
         {
@@ -37,7 +37,8 @@ public static class MailNotificationHandler
         if (sent > 0) logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to {Count}", notice.Id, notice.Kind, sent);
     }
 
-    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForLeaderAsync(Notification notice, Guid leaderId, LeaderReader leaders, Mailer mailer, CancellationToken ct)
+    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForLeaderAsync(Notification notice, Guid leaderId, LeaderReader leaders, AccessDirectory directory,
+        Mailer mailer, CancellationToken ct)
     {
         if (await leaders.FindAsync(leaderId, ct) is not { } found) return [];
         var leader = found.State;
@@ -52,7 +53,8 @@ public static class MailNotificationHandler
             _ => default,
         };
         return subject is null ? []
-            : [(leaderId, mailer.Compose(MailRecipient.Leader(leaderId), leader.DisplayName, leader.Email, subject, $"Hello {leader.DisplayName},", sentence!, path!,
+            : [(leaderId, mailer.Compose(MailRecipient.Leader(leaderId), leader.DisplayName, leader.Email, await directory.LeaderLanguageAsync(leaderId, ct),
+                subject, $"Hello {leader.DisplayName},", sentence!, path!,
                 "The same notice is in your notifications when you sign in to LeaderJourney."))];
     }
 
@@ -63,9 +65,13 @@ public static class MailNotificationHandler
         var admins = await directory.MailAddressesAsync(ct, affiliate: affiliate);
         if (admins.Count == 0) return [];
         var position = (await store.ReadStreamAsync(positionId, ct: ct)).Aggregate(Position.Initial, (state, e) => Position.Evolve(state, e.Data));
-        var ends = endsOn.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
-        return [.. admins.Select(admin => (admin.UserId, mailer.Compose(MailRecipient.User(admin.UserId), null, admin.Address, $"The term of {position.Title} ends on {ends}", "Hello,",
-            $"The term of {position.Title} ends on {ends}. Who is ready to follow is in the succession report.", $"staff/positions#p-{positionId}",
-            $"You get this as an admin of {affiliate} in LeaderJourney; the same notice is in your notifications there.")))];
+        return [.. admins.Select(admin =>
+        {
+            // The date as the admin's language writes it ("Sunday, 7 June 2026" or "domingo, 7 de junio de 2026").
+            var ends = endsOn.ToString("D", Mailer.CultureOf(admin.Language));
+            return (admin.UserId, mailer.Compose(MailRecipient.User(admin.UserId), null, admin.Address, admin.Language, $"The term of {position.Title} ends on {ends}", "Hello,",
+                $"The term of {position.Title} ends on {ends}. Who is ready to follow is in the succession report.", $"staff/positions#p-{positionId}",
+                $"You get this as an admin of {affiliate} in LeaderJourney; the same notice is in your notifications there."));
+        })];
     }
 }

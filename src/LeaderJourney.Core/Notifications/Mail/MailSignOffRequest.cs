@@ -31,8 +31,9 @@ public static class MailSignOffRequestHandler
             return;
         }
         var theme = $"{found.Scope.TitleOf(message.ThemeCode)}, Level {message.Level}";
+        // Each in the language of the mentor's pages.
         var sent = await mailer.SendEachAsync(MailClaims.Request(message.RequestEventId), mentors.Select(mentor => (mentor.UserId,
-            mailer.Compose(MailRecipient.User(mentor.UserId), null, mentor.Address, $"{leader.DisplayName} asks you to sign off {theme}", "Hello,",
+            mailer.Compose(MailRecipient.User(mentor.UserId), null, mentor.Address, mentor.Language, $"{leader.DisplayName} asks you to sign off {theme}", "Hello,",
                 $"{leader.DisplayName} asks you to sign off {theme}. You can sign it off, or decline with a reason, from your queue.", "mentor/queue",
                 "You get this as one of their mentors in LeaderJourney."))), ct);
         if (sent > 0) logger.LogInformation("Mailed the sign-off request {RequestEventId} to {Count} of the leader's mentors", message.RequestEventId, sent);

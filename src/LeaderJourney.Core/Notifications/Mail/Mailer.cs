@@ -1,4 +1,6 @@
+using System.Globalization;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
@@ -9,7 +11,7 @@ using Wolverine.Runtime.Handlers;
 namespace LeaderJourney.Core.Notifications.Mail;
 
 /// <summary>Makes and sends the notices' mails through the configured SMTP server (<see cref="MailSettings"/>), a connection per mail: notices are few.</summary>
-public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLinks stopLinks, ILogger<Mailer> logger)
+public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLinks stopLinks, ISentences say, ILogger<Mailer> logger)
 {
     /// <summary>
     /// For the mail handlers' <c>Configure</c>: a server that is down or refuses for now is tried again from
@@ -19,16 +21,45 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
     public static void RetryWhenNotSent(HandlerChain chain) =>
         chain.OnException<MailNotSentException>().ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(8));
 
+    /// <summary>The culture a mail to someone whose pages are in <paramref name="language"/> is written in; English when unknown.</summary>
+    public static CultureInfo CultureOf(string? language)
+    {
+        try
+        {
+            return CultureInfo.GetCultureInfo(language ?? "en");
+        }
+        catch (CultureNotFoundException)
+        {
+            return CultureInfo.GetCultureInfo("en");
+        }
+    }
+
     /// <summary>
     /// A plain-text mail from the configured sender to <paramref name="recipient"/>: the sentence, then a link
     /// to <paramref name="path"/> in the app when <c>LeaderJourney:PublicUrl</c> is set, and how to stop such mails.
+    /// Each English text is said in <paramref name="language"/>, the language of the recipient's pages (null:
+    /// English), with the pages' own translations (<see cref="ISentences"/>).
     /// </summary>
-    public MimeMessage Compose(MailRecipient recipient, string? name, string address, string subject, string greeting, string sentence, string path, string why)
+    public MimeMessage Compose(MailRecipient recipient, string? name, string address, string? language, string subject, string greeting, string sentence, string path, string why)
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureOf(language);
+        try
+        {
+            return Compose(recipient, name, address, say.Say(subject), say.Say(greeting), say.Say(sentence), path, say.Say(why));
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+    }
+
+    private MimeMessage Compose(MailRecipient recipient, string? name, string address, string subject, string greeting, string sentence, string path, string why)
     {
         var mail = new MimeMessage { Subject = subject };
         mail.From.Add(settings.Sender!);
         mail.To.Add(new MailboxAddress(name, address));
-        var link = settings.PublicUrl is { } site ? $"\n\nSee it in LeaderJourney: {new Uri(site, path)}\n" : "\n";
+        var link = settings.PublicUrl is { } site ? $"\n\n{say.Say($"See it in LeaderJourney: {new Uri(site, path)}")}\n" : "\n";
         // Every mail says how to stop them: a link that needs no sign-in (Access/MailStop), which mail
         // programs also offer as a button, posting to it (RFC 8058: List-Unsubscribe-Post).
         var stop = settings.PublicUrl is { } at ? stopLinks.LinkFor(at, recipient) : null;
@@ -38,7 +69,7 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
             // RFC 8058 asks for an HTTPS address for the one-click POST.
             if (stop.Scheme == Uri.UriSchemeHttps) mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
-        var off = stop is null ? "To stop these e-mails, choose E-mail in LeaderJourney's menu." : $"To stop these e-mails: {stop}";
+        var off = say.Say(stop is null ? "To stop these e-mails, choose E-mail in LeaderJourney's menu." : $"To stop these e-mails: {stop}");
         mail.Body = new TextPart("plain") { Text = $"{greeting}\n\n{sentence}{link}\n{why}\n{off}\n" };
         return mail;
     }

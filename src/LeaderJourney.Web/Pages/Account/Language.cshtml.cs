@@ -1,19 +1,24 @@
+using LeaderJourney.Core.Access;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LeaderJourney.Web.Pages.Account;
 
-/// <summary>Chooses the pages' language; kept in a cookie for a year, so it outlasts a sign-out.</summary>
-public sealed class LanguageModel : PageModel
+/// <summary>
+/// Chooses the pages' language; kept in a cookie for a year, so it outlasts a sign-out, and kept with a
+/// signed-in user, so their mails are in it too.
+/// </summary>
+public sealed class LanguageModel(AccessDirectory directory) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     public void OnGet() { }
 
-    public IActionResult OnPost(string? language)
+    public async Task<IActionResult> OnPostAsync(string? language, CancellationToken ct)
     {
         if (language is null || !Texts.Names.ContainsKey(language)) return BadRequest();
+        if (User.Identity?.IsAuthenticated == true) await directory.SetLanguageAsync(BearerTokenHandler.CurrentUserOf(User).UserId, language, ct);
         Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
