@@ -48,7 +48,7 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task The_sign_in_page_offers_the_provider_and_a_verified_email_signs_in_as_that_user_with_the_role_LeaderJourney_gave()
     {
-        await User(Roles.Mentor, "SS", "Mina.Mentor@Example.org");
+        var mina = await User(Roles.Mentor, "SS", "Mina.Mentor@Example.org");
         _provider.Email = "mina.mentor@example.org"; // the provider may spell it in another case
         var browser = new Browser(_app, _provider);
 
@@ -59,6 +59,8 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
 
         var landed = await browser.FollowAsync(AppBase + link.TrimStart('/'));
         landed.Should().Be("/", "signed in, the browser is sent home");
+        (await _app.Services.GetRequiredService<AccessDirectory>().MailAddressesAsync(default, userIds: [mina])).Single().Language
+            .Should().Be("en", "the language of the pages they signed in to is the one their mails are written in");
         (await browser.GetAsync(AppBase + "mentor/queue")).StatusCode.Should().Be(HttpStatusCode.OK, "the role is LeaderJourney's: a mentor");
         (await browser.GetAsync(AppBase + "staff/leaders")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
 

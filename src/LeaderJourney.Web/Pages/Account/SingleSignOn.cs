@@ -98,5 +98,7 @@ public static class SingleSignOn
         }
         var session = await directory.IssueTokenAsync(user.UserId, AccessDirectory.TokenKind.Page, context.HttpContext.RequestAborted, checkedAt);
         context.Principal = BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token);
+        // As at a sign-in with a password: their mails are written in the language of their pages.
+        await directory.SetLanguageAsync(user.UserId, Texts.Current, context.HttpContext.RequestAborted);
     }
 }
