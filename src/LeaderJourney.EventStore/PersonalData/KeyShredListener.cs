@@ -48,7 +48,9 @@ public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys ke
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+            // Whatever went wrong (a server restarting, a name that does not resolve for a moment), it
+            // connects again: a failure here must not stop the host it runs in.
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 onError?.Invoke(e);
                 try { await Task.Delay(RetryAfter, ct); }
@@ -80,9 +82,13 @@ public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys ke
         finally
         {
             ServerProcessId = 0;
-            Interlocked.Exchange(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            // Only a listening that began is over: whoever waits for one that never began keeps waiting for it.
+            var listening = Volatile.Read(ref _listening);
+            if (listening.Task.IsCompleted)
+                Interlocked.CompareExchange(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), listening);
             connection.Notification -= OnNotice;
-            // The pool does not reset a returned connection (NoResetOnClose): it must not keep listening.
+            // The pool does not reset a returned connection (NoResetOnClose): it should not keep listening
+            // (if it did, its notices would only be dropped: no handler is attached any more).
             if (connection.State == System.Data.ConnectionState.Open)
                 try
                 {
@@ -91,7 +97,7 @@ public sealed class KeyShredListener(NpgsqlDataSource dataSource, SubjectKeys ke
                 }
                 catch (NpgsqlException)
                 {
-                    // A broken connection is not returned to the pool.
+                    // A broken connection is not returned to the pool; a working one that refused is harmless (above).
                 }
         }
     }

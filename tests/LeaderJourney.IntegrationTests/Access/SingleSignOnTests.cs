@@ -57,10 +57,11 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
         text.Should().Contain("Sign in with Teachers Union ID");
         var link = WebUtility.HtmlDecode(Regex.Match(text, "href=\"(/account/sign-in\\?handler=external[^\"]+)\"").Groups[1].Value);
 
+        browser.AskFor("es");
         var landed = await browser.FollowAsync(AppBase + link.TrimStart('/'));
         landed.Should().Be("/", "signed in, the browser is sent home");
         (await _app.Services.GetRequiredService<AccessDirectory>().MailAddressesAsync(default, userIds: [mina])).Single().Language
-            .Should().Be("en", "the language of the pages they signed in to is the one their mails are written in");
+            .Should().Be("es", "the language of the pages they signed in to is the one their mails are written in");
         (await browser.GetAsync(AppBase + "mentor/queue")).StatusCode.Should().Be(HttpStatusCode.OK, "the role is LeaderJourney's: a mentor");
         (await browser.GetAsync(AppBase + "staff/leaders")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
@@ -118,6 +119,9 @@ public sealed class SingleSignOnTests(TestDatabase database) : IClassFixture<Tes
         private readonly Dictionary<string, Dictionary<string, string>> _jar = new(StringComparer.OrdinalIgnoreCase);
 
         public Task<HttpResponseMessage> GetAsync(string url) => SendAsync(new HttpRequestMessage(HttpMethod.Get, url));
+
+        /// <summary>From now on, asks the app for pages in <paramref name="language"/>, as a browser set to it does.</summary>
+        public void AskFor(string language) => _app.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
 
         public Task<HttpResponseMessage> PostAsync(string url, Dictionary<string, string> form) =>
             SendAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) });

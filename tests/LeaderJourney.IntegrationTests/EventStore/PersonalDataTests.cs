@@ -168,7 +168,8 @@ public sealed class PersonalDataTests(TestDatabase database) : IClassFixture<Tes
         await listener.Listening.WaitAsync(TimeSpan.FromSeconds(30));
         (await NameIn(other, person)).Should().Be("Jo Okafor");
 
-        // The connection is cut (a restarted server, a network fault): a shred made meanwhile is not heard.
+        // The connection is cut (a restarted server, a network fault): a shred made before it listens again
+        // would not be heard, so it forgets every key when it does.
         await using (var cut = _store.DataSource.CreateCommand("select pg_terminate_backend($1)"))
         {
             cut.Parameters.Add(new NpgsqlParameter<int> { TypedValue = listener.ServerProcessId });

@@ -67,7 +67,7 @@ public static class MailNotificationHandler
         var position = (await store.ReadStreamAsync(positionId, ct: ct)).Aggregate(Position.Initial, (state, e) => Position.Evolve(state, e.Data));
         return [.. admins.Select(admin =>
         {
-            // The date as the admin's language writes it ("Sunday, 7 June 2026" or "domingo, 7 de junio de 2026").
+            // The date as the admin's language writes it ("Sunday, June 7, 2026" or "domingo, 7 de junio de 2026").
             var ends = endsOn.ToString("D", Mailer.CultureOf(admin.Language));
             return (admin.UserId, mailer.Compose(MailRecipient.User(admin.UserId), null, admin.Address, admin.Language, $"The term of {position.Title} ends on {ends}", "Hello,",
                 $"The term of {position.Title} ends on {ends}. Who is ready to follow is in the succession report.", $"staff/positions#p-{positionId}",
