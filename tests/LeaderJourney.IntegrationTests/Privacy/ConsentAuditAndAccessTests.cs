@@ -282,7 +282,9 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
         export.GetProperty("journey").GetRawText().Should().Contain("My own words");
         export.GetProperty("demographics").GetProperty("gender").GetString().Should().Be("woman");
         export.GetProperty("positions").GetRawText().Should().Contain("Strong with numbers");
-        export.GetProperty("accounts").EnumerateArray().Should().ContainSingle().Which.GetProperty("role").GetString().Should().Be("leader");
+        var account = export.GetProperty("accounts").EnumerateArray().Should().ContainSingle().Subject;
+        account.GetProperty("role").GetString().Should().Be("leader");
+        account.GetProperty("language").ValueKind.Should().Be(JsonValueKind.Null, "signed in through the API only, never shown a page");
 
         var (otherLeader, _) = await _app.SignedInAsync(Roles.Leader, "PV", await Enrol("Someone Else"));
         (await otherLeader.GetAsync($"/api/leaders/{id}/personal-data")).StatusCode.Should().Be(HttpStatusCode.NotFound);

@@ -83,11 +83,12 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
 
     private async Task<IReadOnlyList<ExportedAccount>> AccountsAsync(Guid leaderId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select username, role, created_at from {settings.Schema}.users where leader_id = $1 order by created_at");
+        await using var command = dataSource.CreateCommand($"select username, role, created_at, language from {settings.Schema}.users where leader_id = $1 order by created_at");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         await using var rows = await command.ExecuteReaderAsync(ct);
         var accounts = new List<ExportedAccount>();
-        while (await rows.ReadAsync(ct)) accounts.Add(new ExportedAccount(rows.GetString(0), rows.GetString(1), rows.GetFieldValue<DateTimeOffset>(2)));
+        while (await rows.ReadAsync(ct))
+            accounts.Add(new ExportedAccount(rows.GetString(0), rows.GetString(1), rows.GetFieldValue<DateTimeOffset>(2), rows.IsDBNull(3) ? null : rows.GetString(3)));
         return accounts;
     }
 
@@ -124,6 +125,7 @@ public sealed record DemographicsOmitted(string Omitted) : ExportedDemographics;
 
 public sealed record ExportedProgress(IReadOnlyList<ThemeProgress> Themes, IReadOnlyList<DomainProgress> Domains);
 
-public sealed record ExportedAccount(string Username, string Role, DateTimeOffset CreatedAt);
+/// <param name="Language">The language of the account's pages when they last signed in or chose one (their mails are written in it); null before.</param>
+public sealed record ExportedAccount(string Username, string Role, DateTimeOffset CreatedAt, string? Language);
 
 public sealed record ExportedRead(DateTimeOffset At, Guid UserId, string Role, string What);
