@@ -470,16 +470,18 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>Whether the user gets notices by mail (they have not turned it off), and whether an address is on file for them to get them at.</summary>
-    public async Task<(bool Mail, bool HasAddress)> MailPreferenceAsync(Guid userId, CancellationToken ct = default)
+    public async Task<(bool Mail, bool HasAddress, string? Language)> MailPreferenceAsync(Guid userId, CancellationToken ct = default)
     {
         // A leader's stop link (MailStop) stops the mails to their record, whatever their sign-in chose.
         await using var command = dataSource.CreateCommand($"""
-            select not (mail_off or exists (select 1 from {schema}.mail_off_leaders m where m.leader_id = u.leader_id)), email_sealed is not null
+            select not (mail_off or exists (select 1 from {schema}.mail_off_leaders m where m.leader_id = u.leader_id)), email_sealed is not null, language
               from {schema}.users u where id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetBoolean(0), reader.GetBoolean(1)) : throw new NotFoundException($"There is no user {userId}.");
+        return await reader.ReadAsync(ct)
+            ? (reader.GetBoolean(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : throw new NotFoundException($"There is no user {userId}.");
     }
 
     /// <summary>The user turns notices by mail on or off for themself.</summary>

@@ -158,6 +158,12 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await leaderPages.SignInAsync("lucia");
         (await leaderPages.PostAsync("/account/language", "/account/language", new() { ["language"] = "es" })).StatusCode.Should().Be(HttpStatusCode.Redirect);
 
+        // Each is told, where they turn the mails on or off, which language the mails come in.
+        System.Net.WebUtility.HtmlDecode(await leaderPages.GetAsync("/account/mail")).Should().Contain("cuando iniciaste sesión o lo elegiste por última vez: Español.");
+        var englishPages = new PageClient(app);
+        await englishPages.SignInAsync("mentor.en");
+        System.Net.WebUtility.HtmlDecode(await englishPages.GetAsync("/account/mail")).Should().Contain("when you last signed in or chose one: English.");
+
         var leader = await app.SignInAsync("lucia");
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
         await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the mentors' mails");

@@ -11,6 +11,9 @@ public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : Page
 {
     public bool Mail { get; private set; }
     public bool HasAddress { get; private set; }
+
+    /// <summary>The name of the language the user's mails are written in (<see cref="Core.Notifications.Mail.Mailer"/>).</summary>
+    public string MailLanguage { get; private set; } = "English";
     public string? Saved { get; private set; }
     public string? Error { get; private set; }
 
@@ -45,7 +48,8 @@ public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : Page
 
     private async Task Load(CancellationToken ct)
     {
-        (Mail, HasAddress) = await directory.MailPreferenceAsync(Caller.UserId, ct);
+        (Mail, HasAddress, var language) = await directory.MailPreferenceAsync(Caller.UserId, ct);
+        MailLanguage = Texts.Names.GetValueOrDefault(language ?? "en", Texts.Names["en"]);
         // A leader is mailed at their record's address, not their sign-in's.
         if (Caller.Role == Roles.Leader) HasAddress = true;
     }
