@@ -175,7 +175,10 @@ public sealed class SubjectKeys
         {
             _shredded[subject] = int.MaxValue;
             _write.TryRemove(subject, out _);
-            foreach (var key in _read.Keys.Where(k => k.Item1 == subject).ToList()) _read.TryRemove(key, out _);
+            // The dictionary's enumerator takes no lock and copies nothing (its Keys would take every lock
+            // and copy every key): every host does this for every shred it hears of.
+            foreach (var entry in _read)
+                if (entry.Key.Item1 == subject) _read.TryRemove(entry.Key, out _);
         }
     }
 
