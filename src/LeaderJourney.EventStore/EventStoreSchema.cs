@@ -39,10 +39,10 @@ internal static class EventStoreSchema
         new(3, "no gap skips of our own", """
             drop table if exists {schema}.event_gap_skips;
             """),
-        // Every process that caches keys hears of a shred as it commits, whoever made it (the erasure,
-        // a demographics withdrawal, an update by hand; a row deleted by hand is not announced): see KeyShredListener. A row left without key material
-        // is a shred; so is a final row, inserted without any (the notice then ends in ":final"). A
-        // rotation's re-wrap keeps a key and says nothing.
+        // Every process that caches keys hears of a shred as it commits, whoever made it (the erasure, a
+        // demographics withdrawal, an update by hand; a row deleted by hand is not announced): see
+        // KeyShredListener. A row left without key material is a shred; so is a final row, inserted
+        // without any (the notice then ends in ":final"). A rotation's re-wrap keeps a key and says nothing.
         new(4, "shreds announced", """
             create function {schema}.announce_key_shredded() returns trigger language plpgsql as $$
             begin
