@@ -31,7 +31,6 @@ app.UseStaticFiles(new StaticFileOptions
 });
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 app.MapHealth();
 app.MapMetrics();
 app.MapApiDocs();

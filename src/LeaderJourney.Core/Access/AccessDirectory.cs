@@ -183,10 +183,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     {
         var now = clock.GetUtcNow();
         var name = (username ?? "").ToLowerInvariant();
-        // The account's budget is looked at here and spent only by a password actually checked and
-        // wrong (below): tries the lock-out refuses cost nothing, so one address cannot keep it spent.
+        // The address's and the account's budgets are looked at here and spent only by a password actually
+        // checked and wrong (below): tries the lock-out refuses cost nothing, so one address cannot keep an
+        // account's budget spent, and right passwords cost nothing, so a room signing in together is not refused.
+        using (var lease = limits.PeekAddress(address))
+            if (!lease.IsAcquired)
+                throw new LockedOutException(now + SignInLimits.RetryAfter(lease), "Too many wrong sign-in tries from this address; wait a minute and try again.");
         using (var lease = limits.PeekAccount(name))
-            if (!lease.IsAcquired) throw new LockedOutException(now + SignInLimits.AccountRetryAfter(lease));
+            if (!lease.IsAcquired) throw new LockedOutException(now + SignInLimits.RetryAfter(lease));
         using var turn = await limits.WaitForCheckAsync(ct);
         if (!turn.IsAcquired)
             throw new LockedOutException(now + TimeSpan.FromSeconds(5), "Many sign-ins are being checked at this moment; try again in a few seconds.");
@@ -235,7 +239,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var verified = Hasher.VerifyHashedPassword(null!, hash, password ?? "") != PasswordVerificationResult.Failed;
         if (!verified || id is null)
         {
-            limits.SpendAccount(name);
+            limits.SpendFailure(address, name);
             if (tries >= MaxFailedSignIns)
             {
                 await using var lockOut = dataSource.CreateCommand($"update {schema}.sign_in_throttle set locked_until = $2 where key = $1 and locked_until is null");

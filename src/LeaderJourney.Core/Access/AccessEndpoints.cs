@@ -26,7 +26,7 @@ public static class AccessEndpoints
             return await directory.SignInAsync(body.Username, body.Password, SignInLimits.AddressOf(http), ct) is { } token
                 ? Results.Ok(new TokenBody(token.Token, token.ExpiresAt))
                 : Results.Problem(title: "The user name or password is wrong.", statusCode: StatusCodes.Status401Unauthorized);
-        }).AllowAnonymous().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access").Produces<TokenBody>();
+        }).AllowAnonymous().WithTags("Access").Produces<TokenBody>();
 
         // Ends the token this request was sent with; other tokens of the user stay.
         app.MapPost("/api/auth/sign-out", async (HttpContext http, AccessDirectory directory, CancellationToken ct) =>
@@ -39,7 +39,7 @@ public static class AccessEndpoints
         app.MapPost("/api/auth/password", async (PasswordRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new ChangePasswordCommand(body?.CurrentPassword, body?.NewPassword, SignInLimits.AddressOf(http))
                 { Sender = http.SenderOf(new object()) }, ct))
-            .RequireAuthorization().RequireRateLimiting(SignInLimits.PerAddressPolicy).WithTags("Access").Produces(StatusCodes.Status204NoContent);
+            .RequireAuthorization().WithTags("Access").Produces(StatusCodes.Status204NoContent);
 
         app.MapGet("/api/users", async (string? affiliate, HttpContext http, AccessDirectory directory, CancellationToken ct) =>
             Results.Ok(await directory.ListUsersAsync(http.CurrentUser(), affiliate, ct)))

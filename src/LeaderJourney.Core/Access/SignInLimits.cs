@@ -11,11 +11,12 @@ namespace LeaderJourney.Core.Access;
 /// How fast anyone may try passwords (docs/security.md, "Sign-in"), besides the lock-out per name and
 /// address that <see cref="AccessDirectory.CheckPasswordAsync"/> keeps in the database:
 /// <list type="bullet">
-/// <item>per client address, <see cref="PerAddress"/> sign-in requests a minute, by ASP.NET Core's rate
-/// limiter on the token endpoint and the sign-in page;</item>
-/// <item>per user name, from every address together, <see cref="PerAccount"/> tries in
-/// <see cref="AccountWindow"/>, by the same library's partitioned limiter, so that guesses spread over
-/// many addresses are slowed too.</item>
+/// <item>per client address, any names, <see cref="PerAddress"/> wrong passwords a minute, by
+/// System.Threading.RateLimiting's partitioned limiter. Only tries that fail count: a workshop whose
+/// members sign in together from one network, or load the sign-in page, spends nothing;</item>
+/// <item>per user name, from every address together, <see cref="PerAccount"/> wrong passwords in
+/// <see cref="AccountWindow"/>, by the same limiter, so that guesses spread over many addresses are
+/// slowed too.</item>
 /// <item>at most <see cref="ConcurrentChecks"/> password checks at once in this host, the rest waiting
 /// their turn (up to <see cref="WaitingChecks"/>): a check holds a database connection and a core for
 /// the deliberately slow hash, so a burst of sign-ins must not take every connection the database
@@ -25,13 +26,15 @@ namespace LeaderJourney.Core.Access;
 /// </summary>
 public sealed class SignInLimits : IDisposable
 {
-    public const string PerAddressPolicy = "sign-in-per-address";
     public const string PerAddressSetting = "LeaderJourney:SignIn:TriesPerAddressPerMinute";
     public const string PerAccountSetting = "LeaderJourney:SignIn:TriesPerAccountPer15Minutes";
     public const string ConcurrentChecksSetting = "LeaderJourney:SignIn:ConcurrentChecks";
     public const int WaitingChecks = 500;
     public static readonly TimeSpan AccountWindow = TimeSpan.FromMinutes(15);
 
+    public static readonly TimeSpan AddressWindow = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<string> _addresses;
     private readonly PartitionedRateLimiter<string> _accounts;
     private readonly ConcurrencyLimiter _checks;
 
@@ -39,6 +42,10 @@ public sealed class SignInLimits : IDisposable
     {
         PerAddress = configuration.GetValue(PerAddressSetting, 20);
         PerAccount = configuration.GetValue(PerAccountSetting, 30);
+        _addresses = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetSlidingWindowLimiter(address, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = PerAddress, Window = AddressWindow, SegmentsPerWindow = 6, QueueLimit = 0,
+        }));
         _accounts = PartitionedRateLimiter.Create<string, string>(name => RateLimitPartition.GetSlidingWindowLimiter(name, _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = PerAccount, Window = AccountWindow, SegmentsPerWindow = 15, QueueLimit = 0,
@@ -57,17 +64,25 @@ public sealed class SignInLimits : IDisposable
     /// <summary>Waits for this host's turn to check a password; the lease is not acquired when too many already wait.</summary>
     public ValueTask<RateLimitLease> WaitForCheckAsync(CancellationToken ct) => _checks.AcquireAsync(1, ct);
 
-    /// <summary>Whether the name has tries left, without spending one (a lease of no permits).</summary>
+    /// <summary>Whether the address has tries left, without spending one (a lease of no permits).</summary>
+    public RateLimitLease PeekAddress(string address) => _addresses.AttemptAcquire(address, permitCount: 0);
+
+    /// <summary>Whether the name has tries left, without spending one.</summary>
     public RateLimitLease PeekAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant(), permitCount: 0);
 
-    /// <summary>Spends one of the name's tries: a password was checked and was wrong.</summary>
-    public void SpendAccount(string username) => _accounts.AttemptAcquire(username.ToLowerInvariant()).Dispose();
+    /// <summary>Spends one of the address's and one of the name's tries: a password was checked and was wrong.</summary>
+    public void SpendFailure(string address, string username)
+    {
+        _addresses.AttemptAcquire(address).Dispose();
+        _accounts.AttemptAcquire(username.ToLowerInvariant()).Dispose();
+    }
 
-    public static TimeSpan AccountRetryAfter(RateLimitLease lease) =>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
 
     public void Dispose()
     {
+        _addresses.Dispose();
         _accounts.Dispose();
         _checks.Dispose();
     }
@@ -84,25 +99,10 @@ public sealed class SignInLimits : IDisposable
         return new System.Net.IPAddress(bytes) + "/64";
     }
 
-    /// <summary>Registers the limits and ASP.NET Core's per-address policy; its refusal is a 429 problem with Retry-After.</summary>
+    /// <summary>Registers the limits, one set per host.</summary>
     public static IServiceCollection AddSignInLimits(IServiceCollection services, IConfiguration configuration)
     {
-        var limits = new SignInLimits(configuration);
-        services.AddSingleton(limits);
-        services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(PerAddressPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(AddressOf(http), _ => new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = limits.PerAddress, Window = TimeSpan.FromMinutes(1), SegmentsPerWindow = 6, QueueLimit = 0,
-            }));
-            options.OnRejected = async (context, ct) =>
-            {
-                var after = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Results.Problem(title: "Too many sign-in tries from this address; wait a minute and try again.", statusCode: StatusCodes.Status429TooManyRequests)
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
+        services.AddSingleton(new SignInLimits(configuration));
         return services;
     }
 }

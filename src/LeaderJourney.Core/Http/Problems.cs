@@ -81,7 +81,16 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
         if (http.Features.Get<IRequestCultureFeature>()?.RequestCulture is { } language)
             (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (language.Culture, language.UICulture);
         if (Problems.For(exception, http.RequestServices.GetService<ISentences>()) is not { } problem) return false;
+        if (exception is LockedOutException lockedOut) SetRetryAfter(http, lockedOut);
         await problem.ExecuteAsync(http);
         return true;
+    }
+
+    /// <summary>A refused sign-in says when to try again (RFC 9110's Retry-After, in whole seconds), for clients that wait on their own.</summary>
+    public static void SetRetryAfter(HttpContext http, LockedOutException lockedOut)
+    {
+        var now = (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+        var seconds = Math.Max(1, (int)Math.Ceiling((lockedOut.Until - now).TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
     }
 }

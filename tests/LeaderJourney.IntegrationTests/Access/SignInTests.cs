@@ -156,6 +156,46 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task A_room_signing_in_together_from_one_address_is_not_refused_only_wrong_passwords_count_and_the_page_says_so_in_html()
+    {
+        await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>
+        {
+            [SignInLimits.PerAddressSetting] = "3",
+        });
+        var directory = limited.Services.GetRequiredService<AccessDirectory>();
+        var room = Enumerable.Range(1, 8).Select(i => $"room.member{i}").ToList();
+        foreach (var name in room)
+            await directory.CreateUserAsync(name, ApiUsers.Password, Roles.Mentor, await Affiliate(limited), null, null);
+        var http = limited.CreateClient();
+        const string workshop = "198.51.100.30";
+
+        for (var i = 0; i < 10; i++)
+        {
+            var page = new HttpRequestMessage(HttpMethod.Get, "/account/sign-in");
+            page.Headers.Add("X-Forwarded-For", workshop);
+            (await http.SendAsync(page)).StatusCode.Should().Be(HttpStatusCode.OK, "opening the page tries no password");
+        }
+        foreach (var name in room)
+            (await http.SendAsync(TokenRequest(name, ApiUsers.Password, workshop))).StatusCode.Should().Be(HttpStatusCode.OK, $"{name} signs in beside the others");
+
+        for (var i = 0; i < 3; i++)
+            (await http.SendAsync(TokenRequest(room[i], "a typo", workshop))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var refused = await http.SendAsync(TokenRequest(room[3], ApiUsers.Password, workshop));
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "three wrong passwords spent the address's minute");
+        refused.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+
+        var person = new Pages.PageClient(limited);
+        person.Http.DefaultRequestHeaders.Add("X-Forwarded-For", workshop);
+        var answer = await person.PostAsync("/account/sign-in", "/account/sign-in", new() { ["username"] = room[4], ["password"] = ApiUsers.Password });
+        answer.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        answer.Content.Headers.ContentType!.MediaType.Should().Be("text/html", "a person at the page is told on the page");
+        answer.Headers.RetryAfter.Should().NotBeNull();
+        (await answer.Content.ReadAsStringAsync()).Should().Contain("Too many wrong sign-in tries from this address; wait a minute and try again.");
+
+        (await http.SendAsync(TokenRequest(room[5], ApiUsers.Password, "198.51.100.31"))).StatusCode.Should().Be(HttpStatusCode.OK, "another address is not held back");
+    }
+
+    [Fact]
     public async Task Tries_the_lock_out_refuses_do_not_spend_the_accounts_budget_so_one_address_cannot_shut_the_owner_out()
     {
         await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>

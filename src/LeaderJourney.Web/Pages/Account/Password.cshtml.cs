@@ -9,7 +9,6 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>A signed-in user changes their password (the command the API sends); every session of theirs ends, this one too.</summary>
-[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SignInLimits.PerAddressPolicy)]
 public sealed class PasswordModel(IMessageBus bus) : PageModel
 {
     public string? Error { get; private set; }

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>Page sign-in: the same users, limits and lock-out as the API's tokens; the session is a token kept in a cookie.</summary>
-[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SignInLimits.PerAddressPolicy)]
 public sealed class SignInModel(AccessDirectory directory, IConfiguration configuration) : PageModel
 {
     /// <summary>The affiliates' identity providers this installation signs in with (single sign-on).</summary>
@@ -43,6 +42,7 @@ public sealed class SignInModel(AccessDirectory directory, IConfiguration config
         {
             Error = e.Message;
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Core.Http.ProblemExceptionHandler.SetRetryAfter(HttpContext, e);
             return Page();
         }
         if (session is null || await directory.FindByTokenAsync(session.Token, ct) is not { } user)
