@@ -41,7 +41,7 @@ public static class CliApp
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is EventStoreException or CliException or FrameworkDocumentException or DomainRuleException or RequestValidationException or DuplicateException or ArgumentException or Core.Succession.Reports.ReadModelNotReadyException or Core.Demo.DemoRefusedException)
+        catch (Exception e) when (e is EventStoreException or CliException or FrameworkDocumentException or DomainRuleException or RequestValidationException or DuplicateException or NotFoundException or ForbiddenException or ArgumentException or Core.Succession.Reports.ReadModelNotReadyException or Core.Demo.DemoRefusedException)
         {
             await stderr.WriteLineAsync($"leaderjourney: {e.Message}");
             return 1;

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using LeaderJourney.Core.Access;
+using Microsoft.Extensions.DependencyInjection;
 using Answer = LeaderJourney.Core.Http.Answer;
 
 namespace LeaderJourney.Cli.Commands;
 
-/// <summary>`leaderjourney users create` (how the first national admin is made) and `leaderjourney affiliates create`: the API's commands, sent as the operator.</summary>
+/// <summary>`leaderjourney users create` (how the first national admin is made), `users password-link` and `leaderjourney affiliates create`: the API's commands, sent as the operator.</summary>
 public static class AccessCommands
 {
     public static Command Users(CliContext context)
@@ -23,7 +24,22 @@ public static class AccessCommands
             await context.Out.WriteLineAsync($"Created user '{parse.GetValue(username)}' ({parse.GetValue(role)}), id {answer.Location!.Split('/')[^1]}.");
             return 0;
         });
-        return new Command("users", "Manage users.") { create };
+
+        var forUser = new Option<string>("--username") { Description = "Whose password the link sets.", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "The address people open LeaderJourney at.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var passwordLink = new Command("password-link", "Make a one-time link with which a user (a national admin too) chooses a new password.") { forUser, baseUrl };
+        passwordLink.SetAction(async (parse, ct) =>
+        {
+            var name = parse.GetValue(forUser)!;
+            var users = await (await context.ServicesAsync(ct)).GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, null, ct);
+            if (users.FirstOrDefault(u => string.Equals(u.Username, name, StringComparison.OrdinalIgnoreCase)) is not { } user)
+                throw new LeaderJourney.Core.Http.NotFoundException($"There is no user '{name}'.");
+            var answer = await context.SendAsync<Answer>(new MakePasswordLinkCommand(user.Id) { Sender = CliContext.Operator("users password-link") }, ct);
+            var made = (PasswordLinkBody)answer.Body;
+            await context.Out.WriteLineAsync($"Password link for '{user.Username}', once, until {made.ExpiresAt:yyyy-MM-dd HH:mm} UTC: {parse.GetValue(baseUrl)!.TrimEnd('/')}{made.Link}");
+            return 0;
+        });
+        return new Command("users", "Manage users.") { create, passwordLink };
     }
 
     public static Command Affiliates(CliContext context)

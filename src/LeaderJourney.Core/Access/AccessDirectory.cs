@@ -392,9 +392,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// <param name="email">A new address (as at <see cref="CreateUserAsync"/>: for mail and single sign-on), "" to remove it, null to leave it.</param>
     public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default, string? email = null)
     {
-        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
-        var user = (await ListOne(userId, ct)) is { } found && (caller.IsNationalAdmin || (found.Affiliate == caller.Affiliate && found.Role != Roles.NationalAdmin))
-            ? found : throw new NotFoundException($"There is no user {userId}.");
+        var user = await ManagedUserAsync(caller, userId, ct);
         if (role is null && disabled is null && email is null) throw new RequestValidationException("role", "Send a new role, disabled: true or false, or an email (an empty one removes it).");
         // A leader is mailed at their record's address, and a national admin's account is the command line's:
         // neither sign-in takes an address here (single sign-on would sign its holder in as them).
@@ -439,6 +437,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new DuplicateException($"Another user of {user.Affiliate ?? "the installation"} has that email.");
         }
         return (await ListOne(user.Id, ct))!;
+    }
+
+    /// <summary>A user the caller may manage: an affiliate admin their affiliate's (another's answers as missing), a national admin anyone.</summary>
+    private async Task<UserSummary> ManagedUserAsync(CurrentUser caller, Guid userId, CancellationToken ct)
+    {
+        if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
+        return (await ListOne(userId, ct)) is { } found && (caller.IsNationalAdmin || (found.Affiliate == caller.Affiliate && found.Role != Roles.NationalAdmin))
+            ? found : throw new NotFoundException($"There is no user {userId}.");
     }
 
     private async Task<string?> EmailHashOfAsync(Guid userId, CancellationToken ct)

@@ -62,6 +62,7 @@ public static class AccessEndpoints
             .RequireAuthorization().WithTags("Access").Produces<AccessDirectory.UserSummary>();
 
         app.MapMailPreference();
+        app.MapPasswordReset();
         return app;
     }
 

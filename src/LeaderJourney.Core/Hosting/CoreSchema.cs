@@ -245,6 +245,17 @@ public static class CoreSchema
         new(21, "a user's language", """
             alter table {schema}.users add column language text;
             """),
+        // One-time links with which a user chooses a new password (Access/PasswordReset): only the token's hash.
+        new(22, "password links", """
+            create table {schema}.password_links (
+                token_hash bytea primary key,
+                user_id uuid not null references {schema}.users (id) on delete cascade,
+                expires_at timestamptz not null,
+                made_by uuid,
+                made_at timestamptz not null
+            );
+            create index password_links_user on {schema}.password_links (user_id);
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

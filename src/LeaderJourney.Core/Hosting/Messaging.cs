@@ -88,7 +88,7 @@ public static class Messaging
     public static IServiceCollection QuietCommandFailures(this IServiceCollection services) =>
         services.AddLogging(logging =>
         {
-            foreach (var type in typeof(Messaging).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract))
+            foreach (var type in typeof(Messaging).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract).Append(typeof(Access.ResetPasswordCommand)))
                 logging.AddFilter(type.FullName, LogLevel.None);
         });
 

@@ -56,6 +56,7 @@ public static class PageSetup
             options.Conventions.AllowAnonymousToPage("/Account/Language");
             // A mail's stop link works without signing in: its token names whom it stops (Core/Access/MailStop).
             options.Conventions.AllowAnonymousToPage("/Account/MailStop");
+            options.Conventions.AllowAnonymousToPage("/Account/Reset");
             options.Conventions.AllowAnonymousToPage("/Error");
         }).AddMvcOptions(options =>
         {

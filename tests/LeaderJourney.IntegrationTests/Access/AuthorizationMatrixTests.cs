@@ -48,6 +48,9 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "/api/users", _ => "/api/users?affiliate=MA", null, "401 ok ok/ok 403/403 403/403 403/403"),
         new("POST", "/api/users", _ => "/api/users", () => new { username = $"made.{Guid.NewGuid():N}"[..20], password = "long enough password", role = "board", affiliate = "MA" }, "401 ok ok/403 403/403 403/403 403/403"),
         new("PATCH", "/api/users/{id}", f => $"/api/users/{f.ManagedUser}", () => new { disabled = false }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
+        new("POST", "/api/users/{id}/password-link", f => $"/api/users/{f.ManagedUser}/password-link", null, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
+        // Without a sign-in for anyone: the link's token is the proof, and one that is not valid is refused alike.
+        new("POST", "/api/auth/password-reset", _ => "/api/auth/password-reset", () => new { token = "not-a-token", newPassword = "whatever it may be" }, "404 404 404/404 404/404 404/404 404/404"),
         new("POST", "/api/affiliates", _ => "/api/affiliates", () => new { code = $"Z{Random.Shared.Next(10000, 99999)}", name = "Matrix made" }, "401 ok 403/403 403/403 403/403 403/403"),
         new("GET", "/api/frameworks", _ => "/api/frameworks", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "/api/frameworks/{id}", f => $"/api/frameworks/{f.Framework}", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
@@ -111,6 +114,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "account/mail", _ => "/account/mail", null, "302 ok ok/ok ok/ok ok/ok ok/ok"),
         // Without a sign-in for anyone; without a token of the installation's it is refused in words (MailTests follows a real link).
         new("GET", "account/mail/stop", _ => "/account/mail/stop?t=not-a-token", null, "400 400 400/400 400/400 400/400 400/400"),
+        new("GET", "account/reset", _ => "/account/reset?t=not-a-token", null, "400 400 400/400 400/400 400/400 400/400"),
         new("GET", "journey", _ => "/journey", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/demographics", _ => "/journey/demographics", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/theme/{code}", _ => "/journey/theme/ADV.1", null, "302 404 404/404 404/404 ok/ok 404/404"),

@@ -48,6 +48,30 @@ public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task The_command_line_makes_a_password_link_for_a_national_admin_who_forgot_theirs()
+    {
+        var connectionString = await database.CreateDatabaseAsync();
+        (await Run(connectionString, "users", "create", "--username", "forgetful.admin", "--password", ApiUsers.Password, "--role", "national-admin")).Code.Should().Be(0);
+
+        var (code, output, error) = await Run(connectionString, "users", "password-link", "--username", "Forgetful.Admin", "--base-url", "https://lj.example.org/");
+        error.Should().BeEmpty();
+        code.Should().Be(0);
+        var link = System.Text.RegularExpressions.Regex.Match(output, @"https://lj\.example\.org/account/reset\?t=(\S+)");
+        link.Success.Should().BeTrue(output);
+
+        await using var app = new LeaderJourneyAppFactory(connectionString);
+        var http = app.CreateClient();
+        (await http.PostAsync("/api/auth/password-reset", System.Net.Http.Json.JsonContent.Create(new { token = link.Groups[1].Value, newPassword = "a new admin password" })))
+            .StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
+        (await http.PostAsync("/api/auth/token", System.Net.Http.Json.JsonContent.Create(new { username = "forgetful.admin", password = "a new admin password" })))
+            .StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+
+        var missing = await Run(connectionString, "users", "password-link", "--username", "nobody.here");
+        missing.Code.Should().Be(1);
+        missing.Error.TrimEnd().Should().Be("leaderjourney: There is no user 'nobody.here'.");
+    }
+
+    [Fact]
     public async Task An_unknown_command_fails_without_touching_the_database()
     {
         var (code, _, error) = await Run(null, "no-such-command");

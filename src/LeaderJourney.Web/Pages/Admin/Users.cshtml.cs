@@ -21,6 +21,9 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
     public IReadOnlyList<AccessDirectory.AffiliateSummary> Affiliates { get; private set; } = [];
     public CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
     public string? Message { get; private set; }
+
+    /// <summary>A password link just made, shown once: whom it is for, the address to hand them, and until when it works.</summary>
+    public (string Username, string Link, DateTimeOffset ExpiresAt)? PasswordLink { get; private set; }
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
@@ -48,6 +51,18 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, null, null, removing ? "" : email!.Trim()) { Sender = new(Caller, PageCommands.Options(Request, "user email")) }, ct));
         Message = Error is null ? (removing ? "Removed the e-mail address. Their sessions have ended." : "Saved the e-mail address. If it is new, their sessions have ended.") : null;
+        return await Load(ct);
+    }
+
+    /// <summary>A one-time link with which the user chooses a new password (a forgotten one); the admin hands it to them.</summary>
+    public async Task<IActionResult> OnPostPasswordLinkAsync(Guid userId, string? username, CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        Answer? answer = null;
+        Error = await PageCommands.TryAsync(async () => answer = await bus.InvokeAsync<Answer>(
+            new MakePasswordLinkCommand(userId) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
+        if (answer?.Body is PasswordLinkBody made)
+            PasswordLink = (username ?? "", $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
         return await Load(ct);
     }
 

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using Wolverine;
+
+namespace LeaderJourney.Core.Access;
+
+// A forgotten password: an admin makes a one-time link for the user (the Users page, or the API) and
+// hands it to them; whoever opens it chooses the new password, so the admin never knows it. The link
+// works once, for PasswordResetLifetime, and only its hash is stored (table password_resets).
+
+/// <summary>An admin makes a password link for one of the users they manage.</summary>
+public sealed record MakePasswordLinkCommand(Guid UserId) : Command
+{
+    protected override string Describe() => $"{nameof(MakePasswordLinkCommand)} for user {UserId}";
+}
+
+/// <summary>Whoever holds a password link chooses the password. Carries a password and the link's token: never logged, never stored as sent.
+/// Sent without a signed-in user, so not a <see cref="Command"/>; quiet on failure as commands are (<see cref="Hosting.Messaging.QuietCommandFailures"/>).</summary>
+public sealed record ResetPasswordCommand(string? Token, string? NewPassword)
+{
+    public override string ToString() => nameof(ResetPasswordCommand);
+}
+
+/// <summary>What making a password link answers: the page to open (with its token) and until when it works.</summary>
+public sealed record PasswordLinkBody(string Link, DateTimeOffset ExpiresAt);
+
+public static class MakePasswordLinkHandler
+{
+    public static async Task<Answer> Handle(MakePasswordLinkCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        var link = await directory.MakePasswordLinkAsync(command.Sender.Caller, command.UserId, ct);
+        return new Answer(StatusCodes.Status201Created, new PasswordLinkBody(PasswordReset.PagePath + "?t=" + link.Token, link.ExpiresAt));
+    }
+}
+
+public static class ResetPasswordHandler
+{
+    public static async Task<Answer> Handle(ResetPasswordCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct);
+        return new Answer(StatusCodes.Status204NoContent, new { });
+    }
+}
+
+public static class PasswordReset
+{
+    /// <summary>The page a link opens.</summary>
+    public const string PagePath = "/account/reset";
+
+    public static IEndpointRouteBuilder MapPasswordReset(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/users/{id}/password-link", async (string id, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new MakePasswordLinkCommand(Guid.TryParse(id, out var userId) ? userId : throw new NotFoundException($"There is no user {id}."))
+                { Sender = http.SenderOf(new object()) }, ct))
+            .RequireAuthorization().WithTags("Access").Produces<PasswordLinkBody>(StatusCodes.Status201Created);
+
+        // Anonymous: the link's token is the proof. Every session of the user ends.
+        app.MapPost("/api/auth/password-reset", async (ResetPasswordCommand? body, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(body ?? new ResetPasswordCommand(null, null), ct))
+            .AllowAnonymous().WithTags("Access").Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+}
+
+public sealed partial class AccessDirectory
+{
+    /// <summary>How long a password link works: two days, time to reach a volunteer who signs in rarely.</summary>
+    public static readonly TimeSpan PasswordLinkLifetime = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// A new one-time password link for a user the caller manages (as <see cref="ChangeUserAsync"/>:
+    /// an affiliate admin their affiliate's users; not their own account, which has its password page,
+    /// and a national admin's only from the command line, as national admins are made). An earlier link
+    /// of the user stops working.
+    /// </summary>
+    public async Task<IssuedToken> MakePasswordLinkAsync(CurrentUser caller, Guid userId, CancellationToken ct = default)
+    {
+        var user = await ManagedUserAsync(caller, userId, ct);
+        if (user.Id == caller.UserId) throw new RequestValidationException("id", "Change your own password on the Password page.");
+        if (user.Role == Roles.NationalAdmin && !caller.IsOperator)
+            throw new RequestValidationException("id", "A national admin's password link is made on the command line (users password-link).");
+        if (user.Disabled) throw new RequestValidationException("id", "This user is disabled: enable them first.");
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow();
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.password_links where user_id = $1 or expires_at <= $2")
+            { Parameters = { new NpgsqlParameter<Guid> { TypedValue = user.Id }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at) values ($1, $2, $3, $4, $5)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) }, new NpgsqlParameter<Guid> { TypedValue = user.Id },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now + PasswordLinkLifetime },
+                new NpgsqlParameter<Guid?> { TypedValue = caller.IsOperator ? null : caller.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            },
+        });
+        await batch.ExecuteNonQueryAsync(ct);
+        return new IssuedToken(token, now + PasswordLinkLifetime);
+    }
+
+    /// <summary>The user name a password link is for, while it works; else null.</summary>
+    public async Task<string?> PasswordLinkUserAsync(string? token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
+        await using var command = dataSource.CreateCommand($"""
+            select u.username from {schema}.password_links l join {schema}.users u on u.id = l.user_id
+             where l.token_hash = $1 and l.expires_at > $2 and u.disabled_at is null
+            """);
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>
+    /// Sets the password a link's holder chose, uses the link up, and ends every token and page session of
+    /// the user, in one statement. A link that is unknown, used, expired or of a disabled user changes nothing.
+    /// </summary>
+    public async Task ResetPasswordAsync(string? token, string newPassword, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
+            throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");
+        if (string.IsNullOrEmpty(token) || token.Length > 100) throw PasswordLinkNotValid();
+        await using var command = dataSource.CreateCommand($"""
+            with used as (delete from {schema}.password_links where token_hash = $1 returning user_id, expires_at),
+                 changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3
+                               from used where u.id = used.user_id and used.expires_at > $3 and u.disabled_at is null returning u.id),
+                 ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
+            select count(*) from changed
+            """);
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hasher.HashPassword(null!, newPassword) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        if ((long)(await command.ExecuteScalarAsync(ct))! == 0) throw PasswordLinkNotValid();
+    }
+
+    private static NotFoundException PasswordLinkNotValid() =>
+        new("This password link is not valid: it was used, it has expired, or a newer one was made. Ask an admin for a new one.");
+}

@@ -1,0 +1,40 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Account;
+
+/// <summary>
+/// Where a password link an admin made leads (Core/Access/PasswordReset), without signing in: its holder
+/// chooses the password (the message the API's password reset sends), and every session of the user ends.
+/// </summary>
+public sealed class ResetModel(AccessDirectory directory, IMessageBus bus) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "t")] public string? Token { get; set; }
+
+    /// <summary>Whose password the link sets, while it works.</summary>
+    public string? Username { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
+
+    public async Task<IActionResult> OnPostAsync(string? newPassword, string? repeatPassword, CancellationToken ct)
+    {
+        if (newPassword != repeatPassword) Error = "The new password and its repetition differ.";
+        else
+        {
+            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new ResetPasswordCommand(Token, newPassword), ct));
+            if (Error is null) return RedirectToPage("/Account/SignIn", new { changed = true });
+        }
+        return await Load(ct);
+    }
+
+    private async Task<IActionResult> Load(CancellationToken ct)
+    {
+        Username = await directory.PasswordLinkUserAsync(Token, ct);
+        if (Username is null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.IntegrationTests.Pages;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace LeaderJourney.IntegrationTests.Access;
+
+/// <summary>A forgotten password: an admin makes a one-time link, and whoever opens it chooses the new password.</summary>
+public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+    private readonly TestClock _clock = new(DateTimeOffset.UtcNow);
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString, _clock);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<(string Username, Guid Id)> User(string role, string? affiliate = "PL")
+    {
+        if (affiliate is not null) await _app.EnsureAffiliateAsync(affiliate);
+        var username = $"{role}.{Guid.NewGuid():N}"[..28];
+        return (username, await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, role, affiliate, null, creator: null));
+    }
+
+    private async Task<string> Link(HttpClient staff, Guid userId)
+    {
+        var made = await staff.PostAsync($"/api/users/{userId}/password-link", null);
+        made.StatusCode.Should().Be(HttpStatusCode.Created);
+        var body = await made.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("expiresAt").GetDateTimeOffset().Should().Be(_clock.GetUtcNow() + AccessDirectory.PasswordLinkLifetime);
+        return body.GetProperty("link").GetString()!;
+    }
+
+    private static string TokenOf(string link) => link[(link.IndexOf("?t=", StringComparison.Ordinal) + 3)..];
+
+    [Fact]
+    public async Task Whoever_opens_the_link_staff_made_chooses_the_password_once_and_every_session_of_the_user_ends()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var staff = await _app.SignInAsync(admin);
+        var (mentor, mentorId) = await User(Roles.Mentor);
+        var oldSession = await _app.SignInAsync(mentor);
+
+        var link = await Link(staff, mentorId);
+        link.Should().StartWith(PasswordReset.PagePath + "?t=");
+        (await oldSession.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.OK, "making a link changes nothing yet");
+
+        var person = new PageClient(_app);
+        (await person.GetAsync(link)).Should().Contain(mentor, "the page names the sign-in whose password it sets");
+        var differing = await person.PostAsync(link, link, new() { ["newPassword"] = "a new password 1", ["repeatPassword"] = "a new password 2" });
+        differing.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await differing.Content.ReadAsStringAsync()).Should().Contain("The new password and its repetition differ.");
+        var chosen = await person.PostAsync(link, link, new() { ["newPassword"] = "the new password", ["repeatPassword"] = "the new password" });
+        chosen.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        chosen.Headers.Location!.OriginalString.Should().BeEquivalentTo("/account/sign-in?changed=true");
+
+        (await oldSession.GetAsync("/api/frameworks")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "every session of the user ended");
+        var http = _app.CreateClient();
+        (await http.PostAsJsonAsync("/api/auth/token", new { username = mentor, password = ApiUsers.Password })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await http.PostAsJsonAsync("/api/auth/token", new { username = mentor, password = "the new password" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var again = await http.GetAsync(link);
+        again.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a link works once");
+        (await again.Content.ReadAsStringAsync()).Should().Contain("This password link is not valid");
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(link), newPassword = "yet another password" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound);
+        (await http.PostAsJsonAsync("/api/auth/token", new { username = mentor, password = "yet another password" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var stored = dataSource.CreateCommand("select count(*) from leaderjourney.password_links where user_id = $1");
+        stored.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
+        ((long)(await stored.ExecuteScalarAsync())!).Should().Be(0, "a used link is deleted");
+    }
+
+    [Fact]
+    public async Task A_link_stops_working_after_two_days_or_when_a_newer_one_is_made_and_only_its_hash_is_stored()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var staff = await _app.SignInAsync(admin);
+        var (_, mentorId) = await User(Roles.Mentor);
+        var http = _app.CreateClient();
+
+        var first = await Link(staff, mentorId);
+        var second = await Link(staff, mentorId);
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(first), newPassword = "the first choice" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound, "a newer link replaced it");
+
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var stored = dataSource.CreateCommand("select token_hash from leaderjourney.password_links where user_id = $1"))
+        {
+            stored.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
+            ((byte[])(await stored.ExecuteScalarAsync())!).Should().Equal(SHA256.HashData(Encoding.UTF8.GetBytes(TokenOf(second))), "only the token's hash is kept");
+        }
+
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(second), newPassword = "short" })).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest, "a password has at least ten characters");
+        _clock.Advance(AccessDirectory.PasswordLinkLifetime + TimeSpan.FromMinutes(1));
+        (await http.GetAsync(second)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(second), newPassword = "a late choice" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound, "the link expired");
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = (string?)null, newPassword = "a late choice" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_of_the_users_affiliate_makes_a_link_and_not_for_themself_a_national_admin_or_a_disabled_user()
+    {
+        var (admin, adminId) = await User(Roles.AffiliateAdmin);
+        var staff = await _app.SignInAsync(admin);
+        var (_, foreignMentor) = await User(Roles.Mentor, "PX");
+        var (mentor, mentorId) = await User(Roles.Mentor);
+        var (_, boardId) = await User(Roles.Board);
+
+        (await staff.PostAsync($"/api/users/{foreignMentor}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await staff.PostAsync($"/api/users/{adminId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await staff.PostAsync($"/api/users/not-an-id/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var asMentor = await _app.SignInAsync(mentor);
+        (await asMentor.PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await _app.CreateClient().PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await staff.PostAsync($"/api/users/{mentorId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a disabled user is enabled first");
+
+        var (_, nationalId) = await User(Roles.NationalAdmin, null);
+        var (otherNational, _) = await User(Roles.NationalAdmin, null);
+        var asNational = await _app.SignInAsync(otherNational);
+        (await asNational.PostAsync($"/api/users/{nationalId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "the command line sets a national admin's");
+        (await asNational.PostAsync($"/api/users/{foreignMentor}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Created, "a national admin manages every affiliate's users");
+    }
+
+    [Fact]
+    public async Task The_users_page_makes_a_link_and_shows_it_once_to_hand_on()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var (mentor, mentorId) = await User(Roles.Mentor);
+        var person = new PageClient(_app);
+        await person.SignInAsync(admin);
+
+        var made = await person.PostAsync("/admin/users", "/admin/users?handler=passwordLink", new() { ["userId"] = mentorId.ToString(), ["username"] = mentor });
+        made.StatusCode.Should().Be(HttpStatusCode.OK);
+        var html = await made.Content.ReadAsStringAsync();
+        html.Should().Contain($"A password link for {mentor}.");
+        var link = System.Text.RegularExpressions.Regex.Match(html, "id=\"password-link\" class=\"whole\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value;
+        link.Should().StartWith("http://localhost/account/reset?t=");
+        (await _app.CreateClient().GetAsync(new Uri(link).PathAndQuery)).StatusCode.Should().Be(HttpStatusCode.OK, "the link shown works");
+        (await person.GetAsync("/admin/users")).Should().NotContain("id=\"password-link\"", "it is shown once, not kept on the page");
+    }
+}
