@@ -142,7 +142,18 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         again.Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("the level is attained").And.NotContain("?handler=undo");
         (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");
         await _app.CaughtUpAsync();
-        (await mentor.GetAsync("/mentor/queue")).Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1");
+        var card = $"r-{leaderId}-ADV.1";
+        var back = await mentor.GetAsync("/mentor/queue");
+        back.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1")
+            .And.Contain($"formaction=\"/mentor/queue?handler=decline#{card}\"", "the answer opens at the card the mentor was at");
+
+        // A refused decline is said in its own card, and what was typed stays in its box.
+        var tooLong = "Not yet: " + new string('x', 4000);
+        var refused = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = tooLong })).Content.ReadAsStringAsync();
+        var inCard = refused[refused.IndexOf($"<h2 id=\"{card}\">", StringComparison.Ordinal)..];
+        inCard.Should().Contain($"<p class=\"error\" role=\"alert\" id=\"err-{card}\">").And.Contain($"aria-describedby=\"err-{card}\">{tooLong}</textarea>");
+        refused[..refused.IndexOf($"<h2 id=\"{card}\">", StringComparison.Ordinal)].Should().NotContain("role=\"alert\"", "the refusal is said once, in the card");
     }
 
     [Fact]
@@ -212,6 +223,46 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A paused journey records nothing: the page offers no form that could only be refused.
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" }));
         (await mentor.GetAsync(page)).Should().Contain("Nothing can be recorded for this leader until staff make their journey active again.").And.NotContain("handler=assess");
+    }
+
+    [Fact]
+    public async Task A_mentor_withdraws_a_mistaken_sign_off_from_the_mentees_page_and_staff_withdraw_any_mentors_from_the_record()
+    {
+        var (id, _, mentorUser) = await Leader();
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        var page = $"/mentor/mentees/{id}";
+        var theme = "Utilizes best practices in advocacy and political efforts";
+        await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
+        (await mentor.GetAsync(page)).Should().Contain("Your sign-offs").And.Contain($"{theme}, Level 1");
+
+        var unexplained = await (await mentor.PostAsync(page, $"{page}?handler=withdraw", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["reason"] = " " }))
+            .Content.ReadAsStringAsync();
+        unexplained.Should().Contain("class=\"error\" role=\"alert\"").And.Contain("Your sign-offs", "nothing was withdrawn without a reason");
+
+        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdraw", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["reason"] = "Tapped the wrong level" }))
+            .Content.ReadAsStringAsync();
+        withdrawn.Should().Contain($"Your sign-off of {theme}, Level 1 is withdrawn. {theme}, Level 1 is no longer attained, nor any level above it.");
+        withdrawn.Should().NotContain("Your sign-offs").And.NotContain("class=\"level attained\" data-level=\"1\"");
+
+        // Staff withdraw a mentor's sign-off from the leader's record, naming the mentor.
+        await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
+        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var record = $"/staff/leaders/{id}";
+        var html = await staff.GetAsync(record);
+        html.Should().Contain("Sign-offs given").And.Contain(mentorUser);
+        var mentorId = System.Text.RegularExpressions.Regex.Match(html, "name=\"mentorUserId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        var byStaff = await (await staff.PostAsync(record, $"{record}?handler=withdraw",
+            new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["mentorUserId"] = mentorId, ["reason"] = "Signed before the workshop took place" })).Content.ReadAsStringAsync();
+        byStaff.Should().Contain($"The sign-off of {theme}, Level 1 by {mentorUser} is withdrawn.");
+
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var history = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == "leader.sign-off-revoked").Select(e => e.GetProperty("data").GetProperty("reason").GetString());
+        history.Should().Equal("Tapped the wrong level", "Signed before the workshop took place");
     }
 
     [Fact]
@@ -597,6 +648,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         several.Should().Contain("choose one below").And.Contain("Nominate Bayard Rustin", "each match can be nominated by itself");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "rustin" })).Content.ReadAsStringAsync())
             .Should().Contain("Nominated.");
+        // Staff judge a candidate's readiness on the page, saying why; without a reason nothing is recorded.
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=assess",
+            new() { ["positionId"] = trustee, ["leaderId"] = rustin, ["readiness"] = "ready-now", ["justification"] = " " })).Content.ReadAsStringAsync())
+            .Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("Judge Bayard Rustin&#x27;s readiness");
+        var judged = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=assess",
+            new() { ["positionId"] = trustee, ["leaderId"] = rustin, ["readiness"] = "ready-1-2-years", ["justification"] = "Needs a year of chairing first" })).Content.ReadAsStringAsync();
+        judged.Should().Contain("The readiness judgement is recorded")
+            .And.Contain("Bayard Rustin&#x27;s readiness, in staff&#x27;s judgement: Ready in 1 to 2 years").And.Contain("Why: Needs a year of chairing first")
+            .And.Contain("<option value=\"ready-1-2-years\" selected=\"selected\">");
 
         var board = new PageClient(_app);
         await board.SignInAsync("pg.board2");
@@ -605,6 +665,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         pipeline.Should().Contain("Pipeline: PG").And.Contain("<svg role=\"img\"").And.Contain("leaders in the pipeline");
         // Words, not codes: the equity categories and the domains by name, the stages explained.
         pipeline.Should().Contain("<h3>Communication</h3>").And.Contain("stage is the highest level they have attained");
+        // The board sees staff's call on a candidate and why it was made.
+        (await board.GetAsync("/board/succession")).Should().Contain("Ready in 1 to 2 years<span class=\"why\"> (Why: Needs a year of chairing first)</span>");
     }
 
     [Fact]

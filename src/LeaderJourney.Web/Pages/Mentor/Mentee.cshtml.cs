@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Core.Privacy.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -37,6 +38,23 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         return await OnGetAsync(ct);
     }
 
+    /// <summary>Withdraws one of this mentor's own sign-offs, with the reason the leader is shown (the API's sign-off revocation).</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(string? themeCode, int level, string? reason, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.Role != Roles.Mentor) return Forbid();
+        if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(Id, themeCode, level, null, reason)
+            { Sender = new(caller, PageCommands.Options(Request, "withdraw sign-off")) }, ct));
+        if (Error is null)
+        {
+            var after = await reader.LoadForCallerAsync(Id, caller, ct);
+            Message = StandingSignOffsView.Withdrawn(T, before.Scope.TitleOf(themeCode!), level, null,
+                before.State.HasAttained(themeCode!, level), after.State.HasAttained(themeCode!, level));
+        }
+        return await OnGetAsync(ct);
+    }
+
     /// <summary>The leader, when this mentor is assigned to them; null otherwise (answered as a missing leader, as another affiliate's is).</summary>
     private async Task<LoadedLeader?> AssignedAsync(CurrentUser caller, CancellationToken ct)
     {
@@ -60,6 +78,8 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
     public int Waiting { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
+    /// <summary>This mentor's sign-offs that stand on the leader's record.</summary>
+    public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -72,7 +92,9 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
+        var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
+        SignOffs = StandingSignOffsView.Of(loaded, mentorNames, onlyMentor: caller.UserId);
         return Page();
     }
 }

@@ -33,6 +33,16 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>
+    /// The request a refused sign-off or decline was for, with the text typed: the refusal is said in that
+    /// request's card, the text kept in its box, and the page opens at the card (a phone's long queue).
+    /// </summary>
+    public (Guid LeaderId, string ThemeCode, string? Text)? Refused { get; private set; }
+
+    /// <summary>Whether <see cref="Refused"/> is this request.</summary>
+    public bool IsRefused(QueueItem item) => Refused is { } r && r.LeaderId == item.LeaderId && r.ThemeCode == item.ThemeCode;
+
     /// <summary>
     /// The sign-off just given, which the mentor may undo at once (a wrong tap on a phone), with the
     /// leader's version right after it: the undo is refused (409) if anything was recorded since, so a
@@ -61,6 +71,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
         var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
+        if (Error is not null) Refused = (leaderId, themeCode, text);
         // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
         if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
         return await Load(ct);
@@ -101,6 +112,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options(Request, "decline")) }, ct));
         Message = Error is null ? T["Declined the sign-off of {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
+        if (Error is not null) Refused = (leaderId, themeCode, text);
         return await Load(ct);
     }
 

@@ -2,6 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.Mentors;
+using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Core.Leaders.Status;
 using LeaderJourney.Core.Privacy.Erasure;
 using LeaderJourney.Domain.Leaders;
@@ -32,6 +33,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
+    /// <summary>The mentors' sign-offs that stand on the record.</summary>
+    public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     /// <summary>The user name the leader signs in with (and whether an admin disabled it), or null when they have no sign-in yet.</summary>
     public (string Username, bool Disabled)? LeaderSignIn { get; private set; }
@@ -121,6 +124,28 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             T["The leader's personal data is erased; their levels and the counts stay."].Value, ct);
     }
 
+    /// <summary>Withdraws a mentor's sign-off, with the reason the leader is shown (the API's sign-off revocation, as an admin).</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid id, string? themeCode, int level, Guid mentorUserId, string? reason, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        LoadedLeader before;
+        try
+        {
+            before = await reader.ReadRecordAsync(id, caller, ct);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(id, themeCode, level, mentorUserId, reason)
+            { Sender = new(caller, PageCommands.Options(Request, "withdraw sign-off")) }, ct));
+        var page = await Load(id, ct);
+        if (Error is null)
+            Message = StandingSignOffsView.Withdrawn(T, before.Scope.TitleOf(themeCode!), level, MentorNames.GetValueOrDefault(mentorUserId) ?? T["a former mentor"].Value,
+                before.State.HasAttained(themeCode!, level), Record.HasAttained(themeCode!, level));
+        return page;
+    }
+
     private Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct) =>
         Run(id, caller => commands.InvokeAsync(command(caller), ct), done, ct);
 
@@ -159,6 +184,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        SignOffs = StandingSignOffsView.Of(loaded, MentorNames);
         Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
     }

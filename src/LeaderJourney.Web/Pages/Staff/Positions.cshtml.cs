@@ -117,6 +117,11 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
             "Appointed.", ct);
 
+    /// <summary>Staff's call on a candidate's readiness, with the reason the board's report shows (the API's readiness assessment).</summary>
+    public Task<IActionResult> OnPostAssessAsync(Guid positionId, Guid leaderId, string? readiness, string? justification, CancellationToken ct) =>
+        Send(caller => new AssessReadinessCommand(positionId, leaderId.ToString(), readiness, justification) { Sender = new(caller, PageCommands.Options(Request, "assess readiness")) },
+            "The readiness judgement is recorded; the board's report shows it with its reason.", ct);
+
     public Task<IActionResult> OnPostWithdrawAsync(Guid positionId, Guid leaderId, CancellationToken ct) =>
         Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "withdraw nomination")) },
             "The nomination is withdrawn.", ct);
