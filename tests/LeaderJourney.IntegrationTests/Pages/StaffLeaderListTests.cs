@@ -168,8 +168,9 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         Regex.IsMatch(withMentor, $"id=\"mentor-{zed}\"[^>]*value=\"pl.mentor.b\"").Should().BeTrue("the row's field holds the current mentor");
         // The mentors are listed once for every row's field, not once per row.
         Regex.Matches(first, "<option value=\"pl.mentor.a\">").Count.Should().Be(1, "one list of mentors however many rows");
-        var assigned = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "pl.mentor.a" })).Content.ReadAsStringAsync();
-        assigned.Should().Contain("Mentor assigned.");
+        var assigned = await (await staff.PostAsync("/staff/leaders", $"/staff/leaders?handler=assign&mentorFilter={mentorId}", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "pl.mentor.a" }))
+            .Content.ReadAsStringAsync();
+        assigned.Should().Contain("Mentor assigned.").And.Contain("<td data-label=\"Mentors\">pl.mentor.b, pl.mentor.a</td>", "the row shows the new mentor at once, as the message says");
         (await Ok(admin.GetAsync($"/api/leaders/{zed}"))).GetProperty("mentors").EnumerateArray().Should().HaveCount(2);
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "nobody.here" })).Content.ReadAsStringAsync())
             .Should().Contain("&#x27;nobody.here&#x27; is not a mentor of PL.");

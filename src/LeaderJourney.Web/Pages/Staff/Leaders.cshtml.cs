@@ -141,7 +141,11 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
             : await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;
-        return await Load(ct);
+        var page = await Load(ct);
+        // The list's read model trails the command by a moment: the row shows the mentor at once, as the message says.
+        if (Error is null && mentorId is { } assigned)
+            List = List with { Leaders = [.. List.Leaders.Select(l => l.Id == leaderId && !l.Mentors.Contains(assigned) ? l with { Mentors = [.. l.Mentors, assigned] } : l)] };
+        return page;
     }
 
     private bool Staff(out CurrentUser caller)
