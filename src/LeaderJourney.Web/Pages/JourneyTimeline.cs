@@ -71,7 +71,7 @@ public static class JourneyTimeline
             LeaderWithdrawn x => new(Day(x.WithdrawnAt), T("Withdrew from the programme") + Why(x.Reason)),
             LeaderReactivated x => new(Day(x.ReactivatedAt), T("Journey active again")),
             LeaderErased x => new(Day(x.ErasedAt), T("Personal data erased")),
-            PositionHeld x => new(x.From, x.To is { } to ? T("Held the position “{0}” until {1}", x.Title, to.ToString("d MMMM yyyy")) : T("Holds the position “{0}”", x.Title)),
+            PositionHeld x => new(x.From, x.To is { } to ? T("Held the position “{0}” until {1}", x.Title, Dates.Long(to)) : T("Holds the position “{0}”", x.Title)),
             // An event this page has no words for yet: when it was recorded, and its published name.
             _ => new(Day(stored.Timestamp), stored.TypeName),
         };

@@ -43,6 +43,7 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         journey.Should().Contain("Utilizes best practices in advocacy and political efforts", "the framework's own texts are shown as the affiliate imported them");
         var theme = await page.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
+        theme.Should().Contain("Nivel 1: Fundamental", "the framework's three level names are said in the page's language");
         // The browser sends a number field as "1.5" whatever the page's language: 1.5 hours, not 15.
         (await (await page.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Taller", ["completedOn"] = "2025-04-02", ["hours"] = "1.5" })).Content.ReadAsStringAsync()).Should().Contain("Formación añadida.")
@@ -55,7 +56,8 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         staff.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
         await staff.SignInAsync("ls.staff");
         (await staff.GetAsync("/staff/leaders")).Should().Contain("Buscar líderes").And.Contain("Mostrando del 1 al 1 de 1 líderes.");
-        (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Pausar el recorrido").And.Contain("No se puede deshacer.");
+        (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Pausar el recorrido").And.Contain("No se puede deshacer.")
+            .And.MatchRegex(@"<dd>\d{1,2} de [a-záéíóú]+ de \d{4}</dd>", "a long date the Spanish way");
         (await staff.GetAsync("/board/succession")).Should().Contain("Informe de sucesión: LS").And.Contain("Preparado ya");
         (await staff.GetAsync("/board/pipeline")).Should().Contain("Cantera: LS").And.Contain("Etapas");
         (await staff.GetAsync("/staff/positions")).Should().Contain("Definir un cargo");

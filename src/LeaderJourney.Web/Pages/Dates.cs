@@ -1,0 +1,14 @@
+using System.Globalization;
+
+namespace LeaderJourney.Web.Pages;
+
+/// <summary>A date in words, the reader's way: "6 December 2026" in English, "6 de diciembre de 2026" in Spanish.</summary>
+public static class Dates
+{
+    public static string Long(DateOnly date) => date.ToString(Pattern, CultureInfo.CurrentCulture);
+
+    public static string Long(DateTime date) => date.ToString(Pattern, CultureInfo.CurrentCulture);
+
+    // Spanish joins the day, month and year with "de"; the pages' English writes the day first.
+    private static string Pattern => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "es" ? "d 'de' MMMM 'de' yyyy" : "d MMMM yyyy";
+}
