@@ -75,7 +75,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// single sign-on (docs/security.md), and sealed (<see cref="UserEmails"/>), to mail them notices.
     /// </param>
     public async Task<Guid> CreateUserAsync(string username, string password, string role, string? affiliate, Guid? leaderId, CurrentUser? creator, CancellationToken ct = default,
-        Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null, string? email = null)
+        Func<Guid, CancellationToken, Task<string?>>? affiliateOfLeader = null, string? email = null, string? name = null)
     {
         // Who may act is settled before what they sent is judged: a non-admin learns nothing from validation.
         if (creator is { IsAdmin: false }) throw new ForbiddenException("Only admins create users.");
@@ -98,6 +98,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (creator is { IsNationalAdmin: false } && (role == Roles.NationalAdmin || affiliate != creator.Affiliate))
             throw new ForbiddenException("An affiliate admin creates users of their own affiliate only, and no national admins.");
         if (email is not null) email = Leaders.LeaderInput.Email(email);
+        name = PersonName(name);
         if (affiliate is not null && !await AffiliateExistsAsync(affiliate, ct))
             throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; create it first (POST /api/affiliates, or `leaderjourney affiliates create`).");
         if (leaderId is { } leader && affiliateOfLeader is not null)
@@ -112,8 +113,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
         var id = Guid.CreateVersion7();
         await using var command = dataSource.CreateCommand($"""
-            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing
+            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed, name_sealed)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
@@ -124,6 +125,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = email is null ? null : emails?.Seal(id, email), NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = name is null ? null : emails?.SealName(id, name), NpgsqlDbType = NpgsqlDbType.Bytea });
         // Two requests for one leader's sign-in at once both pass the check above; the unique index takes one.
         if (await command.ExecuteNonQueryAsync(ct) == 0)
             throw new DuplicateException(leaderId is { } signedIn
@@ -361,7 +363,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>A user as staff manage it.</summary>
     /// <param name="HasEmail">Whether an address is on file to mail them notices (never the address itself).</param>
-    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt, bool HasEmail);
+    /// <param name="Name">The name people know them by, when an admin gave one (shown instead of the user name to leaders and mentors).</param>
+    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt, bool HasEmail, string? Name = null);
 
     /// <summary>The users an admin manages: their affiliate's (a national admin: every affiliate's, or <paramref name="affiliate"/>'s).</summary>
     public async Task<IReadOnlyList<UserSummary>> ListUsersAsync(CurrentUser caller, string? affiliate, CancellationToken ct = default)
@@ -369,7 +372,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
         var scope = caller.IsNationalAdmin ? affiliate : caller.Affiliate;
         await using var command = dataSource.CreateCommand($"""
-            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null from {schema}.users
+            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed from {schema}.users
              where ($1::text is null or affiliate = $1) and ($2 or role <> '{Roles.NationalAdmin}')
              order by affiliate nulls first, lower(username)
             """);
@@ -390,10 +393,15 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// leader's sign-in stays a leader's, and national admins are made on the command line.
     /// </summary>
     /// <param name="email">A new address (as at <see cref="CreateUserAsync"/>: for mail and single sign-on), "" to remove it, null to leave it.</param>
-    public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default, string? email = null)
+    /// <param name="name">The name people know them by, "" to remove it, null to leave it; a new name ends no session.</param>
+    public async Task<UserSummary> ChangeUserAsync(CurrentUser caller, Guid userId, string? role, bool? disabled, CancellationToken ct = default, string? email = null, string? name = null)
     {
         var user = await ManagedUserAsync(caller, userId, ct);
-        if (role is null && disabled is null && email is null) throw new RequestValidationException("role", "Send a new role, disabled: true or false, or an email (an empty one removes it).");
+        if (role is null && disabled is null && email is null && name is null)
+            throw new RequestValidationException("role", "Send a new role, disabled: true or false, an email or a name (an empty one removes it).");
+        if (name is not null && user.Role == Roles.Leader)
+            throw new RequestValidationException("name", "A leader's name is the one on their record: correct it there.");
+        var newName = PersonName(name);
         // A leader is mailed at their record's address, and a national admin's account is the command line's:
         // neither sign-in takes an address here (single sign-on would sign its holder in as them).
         if (email is not null && user.Role is Roles.Leader or Roles.NationalAdmin)
@@ -414,7 +422,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
                    disabled_at = case when $3::boolean is null then disabled_at when $3 then coalesce(disabled_at, $4) else null end,
                    email_hash = case when $5 then $6 else email_hash end,
                    email_sealed = case when $5 then $7 else email_sealed end,
-                   credentials_changed_at = case when $5 and email_hash is distinct from $6 then $4 else credentials_changed_at end
+                   credentials_changed_at = case when $5 and email_hash is distinct from $6 then $4 else credentials_changed_at end,
+                   name_sealed = case when $8 then $9 else name_sealed end
              where id = $1
             """);
         update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = user.Id });
@@ -424,6 +433,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         update.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = email is not null });
         update.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = newEmail is null ? null : EmailHash(newEmail), NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = newEmail is null ? null : emails?.Seal(user.Id, newEmail), NpgsqlDbType = NpgsqlDbType.Bytea });
+        update.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = name is not null });
+        update.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = newName is null ? null : emails?.SealName(user.Id, newName), NpgsqlDbType = NpgsqlDbType.Bytea });
         batch.BatchCommands.Add(update);
         // A new role or status ends the sessions at once, as does a new address; the same address again changes nothing.
         if (role is not null || disabled is not null || email is not null && await EmailHashOfAsync(user.Id, ct) != (newEmail is null ? null : EmailHash(newEmail)))
@@ -456,16 +467,24 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     private async Task<UserSummary?> ListOne(Guid userId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null from {schema}.users where id = $1");
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed from {schema}.users where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadSummary(reader) : null;
     }
 
-    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at, has email</c>.</summary>
-    private static UserSummary ReadSummary(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at, has email, name_sealed</c>.</summary>
+    private UserSummary ReadSummary(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
         reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetBoolean(7));
+        reader.GetBoolean(7), NameOf(reader.GetGuid(0), reader, 8));
+
+    /// <summary>The name sealed in column <paramref name="ordinal"/>, opened; null when none was given.</summary>
+    private string? NameOf(Guid userId, NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) || emails is null ? null : emails.OpenName(userId, reader.GetFieldValue<byte[]>(ordinal));
+
+    /// <summary>A name as typed, trimmed; null for none. It is shown to people, so it is words, not markup or control characters.</summary>
+    private static string? PersonName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? null : Leaders.LeaderInput.Required(name, "name", 100);
 
     private NpgsqlBatchCommand RevokeAll(Guid userId) =>
         new($"delete from {schema}.access_tokens where user_id = $1") { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } };
@@ -562,9 +581,17 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return mentors;
     }
 
-    /// <summary>The affiliate's mentors' user names by user id, for naming the mentors in a leader's record.</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default) =>
-        (await MentorsAsync(affiliate, ct)).ToDictionary(m => m.Value, m => m.Key);
+    /// <summary>The affiliate's mentors by user id, as people know them (their name, else their user name), for naming the mentors in a leader's record.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id, username, name_sealed from {schema}.users where affiliate = $1 and role = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Roles.Mentor });
+        var names = new Dictionary<Guid, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = NameOf(reader.GetGuid(0), reader, 2) ?? reader.GetString(1);
+        return names;
+    }
 
     /// <summary>The user names of these users, by id (a user since deleted is left out): who recorded a decision, in a report.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> UsernamesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default)

@@ -10,9 +10,9 @@ public static class AccessEndpoints
 {
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record AffiliateRequest(string? Code, string? Name);
-    public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null);
+    public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null, string? Name = null);
     public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
-    public sealed record UserChangeRequest(string? Role, bool? Disabled, string? Email = null);
+    public sealed record UserChangeRequest(string? Role, bool? Disabled, string? Email = null, string? Name = null);
 
     /// <summary>What signing in answers (API.md): a bearer token and when it expires.</summary>
     public sealed record TokenBody(string Token, DateTimeOffset ExpiresAt);
@@ -51,14 +51,14 @@ public static class AccessEndpoints
 
         // The body holds a password: the request's fingerprint is taken without it.
         app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId, body?.Email)
-                { Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
+            await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId, body?.Email) { Name = body?.Name,
+                Sender = http.SenderOf(body is null ? new object() : body with { Password = null }) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<CreatedBody>(StatusCodes.Status201Created);
 
         // Staff change a user's role or address, or disable them; every token and page session of the user ends.
         app.MapPatch("/api/users/{id}", async (string id, UserChangeRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new ChangeUserCommand(Guid.TryParse(id, out var userId) ? userId : throw new NotFoundException($"There is no user {id}."), body?.Role, body?.Disabled, body?.Email)
-                { Sender = http.SenderOf(body ?? new UserChangeRequest(null, null)) }, ct))
+                { Name = body?.Name, Sender = http.SenderOf(body ?? new UserChangeRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AccessDirectory.UserSummary>();
 
         app.MapMailPreference();
@@ -76,7 +76,11 @@ public sealed record AffiliateBody(string Code, string Name);
 public sealed record CreateAffiliateCommand(string? Code, string? Name) : Command;
 
 /// <summary>An admin creates a sign-in for a role (a leader's own sign-in names the leader). Carries a password: never logged, never stored as sent.</summary>
-public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null) : Command;
+public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null) : Command
+{
+    /// <summary>The name people know them by (optional): shown to leaders and mentors instead of the user name.</summary>
+    public string? Name { get; init; }
+}
 
 public static class CreateAffiliateHandler
 {
@@ -96,7 +100,7 @@ public static class CreateUserHandler
         var id = await directory.CreateUserAsync(command.Username ?? "", command.Password ?? "", command.Role ?? "", command.Affiliate, command.LeaderId,
             // Read in every affiliate: the directory compares the affiliate itself.
             caller.IsOperator ? null : caller, ct, async (leaderId, token) => await leaders.FindAsync(leaderId, token) is { State.Erased: false } found ? found.State.Affiliate : null,
-            command.Email);
+            command.Email, command.Name);
         return new Answer(StatusCodes.Status201Created, new CreatedBody(id), $"/api/users/{id}");
     }
 }
@@ -109,6 +113,9 @@ public sealed record ChangePasswordCommand(string? CurrentPassword, string? NewP
 /// <param name="Email">A new address, "" to remove it, null to leave it (<see cref="AccessDirectory.ChangeUserAsync"/>).</param>
 public sealed record ChangeUserCommand(Guid UserId, string? Role, bool? Disabled, string? Email = null) : Command
 {
+    /// <summary>A new name, "" to remove it, null to leave it.</summary>
+    public string? Name { get; init; }
+
     protected override string Describe() => $"{nameof(ChangeUserCommand)} on user {UserId}";
 }
 
@@ -124,5 +131,5 @@ public static class ChangePasswordHandler
 public static class ChangeUserHandler
 {
     public static async Task<Answer> Handle(ChangeUserCommand command, AccessDirectory directory, CancellationToken ct) =>
-        new(StatusCodes.Status200OK, await directory.ChangeUserAsync(command.Sender.Caller, command.UserId, command.Role, command.Disabled, ct, command.Email));
+        new(StatusCodes.Status200OK, await directory.ChangeUserAsync(command.Sender.Caller, command.UserId, command.Role, command.Disabled, ct, command.Email, command.Name));
 }

@@ -256,6 +256,10 @@ public static class CoreSchema
             );
             create index password_links_user on {schema}.password_links (user_id);
             """),
+        // The name people know a user by, sealed as the e-mail address is (Access/UserEmails).
+        new(23, "a user's name", """
+            alter table {schema}.users add column name_sealed bytea;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

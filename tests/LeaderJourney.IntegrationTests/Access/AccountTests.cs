@@ -212,6 +212,42 @@ public sealed partial class AccountTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Staff_give_a_mentor_the_name_people_know_them_by_which_their_leaders_see_and_which_is_kept_only_sealed()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin, "AC");
+        var staff = Client(await Token(admin));
+        var mentorName = $"mentor.{Guid.NewGuid():N}"[..24];
+        var created = await staff.PostAsJsonAsync("/api/users", new { username = mentorName, password = ApiUsers.Password, role = Roles.Mentor, affiliate = "AC", name = "María López" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        var mentorId = Guid.Parse(created.Headers.Location!.OriginalString.Split('/')[^1]);
+        (await staff.GetFromJsonAsync<JsonElement>("/api/users")).EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == mentorId)
+            .GetProperty("name").GetString().Should().Be("María López");
+
+        var leader = (await (await staff.PostAsJsonAsync("/api/leaders", new { affiliate = "AC", displayName = "Luisa Moreno", email = "luisa@example.org" })).Content
+            .ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await staff.PostAsJsonAsync($"/api/leaders/{leader}/mentors", new { mentorUserId = mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var (leaderUser, leaderUserId) = await User(Roles.Leader, "AC", leader);
+        var person = new Pages.PageClient(_app);
+        await person.SignInAsync(leaderUser);
+        (await person.GetAsync("/journey/theme/ADV.1")).Should().Contain("Your mentor: María López.").And.NotContain(mentorName);
+        (await person.GetAsync("/journey")).Should().Contain("María López became a mentor");
+
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var stored = dataSource.CreateCommand("select name_sealed from leaderjourney.users where id = $1"))
+        {
+            stored.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = mentorId });
+            var bytes = (byte[])(await stored.ExecuteScalarAsync())!;
+            System.Text.Encoding.UTF8.GetString(bytes).Should().NotContain("L\u00f3pez").And.NotContain("Mar", "the name is sealed, not stored as typed");
+        }
+
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { name = "" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await person.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Your mentor: {mentorName}.", "without a name the user name is shown");
+        (await staff.PatchAsJsonAsync($"/api/users/{leaderUserId}", new { name = "Someone Else" })).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest, "a leader's name is the one on their record");
+        (await staff.PatchAsJsonAsync($"/api/users/{mentorId}", new { name = new string('n', 101) })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task An_affiliate_admin_manages_only_their_own_affiliates_users_and_others_answer_as_missing()
     {
         var (admin, _) = await User(Roles.AffiliateAdmin, "AC");

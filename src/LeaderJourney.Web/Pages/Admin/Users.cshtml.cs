@@ -66,12 +66,22 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         return await Load(ct);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role, string? affiliate, string? email, CancellationToken ct)
+    /// <summary>The name people know a user by (an empty field removes it).</summary>
+    public async Task<IActionResult> OnPostNameAsync(Guid userId, string? name, CancellationToken ct)
+    {
+        if (!Caller.IsAdmin) return Forbid();
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new ChangeUserCommand(userId, null, null) { Name = name?.Trim() ?? "", Sender = new(Caller, PageCommands.Options(Request, "user name")) }, ct));
+        Message = Error is null ? (string.IsNullOrWhiteSpace(name) ? "Removed the name: the user name is shown instead." : "Saved the name.") : null;
+        return await Load(ct);
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role, string? affiliate, string? email, string? name, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new CreateUserCommand(username, password, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
-                { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
+                { Name = string.IsNullOrWhiteSpace(name) ? null : name, Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         Message = Error is null ? $"Created {username}." : null;
         return await Load(ct);
     }

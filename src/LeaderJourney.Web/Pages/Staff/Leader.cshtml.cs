@@ -180,7 +180,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         LevelsAttained = loaded.State.Attainments.Count;
         EnrolledOn = loaded.Events.Select(e => e.Data).OfType<LeaderEnrolled>().Select(e => (DateOnly?)DateOnly.FromDateTime(e.EnrolledAt.UtcDateTime)).FirstOrDefault();
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
-        MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
+        MentorNames = await directory.MentorNamesAsync(caller.Affiliate!, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);

@@ -161,7 +161,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
         List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
-        MentorNames = Mentors.ToDictionary(m => m.Value, m => m.Key);
+        MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
         var shownEditions = List.Leaders.Where(l => l.Status == "active").Select(l => l.FrameworkEditionId).ToHashSet();
