@@ -135,7 +135,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>A user written in bulk with an id chosen by the caller (generated data names its users' ids in its events).</summary>
-    public sealed record ImportedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, string? Email = null);
+    public sealed record ImportedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, string? Email = null, string? Name = null);
 
     /// <summary>
     /// Writes many users at once with binary COPY, all with one password hashed once: hashing is slow on
@@ -148,7 +148,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var hash = Hasher.HashPassword(null!, sharedPassword);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"copy {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed) from stdin (format binary)", ct);
+            $"copy {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed, name_sealed) from stdin (format binary)", ct);
         foreach (var user in users)
         {
             await importer.StartRowAsync(ct);
@@ -165,6 +165,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             else await importer.WriteAsync(EmailHash(user.Email), NpgsqlDbType.Text, ct);
             if (user.Email is null || emails is null) await importer.WriteNullAsync(ct);
             else await importer.WriteAsync(emails.Seal(user.Id, user.Email), NpgsqlDbType.Bytea, ct);
+            if (user.Name is null || emails is null) await importer.WriteNullAsync(ct);
+            else await importer.WriteAsync(emails.SealName(user.Id, user.Name), NpgsqlDbType.Bytea, ct);
         }
         await importer.CompleteAsync(ct);
     }

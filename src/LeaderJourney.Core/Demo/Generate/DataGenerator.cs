@@ -21,7 +21,7 @@ public sealed record GeneratorSettings(DataSize Size, int Leaders, int Seed, Dat
 
 /// <summary>A user to create. Every user signs in with <see cref="DataGenerator.Password"/>.</summary>
 /// <param name="Email">Staff's and mentors' own, at example.org (a domain that takes no mail): with a mail catcher set as the server, the demo's notices can be read.</param>
-public sealed record GeneratedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, string? Email = null);
+public sealed record GeneratedUser(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, string? Email = null, string? Name = null);
 
 /// <summary>New streams for one bulk append, and how many leaders and events they hold.</summary>
 public sealed record GeneratedBatch(IReadOnlyList<BulkStream> Streams, int Leaders, long Events);
@@ -38,7 +38,7 @@ public sealed class DataGenerator
     public const string Password = "demo-password";
 
     // What a seed is drawn for; each kind of thing has its own sequence of randoms (see Seeds).
-    private const int LeaderPart = 1, DemographicsPart = 2, CastPart = 3, PositionsPart = 4, AdminPart = 5;
+    private const int LeaderPart = 1, DemographicsPart = 2, CastPart = 3, PositionsPart = 4, AdminPart = 5, MentorNamesPart = 6;
 
     private readonly List<AffiliateCast> _casts = [];
 
@@ -58,9 +58,12 @@ public sealed class DataGenerator
             string Name(string name) => single ? name : $"{name}.{affiliate.Code.ToLowerInvariant()}";
             var staff = new GeneratedUser(random.NewId(), Name("staff"), Roles.AffiliateAdmin, affiliate.Code, null, $"{Name("staff")}@example.org");
             var board = new GeneratedUser(random.NewId(), Name("board"), Roles.Board, affiliate.Code, null);
-            // About one mentor per 25 leaders, and never fewer than eight.
+            // About one mentor per 25 leaders, and never fewer than eight; each with a person's name, drawn
+            // from a sequence of its own so that every id stays what it was before mentors had names.
+            var names = new Faker("en") { Random = new Randomizer(Seeds.For(settings.Seed, MentorNamesPart, index)) };
             var mentors = Enumerable.Range(1, Math.Max(8, (affiliate.Leaders + 24) / 25))
-                .Select(n => new GeneratedUser(random.NewId(), Name($"mentor{n}"), Roles.Mentor, affiliate.Code, null, $"{Name($"mentor{n}")}@example.org")).ToList();
+                .Select(n => new GeneratedUser(random.NewId(), Name($"mentor{n}"), Roles.Mentor, affiliate.Code, null, $"{Name($"mentor{n}")}@example.org",
+                    names.Name.FullName())).ToList();
             users.AddRange([staff, board, .. mentors]);
             _casts.Add(new AffiliateCast(affiliate.Code, new Actor(staff.Id, Role.AffiliateAdmin, null),
                 mentors.Select(m => new Actor(m.Id, Role.Mentor, null)).ToList(), Locals: Math.Max(12, affiliate.Leaders / 50)));

@@ -60,7 +60,7 @@ public sealed class DataLoader(Store store, AccessDirectory directory, Framework
         var watch = Stopwatch.StartNew();
         foreach (var affiliate in generator.Affiliates) await directory.CreateAffiliateAsync(affiliate.Code, affiliate.Name, ct);
         // The mentors' ids are in the leaders' events, so the users are written with the generator's ids.
-        await directory.ImportUsersAsync(generator.Users.Select(u => new AccessDirectory.ImportedUser(u.Id, u.Username, u.Role, u.Affiliate, u.LeaderId, u.Email)).ToList(),
+        await directory.ImportUsersAsync(generator.Users.Select(u => new AccessDirectory.ImportedUser(u.Id, u.Username, u.Role, u.Affiliate, u.LeaderId, u.Email, u.Name)).ToList(),
             DataGenerator.Password, ct);
 
         // Generating (CPU here) and writing (mostly the server's work) overlap: the next batch is made while
