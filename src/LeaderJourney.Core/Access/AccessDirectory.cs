@@ -187,6 +187,12 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     {
         var now = clock.GetUtcNow();
         var name = (username ?? "").ToLowerInvariant();
+        // At most a few of one address's tries are checked at once, the rest waiting their turn: the
+        // budgets below are looked at before the slow hash and spent after it, so tries sent together
+        // could otherwise all pass the look before any is spent.
+        using var addressTurn = await limits.WaitForAddressTurnAsync(address, ct);
+        if (!addressTurn.IsAcquired)
+            throw new LockedOutException(now + TimeSpan.FromSeconds(5), "Too many wrong sign-in tries from this address; wait a minute and try again.");
         // The address's and the account's budgets are looked at here and spent only by a password actually
         // checked and wrong (below): tries the lock-out refuses cost nothing, so one address cannot keep an
         // account's budget spent, and right passwords cost nothing, so a room signing in together is not refused.
@@ -284,7 +290,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public async Task<IssuedToken> IssueTokenAsync(Guid userId, TokenKind kind, CancellationToken ct = default, DateTimeOffset? checkedAt = null)
     {
         var now = checkedAt ?? clock.GetUtcNow();
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         var expires = now + TokenLifetime;
         await using var issue = dataSource.CreateBatch();
         var purge = new NpgsqlBatchCommand($"delete from {schema}.access_tokens where expires_at < $1");
@@ -348,8 +354,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     public async Task ChangePasswordAsync(CurrentUser caller, string currentPassword, string newPassword, string address, CancellationToken ct = default)
     {
         if (caller.IsOperator) throw new ForbiddenException("The command line has no password of its own to change.");
-        if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
-            throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");
+        CheckNewPassword(newPassword);
         if (await CheckPasswordAsync(caller.Username, currentPassword ?? "", address, ct) != caller.UserId)
             throw new RequestValidationException("currentPassword", "The current password is wrong.");
         if (newPassword == currentPassword) throw new RequestValidationException("newPassword", "The new password is the same as the current one.");
@@ -661,6 +666,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     /// <summary>What is stored of a token: its SHA-256 hash.</summary>
     public static byte[] TokenHash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>A token of 256 random bits, URL-safe: a bearer token, a page session, a password link.</summary>
+    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>A new password's rule, wherever one is chosen.</summary>
+    private static void CheckNewPassword(string? newPassword)
+    {
+        if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
+            throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");
+    }
 }
 
 public sealed class ForbiddenException(string message) : Exception(message);

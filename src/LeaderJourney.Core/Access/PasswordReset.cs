@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +9,8 @@ namespace LeaderJourney.Core.Access;
 
 // A forgotten password: an admin makes a one-time link for the user (the Users page, or the API) and
 // hands it to them; whoever opens it chooses the new password, so the admin never knows it. The link
-// works once, for PasswordResetLifetime, and only its hash is stored (table password_resets).
+// works once, for PasswordLinkLifetime, and only its hash is stored (table password_links, where a used
+// link stays as the record of who made it and when it was used). A leader's sign-in takes none.
 
 /// <summary>An admin makes a password link for one of the users they manage.</summary>
 public sealed record MakePasswordLinkCommand(Guid UserId) : Command
@@ -74,22 +74,30 @@ public sealed partial class AccessDirectory
     /// <summary>
     /// A new one-time password link for a user the caller manages (as <see cref="ChangeUserAsync"/>:
     /// an affiliate admin their affiliate's users; not their own account, which has its password page,
-    /// and a national admin's only from the command line, as national admins are made). An earlier link
-    /// of the user stops working.
+    /// and a national admin's only from the command line, as national admins are made). Never for a
+    /// leader's sign-in: whoever opened the link would see what only the leader sees (their demographics).
+    /// The user's earlier open link stops working; used links stay as the record of who made them.
     /// </summary>
     public async Task<IssuedToken> MakePasswordLinkAsync(CurrentUser caller, Guid userId, CancellationToken ct = default)
     {
         var user = await ManagedUserAsync(caller, userId, ct);
         if (user.Id == caller.UserId) throw new RequestValidationException("id", "Change your own password on the Password page.");
+        if (user.Role == Roles.Leader)
+            throw new RequestValidationException("id", "A leader's sign-in takes no password link: whoever opened it would see what only the leader sees.");
         if (user.Role == Roles.NationalAdmin && !caller.IsOperator)
             throw new RequestValidationException("id", "A national admin's password link is made on the command line (users password-link).");
         if (user.Disabled) throw new RequestValidationException("id", "This user is disabled: enable them first.");
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         var now = clock.GetUtcNow();
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.password_links where user_id = $1 or expires_at <= $2")
-            { Parameters = { new NpgsqlParameter<Guid> { TypedValue = user.Id }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at) values ($1, $2, $3, $4, $5)")
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"delete from {schema}.password_links where used_at is null and expires_at <= $1")
+            { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } });
+        // One open link a user (a unique index): a second made at the same moment replaces the first.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
+            insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at) values ($1, $2, $3, $4, $5)
+            on conflict (user_id) where used_at is null
+            do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = excluded.made_by, made_at = excluded.made_at
+            """)
         {
             Parameters =
             {
@@ -109,7 +117,7 @@ public sealed partial class AccessDirectory
         if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
         await using var command = dataSource.CreateCommand($"""
             select u.username from {schema}.password_links l join {schema}.users u on u.id = l.user_id
-             where l.token_hash = $1 and l.expires_at > $2 and u.disabled_at is null
+             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
@@ -117,23 +125,32 @@ public sealed partial class AccessDirectory
     }
 
     /// <summary>
-    /// Sets the password a link's holder chose, uses the link up, and ends every token and page session of
-    /// the user, in one statement. A link that is unknown, used, expired or of a disabled user changes nothing.
+    /// Sets the password a link's holder chose, marks the link used, and ends every token and page session
+    /// of the user, in one statement. A link that is unknown, used, expired or of a disabled user changes
+    /// nothing; it is looked up before the (deliberately slow) hash, so a made-up one costs no hash, and
+    /// the hash waits its turn with the sign-ins' (<see cref="SignInLimits"/>).
     /// </summary>
     public async Task ResetPasswordAsync(string? token, string newPassword, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
-            throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");
-        if (string.IsNullOrEmpty(token) || token.Length > 100) throw PasswordLinkNotValid();
+        CheckNewPassword(newPassword);
+        if (await PasswordLinkUserAsync(token, ct) is null) throw PasswordLinkNotValid();
+        string hash;
+        using (var turn = await limits.WaitForCheckAsync(ct))
+        {
+            if (!turn.IsAcquired)
+                throw new LockedOutException(clock.GetUtcNow() + TimeSpan.FromSeconds(5), "Many sign-ins are being checked at this moment; try again in a few seconds.");
+            hash = Hasher.HashPassword(null!, newPassword);
+        }
         await using var command = dataSource.CreateCommand($"""
-            with used as (delete from {schema}.password_links where token_hash = $1 returning user_id, expires_at),
+            with used as (update {schema}.password_links set used_at = $3
+                           where token_hash = $1 and used_at is null and expires_at > $3 returning user_id),
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3
-                               from used where u.id = used.user_id and used.expires_at > $3 and u.disabled_at is null returning u.id),
+                               from used where u.id = used.user_id and u.disabled_at is null returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed
             """);
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hasher.HashPassword(null!, newPassword) });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token!) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         if ((long)(await command.ExecuteScalarAsync(ct))! == 0) throw PasswordLinkNotValid();
     }

@@ -17,6 +17,9 @@ namespace LeaderJourney.Core.Access;
 /// <item>per user name, from every address together, <see cref="PerAccount"/> wrong passwords in
 /// <see cref="AccountWindow"/>, by the same limiter, so that guesses spread over many addresses are
 /// slowed too.</item>
+/// <item>at most <see cref="ChecksPerAddress"/> of one address's tries checked at once, the rest waiting
+/// their turn: a budget is looked at before the slow hash and spent after it, so this bounds how far
+/// tries sent together can pass it (by <see cref="ChecksPerAddress"/> - 1);</item>
 /// <item>at most <see cref="ConcurrentChecks"/> password checks at once in this host, the rest waiting
 /// their turn (up to <see cref="WaitingChecks"/>): a check holds a database connection and a core for
 /// the deliberately slow hash, so a burst of sign-ins must not take every connection the database
@@ -33,8 +36,10 @@ public sealed class SignInLimits : IDisposable
     public static readonly TimeSpan AccountWindow = TimeSpan.FromMinutes(15);
 
     public static readonly TimeSpan AddressWindow = TimeSpan.FromMinutes(1);
+    public const int ChecksPerAddress = 4;
 
     private readonly PartitionedRateLimiter<string> _addresses;
+    private readonly PartitionedRateLimiter<string> _addressTurns;
     private readonly PartitionedRateLimiter<string> _accounts;
     private readonly ConcurrencyLimiter _checks;
 
@@ -45,6 +50,10 @@ public sealed class SignInLimits : IDisposable
         _addresses = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetSlidingWindowLimiter(address, _ => new SlidingWindowRateLimiterOptions
         {
             PermitLimit = PerAddress, Window = AddressWindow, SegmentsPerWindow = 6, QueueLimit = 0,
+        }));
+        _addressTurns = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetConcurrencyLimiter(address, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = ChecksPerAddress, QueueLimit = WaitingChecks, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
         _accounts = PartitionedRateLimiter.Create<string, string>(name => RateLimitPartition.GetSlidingWindowLimiter(name, _ => new SlidingWindowRateLimiterOptions
         {
@@ -63,6 +72,9 @@ public sealed class SignInLimits : IDisposable
 
     /// <summary>Waits for this host's turn to check a password; the lease is not acquired when too many already wait.</summary>
     public ValueTask<RateLimitLease> WaitForCheckAsync(CancellationToken ct) => _checks.AcquireAsync(1, ct);
+
+    /// <summary>Waits for one of the address's turns to try a password; not acquired when too many already wait.</summary>
+    public ValueTask<RateLimitLease> WaitForAddressTurnAsync(string address, CancellationToken ct) => _addressTurns.AcquireAsync(address, 1, ct);
 
     /// <summary>Whether the address has tries left, without spending one (a lease of no permits).</summary>
     public RateLimitLease PeekAddress(string address) => _addresses.AttemptAcquire(address, permitCount: 0);
@@ -83,6 +95,7 @@ public sealed class SignInLimits : IDisposable
     public void Dispose()
     {
         _addresses.Dispose();
+        _addressTurns.Dispose();
         _accounts.Dispose();
         _checks.Dispose();
     }

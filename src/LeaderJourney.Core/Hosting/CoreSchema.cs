@@ -260,6 +260,13 @@ public static class CoreSchema
         new(23, "a user's name", """
             alter table {schema}.users add column name_sealed bytea;
             """),
+        // A password link used is kept as the record of who made it and when it was used; one open link a user.
+        new(24, "password links kept once used", """
+            alter table {schema}.password_links add column used_at timestamptz;
+            delete from {schema}.password_links a using {schema}.password_links b
+             where a.user_id = b.user_id and a.made_at < b.made_at;
+            create unique index password_links_open on {schema}.password_links (user_id) where used_at is null;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -47,7 +47,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task Whoever_opens_the_link_staff_made_chooses_the_password_once_and_every_session_of_the_user_ends()
     {
-        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var (admin, adminId) = await User(Roles.AffiliateAdmin);
         var staff = await _app.SignInAsync(admin);
         var (mentor, mentorId) = await User(Roles.Mentor);
         var oldSession = await _app.SignInAsync(mentor);
@@ -78,9 +78,13 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         (await http.PostAsJsonAsync("/api/auth/token", new { username = mentor, password = "yet another password" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
-        await using var stored = dataSource.CreateCommand("select count(*) from leaderjourney.password_links where user_id = $1");
+        await using var stored = dataSource.CreateCommand("select made_by, used_at is not null from leaderjourney.password_links where user_id = $1");
         stored.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
-        ((long)(await stored.ExecuteScalarAsync())!).Should().Be(0, "a used link is deleted");
+        await using var reader = await stored.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue("a used link stays as the record of who made it");
+        reader.GetGuid(0).Should().Be(adminId);
+        reader.GetBoolean(1).Should().BeTrue();
+        (await reader.ReadAsync()).Should().BeFalse();
     }
 
     [Fact]
@@ -100,7 +104,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         await using (var stored = dataSource.CreateCommand("select token_hash from leaderjourney.password_links where user_id = $1"))
         {
             stored.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
-            ((byte[])(await stored.ExecuteScalarAsync())!).Should().Equal(SHA256.HashData(Encoding.UTF8.GetBytes(TokenOf(second))), "only the token's hash is kept");
+            ((byte[])(await stored.ExecuteScalarAsync())!).Should().Equal(SHA256.HashData(Encoding.UTF8.GetBytes(TokenOf(second))), "only the token's hash is kept, the newer link's alone");
         }
 
         (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(second), newPassword = "short" })).StatusCode
@@ -114,7 +118,21 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Only_an_admin_of_the_users_affiliate_makes_a_link_and_not_for_themself_a_national_admin_or_a_disabled_user()
+    public async Task Links_made_at_the_same_moment_leave_one_that_works()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var staff = await _app.SignInAsync(admin);
+        var (_, mentorId) = await User(Roles.Mentor);
+        var made = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => staff.PostAsync($"/api/users/{mentorId}/password-link", null)));
+        made.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.Created);
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var open = dataSource.CreateCommand("select count(*) from leaderjourney.password_links where user_id = $1 and used_at is null");
+        open.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
+        ((long)(await open.ExecuteScalarAsync())!).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Only_an_admin_of_the_users_affiliate_makes_a_link_and_not_for_themself_a_national_admin_a_leader_or_a_disabled_user()
     {
         var (admin, adminId) = await User(Roles.AffiliateAdmin);
         var staff = await _app.SignInAsync(admin);
@@ -125,6 +143,9 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         (await staff.PostAsync($"/api/users/{foreignMentor}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await staff.PostAsync($"/api/users/{adminId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await staff.PostAsync($"/api/users/not-an-id/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var leaderUser = await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync($"leader.{Guid.NewGuid():N}"[..20], ApiUsers.Password, Roles.Leader, "PL", Guid.NewGuid(), creator: null);
+        (await staff.PostAsync($"/api/users/{leaderUser}/password-link", null)).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest, "whoever opened a leader's link would see what only the leader sees");
         var asMentor = await _app.SignInAsync(mentor);
         (await asMentor.PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await _app.CreateClient().PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);

@@ -196,6 +196,20 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task Wrong_passwords_sent_together_from_one_address_pass_its_limit_by_a_few_at_most()
+    {
+        await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>
+        {
+            [SignInLimits.PerAddressSetting] = "3",
+        });
+        var http = limited.CreateClient();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => http.SendAsync(TokenRequest($"spray.{i}", "one guess for all", "198.51.100.40"))));
+        var checkedAndWrong = answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized);
+        checkedAndWrong.Should().BeInRange(3, 3 + SignInLimits.ChecksPerAddress - 1, "no more than a few tries of one address are checked at once");
+        answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests).Should().Be(24 - checkedAndWrong);
+    }
+
+    [Fact]
     public async Task Tries_the_lock_out_refuses_do_not_spend_the_accounts_budget_so_one_address_cannot_shut_the_owner_out()
     {
         await using var limited = new LeaderJourneyAppFactory(database.ConnectionString, _clock, settings: new Dictionary<string, string>
