@@ -10,5 +10,5 @@ public static class Dates
     public static string Long(DateTime date) => date.ToString(Pattern, CultureInfo.CurrentCulture);
 
     // Spanish joins the day, month and year with "de"; the pages' English writes the day first.
-    private static string Pattern => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "es" ? "d 'de' MMMM 'de' yyyy" : "d MMMM yyyy";
+    private static string Pattern => CultureInfo.CurrentCulture.TwoLetterISOLanguageName == "es" ? "d 'de' MMMM 'de' yyyy" : "d MMMM yyyy";
 }

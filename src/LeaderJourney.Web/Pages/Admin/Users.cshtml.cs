@@ -55,15 +55,16 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
     }
 
     /// <summary>A one-time link with which the user chooses a new password (a forgotten one); the admin hands it to them.</summary>
-    public async Task<IActionResult> OnPostPasswordLinkAsync(Guid userId, string? username, CancellationToken ct)
+    public async Task<IActionResult> OnPostPasswordLinkAsync(Guid userId, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
         Answer? answer = null;
         Error = await PageCommands.TryAsync(async () => answer = await bus.InvokeAsync<Answer>(
             new MakePasswordLinkCommand(userId) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
-        if (answer?.Body is PasswordLinkBody made)
-            PasswordLink = (username ?? "", $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
-        return await Load(ct);
+        var page = await Load(ct);
+        if (answer?.Body is PasswordLinkBody made && Users.FirstOrDefault(u => u.Id == userId) is { } user)
+            PasswordLink = (user.Username, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
+        return page;
     }
 
     /// <summary>The name people know a user by (an empty field removes it).</summary>

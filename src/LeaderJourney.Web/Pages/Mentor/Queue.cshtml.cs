@@ -40,7 +40,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// </summary>
     public (Guid LeaderId, string ThemeCode, string? Text)? Refused { get; private set; }
 
-    /// <summary>Whether <see cref="Refused"/> is this request.</summary>
+    /// <summary>Whether <see cref="Refused"/> is this request (its card says it where it has a form, else the top of the page).</summary>
     public bool IsRefused(QueueItem item) => Refused is { } r && r.LeaderId == item.LeaderId && r.ThemeCode == item.ThemeCode;
 
     /// <summary>

@@ -131,7 +131,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         LoadedLeader before;
         try
         {
-            before = await reader.ReadRecordAsync(id, caller, ct);
+            // Not audited as a read of the record: the page shown after the withdrawal is (Load).
+            before = await reader.LoadForCallerAsync(id, caller, ct);
         }
         catch (NotFoundException)
         {

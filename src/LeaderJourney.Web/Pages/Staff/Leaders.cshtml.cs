@@ -31,6 +31,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyList<LeaderListing> Leaders => List.Leaders;
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    /// <summary>The mentors' user names by id: what a row's field holds and its handler resolves (people's names are shown beside them).</summary>
+    public IReadOnlyDictionary<Guid, string> MentorUsernames { get; private set; } = new Dictionary<Guid, string>();
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -162,6 +164,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
+        MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
         var shownEditions = List.Leaders.Where(l => l.Status == "active").Select(l => l.FrameworkEditionId).ToHashSet();
