@@ -106,9 +106,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["note"] = "Ran the phone bank for the levy vote" })).StatusCode.Should().Be(HttpStatusCode.OK);
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
+        // The journey's first lines say what the leader can do next: the level whose learning is logged.
+        (await leader.GetAsync("/journey")).Should().Contain("You have attained 0 level(s), in 0 of the 33 themes.")
+            .And.Contain("Your learning is logged; ask your mentor to sign off:")
+            .And.Contain("<a href=\"/journey/theme/ADV.1#next\">Utilizes best practices in advocacy and political efforts, Level 1</a>");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
         requested.Should().Contain("Your sign-off request is in your mentors").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: Evidence: Ran the phone bank for the levy vote")
             .And.Contain("has waited since").And.Contain($"for {mentorUser}").And.NotContain("handler=request", "a request already waits");
+        (await leader.GetAsync("/journey")).Should().Contain("Waiting for your mentor&#x27;s sign-off:")
+            .And.Contain("<li><a href=\"/journey/theme/ADV.1\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
+            .And.NotContain("ask your mentor to sign off:");
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);

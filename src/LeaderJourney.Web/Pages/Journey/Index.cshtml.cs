@@ -2,13 +2,15 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Leaders;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LeaderJourney.Web.Pages.Journey;
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
-public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export,
+    AttainmentPolicies policies, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -25,6 +27,9 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
 
+    /// <summary>Where the leader stands, first on the page (a phone shows the grid below it only after a long scroll).</summary>
+    public JourneySummary Summary { get; private set; } = JourneySummary.Empty;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
@@ -32,7 +37,33 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Name = loaded.State.DisplayName;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        Summary = JourneySummary.Of(loaded.State, Domains, policies.For(loaded.State.Affiliate));
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
         return Page();
+    }
+}
+
+/// <summary>
+/// Where a leader stands, in a few lines: levels attained across the themes, the requests waiting for a
+/// sign-off, and the next levels whose learning is logged and which only lack one (at most <see cref="Shown"/>).
+/// </summary>
+public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int Themes, IReadOnlyList<(ThemeRow Theme, int Level)> Waiting,
+    IReadOnlyList<(ThemeRow Theme, int Level)> ReadyToAsk, int MoreReady)
+{
+    public const int Shown = 5;
+
+    public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0);
+
+    public static JourneySummary Of(Leader state, IReadOnlyList<DomainRow> domains, AttainmentPolicy policy)
+    {
+        var themes = domains.SelectMany(d => d.Themes).ToList();
+        var waiting = themes.Where(t => t.PendingLevel is not null).Select(t => (t, t.PendingLevel!.Value)).ToList();
+        // Only an active journey asks for sign-offs.
+        var ready = state.Status != LeaderStatus.Active ? [] : themes
+            .Where(t => t.Level < 3 && t.PendingLevel is null)
+            .Select(t => (Theme: t, Level: t.Level + 1))
+            .Where(n => AttainmentRule.Needs(state, n.Theme.Code, n.Level, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 })
+            .ToList();
+        return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown));
     }
 }
