@@ -104,7 +104,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("Give the hours as a number").And.Contain("value=\"Unreadable hours\"").And.NotContain("Training “Unreadable hours”");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
             new() { ["note"] = "Ran the phone bank for the levy vote" })).StatusCode.Should().Be(HttpStatusCode.OK);
-        theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.");
+        theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.").And.Contain("Nothing is logged at Level 1 yet");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
         // The journey's first lines say what the leader can do next: the level whose learning is logged.
         (await leader.GetAsync("/journey")).Should().Contain("You have attained 0 level(s), in 0 of the 33 themes.")
@@ -161,6 +161,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var inCard = refused[refused.IndexOf($"<h2 id=\"{card}\">", StringComparison.Ordinal)..];
         inCard.Should().Contain($"<p class=\"error\" role=\"alert\" id=\"err-{card}\">").And.Contain($"aria-describedby=\"err-{card}\">{tooLong}</textarea>");
         refused[..refused.IndexOf($"<h2 id=\"{card}\">", StringComparison.Ordinal)].Should().NotContain("role=\"alert\"", "the refusal is said once, in the card");
+
+        // Declined with a reason: the leader's theme page says who declined and why, where they would ask again.
+        (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Bring the phone bank notes next time" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"{mentorUser} declined your last request for Level 1 on")
+            .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request");
     }
 
     [Fact]

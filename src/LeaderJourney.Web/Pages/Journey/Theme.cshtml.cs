@@ -38,6 +38,9 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public LevelNeeds NextNeeds { get; private set; } = LevelNeeds.None;
     /// <summary>The mentors whose sign-off of the next level stands.</summary>
     public IReadOnlyList<string> SignedOffBy { get; private set; } = [];
+
+    /// <summary>The last decline of the next level, with who declined it and why: what to mend before asking again.</summary>
+    public (string Mentor, DateTimeOffset On, string Reason)? LastDecline { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -118,6 +121,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policies.For(state.Affiliate));
             SignedOffBy = state.SignOffs.Where(s => s.ThemeCode == Code && s.Level == next.Number)
                 .Select(s => mentors.TryGetValue(s.MentorUserId, out var name) ? name : T["a mentor"].Value).Order().ToList();
+            if (loaded.Events.Select(e => e.Data).OfType<SignOffDeclined>().LastOrDefault(d => d.ThemeCode == Code && d.Level == next.Number) is { } declined)
+                LastDecline = (mentors.TryGetValue(declined.MentorUserId, out var by) ? by : T["a mentor"].Value, declined.DeclinedAt, declined.Reason);
         }
         return true;
     }
