@@ -117,7 +117,7 @@ public sealed partial class AccessDirectory
         if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
         await using var command = dataSource.CreateCommand($"""
             select u.username from {schema}.password_links l join {schema}.users u on u.id = l.user_id
-             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null
+             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null and u.role <> '{Roles.Leader}'
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
@@ -145,7 +145,7 @@ public sealed partial class AccessDirectory
             with used as (update {schema}.password_links set used_at = $3
                            where token_hash = $1 and used_at is null and expires_at > $3 returning user_id),
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3
-                               from used where u.id = used.user_id and u.disabled_at is null returning u.id),
+                               from used where u.id = used.user_id and u.disabled_at is null and u.role <> '{Roles.Leader}' returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed
             """);

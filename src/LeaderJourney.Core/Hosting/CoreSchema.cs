@@ -260,11 +260,13 @@ public static class CoreSchema
         new(23, "a user's name", """
             alter table {schema}.users add column name_sealed bytea;
             """),
-        // A password link used is kept as the record of who made it and when it was used; one open link a user.
+        // A password link used is kept as the record of who made it and when it was used; one open link a
+        // user (the newest); none for a leader's sign-in.
         new(24, "password links kept once used", """
             alter table {schema}.password_links add column used_at timestamptz;
             delete from {schema}.password_links a using {schema}.password_links b
-             where a.user_id = b.user_id and a.made_at < b.made_at;
+             where a.user_id = b.user_id and (a.made_at, a.token_hash) < (b.made_at, b.token_hash);
+            delete from {schema}.password_links l using {schema}.users u where u.id = l.user_id and u.role = 'leader';
             create unique index password_links_open on {schema}.password_links (user_id) where used_at is null;
             """),
     ];

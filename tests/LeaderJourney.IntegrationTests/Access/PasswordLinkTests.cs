@@ -146,6 +146,16 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         var leaderUser = await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync($"leader.{Guid.NewGuid():N}"[..20], ApiUsers.Password, Roles.Leader, "PL", Guid.NewGuid(), creator: null);
         (await staff.PostAsync($"/api/users/{leaderUser}/password-link", null)).StatusCode
             .Should().Be(HttpStatusCode.BadRequest, "whoever opened a leader's link would see what only the leader sees");
+        // A leader's link made some other way (a row written by hand, or before leaders were refused) opens nothing either.
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var insert = dataSource.CreateCommand("insert into leaderjourney.password_links (token_hash, user_id, expires_at, made_at) values ($1, $2, now() + interval '1 day', now())"))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = SHA256.HashData(Encoding.UTF8.GetBytes("a-leaders-link")) });
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderUser });
+            await insert.ExecuteNonQueryAsync();
+        }
+        (await _app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token = "a-leaders-link", newPassword = "taken over at last" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound);
         var asMentor = await _app.SignInAsync(mentor);
         (await asMentor.PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await _app.CreateClient().PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);

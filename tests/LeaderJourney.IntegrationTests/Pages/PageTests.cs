@@ -167,6 +167,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Bring the phone bank notes next time" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"{mentorUser} declined your last request for Level 1 on")
             .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request");
+        (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
+            .Should().Contain("has waited since").And.NotContain("declined your last request", "a new request moves on from the decline");
     }
 
     [Fact]
@@ -236,6 +238,20 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A paused journey records nothing: the page offers no form that could only be refused.
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" }));
         (await mentor.GetAsync(page)).Should().Contain("Nothing can be recorded for this leader until staff make their journey active again.").And.NotContain("handler=assess");
+    }
+
+    [Fact]
+    public async Task A_paused_leaders_journey_says_it_is_paused_instead_of_steps_that_would_be_refused()
+    {
+        var (id, leaderUser, _) = await Leader();
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2025-03-01" }));
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain("ask your mentor to sign off:");
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" }));
+        (await leader.GetAsync("/journey")).Should().Contain("Your journey is paused: nothing is recorded or signed off until staff make it active again.")
+            .And.NotContain("ask your mentor to sign off:").And.NotContain("Next: choose a theme");
     }
 
     [Fact]

@@ -47,23 +47,23 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
 /// Where a leader stands, in a few lines: levels attained across the themes, the requests waiting for a
 /// sign-off, and the next levels whose learning is logged and which only lack one (at most <see cref="Shown"/>).
 /// </summary>
+/// <param name="Status">A paused or withdrawn journey is signed off nothing: the page says so instead of the requests and next steps.</param>
 public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int Themes, IReadOnlyList<(ThemeRow Theme, int Level)> Waiting,
-    IReadOnlyList<(ThemeRow Theme, int Level)> ReadyToAsk, int MoreReady)
+    IReadOnlyList<(ThemeRow Theme, int Level)> ReadyToAsk, int MoreReady, LeaderStatus Status)
 {
     public const int Shown = 5;
 
-    public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0);
+    public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0, LeaderStatus.Active);
 
     public static JourneySummary Of(Leader state, IReadOnlyList<DomainRow> domains, AttainmentPolicy policy)
     {
         var themes = domains.SelectMany(d => d.Themes).ToList();
         var waiting = themes.Where(t => t.PendingLevel is not null).Select(t => (t, t.PendingLevel!.Value)).ToList();
-        // Only an active journey asks for sign-offs.
-        var ready = state.Status != LeaderStatus.Active ? [] : themes
+        var ready = themes
             .Where(t => t.Level < 3 && t.PendingLevel is null)
             .Select(t => (Theme: t, Level: t.Level + 1))
             .Where(n => AttainmentRule.Needs(state, n.Theme.Code, n.Level, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 })
             .ToList();
-        return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown));
+        return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status);
     }
 }

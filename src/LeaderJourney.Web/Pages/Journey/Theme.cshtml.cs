@@ -121,7 +121,20 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policies.For(state.Affiliate));
             SignedOffBy = state.SignOffs.Where(s => s.ThemeCode == Code && s.Level == next.Number)
                 .Select(s => mentors.TryGetValue(s.MentorUserId, out var name) ? name : T["a mentor"].Value).Order().ToList();
-            if (loaded.Events.Select(e => e.Data).OfType<SignOffDeclined>().LastOrDefault(d => d.ThemeCode == Code && d.Level == next.Number) is { } declined)
+            // A decline stands until the level moves on: a new request, a sign-off, an attainment or a revocation.
+            SignOffDeclined? declined = null;
+            foreach (var data in loaded.Events.Select(e => e.Data))
+                declined = data switch
+                {
+                    SignOffDeclined d when d.ThemeCode == Code && d.Level == next.Number => d,
+                    SignOffRequested r when r.ThemeCode == Code && r.Level == next.Number => null,
+                    LevelSignedOff s when s.ThemeCode == Code && s.Level == next.Number => null,
+                    SignOffRevoked v when v.ThemeCode == Code && v.Level == next.Number => null,
+                    LevelAttained a when a.ThemeCode == Code && a.Level == next.Number => null,
+                    LevelAttainmentRevoked x when x.ThemeCode == Code && x.Level == next.Number => null,
+                    _ => declined,
+                };
+            if (declined is not null)
                 LastDecline = (mentors.TryGetValue(declined.MentorUserId, out var by) ? by : T["a mentor"].Value, declined.DeclinedAt, declined.Reason);
         }
         return true;
