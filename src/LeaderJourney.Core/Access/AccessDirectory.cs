@@ -489,7 +489,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private string? NameOf(Guid userId, NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) || emails is null ? null : emails.OpenName(userId, reader.GetFieldValue<byte[]>(ordinal));
 
-    /// <summary>A name as typed, trimmed; null for none. It is shown to people, so it is words, not markup or control characters.</summary>
+    /// <summary>A name as typed, trimmed, at most 100 characters and no control characters; null for none (pages encode it where they show it).</summary>
     private static string? PersonName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? null : Leaders.LeaderInput.Required(name, "name", 100);
 
