@@ -14,8 +14,9 @@ public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, s
 }
 
 /// <summary>What staff look for in the leader list: a name (part of it), a local, a status, a mentor or no mentor; a page of it, sorted.</summary>
+/// <param name="Stage">The leader's stage, the highest level attained in any theme (0 for none yet), as the pipeline counts it.</param>
 public sealed record LeaderFilter(string? Search = null, string? Local = null, string? Status = null, Guid? Mentor = null, bool NoMentor = false,
-    string Sort = LeaderFilter.ByName, int Page = 1)
+    string Sort = LeaderFilter.ByName, int Page = 1, int? Stage = null)
 {
     public const string ByName = "name";
     public const string ByLevels = "levels";
@@ -81,6 +82,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and ($4::text is null or l.status = $4)
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
                and (not $6 or (l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id)))
+               and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
              order by {order}
              limit {LeaderFilter.PageSize} offset $7
             """);
@@ -91,6 +93,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.Mentor, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = filter.NoMentor });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (page - 1) * LeaderFilter.PageSize });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = filter.Stage is >= 0 and <= 3 ? filter.Stage : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         var list = new List<LeaderListing>();
         var total = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))

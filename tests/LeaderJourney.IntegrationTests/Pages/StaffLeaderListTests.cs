@@ -160,6 +160,15 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         (await staff.GetAsync("/staff/leaders?q=_")).Should().Contain("of 1 leaders.");
         (await staff.GetAsync("/staff/leaders?localFilter=Local+7")).Should().Contain("of 27 leaders.");
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 54 leaders.");
+        // By stage, as the pipeline counts them: Zed attains a level, the others have none yet.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{zed}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2025-03-01" }));
+        var mentorB = await _app.SignInAsync("pl.mentor.b");
+        await Ok(mentorB.PostAsJsonAsync($"/api/leaders/{zed}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        await _app.CaughtUpAsync();
+        (await staff.GetAsync("/staff/leaders?stageFilter=1")).Should().Contain("Showing 1 to 1 of 1 leaders.").And.Contain("Zed 100%_Unique")
+            .And.Contain("<option value=\"1\" selected=\"selected\">Level 1</option>");
+        (await staff.GetAsync("/staff/leaders?stageFilter=0")).Should().Contain("of 54 leaders.").And.NotContain("Zed 100%_Unique");
+        (await staff.GetAsync("/staff/leaders?stageFilter=2")).Should().Contain("No leader matches.");
         var withMentor = await staff.GetAsync($"/staff/leaders?mentorFilter={mentorId}");
         withMentor.Should().Contain("Showing 1 to 1 of 1 leaders.");
 

@@ -23,6 +23,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     [BindProperty(SupportsGet = true)] public string? StatusFilter { get; set; }
     /// <summary>A mentor's user id, or "none" for leaders without a mentor.</summary>
     [BindProperty(SupportsGet = true)] public string? MentorFilter { get; set; }
+    /// <summary>The stage (0 to 3, the highest level attained in any theme), or none for every stage.</summary>
+    [BindProperty(SupportsGet = true)] public int? StageFilter { get; set; }
     [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
@@ -161,7 +163,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
-        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber), ct);
+        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
