@@ -694,8 +694,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         pipeline.Should().Contain("Pipeline: PG").And.Contain("<svg role=\"img\"").And.Contain("leaders in the pipeline");
         // Words, not codes: the equity categories and the domains by name, the stages explained.
         pipeline.Should().Contain("<h3>Communication</h3>").And.Contain("stage is the highest level they have attained");
+        // Stages in one blue, darker with the level (Level 0 is no longer the green that means "ready now").
+        pipeline.Should().Contain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.StageColours[0]}\"").And.NotContain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.ReadinessColours[0]}\"");
         // The board sees staff's call on a candidate and why it was made.
-        (await board.GetAsync("/board/succession")).Should().Contain("Ready in 1 to 2 years<span class=\"why\"> (Why: Needs a year of chairing first)</span>");
+        (await board.GetAsync("/board/succession")).Should().Contain("Ready in 1 to 2 years<span class=\"why\"> (Why: Needs a year of chairing first)</span>")
+            .And.Contain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.ReadinessColours[0]}\"", "readiness in the badges' colours");
     }
 
     [Fact]

@@ -47,9 +47,15 @@ public abstract class BoardPage : PageModel
     public static string ReadinessWords(string? readiness) => Core.Succession.Reports.ReportFormats.ReadinessWords(readiness);
 
     /// <summary>A server-rendered bar chart (no script), its figures also in its title for screen readers.</summary>
-    public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars)
+    /// <summary>Stages (Level 0 to 3): one blue, darker the higher the level, so no stage reads as good or bad.</summary>
+    public static readonly IReadOnlyList<string> StageColours = ["#5f7590", "#3f6791", "#24548c", "#0b3d75"];
+
+    /// <summary>Readiness (ready now, in 1 to 2 years, in 3 or more): the inks of the readiness badges, green, amber and red.</summary>
+    public static readonly IReadOnlyList<string> ReadinessColours = ["#14532d", "#6b4600", "#8a1c1c"];
+
+    /// <summary>A bar chart as SVG, each bar in <paramref name="colours"/> by its place (every colour at least 4.5:1 against white).</summary>
+    public static string Bars(string title, IReadOnlyList<(string Label, int Count)> bars, IReadOnlyList<string> colours)
     {
-        string[] colours = ["#1e6b34", "#8a5a00", "#555555", "#0b5394"];
         var max = Math.Max(1, bars.Max(b => b.Count));
         var height = bars.Count * 28 + 6;
         var svg = new StringBuilder().Append(CultureInfo.InvariantCulture,
@@ -58,7 +64,7 @@ public abstract class BoardPage : PageModel
         {
             var width = 200 * bars[i].Count / max;
             svg.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"0\" y=\"{21 + i * 28}\" font-size=\"14\">{WebUtility.HtmlEncode(bars[i].Label)}</text><rect x=\"90\" y=\"{8 + i * 28}\" width=\"{width}\" height=\"18\" fill=\"{colours[i % colours.Length]}\"></rect><text x=\"{96 + width}\" y=\"{21 + i * 28}\" font-size=\"14\">{bars[i].Count}</text>");
+                $"<text x=\"0\" y=\"{21 + i * 28}\" font-size=\"14\">{WebUtility.HtmlEncode(bars[i].Label)}</text><rect x=\"90\" y=\"{8 + i * 28}\" width=\"{width}\" height=\"18\" fill=\"{colours[i % colours.Count]}\"></rect><text x=\"{96 + width}\" y=\"{21 + i * 28}\" font-size=\"14\">{bars[i].Count}</text>");
         }
         return svg.Append("</svg>").ToString();
     }
