@@ -63,6 +63,8 @@ public static class AccessEndpoints
 
         app.MapMailPreference();
         app.MapPasswordReset();
+        app.MapConfirmedAddress();
+        app.MapPasswordMail();
         return app;
     }
 

@@ -10,7 +10,8 @@ namespace LeaderJourney.Core.Access;
 // A forgotten password: an admin makes a one-time link for the user (the Users page, or the API) and
 // hands it to them; whoever opens it chooses the new password, so the admin never knows it. The link
 // works once, for PasswordLinkLifetime, and only its hash is stored (table password_links, where a used
-// link stays as the record of who made it and when it was used). A leader's sign-in takes none.
+// link stays as the record of who made it and when it was used). A leader's sign-in takes only a link
+// mailed to the address they confirmed (PasswordMail), never one an admin made.
 
 /// <summary>An admin makes a password link for one of the users they manage.</summary>
 public sealed record MakePasswordLinkCommand(Guid UserId) : Command
@@ -96,7 +97,7 @@ public sealed partial class AccessDirectory
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at) values ($1, $2, $3, $4, $5)
             on conflict (user_id) where used_at is null
-            do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = excluded.made_by, made_at = excluded.made_at
+            do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = excluded.made_by, made_at = excluded.made_at, mailed = false
             """)
         {
             Parameters =
@@ -111,13 +112,46 @@ public sealed partial class AccessDirectory
         return new IssuedToken(token, now + PasswordLinkLifetime);
     }
 
+    /// <summary>How long after a mailed link no other is mailed: asking again and again fills no one's mailbox.</summary>
+    public static readonly TimeSpan PasswordMailInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A new password link to mail to the user's confirmed address (<see cref="PasswordMail"/>), replacing
+    /// their open one; null when one was mailed less than <see cref="PasswordMailInterval"/> ago.
+    /// </summary>
+    public async Task<IssuedToken?> MakeMailedPasswordLinkAsync(Guid userId, CancellationToken ct = default)
+    {
+        var token = NewToken();
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand($"""
+            insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at, mailed) values ($1, $2, $3, null, $4, true)
+            on conflict (user_id) where used_at is null
+            do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = null, made_at = excluded.made_at, mailed = true
+             where not ({schema}.password_links.mailed and {schema}.password_links.made_at > $5)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + PasswordLinkLifetime });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - PasswordMailInterval });
+        return await command.ExecuteNonQueryAsync(ct) == 1 ? new IssuedToken(token, now + PasswordLinkLifetime) : null;
+    }
+
+    /// <summary>Drops a mailed link whose mail could not be sent, so the next try makes and mails a new one.</summary>
+    public async Task DropPasswordLinkAsync(string token, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"delete from {schema}.password_links where token_hash = $1 and used_at is null");
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The user name a password link is for, while it works; else null.</summary>
     public async Task<string?> PasswordLinkUserAsync(string? token, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
         await using var command = dataSource.CreateCommand($"""
             select u.username from {schema}.password_links l join {schema}.users u on u.id = l.user_id
-             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null and u.role <> '{Roles.Leader}'
+             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null and (u.role <> '{Roles.Leader}' or l.mailed)
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
@@ -143,9 +177,9 @@ public sealed partial class AccessDirectory
         }
         await using var command = dataSource.CreateCommand($"""
             with used as (update {schema}.password_links set used_at = $3
-                           where token_hash = $1 and used_at is null and expires_at > $3 returning user_id),
+                           where token_hash = $1 and used_at is null and expires_at > $3 returning user_id, mailed),
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3
-                               from used where u.id = used.user_id and u.disabled_at is null and u.role <> '{Roles.Leader}' returning u.id),
+                               from used where u.id = used.user_id and u.disabled_at is null and (u.role <> '{Roles.Leader}' or used.mailed) returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed
             """);
@@ -156,5 +190,5 @@ public sealed partial class AccessDirectory
     }
 
     private static NotFoundException PasswordLinkNotValid() =>
-        new("This password link is not valid: it was used, it has expired, or a newer one was made. Ask an admin for a new one.");
+        new("This password link is not valid: it was used, it has expired, or a newer one was made. Ask for a new one.");
 }

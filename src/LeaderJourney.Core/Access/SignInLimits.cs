@@ -89,6 +89,9 @@ public sealed class SignInLimits : IDisposable
         _accounts.AttemptAcquire(username.ToLowerInvariant()).Dispose();
     }
 
+    /// <summary>Spends one of the address's tries only: a password mail was asked for (<see cref="PasswordMail"/>), which no account's limit counts.</summary>
+    public void SpendAddress(string address) => _addresses.AttemptAcquire(address).Dispose();
+
     public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
 

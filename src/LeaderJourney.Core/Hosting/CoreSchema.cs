@@ -269,6 +269,20 @@ public static class CoreSchema
             delete from {schema}.password_links l using {schema}.users u where u.id = l.user_id and u.role = 'leader';
             create unique index password_links_open on {schema}.password_links (user_id) where used_at is null;
             """),
+        // An address its owner proved is theirs (Access/ConfirmedAddress), as the keyed hash of the address
+        // (users.email_hash's, for a leader of their record's): a forgotten password may be mailed there
+        // (Access/PasswordMail) while it is still the address on file. One open confirmation link a user.
+        // A password link mailed so is marked: only such a link opens a leader's sign-in.
+        new(25, "confirmed addresses", """
+            alter table {schema}.users add column confirmed_email_hash text;
+            create table {schema}.address_confirmations (
+                user_id uuid primary key references {schema}.users (id) on delete cascade,
+                token_hash bytea not null unique,
+                email_hash text not null,
+                expires_at timestamptz not null
+            );
+            alter table {schema}.password_links add column mailed boolean not null default false;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

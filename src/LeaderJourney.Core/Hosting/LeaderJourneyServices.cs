@@ -52,6 +52,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<FrameworkScopes>();
         services.AddSingleton<Frameworks.BrowseFrameworks.FrameworkWords>();
         services.AddSingleton<LeaderReader>();
+        services.AddSingleton<Access.AccountAddresses>();
         services.AddSingleton<AttainmentPolicies>(_ => new AttainmentPolicies(configuration));
         services.AddSingleton<Http.IdempotentAnswers>();
         services.AddScoped<Http.StreamCommandBus>();

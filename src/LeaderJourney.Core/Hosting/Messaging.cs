@@ -88,7 +88,7 @@ public static class Messaging
     public static IServiceCollection QuietCommandFailures(this IServiceCollection services) =>
         services.AddLogging(logging =>
         {
-            foreach (var type in typeof(Messaging).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract).Append(typeof(Access.ResetPasswordCommand)))
+            foreach (var type in typeof(Messaging).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Command)) && !t.IsAbstract).Append(typeof(Access.ResetPasswordCommand)).Append(typeof(Access.AskForPasswordMailCommand)))
                 logging.AddFilter(type.FullName, LogLevel.None);
         });
 

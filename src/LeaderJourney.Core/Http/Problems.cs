@@ -46,6 +46,8 @@ public static class Problems
             Succession.Reports.ReadModelNotReadyException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
             // The database is unreachable, or a master key this data needs is not configured.
             EventStoreUnavailableException e => Results.Problem(title: say(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable),
+            // A mail the person asked for (a confirmation, a password link) could not be sent now.
+            Notifications.Mail.MailNotSentException => Results.Problem(title: say(Notifications.Mail.MailNotSentException.ForThePerson), statusCode: StatusCodes.Status503ServiceUnavailable),
             // An If-Match that is not the version the command read (AggregateCommands.CheckIfMatch), or an
             // append Marten refused: the caller reads again, from the version named.
             ConcurrencyException e => Results.Problem(title: say(SentenceFor(e)), detail: e.Message,
@@ -67,6 +69,7 @@ public static class Problems
         EventDataRejectedException => "The text sent cannot be stored: remove control characters such as NUL.",
         StreamAlreadyExistsException => "Someone else changed this record at the same moment; try again.",
         ConcurrencyException => "The record changed since it was read; read it again and retry.",
+        Notifications.Mail.MailNotSentException => Notifications.Mail.MailNotSentException.ForThePerson,
         _ => exception.Message,
     };
 }

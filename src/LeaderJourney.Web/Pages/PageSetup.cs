@@ -57,6 +57,7 @@ public static class PageSetup
             // A mail's stop link works without signing in: its token names whom it stops (Core/Access/MailStop).
             options.Conventions.AllowAnonymousToPage("/Account/MailStop");
             options.Conventions.AllowAnonymousToPage("/Account/Reset");
+            options.Conventions.AllowAnonymousToPage("/Account/Forgot");
             options.Conventions.AllowAnonymousToPage("/Error");
         }).AddMvcOptions(options =>
         {

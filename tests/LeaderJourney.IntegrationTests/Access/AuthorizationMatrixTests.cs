@@ -51,6 +51,11 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("POST", "/api/users/{id}/password-link", f => $"/api/users/{f.ManagedUser}/password-link", null, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         // Without a sign-in for anyone: the link's token is the proof, and one that is not valid is refused alike.
         new("POST", "/api/auth/password-reset", _ => "/api/auth/password-reset", () => new { token = "not-a-token", newPassword = "whatever it may be" }, "404 404 404/404 404/404 404/404 404/404"),
+        // Anyone may ask; without a mail server (as here) it is refused in words (422), whoever asks (PasswordMailTests mails one).
+        new("POST", "/api/auth/password-mail", _ => "/api/auth/password-mail", () => new { username = "someone" }, "ok ok ok/ok ok/ok ok/ok ok/ok"),
+        new("GET", "/api/account/address", _ => "/api/account/address", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
+        new("POST", "/api/account/address/confirmation", _ => "/api/account/address/confirmation", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
+        new("POST", "/api/account/address/confirm", _ => "/api/account/address/confirm", () => new { token = "not-a-token" }, "401 404 404/404 404/404 404/404 404/404"),
         new("POST", "/api/affiliates", _ => "/api/affiliates", () => new { code = $"Z{Random.Shared.Next(10000, 99999)}", name = "Matrix made" }, "401 ok 403/403 403/403 403/403 403/403"),
         new("GET", "/api/frameworks", _ => "/api/frameworks", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "/api/frameworks/{id}", f => $"/api/frameworks/{f.Framework}", null, "401 ok ok/ok ok/ok ok/ok ok/ok"),
@@ -115,6 +120,8 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         // Without a sign-in for anyone; without a token of the installation's it is refused in words (MailTests follows a real link).
         new("GET", "account/mail/stop", _ => "/account/mail/stop?t=not-a-token", null, "400 400 400/400 400/400 400/400 400/400"),
         new("GET", "account/reset", _ => "/account/reset?t=not-a-token", null, "400 400 400/400 400/400 400/400 400/400"),
+        new("GET", "account/forgot", _ => "/account/forgot", null, "ok ok ok/ok ok/ok ok/ok ok/ok"),
+        new("GET", "account/confirm", _ => "/account/confirm?t=not-a-token", null, "302 ok ok/ok ok/ok ok/ok ok/ok"),
         new("GET", "journey", _ => "/journey", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/demographics", _ => "/journey/demographics", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/theme/{code}", _ => "/journey/theme/ADV.1", null, "302 404 404/404 404/404 ok/ok 404/404"),

@@ -74,6 +74,48 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
         return mail;
     }
 
+    /// <summary>The address of a page of the app for a mail, when mails are sent and the app's address is known (<c>LeaderJourney:PublicUrl</c>); else null.</summary>
+    public Uri? LinkTo(string path) => settings.Enabled && settings.PublicUrl is { } site ? new Uri(site, path.TrimStart('/')) : null;
+
+    /// <summary>
+    /// A mail a person asked for themself (a link to confirm their address, a password link), in
+    /// <paramref name="language"/>: the sentence, the link on a line of its own, and why it came. It offers
+    /// no way to stop such mails, as none comes unasked.
+    /// </summary>
+    public MimeMessage ComposeAsked(string? name, string address, string? language, string subject, string greeting, string sentence, Uri link, string why)
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureOf(language);
+        try
+        {
+            var mail = new MimeMessage { Subject = say.Say(subject) };
+            mail.From.Add(settings.Sender!);
+            mail.To.Add(new MailboxAddress(name, address));
+            mail.Body = new TextPart("plain") { Text = $"{say.Say(greeting)}\n\n{say.Say(sentence)}\n\n{link}\n\n{say.Say(why)}\n" };
+            return mail;
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+    }
+
+    /// <summary>Sends a mail a person asked for, now; one that fails is <see cref="MailNotSentException"/> (named by <paramref name="what"/>, ids only).</summary>
+    public async Task SendAskedAsync(MimeMessage mail, string what, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(mail, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var why = e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name;
+            // The person is told to try again; the operator learns of it here.
+            logger.LogWarning("The mail {What} could not be sent ({Why})", what, why);
+            throw new MailNotSentException(what, why);
+        }
+    }
+
     /// <summary>
     /// Sends one mail to each recipient not sent it yet, each claimed under <paramref name="what"/> and the
     /// recipient's id (<see cref="MailClaims"/>); the count sent. Every recipient is tried: one that failed for
@@ -137,4 +179,8 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
 }
 
 /// <summary>A mail could not be sent; it is tried again (<see cref="Mailer.RetryWhenNotSent"/>). Names the mail by ids and the kinds of failure only.</summary>
-public sealed class MailNotSentException(string what, string why) : Exception($"The mail {what} was not sent to everyone ({why}); it will be tried again.");
+public sealed class MailNotSentException(string what, string why) : Exception($"The mail {what} was not sent to everyone ({why}); it will be tried again.")
+{
+    /// <summary>What a person who asked for the mail is told (the exception's own message names ids, for the log).</summary>
+    public const string ForThePerson = "The mail could not be sent just now; try again in a few minutes.";
+}

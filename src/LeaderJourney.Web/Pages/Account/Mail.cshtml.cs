@@ -7,10 +7,19 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>A person turns notices by e-mail on or off for themself (the command the API sends); the inbox keeps every notice.</summary>
-public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : PageModel
+public sealed class MailModel(AccessDirectory directory, AccountAddresses addresses, Core.Notifications.Mail.Mailer mailer, IMessageBus bus) : PageModel
 {
     public bool Mail { get; private set; }
     public bool HasAddress { get; private set; }
+
+    /// <summary>The address on file for this person (theirs to see) and whether they confirmed it (<see cref="ConfirmedAddress"/>).</summary>
+    public AccountAddressBody Address { get; private set; } = new(null, false);
+
+    /// <summary>Whether this installation mails at all: without it no address can be confirmed.</summary>
+    public bool SendsMail => mailer.LinkTo(ConfirmedAddress.PagePath) is not null;
+
+    /// <summary>A confirmation mail was just sent.</summary>
+    public bool ConfirmationSent { get; private set; }
 
     /// <summary>The name of the language the user's mails are written in (<see cref="Core.Notifications.Mail.Mailer"/>).</summary>
     public string MailLanguage { get; private set; } = "English";
@@ -18,6 +27,8 @@ public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : Page
     public string? Error { get; private set; }
 
     private CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
+
+    public bool IsLeader => Caller.Role == Roles.Leader;
 
     /// <summary>Leaders, mentors and affiliate admins are mailed; the board and national admins are not.</summary>
     public bool IsMailed => Caller.Role is Roles.Leader or Roles.Mentor or Roles.AffiliateAdmin;
@@ -46,8 +57,18 @@ public sealed class MailModel(AccessDirectory directory, IMessageBus bus) : Page
         await Load(ct);
     }
 
+    /// <summary>Mails a link that confirms the address on file (the command the API sends).</summary>
+    public async Task OnPostConfirmAsync(CancellationToken ct)
+    {
+        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+            new SendAddressConfirmationCommand { Sender = new(Caller, PageCommands.Options(Request, "address confirmation")) }, ct));
+        ConfirmationSent = Error is null;
+        await Load(ct);
+    }
+
     private async Task Load(CancellationToken ct)
     {
+        Address = await addresses.OfAsync(Caller, ct);
         (Mail, HasAddress, var language) = await directory.MailPreferenceAsync(Caller.UserId, ct);
         MailLanguage = Texts.Names.GetValueOrDefault(language ?? "en", Texts.Names["en"]);
         // A leader is mailed at their record's address, not their sign-in's.

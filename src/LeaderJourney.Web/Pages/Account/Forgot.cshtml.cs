@@ -1,0 +1,40 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wolverine;
+
+namespace LeaderJourney.Web.Pages.Account;
+
+/// <summary>
+/// A forgotten password, not signed in (Core/Access/PasswordMail): the page sends the API's message, and
+/// says the same whatever the name, as the link goes only to the address its owner confirmed.
+/// </summary>
+public sealed class ForgotModel(Core.Notifications.Mail.Mailer mailer, IMessageBus bus) : PageModel
+{
+    [BindProperty] public string? Username { get; set; }
+    public bool Asked { get; private set; }
+    public string? Error { get; private set; }
+
+    /// <summary>Whether this installation mails at all; without it only an admin's link helps.</summary>
+    public bool SendsMail => mailer.LinkTo(PasswordReset.PagePath) is not null;
+
+    public void OnGet() { }
+
+    public async Task OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new AskForPasswordMailCommand(Username, SignInLimits.AddressOf(HttpContext)), ct));
+        }
+        catch (LockedOutException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            ProblemExceptionHandler.SetRetryAfter(HttpContext, e);
+            return;
+        }
+        Asked = Error is null;
+        if (!Asked) Response.StatusCode = StatusCodes.Status400BadRequest;
+    }
+}

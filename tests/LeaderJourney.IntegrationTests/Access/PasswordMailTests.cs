@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.IntegrationTests.Pages;
+using Microsoft.Extensions.DependencyInjection;
+using netDumbster.smtp;
+using Npgsql;
+using Wolverine;
+using static LeaderJourney.IntegrationTests.Infrastructure.Waiting;
+
+namespace LeaderJourney.IntegrationTests.Access;
+
+/// <summary>
+/// A forgotten password without an admin: a person confirms the address on file for them (a link mailed
+/// there, opened signed in as them), and a password link asked for by user name goes only to that address.
+/// </summary>
+public sealed partial class PasswordMailTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static Dictionary<string, string> Mail(int port, int triesPerAddress = 20) => new()
+    {
+        ["LEADERJOURNEY_SMTP"] = $"smtp://127.0.0.1:{port}",
+        ["LEADERJOURNEY_MAIL_FROM"] = "LeaderJourney <journey@example.org>",
+        ["LeaderJourney:PublicUrl"] = "https://journey.example.org",
+        [SignInLimits.PerAddressSetting] = triesPerAddress.ToString(),
+    };
+
+    [GeneratedRegex(@"https://journey\.example\.org(/account/(?:confirm|reset))\?t=([A-Za-z0-9_-]+)")]
+    private static partial Regex Link();
+
+    private const string Confirmation = "Confirm your e-mail address for LeaderJourney";
+    private const string PasswordLinkSubject = "Choose a new LeaderJourney password";
+
+    /// <summary>The page and the token of the link in the one mail of <paramref name="subject"/> to <paramref name="address"/>.</summary>
+    private static (string Page, string Token) LinkIn(SimpleSmtpServer server, string address, string subject)
+    {
+        var mail = server.ReceivedEmail.Single(m => m.Subject == subject && m.ToAddresses.Any(a => a.ToString() == address));
+        var found = Link().Match(mail.MessageParts.Single().BodyData);
+        found.Success.Should().BeTrue("the mail carries its link");
+        return (found.Groups[1].Value, found.Groups[2].Value);
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        response.StatusCode.Should().Be(expected, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>An admin of PM and a leader enrolled with <paramref name="email"/> who has a sign-in.</summary>
+    private static async Task<(HttpClient Admin, Guid LeaderId, string Username, HttpClient Leader)> LeaderAsync(LeaderJourneyAppFactory app, string email)
+    {
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PM");
+        var id = (await Json(await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PM", displayName = "Lena Forgets", email }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var username = $"lena.{Guid.NewGuid():N}"[..20];
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, Roles.Leader, "PM", id, creator: null);
+        return (admin, id, username, await app.SignInAsync(username));
+    }
+
+    [Fact]
+    public async Task A_leader_confirms_the_address_on_their_record_and_a_forgotten_password_is_mailed_only_there_while_it_stays_on_file()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        var (admin, leaderId, username, leader) = await LeaderAsync(app, "lena@example.org");
+        var userId = (await app.Services.GetRequiredService<AccessDirectory>().FindByUsernameAsync(username))!.Value;
+        var bus = app.Services.GetRequiredService<IMessageBus>();
+
+        var address = await leader.GetFromJsonAsync<JsonElement>("/api/account/address");
+        address.GetProperty("address").GetString().Should().Be("lena@example.org", "a leader's address is the one on their record");
+        address.GetProperty("confirmed").GetBoolean().Should().BeFalse();
+
+        // Not confirmed yet: asking makes no link and mails nothing (the message is handled here, inline).
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(0);
+
+        (await Json(await leader.PostAsync("/api/account/address/confirmation", null), HttpStatusCode.Accepted))
+            .GetProperty("expiresAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow + AccessDirectory.AddressConfirmationLifetime, TimeSpan.FromMinutes(1));
+        server.ReceivedEmailCount.Should().Be(1, "the confirmation is mailed while the person waits");
+        var (page, token) = LinkIn(server, "lena@example.org", Confirmation);
+        page.Should().Be(ConfirmedAddress.PagePath);
+
+        // Staff who receive the mail (say, having put their own address on the record) cannot use it: the link is the leader's.
+        (await admin.PostAsJsonAsync("/api/account/address/confirm", new { token })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Json(await leader.PostAsJsonAsync("/api/account/address/confirm", new { token }), HttpStatusCode.OK)).GetProperty("confirmed").GetBoolean().Should().BeTrue();
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token })).StatusCode.Should().Be(HttpStatusCode.NotFound, "a confirmation link works once");
+        (await leader.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeTrue();
+
+        // Forgotten: asked for by name, without signing in; the link comes to the confirmed address.
+        var anonymous = app.CreateClient();
+        (await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = username.ToUpperInvariant() })).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the password link's mail");
+        var mail = server.ReceivedEmail.Single(m => m.Subject == PasswordLinkSubject);
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("lena@example.org");
+        mail.MessageParts.Single().BodyData.Should().Contain(username);
+        var (resetPage, resetToken) = LinkIn(server, "lena@example.org", PasswordLinkSubject);
+        resetPage.Should().Be(PasswordReset.PagePath);
+
+        // Asked again at once: the mailbox gets no second link.
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(2);
+
+        // A leader's sign-in takes the mailed link (never one an admin makes); every session ends.
+        (await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { token = resetToken, newPassword = "lena's new password" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await leader.GetAsync("/api/account/address")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var again = await app.SignInAsync(username, "lena's new password");
+        (await again.GetAsync($"/api/leaders/{leaderId}")).StatusCode.Should().Be(HttpStatusCode.OK, "the new password signs the leader in");
+
+        // Staff change the address on the record: it is no longer confirmed, and nothing is mailed to either address.
+        (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "staff.own@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await again.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeFalse();
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(2, "a changed address was not confirmed by its owner");
+    }
+
+    [Fact]
+    public async Task A_name_nobody_has_answers_as_one_that_exists_and_neither_the_name_nor_a_token_lands_in_the_database()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port, triesPerAddress: 3));
+        var (_, _, username, leader) = await LeaderAsync(app, "quiet@example.org");
+        (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var (_, confirmToken) = LinkIn(server, "quiet@example.org", Confirmation);
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token = confirmToken })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var anonymous = app.CreateClient();
+        var unknown = await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = "nobody.has.this.name" });
+        var known = await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username });
+        unknown.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        known.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await unknown.Content.ReadAsStringAsync()).Should().Be(await known.Content.ReadAsStringAsync(), "the answer does not tell who has an account");
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the password link's mail");
+        var (_, resetToken) = LinkIn(server, "quiet@example.org", PasswordLinkSubject);
+
+        // Each ask counts against the address it came from (three a minute here).
+        (await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = "someone.else" })).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var refused = await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = "someone.else" });
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter.Should().NotBeNull();
+
+        foreach (var secret in new[] { username, resetToken, confirmToken, "nobody.has.this.name", "quiet@example.org" })
+            (await CountAsync(dataSource, """
+                select (select count(*) from leaderjourney.wolverine_incoming_envelopes where position(convert_to($1, 'UTF8') in body) > 0)
+                     + (select count(*) from leaderjourney.password_links where position(convert_to($1, 'UTF8') in token_hash) > 0)
+                     + (select count(*) from leaderjourney.address_confirmations where position(convert_to($1, 'UTF8') in token_hash) > 0 or email_hash = $1)
+                """, secret)).Should().Be(0, "messages carry ids, and links and addresses are kept as hashes");
+    }
+
+    [Fact]
+    public async Task A_mentor_confirms_on_the_pages_and_asks_for_a_link_from_the_sign_in_page()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("PM");
+        var username = $"mentor.{Guid.NewGuid():N}"[..20];
+        var mentorId = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, Roles.Mentor, "PM", null, creator: null,
+            email: "mentor.pages@example.org");
+        var mentor = new PageClient(app);
+        await mentor.SignInAsync(username);
+
+        var mailPage = await mentor.GetAsync("/account/mail");
+        mailPage.Should().Contain("mentor.pages@example.org").And.Contain("Mail me a link to confirm it");
+        var sent = await mentor.PostAsync("/account/mail", "/account/mail?handler=confirm", []);
+        sent.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await sent.Content.ReadAsStringAsync()).Should().Contain("A mail is on its way to this address.");
+        var (page, token) = LinkIn(server, "mentor.pages@example.org", Confirmation);
+
+        var link = $"{page}?t={token}";
+        (await mentor.GetAsync(link)).Should().Contain("Is this address yours?").And.Contain("mentor.pages@example.org");
+        var confirmed = await mentor.PostAsync(link, link, []);
+        confirmed.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await confirmed.Content.ReadAsStringAsync()).Should().Contain("Confirmed: if you forget your password");
+        (await mentor.GetAsync("/account/mail")).Should().Contain("You confirmed this address");
+
+        // Signed out, from the sign-in page's link.
+        var someone = new PageClient(app);
+        (await someone.GetAsync("/account/sign-in")).Should().Contain("href=\"/account/forgot\"");
+        var asked = await someone.PostAsync("/account/forgot", "/account/forgot", new() { ["username"] = username });
+        asked.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await asked.Content.ReadAsStringAsync()).Should().Contain("a link to choose a new password is on its way to it");
+        await Until(() => Task.FromResult(server.ReceivedEmail.Any(m => m.Subject == PasswordLinkSubject)), "the password link's mail");
+        var (resetPage, resetToken) = LinkIn(server, "mentor.pages@example.org", PasswordLinkSubject);
+        var reset = $"{resetPage}?t={resetToken}";
+        (await someone.PostAsync(reset, reset, new() { ["newPassword"] = "the mentor's new one", ["repeatPassword"] = "the mentor's new one" }))
+            .StatusCode.Should().Be(HttpStatusCode.Redirect);
+        await someone.SignInAsync(username, "the mentor's new one");
+
+        // An admin gives the mentor a new address: not confirmed until the mentor confirms it.
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PM");
+        (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { email = "mentor.new@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await someone.SignInAsync(username, "the mentor's new one");
+        (await someone.GetAsync("/account/mail")).Should().Contain("mentor.new@example.org").And.Contain("Mail me a link to confirm it");
+    }
+
+    [Fact]
+    public async Task A_confirmation_the_mail_server_cannot_take_now_says_to_try_again()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(FreePort.Next()));
+        var (_, _, _, leader) = await LeaderAsync(app, "later@example.org");
+        var refused = await leader.PostAsync("/api/account/address/confirmation", null);
+        refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("The mail could not be sent just now; try again in a few minutes.");
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql, string value)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = value });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+}
