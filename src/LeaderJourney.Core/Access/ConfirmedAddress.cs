@@ -61,7 +61,7 @@ public static class SendAddressConfirmationHandler
             $"To confirm that this address is yours, open this link within 48 hours, signed in to LeaderJourney as {caller.Username}:",
             new Uri(link + "?t=" + made.Token), "If you did not ask for this, you need do nothing: without the link, nothing changes.");
         await mailer.SendAskedAsync(mail, $"address confirmation for user {caller.UserId}", ct);
-        return new Answer(StatusCodes.Status202Accepted, new AddressConfirmationSentBody(made.ExpiresAt));
+        return new Answer(StatusCodes.Status200OK, new AddressConfirmationSentBody(made.ExpiresAt));
     }
 }
 
@@ -91,7 +91,7 @@ public static class ConfirmedAddress
 
         app.MapPost("/api/account/address/confirmation", async (HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new SendAddressConfirmationCommand { Sender = http.SenderOf(new object()) }, ct))
-            .RequireAuthorization().WithTags("Access").Produces<AddressConfirmationSentBody>(StatusCodes.Status202Accepted);
+            .RequireAuthorization().WithTags("Access").Produces<AddressConfirmationSentBody>();
 
         app.MapPost("/api/account/address/confirm", async (ConfirmRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new ConfirmAddressCommand(body?.Token) { Sender = http.SenderOf(body ?? new ConfirmRequest(null)) }, ct))
