@@ -10,7 +10,6 @@ namespace LeaderJourney.Web.Pages.Account;
 public sealed class MailModel(AccessDirectory directory, AccountAddresses addresses, Core.Notifications.Mail.Mailer mailer, IMessageBus bus) : PageModel
 {
     public bool Mail { get; private set; }
-    public bool HasAddress { get; private set; }
 
     /// <summary>The address on file for this person (theirs to see) and whether they confirmed it (<see cref="ConfirmedAddress"/>).</summary>
     public AccountAddressBody Address { get; private set; } = new(null, false);
@@ -20,6 +19,9 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
 
     /// <summary>A confirmation mail was just sent.</summary>
     public bool ConfirmationSent { get; private set; }
+
+    /// <summary>Why it was not, said beside the button.</summary>
+    public string? ConfirmError { get; private set; }
 
     /// <summary>The name of the language the user's mails are written in (<see cref="Core.Notifications.Mail.Mailer"/>).</summary>
     public string MailLanguage { get; private set; } = "English";
@@ -60,18 +62,16 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
     /// <summary>Mails a link that confirms the address on file (the command the API sends).</summary>
     public async Task OnPostConfirmAsync(CancellationToken ct)
     {
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
+        ConfirmError = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new SendAddressConfirmationCommand { Sender = new(Caller, PageCommands.Options(Request, "address confirmation")) }, ct));
-        ConfirmationSent = Error is null;
+        ConfirmationSent = ConfirmError is null;
         await Load(ct);
     }
 
     private async Task Load(CancellationToken ct)
     {
         Address = await addresses.OfAsync(Caller, ct);
-        (Mail, HasAddress, var language) = await directory.MailPreferenceAsync(Caller.UserId, ct);
+        (Mail, _, var language) = await directory.MailPreferenceAsync(Caller.UserId, ct);
         MailLanguage = Texts.Names.GetValueOrDefault(language ?? "en", Texts.Names["en"]);
-        // A leader is mailed at their record's address, not their sign-in's.
-        if (Caller.Role == Roles.Leader) HasAddress = true;
     }
 }
