@@ -72,6 +72,10 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         address.GetProperty("address").GetString().Should().Be("lena@example.org", "a leader's address is the one on their record");
         address.GetProperty("confirmed").GetBoolean().Should().BeFalse();
 
+        var journey = new PageClient(app);
+        await journey.SignInAsync(username);
+        (await journey.GetAsync("/journey")).Should().Contain("Once you confirm your e-mail address, a forgotten password can be mailed to you.");
+
         // Not confirmed yet: asking makes no link and mails nothing (the message is handled here, inline).
         await bus.InvokeAsync(new MailPasswordLink(userId));
         server.ReceivedEmailCount.Should().Be(0);
@@ -87,6 +91,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         (await Json(await leader.PostAsJsonAsync("/api/account/address/confirm", new { token }), HttpStatusCode.OK)).GetProperty("confirmed").GetBoolean().Should().BeTrue();
         (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token })).StatusCode.Should().Be(HttpStatusCode.NotFound, "a confirmation link works once");
         (await leader.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeTrue();
+        (await journey.GetAsync("/journey")).Should().NotContain("Once you confirm your e-mail address", "the journey asks only until the address is confirmed");
 
         // Forgotten: asked for by name, without signing in; the link comes to the confirmed address.
         var anonymous = app.CreateClient();

@@ -10,7 +10,7 @@ namespace LeaderJourney.Web.Pages.Journey;
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
 public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export,
-    AttainmentPolicies policies, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+    AttainmentPolicies policies, Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -30,6 +30,9 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     /// <summary>Where the leader stands, first on the page (a phone shows the grid below it only after a long scroll).</summary>
     public JourneySummary Summary { get; private set; } = JourneySummary.Empty;
 
+    /// <summary>The address on the leader's record is not confirmed yet, and could be (<see cref="ConfirmedAddress"/>): without it a forgotten password has no way back.</summary>
+    public bool AskToConfirmAddress { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
@@ -38,6 +41,8 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         Name = loaded.State.DisplayName;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         Summary = JourneySummary.Of(loaded.State, Domains, policies.For(loaded.State.Affiliate));
+        AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email
+            && !await directory.IsConfirmedAsync(caller.UserId, email, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
         return Page();
     }
