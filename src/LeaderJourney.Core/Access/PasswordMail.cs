@@ -39,10 +39,9 @@ public static class AskForPasswordMailHandler
             throw new DomainRuleException("This LeaderJourney sends no e-mail: ask an admin of your affiliate for a password link.");
         // Each ask counts as a wrong password does against the address it comes from, so one address
         // cannot ask for every name it guesses.
-        using (var lease = limits.PeekAddress(command.Address))
+        using (var lease = limits.SpendAddress(command.Address))
             if (!lease.IsAcquired)
                 throw new LockedOutException(clock.GetUtcNow() + SignInLimits.RetryAfter(lease), "Too many tries from your network: wait a minute and try again.");
-        limits.SpendAddress(command.Address);
         var user = await directory.FindByUsernameAsync(name, ct);
         await bus.PublishAsync(new MailPasswordLink(user ?? Guid.Empty));
         return new Answer(StatusCodes.Status202Accepted, new { });
@@ -60,7 +59,7 @@ public static class MailPasswordLinkHandler
     {
         if (message.UserId == Guid.Empty || mailer.LinkTo(PasswordReset.PagePath) is not { } page) return;
         if (await directory.FindByIdAsync(message.UserId, ct, enabledOnly: true) is not { IsNationalAdmin: false } user) return;
-        if (await addresses.OnFileAsync(user, ct) is not { } address || !await directory.IsConfirmedAsync(user.UserId, address, ct))
+        if (await addresses.MailToAsync(user, ct) is not { } to || !await directory.IsConfirmedAsync(user.UserId, to.Address, ct))
         {
             logger.LogInformation("A password link for user {UserId} is not mailed: no confirmed address is on file", user.UserId);
             return;
@@ -70,17 +69,16 @@ public static class MailPasswordLinkHandler
             logger.LogInformation("A password link for user {UserId} is not mailed: one was mailed minutes ago", user.UserId);
             return;
         }
-        var (language, name) = await directory.LanguageAndNameAsync(user.UserId, ct);
-        var mail = mailer.ComposeAsked(name, address, language, "Choose a new LeaderJourney password", name is null ? "Hello," : $"Hello {name},",
-            $"Someone asked for a new password for {user.Username} in LeaderJourney. To choose one, open this link within 48 hours; it works once:",
-            new Uri(page + "?t=" + link.Token), "If it was not you, you need do nothing: your password stays as it is.");
         try
         {
+            var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Choose a new LeaderJourney password", to.Name is null ? "Hello," : $"Hello {to.Name},",
+                $"Someone asked for a new password for {user.Username} in LeaderJourney. To choose one, open this link within 48 hours; it works once:",
+                new Uri(page + "?t=" + link.Token), "If it was not you, you need do nothing: your password stays as it is.");
             await mailer.SendAskedAsync(mail, $"password link for user {user.UserId}", ct);
         }
-        catch (MailNotSentException)
+        catch
         {
-            // The next try makes a new link (this one was never seen), which the interval would otherwise hold back.
+            // Whatever failed, the next try makes a new link (this one was never seen), which the interval would otherwise hold back.
             await directory.DropPasswordLinkAsync(link.Token, CancellationToken.None);
             throw;
         }

@@ -178,7 +178,9 @@ public sealed partial class AccessDirectory
         await using var command = dataSource.CreateCommand($"""
             with used as (update {schema}.password_links set used_at = $3
                            where token_hash = $1 and used_at is null and expires_at > $3 returning user_id, mailed),
-                 changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3
+                 changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3,
+                                    -- a mailed link proved the confirmed address again: it stays confirmed past this password
+                                    confirmed_at = case when used.mailed then $3 else u.confirmed_at end
                                from used where u.id = used.user_id and u.disabled_at is null and (u.role <> '{Roles.Leader}' or used.mailed) returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed

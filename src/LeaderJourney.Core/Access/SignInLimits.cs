@@ -89,8 +89,11 @@ public sealed class SignInLimits : IDisposable
         _accounts.AttemptAcquire(username.ToLowerInvariant()).Dispose();
     }
 
-    /// <summary>Spends one of the address's tries only: a password mail was asked for (<see cref="PasswordMail"/>), which no account's limit counts.</summary>
-    public void SpendAddress(string address) => _addresses.AttemptAcquire(address).Dispose();
+    /// <summary>
+    /// Spends one of the address's tries only, at once (asks sent together cannot all pass a look first): a
+    /// password mail was asked for (<see cref="PasswordMail"/>), which no account's limit counts. Not acquired: none was left.
+    /// </summary>
+    public RateLimitLease SpendAddress(string address) => _addresses.AttemptAcquire(address);
 
     public static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);

@@ -270,11 +270,12 @@ public static class CoreSchema
             create unique index password_links_open on {schema}.password_links (user_id) where used_at is null;
             """),
         // An address its owner proved is theirs (Access/ConfirmedAddress), as the keyed hash of the address
-        // (users.email_hash's, for a leader of their record's): a forgotten password may be mailed there
-        // (Access/PasswordMail) while it is still the address on file. One open confirmation link a user.
-        // A password link mailed so is marked: only such a link opens a leader's sign-in.
+        // (users.email_hash's, for a leader of their record's), and when: a forgotten password may be mailed
+        // there (Access/PasswordMail) while it is still the address on file and no password was set since.
+        // One open confirmation link a user. A password link mailed so is marked: only such a link opens a
+        // leader's sign-in.
         new(25, "confirmed addresses", """
-            alter table {schema}.users add column confirmed_email_hash text;
+            alter table {schema}.users add column confirmed_email_hash text, add column confirmed_at timestamptz;
             create table {schema}.address_confirmations (
                 user_id uuid primary key references {schema}.users (id) on delete cascade,
                 token_hash bytea not null unique,

@@ -87,9 +87,18 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         page.Should().Be(ConfirmedAddress.PagePath);
 
         // Staff who receive the mail (say, having put their own address on the record) cannot use it: the link is the leader's.
-        (await admin.PostAsJsonAsync("/api/account/address/confirm", new { token })).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await Json(await leader.PostAsJsonAsync("/api/account/address/confirm", new { token }), HttpStatusCode.OK)).GetProperty("confirmed").GetBoolean().Should().BeTrue();
-        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token })).StatusCode.Should().Be(HttpStatusCode.NotFound, "a confirmation link works once");
+        (await admin.PostAsJsonAsync("/api/account/address/confirm", new { token, address = "lena@example.org", password = ApiUsers.Password }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound);
+        // The leader types the address and their password: another address, or a session without the password, confirms nothing.
+        var lookAlike = await leader.PostAsJsonAsync("/api/account/address/confirm", new { token, address = "lena@examp1e.org", password = ApiUsers.Password });
+        lookAlike.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await lookAlike.Content.ReadAsStringAsync()).Should().Contain("That is not the address this link was mailed to");
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token, address = "lena@example.org", password = "not the password" }))
+            .StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Json(await leader.PostAsJsonAsync("/api/account/address/confirm", new { token, address = " Lena@Example.org ", password = ApiUsers.Password }), HttpStatusCode.OK))
+            .GetProperty("confirmed").GetBoolean().Should().BeTrue();
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token, address = "lena@example.org", password = ApiUsers.Password }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound, "a confirmation link works once");
         (await leader.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeTrue();
         (await journey.GetAsync("/journey")).Should().NotContain("Once you confirm your e-mail address", "the journey asks only until the address is confirmed");
 
@@ -112,12 +121,22 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         (await leader.GetAsync("/api/account/address")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var again = await app.SignInAsync(username, "lena's new password");
         (await again.GetAsync($"/api/leaders/{leaderId}")).StatusCode.Should().Be(HttpStatusCode.OK, "the new password signs the leader in");
+        (await again.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeTrue("a mailed link proved the address again");
 
         // Staff change the address on the record: it is no longer confirmed, and nothing is mailed to either address.
         (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "staff.own@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await again.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeFalse();
         await bus.InvokeAsync(new MailPasswordLink(userId));
         server.ReceivedEmailCount.Should().Be(2, "a changed address was not confirmed by its owner");
+
+        // Put back, it is confirmed again; a password set since (staff chose the first one) ends the confirmation.
+        (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "lena@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await again.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeTrue();
+        (await again.PostAsJsonAsync("/api/auth/password", new { currentPassword = "lena's new password", newPassword = "lena's third password" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        var third = await app.SignInAsync(username, "lena's third password");
+        (await third.GetFromJsonAsync<JsonElement>("/api/account/address")).GetProperty("confirmed").GetBoolean().Should().BeFalse();
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(2, "a confirmation made before a password was set counts no more");
     }
 
     [Fact]
@@ -130,7 +149,8 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var (_, _, username, leader) = await LeaderAsync(app, "quiet@example.org");
         (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         var (_, confirmToken) = LinkIn(server, "quiet@example.org", Confirmation);
-        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token = confirmToken })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token = confirmToken, address = "quiet@example.org", password = ApiUsers.Password }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
 
         var anonymous = app.CreateClient();
         var unknown = await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = "nobody.has.this.name" });
@@ -146,13 +166,18 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var refused = await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = "someone.else" });
         refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         refused.Headers.RetryAfter.Should().NotBeNull();
+        var page = await new PageClient(app).PostAsync("/account/forgot", "/account/forgot", new() { ["username"] = "someone.else" });
+        page.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "the page says the limit as the API does");
+        page.Headers.RetryAfter.Should().NotBeNull();
+        (await page.Content.ReadAsStringAsync()).Should().Contain("Too many tries from your network");
 
+        (await CountAsync(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like $1", "%MailPasswordLink%"))
+            .Should().BeGreaterThan(1, "each ask went through Wolverine's durable inbox, the unknown name's too");
         foreach (var secret in new[] { username, resetToken, confirmToken, "nobody.has.this.name", "quiet@example.org" })
             (await CountAsync(dataSource, """
                 select (select count(*) from leaderjourney.wolverine_incoming_envelopes where position(convert_to($1, 'UTF8') in body) > 0)
-                     + (select count(*) from leaderjourney.password_links where position(convert_to($1, 'UTF8') in token_hash) > 0)
-                     + (select count(*) from leaderjourney.address_confirmations where position(convert_to($1, 'UTF8') in token_hash) > 0 or email_hash = $1)
-                """, secret)).Should().Be(0, "messages carry ids, and links and addresses are kept as hashes");
+                     + (select count(*) from leaderjourney.wolverine_dead_letters where position(convert_to($1, 'UTF8') in body) > 0)
+                """, secret)).Should().Be(0, "messages carry ids only: no name, address or token");
     }
 
     [Fact]
@@ -176,8 +201,17 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var (page, token) = LinkIn(server, "mentor.pages@example.org", Confirmation);
 
         var link = $"{page}?t={token}";
-        (await mentor.GetAsync(link)).Should().Contain("Is this address yours?").And.Contain("mentor.pages@example.org");
-        var confirmed = await mentor.PostAsync(link, link, []);
+        // Another user's session opens nothing with it.
+        var other = new PageClient(app);
+        var otherName = $"other.{Guid.NewGuid():N}"[..20];
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(otherName, ApiUsers.Password, Roles.Mentor, "PM", null, creator: null);
+        await other.SignInAsync(otherName);
+        var refused = await other.Http.GetAsync(link);
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("This confirmation link is not valid for you").And.NotContain("name=\"address\"");
+
+        (await mentor.GetAsync(link)).Should().Contain("Type the address this mail came to").And.NotContain("mentor.pages@example.org", "the address is typed, not shown");
+        var confirmed = await mentor.PostAsync(link, link, new() { ["address"] = "mentor.pages@example.org", ["password"] = ApiUsers.Password });
         confirmed.StatusCode.Should().Be(HttpStatusCode.OK);
         (await confirmed.Content.ReadAsStringAsync()).Should().Contain("Confirmed: if you forget your password");
         (await mentor.GetAsync("/account/mail")).Should().Contain("You confirmed this address");

@@ -25,16 +25,20 @@ public sealed class ForgotModel(Core.Notifications.Mail.Mailer mailer, IMessageB
     {
         try
         {
-            Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new AskForPasswordMailCommand(Username, SignInLimits.AddressOf(HttpContext)), ct));
+            await bus.InvokeAsync<Answer>(new AskForPasswordMailCommand(Username, SignInLimits.AddressOf(HttpContext)), ct);
+            Asked = true;
         }
         catch (LockedOutException e)
         {
+            // Said as the sign-in page says it, with when to try again.
             Error = e.Message;
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             ProblemExceptionHandler.SetRetryAfter(HttpContext, e);
-            return;
         }
-        Asked = Error is null;
-        if (!Asked) Response.StatusCode = StatusCodes.Status400BadRequest;
+        catch (Exception e) when (Problems.For(e) is not null)
+        {
+            Error = Problems.SentenceFor(e);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
     }
 }

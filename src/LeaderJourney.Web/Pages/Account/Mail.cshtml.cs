@@ -32,6 +32,9 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
 
     public bool IsLeader => Caller.Role == Roles.Leader;
 
+    /// <summary>A national admin's account is the command line's: no address is given to it, and its password link is made there.</summary>
+    public bool IsNationalAdmin => Caller.IsNationalAdmin;
+
     /// <summary>Leaders, mentors and affiliate admins are mailed; the board and national admins are not.</summary>
     public bool IsMailed => Caller.Role is Roles.Leader or Roles.Mentor or Roles.AffiliateAdmin;
 
