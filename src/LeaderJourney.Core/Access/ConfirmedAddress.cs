@@ -83,7 +83,16 @@ public static class SendAddressConfirmationHandler
         var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Confirm your e-mail address for LeaderJourney", to.Name is null ? "Hello," : $"Hello {to.Name},",
             "To confirm that this address is yours, open this link within 48 hours, signed in to LeaderJourney:",
             new Uri(link + "?t=" + made.Token), "If you did not ask for this, you need do nothing: without the link, nothing changes.");
-        await mailer.SendAskedAsync(mail, $"address confirmation for user {caller.UserId}", ct);
+        try
+        {
+            await mailer.SendAskedAsync(mail, $"address confirmation for user {caller.UserId}", ct);
+        }
+        catch
+        {
+            // Nothing went out: asking again at once is not held back by the interval.
+            await directory.DropAddressConfirmationAsync(caller.UserId, made.Token, CancellationToken.None);
+            throw;
+        }
         return new Answer(StatusCodes.Status200OK, new AddressConfirmationSentBody(made.ExpiresAt));
     }
 }
@@ -183,6 +192,15 @@ public sealed partial class AccessDirectory
         // Made an interval ago or earlier: it expires an interval before this one would.
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires - AddressConfirmationInterval });
         return await command.ExecuteNonQueryAsync(ct) == 1 ? new IssuedToken(token, expires) : null;
+    }
+
+    /// <summary>Drops a confirmation link whose mail could not be sent.</summary>
+    public async Task DropAddressConfirmationAsync(Guid userId, string token, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"delete from {schema}.address_confirmations where user_id = $1 and token_hash = $2");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Whether <paramref name="token"/> is an open confirmation link of this user's (the page asks before it shows its form).</summary>
