@@ -249,6 +249,67 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
             "a mail that did not go out does not hold back the next ask (its link was dropped)");
     }
 
+    [Fact]
+    public async Task Links_run_out_a_second_password_mail_waits_its_interval_and_no_one_disabled_or_erased_is_mailed()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        await using var app = new LeaderJourneyAppFactory(db, clock, settings: Mail(server.Configuration.Port));
+        var (admin, leaderId, username, leader) = await LeaderAsync(app, "runs.out@example.org");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var userId = (await directory.FindByUsernameAsync(username))!.Value;
+        var bus = app.Services.GetRequiredService<IMessageBus>();
+        async Task<HttpResponseMessage> Confirm(HttpClient client, string token, string address = "runs.out@example.org") =>
+            await client.PostAsJsonAsync("/api/account/address/confirm", new { token, address, password = ApiUsers.Password });
+
+        // A confirmation link works for 48 hours; a second is asked for once a minute at most.
+        (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "one a minute");
+        var (_, expired) = LinkIn(server, "runs.out@example.org", Confirmation);
+        clock.Advance(AccessDirectory.AddressConfirmationLifetime + TimeSpan.FromMinutes(1));
+        leader = await app.SignInAsync(username);
+        (await Confirm(leader, expired)).StatusCode.Should().Be(HttpStatusCode.NotFound, "the link ran out");
+
+        // The address changes between the mail and the click: the link confirms nothing until it is back.
+        (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        // The mail server keeps no order: the new link is the one that is not the first.
+        var token = server.ReceivedEmail.Where(m => m.Subject == Confirmation).Select(m => Link().Match(m.MessageParts.Single().BodyData).Groups[2].Value).Single(t => t != expired);
+        (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PM"); // the first one's token ran out with the clock
+        (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "moved@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var changed = await Confirm(leader, token);
+        changed.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await changed.Content.ReadAsStringAsync()).Should().Contain("changed after this link was mailed");
+        (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "runs.out@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Confirm(leader, token)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // A second password mail waits five minutes; the newer link replaces the first.
+        var mails = server.ReceivedEmailCount;
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(mails + 1);
+        var (_, first) = LinkIn(server, "runs.out@example.org", PasswordLinkSubject);
+        clock.Advance(AccessDirectory.PasswordMailInterval + TimeSpan.FromSeconds(1));
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(mails + 2);
+        var anonymous = app.CreateClient();
+        (await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { token = first, newPassword = "a password never set" })).StatusCode
+            .Should().Be(HttpStatusCode.NotFound, "a newer link replaced it");
+
+        // Disabled: nothing is mailed. Erased: the sign-in is gone, with its links.
+        clock.Advance(AccessDirectory.PasswordMailInterval + TimeSpan.FromSeconds(1));
+        (await admin.PatchAsJsonAsync($"/api/users/{userId}", new { disabled = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(mails + 2, "a disabled user is mailed nothing");
+        (await admin.PostAsJsonAsync($"/api/leaders/{leaderId}/erasure", new { reason = "The leader's written request" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        server.ReceivedEmailCount.Should().Be(mails + 2);
+        (await CountAsync(dataSource, """
+            select (select count(*) from leaderjourney.password_links where user_id::text = $1) + (select count(*) from leaderjourney.address_confirmations where user_id::text = $1)
+            """, userId.ToString())).Should().Be(0, "the erasure removed the sign-in with its links");
+    }
+
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql, string value)
     {
         await using var command = dataSource.CreateCommand(sql);
