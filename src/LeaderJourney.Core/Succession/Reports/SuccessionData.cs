@@ -112,11 +112,11 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         return positions;
     }
 
-    /// <summary>The ids of the affiliate's position streams, oldest first.</summary>
+    /// <summary>The ids of the affiliate's position streams, oldest first; those made at one moment (a bulk load) by id, so that pages keep their order as positions change.</summary>
     public async Task<IReadOnlyList<Guid>> PositionIdsAsync(string affiliate, CancellationToken ct)
     {
         var ids = new List<Guid>();
-        await using var command = dataSource.CreateCommand($"select id from {store.Schema}.mt_streams where type = 'position' and tenant_id = $1 order by created");
+        await using var command = dataSource.CreateCommand($"select id from {store.Schema}.mt_streams where type = 'position' and tenant_id = $1 order by created, id");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
