@@ -424,14 +424,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("One candidate is ready now; the seat is vacant.");
 
         // A gap names the domain and the theme, not their codes.
-        var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new[] { new { themeCode = "ADV.1", level = 2 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new object[] { new { themeCode = "ADV.1", level = 2 }, new { domainCode = "ADV", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/positions/{demanding}/nominations", new { leaderId }));
         await _app.CaughtUpAsync();
         var archivist = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Archivist", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/positions/{archivist}/nominations", new { leaderId }));
         await _app.CaughtUpAsync();
         var report = await board.GetAsync("/board/succession");
-        report.Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has none yet").And.NotContain("ADV.1");
+        report.Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has no level in it yet").And.NotContain("ADV.1");
+        // A domain stands at its lowest theme: the gap says so, never that the candidate has nothing in it.
+        report.Should().Contain("Advocacy: needs Level 1 in every theme; at least one of its themes has no level yet");
         report.IndexOf(">Chief Organizer<", StringComparison.Ordinal).Should().BeLessThan(report.IndexOf(">Archivist<", StringComparison.Ordinal),
             "the high-risk position comes before the low-risk ones, whatever their titles");
     }

@@ -109,7 +109,7 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
 
         var succession = await staff.GetAsync("/board/succession");
         succession.Should().Contain("Un candidato está preparado ya; el puesto está vacante.")
-            .And.Contain("necesita el Nivel 2 en Utilizes best practices in advocacy and political efforts, tiene aún ninguno")
+            .And.Contain("necesita el Nivel 2 en Utilizes best practices in advocacy and political efforts, aún no tiene ningún nivel en él")
             .And.NotContain("is ready now").And.NotContain("needs Level");
 
         var positions = await staff.GetAsync("/staff/positions");

@@ -139,7 +139,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PL");
         var directory = _app.Services.GetRequiredService<AccessDirectory>();
         var mentorId = await directory.CreateUserAsync("pl.mentor.b", ApiUsers.Password, Roles.Mentor, "PL", null, null);
-        await directory.CreateUserAsync("pl.mentor.a", ApiUsers.Password, Roles.Mentor, "PL", null, null);
+        var mentorA = await directory.CreateUserAsync("pl.mentor.a", ApiUsers.Password, Roles.Mentor, "PL", null, null);
         Guid zed = default;
         foreach (var i in Enumerable.Range(1, 54))
             await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PL", displayName = $"Leader {i:00}", email = $"l{i}@example.org", local = i % 2 == 0 ? "Local 7" : "Local 9" }), HttpStatusCode.Created);
@@ -183,6 +183,17 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         (await Ok(admin.GetAsync($"/api/leaders/{zed}"))).GetProperty("mentors").EnumerateArray().Should().HaveCount(2);
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "nobody.here" })).Content.ReadAsStringAsync())
             .Should().Contain("&#x27;nobody.here&#x27; is not a mentor of PL.");
+        // The row's form keeps the list's filter, and a mentor may be typed by (part of) the name people know them by.
+        var noMentor = await staff.GetAsync("/staff/leaders?mentorFilter=none");
+        var actions = Regex.Matches(noMentor, "action=\"(/staff/leaders\\?[^\"]*handler=assign[^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        actions.Should().NotBeEmpty().And.OnlyContain(action => action.Contains("mentorFilter=none"), "the assign form posts back to the filtered list");
+        await directory.ChangeUserAsync(CurrentUser.Operator, mentorA, null, null, name: "Maud Alvarez");
+        var someone = Regex.Match(noMentor, "name=\"leaderId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        var byName = await (await staff.PostAsync("/staff/leaders?mentorFilter=none", $"/staff/leaders?mentorFilter=none&handler=assign",
+            new() { ["leaderId"] = someone, ["mentor"] = "maud" })).Content.ReadAsStringAsync();
+        byName.Should().Contain("Mentor assigned.").And.Contain("<option value=\"none\" selected=\"selected\">", "the list is still the leaders without a mentor");
+        (await Ok(admin.GetAsync($"/api/leaders/{someone}"))).GetProperty("mentors").EnumerateArray().Single().GetGuid().Should().Be(mentorA,
+            "'maud' is in one mentor's name alone");
         withMentor.Should().NotContain("handler=erase", "erasure is on the leader's own page, for that leader alone");
         (await staff.GetAsync("/staff/leaders?sort=levels&p=9")).Should().Contain("Page 2 of 2").And.Contain("Showing 51 to 55 of 55 leaders.", "a page past the end shows the last one");
     }

@@ -29,8 +29,20 @@ public sealed record CodeWords(IReadOnlyDictionary<string, string> Titles, IRead
     /// <summary>The theme's or domain's title, else the code itself.</summary>
     public string Of(string code) => Titles.GetValueOrDefault(code, code);
 
-    /// <summary>A gap between what a position needs and what a candidate has, as a person says it.</summary>
-    public string Gap(string? themeCode, string? domainCode, int required, int current) => themeCode is not null
-        ? $"{(DomainOfTheme.TryGetValue(themeCode, out var domain) ? Of(domain) + ": " : "")}needs Level {required} in {Of(themeCode)}, has {(current == 0 ? "none yet" : $"Level {current}")}"
-        : $"{Of(domainCode ?? "")}: needs Level {required} in every theme, has {(current == 0 ? "none yet" : $"Level {current}")}";
+    /// <summary>
+    /// A gap between what a position needs and what a candidate has, as a person says it. A domain's level
+    /// is its lowest theme's, so a domain gap says that, not "has none": a candidate at Level 0 in a domain
+    /// may hold Level 1 in all its themes but one.
+    /// </summary>
+    public string Gap(string? themeCode, string? domainCode, int required, int current)
+    {
+        if (themeCode is null)
+            return current == 0
+                ? $"{Of(domainCode ?? "")}: needs Level {required} in every theme; at least one of its themes has no level yet"
+                : $"{Of(domainCode ?? "")}: needs Level {required} in every theme; its lowest theme is at Level {current}";
+        var domain = DomainOfTheme.TryGetValue(themeCode, out var code) ? Of(code) + ": " : "";
+        return current == 0
+            ? $"{domain}needs Level {required} in {Of(themeCode)}, has no level in it yet"
+            : $"{domain}needs Level {required} in {Of(themeCode)}, has Level {current}";
+    }
 }

@@ -61,7 +61,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     /// <summary>The filters and page shown, kept by the forms that post, so the list stays as it was.</summary>
     public IDictionary<string, string> Shown => new Dictionary<string, string>
     {
-        ["q"] = Q ?? "", ["localFilter"] = LocalFilter ?? "", ["statusFilter"] = StatusFilter ?? "", ["mentorFilter"] = MentorFilter ?? "", ["sort"] = Sort ?? "",
+        ["q"] = Q ?? "", ["localFilter"] = LocalFilter ?? "", ["statusFilter"] = StatusFilter ?? "", ["mentorFilter"] = MentorFilter ?? "",
+        ["stageFilter"] = StageFilter?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", ["sort"] = Sort ?? "",
         ["p"] = PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -135,13 +136,25 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         return result;
     }
 
-    /// <summary>Assigns the mentor named in the row's field (a user name from the list), or given by id.</summary>
+    /// <summary>
+    /// Assigns the mentor named in the row's field: a user name from the list, or (part of) the name people
+    /// know a mentor by, when it is one mentor's alone; or given by id. The list stays filtered as it was.
+    /// </summary>
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(mentor?.Trim() ?? "", out var named)) mentorId = named;
+        var typed = mentor?.Trim() ?? "";
+        var several = false;
+        if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(typed, out var named)) mentorId = named;
+        else if (mentorId is null && typed.Length > 0)
+        {
+            var byName = (await directory.MentorNamesAsync(caller.Affiliate!, ct)).Where(m => m.Value.Contains(typed, StringComparison.CurrentCultureIgnoreCase)).Select(m => m.Key).ToList();
+            if (byName.Count == 1) mentorId = byName[0];
+            several = byName.Count > 1;
+        }
         Error = mentorId is null
-            ? string.IsNullOrWhiteSpace(mentor) ? "Type a mentor's user name." : $"'{mentor}' is not a mentor of {caller.Affiliate}."
+            ? typed.Length == 0 ? "Type a mentor's name or user name." : several ? $"'{typed}' is in the names of several mentors: choose one from the list."
+                : $"'{typed}' is not a mentor of {caller.Affiliate}."
             : await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, ct));
         Message = Error is null ? T["Mentor assigned."].Value : null;
