@@ -478,8 +478,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);
         var pipelinePage = await board.GetAsync("/board/pipeline");
         pipelinePage.Should().Contain($"handler=issued&amp;id={issued.GetProperty("id").GetGuid()}");
-        (await board.GetAsync($"/board/pipeline?handler=issued&id={issued.GetProperty("id").GetGuid()}"))
-            .Should().Contain("Succession report: PG").And.Contain("the same question gives the same answer");
+        var reopened = await board.Http.GetAsync($"/board/pipeline?handler=issued&id={issued.GetProperty("id").GetGuid()}");
+        (await reopened.Content.ReadAsStringAsync()).Should().Contain("Succession report: PG").And.Contain("the same question gives the same answer")
+            .And.Contain("<a href=\"/board/pipeline#issued\">Back to the reports</a>").And.Contain($"<style>{LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyle}</style>");
+        // The app allows no inline style but this page's own, by its hash; nothing else is loosened.
+        var policy = reopened.Headers.GetValues("Content-Security-Policy").Single();
+        policy.Should().Contain($"style-src 'self' {LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyleHash};").And.NotContain("unsafe-inline").And.Contain("frame-ancestors 'none'");
+        var styleHash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyle)));
+        policy.Should().Contain($"'sha256-{styleHash}'", "the hash is of the style the page holds");
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public static class ReportFormats
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
             html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say($"Incumbent: {p.Incumbent?.DisplayName ?? say.Say("vacant")}; term ends {p.TermEndsOn?.ToString("yyyy-MM-dd") ?? say.Say("open")}."))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
-            html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
+            html.Append(CultureInfo.InvariantCulture, $"<table tabindex=\"0\"><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
             foreach (var c in p.Candidates)
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
@@ -94,7 +94,7 @@ public static class ReportFormats
     {
         var html = new StringBuilder();
         Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Date(r.AsOf)}"));
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p><table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p><table tabindex=\"0\"><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
             .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
@@ -129,10 +129,21 @@ public static class ReportFormats
 
     private static string Cells(IEnumerable<string> values) => string.Concat(values.Select(v => $"<td>{E(v)}</td>"));
 
+    /// <summary>
+    /// The printable pages' one style, inline so that a downloaded page stands alone. A table wider than a
+    /// phone scrolls by itself, not the page. Shown inside the app, the page allows this style alone by its
+    /// hash (<see cref="PrintStyleHash"/>), as the app's policy allows no inline style. Its tables take the
+    /// keyboard's focus (tabindex), so one that scrolls can be scrolled without a mouse.
+    /// </summary>
+    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin-bottom:1.5rem;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}}@media print{body{margin:0}table{display:table}}";
+
+    /// <summary>The Content-Security-Policy source that allows <see cref="PrintStyle"/>.</summary>
+    public static readonly string PrintStyleHash = $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(PrintStyle)))}'";
+
     private static void Page(StringBuilder html, string title) =>
         html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{CultureInfo.CurrentUICulture.TwoLetterISOLanguageName}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>")
-            .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media print{body{margin:0}}</style>")
+            .Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title><link rel=\"icon\" href=\"data:,\">")
+            .Append("<style>").Append(PrintStyle).Append("</style>")
             .Append(CultureInfo.InvariantCulture, $"</head><body><main><h1>{E(title)}</h1>");
 
     // Letters of every language written as they are (the page says it is UTF-8), markup escaped.

@@ -104,7 +104,10 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var note = !ReportIssues.Changed(issued, current, content)
             ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
-        note = $"<p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
-        return Content(html.Replace("<main>", "<main>" + note, StringComparison.Ordinal), "text/html; charset=utf-8");
+        // The printable page stands alone; here it leads back to the reports, and its style is allowed by hash.
+        note = $"<p><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a></p><p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
+        Response.Headers.ContentSecurityPolicy = PageSetup.ContentSecurityPolicy(ReportFormats.PrintStyleHash);
+        var heading = html.IndexOf("</h1>", StringComparison.Ordinal) + "</h1>".Length;
+        return Content(html.Insert(heading, note), "text/html; charset=utf-8");
     }
 }
