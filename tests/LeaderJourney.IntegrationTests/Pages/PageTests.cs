@@ -105,6 +105,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
             new() { ["note"] = "Ran the phone bank for the levy vote" })).StatusCode.Should().Be(HttpStatusCode.OK);
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.").And.Contain("Nothing is logged at Level 1 yet");
+        // Evidence alone is shown to the mentor but is not the rule's learning: the page says so before the leader asks.
+        (await leader.PostAsync("/journey/theme/ADV.2", "/journey/theme/ADV.2?handler=evidence", new() { ["note"] = "Spoke at the school board" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await leader.GetAsync("/journey/theme/ADV.2")).Should().Contain("Evidence and self-assessments show your mentor what you did, but the level also needs a training at Level 1");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Evidence and self-assessments show", "a training at the level is logged there");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
         // The journey's first lines say what the leader can do next: the level whose learning is logged.
         (await leader.GetAsync("/journey")).Should().Contain("You have attained 0 level(s), in 0 of the 33 themes.")
