@@ -51,7 +51,10 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         action.Should().Be($"/staff/positions?suggestFor={position}&suggestFrom=0&handler=nominate#suggest-{position}");
         var nominating = await staff.PostAsync($"/staff/positions?suggestFor={position}", action.Split('#')[0],
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
-        (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.").And.Contain("No leader who is not already nominated meets every requirement yet.");
+        // Nobody left who meets them: the nearest are shown with what they lack, not a dead end (never the withdrawn or the nominated).
+        (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated.").And.Contain("No leader who is not already nominated meets every requirement yet.")
+            .And.Contain("Nearest, by the levels they still lack:").And.Contain($"<a href=\"/staff/leaders/{notYet}\">Bea Notyet</a>: ")
+            .And.Contain("needs Level 1 in").And.Contain("Nominate Bea Notyet").And.NotContain("Nominate Cy Gone").And.NotContain("Nominate Ada Ready");
 
         // A name that several leaders' names contain stays in the box, and the list marks who is nominated already.
         var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",

@@ -70,6 +70,16 @@ public sealed record SuccessionReport(
         leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)
             && SuccessionRules.MeetsAll(position.Requirements, l.ThemeLevel, l.DomainLevel));
 
+    /// <summary>
+    /// When nobody meets every requirement: the <paramref name="count"/> leaders who could be nominated and
+    /// fall short by the least (levels missing, summed), each with their gaps, nearest first, then by name.
+    /// </summary>
+    public static IReadOnlyList<(LeaderAt Leader, IReadOnlyList<Gap> Gaps)> Closest(Position position, IEnumerable<LeaderAt> leaders, int count) =>
+        [.. leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id))
+            .Select(l => (Leader: l, Gaps: Gaps(position, l)))
+            .OrderBy(c => SuccessionRules.Shortfall(c.Gaps)).ThenBy(c => c.Leader.DisplayName, StringComparer.CurrentCulture)
+            .Take(count)];
+
     public static IReadOnlyList<Gap> Gaps(Position position, LeaderAt leader) =>
         SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel);
 }

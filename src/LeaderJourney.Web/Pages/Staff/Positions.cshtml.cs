@@ -40,6 +40,11 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>The position whose suggestions a nomination was sent from: its outcome is said beside them.</summary>
     public Guid? AnsweredAt => HttpMethods.IsPost(Request.Method) ? SuggestFor : null;
 
+    /// <summary>When nobody meets every requirement: who comes nearest, with what they lack (at most <see cref="ClosestShown"/>).</summary>
+    public IReadOnlyList<(LeaderAt Leader, IReadOnlyList<LeaderJourney.Domain.Succession.Gap> Gaps)> Closest { get; private set; } = [];
+
+    public const int ClosestShown = 5;
+
     /// <summary>How many of the suggestions are shown, each with a button to nominate them.</summary>
     public const int SuggestionsShown = 20;
 
@@ -164,8 +169,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Words = await words.LoadAsync(ct);
         // Asked for by the link, or by a nomination from the list (so the rest of it stays in view).
         if (Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
-            Suggestions = SuccessionReport.Suggest(asked, await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct))
-                .OrderBy(l => l.DisplayName, StringComparer.CurrentCulture).ToList();
+        {
+            var leaders = await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct);
+            Suggestions = SuccessionReport.Suggest(asked, leaders).OrderBy(l => l.DisplayName, StringComparer.CurrentCulture).ToList();
+            // Nobody ready: who is nearest, so the answer is where to invest, not a dead end.
+            if (Suggestions.Count == 0) Closest = SuccessionReport.Closest(asked, leaders, ClosestShown);
+        }
         // The start of a page, and at most the last page's (an old link, or fewer suggestions since).
         SuggestFrom = Math.Min(Math.Max(0, SuggestFrom), Math.Max(0, Suggestions.Count - 1)) / SuggestionsShown * SuggestionsShown;
         return Page();
