@@ -92,7 +92,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var (_, leaderUser, mentorUser) = await Leader();
         var leader = new PageClient(_app);
         await leader.SignInAsync(leaderUser);
-        (await leader.GetAsync("/journey")).Should().Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level next\" data-level=\"1\">Next");
+        var start = await leader.GetAsync("/journey");
+        start.Should().Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level next\" data-level=\"1\">Next");
+        // Nothing logged yet: besides "choose a theme", a place to start, the domain whose Level 1 lacks the fewest themes, with links to them.
+        System.Text.RegularExpressions.Regex.IsMatch(start, "<p id=\"nearest\">[^<]+ is nearest its Level 1: it lacks it in [0-9]+ of its themes.</p>\\s*<ul aria-labelledby=\"nearest\">\\s*<li><a href=\"/journey/theme/[A-Z]+\\.[0-9]+#next\">")
+            .Should().BeTrue("the journey names where to start");
 
         var theme = await leader.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
@@ -111,7 +115,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Evidence and self-assessments show", "a training at the level is logged there");
         theme.IndexOf("Add a training", StringComparison.Ordinal).Should().BeLessThan(theme.IndexOf("Ask for a sign-off", StringComparison.Ordinal), "learning comes before asking");
         // The journey's first lines say what the leader can do next: the level whose learning is logged.
-        (await leader.GetAsync("/journey")).Should().Contain("You have attained 0 level(s), in 0 of the 33 themes.")
+        (await leader.GetAsync("/journey")).Should().Contain("You have attained no level yet, in any of the 33 themes.")
             .And.Contain("Your learning is logged; ask your mentor to sign off:")
             .And.Contain("<a href=\"/journey/theme/ADV.1#next\">Utilizes best practices in advocacy and political efforts, Level 1</a>");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();

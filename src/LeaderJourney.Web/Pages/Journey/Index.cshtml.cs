@@ -60,6 +60,9 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
 
     public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0, LeaderStatus.Active);
 
+    /// <summary>The domain whose next level lacks the fewest themes, with the themes it lacks (first in the framework's order), or null when every domain is at Level 3.</summary>
+    public (DomainRow Domain, int Level, IReadOnlyList<ThemeRow> Missing)? Nearest { get; init; }
+
     public static JourneySummary Of(Leader state, IReadOnlyList<DomainRow> domains, AttainmentPolicy policy)
     {
         var themes = domains.SelectMany(d => d.Themes).ToList();
@@ -69,6 +72,12 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
             .Select(t => (Theme: t, Level: t.Level + 1))
             .Where(n => AttainmentRule.Needs(state, n.Theme.Code, n.Level, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 })
             .ToList();
-        return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status);
+        var nearest = domains.Where(d => d.Level < 3 && d.Themes.Count > 0)
+            .Select(d => (Domain: d, Level: d.Level + 1, Missing: (IReadOnlyList<ThemeRow>)[.. d.Themes.Where(t => t.Level <= d.Level)]))
+            .OrderBy(n => n.Missing.Count).FirstOrDefault();
+        return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status)
+        {
+            Nearest = nearest.Domain is null ? null : nearest,
+        };
     }
 }
