@@ -92,10 +92,6 @@ public static class PageSetup
     }
 
     /// <summary>Headers that keep pages from being framed, sniffed or made to run foreign scripts.</summary>
-    /// <summary>The pages' policy: no script, and styles from the app's own files, plus <paramref name="styles"/> (a hash of one inline style).</summary>
-    public static string ContentSecurityPolicy(string? styles = null) =>
-        $"default-src 'self'; img-src 'self' data:; style-src 'self'{(styles is null ? "" : " " + styles)}; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
-
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // Set as the response starts, so an answer the exception handler wrote afresh carries them too.
@@ -110,11 +106,11 @@ public static class PageSetup
             if (!headers.ContainsKey("Cache-Control")) headers.CacheControl = "no-store";
             // The API reference (Scalar) starts itself with an inline script and styles itself inline; every
             // other page runs no script at all. A page that set its own policy keeps it (an issued report
-            // allows its printable style, by hash: ContentSecurityPolicy).
+            // allows its printable style, by hash: Core.Http.ContentSecurity).
             if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
                 headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocs.ReferencePath)
                     ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'"
-                    : ContentSecurityPolicy();
+                    : Core.Http.ContentSecurity.Policy();
             return Task.CompletedTask;
         });
         await next();

@@ -179,7 +179,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         Regex.Matches(first, "<option value=\"pl.mentor.a\">").Count.Should().Be(1, "one list of mentors however many rows");
         var assigned = await (await staff.PostAsync("/staff/leaders", $"/staff/leaders?handler=assign&mentorFilter={mentorId}", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "pl.mentor.a" }))
             .Content.ReadAsStringAsync();
-        assigned.Should().Contain("Mentor assigned.").And.Contain("<td data-label=\"Mentors\">pl.mentor.b, pl.mentor.a</td>", "the row shows the new mentor at once, as the message says");
+        assigned.Should().Contain("Mentor assigned: pl.mentor.a.").And.Contain("<td data-label=\"Mentors\">pl.mentor.b, pl.mentor.a</td>", "the row shows the new mentor at once, as the message says");
         (await Ok(admin.GetAsync($"/api/leaders/{zed}"))).GetProperty("mentors").EnumerateArray().Should().HaveCount(2);
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = zed.ToString(), ["mentor"] = "nobody.here" })).Content.ReadAsStringAsync())
             .Should().Contain("&#x27;nobody.here&#x27; is not a mentor of PL.");
@@ -191,7 +191,13 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         var someone = Regex.Match(noMentor, "name=\"leaderId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
         var byName = await (await staff.PostAsync("/staff/leaders?mentorFilter=none", $"/staff/leaders?mentorFilter=none&handler=assign",
             new() { ["leaderId"] = someone, ["mentor"] = "maud" })).Content.ReadAsStringAsync();
-        byName.Should().Contain("Mentor assigned.").And.Contain("<option value=\"none\" selected=\"selected\">", "the list is still the leaders without a mentor");
+        byName.Should().Contain("Mentor assigned: Maud Alvarez.", "who was picked is said").And.Contain("<option value=\"none\" selected=\"selected\">", "the list is still the leaders without a mentor");
+        // Too short, or in several names, picks nobody.
+        await directory.ChangeUserAsync(CurrentUser.Operator, mentorId, null, null, name: "Maude Brown");
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = someone, ["mentor"] = "mau" })).Content.ReadAsStringAsync())
+            .Should().Contain("&#x27;mau&#x27; is in the names of several mentors: choose one from the list.");
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign", new() { ["leaderId"] = someone, ["mentor"] = "al" })).Content.ReadAsStringAsync())
+            .Should().Contain("&#x27;al&#x27; is not a mentor of PL.");
         (await Ok(admin.GetAsync($"/api/leaders/{someone}"))).GetProperty("mentors").EnumerateArray().Single().GetGuid().Should().Be(mentorA,
             "'maud' is in one mentor's name alone");
         withMentor.Should().NotContain("handler=erase", "erasure is on the leader's own page, for that leader alone");

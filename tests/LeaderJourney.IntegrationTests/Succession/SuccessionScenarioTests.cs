@@ -269,6 +269,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         (await board.GetStringAsync("/api/reports/pipeline?affiliate=SC&format=csv")).Should().Contain("equity,gender,woman,<5,<5,0,0");
         var page = await board.GetAsync("/api/reports/succession?affiliate=SC&format=html");
         page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
-        (await page.Content.ReadAsStringAsync()).Should().Contain("<h2>President</h2>");
+        (await page.Content.ReadAsStringAsync()).Should().Contain("<h2>President</h2>")
+            .And.Contain("<div class=\"scroll\" role=\"region\" aria-label=\"President\" tabindex=\"0\"><table>", "a wide table scrolls in a named region, and stays a table");
+        // Opened in a browser from the API, the page's own style is allowed too, by its hash.
+        page.Headers.GetValues("Content-Security-Policy").Single().Should().Contain($"style-src 'self' {LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyleHash};");
     }
 }

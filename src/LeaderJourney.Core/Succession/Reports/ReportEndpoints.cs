@@ -24,7 +24,7 @@ public static class ReportEndpoints
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.SuccessionCsv(report), "text/csv; charset=utf-8"),
-                "html" => Results.Content(ReportFormats.SuccessionPage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
+                "html" => ReportFormats.Printable(http, ReportFormats.SuccessionPage(report, say, await words.LoadAsync(ct))),
                 _ => Results.Ok(report),
             };
         }).Produces<SuccessionReport>().WithDescription(Formats);
@@ -37,7 +37,7 @@ public static class ReportEndpoints
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),
-                "html" => Results.Content(ReportFormats.PipelinePage(report, say, await words.LoadAsync(ct)), "text/html; charset=utf-8"),
+                "html" => ReportFormats.Printable(http, ReportFormats.PipelinePage(report, say, await words.LoadAsync(ct))),
                 _ => Results.Ok(report),
             };
         }).Produces<PipelineReport>().WithDescription(Formats);

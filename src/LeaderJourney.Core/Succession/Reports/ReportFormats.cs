@@ -5,6 +5,7 @@ using System.Text;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Succession;
+using Microsoft.AspNetCore.Http;
 
 namespace LeaderJourney.Core.Succession.Reports;
 
@@ -80,11 +81,11 @@ public static class ReportFormats
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
             html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say($"Incumbent: {p.Incumbent?.DisplayName ?? say.Say("vacant")}; term ends {p.TermEndsOn?.ToString("yyyy-MM-dd") ?? say.Say("open")}."))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
-            html.Append(CultureInfo.InvariantCulture, $"<table tabindex=\"0\"><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
+            html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
             foreach (var c in p.Candidates)
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
-            html.Append("</tbody></table>");
+            html.Append("</tbody></table></div>");
         }
         return html.Append("</main></body></html>").ToString();
     }
@@ -94,7 +95,7 @@ public static class ReportFormats
     {
         var html = new StringBuilder();
         Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Date(r.AsOf)}"));
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p><table tabindex=\"0\"><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p>{ScrollStart(say.Say("Breakdown"))}<table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
             .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
@@ -102,7 +103,7 @@ public static class ReportFormats
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
         if (r.StalledStages is { } stalled)
             html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("No progress in twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
-        return html.Append("</tbody></table></main></body></html>").ToString();
+        return html.Append("</tbody></table></div></main></body></html>").ToString();
     }
 
     /// <summary>A risk code (high, medium, low) as a person says it, in English.</summary>
@@ -132,10 +133,29 @@ public static class ReportFormats
     /// <summary>
     /// The printable pages' one style, inline so that a downloaded page stands alone. A table wider than a
     /// phone scrolls by itself, not the page. Shown inside the app, the page allows this style alone by its
-    /// hash (<see cref="PrintStyleHash"/>), as the app's policy allows no inline style. Its tables take the
-    /// keyboard's focus (tabindex), so one that scrolls can be scrolled without a mouse.
+    /// hash (<see cref="PrintStyleHash"/>), as the app's policy allows no inline style.
     /// </summary>
-    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin-bottom:1.5rem;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}}@media print{body{margin:0}table{display:table}}";
+    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}.scroll{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}}@media print{body{margin:0}}";
+
+    /// <summary>
+    /// Where a table starts: a region named for it that scrolls sideways by itself on a narrow screen and takes
+    /// the keyboard's focus to do so; the table inside stays a table for screen readers.
+    /// </summary>
+    private static string ScrollStart(string name) => $"<div class=\"scroll\" role=\"region\" aria-label=\"{E(name)}\" tabindex=\"0\">";
+
+    /// <summary>A printable page as the app serves it (the API's <c>format=html</c>), its inline style allowed.</summary>
+    public static IResult Printable(HttpContext http, string html)
+    {
+        ContentSecurity.AllowPrintStyle(http.Response);
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>The page with <paramref name="fragment"/> (markup) right after its title.</summary>
+    public static string AfterTitle(string page, string fragment)
+    {
+        var title = page.IndexOf("</h1>", StringComparison.Ordinal);
+        return title < 0 ? page.Replace("<main>", "<main>" + fragment, StringComparison.Ordinal) : page.Insert(title + "</h1>".Length, fragment);
+    }
 
     /// <summary>The Content-Security-Policy source that allows <see cref="PrintStyle"/>.</summary>
     public static readonly string PrintStyleHash = $"'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(PrintStyle)))}'";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
@@ -106,8 +107,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
         // The printable page stands alone; here it leads back to the reports, and its style is allowed by hash.
         note = $"<p><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a></p><p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
-        Response.Headers.ContentSecurityPolicy = PageSetup.ContentSecurityPolicy(ReportFormats.PrintStyleHash);
-        var heading = html.IndexOf("</h1>", StringComparison.Ordinal) + "</h1>".Length;
-        return Content(html.Insert(heading, note), "text/html; charset=utf-8");
+        ContentSecurity.AllowPrintStyle(Response);
+        return Content(ReportFormats.AfterTitle(html, note), "text/html; charset=utf-8");
     }
 }

@@ -137,18 +137,21 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     }
 
     /// <summary>
-    /// Assigns the mentor named in the row's field: a user name from the list, or (part of) the name people
-    /// know a mentor by, when it is one mentor's alone; or given by id. The list stays filtered as it was.
+    /// Assigns the mentor named in the row's field: a user name from the list, or the start of the name people
+    /// know a mentor by, or of a word in it (three letters at least), when it is one mentor's alone; or given by
+    /// id. The message names who was assigned, so a name typed short is seen. The list stays filtered as it was.
     /// </summary>
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
         var typed = mentor?.Trim() ?? "";
         var several = false;
+        var names = await directory.MentorNamesAsync(caller.Affiliate!, ct);
         if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(typed, out var named)) mentorId = named;
-        else if (mentorId is null && typed.Length > 0)
+        else if (mentorId is null && typed.Length >= 3)
         {
-            var byName = (await directory.MentorNamesAsync(caller.Affiliate!, ct)).Where(m => m.Value.Contains(typed, StringComparison.CurrentCultureIgnoreCase)).Select(m => m.Key).ToList();
+            bool Starts(string text) => text.StartsWith(typed, StringComparison.CurrentCultureIgnoreCase);
+            var byName = names.Where(m => Starts(m.Value) || m.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(Starts)).Select(m => m.Key).ToList();
             if (byName.Count == 1) mentorId = byName[0];
             several = byName.Count > 1;
         }
@@ -157,7 +160,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
                 : $"'{typed}' is not a mentor of {caller.Affiliate}."
             : await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, ct));
-        Message = Error is null ? T["Mentor assigned."].Value : null;
+        Message = Error is null ? T["Mentor assigned: {0}.", names.GetValueOrDefault(mentorId!.Value, typed)].Value : null;
         var page = await Load(ct);
         // The list's read model trails the command by a moment: the row shows the mentor at once, as the message says.
         if (Error is null && mentorId is { } assigned)
