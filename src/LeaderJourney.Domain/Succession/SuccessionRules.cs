@@ -129,6 +129,38 @@ public static class SuccessionRules
         return (keyPositions, withReadyNow, keyPositions == 0 ? 0d : (double)withReadyNow / keyPositions);
     }
 
+    /// <summary>
+    /// How many of the key positions could be filled at the same moment, each by a different person ready now
+    /// for it: the largest matching of positions to their ready-now candidates. Coverage counts a person ready
+    /// for three posts three times, yet they can take only one; this is the figure that holds if several seats
+    /// empty together. Each entry is one key position's ready-now candidates (an empty one for a position with none).
+    /// </summary>
+    public static int FillableAtOnce(IReadOnlyList<IReadOnlyCollection<Guid>> readyNowByPosition)
+    {
+        ArgumentNullException.ThrowIfNull(readyNowByPosition);
+        // Augmenting paths (Kuhn): a board has tens of key positions, so the simple algorithm is plenty.
+        var takenBy = new Dictionary<Guid, int>();
+        var filled = 0;
+        for (var position = 0; position < readyNowByPosition.Count; position++)
+            if (Augment(position, [])) filled++;
+        return filled;
+
+        bool Augment(int position, HashSet<Guid> tried)
+        {
+            foreach (var leader in readyNowByPosition[position])
+            {
+                if (!tried.Add(leader)) continue;
+                // The leader is free, or the position they fill now can move to another of its candidates.
+                if (!takenBy.TryGetValue(leader, out var other) || Augment(other, tried))
+                {
+                    takenBy[leader] = position;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /// <summary>Each leader counted once, at the best readiness among their entries. Pass one entry per nomination to a
     /// key position, with its effective readiness; a leader may appear many times.</summary>
     public static Bench BenchStrength(IEnumerable<(Guid LeaderId, Readiness Best)> nominations)

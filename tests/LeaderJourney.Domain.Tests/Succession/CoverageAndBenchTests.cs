@@ -27,6 +27,54 @@ public sealed class CoverageAndBenchTests
         SuccessionRules.Coverage([(true, true), (true, true)]).Should().Be((2, 2, 1d));
 
     [Fact]
+    public void One_person_ready_for_three_posts_fills_only_one_of_them_at_once() =>
+        SuccessionRules.FillableAtOnce([[Ann], [Ann], [Ann], []]).Should().Be(1);
+
+    [Fact]
+    public void Posts_fillable_at_once_move_a_shared_candidate_to_where_nobody_else_can_go()
+    {
+        // Ann is ready for both; Ben only for the first. Giving Ann the first (as a greedy pass in order would)
+        // leaves the second empty; the matching moves Ann to the second and gives Ben the first.
+        SuccessionRules.FillableAtOnce([[Ann, Ben], [Ann]]).Should().Be(2);
+        SuccessionRules.FillableAtOnce([[Ann, Ben], [Ann, Ben], [Ann, Ben, Cy], [Dee]]).Should().Be(4);
+        SuccessionRules.FillableAtOnce([[Ann, Ben], [Ann, Ben], [Ann, Ben]]).Should().Be(2);
+    }
+
+    [Fact]
+    public void No_key_position_or_no_one_ready_fills_nothing()
+    {
+        SuccessionRules.FillableAtOnce([]).Should().Be(0);
+        SuccessionRules.FillableAtOnce([[], []]).Should().Be(0);
+    }
+
+    [Fact]
+    public void Posts_fillable_at_once_equal_the_best_of_every_assignment_for_every_three_by_three_case()
+    {
+        var people = new[] { Ann, Ben, Cy };
+        // Every way three positions can each have any subset of three people ready now: 2^9 cases.
+        for (var mask = 0; mask < 1 << 9; mask++)
+        {
+            var positions = Enumerable.Range(0, 3)
+                .Select(p => (IReadOnlyCollection<Guid>)people.Where((_, i) => (mask >> (p * 3 + i) & 1) == 1).ToArray()).ToArray();
+            SuccessionRules.FillableAtOnce(positions).Should().Be(BestAssignment(positions, 0, []), "case {0}", mask);
+        }
+    }
+
+    /// <summary>Tries every assignment: each position gets one of its free candidates, or nobody.</summary>
+    private static int BestAssignment(IReadOnlyList<IReadOnlyCollection<Guid>> positions, int from, HashSet<Guid> used)
+    {
+        if (from == positions.Count) return 0;
+        var best = BestAssignment(positions, from + 1, used);
+        foreach (var leader in positions[from].Where(l => !used.Contains(l)))
+        {
+            used.Add(leader);
+            best = Math.Max(best, 1 + BestAssignment(positions, from + 1, used));
+            used.Remove(leader);
+        }
+        return best;
+    }
+
+    [Fact]
     public void The_bench_counts_each_leader_once_at_their_best_readiness() =>
         SuccessionRules.BenchStrength([
             (Ann, Readiness.Ready3PlusYears), (Ann, Readiness.ReadyNow), (Ann, Readiness.Ready1To2Years),

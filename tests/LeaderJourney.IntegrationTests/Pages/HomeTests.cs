@@ -65,12 +65,40 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 1 leaders.").And.NotContain("Cy Gone");
         staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
             "the waiting request names the theme by its title");
-        staffHome.Should().Contain("2 of 2", "both key positions have someone ready now");
+        staffHome.Should().Contain("2 of 2", "both key positions have someone ready now")
+            .And.Contain("At most 1 of them at once: some people are ready for more than one.", "Ben can take only one of them");
 
         var board = await Browser("ho.board", Roles.Board, "HO");
         var boardHome = await board.GetAsync("/");
         boardHome.Should().Contain("<h1>Succession at a glance</h1>").And.Contain("2 of 2").And.Contain("30 Jun 2099");
-        boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged");
+        boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged")
+            .And.Contain("At most 1 of them at once");
+        var (boardApi, _) = await _app.SignedInAsync(Roles.Board, "HO");
+        var coverage = (await Ok(boardApi.GetAsync("/api/reports/succession?affiliate=HO"))).GetProperty("coverage");
+        (coverage.GetProperty("withReadyNowSuccessor").GetInt32(), coverage.GetProperty("fillableAtOnce").GetInt32()).Should().Be((2, 1));
+        const string atOnce = "Some people are ready now for more than one of them, and each can fill only one: at most 1 could be filled at once.";
+        (await board.GetAsync("/board/succession")).Should().Contain(atOnce);
+        (await boardApi.GetStringAsync("/api/reports/succession?affiliate=HO&format=html")).Should().Contain(atOnce);
+
+        // A report issued before the figure was counted lacks it: reopened, it shows none, and the same
+        // question asked now gives the same answer (a figure added since is not a change).
+        await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=HO", null), HttpStatusCode.Created);
+        var store = _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var service = _app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
+        var asOf = DateTimeOffset.UtcNow;
+        var thenShape = System.Text.Json.Nodes.JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "succession", "HO", asOf, default)).GetRawText())!;
+        thenShape["coverage"]!.AsObject().Remove("fillableAtOnce").Should().BeTrue();
+        var asIssuedThen = System.Text.Json.JsonSerializer.SerializeToElement(thenShape);
+        var earlierId = Guid.CreateVersion7();
+        await store.AppendAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("HO"), 1,
+            [new LeaderJourney.Core.Succession.Reports.ReportIssued(earlierId, "HO", "succession", asOf, LeaderJourney.Core.Succession.Reports.ReportIssues.Hash(asIssuedThen),
+                LeaderJourney.Core.Succession.Reports.ReportIssues.Redact(asIssuedThen), Guid.NewGuid(), asOf)],
+            new LeaderJourney.EventStore.AppendMetadata { TenantId = "HO" });
+        var reopened = await Ok(boardApi.GetAsync($"/api/reports/issues/{earlierId}?affiliate=HO"));
+        reopened.GetProperty("changed").GetBoolean().Should().BeFalse("a figure added to the report since is not a different answer");
+        reopened.GetProperty("report").GetProperty("coverage").TryGetProperty("fillableAtOnce", out _).Should().BeFalse();
+        var issuedPage = await board.GetAsync($"/board/pipeline?handler=issued&id={earlierId}");
+        issuedPage.Should().Contain("the same question gives the same answer").And.NotContain(atOnce);
 
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
         var leader = new PageClient(_app);

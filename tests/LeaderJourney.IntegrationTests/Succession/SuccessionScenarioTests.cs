@@ -140,6 +140,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         coverage.GetProperty("keyPositions").GetInt32().Should().Be(3);
         coverage.GetProperty("withReadyNowSuccessor").GetInt32().Should().Be(2);
         coverage.GetProperty("ratio").GetDouble().Should().BeApproximately(2 / 3.0, 1e-9);
+        coverage.GetProperty("fillableAtOnce").GetInt32().Should().Be(2, "L01 for President and L04 for Treasurer: two people");
         var bench = succession.GetProperty("benchStrength");
         (bench.GetProperty("readyNow").GetInt32(), bench.GetProperty("ready1to2Years").GetInt32(), bench.GetProperty("ready3PlusYears").GetInt32()).Should().Be((2, 2, 0));
 

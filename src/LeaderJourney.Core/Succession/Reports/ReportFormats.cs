@@ -67,12 +67,21 @@ public static class ReportFormats
 
     private static bool InWords(ISentences? say) => say is not null && CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en";
 
+    /// <summary>
+    /// What coverage does not say when one person is ready for several key positions: how many of them
+    /// could be filled at once, each by someone else; null when that is all of those covered.
+    /// </summary>
+    public static string? AtOnce(CoverageView coverage) => coverage.Shared && coverage.FillableAtOnce is { } fillable
+        ? string.Create(CultureInfo.InvariantCulture, $"Some people are ready now for more than one of them, and each can fill only one: at most {fillable} could be filled at once.")
+        : null;
+
     /// <summary>The succession report as a printable page, in the reader's language (<paramref name="say"/>), gaps and readiness in words.</summary>
     public static string SuccessionPage(SuccessionReport r, ISentences say, CodeWords words)
     {
         var html = new StringBuilder();
         Page(html, say.Say($"Succession report: {r.Affiliate}, as of {Date(r.AsOf)}"));
         html.Append("<p>").Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0})."))))
+            .Append(AtOnce(r.Coverage) is { } atOnce ? " " + E(say.Say(atOnce)) : "")
             .Append(' ').Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years."))))
             .Append("</p>");
         var asOf = DateOnly.FromDateTime(r.AsOf.UtcDateTime);

@@ -126,10 +126,37 @@ public static class ReportIssues
     /// or for a report kept in an earlier shape (<see cref="InTodaysShape"/>), whose hash covered names no
     /// longer shown, the report reopened in today's shape against the one computed now.
     /// </summary>
+    /// <remarks>
+    /// A figure added to the report after it was issued (how many key positions could be filled at once, say)
+    /// is left out of the comparison: the report computed now is read in the issued report's shape, so that
+    /// only an answer to what was asked then can differ.
+    /// </remarks>
     public static bool Changed(ReportIssued issued, JsonElement current, JsonElement reopened) =>
         issued.Kind == "pipeline" && issued.Content.TryGetProperty("stalled", out var stalled) && stalled.ValueKind == JsonValueKind.Array
-            ? Hash(reopened) != Hash(current)
-            : Hash(current) != issued.ContentHash;
+            ? Hash(reopened) != Hash(ShapedLike(current, reopened))
+            : Hash(ShapedLike(current, issued.Content)) != issued.ContentHash;
+
+    /// <summary><paramref name="report"/> with only the properties <paramref name="shape"/> has, object by object (array items by place).</summary>
+    private static JsonElement ShapedLike(JsonElement report, JsonElement shape) =>
+        JsonSerializer.SerializeToElement(Keep(JsonNode.Parse(report.GetRawText()), JsonNode.Parse(shape.GetRawText())));
+
+    private static JsonNode? Keep(JsonNode? node, JsonNode? shape)
+    {
+        switch (node, shape)
+        {
+            case (JsonObject o, JsonObject s):
+                foreach (var (key, _) in o.ToList())
+                {
+                    if (!s.ContainsKey(key)) o.Remove(key);
+                    else o[key] = Keep(o[key]?.DeepClone(), s[key]);
+                }
+                return o;
+            case (JsonArray a, JsonArray s):
+                return new JsonArray([.. a.Select((item, i) => Keep(item?.DeepClone(), i < s.Count ? s[i] : item))]);
+            default:
+                return node;
+        }
+    }
 
     private static JsonNode? Canonical(JsonNode? node) => node switch
     {

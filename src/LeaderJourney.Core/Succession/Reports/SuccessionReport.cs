@@ -6,7 +6,14 @@ public sealed record GapView(string? ThemeCode, string? DomainCode, int Required
 public sealed record CandidateView(Guid LeaderId, string DisplayName, string Readiness, string ComputedReadiness, string? AssessedReadiness, string? Justification, IReadOnlyList<GapView> Gaps);
 public sealed record IncumbentView(Guid LeaderId, string DisplayName);
 public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumbent, DateOnly? TermEndsOn, string Risk, IReadOnlyList<CandidateView> Candidates);
-public sealed record CoverageView(int KeyPositions, int WithReadyNowSuccessor, double Ratio);
+/// <param name="FillableAtOnce">How many key positions could be filled at once, each by a different person ready now
+/// (<see cref="SuccessionRules.FillableAtOnce"/>); null in a report issued before it was counted.</param>
+public sealed record CoverageView(int KeyPositions, int WithReadyNowSuccessor, double Ratio, int? FillableAtOnce)
+{
+    /// <summary>Whether some people are ready now for more than one key position, so fewer could be filled at once than are covered.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Shared => FillableAtOnce < WithReadyNowSuccessor;
+}
 public sealed record SuggestedView(Guid PositionId, Guid LeaderId, string DisplayName);
 
 /// <summary>The succession report of API.md: key positions with incumbent, term end, risk and slate; coverage; bench strength; suggested leaders.</summary>
@@ -28,6 +35,7 @@ public sealed record SuccessionReport(
         var keyPositions = positions.Where(p => p.IsKey).OrderBy(p => p.Title, StringComparer.Ordinal).ThenBy(p => p.Id).ToList();
         var views = new List<PositionView>();
         var coverage = new List<(bool IsKey, bool HasReadyNow)>();
+        var readyNowByPosition = new List<IReadOnlyCollection<Guid>>();
         var bench = new List<(Guid LeaderId, Readiness Best)>();
         var suggested = new List<SuggestedView>();
 
@@ -47,6 +55,7 @@ public sealed record SuccessionReport(
             }
             var readyNow = candidates.Count(c => c.Readiness == ReadinessNames.ToApi(Readiness.ReadyNow));
             coverage.Add((true, readyNow > 0));
+            readyNowByPosition.Add(candidates.Where(c => c.Readiness == ReadinessNames.ToApi(Readiness.ReadyNow)).Select(c => c.LeaderId).ToArray());
             var risk = SuccessionRules.Risk(position.IsVacant, position.Incumbent.TermEndsOn, asOfDate, readyNow);
             var incumbent = position.Incumbent.LeaderId is { } holder
                 ? new IncumbentView(holder, byId.TryGetValue(holder, out var h) ? h.DisplayName : "")
@@ -58,7 +67,7 @@ public sealed record SuccessionReport(
         }
 
         var (keys, withReadyNow, ratio) = SuccessionRules.Coverage(coverage);
-        return new SuccessionReport(affiliate, asOf, generatedAt, new CoverageView(keys, withReadyNow, ratio), views, SuccessionRules.BenchStrength(bench), suggested);
+        return new SuccessionReport(affiliate, asOf, generatedAt, new CoverageView(keys, withReadyNow, ratio, SuccessionRules.FillableAtOnce(readyNowByPosition)), views, SuccessionRules.BenchStrength(bench), suggested);
     }
 
     /// <summary>The positions' own people (candidates and incumbents): all a report without suggestions names.</summary>

@@ -76,6 +76,7 @@ public static class TalentReviewFormats
     /// <summary>Coverage and bench, as the succession report says them.</summary>
     public static string Summary(TalentReviewReport r, ISentences say) =>
         say.Say(string.Create(CultureInfo.InvariantCulture, $"Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0}).")) + " " +
+        (Reports.ReportFormats.AtOnce(r.Coverage) is { } atOnce ? say.Say(atOnce) + " " : "") +
         say.Say(string.Create(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years."));
 
     /// <summary>A row's candidates by readiness, readiest first.</summary>
