@@ -12,7 +12,8 @@ namespace LeaderJourney.Domain.Succession;
 /// small count into a larger, unknown one. Only when no other cell has people is the smallest other cell (a zero, the
 /// first one) suppressed, since that is then the only way to stop the subtraction.</para>
 /// <para>Rows are handled one at a time. A row of a single suppressed cell cannot be protected inside the row: the
-/// caller must not show its total. Column totals (the same cells summed down a column) are not protected here.</para></summary>
+/// caller must not show its total. Column totals (the same cells summed down a column) are protected by
+/// <see cref="SuppressCategory"/>.</para></summary>
 public static class SmallCells
 {
     /// <summary>What pages and CSV show in place of a suppressed cell.</summary>
@@ -41,8 +42,60 @@ public static class SmallCells
         return rows.Select(Suppress).ToList();
     }
 
+    /// <summary>
+    /// One category's rows (a row per value, a cell per stage) together with how many people answered the
+    /// category at each stage, which is shown too (the share of a value is its cell over that count). Small
+    /// cells and small counts are suppressed, and then, until nothing changes:
+    /// <list type="bullet">
+    /// <item>a row with exactly one suppressed cell gets a complement, as <see cref="Suppress"/> does;</item>
+    /// <item>a column with its count shown and exactly one suppressed cell gives that cell away (where each
+    /// person has one value, the count minus the shown cells recovers it), so the next smallest cell with
+    /// people in that column is suppressed too, or, when no other cell has people, the count itself.</item>
+    /// </list>
+    /// A category where a person may give several values (race and ethnicity) is protected the same way:
+    /// where most give one, the count minus the shown cells nearly recovers a hidden one.
+    /// </summary>
+    public static (IReadOnlyList<IReadOnlyList<int?>> Rows, IReadOnlyList<int?> Answered) SuppressCategory(
+        IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<int> answered)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(answered);
+        if (rows.Any(r => r.Count != answered.Count)) throw new ArgumentException("Every row needs a cell per answered count.", nameof(rows));
+        if (rows.SelectMany(r => r).Concat(answered).Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(rows), "A count of people cannot be negative.");
+        var cells = rows.Select(r => r.Select(c => IsSmall(c) ? null : (int?)c).ToArray()).ToArray();
+        var totals = answered.Select(c => IsSmall(c) ? null : (int?)c).ToArray();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var row in cells)
+            {
+                if (row.Count(c => c is null) != 1 || NextToSuppress(row) is not { } index) continue;
+                row[index] = null;
+                changed = true;
+            }
+            for (var column = 0; column < totals.Length; column++)
+            {
+                if (totals[column] is null) continue;
+                var down = cells.Select(row => row[column]).ToArray();
+                if (down.Count(c => c is null) != 1) continue;
+                if (NextWithPeople(down) is { } index) cells[index][column] = null;
+                else totals[column] = null;
+                changed = true;
+            }
+        }
+        return (cells, totals);
+    }
+
     /// <summary>The text for pages and CSV: the count, or "&lt;5" when suppressed.</summary>
     public static string Display(int? cell) => cell?.ToString(CultureInfo.InvariantCulture) ?? SuppressedText;
+
+    private static int? NextWithPeople(int?[] cells)
+    {
+        int? found = null;
+        for (var i = 0; i < cells.Length; i++)
+            if (cells[i] is > 0 and var count && (found is null || count < cells[found.Value])) found = i;
+        return found;
+    }
 
     private static int? NextToSuppress(int?[] cells)
     {

@@ -40,6 +40,60 @@ public sealed class SmallCellsTests
             .Should().BeEquivalentTo(new[] { new int?[] { null, 10, null, 0 }, [0, 0, 0, 0], [20, null, null, 9] },
                 o => o.WithStrictOrdering());
 
+    [Fact]
+    public void A_category_with_nothing_small_shows_every_cell_and_every_answered_count()
+    {
+        var (rows, answered) = SmallCells.SuppressCategory([[10, 8, 6], [12, 20, 9]], [22, 28, 15]);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { 10, 8, 6 }, [12, 20, 9] }, o => o.WithStrictOrdering());
+        answered.Should().Equal(22, 28, 15);
+    }
+
+    [Fact]
+    public void A_lone_suppressed_cell_in_a_column_whose_answered_count_is_shown_gets_a_complement_in_that_column()
+    {
+        // The 3 is hidden with the 8 beside it (rows); then 20 and 7 hide below them, since each column's
+        // count minus its shown cells would give them away; then those rows need their own complements.
+        var (rows, answered) = SmallCells.SuppressCategory([[10, 3, 8], [12, 20, 9], [30, 25, 7]], [52, 48, 24]);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { 10, null, null }, [12, null, null], [30, null, null] }, o => o.WithStrictOrdering());
+        answered.Should().Equal(52, 48, 24);
+    }
+
+    [Fact]
+    public void A_small_answered_count_is_suppressed_and_where_no_other_cell_has_people_the_count_is_hidden_instead()
+    {
+        var (rows, answered) = SmallCells.SuppressCategory([[3], [0]], [3]);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { null }, [0] }, o => o.WithStrictOrdering());
+        answered.Should().Equal([null]);
+
+        // The 7 hides beside the 3; below it in its column is a zero, nobody to hide it among, so the count goes.
+        (rows, answered) = SmallCells.SuppressCategory([[3, 7, 9], [0, 0, 6]], [3, 7, 15]);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { null, null, 9 }, [0, 0, 6] }, o => o.WithStrictOrdering());
+        answered.Should().Equal(null, null, 15);
+    }
+
+    [Fact]
+    public void After_suppression_no_hidden_cell_can_be_worked_out_from_its_row_or_its_shown_column_count()
+    {
+        var random = new Random(20261206);
+        for (var table = 0; table < 2000; table++)
+        {
+            var width = random.Next(1, 5);
+            var raw = Enumerable.Range(0, random.Next(1, 6)).Select(_ => Enumerable.Range(0, width).Select(_ => random.Next(3) == 0 ? random.Next(0, 5) : random.Next(0, 40)).ToArray()).ToArray();
+            var counts = Enumerable.Range(0, width).Select(c => raw.Sum(r => r[c])).ToArray();
+            var (rows, answered) = SmallCells.SuppressCategory(raw, counts);
+            for (var r = 0; r < raw.Length; r++)
+                for (var c = 0; c < width; c++)
+                {
+                    if (SmallCells.IsSmall(raw[r][c])) rows[r][c].Should().BeNull();
+                    if (rows[r][c] is { } shown) shown.Should().Be(raw[r][c]);
+                }
+            foreach (var row in rows)
+                if (row.Count(c => c is null) == 1) row.Should().HaveCount(1, "a lone hidden cell is left only where the row has nothing else");
+            for (var c = 0; c < width; c++)
+                if (answered[c] is not null) rows.Count(row => row[c] is null).Should().NotBe(1, "table {0}, column {1}", table, c);
+        }
+    }
+
     [Theory]
     [InlineData(null, "<5")]
     [InlineData(0, "0")]

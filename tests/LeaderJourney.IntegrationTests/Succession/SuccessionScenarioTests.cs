@@ -193,6 +193,21 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         // "Latina/o" is counted as the listed "Hispanic or Latino" (DemographicLists).
         equity["raceEthnicity:Hispanic or Latino"].Should().Equal(null, null, 0, 0); // 0 and 1: the first zero hides the one
         equity["raceEthnicity:White"].Should().Equal(null, null, 0, 0); // 2 and 1
+        // What each value's share is of: those at the stage who answered the category, each person once.
+        var answered = pipeline.GetProperty("equityAnswered").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("category").GetString()!, a => a.GetProperty("stages").EnumerateArray().Select(n => n.ValueKind == JsonValueKind.Null ? (int?)null : n.GetInt32()).ToArray());
+        answered.Keys.Should().Equal("gender", "jobCategory", "raceEthnicity");
+        answered["gender"].Should().Equal(6, 6, 0, 0);
+        answered["jobCategory"].Should().Equal(6, 6, 0, 0);
+        answered["raceEthnicity"].Should().Equal(null, 6, 0, 0); // L03, L08 and L09 at stage 0 gave one; L10 to L12 none
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sc.board", ApiUsers.Password, Roles.Board, "SC", null, null);
+        await pages.SignInAsync("sc.board");
+        // Tags with the spaces around them closed up, as a reader sees the cells.
+        var pipelinePage = System.Text.RegularExpressions.Regex.Replace(await pages.GetAsync("/board/pipeline"), @"\s*(<[^>]+>)\s*", "$1");
+        pipelinePage.Should().Contain("<th scope=\"row\">Job category: teacher</th><td data-label=\"Level 0\">6<span class=\"share\">(100%)</span></td>")
+            .And.Contain("<th scope=\"row\">Race and ethnicity: answered</th><td data-label=\"Level 0\">&lt;5 of 6</td><td data-label=\"Level 1\">6 of 6</td>")
+            .And.NotContain("<span class=\"share\">(0%)</span>", "nobody at a stage answered: no share of nothing");
         var yearEarlier = pipeline.GetProperty("yearEarlier");
         yearEarlier.GetProperty("leaders").GetInt32().Should().Be(0);
         pipeline.GetProperty("stageChange").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);

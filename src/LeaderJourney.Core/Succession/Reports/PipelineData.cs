@@ -61,29 +61,48 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
         return new PipelineSpells(upTo, leaders.Values.ToArray(), domains);
     }
 
-    /// <summary>The equity breakdown at the moment: consenting leaders counted by category value and stage, small cells suppressed.</summary>
-    public async Task<IReadOnlyList<EquityRowView>> EquityAsync(string affiliate, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// The equity breakdown at the moment: consenting leaders counted by category value and stage, and by
+    /// category and stage those who answered it (a value's share is of them), small cells suppressed a
+    /// category at a time (<see cref="SmallCells.SuppressCategory"/>).
+    /// </summary>
+    public async Task<(IReadOnlyList<EquityRowView> Rows, IReadOnlyList<EquityAnsweredView> Answered)> EquityAsync(string affiliate, DateTimeOffset at, CancellationToken ct)
     {
         var values = await projections.ActiveTableAsync(EquityProjection.ProjectionName, "values", ct) ?? throw new ReadModelNotReadyException(EquityProjection.ProjectionName);
         var rows = new Dictionary<(string Category, string Value), int[]>();
+        var answered = new Dictionary<string, int[]>();
         // Grouped byte-wise ("C"): the order is made here, and grouping under the database's collation
         // is slower. Distinct leaders: records whose times came out of order can leave two rows of one
         // value covering the same moment.
         await ReadAsync($"""
-            select v.category collate "C", v.value collate "C", s.stage, count(distinct v.leader_id)::int
-              from {values} v
-              join {await Table("stages", ct)} s on s.leader_id = v.leader_id and s.affiliate = $1
-                   and not s.withdrawn and s.valid_from <= $2 and (s.valid_to is null or s.valid_to > $2)
-             where v.valid_from <= $2 and (v.valid_to is null or v.valid_to > $2)
-             group by 1, 2, 3
+            select category, value, stage, count(distinct leader_id)::int, grouping(value) = 1
+              from (select v.category collate "C" as category, v.value collate "C" as value, s.stage, v.leader_id
+                      from {values} v
+                      join {await Table("stages", ct)} s on s.leader_id = v.leader_id and s.affiliate = $1
+                           and not s.withdrawn and s.valid_from <= $2 and (s.valid_to is null or s.valid_to > $2)
+                     where v.valid_from <= $2 and (v.valid_to is null or v.valid_to > $2)) counted
+             group by grouping sets ((category, value, stage), (category, stage))
             """, affiliate, at, r =>
         {
-            var key = (r.GetString(0), r.GetString(1));
-            if (!rows.TryGetValue(key, out var counts)) rows[key] = counts = new int[PipelineStatistics.TopStage + 1];
+            // The second set counts each category's answers once per person, whatever values they gave.
+            var counts = r.GetBoolean(4)
+                ? Counts(answered, r.GetString(0))
+                : Counts(rows, (r.GetString(0), r.GetString(1)));
             counts[Math.Clamp(r.GetInt32(2), 0, PipelineStatistics.TopStage)] += r.GetInt32(3);
         }, ct);
-        return rows.OrderBy(r => r.Key.Category, StringComparer.Ordinal).ThenBy(r => r.Key.Value, StringComparer.Ordinal)
-            .Select(r => new EquityRowView(r.Key.Category, r.Key.Value, SmallCells.Suppress(r.Value))).ToArray();
+        var equity = new List<EquityRowView>();
+        var answers = new List<EquityAnsweredView>();
+        foreach (var category in answered.Keys.Order(StringComparer.Ordinal))
+        {
+            var ofCategory = rows.Where(r => r.Key.Category == category).OrderBy(r => r.Key.Value, StringComparer.Ordinal).ToArray();
+            var (cells, totals) = SmallCells.SuppressCategory([.. ofCategory.Select(v => (IReadOnlyList<int>)v.Value)], answered[category]);
+            equity.AddRange(ofCategory.Select((v, i) => new EquityRowView(category, v.Key.Value, cells[i])));
+            answers.Add(new EquityAnsweredView(category, totals));
+        }
+        return (equity, answers);
+
+        static int[] Counts<TKey>(Dictionary<TKey, int[]> counts, TKey key) where TKey : notnull =>
+            counts.TryGetValue(key, out var found) ? found : counts[key] = new int[PipelineStatistics.TopStage + 1];
     }
 
     /// <summary>

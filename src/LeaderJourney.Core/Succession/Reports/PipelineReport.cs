@@ -4,6 +4,8 @@ namespace LeaderJourney.Core.Succession.Reports;
 
 public sealed record DomainLevelsView(string Code, IReadOnlyList<int> Levels);
 public sealed record EquityRowView(string Category, string Value, IReadOnlyList<int?> Stages);
+/// <summary>How many consenting leaders at each stage answered a category: what a value's share is of. Suppressed as its rows are.</summary>
+public sealed record EquityAnsweredView(string Category, IReadOnlyList<int?> Stages);
 /// <param name="LastProgress">The day of the leader's last step (a date: nobody's exact times leave their record).</param>
 public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly LastProgress);
 
@@ -44,6 +46,15 @@ public sealed record PipelineReport(
     /// complete UTC day when that is earlier, so reloading a report cannot show which row one person just left.
     /// </summary>
     public DateTimeOffset EquityAsOf { get; init; } = AsOf;
+
+    /// <summary>By category, the consenting leaders at each stage who answered it; null in a report issued before it was counted.</summary>
+    public IReadOnlyList<EquityAnsweredView>? EquityAnswered { get; init; }
+
+    /// <summary>A value's share of those at the stage who answered its category; null where either count is hidden or the count is 0 (nothing to add to it).</summary>
+    public double? Share(EquityRowView row, int stage) =>
+        row.Stages[stage] is > 0 and { } count && EquityAnswered?.FirstOrDefault(a => a.Category == row.Category)?.Stages[stage] is { } answered && answered > 0
+            ? (double)count / answered
+            : null;
 
     /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, the stage histories of the leaders counted now, and which of them are stalled.</summary>
     /// <param name="named">The stalled leaders the report names, in the order they are shown, or null when it names none.</param>

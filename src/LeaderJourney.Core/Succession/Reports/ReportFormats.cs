@@ -54,6 +54,8 @@ public static class ReportFormats
         Row(csv, [r.Affiliate, Date(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), e.Value, .. e.Stages.Select(SmallCells.Display)]);
+        foreach (var a in r.EquityAnswered ?? [])
+            Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(SmallCells.Display)]);
         Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         Row(csv, [r.Affiliate, Date(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
         if (r.StalledStages is { } stalled)
@@ -108,7 +110,14 @@ public static class ReportFormats
             .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
-        foreach (var e in r.Equity) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say(CategoryWords(e.Category)))}: {E(e.Value)}</th>{Cells(e.Stages.Select(SmallCells.Display))}</tr>");
+        foreach (var category in r.Equity.GroupBy(e => e.Category))
+        {
+            var named = say.Say(CategoryWords(category.Key));
+            foreach (var e in category)
+                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(named)}: {E(e.Value)}</th>{Cells(e.Stages.Select((n, stage) => SmallCells.Display(n) + (r.Share(e, stage) is { } share ? $" ({share.ToString("P0", CultureInfo.CurrentCulture)})" : "")))}</tr>");
+            if (r.EquityAnswered?.FirstOrDefault(a => a.Category == category.Key) is { } answered)
+                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say($"{named}: answered"))}</th>{Cells(answered.Stages.Select(SmallCells.Display))}</tr>");
+        }
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
         if (r.StalledStages is { } stalled)
             html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("No progress in twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");

@@ -44,8 +44,9 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         // The board's breakdown as it stood at the end of yesterday at the latest.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         var equityAt = equityInWholeDays && at > lastWholeDay ? lastWholeDay : at;
-        var equity = await pipeline.EquityAsync(affiliate, equityAt, ct);
-        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named) with { EquityAsOf = equityAt };
+        var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, ct);
+        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named)
+            with { EquityAsOf = equityAt, EquityAnswered = answered };
     }
 
     /// <summary>
