@@ -108,6 +108,8 @@ public static class SuccessionRules
         var ready = readyNowCount switch { 0 => "No candidate is ready now", 1 => "One candidate is ready now", _ => $"{readyNowCount} candidates are ready now" };
         var seat = isVacant ? "the seat is vacant"
             : termEndsOn is not { } end ? "the term has no end date"
+            // A report as of a later date than the term's end: it has run out, not "ends within 12 months".
+            : end < asOf ? $"the term ended on {end:yyyy-MM-dd}"
             : end <= asOf.AddMonths(12) ? $"the term ends within 12 months ({end:yyyy-MM-dd})"
             : end <= asOf.AddMonths(24) ? $"the term ends within 24 months ({end:yyyy-MM-dd})"
             : $"the term ends on {end:yyyy-MM-dd}";

@@ -95,9 +95,14 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
         return last.Count == 0 ? null : JourneyTimeline.HappenedOn(last[^1]);
     }
 
-    /// <summary>The key positions whose terms end next, from today on.</summary>
-    public IReadOnlyList<PositionView> NextTermEnds =>
-        Succession?.Positions.Where(p => p.TermEndsOn >= Today).OrderBy(p => p.TermEndsOn).Take(Shown).ToList() ?? [];
+    /// <summary>
+    /// The key positions the board should look at first: highest risk first (a vacant seat with nobody ready
+    /// has no term end, yet is the most urgent), then the soonest term end, the terms already ended before
+    /// them, positions without an end last.
+    /// </summary>
+    public IReadOnlyList<PositionView> ToWatch =>
+        Succession?.Positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 })
+            .ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal).Take(Shown).ToList() ?? [];
 
     /// <summary>Candidates ready now for more than one key position: a bench thinner than it looks, since each can fill one.</summary>
     public IReadOnlyList<(string Name, IReadOnlyList<string> Positions)> ReadyForSeveral =>

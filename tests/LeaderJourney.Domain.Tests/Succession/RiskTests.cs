@@ -68,6 +68,7 @@ public sealed class RiskTests
     [InlineData(false, "2026-06-30", 1, "One candidate is ready now; the term ends within 24 months (2026-06-30).")]
     [InlineData(false, null, 0, "No candidate is ready now; the term has no end date.")]
     [InlineData(false, "2030-01-01", 0, "No candidate is ready now; the term ends on 2030-01-01.")]
+    [InlineData(false, "2024-12-31", 0, "No candidate is ready now; the term ended on 2024-12-31.")]
     public void The_reason_beside_a_risk_says_what_the_rule_looked_at(bool isVacant, string? termEnds, int readyNow, string reason) =>
         SuccessionRules.RiskReason(isVacant, termEnds is null ? null : DateOnly.Parse(termEnds), AsOf, readyNow).Should().Be(reason);
 }

@@ -45,6 +45,8 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
             var position = Enrolled(await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title, termEndsOn = "2099-06-30", requirements = Array.Empty<object>() }), HttpStatusCode.Created));
             await Ok(admin.PostAsJsonAsync($"/api/positions/{position}/nominations", new { leaderId = ben }));
         }
+        // A vacant key position with nobody nominated and no term end: the most urgent of all.
+        await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title = "Chair", requirements = Array.Empty<object>() }), HttpStatusCode.Created);
         // Someone who left the programme needs no mentor: neither the count nor the list it opens names them.
         var gone = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Cy Gone", email = "cy@example.org" }), HttpStatusCode.Created));
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{gone}/status", new { status = "withdrawn" }));
@@ -65,17 +67,22 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 1 leaders.").And.NotContain("Cy Gone");
         staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
             "the waiting request names the theme by its title");
-        staffHome.Should().Contain("2 of 2", "both key positions have someone ready now")
+        staffHome.Should().Contain("2 of 3", "two of the three key positions have someone ready now")
             .And.Contain("At most 1 of them at once: some people are ready for more than one.", "Ben can take only one of them");
 
         var board = await Browser("ho.board", Roles.Board, "HO");
         var boardHome = await board.GetAsync("/");
-        boardHome.Should().Contain("<h1>Succession at a glance</h1>").And.Contain("2 of 2").And.Contain("30 Jun 2099");
+        boardHome.Should().Contain("<h1>Succession at a glance</h1>").And.Contain("2 of 3").And.Contain("30 Jun 2099");
+        // The vacant seat comes first, though it has no term end; the risk counts read as words.
+        var watch = boardHome[boardHome.IndexOf("Positions to watch", StringComparison.Ordinal)..];
+        watch.IndexOf(">Chair</a>", StringComparison.Ordinal).Should().BeGreaterThan(0).And.BeLessThan(watch.IndexOf(">President</a>", StringComparison.Ordinal));
+        watch.Should().Contain("no end date");
+        System.Text.RegularExpressions.Regex.IsMatch(boardHome, @"High</span>\s*one position").Should().BeTrue();
         boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged")
             .And.Contain("At most 1 of them at once");
         var (boardApi, _) = await _app.SignedInAsync(Roles.Board, "HO");
         var coverage = (await Ok(boardApi.GetAsync("/api/reports/succession?affiliate=HO"))).GetProperty("coverage");
-        (coverage.GetProperty("withReadyNowSuccessor").GetInt32(), coverage.GetProperty("fillableAtOnce").GetInt32()).Should().Be((2, 1));
+        (coverage.GetProperty("keyPositions").GetInt32(), coverage.GetProperty("withReadyNowSuccessor").GetInt32(), coverage.GetProperty("fillableAtOnce").GetInt32()).Should().Be((3, 2, 1));
         const string atOnce = "Some people are ready now for more than one of them, and each can fill only one: at most 1 could be filled at once.";
         (await board.GetAsync("/board/succession")).Should().Contain(atOnce);
         (await boardApi.GetStringAsync("/api/reports/succession?affiliate=HO&format=html")).Should().Contain(atOnce);

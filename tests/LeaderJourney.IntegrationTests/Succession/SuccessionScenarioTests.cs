@@ -208,6 +208,18 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         pipelinePage.Should().Contain("<th scope=\"row\">Job category: teacher</th><td data-label=\"Level 0\">6<span class=\"share\">(100%)</span></td>")
             .And.Contain("<th scope=\"row\">Race and ethnicity: answered</th><td data-label=\"Level 0\">&lt;5 of 6</td><td data-label=\"Level 1\">6 of 6</td>")
             .And.NotContain("<span class=\"share\">(0%)</span>", "nobody at a stage answered: no share of nothing");
+
+        // The succession page: the Treasurer's cover rests on staff's call alone, and its ready-now candidate
+        // comes first; as of a date still to come, it says it is no forecast, and a term already run out says so.
+        var successionPage = await pages.GetAsync("/board/succession");
+        successionPage.Should().Contain("One of them is covered only by staff&#x27;s judgement that a candidate is ready now, not by the levels attained.")
+            .And.Contain("Held by L12.").And.Contain("The seat is vacant.").And.NotContain("That date is still to come");
+        var treasurerRows = successionPage[successionPage.IndexOf(">Treasurer</h2>", StringComparison.Ordinal)..];
+        treasurerRows.IndexOf(">L04</td>", StringComparison.Ordinal).Should().BeLessThan(treasurerRows.IndexOf(">L01</td>", StringComparison.Ordinal), "the readiest first");
+        var later = await pages.GetAsync("/board/succession?asOf=2099-01-01");
+        later.Should().Contain("That date is still to come: the report shows what is known today, not a forecast.")
+            .And.Contain("the term ended on 2026-07-05").And.NotContain("the term ends within 12 months (2026-07-05)");
+        (await pages.GetAsync("/board/pipeline?asOf=2099-01-01")).Should().Contain("That date is still to come");
         var yearEarlier = pipeline.GetProperty("yearEarlier");
         yearEarlier.GetProperty("leaders").GetInt32().Should().Be(0);
         pipeline.GetProperty("stageChange").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);

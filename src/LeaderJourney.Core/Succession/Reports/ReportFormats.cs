@@ -77,6 +77,30 @@ public static class ReportFormats
         ? string.Create(CultureInfo.InvariantCulture, $"Some people are ready now for more than one of them, and each can fill only one: at most {fillable} could be filled at once.")
         : null;
 
+    /// <summary>Who holds a position, in a sentence (its term is said beside its risk).</summary>
+    public static string Holder(PositionView position) =>
+        position.Incumbent is { } holder ? $"Held by {holder.DisplayName}." : "The seat is vacant.";
+
+    /// <summary>
+    /// How many covered key positions are covered only by a person's judgement (their ready-now candidates
+    /// all computed as not ready yet), in a sentence, or null when none: the board should know what rests on opinion.
+    /// </summary>
+    public static string? JudgedOnly(SuccessionReport r)
+    {
+        var judged = r.Positions.Count(p => p.Candidates.Any(c => c.Readiness == "ready-now")
+            && p.Candidates.Where(c => c.Readiness == "ready-now").All(c => c.ComputedReadiness != "ready-now"));
+        return judged switch
+        {
+            0 => null,
+            1 => "One of them is covered only by staff's judgement that a candidate is ready now, not by the levels attained.",
+            _ => string.Create(CultureInfo.InvariantCulture, $"{judged} of them are covered only by staff's judgement that a candidate is ready now, not by the levels attained."),
+        };
+    }
+
+    /// <summary>A position's candidates, readiest first (as judged where staff judged), in nomination order within each.</summary>
+    public static IEnumerable<CandidateView> ReadiestFirst(PositionView position) =>
+        position.Candidates.OrderBy(c => c.Readiness switch { "ready-now" => 0, "ready-1-2-years" => 1, _ => 2 });
+
     /// <summary>The succession report as a printable page, in the reader's language (<paramref name="say"/>), gaps and readiness in words.</summary>
     public static string SuccessionPage(SuccessionReport r, ISentences say, CodeWords words)
     {
@@ -84,16 +108,17 @@ public static class ReportFormats
         Page(html, say.Say($"Succession report: {r.Affiliate}, as of {Date(r.AsOf)}"));
         html.Append("<p>").Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0})."))))
             .Append(AtOnce(r.Coverage) is { } atOnce ? " " + E(say.Say(atOnce)) : "")
+            .Append(JudgedOnly(r) is { } judged ? " " + E(say.Say(judged)) : "")
             .Append(' ').Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years."))))
             .Append("</p>");
         var asOf = DateOnly.FromDateTime(r.AsOf.UtcDateTime);
         foreach (var p in r.Positions)
         {
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
-            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say($"Incumbent: {p.Incumbent?.DisplayName ?? say.Say("vacant")}; term ends {p.TermEndsOn?.ToString("yyyy-MM-dd") ?? say.Say("open")}."))} ")
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p)))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
             html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
-            foreach (var c in p.Candidates)
+            foreach (var c in ReadiestFirst(p))
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
             html.Append("</tbody></table></div>");

@@ -38,6 +38,12 @@ public abstract class BoardPage : PageModel
     /// <summary>The date the person chose (the address's, when the report was made as of it), or null for now.</summary>
     public string? ChosenDate => DateError is null && DateOnly.TryParseExact(Request.Query["asOf"].ToString(), "yyyy-MM-dd", out var date) ? date.ToString("yyyy-MM-dd") : null;
 
+    /// <summary>
+    /// Whether the chosen date is still to come: a report as of it shows what is known today (levels,
+    /// candidates, seats), with only the terms' ends weighed against that date, so the page says it is no forecast.
+    /// </summary>
+    public bool ChosenDateIsLater => ChosenDate is { } chosen && DateOnly.ParseExact(chosen, "yyyy-MM-dd") > DateOnly.FromDateTime(DateTime.UtcNow);
+
     /// <summary>A download is not a page that can say its date was not read: it is refused instead (and is not today's).</summary>
     protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => _downloadRefusal is null ? null : BadRequest(_downloadRefusal);
 
