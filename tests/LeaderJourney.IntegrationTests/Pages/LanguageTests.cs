@@ -41,6 +41,9 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         journey.Should().Contain("<h1>Mi recorrido</h1>").And.Contain("Cronología").And.Contain("Completó la formación «Organizar 101» para")
             .And.Contain("14 mar 2025", "dates in Spanish too");
         journey.Should().Contain("Utilizes best practices in advocacy and political efforts", "the framework's own texts are shown as the affiliate imported them");
+        // The listed answers a leader picks from are in their language; what is stored and counted stays the list's own.
+        (await page.GetAsync("/journey/demographics")).Should().Contain("value=\"woman\"").And.Contain(">mujer</label>")
+            .And.Contain(">Hispano o latino</label>").And.Contain(">docente</label>").And.NotContain(">teacher</label>");
         var theme = await page.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Añadir una formación").And.Contain("Tu mentor: ls.mentor.").And.NotContain("Add a training");
         theme.Should().Contain("Nivel 1: Fundamental", "the framework's three level names are said in the page's language");

@@ -194,6 +194,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         mentee.Should().Contain("<h1>Grace Lee</h1>").And.Contain("1 sign-off request(s) wait in your queue.")
             .And.Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level pending\" data-level=\"1\">Sign-off pending")
             .And.Contain("Completed the training “Advocacy basics”")
+            .And.Contain("<a href=\"#timeline\">Timeline</a>", "on a phone the timeline is ten screens below the grid: a link leads there")
             .And.NotContain("href=\"/journey/theme/", "the leader's own theme pages are not the mentor's");
         var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
         (await Ok(national.GetAsync($"/api/audit/sensitive-reads?leaderId={id}"))).EnumerateArray().Select(r => r.GetProperty("what").GetString())

@@ -49,6 +49,9 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         InSpanish(() => sentences.Say("Row 3, email: 'ana@' is not an e-mail address."))
             .Should().Be("Fila 3, email: 'ana@' no es una dirección de correo electrónico.", "the row's pattern, then the refusal inside it");
         InSpanish(() => sentences.Say("The display name must not be empty.")).Should().Be("El nombre no puede estar vacío.");
+        // A field's own sentence wins over the general one, which would leave the API's field name in English.
+        InSpanish(() => sentences.Say("Give reason (1 to 4000 characters).")).Should().Be("Indica un motivo (de 1 a 4000 caracteres).");
+        InSpanish(() => sentences.Say("Give title (1 to 200 characters).")).Should().Be("Indica un título (de 1 a 200 caracteres).");
         sentences.Say("The file is empty.").Should().Be("The file is empty.", "English is said as it was written");
         InSpanish(() => sentences.Say("Ten of them went home.")).Should().Be("Ten of them went home.",
             "a sentence without a translation stays as it is; \"{0} of {1}\" does not take it apart");

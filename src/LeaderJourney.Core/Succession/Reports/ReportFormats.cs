@@ -53,7 +53,7 @@ public static class ReportFormats
             .. Enumerable.Range(0, 4).Select(level => Pick($"level_{level}", string.Create(CultureInfo.InvariantCulture, $"Level {level}")))]);
         Row(csv, [r.Affiliate, Date(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), e.Value, .. e.Stages.Select(SmallCells.Display)]);
+        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), Pick(e.Value, e.Value), .. e.Stages.Select(SmallCells.Display)]);
         foreach (var a in r.EquityAnswered ?? [])
             Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(SmallCells.Display)]);
         Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
@@ -139,7 +139,7 @@ public static class ReportFormats
         {
             var named = say.Say(CategoryWords(category.Key));
             foreach (var e in category)
-                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(named)}: {E(e.Value)}</th>{Cells(e.Stages.Select((n, stage) => SmallCells.Display(n) + (r.Share(e, stage) is { } share ? $" ({share.ToString("P0", CultureInfo.CurrentCulture)})" : "")))}</tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(named)}: {E(say.Say(e.Value))}</th>{Cells(e.Stages.Select((n, stage) => SmallCells.Display(n) + (r.Share(e, stage) is { } share ? $" ({share.ToString("P0", CultureInfo.CurrentCulture)})" : "")))}</tr>");
             if (r.EquityAnswered?.FirstOrDefault(a => a.Category == category.Key) is { } answered)
                 html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say($"{named}: answered"))}</th>{Cells(answered.Stages.Select(SmallCells.Display))}</tr>");
         }
