@@ -665,7 +665,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
-        nominated.Should().Contain("Nominated.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
+        nominated.Should().Contain("Nominated: Bayard Rustin.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
         // Staff nominate by typing a name: a position's form holds no list of every leader.
         nominated.Should().NotContain("<option value=\"" + rustin);
 
@@ -695,7 +695,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "a" })).Content.ReadAsStringAsync();
         several.Should().Contain("choose one below").And.Contain("Nominate Bayard Rustin", "each match can be nominated by itself");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "rustin" })).Content.ReadAsStringAsync())
-            .Should().Contain("Nominated.");
+            .Should().Contain("Nominated: Bayard Rustin.", "staff who typed part of a name see whom it found");
         // Staff judge a candidate's readiness on the page, saying why; without a reason nothing is recorded.
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=assess",
             new() { ["positionId"] = trustee, ["leaderId"] = rustin, ["readiness"] = "ready-now", ["justification"] = " " })).Content.ReadAsStringAsync())

@@ -100,10 +100,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (leaderId is { } id)
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "nominate")) }, ct));
-        Message = Error is null ? "Nominated." : null;
         // What was typed stays in the box while it is still to be mended or chosen from.
         if (Error is not null && !string.IsNullOrWhiteSpace(leader)) TypedName = (positionId, leader.Trim());
-        return await Load(ct);
+        var page = await Load(ct);
+        // Named, so that staff who typed part of a name see whom it found.
+        if (Error is null && leaderId is { } nominated) Message = Names.TryGetValue(nominated, out var name) ? $"Nominated: {name}." : "Nominated.";
+        return page;
     }
 
     public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
