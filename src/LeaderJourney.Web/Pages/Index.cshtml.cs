@@ -101,8 +101,7 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
     /// them, positions without an end last.
     /// </summary>
     public IReadOnlyList<PositionView> ToWatch =>
-        Succession?.Positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 })
-            .ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal).Take(Shown).ToList() ?? [];
+        Succession is null ? [] : [.. ReportFormats.MostAtRiskFirst(Succession.Positions).Take(Shown)];
 
     /// <summary>Candidates ready now for more than one key position: a bench thinner than it looks, since each can fill one.</summary>
     public IReadOnlyList<(string Name, IReadOnlyList<string> Positions)> ReadyForSeveral =>

@@ -463,6 +463,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        (await csv.Content.ReadAsStringAsync()).Should().StartWith("Affiliate,As of,Position id,Position,", "a page's download is for people, in words, English too");
         // A date the page cannot read (an address edited by hand) gives today's report and says so, on the page.
         foreach (var report in new[] { "succession", "pipeline" })
             (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">The date in the address is not a date as yyyy-MM-dd; the report is as of today.</p>")
@@ -470,7 +471,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await board.Http.GetAsync("/board/succession?handler=csv&asOf=2025-13-40")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a download cannot say its date was not read");
         var pipelineCsv = await board.Http.GetAsync($"/board/pipeline?handler=csv&asOf={yesterday}");
         pipelineCsv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
-        (await pipelineCsv.Content.ReadAsStringAsync()).Should().Contain("PG");
+        (await pipelineCsv.Content.ReadAsStringAsync()).Should().Contain($"PG,{yesterday},Stage,").And.NotContain("T23:59:59Z", "the day, without its time");
         (await board.GetAsync("/board/pipeline")).Should().NotContain("?handler=issue", "staff issue reports; the board reads them");
         (await (await board.PostAsync("/board/pipeline", "/board/pipeline?handler=issue", new() { ["kind"] = "pipeline" })).Content.ReadAsStringAsync())
             .Should().Contain("Staff issue reports to the board.", "a board member's hand-made post is refused in words").And.NotContain("is issued to the board");

@@ -13,9 +13,10 @@ namespace LeaderJourney.Core.Succession.Reports;
 public static class ReportFormats
 {
     /// <summary>
-    /// The succession report as CSV. Without <paramref name="say"/> (the API), or in English, it is data:
-    /// codes as `API.md` gives them, for scripts, whatever language the client asks for. Downloaded from a
-    /// page in another language it is for people: the headers, risk, readiness and gaps in words of it.
+    /// The succession report as CSV. Without <paramref name="say"/> (the API) it is data: codes as `API.md`
+    /// gives them, for scripts, whatever language the client asks for. Downloaded from a page it is for
+    /// people, to take to a meeting: the headers, risk, readiness and gaps in words of the page's language,
+    /// the day without its time, positions in the page's order (highest risk first) and candidates readiest first.
     /// </summary>
     public static string SuccessionCsv(SuccessionReport r, ISentences? say = null, CodeWords? words = null)
     {
@@ -30,36 +31,38 @@ public static class ReportFormats
         Row(csv, people
             ? [.. new[] { "Affiliate", "As of", "Position id", "Position", "Incumbent", "Term ends", "Risk", "Leader id", "Candidate", "Readiness", "Computed", "Assessed", "Gaps" }.Select(Say)]
             : ["affiliate", "as_of", "position_id", "position", "incumbent", "term_ends_on", "risk", "leader_id", "candidate", "readiness", "computed_readiness", "assessed_readiness", "gaps"]);
-        foreach (var p in r.Positions)
+        var asOf = people ? r.AsOf.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Date(r.AsOf);
+        foreach (var p in people ? MostAtRiskFirst(r.Positions) : r.Positions)
         {
             if (p.Candidates.Count == 0)
-                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk), "", "", "", "", "", "");
-            foreach (var c in p.Candidates)
-                Row(csv, r.Affiliate, Date(r.AsOf), p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk),
+                Row(csv, r.Affiliate, asOf, p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk), "", "", "", "", "", "");
+            foreach (var c in people ? ReadiestFirst(p) : p.Candidates)
+                Row(csv, r.Affiliate, asOf, p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk),
                     c.LeaderId.ToString(), c.DisplayName, Readiness(c.Readiness), Readiness(c.ComputedReadiness), c.AssessedReadiness is null && !people ? "" : Readiness(c.AssessedReadiness),
                     Gaps(c.Gaps));
         }
         return csv.ToString();
     }
 
-    /// <summary>The pipeline report as CSV: the API's data in English, words for people in another language (as <see cref="SuccessionCsv"/>).</summary>
+    /// <summary>The pipeline report as CSV: the API's data, or words for people from a page (as <see cref="SuccessionCsv"/>).</summary>
     public static string PipelineCsv(PipelineReport r, ISentences? say = null, CodeWords? words = null)
     {
         var csv = new StringBuilder();
         var people = InWords(say) && words is not null;
         // The code for scripts, or the English words said in the reader's language.
         string Pick(string code, string english) => people ? say!.Say(english) : code;
+        string Day(DateTimeOffset moment) => people ? moment.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Date(moment);
         Row(csv, [Pick("affiliate", "Affiliate"), Pick("as_of", "As of"), Pick("breakdown", "Breakdown"), Pick("code", "Code"), Pick("value", "Value"),
             .. Enumerable.Range(0, 4).Select(level => Pick($"level_{level}", string.Create(CultureInfo.InvariantCulture, $"Level {level}")))]);
-        Row(csv, [r.Affiliate, Date(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var d in r.Domains) Row(csv, [r.Affiliate, Date(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), Pick(e.Value, e.Value), .. e.Stages.Select(SmallCells.Display)]);
+        Row(csv, [r.Affiliate, Day(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var d in r.Domains) Row(csv, [r.Affiliate, Day(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        foreach (var e in r.Equity) Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), Pick(e.Value, e.Value), .. e.Stages.Select(SmallCells.Display)]);
         foreach (var a in r.EquityAnswered ?? [])
-            Row(csv, [r.Affiliate, Date(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(SmallCells.Display)]);
-        Row(csv, [r.Affiliate, Date(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
-        Row(csv, [r.Affiliate, Date(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
+            Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(SmallCells.Display)]);
+        Row(csv, [r.Affiliate, Day(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        Row(csv, [r.Affiliate, Day(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
         if (r.StalledStages is { } stalled)
-            Row(csv, [r.Affiliate, Date(r.AsOf), Pick("no progress in twelve months", "No progress in twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+            Row(csv, [r.Affiliate, Day(r.AsOf), Pick("no progress in twelve months", "No progress in twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }
 
@@ -67,7 +70,12 @@ public static class ReportFormats
     private static IEnumerable<string> MedianDays(PipelineReport r) =>
         Enumerable.Range(0, 4).Select(stage => r.MedianDaysAtStage.TryGetValue(stage, out var days) && days is { } d ? Math.Round(d, 1).ToString(CultureInfo.InvariantCulture) : "");
 
-    private static bool InWords(ISentences? say) => say is not null && CultureInfo.CurrentUICulture.TwoLetterISOLanguageName != "en";
+    /// <summary>Whether a download is for people (a page's, which passes its sentences) rather than data (the API's).</summary>
+    private static bool InWords(ISentences? say) => say is not null;
+
+    /// <summary>Key positions as the board acts on them: highest risk first, then the soonest term end, then by title.</summary>
+    public static IEnumerable<PositionView> MostAtRiskFirst(IEnumerable<PositionView> positions) =>
+        positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 }).ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal);
 
     /// <summary>
     /// What coverage does not say when one person is ready for several key positions: how many of them
