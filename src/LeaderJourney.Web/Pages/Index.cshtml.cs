@@ -61,7 +61,7 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
                 break;
             case Roles.AffiliateAdmin when caller.Affiliate is { } affiliate:
                 Counts = await lists.CountsAsync(affiliate, ct);
-                var waiting = await queue.LongestWaitingAsync(affiliate, Shown, ct);
+                var waiting = await queue.WaitingAsync(affiliate, Shown, ct);
                 StillBuilding = Counts is null || waiting is null;
                 Waiting = waiting ?? [];
                 Words = await words.LoadAsync(ct);

@@ -133,6 +133,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "staff/leaders", _ => "/staff/leaders", null, "302 403 ok/ok 403/403 403/403 403/403"),
         new("GET", "staff/leaders/{id:guid}", f => $"/staff/leaders/{f.Leader}", null, "302 403 ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "staff/positions", _ => "/staff/positions", null, "302 403 ok/ok 403/403 403/403 403/403"),
+        new("GET", "staff/requests", _ => "/staff/requests", null, "302 403 ok/ok 403/403 403/403 403/403"),
         new("GET", "staff/import/{id:guid?}", _ => "/staff/import", null, "302 403 ok/ok 403/403 403/403 403/403"),
         new("GET", "board/succession", _ => "/board/succession", null, "302 403 ok/ok 403/403 403/403 ok/ok"),
         new("GET", "board/pipeline", _ => "/board/pipeline", null, "302 403 ok/ok 403/403 403/403 ok/ok"),

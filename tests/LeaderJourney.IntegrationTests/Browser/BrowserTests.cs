@@ -162,7 +162,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         {
             ("BS.leader", ["/journey", "/journey/theme/COM.1", "/journey/theme/GOV.1", "/journey/demographics", "/notifications", "/account/password", "/account/mail"]),
             ("BS.mentor", ["/", "/mentor/queue", "/mentor/mentees", $"/mentor/mentees/{leaderId}", "/account/mail"]),
-            ("BS.staff", ["/", "/notifications", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", $"/staff/positions?suggestFor={position}", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
+            ("BS.staff", ["/", "/notifications", "/staff/leaders", $"/staff/leaders/{leaderId}", "/staff/positions", $"/staff/positions?suggestFor={position}", "/staff/requests", "/staff/import", "/admin/users", "/board/succession", "/board/pipeline"]),
             ("BS.board", ["/", "/board/succession", "/board/pipeline"]),
             ("BS.national", ["/admin/users", "/admin/audit"]),
         };

@@ -107,6 +107,20 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var issuedPage = await board.GetAsync($"/board/pipeline?handler=issued&id={earlierId}");
         issuedPage.Should().Contain("the same question gives the same answer").And.NotContain(atOnce);
 
+        // Every waiting request, by the mentor who can sign it off; those nobody can sign off first.
+        staffHome.Should().Contain("href=\"/staff/requests\"");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ben}/sign-off-requests", new { themeCode = "COM.1", level = 1 }));
+        await _app.CaughtUpAsync();
+        var requests = await staff.GetAsync("/staff/requests");
+        requests.Should().Contain("2 requests wait, each under the mentors who can sign it off");
+        var nobody = requests.IndexOf("<h2 id=\"no-mentor\">Nobody can sign these off</h2>", StringComparison.Ordinal);
+        var byMentor = requests.IndexOf($"<h2 id=\"m-{mentorId}\">ho.mentor</h2>", StringComparison.Ordinal);
+        nobody.Should().BePositive();
+        byMentor.Should().BeGreaterThan(nobody);
+        requests[nobody..byMentor].Should().Contain(">Ben Alone</a>").And.NotContain(">Ada Asks</a>");
+        requests[byMentor..].Should().Contain(">Ada Asks</a>").And.Contain($"href=\"/staff/leaders?mentorFilter={mentorId}\"").And.NotContain(">Ben Alone</a>");
+        (await board.Http.GetAsync("/staff/requests")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the queue's names are staff's");
+
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
         var leader = new PageClient(_app);
         await leader.SignInAsync("ho.leader");
