@@ -658,6 +658,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         defined.Should().Contain("Defined Treasurer.").And.NotContain("SFH.1 level 2", "requirements are read in words")
             .And.Contain(html.Encode($"Level 2 in {words.Of("SFH.1")}; Level 1 in every theme of {words.Of("COM")}"));
+        // Staff who do not know the codes pick a requirement by its name: a theme, or a whole domain.
+        defined.Should().Contain($"<option value=\"GOV.1\">{html.Encode(words.Of("GOV.1"))}</option>").And.Contain($">{html.Encode(words.Of("ADV"))}: every theme</option>");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
+            new() { ["title"] = "Organizer", ["key"] = "false", ["need"] = "GOV.1", ["needLevel"] = "3", ["requirements"] = "ADV:1" })).Content.ReadAsStringAsync())
+            .Should().Contain("Defined Organizer.").And.Contain(html.Encode($"Level 3 in {words.Of("GOV.1")}; Level 1 in every theme of {words.Of("ADV")}"));
         // A requirement typed wrong is said on the page, with what was typed kept in the form (not the API's problem document).
         var broken = await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Broken", ["requirements"] = "SFH.1=2" });
         broken.StatusCode.Should().Be(HttpStatusCode.OK);

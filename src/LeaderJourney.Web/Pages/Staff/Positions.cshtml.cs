@@ -57,16 +57,32 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
     /// <summary>What staff typed into the definition form, shown again when it is refused so nothing typed is lost.</summary>
-    public (string? Title, bool Key, string? Requirements)? Sent { get; private set; }
+    public (string? Title, bool Key, string? Requirements, IReadOnlyList<(string Code, int Level)> Picked)? Sent { get; private set; }
 
-    public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, CancellationToken ct)
+    /// <summary>How many requirements the form offers to pick from lists (more can be typed as codes).</summary>
+    public const int PickedRows = 4;
+
+    /// <summary>The framework's domains, each with its themes, for picking a requirement by name.</summary>
+    public IReadOnlyList<(string Code, string Name, IReadOnlyList<(string Code, string Title)> Themes)> RequirementChoices =>
+        [.. Words.DomainOfTheme.GroupBy(t => t.Value).OrderBy(d => d.Key, StringComparer.Ordinal)
+            .Select(d => (d.Key, Words.Of(d.Key), (IReadOnlyList<(string, string)>)[.. d.Select(t => t.Key).OrderBy(ThemeNumber).Select(t => (t, Words.Of(t)))]))];
+
+    private static int ThemeNumber(string theme) => int.TryParse(theme[(theme.LastIndexOf('.') + 1)..], out var n) ? n : int.MaxValue;
+
+    /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
+    /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
+    /// <param name="requirements">More requirements typed as codes (GOV.1:2, ADV:1), for those who know them.</param>
+    public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, string[]? need, int[]? needLevel, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
+        var picked = (need ?? []).Select((code, i) => (Code: code?.Trim() ?? "", Level: needLevel is { } levels && i < levels.Length ? levels[i] : 1))
+            .Where(p => p.Code.Length > 0).ToList();
         // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null, Parse(requirements)) { Sender = new(caller, PageCommands.Options(Request, "define position")) }, ct));
+            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null,
+                [.. picked.Select(p => Requirement(p.Code, p.Level)), .. Parse(requirements)]) { Sender = new(caller, PageCommands.Options(Request, "define position")) }, ct));
         Message = Error is null ? $"Defined {title}." : null;
-        if (Error is not null) Sent = (title, key, requirements);
+        if (Error is not null) Sent = (title, key, requirements, picked);
         return await Load(ct);
     }
 
@@ -151,8 +167,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
             var pieces = part.Split(':', StringSplitOptions.TrimEntries);
             if (pieces.Length != 2 || !int.TryParse(pieces[1], out var level))
                 throw new RequestValidationException("requirements", $"'{part}' is not CODE:LEVEL (for example GOV.1:2).");
-            return (RequirementBody?)(pieces[0].Contains('.') ? new RequirementBody(null, pieces[0], level) : new RequirementBody(pieces[0], null, level));
+            return Requirement(pieces[0], level);
         }).ToList();
+
+    /// <summary>A theme's code has a dot (GOV.1); a domain's has none (ADV).</summary>
+    private static RequirementBody? Requirement(string code, int level) =>
+        code.Contains('.') ? new RequirementBody(null, code, level) : new RequirementBody(code, null, level);
 
     private bool Staff(out CurrentUser caller)
     {
