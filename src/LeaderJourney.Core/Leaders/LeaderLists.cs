@@ -14,10 +14,14 @@ public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, s
 }
 
 /// <summary>What staff look for in the leader list: a name (part of it), a local, a status, a mentor or no mentor; a page of it, sorted.</summary>
+/// <param name="Status">active, paused or withdrawn; <see cref="OnTheirWay"/> for active or paused; null for any.</param>
 /// <param name="Stage">The leader's stage, the highest level attained in any theme (0 for none yet), as the pipeline counts it.</param>
+/// <param name="Among">Only these leaders (the stalled ones the pipeline report counts, say), or null for all.</param>
 public sealed record LeaderFilter(string? Search = null, string? Local = null, string? Status = null, Guid? Mentor = null, bool NoMentor = false,
-    string Sort = LeaderFilter.ByName, int Page = 1, int? Stage = null)
+    string Sort = LeaderFilter.ByName, int Page = 1, int? Stage = null, IReadOnlyCollection<Guid>? Among = null)
 {
+    /// <summary>Active or paused: the leaders the pipeline counts.</summary>
+    public const string OnTheirWay = "current";
     public const string ByName = "name";
     public const string ByLevels = "levels";
     public const string ByEnrolment = "enrolled";
@@ -79,10 +83,11 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
              where l.affiliate = $1
                and ($2::text is null or l.display_name ilike '%' || $2 || '%')
                and ($3::text is null or l.local = $3)
-               and ($4::text is null or l.status = $4)
+               and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
                and (not $6 or (l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id)))
                and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
+               and ($9::uuid[] is null or l.leader_id = any($9))
              order by {order}
              limit {LeaderFilter.PageSize} offset $7
             """);
@@ -94,6 +99,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = filter.NoMentor });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (page - 1) * LeaderFilter.PageSize });
         command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = filter.Stage is >= 0 and <= 3 ? filter.Stage : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]?> { TypedValue = filter.Among?.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
         var list = new List<LeaderListing>();
         var total = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))

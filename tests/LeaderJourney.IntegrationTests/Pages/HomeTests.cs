@@ -65,6 +65,10 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         staffHome.Should().Contain("href=\"/staff/leaders?mentorFilter=none\"", "one leader on their way has no mentor");
         System.Text.RegularExpressions.Regex.IsMatch(staffHome, @"Without a mentor</h2>\s*<p class=""figure"">1</p>").Should().BeTrue();
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 1 leaders.").And.NotContain("Cy Gone");
+        // Withdrawn leaders are left out of the list unless asked for, as the pipeline's counts leave them out.
+        (await staff.GetAsync("/staff/leaders")).Should().NotContain(">Cy Gone</a>").And.Contain(">Ada Asks</a>");
+        (await staff.GetAsync("/staff/leaders?statusFilter=any")).Should().Contain(">Cy Gone</a>");
+        (await staff.GetAsync("/staff/leaders?statusFilter=withdrawn")).Should().Contain(">Cy Gone</a>").And.NotContain(">Ada Asks</a>");
         staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
             "the waiting request names the theme by its title");
         staffHome.Should().Contain("2 of 3", "two of the three key positions have someone ready now")

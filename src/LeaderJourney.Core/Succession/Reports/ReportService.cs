@@ -49,6 +49,14 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
             with { EquityAsOf = equityAt, EquityAnswered = answered };
     }
 
+    /// <summary>The leaders of the affiliate whose stage has not risen in the twelve months before now: those the pipeline report counts as stalled.</summary>
+    public async Task<IReadOnlyCollection<Guid>> StalledNowAsync(string affiliate, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var spells = await pipeline.SpellsAsync(affiliate, now, ct);
+        return [.. Domain.Succession.PipelineStatistics.StalledLeaders(spells.Histories(now), now).Select(s => s.LeaderId)];
+    }
+
     /// <summary>
     /// The <paramref name="count"/> stalled leaders after the first <paramref name="skip"/> of those who last rose
     /// longest ago, by the day (the moment is no one's to show, docs/security.md), then name, with their names.

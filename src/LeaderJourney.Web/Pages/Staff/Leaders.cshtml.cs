@@ -4,6 +4,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Enrol;
 using LeaderJourney.Core.Leaders.Mentors;
+using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wolverine;
@@ -15,12 +16,15 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors and record a training the leaders they tick attended, through the same write path as
 /// the API; each name opens the leader's page (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ISentences sentences, TimeProvider clock,
+public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ReportService reports, ISentences sentences, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
+    /// <summary>A status, or "any"; none for the leaders on their way (active or paused), as the pipeline counts them.</summary>
     [BindProperty(SupportsGet = true)] public string? StatusFilter { get; set; }
+    /// <summary>"stalled" for the leaders whose stage has not risen in twelve months (the pipeline report's), or none for all.</summary>
+    [BindProperty(SupportsGet = true)] public string? ProgressFilter { get; set; }
     /// <summary>A mentor's user id, or "none" for leaders without a mentor.</summary>
     [BindProperty(SupportsGet = true)] public string? MentorFilter { get; set; }
     /// <summary>The stage (0 to 3, the highest level attained in any theme), or none for every stage.</summary>
@@ -62,7 +66,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IDictionary<string, string> Shown => new Dictionary<string, string>
     {
         ["q"] = Q ?? "", ["localFilter"] = LocalFilter ?? "", ["statusFilter"] = StatusFilter ?? "", ["mentorFilter"] = MentorFilter ?? "",
-        ["stageFilter"] = StageFilter?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", ["sort"] = Sort ?? "",
+        ["stageFilter"] = StageFilter?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", ["progressFilter"] = ProgressFilter ?? "", ["sort"] = Sort ?? "",
         ["p"] = PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
@@ -179,7 +183,9 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
-        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, StatusFilter, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter), ct);
+        var status = StatusFilter switch { null or "" => LeaderFilter.OnTheirWay, "any" => null, var chosen => chosen };
+        var stalled = ProgressFilter == "stalled" ? await reports.StalledNowAsync(Affiliate, ct) : null;
+        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, status, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter, stalled), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
