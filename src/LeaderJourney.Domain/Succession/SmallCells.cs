@@ -12,8 +12,8 @@ namespace LeaderJourney.Domain.Succession;
 /// small count into a larger, unknown one. Only when no other cell has people is the smallest other cell (a zero, the
 /// first one) suppressed, since that is then the only way to stop the subtraction.</para>
 /// <para>Rows are handled one at a time. A row of a single suppressed cell cannot be protected inside the row: the
-/// caller must not show its total. Column totals (the same cells summed down a column) are protected by
-/// <see cref="SuppressCategory"/>.</para></summary>
+/// caller must not show its total. A column's total (how many answered at a stage) is shown only where it gives
+/// nothing away (<see cref="SuppressCategory"/>).</para></summary>
 public static class SmallCells
 {
     /// <summary>What pages and CSV show in place of a suppressed cell.</summary>
@@ -43,17 +43,19 @@ public static class SmallCells
     }
 
     /// <summary>
-    /// One category's rows (a row per value, a cell per stage) together with how many people answered the
-    /// category at each stage, which is shown too (the share of a value is its cell over that count). Small
-    /// cells and small counts are suppressed, and then, until nothing changes:
+    /// One category's rows (a row per value, a cell per stage), each suppressed as <see cref="Suppress"/> does,
+    /// together with how many people answered the category at each stage (a value's share is its cell over
+    /// that count). A count is shown only where it tells nothing a hidden cell could be worked out from:
     /// <list type="bullet">
-    /// <item>a row with exactly one suppressed cell gets a complement, as <see cref="Suppress"/> does;</item>
-    /// <item>a column with its count shown and exactly one suppressed cell gives that cell away (where each
-    /// person has one value, the count minus the shown cells recovers it), so the next smallest cell with
-    /// people in that column is suppressed too, or, when no other cell has people, the count itself.</item>
+    /// <item>not where it is small itself;</item>
+    /// <item>not in a stage where any cell is hidden: where each person gives one value, the count minus the
+    /// shown cells is the sum of the hidden ones, and with bounds on them (a stand-in hidden cell is the
+    /// smallest of its row) that can pin each down;</item>
+    /// <item>not where the cells add up to 1 to 4 more than it: where a person may give several values
+    /// (race and ethnicity), that is how many gave more than one, a small group of its own.</item>
     /// </list>
-    /// A category where a person may give several values (race and ethnicity) is protected the same way:
-    /// where most give one, the count minus the shown cells nearly recovers a hidden one.
+    /// So the cells are exactly those <see cref="Suppress"/> shows row by row, and a report of an earlier
+    /// shape (which showed no counts) hides no cell this one shows: the two cannot be compared to recover one.
     /// </summary>
     public static (IReadOnlyList<IReadOnlyList<int?>> Rows, IReadOnlyList<int?> Answered) SuppressCategory(
         IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<int> answered)
@@ -61,41 +63,15 @@ public static class SmallCells
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(answered);
         if (rows.Any(r => r.Count != answered.Count)) throw new ArgumentException("Every row needs a cell per answered count.", nameof(rows));
-        if (rows.SelectMany(r => r).Concat(answered).Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(rows), "A count of people cannot be negative.");
-        var cells = rows.Select(r => r.Select(c => IsSmall(c) ? null : (int?)c).ToArray()).ToArray();
-        var totals = answered.Select(c => IsSmall(c) ? null : (int?)c).ToArray();
-        for (var changed = true; changed;)
-        {
-            changed = false;
-            foreach (var row in cells)
-            {
-                if (row.Count(c => c is null) != 1 || NextToSuppress(row) is not { } index) continue;
-                row[index] = null;
-                changed = true;
-            }
-            for (var column = 0; column < totals.Length; column++)
-            {
-                if (totals[column] is null) continue;
-                var down = cells.Select(row => row[column]).ToArray();
-                if (down.Count(c => c is null) != 1) continue;
-                if (NextWithPeople(down) is { } index) cells[index][column] = null;
-                else totals[column] = null;
-                changed = true;
-            }
-        }
+        if (answered.Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(answered), "A count of people cannot be negative.");
+        var cells = rows.Select(Suppress).ToArray();
+        var totals = answered.Select((count, stage) =>
+            IsSmall(count) || cells.Any(row => row[stage] is null) || IsSmall(rows.Sum(row => row[stage]) - count) ? null : (int?)count).ToArray();
         return (cells, totals);
     }
 
     /// <summary>The text for pages and CSV: the count, or "&lt;5" when suppressed.</summary>
     public static string Display(int? cell) => cell?.ToString(CultureInfo.InvariantCulture) ?? SuppressedText;
-
-    private static int? NextWithPeople(int?[] cells)
-    {
-        int? found = null;
-        for (var i = 0; i < cells.Length; i++)
-            if (cells[i] is > 0 and var count && (found is null || count < cells[found.Value])) found = i;
-        return found;
-    }
 
     private static int? NextToSuppress(int?[] cells)
     {

@@ -49,48 +49,54 @@ public sealed class SmallCellsTests
     }
 
     [Fact]
-    public void A_lone_suppressed_cell_in_a_column_whose_answered_count_is_shown_gets_a_complement_in_that_column()
+    public void A_stage_with_a_hidden_cell_hides_how_many_answered_since_the_count_minus_the_shown_cells_would_narrow_the_hidden_ones()
     {
-        // The 3 is hidden with the 8 beside it (rows); then 20 and 7 hide below them, since each column's
-        // count minus its shown cells would give them away; then those rows need their own complements.
+        // Row 1: the 3 is hidden with the 8 beside it, as a row alone would be; the stages of those two keep their counts back.
         var (rows, answered) = SmallCells.SuppressCategory([[10, 3, 8], [12, 20, 9], [30, 25, 7]], [52, 48, 24]);
-        rows.Should().BeEquivalentTo(new[] { new int?[] { 10, null, null }, [12, null, null], [30, null, null] }, o => o.WithStrictOrdering());
-        answered.Should().Equal(52, 48, 24);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { 10, null, null }, [12, 20, 9], [30, 25, 7] }, o => o.WithStrictOrdering());
+        answered.Should().Equal(52, null, null);
+        // Man 1 and non-binary 1 at a stage where 12 answered: shown, 12 minus the woman's 10 would give 2, so 1 and 1.
+        (_, answered) = SmallCells.SuppressCategory([[12, 9, 10, 6], [6, 8, 1, 7], [5, 6, 1, 9]], [23, 23, 12, 22]);
+        answered[2].Should().BeNull();
     }
 
     [Fact]
-    public void A_small_answered_count_is_suppressed_and_where_no_other_cell_has_people_the_count_is_hidden_instead()
+    public void Where_people_may_give_several_values_a_count_that_would_say_how_few_gave_more_than_one_is_hidden()
+    {
+        // At stage 0, 10 people gave 11 values: one gave two, a group of one.
+        var (_, answered) = SmallCells.SuppressCategory([[5, 10], [6, 10]], [10, 20]);
+        answered.Should().Equal(null, 20);
+        (_, answered) = SmallCells.SuppressCategory([[10, 10], [10, 10]], [15, 20]);
+        answered.Should().Equal([15, 20], "five who gave two values are no small group");
+    }
+
+    [Fact]
+    public void A_small_answered_count_is_suppressed()
     {
         var (rows, answered) = SmallCells.SuppressCategory([[3], [0]], [3]);
         rows.Should().BeEquivalentTo(new[] { new int?[] { null }, [0] }, o => o.WithStrictOrdering());
         answered.Should().Equal([null]);
-
-        // The 7 hides beside the 3; below it in its column is a zero, nobody to hide it among, so the count goes.
-        (rows, answered) = SmallCells.SuppressCategory([[3, 7, 9], [0, 0, 6]], [3, 7, 15]);
-        rows.Should().BeEquivalentTo(new[] { new int?[] { null, null, 9 }, [0, 0, 6] }, o => o.WithStrictOrdering());
-        answered.Should().Equal(null, null, 15);
     }
 
     [Fact]
-    public void After_suppression_no_hidden_cell_can_be_worked_out_from_its_row_or_its_shown_column_count()
+    public void The_cells_are_those_a_row_alone_shows_and_a_count_is_shown_only_over_a_stage_whose_cells_are_all_shown()
     {
         var random = new Random(20261206);
         for (var table = 0; table < 2000; table++)
         {
             var width = random.Next(1, 5);
             var raw = Enumerable.Range(0, random.Next(1, 6)).Select(_ => Enumerable.Range(0, width).Select(_ => random.Next(3) == 0 ? random.Next(0, 5) : random.Next(0, 40)).ToArray()).ToArray();
-            var counts = Enumerable.Range(0, width).Select(c => raw.Sum(r => r[c])).ToArray();
+            // Some people gave two values now and then: the count is the cells' sum less a few.
+            var counts = Enumerable.Range(0, width).Select(c => Math.Max(0, raw.Sum(r => r[c]) - (random.Next(4) == 0 ? random.Next(0, 7) : 0))).ToArray();
             var (rows, answered) = SmallCells.SuppressCategory(raw, counts);
-            for (var r = 0; r < raw.Length; r++)
-                for (var c = 0; c < width; c++)
-                {
-                    if (SmallCells.IsSmall(raw[r][c])) rows[r][c].Should().BeNull();
-                    if (rows[r][c] is { } shown) shown.Should().Be(raw[r][c]);
-                }
-            foreach (var row in rows)
-                if (row.Count(c => c is null) == 1) row.Should().HaveCount(1, "a lone hidden cell is left only where the row has nothing else");
+            for (var r = 0; r < raw.Length; r++) rows[r].Should().Equal(SmallCells.Suppress(raw[r]), "table {0}: a report that showed no counts hid the same cells", table);
             for (var c = 0; c < width; c++)
-                if (answered[c] is not null) rows.Count(row => row[c] is null).Should().NotBe(1, "table {0}, column {1}", table, c);
+            {
+                if (answered[c] is not { } shown) continue;
+                shown.Should().Be(counts[c]);
+                rows.Should().OnlyContain(row => row[c] != null, "table {0}, stage {1}: a count beside a hidden cell narrows it", table, c);
+                SmallCells.IsSmall(raw.Sum(row => row[c]) - shown).Should().BeFalse("table {0}, stage {1}: a few who gave several values would be a small group", table, c);
+            }
         }
     }
 

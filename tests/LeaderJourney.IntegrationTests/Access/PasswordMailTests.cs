@@ -215,6 +215,10 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         confirmed.StatusCode.Should().Be(HttpStatusCode.OK);
         (await confirmed.Content.ReadAsStringAsync()).Should().Contain("Confirmed: if you forget your password");
         (await mentor.GetAsync("/account/mail")).Should().Contain("You confirmed this address");
+        // A new password would end the confirmation: the password page says so before, not a forgotten password later.
+        const string confirmAgain = "Your e-mail address will then need confirming again";
+        (await other.GetAsync("/account/password")).Should().NotContain(confirmAgain, "nothing to lose for one who never confirmed");
+        (await mentor.GetAsync("/account/password")).Should().Contain(confirmAgain);
 
         // Signed out, from the sign-in page's link.
         var someone = new PageClient(app);

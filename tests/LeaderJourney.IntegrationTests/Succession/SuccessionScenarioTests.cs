@@ -197,16 +197,18 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         var answered = pipeline.GetProperty("equityAnswered").EnumerateArray()
             .ToDictionary(a => a.GetProperty("category").GetString()!, a => a.GetProperty("stages").EnumerateArray().Select(n => n.ValueKind == JsonValueKind.Null ? (int?)null : n.GetInt32()).ToArray());
         answered.Keys.Should().Equal("gender", "jobCategory", "raceEthnicity");
-        answered["gender"].Should().Equal(6, 6, 0, 0);
+        // Shown only over a stage whose cells are all shown: beside a hidden cell, the count would narrow it.
+        answered["gender"].Should().Equal(null, null, 0, 0);
         answered["jobCategory"].Should().Equal(6, 6, 0, 0);
-        answered["raceEthnicity"].Should().Equal(null, 6, 0, 0); // L03, L08 and L09 at stage 0 gave one; L10 to L12 none
+        answered["raceEthnicity"].Should().Equal(null, null, 0, 0);
         var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sc.board", ApiUsers.Password, Roles.Board, "SC", null, null);
         await pages.SignInAsync("sc.board");
         // Tags with the spaces around them closed up, as a reader sees the cells.
         var pipelinePage = System.Text.RegularExpressions.Regex.Replace(await pages.GetAsync("/board/pipeline"), @"\s*(<[^>]+>)\s*", "$1");
         pipelinePage.Should().Contain("<th scope=\"row\">Job category: teacher</th><td data-label=\"Level 0\">6<span class=\"share\">(100%)</span></td>")
-            .And.Contain("<th scope=\"row\">Race and ethnicity: answered</th><td data-label=\"Level 0\">&lt;5 of 6</td><td data-label=\"Level 1\">6 of 6</td>")
+            .And.Contain("<th scope=\"row\">Job category: answered</th><td data-label=\"Level 0\">6</td><td data-label=\"Level 1\">6</td>")
+            .And.Contain("<th scope=\"row\">Race and ethnicity: answered</th><td data-label=\"Level 0\">not shown</td><td data-label=\"Level 1\">not shown</td>")
             .And.NotContain("<span class=\"share\">(0%)</span>", "nobody at a stage answered: no share of nothing");
 
         // The succession page: the Treasurer's cover rests on staff's call alone, and its ready-now candidate

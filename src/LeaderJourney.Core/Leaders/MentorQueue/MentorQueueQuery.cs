@@ -58,7 +58,7 @@ public sealed class MentorQueueQuery(ProjectionRuntime projections, NpgsqlDataSo
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         // No limit is "limit null": every row.
-        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = take });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = take, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         var waiting = new List<WaitingRequest>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -58,7 +58,7 @@ public static class ReportFormats
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Day(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var e in r.Equity) Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), Pick(e.Value, e.Value), .. e.Stages.Select(SmallCells.Display)]);
         foreach (var a in r.EquityAnswered ?? [])
-            Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(SmallCells.Display)]);
+            Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity answered", "Equity: answered"), Pick(a.Category, CategoryWords(a.Category)), "", .. a.Stages.Select(n => n?.ToString(CultureInfo.InvariantCulture) ?? "")]);
         Row(csv, [r.Affiliate, Day(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         Row(csv, [r.Affiliate, Day(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
         if (r.StalledStages is { } stalled)
@@ -73,9 +73,10 @@ public static class ReportFormats
     /// <summary>Whether a download is for people (a page's, which passes its sentences) rather than data (the API's).</summary>
     private static bool InWords(ISentences? say) => say is not null;
 
-    /// <summary>Key positions as the board acts on them: highest risk first, then the soonest term end, then by title.</summary>
+    /// <summary>Key positions as the board acts on them: highest risk first, a vacant seat before a held one, then the soonest term end, then by title.</summary>
     public static IEnumerable<PositionView> MostAtRiskFirst(IEnumerable<PositionView> positions) =>
-        positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 }).ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal);
+        positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 }).ThenBy(p => p.Incumbent is null ? 0 : 1)
+            .ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal);
 
     /// <summary>
     /// What coverage does not say when one person is ready for several key positions: how many of them
@@ -120,7 +121,7 @@ public static class ReportFormats
             .Append(' ').Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Bench: {r.BenchStrength.ReadyNow} ready now, {r.BenchStrength.Ready1to2Years} ready in 1-2 years, {r.BenchStrength.Ready3PlusYears} in 3+ years."))))
             .Append("</p>");
         var asOf = DateOnly.FromDateTime(r.AsOf.UtcDateTime);
-        foreach (var p in r.Positions)
+        foreach (var p in MostAtRiskFirst(r.Positions))
         {
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
             html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p)))} ")
@@ -149,7 +150,7 @@ public static class ReportFormats
             foreach (var e in category)
                 html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(named)}: {E(say.Say(e.Value))}</th>{Cells(e.Stages.Select((n, stage) => SmallCells.Display(n) + (r.Share(e, stage) is { } share ? $" ({share.ToString("P0", CultureInfo.CurrentCulture)})" : "")))}</tr>");
             if (r.EquityAnswered?.FirstOrDefault(a => a.Category == category.Key) is { } answered)
-                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say($"{named}: answered"))}</th>{Cells(answered.Stages.Select(SmallCells.Display))}</tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say($"{named}: answered"))}</th>{Cells(answered.Stages.Select(n => n?.ToString(CultureInfo.InvariantCulture) ?? say.Say("not shown")))}</tr>");
         }
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
         if (r.StalledStages is { } stalled)

@@ -9,16 +9,24 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>A signed-in user changes their password (the command the API sends); every session of theirs ends, this one too.</summary>
-public sealed class PasswordModel(IMessageBus bus) : PageModel
+public sealed class PasswordModel(IMessageBus bus, AccountAddresses addresses) : PageModel
 {
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>
+    /// Whether the person's address is confirmed: a new password ends that (docs/security.md), and they
+    /// are told before, not left to find out when a forgotten password cannot be mailed.
+    /// </summary>
+    public bool AddressConfirmed { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    private async Task LoadAsync(CancellationToken ct) =>
+        AddressConfirmed = (await addresses.OfAsync(BearerTokenHandler.CurrentUserOf(User), ct)).Confirmed;
 
     public async Task<IActionResult> OnPostAsync(string? currentPassword, string? newPassword, string? repeatPassword, CancellationToken ct)
     {
+        await LoadAsync(ct);
         if (newPassword != repeatPassword)
         {
             Error = "The new password and its repetition differ.";

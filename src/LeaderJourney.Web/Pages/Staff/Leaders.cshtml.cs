@@ -183,7 +183,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
-        var status = StatusFilter switch { null or "" => LeaderFilter.OnTheirWay, "any" => null, var chosen => chosen };
+        // Withdrawn leaders are left out of the list unless asked for, but a name searched for is found whatever its status.
+        var status = StatusFilter switch { null or "" when string.IsNullOrWhiteSpace(Q) => LeaderFilter.OnTheirWay, null or "" or "any" => null, var chosen => chosen };
         var stalled = ProgressFilter == "stalled" ? await reports.StalledNowAsync(Affiliate, ct) : null;
         List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, status, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter, stalled), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
