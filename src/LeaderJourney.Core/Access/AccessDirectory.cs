@@ -589,11 +589,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     }
 
     /// <summary>The affiliate's mentors by user id, as people know them (their name, else their user name), for naming the mentors in a leader's record.</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default)
+    /// <param name="ableToSignIn">Only those whose sign-in is not disabled: the mentors who can sign a level off now.</param>
+    public async Task<IReadOnlyDictionary<Guid, string>> MentorNamesAsync(string affiliate, CancellationToken ct = default, bool ableToSignIn = false)
     {
-        await using var command = dataSource.CreateCommand($"select id, username, name_sealed from {schema}.users where affiliate = $1 and role = $2");
+        await using var command = dataSource.CreateCommand(
+            $"select id, username, name_sealed from {schema}.users where affiliate = $1 and role = $2 and (not $3 or disabled_at is null)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Roles.Mentor });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = ableToSignIn });
         var names = new Dictionary<Guid, string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = NameOf(reader.GetGuid(0), reader, 2) ?? reader.GetString(1);

@@ -137,6 +137,12 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         requests[nobody..byMentor].Should().Contain(">Ben Alone</a>").And.NotContain(">Ada Asks</a>");
         requests[byMentor..].Should().Contain(">Ada Asks</a>").And.Contain($"href=\"/staff/leaders?mentorFilter={mentorId}\"").And.NotContain(">Ben Alone</a>");
         (await board.Http.GetAsync("/staff/requests")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the queue's names are staff's");
+        // A mentor whose sign-in is disabled signs nothing off: their mentees' requests are nobody's.
+        (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var withoutMentor = await staff.GetAsync("/staff/requests");
+        withoutMentor.Should().NotContain($"id=\"m-{mentorId}\"");
+        withoutMentor[withoutMentor.IndexOf("id=\"no-mentor\"", StringComparison.Ordinal)..].Should().Contain(">Ada Asks</a>").And.Contain(">Ben Alone</a>");
+        (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = false })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
         var leader = new PageClient(_app);

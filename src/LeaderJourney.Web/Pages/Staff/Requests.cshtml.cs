@@ -8,8 +8,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 
 /// <summary>
 /// Every sign-off request waiting in the affiliate, by the mentor who can sign it off: staff see whom to
-/// nudge, and first the requests nobody can sign off, their leader having no mentor. A leader with two
-/// mentors' request is under each.
+/// nudge, and first the requests nobody can sign off, their leader having no mentor (or only mentors whose
+/// sign-in is disabled). A leader with two mentors' request is under each.
 /// </summary>
 public sealed class RequestsModel(MentorQueueQuery queue, AccessDirectory directory, FrameworkWords words, TimeProvider clock) : PageModel
 {
@@ -31,12 +31,13 @@ public sealed class RequestsModel(MentorQueueQuery queue, AccessDirectory direct
         StillBuilding = waiting is null;
         waiting ??= [];
         Total = waiting.Count;
-        var names = await directory.MentorNamesAsync(affiliate, ct);
+        // A mentor whose sign-in is disabled signs nothing off: their mentees' requests are nobody's.
+        var names = await directory.MentorNamesAsync(affiliate, ct, ableToSignIn: true);
         // Requests come oldest first, so each group's first request is its longest wait; groups keep that order.
         Groups =
         [
-            .. waiting.Where(w => w.MentorIds.Count == 0) is var alone && alone.Any() ? [new MentorGroup(null, null, [.. alone])] : Array.Empty<MentorGroup>(),
-            .. waiting.SelectMany(w => w.MentorIds.Select(mentor => (mentor, w))).GroupBy(p => p.mentor)
+            .. waiting.Where(w => !w.MentorIds.Any(names.ContainsKey)) is var alone && alone.Any() ? [new MentorGroup(null, null, [.. alone])] : Array.Empty<MentorGroup>(),
+            .. waiting.SelectMany(w => w.MentorIds.Where(names.ContainsKey).Select(mentor => (mentor, w))).GroupBy(p => p.mentor)
                 .Select(g => new MentorGroup(g.Key, names.GetValueOrDefault(g.Key), [.. g.Select(p => p.w)]))
                 .OrderBy(g => g.Requests[0].RequestedAt),
         ];
