@@ -52,6 +52,33 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_pipeline_report_issued_as_of_now_counts_its_equity_to_the_day_before_also_when_reopened_days_later()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 5, 12, 14, 5, 0, TimeSpan.Zero));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IQ");
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IQ", displayName = $"Whole Day {i}", email = "whole@example.org" }), HttpStatusCode.Created);
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{created.GetProperty("id").GetGuid()}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", jobCategory = "teacher", consent = true }));
+        }
+        await app.CaughtUpAsync();
+        var dayBefore = new DateTimeOffset(2026, 5, 12, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
+
+        var issued = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IQ", null), HttpStatusCode.Created);
+        clock.Advance(TimeSpan.FromDays(3));
+        var (board, _) = await app.SignedInAsync(Roles.Board, "IQ");
+        var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=IQ"));
+        reopened.GetProperty("report").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore);
+        reopened.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore,
+            "asked again days later, the breakdown still ends at a whole day, not at 14:05, when the six were counted");
+        reopened.GetProperty("current").GetProperty("equity").EnumerateArray().Should().BeEmpty();
+        reopened.GetProperty("changed").GetBoolean().Should().BeFalse();
+        // A report as of a whole day counts its equity to that day's end.
+        (await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-12"))).GetProperty("equity").EnumerateArray().Should().NotBeEmpty();
+    }
+
+    [Fact]
     public async Task Concurrent_issues_all_land_in_a_report_issues_stream_of_the_affiliate_and_if_match_and_idempotency_key_hold()
     {
         await using var app = new LeaderJourneyAppFactory(database.ConnectionString);

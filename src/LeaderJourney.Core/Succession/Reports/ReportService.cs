@@ -41,9 +41,14 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
             null => await pipeline.NamesAsync(stalled.Select(s => s.LeaderId).ToList(), ct),
             var count => await LongestStandingAsync(affiliate, stalled, stalledNames.Skip, count.Value, ct),
         };
-        // The board's breakdown as it stood at the end of yesterday at the latest.
+        // The board's breakdown as it stood at the end of a whole day: of the report's day when it is as of
+        // that day's end, else of the day before; and of yesterday at the latest. A report issued "now" (at
+        // 14:05) and reopened the next day would otherwise count the breakdown at 14:05, and two issued an
+        // hour apart would show who moved in that hour.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
-        var equityAt = equityInWholeDays && at > lastWholeDay ? lastWholeDay : at;
+        var startOfDay = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
+        var wholeDay = at == startOfDay.AddDays(1).AddTicks(-10) ? at : startOfDay.AddTicks(-10);
+        var equityAt = !equityInWholeDays ? at : wholeDay < lastWholeDay ? wholeDay : lastWholeDay;
         var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, ct);
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named)
             with { EquityAsOf = equityAt, EquityAnswered = answered };
