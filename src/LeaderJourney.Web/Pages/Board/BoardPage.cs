@@ -42,7 +42,11 @@ public abstract class BoardPage : PageModel
     /// Whether the chosen date is still to come: a report as of it shows what is known today (levels,
     /// candidates, seats), with only the terms' ends weighed against that date, so the page says it is no forecast.
     /// </summary>
-    public bool ChosenDateIsLater => ChosenDate is { } chosen && DateOnly.ParseExact(chosen, "yyyy-MM-dd") > DateOnly.FromDateTime(DateTime.UtcNow);
+    public bool ChosenDateIsLater => ChosenDate is { } chosen
+        && DateOnly.ParseExact(chosen, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) > DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The host's clock (a test's own, in tests), as the reports read it.</summary>
+    private TimeProvider Clock => HttpContext.RequestServices.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
 
     /// <summary>A download is not a page that can say its date was not read: it is refused instead (and is not today's).</summary>
     protected Microsoft.AspNetCore.Mvc.IActionResult? DownloadRefusal() => _downloadRefusal is null ? null : BadRequest(_downloadRefusal);
