@@ -12,8 +12,8 @@ namespace LeaderJourney.Domain.Succession;
 /// small count into a larger, unknown one. Only when no other cell has people is the smallest other cell (a zero, the
 /// first one) suppressed, since that is then the only way to stop the subtraction.</para>
 /// <para>Rows are handled one at a time. A row of a single suppressed cell cannot be protected inside the row: the
-/// caller must not show its total. A column's total (how many answered at a stage) is shown only where it gives
-/// nothing away (<see cref="SuppressCategory"/>).</para></summary>
+/// caller must not show its total. A stage's totals (how many answered it, how many leaders stand at it) are
+/// weighed by <see cref="SuppressCategory"/>.</para></summary>
 public static class SmallCells
 {
     /// <summary>What pages and CSV show in place of a suppressed cell.</summary>
@@ -43,31 +43,72 @@ public static class SmallCells
     }
 
     /// <summary>
-    /// One category's rows (a row per value, a cell per stage), each suppressed as <see cref="Suppress"/> does,
-    /// together with how many people answered the category at each stage (a value's share is its cell over
-    /// that count). A count is shown only where it tells nothing a hidden cell could be worked out from:
+    /// How much room a stage's total must leave its hidden cells, beyond one person each: the total (every
+    /// leader at the stage, on the same page) less the stage's shown cells bounds what is hidden there, and
+    /// with less room than this a hidden cell of 1 to 4 could be pinned down (a total of 7 beside a shown 6
+    /// leaves one person for the hidden cell).
+    /// </summary>
+    public const int RoomAtAStage = 4;
+
+    /// <summary>
+    /// One category's rows (a row per value, a cell per stage) and how many people answered it at each stage
+    /// (a value's share is its cell over that count), given how many leaders the report shows at each stage.
     /// <list type="bullet">
-    /// <item>not where it is small itself;</item>
-    /// <item>not in a stage where any cell is hidden: where each person gives one value, the count minus the
-    /// shown cells is the sum of the hidden ones, and with bounds on them (a stand-in hidden cell is the
-    /// smallest of its row) that can pin each down;</item>
-    /// <item>not where the cells add up to 1 to 4 more than it: where a person may give several values
-    /// (race and ethnicity), that is how many gave more than one, a small group of its own.</item>
+    /// <item>Each row is suppressed as <see cref="Suppress"/> does.</item>
+    /// <item>At a stage with a hidden cell, the stage's total less its shown cells bounds the hidden ones:
+    /// while that leaves less than <see cref="RoomAtAStage"/> beyond one person per hidden cell, the stage's
+    /// smallest shown cell with people is hidden too (and the rows again, until nothing changes).</item>
+    /// <item>How many answered is shown only where it tells nothing more: not when 1 to 4, not at a stage with
+    /// a hidden cell (the count less the shown cells would narrow the hidden ones), not when 1 to 4 at the
+    /// stage did not answer, and not where people gave several values (race and ethnicity) unless so many
+    /// more values than people were given that at least 5 people gave several.</item>
     /// </list>
-    /// So the cells are exactly those <see cref="Suppress"/> shows row by row, and a report of an earlier
-    /// shape (which showed no counts) hides no cell this one shows: the two cannot be compared to recover one.
     /// </summary>
     public static (IReadOnlyList<IReadOnlyList<int?>> Rows, IReadOnlyList<int?> Answered) SuppressCategory(
-        IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<int> answered)
+        IReadOnlyList<IReadOnlyList<int>> rows, IReadOnlyList<int> answered, IReadOnlyList<int> atStage)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(answered);
-        if (rows.Any(r => r.Count != answered.Count)) throw new ArgumentException("Every row needs a cell per answered count.", nameof(rows));
-        if (answered.Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(answered), "A count of people cannot be negative.");
-        var cells = rows.Select(Suppress).ToArray();
+        ArgumentNullException.ThrowIfNull(atStage);
+        if (rows.Any(r => r.Count != answered.Count) || atStage.Count != answered.Count)
+            throw new ArgumentException("Every row, the answered counts and the stage totals need a cell per stage.", nameof(rows));
+        if (answered.Concat(atStage).Any(c => c < 0)) throw new ArgumentOutOfRangeException(nameof(answered), "A count of people cannot be negative.");
+        var cells = rows.Select(r => Suppress(r).ToArray()).ToArray();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var row in cells)
+                if (row.Count(c => c is null) == 1 && NextToSuppress(row) is { } index)
+                {
+                    row[index] = null;
+                    changed = true;
+                }
+            for (var stage = 0; stage < atStage.Count; stage++)
+            {
+                var down = cells.Select(row => row[stage]).ToArray();
+                var hidden = down.Count(c => c is null);
+                if (hidden == 0 || atStage[stage] - down.Sum(c => c ?? 0) - hidden >= RoomAtAStage || NextWithPeople(down) is not { } index) continue;
+                cells[index][stage] = null;
+                changed = true;
+            }
+        }
+        // A person gives at most one value per row: k people giving several gave at most k * (rows - 1) more values than people.
+        var perPerson = Math.Max(1, rows.Count - 1);
         var totals = answered.Select((count, stage) =>
-            IsSmall(count) || cells.Any(row => row[stage] is null) || IsSmall(rows.Sum(row => row[stage]) - count) ? null : (int?)count).ToArray();
+        {
+            var extra = rows.Sum(row => row[stage]) - count;
+            return IsSmall(count) || cells.Any(row => row[stage] is null) || IsSmall(atStage[stage] - count) || (extra > 0 && extra < 5 * perPerson)
+                ? null : (int?)count;
+        }).ToArray();
         return (cells, totals);
+    }
+
+    private static int? NextWithPeople(int?[] cells)
+    {
+        int? found = null;
+        for (var i = 0; i < cells.Length; i++)
+            if (cells[i] is { } count && count > 0 && (found is null || count < cells[found.Value])) found = i;
+        return found;
     }
 
     /// <summary>The text for pages and CSV: the count, or "&lt;5" when suppressed.</summary>

@@ -40,10 +40,13 @@ public sealed class SmallCellsTests
             .Should().BeEquivalentTo(new[] { new int?[] { null, 10, null, 0 }, [0, 0, 0, 0], [20, null, null, 9] },
                 o => o.WithStrictOrdering());
 
+    // Stage totals with room to spare, where a test is not about them.
+    private static int[] Roomy(int stages) => [.. Enumerable.Repeat(1000, stages)];
+
     [Fact]
     public void A_category_with_nothing_small_shows_every_cell_and_every_answered_count()
     {
-        var (rows, answered) = SmallCells.SuppressCategory([[10, 8, 6], [12, 20, 9]], [22, 28, 15]);
+        var (rows, answered) = SmallCells.SuppressCategory([[10, 8, 6], [12, 20, 9]], [22, 28, 15], [30, 40, 30]);
         rows.Should().BeEquivalentTo(new[] { new int?[] { 10, 8, 6 }, [12, 20, 9] }, o => o.WithStrictOrdering());
         answered.Should().Equal(22, 28, 15);
     }
@@ -52,50 +55,79 @@ public sealed class SmallCellsTests
     public void A_stage_with_a_hidden_cell_hides_how_many_answered_since_the_count_minus_the_shown_cells_would_narrow_the_hidden_ones()
     {
         // Row 1: the 3 is hidden with the 8 beside it, as a row alone would be; the stages of those two keep their counts back.
-        var (rows, answered) = SmallCells.SuppressCategory([[10, 3, 8], [12, 20, 9], [30, 25, 7]], [52, 48, 24]);
+        var (rows, answered) = SmallCells.SuppressCategory([[10, 3, 8], [12, 20, 9], [30, 25, 7]], [52, 48, 24], Roomy(3));
         rows.Should().BeEquivalentTo(new[] { new int?[] { 10, null, null }, [12, 20, 9], [30, 25, 7] }, o => o.WithStrictOrdering());
         answered.Should().Equal(52, null, null);
         // Man 1 and non-binary 1 at a stage where 12 answered: shown, 12 minus the woman's 10 would give 2, so 1 and 1.
-        (_, answered) = SmallCells.SuppressCategory([[12, 9, 10, 6], [6, 8, 1, 7], [5, 6, 1, 9]], [23, 23, 12, 22]);
+        (_, answered) = SmallCells.SuppressCategory([[12, 9, 10, 6], [6, 8, 1, 7], [5, 6, 1, 9]], [23, 23, 12, 22], Roomy(4));
         answered[2].Should().BeNull();
+    }
+
+    [Fact]
+    public void A_stage_whose_total_leaves_its_hidden_cells_too_little_room_hides_more_of_its_cells()
+    {
+        // Woman 6 shown beside a stage of 7: man's hidden cell could only be 1. The 6 is hidden too, and then
+        // the woman's row needs a second hidden cell, as any row does.
+        var (rows, _) = SmallCells.SuppressCategory([[20, 6], [15, 1], [9, 0]], [44, 7], [50, 7]);
+        rows.Should().BeEquivalentTo(new[] { new int?[] { null, null }, [null, null], [9, 0] }, o => o.WithStrictOrdering());
+        // Room enough: a stage of 30 beside a shown 6 leaves the hidden cell anywhere from 1 to 24.
+        (rows, _) = SmallCells.SuppressCategory([[20, 6], [15, 1], [9, 0]], [44, 7], [50, 30]);
+        rows[0].Should().Equal(20, 6);
     }
 
     [Fact]
     public void Where_people_may_give_several_values_a_count_that_would_say_how_few_gave_more_than_one_is_hidden()
     {
         // At stage 0, 10 people gave 11 values: one gave two, a group of one.
-        var (_, answered) = SmallCells.SuppressCategory([[5, 10], [6, 10]], [10, 20]);
+        var (_, answered) = SmallCells.SuppressCategory([[5, 10], [6, 10]], [10, 20], Roomy(2));
         answered.Should().Equal(null, 20);
-        (_, answered) = SmallCells.SuppressCategory([[10, 10], [10, 10]], [15, 20]);
+        // Five more values than people, in two rows: one value each more, so five people gave two.
+        (_, answered) = SmallCells.SuppressCategory([[10, 10], [10, 10]], [15, 20], Roomy(2));
         answered.Should().Equal([15, 20], "five who gave two values are no small group");
-    }
-
-    [Fact]
-    public void A_small_answered_count_is_suppressed()
-    {
-        var (rows, answered) = SmallCells.SuppressCategory([[3], [0]], [3]);
-        rows.Should().BeEquivalentTo(new[] { new int?[] { null }, [0] }, o => o.WithStrictOrdering());
+        // In three rows, five more values could be one person's two and another's... fewer than five people: hidden.
+        (_, answered) = SmallCells.SuppressCategory([[10], [10], [10]], [25], Roomy(1));
         answered.Should().Equal([null]);
     }
 
     [Fact]
-    public void The_cells_are_those_a_row_alone_shows_and_a_count_is_shown_only_over_a_stage_whose_cells_are_all_shown()
+    public void A_small_answered_count_or_a_few_who_did_not_answer_is_suppressed()
+    {
+        var (rows, answered) = SmallCells.SuppressCategory([[3], [0]], [3], Roomy(1));
+        rows.Should().BeEquivalentTo(new[] { new int?[] { null }, [0] }, o => o.WithStrictOrdering());
+        answered.Should().Equal([null]);
+        (_, answered) = SmallCells.SuppressCategory([[10], [10]], [20], [22]);
+        answered.Should().Equal([null], "two leaders at the stage did not answer");
+    }
+
+    [Fact]
+    public void Every_hidden_cell_keeps_room_and_a_count_is_shown_only_over_a_stage_whose_cells_are_all_shown()
     {
         var random = new Random(20261206);
-        for (var table = 0; table < 2000; table++)
+        for (var table = 0; table < 3000; table++)
         {
             var width = random.Next(1, 5);
             var raw = Enumerable.Range(0, random.Next(1, 6)).Select(_ => Enumerable.Range(0, width).Select(_ => random.Next(3) == 0 ? random.Next(0, 5) : random.Next(0, 40)).ToArray()).ToArray();
-            // Some people gave two values now and then: the count is the cells' sum less a few.
+            // Now and then some gave two values (the count is below the cells' sum), and some did not answer (the stage is above it).
             var counts = Enumerable.Range(0, width).Select(c => Math.Max(0, raw.Sum(r => r[c]) - (random.Next(4) == 0 ? random.Next(0, 7) : 0))).ToArray();
-            var (rows, answered) = SmallCells.SuppressCategory(raw, counts);
-            for (var r = 0; r < raw.Length; r++) rows[r].Should().Equal(SmallCells.Suppress(raw[r]), "table {0}: a report that showed no counts hid the same cells", table);
+            var stages = counts.Select(c => c + (random.Next(2) == 0 ? random.Next(0, 8) : 0)).ToArray();
+            var (rows, answered) = SmallCells.SuppressCategory(raw, counts, stages);
+            for (var r = 0; r < raw.Length; r++)
+                for (var c = 0; c < width; c++)
+                {
+                    if (SmallCells.IsSmall(raw[r][c])) rows[r][c].Should().BeNull();
+                    if (rows[r][c] is { } shown) shown.Should().Be(raw[r][c]);
+                }
+            foreach (var row in rows)
+                if (row.Count(c => c is null) == 1) row.Count(c => c is > 0).Should().Be(0, "table {0}: a lone hidden cell is left only where nothing else in its row has people", table);
             for (var c = 0; c < width; c++)
             {
+                var hidden = rows.Count(row => row[c] is null);
+                if (hidden > 0 && rows.Any(row => row[c] is > 0))
+                    (stages[c] - rows.Sum(row => row[c] ?? 0) - hidden).Should().BeGreaterThanOrEqualTo(SmallCells.RoomAtAStage, "table {0}, stage {1}", table, c);
                 if (answered[c] is not { } shown) continue;
                 shown.Should().Be(counts[c]);
-                rows.Should().OnlyContain(row => row[c] != null, "table {0}, stage {1}: a count beside a hidden cell narrows it", table, c);
-                SmallCells.IsSmall(raw.Sum(row => row[c]) - shown).Should().BeFalse("table {0}, stage {1}: a few who gave several values would be a small group", table, c);
+                hidden.Should().Be(0, "table {0}, stage {1}: a count beside a hidden cell narrows it", table, c);
+                SmallCells.IsSmall(stages[c] - shown).Should().BeFalse("table {0}, stage {1}: a few who did not answer", table, c);
             }
         }
     }

@@ -222,6 +222,8 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         later.Should().Contain("That date is still to come: the report shows what is known today, not a forecast.")
             .And.Contain("the term ended on 2026-07-05").And.NotContain("the term ends within 12 months (2026-07-05)");
         (await pages.GetAsync("/board/pipeline?asOf=2099-01-01")).Should().Contain("That date is still to come");
+        // As of a past day, the breakdown is of that day's end, as the API's and an issued report's are.
+        (await pages.GetAsync($"/board/pipeline?asOf={t2.AddDays(-1):yyyy-MM-dd}")).Should().Contain("Pipeline: SC").And.NotContain("Counted as of the end of");
         var yearEarlier = pipeline.GetProperty("yearEarlier");
         yearEarlier.GetProperty("leaders").GetInt32().Should().Be(0);
         pipeline.GetProperty("stageChange").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);

@@ -66,7 +66,9 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
     /// category and stage those who answered it (a value's share is of them), small cells suppressed a
     /// category at a time (<see cref="SmallCells.SuppressCategory"/>).
     /// </summary>
-    public async Task<(IReadOnlyList<EquityRowView> Rows, IReadOnlyList<EquityAnsweredView> Answered)> EquityAsync(string affiliate, DateTimeOffset at, CancellationToken ct)
+    /// <param name="atStage">How many leaders the report shows at each stage at <paramref name="at"/>: they bound what is hidden.</param>
+    public async Task<(IReadOnlyList<EquityRowView> Rows, IReadOnlyList<EquityAnsweredView> Answered)> EquityAsync(string affiliate, DateTimeOffset at,
+        IReadOnlyList<int> atStage, CancellationToken ct)
     {
         var values = await projections.ActiveTableAsync(EquityProjection.ProjectionName, "values", ct) ?? throw new ReadModelNotReadyException(EquityProjection.ProjectionName);
         var rows = new Dictionary<(string Category, string Value), int[]>();
@@ -95,7 +97,7 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
         foreach (var category in answered.Keys.Order(StringComparer.Ordinal))
         {
             var ofCategory = rows.Where(r => r.Key.Category == category).OrderBy(r => r.Key.Value, StringComparer.Ordinal).ToArray();
-            var (cells, totals) = SmallCells.SuppressCategory([.. ofCategory.Select(v => (IReadOnlyList<int>)v.Value)], answered[category]);
+            var (cells, totals) = SmallCells.SuppressCategory([.. ofCategory.Select(v => (IReadOnlyList<int>)v.Value)], answered[category], atStage);
             equity.AddRange(ofCategory.Select((v, i) => new EquityRowView(category, v.Key.Value, cells[i])));
             answers.Add(new EquityAnsweredView(category, totals));
         }

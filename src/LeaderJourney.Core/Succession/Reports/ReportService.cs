@@ -47,9 +47,11 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         // hour apart would show who moved in that hour.
         var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         var startOfDay = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
-        var wholeDay = at == startOfDay.AddDays(1).AddTicks(-10) ? at : startOfDay.AddTicks(-10);
+        // As of a day's last second (the pages' 23:59:59, the API's last tick) is as of that day's end.
+        var wholeDay = at >= startOfDay.AddDays(1).AddSeconds(-1) ? at : startOfDay.AddTicks(-10);
         var equityAt = !equityInWholeDays ? at : wholeDay < lastWholeDay ? wholeDay : lastWholeDay;
-        var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, ct);
+        // The leaders at each stage at that moment: the page shows them (as of the report's date), and they bound what is hidden.
+        var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, spells.Snapshot(equityAt).Stages, ct);
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named)
             with { EquityAsOf = equityAt, EquityAnswered = answered };
     }
