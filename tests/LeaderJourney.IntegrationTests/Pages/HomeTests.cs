@@ -110,7 +110,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var store = _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
         var service = _app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
         var asOf = DateTimeOffset.UtcNow;
-        var thenShape = System.Text.Json.Nodes.JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "succession", "HO", asOf, default)).GetRawText())!;
+        var thenShape = System.Text.Json.Nodes.JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "succession", "HO", asOf, asOf, default)).GetRawText())!;
         thenShape["coverage"]!.AsObject().Remove("fillableAtOnce").Should().BeTrue();
         var asIssuedThen = System.Text.Json.JsonSerializer.SerializeToElement(thenShape);
         var earlierId = Guid.CreateVersion7();

@@ -86,7 +86,7 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         // its hash covering their names: reopened, it names none, counts them by stage, and says nothing changed.
         var asOf = reopened.GetProperty("asOf").GetDateTimeOffset();
         var service = app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
-        var thenShape = JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "pipeline", "PP", asOf, default)).GetRawText())!.AsObject();
+        var thenShape = JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "pipeline", "PP", asOf, clock.GetUtcNow(), default)).GetRawText())!.AsObject();
         thenShape.Remove("stalledCount");
         thenShape.Remove("stalledStages");
         thenShape["stalled"] = JsonNode.Parse(staffReport.GetProperty("stalled").GetRawText());

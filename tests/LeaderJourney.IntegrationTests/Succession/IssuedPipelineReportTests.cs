@@ -66,6 +66,7 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
         var dayBefore = new DateTimeOffset(2026, 5, 12, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
 
         var issued = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IQ", null), HttpStatusCode.Created);
+        var issuedAsOfItsDay = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IQ&asOf=2026-05-12", null), HttpStatusCode.Created);
         clock.Advance(TimeSpan.FromDays(3));
         var (board, _) = await app.SignedInAsync(Roles.Board, "IQ");
         var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=IQ"));
@@ -74,6 +75,11 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
             "asked again days later, the breakdown still ends at a whole day, not at 14:05, when the six were counted");
         reopened.GetProperty("current").GetProperty("equity").EnumerateArray().Should().BeEmpty();
         reopened.GetProperty("changed").GetBoolean().Should().BeFalse();
+        // Issued as of its own day, it could count that day only to the day before; so it does when reopened
+        // once the day has ended, and nobody changed anything.
+        var reopenedDay = await Ok(board.GetAsync($"/api/reports/issues/{issuedAsOfItsDay.GetProperty("id").GetGuid()}?affiliate=IQ"));
+        reopenedDay.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore);
+        reopenedDay.GetProperty("changed").GetBoolean().Should().BeFalse("the report's own day had not ended when it was issued");
         // A report as of a whole day counts its equity to that day's end.
         (await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-12"))).GetProperty("equity").EnumerateArray().Should().NotBeEmpty();
     }

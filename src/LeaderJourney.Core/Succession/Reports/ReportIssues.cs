@@ -192,7 +192,7 @@ public static class ReportIssues
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == reportId)
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
             // The same question asked again now: anything learned since about that date shows as a changed hash.
-            var now = await Compute(service, issued.Kind, code, issued.AsOf, ct);
+            var now = await Compute(service, issued.Kind, code, issued.AsOf, issued.IssuedAt, ct);
             if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
             var reopened = await ReopenAsync(service, issued, now, ct);
             return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
@@ -210,13 +210,15 @@ public static class ReportIssues
         return code;
     }
 
-    /// <summary>The report of that kind as JSON, as it is issued and hashed.</summary>
-    public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, CancellationToken ct) => kind switch
+    /// <summary>The report of that kind as JSON, as it is issued (at <paramref name="issuedAt"/>) and hashed.</summary>
+    public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, DateTimeOffset issuedAt, CancellationToken ct) => kind switch
     {
         "succession" => JsonSerializer.SerializeToElement(await service.SuccessionAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
         // Issued to the board: its equity breakdown ends at a whole day, and it counts the stalled leaders
-        // without naming them, as the board's own reports do.
-        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, StalledNames.None, ct, equityInWholeDays: true), JsonSerializerOptions.Web),
+        // without naming them, as the board's own reports do. The whole days are those before the day it was
+        // issued, also when it is asked again later: one issued as of its own day would otherwise count that
+        // day's end when reopened the next day, and show a change no one made.
+        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, StalledNames.None, ct, equityInWholeDays: true, issuedAt), JsonSerializerOptions.Web),
         _ => throw new RequestValidationException("kind", "kind is succession or pipeline."),
     };
 }
@@ -284,11 +286,12 @@ public static class IssueReportHandler
         if (!caller.IsAdmin) throw new ForbiddenException("Staff issue reports to the board.");
         var code = command.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
         if (!caller.CanSee(code)) throw new ForbiddenException("You issue your own affiliate's reports only.");
-        var at = LeaderInput.ReportDay(command.AsOf) ?? clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var at = LeaderInput.ReportDay(command.AsOf) ?? now;
         // The succession report reads the inline leader-progress; the pipeline report's read models trail commands.
         if (command.Kind == "pipeline") await data.CatchUpAsync(CatchUpWait(configuration), ct);
-        var content = await ReportIssues.Compute(service, command.Kind, code, at, ct);
-        return new ReportToIssue(new ReportIssued(Guid.CreateVersion7(), code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, clock.GetUtcNow()));
+        var content = await ReportIssues.Compute(service, command.Kind, code, at, now, ct);
+        return new ReportToIssue(new ReportIssued(Guid.CreateVersion7(), code, command.Kind, at, ReportIssues.Hash(content), ReportIssues.Redact(content), caller.UserId, now));
     }
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]

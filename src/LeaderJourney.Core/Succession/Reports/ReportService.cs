@@ -26,8 +26,12 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
     /// complete UTC day at the latest, never to the present (docs/security.md).
     /// </param>
+    /// <param name="issuedAt">
+    /// For a report issued to the board: when it was issued, whose day's start bounds the breakdown in place of
+    /// now, so that a report issued as of its own day counts the same whole days when it is reopened later.
+    /// </param>
     /// <param name="stalledNames">Which stalled leaders the report names (<see cref="StalledNames.For"/> the reader); only their names are read.</param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeDays = false)
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeDays = false, DateTimeOffset? issuedAt = null)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
@@ -45,7 +49,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         // that day's end, else of the day before; and of yesterday at the latest. A report issued "now" (at
         // 14:05) and reopened the next day would otherwise count the breakdown at 14:05, and two issued an
         // hour apart would show who moved in that hour.
-        var lastWholeDay = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
+        var lastWholeDay = new DateTimeOffset((issuedAt ?? now).UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
         var startOfDay = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
         // As of a day's last second (the pages' 23:59:59, the API's last tick) is as of that day's end.
         var wholeDay = at >= startOfDay.AddDays(1).AddSeconds(-1) ? at : startOfDay.AddTicks(-10);
