@@ -66,7 +66,8 @@ public static class MailPasswordLinkHandler
         }
         if (await directory.MakeMailedPasswordLinkAsync(user.UserId, ct) is not { } link)
         {
-            logger.LogInformation("A password link for user {UserId} is not mailed: one was mailed minutes ago", user.UserId);
+            logger.LogInformation("A password link for user {UserId} is not mailed: one was mailed minutes ago, or {Count} in the last day", user.UserId,
+                AccessDirectory.PasswordMailsADay);
             return;
         }
         try

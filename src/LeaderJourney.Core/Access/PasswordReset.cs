@@ -116,31 +116,52 @@ public sealed partial class AccessDirectory
     public static readonly TimeSpan PasswordMailInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How many password links are mailed to one user in a day at most: with <see cref="PasswordMailInterval"/>
+    /// alone, someone asking for a name from many networks could still send its owner a mail every five minutes.
+    /// </summary>
+    public const int PasswordMailsADay = 5;
+
+    /// <summary>
     /// A new password link to mail to the user's confirmed address (<see cref="PasswordMail"/>), replacing
-    /// their open one; null when one was mailed less than <see cref="PasswordMailInterval"/> ago.
+    /// their open one; null when one was mailed less than <see cref="PasswordMailInterval"/> ago, or
+    /// <see cref="PasswordMailsADay"/> were mailed in the last day.
     /// </summary>
     public async Task<IssuedToken?> MakeMailedPasswordLinkAsync(Guid userId, CancellationToken ct = default)
     {
         var token = NewToken();
         var now = clock.GetUtcNow();
+        // One statement: the day's mails are counted, the link made and the mail noted together (a day's
+        // older notes go), so two asks at once cannot both pass the count.
         await using var command = dataSource.CreateCommand($"""
-            insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at, mailed) values ($1, $2, $3, null, $4, true)
-            on conflict (user_id) where used_at is null
-            do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = null, made_at = excluded.made_at, mailed = true
-             where not ({schema}.password_links.mailed and {schema}.password_links.made_at > $5)
+            with made as (
+                insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at, mailed)
+                select $1, $2, $3, null, $4, true
+                 where (select count(*) from {schema}.password_mails where user_id = $2 and mailed_at > $6) < $7
+                on conflict (user_id) where used_at is null
+                do update set token_hash = excluded.token_hash, expires_at = excluded.expires_at, made_by = null, made_at = excluded.made_at, mailed = true
+                 where not ({schema}.password_links.mailed and {schema}.password_links.made_at > $5)
+                returning user_id, made_at),
+            forgotten as (delete from {schema}.password_mails where user_id = $2 and mailed_at <= $6),
+            noted as (insert into {schema}.password_mails (user_id, mailed_at) select user_id, made_at from made)
+            select count(*) from made
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + PasswordLinkLifetime });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - PasswordMailInterval });
-        return await command.ExecuteNonQueryAsync(ct) == 1 ? new IssuedToken(token, now + PasswordLinkLifetime) : null;
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now - TimeSpan.FromDays(1) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = PasswordMailsADay });
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct)) == 1 ? new IssuedToken(token, now + PasswordLinkLifetime) : null;
     }
 
-    /// <summary>Drops a mailed link whose mail could not be sent, so the next try makes and mails a new one.</summary>
+    /// <summary>Drops a mailed link whose mail could not be sent, and its note among the day's mails, so the next try makes and mails a new one.</summary>
     public async Task DropPasswordLinkAsync(string token, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand($"delete from {schema}.password_links where token_hash = $1 and used_at is null");
+        await using var command = dataSource.CreateCommand($"""
+            with dropped as (delete from {schema}.password_links where token_hash = $1 and used_at is null returning user_id, made_at)
+            delete from {schema}.password_mails m using dropped d where m.user_id = d.user_id and m.mailed_at = d.made_at
+            """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         await command.ExecuteNonQueryAsync(ct);
     }

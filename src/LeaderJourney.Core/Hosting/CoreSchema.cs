@@ -284,6 +284,15 @@ public static class CoreSchema
             );
             alter table {schema}.password_links add column mailed boolean not null default false;
             """),
+        // When a password link was mailed to a user, for a day: no more than a few a day reach anyone's
+        // mailbox (Access/PasswordMail), however many times their name is asked for.
+        new(26, "password mails of the last day", """
+            create table {schema}.password_mails (
+                user_id uuid not null references {schema}.users (id) on delete cascade,
+                mailed_at timestamptz not null
+            );
+            create index password_mails_user on {schema}.password_mails (user_id, mailed_at);
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -314,6 +314,43 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
             """, userId.ToString())).Should().Be(0, "the erasure removed the sign-in with its links");
     }
 
+    [Fact]
+    public async Task No_more_than_five_password_links_a_day_reach_one_person_and_one_whose_mail_failed_is_not_counted()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock, settings: Mail(server.Configuration.Port));
+        var (_, _, username, leader) = await LeaderAsync(app, "daily@example.org");
+        (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var (_, confirmation) = LinkIn(server, "daily@example.org", Confirmation);
+        (await leader.PostAsJsonAsync("/api/account/address/confirm", new { token = confirmation, address = "daily@example.org", password = ApiUsers.Password }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var userId = (await directory.FindByUsernameAsync(username))!.Value;
+        var bus = app.Services.GetRequiredService<IMessageBus>();
+        int Mailed() => server.ReceivedEmail.Count(m => m.Subject == PasswordLinkSubject);
+
+        // Links whose mail failed are dropped, and leave no mark on the day's count.
+        foreach (var _ in Enumerable.Range(0, AccessDirectory.PasswordMailsADay + 2))
+            await directory.DropPasswordLinkAsync((await directory.MakeMailedPasswordLinkAsync(userId))!.Token);
+
+        // Asked for every five minutes (from many networks, say): five mails, then none until a day has passed.
+        var first = clock.GetUtcNow();
+        var step = AccessDirectory.PasswordMailInterval + TimeSpan.FromSeconds(1);
+        foreach (var _ in Enumerable.Range(0, AccessDirectory.PasswordMailsADay + 2))
+        {
+            await bus.InvokeAsync(new MailPasswordLink(userId));
+            clock.Advance(step);
+        }
+        Mailed().Should().Be(AccessDirectory.PasswordMailsADay);
+        clock.Advance(first + TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1) - clock.GetUtcNow());
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        Mailed().Should().Be(AccessDirectory.PasswordMailsADay, "the first of the five was mailed less than a day ago");
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await bus.InvokeAsync(new MailPasswordLink(userId));
+        Mailed().Should().Be(AccessDirectory.PasswordMailsADay + 1, "a day after the first, one more may go");
+    }
+
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql, string value)
     {
         await using var command = dataSource.CreateCommand(sql);
