@@ -603,6 +603,18 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return names;
     }
 
+    /// <summary>The affiliate's mentors whose sign-in is disabled: they can sign nothing off, so staff see them marked and cannot assign them.</summary>
+    public async Task<IReadOnlySet<Guid>> DisabledMentorsAsync(string affiliate, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select id from {schema}.users where affiliate = $1 and role = $2 and disabled_at is not null");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Roles.Mentor });
+        var disabled = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) disabled.Add(reader.GetGuid(0));
+        return disabled;
+    }
+
     /// <summary>The user names of these users, by id (a user since deleted is left out): who recorded a decision, in a report.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> UsernamesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default)
     {

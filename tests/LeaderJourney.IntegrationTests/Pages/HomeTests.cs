@@ -142,6 +142,16 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var withoutMentor = await staff.GetAsync("/staff/requests");
         withoutMentor.Should().NotContain($"id=\"m-{mentorId}\"");
         withoutMentor[withoutMentor.IndexOf("id=\"no-mentor\"", StringComparison.Ordinal)..].Should().Contain(">Ada Asks</a>").And.Contain(">Ben Alone</a>");
+        // Staff see such a mentor marked, and cannot assign them: they would hold requests they can never sign off.
+        var refused = await admin.PostAsJsonAsync($"/api/leaders/{ben}/mentors", new { mentorUserId = mentorId });
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("This mentor's sign-in is disabled");
+        var adaPage = await staff.GetAsync($"/staff/leaders/{ada}");
+        adaPage.Should().Contain("ho.mentor (their sign-in is disabled: they can sign nothing off)");
+        (await staff.GetAsync($"/staff/leaders/{ben}")).Should().NotContain($"<option value=\"{mentorId}\"", "a disabled mentor is not offered");
+        var list = await staff.GetAsync("/staff/leaders");
+        list.Should().Contain("ho.mentor (sign-in disabled)");
+        list[list.IndexOf("<datalist id=\"mentor-names\">", StringComparison.Ordinal)..].Should().NotContain("ho.mentor");
         (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = false })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);

@@ -23,20 +23,24 @@ public static class AssignMentorHandler
     {
         if (!command.Sender.Caller.IsAdmin) throw new ForbiddenException("Only admins assign mentors.");
         var mentorId = LeaderInput.Id(command.MentorUserId ?? "", "mentorUserId");
-        return new MentorToAssign(mentorId, await directory.FindByIdAsync(mentorId, ct));
+        var user = await directory.FindByIdAsync(mentorId, ct);
+        return new MentorToAssign(mentorId, user, user is not null && await directory.FindByIdAsync(mentorId, ct, enabledOnly: true) is null);
     }
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
     public static Task<Answer> Handle(AssignMentorCommand command, MentorToAssign mentor, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
         writes.DecideAsync(command, stream, session,
             (leader, _) => mentor.User is { Role: Roles.Mentor } && mentor.User.Affiliate == leader.Affiliate
-                ? new AssignMentor(mentor.Id, command.Sender.Caller.ToActor(), writes.Now)
+                ? mentor.Disabled
+                    // Assigned, they would hold the leader's requests and could sign none of them off.
+                    ? throw new RequestValidationException("mentorUserId", "This mentor's sign-in is disabled: they could sign nothing off. Enable it on the Users page first, or choose another mentor.")
+                    : new AssignMentor(mentor.Id, command.Sender.Caller.ToActor(), writes.Now)
                 : throw new RequestValidationException("mentorUserId", $"User {mentor.Id} is not a mentor of affiliate {leader.Affiliate}."),
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
 }
 
-/// <summary>The user id an assignment names, and the user, if there is one.</summary>
-public sealed record MentorToAssign(Guid Id, CurrentUser? User);
+/// <summary>The user id an assignment names, the user, if there is one, and whether their sign-in is disabled.</summary>
+public sealed record MentorToAssign(Guid Id, CurrentUser? User, bool Disabled);
 
 /// <summary>POST /api/leaders/{id}/mentors: the same command the staff page sends.</summary>
 public static class AssignMentorEndpoint

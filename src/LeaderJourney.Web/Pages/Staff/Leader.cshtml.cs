@@ -32,6 +32,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public DateOnly? EnrolledOn { get; private set; }
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    /// <summary>Mentors whose sign-in is disabled: marked where they are assigned, and not offered.</summary>
+    public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
     /// <summary>The mentors' sign-offs that stand on the record.</summary>
     public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
@@ -182,6 +184,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         EnrolledOn = loaded.Events.Select(e => e.Data).OfType<LeaderEnrolled>().Select(e => (DateOnly?)DateOnly.FromDateTime(e.EnrolledAt.UtcDateTime)).FirstOrDefault();
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = await directory.MentorNamesAsync(caller.Affiliate!, ct);
+        DisabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate!, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);

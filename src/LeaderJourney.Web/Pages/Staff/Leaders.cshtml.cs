@@ -39,6 +39,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     /// <summary>The mentors' user names by id: what a row's field holds and its handler resolves (people's names are shown beside them).</summary>
     public IReadOnlyDictionary<Guid, string> MentorUsernames { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>Mentors whose sign-in is disabled: marked in the list, and not offered to assign.</summary>
+    public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -190,6 +192,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
+        DisabledMentors = await directory.DisabledMentorsAsync(Affiliate, ct);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
         var shownEditions = List.Leaders.Where(l => l.Status == "active").Select(l => l.FrameworkEditionId).ToHashSet();
