@@ -63,17 +63,33 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// </summary>
     public async Task<LeaderPage> PageAsync(string affiliate, LeaderFilter filter, CancellationToken ct)
     {
+        var page = Math.Max(1, filter.Page);
+        var (list, total) = await ReadAsync(affiliate, filter, LeaderFilter.PageSize, (page - 1) * LeaderFilter.PageSize, ct);
+        // A page past the end (a bookmark after leaders left the filter, say) shows the last page.
+        if (list.Count == 0 && page > 1)
+        {
+            var firstPage = await PageAsync(affiliate, filter with { Page = 1 }, ct);
+            return firstPage.Pages == 1 ? firstPage : await PageAsync(affiliate, filter with { Page = firstPage.Pages }, ct);
+        }
+        return new LeaderPage(list, total, page, Math.Max(1, (total + LeaderFilter.PageSize - 1) / LeaderFilter.PageSize));
+    }
+
+    /// <summary>Every leader of the affiliate matching the filter, sorted as its pages are: a list to download.</summary>
+    public async Task<IReadOnlyList<LeaderListing>> AllAsync(string affiliate, LeaderFilter filter, CancellationToken ct) =>
+        (await ReadAsync(affiliate, filter, null, 0, ct)).Leaders;
+
+    private async Task<(IReadOnlyList<LeaderListing> Leaders, int Total)> ReadAsync(string affiliate, LeaderFilter filter, int? limit, int offset, CancellationToken ct)
+    {
         var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
         var attainments = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "attainments", ct);
         var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
-        if (leaders is null || attainments is null || mentors is null) return new LeaderPage([], 0, 1, 1);
+        if (leaders is null || attainments is null || mentors is null) return ([], 0);
         var order = filter.Sort switch
         {
             LeaderFilter.ByLevels => "levels desc, l.display_name, l.leader_id",
             LeaderFilter.ByEnrolment => "l.enrolled_at desc, l.leader_id",
             _ => "lower(l.display_name), l.leader_id",
         };
-        var page = Math.Max(1, filter.Page);
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status,
                    (select count(*) from {attainments} a where a.leader_id = l.leader_id) as levels,
@@ -89,7 +105,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
                and ($9::uuid[] is null or l.leader_id = any($9))
              order by {order}
-             limit {LeaderFilter.PageSize} offset $7
+             limit {(limit is { } rows ? rows.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} offset $7
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Like(filter.Search), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -97,7 +113,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Blank(filter.Status), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.Mentor, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = filter.NoMentor });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (page - 1) * LeaderFilter.PageSize });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
         command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = filter.Stage is >= 0 and <= 3 ? filter.Stage : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<Guid[]?> { TypedValue = filter.Among?.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
         var list = new List<LeaderListing>();
@@ -109,13 +125,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                     { Mentors = reader.GetFieldValue<Guid[]>(5), FrameworkEditionId = reader.GetGuid(7) });
                 total = (int)reader.GetInt64(6);
             }
-        // A page past the end (a bookmark after leaders left the filter, say) shows the last page.
-        if (list.Count == 0 && page > 1)
-        {
-            var firstPage = await PageAsync(affiliate, filter with { Page = 1 }, ct);
-            return firstPage.Pages == 1 ? firstPage : await PageAsync(affiliate, filter with { Page = firstPage.Pages }, ct);
-        }
-        return new LeaderPage(list, total, page, Math.Max(1, (total + LeaderFilter.PageSize - 1) / LeaderFilter.PageSize));
+        return (list, total);
 
         static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         // A search is text, not a pattern: % and _ match themselves.

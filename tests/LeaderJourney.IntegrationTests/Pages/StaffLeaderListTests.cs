@@ -158,7 +158,18 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         // Search is text, not a pattern: "%" and "_" match themselves.
         (await staff.GetAsync("/staff/leaders?q=100%25_")).Should().Contain("Showing 1 to 1 of 1 leaders.").And.Contain("Zed 100%_Unique");
         (await staff.GetAsync("/staff/leaders?q=_")).Should().Contain("of 1 leaders.");
-        (await staff.GetAsync("/staff/leaders?localFilter=Local+7")).Should().Contain("of 27 leaders.");
+        (await staff.GetAsync("/staff/leaders?localFilter=Local+7")).Should().Contain("of 27 leaders.")
+            .And.Contain("href=\"/staff/leaders?q=&amp;localFilter=Local%207&amp;statusFilter=&amp;mentorFilter=&amp;stageFilter=&amp;progressFilter=&amp;sort=&amp;p=1&amp;handler=csv\"");
+        // The download holds every leader the filters find, not only the page shown, sorted as the list is.
+        var everyone = await staff.Http.GetAsync("/staff/leaders?p=2&handler=csv");
+        everyone.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        everyone.Content.Headers.ContentDisposition!.FileName.Should().StartWith("leaders-PL-");
+        var rows = (await everyone.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
+        rows.Should().HaveCount(56);
+        rows[0].Should().Be("Leader,Local,Status,Levels attained,Mentors");
+        rows[1].Should().Be("Leader 01,Local 9,Active,0,");
+        rows[^1].Should().Be("Zed 100%_Unique,,Active,0,pl.mentor.b");
+        (await staff.Http.GetStringAsync("/staff/leaders?localFilter=Local+7&handler=csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(28);
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 54 leaders.");
         // By stage, as the pipeline counts them: Zed attains a level, the others have none yet.
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{zed}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2025-03-01" }));

@@ -225,7 +225,8 @@ public static class ReportFormats
 
     internal static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    internal static void Row(StringBuilder csv, params string[] cells) =>
+    /// <summary>A CSV record: each cell <see cref="Neutralised"/>, quoted where it holds a comma, a quote or a line break.</summary>
+    public static void Row(StringBuilder csv, params string[] cells) =>
         csv.AppendLine(string.Join(',', cells.Select(Neutralised).Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
 
     /// <summary>

@@ -174,6 +174,37 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         return page;
     }
 
+    /// <summary>
+    /// Every leader the filters find (not only the page shown), as CSV in the page's language: to take to a
+    /// meeting or a spreadsheet. Only what the list shows; cells a spreadsheet would run are neutralised.
+    /// </summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        Affiliate = caller.Affiliate!;
+        var leaders = await lists.AllAsync(Affiliate, await FilterAsync(ct), ct);
+        var names = await directory.MentorNamesAsync(Affiliate, ct);
+        var csv = new System.Text.StringBuilder();
+        ReportFormats.Row(csv, T["Leader"], T["Local"], T["Status"], T["Levels attained"], T["Mentors"]);
+        foreach (var l in leaders)
+            ReportFormats.Row(csv, l.DisplayName, l.Local ?? "", StatusWords(l.Status), l.AttainedLevels.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                string.Join(", ", l.Mentors.Select(m => names.TryGetValue(m, out var n) ? n : T["a former mentor"].Value)));
+        return File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"leaders-{Affiliate}-{clock.GetUtcNow():yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>A status as the page says it.</summary>
+    public string StatusWords(string status) => status switch { "active" => T["Active"], "paused" => T["Paused"], "withdrawn" => T["Withdrawn"], _ => status };
+
+    /// <summary>What the filters ask for, as the list and its download read it.</summary>
+    private async Task<LeaderFilter> FilterAsync(CancellationToken ct)
+    {
+        var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
+        // Withdrawn leaders are left out of the list unless asked for, but a name searched for is found whatever its status.
+        var status = StatusFilter switch { null or "" when string.IsNullOrWhiteSpace(Q) => LeaderFilter.OnTheirWay, null or "" or "any" => null, var chosen => chosen };
+        var stalled = ProgressFilter == "stalled" ? await reports.StalledNowAsync(Affiliate, ct) : null;
+        return new LeaderFilter(Q, LocalFilter, status, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter, stalled);
+    }
+
     private bool Staff(out CurrentUser caller)
     {
         caller = BearerTokenHandler.CurrentUserOf(User);
@@ -184,11 +215,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     {
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
-        var mentor = Guid.TryParse(MentorFilter, out var id) ? id : (Guid?)null;
-        // Withdrawn leaders are left out of the list unless asked for, but a name searched for is found whatever its status.
-        var status = StatusFilter switch { null or "" when string.IsNullOrWhiteSpace(Q) => LeaderFilter.OnTheirWay, null or "" or "any" => null, var chosen => chosen };
-        var stalled = ProgressFilter == "stalled" ? await reports.StalledNowAsync(Affiliate, ct) : null;
-        List = await lists.PageAsync(Affiliate, new LeaderFilter(Q, LocalFilter, status, mentor, MentorFilter == "none", Sort ?? LeaderFilter.ByName, PageNumber, StageFilter, stalled), ct);
+        List = await lists.PageAsync(Affiliate, await FilterAsync(ct), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
