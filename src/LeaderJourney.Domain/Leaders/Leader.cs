@@ -119,7 +119,8 @@ public sealed record Leader(
             {
                 SignOffs = s.SignOffs
                     .RemoveAll(x => x.MentorUserId == e.MentorUserId && x.ThemeCode == e.ThemeCode && x.Level == e.Level)
-                    .Add(new StandingSignOff(e.ThemeCode, e.Level, e.MentorUserId, v, e.SignedOffAt)),
+                    .Add(new StandingSignOff(e.ThemeCode, e.Level, e.MentorUserId, v, e.SignedOffAt,
+                        s.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == e.ThemeCode && p.Level == e.Level)?.RequestedAt)),
                 PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
             },
             SignOffDeclined e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },

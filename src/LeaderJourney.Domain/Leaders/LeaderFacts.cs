@@ -19,7 +19,8 @@ public sealed record Attainment(string ThemeCode, int Level, DateTimeOffset Atta
 
 public sealed record PendingSignOff(string ThemeCode, int Level, DateTimeOffset RequestedAt, long Version);
 
-public sealed record StandingSignOff(string ThemeCode, int Level, Guid MentorUserId, long Version, DateTimeOffset At);
+/// <param name="AnsweredRequestAt">When the request this sign-off answered was asked (none answered: null), so that a sign-off undone puts the request back as old as it was.</param>
+public sealed record StandingSignOff(string ThemeCode, int Level, Guid MentorUserId, long Version, DateTimeOffset At, DateTimeOffset? AnsweredRequestAt = null);
 
 public enum LearningSource { Training, MentorAssessment, PeerAssessment }
 

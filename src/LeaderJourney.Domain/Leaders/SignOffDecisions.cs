@@ -74,8 +74,8 @@ internal static class SignOffDecisions
         if (!c.Actor.IsAdmin && !s.Mentors.Contains(c.Actor.UserId))
             throw new DomainRuleException("A mentor no longer assigned to this leader cannot revoke their sign-off; an admin can.");
         var reason = Guard.Required(c.Reason, "The reason for revoking");
-        if (s.SignOffBy(c.MentorUserId, theme, level) is null)
-            throw new DomainRuleException($"This mentor has no standing sign-off of Level {level} of {theme}; there is nothing to revoke.");
+        var standing = s.SignOffBy(c.MentorUserId, theme, level)
+            ?? throw new DomainRuleException($"This mentor has no standing sign-off of Level {level} of {theme}; there is nothing to revoke.");
 
         object revoked = new SignOffRevoked(s.Id, theme, level, c.MentorUserId, reason, c.Actor.UserId, c.Now);
         var after = Leader.Evolve(s, revoked);
@@ -86,7 +86,10 @@ internal static class SignOffDecisions
             : [revoked, .. Attainments.RevokedFrom(after, theme, level, reason, c.Actor.UserId, c.Now)];
         if (!c.AskAgain) return events;
         var now = events.Skip(1).Aggregate(after, Leader.Evolve);
-        return RequestRefusal(now, theme, level, c.Actor, policy) is null ? [.. events, new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)] : events;
+        // Asked again as of the request the sign-off answered: an undo does not make the leader's wait start over.
+        return RequestRefusal(now, theme, level, c.Actor, policy) is null
+            ? [.. events, new SignOffRequested(s.Id, theme, level, c.Actor.UserId, standing.AnsweredRequestAt ?? c.Now)]
+            : events;
     }
 
     public static IReadOnlyList<object> RevokeAttainment(RevokeAttainment c, Leader s)

@@ -68,6 +68,18 @@ public sealed class RevocationTests : LeaderSpec
     }
 
     [Fact]
+    public void An_undo_of_a_sign_off_that_answered_a_request_asks_again_as_of_that_request_so_the_wait_does_not_start_over()
+    {
+        GivenEnrolledWithMentor();
+        var askedOn = Now.AddDays(-6);
+        Given(Trained(1), new SignOffRequested(LeaderId, Theme, 1, LeaderId, askedOn), SignedOff(1, MentorA), Attained(1));
+        Then(new RevokeSignOff(Theme, 1, MentorA.UserId, "Undone", MentorA, Now, AskAgain: true),
+            new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "Undone", MentorA.UserId, Now),
+            AttainmentRevoked(1, "Undone", MentorA),
+            new SignOffRequested(LeaderId, Theme, 1, MentorA.UserId, askedOn));
+    }
+
+    [Fact]
     public void An_undo_of_a_level_that_still_stands_without_the_sign_off_records_the_revocation_alone()
     {
         GivenEnrolledWithMentor();
