@@ -52,6 +52,8 @@ public static class JourneyTimeline
         string Mentor(Guid id) => personName(id) ?? T("a mentor");
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
         string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}";
+        // What a mentor or the leader wrote with an assessment, a sign-off or evidence: in the leader's record, for those who read it.
+        string Said(string? note) => string.IsNullOrWhiteSpace(note) ? "" : $": “{note}”";
         return stored.Data switch
         {
             LeaderEnrolled x => new(Day(x.EnrolledAt), T("Enrolled in the programme")),
@@ -59,10 +61,10 @@ public static class JourneyTimeline
             MentorAssigned x => new(Day(x.AssignedAt), T("{0} became a mentor", Mentor(x.MentorUserId))),
             MentorUnassigned x => new(Day(x.UnassignedAt), T("{0} stopped being a mentor", Mentor(x.MentorUserId))),
             TrainingCompleted x => new(x.CompletedOn, T("Completed the training “{0}” for {1}", x.Title, Theme(x.ThemeCode, x.Level))),
-            AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level))),
-            EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level))),
+            AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
+            EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note) + (string.IsNullOrWhiteSpace(x.Link) ? "" : $" ({x.Link})")),
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
-            LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level))),
+            LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
             SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             SignOffRevoked x => new(Day(x.RevokedAt), T("The sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             LevelAttained x => new(Day(x.AttainedAt), T("Attained {0}", Theme(x.ThemeCode, x.Level))),

@@ -141,7 +141,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("?handler=undo");
         var version = System.Text.RegularExpressions.Regex.Match(signedPage, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
 
-        (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained");
+        (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained")
+            .And.Contain($"{mentorUser} signed off Utilizes best practices in advocacy and political efforts, Level 1: “Well argued.”", "the timeline says what the mentor wrote");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: Signed off by {mentorUser}: “Well argued.”", "beside what the leader logged");
 
         // An undo from a form older than the sign-off (sent again, or left open) withdraws nothing.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
@@ -642,6 +644,20 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Listed values come back ticked, the leader's own words in their box, and the consent box ticked.
         saved.Should().Contain("Saved. Thank you.").And.Contain("value=\"Asian\" checked=\"checked\"").And.Contain("value=\"two-spirit\"")
             .And.Contain("value=\"teacher\" checked=\"checked\"").And.Contain("name=\"consent\" type=\"checkbox\" value=\"true\" checked=\"checked\"");
+        // A change sent without consent is refused and shown as sent, the box unticked, so nothing chosen is lost.
+        var unconsented = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["race"] = "Asian", ["gender"] = "non-binary", ["job"] = "teacher" })).Content.ReadAsStringAsync();
+        unconsented.Should().Contain("without your consent nothing is stored").And.Contain("value=\"non-binary\" checked=\"checked\"")
+            .And.NotContain("value=\"two-spirit\"").And.Contain("name=\"consent\" type=\"checkbox\" value=\"true\">");
+        // Own words typed without picking "self-describe" are the answer; beside another choice the page asks which.
+        var typed = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["raceOwn"] = "Afro-Caribbean", ["consent"] = "true" })).Content.ReadAsStringAsync();
+        typed.Should().Contain("Saved. Thank you.").And.Contain("id=\"race-own\" name=\"race\" value=\"self\" checked=\"checked\"").And.Contain("value=\"Afro-Caribbean\"");
+        (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["gender"] = "woman", ["genderOwn"] = "two-spirit", ["consent"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("also typed your own words for the same question").And.Contain("value=\"two-spirit\"").And.Contain("value=\"woman\" checked=\"checked\"");
+        // Withdrawing is folded away and asked again: one tap beside "Save" deletes nothing.
+        (await leader.GetAsync("/journey/demographics")).Should().Contain("<details class=\"danger-zone\">\n        <summary>Withdraw my consent</summary>");
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())
             .Should().Contain("no longer counted");
         (await (await leader.PostAsync("/journey/theme/SEI.1", "/journey/theme/SEI.1?handler=evidence",

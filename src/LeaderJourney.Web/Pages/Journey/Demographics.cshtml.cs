@@ -16,6 +16,9 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
 {
     public const string OwnWords = "self";
 
+    /// <summary>Whether the stored answers are given with consent (the withdrawal is offered then).</summary>
+    public bool HasConsented { get; private set; }
+    /// <summary>Whether the consent box is ticked: as stored, or as sent when a save was refused.</summary>
     public bool Consented { get; private set; }
     public IReadOnlyList<string> RaceChoices { get; private set; } = [];
     public IReadOnlyList<string> GenderChoices { get; private set; } = [];
@@ -35,16 +38,36 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
+        // Words typed in a box are meant: with nothing else chosen they are the answer, as if "self-describe" had been
+        // picked; beside another choice the page asks which, rather than drop them.
+        race ??= [];
+        if (!string.IsNullOrWhiteSpace(raceOwn) && !race.Contains(OwnWords)) race = [.. race, OwnWords];
+        gender = Own(gender, genderOwn);
+        job = Own(job, jobOwn);
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
+        else if (Both(gender, genderOwn) || Both(job, jobOwn))
+            Error = "You chose an answer and also typed your own words for the same question: keep one of them.";
         else
         {
-            var values = (race ?? []).Where(v => v != OwnWords).Concat(race?.Contains(OwnWords) == true && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
+            var values = race.Where(v => v != OwnWords).Concat(race.Contains(OwnWords) && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new RecordDemographicsCommand(leaderId, values, gender == OwnWords ? genderOwn : gender, job == OwnWords ? jobOwn : job, consent)
                     { Sender = new(caller, PageCommands.Options(Request, "demographics")) }, ct));
             Message = Error is null ? "Saved. Thank you." : null;
         }
-        return await Load(ct);
+        var page = await Load(ct);
+        // Refused, the form shows what was sent, not what is stored, so nothing typed or chosen is lost.
+        if (Error is not null)
+        {
+            Race = race.Where(v => v != OwnWords).ToHashSet();
+            RaceOwn = race.Contains(OwnWords) || !string.IsNullOrWhiteSpace(raceOwn) ? raceOwn : null;
+            (Gender, GenderOwn, Job, JobOwn, Consented) = (Blank(gender), genderOwn, Blank(job), jobOwn, consent);
+        }
+        return page;
+
+        static string? Own(string? chosen, string? words) => string.IsNullOrEmpty(chosen) && !string.IsNullOrWhiteSpace(words) ? OwnWords : chosen;
+        static bool Both(string? chosen, string? words) => !string.IsNullOrEmpty(chosen) && chosen != OwnWords && !string.IsNullOrWhiteSpace(words);
+        static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(CancellationToken ct)
@@ -63,7 +86,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         if (caller.LeaderId is not { } leaderId || caller.Affiliate is not { } affiliate) return Forbid();
         var state = await writes.OwnAsync(leaderId, caller, ct);
         (RaceChoices, GenderChoices, JobChoices) = (lists.For(affiliate, "raceEthnicity"), lists.For(affiliate, "gender"), lists.For(affiliate, "jobCategory"));
-        Consented = state.Consented;
+        Consented = HasConsented = state.Consented;
         // What the leader gave, shown as they gave it: listed values ticked, their own words in the text box.
         string Counted(string category, string value) => lists.CountedAs(affiliate, category, value);
         Race = state.RaceEthnicity.Select(v => Counted("raceEthnicity", v)).Where(v => v != DemographicLists.SelfDescribed).ToHashSet();

@@ -15,7 +15,12 @@ namespace LeaderJourney.Web.Pages.Journey;
 public sealed record LevelText(int Number, string Name, string Descriptor, string Considerations);
 
 /// <summary>Something the leader has logged for this theme: when, at which level, and what.</summary>
-public sealed record LoggedItem(DateOnly? On, int Level, string What);
+/// <summary>One thing logged for a theme: what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
+public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null)
+{
+    /// <summary>A link of another scheme is shown, never made clickable (as in the mentor's queue).</summary>
+    public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}
 
 /// <summary>
 /// One theme of the leader's framework: what its next level asks for, what the leader has already
@@ -100,13 +105,24 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                 TrainingCompleted t when t.ThemeCode == Code =>
                     new LoggedItem(t.CompletedOn, t.Level, t.Hours is { } h ? T["Training “{0}”, {1} hours", t.Title, h.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)] : T["Training “{0}”", t.Title]),
                 EvidenceAdded x when x.ThemeCode == Code =>
-                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : x.Link is { Length: > 0 } link ? T["Evidence: {0}", link] : T["Evidence"]),
+                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : T["Evidence"], Link: Blank(x.Link)),
+                // What the mentor wrote is theirs to the leader: shown with who wrote it.
                 AssessmentRecorded a when a.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
-                    a.Kind switch { AssessmentKind.Self => T["Your self-assessment"], AssessmentKind.Mentor => T["Your mentor's assessment"], _ => T["A peer's assessment"] }),
+                    a.Kind switch
+                    {
+                        AssessmentKind.Self => T["Your self-assessment"],
+                        AssessmentKind.Mentor => mentors.TryGetValue(a.AssessorUserId, out var by) ? T["Your mentor {0}'s assessment", by] : T["Your mentor's assessment"],
+                        _ => T["A peer's assessment"],
+                    }, Blank(a.Note)),
+                LevelSignedOff s when s.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), s.Level,
+                    T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note)),
+                SignOffRevoked r when r.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), r.Level,
+                    T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason)),
                 _ => null,
             })
             .OfType<LoggedItem>()
             .OrderByDescending(i => i.On).ToList();
+        static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
         using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
         var domain = content.RootElement.GetProperty("domains").EnumerateArray()
             .Single(d => d.GetProperty("themes").EnumerateArray().Any(t => t.GetProperty("code").GetString() == Code));
