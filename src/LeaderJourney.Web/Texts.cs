@@ -27,4 +27,23 @@ public sealed class Texts
 
     /// <summary>The page's language, for &lt;html lang&gt;.</summary>
     public static string Current => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+
+    /// <summary>Keeps a chosen language in this browser for a year (it outlasts a sign-out).</summary>
+    public static void Remember(HttpContext http, string language) =>
+        http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
+
+    /// <summary>
+    /// At a sign-in: a language chosen in this browser (its cookie) becomes the user's; otherwise one the user
+    /// chose elsewhere is taken up here; otherwise the browser's language is kept for their mails.
+    /// </summary>
+    public static async Task FollowUserAsync(HttpContext http, Core.Access.AccessDirectory directory, Guid userId, CancellationToken ct)
+    {
+        if (http.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName))
+            await directory.SetLanguageAsync(userId, Current, ct, chosen: true);
+        else if (await directory.ChosenLanguageAsync(userId, ct) is { } chosen && Names.ContainsKey(chosen))
+            Remember(http, chosen);
+        else
+            await directory.SetLanguageAsync(userId, Current, ct);
+    }
 }

@@ -550,13 +550,28 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Keeps the language (a two-letter code) the user's pages are shown in, for their mails.</summary>
-    public async Task SetLanguageAsync(Guid userId, string language, CancellationToken ct = default)
+    /// <summary>
+    /// Keeps the language (a two-letter code) the user's pages are shown in, for their mails. One the user
+    /// <paramref name="chosen"/> replaces any; one only their browser asked for never replaces a chosen one.
+    /// </summary>
+    public async Task SetLanguageAsync(Guid userId, string language, CancellationToken ct = default, bool chosen = false)
     {
-        await using var command = dataSource.CreateCommand($"update {schema}.users set language = $2 where id = $1 and language is distinct from $2");
+        await using var command = dataSource.CreateCommand($"""
+            update {schema}.users set language = $2, language_chosen = $3
+             where id = $1 and ($3 or not language_chosen) and (language is distinct from $2 or language_chosen <> $3)
+            """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = language });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = chosen });
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The language the user chose (on any browser), or null when they never chose one.</summary>
+    public async Task<string?> ChosenLanguageAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select language from {schema}.users where id = $1 and language_chosen");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        return await command.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>The language of the leader's own sign-in, if they have one and it was ever shown pages; null otherwise.</summary>

@@ -293,6 +293,11 @@ public static class CoreSchema
             );
             create index password_mails_user on {schema}.password_mails (user_id, mailed_at);
             """),
+        // Whether the user chose their language (not only had it from their browser): a chosen one follows
+        // them to another browser, and a browser's own language does not replace it.
+        new(27, "a user's chosen language", """
+            alter table {schema}.users add column language_chosen boolean not null default false;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

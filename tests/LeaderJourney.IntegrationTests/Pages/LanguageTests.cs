@@ -72,6 +72,14 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         chosen.StatusCode.Should().Be(HttpStatusCode.Redirect);
         chosen.Headers.Location!.OriginalString.Should().Be("/journey");
         (await page.GetAsync("/journey")).Should().Contain("<html lang=\"en\">").And.Contain("<h1>My journey</h1>");
+        // The choice follows the user to another browser, whose own language neither shows nor replaces it.
+        var elsewhere = new PageClient(_app);
+        elsewhere.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await elsewhere.SignInAsync("ls.leader");
+        (await elsewhere.GetAsync("/journey")).Should().Contain("<html lang=\"en\">");
+        (await directory.ChosenLanguageAsync((await directory.FindByUsernameAsync("ls.leader"))!.Value)).Should().Be("en");
+        // Signed out, a browser in Spanish reads it in Spanish.
+        (await staff.GetAsync("/account/sign-out")).Should().Contain("<h1>Has cerrado la sesión</h1>").And.Contain("Volver a iniciar sesión");
         (await page.PostAsync("/journey", "/account/language", new() { ["language"] = "xx" })).StatusCode.Should().Be(HttpStatusCode.BadRequest, "only the languages offered");
         (await page.PostAsync("/journey", "/account/language", new() { ["language"] = "es", ["returnUrl"] = "https://evil.example.org/" })).Headers.Location!.OriginalString
             .Should().Be("/", "a return address elsewhere is not followed");

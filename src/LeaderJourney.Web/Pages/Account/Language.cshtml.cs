@@ -18,9 +18,8 @@ public sealed class LanguageModel(AccessDirectory directory) : PageModel
     public async Task<IActionResult> OnPostAsync(string? language, CancellationToken ct)
     {
         if (language is null || !Texts.Names.ContainsKey(language)) return BadRequest();
-        if (User.Identity?.IsAuthenticated == true) await directory.SetLanguageAsync(BearerTokenHandler.CurrentUserOf(User).UserId, language, ct);
-        Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps });
+        if (User.Identity?.IsAuthenticated == true) await directory.SetLanguageAsync(BearerTokenHandler.CurrentUserOf(User).UserId, language, ct, chosen: true);
+        Texts.Remember(HttpContext, language);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

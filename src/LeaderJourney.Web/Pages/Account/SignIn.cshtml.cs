@@ -52,8 +52,8 @@ public sealed class SignInModel(AccessDirectory directory, IConfiguration config
         }
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token));
-        // The language their pages are shown in (their choice, else their browser's) is the one their mails are written in.
-        await directory.SetLanguageAsync(user.UserId, Texts.Current, ct);
+        // Their pages follow the language they chose, on any browser; their mails are written in their pages' language.
+        await Texts.FollowUserAsync(HttpContext, directory, user.UserId, ct);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

@@ -99,6 +99,6 @@ public static class SingleSignOn
         var session = await directory.IssueTokenAsync(user.UserId, AccessDirectory.TokenKind.Page, context.HttpContext.RequestAborted, checkedAt);
         context.Principal = BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token);
         // As at a sign-in with a password: their mails are written in the language of their pages.
-        await directory.SetLanguageAsync(user.UserId, Texts.Current, context.HttpContext.RequestAborted);
+        await Texts.FollowUserAsync(context.HttpContext, directory, user.UserId, context.HttpContext.RequestAborted);
     }
 }
