@@ -67,7 +67,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync("ho.mentor");
         var mentorHome = await mentor.GetAsync("/");
-        mentorHome.Should().Contain("<h1>Your mentoring</h1>").And.Contain("<p class=\"figure\">1</p>").And.Contain("The oldest has waited today.")
+        mentorHome.Should().Contain("<h1>Your mentoring</h1>").And.Contain("<p class=\"figure\">1</p>").And.Contain("The oldest was asked today.")
             .And.Contain("href=\"/mentor/queue\"", "the menu and the way to the queue");
         mentorHome.Should().Contain("\">Ada Asks</a></td>").And.Contain("<td data-label=\"Leader\"><a href=\"/mentor/mentees/").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>");
 

@@ -103,11 +103,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
         // Hours a number field would never send (a hand-made request) are refused, not dropped; the form keeps what was typed.
-        (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
-            new() { ["title"] = "Unreadable hours", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["hours"] = "abc" })).Content.ReadAsStringAsync())
-            .Should().Contain("Give the hours as a number").And.Contain("value=\"Unreadable hours\"").And.NotContain("Training “Unreadable hours”");
-        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
-            new() { ["note"] = "Ran the phone bank for the levy vote" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var unreadable = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
+            new() { ["title"] = "Unreadable hours", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["hours"] = "abc" })).Content.ReadAsStringAsync();
+        unreadable.Should().Contain("Give the hours as a number").And.Contain("value=\"Unreadable hours\"").And.NotContain("Training “Unreadable hours”");
+        // On a phone the answer opens at the form: the form's address ends in its section, where the refusal is said.
+        unreadable.Should().Contain("action=\"/journey/theme/ADV.1?handler=training#training\"");
+        unreadable.IndexOf("role=\"alert\"", StringComparison.Ordinal).Should().BeGreaterThan(unreadable.IndexOf("<h2 id=\"training\">", StringComparison.Ordinal));
+        var evidenced = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
+            new() { ["note"] = "Ran the phone bank for the levy vote" })).Content.ReadAsStringAsync();
+        evidenced.Should().Contain("<a href=\"#request\">Next: ask for a sign-off</a>", "logged, the way on is to ask");
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.").And.Contain("Nothing is logged at Level 1 yet");
         // Evidence alone is shown to the mentor but is not the rule's learning: the page says so before the leader asks.
         (await leader.PostAsync("/journey/theme/ADV.2", "/journey/theme/ADV.2?handler=evidence", new() { ["note"] = "Spoke at the school board" })).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -119,7 +123,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("Your learning is logged; ask your mentor to sign off:")
             .And.Contain("<a href=\"/journey/theme/ADV.1#next\">Utilizes best practices in advocacy and political efforts, Level 1</a>");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
-        requested.Should().Contain("Your sign-off request is in your mentors").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: Evidence: Ran the phone bank for the levy vote")
+        requested.Should().Contain("Your sign-off request is in your mentor&#x27;s queue.", "the leader has one mentor").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: Evidence: Ran the phone bank for the levy vote")
             .And.Contain("has waited since").And.Contain($"for {mentorUser}").And.NotContain("handler=request", "a request already waits");
         (await leader.GetAsync("/journey")).Should().Contain("Waiting for your mentor&#x27;s sign-off:")
             .And.Contain("<li><a href=\"/journey/theme/ADV.1\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
@@ -225,6 +229,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Level 3 before Level 2: the assessment and the sign-off stand, and the page says what the level still lacks.
         var early = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync();
         early.Should().Contain($"Signed off {theme}, Level 3. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
+        (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.2", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("The level is not attained yet. Levels 1 and 2 are not attained yet, and this level follows them.", "every level missing is named");
 
         // Without the box ticked only the assessment is recorded.
         (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.1", ["level"] = "1" })).Content.ReadAsStringAsync())
@@ -388,7 +394,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
             new() { ["link"] = "https://example.org/levy-phone-bank", ["note"] = "Ran the phone bank" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
-            .Should().Contain("Your sign-off request is in your mentors");
+            .Should().Contain("Your sign-off request is in your mentor&#x27;s queue.");
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);

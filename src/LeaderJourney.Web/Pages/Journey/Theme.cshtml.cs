@@ -51,8 +51,23 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostRequestAsync(CancellationToken ct) =>
-        Write(T["Your sign-off request is in your mentors' queue."], (leaderId, sender) => new RequestSignOffCommand(leaderId, Code, null) { Sender = sender, AtNextLevel = true }, ct);
+    public async Task<IActionResult> OnPostRequestAsync(CancellationToken ct)
+    {
+        var page = await Write("", (leaderId, sender) => new RequestSignOffCommand(leaderId, Code, null) { Sender = sender, AtNextLevel = true }, ct);
+        if (Error is null) Message = MentorNames.Count == 1 ? T["Your sign-off request is in your mentor's queue."] : T["Your sign-off request is in your mentors' queue."];
+        return page;
+    }
+
+    /// <summary>Today, the latest day a training can have been completed on.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// The section whose form was sent: its outcome is shown there, and the form's address ends in its id, so a
+    /// phone opens the answer at the form rather than a screen or more above it.
+    /// </summary>
+    public string? PostedTo => Request.Method == "POST"
+        ? Request.Query["handler"].ToString() switch { "training" => "training", "evidence" => "evidence", "assessment" => "self", "request" => "request", _ => null }
+        : null;
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
         // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.

@@ -49,9 +49,13 @@ public static class MentorSteps
     }
 
     /// <summary>What a level lacks, in sentences for the mentor; <paramref name="signOffsAfterYours"/> is how many more mentors must sign.</summary>
-    public static IEnumerable<string> Lacking(IStringLocalizer T, LevelNeeds needs, int level, int signOffsAfterYours)
+    /// <param name="attained">The theme's level the leader has attained, when known: every level missing below is named, not only the one just below (levels run to 3, so at most two are missing).</param>
+    public static IEnumerable<string> Lacking(IStringLocalizer T, LevelNeeds needs, int level, int signOffsAfterYours, int? attained = null)
     {
-        if (needs.PreviousLevel) yield return T["Level {0} is not attained yet, and this level follows it.", level - 1];
+        if (needs.PreviousLevel)
+            yield return attained is { } reached && reached < level - 2
+                ? T["Levels {0} and {1} are not attained yet, and this level follows them.", reached + 1, level - 1]
+                : T["Level {0} is not attained yet, and this level follows it.", level - 1];
         if (needs.Learning) yield return T["There is no training, or mentor or peer assessment, at this level yet; the level is attained once one is recorded."];
         if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
     }
@@ -61,6 +65,6 @@ public static class MentorSteps
     {
         if (leader.HasAttained(themeCode, level)) return T["Signed off {0}, Level {1}: the level is attained.", themeTitle, level];
         var needs = AttainmentRule.Needs(leader, themeCode, level, policy);
-        return $"{T["Signed off {0}, Level {1}.", themeTitle, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(T, needs, level, signOffsAfterYours: needs.SignOffs))}".TrimEnd();
+        return $"{T["Signed off {0}, Level {1}.", themeTitle, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(T, needs, level, signOffsAfterYours: needs.SignOffs, leader.LevelOf(themeCode)))}".TrimEnd();
     }
 }

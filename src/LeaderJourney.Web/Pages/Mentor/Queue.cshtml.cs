@@ -111,7 +111,10 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options(Request, "decline")) }, ct));
-        Message = Error is null ? T["Declined the sign-off of {0}, Level {1}.", (await words.LoadAsync(ct)).Of(themeCode), level].Value : null;
+        // Named, as a mentor of many mentees may have several requests of the same theme waiting.
+        Message = Error is null
+            ? T["Declined {0}'s sign-off of {1}, Level {2}.", (await reader.LoadForCallerAsync(leaderId, caller, ct)).State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value
+            : null;
         if (Error is not null) Refused = (leaderId, themeCode, text);
         return await Load(ct);
     }
