@@ -143,6 +143,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var signedPage = await signed.Content.ReadAsStringAsync();
         signedPage.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
             .And.Contain("?handler=undo");
+        signedPage.Should().Contain("<a href=\"/mentor/queue\">My queue</a>", "the menu counts what the page lists, not the read model a moment behind");
         var version = System.Text.RegularExpressions.Regex.Match(signedPage, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained")

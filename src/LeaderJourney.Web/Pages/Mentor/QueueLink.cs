@@ -11,8 +11,15 @@ namespace LeaderJourney.Web.Pages.Mentor;
 /// </summary>
 public sealed class QueueLinkViewComponent(MentorQueueQuery queue, ILogger<QueueLinkViewComponent> logger) : ViewComponent
 {
+    /// <summary>
+    /// Where the queue page leaves how many requests it lists: checked against each leader's stream, so right
+    /// after a sign-off it is one fewer than the read model, which trails the command by a moment.
+    /// </summary>
+    public const string CountOnThisPage = "queue-count-on-this-page";
+
     public async Task<IViewComponentResult> InvokeAsync()
     {
+        if (HttpContext.Items[CountOnThisPage] is int listed) return View((int?)listed);
         int? waiting;
         try
         {
