@@ -74,7 +74,8 @@ public static class Database
         var reason = e switch
         {
             PostgresException { SqlState: "28P01" or "28000" } => "refused the sign-in: check the user name and password",
-            PostgresException { SqlState: "3D000" } => "has no such database: create it, or run ./run.sh which does",
+            // run.sh creates a database only on the local server it sets up, not on one named by LEADERJOURNEY_DB.
+            PostgresException { SqlState: "3D000" } => $"has no such database: create it (createdb {csb.Database ?? csb.Username}), or leave LEADERJOURNEY_DB unset and ./run.sh sets up a local one",
             PostgresException pg => FirstLine(pg.MessageText),
             _ when e.InnerException is SocketException se => $"cannot be reached ({FirstLine(se.Message)}); is the server running?",
             TimeoutException or NpgsqlException { InnerException: TimeoutException } => "did not answer in time; is the server running?",
