@@ -128,6 +128,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leader.GetAsync("/journey")).Should().Contain("Waiting for your mentor&#x27;s sign-off:")
             .And.Contain("<li><a href=\"/journey/theme/ADV.1\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
             .And.NotContain("ask your mentor to sign off:");
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=assessment", new() { ["level"] = "1", ["note"] = "Ready, I think" })).StatusCode.Should().Be(HttpStatusCode.OK);
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);
@@ -135,6 +136,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var queue = await mentor.GetAsync("/mentor/queue");
         queue.Should().Contain("<a href=\"/mentor/queue\">My queue <span class=\"badge count\">1<span class=\"visually-hidden\"> waiting for you</span></span></a>", "the menu counts what waits");
         queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("<li>Ran the phone bank for the levy vote</li>")
+            .And.Contain($"<li>The leader&#x27;s self-assessment, {DateTime.UtcNow:d MMM yyyy}: “Ready, I think”</li>", "the mentor reads what the leader thinks of their level")
             .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title")
             .And.NotContain("class=\"caution\"", "a training at the level and one sign-off needed: the mentor's sign-off attains it");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
