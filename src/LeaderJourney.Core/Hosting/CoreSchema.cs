@@ -298,6 +298,12 @@ public static class CoreSchema
         new(27, "a user's chosen language", """
             alter table {schema}.users add column language_chosen boolean not null default false;
             """),
+        // The stored leader's fourth shape keeps when the request a standing sign-off answered was asked (an
+        // undo puts the request back as old as it was). As for the third: its own table, the earlier one dropped.
+        new(28, "leader decision state in its fourth shape", $$"""
+            drop table if exists {schema}.mt_doc_leader_shape3;
+            {{Lz4("mt_doc_leader_shape4")}}
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

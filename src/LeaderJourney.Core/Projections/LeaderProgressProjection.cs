@@ -84,7 +84,7 @@ public sealed class LeaderProgressProjection : IProjection
                     AddStatus(context, leaders, statuses, e.LeaderId, "active", e.ReactivatedAt);
                     break;
                 case SignOffRequested e:
-                    pending.Put((e.LeaderId, e.ThemeCode, e.Level), e.RequestedAt);
+                    pending.Put((e.LeaderId, e.ThemeCode, e.Level), e.Waiting());
                     break;
                 case LevelSignedOff e:
                     pending.Remove((e.LeaderId, e.ThemeCode, e.Level));

@@ -67,7 +67,7 @@ public sealed class MentorQueueProjection : IProjection
                     var key = (e.LeaderId, e.ThemeCode, e.Level);
                     var change = requests.GetValueOrDefault(key);
                     // Asked while already asked: the first request stands (it keeps its place in the queue).
-                    requests[key] = change.Request is not null ? change : change with { Request = (e.RequestedAt, stored.Sequence) };
+                    requests[key] = change.Request is not null ? change : change with { Request = (e.Waiting(), stored.Sequence) };
                     break;
                 case LevelSignedOff e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);

@@ -112,7 +112,7 @@ public sealed record Leader(
             EvidenceAdded => s,
             SignOffRequested e => s with
             {
-                PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.RequestedAt, v)),
+                PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.Waiting(), v)),
             },
             // A sign-off answers the request, if any: it leaves the mentor's queue.
             LevelSignedOff e => s with

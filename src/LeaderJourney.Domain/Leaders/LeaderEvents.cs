@@ -27,7 +27,12 @@ public sealed record AssessmentRecorded(Guid LeaderId, Guid AssessmentId, string
 
 public sealed record EvidenceAdded(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, [PersonalData] string? Link, [PersonalData] string? Note, Guid AddedBy, DateTimeOffset AddedAt);
 
-public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level, Guid RequestedBy, DateTimeOffset RequestedAt);
+/// <param name="WaitingSince">Set when a request is put back (a mentor's undo): when the request the undone sign-off answered was asked, so the wait does not start over while the event keeps its own date.</param>
+public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level, Guid RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? WaitingSince = null)
+{
+    /// <summary>When the wait for a sign-off began (a method, so that no third date is stored with the event).</summary>
+    public DateTimeOffset Waiting() => WaitingSince ?? RequestedAt;
+}
 
 public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string? Note, DateTimeOffset SignedOffAt);
 

@@ -88,7 +88,7 @@ internal static class SignOffDecisions
         var now = events.Skip(1).Aggregate(after, Leader.Evolve);
         // Asked again as of the request the sign-off answered: an undo does not make the leader's wait start over.
         return RequestRefusal(now, theme, level, c.Actor, policy) is null
-            ? [.. events, new SignOffRequested(s.Id, theme, level, c.Actor.UserId, standing.AnsweredRequestAt ?? c.Now)]
+            ? [.. events, new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now, standing.AnsweredRequestAt)]
             : events;
     }
 

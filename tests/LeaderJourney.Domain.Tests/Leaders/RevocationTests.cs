@@ -76,7 +76,7 @@ public sealed class RevocationTests : LeaderSpec
         Then(new RevokeSignOff(Theme, 1, MentorA.UserId, "Undone", MentorA, Now, AskAgain: true),
             new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "Undone", MentorA.UserId, Now),
             AttainmentRevoked(1, "Undone", MentorA),
-            new SignOffRequested(LeaderId, Theme, 1, MentorA.UserId, askedOn));
+            new SignOffRequested(LeaderId, Theme, 1, MentorA.UserId, Now, WaitingSince: askedOn));
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         // The queue's read model trails the command by a moment: the request asked again is shown at once, as the message says.
         if (pending && !Items.Any(i => i.LeaderId == leaderId && i.ThemeCode == themeCode && i.Level == level))
             Items = [.. Items, Item(loaded, caller, themeCode, level,
-                loaded.Events.Select(e => e.Data).OfType<SignOffRequested>().LastOrDefault(r => r.ThemeCode == themeCode && r.Level == level)?.RequestedAt ?? DateTimeOffset.UtcNow)];
+                loaded.Events.Select(e => e.Data).OfType<SignOffRequested>().LastOrDefault(r => r.ThemeCode == themeCode && r.Level == level)?.Waiting() ?? DateTimeOffset.UtcNow)];
         return page;
     }
 
