@@ -34,14 +34,13 @@ public sealed class Texts
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
 
     /// <summary>
-    /// At a sign-in: a language chosen in this browser (its cookie) becomes the user's; otherwise one the user
-    /// chose elsewhere is taken up here; otherwise the browser's language is kept for their mails.
+    /// At a sign-in: a language the user chose signed in (on any browser) is taken up in this one; otherwise the
+    /// language these pages are in (this browser's choice or its own) is kept for their mails, as not chosen. A
+    /// browser's cookie is never taken for the user's choice: on a shared computer it may be someone else's.
     /// </summary>
     public static async Task FollowUserAsync(HttpContext http, Core.Access.AccessDirectory directory, Guid userId, CancellationToken ct)
     {
-        if (http.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName))
-            await directory.SetLanguageAsync(userId, Current, ct, chosen: true);
-        else if (await directory.ChosenLanguageAsync(userId, ct) is { } chosen && Names.ContainsKey(chosen))
+        if (await directory.ChosenLanguageAsync(userId, ct) is { } chosen && Names.ContainsKey(chosen))
             Remember(http, chosen);
         else
             await directory.SetLanguageAsync(userId, Current, ct);

@@ -130,8 +130,9 @@ public sealed partial class AccessDirectory
     {
         var token = NewToken();
         var now = clock.GetUtcNow();
-        // One statement: the day's mails are counted, the link made and the mail noted together (a day's
-        // older notes go), so two asks at once cannot both pass the count.
+        // One statement: the day's mails are counted, the link made and the mail noted together, and the user's
+        // notes older than a day go. Two asks at once do not both pass: the second waits on the user's open link
+        // row the first wrote, and then finds it mailed within the interval.
         await using var command = dataSource.CreateCommand($"""
             with made as (
                 insert into {schema}.password_links (token_hash, user_id, expires_at, made_by, made_at, mailed)

@@ -55,6 +55,24 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_row_naming_a_mentor_whose_sign_in_is_disabled_is_refused_in_the_preview_not_half_imported()
+    {
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentor = await directory.CreateUserAsync("ip.resting.mentor", ApiUsers.Password, Roles.Mentor, "IP", null, null);
+        await directory.ChangeUserAsync(CurrentUser.Operator, mentor, null, true);
+        var html = await _staff.GetAsync("/staff/import");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("display_name,email,mentor\nRita Resting,rita@example.org,ip.resting.mentor\n")), "file", "leaders.csv" },
+        };
+        var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
+        var job = Regex.Match(preview, @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
+        (job.Length == 0 ? preview : await _staff.GetAsync($"/staff/import/{job}"))
+            .Should().Contain("Row 2, mentor: &#x27;ip.resting.mentor&#x27; cannot sign in (their sign-in is disabled)");
+    }
+
+    [Fact]
     public async Task Erasing_a_leader_an_import_made_blanks_their_row_in_the_imports_result_on_any_host()
     {
         var job = await Preview("display_name,email\nErin Erasable,erin@example.org\nOwen Elsewhere,owen@example.org\nKeeper Kim,kim@example.org\n");

@@ -78,6 +78,12 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         await elsewhere.SignInAsync("ls.leader");
         (await elsewhere.GetAsync("/journey")).Should().Contain("<html lang=\"en\">");
         (await directory.ChosenLanguageAsync((await directory.FindByUsernameAsync("ls.leader"))!.Value)).Should().Be("en");
+        // A browser where someone else chose Spanish (a shared computer): the leader's own choice still wins, and stays theirs.
+        var shared = new PageClient(_app);
+        (await shared.PostAsync("/account/sign-in", "/account/language", new() { ["language"] = "es" })).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        await shared.SignInAsync("ls.leader");
+        (await shared.GetAsync("/journey")).Should().Contain("<html lang=\"en\">");
+        (await directory.ChosenLanguageAsync((await directory.FindByUsernameAsync("ls.leader"))!.Value)).Should().Be("en");
         // Signed out, a browser in Spanish reads it in Spanish.
         (await staff.GetAsync("/account/sign-out")).Should().Contain("<h1>Has cerrado la sesión</h1>").And.Contain("Volver a iniciar sesión");
         (await page.PostAsync("/journey", "/account/language", new() { ["language"] = "xx" })).StatusCode.Should().Be(HttpStatusCode.BadRequest, "only the languages offered");

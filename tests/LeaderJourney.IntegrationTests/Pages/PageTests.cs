@@ -668,6 +668,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
             new() { ["gender"] = "woman", ["genderOwn"] = "two-spirit", ["consent"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("also typed your own words for the same question").And.Contain("value=\"two-spirit\"").And.Contain("value=\"woman\" checked=\"checked\"");
+        // Unticking "self-describe" removes the words, though the box still holds them as the form showed them.
+        (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["raceOwn"] = "Afro-Caribbean", ["consent"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Saved. Thank you.").And.NotContain("value=\"Afro-Caribbean\"").And.Contain("id=\"race-own\" name=\"race\" value=\"self\">");
         // Withdrawing is folded away and asked again: one tap beside "Save" deletes nothing.
         (await leader.GetAsync("/journey/demographics")).Should().Contain("<details class=\"danger-zone\">\n        <summary>Withdraw my consent</summary>");
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())

@@ -108,6 +108,8 @@ public sealed class LeaderImport : IDisposable
     {
         if (!caller.IsAdmin || caller.Affiliate is null) throw new ForbiddenException("Affiliate staff import leaders.");
         var mentorsByUsername = await directory.MentorsAsync(caller.Affiliate, ct);
+        // A disabled mentor is refused in the preview: at import the leader would be enrolled and the assignment refused.
+        var disabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate, ct);
         var records = CsvText.Read(csv).ToList();
         if (records.Count == 0) throw new RequestValidationException("file", "The file is empty.");
         var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
@@ -141,7 +143,11 @@ public sealed class LeaderImport : IDisposable
             var local = Check("local", v => LeaderInput.Optional(v, "local", LeaderInput.MaxLocalLength));
             var mentor = Field("mentor");
             Guid? mentorId = null;
-            if (mentor is not null && mentorsByUsername.TryGetValue(mentor, out var found)) mentorId = found;
+            if (mentor is not null && mentorsByUsername.TryGetValue(mentor, out var found))
+            {
+                if (disabledMentors.Contains(found)) errors.Add($"Row {line}, mentor: '{mentor}' cannot sign in (their sign-in is disabled): enable it first, or name another mentor.");
+                else mentorId = found;
+            }
             else if (mentor is not null) errors.Add($"Row {line}, mentor: '{mentor}' is not a mentor of {caller.Affiliate}.");
             var title = Check("training_title", v => LeaderInput.Optional(v, "training_title", LeaderInput.MaxTitleLength));
             string? theme = null;

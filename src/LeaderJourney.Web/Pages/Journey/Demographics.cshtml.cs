@@ -38,14 +38,18 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
-        // Words typed in a box are meant: with nothing else chosen they are the answer, as if "self-describe" had been
-        // picked; beside another choice the page asks which, rather than drop them.
+        // What is stored, as the form showed it: its own words come back in their boxes.
+        if (await Load(ct) is not PageResult) return Forbid();
+        var (storedRace, storedGender, storedJob) = (RaceOwn, GenderOwn, JobOwn);
+        // Words newly typed in a box are meant: with nothing else chosen they are the answer, as if "self-describe"
+        // had been picked; beside another choice the page asks which, rather than drop them. Words as stored, with
+        // "self-describe" unticked or another answer chosen, are left behind: that is how they are removed.
         race ??= [];
-        if (!string.IsNullOrWhiteSpace(raceOwn) && !race.Contains(OwnWords)) race = [.. race, OwnWords];
-        gender = Own(gender, genderOwn);
-        job = Own(job, jobOwn);
+        if (Typed(raceOwn, storedRace) && !race.Contains(OwnWords)) race = [.. race, OwnWords];
+        gender = Own(gender, genderOwn, storedGender);
+        job = Own(job, jobOwn, storedJob);
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
-        else if (Both(gender, genderOwn) || Both(job, jobOwn))
+        else if (Both(gender, genderOwn, storedGender) || Both(job, jobOwn, storedJob))
             Error = "You chose an answer and also typed your own words for the same question: keep one of them.";
         else
         {
@@ -65,8 +69,9 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         }
         return page;
 
-        static string? Own(string? chosen, string? words) => string.IsNullOrEmpty(chosen) && !string.IsNullOrWhiteSpace(words) ? OwnWords : chosen;
-        static bool Both(string? chosen, string? words) => !string.IsNullOrEmpty(chosen) && chosen != OwnWords && !string.IsNullOrWhiteSpace(words);
+        static bool Typed(string? words, string? stored) => !string.IsNullOrWhiteSpace(words) && words.Trim() != stored;
+        static string? Own(string? chosen, string? words, string? stored) => string.IsNullOrEmpty(chosen) && Typed(words, stored) ? OwnWords : chosen;
+        static bool Both(string? chosen, string? words, string? stored) => !string.IsNullOrEmpty(chosen) && chosen != OwnWords && Typed(words, stored);
         static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }
 

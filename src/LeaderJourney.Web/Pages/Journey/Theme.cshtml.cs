@@ -14,9 +14,9 @@ namespace LeaderJourney.Web.Pages.Journey;
 
 public sealed record LevelText(int Number, string Name, string Descriptor, string Considerations);
 
-/// <summary>Something the leader has logged for this theme: when, at which level, and what.</summary>
-/// <summary>One thing logged for a theme: what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
-public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null)
+/// <summary>One thing logged for a theme: when, at which level, what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
+/// <param name="SignOff">A mentor's sign-off or its withdrawal, shown among what was logged but no learning of the leader's.</param>
+public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false)
 {
     /// <summary>A link of another scheme is shown, never made clickable (as in the mentor's queue).</summary>
     public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
@@ -130,9 +130,9 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                         _ => T["A peer's assessment"],
                     }, Blank(a.Note)),
                 LevelSignedOff s when s.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), s.Level,
-                    T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note)),
+                    T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note), SignOff: true),
                 SignOffRevoked r when r.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), r.Level,
-                    T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason)),
+                    T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason), SignOff: true),
                 _ => null,
             })
             .OfType<LoggedItem>()

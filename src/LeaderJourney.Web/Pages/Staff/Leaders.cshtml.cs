@@ -152,7 +152,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         var typed = mentor?.Trim() ?? "";
         var several = false;
-        var names = await directory.MentorNamesAsync(caller.Affiliate!, ct);
+        // Only mentors who can sign in are picked by name (the command refuses the others).
+        var names = await directory.MentorNamesAsync(caller.Affiliate!, ct, ableToSignIn: true);
         if (mentorId is null && (await directory.MentorsAsync(caller.Affiliate!, ct)).TryGetValue(typed, out var named)) mentorId = named;
         else if (mentorId is null && typed.Length >= 3)
         {
