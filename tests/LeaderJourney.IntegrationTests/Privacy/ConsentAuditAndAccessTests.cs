@@ -265,6 +265,8 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     public async Task A_leader_exports_everything_held_about_them_and_nobody_else_can_but_their_admins()
     {
         var id = await Enrol("Export Person");
+        var (_, mentorId) = await _app.SignedInAsync(Roles.Mentor, "PV");
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
         var (leader, _) = await _app.SignedInAsync(Roles.Leader, "PV", id);
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/assessments", new { themeCode = "ADV.1", level = 1, kind = "self", note = "My own words" }));
         await Ok(leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", consent = true }));
@@ -280,6 +282,10 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
         export.GetProperty("leader").GetProperty("email").GetString().Should().Be("export.person@example.org");
         export.GetProperty("journey").EnumerateArray().Select(e => e.GetProperty("type").GetString()).Should().Contain(["leader.enrolled", "leader.assessment-recorded"]);
         export.GetProperty("journey").GetRawText().Should().Contain("My own words");
+        // The journey names its mentor by user id; the export says who that is.
+        var mentors = export.GetProperty("mentors").EnumerateObject().ToList();
+        mentors.Should().ContainSingle().Which.Name.Should().Be(mentorId.ToString());
+        mentors[0].Value.GetString().Should().NotBeNullOrEmpty();
         export.GetProperty("demographics").GetProperty("gender").GetString().Should().Be("woman");
         export.GetProperty("positions").GetRawText().Should().Contain("Strong with numbers");
         var account = export.GetProperty("accounts").EnumerateArray().Should().ContainSingle().Subject;

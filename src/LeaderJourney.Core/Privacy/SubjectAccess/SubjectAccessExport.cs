@@ -26,7 +26,7 @@ namespace LeaderJourney.Core.Privacy.SubjectAccess;
 /// itself recorded in the audit of sensitive reads.
 /// </summary>
 public sealed class SubjectAccessExport(Store store, LeaderReader reader, LeaderProgressQueries progress, SensitiveReads audit,
-    Succession.Reports.SuccessionData succession, NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
+    Succession.Reports.SuccessionData succession, NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock, Access.AccessDirectory directory)
 {
     public async Task<PersonalDataExport> ExportAsync(Guid leaderId, CurrentUser caller, CancellationToken ct)
     {
@@ -41,18 +41,24 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
         var demographicEvents = self ? await store.ReadStreamAsync(DemographicsState.StreamIdFor(leaderId), ct: ct) : [];
         var demographics = demographicEvents.Aggregate(DemographicsState.Initial, (s, e) => DemographicsState.Evolve(s, e.Data));
         var current = await progress.CurrentAsync(leaderId, loaded.Scope, ct);
+        var journey = loaded.Events.Select(Describe).ToList();
+        // The events name mentors by user id: their names as the leader's pages show them, for those the journey names.
+        var named = string.Concat(journey.Select(e => e.Data.GetRawText()));
+        var mentors = (await directory.MentorNamesAsync(leader.Affiliate, ct)).Where(m => named.Contains(m.Key.ToString(), StringComparison.Ordinal))
+            .ToDictionary(m => m.Key, m => m.Value);
         return new PersonalDataExport(
             clock.GetUtcNow(),
             new ExportedLeader(leader.Id, leader.Affiliate, leader.Local, leader.DisplayName, leader.Erased ? null : leader.Email,
                 leader.Status.ToString().ToLowerInvariant(), leader.Erased, leader.FrameworkEditionId),
-            loaded.Events.Select(Describe).ToList(),
+            journey,
             self
                 ? new OwnDemographics(demographics.Consented, demographics.RaceEthnicity, demographics.Gender, demographics.JobCategory, demographicEvents.Select(Describe).ToList())
                 : new DemographicsOmitted("Demographics are shown to the leader alone; they are in the leader's own export."),
             await PositionRecordsAsync(leaderId, leader.Affiliate, ct),
             new ExportedProgress(current.Themes.Where(t => t.Level > 0 || t.PendingLevel is not null).ToList(), current.Domains),
             await AccountsAsync(leaderId, ct),
-            (await audit.ListAsync(leaderId, null, null, null, SensitiveReads.MaxLimit, ct)).Select(r => new ExportedRead(r.At, r.UserId, r.Role, r.What)).ToList());
+            (await audit.ListAsync(leaderId, null, null, null, SensitiveReads.MaxLimit, ct)).Select(r => new ExportedRead(r.At, r.UserId, r.Role, r.What)).ToList())
+        { Mentors = mentors };
     }
 
     private ExportedEvent Describe(StoredEvent e) =>
@@ -107,7 +113,11 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
 
 /// <summary>Everything LeaderJourney holds about a leader (GET /api/leaders/{id}/personal-data).</summary>
 public sealed record PersonalDataExport(DateTimeOffset ExportedAt, ExportedLeader Leader, IReadOnlyList<ExportedEvent> Journey, ExportedDemographics Demographics,
-    IReadOnlyList<ExportedEvent> Positions, ExportedProgress Progress, IReadOnlyList<ExportedAccount> Accounts, IReadOnlyList<ExportedRead> ReadsOfThisRecord);
+    IReadOnlyList<ExportedEvent> Positions, ExportedProgress Progress, IReadOnlyList<ExportedAccount> Accounts, IReadOnlyList<ExportedRead> ReadsOfThisRecord)
+{
+    /// <summary>The mentors the journey's events name by user id, by the name the leader's pages show them by.</summary>
+    public IReadOnlyDictionary<Guid, string> Mentors { get; init; } = new Dictionary<Guid, string>();
+}
 
 public sealed record ExportedLeader(Guid Id, string Affiliate, string? Local, string DisplayName, string? Email, string Status, bool Erased, Guid FrameworkEditionId);
 
