@@ -20,6 +20,7 @@ public sealed class LeaderProgressProjection : IProjection
     {
         "leader.enrolled", "leader.profile-changed", "leader.sign-off-requested", "leader.signed-off", "leader.sign-off-declined",
         "leader.level-attained", "leader.level-attainment-revoked", "leader.paused", "leader.withdrawn", "leader.reactivated", "leader.erased",
+        "leader.sign-off-request-withdrawn",
     };
 
     public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
@@ -90,6 +91,9 @@ public sealed class LeaderProgressProjection : IProjection
                     pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
                     break;
                 case SignOffDeclined e:
+                    pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
+                    break;
+                case SignOffRequestWithdrawn e:
                     pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
                     break;
                 case LevelAttained e:

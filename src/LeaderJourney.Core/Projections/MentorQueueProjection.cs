@@ -15,7 +15,7 @@ public sealed class MentorQueueProjection : IProjection
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
         "leader.enrolled", "leader.mentor-assigned", "leader.mentor-unassigned", "leader.sign-off-requested", "leader.signed-off",
-        "leader.sign-off-declined", "leader.level-attained", "leader.withdrawn", "leader.reactivated",
+        "leader.sign-off-declined", "leader.level-attained", "leader.withdrawn", "leader.reactivated", "leader.sign-off-request-withdrawn",
     };
 
     public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
@@ -73,6 +73,9 @@ public sealed class MentorQueueProjection : IProjection
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case SignOffDeclined e:
+                    Answer(e.LeaderId, e.ThemeCode, e.Level);
+                    break;
+                case SignOffRequestWithdrawn e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case LevelAttained e:

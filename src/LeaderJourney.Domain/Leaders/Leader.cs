@@ -124,6 +124,7 @@ public sealed record Leader(
                 PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
             },
             SignOffDeclined e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },
+            SignOffRequestWithdrawn e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },
             SignOffRevoked e => s with
             {
                 SignOffs = s.SignOffs.RemoveAll(x => x.MentorUserId == e.MentorUserId && x.ThemeCode == e.ThemeCode && x.Level == e.Level),

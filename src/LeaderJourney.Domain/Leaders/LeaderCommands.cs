@@ -19,6 +19,9 @@ public sealed record AddEvidence(Guid EvidenceId, string ThemeCode, int Level, s
 
 public sealed record RequestSignOff(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
 
+/// <summary>The leader (or staff, for them) takes back a request still waiting: asked by mistake, or too early.</summary>
+public sealed record WithdrawSignOffRequest(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
+
 /// <param name="Assessment">The mentor's assessment of the same level, recorded first in the same append (so it is
 /// the level's learning when the sign-off is decided): both are recorded, or neither.</param>
 public sealed record SignOff(string ThemeCode, int Level, string? Note, Actor Actor, DateTimeOffset Now, MentorAssessment? Assessment = null);

@@ -21,6 +21,7 @@ public static class LeaderDecider
             RecordAssessment c => LearningDecisions.RecordAssessment(c, Accepting(state, c), policy),
             AddEvidence c => LearningDecisions.AddEvidence(c, Accepting(state, c)),
             RequestSignOff c => SignOffDecisions.Request(c, Accepting(state, c), policy),
+            WithdrawSignOffRequest c => SignOffDecisions.WithdrawRequest(c, Accepting(state, c)),
             SignOff c => SignOffDecisions.SignOff(c, Accepting(state, c), policy),
             DeclineSignOff c => SignOffDecisions.Decline(c, Accepting(state, c)),
             RevokeSignOff c => SignOffDecisions.Revoke(c, Accepting(state, c), policy),

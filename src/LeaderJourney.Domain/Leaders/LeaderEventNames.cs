@@ -13,6 +13,7 @@ public static class LeaderEventNames
         (typeof(AssessmentRecorded), "leader.assessment-recorded"),
         (typeof(EvidenceAdded), "leader.evidence-added"),
         (typeof(SignOffRequested), "leader.sign-off-requested"),
+        (typeof(SignOffRequestWithdrawn), "leader.sign-off-request-withdrawn"),
         (typeof(LevelSignedOff), "leader.signed-off"),
         (typeof(SignOffDeclined), "leader.sign-off-declined"),
         (typeof(SignOffRevoked), "leader.sign-off-revoked"),

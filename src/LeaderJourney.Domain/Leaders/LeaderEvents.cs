@@ -34,6 +34,9 @@ public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level
     public DateTimeOffset Waiting() => WaitingSince ?? RequestedAt;
 }
 
+/// <summary>A request still waiting was taken back by the leader or staff: it leaves the mentors' queue.</summary>
+public sealed record SignOffRequestWithdrawn(Guid LeaderId, string ThemeCode, int Level, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
+
 public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string? Note, DateTimeOffset SignedOffAt);
 
 public sealed record SignOffDeclined(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string Reason, DateTimeOffset DeclinedAt);

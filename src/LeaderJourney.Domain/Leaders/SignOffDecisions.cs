@@ -11,6 +11,18 @@ internal static class SignOffDecisions
         return [new SignOffRequested(s.Id, theme, level, c.Actor.UserId, c.Now)];
     }
 
+    /// <summary>The leader, or an admin for them, takes back a request still waiting; a mentor answers one instead (a decline says why).</summary>
+    public static IReadOnlyList<object> WithdrawRequest(WithdrawSignOffRequest c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        if (!s.IsSelf(c.Actor) && !c.Actor.IsAdmin)
+            throw new DomainRuleException("Only the leader or an admin can withdraw a sign-off request; a mentor declines it, saying why.");
+        if (!s.IsPending(theme, level))
+            throw new DomainRuleException($"No sign-off of Level {level} of {theme} is waiting; there is nothing to withdraw.");
+        return [new SignOffRequestWithdrawn(s.Id, theme, level, c.Actor.UserId, c.Now)];
+    }
+
     /// <summary>Why the actor may not request a sign-off of the level now, or null when they may.</summary>
     private static string? RequestRefusal(Leader s, string theme, int level, Actor actor, AttainmentPolicy policy)
     {

@@ -64,6 +64,7 @@ public static class JourneyTimeline
             AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
             EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note) + (string.IsNullOrWhiteSpace(x.Link) ? "" : $" ({x.Link})")),
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
+            SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),
             LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
             SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             SignOffRevoked x => new(Day(x.RevokedAt), T("The sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),

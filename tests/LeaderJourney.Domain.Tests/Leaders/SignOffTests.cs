@@ -19,6 +19,19 @@ public sealed class SignOffTests : LeaderSpec
     }
 
     [Fact]
+    public void The_leader_or_an_admin_withdraws_a_request_still_waiting_and_a_mentor_answers_it_instead()
+    {
+        GivenEnrolledWithMentor();
+        Given(Requested(1));
+        ThenRefused(new WithdrawSignOffRequest(Theme, 1, MentorA, Now), "Only the leader or an admin can withdraw a sign-off request; a mentor declines it, saying why.");
+        ThenRefused(new WithdrawSignOffRequest(Theme, 2, Self, Now), "No sign-off of Level 2 of VIS is waiting; there is nothing to withdraw.");
+        Then(new WithdrawSignOffRequest(Theme, 1, Self, Now), new SignOffRequestWithdrawn(LeaderId, Theme, 1, Self.UserId, Now));
+        Given(new SignOffRequestWithdrawn(LeaderId, Theme, 1, Admin.UserId, Now));
+        ThenRefused(new WithdrawSignOffRequest(Theme, 1, Admin, Now), "No sign-off of Level 1 of VIS is waiting; there is nothing to withdraw.");
+        Then(new RequestSignOff(Theme, 1, Self, Now), new SignOffRequested(LeaderId, Theme, 1, Self.UserId, Now));
+    }
+
+    [Fact]
     public void Another_leader_cannot_request_a_sign_off()
     {
         GivenEnrolledWithMentor();

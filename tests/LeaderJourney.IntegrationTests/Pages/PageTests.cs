@@ -129,6 +129,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("<li><a href=\"/journey/theme/ADV.1\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
             .And.NotContain("ask your mentor to sign off:");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=assessment", new() { ["level"] = "1", ["note"] = "Ready, I think" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        // A request asked by mistake is taken back, and asked again.
+        var withdrawn = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=withdrawRequest", new() { ["level"] = "1" })).Content.ReadAsStringAsync();
+        withdrawn.Should().Contain("Your request is withdrawn: it is no longer in your mentor&#x27;s queue.").And.Contain("?handler=request#request");
+        (await leader.GetAsync("/journey")).Should().Contain("The request for a sign-off of Utilizes best practices in advocacy and political efforts, Level 1 was withdrawn");
+        await _app.CaughtUpAsync();
+        (await (await _app.SignInAsync(mentorUser)).GetStringAsync("/api/mentor-queue")).Should().NotContain("ADV.1", "a withdrawn request leaves the mentor's queue");
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).StatusCode.Should().Be(HttpStatusCode.OK);
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);

@@ -33,6 +33,9 @@ public sealed record RequestSignOffCommand(Guid LeaderId, string? ThemeCode, int
     public bool AtNextLevel { get; init; }
 }
 
+/// <summary>The leader (or staff, for them) takes back a sign-off request still waiting.</summary>
+public sealed record WithdrawSignOffRequestCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId);
+
 /// <summary>An assigned mentor signs off a level, with their assessment of it or without.</summary>
 public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId)
 {
@@ -65,6 +68,24 @@ public static class RequestSignOffHandler
             LearningRules.EnsureMayRecord(caller, leader);
             var level = LearningRules.Level(command.ThemeCode, command.Level, command.AtNextLevel, leader, scope);
             return new RequestSignOff(command.ThemeCode!, level, caller.ToActor(), writes.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
+public static class WithdrawSignOffRequestHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(WithdrawSignOffRequestCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        // A mentor answers a request (a decline says why); the board takes no part in records.
+        if (!caller.IsAdmin && caller.Role != Roles.Leader)
+            throw new ForbiddenException("Only the leader or an admin withdraws a sign-off request; a mentor declines it.");
+        return writes.DecideAsync(command, stream, session, (_, scope) =>
+        {
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new WithdrawSignOffRequest(command.ThemeCode!, command.Level!.Value, caller.ToActor(), writes.Now);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -145,6 +166,12 @@ public static class SignOffEndpoints
         {
             body ??= new SignOffRequestBody(null, null);
             return await commands.InvokeAsync(new RequestSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
+
+        leaders.MapPost("/{id}/sign-off-request-withdrawals", async (string id, SignOffRequestBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        {
+            body ??= new SignOffRequestBody(null, null);
+            return await commands.InvokeAsync(new WithdrawSignOffRequestCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-offs", async (string id, SignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>

@@ -58,6 +58,10 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         return page;
     }
 
+    /// <summary>Takes back the request still waiting (the command POST /api/leaders/{id}/sign-off-request-withdrawals sends).</summary>
+    public Task<IActionResult> OnPostWithdrawRequestAsync(int level, CancellationToken ct) =>
+        Write(T["Your request is withdrawn: it is no longer in your mentor's queue."], (leaderId, sender) => new WithdrawSignOffRequestCommand(leaderId, Code, level) { Sender = sender }, ct);
+
     /// <summary>Today, the latest day a training can have been completed on.</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -66,7 +70,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     /// phone opens the answer at the form rather than a screen or more above it.
     /// </summary>
     public string? PostedTo => Request.Method == "POST"
-        ? Request.Query["handler"].ToString() switch { "training" => "training", "evidence" => "evidence", "assessment" => "self", "request" => "request", _ => null }
+        ? Request.Query["handler"].ToString() switch { "training" => "training", "evidence" => "evidence", "assessment" => "self", "request" or "withdrawRequest" => "request", _ => null }
         : null;
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
