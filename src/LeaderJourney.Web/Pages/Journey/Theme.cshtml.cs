@@ -59,8 +59,13 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     }
 
     /// <summary>Takes back the request still waiting (the command POST /api/leaders/{id}/sign-off-request-withdrawals sends).</summary>
-    public Task<IActionResult> OnPostWithdrawRequestAsync(int level, CancellationToken ct) =>
-        Write(T["Your request is withdrawn: it is no longer in your mentor's queue."], (leaderId, sender) => new WithdrawSignOffRequestCommand(leaderId, Code, level) { Sender = sender }, ct);
+    public async Task<IActionResult> OnPostWithdrawRequestAsync(int level, CancellationToken ct)
+    {
+        var page = await Write("", (leaderId, sender) => new WithdrawSignOffRequestCommand(leaderId, Code, level) { Sender = sender }, ct);
+        if (Error is null)
+            Message = MentorNames.Count == 1 ? T["Your request is withdrawn: it is no longer in your mentor's queue."] : T["Your request is withdrawn: it is no longer in your mentors' queue."];
+        return page;
+    }
 
     /// <summary>Today, the latest day a training can have been completed on.</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
