@@ -103,27 +103,20 @@ public static class SmallCells
         return (cells, totals);
     }
 
-    private static int? NextWithPeople(int?[] cells)
-    {
-        int? found = null;
-        for (var i = 0; i < cells.Length; i++)
-            if (cells[i] is { } count && count > 0 && (found is null || count < cells[found.Value])) found = i;
-        return found;
-    }
-
     /// <summary>The text for pages and CSV: the count, or "&lt;5" when suppressed.</summary>
     public static string Display(int? cell) => cell?.ToString(CultureInfo.InvariantCulture) ?? SuppressedText;
 
-    private static int? NextToSuppress(int?[] cells)
+    /// <summary>The smallest shown cell with people in it, else the smallest shown cell (a zero); the first of equal cells.</summary>
+    private static int? NextToSuppress(int?[] cells) => NextWithPeople(cells) ?? Smallest(cells, withPeopleOnly: false);
+
+    private static int? NextWithPeople(int?[] cells) => Smallest(cells, withPeopleOnly: true);
+
+    private static int? Smallest(int?[] cells, bool withPeopleOnly)
     {
-        int? withPeople = null, any = null;
+        int? found = null;
         for (var i = 0; i < cells.Length; i++)
-        {
-            if (cells[i] is not { } count) continue;
             // Strictly smaller only, so the first of equal cells wins.
-            if (any is null || count < cells[any.Value]) any = i;
-            if (count > 0 && (withPeople is null || count < cells[withPeople.Value])) withPeople = i;
-        }
-        return withPeople ?? any;
+            if (cells[i] is { } count && (count > 0 || !withPeopleOnly) && (found is null || count < cells[found.Value])) found = i;
+        return found;
     }
 }
