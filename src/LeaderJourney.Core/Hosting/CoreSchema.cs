@@ -304,6 +304,11 @@ public static class CoreSchema
             drop table if exists {schema}.mt_doc_leader_shape3;
             {{Lz4("mt_doc_leader_shape4")}}
             """),
+        // A level attained and taken back before the leader heard of it (a mentor's undo of a wrong tap)
+        // is told neither way: both notices stay, withdrawn, so a reaction run again writes neither anew.
+        new(29, "notices withdrawn unheard", """
+            alter table {schema}.notifications add column withdrawn boolean not null default false;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

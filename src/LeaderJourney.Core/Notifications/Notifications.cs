@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Http;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,14 +15,24 @@ public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? Po
 /// a request declined, a position's term coming to an end. Ids, codes and dates only, so nothing here
 /// needs sealing; an erasure deletes the leader's. Each is written under a key, once however often the
 /// reaction that writes it runs. Each reader marks what they have read as one number, the newest id
-/// read (a leader's are theirs alone; an affiliate's staff each keep their own mark).
+/// read (a leader's are theirs alone; an affiliate's staff each keep their own mark). A level attained
+/// and taken back before the leader heard of it is told neither way (<see cref="AddRevokedAsync"/>).
 /// </summary>
-public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
+public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock, IConfiguration configuration)
 {
     public const string LevelAttained = "level-attained";
     public const string LevelRevoked = "level-revoked";
     public const string RequestDeclined = "request-declined";
     public const string TermEnding = "term-ending";
+
+    /// <summary>
+    /// How long a level attained waits before it is mailed, and how soon after it a level taken back
+    /// before the leader read or was mailed of it is told neither way: a mentor who undoes a wrong tap on
+    /// a phone does not send the leader "attained" and then "taken back". <c>LeaderJourney:Notices:AttainedHold</c>,
+    /// 5 minutes unless set; zero tells every level at once.
+    /// </summary>
+    public TimeSpan AttainedHold { get; } = configuration.GetValue("LeaderJourney:Notices:AttainedHold", TimeSpan.FromMinutes(5)) is var hold && hold >= TimeSpan.Zero
+        ? hold : throw new SettingException("LeaderJourney:Notices:AttainedHold must be zero or more (\"00:05:00\" for five minutes).");
 
     /// <summary>Writes the notification unless one with its key exists; true when written.</summary>
     public async Task<bool> AddAsync(string key, string affiliate, string kind, Guid? leaderId = null, Guid? positionId = null,
@@ -43,22 +54,77 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>The id of the notification written under <paramref name="key"/> while its mail has not been sent (<see cref="Mail.MailClaims"/>); null once it has.</summary>
+    /// <summary>
+    /// Writes the notice that a level was taken back, under <paramref name="key"/>, unless written before.
+    /// When the newest notice of that level attained was written within <see cref="AttainedHold"/> before
+    /// <paramref name="revokedAt"/> and the leader has neither marked it read nor been mailed it, both are
+    /// withdrawn: the leader never heard of the level, so nothing is said of it being taken back.
+    /// The attained notice's row is locked first, as its mail's claim locks it (<see cref="Mail.MailClaims"/>):
+    /// either the claim came first and is seen here, or the claim waits and finds the notice withdrawn.
+    /// </summary>
+    public async Task AddRevokedAsync(string key, string affiliate, Guid leaderId, string themeCode, int level, DateTimeOffset revokedAt, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        long? attainedId = null;
+        if (AttainedHold > TimeSpan.Zero)
+        await using (var locking = new NpgsqlCommand($"""
+            select id from {settings.Schema}.notifications
+             where leader_id = $1 and kind = '{LevelAttained}' and theme_code = $2 and level = $3 and not withdrawn and created_at >= $4
+             order by id desc limit 1 for update
+            """, connection, transaction))
+        {
+            locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+            locking.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
+            locking.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
+            locking.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = revokedAt - AttainedHold });
+            attainedId = await locking.ExecuteScalarAsync(ct) as long?;
+        }
+        // A statement of its own, so that it sees a claim committed while it waited for the lock.
+        await using (var writing = new NpgsqlCommand($"""
+            with unheard as (
+                select n.id from {settings.Schema}.notifications n
+                 where n.id = $1
+                   and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
+                   and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r
+                                          join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id), 0)),
+            revoked as (
+                insert into {settings.Schema}.notifications (key, affiliate, leader_id, kind, theme_code, level, on_date, created_at, withdrawn)
+                values ($2, $3, $4, '{LevelRevoked}', $5, $6, $7, $8, exists (select 1 from unheard))
+                on conflict (key) do nothing returning withdrawn)
+            update {settings.Schema}.notifications set withdrawn = true
+             where id in (select id from unheard) and exists (select 1 from revoked where withdrawn)
+            """, connection, transaction))
+        {
+            writing.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = attainedId, NpgsqlDbType = NpgsqlDbType.Bigint });
+            writing.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+            writing.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+            writing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+            writing.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
+            writing.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
+            writing.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(revokedAt.UtcDateTime) });
+            writing.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            await writing.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The id of the notification written under <paramref name="key"/> while its mail has not been sent (<see cref="Mail.MailClaims"/>) and it stands; null once sent or withdrawn.</summary>
     public async Task<long?> UnmailedAsync(string key, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
             select n.id from {settings.Schema}.notifications n
-             where n.key = $1 and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
+             where n.key = $1 and not n.withdrawn and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
-    /// <summary>One notification and its affiliate, for its mail; null when it is gone (an erasure took it).</summary>
+    /// <summary>One notification and its affiliate, for its mail; null when it is gone (an erasure took it) or withdrawn.</summary>
     public async Task<(Notification Notice, string Affiliate)?> FindAsync(long id, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            $"select id, kind, leader_id, position_id, theme_code, level, on_date, created_at, affiliate from {settings.Schema}.notifications where id = $1");
+            $"select id, kind, leader_id, position_id, theme_code, level, on_date, created_at, affiliate from {settings.Schema}.notifications where id = $1 and not withdrawn");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
@@ -84,7 +150,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
             select n.id, n.kind, n.leader_id, n.position_id, n.theme_code, n.level, n.on_date, n.created_at,
                    n.id <= coalesce((select r.read_through from {{settings.Schema}}.notification_reads r where r.user_id = $2), 0)
               from {{settings.Schema}}.notifications n
-             where {0} and n.id < $3 order by n.id desc limit $4
+             where {0} and not n.withdrawn and n.id < $3 order by n.id desc limit $4
             """);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before ?? long.MaxValue });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -104,7 +170,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         await using var command = Scoped(caller, $$"""
             select count(*)::int from (
                 select 1 from {{settings.Schema}}.notifications n
-                 where {0} and n.id > coalesce((select r.read_through from {{settings.Schema}}.notification_reads r where r.user_id = $2), 0)
+                 where {0} and not n.withdrawn and n.id > coalesce((select r.read_through from {{settings.Schema}}.notification_reads r where r.user_id = $2), 0)
                  limit $3) unread
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = atMost });

@@ -42,20 +42,26 @@ public static class Reactions
     }
 }
 
-/// <summary>A leader hears of a level they attained.</summary>
+/// <summary>A leader hears of a level they attained: in the inbox at once, by mail after <see cref="NotificationBox.AttainedHold"/>.</summary>
 public static class LevelAttainedHandler
 {
     public static Task Handle(IEvent<LevelAttained> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
         Notices.AddAsync(box, mail, messages, $"{NotificationBox.LevelAttained}:{e.Id}", e.TenantId, NotificationBox.LevelAttained, e.Data.LeaderId,
-            e.Data.ThemeCode, e.Data.Level, e.Data.AttainedAt, ct);
+            e.Data.ThemeCode, e.Data.Level, e.Data.AttainedAt, ct, mailAfter: box.AttainedHold);
 }
 
-/// <summary>A leader hears a level was taken back (a sign-off it stood on was withdrawn); the reason stays in their history, sealed.</summary>
+/// <summary>
+/// A leader hears a level was taken back (a sign-off it stood on was withdrawn); the reason stays in their
+/// history, sealed. Not when they had not heard of it yet (<see cref="NotificationBox.AddRevokedAsync"/>).
+/// </summary>
 public static class LevelAttainmentRevokedHandler
 {
-    public static Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
-        Notices.AddAsync(box, mail, messages, $"{NotificationBox.LevelRevoked}:{e.Id}", e.TenantId, NotificationBox.LevelRevoked, e.Data.LeaderId,
-            e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct);
+    public static async Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct)
+    {
+        var key = $"{NotificationBox.LevelRevoked}:{e.Id}";
+        await box.AddRevokedAsync(key, e.TenantId, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct);
+        await Notices.MailAsync(box, mail, messages, key, ct);
+    }
 }
 
 /// <summary>A leader hears their request was declined (the reason stays in their history, sealed; not copied here).</summary>
@@ -74,24 +80,30 @@ public static class SignOffDeclinedHandler
 internal static class Notices
 {
     public static async Task AddAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, string affiliate, string kind,
-        Guid leaderId, string themeCode, int level, DateTimeOffset at, CancellationToken ct)
+        Guid leaderId, string themeCode, int level, DateTimeOffset at, CancellationToken ct, TimeSpan? mailAfter = null)
     {
         await box.AddAsync(key, affiliate, kind, leaderId: leaderId, themeCode: themeCode, level: level, onDate: DateOnly.FromDateTime(at.UtcDateTime), ct: ct);
-        await MailAsync(box, mail, messages, key, ct);
+        await MailAsync(box, mail, messages, key, ct, mailAfter);
     }
 
-    public static async Task MailAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, CancellationToken ct)
+    /// <summary>Asks for the notice's mail, now or scheduled in Wolverine's durable store <paramref name="after"/> from now.</summary>
+    public static async Task MailAsync(NotificationBox box, MailSettings mail, IMessageContext messages, string key, CancellationToken ct, TimeSpan? after = null)
     {
-        if (mail.Enabled && await box.UnmailedAsync(key, ct) is { } id) await messages.PublishAsync(new MailNotification(id));
+        if (!mail.Enabled || await box.UnmailedAsync(key, ct) is not { } id) return;
+        if (after > TimeSpan.Zero) await messages.ScheduleAsync(new MailNotification(id), after.Value);
+        else await messages.PublishAsync(new MailNotification(id));
     }
 }
 
-/// <summary>A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any mail).</summary>
+/// <summary>
+/// A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any
+/// mail); not of a request put back by a mentor's undo, which they heard of when it was first asked.
+/// </summary>
 public static class SignOffRequestedHandler
 {
     public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, IMessageContext messages, CancellationToken ct)
     {
-        if (mail.Enabled && !await claims.AnySentAsync(MailClaims.Request(e.Id), ct))
+        if (mail.Enabled && e.Data.WaitingSince is null && !await claims.AnySentAsync(MailClaims.Request(e.Id), ct))
             await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
     }
 }

@@ -19,11 +19,13 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
 {
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd");
 
-    private static Dictionary<string, string> Mail(int port) => new()
+    /// <summary>A mail server at <paramref name="port"/>; a level attained is mailed at once unless a hold is given.</summary>
+    private static Dictionary<string, string> Mail(int port, string attainedHold = "00:00:00") => new()
     {
         ["LEADERJOURNEY_SMTP"] = $"smtp://127.0.0.1:{port}",
         ["LEADERJOURNEY_MAIL_FROM"] = "LeaderJourney <journey@example.org>",
         ["LeaderJourney:PublicUrl"] = "https://journey.example.org",
+        ["LeaderJourney:Notices:AttainedHold"] = attainedHold,
     };
 
     private static async Task Ok(Task<HttpResponseMessage> request) => (await request).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
@@ -360,5 +362,104 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_off_leaders where leader_id = '{id}'")).Should().Be(0);
 
         static FormUrlEncodedContent OneClick() => new(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" });
+    }
+    private static async Task<(string Kind, string Theme)[]> Notes(HttpClient leader) =>
+        [.. (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!.Select(n => (n.GetProperty("kind").GetString()!, n.GetProperty("themeCode").GetString()!))];
+
+    [Fact]
+    public async Task A_sign_off_undone_before_the_leader_heard_of_it_is_told_neither_way_and_a_level_taken_back_after_they_read_of_it_is()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port, attainedHold: "01:00:00"));
+        var (admin, mentor, id) = await LeaderWithMentorAsync(app, "mentor.undo", "Rosa Undone", "rosa.undone@example.org");
+        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+        foreach (var theme in new[] { "ADV.1", "ADV.2" })
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = theme, level = 1, completedOn = Today }));
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the mentor's mail of the request");
+
+        // The mentor signs ADV.1 off and undoes it at once (a wrong tap): the request goes back in the queue.
+        var signed = await (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 })).Content.ReadFromJsonAsync<JsonElement>();
+        signed.GetProperty("attained").GetBoolean().Should().BeTrue();
+        var undo = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/sign-off-revocations")
+        {
+            Content = JsonContent.Create(new { themeCode = "ADV.1", level = 1, reason = "Undo", askAgain = true }),
+        };
+        undo.Headers.TryAddWithoutValidation("If-Match", $"\"{signed.GetProperty("version").GetInt64()}\"");
+        await Ok(mentor.SendAsync(undo));
+
+        // ADV.2 is signed off, the leader reads of it, and then it is taken back: that is told, in the inbox and by mail.
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.2", level = 1 }));
+        await Until(async () => (await Notes(leader)).Contains(("level-attained", "ADV.2")), "the notice of ADV.2");
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "ADV.2", level = 1, reason = "Signed too soon" }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 2), "the mail of ADV.2 taken back");
+        var takenBack = server.ReceivedEmail.Single(m => m.ToAddresses.Single().ToString() == "rosa.undone@example.org");
+        takenBack.Subject.Should().EndWith("Level 1 was taken back");
+
+        // The reactions run in order, so ADV.1's are done: its two notices are withdrawn, and the request
+        // put back by the undo was not mailed to the mentor again.
+        (await Notes(leader)).Should().Equal([("level-revoked", "ADV.2"), ("level-attained", "ADV.2")], "ADV.1, attained and taken back unheard, is told neither way");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and theme_code = 'ADV.1' and withdrawn")).Should().Be(2);
+        server.ReceivedEmail.Count(m => m.ToAddresses.Single().ToString() == "mentor.undo@example.org").Should().Be(1, "a request put back by an undo is not asked anew");
+
+        // Each attained level's mail waits its hour in Wolverine's durable store; run now, neither is sent:
+        // ADV.1's notice is withdrawn, and ADV.2 no longer holds (its mail would come after "taken back").
+        (await Scalar(dataSource, """
+            select count(*) from leaderjourney.wolverine_incoming_envelopes
+             where message_type like '%MailNotification%' and status = 'Scheduled' and execution_time > now() + interval '50 minutes'
+            """)).Should().Be(2);
+        var bus = app.Services.GetRequiredService<IMessageBus>();
+        foreach (var theme in new[] { "ADV.1", "ADV.2" })
+            await bus.InvokeAsync(new MailNotification(await Scalar(dataSource,
+                $"select id from leaderjourney.notifications where leader_id = '{id}' and kind = 'level-attained' and theme_code = '{theme}'")));
+        server.ReceivedEmailCount.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_notice_s_mail_is_claimed_before_its_level_is_taken_back_or_not_at_all()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: new Dictionary<string, string> { ["LeaderJourney:Notices:AttainedHold"] = "01:00:00" });
+        var (box, claims) = (app.Services.GetRequiredService<NotificationBox>(), app.Services.GetRequiredService<MailClaims>());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        async Task<(Guid Leader, long Notice)> Attained()
+        {
+            var leader = Guid.NewGuid();
+            await box.AddAsync($"level-attained:{leader}", "OH", NotificationBox.LevelAttained, leaderId: leader, themeCode: "ADV.1", level: 1, onDate: today);
+            return (leader, (await box.UnmailedAsync($"level-attained:{leader}", default))!.Value);
+        }
+
+        // Claimed first: the leader was mailed, so the level taken back is told.
+        var (mailed, mailedNotice) = await Attained();
+        (await claims.ClaimAsync(MailClaims.Notice(mailedNotice), mailed, default, notice: mailedNotice)).Should().BeTrue();
+        await box.AddRevokedAsync($"level-revoked:{mailed}", "OH", mailed, "ADV.1", 1, DateTimeOffset.UtcNow, default);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{mailed}' and not withdrawn")).Should().Be(2);
+
+        // The notice's row held as a level taken back holds it: the claim waits, then finds the notice withdrawn.
+        var (unheard, unheardNotice) = await Attained();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await new NpgsqlCommand($"select 1 from leaderjourney.notifications where id = {unheardNotice} for update", connection, transaction).ExecuteNonQueryAsync();
+            var claim = claims.ClaimAsync(MailClaims.Notice(unheardNotice), unheard, default, notice: unheardNotice);
+            await Until(async () => await Scalar(dataSource, """
+                select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into leaderjourney.mail_sent%'
+                """) == 1, "the claim waiting for the notice's row");
+            await new NpgsqlCommand($"update leaderjourney.notifications set withdrawn = true where id = {unheardNotice}", connection, transaction).ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+            (await claim).Should().BeFalse("the notice was withdrawn while the claim waited");
+        }
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where what = 'notice:{unheardNotice}'")).Should().Be(0);
+
+        // Not claimed and not read: the level taken back withdraws both, once however often the reaction runs.
+        var (quiet, _) = await Attained();
+        for (var run = 0; run < 2; run++)
+            await box.AddRevokedAsync($"level-revoked:{quiet}", "OH", quiet, "ADV.1", 1, DateTimeOffset.UtcNow, default);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{quiet}' and withdrawn")).Should().Be(2);
+        (await box.UnmailedAsync($"level-revoked:{quiet}", default)).Should().BeNull("a withdrawn notice is not mailed");
     }
 }

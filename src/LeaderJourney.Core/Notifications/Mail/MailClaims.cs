@@ -14,13 +14,23 @@ public sealed class MailClaims(NpgsqlDataSource dataSource, DatabaseSettings set
     public static string Notice(long notificationId) => $"notice:{notificationId}";
     public static string Request(Guid requestEventId) => $"request:{requestEventId}";
 
-    /// <summary>True when this caller may send the mail (no one claimed it before).</summary>
-    public async Task<bool> ClaimAsync(string what, Guid recipient, CancellationToken ct)
+    /// <summary>
+    /// True when this caller may send the mail (no one claimed it before). A notice's mail
+    /// (<paramref name="notice"/>) is claimed only while the notice stands, its row locked meanwhile: a
+    /// level taken back unheard withdraws its notice under the same lock (<see cref="NotificationBox.AddRevokedAsync"/>).
+    /// </summary>
+    public async Task<bool> ClaimAsync(string what, Guid recipient, CancellationToken ct, long? notice = null)
     {
-        await using var command = dataSource.CreateCommand($"insert into {settings.Schema}.mail_sent (what, recipient, sent_at) values ($1, $2, $3) on conflict do nothing");
+        await using var command = dataSource.CreateCommand($"""
+            insert into {settings.Schema}.mail_sent (what, recipient, sent_at)
+            select $1, $2, $3
+             where $4::bigint is null or exists (select 1 from {settings.Schema}.notifications n where n.id = $4 and not n.withdrawn for update)
+            on conflict do nothing
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = recipient });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = notice, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 

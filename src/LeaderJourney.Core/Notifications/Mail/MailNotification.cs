@@ -13,7 +13,8 @@ namespace LeaderJourney.Core.Notifications.Mail;
 /// server is configured (<see cref="MailSettings"/>): a leader's to the address on their record, a term-end
 /// reminder to the affiliate's admins who gave one. The message carries the notice's id only: names and
 /// addresses are read (sealed in the store and in <c>users</c>) when the mail is made, so none lands in
-/// Wolverine's tables, and an erasure before the mail is made leaves nothing to send.
+/// Wolverine's tables, and an erasure before the mail is made leaves nothing to send, nor does a notice
+/// withdrawn before it (a level taken back unheard, <see cref="NotificationBox.AddRevokedAsync"/>).
 /// </summary>
 public sealed record MailNotification(long NotificationId);
 
@@ -30,10 +31,10 @@ public static class MailNotificationHandler
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
         if (mails.Count == 0)
         {
-            logger.LogInformation("Notification {NotificationId} ({Kind}) is not mailed: no one it is for has an e-mail address and mail on", notice.Id, notice.Kind);
+            logger.LogInformation("Notification {NotificationId} ({Kind}) is not mailed: no one it is for has an e-mail address and mail on, or it no longer holds", notice.Id, notice.Kind);
             return;
         }
-        var sent = await mailer.SendEachAsync(MailClaims.Notice(notice.Id), mails, ct);
+        var sent = await mailer.SendEachAsync(MailClaims.Notice(notice.Id), mails, ct, notice: notice.Id);
         if (sent > 0) logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to {Count}", notice.Id, notice.Kind, sent);
     }
 
@@ -43,6 +44,9 @@ public static class MailNotificationHandler
         if (await leaders.FindAsync(leaderId, ct) is not { } found) return [];
         var leader = found.State;
         if (leader.Erased || leader.Status is not LeaderStatus.Active || string.IsNullOrWhiteSpace(leader.Email)) return [];
+        // A level attained is mailed after a hold (NotificationBox.AttainedHold): taken back meanwhile, after the
+        // leader read of it in the inbox, its own notice is mailed instead, and "attained" would come after it.
+        if (notice.Kind == NotificationBox.LevelAttained && !leader.HasAttained(notice.ThemeCode ?? "", notice.Level ?? 0)) return [];
         var theme = $"{found.Scope.TitleOf(notice.ThemeCode ?? "")}, Level {notice.Level}";
         var (subject, sentence, path) = notice.Kind switch
         {

@@ -118,16 +118,16 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
 
     /// <summary>
     /// Sends one mail to each recipient not sent it yet, each claimed under <paramref name="what"/> and the
-    /// recipient's id (<see cref="MailClaims"/>); the count sent. Every recipient is tried: one that failed for
+    /// recipient's id (<see cref="MailClaims"/>), a notice's only while it stands (<paramref name="notice"/>); the count sent. Every recipient is tried: one that failed for
     /// now is tried again on Wolverine's next try (<see cref="MailNotSentException"/>), without sending the others
     /// theirs again. An address the server refuses for good is not tried again (its claim stays).
     /// </summary>
-    public async Task<int> SendEachAsync(string what, IEnumerable<(Guid Recipient, MimeMessage Mail)> mails, CancellationToken ct)
+    public async Task<int> SendEachAsync(string what, IEnumerable<(Guid Recipient, MimeMessage Mail)> mails, CancellationToken ct, long? notice = null)
     {
         var (sent, failed) = (0, new List<string>());
         foreach (var (recipient, mail) in mails)
         {
-            if (!await claims.ClaimAsync(what, recipient, ct)) continue;
+            if (!await claims.ClaimAsync(what, recipient, ct, notice)) continue;
             try
             {
                 await SendAsync(mail, ct);
