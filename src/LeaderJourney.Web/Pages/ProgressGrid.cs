@@ -8,8 +8,8 @@ namespace LeaderJourney.Web.Pages;
 public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel);
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
-/// <param name="ThemeAddress">Where a theme's title leads (its code is appended), or null for titles without a link.</param>
-public sealed record ProgressGridView(IReadOnlyList<DomainRow> Domains, string? ThemeAddress);
+/// <param name="ThemeAddress">Where a theme's title leads (its code is appended, then <paramref name="AfterCode"/>), or null for titles without a link.</param>
+public sealed record ProgressGridView(IReadOnlyList<DomainRow> Domains, string? ThemeAddress, string AfterCode = "");
 
 /// <summary>A leader's framework as a grid of domains, themes and levels: the leader's own journey and a mentor's view of a mentee show the same.</summary>
 public static class ProgressGrid
@@ -49,4 +49,5 @@ public static class ProgressGrid
 
 /// <summary>A theme of the leader's framework (by domain, with the level the leader stands at) and a level to record at, as a form asks for them; the choice sent before, if any, chosen again.</summary>
 /// <param name="WithLevels">Whether each theme shows the level the leader stands at (not for a form on several leaders).</param>
-public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true);
+/// <param name="ChooseFirst">Whether, with nothing chosen, the theme list starts at "Choose a theme" rather than at the first theme, so that no one records at a theme by leaving it as it was.</param>
+public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false);

@@ -215,9 +215,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("Completed the training “Advocacy basics”")
             .And.Contain("<a href=\"#timeline\">Timeline</a>", "on a phone the timeline is ten screens below the grid: a link leads there")
             .And.NotContain("href=\"/journey/theme/", "the leader's own theme pages are not the mentor's");
+        // The form starts at the one request waiting; a theme's title in the grid starts it at that theme, at the level worked towards.
+        mentee.Should().Contain("<details id=\"assess\">").And.Contain("<option value=\"ADV.1\" selected=\"selected\">")
+            .And.Contain($"<a href=\"/mentor/mentees/{id}?theme=COM.2#assess\">");
         var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
         (await Ok(national.GetAsync($"/api/audit/sensitive-reads?leaderId={id}"))).EnumerateArray().Select(r => r.GetProperty("what").GetString())
             .Should().Equal(["leader-record"], "the mentor's read of the record is audited as staff's are");
+        (await mentor.GetAsync($"/mentor/mentees/{id}?theme=COM.2")).Should().Contain("<details id=\"assess\" open=\"open\">")
+            .And.Contain("<option value=\"COM.2\" selected=\"selected\">").And.Contain("<option value=\"1\" selected=\"selected\">Level 1</option>")
+            .And.NotContain("<option value=\"ADV.1\" selected=\"selected\">");
 
         // A leader of the same affiliate not assigned to this mentor answers as a missing one.
         var (other, _, _) = await Leader();
@@ -234,6 +240,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var action = $"{page}?handler=assess";
         var theme = "Utilizes best practices in advocacy and political efforts";
 
+        (await mentor.GetAsync(page)).Should().Contain("<option value=\"\" selected>Choose a theme</option>", "with no request waiting the mentor chooses; the first theme is not taken by leaving the list as it was");
         var attained = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["note"] = "Ran the phone bank well", ["signOff"] = "true" }))
             .Content.ReadAsStringAsync();
         attained.Should().Contain($"Your assessment of {theme}, Level 1 is recorded. Signed off {theme}, Level 1: the level is attained.");

@@ -25,6 +25,17 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
     /// <summary>What the assessment form sent, shown again when it is refused so nothing has to be chosen or typed again.</summary>
     public (string? ThemeCode, int Level, string? Note, bool SignOff)? Sent { get; private set; }
 
+    /// <summary>
+    /// The theme the form starts at: one chosen in the grid (<c>?theme=</c>), at the level the leader waits
+    /// a sign-off for or works towards; else the one request waiting; else none, so the mentor chooses.
+    /// </summary>
+    public (string ThemeCode, int Level)? Chosen { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "theme")] public string? ChosenTheme { get; set; }
+
+    /// <summary>The form was asked for at a theme of the grid: it opens there.</summary>
+    public bool ChosenInGrid => ChosenTheme is not null && Chosen?.ThemeCode == ChosenTheme;
+
     public async Task<IActionResult> OnPostAssessAsync(string? themeCode, int level, string? note, bool signOff, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
@@ -92,6 +103,9 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        var themes = Domains.SelectMany(d => d.Themes);
+        Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.PendingLevel ?? Math.Min(chosen.Level + 1, 3))
+            : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;
         var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
         SignOffs = StandingSignOffsView.Of(loaded, mentorNames, onlyMentor: caller.UserId);
