@@ -492,6 +492,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         (await csv.Content.ReadAsStringAsync()).Should().StartWith("Affiliate,As of,Position id,Position,", "a page's download is for people, in words, English too");
+        (await csv.Content.ReadAsByteArrayAsync()).Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "UTF-8's mark, so a spreadsheet reads accents as written");
         // A date the page cannot read (an address edited by hand) gives today's report and says so, on the page.
         foreach (var report in new[] { "succession", "pipeline" })
             (await board.GetAsync($"/board/{report}?asOf=2025-13-40")).Should().Contain("<p class=\"error\" role=\"alert\">The date in the address is not a date as yyyy-MM-dd; the report is as of today.</p>")

@@ -164,6 +164,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         var everyone = await staff.Http.GetAsync("/staff/leaders?p=2&handler=csv");
         everyone.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         everyone.Content.Headers.ContentDisposition!.FileName.Should().StartWith("leaders-PL-");
+        (await everyone.Content.ReadAsByteArrayAsync()).Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "UTF-8's mark, so a spreadsheet reads accents as written");
         var rows = (await everyone.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
         rows.Should().HaveCount(56);
         rows[0].Should().Be("Leader,Local,Status,Levels attained,Mentors");

@@ -50,7 +50,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     {
         if (await Load(ct) is { } refused) return refused;
         if (DownloadRefusal() is { } refusal) return refusal;
-        return File(System.Text.Encoding.UTF8.GetBytes(ReportFormats.PipelineCsv(Report!, sentences, Words)), "text/csv", $"pipeline-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
+        return CsvDownload.Of(ReportFormats.PipelineCsv(Report!, sentences, Words), $"pipeline-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
 
     /// <summary>

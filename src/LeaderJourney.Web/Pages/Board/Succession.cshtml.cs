@@ -1,4 +1,3 @@
-using System.Text;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Succession.Reports;
@@ -27,7 +26,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
     {
         if (await Load(ct) is { } refused) return refused;
         if (DownloadRefusal() is { } refusal) return refusal;
-        return File(Encoding.UTF8.GetBytes(ReportFormats.SuccessionCsv(Report!, sentences, Words)), "text/csv", $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
+        return CsvDownload.Of(ReportFormats.SuccessionCsv(Report!, sentences, Words), $"succession-{Report!.Affiliate}-{Report.AsOf:yyyy-MM-dd}.csv");
     }
 
     /// <summary>The talent review for the board's meeting, as of the page's date, as a PDF or a workbook.</summary>

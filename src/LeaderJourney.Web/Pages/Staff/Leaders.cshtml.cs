@@ -190,7 +190,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         foreach (var l in leaders)
             ReportFormats.Row(csv, l.DisplayName, l.Local ?? "", StatusWords(l.Status), l.AttainedLevels.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 string.Join(", ", l.Mentors.Select(m => names.TryGetValue(m, out var n) ? n : T["a former mentor"].Value)));
-        return File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"leaders-{Affiliate}-{clock.GetUtcNow():yyyy-MM-dd}.csv");
+        return CsvDownload.Of(csv.ToString(), $"leaders-{Affiliate}-{clock.GetUtcNow():yyyy-MM-dd}.csv");
     }
 
     /// <summary>A status as the page says it.</summary>
