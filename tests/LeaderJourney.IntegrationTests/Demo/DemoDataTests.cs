@@ -41,6 +41,11 @@ public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDat
         var mentor = await app.SignInAsync("mentor1", DemoData.Password);
         (await mentor.GetAsync("/api/mentor-queue")).IsSuccessStatusCode.Should().BeTrue();
         (await leader.GetAsync("/api/reports/pipeline?affiliate=DEMO")).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+        // The leader who can sign in finds their latest news, dated as it happened, newest first (not "Nothing to tell you yet").
+        var notes = (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!;
+        notes.Length.Should().BeInRange(1, DemoData.NoticesOfTheSignInLeader);
+        notes.Select(n => n.GetProperty("kind").GetString()).Should().BeSubsetOf(["level-attained", "level-revoked", "request-declined"]);
+        notes.Select(n => n.GetProperty("on").GetString()).Should().BeInDescendingOrder().And.OnlyContain(d => string.CompareOrdinal(d, DateTime.UtcNow.ToString("yyyy-MM-dd")) < 0);
 
         // Staff and mentors have addresses at example.org, so a mail catcher shows the demo's notices.
         var directory = app.Services.GetRequiredService<LeaderJourney.Core.Access.AccessDirectory>();
