@@ -68,12 +68,12 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long? attainedId = null;
         if (AttainedHold > TimeSpan.Zero)
-        await using (var locking = new NpgsqlCommand($"""
-            select id from {settings.Schema}.notifications
-             where leader_id = $1 and kind = '{LevelAttained}' and theme_code = $2 and level = $3 and not withdrawn and created_at >= $4
-             order by id desc limit 1 for update
-            """, connection, transaction))
         {
+            await using var locking = new NpgsqlCommand($"""
+                select id from {settings.Schema}.notifications
+                 where leader_id = $1 and kind = '{LevelAttained}' and theme_code = $2 and level = $3 and not withdrawn and created_at >= $4
+                 order by id desc limit 1 for update
+                """, connection, transaction);
             locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
             locking.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
             locking.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
