@@ -55,11 +55,12 @@ public sealed record Position(
                         : c)
                     .ToImmutableList(),
             },
-            // Appointing fills the seat and closes the slate: the candidates were candidates for this filling.
+            // Appointing fills the seat and closes the slate (the candidates were candidates for this filling),
+            // unless the others were kept as the bench for the next one.
             Appointed e => s with
             {
                 Incumbent = s.Incumbent with { LeaderId = e.LeaderId, Since = e.On },
-                Candidates = [],
+                Candidates = e.KeepOthers ? s.Candidates.RemoveAll(c => c.LeaderId == e.LeaderId) : [],
                 Appointments = s.Appointments.Add(
                     new AppointmentRecord(e.LeaderId, e.On, s.Incumbent.LeaderId, e.Slate, e.AppointedBy, e.AppointedAt, s.Version)),
             },

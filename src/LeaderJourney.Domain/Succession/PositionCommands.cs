@@ -31,5 +31,6 @@ public sealed record AssessReadiness(Guid LeaderId, Readiness Readiness, string 
 public sealed record SlateEntry(Guid LeaderId, Readiness Computed);
 
 /// <summary>Fills the position from its slate. <paramref name="Slate"/> holds the computed readiness of every nominated
-/// candidate, no more and no less. A null <paramref name="TermEndsOn"/> keeps the term end already set.</summary>
-public sealed record Appoint(Guid LeaderId, DateOnly On, IReadOnlyList<SlateEntry> Slate, DateOnly? TermEndsOn, Actor Actor, DateTimeOffset Now);
+/// candidate, no more and no less. A null <paramref name="TermEndsOn"/> keeps the term end already set.
+/// <paramref name="KeepOthers"/>: the other candidates stay nominated, the bench for the next filling.</summary>
+public sealed record Appoint(Guid LeaderId, DateOnly On, IReadOnlyList<SlateEntry> Slate, DateOnly? TermEndsOn, Actor Actor, DateTimeOffset Now, bool KeepOthers = false);

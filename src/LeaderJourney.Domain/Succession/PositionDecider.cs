@@ -135,7 +135,7 @@ public static class PositionDecider
         CheckTerm(termEndsOn, c.On, "the appointment takes effect");
 
         var slate = s.Candidates.Select(candidate => new SlateRecord(candidate.LeaderId, computed[candidate.LeaderId], candidate.Assessed)).ToList();
-        var appointed = new Appointed(s.Id, c.LeaderId, c.On, slate, c.Actor.UserId, c.Now);
+        var appointed = new Appointed(s.Id, c.LeaderId, c.On, slate, c.Actor.UserId, c.Now, c.KeepOthers);
         return c.TermEndsOn is { } newEnd && newEnd != s.Incumbent.TermEndsOn
             ? [appointed, new TermEndSet(s.Id, newEnd, c.Actor.UserId, c.Now)]
             : [appointed];

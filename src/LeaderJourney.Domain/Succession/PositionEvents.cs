@@ -33,6 +33,7 @@ public sealed record CandidateWithdrawn(Guid PositionId, Guid LeaderId, [Persona
 public sealed record ReadinessAssessed(Guid PositionId, Guid LeaderId, Readiness Readiness, [PersonalData(nameof(LeaderId))] string Justification, Guid AssessedBy, DateTimeOffset AssessedAt);
 
 /// <summary>The position was filled from its slate. The appointee is the incumbent from <paramref name="On"/>, replacing
-/// any incumbent; the slate (every candidate, appointee included) is closed and kept in <paramref name="Slate"/>;
-/// the term end stays as set (a new one follows as <see cref="TermEndSet"/>).</summary>
-public sealed record Appointed(Guid PositionId, Guid LeaderId, DateOnly On, IReadOnlyList<SlateRecord> Slate, Guid AppointedBy, DateTimeOffset AppointedAt);
+/// any incumbent; the slate (every candidate, appointee included) is kept in <paramref name="Slate"/> and closed, unless
+/// <paramref name="KeepOthers"/>: then the other candidates stay nominated, with their readiness judgements, as the bench
+/// for the next filling. The term end stays as set (a new one follows as <see cref="TermEndSet"/>).</summary>
+public sealed record Appointed(Guid PositionId, Guid LeaderId, DateOnly On, IReadOnlyList<SlateRecord> Slate, Guid AppointedBy, DateTimeOffset AppointedAt, bool KeepOthers = false);

@@ -40,6 +40,17 @@ public sealed class AppointTests : PositionSpec
     }
 
     [Fact]
+    public void Appointing_while_keeping_the_others_leaves_them_nominated_with_their_judgements_as_the_bench_for_the_next_filling()
+    {
+        GivenASlate();
+        var events = Apply(AppointCmd(Ben, On, Slate) with { KeepOthers = true });
+        events.Should().ContainSingle().Which.Should().BeOfType<Appointed>().Which.KeepOthers.Should().BeTrue();
+        State.Incumbent.LeaderId.Should().Be(Ben);
+        State.Candidates.Should().ContainSingle().Which.Should().Match<Candidate>(c => c.LeaderId == Ann && c.Assessed == Readiness.ReadyNow);
+        State.Appointments.Single().Slate.Select(r => r.LeaderId).Should().Equal(Ann, Ben);
+    }
+
+    [Fact]
     public void Appointing_to_a_vacant_position_records_no_one_replaced()
     {
         Given(Defined(), Nominated(Ann));

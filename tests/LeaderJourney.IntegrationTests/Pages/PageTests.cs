@@ -727,8 +727,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var termSet = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
         termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 2027-06-30.");
         var appointed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
-            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
-        appointed.Should().Contain("Appointed.").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 2027-06-30.");
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync();
+        appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 2027-06-30.");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
         vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");

@@ -104,6 +104,14 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         (await _admin.PutAsJsonAsync($"/api/positions/{id}/term-end", new { termEndsOn = "next year" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PB");
         (await otherAdmin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = c })).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's position is not confirmed");
+
+        // Asked to, an appointment keeps the others nominated: the bench for the next filling.
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = a }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/nominations", new { leaderId = c }));
+        await Ok(_admin.PostAsJsonAsync($"/api/positions/{id}/appointments", new { leaderId = c, on = "2026-08-01", keepOthers = true }));
+        var kept = (await Ok(_admin.GetAsync("/api/positions?affiliate=PA"))).EnumerateArray().Single();
+        kept.GetProperty("incumbentLeaderId").GetGuid().Should().Be(c);
+        kept.GetProperty("candidates").EnumerateArray().Select(x => x.GetGuid()).Should().Equal(a);
     }
 
     [Fact]

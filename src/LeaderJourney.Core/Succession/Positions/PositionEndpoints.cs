@@ -17,7 +17,8 @@ public sealed record RequirementBody(string? DomainCode, string? ThemeCode, int?
 public sealed record DefinePositionBody(string? Affiliate, string? Title, bool? Key, string? IncumbentLeaderId, string? TermEndsOn, IReadOnlyList<RequirementBody>? Requirements);
 public sealed record NominationBody(string? LeaderId, string? Note);
 public sealed record AssessmentBody(string? LeaderId, string? Readiness, string? Justification);
-public sealed record AppointmentBody(string? LeaderId, string? On, string? TermEndsOn);
+/// <param name="KeepOthers">The other candidates stay nominated, the bench for the next filling (else the slate closes).</param>
+public sealed record AppointmentBody(string? LeaderId, string? On, string? TermEndsOn, bool KeepOthers = false);
 public sealed record IncumbentBody(string? LeaderId, string? Since, string? TermEndsOn);
 public sealed record VacancyBody(string? LeaderId, string? On);
 public sealed record TermEndBody(string? TermEndsOn);
@@ -41,7 +42,7 @@ public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, s
 
 public sealed record NominateCandidateCommand(Guid PositionId, string? LeaderId, string? Note) : PositionCommand(PositionId);
 public sealed record AssessReadinessCommand(Guid PositionId, string? LeaderId, string? Readiness, string? Justification) : PositionCommand(PositionId);
-public sealed record AppointCommand(Guid PositionId, string? LeaderId, string? On, string? TermEndsOn) : PositionCommand(PositionId);
+public sealed record AppointCommand(Guid PositionId, string? LeaderId, string? On, string? TermEndsOn, bool KeepOthers = false) : PositionCommand(PositionId);
 public sealed record WithdrawNominationCommand(Guid PositionId, string? LeaderId, string? Reason) : PositionCommand(PositionId);
 public sealed record SeatIncumbentCommand(Guid PositionId, string? LeaderId, string? Since, string? TermEndsOn) : PositionCommand(PositionId);
 public sealed record VacateSeatCommand(Guid PositionId, string? LeaderId, string? On) : PositionCommand(PositionId);
@@ -99,7 +100,7 @@ public static class AppointHandler
             var leaders = (await data.LeadersAsync(position.Affiliate, writes.Now, ct)).ToDictionary(l => l.Id);
             var slate = position.Candidates.Select(c => new SlateEntry(c.LeaderId,
                 leaders.TryGetValue(c.LeaderId, out var l) ? SuccessionRules.Readiness(SuccessionReport.Gaps(position, l)) : Readiness.Ready3PlusYears)).ToArray();
-            return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), writes.Now);
+            return new Appoint(leaderId, on, slate, termEndsOn, caller.ToActor(), writes.Now, command.KeepOthers);
         });
     }
 }
@@ -181,7 +182,7 @@ public static class PositionEndpoints
 
         MapCommand<NominationBody>(positions, "/{id}/nominations", (id, b, sender) => new NominateCandidateCommand(id, b?.LeaderId, b?.Note) { Sender = sender });
         MapCommand<AssessmentBody>(positions, "/{id}/readiness-assessments", (id, b, sender) => new AssessReadinessCommand(id, b?.LeaderId, b?.Readiness, b?.Justification) { Sender = sender });
-        MapCommand<AppointmentBody>(positions, "/{id}/appointments", (id, b, sender) => new AppointCommand(id, b?.LeaderId, b?.On, b?.TermEndsOn) { Sender = sender });
+        MapCommand<AppointmentBody>(positions, "/{id}/appointments", (id, b, sender) => new AppointCommand(id, b?.LeaderId, b?.On, b?.TermEndsOn, b?.KeepOthers ?? false) { Sender = sender });
         MapCommand<WithdrawalBody>(positions, "/{id}/nomination-withdrawals", (id, b, sender) => new WithdrawNominationCommand(id, b?.LeaderId, b?.Reason) { Sender = sender });
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });

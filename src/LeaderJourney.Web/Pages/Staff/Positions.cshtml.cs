@@ -135,10 +135,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>
     /// Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then),
     /// with the seat's term end as it stands (set apart, so a form left open cannot write back an older one).
+    /// The other candidates stay nominated unless staff untick the box: the page says which happened.
     /// </summary>
-    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
-        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
-            "Appointed.", ct);
+    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, CancellationToken ct) =>
+        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
+            keepOthers ? "Appointed. Any other candidates stay nominated, the bench for the next filling."
+                : "Appointed. The slate is closed: the other candidates are no longer nominated (the appointment keeps how ready each was).", ct);
 
     /// <summary>Staff's call on a candidate's readiness, with the reason the board's report shows (the API's readiness assessment).</summary>
     public Task<IActionResult> OnPostAssessAsync(Guid positionId, Guid leaderId, string? readiness, string? justification, CancellationToken ct) =>
