@@ -37,8 +37,6 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyList<LeaderListing> Leaders => List.Leaders;
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
-    /// <summary>The mentors' user names by id: what a row's field holds and its handler resolves (people's names are shown beside them).</summary>
-    public IReadOnlyDictionary<Guid, string> MentorUsernames { get; private set; } = new Dictionary<Guid, string>();
     /// <summary>Mentors whose sign-in is disabled: marked in the list, and not offered to assign.</summary>
     public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public string? Message { get; private set; }
@@ -83,6 +81,9 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     /// POST /api/leaders/{id}/trainings sends, one per leader, so one refused (a paused journey, another
     /// framework's theme) leaves the others recorded, and the page says who was not and why.
     /// </summary>
+    /// <summary>The training form was sent: its answer is said in the form's own section, where the page opens.</summary>
+    public bool TrainingPosted => Request.Method == "POST" && Request.Query["handler"] == "trainings";
+
     public async Task<IActionResult> OnPostTrainingsAsync(Guid[]? leaderIds, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
@@ -219,7 +220,6 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         List = await lists.PageAsync(Affiliate, await FilterAsync(ct), ct);
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
-        MentorUsernames = Mentors.ToDictionary(m => m.Value, m => m.Key);
         DisabledMentors = await directory.DisabledMentorsAsync(Affiliate, ct);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
