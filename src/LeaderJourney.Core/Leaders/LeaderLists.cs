@@ -38,8 +38,16 @@ public sealed record LeaderCounts(int Active, int Paused, int Withdrawn, int Wit
     public int Total => Active + Paused + Withdrawn;
 }
 
-public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource)
+public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource, Hosting.DatabaseSettings settings)
 {
+    /// <summary>
+    /// SQL: leader <c>l</c> has a mentor who can sign off, assigned and with a sign-in not disabled. One whose
+    /// mentors are all disabled has nobody to sign off their levels, as one with none (the home's count and
+    /// the "no mentor" filter); they counted as mentored while their only mentor could not sign in.
+    /// </summary>
+    private string HasWorkingMentor(string mentors) =>
+        $"exists (select 1 from {mentors} m join {settings.Schema}.users u on u.id = m.mentor_user_id where m.leader_id = l.leader_id and u.disabled_at is null)";
+
     /// <summary>The affiliate's leaders counted by status, in one statement; null while the read models' first generations are built.</summary>
     public async Task<LeaderCounts?> CountsAsync(string affiliate, CancellationToken ct)
     {
@@ -48,7 +56,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || mentors is null) return null;
         await using var command = dataSource.CreateCommand($"""
             select count(*) filter (where l.status = 'active'), count(*) filter (where l.status = 'paused'), count(*) filter (where l.status = 'withdrawn'),
-                   count(*) filter (where l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id))
+                   count(*) filter (where l.status <> 'withdrawn' and not {HasWorkingMentor(mentors)})
               from {leaders} l where l.affiliate = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -101,7 +109,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and ($3::text is null or l.local = $3)
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
-               and (not $6 or (l.status <> 'withdrawn' and not exists (select 1 from {mentors} m where m.leader_id = l.leader_id)))
+               and (not $6 or (l.status <> 'withdrawn' and not {HasWorkingMentor(mentors)}))
                and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
                and ($9::uuid[] is null or l.leader_id = any($9))
              order by {order}

@@ -152,6 +152,9 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var list = await staff.GetAsync("/staff/leaders");
         list.Should().Contain("ho.mentor (sign-in disabled)");
         list[list.IndexOf("<datalist id=\"mentor-names\">", StringComparison.Ordinal)..].Should().NotContain("ho.mentor");
+        // Ada's only mentor cannot sign in: she counts among those without a mentor, as Ben does.
+        System.Text.RegularExpressions.Regex.IsMatch(await staff.GetAsync("/"), @"Without a mentor</h2>\s*<p class=""figure"">2</p>").Should().BeTrue();
+        (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain("of 2 leaders.").And.Contain(">Ada Asks</a>");
         (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = false })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await directory.CreateUserAsync("ho.leader", ApiUsers.Password, Roles.Leader, "HO", ada, null);
