@@ -100,6 +100,9 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
     /// has no term end, yet is the most urgent), then the soonest term end, the terms already ended before
     /// them, positions without an end last.
     /// </summary>
+    /// <summary>How many positions the succession report covers: the list to watch shows at most <see cref="Shown"/>, and says so.</summary>
+    public int KeyPositions => Succession?.Positions.Count ?? 0;
+
     public IReadOnlyList<PositionView> ToWatch =>
         Succession is null ? [] : [.. ReportFormats.MostAtRiskFirst(Succession.Positions).Take(Shown)];
 

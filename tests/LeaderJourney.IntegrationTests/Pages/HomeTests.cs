@@ -167,5 +167,12 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var toJourney = await leader.Http.GetAsync("/");
         toJourney.StatusCode.Should().Be(HttpStatusCode.Redirect);
         toJourney.Headers.Location!.OriginalString.Should().Be("/journey");
+
+        // More key positions than the list shows: it says how many it shows of how many, and where the rest are.
+        (await board.GetAsync("/")).Should().Contain("Highest risk first, then the soonest term end.");
+        foreach (var title in new[] { "Secretary", "Trustee", "Organizer" })
+            await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title, requirements = Array.Empty<object>() }), HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+        (await board.GetAsync("/")).Should().Contain("The 5 of 6 key positions most at risk").And.Contain("Every one is in the succession report.");
     }
 }

@@ -114,7 +114,7 @@ public static class ReportFormats
     public static string SuccessionPage(SuccessionReport r, ISentences say, CodeWords words)
     {
         var html = new StringBuilder();
-        Page(html, say.Say($"Succession report: {r.Affiliate}, as of {Date(r.AsOf)}"));
+        Page(html, say.Say($"Succession report: {r.Affiliate}, as of {Heading(r.AsOf)}"));
         html.Append("<p>").Append(E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Coverage: {r.Coverage.WithReadyNowSuccessor} of {r.Coverage.KeyPositions} key positions have a ready-now successor ({r.Coverage.Ratio:P0})."))))
             .Append(AtOnce(r.Coverage) is { } atOnce ? " " + E(say.Say(atOnce)) : "")
             .Append(JudgedOnly(r) is { } judged ? " " + E(say.Say(judged)) : "")
@@ -139,7 +139,7 @@ public static class ReportFormats
     public static string PipelinePage(PipelineReport r, ISentences say, CodeWords words)
     {
         var html = new StringBuilder();
-        Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Date(r.AsOf)}"));
+        Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Heading(r.AsOf)}"));
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p>{ScrollStart(say.Say("Breakdown"))}<table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
             .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
@@ -222,6 +222,9 @@ public static class ReportFormats
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     private static string E(string text) => Html.Encode(text);
+
+    /// <summary>A report's moment as its heading says it to people: "2026-12-06 16:54 UTC", not the data's "2026-12-06T16:54:36Z".</summary>
+    private static string Heading(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     internal static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
