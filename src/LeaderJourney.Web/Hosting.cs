@@ -79,6 +79,7 @@ public static class Hosting
             // Settings read once the host runs are checked first, so a wrong one ends it here in one line.
             app.Services.GetRequiredService<Telemetry.MetricsAccess>();
             app.Services.GetRequiredService<Core.Notifications.Mail.MailSettings>();
+            app.Services.GetRequiredService<Core.Notifications.NotificationBox>();
             app.Services.GetRequiredService<IdempotentAnswers>();
             await app.Services.GetRequiredService<DatabaseStartup>().RunAsync(app.Lifetime.ApplicationStopping);
             await app.RunAsync();

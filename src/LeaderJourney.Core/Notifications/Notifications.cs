@@ -31,8 +31,9 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// a phone does not send the leader "attained" and then "taken back". <c>LeaderJourney:Notices:AttainedHold</c>,
     /// 5 minutes unless set; zero tells every level at once.
     /// </summary>
-    public TimeSpan AttainedHold { get; } = configuration.GetValue("LeaderJourney:Notices:AttainedHold", TimeSpan.FromMinutes(5)) is var hold && hold >= TimeSpan.Zero
-        ? hold : throw new SettingException("LeaderJourney:Notices:AttainedHold must be zero or more (\"00:05:00\" for five minutes).");
+    public TimeSpan AttainedHold { get; } = configuration["LeaderJourney:Notices:AttainedHold"] is not { Length: > 0 } hold ? TimeSpan.FromMinutes(5)
+        : TimeSpan.TryParse(hold, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.Zero ? parsed
+        : throw new SettingException("LeaderJourney:Notices:AttainedHold must be a time span of zero or more (\"00:05:00\" for five minutes).");
 
     /// <summary>Writes the notification unless one with its key exists; true when written.</summary>
     public async Task<bool> AddAsync(string key, string affiliate, string kind, Guid? leaderId = null, Guid? positionId = null,
@@ -56,9 +57,10 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
 
     /// <summary>
     /// Writes the notice that a level was taken back, under <paramref name="key"/>, unless written before.
-    /// When the newest notice of that level attained was written within <see cref="AttainedHold"/> before
-    /// <paramref name="revokedAt"/> and the leader has neither marked it read nor been mailed it, both are
-    /// withdrawn: the leader never heard of the level, so nothing is said of it being taken back.
+    /// When the newest notice of that level attained was written no earlier than <see cref="AttainedHold"/>
+    /// before <paramref name="revokedAt"/> and the leader has neither marked it read nor been mailed it, both
+    /// are withdrawn: the leader never heard of the level, so nothing is said of it being taken back. (A notice
+    /// is written when the reactions reach its event: behind, they write both late, and the leader heard of neither.)
     /// The attained notice's row is locked first, as its mail's claim locks it (<see cref="Mail.MailClaims"/>):
     /// either the claim came first and is seen here, or the claim waits and finds the notice withdrawn.
     /// </summary>
@@ -77,7 +79,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
             locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
             locking.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
             locking.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
-            locking.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = revokedAt - AttainedHold });
+            locking.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = (revokedAt - AttainedHold).ToUniversalTime() });
             attainedId = await locking.ExecuteScalarAsync(ct) as long?;
         }
         // A statement of its own, so that it sees a claim committed while it waited for the lock.

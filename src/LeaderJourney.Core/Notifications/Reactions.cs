@@ -97,14 +97,17 @@ internal static class Notices
 
 /// <summary>
 /// A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any
-/// mail); not of a request put back by a mentor's undo, which they heard of when it was first asked.
+/// mail); not of a request put back by a mentor's undo (asked in that mentor's name, and heard of already
+/// when the undone sign-off answered a request).
 /// </summary>
 public static class SignOffRequestedHandler
 {
-    public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, IMessageContext messages, CancellationToken ct)
+    public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, LeaderJourney.Core.Leaders.LeaderReader leaders,
+        IMessageContext messages, CancellationToken ct)
     {
-        if (mail.Enabled && e.Data.WaitingSince is null && !await claims.AnySentAsync(MailClaims.Request(e.Id), ct))
-            await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
+        if (!mail.Enabled || e.Data.WaitingSince is not null || await claims.AnySentAsync(MailClaims.Request(e.Id), ct)) return;
+        if (await leaders.FindAsync(e.Data.LeaderId, ct) is { } found && found.State.Mentors.Contains(e.Data.RequestedBy)) return;
+        await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
     }
 }
 

@@ -95,14 +95,14 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
         return last.Count == 0 ? null : JourneyTimeline.HappenedOn(last[^1]);
     }
 
+    /// <summary>How many positions the succession report covers: the list to watch shows at most <see cref="Shown"/>, and says so.</summary>
+    public int KeyPositions => Succession?.Positions.Count ?? 0;
+
     /// <summary>
     /// The key positions the board should look at first: highest risk first (a vacant seat with nobody ready
     /// has no term end, yet is the most urgent), then the soonest term end, the terms already ended before
     /// them, positions without an end last.
     /// </summary>
-    /// <summary>How many positions the succession report covers: the list to watch shows at most <see cref="Shown"/>, and says so.</summary>
-    public int KeyPositions => Succession?.Positions.Count ?? 0;
-
     public IReadOnlyList<PositionView> ToWatch =>
         Succession is null ? [] : [.. ReportFormats.MostAtRiskFirst(Succession.Positions).Take(Shown)];
 

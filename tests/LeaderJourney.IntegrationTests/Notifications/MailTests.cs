@@ -375,7 +375,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port, attainedHold: "01:00:00"));
         var (admin, mentor, id) = await LeaderWithMentorAsync(app, "mentor.undo", "Rosa Undone", "rosa.undone@example.org");
         var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
-        foreach (var theme in new[] { "ADV.1", "ADV.2" })
+        foreach (var theme in new[] { "ADV.1", "ADV.2", "ADV.3" })
             await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Organizing 101", themeCode = theme, level = 1, completedOn = Today }));
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
         await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the mentor's mail of the request");
@@ -389,6 +389,14 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         };
         undo.Headers.TryAddWithoutValidation("If-Match", $"\"{signed.GetProperty("version").GetInt64()}\"");
         await Ok(mentor.SendAsync(undo));
+        // ADV.3 is signed off unasked and undone: the request the undo puts back is the mentor's own, not mailed to them.
+        var direct = await (await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.3", level = 1 })).Content.ReadAsStringAsync();
+        var directUndo = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/sign-off-revocations")
+        {
+            Content = JsonContent.Create(new { themeCode = "ADV.3", level = 1, reason = "Undo", askAgain = true }),
+        };
+        directUndo.Headers.TryAddWithoutValidation("If-Match", $"\"{JsonDocument.Parse(direct).RootElement.GetProperty("version").GetInt64()}\"");
+        await Ok(mentor.SendAsync(directUndo));
 
         // ADV.2 is signed off, the leader reads of it, and then it is taken back: that is told, in the inbox and by mail.
         await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.2", level = 1 }));
@@ -402,7 +410,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         // The reactions run in order, so ADV.1's are done: its two notices are withdrawn, and the request
         // put back by the undo was not mailed to the mentor again.
         (await Notes(leader)).Should().Equal([("level-revoked", "ADV.2"), ("level-attained", "ADV.2")], "ADV.1, attained and taken back unheard, is told neither way");
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and theme_code = 'ADV.1' and withdrawn")).Should().Be(2);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and theme_code in ('ADV.1', 'ADV.3') and withdrawn")).Should().Be(4);
         server.ReceivedEmail.Count(m => m.ToAddresses.Single().ToString() == "mentor.undo@example.org").Should().Be(1, "a request put back by an undo is not asked anew");
 
         // Each attained level's mail waits its hour in Wolverine's durable store; run now, neither is sent:
@@ -410,9 +418,9 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await Scalar(dataSource, """
             select count(*) from leaderjourney.wolverine_incoming_envelopes
              where message_type like '%MailNotification%' and status = 'Scheduled' and execution_time > now() + interval '50 minutes'
-            """)).Should().Be(2);
+            """)).Should().Be(3);
         var bus = app.Services.GetRequiredService<IMessageBus>();
-        foreach (var theme in new[] { "ADV.1", "ADV.2" })
+        foreach (var theme in new[] { "ADV.1", "ADV.2", "ADV.3" })
             await bus.InvokeAsync(new MailNotification(await Scalar(dataSource,
                 $"select id from leaderjourney.notifications where leader_id = '{id}' and kind = 'level-attained' and theme_code = '{theme}'")));
         server.ReceivedEmailCount.Should().Be(2);

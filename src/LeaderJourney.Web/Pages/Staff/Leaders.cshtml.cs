@@ -77,13 +77,17 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours, IReadOnlySet<Guid> Leaders)? SentTraining { get; private set; }
 
     /// <summary>
+    /// The training form was sent: its answer is said in the form's own section, where the page opens
+    /// (the page draws that section while an active leader is listed; else the answer is at the top).
+    /// </summary>
+    public bool TrainingPosted => Request.Method == "POST" && string.Equals(Request.Query["handler"], "trainings", StringComparison.OrdinalIgnoreCase)
+        && Leaders.Any(l => l.Status == "active");
+
+    /// <summary>
     /// A training the ticked leaders attended (a workshop, say), recorded for each of them: the command
     /// POST /api/leaders/{id}/trainings sends, one per leader, so one refused (a paused journey, another
     /// framework's theme) leaves the others recorded, and the page says who was not and why.
     /// </summary>
-    /// <summary>The training form was sent: its answer is said in the form's own section, where the page opens.</summary>
-    public bool TrainingPosted => Request.Method == "POST" && Request.Query["handler"] == "trainings";
-
     public async Task<IActionResult> OnPostTrainingsAsync(Guid[]? leaderIds, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
