@@ -106,7 +106,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
               from {leaders} l
              where l.affiliate = $1
                and ($2::text is null or l.display_name ilike '%' || $2 || '%')
-               and ($3::text is null or l.local = $3)
+               and ($3::text is null or lower(l.local) = lower($3))
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
                and (not $6 or (l.status <> 'withdrawn' and not {HasWorkingMentor(mentors)}))
@@ -138,6 +138,25 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         // A search is text, not a pattern: % and _ match themselves.
         static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+    }
+
+    /// <summary>
+    /// The affiliate's locals as written, each once however its leaders' records spell its case ("Local 4"
+    /// and "local 4" are one local to the filter), most leaders first: what the list's local filter offers.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LocalsAsync(string affiliate, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select min(l.local) from {leaders} l where l.affiliate = $1 and l.local is not null and l.local <> ''
+             group by lower(l.local) order by count(*) desc, min(l.local) limit 500
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        var locals = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) locals.Add(reader.GetString(0));
+        return locals;
     }
 
     /// <summary>The names of these leaders as the read model holds them ("Erased leader" after an erasure); leaders it does not know are left out.</summary>

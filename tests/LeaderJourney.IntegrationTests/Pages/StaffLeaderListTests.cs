@@ -160,6 +160,8 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         // Search is text, not a pattern: "%" and "_" match themselves.
         (await staff.GetAsync("/staff/leaders?q=100%25_")).Should().Contain("Showing 1 to 1 of 1 leaders.").And.Contain("Zed 100%_Unique");
         (await staff.GetAsync("/staff/leaders?q=_")).Should().Contain("of 1 leaders.");
+        (await staff.GetAsync("/staff/leaders?localFilter=local+7")).Should().Contain("of 27 leaders.", "a local is one local however its case is typed")
+            .And.Contain("<datalist id=\"locals\">").And.Contain("<option value=\"Local 7\"></option>");
         (await staff.GetAsync("/staff/leaders?localFilter=Local+7")).Should().Contain("of 27 leaders.")
             .And.Contain("href=\"/staff/leaders?q=&amp;localFilter=Local%207&amp;statusFilter=&amp;mentorFilter=&amp;stageFilter=&amp;progressFilter=&amp;sort=&amp;p=1&amp;handler=csv\"");
         // The download holds every leader the filters find, not only the page shown, sorted as the list is.

@@ -37,6 +37,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyList<LeaderListing> Leaders => List.Leaders;
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    /// <summary>The affiliate's locals as spelt on records, offered by the local filter and the enrol form, so one local is not typed three ways.</summary>
+    public IReadOnlyList<string> Locals { get; private set; } = [];
     /// <summary>Mentors whose sign-in is disabled: marked in the list, and not offered to assign.</summary>
     public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public string? Message { get; private set; }
@@ -225,6 +227,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(Affiliate, ct);
+        Locals = await lists.LocalsAsync(Affiliate, ct);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
         var shownEditions = List.Leaders.Where(l => l.Status == "active").Select(l => l.FrameworkEditionId).ToHashSet();
