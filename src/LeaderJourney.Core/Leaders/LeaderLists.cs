@@ -28,6 +28,9 @@ public sealed record LeaderFilter(string? Search = null, string? Local = null, s
     public const int PageSize = 50;
 }
 
+/// <summary>A leader found by name: who an enrolment of that name may repeat.</summary>
+public sealed record NamedLeader(Guid Id, string DisplayName, string? Local, string Status);
+
 /// <summary>One page of leaders and how many match in all.</summary>
 public sealed record LeaderPage(IReadOnlyList<LeaderListing> Leaders, int Total, int Page, int Pages);
 
@@ -138,6 +141,33 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         // A search is text, not a pattern: % and _ match themselves.
         static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+    }
+
+    /// <summary>A name as enrolments are compared: trimmed, its spaces one, its case ignored ("Ana  nunez " is "Ana Nunez").</summary>
+    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(name.Trim(), @"\s+", " ").ToLowerInvariant();
+
+    /// <summary>
+    /// The affiliate's leaders, erased ones aside, whose name is one of <paramref name="names"/> as
+    /// <see cref="NameKey"/> compares them: the same person enrolled twice (a second form, a list imported
+    /// again) is seen before it happens. Two people may share a name, so the pages ask rather than refuse.
+    /// </summary>
+    public async Task<IReadOnlyList<NamedLeader>> NamedAsync(string affiliate, IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || names.Count == 0) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select l.leader_id, l.display_name, l.local, l.status from {leaders} l
+             where l.affiliate = $1 and l.display_name <> $3 and lower(regexp_replace(btrim(l.display_name), '\s+', ' ', 'g')) = any($2)
+             order by l.display_name, l.leader_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. names.Select(NameKey).Distinct()] });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Domain.Leaders.Leader.ErasedName });
+        var found = new List<NamedLeader>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found.Add(new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
+        return found;
     }
 
     /// <summary>

@@ -73,6 +73,23 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_row_naming_a_leader_enrolled_already_is_refused_and_a_mentor_may_be_named_as_people_know_them()
+    {
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        await directory.CreateUserAsync("ip.named.mentor", ApiUsers.Password, Roles.Mentor, "IP", null, null, name: "Gussie Krajcik");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "IP");
+        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IP", displayName = "Ivy Imported", email = "ivy@example.org", local = "Local 4" }))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+
+        var job = await Preview("display_name,email,mentor\n ivy  IMPORTED ,ivy.again@example.org,\nNew Person,new.person@example.org,gussie krajcik\n");
+        var preview = WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{job}"));
+        preview.Should().Contain("Row 2, display_name: Ivy Imported (Local 4) is enrolled already; if this is someone else, enrol them on the leaders page.")
+            .And.Contain("1 of 2 rows can be imported", "the list imported again is not enrolled a second time")
+            .And.NotContain("Row 3, mentor", "a mentor's own name, as the leaders page takes it");
+    }
+
+    [Fact]
     public async Task Erasing_a_leader_an_import_made_blanks_their_row_in_the_imports_result_on_any_host()
     {
         var job = await Preview("display_name,email\nErin Erasable,erin@example.org\nOwen Elsewhere,owen@example.org\nKeeper Kim,kim@example.org\n");

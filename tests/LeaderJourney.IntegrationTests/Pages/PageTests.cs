@@ -626,6 +626,16 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("frameworkId").GetGuid().Should().Be(bps.Id);
 
+        // The same name again (a second form for the same person) waits for staff to say it is someone else.
+        await _app.CaughtUpAsync();
+        var again = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = " ella  FRAMEWORK", ["email"] = $"{Guid.NewGuid():N}@example.org" })).Content.ReadAsStringAsync();
+        again.Should().Contain("Not enrolled yet: a leader of this name is already enrolled.").And.Contain($"<a href=\"/staff/leaders/{id}\">Ella Framework</a>")
+            .And.Contain("name=\"anotherPerson\"").And.NotContain("Enrolled");
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Ella Framework", ["email"] = $"{Guid.NewGuid():N}@example.org", ["anotherPerson"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Enrolled Ella Framework.");
+
         var refused = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Nowhere", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = Guid.Empty.ToString() })).Content.ReadAsStringAsync();
         refused.Should().Contain($"There is no framework edition {Guid.Empty}", "a hand-made form naming no edition is refused in words");

@@ -60,12 +60,13 @@ public sealed class LeaderImport : IDisposable
 {
     private readonly AccessDirectory directory;
     private readonly FrameworkScopes scopes;
+    private readonly LeaderLists lists;
     private readonly TimeProvider clock;
     private readonly ITimer _sweep;
 
-    public LeaderImport(AccessDirectory directory, FrameworkScopes scopes, TimeProvider clock)
+    public LeaderImport(AccessDirectory directory, FrameworkScopes scopes, LeaderLists lists, TimeProvider clock)
     {
-        (this.directory, this.scopes, this.clock) = (directory, scopes, clock);
+        (this.directory, this.scopes, this.lists, this.clock) = (directory, scopes, lists, clock);
         // Expired previews go within a minute even when nobody opens an import again.
         _sweep = clock.CreateTimer(_ => DropExpired(), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
@@ -110,6 +111,9 @@ public sealed class LeaderImport : IDisposable
         var mentorsByUsername = await directory.MentorsAsync(caller.Affiliate, ct);
         // A disabled mentor is refused in the preview: at import the leader would be enrolled and the assignment refused.
         var disabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate, ct);
+        // A mentor may also be named as people know them (as the leaders page takes), when the name is one mentor's alone.
+        var mentorsByName = (await directory.MentorNamesAsync(caller.Affiliate, ct, ableToSignIn: true))
+            .GroupBy(m => m.Value.Trim(), StringComparer.CurrentCultureIgnoreCase).ToDictionary(g => g.Key, g => g.Select(m => m.Key).ToList(), StringComparer.CurrentCultureIgnoreCase);
         var records = CsvText.Read(csv).ToList();
         if (records.Count == 0) throw new RequestValidationException("file", "The file is empty.");
         var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
@@ -148,6 +152,8 @@ public sealed class LeaderImport : IDisposable
                 if (disabledMentors.Contains(found)) errors.Add($"Row {line}, mentor: '{mentor}' cannot sign in (their sign-in is disabled): enable it first, or name another mentor.");
                 else mentorId = found;
             }
+            else if (mentor is not null && mentorsByName.TryGetValue(mentor, out var named) && named.Count == 1) mentorId = named[0];
+            else if (mentor is not null && mentorsByName.ContainsKey(mentor)) errors.Add($"Row {line}, mentor: '{mentor}' is the name of several mentors: give the user name.");
             else if (mentor is not null) errors.Add($"Row {line}, mentor: '{mentor}' is not a mentor of {caller.Affiliate}.");
             var title = Check("training_title", v => LeaderInput.Optional(v, "training_title", LeaderInput.MaxTitleLength));
             string? theme = null;
@@ -164,6 +170,13 @@ public sealed class LeaderImport : IDisposable
                 errors.Add($"Row {line}, training_title: a training needs a title.");
             rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors));
         }
+        // A leader enrolled already under a row's name is most likely the same person, the list imported again:
+        // the row is not imported (two people who share a name are enrolled one by one on the leaders page, which asks).
+        var enrolled = (await lists.NamedAsync(caller.Affiliate, [.. rows.Where(r => r.DisplayName.Length > 0).Select(r => r.DisplayName)], ct))
+            .GroupBy(l => LeaderLists.NameKey(l.DisplayName)).ToDictionary(g => g.Key, g => g.First());
+        rows = [.. rows.Select(r => r.DisplayName.Length > 0 && enrolled.TryGetValue(LeaderLists.NameKey(r.DisplayName), out var same)
+            ? r with { Errors = [.. r.Errors, $"Row {r.Line}, display_name: {same.DisplayName}{(same.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already; if this is someone else, enrol them on the leaders page."] }
+            : r)];
         DropExpired();
         var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime);
         _jobs[job.Id] = job;

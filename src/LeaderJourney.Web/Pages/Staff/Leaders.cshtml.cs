@@ -53,9 +53,22 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     /// <summary>What the enrolment form sent, shown again when it is refused, so nothing typed or chosen is lost.</summary>
     public (string? DisplayName, string? Email, string? Local, string? FrameworkId)? Sent { get; private set; }
 
-    public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, CancellationToken ct)
+    /// <summary>
+    /// Leaders already enrolled under the name just sent: the enrolment waits until staff say this is
+    /// someone else (<c>anotherPerson</c>), since the same person enrolled twice splits their journey in two.
+    /// </summary>
+    public IReadOnlyList<NamedLeader> SameName { get; private set; } = [];
+
+    public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, bool anotherPerson, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
+        if (!anotherPerson && !string.IsNullOrWhiteSpace(displayName)
+            && await lists.NamedAsync(caller.Affiliate!, [displayName], ct) is { Count: > 0 } same)
+        {
+            SameName = same;
+            Sent = (displayName, email, local, frameworkId);
+            return await Load(ct);
+        }
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
                 { Sender = new(caller, PageCommands.Options(Request, "enrol")) }, ct));
