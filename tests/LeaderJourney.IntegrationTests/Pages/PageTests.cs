@@ -717,6 +717,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain(html.Encode($"Level 2 in {words.Of("SFH.1")}; Level 1 in every theme of {words.Of("COM")}"));
         // Staff who do not know the codes pick a requirement by its name: a theme, or a whole domain.
         defined.Should().Contain($"<option value=\"GOV.1\">{html.Encode(words.Of("GOV.1"))}</option>").And.Contain($">{html.Encode(words.Of("ADV"))}: every theme</option>");
+        // With two frameworks in the catalog, each group of the list says whose it is.
+        defined.Should().Contain($"<optgroup label=\"NEA Leadership Competency Framework: {html.Encode(words.Of("ADV"))}\">").And.Contain("<optgroup label=\"BPS Unified Leader Competencies: ");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
             new() { ["title"] = "Organizer", ["key"] = "false", ["need"] = "GOV.1", ["needLevel"] = "3", ["requirements"] = "ADV:1" })).Content.ReadAsStringAsync())
             .Should().Contain("Defined Organizer.").And.Contain(html.Encode($"Level 3 in {words.Of("GOV.1")}; Level 1 in every theme of {words.Of("ADV")}"));

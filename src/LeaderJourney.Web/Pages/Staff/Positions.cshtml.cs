@@ -15,7 +15,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// or withdraw a nomination, and keep the seat and its term end as they are (what the board's risk
 /// reads): the same commands the API sends.
 /// </summary>
-public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words) : PageModel
+public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words, FrameworkCatalog catalog) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
@@ -62,12 +62,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>How many requirements the form offers to pick from lists (more can be typed as codes).</summary>
     public const int PickedRows = 4;
 
-    /// <summary>The framework's domains, each with its themes, for picking a requirement by name.</summary>
-    public IReadOnlyList<(string Code, string Name, IReadOnlyList<(string Code, string Title)> Themes)> RequirementChoices =>
-        [.. Words.DomainOfTheme.GroupBy(t => t.Value).OrderBy(d => d.Key, StringComparer.Ordinal)
-            .Select(d => (d.Key, Words.Of(d.Key), (IReadOnlyList<(string, string)>)[.. d.Select(t => t.Key).OrderBy(ThemeNumber).Select(t => (t, Words.Of(t)))]))];
-
-    private static int ThemeNumber(string theme) => int.TryParse(theme[(theme.LastIndexOf('.') + 1)..], out var n) ? n : int.MaxValue;
+    /// <summary>
+    /// The current frameworks' domains, each with its themes, for picking a requirement by name; a group is
+    /// named with its framework when the catalog has several (a list mixing them unnamed let staff require a
+    /// theme of a framework none of their leaders follow).
+    /// </summary>
+    public IReadOnlyList<(string Code, string Group, string Name, IReadOnlyList<(string Code, string Title)> Themes)> RequirementChoices { get; private set; } = [];
 
     /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
     /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
@@ -191,6 +191,8 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
+        RequirementChoices = [.. (await ProgressGrid.ThemesAsync(catalog, await catalog.CurrentEditionsAsync(ct), ct))
+            .Select(d => (d.Code, d.Name, Words.Of(d.Code), (IReadOnlyList<(string, string)>)[.. d.Themes.Select(t => (t.Code, Words.Of(t.Code)))]))];
         // Asked for by the link, or by a nomination from the list (so the rest of it stays in view).
         if (Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
         {
