@@ -486,7 +486,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await board.SignInAsync("pg.board");
 
         var page = await board.GetAsync("/board/succession");
-        page.Should().Contain("Succession report: PG").And.Contain("<svg role=\"img\"");
+        page.Should().Contain("Succession report: PG").And.Contain("<svg role=\"img\"").And.Contain("<a href=\"/board/pipeline#issued\">Reports issued to the board");
         var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
