@@ -11,7 +11,7 @@ namespace LeaderJourney.Web.Pages.Admin;
 /// affiliate's and the affiliates themselves (their home page). The forms send the commands the API
 /// sends (create, change role, disable or enable), so the same rules and revocations apply.
 /// </summary>
-public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : PageModel
+public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.Leaders.LeaderLists lists) : PageModel
 {
     /// <summary>Roles a user can be given here (a leader's sign-in is bound to a leader; national admins are made on the command line).</summary>
     public static readonly string[] AssignableRoles = [Roles.AffiliateAdmin, Roles.Mentor, Roles.Board];
@@ -26,6 +26,9 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
     public (string Username, string Link, DateTimeOffset ExpiresAt)? PasswordLink { get; private set; }
     public string? Error { get; private set; }
 
+    /// <summary>After a disable: the affiliate's leaders on their way with no mentor who can sign off, when there are any.</summary>
+    public int? WithoutMentor { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
     public async Task<IActionResult> OnPostChangeAsync(Guid userId, string? role, string? disabled, CancellationToken ct)
@@ -35,6 +38,9 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus) : Pag
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         Message = Error is null ? "Saved. Their sessions have ended; they sign in again with the new rights." : null;
+        // A mentor disabled may leave leaders with nobody to sign off their levels: said at once, with where to find them.
+        if (Error is null && disable == true && Caller.Affiliate is { } affiliate && await lists.CountsAsync(affiliate, ct) is { WithoutMentor: > 0 } counts)
+            WithoutMentor = counts.WithoutMentor;
         return await Load(ct);
     }
 
