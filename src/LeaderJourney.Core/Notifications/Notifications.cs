@@ -135,6 +135,24 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), Read: false), reader.GetString(8));
     }
 
+    /// <summary>
+    /// Whether a newer notice of the same leader's same level stands (attained again, or taken back): a held
+    /// "attained" mail is then not sent, as it would come after what the leader was told since.
+    /// </summary>
+    public async Task<bool> SupersededAsync(Notification notice, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select exists (select 1 from {settings.Schema}.notifications n
+                            where n.leader_id = $1 and n.theme_code = $2 and n.level = $3 and n.id > $4 and not n.withdrawn
+                              and n.kind in ('{LevelAttained}', '{LevelRevoked}'))
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = notice.LeaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = notice.ThemeCode, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = notice.Level, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = notice.Id });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task ForgetLeaderAsync(Guid leaderId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"delete from {settings.Schema}.notifications where leader_id = $1");

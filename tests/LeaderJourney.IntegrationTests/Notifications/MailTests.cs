@@ -463,6 +463,30 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         }
         (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where what = 'notice:{unheardNotice}'")).Should().Be(0);
 
+        // The claim committed while the level taken back waited for the notice's row: it is seen, and the level taken back is told.
+        var (raced, racedNotice) = await Attained();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await new NpgsqlCommand($"select 1 from leaderjourney.notifications where id = {racedNotice} for update", connection, transaction).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"insert into leaderjourney.mail_sent (what, recipient, sent_at) values ('notice:{racedNotice}', '{raced}', now())", connection, transaction)
+                .ExecuteNonQueryAsync();
+            var revoking = box.AddRevokedAsync($"level-revoked:{raced}", "OH", raced, "ADV.1", 1, DateTimeOffset.UtcNow, default);
+            await Until(async () => await Scalar(dataSource, """
+                select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%order by id desc limit 1 for update%'
+                """) == 1, "the level taken back waiting for the notice's row");
+            await transaction.CommitAsync();
+            await revoking;
+        }
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{raced}' and not withdrawn")).Should().Be(2, "the leader was mailed the level");
+
+        // A newer notice of the same level (taken back, attained again) supersedes a held "attained" mail.
+        var (again, first) = await Attained();
+        var firstNotice = (await box.FindAsync(first, default))!.Value.Notice;
+        (await box.SupersededAsync(firstNotice, default)).Should().BeFalse();
+        await box.AddAsync($"level-attained:again:{again}", "OH", NotificationBox.LevelAttained, leaderId: again, themeCode: "ADV.1", level: 1, onDate: today);
+        (await box.SupersededAsync(firstNotice, default)).Should().BeTrue();
+
         // Not claimed and not read: the level taken back withdraws both, once however often the reaction runs.
         var (quiet, _) = await Attained();
         for (var run = 0; run < 2; run++)

@@ -26,7 +26,10 @@ public static class MailNotificationHandler
         Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
-        var mails = notice.LeaderId is { } leaderId
+        // A held "attained" mail is not sent once something newer of that level was told (taken back, attained again).
+        var superseded = notice.Kind == NotificationBox.LevelAttained && await box.SupersededAsync(notice, ct);
+        var mails = superseded ? []
+            : notice.LeaderId is { } leaderId
             ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, directory, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
         if (mails.Count == 0)
