@@ -125,6 +125,7 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         var csv = await (await staff.Http.GetAsync("/board/succession?handler=csv")).Content.ReadAsStringAsync();
         csv.Should().StartWith("Afiliada,A fecha de,Id del cargo,Cargo,Titular,").And.Contain(",Alto,").And.Contain("Preparado ya")
             .And.Contain("necesita el Nivel 2 en").And.NotContain("ready-now").And.NotContain("ADV.1 0/2");
+        (await (await staff.Http.GetAsync("/board/pipeline?handler=csv")).Content.ReadAsStringAsync()).Should().Contain(",Nivel 0,Nivel 1,Nivel 2,Nivel 3", "its level columns too");
         using var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=csv");
         csvRequest.Headers.AcceptLanguage.ParseAdd("es");
         var data = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();

@@ -185,9 +185,9 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
             var grid = workbook.Worksheet("Grid");
             var president = grid.RowsUsed().Single(r => r.Cell(1).GetString() == "President");
             president.Cell(2).GetString().Should().Be("Leader L4");
-            president.Cell(5).GetString().Should().Be("Leader L1 (assessed)");
+            president.Cell(5).GetString().Should().Be("Leader L1 (judged by staff)");
             var treasurer = grid.RowsUsed().Single(r => r.Cell(1).GetString() == "Treasurer");
-            treasurer.Cell(6).GetString().Should().Be("Leader L3 (assessed)");
+            treasurer.Cell(6).GetString().Should().Be("Leader L3 (judged by staff)");
             treasurer.Cell(7).GetString().Should().Be("Leader L2");
 
             var decisions = workbook.Worksheet("Decisions");

@@ -53,7 +53,8 @@ public static class ReportFormats
         string Pick(string code, string english) => people ? say!.Say(english) : code;
         string Day(DateTimeOffset moment) => people ? moment.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Date(moment);
         Row(csv, [Pick("affiliate", "Affiliate"), Pick("as_of", "As of"), Pick("breakdown", "Breakdown"), Pick("code", "Code"), Pick("value", "Value"),
-            .. Enumerable.Range(0, 4).Select(level => Pick($"level_{level}", string.Create(CultureInfo.InvariantCulture, $"Level {level}")))]);
+            // "Level {0}" said as a whole, then filled: a bare "Level 0" is no sentence the translations match.
+            .. Enumerable.Range(0, 4).Select(level => people ? string.Format(CultureInfo.CurrentCulture, say!.Say("Level {0}"), level) : $"level_{level}")]);
         Row(csv, [r.Affiliate, Day(r.AsOf), Pick("stage", "Stage"), "", "", .. r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var d in r.Domains) Row(csv, [r.Affiliate, Day(r.AsOf), Pick("domain", "Domain"), people ? words!.Of(d.Code) : d.Code, "", .. d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         foreach (var e in r.Equity) Row(csv, [r.Affiliate, Day(r.EquityAsOf), Pick("equity", "Equity"), Pick(e.Category, CategoryWords(e.Category)), Pick(e.Value, e.Value), .. e.Stages.Select(SmallCells.Display)]);

@@ -85,7 +85,7 @@ public static class TalentReviewFormats
 
     /// <summary>A cell's candidates, one per line, each marked when a person's judgement put them there.</summary>
     public static string Names(IReadOnlyList<GridCandidate> candidates, ISentences say) =>
-        string.Join("\n", candidates.Select(c => c.AssessedReadiness is null ? c.DisplayName : $"{c.DisplayName} ({say.Say("assessed")})"));
+        string.Join("\n", candidates.Select(c => c.AssessedReadiness is null ? c.DisplayName : $"{c.DisplayName} ({say.Say("judged by staff")})"));
 
     /// <summary>A decision code as a person says it, in English.</summary>
     public static string DecisionWords(string decision) => decision switch
