@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -169,6 +170,10 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         everyone.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         everyone.Content.Headers.ContentDisposition!.FileName.Should().StartWith("leaders-PL-");
         (await everyone.Content.ReadAsByteArrayAsync()).Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "UTF-8's mark, so a spreadsheet reads accents as written");
+        // The file leaves the app: national admins see the download in the audit, once, for the list.
+        var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+        (await national.GetFromJsonAsync<JsonElement>("/api/audit/sensitive-reads?limit=1000")).EnumerateArray()
+            .Count(r => r.GetProperty("what").GetString() == "leader-list-export" && r.GetProperty("affiliate").GetString() == "PL").Should().Be(1);
         var rows = (await everyone.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
         rows.Should().HaveCount(56);
         rows[0].Should().Be("Leader,Local,Status,Levels attained,Mentors");

@@ -14,7 +14,7 @@ public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, stri
 
 /// <summary>
 /// The trail of who read sensitive data, and when: a leader's record (by anyone but the leader), an
-/// equity breakdown, a subject-access export. It keeps ids and times only, never what was read, and
+/// equity breakdown, a subject-access export, a download of the staff's list of leaders. It keeps ids and times only, never what was read, and
 /// only national admins see it.
 /// </summary>
 public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
@@ -22,6 +22,8 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     public const string LeaderRecord = "leader-record";
     public const string EquityBreakdown = "equity-breakdown";
     public const string SubjectAccessExport = "subject-access-export";
+    /// <summary>Staff downloaded their list of leaders (the filters' result) as a file: one entry, with no leader.</summary>
+    public const string LeaderListExport = "leader-list-export";
 
     /// <summary>Records one read. A leader reading their own record leaves no trail: it discloses nothing.</summary>
     public async Task RecordAsync(CurrentUser caller, string what, Guid? leaderId, string? affiliate, CancellationToken ct)

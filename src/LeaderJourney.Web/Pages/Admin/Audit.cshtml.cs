@@ -19,6 +19,7 @@ public sealed class AuditModel(SensitiveReads reads, AccessDirectory directory, 
         SensitiveReads.LeaderRecord => "read the leader's record",
         SensitiveReads.EquityBreakdown => "saw the equity breakdown",
         SensitiveReads.SubjectAccessExport => "exported the leader's data",
+        SensitiveReads.LeaderListExport => "downloaded the list of leaders",
         _ => what,
     };
     public string? Error { get; private set; }

@@ -17,7 +17,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// the API; each name opens the leader's page (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
 public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ReportService reports, ISentences sentences, TimeProvider clock,
-    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T, Core.Privacy.Audit.SensitiveReads audit) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
@@ -204,6 +204,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         var leaders = await lists.AllAsync(Affiliate, await FilterAsync(ct), ct);
+        // The whole list leaves the app in a file: one entry in the audit, for the list (not one per leader).
+        await audit.RecordAsync(caller, Core.Privacy.Audit.SensitiveReads.LeaderListExport, null, Affiliate, ct);
         var names = await directory.MentorNamesAsync(Affiliate, ct);
         var csv = new System.Text.StringBuilder();
         ReportFormats.Row(csv, T["Leader"], T["Local"], T["Status"], T["Levels attained"], T["Mentors"]);
