@@ -157,7 +157,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || names.Count == 0) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status from {leaders} l
-             where l.affiliate = $1 and l.display_name <> $3 and lower(regexp_replace(btrim(l.display_name), '\s+', ' ', 'g')) = any($2)
+             where l.affiliate = $1 and l.display_name <> $3 and lower(btrim(regexp_replace(l.display_name, '\s+', ' ', 'g'))) = any($2)
              order by l.display_name, l.leader_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -171,16 +171,16 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     }
 
     /// <summary>
-    /// The affiliate's locals as written, each once however its leaders' records spell its case ("Local 4"
-    /// and "local 4" are one local to the filter), most leaders first: what the list's local filter offers.
+    /// The affiliate's locals, each once however its leaders' records spell its case ("Local 4" and "local 4"
+    /// are one local to the filter), as most of its records spell it, most leaders first: what the filter offers.
     /// </summary>
     public async Task<IReadOnlyList<string>> LocalsAsync(string affiliate, CancellationToken ct)
     {
         var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
         if (leaders is null) return [];
         await using var command = dataSource.CreateCommand($"""
-            select min(l.local) from {leaders} l where l.affiliate = $1 and l.local is not null and l.local <> ''
-             group by lower(l.local) order by count(*) desc, min(l.local) limit 500
+            select mode() within group (order by l.local) from {leaders} l where l.affiliate = $1 and l.local is not null and l.local <> ''
+             group by lower(l.local) order by count(*) desc, 1 limit 500
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         var locals = new List<string>();

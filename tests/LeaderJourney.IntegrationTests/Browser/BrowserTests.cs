@@ -48,13 +48,14 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
     }
 
-    /// <summary>No element sticks out of the viewport sideways (the page does not scroll horizontally).</summary>
     /// <summary>Staff's menu folds behind "Menu" on a phone: opened as a person would, by its button.</summary>
     private static async Task OpenTheMenu(IPage page)
     {
         var button = page.Locator("label.menu-button");
         if (await button.IsVisibleAsync()) await button.ClickAsync();
     }
+
+    /// <summary>No element sticks out of the viewport sideways (the page does not scroll horizontally).</summary>
 
     private static async Task FitsItsWidth(IPage page) =>
         (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))

@@ -455,7 +455,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
             await new NpgsqlCommand($"select 1 from leaderjourney.notifications where id = {unheardNotice} for update", connection, transaction).ExecuteNonQueryAsync();
             var claim = claims.ClaimAsync(MailClaims.Notice(unheardNotice), unheard, default, notice: unheardNotice);
             await Until(async () => await Scalar(dataSource, """
-                select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into leaderjourney.mail_sent%'
+                select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into leaderjourney.mail_sent%'
                 """) == 1, "the claim waiting for the notice's row");
             await new NpgsqlCommand($"update leaderjourney.notifications set withdrawn = true where id = {unheardNotice}", connection, transaction).ExecuteNonQueryAsync();
             await transaction.CommitAsync();
@@ -473,7 +473,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
                 .ExecuteNonQueryAsync();
             var revoking = box.AddRevokedAsync($"level-revoked:{raced}", "OH", raced, "ADV.1", 1, DateTimeOffset.UtcNow, default);
             await Until(async () => await Scalar(dataSource, """
-                select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%order by id desc limit 1 for update%'
+                select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%order by id desc limit 1 for update%'
                 """) == 1, "the level taken back waiting for the notice's row");
             await transaction.CommitAsync();
             await revoking;

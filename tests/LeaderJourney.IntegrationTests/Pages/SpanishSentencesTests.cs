@@ -131,6 +131,10 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         var data = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();
         data.Should().StartWith("affiliate,as_of,position_id,").And.Contain("ready-now").And.Contain("ADV.1 0/2", "the API's CSV is data, codes and all, whatever the language");
 
+        using var printablePipeline = new HttpRequestMessage(HttpMethod.Get, "/api/reports/pipeline?affiliate=SP&format=html");
+        printablePipeline.Headers.AcceptLanguage.ParseAdd("es");
+        (await (await admin.SendAsync(printablePipeline)).Content.ReadAsStringAsync()).Should().Contain(">Nivel 0</th>", "the printable pipeline's level columns");
+
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/reports/succession?affiliate=SP&format=html");
         request.Headers.AcceptLanguage.ParseAdd("es");
         var printable = await (await admin.SendAsync(request)).Content.ReadAsStringAsync();

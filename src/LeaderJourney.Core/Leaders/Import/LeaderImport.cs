@@ -177,6 +177,10 @@ public sealed class LeaderImport : IDisposable
         rows = [.. rows.Select(r => r.DisplayName.Length > 0 && enrolled.TryGetValue(LeaderLists.NameKey(r.DisplayName), out var same)
             ? r with { Errors = [.. r.Errors, $"Row {r.Line}, display_name: {same.DisplayName}{(same.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already; if this is someone else, enrol them on the leaders page."] }
             : r)];
+        // The same name twice in the file is the same person listed twice, as often as not: the later row waits, as above.
+        var firstOfName = new Dictionary<string, int>();
+        rows = [.. rows.Select(r => r.DisplayName.Length == 0 || firstOfName.TryAdd(LeaderLists.NameKey(r.DisplayName), r.Line) ? r
+            : r with { Errors = [.. r.Errors, $"Row {r.Line}, display_name: {r.DisplayName} is also on row {firstOfName[LeaderLists.NameKey(r.DisplayName)]}; if this is someone else, enrol them on the leaders page."] })];
         DropExpired();
         var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime);
         _jobs[job.Id] = job;

@@ -142,7 +142,7 @@ public static class ReportFormats
         var html = new StringBuilder();
         Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Heading(r.AsOf)}"));
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p>{ScrollStart(say.Say("Breakdown"))}<table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
-            .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"Level {level}")))}</th>"))).Append("</tr></thead><tbody>");
+            .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(string.Format(CultureInfo.CurrentCulture, say.Say("Level {0}"), level))}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var category in r.Equity.GroupBy(e => e.Category))

@@ -35,11 +35,12 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     {
         if (!Caller.IsAdmin) return Forbid();
         bool? disable = disabled switch { "true" => true, "false" => false, _ => null };
+        var wasMentor = disable == true && (await directory.FindByIdAsync(userId))?.Role == Roles.Mentor;
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         Message = Error is null ? "Saved. Their sessions have ended; they sign in again with the new rights." : null;
         // A mentor disabled may leave leaders with nobody to sign off their levels: said at once, with where to find them.
-        if (Error is null && disable == true && Caller.Affiliate is { } affiliate && await lists.CountsAsync(affiliate, ct) is { WithoutMentor: > 0 } counts)
+        if (Error is null && wasMentor && Caller.Affiliate is { } affiliate && await lists.CountsAsync(affiliate, ct) is { WithoutMentor: > 0 } counts)
             WithoutMentor = counts.WithoutMentor;
         return await Load(ct);
     }
