@@ -170,17 +170,24 @@ public sealed class LeaderImport : IDisposable
                 errors.Add($"Row {line}, training_title: a training needs a title.");
             rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors));
         }
-        // A leader enrolled already under a row's name is most likely the same person, the list imported again:
-        // the row is not imported (two people who share a name are enrolled one by one on the leaders page, which asks).
+        // A leader enrolled already under a row's name, or a name on an earlier row, is most likely the same
+        // person (the list imported again, or listed twice): the row is not imported. Two people who share a
+        // name are enrolled one by one on the leaders page, which asks.
         var enrolled = (await lists.NamedAsync(caller.Affiliate, [.. rows.Where(r => r.DisplayName.Length > 0).Select(r => r.DisplayName)], ct))
             .GroupBy(l => LeaderLists.NameKey(l.DisplayName)).ToDictionary(g => g.Key, g => g.First());
-        rows = [.. rows.Select(r => r.DisplayName.Length > 0 && enrolled.TryGetValue(LeaderLists.NameKey(r.DisplayName), out var same)
-            ? r with { Errors = [.. r.Errors, $"Row {r.Line}, display_name: {same.DisplayName}{(same.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already; if this is someone else, enrol them on the leaders page."] }
-            : r)];
-        // The same name twice in the file is the same person listed twice, as often as not: the later row waits, as above.
         var firstOfName = new Dictionary<string, int>();
-        rows = [.. rows.Select(r => r.DisplayName.Length == 0 || firstOfName.TryAdd(LeaderLists.NameKey(r.DisplayName), r.Line) ? r
-            : r with { Errors = [.. r.Errors, $"Row {r.Line}, display_name: {r.DisplayName} is also on row {firstOfName[LeaderLists.NameKey(r.DisplayName)]}; if this is someone else, enrol them on the leaders page."] })];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (row.DisplayName.Length == 0) continue;
+            var key = LeaderLists.NameKey(row.DisplayName);
+            string? repeat = enrolled.TryGetValue(key, out var same)
+                ? $"Row {row.Line}, display_name: {same.DisplayName}{(same.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already; if this is someone else, enrol them on the leaders page."
+                : !firstOfName.TryAdd(key, row.Line)
+                ? $"Row {row.Line}, display_name: {row.DisplayName} is also on row {firstOfName[key]}; if this is someone else, enrol them on the leaders page."
+                : null;
+            if (repeat is not null) rows[i] = row with { Errors = [.. row.Errors, repeat] };
+        }
         DropExpired();
         var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime);
         _jobs[job.Id] = job;
