@@ -701,7 +701,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>A new password's rule, wherever one is chosen.</summary>
-    private static void CheckNewPassword(string? newPassword)
+    public static void CheckNewPassword(string? newPassword)
     {
         if (string.IsNullOrEmpty(newPassword) || newPassword.Length < MinPasswordLength || newPassword.Length > 200)
             throw new RequestValidationException("newPassword", $"A password has {MinPasswordLength} to 200 characters.");

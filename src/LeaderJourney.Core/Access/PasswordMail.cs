@@ -16,8 +16,8 @@ namespace LeaderJourney.Core.Access;
 // mailed only to that user's confirmed address (ConfirmedAddress). The answer is the same whether the name
 // exists, has a confirmed address or neither, and the link is made and mailed in the background from a
 // message that carries an id (Guid.Empty for a name nobody has), so neither the answer nor its time tells
-// who has an account, and no token lands in Wolverine's tables. A leader's sign-in takes such a link, as
-// the leader proved the address theirs; never one an admin made (PasswordReset).
+// who has an account, and no token lands in Wolverine's tables. A leader's mailed link keeps their
+// demographics, as the leader proved the address theirs; one an admin made withdraws them (PasswordReset).
 
 /// <summary>Someone, not signed in, asks for a password link for a user name. Carries the name: prints only its kind.</summary>
 public sealed record AskForPasswordMailCommand(string? Username, string Address)

@@ -10,8 +10,9 @@ namespace LeaderJourney.Core.Access;
 // A forgotten password: an admin makes a one-time link for the user (the Users page, or the API) and
 // hands it to them; whoever opens it chooses the new password, so the admin never knows it. The link
 // works once, for PasswordLinkLifetime, and only its hash is stored (table password_links, where a used
-// link stays as the record of who made it and when it was used). A leader's sign-in takes only a link
-// mailed to the address they confirmed (PasswordMail), never one an admin made.
+// link stays as the record of who made it and when it was used). A leader's own sign-in is mailed a link
+// to the address they confirmed (PasswordMail); an admin's link for it withdraws the leader's demographics
+// first, as only the leader may see them and the admin could open the link themself.
 
 /// <summary>An admin makes a password link for one of the users they manage.</summary>
 public sealed record MakePasswordLinkCommand(Guid UserId) : Command
@@ -24,6 +25,15 @@ public sealed record MakePasswordLinkCommand(Guid UserId) : Command
 public sealed record ResetPasswordCommand(string? Token, string? NewPassword)
 {
     public override string ToString() => nameof(ResetPasswordCommand);
+}
+
+/// <summary>
+/// Whose sign-in a working password link sets. <see cref="WithdrawsDemographics"/>: a leader's link an admin
+/// made (not mailed to the address the leader confirmed), whose use withdraws the leader's demographics first.
+/// </summary>
+public sealed record PasswordLinkHolder(CurrentUser User, bool Mailed)
+{
+    public bool WithdrawsDemographics => User.Role == Roles.Leader && !Mailed;
 }
 
 /// <summary>What making a password link answers: the page to open (with its token) and until when it works.</summary>
@@ -40,8 +50,17 @@ public static class MakePasswordLinkHandler
 
 public static class ResetPasswordHandler
 {
-    public static async Task<Answer> Handle(ResetPasswordCommand command, AccessDirectory directory, CancellationToken ct)
+    public static async Task<Answer> Handle(ResetPasswordCommand command, AccessDirectory directory, StreamCommandBus commands, CancellationToken ct)
     {
+        AccessDirectory.CheckNewPassword(command.NewPassword);
+        if (await directory.PasswordLinkHolderAsync(command.Token, ct) is { WithdrawsDemographics: true, User.LeaderId: { } leaderId } holder)
+        {
+            // Whoever opens an admin's link for a leader's sign-in may be the admin: what only the leader sees
+            // (their demographics) is withdrawn, its key shredded, before the password is set. The leader's
+            // own sign-in withdraws them, as the leader can; the link's row names the admin who made it.
+            await commands.InvokeAsync(new Leaders.Demographics.WithdrawDemographicsConsentCommand(leaderId)
+                { Sender = new(holder.User, new WriteOptions(null, null, "password link")) }, ct);
+        }
         await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct);
         return new Answer(StatusCodes.Status204NoContent, new { });
     }
@@ -75,16 +94,15 @@ public sealed partial class AccessDirectory
     /// <summary>
     /// A new one-time password link for a user the caller manages (as <see cref="ChangeUserAsync"/>:
     /// an affiliate admin their affiliate's users; not their own account, which has its password page,
-    /// and a national admin's only from the command line, as national admins are made). Never for a
-    /// leader's sign-in: whoever opened the link would see what only the leader sees (their demographics).
+    /// and a national admin's only from the command line, as national admins are made). A leader's sign-in's
+    /// link withdraws the leader's demographics when it is used (<see cref="ResetPasswordHandler"/>): whoever
+    /// opened it, the admin included, would otherwise see what only the leader sees.
     /// The user's earlier open link stops working; used links stay as the record of who made them.
     /// </summary>
     public async Task<IssuedToken> MakePasswordLinkAsync(CurrentUser caller, Guid userId, CancellationToken ct = default)
     {
         var user = await ManagedUserAsync(caller, userId, ct);
         if (user.Id == caller.UserId) throw new RequestValidationException("id", "Change your own password on the Password page.");
-        if (user.Role == Roles.Leader)
-            throw new RequestValidationException("id", "A leader's sign-in takes no password link: whoever opened it would see what only the leader sees.");
         if (user.Role == Roles.NationalAdmin && !caller.IsOperator)
             throw new RequestValidationException("id", "A national admin's password link is made on the command line (users password-link).");
         if (user.Disabled) throw new RequestValidationException("id", "This user is disabled: enable them first.");
@@ -167,17 +185,20 @@ public sealed partial class AccessDirectory
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The user name a password link is for, while it works; else null.</summary>
-    public async Task<string?> PasswordLinkUserAsync(string? token, CancellationToken ct = default)
+    /// <summary>Whose sign-in a password link sets, while it works; else null.</summary>
+    public async Task<PasswordLinkHolder?> PasswordLinkHolderAsync(string? token, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
         await using var command = dataSource.CreateCommand($"""
-            select u.username from {schema}.password_links l join {schema}.users u on u.id = l.user_id
-             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null and (u.role <> '{Roles.Leader}' or l.mailed)
+            select u.id, u.username, u.role, u.affiliate, u.leader_id, l.mailed from {schema}.password_links l join {schema}.users u on u.id = l.user_id
+             where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        return await command.ExecuteScalarAsync(ct) as string;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new PasswordLinkHolder(new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4)), reader.GetBoolean(5));
     }
 
     /// <summary>
@@ -189,7 +210,7 @@ public sealed partial class AccessDirectory
     public async Task ResetPasswordAsync(string? token, string newPassword, CancellationToken ct = default)
     {
         CheckNewPassword(newPassword);
-        if (await PasswordLinkUserAsync(token, ct) is null) throw PasswordLinkNotValid();
+        if (await PasswordLinkHolderAsync(token, ct) is null) throw PasswordLinkNotValid();
         string hash;
         using (var turn = await limits.WaitForCheckAsync(ct))
         {
@@ -203,7 +224,7 @@ public sealed partial class AccessDirectory
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3,
                                     -- a mailed link proved the confirmed address again: it stays confirmed past this password
                                     confirmed_at = case when used.mailed then $3 else u.confirmed_at end
-                               from used where u.id = used.user_id and u.disabled_at is null and (u.role <> '{Roles.Leader}' or used.mailed) returning u.id),
+                               from used where u.id = used.user_id and u.disabled_at is null returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed
             """);

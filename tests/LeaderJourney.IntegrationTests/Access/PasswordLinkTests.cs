@@ -5,10 +5,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Domain.Demographics;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.IntegrationTests.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Access;
 
@@ -132,7 +134,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task Only_an_admin_of_the_users_affiliate_makes_a_link_and_not_for_themself_a_national_admin_a_leader_or_a_disabled_user()
+    public async Task Only_an_admin_of_the_users_affiliate_makes_a_link_and_not_for_themself_a_national_admin_or_a_disabled_user()
     {
         var (admin, adminId) = await User(Roles.AffiliateAdmin);
         var staff = await _app.SignInAsync(admin);
@@ -143,19 +145,6 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         (await staff.PostAsync($"/api/users/{foreignMentor}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await staff.PostAsync($"/api/users/{adminId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await staff.PostAsync($"/api/users/not-an-id/password-link", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        var leaderUser = await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync($"leader.{Guid.NewGuid():N}"[..20], ApiUsers.Password, Roles.Leader, "PL", Guid.NewGuid(), creator: null);
-        (await staff.PostAsync($"/api/users/{leaderUser}/password-link", null)).StatusCode
-            .Should().Be(HttpStatusCode.BadRequest, "whoever opened a leader's link would see what only the leader sees");
-        // A leader's link made some other way (a row written by hand, or before leaders were refused) opens nothing either.
-        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
-        await using (var insert = dataSource.CreateCommand("insert into leaderjourney.password_links (token_hash, user_id, expires_at, made_at) values ($1, $2, now() + interval '1 day', now())"))
-        {
-            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = SHA256.HashData(Encoding.UTF8.GetBytes("a-leaders-link")) });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderUser });
-            await insert.ExecuteNonQueryAsync();
-        }
-        (await _app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token = "a-leaders-link", newPassword = "taken over at last" })).StatusCode
-            .Should().Be(HttpStatusCode.NotFound);
         var asMentor = await _app.SignInAsync(mentor);
         (await asMentor.PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await _app.CreateClient().PostAsync($"/api/users/{boardId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -168,6 +157,67 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         var asNational = await _app.SignInAsync(otherNational);
         (await asNational.PostAsync($"/api/users/{nationalId}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "the command line sets a national admin's");
         (await asNational.PostAsync($"/api/users/{foreignMentor}/password-link", null)).StatusCode.Should().Be(HttpStatusCode.Created, "a national admin manages every affiliate's users");
+    }
+
+    /// <summary>A leader with a sign-in and demographics they gave themself, in affiliate PL.</summary>
+    private async Task<(Guid LeaderId, string Username, Guid UserId, HttpClient Session)> LeaderWithDemographics(HttpClient staff)
+    {
+        var leaderId = (await Ok(staff.PostAsJsonAsync("/api/leaders", new { affiliate = "PL", displayName = "Lena Forgetful", email = "lena@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var username = $"lena.{Guid.NewGuid():N}"[..20];
+        var userId = (await Ok(staff.PostAsJsonAsync("/api/users", new { username, password = ApiUsers.Password, role = Roles.Leader, affiliate = "PL", leaderId }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var session = await _app.SignInAsync(username);
+        (await session.PutAsJsonAsync($"/api/leaders/{leaderId}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "Woman", consent = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        return (leaderId, username, userId, session);
+    }
+
+    [Fact]
+    public async Task A_leaders_link_made_by_staff_withdraws_the_leaders_demographics_before_the_password_is_set()
+    {
+        var (admin, adminId) = await User(Roles.AffiliateAdmin);
+        var staff = await _app.SignInAsync(admin);
+        var (leaderId, leader, leaderUser, oldSession) = await LeaderWithDemographics(staff);
+
+        var link = await Link(staff, leaderUser);
+        (await new PageClient(_app).GetAsync(link)).Should().Contain("Staff made this link. Setting a password with it deletes your demographic answers",
+            "whoever opens it is told before choosing the password");
+
+        // A password the rule refuses withdraws nothing: nothing is set either.
+        var http = _app.CreateClient();
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(link), newPassword = "short" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Ok(oldSession.GetAsync($"/api/leaders/{leaderId}/demographics"))).GetProperty("consent").GetBoolean().Should().BeTrue();
+
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(link), newPassword = "the new password" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await oldSession.GetAsync($"/api/leaders/{leaderId}/demographics")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "every session of the leader ended");
+        var holder = await _app.SignInAsync(leader, "the new password");
+        var own = await Ok(holder.GetAsync($"/api/leaders/{leaderId}/demographics"));
+        own.GetProperty("consent").GetBoolean().Should().BeFalse("whoever set the password, the admin perhaps, sees no answer the leader gave");
+        own.GetProperty("gender").ValueKind.Should().Be(JsonValueKind.Null);
+
+        var events = await _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadStreamAsync(DemographicsState.StreamIdFor(leaderId));
+        events.Last().Data.Should().BeOfType<DemographicsConsentWithdrawn>().Which.WithdrawnBy.Should().Be(leaderUser, "the leader's sign-in withdrew them, through a link whose row names the admin");
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var madeBy = dataSource.CreateCommand("select made_by from leaderjourney.password_links where user_id = $1 and used_at is not null");
+        madeBy.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderUser });
+        (await madeBy.ExecuteScalarAsync()).Should().Be(adminId);
+
+        // Given again afterwards, under a new key; the used link opens nothing more.
+        (await holder.PutAsJsonAsync($"/api/leaders/{leaderId}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "Woman", consent = true })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await http.PostAsJsonAsync("/api/auth/password-reset", new { token = TokenOf(link), newPassword = "yet another password" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await Ok(holder.GetAsync($"/api/leaders/{leaderId}/demographics"))).GetProperty("gender").GetString().Should().Be("Woman");
+    }
+
+    [Fact]
+    public async Task The_users_page_asks_again_before_a_leaders_link_saying_what_it_costs()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var (_, leader, leaderUser, _) = await LeaderWithDemographics(await _app.SignInAsync(admin));
+        var person = new PageClient(_app);
+        await person.SignInAsync(admin);
+
+        var page = await person.GetAsync("/admin/users");
+        page.Should().Contain("Using this link deletes the leader&#x27;s demographic answers").And.Contain($"Make a password link for {leader}");
+        var made = await person.PostAsync("/admin/users", "/admin/users?handler=passwordLink", new() { ["userId"] = leaderUser.ToString() });
+        (await made.Content.ReadAsStringAsync()).Should().Contain($"A password link for {leader}.");
     }
 
     [Fact]

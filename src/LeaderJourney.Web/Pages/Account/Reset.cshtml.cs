@@ -7,7 +7,7 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Account;
 
 /// <summary>
-/// Where a password link an admin made leads (Core/Access/PasswordReset), without signing in: its holder
+/// Where a password link leads (Core/Access/PasswordReset), without signing in: its holder
 /// chooses the password (the message the API's password reset sends), and every session of the user ends.
 /// </summary>
 public sealed class ResetModel(AccessDirectory directory, IMessageBus bus) : PageModel
@@ -15,7 +15,10 @@ public sealed class ResetModel(AccessDirectory directory, IMessageBus bus) : Pag
     [BindProperty(SupportsGet = true, Name = "t")] public string? Token { get; set; }
 
     /// <summary>Whose password the link sets, while it works.</summary>
-    public string? Username { get; private set; }
+    public string? Username => Holder?.User.Username;
+
+    /// <summary>Whose sign-in the link sets, and whether using it withdraws a leader's demographics.</summary>
+    public PasswordLinkHolder? Holder { get; private set; }
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
@@ -33,8 +36,8 @@ public sealed class ResetModel(AccessDirectory directory, IMessageBus bus) : Pag
 
     private async Task<IActionResult> Load(CancellationToken ct)
     {
-        Username = await directory.PasswordLinkUserAsync(Token, ct);
-        if (Username is null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        Holder = await directory.PasswordLinkHolderAsync(Token, ct);
+        if (Holder is null) Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
 }
