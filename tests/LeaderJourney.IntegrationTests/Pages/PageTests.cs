@@ -737,10 +737,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // The seat and its term, which the board's risk reads, are kept on the page too.
         nominated.Should().Contain("<strong>Seat</strong>: vacant; no term end is set.");
         var termSet = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
-        termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 2027-06-30.");
+        termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 30 Jun 2027.");
         var appointed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync();
-        appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 2027-06-30.");
+        appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2027.")
+            .And.NotContain("do not show this appointment", "dated today, every report from today on shows it");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
         vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");
@@ -748,6 +749,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("<strong>Candidates</strong>: Bayard Rustin");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync())
             .Should().Contain("The nomination is withdrawn.").And.Contain("<strong>Candidates</strong>: none yet");
+        // Dated before today: reports as of the days in between show what was recorded by then, and the page says so.
+        await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leaderId"] = rustin });
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.AddDays(-10).ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Appointed.").And.Contain("Reports as of a day before today do not show this appointment");
         // A date the form could not read is said on the page, not a 500 or the API's JSON.
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "30/06/2027" })).Content.ReadAsStringAsync())
             .Should().Contain("<p class=\"error\" role=\"alert\">");

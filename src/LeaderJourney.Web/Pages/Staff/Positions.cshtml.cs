@@ -137,10 +137,20 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// with the seat's term end as it stands (set apart, so a form left open cannot write back an older one).
     /// The other candidates stay nominated unless staff untick the box: the page says which happened.
     /// </summary>
-    public Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, CancellationToken ct) =>
-        Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
+    public async Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, CancellationToken ct)
+    {
+        var page = await Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
             keepOthers ? "Appointed. Any other candidates stay nominated, the bench for the next filling."
                 : "Appointed. The slate is closed: the other candidates are no longer nominated (the appointment keeps how ready each was).", ct);
+        AppointedBefore = Error is null && DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date < Today;
+        return page;
+    }
+
+    /// <summary>
+    /// An appointment dated before today: reports as of a day in between do not show it, as they show what
+    /// was recorded by then (so an issued report never changes). Said, as staff would expect otherwise.
+    /// </summary>
+    public bool AppointedBefore { get; private set; }
 
     /// <summary>Staff's call on a candidate's readiness, with the reason the board's report shows (the API's readiness assessment).</summary>
     public Task<IActionResult> OnPostAssessAsync(Guid positionId, Guid leaderId, string? readiness, string? justification, CancellationToken ct) =>
