@@ -90,15 +90,15 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 await home.SetViewportSizeAsync(width, 900);
                 await home.GotoAsync("/");
                 await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
-                // Two lines at most on a phone (name and sign-out, then the menu); it used to take three or more.
-                (await home.Locator("header").BoundingBoxAsync())!.Height.Should().BeLessThan(110);
+                // Three lines at most on a phone (name and sign-out, then the menu wrapped on two); staff's folds.
+                (await home.Locator("header").BoundingBoxAsync())!.Height.Should().BeLessThan(150);
                 // Staff's ten links fold behind "Menu" on a phone (six of them scrolled out of sight before); it opens them all.
                 if (width == 390 && user == "BU.staff")
                     await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeHiddenAsync();
                 await OpenTheMenu(home);
                 await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
-                if (width == 390 && user == "BU.staff")
-                    await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Password" })).ToBeInViewportAsync();
+                // Every link in sight, none cut at the screen's edge (a menu scrolled sideways hid "Password").
+                await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Password" })).ToBeInViewportAsync(new() { Ratio = 1 });
                 await FitsItsWidth(home);
                 await Accessible(home);
                 await Screenshot(home, "home-" + user.Split('.')[1]);
