@@ -34,11 +34,23 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl))
             throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.");
-        await using var command = dataSource.CreateCommand($"insert into {schema}.affiliates (code, name, created_at) values ($1, $2, $3) on conflict do nothing");
+        // A code that differs only in case ("nv" beside "NV"), or a name taken already, is a second affiliate
+        // made by mistake: affiliates are neither renamed nor removed, so it is refused, saying which exists.
+        await using var command = dataSource.CreateCommand($"""
+            with existing as (select code, name from {schema}.affiliates where lower(code) = lower($1) or lower(name) = lower($2) order by lower(code) = lower($1) desc limit 1),
+                 added as (insert into {schema}.affiliates (code, name, created_at) select $1, $2, $3 where not exists (select 1 from existing)
+                           on conflict do nothing returning code)
+            select (select code from added), (select code from existing), (select name from existing)
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        if (await command.ExecuteNonQueryAsync(ct) == 0) throw new DuplicateException($"Affiliate '{code}' already exists.");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.IsDBNull(0)) return;
+        if (reader.IsDBNull(1) || string.Equals(reader.GetString(1), code, StringComparison.OrdinalIgnoreCase))
+            throw new DuplicateException($"Affiliate '{(reader.IsDBNull(1) ? code : reader.GetString(1))}' already exists.");
+        throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
     }
 
     /// <summary>An affiliate and how many users it has.</summary>

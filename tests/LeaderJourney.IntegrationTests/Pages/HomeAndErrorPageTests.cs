@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,28 +70,52 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
             page.Should().NotContain($"href=\"{link}\"");
         page.Should().Contain("href=\"/admin/audit\"");
 
-        (await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync())
-            .Should().Contain("Created affiliate HF.");
+        // A new affiliate: the form for its first staff member opens next, for that affiliate and role.
+        var affiliate = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync();
+        affiliate.Should().Contain("Created affiliate HF. Next: add its first staff member (affiliate admin).")
+            .And.Contain("<details id=\"add-user\" open=\"open\">").And.Contain("<option value=\"affiliate-admin\" selected=\"selected\">")
+            .And.Contain("id=\"affiliate\" name=\"affiliate\" required maxlength=\"16\" value=\"HF\"");
+        // One code in another case, or one name, is a second affiliate by mistake: refused, saying which exists, the form as typed.
+        var again = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "hf", ["name"] = "Home Fed." })).Content.ReadAsStringAsync();
+        again.Should().Contain("Affiliate &#x27;HF&#x27; already exists.").And.Contain("<details id=\"add-affiliate\" open=\"open\">").And.Contain("value=\"Home Fed.\"");
+        (await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF2", ["name"] = "home federation" })).Content.ReadAsStringAsync())
+            .Should().Contain("An affiliate named &#x27;Home Federation&#x27; already exists: HF.");
+        (await _app.Services.GetRequiredService<AccessDirectory>().AffiliateExistsAsync("HF2")).Should().BeFalse();
+
+        // A refused user keeps what was typed, but not the password.
+        var refused = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
+            new() { ["username"] = "hf.board", ["password"] = "short", ["role"] = Roles.Board, ["affiliate"] = "HF", ["name"] = "Bea Board" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("A password has 10 to 200 characters.").And.Contain("value=\"hf.board\"").And.Contain("value=\"Bea Board\"")
+            .And.Contain("<option value=\"board\" selected=\"selected\">").And.NotContain("value=\"short\"");
         var created = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
             new() { ["username"] = "hf.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "HF" })).Content.ReadAsStringAsync();
-        created.Should().Contain("Created hf.board.");
+        created.Should().Contain("Created hf.board.").And.NotContain("id=\"password-link\"");
 
-        var user = (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single();
+        // Without a first password: a link to hand on, with which they choose their own; no admin knows it.
+        var withLink = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
+            new() { ["username"] = "hf.staff", ["password"] = "", ["role"] = Roles.AffiliateAdmin, ["affiliate"] = "HF" })).Content.ReadAsStringAsync();
+        withLink.Should().Contain("Created hf.staff. Give them this password link").And.Contain("A password link for hf.staff.");
+        var passwordLink = System.Text.RegularExpressions.Regex.Match(withLink, "id=\"password-link\" class=\"whole\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value;
+        (await _app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token = passwordLink[(passwordLink.IndexOf("?t=", StringComparison.Ordinal) + 3)..], newPassword = "chosen by hf.staff" }))
+            .StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
+        (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "hf.staff", password = "chosen by hf.staff" })).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+
+        var user = (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board");
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = user.Id.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Saved.");
-        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().Disabled.Should().BeTrue();
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").Disabled.Should().BeTrue();
 
         // An address for a user made without one: saved, never shown back, and removed by an empty box.
         var saved = await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "hf.board@example.org" })).Content.ReadAsStringAsync();
         saved.Should().Contain("Saved the e-mail address.").And.Contain("on file").And.Contain("Remove e-mail").And.NotContain("hf.board@example.org");
-        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().HasEmail.Should().BeTrue();
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeTrue();
         (await _app.Services.GetRequiredService<AccessDirectory>().MailAddressesAsync(default, userIds: [user.Id])).Should().BeEmpty("a disabled user is mailed nothing");
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "" })).Content.ReadAsStringAsync())
             .Should().Contain("Type the new e-mail address.", "an empty box is not a removal");
-        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().HasEmail.Should().BeTrue();
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeTrue();
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["remove"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Removed the e-mail address.");
-        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single().HasEmail.Should().BeFalse();
+        (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeFalse();
     }
 
     // A leader's home (/journey) needs a leader's record: PageTests signs one in there; HomeTests checks the homes' figures.

@@ -84,23 +84,64 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         return await Load(ct);
     }
 
+    /// <summary>
+    /// A new user. With a first password typed, they sign in with it (and may change it on their Password
+    /// page); without one, they get a password link to choose their own, shown here to hand on, so no admin
+    /// ever knows it: the user is made with a random password nobody sees, then the link.
+    /// </summary>
     public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role, string? affiliate, string? email, string? name, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
-            new CreateUserCommand(username, password, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
+        var withLink = string.IsNullOrEmpty(password);
+        Answer? created = null;
+        UserForm = new SentUser(username, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, name, email);
+        UserFormError = await PageCommands.TryAsync(async () => created = await bus.InvokeAsync<Answer>(
+            new CreateUserCommand(username, withLink ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : password,
+                    role, UserForm.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
                 { Name = string.IsNullOrWhiteSpace(name) ? null : name, Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
-        Message = Error is null ? $"Created {username}." : null;
+        if (UserFormError is null)
+        {
+            UserForm = new SentUser(null, role, UserForm.Affiliate, null, null);
+            UserFormMessage = withLink ? $"Created {username}. Give them this password link: with it they choose their password." : $"Created {username}.";
+            if (withLink && created?.Body is CreatedBody body)
+            {
+                Answer? link = null;
+                UserFormError = await PageCommands.TryAsync(async () => link = await bus.InvokeAsync<Answer>(
+                    new MakePasswordLinkCommand(body.Id) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
+                if (link?.Body is PasswordLinkBody made)
+                    PasswordLink = (username!, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
+            }
+        }
         return await Load(ct);
     }
 
+    /// <summary>A new affiliate; then the form for its first staff member opens, as that is what it needs next.</summary>
     public async Task<IActionResult> OnPostAffiliateAsync(string? code, string? name, CancellationToken ct)
     {
         if (!Caller.IsNationalAdmin) return Forbid();
-        Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliates")) }, ct));
-        Message = Error is null ? $"Created affiliate {code}." : null;
+        AffiliateForm = (code, name);
+        AffiliateFormError = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliates")) }, ct));
+        if (AffiliateFormError is null)
+        {
+            AffiliateForm = null;
+            Affiliate = code;
+            UserForm = new SentUser(null, Roles.AffiliateAdmin, code, null, null);
+            UserFormMessage = $"Created affiliate {code}. Next: add its first staff member (affiliate admin).";
+        }
         return await Load(ct);
     }
+
+    /// <summary>What the add-user form holds again after a refusal (never the password), or a new affiliate's code and role to start with.</summary>
+    public sealed record SentUser(string? Username, string? Role, string? Affiliate, string? Name, string? Email);
+
+    /// <summary>The add-user form, open, with its fields; null: folded and empty.</summary>
+    public SentUser? UserForm { get; private set; }
+    public string? UserFormMessage { get; private set; }
+    public string? UserFormError { get; private set; }
+
+    /// <summary>The add-affiliate form's fields after a refusal; null: folded and empty.</summary>
+    public (string? Code, string? Name)? AffiliateForm { get; private set; }
+    public string? AffiliateFormError { get; private set; }
 
     private async Task<IActionResult> Load(CancellationToken ct)
     {
