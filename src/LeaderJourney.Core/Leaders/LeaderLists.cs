@@ -189,6 +189,19 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         return locals;
     }
 
+    /// <summary>The framework editions the affiliate's leaders follow, erased and withdrawn leaders included (a position may wait for them).</summary>
+    public async Task<IReadOnlyList<Guid>> EditionsFollowedAsync(string affiliate, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null) return [];
+        await using var command = dataSource.CreateCommand($"select distinct framework_edition_id from {leaders} where affiliate = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        var editions = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) editions.Add(reader.GetGuid(0));
+        return editions;
+    }
+
     /// <summary>The names of these leaders as the read model holds them ("Erased leader" after an erasure); leaders it does not know are left out.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IReadOnlyCollection<Guid> leaderIds, CancellationToken ct)
     {

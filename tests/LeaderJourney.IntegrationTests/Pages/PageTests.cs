@@ -728,6 +728,22 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await broken.Content.ReadAsStringAsync()).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;SFH.1=2&#x27; is not CODE:LEVEL")
             .And.Contain("value=\"Broken\"").And.Contain("value=\"SFH.1=2\"");
         var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
+
+        // The affiliate's leaders follow NEA's framework: BPS's groups say so and come last, and a requirement of
+        // BPS is said to be one nobody can meet; the position's requirements are changed in its own section.
+        defined.Should().Contain(" (none of your leaders follows it)\">").And.NotContain($"{html.Encode(words.Of("ADV"))} (none of your leaders follows it)");
+        defined.IndexOf("<optgroup label=\"BPS", StringComparison.Ordinal).Should().BeGreaterThan(defined.IndexOf("<optgroup label=\"NEA", StringComparison.Ordinal));
+        var secretary = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Secretary", ["need"] = "1.1", ["needLevel"] = "1" })).Content.ReadAsStringAsync();
+        secretary.Should().Contain("Defined Secretary.").And.Contain("follows the framework of: " + html.Encode(words.Of("1.1")) + ". Nobody can meet these requirements");
+        var secretaryId = System.Text.RegularExpressions.Regex.Match(secretary, @"<h2 id=""p-([^""]+)"">Secretary").Groups[1].Value;
+        secretary.Should().Contain($"<select id=\"need-{secretaryId}-0\" name=\"need\">", "its change form starts from what it requires");
+        var changed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=requirements",
+            new() { ["positionId"] = secretaryId, ["need"] = "GOV.1", ["needLevel"] = "2" })).Content.ReadAsStringAsync();
+        changed.Should().Contain("The requirements are saved; readiness is worked out anew.").And.NotContain("Nobody can meet these requirements")
+            .And.Contain(html.Encode($"Level 2 in {words.Of("GOV.1")}"));
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=requirements",
+            new() { ["positionId"] = secretaryId, ["requirements"] = "GOV.1=2" })).Content.ReadAsStringAsync())
+            .Should().Contain("&#x27;GOV.1=2&#x27; is not CODE:LEVEL").And.Contain($"<details id=\"requirements-{secretaryId}\" open=\"open\">").And.Contain("value=\"GOV.1=2\"");
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
         nominated.Should().Contain("Nominated: Bayard Rustin.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");

@@ -115,6 +115,29 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task Staff_change_a_positions_requirements_the_same_ones_again_record_nothing_and_bad_ones_are_refused()
+    {
+        var id = await Position();
+        object[] wanted = [new { domainCode = "ADV", level = 2 }, new { themeCode = "GOV.1", level = 1 }];
+        (await Ok(_admin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { requirements = wanted }))).GetProperty("version").GetInt64().Should().Be(2);
+        var position = (await Ok(_admin.GetAsync("/api/positions?affiliate=PA"))).EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == id);
+        position.GetProperty("requirements").EnumerateArray().Select(r => $"{r.GetProperty("domainCode").GetString()}{r.GetProperty("themeCode").GetString()}:{r.GetProperty("level").GetInt32()}")
+            .Should().Equal("ADV:2", "GOV.1:1");
+        (await Ok(_admin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { requirements = wanted }))).GetProperty("version").GetInt64().Should().Be(2, "the same requirements again record nothing");
+
+        (await _admin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { })).StatusCode.Should().Be(HttpStatusCode.BadRequest, "all of them are sent, [] for none");
+        (await _admin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { requirements = new[] { new { themeCode = "NOPE.1", level = 1 } } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/positions/{id}/requirements") { Content = JsonContent.Create(new { requirements = Array.Empty<object>() }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        (await _admin.SendAsync(stale)).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PB");
+        (await otherAdmin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { requirements = Array.Empty<object>() })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        (await Ok(_admin.PutAsJsonAsync($"/api/positions/{id}/requirements", new { requirements = Array.Empty<object>() }))).GetProperty("version").GetInt64().Should().Be(3);
+        (await Store.ReadStreamAsync(id)).Skip(1).Select(e => e.TypeName).Should().Equal("position.requirements-changed", "position.requirements-changed");
+    }
+
+    [Fact]
     public async Task If_Match_on_a_position_is_the_version_it_was_read_at_and_a_stale_one_is_409_with_the_current_version()
     {
         var (id, ana, ben) = (await Position(), await Leader("Ana"), await Leader("Ben"));

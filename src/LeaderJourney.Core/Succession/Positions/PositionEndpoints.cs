@@ -22,6 +22,9 @@ public sealed record AppointmentBody(string? LeaderId, string? On, string? TermE
 public sealed record IncumbentBody(string? LeaderId, string? Since, string? TermEndsOn);
 public sealed record VacancyBody(string? LeaderId, string? On);
 public sealed record TermEndBody(string? TermEndsOn);
+
+/// <summary>A position's requirements, all of them: what it is sent with replaces what it had.</summary>
+public sealed record RequirementsBody(IReadOnlyList<RequirementBody?>? Requirements);
 public sealed record WithdrawalBody(string? LeaderId, string? Reason);
 
 /// <summary>A write to one position's stream (see <see cref="StreamCommand"/>).</summary>
@@ -47,6 +50,9 @@ public sealed record WithdrawNominationCommand(Guid PositionId, string? LeaderId
 public sealed record SeatIncumbentCommand(Guid PositionId, string? LeaderId, string? Since, string? TermEndsOn) : PositionCommand(PositionId);
 public sealed record VacateSeatCommand(Guid PositionId, string? LeaderId, string? On) : PositionCommand(PositionId);
 public sealed record SetTermEndCommand(Guid PositionId, string? TermEndsOn) : PositionCommand(PositionId);
+
+/// <summary>Staff change what a position requires (defined with a theme of the wrong framework, or its needs changed); readiness is worked out anew.</summary>
+public sealed record ChangeRequirementsCommand(Guid PositionId, IReadOnlyList<RequirementBody?>? Requirements) : PositionCommand(PositionId);
 
 public static class DefinePositionHandler
 {
@@ -153,6 +159,13 @@ public static class SetTermEndHandler
     }
 }
 
+public static class ChangeRequirementsHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(ChangeRequirementsCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct) =>
+        writes.ChangeRequirementsAsync(command, stream, session, ct);
+}
+
 /// <summary>
 /// Only admins write positions: Wolverine runs this before it loads the position's stream (and holds
 /// its row), for every position command (<see cref="Hosting.Messaging"/>).
@@ -188,6 +201,10 @@ public static class PositionEndpoints
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
         positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
             await commands.InvokeAsync(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>().ChecksTokenWithItsWrite();
+
+        positions.MapPut("/{id}/requirements", async (string id, RequirementsBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+            await commands.InvokeAsync(new ChangeRequirementsCommand(LeaderInput.Id(id), body?.Requirements) { Sender = http.SenderOf(body ?? new RequirementsBody(null)) }, ct))
+            .Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
         {

@@ -58,6 +58,14 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         return answers.Append(session, message.Sender, stream, events, new Answer(StatusCodes.Status200OK, new VersionBody((stream.StartingVersion ?? 0) + events.Count)));
     }
 
+    /// <summary>Replaces a position's requirements with those sent, checked as a definition's are; the same ones again record nothing.</summary>
+    public async Task<Answer> ChangeRequirementsAsync(ChangeRequirementsCommand command, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
+    {
+        if (command.Requirements is null) throw new RequestValidationException("requirements", "Send the position's requirements, all of them ([] for none).");
+        var requirements = await Requirements([.. command.Requirements.Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level))], ct);
+        return await DecideAsync(command, stream, session, _ => Task.FromResult<object>(new ChangeRequirements(requirements, command.Sender.Caller.ToActor(), Now)));
+    }
+
     private static void CheckIfMatch(PositionCommand message, IEventStream<Position> stream) => message.Sender.CheckIfMatch(stream.Id, stream.StartingVersion);
 
     /// <summary>The leader a position command names, if the caller may see them and they are of the position's affiliate; read through the command's session (it holds the position's row, and writers queued behind it hold pooled connections).</summary>

@@ -15,7 +15,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// or withdraw a nomination, and keep the seat and its term end as they are (what the board's risk
 /// reads): the same commands the API sends.
 /// </summary>
-public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words, FrameworkCatalog catalog) : PageModel
+public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock, SuccessionData data, LeaderLists lists, FrameworkWords words, FrameworkCatalog catalog,
+    FrameworkScopes scopes) : PageModel
 {
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
@@ -67,7 +68,39 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// named with its framework when the catalog has several (a list mixing them unnamed let staff require a
     /// theme of a framework none of their leaders follow).
     /// </summary>
-    public IReadOnlyList<(string Code, string Group, string Name, IReadOnlyList<(string Code, string Title)> Themes)> RequirementChoices { get; private set; } = [];
+    public IReadOnlyList<RequirementChoice> RequirementChoices { get; private set; } = [];
+
+    /// <summary>A domain to require, or one of its themes; <paramref name="Followed"/>: some leader of the affiliate follows its framework (or none is enrolled yet).</summary>
+    public sealed record RequirementChoice(string Code, string Group, string Name, IReadOnlyList<(string Code, string Title)> Themes, bool Followed);
+
+    /// <summary>The rows of requirements a form offers, picked as they were (or as the position has them), and more typed as codes.</summary>
+    /// <param name="Prefix">Makes the rows' ids unique on the page (the definition form, or a position's).</param>
+    public sealed record RequirementRows(string Prefix, IReadOnlyList<(string Code, int Level)> Picked, string? Typed, IReadOnlyList<RequirementChoice> Choices)
+    {
+        /// <summary>Every requirement picked, and one empty row more, at least <see cref="PickedRows"/>.</summary>
+        public int Count => Math.Max(PickedRows, Picked.Count + 1);
+    }
+
+    /// <summary>The definition form's rows: what was sent when it was refused, else empty.</summary>
+    public RequirementRows DefineRows => new("need", Sent?.Picked ?? [], Sent?.Requirements, RequirementChoices);
+
+    /// <summary>A position's change-requirements form: what was sent when it was refused, else what the position requires now.</summary>
+    public RequirementRows ChangeRows(Position p) => ChangedSent is { } sent && sent.PositionId == p.Id
+        ? new($"need-{p.Id}", sent.Picked, sent.Typed, RequirementChoices)
+        : new($"need-{p.Id}", [.. p.Requirements.Select(r => (r.ThemeCode ?? r.DomainCode ?? "", r.Level))], null, RequirementChoices);
+
+    /// <summary>What staff sent to change a position's requirements, shown again when it was refused.</summary>
+    public (Guid PositionId, IReadOnlyList<(string Code, int Level)> Picked, string? Typed)? ChangedSent { get; private set; }
+
+    /// <summary>The position whose requirements were just changed or refused: its form's outcome is said there.</summary>
+    public Guid? ChangedAt { get; private set; }
+
+    /// <summary>
+    /// Requirements just defined or changed that no leader of the affiliate can meet: of a framework none of
+    /// them follows (a probe defined a position on another framework's themes, and the board saw a leader
+    /// "ready in 1 to 2 years" who never could be).
+    /// </summary>
+    public IReadOnlyList<string> NotFollowed { get; private set; } = [];
 
     /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
     /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
@@ -75,16 +108,45 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, string[]? need, int[]? needLevel, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        var picked = (need ?? []).Select((code, i) => (Code: code?.Trim() ?? "", Level: needLevel is { } levels && i < levels.Length ? levels[i] : 1))
-            .Where(p => p.Code.Length > 0).ToList();
+        var picked = Picked(need, needLevel);
         // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null,
                 [.. picked.Select(p => Requirement(p.Code, p.Level)), .. Parse(requirements)]) { Sender = new(caller, PageCommands.Options(Request, "define position")) }, ct));
         Message = Error is null ? $"Defined {title}." : null;
         if (Error is not null) Sent = (title, key, requirements, picked);
-        return await Load(ct);
+        var page = await Load(ct);
+        if (Error is null) NotFollowed = NotFollowedOf([.. picked.Select(p => p.Code), .. SafeParse(requirements)]);
+        return page;
     }
+
+    /// <summary>Replaces a position's requirements with the rows and codes sent (the API's requirements change).</summary>
+    public async Task<IActionResult> OnPostRequirementsAsync(Guid positionId, string? requirements, string[]? need, int[]? needLevel, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var picked = Picked(need, needLevel);
+        ChangedAt = positionId;
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new ChangeRequirementsCommand(positionId, [.. picked.Select(p => Requirement(p.Code, p.Level)), .. Parse(requirements)])
+                { Sender = new(caller, PageCommands.Options(Request, "change requirements")) }, ct));
+        Message = Error is null ? "The requirements are saved; readiness is worked out anew." : null;
+        if (Error is not null) ChangedSent = (positionId, picked, requirements);
+        var page = await Load(ct);
+        if (Error is null) NotFollowed = NotFollowedOf([.. picked.Select(p => p.Code), .. SafeParse(requirements)]);
+        return page;
+    }
+
+    private static List<(string Code, int Level)> Picked(string[]? need, int[]? needLevel) =>
+        (need ?? []).Select((code, i) => (Code: code?.Trim() ?? "", Level: needLevel is { } levels && i < levels.Length ? levels[i] : 1))
+            .Where(p => p.Code.Length > 0).ToList();
+
+    // The codes typed, once the command took them (so they parse).
+    private static IEnumerable<string> SafeParse(string? text) => Parse(text).Select(r => r!.ThemeCode ?? r.DomainCode ?? "");
+
+    /// <summary>The names of the requirements among <paramref name="codes"/> whose domain is of a framework no leader of the affiliate follows.</summary>
+    private IReadOnlyList<string> NotFollowedOf(IEnumerable<string> codes) =>
+        [.. codes.Distinct().Where(code => RequirementChoices.FirstOrDefault(d => d.Code == code || d.Themes.Any(t => t.Code == code)) is { Followed: false })
+            .Select(code => Words.Of(code))];
 
     /// <summary>The name typed into a position's nomination box, shown again when it found several or none.</summary>
     public (Guid PositionId, string Name)? TypedName { get; private set; }
@@ -201,8 +263,14 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
+        // The domains the affiliate's leaders follow, through their frameworks' editions; with none enrolled yet, every one counts.
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var edition in await lists.EditionsFollowedAsync(Affiliate, ct))
+            if (await scopes.FindAsync(edition, ct) is { } scope) followed.UnionWith(scope.ThemeToDomain.Values);
         RequirementChoices = [.. (await ProgressGrid.ThemesAsync(catalog, await catalog.CurrentEditionsAsync(ct), ct))
-            .Select(d => (d.Code, d.Name, Words.Of(d.Code), (IReadOnlyList<(string, string)>)[.. d.Themes.Select(t => (t.Code, Words.Of(t.Code)))]))];
+            .Select(d => new RequirementChoice(d.Code, d.Name, Words.Of(d.Code), [.. d.Themes.Select(t => (t.Code, Words.Of(t.Code)))], followed.Count == 0 || followed.Contains(d.Code)))
+            // A framework nobody follows comes last: its themes are rarely what a position of this affiliate needs.
+            .OrderBy(d => !d.Followed)];
         // Asked for by the link, or by a nomination from the list (so the rest of it stays in view).
         if (Positions.FirstOrDefault(p => p.Id == SuggestFor) is { } asked)
         {
