@@ -120,7 +120,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
                 throw new RequestValidationException("leaderId", $"There is no leader {leader} in affiliate {affiliate}.");
             await using var existing = dataSource.CreateCommand($"select exists (select 1 from {schema}.users where leader_id = $1)");
             existing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leader });
-            if ((bool)(await existing.ExecuteScalarAsync(ct))!) throw new DuplicateException($"Leader {leader} already has a sign-in.");
+            if ((bool)(await existing.ExecuteScalarAsync(ct))!) throw new DuplicateException("This leader already has a sign-in.");
         }
 
         var id = Guid.CreateVersion7();
@@ -139,11 +139,29 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = email is null ? null : emails?.Seal(id, email), NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = name is null ? null : emails?.SealName(id, name), NpgsqlDbType = NpgsqlDbType.Bytea });
         // Two requests for one leader's sign-in at once both pass the check above; the unique index takes one.
-        if (await command.ExecuteNonQueryAsync(ct) == 0)
-            throw new DuplicateException(leaderId is { } signedIn
-                ? $"User name '{username}' is taken, another user of {affiliate} has that email, or leader {signedIn} already has a sign-in."
-                : $"User name '{username}' is taken, or another user of {affiliate ?? "the installation"} has that email.");
+        if (await command.ExecuteNonQueryAsync(ct) == 0) throw await WhichIsTakenAsync(username, affiliate, email, leaderId, ct);
         return id;
+    }
+
+    /// <summary>Which of a new user's unique values another user has, said alone: a list of guesses sent staff after the wrong one.</summary>
+    private async Task<DuplicateException> WhichIsTakenAsync(string username, string? affiliate, string? email, Guid? leaderId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select exists (select 1 from {schema}.users where lower(username) = lower($1)),
+                   exists (select 1 from {schema}.users where email_hash = $2 and affiliate is not distinct from $3),
+                   exists (select 1 from {schema}.users where leader_id = $4)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        // User names are one list for the whole installation: a name taken in another affiliate is taken here too.
+        return reader.GetBoolean(0) ? new DuplicateException($"The user name '{username}' is taken: choose another.")
+            : reader.GetBoolean(1) ? new DuplicateException($"Another user of {affiliate ?? "the installation"} has that e-mail address.")
+            : reader.GetBoolean(2) ? new DuplicateException("This leader already has a sign-in.")
+            : new DuplicateException($"The user name '{username}' is taken: choose another.");
     }
 
     /// <summary>A user written in bulk with an id chosen by the caller (generated data names its users' ids in its events).</summary>

@@ -90,6 +90,10 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         var created = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
             new() { ["username"] = "hf.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "HF" })).Content.ReadAsStringAsync();
         created.Should().Contain("Created hf.board.").And.NotContain("id=\"password-link\"");
+        // Taken, it says which: the name (one list for every affiliate), not a list of guesses.
+        (await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
+            new() { ["username"] = "HF.Board", ["password"] = ApiUsers.Password, ["role"] = Roles.Mentor, ["affiliate"] = "HF" })).Content.ReadAsStringAsync())
+            .Should().Contain("The user name &#x27;HF.Board&#x27; is taken: choose another.");
 
         // Without a first password: a link to hand on, with which they choose their own; no admin knows it.
         var withLink = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
