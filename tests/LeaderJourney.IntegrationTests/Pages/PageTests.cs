@@ -459,6 +459,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         page.Should().Contain("<span class=\"badge ready-now\">Ready now</span>").And.NotContain(">ready-now<")
             .And.Contain("meets every requirement of the position")
             .And.Contain("One candidate is ready now; the seat is vacant.");
+        page.Should().NotContain("No candidate is nominated for this position yet.");
+        // A small new affiliate's board: a position nobody is nominated to, and an equity breakdown nobody is counted in yet, said so.
+        await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Treasurer", requirements = Array.Empty<object>() }), HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+        System.Text.RegularExpressions.Regex.Match(await board.GetAsync("/board/succession"), @"<h2 id=""p-[^""]+"">Treasurer</h2>.*?</section>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Value.Should().Contain("No candidate is nominated for this position yet.").And.NotContain("<table>");
+        (await board.GetAsync("/board/pipeline")).Should().Contain("No leader&#x27;s answers are counted yet: none had given their demographics with consent by the end of")
+            .And.NotContain("<table class=\"equity\">").And.Contain("No leader in the pipeline has gone twelve months without progress.");
 
         // A gap names the domain and the theme, not their codes.
         var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new object[] { new { themeCode = "ADV.1", level = 2 }, new { domainCode = "ADV", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
