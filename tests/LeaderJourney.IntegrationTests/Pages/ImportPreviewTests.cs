@@ -39,7 +39,7 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "leaders.csv" },
         };
         var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
-        return Regex.Match(preview, @"action=""/staff/import/([0-9a-f-]+)\?handler=start""").Groups[1].Value;
+        return Regex.Match(preview, @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
     }
 
     [Fact]
@@ -88,6 +88,37 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             .And.Contain("Row 4, display_name: new person is also on row 3")
             .And.Contain("1 of 3 rows can be imported", "the list imported again is not enrolled a second time, nor a name listed twice")
             .And.NotContain("Row 3, mentor", "a mentor's own name, as the leaders page takes it");
+    }
+
+    [Fact]
+    public async Task The_rows_left_out_are_said_with_what_was_typed_and_given_back_as_a_csv_to_mend_and_a_file_with_none_good_offers_no_import()
+    {
+        var future = _clock.GetUtcNow().AddDays(3).ToString("yyyy-MM-dd");
+        var job = await Preview($"display_name,email,training_title,theme_code,level,completed_on\nGood Gwen,gwen@example.org,,,,\nUs Date,us@example.org,Workshop,ADV.1,1,03/15/2026\nEarly Eli,eli@example.org,Workshop,ADV.1,1,{future}\n");
+        var preview = WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{job}"));
+        preview.Should().Contain("Row 3, completed_on: '03/15/2026' is not a date as yyyy-MM-dd (e.g. 2026-03-15).")
+            .And.Contain($"Row 4, completed_on: {future} is in the future: a training is recorded once completed.")
+            .And.Contain("Import 1 row<").And.Contain("Download the 2 rows left out (CSV)");
+
+        var leftOut = await _staff.Http.GetAsync($"/staff/import/{job}?handler=leftOut");
+        leftOut.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        var lines = (await leftOut.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        lines.Should().HaveCount(3);
+        lines[0].Should().Be("display_name,email,training_title,theme_code,level,completed_on,error");
+        lines[1].Should().StartWith("Us Date,us@example.org,Workshop,ADV.1,1,03/15/2026,").And.Contain("is not a date");
+        lines[2].Should().StartWith($"Early Eli,eli@example.org,Workshop,ADV.1,1,{future},");
+
+        // Another member of staff gets nothing of it.
+        var other = new PageClient(_app);
+        var otherName = $"ip.other.{Guid.NewGuid():N}"[..24];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(otherName, ApiUsers.Password, Roles.AffiliateAdmin, "IP", null, null);
+        await other.SignInAsync(otherName);
+        (await other.Http.GetAsync($"/staff/import/{job}?handler=leftOut")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        var none = await Preview("display_name,email\nNo Mail,\n");
+        none.Should().NotBeEmpty("the page links the rows left out");
+        var nothing = WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{none}"));
+        nothing.Should().Contain("No row can be imported: mend the rows below and upload the file again.").And.NotContain("Import 0 rows");
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed record ImportRow(int Line, string DisplayName, string Email, strin
     string? TrainingTitle, string? ThemeCode, int? Level, DateOnly? CompletedOn, IReadOnlyList<string> Errors)
 {
     public bool IsGood => Errors.Count == 0;
+
+    /// <summary>The row's fields as the file had them, to give back the rows left out for mending.</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
 }
 
 public enum ImportState { Preview, Running, Done }
@@ -29,6 +32,28 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
     public CurrentUser Owner { get; } = owner;
     public string Affiliate { get; } = affiliate;
     public IReadOnlyList<ImportRow> Rows => _rows;
+
+    /// <summary>The file's header, as its columns were named (lower case).</summary>
+    public IReadOnlyList<string> Header { get; init; } = [];
+
+    /// <summary>
+    /// The rows left out (refused in the preview, or failed when imported) as a CSV of the file's own
+    /// columns and an <c>error</c> column: mended there, it is uploaded again without the rows imported.
+    /// </summary>
+    public string LeftOutCsv()
+    {
+        var csv = new System.Text.StringBuilder();
+        Succession.Reports.ReportFormats.Row(csv, [.. Header, "error"]);
+        foreach (var row in Rows)
+        {
+            var why = !row.IsGood ? string.Join(" ", row.Errors) : Failures.TryGetValue(row.Line, out var failure) ? failure : null;
+            if (why is not null) Succession.Reports.ReportFormats.Row(csv, [.. Header.Select((_, i) => i < row.Fields.Count ? row.Fields[i] : ""), why]);
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>How many rows <see cref="LeftOutCsv"/> gives back.</summary>
+    public int LeftOut => Rows.Count(r => !r.IsGood || Failures.ContainsKey(r.Line));
     public ImportState State { get; internal set; } = ImportState.Preview;
     public int Done => _done;
     public ConcurrentDictionary<int, string> Failures { get; } = new();
@@ -45,7 +70,7 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
         lock (_rows)
         {
             var index = Array.FindIndex(_rows, r => r.Line == line);
-            if (index >= 0) _rows[index] = _rows[index] with { DisplayName = Domain.Leaders.Leader.ErasedName, Email = "", Local = null, Mentor = null, TrainingTitle = null };
+            if (index >= 0) _rows[index] = _rows[index] with { DisplayName = Domain.Leaders.Leader.ErasedName, Email = "", Local = null, Mentor = null, TrainingTitle = null, Fields = [] };
         }
     }
 }
@@ -163,12 +188,15 @@ public sealed class LeaderImport : IDisposable
             {
                 theme = Check("theme_code", v => { scope.ValidateTheme(v, "theme_code"); return v; });
                 level = Check("level", v => int.TryParse(v, out var l) && l >= 1 && l <= scope.MaxLevel ? v : throw new RequestValidationException("level", $"level is a whole number from 1 to {scope.MaxLevel}.")) is { } lv ? int.Parse(lv) : null;
-                completed = Check("completed_on", v => DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d) && d <= today ? v
-                    : throw new RequestValidationException("completed_on", "completed_on is a past date as yyyy-MM-dd.")) is { } cv ? DateOnly.ParseExact(cv, "yyyy-MM-dd") : null;
+                // Said with what was there: a spreadsheet's own date ("03/15/2026") is the common slip.
+                completed = Check("completed_on", v => !DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d)
+                    ? throw new RequestValidationException("completed_on", v is null ? "the training's completion date is missing (as yyyy-MM-dd, e.g. 2026-03-15)." : $"'{v}' is not a date as yyyy-MM-dd (e.g. 2026-03-15).")
+                    : d > today ? throw new RequestValidationException("completed_on", $"{v} is in the future: a training is recorded once completed.")
+                    : v) is { } cv ? DateOnly.ParseExact(cv, "yyyy-MM-dd") : null;
             }
             else if (Field("theme_code") is not null || Field("level") is not null)
                 errors.Add($"Row {line}, training_title: a training needs a title.");
-            rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors));
+            rows.Add(new ImportRow(line, name ?? "", email ?? "", local, mentor, mentorId, title, theme, level, completed, errors) { Fields = [.. fields] });
         }
         // A leader enrolled already under a row's name, or a name on an earlier row, is most likely the same
         // person (the list imported again, or listed twice): the row is not imported. Two people who share a
@@ -189,7 +217,7 @@ public sealed class LeaderImport : IDisposable
             if (repeat is not null) rows[i] = row with { Errors = [.. row.Errors, repeat] };
         }
         DropExpired();
-        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime);
+        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime) { Header = header };
         _jobs[job.Id] = job;
         return job;
     }

@@ -24,6 +24,14 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
         return Page();
     }
 
+    /// <summary>The rows left out of the import, as a CSV to mend and upload again; only its owner's, while this host holds it.</summary>
+    public IActionResult OnGetLeftOut()
+    {
+        if (!Staff(out var caller)) return Forbid();
+        if (Id is not { } id || import.Find(id, caller) is not { } job) return NotFound();
+        return CsvDownload.Of(job.LeftOutCsv(), "leaders-left-out.csv");
+    }
+
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
