@@ -74,7 +74,8 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         var affiliate = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync();
         affiliate.Should().Contain("Created affiliate HF. Next: add its first staff member (affiliate admin).")
             .And.Contain("<details id=\"add-user\" open=\"open\">").And.Contain("<option value=\"affiliate-admin\" selected=\"selected\">")
-            .And.Contain("id=\"affiliate\" name=\"affiliate\" required maxlength=\"16\" value=\"HF\"");
+            .And.Contain("id=\"affiliate\" name=\"affiliate\" required maxlength=\"16\" value=\"HF\"")
+            .And.Contain("No user yet: add the first below.");
         // One code in another case, or one name, is a second affiliate by mistake: refused, saying which exists, the form as typed.
         var again = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "hf", ["name"] = "Home Fed." })).Content.ReadAsStringAsync();
         again.Should().Contain("Affiliate &#x27;HF&#x27; already exists.").And.Contain("<details id=\"add-affiliate\" open=\"open\">").And.Contain("value=\"Home Fed.\"");
@@ -103,6 +104,12 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token = passwordLink[(passwordLink.IndexOf("?t=", StringComparison.Ordinal) + 3)..], newPassword = "chosen by hf.staff" }))
             .StatusCode.Should().Be(System.Net.HttpStatusCode.NoContent);
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "hf.staff", password = "chosen by hf.staff" })).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        // The new affiliate's staff: what to do first, and a leader list that says it is empty, not that a filter found nobody.
+        var newStaff = new PageClient(_app);
+        await newStaff.SignInAsync("hf.staff", "chosen by hf.staff");
+        (await newStaff.GetAsync("/")).Should().Contain("Getting started").And.Contain("href=\"/staff/import\">import a CSV file of them</a>");
+        (await newStaff.GetAsync("/staff/leaders")).Should().Contain("No leader is enrolled yet: enrol one below, or import a CSV file of them.").And.NotContain("No leader matches.");
+        (await newStaff.GetAsync("/staff/leaders?q=nobody")).Should().Contain("No leader is enrolled yet");
 
         var user = (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board");
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = user.Id.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())

@@ -59,6 +59,9 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     /// </summary>
     public IReadOnlyList<NamedLeader> SameName { get; private set; } = [];
 
+    /// <summary>The affiliate has no leader at all yet (not a filter finding none).</summary>
+    public bool NoneEnrolled { get; private set; }
+
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, bool anotherPerson, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
@@ -239,6 +242,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         if (!Staff(out var caller)) return Forbid();
         Affiliate = caller.Affiliate!;
         List = await lists.PageAsync(Affiliate, await FilterAsync(ct), ct);
+        // An empty list is either a filter finding nobody or an affiliate with nobody yet: the page says which.
+        NoneEnrolled = List.Total == 0 && await lists.CountsAsync(Affiliate, ct) is { Active: 0, Paused: 0, Withdrawn: 0 };
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(Affiliate, ct);
