@@ -2,8 +2,11 @@ using LeaderJourney.Core.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using LeaderJourney.Core.Notifications.Mail;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Wolverine;
+using Wolverine.Runtime.Handlers;
 
 namespace LeaderJourney.Core.Access;
 
@@ -50,10 +53,12 @@ public static class MakePasswordLinkHandler
 
 public static class ResetPasswordHandler
 {
-    public static async Task<Answer> Handle(ResetPasswordCommand command, AccessDirectory directory, StreamCommandBus commands, CancellationToken ct)
+    public static async Task<Answer> Handle(ResetPasswordCommand command, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, TimeProvider clock,
+        CancellationToken ct)
     {
         AccessDirectory.CheckNewPassword(command.NewPassword);
-        if (await directory.PasswordLinkHolderAsync(command.Token, ct) is { WithdrawsDemographics: true, User.LeaderId: { } leaderId } holder)
+        var holder = await directory.PasswordLinkHolderAsync(command.Token, ct);
+        if (holder is { WithdrawsDemographics: true, User.LeaderId: { } leaderId })
         {
             // Whoever opens an admin's link for a leader's sign-in may be the admin: what only the leader sees
             // (their demographics) is withdrawn, its key shredded, before the password is set. The leader's
@@ -62,7 +67,40 @@ public static class ResetPasswordHandler
                 { Sender = new(holder.User, new WriteOptions(null, null, "password link")) }, ct);
         }
         await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct);
+        // The leader hears of it at the address on their record: if it was not them, staff used the link.
+        if (holder is { WithdrawsDemographics: true }) await bus.PublishAsync(new TellOfPasswordSetByStaff(holder.User.UserId, clock.GetUtcNow()));
         return new Answer(StatusCodes.Status204NoContent, new { });
+    }
+}
+
+/// <summary>A leader's password was set with a link staff made: the leader is told by mail. Ids only.</summary>
+public sealed record TellOfPasswordSetByStaff(Guid UserId, DateTimeOffset SetAt);
+
+public static class TellOfPasswordSetByStaffHandler
+{
+    public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
+
+    public static async Task Handle(TellOfPasswordSetByStaff message, AccessDirectory directory, AccountAddresses addresses, Mailer mailer, MailClaims claims,
+        ILogger<TellOfPasswordSetByStaff> logger, CancellationToken ct)
+    {
+        if (mailer.LinkTo("/account/sign-in") is not { } signIn) return;
+        if (await directory.FindByIdAsync(message.UserId, ct, enabledOnly: true) is not { } user || await addresses.MailToAsync(user, ct) is not { } to) return;
+        // Once, however often the message runs.
+        var what = $"password-set-by-staff:{message.SetAt.ToUnixTimeMilliseconds()}";
+        if (!await claims.ClaimAsync(what, user.UserId, ct)) return;
+        try
+        {
+            var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Your LeaderJourney password was changed", to.Name is null ? "Hello," : $"Hello {to.Name},",
+                $"The password of {user.Username} in LeaderJourney was set with a link your affiliate's staff made, and the demographic answers you gave were deleted, as only you may see them. If it was you, there is nothing more to do: you can give your answers again. If it was not, tell your affiliate at once. To sign in:",
+                signIn, "You receive this because the password of your sign-in changed.");
+            await mailer.SendAskedAsync(mail, $"password set by staff for user {user.UserId}", ct);
+        }
+        catch
+        {
+            await claims.ReleaseAsync(what, user.UserId);
+            throw;
+        }
+        logger.LogInformation("Told user {UserId} their password was set with a link staff made", user.UserId);
     }
 }
 

@@ -140,6 +140,36 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_leader_whose_password_is_set_with_a_link_staff_made_is_told_once_at_the_address_on_their_record()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        var (admin, _, username, _) = await LeaderAsync(app, "lena.told@example.org");
+        var userId = (await app.Services.GetRequiredService<AccessDirectory>().FindByUsernameAsync(username))!.Value;
+
+        var made = await Json(await admin.PostAsync($"/api/users/{userId}/password-link", null), HttpStatusCode.Created);
+        var token = made.GetProperty("link").GetString()!.Split("?t=")[1];
+        (await app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token, newPassword = "set by whoever held it" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the leader's notice");
+        var mail = server.ReceivedEmail.Single();
+        mail.Subject.Should().Be("Your LeaderJourney password was changed");
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("lena.told@example.org");
+        mail.MessageParts.Single().BodyData.Should().Contain($"The password of {username} in LeaderJourney was set with a link your affiliate's staff made")
+            .And.Contain("https://journey.example.org/account/sign-in").And.NotContain("?t=", "the notice carries no link that sets anything");
+
+        // One message run twice tells once (sent by hand below, before and after a mentor's link, which tells nothing).
+        var byHand = new TellOfPasswordSetByStaff(userId, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(byHand);
+        var (_, mentorId) = await app.SignedInAsync(Roles.Mentor, "PM");
+        var mentorLink = (await Json(await admin.PostAsync($"/api/users/{mentorId}/password-link", null), HttpStatusCode.Created)).GetProperty("link").GetString()!.Split("?t=")[1];
+        (await app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token = mentorLink, newPassword = "a mentor's new one" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(byHand);
+        server.ReceivedEmailCount.Should().Be(2, "one more for the message sent by hand, once");
+    }
+
+    [Fact]
     public async Task A_name_nobody_has_answers_as_one_that_exists_and_neither_the_name_nor_a_token_lands_in_the_database()
     {
         using var server = SimpleSmtpServer.Start();

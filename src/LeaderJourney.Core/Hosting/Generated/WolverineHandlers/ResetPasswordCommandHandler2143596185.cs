@@ -3,6 +3,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.EventStore;
+using System;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -13,12 +14,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Http.IdempotentAnswers _idempotentAnswers;
         private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public ResetPasswordCommandHandler2143596185(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.EventStore.EventStore eventStore)
+        public ResetPasswordCommandHandler2143596185(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider)
         {
             _accessDirectory = accessDirectory;
             _idempotentAnswers = idempotentAnswers;
             _eventStore = eventStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -31,7 +34,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Access.ResetPasswordHandler");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Access.ResetPasswordHandler.Handle(resetPasswordCommand, _accessDirectory, streamCommandBus, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Access.ResetPasswordHandler.Handle(resetPasswordCommand, _accessDirectory, streamCommandBus, context, _timeProvider, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
