@@ -20,7 +20,8 @@ public static class Reactions
     public const string SubscriptionName = "reactions";
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
-    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed)];
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed),
+        typeof(LeaderProfileChanged)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -108,6 +109,16 @@ public static class SignOffRequestedHandler
         if (!mail.Enabled || e.Data.WaitingSince is not null || await claims.AnySentAsync(MailClaims.Request(e.Id), ct)) return;
         if (await leaders.FindAsync(e.Data.LeaderId, ct) is { } found && found.State.Mentors.Contains(e.Data.RequestedBy)) return;
         await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
+    }
+}
+
+/// <summary>The address a leader's record had hears that staff changed it (<see cref="MailAddressChanged"/>, which finds whether the address changed at all).</summary>
+public static class LeaderProfileChangedHandler
+{
+    public static async Task Handle(IEvent<LeaderProfileChanged> e, MailSettings mail, MailClaims claims, IMessageContext messages, CancellationToken ct)
+    {
+        if (!mail.Enabled || await claims.AnySentAsync(MailClaims.AddressChanged(e.Id), ct)) return;
+        await messages.PublishAsync(new MailAddressChanged(e.Id, e.StreamId, e.Version));
     }
 }
 

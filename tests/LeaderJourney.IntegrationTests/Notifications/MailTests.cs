@@ -494,4 +494,33 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{quiet}' and withdrawn")).Should().Be(2);
         (await box.UnmailedAsync($"level-revoked:{quiet}", default)).Should().BeNull("a withdrawn notice is not mailed");
     }
+
+    [Fact]
+    public async Task The_address_a_leaders_record_had_hears_once_that_staff_changed_it_and_a_name_corrected_alone_tells_nobody()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port));
+        await app.EnsureAffiliateAsync("OH");
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Mona Moved", email = "mona.old@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        // The name corrected and the address in another case: the same mailbox, nothing to tell.
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Mona Moved-Far", email = "Mona.Old@example.org" }));
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Mona Moved-Far", email = "mona.new@example.org" }));
+        await Until(() => Task.FromResult(server.ReceivedEmailCount == 1), "the former address's notice");
+        var mail = server.ReceivedEmail.Single();
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("Mona.Old@example.org");
+        mail.Subject.Should().Be("The e-mail address on your LeaderJourney record was changed");
+        var body = mail.MessageParts.Single().BodyData;
+        body.Should().Contain("Your affiliate's staff changed the e-mail address on your LeaderJourney record on").And.NotContain("mona.new", "the new address is not said");
+
+        // The message run again (a node died after sending) sends nothing more.
+        var changed = (await app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadStreamAsync(id)).Last();
+        await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new LeaderJourney.Core.Notifications.Mail.MailAddressChanged(changed.Id, id, changed.Version));
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where what = 'address-changed:{changed.Id}' and recipient = '{id}'")).Should().Be(1);
+        server.ReceivedEmailCount.Should().Be(1, "told once");
+    }
 }

@@ -13,6 +13,7 @@ public sealed class MailClaims(NpgsqlDataSource dataSource, DatabaseSettings set
 {
     public static string Notice(long notificationId) => $"notice:{notificationId}";
     public static string Request(Guid requestEventId) => $"request:{requestEventId}";
+    public static string AddressChanged(Guid profileChangedEventId) => $"address-changed:{profileChangedEventId}";
 
     /// <summary>
     /// True when this caller may send the mail (no one claimed it before). A notice's mail
