@@ -58,17 +58,22 @@ public static class ResetPasswordHandler
     {
         AccessDirectory.CheckNewPassword(command.NewPassword);
         var holder = await directory.PasswordLinkHolderAsync(command.Token, ct);
-        if (holder is { WithdrawsDemographics: true, User.LeaderId: { } leaderId })
+        if (holder is not { WithdrawsDemographics: true, User.LeaderId: { } leaderId })
         {
-            // Whoever opens an admin's link for a leader's sign-in may be the admin: what only the leader sees
-            // (their demographics) is withdrawn, its key shredded, before the password is set. The leader's
-            // own sign-in withdraws them, as the leader can; the link's row names the admin who made it.
-            await commands.InvokeAsync(new Leaders.Demographics.WithdrawDemographicsConsentCommand(leaderId)
-                { Sender = new(holder.User, new WriteOptions(null, null, "password link")) }, ct);
+            await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct);
+            return new Answer(StatusCodes.Status204NoContent, new { });
         }
-        await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct);
+        // Whoever opens an admin's link for a leader's sign-in may be the admin: what only the leader sees
+        // (their demographics) is withdrawn, its key shredded, once the new password is hashed and just
+        // before it is set, and once more after (answers recorded in between, while the leader's sessions
+        // still worked, go too). The leader's own sign-in withdraws them, as the leader can; the link's row
+        // names the admin who made it.
+        Task Withdraw() => commands.InvokeAsync(new Leaders.Demographics.WithdrawDemographicsConsentCommand(leaderId)
+            { Sender = new(holder.User, new WriteOptions(null, null, "password link")) }, ct);
+        await directory.ResetPasswordAsync(command.Token, command.NewPassword ?? "", ct, beforeSetting: Withdraw);
+        await Withdraw();
         // The leader hears of it at the address on their record: if it was not them, staff used the link.
-        if (holder is { WithdrawsDemographics: true }) await bus.PublishAsync(new TellOfPasswordSetByStaff(holder.User.UserId, clock.GetUtcNow()));
+        await bus.PublishAsync(new TellOfPasswordSetByStaff(holder.User.UserId, clock.GetUtcNow()));
         return new Answer(StatusCodes.Status204NoContent, new { });
     }
 }
@@ -91,7 +96,7 @@ public static class TellOfPasswordSetByStaffHandler
         try
         {
             var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Your LeaderJourney password was changed", to.Name is null ? "Hello," : $"Hello {to.Name},",
-                $"The password of {user.Username} in LeaderJourney was set with a link your affiliate's staff made, and the demographic answers you gave were deleted, as only you may see them. If it was you, there is nothing more to do: you can give your answers again. If it was not, tell your affiliate at once. To sign in:",
+                $"The password of {user.Username} in LeaderJourney was set with a link an administrator made, and the demographic answers you gave were deleted, as only you may see them. If it was you, there is nothing more to do: you can give your answers again. If it was not, tell your affiliate at once. To sign in:",
                 signIn, "You receive this because the password of your sign-in changed.");
             await mailer.SendAskedAsync(mail, $"password set by staff for user {user.UserId}", ct);
         }
@@ -245,7 +250,11 @@ public sealed partial class AccessDirectory
     /// nothing; it is looked up before the (deliberately slow) hash, so a made-up one costs no hash, and
     /// the hash waits its turn with the sign-ins' (<see cref="SignInLimits"/>).
     /// </summary>
-    public async Task ResetPasswordAsync(string? token, string newPassword, CancellationToken ct = default)
+    /// <param name="beforeSetting">
+    /// Run once the password is hashed, before it is set; given only for a leader's link an admin made (it
+    /// withdraws the leader's demographics), which sets nothing without it.
+    /// </param>
+    public async Task ResetPasswordAsync(string? token, string newPassword, CancellationToken ct = default, Func<Task>? beforeSetting = null)
     {
         CheckNewPassword(newPassword);
         if (await PasswordLinkHolderAsync(token, ct) is null) throw PasswordLinkNotValid();
@@ -256,19 +265,25 @@ public sealed partial class AccessDirectory
                 throw new LockedOutException(clock.GetUtcNow() + TimeSpan.FromSeconds(5), "Many sign-ins are being checked at this moment; try again in a few seconds.");
             hash = Hasher.HashPassword(null!, newPassword);
         }
+        if (beforeSetting is not null) await beforeSetting();
         await using var command = dataSource.CreateCommand($"""
-            with used as (update {schema}.password_links set used_at = $3
-                           where token_hash = $1 and used_at is null and expires_at > $3 returning user_id, mailed),
+            with used as (update {schema}.password_links l set used_at = $3 from {schema}.users u
+                           where l.token_hash = $1 and l.used_at is null and l.expires_at > $3 and u.id = l.user_id and u.disabled_at is null
+                             -- a leader's link an admin made, only after the withdrawal (left unused otherwise)
+                             and (u.role <> '{Roles.Leader}' or l.mailed or $4)
+                           returning l.user_id, l.mailed),
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3,
                                     -- a mailed link proved the confirmed address again: it stays confirmed past this password
                                     confirmed_at = case when used.mailed then $3 else u.confirmed_at end
-                               from used where u.id = used.user_id and u.disabled_at is null returning u.id),
+                               from used where u.id = used.user_id returning u.id),
                  ended as (delete from {schema}.access_tokens t using changed where t.user_id = changed.id)
             select count(*) from changed
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token!) });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hash });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        // A leader's link an admin made sets a password only after the withdrawal above.
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = beforeSetting is not null });
         if ((long)(await command.ExecuteScalarAsync(ct))! == 0) throw PasswordLinkNotValid();
     }
 

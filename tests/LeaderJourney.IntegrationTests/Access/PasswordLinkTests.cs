@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.IntegrationTests.Pages;
@@ -180,6 +181,9 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         var link = await Link(staff, leaderUser);
         (await new PageClient(_app).GetAsync(link)).Should().Contain("Staff made this link. Setting a password with it deletes your demographic answers",
             "whoever opens it is told before choosing the password");
+        // The directory itself sets no password with it unless the withdrawal runs first (only the message's handler gives one).
+        await _app.Invoking(a => a.Services.GetRequiredService<AccessDirectory>().ResetPasswordAsync(TokenOf(link), "straight past the withdrawal"))
+            .Should().ThrowAsync<NotFoundException>();
 
         // A password the rule refuses withdraws nothing: nothing is set either.
         var http = _app.CreateClient();
@@ -192,6 +196,8 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         var own = await Ok(holder.GetAsync($"/api/leaders/{leaderId}/demographics"));
         own.GetProperty("consent").GetBoolean().Should().BeFalse("whoever set the password, the admin perhaps, sees no answer the leader gave");
         own.GetProperty("gender").ValueKind.Should().Be(JsonValueKind.Null);
+        // Nor does the leader's own export say that any were given before (their key is shredded).
+        (await Ok(holder.GetAsync($"/api/leaders/{leaderId}/personal-data"))).GetProperty("demographics").GetProperty("events").GetArrayLength().Should().Be(0);
 
         var events = await _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadStreamAsync(DemographicsState.StreamIdFor(leaderId));
         events.Last().Data.Should().BeOfType<DemographicsConsentWithdrawn>().Which.WithdrawnBy.Should().Be(leaderUser, "the leader's sign-in withdrew them, through a link whose row names the admin");
@@ -215,7 +221,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         await person.SignInAsync(admin);
 
         var page = await person.GetAsync("/admin/users");
-        page.Should().Contain("Using this link deletes the leader&#x27;s demographic answers").And.Contain($"Make a password link for {leader}");
+        page.Should().Contain("Using this link deletes the leader&#x27;s demographic answers").And.NotContain("mail themselves a link", "this installation sends no mail").And.Contain($"Make a password link for {leader}");
         var made = await person.PostAsync("/admin/users", "/admin/users?handler=passwordLink", new() { ["userId"] = leaderUser.ToString() });
         (await made.Content.ReadAsStringAsync()).Should().Contain($"A password link for {leader}.");
     }

@@ -120,7 +120,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         await bus.InvokeAsync(new MailPasswordLink(userId));
         AskedFor(server).Should().Be(2);
 
-        // A leader's sign-in takes the mailed link (never one an admin makes); every session ends.
+        // A leader's mailed link sets the password and keeps their demographics (an admin's withdraws them first); every session ends.
         (await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { token = resetToken, newPassword = "lena's new password" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         (await leader.GetAsync("/api/account/address")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         var again = await app.SignInAsync(username, "lena's new password");
@@ -163,7 +163,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var mail = server.ReceivedEmail.Single();
         mail.Subject.Should().Be("Your LeaderJourney password was changed");
         mail.ToAddresses.Select(a => a.ToString()).Should().Equal("lena.told@example.org");
-        mail.MessageParts.Single().BodyData.Should().Contain($"The password of {username} in LeaderJourney was set with a link your affiliate's staff made")
+        mail.MessageParts.Single().BodyData.Should().Contain($"The password of {username} in LeaderJourney was set with a link an administrator made")
             .And.Contain("https://journey.example.org/account/sign-in").And.NotContain("?t=", "the notice carries no link that sets anything");
 
         // One message run twice tells once (sent by hand below, before and after a mentor's link, which tells nothing).

@@ -107,6 +107,9 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
         lines[0].Should().Be("display_name,email,training_title,theme_code,level,completed_on,error");
         lines[1].Should().StartWith("Us Date,us@example.org,Workshop,ADV.1,1,03/15/2026,").And.Contain("is not a date");
         lines[2].Should().StartWith($"Early Eli,eli@example.org,Workshop,ADV.1,1,{future},");
+        // Mended there and uploaded again as it is, error column and all: read past that column.
+        var mended = await Preview(string.Join("\n", lines).Replace("03/15/2026", "2026-03-15"));
+        WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{mended}")).Should().Contain("1 of 2 rows can be imported").And.NotContain("unknown column");
 
         // Another member of staff gets nothing of it.
         var other = new PageClient(_app);
@@ -114,6 +117,10 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(otherName, ApiUsers.Password, Roles.AffiliateAdmin, "IP", null, null);
         await other.SignInAsync(otherName);
         (await other.Http.GetAsync($"/staff/import/{job}?handler=leftOut")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        // A row with more fields than the header (a comma in a name, unquoted) comes back whole.
+        var comma = await Preview("display_name,email\nSmith, Jane,jane@example.org\n");
+        (await (await _staff.Http.GetAsync($"/staff/import/{comma}?handler=leftOut")).Content.ReadAsStringAsync()).Should().Contain("Smith, Jane,jane@example.org,");
 
         var none = await Preview("display_name,email\nNo Mail,\n");
         none.Should().NotBeEmpty("the page links the rows left out");

@@ -744,14 +744,17 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var secretary = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Secretary", ["need"] = "1.1", ["needLevel"] = "1" })).Content.ReadAsStringAsync();
         secretary.Should().Contain("Defined Secretary.").And.Contain("follows the framework of: " + html.Encode(words.Of("1.1")) + ". Nobody can meet these requirements");
         var secretaryId = System.Text.RegularExpressions.Regex.Match(secretary, @"<h2 id=""p-([^""]+)"">Secretary").Groups[1].Value;
-        secretary.Should().Contain($"<select id=\"need-{secretaryId}-0\" name=\"need\">", "its change form starts from what it requires");
+        secretary.Should().NotContain($"id=\"need-{secretaryId}-0\"", "a position's form, with its lists of every theme, is shown when asked for")
+            .And.Contain($"href=\"/staff/positions?changeFor={secretaryId}#requirements-{secretaryId}\"");
+        (await staff.GetAsync($"/staff/positions?changeFor={secretaryId}")).Should().Contain($"<select id=\"need-{secretaryId}-0\" name=\"need\">")
+            .And.Contain("<option value=\"1.1\" selected=\"selected\">", "its change form starts from what it requires");
         var changed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=requirements",
             new() { ["positionId"] = secretaryId, ["need"] = "GOV.1", ["needLevel"] = "2" })).Content.ReadAsStringAsync();
         changed.Should().Contain("The requirements are saved; readiness is worked out anew.").And.NotContain("Nobody can meet these requirements")
             .And.Contain(html.Encode($"Level 2 in {words.Of("GOV.1")}"));
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=requirements",
             new() { ["positionId"] = secretaryId, ["requirements"] = "GOV.1=2" })).Content.ReadAsStringAsync())
-            .Should().Contain("&#x27;GOV.1=2&#x27; is not CODE:LEVEL").And.Contain($"<details id=\"requirements-{secretaryId}\" open=\"open\">").And.Contain("value=\"GOV.1=2\"");
+            .Should().Contain("&#x27;GOV.1=2&#x27; is not CODE:LEVEL").And.Contain($"<form id=\"requirements-{secretaryId}\"").And.Contain("value=\"GOV.1=2\"");
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
         nominated.Should().Contain("Nominated: Bayard Rustin.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");

@@ -43,11 +43,16 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
     public string LeftOutCsv()
     {
         var csv = new System.Text.StringBuilder();
-        Succession.Reports.ReportFormats.Row(csv, [.. Header, "error"]);
+        // An error column given back before is left out: the new one says why now.
+        var kept = Header.Select((column, i) => (column, i)).Where(c => c.column != LeaderImport.ErrorColumn).Select(c => c.i).ToList();
+        Succession.Reports.ReportFormats.Row(csv, [.. kept.Select(i => Header[i]), LeaderImport.ErrorColumn]);
         foreach (var row in Rows)
         {
             var why = !row.IsGood ? string.Join(" ", row.Errors) : Failures.TryGetValue(row.Line, out var failure) ? failure : null;
-            if (why is not null) Succession.Reports.ReportFormats.Row(csv, [.. Header.Select((_, i) => i < row.Fields.Count ? row.Fields[i] : ""), why]);
+            if (why is null) continue;
+            // Every field the row had, those past the header too (an unquoted comma in a name), then why.
+            var fields = kept.Select(i => i < row.Fields.Count ? row.Fields[i] : "").Concat(row.Fields.Skip(Header.Count));
+            Succession.Reports.ReportFormats.Row(csv, [.. fields, why]);
         }
         return csv.ToString();
     }
@@ -99,6 +104,9 @@ public sealed class LeaderImport : IDisposable
     public void Dispose() => _sweep.Dispose();
 
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
+
+    /// <summary>The column the rows left out are given back with, saying why; an import reads past it.</summary>
+    public const string ErrorColumn = "error";
     public const int MaxRows = 5000;
 
     /// <summary>
@@ -144,7 +152,8 @@ public sealed class LeaderImport : IDisposable
         var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
         if (header.Length < 2 || header[0] != "display_name" || header[1] != "email")
             throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required).");
-        if (header.Except(Columns).FirstOrDefault() is { } unknown)
+        // The rows left out of an earlier import come back with an error column (ImportJob.LeftOutCsv): it is read past.
+        if (header.Except(Columns).FirstOrDefault(column => column != ErrorColumn) is { } unknown)
             throw new RequestValidationException("file", $"Line 1: unknown column '{unknown}'; the columns are {string.Join(',', Columns)}.");
         if (records.Count - 1 > MaxRows) throw new RequestValidationException("file", $"At most {MaxRows} rows per import.");
         var scope = (await scopes.FindAsync(frameworkEditionId, ct))!;

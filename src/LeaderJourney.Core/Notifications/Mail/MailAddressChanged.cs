@@ -33,8 +33,9 @@ public static class MailAddressChangedHandler
         if (!await claims.ClaimAsync(what, message.LeaderId, ct)) return;
         try
         {
-            var mail = mailer.ComposeAsked(changed.DisplayName, before, await directory.LeaderLanguageAsync(message.LeaderId, ct),
-                "The e-mail address on your LeaderJourney record was changed", $"Hello {changed.DisplayName},",
+            // Greeting no one by name: the address may have been changed because it was someone else's.
+            var mail = mailer.ComposeAsked(null, before, await directory.LeaderLanguageAsync(message.LeaderId, ct),
+                "The e-mail address on your LeaderJourney record was changed", "Hello,",
                 $"Your affiliate's staff changed the e-mail address on your LeaderJourney record on {changed.ChangedAt.UtcDateTime:yyyy-MM-dd}. LeaderJourney writes to the new address from now on, not to this one. If this is not right, tell your affiliate. To sign in:",
                 signIn, "You receive this at the address your record had before.");
             await mailer.SendAskedAsync(mail, $"address changed on leader {message.LeaderId}", ct);

@@ -78,9 +78,10 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
     public Uri? LinkTo(string path) => settings.Enabled && settings.PublicUrl is { } site ? new Uri(site, path.TrimStart('/')) : null;
 
     /// <summary>
-    /// A mail a person asked for themself (a link to confirm their address, a password link), in
-    /// <paramref name="language"/>: the sentence, the link on a line of its own, and why it came. It offers
-    /// no way to stop such mails, as none comes unasked.
+    /// A mail about the account itself, in <paramref name="language"/>: the sentence, the link on a line of its
+    /// own, and why it came. Asked for by the person (a link to confirm their address, a password link), or
+    /// telling them of a change to their sign-in or address (a password set with an admin's link, an address
+    /// changed by staff). It offers no way to stop such mails: they come rarely, and each is about the account.
     /// </summary>
     public MimeMessage ComposeAsked(string? name, string address, string? language, string subject, string greeting, string sentence, Uri link, string why)
     {

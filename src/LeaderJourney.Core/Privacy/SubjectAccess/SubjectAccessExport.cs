@@ -52,7 +52,7 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
                 leader.Status.ToString().ToLowerInvariant(), leader.Erased, leader.FrameworkEditionId),
             journey,
             self
-                ? new OwnDemographics(demographics.Consented, demographics.RaceEthnicity, demographics.Gender, demographics.JobCategory, demographicEvents.Select(Describe).ToList())
+                ? new OwnDemographics(demographics.Consented, demographics.RaceEthnicity, demographics.Gender, demographics.JobCategory, SinceLastWithdrawal(demographicEvents).Select(Describe).ToList())
                 : new DemographicsOmitted("Demographics are shown to the leader alone; they are in the leader's own export."),
             await PositionRecordsAsync(leaderId, leader.Affiliate, ct),
             new ExportedProgress(current.Themes.Where(t => t.Level > 0 || t.PendingLevel is not null).ToList(), current.Domains),
@@ -60,6 +60,14 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
             (await audit.ListAsync(leaderId, null, null, null, SensitiveReads.MaxLimit, ct)).Select(r => new ExportedRead(r.At, r.UserId, r.Role, r.What)).ToList())
         { Mentors = mentors };
     }
+
+    /// <summary>
+    /// The demographics events after the last withdrawal of consent: what came before is unreadable (its key
+    /// is shredded), and that it was ever given is not told to whoever holds the sign-in next (a password
+    /// link an admin made withdraws the leader's answers first: Access/PasswordReset).
+    /// </summary>
+    private static IEnumerable<StoredEvent> SinceLastWithdrawal(IReadOnlyList<StoredEvent> events) =>
+        events.Skip(events.Select((e, i) => (e, i)).LastOrDefault(x => x.e.Data is DemographicsConsentWithdrawn, (null!, -1)).i + 1);
 
     private ExportedEvent Describe(StoredEvent e) =>
         new(e.StreamId, e.Version, e.TypeName, e.Timestamp, e.UserName, JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), store.Types.JsonOptions));

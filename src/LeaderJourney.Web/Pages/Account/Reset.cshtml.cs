@@ -10,8 +10,11 @@ namespace LeaderJourney.Web.Pages.Account;
 /// Where a password link leads (Core/Access/PasswordReset), without signing in: its holder
 /// chooses the password (the message the API's password reset sends), and every session of the user ends.
 /// </summary>
-public sealed class ResetModel(AccessDirectory directory, IMessageBus bus) : PageModel
+public sealed class ResetModel(AccessDirectory directory, IMessageBus bus, Core.Notifications.Mail.Mailer mailer) : PageModel
 {
+    /// <summary>Whether this installation mails password links (a leader's mailed link keeps their answers).</summary>
+    public bool SendsMail => mailer.LinkTo(PasswordReset.PagePath) is not null;
+
     [BindProperty(SupportsGet = true, Name = "t")] public string? Token { get; set; }
 
     /// <summary>Whose password the link sets, while it works.</summary>

@@ -11,8 +11,11 @@ namespace LeaderJourney.Web.Pages.Admin;
 /// affiliate's and the affiliates themselves (their home page). The forms send the commands the API
 /// sends (create, change role, disable or enable), so the same rules and revocations apply.
 /// </summary>
-public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.Leaders.LeaderLists lists) : PageModel
+public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.Leaders.LeaderLists lists, Core.Notifications.Mail.Mailer mailer) : PageModel
 {
+    /// <summary>Whether this installation mails password links: a leader can then mail themself one and keep their answers.</summary>
+    public bool SendsMail => mailer.LinkTo(PasswordReset.PagePath) is not null;
+
     /// <summary>Roles a user can be given here (a leader's sign-in is bound to a leader; national admins are made on the command line).</summary>
     public static readonly string[] AssignableRoles = [Roles.AffiliateAdmin, Roles.Mentor, Roles.Board];
 
@@ -102,14 +105,19 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         if (UserFormError is null)
         {
             UserForm = new SentUser(null, role, UserForm.Affiliate, null, null);
-            UserFormMessage = withLink ? $"Created {username}. Give them this password link: with it they choose their password." : $"Created {username}.";
+            UserFormMessage = $"Created {username}.";
             if (withLink && created?.Body is CreatedBody body)
             {
                 Answer? link = null;
-                UserFormError = await PageCommands.TryAsync(async () => link = await bus.InvokeAsync<Answer>(
+                var failed = await PageCommands.TryAsync(async () => link = await bus.InvokeAsync<Answer>(
                     new MakePasswordLinkCommand(body.Id) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
                 if (link?.Body is PasswordLinkBody made)
+                {
+                    UserFormMessage = $"Created {username}. Give them this password link: with it they choose their password.";
                     PasswordLink = (username!, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
+                }
+                // Made, with a password nobody knows: the row's own "Password link" gives them a way in.
+                else UserFormError = $"Created {username}, but no password link could be made ({failed}): make one with “Password link” on their row.";
             }
         }
         return await Load(ct);

@@ -84,10 +84,22 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>The definition form's rows: what was sent when it was refused, else empty.</summary>
     public RequirementRows DefineRows => new("need", Sent?.Picked ?? [], Sent?.Requirements, RequirementChoices);
 
-    /// <summary>A position's change-requirements form: what was sent when it was refused, else what the position requires now.</summary>
-    public RequirementRows ChangeRows(Position p) => ChangedSent is { } sent && sent.PositionId == p.Id
-        ? new($"need-{p.Id}", sent.Picked, sent.Typed, RequirementChoices)
-        : new($"need-{p.Id}", [.. p.Requirements.Select(r => (r.ThemeCode ?? r.DomainCode ?? "", r.Level))], null, RequirementChoices);
+    /// <summary>The position whose requirements staff asked to change (a link per position: the form lists every theme).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? ChangeFor { get; set; }
+
+    /// <summary>
+    /// A position's change-requirements form: what was sent when it was refused, else what the position
+    /// requires now, those the lists do not offer (a code of an older edition) as typed codes, so that a
+    /// save keeps them.
+    /// </summary>
+    public RequirementRows ChangeRows(Position p)
+    {
+        if (ChangedSent is { } sent && sent.PositionId == p.Id) return new($"need-{p.Id}", sent.Picked, sent.Typed, RequirementChoices);
+        var offered = RequirementChoices.SelectMany(d => d.Themes.Select(t => t.Code).Prepend(d.Code)).ToHashSet(StringComparer.Ordinal);
+        var codes = p.Requirements.Select(r => (Code: r.ThemeCode ?? r.DomainCode ?? "", r.Level)).ToList();
+        var typed = string.Join(", ", codes.Where(c => !offered.Contains(c.Code)).Select(c => $"{c.Code}:{c.Level}"));
+        return new($"need-{p.Id}", [.. codes.Where(c => offered.Contains(c.Code))], typed.Length > 0 ? typed : null, RequirementChoices);
+    }
 
     /// <summary>What staff sent to change a position's requirements, shown again when it was refused.</summary>
     public (Guid PositionId, IReadOnlyList<(string Code, int Level)> Picked, string? Typed)? ChangedSent { get; private set; }
