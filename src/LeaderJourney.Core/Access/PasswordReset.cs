@@ -85,26 +85,16 @@ public static class TellOfPasswordSetByStaffHandler
 {
     public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
-    public static async Task Handle(TellOfPasswordSetByStaff message, AccessDirectory directory, AccountAddresses addresses, Mailer mailer, MailClaims claims,
+    public static async Task Handle(TellOfPasswordSetByStaff message, AccessDirectory directory, AccountAddresses addresses, Mailer mailer,
         ILogger<TellOfPasswordSetByStaff> logger, CancellationToken ct)
     {
         if (mailer.LinkTo("/account/sign-in") is not { } signIn) return;
         if (await directory.FindByIdAsync(message.UserId, ct, enabledOnly: true) is not { } user || await addresses.MailToAsync(user, ct) is not { } to) return;
+        var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Your LeaderJourney password was changed", to.Name is null ? "Hello," : $"Hello {to.Name},",
+            $"The password of {user.Username} in LeaderJourney was set with a link an administrator made, and the demographic answers you gave were deleted, as only you may see them. If it was you, there is nothing more to do: you can give your answers again. If it was not, tell your affiliate at once. To sign in:",
+            signIn, "You receive this because the password of your sign-in changed.");
         // Once, however often the message runs.
-        var what = $"password-set-by-staff:{message.SetAt.ToUnixTimeMilliseconds()}";
-        if (!await claims.ClaimAsync(what, user.UserId, ct)) return;
-        try
-        {
-            var mail = mailer.ComposeAsked(to.Name, to.Address, to.Language, "Your LeaderJourney password was changed", to.Name is null ? "Hello," : $"Hello {to.Name},",
-                $"The password of {user.Username} in LeaderJourney was set with a link an administrator made, and the demographic answers you gave were deleted, as only you may see them. If it was you, there is nothing more to do: you can give your answers again. If it was not, tell your affiliate at once. To sign in:",
-                signIn, "You receive this because the password of your sign-in changed.");
-            await mailer.SendAskedAsync(mail, $"password set by staff for user {user.UserId}", ct);
-        }
-        catch
-        {
-            await claims.ReleaseAsync(what, user.UserId);
-            throw;
-        }
+        if (await mailer.SendEachAsync($"password-set-by-staff:{message.SetAt.ToUnixTimeMilliseconds()}", [(user.UserId, mail)], ct) == 0) return;
         logger.LogInformation("Told user {UserId} their password was set with a link staff made", user.UserId);
     }
 }

@@ -18,7 +18,7 @@ public static class MailAddressChangedHandler
 {
     public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
-    public static async Task Handle(MailAddressChanged message, Store store, AccessDirectory directory, Mailer mailer, MailClaims claims,
+    public static async Task Handle(MailAddressChanged message, Store store, AccessDirectory directory, Mailer mailer,
         ILogger<MailAddressChanged> logger, CancellationToken ct)
     {
         if (mailer.LinkTo("/account/sign-in") is not { } signIn) return;
@@ -29,22 +29,13 @@ public static class MailAddressChangedHandler
             .LastOrDefault(address => address is not null);
         // A name or local corrected, the address as it was (in another case, it reaches the same mailbox).
         if (before is null || string.Equals(before, changed.Email, StringComparison.OrdinalIgnoreCase)) return;
-        var what = MailClaims.AddressChanged(message.EventId);
-        if (!await claims.ClaimAsync(what, message.LeaderId, ct)) return;
-        try
-        {
-            // Greeting no one by name: the address may have been changed because it was someone else's.
-            var mail = mailer.ComposeAsked(null, before, await directory.LeaderLanguageAsync(message.LeaderId, ct),
-                "The e-mail address on your LeaderJourney record was changed", "Hello,",
-                $"Your affiliate's staff changed the e-mail address on your LeaderJourney record on {changed.ChangedAt.UtcDateTime:yyyy-MM-dd}. LeaderJourney writes to the new address from now on, not to this one. If this is not right, tell your affiliate. To sign in:",
-                signIn, "You receive this at the address your record had before.");
-            await mailer.SendAskedAsync(mail, $"address changed on leader {message.LeaderId}", ct);
-        }
-        catch
-        {
-            await claims.ReleaseAsync(what, message.LeaderId);
-            throw;
-        }
+        // Greeting no one by name: the address may have been changed because it was someone else's.
+        var mail = mailer.ComposeAsked(null, before, await directory.LeaderLanguageAsync(message.LeaderId, ct),
+            "The e-mail address on your LeaderJourney record was changed", "Hello,",
+            $"Your affiliate's staff changed the e-mail address on your LeaderJourney record on {changed.ChangedAt.UtcDateTime:yyyy-MM-dd}. LeaderJourney writes to the new address from now on, not to this one. If this is not right, tell your affiliate. To sign in:",
+            signIn, "You receive this at the address your record had before.");
+        // Once, however often the message runs.
+        if (await mailer.SendEachAsync(MailClaims.AddressChanged(message.EventId), [(message.LeaderId, mail)], ct) == 0) return;
         logger.LogInformation("Told leader {LeaderId} at their former address that it was changed", message.LeaderId);
     }
 }

@@ -12,15 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class MailAddressChangedHandler526160634 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
-        private readonly LeaderJourney.Core.Notifications.Mail.MailClaims _mailClaims;
         private readonly LeaderJourney.Core.Notifications.Mail.Mailer _mailer;
         private readonly LeaderJourney.EventStore.EventStore _eventStore;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> _loggerForMessage;
 
-        public MailAddressChangedHandler526160634(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Notifications.Mail.MailClaims mailClaims, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> loggerForMessage)
+        public MailAddressChangedHandler526160634(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> loggerForMessage)
         {
             _accessDirectory = accessDirectory;
-            _mailClaims = mailClaims;
             _mailer = mailer;
             _eventStore = eventStore;
             _loggerForMessage = loggerForMessage;
@@ -35,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler.Handle(mailAddressChanged, _eventStore, _accessDirectory, _mailer, _mailClaims, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler.Handle(mailAddressChanged, _eventStore, _accessDirectory, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 

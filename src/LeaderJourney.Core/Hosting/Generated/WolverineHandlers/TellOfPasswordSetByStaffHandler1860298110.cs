@@ -12,15 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Access.AccountAddresses _accountAddresses;
-        private readonly LeaderJourney.Core.Notifications.Mail.MailClaims _mailClaims;
         private readonly LeaderJourney.Core.Notifications.Mail.Mailer _mailer;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Access.TellOfPasswordSetByStaff> _loggerForMessage;
 
-        public TellOfPasswordSetByStaffHandler1860298110(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Access.AccountAddresses accountAddresses, LeaderJourney.Core.Notifications.Mail.MailClaims mailClaims, LeaderJourney.Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Access.TellOfPasswordSetByStaff> loggerForMessage)
+        public TellOfPasswordSetByStaffHandler1860298110(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Access.AccountAddresses accountAddresses, LeaderJourney.Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Access.TellOfPasswordSetByStaff> loggerForMessage)
         {
             _accessDirectory = accessDirectory;
             _accountAddresses = accountAddresses;
-            _mailClaims = mailClaims;
             _mailer = mailer;
             _loggerForMessage = loggerForMessage;
         }
@@ -34,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Access.TellOfPasswordSetByStaffHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Access.TellOfPasswordSetByStaffHandler.Handle(tellOfPasswordSetByStaff, _accessDirectory, _accountAddresses, _mailer, _mailClaims, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Access.TellOfPasswordSetByStaffHandler.Handle(tellOfPasswordSetByStaff, _accessDirectory, _accountAddresses, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
