@@ -331,8 +331,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind == TokenKind.Api ? "api" : "page" });
+        // The first use of a sign-in: from then on an admin's password link for a leader's withdraws their demographics.
+        var used = new NpgsqlBatchCommand($"update {schema}.users set signed_in_at = $1 where id = $2 and signed_in_at is null");
+        used.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        used.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         issue.BatchCommands.Add(purge);
         issue.BatchCommands.Add(insert);
+        issue.BatchCommands.Add(used);
         await issue.ExecuteNonQueryAsync(ct);
         return new IssuedToken(token, expires);
     }

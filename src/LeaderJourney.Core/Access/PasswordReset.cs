@@ -32,11 +32,12 @@ public sealed record ResetPasswordCommand(string? Token, string? NewPassword)
 
 /// <summary>
 /// Whose sign-in a working password link sets. <see cref="WithdrawsDemographics"/>: a leader's link an admin
-/// made (not mailed to the address the leader confirmed), whose use withdraws the leader's demographics first.
+/// made (not mailed to the address the leader confirmed) for a sign-in used before, whose use withdraws the
+/// leader's demographics first; a sign-in never used (its first link) holds nothing the leader gave through it.
 /// </summary>
-public sealed record PasswordLinkHolder(CurrentUser User, bool Mailed)
+public sealed record PasswordLinkHolder(CurrentUser User, bool Mailed, bool UsedBefore)
 {
-    public bool WithdrawsDemographics => User.Role == Roles.Leader && !Mailed;
+    public bool WithdrawsDemographics => User.Role == Roles.Leader && !Mailed && UsedBefore;
 }
 
 /// <summary>What making a password link answers: the page to open (with its token) and until when it works.</summary>
@@ -223,7 +224,7 @@ public sealed partial class AccessDirectory
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100) return null;
         await using var command = dataSource.CreateCommand($"""
-            select u.id, u.username, u.role, u.affiliate, u.leader_id, l.mailed from {schema}.password_links l join {schema}.users u on u.id = l.user_id
+            select u.id, u.username, u.role, u.affiliate, u.leader_id, l.mailed, u.signed_in_at is not null from {schema}.password_links l join {schema}.users u on u.id = l.user_id
              where l.token_hash = $1 and l.used_at is null and l.expires_at > $2 and u.disabled_at is null
             """);
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = TokenHash(token) });
@@ -231,7 +232,7 @@ public sealed partial class AccessDirectory
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new PasswordLinkHolder(new CurrentUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4)), reader.GetBoolean(5));
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4)), reader.GetBoolean(5), reader.GetBoolean(6));
     }
 
     /// <summary>
@@ -259,8 +260,8 @@ public sealed partial class AccessDirectory
         await using var command = dataSource.CreateCommand($"""
             with used as (update {schema}.password_links l set used_at = $3 from {schema}.users u
                            where l.token_hash = $1 and l.used_at is null and l.expires_at > $3 and u.id = l.user_id and u.disabled_at is null
-                             -- a leader's link an admin made, only after the withdrawal (left unused otherwise)
-                             and (u.role <> '{Roles.Leader}' or l.mailed or $4)
+                             -- a leader's link an admin made for a sign-in used before, only after the withdrawal (left unused otherwise)
+                             and (u.role <> '{Roles.Leader}' or l.mailed or u.signed_in_at is null or $4)
                            returning l.user_id, l.mailed),
                  changed as (update {schema}.users u set password_hash = $2, credentials_changed_at = $3,
                                     -- a mailed link proved the confirmed address again: it stays confirmed past this password

@@ -309,6 +309,13 @@ public static class CoreSchema
         new(29, "notices withdrawn unheard", """
             alter table {schema}.notifications add column withdrawn boolean not null default false;
             """),
+        // When a sign-in was first used: an admin's password link for a leader's sign-in never used yet (its
+        // first link) withdraws nothing, as the leader has given nothing through it. Sign-ins made before are
+        // taken as used, so their admin links keep withdrawing.
+        new(30, "sign-ins first used", """
+            alter table {schema}.users add column signed_in_at timestamptz;
+            update {schema}.users set signed_in_at = created_at;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

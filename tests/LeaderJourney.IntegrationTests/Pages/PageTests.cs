@@ -343,15 +343,26 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var record = $"/staff/leaders/{id}";
         (await staff.GetAsync(record)).Should().Contain("Fannie Lou Hamer has no sign-in yet.").And.Contain("?handler=signIn");
 
-        // A password too short is refused in words; the user name typed stays, the password does not.
-        var refused = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer", ["password"] = "short" })).Content.ReadAsStringAsync();
-        refused.Should().Contain("A password has 10 to 200 characters.").And.Contain("value=\"fannie.hamer\"").And.NotContain("value=\"short\"");
-        var given = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer", ["password"] = ApiUsers.Password })).Content.ReadAsStringAsync();
-        given.Should().Contain("The leader can now sign in as fannie.hamer.").And.Contain("Fannie Lou Hamer signs in as fannie.hamer.").And.NotContain("?handler=signIn");
+        // Staff recorded her answers on her word before she had a sign-in.
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { raceEthnicity = new[] { "Black" }, consent = true }));
+        // A user name refused keeps what was typed. No password for staff to choose: a link with which the leader chooses their own.
+        var refused = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "no" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"no\"").And.NotContain("type=\"password\"");
+        var given = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer" })).Content.ReadAsStringAsync();
+        given.Should().Contain("The leader can now sign in as fannie.hamer.").And.Contain("Fannie Lou Hamer signs in as fannie.hamer.").And.NotContain("?handler=signIn")
+            .And.Contain("A password link for fannie.hamer.");
+        var link = System.Text.RegularExpressions.Regex.Match(given, "id=\"password-link\" class=\"whole\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value;
 
+        // The sign-in's first link withdraws nothing (the leader gave nothing through it yet) and warns of nothing.
         var leader = new PageClient(_app);
-        await leader.SignInAsync("fannie.hamer");
+        var reset = new Uri(link).PathAndQuery;
+        (await leader.GetAsync(reset)).Should().Contain("For the sign-in fannie.hamer.").And.NotContain("Staff made this link.");
+        var chosen = await leader.PostAsync(reset, reset, new() { ["newPassword"] = "fannie's own password", ["repeatPassword"] = "fannie's own password" });
+        chosen.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        await leader.SignInAsync("fannie.hamer", "fannie's own password");
         (await leader.GetAsync("/journey")).Should().Contain("Fannie Lou Hamer: where you stand on every competency theme");
+        var own = await _app.SignInAsync("fannie.hamer", "fannie's own password");
+        (await Ok(own.GetAsync($"/api/leaders/{id}/demographics"))).GetProperty("consent").GetBoolean().Should().BeTrue("what staff recorded on her word stays");
 
         // A name typed wrong at enrolment is corrected on the record; a bad e-mail keeps what was typed.
         var refusedProfile = await (await staff.PostAsync(record, $"{record}?handler=profile",
