@@ -26,7 +26,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public string? Message { get; private set; }
 
     /// <summary>A password link just made, shown once: whom it is for, the address to hand them, and until when it works.</summary>
-    public (string Username, string Link, DateTimeOffset ExpiresAt)? PasswordLink { get; private set; }
+    public ShownPasswordLink? PasswordLink { get; private set; }
     public string? Error { get; private set; }
 
     /// <summary>After a disable: the affiliate's leaders on their way with no mentor who can sign off, when there are any.</summary>
@@ -68,13 +68,10 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public async Task<IActionResult> OnPostPasswordLinkAsync(Guid userId, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
-        Answer? answer = null;
-        Error = await PageCommands.TryAsync(async () => answer = await bus.InvokeAsync<Answer>(
-            new MakePasswordLinkCommand(userId) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
-        var page = await Load(ct);
-        if (answer?.Body is PasswordLinkBody made && Users.FirstOrDefault(u => u.Id == userId) is { } user)
-            PasswordLink = (user.Username, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
-        return page;
+        // A user the caller does not manage is refused by the message, whatever name is given here.
+        var username = (await directory.FindByIdAsync(userId, ct))?.Username ?? "";
+        (PasswordLink, Error) = await PagePasswordLinks.MakeAsync(bus, Caller, userId, username, Request, ct);
+        return await Load(ct);
     }
 
     /// <summary>The name people know a user by (an empty field removes it).</summary>
@@ -99,7 +96,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         Answer? created = null;
         UserForm = new SentUser(username, role, Caller.IsNationalAdmin ? affiliate : Caller.Affiliate, name, email);
         UserFormError = await PageCommands.TryAsync(async () => created = await bus.InvokeAsync<Answer>(
-            new CreateUserCommand(username, withLink ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : password,
+            new CreateUserCommand(username, withLink ? PagePasswordLinks.NobodysPassword() : password,
                     role, UserForm.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
                 { Name = string.IsNullOrWhiteSpace(name) ? null : name, Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         if (UserFormError is null)
@@ -108,14 +105,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
             UserFormMessage = $"Created {username}.";
             if (withLink && created?.Body is CreatedBody body)
             {
-                Answer? link = null;
-                var failed = await PageCommands.TryAsync(async () => link = await bus.InvokeAsync<Answer>(
-                    new MakePasswordLinkCommand(body.Id) { Sender = new(Caller, PageCommands.Options(Request, "password link")) }, ct));
-                if (link?.Body is PasswordLinkBody made)
-                {
-                    UserFormMessage = $"Created {username}. Give them this password link: with it they choose their password.";
-                    PasswordLink = (username!, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
-                }
+                (PasswordLink, var failed) = await PagePasswordLinks.MakeAsync(bus, Caller, body.Id, username!, Request, ct);
+                if (PasswordLink is not null) UserFormMessage = $"Created {username}. Give them this password link: with it they choose their password.";
                 // Made, with a password nobody knows: the row's own "Password link" gives them a way in.
                 else UserFormError = $"Created {username}, but no password link could be made ({failed}): make one with “Password link” on their row.";
             }

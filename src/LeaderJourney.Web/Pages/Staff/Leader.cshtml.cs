@@ -104,9 +104,9 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
             _ => T["The journey is active again."].Value,
         }, ct);
 
-    /// <summary>Gives the leader a sign-in of their own (the same command as POST /api/users with the leader role).</summary>
     /// <summary>
-    /// A sign-in for the leader, with no password staff choose: a link with which the leader chooses their
+    /// Gives the leader a sign-in of their own (the same command as POST /api/users with the leader role),
+    /// with no password staff choose: a link with which the leader chooses their
     /// own (its first, which withdraws nothing), so no one at the affiliate knows it. The sign-in is made with
     /// a random password nobody sees, then the link, shown once to hand on.
     /// </summary>
@@ -114,23 +114,20 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     {
         Answer? created = null;
         var result = await Run(id, async caller => created = await bus.InvokeAsync<Answer>(
-            new CreateUserCommand(username, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), Roles.Leader, caller.Affiliate, id)
+            new CreateUserCommand(username, PagePasswordLinks.NobodysPassword(), Roles.Leader, caller.Affiliate, id)
                 { Sender = new(caller, PageCommands.Options(Request, "leader sign-in")) }, ct),
             T["The leader can now sign in as {0}.", username ?? ""].Value, ct);
         if (Error is not null) SentUsername = username;
         else if (created?.Body is CreatedBody body && Staff(out var caller))
         {
-            Answer? link = null;
-            var failed = await PageCommands.TryAsync(async () => link = await bus.InvokeAsync<Answer>(
-                new MakePasswordLinkCommand(body.Id) { Sender = new(caller, PageCommands.Options(Request, "password link")) }, ct));
-            if (link?.Body is PasswordLinkBody made) PasswordLink = (username!, $"{Request.Scheme}://{Request.Host}{Request.PathBase}{made.Link}", made.ExpiresAt);
-            else Error = T["The sign-in is made, but no password link could be made ({0}): make one on the Users page.", failed ?? ""].Value;
+            (PasswordLink, var failed) = await PagePasswordLinks.MakeAsync(bus, caller, body.Id, username!, Request, ct);
+            if (PasswordLink is null) Error = T["The sign-in is made, but no password link could be made ({0}): make one on the Users page.", failed ?? ""].Value;
         }
         return result;
     }
 
     /// <summary>The new sign-in's first password link, shown once to hand on.</summary>
-    public (string Username, string Link, DateTimeOffset ExpiresAt)? PasswordLink { get; private set; }
+    public ShownPasswordLink? PasswordLink { get; private set; }
 
     /// <summary>Erases the leader's personal data (docs/privacy.md), only with the confirmation box ticked, since it cannot be undone.</summary>
     public async Task<IActionResult> OnPostEraseAsync(Guid id, string? reason, bool confirm, CancellationToken ct)
