@@ -11,6 +11,7 @@ using OpenTelemetry.Trace;
 namespace LeaderJourney.IntegrationTests.Hosting;
 
 /// <summary>Liveness and readiness for an orchestrator; metrics for a configured scraper only; traces without what a person typed.</summary>
+[Collection(AloneInTheProcess.Name)]
 public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     private const string Token = "metrics-token-0123456789";
@@ -213,4 +214,17 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
         span.GetTagItem("url.query").Should().BeNull();
         span.GetTagItem("error.type").Should().Be("DomainRuleException");
     }
+}
+
+/// <summary>
+/// Runs its tests after every other class, with no other host alive beside them. OpenTelemetry's meter
+/// provider listens to every meter of a name in the process, and when another test's host is disposed its
+/// "Microsoft.AspNetCore.Hosting" meter goes, and the provider drops the HTTP series of the host under test
+/// with it (open-telemetry/opentelemetry-dotnet#6412): a clean-clone CI run saw /metrics without
+/// <c>http_server_request_duration_seconds</c>. A deployed host is alone in its process.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneInTheProcess
+{
+    public const string Name = "Alone in the process";
 }
