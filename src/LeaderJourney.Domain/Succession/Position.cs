@@ -21,6 +21,11 @@ public sealed record Position(
 
     public bool IsVacant => Incumbent.IsVacant;
 
+    /// <summary>When the position was retired (<see cref="PositionRetired"/>): it takes no more commands.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+
+    public bool IsRetired => RetiredAt is not null;
+
     public Candidate? CandidateOf(Guid leaderId) => Candidates.FirstOrDefault(c => c.LeaderId == leaderId);
 
     public bool IsNominated(Guid leaderId) => CandidateOf(leaderId) is not null;
@@ -64,6 +69,8 @@ public sealed record Position(
                 Appointments = s.Appointments.Add(
                     new AppointmentRecord(e.LeaderId, e.On, s.Incumbent.LeaderId, e.Slate, e.AppointedBy, e.AppointedAt, s.Version)),
             },
+            // Retiring closes the slate: nobody is a candidate for a position that is no more.
+            PositionRetired e => s with { RetiredAt = e.RetiredAt, Candidates = [] },
             _ => throw new ArgumentException($"Unknown position event type {@event.GetType().FullName}.", nameof(@event)),
         };
     }

@@ -13,6 +13,9 @@ public sealed record DefinePosition(Guid PositionId, string Affiliate, string Ti
 
 public sealed record ChangeRequirements(IReadOnlyList<Requirement> Requirements, Actor Actor, DateTimeOffset Now);
 
+/// <summary>Ends a position that is no longer one of the affiliate's; its seat must be vacant (the vacancy records when the last term ended).</summary>
+public sealed record RetirePosition(Actor Actor, DateTimeOffset Now);
+
 /// <summary>Records who holds a vacant position. A null <paramref name="TermEndsOn"/> keeps the term end already set.</summary>
 public sealed record SeatIncumbent(Guid LeaderId, DateOnly Since, DateOnly? TermEndsOn, Actor Actor, DateTimeOffset Now);
 

@@ -23,6 +23,7 @@ public static class PositionDecider
             WithdrawCandidate c => Withdraw(c, Defined(state, c.Actor)),
             AssessReadiness c => Assess(c, Defined(state, c.Actor)),
             Appoint c => AppointFromSlate(c, Defined(state, c.Actor)),
+            RetirePosition c => Retire(c, Defined(state, c.Actor)),
             _ => throw new ArgumentException($"Unknown position command type {command.GetType().FullName}.", nameof(command)),
         };
     }
@@ -141,6 +142,14 @@ public static class PositionDecider
             : [appointed];
     }
 
+    private static IReadOnlyList<object> Retire(RetirePosition c, Position s)
+    {
+        // The vacancy is what records when the holder's term ended; a retirement would leave it unsaid.
+        if (!s.IsVacant)
+            throw new DomainRuleException("This position has an incumbent; record the vacancy first (the day their term ended), then retire the position.");
+        return [new PositionRetired(s.Id, c.Actor.UserId, c.Now)];
+    }
+
     /// <summary>A term cannot end before its holder starts; a term that ended earlier needs a new end first.</summary>
     private static void CheckTerm(DateOnly? termEndsOn, DateOnly start, string when)
     {
@@ -160,6 +169,7 @@ public static class PositionDecider
     {
         Admin(s, actor);
         if (!s.IsDefined) throw new DomainRuleException("This position is not defined; define it first.");
+        if (s.RetiredAt is { } retiredAt) throw new DomainRuleException($"This position was retired on {retiredAt:yyyy-MM-dd}; it takes no more changes.");
         return s;
     }
 }

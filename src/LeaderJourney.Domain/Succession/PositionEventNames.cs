@@ -14,5 +14,6 @@ public static class PositionEventNames
         (typeof(ReadinessAssessed), "position.readiness-assessed"),
         (typeof(Appointed), "position.appointed"),
         (typeof(RequirementsChanged), "position.requirements-changed"),
+        (typeof(PositionRetired), "position.retired"),
     ];
 }

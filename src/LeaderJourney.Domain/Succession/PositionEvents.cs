@@ -15,6 +15,9 @@ public sealed record PositionDefined(Guid PositionId, string Affiliate, string T
 
 public sealed record RequirementsChanged(Guid PositionId, IReadOnlyList<Requirement> Requirements, Guid ChangedBy, DateTimeOffset ChangedAt);
 
+/// <summary>The position is no longer one of the affiliate's (abolished, or defined by mistake): it leaves today's lists and reports; those as of earlier days still show it.</summary>
+public sealed record PositionRetired(Guid PositionId, Guid RetiredBy, DateTimeOffset RetiredAt);
+
 /// <summary><paramref name="TermEndsOn"/> is the term end from then on (the one already set when the command gave none).</summary>
 public sealed record IncumbentSeated(Guid PositionId, Guid LeaderId, DateOnly Since, DateOnly? TermEndsOn, Guid SeatedBy, DateTimeOffset SeatedAt);
 

@@ -35,7 +35,7 @@ public sealed class PositionEvolveTests : PositionSpec
     [Fact]
     public void Every_event_type_has_one_stable_unique_name()
     {
-        PositionEventNames.All.Should().HaveCount(9);
+        PositionEventNames.All.Should().HaveCount(10);
         PositionEventNames.All.Select(x => x.Type).Should().OnlyHaveUniqueItems();
         PositionEventNames.All.Select(x => x.Name).Should().OnlyHaveUniqueItems().And.AllSatisfy(n => n.Should().StartWith("position."));
         PositionEventNames.All.Should().Contain([
@@ -48,6 +48,7 @@ public sealed class PositionEvolveTests : PositionSpec
             (typeof(ReadinessAssessed), "position.readiness-assessed"),
             (typeof(Appointed), "position.appointed"),
             (typeof(RequirementsChanged), "position.requirements-changed"),
+            (typeof(PositionRetired), "position.retired"),
         ]);
     }
 
@@ -59,7 +60,7 @@ public sealed class PositionEvolveTests : PositionSpec
         {
             Defined(), new RequirementsChanged(PositionId, [], Admin.UserId, T0), Seated(Holder), Vacated(Holder, Today),
             TermSet(TermEnd), Nominated(Ann), AssessedEvent(Ann, Readiness.ReadyNow), WithdrawnEvent(Ann),
-            new Appointed(PositionId, Ben, Today, [], Admin.UserId, T0),
+            new Appointed(PositionId, Ben, Today, [], Admin.UserId, T0), new PositionRetired(PositionId, Admin.UserId, T0),
         };
         samples.Select(s => s.GetType()).Should().BeEquivalentTo(PositionEventNames.All.Select(x => x.Type));
         Given(samples);

@@ -766,6 +766,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=requirements",
             new() { ["positionId"] = secretaryId, ["requirements"] = "GOV.1=2" })).Content.ReadAsStringAsync())
             .Should().Contain("&#x27;GOV.1=2&#x27; is not CODE:LEVEL").And.Contain($"<form id=\"requirements-{secretaryId}\"").And.Contain("value=\"GOV.1=2\"");
+        // A position no longer the affiliate's is retired behind a confirmation; the answer names it, as it leaves the page.
+        changed.Should().Contain("<summary>Retire this position<span class=\"visually-hidden\"> Secretary</span></summary>").And.Contain(">Retire Secretary</button>");
+        var retired = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=retire", new() { ["positionId"] = secretaryId })).Content.ReadAsStringAsync();
+        retired.Should().Contain("Secretary is retired: it is no longer listed here or in today&#x27;s reports").And.NotContain($"<h2 id=\"p-{secretaryId}\"");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=retire", new() { ["positionId"] = secretaryId })).Content.ReadAsStringAsync())
+            .Should().Contain("<p class=\"error\" role=\"alert\">This position was retired on ", "a second press (a page left open) is said, not a 500");
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
         nominated.Should().Contain("Nominated: Bayard Rustin.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
@@ -780,6 +786,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync();
         appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2027.")
             .And.NotContain("do not show this appointment", "dated today, every report from today on shows it");
+        appointed.Should().Contain("Bayard Rustin holds this seat: record the vacancy first", "a held seat is vacated before its position is retired");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
         vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");

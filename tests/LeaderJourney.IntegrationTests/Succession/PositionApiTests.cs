@@ -138,6 +138,53 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_vacant_position_is_retired_once_and_leaves_the_list_and_reports_from_that_day_but_not_those_of_earlier_days()
+    {
+        // Reports are as of whole days: the position is defined a day before it is retired.
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-1));
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString, clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PR");
+        async Task<Guid> Enrol(string name) =>
+            (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PR", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var (ana, ben) = (await Enrol("RetireeAna"), await Enrol("RetireeBen"));
+        var id = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PR", title = "Recording Secretary", incumbentLeaderId = ana, requirements = Array.Empty<object>() }),
+            HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.SendAsync(Nomination(id, ben)));
+        var dayBefore = clock.GetUtcNow().ToString("yyyy-MM-dd");
+        clock.Advance(TimeSpan.FromDays(1));
+        (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PR");
+
+        var held = await admin.PostAsync($"/api/positions/{id}/retirement", null);
+        held.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await held.Content.ReadAsStringAsync()).Should().Contain("record the vacancy first");
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{id}/vacancy", new { leaderId = ana, on = clock.GetUtcNow().ToString("yyyy-MM-dd") }));
+        var (otherAdmin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PB");
+        (await otherAdmin.PostAsync($"/api/positions/{id}/retirement", null)).StatusCode.Should().Be(HttpStatusCode.NotFound, "another affiliate's position is as missing");
+        var (board, _) = await app.SignedInAsync(Roles.Board, "PR");
+        (await board.PostAsync($"/api/positions/{id}/retirement", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        (await Ok(admin.PostAsync($"/api/positions/{id}/retirement", null))).GetProperty("version").GetInt64().Should().Be(5);
+        (await Store.ReadStreamAsync(id)).Last().TypeName.Should().Be("position.retired");
+
+        (await Ok(admin.GetAsync("/api/positions?affiliate=PR"))).EnumerateArray().Should().NotContain(p => p.GetProperty("id").GetGuid() == id);
+        (await Ok(board.GetAsync("/api/reports/succession?affiliate=PR"))).GetProperty("positions").EnumerateArray()
+            .Should().NotContain(p => p.GetProperty("id").GetGuid() == id, "today's report leaves it out");
+        var earlier = await Ok(board.GetAsync($"/api/reports/succession?affiliate=PR&asOf={dayBefore}"));
+        earlier.GetProperty("positions").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == id)
+            .GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("leaderId").GetGuid()).Should().Equal([ben], "a report as of the day before is as it was then");
+        var review = await Ok(board.GetAsync("/api/reports/talent-review?affiliate=PR"));
+        review.GetProperty("grid").EnumerateArray().Should().NotContain(r => r.GetProperty("positionId").GetGuid() == id);
+        review.GetProperty("decisions").EnumerateArray().Should().Contain(d => d.GetProperty("positionId").GetGuid() == id && d.GetProperty("decision").GetString() == "retired",
+            "the board's review of the month names the retirement among its decisions");
+
+        var again = await admin.PostAsync($"/api/positions/{id}/retirement", null);
+        again.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await again.Content.ReadAsStringAsync()).Should().Contain("it takes no more changes");
+        (await admin.SendAsync(Nomination(id, ana))).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "nothing more is recorded on it");
+        (await Store.ReadStreamAsync(id)).Should().HaveCount(5);
+    }
+
+    [Fact]
     public async Task If_Match_on_a_position_is_the_version_it_was_read_at_and_a_stale_one_is_409_with_the_current_version()
     {
         var (id, ana, ben) = (await Position(), await Leader("Ana"), await Leader("Ben"));

@@ -54,6 +54,9 @@ public sealed record SetTermEndCommand(Guid PositionId, string? TermEndsOn) : Po
 /// <summary>Staff change what a position requires (defined with a theme of the wrong framework, or its needs changed); readiness is worked out anew.</summary>
 public sealed record ChangeRequirementsCommand(Guid PositionId, IReadOnlyList<RequirementBody?>? Requirements) : PositionCommand(PositionId);
 
+/// <summary>Staff retire a position that is no longer one of the affiliate's (abolished, or defined by mistake); its seat must be vacant first.</summary>
+public sealed record RetirePositionCommand(Guid PositionId) : PositionCommand(PositionId);
+
 public static class DefinePositionHandler
 {
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
@@ -166,6 +169,13 @@ public static class ChangeRequirementsHandler
         writes.ChangeRequirementsAsync(command, stream, session, ct);
 }
 
+public static class RetirePositionHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(RetirePositionCommand command, PositionWrites writes, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct) =>
+        writes.DecideAsync(command, stream, session, _ => Task.FromResult<object>(new RetirePosition(command.Sender.Caller.ToActor(), writes.Now)));
+}
+
 /// <summary>
 /// Only admins write positions: Wolverine runs this before it loads the position's stream (and holds
 /// its row), for every position command (<see cref="Hosting.Messaging"/>).
@@ -199,6 +209,9 @@ public static class PositionEndpoints
         MapCommand<WithdrawalBody>(positions, "/{id}/nomination-withdrawals", (id, b, sender) => new WithdrawNominationCommand(id, b?.LeaderId, b?.Reason) { Sender = sender });
         MapCommand<IncumbentBody>(positions, "/{id}/incumbent", (id, b, sender) => new SeatIncumbentCommand(id, b?.LeaderId, b?.Since, b?.TermEndsOn) { Sender = sender });
         MapCommand<VacancyBody>(positions, "/{id}/vacancy", (id, b, sender) => new VacateSeatCommand(id, b?.LeaderId, b?.On) { Sender = sender });
+        // No body: the position's id, the caller and the moment say it all.
+        positions.MapPost("/{id}/retirement", async (string id, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+            await commands.InvokeAsync(new RetirePositionCommand(LeaderInput.Id(id)) { Sender = http.SenderOf(new object()) }, ct)).Produces<VersionBody>().ChecksTokenWithItsWrite();
         positions.MapPut("/{id}/term-end", async (string id, TermEndBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
             await commands.InvokeAsync(new SetTermEndCommand(LeaderInput.Id(id), body?.TermEndsOn) { Sender = http.SenderOf(body ?? new TermEndBody(null)) }, ct)).Produces<VersionBody>().ChecksTokenWithItsWrite();
 

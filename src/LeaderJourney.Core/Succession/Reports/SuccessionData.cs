@@ -92,14 +92,14 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
     }
 
     /// <summary>
-    /// The affiliate's positions as they stood at the moment. Position streams are few and short, so they
-    /// are folded, up to the events' own times (as the level history uses its events' times), so that
-    /// every part of a report is read on one clock.
+    /// The affiliate's positions as they stood at the moment, those retired by then left out. Position
+    /// streams are few and short, so they are folded, up to the events' own times (as the level history
+    /// uses its events' times), so that every part of a report is read on one clock.
     /// </summary>
     public async Task<IReadOnlyList<Position>> PositionsAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct) =>
-        [.. (await PositionHistoriesAsync(affiliate, asOf, ct)).Select(h => h.Position)];
+        [.. (await PositionHistoriesAsync(affiliate, asOf, ct)).Select(h => h.Position).Where(p => !p.IsRetired)];
 
-    /// <summary>The affiliate's positions as they stood at the moment (as <see cref="PositionsAsync"/>), each with the events that made it so.</summary>
+    /// <summary>The affiliate's positions as they stood at the moment (as <see cref="PositionsAsync"/>, those retired by then included), each with the events that made it so.</summary>
     public async Task<IReadOnlyList<(Position Position, IReadOnlyList<StoredEvent> Events)>> PositionHistoriesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
     {
         var positions = new List<(Position, IReadOnlyList<StoredEvent>)>();
@@ -135,6 +135,7 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
         CandidateWithdrawn e => e.WithdrawnAt,
         ReadinessAssessed e => e.AssessedAt,
         Appointed e => e.AppointedAt,
+        PositionRetired e => e.RetiredAt,
         _ => throw new ArgumentException($"Unknown position event {positionEvent.GetType().Name}."),
     };
 

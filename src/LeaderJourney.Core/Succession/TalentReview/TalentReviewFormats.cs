@@ -99,6 +99,7 @@ public static class TalentReviewFormats
         "candidate-withdrawn" => "Nomination withdrawn",
         "readiness-assessed" => "Readiness judged",
         "appointed" => "Appointed",
+        "retired" => "Position retired",
         _ => decision,
     };
 

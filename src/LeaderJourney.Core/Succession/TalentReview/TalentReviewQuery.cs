@@ -19,9 +19,10 @@ public sealed class TalentReviewQuery(SuccessionData data, AccessDirectory direc
         var from = since ?? new DateTimeOffset(at.UtcDateTime.Date.AddDays(-DefaultDays), TimeSpan.Zero);
         if (from > at) throw new RequestValidationException("since", "since is a date no later than asOf.");
 
-        // One read of each position stream serves the grid and the decisions.
+        // One read of each position stream serves the grid and the decisions (a position retired in the
+        // window is a decision of it, and leaves the grid).
         var histories = await data.PositionHistoriesAsync(affiliate, at, ct);
-        var positions = histories.Select(h => h.Position).ToList();
+        var positions = histories.Select(h => h.Position).Where(p => !p.IsRetired).ToList();
         var decisions = TalentReviewReport.DecisionsSince(histories, from);
         // Only the people the review names are read, as the succession page does.
         var people = SuccessionReport.PeopleOf(positions).Concat(decisions.Select(d => d.LeaderId).OfType<Guid>()).ToHashSet();

@@ -90,6 +90,7 @@ public sealed record TalentReviewReport(string Affiliate, DateTimeOffset AsOf, D
             // How ready the appointee was taken to be when the slate closed.
             Appointed d => Of(d.LeaderId, d.AppointedBy, on: d.On,
                 readiness: d.Slate.FirstOrDefault(s => s.LeaderId == d.LeaderId) is { } mine ? ReadinessNames.ToApi(SuccessionRules.Effective(mine.Computed, mine.Assessed)) : null),
+            PositionRetired d => Of(null, d.RetiredBy),
             _ => throw new ArgumentException($"Unknown position event {e.GetType().Name}."),
         };
     }

@@ -34,7 +34,8 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
         Notices = page.Take(PageSize).ToList();
         if (Notices.Any(n => n.ThemeCode is not null)) Words = await words.LoadAsync(ct);
         if (Notices.Any(n => n.PositionId is not null) && caller.Affiliate is { } affiliate)
-            Positions = (await positions.PositionsAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(p => p.Id, p => (p.Title, p.Incumbent.TermEndsOn));
+            // Retired positions too: an older notice still names the position it was about.
+            Positions = (await positions.PositionHistoriesAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(h => h.Position.Id, h => (h.Position.Title, h.Position.Incumbent.TermEndsOn));
         return Page();
     }
 

@@ -235,6 +235,15 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "withdraw nomination")) },
             "The nomination is withdrawn.", ct);
 
+    /// <summary>A position no longer the affiliate's leaves the page and today's reports; the answer names it, as it is no longer listed.</summary>
+    public async Task<IActionResult> OnPostRetireAsync(Guid positionId, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var title = (await data.PositionsAsync(caller.Affiliate!, clock.GetUtcNow(), ct)).FirstOrDefault(p => p.Id == positionId)?.Title;
+        return await Send(_ => new RetirePositionCommand(positionId) { Sender = new(caller, PageCommands.Options(Request, "retire position")) },
+            title is null ? "The position is retired." : $"{title} is retired: it is no longer listed here or in today's reports; reports as of earlier days still show it.", ct);
+    }
+
     private async Task<IActionResult> Send(Func<CurrentUser, PositionCommand> command, string done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
