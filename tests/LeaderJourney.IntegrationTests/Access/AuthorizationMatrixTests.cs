@@ -97,6 +97,8 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("POST", "/api/positions/{id}/vacancy", f => $"/api/positions/{f.Position}/vacancy", () => new { leaderId = Guid.Empty.ToString(), on = "2026-01-01" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("PUT", "/api/positions/{id}/term-end", f => $"/api/positions/{f.Position}/term-end", () => new { termEndsOn = "2027-01-01" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("PUT", "/api/positions/{id}/requirements", f => $"/api/positions/{f.Position}/requirements", () => new { requirements = new[] { new { domainCode = "ADV", level = 1 } } }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
+        // After every other row of the position: the first admin's call retires it, and the next ones are refused in words (422).
+        new("POST", "/api/positions/{id}/retirement", f => $"/api/positions/{f.Position}/retirement", null, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "/api/reports/succession", _ => "/api/reports/succession?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
         new("GET", "/api/reports/pipeline", _ => "/api/reports/pipeline?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
         new("GET", "/api/reports/talent-review", _ => "/api/reports/talent-review?affiliate=MA", null, "401 ok ok/403 403/403 403/403 ok/403"),
