@@ -213,6 +213,28 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task The_links_own_page_sets_the_password_as_the_api_does_withdrawing_the_demographics_and_a_differing_repetition_keeps_the_link()
+    {
+        var (admin, _) = await User(Roles.AffiliateAdmin);
+        var (leaderId, leader, leaderUser, _) = await LeaderWithDemographics(await _app.SignInAsync(admin));
+        var link = await Link(await _app.SignInAsync(admin), leaderUser);
+        var page = new PageClient(_app);
+        // This host has no public address configured: the link is the page's path.
+        var path = link;
+
+        var differing = await page.PostAsync(path, path, new() { ["t"] = TokenOf(link), ["newPassword"] = "the page's new password", ["repeatPassword"] = "the page's new passwort" });
+        differing.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await differing.Content.ReadAsStringAsync()).Should().Contain("The new password and its repetition differ.").And.Contain("Staff made this link.", "the caution stays in view");
+
+        var set = await page.PostAsync(path, path, new() { ["t"] = TokenOf(link), ["newPassword"] = "the page's new password", ["repeatPassword"] = "the page's new password" });
+        set.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        set.Headers.Location!.OriginalString.Should().StartWith("/account/sign-in");
+        var holder = await _app.SignInAsync(leader, "the page's new password");
+        (await Ok(holder.GetAsync($"/api/leaders/{leaderId}/demographics"))).GetProperty("consent").GetBoolean().Should().BeFalse("the page sends the API's message, withdrawal and all");
+        (await _app.CreateClient().GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a used link opens nothing more");
+    }
+
+    [Fact]
     public async Task The_users_page_asks_again_before_a_leaders_link_saying_what_it_costs()
     {
         var (admin, _) = await User(Roles.AffiliateAdmin);
