@@ -222,6 +222,25 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
     }
 
     [Fact]
+    public async Task On_the_board_page_a_window_starting_after_the_reports_date_is_said_beside_the_form_not_on_a_bare_page()
+    {
+        var board = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await board.SignInAsync("tr.board");
+        (await board.GetAsync("/board/succession?asOf=2026-03-01")).Should().Contain("<input id=\"since\" name=\"since\" type=\"date\" max=\"2026-03-01\"",
+            "the date picker offers no day after the report's");
+
+        var refused = await board.Http.GetAsync("/board/succession?handler=talentReview&asOf=2026-03-01&since=2026-03-02&format=pdf");
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("<p class=\"error\" role=\"alert\" id=\"since-error\">The decisions cannot start after the report&#x27;s date, 2026-03-01: choose that day or an earlier one.</p>")
+            .And.Contain("value=\"2026-03-02\" aria-describedby=\"since-error\"", "the day typed is kept, tied to its error")
+            .And.Contain("<h1>", "the whole page, with its way back");
+        var unreadable = await board.Http.GetAsync("/board/succession?handler=talentReview&since=last-week&format=xlsx");
+        unreadable.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unreadable.Content.ReadAsStringAsync()).Should().Contain("id=\"since-error\">since is a date (yyyy-MM-dd) or an ISO 8601 date and time.</p>");
+    }
+
+    [Fact]
     public async Task Only_the_board_and_staff_of_the_affiliate_read_it_and_bad_parameters_are_refused_in_words()
     {
         (await (await _app.SignInAsync("tr.mentor")).GetAsync("/api/reports/talent-review")).StatusCode.Should().Be(HttpStatusCode.Forbidden);

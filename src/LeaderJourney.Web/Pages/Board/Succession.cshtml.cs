@@ -44,11 +44,24 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
             var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
             return File(content, type, name);
         }
+        catch (RequestValidationException e) when (e.Field == "since")
+        {
+            // Said on the page, beside the form, with the day typed kept: a bare refusal left a person on a blank page.
+            if (await Load(ct) is { } refusedPage) return refusedPage;
+            TalentReviewError = DateOnly.TryParseExact(Since, "yyyy-MM-dd", out var since) && since > DateOnly.FromDateTime(Report!.AsOf.UtcDateTime)
+                ? $"The decisions cannot start after the report's date, {Report.AsOf:yyyy-MM-dd}: choose that day or an earlier one."
+                : e.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         catch (RequestValidationException e)
         {
             return BadRequest(sentences.Say(e.Message));
         }
     }
+
+    /// <summary>Why the talent review asked for could not be made, in the review's own section.</summary>
+    public string? TalentReviewError { get; private set; }
 
     /// <summary>The talent review's default first day for the page's date, for the form.</summary>
     public string DefaultSince => DateOnly.FromDateTime((Report?.AsOf ?? DateTimeOffset.UtcNow).UtcDateTime).AddDays(-TalentReviewQuery.DefaultDays).ToString("yyyy-MM-dd");
