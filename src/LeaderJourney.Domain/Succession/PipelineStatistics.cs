@@ -9,7 +9,7 @@ public sealed record LevelSpell(int Level, DateTimeOffset From, DateTimeOffset? 
 /// (API.md: they are not counted), or to close with a <c>To</c>.</summary>
 public sealed record StageHistory(Guid LeaderId, IReadOnlyList<LevelSpell> Spells);
 
-/// <summary>A leader with no progress in twelve months: their stage at the moment asked about, and when they last rose (or enrolled).</summary>
+/// <summary>A leader whose stage has not risen in twelve months (they may have attained their level in more themes meanwhile): their stage at the moment asked about, and when they last rose (or enrolled).</summary>
 public sealed record StalledLeader(Guid LeaderId, int Stage, DateTimeOffset LastProgress);
 
 /// <summary>Pipeline statistics from stage histories, as of a moment; pure functions. Everything after the as-of

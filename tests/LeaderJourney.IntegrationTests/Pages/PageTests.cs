@@ -477,7 +477,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         System.Text.RegularExpressions.Regex.Match(await board.GetAsync("/board/succession"), @"<h2 id=""p-[^""]+"">Treasurer</h2>.*?</section>", System.Text.RegularExpressions.RegexOptions.Singleline)
             .Value.Should().Contain("No candidate is nominated for this position yet.").And.NotContain("<table>");
         (await board.GetAsync("/board/pipeline")).Should().Contain("No leader&#x27;s answers are counted yet: none had given their demographics with consent by the end of")
-            .And.NotContain("<table class=\"equity\">").And.Contain("No leader in the pipeline has gone twelve months without progress.");
+            .And.NotContain("<table class=\"equity\">").And.Contain("No leader in the pipeline has stood at one stage for twelve months.");
 
         // A gap names the domain and the theme, not their codes.
         var demanding = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PW", title = "Chief Organizer", requirements = new object[] { new { themeCode = "ADV.1", level = 2 }, new { domainCode = "ADV", level = 1 } } }), HttpStatusCode.Created)).GetProperty("id").GetGuid();

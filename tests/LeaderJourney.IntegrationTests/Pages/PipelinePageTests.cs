@@ -43,7 +43,7 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var staff = new PageClient(app);
         await staff.SignInAsync("pp.staff");
         var page = await staff.GetAsync("/board/pipeline");
-        page.Should().Contain("No progress in twelve months").And.Contain("One leader:")
+        page.Should().Contain("Stage unchanged for twelve months").And.Contain("One leader:")
             .And.Contain($"<td data-label=\"Leader\"><a href=\"/staff/leaders/{still}\">Stella Still</a></td><td data-label=\"Stage\">Level 0</td>")
             .And.NotContain($"/staff/leaders/{rises}");
         page.Should().Contain("<tr><th scope=\"row\">Level 0</th><td data-label=\"Median days\">430</td></tr>", "both spent 430 days at Level 0 (Stella's still running)")
@@ -53,8 +53,8 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         var board = new PageClient(app);
         await board.SignInAsync("pp.board");
         var boardPage = await board.GetAsync("/board/pipeline");
-        boardPage.Should().Contain("One leader has made no progress in twelve months; staff see who it is.").And.NotContain("Stella Still")
-            .And.Contain("<title>No progress in twelve months, by stage: Level 0 1, Level 1 0, Level 2 0</title>")
+        boardPage.Should().Contain("One leader has stood at one stage for over twelve months; staff see who it is.").And.NotContain("Stella Still")
+            .And.Contain("<title>Stage unchanged for twelve months, by stage: Level 0 1, Level 1 0, Level 2 0</title>")
             .And.Contain("<td data-label=\"Median days\">430</td>");
 
         // The API says the same: staff's report names her, the board's and the one issued to it count her.
@@ -74,7 +74,7 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
             .And.Contain(",median days at stage,,,430,0,,").And.Contain(",no progress in twelve months,,,1,0,0,0");
         (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=html")).Should().NotContain("Stella")
             .And.Contain("<th scope=\"row\">Median days at stage</th><td>430</td><td>0</td><td></td><td></td>")
-            .And.Contain("<th scope=\"row\">No progress in twelve months</th><td>1</td><td>0</td><td>0</td><td>0</td>");
+            .And.Contain("<th scope=\"row\">Stage unchanged for twelve months</th><td>1</td><td>0</td><td>0</td><td>0</td>");
         var issuing = await admin.PostAsync("/api/reports/pipeline/issues?affiliate=PP", null);
         issuing.StatusCode.Should().Be(HttpStatusCode.Created);
         var issued = await issuing.Content.ReadFromJsonAsync<JsonElement>();

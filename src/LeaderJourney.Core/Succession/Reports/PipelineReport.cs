@@ -29,7 +29,7 @@ public sealed record PipelineSnapshot(DateTimeOffset AsOf, int Leaders, IReadOnl
 /// <summary>
 /// The pipeline report of API.md: leaders counted by stage (highest level in any theme) and by domain
 /// level, the equity breakdown of consenting leaders with small cells suppressed, the same counts a year
-/// earlier, the median days spent at each stage, and how many leaders made no progress in twelve months
+/// earlier, the median days spent at each stage, and how many leaders' stage has not risen in twelve months
 /// (<see cref="Stalled"/> names them, or some of them, for staff; null when the reader sees no names:
 /// <see cref="StalledNames"/>). Withdrawn leaders are not counted.
 /// </summary>

@@ -63,7 +63,8 @@ public static class ReportFormats
         Row(csv, [r.Affiliate, Day(r.YearEarlier.AsOf), Pick("stage a year earlier", "Stage a year earlier"), "", "", .. r.YearEarlier.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         Row(csv, [r.Affiliate, Day(r.AsOf), Pick("median days at stage", "Median days at stage"), "", "", .. MedianDays(r)]);
         if (r.StalledStages is { } stalled)
-            Row(csv, [r.Affiliate, Day(r.AsOf), Pick("no progress in twelve months", "No progress in twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+            // The row's code stays as integrations know it; its words say what it counts (a stage that has not risen).
+            Row(csv, [r.Affiliate, Day(r.AsOf), Pick("no progress in twelve months", "Stage unchanged for twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }
 
@@ -155,7 +156,7 @@ public static class ReportFormats
         }
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
         if (r.StalledStages is { } stalled)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("No progress in twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage unchanged for twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         return html.Append("</tbody></table></div></main></body></html>").ToString();
     }
 
