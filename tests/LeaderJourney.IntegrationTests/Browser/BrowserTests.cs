@@ -367,6 +367,15 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("1 of 1 key positions");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "President" })).ToBeVisibleAsync();
         await Accessible(page);
+        // On paper: no sign-out, menu or language form, and the candidates' table says whose it is on every page it runs to.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByLabel("Language")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "President: candidates" })).ToBeVisibleAsync();
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "President: candidates" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
 
         var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         await page.GetByLabel("As of").FillAsync(yesterday);
