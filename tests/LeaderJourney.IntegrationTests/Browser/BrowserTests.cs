@@ -256,7 +256,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "Abrir mi cola" }).ClickAsync();
         await ReloadUntilVisible(page, "Maya Angelou");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validar" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1: el nivel está alcanzado.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1, de Maya Angelou: el nivel está alcanzado.");
         await FitsItsWidth(page);
         await Accessible(page);
         await Screenshot(page, "es-mentor-queue");
@@ -314,7 +314,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await ReloadUntilVisible(page, "Maya Angelou: Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1");
         await Assertions.Expect(page.GetByText("Story and persuasion", new() { Exact = false }).First).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign off" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1: the level is attained.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed off Effectively uses current media (print, broadcast, online, social media) to communicate, Level 1 for Maya Angelou: the level is attained.");
         await Accessible(page);
 
         var leader = await app.SignedInPageAsync("BA.leader");

@@ -150,7 +150,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var signOffForm = new Dictionary<string, string> { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." };
         var signed = await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff", signOffForm);
         var signedPage = await signed.Content.ReadAsStringAsync();
-        signedPage.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.")
+        signedPage.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1 for Grace Lee: the level is attained.")
             .And.Contain("?handler=undo");
         signedPage.Should().Contain("<a href=\"/mentor/queue\">My queue</a>", "the menu counts what the page lists, not the read model a moment behind");
         var version = System.Text.RegularExpressions.Regex.Match(signedPage, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
@@ -243,12 +243,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.GetAsync(page)).Should().Contain("<option value=\"\" selected>Choose a theme</option>", "with no request waiting the mentor chooses; the first theme is not taken by leaving the list as it was");
         var attained = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["note"] = "Ran the phone bank well", ["signOff"] = "true" }))
             .Content.ReadAsStringAsync();
-        attained.Should().Contain($"Your assessment of {theme}, Level 1 is recorded. Signed off {theme}, Level 1: the level is attained.");
+        attained.Should().Contain($"Your assessment of {theme}, Level 1 is recorded. Signed off {theme}, Level 1 for Grace Lee: the level is attained.");
         attained.Should().Contain("Mentor&#x27;s assessment of").And.Contain("class=\"level attained\" data-level=\"1\"");
 
         // Level 3 before Level 2: the assessment and the sign-off stand, and the page says what the level still lacks.
         var early = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync();
-        early.Should().Contain($"Signed off {theme}, Level 3. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
+        early.Should().Contain($"Signed off {theme}, Level 3 for Grace Lee. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
         (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.2", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("The level is not attained yet. Levels 1 and 2 are not attained yet, and this level follows them.", "every level missing is named");
 
@@ -403,7 +403,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.GetAsync("/mentor/queue")).Should().Contain("?handler=assessAndSignOff").And.Contain("Record my assessment at Level 1 and sign off");
         var done = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=assessAndSignOff",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Heard them testify." })).Content.ReadAsStringAsync();
-        done.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1: the level is attained.");
+        done.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1 for Grace Lee: the level is attained.");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         var types = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(3);
         types.Should().Equal("leader.assessment-recorded", "leader.signed-off", "leader.level-attained");
@@ -437,7 +437,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;
         var signed = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "" })).Content.ReadAsStringAsync();
-        signed.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1. The level is not attained yet. There is no training, or mentor or peer assessment, at this level yet")
+        signed.Should().Contain("Signed off Utilizes best practices in advocacy and political efforts, Level 1 for Grace Lee. The level is not attained yet. There is no training, or mentor or peer assessment, at this level yet")
             .And.NotContain("the level is attained.");
 
         var theme = await leader.GetAsync("/journey/theme/ADV.1");

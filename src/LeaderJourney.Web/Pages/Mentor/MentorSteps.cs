@@ -60,11 +60,11 @@ public static class MentorSteps
         if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
     }
 
-    /// <summary>After a sign-off, from the leader as it now stands: whether it attained the level, and if not, what the level still lacks.</summary>
+    /// <summary>After a sign-off, from the leader as it now stands: whose level, whether it attained it, and if not, what it still lacks (a mentor signs off several leaders' requests in a row).</summary>
     private static string Outcome(IStringLocalizer T, Leader leader, string themeCode, string themeTitle, int level, AttainmentPolicy policy)
     {
-        if (leader.HasAttained(themeCode, level)) return T["Signed off {0}, Level {1}: the level is attained.", themeTitle, level];
+        if (leader.HasAttained(themeCode, level)) return T["Signed off {1}, Level {2} for {0}: the level is attained.", leader.DisplayName, themeTitle, level];
         var needs = AttainmentRule.Needs(leader, themeCode, level, policy);
-        return $"{T["Signed off {0}, Level {1}.", themeTitle, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(T, needs, level, signOffsAfterYours: needs.SignOffs, leader.LevelOf(themeCode)))}".TrimEnd();
+        return $"{T["Signed off {1}, Level {2} for {0}.", leader.DisplayName, themeTitle, level]} {T["The level is not attained yet."]} {string.Join(" ", Lacking(T, needs, level, signOffsAfterYours: needs.SignOffs, leader.LevelOf(themeCode)))}".TrimEnd();
     }
 }
