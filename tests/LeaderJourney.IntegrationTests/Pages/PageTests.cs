@@ -832,7 +832,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Stages in one blue, darker with the level (Level 0 is no longer the green that means "ready now").
         pipeline.Should().Contain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.StageColours[0]}\"").And.NotContain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.ReadinessColours[0]}\"");
         // The board sees staff's call on a candidate and why it was made.
-        (await board.GetAsync("/board/succession")).Should().Contain("Ready in 1 to 2 years<span class=\"why\"> (Why: Needs a year of chairing first)</span>")
+        (await board.GetAsync("/board/succession")).Should().Contain($"Ready in 1 to 2 years<span class=\"why\"> (judged on {DateTime.UtcNow:d MMM yyyy}; Why: Needs a year of chairing first)</span>", "when the call was made, too: one of long ago weighs less")
             .And.Contain($"fill=\"{LeaderJourney.Web.Pages.Board.BoardPage.ReadinessColours[0]}\"", "readiness in the badges' colours");
     }
 

@@ -20,6 +20,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
     private readonly TestClock _clock = new(T0);
+
+    /// <summary>The day staff made their call on L04 for Treasurer.</summary>
+    private DateOnly _judgedOn;
     private LeaderJourneyAppFactory _app = null!;
     private HttpClient _admin = null!;
     private HttpClient _mentor = null!;
@@ -97,6 +100,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
             await Attain(leader, theme);
         foreach (var (position, leader) in new[] { ("President", "L01"), ("President", "L02"), ("President", "L03"), ("Treasurer", "L01"), ("Treasurer", "L03"), ("Treasurer", "L04"), ("Secretary", "L03") })
             await Nominate(position, leader);
+        _judgedOn = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
         await Ok(_admin.PostAsJsonAsync($"/api/positions/{_positions["Treasurer"]}/readiness-assessments",
             new { leaderId = _leaders["L04"], readiness = "ready-now", justification = "Ran the budget committee for two years." }));
         foreach (var i in Enumerable.Range(1, 12))
@@ -165,6 +169,8 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         (Readiness(treasurer, "L01"), Readiness(treasurer, "L03"), Readiness(treasurer, "L04")).Should().Be(("ready-1-2-years", "ready-3-plus-years", "ready-now"));
         var l04 = treasurer.GetProperty("candidates").EnumerateArray().Single(c => Name(c) == "L04");
         (l04.GetProperty("computedReadiness").GetString(), l04.GetProperty("assessedReadiness").GetString()).Should().Be(("ready-1-2-years", "ready-now"), "both the computed and the person's call are shown");
+        l04.GetProperty("assessedOn").GetString().Should().Be(_judgedOn.ToString("yyyy-MM-dd"), "and the day the call was made");
+        treasurer.GetProperty("candidates").EnumerateArray().Single(c => Name(c) == "L01").GetProperty("assessedOn").ValueKind.Should().Be(JsonValueKind.Null, "no call, no day");
         l04.GetProperty("gaps").EnumerateArray().Single().GetProperty("themeCode").GetString().Should().Be("GOV.1");
 
         var secretary = positions["Secretary"];
@@ -297,7 +303,8 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
 
         var csv = await board.GetStringAsync("/api/reports/succession?affiliate=SC&format=csv");
         csv.Split('\n')[0].Should().StartWith("affiliate,as_of,position_id,position");
-        csv.Should().Contain(",Treasurer,,,low,").And.Contain("ready-now,ready-1-2-years,ready-now,GOV.1 1/2");
+        csv.Split('\n')[0].Should().EndWith("gaps,assessed_on,justification");
+        csv.Should().Contain(",Treasurer,,,low,").And.Contain($"ready-now,ready-1-2-years,ready-now,GOV.1 1/2,{_judgedOn:yyyy-MM-dd},Ran the budget committee for two years.");
         (await board.GetStringAsync("/api/reports/pipeline?affiliate=SC&format=csv")).Should().Contain("equity,gender,woman,<5,<5,0,0");
         var page = await board.GetAsync("/api/reports/succession?affiliate=SC&format=html");
         page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");

@@ -29,17 +29,17 @@ public static class ReportFormats
             ? string.Join("; ", gaps.Select(g => Say(words!.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current))))
             : string.Join("; ", gaps.Select(g => $"{g.ThemeCode ?? g.DomainCode} {g.Current}/{g.Required}"));
         Row(csv, people
-            ? [.. new[] { "Affiliate", "As of", "Position id", "Position", "Incumbent", "Term ends", "Risk", "Leader id", "Candidate", "Readiness", "Computed", "Assessed", "Gaps" }.Select(Say)]
-            : ["affiliate", "as_of", "position_id", "position", "incumbent", "term_ends_on", "risk", "leader_id", "candidate", "readiness", "computed_readiness", "assessed_readiness", "gaps"]);
+            ? [.. new[] { "Affiliate", "As of", "Position id", "Position", "Incumbent", "Term ends", "Risk", "Leader id", "Candidate", "Readiness", "Computed", "Assessed", "Gaps", "Assessed on", "Why" }.Select(Say)]
+            : ["affiliate", "as_of", "position_id", "position", "incumbent", "term_ends_on", "risk", "leader_id", "candidate", "readiness", "computed_readiness", "assessed_readiness", "gaps", "assessed_on", "justification"]);
         var asOf = people ? r.AsOf.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Date(r.AsOf);
         foreach (var p in people ? MostAtRiskFirst(r.Positions) : r.Positions)
         {
             if (p.Candidates.Count == 0)
-                Row(csv, r.Affiliate, asOf, p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk), "", "", "", "", "", "");
+                Row(csv, r.Affiliate, asOf, p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk), "", "", "", "", "", "", "", "");
             foreach (var c in people ? ReadiestFirst(p) : p.Candidates)
                 Row(csv, r.Affiliate, asOf, p.Id.ToString(), p.Title, p.Incumbent?.DisplayName ?? "", p.TermEndsOn?.ToString("yyyy-MM-dd") ?? "", Risk(p.Risk),
                     c.LeaderId.ToString(), c.DisplayName, Readiness(c.Readiness), Readiness(c.ComputedReadiness), c.AssessedReadiness is null && !people ? "" : Readiness(c.AssessedReadiness),
-                    Gaps(c.Gaps));
+                    Gaps(c.Gaps), c.AssessedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", c.AssessedReadiness is null ? "" : c.Justification ?? "");
         }
         return csv.ToString();
     }

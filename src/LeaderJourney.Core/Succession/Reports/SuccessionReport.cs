@@ -3,7 +3,11 @@ using LeaderJourney.Domain.Succession;
 namespace LeaderJourney.Core.Succession.Reports;
 
 public sealed record GapView(string? ThemeCode, string? DomainCode, int Required, int Current);
-public sealed record CandidateView(Guid LeaderId, string DisplayName, string Readiness, string ComputedReadiness, string? AssessedReadiness, string? Justification, IReadOnlyList<GapView> Gaps);
+public sealed record CandidateView(Guid LeaderId, string DisplayName, string Readiness, string ComputedReadiness, string? AssessedReadiness, string? Justification, IReadOnlyList<GapView> Gaps)
+{
+    /// <summary>The day (UTC) of the judgement in <see cref="AssessedReadiness"/>: a call of long ago weighs less than the levels attained since.</summary>
+    public DateOnly? AssessedOn { get; init; }
+}
 public sealed record IncumbentView(Guid LeaderId, string DisplayName);
 public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumbent, DateOnly? TermEndsOn, string Risk, IReadOnlyList<CandidateView> Candidates);
 /// <param name="FillableAtOnce">How many key positions could be filled at once, each by a different person ready now
@@ -51,7 +55,10 @@ public sealed record SuccessionReport(
                 bench.Add((leader.Id, effective));
                 candidates.Add(new CandidateView(leader.Id, leader.DisplayName, ReadinessNames.ToApi(effective), ReadinessNames.ToApi(computed),
                     candidate.Assessed is { } assessed ? ReadinessNames.ToApi(assessed) : null, candidate.Justification,
-                    gaps.Select(g => new GapView(g.ThemeCode, g.DomainCode, g.Required, g.Current)).ToArray()));
+                    gaps.Select(g => new GapView(g.ThemeCode, g.DomainCode, g.Required, g.Current)).ToArray())
+                {
+                    AssessedOn = candidate.Assessed is null || candidate.AssessedAt is not { } at ? null : DateOnly.FromDateTime(at.UtcDateTime),
+                });
             }
             var readyNow = candidates.Count(c => c.Readiness == ReadinessNames.ToApi(Readiness.ReadyNow));
             coverage.Add((true, readyNow > 0));
