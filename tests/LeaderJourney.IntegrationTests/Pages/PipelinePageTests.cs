@@ -49,6 +49,11 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         page.Should().Contain("<tr><th scope=\"row\">Level 0</th><td data-label=\"Median days\">430</td></tr>", "both spent 430 days at Level 0 (Stella's still running)")
             .And.Contain("<tr><th scope=\"row\">Level 1</th><td data-label=\"Median days\">0</td></tr>")
             .And.Contain("<tr><th scope=\"row\">Level 2</th><td data-label=\"Median days\">no one yet</td></tr>");
+        // Beside the chart, each stage against a year before: both stood at Level 0 then, Rosa has risen since.
+        var on = $"On {clock.GetUtcNow():d MMM yyyy}";
+        page.Should().Contain($"<tr><th scope=\"row\">Level 0</th><td data-label=\"{on}\">1</td><td data-label=\"A year earlier\">2</td><td data-label=\"Difference\">−1</td></tr>")
+            .And.Contain($"<tr><th scope=\"row\">Level 1</th><td data-label=\"{on}\">1</td><td data-label=\"A year earlier\">0</td><td data-label=\"Difference\">&#x2B;1</td></tr>")
+            .And.Contain($"<th scope=\"col\">{on}</th><th scope=\"col\">A year earlier</th>");
 
         var board = new PageClient(app);
         await board.SignInAsync("pp.board");
