@@ -44,7 +44,7 @@ public sealed record Position(
             },
             RequirementsChanged e => s with { Requirements = [.. e.Requirements] },
             IncumbentSeated e => s with { Incumbent = new Incumbency(e.LeaderId, e.Since, e.TermEndsOn) },
-            IncumbentVacated => s with { Incumbent = s.Incumbent with { LeaderId = null, Since = null } },
+            IncumbentVacated e => s with { Incumbent = s.Incumbent with { LeaderId = null, Since = null, VacantSince = e.On } },
             TermEndSet e => s with { Incumbent = s.Incumbent with { TermEndsOn = e.TermEndsOn } },
             CandidateNominated e => s with
             {
@@ -64,7 +64,7 @@ public sealed record Position(
             // unless the others were kept as the bench for the next one.
             Appointed e => s with
             {
-                Incumbent = s.Incumbent with { LeaderId = e.LeaderId, Since = e.On },
+                Incumbent = s.Incumbent with { LeaderId = e.LeaderId, Since = e.On, VacantSince = null },
                 Candidates = e.KeepOthers ? s.Candidates.RemoveAll(c => c.LeaderId == e.LeaderId) : [],
                 Appointments = s.Appointments.Add(
                     new AppointmentRecord(e.LeaderId, e.On, s.Incumbent.LeaderId, e.Slate, e.AppointedBy, e.AppointedAt, s.Version)),

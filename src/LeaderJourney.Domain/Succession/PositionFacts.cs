@@ -9,6 +9,9 @@ public sealed record Incumbency(Guid? LeaderId, DateOnly? Since, DateOnly? TermE
     public static Incumbency None { get; } = new(null, null, null);
 
     public bool IsVacant => LeaderId is null;
+
+    /// <summary>The day the seat fell vacant (<see cref="IncumbentVacated"/>), while it is; null when held, or never held.</summary>
+    public DateOnly? VacantSince { get; init; }
 }
 
 /// <summary>A nominated candidate, in nomination order. <see cref="Assessed"/> is a person's call on their readiness,

@@ -70,7 +70,7 @@ public sealed class IncumbentTests : PositionSpec
     public void A_vacated_position_is_vacant_and_keeps_its_term_end()
     {
         Given(Defined(), Seated(Holder, Since, TermEnd), Vacated(Holder, Today));
-        State.Incumbent.Should().Be(new Incumbency(null, null, TermEnd));
+        State.Incumbent.Should().Be(new Incumbency(null, null, TermEnd) { VacantSince = Today });
         State.IsVacant.Should().BeTrue();
     }
 

@@ -53,6 +53,19 @@ public sealed class PositionEvolveTests : PositionSpec
     }
 
     [Fact]
+    public void A_vacated_seat_keeps_the_day_it_fell_vacant_until_someone_holds_it_again()
+    {
+        Given(Defined(), Seated(Holder), Vacated(Holder, Today));
+        State.Incumbent.VacantSince.Should().Be(Today);
+        Given(TermSet(TermEnd));
+        State.Incumbent.VacantSince.Should().Be(Today, "a new term end leaves the seat as vacant as it was");
+        Given(Seated(Ann, since: Today.AddDays(3)));
+        State.Incumbent.VacantSince.Should().BeNull();
+        Given(Vacated(Ann, Today.AddDays(9)), Nominated(Ben), new Appointed(PositionId, Ben, Today.AddDays(20), [], Admin.UserId, T0));
+        State.Incumbent.VacantSince.Should().BeNull("an appointment fills it");
+    }
+
+    [Fact]
     public void Every_named_event_evolves()
     {
         // Exhaustiveness: Evolve knows every event the names list knows.

@@ -185,6 +185,38 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task The_board_reads_since_when_a_seat_is_vacant_and_which_other_key_seats_its_holder_holds()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PV");
+        async Task<Guid> Enrol(string name) =>
+            (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PV", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        async Task<Guid> Define(string title, Guid holder) =>
+            (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PV", title, incumbentLeaderId = holder, requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var (florida, vic) = (await Enrol("FloridaTurner"), await Enrol("VicVacated"));
+        await Define("Treasurer", florida);
+        await Define("Secretary", florida);
+        var vicePresident = await Define("Vice President", vic);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{vicePresident}/vacancy", new { leaderId = vic, on = today }));
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pv.board", ApiUsers.Password, Roles.Board, "PV", null, null);
+
+        var board = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await board.SignInAsync("pv.board");
+        var api = await _app.SignInAsync("pv.board");
+        var report = await Ok(api.GetAsync("/api/reports/succession?affiliate=PV"));
+        var positions = report.GetProperty("positions").EnumerateArray().ToDictionary(p => p.GetProperty("title").GetString()!);
+        positions["Vice President"].GetProperty("vacantSince").GetString().Should().Be(today);
+        positions["Treasurer"].GetProperty("vacantSince").ValueKind.Should().Be(JsonValueKind.Null, "a seat held has no vacancy");
+        (await board.GetAsync("/board/succession")).Should().Contain($"The seat has been vacant since {today}.")
+            .And.Contain("Held by FloridaTurner, who also holds Secretary.").And.Contain("Held by FloridaTurner, who also holds Treasurer.");
+
+        // Seated again, the seat says who holds it, and no vacancy.
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{vicePresident}/incumbent", new { leaderId = vic, since = today }));
+        (await Ok(api.GetAsync("/api/reports/succession?affiliate=PV"))).GetProperty("positions").EnumerateArray()
+            .Single(p => p.GetProperty("title").GetString() == "Vice President").GetProperty("vacantSince").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task If_Match_on_a_position_is_the_version_it_was_read_at_and_a_stale_one_is_409_with_the_current_version()
     {
         var (id, ana, ben) = (await Position(), await Leader("Ana"), await Leader("Ben"));

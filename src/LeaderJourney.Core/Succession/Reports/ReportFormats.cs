@@ -89,8 +89,14 @@ public static class ReportFormats
         : null;
 
     /// <summary>Who holds a position, in a sentence (its term is said beside its risk).</summary>
-    public static string Holder(PositionView position) =>
-        position.Incumbent is { } holder ? $"Held by {holder.DisplayName}." : "The seat is vacant.";
+    /// <param name="all">The report's positions: a holder of several key seats is said to be (each seat they leave at once is open).</param>
+    public static string Holder(PositionView position, IReadOnlyList<PositionView>? all = null)
+    {
+        if (position.Incumbent is not { } holder)
+            return position.VacantSince is { } since ? $"The seat has been vacant since {since:yyyy-MM-dd}." : "The seat is vacant.";
+        var others = (all ?? []).Where(p => p.Id != position.Id && p.Incumbent?.LeaderId == holder.LeaderId).Select(p => p.Title).ToList();
+        return others.Count == 0 ? $"Held by {holder.DisplayName}." : $"Held by {holder.DisplayName}, who also holds {string.Join(", ", others)}.";
+    }
 
     /// <summary>
     /// How many covered key positions are covered only by a person's judgement (their ready-now candidates
@@ -126,7 +132,7 @@ public static class ReportFormats
         foreach (var p in MostAtRiskFirst(r.Positions))
         {
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
-            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p)))} ")
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p, r.Positions)))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
             html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
             foreach (var c in ReadiestFirst(p))

@@ -9,7 +9,11 @@ public sealed record CandidateView(Guid LeaderId, string DisplayName, string Rea
     public DateOnly? AssessedOn { get; init; }
 }
 public sealed record IncumbentView(Guid LeaderId, string DisplayName);
-public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumbent, DateOnly? TermEndsOn, string Risk, IReadOnlyList<CandidateView> Candidates);
+public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumbent, DateOnly? TermEndsOn, string Risk, IReadOnlyList<CandidateView> Candidates)
+{
+    /// <summary>The day a vacant seat fell vacant, when it was held before: an empty seat of long standing is the board's to know.</summary>
+    public DateOnly? VacantSince { get; init; }
+}
 /// <param name="FillableAtOnce">How many key positions could be filled at once, each by a different person ready now
 /// (<see cref="SuccessionRules.FillableAtOnce"/>); null in a report issued before it was counted.</param>
 public sealed record CoverageView(int KeyPositions, int WithReadyNowSuccessor, double Ratio, int? FillableAtOnce)
@@ -67,7 +71,8 @@ public sealed record SuccessionReport(
             var incumbent = position.Incumbent.LeaderId is { } holder
                 ? new IncumbentView(holder, byId.TryGetValue(holder, out var h) ? h.DisplayName : "")
                 : null;
-            views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates));
+            views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates)
+                { VacantSince = position.Incumbent.VacantSince });
 
             if (!suggest) continue;
             suggested.AddRange(Suggest(position, leaders).Select(leader => new SuggestedView(position.Id, leader.Id, leader.DisplayName)));
