@@ -36,6 +36,15 @@ public static class PageSetup
                 }
                 context.ReplacePrincipal(Core.Access.BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session));
             };
+            // A form sent once the session had ended (a mentor's decline typed on a phone hours after signing in)
+            // was not recorded: the sign-in page is told, so it can say so instead of landing as if nothing happened.
+            options.Events.OnRedirectToLogin = context =>
+            {
+                context.Response.Redirect(HttpMethods.IsPost(context.Request.Method)
+                    ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(context.RedirectUri, "unsent", "true")
+                    : context.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
         // The cookies' and forms' keys are one ring in the database for every host (Core/Access/PageKeyRing, added with the core services).
         // Over HTTPS (directly or behind a trusted proxy, see Proxy) every cookie is Secure.

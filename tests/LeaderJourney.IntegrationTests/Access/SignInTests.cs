@@ -58,6 +58,31 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task A_form_sent_after_the_session_ended_lands_on_sign_in_saying_it_was_not_recorded()
+    {
+        await _app.EnsureAffiliateAsync("OH");
+        await Directory.CreateUserAsync("lapsed.mentor", ApiUsers.Password, Roles.Mentor, "OH", null, null);
+        var mentor = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await mentor.SignInAsync("lapsed.mentor");
+        var queue = await mentor.GetAsync("/mentor/queue");
+        var token = System.Text.RegularExpressions.Regex.Match(queue, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        _clock.Advance(AccessDirectory.TokenLifetime + TimeSpan.FromMinutes(1));
+
+        // A decline typed on a phone and sent after the sign-in ran out.
+        var sent = await mentor.Http.PostAsync("/mentor/queue?handler=decline", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["leaderId"] = Guid.NewGuid().ToString(), ["themeCode"] = "ADV.1", ["level"] = "1",
+            ["reason"] = "Please add the call sheet",
+        }));
+        sent.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var signIn = sent.Headers.Location!.OriginalString;
+        signIn.Should().Contain("/account/sign-in").And.Contain("unsent=true");
+        (await mentor.GetAsync(signIn)).Should().Contain("Your sign-in had ended, so what you sent last was not recorded. Sign in, then send it again.");
+        // A page asked for, not a form sent, lost nothing: nothing of the kind is said.
+        (await mentor.Http.GetAsync("/mentor/queue")).Headers.Location!.OriginalString.Should().Contain("/account/sign-in").And.NotContain("unsent");
+    }
+
+    [Fact]
     public async Task A_wrong_password_or_unknown_user_is_401_with_the_same_message_and_repeated_failures_lock_out()
     {
         await _app.EnsureAffiliateAsync("OH");

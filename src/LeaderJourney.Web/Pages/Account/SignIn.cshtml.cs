@@ -20,6 +20,9 @@ public sealed class SignInModel(AccessDirectory directory, IConfiguration config
     [BindProperty] public string? Password { get; set; }
     public string? Error { get; private set; }
 
+    /// <summary>Sent here by a form posted after the session had ended (PageSetup): it was not recorded.</summary>
+    [BindProperty(SupportsGet = true)] public bool Unsent { get; set; }
+
     /// <summary>Arrived here after changing the password.</summary>
     [BindProperty(SupportsGet = true)] public bool Changed { get; set; }
 
