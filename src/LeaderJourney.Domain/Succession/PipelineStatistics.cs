@@ -89,7 +89,7 @@ public static class PipelineStatistics
     public static IReadOnlyList<StalledLeader> StalledLeaders(IEnumerable<StageHistory> histories, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(histories);
-        var cutoff = asOf.AddMonths(-12);
+        var cutoff = YearBefore(asOf);
         var stalled = new List<StalledLeader>();
         foreach (var history in histories)
         {
@@ -106,6 +106,9 @@ public static class PipelineStatistics
         }
         return stalled;
     }
+
+    /// <summary>Where the twelve months a leader is stalled over begin: 12 calendar months before asOf.</summary>
+    public static DateTimeOffset YearBefore(DateTimeOffset asOf) => asOf.AddMonths(-12);
 
     /// <summary>The spells that had begun by asOf, in time order; checks them, as a broken history is a programming error.</summary>
     private static IReadOnlyList<LevelSpell> Known(StageHistory history, DateTimeOffset asOf)

@@ -112,6 +112,55 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Of_the_leaders_whose_stage_stood_still_the_page_and_report_say_who_attained_no_level_at_all_in_the_year()
+    {
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-500));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PN");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("pn.mentor", ApiUsers.Password, Roles.Mentor, "PN", null, null);
+        await directory.CreateUserAsync("pn.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PN", null, null);
+        await directory.CreateUserAsync("pn.board", ApiUsers.Password, Roles.Board, "PN", null, null);
+        async Task<Guid> Enrol(string name) =>
+            (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PN", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        async Task Attain(Guid leader, string theme)
+        {
+            var staff = await app.SignInAsync("pn.staff");
+            (await staff.PostAsJsonAsync($"/api/leaders/{leader}/trainings", new { title = "Workshop", themeCode = theme, level = 1,
+                completedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await (await app.SignInAsync("pn.mentor")).PostAsJsonAsync($"/api/leaders/{leader}/sign-offs", new { themeCode = theme, level = 1 })).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        var still = await Enrol("Stella Still");
+        var themes = await Enrol("Theo Themes");
+        (await admin.PostAsJsonAsync($"/api/leaders/{themes}/mentors", new { mentorUserId = mentorId })).StatusCode.Should().Be(HttpStatusCode.OK);
+        // Theo reaches Level 1 at once, and 430 days on attains it in a second theme: his stage stood still, he did not.
+        await Attain(themes, "ADV.1");
+        clock.Advance(TimeSpan.FromDays(430));
+        await Attain(themes, "COM.1");
+        await app.CaughtUpAsync();
+
+        var staffPage = new PageClient(app);
+        await staffPage.SignInAsync("pn.staff");
+        var page = await staffPage.GetAsync("/board/pipeline");
+        page.Should().Contain("2 leaders:").And.Contain("Of them, 1 attained no level in any theme in those twelve months; the others attained levels below their next stage.")
+            .And.Contain("<td data-label=\"A level in the year\">yes, below the next stage</td>").And.Contain("<td data-label=\"A level in the year\">none</td>");
+        page[page.IndexOf("Stella Still", StringComparison.Ordinal)..].Should().StartWith("Stella Still</a></td><td data-label=\"Stage\">Level 0</td>");
+        var board = new PageClient(app);
+        await board.SignInAsync("pn.board");
+        (await board.GetAsync("/board/pipeline")).Should().Contain("2 leaders have stood at one stage for over twelve months; staff see who they are.")
+            .And.Contain("Of them, 1 attained no level in any theme in those twelve months").And.NotContain("Theo Themes");
+
+        var report = await (await app.SignInAsync("pn.board")).GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PN");
+        report.GetProperty("stalledStages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(1, 1, 0, 0);
+        report.GetProperty("noLevelStages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal([1, 0, 0, 0], "Stella alone attained nothing");
+        var staffReport = await (await app.SignInAsync("pn.staff")).GetFromJsonAsync<JsonElement>("/api/reports/pipeline?affiliate=PN");
+        staffReport.GetProperty("stalled").EnumerateArray().ToDictionary(s => s.GetProperty("leaderId").GetGuid(), s => s.GetProperty("attainedInTheYear").GetBoolean())
+            .Should().BeEquivalentTo(new Dictionary<Guid, bool> { [still] = false, [themes] = true });
+        (await (await app.SignInAsync("pn.board")).GetStringAsync("/api/reports/pipeline?affiliate=PN&format=csv")).Should().Contain(",no level in twelve months,,,1,0,0,0");
+    }
+
+    [Fact]
     public async Task Staff_page_through_every_stalled_leader_longest_standing_first()
     {
         var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-500));

@@ -157,6 +157,30 @@ public sealed class PipelineData(ProjectionRuntime projections, NpgsqlDataSource
         while (await reader.ReadAsync(ct)) row(reader);
     }
 
+    /// <summary>
+    /// Of these leaders, those who attained a level in any theme after <paramref name="from"/> and by
+    /// <paramref name="to"/>, one not taken back by then (a mentor's undo of a wrong tap is no step). Read for
+    /// the stalled leaders: their stage stood still, but most grow a theme at a time meanwhile.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> AttainedBetweenAsync(IReadOnlyCollection<Guid> leaders, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var found = new HashSet<Guid>();
+        if (leaders.Count == 0) return found;
+        var changes = await Table("changes", ct);
+        await using var command = dataSource.CreateCommand($"""
+            select distinct c.leader_id from {changes} c
+             where c.leader_id = any($1) and c.attained and c.at > $2 and c.at <= $3
+               and not exists (select 1 from {changes} r where r.leader_id = c.leader_id and r.number > c.number and r.at <= $3
+                                 and r.attained = false and r.theme_code = c.theme_code and r.level = c.level)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaders.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) found.Add(reader.GetGuid(0));
+        return found;
+    }
+
     private async Task<string> Table(string table, CancellationToken ct) =>
         await projections.ActiveTableAsync(PipelineHistoryProjection.ProjectionName, table, ct) ?? throw new ReadModelNotReadyException(PipelineHistoryProjection.ProjectionName);
 }

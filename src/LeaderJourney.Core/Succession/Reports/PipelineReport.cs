@@ -7,7 +7,11 @@ public sealed record EquityRowView(string Category, string Value, IReadOnlyList<
 /// <summary>How many consenting leaders at each stage answered a category: what a value's share is of. Suppressed as its rows are.</summary>
 public sealed record EquityAnsweredView(string Category, IReadOnlyList<int?> Stages);
 /// <param name="LastProgress">The day of the leader's last step (a date: nobody's exact times leave their record).</param>
-public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly LastProgress);
+public sealed record StalledView(Guid LeaderId, string DisplayName, int Stage, DateOnly LastProgress)
+{
+    /// <summary>Whether they attained a level in some theme in those twelve months, their stage standing still.</summary>
+    public bool AttainedInTheYear { get; init; }
+}
 
 /// <summary>
 /// Which of the stalled leaders a pipeline report names. Staff reach out to them, so staff's report names
@@ -42,6 +46,13 @@ public sealed record PipelineReport(
     public IReadOnlyList<int>? StalledStages { get; init; }
 
     /// <summary>
+    /// Of the stalled leaders, by their stage now, those who attained no level in any theme in the twelve months
+    /// either: the ones truly standing still (the others grow a theme at a time below their next stage). Null in
+    /// a report issued before it was counted.
+    /// </summary>
+    public IReadOnlyList<int>? NoLevelStages { get; init; }
+
+    /// <summary>
     /// The moment the equity breakdown counts to: <see cref="AsOf"/>, or for the board the end of the last
     /// complete UTC day when that is earlier, so reloading a report cannot show which row one person just left.
     /// </summary>
@@ -58,17 +69,20 @@ public sealed record PipelineReport(
 
     /// <summary>The report from its parts: the counts now and a year earlier, the equity breakdown, the stage histories of the leaders counted now, and which of them are stalled.</summary>
     /// <param name="named">The stalled leaders the report names, in the order they are shown, or null when it names none.</param>
+    /// <param name="attainedInTheYear">Those of the stalled who attained a level in some theme in the twelve months.</param>
     public static PipelineReport Build(string affiliate, PipelineSnapshot now, PipelineSnapshot yearEarlier, IReadOnlyList<EquityRowView> equity,
-        IReadOnlyList<StageHistory> histories, IReadOnlyList<StalledLeader> stalled, IReadOnlyList<(Guid Id, string Name)>? named)
+        IReadOnlyList<StageHistory> histories, IReadOnlyList<StalledLeader> stalled, IReadOnlyList<(Guid Id, string Name)>? named, IReadOnlySet<Guid> attainedInTheYear)
     {
         var asOf = now.AsOf;
         var byId = stalled.ToDictionary(s => s.LeaderId);
-        var views = named?.Select(n => new StalledView(n.Id, n.Name, byId[n.Id].Stage, DateOnly.FromDateTime(byId[n.Id].LastProgress.UtcDateTime))).ToArray();
+        var views = named?.Select(n => new StalledView(n.Id, n.Name, byId[n.Id].Stage, DateOnly.FromDateTime(byId[n.Id].LastProgress.UtcDateTime))
+            { AttainedInTheYear = attainedInTheYear.Contains(n.Id) }).ToArray();
         return new PipelineReport(affiliate, asOf, now.Leaders, now.Stages, now.Domains, equity, yearEarlier,
             now.Stages.Zip(yearEarlier.Stages, (a, b) => a - b).ToArray(),
             PipelineStatistics.MedianTimeAtLevel(histories, asOf), stalled.Count, views)
         {
             StalledStages = Enumerable.Range(0, PipelineStatistics.TopStage + 1).Select(stage => stalled.Count(s => s.Stage == stage)).ToArray(),
+            NoLevelStages = Enumerable.Range(0, PipelineStatistics.TopStage + 1).Select(stage => stalled.Count(s => s.Stage == stage && !attainedInTheYear.Contains(s.LeaderId))).ToArray(),
         };
     }
 }

@@ -65,6 +65,8 @@ public static class ReportFormats
         if (r.StalledStages is { } stalled)
             // The row's code stays as integrations know it; its words say what it counts (a stage that has not risen).
             Row(csv, [r.Affiliate, Day(r.AsOf), Pick("no progress in twelve months", "Stage unchanged for twelve months"), "", "", .. stalled.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        if (r.NoLevelStages is { } still)
+            Row(csv, [r.Affiliate, Day(r.AsOf), Pick("no level in twelve months", "No level attained for twelve months"), "", "", .. still.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
         return csv.ToString();
     }
 
@@ -163,6 +165,8 @@ public static class ReportFormats
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Median days at stage"))}</th>{Cells(MedianDays(r))}</tr>");
         if (r.StalledStages is { } stalled)
             html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage unchanged for twelve months"))}</th>{Cells(stalled.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
+        if (r.NoLevelStages is { } still)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("No level attained for twelve months"))}</th>{Cells(still.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         return html.Append("</tbody></table></div></main></body></html>").ToString();
     }
 

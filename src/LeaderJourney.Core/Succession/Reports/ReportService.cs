@@ -39,6 +39,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         var spells = await pipeline.SpellsAsync(affiliate, at, ct);
         var histories = spells.Histories(at);
         var stalled = Domain.Succession.PipelineStatistics.StalledLeaders(histories, at);
+        var attainedInTheYear = await pipeline.AttainedBetweenAsync([.. stalled.Select(s => s.LeaderId)], Domain.Succession.PipelineStatistics.YearBefore(at), at, ct);
         var named = stalledNames.Count switch
         {
             0 => null,
@@ -56,7 +57,7 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         var equityAt = !equityInWholeDays ? at : wholeDay < lastWholeDay ? wholeDay : lastWholeDay;
         // The leaders at each stage at that moment: the page shows them (as of the report's date), and they bound what is hidden.
         var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, spells.Snapshot(equityAt).Stages, ct);
-        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named)
+        return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named, attainedInTheYear)
             with { EquityAsOf = equityAt, EquityAnswered = answered };
     }
 
