@@ -92,7 +92,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
                 // Three lines at most on a phone (name and sign-out, then the menu wrapped on two); staff's folds.
                 (await home.Locator("header").BoundingBoxAsync())!.Height.Should().BeLessThan(150);
-                // Staff's ten links fold behind "Menu" on a phone (six of them scrolled out of sight before); it opens them all.
+                // Staff's eleven links fold behind "Menu" on a phone (six of them scrolled out of sight before); it opens them all.
                 if (width == 390 && user == "BU.staff")
                     await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeHiddenAsync();
                 await OpenTheMenu(home);
@@ -256,7 +256,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "Abrir mi cola" }).ClickAsync();
         await ReloadUntilVisible(page, "Maya Angelou");
         await page.GetByRole(AriaRole.Button, new() { Name = "Validar" }).First.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1, de Maya Angelou: el nivel está alcanzado.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Validado Effectively uses current media (print, broadcast, online, social media) to communicate, Nivel 1, para Maya Angelou: el nivel está alcanzado.");
         await FitsItsWidth(page);
         await Accessible(page);
         await Screenshot(page, "es-mentor-queue");

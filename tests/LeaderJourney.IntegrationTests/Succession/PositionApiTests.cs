@@ -35,8 +35,9 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         return request;
     }
 
-    private async Task<Guid> Leader(string name) =>
-        (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+    /// <summary>A leader enrolled by <paramref name="admin"/> (this class's own, in PA, unless given) in their affiliate.</summary>
+    private async Task<Guid> Leader(string name, HttpClient? admin = null, string affiliate = "PA") =>
+        (await Ok((admin ?? _admin).PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     [Fact]
     public async Task A_name_or_title_a_spreadsheet_would_run_as_a_formula_is_text_in_the_csv()
@@ -144,8 +145,7 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         var clock = new TestClock(DateTimeOffset.UtcNow.AddDays(-1));
         await using var app = new LeaderJourneyAppFactory(database.ConnectionString, clock);
         var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PR");
-        async Task<Guid> Enrol(string name) =>
-            (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PR", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        Task<Guid> Enrol(string name) => Leader(name, admin, "PR");
         var (ana, ben) = (await Enrol("RetireeAna"), await Enrol("RetireeBen"));
         var id = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PR", title = "Recording Secretary", incumbentLeaderId = ana, requirements = Array.Empty<object>() }),
             HttpStatusCode.Created)).GetProperty("id").GetGuid();
@@ -165,6 +165,11 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
 
         (await Ok(admin.PostAsync($"/api/positions/{id}/retirement", null))).GetProperty("version").GetInt64().Should().Be(5);
         (await Store.ReadStreamAsync(id)).Last().TypeName.Should().Be("position.retired");
+        // The retirement ended Ben's nomination: his copy of his data says so; Ana, who only held the seat before, is not told of it.
+        async Task<IEnumerable<string>> PositionRecordsOf(Guid leader) =>
+            (await Ok(admin.GetAsync($"/api/leaders/{leader}/personal-data"))).GetProperty("positions").EnumerateArray().Select(e => e.GetProperty("type").GetString()!);
+        (await PositionRecordsOf(ben)).Should().Equal("position.candidate-nominated", "position.retired");
+        (await PositionRecordsOf(ana)).Should().Equal("position.incumbent-seated", "position.incumbent-vacated");
 
         (await Ok(admin.GetAsync("/api/positions?affiliate=PR"))).EnumerateArray().Should().NotContain(p => p.GetProperty("id").GetGuid() == id);
         (await Ok(board.GetAsync("/api/reports/succession?affiliate=PR"))).GetProperty("positions").EnumerateArray()
@@ -188,16 +193,19 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
     public async Task The_board_reads_since_when_a_seat_is_vacant_and_which_other_key_seats_its_holder_holds()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PV");
-        async Task<Guid> Enrol(string name) =>
-            (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PV", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        Task<Guid> Enrol(string name) => Leader(name, admin, "PV");
         async Task<Guid> Define(string title, Guid holder) =>
             (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PV", title, incumbentLeaderId = holder, requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var (florida, vic) = (await Enrol("FloridaTurner"), await Enrol("VicVacated"));
+        var (florida, vic, ada) = (await Enrol("FloridaTurner"), await Enrol("VicVacated"), await Enrol("AdaAhead"));
         await Define("Treasurer", florida);
         await Define("Secretary", florida);
         var vicePresident = await Define("Vice President", vic);
+        var archivist = await Define("Archivist", ada);
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         await Ok(admin.PostAsJsonAsync($"/api/positions/{vicePresident}/vacancy", new { leaderId = vic, on = today }));
+        // Recorded ahead: the report does not say the seat has stood empty since a day still to come.
+        var ahead = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{archivist}/vacancy", new { leaderId = ada, on = ahead }));
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pv.board", ApiUsers.Password, Roles.Board, "PV", null, null);
 
         var board = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
@@ -207,7 +215,7 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
         var positions = report.GetProperty("positions").EnumerateArray().ToDictionary(p => p.GetProperty("title").GetString()!);
         positions["Vice President"].GetProperty("vacantSince").GetString().Should().Be(today);
         positions["Treasurer"].GetProperty("vacantSince").ValueKind.Should().Be(JsonValueKind.Null, "a seat held has no vacancy");
-        (await board.GetAsync("/board/succession")).Should().Contain($"The seat has been vacant since {today}.")
+        (await board.GetAsync("/board/succession")).Should().Contain($"The seat has been vacant since {today}.").And.Contain($"The seat falls vacant on {ahead}.")
             .And.Contain("Held by FloridaTurner, who also holds Secretary.").And.Contain("Held by FloridaTurner, who also holds Treasurer.");
 
         // Seated again, the seat says who holds it, and no vacancy.

@@ -237,7 +237,7 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
             .And.Contain("<h1>", "the whole page, with its way back");
         var unreadable = await board.Http.GetAsync("/board/succession?handler=talentReview&since=last-week&format=xlsx");
         unreadable.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await unreadable.Content.ReadAsStringAsync()).Should().Contain("id=\"since-error\">since is a date (yyyy-MM-dd) or an ISO 8601 date and time.</p>");
+        (await unreadable.Content.ReadAsStringAsync()).Should().Contain("id=\"since-error\">The decisions&#x27; first day is not a date: choose one with the date picker, or type it as yyyy-MM-dd.</p>");
     }
 
     [Fact]

@@ -77,10 +77,17 @@ public sealed class SubjectAccessExport(Store store, LeaderReader reader, Leader
     {
         var records = new List<ExportedEvent>();
         foreach (var id in await succession.PositionIdsAsync(affiliate, ct))
+        {
+            var position = Position.Initial;
             foreach (var e in await store.ReadStreamAsync(id, ct: ct))
-                if (IsAbout(e.Data, leaderId))
+            {
+                // A retirement closes the slate: it ends the nomination of each leader on it, so it is theirs too.
+                if (IsAbout(e.Data, leaderId) || e.Data is PositionRetired && position.IsNominated(leaderId))
                     // An appointment's slate judges every candidate: only this leader's own entry is theirs to see.
                     records.Add(Describe(e.Data is Appointed a ? e with { Data = a with { Slate = a.Slate.Where(x => x.LeaderId == leaderId).ToList() } } : e));
+                position = Position.Evolve(position, e.Data);
+            }
+        }
         return records;
     }
 

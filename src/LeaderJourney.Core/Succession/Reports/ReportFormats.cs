@@ -92,10 +92,13 @@ public static class ReportFormats
 
     /// <summary>Who holds a position, in a sentence (its term is said beside its risk).</summary>
     /// <param name="all">The report's positions: a holder of several key seats is said to be (each seat they leave at once is open).</param>
-    public static string Holder(PositionView position, IReadOnlyList<PositionView>? all = null)
+    /// <param name="asOf">The report's moment: a vacancy recorded ahead, dated after it, is said as still to come.</param>
+    public static string Holder(PositionView position, IReadOnlyList<PositionView>? all = null, DateTimeOffset? asOf = null)
     {
         if (position.Incumbent is not { } holder)
-            return position.VacantSince is { } since ? $"The seat has been vacant since {since:yyyy-MM-dd}." : "The seat is vacant.";
+            return position.VacantSince is not { } since ? "The seat is vacant."
+                : asOf is { } at && since > DateOnly.FromDateTime(at.UtcDateTime) ? $"The seat falls vacant on {since:yyyy-MM-dd}."
+                : $"The seat has been vacant since {since:yyyy-MM-dd}.";
         var others = (all ?? []).Where(p => p.Id != position.Id && p.Incumbent?.LeaderId == holder.LeaderId).Select(p => p.Title).ToList();
         return others.Count == 0 ? $"Held by {holder.DisplayName}." : $"Held by {holder.DisplayName}, who also holds {string.Join(", ", others)}.";
     }
@@ -134,11 +137,11 @@ public static class ReportFormats
         foreach (var p in MostAtRiskFirst(r.Positions))
         {
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
-            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p, r.Positions)))} ")
+            html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p, r.Positions, r.AsOf)))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
             html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
             foreach (var c in ReadiestFirst(p))
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}</td>")
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}{(c.AssessedReadiness is not null && c.AssessedOn is { } judgedOn ? " (" + E(say.Say($"judged on {judgedOn:yyyy-MM-dd}")) + ")" : "")}</td>")
                     .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
             html.Append("</tbody></table></div>");
         }
