@@ -309,7 +309,8 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         var page = await board.GetAsync("/api/reports/succession?affiliate=SC&format=html");
         page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
         (await page.Content.ReadAsStringAsync()).Should().Contain("<h2>President</h2>")
-            .And.Contain("<div class=\"scroll\" role=\"region\" aria-label=\"President\" tabindex=\"0\"><table>", "a wide table scrolls in a named region, and stays a table");
+            .And.Contain("<div class=\"scroll\" role=\"region\" aria-label=\"President\" tabindex=\"0\"><table class=\"cards\">", "a wide table scrolls in a named region, and stays a table")
+            .And.Contain($"<td data-label=\"Assessed\">Ready now (judged on {_judgedOn:yyyy-MM-dd})</td>", "on a phone each candidate is a card whose cells say what they are, the judgement dated");
         // Opened in a browser from the API, the page's own style is allowed too, by its hash.
         page.Headers.GetValues("Content-Security-Policy").Single().Should().Contain($"style-src 'self' {LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyleHash};");
     }

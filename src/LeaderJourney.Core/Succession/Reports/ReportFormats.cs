@@ -139,10 +139,13 @@ public static class ReportFormats
             var (ready, seat) = SuccessionRules.RiskReasonParts(p.Incumbent is null, p.TermEndsOn, asOf, p.Candidates.Count(c => c.Readiness == "ready-now"));
             html.Append(CultureInfo.InvariantCulture, $"<h2>{E(p.Title)}</h2><p>{E(say.Say(Holder(p, r.Positions, r.AsOf)))} ")
                 .Append(CultureInfo.InvariantCulture, $"{E(say.Say("Risk"))}: <strong>{E(say.Say(RiskWords(p.Risk)))}</strong>. {E(say.Say(ready))}; {E(say.Say(seat))}.</p>");
-            html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table><thead><tr><th scope=\"col\">{E(say.Say("Candidate"))}</th><th scope=\"col\">{E(say.Say("Readiness"))}</th><th scope=\"col\">{E(say.Say("Computed"))}</th><th scope=\"col\">{E(say.Say("Assessed"))}</th><th scope=\"col\">{E(say.Say("Gaps"))}</th></tr></thead><tbody>");
+            // On a phone each candidate becomes a card whose cells say what they are (PrintStyle's "cards"): the
+            // Assessed and Gaps columns sat off to the side of a reopened report before.
+            string Label(string english) => E(say.Say(english));
+            html.Append(CultureInfo.InvariantCulture, $"{ScrollStart(p.Title)}<table class=\"cards\"><thead><tr><th scope=\"col\">{Label("Candidate")}</th><th scope=\"col\">{Label("Readiness")}</th><th scope=\"col\">{Label("Computed")}</th><th scope=\"col\">{Label("Assessed")}</th><th scope=\"col\">{Label("Gaps")}</th></tr></thead><tbody>");
             foreach (var c in ReadiestFirst(p))
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.DisplayName)}</td><td>{E(say.Say(ReadinessWords(c.Readiness)))}</td><td>{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td>{E(say.Say(ReadinessWords(c.AssessedReadiness)))}{(c.AssessedReadiness is not null && c.AssessedOn is { } judgedOn ? " (" + E(say.Say($"judged on {judgedOn:yyyy-MM-dd}")) + ")" : "")}</td>")
-                    .Append(CultureInfo.InvariantCulture, $"<td>{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td data-label=\"{Label("Candidate")}\">{E(c.DisplayName)}</td><td data-label=\"{Label("Readiness")}\">{E(say.Say(ReadinessWords(c.Readiness)))}</td><td data-label=\"{Label("Computed")}\">{E(say.Say(ReadinessWords(c.ComputedReadiness)))}</td><td data-label=\"{Label("Assessed")}\">{E(say.Say(ReadinessWords(c.AssessedReadiness)))}{(c.AssessedReadiness is not null && c.AssessedOn is { } judgedOn ? " (" + E(say.Say($"judged on {judgedOn:yyyy-MM-dd}")) + ")" : "")}</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td data-label=\"{Label("Gaps")}\">{E(c.Gaps.Count == 0 ? say.Say("none") : string.Join("; ", c.Gaps.Select(g => say.Say(words.Gap(g.ThemeCode, g.DomainCode, g.Required, g.Current)))))}</td></tr>");
             html.Append("</tbody></table></div>");
         }
         return html.Append("</main></body></html>").ToString();
@@ -202,7 +205,7 @@ public static class ReportFormats
     /// phone scrolls by itself, not the page. Shown inside the app, the page allows this style alone by its
     /// hash (<see cref="PrintStyleHash"/>), as the app's policy allows no inline style.
     /// </summary>
-    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}.scroll{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}}@media print{body{margin:0}}";
+    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}.scroll{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.cards tr{border:1px solid #555;margin-bottom:.75rem}table.cards td{border:0}table.cards td::before{content:attr(data-label) \": \";font-weight:600}}@media print{body{margin:0}}";
 
     /// <summary>
     /// Where a table starts: a region named for it that scrolls sideways by itself on a narrow screen and takes
