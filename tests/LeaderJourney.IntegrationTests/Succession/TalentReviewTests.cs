@@ -237,7 +237,10 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
             .And.Contain("<h1>", "the whole page, with its way back");
         var unreadable = await board.Http.GetAsync("/board/succession?handler=talentReview&since=last-week&format=xlsx");
         unreadable.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await unreadable.Content.ReadAsStringAsync()).Should().Contain("id=\"since-error\">The decisions&#x27; first day is not a date: choose one with the date picker, or type it as yyyy-MM-dd.</p>");
+        (await unreadable.Content.ReadAsStringAsync()).Should().Contain("id=\"since-error\">The decisions&#x27; first day is not a day the review can start on: choose one with the date picker, or type it as yyyy-MM-dd.</p>");
+        // A day that reads as a date but lies outside the reports' reach is not called one after the report's.
+        (await (await board.Http.GetAsync("/board/succession?handler=talentReview&since=0001-01-01&format=xlsx")).Content.ReadAsStringAsync())
+            .Should().Contain("id=\"since-error\">The decisions&#x27; first day is not a day the review can start on");
     }
 
     [Fact]

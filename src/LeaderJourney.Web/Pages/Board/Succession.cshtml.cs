@@ -49,9 +49,9 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
             // Said on the page, beside the form, with the day typed kept: a bare refusal left a person on a blank page.
             if (await Load(ct) is { } refusedPage) return refusedPage;
             // The form sends a day: anything else came from an address typed or kept, and is said as the form's.
-            TalentReviewError = DateOnly.TryParseExact(Since, "yyyy-MM-dd", out _)
-                ? $"The decisions cannot start after the report's date, {Report!.AsOf:yyyy-MM-dd}: choose that day or an earlier one."
-                : "The decisions' first day is not a date: choose one with the date picker, or type it as yyyy-MM-dd.";
+            TalentReviewError = DateOnly.TryParseExact(Since, "yyyy-MM-dd", out var since) && since > DateOnly.FromDateTime(Report!.AsOf.UtcDateTime)
+                ? $"The decisions cannot start after the report's date, {Report.AsOf:yyyy-MM-dd}: choose that day or an earlier one."
+                : "The decisions' first day is not a day the review can start on: choose one with the date picker, or type it as yyyy-MM-dd.";
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
