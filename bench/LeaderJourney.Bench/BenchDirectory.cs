@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -28,7 +28,7 @@ internal sealed class BenchSite : IAsyncDisposable
     public static async Task<BenchSite> StartAsync(string connectionString, string schema, int port, string affiliate, string adminName, CancellationToken ct)
     {
         var host = await WebHostProcess.StartAsync(connectionString, ct, port: port, schema: schema);
-        var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(connectionString);
+        var dataSource = LeaderJourney.Storage.Database.CreateDataSource(connectionString);
         try
         {
             var directory = BenchDirectory.Open(dataSource, schema);

@@ -1,10 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Bench;
 

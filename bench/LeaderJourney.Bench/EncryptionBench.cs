@@ -1,8 +1,7 @@
 using LeaderJourney.IntegrationTests.Infrastructure;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.PersonalData;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Bench;
 

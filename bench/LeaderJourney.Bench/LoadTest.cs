@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Npgsql;
 
 namespace LeaderJourney.Bench;
@@ -118,7 +118,7 @@ public static class LoadTest
         (Latency.Percentile(sorted, 0.50), Latency.Percentile(sorted, 0.95), Latency.Percentile(sorted, 0.99));
 
     private static readonly string[] InlineReadModels = LeaderJourney.Core.Projections.ProjectionSetup.All()
-        .Where(r => r.Mode == LeaderJourney.EventStore.Projections.ProjectionMode.Inline).Select(r => r.Projection.Name).ToArray();
+        .Where(r => r.Mode == LeaderJourney.Storage.Projections.ProjectionMode.Inline).Select(r => r.Projection.Name).ToArray();
 
     internal static async Task WaitForReadModels(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
     {
@@ -149,7 +149,7 @@ public static class LoadTest
     {
         await using var find = dataSource.CreateCommand($"select generation from {schema}.projection_generations where name = 'leader-progress' and status = 'active'");
         var generation = await find.ExecuteScalarAsync(ct) as int? ?? throw new InvalidOperationException("leader-progress has no active generation; start the host once first.");
-        var table = LeaderJourney.EventStore.Projections.ProjectionTables.Name(schema, "leader-progress", generation, "leaders");
+        var table = LeaderJourney.Storage.Projections.ProjectionTables.Name(schema, "leader-progress", generation, "leaders");
         await using var command = dataSource.CreateCommand($"select leader_id from {table} where affiliate = $1 and status = 'active' and display_name <> 'Erased leader'");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         var leaders = new List<Guid>();

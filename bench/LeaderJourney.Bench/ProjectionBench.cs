@@ -9,10 +9,9 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Bench;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Succession.Reports;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Bench;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.Bench;

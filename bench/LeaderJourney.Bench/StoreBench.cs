@@ -1,11 +1,10 @@
 using LeaderJourney.IntegrationTests.Infrastructure;
 using JasperFx.Events;
 using LeaderJourney.Core.Engine;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Bench;
 

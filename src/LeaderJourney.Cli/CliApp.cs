@@ -5,7 +5,7 @@ using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -4,8 +4,8 @@ using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
 using System.Reflection;
 using LeaderJourney.Domain;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.PersonalData;
 
 namespace LeaderJourney.Core;
 

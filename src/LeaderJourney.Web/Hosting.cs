@@ -6,7 +6,7 @@ using LeaderJourney.Core.Projections;
 using LeaderJourney.Web.Pages;
 using LeaderJourney.Web.Telemetry;
 using LeaderJourney.Domain;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Web;
 

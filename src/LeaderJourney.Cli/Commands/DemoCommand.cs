@@ -4,7 +4,7 @@ using System.Globalization;
 using LeaderJourney.Core.Demo;
 using LeaderJourney.Core.Demo.Generate;
 using LeaderJourney.Core.Demo.Load;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Cli.Commands;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Cli.Commands;
 

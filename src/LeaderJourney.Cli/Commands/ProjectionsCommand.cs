@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;

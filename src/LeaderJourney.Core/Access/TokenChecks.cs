@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Access;
 
@@ -41,7 +41,7 @@ public static class TokenChecks
         endpoint.WithMetadata(Marker.Instance).AddEndpointFilter(AnswerOnlyLiveTokensAsync);
 
     /// <summary>For a marked read: the request's token check to send ahead of its read; null when the token was looked up for this request.</summary>
-    public static LeaderJourney.EventStore.IStatementAhead? TokenCheckAhead(this HttpContext http) =>
+    public static LeaderJourney.Storage.IStatementAhead? TokenCheckAhead(this HttpContext http) =>
         http.Features.Get<TokenToCheck>() is { } token
             ? token.AheadOfRead(http.RequestServices.GetRequiredService<Store>().Schema, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
             : null;
@@ -129,9 +129,9 @@ public sealed class TokenToCheck(byte[] hash)
     }
 
     /// <summary>The check to send ahead of a read in the read's batch; <see cref="Checked"/> once the read has been answered past it.</summary>
-    public LeaderJourney.EventStore.IStatementAhead AheadOfRead(string schema, DateTimeOffset now) => new CheckAhead(this, schema, now);
+    public LeaderJourney.Storage.IStatementAhead AheadOfRead(string schema, DateTimeOffset now) => new CheckAhead(this, schema, now);
 
-    private sealed class CheckAhead(TokenToCheck token, string schema, DateTimeOffset now) : LeaderJourney.EventStore.IStatementAhead
+    private sealed class CheckAhead(TokenToCheck token, string schema, DateTimeOffset now) : LeaderJourney.Storage.IStatementAhead
     {
         public NpgsqlBatchCommand Command()
         {

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 
 namespace LeaderJourney.Core.Access;
 

@@ -4,8 +4,8 @@ using LeaderJourney.Core.Demo.Load;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Notifications;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore.Projections;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage.Projections;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Demo;
 
@@ -56,9 +56,9 @@ public sealed class DemoData(DataLoader loader, ProjectionRuntime projections, S
                 LevelAttained a => (e, NotificationBox.LevelAttained, a.ThemeCode, a.Level, a.AttainedAt),
                 LevelAttainmentRevoked r => (e, NotificationBox.LevelRevoked, r.ThemeCode, r.Level, r.RevokedAt),
                 SignOffDeclined d => (e, NotificationBox.RequestDeclined, d.ThemeCode, d.Level, d.DeclinedAt),
-                _ => default((LeaderJourney.EventStore.StoredEvent, string, string, int, DateTimeOffset)?),
+                _ => default((LeaderJourney.Storage.StoredEvent, string, string, int, DateTimeOffset)?),
             })
-            .OfType<(LeaderJourney.EventStore.StoredEvent Event, string Kind, string Theme, int Level, DateTimeOffset At)>()
+            .OfType<(LeaderJourney.Storage.StoredEvent Event, string Kind, string Theme, int Level, DateTimeOffset At)>()
             .TakeLast(NoticesOfTheSignInLeader);
         foreach (var (e, kind, theme, level, at) in news)
             await notices.AddAsync($"{kind}:{e.Id}", affiliate, kind, leaderId: generator.SignInLeader.Id, themeCode: theme, level: level,

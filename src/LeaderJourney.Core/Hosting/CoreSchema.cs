@@ -1,4 +1,4 @@
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Hosting;
 

@@ -1,4 +1,4 @@
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.Core.Hosting;

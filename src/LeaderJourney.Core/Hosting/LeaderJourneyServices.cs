@@ -7,12 +7,11 @@ using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
-using LeaderJourney.EventStore.Projections;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage.Projections;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Hosting;
 
@@ -33,7 +32,7 @@ public static class LeaderJourneyServices
         services.AddSingleton(_ => Privacy.Keys.MasterKeySettings.From(configuration));
         services.AddSingleton(sp => Store.Create(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<DatabaseSettings>().Schema, sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<EventStore.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema),
+            sp.GetRequiredService<Storage.PersonalData.MasterKeyRing>(), ProjectionSetup.For(configuration, sp.GetRequiredService<DatabaseSettings>().Schema),
             hostedMarten: () => (DocumentStore)sp.GetRequiredService<IDocumentStore>(),
             // A rebuild reads the whole log (the web host builds a new version at start-up): planned per run there too.
             buildDataSource: readsInBulk ? null : Database.CreateDataSource(sp.GetRequiredService<DatabaseSettings>().ConnectionString, planEveryRun: true)));

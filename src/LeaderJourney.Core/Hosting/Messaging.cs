@@ -99,8 +99,8 @@ public static class Messaging
         // `codegen write`) and loaded from this assembly: no Roslyn compile on a command's first use.
         options.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
         // An append whose read models switched generations while it was made (a rebuild's switch-over
-        // in another process) fails whole; it is tried again on a fresh look (EventStore's AppendScope).
-        options.OnException(EventStore.EventStore.GenerationsChangedDuring).RetryTimes(3);
+        // in another process) fails whole; it is tried again on a fresh look (Store's AppendScope).
+        options.OnException(Storage.Store.GenerationsChangedDuring).RetryTimes(3);
         // A command sent with a token its request did not look up checks it in its save (Access/TokenChecks).
         options.Policies.ForMessagesOfType<Http.StreamCommand>().AddMiddleware(typeof(Access.TokenChecks.InTheWrite));
         // The role is checked before a position's stream is loaded and its row held.

@@ -1,4 +1,4 @@
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Marten;
 
 namespace LeaderJourney.Core.Http;

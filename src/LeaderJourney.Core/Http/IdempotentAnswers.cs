@@ -3,7 +3,7 @@ using LeaderJourney.Core.Access;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Http;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;

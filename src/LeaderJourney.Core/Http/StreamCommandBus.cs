@@ -2,7 +2,7 @@ using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;
 using Wolverine;
 using LeaderJourney.Core.Access;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Http;
 

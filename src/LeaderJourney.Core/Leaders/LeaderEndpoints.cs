@@ -3,7 +3,7 @@ using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.Mentors;
 using LeaderJourney.Core.Leaders.SignOffs;
 using LeaderJourney.Core.Leaders.View;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

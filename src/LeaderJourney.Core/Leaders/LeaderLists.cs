@@ -1,5 +1,5 @@
 using LeaderJourney.Core.Projections;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
 
 namespace LeaderJourney.Core.Leaders;

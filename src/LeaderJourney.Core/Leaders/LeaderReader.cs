@@ -1,9 +1,8 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Marten;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Leaders;
 
@@ -77,7 +76,7 @@ public sealed class LeaderReader(Store store, FrameworkScopes scopes, Privacy.Au
     /// (another affiliate's, or another leader's for a leader) is reported exactly like one that does not
     /// exist, so its existence is not confirmed.
     /// </summary>
-    /// <param name="within">A write's session, to read through its connection (see <see cref="LeaderJourney.EventStore.EventStore.ReadStreamAsync"/>).</param>
+    /// <param name="within">A write's session, to read through its connection (see <see cref="LeaderJourney.Storage.Store.ReadStreamAsync"/>).</param>
     public async Task<LoadedLeader> LoadForCallerAsync(Guid leaderId, CurrentUser caller, CancellationToken ct, DateTimeOffset? asOf = null, IDocumentSession? within = null) =>
         await FoldForCallerAsync(leaderId, await store.ReadStreamAsync(leaderId, ct: ct, within: within), caller, ct, asOf);
 

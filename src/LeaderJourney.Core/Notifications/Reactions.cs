@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Wolverine;
 using LeaderJourney.Core.Notifications.Mail;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Notifications;
 
@@ -168,7 +168,7 @@ public static class AppointedHandler
 {
     public static async Task Handle(IEvent<Appointed> e, Store store, TermEndReminders reminders, IMessageContext messages, CancellationToken ct)
     {
-        var asAppointed = (await store.ReadStreamAsync(e.StreamId, new LeaderJourney.EventStore.StreamReadOptions { ToVersion = e.Version }, ct))
+        var asAppointed = (await store.ReadStreamAsync(e.StreamId, new LeaderJourney.Storage.StreamReadOptions { ToVersion = e.Version }, ct))
             .Aggregate(Position.Initial, (p, stored) => Position.Evolve(p, stored.Data));
         if (asAppointed.Incumbent.TermEndsOn is { } end) await messages.ScheduleAsync(new TermEndReminder(e.Data.PositionId, e.TenantId, end), reminders.When(end));
     }

@@ -1,7 +1,7 @@
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 
 namespace LeaderJourney.Core.Projections;
 

@@ -1,6 +1,6 @@
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 
 namespace LeaderJourney.Core.Projections;
 

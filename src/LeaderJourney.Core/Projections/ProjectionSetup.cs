@@ -1,12 +1,11 @@
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using Marten;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Projections;
 

@@ -1,9 +1,8 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Web;
 

@@ -3,10 +3,9 @@ using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorQueue;
 using LeaderJourney.Core.Succession.Reports;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Web.Pages;
 

@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Localization;
 
 namespace LeaderJourney.Web.Pages;

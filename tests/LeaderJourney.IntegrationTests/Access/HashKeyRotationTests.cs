@@ -33,14 +33,14 @@ public sealed class HashKeyRotationTests(TestDatabase database) : IClassFixture<
         await again.Should().ThrowAsync<DuplicateException>();
 
         // A new master key, the old one kept while its keys are re-wrapped, then the old one gone.
-        var newKey = LeaderJourney.EventStore.PersonalData.MasterKeyRing.Generate("rotated");
+        var newKey = LeaderJourney.Storage.PersonalData.MasterKeyRing.Generate("rotated");
         await using (var rotating = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string>
         {
             ["LEADERJOURNEY_MASTER_KEY"] = newKey, ["LEADERJOURNEY_PREVIOUS_MASTER_KEYS"] = TestMasterKey.Value,
         }))
         {
             (await rotating.Services.GetRequiredService<AccessDirectory>().FindByEmailAsync("shared@example.org", "AC"))!.UserId.Should().Be(here);
-            await rotating.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().PersonalData!.Keys.RewrapAsync();
+            await rotating.Services.GetRequiredService<LeaderJourney.Storage.Store>().PersonalData!.Keys.RewrapAsync();
         }
         await using var rotated = new LeaderJourneyAppFactory(database.ConnectionString, settings: new Dictionary<string, string> { ["LEADERJOURNEY_MASTER_KEY"] = newKey });
         (await rotated.Services.GetRequiredService<AccessDirectory>().FindByEmailAsync("shared@example.org", "AC"))!.UserId.Should().Be(here, "the hash key is the installation's, re-wrapped, not derived from the master key");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -199,7 +199,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         // Nor does the leader's own export say that any were given before (their key is shredded).
         (await Ok(holder.GetAsync($"/api/leaders/{leaderId}/personal-data"))).GetProperty("demographics").GetProperty("events").GetArrayLength().Should().Be(0);
 
-        var events = await _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadStreamAsync(DemographicsState.StreamIdFor(leaderId));
+        var events = await _app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadStreamAsync(DemographicsState.StreamIdFor(leaderId));
         events.Last().Data.Should().BeOfType<DemographicsConsentWithdrawn>().Which.WithdrawnBy.Should().Be(leaderUser, "the leader's sign-in withdrew them, through a link whose row names the admin");
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await using var madeBy = dataSource.CreateCommand("select made_by from leaderjourney.password_links where user_id = $1 and used_at is not null");

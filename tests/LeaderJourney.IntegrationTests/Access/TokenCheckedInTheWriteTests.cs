@@ -5,12 +5,11 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using LeaderJourney.Core.Http;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.Web;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Access;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Hosting;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -7,7 +7,7 @@ using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Demo;
 

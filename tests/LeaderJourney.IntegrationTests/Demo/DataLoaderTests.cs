@@ -6,11 +6,11 @@ using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Demo;
 

@@ -65,7 +65,7 @@ public sealed class DemoDataTests(TestDatabase database) : IClassFixture<TestDat
         var connectionString = await database.CreateDatabaseAsync();
         (await CliRunner.RunAsync(connectionString, "migrate")).Code.Should().Be(0);
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString))
-        await using (var drop = dataSource.CreateCommand($"drop table {LeaderJourney.EventStore.EventStoreOptions.DefaultSchema}.p_mentor_queue_g1_requests"))
+        await using (var drop = dataSource.CreateCommand($"drop table {LeaderJourney.Storage.EventStoreOptions.DefaultSchema}.p_mentor_queue_g1_requests"))
             await drop.ExecuteNonQueryAsync();
 
         var (code, output, error) = await CliRunner.RunAsync(connectionString,

@@ -1,8 +1,8 @@
 using JasperFx.Events;
 using LeaderJourney.Core;
 using LeaderJourney.Core.Engine;
-using LeaderJourney.EventStore;
-using LeaderJourney.IntegrationTests.EventStore;
+using LeaderJourney.Storage;
+using LeaderJourney.IntegrationTests.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Marten;
 using Marten.Exceptions;

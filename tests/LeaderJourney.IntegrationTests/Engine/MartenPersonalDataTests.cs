@@ -1,12 +1,11 @@
 using JasperFx.Events;
 using LeaderJourney.Core.Engine;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.PersonalData;
-using LeaderJourney.IntegrationTests.EventStore;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.PersonalData;
+using LeaderJourney.IntegrationTests.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Marten;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Engine;
 

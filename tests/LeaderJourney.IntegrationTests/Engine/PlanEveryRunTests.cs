@@ -1,5 +1,5 @@
 using FluentAssertions;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Npgsql;
 

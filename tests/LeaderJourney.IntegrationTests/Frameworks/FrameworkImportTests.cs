@@ -7,12 +7,11 @@ using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Wolverine;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Frameworks;
 

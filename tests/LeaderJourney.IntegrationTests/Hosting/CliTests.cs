@@ -10,8 +10,8 @@ public sealed class CliTests(TestDatabase database) : IClassFixture<TestDatabase
     public async Task Keys_wrapped_by_a_master_key_that_is_not_configured_are_one_line_and_exit_code_1()
     {
         var connectionString = await database.CreateDatabaseAsync();
-        var other = LeaderJourney.EventStore.PersonalData.MasterKeyRing.Parse(LeaderJourney.EventStore.PersonalData.MasterKeyRing.Generate("elsewhere"));
-        await using (var store = await LeaderJourney.EventStore.EventStore.OpenAsync(new LeaderJourney.EventStore.EventStoreOptions { ConnectionString = connectionString },
+        var other = LeaderJourney.Storage.PersonalData.MasterKeyRing.Parse(LeaderJourney.Storage.PersonalData.MasterKeyRing.Generate("elsewhere"));
+        await using (var store = await LeaderJourney.Storage.Store.OpenAsync(new LeaderJourney.Storage.EventStoreOptions { ConnectionString = connectionString },
                          LeaderJourney.Core.EventTypes.CreateRegistry(), masterKeys: other))
         {
             var id = Guid.NewGuid();

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 

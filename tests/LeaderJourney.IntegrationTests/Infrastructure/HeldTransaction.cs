@@ -1,9 +1,8 @@
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using JasperFx.Events;
 using Marten;
 using Marten.Services;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 

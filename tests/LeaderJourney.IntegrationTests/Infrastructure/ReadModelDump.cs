@@ -1,4 +1,4 @@
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;

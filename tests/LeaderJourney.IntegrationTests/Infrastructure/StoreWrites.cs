@@ -1,7 +1,6 @@
 using JasperFx.Events;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Marten;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 

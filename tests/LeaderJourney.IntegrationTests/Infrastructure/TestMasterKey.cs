@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using LeaderJourney.Core.Privacy.Keys;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 
 namespace LeaderJourney.IntegrationTests.Infrastructure;
 

@@ -22,7 +22,7 @@ public sealed class DemographicsApiTests(TestDatabase database) : IClassFixture<
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private LeaderJourney.EventStore.EventStore Store => _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+    private LeaderJourney.Storage.Store Store => _app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
 
     private async Task<Guid> Leader(string name) =>
         (await Ok(_admin.PostAsJsonAsync("/api/leaders", new { affiliate = "DG", displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();

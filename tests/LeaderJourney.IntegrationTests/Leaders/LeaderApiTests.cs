@@ -254,7 +254,7 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
         (await _mentor.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "X", email = "x@example.org" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
 
         // The stored event holds the new name sealed, never in plain text.
-        await using (var dataSource = LeaderJourney.EventStore.Database.CreateDataSource(database.ConnectionString))
+        await using (var dataSource = LeaderJourney.Storage.Database.CreateDataSource(database.ConnectionString))
         {
             await using var count = dataSource.CreateCommand("select count(*) from leaderjourney.mt_events where stream_id = $1 and type = 'leader.profile-changed' and data::text not like '%Ella J. Baker%'");
             count.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = id });

@@ -6,7 +6,7 @@ using LeaderJourney.Domain.Leaders;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Leaders;
 
@@ -112,7 +112,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         var first = (await Store.ReadStreamAsync(id)).Select(e => e.Data).OfType<TrainingCompleted>().Single();
         var evidence = new EvidenceAdded(id, Guid.NewGuid(), "ADV.1", 1, null, "Ran the phone bank", first.RecordedBy, DateTimeOffset.UtcNow);
         var again = first with { Title = "The same workshop, again", RecordedAt = DateTimeOffset.UtcNow };
-        var oh = new LeaderJourney.EventStore.AppendMetadata { TenantId = "OH" };
+        var oh = new LeaderJourney.Storage.AppendMetadata { TenantId = "OH" };
 
         var refused = (await FluentActions.Invoking(() => Store.AppendAsync(id, 2, [evidence, again], oh)).Should().ThrowAsync<Exception>()).Which;
         var twice = Store.AsRecordedTwice(refused);
@@ -157,14 +157,14 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         var at = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
         // One load, two affiliates: each leader's row belongs to their own.
         await Store.BulkAppendAsync([
-            new LeaderJourney.EventStore.BulkStream(id, "leader",
+            new LeaderJourney.Storage.BulkStream(id, "leader",
             [
                 new LeaderEnrolled(id, "OH", "Local 12", "Wilhelmina Oyelaran-Strand", "bulk-state@example.org", edition, Guid.NewGuid(), at),
                 new TrainingCompleted(id, Guid.NewGuid(), "Bulk workshop", "ADV.1", 1, 2m, DateOnly.FromDateTime(at.UtcDateTime), Guid.NewGuid(), at),
-            ], new LeaderJourney.EventStore.AppendMetadata { TenantId = "OH" }),
-            new LeaderJourney.EventStore.BulkStream(elsewhere, "leader",
+            ], new LeaderJourney.Storage.AppendMetadata { TenantId = "OH" }),
+            new LeaderJourney.Storage.BulkStream(elsewhere, "leader",
                 [new LeaderEnrolled(elsewhere, "KY", null, "Anselm Thorvaldsen", "bulk-ky@example.org", edition, Guid.NewGuid(), at)],
-                new LeaderJourney.EventStore.AppendMetadata { TenantId = "KY" }),
+                new LeaderJourney.Storage.AppendMetadata { TenantId = "KY" }),
         ]);
         await using (var tenants = Store.DataSource.CreateCommand($"select id, tenant_id from {Store.Schema}.mt_doc_leader_shape4 where id = any($1)"))
         {
@@ -289,7 +289,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
             await shred.CommitAsync();
         }
         var unreadable = await Stored(id);
-        unreadable!.DisplayName.Should().Be(LeaderJourney.EventStore.PersonalData.PersonalDataCodec.ErasedText);
+        unreadable!.DisplayName.Should().Be(LeaderJourney.Storage.PersonalData.PersonalDataCodec.ErasedText);
         unreadable.Version.Should().Be(4, "what is not personal stays readable");
         Trainings(unreadable).Should().Be(2);
 

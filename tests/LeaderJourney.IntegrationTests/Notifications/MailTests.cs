@@ -226,8 +226,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var quietData = NpgsqlDataSource.Create(quiet);
         var other = await AttainAsync(quietApp, "Rosa Quiet", "rosa.quiet@example.org");
         // The reactions have handled every event (a message they sent would be in the inbox table by then).
-        var runtime = quietApp.Services.GetRequiredService<LeaderJourney.EventStore.Projections.ProjectionRuntime>();
-        var head = await quietApp.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadLastSequenceAsync();
+        var runtime = quietApp.Services.GetRequiredService<LeaderJourney.Storage.Projections.ProjectionRuntime>();
+        var head = await quietApp.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadLastSequenceAsync();
         await Until(async () => (await runtime.SubscriptionStatusAsync([Reactions.SubscriptionName])).Single().Position >= head, "the reactions to pass the last event");
         (await Scalar(quietData, $"select count(*) from leaderjourney.notifications where leader_id = '{other}'")).Should().Be(1, "the notice is in the inbox");
         (await Scalar(quietData, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%Mail%'")).Should().Be(0, "no mail was asked for");
@@ -518,7 +518,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         body.Should().Contain("Your affiliate's staff changed the e-mail address on your LeaderJourney record on").And.NotContain("mona.new", "the new address is not said");
 
         // The message run again (a node died after sending) sends nothing more.
-        var changed = (await app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadStreamAsync(id)).Last();
+        var changed = (await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadStreamAsync(id)).Last();
         await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new LeaderJourney.Core.Notifications.Mail.MailAddressChanged(changed.Id, id, changed.Version));
         (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where what = 'address-changed:{changed.Id}' and recipient = '{id}'")).Should().Be(1);
         server.ReceivedEmailCount.Should().Be(1, "told once");

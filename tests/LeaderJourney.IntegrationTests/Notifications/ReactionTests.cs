@@ -53,8 +53,8 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
         await Until(async () => await Count(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'") == 0, "the erased leader's notifications to go");
 
         // The subscription records how far it got, up to the last event: it does not react to the same batch over and over.
-        var runtime = app.Services.GetRequiredService<LeaderJourney.EventStore.Projections.ProjectionRuntime>();
-        var head = await app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>().ReadLastSequenceAsync();
+        var runtime = app.Services.GetRequiredService<LeaderJourney.Storage.Projections.ProjectionRuntime>();
+        var head = await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadLastSequenceAsync();
         await Until(async () => (await runtime.SubscriptionStatusAsync([Reactions.SubscriptionName])).Single().Position >= head, "the subscription's progression to reach the last event");
     }
 

@@ -107,7 +107,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         // A report issued before the figure was counted lacks it: reopened, it shows none, and the same
         // question asked now gives the same answer (a figure added since is not a change).
         await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=HO", null), HttpStatusCode.Created);
-        var store = _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var store = _app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
         var service = _app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
         var asOf = DateTimeOffset.UtcNow;
         var thenShape = System.Text.Json.Nodes.JsonNode.Parse((await LeaderJourney.Core.Succession.Reports.ReportIssues.Compute(service, "succession", "HO", asOf, asOf, default)).GetRawText())!;
@@ -117,7 +117,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         await store.AppendAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("HO"), 1,
             [new LeaderJourney.Core.Succession.Reports.ReportIssued(earlierId, "HO", "succession", asOf, LeaderJourney.Core.Succession.Reports.ReportIssues.Hash(asIssuedThen),
                 LeaderJourney.Core.Succession.Reports.ReportIssues.Redact(asIssuedThen), Guid.NewGuid(), asOf)],
-            new LeaderJourney.EventStore.AppendMetadata { TenantId = "HO" });
+            new LeaderJourney.Storage.AppendMetadata { TenantId = "HO" });
         var reopened = await Ok(boardApi.GetAsync($"/api/reports/issues/{earlierId}?affiliate=HO"));
         reopened.GetProperty("changed").GetBoolean().Should().BeFalse("a figure added to the report since is not a different answer");
         reopened.GetProperty("report").GetProperty("coverage").TryGetProperty("fillableAtOnce", out _).Should().BeFalse();

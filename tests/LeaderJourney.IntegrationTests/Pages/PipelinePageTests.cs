@@ -97,11 +97,11 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         thenShape["stalled"] = JsonNode.Parse(staffReport.GetProperty("stalled").GetRawText());
         var asIssuedThen = JsonSerializer.SerializeToElement(thenShape);
         var legacyId = Guid.CreateVersion7();
-        var store = app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var store = app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
         await store.AppendAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("PP"), 1,
             [new LeaderJourney.Core.Succession.Reports.ReportIssued(legacyId, "PP", "pipeline", asOf, LeaderJourney.Core.Succession.Reports.ReportIssues.Hash(asIssuedThen),
                 LeaderJourney.Core.Succession.Reports.ReportIssues.Redact(asIssuedThen), Guid.NewGuid(), clock.GetUtcNow())],
-            new LeaderJourney.EventStore.AppendMetadata { TenantId = "PP" });
+            new LeaderJourney.Storage.AppendMetadata { TenantId = "PP" });
         var legacy = await boardClient.GetFromJsonAsync<JsonElement>($"/api/reports/issues/{legacyId}?affiliate=PP");
         legacy.GetProperty("report").GetRawText().Should().NotContain("Stella");
         legacy.GetProperty("report").GetProperty("stalled").ValueKind.Should().Be(JsonValueKind.Null);

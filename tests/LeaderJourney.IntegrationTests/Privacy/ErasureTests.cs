@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Projections;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.IntegrationTests.Projections;
 using Microsoft.Extensions.DependencyInjection;
@@ -179,7 +179,7 @@ public sealed class ErasureTests(TestDatabase database) : IClassFixture<TestData
     public async Task Concurrent_erasures_erase_once_a_stale_if_match_is_409_and_a_position_sent_as_a_leader_is_not_found()
     {
         var id = await Enrol("Orla Brennock", "orla.brennock@example.org");
-        var store = _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var store = _app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
         var version = (await store.FetchStreamInfoAsync(id))!.Version;
 
         var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/leaders/{id}/erasure") { Content = JsonContent.Create(new { reason = "asked in writing" }) };

@@ -4,7 +4,7 @@ using LeaderJourney.Core.Leaders.View;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Frameworks;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 
 namespace LeaderJourney.IntegrationTests.Projections;

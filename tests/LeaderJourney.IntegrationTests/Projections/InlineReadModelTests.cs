@@ -80,7 +80,7 @@ public sealed class InlineReadModelTests(TestDatabase database) : IClassFixture<
             {
                 await Enrol(id);
             }
-            catch (Exception e) when (LeaderJourney.EventStore.EventStore.GenerationsChangedDuring(e))
+            catch (Exception e) when (LeaderJourney.Storage.Store.GenerationsChangedDuring(e))
             {
                 met = true;
                 (await h.Store.ReadStreamAsync(id)).Should().BeEmpty("the append failed whole");
@@ -139,7 +139,7 @@ public sealed class InlineReadModelTests(TestDatabase database) : IClassFixture<
             }
         }
         met.Should().BeTrue("a command's append met the change, was rolled back and tried again");
-        var leaders = await app.Services.GetRequiredService<LeaderJourney.EventStore.Projections.ProjectionRuntime>().ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders");
+        var leaders = await app.Services.GetRequiredService<LeaderJourney.Storage.Projections.ProjectionRuntime>().ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders");
         await using var name = dataSource.CreateCommand($"select display_name from {leaders} where leader_id = '{id}'");
         ((string)(await name.ExecuteScalarAsync())!).Should().StartWith("Ada Retried ").And.NotBe("Ada Retried", "the retried append wrote to the live generation");
     }

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
-using LeaderJourney.IntegrationTests.EventStore;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
+using LeaderJourney.IntegrationTests.Storage;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Projections;
 

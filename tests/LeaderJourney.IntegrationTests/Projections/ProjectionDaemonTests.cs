@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,11 +4,10 @@ using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Hosting;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Frameworks;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.IntegrationTests.Projections;
 

@@ -1,8 +1,7 @@
 using LeaderJourney.IntegrationTests.Infrastructure;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Projections;
 

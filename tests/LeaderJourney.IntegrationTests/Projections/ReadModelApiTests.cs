@@ -4,11 +4,11 @@ using System.Text.Json;
 using LeaderJourney.Cli;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Projections;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.IntegrationTests.Projections;
 

@@ -2,8 +2,8 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.View;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 
 namespace LeaderJourney.IntegrationTests.Projections;

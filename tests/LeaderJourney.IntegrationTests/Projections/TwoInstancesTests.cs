@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using LeaderJourney.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -90,7 +90,7 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
         await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
         var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "RI");
         var (national, _) = await app.SignedInAsync(Roles.NationalAdmin);
-        var store = app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+        var store = app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
         var streamId = LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("RI");
 
         // None of them finds the stream when it starts: all but one lose the start and are handled once more.

@@ -21,7 +21,7 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private LeaderJourney.EventStore.EventStore Store => _app.Services.GetRequiredService<LeaderJourney.EventStore.EventStore>();
+    private LeaderJourney.Storage.Store Store => _app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
 
     private async Task<Guid> Position(HttpClient? admin = null) =>
         (await Ok((admin ?? _admin).PostAsJsonAsync("/api/positions", new { affiliate = "PA", title = "Treasurer", requirements = new[] { new { themeCode = "ADV.1", level = 1 } } }),

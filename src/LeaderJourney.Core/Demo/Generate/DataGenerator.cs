@@ -5,7 +5,7 @@ using LeaderJourney.Core.Leaders.Demographics;
 using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Demo.Generate;
 

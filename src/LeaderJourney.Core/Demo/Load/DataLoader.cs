@@ -6,9 +6,9 @@ using LeaderJourney.Core.Frameworks;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Frameworks.ImportFramework;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Demo.Load;
 

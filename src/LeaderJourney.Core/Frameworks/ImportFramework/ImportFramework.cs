@@ -5,7 +5,7 @@ using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain;
 using LeaderJourney.Domain.Frameworks;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +15,6 @@ using Wolverine;
 using Wolverine.Marten;
 using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
 using Wolverine.Runtime.Handlers;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Frameworks.ImportFramework;
 

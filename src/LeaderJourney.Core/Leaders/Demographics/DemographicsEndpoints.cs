@@ -10,7 +10,7 @@ using JasperFx.Events;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Leaders.Demographics;
 

@@ -5,7 +5,7 @@ using LeaderJourney.Domain;
 using LeaderJourney.Core.Leaders.Enrol;
 using LeaderJourney.Core.Leaders.Learning;
 using LeaderJourney.Core.Leaders.Mentors;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
 using Wolverine;
 

@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Projections;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
 
 namespace LeaderJourney.Core.Leaders.MentorQueue;

@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
 
 namespace LeaderJourney.Core.Leaders.View;
@@ -41,7 +41,7 @@ public sealed class LeaderProgressQueries(ProjectionRuntime projections)
     /// <summary>The leader's row and their progress now, or as of <paramref name="asOf"/>; null while the read model has no active generation (callers then fold the stream).</summary>
     /// <param name="ahead">The caller's token check, sent ahead of the read in its batch.</param>
     /// <param name="entry">The audit's entry of the read, written in the check's transaction (<see cref="Privacy.Audit.SensitiveReads.EntryOfLeaderRead"/>).</param>
-    public Task<ProgressRows?> ReadAsync(Guid leaderId, DateTimeOffset? asOf, CancellationToken ct, LeaderJourney.EventStore.IStatementAhead? ahead = null,
+    public Task<ProgressRows?> ReadAsync(Guid leaderId, DateTimeOffset? asOf, CancellationToken ct, LeaderJourney.Storage.IStatementAhead? ahead = null,
         NpgsqlBatchCommand? entry = null) =>
         projections.ReadActiveAsync(LeaderProgressProjection.ProjectionName, table => asOf is { } moment
             ?

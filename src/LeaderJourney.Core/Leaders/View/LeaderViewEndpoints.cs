@@ -2,7 +2,7 @@ using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
 using LeaderJourney.Domain.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -2,7 +2,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Domain.Leaders;
 using Microsoft.Extensions.Logging;
 using Wolverine.Runtime.Handlers;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Notifications.Mail;
 

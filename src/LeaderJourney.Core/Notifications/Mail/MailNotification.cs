@@ -4,7 +4,7 @@ using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
 using Microsoft.Extensions.Logging;
 using Wolverine.Runtime.Handlers;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Notifications.Mail;
 

@@ -30,7 +30,7 @@ public sealed record ErasedBody(Guid LeaderId, bool Erased, bool AlreadyErased, 
 /// leader (Marten's <c>FetchForExclusiveWriting</c>) in the session of the leader's affiliate, holding
 /// the stream's row, and all of the above commits in that session's transaction.
 /// </summary>
-public sealed class LeaderErasure(LeaderJourney.EventStore.EventStore store, IdempotentAnswers answers, AttainmentPolicies policies, DatabaseSettings settings,
+public sealed class LeaderErasure(LeaderJourney.Storage.Store store, IdempotentAnswers answers, AttainmentPolicies policies, DatabaseSettings settings,
     TimeProvider clock)
 {
     public async Task<Answer> EraseAsync(EraseLeaderCommand command, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)

@@ -1,7 +1,7 @@
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Privacy.Keys;
 

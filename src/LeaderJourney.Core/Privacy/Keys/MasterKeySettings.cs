@@ -1,5 +1,5 @@
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.PersonalData;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.PersonalData;
 using Microsoft.Extensions.Configuration;
 
 namespace LeaderJourney.Core.Privacy.Keys;

@@ -9,12 +9,11 @@ using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Domain.Demographics;
 using LeaderJourney.Domain.Leaders;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Privacy.SubjectAccess;
 

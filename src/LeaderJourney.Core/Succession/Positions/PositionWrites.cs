@@ -6,7 +6,7 @@ using LeaderJourney.Core.Leaders;
 using LeaderJourney.Domain.Succession;
 using Marten;
 using Microsoft.AspNetCore.Http;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Succession.Positions;
 

@@ -1,7 +1,7 @@
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
 
 namespace LeaderJourney.Core.Succession.Reports;

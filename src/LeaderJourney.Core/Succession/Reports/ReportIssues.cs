@@ -15,7 +15,7 @@ using Marten.Events.Aggregation;
 using Wolverine.Marten;
 using Wolverine.Runtime.Handlers;
 using ConcurrencyStyle = Wolverine.Marten.ConcurrencyStyle;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Succession.Reports;
 

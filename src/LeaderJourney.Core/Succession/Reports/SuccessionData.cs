@@ -1,10 +1,9 @@
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore;
-using LeaderJourney.EventStore.Projections;
+using LeaderJourney.Storage;
+using LeaderJourney.Storage.Projections;
 using Npgsql;
-using Store = LeaderJourney.EventStore.EventStore;
 
 namespace LeaderJourney.Core.Succession.Reports;
 

@@ -1,6 +1,6 @@
 using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Domain.Succession;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Succession.TalentReview;
 

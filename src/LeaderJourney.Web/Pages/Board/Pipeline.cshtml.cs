@@ -6,7 +6,7 @@ using LeaderJourney.Core.Privacy.Audit;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Store = LeaderJourney.EventStore.EventStore;
+using LeaderJourney.Storage;
 
 namespace LeaderJourney.Web.Pages.Board;
 

@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Succession.Positions;
 using LeaderJourney.Core.Succession.Reports;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using System;
 using Wolverine.Marten.Publishing;
 
@@ -14,15 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Succession.Positions.PositionWrites _positionWrites;
         private readonly LeaderJourney.Core.Succession.Reports.SuccessionData _successionData;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public AppointCommandHandler670953525(LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Core.Succession.Reports.SuccessionData successionData, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public AppointCommandHandler670953525(LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Core.Succession.Reports.SuccessionData successionData, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _positionWrites = positionWrites;
             _successionData = successionData;
-            _eventStore = eventStore;
+            _store = store;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -37,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("position.id", appointCommand.PositionId);
-            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(appointCommand, documentSession, _eventStore, _timeProvider);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(appointCommand, documentSession, _store, _timeProvider);
             LeaderJourney.Core.Succession.Positions.PositionAdminsOnly.Before(appointCommand);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Positions.AppointHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Positions.AppointHandler");

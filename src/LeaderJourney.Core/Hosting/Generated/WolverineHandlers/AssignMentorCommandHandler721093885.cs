@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using System;
 using Wolverine.Marten.Publishing;
 
@@ -14,15 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Leaders.LeaderWrites _leaderWrites;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public AssignMentorCommandHandler721093885(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public AssignMentorCommandHandler721093885(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _accessDirectory = accessDirectory;
             _leaderWrites = leaderWrites;
-            _eventStore = eventStore;
+            _store = store;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -37,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", assignMentorCommand.LeaderId);
-            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(assignMentorCommand, documentSession, _eventStore, _timeProvider);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(assignMentorCommand, documentSession, _store, _timeProvider);
             var mentorToAssign = await LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler.LoadAsync(assignMentorCommand, _accessDirectory, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Mentors.AssignMentorHandler");

@@ -3,7 +3,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Leaders;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using System;
 using Wolverine.Marten.Publishing;
 
@@ -17,17 +17,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog _frameworkCatalog;
         private readonly LeaderJourney.Core.Leaders.FrameworkScopes _frameworkScopes;
         private readonly LeaderJourney.Core.Leaders.LeaderWrites _leaderWrites;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _accessDirectory = accessDirectory;
             _frameworkCatalog = frameworkCatalog;
             _frameworkScopes = frameworkScopes;
             _leaderWrites = leaderWrites;
-            _eventStore = eventStore;
+            _store = store;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -42,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("leader.id", enrolLeaderCommand.LeaderId);
-            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(enrolLeaderCommand, documentSession, _eventStore, _timeProvider);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(enrolLeaderCommand, documentSession, _store, _timeProvider);
             var enroll = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.LoadAsync(enrolLeaderCommand, _leaderWrites, _frameworkCatalog, _frameworkScopes, _accessDirectory, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler");

@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Succession.Reports;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Configuration;
 using System;
 using Wolverine.Marten.Publishing;
@@ -16,17 +16,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Http.IdempotentAnswers _idempotentAnswers;
         private readonly LeaderJourney.Core.Succession.Reports.PipelineData _pipelineData;
         private readonly LeaderJourney.Core.Succession.Reports.ReportService _reportService;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public IssueReportCommandHandler306041610(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Core.Succession.Reports.PipelineData pipelineData, LeaderJourney.Core.Succession.Reports.ReportService reportService, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public IssueReportCommandHandler306041610(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Core.Succession.Reports.PipelineData pipelineData, LeaderJourney.Core.Succession.Reports.ReportService reportService, LeaderJourney.Storage.Store store, Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _idempotentAnswers = idempotentAnswers;
             _pipelineData = pipelineData;
             _reportService = reportService;
-            _eventStore = eventStore;
+            _store = store;
             _configuration = configuration;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
@@ -42,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // Application-specific Open Telemetry auditing
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("issued.reports.stream.id", issueReportCommand.IssuedReportsStreamId);
-            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(issueReportCommand, documentSession, _eventStore, _timeProvider);
+            LeaderJourney.Core.Access.TokenChecks.InTheWrite.Before(issueReportCommand, documentSession, _store, _timeProvider);
             var reportToIssue = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.LoadAsync(issueReportCommand, _reportService, _pipelineData, _configuration, _timeProvider, cancellation).ConfigureAwait(false);
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Succession.Reports.IssueReportHandler");
@@ -52,7 +52,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Core.Succession.Reports.IssuedReports");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.Handle(issueReportCommand, reportToIssue, eventStreamOfIssuedReports, documentSession, _idempotentAnswers, _eventStore, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Succession.Reports.IssueReportHandler.Handle(issueReportCommand, reportToIssue, eventStreamOfIssuedReports, documentSession, _idempotentAnswers, _store, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message

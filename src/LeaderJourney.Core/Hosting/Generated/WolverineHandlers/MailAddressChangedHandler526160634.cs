@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Notifications.Mail;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,14 +13,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Notifications.Mail.Mailer _mailer;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> _loggerForMessage;
 
-        public MailAddressChangedHandler526160634(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> loggerForMessage)
+        public MailAddressChangedHandler526160634(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailAddressChanged> loggerForMessage)
         {
             _accessDirectory = accessDirectory;
             _mailer = mailer;
-            _eventStore = eventStore;
+            _store = store;
             _loggerForMessage = loggerForMessage;
         }
 
@@ -33,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler.Handle(mailAddressChanged, _eventStore, _accessDirectory, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.Mail.MailAddressChangedHandler.Handle(mailAddressChanged, _store, _accessDirectory, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 

@@ -4,7 +4,7 @@ using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Notifications.Mail;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
@@ -17,16 +17,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Notifications.Mail.Mailer _mailer;
         private readonly LeaderJourney.Core.Notifications.NotificationBox _notificationBox;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> _loggerForMessage;
 
-        public MailNotificationHandler1642689073(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> loggerForMessage)
+        public MailNotificationHandler1642689073(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> loggerForMessage)
         {
             _accessDirectory = accessDirectory;
             _leaderReader = leaderReader;
             _mailer = mailer;
             _notificationBox = notificationBox;
-            _eventStore = eventStore;
+            _store = store;
             _loggerForMessage = loggerForMessage;
         }
 
@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.Mail.MailNotificationHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.Mail.MailNotificationHandler.Handle(mailNotification, _notificationBox, _accessDirectory, _eventStore, _leaderReader, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.Mail.MailNotificationHandler.Handle(mailNotification, _notificationBox, _accessDirectory, _store, _leaderReader, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 

@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using System;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,20 +13,20 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Http.IdempotentAnswers _idempotentAnswers;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
 
-        public ResetPasswordCommandHandler2143596185(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.EventStore.EventStore eventStore, System.TimeProvider timeProvider)
+        public ResetPasswordCommandHandler2143596185(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider)
         {
             _accessDirectory = accessDirectory;
             _idempotentAnswers = idempotentAnswers;
-            _eventStore = eventStore;
+            _store = store;
             _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
-            var streamCommandBus = new LeaderJourney.Core.Http.StreamCommandBus(context, _eventStore, _idempotentAnswers);
+            var streamCommandBus = new LeaderJourney.Core.Http.StreamCommandBus(context, _store, _idempotentAnswers);
             // The actual message body
             var resetPasswordCommand = (LeaderJourney.Core.Access.ResetPasswordCommand)context.Envelope.Message;
 

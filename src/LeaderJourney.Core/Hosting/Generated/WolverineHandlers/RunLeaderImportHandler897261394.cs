@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Http;
 using LeaderJourney.Core.Leaders.Import;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,20 +13,20 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Http.IdempotentAnswers _idempotentAnswers;
         private readonly LeaderJourney.Core.Leaders.Import.LeaderImport _leaderImport;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Leaders.Import.LeaderImport> _loggerOfLeaderImport;
 
-        public RunLeaderImportHandler897261394(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Core.Leaders.Import.LeaderImport leaderImport, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Leaders.Import.LeaderImport> loggerOfLeaderImport)
+        public RunLeaderImportHandler897261394(LeaderJourney.Core.Http.IdempotentAnswers idempotentAnswers, LeaderJourney.Core.Leaders.Import.LeaderImport leaderImport, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Leaders.Import.LeaderImport> loggerOfLeaderImport)
         {
             _idempotentAnswers = idempotentAnswers;
             _leaderImport = leaderImport;
-            _eventStore = eventStore;
+            _store = store;
             _loggerOfLeaderImport = loggerOfLeaderImport;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
-            var streamCommandBus = new LeaderJourney.Core.Http.StreamCommandBus(context, _eventStore, _idempotentAnswers);
+            var streamCommandBus = new LeaderJourney.Core.Http.StreamCommandBus(context, _store, _idempotentAnswers);
             // The actual message body
             var runLeaderImport = (LeaderJourney.Core.Leaders.Import.RunLeaderImport)context.Envelope.Message;
 

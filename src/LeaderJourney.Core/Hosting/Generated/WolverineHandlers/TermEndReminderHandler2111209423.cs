@@ -2,7 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Notifications.Mail;
-using LeaderJourney.EventStore;
+using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
@@ -13,14 +13,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Notifications.Mail.MailSettings _mailSettings;
         private readonly LeaderJourney.Core.Notifications.NotificationBox _notificationBox;
-        private readonly LeaderJourney.EventStore.EventStore _eventStore;
+        private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.TermEndReminder> _loggerForMessage;
 
-        public TermEndReminderHandler2111209423(LeaderJourney.Core.Notifications.Mail.MailSettings mailSettings, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.EventStore.EventStore eventStore, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.TermEndReminder> loggerForMessage)
+        public TermEndReminderHandler2111209423(LeaderJourney.Core.Notifications.Mail.MailSettings mailSettings, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.TermEndReminder> loggerForMessage)
         {
             _mailSettings = mailSettings;
             _notificationBox = notificationBox;
-            _eventStore = eventStore;
+            _store = store;
             _loggerForMessage = loggerForMessage;
         }
 
@@ -33,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.TermEndReminderHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.TermEndReminderHandler.Handle(termEndReminder, _eventStore, _notificationBox, _mailSettings, context, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.TermEndReminderHandler.Handle(termEndReminder, _store, _notificationBox, _mailSettings, context, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
