@@ -61,6 +61,7 @@ public static class LeaderJourneyServices
         services.AddLeaderJourneyProjections();
         services.AddSingleton<Leaders.View.LeaderProgressQueries>();
         services.AddSingleton<Leaders.MentorQueue.MentorQueueQuery>();
+        services.AddSingleton<Leaders.MentorActivity.MentorActivityQuery>();
         services.AddSingleton<Leaders.Import.LeaderImport>();
         services.AddSingleton<LeaderLists>();
         services.AddSingleton<Succession.Positions.PositionWrites>();

@@ -4,13 +4,17 @@ using LeaderJourney.Storage.Projections;
 
 namespace LeaderJourney.Core.Projections;
 
-/// <summary>Async: each mentor's pending sign-off requests from the leaders assigned to them, oldest first.</summary>
+/// <summary>
+/// Async: each mentor's pending sign-off requests from the leaders assigned to them, oldest first, and
+/// each sign-off or decline a mentor gave (who, for which leader, when): what staff see of a mentor's
+/// activity.
+/// </summary>
 public sealed class MentorQueueProjection : IProjection
 {
     public const string ProjectionName = "mentor-queue";
 
     public string Name => ProjectionName;
-    public int Version => 1;
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
@@ -27,6 +31,10 @@ public sealed class MentorQueueProjection : IProjection
                 leader_id uuid not null, theme_code text not null, level int not null, requested_at timestamptz not null, requested_seq bigint not null,
                 primary key (leader_id, theme_code, level));
             create index on {context.Table("requests")} (requested_at, requested_seq);
+            -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when.
+            create table {context.Table("answers")} (
+                seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, signed_off boolean not null, answered_at timestamptz not null);
+            create index on {context.Table("answers")} (mentor_user_id, answered_at);
             """);
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -43,6 +51,7 @@ public sealed class MentorQueueProjection : IProjection
         var withdrawn = new Dictionary<Guid, bool>();
         var mentors = new Dictionary<(Guid Leader, Guid Mentor), bool>();
         var requests = new Dictionary<(Guid Leader, string Theme, int Level), RequestChange>();
+        var answers = new List<(long Sequence, Guid Mentor, Guid Leader, bool SignedOff, DateTimeOffset At)>();
         foreach (var stored in events)
         {
             switch (stored.Data)
@@ -71,9 +80,11 @@ public sealed class MentorQueueProjection : IProjection
                     break;
                 case LevelSignedOff e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, true, e.SignedOffAt));
                     break;
                 case SignOffDeclined e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, false, e.DeclinedAt));
                     break;
                 case SignOffRequestWithdrawn e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
@@ -111,6 +122,11 @@ public sealed class MentorQueueProjection : IProjection
             context.Write($"insert into {requestTable} select * from unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::bigint[]) on conflict do nothing",
                 asked.Select(r => r.Key.Leader).ToArray(), asked.Select(r => r.Key.Theme).ToArray(), asked.Select(r => r.Key.Level).ToArray(),
                 asked.Select(r => r.Request.At.ToUniversalTime()).ToArray(), asked.Select(r => r.Request.Sequence).ToArray());
+        // Keyed by the event's sequence: a batch applied again (after a crash) adds nothing twice.
+        if (answers.Count > 0)
+            context.Write($"insert into {context.Table("answers")} select * from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::boolean[], $5::timestamptz[]) on conflict do nothing",
+                answers.Select(a => a.Sequence).ToArray(), answers.Select(a => a.Mentor).ToArray(), answers.Select(a => a.Leader).ToArray(),
+                answers.Select(a => a.SignedOff).ToArray(), answers.Select(a => a.At.ToUniversalTime()).ToArray());
         return Task.CompletedTask;
 
         void SetWithdrawn(Guid leader, bool value)

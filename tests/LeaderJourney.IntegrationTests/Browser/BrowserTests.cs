@@ -92,7 +92,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
                 // Three lines at most on a phone (name and sign-out, then the menu wrapped on two); staff's folds.
                 (await home.Locator("header").BoundingBoxAsync())!.Height.Should().BeLessThan(150);
-                // Staff's eleven links fold behind "Menu" on a phone (six of them scrolled out of sight before); it opens them all.
+                // Staff's twelve links fold behind "Menu" on a phone (six of them scrolled out of sight before); it opens them all.
                 if (width == 390 && user == "BU.staff")
                     await Assertions.Expect(home.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeHiddenAsync();
                 await OpenTheMenu(home);
@@ -108,6 +108,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
             await FitsItsWidth(staff);
             await Accessible(staff);
             await Screenshot(staff, "admin-users");
+            await staff.GotoAsync("/staff/mentors");
+            await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Mentors", Level = 1 })).ToBeVisibleAsync();
+            await FitsItsWidth(staff);
+            await Accessible(staff);
+            await Screenshot(staff, "staff-mentors");
             await staff.GotoAsync("/staff/leaders");
             await Assertions.Expect(staff.Locator("#count")).ToHaveTextAsync("Showing 1 to 1 of 1 leaders.");
             await FitsItsWidth(staff);

@@ -12,7 +12,7 @@ public sealed class FailoverTests(TestDatabase database, Xunit.Abstractions.ITes
 {
     private static readonly (string Projection, string[] Tables)[] ReadModels =
     [
-        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
+        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests", "answers"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
     ];
 

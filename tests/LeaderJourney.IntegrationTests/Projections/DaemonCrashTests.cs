@@ -10,7 +10,7 @@ public sealed class DaemonCrashTests(TestDatabase database) : IClassFixture<Test
     private static readonly (string Projection, string[] Tables)[] ReadModels =
     [
         (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history", "status_history"]),
-        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
+        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests", "answers"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
     ];
 

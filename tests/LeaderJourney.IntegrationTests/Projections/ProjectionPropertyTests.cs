@@ -12,7 +12,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
     private static readonly (string Projection, string[] Tables)[] ReadModels =
     [
         (LeaderProgressProjection.ProjectionName, ["leaders", "attainments", "pending", "history", "status_history"]),
-        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests"]),
+        (MentorQueueProjection.ProjectionName, ["leaders", "mentors", "requests", "answers"]),
         (AffiliatePipelineProjection.ProjectionName, ["themes", "leaders", "attainments", "domains"]),
         (PipelineHistoryProjection.ProjectionName, ["leaders", "changes", "stages", "domains"]),
     ];
@@ -62,7 +62,7 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
                 (reader.IsDBNull(2) ? null : reader.GetString(2)).Should().Be(leader.Local, $"the local of journey {seed} in the pipeline");
             }
             await PipelineHistoryFollowsTheLevelHistory(h, id, seed);
-            await MentorQueueFollowsTheFold(h, id, seed, leader);
+            await MentorQueueFollowsTheFold(h, id, seed, leader, events);
         }
         attained.Should().BeGreaterThan(100, "the random journeys must reach levels for the comparison to mean something");
         await StalledLeadersFollowTheLevelHistory(h, leaders.Select(l => l.Id).ToList());
@@ -77,9 +77,10 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
 
     /// <summary>
     /// The mentor queue holds, for each leader, what their fold says: the mentors assigned now, the
-    /// requests not yet answered (each from its first asking), and whether they are withdrawn.
+    /// requests not yet answered (each from its first asking), whether they are withdrawn, and every
+    /// sign-off and decline in the stream, by whom and when.
     /// </summary>
-    private static async Task MentorQueueFollowsTheFold(ProjectionHarness h, Guid id, int seed, Leader folded)
+    private static async Task MentorQueueFollowsTheFold(ProjectionHarness h, Guid id, int seed, Leader folded, IReadOnlyList<LeaderJourney.Storage.StoredEvent> events)
     {
         var mentors = await All(h, MentorQueueProjection.ProjectionName, "mentors", "mentor_user_id", id, reader => reader.GetGuid(0));
         mentors.Should().BeEquivalentTo(folded.Mentors, $"the mentors of journey {seed}");
@@ -89,6 +90,15 @@ public sealed class ProjectionPropertyTests(TestDatabase database) : IClassFixtu
         requests.Should().BeEquivalentTo(pending, $"the open requests of journey {seed}");
         var withdrawn = await All(h, MentorQueueProjection.ProjectionName, "leaders", "withdrawn", id, reader => reader.GetBoolean(0));
         withdrawn.Should().Equal([folded.Status == LeaderStatus.Withdrawn], $"journey {seed} is withdrawn or not");
+        var answers = await All(h, MentorQueueProjection.ProjectionName, "answers", "seq, mentor_user_id, signed_off, answered_at", id,
+            reader => (reader.GetInt64(0), reader.GetGuid(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        var given = events.Select(e => e.Data switch
+        {
+            LevelSignedOff s => (e.Sequence, s.MentorUserId, true, s.SignedOffAt),
+            SignOffDeclined d => (e.Sequence, d.MentorUserId, false, d.DeclinedAt),
+            _ => ((long, Guid, bool, DateTimeOffset)?)null,
+        }).OfType<(long, Guid, bool, DateTimeOffset)>();
+        answers.Should().BeEquivalentTo(given, $"the sign-offs and declines of journey {seed}");
     }
 
     /// <summary>

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.Domain.Leaders;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.IntegrationTests.Pages;
+using LeaderJourney.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Leaders;
+
+/// <summary>
+/// What staff see of each mentor: mentees still on their way, requests waiting for them, and the sign-offs
+/// and declines they gave in the window, from the mentor-queue read model; their own affiliate only.
+/// </summary>
+public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private LeaderJourneyAppFactory _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new LeaderJourneyAppFactory(database.ConnectionString);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Staff_see_each_mentors_mentees_waiting_requests_and_answers_in_the_window_those_keeping_leaders_waiting_first()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "MV");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        async Task<(HttpClient Client, Guid Id)> Mentor(string username, string affiliate = "MV")
+        {
+            await _app.EnsureAffiliateAsync(affiliate);
+            var id = await directory.CreateUserAsync(username, ApiUsers.Password, Roles.Mentor, affiliate, null, null);
+            return (await _app.SignInAsync(username), id);
+        }
+        async Task<Guid> Enrol(string name, Guid mentor, HttpClient? by = null, string affiliate = "MV")
+        {
+            var id = (await Ok((by ?? admin).PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email = $"{name.Replace(' ', '.')}@example.org" }),
+                HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            await Ok((by ?? admin).PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentor }));
+            return id;
+        }
+
+        var (busy, busyId) = await Mentor("mv.busy");
+        var (_, quietId) = await Mentor("mv.quiet");
+        var (_, freeId) = await Mentor("mv.free");
+        var (_, goneId) = await Mentor("mv.gone");
+        var asking = await Enrol("Ann Asking", busyId);
+        var answered = await Enrol("Bo Answered", busyId);
+        var withdrawn = await Enrol("Cy Withdrawn", busyId);
+        await Enrol("Di Quiet", quietId);
+        await Enrol("Ed Left", goneId);
+        // A withdrawn leader's request waits for nobody.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{withdrawn}/sign-off-requests", new { themeCode = "GOV.1", level = 1 }));
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{withdrawn}/status", new { status = "withdrawn", reason = "Moved away" }));
+
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{asking}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{asking}/sign-off-requests", new { themeCode = "SEI.3", level = 1 }));
+        await Ok(busy.PostAsJsonAsync($"/api/leaders/{asking}/sign-off-declines", new { themeCode = "SEI.3", level = 1, reason = "Not yet" }));
+        await Ok(busy.PostAsJsonAsync($"/api/leaders/{answered}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        // A decline given 200 days ago: inside a year's window, outside ninety days'.
+        var store = _app.Services.GetRequiredService<Store>();
+        var version = (await Ok(admin.GetAsync($"/api/leaders/{answered}"))).GetProperty("version").GetInt64();
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-200);
+        await store.AppendAsync(answered, version, [new SignOffDeclined(answered, "GOV.2", 1, busyId, "Come back later", longAgo)], new AppendMetadata { TenantId = "MV" });
+        // Staff disable a mentor whose leader still has them.
+        await Ok(admin.PatchAsJsonAsync($"/api/users/{goneId}", new { disabled = true }));
+        // Another affiliate's mentor and answers stay out.
+        var (elsewhere, elsewhereId) = await Mentor("mw.elsewhere", "MW");
+        var (otherAdmin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "MW");
+        var theirs = await Enrol("Fay Elsewhere", elsewhereId, otherAdmin, "MW");
+        await Ok(elsewhere.PostAsJsonAsync($"/api/leaders/{theirs}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        await _app.CaughtUpAsync();
+
+        var report = await Ok(admin.GetAsync("/api/mentors/activity"));
+        var mentors = report.GetProperty("mentors").EnumerateArray().ToList();
+        mentors.Select(m => m.GetProperty("name").GetString()).Should().BeEquivalentTo(["mv.busy", "mv.quiet", "mv.free", "mv.gone"], "the affiliate's mentors, none of another");
+        mentors[0].GetProperty("name").GetString().Should().Be("mv.busy", "a mentor keeping a leader waiting comes first");
+        mentors.Take(3).Skip(1).Select(m => m.GetProperty("name").GetString()).Should().BeEquivalentTo(["mv.quiet", "mv.gone"], "then those with mentees who answered nothing");
+        mentors[3].GetProperty("name").GetString().Should().Be("mv.free");
+
+        var first = mentors[0];
+        first.GetProperty("mentorId").GetGuid().Should().Be(busyId);
+        first.GetProperty("mentees").GetInt32().Should().Be(2, "a withdrawn leader is no one's mentee");
+        first.GetProperty("waiting").GetInt32().Should().Be(1, "the declined request and the withdrawn leader's are not waiting");
+        first.GetProperty("waitingSince").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        (first.GetProperty("signedOff").GetInt32(), first.GetProperty("declined").GetInt32()).Should().Be((1, 1), "the decline of 200 days ago is outside ninety days");
+        first.GetProperty("lastAnswerAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var gone = mentors.Single(m => m.GetProperty("mentorId").GetGuid() == goneId);
+        (gone.GetProperty("canSignIn").GetBoolean(), gone.GetProperty("mentees").GetInt32()).Should().Be((false, 1));
+        var free = mentors.Single(m => m.GetProperty("mentorId").GetGuid() == freeId);
+        (free.GetProperty("mentees").GetInt32(), free.GetProperty("waiting").GetInt32(), free.GetProperty("lastAnswerAt").ValueKind).Should().Be((0, 0, JsonValueKind.Null));
+        mentors.Single(m => m.GetProperty("mentorId").GetGuid() == quietId).GetProperty("mentees").GetInt32().Should().Be(1);
+
+        var year = (await Ok(admin.GetAsync("/api/mentors/activity?days=365"))).GetProperty("mentors").EnumerateArray().First();
+        (year.GetProperty("signedOff").GetInt32(), year.GetProperty("declined").GetInt32()).Should().Be((1, 2), "a year's window holds the old decline");
+        var other = (await Ok(otherAdmin.GetAsync("/api/mentors/activity"))).GetProperty("mentors").EnumerateArray().Single();
+        (other.GetProperty("name").GetString(), other.GetProperty("signedOff").GetInt32()).Should().Be(("mw.elsewhere", 1));
+
+        // Refusals: bad windows in words, another affiliate's and a mentor's asking.
+        foreach (var days in new[] { "0", "367", "ninety", "-5", "9.5" })
+        {
+            var refused = await admin.GetAsync($"/api/mentors/activity?days={days}");
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest, days);
+            (await refused.Content.ReadAsStringAsync()).Should().Contain("days is a whole number of days from 1 to 366.");
+        }
+        (await otherAdmin.GetAsync("/api/mentors/activity?affiliate=MV")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await busy.GetAsync("/api/mentors/activity")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+        (await Ok(national.GetAsync("/api/mentors/activity?affiliate=MV"))).GetProperty("mentors").GetArrayLength().Should().Be(4);
+
+        // The page: the same figures, each name leading to the mentees, the waiting count to the requests.
+        await directory.CreateUserAsync("mv.staff", ApiUsers.Password, Roles.AffiliateAdmin, "MV", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("mv.staff");
+        var page = await staff.GetAsync("/staff/mentors");
+        page.Should().Contain($"<a href=\"/staff/leaders?mentorFilter={busyId}\">mv.busy</a>")
+            .And.Contain($"<a href=\"/staff/requests#m-{busyId}\">1</a>")
+            .And.Contain("mv.gone")
+            .And.Contain("(cannot sign in: reassign their mentees)")
+            .And.Contain("One mentor has requests waiting.")
+            .And.Contain("2 mentors with mentees gave no answer in that time.")
+            .And.NotContain("mw.elsewhere");
+        page.IndexOf(">mv.busy</a>", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("mv.free", StringComparison.Ordinal));
+        (await staff.GetAsync("/staff/requests")).Should().Contain("href=\"/staff/mentors\"");
+        var wrong = await staff.Http.GetAsync("/staff/mentors?days=ninety");
+        wrong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await wrong.Content.ReadAsStringAsync()).Should().Contain("days is a whole number of days from 1 to 366.").And.Contain(">mv.busy</a>", "the default window is shown under the refusal");
+    }
+}
