@@ -77,9 +77,11 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         // The CSV and the printable page carry the medians and the stalled leaders by stage, never a name.
         (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=csv")).Should().NotContain("Stella")
             .And.Contain(",median days at stage,,,430,0,,").And.Contain(",no progress in twelve months,,,1,0,0,0");
+        // Each figure says its level, for a phone's cards (the table scrolled sideways in its box there).
         (await boardClient.GetStringAsync("/api/reports/pipeline?affiliate=PP&format=html")).Should().NotContain("Stella")
-            .And.Contain("<th scope=\"row\">Median days at stage</th><td>430</td><td>0</td><td></td><td></td>")
-            .And.Contain("<th scope=\"row\">Stage unchanged for twelve months</th><td>1</td><td>0</td><td>0</td><td>0</td>");
+            .And.Contain("<table class=\"cards levels\">")
+            .And.Contain("<th scope=\"row\">Median days at stage</th><td data-label=\"Level 0\">430</td><td data-label=\"Level 1\">0</td><td data-label=\"Level 2\"></td><td data-label=\"Level 3\"></td>")
+            .And.Contain("<th scope=\"row\">Stage unchanged for twelve months</th><td data-label=\"Level 0\">1</td><td data-label=\"Level 1\">0</td><td data-label=\"Level 2\">0</td><td data-label=\"Level 3\">0</td>");
         var issuing = await admin.PostAsync("/api/reports/pipeline/issues?affiliate=PP", null);
         issuing.StatusCode.Should().Be(HttpStatusCode.Created);
         var issued = await issuing.Content.ReadFromJsonAsync<JsonElement>();

@@ -154,10 +154,14 @@ public static class ReportFormats
     /// <summary>The pipeline report as a printable page, in the reader's language, domains by their titles.</summary>
     public static string PipelinePage(PipelineReport r, ISentences say, CodeWords words)
     {
+        // On a phone each row becomes a card, its four figures labelled by level (PrintStyle's "cards
+        // levels"): the table, nine columns wide with the equity shares, scrolled sideways in its box.
+        var levels = Enumerable.Range(0, 4).Select(level => string.Format(CultureInfo.CurrentCulture, say.Say("Level {0}"), level)).ToList();
+        string Cells(IEnumerable<string> values) => string.Concat(values.Select((v, level) => $"<td data-label=\"{E(levels[level])}\">{E(v)}</td>"));
         var html = new StringBuilder();
         Page(html, say.Say($"Pipeline report: {r.Affiliate}, as of {Heading(r.AsOf)}"));
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p>{ScrollStart(say.Say("Breakdown"))}<table><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
-            .Append(string.Concat(Enumerable.Range(0, 4).Select(level => $"<th scope=\"col\">{E(string.Format(CultureInfo.CurrentCulture, say.Say("Level {0}"), level))}</th>"))).Append("</tr></thead><tbody>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(say.Say(string.Create(CultureInfo.InvariantCulture, $"{r.Leaders} leaders in the pipeline.")))}</p>{ScrollStart(say.Say("Breakdown"))}<table class=\"cards levels\"><thead><tr><th scope=\"col\">{E(say.Say("Breakdown"))}</th>")
+            .Append(string.Concat(levels.Select(level => $"<th scope=\"col\">{E(level)}</th>"))).Append("</tr></thead><tbody>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(say.Say("Stage"))}</th>{Cells(r.Stages.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var d in r.Domains) html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{E(words.Of(d.Code))}</th>{Cells(d.Levels.Select(n => n.ToString(CultureInfo.InvariantCulture)))}</tr>");
         foreach (var category in r.Equity.GroupBy(e => e.Category))
@@ -198,14 +202,12 @@ public static class ReportFormats
         _ => readiness,
     };
 
-    private static string Cells(IEnumerable<string> values) => string.Concat(values.Select(v => $"<td>{E(v)}</td>"));
-
     /// <summary>
     /// The printable pages' one style, inline so that a downloaded page stands alone. A table wider than a
     /// phone scrolls by itself, not the page. Shown inside the app, the page allows this style alone by its
     /// hash (<see cref="PrintStyleHash"/>), as the app's policy allows no inline style.
     /// </summary>
-    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}.scroll{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.cards tr{border:1px solid #555;margin-bottom:.75rem}table.cards td{border:0}table.cards td::before{content:attr(data-label) \": \";font-weight:600}}@media print{body{margin:0}}";
+    public const string PrintStyle = "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}.scroll{max-width:100%;overflow-x:auto;margin-bottom:1.5rem}table{border-collapse:collapse}th,td{border:1px solid #555;padding:.3rem .6rem;text-align:left}@media (max-width:40rem){body{margin:1rem}table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}table.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.cards tr{border:1px solid #555;margin-bottom:.75rem}table.cards td{border:0}table.cards td::before{content:attr(data-label) \": \";font-weight:600}table.cards th[scope=row]{display:block;border:0;padding:.3rem .6rem 0}table.levels td{display:inline-block}}@media print{body{margin:0}}";
 
     /// <summary>
     /// Where a table starts: a region named for it that scrolls sideways by itself on a narrow screen and takes
