@@ -78,6 +78,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<Privacy.SubjectAccess.SubjectAccessExport>();
         services.AddSingleton<Notifications.NotificationBox>();
         services.AddSingleton<Notifications.TermEndReminders>();
+        services.AddSingleton<Notifications.Mail.SignOffRequestReminders>();
         services.AddSingleton(_ => Notifications.Mail.MailSettings.From(configuration));
         services.AddSingleton<Notifications.Mail.Mailer>();
         // The mails' stop links are protected with the same key ring as the pages' cookies, in the database.

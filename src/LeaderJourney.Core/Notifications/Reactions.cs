@@ -98,17 +98,20 @@ internal static class Notices
 
 /// <summary>
 /// A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any
-/// mail); not of a request put back by a mentor's undo (asked in that mentor's name, and heard of already
+/// mail), and are reminded once if it still waits a week later (<see cref="SignOffRequestReminder"/>);
+/// not of a request put back by a mentor's undo (asked in that mentor's name, and heard of already
 /// when the undone sign-off answered a request).
 /// </summary>
 public static class SignOffRequestedHandler
 {
-    public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, LeaderJourney.Core.Leaders.LeaderReader leaders,
-        IMessageContext messages, CancellationToken ct)
+    public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, SignOffRequestReminders reminders,
+        LeaderJourney.Core.Leaders.LeaderReader leaders, IMessageContext messages, CancellationToken ct)
     {
         if (!mail.Enabled || e.Data.WaitingSince is not null || await claims.AnySentAsync(MailClaims.Request(e.Id), ct)) return;
         if (await leaders.FindAsync(e.Data.LeaderId, ct) is { } found && found.State.Mentors.Contains(e.Data.RequestedBy)) return;
         await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));
+        // Run twice, this schedules a second reminder: the reminder's mail claim sends it once.
+        await messages.ScheduleAsync(new SignOffRequestReminder(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RequestedAt), reminders.When(e.Data.RequestedAt));
     }
 }
 

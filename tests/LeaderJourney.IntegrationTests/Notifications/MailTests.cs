@@ -137,6 +137,46 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_request_still_waiting_after_the_set_time_is_recalled_to_the_mentors_once_and_one_answered_is_not()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var settings = Mail(server.Configuration.Port);
+        settings["LeaderJourney:Reminders:SignOffRequestWait"] = "00:00:03";
+        await using var app = new LeaderJourneyAppFactory(db, settings: settings);
+        await app.EnsureAffiliateAsync("OH");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var mentorId = await directory.CreateUserAsync("mentor.slow", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null, email: "mentor.slow@example.org");
+        var mentor = await app.SignInAsync("mentor.slow");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rita Waits", email = "rita@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "COM.2", level = 1 }));
+        // One is answered at once; the other still waits when its reminder is due.
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "COM.2", level = 1, reason = "Not yet" }));
+
+        // Both reminders have run (Wolverine keeps a handled envelope a while, so that it runs once).
+        await Until(async () => await Scalar(dataSource, """
+            select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%SignOffRequestReminder%' and status = 'Handled'
+            """) == 2, "both reminders handled", TimeSpan.FromSeconds(60));
+        var mails = server.ReceivedEmail.ToList();
+        mails.Should().HaveCount(3, "two requests and one reminder");
+        var reminder = mails.Single(m => m.Subject.StartsWith("Reminder: ", StringComparison.Ordinal));
+        reminder.ToAddresses.Select(a => a.ToString()).Should().Equal("mentor.slow@example.org");
+        var title = (await app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderReader>().FindAsync(id, default))!.Scope.TitleOf("ADV.1");
+        reminder.Subject.Should().Be($"Reminder: Rita Waits still waits for you to sign off {title}, Level 1", "the request still waiting, not the one declined");
+        reminder.MessageParts.Single().BodyData.Should().Contain($"Rita Waits asked you on {DateTime.UtcNow:dddd, MMMM d, yyyy}")
+            .And.Contain("https://journey.example.org/mentor/queue");
+        (await Scalar(dataSource, """
+            select count(*) from leaderjourney.wolverine_incoming_envelopes
+             where position(convert_to('Rita', 'UTF8') in body) > 0 or position(convert_to('example.org', 'UTF8') in body) > 0
+            """)).Should().Be(0, "a reminder names the request by ids, never the leader or an address");
+    }
+
+    [Fact]
     public async Task Each_mail_is_in_the_language_its_reader_s_pages_are_shown_in()
     {
         using var server = SimpleSmtpServer.Start();

@@ -12,12 +12,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Notifications.Mail.MailClaims _mailClaims;
         private readonly LeaderJourney.Core.Notifications.Mail.MailSettings _mailSettings;
+        private readonly LeaderJourney.Core.Notifications.Mail.SignOffRequestReminders _signOffRequestReminders;
 
-        public IEventHandler1853198992(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.MailClaims mailClaims, LeaderJourney.Core.Notifications.Mail.MailSettings mailSettings)
+        public IEventHandler1853198992(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.MailClaims mailClaims, LeaderJourney.Core.Notifications.Mail.MailSettings mailSettings, LeaderJourney.Core.Notifications.Mail.SignOffRequestReminders signOffRequestReminders)
         {
             _leaderReader = leaderReader;
             _mailClaims = mailClaims;
             _mailSettings = mailSettings;
+            _signOffRequestReminders = signOffRequestReminders;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -29,7 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.SignOffRequestedHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.SignOffRequestedHandler.Handle(eventOfSignOffRequested, _mailSettings, _mailClaims, _leaderReader, context, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.SignOffRequestedHandler.Handle(eventOfSignOffRequested, _mailSettings, _mailClaims, _signOffRequestReminders, _leaderReader, context, cancellation).ConfigureAwait(false);
         }
     }
 
