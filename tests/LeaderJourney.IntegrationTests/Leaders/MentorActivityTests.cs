@@ -54,7 +54,7 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         var answered = await Enrol("Bo Answered", busyId);
         var withdrawn = await Enrol("Cy Withdrawn", busyId);
         await Enrol("Di Quiet", quietId);
-        await Enrol("Ed Left", goneId);
+        var edLeft = await Enrol("Ed Left", goneId);
         // A withdrawn leader's request waits for nobody.
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{withdrawn}/sign-off-requests", new { themeCode = "GOV.1", level = 1 }));
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{withdrawn}/status", new { status = "withdrawn", reason = "Moved away" }));
@@ -68,7 +68,8 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         var version = (await Ok(admin.GetAsync($"/api/leaders/{answered}"))).GetProperty("version").GetInt64();
         var longAgo = DateTimeOffset.UtcNow.AddDays(-200);
         await store.AppendAsync(answered, version, [new SignOffDeclined(answered, "GOV.2", 1, busyId, "Come back later", longAgo)], new AppendMetadata { TenantId = "MV" });
-        // Staff disable a mentor whose leader still has them.
+        // Staff disable a mentor whose leader still has them, and waits for them: that request waits for nobody now.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{edLeft}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
         await Ok(admin.PatchAsJsonAsync($"/api/users/{goneId}", new { disabled = true }));
         // Another affiliate's mentor and answers stay out.
         var (elsewhere, elsewhereId) = await Mentor("mw.elsewhere", "MW");
@@ -92,11 +93,13 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         (first.GetProperty("signedOff").GetInt32(), first.GetProperty("declined").GetInt32()).Should().Be((1, 1), "the decline of 200 days ago is outside ninety days");
         first.GetProperty("lastAnswerAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         var gone = mentors.Single(m => m.GetProperty("mentorId").GetGuid() == goneId);
-        (gone.GetProperty("canSignIn").GetBoolean(), gone.GetProperty("mentees").GetInt32()).Should().Be((false, 1));
+        (gone.GetProperty("canSignIn").GetBoolean(), gone.GetProperty("mentees").GetInt32(), gone.GetProperty("waiting").GetInt32()).Should().Be((false, 1, 1));
         var free = mentors.Single(m => m.GetProperty("mentorId").GetGuid() == freeId);
         (free.GetProperty("mentees").GetInt32(), free.GetProperty("waiting").GetInt32(), free.GetProperty("lastAnswerAt").ValueKind).Should().Be((0, 0, JsonValueKind.Null));
         mentors.Single(m => m.GetProperty("mentorId").GetGuid() == quietId).GetProperty("mentees").GetInt32().Should().Be(1);
 
+        (await Ok(admin.GetAsync("/api/mentors/activity?days="))).GetProperty("from").GetDateTimeOffset()
+            .Should().BeCloseTo(DateTimeOffset.UtcNow.AddDays(-90), TimeSpan.FromMinutes(5), "a window left empty is the default");
         var year = (await Ok(admin.GetAsync("/api/mentors/activity?days=365"))).GetProperty("mentors").EnumerateArray().First();
         (year.GetProperty("signedOff").GetInt32(), year.GetProperty("declined").GetInt32()).Should().Be((1, 2), "a year's window holds the old decline");
         var other = (await Ok(otherAdmin.GetAsync("/api/mentors/activity"))).GetProperty("mentors").EnumerateArray().Single();
@@ -123,13 +126,17 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
             .And.Contain($"<a href=\"/staff/requests#m-{busyId}\">1</a>")
             .And.Contain("mv.gone")
             .And.Contain("(cannot sign in: reassign their mentees)")
+            .And.Contain("<a href=\"/staff/requests#no-mentor\">1</a>", "the request of a disabled mentor's mentee is among those nobody can sign off")
             .And.Contain("One mentor has requests waiting.")
-            .And.Contain("2 mentors with mentees gave no answer in that time.")
+            .And.Contain("One mentor with mentees gave no answer in that time.")
+            .And.Contain("One mentor who cannot sign in still has mentees: nobody can sign off their requests until they have another mentor.")
             .And.NotContain("mw.elsewhere");
         page.IndexOf(">mv.busy</a>", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("mv.free", StringComparison.Ordinal));
         (await staff.GetAsync("/staff/requests")).Should().Contain("href=\"/staff/mentors\"");
         var wrong = await staff.Http.GetAsync("/staff/mentors?days=ninety");
         wrong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await wrong.Content.ReadAsStringAsync()).Should().Contain("days is a whole number of days from 1 to 366.").And.Contain(">mv.busy</a>", "the default window is shown under the refusal");
+        (await wrong.Content.ReadAsStringAsync()).Should().Contain("The answers are counted over 1 to 366 days; the last 90 days are shown.")
+            .And.Contain(">mv.busy</a>", "the default window is shown under the refusal");
+        (await staff.GetAsync("/staff/mentors?days=7")).Should().Contain("<option value=\"7\" selected=\"selected\">the last 7 days</option>", "a window typed in is kept by the form");
     }
 }

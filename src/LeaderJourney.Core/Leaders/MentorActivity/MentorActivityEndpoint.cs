@@ -29,7 +29,8 @@ public static class MentorActivityEndpoint
         if (!caller.IsAdmin) throw new ForbiddenException("Mentors' activity is for staff.");
         var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
         if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's mentors only.");
-        if (days is null) return (code, MentorActivityQuery.DefaultDays);
+        // Left out or left empty (a form sent with nothing chosen): the default window.
+        if (string.IsNullOrEmpty(days)) return (code, MentorActivityQuery.DefaultDays);
         return int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MentorActivityQuery.MostDays
             ? (code, n)
             : throw new RequestValidationException("days", $"days is a whole number of days from 1 to {MentorActivityQuery.MostDays}.");

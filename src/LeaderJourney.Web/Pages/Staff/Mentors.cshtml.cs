@@ -30,10 +30,10 @@ public sealed class MentorsModel(MentorActivityQuery query, ISentences sentences
         {
             (_, Window) = MentorActivityEndpoint.Parameters(caller, affiliate, Days);
         }
-        catch (RequestValidationException e)
+        catch (RequestValidationException)
         {
-            // Said on the page, the default window shown under it, rather than a blank refusal.
-            DaysError = sentences.Say(e.Message);
+            // Said on the page in its own words, the default window shown under it, rather than a blank refusal.
+            DaysError = sentences.Say($"The answers are counted over 1 to {MentorActivityQuery.MostDays} days; the last {MentorActivityQuery.DefaultDays} days are shown.");
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         Report = await query.ForAffiliateAsync(affiliate, Window, ct);
