@@ -20,6 +20,7 @@ public static class LeaderEndpoints
         EnrolLeaderEndpoint.Map(leaders);
         AssignMentorEndpoint.Map(leaders);
         UnassignMentorEndpoint.Map(leaders);
+        ReplaceMentorEndpoint.Map(leaders);
         Status.ChangeLeaderStatusEndpoint.Map(leaders);
         Profile.ChangeLeaderProfileEndpoint.Map(leaders);
         LearningEndpoints.Map(leaders);

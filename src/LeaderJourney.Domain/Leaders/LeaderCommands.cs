@@ -11,6 +11,9 @@ public sealed record AssignMentor(Guid MentorUserId, Actor Actor, DateTimeOffset
 
 public sealed record UnassignMentor(Guid MentorUserId, Actor Actor, DateTimeOffset Now);
 
+/// <summary>One mentor takes over from another (a mentor who leaves, say): the new one assigned unless they already are, the old one's assignment ended, in one decision.</summary>
+public sealed record ReplaceMentor(Guid From, Guid To, Actor Actor, DateTimeOffset Now);
+
 public sealed record RecordTraining(Guid TrainingId, string Title, string ThemeCode, int Level, decimal? Hours, DateOnly CompletedOn, Actor Actor, DateTimeOffset Now);
 
 public sealed record RecordAssessment(Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, string? Note, Actor Actor, DateTimeOffset Now);

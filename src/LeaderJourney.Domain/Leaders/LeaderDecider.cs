@@ -17,6 +17,7 @@ public static class LeaderDecider
             ChangeProfile c => Profile(c, Accepting(state, c)),
             AssignMentor c => Assign(c, Accepting(state, c)),
             UnassignMentor c => Unassign(c, Accepting(state, c)),
+            ReplaceMentor c => Replace(c, Accepting(state, c)),
             RecordTraining c => LearningDecisions.RecordTraining(c, Accepting(state, c), policy),
             RecordAssessment c => LearningDecisions.RecordAssessment(c, Accepting(state, c), policy),
             AddEvidence c => LearningDecisions.AddEvidence(c, Accepting(state, c)),
@@ -76,6 +77,14 @@ public static class LeaderDecider
         return [new MentorUnassigned(s.Id, c.MentorUserId, c.Actor.UserId, c.Now)];
     }
 
+    private static IReadOnlyList<object> Replace(ReplaceMentor c, Leader s)
+    {
+        if (c.From == c.To) throw new DomainRuleException("Choose a mentor other than the one who is leaving.");
+        var ended = Unassign(new UnassignMentor(c.From, c.Actor, c.Now), s);
+        // Already one of the leader's mentors: only the leaving one's assignment ends.
+        return s.Mentors.Contains(c.To) ? ended : [.. Assign(new AssignMentor(c.To, c.Actor, c.Now), s), .. ended];
+    }
+
     private static IReadOnlyList<object> Position(RecordPositionHeld c, Leader s)
     {
         var title = Guard.Required(c.Title, "The position title");
@@ -112,7 +121,7 @@ public static class LeaderDecider
                 throw new DomainRuleException("This leader is already active.");
             case LeaderStatus.Paused when command is Pause:
                 throw new DomainRuleException("This leader is already paused.");
-            case LeaderStatus.Paused when command is not (Reactivate or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor):
+            case LeaderStatus.Paused when command is not (Reactivate or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor):
                 throw new DomainRuleException("This leader is paused; reactivate them first.");
             case LeaderStatus.Withdrawn when command is Withdraw:
                 throw new DomainRuleException("This leader is already withdrawn.");

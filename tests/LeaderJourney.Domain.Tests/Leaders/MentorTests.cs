@@ -52,4 +52,31 @@ public sealed class MentorTests : LeaderSpec
         GivenEnrolledWithMentor();
         ThenRefused(new UnassignMentor(MentorB.UserId, Admin, Now), "This mentor is not assigned to the leader; there is nothing to unassign.");
     }
+
+    [Fact]
+    public void Replacing_a_mentor_assigns_the_new_one_and_ends_the_old_one_in_one_decision()
+    {
+        GivenEnrolledWithMentor();
+        Then(new ReplaceMentor(MentorA.UserId, MentorB.UserId, Admin, Now),
+            new MentorAssigned(LeaderId, MentorB.UserId, Admin.UserId, Now), new MentorUnassigned(LeaderId, MentorA.UserId, Admin.UserId, Now));
+        Apply(new ReplaceMentor(MentorA.UserId, MentorB.UserId, Admin, Now));
+        State.Mentors.Should().Equal(MentorB.UserId);
+    }
+
+    [Fact]
+    public void Replacing_a_mentor_by_one_already_assigned_only_ends_the_old_assignment()
+    {
+        GivenEnrolledWithMentor();
+        Apply(new AssignMentor(MentorB.UserId, Admin, Now));
+        Then(new ReplaceMentor(MentorA.UserId, MentorB.UserId, Admin, Now), new MentorUnassigned(LeaderId, MentorA.UserId, Admin.UserId, Now));
+    }
+
+    [Fact]
+    public void Replacing_a_mentor_who_is_not_assigned_or_by_themself_is_refused()
+    {
+        GivenEnrolledWithMentor();
+        ThenRefused(new ReplaceMentor(MentorB.UserId, MentorA.UserId, Admin, Now), "This mentor is not assigned to the leader; there is nothing to unassign.");
+        ThenRefused(new ReplaceMentor(MentorA.UserId, MentorA.UserId, Admin, Now), "Choose a mentor other than the one who is leaving.");
+        ThenRefused(new ReplaceMentor(MentorA.UserId, LeaderId, Admin, Now), "A leader cannot be their own mentor; assign someone else.");
+    }
 }

@@ -9,6 +9,7 @@ public sealed class StatusGateTests : LeaderSpec
         ["ChangeProfile"] = new ChangeProfile("Ada L.", "ada@example.org", null, Self, Now),
         ["AssignMentor"] = new AssignMentor(MentorB.UserId, Admin, Now),
         ["UnassignMentor"] = new UnassignMentor(MentorA.UserId, Admin, Now),
+        ["ReplaceMentor"] = new ReplaceMentor(MentorA.UserId, MentorB.UserId, Admin, Now),
         ["RecordPositionHeld"] = new RecordPositionHeld("Treasurer", new DateOnly(2024, 1, 1), null, Admin, Now),
         ["RecordTraining"] = Train(1),
         ["RecordAssessment"] = new RecordAssessment(Id(800), Theme, 1, AssessmentKind.Self, null, Self, Now),
@@ -60,6 +61,14 @@ public sealed class StatusGateTests : LeaderSpec
         GivenEnrolledWithMentor();
         Given(Paused());
         When(Commands[command]).Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_paused_leader_has_a_mentor_replaced()
+    {
+        GivenEnrolledWithMentor();
+        Given(Paused());
+        When(Commands["ReplaceMentor"]).Should().HaveCount(2, "the new mentor assigned, the old one's assignment ended");
     }
 
     [Fact]

@@ -72,6 +72,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("DELETE", "/api/leaders/{id}/demographics", f => $"/api/leaders/{f.Leader}/demographics", null, "401 ok ok/404 403/404 ok/404 403/404", IdInPath: true),
         new("POST", "/api/leaders/{id}/mentors", f => $"/api/leaders/{f.Leader}/mentors", () => new { mentorUserId = Guid.Empty }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("DELETE", "/api/leaders/{id}/mentors/{mentorUserId}", f => $"/api/leaders/{f.Leader}/mentors/{Guid.Empty}", null, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
+        new("PUT", "/api/leaders/{id}/mentors/{mentorUserId}", f => $"/api/leaders/{f.Leader}/mentors/{Guid.Empty}", () => new { mentorUserId = Guid.Empty }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("PUT", "/api/leaders/{id}/status", f => $"/api/leaders/{f.Leader}/status", () => new { status = "active" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("PUT", "/api/leaders/{id}/profile", f => $"/api/leaders/{f.Leader}/profile", () => new { displayName = "Matrix Leader", email = "matrix.leader@example.org" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/trainings", f => $"/api/leaders/{f.Leader}/trainings", Training, "401 ok ok/404 ok/404 ok/404 403/403", IdInPath: true),

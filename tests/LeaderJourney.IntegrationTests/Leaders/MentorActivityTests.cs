@@ -139,4 +139,63 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
             .And.Contain(">mv.busy</a>", "the default window is shown under the refusal");
         (await staff.GetAsync("/staff/mentors?days=7")).Should().Contain("<option value=\"7\" selected=\"selected\">the last 7 days</option>", "a window typed in is kept by the form");
     }
+
+    [Fact]
+    public async Task Staff_move_a_leaving_mentors_mentees_to_another_in_one_write_each_from_the_mentors_page_or_the_API()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "MX");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var leavingId = await directory.CreateUserAsync("mx.leaving", ApiUsers.Password, Roles.Mentor, "MX", null, null);
+        var takingId = await directory.CreateUserAsync("mx.taking", ApiUsers.Password, Roles.Mentor, "MX", null, null);
+        var lockedId = await directory.CreateUserAsync("mx.locked", ApiUsers.Password, Roles.Mentor, "MX", null, null);
+        async Task<Guid> Enrol(string name, params Guid[] mentors)
+        {
+            var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "MX", displayName = name, email = $"{name.Replace(' ', '.')}@example.org" }),
+                HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            foreach (var mentor in mentors) await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentor }));
+            return id;
+        }
+        var byApi = await Enrol("Al Api", leavingId);
+        var byPage = await Enrol("Bea Page", leavingId);
+        var both = await Enrol("Cal Both", leavingId, takingId);
+        var withdrawn = await Enrol("Dot Withdrawn", leavingId);
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{withdrawn}/status", new { status = "withdrawn", reason = "Moved away" }));
+        await Ok(admin.PatchAsJsonAsync($"/api/users/{lockedId}", new { disabled = true }));
+        async Task<Guid[]> Mentors(Guid leader) => [.. (await Ok(admin.GetAsync($"/api/leaders/{leader}"))).GetProperty("mentors").EnumerateArray()
+            .Select(m => m.ValueKind == JsonValueKind.Object ? m.GetProperty("userId").GetGuid() : m.GetGuid())];
+
+        // The API: the mentor in the path replaced by the one in the body, in one write.
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{byApi}/mentors/{leavingId}", new { mentorUserId = takingId }));
+        (await Mentors(byApi)).Should().Equal(takingId);
+        (await Ok(admin.GetAsync($"/api/leaders/{byApi}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(2)
+            .Should().Equal("leader.mentor-assigned", "leader.mentor-unassigned");
+        var locked = await admin.PutAsJsonAsync($"/api/leaders/{byPage}/mentors/{leavingId}", new { mentorUserId = lockedId });
+        locked.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await locked.Content.ReadAsStringAsync()).Should().Contain("This mentor's sign-in is disabled");
+        (await admin.PutAsJsonAsync($"/api/leaders/{byApi}/mentors/{leavingId}", new { mentorUserId = takingId })).StatusCode
+            .Should().Be(HttpStatusCode.UnprocessableEntity, "the leaving mentor is no longer assigned");
+        var (mentor, _) = await _app.SignedInAsync(Roles.Mentor, "MX");
+        (await mentor.PutAsJsonAsync($"/api/leaders/{byPage}/mentors/{leavingId}", new { mentorUserId = takingId })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        await _app.CaughtUpAsync();
+
+        // The page: every mentee still on their way, one command each; one who has both keeps the one taking over.
+        await directory.CreateUserAsync("mx.staff", ApiUsers.Password, Roles.AffiliateAdmin, "MX", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("mx.staff");
+        var page = await staff.GetAsync("/staff/mentors");
+        page.Should().Contain("Move their 2 mentees", "Bea and Cal (Al moved by the API, Dot withdrawn)").And.Contain($"<option value=\"{takingId}\">mx.taking (2 mentees)</option>")
+            .And.NotContain($"<option value=\"{lockedId}\">", "a mentor who cannot sign in takes over no one");
+        var unchosen = await (await staff.PostAsync("/staff/mentors", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = "" })).Content.ReadAsStringAsync();
+        unchosen.Should().Contain("Choose the mentor who takes over.");
+        var moved = await staff.PostAsync("/staff/mentors", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString() });
+        moved.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await moved.Content.ReadAsStringAsync()).Should().Contain("Moved 2 mentees.").And.NotContain("Not moved:");
+        (await Mentors(byPage)).Should().Equal(takingId);
+        (await Mentors(both)).Should().Equal(takingId);
+        (await Mentors(withdrawn)).Should().Equal([leavingId], "a withdrawn leader's mentors change only once they are reactivated");
+        await _app.CaughtUpAsync();
+        var after = (await Ok(admin.GetAsync("/api/mentors/activity"))).GetProperty("mentors").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("mentorId").GetGuid(), m => m.GetProperty("mentees").GetInt32());
+        (after.GetValueOrDefault(leavingId), after[takingId]).Should().Be((0, 3));
+    }
 }

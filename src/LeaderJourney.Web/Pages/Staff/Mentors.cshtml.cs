@@ -1,6 +1,8 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorActivity;
+using LeaderJourney.Core.Leaders.Mentors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -10,7 +12,8 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// Every mentor of the affiliate with what they have on hand and what they did lately: staff see who is
 /// keeping leaders waiting, who has mentees and gave no answer in the window, and who has room for more.
 /// </summary>
-public sealed class MentorsModel(MentorActivityQuery query, ISentences sentences, TimeProvider clock) : PageModel
+public sealed class MentorsModel(MentorActivityQuery query, LeaderLists lists, StreamCommandBus commands, ISentences sentences, TimeProvider clock,
+    Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     /// <summary>The windows the page offers; the API takes any number of days up to a year.</summary>
     public static readonly int[] Windows = [30, MentorActivityQuery.DefaultDays, 365];
@@ -21,7 +24,54 @@ public sealed class MentorsModel(MentorActivityQuery query, ISentences sentences
     public string? DaysError { get; private set; }
     public DateOnly Today { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <summary>What a move of mentees did: said at the top, with the leaders it could not move and why.</summary>
+    public string? Message { get; private set; }
+    public string? Error { get; private set; }
+    public IReadOnlyList<(string Leader, string Reason)> NotMoved { get; private set; } = [];
+
+    public Task<IActionResult> OnGetAsync(CancellationToken ct) => Load(ct);
+
+    /// <summary>
+    /// Every mentee of <paramref name="from"/> still on their way goes to <paramref name="to"/>: the command
+    /// PUT /api/leaders/{id}/mentors/{from} sends, one per leader, so one refused leaves the others moved
+    /// (a withdrawn leader keeps their mentors until reactivated, as on their own page).
+    /// </summary>
+    public async Task<IActionResult> OnPostMoveAsync(Guid from, string? to, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!caller.IsAdmin || caller.Affiliate is not { } affiliate) return Forbid();
+        if (string.IsNullOrEmpty(to))
+        {
+            Error = T["Choose the mentor who takes over."];
+            return await Load(ct);
+        }
+        var mentees = (await lists.MenteesAsync(affiliate, from, ct)).Where(l => l.Status != "withdrawn").ToList();
+        if (mentees.Count == 0)
+        {
+            // Moved already (the same form sent again, or another staff member's move): nothing is left to say "moved" of.
+            Message = T["No mentee of theirs on their way is left to move."];
+            return await Load(ct);
+        }
+        var refused = new List<(string, string)>();
+        foreach (var leader in mentees)
+        {
+            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new ReplaceMentorCommand(leader.Id, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.Id}")) }, ct));
+            if (error is not null) refused.Add((leader.DisplayName, error));
+        }
+        var moved = mentees.Count - refused.Count;
+        // One reason for every leader (the mentor taking over cannot sign in, say) is said once.
+        if (moved == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
+        else
+        {
+            // The page reads the read model, a moment behind the writes.
+            Message = $"{(moved == 1 ? T["Moved one mentee."] : T["Moved {0} mentees.", moved])} {T["The figures below follow in a moment."]}";
+            NotMoved = refused;
+        }
+        return await Load(ct);
+    }
+
+    private async Task<IActionResult> Load(CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (!caller.IsAdmin || caller.Affiliate is not { } affiliate) return Forbid();
