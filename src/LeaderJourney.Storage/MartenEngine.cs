@@ -136,24 +136,28 @@ public sealed class PublishedNamesOnly(EventTypeRegistry types) : DocumentSessio
 /// <summary>
 /// The store's own indexes on Marten's event tables (see <see cref="Store.MigrateAsync"/>). A
 /// stream id is unique across affiliates: under conjoined tenancy Marten's key is (tenant, id), and a
-/// start from another affiliate under an existing id would otherwise make a second stream. Marten's own
-/// tombstone stream is the exception: it has one fixed id and a row per tenant (the sequence numbers a
-/// failed append drew are filled with tombstones there, in the failed session's tenant). Unique over
-/// every id, the index refused the second affiliate's tombstone row, and Marten's background writer
-/// tried it again without end (2,429 refusals in 4.5 minutes in a test run). The index now keys the
-/// tombstone stream's rows by tenant too; for every other stream the second column is the same, so an
-/// id stays one stream, and a look-up by id alone still uses the index.
+/// start from another affiliate under an existing id would otherwise make a second stream. Marten's
+/// tombstone stream is the exception: when an append fails after it drew sequence numbers, Marten
+/// fills them with tombstones in a stream of its own, with a row per tenant under one id (drawn anew
+/// by each process) and no stream type. Unique over every id, the index refused the second affiliate's
+/// tombstone row, and Marten's background writer tried it again without end (2,429 refusals in 4.5
+/// minutes in a test run). Every stream of ours declares its type (<c>UseMandatoryStreamTypeDeclaration</c>),
+/// so the index keys the type-less rows by tenant too: for every other stream the second column is the
+/// same, so an id stays one stream, and a look-up by id alone still uses the index.
 /// </summary>
 internal static class StreamIdIndexes
 {
     public const string Events = "mt_events_stream_id_version";
-    public const string Streams = "mt_streams_id_once";
-    /// <summary>The indexes the same place had before: not unique, then unique over the tombstone stream too.</summary>
-    public static readonly string[] EarlierStreams = ["mt_streams_id", "mt_streams_id_unique"];
+    public const string Streams = "mt_streams_id_typed";
+    /// <summary>
+    /// The indexes the same place had before: not unique; then unique over the tombstone stream too; then
+    /// keyed by the tombstone stream's id of the process that made it (the id is drawn per process).
+    /// </summary>
+    public static readonly string[] EarlierStreams = ["mt_streams_id", "mt_streams_id_unique", "mt_streams_id_once"];
 
     public static string Sql(string schema) => $"""
         create index if not exists {Events} on {schema}.mt_events (stream_id, version);
-        create unique index if not exists {Streams} on {schema}.mt_streams (id, (case when id = '{Tombstone.StreamId}' then tenant_id else '' end));
+        create unique index if not exists {Streams} on {schema}.mt_streams (id, (case when type is null then tenant_id else '' end));
         {string.Concat(EarlierStreams.Select(name => $"drop index if exists {schema}.{name};\n"))}
         """;
 }
