@@ -6,20 +6,21 @@ namespace LeaderJourney.Core.Projections;
 
 /// <summary>
 /// Async: each mentor's pending sign-off requests from the leaders assigned to them, oldest first, and
-/// each sign-off or decline a mentor gave (who, for which leader, when): what staff see of a mentor's
-/// activity.
+/// each sign-off or decline a mentor gave (who, for which leader and level, when; a sign-off revoked
+/// since is gone): what staff see of a mentor's activity. An erased leader counts as withdrawn.
 /// </summary>
 public sealed class MentorQueueProjection : IProjection
 {
     public const string ProjectionName = "mentor-queue";
 
     public string Name => ProjectionName;
-    public int Version => 2;
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
         "leader.enrolled", "leader.mentor-assigned", "leader.mentor-unassigned", "leader.sign-off-requested", "leader.signed-off",
         "leader.sign-off-declined", "leader.level-attained", "leader.withdrawn", "leader.reactivated", "leader.sign-off-request-withdrawn",
+        "leader.sign-off-revoked", "leader.erased",
     };
 
     public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
@@ -31,9 +32,11 @@ public sealed class MentorQueueProjection : IProjection
                 leader_id uuid not null, theme_code text not null, level int not null, requested_at timestamptz not null, requested_seq bigint not null,
                 primary key (leader_id, theme_code, level));
             create index on {context.Table("requests")} (requested_at, requested_seq);
-            -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when.
+            -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when;
+            -- a sign-off revoked since (a wrong tap undone, say) is gone.
             create table {context.Table("answers")} (
-                seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, signed_off boolean not null, answered_at timestamptz not null);
+                seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, theme_code text not null, level int not null,
+                signed_off boolean not null, answered_at timestamptz not null);
             create index on {context.Table("answers")} (mentor_user_id, answered_at);
             """);
         await command.ExecuteNonQueryAsync(ct);
@@ -51,7 +54,8 @@ public sealed class MentorQueueProjection : IProjection
         var withdrawn = new Dictionary<Guid, bool>();
         var mentors = new Dictionary<(Guid Leader, Guid Mentor), bool>();
         var requests = new Dictionary<(Guid Leader, string Theme, int Level), RequestChange>();
-        var answers = new List<(long Sequence, Guid Mentor, Guid Leader, bool SignedOff, DateTimeOffset At)>();
+        var answers = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level, bool SignedOff, DateTimeOffset At)>();
+        var revoked = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level)>();
         foreach (var stored in events)
         {
             switch (stored.Data)
@@ -80,17 +84,24 @@ public sealed class MentorQueueProjection : IProjection
                     break;
                 case LevelSignedOff e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
-                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, true, e.SignedOffAt));
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, true, e.SignedOffAt));
                     break;
                 case SignOffDeclined e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
-                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, false, e.DeclinedAt));
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, false, e.DeclinedAt));
                     break;
                 case SignOffRequestWithdrawn e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
                     break;
                 case LevelAttained e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
+                    break;
+                case SignOffRevoked e:
+                    revoked.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level));
+                    break;
+                case LeaderErased e:
+                    // An erased leader's record takes no more changes: their requests wait for no one, and they are no one's mentee.
+                    SetWithdrawn(e.LeaderId, true);
                     break;
             }
         }
@@ -123,10 +134,20 @@ public sealed class MentorQueueProjection : IProjection
                 asked.Select(r => r.Key.Leader).ToArray(), asked.Select(r => r.Key.Theme).ToArray(), asked.Select(r => r.Key.Level).ToArray(),
                 asked.Select(r => r.Request.At.ToUniversalTime()).ToArray(), asked.Select(r => r.Request.Sequence).ToArray());
         // Keyed by the event's sequence: a batch applied again (after a crash) adds nothing twice.
+        var answerTable = context.Table("answers");
         if (answers.Count > 0)
-            context.Write($"insert into {context.Table("answers")} select * from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::boolean[], $5::timestamptz[]) on conflict do nothing",
+            context.Write($"insert into {answerTable} select * from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::boolean[], $7::timestamptz[]) on conflict do nothing",
                 answers.Select(a => a.Sequence).ToArray(), answers.Select(a => a.Mentor).ToArray(), answers.Select(a => a.Leader).ToArray(),
-                answers.Select(a => a.SignedOff).ToArray(), answers.Select(a => a.At.ToUniversalTime()).ToArray());
+                answers.Select(a => a.Theme).ToArray(), answers.Select(a => a.Level).ToArray(), answers.Select(a => a.SignedOff).ToArray(),
+                answers.Select(a => a.At.ToUniversalTime()).ToArray());
+        // After the inserts: a revocation takes back the mentor's sign-offs of that level before it, this batch's too.
+        if (revoked.Count > 0)
+            context.Write($"""
+                delete from {answerTable} a using unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) as r(seq, mentor_user_id, leader_id, theme_code, level)
+                 where a.signed_off and a.seq < r.seq and a.mentor_user_id = r.mentor_user_id and a.leader_id = r.leader_id and a.theme_code = r.theme_code and a.level = r.level
+                """,
+                revoked.Select(r => r.Sequence).ToArray(), revoked.Select(r => r.Mentor).ToArray(), revoked.Select(r => r.Leader).ToArray(),
+                revoked.Select(r => r.Theme).ToArray(), revoked.Select(r => r.Level).ToArray());
         return Task.CompletedTask;
 
         void SetWithdrawn(Guid leader, bool value)

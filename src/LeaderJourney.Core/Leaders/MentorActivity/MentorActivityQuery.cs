@@ -16,7 +16,8 @@ public sealed record MentorActivity(Guid MentorId, string Name, bool CanSignIn, 
 
 /// <summary>
 /// The affiliate's mentors, over the <paramref name="From"/>-<paramref name="To"/> window: those whose
-/// requests have waited longest first, then those with mentees who answered nothing in the window, then the rest by name.
+/// requests have waited longest first, then those who cannot sign in and still have mentees, then those
+/// with mentees who answered nothing in the window, then the rest by name.
 /// </summary>
 public sealed record MentorActivityReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<MentorActivity> Mentors);
 
@@ -76,10 +77,37 @@ public sealed class MentorActivityQuery(ProjectionRuntime projections, NpgsqlDat
                 : new MentorActivity(m.Key, m.Value, !disabled.Contains(m.Key), 0, 0, null, 0, 0, null))
             // A disabled mentor matters here only while leaders still have them (staff reassign those leaders).
             .Where(m => m.CanSignIn || m.Mentees > 0)
-            .OrderBy(m => m.WaitingSince ?? DateTimeOffset.MaxValue)
-            .ThenBy(m => m.Mentees > 0 && m.SignedOff + m.Declined == 0 ? 0 : 1)
+            // A mentor who cannot sign in keeps no one waiting (their mentees' requests wait for the others, or for nobody).
+            .OrderBy(m => m.CanSignIn ? m.WaitingSince ?? DateTimeOffset.MaxValue : DateTimeOffset.MaxValue)
+            .ThenBy(m => !m.CanSignIn ? 0 : m.Mentees > 0 && m.SignedOff + m.Declined == 0 ? 1 : 2)
             .ThenBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
         return new MentorActivityReport(from, to, listed);
+    }
+
+    /// <summary>
+    /// The mentor's mentees still on their way (neither withdrawn nor erased), by name: those the report
+    /// counts, and those a move of their mentees hands over. Empty while the read models are being built.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid LeaderId, string DisplayName)>> MenteesAsync(string affiliate, Guid mentorId, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "leaders", ct);
+        var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
+        var names = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || mentors is null || names is null) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select m.leader_id, n.display_name
+              from {mentors} m
+              join {leaders} l on l.leader_id = m.leader_id and l.affiliate = $1 and not l.withdrawn
+              join {names} n on n.leader_id = m.leader_id
+             where m.mentor_user_id = $2
+             order by n.display_name
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentorId });
+        var mentees = new List<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) mentees.Add((reader.GetGuid(0), reader.GetString(1)));
+        return mentees;
     }
 }

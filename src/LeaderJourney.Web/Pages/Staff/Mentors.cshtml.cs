@@ -1,6 +1,5 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
-using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Leaders.MentorActivity;
 using LeaderJourney.Core.Leaders.Mentors;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +11,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// Every mentor of the affiliate with what they have on hand and what they did lately: staff see who is
 /// keeping leaders waiting, who has mentees and gave no answer in the window, and who has room for more.
 /// </summary>
-public sealed class MentorsModel(MentorActivityQuery query, LeaderLists lists, StreamCommandBus commands, ISentences sentences, TimeProvider clock,
+public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus commands, ISentences sentences, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     /// <summary>The windows the page offers; the API takes any number of days up to a year.</summary>
@@ -34,7 +33,7 @@ public sealed class MentorsModel(MentorActivityQuery query, LeaderLists lists, S
     /// <summary>
     /// Every mentee of <paramref name="from"/> still on their way goes to <paramref name="to"/>: the command
     /// PUT /api/leaders/{id}/mentors/{from} sends, one per leader, so one refused leaves the others moved
-    /// (a withdrawn leader keeps their mentors until reactivated, as on their own page).
+    /// (a withdrawn leader keeps their mentors until reactivated, as on their own page; an erased one for good).
     /// </summary>
     public async Task<IActionResult> OnPostMoveAsync(Guid from, string? to, CancellationToken ct)
     {
@@ -45,7 +44,7 @@ public sealed class MentorsModel(MentorActivityQuery query, LeaderLists lists, S
             Error = T["Choose the mentor who takes over."];
             return await Load(ct);
         }
-        var mentees = (await lists.MenteesAsync(affiliate, from, ct)).Where(l => l.Status != "withdrawn").ToList();
+        var mentees = await query.MenteesAsync(affiliate, from, ct);
         if (mentees.Count == 0)
         {
             // Moved already (the same form sent again, or another staff member's move): nothing is left to say "moved" of.
@@ -56,7 +55,7 @@ public sealed class MentorsModel(MentorActivityQuery query, LeaderLists lists, S
         foreach (var leader in mentees)
         {
             var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-                new ReplaceMentorCommand(leader.Id, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.Id}")) }, ct));
+                new ReplaceMentorCommand(leader.LeaderId, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.LeaderId}")) }, ct));
             if (error is not null) refused.Add((leader.DisplayName, error));
         }
         var moved = mentees.Count - refused.Count;
