@@ -186,12 +186,14 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         await directory.CreateUserAsync("mx.staff", ApiUsers.Password, Roles.AffiliateAdmin, "MX", null, null);
         var staff = new PageClient(_app);
         await staff.SignInAsync("mx.staff");
-        var page = await staff.GetAsync("/staff/mentors");
-        page.Should().Contain("Move their 2 mentees", "Bea and Cal (Al moved by the API, Dot withdrawn)").And.Contain($"<option value=\"{takingId}\">mx.taking (2 mentees)</option>")
+        (await staff.GetAsync("/staff/mentors")).Should().Contain($"href=\"/staff/mentors?days=90&amp;move={leavingId}#move\"")
+            .And.NotContain($"<option value=\"{takingId}\"", "the list of mentors who could take over is drawn only for the mentor chosen");
+        var page = await staff.GetAsync($"/staff/mentors?move={leavingId}");
+        page.Should().Contain("Move the mentees of mx.leaving").And.Contain("Move their 2 mentees", "Bea and Cal (Al moved by the API, Dot withdrawn, Eve erased)").And.Contain($"<option value=\"{takingId}\">mx.taking (2 mentees)</option>")
             .And.NotContain($"<option value=\"{lockedId}\">", "a mentor who cannot sign in takes over no one");
-        var unchosen = await (await staff.PostAsync("/staff/mentors", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = "" })).Content.ReadAsStringAsync();
+        var unchosen = await (await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = "" })).Content.ReadAsStringAsync();
         unchosen.Should().Contain("Choose the mentor who takes over.");
-        var moved = await staff.PostAsync("/staff/mentors", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString() });
+        var moved = await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString() });
         moved.StatusCode.Should().Be(HttpStatusCode.OK);
         (await moved.Content.ReadAsStringAsync()).Should().Contain("Moved 2 mentees.").And.NotContain("Not moved:");
         (await Mentors(byPage)).Should().Equal(takingId);

@@ -18,6 +18,8 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
     public static readonly int[] Windows = [30, MentorActivityQuery.DefaultDays, 365];
 
     [BindProperty(SupportsGet = true)] public string? Days { get; set; }
+    /// <summary>The mentor whose mentees staff are about to move (the form is drawn for them alone).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Move { get; set; }
     public int Window { get; private set; } = MentorActivityQuery.DefaultDays;
     public MentorActivityReport? Report { get; private set; }
     public string? DaysError { get; private set; }
