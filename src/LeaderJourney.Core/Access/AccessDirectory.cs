@@ -36,21 +36,28 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.");
         // A code that differs only in case ("nv" beside "NV"), or a name taken already, is a second affiliate
         // made by mistake: affiliates are neither renamed nor removed, so it is refused, saying which exists.
-        await using var command = dataSource.CreateCommand($"""
-            with existing as (select code, name from {schema}.affiliates where lower(code) = lower($1) or lower(name) = lower($2) order by lower(code) = lower($1) desc limit 1),
-                 added as (insert into {schema}.affiliates (code, name, created_at) select $1, $2, $3 where not exists (select 1 from existing)
-                           on conflict do nothing returning code)
-            select (select code from added), (select code from existing), (select name from existing)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        if (!reader.IsDBNull(0)) return;
-        if (reader.IsDBNull(1) || string.Equals(reader.GetString(1), code, StringComparison.OrdinalIgnoreCase))
-            throw new DuplicateException($"Affiliate '{(reader.IsDBNull(1) ? code : reader.GetString(1))}' already exists.");
-        throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
+        // The database's indexes refuse one added at the same moment by someone else, which this statement's
+        // look cannot see yet; the look is then made again, to name it.
+        for (var look = 0; look < 2; look++)
+        {
+            await using var command = dataSource.CreateCommand($"""
+                with existing as (select code, name from {schema}.affiliates where lower(code) = lower($1) or lower(name) = lower($2) order by lower(code) = lower($1) desc limit 1),
+                     added as (insert into {schema}.affiliates (code, name, created_at) select $1, $2, $3 where not exists (select 1 from existing)
+                               on conflict do nothing returning code)
+                select (select code from added), (select code from existing), (select name from existing)
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (!reader.IsDBNull(0)) return;
+            if (reader.IsDBNull(1)) continue;
+            if (string.Equals(reader.GetString(1), code, StringComparison.OrdinalIgnoreCase))
+                throw new DuplicateException($"Affiliate '{reader.GetString(1)}' already exists.");
+            throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
+        }
+        throw new DuplicateException($"Affiliate '{code}' already exists.");
     }
 
     /// <summary>An affiliate and how many users it has.</summary>

@@ -316,6 +316,25 @@ public static class CoreSchema
             alter table {schema}.users add column signed_in_at timestamptz;
             update {schema}.users set signed_in_at = created_at;
             """),
+        // An affiliate's code and name are each one affiliate's in any case ("nv" is "NV"), held by the
+        // database too: the check before an insert lets two national admins adding one at once both through.
+        // A database that already has two stops here, naming them (affiliates are neither renamed nor
+        // removed by the app, so only its operator can say which is meant).
+        new(31, "affiliate codes and names unique in any case", """
+            do $$
+            declare twice text;
+            begin
+                select string_agg(same, '; ') into twice from (
+                    select string_agg(code || ' (' || name || ')', ' and ' order by created_at) as same from {schema}.affiliates group by lower(code) having count(*) > 1
+                    union all
+                    select string_agg(code || ' (' || name || ')', ' and ' order by created_at) from {schema}.affiliates group by lower(name) having count(*) > 1) more;
+                if twice is not null then
+                    raise exception 'These affiliates have one code or name in different cases: %. Give each its own code and name in affiliates (or move the users and leaders of one to the other), then start again.', twice;
+                end if;
+            end $$;
+            create unique index affiliates_code_any_case on {schema}.affiliates (lower(code));
+            create unique index affiliates_name_any_case on {schema}.affiliates (lower(name));
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

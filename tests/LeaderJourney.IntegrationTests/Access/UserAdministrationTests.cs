@@ -70,4 +70,43 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
             await delete.ExecuteNonQueryAsync();
         (await upgrade()).Should().Be(1, "with one sign-in per leader left, the upgrade goes through");
     }
+    [Fact]
+    public async Task Two_admins_adding_one_affiliate_in_different_cases_at_once_make_one_and_a_database_with_two_stops_its_upgrade_naming_them()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var suffix = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        // Eight at once of one code in different cases (names all distinct), then eight of one name.
+        async Task<int> AddedOf(Func<int, (string Code, string Name)> nth)
+        {
+            using var start = new Barrier(8);
+            var tries = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                try { var (code, name) = nth(n); await directory.CreateAffiliateAsync(code, name); return 1; }
+                catch (DuplicateException) { return 0; }
+            }));
+            return (await Task.WhenAll(tries)).Sum();
+        }
+        (await AddedOf(n => (n % 2 == 0 ? $"c{suffix}".ToLowerInvariant() : $"C{suffix}", $"Code race {suffix} {n}"))).Should().Be(1);
+        (await AddedOf(n => ($"N{suffix}{n}", n % 2 == 0 ? $"Name race {suffix}" : $"NAME RACE {suffix}"))).Should().Be(1);
+        await using var live = NpgsqlDataSource.Create(database.ConnectionString);
+        await using (var count = live.CreateCommand(
+            $"select count(*) from {EventStoreOptions.DefaultSchema}.affiliates where lower(code) = lower('C{suffix}') or lower(name) = lower('Name race {suffix}')"))
+            ((long)(await count.ExecuteScalarAsync())!).Should().Be(2);
+
+        // A database written before the indexes, with two codes in different cases, is not upgraded past them.
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await SchemaMigrator.MigrateAsync(dataSource, "before_case", CoreSchema.Component, CoreSchema.Migrations.Where(m => m.Version is not (11 or 13) and < 31).ToList());
+        await using (var insert = dataSource.CreateCommand("""
+            insert into before_case.affiliates (code, name, created_at) values ('NV', 'Nevada', now() - interval '1 day'), ('nv', 'Nevada State', now()), ('OH', 'Ohio', now());
+            """))
+            await insert.ExecuteNonQueryAsync();
+        var upgrade = () => SchemaMigrator.MigrateAsync(dataSource, "before_case", CoreSchema.Component, CoreSchema.Migrations.Where(m => m.Version is not (11 or 13)).ToList());
+        (await upgrade.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Contain("one code or name in different cases: NV (Nevada) and nv (Nevada State).");
+        await using (var rename = dataSource.CreateCommand("update before_case.affiliates set code = 'NV2' where code = 'nv'"))
+            await rename.ExecuteNonQueryAsync();
+        (await upgrade()).Should().Be(1, "with each code one affiliate's in any case, the upgrade goes through");
+    }
 }
