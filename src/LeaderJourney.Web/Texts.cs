@@ -28,6 +28,13 @@ public sealed class Texts
     /// <summary>The page's language, for &lt;html lang&gt;.</summary>
     public static string Current => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
 
+    /// <summary>
+    /// The language of a framework's own texts (the built-in frameworks and the documents affiliates import
+    /// are in English), for a <c>lang</c> attribute on them: on a Spanish page a screen reader otherwise reads
+    /// a descriptor in English words with a Spanish voice. Null on an English page, where none is needed.
+    /// </summary>
+    public static string? FrameworkLanguage => Current == "en" ? null : "en";
+
     /// <summary>Keeps a chosen language in this browser for a year (it outlasts a sign-out).</summary>
     public static void Remember(HttpContext http, string language) =>
         http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language)),

@@ -14,6 +14,12 @@ public sealed record FrameworkScope(Guid EditionId, IReadOnlyList<string> ThemeC
     /// <summary>The theme's (or domain's) title, else its code.</summary>
     public string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;
 
+    /// <summary>What each level of each theme asks of a leader, as the framework says it (an outline framework says none).</summary>
+    public IReadOnlyDictionary<(string ThemeCode, int Level), string> Descriptors { get; init; } = new Dictionary<(string, int), string>();
+
+    /// <summary>The framework's descriptor of the theme's level, if it has one.</summary>
+    public string? DescriptorOf(string themeCode, int level) => Descriptors.GetValueOrDefault((themeCode, level));
+
     /// <summary>Each domain's themes, for domain levels (the lowest of them).</summary>
     public IReadOnlyDictionary<string, string[]> DomainThemes { get; } =
         ThemeToDomain.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToArray());
@@ -44,6 +50,7 @@ public sealed class FrameworkScopes(FrameworkCatalog catalog)
         var themeToDomain = new Dictionary<string, string>(StringComparer.Ordinal);
         var codes = new List<string>();
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var descriptors = new Dictionary<(string, int), string>();
         foreach (var domain in json.RootElement.GetProperty("domains").EnumerateArray())
         {
             var domainCode = domain.GetProperty("code").GetString()!;
@@ -54,11 +61,15 @@ public sealed class FrameworkScopes(FrameworkCatalog catalog)
                 codes.Add(code);
                 themeToDomain[code] = domainCode;
                 if (theme.TryGetProperty("title", out var title) && title.GetString() is { Length: > 0 } themeTitle) titles[code] = themeTitle;
+                if (theme.TryGetProperty("levels", out var levels) && levels.ValueKind == JsonValueKind.Array)
+                    foreach (var level in levels.EnumerateArray())
+                        if (level.TryGetProperty("number", out var number) && level.TryGetProperty("descriptor", out var descriptor) && descriptor.GetString() is { Length: > 0 } said)
+                            descriptors[(code, number.GetInt32())] = said;
             }
         }
         var maxLevel = json.RootElement.GetProperty("levelScale").GetArrayLength();
         // An outline framework describes no levels; it is still tracked on the common three-level scale.
-        var scope = new FrameworkScope(editionId, codes, themeToDomain, maxLevel == 0 ? 3 : maxLevel) { Titles = titles };
+        var scope = new FrameworkScope(editionId, codes, themeToDomain, maxLevel == 0 ? 3 : maxLevel) { Titles = titles, Descriptors = descriptors };
         return _scopes.GetOrAdd(editionId, scope);
     }
 }

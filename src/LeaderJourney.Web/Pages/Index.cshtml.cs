@@ -30,6 +30,9 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
     public IReadOnlyList<QueuedRequest> Queue { get; private set; } = [];
     public IReadOnlyList<MenteeSummary> Mentees { get; private set; } = [];
 
+    /// <summary>The mentor's withdrawn mentees: left off the home's list (nothing of theirs moves on), counted, and listed on "My mentees".</summary>
+    public int WithdrawnMentees { get; private set; }
+
     public LeaderCounts? Counts { get; private set; }
     public IReadOnlyList<WaitingRequest> Waiting { get; private set; } = [];
 
@@ -54,7 +57,9 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
                 StillBuilding = requests is null;
                 Queue = requests ?? [];
                 var mentees = new List<MenteeSummary>();
-                foreach (var leader in await lists.MenteesAsync(affiliate, caller.UserId, ct))
+                var assigned = await lists.MenteesAsync(affiliate, caller.UserId, ct);
+                WithdrawnMentees = assigned.Count(l => l.Status == "withdrawn");
+                foreach (var leader in assigned.Where(l => l.Status != "withdrawn"))
                     mentees.Add(new MenteeSummary(leader, await LastActivityAsync(leader.Id, ct)));
                 Mentees = mentees.OrderByDescending(m => m.LastActivity).ToList();
                 break;

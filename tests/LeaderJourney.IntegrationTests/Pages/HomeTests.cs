@@ -41,6 +41,63 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_mentor_sees_what_a_level_asks_beside_the_request_and_withdrawn_mentees_apart_and_staff_see_each_mentors_load_where_they_choose_one()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "HW");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("hw.mentor", ApiUsers.Password, Roles.Mentor, "HW", null, null);
+        await directory.CreateUserAsync("hw.other", ApiUsers.Password, Roles.Mentor, "HW", null, null);
+        Guid Enrolled(System.Text.Json.JsonElement e) => e.GetProperty("id").GetGuid();
+        async Task<Guid> Mentee(string name)
+        {
+            var id = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HW", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }), HttpStatusCode.Created));
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+            return id;
+        }
+        var ada = await Mentee("Ada Active");
+        var pia = await Mentee("Pia Paused");
+        var wes = await Mentee("Wes Withdrawn");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{pia}/status", new { status = "paused" }));
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{wes}/status", new { status = "withdrawn" }));
+        await _app.CaughtUpAsync();
+
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync("hw.mentor");
+        var home = await mentor.GetAsync("/");
+        home.Should().Contain(">Ada Active</a></td>").And.Contain(">Pia Paused</a> <span class=\"badge\">Paused</span></td>")
+            .And.NotContain("Wes Withdrawn", "nothing of a withdrawn mentee's moves on: the home lists those on their way")
+            .And.Contain("One more mentee is withdrawn from the programme; every mentee is listed on My mentees.");
+        (await mentor.GetAsync("/mentor/mentees")).Should().Contain(">Wes Withdrawn</a>");
+
+        // The card of the request says what Level 1 of the theme asks, in the framework's words.
+        var (staffApi, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "HW");
+        var frameworkId = (await Ok(staffApi.GetAsync($"/api/leaders/{ada}"))).GetProperty("frameworkId").GetString();
+        var framework = await Ok(staffApi.GetAsync($"/api/frameworks/{frameworkId}"));
+        var asks = framework.GetProperty("domains").EnumerateArray().SelectMany(d => d.GetProperty("themes").EnumerateArray())
+            .Single(t => t.GetProperty("code").GetString() == "ADV.1").GetProperty("levels").EnumerateArray()
+            .Single(l => l.GetProperty("number").GetInt32() == 1).GetProperty("descriptor").GetString()!;
+        asks.Should().NotBeNullOrWhiteSpace();
+        var queue = await mentor.GetAsync("/mentor/queue");
+        queue.Should().Contain($"<details class=\"asks\"><summary>What Level 1 asks</summary><p>{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks)}</p></details>");
+        (await mentor.GetAsync($"/mentor/mentees/{ada}?theme=ADV.1")).Should().Contain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks), "the assessment form opened at a theme says what its level asks");
+
+        // Staff choosing a mentor see how many leaders on their way each already has (the withdrawn one not counted).
+        var staff = await Browser("hw.staff", Roles.AffiliateAdmin, "HW");
+        var other = await Ok(staffApi.PostAsJsonAsync("/api/leaders", new { affiliate = "HW", displayName = "Nia New", email = "nia@example.org" }), HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+        (await staff.GetAsync($"/staff/leaders/{Enrolled(other)}")).Should().Contain($"<option value=\"{mentorId}\">hw.mentor · 2 mentees</option>").And.Contain("hw.other · 0 mentees</option>");
+        (await staff.GetAsync("/staff/leaders")).Should().Contain("<option value=\"hw.mentor\">hw.mentor · 2 mentees</option>");
+
+        // In Spanish the framework's own words are marked as English, for a screen reader's voice.
+        var spanish = new PageClient(_app);
+        await spanish.SignInAsync("hw.mentor");
+        spanish.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        (await spanish.GetAsync("/mentor/queue")).Should().Contain($"<summary>Qué pide el Nivel 1</summary><p lang=\"en\">{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks)}</p>");
+    }
+
+    [Fact]
     public async Task A_mentor_staff_and_the_board_each_land_on_a_home_with_their_figures_and_the_others_on_their_main_page()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "HO");

@@ -38,10 +38,7 @@ public sealed class MentorActivityQuery(ProjectionRuntime projections, NpgsqlDat
         var from = to.AddDays(-days);
         // Each part per mentor, over the affiliate's leaders only; a withdrawn leader is no one's mentee and waits for nobody.
         await using var command = dataSource.CreateCommand($"""
-            with mentees as (
-                select m.mentor_user_id, count(*) as mentees
-                  from {mentors} m join {leaders} l on l.leader_id = m.leader_id and l.affiliate = $1 and not l.withdrawn
-                 group by m.mentor_user_id),
+            with mentees as ({MenteesPerMentor(mentors, leaders)}),
             waiting as (
                 select m.mentor_user_id, count(*) as waiting, min(r.requested_at) as since
                   from {requests} r
@@ -83,6 +80,30 @@ public sealed class MentorActivityQuery(ProjectionRuntime projections, NpgsqlDat
             .ThenBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
         return new MentorActivityReport(from, to, listed);
+    }
+
+    /// <summary>Each mentor's mentees still on their way, over the affiliate's leaders ($1): the report's count.</summary>
+    private static string MenteesPerMentor(string mentors, string leaders) => $"""
+        select m.mentor_user_id, count(*) as mentees
+          from {mentors} m join {leaders} l on l.leader_id = m.leader_id and l.affiliate = $1 and not l.withdrawn
+         group by m.mentor_user_id
+        """;
+
+    /// <summary>
+    /// How many mentees still on their way each mentor has (mentors with none are absent), for staff
+    /// choosing whom to assign: the load is what tells two mentors apart. Empty while the read model is built.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> MenteeCountsAsync(string affiliate, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "leaders", ct);
+        var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
+        if (leaders is null || mentors is null) return new Dictionary<Guid, int>();
+        await using var command = dataSource.CreateCommand(MenteesPerMentor(mentors, leaders));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        var counts = new Dictionary<Guid, int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) counts[reader.GetGuid(0)] = (int)reader.GetInt64(1);
+        return counts;
     }
 
     /// <summary>

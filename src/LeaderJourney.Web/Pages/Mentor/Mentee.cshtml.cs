@@ -33,6 +33,9 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
 
     [BindProperty(SupportsGet = true, Name = "theme")] public string? ChosenTheme { get; set; }
 
+    /// <summary>The theme and level the form starts at, by name, with what the framework says that level asks.</summary>
+    public (string Theme, int Level, string Asks)? ChosenAsks { get; private set; }
+
     /// <summary>The form was asked for at a theme of the grid: it opens there.</summary>
     public bool ChosenInGrid => ChosenTheme is not null && Chosen?.ThemeCode == ChosenTheme;
 
@@ -106,6 +109,9 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         var themes = Domains.SelectMany(d => d.Themes);
         Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.PendingLevel ?? Math.Min(chosen.Level + 1, 3))
             : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;
+        // The form shows what was sent after a refusal, else where it starts: the level's words follow it.
+        var shown = Sent is { ThemeCode: { } sentTheme } sent ? (sentTheme, sent.Level) : Chosen;
+        ChosenAsks = shown is { } at && loaded.Scope.DescriptorOf(at.ThemeCode, at.Level) is { } asks ? (loaded.Scope.TitleOf(at.ThemeCode), at.Level, asks) : null;
         var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
         SignOffs = StandingSignOffsView.Of(loaded, mentorNames, onlyMentor: caller.UserId);

@@ -20,8 +20,10 @@ public sealed record QueueEvidence(string? Link, string? Note)
 /// <param name="Needs">What the level lacks now, the mentor's own sign-off not yet given included.</param>
 /// <param name="SignedByYouOn">When the mentor already signed this level off (their second sign-off would change nothing).</param>
 /// <param name="Assessments">The assessments at this level, the leader's own included, in words with what their authors wrote.</param>
+/// <param name="Descriptor">What the level asks of a leader, in the framework's words: what the mentor signs off against.</param>
 public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCode, string ThemeTitle, int Level, DateTimeOffset RequestedAt,
-    IReadOnlyList<string> Trainings, IReadOnlyList<QueueEvidence> Evidence, LevelNeeds Needs, DateTimeOffset? SignedByYouOn, IReadOnlyList<string> Assessments);
+    IReadOnlyList<string> Trainings, IReadOnlyList<QueueEvidence> Evidence, LevelNeeds Needs, DateTimeOffset? SignedByYouOn, IReadOnlyList<string> Assessments,
+    string? Descriptor = null);
 
 /// <summary>
 /// A mentor's pending requests, oldest first, each with the leader's trainings and evidence for that level
@@ -151,6 +153,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             [.. loaded.Events.Select(e => e.Data).OfType<AssessmentRecorded>().Where(a => a.ThemeCode == themeCode && a.Level == level)
                 .Select(a => T[a.Kind switch { AssessmentKind.Self => "The leader's self-assessment, {0}", AssessmentKind.Mentor => "A mentor's assessment, {0}", _ => "A peer's assessment, {0}" },
                     DateOnly.FromDateTime(a.RecordedAt.UtcDateTime).ToString("d MMM yyyy", System.Globalization.CultureInfo.CurrentCulture)].Value
-                    + (string.IsNullOrWhiteSpace(a.Note) ? "" : $": “{a.Note}”"))]);
+                    + (string.IsNullOrWhiteSpace(a.Note) ? "" : $": “{a.Note}”"))],
+            loaded.Scope.DescriptorOf(themeCode, level));
     }
 }

@@ -19,7 +19,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
+public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
     LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
@@ -32,6 +32,8 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
     public DateOnly? EnrolledOn { get; private set; }
     public IReadOnlyDictionary<Guid, string> MentorNames { get; private set; } = new Dictionary<Guid, string>();
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
+    /// <summary>Each mentor's mentees still on their way, said beside their name where staff choose one to assign.</summary>
+    public IReadOnlyDictionary<Guid, int> MenteeCounts { get; private set; } = new Dictionary<Guid, int>();
     /// <summary>Mentors whose sign-in is disabled: marked where they are assigned, and not offered.</summary>
     public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
@@ -200,6 +202,7 @@ public sealed class LeaderModel(LeaderReader reader, AccessDirectory directory, 
         Mentors = await directory.MentorsAsync(caller.Affiliate!, ct);
         MentorNames = await directory.MentorNamesAsync(caller.Affiliate!, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate!, ct);
+        MenteeCounts = await mentorActivity.MenteeCountsAsync(caller.Affiliate!, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);

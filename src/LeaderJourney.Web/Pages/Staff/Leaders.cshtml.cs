@@ -16,7 +16,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// assign mentors and record a training the leaders they tick attended, through the same write path as
 /// the API; each name opens the leader's page (<see cref="LeaderModel"/>), where status changes and erasure are.
 /// </summary>
-public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ReportService reports, ISentences sentences, TimeProvider clock,
+public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderLists lists, AccessDirectory directory, StreamCommandBus commands, FrameworkCatalog catalog, ReportService reports, ISentences sentences, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T, Core.Privacy.Audit.SensitiveReads audit) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
@@ -39,6 +39,8 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
     public IReadOnlyDictionary<string, Guid> Mentors { get; private set; } = new Dictionary<string, Guid>();
     /// <summary>The affiliate's locals as spelt on records, offered by the local filter and the enrol form, so one local is not typed three ways.</summary>
     public IReadOnlyList<string> Locals { get; private set; } = [];
+    /// <summary>Each mentor's mentees still on their way, said beside their name where staff choose one to assign.</summary>
+    public IReadOnlyDictionary<Guid, int> MenteeCounts { get; private set; } = new Dictionary<Guid, int>();
     /// <summary>Mentors whose sign-in is disabled: marked in the list, and not offered to assign.</summary>
     public IReadOnlySet<Guid> DisabledMentors { get; private set; } = new HashSet<Guid>();
     public string? Message { get; private set; }
@@ -247,6 +249,7 @@ public sealed class LeadersModel(LeaderLists lists, AccessDirectory directory, S
         Mentors = await directory.MentorsAsync(Affiliate, ct);
         MentorNames = await directory.MentorNamesAsync(Affiliate, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(Affiliate, ct);
+        MenteeCounts = await mentorActivity.MenteeCountsAsync(Affiliate, ct);
         Locals = await lists.LocalsAsync(Affiliate, ct);
         Frameworks = await catalog.CurrentEditionsAsync(ct);
         DefaultFramework = await catalog.DefaultEditionAsync(ct);
