@@ -46,6 +46,16 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         foreach (var other in new[] { "Bea Notyet", "Cy Gone", "Nominate Di Nominated" }) asked.Should().NotContain(other);
         asked.Should().NotContain(notYet.ToString()).And.NotContain(gone.ToString());
 
+        // The board reads the same on its succession report when it asks: the report alone weighs only the slates.
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sg.board", ApiUsers.Password, Roles.Board, "SG", null, null);
+        var board = new PageClient(app);
+        await board.SignInAsync("sg.board");
+        (await board.GetAsync("/board/succession")).Should().Contain("<a href=\"/board/succession?others=true#others\">Who else meets a key position&#x27;s requirements without being nominated?</a>")
+            .And.NotContain("Ada Ready");
+        var others = await board.GetAsync("/board/succession?others=true");
+        others.Should().Contain("<p id=\"others\">One leader not nominated meets every requirement of a key position, named below under each position they meet.")
+            .And.Contain("<p class=\"others\">Also meeting every requirement, not nominated: Ada Ready.</p>", "the withdrawn and the nominated are not among them");
+
         // The list's form keeps the list in view after a nomination (the same position asked again, at its place on the page).
         var action = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(asked, @"<form method=""post"" class=""inline-form"" action=""([^""]*suggestFor=[^""]*)""").Groups[1].Value);
         action.Should().Be($"/staff/positions?suggestFor={position}&suggestFrom=0&handler=nominate#suggest-{position}");

@@ -13,6 +13,16 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
     [BindProperty(SupportsGet = true)] public string? Since { get; set; }
     public SuccessionReport? Report { get; private set; }
 
+    /// <summary>
+    /// Whether to weigh every leader of the affiliate for each key position, to name those who meet its
+    /// requirements without being nominated: asked for by a link, as it reads every leader's history (the
+    /// report alone reads only the positions' own people; docs/performance.md).
+    /// </summary>
+    [BindProperty(SupportsGet = true)] public bool Others { get; set; }
+
+    /// <summary>How many of a position's leaders who meet its requirements without a nomination are named; the rest are counted.</summary>
+    public const int OthersNamed = 10;
+
     /// <summary>Themes and domains by name, for the gaps.</summary>
     public CodeWords? Words { get; private set; }
 
@@ -72,7 +82,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        Report = await reports.SuccessionAsync(affiliate!, at, ct, suggestions: false);
+        Report = await reports.SuccessionAsync(affiliate!, at, ct, suggestions: Others);
         Words = await words.LoadAsync(ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         return null;
