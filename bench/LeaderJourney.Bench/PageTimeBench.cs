@@ -47,6 +47,7 @@ public static partial class PageTimeBench
             ("staff", staff, "/board/pipeline?stalledFrom=5000"),
             ("board", board, "/"),
             ("board", board, "/board/succession"),
+            ("board", board, "/board/succession?others=true"),
             ("board", board, "/board/pipeline"),
             ("mentor", mentor, "/"),
             ("mentor", mentor, "/mentor/queue"),

@@ -66,6 +66,7 @@ public static class LeaderJourneyServices
         services.AddSingleton<LeaderLists>();
         services.AddSingleton<Succession.Positions.PositionWrites>();
         services.AddSingleton<Succession.Reports.SuccessionData>();
+        services.AddSingleton<Succession.LeaderPositions.LeaderPositionsQuery>();
         services.AddSingleton<Succession.Reports.PipelineData>();
         services.AddSingleton<Succession.Reports.ReportService>();
         services.AddSingleton<Succession.TalentReview.TalentReviewQuery>();

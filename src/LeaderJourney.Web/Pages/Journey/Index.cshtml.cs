@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LeaderJourney.Web.Pages.Journey;
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
-public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export,
+public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export,
     AttainmentPolicies policies, Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
@@ -24,6 +24,8 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     }
 
     public string Name { get; private set; } = "";
+    /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
+    public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
 
@@ -41,6 +43,7 @@ public sealed class IndexModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         Name = loaded.State.DisplayName;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
         Summary = JourneySummary.Of(loaded.State, Domains, policies.For(loaded.State.Affiliate));
+        Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Leader, "/journey/theme/{0}#next");
         AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email
             && !await directory.IsConfirmedAsync(caller.UserId, email, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);

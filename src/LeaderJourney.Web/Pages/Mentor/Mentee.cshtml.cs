@@ -16,7 +16,7 @@ namespace LeaderJourney.Web.Pages.Mentor;
 /// Only for a mentor assigned to the leader; the read goes into the audit of sensitive reads, as
 /// staff's reads of a record do.
 /// </summary>
-public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, SensitiveReads audit,
+public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, SensitiveReads audit,
     StreamCommandBus commands, AttainmentPolicies policies, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public string? Message { get; private set; }
@@ -90,6 +90,8 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
     public string? Local { get; private set; }
     public string Status { get; private set; } = "";
     public int Waiting { get; private set; }
+    /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
+    public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
     /// <summary>This mentor's sign-offs that stand on the leader's record.</summary>
@@ -106,6 +108,8 @@ public sealed class MenteeModel(LeaderReader reader, FrameworkCatalog catalog, A
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Mentor,
+            loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null);
         var themes = Domains.SelectMany(d => d.Themes);
         Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.PendingLevel ?? Math.Min(chosen.Level + 1, 3))
             : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;

@@ -19,7 +19,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// command the API sends.
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
-public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
+public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
     LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
@@ -39,6 +39,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
     /// <summary>The mentors' sign-offs that stand on the record.</summary>
     public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
+    /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
+    public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
     /// <summary>The user name the leader signs in with (and whether an admin disabled it), or null when they have no sign-in yet.</summary>
     public (string Username, bool Disabled)? LeaderSignIn { get; private set; }
@@ -203,6 +205,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         MentorNames = await directory.MentorNamesAsync(caller.Affiliate!, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate!, ct);
         MenteeCounts = await mentorActivity.MenteeCountsAsync(caller.Affiliate!, ct);
+        Positions = new(await leaderPositions.ForLeaderAsync(caller.Affiliate!, id, forStaff: true, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);

@@ -1,0 +1,50 @@
+using LeaderJourney.Core.Succession.Reports;
+using LeaderJourney.Domain.Succession;
+
+namespace LeaderJourney.Core.Succession.LeaderPositions;
+
+/// <summary>
+/// One position as it stands for one leader now: what it requires that they lack, the readiness that
+/// follows, and, for staff, whether they hold it or are nominated and what staff judged of them.
+/// </summary>
+/// <param name="Computed">The readiness that follows from the levels attained.</param>
+/// <param name="Candidate">The leader's nomination to it, with staff's judgement; null when not nominated.</param>
+public sealed record LeaderPositionStanding(Guid PositionId, string Title, bool IsKey, bool Holds, DateOnly? TermEndsOn,
+    IReadOnlyList<Gap> Gaps, Readiness Computed, Candidate? Candidate)
+{
+    /// <summary>The readiness that counts (staff's judgement over the computed one), for a nominated leader.</summary>
+    public Readiness? Effective => Candidate?.Effective(Computed);
+}
+
+/// <summary>
+/// The affiliate's positions seen from one leader: on the leader's own page and their mentor's, what each
+/// key position asks of them (a way to aim); on staff's record of the leader, also the positions they are
+/// nominated to or hold, with staff's judgement beside the computed readiness. Read as the succession
+/// report reads them (<see cref="SuccessionData"/>), so the two agree.
+/// </summary>
+public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock)
+{
+    /// <param name="forStaff">
+    /// With the leader's nominations and staff's judgements (staff's deliberations, which the leader and
+    /// their mentor are not shown); without, only the key positions that set requirements, and no nomination.
+    /// </param>
+    public async Task<IReadOnlyList<LeaderPositionStanding>> ForLeaderAsync(string affiliate, Guid leaderId, bool forStaff, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var leaders = await data.LeadersAsync(affiliate, now, ct, only: [leaderId]);
+        if (leaders is not [var leader]) return [];
+        var standings = new List<LeaderPositionStanding>();
+        foreach (var position in await data.PositionsAsync(affiliate, now, ct))
+        {
+            var holds = position.Incumbent.LeaderId == leaderId;
+            var candidate = forStaff ? position.CandidateOf(leaderId) : null;
+            var shown = forStaff ? holds || candidate is not null : position.IsKey && position.Requirements.Count > 0;
+            if (!shown) continue;
+            var gaps = SuccessionReport.Gaps(position, leader);
+            standings.Add(new LeaderPositionStanding(position.Id, position.Title, position.IsKey, holds, position.Incumbent.TermEndsOn,
+                gaps, SuccessionRules.Readiness(gaps), candidate));
+        }
+        // The nearest first: what the leader could reach soonest leads.
+        return [.. standings.OrderBy(s => SuccessionRules.Shortfall(s.Gaps)).ThenBy(s => s.Title, StringComparer.CurrentCultureIgnoreCase)];
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>
+/// The positions seen from one leader: staff read the leader's nominations and their judgement on the
+/// leader's record; the leader and their mentor read what each key position still asks of the leader.
+/// </summary>
+public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Staff_see_a_leaders_nominations_with_their_judgement_and_the_leader_and_mentor_see_what_each_key_position_still_asks()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "LP");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("lp.mentor", ApiUsers.Password, Roles.Mentor, "LP", null, null);
+        var mentorApi = await app.SignInAsync("lp.mentor");
+        var ada = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "LP", displayName = "Ada Aims", email = "ada@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }));
+        await Ok(mentorApi.PostAsJsonAsync($"/api/leaders/{ada}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        async Task<Guid> Position(string title, bool key, params object[] requirements) =>
+            (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "LP", title, key, requirements }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Position("Secretary", true, new { themeCode = "ADV.1", level = 1 });
+        var treasurer = await Position("Treasurer", true, new { themeCode = "ADV.1", level = 2 }, new { themeCode = "COM.1", level = 1 });
+        await Position("Committee Seat", false, new { themeCode = "ADV.1", level = 1 });
+        await Position("Open Chair", true);
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{treasurer}/nominations", new { leaderId = ada, note = "Keen on finance" }));
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{treasurer}/readiness-assessments", new { leaderId = ada, readiness = "ready-now", justification = "Kept the local's books" }));
+        await app.CaughtUpAsync();
+
+        // Staff: the nomination with the readiness that counts, the computed one beside staff's call, and what is missing.
+        await directory.CreateUserAsync("lp.staff", ApiUsers.Password, Roles.AffiliateAdmin, "LP", null, null);
+        var staff = new PageClient(app);
+        await staff.SignInAsync("lp.staff");
+        var record = await staff.GetAsync($"/staff/leaders/{ada}");
+        var positions = record[record.IndexOf("<h2 id=\"positions\">Positions</h2>", StringComparison.Ordinal)..record.IndexOf("<section aria-labelledby=\"sign-in\">", StringComparison.Ordinal)];
+        positions.Should().Contain("<h3>Treasurer</h3>").And.Contain($"Nominated on {DateTime.UtcNow:d MMM yyyy}.")
+            .And.Contain("<span class=\"badge ready-now\">Ready now</span>").And.Contain("Computed: Ready in 1 to 2 years; Assessed: Ready now")
+            .And.Contain("Why: Kept the local&#x27;s books").And.Contain("Still needed:")
+            .And.Contain("needs Level 2 in Utilizes best practices in advocacy and political efforts, has Level 1");
+        positions.Should().NotContain("Secretary", "staff's record lists the positions the leader is nominated to or holds");
+
+        // The leader: the key positions that set requirements, nearest first, each gap leading to its theme; no slate, no judgement.
+        await directory.CreateUserAsync("lp.ada", ApiUsers.Password, Roles.Leader, "LP", ada, null);
+        var leader = new PageClient(app);
+        await leader.SignInAsync("lp.ada");
+        var journey = await leader.GetAsync("/journey");
+        var aims = journey[journey.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)..];
+        aims.Should().Contain("Key positions and what they ask").And.Contain("<a href=\"/journey/theme/COM.1#next\">");
+        aims.IndexOf("<h3>Secretary</h3>", StringComparison.Ordinal).Should().BeLessThan(aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal), "the one already met comes first");
+        aims[..aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal)].Should().Contain("You meet every requirement.");
+        journey.Should().Contain("href=\"#positions\"").And.NotContain("Committee Seat", "only key positions").And.NotContain("Open Chair", "one that asks nothing shows no way to it")
+            .And.NotContain("Nominated").And.NotContain("Kept the local").And.NotContain("Ready now");
+
+        // Their mentor reads the same, each gap opening the assessment at its theme.
+        var mentor = new PageClient(app);
+        await mentor.SignInAsync("lp.mentor");
+        var mentee = await mentor.GetAsync($"/mentor/mentees/{ada}");
+        mentee.Should().Contain("Key positions and what they ask").And.Contain("Meets every requirement.")
+            .And.Contain($"<a href=\"/mentor/mentees/{ada}?theme=COM.1#assess\">").And.NotContain("Kept the local").And.NotContain("Nominated");
+    }
+}
