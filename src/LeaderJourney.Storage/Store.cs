@@ -442,6 +442,27 @@ public sealed class Store : IAsyncDisposable
         return await Materialize(rows, ct);
     }
 
+    /// <summary>
+    /// Several streams read forward whole (archived ones left out) in one round trip, by stream; a stream
+    /// with no events is absent. For reads that fold many small streams at once (an affiliate's positions),
+    /// which one read per stream made a round trip each.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<StoredEvent>>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken ct = default)
+    {
+        if (streamIds.Count == 0) return new Dictionary<Guid, IReadOnlyList<StoredEvent>>();
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            select {_selectColumns} from {_schema}.mt_events
+             where stream_id = any($1) and not coalesce(is_archived, false)
+             order by stream_id, version
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. streamIds] });
+        var rows = new List<EventRow>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
+        return (await Materialize(rows, ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => (IReadOnlyList<StoredEvent>)[.. g]);
+    }
+
     // ---------------------------------------------------------------- reading across streams
 
     /// <summary>

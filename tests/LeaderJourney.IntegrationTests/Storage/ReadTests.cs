@@ -27,6 +27,27 @@ public sealed class ReadTests(TestDatabase database) : StoreTestBase(database)
     }
 
     [Fact]
+    public async Task Several_streams_read_at_once_equal_each_read_alone_and_leave_out_archived_and_unknown_ones()
+    {
+        var (first, firstAlone) = await StreamOfSeparateAppends(5);
+        var (second, secondAlone) = await StreamOfSeparateAppends(3);
+        var archived = Guid.NewGuid();
+        await Store.StartStreamAsync(archived, "counter", Increments(7));
+        await using (var marten = Store.Marten.LightweightSession((await Store.FetchStreamInfoAsync(archived))!.TenantId))
+        {
+            marten.Events.ArchiveStream(archived);
+            await marten.SaveChangesAsync();
+        }
+
+        var read = await Store.ReadStreamsAsync([second, first, archived, Guid.NewGuid()]);
+
+        read.Keys.Should().BeEquivalentTo([first, second]);
+        read[first].Should().BeEquivalentTo(firstAlone, o => o.WithStrictOrdering());
+        read[second].Should().BeEquivalentTo(secondAlone, o => o.WithStrictOrdering());
+        (await Store.ReadStreamsAsync([])).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Folding_a_read_up_to_version_k_or_its_timestamp_equals_folding_the_first_k_events()
     {
         // Time travel as the use cases do it (a leader's record as of a date): read up to a bound, fold.

@@ -102,9 +102,11 @@ public sealed class SuccessionData(Store store, ProjectionRuntime projections, N
     public async Task<IReadOnlyList<(Position Position, IReadOnlyList<StoredEvent> Events)>> PositionHistoriesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct)
     {
         var positions = new List<(Position, IReadOnlyList<StoredEvent>)>();
-        foreach (var id in await PositionIdsAsync(affiliate, ct))
+        var ids = await PositionIdsAsync(affiliate, ct);
+        var streams = await store.ReadStreamsAsync(ids, ct);
+        foreach (var id in ids)
         {
-            var events = (await store.ReadStreamAsync(id, ct: ct)).TakeWhile(e => TimeOf(e.Data) <= asOf).ToList();
+            var events = streams.GetValueOrDefault(id, []).TakeWhile(e => TimeOf(e.Data) <= asOf).ToList();
             var position = events.Select(e => e.Data).Aggregate(Position.Initial, Position.Evolve);
             if (position.IsDefined) positions.Add((position, events));
         }
