@@ -5,7 +5,8 @@ using LeaderJourney.Domain.Leaders;
 
 namespace LeaderJourney.Web.Pages;
 
-public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel);
+/// <param name="LearningLogged">The next level's learning is logged and it lacks only a sign-off that nobody has been asked for yet: a mentor can sign it off.</param>
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false);
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <param name="ThemeAddress">Where a theme's title leads (its code is appended, then <paramref name="AfterCode"/>), or null for titles without a link.</param>
@@ -14,16 +15,20 @@ public sealed record ProgressGridView(IReadOnlyList<DomainRow> Domains, string? 
 /// <summary>A leader's framework as a grid of domains, themes and levels: the leader's own journey and a mentor's view of a mentee show the same.</summary>
 public static class ProgressGrid
 {
-    public static async Task<IReadOnlyList<DomainRow>> OfAsync(LoadedLeader loaded, FrameworkCatalog catalog, CancellationToken ct)
+    /// <param name="policy">The leader's affiliate's attainment rule: with it, a next level whose learning is logged and that lacks only a sign-off is marked so.</param>
+    public static async Task<IReadOnlyList<DomainRow>> OfAsync(LoadedLeader loaded, FrameworkCatalog catalog, CancellationToken ct, AttainmentPolicy? policy = null)
     {
         var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain).Themes.ToDictionary(t => t.Code);
+        bool LearningLogged(string code, int level, int? pending) => policy is not null && level < loaded.Scope.MaxLevel && pending is null
+            && AttainmentRule.Needs(loaded.State, code, level + 1, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 };
         using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
         return content.RootElement.GetProperty("domains").EnumerateArray().Select(d =>
         {
             var themes = d.GetProperty("themes").EnumerateArray().Select(t =>
             {
                 var code = t.GetProperty("code").GetString()!;
-                return new ThemeRow(code, t.GetProperty("title").GetString()!, progress[code].Level, progress[code].PendingLevel);
+                var (level, pending) = (progress[code].Level, progress[code].PendingLevel);
+                return new ThemeRow(code, t.GetProperty("title").GetString()!, level, pending, LearningLogged(code, level, pending));
             }).ToList();
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();

@@ -59,6 +59,8 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var wes = await Mentee("Wes Withdrawn");
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        // Learning logged at another theme, and no request: only a sign-off lacks, which nobody asked for.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Speaking up", themeCode = "COM.1", level = 1, completedOn = "2025-03-20" }));
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{pia}/status", new { status = "paused" }));
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{wes}/status", new { status = "withdrawn" }));
         await _app.CaughtUpAsync();
@@ -81,7 +83,12 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         asks.Should().NotBeNullOrWhiteSpace();
         var queue = await mentor.GetAsync("/mentor/queue");
         queue.Should().Contain($"<details class=\"asks\"><summary>What Level 1 asks</summary><p>{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks)}</p></details>");
-        (await mentor.GetAsync($"/mentor/mentees/{ada}?theme=ADV.1")).Should().Contain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks), "the assessment form opened at a theme says what its level asks");
+        var menteePage = await mentor.GetAsync($"/mentor/mentees/{ada}?theme=ADV.1");
+        menteePage.Should().Contain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks), "the assessment form opened at a theme says what its level asks");
+        // The level whose learning is logged without a request is told apart from one not begun; the requested one stays pending.
+        menteePage.Should().Contain("One theme&#x27;s next level has its learning logged and lacks only a sign-off");
+        System.Text.RegularExpressions.Regex.IsMatch(menteePage, @"<tr data-theme=""COM\.1"">\s*<th[^>]*>.*?</th>\s*<td data-label=""Level 1""><span class=""level logged"" data-level=""1"">Learning logged</span>").Should().BeTrue();
+        System.Text.RegularExpressions.Regex.IsMatch(menteePage, @"<tr data-theme=""ADV\.1"">\s*<th[^>]*>.*?</th>\s*<td data-label=""Level 1""><span class=""level pending"" data-level=""1"">Sign-off pending</span>").Should().BeTrue();
 
         // Staff choosing a mentor see how many leaders on their way each already has (the withdrawn one not counted).
         var staff = await Browser("hw.staff", Roles.AffiliateAdmin, "HW");

@@ -41,8 +41,8 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
         if (caller.LeaderId is not { } leaderId) return Forbid();
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Name = loaded.State.DisplayName;
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
-        Summary = JourneySummary.Of(loaded.State, Domains, policies.For(loaded.State.Affiliate));
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
+        Summary = JourneySummary.Of(loaded.State, Domains);
         Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Leader, "/journey/theme/{0}#next");
         AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email
             && !await directory.IsConfirmedAsync(caller.UserId, email, ct);
@@ -66,15 +66,13 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
     /// <summary>The domain whose next level lacks the fewest themes, with the themes it lacks (first in the framework's order), or null when every domain is at Level 3.</summary>
     public (DomainRow Domain, int Level, IReadOnlyList<ThemeRow> Missing)? Nearest { get; init; }
 
-    public static JourneySummary Of(Leader state, IReadOnlyList<DomainRow> domains, AttainmentPolicy policy)
+    /// <param name="domains">The leader's grid, made with their affiliate's attainment rule (it marks the levels that lack only a sign-off).</param>
+    public static JourneySummary Of(Leader state, IReadOnlyList<DomainRow> domains)
     {
         var themes = domains.SelectMany(d => d.Themes).ToList();
         var waiting = themes.Where(t => t.PendingLevel is not null).Select(t => (t, t.PendingLevel!.Value)).ToList();
-        var ready = themes
-            .Where(t => t.Level < 3 && t.PendingLevel is null)
-            .Select(t => (Theme: t, Level: t.Level + 1))
-            .Where(n => AttainmentRule.Needs(state, n.Theme.Code, n.Level, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 })
-            .ToList();
+        // The grid worked out which next levels lack only a sign-off nobody was asked for (ProgressGrid.OfAsync, with the policy).
+        var ready = themes.Where(t => t.LearningLogged).Select(t => (Theme: t, Level: t.Level + 1)).ToList();
         var nearest = domains.Where(d => d.Level < 3 && d.Themes.Count > 0)
             .Select(d => (Domain: d, Level: d.Level + 1, Missing: (IReadOnlyList<ThemeRow>)[.. d.Themes.Where(t => t.Level <= d.Level)]))
             .OrderBy(n => n.Missing.Count).FirstOrDefault();

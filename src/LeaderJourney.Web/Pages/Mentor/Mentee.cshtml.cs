@@ -107,7 +107,7 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         Local = loaded.State.Local;
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
         Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Mentor,
             loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null);
         var themes = Domains.SelectMany(d => d.Themes);

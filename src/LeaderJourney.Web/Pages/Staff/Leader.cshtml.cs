@@ -20,7 +20,7 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
 public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
-    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, TimeProvider clock,
+    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, AttainmentPolicies policies, TimeProvider clock,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
@@ -208,7 +208,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         Positions = new(await leaderPositions.ForLeaderAsync(caller.Affiliate!, id, forStaff: true, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct);
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
         SignOffs = StandingSignOffsView.Of(loaded, MentorNames);
         Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
