@@ -63,7 +63,7 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
             .And.MatchRegex(@"<dd>\d{1,2} de [a-záéíóú]+ de \d{4}</dd>", "a long date the Spanish way");
         (await staff.GetAsync("/board/succession")).Should().Contain("Informe de sucesión: LS").And.Contain("Preparado ya");
         (await staff.GetAsync("/board/pipeline")).Should().Contain("Cantera: LS").And.Contain("Etapas");
-        (await staff.GetAsync("/staff/positions")).Should().Contain("Definir un cargo");
+        (await staff.GetAsync("/staff/positions")).Should().Contain("Definir un cargo").And.Contain("<details class=\"define\" open=\"open\">", "with no position yet, the form to define one is open");
         (await staff.GetAsync("/staff/import")).Should().Contain("Importar líderes desde CSV");
         (await staff.GetAsync("/admin/users")).Should().Contain("Añadir un usuario").And.Contain("Personal (administración de la afiliada)");
 

@@ -38,7 +38,8 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sg.staff", ApiUsers.Password, Roles.AffiliateAdmin, "SG", null, null);
         var staff = new PageClient(app);
         await staff.SignInAsync("sg.staff");
-        (await staff.GetAsync("/staff/positions")).Should().Contain($"href=\"/staff/positions?suggestFor={position}#suggest-{position}\"").And.NotContain("Nominate Ada Ready");
+        (await staff.GetAsync("/staff/positions")).Should().Contain($"href=\"/staff/positions?suggestFor={position}#suggest-{position}\"").And.NotContain("Nominate Ada Ready")
+            .And.Contain("<details class=\"define\">", "with positions to show, the form to define one is folded below the heading");
 
         var asked = await staff.GetAsync($"/staff/positions?suggestFor={position}");
         asked.Should().Contain("One leader meets every requirement and is not nominated yet:").And.Contain("Nominate Ada Ready")
