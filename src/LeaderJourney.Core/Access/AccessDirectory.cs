@@ -57,7 +57,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
                 throw new DuplicateException($"Affiliate '{reader.GetString(1)}' already exists.");
             throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
         }
-        throw new DuplicateException($"Affiliate '{code}' already exists.");
+        throw new DuplicateException($"An affiliate with the code '{code}' or the name '{name.Trim()}' (in any case) already exists.");
     }
 
     /// <summary>An affiliate and how many users it has.</summary>

@@ -57,7 +57,8 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
                 StillBuilding = requests is null;
                 Queue = requests ?? [];
                 var mentees = new List<MenteeSummary>();
-                var assigned = await lists.MenteesAsync(affiliate, caller.UserId, ct);
+                // An erased leader is no one's mentee any more (as the mentors' counts have it): neither listed nor counted.
+                var assigned = (await lists.MenteesAsync(affiliate, caller.UserId, ct)).Where(l => l.DisplayName != Domain.Leaders.Leader.ErasedName).ToList();
                 WithdrawnMentees = assigned.Count(l => l.Status == "withdrawn");
                 foreach (var leader in assigned.Where(l => l.Status != "withdrawn"))
                     mentees.Add(new MenteeSummary(leader, await LastActivityAsync(leader.Id, ct)));

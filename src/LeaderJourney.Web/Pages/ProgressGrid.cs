@@ -5,7 +5,7 @@ using LeaderJourney.Domain.Leaders;
 
 namespace LeaderJourney.Web.Pages;
 
-/// <param name="LearningLogged">The next level's learning is logged and it lacks only a sign-off that nobody has been asked for yet: a mentor can sign it off.</param>
+/// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off that nobody has been asked for yet: a mentor can sign it off.</param>
 public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false);
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
@@ -15,11 +15,12 @@ public sealed record ProgressGridView(IReadOnlyList<DomainRow> Domains, string? 
 /// <summary>A leader's framework as a grid of domains, themes and levels: the leader's own journey and a mentor's view of a mentee show the same.</summary>
 public static class ProgressGrid
 {
-    /// <param name="policy">The leader's affiliate's attainment rule: with it, a next level whose learning is logged and that lacks only a sign-off is marked so.</param>
-    public static async Task<IReadOnlyList<DomainRow>> OfAsync(LoadedLeader loaded, FrameworkCatalog catalog, CancellationToken ct, AttainmentPolicy? policy = null)
+    /// <param name="policy">The leader's affiliate's attainment rule: a next level whose learning is logged and that lacks only a sign-off is marked so.</param>
+    public static async Task<IReadOnlyList<DomainRow>> OfAsync(LoadedLeader loaded, FrameworkCatalog catalog, AttainmentPolicy policy, CancellationToken ct)
     {
         var progress = LeaderProgress.Of(loaded.State, loaded.Scope.ThemeToDomain).Themes.ToDictionary(t => t.Code);
-        bool LearningLogged(string code, int level, int? pending) => policy is not null && level < loaded.Scope.MaxLevel && pending is null
+        // The grid draws three levels; nothing is signed off on a paused or withdrawn journey.
+        bool LearningLogged(string code, int level, int? pending) => loaded.State.Status == LeaderStatus.Active && level < Math.Min(loaded.Scope.MaxLevel, 3) && pending is null
             && AttainmentRule.Needs(loaded.State, code, level + 1, policy) is { Learning: false, PreviousLevel: false, SignOffs: > 0 };
         using var content = JsonDocument.Parse((await catalog.GetAsync(loaded.State.FrameworkEditionId, ct))!.ToJsonString());
         return content.RootElement.GetProperty("domains").EnumerateArray().Select(d =>

@@ -28,7 +28,7 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         await Ok(mentorApi.PostAsJsonAsync($"/api/leaders/{ada}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
         async Task<Guid> Position(string title, bool key, params object[] requirements) =>
             (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "LP", title, key, requirements }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await Position("Secretary", true, new { themeCode = "ADV.1", level = 1 });
+        await Position("Vice Chair", true, new { themeCode = "ADV.1", level = 1 });
         var treasurer = await Position("Treasurer", true, new { themeCode = "ADV.1", level = 2 }, new { themeCode = "COM.1", level = 1 });
         await Position("Committee Seat", false, new { themeCode = "ADV.1", level = 1 });
         await Position("Open Chair", true);
@@ -46,7 +46,7 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
             .And.Contain("<span class=\"badge ready-now\">Ready now</span>").And.Contain("Computed: Ready in 1 to 2 years; Assessed: Ready now")
             .And.Contain("Why: Kept the local&#x27;s books").And.Contain("Still needed:")
             .And.Contain("needs Level 2 in Utilizes best practices in advocacy and political efforts, has Level 1");
-        positions.Should().NotContain("Secretary", "staff's record lists the positions the leader is nominated to or holds");
+        positions.Should().NotContain("Vice Chair", "staff's record lists the positions the leader is nominated to or holds");
 
         // The leader: the key positions that set requirements, nearest first, each gap leading to its theme; no slate, no judgement.
         await directory.CreateUserAsync("lp.ada", ApiUsers.Password, Roles.Leader, "LP", ada, null);
@@ -55,7 +55,7 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         var journey = await leader.GetAsync("/journey");
         var aims = journey[journey.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)..];
         aims.Should().Contain("Key positions and what they ask").And.Contain("<a href=\"/journey/theme/COM.1#next\">");
-        aims.IndexOf("<h3>Secretary</h3>", StringComparison.Ordinal).Should().BeLessThan(aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal), "the one already met comes first");
+        aims.IndexOf("<h3>Vice Chair</h3>", StringComparison.Ordinal).Should().BeLessThan(aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal), "the one already met comes first, though its title sorts later");
         aims[..aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal)].Should().Contain("You meet every requirement.");
         journey.Should().Contain("href=\"#positions\"").And.NotContain("Committee Seat", "only key positions").And.NotContain("Open Chair", "one that asks nothing shows no way to it")
             .And.NotContain("Nominated").And.NotContain("Kept the local").And.NotContain("Ready now");

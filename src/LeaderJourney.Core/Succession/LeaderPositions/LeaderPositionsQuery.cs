@@ -28,10 +28,19 @@ public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock
     /// With the leader's nominations and staff's judgements (staff's deliberations, which the leader and
     /// their mentor are not shown); without, only the key positions that set requirements, and no nomination.
     /// </param>
-    public async Task<IReadOnlyList<LeaderPositionStanding>> ForLeaderAsync(string affiliate, Guid leaderId, bool forStaff, CancellationToken ct)
+    /// <returns>Null while the leader-progress read model's first generation is built (the page leaves the panel out).</returns>
+    public async Task<IReadOnlyList<LeaderPositionStanding>?> ForLeaderAsync(string affiliate, Guid leaderId, bool forStaff, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var leaders = await data.LeadersAsync(affiliate, now, ct, only: [leaderId]);
+        IReadOnlyList<LeaderAt> leaders;
+        try
+        {
+            leaders = await data.LeadersAsync(affiliate, now, ct, only: [leaderId]);
+        }
+        catch (ReadModelNotReadyException)
+        {
+            return null;
+        }
         if (leaders is not [var leader]) return [];
         var standings = new List<LeaderPositionStanding>();
         foreach (var position in await data.PositionsAsync(affiliate, now, ct))

@@ -86,9 +86,9 @@ public sealed record SuccessionReport(
     public static IEnumerable<Guid> PeopleOf(IEnumerable<Position> positions) =>
         positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } holder ? [holder] : []));
 
-    /// <summary>The leaders who meet every requirement of the position and neither hold it nor are nominated to it; withdrawn ones left out.</summary>
+    /// <summary>The leaders who meet every requirement of the position and neither hold it nor are nominated to it; withdrawn and erased ones left out (an erased one has no name to nominate by).</summary>
     public static IEnumerable<LeaderAt> Suggest(Position position, IEnumerable<LeaderAt> leaders) =>
-        leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)
+        leaders.Where(l => l.Status != "withdrawn" && l.DisplayName != Domain.Leaders.Leader.ErasedName && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id)
             && SuccessionRules.MeetsAll(position.Requirements, l.ThemeLevel, l.DomainLevel));
 
     /// <summary>

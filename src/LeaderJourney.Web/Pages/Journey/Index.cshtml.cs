@@ -41,9 +41,11 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
         if (caller.LeaderId is not { } leaderId) return Forbid();
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Name = loaded.State.DisplayName;
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
         Summary = JourneySummary.Of(loaded.State, Domains);
-        Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Leader, "/journey/theme/{0}#next");
+        Positions = await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct) is { } standings
+            ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Leader, "/journey/theme/{0}#next")
+            : null;
         AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email
             && !await directory.IsConfirmedAsync(caller.UserId, email, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);

@@ -107,9 +107,11 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         Local = loaded.State.Local;
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
-        Positions = new(await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Mentor,
-            loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null);
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
+        Positions = await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct) is { } standings
+            ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Mentor,
+            loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null)
+            : null;
         var themes = Domains.SelectMany(d => d.Themes);
         Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.PendingLevel ?? Math.Min(chosen.Level + 1, 3))
             : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;

@@ -205,10 +205,12 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         MentorNames = await directory.MentorNamesAsync(caller.Affiliate!, ct);
         DisabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate!, ct);
         MenteeCounts = await mentorActivity.MenteeCountsAsync(caller.Affiliate!, ct);
-        Positions = new(await leaderPositions.ForLeaderAsync(caller.Affiliate!, id, forStaff: true, ct), await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff);
+        Positions = await leaderPositions.ForLeaderAsync(caller.Affiliate!, id, forStaff: true, ct) is { } standings
+            ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff)
+            : null;
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
-        Domains = await ProgressGrid.OfAsync(loaded, catalog, ct, policies.For(loaded.State.Affiliate));
+        Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
         SignOffs = StandingSignOffsView.Of(loaded, MentorNames);
         Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
