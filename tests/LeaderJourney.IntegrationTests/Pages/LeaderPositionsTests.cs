@@ -31,6 +31,7 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         await Position("Vice Chair", true, new { themeCode = "ADV.1", level = 1 });
         var treasurer = await Position("Treasurer", true, new { themeCode = "ADV.1", level = 2 }, new { themeCode = "COM.1", level = 1 });
         await Position("Committee Seat", false, new { themeCode = "ADV.1", level = 1 });
+        await Position("Organizer", true, new { domainCode = "ADV", level = 1 });
         await Position("Open Chair", true);
         await Ok(admin.PostAsJsonAsync($"/api/positions/{treasurer}/nominations", new { leaderId = ada, note = "Keen on finance" }));
         await Ok(admin.PostAsJsonAsync($"/api/positions/{treasurer}/readiness-assessments", new { leaderId = ada, readiness = "ready-now", justification = "Kept the local's books" }));
@@ -59,6 +60,12 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         aims[..aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal)].Should().Contain("You meet every requirement.");
         journey.Should().Contain("href=\"#positions\"").And.NotContain("Committee Seat", "only key positions").And.NotContain("Open Chair", "one that asks nothing shows no way to it")
             .And.NotContain("Nominated").And.NotContain("Kept the local").And.NotContain("Ready now");
+
+        // A domain's gap names its themes still below the level (all but ADV.1, which Ada attained), each leading to its page.
+        var organizer = aims[aims.IndexOf("<h3>Organizer</h3>", StringComparison.Ordinal)..];
+        organizer = organizer[..organizer.IndexOf("</li>", StringComparison.Ordinal)];
+        organizer.Should().Contain("Advocacy: needs Level 1 in every theme; at least one of its themes has no level yet").And.Contain("Below it (")
+            .And.Contain("<a href=\"/journey/theme/ADV.2#next\">").And.NotContain("/journey/theme/ADV.1#next");
 
         // Their mentor reads the same, each gap opening the assessment at its theme.
         var mentor = new PageClient(app);
