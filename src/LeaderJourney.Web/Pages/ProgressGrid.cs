@@ -5,7 +5,7 @@ using LeaderJourney.Domain.Leaders;
 
 namespace LeaderJourney.Web.Pages;
 
-/// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off that nobody has been asked for yet: a mentor can sign it off.</param>
+/// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off, with no request waiting (none asked, or one declined): a mentor can sign it off.</param>
 public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false);
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 

@@ -86,7 +86,8 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var menteePage = await mentor.GetAsync($"/mentor/mentees/{ada}?theme=ADV.1");
         menteePage.Should().Contain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(asks), "the assessment form opened at a theme says what its level asks");
         // The level whose learning is logged without a request is told apart from one not begun; the requested one stays pending.
-        menteePage.Should().Contain("One theme&#x27;s next level has its learning logged and lacks only a sign-off");
+        menteePage.Should().Contain("One theme&#x27;s next level has its learning logged and lacks only a sign-off, with no request waiting:")
+            .And.Contain($" <a href=\"/mentor/mentees/{ada}?theme=COM.1#assess\">", "the theme is named, opening the form to sign it off");
         System.Text.RegularExpressions.Regex.IsMatch(menteePage, @"<tr data-theme=""COM\.1"">\s*<th[^>]*>.*?</th>\s*<td data-label=""Level 1""><span class=""level logged"" data-level=""1"">Learning logged</span>").Should().BeTrue();
         System.Text.RegularExpressions.Regex.IsMatch(menteePage, @"<tr data-theme=""ADV\.1"">\s*<th[^>]*>.*?</th>\s*<td data-label=""Level 1""><span class=""level pending"" data-level=""1"">Sign-off pending</span>").Should().BeTrue();
 

@@ -73,5 +73,11 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         var mentee = await mentor.GetAsync($"/mentor/mentees/{ada}");
         mentee.Should().Contain("Key positions and what they ask").And.Contain("Meets every requirement.")
             .And.Contain($"<a href=\"/mentor/mentees/{ada}?theme=COM.1#assess\">").And.NotContain("Kept the local").And.NotContain("Nominated");
+
+        // A withdrawn leader aims at nothing until made active again: neither page shows the positions; staff's record still does.
+        await Ok(admin.PutAsJsonAsync($"/api/leaders/{ada}/status", new { status = "withdrawn" }));
+        (await leader.GetAsync("/journey")).Should().NotContain("Key positions and what they ask");
+        (await mentor.GetAsync($"/mentor/mentees/{ada}")).Should().NotContain("Key positions and what they ask");
+        (await staff.GetAsync($"/staff/leaders/{ada}")).Should().Contain("<h3>Treasurer</h3>");
     }
 }

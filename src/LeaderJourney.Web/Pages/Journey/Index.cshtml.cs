@@ -43,7 +43,8 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
         Name = loaded.State.DisplayName;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
         Summary = JourneySummary.Of(loaded.State, Domains);
-        Positions = await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct) is { } standings
+        // A withdrawn leader aims at nothing until staff make their journey active again: no positions to aim at.
+        Positions = loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Withdrawn ? null : await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, leaderId, forStaff: false, ct) is { } standings
             ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Leader, "/journey/theme/{0}#next")
             : null;
         AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email

@@ -108,7 +108,8 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         Status = loaded.State.Status.ToString();
         Waiting = loaded.State.PendingSignOffs.Count;
         Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
-        Positions = await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct) is { } standings
+        // A withdrawn leader aims at nothing until staff make their journey active again: no positions to aim at.
+        Positions = loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Withdrawn ? null : await leaderPositions.ForLeaderAsync(loaded.State.Affiliate, Id, forStaff: false, ct) is { } standings
             ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Mentor,
             loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null)
             : null;
