@@ -76,6 +76,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return list;
     }
 
+    /// <summary>The affiliate's code as stored, for a code in any case; null when no affiliate has it.</summary>
+    public async Task<string?> AffiliateCodeAsync(string code, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select code from {schema}.affiliates where lower(code) = lower($1)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+        return (string?)await command.ExecuteScalarAsync(ct);
+    }
+
     public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.affiliates where code = $1)");

@@ -46,6 +46,14 @@ public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<Test
         (await board.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "x", themeCode = "ADV.1", level = 1, completedOn = "2026-01-01" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await leader.GetAsync("/api/reports/succession?affiliate=SC")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await board.GetAsync("/api/reports/succession?affiliate=OTHER")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        // A code in another case is the same affiliate; a national admin's code that names none is missing, not an empty report.
+        (await Ok(board.GetAsync("/api/reports/succession?affiliate=sc"))).GetProperty("affiliate").GetString().Should().Be("SC");
+        var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
+        (await Ok(national.GetAsync("/api/reports/pipeline?affiliate=sc"))).GetProperty("leaders").GetInt32().Should().Be(1, "the pipeline of SC, read as SC");
+        var missing = await national.GetAsync("/api/reports/succession?affiliate=NO-SUCH");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("There is no affiliate 'NO-SUCH'.");
+        (await board.GetAsync("/api/reports/succession?affiliate=NO-SUCH")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "to the board, another code is refused whether or not it exists");
         (await leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { gender = "woman", consent = false })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 }

@@ -15,9 +15,10 @@ public static class TalentReviewEndpoint
 
     public static IEndpointRouteBuilder MapTalentReview(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/reports/talent-review", async (string? affiliate, string? asOf, string? since, string? format, HttpContext http, TalentReviewQuery query, ISentences say, CancellationToken ct) =>
+        app.MapGet("/api/reports/talent-review", async (string? affiliate, string? asOf, string? since, string? format, HttpContext http, TalentReviewQuery query, ISentences say,
+            Access.AccessDirectory directory, CancellationToken ct) =>
         {
-            var (code, at, shape) = ReportEndpoints.Parameters(http.CurrentUser(), affiliate, asOf, format, "json", "csv", "xlsx", "pdf");
+            var (code, at, shape) = await ReportEndpoints.ParametersAsync(http.CurrentUser(), affiliate, asOf, format, directory, ct, "json", "csv", "xlsx", "pdf");
             if (shape == "pdf" && !PdfFonts.Available)
                 return Results.Problem(title: say.Say("PDF reports need a font this server does not have (fonts-dejavu-core); ask for format=xlsx or csv."), statusCode: StatusCodes.Status503ServiceUnavailable);
             var report = await query.ReadAsync(code, at, Since(since), forStaff: http.CurrentUser().IsAdmin, ct);
