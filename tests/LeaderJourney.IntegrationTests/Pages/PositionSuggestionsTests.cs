@@ -47,15 +47,22 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         foreach (var other in new[] { "Bea Notyet", "Cy Gone", "Nominate Di Nominated" }) asked.Should().NotContain(other);
         asked.Should().NotContain(notYet.ToString()).And.NotContain(gone.ToString());
 
+        // Ada holds another key position (its seat set directly, since a date): said beside her name.
+        var chair = (await (await admin.PostAsJsonAsync("/api/positions", new { affiliate = "SG", title = "Chair", requirements = new[] { new { themeCode = "COM.1", level = 3 } } }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await admin.PostAsJsonAsync($"/api/positions/{chair}/incumbent", new { leaderId = ready, since = "2025-01-01", termEndsOn = "2027-01-01" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
         // The board reads the same on its succession report when it asks: the report alone weighs only the slates.
         await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sg.board", ApiUsers.Password, Roles.Board, "SG", null, null);
         var board = new PageClient(app);
         await board.SignInAsync("sg.board");
         (await board.GetAsync("/board/succession")).Should().Contain("<a href=\"/board/succession?others=true#others\">Who else meets a key position&#x27;s requirements without being nominated?</a>")
-            .And.NotContain("Ada Ready");
+            .And.NotContain("Also meeting every requirement", "the list is asked for");
         var others = await board.GetAsync("/board/succession?others=true");
         others.Should().Contain("<p id=\"others\">One leader not nominated meets every requirement of a key position, named below under each position they meet.")
-            .And.Contain("<p class=\"others\">Also meeting every requirement, not nominated: Ada Ready.</p>", "the withdrawn and the nominated are not among them");
+            .And.Contain("<p class=\"others\">Also meeting every requirement, not nominated: Ada Ready (holds Chair).</p>", "the withdrawn and the nominated are not among them");
+        // Staff open the name's record, to nominate from there.
+        (await staff.GetAsync("/board/succession?others=true")).Should().Contain($"not nominated: <a href=\"/staff/leaders/{ready}\">Ada Ready</a> (holds Chair).</p>");
 
         // The list's form keeps the list in view after a nomination (the same position asked again, at its place on the page).
         var action = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(asked, @"<form method=""post"" class=""inline-form"" action=""([^""]*suggestFor=[^""]*)""").Groups[1].Value);
