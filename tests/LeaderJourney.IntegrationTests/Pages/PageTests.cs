@@ -202,6 +202,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2025-03-01" }));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        // The list reads the mentor-queue read model, which the daemon keeps a moment after the write: waited for, not raced.
+        await _app.CaughtUpAsync();
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
 
