@@ -76,12 +76,20 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return list;
     }
 
-    /// <summary>The affiliate's code as stored, for a code in any case; null when no affiliate has it.</summary>
-    public async Task<string?> AffiliateCodeAsync(string code, CancellationToken ct = default)
+    /// <summary>
+    /// The affiliate a read asks for (<c>affiliate=</c>, else the caller's own), as stored. A code in another
+    /// case names the same affiliate (codes are one affiliate's in any case); a national admin's code that
+    /// names none is missing (404), not an empty answer; anyone else's other code is refused with
+    /// <paramref name="refusal"/> whether or not it exists.
+    /// </summary>
+    public async Task<string> AffiliateAskedAsync(CurrentUser caller, string? affiliate, string refusal, CancellationToken ct = default)
     {
+        var asked = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
+        if (!caller.IsNationalAdmin)
+            return string.Equals(asked, caller.Affiliate, StringComparison.OrdinalIgnoreCase) ? caller.Affiliate! : throw new ForbiddenException(refusal);
         await using var command = dataSource.CreateCommand($"select code from {schema}.affiliates where lower(code) = lower($1)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
-        return (string?)await command.ExecuteScalarAsync(ct);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = asked });
+        return (string?)await command.ExecuteScalarAsync(ct) ?? throw new NotFoundException($"There is no affiliate '{asked}'.");
     }
 
     public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)

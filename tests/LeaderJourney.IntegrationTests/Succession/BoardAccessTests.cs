@@ -54,6 +54,12 @@ public sealed class BoardAccessTests(TestDatabase database) : IClassFixture<Test
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("There is no affiliate 'NO-SUCH'.");
         (await board.GetAsync("/api/reports/succession?affiliate=NO-SUCH")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "to the board, another code is refused whether or not it exists");
+        // Every read that names an affiliate resolves it the same way (AccessDirectory.AffiliateAskedAsync).
+        foreach (var path in new[] { "/api/positions", "/api/mentors/activity", "/api/reports/issues" })
+        {
+            (await national.GetAsync($"{path}?affiliate=sc")).StatusCode.Should().Be(HttpStatusCode.OK, path);
+            (await national.GetAsync($"{path}?affiliate=NO-SUCH")).StatusCode.Should().Be(HttpStatusCode.NotFound, path);
+        }
         (await leader.PutAsJsonAsync($"/api/leaders/{id}/demographics", new { gender = "woman", consent = false })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 }

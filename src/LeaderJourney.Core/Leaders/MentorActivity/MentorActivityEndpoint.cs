@@ -11,9 +11,12 @@ public static class MentorActivityEndpoint
 {
     public static IEndpointRouteBuilder MapMentorActivity(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/mentors/activity", async (string? affiliate, string? days, HttpContext http, MentorActivityQuery query, CancellationToken ct) =>
+        app.MapGet("/api/mentors/activity", async (string? affiliate, string? days, HttpContext http, MentorActivityQuery query, AccessDirectory directory, CancellationToken ct) =>
         {
-            var (code, window) = Parameters(http.CurrentUser(), affiliate, days);
+            var caller = http.CurrentUser();
+            if (!caller.IsAdmin) throw new ForbiddenException("Mentors' activity is for staff.");
+            var code = await directory.AffiliateAskedAsync(caller, affiliate, "You see your own affiliate's mentors only.", ct);
+            var window = Window(days);
             var report = await query.ForAffiliateAsync(code, window, ct);
             if (report is null)
                 return Results.Problem(title: "The mentors' activity is still being worked out; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -23,16 +26,12 @@ public static class MentorActivityEndpoint
         return app;
     }
 
-    /// <summary>Staff see their own affiliate's mentors (a national admin names one); the window is whole days within a year.</summary>
-    public static (string Affiliate, int Days) Parameters(CurrentUser caller, string? affiliate, string? days)
+    /// <summary>The window of answers counted: whole days within a year; left out or left empty (a form sent with nothing chosen), the default.</summary>
+    public static int Window(string? days)
     {
-        if (!caller.IsAdmin) throw new ForbiddenException("Mentors' activity is for staff.");
-        var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
-        if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's mentors only.");
-        // Left out or left empty (a form sent with nothing chosen): the default window.
-        if (string.IsNullOrEmpty(days)) return (code, MentorActivityQuery.DefaultDays);
+        if (string.IsNullOrEmpty(days)) return MentorActivityQuery.DefaultDays;
         return int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MentorActivityQuery.MostDays
-            ? (code, n)
+            ? n
             : throw new RequestValidationException("days", $"days is a whole number of days from 1 to {MentorActivityQuery.MostDays}.");
     }
 }

@@ -219,12 +219,11 @@ public static class PositionEndpoints
             await commands.InvokeAsync(new ChangeRequirementsCommand(LeaderInput.Id(id), body?.Requirements) { Sender = http.SenderOf(body ?? new RequirementsBody(null)) }, ct))
             .Produces<VersionBody>().ChecksTokenWithItsWrite();
 
-        positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, CancellationToken ct) =>
+        positions.MapGet("/", async (string? affiliate, HttpContext http, SuccessionData data, TimeProvider clock, AccessDirectory directory, CancellationToken ct) =>
         {
             var caller = http.CurrentUser();
             if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Staff and the board read positions.");
-            var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
-            if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate only.");
+            var code = await directory.AffiliateAskedAsync(caller, affiliate, "You see your own affiliate only.", ct);
             var list = await data.PositionsAsync(code, clock.GetUtcNow(), ct);
             return Results.Ok(list.Select(p => new PositionListEntry(p.Id, p.Title, p.IsKey, p.Incumbent.LeaderId, p.Incumbent.TermEndsOn,
                 p.Requirements, p.Candidates.Select(c => c.LeaderId).ToList(), p.Version)));

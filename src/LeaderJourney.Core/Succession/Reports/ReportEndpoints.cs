@@ -47,23 +47,15 @@ public static class ReportEndpoints
 
     private const string Formats = "JSON by default; format=csv answers text/csv (cells a spreadsheet would run as formulas are neutralised), format=html a printable page.";
 
-    /// <summary>
-    /// The board and admins read reports of their own affiliate (national admins of any); mentors and leaders
-    /// do not. A code in another case names the same affiliate (codes are one affiliate's in any case), and a
-    /// national admin's code that names none is missing (404), not an empty report; anyone else's other code
-    /// is refused whether or not it exists.
-    /// </summary>
+    /// <summary>The board and admins read reports of their own affiliate (national admins of any: <see cref="AccessDirectory.AffiliateAskedAsync"/>); mentors and leaders do not.</summary>
     internal static async Task<(string Affiliate, DateTimeOffset? AsOf, string Format)> ParametersAsync(CurrentUser caller, string? affiliate, string? asOf, string? format,
         AccessDirectory directory, CancellationToken ct, params string[] formats)
     {
         if (formats.Length == 0) formats = ["json", "csv", "html"];
         if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
-        var asked = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
+        var code = await directory.AffiliateAskedAsync(caller, affiliate, "You see your own affiliate's reports only.", ct);
         var shape = (format ?? "json").ToLowerInvariant();
         if (!formats.Contains(shape)) throw new RequestValidationException("format", $"format is one of: {string.Join(", ", formats)}.");
-        var code = caller.IsNationalAdmin
-            ? await directory.AffiliateCodeAsync(asked, ct) ?? throw new NotFoundException($"There is no affiliate '{asked}'.")
-            : string.Equals(asked, caller.Affiliate, StringComparison.OrdinalIgnoreCase) ? caller.Affiliate! : throw new ForbiddenException("You see your own affiliate's reports only.");
         return (code, LeaderInput.ReportDay(asOf), shape);
     }
 }

@@ -178,16 +178,17 @@ public static class ReportIssues
             return await commands.InvokeAsync(new IssueReportCommand(kind, code, asOf) { Sender = http.SenderOf(new { kind, affiliate, asOf }) }, ct);
         }).Produces<IssuedReportBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
 
-        reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, CancellationToken ct) =>
+        reports.MapGet("/issues", async (string? affiliate, HttpContext http, Store store, Access.AccessDirectory directory, CancellationToken ct) =>
         {
-            var code = Reader(http, affiliate);
+            var code = await ReaderAsync(http, affiliate, directory, ct);
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data);
             return Results.Ok(issued.Select(r => new IssuedReportEntry(r.ReportId, r.Kind, r.AsOf, r.IssuedAt, r.ContentHash)));
         }).Produces<IReadOnlyList<IssuedReportEntry>>();
 
-        reports.MapGet("/issues/{id}", async (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit, CancellationToken ct) =>
+        reports.MapGet("/issues/{id}", async (string id, string? affiliate, HttpContext http, Store store, ReportService service, Privacy.Audit.SensitiveReads audit,
+            Access.AccessDirectory directory, CancellationToken ct) =>
         {
-            var code = Reader(http, affiliate);
+            var code = await ReaderAsync(http, affiliate, directory, ct);
             var reportId = LeaderInput.Id(id);
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == reportId)
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
@@ -201,13 +202,11 @@ public static class ReportIssues
         return app;
     }
 
-    private static string Reader(HttpContext http, string? affiliate)
+    private static async Task<string> ReaderAsync(HttpContext http, string? affiliate, Access.AccessDirectory directory, CancellationToken ct)
     {
         var caller = http.CurrentUser();
         if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
-        var code = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code.");
-        if (!caller.CanSee(code)) throw new ForbiddenException("You see your own affiliate's reports only.");
-        return code;
+        return await directory.AffiliateAskedAsync(caller, affiliate, "You see your own affiliate's reports only.", ct);
     }
 
     /// <summary>The report of that kind as JSON, as it is issued (at <paramref name="issuedAt"/>) and hashed.</summary>

@@ -79,7 +79,7 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         try
         {
-            (_, Window) = MentorActivityEndpoint.Parameters(caller, affiliate, Days);
+            Window = MentorActivityEndpoint.Window(Days);
         }
         catch (RequestValidationException)
         {
