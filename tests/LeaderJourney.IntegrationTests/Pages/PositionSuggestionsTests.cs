@@ -64,6 +64,13 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         // Staff open the name's record, to nominate from there.
         (await staff.GetAsync("/board/succession?others=true")).Should().Contain($"not nominated: <a href=\"/staff/leaders/{ready}\">Ada Ready</a> (holds Chair).</p>");
 
+        // A paused leader still meets the requirements and stays listed, marked: a break is not a no, but the board and staff should know.
+        (await admin.PutAsJsonAsync($"/api/leaders/{ready}/status", new { status = "paused", reason = "Family leave" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await board.GetAsync("/board/succession?others=true")).Should().Contain("not nominated: Ada Ready (journey paused) (holds Chair).</p>");
+        (await staff.GetAsync($"/staff/positions?suggestFor={position}")).Should().Contain($"<a href=\"/staff/leaders/{ready}\">Record<span class=\"visually-hidden\"> of Ada Ready</span></a> <span class=\"badge\">Paused</span>");
+        (await admin.PutAsJsonAsync($"/api/leaders/{ready}/status", new { status = "active" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await board.GetAsync("/board/succession?others=true")).Should().Contain("not nominated: Ada Ready (holds Chair).</p>");
+
         // The list's form keeps the list in view after a nomination (the same position asked again, at its place on the page).
         var action = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(asked, @"<form method=""post"" class=""inline-form"" action=""([^""]*suggestFor=[^""]*)""").Groups[1].Value);
         action.Should().Be($"/staff/positions?suggestFor={position}&suggestFrom=0&handler=nominate#suggest-{position}");

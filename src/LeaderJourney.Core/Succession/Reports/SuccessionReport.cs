@@ -22,7 +22,12 @@ public sealed record CoverageView(int KeyPositions, int WithReadyNowSuccessor, d
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Shared => FillableAtOnce < WithReadyNowSuccessor;
 }
-public sealed record SuggestedView(Guid PositionId, Guid LeaderId, string DisplayName);
+public sealed record SuggestedView(Guid PositionId, Guid LeaderId, string DisplayName)
+{
+    /// <summary>Whether the leader's journey was paused on the report's day: the board's page says so (a break is not a no), the API's contract does not carry it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Paused { get; init; }
+}
 
 /// <summary>The succession report of API.md: key positions with incumbent, term end, risk and slate; coverage; bench strength; suggested leaders.</summary>
 public sealed record SuccessionReport(
@@ -75,7 +80,7 @@ public sealed record SuccessionReport(
                 { VacantSince = position.Incumbent.VacantSince });
 
             if (!suggest) continue;
-            suggested.AddRange(Suggest(position, leaders).Select(leader => new SuggestedView(position.Id, leader.Id, leader.DisplayName)));
+            suggested.AddRange(Suggest(position, leaders).Select(leader => new SuggestedView(position.Id, leader.Id, leader.DisplayName) { Paused = leader.Status == "paused" }));
         }
 
         var (keys, withReadyNow, ratio) = SuccessionRules.Coverage(coverage);
