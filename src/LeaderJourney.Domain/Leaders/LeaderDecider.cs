@@ -121,7 +121,8 @@ public static class LeaderDecider
                 throw new DomainRuleException("This leader is already active.");
             case LeaderStatus.Paused when command is Pause:
                 throw new DomainRuleException("This leader is already paused.");
-            case LeaderStatus.Paused when command is not (Reactivate or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor):
+            // A paused leader may be withdrawn directly: one on leave may not come back, and a reactivation first would put a return that never happened on the record.
+            case LeaderStatus.Paused when command is not (Reactivate or Withdraw or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor):
                 throw new DomainRuleException("This leader is paused; reactivate them first.");
             case LeaderStatus.Withdrawn when command is Withdraw:
                 throw new DomainRuleException("This leader is already withdrawn.");

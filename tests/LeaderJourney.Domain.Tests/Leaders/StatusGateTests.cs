@@ -43,7 +43,6 @@ public sealed class StatusGateTests : LeaderSpec
     [InlineData("RequestSignOff")]
     [InlineData("SignOff")]
     [InlineData("RevokeAttainment")]
-    [InlineData("Withdraw")]
     public void A_paused_leader_refuses_progress_commands(string command)
     {
         GivenEnrolledWithMentor();
@@ -69,6 +68,14 @@ public sealed class StatusGateTests : LeaderSpec
         GivenEnrolledWithMentor();
         Given(Paused());
         When(Commands["ReplaceMentor"]).Should().HaveCount(2, "the new mentor assigned, the old one's assignment ended");
+    }
+
+    [Fact]
+    public void Withdrawing_a_paused_leader_records_it_without_a_reactivation_first()
+    {
+        GivenEnrolledWithMentor();
+        Given(Paused());
+        Then(new Withdraw("Not coming back", Admin, Now), new LeaderWithdrawn(LeaderId, "Not coming back", Admin.UserId, Now));
     }
 
     [Fact]

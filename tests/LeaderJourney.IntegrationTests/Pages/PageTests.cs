@@ -291,6 +291,22 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{id}/status", new { status = "paused" }));
         (await leader.GetAsync("/journey")).Should().Contain("Your journey is paused: nothing is recorded or signed off until staff make it active again.")
             .And.NotContain("ask your mentor to sign off:").And.NotContain("Next: choose a theme");
+        // A theme's page says so too, and offers no form to log learning or ask for a sign-off: each would be refused with words meant for staff.
+        var theme = await leader.GetAsync("/journey/theme/ADV.1");
+        theme.Should().Contain("Your journey is paused: nothing is recorded or signed off until staff make it active again.")
+            .And.Contain("Training “Advocacy basics”", "what was logged stays in view").And.NotContain("handler=training").And.NotContain("handler=request").And.NotContain("handler=assessment")
+            .And.NotContain("You have attained every level of this theme.");
+
+        // Staff withdraw the paused leader directly, without making them active first.
+        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var withdrawn = await (await staff.PostAsync($"/staff/leaders/{id}", $"/staff/leaders/{id}?handler=status", new() { ["status"] = "withdrawn", ["reason"] = "Not coming back" }))
+            .Content.ReadAsStringAsync();
+        withdrawn.Should().NotContain("class=\"error\"");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("status").GetString().Should().Be("withdrawn");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain("Your journey is withdrawn: nothing is recorded or signed off unless staff make it active again.");
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     [BindProperty(SupportsGet = true)] public string Code { get; set; } = "";
     public string Title { get; private set; } = "";
     public int Level { get; private set; }
+    /// <summary>The journey's status: a paused or withdrawn one records nothing, so the page offers no form that can only be refused.</summary>
+    public LeaderStatus Status { get; private set; }
     public LevelText? NextLevel { get; private set; }
     public string DomainName { get; private set; } = "";
     public IReadOnlyList<string> MentorNames { get; private set; } = [];
@@ -118,6 +120,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         if (!loaded.Scope.ThemeToDomain.ContainsKey(Code)) return false;
         var state = loaded.State;
         Level = state.LevelOf(Code);
+        Status = state.Status;
         Waiting = state.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == Code);
         var mentors = await directory.MentorNamesAsync(state.Affiliate, ct);
         MentorNames = state.Mentors.Where(mentors.ContainsKey).Select(id => mentors[id]).Order().ToList();
