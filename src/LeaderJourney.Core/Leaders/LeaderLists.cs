@@ -51,6 +51,13 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     private string HasWorkingMentor(string mentors) =>
         $"exists (select 1 from {mentors} m join {settings.Schema}.users u on u.id = m.mentor_user_id where m.leader_id = l.leader_id and u.disabled_at is null)";
 
+    /// <summary>
+    /// SQL: leader <c>l</c> is on their way and has no mentor who can sign off: staff's to mend. Not a
+    /// withdrawn leader, nor an erased one, whose record takes no mentor (the count could never be cleared).
+    /// </summary>
+    private string NeedsMentor(string mentors) =>
+        $"(l.status <> 'withdrawn' and l.display_name <> '{Domain.Leaders.Leader.ErasedName}' and not {HasWorkingMentor(mentors)})";
+
     /// <summary>The affiliate's leaders counted by status, in one statement; null while the read models' first generations are built.</summary>
     public async Task<LeaderCounts?> CountsAsync(string affiliate, CancellationToken ct)
     {
@@ -59,7 +66,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || mentors is null) return null;
         await using var command = dataSource.CreateCommand($"""
             select count(*) filter (where l.status = 'active'), count(*) filter (where l.status = 'paused'), count(*) filter (where l.status = 'withdrawn'),
-                   count(*) filter (where l.status <> 'withdrawn' and not {HasWorkingMentor(mentors)})
+                   count(*) filter (where {NeedsMentor(mentors)})
               from {leaders} l where l.affiliate = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -112,7 +119,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and ($3::text is null or lower(l.local) = lower($3))
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
-               and (not $6 or (l.status <> 'withdrawn' and not {HasWorkingMentor(mentors)}))
+               and (not $6 or {NeedsMentor(mentors)})
                and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
                and ($9::uuid[] is null or l.leader_id = any($9))
              order by {order}

@@ -881,6 +881,19 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         erased.Should().Contain("personal data is erased").And.Contain("<h1>Erased leader</h1>")
             .And.NotContain("handler=erase", "an erased leader is not offered for erasure again");
         (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Erased leader</a>");
+        // The record says it is erased (it read "Active", with no form to act on), and staff are not asked to give it a mentor it cannot take.
+        erased.Should().Contain("<span class=\"badge status-withdrawn\">Erased</span> The leader&#x27;s personal data was erased").And.NotContain("status-active");
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var unmentored = (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Pat Twice", email = $"{Guid.NewGuid():N}@example.org" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await _app.CaughtUpAsync();
+        (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().Contain($"/staff/leaders/{unmentored}");
+        async Task<int> WithoutMentor() => int.Parse(System.Text.RegularExpressions.Regex.Match(await staff.GetAsync("/"), "Without a mentor</h2>\\s*<p class=\"figure\">(\\d+)</p>").Groups[1].Value);
+        var before = await WithoutMentor();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{unmentored}/erasure", new { reason = "Enrolled twice by mistake" }));
+        await _app.CaughtUpAsync();
+        (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().NotContain($"/staff/leaders/{unmentored}");
+        (await WithoutMentor()).Should().Be(before - 1, "the home's count of leaders without a mentor leaves the erased one out");
 
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");
     }
