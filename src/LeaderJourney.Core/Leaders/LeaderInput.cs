@@ -40,9 +40,22 @@ public static class LeaderInput
     public static string Email(string? value)
     {
         var email = Required(value, "email", MaxEmailLength);
-        var at = email.IndexOf('@');
-        if (at < 1 || at == email.Length - 1 || email.Contains(' ')) throw new RequestValidationException("email", $"'{email}' is not an e-mail address.");
+        if (!LooksLikeEmail(email)) throw new RequestValidationException("email", $"'{email}' is not an e-mail address.");
         return email;
+    }
+
+    /// <summary>
+    /// One @ with a name before it and a domain after it, no spaces, and no empty part between dots: what
+    /// a mail can be sent to. Not the whole of RFC 5322 (quoted names with an @ are refused); enough to stop
+    /// a typed "ana@@example" or "ana@example." before mail to it fails where nobody sees it.
+    /// </summary>
+    private static bool LooksLikeEmail(string email)
+    {
+        var parts = email.Split('@');
+        if (parts.Length != 2 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
+        var (name, domain) = (parts[0], parts[1]);
+        return name.Length > 0 && domain.Length > 0 && !name.StartsWith('.') && !name.EndsWith('.') && !name.Contains("..")
+            && domain.Split('.').All(label => label.Length > 0 && !label.StartsWith('-') && !label.EndsWith('-'));
     }
 
     public static string? Link(string? value)
