@@ -193,6 +193,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request");
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
             .Should().Contain("has waited since").And.NotContain("declined your last request", "a new request moves on from the decline");
+        // The reason stays among what was logged for the theme, where the notification of the decline leads (a timeline's first page loses it).
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: {mentorUser} declined your request for a sign-off: “Bring the phone bank notes next time”");
+        await _app.CaughtUpAsync();
+        await Waiting.Until(async () => (await leader.GetAsync("/notifications")).Contains("was declined."), "the decline's notification");
+        (await leader.GetAsync("/notifications")).Should().Contain("<a href=\"/journey/theme/ADV.1#logged\">Why, on the theme&#x27;s page</a>");
     }
 
     [Fact]

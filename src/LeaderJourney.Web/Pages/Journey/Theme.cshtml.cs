@@ -15,7 +15,7 @@ namespace LeaderJourney.Web.Pages.Journey;
 public sealed record LevelText(int Number, string Name, string Descriptor, string Considerations);
 
 /// <summary>One thing logged for a theme: when, at which level, what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
-/// <param name="SignOff">A mentor's sign-off or its withdrawal, shown among what was logged but no learning of the leader's.</param>
+/// <param name="SignOff">A mentor's sign-off, its withdrawal or a declined request, shown among what was logged but no learning of the leader's.</param>
 public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false)
 {
     /// <summary>A link of another scheme is shown, never made clickable (as in the mentor's queue).</summary>
@@ -143,6 +143,9 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                     }, Blank(a.Note)),
                 LevelSignedOff s when s.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), s.Level,
                     T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note), SignOff: true),
+                // A decline's reason stays here after the level moves on (the notification of it links here).
+                SignOffDeclined d when d.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
+                    T["{0} declined your request for a sign-off", mentors.TryGetValue(d.MentorUserId, out var decliner) ? decliner : T["a mentor"].Value], Blank(d.Reason), SignOff: true),
                 SignOffRevoked r when r.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), r.Level,
                     T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason), SignOff: true),
                 _ => null,
