@@ -9,6 +9,10 @@ public static class Dates
 
     public static string Long(DateTime date) => date.ToString(Pattern, CultureInfo.CurrentCulture);
 
+    /// <summary>A moment in words with its time in UTC, said so: "9 December 2026, 04:36 UTC" (the server's own zone means nothing to its reader).</summary>
+    public static string LongWithTime(DateTimeOffset moment) =>
+        $"{Long(moment.UtcDateTime)}, {moment.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC";
+
     // Spanish joins the day, month and year with "de"; the pages' English writes the day first.
     private static string Pattern => CultureInfo.CurrentCulture.TwoLetterISOLanguageName == "es" ? "d 'de' MMMM 'de' yyyy" : "d MMMM yyyy";
 }

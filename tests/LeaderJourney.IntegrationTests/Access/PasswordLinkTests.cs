@@ -260,6 +260,7 @@ public sealed class PasswordLinkTests(TestDatabase database) : IClassFixture<Tes
         made.StatusCode.Should().Be(HttpStatusCode.OK);
         var html = await made.Content.ReadAsStringAsync();
         html.Should().Contain($"A password link for {mentor}.");
+        html.Should().MatchRegex(@"It works once, until \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC\.", "in words, the time's zone said (it read 12/9/2026 4:36 AM)");
         var link = System.Text.RegularExpressions.Regex.Match(html, "id=\"password-link\" class=\"whole\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value;
         link.Should().StartWith("http://localhost/account/reset?t=");
         (await _app.CreateClient().GetAsync(new Uri(link).PathAndQuery)).StatusCode.Should().Be(HttpStatusCode.OK, "the link shown works");

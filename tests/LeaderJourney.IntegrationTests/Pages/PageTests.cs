@@ -178,6 +178,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         back.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1")
             .And.Contain($"formaction=\"/mentor/queue?handler=decline#{card}\"", "the answer opens at the card the mentor was at");
 
+        // A decline with an empty box is told why it needs a reason, in words a mentor reads (the box is also a sign-off's note, so not required).
+        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline",
+            new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = " " })).Content.ReadAsStringAsync())
+            .Should().Contain("Say why you decline: the leader reads it, to know what to do next.");
         // A refused decline is said in its own card, and what was typed stays in its box.
         var tooLong = "Not yet: " + new string('x', 4000);
         var refused = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline",

@@ -117,6 +117,8 @@ public static class DeclineSignOffHandler
     {
         var caller = command.Sender.Caller;
         SignOffRules.EnsureMentor(caller);
+        // The queue's one box is the sign-off's note or the decline's reason: a decline without one is told why it needs one.
+        if (string.IsNullOrWhiteSpace(command.Reason)) throw new RequestValidationException("reason", "Say why you decline: the leader reads it, to know what to do next.");
         var reason = LeaderInput.Required(command.Reason, "reason", LeaderInput.MaxNoteLength);
         return writes.DecideAsync(command, stream, session, (_, scope) =>
         {

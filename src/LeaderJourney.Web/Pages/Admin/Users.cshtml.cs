@@ -41,7 +41,13 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         var wasMentor = disable == true && (await directory.FindByIdAsync(userId))?.Role == Roles.Mentor;
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
-        Message = Error is null ? "Saved. Their sessions have ended; they sign in again with the new rights." : null;
+        // Said as what happened: a disabled person does not "sign in again with the new rights".
+        Message = Error is null ? disable switch
+        {
+            true => "Disabled: they can no longer sign in, and their sessions have ended.",
+            false => "Enabled: they can sign in again.",
+            null => "Saved. Their sessions have ended; they sign in again with the new rights.",
+        } : null;
         // A mentor disabled may leave leaders with nobody to sign off their levels: said at once, with where to find them.
         if (Error is null && wasMentor && Caller.Affiliate is { } affiliate && await lists.CountsAsync(affiliate, ct) is { WithoutMentor: > 0 } counts)
             WithoutMentor = counts.WithoutMentor;
