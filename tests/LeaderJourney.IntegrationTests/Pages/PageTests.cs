@@ -535,6 +535,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         page.Should().Contain("Succession report: PG").And.Contain("<svg role=\"img\"").And.Contain("<a href=\"/board/pipeline#issued\">Reports issued to the board");
         var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
         (await board.GetAsync($"/board/succession?asOf={yesterday}")).Should().Contain($"As of {yesterday} 23:59 UTC.");
+        (await board.GetAsync($"/board/pipeline?asOf={yesterday}")).Should().Contain($"<p id=\"as-of\">As of {yesterday} 23:59 UTC.</p>", "a printed page carries its date at the top");
         var csv = await board.Http.GetAsync($"/board/succession?handler=csv&asOf={yesterday}");
         csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         (await csv.Content.ReadAsStringAsync()).Should().StartWith("Affiliate,As of,Position id,Position,", "a page's download is for people, in words, English too");
@@ -567,6 +568,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var reopenedPage = await reopened.Content.ReadAsStringAsync();
         reopenedPage.Should().MatchRegex(@"Succession report: PG, as of \d{4}-\d\d-\d\d \d\d:\d\d UTC<", "a moment as people read it, not the data's").And.Contain("the same question gives the same answer")
             .And.Contain("<a href=\"/board/pipeline#issued\">Back to the reports</a>");
+        // The board keeps its own copy: the report as it was issued, as CSV, named by its dates.
+        var issuedId = issued.GetProperty("id").GetGuid();
+        reopenedPage.Should().Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={issuedId}&amp;format=csv\">Download it as issued (CSV)</a>");
+        var download = await board.Http.GetAsync($"/board/pipeline?handler=issued&id={issuedId}&format=csv");
+        download.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        download.Content.Headers.ContentDisposition!.FileName.Should().MatchRegex(@"^succession-PG-\d{4}-\d\d-\d\d-issued-\d{4}-\d\d-\d\d\.csv$");
+        var asIssued = (await Ok(admin.GetAsync($"/api/reports/issues/{issuedId}?affiliate=PG"))).GetProperty("report").Deserialize<LeaderJourney.Core.Succession.Reports.SuccessionReport>(JsonSerializerOptions.Web)!;
+        (await download.Content.ReadAsStringAsync()).Should().Be(LeaderJourney.Core.Succession.Reports.ReportFormats.SuccessionCsv(asIssued,
+            _app.Services.GetRequiredService<LeaderJourney.Core.Http.ISentences>(), await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default)));
         // The app allows no inline style but this page's own, by the hash of the style the page holds; nothing else is loosened.
         var served = System.Text.RegularExpressions.Regex.Match(reopenedPage, "<style>(.*?)</style>").Groups[1].Value;
         var styleHash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(served)));

@@ -89,7 +89,8 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
     }
 
     /// <summary>Reopens a report issued to the board exactly as it was, and says whether the same question asked now gives another answer.</summary>
-    public async Task<IActionResult> OnGetIssuedAsync(Guid id, CancellationToken ct)
+    /// <param name="format"><c>csv</c> downloads the report as it was issued, for the board's own records.</param>
+    public async Task<IActionResult> OnGetIssuedAsync(Guid id, string? format, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return Forbid();
@@ -98,6 +99,14 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var current = await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, issued.IssuedAt, ct);
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var codeWords = await words.LoadAsync(ct);
+        if (format == "csv")
+        {
+            if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
+            var csv = issued.Kind == "succession"
+                ? ReportFormats.SuccessionCsv(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
+                : ReportFormats.PipelineCsv(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
+            return CsvDownload.Of(csv, $"{issued.Kind}-{caller.Affiliate}-{issued.AsOf:yyyy-MM-dd}-issued-{issued.IssuedAt:yyyy-MM-dd}.csv");
+        }
         var html = issued.Kind == "succession"
             ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
             : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
@@ -106,7 +115,9 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
             ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
         // The printable page stands alone; here it leads back to the reports, and its style is allowed by hash.
-        note = $"<p><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a></p><p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
+        note = $"<p><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a> · "
+            + $"<a href=\"/board/pipeline?handler=issued&amp;id={issued.ReportId}&amp;format=csv\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Download it as issued (CSV)"))}</a></p>"
+            + $"<p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
         ContentSecurity.AllowPrintStyle(Response);
         return Content(ReportFormats.AfterTitle(html, note), "text/html; charset=utf-8");
     }
