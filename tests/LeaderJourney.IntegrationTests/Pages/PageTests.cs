@@ -811,7 +811,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("<p class=\"error\" role=\"alert\">This position was retired on ", "a second press (a page left open) is said, not a 500");
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
-        nominated.Should().Contain("Nominated: Bayard Rustin.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
+        nominated.Should().Contain("Nominated: Bayard Rustin, to Treasurer.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
         // Staff nominate by typing a name: a position's form holds no list of every leader.
         nominated.Should().NotContain("<option value=\"" + rustin);
 
@@ -847,8 +847,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("Type a leader&#x27;s name to nominate.", "a blank name nominates nobody, even where one leader is active");
         var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "a" })).Content.ReadAsStringAsync();
         several.Should().Contain("choose one below").And.Contain("Nominate Bayard Rustin", "each match can be nominated by itself");
+        // Said in the position's own section, above its form, where the page opens (the names to choose from are there): not at the top of the page.
+        var trusteeSection = several[several.IndexOf($"<h2 id=\"p-{trustee}\"", StringComparison.Ordinal)..];
+        trusteeSection.Should().Contain("choose one below").And.Contain($"id=\"nominate-{trustee}\"").And.Contain($"action=\"/staff/positions?handler=nominate#nominate-{trustee}\"");
+        several[..several.IndexOf($"<h2 id=\"p-{trustee}\"", StringComparison.Ordinal)].Should().NotContain("choose one below");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "rustin" })).Content.ReadAsStringAsync())
-            .Should().Contain("Nominated: Bayard Rustin.", "staff who typed part of a name see whom it found");
+            .Should().Contain("Nominated: Bayard Rustin, to Trustee.", "staff who typed part of a name see whom it found, and where");
         // Staff judge a candidate's readiness on the page, saying why; without a reason nothing is recorded.
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=assess",
             new() { ["positionId"] = trustee, ["leaderId"] = rustin, ["readiness"] = "ready-now", ["justification"] = " " })).Content.ReadAsStringAsync())

@@ -77,7 +77,7 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         var nominating = await staff.PostAsync($"/staff/positions?suggestFor={position}", action.Split('#')[0],
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ready.ToString() });
         // Nobody left who meets them: the nearest are shown with what they lack, not a dead end (never the withdrawn or the nominated).
-        (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated: Ada Ready.").And.Contain("No leader who is not already nominated meets every requirement yet.")
+        (await nominating.Content.ReadAsStringAsync()).Should().Contain("Nominated: Ada Ready, to Secretary.").And.Contain("No leader who is not already nominated meets every requirement yet.")
             .And.Contain("Nearest, by the levels they still lack:").And.Contain($"<a href=\"/staff/leaders/{notYet}\">Bea Notyet</a>: ")
             .And.Contain("needs Level 1 in").And.Contain("Nominate Bea Notyet").And.NotContain("Nominate Cy Gone").And.NotContain("Nominate Ada Ready");
 
@@ -136,7 +136,7 @@ public sealed class PositionSuggestionsTests(TestDatabase database) : IClassFixt
         // A nomination from the second page answers with the second page, one name shorter.
         var nominated = await (await staff.PostAsync($"/staff/positions?suggestFor={position}&suggestFrom=20", $"/staff/positions?suggestFor={position}&suggestFrom=20&handler=nominate",
             new() { ["positionId"] = position.ToString(), ["leaderId"] = ids[21].ToString() })).Content.ReadAsStringAsync();
-        nominated.Should().Contain("Nominated: Ready 21.").And.Contain("21 leaders meet every requirement and are not nominated yet; by name, 21 to 21:").And.Contain("Nominate Ready 22");
+        nominated.Should().Contain("Nominated: Ready 21, to Treasurer.").And.Contain("21 leaders meet every requirement and are not nominated yet; by name, 21 to 21:").And.Contain("Nominate Ready 22");
         (await staff.GetAsync($"/staff/positions?suggestFor={position}&suggestFrom=999")).Should().Contain("by name, 21 to 21:", "a page past the last is the last");
     }
 }

@@ -107,6 +107,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// <summary>The position whose requirements were just changed or refused: its form's outcome is said there.</summary>
     public Guid? ChangedAt { get; private set; }
 
+    /// <summary>The position whose nominate-by-name form was sent: its outcome, and the names to choose from, are said in its section, where the page opens.</summary>
+    public Guid? NominatedAt { get; private set; }
+
     /// <summary>
     /// Requirements just defined or changed that no leader of the affiliate can meet: of a framework none of
     /// them follows (a probe defined a position on another framework's themes, and the board saw a leader
@@ -170,6 +173,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public async Task<IActionResult> OnPostNominateAsync(Guid positionId, Guid? leaderId, string? leader, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
+        if (SuggestFor is null) NominatedAt = positionId;
         if (leaderId is null)
         {
             var typed = leader?.Trim() ?? "";
@@ -193,8 +197,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         // What was typed stays in the box while it is still to be mended or chosen from.
         if (Error is not null && !string.IsNullOrWhiteSpace(leader)) TypedName = (positionId, leader.Trim());
         var page = await Load(ct);
+        // A position not on the page (another affiliate's, retired, or no id at all) has no section to say it in.
+        if (!Positions.Any(p => p.Id == NominatedAt)) NominatedAt = null;
         // Named, so that staff who typed part of a name see whom it found.
-        if (Error is null && leaderId is { } nominated) Message = Names.TryGetValue(nominated, out var name) ? $"Nominated: {name}." : "Nominated.";
+        if (Error is null && leaderId is { } nominated)
+            Message = !Names.TryGetValue(nominated, out var name) ? "Nominated."
+                : Positions.FirstOrDefault(p => p.Id == positionId) is { } position ? $"Nominated: {name}, to {position.Title}." : $"Nominated: {name}.";
         return page;
     }
 
