@@ -43,6 +43,33 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_file_saved_with_semicolons_reads_as_one_with_commas_and_a_blank_cell_is_said_missing_in_words()
+    {
+        // As a spreadsheet set to Spanish saves "CSV": semicolons between columns, commas inside a cell; a line of separators alone is no row.
+        var job = await Preview("display_name;email;local;mentor;training_title;theme_code;level;completed_on\n" +
+            "\"Núñez, Ana\";ana.n@example.org;Local 3;;;;;\n" +
+            ";;;;;;;\n" +
+            "Bo Blank;;;;Phone banking;;;2026-01-10\n" +
+            "Cy Level;cy@example.org;;;Phone banking;ADV.1;two;2026-01-10\n" +
+            ";nameless@example.org\n");
+        var preview = await _staff.GetAsync($"/staff/import/{job}");
+        preview.Should().Contain("1 of 4 rows can be imported").And.Contain("Núñez, Ana")
+            .And.Contain("Row 4, email: the e-mail address is missing.")
+            .And.Contain("Row 4, theme_code: the training&#x27;s theme code is missing (such as ADV.1).")
+            .And.Contain("Row 4, level: the training&#x27;s level is missing (1 to 3).")
+            .And.Contain("Row 5, level: &#x27;two&#x27; is not a level: give a whole number from 1 to 3.")
+            .And.Contain("Row 6, display_name: the leader&#x27;s name is missing.")
+            .And.NotContain("Give email").And.NotContain("&#x27;&#x27; is not a theme");
+
+        // A file to start from: the header and one row, which previews as good.
+        (await _staff.GetAsync("/staff/import")).Should().Contain("<a href=\"/staff/import?handler=template\">Download a template (CSV)</a>");
+        var template = await _staff.Http.GetAsync("/staff/import?handler=template");
+        template.Content.Headers.ContentDisposition!.FileName.Should().Be("leaders-template.csv");
+        var fromTemplate = await Preview(await template.Content.ReadAsStringAsync());
+        (await _staff.GetAsync($"/staff/import/{fromTemplate}")).Should().Contain("1 of 1 rows can be imported").And.Contain("Ana Example");
+    }
+
+    [Fact]
     public async Task A_preview_not_started_is_gone_an_hour_later_with_the_names_it_held()
     {
         var job = await Preview("display_name,email\nPenelope Preview,penelope@example.org\n");

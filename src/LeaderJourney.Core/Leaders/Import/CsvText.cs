@@ -5,9 +5,21 @@ namespace LeaderJourney.Core.Leaders.Import;
 /// <summary>Reads comma-separated text as spreadsheets write it (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes).</summary>
 public static class CsvText
 {
-    /// <summary>Each record with the 1-based line it starts on.</summary>
-    public static IEnumerable<(int Line, IReadOnlyList<string> Fields)> Read(string text)
+    /// <summary>
+    /// The separator of the text's first line: a semicolon where it has semicolons and no commas, as a
+    /// spreadsheet set to Spanish or another language with a decimal comma saves "CSV"; a comma otherwise.
+    /// </summary>
+    public static char SeparatorOf(string text)
     {
+        var end = text.IndexOf('\n');
+        var first = end < 0 ? text : text[..end];
+        return first.Contains(';') && !first.Contains(',') ? ';' : ',';
+    }
+
+    /// <summary>Each record with the 1-based line it starts on, the fields split at <paramref name="separator"/> (by default that of the first line).</summary>
+    public static IEnumerable<(int Line, IReadOnlyList<string> Fields)> Read(string text, char? separator = null)
+    {
+        var by = separator ?? SeparatorOf(text);
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
@@ -28,7 +40,7 @@ public static class CsvText
                 case '"' when field.Length == 0:
                     quoted = true;
                     break;
-                case ',':
+                case var _ when c == by:
                     fields.Add(field.ToString());
                     field.Clear();
                     break;

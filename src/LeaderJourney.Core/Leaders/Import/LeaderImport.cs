@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Http;
@@ -105,6 +106,15 @@ public sealed class LeaderImport : IDisposable
 
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
 
+    /// <summary>A file to start from: the header and one made-up row, with a past training, to overwrite.</summary>
+    public static string Template()
+    {
+        var csv = new StringBuilder();
+        Succession.Reports.ReportFormats.Row(csv, Columns);
+        Succession.Reports.ReportFormats.Row(csv, "Ana Example", "ana.example@example.org", "Local 12", "", "Organizing 101", "ADV.1", "1", "2026-03-15");
+        return csv.ToString();
+    }
+
     /// <summary>The column the rows left out are given back with, saying why; an import reads past it.</summary>
     public const string ErrorColumn = "error";
     public const int MaxRows = 5000;
@@ -175,8 +185,9 @@ public sealed class LeaderImport : IDisposable
                 catch (RequestValidationException e) { errors.Add($"Row {line}, {column}: {e.Message}"); return null; }
             }
             if (fields.Count > header.Length) errors.Add($"Row {line}: {fields.Count} fields, but the header has {header.Length}.");
-            var name = Check("display_name", v => LeaderInput.Required(v, "display_name", LeaderInput.MaxNameLength));
-            var email = Check("email", v => LeaderInput.Email(v));
+            // A blank cell is said as missing, in words: the API's "Give email (1 to 254 characters)" reads oddly against a row.
+            var name = Check("display_name", v => LeaderInput.Required(v ?? throw new RequestValidationException("display_name", "the leader's name is missing."), "display_name", LeaderInput.MaxNameLength));
+            var email = Check("email", v => LeaderInput.Email(v ?? throw new RequestValidationException("email", "the e-mail address is missing.")));
             if (email is not null && !seenEmails.Add(email)) errors.Add($"Row {line}, email: {email} appears twice in this file.");
             var local = Check("local", v => LeaderInput.Optional(v, "local", LeaderInput.MaxLocalLength));
             var mentor = Field("mentor");
@@ -195,8 +206,14 @@ public sealed class LeaderImport : IDisposable
             DateOnly? completed = null;
             if (title is not null)
             {
-                theme = Check("theme_code", v => { scope.ValidateTheme(v, "theme_code"); return v; });
-                level = Check("level", v => int.TryParse(v, out var l) && l >= 1 && l <= scope.MaxLevel ? v : throw new RequestValidationException("level", $"level is a whole number from 1 to {scope.MaxLevel}.")) is { } lv ? int.Parse(lv) : null;
+                theme = Check("theme_code", v =>
+                {
+                    if (v is null) throw new RequestValidationException("theme_code", "the training's theme code is missing (such as ADV.1).");
+                    scope.ValidateTheme(v, "theme_code");
+                    return v;
+                });
+                level = Check("level", v => v is null ? throw new RequestValidationException("level", $"the training's level is missing (1 to {scope.MaxLevel}).")
+                    : int.TryParse(v, out var l) && l >= 1 && l <= scope.MaxLevel ? v : throw new RequestValidationException("level", $"'{v}' is not a level: give a whole number from 1 to {scope.MaxLevel}.")) is { } lv ? int.Parse(lv) : null;
                 // Said with what was there: a spreadsheet's own date ("03/15/2026") is the common slip.
                 completed = Check("completed_on", v => !DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d)
                     ? throw new RequestValidationException("completed_on", v is null ? "the training's completion date is missing (as yyyy-MM-dd, e.g. 2026-03-15)." : $"'{v}' is not a date as yyyy-MM-dd (e.g. 2026-03-15).")

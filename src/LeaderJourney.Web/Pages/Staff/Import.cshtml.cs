@@ -32,6 +32,8 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
         return CsvDownload.Of(job.LeftOutCsv(), "leaders-left-out.csv");
     }
 
+    public IActionResult OnGetTemplate() => Staff(out _) ? CsvDownload.Of(LeaderImport.Template(), "leaders-template.csv") : Forbid();
+
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
