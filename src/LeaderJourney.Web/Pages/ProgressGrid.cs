@@ -56,4 +56,5 @@ public static class ProgressGrid
 /// <summary>A theme of the leader's framework (by domain, with the level the leader stands at) and a level to record at, as a form asks for them; the choice sent before, if any, chosen again.</summary>
 /// <param name="WithLevels">Whether each theme shows the level the leader stands at (not for a form on several leaders).</param>
 /// <param name="ChooseFirst">Whether, with nothing chosen, the theme list starts at "Choose a theme" rather than at the first theme, so that no one records at a theme by leaving it as it was.</param>
-public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false);
+/// <param name="IdPrefix">Put before the selects' ids, for a second form of the kind on one page.</param>
+public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false, string IdPrefix = "");

@@ -413,6 +413,19 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         training.GetProperty("type").GetString().Should().Be("leader.training-completed");
         training.GetProperty("data").GetProperty("themeCode").GetString().Should().Be("COM.2");
         training.GetProperty("data").GetProperty("hours").GetDecimal().Should().Be(3);
+
+        // Staff record a peer's assessment handed to them (the leader cannot record one of themself): it counts as learning, as the theme page says.
+        recorded.Should().Contain("<summary>Record a peer&#x27;s assessment</summary>").And.Contain("<select id=\"peer-themeCode\"").And.Contain("<select id=\"themeCode\"", "two forms, ids apart");
+        var unexplained = await (await staff.PostAsync(record, $"{record}?handler=peer", new() { ["themeCode"] = "ADV.2", ["level"] = "2", ["note"] = " " })).Content.ReadAsStringAsync();
+        unexplained.Should().Contain("Say who assessed the leader and what they saw.").And.Contain("<details id=\"peer\" open=\"open\">")
+            .And.Contain("<option value=\"ADV.2\" selected=\"selected\">");
+        var peer = await (await staff.PostAsync(record, $"{record}?handler=peer",
+            new() { ["themeCode"] = "ADV.2", ["level"] = "1", ["note"] = "Maria Ortiz, her local's treasurer, watched her run the phone bank" })).Content.ReadAsStringAsync();
+        peer.Should().Contain("The peer&#x27;s assessment is recorded.");
+        var assessed = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last();
+        assessed.GetProperty("type").GetString().Should().Be("leader.assessment-recorded");
+        assessed.GetProperty("data").GetProperty("kind").GetInt32().Should().Be((int)LeaderJourney.Domain.Leaders.AssessmentKind.Peer);
+        assessed.GetProperty("data").GetProperty("themeCode").GetString().Should().Be("ADV.2");
     }
 
     [Fact]

@@ -50,6 +50,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public (string? Name, string? Email, string? Local)? SentProfile { get; private set; }
     /// <summary>A refused training, shown again as typed.</summary>
     public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours)? SentTraining { get; private set; }
+    public (string? ThemeCode, int? Level, string? Note)? SentPeer { get; private set; }
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
@@ -72,6 +73,18 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     }
 
     /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
+    /// <summary>A peer's assessment as handed to staff: the command <c>POST /api/leaders/{id}/assessments</c> sends with kind <c>peer</c>; what was typed stays in the form after a refusal.</summary>
+    public async Task<IActionResult> OnPostPeerAsync(Guid id, string? themeCode, int? level, string? note, CancellationToken ct)
+    {
+        // The form asks who assessed: an assessment nobody can trace is no evidence to sign off on.
+        var result = string.IsNullOrWhiteSpace(note)
+            ? await Refuse(id, T["Say who assessed the leader and what they saw."].Value, ct)
+            : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordAssessmentCommand(id, themeCode, level, "peer", note) { Sender = new(caller, PageCommands.Options(Request, "peer")) },
+                T["The peer's assessment is recorded."].Value, ct);
+        if (Error is not null) SentPeer = (themeCode, level, note);
+        return result;
+    }
+
     public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sent) ? sent.AttemptedValue : null;
