@@ -38,6 +38,10 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
 
     public SuccessionReport? Succession { get; private set; }
 
+    /// <summary>The reports issued to the board most lately (at most <see cref="IssuedShown"/>), newest first.</summary>
+    public IReadOnlyList<LeaderJourney.Core.Succession.Reports.ReportIssued> Issued { get; private set; } = [];
+    public const int IssuedShown = 3;
+
     /// <summary>Themes' titles for the waiting requests.</summary>
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
 
@@ -74,6 +78,9 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
                 break;
             case Roles.Board when caller.Affiliate is { } affiliate:
                 await LoadSuccessionAsync(affiliate, ct);
+                // What staff issued to the board, newest first: a board member learns of a new report here, not only on the pipeline page.
+                Issued = [.. (await store.ReadStreamAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor(affiliate), ct: ct))
+                    .Select(e => (LeaderJourney.Core.Succession.Reports.ReportIssued)e.Data).Reverse().Take(IssuedShown)];
                 break;
         }
         return Page();

@@ -231,7 +231,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         await mentor.SignInAsync(username);
 
         var mailPage = await mentor.GetAsync("/account/mail");
-        mailPage.Should().Contain("mentor.pages@example.org").And.Contain("Mail me a link to confirm it");
+        mailPage.Should().Contain("mentor.pages@example.org").And.Contain("Mail me a link to confirm it").And.Contain("Not right any more? An admin of your affiliate corrects it.");
         var sent = await mentor.PostAsync("/account/mail", "/account/mail?handler=confirm", []);
         sent.StatusCode.Should().Be(HttpStatusCode.OK);
         (await sent.Content.ReadAsStringAsync()).Should().Contain("A mail is on its way to this address.");

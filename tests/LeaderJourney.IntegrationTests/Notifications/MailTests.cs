@@ -210,7 +210,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await leaderPages.PostAsync("/account/language", "/account/language", new() { ["language"] = "es" })).StatusCode.Should().Be(HttpStatusCode.Redirect);
 
         // Each is told, where they turn the mails on or off, which language the mails come in.
-        System.Net.WebUtility.HtmlDecode(await leaderPages.GetAsync("/account/mail")).Should().Contain("cuando iniciaste sesión o lo elegiste por última vez: Español.");
+        System.Net.WebUtility.HtmlDecode(await leaderPages.GetAsync("/account/mail")).Should().Contain("cuando iniciaste sesión o lo elegiste por última vez: Español.")
+            .And.Contain("¿Ya no es correcta? El personal de tu afiliada la corrige en tu ficha.", "a leader is told whom to ask to correct it");
         var englishPages = new PageClient(app);
         await englishPages.SignInAsync("mentor.en");
         System.Net.WebUtility.HtmlDecode(await englishPages.GetAsync("/account/mail")).Should().Contain("when you last signed in or chose one: English.");

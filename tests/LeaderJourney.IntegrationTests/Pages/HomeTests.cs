@@ -171,7 +171,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
 
         // A report issued before the figure was counted lacks it: reopened, it shows none, and the same
         // question asked now gives the same answer (a figure added since is not a change).
-        await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=HO", null), HttpStatusCode.Created);
+        var firstIssued = (await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=HO", null), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var store = _app.Services.GetRequiredService<LeaderJourney.Storage.Store>();
         var service = _app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
         var asOf = DateTimeOffset.UtcNow;
@@ -188,6 +188,11 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         reopened.GetProperty("report").GetProperty("coverage").TryGetProperty("fillableAtOnce", out _).Should().BeFalse();
         var issuedPage = await board.GetAsync($"/board/pipeline?handler=issued&id={earlierId}");
         issuedPage.Should().Contain("the same question gives the same answer").And.NotContain(atOnce);
+        // The board's home names the reports issued to it lately, newest first, each reopened from there.
+        var homeWithIssued = await board.GetAsync("/");
+        homeWithIssued.Should().Contain("<h2 id=\"issued\">Reports issued to the board</h2>").And.Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={earlierId}\">The succession report as of {asOf:yyyy-MM-dd}</a>, issued on ")
+            .And.Contain("<a href=\"/board/pipeline#issued\">Every report issued to the board</a>");
+        homeWithIssued.IndexOf(earlierId.ToString(), StringComparison.Ordinal).Should().BeLessThan(homeWithIssued.IndexOf(firstIssued.ToString(), StringComparison.Ordinal), "the newest first");
 
         // Every waiting request, by the mentor who can sign it off; those nobody can sign off first.
         staffHome.Should().Contain("href=\"/staff/requests\"");

@@ -289,6 +289,29 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_leader_keeps_a_record_of_the_levels_they_hold_and_the_trainings_they_completed()
+    {
+        var (id, leaderUser, mentorUser) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain("<a href=\"/journey/record\">Your record of learning</a>");
+        (await leader.GetAsync("/journey/record")).Should().Contain("No level attained yet.").And.Contain("None recorded yet.");
+
+        await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training", new() { ["title"] = "Advocacy basics", ["completedOn"] = "2025-03-01", ["hours"] = "2.5" });
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        await mentor.PostAsync($"/mentor/mentees/{id}", $"/mentor/mentees/{id}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
+
+        var record = await leader.GetAsync("/journey/record");
+        var today = LeaderJourney.Web.Pages.Dates.Long(DateOnly.FromDateTime(DateTime.UtcNow));
+        record.Should().Contain("1 level attained, in 1 of the 33 themes.")
+            .And.Contain("Utilizes best practices in advocacy and political efforts").And.Contain($">{today}</time>").And.Contain($"<td data-label=\"Signed off by\">{mentorUser}</td>")
+            .And.Contain("<td data-label=\"Training\">Advocacy basics</td>").And.Contain(">1 March 2025</time>").And.Contain("<td data-label=\"Hours\">2.5</td>");
+        (await new PageClient(_app).Http.GetAsync("/journey/record")).StatusCode.Should().Be(HttpStatusCode.Redirect, "to sign in first");
+        (await mentor.Http.GetAsync("/journey/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "a leader's own page");
+    }
+
+    [Fact]
     public async Task A_paused_leaders_journey_says_it_is_paused_instead_of_steps_that_would_be_refused()
     {
         var (id, leaderUser, _) = await Leader();
@@ -909,6 +932,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await staff.SignInAsync(staffUser);
         var page = $"/staff/leaders/{leaderId}";
         (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Grace Lee</a>", "a name opens the leader's page");
+        // Staff send the leader a copy of what is held about them from the record (the API's export, audited), without the demographics only the leader sees.
+        (await staff.GetAsync(page)).Should().Contain($"<a href=\"{page}?handler=export\">Download Grace Lee&#x27;s data (JSON)</a>");
+        var staffCopy = await staff.Http.GetAsync($"{page}?handler=export");
+        staffCopy.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        staffCopy.Content.Headers.ContentDisposition!.FileName.Should().StartWith($"leader-{leaderId}-personal-data-");
+        var copy = JsonDocument.Parse(await staffCopy.Content.ReadAsStringAsync()).RootElement;
+        copy.GetProperty("leader").GetProperty("displayName").GetString().Should().Be("Grace Lee");
+        copy.GetProperty("readsOfThisRecord").EnumerateArray().Should().Contain(r => r.GetProperty("what").GetString()!.Contains("export"), "the copy made is itself recorded");
+        (await new PageClient(_app).Http.GetAsync($"{page}?handler=export")).StatusCode.Should().Be(HttpStatusCode.Redirect, "to sign in first");
         var fields = new Dictionary<string, string> { ["reason"] = "Asked in writing" };
         var unconfirmed = await staff.PostAsync(page, $"{page}?handler=erase", new(fields));
         (await unconfirmed.Content.ReadAsStringAsync()).Should().Contain("Tick the box to confirm");

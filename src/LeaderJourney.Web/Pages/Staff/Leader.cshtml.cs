@@ -56,6 +56,23 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
 
+    /// <summary>
+    /// Everything held about the leader, for their request to see it: the export of
+    /// <c>GET /api/leaders/{id}/personal-data</c>, audited there, without demographics (only the leader's own export holds them).
+    /// </summary>
+    public async Task<IActionResult> OnGetExportAsync(Guid id, [FromServices] LeaderJourney.Core.Privacy.SubjectAccess.SubjectAccessExport export, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!caller.IsAdmin) return Forbid();
+        try
+        {
+            var document = await export.ExportAsync(id, caller, ct);
+            return File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document, System.Text.Json.JsonSerializerOptions.Web), "application/json",
+                $"leader-{id}-personal-data-{clock.GetUtcNow():yyyy-MM-dd}.json");
+        }
+        catch (NotFoundException) { return NotFound(); }
+    }
+
     public Task<IActionResult> OnPostAssignAsync(Guid id, Guid mentorId, CancellationToken ct) =>
         Send(id, caller => new AssignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, T["Mentor assigned."].Value, ct);
 

@@ -1,0 +1,70 @@
+using LeaderJourney.Core.Access;
+using LeaderJourney.Core.Leaders;
+using LeaderJourney.Domain.Leaders;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LeaderJourney.Web.Pages.Journey;
+
+/// <summary>One level a leader holds: the theme, when it was attained, and who signed it off.</summary>
+public sealed record LevelHeld(string ThemeCode, string Theme, string Domain, int Level, DateOnly AttainedOn, IReadOnlyList<string> SignedOffBy);
+
+/// <summary>One training a leader completed, as it was recorded.</summary>
+public sealed record TrainingDone(DateOnly CompletedOn, string Title, string Theme, int Level, decimal? Hours);
+
+/// <summary>
+/// A leader's record of learning, to print or keep (an application, a CV): the levels they hold with the
+/// day each was attained and who signed it off, and the trainings they completed. Read from their own
+/// stream, as the journey's page reads it; the JSON export holds everything, this page what a reader asks for.
+/// </summary>
+public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, TimeProvider clock) : PageModel
+{
+    public string Name { get; private set; } = "";
+    public DateOnly Today { get; private set; }
+    public IReadOnlyList<LevelHeld> Levels { get; private set; } = [];
+    public IReadOnlyList<TrainingDone> Trainings { get; private set; } = [];
+    public int Themes { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.LeaderId is not { } leaderId) return Forbid();
+        var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        var mentors = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
+        var scope = loaded.Scope;
+        Name = loaded.State.DisplayName;
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        Themes = scope.ThemeCodes.Count;
+
+        // The levels held now, each with the day of its (last) attainment and the sign-offs standing then.
+        var signOffs = new Dictionary<(string, int), List<Guid>>();
+        var held = new Dictionary<(string, int), (DateOnly On, IReadOnlyList<Guid> By)>();
+        var trainings = new List<TrainingDone>();
+        foreach (var data in loaded.Events.Select(e => e.Data))
+            switch (data)
+            {
+                case LevelSignedOff s:
+                    (signOffs.TryGetValue((s.ThemeCode, s.Level), out var by) ? by : signOffs[(s.ThemeCode, s.Level)] = []).Add(s.MentorUserId);
+                    break;
+                case SignOffRevoked r when signOffs.TryGetValue((r.ThemeCode, r.Level), out var standing):
+                    standing.Remove(r.MentorUserId);
+                    break;
+                case LevelAttained a:
+                    held[(a.ThemeCode, a.Level)] = (DateOnly.FromDateTime(a.AttainedAt.UtcDateTime), [.. signOffs.GetValueOrDefault((a.ThemeCode, a.Level)) ?? []]);
+                    break;
+                case LevelAttainmentRevoked x:
+                    held.Remove((x.ThemeCode, x.Level));
+                    break;
+                case TrainingCompleted t:
+                    trainings.Add(new TrainingDone(t.CompletedOn, t.Title, scope.TitleOf(t.ThemeCode), t.Level, t.Hours));
+                    break;
+            }
+        var order = scope.ThemeCodes.Select((code, i) => (code, i)).ToDictionary(c => c.code, c => c.i);
+        Levels = [.. held.Where(h => order.ContainsKey(h.Key.Item1))
+            .Select(h => new LevelHeld(h.Key.Item1, scope.TitleOf(h.Key.Item1), scope.TitleOf(scope.ThemeToDomain[h.Key.Item1]), h.Key.Item2, h.Value.On,
+                [.. h.Value.By.Distinct().Select(id => mentors.GetValueOrDefault(id, "")).Where(n => n.Length > 0).Order()]))
+            .OrderBy(l => order[l.ThemeCode]).ThenBy(l => l.Level)];
+        Trainings = [.. trainings.OrderByDescending(t => t.CompletedOn)];
+        return Page();
+    }
+}
