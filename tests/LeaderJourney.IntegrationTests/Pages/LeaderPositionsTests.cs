@@ -28,7 +28,7 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         await Ok(mentorApi.PostAsJsonAsync($"/api/leaders/{ada}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
         async Task<Guid> Position(string title, bool key, params object[] requirements) =>
             (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "LP", title, key, requirements }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await Position("Vice Chair", true, new { themeCode = "ADV.1", level = 1 });
+        var viceChair = await Position("Vice Chair", true, new { themeCode = "ADV.1", level = 1 });
         var treasurer = await Position("Treasurer", true, new { themeCode = "ADV.1", level = 2 }, new { themeCode = "COM.1", level = 1 });
         await Position("Committee Seat", false, new { themeCode = "ADV.1", level = 1 });
         await Position("Organizer", true, new { domainCode = "ADV", level = 1 });
@@ -47,7 +47,17 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
             .And.Contain("<span class=\"badge ready-now\">Ready now</span>").And.Contain("Computed: Ready in 1 to 2 years; Assessed: Ready now")
             .And.Contain("Why: Kept the local&#x27;s books").And.Contain("Still needed:")
             .And.Contain("needs Level 2 in Utilizes best practices in advocacy and political efforts, has Level 1");
-        positions.Should().NotContain("Vice Chair", "staff's record lists the positions the leader is nominated to or holds");
+        positions.Should().NotContain("<h3>Vice Chair</h3>", "staff's record lists the positions the leader is nominated to or holds");
+
+        // The others are offered to nominate the leader to from the record, nearest first, each saying how near; the answer is said in the section.
+        positions.Should().Contain($"<option value=\"{viceChair}\">Vice Chair (key) · meets every requirement</option>").And.NotContain($"<option value=\"{treasurer}\">")
+            .And.Contain($"action=\"/staff/leaders/{ada}?handler=nominate#positions\"");
+        positions.IndexOf("Vice Chair (key)", StringComparison.Ordinal).Should().BeLessThan(positions.IndexOf("Organizer (key)", StringComparison.Ordinal), "the one met first");
+        var nominated = await (await staff.PostAsync($"/staff/leaders/{ada}", $"/staff/leaders/{ada}?handler=nominate", new() { ["positionId"] = viceChair.ToString() })).Content.ReadAsStringAsync();
+        var section = nominated[nominated.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)..];
+        section.Should().Contain("<p class=\"notice\" role=\"status\">Nominated to Vice Chair.</p>").And.Contain("<h3>Vice Chair</h3>");
+        nominated[..nominated.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)].Should().NotContain("Nominated to", "said once, where the page opens");
+        await Ok(admin.PostAsJsonAsync($"/api/positions/{viceChair}/nomination-withdrawals", new { leaderId = ada, reason = "Tried the form" }));
 
         // The leader: the key positions that set requirements, nearest first, each gap leading to its theme; no slate, no judgement.
         await directory.CreateUserAsync("lp.ada", ApiUsers.Password, Roles.Leader, "LP", ada, null);
@@ -78,6 +88,6 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         await Ok(admin.PutAsJsonAsync($"/api/leaders/{ada}/status", new { status = "withdrawn" }));
         (await leader.GetAsync("/journey")).Should().NotContain("Key positions and what they ask");
         (await mentor.GetAsync($"/mentor/mentees/{ada}")).Should().NotContain("Key positions and what they ask");
-        (await staff.GetAsync($"/staff/leaders/{ada}")).Should().Contain("<h3>Treasurer</h3>");
+        (await staff.GetAsync($"/staff/leaders/{ada}")).Should().Contain("<h3>Treasurer</h3>").And.NotContain("?handler=nominate", "a withdrawn leader is nominated to nothing");
     }
 }

@@ -20,6 +20,9 @@ public sealed record LeaderPositionStanding(Guid PositionId, string Title, bool 
 
     /// <summary>The readiness that counts (staff's judgement over the computed one), for a nominated leader.</summary>
     public Readiness? Effective => Candidate?.Effective(Computed);
+
+    /// <summary>Whether the leader holds the position or is nominated to it; staff's record also lists the others, to nominate the leader from there.</summary>
+    public bool Involved => Holds || Candidate is not null;
 }
 
 /// <summary>
@@ -31,8 +34,9 @@ public sealed record LeaderPositionStanding(Guid PositionId, string Title, bool 
 public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock)
 {
     /// <param name="forStaff">
-    /// With the leader's nominations and staff's judgements (staff's deliberations, which the leader and
-    /// their mentor are not shown); without, only the key positions that set requirements, and no nomination.
+    /// Every position, with the leader's nominations and staff's judgements (staff's deliberations, which the
+    /// leader and their mentor are not shown; <see cref="LeaderPositionStanding.Involved"/> tells those the
+    /// leader is part of from the rest); without, only the key positions that set requirements, and no nomination.
     /// </param>
     /// <returns>Null while the leader-progress read model's first generation is built (the page leaves the panel out).</returns>
     public async Task<IReadOnlyList<LeaderPositionStanding>?> ForLeaderAsync(string affiliate, Guid leaderId, bool forStaff, CancellationToken ct)
@@ -53,8 +57,7 @@ public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock
         {
             var holds = position.Incumbent.LeaderId == leaderId;
             var candidate = forStaff ? position.CandidateOf(leaderId) : null;
-            var shown = forStaff ? holds || candidate is not null : position.IsKey && position.Requirements.Count > 0;
-            if (!shown) continue;
+            if (!forStaff && !(position.IsKey && position.Requirements.Count > 0)) continue;
             var gaps = SuccessionReport.Gaps(position, leader);
             standings.Add(new LeaderPositionStanding(position.Id, position.Title, position.IsKey, holds, position.Incumbent.TermEndsOn,
                 gaps, SuccessionRules.Readiness(gaps), candidate)

@@ -52,9 +52,29 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours)? SentTraining { get; private set; }
     public (string? ThemeCode, int? Level, string? Note)? SentPeer { get; private set; }
     public string? Message { get; private set; }
+
+    /// <summary>The request nominated the leader from the positions section, which says its outcome.</summary>
+    public bool NominatedHere { get; private set; }
     public string? Error { get; private set; }
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
+
+    /// <summary>Nominates the leader to a position from their record: the command <c>POST /api/positions/{id}/nominations</c> sends.</summary>
+    public async Task<IActionResult> OnPostNominateAsync(Guid id, Guid positionId, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!caller.IsAdmin) return Forbid();
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            new LeaderJourney.Core.Succession.Positions.NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "nominate")) }, ct));
+        var page = await Load(id, ct);
+        if (Error is null) Message = Positions?.Standings.FirstOrDefault(p => p.PositionId == positionId) is { } position ? T["Nominated to {0}.", position.Title].Value : T["Nominated."].Value;
+        if (Positions is not null)
+        {
+            NominatedHere = true;
+            Positions = Positions with { Outcome = (Message, Error) };
+        }
+        return page;
+    }
 
     /// <summary>
     /// Everything held about the leader, for their request to see it: the export of
@@ -236,7 +256,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         DisabledMentors = await directory.DisabledMentorsAsync(caller.Affiliate!, ct);
         MenteeCounts = await mentorActivity.MenteeCountsAsync(caller.Affiliate!, ct);
         Positions = await leaderPositions.ForLeaderAsync(caller.Affiliate!, id, forStaff: true, ct) is { } standings
-            ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff)
+            ? new(standings, await frameworkWords.LoadAsync(ct), LeaderPositionsView.Reader.Staff,
+                NominateAction: loaded.State.Erased || loaded.State.Status == LeaderStatus.Withdrawn ? null : $"/staff/leaders/{id}?handler=nominate#positions")
             : null;
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, MentorNames, TimelinePageNumber, T);
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
