@@ -131,6 +131,7 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("GET", "account/confirm", _ => "/account/confirm?t=not-a-token", null, "302 400 400/400 400/400 400/400 400/400"),
         new("GET", "journey", _ => "/journey", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/demographics", _ => "/journey/demographics", null, "302 403 403/403 403/403 ok/ok 403/403"),
+        new("GET", "journey/record", _ => "/journey/record", null, "302 403 403/403 403/403 ok/ok 403/403"),
         new("GET", "journey/theme/{code}", _ => "/journey/theme/ADV.1", null, "302 404 404/404 404/404 ok/ok 404/404"),
         new("GET", "mentor/queue", _ => "/mentor/queue", null, "302 403 403/403 ok/ok 403/403 403/403"),
         new("GET", "mentor/mentees", _ => "/mentor/mentees", null, "302 403 403/403 ok/ok 403/403 403/403"),
