@@ -37,6 +37,18 @@ public static class LeaderInput
             throw new RequestValidationException(field, $"{field} contains a control character; send plain text.");
     }
 
+    /// <summary>
+    /// A leader's name: required, and not the words that mark an erased record (lists and reports tell
+    /// an erased record by them; a leader enrolled under them would be left out as erased).
+    /// </summary>
+    public static string LeaderName(string? value, string field)
+    {
+        var name = Required(value, field, MaxNameLength);
+        if (string.Equals(name, Domain.Leaders.Leader.ErasedName, StringComparison.OrdinalIgnoreCase))
+            throw new RequestValidationException(field, $"'{name}' marks a record whose personal data was erased; give the leader's own name.");
+        return name;
+    }
+
     public static string Email(string? value)
     {
         var email = Required(value, "email", MaxEmailLength);
@@ -55,7 +67,8 @@ public static class LeaderInput
         if (parts.Length != 2 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
         var (name, domain) = (parts[0], parts[1]);
         return name.Length > 0 && domain.Length > 0 && !name.StartsWith('.') && !name.EndsWith('.') && !name.Contains("..")
-            && domain.Split('.').All(label => label.Length > 0 && !label.StartsWith('-') && !label.EndsWith('-'));
+            && name.IndexOfAny(['"', '(', ')', ',', ':', ';', '<', '>', '[', '\\', ']']) < 0
+            && domain.Split('.').All(label => label.Length > 0 && !label.StartsWith('-') && !label.EndsWith('-') && label.All(c => char.IsLetterOrDigit(c) || c == '-'));
     }
 
     public static string? Link(string? value)

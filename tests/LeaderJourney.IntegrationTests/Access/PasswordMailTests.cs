@@ -35,12 +35,12 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
     private const string AddressChangedSubject = "The e-mail address on your LeaderJourney record was changed";
 
     /// <summary>The mails people asked for, leaving out the notices to a former address that staff changed (sent from the reactions, whenever they run).</summary>
-    private static int AskedFor(SimpleSmtpServer server) => server.ReceivedEmail.Count(m => m.Subject != AddressChangedSubject);
+    private static int AskedFor(SimpleSmtpServer server) => server.Mails().Count(m => m.Subject != AddressChangedSubject);
 
     /// <summary>The page and the token of the link in the one mail of <paramref name="subject"/> to <paramref name="address"/>.</summary>
     private static (string Page, string Token) LinkIn(SimpleSmtpServer server, string address, string subject)
     {
-        var mail = server.ReceivedEmail.Single(m => m.Subject == subject && m.ToAddresses.Any(a => a.ToString() == address));
+        var mail = server.Mails().Single(m => m.Subject == subject && m.ToAddresses.Any(a => a.ToString() == address));
         var found = Link().Match(mail.MessageParts.Single().BodyData);
         found.Success.Should().BeTrue("the mail carries its link");
         return (found.Groups[1].Value, found.Groups[2].Value);
@@ -110,7 +110,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var anonymous = app.CreateClient();
         (await anonymous.PostAsJsonAsync("/api/auth/password-mail", new { username = username.ToUpperInvariant() })).StatusCode.Should().Be(HttpStatusCode.Accepted);
         await Until(() => Task.FromResult(AskedFor(server) == 2), "the password link's mail");
-        var mail = server.ReceivedEmail.Single(m => m.Subject == PasswordLinkSubject);
+        var mail = server.Mails().Single(m => m.Subject == PasswordLinkSubject);
         mail.ToAddresses.Select(a => a.ToString()).Should().Equal("lena@example.org");
         mail.MessageParts.Single().BodyData.Should().Contain(username);
         var (resetPage, resetToken) = LinkIn(server, "lena@example.org", PasswordLinkSubject);
@@ -133,7 +133,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         await bus.InvokeAsync(new MailPasswordLink(userId));
         AskedFor(server).Should().Be(2, "a changed address was not confirmed by its owner");
         // The address the record had hears of the change (not the new one, which staff may have mistyped or made their own).
-        await Until(() => Task.FromResult(server.ReceivedEmail.Any(m => m.Subject == AddressChangedSubject && m.ToAddresses.Single().ToString() == "lena@example.org")),
+        await Until(() => Task.FromResult(server.Mails().Any(m => m.Subject == AddressChangedSubject && m.ToAddresses.Single().ToString() == "lena@example.org")),
             "the former address's notice");
 
         // Put back, it is confirmed again; a password set since (staff chose the first one) ends the confirmation.
@@ -160,7 +160,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         (await app.CreateClient().PostAsJsonAsync("/api/auth/password-reset", new { token, newPassword = "set by whoever held it" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
 
         await Until(() => Task.FromResult(AskedFor(server) == 1), "the leader's notice");
-        var mail = server.ReceivedEmail.Single();
+        var mail = server.Mails().Single();
         mail.Subject.Should().Be("Your LeaderJourney password was changed");
         mail.ToAddresses.Select(a => a.ToString()).Should().Equal("lena.told@example.org");
         mail.MessageParts.Single().BodyData.Should().Contain($"The password of {username} in LeaderJourney was set with a link an administrator made")
@@ -263,7 +263,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var asked = await someone.PostAsync("/account/forgot", "/account/forgot", new() { ["username"] = username });
         asked.StatusCode.Should().Be(HttpStatusCode.OK);
         (await asked.Content.ReadAsStringAsync()).Should().Contain("a link to choose a new password is on its way to it");
-        await Until(() => Task.FromResult(server.ReceivedEmail.Any(m => m.Subject == PasswordLinkSubject)), "the password link's mail");
+        await Until(() => Task.FromResult(server.Mails().Any(m => m.Subject == PasswordLinkSubject)), "the password link's mail");
         var (resetPage, resetToken) = LinkIn(server, "mentor.pages@example.org", PasswordLinkSubject);
         var reset = $"{resetPage}?t={resetToken}";
         (await someone.PostAsync(reset, reset, new() { ["newPassword"] = "the mentor's new one", ["repeatPassword"] = "the mentor's new one" }))
@@ -316,7 +316,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         // The address changes between the mail and the click: the link confirms nothing until it is back.
         (await leader.PostAsync("/api/account/address/confirmation", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         // The mail server keeps no order: the new link is the one that is not the first.
-        var token = server.ReceivedEmail.Where(m => m.Subject == Confirmation).Select(m => Link().Match(m.MessageParts.Single().BodyData).Groups[2].Value).Single(t => t != expired);
+        var token = server.Mails().Where(m => m.Subject == Confirmation).Select(m => Link().Match(m.MessageParts.Single().BodyData).Groups[2].Value).Single(t => t != expired);
         (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "PM"); // the first one's token ran out with the clock
         (await admin.PutAsJsonAsync($"/api/leaders/{leaderId}/profile", new { displayName = "Lena Forgets", email = "moved@example.org" })).StatusCode.Should().Be(HttpStatusCode.OK);
         var changed = await Confirm(leader, token);
@@ -365,7 +365,7 @@ public sealed partial class PasswordMailTests(TestDatabase database) : IClassFix
         var directory = app.Services.GetRequiredService<AccessDirectory>();
         var userId = (await directory.FindByUsernameAsync(username))!.Value;
         var bus = app.Services.GetRequiredService<IMessageBus>();
-        int Mailed() => server.ReceivedEmail.Count(m => m.Subject == PasswordLinkSubject);
+        int Mailed() => server.Mails().Count(m => m.Subject == PasswordLinkSubject);
 
         // Links whose mail failed are dropped, and leave no mark on the day's count.
         foreach (var _ in Enumerable.Range(0, AccessDirectory.PasswordMailsADay + 2))

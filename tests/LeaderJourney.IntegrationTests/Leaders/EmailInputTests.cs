@@ -29,6 +29,9 @@ public sealed class EmailInputTests
     [InlineData("ana nunez@example.org")]
     [InlineData("ana@exa\tmple.org")]
     [InlineData("ana@-example.org")]
+    [InlineData("ana,x@example.org")]
+    [InlineData("ana@exa_mple.org")]
+    [InlineData("<ana@example.org>")]
     public void A_typing_slip_is_refused_naming_what_was_typed(string typed) =>
         FluentActions.Invoking(() => LeaderInput.Email(typed)).Should().Throw<RequestValidationException>()
             .Which.Message.Should().Be($"'{typed.Trim()}' is not an e-mail address.");

@@ -190,7 +190,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         issuedPage.Should().Contain("the same question gives the same answer").And.NotContain(atOnce);
         // The board's home names the reports issued to it lately, newest first, each reopened from there.
         var homeWithIssued = await board.GetAsync("/");
-        homeWithIssued.Should().Contain("<h2 id=\"issued\">Reports issued to the board</h2>").And.Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={earlierId}\">The succession report as of {asOf:yyyy-MM-dd}</a>, issued on ")
+        homeWithIssued.Should().Contain("<h2 id=\"issued\">Reports issued to the board</h2>").And.Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={earlierId}\">The succession report as of {LeaderJourney.Web.Pages.Dates.Long(asOf.UtcDateTime)}</a>, issued on ")
             .And.Contain("<a href=\"/board/pipeline#issued\">Every report issued to the board</a>");
         homeWithIssued.IndexOf(earlierId.ToString(), StringComparison.Ordinal).Should().BeLessThan(homeWithIssued.IndexOf(firstIssued.ToString(), StringComparison.Ordinal), "the newest first");
 

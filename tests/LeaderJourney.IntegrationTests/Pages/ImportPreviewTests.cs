@@ -30,13 +30,15 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiForgery();
 
-    private async Task<string> Preview(string csv)
+    private Task<string> Preview(string csv) => Preview(System.Text.Encoding.UTF8.GetBytes(csv));
+
+    private async Task<string> Preview(byte[] file)
     {
         var html = await _staff.GetAsync("/staff/import");
         var form = new MultipartFormDataContent
         {
             { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
-            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "leaders.csv" },
+            { new ByteArrayContent(file), "file", "leaders.csv" },
         };
         var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
         return Regex.Match(preview, @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
@@ -60,6 +62,15 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             .And.Contain("Row 5, level: &#x27;two&#x27; is not a level: give a whole number from 1 to 3.")
             .And.Contain("Row 6, display_name: the leader&#x27;s name is missing.")
             .And.NotContain("Give email").And.NotContain("&#x27;&#x27; is not a theme");
+
+        // The rows left out come back with the file's own separator, to mend in the same spreadsheet.
+        var leftOut = (await (await _staff.Http.GetAsync($"/staff/import/{job}?handler=leftOut")).Content.ReadAsStringAsync()).TrimStart('\uFEFF');
+        leftOut.Should().StartWith("display_name;email;local;mentor;training_title;theme_code;level;completed_on;error").And.Contain("Cy Level;cy@example.org;");
+
+        // Saved by a spreadsheet as Windows-1252 (not UTF-8): the accents read as written, not as replacement marks.
+        var latin = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        var accented = await Preview(latin.GetBytes("display_name;email\nMaría Ibáñez;maria.ib@example.org\n"));
+        (await _staff.GetAsync($"/staff/import/{accented}")).Should().Contain("María Ibáñez").And.NotContain("\uFFFD");
 
         // A file to start from: the header and one row, which previews as good.
         (await _staff.GetAsync("/staff/import")).Should().Contain("<a href=\"/staff/import?handler=template\">Download a template (CSV)</a>");

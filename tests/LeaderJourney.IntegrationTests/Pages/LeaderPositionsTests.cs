@@ -52,6 +52,8 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         // The others are offered to nominate the leader to from the record, nearest first, each saying how near; the answer is said in the section.
         positions.Should().Contain($"<option value=\"{viceChair}\">Vice Chair (key) · meets every requirement</option>").And.NotContain($"<option value=\"{treasurer}\">")
             .And.Contain($"action=\"/staff/leaders/{ada}?handler=nominate#positions\"");
+        var form = positions[positions.IndexOf($"action=\"/staff/leaders/{ada}?handler=nominate#positions\"", StringComparison.Ordinal)..];
+        form[..form.IndexOf("</form>", StringComparison.Ordinal)].Should().Contain("name=\"__RequestVerificationToken\"", "a form with its own action carries its own token (without one it answered 400)");
         positions.IndexOf("Vice Chair (key)", StringComparison.Ordinal).Should().BeLessThan(positions.IndexOf("Organizer (key)", StringComparison.Ordinal), "the one met first");
         var nominated = await (await staff.PostAsync($"/staff/leaders/{ada}", $"/staff/leaders/{ada}?handler=nominate", new() { ["positionId"] = viceChair.ToString() })).Content.ReadAsStringAsync();
         var section = nominated[nominated.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)..];

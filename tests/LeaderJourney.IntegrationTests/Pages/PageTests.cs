@@ -307,6 +307,22 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         record.Should().Contain("1 level attained, in 1 of the 33 themes.")
             .And.Contain("Utilizes best practices in advocacy and political efforts").And.Contain($">{today}</time>").And.Contain($"<td data-label=\"Signed off by\">{mentorUser}</td>")
             .And.Contain("<td data-label=\"Training\">Advocacy basics</td>").And.Contain(">1 March 2025</time>").And.Contain("<td data-label=\"Hours\">2.5</td>");
+        // Two mentors sign off another theme before its learning is logged; the first one's sign-off is withdrawn after the
+        // level is attained: the level stands on the second's, and the record names the second alone.
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
+        var second = $"mentor-{Guid.NewGuid():N}"[..20];
+        var secondId = await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(second, ApiUsers.Password, Roles.Mentor, "PG", null, null);
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = secondId }));
+        await Ok((await _app.SignInAsync(mentorUser)).PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
+        await Ok((await _app.SignInAsync(second)).PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Messaging basics", themeCode = "COM.1", level = 1, completedOn = "2025-04-01" }));
+        var firstId = (await _app.Services.GetRequiredService<AccessDirectory>().MentorsAsync("PG")).GetValueOrDefault(mentorUser);
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/sign-off-revocations", new { themeCode = "COM.1", level = 1, mentorUserId = firstId, reason = "Signed by mistake" }));
+        var after = await leader.GetAsync("/journey/record");
+        var com1 = System.Text.Encodings.Web.HtmlEncoder.Default.Encode((await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default)).Of("COM.1"));
+        var communication = after[after.IndexOf(">" + com1, StringComparison.Ordinal)..];
+        after.Should().Contain("2 levels attained, in 2 of the 33 themes.");
+        communication[..communication.IndexOf("</tr>", StringComparison.Ordinal)].Should().Contain($"<td data-label=\"Signed off by\">{second}</td>");
         (await new PageClient(_app).Http.GetAsync("/journey/record")).StatusCode.Should().Be(HttpStatusCode.Redirect, "to sign in first");
         (await mentor.Http.GetAsync("/journey/record")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "a leader's own page");
     }
@@ -338,7 +354,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Content.ReadAsStringAsync();
         withdrawn.Should().NotContain("class=\"error\"");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("status").GetString().Should().Be("withdrawn");
-        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain("Your journey is withdrawn: nothing is recorded or signed off unless staff make it active again.");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain("You have left the programme: nothing is recorded or signed off unless staff make your journey active again.");
     }
 
     [Fact]
@@ -878,7 +894,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var withTrustee = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Trustee", ["key"] = "true", ["requirements"] = "" })).Content.ReadAsStringAsync();
         var trustee = System.Text.RegularExpressions.Regex.Match(withTrustee, @"<h2 id=""p-([^""]+)"">Trustee").Groups[1].Value;
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())
-            .Should().Contain("No active leader&#x27;s name contains &#x27;nobody at all&#x27;.");
+            .Should().Contain("No leader on their way (active or paused) has a name containing &#x27;nobody at all&#x27;.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = " " })).Content.ReadAsStringAsync())
             .Should().Contain("Type a leader&#x27;s name to nominate.", "a blank name nominates nobody, even where one leader is active");
         var several = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "a" })).Content.ReadAsStringAsync();
@@ -950,7 +966,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.NotContain("handler=erase", "an erased leader is not offered for erasure again");
         (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Erased leader</a>");
         // The record says it is erased (it read "Active", with no form to act on), and staff are not asked to give it a mentor it cannot take.
-        erased.Should().Contain("<span class=\"badge status-withdrawn\">Erased</span> The leader&#x27;s personal data was erased").And.NotContain("status-active");
+        erased.Should().Contain("<span class=\"badge status-withdrawn\">Personal data erased</span> The leader&#x27;s personal data was erased").And.NotContain("status-active");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         var unmentored = (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Pat Twice", email = $"{Guid.NewGuid():N}@example.org" }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -961,6 +977,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{unmentored}/erasure", new { reason = "Enrolled twice by mistake" }));
         await _app.CaughtUpAsync();
         (await staff.GetAsync("/staff/leaders?mentorFilter=none")).Should().NotContain($"/staff/leaders/{unmentored}");
+        // An erased record is nominated to nothing (the board read "Erased leader" on a slate), and no one is enrolled under the words that mark one.
+        var seat = (await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "PG", title = "Recording Secretary", requirements = Array.Empty<object>() }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var refusedNomination = await admin.PostAsJsonAsync($"/api/positions/{seat}/nominations", new { leaderId = unmentored });
+        refusedNomination.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refusedNomination.Content.ReadAsStringAsync()).Should().Contain("an erased record is nominated to nothing");
+        await Ok(admin.PostAsync($"/api/positions/{seat}/retirement", null)); // the class's other tests read PG's positions page
+        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "erased LEADER", email = "real.person@example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await WithoutMentor()).Should().Be(before - 1, "the home's count of leaders without a mentor leaves the erased one out");
 
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");

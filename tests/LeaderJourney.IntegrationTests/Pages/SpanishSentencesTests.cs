@@ -57,7 +57,7 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
             "a sentence without a translation stays as it is; \"{0} of {1}\" does not take it apart");
         InSpanish(() => sentences.Say("Level 3 asks for more than this.")).Should().Be("Level 3 asks for more than this.",
             "\"Level {0}\" says the value inside a sentence, never the start of one");
-        InSpanish(() => sentences.Say("No active leader's name contains ''.")).Should().Be("Ningún nombre de líder activo contiene ''.", "an empty value is a value");
+        InSpanish(() => sentences.Say("No leader on their way (active or paused) has a name containing ''.")).Should().Be("Ningún líder en camino (activo o en pausa) tiene un nombre que contenga ''.", "an empty value is a value");
         var typed = string.Concat(Enumerable.Repeat(" has 1 characters; keep it to ", 200));
         InSpanish(() => sentences.Say($"Row 2, mentor: '{typed}' is not a mentor of OH.")).Should().Contain(typed,
             "a long sentence carries something typed: it is not taken apart (a pattern with several values could take seconds on it)");

@@ -38,7 +38,7 @@ public static class EnrolLeaderHandler
         var affiliate = LeaderInput.Required(command.NewStreamAffiliate, "affiliate", 16);
         if (!caller.CanSee(affiliate)) throw new ForbiddenException("An affiliate admin enrols leaders of their own affiliate only.");
         if (!await directory.AffiliateExistsAsync(affiliate, ct)) throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'.");
-        var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
+        var displayName = LeaderInput.LeaderName(command.DisplayName, "displayName");
         var email = LeaderInput.Email(command.Email);
         var local = LeaderInput.Optional(command.Local, "local", LeaderInput.MaxLocalLength);
         var frameworkId = command.FrameworkId is { } raw ? LeaderInput.Id(raw, "frameworkId") : await DefaultFramework(catalog, ct);

@@ -6,6 +6,31 @@ namespace LeaderJourney.Core.Leaders.Import;
 public static class CsvText
 {
     /// <summary>
+    /// The file's text: UTF-8 (with or without its mark), else Windows-1252, which a spreadsheet set to
+    /// Spanish or another Western European language writes when asked for plain "CSV": read as UTF-8,
+    /// "María Ibáñez" came out as "Mar\uFFFDa Ib\uFFFD\uFFFDez" and previewed as a good row.
+    /// </summary>
+    public static async Task<string> DecodeAsync(Stream file, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        // A byte order mark of UTF-16 ("Unicode text" in a spreadsheet) says what the file is.
+        if (bytes is [0xFF, 0xFE, ..]) return Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2);
+        if (bytes is [0xFE, 0xFF, ..]) return Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2);
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            return WindowsLatin.GetString(bytes);
+        }
+    }
+
+    private static readonly Encoding WindowsLatin = CodePagesEncodingProvider.Instance.GetEncoding(1252) ?? Encoding.Latin1;
+
+    /// <summary>
     /// The separator of the text's first line: a semicolon where it has semicolons and no commas, as a
     /// spreadsheet set to Spanish or another language with a decimal comma saves "CSV"; a comma otherwise.
     /// </summary>

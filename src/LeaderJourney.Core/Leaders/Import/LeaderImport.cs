@@ -34,6 +34,9 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
     public string Affiliate { get; } = affiliate;
     public IReadOnlyList<ImportRow> Rows => _rows;
 
+    /// <summary>The file's separator (<see cref="CsvText.SeparatorOf"/>): the rows left out are given back with it.</summary>
+    public char Separator { get; init; } = ',';
+
     /// <summary>The file's header, as its columns were named (lower case).</summary>
     public IReadOnlyList<string> Header { get; init; } = [];
 
@@ -41,19 +44,20 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
     /// The rows left out (refused in the preview, or failed when imported) as a CSV of the file's own
     /// columns and an <c>error</c> column: mended there, it is uploaded again without the rows imported.
     /// </summary>
-    public string LeftOutCsv()
+    /// <param name="say">How the page's reader reads the reasons (their language); English as written by default.</param>
+    public string LeftOutCsv(Func<string, string>? say = null)
     {
         var csv = new System.Text.StringBuilder();
         // An error column given back before is left out: the new one says why now.
         var kept = Header.Select((column, i) => (column, i)).Where(c => c.column != LeaderImport.ErrorColumn).Select(c => c.i).ToList();
-        Succession.Reports.ReportFormats.Row(csv, [.. kept.Select(i => Header[i]), LeaderImport.ErrorColumn]);
+        Succession.Reports.ReportFormats.Row(csv, Separator, [.. kept.Select(i => Header[i]), LeaderImport.ErrorColumn]);
         foreach (var row in Rows)
         {
-            var why = !row.IsGood ? string.Join(" ", row.Errors) : Failures.TryGetValue(row.Line, out var failure) ? failure : null;
+            var why = !row.IsGood ? string.Join(" ", row.Errors.Select(e => say?.Invoke(e) ?? e)) : Failures.TryGetValue(row.Line, out var failure) ? say?.Invoke(failure) ?? failure : null;
             if (why is null) continue;
             // Every field the row had, those past the header too (an unquoted comma in a name), then why.
             var fields = kept.Select(i => i < row.Fields.Count ? row.Fields[i] : "").Concat(row.Fields.Skip(Header.Count));
-            Succession.Reports.ReportFormats.Row(csv, [.. fields, why]);
+            Succession.Reports.ReportFormats.Row(csv, Separator, [.. fields, why]);
         }
         return csv.ToString();
     }
@@ -111,7 +115,7 @@ public sealed class LeaderImport : IDisposable
     {
         var csv = new StringBuilder();
         Succession.Reports.ReportFormats.Row(csv, Columns);
-        Succession.Reports.ReportFormats.Row(csv, "Ana Example", "ana.example@example.org", "Local 12", "", "Organizing 101", "ADV.1", "1", "2026-03-15");
+        Succession.Reports.ReportFormats.Row(csv, "Ana Example", "ana.example@example.org", "Local 12", "", "Advocacy 101", "ADV.1", "1", "2026-03-15");
         return csv.ToString();
     }
 
@@ -186,7 +190,7 @@ public sealed class LeaderImport : IDisposable
             }
             if (fields.Count > header.Length) errors.Add($"Row {line}: {fields.Count} fields, but the header has {header.Length}.");
             // A blank cell is said as missing, in words: the API's "Give email (1 to 254 characters)" reads oddly against a row.
-            var name = Check("display_name", v => LeaderInput.Required(v ?? throw new RequestValidationException("display_name", "the leader's name is missing."), "display_name", LeaderInput.MaxNameLength));
+            var name = Check("display_name", v => LeaderInput.LeaderName(v ?? throw new RequestValidationException("display_name", "the leader's name is missing."), "display_name"));
             var email = Check("email", v => LeaderInput.Email(v ?? throw new RequestValidationException("email", "the e-mail address is missing.")));
             if (email is not null && !seenEmails.Add(email)) errors.Add($"Row {line}, email: {email} appears twice in this file.");
             var local = Check("local", v => LeaderInput.Optional(v, "local", LeaderInput.MaxLocalLength));
@@ -243,7 +247,7 @@ public sealed class LeaderImport : IDisposable
             if (repeat is not null) rows[i] = row with { Errors = [.. row.Errors, repeat] };
         }
         DropExpired();
-        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime) { Header = header };
+        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime) { Header = header, Separator = CsvText.SeparatorOf(csv) };
         _jobs[job.Id] = job;
         return job;
     }

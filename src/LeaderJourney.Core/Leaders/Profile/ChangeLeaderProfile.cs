@@ -24,7 +24,7 @@ public static class ChangeLeaderProfileHandler
     {
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only staff change a leader's name, e-mail or local.");
-        var displayName = LeaderInput.Required(command.DisplayName, "displayName", LeaderInput.MaxNameLength);
+        var displayName = LeaderInput.LeaderName(command.DisplayName, "displayName");
         var email = LeaderInput.Email(command.Email);
         var local = LeaderInput.Optional(command.Local, "local", LeaderInput.MaxLocalLength);
         return writes.DecideAsync(command, stream, session, (_, _) => new ChangeProfile(displayName, email, local, caller.ToActor(), writes.Now),

@@ -78,6 +78,9 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         {
             var loaded = await leaders.LoadForCallerAsync(id, caller, ct, within: session);
             if (loaded.State.Affiliate != affiliate) throw new RequestValidationException(field, $"Leader {id} is not of affiliate {affiliate}.");
+            // An erased record has no person to put forward (the board would read "Erased leader" on a slate).
+            if (onTheirWay && loaded.State.Erased)
+                throw new RequestValidationException(field, $"Leader {id}'s personal data was erased; an erased record is nominated to nothing.");
             if (onTheirWay && loaded.State.Status == Domain.Leaders.LeaderStatus.Withdrawn)
                 throw new RequestValidationException(field, $"Leader {id} is withdrawn from the programme; reactivate them before nominating them.");
         }

@@ -249,8 +249,11 @@ public static class ReportFormats
     internal static string Date(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A CSV record: each cell <see cref="Neutralised"/>, quoted where it holds a comma, a quote or a line break.</summary>
-    public static void Row(StringBuilder csv, params string[] cells) =>
-        csv.AppendLine(string.Join(',', cells.Select(Neutralised).Select(c => c.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
+    public static void Row(StringBuilder csv, params string[] cells) => Row(csv, ',', cells);
+
+    /// <summary>The same, its cells apart by <paramref name="separator"/> (a file given back as it came: semicolons from a spreadsheet set to Spanish).</summary>
+    public static void Row(StringBuilder csv, char separator, params string[] cells) =>
+        csv.AppendLine(string.Join(separator, cells.Select(Neutralised).Select(c => c.IndexOfAny([separator, '"', '\n', '\r']) >= 0 ? $"\"{c.Replace("\"", "\"\"")}\"" : c)));
 
     /// <summary>
     /// A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage

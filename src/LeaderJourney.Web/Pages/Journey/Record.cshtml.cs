@@ -36,9 +36,10 @@ public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, 
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Themes = scope.ThemeCodes.Count;
 
-        // The levels held now, each with the day of its (last) attainment and the sign-offs standing then.
+        // The levels held now, each with the day of its (last) attainment and the sign-offs standing now
+        // (one withdrawn since, by mistake, is not named, as the record's sign-offs list leaves it out).
         var signOffs = new Dictionary<(string, int), List<Guid>>();
-        var held = new Dictionary<(string, int), (DateOnly On, IReadOnlyList<Guid> By)>();
+        var held = new Dictionary<(string, int), DateOnly>();
         var trainings = new List<TrainingDone>();
         foreach (var data in loaded.Events.Select(e => e.Data))
             switch (data)
@@ -50,7 +51,7 @@ public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, 
                     standing.Remove(r.MentorUserId);
                     break;
                 case LevelAttained a:
-                    held[(a.ThemeCode, a.Level)] = (DateOnly.FromDateTime(a.AttainedAt.UtcDateTime), [.. signOffs.GetValueOrDefault((a.ThemeCode, a.Level)) ?? []]);
+                    held[(a.ThemeCode, a.Level)] = DateOnly.FromDateTime(a.AttainedAt.UtcDateTime);
                     break;
                 case LevelAttainmentRevoked x:
                     held.Remove((x.ThemeCode, x.Level));
@@ -60,9 +61,13 @@ public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, 
                     break;
             }
         var order = scope.ThemeCodes.Select((code, i) => (code, i)).ToDictionary(c => c.code, c => c.i);
+        // A signer is named as people know them; one who is no longer a mentor (their role changed) by their user name.
+        var signers = held.Keys.SelectMany(k => signOffs.GetValueOrDefault(k) ?? []).Distinct().Where(id => !mentors.ContainsKey(id)).ToList();
+        var others = signers.Count == 0 ? new Dictionary<Guid, string>() : await directory.UsernamesAsync(signers, ct);
+        string NameOf(Guid id) => mentors.TryGetValue(id, out var name) ? name : others.GetValueOrDefault(id, "");
         Levels = [.. held.Where(h => order.ContainsKey(h.Key.Item1))
-            .Select(h => new LevelHeld(h.Key.Item1, scope.TitleOf(h.Key.Item1), scope.TitleOf(scope.ThemeToDomain[h.Key.Item1]), h.Key.Item2, h.Value.On,
-                [.. h.Value.By.Distinct().Select(id => mentors.GetValueOrDefault(id, "")).Where(n => n.Length > 0).Order()]))
+            .Select(h => new LevelHeld(h.Key.Item1, scope.TitleOf(h.Key.Item1), scope.TitleOf(scope.ThemeToDomain[h.Key.Item1]), h.Key.Item2, h.Value,
+                [.. (signOffs.GetValueOrDefault(h.Key) ?? []).Distinct().Select(NameOf).Where(n => n.Length > 0).Order()]))
             .OrderBy(l => order[l.ThemeCode]).ThenBy(l => l.Level)];
         Trainings = [.. trainings.OrderByDescending(t => t.CompletedOn)];
         return Page();

@@ -25,11 +25,12 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
     }
 
     /// <summary>The rows left out of the import, as a CSV to mend and upload again; only its owner's, while this host holds it.</summary>
-    public IActionResult OnGetLeftOut()
+    public IActionResult OnGetLeftOut([FromServices] ISentences sentences)
     {
         if (!Staff(out var caller)) return Forbid();
         if (Id is not { } id || import.Find(id, caller) is not { } job) return NotFound();
-        return CsvDownload.Of(job.LeftOutCsv(), "leaders-left-out.csv");
+        // In the page's language and with the file's own separator, as the reader mends it in their spreadsheet.
+        return CsvDownload.Of(job.LeftOutCsv(sentences.Say), "leaders-left-out.csv");
     }
 
     public IActionResult OnGetTemplate() => Staff(out _) ? CsvDownload.Of(LeaderImport.Template(), "leaders-template.csv") : Forbid();
@@ -39,8 +40,7 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
         if (!Staff(out var caller)) return Forbid();
         if (file is null || file.Length == 0) { Error = "Choose a CSV file."; return Page(); }
         if (file.Length > MaxFileBytes) { Error = $"The file is larger than {MaxFileBytes / 1024 / 1024} MB."; return Page(); }
-        using var reader = new StreamReader(file.OpenReadStream());
-        var text = await reader.ReadToEndAsync(ct);
+        var text = await CsvText.DecodeAsync(file.OpenReadStream(), ct);
         try
         {
             Job = await import.PreviewAsync(text, caller, await Edition(ct), ct);

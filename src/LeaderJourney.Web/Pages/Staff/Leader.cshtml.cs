@@ -53,8 +53,11 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public (string? ThemeCode, int? Level, string? Note)? SentPeer { get; private set; }
     public string? Message { get; private set; }
 
-    /// <summary>The request nominated the leader from the positions section, which says its outcome.</summary>
-    public bool NominatedHere { get; private set; }
+    /// <summary>
+    /// The section whose form was sent ("positions", "training", "peer"), which says its outcome where the
+    /// page opens; null for the forms answered at the top of the page.
+    /// </summary>
+    public string? AnsweredIn { get; private set; }
     public string? Error { get; private set; }
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => Load(id, ct);
@@ -70,7 +73,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         if (Error is null) Message = Positions?.Standings.FirstOrDefault(p => p.PositionId == positionId) is { } position ? T["Nominated to {0}.", position.Title].Value : T["Nominated."].Value;
         if (Positions is not null)
         {
-            NominatedHere = true;
+            AnsweredIn = "positions";
             Positions = Positions with { Outcome = (Message, Error) };
         }
         return page;
@@ -119,6 +122,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordAssessmentCommand(id, themeCode, level, "peer", note) { Sender = new(caller, PageCommands.Options(Request, "peer")) },
                 T["The peer's assessment is recorded."].Value, ct);
         if (Error is not null) SentPeer = (themeCode, level, note);
+        AnsweredIn = "peer";
         return result;
     }
 
@@ -131,6 +135,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(id, title, themeCode, level, hours, completedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
                 { Sender = new(caller, PageCommands.Options(Request, "training")) }, T["Training “{0}” recorded.", title ?? ""].Value, ct);
         if (Error is not null) SentTraining = (themeCode, level, title, completedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), typedHours);
+        AnsweredIn = "training";
         return result;
     }
 

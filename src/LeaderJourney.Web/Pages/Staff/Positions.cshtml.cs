@@ -177,18 +177,19 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (leaderId is null)
         {
             var typed = leader?.Trim() ?? "";
-            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: "active"), ct);
+            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: "current"), ct);
+            // Those on their way, as the suggestions list them: a paused leader may be nominated (a break is not a no).
             // One match, or one whose whole name is what was typed ("Ana Li" beside "Ana Lima").
             var exact = found?.Leaders.Where(l => string.Equals(l.DisplayName, typed, StringComparison.OrdinalIgnoreCase)).ToList() ?? [];
             if (found is { Total: 1 }) leaderId = found.Leaders[0].Id;
             else if (exact.Count == 1) leaderId = exact[0].Id;
             else if (found is null) Error = "Type a leader's name to nominate.";
-            else if (found.Total == 0) Error = $"No active leader's name contains '{typed}'.";
+            else if (found.Total == 0) Error = $"No leader on their way (active or paused) has a name containing '{typed}'.";
             else
             {
                 // Several (two leaders may share a name): staff choose, by name and local.
                 Choices = (positionId, found.Leaders.Take(MaxChoices).ToList());
-                Error = $"{found.Total} active leaders' names contain '{typed}': choose one below, or type more of the name.";
+                Error = $"{found.Total} names of leaders on their way contain '{typed}': choose one below, or type more of the name.";
             }
         }
         if (leaderId is { } id)
