@@ -18,7 +18,7 @@ public sealed record LeaderListing(Guid Id, string DisplayName, string? Local, s
 /// <param name="Stage">The leader's stage, the highest level attained in any theme (0 for none yet), as the pipeline counts it.</param>
 /// <param name="Among">Only these leaders (the stalled ones the pipeline report counts, say), or null for all.</param>
 public sealed record LeaderFilter(string? Search = null, string? Local = null, string? Status = null, Guid? Mentor = null, bool NoMentor = false,
-    string Sort = LeaderFilter.ByName, int Page = 1, int? Stage = null, IReadOnlyCollection<Guid>? Among = null)
+    string Sort = LeaderFilter.ByName, int Page = 1, int? Stage = null, IReadOnlyCollection<Guid>? Among = null, bool WithoutErased = false)
 {
     /// <summary>Active or paused: the leaders the pipeline counts.</summary>
     public const string OnTheirWay = "current";
@@ -122,6 +122,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                and (not $6 or {NeedsMentor(mentors)})
                and ($8::int is null or coalesce((select max(a.level) from {attainments} a where a.leader_id = l.leader_id), 0) = $8)
                and ($9::uuid[] is null or l.leader_id = any($9))
+               and (not $10 or l.display_name <> $11)
              order by {order}
              limit {(limit is { } rows ? rows.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} offset $7
             """);
@@ -134,6 +135,8 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
         command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = filter.Stage is >= 0 and <= 3 ? filter.Stage : null, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<Guid[]?> { TypedValue = filter.Among?.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = filter.WithoutErased });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Domain.Leaders.Leader.ErasedName });
         var list = new List<LeaderListing>();
         var total = 0;
         await using (var reader = await command.ExecuteReaderAsync(ct))

@@ -108,7 +108,7 @@ public static class LeaderDecider
         static bool Mentions(string text, string value) => value.Length > 0 && text.Contains(value, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Status gates: a withdrawn leader accepts only Reactivate; a paused leader accepts only Reactivate and
+    /// <summary>Status gates: a withdrawn leader accepts only Reactivate; a paused leader accepts only Reactivate, Withdraw and
     /// the housekeeping commands (profile, positions, mentors); a leader not yet enrolled accepts only Enroll.</summary>
     private static Leader Accepting(Leader s, object command)
     {

@@ -301,7 +301,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GotoAsync("/staff/positions");
         await page.GetByLabel("Nominar a un líder").FillAsync("Nadie Conocido");
         await page.GetByRole(AriaRole.Button, new() { Name = "Nominar", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Ningún nombre de líder activo contiene 'Nadie Conocido'.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Ningún líder en camino (activo o en pausa) tiene un nombre que contenga 'Nadie Conocido'.");
         await FitsItsWidth(page);
     }
 

@@ -61,6 +61,21 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         nominated[..nominated.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)].Should().NotContain("Nominated to", "said once, where the page opens");
         await Ok(admin.PostAsJsonAsync($"/api/positions/{viceChair}/nomination-withdrawals", new { leaderId = ada, reason = "Tried the form" }));
 
+        // The record's forms are an affiliate's staff's: a national admin (who has no record pages) and a mentor are turned away before anything is sent.
+        await directory.CreateUserAsync("lp.national", ApiUsers.Password, Roles.NationalAdmin, null, null, null);
+        var national = new PageClient(app);
+        await national.SignInAsync("lp.national");
+        var mentorPages = new PageClient(app);
+        await mentorPages.SignInAsync("lp.mentor");
+        foreach (var (who, pages, own) in new[] { ("national admin", national, "/account/password"), ("mentor", mentorPages, "/account/password") })
+        {
+            (await pages.Http.GetAsync($"/staff/leaders/{ada}?handler=export")).StatusCode.Should().Be(HttpStatusCode.Forbidden, who);
+            // Each with an anti-forgery token of their own (from a page of theirs), so the handler's own check is what answers.
+            var sent = await pages.PostAsync(own, $"/staff/leaders/{ada}?handler=nominate", new() { ["positionId"] = viceChair.ToString() });
+            sent.StatusCode.Should().Be(HttpStatusCode.Forbidden, who);
+        }
+        (await staff.GetAsync($"/staff/leaders/{ada}")).Should().NotContain("<h3>Vice Chair</h3>", "nothing was sent for them");
+
         // The leader: the key positions that set requirements, nearest first, each gap leading to its theme; no slate, no judgement.
         await directory.CreateUserAsync("lp.ada", ApiUsers.Password, Roles.Leader, "LP", ada, null);
         var leader = new PageClient(app);

@@ -955,6 +955,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         staffCopy.Content.Headers.ContentDisposition!.FileName.Should().StartWith($"leader-{leaderId}-personal-data-");
         var copy = JsonDocument.Parse(await staffCopy.Content.ReadAsStringAsync()).RootElement;
         copy.GetProperty("leader").GetProperty("displayName").GetString().Should().Be("Grace Lee");
+        copy.GetProperty("demographics").TryGetProperty("omitted", out _).Should().BeTrue("only the leader's own copy holds their answers");
+        copy.GetProperty("demographics").TryGetProperty("raceEthnicity", out _).Should().BeFalse();
         copy.GetProperty("readsOfThisRecord").EnumerateArray().Should().Contain(r => r.GetProperty("what").GetString()!.Contains("export"), "the copy made is itself recorded");
         (await new PageClient(_app).Http.GetAsync($"{page}?handler=export")).StatusCode.Should().Be(HttpStatusCode.Redirect, "to sign in first");
         var fields = new Dictionary<string, string> { ["reason"] = "Asked in writing" };
@@ -983,7 +985,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         refusedNomination.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await refusedNomination.Content.ReadAsStringAsync()).Should().Contain("an erased record is nominated to nothing");
         await Ok(admin.PostAsync($"/api/positions/{seat}/retirement", null)); // the class's other tests read PG's positions page
-        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "erased LEADER", email = "real.person@example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var reserved = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "erased LEADER", email = "real.person@example.org" });
+        reserved.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await reserved.Content.ReadAsStringAsync()).Should().Contain("marks a record whose personal data was erased");
         (await WithoutMentor()).Should().Be(before - 1, "the home's count of leaders without a mentor leaves the erased one out");
 
         (await leader.Http.GetAsync("/journey")).StatusCode.Should().Be(HttpStatusCode.Redirect, "their account went with their data");

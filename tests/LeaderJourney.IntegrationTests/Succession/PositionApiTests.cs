@@ -37,7 +37,7 @@ public sealed class PositionApiTests(TestDatabase database) : IClassFixture<Test
 
     /// <summary>A leader enrolled by <paramref name="admin"/> (this class's own, in PA, unless given) in their affiliate.</summary>
     private async Task<Guid> Leader(string name, HttpClient? admin = null, string affiliate = "PA") =>
-        (await Ok((admin ?? _admin).PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email = $"{name}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        (await Ok((admin ?? _admin).PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email = $"leader.{Guid.NewGuid():N}@example.org" /* any name, a formula too, with an address mail can go to */ }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     [Fact]
     public async Task A_name_or_title_a_spreadsheet_would_run_as_a_formula_is_text_in_the_csv()

@@ -32,13 +32,15 @@ public static class CsvText
 
     /// <summary>
     /// The separator of the text's first line: a semicolon where it has semicolons and no commas, as a
-    /// spreadsheet set to Spanish or another language with a decimal comma saves "CSV"; a comma otherwise.
+    /// spreadsheet set to Spanish or another language with a decimal comma saves "CSV"; a tab where it has
+    /// tabs and no commas ("Unicode text"); a comma otherwise.
     /// </summary>
     public static char SeparatorOf(string text)
     {
         var end = text.IndexOf('\n');
         var first = end < 0 ? text : text[..end];
-        return first.Contains(';') && !first.Contains(',') ? ';' : ',';
+        // "Unicode text" from a spreadsheet puts tabs between the columns.
+        return first.Contains(';') && !first.Contains(',') ? ';' : first.Contains('\t') && !first.Contains(',') ? '\t' : ',';
     }
 
     /// <summary>Each record with the 1-based line it starts on, the fields split at <paramref name="separator"/> (by default that of the first line).</summary>

@@ -27,8 +27,9 @@ public sealed record LeaderPositionStanding(Guid PositionId, string Title, bool 
 
 /// <summary>
 /// The affiliate's positions seen from one leader: on the leader's own page and their mentor's, what each
-/// key position asks of them (a way to aim); on staff's record of the leader, also the positions they are
-/// nominated to or hold, with staff's judgement beside the computed readiness. Read as the succession
+/// key position asks of them (a way to aim); on staff's record of the leader, every position: those they are
+/// nominated to or hold, with staff's judgement beside the computed readiness, and the others to nominate
+/// them to, with how near they are. Read as the succession
 /// report reads them (<see cref="SuccessionData"/>), so the two agree.
 /// </summary>
 public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock)

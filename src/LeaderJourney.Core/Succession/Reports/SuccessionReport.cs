@@ -101,7 +101,7 @@ public sealed record SuccessionReport(
     /// fall short by the least (levels missing, summed), each with their gaps, nearest first, then by name.
     /// </summary>
     public static IReadOnlyList<(LeaderAt Leader, IReadOnlyList<Gap> Gaps)> Closest(Position position, IEnumerable<LeaderAt> leaders, int count) =>
-        [.. leaders.Where(l => l.Status != "withdrawn" && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id))
+        [.. leaders.Where(l => l.Status != "withdrawn" && l.DisplayName != Domain.Leaders.Leader.ErasedName && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id))
             .Select(l => (Leader: l, Gaps: Gaps(position, l)))
             .OrderBy(c => SuccessionRules.Shortfall(c.Gaps)).ThenBy(c => c.Leader.DisplayName, StringComparer.CurrentCulture)
             .Take(count)];

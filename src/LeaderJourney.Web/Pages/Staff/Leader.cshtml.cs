@@ -65,8 +65,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <summary>Nominates the leader to a position from their record: the command <c>POST /api/positions/{id}/nominations</c> sends.</summary>
     public async Task<IActionResult> OnPostNominateAsync(Guid id, Guid positionId, CancellationToken ct)
     {
-        var caller = BearerTokenHandler.CurrentUserOf(User);
-        if (!caller.IsAdmin) return Forbid();
+        // The page's own check (an affiliate's staff), before anything is sent: a national admin is turned away here, as from the page.
+        if (!Staff(out var caller)) return Forbid();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new LeaderJourney.Core.Succession.Positions.NominateCandidateCommand(positionId, id.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "nominate")) }, ct));
         var page = await Load(id, ct);
@@ -85,8 +85,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// </summary>
     public async Task<IActionResult> OnGetExportAsync(Guid id, [FromServices] LeaderJourney.Core.Privacy.SubjectAccess.SubjectAccessExport export, CancellationToken ct)
     {
-        var caller = BearerTokenHandler.CurrentUserOf(User);
-        if (!caller.IsAdmin) return Forbid();
+        if (!Staff(out var caller)) return Forbid();
         try
         {
             var document = await export.ExportAsync(id, caller, ct);
@@ -112,7 +111,6 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         return result;
     }
 
-    /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
     /// <summary>A peer's assessment as handed to staff: the command <c>POST /api/leaders/{id}/assessments</c> sends with kind <c>peer</c>; what was typed stays in the form after a refusal.</summary>
     public async Task<IActionResult> OnPostPeerAsync(Guid id, string? themeCode, int? level, string? note, CancellationToken ct)
     {
@@ -126,6 +124,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         return result;
     }
 
+    /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
     public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sent) ? sent.AttemptedValue : null;

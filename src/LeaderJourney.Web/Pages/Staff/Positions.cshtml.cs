@@ -177,7 +177,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (leaderId is null)
         {
             var typed = leader?.Trim() ?? "";
-            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: "current"), ct);
+            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: LeaderFilter.OnTheirWay, WithoutErased: true), ct);
             // Those on their way, as the suggestions list them: a paused leader may be nominated (a break is not a no).
             // One match, or one whose whole name is what was typed ("Ana Li" beside "Ana Lima").
             var exact = found?.Leaders.Where(l => string.Equals(l.DisplayName, typed, StringComparison.OrdinalIgnoreCase)).ToList() ?? [];
