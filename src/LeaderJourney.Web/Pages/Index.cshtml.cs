@@ -39,7 +39,7 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
     public SuccessionReport? Succession { get; private set; }
 
     /// <summary>The reports issued to the board most lately (at most <see cref="IssuedShown"/>), newest first.</summary>
-    public IReadOnlyList<LeaderJourney.Core.Succession.Reports.ReportIssued> Issued { get; private set; } = [];
+    public IReadOnlyList<ReportIssued> Issued { get; private set; } = [];
     public const int IssuedShown = 3;
 
     /// <summary>Themes' titles for the waiting requests.</summary>
@@ -79,8 +79,11 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
             case Roles.Board when caller.Affiliate is { } affiliate:
                 await LoadSuccessionAsync(affiliate, ct);
                 // What staff issued to the board, newest first: a board member learns of a new report here, not only on the pipeline page.
-                Issued = [.. (await store.ReadStreamAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor(affiliate), ct: ct))
-                    .Select(e => (LeaderJourney.Core.Succession.Reports.ReportIssued)e.Data).Reverse().Take(IssuedShown)];
+                // Only the newest few are read (each holds a whole report), the stream's version saying where they start.
+                var issuedStream = ReportIssues.StreamIdFor(affiliate);
+                if (await store.FetchStreamInfoAsync(issuedStream, ct) is { } info)
+                    Issued = [.. (await store.ReadStreamAsync(issuedStream, new StreamReadOptions { FromVersion = Math.Max(1, info.Version - IssuedShown + 1) }, ct))
+                        .Select(e => (ReportIssued)e.Data).Reverse()];
                 break;
         }
         return Page();

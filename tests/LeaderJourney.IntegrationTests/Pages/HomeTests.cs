@@ -193,6 +193,12 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         homeWithIssued.Should().Contain("<h2 id=\"issued\">Reports issued to the board</h2>").And.Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={earlierId}\">The succession report as of {LeaderJourney.Web.Pages.Dates.Long(asOf.UtcDateTime)}</a>, issued on ")
             .And.Contain("<a href=\"/board/pipeline#issued\">Every report issued to the board</a>");
         homeWithIssued.IndexOf(earlierId.ToString(), StringComparison.Ordinal).Should().BeLessThan(homeWithIssued.IndexOf(firstIssued.ToString(), StringComparison.Ordinal), "the newest first");
+        // Three at most: two more issued, the first drops off the home (every one stays on the pipeline page).
+        var third = (await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=HO", null), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var fourth = (await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=HO", null), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var homeWithFour = await board.GetAsync("/");
+        homeWithFour.Should().Contain(fourth.ToString()).And.Contain(third.ToString()).And.Contain(earlierId.ToString()).And.NotContain(firstIssued.ToString());
+        (await board.GetAsync("/board/pipeline")).Should().Contain(firstIssued.ToString());
 
         // Every waiting request, by the mentor who can sign it off; those nobody can sign off first.
         staffHome.Should().Contain("href=\"/staff/requests\"");
