@@ -78,6 +78,12 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
         template.Content.Headers.ContentDisposition!.FileName.Should().Be("leaders-template.csv");
         var fromTemplate = await Preview(await template.Content.ReadAsStringAsync());
         (await _staff.GetAsync($"/staff/import/{fromTemplate}")).Should().Contain("1 of 1 rows can be imported").And.Contain("Ana Example");
+        // Asked for in Spanish, in the separator a Spanish spreadsheet splits at; it previews as good too.
+        using var inSpanish = new HttpRequestMessage(HttpMethod.Get, "/staff/import?handler=template");
+        inSpanish.Headers.AcceptLanguage.ParseAdd("es");
+        var spanishTemplate = (await (await _staff.Http.SendAsync(inSpanish)).Content.ReadAsStringAsync()).TrimStart('\uFEFF');
+        spanishTemplate.Should().StartWith("display_name;email;local;");
+        (await _staff.GetAsync($"/staff/import/{await Preview(spanishTemplate)}")).Should().Contain("1 of 1 rows can be imported");
     }
 
     [Fact]

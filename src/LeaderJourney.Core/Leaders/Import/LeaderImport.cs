@@ -111,11 +111,12 @@ public sealed class LeaderImport : IDisposable
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
 
     /// <summary>A file to start from: the header and one made-up row, with a past training, to overwrite.</summary>
-    public static string Template()
+    /// <param name="separator">The reader's spreadsheet's own: a semicolon where it writes decimals with a comma (Spanish).</param>
+    public static string Template(char separator = ',')
     {
         var csv = new StringBuilder();
-        Succession.Reports.ReportFormats.Row(csv, Columns);
-        Succession.Reports.ReportFormats.Row(csv, "Ana Example", "ana.example@example.org", "Local 12", "", "Advocacy 101", "ADV.1", "1", "2026-03-15");
+        Succession.Reports.ReportFormats.Row(csv, separator, Columns);
+        Succession.Reports.ReportFormats.Row(csv, separator, "Ana Example", "ana.example@example.org", "Local 12", "", "Advocacy 101", "ADV.1", "1", "2026-03-15");
         return csv.ToString();
     }
 

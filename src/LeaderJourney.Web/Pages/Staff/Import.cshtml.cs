@@ -33,7 +33,8 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
         return CsvDownload.Of(job.LeftOutCsv(sentences.Say), "leaders-left-out.csv");
     }
 
-    public IActionResult OnGetTemplate() => Staff(out _) ? CsvDownload.Of(LeaderImport.Template(), "leaders-template.csv") : Forbid();
+    // In the separator the reader's spreadsheet expects (Spanish spreadsheets split CSV at semicolons); the import reads either.
+    public IActionResult OnGetTemplate() => Staff(out _) ? CsvDownload.Of(LeaderImport.Template(Texts.Current == "es" ? ';' : ','), "leaders-template.csv") : Forbid();
 
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
