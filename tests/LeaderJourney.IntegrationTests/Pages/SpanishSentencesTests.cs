@@ -112,7 +112,9 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
 
         var succession = await staff.GetAsync("/board/succession");
         succession.Should().Contain("Un candidato está preparado ya; el puesto está vacante.")
-            .And.Contain("necesita el Nivel 2 en Utilizes best practices in advocacy and political efforts, aún no tiene ningún nivel en él")
+            .And.Contain("necesita el Nivel 2 en <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>, aún no tiene ningún nivel en él",
+                "the framework's English words inside a Spanish sentence are marked as English, for a screen reader")
+            .And.Contain("<span lang=\"en\">Advocacy</span>: necesita")
             .And.NotContain("is ready now").And.NotContain("needs Level");
 
         var positions = await staff.GetAsync("/staff/positions");
