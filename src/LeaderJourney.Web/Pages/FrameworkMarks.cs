@@ -11,13 +11,16 @@ namespace LeaderJourney.Web.Pages;
 /// </summary>
 public static class FrameworkMarks
 {
-    public static IHtmlContent Mark(string sentence, CodeWords words)
+    public static IHtmlContent Mark(string sentence, CodeWords words) => Mark(sentence, words.Titles.Values);
+
+    /// <param name="titles">The framework's titles and names that may stand in the sentence.</param>
+    public static IHtmlContent Mark(string sentence, IEnumerable<string> titles)
     {
         var content = new HtmlContentBuilder();
         if (Texts.FrameworkLanguage is not { } language) return content.Append(sentence);
         // Longest first, each once where it overlaps no word already found: a domain's name inside a theme's title goes with the title.
         var found = new List<(int At, int Length)>();
-        foreach (var title in words.Titles.Values.Distinct().OrderByDescending(t => t.Length))
+        foreach (var title in titles.Where(t => t.Length > 0).Distinct().OrderByDescending(t => t.Length))
         {
             for (var at = sentence.IndexOf(title, StringComparison.Ordinal); at >= 0; at = sentence.IndexOf(title, at + 1, StringComparison.Ordinal))
                 if (!found.Any(f => at < f.At + f.Length && f.At < at + title.Length)) { found.Add((at, title.Length)); break; }

@@ -9,7 +9,11 @@ namespace LeaderJourney.Web.Pages;
 public sealed record TimelineEntry(DateOnly On, string Text);
 
 /// <summary>One page of a timeline, newest first.</summary>
-public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, int Page, int Pages, int Total);
+public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, int Page, int Pages, int Total)
+{
+    /// <summary>The framework's titles the entries may hold (its own English words), to mark them on a page in another language (<see cref="FrameworkMarks"/>).</summary>
+    public IEnumerable<string> FrameworkTitles { get; init; } = [];
+}
 
 /// <summary>A timeline page as the shared partial (_Timeline) shows it, with the page's own address for its pager.</summary>
 public sealed record TimelineView(TimelinePage Timeline, string Address);
@@ -32,7 +36,7 @@ public static class JourneyTimeline
             .OrderByDescending(x => x.Entry.On).ThenByDescending(x => x.Version).Select(x => x.Entry).ToList();
         var pages = Math.Max(1, (entries.Count + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
-        return new TimelinePage(entries.Skip((page - 1) * PageSize).Take(PageSize).ToList(), page, pages, entries.Count);
+        return new TimelinePage(entries.Skip((page - 1) * PageSize).Take(PageSize).ToList(), page, pages, entries.Count) { FrameworkTitles = scope.Titles.Values };
     }
 
     /// <param name="people">Names of users by id (the affiliate's mentors, <c>AccessDirectory.MentorNamesAsync</c>); an id not there shows as unknown.</param>

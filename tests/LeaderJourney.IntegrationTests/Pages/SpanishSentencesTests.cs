@@ -117,6 +117,12 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
             .And.Contain("<span lang=\"en\">Advocacy</span>: necesita")
             .And.NotContain("is ready now").And.NotContain("needs Level");
 
+        // The timeline of the leader's record marks the theme's title inside its Spanish entry too.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Taller de incidencia", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }));
+        var record = await staff.GetAsync($"/staff/leaders/{leaderId}");
+        var timeline = record[record.IndexOf("<h2 id=\"timeline\">", StringComparison.Ordinal)..];
+        timeline.Should().Contain("«Taller de incidencia»").And.Contain("<span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>");
+
         var positions = await staff.GetAsync("/staff/positions");
         positions.Should().Contain("Nivel 2 en Utilizes best practices in advocacy and political efforts").And.Contain("Candidatos").And.NotContain("ADV.1 level 2");
 
