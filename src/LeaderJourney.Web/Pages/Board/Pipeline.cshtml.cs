@@ -99,9 +99,10 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var current = await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, issued.IssuedAt, ct);
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var codeWords = await words.LoadAsync(ct);
+        // A pipeline report holds the equity breakdown: its read is audited, shown or downloaded.
+        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
         if (format == "csv")
         {
-            if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
             var csv = issued.Kind == "succession"
                 ? ReportFormats.SuccessionCsv(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
                 : ReportFormats.PipelineCsv(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
@@ -110,7 +111,6 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var html = issued.Kind == "succession"
             ? ReportFormats.SuccessionPage(content.Deserialize<SuccessionReport>(JsonSerializerOptions.Web)!, sentences, codeWords)
             : ReportFormats.PipelinePage(content.Deserialize<PipelineReport>(JsonSerializerOptions.Web)!, sentences, codeWords);
-        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
         var note = !ReportIssues.Changed(issued, current, content)
             ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");

@@ -36,38 +36,19 @@ public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, 
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Themes = scope.ThemeCodes.Count;
 
-        // The levels held now, each with the day of its (last) attainment and the sign-offs standing now
-        // (one withdrawn since, by mistake, is not named, as the record's sign-offs list leaves it out).
-        var signOffs = new Dictionary<(string, int), List<Guid>>();
-        var held = new Dictionary<(string, int), DateOnly>();
-        var trainings = new List<TrainingDone>();
-        foreach (var data in loaded.Events.Select(e => e.Data))
-            switch (data)
-            {
-                case LevelSignedOff s:
-                    (signOffs.TryGetValue((s.ThemeCode, s.Level), out var by) ? by : signOffs[(s.ThemeCode, s.Level)] = []).Add(s.MentorUserId);
-                    break;
-                case SignOffRevoked r when signOffs.TryGetValue((r.ThemeCode, r.Level), out var standing):
-                    standing.Remove(r.MentorUserId);
-                    break;
-                case LevelAttained a:
-                    held[(a.ThemeCode, a.Level)] = DateOnly.FromDateTime(a.AttainedAt.UtcDateTime);
-                    break;
-                case LevelAttainmentRevoked x:
-                    held.Remove((x.ThemeCode, x.Level));
-                    break;
-                case TrainingCompleted t:
-                    trainings.Add(new TrainingDone(t.CompletedOn, t.Title, scope.TitleOf(t.ThemeCode), t.Level, t.Hours));
-                    break;
-            }
+        // The levels held and the sign-offs standing, as the leader's folded state has them (a sign-off withdrawn
+        // since, by mistake, is not named, as the record's list of sign-offs leaves it out); the trainings from the events.
+        var state = loaded.State;
+        var trainings = loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>()
+            .Select(t => new TrainingDone(t.CompletedOn, t.Title, scope.TitleOf(t.ThemeCode), t.Level, t.Hours));
         var order = scope.ThemeCodes.Select((code, i) => (code, i)).ToDictionary(c => c.code, c => c.i);
         // A signer is named as people know them; one who is no longer a mentor (their role changed) by their user name.
-        var signers = held.Keys.SelectMany(k => signOffs.GetValueOrDefault(k) ?? []).Distinct().Where(id => !mentors.ContainsKey(id)).ToList();
+        var signers = state.SignOffs.Select(s => s.MentorUserId).Distinct().Where(id => !mentors.ContainsKey(id)).ToList();
         var others = signers.Count == 0 ? new Dictionary<Guid, string>() : await directory.UsernamesAsync(signers, ct);
         string NameOf(Guid id) => mentors.TryGetValue(id, out var name) ? name : others.GetValueOrDefault(id, "");
-        Levels = [.. held.Where(h => order.ContainsKey(h.Key.Item1))
-            .Select(h => new LevelHeld(h.Key.Item1, scope.TitleOf(h.Key.Item1), scope.TitleOf(scope.ThemeToDomain[h.Key.Item1]), h.Key.Item2, h.Value,
-                [.. (signOffs.GetValueOrDefault(h.Key) ?? []).Distinct().Select(NameOf).Where(n => n.Length > 0).Order()]))
+        Levels = [.. state.Attainments.Where(a => order.ContainsKey(a.ThemeCode))
+            .Select(a => new LevelHeld(a.ThemeCode, scope.TitleOf(a.ThemeCode), scope.TitleOf(scope.ThemeToDomain[a.ThemeCode]), a.Level, DateOnly.FromDateTime(a.AttainedAt.UtcDateTime),
+                [.. state.SignOffs.Where(s => s.ThemeCode == a.ThemeCode && s.Level == a.Level).Select(s => NameOf(s.MentorUserId)).Where(n => n.Length > 0).Distinct().Order()]))
             .OrderBy(l => order[l.ThemeCode]).ThenBy(l => l.Level)];
         Trainings = [.. trainings.OrderByDescending(t => t.CompletedOn)];
         return Page();
