@@ -154,6 +154,11 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         var after = await leader.GetAsync("/notifications");
         after.Should().NotContain("unread-mark").And.NotContain("Mark all as read").And.Contain($"You attained {theme}.");
         after.Should().MatchRegex("""<a href="/notifications">Notifications\s*</a>""", "nothing is unread, so the menu shows no count");
+        // In Spanish the theme's English title inside the sentence is marked as English, for a screen reader.
+        var spanish = new PageClient(_app);
+        spanish.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await spanish.SignInAsync(leaderUser);
+        (await spanish.GetAsync("/notifications")).Should().Contain("Has alcanzado <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>, Nivel 1.");
 
         var mentor = new PageClient(_app);
         var mentorUser = $"mentor-{Guid.NewGuid():N}"[..20];

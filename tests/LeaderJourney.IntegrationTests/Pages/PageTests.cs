@@ -168,6 +168,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.")
             .And.Contain("<h2 id=\"r-" + leaderId + "-ADV.1\">Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1</h2>", "the queue shows it at once, as the message says");
+        var spanishMentor = new PageClient(_app);
+        spanishMentor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await spanishMentor.SignInAsync(mentorUser);
+        (await spanishMentor.GetAsync("/mentor/queue")).Should().Contain("Grace Lee: <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>, Nivel 1</h2>",
+            "the framework's English title inside a Spanish heading is marked as English");
         // The sign-off form sent again (a reload after the undo) records nothing, and says so: no outcome of today, no undo.
         var again = await (await mentor.SendAgainAsync("/mentor/queue?handler=signOff", signOffForm)).Content.ReadAsStringAsync();
         again.Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("the level is attained").And.NotContain("?handler=undo");
