@@ -615,7 +615,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var staff = new PageClient(_app);
         await staff.SignInAsync(staffUser);
         var issuedFromPage = await (await staff.PostAsync($"/board/pipeline?asOf={yesterday}", $"/board/pipeline?handler=issue&asOf={yesterday}", new() { ["kind"] = "succession" })).Content.ReadAsStringAsync();
-        issuedFromPage.Should().Contain("The succession report is issued to the board.").And.Contain($"The succession report as of {yesterday}");
+        issuedFromPage.Should().Contain("The succession report is issued to the board.").And.Contain($"The succession report as of {LeaderJourney.Web.Pages.Dates.Long(DateOnly.ParseExact(yesterday, "yyyy-MM-dd"))}");
 
         await _app.CaughtUpAsync();
         var issued = await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=PG", null), HttpStatusCode.Created);
