@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LeaderJourney.Core.Access;
 using LeaderJourney.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
 
 namespace LeaderJourney.IntegrationTests.Leaders;
@@ -260,6 +261,17 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
             count.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = id });
             ((long)(await count.ExecuteScalarAsync())!).Should().Be(1);
         }
+
+        // An address stored before the check grew stricter (an underscore in its domain) is kept when the name is corrected,
+        // and refused only when it is typed anew.
+        await using (var session = _app.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession("OH"))
+        {
+            session.Events.Append(id, new LeaderJourney.Domain.Leaders.LeaderProfileChanged(id, "Ella J. Baker", "ella@old_host.example.org", null, Guid.NewGuid(), DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        await Ok(_admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Jo Baker", email = " ella@old_host.example.org " }));
+        (await Ok(_admin.GetAsync($"/api/leaders/{id}"))).GetProperty("displayName").GetString().Should().Be("Ella Jo Baker");
+        (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Jo Baker", email = "ella@new_host.example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
         await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Asked to be forgotten" }));
         (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Baker", email = "ella@example.org" }))

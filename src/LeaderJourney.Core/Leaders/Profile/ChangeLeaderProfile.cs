@@ -25,7 +25,9 @@ public static class ChangeLeaderProfileHandler
         var caller = command.Sender.Caller;
         if (!caller.IsAdmin) throw new ForbiddenException("Only staff change a leader's name, e-mail or local.");
         var displayName = LeaderInput.LeaderName(command.DisplayName, "displayName");
-        var email = LeaderInput.Email(command.Email);
+        // An address kept as it is stands as stored: one enrolled before the address check grew stricter must not
+        // stop staff from correcting the leader's name or local.
+        var email = command.Email?.Trim() is { Length: > 0 } kept && kept == stream.Aggregate?.Email ? kept : LeaderInput.Email(command.Email);
         var local = LeaderInput.Optional(command.Local, "local", LeaderInput.MaxLocalLength);
         return writes.DecideAsync(command, stream, session, (_, _) => new ChangeProfile(displayName, email, local, caller.ToActor(), writes.Now),
             outcome => new Answer(StatusCodes.Status200OK, new VersionBody(outcome.State.Version)), ct);
