@@ -840,6 +840,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         broken.StatusCode.Should().Be(HttpStatusCode.OK);
         (await broken.Content.ReadAsStringAsync()).Should().Contain("<p class=\"error\" role=\"alert\">&#x27;SFH.1=2&#x27; is not CODE:LEVEL")
             .And.Contain("value=\"Broken\"").And.Contain("value=\"SFH.1=2\"");
+        // A theme picked in a row and typed again is refused by the title the list shows, not by its code alone.
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Twice", ["need"] = "GOV.1", ["needLevel"] = "1", ["requirements"] = "GOV.1:2" })).Content.ReadAsStringAsync())
+            .Should().Contain(html.Encode($"The theme “{words.Of("GOV.1")}” (GOV.1) is required more than once; list each theme once.")).And.NotContain("Defined Twice.");
         var positionId = System.Text.RegularExpressions.Regex.Match(defined, @"name=""positionId"" value=""([^""]+)""").Groups[1].Value;
 
         // The affiliate's leaders follow NEA's framework: BPS's groups say so and come last, and a requirement of

@@ -101,9 +101,13 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
     {
         var themes = new HashSet<string>(StringComparer.Ordinal);
         var domains = new HashSet<string>(StringComparer.Ordinal);
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var edition in await catalog.ListAsync(ct))
             if (await scopes.FindAsync(edition.Id, ct) is { } scope)
+            {
                 foreach (var (theme, domain) in scope.ThemeToDomain) { themes.Add(theme); domains.Add(domain); }
+                foreach (var (code, title) in scope.Titles) titles.TryAdd(code, title);
+            }
         var list = new List<Requirement>();
         foreach (var (r, i) in input.Select((r, i) => (r, i)))
         {
@@ -113,6 +117,11 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
             if (r.ThemeCode is { } t && !themes.Contains(t)) throw new RequestValidationException(field, $"'{t}' is not a theme code of any framework in the catalog.");
             if (r.DomainCode is { } d && !domains.Contains(d)) throw new RequestValidationException(field, $"'{d}' is not a domain code; known: {string.Join(", ", domains.Order())}.");
             if (r.Level is not (>= 1 and <= 3)) throw new RequestValidationException(field, "level is a whole number from 1 to 3.");
+            // Said here by its title, as the staff's form lists it; the decider's own refusal can only name the code.
+            if (list.Any(named => named.ThemeCode == r.ThemeCode && named.DomainCode == r.DomainCode))
+                throw new RequestValidationException(field, r.ThemeCode is { } twice
+                    ? $"The theme “{titles.GetValueOrDefault(twice, twice)}” ({twice}) is required more than once; list each theme once."
+                    : $"The domain “{titles.GetValueOrDefault(r.DomainCode!, r.DomainCode!)}” ({r.DomainCode}) is required more than once; list each domain once.");
             list.Add(new Requirement(r.DomainCode, r.ThemeCode, r.Level!.Value));
         }
         return list;
