@@ -211,6 +211,25 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task The_API_reference_is_read_in_a_browser_light_or_dark_on_a_laptop_and_a_phone_and_passes_axe_core()
+    {
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            var page = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, ColorScheme = scheme })).NewPageAsync();
+            foreach (var width in new[] { 1280, 390 })
+            {
+                await page.SetViewportSizeAsync(width, 800);
+                (await page.GotoAsync("/api-docs"))!.Status.Should().Be(200);
+                // Scalar draws the reference from the OpenAPI document after the page loads.
+                await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "LeaderJourney API", Level = 1 })).ToBeVisibleAsync();
+                (await page.EvaluateAsync<string>("() => document.documentElement.lang")).Should().Be("en");
+                await Accessible(page);
+                await Screenshot(page, $"api-docs-{scheme.ToString().ToLowerInvariant()}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_mail_s_stop_link_asks_first_and_stops_the_mails_with_one_tap_on_a_phone()
     {
         var (_, leaderId, _) = await Affiliate("BM");
