@@ -168,6 +168,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.")
             .And.Contain("<h2 id=\"r-" + leaderId + "-ADV.1\">Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1</h2>", "the queue shows it at once, as the message says");
+        await _app.CaughtUpAsync();
         var spanishMentor = new PageClient(_app);
         spanishMentor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
         await spanishMentor.SignInAsync(mentorUser);
