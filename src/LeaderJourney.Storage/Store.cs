@@ -41,7 +41,8 @@ public sealed class Store : IAsyncDisposable
             if (name.Length is 0 or > 30 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
                 throw new ArgumentException($"Projection name '{name}' is not allowed: 1 to 30 lower-case letters, digits or '-'.");
         Generations = new ProjectionGenerations(dataSource, schema);
-        Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations), new MartenSlot(r, 0, Generations) }).ToList();
+        Hashes = new LookupHashes(PersonalData?.Keys);
+        Slots = Projections.SelectMany(r => new[] { new MartenSlot(r, 1, Generations, Hashes), new MartenSlot(r, 0, Generations, Hashes) }).ToList();
         _projectionSettings = projections;
         // A host builds Marten's store in its container (AddMarten, so Wolverine can integrate with it),
         // from NewMartenOptions: the store is taken from there on first use, never built twice.
@@ -53,6 +54,9 @@ public sealed class Store : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The keyed hashes read models keep in place of personal values they are looked up by (a leader's address).</summary>
+    public LookupHashes Hashes { get; }
 
     /// <summary>The Marten document store the events live in.</summary>
     public DocumentStore Marten => _marten.Value;

@@ -1,3 +1,4 @@
+using LeaderJourney.Storage;
 using LeaderJourney.Core.Projections;
 using LeaderJourney.Storage.Projections;
 using Npgsql;
@@ -41,7 +42,7 @@ public sealed record LeaderCounts(int Active, int Paused, int Withdrawn, int Wit
     public int Total => Active + Paused + Withdrawn;
 }
 
-public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource, Hosting.DatabaseSettings settings)
+public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource dataSource, Hosting.DatabaseSettings settings, Store store)
 {
     /// <summary>
     /// SQL: leader <c>l</c> has a mentor who can sign off, assigned and with a sign-in not disabled. One whose
@@ -177,6 +178,38 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             found.Add(new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
+        return found;
+    }
+
+    /// <summary>An address as enrolments compare it: trimmed, its case ignored.</summary>
+    public static string AddressKey(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// The affiliate's leaders whose e-mail address is one of <paramref name="addresses"/> as
+    /// <see cref="AddressKey"/> compares them, each with that key: the same person enrolled again under
+    /// another spelling of their name is seen too. Addresses are sealed in the events; the leader-progress
+    /// read model keeps each as a keyed hash (<see cref="Storage.Projections.LookupHashes"/>), which an
+    /// erasure clears.
+    /// </summary>
+    public async Task<IReadOnlyList<(NamedLeader Leader, string AddressKey)>> WithAddressAsync(string affiliate, IReadOnlyCollection<string> addresses, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || addresses.Count == 0) return [];
+        var keyOfHash = new Dictionary<string, string>();
+        foreach (var key in addresses.Select(AddressKey).Distinct())
+            if (await store.Hashes.OfAsync(key, ct) is { } hash) keyOfHash[hash] = key;
+        if (keyOfHash.Count == 0) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select l.leader_id, l.display_name, l.local, l.status, l.address_hash from {leaders} l
+             where l.affiliate = $1 and l.address_hash = any($2)
+             order by l.display_name, l.leader_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keyOfHash.Keys] });
+        var found = new List<(NamedLeader, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found.Add((new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)), keyOfHash[reader.GetString(4)]));
         return found;
     }
 

@@ -14,7 +14,8 @@ public sealed class LeaderProgressProjection : IProjection
     public const string ProjectionName = "leader-progress";
 
     public string Name => ProjectionName;
-    public int Version => 1;
+    // 2: each leader's address as a keyed hash (address_hash), so an address enrolled twice is found.
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
@@ -28,8 +29,9 @@ public sealed class LeaderProgressProjection : IProjection
         await using var command = context.Command($"""
             create table {context.Table("leaders")} (
                 leader_id uuid primary key, affiliate text not null, local text, framework_edition_id uuid not null, status text not null,
-                display_name text not null, enrolled_at timestamptz not null);
+                display_name text not null, enrolled_at timestamptz not null, address_hash text);
             create index on {context.Table("leaders")} (affiliate);
+            create index on {context.Table("leaders")} (address_hash);
             -- Active, paused or withdrawn over time, so a report as of a past date counts who was in the pipeline then.
             create table {context.Table("status_history")} (
                 leader_id uuid not null, status text not null, valid_from timestamptz not null, valid_to timestamptz);
@@ -64,16 +66,18 @@ public sealed class LeaderProgressProjection : IProjection
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    context.Write($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt);
+                    context.Write($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6, $7)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt,
+                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct));
                     context.Write($"insert into {statuses} values ($1, 'active', $2, null)", e.LeaderId, e.EnrolledAt);
                     break;
                 case LeaderProfileChanged e:
-                    context.Write($"update {leaders} set local = $2, display_name = $3 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName);
+                    context.Write($"update {leaders} set local = $2, display_name = $3, address_hash = $4 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName,
+                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct));
                     break;
                 case LeaderErased e:
                     // The name read from the enrolment is already unreadable after the erasure (a rebuild
                     // sees it so); the row says plainly what happened, with its levels untouched.
-                    context.Write($"update {leaders} set display_name = $2 where leader_id = $1", e.LeaderId, Leader.ErasedName);
+                    context.Write($"update {leaders} set display_name = $2, address_hash = null where leader_id = $1", e.LeaderId, Leader.ErasedName);
                     break;
                 case LeaderPaused e:
                     AddStatus(context, leaders, statuses, e.LeaderId, "paused", e.PausedAt);

@@ -72,8 +72,9 @@ public sealed partial class ProjectionContext
 
     /// <param name="guards">Statements to send in front of the next read (an append's lock and checks, MartenSlot.AppendScope), if any.</param>
     internal ProjectionContext(Action<string, object[]> queue, Func<CancellationToken, Task<(NpgsqlConnection, bool)>> readConnection,
-        string schema, string projectionName, int generation, Func<IReadOnlyList<NpgsqlBatchCommand>>? guards = null)
+        string schema, string projectionName, int generation, LookupHashes hashes, Func<IReadOnlyList<NpgsqlBatchCommand>>? guards = null)
     {
+        Hashes = hashes;
         _guards = guards;
         _queue = queue;
         _readConnection = readConnection;
@@ -83,6 +84,9 @@ public sealed partial class ProjectionContext
     }
 
     public int Generation { get; }
+
+    /// <summary>Keyed hashes to keep in place of a personal value a reader looks rows up by.</summary>
+    public LookupHashes Hashes { get; }
 
     /// <summary>The schema the store's tables, and the projection's, live in.</summary>
     public string Schema => _schema;

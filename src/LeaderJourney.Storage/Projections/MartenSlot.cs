@@ -13,7 +13,7 @@ namespace LeaderJourney.Storage.Projections;
 /// through Marten's own rebuild while the other keeps serving, and a slot whose generation is retired or
 /// of another version passes its events by.
 /// </summary>
-internal sealed class MartenSlot(ProjectionRegistration registration, int parity, ProjectionGenerations generations) : Marten.Events.Projections.IProjection
+internal sealed class MartenSlot(ProjectionRegistration registration, int parity, ProjectionGenerations generations, LookupHashes hashes) : Marten.Events.Projections.IProjection
 {
     /// <summary>
     /// One save's look at the generations, for both slots of a read model: keyed by the save's first
@@ -129,7 +129,7 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
         if (stored.Count > 0)
         {
             var reads = ReadConnection(operations, inline, own);
-            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), reads, generations.Schema, Name, generation.Generation,
+            var context = new ProjectionContext((sql, values) => operations.QueueSqlCommand('?', sql, values), reads, generations.Schema, Name, generation.Generation, hashes,
                 scope is null ? null : () => scope.TakeGuards(generations));
             try
             {
@@ -182,7 +182,7 @@ internal sealed class MartenSlot(ProjectionRegistration registration, int parity
         {
             try
             {
-                var dryRun = new ProjectionContext((_, _) => { }, reads, generations.Schema, Name, generation.Generation);
+                var dryRun = new ProjectionContext((_, _) => { }, reads, generations.Schema, Name, generation.Generation, hashes);
                 await registration.Projection.ApplyAsync(dryRun, [e], ct);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)

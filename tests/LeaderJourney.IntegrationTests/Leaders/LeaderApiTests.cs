@@ -273,7 +273,14 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
         (await Ok(_admin.GetAsync($"/api/leaders/{id}"))).GetProperty("displayName").GetString().Should().Be("Ella Jo Baker");
         (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Jo Baker", email = "ella@new_host.example.org" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
+        // Her address is found under its keyed hash as it is now, never as it was; after the erasure, not at all.
+        var lists = _app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderLists>();
+        (await lists.WithAddressAsync("OH", ["Ella@Old_Host.example.org"], default)).Select(a => a.Leader.Id).Should().Equal(id);
+        (await lists.WithAddressAsync("OH", ["ella.baker@example.org"], default)).Select(a => a.Leader.Id).Should().NotContain(id);
+        (await lists.WithAddressAsync("NV", ["ella@old_host.example.org"], default)).Should().BeEmpty("another affiliate's leaders are not looked at");
+
         await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/erasure", new { reason = "Asked to be forgotten" }));
+        (await lists.WithAddressAsync("OH", ["ella@old_host.example.org"], default)).Should().BeEmpty("an erasure clears the address's hash with the name");
         (await _admin.PutAsJsonAsync($"/api/leaders/{id}/profile", new { displayName = "Ella Baker", email = "ella@example.org" }))
             .StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity, "an erased record takes no personal data again");
     }

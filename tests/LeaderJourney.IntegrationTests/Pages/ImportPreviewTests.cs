@@ -126,11 +126,15 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             .StatusCode.Should().Be(HttpStatusCode.Created);
         await _app.CaughtUpAsync();
 
-        var job = await Preview("display_name,email,mentor\n ivy  IMPORTED ,ivy.again@example.org,\nNew Person,new.person@example.org,gussie krajcik\nnew person,other@example.org,\n");
+        var job = await Preview("display_name,email,mentor\n ivy  IMPORTED ,ivy.again@example.org,\nNew Person,new.person@example.org,gussie krajcik\nnew person,other@example.org,\n"
+            + "I. Imported, IVY@Example.org ,\nIvy Imported,ivy@example.org,\n");
         var preview = WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{job}"));
         preview.Should().Contain("Row 2, display_name: Ivy Imported (Local 4) is enrolled already; if this is someone else, enrol them on the leaders page.")
             .And.Contain("Row 4, display_name: new person is also on row 3")
-            .And.Contain("1 of 3 rows can be imported", "the list imported again is not enrolled a second time, nor a name listed twice")
+            .And.Contain("Row 5, email: Ivy Imported (Local 4) is enrolled already with this address; if this is someone else, enrol them on the leaders page.",
+                "the same address under another spelling of the name, its case aside")
+            .And.NotContain("Row 6, email: Ivy Imported", "a row of the same name and address is refused once, for the name")
+            .And.Contain("1 of 5 rows can be imported", "the list imported again is not enrolled a second time, nor a name listed twice")
             .And.NotContain("Row 3, mentor", "a mentor's own name, as the leaders page takes it");
     }
 

@@ -733,8 +733,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var page = await staff.GetAsync("/staff/leaders");
         page.Should().Contain($"<option value=\"{await catalog.DefaultEditionAsync()}\" selected=\"selected\">NEA Leadership Competency Framework, 2020</option>")
             .And.Contain($"<option value=\"{bps.Id}\">BPS Unified Leader Competencies, v4 (2017-03-20)</option>");
+        var ellasAddress = $"{Guid.NewGuid():N}@example.org";
         var enrolled = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
-            new() { ["displayName"] = "Ella Framework", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
+            new() { ["displayName"] = "Ella Framework", ["email"] = ellasAddress, ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
         enrolled.Should().Contain("Enrolled Ella Framework.");
         var id = System.Text.RegularExpressions.Regex.Match(enrolled, @"<a href=""/staff/leaders/([^""]+)"">Ella Framework</a>").Groups[1].Value;
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
@@ -749,6 +750,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Framework", ["email"] = $"{Guid.NewGuid():N}@example.org", ["anotherPerson"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Enrolled Ella Framework.");
+        // So does her address under another spelling of her name (its case aside): the same person, most likely.
+        var sameAddress = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "E. Framework", ["email"] = $" {ellasAddress.ToUpperInvariant()} " })).Content.ReadAsStringAsync();
+        sameAddress.Should().Contain("Not enrolled yet: a leader with this e-mail address is already enrolled.")
+            .And.Contain($"<a href=\"/staff/leaders/{id}\">Ella Framework</a> · Active · the same e-mail address").And.NotContain("Enrolled E. Framework");
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "E. Framework", ["email"] = ellasAddress, ["anotherPerson"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Enrolled E. Framework.", "two people may share an address (a household's): staff say so");
 
         var refused = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Nowhere", ["email"] = $"{Guid.NewGuid():N}@example.org", ["frameworkId"] = Guid.Empty.ToString() })).Content.ReadAsStringAsync();

@@ -247,6 +247,16 @@ public sealed class LeaderImport : IDisposable
                 : null;
             if (repeat is not null) rows[i] = row with { Errors = [.. row.Errors, repeat] };
         }
+        // A leader enrolled already under a row's address (and not under its name, said above) is most likely the
+        // same person under another spelling of their name; two people sharing an address are enrolled on the
+        // leaders page, which asks.
+        var enrolledAt = (await lists.WithAddressAsync(caller.Affiliate, [.. rows.Where(r => r.Email.Length > 0).Select(r => r.Email)], ct))
+            .GroupBy(a => a.AddressKey).ToDictionary(g => g.Key, g => g.First().Leader);
+        for (var i = 0; i < rows.Count; i++)
+            if (rows[i].Email.Length > 0 && enrolledAt.TryGetValue(LeaderLists.AddressKey(rows[i].Email), out var holder)
+                && !(enrolled.TryGetValue(LeaderLists.NameKey(rows[i].DisplayName), out var byName) && byName.Id == holder.Id))
+                rows[i] = rows[i] with { Errors = [.. rows[i].Errors,
+                    $"Row {rows[i].Line}, email: {holder.DisplayName}{(holder.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already with this address; if this is someone else, enrol them on the leaders page."] };
         DropExpired();
         var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime) { Header = header, Separator = CsvText.SeparatorOf(csv) };
         _jobs[job.Id] = job;

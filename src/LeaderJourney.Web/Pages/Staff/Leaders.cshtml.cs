@@ -56,10 +56,11 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     public (string? DisplayName, string? Email, string? Local, string? FrameworkId)? Sent { get; private set; }
 
     /// <summary>
-    /// Leaders already enrolled under the name just sent: the enrolment waits until staff say this is
-    /// someone else (<c>anotherPerson</c>), since the same person enrolled twice splits their journey in two.
+    /// Leaders already enrolled under the name or the e-mail address just sent (<c>SameAddress</c>): the
+    /// enrolment waits until staff say this is someone else (<c>anotherPerson</c>), since the same person
+    /// enrolled twice splits their journey in two (two people may share a name, or a household's address).
     /// </summary>
-    public IReadOnlyList<NamedLeader> SameName { get; private set; } = [];
+    public IReadOnlyList<(NamedLeader Leader, bool SameAddress)> AlreadyEnrolled { get; private set; } = [];
 
     /// <summary>The affiliate has no leader at all yet (not a filter finding none).</summary>
     public bool NoneEnrolled { get; private set; }
@@ -67,12 +68,16 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, bool anotherPerson, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        if (!anotherPerson && !string.IsNullOrWhiteSpace(displayName)
-            && await lists.NamedAsync(caller.Affiliate!, [displayName], ct) is { Count: > 0 } same)
+        if (!anotherPerson)
         {
-            SameName = same;
-            Sent = (displayName, email, local, frameworkId);
-            return await Load(ct);
+            var sameAddress = string.IsNullOrWhiteSpace(email) ? [] : (await lists.WithAddressAsync(caller.Affiliate!, [email], ct)).Select(a => a.Leader).ToList();
+            var sameName = string.IsNullOrWhiteSpace(displayName) ? [] : await lists.NamedAsync(caller.Affiliate!, [displayName], ct);
+            AlreadyEnrolled = [.. sameAddress.Select(l => (l, true)), .. sameName.Where(l => !sameAddress.Any(a => a.Id == l.Id)).Select(l => (l, false))];
+            if (AlreadyEnrolled.Count > 0)
+            {
+                Sent = (displayName, email, local, frameworkId);
+                return await Load(ct);
+            }
         }
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
