@@ -193,7 +193,8 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// </summary>
     public async Task<IReadOnlyList<(NamedLeader Leader, string AddressKey)>> WithAddressAsync(string affiliate, IReadOnlyCollection<string> addresses, CancellationToken ct)
     {
-        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        // None found until the version that keeps the hashes is active (built beside the last one after an upgrade).
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.AddressesFromVersion, ct);
         if (leaders is null || addresses.Count == 0) return [];
         var keyOfHash = new Dictionary<string, string>();
         foreach (var key in addresses.Select(AddressKey).Distinct())

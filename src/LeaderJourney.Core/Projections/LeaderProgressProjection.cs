@@ -14,8 +14,10 @@ public sealed class LeaderProgressProjection : IProjection
     public const string ProjectionName = "leader-progress";
 
     public string Name => ProjectionName;
-    // 2: each leader's address as a keyed hash (address_hash), so an address enrolled twice is found.
     public int Version => 2;
+
+    /// <summary>The version that added each leader's address as a keyed hash (<c>address_hash</c>), so an address enrolled twice is found.</summary>
+    public const int AddressesFromVersion = 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {

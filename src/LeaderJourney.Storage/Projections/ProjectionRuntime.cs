@@ -469,10 +469,18 @@ public sealed class ProjectionRuntime(Store store)
     }
 
     /// <summary>The schema-qualified name of a table of the projection's active generation; null while none is active.</summary>
-    public async Task<string?> ActiveTableAsync(string name, string baseName, CancellationToken ct = default)
+    public Task<string?> ActiveTableAsync(string name, string baseName, CancellationToken ct = default) => ActiveTableAsync(name, baseName, 0, ct);
+
+    /// <summary>
+    /// As <see cref="ActiveTableAsync(string, string, CancellationToken)"/>, and null while the active generation
+    /// is of a version before <paramref name="fromVersion"/> (a read of a column that version added, while the
+    /// new version is still being built beside it after an upgrade).
+    /// </summary>
+    public async Task<string?> ActiveTableAsync(string name, string baseName, int fromVersion, CancellationToken ct = default)
     {
-        await using var command = store.DataSource.CreateCommand($"select generation from {Schema}.projection_generations where name = $1 and status = 'active'");
+        await using var command = store.DataSource.CreateCommand($"select generation from {Schema}.projection_generations where name = $1 and status = 'active' and version >= $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = fromVersion });
         return await command.ExecuteScalarAsync(ct) is int generation ? ProjectionTables.Name(Schema, name, generation, baseName) : null;
     }
 

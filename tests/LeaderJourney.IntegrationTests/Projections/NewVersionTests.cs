@@ -56,6 +56,7 @@ public sealed class NewVersionTests(TestDatabase database) : IClassFixture<TestD
             var status = (await runtime.StatusAsync(daemonRunning: false)).Single(s => s.Name == name);
             status.BuildingGeneration.Should().NotBeNull($"{name} version 2 waits to be built");
             (await WrittenBy(dataSource, (await runtime.ActiveTableAsync(name, "enrolments"))!)).Should().Equal([(1, 30L)], "version 1 serves meanwhile");
+            (await runtime.ActiveTableAsync(name, "enrolments", fromVersion: 2)).Should().BeNull("a read of what version 2 adds waits for it");
         }
 
         await runtime.BuildPendingAsync();
@@ -66,6 +67,7 @@ public sealed class NewVersionTests(TestDatabase database) : IClassFixture<TestD
             status.BuildingGeneration.Should().BeNull();
             status.Lag.Should().Be(0);
             (await WrittenBy(dataSource, (await runtime.ActiveTableAsync(name, "enrolments"))!)).Should().Equal([(2, 30L)], $"{name} version 2 has every enrolment");
+            (await runtime.ActiveTableAsync(name, "enrolments", fromVersion: 2)).Should().Be(await runtime.ActiveTableAsync(name, "enrolments"));
         }
         (await Count(dataSource, "select count(*) from pg_tables where schemaname = 'versions' and tablename like 'p_count_%'")).Should().Be(2, "the old generations' tables are dropped");
     }
