@@ -49,8 +49,8 @@ public static class AccessCommands
         var create = new Command("create", "Create an affiliate.") { code, name };
         create.SetAction(async (parse, ct) =>
         {
-            await context.SendAsync<Answer>(new CreateAffiliateCommand(parse.GetValue(code), parse.GetValue(name)) { Sender = CliContext.Operator("affiliates create") }, ct);
-            await context.Out.WriteLineAsync($"Created affiliate {parse.GetValue(code)}.");
+            var created = await context.SendAsync<Answer>(new CreateAffiliateCommand(parse.GetValue(code), parse.GetValue(name)) { Sender = CliContext.Operator("affiliates create") }, ct);
+            await context.Out.WriteLineAsync($"Created affiliate {(created.Body as AffiliateBody)?.Code ?? parse.GetValue(code)}.");
             return 0;
         });
         return new Command("affiliates", "Manage affiliates.") { create };

@@ -28,10 +28,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     [GeneratedRegex("^[A-Za-z0-9._@-]{3,64}$")]
     private static partial Regex UsernamePattern();
 
-    public async Task CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
+    /// <returns>The code as kept (in capitals).</returns>
+    public async Task<string> CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code))
+        if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code.Trim()))
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
+        // Kept in capitals, as codes are written ("oh" typed is OH): one affiliate's code in any case names it anyway.
+        code = code.Trim().ToUpperInvariant();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl))
             throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.");
         // A code that differs only in case ("nv" beside "NV"), or a name taken already, is a second affiliate
@@ -51,7 +54,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            if (!reader.IsDBNull(0)) return;
+            if (!reader.IsDBNull(0)) return code;
             if (reader.IsDBNull(1)) continue;
             if (string.Equals(reader.GetString(1), code, StringComparison.OrdinalIgnoreCase))
                 throw new DuplicateException($"Affiliate '{reader.GetString(1)}' already exists.");
@@ -87,9 +90,15 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         var asked = affiliate ?? caller.Affiliate ?? throw new RequestValidationException("affiliate", "Give the affiliate's code (affiliate=...).");
         if (!caller.IsNationalAdmin)
             return string.Equals(asked, caller.Affiliate, StringComparison.OrdinalIgnoreCase) ? caller.Affiliate! : throw new ForbiddenException(refusal);
+        return await StoredAffiliateCodeAsync(asked, ct) ?? throw new NotFoundException($"There is no affiliate '{asked}'.");
+    }
+
+    /// <summary>The affiliate's code as stored, for a code in any case; null when none has it.</summary>
+    public async Task<string?> StoredAffiliateCodeAsync(string code, CancellationToken ct = default)
+    {
         await using var command = dataSource.CreateCommand($"select code from {schema}.affiliates where lower(code) = lower($1)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = asked });
-        return (string?)await command.ExecuteScalarAsync(ct) ?? throw new NotFoundException($"There is no affiliate '{asked}'.");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code.Trim() });
+        return (string?)await command.ExecuteScalarAsync(ct);
     }
 
     public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)
@@ -115,7 +124,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         // Who may act is settled before what they sent is judged: a non-admin learns nothing from validation.
         if (creator is { IsAdmin: false }) throw new ForbiddenException("Only admins create users.");
         if (string.IsNullOrEmpty(username) || !UsernamePattern().IsMatch(username))
-            throw new RequestValidationException("username", "A user name has 3 to 64 letters, digits or '.', '_', '@', '-'.");
+            throw new RequestValidationException("username", "A user name has 3 to 64 characters: letters a to z without accents, digits, or '.', '_', '@', '-'.");
         if (string.IsNullOrEmpty(password) || password.Length < MinPasswordLength || password.Length > 200)
             throw new RequestValidationException("password", $"A password has {MinPasswordLength} to 200 characters.");
         if (!Roles.All.Contains(role))
@@ -130,12 +139,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("leaderId", "A leader's user names the leader it is (leaderId).");
         if (role != Roles.Leader && leaderId is not null)
             throw new RequestValidationException("leaderId", "Only a leader's user names a leader.");
-        if (creator is { IsNationalAdmin: false } && (role == Roles.NationalAdmin || affiliate != creator.Affiliate))
+        if (creator is { IsNationalAdmin: false } && (role == Roles.NationalAdmin || !string.Equals(affiliate, creator.Affiliate, StringComparison.OrdinalIgnoreCase)))
             throw new ForbiddenException("An affiliate admin creates users of their own affiliate only, and no national admins.");
         if (email is not null) email = Leaders.LeaderInput.Email(email);
         name = PersonName(name);
-        if (affiliate is not null && !await AffiliateExistsAsync(affiliate, ct))
-            throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; create it first (POST /api/affiliates, or `leaderjourney affiliates create`).");
+        // A code in another case names the affiliate as stored ("demo" is DEMO).
+        if (affiliate is not null)
+            affiliate = await StoredAffiliateCodeAsync(affiliate, ct) ?? throw new RequestValidationException("affiliate", $"There is no affiliate '{affiliate}'; add the affiliate first.");
         if (leaderId is { } leader && affiliateOfLeader is not null)
         {
             // A leader of another affiliate answers exactly as one that does not exist.

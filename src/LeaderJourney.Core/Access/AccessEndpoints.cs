@@ -89,8 +89,8 @@ public static class CreateAffiliateHandler
     public static async Task<Answer> Handle(CreateAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
-        await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
-        return new Answer(StatusCodes.Status201Created, new AffiliateBody(command.Code!, command.Name!.Trim()), $"/api/affiliates/{command.Code}");
+        var code = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
+        return new Answer(StatusCodes.Status201Created, new AffiliateBody(code, command.Name!.Trim()), $"/api/affiliates/{code}");
     }
 }
 

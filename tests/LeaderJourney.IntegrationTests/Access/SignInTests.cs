@@ -337,13 +337,15 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task Only_national_admins_create_affiliates_and_affiliate_admins_create_users_only_in_their_affiliate()
     {
         var (national, _) = await _app.SignedInAsync(Roles.NationalAdmin);
-        (await national.PostAsJsonAsync("/api/affiliates", new { code = "MI", name = "Michigan" })).StatusCode.Should().Be(HttpStatusCode.Created);
+        var michigan = await national.PostAsJsonAsync("/api/affiliates", new { code = "mi", name = "Michigan" });
+        michigan.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await michigan.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().Should().Be("MI", "a code is kept in capitals, as codes are written");
         (await national.PostAsJsonAsync("/api/affiliates", new { code = "MI", name = "Michigan again" })).StatusCode.Should().Be(HttpStatusCode.Conflict);
         await _app.EnsureAffiliateAsync("WI");
 
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "MI");
         (await admin.PostAsJsonAsync("/api/affiliates", new { code = "XX", name = "Nope" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        var created = await admin.PostAsJsonAsync("/api/users", new { username = "mi.mentor", password = ApiUsers.Password, role = "mentor", affiliate = "MI" });
+        var created = await admin.PostAsJsonAsync("/api/users", new { username = "mi.mentor", password = ApiUsers.Password, role = "mentor", affiliate = "mi" });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
         (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid().Should().NotBeEmpty();
         (await admin.PostAsJsonAsync("/api/users", new { username = "wi.mentor", password = ApiUsers.Password, role = "mentor", affiliate = "WI" }))

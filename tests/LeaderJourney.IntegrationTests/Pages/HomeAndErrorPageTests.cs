@@ -71,11 +71,13 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         page.Should().Contain("href=\"/admin/audit\"");
 
         // A new affiliate: the form for its first staff member opens next, for that affiliate and role.
-        var affiliate = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "HF", ["name"] = "Home Federation" })).Content.ReadAsStringAsync();
+        // Its code typed in small letters is kept in capitals, as codes are written.
+        var affiliate = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = " hf ", ["name"] = "Home Federation" })).Content.ReadAsStringAsync();
         affiliate.Should().Contain("Created affiliate HF. Next: add its first staff member (affiliate admin).")
             .And.Contain("<details id=\"add-user\" open=\"open\">").And.Contain("<option value=\"affiliate-admin\" selected=\"selected\">")
-            .And.Contain("id=\"affiliate\" name=\"affiliate\" required maxlength=\"16\" value=\"HF\"")
+            .And.Contain("<option value=\"HF\" selected=\"selected\">HF · Home Federation</option>", "the affiliate is picked from those there are, the new one chosen")
             .And.Contain("No user yet: add the first below.");
+        (await _app.Services.GetRequiredService<AccessDirectory>().StoredAffiliateCodeAsync("hf")).Should().Be("HF");
         // One code in another case, or one name, is a second affiliate by mistake: refused, saying which exists, the form as typed.
         var again = await (await national.PostAsync("/admin/users", "/admin/users?handler=affiliate", new() { ["code"] = "hf", ["name"] = "Home Fed." })).Content.ReadAsStringAsync();
         again.Should().Contain("Affiliate &#x27;HF&#x27; already exists.").And.Contain("<details id=\"add-affiliate\" open=\"open\">").And.Contain("value=\"Home Fed.\"");
@@ -88,9 +90,15 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
             new() { ["username"] = "hf.board", ["password"] = "short", ["role"] = Roles.Board, ["affiliate"] = "HF", ["name"] = "Bea Board" })).Content.ReadAsStringAsync();
         refused.Should().Contain("A password has 10 to 200 characters.").And.Contain("value=\"hf.board\"").And.Contain("value=\"Bea Board\"")
             .And.Contain("<option value=\"board\" selected=\"selected\">").And.NotContain("value=\"short\"");
+        // A hand-made form naming no affiliate is refused in plain words, and the list shown stays the whole one (not "no user yet" of the code sent).
+        var nowhere = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
+            new() { ["username"] = "xx.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "XX" })).Content.ReadAsStringAsync();
+        nowhere.Should().Contain("There is no affiliate &#x27;XX&#x27;; add the affiliate first.").And.NotContain("Users of XX").And.NotContain("No user yet").And.NotContain("POST /api");
+        // The code in small letters names the affiliate as stored.
         var created = await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
-            new() { ["username"] = "hf.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "HF" })).Content.ReadAsStringAsync();
+            new() { ["username"] = "hf.board", ["password"] = ApiUsers.Password, ["role"] = Roles.Board, ["affiliate"] = "hf" })).Content.ReadAsStringAsync();
         created.Should().Contain("Created hf.board.").And.NotContain("id=\"password-link\"");
+        created.Should().Contain("<h2>Users of HF</h2>").And.Contain("Name of hf.board", "the new user is listed under the affiliate as stored");
         // Taken, it says which: the name (one list for every affiliate), not a list of guesses.
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=create",
             new() { ["username"] = "HF.Board", ["password"] = ApiUsers.Password, ["role"] = Roles.Mentor, ["affiliate"] = "HF" })).Content.ReadAsStringAsync())

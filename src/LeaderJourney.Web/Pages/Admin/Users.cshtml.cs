@@ -105,7 +105,9 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
             new CreateUserCommand(username, withLink ? PagePasswordLinks.NobodysPassword() : password,
                     role, UserForm.Affiliate, null, string.IsNullOrWhiteSpace(email) ? null : email)
                 { Name = string.IsNullOrWhiteSpace(name) ? null : name, Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
-        if (UserFormError is null)
+        // Refused, the list stays the one shown (the form's affiliate may be a mistyped one, with no users to list).
+        if (UserFormError is not null) Affiliate = Request.Query["affiliate"];
+        else
         {
             UserForm = new SentUser(null, role, UserForm.Affiliate, null, null);
             UserFormMessage = $"Created {username}.";
@@ -129,6 +131,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         if (AffiliateFormError is null)
         {
             AffiliateForm = null;
+            code = code!.Trim().ToUpperInvariant();
             Affiliate = code;
             UserForm = new SentUser(null, Roles.AffiliateAdmin, code, null, null);
             UserFormMessage = $"Created affiliate {code}. Next: add its first staff member (affiliate admin).";
@@ -152,6 +155,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     {
         if (!Caller.IsAdmin) return Forbid();
         if (Caller.IsNationalAdmin) Affiliates = await directory.ListAffiliatesAsync(Caller, ct);
+        // A code in another case ("demo", from a typed address or form) is the affiliate as stored.
+        if (!string.IsNullOrWhiteSpace(Affiliate)) Affiliate = Affiliates.FirstOrDefault(a => string.Equals(a.Code, Affiliate.Trim(), StringComparison.OrdinalIgnoreCase))?.Code ?? Affiliate;
         Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
         return Page();
     }
