@@ -211,6 +211,26 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task A_name_of_two_hundred_letters_without_a_space_breaks_on_the_record_and_in_the_list_instead_of_widening_the_page()
+    {
+        var (admin, _, _) = await Affiliate("BW");
+        var name = string.Concat(Enumerable.Repeat("Wolfeschlegelsteinhausenbergerdorff", 5));
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "BW", displayName = name, email = "long.name.bw@example.org", local = "Local" + new string('x', 90) }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        var staff = await app.SignedInPageAsync("BW.staff");
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await staff.SetViewportSizeAsync(width, 900);
+            foreach (var path in new[] { $"/staff/leaders/{id}", "/staff/leaders?q=Wolfe" })
+            {
+                (await staff.GotoAsync(path))!.Status.Should().Be(200);
+                await Assertions.Expect(staff.GetByText(name).First).ToBeVisibleAsync();
+                await FitsItsWidth(staff);
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_API_reference_is_read_in_a_browser_light_or_dark_on_a_laptop_and_a_phone_and_passes_axe_core()
     {
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
