@@ -738,6 +738,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["displayName"] = "Ella Framework", ["email"] = ellasAddress, ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
         enrolled.Should().Contain("Enrolled Ella Framework.");
         var id = System.Text.RegularExpressions.Regex.Match(enrolled, @"<a href=""/staff/leaders/([^""]+)"">Ella Framework</a>").Groups[1].Value;
+        enrolled.Should().Contain($"<a href=\"/staff/leaders/{id}\">Open Ella Framework&#x27;s record</a> to assign a mentor and give them a sign-in.",
+            "what a new leader needs next is on their record");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("frameworkId").GetGuid().Should().Be(bps.Id);
 

@@ -62,6 +62,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     /// </summary>
     public IReadOnlyList<(NamedLeader Leader, bool SameAddress)> AlreadyEnrolled { get; private set; } = [];
 
+    /// <summary>The leader just enrolled: the page leads to their record, where a mentor and a sign-in are given.</summary>
+    public (Guid Id, string Name)? EnrolledNow { get; private set; }
+
     /// <summary>The affiliate has no leader at all yet (not a filter finding none).</summary>
     public bool NoneEnrolled { get; private set; }
 
@@ -79,10 +82,12 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
                 return await Load(ct);
             }
         }
+        var id = Guid.CreateVersion7();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new EnrolLeaderCommand(Guid.CreateVersion7(), caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
+            new EnrolLeaderCommand(id, caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
                 { Sender = new(caller, PageCommands.Options(Request, "enrol")) }, ct));
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
+        if (Error is null) EnrolledNow = (id, displayName!.Trim());
         if (Error is not null) Sent = (displayName, email, local, frameworkId);
         return await Load(ct);
     }
