@@ -32,7 +32,10 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
 
     private Task<string> Preview(string csv) => Preview(System.Text.Encoding.UTF8.GetBytes(csv));
 
-    private async Task<string> Preview(byte[] file)
+    private async Task<string> Preview(byte[] file) => Regex.Match(await Uploaded(file), @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
+
+    /// <summary>The page a file's preview answers with (a refusal of the whole file stays on the upload page).</summary>
+    private async Task<string> Uploaded(byte[] file)
     {
         var html = await _staff.GetAsync("/staff/import");
         var form = new MultipartFormDataContent
@@ -40,8 +43,15 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
             { new ByteArrayContent(file), "file", "leaders.csv" },
         };
-        var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
-        return Regex.Match(preview, @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
+        return WebUtility.HtmlDecode(await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_said_empty_and_a_spreadsheets_own_headings_are_said_with_what_line_1_holds()
+    {
+        (await Uploaded([])).Should().Contain("The file is empty.").And.NotContain("Choose a CSV file.", "a file was chosen");
+        (await Uploaded(System.Text.Encoding.UTF8.GetBytes("Nombre;Correo\nAna Nunez;ana@example.org\n"))).Should()
+            .Contain("Line 1 must be the header: display_name,email,local,mentor,training_title,theme_code,level,completed_on (the first two required); this file's line 1 begins 'Nombre, Correo'. The template has the header.");
     }
 
     [Fact]

@@ -108,6 +108,9 @@ public sealed class LeaderImport : IDisposable
 
     public void Dispose() => _sweep.Dispose();
 
+    /// <summary>What a file holds, shown in a message: at most 60 characters.</summary>
+    private static string Shown(string text) => text.Length <= 60 ? text : text[..60] + "…";
+
     public static readonly string[] Columns = ["display_name", "email", "local", "mentor", "training_title", "theme_code", "level", "completed_on"];
 
     /// <summary>A file to start from: the header and one made-up row, with a past training, to overwrite.</summary>
@@ -165,8 +168,9 @@ public sealed class LeaderImport : IDisposable
         var records = CsvText.Read(csv).ToList();
         if (records.Count == 0) throw new RequestValidationException("file", "The file is empty.");
         var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
+        // Said with what the file's first line holds: a spreadsheet's own headings ("Nombre", "Correo") are the common slip.
         if (header.Length < 2 || header[0] != "display_name" || header[1] != "email")
-            throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required).");
+            throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required); this file's line 1 begins '{Shown(string.Join(", ", records[0].Fields.Take(2)))}'. The template has the header.");
         // The rows left out of an earlier import come back with an error column (ImportJob.LeftOutCsv): it is read past.
         if (header.Except(Columns).FirstOrDefault(column => column != ErrorColumn) is { } unknown)
             throw new RequestValidationException("file", $"Line 1: unknown column '{unknown}'; the columns are {string.Join(',', Columns)}.");

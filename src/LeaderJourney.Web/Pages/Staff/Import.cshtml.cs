@@ -39,7 +39,8 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
     public async Task<IActionResult> OnPostPreviewAsync(IFormFile? file, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        if (file is null || file.Length == 0) { Error = "Choose a CSV file."; return Page(); }
+        if (file is null) { Error = "Choose a CSV file."; return Page(); }
+        if (file.Length == 0) { Error = "The file is empty."; return Page(); }
         if (file.Length > MaxFileBytes) { Error = $"The file is larger than {MaxFileBytes / 1024 / 1024} MB."; return Page(); }
         var text = await CsvText.DecodeAsync(file.OpenReadStream(), ct);
         try
