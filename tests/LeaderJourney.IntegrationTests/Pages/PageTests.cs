@@ -420,8 +420,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A user name refused keeps what was typed. No password for staff to choose: a link with which the leader chooses their own.
         var refused = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "no" })).Content.ReadAsStringAsync();
         refused.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"no\"").And.NotContain("type=\"password\"");
+        // Said beside the form, where the page opens (far down a phone's page), not at the top.
+        refused.IndexOf("role=\"alert\"", StringComparison.Ordinal).Should().BeGreaterThan(refused.IndexOf("<h2 id=\"sign-in\">", StringComparison.Ordinal));
+        refused.Should().Contain($"action=\"{record}?handler=signIn#sign-in\"");
         var given = await (await staff.PostAsync(record, $"{record}?handler=signIn", new() { ["username"] = "fannie.hamer" })).Content.ReadAsStringAsync();
         given.Should().Contain("The leader can now sign in as fannie.hamer.").And.Contain("Fannie Lou Hamer signs in as fannie.hamer.").And.NotContain("?handler=signIn")
+            .And.MatchRegex("<h2 id=\"sign-in\">Sign-in</h2>\\s*<p class=\"notice\" role=\"status\">The leader can now sign in as fannie.hamer.</p>")
             .And.Contain("A password link for fannie.hamer.");
         var link = System.Text.RegularExpressions.Regex.Match(given, "id=\"password-link\" class=\"whole\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value;
 

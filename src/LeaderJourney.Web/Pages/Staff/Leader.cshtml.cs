@@ -54,7 +54,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public string? Message { get; private set; }
 
     /// <summary>
-    /// The section whose form was sent ("positions", "training", "peer"), which says its outcome where the
+    /// The section whose form was sent ("positions", "training", "peer", "sign-in"), which says its outcome where the
     /// page opens; null for the forms answered at the top of the page.
     /// </summary>
     public string? AnsweredIn { get; private set; }
@@ -175,6 +175,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             new CreateUserCommand(username, PagePasswordLinks.NobodysPassword(), Roles.Leader, caller.Affiliate, id)
                 { Sender = new(caller, PageCommands.Options(Request, "leader sign-in")) }, ct),
             T["The leader can now sign in as {0}.", username ?? ""].Value, ct);
+        // Answered beside the form, far down a phone's page, where the page opens (asp-fragment).
+        AnsweredIn = "sign-in";
         if (Error is not null) SentUsername = username;
         else if (created?.Body is CreatedBody body && Staff(out var caller))
         {
