@@ -177,6 +177,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // The sign-off form sent again (a reload after the undo) records nothing, and says so: no outcome of today, no undo.
         var again = await (await mentor.SendAgainAsync("/mentor/queue?handler=signOff", signOffForm)).Content.ReadAsStringAsync();
         again.Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("the level is attained").And.NotContain("?handler=undo");
+        // A request the leader withdraws while the mentor's queue is open is not signed off from that page: nothing is recorded, and it says why.
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=withdrawRequest", new() { ["level"] = "1" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var stale = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff", new(signOffForm) { ["text"] = "Signed from an old page." })).Content.ReadAsStringAsync();
+        stale.Should().Contain("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded").And.NotContain("Signed off Utilizes");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Signed from an old page.");
+        (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).StatusCode.Should().Be(HttpStatusCode.OK);
         (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");
         await _app.CaughtUpAsync();
         var card = $"r-{leaderId}-ADV.1";

@@ -40,6 +40,13 @@ public sealed record WithdrawSignOffRequestCommand(Guid LeaderId, string? ThemeC
 public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Note) : LeaderCommand(LeaderId)
 {
     public SignOffAssessment? Assessment { get; init; }
+
+    /// <summary>
+    /// Sent as the answer to a waiting request (the mentor's queue): refused when the request no longer waits
+    /// (the leader withdrew it, or another mentor answered it), as the mentor answered a page opened before.
+    /// A sign-off without a request (the mentee's page, the API) stays allowed.
+    /// </summary>
+    public bool AnswersRequest { get; init; }
 }
 
 /// <summary>An assigned mentor declines a request, saying why.</summary>
@@ -105,7 +112,11 @@ public static class SignOffHandler
             if (assessment is not null) LearningRules.EnsureMayRecord(caller, leader);
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new SignOff(command.ThemeCode!, command.Level!.Value, note, caller.ToActor(), writes.Now, assessment);
+            var (theme, level) = (command.ThemeCode!, command.Level!.Value);
+            // What would change nothing (attained, or signed by this mentor already) is not refused: the decider accepts it as it is.
+            if (command.AnswersRequest && !leader.IsPending(theme, level) && !leader.HasAttained(theme, level) && leader.SignOffBy(caller.UserId, theme, level) is null)
+                throw new Domain.DomainRuleException("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded; sign off on the mentee's page if you still mean to.");
+            return new SignOff(theme, level, note, caller.ToActor(), writes.Now, assessment);
         }, outcome => new Answer(StatusCodes.Status200OK, new SignedOffBody(outcome.State.Version, outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value))), ct);
     }
 }

@@ -11,7 +11,8 @@ namespace LeaderJourney.Web.Pages.Mentor;
 /// <summary>What a mentor does about one level from a page (the queue, the mentee's page): their own assessment, their sign-off, or both.</summary>
 /// <param name="AssessmentNote">The assessment's note; the assessment is recorded only when <paramref name="Assess"/>.</param>
 /// <param name="SignOffNote">The sign-off's note; the sign-off is given only when <paramref name="SignOff"/>.</param>
-public sealed record MentorStep(bool Assess, string? AssessmentNote, bool SignOff, string? SignOffNote);
+/// <param name="AnswersRequest">The sign-off answers a waiting request (the queue's): refused once the request no longer waits.</param>
+public sealed record MentorStep(bool Assess, string? AssessmentNote, bool SignOff, string? SignOffNote, bool AnswersRequest = false);
 
 /// <summary>What the page says after the step: a refusal, what stood, and the leader's version after a sign-off (for its undo).</summary>
 public sealed record MentorStepOutcome(string? Error, string? Message, long? VersionAfterSignOff);
@@ -38,6 +39,7 @@ public static class MentorSteps
         var error = await PageCommands.TryAsync(async () => answer = await commands.InvokeAsync(new SignOffCommand(leaderId, themeCode, level, step.SignOffNote)
         {
             Assessment = step.Assess ? new SignOffAssessment(step.AssessmentNote) : null,
+            AnswersRequest = step.AnswersRequest,
             Sender = new(caller, PageCommands.Options(request, step.Assess ? "assessment and sign-off" : "sign-off")),
         }, ct));
         if (error is not null) return new(error, null, null);

@@ -72,7 +72,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
-        var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text, AnswersRequest: true), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         if (Error is not null) Refused = (leaderId, themeCode, text);
         // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
