@@ -116,7 +116,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                    count(*) over (), l.framework_edition_id
               from {leaders} l
              where l.affiliate = $1
-               and ($2::text is null or l.display_name ilike '%' || $2 || '%')
+               and ($2::text is null or {Folded("l.display_name")} like '%' || {Folded("$2")} || '%')
                and ($3::text is null or lower(l.local) = lower($3))
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
@@ -153,6 +153,17 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         // A search is text, not a pattern: % and _ match themselves.
         static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
     }
+
+    /// <summary>
+    /// SQL: <paramref name="text"/> as a search by name compares it: in small letters, its accents dropped and a
+    /// hyphen a space, so "Maria Jose" finds "María-José" (typed on a keyboard without accents, or from a list
+    /// that dropped them). Done here rather than by PostgreSQL's unaccent, an extension a plain server may lack,
+    /// and whatever the database's locale makes of lower() beyond ASCII (both cases are listed).
+    /// </summary>
+    private static string Folded(string text) => $"translate(lower({text}), '{Accented}', '{Unaccented}')";
+
+    private const string Accented = "àáâãäåāăąÀÁÂÃÄÅĀĂĄçćčÇĆČèéêëēėęěÈÉÊËĒĖĘĚìíîïīįıÌÍÎÏĪĮIñńňÑŃŇòóôõöøōőÒÓÔÕÖØŌŐùúûüūůűųÙÚÛÜŪŮŰŲýÿÝŸžźżŽŹŻšśşŠŚŞğĞłŁđĐ-";
+    private const string Unaccented = "aaaaaaaaaaaaaaaaaacccccceeeeeeeeeeeeeeeeiiiiiiiiiiiiiinnnnnnoooooooooooooooouuuuuuuuuuuuuuuuyyyyzzzzzzssssssgglldd ";
 
     /// <summary>A name as enrolments are compared: trimmed, its spaces one, its case ignored ("Ana  nunez " is "Ana Nunez").</summary>
     public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(name.Trim(), @"\s+", " ").ToLowerInvariant();

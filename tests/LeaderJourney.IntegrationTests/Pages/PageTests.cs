@@ -232,6 +232,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.GetAsync("/mentor/mentees")).Should().NotContain("id=\"q\"", "a list this short needs no search");
         (await mentor.GetAsync("/mentor/mentees?q=grace")).Should().Contain("Showing 1 of your 1 mentees.").And.Contain(">Grace Lee</a>");
         (await mentor.GetAsync("/mentor/mentees?q=nobody")).Should().Contain("None of your mentees matches.").And.NotContain(">Grace Lee</a>");
+        (await mentor.GetAsync("/mentor/mentees?q=GR%C3%81CE-lee")).Should().Contain(">Grace Lee</a>", "accents, case and a hyphen aside, as the staff's search");
         var mentee = await mentor.GetAsync($"/mentor/mentees/{id}");
         mentee.Should().Contain("<h1>Grace Lee</h1>").And.Contain("1 sign-off request(s) wait in your queue.")
             .And.Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level pending\" data-level=\"1\">Sign-off pending")

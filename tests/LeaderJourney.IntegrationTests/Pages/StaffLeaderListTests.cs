@@ -137,6 +137,23 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_name_is_found_without_its_accents_its_case_or_its_hyphen()
+    {
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PA");
+        await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = "María-José ÑÚÑEZ", email = "maria.jose@example.org" }), HttpStatusCode.Created);
+        await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = "Mario Jiménez", email = "mario@example.org" }), HttpStatusCode.Created);
+        await _app.CaughtUpAsync();
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("pa.staff", ApiUsers.Password, Roles.AffiliateAdmin, "PA", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync("pa.staff");
+
+        // As typed on a keyboard without accents, or from a list that dropped them.
+        foreach (var typed in new[] { "maria+jose", "MARIA-JOSE", "nunez", "Jos%C3%A9+%C3%B1%C3%BA%C3%B1ez" })
+            (await staff.GetAsync($"/staff/leaders?q={typed}")).Should().Contain("Showing 1 to 1 of 1 leaders.", typed).And.Contain("María-José ÑÚÑEZ");
+        (await staff.GetAsync("/staff/leaders?q=jimenez")).Should().Contain("Mario Jiménez").And.NotContain("María-José");
+    }
+
+    [Fact]
     public async Task Staff_see_how_many_page_through_search_filter_by_mentor_and_see_each_leaders_current_mentor()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PL");
