@@ -165,8 +165,19 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     private const string Accented = "àáâãäåāăąÀÁÂÃÄÅĀĂĄçćčÇĆČèéêëēėęěÈÉÊËĒĖĘĚìíîïīįıÌÍÎÏĪĮIñńňÑŃŇòóôõöøōőÒÓÔÕÖØŌŐùúûüūůűųÙÚÛÜŪŮŰŲýÿÝŸžźżŽŹŻšśşŠŚŞğĞłŁđĐ-";
     private const string Unaccented = "aaaaaaaaaaaaaaaaaacccccceeeeeeeeeeeeeeeeiiiiiiiiiiiiiinnnnnnoooooooooooooooouuuuuuuuuuuuuuuuyyyyzzzzzzssssssgglldd ";
 
-    /// <summary>A name as enrolments are compared: trimmed, its spaces one, its case ignored ("Ana  nunez " is "Ana Nunez").</summary>
-    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(name.Trim(), @"\s+", " ").ToLowerInvariant();
+    /// <summary>As <see cref="Folded"/> does in SQL: in small letters, its accents dropped, a hyphen a space.</summary>
+    private static string Fold(string text) =>
+        string.Create(text.Length, text, (folded, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+                folded[i] = Accented.IndexOf(source[i]) is var at and >= 0 ? Unaccented[at] : char.ToLowerInvariant(source[i]);
+        });
+
+    /// <summary>
+    /// A name as enrolments are compared: its accents, case and hyphens aside (<see cref="Fold"/>), trimmed and
+    /// its spaces one ("Ana  nuñez " is "Ana Nunez", "Mary-Ann" is "Mary Ann").
+    /// </summary>
+    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(Fold(name), @"\s+", " ").Trim();
 
     /// <summary>
     /// The affiliate's leaders, erased ones aside, whose name is one of <paramref name="names"/> as
@@ -179,7 +190,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || names.Count == 0) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status from {leaders} l
-             where l.affiliate = $1 and l.display_name <> $3 and lower(btrim(regexp_replace(l.display_name, '\s+', ' ', 'g'))) = any($2)
+             where l.affiliate = $1 and l.display_name <> $3 and btrim(regexp_replace({Folded("l.display_name")}, '\s+', ' ', 'g')) = any($2)
              order by l.display_name, l.leader_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });

@@ -137,7 +137,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_name_is_found_without_its_accents_its_case_or_its_hyphen()
+    public async Task A_name_is_found_and_an_enrolment_of_it_again_is_seen_without_its_accents_its_case_or_its_hyphen()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PA");
         await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PA", displayName = "María-José ÑÚÑEZ", email = "maria.jose@example.org" }), HttpStatusCode.Created);
@@ -151,6 +151,9 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         foreach (var typed in new[] { "maria+jose", "MARIA-JOSE", "nunez", "Jos%C3%A9+%C3%B1%C3%BA%C3%B1ez" })
             (await staff.GetAsync($"/staff/leaders?q={typed}")).Should().Contain("Showing 1 to 1 of 1 leaders.", typed).And.Contain("María-José ÑÚÑEZ");
         (await staff.GetAsync("/staff/leaders?q=jimenez")).Should().Contain("Mario Jiménez").And.NotContain("María-José");
+        // So is a second enrolment of the name, typed without them: staff are asked whether it is someone else.
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Maria Jose  Nunez", ["email"] = "mjn@example.org" })).Content.ReadAsStringAsync())
+            .Should().Contain("Not enrolled yet: a leader of this name is already enrolled.").And.Contain("María-José ÑÚÑEZ</a>");
     }
 
     [Fact]
