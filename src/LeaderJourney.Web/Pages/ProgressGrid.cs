@@ -6,7 +6,8 @@ using LeaderJourney.Domain.Leaders;
 namespace LeaderJourney.Web.Pages;
 
 /// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off, with no request waiting (none asked, or one declined): a mentor can sign it off.</param>
-public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false);
+/// <param name="SignedOffLevels">Levels above the one attained that a mentor's sign-off stands on, not attained yet (the learning, or a level below, is missing).</param>
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false, IReadOnlySet<int>? SignedOffLevels = null);
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <param name="ThemeAddress">Where a theme's title leads (its code is appended, then <paramref name="AfterCode"/>), or null for titles without a link.</param>
@@ -29,7 +30,8 @@ public static class ProgressGrid
             {
                 var code = t.GetProperty("code").GetString()!;
                 var (level, pending) = (progress[code].Level, progress[code].PendingLevel);
-                return new ThemeRow(code, t.GetProperty("title").GetString()!, level, pending, LearningLogged(code, level, pending));
+                return new ThemeRow(code, t.GetProperty("title").GetString()!, level, pending, LearningLogged(code, level, pending),
+                    loaded.State.SignOffs.Where(s => s.ThemeCode == code && s.Level > level).Select(s => s.Level).ToHashSet());
             }).ToList();
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();

@@ -274,11 +274,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var early = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync();
         early.Should().Contain($"Signed off {theme}, Level 3 for Grace Lee. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
         (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.2", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("The level is not attained yet. Levels 1 and 2 are not attained yet, and this level follows them.", "every level missing is named");
+            .Should().Contain("The level is not attained yet. Levels 1 and 2 are not attained yet, and this level follows them.", "every level missing is named")
+            .And.MatchRegex("<tr data-theme=\"COM.2\">[\\s\\S]*?class=\"level signed\" data-level=\"3\">Signed off, not attained yet", "the grid shows a sign-off on a level ahead (it was blank)");
 
         // Without the box ticked only the assessment is recorded.
         (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.1", ["level"] = "1" })).Content.ReadAsStringAsync())
-            .Should().Contain("Your assessment of").And.NotContain("Signed off");
+            .Should().Contain("Your assessment of").And.NotContain("Level 1 for Grace Lee");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         var progress = await Ok(admin.GetAsync($"/api/leaders/{id}/progress"));
         progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.1").GetProperty("level").GetInt32().Should().Be(0);
@@ -542,6 +543,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Asked for all the same (a form from before), the request is refused in words, and nothing is queued.
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
             .Should().Contain("Level 1 of ADV.1 is already signed off; it is attained once learning at this level is recorded");
+        // The journey's first lines and its grid say the sign-off stands and what it waits for (the grid read "Next" as for a level not begun).
+        var journey = await leader.GetAsync("/journey");
+        journey.Should().Contain("Signed off by your mentor; log your learning (a training) to attain it:")
+            .And.Contain("<li><a href=\"/journey/theme/ADV.1#training\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
+            .And.Contain("class=\"level signed\" data-level=\"1\">Signed off, not attained yet");
 
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -66,6 +66,9 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
 
     public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0, LeaderStatus.Active);
 
+    /// <summary>Next levels a mentor signed off that wait for their learning (a training, or a mentor's or peer's assessment) to be attained (at most <see cref="Shown"/>).</summary>
+    public IReadOnlyList<(ThemeRow Theme, int Level)> SignedOff { get; init; } = [];
+
     /// <summary>The domain whose next level lacks the fewest themes, with the themes it lacks (first in the framework's order), or null when every domain is at Level 3.</summary>
     public (DomainRow Domain, int Level, IReadOnlyList<ThemeRow> Missing)? Nearest { get; init; }
 
@@ -79,8 +82,10 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
         var nearest = domains.Where(d => d.Level < 3 && d.Themes.Count > 0)
             .Select(d => (Domain: d, Level: d.Level + 1, Missing: (IReadOnlyList<ThemeRow>)[.. d.Themes.Where(t => t.Level <= d.Level)]))
             .OrderBy(n => n.Missing.Count).FirstOrDefault();
+        var signedOff = themes.Where(t => !t.LearningLogged && t.SignedOffLevels?.Contains(t.Level + 1) == true).Select(t => (Theme: t, Level: t.Level + 1)).Take(Shown).ToList();
         return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status)
         {
+            SignedOff = signedOff,
             Nearest = nearest.Domain is null ? null : nearest,
         };
     }
