@@ -448,6 +448,18 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var own = await _app.SignInAsync("fannie.hamer", "fannie's own password");
         (await Ok(own.GetAsync($"/api/leaders/{id}/demographics"))).GetProperty("consent").GetBoolean().Should().BeTrue("what staff recorded on her word stays");
 
+        // On the users page her sign-in is named by her and leads to her record; staff disable it there (a leader who left, a lost phone) and enable it again.
+        var users = await staff.GetAsync("/admin/users");
+        users.Should().Contain($"<a href=\"/staff/leaders/{id}\">the sign-in of Fannie Lou Hamer</a>");
+        var fannieUser = System.Text.RegularExpressions.Regex.Match(users, @"name=""userId"" value=""([0-9a-f-]{36})"">\s*<p>fannie\.hamer can no longer sign in").Groups[1].Value;
+        fannieUser.Should().NotBeEmpty("her row offers to disable the sign-in, asked again");
+        (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Disabled: they can no longer sign in").And.Contain("aria-label=\"Enable fannie.hamer\"");
+        (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "false" })).Content.ReadAsStringAsync())
+            .Should().Contain("Enabled: they can sign in again.");
+        (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
         // A name typed wrong at enrolment is corrected on the record; a bad e-mail keeps what was typed.
         var refusedProfile = await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "not an address", ["local"] = "Local 5" })).Content.ReadAsStringAsync();

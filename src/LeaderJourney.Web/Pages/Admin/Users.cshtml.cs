@@ -22,6 +22,9 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     [BindProperty(SupportsGet = true)] public string? Affiliate { get; set; }
     public IReadOnlyList<AccessDirectory.UserSummary> Users { get; private set; } = [];
     public IReadOnlyList<AccessDirectory.AffiliateSummary> Affiliates { get; private set; } = [];
+
+    /// <summary>The names of the leaders whose sign-ins are listed, by leader id.</summary>
+    public IReadOnlyDictionary<Guid, string> LeaderNames { get; private set; } = new Dictionary<Guid, string>();
     public CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
     public string? Message { get; private set; }
 
@@ -158,6 +161,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         // A code in another case ("demo", from a typed address or form) is the affiliate as stored.
         if (!string.IsNullOrWhiteSpace(Affiliate)) Affiliate = Affiliates.FirstOrDefault(a => string.Equals(a.Code, Affiliate.Trim(), StringComparison.OrdinalIgnoreCase))?.Code ?? Affiliate;
         Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
+        // A leader's sign-in is named by the leader it is, as a user name alone ("mjnunez") says little.
+        LeaderNames = await lists.NamesAsync([.. Users.Where(u => u.LeaderId is not null).Select(u => u.LeaderId!.Value)], ct);
         return Page();
     }
 }
