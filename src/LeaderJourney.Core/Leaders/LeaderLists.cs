@@ -148,11 +148,12 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                 total = (int)reader.GetInt64(6);
             }
         return (list, total);
-
-        static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        // A search is text, not a pattern: % and _ match themselves.
-        static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    // A search is text, not a pattern: % and _ match themselves.
+    private static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
     /// <summary>
     /// SQL: <paramref name="text"/> as a search by name compares it: in small letters, its accents dropped and a
@@ -266,6 +267,30 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) editions.Add(reader.GetGuid(0));
         return editions;
+    }
+
+    /// <summary>
+    /// Leaders of every affiliate whose name contains <paramref name="text"/> as the search by name compares it
+    /// (accents, case and hyphens aside), at most <paramref name="limit"/>, by name: for national admins, who
+    /// look a leader up by name in the audit across affiliates.
+    /// </summary>
+    public async Task<IReadOnlyList<(NamedLeader Leader, string Affiliate)>> NamedLikeInEveryAffiliateAsync(string text, int limit, CancellationToken ct)
+    {
+        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (leaders is null || string.IsNullOrWhiteSpace(text)) return [];
+        await using var command = dataSource.CreateCommand($"""
+            select l.leader_id, l.display_name, l.local, l.status, l.affiliate from {leaders} l
+             where l.display_name <> $3 and {Folded("l.display_name")} like '%' || {Folded("$1")} || '%'
+             order by lower(l.display_name), l.affiliate, l.leader_id limit $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Like(text)! });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Domain.Leaders.Leader.ErasedName });
+        var found = new List<(NamedLeader, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found.Add((new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)), reader.GetString(4)));
+        return found;
     }
 
     /// <summary>The names of these leaders as the read model holds them ("Erased leader" after an erasure); leaders it does not know are left out.</summary>

@@ -24,14 +24,24 @@ public sealed class AuditModel(SensitiveReads reads, AccessDirectory directory, 
     };
     public string? Error { get; private set; }
 
+    /// <summary>The leaders whose name holds what was typed, when it is not an id: one is shown at once; several are offered to choose from.</summary>
+    public IReadOnlyList<(LeaderJourney.Core.Leaders.NamedLeader Leader, string Affiliate)> Named { get; private set; } = [];
+    public const int MaxNamed = 20;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!BearerTokenHandler.CurrentUserOf(User).IsNationalAdmin) return Forbid();
         Guid? leader = null;
         if (!string.IsNullOrWhiteSpace(LeaderId))
         {
+            // A name as people know it, or an id (copied from a record's address); a name several leaders share asks which.
             if (Guid.TryParse(LeaderId.Trim(), out var id)) leader = id;
-            else Error = "A leader id looks like 0190a3c2-7e5b-7c3d-9f1e-2b4c6d8e0a1b.";
+            else
+            {
+                Named = await lists.NamedLikeInEveryAffiliateAsync(LeaderId, MaxNamed + 1, ct);
+                if (Named.Count == 1) leader = Named[0].Leader.Id;
+                else if (Named.Count == 0) Error = $"No leader's name contains '{LeaderId.Trim()}'.";
+            }
         }
         Reads = await reads.ListAsync(leader, null, null, null, 200, ct);
         var users = new Dictionary<Guid, string>();
