@@ -365,7 +365,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = expires });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind == TokenKind.Api ? "api" : "page" });
         // The first use of a sign-in: from then on an admin's password link for a leader's withdraws their demographics.
-        var used = new NpgsqlBatchCommand($"update {schema}.users set signed_in_at = $1 where id = $2 and signed_in_at is null");
+        // The last, for the admins' list.
+        var used = new NpgsqlBatchCommand($"update {schema}.users set signed_in_at = coalesce(signed_in_at, $1), last_signed_in_at = $1 where id = $2");
         used.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         used.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         issue.BatchCommands.Add(purge);
@@ -439,7 +440,9 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// <summary>A user as staff manage it.</summary>
     /// <param name="HasEmail">Whether an address is on file to mail them notices (never the address itself).</param>
     /// <param name="Name">The name people know them by, when an admin gave one (shown instead of the user name to leaders and mentors).</param>
-    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt, bool HasEmail, string? Name = null);
+    /// <param name="LastSignedInAt">When the sign-in was last used (unknown for sign-ins used only before this was kept); null with <paramref name="NeverSignedIn"/>: never.</param>
+    public sealed record UserSummary(Guid Id, string Username, string Role, string? Affiliate, Guid? LeaderId, bool Disabled, DateTimeOffset CreatedAt, bool HasEmail, string? Name = null,
+        DateTimeOffset? LastSignedInAt = null, bool NeverSignedIn = false);
 
     /// <summary>The users an admin manages: their affiliate's (a national admin: every affiliate's, or <paramref name="affiliate"/>'s).</summary>
     public async Task<IReadOnlyList<UserSummary>> ListUsersAsync(CurrentUser caller, string? affiliate, CancellationToken ct = default)
@@ -447,7 +450,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins manage users.");
         var scope = caller.IsNationalAdmin ? affiliate : caller.Affiliate;
         await using var command = dataSource.CreateCommand($"""
-            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed from {schema}.users
+            select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed, last_signed_in_at, signed_in_at is null from {schema}.users
              where ($1::text is null or affiliate = $1) and ($2 or role <> '{Roles.NationalAdmin}')
              order by affiliate nulls first, lower(username)
             """);
@@ -542,16 +545,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
 
     private async Task<UserSummary?> ListOne(Guid userId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed from {schema}.users where id = $1");
+        await using var command = dataSource.CreateCommand($"select id, username, role, affiliate, leader_id, disabled_at is not null, created_at, email_sealed is not null, name_sealed, last_signed_in_at, signed_in_at is null from {schema}.users where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadSummary(reader) : null;
     }
 
-    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at, has email, name_sealed</c>.</summary>
+    /// <summary>A row of <c>id, username, role, affiliate, leader_id, disabled, created_at, has email, name_sealed, last_signed_in_at, never signed in</c>.</summary>
     private UserSummary ReadSummary(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
         reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetBoolean(7), NameOf(reader.GetGuid(0), reader, 8));
+        reader.GetBoolean(7), NameOf(reader.GetGuid(0), reader, 8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9), reader.GetBoolean(10));
 
     /// <summary>The name sealed in column <paramref name="ordinal"/>, opened; null when none was given.</summary>
     private string? NameOf(Guid userId, NpgsqlDataReader reader, int ordinal) =>

@@ -335,6 +335,11 @@ public static class CoreSchema
             create unique index affiliates_code_any_case on {schema}.affiliates (lower(code));
             create unique index affiliates_name_any_case on {schema}.affiliates (lower(name));
             """),
+        // When each sign-in was last used, for admins to see who never started or stopped long ago (sign-ins
+        // made before are left unknown: the first use is known, the last is not).
+        new(32, "sign-ins last used", """
+            alter table {schema}.users add column last_signed_in_at timestamptz;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -122,6 +122,6 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         (await upgrade.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Contain("one code or name in different cases: NV (Nevada) and nv (Nevada State).");
         await using (var rename = dataSource.CreateCommand("update before_case.affiliates set code = 'NV2' where code = 'nv'"))
             await rename.ExecuteNonQueryAsync();
-        (await upgrade()).Should().Be(1, "with each code one affiliate's in any case, the upgrade goes through");
+        (await upgrade()).Should().Be(CoreSchema.Migrations.Count(m => m.Version >= 31), "with each code one affiliate's in any case, the upgrade goes through (31 and those after it)");
     }
 }

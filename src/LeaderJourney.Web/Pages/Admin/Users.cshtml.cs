@@ -20,6 +20,12 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public static readonly string[] AssignableRoles = [Roles.AffiliateAdmin, Roles.Mentor, Roles.Board];
 
     [BindProperty(SupportsGet = true)] public string? Affiliate { get; set; }
+
+    /// <summary>Part of a user name, of the name people know them by, or of a leader's name: the list is narrowed to those.</summary>
+    [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
+
+    /// <summary>How many users there are before <see cref="Search"/> narrows them.</summary>
+    public int AllUsers { get; private set; }
     public IReadOnlyList<AccessDirectory.UserSummary> Users { get; private set; } = [];
     public IReadOnlyList<AccessDirectory.AffiliateSummary> Affiliates { get; private set; } = [];
 
@@ -163,6 +169,11 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
         // A leader's sign-in is named by the leader it is, as a user name alone ("mjnunez") says little.
         LeaderNames = await lists.NamesAsync([.. Users.Where(u => u.LeaderId is not null).Select(u => u.LeaderId!.Value)], ct);
+        AllUsers = Users.Count;
+        // An affiliate's users are a few hundred at most (its staff, mentors, board and leaders' sign-ins): narrowed here.
+        if (Search?.Trim() is { Length: > 0 } typed)
+            Users = [.. Users.Where(u => NameSearch.Finds(u.Username, typed) || (u.Name is { } name && NameSearch.Finds(name, typed))
+                || (u.LeaderId is { } leader && LeaderNames.TryGetValue(leader, out var leaderName) && NameSearch.Finds(leaderName, typed)))];
         return Page();
     }
 }

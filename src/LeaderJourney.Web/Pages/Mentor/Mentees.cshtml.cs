@@ -28,12 +28,7 @@ public sealed class MenteesModel(LeaderLists lists) : PageModel
         // A mentor's own mentees are a few dozen at most: narrowed here, not in the database.
         var typed = Q?.Trim();
         Mentees = string.IsNullOrEmpty(typed) ? mentees
-            : [.. mentees.Where(m => Finds(m.DisplayName, typed) || (m.Local is { } local && Finds(local, typed)))];
+            : [.. mentees.Where(m => NameSearch.Finds(m.DisplayName, typed) || (m.Local is { } local && NameSearch.Finds(local, typed)))];
         return Page();
     }
-
-    /// <summary>As the staff's search by name finds: case and accents aside, a hyphen a space ("maria jose" finds "María-José").</summary>
-    private static bool Finds(string text, string typed) =>
-        System.Globalization.CultureInfo.InvariantCulture.CompareInfo.IndexOf(text.Replace('-', ' '), typed.Replace('-', ' '),
-            System.Globalization.CompareOptions.IgnoreCase | System.Globalization.CompareOptions.IgnoreNonSpace) >= 0;
 }
