@@ -38,12 +38,13 @@ public static class PageSetup
             };
             // A form sent once the session had ended (a mentor's decline typed on a phone hours after signing in)
             // was not recorded: the sign-in page is told, so it can say so instead of landing as if nothing happened.
-            options.Events.OnRedirectToLogin = context =>
+            options.Events.OnRedirectToLogin = async context =>
             {
-                context.Response.Redirect(HttpMethods.IsPost(context.Request.Method)
+                var unsent = HttpMethods.IsPost(context.Request.Method);
+                if (unsent) await UnsentText.KeepAsync(context.HttpContext);
+                context.Response.Redirect(unsent
                     ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(context.RedirectUri, "unsent", "true")
                     : context.RedirectUri);
-                return Task.CompletedTask;
             };
         });
         // The cookies' and forms' keys are one ring in the database for every host (Core/Access/PageKeyRing, added with the core services).

@@ -77,9 +77,20 @@ public sealed class SignInTests(TestDatabase database) : IClassFixture<TestDatab
         sent.StatusCode.Should().Be(HttpStatusCode.Redirect);
         var signIn = sent.Headers.Location!.OriginalString;
         signIn.Should().Contain("/account/sign-in").And.Contain("unsent=true");
-        (await mentor.GetAsync(signIn)).Should().Contain("Your sign-in had ended, so what you sent last was not recorded. Sign in, then send it again.");
+        var signInPage = await mentor.GetAsync(signIn);
+        signInPage.Should().Contain("Your sign-in had ended, so what you sent last was not recorded. Sign in, then send it again.")
+            .And.Contain("<textarea id=\"unsent-text\" readonly>Please add the call sheet</textarea>", "what was typed is handed back, to paste")
+            .And.NotContain("lapsed.mentor</textarea>").And.NotContain(">ADV.1</textarea>");
+        // Kept only in the browser, sealed: the cookie that carries it does not carry the words.
+        sent.Headers.GetValues("Set-Cookie").Should().Contain(c => c.StartsWith(".AspNetCore.Mvc.CookieTempDataProvider=", StringComparison.Ordinal))
+            .And.NotContain(c => c.Contains("call", StringComparison.OrdinalIgnoreCase));
         // A page asked for, not a form sent, lost nothing: nothing of the kind is said.
         (await mentor.Http.GetAsync("/mentor/queue")).Headers.Location!.OriginalString.Should().Contain("/account/sign-in").And.NotContain("unsent");
+        // Signed in again, the page returned to shows it once above its own content.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await mentor.SignInAsync("lapsed.mentor");
+        (await mentor.GetAsync("/mentor/queue")).Should().Contain("Not recorded when your sign-in ended; what you had typed, to paste again:").And.Contain(">Please add the call sheet</textarea>");
+        (await mentor.GetAsync("/mentor/queue")).Should().NotContain("Please add the call sheet", "once");
     }
 
     [Fact]
