@@ -116,7 +116,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                    count(*) over (), l.framework_edition_id
               from {leaders} l
              where l.affiliate = $1
-               and ($2::text is null or {Folded("l.display_name")} like '%' || {Folded("$2")} || '%')
+               and ($2::text is null or {NameFold.Sql("l.display_name")} like '%' || {NameFold.Sql("$2")} || '%')
                and ($3::text is null or lower(l.local) = lower($3))
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
@@ -156,29 +156,10 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     private static string? Like(string? value) => Blank(value)?.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
     /// <summary>
-    /// SQL: <paramref name="text"/> as a search by name compares it: in small letters, its accents dropped and a
-    /// hyphen a space, so "Maria Jose" finds "María-José" (typed on a keyboard without accents, or from a list
-    /// that dropped them). Done here rather than by PostgreSQL's unaccent, an extension a plain server may lack,
-    /// and whatever the database's locale makes of lower() beyond ASCII (both cases are listed).
-    /// </summary>
-    private static string Folded(string text) => $"translate(lower({text}), '{Accented}', '{Unaccented}')";
-
-    private const string Accented = "àáâãäåāăąÀÁÂÃÄÅĀĂĄçćčÇĆČèéêëēėęěÈÉÊËĒĖĘĚìíîïīįıÌÍÎÏĪĮIñńňÑŃŇòóôõöøōőÒÓÔÕÖØŌŐùúûüūůűųÙÚÛÜŪŮŰŲýÿÝŸžźżŽŹŻšśşŠŚŞğĞłŁđĐ-";
-    private const string Unaccented = "aaaaaaaaaaaaaaaaaacccccceeeeeeeeeeeeeeeeiiiiiiiiiiiiiinnnnnnoooooooooooooooouuuuuuuuuuuuuuuuyyyyzzzzzzssssssgglldd ";
-
-    /// <summary>As <see cref="Folded"/> does in SQL: in small letters, its accents dropped, a hyphen a space.</summary>
-    private static string Fold(string text) =>
-        string.Create(text.Length, text, (folded, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-                folded[i] = Accented.IndexOf(source[i]) is var at and >= 0 ? Unaccented[at] : char.ToLowerInvariant(source[i]);
-        });
-
-    /// <summary>
-    /// A name as enrolments are compared: its accents, case and hyphens aside (<see cref="Fold"/>), trimmed and
+    /// A name as enrolments are compared: its accents, case and hyphens aside (<see cref="NameFold"/>), trimmed and
     /// its spaces one ("Ana  nuñez " is "Ana Nunez", "Mary-Ann" is "Mary Ann").
     /// </summary>
-    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(Fold(name), @"\s+", " ").Trim();
+    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(NameFold.Of(name), @"\s+", " ").Trim();
 
     /// <summary>
     /// The affiliate's leaders, erased ones aside, whose name is one of <paramref name="names"/> as
@@ -191,7 +172,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || names.Count == 0) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status from {leaders} l
-             where l.affiliate = $1 and l.display_name <> $3 and btrim(regexp_replace({Folded("l.display_name")}, '\s+', ' ', 'g')) = any($2)
+             where l.affiliate = $1 and l.display_name <> $3 and btrim(regexp_replace({NameFold.Sql("l.display_name")}, '\s+', ' ', 'g')) = any($2)
              order by l.display_name, l.leader_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -280,7 +261,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         if (leaders is null || string.IsNullOrWhiteSpace(text)) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status, l.affiliate from {leaders} l
-             where l.display_name <> $3 and {Folded("l.display_name")} like '%' || {Folded("$1")} || '%'
+             where l.display_name <> $3 and {NameFold.Sql("l.display_name")} like '%' || {NameFold.Sql("$1")} || '%'
              order by lower(l.display_name), l.affiliate, l.leader_id limit $2
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Like(text)! });

@@ -172,8 +172,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         AllUsers = Users.Count;
         // An affiliate's users are a few hundred at most (its staff, mentors, board and leaders' sign-ins): narrowed here.
         if (Search?.Trim() is { Length: > 0 } typed)
-            Users = [.. Users.Where(u => NameSearch.Finds(u.Username, typed) || (u.Name is { } name && NameSearch.Finds(name, typed))
-                || (u.LeaderId is { } leader && LeaderNames.TryGetValue(leader, out var leaderName) && NameSearch.Finds(leaderName, typed)))];
+            Users = [.. Users.Where(u => LeaderJourney.Core.Leaders.NameFold.Finds(u.Username, typed) || (u.Name is { } name && LeaderJourney.Core.Leaders.NameFold.Finds(name, typed))
+                || (u.LeaderId is { } leader && LeaderNames.TryGetValue(leader, out var leaderName) && LeaderJourney.Core.Leaders.NameFold.Finds(leaderName, typed)))];
         return Page();
     }
 }

@@ -28,7 +28,7 @@ public sealed class MenteesModel(LeaderLists lists) : PageModel
         // A mentor's own mentees are a few dozen at most: narrowed here, not in the database.
         var typed = Q?.Trim();
         Mentees = string.IsNullOrEmpty(typed) ? mentees
-            : [.. mentees.Where(m => NameSearch.Finds(m.DisplayName, typed) || (m.Local is { } local && NameSearch.Finds(local, typed)))];
+            : [.. mentees.Where(m => NameFold.Finds(m.DisplayName, typed) || (m.Local is { } local && NameFold.Finds(local, typed)))];
         return Page();
     }
 }
