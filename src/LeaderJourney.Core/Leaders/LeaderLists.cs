@@ -181,9 +181,13 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         var found = new List<NamedLeader>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            found.Add(new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
+            found.Add(ReadNamed(reader));
         return found;
     }
+
+    /// <summary>A row of <c>leader_id, display_name, local, status</c>.</summary>
+    private static NamedLeader ReadNamed(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
 
     /// <summary>An address as enrolments compare it: trimmed, its case ignored.</summary>
     public static string AddressKey(string email) => email.Trim().ToLowerInvariant();
@@ -195,11 +199,13 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// read model keeps each as a keyed hash (<see cref="Storage.Projections.LookupHashes"/>), which an
     /// erasure clears.
     /// </summary>
-    public async Task<IReadOnlyList<(NamedLeader Leader, string AddressKey)>> WithAddressAsync(string affiliate, IReadOnlyCollection<string> addresses, CancellationToken ct)
+    /// <returns>Null while the addresses cannot be looked at: the version of the read model that keeps their hashes
+    /// is still being built beside the last one (after an upgrade), so the callers say the check did not run.</returns>
+    public async Task<IReadOnlyList<(NamedLeader Leader, string AddressKey)>?> WithAddressAsync(string affiliate, IReadOnlyCollection<string> addresses, CancellationToken ct)
     {
-        // None found until the version that keeps the hashes is active (built beside the last one after an upgrade).
         var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.AddressesFromVersion, ct);
-        if (leaders is null || addresses.Count == 0) return [];
+        if (leaders is null) return null;
+        if (addresses.Count == 0) return [];
         var keyOfHash = new Dictionary<string, string>();
         foreach (var key in addresses.Select(AddressKey).Distinct())
             if (await store.Hashes.OfAsync(key, ct) is { } hash) keyOfHash[hash] = key;
@@ -214,7 +220,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         var found = new List<(NamedLeader, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            found.Add((new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)), keyOfHash[reader.GetString(4)]));
+            found.Add((ReadNamed(reader), keyOfHash[reader.GetString(4)]));
         return found;
     }
 
@@ -270,7 +276,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         var found = new List<(NamedLeader, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            found.Add((new NamedLeader(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)), reader.GetString(4)));
+            found.Add((ReadNamed(reader), reader.GetString(4)));
         return found;
     }
 

@@ -37,6 +37,9 @@ public sealed class ImportJob(Guid id, CurrentUser owner, string affiliate, IRea
     /// <summary>The file's separator (<see cref="CsvText.SeparatorOf"/>): the rows left out are given back with it.</summary>
     public char Separator { get; init; } = ',';
 
+    /// <summary>The rows' addresses could not be looked for among those enrolled (the leaders' list was being rebuilt): the preview says so.</summary>
+    public bool AddressesUnchecked { get; init; }
+
     /// <summary>The file's header, as its columns were named (lower case).</summary>
     public IReadOnlyList<string> Header { get; init; } = [];
 
@@ -254,15 +257,16 @@ public sealed class LeaderImport : IDisposable
         // A leader enrolled already under a row's address (and not under its name, said above) is most likely the
         // same person under another spelling of their name; two people sharing an address are enrolled on the
         // leaders page, which asks.
-        var enrolledAt = (await lists.WithAddressAsync(caller.Affiliate, [.. rows.Where(r => r.Email.Length > 0).Select(r => r.Email)], ct))
-            .GroupBy(a => a.AddressKey).ToDictionary(g => g.Key, g => g.First().Leader);
+        var byAddress = await lists.WithAddressAsync(caller.Affiliate, [.. rows.Where(r => r.Email.Length > 0).Select(r => r.Email)], ct);
+        var enrolledAt = (byAddress ?? []).GroupBy(a => a.AddressKey).ToDictionary(g => g.Key, g => g.First().Leader);
         for (var i = 0; i < rows.Count; i++)
             if (rows[i].Email.Length > 0 && enrolledAt.TryGetValue(LeaderLists.AddressKey(rows[i].Email), out var holder)
                 && !(enrolled.TryGetValue(LeaderLists.NameKey(rows[i].DisplayName), out var byName) && byName.Id == holder.Id))
                 rows[i] = rows[i] with { Errors = [.. rows[i].Errors,
                     $"Row {rows[i].Line}, email: {holder.DisplayName}{(holder.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already with this address; if this is someone else, enrol them on the leaders page."] };
         DropExpired();
-        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime) { Header = header, Separator = CsvText.SeparatorOf(csv) };
+        var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime)
+            { Header = header, Separator = CsvText.SeparatorOf(csv), AddressesUnchecked = byAddress is null };
         _jobs[job.Id] = job;
         return job;
     }

@@ -62,6 +62,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     /// </summary>
     public IReadOnlyList<(NamedLeader Leader, bool SameAddress)> AlreadyEnrolled { get; private set; } = [];
 
+    /// <summary>The address sent could not be looked for among those enrolled (<see cref="LeaderLists.WithAddressAsync"/>): said with the outcome.</summary>
+    public bool AddressUnchecked { get; private set; }
+
     /// <summary>The leader just enrolled: the page leads to their record, where a mentor and a sign-in are given.</summary>
     public (Guid Id, string Name)? EnrolledNow { get; private set; }
 
@@ -73,7 +76,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
         if (!Staff(out var caller)) return Forbid();
         if (!anotherPerson)
         {
-            var sameAddress = string.IsNullOrWhiteSpace(email) ? [] : (await lists.WithAddressAsync(caller.Affiliate!, [email], ct)).Select(a => a.Leader).ToList();
+            var byAddress = string.IsNullOrWhiteSpace(email) ? [] : await lists.WithAddressAsync(caller.Affiliate!, [email], ct);
+            AddressUnchecked = byAddress is null;
+            var sameAddress = (byAddress ?? []).Select(a => a.Leader).ToList();
             var sameName = string.IsNullOrWhiteSpace(displayName) ? [] : await lists.NamedAsync(caller.Affiliate!, [displayName], ct);
             AlreadyEnrolled = [.. sameAddress.Select(l => (l, true)), .. sameName.Where(l => !sameAddress.Any(a => a.Id == l.Id)).Select(l => (l, false))];
             if (AlreadyEnrolled.Count > 0)
@@ -86,7 +91,8 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new EnrolLeaderCommand(id, caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
                 { Sender = new(caller, PageCommands.Options(Request, "enrol")) }, ct));
-        Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value : null;
+        Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value
+            + (AddressUnchecked ? " " + T["Their address could not be checked against those enrolled: the leaders' list is being rebuilt after an upgrade."].Value : "") : null;
         if (Error is null) EnrolledNow = (id, displayName!.Trim());
         if (Error is not null) Sent = (displayName, email, local, frameworkId);
         return await Load(ct);
