@@ -211,7 +211,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
-    public async Task A_name_of_two_hundred_letters_without_a_space_breaks_on_the_record_and_in_the_list_instead_of_widening_the_page()
+    public async Task A_name_of_175_letters_without_a_space_breaks_on_the_record_and_in_the_list_instead_of_widening_the_page()
     {
         var (admin, _, _) = await Affiliate("BW");
         var name = string.Concat(Enumerable.Repeat("Wolfeschlegelsteinhausenbergerdorff", 5));
