@@ -261,8 +261,9 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// (accents, case and hyphens aside), at most <paramref name="limit"/>, by name: for national admins, who
     /// look a leader up by name in the audit across affiliates.
     /// </summary>
-    public async Task<IReadOnlyList<(NamedLeader Leader, string Affiliate)>> NamedLikeInEveryAffiliateAsync(string text, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<(NamedLeader Leader, string Affiliate)>> NamedLikeInEveryAffiliateAsync(Access.CurrentUser caller, string text, int limit, CancellationToken ct)
     {
+        if (!caller.IsNationalAdmin) throw new Access.ForbiddenException("Only national admins look leaders up across affiliates.");
         var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
         if (leaders is null || string.IsNullOrWhiteSpace(text)) return [];
         await using var command = dataSource.CreateCommand($"""

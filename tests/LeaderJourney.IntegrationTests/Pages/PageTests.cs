@@ -1058,19 +1058,20 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var adminName = (await _app.Services.GetRequiredService<AccessDirectory>().FindByIdAsync(adminId))!.Username;
         audit.Should().Contain($"<td data-label=\"Who\">{adminName}</td>").And.Contain("read the leader&#x27;s record").And.Contain("Grace Lee")
             .And.NotContain(adminId.ToString()).And.Contain("href=\"/admin/audit\"");
-        (await national.GetAsync("/admin/audit?leaderId=nonsense")).Should().Contain("No leader&#x27;s name contains &#x27;nonsense&#x27;.");
+        (await national.GetAsync("/admin/audit?leader=nonsense")).Should().Contain("No leader&#x27;s name contains &#x27;nonsense&#x27;.");
         // A leader is looked up by name too (across affiliates), and each name in the trail narrows it to that leader.
-        audit.Should().Contain($"<a href=\"/admin/audit?leaderId={leaderId}\" aria-label=\"Only reads of Grace Lee\">Grace Lee</a>");
+        audit.Should().Contain($"<a href=\"/admin/audit?leader={leaderId}\" aria-label=\"Only reads of Grace Lee\">Grace Lee</a>", "an address kept from before, with leaderId=, still works");
         var zora = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Zora Neale Hurston", email = $"zora.{Guid.NewGuid():N}@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Ok(admin.GetAsync($"/api/leaders/{zora}"));
         await _app.CaughtUpAsync();
-        (await national.GetAsync("/admin/audit?leaderId=zora+neale")).Should().Contain($"aria-label=\"Only reads of Zora Neale Hurston\">Zora Neale Hurston</a>")
+        (await national.GetAsync("/admin/audit?leader=zora+neale")).Should().Contain($"aria-label=\"Only reads of Zora Neale Hurston\">Zora Neale Hurston</a>")
             .And.NotContain("aria-label=\"Only reads of Grace Lee\"", "one leader's name holds it: their reads alone");
         var (elsewhere, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PQ");
         await Ok(elsewhere.PostAsJsonAsync("/api/leaders", new { affiliate = "PQ", displayName = "Grace Lee", email = $"grace.{Guid.NewGuid():N}@example.org" }), HttpStatusCode.Created);
         await _app.CaughtUpAsync();
-        (await national.GetAsync("/admin/audit?leaderId=grace+lee")).Should().Contain("leaders&#x27; names contain &#x27;grace lee&#x27;")
-            .And.Contain("<a href=\"/admin/audit?leaderId=", "several share it: the page asks which");
+        (await national.GetAsync("/admin/audit?leader=grace+lee")).Should().Contain("leaders&#x27; names contain &#x27;grace lee&#x27;")
+            .And.Contain($"<a href=\"/admin/audit?leader={leaderId}\">Grace Lee</a> · PG", "several share it: the page asks which")
+            .And.NotContain("<td data-label=\"Who\">", "and shows no reads until one is chosen");
 
         var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);

@@ -8,6 +8,10 @@ namespace LeaderJourney.Web.Pages.Admin;
 /// <summary>National admins: who read a leader's record or an equity breakdown, and when (newest first).</summary>
 public sealed class AuditModel(SensitiveReads reads, AccessDirectory directory, LeaderJourney.Core.Leaders.LeaderLists lists) : PageModel
 {
+    /// <summary>A leader's name as people know it, or their id (copied from a record's address).</summary>
+    [BindProperty(SupportsGet = true, Name = "leader")] public string? Leader { get; set; }
+
+    /// <summary>The address's name for <see cref="Leader"/> before it took a name too: links kept from then still work.</summary>
     [BindProperty(SupportsGet = true)] public string? LeaderId { get; set; }
     public IReadOnlyList<SensitiveRead> Reads { get; private set; } = [];
     /// <summary>Who read (user names) and whose record (leaders' names), so the trail reads as names, not ids.</summary>
@@ -30,17 +34,20 @@ public sealed class AuditModel(SensitiveReads reads, AccessDirectory directory, 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!BearerTokenHandler.CurrentUserOf(User).IsNationalAdmin) return Forbid();
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (!caller.IsNationalAdmin) return Forbid();
+        Leader ??= LeaderId;
         Guid? leader = null;
-        if (!string.IsNullOrWhiteSpace(LeaderId))
+        if (!string.IsNullOrWhiteSpace(Leader))
         {
-            // A name as people know it, or an id (copied from a record's address); a name several leaders share asks which.
-            if (Guid.TryParse(LeaderId.Trim(), out var id)) leader = id;
+            // A name several leaders share asks which, and shows no reads until one is chosen (all of them would read as that name's).
+            if (Guid.TryParse(Leader.Trim(), out var id)) leader = id;
             else
             {
-                Named = await lists.NamedLikeInEveryAffiliateAsync(LeaderId, MaxNamed + 1, ct);
+                Named = await lists.NamedLikeInEveryAffiliateAsync(caller, Leader, MaxNamed + 1, ct);
                 if (Named.Count == 1) leader = Named[0].Leader.Id;
-                else if (Named.Count == 0) Error = $"No leader's name contains '{LeaderId.Trim()}'.";
+                else if (Named.Count == 0) Error = $"No leader's name contains '{Leader.Trim()}'.";
+                if (Named.Count != 1) return Page();
             }
         }
         Reads = await reads.ListAsync(leader, null, null, null, 200, ct);
