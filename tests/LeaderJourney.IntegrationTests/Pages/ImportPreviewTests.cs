@@ -50,8 +50,11 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     public async Task An_empty_file_is_said_empty_and_a_spreadsheets_own_headings_are_said_with_what_line_1_holds()
     {
         (await Uploaded([])).Should().Contain("The file is empty.").And.NotContain("Choose a CSV file.", "a file was chosen");
+        (await Uploaded(System.Text.Encoding.UTF8.GetBytes(" \n,,\n  \n"))).Should().Contain("The file is empty.", "lines of blanks alone are no rows");
+        (await Uploaded(System.Text.Encoding.UTF8.GetBytes("display_name,email\n"))).Should().Contain("The file has its header but no row under it: add a line for each leader.")
+            .And.NotContain("0 of 0 rows");
         (await Uploaded(System.Text.Encoding.UTF8.GetBytes("Nombre;Correo\nAna Nunez;ana@example.org\n"))).Should()
-            .Contain("Line 1 must be the header: display_name,email,local,mentor,training_title,theme_code,level,completed_on (the first two required); this file's line 1 begins 'Nombre, Correo'. The template has the header.");
+            .Contain("Line 1 must be the header: display_name,email,local,mentor,training_title,theme_code,level,completed_on (the first two required); this file's line 1 begins 'Nombre;Correo'. The template has the header.");
     }
 
     [Fact]
@@ -87,13 +90,13 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
         var template = await _staff.Http.GetAsync("/staff/import?handler=template");
         template.Content.Headers.ContentDisposition!.FileName.Should().Be("leaders-template.csv");
         var fromTemplate = await Preview(await template.Content.ReadAsStringAsync());
-        (await _staff.GetAsync($"/staff/import/{fromTemplate}")).Should().Contain("1 of 1 rows can be imported").And.Contain("Ana Example");
+        (await _staff.GetAsync($"/staff/import/{fromTemplate}")).Should().Contain("The row can be imported.").And.Contain("Ana Example");
         // Asked for in Spanish, in the separator a Spanish spreadsheet splits at; it previews as good too.
         using var inSpanish = new HttpRequestMessage(HttpMethod.Get, "/staff/import?handler=template");
         inSpanish.Headers.AcceptLanguage.ParseAdd("es");
         var spanishTemplate = (await (await _staff.Http.SendAsync(inSpanish)).Content.ReadAsStringAsync()).TrimStart('\uFEFF');
         spanishTemplate.Should().StartWith("display_name;email;local;");
-        (await _staff.GetAsync($"/staff/import/{await Preview(spanishTemplate)}")).Should().Contain("1 of 1 rows can be imported");
+        (await _staff.GetAsync($"/staff/import/{await Preview(spanishTemplate)}")).Should().Contain("The row can be imported.");
     }
 
     [Fact]
@@ -167,7 +170,7 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
         lines[2].Should().StartWith($"Early Eli,eli@example.org,Workshop,ADV.1,1,{future},");
         // Mended there and uploaded again as it is, error column and all: read past that column.
         var mended = await Preview(string.Join("\n", lines).Replace("03/15/2026", "2026-03-15"));
-        WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{mended}")).Should().Contain("1 of 2 rows can be imported").And.NotContain("unknown column");
+        WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{mended}")).Should().Contain("1 of 2 rows can be imported; 1 has errors and will be left out.").And.NotContain("unknown column");
 
         // Another member of staff gets nothing of it.
         var other = new PageClient(_app);

@@ -168,15 +168,17 @@ public sealed class LeaderImport : IDisposable
         // A mentor may also be named as people know them (as the leaders page takes), when the name is one mentor's alone.
         var mentorsByName = (await directory.MentorNamesAsync(caller.Affiliate, ct, ableToSignIn: true))
             .GroupBy(m => m.Value.Trim(), StringComparer.CurrentCultureIgnoreCase).ToDictionary(g => g.Key, g => g.Select(m => m.Key).ToList(), StringComparer.CurrentCultureIgnoreCase);
-        var records = CsvText.Read(csv).ToList();
+        // Lines of blanks alone (a spreadsheet's empty rows) are no rows.
+        var records = CsvText.Read(csv).Where(r => r.Fields.Any(f => f.Trim().Length > 0)).ToList();
         if (records.Count == 0) throw new RequestValidationException("file", "The file is empty.");
         var header = records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
         // Said with what the file's first line holds: a spreadsheet's own headings ("Nombre", "Correo") are the common slip.
         if (header.Length < 2 || header[0] != "display_name" || header[1] != "email")
-            throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required); this file's line 1 begins '{Shown(string.Join(", ", records[0].Fields.Take(2)))}'. The template has the header.");
+            throw new RequestValidationException("file", $"Line 1 must be the header: {string.Join(',', Columns)} (the first two required); this file's line 1 begins '{Shown(string.Join(CsvText.SeparatorOf(csv), records[0].Fields.Take(2)))}'. The template has the header.");
         // The rows left out of an earlier import come back with an error column (ImportJob.LeftOutCsv): it is read past.
         if (header.Except(Columns).FirstOrDefault(column => column != ErrorColumn) is { } unknown)
             throw new RequestValidationException("file", $"Line 1: unknown column '{unknown}'; the columns are {string.Join(',', Columns)}.");
+        if (records.Count == 1) throw new RequestValidationException("file", "The file has its header but no row under it: add a line for each leader.");
         if (records.Count - 1 > MaxRows) throw new RequestValidationException("file", $"At most {MaxRows} rows per import.");
         var scope = (await scopes.FindAsync(frameworkEditionId, ct))!;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
