@@ -136,11 +136,13 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     {
         if (!Caller.IsNationalAdmin) return Forbid();
         AffiliateForm = (code, name);
-        AffiliateFormError = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliates")) }, ct));
+        Answer? created = null;
+        AffiliateFormError = await PageCommands.TryAsync(async () => created = await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliates")) }, ct));
         if (AffiliateFormError is null)
         {
             AffiliateForm = null;
-            code = code!.Trim().ToUpperInvariant();
+            // As kept (in capitals), whatever case was typed.
+            code = (created?.Body as AffiliateBody)?.Code ?? code;
             Affiliate = code;
             UserForm = new SentUser(null, Roles.AffiliateAdmin, code, null, null);
             UserFormMessage = $"Created affiliate {code}. Next: add its first staff member (affiliate admin).";
