@@ -769,6 +769,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var id = System.Text.RegularExpressions.Regex.Match(enrolled, @"<a href=""/staff/leaders/([^""]+)"">Ella Framework</a>").Groups[1].Value;
         enrolled.Should().Contain($"<a href=\"/staff/leaders/{id}\">Open Ella Framework&#x27;s record</a> to assign a mentor and give them a sign-in.",
             "what a new leader needs next is on their record");
+        // Said in the enrol form's section, below the list, where the page opens.
+        enrolled.IndexOf("Enrolled Ella Framework.", StringComparison.Ordinal).Should().BeGreaterThan(enrolled.IndexOf("<h2 id=\"enrol\">", StringComparison.Ordinal));
+        enrolled.Should().Contain("action=\"/staff/leaders?handler=enrol#enrol\"");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("frameworkId").GetGuid().Should().Be(bps.Id);
 
@@ -776,6 +779,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await _app.CaughtUpAsync();
         var again = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = " ella  FRAMEWORK", ["email"] = $"{Guid.NewGuid():N}@example.org" })).Content.ReadAsStringAsync();
+        again.IndexOf("Not enrolled yet", StringComparison.Ordinal).Should().BeGreaterThan(again.IndexOf("<h2 id=\"enrol\">", StringComparison.Ordinal));
         again.Should().Contain("Not enrolled yet: a leader of this name is already enrolled.").And.Contain($"<a href=\"/staff/leaders/{id}\">Ella Framework</a>")
             .And.Contain("name=\"anotherPerson\"").And.NotContain("Enrolled");
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",

@@ -119,6 +119,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     public bool TrainingPosted => Request.Method == "POST" && string.Equals(Request.Query["handler"], "trainings", StringComparison.OrdinalIgnoreCase)
         && Leaders.Any(l => l.Status == "active");
 
+    /// <summary>The enrol form was sent: its answer (a refusal, a name or an address enrolled already, or the leader enrolled) is said in its section, where the page opens, below the list.</summary>
+    public bool EnrolPosted => Request.Method == "POST" && string.Equals(Request.Query["handler"], "enrol", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// A training the ticked leaders attended (a workshop, say), recorded for each of them: the command
     /// POST /api/leaders/{id}/trainings sends, one per leader, so one refused (a paused journey, another
