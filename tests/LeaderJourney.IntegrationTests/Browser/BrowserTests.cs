@@ -244,6 +244,15 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "LeaderJourney API", Level = 1 })).ToBeVisibleAsync();
                 (await page.EvaluateAsync<string>("() => document.documentElement.lang")).Should().Be("en");
                 await Accessible(page);
+                // Scalar draws each operation (its method's coloured label too) as it is scrolled to: to the end, until the page stops growing.
+                for (var (height, last) = (0, -1); height != last;)
+                {
+                    last = height;
+                    await page.Mouse.WheelAsync(0, 20_000);
+                    await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                    height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+                }
+                await Accessible(page);
                 await Screenshot(page, $"api-docs-{scheme.ToString().ToLowerInvariant()}");
             }
         }
