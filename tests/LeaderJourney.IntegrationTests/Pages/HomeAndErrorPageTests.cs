@@ -129,7 +129,7 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
 
         var user = (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board");
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = user.Id.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Disabled: they can no longer sign in, and their sessions have ended.");
+            .Should().Contain("Disabled hf.board: they can no longer sign in, and their sessions have ended.");
         (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").Disabled.Should().BeTrue();
 
         // An address for a user made without one: saved, never shown back, and removed by an empty box.

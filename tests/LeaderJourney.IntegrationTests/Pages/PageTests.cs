@@ -454,10 +454,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var fannieUser = System.Text.RegularExpressions.Regex.Match(users, @"name=""userId"" value=""([0-9a-f-]{36})"">\s*<p>fannie\.hamer can no longer sign in").Groups[1].Value;
         fannieUser.Should().NotBeEmpty("her row offers to disable the sign-in, asked again");
         (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Disabled: they can no longer sign in").And.Contain("aria-label=\"Enable fannie.hamer\"");
+            .Should().Contain("Disabled fannie.hamer: they can no longer sign in").And.Contain("aria-label=\"Enable fannie.hamer\"");
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "false" })).Content.ReadAsStringAsync())
-            .Should().Contain("Enabled: they can sign in again.");
+        // From a search, the answer keeps the list as it was searched.
+        (await staff.GetAsync("/admin/users?q=fannie")).Should().Contain("action=\"/admin/users?q=fannie&amp;handler=change\"");
+        (await (await staff.PostAsync("/admin/users", "/admin/users?q=fannie&handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "false" })).Content.ReadAsStringAsync())
+            .Should().Contain("Enabled fannie.hamer: they can sign in again.");
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         // A name typed wrong at enrolment is corrected on the record; a bad e-mail keeps what was typed.

@@ -47,15 +47,17 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     {
         if (!Caller.IsAdmin) return Forbid();
         bool? disable = disabled switch { "true" => true, "false" => false, _ => null };
-        var wasMentor = disable == true && (await directory.FindByIdAsync(userId))?.Role == Roles.Mentor;
+        var user = await directory.FindByIdAsync(userId, ct);
+        var wasMentor = disable == true && user?.Role == Roles.Mentor;
+        var who = user?.Username ?? "";
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, string.IsNullOrEmpty(role) ? null : role, disable) { Sender = new(Caller, PageCommands.Options(Request, "users")) }, ct));
         // Said as what happened: a disabled person does not "sign in again with the new rights".
         Message = Error is null ? disable switch
         {
-            true => "Disabled: they can no longer sign in, and their sessions have ended.",
-            false => "Enabled: they can sign in again.",
-            null => "Saved. Their sessions have ended; they sign in again with the new rights.",
+            true => $"Disabled {who}: they can no longer sign in, and their sessions have ended.",
+            false => $"Enabled {who}: they can sign in again.",
+            null => $"Saved the role of {who}. Their sessions have ended; they sign in again with the new rights.",
         } : null;
         // A mentor disabled may leave leaders with nobody to sign off their levels: said at once, with where to find them.
         if (Error is null && wasMentor && Caller.Affiliate is { } affiliate && await lists.CountsAsync(affiliate, ct) is { WithoutMentor: > 0 } counts)
