@@ -559,7 +559,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("Level 1 of ADV.1 is already signed off; it is attained once learning at this level is recorded");
         // The journey's first lines and its grid say the sign-off stands and what it waits for (the grid read "Next" as for a level not begun).
         var journey = await leader.GetAsync("/journey");
-        journey.Should().Contain("Signed off by your mentor; log your learning (a training) to attain it:")
+        journey.Should().Contain("Signed off by your mentor; attained once its learning is logged (a training, or your mentor&#x27;s or a peer&#x27;s assessment):")
             .And.Contain("<li><a href=\"/journey/theme/ADV.1#training\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
             .And.Contain("class=\"level signed\" data-level=\"1\">Signed off, not attained yet");
 
