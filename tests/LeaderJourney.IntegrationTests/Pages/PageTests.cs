@@ -180,7 +180,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A request the leader withdraws while the mentor's queue is open is not signed off from that page: nothing is recorded, and it says why.
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=withdrawRequest", new() { ["level"] = "1" })).StatusCode.Should().Be(HttpStatusCode.OK);
         var stale = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=signOff", new(signOffForm) { ["text"] = "Signed from an old page." })).Content.ReadAsStringAsync();
-        stale.Should().Contain("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded").And.NotContain("Signed off Utilizes");
+        stale.Should().Contain("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded").And.NotContain("Signed off Utilizes")
+            .And.Contain("It was Grace Lee&#x27;s request for Utilizes best practices in advocacy and political efforts, Level 1.", "its card is gone: the page says which it was")
+            .And.Contain("<textarea id=\"refused-text\" readonly>Signed from an old page.</textarea>", "and hands back what was typed");
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Signed from an old page.");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).StatusCode.Should().Be(HttpStatusCode.OK);
         (await leader.GetAsync("/journey")).Should().NotContain("class=\"level attained\" data-level=\"1\"");

@@ -74,7 +74,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
         var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text, AnswersRequest: true), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
-        if (Error is not null) Refused = (leaderId, themeCode, text);
+        if (Error is not null) (Refused, RefusedLevel) = ((leaderId, themeCode, text), level);
         // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
         if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
         return await Load(ct);
@@ -118,7 +118,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         Message = Error is null
             ? T["Declined {0}'s sign-off of {1}, Level {2}.", (await reader.LoadForCallerAsync(leaderId, caller, ct)).State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value
             : null;
-        if (Error is not null) Refused = (leaderId, themeCode, text);
+        if (Error is not null) (Refused, RefusedLevel) = ((leaderId, themeCode, text), level);
         return await Load(ct);
     }
 
@@ -135,8 +135,22 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             items.Add(Item(loaded, caller, request.ThemeCode, request.Level, request.RequestedAt));
         }
         Items = items;
+        // A refusal whose card is gone (the request closed meanwhile) is said at the top: which request it was, and what was typed.
+        if (Error is not null && Refused is { } refused && !Items.Any(IsRefused))
+        {
+            string? name = null;
+            try { name = (await reader.LoadForCallerAsync(refused.LeaderId, caller, ct)).State.DisplayName; }
+            catch (Exception e) when (Core.Http.Problems.For(e) is not null) { /* no longer this mentor's mentee: said without the name */ }
+            RefusedRequest = (name, (await words.LoadAsync(ct)).Of(refused.ThemeCode), RefusedLevel);
+        }
         return Page();
     }
+
+    /// <summary>The level of the request a refused form was for.</summary>
+    private int RefusedLevel { get; set; }
+
+    /// <summary>The request a refusal was about when its card is no longer listed: the leader's name (when still theirs to read), the theme's title and the level.</summary>
+    public (string? Leader, string Theme, int Level)? RefusedRequest { get; private set; }
 
     private QueueItem Item(LoadedLeader loaded, CurrentUser caller, string themeCode, int level, DateTimeOffset requestedAt)
     {
