@@ -109,6 +109,7 @@ public sealed class DatabaseStartup(Store store, ProjectionRuntime projections, 
     private async Task RunOnceAsync()
     {
         await store.MigrateAsync();
+        await store.Hashes.WarmAsync(CancellationToken.None);
         var moved = await Engine.LegacyStoreUpgrade.MoveAsync(store.DataSource, store.Marten, store.Schema, store.Types);
         if (moved.Moved)
         {

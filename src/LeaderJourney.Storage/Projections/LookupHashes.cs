@@ -21,6 +21,15 @@ public sealed class LookupHashes
 
     internal LookupHashes(SubjectKeys? keys) => _keys = keys;
 
+    /// <summary>
+    /// Reads the key (made on first start) before any append needs it: read first inside an inline projection,
+    /// it would take a second connection while the append holds its own, for each of many appends at once.
+    /// </summary>
+    public async Task WarmAsync(CancellationToken ct)
+    {
+        if (_keys is not null) _key ??= await _keys.InstallationKeyAsync(KeyId, ct);
+    }
+
     public async ValueTask<string?> OfAsync(string value, CancellationToken ct)
     {
         if (_keys is null) return null;
