@@ -99,7 +99,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
 
     private async Task<(IReadOnlyList<LeaderListing> Leaders, int Total)> ReadAsync(string affiliate, LeaderFilter filter, int? limit, int offset, CancellationToken ct)
     {
-        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        var (leaders, nameKey) = await LeadersTableAsync(ct) ?? default;
         var attainments = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "attainments", ct);
         var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
         if (leaders is null || attainments is null || mentors is null) return ([], 0);
@@ -116,7 +116,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
                    count(*) over (), l.framework_edition_id
               from {leaders} l
              where l.affiliate = $1
-               and ($2::text is null or {NameFold.Sql("l.display_name")} like '%' || {NameFold.Sql("$2")} || '%')
+               and ($2::text is null or {nameKey} like '%' || $2 || '%')
                and ($3::text is null or lower(l.local) = lower($3))
                and ($4::text is null or l.status = $4 or ($4 = 'current' and l.status <> 'withdrawn'))
                and ($5::uuid is null or exists (select 1 from {mentors} m where m.leader_id = l.leader_id and m.mentor_user_id = $5))
@@ -128,7 +128,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
              limit {(limit is { } rows ? rows.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} offset $7
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Like(filter.Search), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Like(Blank(filter.Search) is { } typed ? NameKey(typed) : null), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Blank(filter.Local), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Blank(filter.Status), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = filter.Mentor, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
@@ -168,11 +168,10 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// </summary>
     public async Task<IReadOnlyList<NamedLeader>> NamedAsync(string affiliate, IReadOnlyCollection<string> names, CancellationToken ct)
     {
-        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
-        if (leaders is null || names.Count == 0) return [];
+        if (await LeadersTableAsync(ct) is not var (leaders, nameKey) || names.Count == 0) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status from {leaders} l
-             where l.affiliate = $1 and l.display_name <> $3 and btrim(regexp_replace({NameFold.Sql("l.display_name")}, '\s+', ' ', 'g')) = any($2)
+             where l.affiliate = $1 and l.display_name <> $3 and {nameKey} = any($2)
              order by l.display_name, l.leader_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -184,6 +183,18 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
             found.Add(ReadNamed(reader));
         return found;
     }
+
+    /// <summary>
+    /// The leaders' active table, and the SQL of a row's name as searches compare it (<see cref="NameKey"/>): the
+    /// <c>name_key</c> written with the row, or, while an upgrade builds the version that writes it beside an older
+    /// one, the name folded in the query (<see cref="NameFold.Sql"/>; 105-110 ms against 7 ms on 20,000 leaders).
+    /// </summary>
+    private async Task<(string Table, string NameKey)?> LeadersTableAsync(CancellationToken ct) =>
+        await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.NameKeysFromVersion, ct) is { } current
+            ? (current, "l.name_key")
+            : await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct) is { } older
+            ? (older, "btrim(regexp_replace(" + NameFold.Sql("l.display_name") + @", '\s+', ' ', 'g'))")
+            : null;
 
     /// <summary>A row of <c>leader_id, display_name, local, status</c>.</summary>
     private static NamedLeader ReadNamed(NpgsqlDataReader reader) =>
@@ -264,14 +275,13 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     public async Task<IReadOnlyList<(NamedLeader Leader, string Affiliate)>> NamedLikeInEveryAffiliateAsync(Access.CurrentUser caller, string text, int limit, CancellationToken ct)
     {
         if (!caller.IsNationalAdmin) throw new Access.ForbiddenException("Only national admins look leaders up across affiliates.");
-        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
-        if (leaders is null || string.IsNullOrWhiteSpace(text)) return [];
+        if (await LeadersTableAsync(ct) is not var (leaders, nameKey) || string.IsNullOrWhiteSpace(text)) return [];
         await using var command = dataSource.CreateCommand($"""
             select l.leader_id, l.display_name, l.local, l.status, l.affiliate from {leaders} l
-             where l.display_name <> $3 and {NameFold.Sql("l.display_name")} like '%' || {NameFold.Sql("$1")} || '%'
+             where l.display_name <> $3 and {nameKey} like '%' || $1 || '%'
              order by lower(l.display_name), l.affiliate, l.leader_id limit $2
             """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Like(text)! });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Like(NameKey(text))! });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Domain.Leaders.Leader.ErasedName });
         var found = new List<(NamedLeader, string)>();

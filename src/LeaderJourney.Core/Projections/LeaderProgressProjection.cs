@@ -14,10 +14,16 @@ public sealed class LeaderProgressProjection : IProjection
     public const string ProjectionName = "leader-progress";
 
     public string Name => ProjectionName;
-    public int Version => 2;
+    public int Version => 3;
 
     /// <summary>The version that added each leader's address as a keyed hash (<c>address_hash</c>), so an address enrolled twice is found.</summary>
     public const int AddressesFromVersion = 2;
+
+    /// <summary>
+    /// The version that added each name as searches compare it (<c>name_key</c>, <see cref="Leaders.LeaderLists.NameKey"/>):
+    /// folded once as it is written, as folding every row in SQL at each search cost 105-110 ms on 20,000 leaders against 7 ms.
+    /// </summary>
+    public const int NameKeysFromVersion = 3;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
@@ -31,7 +37,7 @@ public sealed class LeaderProgressProjection : IProjection
         await using var command = context.Command($"""
             create table {context.Table("leaders")} (
                 leader_id uuid primary key, affiliate text not null, local text, framework_edition_id uuid not null, status text not null,
-                display_name text not null, enrolled_at timestamptz not null, address_hash text);
+                display_name text not null, enrolled_at timestamptz not null, address_hash text, name_key text not null);
             create index on {context.Table("leaders")} (affiliate);
             create index on {context.Table("leaders")} (address_hash);
             -- Active, paused or withdrawn over time, so a report as of a past date counts who was in the pipeline then.
@@ -68,18 +74,19 @@ public sealed class LeaderProgressProjection : IProjection
             switch (stored.Data)
             {
                 case LeaderEnrolled e:
-                    context.Write($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6, $7)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt,
-                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct));
+                    context.Write($"insert into {leaders} values ($1, $2, $3, $4, 'active', $5, $6, $7, $8)", e.LeaderId, e.Affiliate, e.Local, e.FrameworkEditionId, e.DisplayName, e.EnrolledAt,
+                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct), Leaders.LeaderLists.NameKey(e.DisplayName));
                     context.Write($"insert into {statuses} values ($1, 'active', $2, null)", e.LeaderId, e.EnrolledAt);
                     break;
                 case LeaderProfileChanged e:
-                    context.Write($"update {leaders} set local = $2, display_name = $3, address_hash = $4 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName,
-                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct));
+                    context.Write($"update {leaders} set local = $2, display_name = $3, address_hash = $4, name_key = $5 where leader_id = $1", e.LeaderId, e.Local, e.DisplayName,
+                        await context.Hashes.OfAsync(Leaders.LeaderLists.AddressKey(e.Email), ct), Leaders.LeaderLists.NameKey(e.DisplayName));
                     break;
                 case LeaderErased e:
                     // The name read from the enrolment is already unreadable after the erasure (a rebuild
                     // sees it so); the row says plainly what happened, with its levels untouched.
-                    context.Write($"update {leaders} set display_name = $2, address_hash = null where leader_id = $1", e.LeaderId, Leader.ErasedName);
+                    context.Write($"update {leaders} set display_name = $2, address_hash = null, name_key = $3 where leader_id = $1", e.LeaderId, Leader.ErasedName,
+                        Leaders.LeaderLists.NameKey(Leader.ErasedName));
                     break;
                 case LeaderPaused e:
                     AddStatus(context, leaders, statuses, e.LeaderId, "paused", e.PausedAt);
