@@ -53,6 +53,8 @@ public sealed class SignInModel(AccessDirectory directory, IConfiguration config
             Error = "The user name or password is wrong.";
             return Page();
         }
+        // What an unsent form held was shown here to copy; it goes with the sign-in, not to whoever signs in next.
+        TempData.Remove(UnsentText.Key);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             BearerTokenHandler.PrincipalFor(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Token));
         // Their pages follow the language they chose, on any browser; their mails are written in their pages' language.
