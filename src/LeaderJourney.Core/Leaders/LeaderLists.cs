@@ -159,7 +159,7 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// A name as enrolments are compared: its accents, case and hyphens aside (<see cref="NameFold"/>), trimmed and
     /// its spaces one ("Ana  nuñez " is "Ana Nunez", "Mary-Ann" is "Mary Ann").
     /// </summary>
-    public static string NameKey(string name) => System.Text.RegularExpressions.Regex.Replace(NameFold.Of(name), @"\s+", " ").Trim();
+    public static string NameKey(string name) => NameFold.Key(name);
 
     /// <summary>
     /// The affiliate's leaders, erased ones aside, whose name is one of <paramref name="names"/> as

@@ -41,8 +41,15 @@ public static class NameFold
                 folded[i] = char.ToLowerInvariant(Accented.IndexOf(source[i]) is var at and >= 0 ? Plain[at] : source[i]);
         });
 
-    /// <summary>Whether <paramref name="typed"/>, folded, stands in <paramref name="text"/>, folded.</summary>
-    public static bool Finds(string text, string typed) => Of(text).Contains(Of(typed.Trim()), StringComparison.Ordinal);
+    /// <summary>
+    /// A name as compared: folded (<see cref="Of"/>), trimmed and its spaces one ("Ana  nuñez " is "ana nunez",
+    /// "Mary-Ann" is "mary ann"). The leaders' read model keeps it (<c>name_key</c>): a change to the table of
+    /// letters needs a new version of that read model, or the names kept and those typed would differ.
+    /// </summary>
+    public static string Key(string text) => System.Text.RegularExpressions.Regex.Replace(Of(text), @"\s+", " ").Trim();
+
+    /// <summary>Whether <paramref name="typed"/> stands in <paramref name="text"/>, both as <see cref="Key"/> compares them.</summary>
+    public static bool Finds(string text, string typed) => Key(text).Contains(Key(typed), StringComparison.Ordinal);
 
     /// <summary>SQL: the expression folded as <see cref="Of"/> folds it (translated first, then lower()).</summary>
     public static string Sql(string expression) => $"lower(translate({expression}, '{Accented}', '{Plain}'))";

@@ -136,11 +136,11 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         }
         Items = items;
         // A refusal whose card is gone (the request closed meanwhile) is said at the top: which request it was, and what was typed.
-        if (Error is not null && Refused is { } refused && !Items.Any(IsRefused))
+        if (Error is not null && Refused is { ThemeCode: not null } refused && !Items.Any(IsRefused))
         {
             string? name = null;
             try { name = (await reader.LoadForCallerAsync(refused.LeaderId, caller, ct)).State.DisplayName; }
-            catch (Exception e) when (Core.Http.Problems.For(e) is not null) { /* no longer this mentor's mentee: said without the name */ }
+            catch (Exception e) when (Core.Http.Problems.For(e) is not null) { /* not a leader this mentor may read (or none): said without the name */ }
             RefusedRequest = (name, (await words.LoadAsync(ct)).Of(refused.ThemeCode), RefusedLevel);
         }
         return Page();
