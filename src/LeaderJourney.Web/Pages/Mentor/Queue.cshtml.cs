@@ -41,7 +41,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// The request a refused sign-off or decline was for, with the text typed: the refusal is said in that
     /// request's card, the text kept in its box, and the page opens at the card (a phone's long queue).
     /// </summary>
-    public (Guid LeaderId, string ThemeCode, string? Text)? Refused { get; private set; }
+    public (Guid LeaderId, string ThemeCode, int Level, string? Text)? Refused { get; private set; }
 
     /// <summary>Whether <see cref="Refused"/> is this request (its card says it where it has a form, else the top of the page).</summary>
     public bool IsRefused(QueueItem item) => Refused is { } r && r.LeaderId == item.LeaderId && r.ThemeCode == item.ThemeCode;
@@ -74,7 +74,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
         var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text, AnswersRequest: true), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
-        if (Error is not null) (Refused, RefusedLevel) = ((leaderId, themeCode, text), level);
+        if (Error is not null) Refused = (leaderId, themeCode, level, text);
         // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
         if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
         return await Load(ct);
@@ -118,7 +118,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         Message = Error is null
             ? T["Declined {0}'s sign-off of {1}, Level {2}.", (await reader.LoadForCallerAsync(leaderId, caller, ct)).State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value
             : null;
-        if (Error is not null) (Refused, RefusedLevel) = ((leaderId, themeCode, text), level);
+        if (Error is not null) Refused = (leaderId, themeCode, level, text);
         return await Load(ct);
     }
 
@@ -141,13 +141,10 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             string? name = null;
             try { name = (await reader.LoadForCallerAsync(refused.LeaderId, caller, ct)).State.DisplayName; }
             catch (Exception e) when (Core.Http.Problems.For(e) is not null) { /* not a leader this mentor may read (or none): said without the name */ }
-            RefusedRequest = (name, (await words.LoadAsync(ct)).Of(refused.ThemeCode), RefusedLevel);
+            RefusedRequest = (name, (await words.LoadAsync(ct)).Of(refused.ThemeCode), refused.Level);
         }
         return Page();
     }
-
-    /// <summary>The level of the request a refused form was for.</summary>
-    private int RefusedLevel { get; set; }
 
     /// <summary>The request a refusal was about when its card is no longer listed: the leader's name (when still theirs to read), the theme's title and the level.</summary>
     public (string? Leader, string Theme, int Level)? RefusedRequest { get; private set; }
