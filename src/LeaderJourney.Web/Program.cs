@@ -32,6 +32,8 @@ app.UseStaticFiles(new StaticFileOptions
 });
 app.UseAuthentication();
 app.UseAuthorization();
+// A form's post is answered with a redirect to its page, which shows the answer once (Back and reload never resend it).
+app.UseFormAnswers();
 app.MapHealth();
 app.MapMetrics();
 app.MapApiDocs();

@@ -340,6 +340,12 @@ public static class CoreSchema
         new(32, "sign-ins last used", """
             alter table {schema}.users add column last_signed_in_at timestamptz;
             """),
+        // A form's answer kept for the page's one load after its redirect (Web/Pages/FormAnswers): sealed
+        // under a key that only the browser's cookie holds.
+        new(33, "form answers", """
+            create table {schema}.page_answers (id uuid primary key, kept_at timestamptz not null, sealed bytea not null);
+            create index page_answers_kept_at on {schema}.page_answers (kept_at);
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

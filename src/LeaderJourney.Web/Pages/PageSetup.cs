@@ -56,6 +56,7 @@ public static class PageSetup
         // numeric entities; the encoder still escapes everything HTML gives a meaning to.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddSingleton<FormAnswers>();
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddSingleton<LeaderJourney.Core.Http.ISentences, TranslatedSentences>();
         services.AddRazorPages(options =>
@@ -100,6 +101,9 @@ public static class PageSetup
                 Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Form, form, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>Post/redirect/get for every form (<see cref="FormAnswers"/>).</summary>
+    public static IApplicationBuilder UseFormAnswers(this IApplicationBuilder app) => FormAnswers.Use(app);
 
     /// <summary>Headers that keep pages from being framed, sniffed or made to run foreign scripts.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>

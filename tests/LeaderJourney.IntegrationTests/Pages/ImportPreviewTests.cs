@@ -43,7 +43,7 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
             { new ByteArrayContent(file), "file", "leaders.csv" },
         };
-        return WebUtility.HtmlDecode(await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync());
+        return WebUtility.HtmlDecode(await _staff.PageAfterAsync(await _staff.Http.PostAsync("/staff/import?handler=preview", form)));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             { new StringContent(WebUtility.HtmlDecode(AntiForgery().Match(html).Groups[1].Value)), "__RequestVerificationToken" },
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("display_name,email,mentor\nRita Resting,rita@example.org,ip.resting.mentor\n")), "file", "leaders.csv" },
         };
-        var preview = await (await _staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
+        var preview = await _staff.PageAfterAsync(await _staff.Http.PostAsync("/staff/import?handler=preview", form));
         var job = Regex.Match(preview, @"/staff/import/([0-9a-f-]{36})").Groups[1].Value;
         (job.Length == 0 ? preview : await _staff.GetAsync($"/staff/import/{job}"))
             .Should().Contain("Row 2, mentor: &#x27;ip.resting.mentor&#x27; cannot sign in (their sign-in is disabled)");

@@ -35,7 +35,7 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
         token.Success.Should().BeTrue($"{page} carries an anti-forgery token");
         fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
         if (FormKey().Match(html) is { Success: true } key) fields.TryAdd("formKey", key.Groups[1].Value);
-        return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
+        return await AnsweredAsync(await Http.PostAsync(action, new FormUrlEncodedContent(fields)));
     }
 
     /// <summary>As <see cref="PostAsync(string, string, Dictionary{string, string})"/>, for a form that sends a field more than once (ticked boxes).</summary>
@@ -46,12 +46,28 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
         token.Success.Should().BeTrue($"{page} carries an anti-forgery token");
         fields.Add(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)));
         if (FormKey().Match(html) is { Success: true } key) fields.Add(new("formKey", key.Groups[1].Value));
-        return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
+        return await AnsweredAsync(await Http.PostAsync(action, new FormUrlEncodedContent(fields)));
     }
 
     /// <summary>Sends a form exactly as before, as a browser's reload (or a second tap) does.</summary>
-    public Task<HttpResponseMessage> SendAgainAsync(string action, IEnumerable<KeyValuePair<string, string>> fields) =>
-        Http.PostAsync(action, new FormUrlEncodedContent(fields));
+    public async Task<HttpResponseMessage> SendAgainAsync(string action, IEnumerable<KeyValuePair<string, string>> fields) =>
+        await AnsweredAsync(await Http.PostAsync(action, new FormUrlEncodedContent(fields)));
+
+    /// <summary>
+    /// A form's answer as a browser shows it: a page's post is answered 303 See Other to the page, whose
+    /// load shows the answer (Web/Pages/FormAnswers); any other answer (a sign-in's redirect) is as it came.
+    /// </summary>
+    /// <summary>The page a browser shows after a post: the page it redirects to (a preview with its own address, a form's answer), or the post's own answer.</summary>
+    public async Task<string> PageAfterAsync(HttpResponseMessage posted) =>
+        posted.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther ? await GetAsync(posted.Headers.Location!.ToString()) : await posted.Content.ReadAsStringAsync();
+
+    public async Task<HttpResponseMessage> AnsweredAsync(HttpResponseMessage posted)
+    {
+        if (posted.StatusCode != HttpStatusCode.SeeOther) return posted;
+        var shown = await Http.GetAsync(posted.Headers.Location);
+        shown.StatusCode.Should().Be(HttpStatusCode.OK, $"the answer at {posted.Headers.Location} is shown");
+        return shown;
+    }
 
     public async Task SignInAsync(string username, string password = ApiUsers.Password)
     {

@@ -727,7 +727,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             { new StringContent(System.Net.WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
             { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "leaders.csv" },
         };
-        var preview = await (await staff.Http.PostAsync("/staff/import?handler=preview", form)).Content.ReadAsStringAsync();
+        var preview = await staff.PageAfterAsync(await staff.Http.PostAsync("/staff/import?handler=preview", form));
         preview.Should().Contain("2 of 3 rows can be imported").And.Contain("Row 3, email: &#x27;not-an-email&#x27; is not an e-mail address.");
         var jobId = System.Text.RegularExpressions.Regex.Match(preview, @"action=""/staff/import/([0-9a-f-]+)\?handler=start""").Groups[1].Value;
         jobId.Should().NotBeEmpty();

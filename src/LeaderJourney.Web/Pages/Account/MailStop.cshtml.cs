@@ -9,9 +9,9 @@ namespace LeaderJourney.Web.Pages.Account;
 /// Where a mail's stop link leads, without signing in (Core/Access/MailStop). Opening it changes nothing
 /// (mail scanners open links): it asks, and the button stops the mails. A mail program's one-click POST
 /// (RFC 8058) comes here too, without a form token: the link's own token is the proof, so the page
-/// takes no anti-forgery token.
+/// takes no anti-forgery token, and its post is answered as it comes, not redirected.
 /// </summary>
-[IgnoreAntiforgeryToken]
+[IgnoreAntiforgeryToken, AnswersPostsDirectly]
 public sealed class MailStopModel(MailStopLinks links, IMessageBus bus) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public string? Token { get; set; }

@@ -46,13 +46,14 @@ public sealed class ImportModel(LeaderImport import, FrameworkCatalog catalog, I
         try
         {
             Job = await import.PreviewAsync(text, caller, await Edition(ct), ct);
-            Id = Job.Id;
         }
         catch (RequestValidationException e)
         {
             Error = e.Message;
+            return Page();
         }
-        return Page();
+        // The preview has an address of its own (while this host holds it): reloaded, it is shown again.
+        return Redirect($"/staff/import/{Job.Id}");
     }
 
     public async Task<IActionResult> OnPostStartAsync(CancellationToken ct)

@@ -1,0 +1,170 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using LeaderJourney.Core.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LeaderJourney.Web.Pages;
+
+/// <summary>
+/// Post/redirect/get for every form of the pages. A page answers its form with the page itself (the
+/// outcome said where the form was, what was typed handed back on a refusal); left like that, Back from
+/// the next page, or a reload, lands on the browser's "Confirm Form Resubmission". So the answer a form's
+/// post renders is kept for one look, and the post is answered 303 See Other to the page's own address
+/// (its handler dropped): the browser's history then holds addresses it can load again, and the first
+/// load shows the answer as it was rendered. A later load, or one that finds nothing kept, is the page
+/// afresh (the write was recorded either way).
+/// Kept in the database, so that a second host behind a balancer finds it, sealed with AES-GCM under a key
+/// made for that one answer and held only in the browser's cookie (with the answer's id, limited to the
+/// page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal data
+/// any erasure would have to reach. A row is deleted when read, and any older than ten minutes when
+/// another is kept. Pages' own handlers stay as they are: one place, instead of a redirect and a
+/// message carried over in each of the pages' fifty forms.
+/// </summary>
+public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings database, TimeProvider clock)
+{
+    public const string CookieName = "lj-answer";
+    public static readonly TimeSpan CookieLifetime = TimeSpan.FromMinutes(5);
+    /// <summary>Rows no cookie can still name (the cookie's five minutes, with room for a slow clock).</summary>
+    public static readonly TimeSpan KeptAtMost = TimeSpan.FromMinutes(10);
+    // A page larger than this (none is near it) is answered as before, without a redirect.
+    private const int MaxPage = 4 * 1024 * 1024;
+    private const int IdLength = 16, KeyLength = 32, NonceLength = 12, TagLength = 16;
+
+    private sealed record Answer(string Path, Dictionary<string, string[]> Query, string? User, string ContentType, string? Policy, string? Language, string Html);
+
+    /// <summary>Post/redirect/get for the pages' forms (see <see cref="FormAnswers"/>); after authentication, so the answer is shown only to whom it was made for.</summary>
+    public static IApplicationBuilder Use(IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata is not { } page || page.GetMetadata<PageActionDescriptor>() is null || page.GetMetadata<AnswersPostsDirectlyAttribute>() is not null) await next(context);
+        else if (HttpMethods.IsGet(context.Request.Method)) { if (!await context.RequestServices.GetRequiredService<FormAnswers>().TryShowAsync(context)) await next(context); }
+        else if (HttpMethods.IsPost(context.Request.Method)) await context.RequestServices.GetRequiredService<FormAnswers>().AnswerAsync(context, next);
+        else await next(context);
+    });
+
+    private async Task AnswerAsync(HttpContext context, RequestDelegate next)
+    {
+        var response = context.Response;
+        var body = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try { await next(context); }
+        finally { context.Features.Set(body); }
+        // A page rendered as the form's answer; a redirect, a download or an error page goes out as it came.
+        if (response.StatusCode == StatusCodes.Status200OK && response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
+            && buffer.Length <= MaxPage && !response.HasStarted)
+        {
+            var request = context.Request;
+            var query = request.Query.Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+            var path = (request.PathBase + request.Path).ToUriComponent();
+            var answer = new Answer(path, query, UserOf(context.User), response.ContentType, response.Headers.ContentSecurityPolicy.ToString() is { Length: > 0 } policy ? policy : null,
+                response.Headers.ContentLanguage.ToString() is { Length: > 0 } language ? language : null, System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            var cookie = await KeepAsync(answer, context.RequestAborted);
+            response.Cookies.Append(CookieName, cookie, CookieFor(context, path, CookieLifetime));
+            response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentType);
+            response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy);
+            response.Headers.ContentLength = null;
+            response.StatusCode = StatusCodes.Status303SeeOther;
+            response.Headers.Location = QueryHelpers.AddQueryString(path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            return;
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(body.Stream, context.RequestAborted);
+    }
+
+    /// <returns>Whether the kept answer of a form sent to this address was shown.</returns>
+    private async Task<bool> TryShowAsync(HttpContext context)
+    {
+        if (context.Request.Cookies[CookieName] is not { } cookie) return false;
+        var path = (context.Request.PathBase + context.Request.Path).ToUriComponent();
+        // Seen once: the cookie goes whatever it finds.
+        context.Response.Cookies.Delete(CookieName, CookieFor(context, path, null));
+        if (await TakeAsync(cookie, context.RequestAborted) is not { } answer
+            || answer.Path != path || answer.User != UserOf(context.User) || !SameQuery(answer.Query, context.Request.Query)) return false;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = answer.ContentType;
+        if (answer.Policy is not null) context.Response.Headers.ContentSecurityPolicy = answer.Policy;
+        if (answer.Language is not null) context.Response.Headers.ContentLanguage = answer.Language;
+        await context.Response.WriteAsync(answer.Html, context.RequestAborted);
+        return true;
+    }
+
+    private async Task<string> KeepAsync(Answer answer, CancellationToken ct)
+    {
+        var id = RandomNumberGenerator.GetBytes(IdLength);
+        var key = RandomNumberGenerator.GetBytes(KeyLength);
+        using var packed = new MemoryStream();
+        // Compressed first (a page of 60 kB becomes about 10): fastest, as it is read once, minutes at most later.
+        await using (var brotli = new BrotliStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            await JsonSerializer.SerializeAsync(brotli, answer, cancellationToken: ct);
+        var plain = packed.ToArray();
+        var sealedAnswer = new byte[NonceLength + TagLength + plain.Length];
+        var nonce = sealedAnswer.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using (var aes = new AesGcm(key, TagLength))
+            aes.Encrypt(nonce, plain, sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), associatedData: id);
+        var now = clock.GetUtcNow();
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new($"delete from {database.Schema}.page_answers where kept_at < $1") { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now - KeptAtMost } } });
+        batch.BatchCommands.Add(new($"insert into {database.Schema}.page_answers (id, kept_at, sealed) values ($1, $2, $3)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid> { TypedValue = new Guid(id) },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+                new NpgsqlParameter<byte[]> { TypedValue = sealedAnswer, NpgsqlDbType = NpgsqlDbType.Bytea },
+            },
+        });
+        await batch.ExecuteNonQueryAsync(ct);
+        return WebEncoders.Base64UrlEncode([.. id, .. key]);
+    }
+
+    private async Task<Answer?> TakeAsync(string cookie, CancellationToken ct)
+    {
+        byte[] idAndKey;
+        try { idAndKey = WebEncoders.Base64UrlDecode(cookie); }
+        catch (FormatException) { return null; }
+        if (idAndKey.Length != IdLength + KeyLength) return null;
+        var id = idAndKey[..IdLength];
+        await using var command = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1 and kept_at >= $2 returning sealed");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - KeptAtMost });
+        if (await command.ExecuteScalarAsync(ct) is not byte[] sealedAnswer || sealedAnswer.Length < NonceLength + TagLength) return null;
+        var plain = new byte[sealedAnswer.Length - NonceLength - TagLength];
+        try
+        {
+            using var aes = new AesGcm(idAndKey.AsSpan(IdLength), TagLength);
+            aes.Decrypt(sealedAnswer.AsSpan(0, NonceLength), sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), plain, associatedData: id);
+        }
+        catch (AuthenticationTagMismatchException) { return null; }
+        await using var brotli = new BrotliStream(new MemoryStream(plain), CompressionMode.Decompress);
+        return await JsonSerializer.DeserializeAsync<Answer>(brotli, cancellationToken: ct);
+    }
+
+    private static string? UserOf(ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+
+    private static bool SameQuery(Dictionary<string, string[]> kept, IQueryCollection query) =>
+        kept.Count == query.Count(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
+        && kept.All(q => query.TryGetValue(q.Key, out var values) && values.Select(v => v ?? "").SequenceEqual(q.Value));
+
+    private static CookieOptions CookieFor(HttpContext context, string path, TimeSpan? lifetime) => new()
+    {
+        Path = path,
+        HttpOnly = true,
+        // Sent back on the redirect, which is the same site's; never on a request another site starts.
+        SameSite = SameSiteMode.Strict,
+        Secure = context.Request.IsHttps,
+        MaxAge = lifetime,
+        IsEssential = true,
+    };
+}
+
+/// <summary>A page whose posts <see cref="FormAnswers"/> leaves as they come: a mail program's one-click stop (RFC 8058) is a post of no browser, answered 200 at once.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class AnswersPostsDirectlyAttribute : Attribute;

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using LeaderJourney.Core.Access;
+using LeaderJourney.IntegrationTests.Infrastructure;
+using LeaderJourney.Web.Pages;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static LeaderJourney.IntegrationTests.Infrastructure.AppExtensions;
+
+namespace LeaderJourney.IntegrationTests.Pages;
+
+/// <summary>
+/// A form's post is answered 303 See Other to its page, whose next load shows the answer once (so Back
+/// and reload never resend a form); the answer is kept sealed under a key only the browser's cookie holds.
+/// </summary>
+public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private sealed record Staffed(LeaderJourneyAppFactory App, PageClient Staff, Guid LeaderId, string Record);
+
+    private async Task<Staffed> StaffWithALeader(string affiliate, string name, string email)
+    {
+        var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, affiliate);
+        var leaderId = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate, displayName = name, email }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync($"{affiliate.ToLowerInvariant()}.staff", ApiUsers.Password, Roles.AffiliateAdmin, affiliate, null, null);
+        var staff = new PageClient(app);
+        await staff.SignInAsync($"{affiliate.ToLowerInvariant()}.staff");
+        return new(app, staff, leaderId, $"/staff/leaders/{leaderId}");
+    }
+
+    /// <summary>Posts the record's profile form as a browser does, without following the answer's redirect.</summary>
+    private static async Task<HttpResponseMessage> PostProfile(PageClient staff, string record, string query, string displayName, string email)
+    {
+        var html = await staff.GetAsync(record);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await staff.Http.PostAsync($"{record}?{query}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["displayName"] = displayName, ["email"] = email, ["local"] = "Local 9",
+        }));
+    }
+
+    private async Task<List<byte[]>> KeptAnswers()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var command = dataSource.CreateCommand("select sealed from leaderjourney.page_answers");
+        var rows = new List<byte[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((byte[])reader[0]);
+        return rows;
+    }
+
+    [Fact]
+    public async Task A_forms_answer_is_a_redirect_to_its_page_that_shows_the_answer_once_and_the_answer_is_kept_sealed_until_then()
+    {
+        var (app, staff, _, record) = await StaffWithALeader("FA", "Fay Formsby", "fay@example.org");
+        await using var _ = app;
+
+        var posted = await PostProfile(staff, record, "handler=profile&tab=1", "Fay Formsby-Reyes", "fay.reyes@example.org");
+        posted.StatusCode.Should().Be(HttpStatusCode.SeeOther, "a form's post is answered with a redirect, so the history holds no post to send again");
+        posted.Headers.Location!.ToString().Should().Be($"{record}?tab=1", "the page's own address, with its query but without the form's handler");
+        var cookie = posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookieName + "=", StringComparison.Ordinal));
+        cookie.Should().Contain($"path={record}").And.Contain("httponly").And.Contain("samesite=strict").And.Contain("max-age=300");
+
+        // Until the page is loaded, the answer is a row no one reads without the cookie: no name, no address in it, compressed or not.
+        var kept = (await KeptAnswers()).Should().ContainSingle().Subject;
+        foreach (var personal in new[] { "Fay Formsby-Reyes", "fay.reyes@example.org", "The name, e-mail and local are saved." })
+        {
+            Encoding.UTF8.GetString(kept).Should().NotContain(personal);
+            kept.AsSpan().IndexOf(Encoding.UTF8.GetBytes(personal)).Should().Be(-1);
+        }
+
+        var shown = await staff.GetAsync(posted.Headers.Location.ToString());
+        shown.Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>");
+        (await KeptAnswers()).Should().BeEmpty("an answer is deleted as it is shown");
+        (await staff.GetAsync(posted.Headers.Location.ToString())).Should().NotContain("The name, e-mail and local are saved.", "a reload is the page afresh, said once")
+            .And.Contain("<h1>Fay Formsby-Reyes</h1>");
+
+        // A refusal comes back the same way, with what was typed in its form.
+        var refused = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "not an address");
+        refused.StatusCode.Should().Be(HttpStatusCode.SeeOther);
+        var again = await staff.GetAsync(refused.Headers.Location!.ToString());
+        again.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
+
+        // A form refused before its handler (no anti-forgery token) is an error page, not a redirect.
+        (await staff.Http.PostAsync($"{record}?handler=profile", new FormUrlEncodedContent(new Dictionary<string, string> { ["displayName"] = "X" }))).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_answer_is_shown_only_at_its_address_to_whom_it_was_made_for_and_a_wrong_or_stale_cookie_gives_the_page_afresh()
+    {
+        var (app, staff, leaderId, record) = await StaffWithALeader("FB", "Bo Bellamy", "bo@example.org");
+        await using var _ = app;
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("fb.other", ApiUsers.Password, Roles.AffiliateAdmin, "FB", null, null);
+        var other = new PageClient(app);
+        await other.SignInAsync("fb.other");
+        static string CookieOf(HttpResponseMessage posted) =>
+            posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookieName + "=", StringComparison.Ordinal)).Split(';')[0].Split('=', 2)[1];
+        async Task<string> LoadWith(string cookie, PageClient who, string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, address);
+            request.Headers.Add("Cookie", $"{FormAnswers.CookieName}={cookie}");
+            var response = await who.Http.SendAsync(request);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, "a cookie that shows nothing leaves the page as it is");
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        // Another staff member's browser given the cookie: the page afresh, and the answer is gone for its owner too.
+        var posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo.new@example.org");
+        var stolen = CookieOf(posted);
+        (await LoadWith(stolen, other, record)).Should().NotContain("The name, e-mail and local are saved.");
+        (await KeptAnswers()).Should().BeEmpty("an answer is read once, by whoever brings its cookie");
+
+        // The same person in a second browser, at another address (the query changed), or with a cookie whose
+        // key is wrong or that is not one at all: the page afresh, never an error.
+        var elsewhere = new PageClient(app);
+        await elsewhere.SignInAsync("fb.staff");
+        posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
+        (await LoadWith(CookieOf(posted), elsewhere, $"{record}?page=2")).Should().NotContain("The name, e-mail and local are saved.");
+        posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo.other@example.org");
+        var wrongKey = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(CookieOf(posted));
+        wrongKey[^1] ^= 1;
+        (await LoadWith(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(wrongKey), elsewhere, record)).Should().NotContain("The name, e-mail and local are saved.");
+        (await LoadWith("not-a-cookie-at-all", elsewhere, record)).Should().Contain("<h1>Bo Bellamy</h1>");
+        posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
+        (await LoadWith(CookieOf(posted), elsewhere, record)).Should().Contain("The name, e-mail and local are saved.", "the same person, the same address, the cookie as made");
+        (await KeptAnswers()).Should().BeEmpty("each of those looks took its row");
+
+        // Rows older than any cookie's life are swept as the next answer is kept.
+        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
+        {
+            await using var old = dataSource.CreateCommand("insert into leaderjourney.page_answers (id, kept_at, sealed) values (gen_random_uuid(), now() - interval '11 minutes', '\\x00')");
+            await old.ExecuteNonQueryAsync();
+        }
+        await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
+        (await KeptAnswers()).Should().ContainSingle("the old row is swept, the new one kept").Which.Length.Should().BeGreaterThan(1);
+        await staff.GetAsync(record);
+        (await KeptAnswers()).Should().BeEmpty();
+
+        // The API is not a page: its posts answer as before.
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "FB");
+        (await admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
