@@ -7,7 +7,11 @@ namespace LeaderJourney.Web.Pages;
 
 /// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off, with no request waiting (none asked, or one declined): a mentor can sign it off.</param>
 /// <param name="SignedOffLevels">Levels above the one attained that a mentor's sign-off stands on, not attained yet (the learning, or a level below, is missing).</param>
-public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false, IReadOnlySet<int>? SignedOffLevels = null);
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false, IReadOnlySet<int>? SignedOffLevels = null)
+{
+    /// <summary>The level the leader works towards: the one a request waits at, else the one after the level held (at most the grid's three).</summary>
+    public int NextLevel => PendingLevel ?? Math.Min(Level + 1, 3);
+}
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
 /// <param name="ThemeAddress">Where a theme's title leads (its code is appended, then <paramref name="AfterCode"/>), or null for titles without a link.</param>
@@ -37,6 +41,14 @@ public static class ProgressGrid
         }).ToList();
     }
 
+    /// <summary>
+    /// The level a form's "The next level" stands for at that theme (<see cref="ThemeRow.NextLevel"/>), or null for a theme
+    /// not in the grid (the command then refuses the theme). A form on one leader starts there unless it was opened at a
+    /// level: chosen from the list, a theme at Level 1 was assessed at Level 1 again, a theme at none at Level 1 by luck.
+    /// </summary>
+    public static int? NextLevelAt(this IEnumerable<DomainRow> domains, string? themeCode) =>
+        domains.SelectMany(d => d.Themes).FirstOrDefault(t => t.Code == themeCode)?.NextLevel;
+
     /// <summary>The themes of the given framework editions by domain (each domain named with its framework when there are several), for a form on several leaders: no one's level.</summary>
     public static async Task<IReadOnlyList<DomainRow>> ThemesAsync(FrameworkCatalog catalog, IReadOnlyList<FrameworkSummary> editions, CancellationToken ct)
     {
@@ -59,4 +71,5 @@ public static class ProgressGrid
 /// <param name="WithLevels">Whether each theme shows the level the leader stands at (not for a form on several leaders).</param>
 /// <param name="ChooseFirst">Whether, with nothing chosen, the theme list starts at "Choose a theme" rather than at the first theme, so that no one records at a theme by leaving it as it was.</param>
 /// <param name="IdPrefix">Put before the selects' ids, for a second form of the kind on one page.</param>
-public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false, string IdPrefix = "");
+/// <param name="OffersNext">A form on one leader: the level list starts at "The next level" (the page picks it by the theme chosen: <see cref="ProgressGrid.NextLevelAt"/>) unless a level is given.</param>
+public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false, string IdPrefix = "", bool OffersNext = false);

@@ -272,6 +272,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         attained.Should().Contain($"Your assessment of {theme}, Level 1 is recorded. Signed off {theme}, Level 1 for Grace Lee: the level is attained.");
         attained.Should().Contain("Mentor&#x27;s assessment of").And.Contain("class=\"level attained\" data-level=\"1\"");
 
+        // A theme chosen from the list is assessed at its next level unless a level is chosen (the list started at Level 1, so Level 1 held was assessed again).
+        attained.Should().Contain("<option value=\"\" selected=\"selected\">The next level</option>");
+        (await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "", ["note"] = "Now leads the phone bank" })).Content.ReadAsStringAsync())
+            .Should().Contain($"Your assessment of {theme}, Level 2 is recorded.");
+
         // Level 3 before Level 2: the assessment and the sign-off stand, and the page says what the level still lacks.
         var early = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "ADV.1", ["level"] = "3", ["signOff"] = "true" })).Content.ReadAsStringAsync();
         early.Should().Contain($"Signed off {theme}, Level 3 for Grace Lee. The level is not attained yet. Level 2 is not attained yet, and this level follows it.");
@@ -481,7 +486,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("<option value=\"2\" selected=\"selected\">Level 2</option>");
         var recorded = await (await staff.PostAsync(record, $"{record}?handler=training",
             new() { ["themeCode"] = "COM.2", ["level"] = "1", ["title"] = "Story-based organizing", ["completedOn"] = today, ["hours"] = "3" })).Content.ReadAsStringAsync();
-        recorded.Should().Contain("Training “Story-based organizing” recorded.").And.Contain("Completed the training “Story-based organizing”");
+        recorded.Should().MatchRegex("Training “Story-based organizing” recorded at [^<]+, Level 1\\.").And.Contain("Completed the training “Story-based organizing”")
+            .And.Contain("<option value=\"\" selected=\"selected\">The next level</option>", "the form starts at the theme's next level again");
         var training = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last();
         training.GetProperty("type").GetString().Should().Be("leader.training-completed");
         training.GetProperty("data").GetProperty("themeCode").GetString().Should().Be("COM.2");
@@ -493,8 +499,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         unexplained.Should().Contain("Say who assessed the leader and what they saw.").And.Contain("<details id=\"peer\" open=\"open\">")
             .And.Contain("<option value=\"ADV.2\" selected=\"selected\">");
         var peer = await (await staff.PostAsync(record, $"{record}?handler=peer",
-            new() { ["themeCode"] = "ADV.2", ["level"] = "1", ["note"] = "Maria Ortiz, her local's treasurer, watched her run the phone bank" })).Content.ReadAsStringAsync();
-        peer.Should().Contain("The peer&#x27;s assessment is recorded.");
+            new() { ["themeCode"] = "ADV.2", ["level"] = "", ["note"] = "Maria Ortiz, her local's treasurer, watched her run the phone bank" })).Content.ReadAsStringAsync();
+        peer.Should().MatchRegex("The peer&#x27;s assessment of [^<]+, Level 1 is recorded\\.", "at the theme's next level, as no level was chosen");
         var assessed = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last();
         assessed.GetProperty("type").GetString().Should().Be("leader.assessment-recorded");
         assessed.GetProperty("data").GetProperty("kind").GetInt32().Should().Be((int)LeaderJourney.Domain.Leaders.AssessmentKind.Peer);

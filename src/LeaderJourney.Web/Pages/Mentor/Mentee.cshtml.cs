@@ -23,7 +23,7 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     public string? Error { get; private set; }
 
     /// <summary>What the assessment form sent, shown again when it is refused so nothing has to be chosen or typed again.</summary>
-    public (string? ThemeCode, int Level, string? Note, bool SignOff)? Sent { get; private set; }
+    public (string? ThemeCode, int? Level, string? Note, bool SignOff)? Sent { get; private set; }
 
     /// <summary>
     /// The theme the form starts at: one chosen in the grid (<c>?theme=</c>), at the level the leader waits
@@ -39,13 +39,16 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     /// <summary>The form was asked for at a theme of the grid: it opens there.</summary>
     public bool ChosenInGrid => ChosenTheme is not null && Chosen?.ThemeCode == ChosenTheme;
 
-    public async Task<IActionResult> OnPostAssessAsync(string? themeCode, int level, string? note, bool signOff, CancellationToken ct)
+    /// <param name="level">Null for "The next level" of the theme chosen, as the grid shows it when the form was sent.</param>
+    public async Task<IActionResult> OnPostAssessAsync(string? themeCode, int? level, string? note, bool signOff, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.Role != Roles.Mentor) return Forbid();
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
         var theme = themeCode is not null && before.Scope.ThemeToDomain.ContainsKey(themeCode) ? before.Scope.TitleOf(themeCode) : themeCode ?? "";
-        var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Request, Id, themeCode, theme, level, commands, reader, policies, T, ct);
+        // A theme not in the grid is refused by the command, before its level counts.
+        var at = level ?? (await ProgressGrid.OfAsync(before, catalog, policies.For(before.State.Affiliate), ct)).NextLevelAt(themeCode) ?? 1;
+        var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Request, Id, themeCode, theme, at, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         // Refused before anything was recorded: the form shows what was chosen and typed.
         if (outcome.Error is not null && outcome.Message is null) Sent = (themeCode, level, note, signOff);
@@ -114,10 +117,10 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
             loaded.State.Status == LeaderJourney.Domain.Leaders.LeaderStatus.Active ? $"/mentor/mentees/{Id}?theme={{0}}#assess" : null)
             : null;
         var themes = Domains.SelectMany(d => d.Themes);
-        Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.PendingLevel ?? Math.Min(chosen.Level + 1, 3))
+        Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.NextLevel)
             : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;
         // The form shows what was sent after a refusal, else where it starts: the level's words follow it.
-        var shown = Sent is { ThemeCode: { } sentTheme } sent ? (sentTheme, sent.Level) : Chosen;
+        var shown = Sent is { ThemeCode: { } sentTheme } sent ? (sentTheme, sent.Level ?? Domains.NextLevelAt(sentTheme) ?? 1) : Chosen;
         ChosenAsks = shown is { } at && loaded.Scope.DescriptorOf(at.ThemeCode, at.Level) is { } asks ? (loaded.Scope.TitleOf(at.ThemeCode), at.Level, asks) : null;
         var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
