@@ -157,9 +157,12 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         }
 
         var id = Guid.CreateVersion7();
+        // The account and its line in the trail of changes (AccountChanges) in one statement.
         await using var command = dataSource.CreateCommand($"""
-            insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed, name_sealed)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing
+            with added as (
+                insert into {schema}.users (id, username, password_hash, role, affiliate, leader_id, created_at, email_hash, email_sealed, name_sealed)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing returning id, affiliate, role)
+            insert into {schema}.account_changes (at, actor, user_id, affiliate, change, detail) select $7, $11, id, affiliate, '{Changes.Added}', role from added
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = username });
@@ -171,6 +174,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = email is null ? null : EmailHash(email), NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = email is null ? null : emails?.Seal(id, email), NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = name is null ? null : emails?.SealName(id, name), NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = creator is null or { IsOperator: true } ? null : creator.UserId, NpgsqlDbType = NpgsqlDbType.Uuid });
         // Two requests for one leader's sign-in at once both pass the check above; the unique index takes one.
         if (await command.ExecuteNonQueryAsync(ct) == 0) throw await WhichIsTakenAsync(username, affiliate, email, leaderId, ct);
         return id;
@@ -515,8 +519,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         update.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = newName is null ? null : emails?.SealName(user.Id, newName), NpgsqlDbType = NpgsqlDbType.Bytea });
         batch.BatchCommands.Add(update);
         // A new role or status ends the sessions at once, as does a new address; the same address again changes nothing.
-        if (role is not null || disabled is not null || email is not null && await EmailHashOfAsync(user.Id, ct) != (newEmail is null ? null : EmailHash(newEmail)))
-            batch.BatchCommands.Add(RevokeAll(user.Id));
+        var emailChanged = email is not null && await EmailHashOfAsync(user.Id, ct) != (newEmail is null ? null : EmailHash(newEmail));
+        if (role is not null || disabled is not null || emailChanged) batch.BatchCommands.Add(RevokeAll(user.Id));
+        // The trail names what changed, not what was sent again as it was.
+        if (role is not null && role != user.Role) batch.BatchCommands.Add(Trail(caller, user, Changes.Role, role));
+        if (disabled is { } off && off != user.Disabled) batch.BatchCommands.Add(Trail(caller, user, off ? Changes.Disabled : Changes.Enabled));
+        if (emailChanged) batch.BatchCommands.Add(Trail(caller, user, newEmail is null ? Changes.EmailRemoved : Changes.Email));
+        if (name is not null && newName != user.Name) batch.BatchCommands.Add(Trail(caller, user, newName is null ? Changes.NameRemoved : Changes.Name));
         try
         {
             await batch.ExecuteNonQueryAsync(ct);

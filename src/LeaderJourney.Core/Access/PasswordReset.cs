@@ -160,6 +160,7 @@ public sealed partial class AccessDirectory
                 new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
             },
         });
+        batch.BatchCommands.Add(Trail(caller, user, Changes.PasswordLink));
         await batch.ExecuteNonQueryAsync(ct);
         return new IssuedToken(token, now + PasswordLinkLifetime);
     }

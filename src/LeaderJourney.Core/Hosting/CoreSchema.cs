@@ -346,6 +346,19 @@ public static class CoreSchema
             create table {schema}.page_answers (id uuid primary key, kept_at timestamptz not null, sealed bytea not null);
             create index page_answers_kept_at on {schema}.page_answers (kept_at);
             """),
+        // Who changed whose sign-in and how (Access/AccountChanges): ids, role codes and times, no names.
+        new(34, "changes to sign-ins", """
+            create table {schema}.account_changes (
+                id        bigint generated always as identity primary key,
+                at        timestamptz not null,
+                actor     uuid,
+                user_id   uuid not null,
+                affiliate text,
+                change    text not null,
+                detail    text
+            );
+            create index account_changes_by_affiliate on {schema}.account_changes (affiliate, id desc);
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

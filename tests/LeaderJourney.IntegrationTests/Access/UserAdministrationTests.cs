@@ -124,4 +124,50 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
             await rename.ExecuteNonQueryAsync();
         (await upgrade()).Should().Be(CoreSchema.Migrations.Count(m => m.Version >= 31), "with each code one affiliate's in any case, the upgrade goes through (31 and those after it)");
     }
+
+    [Fact]
+    public async Task Each_change_to_a_sign_in_is_kept_with_who_made_it_and_an_affiliates_admins_read_their_own_on_the_users_page()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        await app.EnsureAffiliateAsync("AC");
+        await app.EnsureAffiliateAsync("AD");
+        await directory.CreateUserAsync("ac.staff", ApiUsers.Password, Roles.AffiliateAdmin, "AC", null, creator: null);
+        var api = await app.SignInAsync("ac.staff");
+        var mentor = (await (await api.PostAsJsonAsync("/api/users", new { username = "ac.mentor", password = "a long enough password", role = "mentor", affiliate = "AC" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        async Task Patch(object change) => (await api.PatchAsJsonAsync($"/api/users/{mentor}", change)).StatusCode.Should().Be(HttpStatusCode.OK, change.ToString());
+        await Patch(new { role = "board" });
+        await Patch(new { role = "board" });
+        await Patch(new { email = "mentor.secret@example.org" });
+        await Patch(new { email = "mentor.secret@example.org" });
+        await Patch(new { name = "Ella Baker" });
+        await Patch(new { disabled = true });
+        await Patch(new { disabled = false });
+        await Patch(new { email = "" });
+        await directory.CreateUserAsync("ad.staff", ApiUsers.Password, Roles.AffiliateAdmin, "AD", null, creator: null);
+
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await pages.SignInAsync("ac.staff");
+        var html = System.Net.WebUtility.HtmlDecode(await pages.GetAsync("/admin/users"));
+        var changes = html[html.IndexOf("Latest changes to sign-ins", StringComparison.Ordinal)..];
+        var rows = System.Text.RegularExpressions.Regex.Matches(changes, "<tr>([\\s\\S]*?)</tr>").Select(m =>
+            string.Join(" | ", System.Text.RegularExpressions.Regex.Matches(m.Groups[1].Value, "<td[^>]*>([\\s\\S]*?)</td>").Skip(1).Select(c => c.Groups[1].Value.Trim()))).Where(row => row.Length > 0).ToList();
+        rows.Should().Equal(
+            "ac.mentor | E-mail address removed | ac.staff",
+            "ac.mentor | Enabled | ac.staff",
+            "ac.mentor | Disabled | ac.staff",
+            "ac.mentor | Name set | ac.staff",
+            "ac.mentor | E-mail address set | ac.staff",
+            "ac.mentor | Role changed to Board member | ac.staff",
+            "ac.mentor | Added as Mentor | ac.staff",
+            "ac.staff | Added as Staff (affiliate admin) | the command line");
+        changes.Should().NotContain("ad.staff", "another affiliate's changes are its own admins'");
+
+        // Ids, role codes and times: no address or name is kept in the trail.
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var dump = dataSource.CreateCommand("select string_agg(t::text, ' ') from leaderjourney.account_changes t");
+        var trail = (string)(await dump.ExecuteScalarAsync())!;
+        trail.Should().NotContain("mentor.secret").And.NotContain("Ella").And.NotContain("ac.mentor").And.Contain(mentor.ToString());
+    }
 }

@@ -31,6 +31,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
 
     /// <summary>The names of the leaders whose sign-ins are listed, by leader id.</summary>
     public IReadOnlyDictionary<Guid, string> LeaderNames { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>The latest changes to the sign-ins listed (the affiliate's; a national admin's list without one: the national admins'), newest first.</summary>
+    public IReadOnlyList<AccessDirectory.AccountChange> Changes { get; private set; } = [];
     public CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
     public string? Message { get; private set; }
 
@@ -174,6 +176,10 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         // A leader's sign-in is named by the leader it is, as a user name alone ("mjnunez") says little.
         LeaderNames = await lists.NamesAsync([.. Users.Where(u => u.LeaderId is not null).Select(u => u.LeaderId!.Value)], ct);
         AllUsers = Users.Count;
+        Changes = await directory.AccountChangesAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
+        // Those of the leaders' sign-ins removed since are named by nobody; the others by the leader, as in the list.
+        LeaderNames = LeaderNames.Concat(await lists.NamesAsync([.. Changes.Where(c => c.LeaderId is { } id && !LeaderNames.ContainsKey(id)).Select(c => c.LeaderId!.Value).Distinct()], ct))
+            .ToDictionary();
         // An affiliate's users are a few hundred at most (its staff, mentors, board and leaders' sign-ins): narrowed here.
         if (Search?.Trim() is { Length: > 0 } typed)
             Users = [.. Users.Where(u => LeaderJourney.Core.Leaders.NameFold.Finds(u.Username, typed) || (u.Name is { } name && LeaderJourney.Core.Leaders.NameFold.Finds(name, typed))
