@@ -101,6 +101,13 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return (string?)await command.ExecuteScalarAsync(ct);
     }
 
+    /// <summary>
+    /// An affiliate code sent to the API as stored ("oh" is OH), or as sent when no affiliate has it (the
+    /// command refuses it then): codes name one affiliate in any case, as on the pages.
+    /// </summary>
+    public async Task<string?> AffiliateAsStoredAsync(string? code, CancellationToken ct = default) =>
+        string.IsNullOrWhiteSpace(code) ? code : await StoredAffiliateCodeAsync(code, ct) ?? code;
+
     public async Task<bool> AffiliateExistsAsync(string code, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select exists (select 1 from {schema}.affiliates where code = $1)");

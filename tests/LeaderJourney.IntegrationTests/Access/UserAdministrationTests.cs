@@ -170,4 +170,18 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         var trail = (string)(await dump.ExecuteScalarAsync())!;
         trail.Should().NotContain("mentor.secret").And.NotContain("Ella").And.NotContain("ac.mentor").And.Contain(mentor.ToString());
     }
+
+    [Fact]
+    public async Task An_affiliate_code_sent_to_the_API_in_another_case_names_the_affiliate_as_kept()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "AE");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "ae", displayName = "Fannie Lou", email = "fannie.lou@example.org" });
+        enrolled.StatusCode.Should().Be(HttpStatusCode.Created, "the pages take a code in any case, and so does the API");
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await (await admin.GetAsync($"/api/leaders/{id}")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("affiliate").GetString().Should().Be("AE");
+        (await admin.PostAsJsonAsync("/api/positions", new { affiliate = "Ae", title = "Treasurer", key = true })).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "zz-none", displayName = "Nobody Here", email = "nobody@example.org" })).StatusCode
+            .Should().Be(HttpStatusCode.Forbidden, "another code is still another affiliate's");
+    }
 }

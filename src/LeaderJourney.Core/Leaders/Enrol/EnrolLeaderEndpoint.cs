@@ -60,10 +60,10 @@ public static class EnrolLeaderHandler
 public static class EnrolLeaderEndpoint
 {
     public static void Map(RouteGroupBuilder leaders) =>
-        leaders.MapPost("/", async (EnrolLeaderRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        leaders.MapPost("/", async (EnrolLeaderRequest? body, HttpContext http, StreamCommandBus commands, AccessDirectory directory, CancellationToken ct) =>
         {
             body ??= new EnrolLeaderRequest(null, null, null, null, null);
-            return await commands.InvokeAsync(new EnrolLeaderCommand(Guid.CreateVersion7(), body.Affiliate, body.DisplayName, body.Email, body.Local, body.FrameworkId)
+            return await commands.InvokeAsync(new EnrolLeaderCommand(Guid.CreateVersion7(), await directory.AffiliateAsStoredAsync(body.Affiliate, ct), body.DisplayName, body.Email, body.Local, body.FrameworkId)
                 { Sender = http.SenderOf(body) }, ct);
         }).Produces<EnrolledBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
 }

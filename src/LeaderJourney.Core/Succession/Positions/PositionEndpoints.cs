@@ -195,10 +195,10 @@ public static class PositionEndpoints
     {
         var positions = app.MapGroup("/api/positions").WithTags("Positions").RequireAuthorization();
 
-        positions.MapPost("/", async (DefinePositionBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        positions.MapPost("/", async (DefinePositionBody? body, HttpContext http, StreamCommandBus commands, Access.AccessDirectory directory, CancellationToken ct) =>
         {
             body ??= new DefinePositionBody(null, null, null, null, null, null);
-            var command = new DefinePositionCommand(Guid.CreateVersion7(), body.Affiliate, body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
+            var command = new DefinePositionCommand(Guid.CreateVersion7(), await directory.AffiliateAsStoredAsync(body.Affiliate, ct), body.Title, body.Key, body.IncumbentLeaderId, body.TermEndsOn, body.Requirements)
                 { Sender = http.SenderOf(body) };
             return await commands.InvokeAsync(command, ct);
         }).Produces<CreatedBody>(StatusCodes.Status201Created).ChecksTokenWithItsWrite();
