@@ -35,8 +35,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
         // Kept in capitals, as codes are written ("oh" typed is OH): one affiliate's code in any case names it anyway.
         code = code.Trim().ToUpperInvariant();
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl))
-            throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.");
+        name = AffiliateName(name);
         // A code that differs only in case ("nv" beside "NV"), or a name taken already, is a second affiliate
         // made by mistake: affiliates are neither renamed nor removed, so it is refused, saying which exists.
         // The database's indexes refuse one added at the same moment by someone else, which this statement's
@@ -61,6 +60,39 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
         }
         throw new DuplicateException($"An affiliate with the code '{code}' or the name '{name.Trim()}' (in any case) already exists.");
+    }
+
+    private static string AffiliateName(string? name) =>
+        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl)
+            ? throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.")
+            : name.Trim();
+
+    /// <summary>
+    /// A new name for an affiliate (a name mistyped when it was added, or the affiliate's own new name):
+    /// its code stays, as it is the affiliate in every stream and report. A name another affiliate has
+    /// (in any case) is refused, naming it; the database's index refuses one taken at the same moment.
+    /// </summary>
+    public async Task<AffiliateBody> RenameAffiliateAsync(string? code, string? name, CancellationToken ct = default)
+    {
+        var stored = string.IsNullOrWhiteSpace(code) ? null : await StoredAffiliateCodeAsync(code, ct);
+        if (stored is null) throw new NotFoundException($"There is no affiliate '{code}'.");
+        name = AffiliateName(name);
+        await using var command = dataSource.CreateCommand($"""
+            with other as (select code from {schema}.affiliates where lower(name) = lower($2) and code <> $1 limit 1),
+                 renamed as (update {schema}.affiliates set name = $2 where code = $1 and not exists (select 1 from other) returning code)
+            select (select code from other)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stored });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        try
+        {
+            if (await command.ExecuteScalarAsync(ct) is string other) throw new DuplicateException($"An affiliate named '{name}' already exists: {other}.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new DuplicateException($"An affiliate named '{name}' already exists.");
+        }
+        return new AffiliateBody(stored, name);
     }
 
     /// <summary>An affiliate and how many users it has.</summary>
@@ -96,6 +128,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// <summary>The affiliate's code as stored, for a code in any case; null when none has it.</summary>
     public async Task<string?> StoredAffiliateCodeAsync(string code, CancellationToken ct = default)
     {
+        // What cannot be a code names none (and a NUL would not even reach the database as text).
+        if (!AffiliateCodePattern().IsMatch(code.Trim())) return null;
         await using var command = dataSource.CreateCommand($"select code from {schema}.affiliates where lower(code) = lower($1)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code.Trim() });
         return (string?)await command.ExecuteScalarAsync(ct);

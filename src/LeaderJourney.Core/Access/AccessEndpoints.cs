@@ -49,6 +49,10 @@ public static class AccessEndpoints
             await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>(StatusCodes.Status201Created);
 
+        app.MapPatch("/api/affiliates/{code}", async (string code, AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new RenameAffiliateCommand(code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
+            .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>();
+
         // The body holds a password: the request's fingerprint is taken without it.
         app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId, body?.Email) { Name = body?.Name,
@@ -77,6 +81,9 @@ public sealed record AffiliateBody(string Code, string Name);
 /// <summary>A national admin creates an affiliate.</summary>
 public sealed record CreateAffiliateCommand(string? Code, string? Name) : Command;
 
+/// <summary>A national admin gives an affiliate a new name; its code stays.</summary>
+public sealed record RenameAffiliateCommand(string? Code, string? Name) : Command;
+
 /// <summary>An admin creates a sign-in for a role (a leader's own sign-in names the leader). Carries a password: never logged, never stored as sent.</summary>
 public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null) : Command
 {
@@ -91,6 +98,15 @@ public static class CreateAffiliateHandler
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
         var code = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
         return new Answer(StatusCodes.Status201Created, new AffiliateBody(code, command.Name!.Trim()), $"/api/affiliates/{code}");
+    }
+}
+
+public static class RenameAffiliateHandler
+{
+    public static async Task<Answer> Handle(RenameAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins rename affiliates.");
+        return new Answer(StatusCodes.Status200OK, await directory.RenameAffiliateAsync(command.Code, command.Name, ct));
     }
 }
 

@@ -184,4 +184,35 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "zz-none", displayName = "Nobody Here", email = "nobody@example.org" })).StatusCode
             .Should().Be(HttpStatusCode.Forbidden, "another code is still another affiliate's");
     }
+
+    [Fact]
+    public async Task A_national_admin_renames_an_affiliate_keeping_its_code_and_a_name_another_has_is_refused_naming_it()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (national, _) = await app.SignedInAsync(Roles.NationalAdmin);
+        var (staff, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "AG");
+        await app.EnsureAffiliateAsync("AH");
+        (await national.PostAsJsonAsync("/api/affiliates", new { code = "AR", name = "Nevda Education Asociation" })).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        var renamed = await national.PatchAsJsonAsync("/api/affiliates/ar", new { name = "  Nevada Education Association " });
+        renamed.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await renamed.Content.ReadFromJsonAsync<JsonElement>();
+        (body.GetProperty("code").GetString(), body.GetProperty("name").GetString()).Should().Be(("AR", "Nevada Education Association"));
+        var taken = await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "affiliate ah" });
+        taken.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await taken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("An affiliate named 'affiliate ah' already exists: AH.");
+        (await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "NEVADA education association" })).StatusCode.Should().Be(HttpStatusCode.OK, "its own name in another case is its own");
+        (await national.PatchAsJsonAsync("/api/affiliates/NONE", new { name = "Nobody" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = " " })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await staff.PatchAsJsonAsync("/api/affiliates/AG", new { name = "Our own name" })).StatusCode.Should().Be(HttpStatusCode.Forbidden, "affiliates are the national admins'");
+
+        // On the page: renamed from the affiliates' table, the answer naming it; a refusal keeps what was typed, its form open.
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ag.national", ApiUsers.Password, Roles.NationalAdmin, null, null, null);
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await pages.SignInAsync("ag.national");
+        var answer = await (await pages.PostAsync("/admin/users", "/admin/users?handler=renameAffiliate", new() { ["code"] = "AR", ["name"] = "Nevada State Education Association" })).Content.ReadAsStringAsync();
+        answer.Should().Contain("AR is now named Nevada State Education Association.").And.Contain("<td data-label=\"Name\">Nevada State Education Association");
+        var refused = await (await pages.PostAsync("/admin/users", "/admin/users?handler=renameAffiliate", new() { ["code"] = "AR", ["name"] = "Affiliate AH" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("An affiliate named &#x27;Affiliate AH&#x27; already exists: AH.").And.Contain("value=\"Affiliate AH\"").And.Contain("<details open=\"open\">");
+    }
 }

@@ -154,6 +154,20 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         return await Load(ct);
     }
 
+    /// <summary>A national admin renames an affiliate (a name mistyped when it was added): its code stays.</summary>
+    public async Task<IActionResult> OnPostRenameAffiliateAsync(string? code, string? name, CancellationToken ct)
+    {
+        if (!Caller.IsNationalAdmin) return Forbid();
+        Answer? renamed = null;
+        Error = await PageCommands.TryAsync(async () => renamed = await bus.InvokeAsync<Answer>(new RenameAffiliateCommand(code, name) { Sender = new(Caller, PageCommands.Options(Request, "affiliate name")) }, ct));
+        if (renamed?.Body is AffiliateBody body) Message = $"{body.Code} is now named {body.Name}.";
+        else RenameForm = (code, name);
+        return await Load(ct);
+    }
+
+    /// <summary>The affiliate whose new name was refused, with the name typed (its form opens again with it).</summary>
+    public (string? Code, string? Name)? RenameForm { get; private set; }
+
     /// <summary>What the add-user form holds again after a refusal (never the password), or a new affiliate's code and role to start with.</summary>
     public sealed record SentUser(string? Username, string? Role, string? Affiliate, string? Name, string? Email);
 
