@@ -8,11 +8,18 @@ namespace LeaderJourney.Web.Pages;
 /// <summary>
 /// What a person sees instead of a bare status: a page not for their role (403), an address that is not
 /// there (404), or anything else that went wrong, with the menu so they can go on. API answers keep
-/// their problem details (see Program: only page addresses are re-executed here).
+/// their problem details (see Program: only page addresses are re-executed here). A form refused so (a
+/// mentee no longer assigned, a form whose anti-forgery token is gone) hands back what was typed in its
+/// text boxes: the page takes no anti-forgery token of its own, or it would answer such a form with an
+/// empty 400 the browser shows as its bare "HTTP ERROR 400".
 /// </summary>
+[IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
 {
     public int Code { get; private set; }
+
+    /// <summary>What the refused form's text boxes held (<see cref="UnsentText.TypedIn"/>), to paste again; null for a load or a form with none.</summary>
+    public string? Typed { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int code)
     {
@@ -24,6 +31,14 @@ public sealed class ErrorModel : PageModel
         return Page();
     }
 
-    // A form posted to a page that answers with an error status is shown the same page.
-    public Task<IActionResult> OnPostAsync(int code) => OnGetAsync(code);
+    // A form posted to a page that answers with an error status is shown the same page, with what it held.
+    public async Task<IActionResult> OnPostAsync(int code)
+    {
+        if (Request.HasFormContentType)
+        {
+            try { Typed = UnsentText.TypedIn(await Request.ReadFormAsync(HttpContext.RequestAborted)); }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException) { }
+        }
+        return await OnGetAsync(code);
+    }
 }

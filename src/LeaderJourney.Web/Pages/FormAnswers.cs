@@ -16,19 +16,23 @@ namespace LeaderJourney.Web.Pages;
 /// outcome said where the form was, what was typed handed back on a refusal); left like that, Back from
 /// the next page, or a reload, lands on the browser's "Confirm Form Resubmission". So the answer a form's
 /// post renders is kept for one look, and the post is answered 303 See Other to the page's own address
-/// (its handler dropped): the browser's history then holds addresses it can load again, and the first
-/// load shows the answer as it was rendered. A later load, or one that finds nothing kept, is the page
-/// afresh (the write was recorded either way).
+/// (its handler dropped) with the answer's id (<c>answer=</c>): the browser's history then holds
+/// addresses it can load again, and the first load shows the answer as it was rendered. A later load of
+/// that address, or one that finds nothing kept, goes on to the page afresh, without the id (the write
+/// was recorded either way). The id in the address, not a cookie alone, says which answer a load is for:
+/// two tabs sending forms of one page at once each show their own.
 /// Kept in the database, so that a second host behind a balancer finds it, sealed with AES-GCM under a key
-/// made for that one answer and held only in the browser's cookie (with the answer's id, limited to the
-/// page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal data
-/// any erasure would have to reach. A row is deleted when read, and any older than ten minutes when
+/// made for that one answer and held only in the browser's cookie (named with the answer's id, limited to
+/// the page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal
+/// data any erasure would have to reach. A row is deleted when read, and any older than ten minutes when
 /// another is kept. Pages' own handlers stay as they are: one place, instead of a redirect and a
 /// message carried over in each of the pages' fifty forms.
 /// </summary>
 public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings database, TimeProvider clock)
 {
-    public const string CookieName = "lj-answer";
+    /// <summary>The answer's cookie is named this and the answer's id; the id is the address's <see cref="QueryKey"/>.</summary>
+    public const string CookiePrefix = "lj-answer-";
+    public const string QueryKey = "answer";
     public static readonly TimeSpan CookieLifetime = TimeSpan.FromMinutes(5);
     /// <summary>Rows no cookie can still name (the cookie's five minutes, with room for a slow clock).</summary>
     public static readonly TimeSpan KeptAtMost = TimeSpan.FromMinutes(10);
@@ -60,33 +64,39 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
             && buffer.Length <= MaxPage && !response.HasStarted)
         {
             var request = context.Request;
-            var query = request.Query.Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
-                .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+            var query = OwnQuery(request.Query);
             var path = (request.PathBase + request.Path).ToUriComponent();
             var answer = new Answer(path, query, UserOf(context.User), response.ContentType, response.Headers.ContentSecurityPolicy.ToString() is { Length: > 0 } policy ? policy : null,
                 response.Headers.ContentLanguage.ToString() is { Length: > 0 } language ? language : null, System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-            var cookie = await KeepAsync(answer, context.RequestAborted);
-            response.Cookies.Append(CookieName, cookie, CookieFor(context, path, CookieLifetime));
+            var (id, key) = await KeepAsync(answer, context.RequestAborted);
+            response.Cookies.Append(CookiePrefix + id, key, CookieFor(context, path, CookieLifetime));
             response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentType);
             response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy);
             response.Headers.ContentLength = null;
             response.StatusCode = StatusCodes.Status303SeeOther;
-            response.Headers.Location = QueryHelpers.AddQueryString(path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            response.Headers.Location = Address(path, query, id);
             return;
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(body.Stream, context.RequestAborted);
     }
 
-    /// <returns>Whether the kept answer of a form sent to this address was shown.</returns>
+    /// <returns>Whether the load was answered here: the kept answer it names shown, or, with none to show, a redirect to the address without its id.</returns>
     private async Task<bool> TryShowAsync(HttpContext context)
     {
-        if (context.Request.Cookies[CookieName] is not { } cookie) return false;
+        if (context.Request.Query[QueryKey].ToString() is not { Length: > 0 } id) return false;
         var path = (context.Request.PathBase + context.Request.Path).ToUriComponent();
+        var cookie = context.Request.Cookies[CookiePrefix + id];
         // Seen once: the cookie goes whatever it finds.
-        context.Response.Cookies.Delete(CookieName, CookieFor(context, path, null));
-        if (await TakeAsync(cookie, context.RequestAborted) is not { } answer
-            || answer.Path != path || answer.User != UserOf(context.User) || !SameQuery(answer.Query, context.Request.Query)) return false;
+        if (cookie is not null) context.Response.Cookies.Delete(CookiePrefix + id, CookieFor(context, path, null));
+        if (cookie is null || await TakeAsync(id, cookie, context.RequestAborted) is not { } answer
+            || answer.Path != path || answer.User != UserOf(context.User) || !SameQuery(answer.Query, OwnQuery(context.Request.Query)))
+        {
+            // Reloaded after it was shown (or its five minutes are over): the page as it is now, at its own address.
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = Address(path, OwnQuery(context.Request.Query), null);
+            return true;
+        }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = answer.ContentType;
         if (answer.Policy is not null) context.Response.Headers.ContentSecurityPolicy = answer.Policy;
@@ -95,7 +105,8 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         return true;
     }
 
-    private async Task<string> KeepAsync(Answer answer, CancellationToken ct)
+    /// <returns>The answer's id and key, each in base64url.</returns>
+    private async Task<(string Id, string Key)> KeepAsync(Answer answer, CancellationToken ct)
     {
         var id = RandomNumberGenerator.GetBytes(IdLength);
         var key = RandomNumberGenerator.GetBytes(KeyLength);
@@ -122,16 +133,15 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
             },
         });
         await batch.ExecuteNonQueryAsync(ct);
-        return WebEncoders.Base64UrlEncode([.. id, .. key]);
+        return (WebEncoders.Base64UrlEncode(id), WebEncoders.Base64UrlEncode(key));
     }
 
-    private async Task<Answer?> TakeAsync(string cookie, CancellationToken ct)
+    private async Task<Answer?> TakeAsync(string answerId, string cookie, CancellationToken ct)
     {
-        byte[] idAndKey;
-        try { idAndKey = WebEncoders.Base64UrlDecode(cookie); }
+        byte[] id, key;
+        try { (id, key) = (WebEncoders.Base64UrlDecode(answerId), WebEncoders.Base64UrlDecode(cookie)); }
         catch (FormatException) { return null; }
-        if (idAndKey.Length != IdLength + KeyLength) return null;
-        var id = idAndKey[..IdLength];
+        if (id.Length != IdLength || key.Length != KeyLength) return null;
         await using var command = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1 and kept_at >= $2 returning sealed");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - KeptAtMost });
@@ -139,7 +149,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         var plain = new byte[sealedAnswer.Length - NonceLength - TagLength];
         try
         {
-            using var aes = new AesGcm(idAndKey.AsSpan(IdLength), TagLength);
+            using var aes = new AesGcm(key, TagLength);
             aes.Decrypt(sealedAnswer.AsSpan(0, NonceLength), sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), plain, associatedData: id);
         }
         catch (AuthenticationTagMismatchException) { return null; }
@@ -149,9 +159,20 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
 
     private static string? UserOf(ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
 
-    private static bool SameQuery(Dictionary<string, string[]> kept, IQueryCollection query) =>
-        kept.Count == query.Count(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
-        && kept.All(q => query.TryGetValue(q.Key, out var values) && values.Select(v => v ?? "").SequenceEqual(q.Value));
+    /// <summary>The page's address with its own query (<see cref="OwnQuery"/>): where a language's change leads back to.</summary>
+    public static string OwnAddress(HttpRequest request) => Address((request.PathBase + request.Path).ToUriComponent(), OwnQuery(request.Query), null);
+
+    /// <summary>The page's own query: without the form's handler and an answer's id.</summary>
+    private static Dictionary<string, string[]> OwnQuery(IQueryCollection query) =>
+        query.Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase) && !string.Equals(q.Key, QueryKey, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+
+    private static string Address(string path, Dictionary<string, string[]> query, string? answerId) =>
+        QueryHelpers.AddQueryString(path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+            .Concat(answerId is null ? [] : [new(QueryKey, answerId)]));
+
+    private static bool SameQuery(Dictionary<string, string[]> kept, Dictionary<string, string[]> query) =>
+        kept.Count == query.Count && kept.All(q => query.TryGetValue(q.Key, out var values) && values.SequenceEqual(q.Value));
 
     private static CookieOptions CookieFor(HttpContext context, string path, TimeSpan? lifetime) => new()
     {

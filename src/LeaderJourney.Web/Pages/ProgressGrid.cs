@@ -11,6 +11,9 @@ public sealed record ThemeRow(string Code, string Title, int Level, int? Pending
 {
     /// <summary>The level the leader works towards: the one a request waits at, else the one after the level held (at most the grid's three).</summary>
     public int NextLevel => PendingLevel ?? Math.Min(Level + 1, 3);
+
+    /// <summary>Every level is attained and none is asked for: "The next level" names none (a form chosen so is refused, saying so).</summary>
+    public bool EveryLevelAttained => PendingLevel is null && Level >= 3;
 }
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
@@ -42,12 +45,12 @@ public static class ProgressGrid
     }
 
     /// <summary>
-    /// The level a form's "The next level" stands for at that theme (<see cref="ThemeRow.NextLevel"/>), or null for a theme
-    /// not in the grid (the command then refuses the theme). A form on one leader starts there unless it was opened at a
+    /// The theme's row, whose <see cref="ThemeRow.NextLevel"/> a form's "The next level" stands for, or null for a theme not
+    /// in the grid (the command then refuses the theme). A form on one leader starts there unless it was opened at a
     /// level: chosen from the list, a theme at Level 1 was assessed at Level 1 again, a theme at none at Level 1 by luck.
     /// </summary>
-    public static int? NextLevelAt(this IEnumerable<DomainRow> domains, string? themeCode) =>
-        domains.SelectMany(d => d.Themes).FirstOrDefault(t => t.Code == themeCode)?.NextLevel;
+    public static ThemeRow? ThemeAt(this IEnumerable<DomainRow> domains, string? themeCode) =>
+        domains.SelectMany(d => d.Themes).FirstOrDefault(t => t.Code == themeCode);
 
     /// <summary>The themes of the given framework editions by domain (each domain named with its framework when there are several), for a form on several leaders: no one's level.</summary>
     public static async Task<IReadOnlyList<DomainRow>> ThemesAsync(FrameworkCatalog catalog, IReadOnlyList<FrameworkSummary> editions, CancellationToken ct)
@@ -71,5 +74,5 @@ public static class ProgressGrid
 /// <param name="WithLevels">Whether each theme shows the level the leader stands at (not for a form on several leaders).</param>
 /// <param name="ChooseFirst">Whether, with nothing chosen, the theme list starts at "Choose a theme" rather than at the first theme, so that no one records at a theme by leaving it as it was.</param>
 /// <param name="IdPrefix">Put before the selects' ids, for a second form of the kind on one page.</param>
-/// <param name="OffersNext">A form on one leader: the level list starts at "The next level" (the page picks it by the theme chosen: <see cref="ProgressGrid.NextLevelAt"/>) unless a level is given.</param>
+/// <param name="OffersNext">A form on one leader: the level list starts at "The next level" (the page picks it by the theme chosen: <see cref="ProgressGrid.ThemeAt"/>) unless a level is given.</param>
 public sealed record ThemeAndLevelChoice(IReadOnlyList<DomainRow> Domains, string? ThemeCode, int? Level, bool WithLevels = true, bool ChooseFirst = false, string IdPrefix = "", bool OffersNext = false);

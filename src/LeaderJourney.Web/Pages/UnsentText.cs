@@ -28,11 +28,17 @@ public static class UnsentText
         IFormCollection form;
         try { form = await request.ReadFormAsync(http.RequestAborted); }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or OperationCanceledException) { return; }
+        if (TypedIn(form) is not { } typed) return;
+        var tempData = http.RequestServices.GetRequiredService<ITempDataDictionaryFactory>().GetTempData(http);
+        tempData[Key] = typed;
+        tempData.Save();
+    }
+
+    /// <summary>What a form's text boxes hold, each at most 4,000 characters and 6,000 in all; null when they hold nothing.</summary>
+    public static string? TypedIn(IFormCollection form)
+    {
         var typed = string.Join("\n\n", TextFields.Select(field => form[field].ToString().Trim()).Where(value => value.Length > 0)
             .Select(value => value.Length > MaxField ? value[..MaxField] : value));
-        if (typed.Length == 0) return;
-        var tempData = http.RequestServices.GetRequiredService<ITempDataDictionaryFactory>().GetTempData(http);
-        tempData[Key] = typed.Length > MaxKept ? typed[..MaxKept] : typed;
-        tempData.Save();
+        return typed.Length == 0 ? null : typed.Length > MaxKept ? typed[..MaxKept] : typed;
     }
 }

@@ -51,6 +51,14 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         return rows;
     }
 
+    /// <summary>The answer's id (in the redirect's address) and the key its cookie holds.</summary>
+    private static (string Id, string Key) AnswerOf(HttpResponseMessage posted)
+    {
+        var id = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(new Uri("http://localhost"), posted.Headers.Location!).Query)[FormAnswers.QueryKey].ToString();
+        var cookie = posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookiePrefix + id + "=", StringComparison.Ordinal));
+        return (id, cookie.Split(';')[0].Split('=', 2)[1]);
+    }
+
     [Fact]
     public async Task A_forms_answer_is_a_redirect_to_its_page_that_shows_the_answer_once_and_the_answer_is_kept_sealed_until_then()
     {
@@ -59,9 +67,10 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
 
         var posted = await PostProfile(staff, record, "handler=profile&tab=1", "Fay Formsby-Reyes", "fay.reyes@example.org");
         posted.StatusCode.Should().Be(HttpStatusCode.SeeOther, "a form's post is answered with a redirect, so the history holds no post to send again");
-        posted.Headers.Location!.ToString().Should().Be($"{record}?tab=1", "the page's own address, with its query but without the form's handler");
-        var cookie = posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookieName + "=", StringComparison.Ordinal));
-        cookie.Should().Contain($"path={record}").And.Contain("httponly").And.Contain("samesite=strict").And.Contain("max-age=300");
+        var (id, _) = AnswerOf(posted);
+        posted.Headers.Location!.ToString().Should().Be($"{record}?tab=1&answer={id}", "the page's own address, with its query and the answer's id but without the form's handler");
+        posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookiePrefix, StringComparison.Ordinal))
+            .Should().Contain($"path={record}").And.Contain("httponly").And.Contain("samesite=strict").And.Contain("max-age=300");
 
         // Until the page is loaded, the answer is a row no one reads without the cookie: no name, no address in it, compressed or not.
         var kept = (await KeptAnswers()).Should().ContainSingle().Subject;
@@ -72,10 +81,14 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         }
 
         var shown = await staff.GetAsync(posted.Headers.Location.ToString());
-        shown.Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>");
+        shown.Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>")
+            .And.Contain($"name=\"returnUrl\" value=\"{record}?tab=1\"", "a change of language leads back to the page with its query, not to the answer or the form's handler");
         (await KeptAnswers()).Should().BeEmpty("an answer is deleted as it is shown");
-        (await staff.GetAsync(posted.Headers.Location.ToString())).Should().NotContain("The name, e-mail and local are saved.", "a reload is the page afresh, said once")
-            .And.Contain("<h1>Fay Formsby-Reyes</h1>");
+        // A reload goes on to the page afresh at its own address: said once.
+        var reloaded = await staff.Http.GetAsync(posted.Headers.Location.ToString());
+        reloaded.StatusCode.Should().Be(HttpStatusCode.SeeOther);
+        reloaded.Headers.Location!.ToString().Should().Be($"{record}?tab=1");
+        (await staff.GetAsync($"{record}?tab=1")).Should().NotContain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>");
 
         // A refusal comes back the same way, with what was typed in its form.
         var refused = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "not an address");
@@ -83,9 +96,16 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         var again = await staff.GetAsync(refused.Headers.Location!.ToString());
         again.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
 
-        // A form refused before its handler (no anti-forgery token) is an error page, not a redirect.
-        (await staff.Http.PostAsync($"{record}?handler=profile", new FormUrlEncodedContent(new Dictionary<string, string> { ["displayName"] = "X" }))).StatusCode
-            .Should().Be(HttpStatusCode.BadRequest);
+        // Two tabs sending forms of one page at once: each load shows its own answer, whichever comes first.
+        var first = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "fay@example.org");
+        var second = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "still not an address");
+        (await staff.GetAsync(second.Headers.Location!.ToString())).Should().Contain("value=\"still not an address\"");
+        (await staff.GetAsync(first.Headers.Location!.ToString())).Should().Contain("The name, e-mail and local are saved.").And.NotContain("still not an address");
+
+        // A form refused before its handler (no anti-forgery token) is an error page in words, not a redirect, handing back what was typed.
+        var tokenless = await staff.Http.PostAsync($"{record}?handler=peer", new FormUrlEncodedContent(new Dictionary<string, string> { ["note"] = "Watched her chair the meeting" }));
+        tokenless.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await tokenless.Content.ReadAsStringAsync()).Should().Contain("<h1>").And.Contain("Nothing this form sent was recorded.").And.Contain(">Watched her chair the meeting</textarea>");
     }
 
     [Fact]
@@ -96,36 +116,39 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("fb.other", ApiUsers.Password, Roles.AffiliateAdmin, "FB", null, null);
         var other = new PageClient(app);
         await other.SignInAsync("fb.other");
-        static string CookieOf(HttpResponseMessage posted) =>
-            posted.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(FormAnswers.CookieName + "=", StringComparison.Ordinal)).Split(';')[0].Split('=', 2)[1];
-        async Task<string> LoadWith(string cookie, PageClient who, string address)
+        // Whether a load with that cookie showed the answer (else it went on to the page afresh, never an error).
+        async Task<bool> Shown(string id, string key, PageClient who, string address)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, address);
-            request.Headers.Add("Cookie", $"{FormAnswers.CookieName}={cookie}");
+            request.Headers.Add("Cookie", $"{FormAnswers.CookiePrefix}{id}={key}");
             var response = await who.Http.SendAsync(request);
-            response.StatusCode.Should().Be(HttpStatusCode.OK, "a cookie that shows nothing leaves the page as it is");
-            return await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.SeeOther) return false;
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            return (await response.Content.ReadAsStringAsync()).Contains("The name, e-mail and local are saved.");
         }
 
-        // Another staff member's browser given the cookie: the page afresh, and the answer is gone for its owner too.
+        // Another staff member's browser given the cookie: not shown, and the answer is gone for its owner too.
         var posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo.new@example.org");
-        var stolen = CookieOf(posted);
-        (await LoadWith(stolen, other, record)).Should().NotContain("The name, e-mail and local are saved.");
+        var (id, key) = AnswerOf(posted);
+        (await Shown(id, key, other, posted.Headers.Location!.ToString())).Should().BeFalse();
         (await KeptAnswers()).Should().BeEmpty("an answer is read once, by whoever brings its cookie");
 
-        // The same person in a second browser, at another address (the query changed), or with a cookie whose
-        // key is wrong or that is not one at all: the page afresh, never an error.
+        // The same person in a second browser, at another address (the query changed), or with a key that is
+        // wrong or not one at all: not shown, never an error.
         var elsewhere = new PageClient(app);
         await elsewhere.SignInAsync("fb.staff");
         posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
-        (await LoadWith(CookieOf(posted), elsewhere, $"{record}?page=2")).Should().NotContain("The name, e-mail and local are saved.");
+        (id, key) = AnswerOf(posted);
+        (await Shown(id, key, elsewhere, $"{record}?page=2&answer={id}")).Should().BeFalse();
         posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo.other@example.org");
-        var wrongKey = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(CookieOf(posted));
+        (id, key) = AnswerOf(posted);
+        var wrongKey = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(key);
         wrongKey[^1] ^= 1;
-        (await LoadWith(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(wrongKey), elsewhere, record)).Should().NotContain("The name, e-mail and local are saved.");
-        (await LoadWith("not-a-cookie-at-all", elsewhere, record)).Should().Contain("<h1>Bo Bellamy</h1>");
+        (await Shown(id, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(wrongKey), elsewhere, posted.Headers.Location!.ToString())).Should().BeFalse();
+        (await Shown("not-an-id", "not-a-key", elsewhere, $"{record}?answer=not-an-id")).Should().BeFalse();
         posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
-        (await LoadWith(CookieOf(posted), elsewhere, record)).Should().Contain("The name, e-mail and local are saved.", "the same person, the same address, the cookie as made");
+        (id, key) = AnswerOf(posted);
+        (await Shown(id, key, elsewhere, posted.Headers.Location!.ToString())).Should().BeTrue("the same person, the same address, the cookie as made");
         (await KeptAnswers()).Should().BeEmpty("each of those looks took its row");
 
         // Rows older than any cookie's life are swept as the next answer is kept.
@@ -134,9 +157,9 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
             await using var old = dataSource.CreateCommand("insert into leaderjourney.page_answers (id, kept_at, sealed) values (gen_random_uuid(), now() - interval '11 minutes', '\\x00')");
             await old.ExecuteNonQueryAsync();
         }
-        await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
+        posted = await PostProfile(staff, record, "handler=profile", "Bo Bellamy", "bo@example.org");
         (await KeptAnswers()).Should().ContainSingle("the old row is swept, the new one kept").Which.Length.Should().BeGreaterThan(1);
-        await staff.GetAsync(record);
+        await staff.GetAsync(posted.Headers.Location!.ToString());
         (await KeptAnswers()).Should().BeEmpty();
 
         // The API is not a page: its posts answer as before.

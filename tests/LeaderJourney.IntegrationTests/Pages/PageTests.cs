@@ -291,6 +291,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var progress = await Ok(admin.GetAsync($"/api/leaders/{id}/progress"));
         progress.GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.1").GetProperty("level").GetInt32().Should().Be(0);
 
+        // "The next level" of a theme whose every level is attained names none: refused, nothing recorded, the note kept.
+        foreach (var level in new[] { "1", "2", "3" })
+            await mentor.PostAsync(page, action, new() { ["themeCode"] = "GOV.2", ["level"] = level, ["signOff"] = "true" });
+        var complete = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "GOV.2", ["level"] = "", ["note"] = "Chairs the council" })).Content.ReadAsStringAsync();
+        complete.Should().MatchRegex("<p class=\"error\" role=\"alert\">Every level of [^<]+ is attained: choose the level it is for.</p>").And.Contain(">Chairs the council</textarea>");
+
         // A level the framework does not have is refused in words, and the form keeps what was chosen.
         var refused = await (await mentor.PostAsync(page, action, new() { ["themeCode"] = "COM.1", ["level"] = "7", ["note"] = "Kept note", ["signOff"] = "true" })).Content.ReadAsStringAsync();
         refused.Should().Contain("class=\"error\" role=\"alert\"").And.Contain("<option value=\"COM.1\" selected=\"selected\">").And.Contain(">Kept note</textarea>");

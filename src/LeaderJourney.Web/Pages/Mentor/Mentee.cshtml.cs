@@ -47,7 +47,13 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
         var theme = themeCode is not null && before.Scope.ThemeToDomain.ContainsKey(themeCode) ? before.Scope.TitleOf(themeCode) : themeCode ?? "";
         // A theme not in the grid is refused by the command, before its level counts.
-        var at = level ?? (await ProgressGrid.OfAsync(before, catalog, policies.For(before.State.Affiliate), ct)).NextLevelAt(themeCode) ?? 1;
+        var row = level is null ? (await ProgressGrid.OfAsync(before, catalog, policies.For(before.State.Affiliate), ct)).ThemeAt(themeCode) : null;
+        if (row is { EveryLevelAttained: true })
+        {
+            (Error, Sent) = (T["Every level of {0} is attained: choose the level it is for.", theme].Value, (themeCode, level, note, signOff));
+            return await OnGetAsync(ct);
+        }
+        var at = level ?? row?.NextLevel ?? 1;
         var outcome = await MentorSteps.TakeAsync(new MentorStep(Assess: true, note, signOff, null), caller, Request, Id, themeCode, theme, at, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         // Refused before anything was recorded: the form shows what was chosen and typed.
@@ -120,7 +126,7 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         Chosen = themes.FirstOrDefault(t => t.Code == ChosenTheme) is { } chosen ? (chosen.Code, chosen.NextLevel)
             : loaded.State.PendingSignOffs is [var only] ? (only.ThemeCode, only.Level) : null;
         // The form shows what was sent after a refusal, else where it starts: the level's words follow it.
-        var shown = Sent is { ThemeCode: { } sentTheme } sent ? (sentTheme, sent.Level ?? Domains.NextLevelAt(sentTheme) ?? 1) : Chosen;
+        var shown = Sent is { ThemeCode: { } sentTheme } sent ? (sentTheme, sent.Level ?? Domains.ThemeAt(sentTheme)?.NextLevel ?? 1) : Chosen;
         ChosenAsks = shown is { } at && loaded.Scope.DescriptorOf(at.ThemeCode, at.Level) is { } asks ? (loaded.Scope.TitleOf(at.ThemeCode), at.Level, asks) : null;
         var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);

@@ -114,9 +114,11 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <summary>A peer's assessment as handed to staff: the command <c>POST /api/leaders/{id}/assessments</c> sends with kind <c>peer</c>; what was typed stays in the form after a refusal.</summary>
     public async Task<IActionResult> OnPostPeerAsync(Guid id, string? themeCode, int? level, string? note, CancellationToken ct)
     {
-        var at = level ?? await NextLevelAsync(id, themeCode, ct);
+        var row = level is null ? await ThemeRowAsync(id, themeCode, ct) : null;
+        var at = level ?? row?.NextLevel;
         // The form asks who assessed: an assessment nobody can trace is no evidence to sign off on.
-        var result = string.IsNullOrWhiteSpace(note)
+        var result = row is { EveryLevelAttained: true } ? await Refuse(id, T["Every level of {0} is attained: choose the level it is for.", row.Title].Value, ct)
+            : string.IsNullOrWhiteSpace(note)
             ? await Refuse(id, T["Say who assessed the leader and what they saw."].Value, ct)
             : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordAssessmentCommand(id, themeCode, at, "peer", note) { Sender = new(caller, PageCommands.Options(Request, "peer")) },
                 T["The peer's assessment of {0}, Level {1} is recorded.", await ThemeTitleAsync(themeCode, ct), at ?? 0].Value, ct);
@@ -128,11 +130,12 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <summary>A training the leader completed, recorded by staff: the command POST /api/leaders/{id}/trainings sends.</summary>
     public async Task<IActionResult> OnPostTrainingAsync(Guid id, string? themeCode, int? level, string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct)
     {
-        var at = level ?? await NextLevelAsync(id, themeCode, ct);
+        var row = level is null ? await ThemeRowAsync(id, themeCode, ct) : null;
+        var at = level ?? row?.NextLevel;
         var typedHours = ModelState.TryGetValue(nameof(hours), out var sent) ? sent.AttemptedValue : null;
         // Hours that are not a number bind as none: refused, rather than the training saved without them.
-        var result = TrainingFormError(completedOn, sent, clock, T) is { } error
-            ? await Refuse(id, error, ct)
+        var result = TrainingFormError(completedOn, sent, clock, T) is { } error ? await Refuse(id, error, ct)
+            : row is { EveryLevelAttained: true } ? await Refuse(id, T["Every level of {0} is attained: choose the level it is for.", row.Title].Value, ct)
             : await Send(id, caller => new LeaderJourney.Core.Leaders.Learning.RecordTrainingCommand(id, title, themeCode, at, hours, completedOn!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
                 { Sender = new(caller, PageCommands.Options(Request, "training")) }, T["Training “{0}” recorded at {1}, Level {2}.", title ?? "", await ThemeTitleAsync(themeCode, ct), at ?? 0].Value, ct);
         if (Error is not null) SentTraining = (themeCode, level, title, completedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), typedHours);
@@ -151,17 +154,17 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         : null;
 
     /// <summary>
-    /// The level "The next level" stands for at the theme, as the leader's grid stands now (<see cref="ProgressGrid.NextLevelAt"/>);
+    /// The theme's row in the leader's grid as it stands now, whose next level "The next level" stands for (<see cref="ProgressGrid.ThemeAt"/>);
     /// null for a leader or theme not found (the command refuses them).
     /// </summary>
-    private async Task<int?> NextLevelAsync(Guid id, string? themeCode, CancellationToken ct)
+    private async Task<ThemeRow?> ThemeRowAsync(Guid id, string? themeCode, CancellationToken ct)
     {
         if (!Staff(out var caller)) return null;
         try
         {
             // Not audited as a read of the record: the page shown after the write is (Load).
             var loaded = await reader.LoadForCallerAsync(id, caller, ct);
-            return (await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct)).NextLevelAt(themeCode);
+            return (await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct)).ThemeAt(themeCode);
         }
         catch (NotFoundException)
         {
