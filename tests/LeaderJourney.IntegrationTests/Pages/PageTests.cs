@@ -479,6 +479,17 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var refusedProfile = await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "not an address", ["local"] = "Local 5" })).Content.ReadAsStringAsync();
         refusedProfile.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
+        // Another leader's address is said before it is saved (the same person enrolled twice, or a slip), and saved once ticked as shared.
+        var hattie = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Hattie Hamer", email = "hattie@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await _app.CaughtUpAsync();
+        var shared = await (await staff.PostAsync(record, $"{record}?handler=profile",
+            new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "Hattie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync();
+        shared.Should().Contain("Not saved yet: another leader is enrolled with this e-mail address.").And.Contain($"<a href=\"/staff/leaders/{hattie}\">Hattie Hamer</a>")
+            .And.Contain("value=\"Hattie@example.org\"").And.Contain("name=\"sharedAddress\"");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("email").GetString().Should().Be("fannie@example.org", "nothing was saved");
+        (await (await staff.PostAsync(record, $"{record}?handler=profile",
+            new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "hattie@example.org", ["local"] = "Local 5", ["sharedAddress"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("The name, e-mail and local are saved.");
         (await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
             .Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fannie Lou Townsend Hamer</h1>");

@@ -20,9 +20,12 @@ namespace LeaderJourney.Web.Pages.Staff;
 /// A leader of another affiliate, or none, is "not found", as in the API.
 /// </summary>
 public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.MentorActivityQuery mentorActivity, LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, AccessDirectory directory, StreamCommandBus commands, IMessageBus bus, LeaderJourney.Core.Leaders.Import.LeaderImport imports,
-    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, AttainmentPolicies policies, TimeProvider clock,
+    LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog catalog, AttainmentPolicies policies, TimeProvider clock, LeaderJourney.Core.Leaders.LeaderLists lists,
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
+    /// <summary>The other leaders enrolled with the address a profile correction typed: not saved until staff tick that they share it.</summary>
+    public IReadOnlyList<LeaderJourney.Core.Leaders.NamedLeader> SharingAddress { get; private set; } = [];
+
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
     public Leader Record { get; private set; } = Leader.Initial;
@@ -102,8 +105,15 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options(Request, "unassign")) },
             T["The mentor's assignment has ended; the sign-offs they gave stand."].Value, ct);
 
-    public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, CancellationToken ct)
+    public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, bool sharedAddress, CancellationToken ct)
     {
+        // A new address another leader has is most often the same person enrolled twice, or a slip: said before
+        // it is saved, as at enrolment (the import refuses such a row); a family's shared address is saved once ticked.
+        if (!sharedAddress && await OthersWithAddressAsync(id, email, ct) is { Count: > 0 } others)
+        {
+            (SharingAddress, SentProfile) = (others, (displayName, email, local));
+            return await Load(id, ct);
+        }
         var result = await Send(id, caller => new LeaderJourney.Core.Leaders.Profile.ChangeLeaderProfileCommand(id, displayName, email, local) { Sender = new(caller, PageCommands.Options(Request, "profile")) },
             T["The name, e-mail and local are saved."].Value, ct);
         // A refused correction keeps what was typed, to be mended rather than typed again.
@@ -170,6 +180,21 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         {
             return null;
         }
+    }
+
+    /// <summary>The other leaders of the affiliate enrolled with <paramref name="email"/>, when it is not the leader's own already (none while the read model that keeps the addresses is being rebuilt).</summary>
+    private async Task<IReadOnlyList<LeaderJourney.Core.Leaders.NamedLeader>> OthersWithAddressAsync(Guid id, string? email, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(email) || !Staff(out var caller)) return [];
+        try
+        {
+            if (string.Equals((await reader.LoadForCallerAsync(id, caller, ct)).State.Email?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase)) return [];
+        }
+        catch (NotFoundException)
+        {
+            return [];
+        }
+        return [.. (await lists.WithAddressAsync(caller.Affiliate!, [email], ct) ?? []).Select(f => f.Leader).Where(l => l.Id != id)];
     }
 
     private async Task<string> ThemeTitleAsync(string? themeCode, CancellationToken ct) => (await frameworkWords.LoadAsync(ct)).Of(themeCode ?? "");
