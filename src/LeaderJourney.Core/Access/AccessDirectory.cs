@@ -37,7 +37,7 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         code = code.Trim().ToUpperInvariant();
         name = AffiliateName(name);
         // A code that differs only in case ("nv" beside "NV"), or a name taken already, is a second affiliate
-        // made by mistake: affiliates are neither renamed nor removed, so it is refused, saying which exists.
+        // made by mistake: an affiliate's code is never changed nor the affiliate removed, so it is refused, saying which exists.
         // The database's indexes refuse one added at the same moment by someone else, which this statement's
         // look cannot see yet; the look is then made again, to name it.
         for (var look = 0; look < 2; look++)
@@ -80,13 +80,16 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         await using var command = dataSource.CreateCommand($"""
             with other as (select code from {schema}.affiliates where lower(name) = lower($2) and code <> $1 limit 1),
                  renamed as (update {schema}.affiliates set name = $2 where code = $1 and not exists (select 1 from other) returning code)
-            select (select code from other)
+            select (select code from other), exists (select 1 from renamed)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stored });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         try
         {
-            if (await command.ExecuteScalarAsync(ct) is string other) throw new DuplicateException($"An affiliate named '{name}' already exists: {other}.");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (!reader.IsDBNull(0)) throw new DuplicateException($"An affiliate named '{name}' already exists: {reader.GetString(0)}.");
+            if (!reader.GetBoolean(1)) throw new NotFoundException($"There is no affiliate '{code}'.");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -10,6 +10,8 @@ public static class AccessEndpoints
 {
     public sealed record TokenRequest(string? Username, string? Password);
     public sealed record AffiliateRequest(string? Code, string? Name);
+    /// <summary>An affiliate's new name (its code is the address's, and stays).</summary>
+    public sealed record AffiliateNameRequest(string? Name);
     public sealed record UserRequest(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null, string? Name = null);
     public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
     public sealed record UserChangeRequest(string? Role, bool? Disabled, string? Email = null, string? Name = null);
@@ -49,8 +51,8 @@ public static class AccessEndpoints
             await bus.InvokeAsync<Answer>(new CreateAffiliateCommand(body?.Code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>(StatusCodes.Status201Created);
 
-        app.MapPatch("/api/affiliates/{code}", async (string code, AffiliateRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
-            await bus.InvokeAsync<Answer>(new RenameAffiliateCommand(code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateRequest(null, null)) }, ct))
+        app.MapPatch("/api/affiliates/{code}", async (string code, AffiliateNameRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new RenameAffiliateCommand(code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateNameRequest(null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>();
 
         // The body holds a password: the request's fingerprint is taken without it.

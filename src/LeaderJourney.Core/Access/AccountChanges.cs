@@ -39,11 +39,12 @@ public sealed partial class AccessDirectory
               from {schema}.account_changes c
               left join {schema}.users a on a.id = c.actor
               left join {schema}.users u on u.id = c.user_id
-             where c.affiliate is not distinct from $1
-             order by c.id desc limit $2
+             where {(affiliate is null ? "c.affiliate is null" : "c.affiliate = $2")}
+             order by c.id desc limit $1
             """);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
+        // Two shapes rather than "is not distinct from", which the index on (affiliate, id) cannot serve.
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (affiliate is not null) command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         var changes = new List<AccountChange>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -4,7 +4,7 @@ using LeaderJourney.Storage;
 
 namespace LeaderJourney.Core.Http;
 
-/// <summary>Deletes the answers kept under Idempotency-Keys that have expired (<see cref="SweepKeptAnswersHandler"/>).</summary>
+/// <summary>Deletes the answers kept under Idempotency-Keys that have expired, and the pages' form answers no one can read any more (<see cref="SweepKeptAnswersHandler"/>).</summary>
 public sealed record SweepKeptAnswers;
 
 /// <summary>
@@ -38,5 +38,9 @@ public static class SweepKeptAnswersHandler
             deleted += step;
         } while (step == Batch);
         if (deleted > 0) logger.LogInformation("Deleted {Count} answers kept under Idempotency-Keys for longer than {KeepFor}", deleted, answers.KeepFor);
+        // The pages' answers kept for their redirect (Web/Pages/FormAnswers) that no cookie names any more
+        // (five minutes; ten, by the database's clock): unreadable without the cookie's key, gone all the same.
+        await using var pages = dataSource.CreateCommand($"delete from {store.Schema}.page_answers where kept_at < now() - interval '10 minutes'");
+        await pages.ExecuteNonQueryAsync(ct);
     }
 }

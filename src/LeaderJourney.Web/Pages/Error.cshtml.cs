@@ -10,8 +10,9 @@ namespace LeaderJourney.Web.Pages;
 /// there (404), or anything else that went wrong, with the menu so they can go on. API answers keep
 /// their problem details (see Program: only page addresses are re-executed here). A form refused so (a
 /// mentee no longer assigned, a form whose anti-forgery token is gone) hands back what was typed in its
-/// text boxes: the page takes no anti-forgery token of its own, or it would answer such a form with an
-/// empty 400 the browser shows as its bare "HTTP ERROR 400".
+/// text boxes, for the site's own forms only (as <see cref="UnsentText"/>): the page takes no anti-forgery
+/// token of its own, or it would answer such a form with an empty 400 the browser shows as its bare
+/// "HTTP ERROR 400"; it records nothing.
 /// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
@@ -31,10 +32,13 @@ public sealed class ErrorModel : PageModel
         return Page();
     }
 
-    // A form posted to a page that answers with an error status is shown the same page, with what it held.
+    // A form posted to a page that answers with an error status is shown the same page, with what it held:
+    // only a form of this site's own pages refused on its way (re-executed here), never a post another site
+    // sends here directly, whose text would then read as this site's.
     public async Task<IActionResult> OnPostAsync(int code)
     {
-        if (Request.HasFormContentType)
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null && Request.HasFormContentType
+            && string.Equals(Request.Headers["Sec-Fetch-Site"], "same-origin", StringComparison.Ordinal))
         {
             try { Typed = UnsentText.TypedIn(await Request.ReadFormAsync(HttpContext.RequestAborted)); }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException) { }

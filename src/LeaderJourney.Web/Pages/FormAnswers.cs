@@ -24,11 +24,14 @@ namespace LeaderJourney.Web.Pages;
 /// Kept in the database, so that a second host behind a balancer finds it, sealed with AES-GCM under a key
 /// made for that one answer and held only in the browser's cookie (named with the answer's id, limited to
 /// the page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal
-/// data any erasure would have to reach. A row is deleted when read, and any older than ten minutes when
-/// another is kept. Pages' own handlers stay as they are: one place, instead of a redirect and a
-/// message carried over in each of the pages' fifty forms.
+/// data any erasure would have to reach. A row is deleted when shown (a look with the wrong key, user,
+/// page or query leaves it), and any older than ten minutes when another is kept and by the hourly sweep
+/// (Core/Http/SweepKeptAnswers). Keeping or reading an answer never fails a form: the write is recorded
+/// by then, so a database that does not answer leaves the page answered as before, without a redirect.
+/// Pages' own handlers stay as they are: one place, instead of a redirect and a message carried over in
+/// each of the pages' fifty forms.
 /// </summary>
-public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings database, TimeProvider clock)
+public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings database, TimeProvider clock, ILogger<FormAnswers> logger)
 {
     /// <summary>The answer's cookie is named this and the answer's id; the id is the address's <see cref="QueryKey"/>.</summary>
     public const string CookiePrefix = "lj-answer-";
@@ -41,6 +44,9 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
     private const int IdLength = 16, KeyLength = 32, NonceLength = 12, TagLength = 16;
 
     private sealed record Answer(string Path, Dictionary<string, string[]> Query, string? User, string ContentType, string? Policy, string? Language, string Html);
+
+    // Never put in a page: the HTML is kept as it is rather than escaped character by character.
+    private static readonly JsonSerializerOptions Packing = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Post/redirect/get for the pages' forms (see <see cref="FormAnswers"/>); after authentication, so the answer is shown only to whom it was made for.</summary>
     public static IApplicationBuilder Use(IApplicationBuilder app) => app.Use(async (context, next) =>
@@ -56,19 +62,25 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         var response = context.Response;
         var body = context.Features.Get<IHttpResponseBodyFeature>()!;
         using var buffer = new MemoryStream();
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
-        try { await next(context); }
-        finally { context.Features.Set(body); }
-        // A page rendered as the form's answer; a redirect, a download or an error page goes out as it came.
-        if (response.StatusCode == StatusCodes.Status200OK && response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
-            && buffer.Length <= MaxPage && !response.HasStarted)
+        var buffered = new StreamResponseBodyFeature(buffer);
+        context.Features.Set<IHttpResponseBodyFeature>(buffered);
+        try
         {
-            var request = context.Request;
-            var query = OwnQuery(request.Query);
-            var path = (request.PathBase + request.Path).ToUriComponent();
-            var answer = new Answer(path, query, UserOf(context.User), response.ContentType, response.Headers.ContentSecurityPolicy.ToString() is { Length: > 0 } policy ? policy : null,
-                response.Headers.ContentLanguage.ToString() is { Length: > 0 } language ? language : null, System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-            var (id, key) = await KeepAsync(answer, context.RequestAborted);
+            await next(context);
+            await buffered.CompleteAsync();
+        }
+        finally { context.Features.Set(body); }
+        var request = context.Request;
+        var path = (request.PathBase + request.Path).ToUriComponent();
+        // A page rendered as the form's answer; a redirect, a download or an answer with another status (an
+        // error page; a sign-in's 429) goes out as it came. So does a path a cookie cannot be limited to.
+        if (response.StatusCode == StatusCodes.Status200OK && response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
+            && buffer.Length <= MaxPage && path.IndexOfAny([';', ',']) < 0
+            && await TryKeepAsync(new Answer(path, OwnQuery(request.Query), UserOf(context.User), response.ContentType,
+                response.Headers.ContentSecurityPolicy.ToString() is { Length: > 0 } policy ? policy : null,
+                response.Headers.ContentLanguage.ToString() is { Length: > 0 } language ? language : null,
+                System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)), context.RequestAborted) is ({ } id, { } key, { } query))
+        {
             response.Cookies.Append(CookiePrefix + id, key, CookieFor(context, path, CookieLifetime));
             response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentType);
             response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy);
@@ -89,8 +101,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         var cookie = context.Request.Cookies[CookiePrefix + id];
         // Seen once: the cookie goes whatever it finds.
         if (cookie is not null) context.Response.Cookies.Delete(CookiePrefix + id, CookieFor(context, path, null));
-        if (cookie is null || await TakeAsync(id, cookie, context.RequestAborted) is not { } answer
-            || answer.Path != path || answer.User != UserOf(context.User) || !SameQuery(answer.Query, OwnQuery(context.Request.Query)))
+        if (cookie is null || await TryTakeAsync(id, cookie, path, UserOf(context.User), OwnQuery(context.Request.Query), context.RequestAborted) is not { } answer)
         {
             // Reloaded after it was shown (or its five minutes are over): the page as it is now, at its own address.
             context.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -105,7 +116,21 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         return true;
     }
 
-    /// <returns>The answer's id and key, each in base64url.</returns>
+    /// <returns>The answer's id and key, each in base64url, and the query it was kept for; null when it could not be kept (logged).</returns>
+    private async Task<(string Id, string Key, Dictionary<string, string[]> Query)?> TryKeepAsync(Answer answer, CancellationToken ct)
+    {
+        try
+        {
+            var (id, key) = await KeepAsync(answer, ct);
+            return (id, key, answer.Query);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "A form's answer could not be kept for its redirect; the page answered the post itself");
+            return null;
+        }
+    }
+
     private async Task<(string Id, string Key)> KeepAsync(Answer answer, CancellationToken ct)
     {
         var id = RandomNumberGenerator.GetBytes(IdLength);
@@ -113,7 +138,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         using var packed = new MemoryStream();
         // Compressed first (a page of 60 kB becomes about 10): fastest, as it is read once, minutes at most later.
         await using (var brotli = new BrotliStream(packed, CompressionLevel.Fastest, leaveOpen: true))
-            await JsonSerializer.SerializeAsync(brotli, answer, cancellationToken: ct);
+            await JsonSerializer.SerializeAsync(brotli, answer, Packing, ct);
         var plain = packed.ToArray();
         var sealedAnswer = new byte[NonceLength + TagLength + plain.Length];
         var nonce = sealedAnswer.AsSpan(0, NonceLength);
@@ -136,25 +161,40 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         return (WebEncoders.Base64UrlEncode(id), WebEncoders.Base64UrlEncode(key));
     }
 
-    private async Task<Answer?> TakeAsync(string answerId, string cookie, CancellationToken ct)
+    /// <summary>
+    /// The answer kept under <paramref name="answerId"/>, opened with the cookie's key, when it was made for this
+    /// path, user and query: then deleted (shown once). Anything else (a wrong key, another user, a row of an
+    /// older build that cannot be read, a database that does not answer) is none, and leaves the row.
+    /// </summary>
+    private async Task<Answer?> TryTakeAsync(string answerId, string cookie, string path, string? user, Dictionary<string, string[]> query, CancellationToken ct)
     {
         byte[] id, key;
         try { (id, key) = (WebEncoders.Base64UrlDecode(answerId), WebEncoders.Base64UrlDecode(cookie)); }
         catch (FormatException) { return null; }
         if (id.Length != IdLength || key.Length != KeyLength) return null;
-        await using var command = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1 and kept_at >= $2 returning sealed");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - KeptAtMost });
-        if (await command.ExecuteScalarAsync(ct) is not byte[] sealedAnswer || sealedAnswer.Length < NonceLength + TagLength) return null;
-        var plain = new byte[sealedAnswer.Length - NonceLength - TagLength];
         try
         {
-            using var aes = new AesGcm(key, TagLength);
-            aes.Decrypt(sealedAnswer.AsSpan(0, NonceLength), sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), plain, associatedData: id);
+            await using var command = dataSource.CreateCommand($"select sealed from {database.Schema}.page_answers where id = $1 and kept_at >= $2");
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - KeptAtMost });
+            if (await command.ExecuteScalarAsync(ct) is not byte[] sealedAnswer || sealedAnswer.Length < NonceLength + TagLength) return null;
+            var plain = new byte[sealedAnswer.Length - NonceLength - TagLength];
+            using (var aes = new AesGcm(key, TagLength))
+                aes.Decrypt(sealedAnswer.AsSpan(0, NonceLength), sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), plain, associatedData: id);
+            Answer? answer;
+            await using (var brotli = new BrotliStream(new MemoryStream(plain), CompressionMode.Decompress))
+                answer = await JsonSerializer.DeserializeAsync<Answer>(brotli, Packing, ct);
+            if (answer is null || answer.Path != path || answer.User != user || !SameQuery(answer.Query, query)) return null;
+            await using var delete = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1");
+            delete.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
+            await delete.ExecuteNonQueryAsync(ct);
+            return answer;
         }
-        catch (AuthenticationTagMismatchException) { return null; }
-        await using var brotli = new BrotliStream(new MemoryStream(plain), CompressionMode.Decompress);
-        return await JsonSerializer.DeserializeAsync<Answer>(brotli, cancellationToken: ct);
+        catch (Exception e) when (e is AuthenticationTagMismatchException or JsonException or InvalidDataException or NpgsqlException or TimeoutException)
+        {
+            if (e is NpgsqlException or TimeoutException) logger.LogWarning(e, "A form's kept answer could not be read; the page is shown afresh");
+            return null;
+        }
     }
 
     private static string? UserOf(ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value;

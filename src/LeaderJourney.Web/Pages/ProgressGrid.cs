@@ -7,13 +7,19 @@ namespace LeaderJourney.Web.Pages;
 
 /// <param name="LearningLogged">The leader is on their way (active), the next level's learning is logged and it lacks only a sign-off, with no request waiting (none asked, or one declined): a mentor can sign it off.</param>
 /// <param name="SignedOffLevels">Levels above the one attained that a mentor's sign-off stands on, not attained yet (the learning, or a level below, is missing).</param>
-public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false, IReadOnlySet<int>? SignedOffLevels = null)
+/// <param name="TopLevel">The framework's top level as the grid draws it (at most three).</param>
+public sealed record ThemeRow(string Code, string Title, int Level, int? PendingLevel, bool LearningLogged = false, IReadOnlySet<int>? SignedOffLevels = null, int TopLevel = 3)
 {
-    /// <summary>The level the leader works towards: the one a request waits at, else the one after the level held (at most the grid's three).</summary>
-    public int NextLevel => PendingLevel ?? Math.Min(Level + 1, 3);
+    /// <summary>
+    /// The level the leader works towards: the one a request waits at (what a mentor's form answers), else
+    /// the one after the level held, at most the top. The commands' own AtNextLevel (the leader's theme page)
+    /// settles the level after the one held inside the command; a mentor's assessment and sign-off are two
+    /// commands that must name one level, so the page settles it, as the grid stands when the form is sent.
+    /// </summary>
+    public int NextLevel => PendingLevel ?? Math.Min(Level + 1, TopLevel);
 
     /// <summary>Every level is attained and none is asked for: "The next level" names none (a form chosen so is refused, saying so).</summary>
-    public bool EveryLevelAttained => PendingLevel is null && Level >= 3;
+    public bool EveryLevelAttained => PendingLevel is null && Level >= TopLevel;
 }
 public sealed record DomainRow(string Code, string Name, int Level, IReadOnlyList<ThemeRow> Themes);
 
@@ -38,7 +44,7 @@ public static class ProgressGrid
                 var code = t.GetProperty("code").GetString()!;
                 var (level, pending) = (progress[code].Level, progress[code].PendingLevel);
                 return new ThemeRow(code, t.GetProperty("title").GetString()!, level, pending, LearningLogged(code, level, pending),
-                    loaded.State.SignOffs.Where(s => s.ThemeCode == code && s.Level > level).Select(s => s.Level).ToHashSet());
+                    loaded.State.SignOffs.Where(s => s.ThemeCode == code && s.Level > level).Select(s => s.Level).ToHashSet(), Math.Min(loaded.Scope.MaxLevel, 3));
             }).ToList();
             return new DomainRow(d.GetProperty("code").GetString()!, d.GetProperty("name").GetString()!, themes.Min(t => t.Level), themes);
         }).ToList();

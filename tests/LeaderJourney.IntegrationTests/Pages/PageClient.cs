@@ -49,18 +49,18 @@ public sealed partial class PageClient(LeaderJourneyAppFactory app)
         return await AnsweredAsync(await Http.PostAsync(action, new FormUrlEncodedContent(fields)));
     }
 
-    /// <summary>Sends a form exactly as before, as a browser's reload (or a second tap) does.</summary>
+    /// <summary>Sends a form exactly as before, as a second tap on a slow phone (or Back, then the form sent again) does.</summary>
     public async Task<HttpResponseMessage> SendAgainAsync(string action, IEnumerable<KeyValuePair<string, string>> fields) =>
         await AnsweredAsync(await Http.PostAsync(action, new FormUrlEncodedContent(fields)));
+
+    /// <summary>The page a browser shows after a post: the page it redirects to (a preview with its own address, a form's answer), or the post's own answer.</summary>
+    public async Task<string> PageAfterAsync(HttpResponseMessage posted) =>
+        posted.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther ? await GetAsync(posted.Headers.Location!.ToString()) : await posted.Content.ReadAsStringAsync();
 
     /// <summary>
     /// A form's answer as a browser shows it: a page's post is answered 303 See Other to the page, whose
     /// load shows the answer (Web/Pages/FormAnswers); any other answer (a sign-in's redirect) is as it came.
     /// </summary>
-    /// <summary>The page a browser shows after a post: the page it redirects to (a preview with its own address, a form's answer), or the post's own answer.</summary>
-    public async Task<string> PageAfterAsync(HttpResponseMessage posted) =>
-        posted.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther ? await GetAsync(posted.Headers.Location!.ToString()) : await posted.Content.ReadAsStringAsync();
-
     public async Task<HttpResponseMessage> AnsweredAsync(HttpResponseMessage posted)
     {
         if (posted.StatusCode != HttpStatusCode.SeeOther) return posted;
