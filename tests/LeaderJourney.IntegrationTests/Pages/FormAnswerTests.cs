@@ -88,7 +88,8 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
                 using var text = new StreamReader(brotli);
                 return text.ReadToEnd();
             }
-            catch (InvalidDataException) { return ""; }
+            // Random bytes make Brotli's decoder throw either, depending on where it stops.
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException) { return ""; }
         }
         Unpacked(kept[28..]).Should().NotContain("Fay Formsby-Reyes", "the row is sealed, not merely compressed");
         var opened = new byte[kept.Length - 28];
