@@ -463,5 +463,13 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
                 File.Delete(saved);
             }
         }
+
+        // A date picked and a download pressed before "Show": the file is of the date in the box.
+        var earlier = DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd");
+        await page.GetByLabel("As of").FillAsync(earlier);
+        var csv = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download CSV" }).ClickAsync());
+        csv.SuggestedFilename.Should().Be($"succession-BB-{earlier}.csv");
+        var review = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download Excel" }).ClickAsync());
+        review.SuggestedFilename.Should().Be($"talent-review-BB-{earlier}.xlsx");
     }
 }

@@ -226,8 +226,14 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
     {
         var board = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
         await board.SignInAsync("tr.board");
-        (await board.GetAsync("/board/succession?asOf=2026-03-01")).Should().Contain("<input id=\"since\" name=\"since\" type=\"date\" max=\"2026-03-01\"",
-            "the date picker offers no day after the report's");
+        (await board.GetAsync("/board/succession?asOf=2026-03-01")).Should().Contain("<input id=\"since\" name=\"since\" form=\"report-date\" type=\"date\" max=\"2026-03-01\"",
+            "the date picker offers no day after the report's")
+            .And.Contain("<button type=\"submit\" form=\"report-date\" name=\"format\" value=\"xlsx\">").And.Contain("<button type=\"submit\" name=\"handler\" value=\"csv\" class=\"secondary\">",
+                "every download is sent by the date's form, so a file is of the date in the box even before it is shown");
+        // What the date's form sends for the review's button: the review as of the day in the box.
+        var picked = await board.Http.GetAsync("/board/succession?asOf=2026-02-01&since=2026-01-01&format=xlsx");
+        picked.StatusCode.Should().Be(HttpStatusCode.OK);
+        picked.Content.Headers.ContentDisposition!.FileNameStar.Should().Contain("2026-02-01");
 
         var refused = await board.Http.GetAsync("/board/succession?handler=talentReview&asOf=2026-03-01&since=2026-03-02&format=pdf");
         refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);

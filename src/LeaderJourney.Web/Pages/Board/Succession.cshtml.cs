@@ -26,8 +26,12 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
     /// <summary>Themes and domains by name, for the gaps.</summary>
     public CodeWords? Words { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <param name="format">Sent by the talent review's buttons, which belong to the date's form: that review, as a PDF or a workbook.</param>
+    public async Task<IActionResult> OnGetAsync(string? format, CancellationToken ct)
     {
+        if (format is { Length: > 0 }) return await OnGetTalentReviewAsync(format, ct);
+        // "Show" sends the review's first day too (one form): a new date starts the review's window anew, a month before it.
+        Since = null;
         if (await Load(ct) is { } refused) return refused;
         return Page();
     }
