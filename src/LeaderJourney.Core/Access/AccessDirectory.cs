@@ -62,10 +62,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         throw new DuplicateException($"An affiliate with the code '{code}' or the name '{name.Trim()}' (in any case) already exists.");
     }
 
+    // Spaces inside a name taken as one ("Ohio  Education" is "Ohio Education"), so a name typed with two is no second affiliate.
     private static string AffiliateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200 || name.Any(char.IsControl)
             ? throw new RequestValidationException("name", "An affiliate name has 1 to 200 characters of plain text.")
-            : name.Trim();
+            : SpaceRuns().Replace(name.Trim(), " ");
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex SpaceRuns();
 
     /// <summary>
     /// A new name for an affiliate (a name mistyped when it was added, or the affiliate's own new name):

@@ -21,35 +21,36 @@ public sealed partial class AccessDirectory
     /// <param name="By">The admin's user name; null for the command line (<see cref="ByCommandLine"/>) or an account removed since.</param>
     /// <param name="Username">The changed account's user name, null when it was removed since (an erased leader's).</param>
     /// <param name="Detail">The role given (<see cref="Changes.Added"/>, <see cref="Changes.Role"/>), else null.</param>
-    public sealed record AccountChange(DateTimeOffset At, string? By, bool ByCommandLine, Guid UserId, string? Username, Guid? LeaderId, string Change, string? Detail);
+    public sealed record AccountChange(DateTimeOffset At, string? By, bool ByCommandLine, Guid UserId, string? Username, Guid? LeaderId, string Change, string? Detail, string? Affiliate = null);
 
     /// <summary>How many changes the users page shows, newest first.</summary>
     public const int ChangesShown = 20;
 
     /// <summary>
-    /// The latest changes to the sign-ins of an affiliate (a national admin's with no affiliate: those of
-    /// national admins), newest first: an affiliate admin reads their own affiliate's only.
+    /// The latest changes to the sign-ins of an affiliate, newest first, as the users page lists them: an
+    /// affiliate admin reads their own affiliate's only; a national admin one affiliate's, or with none
+    /// named every sign-in's (national admins' too), as their list of users is.
     /// </summary>
     public async Task<IReadOnlyList<AccountChange>> AccountChangesAsync(CurrentUser caller, string? affiliate, CancellationToken ct = default, int limit = ChangesShown)
     {
         if (!caller.IsAdmin) throw new ForbiddenException("Only admins read the changes to sign-ins.");
         if (!caller.IsNationalAdmin) affiliate = caller.Affiliate;
         await using var command = dataSource.CreateCommand($"""
-            select c.at, a.username, c.actor is null, c.user_id, u.username, u.leader_id, c.change, c.detail
+            select c.at, a.username, c.actor is null, c.user_id, u.username, u.leader_id, c.change, c.detail, c.affiliate
               from {schema}.account_changes c
               left join {schema}.users a on a.id = c.actor
               left join {schema}.users u on u.id = c.user_id
-             where {(affiliate is null ? "c.affiliate is null" : "c.affiliate = $2")}
+             {(affiliate is null ? "" : "where c.affiliate = $2")}
              order by c.id desc limit $1
             """);
-        // Two shapes rather than "is not distinct from", which the index on (affiliate, id) cannot serve.
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         if (affiliate is not null) command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
         var changes = new List<AccountChange>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             changes.Add(new(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetBoolean(2), reader.GetGuid(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
         return changes;
     }
 

@@ -163,6 +163,12 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
             "ac.mentor | Added as Mentor | ac.staff",
             "ac.staff | Added as Staff (affiliate admin) | the command line");
         changes.Should().NotContain("ad.staff", "another affiliate's changes are its own admins'");
+        // A national admin's list of every user has every sign-in's changes, each with its affiliate.
+        await directory.CreateUserAsync("ac.national", ApiUsers.Password, Roles.NationalAdmin, null, null, creator: null);
+        var national = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await national.SignInAsync("ac.national");
+        var all = System.Net.WebUtility.HtmlDecode(await national.GetAsync("/admin/users"));
+        all[all.IndexOf("Latest changes to sign-ins", StringComparison.Ordinal)..].Should().Contain("ac.mentor · AC").And.Contain("ad.staff · AD").And.Contain("ac.national · all (national)");
 
         // Ids, role codes and times: no address or name is kept in the trail.
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
@@ -194,11 +200,11 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         await app.EnsureAffiliateAsync("AH");
         (await national.PostAsJsonAsync("/api/affiliates", new { code = "AR", name = "Nevda Education Asociation" })).StatusCode.Should().Be(HttpStatusCode.Created);
 
-        var renamed = await national.PatchAsJsonAsync("/api/affiliates/ar", new { name = "  Nevada Education Association " });
+        var renamed = await national.PatchAsJsonAsync("/api/affiliates/ar", new { name = "  Nevada  Education   Association " });
         renamed.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = await renamed.Content.ReadFromJsonAsync<JsonElement>();
         (body.GetProperty("code").GetString(), body.GetProperty("name").GetString()).Should().Be(("AR", "Nevada Education Association"));
-        var taken = await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "affiliate ah" });
+        var taken = await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "affiliate   ah" });
         taken.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await taken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString().Should().Be("An affiliate named 'affiliate ah' already exists: AH.");
         (await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "NEVADA education association" })).StatusCode.Should().Be(HttpStatusCode.OK, "its own name in another case is its own");

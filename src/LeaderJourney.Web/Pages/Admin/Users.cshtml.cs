@@ -31,7 +31,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
 
     /// <summary>The names of the leaders whose sign-ins are listed, by leader id.</summary>
     public IReadOnlyDictionary<Guid, string> LeaderNames { get; private set; } = new Dictionary<Guid, string>();
-    /// <summary>The latest changes to the sign-ins listed (the affiliate's; a national admin's list without one: the national admins'), newest first.</summary>
+    /// <summary>The latest changes to the sign-ins listed (the affiliate's; a national admin's list without one: every sign-in's), newest first.</summary>
     public IReadOnlyList<AccessDirectory.AccountChange> Changes { get; private set; } = [];
     public CurrentUser Caller => BearerTokenHandler.CurrentUserOf(User);
     public string? Message { get; private set; }
