@@ -22,6 +22,9 @@ public sealed class ErrorModel : PageModel
     /// <summary>What the refused form's text boxes held (<see cref="UnsentText.TypedIn"/>), to paste again; null for a load or a form with none.</summary>
     public string? Typed { get; private set; }
 
+    /// <summary>The page a form refused on its way here was sent from (its address without the form's handler), to go back to; null for a load.</summary>
+    public string? FormPage { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(int code)
     {
         Code = code;
@@ -37,7 +40,11 @@ public sealed class ErrorModel : PageModel
     // sends here directly, whose text would then read as this site's.
     public async Task<IActionResult> OnPostAsync(int code)
     {
-        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null && Request.HasFormContentType
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is { } refused)
+            FormPage = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(refused.OriginalPathBase + refused.OriginalPath,
+                Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(refused.OriginalQueryString).Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
+                    .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+        if (FormPage is not null && Request.HasFormContentType
             && string.Equals(Request.Headers["Sec-Fetch-Site"], "same-origin", StringComparison.Ordinal))
         {
             try { Typed = UnsentText.TypedIn(await Request.ReadFormAsync(HttpContext.RequestAborted)); }

@@ -129,7 +129,8 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
             response.StatusCode.Should().BeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.NotFound);
             return await response.Content.ReadAsStringAsync();
         }
-        (await Tokenless($"{record}?handler=peer", "same-origin")).Should().Contain("<h1>").And.Contain("Nothing this form sent was recorded.").And.Contain(">Watched her chair the meeting</textarea>");
+        (await Tokenless($"{record}?handler=peer", "same-origin")).Should().Contain("<h1>This form could not be sent</h1>").And.Contain("Nothing this form sent was recorded.")
+            .And.Contain(">Watched her chair the meeting</textarea>").And.Contain($"<a href=\"{record}\">Back to the page</a>", "the way back is the form's page, not its handler's address");
         (await Tokenless($"{record}?handler=peer", "cross-site")).Should().Contain("<h1>").And.NotContain("Watched her chair the meeting");
         (await Tokenless("/error/404", "same-origin")).Should().Contain("<h1>").And.NotContain("Watched her chair the meeting", "the error page shows typed text only of a form refused on its way");
     }

@@ -308,6 +308,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         (await mentor.Http.PostAsync($"/mentor/mentees/{other}?handler=assess", new FormUrlEncodedContent(new Dictionary<string, string>
             { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true", ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token) }))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var notAssigned = await mentor.Http.PostAsync($"/mentor/mentees/{other}?handler=assess", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["themeCode"] = "ADV.1", ["level"] = "1", ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token) }));
+        (await notAssigned.Content.ReadAsStringAsync()).Should().Contain("<h1>This form could not be sent</h1>", "a form refused so is said as the form's, not as an address mistyped")
+            .And.Contain($"<a href=\"/mentor/mentees/{other}\">Back to the page</a>");
         (await Ok(admin.GetAsync($"/api/leaders/{other}"))).GetProperty("version").GetInt64().Should().Be(versionBefore);
 
         // A paused journey records nothing: the page offers no form that could only be refused.
