@@ -960,6 +960,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2027.")
             .And.NotContain("do not show this appointment", "dated today, every report from today on shows it");
         appointed.Should().Contain("Bayard Rustin holds this seat: record the vacancy first", "a held seat is vacated before its position is retired");
+        // A candidate for a held seat: the Appoint buttons come after what appointing does to the holder.
+        await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Ella Baker", ["email"] = "ella@example.org" });
+        await _app.CaughtUpAsync();
+        var withCandidate = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leader"] = "Ella Baker" })).Content.ReadAsStringAsync();
+        withCandidate.Should().Contain("Bayard Rustin holds this seat: appointing a candidate ends their tenure, and the term end stays as it is until you change it.");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = System.Text.RegularExpressions.Regex.Match(withCandidate, @"name=""leaderId"" value=""([^""]+)"">\s*<button type=""submit"" class=""secondary"">Withdraw the nomination<span class=""visually-hidden""> of Ella Baker").Groups[1].Value })).Content.ReadAsStringAsync())
+            .Should().Contain("The nomination is withdrawn.");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
         vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");
