@@ -854,7 +854,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentorId = (await directory.MentorsAsync("PG"))[mentorUser];
         var assigned = await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=assign",
             new() { ["leaderId"] = rustin, ["mentorId"] = mentorId.ToString() })).Content.ReadAsStringAsync();
-        assigned.Should().Contain($"Mentor assigned: {mentorUser}.");
+        assigned.Should().Contain($"Mentor assigned to Bayard Rustin: {mentorUser}.");
         await _app.CaughtUpAsync();
 
         var mentor = new PageClient(_app);

@@ -191,6 +191,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     /// know a mentor by, or of a word in it (three letters at least), when it is one mentor's alone; or given by
     /// id. The message names who was assigned, so a name typed short is seen. The list stays filtered as it was.
     /// </summary>
+    /// <summary>The leader whose row's Assign was answered (said in that row), with the mentor's name typed when it was refused.</summary>
+    public (Guid LeaderId, string? Typed)? AssignAnswered { get; private set; }
+
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
@@ -211,8 +214,13 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
                 : $"'{typed}' is not a mentor of {caller.Affiliate}."
             : await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new AssignMentorCommand(leaderId, mentorId.Value.ToString()) { Sender = new(caller, PageCommands.Options(Request, "assign")) }, ct));
-        Message = Error is null ? T["Mentor assigned: {0}.", names.GetValueOrDefault(mentorId!.Value, typed)].Value : null;
         var page = await Load(ct);
+        // Said in the leader's row when it is on the page (else at the top), naming the leader; a refused name is kept there to mend.
+        var leaderName = List.Leaders.FirstOrDefault(l => l.Id == leaderId)?.DisplayName;
+        if (leaderName is not null) AssignAnswered = (leaderId, Error is null ? null : typed);
+        Message = Error is null
+            ? leaderName is null ? T["Mentor assigned: {0}.", names.GetValueOrDefault(mentorId!.Value, typed)].Value : T["Mentor assigned to {0}: {1}.", leaderName, names.GetValueOrDefault(mentorId!.Value, typed)].Value
+            : null;
         // The list's read model trails the command by a moment: the row shows the mentor at once, as the message says.
         if (Error is null && mentorId is { } assigned)
             List = List with { Leaders = [.. List.Leaders.Select(l => l.Id == leaderId && !l.Mentors.Contains(assigned) ? l with { Mentors = [.. l.Mentors, assigned] } : l)] };
