@@ -55,7 +55,8 @@ public static class JourneyTimeline
         string Theme(string code, int level) => T("{0}, Level {1}", scope.TitleOf(code), level);
         string Mentor(Guid id) => personName(id) ?? T("a mentor");
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}";
+        // A reason is as its author typed it; the queue's undo writes its own, in English, said in the reader's language.
+        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason == LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason ? T(reason) : reason)}";
         // What a mentor or the leader wrote with an assessment, a sign-off or evidence: in the leader's record, for those who read it.
         string Said(string? note) => string.IsNullOrWhiteSpace(note) ? "" : $": “{note}”";
         return stored.Data switch

@@ -174,6 +174,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await spanishMentor.SignInAsync(mentorUser);
         (await spanishMentor.GetAsync("/mentor/queue")).Should().Contain("Grace Lee: <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>, Nivel 1</h2>",
             "the framework's English title inside a Spanish heading is marked as English");
+        (await spanishMentor.GetAsync($"/mentor/mentees/{leaderId}")).Should().Contain("Deshecha por el mentor justo después de validar.")
+            .And.NotContain("Undone by the mentor right after signing off.", "the undo's own reason is the code's, said in the reader's language");
         // The sign-off form sent again (a reload after the undo) records nothing, and says so: no outcome of today, no undo.
         var again = await (await mentor.SendAgainAsync("/mentor/queue?handler=signOff", signOffForm)).Content.ReadAsStringAsync();
         again.Should().Contain("This form was already sent: nothing more was recorded.").And.NotContain("the level is attained").And.NotContain("?handler=undo");
@@ -802,7 +804,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             "what a new leader needs next is on their record");
         // Said in the enrol form's section, below the list, where the page opens.
         enrolled.IndexOf("Enrolled Ella Framework.", StringComparison.Ordinal).Should().BeGreaterThan(enrolled.IndexOf("<h2 id=\"enrol\">", StringComparison.Ordinal));
-        enrolled.Should().Contain("action=\"/staff/leaders?handler=enrol#enrol\"");
+        enrolled.Should().MatchRegex("action=\"/staff/leaders\\?[^\"]*handler=enrol#enrol\"", "the enrol form keeps the list's filters, sort and page");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("frameworkId").GetGuid().Should().Be(bps.Id);
 
