@@ -134,6 +134,12 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
             .And.NotContain("mw.elsewhere");
         page.IndexOf(">mv.busy</a>", StringComparison.Ordinal).Should().BeLessThan(page.IndexOf("mv.free", StringComparison.Ordinal));
         (await staff.GetAsync("/staff/requests")).Should().Contain("href=\"/staff/mentors\"");
+        // On Spanish pages the framework's English titles are marked as English, for a screen reader to say them so.
+        var spanish = new PageClient(_app);
+        spanish.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await spanish.SignInAsync("mv.staff");
+        (await spanish.GetAsync("/staff/requests")).Should().MatchRegex("<span lang=\"en\">[^<]+</span>, Nivel \\d</td>");
+        (await spanish.GetAsync("/board/pipeline")).Should().MatchRegex("<h3><span lang=\"en\">[^<]+</span></h3>");
         var wrong = await staff.Http.GetAsync("/staff/mentors?days=ninety");
         wrong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await wrong.Content.ReadAsStringAsync()).Should().Contain("The answers are counted over 1 to 366 days; the last 90 days are shown.")
