@@ -28,8 +28,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     [GeneratedRegex("^[A-Za-z0-9._@-]{3,64}$")]
     private static partial Regex UsernamePattern();
 
-    /// <returns>The code as kept (in capitals).</returns>
-    public async Task<string> CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
+    /// <returns>The code and the name as kept (the code in capitals, the name's spaces one).</returns>
+    public async Task<AffiliateBody> CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code.Trim()))
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
@@ -49,17 +49,17 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
                 select (select code from added), (select code from existing), (select name from existing)
                 """);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name.Trim() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            if (!reader.IsDBNull(0)) return code;
+            if (!reader.IsDBNull(0)) return new AffiliateBody(code, name);
             if (reader.IsDBNull(1)) continue;
             if (string.Equals(reader.GetString(1), code, StringComparison.OrdinalIgnoreCase))
                 throw new DuplicateException($"Affiliate '{reader.GetString(1)}' already exists.");
             throw new DuplicateException($"An affiliate named '{reader.GetString(2)}' already exists: {reader.GetString(1)}.");
         }
-        throw new DuplicateException($"An affiliate with the code '{code}' or the name '{name.Trim()}' (in any case) already exists.");
+        throw new DuplicateException($"An affiliate with the code '{code}' or the name '{name}' (in any case) already exists.");
     }
 
     // Spaces inside a name taken as one ("Ohio  Education" is "Ohio Education"), so a name typed with two is no second affiliate.

@@ -98,8 +98,9 @@ public static class CreateAffiliateHandler
     public static async Task<Answer> Handle(CreateAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
-        var code = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
-        return new Answer(StatusCodes.Status201Created, new AffiliateBody(code, command.Name!.Trim()), $"/api/affiliates/{code}");
+        // Answered as kept, not as sent (a code in capitals, a name's spaces one).
+        var created = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
+        return new Answer(StatusCodes.Status201Created, created, $"/api/affiliates/{created.Code}");
     }
 }
 

@@ -41,9 +41,8 @@ public sealed class ErrorModel : PageModel
     public async Task<IActionResult> OnPostAsync(int code)
     {
         if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is { } refused)
-            FormPage = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(refused.OriginalPathBase + refused.OriginalPath,
-                Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(refused.OriginalQueryString).Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
-                    .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            FormPage = FormAnswers.OwnAddress(new PathString(refused.OriginalPathBase) + new PathString(refused.OriginalPath),
+                new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(refused.OriginalQueryString)));
         if (FormPage is not null && Request.HasFormContentType
             && string.Equals(Request.Headers["Sec-Fetch-Site"], "same-origin", StringComparison.Ordinal))
         {

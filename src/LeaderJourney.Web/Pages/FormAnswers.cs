@@ -25,8 +25,8 @@ namespace LeaderJourney.Web.Pages;
 /// made for that one answer and held only in the browser's cookie (named with the answer's id, limited to
 /// the page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal
 /// data any erasure would have to reach. A row is deleted when shown (a look with the wrong key, user,
-/// page or query leaves it), and any older than ten minutes when another is kept and by the hourly sweep
-/// (Core/Http/SweepKeptAnswers). Keeping or reading an answer never fails a form: the write is recorded
+/// page or query leaves it, and none older than ten minutes is read), else by the hourly sweep of kept
+/// answers (Core/Http/SweepKeptAnswers), not by each form's post. Keeping or reading an answer never fails a form: the write is recorded
 /// by then, so a database that does not answer leaves the page answered as before, without a redirect.
 /// Pages' own handlers stay as they are: one place, instead of a redirect and a message carried over in
 /// each of the pages' fifty forms.
@@ -37,7 +37,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
     public const string CookiePrefix = "lj-answer-";
     public const string QueryKey = "answer";
     public static readonly TimeSpan CookieLifetime = TimeSpan.FromMinutes(5);
-    /// <summary>Rows no cookie can still name (the cookie's five minutes, with room for a slow clock).</summary>
+    /// <summary>Rows no cookie can still name (the cookie's five minutes, with room for a slow clock): never read, swept hourly.</summary>
     public static readonly TimeSpan KeptAtMost = TimeSpan.FromMinutes(10);
     // A page larger than this (none is near it) is answered as before, without a redirect.
     private const int MaxPage = 4 * 1024 * 1024;
@@ -145,19 +145,11 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         RandomNumberGenerator.Fill(nonce);
         using (var aes = new AesGcm(key, TagLength))
             aes.Encrypt(nonce, plain, sealedAnswer.AsSpan(NonceLength + TagLength), sealedAnswer.AsSpan(NonceLength, TagLength), associatedData: id);
-        var now = clock.GetUtcNow();
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new($"delete from {database.Schema}.page_answers where kept_at < $1") { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now - KeptAtMost } } });
-        batch.BatchCommands.Add(new($"insert into {database.Schema}.page_answers (id, kept_at, sealed) values ($1, $2, $3)")
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid> { TypedValue = new Guid(id) },
-                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
-                new NpgsqlParameter<byte[]> { TypedValue = sealedAnswer, NpgsqlDbType = NpgsqlDbType.Bytea },
-            },
-        });
-        await batch.ExecuteNonQueryAsync(ct);
+        await using var insert = dataSource.CreateCommand($"insert into {database.Schema}.page_answers (id, kept_at, sealed) values ($1, $2, $3)");
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = sealedAnswer, NpgsqlDbType = NpgsqlDbType.Bytea });
+        await insert.ExecuteNonQueryAsync(ct);
         return (WebEncoders.Base64UrlEncode(id), WebEncoders.Base64UrlEncode(key));
     }
 
@@ -200,7 +192,10 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
     private static string? UserOf(ClaimsPrincipal user) => user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
 
     /// <summary>The page's address with its own query (<see cref="OwnQuery"/>): where a language's change leads back to.</summary>
-    public static string OwnAddress(HttpRequest request) => Address((request.PathBase + request.Path).ToUriComponent(), OwnQuery(request.Query), null);
+    public static string OwnAddress(HttpRequest request) => OwnAddress(request.PathBase + request.Path, request.Query);
+
+    /// <summary>A page's address with its own query: where an error page leads back to the form's page.</summary>
+    public static string OwnAddress(PathString path, IQueryCollection query) => Address(path.ToUriComponent(), OwnQuery(query), null);
 
     /// <summary>The page's own query: without the form's handler and an answer's id.</summary>
     private static Dictionary<string, string[]> OwnQuery(IQueryCollection query) =>

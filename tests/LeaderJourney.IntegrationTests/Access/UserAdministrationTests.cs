@@ -198,7 +198,10 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         var (national, _) = await app.SignedInAsync(Roles.NationalAdmin);
         var (staff, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "AG");
         await app.EnsureAffiliateAsync("AH");
-        (await national.PostAsJsonAsync("/api/affiliates", new { code = "AR", name = "Nevda Education Asociation" })).StatusCode.Should().Be(HttpStatusCode.Created);
+        var added = await national.PostAsJsonAsync("/api/affiliates", new { code = "ar", name = "Nevda  Education Asociation" });
+        added.StatusCode.Should().Be(HttpStatusCode.Created);
+        var kept = await added.Content.ReadFromJsonAsync<JsonElement>();
+        (kept.GetProperty("code").GetString(), kept.GetProperty("name").GetString()).Should().Be(("AR", "Nevda Education Asociation"), "answered as kept, not as sent");
 
         var renamed = await national.PatchAsJsonAsync("/api/affiliates/ar", new { name = "  Nevada  Education   Association " });
         renamed.StatusCode.Should().Be(HttpStatusCode.OK);

@@ -187,13 +187,11 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         // A code in another case ("demo", from a typed address or form) is the affiliate as stored.
         if (!string.IsNullOrWhiteSpace(Affiliate)) Affiliate = Affiliates.FirstOrDefault(a => string.Equals(a.Code, Affiliate.Trim(), StringComparison.OrdinalIgnoreCase))?.Code ?? Affiliate;
         Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
-        // A leader's sign-in is named by the leader it is, as a user name alone ("mjnunez") says little.
-        LeaderNames = await lists.NamesAsync([.. Users.Where(u => u.LeaderId is not null).Select(u => u.LeaderId!.Value)], ct);
         AllUsers = Users.Count;
         Changes = await directory.AccountChangesAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
-        // Those of the leaders' sign-ins removed since are named by nobody; the others by the leader, as in the list.
-        LeaderNames = LeaderNames.Concat(await lists.NamesAsync([.. Changes.Where(c => c.LeaderId is { } id && !LeaderNames.ContainsKey(id)).Select(c => c.LeaderId!.Value).Distinct()], ct))
-            .ToDictionary();
+        // A leader's sign-in is named by the leader it is, as a user name alone ("mjnunez") says little: in the list
+        // and in the changes alike, in one look (those of sign-ins removed since are named by nobody).
+        LeaderNames = await lists.NamesAsync([.. Users.Select(u => u.LeaderId).Concat(Changes.Select(c => c.LeaderId)).OfType<Guid>().Distinct()], ct);
         // An affiliate's users are a few hundred at most (its staff, mentors, board and leaders' sign-ins): narrowed here.
         if (Search?.Trim() is { Length: > 0 } typed)
             Users = [.. Users.Where(u => LeaderJourney.Core.Leaders.NameFold.Finds(u.Username, typed) || (u.Name is { } name && LeaderJourney.Core.Leaders.NameFold.Finds(name, typed))

@@ -186,14 +186,14 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
         return result;
     }
 
+    /// <summary>The leader whose row's Assign was answered (said in that row), with the mentor's name typed when it was refused.</summary>
+    public (Guid LeaderId, string? Typed)? AssignAnswered { get; private set; }
+
     /// <summary>
     /// Assigns the mentor named in the row's field: a user name from the list, or the start of the name people
     /// know a mentor by, or of a word in it (three letters at least), when it is one mentor's alone; or given by
     /// id. The message names who was assigned, so a name typed short is seen. The list stays filtered as it was.
     /// </summary>
-    /// <summary>The leader whose row's Assign was answered (said in that row), with the mentor's name typed when it was refused.</summary>
-    public (Guid LeaderId, string? Typed)? AssignAnswered { get; private set; }
-
     public async Task<IActionResult> OnPostAssignAsync(Guid leaderId, Guid? mentorId, string? mentor, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
