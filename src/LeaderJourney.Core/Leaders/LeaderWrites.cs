@@ -54,14 +54,18 @@ public sealed class LeaderWrites(IdempotentAnswers answers, FrameworkScopes scop
         return answers.Append(session, message.Sender, stream, events, answer);
     }
 
-    /// <summary>Starts a new leader's stream (enrolment) in the session's affiliate.</summary>
+    /// <summary>
+    /// Starts a new leader's stream (enrolment) in the session's affiliate. <paramref name="refuse"/>, if given, may
+    /// still refuse it once the answer kept for a repeat is known not to exist (a repeat is answered as the first time).
+    /// </summary>
     public async Task<Answer> StartAsync(LeaderCommand message, Enroll enroll, IEventStream<Leader> stream, IDocumentSession session,
-        Func<CommandOutcome, Answer> respond, CancellationToken ct)
+        Func<CommandOutcome, Answer> respond, CancellationToken ct, Func<CancellationToken, Task>? refuse = null)
     {
         if (await answers.FindAsync(message.Sender, ct, session) is { } kept) return kept;
         if (stream.StartingVersion is > 0) throw new DuplicateException($"Leader {message.LeaderId} is already enrolled.");
         if (enroll.Affiliate != session.TenantId) throw new InvalidOperationException("An enrolment is sent for the leader's affiliate.");
         message.Sender.CheckIfMatch(stream.Id, 0);
+        if (refuse is not null) await refuse(ct);
         var events = LeaderDecider.Decide(enroll, Leader.Initial, policies.For(enroll.Affiliate));
         var answer = respond(new CommandOutcome(events.Aggregate(Leader.Initial, Leader.Evolve), events));
         store.DeclareNewStream(session, stream.Id, StreamType);

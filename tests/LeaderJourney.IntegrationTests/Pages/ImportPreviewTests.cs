@@ -152,6 +152,36 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_list_previewed_in_two_tabs_and_imported_in_both_enrols_each_person_once_and_an_address_repeated_in_the_file_is_said()
+    {
+        const string csv = "display_name,email\nTwin Tabitha,tabitha@example.org\nTwin Tobias,tobias@example.org\nTwin Toby,TOBIAS@example.org\n";
+        var first = await Preview(csv);
+        var second = await Preview(csv);
+        WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{first}"))
+            .Should().Contain("Row 4, email: Twin Tobias on row 3 has this address too; if this is someone else, enrol them on the leaders page.")
+            .And.Contain("2 of 3 rows can be imported");
+        // Both previews were made before either import: the rows a first import enrolled are refused in the second as they land.
+        (await _staff.PostAsync($"/staff/import/{first}", $"/staff/import/{first}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await _staff.PostAsync($"/staff/import/{second}", $"/staff/import/{second}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var results = new List<string>();
+        foreach (var job in new[] { first, second })
+        {
+            string result;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (!(result = WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{job}"))).Contains("id=\"done\""))
+            {
+                watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+                await Task.Delay(50);
+            }
+            results.Add(result);
+        }
+        results[1].Should().Contain("Row 2, email: Twin Tabitha is enrolled already with this address; if this is someone else, enrol them on the leaders page.")
+            .And.Contain("Row 3, email: Twin Tobias is enrolled already with this address");
+        var lists = _app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderLists>();
+        (await lists.WithAddressAsync("IP", ["tabitha@example.org", "tobias@example.org"], default))!.Should().HaveCount(2, "one leader for each person");
+    }
+
+    [Fact]
     public async Task The_rows_left_out_are_said_with_what_was_typed_and_given_back_as_a_csv_to_mend_and_a_file_with_none_good_offers_no_import()
     {
         var future = _clock.GetUtcNow().AddDays(3).ToString("yyyy-MM-dd");

@@ -779,6 +779,40 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Staff_enrolling_one_person_in_several_tabs_at_once_make_one_leader_and_are_asked_in_the_others()
+    {
+        await _app.EnsureAffiliateAsync("PG");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var staffUser = $"pg.race.{Guid.NewGuid():N}"[..20];
+        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
+        var tabs = new List<PageClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            var tab = new PageClient(_app);
+            await tab.SignInAsync(staffUser);
+            tabs.Add(tab);
+        }
+        var lists = _app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderLists>();
+        for (var round = 0; round < 3; round++)
+        {
+            // The look for the person was made before the enrolment's transaction: both found nobody (8 of 30 rounds in a probe).
+            var address = $"{Guid.NewGuid():N}@example.org";
+            var answers = await Task.WhenAll(tabs.Select(async (tab, i) => await (await tab.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+                new() { ["displayName"] = $"Rae Race {round}{(char)('a' + i)}", ["email"] = address })).Content.ReadAsStringAsync()));
+            answers.Count(a => a.Contains("Enrolled Rae Race")).Should().Be(1, "one tab enrols the person (round {0})", round);
+            answers.Count(a => a.Contains("Not enrolled yet: a leader with this e-mail address is already enrolled.")).Should().Be(tabs.Count - 1,
+                "the others are asked whether this is someone else");
+            (await lists.WithAddressAsync("PG", [address], default))!.Should().ContainSingle();
+        }
+        // A tab whose staff say it is someone else enrols them under the same address, as before.
+        var household = $"{Guid.NewGuid():N}@example.org";
+        await tabs[0].PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Ray Home", ["email"] = household });
+        (await (await tabs[1].PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Rae Home", ["email"] = household, ["anotherPerson"] = "true" })).Content.ReadAsStringAsync()).Should().Contain("Enrolled Rae Home.");
+        (await lists.WithAddressAsync("PG", [household], default))!.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Staff_choose_the_framework_a_leader_is_enrolled_against_from_the_current_editions_with_the_default_chosen()
     {
         await _app.EnsureAffiliateAsync("PG");

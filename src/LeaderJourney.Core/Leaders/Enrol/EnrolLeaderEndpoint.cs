@@ -23,6 +23,12 @@ public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string
 {
     /// <summary>The new stream belongs to the affiliate named (or the caller's): the message is sent for it.</summary>
     public override string? NewStreamAffiliate => Affiliate?.Trim() ?? Sender.Caller.Affiliate;
+
+    /// <summary>
+    /// Refuse (<see cref="AlreadyEnrolledException"/>) if a leader of the affiliate has this address or name, looked for
+    /// inside the enrolment's transaction: the staff page asks so, until staff say this is someone else.
+    /// </summary>
+    public bool AsksIfEnrolled { get; init; }
 }
 
 public static class EnrolLeaderHandler
@@ -48,9 +54,14 @@ public static class EnrolLeaderHandler
     }
 
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static Task<Answer> Handle(EnrolLeaderCommand command, Enroll enroll, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
-        writes.StartAsync(command, enroll, stream, session,
-            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(command.LeaderId, outcome.State.Version), $"/api/leaders/{command.LeaderId}"), ct);
+    public static async Task<Answer> Handle(EnrolLeaderCommand command, Enroll enroll, LeaderWrites writes, LeaderLists lists, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        // The turn comes before the look for a kept answer: a repeat of an enrolment that asked then finds that answer, not the leader it made.
+        if (command.AsksIfEnrolled) await EnrolledAlready.TakeTurnAsync(session, enroll.Affiliate, ct);
+        return await writes.StartAsync(command, enroll, stream, session,
+            outcome => new Answer(StatusCodes.Status201Created, new EnrolledBody(command.LeaderId, outcome.State.Version), $"/api/leaders/{command.LeaderId}"), ct,
+            command.AsksIfEnrolled ? c => EnrolledAlready.RefuseIfFoundAsync(lists, enroll.Affiliate, enroll.DisplayName, enroll.Email, c) : null);
+    }
 
     private static async Task<Guid> DefaultFramework(FrameworkCatalog catalog, CancellationToken ct) =>
         await catalog.DefaultEditionAsync(ct) ?? throw new RequestValidationException("frameworkId", "Give frameworkId: the default framework is not in the catalog.");

@@ -266,6 +266,19 @@ public sealed class LeaderImport : IDisposable
                 && !(enrolled.TryGetValue(LeaderLists.NameKey(rows[i].DisplayName), out var byName) && byName.Id == holder.Id))
                 rows[i] = rows[i] with { Errors = [.. rows[i].Errors,
                     $"Row {rows[i].Line}, email: {holder.DisplayName}{(holder.Local is { Length: > 0 } l ? $" ({l})" : "")} is enrolled already with this address; if this is someone else, enrol them on the leaders page."] };
+        // So is an address on an earlier row under another name (a name repeated is said above).
+        var firstOfAddress = new Dictionary<string, ImportRow>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Email.Length == 0) continue;
+            if (firstOfAddress.TryGetValue(LeaderLists.AddressKey(rows[i].Email), out var first))
+            {
+                if (LeaderLists.NameKey(first.DisplayName) != LeaderLists.NameKey(rows[i].DisplayName))
+                    rows[i] = rows[i] with { Errors = [.. rows[i].Errors,
+                        $"Row {rows[i].Line}, email: {first.DisplayName} on row {first.Line} has this address too; if this is someone else, enrol them on the leaders page."] };
+            }
+            else firstOfAddress[LeaderLists.AddressKey(rows[i].Email)] = rows[i];
+        }
         DropExpired();
         var job = new ImportJob(Guid.NewGuid(), caller, caller.Affiliate, rows, clock.GetUtcNow() + PreviewLifetime)
             { Header = header, Separator = CsvText.SeparatorOf(csv), AddressesUnchecked = byAddress is null };
@@ -307,6 +320,13 @@ public sealed class LeaderImport : IDisposable
                 {
                     await ImportRowAsync(job, row, message.FrameworkEditionId, commands);
                 }
+                catch (AlreadyEnrolledException found)
+                {
+                    // Enrolled since the preview (the same list imported in another tab, or by hand on the leaders page).
+                    var (same, sameAddress) = found.Leaders[0];
+                    job.Failures[row.Line] = $"Row {row.Line}, {(sameAddress ? "email" : "display_name")}: {same.DisplayName}{(same.Local is { Length: > 0 } l ? $" ({l})" : "")} "
+                        + $"is enrolled already{(sameAddress ? " with this address" : "")}; if this is someone else, enrol them on the leaders page.";
+                }
                 catch (Exception e) when (Http.Problems.For(e) is not null)
                 {
                     // A refusal: its text is for the person who imports (it may repeat their row).
@@ -334,7 +354,8 @@ public sealed class LeaderImport : IDisposable
         var leaderId = Guid.CreateVersion7();
         job.ImportedLeaders[leaderId] = row.Line;
         var sender = new Sender(job.Owner, new WriteOptions(null, null, $"import {job.Id} row {row.Line}"));
-        await commands.InvokeAsync(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString()) { Sender = sender }, CancellationToken.None);
+        await commands.InvokeAsync(new EnrolLeaderCommand(leaderId, job.Affiliate, row.DisplayName, row.Email, row.Local, edition.ToString())
+            { Sender = sender, AsksIfEnrolled = true }, CancellationToken.None);
         if (row.MentorId is { } mentor)
             await commands.InvokeAsync(new AssignMentorCommand(leaderId, mentor.ToString()) { Sender = sender }, CancellationToken.None);
         if (row.TrainingTitle is { } title)

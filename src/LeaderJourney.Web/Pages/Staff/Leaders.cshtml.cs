@@ -74,23 +74,20 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     public async Task<IActionResult> OnPostEnrolAsync(string? displayName, string? email, string? local, string? frameworkId, bool anotherPerson, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        if (!anotherPerson)
-        {
-            var byAddress = string.IsNullOrWhiteSpace(email) ? [] : await lists.WithAddressAsync(caller.Affiliate!, [email], ct);
-            AddressUnchecked = byAddress is null;
-            var sameAddress = (byAddress ?? []).Select(a => a.Leader).ToList();
-            var sameName = string.IsNullOrWhiteSpace(displayName) ? [] : await lists.NamedAsync(caller.Affiliate!, [displayName], ct);
-            AlreadyEnrolled = [.. sameAddress.Select(l => (l, true)), .. sameName.Where(l => !sameAddress.Any(a => a.Id == l.Id)).Select(l => (l, false))];
-            if (AlreadyEnrolled.Count > 0)
-            {
-                Sent = (displayName, email, local, frameworkId);
-                return await Load(ct);
-            }
-        }
         var id = Guid.CreateVersion7();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new EnrolLeaderCommand(id, caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
-                { Sender = new(caller, PageCommands.Options(Request, "enrol")) }, ct));
+        try
+        {
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new EnrolLeaderCommand(id, caller.Affiliate, displayName, email, local, string.IsNullOrEmpty(frameworkId) ? null : frameworkId)
+                    { Sender = new(caller, PageCommands.Options(Request, "enrol")), AsksIfEnrolled = !anotherPerson }, ct));
+        }
+        catch (AlreadyEnrolledException found)
+        {
+            AlreadyEnrolled = found.Leaders;
+            Sent = (displayName, email, local, frameworkId);
+            return await Load(ct);
+        }
+        AddressUnchecked = Error is null && !anotherPerson && !await lists.FindsAddressesAsync(ct);
         Message = Error is null ? T["Enrolled {0}.", displayName ?? ""].Value
             + (AddressUnchecked ? " " + T["Their address could not be checked against those enrolled: the leaders' list is being rebuilt after an upgrade."].Value : "") : null;
         if (Error is null) EnrolledNow = (id, displayName!.Trim());

@@ -16,16 +16,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Access.AccessDirectory _accessDirectory;
         private readonly LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog _frameworkCatalog;
         private readonly LeaderJourney.Core.Leaders.FrameworkScopes _frameworkScopes;
+        private readonly LeaderJourney.Core.Leaders.LeaderLists _leaderLists;
         private readonly LeaderJourney.Core.Leaders.LeaderWrites _leaderWrites;
         private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public EnrolLeaderCommandHandler1760409968(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkCatalog frameworkCatalog, LeaderJourney.Core.Leaders.FrameworkScopes frameworkScopes, LeaderJourney.Core.Leaders.LeaderLists leaderLists, LeaderJourney.Core.Leaders.LeaderWrites leaderWrites, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _accessDirectory = accessDirectory;
             _frameworkCatalog = frameworkCatalog;
             _frameworkScopes = frameworkScopes;
+            _leaderLists = leaderLists;
             _leaderWrites = leaderWrites;
             _store = store;
             _timeProvider = timeProvider;
@@ -52,7 +54,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Leaders.Leader");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, enroll, _leaderWrites, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Leaders.Enrol.EnrolLeaderHandler.Handle(enrolLeaderCommand, enroll, _leaderWrites, _leaderLists, eventStreamOfLeader, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
