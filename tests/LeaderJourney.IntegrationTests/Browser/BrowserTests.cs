@@ -331,7 +331,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         foreach (var (path, spanish) in new[]
                  {
                      ("/staff/leaders", "Buscar líderes"),
-                     ("/staff/positions", "Nivel 2 en Effectively uses current media"),
+                     ("/staff/positions", "Nivel 2 en <span lang=\"en\">Effectively uses current media"),
                      ("/board/succession", "Ningún candidato está preparado ya; el puesto está vacante."),
                      ("/board/pipeline", "Cantera: BT"),
                      ($"/staff/leaders/{leaderId}", "Pausar el recorrido"),

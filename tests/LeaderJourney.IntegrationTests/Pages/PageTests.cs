@@ -813,6 +813,31 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_position_titled_as_one_defined_already_waits_until_staff_say_it_is_another_seat()
+    {
+        await _app.EnsureAffiliateAsync("PT");
+        var staffUser = $"pt.seat.{Guid.NewGuid():N}"[..20];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PT", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+        var title = $"Treasurer {Guid.NewGuid():N}"[..16];
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = title, ["key"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain($"Defined {title}.");
+
+        // "Treasurer" and "treasurer": one position defined twice splits its candidates and its seat in two.
+        var again = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
+            new() { ["title"] = $" {title.ToLowerInvariant().Replace(" ", "   ")} ", ["key"] = "true", ["requirements"] = "SFH.1:2" })).Content.ReadAsStringAsync();
+        again.Should().Contain("Not defined yet: a position of this title exists already.").And.Contain("name=\"anotherSeat\"")
+            .And.Contain("value=\"SFH.1:2\"", "what was typed is kept").And.NotContain("Defined ");
+        again.Split("<h2 id=\"p-").Length.Should().Be(2, "nothing was defined");
+        // Several seats of one title are real (a board's members): staff say so.
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define",
+            new() { ["title"] = title, ["key"] = "true", ["anotherSeat"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain($"Defined {title}.").And.NotContain("Not defined yet");
+        (await staff.GetAsync("/staff/positions")).Split("<h2 id=\"p-").Length.Should().Be(3);
+    }
+
+    [Fact]
     public async Task Staff_choose_the_framework_a_leader_is_enrolled_against_from_the_current_editions_with_the_default_chosen()
     {
         await _app.EnsureAffiliateAsync("PG");
