@@ -359,6 +359,12 @@ public static class CoreSchema
             );
             create index account_changes_by_affiliate on {schema}.account_changes (affiliate, id desc);
             """),
+        // The stored leader's fifth shape folds a training withdrawn (its learning goes with it). As for the
+        // fourth: its own table, the earlier one dropped; a leader without a row is folded from the stream.
+        new(35, "leader decision state in its fifth shape", $$"""
+            drop table if exists {schema}.mt_doc_leader_shape4;
+            {{Lz4("mt_doc_leader_shape5")}}
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

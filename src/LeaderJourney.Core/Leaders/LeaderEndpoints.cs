@@ -24,6 +24,7 @@ public static class LeaderEndpoints
         Status.ChangeLeaderStatusEndpoint.Map(leaders);
         Profile.ChangeLeaderProfileEndpoint.Map(leaders);
         LearningEndpoints.Map(leaders);
+        WithdrawLearningEndpoints.Map(leaders);
         SignOffEndpoints.Map(leaders);
         LeaderViewEndpoints.Map(leaders, app.ServiceProvider.GetRequiredService<EventTypeRegistry>());
         Demographics.DemographicsEndpoints.Map(leaders);

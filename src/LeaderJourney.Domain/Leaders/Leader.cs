@@ -110,6 +110,11 @@ public sealed record Leader(
             },
             // Evidence supports a mentor's judgement: no decision reads it.
             EvidenceAdded => s,
+            EvidenceWithdrawn => s,
+            TrainingWithdrawn e => s with
+            {
+                Learning = LearningFact.Remove(s.Learning, e.ThemeCode, e.Level, LearningSource.Training, e.TrainingVersion),
+            },
             SignOffRequested e => s with
             {
                 PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.Waiting(), v)),

@@ -21,6 +21,8 @@ public static class LeaderDecider
             RecordTraining c => LearningDecisions.RecordTraining(c, Accepting(state, c), policy),
             RecordAssessment c => LearningDecisions.RecordAssessment(c, Accepting(state, c), policy),
             AddEvidence c => LearningDecisions.AddEvidence(c, Accepting(state, c)),
+            WithdrawTraining c => LearningDecisions.WithdrawTraining(c, Accepting(state, c), policy),
+            WithdrawEvidence c => LearningDecisions.WithdrawEvidence(c, Accepting(state, c)),
             RequestSignOff c => SignOffDecisions.Request(c, Accepting(state, c), policy),
             WithdrawSignOffRequest c => SignOffDecisions.WithdrawRequest(c, Accepting(state, c)),
             SignOff c => SignOffDecisions.SignOff(c, Accepting(state, c), policy),
@@ -109,7 +111,7 @@ public static class LeaderDecider
     }
 
     /// <summary>Status gates: a withdrawn leader accepts only Reactivate; a paused leader accepts only Reactivate, Withdraw and
-    /// the housekeeping commands (profile, positions, mentors); a leader not yet enrolled accepts only Enroll.</summary>
+    /// the housekeeping commands (profile, positions, mentors, a training or evidence recorded by mistake withdrawn); a leader not yet enrolled accepts only Enroll.</summary>
     private static Leader Accepting(Leader s, object command)
     {
         if (s.Erased) throw new DomainRuleException("This leader's personal data was erased; their record takes no more changes.");
@@ -122,7 +124,7 @@ public static class LeaderDecider
             case LeaderStatus.Paused when command is Pause:
                 throw new DomainRuleException("This leader is already paused.");
             // A paused leader may be withdrawn directly: one on leave may not come back, and a reactivation first would put a return that never happened on the record.
-            case LeaderStatus.Paused when command is not (Reactivate or Withdraw or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor):
+            case LeaderStatus.Paused when command is not (Reactivate or Withdraw or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor or WithdrawTraining or WithdrawEvidence):
                 throw new DomainRuleException("This leader is paused; reactivate them first.");
             case LeaderStatus.Withdrawn when command is Withdraw:
                 throw new DomainRuleException("This leader is already withdrawn.");

@@ -12,6 +12,8 @@ public static class LeaderEventNames
         (typeof(TrainingCompleted), "leader.training-completed"),
         (typeof(AssessmentRecorded), "leader.assessment-recorded"),
         (typeof(EvidenceAdded), "leader.evidence-added"),
+        (typeof(TrainingWithdrawn), "leader.training-withdrawn"),
+        (typeof(EvidenceWithdrawn), "leader.evidence-withdrawn"),
         (typeof(SignOffRequested), "leader.sign-off-requested"),
         (typeof(SignOffRequestWithdrawn), "leader.sign-off-request-withdrawn"),
         (typeof(LevelSignedOff), "leader.signed-off"),

@@ -27,6 +27,17 @@ public sealed record AssessmentRecorded(Guid LeaderId, Guid AssessmentId, string
 
 public sealed record EvidenceAdded(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, [PersonalData] string? Link, [PersonalData] string? Note, Guid AddedBy, DateTimeOffset AddedAt);
 
+/// <summary>A training recorded by mistake (the wrong theme, level or leader, or twice) no longer counts.</summary>
+/// <param name="TrainingVersion">The stream version of the training's own event: the learning it counted as goes with it.</param>
+public sealed record TrainingWithdrawn(Guid LeaderId, Guid TrainingId, string ThemeCode, int Level, long TrainingVersion, [PersonalData] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt)
+{
+    /// <summary>The reason a level taken back with a training withdrawn without one keeps (said in the reader's language).</summary>
+    public const string LevelTakenBackReason = "The training it stood on was withdrawn.";
+}
+
+/// <summary>A piece of evidence added by mistake is no longer shown to the mentors.</summary>
+public sealed record EvidenceWithdrawn(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, [PersonalData] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
+
 /// <param name="WaitingSince">Set when a request is put back (a mentor's undo): when the request the undone sign-off answered was asked, so the wait does not start over while the event keeps its own date.</param>
 public sealed record SignOffRequested(Guid LeaderId, string ThemeCode, int Level, Guid RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? WaitingSince = null)
 {

@@ -41,6 +41,15 @@ public sealed record LearningFact(string ThemeCode, int Level, LearningSource So
             ? learning.Add(new LearningFact(themeCode, level, source, [version]))
             : learning.SetItem(i, learning[i] with { Versions = learning[i].Versions.Add(version) });
     }
+
+    /// <summary>The learning without the event at <paramref name="version"/> (a training withdrawn); a fact left with no event goes.</summary>
+    public static ImmutableList<LearningFact> Remove(ImmutableList<LearningFact> learning, string themeCode, int level, LearningSource source, long version)
+    {
+        var i = learning.FindIndex(f => f.ThemeCode == themeCode && f.Level == level && f.Source == source);
+        if (i < 0) return learning;
+        var versions = learning[i].Versions.Remove(version);
+        return versions.IsEmpty ? learning.RemoveAt(i) : learning.SetItem(i, learning[i] with { Versions = versions });
+    }
 }
 
 public sealed record PositionRecord(string Title, DateOnly From, DateOnly? To, long Version);

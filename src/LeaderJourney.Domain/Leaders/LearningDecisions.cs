@@ -52,4 +52,35 @@ internal static class LearningDecisions
         // Evidence supports a mentor's judgement; it is not learning and completes no rule.
         return [new EvidenceAdded(s.Id, c.EvidenceId, theme, level, link, note, c.Actor.UserId, c.Now)];
     }
+
+    /// <summary>What the person who recorded it, or staff, withdraw; a withdrawal is itself recorded once (<see cref="RecordedOnce"/>).</summary>
+    private static void EnsureMayWithdraw(RecordedLearning recorded, Actor actor, string what)
+    {
+        if (actor.UserId != recorded.RecordedBy && !actor.IsAdmin)
+            throw new DomainRuleException($"Only the person who recorded this {what}, or staff, can withdraw it.");
+    }
+
+    /// <summary>
+    /// The training no longer counts as learning. A level it helped attain that no longer meets the rule without
+    /// it is taken back with the levels above it, as when a sign-off is withdrawn; one that still meets it (another
+    /// training, a mentor's assessment) stands.
+    /// </summary>
+    public static IReadOnlyList<object> WithdrawTraining(WithdrawTraining c, Leader s, AttainmentPolicy policy)
+    {
+        var recorded = c.Training;
+        EnsureMayWithdraw(recorded, c.Actor, "training");
+        var reason = Guard.Optional(c.Reason);
+        object withdrawn = new TrainingWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, recorded.Version, reason, c.Actor.UserId, c.Now);
+        var after = Leader.Evolve(s, withdrawn);
+        return !after.HasAttained(recorded.ThemeCode, recorded.Level) || AttainmentRule.Evaluate(after, recorded.ThemeCode, recorded.Level, policy) is not null
+            ? [withdrawn]
+            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, recorded.Level, reason ?? TrainingWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
+    }
+
+    public static IReadOnlyList<object> WithdrawEvidence(WithdrawEvidence c, Leader s)
+    {
+        var recorded = c.Evidence;
+        EnsureMayWithdraw(recorded, c.Actor, "evidence");
+        return [new EvidenceWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, Guard.Optional(c.Reason), c.Actor.UserId, c.Now)];
+    }
 }

@@ -13,5 +13,7 @@ public static class RecordedOnce
         (typeof(TrainingCompleted), nameof(TrainingCompleted.TrainingId), "This training is already recorded for the leader."),
         (typeof(AssessmentRecorded), nameof(AssessmentRecorded.AssessmentId), "This assessment is already recorded for the leader."),
         (typeof(EvidenceAdded), nameof(EvidenceAdded.EvidenceId), "This evidence is already added for the leader."),
+        (typeof(TrainingWithdrawn), nameof(TrainingWithdrawn.TrainingId), "This training is already withdrawn."),
+        (typeof(EvidenceWithdrawn), nameof(EvidenceWithdrawn.EvidenceId), "This evidence is already withdrawn."),
     ];
 }

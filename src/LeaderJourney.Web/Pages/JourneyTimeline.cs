@@ -55,8 +55,8 @@ public static class JourneyTimeline
         string Theme(string code, int level) => T("{0}, Level {1}", scope.TitleOf(code), level);
         string Mentor(Guid id) => personName(id) ?? T("a mentor");
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-        // A reason is as its author typed it; the queue's undo writes its own, in English, said in the reader's language.
-        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason == LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason ? T(reason) : reason)}";
+        // A reason is as its author typed it; the queue's undo and a training withdrawn without one write their own, in English, said in the reader's language.
+        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason is LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason or TrainingWithdrawn.LevelTakenBackReason ? T(reason) : reason)}";
         // What a mentor or the leader wrote with an assessment, a sign-off or evidence: in the leader's record, for those who read it.
         string Said(string? note) => string.IsNullOrWhiteSpace(note) ? "" : $": “{note}”";
         return stored.Data switch
@@ -68,6 +68,8 @@ public static class JourneyTimeline
             TrainingCompleted x => new(x.CompletedOn, T("Completed the training “{0}” for {1}", x.Title, Theme(x.ThemeCode, x.Level))),
             AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
             EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note) + (string.IsNullOrWhiteSpace(x.Link) ? "" : $" ({x.Link})")),
+            TrainingWithdrawn x => new(Day(x.WithdrawnAt), T("A training for {0} was withdrawn (recorded by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            EvidenceWithdrawn x => new(Day(x.WithdrawnAt), T("Evidence for {0} was withdrawn (added by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
             SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),
             LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),

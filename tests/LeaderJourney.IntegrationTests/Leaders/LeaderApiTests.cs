@@ -76,6 +76,42 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task A_training_recorded_by_mistake_is_withdrawn_taking_back_the_level_it_stood_on_and_evidence_by_who_added_it()
+    {
+        var id = await EnrolWithMentor();
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "OH", id);
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Wrong theme workshop", themeCode = "COM.1", level = 1, completedOn = Today }));
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "COM.1", level = 2, note = "Not mine" }));
+        var history = await Ok(_admin.GetAsync($"/api/leaders/{id}/history"));
+        Guid IdOf(string type, string field) => history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == type).GetProperty("data").GetProperty(field).GetGuid();
+        var training = IdOf("leader.training-completed", "trainingId");
+        var evidence = IdOf("leader.evidence-added", "evidenceId");
+        (await Ok(_admin.GetAsync($"/api/leaders/{id}/progress"))).ToString().Should().Contain("COM.1");
+
+        // The leader withdraws only what they recorded; the mentor neither.
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/training-withdrawals", new { trainingId = training })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/evidence-withdrawals", new { evidenceId = evidence })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/training-withdrawals", new { trainingId = Guid.NewGuid() })).StatusCode.Should().Be(HttpStatusCode.BadRequest, "no such training on the record");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/training-withdrawals", new { })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/training-withdrawals", new { trainingId = training, reason = "Recorded against the wrong theme" }));
+        var after = await Ok(_admin.GetAsync($"/api/leaders/{id}/history"));
+        var types = after.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        types.TakeLast(2).Should().Equal("leader.training-withdrawn", "leader.level-attainment-revoked");
+        after.EnumerateArray().Last().GetProperty("data").GetProperty("reason").GetString().Should().Be("Recorded against the wrong theme");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/training-withdrawals", new { trainingId = training })).StatusCode
+            .Should().Be(HttpStatusCode.UnprocessableEntity, "a training is withdrawn once");
+
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence-withdrawals", new { evidenceId = evidence }));
+        (await Ok(_admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last().GetProperty("type").GetString().Should().Be("leader.evidence-withdrawn");
+
+        // The level is attained again once a training of the right theme is recorded: the mentor's sign-off still stands.
+        await Ok(_admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Messaging workshop", themeCode = "COM.1", level = 1, completedOn = Today }));
+        (await Ok(_admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Last().GetProperty("type").GetString().Should().Be("leader.level-attained");
+    }
+
+    [Fact]
     public async Task The_whole_happy_path_enrol_mentor_training_request_sign_off_attained()
     {
         var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rosa Parks", email = "rosa@example.org" });

@@ -813,6 +813,53 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_leader_removes_a_training_they_logged_by_mistake_and_staff_withdraw_any_taking_back_the_level_it_stood_on()
+    {
+        await _app.EnsureAffiliateAsync("PW");
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PW");
+        var (mentor, mentorId) = await _app.SignedInAsync(Roles.Mentor, "PW");
+        var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PW", displayName = "Wanda Withdrawn", email = $"{Guid.NewGuid():N}@example.org" }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        var leaderUser = $"pw.leader.{Guid.NewGuid():N}"[..24];
+        await directory.CreateUserAsync(leaderUser, ApiUsers.Password, Roles.Leader, "PW", id, null);
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        var staffUser = $"pw.staff.{Guid.NewGuid():N}"[..24];
+        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PW", null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(staffUser);
+
+        // The leader's own training, logged on the theme page, is theirs to remove (folded, with a reason if they like).
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=training", new() { ["title"] = "Logged on the wrong theme", ["completedOn"] = today });
+        var theme = await leader.GetAsync("/journey/theme/COM.1");
+        theme.Should().Contain("Logged on the wrong theme").And.Contain("Remove this training (logged by mistake)");
+        var logged = System.Text.RegularExpressions.Regex.Match(theme, @"name=""id"" value=""([0-9a-f-]{36})""").Groups[1].Value;
+        var removed = await (await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=remove",
+            new() { ["id"] = logged, ["training"] = "true", ["reason"] = "" })).Content.ReadAsStringAsync();
+        removed.Should().Contain("The training is removed: it no longer counts.");
+        removed[removed.IndexOf("<h2 id=\"logged\">", StringComparison.Ordinal)..].Should().NotContain("Logged on the wrong theme");
+
+        // Staff's record: a training the level stood on, withdrawn, takes the level back, and says so; the leader reads why.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Workshop for another leader", themeCode = "COM.2", level = 1, completedOn = today }));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        var record = await staff.GetAsync($"/staff/leaders/{id}");
+        record.Should().Contain("Trainings and evidence recorded (1)", "the leader's removed training is not offered again");
+        var recordedId = System.Text.RegularExpressions.Regex.Match(record, @"name=""recordedId"" value=""([0-9a-f-]{36})""").Groups[1].Value;
+        var words = await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default);
+        var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        var withdrawn = await (await staff.PostAsync($"/staff/leaders/{id}", $"/staff/leaders/{id}?handler=withdrawLearning",
+            new() { ["recordedId"] = recordedId, ["training"] = "true", ["reason"] = "Recorded for the wrong leader" })).Content.ReadAsStringAsync();
+        withdrawn.Should().Contain(html.Encode($"The training “Workshop for another leader” for {words.Of("COM.2")}, Level 1 is withdrawn: it no longer counts."))
+            .And.Contain(html.Encode($"{words.Of("COM.2")}, Level 1 is no longer attained: it stood on this training."))
+            .And.NotContain("Trainings and evidence recorded (", "nothing recorded stands now");
+        (await leader.GetAsync("/journey")).Should().Contain(html.Encode($"A training for {words.Of("COM.2")}, Level 1 was withdrawn (recorded by mistake): Recorded for the wrong leader"));
+        (await leader.GetAsync("/journey/record")).Should().NotContain("Workshop for another leader");
+    }
+
+    [Fact]
     public async Task A_position_titled_as_one_defined_already_waits_until_staff_say_it_is_another_seat()
     {
         await _app.EnsureAffiliateAsync("PT");

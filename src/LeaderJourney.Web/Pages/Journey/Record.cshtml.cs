@@ -39,7 +39,8 @@ public sealed class RecordModel(LeaderReader reader, AccessDirectory directory, 
         // The levels held and the sign-offs standing, as the leader's folded state has them (a sign-off withdrawn
         // since, by mistake, is not named, as the record's list of sign-offs leaves it out); the trainings from the events.
         var state = loaded.State;
-        var trainings = loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>()
+        var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        var trainings = loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => !withdrawn.Contains(t.TrainingId))
             .Select(t => new TrainingDone(t.CompletedOn, t.Title, scope.TitleOf(t.ThemeCode), t.Level, t.Hours));
         var order = scope.ThemeCodes.Select((code, i) => (code, i)).ToDictionary(c => c.code, c => c.i);
         // A signer is named as people know them; one who is no longer a mentor (their role changed) by their user name.

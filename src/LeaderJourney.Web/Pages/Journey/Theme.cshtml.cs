@@ -16,7 +16,8 @@ public sealed record LevelText(int Number, string Name, string Descriptor, strin
 
 /// <summary>One thing logged for a theme: when, at which level, what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
 /// <param name="SignOff">A mentor's sign-off, its withdrawal or a declined request, shown among what was logged but no learning of the leader's.</param>
-public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false)
+/// <param name="Removable">A training or piece of evidence the leader logged themself, which they may remove (logged by mistake): its id and which it is.</param>
+public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false, (Guid Id, bool Training)? Removable = null)
 {
     /// <summary>A link of another scheme is shown, never made clickable (as in the mentor's queue).</summary>
     public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
@@ -77,7 +78,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     /// phone opens the answer at the form rather than a screen or more above it.
     /// </summary>
     public string? PostedTo => Request.Method == "POST"
-        ? Request.Query["handler"].ToString() switch { "training" => "training", "evidence" => "evidence", "assessment" => "self", "request" or "withdrawRequest" => "request", _ => null }
+        ? Request.Query["handler"].ToString() switch { "training" => "training", "evidence" => "evidence", "assessment" => "self", "request" or "withdrawRequest" => "request", "remove" => "logged", _ => null }
         : null;
 
     public Task<IActionResult> OnPostTrainingAsync(string? title, DateOnly? completedOn, decimal? hours, CancellationToken ct) =>
@@ -92,6 +93,12 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
 
     public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
         Write(T["Evidence added."], (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
+
+    /// <summary>Removes a training or a piece of evidence the leader logged by mistake (the command POST /api/leaders/{id}/training-withdrawals or evidence-withdrawals sends).</summary>
+    public Task<IActionResult> OnPostRemoveAsync(Guid id, bool training, string? reason, CancellationToken ct) =>
+        Write(training ? T["The training is removed: it no longer counts."] : T["The evidence is removed."], (leaderId, sender) => training
+            ? new WithdrawTrainingCommand(leaderId, id.ToString(), reason) { Sender = sender }
+            : new WithdrawEvidenceCommand(leaderId, id.ToString(), reason) { Sender = sender }, ct);
 
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
         Write(T["Self-assessment recorded."], (leaderId, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);
@@ -127,12 +134,17 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         // Trainings keep the day they were completed; evidence and assessments the day they were logged.
         // What was logged is read from the events: the leader's state keeps only what decisions need.
         // Newest first, and within a day the latest first (the sort keeps the reversed stream's order).
+        // What was withdrawn (logged by mistake) is no longer shown; the timeline keeps that it was.
+        var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        (Guid, bool)? Removable(Guid id, Guid by, bool training) => by == caller.UserId && Status == LeaderStatus.Active ? (id, training) : null;
         Logged = loaded.Events.Reverse().Select(e => e.Data switch
             {
-                TrainingCompleted t when t.ThemeCode == Code =>
-                    new LoggedItem(t.CompletedOn, t.Level, t.Hours is { } h ? T["Training “{0}”, {1} hours", t.Title, h.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)] : T["Training “{0}”", t.Title]),
-                EvidenceAdded x when x.ThemeCode == Code =>
-                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : T["Evidence"], Link: Blank(x.Link)),
+                TrainingCompleted t when t.ThemeCode == Code && !withdrawn.Contains(t.TrainingId) =>
+                    new LoggedItem(t.CompletedOn, t.Level, t.Hours is { } h ? T["Training “{0}”, {1} hours", t.Title, h.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)] : T["Training “{0}”", t.Title],
+                        Removable: Removable(t.TrainingId, t.RecordedBy, training: true)),
+                EvidenceAdded x when x.ThemeCode == Code && !withdrawn.Contains(x.EvidenceId) =>
+                    new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : T["Evidence"], Link: Blank(x.Link),
+                        Removable: Removable(x.EvidenceId, x.AddedBy, training: false)),
                 // What the mentor wrote is theirs to the leader: shown with who wrote it.
                 AssessmentRecorded a when a.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
                     a.Kind switch

@@ -152,11 +152,12 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     private QueueItem Item(LoadedLeader loaded, CurrentUser caller, string themeCode, int level, DateTimeOffset requestedAt)
     {
         var leader = loaded.State;
+        var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
         return new QueueItem(leader.Id, leader.DisplayName, themeCode, loaded.Scope.TitleOf(themeCode), level, requestedAt,
-            // What was logged is read from the events: the leader's state keeps only what decisions need.
-            [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == themeCode && t.Level == level)
+            // What was logged is read from the events: the leader's state keeps only what decisions need. What was withdrawn (by mistake) is left out.
+            [.. loaded.Events.Select(e => e.Data).OfType<TrainingCompleted>().Where(t => t.ThemeCode == themeCode && t.Level == level && !withdrawn.Contains(t.TrainingId))
                 .Select(t => $"{t.Title} ({t.CompletedOn.ToString("d MMM yyyy", System.Globalization.CultureInfo.CurrentCulture)})")],
-            [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == themeCode && e.Level == level)
+            [.. loaded.Events.Select(e => e.Data).OfType<EvidenceAdded>().Where(e => e.ThemeCode == themeCode && e.Level == level && !withdrawn.Contains(e.EvidenceId))
                 .Select(e => new QueueEvidence(e.Link, e.Note))],
             AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate)),
             leader.SignOffBy(caller.UserId, themeCode, level)?.At,

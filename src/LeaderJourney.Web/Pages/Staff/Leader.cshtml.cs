@@ -42,6 +42,12 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public TimelinePage Timeline { get; private set; } = new([], 1, 1, 0);
     /// <summary>The mentors' sign-offs that stand on the record.</summary>
     public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
+
+    /// <summary>A training or a piece of evidence on the record, which staff withdraw when it was recorded by mistake.</summary>
+    public sealed record RecordedRow(Guid Id, bool Training, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What);
+
+    /// <summary>The trainings and evidence that stand (not withdrawn), newest first.</summary>
+    public IReadOnlyList<RecordedRow> Recorded { get; private set; } = [];
     /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
     public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
@@ -275,6 +281,52 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         return page;
     }
 
+    /// <summary>
+    /// Withdraws a training or a piece of evidence recorded by mistake (the API's training or evidence withdrawal): it
+    /// no longer counts, and a level that stood on the training alone is taken back, as the answer says.
+    /// </summary>
+    public async Task<IActionResult> OnPostWithdrawLearningAsync(Guid id, Guid recordedId, bool training, string? reason, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        LoadedLeader before;
+        try
+        {
+            // Not audited as a read of the record: the page shown after the withdrawal is (Load).
+            before = await reader.LoadForCallerAsync(id, caller, ct);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(training
+            ? new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) }
+            : new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) }, ct));
+        var row = RecordedOf(before).FirstOrDefault(r => r.Id == recordedId);
+        var page = await Load(id, ct);
+        AnsweredIn = "recorded";
+        if (Error is null && row is not null)
+        {
+            var theme = $"{row.ThemeTitle}, {T["Level {0}", row.Level]}";
+            Message = training ? T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value : T["The evidence for {0} is withdrawn.", theme].Value;
+            if (before.State.LevelOf(row.ThemeCode) > Record.LevelOf(row.ThemeCode))
+                Message += " " + T["{0} is no longer attained: it stood on this training.", theme].Value;
+        }
+        return page;
+    }
+
+    /// <summary>The trainings and evidence of the record that stand, newest first.</summary>
+    private static IReadOnlyList<RecordedRow> RecordedOf(LoadedLeader loaded)
+    {
+        var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        return [.. loaded.Events.Reverse().Select(e => e.Data switch
+            {
+                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, true, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
+                EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, false, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
+                    string.Join(": ", new[] { x.Link, x.Note }.Where(s => !string.IsNullOrWhiteSpace(s)))),
+                _ => null,
+            }).OfType<RecordedRow>().OrderByDescending(r => r.On)];
+    }
+
     private Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct) =>
         Run(id, caller => commands.InvokeAsync(command(caller), ct), done, ct);
 
@@ -320,6 +372,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
         SignOffs = StandingSignOffsView.Of(loaded, MentorNames);
+        Recorded = RecordedOf(loaded);
         Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
     }

@@ -1,0 +1,95 @@
+using LeaderJourney.Domain.Leaders;
+
+namespace LeaderJourney.Domain.Tests.Leaders;
+
+/// <summary>A training or a piece of evidence recorded by mistake is withdrawn; what stood on a training goes with it unless it still holds.</summary>
+public sealed class WithdrawLearningTests : LeaderSpec
+{
+    /// <summary>Levels 1..3 attained (v9..v11) on one training each (v3..v5), MentorA signing each.</summary>
+    private void GivenLevels1To3Attained()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), Trained(2), Trained(3), SignedOff(2, MentorA), SignedOff(3, MentorA));
+        Apply(SignOffBy(MentorA, 1));
+        State.LevelOf(Theme).Should().Be(3);
+    }
+
+    /// <summary>Decides the command, checks its events, and applies them.</summary>
+    private void WithdrawnAs(object command, params object[] expected)
+    {
+        Then(command, expected);
+        Apply(command);
+    }
+
+    private static RecordedLearning TrainingAt(int level, long version, Actor by) => new(Id(500 + level), Theme, level, version, by.UserId);
+
+    [Fact]
+    public void Withdrawing_the_training_a_level_stood_on_takes_that_level_and_the_ones_above_back_highest_first()
+    {
+        GivenLevels1To3Attained();
+        WithdrawnAs(new WithdrawTraining(TrainingAt(2, 4, Admin), " Wrong theme ", Admin, Now),
+            new TrainingWithdrawn(LeaderId, Id(502), Theme, 2, 4, "Wrong theme", Admin.UserId, Now),
+            new LevelAttainmentRevoked(LeaderId, Theme, 3, "Wrong theme", Admin.UserId, Now),
+            new LevelAttainmentRevoked(LeaderId, Theme, 2, "Wrong theme", Admin.UserId, Now));
+        State.LevelOf(Theme).Should().Be(1);
+        State.Learning.Should().NotContain(f => f.Level == 2 && f.Source == LearningSource.Training, "the training no longer counts");
+    }
+
+    [Fact]
+    public void A_level_that_still_meets_the_rule_without_the_training_stands_and_a_level_taken_back_without_a_reason_says_why()
+    {
+        GivenLevels1To3Attained();
+        Given(new TrainingCompleted(LeaderId, Id(900), "Second course", Theme, 3, null, Today, Admin.UserId, T0)); // v12
+        WithdrawnAs(new WithdrawTraining(TrainingAt(3, 5, Admin), null, Admin, Now),
+            new TrainingWithdrawn(LeaderId, Id(503), Theme, 3, 5, null, Admin.UserId, Now));
+        State.LevelOf(Theme).Should().Be(3, "the second training at Level 3 still counts");
+
+        Then(new WithdrawTraining(new RecordedLearning(Id(900), Theme, 3, 12, Admin.UserId), null, Admin, Now),
+            new TrainingWithdrawn(LeaderId, Id(900), Theme, 3, 12, null, Admin.UserId, Now),
+            new LevelAttainmentRevoked(LeaderId, Theme, 3, "The training it stood on was withdrawn.", Admin.UserId, Now));
+    }
+
+    [Fact]
+    public void A_training_recorded_again_after_its_withdrawal_attains_the_level_again()
+    {
+        GivenLevels1To3Attained();
+        Apply(new WithdrawTraining(TrainingAt(3, 5, Admin), "Wrong date", Admin, Now));
+        State.LevelOf(Theme).Should().Be(2);
+        Apply(Train(3));
+        State.LevelOf(Theme).Should().Be(3, "MentorA's sign-off of Level 3 still stands");
+    }
+
+    [Fact]
+    public void The_leader_withdraws_what_they_recorded_and_staff_anything_but_nobody_else()
+    {
+        GivenEnrolledWithMentor();
+        Given(new TrainingCompleted(LeaderId, Id(800), "My course", Theme, 1, null, Today, Self.UserId, T0)); // v3
+        var theirs = new RecordedLearning(Id(800), Theme, 1, 3, Self.UserId);
+        ThenRefused(new WithdrawTraining(theirs, null, MentorA, Now), "Only the person who recorded this training, or staff, can withdraw it.");
+        ThenRefused(new WithdrawTraining(TrainingAt(1, 3, Admin), null, Self, Now), "Only the person who recorded this training, or staff, can withdraw it.");
+        Then(new WithdrawTraining(theirs, null, Self, Now), new TrainingWithdrawn(LeaderId, Id(800), Theme, 1, 3, null, Self.UserId, Now));
+        Then(new WithdrawTraining(theirs, "Logged twice", National, Now), new TrainingWithdrawn(LeaderId, Id(800), Theme, 1, 3, "Logged twice", National.UserId, Now));
+    }
+
+    [Fact]
+    public void Evidence_is_withdrawn_by_who_added_it_or_staff_and_changes_no_level()
+    {
+        GivenLevels1To3Attained();
+        Given(new EvidenceAdded(LeaderId, Id(950), Theme, 3, "https://example.org/x", null, Self.UserId, T0));
+        var evidence = new RecordedLearning(Id(950), Theme, 3, 12, Self.UserId);
+        ThenRefused(new WithdrawEvidence(evidence, null, MentorA, Now), "Only the person who recorded this evidence, or staff, can withdraw it.");
+        Then(new WithdrawEvidence(evidence, " Wrong link ", Self, Now), new EvidenceWithdrawn(LeaderId, Id(950), Theme, 3, "Wrong link", Self.UserId, Now));
+        Apply(new WithdrawEvidence(evidence, null, Admin, Now));
+        State.LevelOf(Theme).Should().Be(3);
+    }
+
+    [Fact]
+    public void Staff_withdraw_a_mistaken_training_of_a_paused_leader_but_not_of_a_withdrawn_one()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), Paused());
+        Then(new WithdrawTraining(TrainingAt(1, 3, Admin), null, Admin, Now), new TrainingWithdrawn(LeaderId, Id(501), Theme, 1, 3, null, Admin.UserId, Now));
+        Given(Withdrawn());
+        ThenRefused(new WithdrawTraining(TrainingAt(1, 3, Admin), null, Admin, Now), "This leader is withdrawn; reactivate them first.");
+    }
+}
