@@ -1062,10 +1062,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // The seat and its term, which the board's risk reads, are kept on the page too.
         nominated.Should().Contain("<strong>Seat</strong>: vacant; no term end is set.");
         var termSet = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "2027-06-30" })).Content.ReadAsStringAsync();
-        termSet.Should().Contain("The term end is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 30 Jun 2027.");
+        termSet.Should().Contain("The term end of Treasurer is saved.").And.Contain("<strong>Seat</strong>: vacant; the term ends on 30 Jun 2027.");
+        // Said in the position's "Seat, term and candidates", opened, where the page lands: not at the top of a long list.
+        termSet[termSet.IndexOf($"<details id=\"seat-{positionId}\" open=\"open\">", StringComparison.Ordinal)..].Should().StartWith($"<details id=\"seat-{positionId}\" open").And.Contain("The term end of Treasurer is saved.");
+        termSet[..termSet.IndexOf($"<h2 id=\"p-{positionId}\"", StringComparison.Ordinal)].Should().NotContain("The term end of Treasurer is saved.");
+        termSet.Should().Contain($"action=\"/staff/positions?handler=termEnd#seat-{positionId}\"");
         var appointed = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync();
-        appointed.Should().Contain("Appointed. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2027.")
+        appointed.Should().Contain("Bayard Rustin is appointed to Treasurer. Any other candidates stay nominated").And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2027.")
             .And.NotContain("do not show this appointment", "dated today, every report from today on shows it");
         appointed.Should().Contain("Bayard Rustin holds this seat: record the vacancy first", "a held seat is vacated before its position is retired");
         // A candidate for a held seat: the Appoint buttons come after what appointing does to the holder.
@@ -1074,19 +1078,19 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var withCandidate = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leader"] = "Ella Baker" })).Content.ReadAsStringAsync();
         withCandidate.Should().Contain("Bayard Rustin holds this seat: appointing a candidate ends their tenure, and the term end stays as it is until you change it.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = System.Text.RegularExpressions.Regex.Match(withCandidate, @"name=""leaderId"" value=""([^""]+)"">\s*<button type=""submit"" class=""secondary"">Withdraw the nomination<span class=""visually-hidden""> of Ella Baker").Groups[1].Value })).Content.ReadAsStringAsync())
-            .Should().Contain("The nomination is withdrawn.");
+            .Should().Contain("The nomination of Ella Baker to Treasurer is withdrawn.", "named as it was before the withdrawal took her off the list");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).Content.ReadAsStringAsync();
-        vacated.Should().Contain("The seat is vacant.").And.Contain("<strong>Seat</strong>: vacant;");
+        vacated.Should().Contain("The seat of Treasurer is vacant.").And.Contain("<strong>Seat</strong>: vacant;");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync())
             .Should().Contain("<strong>Candidates</strong>: Bayard Rustin");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync())
-            .Should().Contain("The nomination is withdrawn.").And.Contain("<strong>Candidates</strong>: none yet");
+            .Should().Contain("The nomination of Bayard Rustin to Treasurer is withdrawn.").And.Contain("<strong>Candidates</strong>: none yet");
         // Dated before today: reports as of the days in between show what was recorded by then, and the page says so.
         await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leaderId"] = rustin });
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.AddDays(-10).ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Appointed.").And.Contain("Reports as of a day before today do not show this appointment");
+            .Should().Contain("Bayard Rustin is appointed to Treasurer.").And.Contain("Reports as of a day before today do not show this appointment");
         // A date the form could not read is said on the page, not a 500 or the API's JSON.
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "30/06/2027" })).Content.ReadAsStringAsync())
             .Should().Contain("<p class=\"error\" role=\"alert\">");
@@ -1110,7 +1114,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("Judge Bayard Rustin&#x27;s readiness");
         var judged = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=assess",
             new() { ["positionId"] = trustee, ["leaderId"] = rustin, ["readiness"] = "ready-1-2-years", ["justification"] = "Needs a year of chairing first" })).Content.ReadAsStringAsync();
-        judged.Should().Contain("The readiness judgement is recorded")
+        judged.Should().Contain("The judgement of Bayard Rustin&#x27;s readiness for Trustee is recorded")
             .And.Contain("Bayard Rustin&#x27;s readiness, in staff&#x27;s judgement: Ready in 1 to 2 years").And.Contain("Why: Needs a year of chairing first")
             .And.Contain("<option value=\"ready-1-2-years\" selected=\"selected\">");
 

@@ -230,12 +230,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     }
 
     public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
-        Send(caller => new SetTermEndCommand(positionId, Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options(Request, "term end")) },
-            Blank(termEndsOn) is null ? "The term end is cleared." : "The term end is saved.", ct);
+        SendForSeat(positionId, null, caller => new SetTermEndCommand(positionId, Blank(termEndsOn)) { Sender = new(caller, PageCommands.Options(Request, "term end")) },
+            (title, _) => Blank(termEndsOn) is null ? $"The term end of {title} is cleared." : $"The term end of {title} is saved.", ct);
 
     public Task<IActionResult> OnPostVacateAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
-        Send(caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options(Request, "vacate")) },
-            "The seat is vacant.", ct);
+        SendForSeat(positionId, null, caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options(Request, "vacate")) },
+            (title, _) => $"The seat of {title} is vacant.", ct);
 
     /// <summary>
     /// Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then),
@@ -244,9 +244,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// </summary>
     public async Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, CancellationToken ct)
     {
-        var page = await Send(caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
-            keepOthers ? "Appointed. Any other candidates stay nominated, the bench for the next filling."
-                : "Appointed. The slate is closed: the other candidates are no longer nominated (the appointment keeps how ready each was).", ct);
+        var page = await SendForSeat(positionId, leaderId, caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
+            (title, name) => keepOthers ? $"{name} is appointed to {title}. Any other candidates stay nominated, the bench for the next filling."
+                : $"{name} is appointed to {title}. The slate is closed: the other candidates are no longer nominated (the appointment keeps how ready each was).", ct);
         AppointedBefore = Error is null && DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date < Today;
         return page;
     }
@@ -259,12 +259,33 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
 
     /// <summary>Staff's call on a candidate's readiness, with the reason the board's report shows (the API's readiness assessment).</summary>
     public Task<IActionResult> OnPostAssessAsync(Guid positionId, Guid leaderId, string? readiness, string? justification, CancellationToken ct) =>
-        Send(caller => new AssessReadinessCommand(positionId, leaderId.ToString(), readiness, justification) { Sender = new(caller, PageCommands.Options(Request, "assess readiness")) },
-            "The readiness judgement is recorded; the board's report shows it with its reason.", ct);
+        SendForSeat(positionId, leaderId, caller => new AssessReadinessCommand(positionId, leaderId.ToString(), readiness, justification) { Sender = new(caller, PageCommands.Options(Request, "assess readiness")) },
+            (title, name) => $"The judgement of {name}'s readiness for {title} is recorded; the board's report shows it with its reason.", ct);
 
     public Task<IActionResult> OnPostWithdrawAsync(Guid positionId, Guid leaderId, CancellationToken ct) =>
-        Send(caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "withdraw nomination")) },
-            "The nomination is withdrawn.", ct);
+        SendForSeat(positionId, leaderId, caller => new WithdrawNominationCommand(positionId, leaderId.ToString(), null) { Sender = new(caller, PageCommands.Options(Request, "withdraw nomination")) },
+            (title, name) => $"The nomination of {name} to {title} is withdrawn.", ct);
+
+    /// <summary>
+    /// The position whose seat, term or candidates a form just changed: the answer is said in that position's
+    /// "Seat, term and candidates", opened, where the page lands (on a phone the list runs thousands of pixels),
+    /// naming the position and the leader.
+    /// </summary>
+    public Guid? SeatAnsweredAt { get; private set; }
+
+    /// <param name="done">The answer, from the position's title and the leader's name (named before the command: a withdrawn candidate is no longer listed).</param>
+    private async Task<IActionResult> SendForSeat(Guid positionId, Guid? leaderId, Func<CurrentUser, PositionCommand> command, Func<string, string, string> done, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        var name = leaderId is { } id ? (await lists.NamesAsync([id], ct)).GetValueOrDefault(id, "?") : "";
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(command(caller), ct));
+        var page = await Load(ct);
+        var position = Positions.FirstOrDefault(p => p.Id == positionId);
+        // A position not on the page (retired meanwhile, another affiliate's) has no section: said at the top.
+        SeatAnsweredAt = position?.Id;
+        Message = Error is null ? done(position?.Title ?? "?", name) : null;
+        return page;
+    }
 
     /// <summary>A position no longer the affiliate's leaves the page and today's reports; the answer names it, as it is no longer listed.</summary>
     public async Task<IActionResult> OnPostRetireAsync(Guid positionId, CancellationToken ct)
