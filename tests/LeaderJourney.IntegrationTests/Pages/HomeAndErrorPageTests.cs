@@ -134,14 +134,14 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
 
         // An address for a user made without one: saved, never shown back, and removed by an empty box.
         var saved = await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "hf.board@example.org" })).Content.ReadAsStringAsync();
-        saved.Should().Contain("Saved the e-mail address.").And.Contain("on file").And.Contain("Remove e-mail").And.NotContain("hf.board@example.org");
+        saved.Should().Contain("Saved the e-mail address of hf.board.").And.Contain("on file").And.Contain("Remove e-mail").And.NotContain("hf.board@example.org");
         (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeTrue();
         (await _app.Services.GetRequiredService<AccessDirectory>().MailAddressesAsync(default, userIds: [user.Id])).Should().BeEmpty("a disabled user is mailed nothing");
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["email"] = "" })).Content.ReadAsStringAsync())
             .Should().Contain("Type the new e-mail address.", "an empty box is not a removal");
         (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeTrue();
         (await (await national.PostAsync("/admin/users", "/admin/users?handler=email", new() { ["userId"] = user.Id.ToString(), ["remove"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Removed the e-mail address.");
+            .Should().Contain("Removed the e-mail address of hf.board.");
         (await _app.Services.GetRequiredService<AccessDirectory>().ListUsersAsync(CurrentUser.Operator, "HF")).Single(u => u.Username == "hf.board").HasEmail.Should().BeFalse();
     }
 

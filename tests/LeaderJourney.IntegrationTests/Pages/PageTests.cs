@@ -472,11 +472,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         users.Should().Contain($"<a href=\"/staff/leaders/{id}\">the sign-in of Fannie Lou Hamer</a>");
         var fannieUser = System.Text.RegularExpressions.Regex.Match(users, @"name=""userId"" value=""([0-9a-f-]{36})"">\s*<p>fannie\.hamer can no longer sign in").Groups[1].Value;
         fannieUser.Should().NotBeEmpty("her row offers to disable the sign-in, asked again");
-        (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Disabled fannie.hamer: they can no longer sign in").And.Contain("aria-label=\"Enable fannie.hamer\"");
+        var disabled = await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "true" })).Content.ReadAsStringAsync();
+        disabled.Should().Contain("Disabled fannie.hamer: they can no longer sign in").And.Contain("aria-label=\"Enable fannie.hamer\"");
+        // Said in her row, where the page lands (the row's forms go back to it): on a phone the top of a long list is out of sight.
+        disabled[disabled.IndexOf($"<tr id=\"u-{fannieUser}\">", StringComparison.Ordinal)..].Should().Contain("Disabled fannie.hamer");
+        disabled[..disabled.IndexOf($"<tr id=\"u-{fannieUser}\">", StringComparison.Ordinal)].Should().NotContain("Disabled fannie.hamer");
+        disabled.Should().Contain($"action=\"/admin/users?handler=change#u-{fannieUser}\"");
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         // From a search, the answer keeps the list as it was searched.
-        (await staff.GetAsync("/admin/users?q=fannie")).Should().Contain("action=\"/admin/users?q=fannie&amp;handler=change\"");
+        (await staff.GetAsync("/admin/users?q=fannie")).Should().Contain($"action=\"/admin/users?q=fannie&amp;handler=change#u-{fannieUser}\"");
         (await (await staff.PostAsync("/admin/users", "/admin/users?q=fannie&handler=change", new() { ["userId"] = fannieUser, ["disabled"] = "false" })).Content.ReadAsStringAsync())
             .Should().Contain("Enabled fannie.hamer: they can sign in again.");
         (await _app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "fannie.hamer", password = "fannie's own password" })).StatusCode.Should().Be(HttpStatusCode.OK);

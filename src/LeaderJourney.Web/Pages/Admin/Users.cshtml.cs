@@ -43,11 +43,21 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     /// <summary>After a disable: the affiliate's leaders on their way with no mentor who can sign off, when there are any.</summary>
     public int? WithoutMentor { get; private set; }
 
+    /// <summary>
+    /// The user whose row a form was sent from: its answer (and a password link made) is said in that row, where
+    /// the page lands; on a phone the list runs thousands of pixels and the top of the page is out of sight.
+    /// </summary>
+    public Guid? AnsweredFor { get; private set; }
+
+    /// <summary>The answer is said in <see cref="AnsweredFor"/>'s row (when that user is listed), else at the top.</summary>
+    public bool AnsweredInRow => AnsweredFor is { } id && Users.Any(u => u.Id == id);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
     public async Task<IActionResult> OnPostChangeAsync(Guid userId, string? role, string? disabled, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
+        AnsweredFor = userId;
         bool? disable = disabled switch { "true" => true, "false" => false, _ => null };
         var user = await directory.FindByIdAsync(userId, ct);
         var wasMentor = disable == true && user?.Role == Roles.Mentor;
@@ -71,6 +81,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public async Task<IActionResult> OnPostEmailAsync(Guid userId, string? email, string? remove, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
+        AnsweredFor = userId;
         var removing = remove == "true";
         if (!removing && string.IsNullOrWhiteSpace(email))
         {
@@ -79,7 +90,8 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         }
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, null, null, removing ? "" : email!.Trim()) { Sender = new(Caller, PageCommands.Options(Request, "user email")) }, ct));
-        Message = Error is null ? (removing ? "Removed the e-mail address. Their sessions have ended." : "Saved the e-mail address. If it is new, their sessions have ended.") : null;
+        var who = (await directory.FindByIdAsync(userId, ct))?.Username ?? "";
+        Message = Error is null ? (removing ? $"Removed the e-mail address of {who}. Their sessions have ended." : $"Saved the e-mail address of {who}. If it is new, their sessions have ended.") : null;
         return await Load(ct);
     }
 
@@ -87,6 +99,7 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public async Task<IActionResult> OnPostPasswordLinkAsync(Guid userId, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
+        AnsweredFor = userId;
         // A user the caller does not manage is refused by the message, whatever name is given here.
         var username = (await directory.FindByIdAsync(userId, ct))?.Username ?? "";
         (PasswordLink, Error) = await PagePasswordLinks.MakeAsync(bus, Caller, userId, username, Request, ct);
@@ -97,9 +110,11 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
     public async Task<IActionResult> OnPostNameAsync(Guid userId, string? name, CancellationToken ct)
     {
         if (!Caller.IsAdmin) return Forbid();
+        AnsweredFor = userId;
         Error = await PageCommands.TryAsync(() => bus.InvokeAsync<Answer>(
             new ChangeUserCommand(userId, null, null) { Name = name?.Trim() ?? "", Sender = new(Caller, PageCommands.Options(Request, "user name")) }, ct));
-        Message = Error is null ? (string.IsNullOrWhiteSpace(name) ? "Removed the name: the user name is shown instead." : "Saved the name.") : null;
+        var who = (await directory.FindByIdAsync(userId, ct))?.Username ?? "";
+        Message = Error is null ? (string.IsNullOrWhiteSpace(name) ? $"Removed the name of {who}: the user name is shown instead." : $"Saved the name of {who}.") : null;
         return await Load(ct);
     }
 
