@@ -111,7 +111,7 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         var refused = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "not an address");
         refused.StatusCode.Should().Be(HttpStatusCode.SeeOther);
         var again = await staff.GetAsync(refused.Headers.Location!.ToString());
-        again.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
+        again.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details id=\"profile\" open=\"open\">");
 
         // Two tabs sending forms of one page at once: each load shows its own answer, whichever comes first.
         var first = await PostProfile(staff, record, "handler=profile", "Fay Formsby-Reyes", "fay@example.org");

@@ -488,7 +488,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A name typed wrong at enrolment is corrected on the record; a bad e-mail keeps what was typed.
         var refusedProfile = await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "not an address", ["local"] = "Local 5" })).Content.ReadAsStringAsync();
-        refusedProfile.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details open>");
+        refusedProfile.Should().Contain("<p class=\"error\" role=\"alert\">").And.Contain("value=\"not an address\"").And.Contain("<details id=\"profile\" open=\"open\">");
         // Another leader's address is said before it is saved (the same person enrolled twice, or a slip), and saved once ticked as shared.
         var hattie = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Hattie Hamer", email = "hattie@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await _app.CaughtUpAsync();
@@ -496,6 +496,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "Hattie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync();
         shared.Should().Contain("Not saved yet: another leader is enrolled with this e-mail address.").And.Contain($"<a href=\"/staff/leaders/{hattie}\">Hattie Hamer</a>")
             .And.Contain("value=\"Hattie@example.org\"").And.Contain("name=\"sharedAddress\"");
+        // Under the address, in the form's section where the page lands (below the local, a phone's first screen ended above it).
+        shared.IndexOf("Not saved yet", StringComparison.Ordinal).Should().BeGreaterThan(shared.IndexOf("id=\"email\"", StringComparison.Ordinal))
+            .And.BeLessThan(shared.IndexOf("id=\"local\"", StringComparison.Ordinal));
+        shared.Should().Contain($"action=\"/staff/leaders/{id}?handler=profile#profile\"");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("email").GetString().Should().Be("fannie@example.org", "nothing was saved");
         (await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Hamer", ["email"] = "hattie@example.org", ["local"] = "Local 5", ["sharedAddress"] = "true" })).Content.ReadAsStringAsync())

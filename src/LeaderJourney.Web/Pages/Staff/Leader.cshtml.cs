@@ -115,6 +115,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     {
         // A new address another leader has is most often the same person enrolled twice, or a slip: said before
         // it is saved, as at enrolment (the import refuses such a row); a family's shared address is saved once ticked.
+        // Answered in the form's own section, where the page lands: the top of the record is a screen above on a phone.
+        AnsweredIn = "profile";
         if (!sharedAddress && await OthersWithAddressAsync(id, email, ct) is { Count: > 0 } others)
         {
             (SharingAddress, SentProfile) = (others, (displayName, email, local));
