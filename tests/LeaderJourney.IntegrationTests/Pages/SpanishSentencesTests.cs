@@ -123,6 +123,11 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         var timeline = record[record.IndexOf("<h2 id=\"timeline\">", StringComparison.Ordinal)..];
         timeline.Should().Contain("«Taller de incidencia»").And.Contain("<span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>");
 
+        // So does a form's answer (said by the shared outcome): the theme a training was recorded at.
+        var recorded = await (await staff.PostAsync($"/staff/leaders/{leaderId}", $"/staff/leaders/{leaderId}?handler=training",
+            new() { ["themeCode"] = "ADV.1", ["level"] = "2", ["title"] = "Taller avanzado", ["completedOn"] = "2026-01-12" })).Content.ReadAsStringAsync();
+        recorded.Should().MatchRegex("<p class=\"notice\" role=\"status\">[^<]*«Taller avanzado»[^<]*<span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>");
+
         var positions = await staff.GetAsync("/staff/positions");
         positions.Should().Contain("Nivel 2 en <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>", "a position's requirements mark the framework's words too").And.Contain("Candidatos").And.NotContain("ADV.1 level 2");
 
