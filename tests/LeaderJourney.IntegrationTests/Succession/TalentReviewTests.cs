@@ -235,6 +235,15 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
         picked.StatusCode.Should().Be(HttpStatusCode.OK);
         picked.Content.Headers.ContentDisposition!.FileNameStar.Should().Contain("2026-02-01");
 
+        // The default first day, left as it is, follows a date picked earlier before any Show (it was refused as after that date).
+        var shown = System.Text.RegularExpressions.Regex.Match(await board.GetAsync("/board/succession?asOf=2026-03-01"), @"name=""sinceShown"" form=""report-date"" value=""([0-9-]{10})""").Groups[1].Value;
+        shown.Should().Be("2026-01-30");
+        var earlier = await board.Http.GetAsync($"/board/succession?asOf=2025-06-30&since={shown}&sinceShown={shown}&format=xlsx");
+        earlier.StatusCode.Should().Be(HttpStatusCode.OK);
+        earlier.Content.Headers.ContentDisposition!.FileNameStar.Should().Contain("2025-06-30");
+        (await board.Http.GetAsync($"/board/succession?asOf=2025-06-30&since=2026-01-29&sinceShown={shown}&format=xlsx")).StatusCode
+            .Should().Be(HttpStatusCode.BadRequest, "a first day the person chose is theirs, and said when it cannot be");
+
         var refused = await board.Http.GetAsync("/board/succession?handler=talentReview&asOf=2026-03-01&since=2026-03-02&format=pdf");
         refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         refused.Content.Headers.ContentType!.MediaType.Should().Be("text/html");

@@ -11,6 +11,14 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
 {
     /// <summary>The talent review's first day of decisions (yyyy-MM-dd); by default <see cref="TalentReviewQuery.DefaultDays"/> before the report's day.</summary>
     [BindProperty(SupportsGet = true)] public string? Since { get; set; }
+
+    /// <summary>
+    /// The first day the page put in the review's box as its default (a month before the date shown): sent back
+    /// unchanged, it is still the default, a month before the date now in the date's box. A person who picked an
+    /// earlier date and pressed a download found the old default, now after that date, refused.
+    /// </summary>
+    [BindProperty(SupportsGet = true)] public string? SinceShown { get; set; }
+
     public SuccessionReport? Report { get; private set; }
 
     /// <summary>
@@ -29,6 +37,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
     /// <param name="format">Sent by the talent review's buttons, which belong to the date's form: that review, as a PDF or a workbook.</param>
     public async Task<IActionResult> OnGetAsync(string? format, CancellationToken ct)
     {
+        if (SinceShown is { Length: > 0 } && Since == SinceShown) Since = null;
         if (format is { Length: > 0 }) return await OnGetTalentReviewAsync(format, ct);
         // "Show" sends the review's first day too (one form): a new date starts the review's window anew, a month before it.
         Since = null;
