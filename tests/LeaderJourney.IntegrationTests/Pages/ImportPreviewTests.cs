@@ -176,7 +176,8 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
             results.Add(result);
         }
         results[1].Should().Contain("Row 2, email: Twin Tabitha is enrolled already with this address; if this is someone else, enrol them on the leaders page.")
-            .And.Contain("Row 3, email: Twin Tobias is enrolled already with this address");
+            .And.Contain("Row 3, email: Twin Tobias is enrolled already with this address")
+            .And.Contain("2 of 2 rows done").And.Contain("Done: 0 leaders imported. 2 rows were not: their rows below say why.");
         var lists = _app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderLists>();
         (await lists.WithAddressAsync("IP", ["tabitha@example.org", "tobias@example.org"], default))!.Should().HaveCount(2, "one leader for each person");
     }
