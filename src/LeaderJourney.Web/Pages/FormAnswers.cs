@@ -15,18 +15,19 @@ namespace LeaderJourney.Web.Pages;
 /// Post/redirect/get for every form of the pages. A page answers its form with the page itself (the
 /// outcome said where the form was, what was typed handed back on a refusal); left like that, Back from
 /// the next page, or a reload, lands on the browser's "Confirm Form Resubmission". So the answer a form's
-/// post renders is kept for one look, and the post is answered 303 See Other to the page's own address
+/// post renders is kept for five minutes, and the post is answered 303 See Other to the page's own address
 /// (its handler dropped) with the answer's id (<c>answer=</c>): the browser's history then holds
-/// addresses it can load again, and the first load shows the answer as it was rendered. A later load of
-/// that address, or one that finds nothing kept, goes on to the page afresh, without the id (the write
-/// was recorded either way). The id in the address, not a cookie alone, says which answer a load is for:
+/// addresses it can load again, and a load shows the answer as it was rendered. A reload in those minutes
+/// shows it again (a phone's browser reloads a tab it put away: a refusal and the text typed came back
+/// gone); a load after them, or one that finds nothing kept, goes on to the page afresh, without the id
+/// (the write was recorded either way). The id in the address, not a cookie alone, says which answer a load is for:
 /// two tabs sending forms of one page at once each show their own.
 /// Kept in the database, so that a second host behind a balancer finds it, sealed with AES-GCM under a key
 /// made for that one answer and held only in the browser's cookie (named with the answer's id, limited to
 /// the page's path, five minutes): the server keeps nothing that reads it, so the rows hold no personal
-/// data any erasure would have to reach. A row is deleted when shown (a look with the wrong key, user,
-/// page or query leaves it, and none older than ten minutes is read), else by the hourly sweep of kept
-/// answers (Core/Http/SweepKeptAnswers), not by each form's post. Keeping or reading an answer never fails a form: the write is recorded
+/// data any erasure would have to reach. A row is shown only with its key and to its user, page and query;
+/// none older than ten minutes is read, and the hourly sweep of kept answers (Core/Http/SweepKeptAnswers)
+/// deletes them, not each form's post or load. Keeping or reading an answer never fails a form: the write is recorded
 /// by then, so a database that does not answer leaves the page answered as before, without a redirect.
 /// Pages' own handlers stay as they are: one place, instead of a redirect and a message carried over in
 /// each of the pages' fifty forms.
@@ -99,11 +100,9 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         if (context.Request.Query[QueryKey].ToString() is not { Length: > 0 } id) return false;
         var path = (context.Request.PathBase + context.Request.Path).ToUriComponent();
         var cookie = context.Request.Cookies[CookiePrefix + id];
-        // Seen once: the cookie goes whatever it finds.
-        if (cookie is not null) context.Response.Cookies.Delete(CookiePrefix + id, CookieFor(context, path, null));
-        if (cookie is null || await TryTakeAsync(id, cookie, path, UserOf(context.User), OwnQuery(context.Request.Query), context.RequestAborted) is not { } answer)
+        if (cookie is null || await TryReadAsync(id, cookie, path, UserOf(context.User), OwnQuery(context.Request.Query), context.RequestAborted) is not { } answer)
         {
-            // Reloaded after it was shown (or its five minutes are over): the page as it is now, at its own address.
+            // Its five minutes are over (the cookie is gone), or it is not this user's, page's or query's: the page as it is now, at its own address.
             context.Response.StatusCode = StatusCodes.Status303SeeOther;
             context.Response.Headers.Location = Address(path, OwnQuery(context.Request.Query), null);
             return true;
@@ -136,7 +135,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         var id = RandomNumberGenerator.GetBytes(IdLength);
         var key = RandomNumberGenerator.GetBytes(KeyLength);
         using var packed = new MemoryStream();
-        // Compressed first (a page of 60 kB becomes about 10): fastest, as it is read once, minutes at most later.
+        // Compressed first (a page of 60 kB becomes about 10): fastest, as it is read within minutes, mostly once.
         await using (var brotli = new BrotliStream(packed, CompressionLevel.Fastest, leaveOpen: true))
             await JsonSerializer.SerializeAsync(brotli, answer, Packing, ct);
         var plain = packed.ToArray();
@@ -155,10 +154,10 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
 
     /// <summary>
     /// The answer kept under <paramref name="answerId"/>, opened with the cookie's key, when it was made for this
-    /// path, user and query: then deleted (shown once). Anything else (a wrong key, another user, a row of an
-    /// older build that cannot be read, a database that does not answer) is none, and leaves the row.
+    /// path, user and query. Anything else (a wrong key, another user, a row of an older build that cannot be
+    /// read, a database that does not answer) is none.
     /// </summary>
-    private async Task<Answer?> TryTakeAsync(string answerId, string cookie, string path, string? user, Dictionary<string, string[]> query, CancellationToken ct)
+    private async Task<Answer?> TryReadAsync(string answerId, string cookie, string path, string? user, Dictionary<string, string[]> query, CancellationToken ct)
     {
         byte[] id, key;
         try { (id, key) = (WebEncoders.Base64UrlDecode(answerId), WebEncoders.Base64UrlDecode(cookie)); }
@@ -176,11 +175,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
             Answer? answer;
             await using (var brotli = new BrotliStream(new MemoryStream(plain), CompressionMode.Decompress))
                 answer = await JsonSerializer.DeserializeAsync<Answer>(brotli, Packing, ct);
-            if (answer is null || answer.Path != path || answer.User != user || !SameQuery(answer.Query, query)) return null;
-            await using var delete = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1");
-            delete.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(id) });
-            await delete.ExecuteNonQueryAsync(ct);
-            return answer;
+            return answer is null || answer.Path != path || answer.User != user || !SameQuery(answer.Query, query) ? null : answer;
         }
         catch (Exception e) when (e is AuthenticationTagMismatchException or JsonException or InvalidDataException or NpgsqlException or TimeoutException)
         {

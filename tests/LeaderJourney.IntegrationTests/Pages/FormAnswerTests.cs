@@ -27,6 +27,9 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync($"{affiliate.ToLowerInvariant()}.staff", ApiUsers.Password, Roles.AffiliateAdmin, affiliate, null, null);
         var staff = new PageClient(app);
         await staff.SignInAsync($"{affiliate.ToLowerInvariant()}.staff");
+        // The class's tests share a database, and an answer shown is left to its minutes: each test counts its own.
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using (var clear = dataSource.CreateCommand("delete from leaderjourney.page_answers")) await clear.ExecuteNonQueryAsync();
         return new(app, staff, leaderId, $"/staff/leaders/{leaderId}");
     }
 
@@ -60,7 +63,7 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
-    public async Task A_forms_answer_is_a_redirect_to_its_page_that_shows_the_answer_once_and_the_answer_is_kept_sealed_until_then()
+    public async Task A_forms_answer_is_a_redirect_to_its_page_that_shows_the_answer_on_a_reload_too_and_the_answer_is_kept_sealed()
     {
         var (app, staff, _, record) = await StaffWithALeader("FA", "Fay Formsby", "fay@example.org");
         await using var _ = app;
@@ -100,11 +103,11 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         var shown = await staff.GetAsync(posted.Headers.Location.ToString());
         shown.Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>")
             .And.Contain($"name=\"returnUrl\" value=\"{record}?tab=1\"", "a change of language leads back to the page with its query, not to the answer or the form's handler");
-        (await KeptAnswers()).Should().BeEmpty("an answer is deleted as it is shown");
-        // A reload goes on to the page afresh at its own address: said once.
+        // A reload in the cookie's five minutes shows it again (a phone's browser reloads a tab it put away); the row is left to the sweep.
         var reloaded = await staff.Http.GetAsync(posted.Headers.Location.ToString());
-        reloaded.StatusCode.Should().Be(HttpStatusCode.SeeOther);
-        reloaded.Headers.Location!.ToString().Should().Be($"{record}?tab=1");
+        reloaded.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await reloaded.Content.ReadAsStringAsync()).Should().Contain("The name, e-mail and local are saved.");
+        (await KeptAnswers()).Should().ContainSingle();
         (await staff.GetAsync($"{record}?tab=1")).Should().NotContain("The name, e-mail and local are saved.").And.Contain("<h1>Fay Formsby-Reyes</h1>");
 
         // A refusal comes back the same way, with what was typed in its form.
@@ -160,7 +163,7 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         (await Shown(id, key, other, posted.Headers.Location!.ToString())).Should().BeFalse();
         (await KeptAnswers()).Should().ContainSingle("a look that may not see it leaves it");
         (await staff.GetAsync(posted.Headers.Location!.ToString())).Should().Contain("The name, e-mail and local are saved.");
-        (await KeptAnswers()).Should().BeEmpty("an answer is deleted as it is shown");
+        (await KeptAnswers()).Should().ContainSingle("shown, it is left to its minutes: a reload shows it again");
 
         // The same person in a second browser, at another address (the query changed), or with a key that is
         // wrong or not one at all: not shown, never an error, and the row is left to expire.
@@ -176,9 +179,8 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         wrongKey[^1] ^= 1;
         (await Shown(id, Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(wrongKey), elsewhere, posted.Headers.Location!.ToString())).Should().BeFalse();
         (await Shown("not-an-id", "not-a-key", elsewhere, $"{record}?answer=not-an-id")).Should().BeFalse();
-        (await KeptAnswers()).Should().HaveCount(2);
+        (await KeptAnswers()).Should().HaveCount(3);
         (await Shown(id, key, elsewhere, posted.Headers.Location!.ToString())).Should().BeTrue("the same person, the same address, the cookie as made");
-        (await KeptAnswers()).Should().ContainSingle();
 
         // A row older than any cookie's life is not shown, even with its key, and goes with the hourly sweep of kept answers.
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
@@ -190,11 +192,10 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
             (await age.ExecuteNonQueryAsync()).Should().Be(1);
         }
         (await Shown(id, key, elsewhere, posted.Headers.Location!.ToString())).Should().BeFalse("its five minutes are long over");
-        (await KeptAnswers()).Should().HaveCount(2, "the stale row and the one left above");
+        (await KeptAnswers()).Should().HaveCount(4, "the stale row and the three above");
         await app.Services.GetRequiredService<Wolverine.IMessageBus>().InvokeAsync(new LeaderJourney.Core.Http.SweepKeptAnswers());
-        (await KeptAnswers()).Should().ContainSingle("the sweep takes the stale row, not the one still in its minutes");
-        await staff.GetAsync(leftover);
-        (await KeptAnswers()).Should().BeEmpty();
+        (await KeptAnswers()).Should().HaveCount(3, "the sweep takes the stale row, not those still in their minutes");
+        (await staff.GetAsync(leftover)).Should().Contain("The name, e-mail and local are saved.", "an answer left unseen is still there in its minutes");
 
         // The API is not a page: its posts answer as before.
         var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "FB");
