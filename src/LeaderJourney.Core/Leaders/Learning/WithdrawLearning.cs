@@ -25,37 +25,17 @@ public sealed record WithdrawEvidenceCommand(Guid LeaderId, string? EvidenceId, 
 public static class WithdrawTrainingHandler
 {
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static async Task<Answer> Handle(WithdrawTrainingCommand command, LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
-    {
-        var caller = command.Sender.Caller;
-        LearningRules.EnsureWriter(caller);
-        var id = RecordedLearningLookup.IdOf(command.TrainingId, "trainingId", "the training");
-        var reason = LeaderInput.Optional(command.Reason, "reason", LeaderInput.MaxNoteLength);
-        var training = await RecordedLearningLookup.FindAsync(session, store, command.LeaderId, RecordedLearningLookup.Training, id, ct);
-        return await writes.DecideAsync(command, stream, session, (leader, _) =>
-        {
-            LearningRules.EnsureMayRecord(caller, leader);
-            return new WithdrawTraining(training ?? throw new RequestValidationException("trainingId", $"There is no training {id} on this leader's record."), reason, caller.ToActor(), writes.Now);
-        }, LearningRules.Versioned, ct);
-    }
+    public static Task<Answer> Handle(WithdrawTrainingCommand command, LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        RecordedLearningLookup.WithdrawAsync(command, command.TrainingId, command.Reason, RecordedLearningLookup.Training,
+            (training, reason, actor, now) => new WithdrawTraining(training, reason, actor, now), writes, store, stream, session, ct);
 }
 
 public static class WithdrawEvidenceHandler
 {
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static async Task<Answer> Handle(WithdrawEvidenceCommand command, LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
-    {
-        var caller = command.Sender.Caller;
-        LearningRules.EnsureWriter(caller);
-        var id = RecordedLearningLookup.IdOf(command.EvidenceId, "evidenceId", "the evidence");
-        var reason = LeaderInput.Optional(command.Reason, "reason", LeaderInput.MaxNoteLength);
-        var evidence = await RecordedLearningLookup.FindAsync(session, store, command.LeaderId, RecordedLearningLookup.Evidence, id, ct);
-        return await writes.DecideAsync(command, stream, session, (leader, _) =>
-        {
-            LearningRules.EnsureMayRecord(caller, leader);
-            return new WithdrawEvidence(evidence ?? throw new RequestValidationException("evidenceId", $"There is no evidence {id} on this leader's record."), reason, caller.ToActor(), writes.Now);
-        }, LearningRules.Versioned, ct);
-    }
+    public static Task<Answer> Handle(WithdrawEvidenceCommand command, LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        RecordedLearningLookup.WithdrawAsync(command, command.EvidenceId, command.Reason, RecordedLearningLookup.Evidence,
+            (evidence, reason, actor, now) => new WithdrawEvidence(evidence, reason, actor, now), writes, store, stream, session, ct);
 }
 
 /// <summary>
@@ -65,16 +45,32 @@ public static class WithdrawEvidenceHandler
 /// </summary>
 internal static class RecordedLearningLookup
 {
-    /// <param name="IdProperty">The event's id field, as the unique index spells it (a literal: the index is matched on its text).</param>
-    internal sealed record Kind(Type Event, string IdProperty, string ByProperty);
+    /// <param name="IdProperty">The event's id field, as the unique index spells it (a literal: the index is matched on its text), and the request's field.</param>
+    /// <param name="What">What it is called in a refusal.</param>
+    internal sealed record Kind(Type Event, string IdProperty, string ByProperty, string What);
 
-    internal static readonly Kind Training = new(typeof(TrainingCompleted), "trainingId", "recordedBy");
-    internal static readonly Kind Evidence = new(typeof(EvidenceAdded), "evidenceId", "addedBy");
+    internal static readonly Kind Training = new(typeof(TrainingCompleted), "trainingId", "recordedBy", "training");
+    internal static readonly Kind Evidence = new(typeof(EvidenceAdded), "evidenceId", "addedBy", "evidence");
 
-    /// <summary>The id sent, checked.</summary>
-    public static Guid IdOf(string? raw, string field, string what) => string.IsNullOrWhiteSpace(raw)
-        ? throw new RequestValidationException(field, $"Give {field}: the id of {what}, as the leader's history shows it.")
-        : LeaderInput.Id(raw.Trim(), field);
+    /// <summary>The withdrawal of what <paramref name="rawId"/> names, decided by the leader's decider (who may, and what it takes back).</summary>
+    public static async Task<Answer> WithdrawAsync(LeaderCommand command, string? rawId, string? rawReason, Kind kind,
+        Func<RecordedLearning, string?, Actor, DateTimeOffset, object> withdraw,
+        LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        LearningRules.EnsureWriter(caller);
+        var id = string.IsNullOrWhiteSpace(rawId)
+            ? throw new RequestValidationException(kind.IdProperty, $"Give {kind.IdProperty}: the id of the {kind.What}, as the leader's history shows it.")
+            : LeaderInput.Id(rawId.Trim(), kind.IdProperty);
+        var reason = LeaderInput.Optional(rawReason, "reason", LeaderInput.MaxNoteLength);
+        var recorded = await FindAsync(session, store, command.LeaderId, kind, id, ct);
+        return await writes.DecideAsync(command, stream, session, (leader, _) =>
+        {
+            LearningRules.EnsureMayRecord(caller, leader);
+            // Said once the leader is known to be the caller's to reach: no other affiliate's record is hinted at.
+            return withdraw(recorded ?? throw new RequestValidationException(kind.IdProperty, $"There is no {kind.What} {id} on this leader's record."), reason, caller.ToActor(), writes.Now);
+        }, LearningRules.Versioned, ct);
+    }
 
     public static async Task<RecordedLearning?> FindAsync(IDocumentSession session, Store store, Guid leaderId, Kind kind, Guid id, CancellationToken ct)
     {
