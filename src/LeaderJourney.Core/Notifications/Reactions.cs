@@ -52,7 +52,7 @@ public static class LevelAttainedHandler
 }
 
 /// <summary>
-/// A leader hears a level was taken back (a sign-off it stood on was withdrawn); the reason stays in their
+/// A leader hears a level was taken back (a sign-off or training it stood on was withdrawn); the reason stays in their
 /// history, sealed. Not when they had not heard of it yet (<see cref="NotificationBox.AddRevokedAsync"/>).
 /// </summary>
 public static class LevelAttainmentRevokedHandler

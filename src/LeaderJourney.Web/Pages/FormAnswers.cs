@@ -19,8 +19,9 @@ namespace LeaderJourney.Web.Pages;
 /// (its handler dropped) with the answer's id (<c>answer=</c>): the browser's history then holds
 /// addresses it can load again, and a load shows the answer as it was rendered. A reload in those minutes
 /// shows it again (a phone's browser reloads a tab it put away: a refusal and the text typed came back
-/// gone); a load after them, or one that finds nothing kept, goes on to the page afresh, without the id
-/// (the write was recorded either way). The id in the address, not a cookie alone, says which answer a load is for:
+/// gone), except an answer holding a password link, which its first load deletes (<see cref="ShowOnce"/>);
+/// a load after them, or one that finds nothing kept, goes on to the page afresh, without the id (the write
+/// was recorded either way). The id in the address, not a cookie alone, says which answer a load is for:
 /// two tabs sending forms of one page at once each show their own.
 /// Kept in the database, so that a second host behind a balancer finds it, sealed with AES-GCM under a key
 /// made for that one answer and held only in the browser's cookie (named with the answer's id, limited to
@@ -44,7 +45,20 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
     private const int MaxPage = 4 * 1024 * 1024;
     private const int IdLength = 16, KeyLength = 32, NonceLength = 12, TagLength = 16;
 
-    private sealed record Answer(string Path, Dictionary<string, string[]> Query, string? User, string ContentType, string? Policy, string? Language, string Html);
+    /// <param name="Once">Shown at one load only (<see cref="ShowOnce"/>): a password link, not to be shown again by a reload or Back.</param>
+    private sealed record Answer(string Path, Dictionary<string, string[]> Query, string? User, string ContentType, string? Policy, string? Language, string Html, bool Once = false);
+
+    private const string OnceKey = "FormAnswers.Once";
+
+    /// <summary>The answer being rendered holds what is shown once (a password link): its first load deletes it.</summary>
+    public static void ShowOnce(HttpContext context) => context.Items[OnceKey] = true;
+
+    /// <summary>
+    /// More answer cookies than this on a request (forms sent on one page in five minutes) and the others go when
+    /// one is shown: each is about 80 bytes of every request to the page, and servers cap a request's headers.
+    /// Fewer are left alone, so that two tabs' answers each stay for their own tab.
+    /// </summary>
+    private const int CookiesAtMost = 8;
 
     // Never put in a page: the HTML is kept as it is rather than escaped character by character.
     private static readonly JsonSerializerOptions Packing = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -80,7 +94,7 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
             && await TryKeepAsync(new Answer(path, OwnQuery(request.Query), UserOf(context.User), response.ContentType,
                 response.Headers.ContentSecurityPolicy.ToString() is { Length: > 0 } policy ? policy : null,
                 response.Headers.ContentLanguage.ToString() is { Length: > 0 } language ? language : null,
-                System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)), context.RequestAborted) is ({ } id, { } key, { } query))
+                System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), context.Items.ContainsKey(OnceKey)), context.RequestAborted) is ({ } id, { } key, { } query))
         {
             response.Cookies.Append(CookiePrefix + id, key, CookieFor(context, path, CookieLifetime));
             response.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ContentType);
@@ -107,6 +121,14 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
             context.Response.Headers.Location = Address(path, OwnQuery(context.Request.Query), null);
             return true;
         }
+        if (answer.Once)
+        {
+            context.Response.Cookies.Delete(CookiePrefix + id, CookieFor(context, path, null));
+            await ForgetAsync(id, context.RequestAborted);
+        }
+        var others = context.Request.Cookies.Keys.Where(name => name.StartsWith(CookiePrefix, StringComparison.Ordinal) && name != CookiePrefix + id).ToList();
+        if (others.Count >= CookiesAtMost)
+            foreach (var name in others) context.Response.Cookies.Delete(name, CookieFor(context, path, null));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = answer.ContentType;
         if (answer.Policy is not null) context.Response.Headers.ContentSecurityPolicy = answer.Policy;
@@ -181,6 +203,21 @@ public sealed class FormAnswers(NpgsqlDataSource dataSource, DatabaseSettings da
         {
             if (e is NpgsqlException or TimeoutException) logger.LogWarning(e, "A form's kept answer could not be read; the page is shown afresh");
             return null;
+        }
+    }
+
+    /// <summary>Deletes an answer shown once; one the database does not delete now goes with the sweep (never read after ten minutes).</summary>
+    private async Task ForgetAsync(string answerId, CancellationToken ct)
+    {
+        try
+        {
+            await using var delete = dataSource.CreateCommand($"delete from {database.Schema}.page_answers where id = $1");
+            delete.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = new Guid(WebEncoders.Base64UrlDecode(answerId)) });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "A form's answer shown once could not be deleted; the hourly sweep deletes it");
         }
     }
 

@@ -143,7 +143,7 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
 
         var page = await leader.GetAsync("/notifications");
         var theme = "Utilizes best practices in advocacy and political efforts, Level 1";
-        page.Should().Contain($"You attained {theme}.").And.Contain($"{theme} was taken back: a sign-off it stood on was withdrawn.")
+        page.Should().Contain($"You attained {theme}.").And.Contain($"{theme} was taken back: a sign-off or training it stood on was withdrawn.")
             .And.Contain("href=\"/journey/theme/ADV.1\"");
         System.Text.RegularExpressions.Regex.Matches(page, "<span class=\"badge unread-mark\">New</span>").Count.Should().Be(2);
 

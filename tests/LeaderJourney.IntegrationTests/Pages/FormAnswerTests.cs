@@ -202,4 +202,32 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
         (await admin.PostAsJsonAsync($"/api/leaders/{leaderId}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2026-01-10" }))
             .StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_password_link_in_an_answer_is_shown_at_its_first_load_only_and_a_browser_keeps_few_answer_cookies()
+    {
+        var (app, staff, _, record) = await StaffWithALeader("FC", "Cy Cookieson", "cy@example.org");
+        await using var _ = app;
+        var mentorId = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("fc.mentor", ApiUsers.Password, Roles.Mentor, "FC", null, null);
+
+        // A password link is a secret to hand on once: a reload or Back does not show it again.
+        var users = await staff.GetAsync("/admin/users");
+        var token = System.Text.RegularExpressions.Regex.Match(users, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var made = await staff.Http.PostAsync("/admin/users?handler=passwordLink", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["userId"] = mentorId.ToString() }));
+        made.StatusCode.Should().Be(HttpStatusCode.SeeOther);
+        (await staff.GetAsync(made.Headers.Location!.ToString())).Should().Contain("A password link for fc.mentor.");
+        (await KeptAnswers()).Should().BeEmpty("its first load deletes it");
+        var reloaded = await staff.Http.GetAsync(made.Headers.Location!.ToString());
+        reloaded.StatusCode.Should().Be(HttpStatusCode.SeeOther, "the page afresh, without the link");
+
+        // Answers of many forms sent on one page in a few minutes: once more than a few cookies ride on its requests, showing one lets the others go.
+        var posted = new List<HttpResponseMessage>();
+        for (var i = 0; i < 10; i++) posted.Add(await PostProfile(staff, record, "handler=profile", "Cy Cookieson", $"cy{i}@example.org"));
+        var last = await staff.Http.GetAsync(posted[^1].Headers.Location!.ToString());
+        last.StatusCode.Should().Be(HttpStatusCode.OK);
+        last.Headers.GetValues("Set-Cookie").Count(c => c.StartsWith(FormAnswers.CookiePrefix, StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970")).Should().Be(9);
+        (await staff.Http.GetAsync(posted[0].Headers.Location!.ToString())).StatusCode.Should().Be(HttpStatusCode.SeeOther, "its cookie went");
+        (await staff.Http.GetAsync(posted[^1].Headers.Location!.ToString())).StatusCode.Should().Be(HttpStatusCode.OK, "the one shown stays for its reload");
+    }
 }
