@@ -203,6 +203,10 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// <summary>An address as enrolments compare it: trimmed, its case ignored.</summary>
     public static string AddressKey(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>Can <see cref="WithAddressAsync"/> look for addresses now (not while the leaders' table that keeps them is rebuilt after an upgrade)?</summary>
+    public async Task<bool> FindsAddressesAsync(CancellationToken ct) =>
+        await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.AddressesFromVersion, ct) is not null;
+
     /// <summary>
     /// The affiliate's leaders whose e-mail address is one of <paramref name="addresses"/> as
     /// <see cref="AddressKey"/> compares them, each with that key: the same person enrolled again under
@@ -212,10 +216,6 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
     /// </summary>
     /// <returns>Null while the addresses cannot be looked at: the version of the read model that keeps their hashes
     /// is still being built beside the last one (after an upgrade), so the callers say the check did not run.</returns>
-    /// <summary>Can <see cref="WithAddressAsync"/> look for addresses now (not while the leaders' table that keeps them is rebuilt after an upgrade)?</summary>
-    public async Task<bool> FindsAddressesAsync(CancellationToken ct) =>
-        await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.AddressesFromVersion, ct) is not null;
-
     public async Task<IReadOnlyList<(NamedLeader Leader, string AddressKey)>?> WithAddressAsync(string affiliate, IReadOnlyCollection<string> addresses, CancellationToken ct)
     {
         var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", LeaderProgressProjection.AddressesFromVersion, ct);

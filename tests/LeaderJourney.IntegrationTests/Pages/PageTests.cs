@@ -847,8 +847,17 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var logged = System.Text.RegularExpressions.Regex.Match(theme, @"name=""id"" value=""([0-9a-f-]{36})""").Groups[1].Value;
         var removed = await (await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=remove",
             new() { ["id"] = logged, ["training"] = "true", ["reason"] = "" })).Content.ReadAsStringAsync();
-        removed.Should().Contain("The training is removed: it no longer counts.");
+        removed.Should().Contain("The training is removed: it no longer counts.").And.NotContain("no longer hold this theme", "no level stood on it");
         removed[removed.IndexOf("<h2 id=\"logged\">", StringComparison.Ordinal)..].Should().NotContain("Logged on the wrong theme");
+        // One a level stood on takes the level back, and the answer says so.
+        await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=training", new() { ["title"] = "Logged for the right theme, too early", ["completedOn"] = today });
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
+        var attained = await leader.GetAsync("/journey/theme/COM.1");
+        attained.Should().Contain("You have attained Level 1 of this theme.");
+        var tooEarly = System.Text.RegularExpressions.Regex.Match(attained, @"name=""id"" value=""([0-9a-f-]{36})""").Groups[1].Value;
+        (await (await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=remove", new() { ["id"] = tooEarly, ["training"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("The training is removed: it no longer counts. You no longer hold this theme at Level 1 or above: the level stood on this training.")
+            .And.Contain("You have not attained a level of this theme yet.");
 
         // Staff's record: a training the level stood on, withdrawn, takes the level back, and says so; the leader reads why.
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Workshop for another leader", themeCode = "COM.2", level = 1, completedOn = today }));

@@ -26,7 +26,8 @@ public sealed record EnrolLeaderCommand(Guid LeaderId, string? Affiliate, string
 
     /// <summary>
     /// Refuse (<see cref="AlreadyEnrolledException"/>) if a leader of the affiliate has this address or name, looked for
-    /// inside the enrolment's transaction: the staff page asks so, until staff say this is someone else.
+    /// while the enrolment holds its affiliate's turn (<see cref="EnrolledAlready"/>): the staff page asks so, until staff
+    /// say this is someone else, and so does each row of an import.
     /// </summary>
     public bool AsksIfEnrolled { get; init; }
 }

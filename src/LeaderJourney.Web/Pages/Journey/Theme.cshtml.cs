@@ -95,10 +95,17 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         Write(T["Evidence added."], (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
 
     /// <summary>Removes a training or a piece of evidence the leader logged by mistake (the command POST /api/leaders/{id}/training-withdrawals or evidence-withdrawals sends).</summary>
-    public Task<IActionResult> OnPostRemoveAsync(Guid id, bool training, string? reason, CancellationToken ct) =>
-        Write(training ? T["The training is removed: it no longer counts."] : T["The evidence is removed."], (leaderId, sender) => training
+    public async Task<IActionResult> OnPostRemoveAsync(Guid id, bool training, string? reason, CancellationToken ct)
+    {
+        // The level held before, to say when the training took one back with it.
+        if (!await Load(ct)) return NotFound();
+        var before = Level;
+        var page = await Write(training ? T["The training is removed: it no longer counts."] : T["The evidence is removed."], (leaderId, sender) => training
             ? new WithdrawTrainingCommand(leaderId, id.ToString(), reason) { Sender = sender }
             : new WithdrawEvidenceCommand(leaderId, id.ToString(), reason) { Sender = sender }, ct);
+        if (Error is null && Level < before) Message += " " + T["You no longer hold this theme at Level {0} or above: the level stood on this training.", Level + 1].Value;
+        return page;
+    }
 
     public Task<IActionResult> OnPostAssessmentAsync(int level, string? note, CancellationToken ct) =>
         Write(T["Self-assessment recorded."], (leaderId, sender) => new RecordAssessmentCommand(leaderId, Code, level, "self", note) { Sender = sender }, ct);

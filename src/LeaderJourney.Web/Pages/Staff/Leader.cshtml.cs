@@ -310,8 +310,12 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         {
             var theme = $"{row.ThemeTitle}, {T["Level {0}", row.Level]}";
             Message = training ? T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value : T["The evidence for {0} is withdrawn.", theme].Value;
-            if (before.State.LevelOf(row.ThemeCode) > Record.LevelOf(row.ThemeCode))
-                Message += " " + T["{0} is no longer attained: it stood on this training.", theme].Value;
+            // A level taken back takes those above it: said as one or as a range.
+            var (held, holds) = (before.State.LevelOf(row.ThemeCode), Record.LevelOf(row.ThemeCode));
+            if (holds < held)
+                Message += " " + (held == holds + 1
+                    ? T["{0}, Level {1} is no longer attained: it stood on this training.", row.ThemeTitle, held].Value
+                    : T["{0} is no longer attained from Level {1} up: it stood on this training.", row.ThemeTitle, holds + 1].Value);
         }
         return page;
     }

@@ -117,14 +117,12 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// </summary>
     public IReadOnlyList<string> NotFollowed { get; private set; } = [];
 
-    /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
-    /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
-    /// <param name="requirements">More requirements typed as codes (GOV.1:2, ADV:1), for those who know them.</param>
     /// <summary>
     /// The positions of the affiliate whose title is the one just sent, its case and spaces aside: the
     /// definition waits until staff say it is another seat of that title (<c>anotherSeat</c>), since one
-    /// position defined twice (a form sent from two tabs, "Treasurer" and "treasurer") splits its
-    /// candidates and seat in two, while several seats of one title are real (a board's members).
+    /// position defined twice (the form sent again later, "Treasurer" and "treasurer") splits its candidates
+    /// and seat in two, while several seats of one title are real (a board's members). Looked at before the
+    /// command, not in its transaction: two posts at the same moment may still both define one.
     /// </summary>
     public IReadOnlyList<Position> SameTitle { get; private set; } = [];
 
@@ -132,6 +130,10 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     private static string TitleKey(string? title) =>
         System.Text.RegularExpressions.Regex.Replace(title ?? "", @"\s+", " ").Trim().ToUpperInvariant();
 
+    /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
+    /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
+    /// <param name="requirements">More requirements typed as codes (GOV.1:2, ADV:1), for those who know them.</param>
+    /// <param name="anotherSeat">Staff said a title one of the affiliate's positions has is another seat of it (<see cref="SameTitle"/>).</param>
     public async Task<IActionResult> OnPostDefineAsync(string? title, bool key, string? requirements, string[]? need, int[]? needLevel, bool anotherSeat, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
