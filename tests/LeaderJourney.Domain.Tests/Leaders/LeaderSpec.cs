@@ -35,6 +35,15 @@ public abstract class LeaderSpec() : DeciderSpec<Leader>(Leader.Initial)
     /// <summary>Enrolled (v1) with MentorA assigned (v2).</summary>
     protected void GivenEnrolledWithMentor() => Given(Enrolled(), Assigned(MentorA));
 
+    /// <summary>Levels 1..3 of the theme attained through one decision (v9, v10, v11), on one training each (v3..v5); MentorA signed each.</summary>
+    protected void GivenLevels1To3Attained()
+    {
+        GivenEnrolledWithMentor();
+        Given(Trained(1), Trained(2), Trained(3), SignedOff(2, MentorA), SignedOff(3, MentorA));
+        Apply(SignOffBy(MentorA, 1));
+        State.LevelOf(Theme).Should().Be(3);
+    }
+
     // Events, as an earlier decision would have made them.
     protected static LeaderEnrolled Enrolled() => new(LeaderId, "North", "Local 7", "Ada Leader", "ada@example.org", Edition, Admin.UserId, T0);
     protected static MentorAssigned Assigned(Actor mentor) => new(LeaderId, mentor.UserId, Admin.UserId, T0);

@@ -4,15 +4,6 @@ namespace LeaderJourney.Domain.Tests.Leaders;
 
 public sealed class RevocationTests : LeaderSpec
 {
-    /// <summary>Levels 1..3 of the theme attained through one decision (v9, v10, v11); MentorA signed each.</summary>
-    private void GivenLevels1To3Attained()
-    {
-        GivenEnrolledWithMentor();
-        Given(Trained(1), Trained(2), Trained(3), SignedOff(2, MentorA), SignedOff(3, MentorA));
-        Apply(SignOffBy(MentorA, 1));
-        State.LevelOf(Theme).Should().Be(3);
-    }
-
     private static LevelAttainmentRevoked AttainmentRevoked(int level, string reason, Actor by) =>
         new(LeaderId, Theme, level, reason, by.UserId, Now);
 

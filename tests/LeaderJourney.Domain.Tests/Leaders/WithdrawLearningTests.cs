@@ -5,15 +5,6 @@ namespace LeaderJourney.Domain.Tests.Leaders;
 /// <summary>A training or a piece of evidence recorded by mistake is withdrawn; what stood on a training goes with it unless it still holds.</summary>
 public sealed class WithdrawLearningTests : LeaderSpec
 {
-    /// <summary>Levels 1..3 attained (v9..v11) on one training each (v3..v5), MentorA signing each.</summary>
-    private void GivenLevels1To3Attained()
-    {
-        GivenEnrolledWithMentor();
-        Given(Trained(1), Trained(2), Trained(3), SignedOff(2, MentorA), SignedOff(3, MentorA));
-        Apply(SignOffBy(MentorA, 1));
-        State.LevelOf(Theme).Should().Be(3);
-    }
-
     /// <summary>Decides the command, checks its events, and applies them.</summary>
     private void WithdrawnAs(object command, params object[] expected)
     {

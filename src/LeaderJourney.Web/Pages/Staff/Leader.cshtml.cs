@@ -264,16 +264,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public async Task<IActionResult> OnPostWithdrawAsync(Guid id, string? themeCode, int level, Guid mentorUserId, string? reason, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        LoadedLeader before;
-        try
-        {
-            // Not audited as a read of the record: the page shown after the withdrawal is (Load).
-            before = await reader.LoadForCallerAsync(id, caller, ct);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+        if (await BeforeAsync(id, caller, ct) is not { } before) return NotFound();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RevokeSignOffCommand(id, themeCode, level, mentorUserId, reason)
             { Sender = new(caller, PageCommands.Options(Request, "withdraw sign-off")) }, ct));
         var page = await Load(id, ct);
@@ -290,16 +281,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public async Task<IActionResult> OnPostWithdrawLearningAsync(Guid id, Guid recordedId, bool training, string? reason, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
-        LoadedLeader before;
-        try
-        {
-            // Not audited as a read of the record: the page shown after the withdrawal is (Load).
-            before = await reader.LoadForCallerAsync(id, caller, ct);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+        if (await BeforeAsync(id, caller, ct) is not { } before) return NotFound();
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(training
             ? new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) }
             : new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) }, ct));
@@ -331,6 +313,20 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
                     string.Join(": ", new[] { x.Link, x.Note }.Where(s => !string.IsNullOrWhiteSpace(s)))),
                 _ => null,
             }).OfType<RecordedRow>().OrderByDescending(r => r.On)];
+    }
+
+    /// <summary>The record as it stands before a withdrawal, to say what the withdrawal took back; null for no leader the caller may see.</summary>
+    private async Task<LoadedLeader?> BeforeAsync(Guid id, CurrentUser caller, CancellationToken ct)
+    {
+        try
+        {
+            // Not audited as a read of the record: the page shown after the withdrawal is (Load).
+            return await reader.LoadForCallerAsync(id, caller, ct);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
     }
 
     private Task<IActionResult> Send(Guid id, Func<CurrentUser, StreamCommand> command, string done, CancellationToken ct) =>
