@@ -64,7 +64,9 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// The attained notice's row is locked first, as its mail's claim locks it (<see cref="Mail.MailClaims"/>):
     /// either the claim came first and is seen here, or the claim waits and finds the notice withdrawn.
     /// </summary>
-    public async Task AddRevokedAsync(string key, string affiliate, Guid leaderId, string themeCode, int level, DateTimeOffset revokedAt, CancellationToken ct)
+    /// <param name="byTheLeader">The leader took it back themself (a training of theirs removed): the notice is written withdrawn, so they
+    /// are told nothing they did, and an attained notice they had not heard of goes with it as above.</param>
+    public async Task AddRevokedAsync(string key, string affiliate, Guid leaderId, string themeCode, int level, DateTimeOffset revokedAt, CancellationToken ct, bool byTheLeader = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -92,7 +94,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
                                           join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id), 0)),
             revoked as (
                 insert into {settings.Schema}.notifications (key, affiliate, leader_id, kind, theme_code, level, on_date, created_at, withdrawn)
-                values ($2, $3, $4, '{LevelRevoked}', $5, $6, $7, $8, exists (select 1 from unheard))
+                values ($2, $3, $4, '{LevelRevoked}', $5, $6, $7, $8, exists (select 1 from unheard) or $9)
                 on conflict (key) do nothing returning withdrawn)
             update {settings.Schema}.notifications set withdrawn = true
              where id in (select id from unheard) and exists (select 1 from revoked where withdrawn)
@@ -106,6 +108,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
             writing.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
             writing.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = DateOnly.FromDateTime(revokedAt.UtcDateTime) });
             writing.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            writing.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = byTheLeader });
             await writing.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

@@ -53,14 +53,16 @@ public static class LevelAttainedHandler
 
 /// <summary>
 /// A leader hears a level was taken back (a sign-off or training it stood on was withdrawn); the reason stays in their
-/// history, sealed. Not when they had not heard of it yet (<see cref="NotificationBox.AddRevokedAsync"/>).
+/// history, sealed. Not when they had not heard of it yet (<see cref="NotificationBox.AddRevokedAsync"/>), nor when they
+/// took it back themself (a training of theirs removed: their page said so then).
 /// </summary>
 public static class LevelAttainmentRevokedHandler
 {
-    public static async Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct)
+    public static async Task Handle(IEvent<LevelAttainmentRevoked> e, NotificationBox box, MailSettings mail, IMessageContext messages, Access.AccessDirectory directory, CancellationToken ct)
     {
         var key = $"{NotificationBox.LevelRevoked}:{e.Id}";
-        await box.AddRevokedAsync(key, e.TenantId, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct);
+        var byTheLeader = await directory.FindByIdAsync(e.Data.RevokedBy, ct) is { LeaderId: { } leaderId } && leaderId == e.Data.LeaderId;
+        await box.AddRevokedAsync(key, e.TenantId, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RevokedAt, ct, byTheLeader);
         await Notices.MailAsync(box, mail, messages, key, ct);
     }
 }

@@ -854,6 +854,10 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
         var attained = await leader.GetAsync("/journey/theme/COM.1");
         attained.Should().Contain("You have attained Level 1 of this theme.");
+        // The leader has heard of it (an unheard level taken back is told neither way, whoever took it back).
+        var leaderApi = await _app.SignInAsync(leaderUser);
+        await _app.CaughtUpAsync();
+        (await leaderApi.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         var tooEarly = System.Text.RegularExpressions.Regex.Match(attained, @"name=""id"" value=""([0-9a-f-]{36})""").Groups[1].Value;
         (await (await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=remove", new() { ["id"] = tooEarly, ["training"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("The training is removed: it no longer counts. You no longer hold this theme at Level 1 or above: the level stood on this training.")
@@ -862,6 +866,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Staff's record: a training the level stood on, withdrawn, takes the level back, and says so; the leader reads why.
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/trainings", new { title = "Workshop for another leader", themeCode = "COM.2", level = 1, completedOn = today }));
         await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.2", level = 1 }));
+        await _app.CaughtUpAsync();
+        (await leaderApi.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         var record = await staff.GetAsync($"/staff/leaders/{id}");
         record.Should().Contain("Trainings and evidence recorded (1)", "the leader's removed training is not offered again");
         var recordedId = System.Text.RegularExpressions.Regex.Match(record, @"name=""recordedId"" value=""([0-9a-f-]{36})""").Groups[1].Value;
@@ -874,6 +880,11 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.NotContain("Trainings and evidence recorded (", "nothing recorded stands now");
         (await leader.GetAsync("/journey")).Should().Contain(html.Encode($"A training for {words.Of("COM.2")}, Level 1 was withdrawn (recorded by mistake): Recorded for the wrong leader"));
         (await leader.GetAsync("/journey/record")).Should().NotContain("Workshop for another leader");
+        // Told of the level staff's withdrawal took back, not of the one their own removal did (their page said so then).
+        await _app.CaughtUpAsync();
+        var notices = await leader.GetAsync("/notifications");
+        notices.Should().Contain(html.Encode($"{words.Of("COM.2")}, Level 1 was taken back: a sign-off or training it stood on was withdrawn."))
+            .And.NotContain(html.Encode($"{words.Of("COM.1")}, Level 1 was taken back"));
     }
 
     [Fact]
