@@ -34,6 +34,17 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         return (id, leaderUser, mentorUser);
     }
 
+    /// <summary>A staff member (affiliate admin) of <paramref name="affiliate"/> signed in on the pages, with their user name (another tab signs in with it).</summary>
+    private async Task<(PageClient Staff, string Username)> StaffAsync(string affiliate)
+    {
+        await _app.EnsureAffiliateAsync(affiliate);
+        var username = $"{affiliate.ToLowerInvariant()}.staff.{Guid.NewGuid():N}"[..24];
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(username, ApiUsers.Password, Roles.AffiliateAdmin, affiliate, null, null);
+        var staff = new PageClient(_app);
+        await staff.SignInAsync(username);
+        return (staff, username);
+    }
+
     [Fact]
     public async Task A_leaders_timeline_is_dated_by_when_things_happened_named_in_words_and_paged()
     {
@@ -379,10 +390,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.NotContain("You have attained every level of this theme.");
 
         // Staff withdraw the paused leader directly, without making them active first.
-        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         var withdrawn = await (await staff.PostAsync($"/staff/leaders/{id}", $"/staff/leaders/{id}?handler=status", new() { ["status"] = "withdrawn", ["reason"] = "Not coming back" }))
             .Content.ReadAsStringAsync();
         withdrawn.Should().NotContain("class=\"error\"");
@@ -412,10 +420,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         // Staff withdraw a mentor's sign-off from the leader's record, naming the mentor.
         await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
-        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         var record = $"/staff/leaders/{id}";
         var html = await staff.GetAsync(record);
         html.Should().Contain("Sign-offs given").And.Contain(mentorUser);
@@ -435,10 +440,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");
         var id = (await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "PG", displayName = "Fannie Lou Hamer", email = "fannie@example.org" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var staffUser = $"pg.staff.{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         var record = $"/staff/leaders/{id}";
         (await staff.GetAsync(record)).Should().Contain("Fannie Lou Hamer has no sign-in yet.").And.Contain("?handler=signIn");
 
@@ -558,10 +560,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var types = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(3);
         types.Should().Equal("leader.assessment-recorded", "leader.signed-off", "leader.level-attained");
 
-        var staffUser = $"pg.grid.{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Progress on every theme (1 levels attained)")
             .And.Contain("class=\"level attained\" data-level=\"1\">Attained");
     }
@@ -681,10 +680,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("Staff issue reports to the board.", "a board member's hand-made post is refused in words").And.NotContain("is issued to the board");
 
         // Staff issue a report to the board from the page, as of the date it shows.
-        var staffUser = $"pg.issuer.{Guid.NewGuid():N}"[..20];
-        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         var issuedFromPage = await (await staff.PostAsync($"/board/pipeline?asOf={yesterday}", $"/board/pipeline?handler=issue&asOf={yesterday}", new() { ["kind"] = "succession" })).Content.ReadAsStringAsync();
         issuedFromPage.Should().Contain("The succession report is issued to the board.").And.Contain($"The succession report as of {LeaderJourney.Web.Pages.Dates.Long(DateOnly.ParseExact(yesterday, "yyyy-MM-dd"))}");
 
@@ -789,12 +785,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     [Fact]
     public async Task Staff_enrolling_one_person_in_several_tabs_at_once_make_one_leader_and_are_asked_in_the_others()
     {
-        await _app.EnsureAffiliateAsync("PG");
-        var directory = _app.Services.GetRequiredService<AccessDirectory>();
-        var staffUser = $"pg.race.{Guid.NewGuid():N}"[..20];
-        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var tabs = new List<PageClient>();
-        for (var i = 0; i < 6; i++)
+        var (first, staffUser) = await StaffAsync("PG");
+        var tabs = new List<PageClient> { first };
+        for (var i = 1; i < 6; i++)
         {
             var tab = new PageClient(_app);
             await tab.SignInAsync(staffUser);
@@ -834,10 +827,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await directory.CreateUserAsync(leaderUser, ApiUsers.Password, Roles.Leader, "PW", id, null);
         var leader = new PageClient(_app);
         await leader.SignInAsync(leaderUser);
-        var staffUser = $"pw.staff.{Guid.NewGuid():N}"[..24];
-        await directory.CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PW", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PW");
 
         // The leader's own training, logged on the theme page, is theirs to remove (folded, with a reason if they like).
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
@@ -890,11 +880,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     [Fact]
     public async Task A_position_titled_as_one_defined_already_waits_until_staff_say_it_is_another_seat()
     {
-        await _app.EnsureAffiliateAsync("PT");
-        var staffUser = $"pt.seat.{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PT", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PT");
         var title = $"Treasurer {Guid.NewGuid():N}"[..16];
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = title, ["key"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain($"Defined {title}.");
@@ -1173,10 +1159,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         export.GetProperty("leader").GetProperty("id").GetGuid().Should().Be(leaderId);
         export.GetProperty("leader").GetProperty("displayName").GetString().Should().Be("Grace Lee");
 
-        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         var page = $"/staff/leaders/{leaderId}";
         (await staff.GetAsync("/staff/leaders")).Should().Contain($"<a href=\"{page}\">Grace Lee</a>", "a name opens the leader's page");
         // Staff send the leader a copy of what is held about them from the record (the API's export, audited), without the demographics only the leader sees.
@@ -1255,10 +1238,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain($"<a href=\"/admin/audit?leader={leaderId}\">Grace Lee</a> · PG", "several share it: the page asks which")
             .And.NotContain("<td data-label=\"Who\">", "and shows no reads until one is chosen");
 
-        var staffUser = $"staff-{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(staffUser, ApiUsers.Password, Roles.AffiliateAdmin, "PG", null, null);
-        var staff = new PageClient(_app);
-        await staff.SignInAsync(staffUser);
+        var (staff, _) = await StaffAsync("PG");
         (await staff.Http.GetAsync("/admin/audit")).StatusCode.Should().NotBe(HttpStatusCode.OK);
     }
 }
