@@ -1008,6 +1008,19 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
             new() { ["raceOwn"] = "Afro-Caribbean", ["consent"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain("Saved. Thank you.").And.NotContain("value=\"Afro-Caribbean\"").And.Contain("id=\"race-own\" name=\"race\" value=\"self\">");
+        // Also words a refused save left in the box, never stored: the form said "self-describe" was chosen, the
+        // leader unchose it, and the words go (they were once taken as newly typed, saved, and ticked again).
+        var refused = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
+            new() { ["race"] = "self", ["raceOwn"] = "Afro-Caribbean", ["gender"] = "self", ["genderOwn"] = "two-spirit" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("without your consent nothing is stored").And.Contain("name=\"ownShown\" value=\"race\"").And.Contain("name=\"ownShown\" value=\"gender\"")
+            .And.Contain("id=\"race-own\" name=\"race\" value=\"self\" checked=\"checked\"");
+        var unchosen = await (await leader.PostFieldsAsync("/journey/demographics", "/journey/demographics?handler=record",
+        [
+            new("raceOwn", "Afro-Caribbean"), new("gender", ""), new("genderOwn", "two-spirit"), new("consent", "true"),
+            new("ownShown", "race"), new("ownShown", "gender"),
+        ])).Content.ReadAsStringAsync();
+        unchosen.Should().Contain("Saved. Thank you.").And.NotContain("value=\"Afro-Caribbean\"").And.NotContain("value=\"two-spirit\"")
+            .And.Contain("id=\"gender-none\" name=\"gender\" value=\"\" checked=\"checked\"");
         // Withdrawing is folded away and asked again: one tap beside "Save" deletes nothing.
         (await leader.GetAsync("/journey/demographics")).Should().Contain("<details class=\"danger-zone\">\n        <summary>Withdraw my consent</summary>");
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())

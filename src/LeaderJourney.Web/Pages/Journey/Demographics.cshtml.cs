@@ -25,6 +25,8 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
     public IReadOnlyList<string> JobChoices { get; private set; } = [];
     public IReadOnlySet<string> Race { get; private set; } = new HashSet<string>();
     public string? RaceOwn { get; private set; }
+    /// <summary>Whether "self-describe" is ticked for race/ethnicity (a refused save may leave words in the box unticked).</summary>
+    public bool RaceOwnChosen { get; private set; }
     public string? Gender { get; private set; }
     public string? GenderOwn { get; private set; }
     public string? Job { get; private set; }
@@ -34,7 +36,8 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct);
 
-    public async Task<IActionResult> OnPostRecordAsync(string[]? race, string? raceOwn, string? gender, string? genderOwn, string? job, string? jobOwn, bool consent, CancellationToken ct)
+    public async Task<IActionResult> OnPostRecordAsync(string[]? race, string? raceOwn, string? gender, string? genderOwn, string? job, string? jobOwn, bool consent,
+        string[]? ownShown, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.LeaderId is not { } leaderId) return Forbid();
@@ -43,11 +46,14 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         var (storedRace, storedGender, storedJob) = (RaceOwn, GenderOwn, JobOwn);
         // Words newly typed in a box are meant: with nothing else chosen they are the answer, as if "self-describe"
         // had been picked; beside another choice the page asks which, rather than drop them. Words as stored, with
-        // "self-describe" unticked or another answer chosen, are left behind: that is how they are removed.
+        // "self-describe" unticked or another answer chosen, are left behind: that is how they are removed. So are
+        // any words whose "self-describe" the form showed chosen and the leader unchose (`ownShown`): after a
+        // refused save the box holds words never stored, and unticking is still what the leader meant.
+        var unchosen = (ownShown ?? []).ToHashSet();
         race ??= [];
-        if (Typed(raceOwn, storedRace) && !race.Contains(OwnWords)) race = [.. race, OwnWords];
-        gender = Own(gender, genderOwn, storedGender);
-        job = Own(job, jobOwn, storedJob);
+        if (Typed(raceOwn, storedRace) && !race.Contains(OwnWords) && !unchosen.Contains("race")) race = [.. race, OwnWords];
+        gender = unchosen.Contains("gender") ? gender : Own(gender, genderOwn, storedGender);
+        job = unchosen.Contains("job") ? job : Own(job, jobOwn, storedJob);
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
         else if (Both(gender, genderOwn, storedGender) || Both(job, jobOwn, storedJob))
             Error = "You chose an answer and also typed your own words for the same question: keep one of them.";
@@ -64,7 +70,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         if (Error is not null)
         {
             Race = race.Where(v => v != OwnWords).ToHashSet();
-            RaceOwn = race.Contains(OwnWords) || !string.IsNullOrWhiteSpace(raceOwn) ? raceOwn : null;
+            (RaceOwn, RaceOwnChosen) = (string.IsNullOrWhiteSpace(raceOwn) ? null : raceOwn, race.Contains(OwnWords));
             (Gender, GenderOwn, Job, JobOwn, Consented) = (Blank(gender), genderOwn, Blank(job), jobOwn, consent);
         }
         return page;
@@ -96,6 +102,7 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         string Counted(string category, string value) => lists.CountedAs(affiliate, category, value);
         Race = state.RaceEthnicity.Select(v => Counted("raceEthnicity", v)).Where(v => v != DemographicLists.SelfDescribed).ToHashSet();
         RaceOwn = string.Join(", ", state.RaceEthnicity.Where(v => Counted("raceEthnicity", v) == DemographicLists.SelfDescribed)) is { Length: > 0 } own ? own : null;
+        RaceOwnChosen = RaceOwn is not null;
         (Gender, GenderOwn) = Split("gender", state.Gender);
         (Job, JobOwn) = Split("jobCategory", state.JobCategory);
         return Page();
