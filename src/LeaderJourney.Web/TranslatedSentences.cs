@@ -38,6 +38,9 @@ public sealed partial class TranslatedSentences : ISentences
         if (english.Length == 0 || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en") return english;
         var found = _texts[english];
         if (!found.ResourceNotFound) return found.Value;
+        // Words that open a sentence ("The name has at most ...") are kept once, as said inside one ("the name").
+        if (char.IsUpper(english[0]) && _texts[char.ToLowerInvariant(english[0]) + english[1..]] is { ResourceNotFound: false } inside)
+            return inside.Value.Length > 0 ? char.ToUpper(inside.Value[0], CultureInfo.CurrentCulture) + inside.Value[1..] : inside.Value;
         // Sentences of the code's are short; a long one carries something typed, and is not taken apart.
         if (depth > 2 || english.Length > MaxMatched) return english;
         foreach (var pattern in _patterns.Value)

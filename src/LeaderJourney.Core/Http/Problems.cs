@@ -70,8 +70,28 @@ public static class Problems
         StreamAlreadyExistsException => "Someone else changed this record at the same moment; try again.",
         ConcurrencyException => "The record changed since it was read; read it again and retry.",
         Notifications.Mail.MailNotSentException => Notifications.Mail.MailNotSentException.ForThePerson,
+        RequestValidationException e => InPageWords(e),
         _ => exception.Message,
     };
+
+    /// <summary>
+    /// The words a form uses for a field the API names: a page's refusal speaks of what the person typed
+    /// into, not of the API's JSON ("Give displayName (1 to 200 characters)." read oddly on the staff page).
+    /// </summary>
+    private static readonly Dictionary<string, string> FieldWords = new(StringComparer.Ordinal)
+    {
+        ["displayName"] = "the name", ["display_name"] = "the name", ["name"] = "the name", ["email"] = "the e-mail address",
+        ["local"] = "the local", ["title"] = "the title", ["training_title"] = "the training's title", ["note"] = "the note",
+        ["link"] = "the link", ["reason"] = "the reason", ["justification"] = "the justification",
+    };
+
+    private static string InPageWords(RequestValidationException e)
+    {
+        if (!FieldWords.TryGetValue(e.Field, out var words)) return e.Message;
+        // The field's first mention only, as a whole word: the rest of the message may quote what was typed.
+        var said = new System.Text.RegularExpressions.Regex($@"\b{System.Text.RegularExpressions.Regex.Escape(e.Field)}\b").Replace(e.Message, words, 1);
+        return said.Length > 0 ? char.ToUpperInvariant(said[0]) + said[1..] : said;
+    }
 }
 
 /// <summary>ASP.NET Core's exception handler for every endpoint: a known failure becomes its problem details (<see cref="Problems.For"/>).</summary>

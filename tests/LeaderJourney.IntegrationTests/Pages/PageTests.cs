@@ -956,6 +956,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["displayName"] = "Ella Typo", ["email"] = "not-an-address", ["local"] = "Local 3", ["frameworkId"] = bps.Id.ToString() })).Content.ReadAsStringAsync();
         badEmail.Should().Contain("class=\"error\" role=\"alert\"").And.Contain("value=\"Ella Typo\"").And.Contain("value=\"not-an-address\"").And.Contain("value=\"Local 3\"")
             .And.Contain($"<option value=\"{bps.Id}\" selected=\"selected\">");
+        // A refusal speaks of the form's fields, not of the API's JSON ("Give displayName ...").
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = " ", ["email"] = ellasAddress })).Content.ReadAsStringAsync())
+            .Should().Contain("Give the name (1 to 200 characters).").And.NotContain("displayName (");
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
+            new() { ["displayName"] = "Ella Long", ["email"] = $"{Guid.NewGuid():N}@example.org", ["local"] = new string('x', 101) })).Content.ReadAsStringAsync())
+            .Should().Contain("The local has at most 100 characters (101 given).");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("<dt>Framework</dt><dd>BPS Unified Leader Competencies, v4 (2017-03-20)</dd>");
     }
 
