@@ -880,7 +880,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     [Fact]
     public async Task A_position_titled_as_one_defined_already_waits_until_staff_say_it_is_another_seat()
     {
-        var (staff, _) = await StaffAsync("PT");
+        var (staff, staffUser) = await StaffAsync("PT");
         var title = $"Treasurer {Guid.NewGuid():N}"[..16];
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = title, ["key"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain($"Defined {title}.");
@@ -896,6 +896,25 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["title"] = title, ["key"] = "true", ["anotherSeat"] = "true" })).Content.ReadAsStringAsync())
             .Should().Contain($"Defined {title}.").And.NotContain("Not defined yet");
         (await staff.GetAsync("/staff/positions")).Split("<h2 id=\"p-").Length.Should().Be(3);
+
+        // One title sent from several tabs at once: one defines it, the others are asked (looked at before the
+        // command, all of them could find none and define it).
+        var tabs = new List<PageClient> { staff };
+        for (var i = 1; i < 5; i++)
+        {
+            var tab = new PageClient(_app);
+            await tab.SignInAsync(staffUser);
+            tabs.Add(tab);
+        }
+        for (var round = 0; round < 3; round++)
+        {
+            var raced = $"Secretary {Guid.NewGuid():N}"[..16];
+            var answers = await Task.WhenAll(tabs.Select(async tab => await (await tab.PostAsync("/staff/positions", "/staff/positions?handler=define",
+                new() { ["title"] = raced, ["key"] = "true" })).Content.ReadAsStringAsync()));
+            answers.Count(a => a.Contains($"Defined {raced}.")).Should().Be(1, "one tab defines the position (round {0})", round);
+            answers.Count(a => a.Contains("Not defined yet: a position of this title exists already.")).Should().Be(tabs.Count - 1);
+        }
+        (await staff.GetAsync("/staff/positions")).Split("<h2 id=\"p-").Length.Should().Be(6);
     }
 
     [Fact]

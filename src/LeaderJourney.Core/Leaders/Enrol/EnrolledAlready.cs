@@ -1,5 +1,4 @@
 using Marten;
-using Npgsql;
 
 namespace LeaderJourney.Core.Leaders.Enrol;
 
@@ -16,24 +15,17 @@ public sealed class AlreadyEnrolledException(IReadOnlyList<(NamedLeader Leader, 
 }
 
 /// <summary>
-/// The look for the person among those enrolled, made while the enrolment holds its turn. Made before the
-/// command, as the staff page once did, two staff (or two tabs) enrolling one person at the same moment both
-/// found nobody and made two leaders (8 of 30 rounds in a probe; 6 of 6 tabs in the test without the turn).
-/// Enrolments of an affiliate that ask take turns on an advisory lock taken in the enrolment's transaction
-/// (begun by the aggregate handler's exclusive fetch) and held until it ends, and the leaders' table is
-/// inline (written in that transaction), so the second one looks, on its own connection, after the first has
-/// committed, and finds it. Enrolments are rare: a waiting one holds its pooled connection meanwhile.
+/// The look for the person among those enrolled, made while the enrolment holds its affiliate's turn
+/// (<see cref="Engine.AffiliateTurn"/>). Made before the command, as the staff page once did, two staff (or two
+/// tabs) enrolling one person at the same moment both found nobody and made two leaders (8 of 30 rounds in a
+/// probe; 6 of 6 tabs in the test without the turn). The leaders' table is inline (written in the enrolment's
+/// transaction), so the second enrolment looks, on its own connection, after the first has committed.
 /// </summary>
 public static class EnrolledAlready
 {
     /// <summary>Waits for the affiliate's other asking enrolments to end; the turn is held until this session's transaction ends.</summary>
-    public static async Task TakeTurnAsync(IDocumentSession session, string affiliate, CancellationToken ct)
-    {
-        // The aggregate handler fetched the new stream for exclusive writing, which began the transaction.
-        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended('leaderjourney.enrol.' || $1, 0))", session.Connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    public static Task TakeTurnAsync(IDocumentSession session, string affiliate, CancellationToken ct) =>
+        Engine.AffiliateTurn.TakeAsync(session, "enrol", affiliate, ct);
 
     /// <summary>
     /// Refuses the enrolment (<see cref="AlreadyEnrolledException"/>) when a leader of the affiliate has its address or its

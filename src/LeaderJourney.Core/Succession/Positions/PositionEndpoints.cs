@@ -41,6 +41,9 @@ public sealed record DefinePositionCommand(Guid PositionId, string? Affiliate, s
     public string Affiliation() => LeaderInput.Required(Affiliate ?? Sender.Caller.Affiliate, "affiliate", 16);
 
     public override string? NewStreamAffiliate => Affiliation();
+
+    /// <summary>Stop, appending nothing, if a position of the affiliate has this title (<see cref="TitleTaken"/>): the staff page asks until they say it is another seat.</summary>
+    public bool AsksIfTitleTaken { get; init; }
 }
 
 public sealed record NominateCandidateCommand(Guid PositionId, string? LeaderId, string? Note) : PositionCommand(PositionId);
@@ -60,10 +63,11 @@ public sealed record RetirePositionCommand(Guid PositionId) : PositionCommand(Po
 public static class DefinePositionHandler
 {
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
-    public static Task<Answer> Handle(DefinePositionCommand command, PositionWrites writes, LeaderReader leaders, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
+    public static Task<Answer> Handle(DefinePositionCommand command, PositionWrites writes, LeaderReader leaders, SuccessionData data, IEventStream<Position> stream, IDocumentSession session, CancellationToken ct)
     {
         var requirements = (command.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
-        return writes.DefineAsync(command, requirements, stream, session, leaders, ct);
+        return writes.DefineAsync(command, requirements, stream, session, leaders, ct,
+            command.AsksIfTitleTaken ? (title, c) => TitleTaken.RefuseIfTakenAsync(data, command.Affiliation(), title, writes.Now, c) : null);
     }
 }
 

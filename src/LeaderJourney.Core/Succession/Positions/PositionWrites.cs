@@ -27,7 +27,7 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
 
     /// <summary>Defines a new position in the affiliate its command names (<see cref="DefinePositionCommand.Affiliation"/>).</summary>
     public async Task<Answer> DefineAsync(DefinePositionCommand command, IReadOnlyList<RequirementInput?> requirements, IEventStream<Position> stream, IDocumentSession session,
-        LeaderReader leaders, CancellationToken ct)
+        LeaderReader leaders, CancellationToken ct, Func<string, CancellationToken, Task>? refuseTitle = null)
     {
         var caller = command.Sender.Caller;
         var code = command.Affiliation();
@@ -38,9 +38,12 @@ public sealed class PositionWrites(IdempotentAnswers answers, FrameworkCatalog c
         var checkedRequirements = await Requirements(requirements, ct);
         var termEnd = Date(command.TermEndsOn, "termEndsOn");
         Guid? incumbent = command.IncumbentLeaderId is { } raw ? await VisibleLeaderAsync(raw, "incumbentLeaderId", code, caller, leaders, session, ct) : null;
+        // The turn comes before the look for a kept answer: a repeat of a definition that asked then finds that answer, not the position it made.
+        if (refuseTitle is not null) await Engine.AffiliateTurn.TakeAsync(session, "position-title", code, ct);
         if (await answers.FindAsync(command.Sender, ct, session) is { } kept) return kept;
         if (stream.StartingVersion > 0) throw new DuplicateException($"Position {stream.Id} already exists.");
         CheckIfMatch(command, stream);
+        if (refuseTitle is not null) await refuseTitle(name, ct);
         var events = PositionDecider.Decide(new DefinePosition(stream.Id, code, name, command.Key ?? true, checkedRequirements, incumbent, termEnd, caller.ToActor(), Now), Position.Initial);
         store.DeclareNewStream(session, stream.Id, StreamType);
         return answers.Append(session, command.Sender, stream, events, new Answer(StatusCodes.Status201Created, new CreatedBody(stream.Id), $"/api/positions/{stream.Id}"));

@@ -119,16 +119,10 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
 
     /// <summary>
     /// The positions of the affiliate whose title is the one just sent, its case and spaces aside: the
-    /// definition waits until staff say it is another seat of that title (<c>anotherSeat</c>), since one
-    /// position defined twice (the form sent again later, "Treasurer" and "treasurer") splits its candidates
-    /// and seat in two, while several seats of one title are real (a board's members). Looked at before the
-    /// command, not in its transaction: two posts at the same moment may still both define one.
+    /// definition waits until staff say it is another seat of that title (<c>anotherSeat</c>). The command
+    /// looks, in its affiliate's turn (<see cref="TitleTaken"/>).
     /// </summary>
     public IReadOnlyList<Position> SameTitle { get; private set; } = [];
-
-    /// <summary>A title as definitions compare them: inner spaces collapsed, trimmed, its case ignored.</summary>
-    private static string TitleKey(string? title) =>
-        System.Text.RegularExpressions.Regex.Replace(title ?? "", @"\s+", " ").Trim().ToUpperInvariant();
 
     /// <param name="need">The requirements picked from the lists: a domain's or a theme's code each, or empty for none.</param>
     /// <param name="needLevel">The minimum level of each picked requirement, in the same order.</param>
@@ -138,20 +132,20 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     {
         if (!Staff(out var caller)) return Forbid();
         var picked = Picked(need, needLevel);
-        if (!anotherSeat && TitleKey(title).Length > 0)
+        try
         {
-            var defined = await data.PositionsAsync(caller.Affiliate!, clock.GetUtcNow(), ct);
-            SameTitle = [.. defined.Where(p => TitleKey(p.Title) == TitleKey(title))];
-            if (SameTitle.Count > 0)
-            {
-                Sent = (title, key, requirements, picked);
-                return await Load(ct);
-            }
+            // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+                new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null,
+                    [.. picked.Select(p => Requirement(p.Code, p.Level)), .. Parse(requirements)])
+                    { Sender = new(caller, PageCommands.Options(Request, "define position")), AsksIfTitleTaken = !anotherSeat }, ct));
         }
-        // A requirement that is not CODE:LEVEL is refused as the command's own refusals are: in a sentence on the page.
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
-            new DefinePositionCommand(Guid.CreateVersion7(), caller.Affiliate, title, key, null, null,
-                [.. picked.Select(p => Requirement(p.Code, p.Level)), .. Parse(requirements)]) { Sender = new(caller, PageCommands.Options(Request, "define position")) }, ct));
+        catch (TitleTakenException taken)
+        {
+            SameTitle = taken.Positions;
+            Sent = (title, key, requirements, picked);
+            return await Load(ct);
+        }
         Message = Error is null ? $"Defined {title?.Trim()}." : null;
         if (Error is not null) Sent = (title, key, requirements, picked);
         var page = await Load(ct);

@@ -2,6 +2,7 @@
 #pragma warning disable
 using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Succession.Positions;
+using LeaderJourney.Core.Succession.Reports;
 using LeaderJourney.Storage;
 using System;
 using Wolverine.Marten.Publishing;
@@ -14,14 +15,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly LeaderJourney.Core.Leaders.LeaderReader _leaderReader;
         private readonly LeaderJourney.Core.Succession.Positions.PositionWrites _positionWrites;
+        private readonly LeaderJourney.Core.Succession.Reports.SuccessionData _successionData;
         private readonly LeaderJourney.Storage.Store _store;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public DefinePositionCommandHandler1291540074(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public DefinePositionCommandHandler1291540074(LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Succession.Positions.PositionWrites positionWrites, LeaderJourney.Core.Succession.Reports.SuccessionData successionData, LeaderJourney.Storage.Store store, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _leaderReader = leaderReader;
             _positionWrites = positionWrites;
+            _successionData = successionData;
             _store = store;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
@@ -47,7 +50,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("wolverine.stream.type", "LeaderJourney.Domain.Succession.Position");
             
             // The actual message execution
-            var outgoing1 = await LeaderJourney.Core.Succession.Positions.DefinePositionHandler.Handle(definePositionCommand, _positionWrites, _leaderReader, eventStreamOfPosition, documentSession, cancellation).ConfigureAwait(false);
+            var outgoing1 = await LeaderJourney.Core.Succession.Positions.DefinePositionHandler.Handle(definePositionCommand, _positionWrites, _leaderReader, _successionData, eventStreamOfPosition, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
