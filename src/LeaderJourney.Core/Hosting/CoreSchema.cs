@@ -365,6 +365,11 @@ public static class CoreSchema
             drop table if exists {schema}.mt_doc_leader_shape4;
             {{Lz4("mt_doc_leader_shape5")}}
             """),
+        // A notice to one user (a mentor told of a new mentee): about a leader, but not the leader's to read.
+        new(36, "notices to one user", """
+            alter table {schema}.notifications add column user_id uuid;
+            create index notifications_user on {schema}.notifications (user_id, id) where user_id is not null;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

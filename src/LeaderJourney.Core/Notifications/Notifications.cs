@@ -7,12 +7,16 @@ using NpgsqlTypes;
 
 namespace LeaderJourney.Core.Notifications;
 
-/// <summary>One thing someone should hear of: to a leader (<see cref="LeaderId"/>), else to the affiliate's staff. <see cref="Read"/>: the reader has marked it read.</summary>
-public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? PositionId, string? ThemeCode, int? Level, DateOnly? OnDate, DateTimeOffset CreatedAt, bool Read);
+/// <summary>
+/// One thing someone should hear of: to one user (<see cref="UserId"/>, a mentor about a leader), else to a leader
+/// (<see cref="LeaderId"/>), else to the affiliate's staff. <see cref="Read"/>: the reader has marked it read.
+/// </summary>
+public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? PositionId, string? ThemeCode, int? Level, DateOnly? OnDate, DateTimeOffset CreatedAt, bool Read,
+    Guid? UserId = null);
 
 /// <summary>
 /// What the reactions (<see cref="Reactions"/>) tell people: a leader's level attained or withdrawn,
-/// a request declined, a position's term coming to an end. Ids, codes and dates only, so nothing here
+/// a request declined, a position's term coming to an end, a mentor's new mentee. Ids, codes and dates only, so nothing here
 /// needs sealing; an erasure deletes the leader's. Each is written under a key, once however often the
 /// reaction that writes it runs. Each reader marks what they have read as one number, the newest id
 /// read (a leader's are theirs alone; an affiliate's staff each keep their own mark). A level attained
@@ -24,6 +28,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     public const string LevelRevoked = "level-revoked";
     public const string RequestDeclined = "request-declined";
     public const string TermEnding = "term-ending";
+    public const string MenteeAssigned = "mentee-assigned";
 
     /// <summary>
     /// How long a level attained waits before it is mailed, and how soon after it a level taken back
@@ -31,17 +36,27 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// a phone does not send the leader "attained" and then "taken back". <c>LeaderJourney:Notices:AttainedHold</c>,
     /// 5 minutes unless set; zero tells every level at once.
     /// </summary>
-    public TimeSpan AttainedHold { get; } = configuration["LeaderJourney:Notices:AttainedHold"] is not { Length: > 0 } hold ? TimeSpan.FromMinutes(5)
+    public TimeSpan AttainedHold { get; } = Hold(configuration, "AttainedHold");
+
+    /// <summary>
+    /// How long a mentor's new mentee waits before it is mailed: staff who undo a wrong pick send no mail, and a
+    /// mentor whose mentees are handed over hears of them once they are theirs. <c>LeaderJourney:Notices:MenteeHold</c>,
+    /// 5 minutes unless set.
+    /// </summary>
+    public TimeSpan MenteeHold { get; } = Hold(configuration, "MenteeHold");
+
+    private static TimeSpan Hold(IConfiguration configuration, string name) =>
+        configuration[$"LeaderJourney:Notices:{name}"] is not { Length: > 0 } hold ? TimeSpan.FromMinutes(5)
         : TimeSpan.TryParse(hold, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.Zero ? parsed
-        : throw new SettingException("LeaderJourney:Notices:AttainedHold must be a time span of zero or more (\"00:05:00\" for five minutes).");
+        : throw new SettingException($"LeaderJourney:Notices:{name} must be a time span of zero or more (\"00:05:00\" for five minutes).");
 
     /// <summary>Writes the notification unless one with its key exists; true when written.</summary>
     public async Task<bool> AddAsync(string key, string affiliate, string kind, Guid? leaderId = null, Guid? positionId = null,
-        string? themeCode = null, int? level = null, DateOnly? onDate = null, CancellationToken ct = default)
+        string? themeCode = null, int? level = null, DateOnly? onDate = null, CancellationToken ct = default, Guid? userId = null)
     {
         await using var command = dataSource.CreateCommand($"""
-            insert into {settings.Schema}.notifications (key, affiliate, leader_id, position_id, kind, theme_code, level, on_date, created_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (key) do nothing
+            insert into {settings.Schema}.notifications (key, affiliate, leader_id, position_id, kind, theme_code, level, on_date, created_at, user_id)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (key) do nothing
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = affiliate });
@@ -52,6 +67,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         command.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = level, NpgsqlDbType = NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<DateOnly?> { TypedValue = onDate, NpgsqlDbType = NpgsqlDbType.Date });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = userId, NpgsqlDbType = NpgsqlDbType.Uuid });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -129,13 +145,14 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     public async Task<(Notification Notice, string Affiliate)?> FindAsync(long id, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            $"select id, kind, leader_id, position_id, theme_code, level, on_date, created_at, affiliate from {settings.Schema}.notifications where id = $1 and not withdrawn");
+            $"select id, kind, leader_id, position_id, theme_code, level, on_date, created_at, affiliate, user_id from {settings.Schema}.notifications where id = $1 and not withdrawn");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return (new Notification(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetGuid(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5),
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), Read: false), reader.GetString(8));
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetFieldValue<DateTimeOffset>(7), Read: false, reader.IsDBNull(9) ? null : reader.GetGuid(9)),
+            reader.GetString(8));
     }
 
     /// <summary>
@@ -165,7 +182,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
 
     /// <summary>
     /// The caller's own, newest first, older than <paramref name="before"/> when given: a leader's about
-    /// themself, staff's about their affiliate's positions.
+    /// themself, staff's about their affiliate's positions, a mentor's about their mentees.
     /// </summary>
     public async Task<IReadOnlyList<Notification>> ForAsync(CurrentUser caller, int limit, CancellationToken ct, long? before = null)
     {
@@ -219,8 +236,8 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Who has notifications to read: a leader (their own), an affiliate's staff (the affiliate's); the menu and the page ask this too.</summary>
-    public static bool MayRead(CurrentUser caller) => caller is { Role: Roles.Leader, LeaderId: not null } or { IsAdmin: true, Affiliate: not null };
+    /// <summary>Who has notifications to read: a leader (their own), a mentor (their own), an affiliate's staff (the affiliate's); the menu and the page ask this too.</summary>
+    public static bool MayRead(CurrentUser caller) => caller is { Role: Roles.Leader, LeaderId: not null } or { Role: Roles.Mentor } or { IsAdmin: true, Affiliate: not null };
 
     /// <summary>
     /// A statement over the caller's own notifications: <c>{0}</c> in <paramref name="sql"/> is the filter
@@ -230,9 +247,11 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     {
         var (filter, value) = caller switch
         {
-            { Role: Roles.Leader, LeaderId: { } leaderId } => ("n.leader_id = $1", (object)leaderId),
+            // A leader's are about them and to them: one to their mentor about them is not theirs.
+            { Role: Roles.Leader, LeaderId: { } leaderId } => ("n.leader_id = $1 and n.user_id is null", (object)leaderId),
+            { Role: Roles.Mentor } => ("n.user_id = $1", caller.UserId),
             { IsAdmin: true, Affiliate: { } affiliate } => ("n.leader_id is null and n.affiliate = $1", affiliate),
-            _ => throw new ForbiddenException("Leaders read their own notifications; staff read their affiliate's."),
+            _ => throw new ForbiddenException("Leaders and mentors read their own notifications; staff read their affiliate's."),
         };
         var command = dataSource.CreateCommand(string.Format(sql, filter));
         command.Parameters.Add(value is Guid g ? new NpgsqlParameter<Guid> { TypedValue = g } : new NpgsqlParameter<string> { TypedValue = (string)value });

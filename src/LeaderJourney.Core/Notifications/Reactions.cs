@@ -21,7 +21,7 @@ public static class Reactions
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
     public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed),
-        typeof(LeaderProfileChanged)];
+        typeof(LeaderProfileChanged), typeof(MentorAssigned)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -73,6 +73,23 @@ public static class SignOffDeclinedHandler
     public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
         Notices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
             e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct);
+}
+
+/// <summary>
+/// A mentor hears that a leader is now their mentee: in the inbox at once (the mentees page shows the leader too), by
+/// mail after <see cref="NotificationBox.MenteeHold"/>, so that staff who undo a wrong pick send no mail. Not a mentor
+/// who took the leader on themself.
+/// </summary>
+public static class MentorAssignedHandler
+{
+    public static async Task Handle(IEvent<MentorAssigned> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct)
+    {
+        if (e.Data.AssignedBy == e.Data.MentorUserId) return;
+        var key = $"{NotificationBox.MenteeAssigned}:{e.Id}";
+        await box.AddAsync(key, e.TenantId, NotificationBox.MenteeAssigned, leaderId: e.Data.LeaderId, onDate: DateOnly.FromDateTime(e.Data.AssignedAt.UtcDateTime),
+            userId: e.Data.MentorUserId, ct: ct);
+        await Notices.MailAsync(box, mail, messages, key, ct, box.MenteeHold);
+    }
 }
 
 /// <summary>

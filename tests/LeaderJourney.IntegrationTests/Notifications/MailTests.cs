@@ -77,7 +77,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         body.Should().Contain("Hello Ida Mailed").And.Contain("https://journey.example.org/journey/theme/ADV.1");
 
         // Claimed as sent, and a second run of the message (a node died after sending) sends nothing.
-        var noticeId = await Scalar(dataSource, $"select id from leaderjourney.notifications where leader_id = '{id}'");
+        var noticeId = await Scalar(dataSource, $"select id from leaderjourney.notifications where leader_id = '{id}' and user_id is null");
         (await Scalar(dataSource, $"select count(*) from leaderjourney.mail_sent where what = 'notice:{noticeId}' and recipient = '{id}'")).Should().Be(1, "claimed for the notice and its leader, by ids");
         await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new MailNotification(noticeId));
         server.Mails().Length.Should().Be(1);
@@ -135,6 +135,30 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         (await Scalar(dataSource, """
             select count(*) from leaderjourney.users where position(convert_to('example.org', 'UTF8') in coalesce(email_sealed, ''::bytea)) > 0
             """)).Should().Be(0, "a user's address is kept sealed");
+    }
+
+    [Fact]
+    public async Task A_mentor_hears_of_a_new_mentee_by_mail_after_the_hold_and_not_of_one_taken_off_them_meanwhile()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        var logs = new CapturedLogs();
+        var settings = Mail(server.Configuration.Port);
+        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:05";
+        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: settings);
+        var (admin, _, id) = await LeaderWithMentorAsync(app, "mentor.new", "Pauli Murray", "pauli@example.org");
+        // A second mentor picked by mistake and taken off within the hold hears nothing.
+        var wrongId = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("mentor.wrong", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null,
+            email: "mentor.wrong@example.org");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = wrongId }));
+        (await admin.DeleteAsync($"/api/leaders/{id}/mentors/{wrongId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await Until(() => Task.FromResult(server.Mails().Length == 1 && logs.Lines.Any(l => l.Contains("(mentee-assigned) is not mailed"))),
+            "the mentor's mail, and the other's dropped", TimeSpan.FromSeconds(60));
+        var mail = server.Mails().Single();
+        mail.ToAddresses.Select(a => a.ToString()).Should().Equal("mentor.new@example.org");
+        mail.Subject.Should().Be("Pauli Murray is now your mentee");
+        mail.MessageParts.Single().BodyData.Should().Contain($"https://journey.example.org/mentor/mentees/{id}");
     }
 
     [Fact]
@@ -262,7 +286,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(port));
 
         var id = await AttainAsync(app, "Ella Waiting", "ella.waiting@example.org");
-        await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'") == 1, "the notice in the inbox");
+        await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and user_id is null") == 1, "the notice in the inbox");
         await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("was not sent to everyone (SocketException)"))), "a first try at the mail, which fails: nothing listens on the port");
         logs.Lines.Should().NotContain(l => l.Contains("ella.waiting") || l.Contains("Ella Waiting"), "the log says which notice failed, not to whom");
 
@@ -279,7 +303,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var runtime = quietApp.Services.GetRequiredService<LeaderJourney.Storage.Projections.ProjectionRuntime>();
         var head = await quietApp.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadLastSequenceAsync();
         await Until(async () => (await runtime.SubscriptionStatusAsync([Reactions.SubscriptionName])).Single().Position >= head, "the reactions to pass the last event");
-        (await Scalar(quietData, $"select count(*) from leaderjourney.notifications where leader_id = '{other}'")).Should().Be(1, "the notice is in the inbox");
+        (await Scalar(quietData, $"select count(*) from leaderjourney.notifications where leader_id = '{other}' and user_id is null")).Should().Be(1, "the notice is in the inbox");
         (await Scalar(quietData, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%Mail%'")).Should().Be(0, "no mail was asked for");
     }
 
@@ -311,7 +335,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
         await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("(level-attained) is not mailed"))), "the notice handled, not mailed");
         server.Mails().Length.Should().Be(0);
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'")).Should().Be(1, "the inbox keeps the notice");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and user_id is null")).Should().Be(1, "the inbox keeps the notice");
 
         // On again: the next notice is mailed, and says how to stop them.
         (await leader.PutAsJsonAsync("/api/account/mail", new { mail = true })).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -384,7 +408,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Attain("ADV.2");
         await Until(() => Task.FromResult(logs.Lines.Any(l => l.Contains("(level-attained) is not mailed"))), "the next notice handled, not mailed");
         server.Mails().Length.Should().Be(1);
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}'")).Should().Be(2, "the inbox keeps every notice");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and user_id is null")).Should().Be(2, "the inbox keeps every notice");
 
         // Given a sign-in later, the leader sees the mails off, and turning them on lifts the link's stop.
         var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
@@ -495,7 +519,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var (mailed, mailedNotice) = await Attained();
         (await claims.ClaimAsync(MailClaims.Notice(mailedNotice), mailed, default, notice: mailedNotice)).Should().BeTrue();
         await box.AddRevokedAsync($"level-revoked:{mailed}", "OH", mailed, "ADV.1", 1, DateTimeOffset.UtcNow, default);
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{mailed}' and not withdrawn")).Should().Be(2);
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{mailed}' and user_id is null and not withdrawn")).Should().Be(2);
 
         // The notice's row held as a level taken back holds it: the claim waits, then finds the notice withdrawn.
         var (unheard, unheardNotice) = await Attained();
@@ -528,7 +552,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
             await transaction.CommitAsync();
             await revoking;
         }
-        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{raced}' and not withdrawn")).Should().Be(2, "the leader was mailed the level");
+        (await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{raced}' and user_id is null and not withdrawn")).Should().Be(2, "the leader was mailed the level");
 
         // A newer notice of the same level (taken back, attained again) supersedes a held "attained" mail.
         var (again, first) = await Attained();

@@ -94,11 +94,8 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         (await Notes(anotherLeader)).Select(n => n.GetProperty("id").GetInt64()).Should().NotIntersectWith((await Notes(leader)).Select(n => n.GetProperty("id").GetInt64()));
 
         // Who may not read notifications may not mark them either, whatever they send.
-        foreach (var role in new[] { Roles.Mentor, Roles.Board })
-        {
-            var (other, _) = await _app.SignedInAsync(role, "NV");
-            (await other.PostAsJsonAsync("/api/notifications/read", new { throughId = -1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden, role);
-        }
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "NV");
+        (await board.PostAsJsonAsync("/api/notifications/read", new { throughId = -1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -159,13 +156,45 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         spanish.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
         await spanish.SignInAsync(leaderUser);
         (await spanish.GetAsync("/notifications")).Should().Contain("Has alcanzado <span lang=\"en\">Utilizes best practices in advocacy and political efforts</span>, Nivel 1.");
+    }
 
-        var mentor = new PageClient(_app);
+    [Fact]
+    public async Task A_mentor_is_told_of_a_new_mentee_the_leader_and_staff_are_not_and_one_taken_off_them_is_no_longer_named()
+    {
+        var directory = _app.Services.GetRequiredService<AccessDirectory>();
+        var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "NV");
         var mentorUser = $"mentor-{Guid.NewGuid():N}"[..20];
-        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(mentorUser, ApiUsers.Password, Roles.Mentor, "NV", null, null);
+        var mentorId = await directory.CreateUserAsync(mentorUser, ApiUsers.Password, Roles.Mentor, "NV", null, null);
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "NV", displayName = "Larry Itliong", email = $"{Guid.NewGuid():N}@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var mentorApi = await _app.SignInAsync(mentorUser);
+        (await Notes(mentorApi)).Should().BeEmpty();
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
+        await Until(async () => (await Notes(mentorApi)).Length == 1, "the mentor's notice");
+        var notice = (await Notes(mentorApi)).Single();
+        notice.GetProperty("kind").GetString().Should().Be(NotificationBox.MenteeAssigned);
+        notice.GetProperty("leaderId").GetGuid().Should().Be(id);
+        notice.GetProperty("read").GetBoolean().Should().BeFalse();
+
+        // The notice is about the leader, but to the mentor: neither the leader nor staff read it.
+        var (leaderApi, _) = await _app.SignedInAsync(Roles.Leader, "NV", id);
+        (await Notes(leaderApi)).Should().BeEmpty();
+        (await Notes(admin)).Should().NotContain(n => n.GetProperty("kind").GetString() == NotificationBox.MenteeAssigned);
+
+        await _app.CaughtUpAsync();
+        var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
-        (await mentor.Http.GetAsync("/notifications")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "mentors are told through their queue");
-        (await mentor.GetAsync("/")).Should().NotContain("href=\"/notifications\"");
+        (await mentor.GetAsync("/")).Should().MatchRegex("""<a href="/notifications">Notifications\s*<span class="badge count">1<span class="visually-hidden"> unread</span></span>\s*</a>""");
+        (await mentor.GetAsync("/notifications")).Should().Contain("Larry Itliong is now your mentee.").And.Contain($"<a href=\"/mentor/mentees/{id}\">See their journey</a>");
+        (await mentor.GetAsync("/account/mail")).Should().Contain("every notice in your notifications");
+
+        // Taken off them, the leader is no longer theirs to see: the notice stays, without the name.
+        (await admin.DeleteAsync($"/api/leaders/{id}/mentors/{mentorId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/notifications")).Should().Contain("A leader was assigned to you; they are not among your mentees now.").And.NotContain("Larry Itliong");
+        (await mentor.PostAsync("/notifications", "/notifications?handler=read", new() { ["throughId"] = notice.GetProperty("id").GetInt64().ToString() }))
+            .StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await Notes(mentorApi)).Single().GetProperty("read").GetBoolean().Should().BeTrue("a mentor keeps their own mark");
     }
 
     private static async Task<JsonElement[]> Notes(HttpClient client) => (await client.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!;

@@ -11,7 +11,7 @@ namespace LeaderJourney.Core.Notifications.Mail;
 /// <summary>
 /// Mails a notice written to the inbox (<see cref="NotificationBox"/>) to those it is for, when a mail
 /// server is configured (<see cref="MailSettings"/>): a leader's to the address on their record, a term-end
-/// reminder to the affiliate's admins who gave one. The message carries the notice's id only: names and
+/// reminder to the affiliate's admins who gave one, a mentor's to the address they gave. The message carries the notice's id only: names and
 /// addresses are read (sealed in the store and in <c>users</c>) when the mail is made, so none lands in
 /// Wolverine's tables, and an erasure before the mail is made leaves nothing to send, nor does a notice
 /// withdrawn before it (a level taken back unheard, <see cref="NotificationBox.AddRevokedAsync"/>).
@@ -29,6 +29,7 @@ public static class MailNotificationHandler
         // A held "attained" mail is not sent once something newer of that level was told (taken back, attained again).
         var superseded = notice.Kind == NotificationBox.LevelAttained && await box.SupersededAsync(notice, ct);
         var mails = superseded ? []
+            : notice.UserId is { } userId ? await ForMentorAsync(notice, userId, leaders, directory, mailer, ct)
             : notice.LeaderId is { } leaderId
             ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, directory, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
@@ -63,6 +64,19 @@ public static class MailNotificationHandler
             : [(leaderId, mailer.Compose(MailRecipient.Leader(leaderId), leader.DisplayName, leader.Email, await directory.LeaderLanguageAsync(leaderId, ct),
                 subject, $"Hello {leader.DisplayName},", sentence!, path!,
                 "The same notice is in your notifications when you sign in to LeaderJourney."))];
+    }
+
+    /// <summary>A mentor's new mentee, while the leader is still theirs and on their way (staff may have undone a wrong pick during the hold).</summary>
+    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForMentorAsync(Notification notice, Guid mentorId, LeaderReader leaders, AccessDirectory directory,
+        Mailer mailer, CancellationToken ct)
+    {
+        if (notice.Kind != NotificationBox.MenteeAssigned || notice.LeaderId is not { } leaderId || await leaders.FindAsync(leaderId, ct) is not { } found) return [];
+        var leader = found.State;
+        if (leader.Erased || leader.Status is not LeaderStatus.Active || !leader.Mentors.Contains(mentorId)) return [];
+        return [.. (await directory.MailAddressesAsync(ct, userIds: [mentorId])).Select(mentor => (mentor.UserId,
+            mailer.Compose(MailRecipient.User(mentor.UserId), null, mentor.Address, mentor.Language, $"{leader.DisplayName} is now your mentee", "Hello,",
+                $"{leader.DisplayName} is now your mentee. Their journey, and each level they ask you to sign off, is on your mentees page.", $"mentor/mentees/{leaderId}",
+                "The same notice is in your notifications when you sign in to LeaderJourney.")))];
     }
 
     private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForStaffAsync(Notification notice, Guid positionId, string affiliate, AccessDirectory directory, Store store,

@@ -42,14 +42,14 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
     public string WhatIsMailed => Caller.Role switch
     {
         Roles.Leader => "LeaderJourney can e-mail you when you attain a level, when one is taken back and when a request of yours is declined, at the address on your record.",
-        Roles.Mentor => "LeaderJourney can e-mail you when a leader you mentor asks you to sign off a level, at the address staff recorded for you.",
+        Roles.Mentor => "LeaderJourney can e-mail you when a leader you mentor asks you to sign off a level and when a leader becomes your mentee, at the address staff recorded for you.",
         Roles.AffiliateAdmin => "LeaderJourney can e-mail you when the term of one of your affiliate's positions is about to end, at the address staff recorded for you.",
         _ => "LeaderJourney sends you no notices by e-mail.",
     };
 
     /// <summary>Where the notices stay whatever the choice.</summary>
     public string WhatStays => Caller.Role == Roles.Mentor
-        ? "Whatever you choose, every request stays in your sign-off queue."
+        ? "Whatever you choose, every request stays in your sign-off queue, and every notice in your notifications."
         : "Whatever you choose, every notice stays in your notifications.";
 
     public async Task OnGetAsync(CancellationToken ct) => await Load(ct);

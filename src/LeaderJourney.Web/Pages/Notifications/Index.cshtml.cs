@@ -1,6 +1,7 @@
 using LeaderJourney.Core.Access;
 using LeaderJourney.Core.Frameworks.BrowseFrameworks;
 using LeaderJourney.Core.Http;
+using LeaderJourney.Core.Leaders;
 using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Succession.Reports;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace LeaderJourney.Web.Pages.Notifications;
 /// What a leader or staff member has been told (GET /api/notifications), newest first, the unread ones
 /// marked, each with a link to where it can be acted on; "mark all read" sends the API's command.
 /// </summary>
-public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, TimeProvider clock) : PageModel
+public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, LeaderLists lists, TimeProvider clock) : PageModel
 {
     public const int PageSize = 30;
 
@@ -25,6 +26,8 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
     /// <summary>The positions the notices name, as they stand now: a term end may have moved since a reminder was written.</summary>
     public IReadOnlyDictionary<Guid, (string Title, DateOnly? TermEndsOn)> Positions { get; private set; } = new Dictionary<Guid, (string, DateOnly?)>();
     public string? Error { get; private set; }
+    /// <summary>A mentor's mentees now, by id: a notice of a leader no longer theirs does not name them.</summary>
+    public IReadOnlyDictionary<Guid, string> Mentees { get; private set; } = new Dictionary<Guid, string>();
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -36,6 +39,8 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
         if (Notices.Any(n => n.PositionId is not null) && caller.Affiliate is { } affiliate)
             // Retired positions too: an older notice still names the position it was about.
             Positions = (await positions.PositionHistoriesAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(h => h.Position.Id, h => (h.Position.Title, h.Position.Incumbent.TermEndsOn));
+        if (Notices.Any(n => n.Kind == NotificationBox.MenteeAssigned) && caller.Affiliate is { } own)
+            Mentees = (await lists.MenteesAsync(own, caller.UserId, ct)).ToDictionary(m => m.Id, m => m.DisplayName);
         return Page();
     }
 
