@@ -141,6 +141,23 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
+    /// <summary>The notices of <paramref name="kind"/> to one user that stand and were not mailed, oldest first, with the leader each is about: told in one mail.</summary>
+    public async Task<IReadOnlyList<(long Id, Guid LeaderId)>> UnmailedToAsync(Guid userId, string kind, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select n.id, n.leader_id from {settings.Schema}.notifications n
+             where n.user_id = $1 and n.kind = $2 and n.leader_id is not null and not n.withdrawn
+               and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
+             order by n.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        var notices = new List<(long, Guid)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) notices.Add((reader.GetInt64(0), reader.GetGuid(1)));
+        return notices;
+    }
+
     /// <summary>One notification and its affiliate, for its mail; null when it is gone (an erasure took it) or withdrawn.</summary>
     public async Task<(Notification Notice, string Affiliate)?> FindAsync(long id, CancellationToken ct)
     {

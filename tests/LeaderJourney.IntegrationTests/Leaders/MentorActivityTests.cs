@@ -140,6 +140,10 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         await spanish.SignInAsync("mv.staff");
         (await spanish.GetAsync("/staff/requests")).Should().MatchRegex("<span lang=\"en\">[^<]+</span>, Nivel \\d</td>");
         (await spanish.GetAsync("/board/pipeline")).Should().MatchRegex("<h3><span lang=\"en\">[^<]+</span></h3>");
+        // Also in the lists to pick a theme from (a domain's group marks its themes).
+        (await spanish.GetAsync("/staff/leaders")).Should().MatchRegex("<optgroup label=\"Advocacy\" lang=\"en\">\\s*<option value=\"ADV.1\">");
+        (await spanish.GetAsync("/staff/positions")).Should().MatchRegex("<option value=\"ADV.1\" lang=\"en\">");
+        (await staff.GetAsync("/staff/leaders")).Should().Contain("<optgroup label=\"Advocacy\">", "an English page needs no mark");
         var wrong = await staff.Http.GetAsync("/staff/mentors?days=ninety");
         wrong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await wrong.Content.ReadAsStringAsync()).Should().Contain("The answers are counted over 1 to 366 days; the last 90 days are shown.")

@@ -159,6 +159,21 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         mail.ToAddresses.Select(a => a.ToString()).Should().Equal("mentor.new@example.org");
         mail.Subject.Should().Be("Pauli Murray is now your mentee");
         mail.MessageParts.Single().BodyData.Should().Contain($"https://journey.example.org/mentor/mentees/{id}");
+
+        // Mentees handed over together (a departing mentor's, from the mentors page) are told in one mail.
+        var mentorId = (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}")).GetProperty("mentors").EnumerateArray().Single().GetGuid();
+        foreach (var name in new[] { "Ella Baker", "Bayard Rustin" })
+        {
+            var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = name, email = $"{Guid.NewGuid():N}@example.org" });
+            var leaderId = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaderId}/mentors", new { mentorUserId = mentorId }));
+        }
+        await Until(() => Task.FromResult(server.Mails().Length == 2 && logs.Lines.Count(l => l.Contains("(mentee-assigned) is not mailed")) >= 2),
+            "one mail for both, and the other notice's message finding it told", TimeSpan.FromSeconds(60));
+        server.Mails().Length.Should().Be(2);
+        var both = server.Mails().Single(m => m.Subject != "Pauli Murray is now your mentee");
+        both.Subject.Should().Be("2 leaders are now your mentees");
+        both.MessageParts.Single().BodyData.Should().Contain("- Ella Baker\n- Bayard Rustin").And.Contain("https://journey.example.org/mentor/mentees\n");
     }
 
     [Fact]

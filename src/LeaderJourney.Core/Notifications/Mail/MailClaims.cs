@@ -35,6 +35,29 @@ public sealed class MailClaims(NpgsqlDataSource dataSource, DatabaseSettings set
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>
+    /// Claims the mail of each of <paramref name="notices"/> that stands, for one mail telling of them all; the ids claimed.
+    /// One statement, in the notices' order: of two runs at once, the one that claims the first waits the other out
+    /// and gets none, so the notices are never split between two mails.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ClaimNoticesAsync(IReadOnlyList<long> notices, Guid recipient, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            insert into {settings.Schema}.mail_sent (what, recipient, sent_at)
+            select 'notice:' || n.id, $2, $3 from {settings.Schema}.notifications n
+             where n.id = any($1) and not n.withdrawn order by n.id for update
+            on conflict do nothing
+            returning what
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. notices] });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = recipient });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        var claimed = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claimed.Add(long.Parse(reader.GetString(0)["notice:".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        return claimed;
+    }
+
     public async Task ReleaseAsync(string what, Guid recipient)
     {
         await using var command = dataSource.CreateCommand($"delete from {settings.Schema}.mail_sent where what = $1 and recipient = $2");

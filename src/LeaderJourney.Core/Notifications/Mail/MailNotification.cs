@@ -11,7 +11,7 @@ namespace LeaderJourney.Core.Notifications.Mail;
 /// <summary>
 /// Mails a notice written to the inbox (<see cref="NotificationBox"/>) to those it is for, when a mail
 /// server is configured (<see cref="MailSettings"/>): a leader's to the address on their record, a term-end
-/// reminder to the affiliate's admins who gave one, a mentor's to the address they gave. The message carries the notice's id only: names and
+/// reminder to the affiliate's admins who gave one, a mentor's new mentees to the address they gave, in one mail. The message carries the notice's id only: names and
 /// addresses are read (sealed in the store and in <c>users</c>) when the mail is made, so none lands in
 /// Wolverine's tables, and an erasure before the mail is made leaves nothing to send, nor does a notice
 /// withdrawn before it (a level taken back unheard, <see cref="NotificationBox.AddRevokedAsync"/>).
@@ -26,10 +26,14 @@ public static class MailNotificationHandler
         Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
+        if (notice.UserId is { } mentorId)
+        {
+            await MailMenteesAsync(notice, mentorId, box, leaders, directory, mailer, logger, ct);
+            return;
+        }
         // A held "attained" mail is not sent once something newer of that level was told (taken back, attained again).
         var superseded = notice.Kind == NotificationBox.LevelAttained && await box.SupersededAsync(notice, ct);
         var mails = superseded ? []
-            : notice.UserId is { } userId ? await ForMentorAsync(notice, userId, leaders, directory, mailer, ct)
             : notice.LeaderId is { } leaderId
             ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, directory, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
@@ -66,17 +70,43 @@ public static class MailNotificationHandler
                 "The same notice is in your notifications when you sign in to LeaderJourney."))];
     }
 
-    /// <summary>A mentor's new mentee, while the leader is still theirs and on their way (staff may have undone a wrong pick during the hold).</summary>
-    private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForMentorAsync(Notification notice, Guid mentorId, LeaderReader leaders, AccessDirectory directory,
-        Mailer mailer, CancellationToken ct)
+    /// <summary>
+    /// A mentor's new mentees, in one mail: handing a departing mentor's mentees to another (the mentors page) writes a
+    /// notice for each, and all those not mailed yet are told together, each while the leader is still the mentor's and
+    /// on their way (staff may have undone a wrong pick during <see cref="NotificationBox.MenteeHold"/>).
+    /// </summary>
+    private static async Task MailMenteesAsync(Notification notice, Guid mentorId, NotificationBox box, LeaderReader leaders, AccessDirectory directory, Mailer mailer,
+        ILogger logger, CancellationToken ct)
     {
-        if (notice.Kind != NotificationBox.MenteeAssigned || notice.LeaderId is not { } leaderId || await leaders.FindAsync(leaderId, ct) is not { } found) return [];
-        var leader = found.State;
-        if (leader.Erased || leader.Status is not LeaderStatus.Active || !leader.Mentors.Contains(mentorId)) return [];
-        return [.. (await directory.MailAddressesAsync(ct, userIds: [mentorId])).Select(mentor => (mentor.UserId,
-            mailer.Compose(MailRecipient.User(mentor.UserId), null, mentor.Address, mentor.Language, $"{leader.DisplayName} is now your mentee", "Hello,",
-                $"{leader.DisplayName} is now your mentee. Their journey, and each level they ask you to sign off, is on your mentees page.", $"mentor/mentees/{leaderId}",
-                "The same notice is in your notifications when you sign in to LeaderJourney.")))];
+        var theirs = new List<(long Id, Guid LeaderId, string Name)>();
+        foreach (var (id, leaderId) in await box.UnmailedToAsync(mentorId, NotificationBox.MenteeAssigned, ct))
+            if (await leaders.FindAsync(leaderId, ct) is { State: { Erased: false, Status: LeaderStatus.Active } leader } && leader.Mentors.Contains(mentorId))
+                theirs.Add((id, leaderId, leader.DisplayName));
+        var addresses = theirs.Count == 0 ? [] : await directory.MailAddressesAsync(ct, userIds: [mentorId]);
+        if (addresses.Count == 0)
+        {
+            NotMailedHere();
+            return;
+        }
+        var (_, address, language) = addresses[0];
+        const string Why = "The same notice is in your notifications when you sign in to LeaderJourney.";
+        var sent = await mailer.SendForNoticesAsync([.. theirs.Select(t => t.Id)], mentorId, claimed =>
+        {
+            // A leader assigned, taken off and assigned again has two notices: named once.
+            var told = theirs.Where(t => claimed.Contains(t.Id)).DistinctBy(t => t.LeaderId).ToList();
+            return told.Count == 1
+                ? mailer.Compose(MailRecipient.User(mentorId), null, address, language, $"{told[0].Name} is now your mentee", "Hello,",
+                    $"{told[0].Name} is now your mentee. Their journey, and each level they ask you to sign off, is on your mentees page.", $"mentor/mentees/{told[0].LeaderId}", Why)
+                : mailer.Compose(MailRecipient.User(mentorId), null, address, language, $"{told.Count} leaders are now your mentees", "Hello,",
+                    "These leaders are now your mentees. Their journeys, and each level they ask you to sign off, are on your mentees page:", "mentor/mentees", Why,
+                    [.. told.Select(t => t.Name)]);
+        }, ct);
+        if (sent) logger.LogInformation("Mailed notification {NotificationId} ({Kind}) to its mentor, with the others not mailed yet", notice.Id, notice.Kind);
+        else NotMailedHere();
+
+        void NotMailedHere() => logger.LogInformation(
+            "Notification {NotificationId} ({Kind}) is not mailed here: told in another of its mentor's mails, the leader is no longer theirs, or the mentor has no address with mail on",
+            notice.Id, notice.Kind);
     }
 
     private static async Task<IReadOnlyList<(Guid, MimeKit.MimeMessage)>> ForStaffAsync(Notification notice, Guid positionId, string affiliate, AccessDirectory directory, Store store,

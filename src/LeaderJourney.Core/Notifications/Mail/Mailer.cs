@@ -40,13 +40,16 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
     /// Each English text is said in <paramref name="language"/>, the language of the recipient's pages (null:
     /// English), with the pages' own translations (<see cref="ISentences"/>).
     /// </summary>
-    public MimeMessage Compose(MailRecipient recipient, string? name, string address, string? language, string subject, string greeting, string sentence, string path, string why)
+    /// <param name="items">Listed after the sentence, a line each, as they are (names: nothing to translate).</param>
+    public MimeMessage Compose(MailRecipient recipient, string? name, string address, string? language, string subject, string greeting, string sentence, string path, string why,
+        IReadOnlyList<string>? items = null)
     {
         var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureOf(language);
         try
         {
-            return Compose(recipient, name, address, say.Say(subject), say.Say(greeting), say.Say(sentence), path, say.Say(why));
+            var said = say.Say(sentence) + (items is { Count: > 0 } ? "\n\n" + string.Join("\n", items.Select(item => "- " + item)) : "");
+            return Compose(recipient, name, address, say.Say(subject), say.Say(greeting), said, path, say.Say(why));
         }
         finally
         {
@@ -129,25 +132,54 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
         foreach (var (recipient, mail) in mails)
         {
             if (!await claims.ClaimAsync(what, recipient, ct, notice)) continue;
-            try
-            {
-                await SendAsync(mail, ct);
-                sent++;
-            }
-            catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)e.StatusCode >= 500)
-            {
-                // The server's words may quote the address: the log names the mail and the recipient's id.
-                logger.LogWarning("The mail {What} to {Recipient} was refused for good ({StatusCode}); it is not tried again", what, recipient, (int)e.StatusCode);
-            }
-            catch (Exception e)
-            {
-                await claims.ReleaseAsync(what, recipient);
-                if (ct.IsCancellationRequested) throw; // the host is stopping: the message is tried again after
-                failed.Add(e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name);
-            }
+            var (wasSent, failure) = await SendClaimedAsync(mail, what, recipient, () => claims.ReleaseAsync(what, recipient), ct);
+            if (wasSent) sent++;
+            if (failure is not null) failed.Add(failure);
         }
         if (failed.Count > 0) throw new MailNotSentException(what, string.Join(", ", failed.Distinct()));
         return sent;
+    }
+
+    /// <summary>
+    /// Sends one mail telling <paramref name="recipient"/> of several notices at once, claimed under each
+    /// (<see cref="MailClaims.Notice"/>): made by <paramref name="compose"/> from those this run claimed (others were
+    /// mailed, or are being mailed, by another run), not sent when it claimed none. True when sent.
+    /// </summary>
+    public async Task<bool> SendForNoticesAsync(IReadOnlyList<long> notices, Guid recipient, Func<IReadOnlyList<long>, MimeMessage> compose, CancellationToken ct)
+    {
+        var claimed = await claims.ClaimNoticesAsync(notices, recipient, ct);
+        if (claimed.Count == 0) return false;
+        var what = MailClaims.Notice(claimed[0]);
+        var (sent, failure) = await SendClaimedAsync(compose(claimed), what, recipient, async () =>
+        {
+            foreach (var id in claimed) await claims.ReleaseAsync(MailClaims.Notice(id), recipient);
+        }, ct);
+        return failure is null ? sent : throw new MailNotSentException(what, failure);
+    }
+
+    /// <summary>
+    /// Sends a claimed mail: sent, or refused for good (the server will not take the address: logged, its claim
+    /// kept, not tried again), or failed for now (the claim released by <paramref name="release"/>, the reason said).
+    /// </summary>
+    private async Task<(bool Sent, string? Failure)> SendClaimedAsync(MimeMessage mail, string what, Guid recipient, Func<Task> release, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(mail, ct);
+            return (true, null);
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && (int)e.StatusCode >= 500)
+        {
+            // The server's words may quote the address: the log names the mail and the recipient's id.
+            logger.LogWarning("The mail {What} to {Recipient} was refused for good ({StatusCode}); it is not tried again", what, recipient, (int)e.StatusCode);
+            return (false, null);
+        }
+        catch (Exception e)
+        {
+            await release();
+            if (ct.IsCancellationRequested) throw; // the host is stopping: the message is tried again after
+            return (false, e is SmtpCommandException command ? $"{command.ErrorCode} {(int)command.StatusCode}" : e.GetType().Name);
+        }
     }
 
     private async Task SendAsync(MimeMessage message, CancellationToken ct)
