@@ -29,7 +29,8 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     private static partial Regex UsernamePattern();
 
     /// <returns>The code and the name as kept (the code in capitals, the name's spaces one).</returns>
-    public async Task<AffiliateBody> CreateAffiliateAsync(string code, string name, CancellationToken ct = default)
+    /// <param name="by">Who adds it, for the trail (<see cref="AccountChangesAsync"/>); null: the command line or the demo's loader.</param>
+    public async Task<AffiliateBody> CreateAffiliateAsync(string code, string name, CancellationToken ct = default, CurrentUser? by = null)
     {
         if (string.IsNullOrWhiteSpace(code) || !AffiliateCodePattern().IsMatch(code.Trim()))
             throw new RequestValidationException("code", "An affiliate code has 2 to 16 letters, digits or '-', starting with a letter or digit (e.g. 'OH' or 'NEA-NY').");
@@ -45,12 +46,14 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
             await using var command = dataSource.CreateCommand($"""
                 with existing as (select code, name from {schema}.affiliates where lower(code) = lower($1) or lower(name) = lower($2) order by lower(code) = lower($1) desc limit 1),
                      added as (insert into {schema}.affiliates (code, name, created_at) select $1, $2, $3 where not exists (select 1 from existing)
-                               on conflict do nothing returning code)
+                               on conflict do nothing returning code),
+                     trail as ({AffiliateTrail("added", Changes.AffiliateAdded)})
                 select (select code from added), (select code from existing), (select name from existing)
                 """);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            command.Parameters.Add(ActorOf(by));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             if (!reader.IsDBNull(0)) return new AffiliateBody(code, name);
@@ -76,18 +79,21 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
     /// its code stays, as it is the affiliate in every stream and report. A name another affiliate has
     /// (in any case) is refused, naming it; the database's index refuses one taken at the same moment.
     /// </summary>
-    public async Task<AffiliateBody> RenameAffiliateAsync(string? code, string? name, CancellationToken ct = default)
+    public async Task<AffiliateBody> RenameAffiliateAsync(string? code, string? name, CancellationToken ct = default, CurrentUser? by = null)
     {
         var stored = string.IsNullOrWhiteSpace(code) ? null : await StoredAffiliateCodeAsync(code, ct);
         if (stored is null) throw new NotFoundException($"There is no affiliate '{code}'.");
         name = AffiliateName(name);
         await using var command = dataSource.CreateCommand($"""
             with other as (select code from {schema}.affiliates where lower(name) = lower($2) and code <> $1 limit 1),
-                 renamed as (update {schema}.affiliates set name = $2 where code = $1 and not exists (select 1 from other) returning code)
-            select (select code from other), exists (select 1 from renamed)
+                 renamed as (update {schema}.affiliates set name = $2 where code = $1 and name <> $2 and not exists (select 1 from other) returning code),
+                 trail as ({AffiliateTrail("renamed", Changes.AffiliateRenamed)})
+            select (select code from other), exists (select 1 from renamed) or exists (select 1 from {schema}.affiliates where code = $1 and name = $2)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stored });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(ActorOf(by));
         try
         {
             await using var reader = await command.ExecuteReaderAsync(ct);

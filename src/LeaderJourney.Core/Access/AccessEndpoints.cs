@@ -99,7 +99,7 @@ public static class CreateAffiliateHandler
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins create affiliates.");
         // Answered as kept, not as sent (a code in capitals, a name's spaces one).
-        var created = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct);
+        var created = await directory.CreateAffiliateAsync(command.Code ?? "", command.Name ?? "", ct, command.Sender.Caller);
         return new Answer(StatusCodes.Status201Created, created, $"/api/affiliates/{created.Code}");
     }
 }
@@ -109,7 +109,7 @@ public static class RenameAffiliateHandler
     public static async Task<Answer> Handle(RenameAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins rename affiliates.");
-        return new Answer(StatusCodes.Status200OK, await directory.RenameAffiliateAsync(command.Code, command.Name, ct));
+        return new Answer(StatusCodes.Status200OK, await directory.RenameAffiliateAsync(command.Code, command.Name, ct, command.Sender.Caller));
     }
 }
 

@@ -5,7 +5,8 @@ namespace LeaderJourney.Core.Access;
 
 /// <summary>
 /// Who changed whose sign-in, and how: a user added, a role changed, a sign-in disabled or enabled, an
-/// address or a name set or removed, a password link made. Written in the same statement or batch as the
+/// address or a name set or removed, a password link made; and who added or renamed an affiliate (a change
+/// to no sign-in, its detail the name given: an affiliate's name is no person's data). Written in the same statement or batch as the
 /// change (the audit trail of reads, <c>sensitive_reads</c>, covers reading records; this covers the
 /// accounts). Ids, role codes and times only: the names shown are the accounts' own, looked up as the
 /// trail is read, so a sign-in deleted on erasure leaves "a removed sign-in" behind, not its name.
@@ -15,13 +16,15 @@ public sealed partial class AccessDirectory
     public static class Changes
     {
         public const string Added = "added", Role = "role", Disabled = "disabled", Enabled = "enabled",
-            Email = "email", EmailRemoved = "email-removed", Name = "name", NameRemoved = "name-removed", PasswordLink = "password-link";
+            Email = "email", EmailRemoved = "email-removed", Name = "name", NameRemoved = "name-removed", PasswordLink = "password-link",
+            AffiliateAdded = "affiliate-added", AffiliateRenamed = "affiliate-renamed";
     }
 
     /// <param name="By">The admin's user name; null for the command line (<see cref="ByCommandLine"/>) or an account removed since.</param>
     /// <param name="Username">The changed account's user name, null when it was removed since (an erased leader's).</param>
-    /// <param name="Detail">The role given (<see cref="Changes.Added"/>, <see cref="Changes.Role"/>), else null.</param>
-    public sealed record AccountChange(DateTimeOffset At, string? By, bool ByCommandLine, Guid UserId, string? Username, Guid? LeaderId, string Change, string? Detail, string? Affiliate = null);
+    /// <param name="UserId">The sign-in changed; null for a change to an affiliate (<see cref="Affiliate"/>).</param>
+    /// <param name="Detail">The role given (<see cref="Changes.Added"/>, <see cref="Changes.Role"/>), the affiliate's name given, else null.</param>
+    public sealed record AccountChange(DateTimeOffset At, string? By, bool ByCommandLine, Guid? UserId, string? Username, Guid? LeaderId, string Change, string? Detail, string? Affiliate = null);
 
     /// <summary>How many changes the users page shows, newest first.</summary>
     public const int ChangesShown = 20;
@@ -48,11 +51,19 @@ public sealed partial class AccessDirectory
         var changes = new List<AccountChange>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            changes.Add(new(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetBoolean(2), reader.GetGuid(3),
+            changes.Add(new(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetGuid(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8)));
         return changes;
     }
+
+    /// <summary>The trail's entry for an affiliate added or renamed by <paramref name="by"/>, as a statement over the CTE <paramref name="changed"/> (its <c>code</c>, the name at $2, the time at $3).</summary>
+    private string AffiliateTrail(string changed, string change) => $"""
+        insert into {schema}.account_changes (at, actor, user_id, affiliate, change, detail) select $3, $4, null, code, '{change}', $2 from {changed}
+        """;
+
+    private static NpgsqlParameter<Guid?> ActorOf(CurrentUser? by) =>
+        new() { TypedValue = by is null || by.IsOperator ? null : by.UserId, NpgsqlDbType = NpgsqlDbType.Uuid };
 
     /// <summary>A change to <paramref name="user"/>'s sign-in by <paramref name="caller"/> (the command line kept as no one), to send with the change itself.</summary>
     private NpgsqlBatchCommand Trail(CurrentUser caller, UserSummary user, string change, string? detail = null) => new($"""

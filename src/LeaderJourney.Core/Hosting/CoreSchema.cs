@@ -370,6 +370,10 @@ public static class CoreSchema
             alter table {schema}.notifications add column user_id uuid;
             create index notifications_user on {schema}.notifications (user_id, id) where user_id is not null;
             """),
+        // The trail of sign-ins also keeps who added or renamed an affiliate: a change to no sign-in.
+        new(37, "affiliate changes in the trail", """
+            alter table {schema}.account_changes alter column user_id drop not null;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -161,7 +161,8 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
             "ac.mentor | E-mail address set | ac.staff",
             "ac.mentor | Role changed to Board member | ac.staff",
             "ac.mentor | Added as Mentor | ac.staff",
-            "ac.staff | Added as Staff (affiliate admin) | the command line");
+            "ac.staff | Added as Staff (affiliate admin) | the command line",
+            "the affiliate AC | Affiliate added, named “Affiliate AC” | the command line");
         changes.Should().NotContain("ad.staff", "another affiliate's changes are its own admins'");
         // A national admin's list of every user has every sign-in's changes, each with its affiliate.
         await directory.CreateUserAsync("ac.national", ApiUsers.Password, Roles.NationalAdmin, null, null, creator: null);
@@ -223,5 +224,17 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         answer.Should().Contain("AR is now named Nevada State Education Association.").And.Contain("<td data-label=\"Name\">Nevada State Education Association");
         var refused = await (await pages.PostAsync("/admin/users", "/admin/users?handler=renameAffiliate", new() { ["code"] = "AR", ["name"] = "Affiliate AH" })).Content.ReadAsStringAsync();
         refused.Should().Contain("An affiliate named &#x27;Affiliate AH&#x27; already exists: AH.").And.Contain("value=\"Affiliate AH\"").And.Contain("<details open=\"open\">");
+
+        // Who added and renamed it is in the trail, beside the changes to sign-ins; a refused rename left nothing.
+        var trail = await pages.GetAsync("/admin/users?affiliate=AR");
+        trail = trail[trail.IndexOf("Latest changes to sign-ins", StringComparison.Ordinal)..];
+        trail.Should().Contain("<td data-label=\"Whose sign-in\">the affiliate AR</td>")
+            .And.Contain("Affiliate added, named “Nevda Education Asociation”").And.Contain("Affiliate renamed “Nevada Education Association”")
+            .And.Contain("Affiliate renamed “NEVADA education association”").And.Contain("Affiliate renamed “Nevada State Education Association”</td>\n                    <td data-label=\"By\">ag.national</td>")
+            .And.NotContain("Affiliate AH").And.NotContain("Nobody");
+        System.Text.RegularExpressions.Regex.Matches(trail, "Affiliate renamed").Count.Should().Be(3);
+        // The same name again changes nothing, and records nothing.
+        (await national.PatchAsJsonAsync("/api/affiliates/AR", new { name = "Nevada State Education Association" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        System.Text.RegularExpressions.Regex.Matches(await pages.GetAsync("/admin/users?affiliate=AR"), "Affiliate renamed").Count.Should().Be(3);
     }
 }
