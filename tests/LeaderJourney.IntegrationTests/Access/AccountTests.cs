@@ -230,7 +230,13 @@ public sealed partial class AccountTests(TestDatabase database) : IClassFixture<
         var person = new Pages.PageClient(_app);
         await person.SignInAsync(leaderUser);
         (await person.GetAsync("/journey/theme/ADV.1")).Should().Contain("Your mentor: María López.").And.NotContain(mentorName);
-        (await person.GetAsync("/journey")).Should().Contain("María López became a mentor");
+        (await person.GetAsync("/journey")).Should().Contain("María López became a mentor").And.Contain("Your mentor: María López.", "the journey says who signs off");
+        var (secondName, secondId) = await User(Roles.Mentor, "AC");
+        (await staff.PostAsJsonAsync($"/api/leaders/{leader}/mentors", new { mentorUserId = secondId })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var both = string.Compare("María López", secondName, StringComparison.CurrentCulture) < 0 ? $"María López and {secondName}" : $"{secondName} and María López";
+        (await person.GetAsync("/journey")).Should().Contain($"Your mentors: {both}.");
+        (await person.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Your mentors: {both}.");
+        (await staff.DeleteAsync($"/api/leaders/{leader}/mentors/{secondId}")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
         await using (var stored = dataSource.CreateCommand("select name_sealed from leaderjourney.users where id = $1"))

@@ -24,6 +24,10 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
     }
 
     public string Name { get; private set; } = "";
+
+    /// <summary>Who signs off the leader's levels, by the names they go by: the page's "ask your mentor" says who that is.</summary>
+
+    public IReadOnlyList<string> MentorNames { get; private set; } = [];
     /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
     public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];
@@ -49,7 +53,9 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
             : null;
         AskToConfirmAddress = mailer.LinkTo(ConfirmedAddress.PagePath) is not null && loaded.State.Email is { Length: > 0 } email
             && !await directory.IsConfirmedAsync(caller.UserId, email, ct);
-        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, await directory.MentorNamesAsync(loaded.State.Affiliate, ct), TimelinePageNumber, T);
+        var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
+        Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
+        MentorNames = [.. loaded.State.Mentors.Where(mentorNames.ContainsKey).Select(id => mentorNames[id]).Order()];
         return Page();
     }
 }
