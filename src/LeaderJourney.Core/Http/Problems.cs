@@ -88,9 +88,12 @@ public static class Problems
     private static string InPageWords(RequestValidationException e)
     {
         if (!FieldWords.TryGetValue(e.Field, out var words)) return e.Message;
-        // The field's first mention only, as a whole word: the rest of the message may quote what was typed.
-        var said = new System.Text.RegularExpressions.Regex($@"\b{System.Text.RegularExpressions.Regex.Escape(e.Field)}\b").Replace(e.Message, words, 1);
-        return said.Length > 0 ? char.ToUpperInvariant(said[0]) + said[1..] : said;
+        // Only where the checks name the field (LeaderInput): at the start, or after "Give". Elsewhere the message may
+        // quote what was typed ("'my.email' is not an e-mail address."), which is left as it is.
+        const string Give = "Give ";
+        return e.Message.StartsWith(e.Field + " ", StringComparison.Ordinal) ? char.ToUpperInvariant(words[0]) + words[1..] + e.Message[e.Field.Length..]
+            : e.Message.StartsWith(Give + e.Field + " ", StringComparison.Ordinal) ? Give + words + e.Message[(Give.Length + e.Field.Length)..]
+            : e.Message;
     }
 }
 

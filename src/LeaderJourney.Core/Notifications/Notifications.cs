@@ -141,6 +141,25 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
+    /// <summary>
+    /// Withdraws the notices of <paramref name="kind"/> to <paramref name="userId"/> about <paramref name="leaderId"/> that they have
+    /// neither marked read nor been mailed: a mentor taken off a leader before they heard of it (a wrong pick undone) is told
+    /// neither way. One they heard of stays, and no longer names the leader (the page's rule).
+    /// </summary>
+    public async Task WithdrawUnheardAsync(Guid userId, Guid leaderId, string kind, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            update {settings.Schema}.notifications n set withdrawn = true
+             where n.user_id = $1 and n.leader_id = $2 and n.kind = $3 and not n.withdrawn
+               and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r where r.user_id = $1), 0)
+               and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The notices of <paramref name="kind"/> to one user that stand and were not mailed, oldest first, with the leader each is about: told in one mail.</summary>
     public async Task<IReadOnlyList<(long Id, Guid LeaderId)>> UnmailedToAsync(Guid userId, string kind, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ public static class Reactions
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
     public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed),
-        typeof(LeaderProfileChanged), typeof(MentorAssigned)];
+        typeof(LeaderProfileChanged), typeof(MentorAssigned), typeof(MentorUnassigned)];
 
     /// <summary>
     /// A database that already has events when it first meets the reactions starts the subscription at
@@ -90,6 +90,13 @@ public static class MentorAssignedHandler
             userId: e.Data.MentorUserId, ct: ct);
         await Notices.MailAsync(box, mail, messages, key, ct, box.MenteeHold);
     }
+}
+
+/// <summary>A mentor taken off a leader before they heard they had them (a wrong pick undone, a handover) is told neither way.</summary>
+public static class MentorUnassignedHandler
+{
+    public static Task Handle(IEvent<MentorUnassigned> e, NotificationBox box, CancellationToken ct) =>
+        box.WithdrawUnheardAsync(e.Data.MentorUserId, e.Data.LeaderId, NotificationBox.MenteeAssigned, ct);
 }
 
 /// <summary>

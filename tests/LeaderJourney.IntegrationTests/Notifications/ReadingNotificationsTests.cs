@@ -188,13 +188,27 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         (await mentor.GetAsync("/notifications")).Should().Contain("Larry Itliong is now your mentee.").And.Contain($"<a href=\"/mentor/mentees/{id}\">See their journey</a>");
         (await mentor.GetAsync("/account/mail")).Should().Contain("every notice in your notifications");
 
-        // Taken off them, the leader is no longer theirs to see: the notice stays, without the name.
-        (await admin.DeleteAsync($"/api/leaders/{id}/mentors/{mentorId}")).StatusCode.Should().Be(HttpStatusCode.OK);
-        await _app.CaughtUpAsync();
-        (await mentor.GetAsync("/notifications")).Should().Contain("A leader was assigned to you; they are not among your mentees now.").And.NotContain("Larry Itliong");
         (await mentor.PostAsync("/notifications", "/notifications?handler=read", new() { ["throughId"] = notice.GetProperty("id").GetInt64().ToString() }))
             .StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await Notes(mentorApi)).Single().GetProperty("read").GetBoolean().Should().BeTrue("a mentor keeps their own mark");
+
+        // Taken off them after they read it, the leader is no longer theirs to see: the notice stays, without the name.
+        (await admin.DeleteAsync($"/api/leaders/{id}/mentors/{mentorId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/notifications")).Should().Contain("A leader was assigned to you; they are not among your mentees now.").And.NotContain("Larry Itliong");
+
+        // A wrong pick undone before they read of it is told neither way; the next leader is (the reactions run in order,
+        // so once that one is told the undone one was handled).
+        async Task<Guid> Enrol(string name) => (await (await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "NV", displayName = name, email = $"{Guid.NewGuid():N}@example.org" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var wrong = await Enrol("Philip Vera Cruz");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{wrong}/mentors", new { mentorUserId = mentorId }));
+        (await admin.DeleteAsync($"/api/leaders/{wrong}/mentors/{mentorId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var next = await Enrol("Itliong Next");
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{next}/mentors", new { mentorUserId = mentorId }));
+        await Until(async () => (await Notes(mentorApi)).Any(n => n.GetProperty("leaderId").GetGuid() == next), "the next leader's notice");
+        (await Notes(mentorApi)).Select(n => n.GetProperty("leaderId").GetGuid()).Should().Equal(next, id);
+        (await mentor.GetAsync("/")).Should().MatchRegex("""<span class="badge count">1<span class="visually-hidden"> unread</span>""");
     }
 
     private static async Task<JsonElement[]> Notes(HttpClient client) => (await client.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!;

@@ -981,6 +981,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol",
             new() { ["displayName"] = "Ella Long", ["email"] = $"{Guid.NewGuid():N}@example.org", ["local"] = new string('x', 101) })).Content.ReadAsStringAsync())
             .Should().Contain("The local has at most 100 characters (101 given).");
+        // What was typed is quoted as typed, though it holds the field's name.
+        (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Ella Mail", ["email"] = "my.email" })).Content.ReadAsStringAsync())
+            .Should().Contain("&#x27;my.email&#x27; is not an e-mail address.");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("<dt>Framework</dt><dd>BPS Unified Leader Competencies, v4 (2017-03-20)</dd>");
     }
 
@@ -1107,7 +1110,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("<p class=\"error\" role=\"alert\">This position was retired on ", "a second press (a page left open) is said, not a 500");
         var nominated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate",
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
-        nominated.Should().Contain("Nominated: Bayard Rustin, to Treasurer.").And.Contain("<strong>Candidates</strong>: Bayard Rustin");
+        nominated.Should().Contain("Nominated: Bayard Rustin, to Treasurer.").And.Contain("<strong>Candidates</strong>: Bayard Rustin")
+            .And.Contain("Its candidate is no longer nominated.", "its retirement says what it ends, in words, not \"candidate(s)\"");
         // Staff nominate by typing a name: a position's form holds no list of every leader.
         nominated.Should().NotContain("<option value=\"" + rustin);
 

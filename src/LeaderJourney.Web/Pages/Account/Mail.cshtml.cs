@@ -75,6 +75,7 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
     {
         Address = await addresses.OfAsync(Caller, ct);
         (Mail, _, var language) = await directory.MailPreferenceAsync(Caller.UserId, ct);
-        MailLanguage = Texts.Names.GetValueOrDefault(language ?? "en", Texts.Names["en"]);
+        // Named in the page's words ("español" inside a Spanish sentence, "Spanish" in an English one), not as the chooser lists it.
+        MailLanguage = language == "es" ? "Spanish" : "English";
     }
 }

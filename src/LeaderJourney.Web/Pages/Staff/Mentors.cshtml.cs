@@ -53,20 +53,33 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
             Message = T["No mentee of theirs on their way is left to move."];
             return await Load(ct);
         }
+        // A leader who has both keeps the one taking over and loses the one leaving: not "moved", and said apart.
+        var hadBoth = Guid.TryParse(to, out var toId) ? (await query.MenteesAsync(affiliate, toId, ct)).Select(m => m.LeaderId).ToHashSet() : [];
         var refused = new List<(string, string)>();
+        var refusedIds = new HashSet<Guid>();
         foreach (var leader in mentees)
         {
             var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
                 new ReplaceMentorCommand(leader.LeaderId, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.LeaderId}")) }, ct));
-            if (error is not null) refused.Add((leader.DisplayName, error));
+            if (error is null) continue;
+            refused.Add((leader.DisplayName, error));
+            refusedIds.Add(leader.LeaderId);
         }
-        var moved = mentees.Count - refused.Count;
+        var alreadyTheirs = mentees.Count(m => hadBoth.Contains(m.LeaderId) && !refusedIds.Contains(m.LeaderId));
+        var moved = mentees.Count - refused.Count - alreadyTheirs;
         // One reason for every leader (the mentor taking over cannot sign in, say) is said once.
         if (moved == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
         else
         {
             // The page reads the read model, a moment behind the writes.
-            Message = $"{(moved == 1 ? T["Moved one mentee."] : T["Moved {0} mentees.", moved])} {T["The figures below follow in a moment."]}";
+            Message = $"{(moved == 1 ? T["Moved one mentee."] : T["Moved {0} mentees.", moved])}"
+                + (alreadyTheirs switch
+                {
+                    0 => "",
+                    1 => " " + T["One more had both mentors: only the one leaving was taken off."],
+                    _ => " " + T["{0} more had both mentors: only the one leaving was taken off.", alreadyTheirs],
+                })
+                + $" {T["The figures below follow in a moment."]}";
             NotMoved = refused;
         }
         return await Load(ct);
