@@ -8,8 +8,8 @@ using Wolverine;
 namespace LeaderJourney.Core.Notifications;
 
 /// <summary>
-/// GET /api/notifications: a leader's own (levels attained or withdrawn, requests declined), staff's for
-/// their affiliate (terms ending), newest first, each saying whether the caller has marked it read.
+/// GET /api/notifications: a leader's own (levels attained or withdrawn, requests declined), a mentor's own
+/// (new mentees), staff's for their affiliate (terms ending), newest first, each saying whether the caller has marked it read.
 /// POST /api/notifications/read marks them read, up to an id or all.
 /// </summary>
 public static class NotificationsEndpoint
@@ -40,7 +40,7 @@ public sealed record NotificationBody(long Id, string Kind, Guid? LeaderId, Guid
     public static NotificationBody Of(Notification n) => new(n.Id, n.Kind, n.LeaderId, n.PositionId, n.ThemeCode, n.Level, n.OnDate, n.CreatedAt, n.Read);
 }
 
-/// <summary>A leader or staff member marks their notifications read: up to <see cref="ThroughId"/>, or all when it is null.</summary>
+/// <summary>A leader, mentor or staff member marks their notifications read: up to <see cref="ThroughId"/>, or all when it is null.</summary>
 public sealed record MarkNotificationsReadCommand(long? ThroughId) : Command;
 
 public static class MarkNotificationsReadHandler

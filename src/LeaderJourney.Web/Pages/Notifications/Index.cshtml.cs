@@ -11,7 +11,7 @@ using Wolverine;
 namespace LeaderJourney.Web.Pages.Notifications;
 
 /// <summary>
-/// What a leader or staff member has been told (GET /api/notifications), newest first, the unread ones
+/// What a leader, mentor or staff member has been told (GET /api/notifications), newest first, the unread ones
 /// marked, each with a link to where it can be acted on; "mark all read" sends the API's command.
 /// </summary>
 public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, LeaderLists lists, TimeProvider clock) : PageModel
