@@ -38,9 +38,11 @@ public sealed partial class TranslatedSentences : ISentences
         if (english.Length == 0 || CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en") return english;
         var found = _texts[english];
         if (!found.ResourceNotFound) return found.Value;
-        // Words that open a sentence ("The name has at most ...") are kept once, as said inside one ("the name").
-        if (char.IsUpper(english[0]) && _texts[char.ToLowerInvariant(english[0]) + english[1..]] is { ResourceNotFound: false } inside)
-            return inside.Value.Length > 0 ? char.ToUpper(inside.Value[0], CultureInfo.CurrentCulture) + inside.Value[1..] : inside.Value;
+        // Words kept once, as said inside a sentence ("the name") or opening one ("The justification"), are said the
+        // other way too, their first letter's case following the English (resource names differing in case alone clash).
+        var flipped = char.IsUpper(english[0]) ? char.ToLowerInvariant(english[0]) : char.ToUpperInvariant(english[0]);
+        if (flipped != english[0] && _texts[flipped + english[1..]] is { ResourceNotFound: false, Value.Length: > 0 } other)
+            return (char.IsUpper(english[0]) ? char.ToUpper(other.Value[0], CultureInfo.CurrentCulture) : char.ToLower(other.Value[0], CultureInfo.CurrentCulture)) + other.Value[1..];
         // Sentences of the code's are short; a long one carries something typed, and is not taken apart.
         if (depth > 2 || english.Length > MaxMatched) return english;
         foreach (var pattern in _patterns.Value)

@@ -57,7 +57,7 @@ public sealed partial class AccessDirectory
         return changes;
     }
 
-    /// <summary>The trail's entry for an affiliate added or renamed by <paramref name="by"/>, as a statement over the CTE <paramref name="changed"/> (its <c>code</c>, the name at $2, the time at $3).</summary>
+    /// <summary>The trail's entry for an affiliate added or renamed, as a statement over the CTE <paramref name="changed"/> (its <c>code</c>; the name at $2, the time at $3, who changed it at $4, <see cref="ActorOf"/>).</summary>
     private string AffiliateTrail(string changed, string change) => $"""
         insert into {schema}.account_changes (at, actor, user_id, affiliate, change, detail) select $3, $4, null, code, '{change}', $2 from {changed}
         """;
@@ -73,7 +73,7 @@ public sealed partial class AccessDirectory
         Parameters =
         {
             new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() },
-            new NpgsqlParameter<Guid?> { TypedValue = caller.IsOperator ? null : caller.UserId, NpgsqlDbType = NpgsqlDbType.Uuid },
+            ActorOf(caller),
             new NpgsqlParameter<Guid> { TypedValue = user.Id },
             new NpgsqlParameter<string?> { TypedValue = user.Affiliate, NpgsqlDbType = NpgsqlDbType.Text },
             new NpgsqlParameter<string> { TypedValue = change },

@@ -19,7 +19,7 @@ public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? Po
 /// a request declined, a position's term coming to an end, a mentor's new mentee. Ids, codes and dates only, so nothing here
 /// needs sealing; an erasure deletes the leader's. Each is written under a key, once however often the
 /// reaction that writes it runs. Each reader marks what they have read as one number, the newest id
-/// read (a leader's are theirs alone; an affiliate's staff each keep their own mark). A level attained
+/// read (a leader's and a mentor's are theirs alone; an affiliate's staff each keep their own mark). A level attained
 /// and taken back before the leader heard of it is told neither way (<see cref="AddRevokedAsync"/>).
 /// </summary>
 public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock, IConfiguration configuration)
@@ -41,7 +41,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// <summary>
     /// How long a mentor's new mentee waits before it is mailed: staff who undo a wrong pick send no mail, and a
     /// mentor whose mentees are handed over hears of them once they are theirs. <c>LeaderJourney:Notices:MenteeHold</c>,
-    /// 5 minutes unless set.
+    /// 5 minutes unless set; zero mails each at once.
     /// </summary>
     public TimeSpan MenteeHold { get; } = Hold(configuration, "MenteeHold");
 
@@ -148,29 +148,51 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// </summary>
     public async Task WithdrawUnheardAsync(Guid userId, Guid leaderId, string kind, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The notices locked first, as a mail's claim locks them (MailClaims), then looked at in a statement of its own,
+        // which sees a claim committed while it waited: a notice is never both mailed and withdrawn.
+        await using (var locking = new NpgsqlCommand($"""
+            select id from {settings.Schema}.notifications where user_id = $1 and leader_id = $2 and kind = $3 and not withdrawn for update
+            """, connection, transaction))
+        {
+            locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+            locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+            locking.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+            await locking.ExecuteNonQueryAsync(ct);
+        }
+        await using (var writing = new NpgsqlCommand($"""
             update {settings.Schema}.notifications n set withdrawn = true
              where n.user_id = $1 and n.leader_id = $2 and n.kind = $3 and not n.withdrawn
                and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r where r.user_id = $1), 0)
                and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-        await command.ExecuteNonQueryAsync(ct);
+            """, connection, transaction))
+        {
+            writing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+            writing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+            writing.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+            await writing.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
     }
 
-    /// <summary>The notices of <paramref name="kind"/> to one user that stand and were not mailed, oldest first, with the leader each is about: told in one mail.</summary>
-    public async Task<IReadOnlyList<(long Id, Guid LeaderId)>> UnmailedToAsync(Guid userId, string kind, CancellationToken ct)
+    /// <summary>
+    /// The notices of <paramref name="kind"/> to one user that stand and were not mailed, written from <paramref name="from"/>
+    /// to <paramref name="through"/>, oldest first, with the leader each is about: told in one mail.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Id, Guid LeaderId)>> UnmailedToAsync(Guid userId, string kind, DateTimeOffset from, DateTimeOffset through, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
             select n.id, n.leader_id from {settings.Schema}.notifications n
              where n.user_id = $1 and n.kind = $2 and n.leader_id is not null and not n.withdrawn
+               and n.created_at between $3 and $4
                and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
              order by n.id
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = through.ToUniversalTime() });
         var notices = new List<(long, Guid)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) notices.Add((reader.GetInt64(0), reader.GetGuid(1)));

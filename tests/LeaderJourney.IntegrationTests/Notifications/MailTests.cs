@@ -162,7 +162,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         mail.Subject.Should().Be("Pauli Murray is now your mentee");
         mail.MessageParts.Single().BodyData.Should().Contain($"https://journey.example.org/mentor/mentees/{id}");
 
-        // Mentees handed over together (a departing mentor's, from the mentors page) are told in one mail.
+        // Mentees given to a mentor within moments (as the mentors page hands a departing mentor's over) are told in one mail.
         var mentorId = (await admin.GetFromJsonAsync<JsonElement>($"/api/leaders/{id}")).GetProperty("mentors").EnumerateArray().Single().GetGuid();
         foreach (var name in new[] { "Ella Baker", "Bayard Rustin" })
         {

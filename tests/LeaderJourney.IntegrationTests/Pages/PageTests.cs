@@ -1049,6 +1049,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         ])).Content.ReadAsStringAsync();
         unchosen.Should().Contain("Saved. Thank you.").And.NotContain("value=\"Afro-Caribbean\"").And.NotContain("value=\"two-spirit\"")
             .And.Contain("id=\"gender-none\" name=\"gender\" value=\"\" checked=\"checked\"");
+        // Unchosen, the words edited and the save refused: the form sent again still says "self-describe" was unchosen.
+        await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record", new() { ["race"] = "self", ["raceOwn"] = "Kin", ["consent"] = "true" });
+        var edited = await (await leader.PostFieldsAsync("/journey/demographics", "/journey/demographics?handler=record",
+            [new("raceOwn", "Kin and more"), new("ownShown", "race")])).Content.ReadAsStringAsync();
+        edited.Should().Contain("without your consent nothing is stored").And.Contain("value=\"Kin and more\"").And.Contain("id=\"race-own\" name=\"race\" value=\"self\">")
+            .And.Contain("name=\"ownShown\" value=\"race\"");
+        (await (await leader.PostFieldsAsync("/journey/demographics", "/journey/demographics?handler=record",
+            [new("raceOwn", "Kin and more"), new("ownShown", "race"), new("consent", "true")])).Content.ReadAsStringAsync())
+            .Should().Contain("Saved. Thank you.").And.NotContain("value=\"Kin and more\"").And.NotContain("value=\"Kin\"");
         // Withdrawing is folded away and asked again: one tap beside "Save" deletes nothing.
         (await leader.GetAsync("/journey/demographics")).Should().Contain("<details class=\"danger-zone\">\n        <summary>Withdraw my consent</summary>");
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=withdraw", new())).Content.ReadAsStringAsync())

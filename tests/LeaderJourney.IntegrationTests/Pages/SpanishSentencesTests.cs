@@ -55,6 +55,7 @@ public sealed partial class SpanishSentencesTests(TestDatabase database) : IClas
         // A page says a field in its form's words, also where they open the sentence.
         InSpanish(() => sentences.Say("Give the e-mail address (1 to 254 characters).")).Should().Be("Indica la dirección de correo (de 1 a 254 caracteres).");
         InSpanish(() => sentences.Say("The name has at most 200 characters (201 given).")).Should().Be("El nombre tiene como máximo 200 caracteres (se dieron 201).");
+        InSpanish(() => sentences.Say("Give the justification (1 to 4000 characters).")).Should().Be("Indica la justificación (de 1 a 4000 caracteres).");
         sentences.Say("The file is empty.").Should().Be("The file is empty.", "English is said as it was written");
         InSpanish(() => sentences.Say("Ten of them went home.")).Should().Be("Ten of them went home.",
             "a sentence without a translation stays as it is; \"{0} of {1}\" does not take it apart");

@@ -23,12 +23,12 @@ public static class MailNotificationHandler
     public static void Configure(HandlerChain chain) => Mailer.RetryWhenNotSent(chain);
 
     public static async Task Handle(MailNotification message, NotificationBox box, AccessDirectory directory, Store store, LeaderReader leaders,
-        Mailer mailer, ILogger<MailNotification> logger, CancellationToken ct)
+        Mailer mailer, TimeProvider clock, ILogger<MailNotification> logger, CancellationToken ct)
     {
         if (await box.FindAsync(message.NotificationId, ct) is not var (notice, affiliate)) return;
         if (notice.UserId is { } mentorId)
         {
-            await MailMenteesAsync(notice, mentorId, box, leaders, directory, mailer, logger, ct);
+            await MailMenteesAsync(notice, mentorId, box, leaders, directory, mailer, clock, logger, ct);
             return;
         }
         // A held "attained" mail is not sent once something newer of that level was told (taken back, attained again).
@@ -72,14 +72,22 @@ public static class MailNotificationHandler
 
     /// <summary>
     /// A mentor's new mentees, in one mail: handing a departing mentor's mentees to another (the mentors page) writes a
-    /// notice for each, and all those not mailed yet are told together, each while the leader is still the mentor's and
-    /// on their way (staff may have undone a wrong pick during <see cref="NotificationBox.MenteeHold"/>).
+    /// notice for each within moments, and those not mailed yet are told together, each while the leader is still the
+    /// mentor's and on their way (staff may have undone a wrong pick during <see cref="NotificationBox.MenteeHold"/>).
+    /// Together means written from an hour before this notice (an older one left unmailed, its mentor's mail off then,
+    /// is not brought up now) until its hold ended, give or take <see cref="TogetherWithin"/>: a notice written later
+    /// waits for its own hold and its own message.
     /// </summary>
+    /// <summary>How far past the end of its hold a notice may have been written and still go in this mail: a handover's notices are written moments apart.</summary>
+    private static readonly TimeSpan TogetherWithin = TimeSpan.FromSeconds(10);
+
     private static async Task MailMenteesAsync(Notification notice, Guid mentorId, NotificationBox box, LeaderReader leaders, AccessDirectory directory, Mailer mailer,
-        ILogger logger, CancellationToken ct)
+        TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         var theirs = new List<(long Id, Guid LeaderId, string Name)>();
-        foreach (var (id, leaderId) in await box.UnmailedToAsync(mentorId, NotificationBox.MenteeAssigned, ct))
+        var unmailed = await box.UnmailedToAsync(mentorId, NotificationBox.MenteeAssigned, notice.CreatedAt - TimeSpan.FromHours(1),
+            clock.GetUtcNow() - box.MenteeHold + TogetherWithin, ct);
+        foreach (var (id, leaderId) in unmailed)
             if (await leaders.FindAsync(leaderId, ct) is { State: { Erased: false, Status: LeaderStatus.Active } leader } && leader.Mentors.Contains(mentorId))
                 theirs.Add((id, leaderId, leader.DisplayName));
         var addresses = theirs.Count == 0 ? [] : await directory.MailAddressesAsync(ct, userIds: [mentorId]);

@@ -67,7 +67,7 @@ public static class DefinePositionHandler
     {
         var requirements = (command.Requirements ?? []).Select(r => r is null ? null : new RequirementInput(r.DomainCode, r.ThemeCode, r.Level)).ToList();
         return writes.DefineAsync(command, requirements, stream, session, leaders, ct,
-            command.AsksIfTitleTaken ? (title, c) => TitleTaken.RefuseIfTakenAsync(data, command.Affiliation(), title, writes.Now, c) : null);
+            command.AsksIfTitleTaken ? (title, c) => TitleTaken.RefuseIfTakenAsync(data, command.Affiliation(), title, c) : null);
     }
 }
 

@@ -26,9 +26,10 @@ public static partial class TitleTaken
     public static string Key(string? title) => Spaces().Replace(title ?? "", " ").Trim().ToUpperInvariant();
 
     /// <summary>Refuses the definition (<see cref="TitleTakenException"/>) when a position of the affiliate, not retired, has its title.</summary>
-    public static async Task RefuseIfTakenAsync(SuccessionData data, string affiliate, string title, DateTimeOffset now, CancellationToken ct)
+    public static async Task RefuseIfTakenAsync(SuccessionData data, string affiliate, string title, CancellationToken ct)
     {
-        var same = (await data.PositionsAsync(affiliate, now, ct)).Where(p => Key(p.Title) == Key(title)).ToList();
+        // Every position stored now, whatever time another host's clock gave its definition.
+        var same = (await data.PositionsAsync(affiliate, DateTimeOffset.MaxValue, ct)).Where(p => Key(p.Title) == Key(title)).ToList();
         if (same.Count > 0) throw new TitleTakenException(same);
     }
 

@@ -27,6 +27,8 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
     public string? RaceOwn { get; private set; }
     /// <summary>Whether "self-describe" is ticked for race/ethnicity (a refused save may leave words in the box unticked).</summary>
     public bool RaceOwnChosen { get; private set; }
+    /// <summary>The questions whose "self-describe" the leader unchose in a save that was refused (see <see cref="OnPostRecordAsync"/>).</summary>
+    public IReadOnlySet<string> Unchosen { get; private set; } = new HashSet<string>();
     public string? Gender { get; private set; }
     public string? GenderOwn { get; private set; }
     public string? Job { get; private set; }
@@ -49,11 +51,11 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         // "self-describe" unticked or another answer chosen, are left behind: that is how they are removed. So are
         // any words whose "self-describe" the form showed chosen and the leader unchose (`ownShown`): after a
         // refused save the box holds words never stored, and unticking is still what the leader meant.
-        var unchosen = (ownShown ?? []).ToHashSet();
+        var shownChosen = (ownShown ?? []).ToHashSet();
         race ??= [];
-        if (Typed(raceOwn, storedRace) && !race.Contains(OwnWords) && !unchosen.Contains("race")) race = [.. race, OwnWords];
-        gender = unchosen.Contains("gender") ? gender : Own(gender, genderOwn, storedGender);
-        job = unchosen.Contains("job") ? job : Own(job, jobOwn, storedJob);
+        if (Typed(raceOwn, storedRace) && !race.Contains(OwnWords) && !shownChosen.Contains("race")) race = [.. race, OwnWords];
+        gender = shownChosen.Contains("gender") ? gender : Own(gender, genderOwn, storedGender);
+        job = shownChosen.Contains("job") ? job : Own(job, jobOwn, storedJob);
         if (!consent) Error = "Tick the consent box to save: without your consent nothing is stored.";
         else if (Both(gender, genderOwn, storedGender) || Both(job, jobOwn, storedJob))
             Error = "You chose an answer and also typed your own words for the same question: keep one of them.";
@@ -72,6 +74,8 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
             Race = race.Where(v => v != OwnWords).ToHashSet();
             (RaceOwn, RaceOwnChosen) = (string.IsNullOrWhiteSpace(raceOwn) ? null : raceOwn, race.Contains(OwnWords));
             (Gender, GenderOwn, Job, JobOwn, Consented) = (Blank(gender), genderOwn, Blank(job), jobOwn, consent);
+            // Unchosen by the leader and shown again unchosen, with their words: sent again, they are still unchosen, not newly typed.
+            Unchosen = shownChosen;
         }
         return page;
 

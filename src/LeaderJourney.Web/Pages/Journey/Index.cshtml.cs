@@ -26,8 +26,8 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
     public string Name { get; private set; } = "";
 
     /// <summary>Who signs off the leader's levels, by the names they go by: the page's "ask your mentor" says who that is.</summary>
-
     public IReadOnlyList<string> MentorNames { get; private set; } = [];
+
     /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
     public LeaderPositionsView? Positions { get; private set; }
     public IReadOnlyList<DomainRow> Domains { get; private set; } = [];

@@ -14,7 +14,7 @@ namespace LeaderJourney.Web.Pages.Notifications;
 /// What a leader, mentor or staff member has been told (GET /api/notifications), newest first, the unread ones
 /// marked, each with a link to where it can be acted on; "mark all read" sends the API's command.
 /// </summary>
-public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, LeaderLists lists, TimeProvider clock) : PageModel
+public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWords words, SuccessionData positions, LeaderLists lists, LeaderReader leaders, TimeProvider clock) : PageModel
 {
     public const int PageSize = 30;
 
@@ -40,7 +40,14 @@ public sealed class IndexModel(NotificationBox box, IMessageBus bus, FrameworkWo
             // Retired positions too: an older notice still names the position it was about.
             Positions = (await positions.PositionHistoriesAsync(affiliate, clock.GetUtcNow(), ct)).ToDictionary(h => h.Position.Id, h => (h.Position.Title, h.Position.Incumbent.TermEndsOn));
         if (Notices.Any(n => n.Kind == NotificationBox.MenteeAssigned) && caller.Affiliate is { } own)
-            Mentees = (await lists.MenteesAsync(own, caller.UserId, ct)).ToDictionary(m => m.Id, m => m.DisplayName);
+        {
+            var mentees = (await lists.MenteesAsync(own, caller.UserId, ct)).ToDictionary(m => m.Id, m => m.DisplayName);
+            // The list is a read model a moment behind (or being rebuilt): a leader it lacks is looked for in their stream.
+            foreach (var id in Notices.Where(n => n.Kind == NotificationBox.MenteeAssigned).Select(n => n.LeaderId).OfType<Guid>().Distinct().Where(id => !mentees.ContainsKey(id)))
+                if (await leaders.FindAsync(id, ct) is { State: { Erased: false } leader } && leader.Affiliate == own && leader.Mentors.Contains(caller.UserId))
+                    mentees[id] = leader.DisplayName;
+            Mentees = mentees;
+        }
         return Page();
     }
 

@@ -68,18 +68,24 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
         var alreadyTheirs = mentees.Count(m => hadBoth.Contains(m.LeaderId) && !refusedIds.Contains(m.LeaderId));
         var moved = mentees.Count - refused.Count - alreadyTheirs;
         // One reason for every leader (the mentor taking over cannot sign in, say) is said once.
-        if (moved == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
+        if (moved == 0 && alreadyTheirs == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
         else
         {
             // The page reads the read model, a moment behind the writes.
-            Message = $"{(moved == 1 ? T["Moved one mentee."] : T["Moved {0} mentees.", moved])}"
-                + (alreadyTheirs switch
+            string[] said =
+            [
+                moved switch { 0 => "", 1 => T["Moved one mentee."], _ => T["Moved {0} mentees.", moved] },
+                (alreadyTheirs, moved) switch
                 {
-                    0 => "",
-                    1 => " " + T["One more had both mentors: only the one leaving was taken off."],
-                    _ => " " + T["{0} more had both mentors: only the one leaving was taken off.", alreadyTheirs],
-                })
-                + $" {T["The figures below follow in a moment."]}";
+                    (0, _) => "",
+                    (1, 0) => T["One had both mentors: only the one leaving was taken off."],
+                    (1, _) => T["One more had both mentors: only the one leaving was taken off."],
+                    (_, 0) => T["{0} had both mentors: only the one leaving was taken off.", alreadyTheirs],
+                    _ => T["{0} more had both mentors: only the one leaving was taken off.", alreadyTheirs],
+                },
+                T["The figures below follow in a moment."],
+            ];
+            Message = string.Join(" ", said.Where(s => s.Length > 0));
             NotMoved = refused;
         }
         return await Load(ct);

@@ -6,6 +6,7 @@ using LeaderJourney.Core.Notifications;
 using LeaderJourney.Core.Notifications.Mail;
 using LeaderJourney.Storage;
 using Microsoft.Extensions.Logging;
+using System;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -19,8 +20,9 @@ namespace Internal.Generated.WolverineHandlers
         private readonly LeaderJourney.Core.Notifications.NotificationBox _notificationBox;
         private readonly LeaderJourney.Storage.Store _store;
         private readonly Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> _loggerForMessage;
+        private readonly System.TimeProvider _timeProvider;
 
-        public MailNotificationHandler1642689073(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> loggerForMessage)
+        public MailNotificationHandler1642689073(LeaderJourney.Core.Access.AccessDirectory accessDirectory, LeaderJourney.Core.Leaders.LeaderReader leaderReader, LeaderJourney.Core.Notifications.Mail.Mailer mailer, LeaderJourney.Core.Notifications.NotificationBox notificationBox, LeaderJourney.Storage.Store store, Microsoft.Extensions.Logging.ILogger<LeaderJourney.Core.Notifications.Mail.MailNotification> loggerForMessage, System.TimeProvider timeProvider)
         {
             _accessDirectory = accessDirectory;
             _leaderReader = leaderReader;
@@ -28,6 +30,7 @@ namespace Internal.Generated.WolverineHandlers
             _notificationBox = notificationBox;
             _store = store;
             _loggerForMessage = loggerForMessage;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -39,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "LeaderJourney.Core.Notifications.Mail.MailNotificationHandler");
             
             // The actual message execution
-            await LeaderJourney.Core.Notifications.Mail.MailNotificationHandler.Handle(mailNotification, _notificationBox, _accessDirectory, _store, _leaderReader, _mailer, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await LeaderJourney.Core.Notifications.Mail.MailNotificationHandler.Handle(mailNotification, _notificationBox, _accessDirectory, _store, _leaderReader, _mailer, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
