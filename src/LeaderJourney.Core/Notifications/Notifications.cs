@@ -142,6 +142,40 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     }
 
     /// <summary>
+    /// Withdraws the leader's notices that a request of the level was declined, written since <paramref name="since"/>,
+    /// that they have neither marked read nor been mailed: a decline undone (the request asked again by the mentor)
+    /// is told neither way. Locked first, then looked at in a statement of its own, as <see cref="AddRevokedAsync"/> does.
+    /// </summary>
+    public async Task WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var filter = $"""
+            n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and not n.withdrawn and n.created_at >= $4
+            """;
+        foreach (var sql in new[]
+        {
+            $"select n.id from {settings.Schema}.notifications n where {filter} for update",
+            $"""
+            update {settings.Schema}.notifications n set withdrawn = true
+             where {filter}
+               and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
+               and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r
+                                      join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id), 0)
+            """,
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
     /// Withdraws the notices of <paramref name="kind"/> to <paramref name="userId"/> about <paramref name="leaderId"/> that they have
     /// neither marked read nor been mailed: a mentor taken off a leader before they heard of it (a wrong pick undone) is told
     /// neither way. One they heard of stays, and no longer names the leader (the page's rule).

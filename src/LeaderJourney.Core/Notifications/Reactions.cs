@@ -67,12 +67,16 @@ public static class LevelAttainmentRevokedHandler
     }
 }
 
-/// <summary>A leader hears their request was declined (the reason stays in their history, sealed; not copied here).</summary>
+/// <summary>
+/// A leader hears their request was declined (the reason stays in their history, sealed; not copied here): in the
+/// inbox at once, by mail after <see cref="NotificationBox.AttainedHold"/>, so that a mentor who undoes a wrong tap
+/// (the request asked again, <see cref="SignOffRequestedHandler"/>) sends no mail.
+/// </summary>
 public static class SignOffDeclinedHandler
 {
     public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
         Notices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
-            e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct);
+            e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct, mailAfter: box.AttainedHold);
 }
 
 /// <summary>
@@ -126,13 +130,16 @@ internal static class Notices
 /// A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any
 /// mail), and are reminded once if it still waits a week later (<see cref="SignOffRequestReminder"/>);
 /// not of a request put back by a mentor's undo (asked in that mentor's name, and heard of already
-/// when the undone sign-off answered a request).
+/// when the undone sign-off answered a request). A request a mentor asks makes a decline of that level moments
+/// before moot: the leader's notice of it, unread and not mailed, is withdrawn (a decline undone).
 /// </summary>
 public static class SignOffRequestedHandler
 {
     public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, SignOffRequestReminders reminders,
-        LeaderJourney.Core.Leaders.LeaderReader leaders, IMessageContext messages, CancellationToken ct)
+        LeaderJourney.Core.Leaders.LeaderReader leaders, NotificationBox box, Access.AccessDirectory directory, IMessageContext messages, CancellationToken ct)
     {
+        if (await directory.FindByIdAsync(e.Data.RequestedBy, ct) is { Role: Access.Roles.Mentor })
+            await box.WithdrawUnheardDeclineAsync(e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RequestedAt - box.AttainedHold, ct);
         if (!mail.Enabled || e.Data.WaitingSince is not null || await claims.AnySentAsync(MailClaims.Request(e.Id), ct)) return;
         if (await leaders.FindAsync(e.Data.LeaderId, ct) is { } found && found.State.Mentors.Contains(e.Data.RequestedBy)) return;
         await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));

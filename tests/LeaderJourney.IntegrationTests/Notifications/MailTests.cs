@@ -180,6 +180,47 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_decline_the_mentor_undoes_at_once_puts_the_request_back_and_the_leader_is_told_neither_way()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var settings = Mail(server.Configuration.Port, attainedHold: "00:00:05");
+        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:00";
+        await using var app = new LeaderJourneyAppFactory(db, settings: settings);
+        var (_, _, id) = await LeaderWithMentorAsync(app, "mentor.undo", "Dolores Undone", "dolores.undone@example.org");
+        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(server.Mails().Length == 2), "the mentor's mails: the new mentee, the request");
+
+        // The card's one box holds a note or a reason: "Decline" tapped for "Sign off".
+        var mentor = new PageClient(app);
+        await mentor.SignInAsync("mentor.undo");
+        var form = new Dictionary<string, string> { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." };
+        var declined = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline", form)).Content.ReadAsStringAsync();
+        declined.Should().Contain("Declined Dolores Undone&#x27;s sign-off of").And.Contain("?handler=undoDecline").And.Contain("Undo this decline");
+        var version = long.Parse(System.Text.RegularExpressions.Regex.Match(declined, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value);
+        await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined'") == 1,
+            "the leader's notice of the decline");
+
+        // From a form older than the decline, nothing; then the undo puts the request back, shown at once.
+        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = (version - 1).ToString() })).Content.ReadAsStringAsync())
+            .Should().Contain("<p class=\"error\" role=\"alert\">").And.NotContain("is undone");
+        var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
+        undone.Should().Contain("is undone, and the request is back in your queue.").And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ");
+
+        // The leader's notice is withdrawn before its mail came due, and no mail of it goes once it has.
+        await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined' and withdrawn") == 1,
+            "the decline's notice withdrawn");
+        await Until(async () => await Scalar(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%MailNotification%' and status = 'Scheduled'") == 0,
+            "the held mail to come due", TimeSpan.FromSeconds(60));
+        server.Mails().SelectMany(m => m.ToAddresses).Should().NotContain(a => a.ToString() == "dolores.undone@example.org", "the leader hears nothing of a decline undone");
+        (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!.Should().NotContain(n => n.GetProperty("kind").GetString() == "request-declined");
+    }
+
+    [Fact]
     public async Task A_request_still_waiting_after_the_set_time_is_recalled_to_the_mentors_once_and_one_answered_is_not()
     {
         using var server = SimpleSmtpServer.Start();

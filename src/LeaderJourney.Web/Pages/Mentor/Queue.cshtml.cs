@@ -53,6 +53,12 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// </summary>
     public (Guid LeaderId, string ThemeCode, int Level, long Version)? JustSigned { get; private set; }
 
+    /// <summary>
+    /// The decline just given, which the mentor may undo at once (the card's one box holds a note or a reason, and
+    /// "Decline" sits beside "Sign off" on a phone), with the leader's version right after it: as for a sign-off's undo.
+    /// </summary>
+    public (Guid LeaderId, string ThemeCode, int Level, long Version)? JustDeclined { get; private set; }
+
     /// <summary>The reason an undone sign-off's event keeps.</summary>
     public const string UndoReason = "Undone by the mentor right after signing off.";
 
@@ -98,12 +104,34 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         Message = pending
             ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
             : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
+        return await LoadWithPutBack(loaded, caller, themeCode, level, pending, ct);
+    }
+
+    /// <summary>The page, with a request just put back in the queue shown at once: the queue's read model trails the command by a moment.</summary>
+    private async Task<IActionResult> LoadWithPutBack(LoadedLeader loaded, CurrentUser caller, string themeCode, int level, bool pending, CancellationToken ct)
+    {
         var page = await Load(ct);
-        // The queue's read model trails the command by a moment: the request asked again is shown at once, as the message says.
-        if (pending && !Items.Any(i => i.LeaderId == leaderId && i.ThemeCode == themeCode && i.Level == level))
+        if (pending && !Items.Any(i => i.LeaderId == loaded.State.Id && i.ThemeCode == themeCode && i.Level == level))
             Items = [.. Items, Item(loaded, caller, themeCode, level,
                 loaded.Events.Select(e => e.Data).OfType<SignOffRequested>().LastOrDefault(r => r.ThemeCode == themeCode && r.Level == level)?.Waiting() ?? DateTimeOffset.UtcNow)];
         return page;
+    }
+
+    /// <summary>
+    /// Puts a request the mentor just declined back in their queue, asked again in their name (a decline by a wrong
+    /// tap): refused (409) if anything was recorded since the decline. The leader's notice of the decline, unread and
+    /// not mailed yet, is withdrawn by the reaction to the request (<see cref="Core.Notifications.SignOffRequestedHandler"/>).
+    /// </summary>
+    public async Task<IActionResult> OnPostUndoDeclineAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        var theme = (await words.LoadAsync(ct)).Of(themeCode);
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RequestSignOffCommand(leaderId, themeCode, level)
+            { Sender = new(caller, PageCommands.Options(Request, "undo decline", ifMatch: version)) }, ct));
+        if (Error is not null) return await Load(ct);
+        var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        Message = T["Your decline of {0}, Level {1} is undone, and the request is back in your queue.", theme, level].Value;
+        return await LoadWithPutBack(loaded, caller, themeCode, level, loaded.State.IsPending(themeCode, level), ct);
     }
 
     /// <summary>What a level lacks, in sentences for the mentor (see <see cref="MentorSteps.Lacking"/>).</summary>
@@ -114,11 +142,17 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var caller = BearerTokenHandler.CurrentUserOf(User);
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
             new DeclineSignOffCommand(leaderId, themeCode, level, text) { Sender = new(caller, PageCommands.Options(Request, "decline")) }, ct));
-        // Named, as a mentor of many mentees may have several requests of the same theme waiting.
-        Message = Error is null
-            ? T["Declined {0}'s sign-off of {1}, Level {2}.", (await reader.LoadForCallerAsync(leaderId, caller, ct)).State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value
-            : null;
-        if (Error is not null) Refused = (leaderId, themeCode, level, text);
+        if (Error is null)
+        {
+            var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+            // Named, as a mentor of many mentees may have several requests of the same theme waiting.
+            Message = T["Declined {0}'s sign-off of {1}, Level {2}.", loaded.State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value;
+            // Offered while this decline is the last thing recorded (a form sent again answers with the first decline's outcome).
+            if (loaded.Events.Count > 0 && loaded.Events[^1].Data is SignOffDeclined declined && declined.ThemeCode == themeCode && declined.Level == level
+                && declined.MentorUserId == caller.UserId)
+                JustDeclined = (leaderId, themeCode, level, loaded.State.Version);
+        }
+        else Refused = (leaderId, themeCode, level, text);
         return await Load(ct);
     }
 
