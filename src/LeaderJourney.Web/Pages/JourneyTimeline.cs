@@ -54,6 +54,7 @@ public static class JourneyTimeline
         string T(string text, params object[] values) => words is null ? "" : words[text, values];
         string Theme(string code, int level) => T("{0}, Level {1}", scope.TitleOf(code), level);
         string Mentor(Guid id) => personName(id) ?? T("a mentor");
+        bool IsMentor(Guid id) => personName(id) is not null;
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
         // A reason is as its author typed it; the queue's undo and a training withdrawn without one write their own, in English, said in the reader's language.
         string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason is LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason or TrainingWithdrawn.LevelTakenBackReason ? T(reason) : reason)}";
@@ -70,6 +71,8 @@ public static class JourneyTimeline
             EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note) + (string.IsNullOrWhiteSpace(x.Link) ? "" : $" ({x.Link})")),
             TrainingWithdrawn x => new(Day(x.WithdrawnAt), T("A training for {0} was withdrawn (recorded by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             EvidenceWithdrawn x => new(Day(x.WithdrawnAt), T("Evidence for {0} was withdrawn (added by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            // One a mentor asked (a decline or sign-off undone, or asked from the mentee's page) says who: the leader did not.
+            SignOffRequested x when IsMentor(x.RequestedBy) => new(Day(x.RequestedAt), T("{0} asked for a sign-off of {1}", Mentor(x.RequestedBy), Theme(x.ThemeCode, x.Level))),
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
             SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),
             LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),

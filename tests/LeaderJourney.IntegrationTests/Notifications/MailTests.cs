@@ -189,7 +189,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         settings["LeaderJourney:Notices:MenteeHold"] = "00:00:00";
         await using var app = new LeaderJourneyAppFactory(db, settings: settings);
         var (_, _, id) = await LeaderWithMentorAsync(app, "mentor.undo", "Dolores Undone", "dolores.undone@example.org");
-        var (leader, _) = await app.SignedInAsync(Roles.Leader, "OH", id);
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("dolores.undone", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
+        var leader = await app.SignInAsync("dolores.undone");
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
         await Until(() => Task.FromResult(server.Mails().Length == 2), "the mentor's mails: the new mentee, the request");
 
@@ -203,13 +204,24 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined'") == 1,
             "the leader's notice of the decline");
 
-        // From a form older than the decline, nothing; then the undo puts the request back, shown at once.
+        // From a form naming no decline of the mentor's, nothing; the leader logging learning elsewhere meanwhile does not stop
+        // the undo, which puts the request back, shown at once.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = (version - 1).ToString() })).Content.ReadAsStringAsync())
-            .Should().Contain("<p class=\"error\" role=\"alert\">").And.NotContain("is undone");
+            .Should().Contain("This decline can no longer be undone").And.NotContain("is undone");
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "GOV.2", level = 1, note = "Chaired the meeting" }));
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
-        undone.Should().Contain("is undone, and the request is back in your queue.").And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ");
+        undone.Should().Contain("Your decline of Dolores Undone&#x27;s sign-off of").And.Contain("is undone, and the request is back in your queue.")
+            .And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ");
+        // Once undone, that decline is not undone again.
+        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync())
+            .Should().Contain("This decline can no longer be undone");
+        // The leader's timeline says who asked again.
+        var leaderPage = new PageClient(app);
+        await leaderPage.SignInAsync("dolores.undone");
+        (await leaderPage.GetAsync("/journey")).Should().Contain("mentor.undo asked for a sign-off of");
 
         // The leader's notice is withdrawn before its mail came due, and no mail of it goes once it has.
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined' and withdrawn") == 1,

@@ -119,19 +119,38 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
 
     /// <summary>
     /// Puts a request the mentor just declined back in their queue, asked again in their name (a decline by a wrong
-    /// tap): refused (409) if anything was recorded since the decline. The leader's notice of the decline, unread and
-    /// not mailed yet, is withdrawn by the reaction to the request (<see cref="Core.Notifications.SignOffRequestedHandler"/>).
+    /// tap), while that decline (the event at <paramref name="version"/>) is still the last word on the level: the leader
+    /// logging learning elsewhere does not stop it, asking again or an answer since does. The leader's notice of the
+    /// decline, unread and not mailed yet, is withdrawn by the reaction to the request (<see cref="Core.Notifications.SignOffRequestedHandler"/>).
     /// </summary>
     public async Task<IActionResult> OnPostUndoDeclineAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
+        var before = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        var decline = before.Events.FirstOrDefault(e => e.Version == version)?.Data as SignOffDeclined;
+        if (decline is null || decline.ThemeCode != themeCode || decline.Level != level || decline.MentorUserId != caller.UserId
+            || before.Events.Any(e => e.Version > version && OfLevel(e.Data, themeCode, level)))
+        {
+            Error = T["This decline can no longer be undone: the level was asked for or answered since."].Value;
+            return await Load(ct);
+        }
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RequestSignOffCommand(leaderId, themeCode, level)
-            { Sender = new(caller, PageCommands.Options(Request, "undo decline", ifMatch: version)) }, ct));
+            { Sender = new(caller, PageCommands.Options(Request, $"undo decline {version}")) }, ct));
         if (Error is not null) return await Load(ct);
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
-        Message = T["Your decline of {0}, Level {1} is undone, and the request is back in your queue.", theme, level].Value;
+        Message = T["Your decline of {0}'s sign-off of {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
         return await LoadWithPutBack(loaded, caller, themeCode, level, loaded.State.IsPending(themeCode, level), ct);
+
+        static bool OfLevel(object data, string theme, int level) => data switch
+        {
+            SignOffRequested r => r.ThemeCode == theme && r.Level == level,
+            SignOffRequestWithdrawn w => w.ThemeCode == theme && w.Level == level,
+            LevelSignedOff s => s.ThemeCode == theme && s.Level == level,
+            SignOffDeclined d => d.ThemeCode == theme && d.Level == level,
+            LevelAttained a => a.ThemeCode == theme && a.Level == level,
+            _ => false,
+        };
     }
 
     /// <summary>What a level lacks, in sentences for the mentor (see <see cref="MentorSteps.Lacking"/>).</summary>
