@@ -144,68 +144,53 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     /// <summary>
     /// Withdraws the leader's notices that a request of the level was declined, written since <paramref name="since"/>,
     /// that they have neither marked read nor been mailed: a decline undone (the request asked again by the mentor)
-    /// is told neither way. Locked first, then looked at in a statement of its own, as <see cref="AddRevokedAsync"/> does.
+    /// is told neither way.
     /// </summary>
-    public async Task WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var filter = $"""
-            n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and not n.withdrawn and n.created_at >= $4
-            """;
-        foreach (var sql in new[]
-        {
-            $"select n.id from {settings.Schema}.notifications n where {filter} for update",
-            $"""
-            update {settings.Schema}.notifications n set withdrawn = true
-             where {filter}
-               and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
-               and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r
-                                      join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id), 0)
-            """,
-        })
-        {
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = themeCode });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = level });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        await transaction.CommitAsync(ct);
-    }
+    public Task WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct) =>
+        WithdrawUnheardAsync(
+            $"n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and n.created_at >= $4",
+            $"select r.read_through from {settings.Schema}.notification_reads r join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id",
+            () => [new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<string> { TypedValue = themeCode },
+                   new NpgsqlParameter<int> { TypedValue = level }, new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() }],
+            ct);
 
     /// <summary>
     /// Withdraws the notices of <paramref name="kind"/> to <paramref name="userId"/> about <paramref name="leaderId"/> that they have
     /// neither marked read nor been mailed: a mentor taken off a leader before they heard of it (a wrong pick undone) is told
     /// neither way. One they heard of stays, and no longer names the leader (the page's rule).
     /// </summary>
-    public async Task WithdrawUnheardAsync(Guid userId, Guid leaderId, string kind, CancellationToken ct)
+    public Task WithdrawUnheardAsync(Guid userId, Guid leaderId, string kind, CancellationToken ct) =>
+        WithdrawUnheardAsync(
+            "n.user_id = $1 and n.leader_id = $2 and n.kind = $3",
+            $"select r.read_through from {settings.Schema}.notification_reads r where r.user_id = n.user_id",
+            () => [new NpgsqlParameter<Guid> { TypedValue = userId }, new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<string> { TypedValue = kind }],
+            ct);
+
+    /// <summary>
+    /// Withdraws the standing notices <paramref name="filter"/> picks (over <c>n</c>) whose reader has neither marked them read
+    /// (<paramref name="readMark"/>: a query for the reader's mark) nor been mailed them. The notices are locked first, as a
+    /// mail's claim locks them (<see cref="Mail.MailClaims"/>), then looked at in a statement of its own, which sees a claim
+    /// committed while it waited: a notice is never both mailed and withdrawn (as <see cref="AddRevokedAsync"/> does).
+    /// </summary>
+    /// <param name="parameters">The filter's values, made anew for each statement (a parameter belongs to one command).</param>
+    private async Task WithdrawUnheardAsync(string filter, string readMark, Func<NpgsqlParameter[]> parameters, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        // The notices locked first, as a mail's claim locks them (MailClaims), then looked at in a statement of its own,
-        // which sees a claim committed while it waited: a notice is never both mailed and withdrawn.
-        await using (var locking = new NpgsqlCommand($"""
-            select id from {settings.Schema}.notifications where user_id = $1 and leader_id = $2 and kind = $3 and not withdrawn for update
-            """, connection, transaction))
+        foreach (var sql in new[]
         {
-            locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-            locking.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-            locking.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-            await locking.ExecuteNonQueryAsync(ct);
-        }
-        await using (var writing = new NpgsqlCommand($"""
+            $"select n.id from {settings.Schema}.notifications n where {filter} and not n.withdrawn for update",
+            $"""
             update {settings.Schema}.notifications n set withdrawn = true
-             where n.user_id = $1 and n.leader_id = $2 and n.kind = $3 and not n.withdrawn
-               and n.id > coalesce((select r.read_through from {settings.Schema}.notification_reads r where r.user_id = $1), 0)
+             where {filter} and not n.withdrawn
                and not exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)
-            """, connection, transaction))
+               and n.id > coalesce(({readMark}), 0)
+            """,
+        })
         {
-            writing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-            writing.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
-            writing.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-            await writing.ExecuteNonQueryAsync(ct);
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddRange(parameters());
+            await command.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
     }
