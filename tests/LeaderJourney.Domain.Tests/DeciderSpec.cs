@@ -6,6 +6,7 @@ namespace LeaderJourney.Domain.Tests;
 /// </summary>
 public abstract class DeciderSpec<TState>(TState initial)
 {
+    private readonly TState initial = initial;
     private TState state = initial;
 
     protected TState State => state;
@@ -20,6 +21,9 @@ public abstract class DeciderSpec<TState>(TState initial)
     {
         foreach (var e in events) state = Evolve(state, e);
     }
+
+    /// <summary>Back to the initial state: one test trying several histories in turn.</summary>
+    protected void Reset() => state = initial;
 
     protected IReadOnlyList<object> When(object command) => Decide(command, state);
 

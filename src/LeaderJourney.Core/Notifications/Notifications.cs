@@ -16,7 +16,7 @@ public sealed record Notification(long Id, string Kind, Guid? LeaderId, Guid? Po
 
 /// <summary>
 /// What the reactions (<see cref="Reactions"/>) tell people: a leader's level attained or withdrawn,
-/// a request declined, a position's term coming to an end, a mentor's new mentee. Ids, codes and dates only, so nothing here
+/// a request declined (and the decline withdrawn), a position's term coming to an end, a mentor's new mentee. Ids, codes and dates only, so nothing here
 /// needs sealing; an erasure deletes the leader's. Each is written under a key, once however often the
 /// reaction that writes it runs. Each reader marks what they have read as one number, the newest id
 /// read (a leader's and a mentor's are theirs alone; an affiliate's staff each keep their own mark). A level attained
@@ -27,6 +27,7 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     public const string LevelAttained = "level-attained";
     public const string LevelRevoked = "level-revoked";
     public const string RequestDeclined = "request-declined";
+    public const string DeclineWithdrawn = "decline-withdrawn";
     public const string TermEnding = "term-ending";
     public const string MenteeAssigned = "mentee-assigned";
 
@@ -143,16 +144,26 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
 
     /// <summary>
     /// Withdraws the leader's notices that a request of the level was declined, written since <paramref name="since"/>,
-    /// that they have neither marked read nor been mailed: a decline undone (the request asked again by the mentor)
-    /// is told neither way.
+    /// that they have neither marked read nor been mailed: a decline withdrawn at once is told neither way. Answers
+    /// how the leader heard of those left standing: not at all (none stands), in the inbox, or by mail too.
     /// </summary>
-    public Task WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct) =>
-        WithdrawUnheardAsync(
-            $"n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and n.created_at >= $4",
+    public async Task<(bool Heard, bool Mailed)> WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct)
+    {
+        var filter = $"n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and n.created_at >= $4";
+        NpgsqlParameter[] Parameters() => [new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<string> { TypedValue = themeCode },
+            new NpgsqlParameter<int> { TypedValue = level }, new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() }];
+        await WithdrawUnheardAsync(filter,
             $"select r.read_through from {settings.Schema}.notification_reads r join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id",
-            () => [new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<string> { TypedValue = themeCode },
-                   new NpgsqlParameter<int> { TypedValue = level }, new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() }],
-            ct);
+            Parameters, ct);
+        await using var command = dataSource.CreateCommand($"""
+            select count(*) > 0, coalesce(bool_or(exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)), false)
+              from {settings.Schema}.notifications n where {filter} and not n.withdrawn
+            """);
+        command.Parameters.AddRange(Parameters());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
+    }
 
     /// <summary>
     /// Withdraws the notices of <paramref name="kind"/> to <paramref name="userId"/> about <paramref name="leaderId"/> that they have

@@ -20,7 +20,7 @@ public static class Reactions
     public const string SubscriptionName = "reactions";
 
     /// <summary>The events the subscription carries to the handlers below.</summary>
-    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed),
+    public static readonly Type[] Events = [typeof(LevelAttained), typeof(LevelAttainmentRevoked), typeof(SignOffDeclined), typeof(SignOffDeclineWithdrawn), typeof(SignOffRequested), typeof(LeaderErased), typeof(IncumbentSeated), typeof(TermEndSet), typeof(Appointed),
         typeof(LeaderProfileChanged), typeof(MentorAssigned), typeof(MentorUnassigned)];
 
     /// <summary>
@@ -70,13 +70,32 @@ public static class LevelAttainmentRevokedHandler
 /// <summary>
 /// A leader hears their request was declined (the reason stays in their history, sealed; not copied here): in the
 /// inbox at once, by mail after <see cref="NotificationBox.AttainedHold"/>, so that a mentor who undoes a wrong tap
-/// (the request asked again, <see cref="SignOffRequestedHandler"/>) sends no mail.
+/// (<see cref="SignOffDeclineWithdrawnHandler"/>) sends no mail.
 /// </summary>
 public static class SignOffDeclinedHandler
 {
     public static Task Handle(IEvent<SignOffDeclined> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct) =>
         Notices.AddAsync(box, mail, messages, $"{NotificationBox.RequestDeclined}:{e.Id}", e.TenantId, NotificationBox.RequestDeclined, e.Data.LeaderId,
             e.Data.ThemeCode, e.Data.Level, e.Data.DeclinedAt, ct, mailAfter: box.AttainedHold);
+}
+
+/// <summary>
+/// A decline withdrawn: the leader's notice of it, unread and not mailed yet, is withdrawn, so a wrong tap undone at once
+/// is told neither way. A leader who heard of the decline hears that the request waits again, by mail too when the
+/// decline was mailed to them.
+/// </summary>
+public static class SignOffDeclineWithdrawnHandler
+{
+    public static async Task Handle(IEvent<SignOffDeclineWithdrawn> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct)
+    {
+        // The decline answered the request waiting since then: a notice of an older decline of the level is not this one's.
+        var (heard, mailed) = await box.WithdrawUnheardDeclineAsync(e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RequestWaitingSince, ct);
+        if (!heard) return;
+        var key = $"{NotificationBox.DeclineWithdrawn}:{e.Id}";
+        await box.AddAsync(key, e.TenantId, NotificationBox.DeclineWithdrawn, leaderId: e.Data.LeaderId, themeCode: e.Data.ThemeCode, level: e.Data.Level,
+            onDate: DateOnly.FromDateTime(e.Data.WithdrawnAt.UtcDateTime), ct: ct);
+        if (mailed) await Notices.MailAsync(box, mail, messages, key, ct);
+    }
 }
 
 /// <summary>
@@ -130,16 +149,13 @@ internal static class Notices
 /// A leader's mentors hear by mail that the leader asks for a sign-off (their queue shows it without any
 /// mail), and are reminded once if it still waits a week later (<see cref="SignOffRequestReminder"/>);
 /// not of a request put back by a mentor's undo (asked in that mentor's name, and heard of already
-/// when the undone sign-off answered a request). A request a mentor asks makes a decline of that level moments
-/// before moot: the leader's notice of it, unread and not mailed, is withdrawn (a decline undone).
+/// when the undone sign-off answered a request).
 /// </summary>
 public static class SignOffRequestedHandler
 {
     public static async Task Handle(IEvent<SignOffRequested> e, MailSettings mail, MailClaims claims, SignOffRequestReminders reminders,
-        LeaderJourney.Core.Leaders.LeaderReader leaders, NotificationBox box, Access.AccessDirectory directory, IMessageContext messages, CancellationToken ct)
+        LeaderJourney.Core.Leaders.LeaderReader leaders, IMessageContext messages, CancellationToken ct)
     {
-        if (await directory.FindByIdAsync(e.Data.RequestedBy, ct) is { Role: Access.Roles.Mentor })
-            await box.WithdrawUnheardDeclineAsync(e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RequestedAt - box.AttainedHold, ct);
         if (!mail.Enabled || e.Data.WaitingSince is not null || await claims.AnySentAsync(MailClaims.Request(e.Id), ct)) return;
         if (await leaders.FindAsync(e.Data.LeaderId, ct) is { } found && found.State.Mentors.Contains(e.Data.RequestedBy)) return;
         await messages.PublishAsync(new MailSignOffRequest(e.Id, e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level));

@@ -27,7 +27,7 @@ public sealed class LeaderProgressProjection : IProjection
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
-        "leader.enrolled", "leader.profile-changed", "leader.sign-off-requested", "leader.signed-off", "leader.sign-off-declined",
+        "leader.enrolled", "leader.profile-changed", "leader.sign-off-requested", "leader.signed-off", "leader.sign-off-declined", "leader.sign-off-decline-withdrawn",
         "leader.level-attained", "leader.level-attainment-revoked", "leader.paused", "leader.withdrawn", "leader.reactivated", "leader.erased",
         "leader.sign-off-request-withdrawn",
     };
@@ -105,6 +105,9 @@ public sealed class LeaderProgressProjection : IProjection
                     break;
                 case SignOffDeclined e:
                     pending.Remove((e.LeaderId, e.ThemeCode, e.Level));
+                    break;
+                case SignOffDeclineWithdrawn e:
+                    pending.Put((e.LeaderId, e.ThemeCode, e.Level), e.RequestWaitingSince);
                     break;
                 case SignOffRequestWithdrawn e:
                     pending.Remove((e.LeaderId, e.ThemeCode, e.Level));

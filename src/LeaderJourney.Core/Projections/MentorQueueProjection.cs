@@ -7,7 +7,7 @@ namespace LeaderJourney.Core.Projections;
 /// <summary>
 /// Async: each mentor's pending sign-off requests from the leaders assigned to them, oldest first, and
 /// each sign-off or decline a mentor gave (who, for which leader and level, when; a sign-off revoked
-/// since is gone): what staff see of a mentor's activity. An erased leader counts as withdrawn.
+/// or a decline withdrawn since is gone): what staff see of a mentor's activity. An erased leader counts as withdrawn.
 /// </summary>
 public sealed class MentorQueueProjection : IProjection
 {
@@ -20,7 +20,7 @@ public sealed class MentorQueueProjection : IProjection
     {
         "leader.enrolled", "leader.mentor-assigned", "leader.mentor-unassigned", "leader.sign-off-requested", "leader.signed-off",
         "leader.sign-off-declined", "leader.level-attained", "leader.withdrawn", "leader.reactivated", "leader.sign-off-request-withdrawn",
-        "leader.sign-off-revoked", "leader.erased",
+        "leader.sign-off-revoked", "leader.erased", "leader.sign-off-decline-withdrawn",
     };
 
     public async Task CreateTablesAsync(ProjectionSchemaContext context, CancellationToken ct)
@@ -56,6 +56,7 @@ public sealed class MentorQueueProjection : IProjection
         var requests = new Dictionary<(Guid Leader, string Theme, int Level), RequestChange>();
         var answers = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level, bool SignedOff, DateTimeOffset At)>();
         var revoked = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level)>();
+        var withdrawnDeclines = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level)>();
         foreach (var stored in events)
         {
             switch (stored.Data)
@@ -89,6 +90,13 @@ public sealed class MentorQueueProjection : IProjection
                 case SignOffDeclined e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
                     answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, false, e.DeclinedAt));
+                    break;
+                // The decline is taken back: it is no longer among the mentor's answers, and the request waits again as old as it was.
+                case SignOffDeclineWithdrawn e:
+                    var declined = (e.LeaderId, e.ThemeCode, e.Level);
+                    var before = requests.GetValueOrDefault(declined);
+                    requests[declined] = before.Request is not null ? before : before with { Request = (e.RequestWaitingSince, stored.Sequence) };
+                    withdrawnDeclines.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level));
                     break;
                 case SignOffRequestWithdrawn e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
@@ -148,6 +156,16 @@ public sealed class MentorQueueProjection : IProjection
                 """,
                 revoked.Select(r => r.Sequence).ToArray(), revoked.Select(r => r.Mentor).ToArray(), revoked.Select(r => r.Leader).ToArray(),
                 revoked.Select(r => r.Theme).ToArray(), revoked.Select(r => r.Level).ToArray());
+        // A decline withdrawn takes back that mentor's last decline of the level before it (the decider allows no other).
+        if (withdrawnDeclines.Count > 0)
+            context.Write($"""
+                delete from {answerTable} a using unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) as w(seq, mentor_user_id, leader_id, theme_code, level)
+                 where a.seq = (select max(d.seq) from {answerTable} d
+                                 where not d.signed_off and d.seq < w.seq and d.mentor_user_id = w.mentor_user_id and d.leader_id = w.leader_id
+                                   and d.theme_code = w.theme_code and d.level = w.level)
+                """,
+                withdrawnDeclines.Select(r => r.Sequence).ToArray(), withdrawnDeclines.Select(r => r.Mentor).ToArray(), withdrawnDeclines.Select(r => r.Leader).ToArray(),
+                withdrawnDeclines.Select(r => r.Theme).ToArray(), withdrawnDeclines.Select(r => r.Level).ToArray());
         return Task.CompletedTask;
 
         void SetWithdrawn(Guid leader, bool value)

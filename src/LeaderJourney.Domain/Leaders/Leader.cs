@@ -33,6 +33,15 @@ public sealed record Leader(
     /// <summary>The leader's personal data was erased: the record keeps its facts and takes no more changes.</summary>
     public bool Erased { get; init; }
 
+    /// <summary>
+    /// The declines a mentor may still withdraw: at most one per level, the last word on it. A property, not a
+    /// constructor parameter, so that a state stored before it existed reads as having none.
+    /// </summary>
+    public ImmutableList<StandingDecline> Declines { get; init; } = [];
+
+    public StandingDecline? DeclineOf(string themeCode, int level) =>
+        Declines.FirstOrDefault(d => d.ThemeCode == themeCode && d.Level == level);
+
     public static Leader Initial { get; } = new(
         Guid.Empty, 0, LeaderStatus.NotEnrolled, "", null, "", "", Guid.Empty,
         [], [], [], [], [], [], []);
@@ -118,6 +127,7 @@ public sealed record Leader(
             SignOffRequested e => s with
             {
                 PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.Waiting(), v)),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level),
             },
             // A sign-off answers the request, if any: it leaves the mentor's queue.
             LevelSignedOff e => s with
@@ -127,9 +137,25 @@ public sealed record Leader(
                     .Add(new StandingSignOff(e.ThemeCode, e.Level, e.MentorUserId, v, e.SignedOffAt,
                         s.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == e.ThemeCode && p.Level == e.Level)?.RequestedAt)),
                 PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level),
             },
-            SignOffDeclined e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },
-            SignOffRequestWithdrawn e => s with { PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level) },
+            SignOffDeclined e => s with
+            {
+                PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level).Add(new StandingDecline(e.ThemeCode, e.Level, e.MentorUserId, v,
+                    s.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == e.ThemeCode && p.Level == e.Level)?.RequestedAt ?? e.DeclinedAt)),
+            },
+            // The request the decline answered waits again, as old as it was.
+            SignOffDeclineWithdrawn e => s with
+            {
+                PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.RequestWaitingSince, v)),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level),
+            },
+            SignOffRequestWithdrawn e => s with
+            {
+                PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level),
+            },
             SignOffRevoked e => s with
             {
                 SignOffs = s.SignOffs.RemoveAll(x => x.MentorUserId == e.MentorUserId && x.ThemeCode == e.ThemeCode && x.Level == e.Level),
@@ -141,6 +167,7 @@ public sealed record Leader(
                     .RemoveAll(a => a.ThemeCode == e.ThemeCode && a.Level == e.Level)
                     .Add(new Attainment(e.ThemeCode, e.Level, e.AttainedAt, v, e.Provenance)),
                 PendingSignOffs = ClosePending(s, e.ThemeCode, e.Level),
+                Declines = CloseDecline(s, e.ThemeCode, e.Level),
             },
             LevelAttainmentRevoked e => s with
             {
@@ -157,4 +184,8 @@ public sealed record Leader(
 
     private static ImmutableList<PendingSignOff> ClosePending(Leader s, string themeCode, int level) =>
         s.PendingSignOffs.RemoveAll(p => p.ThemeCode == themeCode && p.Level == level);
+
+    /// <summary>A decline is the last word on its level until the level is asked for, answered or attained.</summary>
+    private static ImmutableList<StandingDecline> CloseDecline(Leader s, string themeCode, int level) =>
+        s.Declines.IsEmpty ? s.Declines : s.Declines.RemoveAll(d => d.ThemeCode == themeCode && d.Level == level);
 }

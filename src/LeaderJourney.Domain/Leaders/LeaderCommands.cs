@@ -42,6 +42,9 @@ public sealed record MentorAssessment(Guid AssessmentId, string? Note);
 
 public sealed record DeclineSignOff(string ThemeCode, int Level, string Reason, Actor Actor, DateTimeOffset Now);
 
+/// <summary>The mentor takes back their own decline of the level, while it is still the last word on it.</summary>
+public sealed record WithdrawDecline(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
+
 /// <param name="AskAgain">Also request the sign-off again in the actor's name, in the same append, when the level still
 /// waits for one after the revocation (a mentor's undo: the request goes back in their queue); when it does not
 /// (another sign-off keeps it attained, say), the revocation is recorded alone.</param>

@@ -27,6 +27,7 @@ public static class LeaderDecider
             WithdrawSignOffRequest c => SignOffDecisions.WithdrawRequest(c, Accepting(state, c)),
             SignOff c => SignOffDecisions.SignOff(c, Accepting(state, c), policy),
             DeclineSignOff c => SignOffDecisions.Decline(c, Accepting(state, c)),
+            WithdrawDecline c => SignOffDecisions.WithdrawDecline(c, Accepting(state, c)),
             RevokeSignOff c => SignOffDecisions.Revoke(c, Accepting(state, c), policy),
             RevokeAttainment c => SignOffDecisions.RevokeAttainment(c, Accepting(state, c)),
             Pause c => [new LeaderPaused(Accepting(state, c).Id, Guard.Optional(c.Reason), c.Actor.UserId, c.Now)],

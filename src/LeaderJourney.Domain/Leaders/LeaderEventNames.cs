@@ -18,6 +18,7 @@ public static class LeaderEventNames
         (typeof(SignOffRequestWithdrawn), "leader.sign-off-request-withdrawn"),
         (typeof(LevelSignedOff), "leader.signed-off"),
         (typeof(SignOffDeclined), "leader.sign-off-declined"),
+        (typeof(SignOffDeclineWithdrawn), "leader.sign-off-decline-withdrawn"),
         (typeof(SignOffRevoked), "leader.sign-off-revoked"),
         (typeof(LevelAttained), "leader.level-attained"),
         (typeof(LevelAttainmentRevoked), "leader.level-attainment-revoked"),

@@ -52,6 +52,14 @@ public sealed record LevelSignedOff(Guid LeaderId, string ThemeCode, int Level, 
 
 public sealed record SignOffDeclined(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string Reason, DateTimeOffset DeclinedAt);
 
+/// <summary>
+/// The mentor took back their decline while it was still the last word on its level (a wrong tap, a mind changed):
+/// the request it answered waits again, since <paramref name="RequestWaitingSince"/> as before. The decline at
+/// <paramref name="DeclineVersion"/> stays in the stream; readers show it as withdrawn.
+/// </summary>
+public sealed record SignOffDeclineWithdrawn(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, long DeclineVersion,
+    DateTimeOffset RequestWaitingSince, DateTimeOffset WithdrawnAt);
+
 /// <summary>Withdraws the standing sign-off of <paramref name="MentorUserId"/> for that theme and level.</summary>
 public sealed record SignOffRevoked(Guid LeaderId, string ThemeCode, int Level, Guid MentorUserId, [PersonalData] string Reason, Guid RevokedBy, DateTimeOffset RevokedAt);
 

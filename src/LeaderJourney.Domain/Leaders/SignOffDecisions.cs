@@ -76,6 +76,25 @@ internal static class SignOffDecisions
         return [new SignOffDeclined(s.Id, theme, level, c.Actor.UserId, reason, c.Now)];
     }
 
+    /// <summary>
+    /// The mentor who declined takes it back while the decline is still the last word on its level: once the level was
+    /// asked for again, answered or attained, the decline is history, and the leader may have acted on it.
+    /// </summary>
+    public static IReadOnlyList<object> WithdrawDecline(WithdrawDecline c, Leader s)
+    {
+        var theme = Guard.Theme(c.ThemeCode);
+        var level = Guard.Level(c.Level);
+        // The leader is never their own mentor: this refuses them too.
+        if (!s.Mentors.Contains(c.Actor.UserId))
+            throw new DomainRuleException("Only a mentor assigned to this leader can withdraw their decline.");
+        if (s.DeclineOf(theme, level) is not { } decline || decline.MentorUserId != c.Actor.UserId)
+            throw new DomainRuleException(NoDeclineToWithdraw);
+        return [new SignOffDeclineWithdrawn(s.Id, theme, level, c.Actor.UserId, decline.Version, decline.RequestWaitingSince, c.Now)];
+    }
+
+    /// <summary>The refusal of a decline's withdrawal (one sentence whatever the level, so that the pages say it in their language).</summary>
+    public const string NoDeclineToWithdraw = "This decline can no longer be withdrawn: the level was asked for or answered since, or it is not your decline.";
+
     public static IReadOnlyList<object> Revoke(RevokeSignOff c, Leader s, AttainmentPolicy policy)
     {
         var theme = Guard.Theme(c.ThemeCode);

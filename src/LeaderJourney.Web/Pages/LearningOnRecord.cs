@@ -3,7 +3,7 @@ using LeaderJourney.Domain.Leaders;
 
 namespace LeaderJourney.Web.Pages;
 
-/// <summary>The trainings and evidence of a leader's stream that still stand: the pages read them from the events, and leave out those withdrawn.</summary>
+/// <summary>The trainings, evidence and declines of a leader's stream that still stand: the pages read them from the events, and leave out those withdrawn.</summary>
 public static class LearningOnRecord
 {
     /// <summary>The ids of the trainings and pieces of evidence withdrawn (recorded by mistake).</summary>
@@ -15,4 +15,8 @@ public static class LearningOnRecord
             else if (e.Data is EvidenceWithdrawn x) ids.Add(x.EvidenceId);
         return ids;
     }
+
+    /// <summary>The versions of the declines their mentor withdrew (a wrong tap undone): the theme's page no longer shows them.</summary>
+    public static IReadOnlySet<long> WithdrawnDeclines(IEnumerable<StoredEvent> events) =>
+        events.Select(e => e.Data).OfType<SignOffDeclineWithdrawn>().Select(w => w.DeclineVersion).ToHashSet();
 }

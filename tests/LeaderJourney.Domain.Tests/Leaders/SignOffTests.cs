@@ -193,6 +193,48 @@ public sealed class SignOffTests : LeaderSpec
     }
 
     [Fact]
+    public void The_mentor_who_declined_withdraws_it_and_the_request_waits_again_as_old_as_it_was()
+    {
+        GivenEnrolledWithMentor(); // v1, v2
+        Given(Assigned(MentorB), Requested(1), new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "Not yet", Now)); // v3..v5
+        // Only the mentor who declined, while assigned, and only the level declined.
+        ThenRefused(new WithdrawDecline(Theme, 1, MentorB, Now), SignOffDecisions.NoDeclineToWithdraw);
+        ThenRefused(new WithdrawDecline(Theme, 1, Self, Now), "Only a mentor assigned to this leader can withdraw their decline.");
+        ThenRefused(new WithdrawDecline(Theme, 2, MentorA, Now), SignOffDecisions.NoDeclineToWithdraw);
+        // Learning logged meanwhile does not stop it.
+        Given(new EvidenceAdded(LeaderId, Id(700), Theme, 1, null, "Chaired it", Self.UserId, Now)); // v6
+        var withdrawal = new WithdrawDecline(Theme, 1, MentorA, Now.AddMinutes(1));
+        Then(withdrawal, new SignOffDeclineWithdrawn(LeaderId, Theme, 1, MentorA.UserId, 5, T0, Now.AddMinutes(1)));
+        Apply(withdrawal);
+        State.PendingSignOffs.Should().ContainSingle().Which.Should().Be(new PendingSignOff(Theme, 1, T0, 7));
+        State.Declines.Should().BeEmpty();
+        // Withdrawn once: not again.
+        ThenRefused(withdrawal, SignOffDecisions.NoDeclineToWithdraw);
+    }
+
+    [Fact]
+    public void A_decline_asked_for_or_answered_since_is_no_longer_withdrawn()
+    {
+        foreach (var since in new object[]
+        {
+            Requested(1),
+            SignedOffNow(1, MentorB),
+            AttainedNow(1),
+            new SignOffRequestWithdrawn(LeaderId, Theme, 1, Self.UserId, Now),
+            new SignOffDeclined(LeaderId, Theme, 1, MentorB.UserId, "Nor I", Now),
+        })
+        {
+            Reset();
+            GivenEnrolledWithMentor();
+            Given(Assigned(MentorB), Requested(1), new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "Not yet", Now));
+            // A request asked again and declined by another mentor: the last word is theirs.
+            if (since is SignOffDeclined) Given(Requested(1));
+            Given(since);
+            ThenRefused(new WithdrawDecline(Theme, 1, MentorA, Now), SignOffDecisions.NoDeclineToWithdraw);
+        }
+    }
+
+    [Fact]
     public void Declining_without_a_pending_request_is_refused()
     {
         GivenEnrolledWithMentor();

@@ -85,6 +85,8 @@ public sealed class AuthorizationMatrixTests(TestDatabase database, ITestOutputH
         new("POST", "/api/leaders/{id}/sign-off-request-withdrawals", f => $"/api/leaders/{f.Leader}/sign-off-request-withdrawals", () => new { themeCode = "GOV.1", level = 1 }, "401 ok ok/404 403/403 ok/404 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/sign-offs", f => $"/api/leaders/{f.Leader}/sign-offs", () => new { themeCode = "ADV.1", level = 1 }, "401 403 403/403 ok/404 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/sign-off-declines", f => $"/api/leaders/{f.Leader}/sign-off-declines", () => new { themeCode = "COM.1", level = 1, reason = "Not yet" }, "401 403 403/403 ok/404 403/403 403/403", IdInPath: true),
+        // A mentor without a decline standing is refused in words (422), as one with one is let through.
+        new("POST", "/api/leaders/{id}/sign-off-decline-withdrawals", f => $"/api/leaders/{f.Leader}/sign-off-decline-withdrawals", () => new { themeCode = "COM.1", level = 1 }, "401 403 403/403 ok/404 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/sign-off-revocations", f => $"/api/leaders/{f.Leader}/sign-off-revocations", () => new { themeCode = "ADV.1", level = 1, mentorUserId = Guid.Empty, reason = "Matrix" }, "401 ok ok/404 ok/404 403/403 403/403", IdInPath: true),
         new("POST", "/api/leaders/{id}/erasure", f => $"/api/leaders/{f.ErasableLeader}/erasure", () => new { reason = "Matrix" }, "401 ok ok/404 403/403 403/403 403/403", IdInPath: true),
         new("GET", "/api/mentor-queue", _ => "/api/mentor-queue", null, "401 403 403/403 ok/ok 403/403 403/403"),

@@ -204,11 +204,11 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined'") == 1,
             "the leader's notice of the decline");
 
-        // From a form naming no decline of the mentor's, nothing; the leader logging learning elsewhere meanwhile does not stop
-        // the undo, which puts the request back, shown at once.
+        // From a form naming a level the mentor did not decline, nothing; the leader logging learning elsewhere meanwhile does
+        // not stop the undo, which puts the request back, shown at once, as old as it was.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
-            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = (version - 1).ToString() })).Content.ReadAsStringAsync())
-            .Should().Contain("This decline can no longer be undone").And.NotContain("is undone");
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "2", ["version"] = version.ToString() })).Content.ReadAsStringAsync())
+            .Should().Contain("This decline can no longer be withdrawn").And.NotContain("is undone");
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "GOV.2", level = 1, note = "Chaired the meeting" }));
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
@@ -217,11 +217,22 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         // Once undone, that decline is not undone again.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync())
-            .Should().Contain("This decline can no longer be undone");
-        // The leader's timeline says who asked again.
+            .Should().Contain("This decline can no longer be withdrawn");
+        var events = await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadStreamAsync(id);
+        var asked = events.Select(e => e.Data).OfType<SignOffRequested>().Single();
+        events.Select(e => e.Data).OfType<SignOffDeclineWithdrawn>().Should().ContainSingle()
+            .Which.Should().Match<SignOffDeclineWithdrawn>(w => w.DeclineVersion == version && w.RequestWaitingSince == asked.RequestedAt && w.Level == 1);
+        events.Select(e => e.Data).OfType<SignOffRequested>().Should().ContainSingle("the request waits again without being asked again");
+        // The leader's timeline says who withdrew the decline; the theme's page no longer shows it, nor its words.
         var leaderPage = new PageClient(app);
         await leaderPage.SignInAsync("dolores.undone");
-        (await leaderPage.GetAsync("/journey")).Should().Contain("mentor.undo asked for a sign-off of");
+        (await leaderPage.GetAsync("/journey")).Should().Contain("mentor.undo withdrew the decline of");
+        (await leaderPage.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Well argued.").And.NotContain("declined your request");
+        // Nor do the mentors' figures count it.
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        await Until(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/mentors/activity")).GetProperty("mentors").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == "mentor.undo") is var m && m.GetProperty("declined").GetInt32() == 0 && m.GetProperty("waiting").GetInt32() == 1,
+            "the mentor's decline no longer counted, and the request waiting for them again");
 
         // The leader's notice is withdrawn before its mail came due, and no mail of it goes once it has.
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined' and withdrawn") == 1,

@@ -98,6 +98,51 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
     }
 
     [Fact]
+    public async Task A_decline_the_leader_read_and_its_mentor_withdrew_is_followed_by_a_notice_that_the_request_waits_again()
+    {
+        var db = await database.CreateDatabaseAsync();
+        await using var app = new LeaderJourneyAppFactory(db);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
+        var (mentor, mentorId) = await app.SignedInAsync(Roles.Mentor, "OH");
+        var (other, otherId) = await app.SignedInAsync(Roles.Mentor, "OH");
+        var enrolled = await admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Ida Wells", email = "ida@example.org" });
+        var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        foreach (var m in new[] { mentorId, otherId }) await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = m }));
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ida.wells", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
+        var leader = await app.SignInAsync("ida.wells");
+        await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.2", level = 1 }));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.2", level = 1, reason = "Meant as a note" }));
+        await Until(async () => (await Notes(leader)).Any(n => n.GetProperty("kind").GetString() == "request-declined"), "the leader's notice of the decline");
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        // Only the mentor who declined withdraws it (the other mentor and the leader are refused), and only once.
+        (await other.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 })).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var withdrawn = await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 });
+        withdrawn.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await withdrawn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64().Should().Be(6, "enrolled, two mentors, asked, declined, withdrawn");
+        var again = await mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 });
+        again.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await again.Content.ReadAsStringAsync()).Should().Contain("This decline can no longer be withdrawn");
+
+        // The leader read of the decline: its notice stays, and a second says the request waits again. Run twice, the reaction writes it once.
+        JsonElement[] notes = [];
+        await Until(async () => (notes = await Notes(leader)).Any(n => n.GetProperty("kind").GetString() == "decline-withdrawn"), "the notice that the request waits again");
+        notes.Select(n => (n.GetProperty("kind").GetString(), n.GetProperty("themeCode").GetString(), n.GetProperty("read").GetBoolean())).Should()
+            .Equal(("decline-withdrawn", "ADV.2", false), ("request-declined", "ADV.2", true));
+        var stored = (await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadStreamAsync(id)).Single(e => e.Data is SignOffDeclineWithdrawn);
+        await app.Services.GetRequiredService<IMessageBus>().InvokeAsync(new Event<SignOffDeclineWithdrawn>((SignOffDeclineWithdrawn)stored.Data)
+            { Id = stored.Id, Sequence = stored.Sequence, TenantId = stored.TenantId, StreamId = id, Version = stored.Version });
+        (await Notes(leader)).Should().HaveCount(2);
+        var page = new Pages.PageClient(app);
+        await page.SignInAsync("ida.wells");
+        (await page.GetAsync("/notifications")).Should().Contain("was withdrawn: the request waits for your mentor again.");
+        // The request is back in the mentor's queue.
+        await Until(async () => (await mentor.GetFromJsonAsync<JsonElement[]>("/api/mentor-queue"))!.Any(r => r.GetProperty("leaderId").GetGuid() == id),
+            "the request back in the queue");
+    }
+
+    [Fact]
     public async Task A_term_end_is_reminded_of_for_the_incumbent_seated_and_again_for_the_one_appointed_to_the_seat()
     {
         var db = await database.CreateDatabaseAsync();

@@ -67,6 +67,9 @@ public static class RandomJourneys
                 _ => random.Next(4) == 0 ? new Withdraw(null, admin, now) : new ChangeProfile($"Leader {seed}", $"leader{seed}@example.org", $"Local {random.Next(1, 6)}", admin, now),
             };
             await Decide(command);
+            // Half the declines that land are withdrawn at once (a wrong tap undone): the request waits again.
+            if (command is DeclineSignOff declined && state.DeclineOf(theme, level) is not null && random.Next(2) == 0)
+                await Decide(new WithdrawDecline(declined.ThemeCode, declined.Level, mentor, now.AddMinutes(1)));
         }
         return leaderId;
     }

@@ -53,6 +53,12 @@ public sealed record SignOffCommand(Guid LeaderId, string? ThemeCode, int? Level
 public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int? Level, string? Reason) : LeaderCommand(LeaderId);
 
 /// <summary>
+/// The mentor takes back their own decline while it is still the last word on its level (the queue's undo of a wrong
+/// tap, or a mind changed): the request waits for the leader's mentors again, as old as it was.
+/// </summary>
+public sealed record WithdrawDeclineCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId);
+
+/// <summary>
 /// A mentor withdraws their own sign-off (a wrong tap on a phone, a level signed too early), or an admin
 /// withdraws a mentor's. A level the sign-off attained is revoked with every higher level of the theme,
 /// unless the rule still holds without it (API.md).
@@ -140,6 +146,22 @@ public static class DeclineSignOffHandler
     }
 }
 
+public static class WithdrawDeclineHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(WithdrawDeclineCommand command, LeaderWrites writes, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct)
+    {
+        var caller = command.Sender.Caller;
+        SignOffRules.EnsureMentor(caller);
+        return writes.DecideAsync(command, stream, session, (_, scope) =>
+        {
+            scope.ValidateTheme(command.ThemeCode);
+            scope.ValidateLevel(command.Level);
+            return new WithdrawDecline(command.ThemeCode!, command.Level!.Value, caller.ToActor(), writes.Now);
+        }, LearningRules.Versioned, ct);
+    }
+}
+
 public static class RevokeSignOffHandler
 {
     [AggregateHandler(ConcurrencyStyle.Exclusive)]
@@ -163,7 +185,7 @@ public static class RevokeSignOffHandler
 
 internal static class SignOffRules
 {
-    /// <summary>Only mentors sign off or decline, and only for leaders assigned to them (the decider's rule).</summary>
+    /// <summary>Only mentors sign off or decline (or withdraw a decline), and only for leaders assigned to them (the decider's rule).</summary>
     public static void EnsureMentor(CurrentUser caller)
     {
         if (caller.Role != Roles.Mentor) throw new ForbiddenException("Only a mentor signs off or declines, for the leaders assigned to them.");
@@ -197,6 +219,12 @@ public static class SignOffEndpoints
         {
             body ??= new DeclineBody(null, null, null);
             return await commands.InvokeAsync(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
+
+        leaders.MapPost("/{id}/sign-off-decline-withdrawals", async (string id, SignOffRequestBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        {
+            body ??= new SignOffRequestBody(null, null);
+            return await commands.InvokeAsync(new WithdrawDeclineCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-off-revocations", async (string id, RevokeSignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>

@@ -55,6 +55,10 @@ public static class MailNotificationHandler
         // A level attained is mailed after a hold (NotificationBox.AttainedHold): taken back meanwhile, after the
         // leader read of it in the inbox, its own notice is mailed instead, and "attained" would come after it.
         if (notice.Kind == NotificationBox.LevelAttained && !leader.HasAttained(notice.ThemeCode ?? "", notice.Level ?? 0)) return [];
+        // A decline withdrawn after the leader read of it in the inbox, before its mail: the request waits again, and the
+        // withdrawal's own notice says so.
+        if (notice.Kind == NotificationBox.RequestDeclined && leader.IsPending(notice.ThemeCode ?? "", notice.Level ?? 0)) return [];
+        if (notice.Kind == NotificationBox.DeclineWithdrawn && !leader.IsPending(notice.ThemeCode ?? "", notice.Level ?? 0)) return [];
         var theme = $"{found.Scope.TitleOf(notice.ThemeCode ?? "")}, Level {notice.Level}";
         var (subject, sentence, path) = notice.Kind switch
         {
@@ -62,6 +66,8 @@ public static class MailNotificationHandler
             NotificationBox.LevelRevoked => ($"{theme} was taken back", $"{theme} was taken back: a sign-off or training it stood on was withdrawn.", $"journey/theme/{notice.ThemeCode}"),
             NotificationBox.RequestDeclined => ($"Your request to sign off {theme} was declined",
                 $"Your request to sign off {theme} was declined. Your mentor's reason is on the theme's page.", $"journey/theme/{notice.ThemeCode}#logged"),
+            NotificationBox.DeclineWithdrawn => ($"Your request to sign off {theme} waits again",
+                $"The decline of your request to sign off {theme} was withdrawn: the request waits for your mentor again.", $"journey/theme/{notice.ThemeCode}"),
             _ => default,
         };
         return subject is null ? []

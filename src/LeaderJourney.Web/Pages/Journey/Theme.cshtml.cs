@@ -143,6 +143,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         // Newest first, and within a day the latest first (the sort keeps the reversed stream's order).
         // What was withdrawn (logged by mistake) is no longer shown; the timeline keeps that it was.
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        var withdrawnDeclines = LearningOnRecord.WithdrawnDeclines(loaded.Events);
         (Guid, bool)? Removable(Guid id, Guid by, bool training) => by == caller.UserId && Status == LeaderStatus.Active ? (id, training) : null;
         Logged = loaded.Events.Reverse().Select(e => e.Data switch
             {
@@ -162,8 +163,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                     }, Blank(a.Note)),
                 LevelSignedOff s when s.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), s.Level,
                     T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note), SignOff: true),
-                // A decline's reason stays here after the level moves on (the notification of it links here).
-                SignOffDeclined d when d.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
+                // A decline's reason stays here after the level moves on (the notification of it links here); one its mentor withdrew goes.
+                SignOffDeclined d when d.ThemeCode == Code && !withdrawnDeclines.Contains(e.Version) => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
                     T["{0} declined your request for a sign-off", mentors.TryGetValue(d.MentorUserId, out var decliner) ? decliner : T["a mentor"].Value], Blank(d.Reason), SignOff: true),
                 SignOffRevoked r when r.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), r.Level,
                     T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason), SignOff: true),
@@ -186,13 +187,14 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policies.For(state.Affiliate));
             SignedOffBy = state.SignOffs.Where(s => s.ThemeCode == Code && s.Level == next.Number)
                 .Select(s => mentors.TryGetValue(s.MentorUserId, out var name) ? name : T["a mentor"].Value).Order().ToList();
-            // A decline stands until the level moves on: a new request, a sign-off, an attainment or a revocation.
+            // A decline stands until the level moves on (a new request, a sign-off, an attainment or a revocation) or its mentor withdraws it.
             SignOffDeclined? declined = null;
             foreach (var data in loaded.Events.Select(e => e.Data))
                 declined = data switch
                 {
                     SignOffDeclined d when d.ThemeCode == Code && d.Level == next.Number => d,
                     SignOffRequested r when r.ThemeCode == Code && r.Level == next.Number => null,
+                    SignOffDeclineWithdrawn w when w.ThemeCode == Code && w.Level == next.Number => null,
                     LevelSignedOff s when s.ThemeCode == Code && s.Level == next.Number => null,
                     SignOffRevoked v when v.ThemeCode == Code && v.Level == next.Number => null,
                     LevelAttained a when a.ThemeCode == Code && a.Level == next.Number => null,

@@ -113,44 +113,27 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var page = await Load(ct);
         if (pending && !Items.Any(i => i.LeaderId == loaded.State.Id && i.ThemeCode == themeCode && i.Level == level))
             Items = [.. Items, Item(loaded, caller, themeCode, level,
-                loaded.Events.Select(e => e.Data).OfType<SignOffRequested>().LastOrDefault(r => r.ThemeCode == themeCode && r.Level == level)?.Waiting() ?? DateTimeOffset.UtcNow)];
+                loaded.State.PendingSignOffs.FirstOrDefault(p => p.ThemeCode == themeCode && p.Level == level)?.RequestedAt ?? DateTimeOffset.UtcNow)];
         return page;
     }
 
     /// <summary>
-    /// Puts a request the mentor just declined back in their queue, asked again in their name (a decline by a wrong
-    /// tap), while that decline (the event at <paramref name="version"/>) is still the last word on the level: the leader
-    /// logging learning elsewhere does not stop it, asking again or an answer since does. The leader's notice of the
-    /// decline, unread and not mailed yet, is withdrawn by the reaction to the request (<see cref="Core.Notifications.SignOffRequestedHandler"/>).
+    /// Withdraws the decline the mentor just gave (a wrong tap), so the request is back in their queue as old as it was,
+    /// while that decline is still the last word on its level (the decider's rule: the leader logging learning elsewhere
+    /// does not stop it, asking again or an answer since does). The leader's notice of the decline, unread and not mailed
+    /// yet, is withdrawn by the reaction to it (<see cref="Core.Notifications.SignOffDeclineWithdrawnHandler"/>).
     /// </summary>
+    /// <param name="version">The leader's version right after the decline: this undo's own, so that the form sent twice is answered once.</param>
     public async Task<IActionResult> OnPostUndoDeclineAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
-        var before = await reader.LoadForCallerAsync(leaderId, caller, ct);
-        var decline = before.Events.FirstOrDefault(e => e.Version == version)?.Data as SignOffDeclined;
-        if (decline is null || decline.ThemeCode != themeCode || decline.Level != level || decline.MentorUserId != caller.UserId
-            || before.Events.Any(e => e.Version > version && OfLevel(e.Data, themeCode, level)))
-        {
-            Error = T["This decline can no longer be undone: the level was asked for or answered since."].Value;
-            return await Load(ct);
-        }
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new RequestSignOffCommand(leaderId, themeCode, level)
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new WithdrawDeclineCommand(leaderId, themeCode, level)
             { Sender = new(caller, PageCommands.Options(Request, $"undo decline {version}")) }, ct));
         if (Error is not null) return await Load(ct);
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Message = T["Your decline of {0}'s sign-off of {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
         return await LoadWithPutBack(loaded, caller, themeCode, level, loaded.State.IsPending(themeCode, level), ct);
-
-        static bool OfLevel(object data, string theme, int level) => data switch
-        {
-            SignOffRequested r => r.ThemeCode == theme && r.Level == level,
-            SignOffRequestWithdrawn w => w.ThemeCode == theme && w.Level == level,
-            LevelSignedOff s => s.ThemeCode == theme && s.Level == level,
-            SignOffDeclined d => d.ThemeCode == theme && d.Level == level,
-            LevelAttained a => a.ThemeCode == theme && a.Level == level,
-            _ => false,
-        };
     }
 
     /// <summary>What a level lacks, in sentences for the mentor (see <see cref="MentorSteps.Lacking"/>).</summary>
