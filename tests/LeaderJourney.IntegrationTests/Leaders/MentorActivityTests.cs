@@ -179,7 +179,8 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
             .Select(m => m.ValueKind == JsonValueKind.Object ? m.GetProperty("userId").GetGuid() : m.GetGuid())];
 
         // The API: the mentor in the path replaced by the one in the body, in one write.
-        await Ok(admin.PutAsJsonAsync($"/api/leaders/{byApi}/mentors/{leavingId}", new { mentorUserId = takingId }));
+        (await Ok(admin.PutAsJsonAsync($"/api/leaders/{byApi}/mentors/{leavingId}", new { mentorUserId = takingId }))).GetProperty("alreadyAssigned").GetBoolean()
+            .Should().BeFalse("the one taking over was not the leader's mentor yet");
         (await Mentors(byApi)).Should().Equal(takingId);
         (await Ok(admin.GetAsync($"/api/leaders/{byApi}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).TakeLast(2)
             .Should().Equal("leader.mentor-assigned", "leader.mentor-unassigned");

@@ -53,19 +53,17 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
             Message = T["No mentee of theirs on their way is left to move."];
             return await Load(ct);
         }
-        // A leader who has both keeps the one taking over and loses the one leaving: not "moved", and said apart.
-        var hadBoth = Guid.TryParse(to, out var toId) ? (await query.MenteesAsync(affiliate, toId, ct)).Select(m => m.LeaderId).ToHashSet() : [];
+        // A leader who has both keeps the one taking over and loses the one leaving: not "moved", and said apart (each command's answer says which).
         var refused = new List<(string, string)>();
-        var refusedIds = new HashSet<Guid>();
+        var alreadyTheirs = 0;
         foreach (var leader in mentees)
         {
-            var error = await PageCommands.TryAsync(() => commands.InvokeAsync(
+            Answer? answer = null;
+            var error = await PageCommands.TryAsync(async () => answer = await commands.InvokeAsync(
                 new ReplaceMentorCommand(leader.LeaderId, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.LeaderId}")) }, ct));
-            if (error is null) continue;
-            refused.Add((leader.DisplayName, error));
-            refusedIds.Add(leader.LeaderId);
+            if (error is not null) refused.Add((leader.DisplayName, error));
+            else if (MentorReplacedBody.WasAlreadyAssigned(answer!)) alreadyTheirs++;
         }
-        var alreadyTheirs = mentees.Count(m => hadBoth.Contains(m.LeaderId) && !refusedIds.Contains(m.LeaderId));
         var moved = mentees.Count - refused.Count - alreadyTheirs;
         // One reason for every leader (the mentor taking over cannot sign in, say) is said once.
         if (moved == 0 && alreadyTheirs == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
