@@ -228,7 +228,7 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
         // Who added and renamed it is in the trail, beside the changes to sign-ins; a refused rename left nothing.
         var trail = await pages.GetAsync("/admin/users?affiliate=AR");
         trail = trail[trail.IndexOf("Latest changes to sign-ins", StringComparison.Ordinal)..];
-        trail.Should().Contain("<td data-label=\"Whose sign-in\">the affiliate AR</td>")
+        trail.Should().Contain("<th scope=\"col\">Whose sign-in, or which affiliate</th>").And.Contain("<td data-label=\"Whose sign-in, or which affiliate\">the affiliate AR</td>")
             .And.Contain("Affiliate added, named “Nevda Education Asociation”").And.Contain("Affiliate renamed “Nevada Education Association”")
             .And.Contain("Affiliate renamed “NEVADA education association”").And.Contain("Affiliate renamed “Nevada State Education Association”</td>\n                    <td data-label=\"By\">ag.national</td>")
             .And.NotContain("Affiliate AH").And.NotContain("Nobody");
