@@ -235,7 +235,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         // From the users page a disable is asked again first, and the answer says who is left without a mentor.
         (await staff.GetAsync("/admin/users")).Should().Contain("<details class=\"confirm\">").And.Contain(">Disable ho.mentor</button>");
         (await (await staff.PostAsync("/admin/users", "/admin/users?handler=change", new() { ["userId"] = mentorId.ToString(), ["disabled"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("<a href=\"/staff/leaders?mentorFilter=none\">2 leader(s) on their way have no mentor who can sign off: assign them one.</a>")
+            .Should().Contain("<a href=\"/staff/leaders?mentorFilter=none\">2 leaders on their way have no mentor who can sign off: assign them one.</a>")
             .And.Contain("Disabled ho.mentor: they can no longer sign in, and their sessions have ended.");
         (await admin.PatchAsJsonAsync($"/api/users/{mentorId}", new { disabled = false })).StatusCode.Should().Be(HttpStatusCode.OK);
 

@@ -249,7 +249,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.GetAsync("/mentor/mentees?q=nobody")).Should().Contain("None of your mentees matches.").And.NotContain(">Grace Lee</a>");
         (await mentor.GetAsync("/mentor/mentees?q=GR%C3%81CE-lee")).Should().Contain(">Grace Lee</a>", "accents, case and a hyphen aside, as the staff's search");
         var mentee = await mentor.GetAsync($"/mentor/mentees/{id}");
-        mentee.Should().Contain("<h1>Grace Lee</h1>").And.Contain("1 sign-off request(s) wait in your queue.")
+        mentee.Should().Contain("<h1>Grace Lee</h1>").And.Contain("One sign-off request of theirs waits in your queue.")
             .And.Contain("<tr data-theme=\"ADV.1\">").And.Contain("class=\"level pending\" data-level=\"1\">Sign-off pending")
             .And.Contain("Completed the training “Advocacy basics”")
             .And.Contain("<a href=\"#timeline\">Timeline</a>", "on a phone the timeline is ten screens below the grid: a link leads there")
@@ -433,6 +433,34 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var history = (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray()
             .Where(e => e.GetProperty("type").GetString() == "leader.sign-off-revoked").Select(e => e.GetProperty("data").GetProperty("reason").GetString());
         history.Should().Equal("Tapped the wrong level", "Signed before the workshop took place");
+    }
+
+    [Fact]
+    public async Task A_mentor_withdraws_their_decline_from_the_mentees_page_while_it_is_the_last_word_on_its_level()
+    {
+        var (id, leaderUser, mentorUser) = await Leader();
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new());
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline", new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Meant-for-the-sign-off" });
+        var theme = "Utilizes best practices in advocacy and political efforts";
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain("Meant-for-the-sign-off", "the leader reads the decline's reason");
+
+        // The day after, the queue's undo is gone; the mentee's page lists the decline with what the mentor wrote.
+        var page = $"/mentor/mentees/{id}";
+        (await mentor.GetAsync(page)).Should().Contain("<a href=\"#declines\">Your declines</a>").And.Contain($"{theme}, Level 1")
+            .And.Contain("You wrote: “Meant-for-the-sign-off”").And.Contain("?handler=withdrawDecline");
+        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+        withdrawn.Should().Contain($"Your decline of {theme}, Level 1 is withdrawn: the request waits for a sign-off again, in your queue.")
+            .And.NotContain("id=\"declines\"");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Meant-for-the-sign-off", "a withdrawn decline is no longer shown with the theme");
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/mentor/queue")).Should().Contain($"<h2 id=\"r-{id}-ADV.1\">Grace Lee: ");
+        // Sent again (another tab), it is refused in words: the request waits, and there is no decline to withdraw.
+        var again = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+        again.Should().Contain("This decline can no longer be withdrawn");
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         // One leader refused leaves the other recorded, and the page says who and why, with the refused one still ticked.
         var partly = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", ada.ToString()), F("leaderIds", elsewhere.ToString()), .. Training("Steward training")])).Content.ReadAsStringAsync();
-        partly.Should().Contain("Training “Steward training” recorded for one leader.").And.Contain("Not recorded for 1 leader(s): a leader not on this page: There is no leader")
+        partly.Should().Contain("Training “Steward training” recorded for one leader.").And.Contain("Not recorded for one leader: a leader not on this page: There is no leader")
             .And.Contain("value=\"Steward training\"").And.NotContain($"value=\"{ada}\" form=\"attendance\" checked");
         (await Trainings(ada)).Should().Be(2);
         (await Trainings(elsewhere, otherAdmin)).Should().Be(0);
@@ -110,7 +110,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         // A paused journey is refused for that leader alone; a date to come is said once for the whole form.
         var paused = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",
             [F("leaderIds", cy.ToString()), F("leaderIds", bea.ToString()), .. Training("Bargaining basics")])).Content.ReadAsStringAsync();
-        paused.Should().Contain("Training “Bargaining basics” recorded for one leader.").And.Contain("Not recorded for 1 leader(s):").And.Contain("This leader is paused; reactivate them first.");
+        paused.Should().Contain("Training “Bargaining basics” recorded for one leader.").And.Contain("Not recorded for one leader:").And.Contain("This leader is paused; reactivate them first.");
         (await Trainings(cy)).Should().Be(0);
         var future = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd");
         var later = await (await staff.PostFieldsAsync("/staff/leaders?q=Attended", "/staff/leaders?handler=trainings&q=Attended",

@@ -59,7 +59,7 @@ public static class MentorSteps
                 ? T["Levels {0} and {1} are not attained yet, and this level follows them.", reached + 1, level - 1]
                 : T["Level {0} is not attained yet, and this level follows it.", level - 1];
         if (needs.Learning) yield return T["There is no training, or mentor or peer assessment, at this level yet; the level is attained once one is recorded."];
-        if (signOffsAfterYours > 0) yield return T["It needs the sign-off of {0} more mentor(s).", signOffsAfterYours];
+        if (signOffsAfterYours > 0) yield return (signOffsAfterYours == 1 ? T["It needs one more mentor's sign-off."] : T["It needs the sign-off of {0} more mentors.", signOffsAfterYours]);
     }
 
     /// <summary>After a sign-off, from the leader as it now stands: whose level, whether it attained it, and if not, what it still lacks (a mentor signs off several leaders' requests in a row).</summary>

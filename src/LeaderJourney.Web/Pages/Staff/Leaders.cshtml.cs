@@ -176,7 +176,7 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
         {
             var names = Leaders.ToDictionary(l => l.Id, l => l.DisplayName);
             // Each reason once, with the leaders it stopped (a theme of another framework stops all of its leaders alike).
-            Error = $"{T["Not recorded for {0} leader(s):", refused.Count]} {string.Join(" ", refused.GroupBy(r => r.Reason).Select(g =>
+            Error = $"{(refused.Count == 1 ? T["Not recorded for one leader:"] : T["Not recorded for {0} leaders:", refused.Count])} {string.Join(" ", refused.GroupBy(r => r.Reason).Select(g =>
                 $"{string.Join(", ", g.Select(r => names.GetValueOrDefault(r.Leader, T["a leader not on this page"].Value)))}: {sentences.Say(g.Key)}"))}";
             SentTraining = (themeCode, level, title, day, typedHours, refused.Select(r => r.Leader).ToHashSet());
         }
