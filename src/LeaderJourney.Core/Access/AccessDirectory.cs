@@ -108,6 +108,47 @@ public sealed partial class AccessDirectory(NpgsqlDataSource dataSource, string 
         return new AffiliateBody(stored, name);
     }
 
+    /// <summary>
+    /// Removes an affiliate added by mistake (a code mistyped): only one with no sign-in and nothing recorded in it (no
+    /// leader, position or report). Its entries in the trail stay, with the removal's. A sign-in added at the same moment
+    /// is held off by the users' foreign key; a leader or position a national admin records in it at that very moment is
+    /// not (an affiliate with no sign-in has no staff of its own to write to it).
+    /// </summary>
+    public async Task<AffiliateBody> RemoveAffiliateAsync(string? code, CancellationToken ct = default, CurrentUser? by = null)
+    {
+        var stored = string.IsNullOrWhiteSpace(code) ? null : await StoredAffiliateCodeAsync(code, ct);
+        if (stored is null) throw new NotFoundException($"There is no affiliate '{code}'.");
+        await using var command = dataSource.CreateCommand($"""
+            with target as (select code, name from {schema}.affiliates where code = $1 for update),
+                 used as (select (select count(*) from {schema}.users where affiliate = $1) as users,
+                                 exists (select 1 from {schema}.mt_streams where tenant_id = $1) as recorded),
+                 removed as (delete from {schema}.affiliates a using target t, used u where a.code = t.code and u.users = 0 and not u.recorded returning a.code, a.name),
+                 trail as (insert into {schema}.account_changes (at, actor, user_id, affiliate, change, detail) select $2, $3, null, code, '{Changes.AffiliateRemoved}', name from removed)
+            select (select name from target), (select users from used), (select recorded from used), exists (select 1 from removed)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stored });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+        command.Parameters.Add(ActorOf(by));
+        string SignIns(long count) => count == 1
+            ? $"{stored} has a sign-in, so it stays: only an affiliate added by mistake, with no sign-in and nothing recorded, is removed."
+            : $"{stored} has {count} sign-ins, so it stays: only an affiliate added by mistake, with no sign-in and nothing recorded, is removed.";
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (reader.IsDBNull(0)) throw new NotFoundException($"There is no affiliate '{code}'.");
+            if (reader.GetInt64(1) is > 0 and var users) throw new Domain.DomainRuleException(SignIns(users));
+            if (reader.GetBoolean(2))
+                throw new Domain.DomainRuleException($"{stored} has leaders, positions or reports recorded, so it stays: only an affiliate added by mistake, with nothing recorded, is removed.");
+            return new AffiliateBody(stored, reader.GetString(0));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A sign-in added while the removal was looking.
+            throw new Domain.DomainRuleException(SignIns(1));
+        }
+    }
+
     /// <summary>An affiliate and how many users it has.</summary>
     public sealed record AffiliateSummary(string Code, string Name, int Users);
 

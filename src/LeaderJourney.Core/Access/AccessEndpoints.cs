@@ -55,6 +55,10 @@ public static class AccessEndpoints
             await bus.InvokeAsync<Answer>(new RenameAffiliateCommand(code, body?.Name) { Sender = http.SenderOf(body ?? new AffiliateNameRequest(null)) }, ct))
             .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>();
 
+        app.MapDelete("/api/affiliates/{code}", async (string code, HttpContext http, IMessageBus bus, CancellationToken ct) =>
+            await bus.InvokeAsync<Answer>(new RemoveAffiliateCommand(code) { Sender = http.SenderOf(new { code }) }, ct))
+            .RequireAuthorization().WithTags("Access").Produces<AffiliateBody>();
+
         // The body holds a password: the request's fingerprint is taken without it.
         app.MapPost("/api/users", async (UserRequest? body, HttpContext http, IMessageBus bus, CancellationToken ct) =>
             await bus.InvokeAsync<Answer>(new CreateUserCommand(body?.Username, body?.Password, body?.Role, body?.Affiliate, body?.LeaderId, body?.Email) { Name = body?.Name,
@@ -86,6 +90,9 @@ public sealed record CreateAffiliateCommand(string? Code, string? Name) : Comman
 /// <summary>A national admin gives an affiliate a new name; its code stays.</summary>
 public sealed record RenameAffiliateCommand(string? Code, string? Name) : Command;
 
+/// <summary>A national admin removes an affiliate added by mistake: one with no sign-in and nothing recorded.</summary>
+public sealed record RemoveAffiliateCommand(string? Code) : Command;
+
 /// <summary>An admin creates a sign-in for a role (a leader's own sign-in names the leader). Carries a password: never logged, never stored as sent.</summary>
 public sealed record CreateUserCommand(string? Username, string? Password, string? Role, string? Affiliate, Guid? LeaderId, string? Email = null) : Command
 {
@@ -110,6 +117,15 @@ public static class RenameAffiliateHandler
     {
         if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins rename affiliates.");
         return new Answer(StatusCodes.Status200OK, await directory.RenameAffiliateAsync(command.Code, command.Name, ct, command.Sender.Caller));
+    }
+}
+
+public static class RemoveAffiliateHandler
+{
+    public static async Task<Answer> Handle(RemoveAffiliateCommand command, AccessDirectory directory, CancellationToken ct)
+    {
+        if (!command.Sender.Caller.IsNationalAdmin) throw new ForbiddenException("Only national admins remove affiliates.");
+        return new Answer(StatusCodes.Status200OK, await directory.RemoveAffiliateAsync(command.Code, ct, command.Sender.Caller));
     }
 }
 

@@ -17,7 +17,7 @@ public sealed partial class AccessDirectory
     {
         public const string Added = "added", Role = "role", Disabled = "disabled", Enabled = "enabled",
             Email = "email", EmailRemoved = "email-removed", Name = "name", NameRemoved = "name-removed", PasswordLink = "password-link",
-            AffiliateAdded = "affiliate-added", AffiliateRenamed = "affiliate-renamed";
+            AffiliateAdded = "affiliate-added", AffiliateRenamed = "affiliate-renamed", AffiliateRemoved = "affiliate-removed";
     }
 
     /// <param name="By">The admin's user name; null for the command line (<see cref="ByCommandLine"/>) or an account removed since.</param>

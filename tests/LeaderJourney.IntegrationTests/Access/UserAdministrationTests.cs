@@ -193,6 +193,41 @@ public sealed class UserAdministrationTests(TestDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_national_admin_removes_an_affiliate_added_by_mistake_and_one_with_a_sign_in_or_records_stays()
+    {
+        await using var app = new LeaderJourneyAppFactory(database.ConnectionString);
+        var (national, _) = await app.SignedInAsync(Roles.NationalAdmin);
+        var (staff, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "RA");
+        (await national.PostAsJsonAsync("/api/affiliates", new { code = "RB", name = "Leaders but no sign-in" })).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await national.PostAsJsonAsync("/api/leaders", new { affiliate = "RB", displayName = "Rosa Parks", email = "rosa@example.org" })).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await national.PostAsJsonAsync("/api/affiliates", new { code = "RX", name = "Mistyped code" })).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        async Task<(HttpStatusCode, string?)> Remove(HttpClient client, string code)
+        {
+            var answer = await client.DeleteAsync($"/api/affiliates/{code}");
+            return (answer.StatusCode, (await answer.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("title", out var title) ? title.GetString() : null);
+        }
+        (await Remove(national, "RA")).Should().Be((HttpStatusCode.UnprocessableEntity,
+            "RA has a sign-in, so it stays: only an affiliate added by mistake, with no sign-in and nothing recorded, is removed."));
+        (await Remove(national, "rb")).Should().Be((HttpStatusCode.UnprocessableEntity,
+            "RB has leaders, positions or reports recorded, so it stays: only an affiliate added by mistake, with nothing recorded, is removed."));
+        (await Remove(staff, "RX")).Item1.Should().Be(HttpStatusCode.Forbidden, "affiliates are the national admins'");
+        (await Remove(national, "NONE")).Item1.Should().Be(HttpStatusCode.NotFound);
+
+        // On the page: offered only for an affiliate with no sign-in; removed, answered, and in the trail with its name; its code is free again.
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ra.national", ApiUsers.Password, Roles.NationalAdmin, null, null, null);
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await pages.SignInAsync("ra.national");
+        (await pages.GetAsync("/admin/users")).Should().Contain("Remove RX").And.Contain("Remove RB").And.NotContain("Remove RA");
+        var removed = await (await pages.PostAsync("/admin/users", "/admin/users?handler=removeAffiliate", new() { ["code"] = "RX" })).Content.ReadAsStringAsync();
+        removed.Should().Contain("RX (Mistyped code) is removed.").And.NotContain("href=\"/admin/users?affiliate=RX\"")
+            .And.Contain("<td data-label=\"Whose sign-in, or which affiliate\">the affiliate RX</td>").And.Contain("Affiliate removed (it was named “Mistyped code”)");
+        var refused = await (await pages.PostAsync("/admin/users", "/admin/users?handler=removeAffiliate", new() { ["code"] = "RB" })).Content.ReadAsStringAsync();
+        refused.Should().Contain("RB has leaders, positions or reports recorded, so it stays");
+        (await national.PostAsJsonAsync("/api/affiliates", new { code = "RX", name = "Right this time" })).StatusCode.Should().Be(HttpStatusCode.Created, "its code is free again");
+    }
+
+    [Fact]
     public async Task A_national_admin_renames_an_affiliate_keeping_its_code_and_a_name_another_has_is_refused_naming_it()
     {
         await using var app = new LeaderJourneyAppFactory(database.ConnectionString);

@@ -180,6 +180,16 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         return await Load(ct);
     }
 
+    /// <summary>A national admin removes an affiliate added by mistake (a code mistyped): one with no sign-in and nothing recorded.</summary>
+    public async Task<IActionResult> OnPostRemoveAffiliateAsync(string? code, CancellationToken ct)
+    {
+        if (!Caller.IsNationalAdmin) return Forbid();
+        Answer? removed = null;
+        Error = await PageCommands.TryAsync(async () => removed = await bus.InvokeAsync<Answer>(new RemoveAffiliateCommand(code) { Sender = new(Caller, PageCommands.Options(Request, "remove affiliate")) }, ct));
+        if (removed?.Body is AffiliateBody body) Message = $"{body.Code} ({body.Name}) is removed.";
+        return await Load(ct);
+    }
+
     /// <summary>The affiliate whose new name was refused, with the name typed (its form opens again with it).</summary>
     public (string? Code, string? Name)? RenameForm { get; private set; }
 
