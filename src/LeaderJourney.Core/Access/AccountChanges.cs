@@ -43,7 +43,7 @@ public sealed partial class AccessDirectory
               from {schema}.account_changes c
               left join {schema}.users a on a.id = c.actor
               left join {schema}.users u on u.id = c.user_id
-             {(affiliate is null ? "" : "where c.affiliate = $2")}
+             {(affiliate is null ? "" : AffiliateSinceAdded)}
              order by c.id desc limit $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -56,6 +56,16 @@ public sealed partial class AccessDirectory
                 reader.IsDBNull(8) ? null : reader.GetString(8)));
         return changes;
     }
+
+    /// <summary>
+    /// One affiliate's entries ($2) since it was last added: a code removed (added by mistake) and added again later is
+    /// another affiliate, whose readers do not see the first one's entries (a national admin's trail of every affiliate
+    /// keeps both).
+    /// </summary>
+    private string AffiliateSinceAdded => $"""
+        where c.affiliate = $2
+          and c.id >= coalesce((select max(x.id) from {schema}.account_changes x where x.affiliate = $2 and x.change = '{Changes.AffiliateAdded}'), 0)
+        """;
 
     /// <summary>The trail's entry for an affiliate added or renamed, as a statement over the CTE <paramref name="changed"/> (its <c>code</c>; the name at $2, the time at $3, who changed it at $4, <see cref="ActorOf"/>).</summary>
     private string AffiliateTrail(string changed, string change) => $"""

@@ -374,6 +374,12 @@ public static class CoreSchema
         new(37, "affiliate changes in the trail", """
             alter table {schema}.account_changes alter column user_id drop not null;
             """),
+        // The stored leader's sixth shape keeps the declines a mentor may still withdraw. As for the fifth: its own
+        // table, the earlier one dropped; a leader without a row is folded from the stream (their standing declines too).
+        new(38, "leader decision state in its sixth shape", $$"""
+            drop table if exists {schema}.mt_doc_leader_shape5;
+            {{Lz4("mt_doc_leader_shape6")}}
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -25,14 +25,15 @@ namespace LeaderJourney.Core.Leaders;
 public sealed class LeaderAggregation : SingleStreamProjection<Leader, Guid>
 {
     /// <summary>
-    /// The stored leaders' document name, and so their table (<c>mt_doc_leader_shape5</c>): shape 5 folds a training
+    /// The stored leaders' document name, and so their table (<c>mt_doc_leader_shape6</c>): shape 6 keeps the declines a
+    /// mentor may still withdraw (<see cref="Leader.Declines"/>) and folds their withdrawal; shape 5 folds a training
     /// withdrawn (its learning goes); shape 4 (<c>mt_doc_leader_shape4</c>) kept with a
     /// standing sign-off when the request it answered was asked, and a request put back counts its wait from then;
     /// shape 3 (<c>mt_doc_leader_shape3</c>) kept the learning grouped and no ids (what a stream holds once is the
     /// store's to keep, <see cref="RecordedOnce"/>); shape 2 (<c>mt_doc_leader_shape2</c>) also kept the ids of what
     /// was recorded, shape 1 (<c>mt_doc_leader</c>) the records.
     /// </summary>
-    public const string DocumentAlias = "leader_shape5";
+    public const string DocumentAlias = "leader_shape6";
 
     /// <summary>The name the personal-data codec knows the stored leader by (no event is stored under it).</summary>
     public const string SealedName = "leader.decision-state";

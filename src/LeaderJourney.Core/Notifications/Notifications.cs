@@ -143,26 +143,37 @@ public sealed class NotificationBox(NpgsqlDataSource dataSource, DatabaseSetting
     }
 
     /// <summary>
-    /// Withdraws the leader's notices that a request of the level was declined, written since <paramref name="since"/>,
-    /// that they have neither marked read nor been mailed: a decline withdrawn at once is told neither way. Answers
-    /// how the leader heard of those left standing: not at all (none stands), in the inbox, or by mail too.
+    /// The leader's notice of the decline at <paramref name="declineVersion"/> of their stream (keyed by the decline event's id),
+    /// withdrawn when they have neither marked it read nor been mailed it: a decline withdrawn at once is told neither way.
+    /// Answers the key of that notice when it still stands (the leader heard of it), else null (withdrawn now, or never
+    /// written: the reactions began after the decline).
     /// </summary>
-    public async Task<(bool Heard, bool Mailed)> WithdrawUnheardDeclineAsync(Guid leaderId, string themeCode, int level, DateTimeOffset since, CancellationToken ct)
+    public async Task<string?> WithdrawUnheardDeclineAsync(Guid leaderId, long declineVersion, CancellationToken ct)
     {
-        var filter = $"n.leader_id = $1 and n.user_id is null and n.kind = '{RequestDeclined}' and n.theme_code = $2 and n.level = $3 and n.created_at >= $4";
-        NpgsqlParameter[] Parameters() => [new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<string> { TypedValue = themeCode },
-            new NpgsqlParameter<int> { TypedValue = level }, new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() }];
+        var filter = $"n.key = '{RequestDeclined}:' || (select e.id::text from {settings.Schema}.mt_events e where e.stream_id = $1 and e.version = $2)";
+        NpgsqlParameter[] Parameters() => [new NpgsqlParameter<Guid> { TypedValue = leaderId }, new NpgsqlParameter<long> { TypedValue = declineVersion }];
         await WithdrawUnheardAsync(filter,
             $"select r.read_through from {settings.Schema}.notification_reads r join {settings.Schema}.users u on u.id = r.user_id where u.leader_id = n.leader_id",
             Parameters, ct);
-        await using var command = dataSource.CreateCommand($"""
-            select count(*) > 0, coalesce(bool_or(exists (select 1 from {settings.Schema}.mail_sent m where m.what = 'notice:' || n.id)), false)
-              from {settings.Schema}.notifications n where {filter} and not n.withdrawn
-            """);
+        await using var command = dataSource.CreateCommand($"select n.key from {settings.Schema}.notifications n where {filter} and not n.withdrawn");
         command.Parameters.AddRange(Parameters());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetBoolean(0), reader.GetBoolean(1));
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The key of the notice that the decline told under <paramref name="declineKey"/> was withdrawn: one per decline.</summary>
+    public static string DeclineWithdrawnKey(string declineKey) => $"{DeclineWithdrawn}:{declineKey[(RequestDeclined.Length + 1)..]}";
+
+    /// <summary>Whether the leader was mailed the decline that a notice of its withdrawal (<see cref="DeclineWithdrawnKey"/>) is about: they hear of the withdrawal as they heard of the decline.</summary>
+    public async Task<bool> DeclineWasMailedAsync(long withdrawnNoticeId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            select exists (select 1 from {settings.Schema}.notifications w
+                             join {settings.Schema}.notifications d on d.key = '{RequestDeclined}:' || substr(w.key, {DeclineWithdrawn.Length + 2})
+                             join {settings.Schema}.mail_sent m on m.what = 'notice:' || d.id
+                            where w.id = $1)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = withdrawnNoticeId });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

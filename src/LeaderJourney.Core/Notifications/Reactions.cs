@@ -80,21 +80,20 @@ public static class SignOffDeclinedHandler
 }
 
 /// <summary>
-/// A decline withdrawn: the leader's notice of it, unread and not mailed yet, is withdrawn, so a wrong tap undone at once
-/// is told neither way. A leader who heard of the decline hears that the request waits again, by mail too when the
-/// decline was mailed to them.
+/// A decline withdrawn: the leader's notice of that decline, unread and not mailed yet, is withdrawn, so a wrong tap undone
+/// at once is told neither way. A leader who heard of the decline hears that the request waits again: in the inbox, and
+/// by mail when the decline was mailed to them, which the mail looks at when it is made (<see cref="Mail.MailNotificationHandler"/>),
+/// after a decline's mail that was under way.
 /// </summary>
 public static class SignOffDeclineWithdrawnHandler
 {
     public static async Task Handle(IEvent<SignOffDeclineWithdrawn> e, NotificationBox box, MailSettings mail, IMessageContext messages, CancellationToken ct)
     {
-        // The decline answered the request waiting since then: a notice of an older decline of the level is not this one's.
-        var (heard, mailed) = await box.WithdrawUnheardDeclineAsync(e.Data.LeaderId, e.Data.ThemeCode, e.Data.Level, e.Data.RequestWaitingSince, ct);
-        if (!heard) return;
-        var key = $"{NotificationBox.DeclineWithdrawn}:{e.Id}";
+        if (await box.WithdrawUnheardDeclineAsync(e.Data.LeaderId, e.Data.DeclineVersion, ct) is not { } declineKey) return;
+        var key = NotificationBox.DeclineWithdrawnKey(declineKey);
         await box.AddAsync(key, e.TenantId, NotificationBox.DeclineWithdrawn, leaderId: e.Data.LeaderId, themeCode: e.Data.ThemeCode, level: e.Data.Level,
             onDate: DateOnly.FromDateTime(e.Data.WithdrawnAt.UtcDateTime), ct: ct);
-        if (mailed) await Notices.MailAsync(box, mail, messages, key, ct);
+        await Notices.MailAsync(box, mail, messages, key, ct);
     }
 }
 

@@ -33,7 +33,7 @@ public sealed class MentorQueueProjection : IProjection
                 primary key (leader_id, theme_code, level));
             create index on {context.Table("requests")} (requested_at, requested_seq);
             -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when;
-            -- a sign-off revoked since (a wrong tap undone, say) is gone.
+            -- a sign-off revoked or a decline withdrawn since (a wrong tap undone, say) is gone.
             create table {context.Table("answers")} (
                 seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, theme_code text not null, level int not null,
                 signed_off boolean not null, answered_at timestamptz not null);
@@ -43,10 +43,10 @@ public sealed class MentorQueueProjection : IProjection
     }
 
     /// <summary>
-    /// A batch's events are reduced, in order, to what they leave behind, and written in at most six
+    /// A batch's events are reduced, in order, to what they leave behind, and written in at most nine
     /// statements (rather than one per event): for each leader, pair of leader and mentor, and request,
     /// the last event about it decides. A request answered (signed off, declined, attained) and asked
-    /// again within the batch starts over from the new request, as it does one event at a time.
+    /// again (or its decline withdrawn) within the batch starts over from the new request, as it does one event at a time.
     /// </summary>
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {

@@ -34,8 +34,8 @@ public sealed record Leader(
     public bool Erased { get; init; }
 
     /// <summary>
-    /// The declines a mentor may still withdraw: at most one per level, the last word on it. A property, not a
-    /// constructor parameter, so that a state stored before it existed reads as having none.
+    /// The declines a mentor may still withdraw: at most one per level, the last word on it, while its mentor is assigned.
+    /// A property with a default, not a constructor parameter, like <see cref="Erased"/>.
     /// </summary>
     public ImmutableList<StandingDecline> Declines { get; init; } = [];
 
@@ -94,9 +94,11 @@ public sealed record Leader(
                 Mentors = s.Mentors.Add(e.MentorUserId),
                 MentorHistory = s.MentorHistory.Add(new MentorAssignment(e.MentorUserId, v, e.AssignedAt, null, null)),
             },
+            // A mentor no longer assigned answers for the leader no more: their declines can no longer be withdrawn.
             MentorUnassigned e => s with
             {
                 Mentors = s.Mentors.Remove(e.MentorUserId),
+                Declines = s.Declines.IsEmpty ? s.Declines : s.Declines.RemoveAll(d => d.MentorUserId == e.MentorUserId),
                 MentorHistory = s.MentorHistory
                     .Select(m => m.MentorUserId == e.MentorUserId && m.UnassignedVersion is null
                         ? m with { UnassignedVersion = v, UnassignedAt = e.UnassignedAt }

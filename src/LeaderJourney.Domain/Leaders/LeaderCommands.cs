@@ -43,7 +43,9 @@ public sealed record MentorAssessment(Guid AssessmentId, string? Note);
 public sealed record DeclineSignOff(string ThemeCode, int Level, string Reason, Actor Actor, DateTimeOffset Now);
 
 /// <summary>The mentor takes back their own decline of the level, while it is still the last word on it.</summary>
-public sealed record WithdrawDecline(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
+/// <param name="DeclineVersion">Given: only the decline at that stream version is withdrawn (a page's form names the decline it showed, so a
+/// stale one cannot withdraw a later decline of the level).</param>
+public sealed record WithdrawDecline(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now, long? DeclineVersion = null);
 
 /// <param name="AskAgain">Also request the sign-off again in the actor's name, in the same append, when the level still
 /// waits for one after the revocation (a mentor's undo: the request goes back in their queue); when it does not

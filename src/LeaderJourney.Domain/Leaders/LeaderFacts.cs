@@ -19,13 +19,13 @@ public sealed record Attainment(string ThemeCode, int Level, DateTimeOffset Atta
 
 public sealed record PendingSignOff(string ThemeCode, int Level, DateTimeOffset RequestedAt, long Version);
 
-/// <param name="AnsweredRequestAt">When the request this sign-off answered was asked (none answered: null), so that a sign-off undone puts the request back as old as it was.</param>
 /// <summary>
 /// A mentor's decline that is still the last word on its level (nothing asked, answered or attained there since): the
 /// mentor may withdraw it, and the request waits again as old as it was (<see cref="RequestWaitingSince"/>).
 /// </summary>
 public sealed record StandingDecline(string ThemeCode, int Level, Guid MentorUserId, long Version, DateTimeOffset RequestWaitingSince);
 
+/// <param name="AnsweredRequestAt">When the request this sign-off answered was asked (none answered: null), so that a sign-off undone puts the request back as old as it was.</param>
 public sealed record StandingSignOff(string ThemeCode, int Level, Guid MentorUserId, long Version, DateTimeOffset At, DateTimeOffset? AnsweredRequestAt = null);
 
 public enum LearningSource { Training, MentorAssessment, PeerAssessment }

@@ -87,13 +87,13 @@ internal static class SignOffDecisions
         // The leader is never their own mentor: this refuses them too.
         if (!s.Mentors.Contains(c.Actor.UserId))
             throw new DomainRuleException("Only a mentor assigned to this leader can withdraw their decline.");
-        if (s.DeclineOf(theme, level) is not { } decline || decline.MentorUserId != c.Actor.UserId)
+        if (s.DeclineOf(theme, level) is not { } decline || decline.MentorUserId != c.Actor.UserId || (c.DeclineVersion is { } named && named != decline.Version))
             throw new DomainRuleException(NoDeclineToWithdraw);
         return [new SignOffDeclineWithdrawn(s.Id, theme, level, c.Actor.UserId, decline.Version, decline.RequestWaitingSince, c.Now)];
     }
 
     /// <summary>The refusal of a decline's withdrawal (one sentence whatever the level, so that the pages say it in their language).</summary>
-    public const string NoDeclineToWithdraw = "This decline can no longer be withdrawn: the level was asked for or answered since, or it is not your decline.";
+    public const string NoDeclineToWithdraw = "This decline can no longer be withdrawn: it was withdrawn already, the level was asked for or answered since, or it is not yours.";
 
     public static IReadOnlyList<object> Revoke(RevokeSignOff c, Leader s, AttainmentPolicy policy)
     {

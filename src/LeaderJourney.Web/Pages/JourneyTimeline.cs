@@ -32,7 +32,10 @@ public static class JourneyTimeline
     /// <param name="words">The page's language (<see cref="Texts"/>).</param>
     public static TimelinePage Of(IEnumerable<StoredEvent> events, FrameworkScope scope, Func<Guid, string?> personName, int page, IStringLocalizer words)
     {
-        var entries = events.Select(e => (e.Version, Entry: Describe(e, scope, personName, words)))
+        // A decline its mentor withdrew keeps its line, without its words (often a note meant for a sign-off).
+        var all = events as IReadOnlyList<StoredEvent> ?? [.. events];
+        var withdrawnDeclines = LearningOnRecord.WithdrawnDeclines(all);
+        var entries = all.Select(e => (e.Version, Entry: Describe(e, scope, personName, words, withdrawnDeclines.Contains(e.Version))))
             .OrderByDescending(x => x.Entry.On).ThenByDescending(x => x.Version).Select(x => x.Entry).ToList();
         var pages = Math.Max(1, (entries.Count + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
@@ -44,11 +47,11 @@ public static class JourneyTimeline
         Of(events, scope, user => people.GetValueOrDefault(user), page, words);
 
     /// <summary>The day an event happened (see the class's summary).</summary>
-    public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null, null).On;
+    public static DateOnly HappenedOn(StoredEvent e) => Describe(e, NoFramework, _ => null, null, false).On;
 
     private static readonly FrameworkScope NoFramework = new(Guid.Empty, [], new Dictionary<string, string>(), 3);
 
-    private static TimelineEntry Describe(StoredEvent stored, FrameworkScope scope, Func<Guid, string?> personName, IStringLocalizer? words)
+    private static TimelineEntry Describe(StoredEvent stored, FrameworkScope scope, Func<Guid, string?> personName, IStringLocalizer? words, bool withdrawnDecline)
     {
         // Without words only the date is wanted (HappenedOn): the text is not built.
         string T(string text, params object[] values) => words is null ? "" : words[text, values];
@@ -76,7 +79,7 @@ public static class JourneyTimeline
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
             SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),
             LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
-            SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
+            SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + (withdrawnDecline ? "" : Why(x.Reason))),
             SignOffDeclineWithdrawn x => new(Day(x.WithdrawnAt), T("{0} withdrew the decline of {1}: the request waits again", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level))),
             SignOffRevoked x => new(Day(x.RevokedAt), T("The sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             LevelAttained x => new(Day(x.AttainedAt), T("Attained {0}", Theme(x.ThemeCode, x.Level))),

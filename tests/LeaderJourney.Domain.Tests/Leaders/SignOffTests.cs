@@ -201,9 +201,11 @@ public sealed class SignOffTests : LeaderSpec
         ThenRefused(new WithdrawDecline(Theme, 1, MentorB, Now), SignOffDecisions.NoDeclineToWithdraw);
         ThenRefused(new WithdrawDecline(Theme, 1, Self, Now), "Only a mentor assigned to this leader can withdraw their decline.");
         ThenRefused(new WithdrawDecline(Theme, 2, MentorA, Now), SignOffDecisions.NoDeclineToWithdraw);
+        // A form naming another decline (an earlier one of the level) withdraws nothing.
+        ThenRefused(new WithdrawDecline(Theme, 1, MentorA, Now, DeclineVersion: 4), SignOffDecisions.NoDeclineToWithdraw);
         // Learning logged meanwhile does not stop it.
         Given(new EvidenceAdded(LeaderId, Id(700), Theme, 1, null, "Chaired it", Self.UserId, Now)); // v6
-        var withdrawal = new WithdrawDecline(Theme, 1, MentorA, Now.AddMinutes(1));
+        var withdrawal = new WithdrawDecline(Theme, 1, MentorA, Now.AddMinutes(1), DeclineVersion: 5);
         Then(withdrawal, new SignOffDeclineWithdrawn(LeaderId, Theme, 1, MentorA.UserId, 5, T0, Now.AddMinutes(1)));
         Apply(withdrawal);
         State.PendingSignOffs.Should().ContainSingle().Which.Should().Be(new PendingSignOff(Theme, 1, T0, 7));
@@ -213,7 +215,7 @@ public sealed class SignOffTests : LeaderSpec
     }
 
     [Fact]
-    public void A_decline_asked_for_or_answered_since_is_no_longer_withdrawn()
+    public void A_decline_asked_for_or_answered_since_or_whose_mentor_was_taken_off_is_no_longer_withdrawn()
     {
         foreach (var since in new object[]
         {
@@ -221,15 +223,15 @@ public sealed class SignOffTests : LeaderSpec
             SignedOffNow(1, MentorB),
             AttainedNow(1),
             new SignOffRequestWithdrawn(LeaderId, Theme, 1, Self.UserId, Now),
-            new SignOffDeclined(LeaderId, Theme, 1, MentorB.UserId, "Nor I", Now),
+            // A mentor taken off the leader answers for them no more, even once assigned again.
+            Unassigned(MentorA),
         })
         {
             Reset();
             GivenEnrolledWithMentor();
             Given(Assigned(MentorB), Requested(1), new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "Not yet", Now));
-            // A request asked again and declined by another mentor: the last word is theirs.
-            if (since is SignOffDeclined) Given(Requested(1));
             Given(since);
+            if (since is MentorUnassigned) Given(Assigned(MentorA));
             ThenRefused(new WithdrawDecline(Theme, 1, MentorA, Now), SignOffDecisions.NoDeclineToWithdraw);
         }
     }

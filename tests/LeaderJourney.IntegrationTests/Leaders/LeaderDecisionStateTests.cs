@@ -45,7 +45,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     /// <summary>The stored row: its version and its JSON as it lies in the table.</summary>
     private async Task<(long Version, string Data)?> Row(Guid id)
     {
-        await using var command = Store.DataSource.CreateCommand($"select mt_version, data::text from {Store.Schema}.mt_doc_leader_shape5 where id = $1");
+        await using var command = Store.DataSource.CreateCommand($"select mt_version, data::text from {Store.Schema}.mt_doc_leader_shape6 where id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetString(1)) : null;
@@ -88,7 +88,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         (await Stored(id))!.Learning.Should().ContainSingle().Which.Versions.Should().Equal(Enumerable.Range(2, 60).Select(v => (long)v));
         // A leader of many themes can still pass the 2 kB from which PostgreSQL compresses a value: with lz4 (core migrations 11, 19 and 28).
         await using (var compression = Store.DataSource.CreateCommand(
-            $"select attcompression::text from pg_attribute where attrelid = '{Store.Schema}.mt_doc_leader_shape5'::regclass and attname = 'data'"))
+            $"select attcompression::text from pg_attribute where attrelid = '{Store.Schema}.mt_doc_leader_shape6'::regclass and attname = 'data'"))
             (await compression.ExecuteScalarAsync()).Should().Be("l", "the column every command rewrites is compressed with lz4");
 
         // A command reads only the stored leader: with every event of the stream made unreadable (an
@@ -137,7 +137,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
     {
         // As after the upgrade from the previous store, or a bulk load whose last step failed: the stream, and no row.
         var id = await EnrolWithTrainings("Idris Quennell", 3);
-        await Execute("delete from {schema}.mt_doc_leader_shape5 where id = $1", id);
+        await Execute("delete from {schema}.mt_doc_leader_shape6 where id = $1", id);
 
         var response = await Training(id, "Workshop again");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -166,7 +166,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
                 [new LeaderEnrolled(elsewhere, "KY", null, "Anselm Thorvaldsen", "bulk-ky@example.org", edition, Guid.NewGuid(), at)],
                 new LeaderJourney.Storage.AppendMetadata { TenantId = "KY" }),
         ]);
-        await using (var tenants = Store.DataSource.CreateCommand($"select id, tenant_id from {Store.Schema}.mt_doc_leader_shape5 where id = any($1)"))
+        await using (var tenants = Store.DataSource.CreateCommand($"select id, tenant_id from {Store.Schema}.mt_doc_leader_shape6 where id = any($1)"))
         {
             tenants.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [id, elsewhere] });
             await using var reader = await tenants.ExecuteReaderAsync();
@@ -196,7 +196,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         // As a database written by a later version: one event's type, by its name and by the CLR type Marten
         // stores beside it, is unknown here; folding the stream (no row) fails, Marten's UnknownEventTypeException.
         var id = await EnrolWithTrainings("Ottoline Vasquez", 2);
-        await Execute("delete from {schema}.mt_doc_leader_shape5 where id = $1", id);
+        await Execute("delete from {schema}.mt_doc_leader_shape6 where id = $1", id);
         await using (var rename = Store.DataSource.CreateCommand($"""
             update {Store.Schema}.mt_events set type = 'leader.from-a-later-version', mt_dotnet_type = 'LeaderJourney.Domain.Leaders.FromALaterVersion, LeaderJourney.Domain'
              where stream_id = $1 and version = 2
@@ -220,7 +220,7 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         var id = await EnrolWithTrainings("Benedikt Oyelaran", 2);
         var older = (await Row(id))!.Value.Data;
         (await Training(id, "Workshop between")).StatusCode.Should().Be(HttpStatusCode.OK);
-        await using (var restore = Store.DataSource.CreateCommand($"update {Store.Schema}.mt_doc_leader_shape5 set data = $2::jsonb, mt_version = 3 where id = $1"))
+        await using (var restore = Store.DataSource.CreateCommand($"update {Store.Schema}.mt_doc_leader_shape6 set data = $2::jsonb, mt_version = 3 where id = $1"))
         {
             restore.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
             restore.Parameters.Add(new NpgsqlParameter<string> { TypedValue = older });
@@ -256,13 +256,13 @@ public sealed class LeaderDecisionStateTests(TestDatabase database) : IClassFixt
         fromRow.GetProperty("version").GetInt64().Should().Be(4);
 
         // Behind the stream (a row restored from an older copy): the stream is folded, the row not trusted.
-        await Execute("update {schema}.mt_doc_leader_shape5 set data = jsonb_set(data, '{local}', '\"Local of an old copy\"') || '{\"version\": 3}' where id = $1", id);
+        await Execute("update {schema}.mt_doc_leader_shape6 set data = jsonb_set(data, '{local}', '\"Local of an old copy\"') || '{\"version\": 3}' where id = $1", id);
         var behind = await Record();
         behind.GetProperty("local").ValueKind.Should().NotBe(JsonValueKind.String, "the enrolment gave no local; the old copy's is not shown");
         behind.GetProperty("version").GetInt64().Should().Be(4);
 
         // No row (as after the upgrade): the stream is folded.
-        await Execute("delete from {schema}.mt_doc_leader_shape5 where id = $1", id);
+        await Execute("delete from {schema}.mt_doc_leader_shape6 where id = $1", id);
         (await Record()).GetRawText().Should().Be(fromRow.GetRawText());
 
         // The row is read only for a caller who may see the leader, and each read leaves its audit entry.

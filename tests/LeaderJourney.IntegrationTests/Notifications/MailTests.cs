@@ -204,11 +204,12 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined'") == 1,
             "the leader's notice of the decline");
 
-        // From a form naming a level the mentor did not decline, nothing; the leader logging learning elsewhere meanwhile does
-        // not stop the undo, which puts the request back, shown at once, as old as it was.
-        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
-            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "2", ["version"] = version.ToString() })).Content.ReadAsStringAsync())
-            .Should().Contain("This decline can no longer be withdrawn").And.NotContain("is undone");
+        // From a form naming another decline, or a level the mentor did not decline, nothing; the leader logging learning
+        // elsewhere meanwhile does not stop the undo, which puts the request back, shown at once, as old as it was.
+        foreach (var (level, named) in new[] { ("1", version - 1), ("2", version) })
+            (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
+                new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = level, ["version"] = named.ToString() })).Content.ReadAsStringAsync())
+                .Should().Contain("This decline can no longer be withdrawn").And.NotContain("is undone");
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "GOV.2", level = 1, note = "Chaired the meeting" }));
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
@@ -223,11 +224,11 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         events.Select(e => e.Data).OfType<SignOffDeclineWithdrawn>().Should().ContainSingle()
             .Which.Should().Match<SignOffDeclineWithdrawn>(w => w.DeclineVersion == version && w.RequestWaitingSince == asked.RequestedAt && w.Level == 1);
         events.Select(e => e.Data).OfType<SignOffRequested>().Should().ContainSingle("the request waits again without being asked again");
-        // The leader's timeline says who withdrew the decline; the theme's page no longer shows it, nor its words.
+        // The leader's timeline says who withdrew the decline; it and the theme's page keep that there was one, without its words.
         var leaderPage = new PageClient(app);
         await leaderPage.SignInAsync("dolores.undone");
-        (await leaderPage.GetAsync("/journey")).Should().Contain("mentor.undo withdrew the decline of");
-        (await leaderPage.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Well argued.").And.NotContain("declined your request");
+        (await leaderPage.GetAsync("/journey")).Should().Contain("mentor.undo withdrew the decline of").And.NotContain("Well argued.");
+        (await leaderPage.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Well argued.").And.Contain("mentor.undo declined your request for a sign-off, then withdrew the decline");
         // Nor do the mentors' figures count it.
         var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "OH");
         await Until(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/mentors/activity")).GetProperty("mentors").EnumerateArray()
@@ -241,6 +242,48 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
             "the held mail to come due", TimeSpan.FromSeconds(60));
         server.Mails().SelectMany(m => m.ToAddresses).Should().NotContain(a => a.ToString() == "dolores.undone@example.org", "the leader hears nothing of a decline undone");
         (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!.Should().NotContain(n => n.GetProperty("kind").GetString() == "request-declined");
+    }
+
+    [Fact]
+    public async Task A_decline_withdrawn_after_its_mail_is_mailed_too_and_one_read_in_the_inbox_before_its_mail_is_mailed_neither_way()
+    {
+        using var server = SimpleSmtpServer.Start();
+        var db = await database.CreateDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        // Long enough for the second decline to be read and withdrawn within it on a busy machine.
+        var settings = Mail(server.Configuration.Port, attainedHold: "00:00:10");
+        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:00";
+        await using var app = new LeaderJourneyAppFactory(db, settings: settings);
+        var (_, mentor, id) = await LeaderWithMentorAsync(app, "mentor.back", "Ruby Bridges", "ruby@example.org");
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ruby.bridges", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
+        var leader = await app.SignInAsync("ruby.bridges");
+        foreach (var theme in new[] { "ADV.1", "ADV.2" })
+            await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = theme, level = 1 }));
+        var title = (await app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderReader>().FindAsync(id, default))!.Scope.TitleOf("ADV.1");
+        var ToLeader = () => server.Mails().Where(m => m.ToAddresses.Any(a => a.ToString() == "ruby@example.org")).ToArray();
+
+        // Mailed: the decline's withdrawal is mailed too.
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.1", level = 1, reason = "Not yet" }));
+        await Until(() => Task.FromResult(ToLeader().Length == 1), "the decline's mail, after its hold", TimeSpan.FromSeconds(60));
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.1", level = 1 }));
+        await Until(() => Task.FromResult(ToLeader().Length == 2), "the withdrawal's mail", TimeSpan.FromSeconds(60));
+        // (The test server keeps its mails in no order.)
+        ToLeader().Select(m => m.Subject).Should().BeEquivalentTo($"Your request to sign off {title}, Level 1 was declined", $"Your request to sign off {title}, Level 1 waits again");
+        ToLeader().Single(m => m.Subject.EndsWith("waits again", StringComparison.Ordinal)).MessageParts.Single().BodyData.Should().Contain($"The decline of your request to sign off {title}, Level 1 was withdrawn: the request waits for a sign-off again.");
+
+        // Read in the inbox before its mail came due, then withdrawn: the leader reads the withdrawal there, and neither is mailed.
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.2", level = 1, reason = "Not yet either" }));
+        await Until(async () => (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!.Any(n => n.GetProperty("themeCode").GetString() == "ADV.2"),
+            "the second decline's notice");
+        (await leader.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        ToLeader().Should().HaveCount(2, "the second decline's mail waits for its hold");
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 }));
+        await Until(async () => (await leader.GetFromJsonAsync<JsonElement[]>("/api/notifications"))!
+            .Any(n => n.GetProperty("themeCode").GetString() == "ADV.2" && n.GetProperty("kind").GetString() == "decline-withdrawn"), "the notice that the request waits again");
+        await Until(async () => await Scalar(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%MailNotification%' and status = 'Scheduled'") == 0
+            && await Scalar(dataSource, "select count(*) from leaderjourney.wolverine_incoming_envelopes where message_type like '%MailNotification%' and status <> 'Handled'") == 0,
+            "the held mail to come due and every mail to be handled", TimeSpan.FromSeconds(60));
+        ToLeader().Should().HaveCount(2, "the second decline was read before its mail and is pending again since; its withdrawal is read in the inbox");
     }
 
     [Fact]

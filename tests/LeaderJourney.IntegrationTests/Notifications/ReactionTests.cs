@@ -136,7 +136,7 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
         (await Notes(leader)).Should().HaveCount(2);
         var page = new Pages.PageClient(app);
         await page.SignInAsync("ida.wells");
-        (await page.GetAsync("/notifications")).Should().Contain("was withdrawn: the request waits for your mentor again.");
+        (await page.GetAsync("/notifications")).Should().Contain("was withdrawn: the request waits for a sign-off again.");
         // The request is back in the mentor's queue.
         await Until(async () => (await mentor.GetFromJsonAsync<JsonElement[]>("/api/mentor-queue"))!.Any(r => r.GetProperty("leaderId").GetGuid() == id),
             "the request back in the queue");

@@ -450,16 +450,26 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         // The day after, the queue's undo is gone; the mentee's page lists the decline with what the mentor wrote.
         var page = $"/mentor/mentees/{id}";
-        (await mentor.GetAsync(page)).Should().Contain("<a href=\"#declines\">Your declines</a>").And.Contain($"{theme}, Level 1")
+        var listed = await mentor.GetAsync(page);
+        listed.Should().Contain("<a href=\"#declines\">Your declines</a>").And.Contain($"{theme}, Level 1")
             .And.Contain("You wrote: “Meant-for-the-sign-off”").And.Contain("?handler=withdrawDecline");
-        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+        var first = System.Text.RegularExpressions.Regex.Match(listed, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
+        // A form left open while the leader asked again and the mentor declined again withdraws nothing: it named the first decline.
+        await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new());
+        await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline", new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Still-not-yet" });
+        var stale = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = first })).Content.ReadAsStringAsync();
+        stale.Should().Contain("This decline can no longer be withdrawn").And.Contain("You wrote: “Still-not-yet”");
+        var second = System.Text.RegularExpressions.Regex.Match(stale, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
+        second.Should().NotBe(first);
+        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = second })).Content.ReadAsStringAsync();
         withdrawn.Should().Contain($"Your decline of {theme}, Level 1 is withdrawn: the request waits for a sign-off again, in your queue.")
             .And.NotContain("id=\"declines\"");
-        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Meant-for-the-sign-off", "a withdrawn decline is no longer shown with the theme");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("Still-not-yet", "a withdrawn decline is shown without its words")
+            .And.Contain("declined your request for a sign-off, then withdrew the decline").And.Contain("Meant-for-the-sign-off", "the first decline stands");
         await _app.CaughtUpAsync();
         (await mentor.GetAsync("/mentor/queue")).Should().Contain($"<h2 id=\"r-{id}-ADV.1\">Grace Lee: ");
         // Sent again (another tab), it is refused in words: the request waits, and there is no decline to withdraw.
-        var again = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1" })).Content.ReadAsStringAsync();
+        var again = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = second })).Content.ReadAsStringAsync();
         again.Should().Contain("This decline can no longer be withdrawn");
     }
 

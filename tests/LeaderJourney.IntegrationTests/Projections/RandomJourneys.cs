@@ -67,9 +67,12 @@ public static class RandomJourneys
                 _ => random.Next(4) == 0 ? new Withdraw(null, admin, now) : new ChangeProfile($"Leader {seed}", $"leader{seed}@example.org", $"Local {random.Next(1, 6)}", admin, now),
             };
             await Decide(command);
-            // Half the declines that land are withdrawn at once (a wrong tap undone): the request waits again.
+            // Half the declines that land are withdrawn at once (a wrong tap undone), some of the rest later (a mind
+            // changed, other events and daemon passes between): the request waits again.
             if (command is DeclineSignOff declined && state.DeclineOf(theme, level) is not null && random.Next(2) == 0)
                 await Decide(new WithdrawDecline(declined.ThemeCode, declined.Level, mentor, now.AddMinutes(1)));
+            else if (state.Declines is [var standing, ..] && random.Next(8) == 0)
+                await Decide(new WithdrawDecline(standing.ThemeCode, standing.Level, mentors.Single(m => m.UserId == standing.MentorUserId), now.AddMinutes(2), standing.Version));
         }
         return leaderId;
     }

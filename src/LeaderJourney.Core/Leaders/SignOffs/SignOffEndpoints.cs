@@ -22,6 +22,8 @@ public sealed record SignOffBody(string? ThemeCode, int? Level, string? Note, Si
 /// <summary>A mentor assessment given with a sign-off: recorded first, so it is the level's learning when the sign-off is decided; both are recorded or neither.</summary>
 public sealed record SignOffAssessment(string? Note);
 public sealed record DeclineBody(string? ThemeCode, int? Level, string? Reason);
+/// <param name="DeclineVersion">Optional: the stream version of the decline meant; refused (422) when the decline standing on the level is another.</param>
+public sealed record DeclineWithdrawalBody(string? ThemeCode, int? Level, long? DeclineVersion = null);
 /// <param name="MentorUserId">Whose sign-off: the calling mentor's own when left out; an admin names the mentor.</param>
 /// <param name="AskAgain">Also request the sign-off again in the caller's name, in the same append, when the level still waits for one (a mentor's undo).</param>
 public sealed record RevokeSignOffBody(string? ThemeCode, int? Level, Guid? MentorUserId, string? Reason, bool? AskAgain = null);
@@ -56,7 +58,8 @@ public sealed record DeclineSignOffCommand(Guid LeaderId, string? ThemeCode, int
 /// The mentor takes back their own decline while it is still the last word on its level (the queue's undo of a wrong
 /// tap, or a mind changed): the request waits for the leader's mentors again, as old as it was.
 /// </summary>
-public sealed record WithdrawDeclineCommand(Guid LeaderId, string? ThemeCode, int? Level) : LeaderCommand(LeaderId);
+/// <param name="DeclineVersion">Given: only the decline at that stream version is withdrawn (a page names the decline it showed).</param>
+public sealed record WithdrawDeclineCommand(Guid LeaderId, string? ThemeCode, int? Level, long? DeclineVersion = null) : LeaderCommand(LeaderId);
 
 /// <summary>
 /// A mentor withdraws their own sign-off (a wrong tap on a phone, a level signed too early), or an admin
@@ -157,7 +160,7 @@ public static class WithdrawDeclineHandler
         {
             scope.ValidateTheme(command.ThemeCode);
             scope.ValidateLevel(command.Level);
-            return new WithdrawDecline(command.ThemeCode!, command.Level!.Value, caller.ToActor(), writes.Now);
+            return new WithdrawDecline(command.ThemeCode!, command.Level!.Value, caller.ToActor(), writes.Now, command.DeclineVersion);
         }, LearningRules.Versioned, ct);
     }
 }
@@ -221,10 +224,10 @@ public static class SignOffEndpoints
             return await commands.InvokeAsync(new DeclineSignOffCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
-        leaders.MapPost("/{id}/sign-off-decline-withdrawals", async (string id, SignOffRequestBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        leaders.MapPost("/{id}/sign-off-decline-withdrawals", async (string id, DeclineWithdrawalBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
         {
-            body ??= new SignOffRequestBody(null, null);
-            return await commands.InvokeAsync(new WithdrawDeclineCommand(LeaderInput.Id(id), body.ThemeCode, body.Level) { Sender = http.SenderOf(body) }, ct);
+            body ??= new DeclineWithdrawalBody(null, null);
+            return await commands.InvokeAsync(new WithdrawDeclineCommand(LeaderInput.Id(id), body.ThemeCode, body.Level, body.DeclineVersion) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>().ChecksTokenWithItsWrite();
 
         leaders.MapPost("/{id}/sign-off-revocations", async (string id, RevokeSignOffBody? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>

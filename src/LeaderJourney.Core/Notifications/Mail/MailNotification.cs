@@ -32,8 +32,10 @@ public static class MailNotificationHandler
             return;
         }
         // A held "attained" mail is not sent once something newer of that level was told (taken back, attained again).
-        var superseded = notice.Kind == NotificationBox.LevelAttained && await box.SupersededAsync(notice, ct);
-        var mails = superseded ? []
+        var notMailed = (notice.Kind == NotificationBox.LevelAttained && await box.SupersededAsync(notice, ct))
+            // A decline's withdrawal is mailed to a leader who was mailed the decline; one who only read it in the inbox reads this there too.
+            || (notice.Kind == NotificationBox.DeclineWithdrawn && !await box.DeclineWasMailedAsync(notice.Id, ct));
+        var mails = notMailed ? []
             : notice.LeaderId is { } leaderId
             ? await directory.LeaderTurnedMailOffAsync(leaderId, ct) ? [] : await ForLeaderAsync(notice, leaderId, leaders, directory, mailer, ct)
             : notice.PositionId is { } positionId ? await ForStaffAsync(notice, positionId, affiliate, directory, store, mailer, ct) : [];
@@ -67,7 +69,7 @@ public static class MailNotificationHandler
             NotificationBox.RequestDeclined => ($"Your request to sign off {theme} was declined",
                 $"Your request to sign off {theme} was declined. Your mentor's reason is on the theme's page.", $"journey/theme/{notice.ThemeCode}#logged"),
             NotificationBox.DeclineWithdrawn => ($"Your request to sign off {theme} waits again",
-                $"The decline of your request to sign off {theme} was withdrawn: the request waits for your mentor again.", $"journey/theme/{notice.ThemeCode}"),
+                $"The decline of your request to sign off {theme} was withdrawn: the request waits for a sign-off again.", $"journey/theme/{notice.ThemeCode}"),
             _ => default,
         };
         return subject is null ? []

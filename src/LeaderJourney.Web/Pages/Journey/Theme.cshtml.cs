@@ -163,8 +163,11 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                     }, Blank(a.Note)),
                 LevelSignedOff s when s.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), s.Level,
                     T["Signed off by {0}", mentors.TryGetValue(s.MentorUserId, out var signer) ? signer : T["a mentor"].Value], Blank(s.Note), SignOff: true),
-                // A decline's reason stays here after the level moves on (the notification of it links here); one its mentor withdrew goes.
-                SignOffDeclined d when d.ThemeCode == Code && !withdrawnDeclines.Contains(e.Version) => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
+                // A decline's reason stays here after the level moves on (the notification of it links here); one its mentor withdrew
+                // is said so, without its words (often a note meant for a sign-off).
+                SignOffDeclined d when d.ThemeCode == Code && withdrawnDeclines.Contains(e.Version) => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
+                    T["{0} declined your request for a sign-off, then withdrew the decline", mentors.TryGetValue(d.MentorUserId, out var undid) ? undid : T["a mentor"].Value], null, SignOff: true),
+                SignOffDeclined d when d.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), d.Level,
                     T["{0} declined your request for a sign-off", mentors.TryGetValue(d.MentorUserId, out var decliner) ? decliner : T["a mentor"].Value], Blank(d.Reason), SignOff: true),
                 SignOffRevoked r when r.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), r.Level,
                     T["The sign-off by {0} was withdrawn", mentors.TryGetValue(r.MentorUserId, out var withdrawn) ? withdrawn : T["a mentor"].Value], Blank(r.Reason), SignOff: true),

@@ -82,12 +82,13 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     /// Withdraws one of this mentor's declines that is still the last word on its level (a mind changed after the queue's
     /// undo was gone): the request waits for the leader's mentors again, as old as it was.
     /// </summary>
-    public async Task<IActionResult> OnPostWithdrawDeclineAsync(string? themeCode, int? level, CancellationToken ct)
+    /// <param name="version">The decline's stream version, as the page showed it: a later decline of the level is not withdrawn by a stale form.</param>
+    public async Task<IActionResult> OnPostWithdrawDeclineAsync(string? themeCode, int? level, long? version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.Role != Roles.Mentor) return Forbid();
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new WithdrawDeclineCommand(Id, themeCode, level)
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new WithdrawDeclineCommand(Id, themeCode, level, version)
             { Sender = new(caller, PageCommands.Options(Request, "withdraw decline")) }, ct));
         if (Error is null)
             Message = T["Your decline of {0}, Level {1} is withdrawn: the request waits for a sign-off again, in your queue.", before.Scope.TitleOf(themeCode!), level ?? 0].Value;
@@ -123,7 +124,7 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
 
     /// <summary>This mentor's declines that are still the last word on their level (<c>Leader.Declines</c>), with what they wrote, newest first.</summary>
-    public IReadOnlyList<(string ThemeCode, string ThemeTitle, int Level, DateTimeOffset At, string Reason)> Declines { get; private set; } = [];
+    public IReadOnlyList<(string ThemeCode, string ThemeTitle, int Level, long Version, DateTimeOffset At, string Reason)> Declines { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -152,7 +153,7 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         SignOffs = StandingSignOffsView.Of(loaded, mentorNames, onlyMentor: caller.UserId);
         Declines = [.. loaded.State.Declines.Where(d => d.MentorUserId == caller.UserId).OrderByDescending(d => d.Version)
             .Select(d => loaded.Events.FirstOrDefault(e => e.Version == d.Version)?.Data is Domain.Leaders.SignOffDeclined declined
-                ? (d.ThemeCode, loaded.Scope.TitleOf(d.ThemeCode), d.Level, declined.DeclinedAt, declined.Reason) : default)
+                ? (d.ThemeCode, loaded.Scope.TitleOf(d.ThemeCode), d.Level, d.Version, declined.DeclinedAt, declined.Reason) : default)
             .Where(d => d.ThemeCode is not null)];
         return Page();
     }

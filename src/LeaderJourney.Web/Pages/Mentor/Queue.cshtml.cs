@@ -123,13 +123,13 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// does not stop it, asking again or an answer since does). The leader's notice of the decline, unread and not mailed
     /// yet, is withdrawn by the reaction to it (<see cref="Core.Notifications.SignOffDeclineWithdrawnHandler"/>).
     /// </summary>
-    /// <param name="version">The leader's version right after the decline: this undo's own, so that the form sent twice is answered once.</param>
+    /// <param name="version">The decline's own version (the leader's right after it): that decline alone is withdrawn, and the form sent twice is answered once.</param>
     public async Task<IActionResult> OnPostUndoDeclineAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new WithdrawDeclineCommand(leaderId, themeCode, level)
-            { Sender = new(caller, PageCommands.Options(Request, $"undo decline {version}")) }, ct));
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new WithdrawDeclineCommand(leaderId, themeCode, level, version)
+            { Sender = new(caller, PageCommands.Options(Request, "undo decline")) }, ct));
         if (Error is not null) return await Load(ct);
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Message = T["Your decline of {0}'s sign-off of {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
