@@ -25,7 +25,8 @@ public sealed class ErrorModel : PageModel
     /// <summary>The page a form refused on its way here was sent from (its address without the form's handler), to go back to; null for a load.</summary>
     public string? FormPage { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int code)
+    // The status comes from the address alone: a refused form's own field named "code" (an affiliate's, say) is not it.
+    public async Task<IActionResult> OnGetAsync([FromRoute] int code)
     {
         Code = code;
         // Pages sign in with the cookie; this page lets anyone in, so the menu needs the cookie read here.
@@ -38,7 +39,7 @@ public sealed class ErrorModel : PageModel
     // A form posted to a page that answers with an error status is shown the same page, with what it held:
     // only a form of this site's own pages refused on its way (re-executed here), never a post another site
     // sends here directly, whose text would then read as this site's.
-    public async Task<IActionResult> OnPostAsync(int code)
+    public async Task<IActionResult> OnPostAsync([FromRoute] int code)
     {
         if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is { } refused)
             FormPage = FormAnswers.OwnAddress(new PathString(refused.OriginalPathBase) + new PathString(refused.OriginalPath),

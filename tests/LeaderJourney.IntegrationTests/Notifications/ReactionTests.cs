@@ -140,6 +140,17 @@ public sealed class ReactionTests(TestDatabase database) : IClassFixture<TestDat
         // The request is back in the mentor's queue.
         await Until(async () => (await mentor.GetFromJsonAsync<JsonElement[]>("/api/mentor-queue"))!.Any(r => r.GetProperty("leaderId").GetGuid() == id),
             "the request back in the queue");
+
+        // Declined again and withdrawn before the leader read of it: that notice goes, and no second "waits again" is written
+        // (the first decline, read, is not this one).
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-declines", new { themeCode = "ADV.2", level = 1, reason = "Tapped by mistake" }));
+        await Until(async () => (await Notes(leader)).Count(n => n.GetProperty("kind").GetString() == "request-declined") == 2, "the second decline's notice");
+        await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-off-decline-withdrawals", new { themeCode = "ADV.2", level = 1 }));
+        await Until(async () => (await Notes(leader)).Count(n => n.GetProperty("kind").GetString() == "request-declined") == 1, "the unread decline's notice withdrawn");
+        var head = await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().ReadLastSequenceAsync();
+        var runtime = app.Services.GetRequiredService<LeaderJourney.Storage.Projections.ProjectionRuntime>();
+        await Until(async () => (await runtime.SubscriptionStatusAsync([Reactions.SubscriptionName])).Single().Position >= head, "the reactions to pass the withdrawal");
+        (await Notes(leader)).Select(n => n.GetProperty("kind").GetString()).Should().Equal("decline-withdrawn", "request-declined");
     }
 
     [Fact]

@@ -124,9 +124,9 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
 
         // A form of the site refused before its handler (no anti-forgery token) is an error page in words, not a
         // redirect, handing back what was typed; a post another site sends, there or to the error page itself, is shown nothing of.
-        async Task<string> Tokenless(string address, string site)
+        async Task<string> Tokenless(string address, string site, string field = "note")
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["note"] = "Watched her chair the meeting" }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new FormUrlEncodedContent(new Dictionary<string, string> { [field] = "Watched her chair the meeting" }) };
             request.Headers.Add("Sec-Fetch-Site", site);
             var response = await staff.Http.SendAsync(request);
             response.StatusCode.Should().BeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.NotFound);
@@ -136,6 +136,8 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
             .And.Contain(">Watched her chair the meeting</textarea>").And.Contain($"<a href=\"{record}\">Back to the page</a>", "the way back is the form's page, not its handler's address");
         (await Tokenless($"{record}?handler=peer", "cross-site")).Should().Contain("<h1>").And.NotContain("Watched her chair the meeting");
         (await Tokenless("/error/404", "same-origin")).Should().Contain("<h1>").And.NotContain("Watched her chair the meeting", "the error page shows typed text only of a form refused on its way");
+        // A refused form with a field named "code" (an affiliate's) is answered in words too: the page's status comes from its address.
+        (await Tokenless("/admin/users?handler=removeAffiliate", "same-origin", field: "code")).Should().Contain("<h1>This form could not be sent</h1>");
     }
 
     [Fact]

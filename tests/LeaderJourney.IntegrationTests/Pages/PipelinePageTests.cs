@@ -185,7 +185,7 @@ public sealed class PipelinePageTests(TestDatabase database) : IClassFixture<Tes
         // The same leaders in the staff's list, where a mentor or a local narrows them; withdrawn ones only when asked for.
         first.Should().Contain("href=\"/staff/leaders?progressFilter=stalled\"");
         (await staff.GetAsync("/staff/leaders?progressFilter=stalled")).Should().Contain("Showing 1 to 27 of 27 leaders.");
-        (await staff.GetAsync("/staff/leaders?progressFilter=stalled&q=Stalled%2027")).Should().Contain("of 1 leaders.");
+        (await staff.GetAsync("/staff/leaders?progressFilter=stalled&q=Stalled%2027")).Should().Contain("Showing the one leader found.");
         first.Should().Contain("27 leaders; the 25 whose stage has stood longest:").And.Contain("Page 1 of 2")
             .And.Contain(">Stalled 27</a>").And.Contain(">Stalled 03</a>").And.NotContain(">Stalled 02</a>")
             .And.Contain("href=\"/board/pipeline?stalledFrom=25#stalled\" rel=\"next\">More recent</a>", "the page is as of now, and so is the next")

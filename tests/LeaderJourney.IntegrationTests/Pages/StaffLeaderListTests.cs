@@ -149,7 +149,7 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
 
         // As typed on a keyboard without accents, or from a list that dropped them.
         foreach (var typed in new[] { "maria+jose", "MARIA-JOSE", "nunez", "Jos%C3%A9+%C3%B1%C3%BA%C3%B1ez" })
-            (await staff.GetAsync($"/staff/leaders?q={typed}")).Should().Contain("Showing 1 to 1 of 1 leaders.", typed).And.Contain("María-José ÑÚÑEZ");
+            (await staff.GetAsync($"/staff/leaders?q={typed}")).Should().Contain("Showing the one leader found.", typed).And.Contain("María-José ÑÚÑEZ");
         (await staff.GetAsync("/staff/leaders?q=jimenez")).Should().Contain("Mario Jiménez").And.NotContain("María-José");
         // So is a second enrolment of the name, typed without them: staff are asked whether it is someone else.
         (await (await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Maria Jose  Nunez", ["email"] = "mjn@example.org" })).Content.ReadAsStringAsync())
@@ -179,8 +179,8 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         (await staff.GetAsync("/staff/leaders?p=2")).Should().Contain("Showing 51 to 55 of 55 leaders.").And.Contain("Zed 100%_Unique");
 
         // Search is text, not a pattern: "%" and "_" match themselves.
-        (await staff.GetAsync("/staff/leaders?q=100%25_")).Should().Contain("Showing 1 to 1 of 1 leaders.").And.Contain("Zed 100%_Unique");
-        (await staff.GetAsync("/staff/leaders?q=_")).Should().Contain("of 1 leaders.");
+        (await staff.GetAsync("/staff/leaders?q=100%25_")).Should().Contain("Showing the one leader found.").And.Contain("Zed 100%_Unique");
+        (await staff.GetAsync("/staff/leaders?q=_")).Should().Contain("Showing the one leader found.");
         (await staff.GetAsync("/staff/leaders?localFilter=local+7")).Should().Contain("of 27 leaders.", "a local is one local however its case is typed")
             .And.Contain("<datalist id=\"locals\">").And.Contain("<option value=\"Local 7\"></option>");
         (await staff.GetAsync("/staff/leaders?localFilter=Local+7")).Should().Contain("of 27 leaders.")
@@ -206,12 +206,12 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         var mentorB = await _app.SignInAsync("pl.mentor.b");
         await Ok(mentorB.PostAsJsonAsync($"/api/leaders/{zed}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
         await _app.CaughtUpAsync();
-        (await staff.GetAsync("/staff/leaders?stageFilter=1")).Should().Contain("Showing 1 to 1 of 1 leaders.").And.Contain("Zed 100%_Unique")
+        (await staff.GetAsync("/staff/leaders?stageFilter=1")).Should().Contain("Showing the one leader found.").And.Contain("Zed 100%_Unique")
             .And.Contain("<option value=\"1\" selected=\"selected\">Level 1</option>");
         (await staff.GetAsync("/staff/leaders?stageFilter=0")).Should().Contain("of 54 leaders.").And.NotContain("Zed 100%_Unique");
         (await staff.GetAsync("/staff/leaders?stageFilter=2")).Should().Contain("No leader matches.");
         var withMentor = await staff.GetAsync($"/staff/leaders?mentorFilter={mentorId}");
-        withMentor.Should().Contain("Showing 1 to 1 of 1 leaders.");
+        withMentor.Should().Contain("Showing the one leader found.");
 
         // Zed's row names the mentor; its field is empty, as it adds a mentor rather than editing the one there.
         withMentor.Should().Contain("<td data-label=\"Mentors\">pl.mentor.b</td>");

@@ -191,7 +191,7 @@ internal static class SignOffRules
     /// <summary>Only mentors sign off or decline (or withdraw a decline), and only for leaders assigned to them (the decider's rule).</summary>
     public static void EnsureMentor(CurrentUser caller)
     {
-        if (caller.Role != Roles.Mentor) throw new ForbiddenException("Only a mentor signs off or declines, for the leaders assigned to them.");
+        if (caller.Role != Roles.Mentor) throw new ForbiddenException("Only a mentor signs off, declines or withdraws a decline, for the leaders assigned to them.");
     }
 }
 

@@ -211,6 +211,12 @@ public sealed class UsersModel(AccessDirectory directory, IMessageBus bus, Core.
         if (Caller.IsNationalAdmin) Affiliates = await directory.ListAffiliatesAsync(Caller, ct);
         // A code in another case ("demo", from a typed address or form) is the affiliate as stored.
         if (!string.IsNullOrWhiteSpace(Affiliate)) Affiliate = Affiliates.FirstOrDefault(a => string.Equals(a.Code, Affiliate.Trim(), StringComparison.OrdinalIgnoreCase))?.Code ?? Affiliate;
+        // A code no affiliate has (mistyped, or removed since) is said, and every affiliate's users are listed instead of none under its name.
+        if (Caller.IsNationalAdmin && !string.IsNullOrWhiteSpace(Affiliate) && !Affiliates.Any(a => a.Code == Affiliate))
+        {
+            Error ??= $"There is no affiliate '{Affiliate.Trim()}'.";
+            Affiliate = null;
+        }
         Users = await directory.ListUsersAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
         AllUsers = Users.Count;
         Changes = await directory.AccountChangesAsync(Caller, string.IsNullOrWhiteSpace(Affiliate) ? null : Affiliate, ct);
