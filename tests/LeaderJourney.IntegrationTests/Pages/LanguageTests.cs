@@ -58,7 +58,7 @@ public sealed class LanguageTests(TestDatabase database) : IClassFixture<TestDat
         var staff = new PageClient(_app);
         staff.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
         await staff.SignInAsync("ls.staff");
-        (await staff.GetAsync("/staff/leaders")).Should().Contain("Buscar líderes").And.Contain("Mostrando del 1 al 1 de 1 líderes.");
+        (await staff.GetAsync("/staff/leaders")).Should().Contain("Buscar líderes").And.Contain("Se muestra el único líder encontrado.");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Pausar el recorrido").And.Contain("No se puede deshacer.")
             .And.MatchRegex(@"<dd>\d{1,2} de [a-záéíóú]+ de \d{4}</dd>", "a long date the Spanish way");
         (await staff.GetAsync("/board/succession")).Should().Contain("Informe de sucesión: LS").And.Contain("Preparado ya");
