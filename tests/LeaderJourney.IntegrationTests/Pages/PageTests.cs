@@ -408,6 +408,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var theme = "Utilizes best practices in advocacy and political efforts";
         await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
         (await mentor.GetAsync(page)).Should().Contain("Your sign-offs").And.Contain($"{theme}, Level 1");
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/mentor/queue")).Should().Contain($"href=\"/mentor/mentees/{id}#sign-offs\">Grace Lee</a>:").And.Contain($"you signed off {theme}, Level 1.");
 
         var unexplained = await (await mentor.PostAsync(page, $"{page}?handler=withdraw", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["reason"] = " " }))
             .Content.ReadAsStringAsync();
@@ -417,6 +419,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Content.ReadAsStringAsync();
         withdrawn.Should().Contain($"Your sign-off of {theme}, Level 1 is withdrawn. {theme}, Level 1 is no longer attained, nor any level above it.");
         withdrawn.Should().NotContain("Your sign-offs").And.NotContain("class=\"level attained\" data-level=\"1\"");
+        await _app.CaughtUpAsync();
+        (await mentor.GetAsync("/mentor/queue")).Should().NotContain("you signed off", "a sign-off withdrawn is not among the answers that stand");
 
         // Staff withdraw a mentor's sign-off from the leader's record, naming the mentor.
         await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["signOff"] = "true" });
@@ -471,6 +475,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // Sent again (another tab), it is refused in words: the request waits, and there is no decline to withdraw.
         var again = await (await mentor.PostAsync(page, $"{page}?handler=withdrawDecline", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = second })).Content.ReadAsStringAsync();
         again.Should().Contain("This decline can no longer be withdrawn");
+
+        // Under the queue, the mentor's answers that stand, each leading to the mentee's page: the first decline, not the one withdrawn.
+        await _app.CaughtUpAsync();
+        var queue = await mentor.GetAsync("/mentor/queue");
+        queue.Should().Contain("Your answers of the last 14 days").And.Contain($"href=\"/mentor/mentees/{id}#declines\"");
+        System.Text.RegularExpressions.Regex.Matches(queue, "you declined the request for").Count.Should().Be(1, "the withdrawn decline is not among them");
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public sealed record QueuedRequest(Guid LeaderId, string ThemeCode, int Level, D
 /// <summary>A sign-off request waiting in an affiliate, with the leader's name and their mentors (for staff; none when the leader has no mentor).</summary>
 public sealed record WaitingRequest(Guid LeaderId, string DisplayName, string ThemeCode, int Level, DateTimeOffset RequestedAt, IReadOnlyList<Guid> MentorIds);
 
+/// <summary>A sign-off or decline a mentor gave that stands (not revoked or withdrawn since), with the leader's name.</summary>
+public sealed record GivenAnswer(Guid LeaderId, string DisplayName, string ThemeCode, int Level, bool SignedOff, DateTimeOffset AnsweredAt);
+
 /// <summary>A mentor's pending sign-off requests from the leaders assigned to them, oldest first.</summary>
 public sealed class MentorQueueQuery(ProjectionRuntime projections, NpgsqlDataSource dataSource)
 {
@@ -34,6 +37,39 @@ public sealed class MentorQueueQuery(ProjectionRuntime projections, NpgsqlDataSo
         while (await reader.ReadAsync(ct))
             queue.Add(new QueuedRequest(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
         return queue;
+    }
+
+    /// <summary>
+    /// The mentor's own sign-offs and declines given since <paramref name="since"/> that stand, newest first, for the leaders
+    /// still assigned to them and on their way (their mentee page is where either is withdrawn); the first <paramref name="take"/>.
+    /// Null while the read model's first generation is being built.
+    /// </summary>
+    public async Task<IReadOnlyList<GivenAnswer>?> AnsweredSinceAsync(CurrentUser mentor, DateTimeOffset since, int take, CancellationToken ct)
+    {
+        var answers = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "answers", ct);
+        var mentors = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "mentors", ct);
+        var leaders = await projections.ActiveTableAsync(MentorQueueProjection.ProjectionName, "leaders", ct);
+        var names = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
+        if (answers is null || mentors is null || leaders is null || names is null) return null;
+        await using var command = dataSource.CreateCommand($"""
+            select a.leader_id, n.display_name, a.theme_code, a.level, a.signed_off, a.answered_at
+              from {answers} a
+              join {mentors} m on m.leader_id = a.leader_id and m.mentor_user_id = a.mentor_user_id
+              join {leaders} l on l.leader_id = a.leader_id and l.affiliate = $2 and not l.withdrawn
+              join {names} n on n.leader_id = a.leader_id
+             where a.mentor_user_id = $1 and a.answered_at >= $3
+             order by a.answered_at desc, a.seq desc
+             limit $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = mentor.UserId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = mentor.Affiliate ?? "" });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take });
+        var given = new List<GivenAnswer>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            given.Add(new GivenAnswer(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        return given;
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed record QueueItem(Guid LeaderId, string LeaderName, string ThemeCod
 /// whether the sign-off attained the level.
 /// </summary>
 public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, StreamCommandBus commands, AttainmentPolicies policies,
-    Core.Frameworks.BrowseFrameworks.FrameworkWords words, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+    Core.Frameworks.BrowseFrameworks.FrameworkWords words, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     public IReadOnlyList<QueueItem> Items { get; private set; } = [];
     public string? Message { get; private set; }
@@ -171,6 +171,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             items.Add(Item(loaded, caller, request.ThemeCode, request.Level, request.RequestedAt));
         }
         Items = items;
+        Answered = await queue.AnsweredSinceAsync(caller, clock.GetUtcNow().AddDays(-AnsweredDays), AnsweredShown, ct) ?? [];
+        if (Answered.Count > 0) Words = await words.LoadAsync(ct);
         // A refusal whose card is gone (the request closed meanwhile) is said at the top: which request it was, and what was typed.
         if (Error is not null && Refused is { ThemeCode: not null } refused && !Items.Any(IsRefused))
         {
@@ -181,6 +183,18 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         }
         return Page();
     }
+
+    /// <summary>How far back, and how many of, the mentor's own answers are listed under the queue.</summary>
+    public const int AnsweredDays = 14, AnsweredShown = 10;
+
+    /// <summary>
+    /// The mentor's sign-offs and declines of the last <see cref="AnsweredDays"/> days that stand, newest first: once its
+    /// card is gone, the way to the mentee's page where an answer given by mistake is withdrawn (the queue's undo lasts one page).
+    /// </summary>
+    public IReadOnlyList<GivenAnswer> Answered { get; private set; } = [];
+
+    /// <summary>The frameworks' titles, for <see cref="Answered"/>.</summary>
+    public Core.Frameworks.BrowseFrameworks.CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
 
     /// <summary>The request a refusal was about when its card is no longer listed: the leader's name (when still theirs to read), the theme's title and the level.</summary>
     public (string? Leader, string Theme, int Level)? RefusedRequest { get; private set; }
