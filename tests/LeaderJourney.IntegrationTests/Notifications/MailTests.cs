@@ -21,13 +21,19 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd");
 
     /// <summary>A mail server at <paramref name="port"/>; a level attained is mailed at once unless a hold is given.</summary>
-    private static Dictionary<string, string> Mail(int port, string attainedHold = "00:00:00") => new()
+    /// <param name="menteeHold">Given: how long a mentor's new mentee waits before it is mailed; else the default (5 minutes).</param>
+    private static Dictionary<string, string> Mail(int port, string attainedHold = "00:00:00", string? menteeHold = null)
     {
-        ["LEADERJOURNEY_SMTP"] = $"smtp://127.0.0.1:{port}",
-        ["LEADERJOURNEY_MAIL_FROM"] = "LeaderJourney <journey@example.org>",
-        ["LeaderJourney:PublicUrl"] = "https://journey.example.org",
-        ["LeaderJourney:Notices:AttainedHold"] = attainedHold,
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["LEADERJOURNEY_SMTP"] = $"smtp://127.0.0.1:{port}",
+            ["LEADERJOURNEY_MAIL_FROM"] = "LeaderJourney <journey@example.org>",
+            ["LeaderJourney:PublicUrl"] = "https://journey.example.org",
+            ["LeaderJourney:Notices:AttainedHold"] = attainedHold,
+        };
+        if (menteeHold is not null) settings["LeaderJourney:Notices:MenteeHold"] = menteeHold;
+        return settings;
+    }
 
     private static async Task Ok(Task<HttpResponseMessage> request) => (await request).StatusCode.Should().BeOneOf(HttpStatusCode.OK, HttpStatusCode.Created);
 
@@ -54,6 +60,15 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var id = (await enrolled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{id}/mentors", new { mentorUserId = mentorId }));
         return (admin, await app.SignInAsync(mentorName), id);
+    }
+
+    /// <summary>As <see cref="LeaderWithMentorAsync"/>, with the leader's own sign-in (<paramref name="leaderUsername"/>), signed in.</summary>
+    private static async Task<(HttpClient Mentor, HttpClient Leader, Guid LeaderId)> SignedInLeaderWithMentorAsync(LeaderJourneyAppFactory app, string mentorName,
+        string leaderName, string leaderEmail, string leaderUsername)
+    {
+        var (_, mentor, id) = await LeaderWithMentorAsync(app, mentorName, leaderName, leaderEmail);
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync(leaderUsername, ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
+        return (mentor, await app.SignInAsync(leaderUsername), id);
     }
 
     private static async Task<long> Scalar(NpgsqlDataSource dataSource, string sql) => Convert.ToInt64(await dataSource.CreateCommand(sql).ExecuteScalarAsync());
@@ -143,9 +158,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         using var server = SimpleSmtpServer.Start();
         var db = await database.CreateDatabaseAsync();
         var logs = new CapturedLogs();
-        var settings = Mail(server.Configuration.Port);
-        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:05";
-        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: settings);
+        await using var app = new LeaderJourneyAppFactory(db, logs: logs, settings: Mail(server.Configuration.Port, menteeHold: "00:00:05"));
         var (admin, _, id) = await LeaderWithMentorAsync(app, "mentor.new", "Pauli Murray", "pauli@example.org");
         // A second mentor picked by mistake and taken off within the hold hears nothing (their unread notice is withdrawn).
         var wrongId = await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("mentor.wrong", ApiUsers.Password, Roles.Mentor, "OH", null, creator: null,
@@ -185,12 +198,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         using var server = SimpleSmtpServer.Start();
         var db = await database.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(db);
-        var settings = Mail(server.Configuration.Port, attainedHold: "00:00:05");
-        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:00";
-        await using var app = new LeaderJourneyAppFactory(db, settings: settings);
-        var (_, _, id) = await LeaderWithMentorAsync(app, "mentor.undo", "Dolores Undone", "dolores.undone@example.org");
-        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("dolores.undone", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
-        var leader = await app.SignInAsync("dolores.undone");
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port, attainedHold: "00:00:05", menteeHold: "00:00:00"));
+        var (_, leader, id) = await SignedInLeaderWithMentorAsync(app, "mentor.undo", "Dolores Undone", "dolores.undone@example.org", "dolores.undone");
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
         await Until(() => Task.FromResult(server.Mails().Length == 2), "the mentor's mails: the new mentee, the request");
 
@@ -251,12 +260,8 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var db = await database.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(db);
         // Long enough for the second decline to be read and withdrawn within it on a busy machine.
-        var settings = Mail(server.Configuration.Port, attainedHold: "00:00:10");
-        settings["LeaderJourney:Notices:MenteeHold"] = "00:00:00";
-        await using var app = new LeaderJourneyAppFactory(db, settings: settings);
-        var (_, mentor, id) = await LeaderWithMentorAsync(app, "mentor.back", "Ruby Bridges", "ruby@example.org");
-        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("ruby.bridges", ApiUsers.Password, Roles.Leader, "OH", id, creator: null);
-        var leader = await app.SignInAsync("ruby.bridges");
+        await using var app = new LeaderJourneyAppFactory(db, settings: Mail(server.Configuration.Port, attainedHold: "00:00:10", menteeHold: "00:00:00"));
+        var (mentor, leader, id) = await SignedInLeaderWithMentorAsync(app, "mentor.back", "Ruby Bridges", "ruby@example.org", "ruby.bridges");
         foreach (var theme in new[] { "ADV.1", "ADV.2" })
             await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/sign-off-requests", new { themeCode = theme, level = 1 }));
         var title = (await app.Services.GetRequiredService<LeaderJourney.Core.Leaders.LeaderReader>().FindAsync(id, default))!.Scope.TitleOf("ADV.1");
