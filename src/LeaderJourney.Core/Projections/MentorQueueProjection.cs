@@ -14,7 +14,7 @@ public sealed class MentorQueueProjection : IProjection
     public const string ProjectionName = "mentor-queue";
 
     public string Name => ProjectionName;
-    public int Version => 3;
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>
     {
@@ -32,11 +32,11 @@ public sealed class MentorQueueProjection : IProjection
                 leader_id uuid not null, theme_code text not null, level int not null, requested_at timestamptz not null, requested_seq bigint not null,
                 primary key (leader_id, theme_code, level));
             create index on {context.Table("requests")} (requested_at, requested_seq);
-            -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when;
-            -- a sign-off revoked or a decline withdrawn since (a wrong tap undone, say) is gone.
+            -- One row per answer, keyed by its event: a sign-off (signed_off) or a decline, by whom and when, and its version in
+            -- the leader's stream (the one a decline's withdrawal names); a sign-off revoked or a decline withdrawn since is gone.
             create table {context.Table("answers")} (
                 seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, theme_code text not null, level int not null,
-                signed_off boolean not null, answered_at timestamptz not null);
+                signed_off boolean not null, answered_at timestamptz not null, version bigint not null);
             create index on {context.Table("answers")} (mentor_user_id, answered_at);
             """);
         await command.ExecuteNonQueryAsync(ct);
@@ -54,9 +54,9 @@ public sealed class MentorQueueProjection : IProjection
         var withdrawn = new Dictionary<Guid, bool>();
         var mentors = new Dictionary<(Guid Leader, Guid Mentor), bool>();
         var requests = new Dictionary<(Guid Leader, string Theme, int Level), RequestChange>();
-        var answers = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level, bool SignedOff, DateTimeOffset At)>();
+        var answers = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level, bool SignedOff, DateTimeOffset At, long Version)>();
         var revoked = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level)>();
-        var withdrawnDeclines = new List<(long Sequence, Guid Mentor, Guid Leader, string Theme, int Level)>();
+        var withdrawnDeclines = new List<(Guid Leader, long DeclineVersion)>();
         foreach (var stored in events)
         {
             switch (stored.Data)
@@ -85,18 +85,18 @@ public sealed class MentorQueueProjection : IProjection
                     break;
                 case LevelSignedOff e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
-                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, true, e.SignedOffAt));
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, true, e.SignedOffAt, stored.Version));
                     break;
                 case SignOffDeclined e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
-                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, false, e.DeclinedAt));
+                    answers.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level, false, e.DeclinedAt, stored.Version));
                     break;
                 // The decline is taken back: it is no longer among the mentor's answers, and the request waits again as old as it was.
                 case SignOffDeclineWithdrawn e:
                     var declined = (e.LeaderId, e.ThemeCode, e.Level);
                     var before = requests.GetValueOrDefault(declined);
                     requests[declined] = before.Request is not null ? before : before with { Request = (e.RequestWaitingSince, stored.Sequence) };
-                    withdrawnDeclines.Add((stored.Sequence, e.MentorUserId, e.LeaderId, e.ThemeCode, e.Level));
+                    withdrawnDeclines.Add((e.LeaderId, e.DeclineVersion));
                     break;
                 case SignOffRequestWithdrawn e:
                     Answer(e.LeaderId, e.ThemeCode, e.Level);
@@ -144,10 +144,10 @@ public sealed class MentorQueueProjection : IProjection
         // Keyed by the event's sequence: a batch applied again (after a crash) adds nothing twice.
         var answerTable = context.Table("answers");
         if (answers.Count > 0)
-            context.Write($"insert into {answerTable} select * from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::boolean[], $7::timestamptz[]) on conflict do nothing",
+            context.Write($"insert into {answerTable} select * from unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::boolean[], $7::timestamptz[], $8::bigint[]) on conflict do nothing",
                 answers.Select(a => a.Sequence).ToArray(), answers.Select(a => a.Mentor).ToArray(), answers.Select(a => a.Leader).ToArray(),
                 answers.Select(a => a.Theme).ToArray(), answers.Select(a => a.Level).ToArray(), answers.Select(a => a.SignedOff).ToArray(),
-                answers.Select(a => a.At.ToUniversalTime()).ToArray());
+                answers.Select(a => a.At.ToUniversalTime()).ToArray(), answers.Select(a => a.Version).ToArray());
         // After the inserts: a revocation takes back the mentor's sign-offs of that level before it, this batch's too.
         if (revoked.Count > 0)
             context.Write($"""
@@ -156,16 +156,13 @@ public sealed class MentorQueueProjection : IProjection
                 """,
                 revoked.Select(r => r.Sequence).ToArray(), revoked.Select(r => r.Mentor).ToArray(), revoked.Select(r => r.Leader).ToArray(),
                 revoked.Select(r => r.Theme).ToArray(), revoked.Select(r => r.Level).ToArray());
-        // A decline withdrawn takes back that mentor's last decline of the level before it (the decider allows no other).
+        // A decline withdrawn takes back the decline it names by its version in the leader's stream: applied twice, it takes nothing more.
         if (withdrawnDeclines.Count > 0)
             context.Write($"""
-                delete from {answerTable} a using unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::text[], $5::int[]) as w(seq, mentor_user_id, leader_id, theme_code, level)
-                 where a.seq = (select max(d.seq) from {answerTable} d
-                                 where not d.signed_off and d.seq < w.seq and d.mentor_user_id = w.mentor_user_id and d.leader_id = w.leader_id
-                                   and d.theme_code = w.theme_code and d.level = w.level)
+                delete from {answerTable} a using unnest($1::uuid[], $2::bigint[]) as w(leader_id, version)
+                 where not a.signed_off and a.leader_id = w.leader_id and a.version = w.version
                 """,
-                withdrawnDeclines.Select(r => r.Sequence).ToArray(), withdrawnDeclines.Select(r => r.Mentor).ToArray(), withdrawnDeclines.Select(r => r.Leader).ToArray(),
-                withdrawnDeclines.Select(r => r.Theme).ToArray(), withdrawnDeclines.Select(r => r.Level).ToArray());
+                withdrawnDeclines.Select(w => w.Leader).ToArray(), withdrawnDeclines.Select(w => w.DeclineVersion).ToArray());
         return Task.CompletedTask;
 
         void SetWithdrawn(Guid leader, bool value)
