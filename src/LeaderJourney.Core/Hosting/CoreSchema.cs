@@ -380,6 +380,10 @@ public static class CoreSchema
             drop table if exists {schema}.mt_doc_leader_shape5;
             {{Lz4("mt_doc_leader_shape6")}}
             """),
+        // A report's read (an equity breakdown) keeps the date it was asked for: a sweep of day after day shows as one.
+        new(39, "report reads with their date", """
+            alter table {schema}.sensitive_reads add column as_of timestamptz;
+            """),
     ];
 
     /// <summary>lz4 for the stored leaders' rows, when the table is there (a schema without Marten's has none) and the server has lz4.</summary>

@@ -113,7 +113,7 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
-    public async Task The_boards_equity_breakdown_ends_at_the_last_whole_day_so_reloading_it_shows_no_one_moving_today()
+    public async Task The_boards_equity_breakdown_ends_at_the_last_whole_month_so_reloading_it_shows_no_one_moving_this_month()
     {
         await _app.EnsureAffiliateAsync("BW");
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "BW");
@@ -129,8 +129,8 @@ public sealed class ConsentAuditAndAccessTests(TestDatabase database) : IClassFi
         var boardView = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=BW"));
 
         Equity(staffView)["jobCategory:teacher"].Should().Equal(6, 0, 0, 0);
-        Equity(boardView).Should().BeEmpty("everything was given today, after the last whole day");
-        boardView.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddTicks(-10));
+        Equity(boardView).Should().BeEmpty("everything was given today, after the last whole month");
+        boardView.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-10));
         boardView.GetProperty("leaders").GetInt32().Should().Be(6, "the rest of the report is of the present");
         (await board.GetStringAsync("/api/reports/pipeline?affiliate=BW&format=csv")).Should().NotContain("teacher");
     }

@@ -52,36 +52,71 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
     }
 
     [Fact]
-    public async Task A_pipeline_report_issued_as_of_now_counts_its_equity_to_the_day_before_also_when_reopened_days_later()
+    public async Task The_boards_equity_breakdown_counts_whole_months_so_neither_two_days_reports_nor_reports_issued_an_hour_apart_show_who_moved_between_them()
     {
         var clock = new TestClock(new DateTimeOffset(2026, 5, 12, 14, 5, 0, TimeSpan.Zero));
         await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
         var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IQ");
+        var directory = app.Services.GetRequiredService<AccessDirectory>();
+        var mentorId = await directory.CreateUserAsync("iq.mentor", ApiUsers.Password, Roles.Mentor, "IQ", null, null);
+        var leaders = new List<Guid>();
         foreach (var i in Enumerable.Range(1, 6))
         {
-            var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IQ", displayName = $"Whole Day {i}", email = "whole@example.org" }), HttpStatusCode.Created);
-            await Ok(admin.PutAsJsonAsync($"/api/leaders/{created.GetProperty("id").GetGuid()}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", jobCategory = "teacher", consent = true }));
+            var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IQ", displayName = $"Whole Month {i}", email = "whole@example.org" }), HttpStatusCode.Created);
+            leaders.Add(created.GetProperty("id").GetGuid());
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{leaders[^1]}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", jobCategory = "teacher", consent = true }));
         }
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaders[0]}/mentors", new { mentorUserId = mentorId }));
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{leaders[0]}/trainings", new { title = "Advocacy basics", themeCode = "ADV.1", level = 1, completedOn = "2026-05-12" }));
         await app.CaughtUpAsync();
-        var dayBefore = new DateTimeOffset(2026, 5, 12, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
+        var endOfApril = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
+        var endOfMay = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
 
         var issued = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IQ", null), HttpStatusCode.Created);
         var issuedAsOfItsDay = await Ok(admin.PostAsync("/api/reports/pipeline/issues?affiliate=IQ&asOf=2026-05-12", null), HttpStatusCode.Created);
-        clock.Advance(TimeSpan.FromDays(3));
+        // The next day one of the six attains a level: their stage, and so their equity cells, move.
+        clock.Advance(TimeSpan.FromDays(1));
+        await Ok((await app.SignInAsync("iq.mentor")).PostAsJsonAsync($"/api/leaders/{leaders[0]}/sign-offs", new { themeCode = "ADV.1", level = 1 }));
+        clock.Advance(TimeSpan.FromDays(1));
+        await app.CaughtUpAsync();
+        (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IQ");
         var (board, _) = await app.SignedInAsync(Roles.Board, "IQ");
+
+        // Staff see the present, so the day before and the day after differ; the board's two days are one month's end.
+        string Equity(System.Text.Json.JsonElement report) => report.GetProperty("equity").GetRawText();
+        var staffDays = (await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-12")), await Ok(admin.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-13")));
+        Equity(staffDays.Item1).Should().NotBe(Equity(staffDays.Item2), "the level attained on 13 May moves a cell of each category");
+        var boardDays = (await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-12")), await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-13")));
+        Equity(boardDays.Item1).Should().Be(Equity(boardDays.Item2), "both days are counted at the end of the month before");
+        boardDays.Item2.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfApril);
+        boardDays.Item2.GetProperty("equity").EnumerateArray().Should().BeEmpty("the six gave their answers in May");
+        boardDays.Item2.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal([5, 1, 0, 0], "the rest of the report is of its date");
+        // The audit trail keeps the date each breakdown was asked for: a sweep of day after day shows as one.
+        var trail = await app.Services.GetRequiredService<LeaderJourney.Core.Privacy.Audit.SensitiveReads>().ListAsync(null, null, null, null, 20, default);
+        trail.Where(r => r.What == "equity-breakdown").Select(r => r.AsOf?.UtcDateTime.Date).Should().Contain([new DateTime(2026, 5, 12), new DateTime(2026, 5, 13)]);
+
+        // Issued reports reopened: the breakdown still ends at the month before the one they were issued in.
         var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=IQ"));
-        reopened.GetProperty("report").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore);
-        reopened.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore,
-            "asked again days later, the breakdown still ends at a whole day, not at 14:05, when the six were counted");
+        reopened.GetProperty("report").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfApril);
+        reopened.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfApril,
+            "asked again days later, the breakdown still ends at a whole month, not at 14:05, when the six were counted");
         reopened.GetProperty("current").GetProperty("equity").EnumerateArray().Should().BeEmpty();
         reopened.GetProperty("changed").GetBoolean().Should().BeFalse();
-        // Issued as of its own day, it could count that day only to the day before; so it does when reopened
-        // once the day has ended, and nobody changed anything.
         var reopenedDay = await Ok(board.GetAsync($"/api/reports/issues/{issuedAsOfItsDay.GetProperty("id").GetGuid()}?affiliate=IQ"));
-        reopenedDay.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(dayBefore);
-        reopenedDay.GetProperty("changed").GetBoolean().Should().BeFalse("the report's own day had not ended when it was issued");
-        // A report as of a whole day counts its equity to that day's end.
-        (await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-12"))).GetProperty("equity").EnumerateArray().Should().NotBeEmpty();
+        reopenedDay.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfApril);
+        reopenedDay.GetProperty("changed").GetBoolean().Should().BeFalse("its day was not a month's end");
+
+        // Once May has ended, a report as of its last day counts the month's answers and moves together.
+        clock.Advance(TimeSpan.FromDays(20));
+        (board, _) = await app.SignedInAsync(Roles.Board, "IQ");
+        var endOfMonth = await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ&asOf=2026-05-31"));
+        endOfMonth.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfMay);
+        endOfMonth.GetProperty("equity").EnumerateArray().Should().NotBeEmpty();
+        (await Ok(board.GetAsync("/api/reports/pipeline?affiliate=IQ"))).GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfMay, "June has not ended");
+        await directory.CreateUserAsync("iq.board", ApiUsers.Password, Roles.Board, "IQ", null, null);
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await pages.SignInAsync("iq.board");
+        (await pages.GetAsync("/board/pipeline")).Should().Contain("Counted as of the end of 31 May 2026 (UTC): the breakdown is counted at the end of whole months only");
     }
 
     [Fact]

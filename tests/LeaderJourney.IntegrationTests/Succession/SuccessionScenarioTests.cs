@@ -228,8 +228,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         later.Should().Contain("That date is still to come: the report shows what is known today, not a forecast.")
             .And.Contain("the term ended on 2026-07-05").And.NotContain("the term ends within 12 months (2026-07-05)");
         (await pages.GetAsync("/board/pipeline?asOf=2099-01-01")).Should().Contain("That date is still to come");
-        // As of a past day, the breakdown is of that day's end, as the API's and an issued report's are.
-        (await pages.GetAsync($"/board/pipeline?asOf={t2.AddDays(-1):yyyy-MM-dd}")).Should().Contain("Pipeline: SC").And.NotContain("Counted as of the end of");
+        // As of a past day inside a month, the board's breakdown is of the month before's end, as the API's and an issued report's are.
+        (await pages.GetAsync($"/board/pipeline?asOf={t2.AddDays(-1):yyyy-MM-dd}")).Should().Contain("Pipeline: SC").And.Contain("Counted as of the end of 31 January 2026 (UTC)");
+        (await pages.GetAsync("/board/pipeline?asOf=2026-01-31")).Should().NotContain("Counted as of the end of", "a month's last day is a month's end");
         var yearEarlier = pipeline.GetProperty("yearEarlier");
         yearEarlier.GetProperty("leaders").GetInt32().Should().Be(0);
         pipeline.GetProperty("stageChange").EnumerateArray().Select(n => n.GetInt32()).Should().Equal(6, 6, 0, 0);
@@ -290,7 +291,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
             JsonSerializer.Serialize(forPages with { GeneratedAt = default }).Should().Be(JsonSerializer.Serialize(full with { Suggested = [], GeneratedAt = default }));
 
             // The pipeline report works out the medians (the pages show them too).
-            var fullPipeline = await service.PipelineAsync("SC", at ?? DateTimeOffset.UtcNow, LeaderJourney.Core.Succession.Reports.StalledNames.None, default, equityInWholeDays: true);
+            var fullPipeline = await service.PipelineAsync("SC", at ?? DateTimeOffset.UtcNow, LeaderJourney.Core.Succession.Reports.StalledNames.None, default, equityInWholeMonths: true);
             fullPipeline.MedianDaysAtStage.Values.Should().Contain(d => d != null, "the full report works the medians out");
         }
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");

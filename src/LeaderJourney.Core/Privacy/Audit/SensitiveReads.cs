@@ -10,7 +10,8 @@ using NpgsqlTypes;
 
 namespace LeaderJourney.Core.Privacy.Audit;
 
-public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, string Role, string? Affiliate, string What, Guid? LeaderId);
+/// <param name="AsOf">For a report's read (an equity breakdown): the date the report was asked for, so a sweep of many dates shows as such.</param>
+public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, string Role, string? Affiliate, string What, Guid? LeaderId, DateTimeOffset? AsOf = null);
 
 /// <summary>
 /// The trail of who read sensitive data, and when: a leader's record (by anyone but the leader), an
@@ -26,11 +27,12 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     public const string LeaderListExport = "leader-list-export";
 
     /// <summary>Records one read. A leader reading their own record leaves no trail: it discloses nothing.</summary>
-    public async Task RecordAsync(CurrentUser caller, string what, Guid? leaderId, string? affiliate, CancellationToken ct)
+    /// <param name="asOf">A report's date, as it was asked for (<see cref="SensitiveRead.AsOf"/>).</param>
+    public async Task RecordAsync(CurrentUser caller, string what, Guid? leaderId, string? affiliate, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         if (leaderId is not null && caller.LeaderId == leaderId) return;
         await using var command = dataSource.CreateCommand($"""
-            insert into {settings.Schema}.sensitive_reads (at, user_id, role, affiliate, what, leader_id) values ($1, $2, $3, $4, $5, $6)
+            insert into {settings.Schema}.sensitive_reads (at, user_id, role, affiliate, what, leader_id, as_of) values ($1, $2, $3, $4, $5, $6, $7)
             """);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = caller.UserId });
@@ -38,6 +40,7 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = affiliate, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = what });
         command.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = leaderId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = asOf?.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -73,7 +76,7 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     public async Task<IReadOnlyList<SensitiveRead>> ListAsync(Guid? leaderId, Guid? userId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
-            select id, at, user_id, role, affiliate, what, leader_id from {settings.Schema}.sensitive_reads
+            select id, at, user_id, role, affiliate, what, leader_id, as_of from {settings.Schema}.sensitive_reads
              where ($1::uuid is null or leader_id = $1) and ($2::uuid is null or user_id = $2)
                and ($3::timestamptz is null or at >= $3) and ($4::timestamptz is null or at <= $4)
              order by at desc, id desc limit $5
@@ -87,7 +90,8 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
         var reads = new List<SensitiveRead>();
         while (await reader.ReadAsync(ct))
             reads.Add(new SensitiveRead(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6)));
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
         return reads;
     }
 

@@ -32,8 +32,8 @@ public static class ReportEndpoints
         reports.MapGet("/pipeline", async (string? affiliate, string? asOf, string? format, HttpContext http, ReportService service, SensitiveReads audit, ISentences say, FrameworkWords words, AccessDirectory directory, CancellationToken ct) =>
         {
             var (code, at, shape) = await ParametersAsync(http.CurrentUser(), affiliate, asOf, format, directory, ct);
-            var report = await service.PipelineAsync(code, at, StalledNames.For(http.CurrentUser()), ct, equityInWholeDays: http.CurrentUser().Role == Roles.Board);
-            await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct);
+            var report = await service.PipelineAsync(code, at, StalledNames.For(http.CurrentUser()), ct, equityInWholeMonths: http.CurrentUser().Role == Roles.Board);
+            await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct, report.AsOf);
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),

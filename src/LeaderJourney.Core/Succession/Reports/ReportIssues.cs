@@ -194,7 +194,7 @@ public static class ReportIssues
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
             // The same question asked again now: anything learned since about that date shows as a changed hash.
             var now = await Compute(service, issued.Kind, code, issued.AsOf, issued.IssuedAt, ct);
-            if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct);
+            if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct, issued.AsOf);
             var reopened = await ReopenAsync(service, issued, now, ct);
             return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
                 Hash(now), Changed(issued, now, reopened), reopened, now));
@@ -213,11 +213,11 @@ public static class ReportIssues
     public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, DateTimeOffset issuedAt, CancellationToken ct) => kind switch
     {
         "succession" => JsonSerializer.SerializeToElement(await service.SuccessionAsync(affiliate, asOf, ct), JsonSerializerOptions.Web),
-        // Issued to the board: its equity breakdown ends at a whole day, and it counts the stalled leaders
-        // without naming them, as the board's own reports do. The whole days are those before the day it was
-        // issued, also when it is asked again later: one issued as of its own day would otherwise count that
-        // day's end when reopened the next day, and show a change no one made.
-        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, StalledNames.None, ct, equityInWholeDays: true, issuedAt), JsonSerializerOptions.Web),
+        // Issued to the board: its equity breakdown ends at a whole month, and it counts the stalled leaders
+        // without naming them, as the board's own reports do. The whole months are those before the month it was
+        // issued, also when it is asked again later: one issued as of its own month would otherwise count that
+        // month's end when reopened the next month, and show a change no one made.
+        "pipeline" => JsonSerializer.SerializeToElement(await service.PipelineAsync(affiliate, asOf, StalledNames.None, ct, equityInWholeMonths: true, issuedAt), JsonSerializerOptions.Web),
         _ => throw new RequestValidationException("kind", "kind is succession or pipeline."),
     };
 }

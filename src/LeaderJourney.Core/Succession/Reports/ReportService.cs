@@ -22,16 +22,16 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(string affiliate, DateTimeOffset asOf, CancellationToken ct) =>
         (await data.LeadersAsync(affiliate, asOf, ct)).ToDictionary(l => l.Id, l => l.DisplayName);
 
-    /// <param name="equityInWholeDays">
-    /// For the board (and reports issued to it): the equity breakdown counts to the end of the last
-    /// complete UTC day at the latest, never to the present (docs/security.md).
+    /// <param name="equityInWholeMonths">
+    /// For the board (and reports issued to it): the equity breakdown counts to the end of a whole UTC month,
+    /// the last one ended at the latest, never to the present (docs/security.md).
     /// </param>
     /// <param name="issuedAt">
-    /// For a report issued to the board: when it was issued, whose day's start bounds the breakdown in place of
-    /// now, so that a report issued as of its own day counts the same whole days when it is reopened later.
+    /// For a report issued to the board: when it was issued, whose month's start bounds the breakdown in place of
+    /// now, so that a report issued as of its own month counts the same whole months when it is reopened later.
     /// </param>
     /// <param name="stalledNames">Which stalled leaders the report names (<see cref="StalledNames.For"/> the reader); only their names are read.</param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeDays = false, DateTimeOffset? issuedAt = null)
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeMonths = false, DateTimeOffset? issuedAt = null)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
@@ -46,20 +46,23 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
             null => await pipeline.NamesAsync(stalled.Select(s => s.LeaderId).ToList(), ct),
             var count => await LongestStandingAsync(affiliate, stalled, stalledNames.Skip, count.Value, ct),
         };
-        // The board's breakdown as it stood at the end of a whole day: of the report's day when it is as of
-        // that day's end, else of the day before; and of yesterday at the latest. A report issued "now" (at
-        // 14:05) and reopened the next day would otherwise count the breakdown at 14:05, and two issued an
-        // hour apart would show who moved in that hour.
-        var lastWholeDay = new DateTimeOffset((issuedAt ?? now).UtcDateTime.Date, TimeSpan.Zero).AddTicks(-10);
-        var startOfDay = new DateTimeOffset(at.UtcDateTime.Date, TimeSpan.Zero);
-        // As of a day's last second (the pages' 23:59:59, the API's last tick) is as of that day's end.
-        var wholeDay = at >= startOfDay.AddDays(1).AddSeconds(-1) ? at : startOfDay.AddTicks(-10);
-        var equityAt = !equityInWholeDays ? at : wholeDay < lastWholeDay ? wholeDay : lastWholeDay;
+        // The board's breakdown as it stood at the end of a whole month: of the report's month when it is as of
+        // that month's last day, else of the month before; and of the last month ended at the latest. Two
+        // breakdowns of consecutive days (whole days were the rule before) showed who moved on the day between:
+        // the cells that changed by one told a level attained by one person with all three of their answers. A
+        // month's changes are many people's at once.
+        var lastWholeMonth = StartOfMonth(issuedAt ?? now).AddTicks(-10);
+        var startOfMonth = StartOfMonth(at);
+        // As of a month's last second (the pages' 23:59:59, the API's last tick) is as of that month's end.
+        var wholeMonth = at >= startOfMonth.AddMonths(1).AddSeconds(-1) ? at : startOfMonth.AddTicks(-10);
+        var equityAt = !equityInWholeMonths ? at : wholeMonth < lastWholeMonth ? wholeMonth : lastWholeMonth;
         // The leaders at each stage at that moment: the page shows them (as of the report's date), and they bound what is hidden.
         var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, spells.Snapshot(equityAt).Stages, ct);
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named, attainedInTheYear)
             with { EquityAsOf = equityAt, EquityAnswered = answered };
     }
+
+    private static DateTimeOffset StartOfMonth(DateTimeOffset moment) => new(moment.UtcDateTime.Year, moment.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The leaders of the affiliate whose stage has not risen in the twelve months before now: those the pipeline report counts as stalled.</summary>
     public async Task<IReadOnlyCollection<Guid>> StalledNowAsync(string affiliate, CancellationToken ct)

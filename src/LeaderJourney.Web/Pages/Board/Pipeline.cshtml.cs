@@ -71,17 +71,17 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var (affiliate, at, refusal) = ReportRequest();
         if (refusal == "forbidden") return Forbid();
         if (refusal is not null) return BadRequest(refusal);
-        var equityInWholeDays = BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board;
+        var equityInWholeMonths = BearerTokenHandler.CurrentUserOf(User).Role == Roles.Board;
         // The start of a page: an address's offset is rounded down to one.
         StalledFrom = Math.Clamp(StalledFrom, 0, 10_000_000) / StalledShown * StalledShown;
-        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown, StalledFrom) : StalledNames.None, ct, equityInWholeDays);
+        Report = await reports.PipelineAsync(affiliate!, at, SeesStalledNames ? StalledNames.LongestStanding(StalledShown, StalledFrom) : StalledNames.None, ct, equityInWholeMonths);
         if (SeesStalledNames && StalledFrom > 0 && StalledFrom >= Report.StalledCount)
         {
             // A page past the last (an old link, or fewer leaders stalled now): the last page.
             StalledFrom = Math.Max(0, (Report.StalledCount - 1) / StalledShown * StalledShown);
-            Report = await reports.PipelineAsync(affiliate!, at, StalledNames.LongestStanding(StalledShown, StalledFrom), ct, equityInWholeDays);
+            Report = await reports.PipelineAsync(affiliate!, at, StalledNames.LongestStanding(StalledShown, StalledFrom), ct, equityInWholeMonths);
         }
-        await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct);
+        await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct, Report.AsOf);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate!), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
@@ -100,7 +100,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var codeWords = await words.LoadAsync(ct);
         // A pipeline report holds the equity breakdown: its read is audited, shown or downloaded.
-        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct);
+        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct, issued.AsOf);
         if (format == "csv")
         {
             var csv = issued.Kind == "succession"
