@@ -6,7 +6,22 @@ using Microsoft.Extensions.Localization;
 namespace LeaderJourney.Web.Pages;
 
 /// <summary>One line of a leader's timeline: the day it happened and what happened, in words.</summary>
-public sealed record TimelineEntry(DateOnly On, string Text);
+/// <param name="Link">A piece of evidence's address, shown after the words (a link when it is a web address).</param>
+public sealed record TimelineEntry(DateOnly On, string Text, string? Link = null)
+{
+    public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    /// <summary>" (address)" after the words, the address a link when it is a web address; nothing without one.</summary>
+    public Microsoft.AspNetCore.Html.IHtmlContent LinkHtml
+    {
+        get
+        {
+            if (Link is null) return Microsoft.AspNetCore.Html.HtmlString.Empty;
+            var encoded = System.Net.WebUtility.HtmlEncode(Link);
+            return new Microsoft.AspNetCore.Html.HtmlString(Clickable ? $" (<a href=\"{encoded}\" rel=\"noopener noreferrer nofollow\">{encoded}</a>)" : $" ({encoded})");
+        }
+    }
+}
 
 /// <summary>One page of a timeline, newest first.</summary>
 public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, int Page, int Pages, int Total)
@@ -71,10 +86,12 @@ public static class JourneyTimeline
             MentorUnassigned x => new(Day(x.UnassignedAt), T("{0} stopped being a mentor", Mentor(x.MentorUserId))),
             TrainingCompleted x => new(x.CompletedOn, T("Completed the training “{0}” for {1}", x.Title, Theme(x.ThemeCode, x.Level))),
             AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
-            EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note) + (string.IsNullOrWhiteSpace(x.Link) ? "" : $" ({x.Link})")),
+            EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note), string.IsNullOrWhiteSpace(x.Link) ? null : x.Link),
             TrainingWithdrawn x => new(Day(x.WithdrawnAt), T("A training for {0} was withdrawn (recorded by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             EvidenceWithdrawn x => new(Day(x.WithdrawnAt), T("Evidence for {0} was withdrawn (added by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             // One a mentor asked (a decline or sign-off undone, or asked from the mentee's page) says who: the leader did not.
+            // Put back by a sign-off's undo (it keeps the first wait): the mentor who undid it did not ask for it.
+            SignOffRequested x when x.WaitingSince is not null => new(Day(x.RequestedAt), T("The request for a sign-off of {0} waits again", Theme(x.ThemeCode, x.Level))),
             SignOffRequested x when IsMentor(x.RequestedBy) => new(Day(x.RequestedAt), T("{0} asked for a sign-off of {1}", Mentor(x.RequestedBy), Theme(x.ThemeCode, x.Level))),
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
             SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),

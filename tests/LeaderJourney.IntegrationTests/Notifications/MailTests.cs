@@ -208,7 +208,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await mentor.SignInAsync("mentor.undo");
         var form = new Dictionary<string, string> { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Well argued." };
         var declined = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline", form)).Content.ReadAsStringAsync();
-        declined.Should().Contain("Declined Dolores Undone&#x27;s sign-off of").And.Contain("?handler=undoDecline").And.Contain("Undo this decline");
+        declined.Should().Contain("Declined Dolores Undone&#x27;s request for a sign-off of").And.Contain("?handler=undoDecline").And.Contain("Undo this decline");
         var version = long.Parse(System.Text.RegularExpressions.Regex.Match(declined, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value);
         await Until(async () => await Scalar(dataSource, $"select count(*) from leaderjourney.notifications where leader_id = '{id}' and kind = 'request-declined'") == 1,
             "the leader's notice of the decline");
@@ -222,7 +222,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         await Ok(leader.PostAsJsonAsync($"/api/leaders/{id}/evidence", new { themeCode = "GOV.2", level = 1, note = "Chaired the meeting" }));
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
-        undone.Should().Contain("Your decline of Dolores Undone&#x27;s sign-off of").And.Contain("is undone, and the request is back in your queue.")
+        undone.Should().Contain("Your decline of Dolores Undone&#x27;s request for").And.Contain("is undone, and the request is back in your queue.")
             .And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ");
         // Once undone, that decline is not undone again.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",

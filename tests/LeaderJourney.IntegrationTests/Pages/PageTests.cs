@@ -179,6 +179,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.")
             .And.Contain("<h2 id=\"r-" + leaderId + "-ADV.1\">Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1</h2>", "the queue shows it at once, as the message says");
+        (await leader.GetAsync("/journey")).Should().Contain("The request for a sign-off of Utilizes best practices in advocacy and political efforts, Level 1 waits again")
+            .And.NotContain($"{mentorUser} asked for a sign-off", "the mentor who undid the sign-off did not ask for it");
         await _app.CaughtUpAsync();
         var spanishMentor = new PageClient(_app);
         spanishMentor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
@@ -1113,6 +1115,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await leader.PostAsync("/journey/theme/SEI.1", "/journey/theme/SEI.1?handler=evidence",
             new() { ["link"] = "https://example.org/portfolio", ["note"] = "Facilitated a listening session." })).Content.ReadAsStringAsync())
             .Should().Contain("Evidence added.");
+        (await leader.GetAsync("/journey")).Should().Contain("(<a href=\"https://example.org/portfolio\" rel=\"noopener noreferrer nofollow\">https://example.org/portfolio</a>)",
+            "the timeline's evidence opens from it, as on the theme page and the mentor's queue");
 
         // Staff are no leader: the leader's own demographics form refuses them instead of failing.
         (await staff.PostAsync("/staff/leaders", "/journey/demographics?handler=record", new() { ["gender"] = "x", ["consent"] = "true" }))

@@ -124,7 +124,7 @@ public static class SignOffHandler
             var (theme, level) = (command.ThemeCode!, command.Level!.Value);
             // What would change nothing (attained, or signed by this mentor already) is not refused: the decider accepts it as it is.
             if (command.AnswersRequest && !leader.IsPending(theme, level) && !leader.HasAttained(theme, level) && leader.SignOffBy(caller.UserId, theme, level) is null)
-                throw new Domain.DomainRuleException("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded; sign off on the mentee's page if you still mean to.");
+                throw new Domain.DomainRuleException("This request no longer waits: the leader withdrew it, or another mentor answered it. Nothing was recorded; if you still mean to sign it off, record your assessment on the mentee's page with “Sign this level off too”.");
             return new SignOff(theme, level, note, caller.ToActor(), writes.Now, assessment);
         }, outcome => new Answer(StatusCodes.Status200OK, new SignedOffBody(outcome.State.Version, outcome.State.HasAttained(command.ThemeCode!, command.Level!.Value))), ct);
     }

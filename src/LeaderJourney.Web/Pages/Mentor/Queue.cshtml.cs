@@ -132,7 +132,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             { Sender = new(caller, PageCommands.Options(Request, "undo decline")) }, ct));
         if (Error is not null) return await Load(ct);
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
-        Message = T["Your decline of {0}'s sign-off of {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
+        Message = T["Your decline of {0}'s request for {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
         return await LoadWithPutBack(loaded, caller, themeCode, level, loaded.State.IsPending(themeCode, level), ct);
     }
 
@@ -148,7 +148,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         {
             var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
             // Named, as a mentor of many mentees may have several requests of the same theme waiting.
-            Message = T["Declined {0}'s sign-off of {1}, Level {2}.", loaded.State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value;
+            Message = T["Declined {0}'s request for a sign-off of {1}, Level {2}.", loaded.State.DisplayName, (await words.LoadAsync(ct)).Of(themeCode), level].Value;
             // Offered while this decline is the last thing recorded (a form sent again answers with the first decline's outcome).
             if (loaded.Events.Count > 0 && loaded.Events[^1].Data is SignOffDeclined declined && declined.ThemeCode == themeCode && declined.Level == level
                 && declined.MentorUserId == caller.UserId)
