@@ -214,6 +214,9 @@ public sealed class FormAnswerTests(TestDatabase database) : IClassFixture<TestD
 
         // A password link is a secret to hand on once: a reload or Back does not show it again.
         var users = await staff.GetAsync("/admin/users");
+        System.Text.RegularExpressions.Regex.Match(users, "<select id=\"role\" name=\"role\">(.*?)</select>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value
+            .Should().Contain("<option value=\"mentor\" selected=\"selected\">Mentor</option>").And.Contain("<option value=\"affiliate-admin\">",
+                "a new sign-in is a mentor unless another role is chosen: a hurried Add makes no admin");
         var token = System.Text.RegularExpressions.Regex.Match(users, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         var made = await staff.Http.PostAsync("/admin/users?handler=passwordLink", new FormUrlEncodedContent(new Dictionary<string, string>
             { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["userId"] = mentorId.ToString() }));

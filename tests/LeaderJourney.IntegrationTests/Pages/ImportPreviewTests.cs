@@ -154,12 +154,13 @@ public sealed partial class ImportPreviewTests(TestDatabase database) : IClassFi
     [Fact]
     public async Task A_list_previewed_in_two_tabs_and_imported_in_both_enrols_each_person_once_and_an_address_repeated_in_the_file_is_said()
     {
-        const string csv = "display_name,email\nTwin Tabitha,tabitha@example.org\nTwin Tobias,tobias@example.org\nTwin Toby,TOBIAS@example.org\n";
+        const string csv = "display_name,email\nTwin Tabitha,tabitha@example.org\nTwin Tobias,tobias@example.org\nTwin Toby,TOBIAS@example.org\nTwin Tom,tobias@example.org\n";
         var first = await Preview(csv);
         var second = await Preview(csv);
         WebUtility.HtmlDecode(await _staff.GetAsync($"/staff/import/{first}"))
             .Should().Contain("Row 4, email: Twin Tobias on row 3 has this address too; if this is someone else, enrol them on the leaders page.")
-            .And.Contain("2 of 3 rows can be imported");
+            .And.Contain("Row 5, email: Twin Tobias on row 3 has this address too").And.NotContain("appears twice in this file", "one sentence says it, naming the row before")
+            .And.Contain("2 of 4 rows can be imported");
         // Both previews were made before either import: the rows one import enrolled are refused in the other as they land.
         (await _staff.PostAsync($"/staff/import/{first}", $"/staff/import/{first}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);
         (await _staff.PostAsync($"/staff/import/{second}", $"/staff/import/{second}?handler=start", new())).StatusCode.Should().Be(HttpStatusCode.Redirect);

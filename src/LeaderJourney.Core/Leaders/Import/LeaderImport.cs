@@ -273,8 +273,10 @@ public sealed class LeaderImport : IDisposable
             if (rows[i].Email.Length == 0) continue;
             if (firstOfAddress.TryGetValue(LeaderLists.AddressKey(rows[i].Email), out var first))
             {
+                // In place of the row's "appears twice" (said above when the address is spelled alike): one sentence, naming the row before.
+                var twice = $"Row {rows[i].Line}, email: {rows[i].Email} appears twice in this file.";
                 if (LeaderLists.NameKey(first.DisplayName) != LeaderLists.NameKey(rows[i].DisplayName))
-                    rows[i] = rows[i] with { Errors = [.. rows[i].Errors,
+                    rows[i] = rows[i] with { Errors = [.. rows[i].Errors.Where(e => e != twice),
                         $"Row {rows[i].Line}, email: {first.DisplayName} on row {first.Line} has this address too; if this is someone else, enrol them on the leaders page."] };
             }
             else firstOfAddress[LeaderLists.AddressKey(rows[i].Email)] = rows[i];
