@@ -126,6 +126,15 @@ public sealed record Leader(
             {
                 Learning = LearningFact.Remove(s.Learning, e.ThemeCode, e.Level, LearningSource.Training, e.TrainingVersion),
             },
+            AssessmentWithdrawn e => s with
+            {
+                Learning = e.Kind switch
+                {
+                    AssessmentKind.Mentor => LearningFact.Remove(s.Learning, e.ThemeCode, e.Level, LearningSource.MentorAssessment, e.AssessmentVersion),
+                    AssessmentKind.Peer => LearningFact.Remove(s.Learning, e.ThemeCode, e.Level, LearningSource.PeerAssessment, e.AssessmentVersion),
+                    _ => s.Learning,
+                },
+            },
             SignOffRequested e => s with
             {
                 PendingSignOffs = s.PendingSignOffs.Add(new PendingSignOff(e.ThemeCode, e.Level, e.Waiting(), v)),

@@ -20,13 +20,16 @@ public sealed record RecordAssessment(Guid AssessmentId, string ThemeCode, int L
 
 public sealed record AddEvidence(Guid EvidenceId, string ThemeCode, int Level, string? Link, string? Note, Actor Actor, DateTimeOffset Now);
 
-/// <summary>A training or a piece of evidence on the leader's stream, as its own event recorded it (found by its id where the stream is stored).</summary>
+/// <summary>A training, an assessment or a piece of evidence on the leader's stream, as its own event recorded it (found by its id where the stream is stored).</summary>
 /// <param name="Version">The stream version of its event.</param>
-public sealed record RecordedLearning(Guid Id, string ThemeCode, int Level, long Version, Guid RecordedBy);
+/// <param name="Kind">An assessment's kind; null for the others.</param>
+public sealed record RecordedLearning(Guid Id, string ThemeCode, int Level, long Version, Guid RecordedBy, AssessmentKind? Kind = null);
 
 public sealed record WithdrawTraining(RecordedLearning Training, string? Reason, Actor Actor, DateTimeOffset Now);
 
 public sealed record WithdrawEvidence(RecordedLearning Evidence, string? Reason, Actor Actor, DateTimeOffset Now);
+
+public sealed record WithdrawAssessment(RecordedLearning Assessment, string? Reason, Actor Actor, DateTimeOffset Now);
 
 public sealed record RequestSignOff(string ThemeCode, int Level, Actor Actor, DateTimeOffset Now);
 

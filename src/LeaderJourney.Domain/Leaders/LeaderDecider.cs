@@ -23,6 +23,7 @@ public static class LeaderDecider
             AddEvidence c => LearningDecisions.AddEvidence(c, Accepting(state, c)),
             WithdrawTraining c => LearningDecisions.WithdrawTraining(c, Accepting(state, c), policy),
             WithdrawEvidence c => LearningDecisions.WithdrawEvidence(c, Accepting(state, c)),
+            WithdrawAssessment c => LearningDecisions.WithdrawAssessment(c, Accepting(state, c), policy),
             RequestSignOff c => SignOffDecisions.Request(c, Accepting(state, c), policy),
             WithdrawSignOffRequest c => SignOffDecisions.WithdrawRequest(c, Accepting(state, c)),
             SignOff c => SignOffDecisions.SignOff(c, Accepting(state, c), policy),
@@ -125,7 +126,7 @@ public static class LeaderDecider
             case LeaderStatus.Paused when command is Pause:
                 throw new DomainRuleException("This leader is already paused.");
             // A paused leader may be withdrawn directly: one on leave may not come back, and a reactivation first would put a return that never happened on the record.
-            case LeaderStatus.Paused when command is not (Reactivate or Withdraw or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor or WithdrawTraining or WithdrawEvidence):
+            case LeaderStatus.Paused when command is not (Reactivate or Withdraw or ChangeProfile or RecordPositionHeld or AssignMentor or UnassignMentor or ReplaceMentor or WithdrawTraining or WithdrawEvidence or WithdrawAssessment):
                 throw new DomainRuleException("This leader is paused; reactivate them first.");
             case LeaderStatus.Withdrawn when command is Withdraw:
                 throw new DomainRuleException("This leader is already withdrawn.");

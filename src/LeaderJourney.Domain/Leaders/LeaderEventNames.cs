@@ -14,6 +14,7 @@ public static class LeaderEventNames
         (typeof(EvidenceAdded), "leader.evidence-added"),
         (typeof(TrainingWithdrawn), "leader.training-withdrawn"),
         (typeof(EvidenceWithdrawn), "leader.evidence-withdrawn"),
+        (typeof(AssessmentWithdrawn), "leader.assessment-withdrawn"),
         (typeof(SignOffRequested), "leader.sign-off-requested"),
         (typeof(SignOffRequestWithdrawn), "leader.sign-off-request-withdrawn"),
         (typeof(LevelSignedOff), "leader.signed-off"),

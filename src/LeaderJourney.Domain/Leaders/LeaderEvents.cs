@@ -35,6 +35,16 @@ public sealed record TrainingWithdrawn(Guid LeaderId, Guid TrainingId, string Th
     public const string LevelTakenBackReason = "The training it stood on was withdrawn.";
 }
 
+/// <summary>An assessment recorded by mistake (the wrong theme, level or leader, or a tap too many) no longer counts.</summary>
+/// <param name="Kind">The assessment's kind: a mentor's or a peer's was learning, and that learning goes with it.</param>
+/// <param name="AssessmentVersion">The stream version of the assessment's own event.</param>
+public sealed record AssessmentWithdrawn(Guid LeaderId, Guid AssessmentId, string ThemeCode, int Level, AssessmentKind Kind, long AssessmentVersion,
+    [PersonalData] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt)
+{
+    /// <summary>The reason a level taken back with an assessment withdrawn without one keeps (said in the reader's language).</summary>
+    public const string LevelTakenBackReason = "The assessment it stood on was withdrawn.";
+}
+
 /// <summary>A piece of evidence added by mistake is no longer shown to the mentors.</summary>
 public sealed record EvidenceWithdrawn(Guid LeaderId, Guid EvidenceId, string ThemeCode, int Level, [PersonalData] string? Reason, Guid WithdrawnBy, DateTimeOffset WithdrawnAt);
 

@@ -77,6 +77,22 @@ internal static class LearningDecisions
             : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, recorded.Level, reason ?? TrainingWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
     }
 
+    /// <summary>
+    /// The assessment no longer counts: a mentor's or a peer's learning goes with it, and a level that no longer
+    /// meets the rule without it is taken back with the levels above it, as for a training withdrawn.
+    /// </summary>
+    public static IReadOnlyList<object> WithdrawAssessment(WithdrawAssessment c, Leader s, AttainmentPolicy policy)
+    {
+        var recorded = c.Assessment;
+        EnsureMayWithdraw(recorded, c.Actor, "assessment");
+        var reason = Guard.Optional(c.Reason);
+        object withdrawn = new AssessmentWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, recorded.Kind ?? AssessmentKind.Self, recorded.Version, reason, c.Actor.UserId, c.Now);
+        var after = Leader.Evolve(s, withdrawn);
+        return !after.HasAttained(recorded.ThemeCode, recorded.Level) || AttainmentRule.Evaluate(after, recorded.ThemeCode, recorded.Level, policy) is not null
+            ? [withdrawn]
+            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, recorded.Level, reason ?? AssessmentWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
+    }
+
     public static IReadOnlyList<object> WithdrawEvidence(WithdrawEvidence c, Leader s)
     {
         var recorded = c.Evidence;

@@ -15,5 +15,6 @@ public static class RecordedOnce
         (typeof(EvidenceAdded), nameof(EvidenceAdded.EvidenceId), "This evidence is already added for the leader."),
         (typeof(TrainingWithdrawn), nameof(TrainingWithdrawn.TrainingId), "This training is already withdrawn."),
         (typeof(EvidenceWithdrawn), nameof(EvidenceWithdrawn.EvidenceId), "This evidence is already withdrawn."),
+        (typeof(AssessmentWithdrawn), nameof(AssessmentWithdrawn.AssessmentId), "This assessment is already withdrawn."),
     ];
 }

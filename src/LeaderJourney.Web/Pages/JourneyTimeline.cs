@@ -74,8 +74,8 @@ public static class JourneyTimeline
         string Mentor(Guid id) => personName(id) ?? T("a mentor");
         bool IsMentor(Guid id) => personName(id) is not null;
         static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
-        // A reason is as its author typed it; the queue's undo and a training withdrawn without one write their own, in English, said in the reader's language.
-        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason is LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason or TrainingWithdrawn.LevelTakenBackReason ? T(reason) : reason)}";
+        // A reason is as its author typed it; the queue's undo and a training or an assessment withdrawn without one write their own, in English, said in the reader's language.
+        string Why(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {(reason is LeaderJourney.Web.Pages.Mentor.QueueModel.UndoReason or TrainingWithdrawn.LevelTakenBackReason or AssessmentWithdrawn.LevelTakenBackReason ? T(reason) : reason)}";
         // What a mentor or the leader wrote with an assessment, a sign-off or evidence: in the leader's record, for those who read it.
         string Said(string? note) => string.IsNullOrWhiteSpace(note) ? "" : $": “{note}”";
         return stored.Data switch
@@ -87,6 +87,7 @@ public static class JourneyTimeline
             TrainingCompleted x => new(x.CompletedOn, T("Completed the training “{0}” for {1}", x.Title, Theme(x.ThemeCode, x.Level))),
             AssessmentRecorded x => new(Day(x.RecordedAt), T(x.Kind switch { AssessmentKind.Self => "Self-assessment of {0}", AssessmentKind.Mentor => "Mentor's assessment of {0}", _ => "Peer assessment of {0}" }, Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
             EvidenceAdded x => new(Day(x.AddedAt), T("Evidence added for {0}", Theme(x.ThemeCode, x.Level)) + Said(x.Note), string.IsNullOrWhiteSpace(x.Link) ? null : x.Link),
+            AssessmentWithdrawn x => new(Day(x.WithdrawnAt), T("An assessment of {0} was withdrawn (recorded by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             TrainingWithdrawn x => new(Day(x.WithdrawnAt), T("A training for {0} was withdrawn (recorded by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             EvidenceWithdrawn x => new(Day(x.WithdrawnAt), T("Evidence for {0} was withdrawn (added by mistake)", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             // One a mentor asked (a decline or sign-off undone, or asked from the mentee's page) says who: the leader did not.

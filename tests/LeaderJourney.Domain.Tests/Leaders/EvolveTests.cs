@@ -66,7 +66,7 @@ public sealed class EvolveTests : LeaderSpec
     [Fact]
     public void Every_event_type_has_one_stable_unique_name()
     {
-        LeaderEventNames.All.Should().HaveCount(22);
+        LeaderEventNames.All.Should().HaveCount(23);
         LeaderEventNames.All.Select(x => x.Type).Should().OnlyHaveUniqueItems();
         LeaderEventNames.All.Select(x => x.Name).Should().OnlyHaveUniqueItems().And.AllSatisfy(n => n.Should().StartWith("leader."));
         LeaderEventNames.All.Should().Contain((typeof(LevelSignedOff), "leader.signed-off"));
@@ -79,10 +79,11 @@ public sealed class EvolveTests : LeaderSpec
         var samples = new object[]
         {
             Enrolled(), new LeaderProfileChanged(LeaderId, "A", "a@b", null, Admin.UserId, T0), Assigned(MentorA), Unassigned(MentorA),
-            Trained(1), Assessed(1, AssessmentKind.Mentor, MentorA), new EvidenceAdded(LeaderId, Id(900), Theme, 1, "l", null, Self.UserId, T0),
+            Trained(1), Assessed(1, AssessmentKind.Mentor, MentorA), new AssessmentWithdrawn(LeaderId, Id(600), Theme, 1, AssessmentKind.Mentor, 6, "r", MentorA.UserId, T0),
+            new EvidenceAdded(LeaderId, Id(900), Theme, 1, "l", null, Self.UserId, T0),
             new TrainingWithdrawn(LeaderId, Id(501), Theme, 1, 5, "r", Admin.UserId, T0), new EvidenceWithdrawn(LeaderId, Id(900), Theme, 1, null, Self.UserId, T0),
             Requested(1), new SignOffRequestWithdrawn(LeaderId, Theme, 1, Self.UserId, T0), Requested(1), SignedOff(1, MentorA),
-            new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "r", T0), new SignOffDeclineWithdrawn(LeaderId, Theme, 1, MentorA.UserId, 14, T0, T0),
+            new SignOffDeclined(LeaderId, Theme, 1, MentorA.UserId, "r", T0), new SignOffDeclineWithdrawn(LeaderId, Theme, 1, MentorA.UserId, 15, T0, T0),
             new SignOffRevoked(LeaderId, Theme, 1, MentorA.UserId, "r", Admin.UserId, T0), Attained(1),
             new LevelAttainmentRevoked(LeaderId, Theme, 1, "r", Admin.UserId, T0), Paused(), Withdrawn(),
             new LeaderReactivated(LeaderId, Admin.UserId, T0), new PositionHeld(LeaderId, "Chair", new DateOnly(2024, 1, 1), null, Admin.UserId, T0),
@@ -90,6 +91,6 @@ public sealed class EvolveTests : LeaderSpec
         };
         samples.Select(s => s.GetType()).Distinct().Should().BeEquivalentTo(LeaderEventNames.All.Select(x => x.Type));
         Given(samples);
-        State.Version.Should().Be(23);
+        State.Version.Should().Be(24);
     }
 }

@@ -2,7 +2,7 @@ using LeaderJourney.Domain.Leaders;
 
 namespace LeaderJourney.Domain.Tests.Leaders;
 
-/// <summary>A training or a piece of evidence recorded by mistake is withdrawn; what stood on a training goes with it unless it still holds.</summary>
+/// <summary>A training, an assessment or a piece of evidence recorded by mistake is withdrawn; what stood on a training or an assessment goes with it unless it still holds.</summary>
 public sealed class WithdrawLearningTests : LeaderSpec
 {
     /// <summary>Decides the command, checks its events, and applies them.</summary>
@@ -82,5 +82,35 @@ public sealed class WithdrawLearningTests : LeaderSpec
         Then(new WithdrawTraining(TrainingAt(1, 3, Admin), null, Admin, Now), new TrainingWithdrawn(LeaderId, Id(501), Theme, 1, 3, null, Admin.UserId, Now));
         Given(Withdrawn());
         ThenRefused(new WithdrawTraining(TrainingAt(1, 3, Admin), null, Admin, Now), "This leader is withdrawn; reactivate them first.");
+    }
+
+    [Fact]
+    public void A_mentors_assessment_withdrawn_by_them_takes_back_the_level_it_stood_on_and_nobody_else_but_staff_withdraws_it()
+    {
+        GivenEnrolledWithMentor();
+        Given(new AssessmentRecorded(LeaderId, Id(600), Theme, 1, AssessmentKind.Mentor, null, MentorA.UserId, T0)); // v3
+        Apply(SignOffBy(MentorA, 1));
+        State.LevelOf(Theme).Should().Be(1, "the mentor's assessment was the level's learning");
+        var mine = new RecordedLearning(Id(600), Theme, 1, 3, MentorA.UserId, AssessmentKind.Mentor);
+        ThenRefused(new WithdrawAssessment(mine, null, Self, Now), "Only the person who recorded this assessment, or staff, can withdraw it.");
+        WithdrawnAs(new WithdrawAssessment(mine, null, MentorA, Now),
+            new AssessmentWithdrawn(LeaderId, Id(600), Theme, 1, AssessmentKind.Mentor, 3, null, MentorA.UserId, Now),
+            new LevelAttainmentRevoked(LeaderId, Theme, 1, "The assessment it stood on was withdrawn.", MentorA.UserId, Now));
+        State.LevelOf(Theme).Should().Be(0);
+        State.Learning.Should().NotContain(f => f.Source == LearningSource.MentorAssessment, "the assessment no longer counts");
+    }
+
+    [Fact]
+    public void A_peers_assessment_withdrawn_leaves_a_level_a_training_still_holds_and_a_self_assessment_withdrawn_changes_no_level()
+    {
+        GivenLevels1To3Attained();
+        Given(new AssessmentRecorded(LeaderId, Id(601), Theme, 3, AssessmentKind.Peer, "Strong", Admin.UserId, T0)); // v12
+        WithdrawnAs(new WithdrawAssessment(new RecordedLearning(Id(601), Theme, 3, 12, Admin.UserId, AssessmentKind.Peer), " Wrong leader ", Admin, Now),
+            new AssessmentWithdrawn(LeaderId, Id(601), Theme, 3, AssessmentKind.Peer, 12, "Wrong leader", Admin.UserId, Now));
+        State.LevelOf(Theme).Should().Be(3, "the training at Level 3 still counts");
+        State.Learning.Should().NotContain(f => f.Source == LearningSource.PeerAssessment);
+        Given(new AssessmentRecorded(LeaderId, Id(602), Theme, 1, AssessmentKind.Self, null, Self.UserId, T0)); // v14
+        Then(new WithdrawAssessment(new RecordedLearning(Id(602), Theme, 1, 14, Self.UserId, AssessmentKind.Self), null, Self, Now),
+            new AssessmentWithdrawn(LeaderId, Id(602), Theme, 1, AssessmentKind.Self, 14, null, Self.UserId, Now));
     }
 }

@@ -112,6 +112,29 @@ public sealed class LeaderApiTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task An_assessment_recorded_by_mistake_is_withdrawn_by_its_mentor_taking_back_the_level_it_stood_on_and_once_only()
+    {
+        var id = await EnrolWithMentor();
+        var (leader, _) = await _app.SignedInAsync(Roles.Leader, "OH", id);
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/assessments", new { themeCode = "COM.1", level = 1, kind = "mentor", note = "One tap too many" }));
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
+        var history = await Ok(_admin.GetAsync($"/api/leaders/{id}/history"));
+        history.EnumerateArray().Last().GetProperty("type").GetString().Should().Be("leader.level-attained", "the mentor's assessment was the level's learning");
+        var assessment = history.EnumerateArray().Single(e => e.GetProperty("type").GetString() == "leader.assessment-recorded").GetProperty("data").GetProperty("assessmentId").GetGuid();
+
+        (await leader.PostAsJsonAsync($"/api/leaders/{id}/assessment-withdrawals", new { assessmentId = assessment })).StatusCode
+            .Should().Be(HttpStatusCode.UnprocessableEntity, "only who recorded it, or staff");
+        (await _mentor.PostAsJsonAsync($"/api/leaders/{id}/assessment-withdrawals", new { assessmentId = Guid.NewGuid() })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await Ok(_mentor.PostAsJsonAsync($"/api/leaders/{id}/assessment-withdrawals", new { assessmentId = assessment }));
+        var types = (await Ok(_admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        types.TakeLast(2).Should().Equal("leader.assessment-withdrawn", "leader.level-attainment-revoked");
+        (await _admin.PostAsJsonAsync($"/api/leaders/{id}/assessment-withdrawals", new { assessmentId = assessment })).StatusCode
+            .Should().Be(HttpStatusCode.UnprocessableEntity, "an assessment is withdrawn once");
+        (await Ok(_admin.GetAsync($"/api/leaders/{id}/progress"))).GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "COM.1")
+            .GetProperty("level").GetInt32().Should().Be(0, "the level it stood on is taken back");
+    }
+
+    [Fact]
     public async Task The_whole_happy_path_enrol_mentor_training_request_sign_off_attained()
     {
         var created = await _admin.PostAsJsonAsync("/api/leaders", new { affiliate = "OH", displayName = "Rosa Parks", email = "rosa@example.org" });

@@ -486,6 +486,43 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_mentor_withdraws_an_assessment_recorded_by_mistake_from_the_mentees_page_and_staff_one_from_the_record()
+    {
+        var (id, leaderUser, mentorUser) = await Leader();
+        var mentor = new PageClient(_app);
+        await mentor.SignInAsync(mentorUser);
+        var page = $"/mentor/mentees/{id}";
+        var theme = "Utilizes best practices in advocacy and political efforts";
+        (await (await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "1", ["note"] = "One-tap-too-many", ["signOff"] = "true" }))
+            .Content.ReadAsStringAsync()).Should().Contain("<a href=\"#assessments\">Your assessments</a>").And.Contain("You wrote: “One-tap-too-many”")
+            .And.Contain("?handler=withdrawAssessment");
+        var listed = await mentor.GetAsync(page);
+        var assessmentId = System.Text.RegularExpressions.Regex.Match(listed, "name=\"assessmentId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+
+        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId })).Content.ReadAsStringAsync();
+        withdrawn.Should().Contain($"Your assessment of {theme}, Level 1 is withdrawn, and the level it stood on is taken back.").And.NotContain("id=\"assessments\"");
+        var leader = new PageClient(_app);
+        await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain($"An assessment of {theme}, Level 1 was withdrawn (recorded by mistake)")
+            .And.Contain($"{theme}, Level 1 was revoked: The assessment it stood on was withdrawn.");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("One-tap-too-many", "a withdrawn assessment is no longer shown beside the theme");
+        (await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId })).Content.ReadAsStringAsync())
+            .Should().Contain("This assessment is already withdrawn.", "sent again from another tab");
+
+        // Staff withdraw one from the leader's record, as they do a training.
+        await mentor.PostAsync(page, $"{page}?handler=assess", new() { ["themeCode"] = "ADV.1", ["level"] = "2", ["note"] = "Wrong-level" });
+        var (staff, _) = await StaffAsync("PG");
+        var record = $"/staff/leaders/{id}";
+        var html = await staff.GetAsync(record);
+        html.Should().Contain("Trainings, assessments and evidence recorded (1)").And.Contain("Mentor&#x27;s assessment").And.Contain("Withdraw this assessment");
+        var recordedId = System.Text.RegularExpressions.Regex.Match(html, "name=\"recordedId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        (await (await staff.PostAsync(record, $"{record}?handler=withdrawLearning", new() { ["recordedId"] = recordedId, ["kind"] = "assessment", ["reason"] = "Meant for Level 1" }))
+            .Content.ReadAsStringAsync()).Should().Contain($"The assessment of {theme}, Level 2 is withdrawn: it no longer counts.");
+        (await mentor.GetAsync(page)).Should().NotContain("You wrote: “Wrong-level”", "no longer among the mentor's assessments that stand")
+            .And.Contain($"An assessment of {theme}, Level 2 was withdrawn (recorded by mistake): Meant for Level 1", "the timeline keeps it, with staff's reason");
+    }
+
+    [Fact]
     public async Task Staff_give_a_leader_a_sign_in_from_their_record_and_the_leader_signs_in_with_it()
     {
         var (admin, _) = await _app.SignedInAsync(Roles.AffiliateAdmin, "PG");

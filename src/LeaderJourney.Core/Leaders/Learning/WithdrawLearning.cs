@@ -15,12 +15,16 @@ namespace LeaderJourney.Core.Leaders.Learning;
 
 public sealed record WithdrawTrainingRequest(string? TrainingId, string? Reason);
 public sealed record WithdrawEvidenceRequest(string? EvidenceId, string? Reason);
+public sealed record WithdrawAssessmentRequest(string? AssessmentId, string? Reason);
 
 /// <summary>A training recorded by mistake no longer counts (the leader's own, by them; any, by staff).</summary>
 public sealed record WithdrawTrainingCommand(Guid LeaderId, string? TrainingId, string? Reason) : LeaderCommand(LeaderId);
 
 /// <summary>A piece of evidence added by mistake is no longer shown to the mentors.</summary>
 public sealed record WithdrawEvidenceCommand(Guid LeaderId, string? EvidenceId, string? Reason) : LeaderCommand(LeaderId);
+
+/// <summary>An assessment recorded by mistake no longer counts (a mentor's own, by them; the leader's self-assessment, by them; any, by staff).</summary>
+public sealed record WithdrawAssessmentCommand(Guid LeaderId, string? AssessmentId, string? Reason) : LeaderCommand(LeaderId);
 
 public static class WithdrawTrainingHandler
 {
@@ -38,8 +42,16 @@ public static class WithdrawEvidenceHandler
             (evidence, reason, actor, now) => new WithdrawEvidence(evidence, reason, actor, now), writes, store, stream, session, ct);
 }
 
+public static class WithdrawAssessmentHandler
+{
+    [AggregateHandler(ConcurrencyStyle.Exclusive)]
+    public static Task<Answer> Handle(WithdrawAssessmentCommand command, LeaderWrites writes, Store store, IEventStream<Leader> stream, IDocumentSession session, CancellationToken ct) =>
+        RecordedLearningLookup.WithdrawAsync(command, command.AssessmentId, command.Reason, RecordedLearningLookup.Assessment,
+            (assessment, reason, actor, now) => new WithdrawAssessment(assessment, reason, actor, now), writes, store, stream, session, ct);
+}
+
 /// <summary>
-/// Finds a training or a piece of evidence of a leader's stream by its id, as its own event recorded it. The
+/// Finds a training, an assessment or a piece of evidence of a leader's stream by its id, as its own event recorded it. The
 /// decision state keeps no ids (<see cref="RecordedOnce"/>), so the event is read where it is stored, through
 /// the unique index that keeps it once per stream; in the command's own transaction and affiliate.
 /// </summary>
@@ -47,10 +59,12 @@ internal static class RecordedLearningLookup
 {
     /// <param name="IdProperty">The event's id field, as the unique index spells it (a literal: the index is matched on its text), and the request's field.</param>
     /// <param name="What">What it is called in a refusal.</param>
-    internal sealed record Kind(Type Event, string IdProperty, string ByProperty, string What);
+    /// <param name="KindProperty">An assessment's kind (self, a mentor's, a peer's), stored as its number.</param>
+    internal sealed record Kind(Type Event, string IdProperty, string ByProperty, string What, string? KindProperty = null);
 
     internal static readonly Kind Training = new(typeof(TrainingCompleted), "trainingId", "recordedBy", "training");
     internal static readonly Kind Evidence = new(typeof(EvidenceAdded), "evidenceId", "addedBy", "evidence");
+    internal static readonly Kind Assessment = new(typeof(AssessmentRecorded), "assessmentId", "assessorUserId", "assessment", "kind");
 
     /// <summary>The withdrawal of what <paramref name="rawId"/> names, decided by the leader's decider (who may, and what it takes back).</summary>
     public static async Task<Answer> WithdrawAsync(LeaderCommand command, string? rawId, string? rawReason, Kind kind,
@@ -75,14 +89,17 @@ internal static class RecordedLearningLookup
     public static async Task<RecordedLearning?> FindAsync(IDocumentSession session, Store store, Guid leaderId, Kind kind, Guid id, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            select version, data ->> 'themeCode', (data ->> 'level')::int, (data ->> '{kind.ByProperty}')::uuid from {store.Schema}.mt_events
+            select version, data ->> 'themeCode', (data ->> 'level')::int, (data ->> '{kind.ByProperty}')::uuid,
+                   {(kind.KindProperty is null ? "null::int" : $"(data ->> '{kind.KindProperty}')::int")} from {store.Schema}.mt_events
              where stream_id = $1 and tenant_id = $2 and type = '{store.Types.NameOf(kind.Event)}' and (data ->> '{kind.IdProperty}')::uuid = $3
             """, session.Connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leaderId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.TenantId });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new RecordedLearning(id, reader.GetString(1), reader.GetInt32(2), reader.GetInt64(0), reader.GetGuid(3)) : null;
+        return await reader.ReadAsync(ct)
+            ? new RecordedLearning(id, reader.GetString(1), reader.GetInt32(2), reader.GetInt64(0), reader.GetGuid(3), reader.IsDBNull(4) ? null : (AssessmentKind)reader.GetInt32(4))
+            : null;
     }
 }
 
@@ -101,6 +118,12 @@ public static class WithdrawLearningEndpoints
         {
             body ??= new WithdrawEvidenceRequest(null, null);
             return await commands.InvokeAsync(new WithdrawEvidenceCommand(LeaderInput.Id(id), body.EvidenceId, body.Reason) { Sender = http.SenderOf(body) }, ct);
+        }).Produces<VersionBody>().ChecksTokenWithItsWrite();
+
+        leaders.MapPost("/{id}/assessment-withdrawals", async (string id, WithdrawAssessmentRequest? body, HttpContext http, StreamCommandBus commands, CancellationToken ct) =>
+        {
+            body ??= new WithdrawAssessmentRequest(null, null);
+            return await commands.InvokeAsync(new WithdrawAssessmentCommand(LeaderInput.Id(id), body.AssessmentId, body.Reason) { Sender = http.SenderOf(body) }, ct);
         }).Produces<VersionBody>().ChecksTokenWithItsWrite();
     }
 }

@@ -154,7 +154,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                     new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : T["Evidence"], Link: Blank(x.Link),
                         Removable: Removable(x.EvidenceId, x.AddedBy, training: false)),
                 // What the mentor wrote is theirs to the leader: shown with who wrote it.
-                AssessmentRecorded a when a.ThemeCode == Code => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
+                AssessmentRecorded a when a.ThemeCode == Code && !withdrawn.Contains(a.AssessmentId) => new LoggedItem(JourneyTimeline.HappenedOn(e), a.Level,
                     a.Kind switch
                     {
                         AssessmentKind.Self => T["Your self-assessment"],

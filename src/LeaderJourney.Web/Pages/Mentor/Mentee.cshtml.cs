@@ -95,6 +95,28 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         return await OnGetAsync(ct);
     }
 
+    /// <summary>
+    /// Withdraws one of this mentor's own assessments, recorded by mistake (a tap too many, the wrong theme or level): it no
+    /// longer counts as learning, and a level that stood on it alone is taken back. The leader's timeline keeps both.
+    /// </summary>
+    public async Task<IActionResult> OnPostWithdrawAssessmentAsync(Guid? assessmentId, CancellationToken ct)
+    {
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.Role != Roles.Mentor) return Forbid();
+        if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(Id, assessmentId?.ToString(), null)
+            { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) }, ct));
+        if (Error is null && before.Events.FirstOrDefault(e => e.Data is Domain.Leaders.AssessmentRecorded a && a.AssessmentId == assessmentId)?.Data is Domain.Leaders.AssessmentRecorded withdrawn)
+        {
+            var after = await reader.LoadForCallerAsync(Id, caller, ct);
+            var theme = before.Scope.TitleOf(withdrawn.ThemeCode);
+            Message = before.State.HasAttained(withdrawn.ThemeCode, withdrawn.Level) && !after.State.HasAttained(withdrawn.ThemeCode, withdrawn.Level)
+                ? T["Your assessment of {0}, Level {1} is withdrawn, and the level it stood on is taken back.", theme, withdrawn.Level].Value
+                : T["Your assessment of {0}, Level {1} is withdrawn: it no longer counts.", theme, withdrawn.Level].Value;
+        }
+        return await OnGetAsync(ct);
+    }
+
     /// <summary>The leader, when this mentor is assigned to them; null otherwise (answered as a missing leader, as another affiliate's is).</summary>
     private async Task<LoadedLeader?> AssignedAsync(CurrentUser caller, CancellationToken ct)
     {
@@ -126,6 +148,10 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     /// <summary>This mentor's declines that are still the last word on their level (<c>Leader.Declines</c>), with what they wrote, newest first.</summary>
     public IReadOnlyList<(string ThemeCode, string ThemeTitle, int Level, long Version, DateTimeOffset At, string Reason)> Declines { get; private set; } = [];
 
+    /// <summary>This mentor's own assessments that stand (not withdrawn), newest first, at most <see cref="AssessmentsShown"/>.</summary>
+    public IReadOnlyList<(Guid Id, string ThemeTitle, int Level, DateTimeOffset At, string? Note)> Assessments { get; private set; } = [];
+    public const int AssessmentsShown = 10;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
@@ -155,6 +181,10 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
             .Select(d => loaded.Events.FirstOrDefault(e => e.Version == d.Version)?.Data is Domain.Leaders.SignOffDeclined declined
                 ? (d.ThemeCode, loaded.Scope.TitleOf(d.ThemeCode), d.Level, d.Version, declined.DeclinedAt, declined.Reason) : default)
             .Where(d => d.ThemeCode is not null)];
+        var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        Assessments = [.. loaded.Events.Select(e => e.Data).OfType<Domain.Leaders.AssessmentRecorded>()
+            .Where(a => a.AssessorUserId == caller.UserId && !withdrawn.Contains(a.AssessmentId)).Reverse().Take(AssessmentsShown)
+            .Select(a => (a.AssessmentId, loaded.Scope.TitleOf(a.ThemeCode), a.Level, a.RecordedAt, a.Note))];
         return Page();
     }
 }

@@ -212,7 +212,7 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
             AttainmentRule.Needs(leader, themeCode, level, policies.For(leader.Affiliate)),
             leader.SignOffBy(caller.UserId, themeCode, level)?.At,
             // The leader's self-assessment is not the rule's learning, but it is what they think of their own level.
-            [.. loaded.Events.Select(e => e.Data).OfType<AssessmentRecorded>().Where(a => a.ThemeCode == themeCode && a.Level == level)
+            [.. loaded.Events.Select(e => e.Data).OfType<AssessmentRecorded>().Where(a => a.ThemeCode == themeCode && a.Level == level && !withdrawn.Contains(a.AssessmentId))
                 .Select(a => T[a.Kind switch { AssessmentKind.Self => "The leader's self-assessment, {0}", AssessmentKind.Mentor => "A mentor's assessment, {0}", _ => "A peer's assessment, {0}" },
                     DateOnly.FromDateTime(a.RecordedAt.UtcDateTime).ToString("d MMM yyyy", System.Globalization.CultureInfo.CurrentCulture)].Value
                     + (string.IsNullOrWhiteSpace(a.Note) ? "" : $": “{a.Note}”"))],

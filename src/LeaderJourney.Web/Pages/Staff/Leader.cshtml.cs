@@ -43,10 +43,16 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <summary>The mentors' sign-offs that stand on the record.</summary>
     public IReadOnlyList<StandingSignOffRow> SignOffs { get; private set; } = [];
 
-    /// <summary>A training or a piece of evidence on the record, which staff withdraw when it was recorded by mistake.</summary>
-    public sealed record RecordedRow(Guid Id, bool Training, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What);
+    /// <summary>A training, an assessment or a piece of evidence on the record, which staff withdraw when it was recorded by mistake.</summary>
+    /// <param name="Kind">training, assessment or evidence: what the form withdraws.</param>
+    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What)
+    {
+        public bool Training => Kind == TrainingKind;
+    }
 
-    /// <summary>The trainings and evidence that stand (not withdrawn), newest first.</summary>
+    public const string TrainingKind = "training", AssessmentKind = "assessment", EvidenceKind = "evidence";
+
+    /// <summary>The trainings, assessments and evidence that stand (not withdrawn), newest first.</summary>
     public IReadOnlyList<RecordedRow> Recorded { get; private set; } = [];
     /// <summary>The positions seen from this leader (<see cref="LeaderPositionsView"/>).</summary>
     public LeaderPositionsView? Positions { get; private set; }
@@ -275,41 +281,58 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     }
 
     /// <summary>
-    /// Withdraws a training or a piece of evidence recorded by mistake (the API's training or evidence withdrawal): it
-    /// no longer counts, and a level that stood on the training alone is taken back, as the answer says.
+    /// Withdraws a training, an assessment or a piece of evidence recorded by mistake (the API's withdrawals): it no
+    /// longer counts, and a level that stood on a training or an assessment alone is taken back, as the answer says.
     /// </summary>
-    public async Task<IActionResult> OnPostWithdrawLearningAsync(Guid id, Guid recordedId, bool training, string? reason, CancellationToken ct)
+    /// <param name="kind">What is withdrawn (<see cref="RecordedRow.Kind"/>); a form of before it came sends <paramref name="training"/> alone.</param>
+    public async Task<IActionResult> OnPostWithdrawLearningAsync(Guid id, Guid recordedId, bool training, string? kind, string? reason, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
         if (await BeforeAsync(id, caller, ct) is not { } before) return NotFound();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(training
-            ? new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) }
-            : new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) }, ct));
+        kind ??= training ? TrainingKind : EvidenceKind;
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(kind switch
+        {
+            TrainingKind => new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) },
+            AssessmentKind => new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) },
+            _ => (LeaderJourney.Core.Leaders.LeaderCommand)new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) },
+        }, ct));
         var row = RecordedOf(before).FirstOrDefault(r => r.Id == recordedId);
         var page = await Load(id, ct);
         AnsweredIn = "recorded";
         if (Error is null && row is not null)
         {
             var theme = $"{row.ThemeTitle}, {T["Level {0}", row.Level]}";
-            Message = training ? T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value : T["The evidence for {0} is withdrawn.", theme].Value;
+            Message = row.Kind switch
+            {
+                TrainingKind => T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value,
+                AssessmentKind => T["The assessment of {0} is withdrawn: it no longer counts.", theme].Value,
+                _ => T["The evidence for {0} is withdrawn.", theme].Value,
+            };
             // A level taken back takes those above it: said as one or as a range.
             var (held, holds) = (before.State.LevelOf(row.ThemeCode), Record.LevelOf(row.ThemeCode));
             if (holds < held)
-                Message += " " + (held == holds + 1
-                    ? T["{0}, Level {1} is no longer attained: it stood on this training.", row.ThemeTitle, held].Value
-                    : T["{0} is no longer attained from Level {1} up: it stood on this training.", row.ThemeTitle, holds + 1].Value);
+                Message += " " + (row.Kind == AssessmentKind
+                    ? held == holds + 1
+                        ? T["{0}, Level {1} is no longer attained: it stood on this assessment.", row.ThemeTitle, held].Value
+                        : T["{0} is no longer attained from Level {1} up: it stood on this assessment.", row.ThemeTitle, holds + 1].Value
+                    : held == holds + 1
+                        ? T["{0}, Level {1} is no longer attained: it stood on this training.", row.ThemeTitle, held].Value
+                        : T["{0} is no longer attained from Level {1} up: it stood on this training.", row.ThemeTitle, holds + 1].Value);
         }
         return page;
     }
 
-    /// <summary>The trainings and evidence of the record that stand, newest first.</summary>
+    /// <summary>The trainings, assessments and evidence of the record that stand, newest first.</summary>
     private static IReadOnlyList<RecordedRow> RecordedOf(LoadedLeader loaded)
     {
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
         return [.. loaded.Events.Reverse().Select(e => e.Data switch
             {
-                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, true, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
-                EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, false, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
+                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, TrainingKind, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
+                // Who assessed is on the timeline; here the kind says whose it was.
+                AssessmentRecorded a when !withdrawn.Contains(a.AssessmentId) => new RecordedRow(a.AssessmentId, AssessmentKind, JourneyTimeline.HappenedOn(e), a.ThemeCode, loaded.Scope.TitleOf(a.ThemeCode), a.Level,
+                    a.Kind switch { LeaderJourney.Domain.Leaders.AssessmentKind.Self => "self", LeaderJourney.Domain.Leaders.AssessmentKind.Mentor => "mentor", _ => "peer" }),
+                EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, EvidenceKind, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
                     string.Join(": ", new[] { x.Link, x.Note }.Where(s => !string.IsNullOrWhiteSpace(s)))),
                 _ => null,
             }).OfType<RecordedRow>().OrderByDescending(r => r.On)];
