@@ -52,7 +52,7 @@ public static class LevelAttainedHandler
 }
 
 /// <summary>
-/// A leader hears a level was taken back (a sign-off or training it stood on was withdrawn); the reason stays in their
+/// A leader hears a level was taken back (a sign-off, training or assessment it stood on was withdrawn); the reason stays in their
 /// history, sealed. Not when they had not heard of it yet (<see cref="NotificationBox.AddRevokedAsync"/>), nor when they
 /// took it back themself (a training of theirs removed: their page said so then).
 /// </summary>

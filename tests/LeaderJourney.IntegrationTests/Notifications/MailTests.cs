@@ -223,7 +223,7 @@ public sealed class MailTests(TestDatabase database) : IClassFixture<TestDatabas
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your decline of Dolores Undone&#x27;s request for").And.Contain("is undone, and the request is back in your queue.")
-            .And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ");
+            .And.Contain($"<h2 id=\"r-{id}-ADV.1\">Dolores Undone: ").And.Contain(">Well argued.</textarea>", "the words meant for a sign-off are back in the box");
         // Once undone, that decline is not undone again.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undoDecline",
             new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version.ToString() })).Content.ReadAsStringAsync())

@@ -123,7 +123,12 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
         var staffPage = new PageClient(app);
         await staffPage.SignInAsync("oh.reader");
         (await staffPage.GetAsync("/notifications")).Should().Contain("The term of Treasurer was to end on 1 Mar 2027; it now ends on 5 Aug 2028.")
-            .And.Contain($"href=\"/staff/positions#p-{treasurer}\"");
+            .And.Contain($"href=\"/staff/positions#p-{treasurer}\"")
+            .And.Contain("Here you hear when the term of one of your affiliate&#x27;s positions is about to end.", "each role is told what comes here");
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("oh.mentor.reader", ApiUsers.Password, Roles.Mentor, "OH", null, null);
+        var mentorPage = new PageClient(app);
+        await mentorPage.SignInAsync("oh.mentor.reader");
+        (await mentorPage.GetAsync("/notifications")).Should().Contain("<a href=\"/mentor/queue\">Sign-off requests wait in your queue.</a>", "a mentor looks for requests in the queue, not here");
     }
 
     [Fact]
@@ -140,7 +145,7 @@ public sealed class ReadingNotificationsTests(TestDatabase database) : IClassFix
 
         var page = await leader.GetAsync("/notifications");
         var theme = "Utilizes best practices in advocacy and political efforts, Level 1";
-        page.Should().Contain($"You attained {theme}.").And.Contain($"{theme} was taken back: a sign-off or training it stood on was withdrawn.")
+        page.Should().Contain($"You attained {theme}.").And.Contain($"{theme} was taken back: a sign-off, training or assessment it stood on was withdrawn.")
             .And.Contain("href=\"/journey/theme/ADV.1\"");
         System.Text.RegularExpressions.Regex.Matches(page, "<span class=\"badge unread-mark\">New</span>").Count.Should().Be(2);
 

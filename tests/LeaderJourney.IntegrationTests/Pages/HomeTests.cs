@@ -150,7 +150,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         staffHome.Should().Contain($"<a href=\"/staff/leaders/{ada}\">Ada Asks</a>").And.Contain("Utilizes best practices in advocacy and political efforts, Level 1",
             "the waiting request names the theme by its title");
         staffHome.Should().Contain("2 of 3", "two of the three key positions have someone ready now")
-            .And.Contain("At most 1 of them at once: some people are ready for more than one.", "Ben can take only one of them");
+            .And.Contain("Only one of them could be filled at once: the people ready now are ready for more than one.", "Ben can take only one of them");
 
         var board = await Browser("ho.board", Roles.Board, "HO");
         var boardHome = await board.GetAsync("/");
@@ -161,7 +161,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         watch.Should().Contain("no end date");
         System.Text.RegularExpressions.Regex.IsMatch(boardHome, @"High</span>\s*one position").Should().BeTrue();
         boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged")
-            .And.Contain("At most 1 of them at once");
+            .And.Contain("Only one of them could be filled at once");
         var (boardApi, _) = await _app.SignedInAsync(Roles.Board, "HO");
         var coverage = (await Ok(boardApi.GetAsync("/api/reports/succession?affiliate=HO"))).GetProperty("coverage");
         (coverage.GetProperty("keyPositions").GetInt32(), coverage.GetProperty("withReadyNowSuccessor").GetInt32(), coverage.GetProperty("fillableAtOnce").GetInt32()).Should().Be((3, 2, 1));

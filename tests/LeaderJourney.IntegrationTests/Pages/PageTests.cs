@@ -178,6 +178,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var undone = await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version })).Content.ReadAsStringAsync();
         undone.Should().Contain("Your sign-off of Utilizes best practices in advocacy and political efforts, Level 1 is withdrawn, and the request is back in your queue.")
+            .And.Contain(">Well argued.</textarea>", "what the mentor wrote is back in the box, to send again")
             .And.Contain("<h2 id=\"r-" + leaderId + "-ADV.1\">Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1</h2>", "the queue shows it at once, as the message says");
         (await leader.GetAsync("/journey")).Should().Contain("The request for a sign-off of Utilizes best practices in advocacy and political efforts, Level 1 waits again")
             .And.NotContain($"{mentorUser} asked for a sign-off", "the mentor who undid the sign-off did not ask for it");
@@ -946,7 +947,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await _app.CaughtUpAsync();
         (await leaderApi.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         var record = await staff.GetAsync($"/staff/leaders/{id}");
-        record.Should().Contain("Trainings and evidence recorded (1)", "the leader's removed training is not offered again");
+        record.Should().Contain("Trainings, assessments and evidence recorded (1)", "the leader's removed training is not offered again");
         var recordedId = System.Text.RegularExpressions.Regex.Match(record, @"name=""recordedId"" value=""([0-9a-f-]{36})""").Groups[1].Value;
         var words = await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default);
         var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
@@ -954,13 +955,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["recordedId"] = recordedId, ["training"] = "true", ["reason"] = "Recorded for the wrong leader" })).Content.ReadAsStringAsync();
         withdrawn.Should().Contain(html.Encode($"The training “Workshop for another leader” for {words.Of("COM.2")}, Level 1 is withdrawn: it no longer counts."))
             .And.Contain(html.Encode($"{words.Of("COM.2")}, Level 1 is no longer attained: it stood on this training."))
-            .And.NotContain("Trainings and evidence recorded (", "nothing recorded stands now");
+            .And.NotContain("Trainings, assessments and evidence recorded (", "nothing recorded stands now");
         (await leader.GetAsync("/journey")).Should().Contain(html.Encode($"A training for {words.Of("COM.2")}, Level 1 was withdrawn (recorded by mistake): Recorded for the wrong leader"));
         (await leader.GetAsync("/journey/record")).Should().NotContain("Workshop for another leader");
         // Told of the level staff's withdrawal took back, not of the one their own removal did (their page said so then).
         await _app.CaughtUpAsync();
         var notices = await leader.GetAsync("/notifications");
-        notices.Should().Contain(html.Encode($"{words.Of("COM.2")}, Level 1 was taken back: a sign-off or training it stood on was withdrawn."))
+        notices.Should().Contain(html.Encode($"{words.Of("COM.2")}, Level 1 was taken back: a sign-off, training or assessment it stood on was withdrawn."))
             .And.NotContain(html.Encode($"{words.Of("COM.1")}, Level 1 was taken back"));
     }
 

@@ -226,7 +226,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         treasurerRows.IndexOf(">L04</td>", StringComparison.Ordinal).Should().BeLessThan(treasurerRows.IndexOf(">L01</td>", StringComparison.Ordinal), "the readiest first");
         var later = await pages.GetAsync("/board/succession?asOf=2099-01-01");
         later.Should().Contain("That date is still to come: the report shows what is known today, not a forecast.")
-            .And.Contain("the term ended on 2026-07-05").And.NotContain("the term ends within 12 months (2026-07-05)");
+            .And.Contain("the term ended on 2026-07-05").And.NotContain("the term ends within 12 months (2026-07-05)")
+            .And.Contain($"judged on {_judgedOn:d MMM yyyy}, over a year before this report&#x27;s date", "a call made long before the report's date is said to be old");
+        successionPage.Should().Contain($"judged on {_judgedOn:d MMM yyyy};").And.NotContain("over a year before this report", "a month-old call is not old");
         (await pages.GetAsync("/board/pipeline?asOf=2099-01-01")).Should().Contain("That date is still to come");
         // As of a past day inside a month, the board's breakdown is of the month before's end, as the API's and an issued report's are.
         (await pages.GetAsync($"/board/pipeline?asOf={t2.AddDays(-1):yyyy-MM-dd}")).Should().Contain("Pipeline: SC").And.Contain("Counted as of the end of 31 January 2026 (UTC)");

@@ -65,7 +65,7 @@ public static class MailNotificationHandler
         var (subject, sentence, path) = notice.Kind switch
         {
             NotificationBox.LevelAttained => ($"You attained {theme}", $"You attained {theme}. Congratulations!", $"journey/theme/{notice.ThemeCode}"),
-            NotificationBox.LevelRevoked => ($"{theme} was taken back", $"{theme} was taken back: a sign-off or training it stood on was withdrawn.", $"journey/theme/{notice.ThemeCode}"),
+            NotificationBox.LevelRevoked => ($"{theme} was taken back", $"{theme} was taken back: a sign-off, training or assessment it stood on was withdrawn.", $"journey/theme/{notice.ThemeCode}"),
             NotificationBox.RequestDeclined => ($"Your request to sign off {theme} was declined",
                 $"Your request to sign off {theme} was declined. Your mentor's reason is on the theme's page.", $"journey/theme/{notice.ThemeCode}#logged"),
             NotificationBox.DeclineWithdrawn => ($"Your request to sign off {theme} waits again",

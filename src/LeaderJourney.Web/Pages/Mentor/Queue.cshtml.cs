@@ -53,6 +53,13 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// </summary>
     public (Guid LeaderId, string ThemeCode, int Level, long Version)? JustSigned { get; private set; }
 
+    /// <summary>What the mentor wrote with a sign-off or decline just undone: back in the request's box, to send again as it was meant.</summary>
+    public (Guid LeaderId, string ThemeCode, string Text)? PutBackText { get; private set; }
+
+    /// <summary>The words a request's box starts with: what a refusal handed back, else what an undo put back, else nothing.</summary>
+    public string? TextFor(QueueItem item) => IsRefused(item) ? Refused!.Value.Text
+        : PutBackText is { } put && put.LeaderId == item.LeaderId && put.ThemeCode == item.ThemeCode ? put.Text : null;
+
     /// <summary>
     /// The decline just given, which the mentor may undo at once (the card's one box holds a note or a reason, and
     /// "Decline" sits beside "Sign off" on a phone), with the leader's version right after it: as for a sign-off's undo.
@@ -101,6 +108,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         // The request is asked again only when the level still waits for a sign-off (another mentor's may keep it attained).
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         var pending = loaded.State.IsPending(themeCode, level);
+        if (loaded.Events.LastOrDefault(e => e.Data is LevelSignedOff s && s.MentorUserId == caller.UserId && s.ThemeCode == themeCode && s.Level == level)?.Data
+            is LevelSignedOff { Note: { Length: > 0 } note }) PutBackText = (leaderId, themeCode, note);
         Message = pending
             ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
             : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
@@ -133,6 +142,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         if (Error is not null) return await Load(ct);
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
         Message = T["Your decline of {0}'s request for {1}, Level {2} is undone, and the request is back in your queue.", loaded.State.DisplayName, theme, level].Value;
+        // Often a note meant for a sign-off, sent with the wrong button: back in the box.
+        if (loaded.Events.FirstOrDefault(e => e.Version == version)?.Data is SignOffDeclined declined) PutBackText = (leaderId, themeCode, declined.Reason);
         return await LoadWithPutBack(loaded, caller, themeCode, level, loaded.State.IsPending(themeCode, level), ct);
     }
 
