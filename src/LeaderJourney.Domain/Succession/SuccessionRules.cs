@@ -2,7 +2,10 @@ namespace LeaderJourney.Domain.Succession;
 
 /// <summary>One requirement a candidate does not meet: the level it asks for and the level they stand at.
 /// Exactly one of <paramref name="ThemeCode"/> and <paramref name="DomainCode"/> is set, as in the requirement.</summary>
-public sealed record Gap(string? ThemeCode, string? DomainCode, int Required, int Current)
+/// <param name="Below">For a domain's gap, where it is known: the domain's themes still below the level, for the pages to name
+/// (staff plan trainings by theme). Not part of the report's JSON: an issued report, hashed as issued, keeps its shape.</param>
+public sealed record Gap(string? ThemeCode, string? DomainCode, int Required, int Current,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<string>? Below = null)
 {
     public int Shortfall => Math.Max(0, Required - Current);
 }

@@ -116,7 +116,9 @@ public sealed class HomeAndErrorPageTests(TestDatabase database) : IClassFixture
         var newStaff = new PageClient(_app);
         await newStaff.SignInAsync("hf.staff", "chosen by hf.staff");
         (await newStaff.GetAsync("/")).Should().Contain("Getting started").And.Contain("href=\"/staff/import\">import a CSV file of them</a>");
-        (await newStaff.GetAsync("/staff/leaders")).Should().Contain("No leader is enrolled yet: enrol one below, or import a CSV file of them.").And.NotContain("No leader matches.");
+        (await newStaff.GetAsync("/staff/leaders")).Should().Contain("No leader is enrolled yet: enrol one below, or import a CSV file of them.").And.NotContain("No leader matches.")
+            .And.Contain("<a href=\"#enrol\">Enrol a leader</a>").And.Contain("<a href=\"/staff/import\">Import leaders from CSV</a>", "the forms below a long list are named at its top")
+            .And.NotContain("href=\"#attendance-form\"", "no leader to tick, no training form");
         (await newStaff.GetAsync("/staff/leaders?q=nobody")).Should().Contain("No leader is enrolled yet");
 
         // The list says who signed in last when, and who never did; a search narrows it by user name or name.

@@ -731,7 +731,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var report = await board.GetAsync("/board/succession");
         report.Should().Contain(": needs Level 2 in Utilizes best practices in advocacy and political efforts, has no level in it yet").And.NotContain("ADV.1");
         // A domain stands at its lowest theme: the gap says so, never that the candidate has nothing in it.
-        report.Should().Contain("Advocacy: needs Level 1 in every theme; at least one of its themes has no level yet");
+        report.Should().Contain("Advocacy: needs Level 1 in every theme; at least one of its themes has no level yet. Below it (")
+            .And.MatchRegex(@"no level yet\. Below it \(\d+\): [A-Z][^;<]+ · [A-Z]", "and names the domain's themes still below the level, for staff to plan by");
+        (await Ok(admin.GetAsync("/api/reports/succession?affiliate=PW"))).ToString().Should().NotContain("below", "the report's JSON keeps its shape");
         report.IndexOf(">Chief Organizer<", StringComparison.Ordinal).Should().BeLessThan(report.IndexOf(">Archivist<", StringComparison.Ordinal),
             "the high-risk position comes before the low-risk ones, whatever their titles");
     }

@@ -2,7 +2,9 @@ using LeaderJourney.Domain.Succession;
 
 namespace LeaderJourney.Core.Succession.Reports;
 
-public sealed record GapView(string? ThemeCode, string? DomainCode, int Required, int Current);
+/// <param name="Below">A domain's themes still below the level (<see cref="Gap.Below"/>): for the pages, not in the report's JSON.</param>
+public sealed record GapView(string? ThemeCode, string? DomainCode, int Required, int Current,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<string>? Below = null);
 public sealed record CandidateView(Guid LeaderId, string DisplayName, string Readiness, string ComputedReadiness, string? AssessedReadiness, string? Justification, IReadOnlyList<GapView> Gaps)
 {
     /// <summary>The day (UTC) of the judgement in <see cref="AssessedReadiness"/>: a call of long ago weighs less than the levels attained since.</summary>
@@ -64,7 +66,7 @@ public sealed record SuccessionReport(
                 bench.Add((leader.Id, effective));
                 candidates.Add(new CandidateView(leader.Id, leader.DisplayName, ReadinessNames.ToApi(effective), ReadinessNames.ToApi(computed),
                     candidate.Assessed is { } assessed ? ReadinessNames.ToApi(assessed) : null, candidate.Justification,
-                    gaps.Select(g => new GapView(g.ThemeCode, g.DomainCode, g.Required, g.Current)).ToArray())
+                    gaps.Select(g => new GapView(g.ThemeCode, g.DomainCode, g.Required, g.Current, g.Below)).ToArray())
                 {
                     AssessedOn = candidate.Assessed is null || candidate.AssessedAt is not { } at ? null : DateOnly.FromDateTime(at.UtcDateTime),
                 });
@@ -106,6 +108,10 @@ public sealed record SuccessionReport(
             .OrderBy(c => SuccessionRules.Shortfall(c.Gaps)).ThenBy(c => c.Leader.DisplayName, StringComparer.CurrentCulture)
             .Take(count)];
 
+    /// <summary>The requirements not met, a domain's naming its themes still below the level.</summary>
     public static IReadOnlyList<Gap> Gaps(Position position, LeaderAt leader) =>
-        SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel);
+        [.. SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel)
+            .Select(g => g.DomainCode is { } domain && leader.Scope.DomainThemes.TryGetValue(domain, out var themes)
+                ? g with { Below = [.. themes.Where(t => leader.ThemeLevel(t) < g.Required)] }
+                : g)];
 }
