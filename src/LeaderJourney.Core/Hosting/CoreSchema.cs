@@ -380,7 +380,7 @@ public static class CoreSchema
             drop table if exists {schema}.mt_doc_leader_shape5;
             {{Lz4("mt_doc_leader_shape6")}}
             """),
-        // A report's read (an equity breakdown) keeps the date it was asked for: a sweep of day after day shows as one.
+        // A read of an equity breakdown keeps the moment it was counted to: what the reader saw.
         new(39, "report reads with their date", """
             alter table {schema}.sensitive_reads add column as_of timestamptz;
             """),

@@ -97,7 +97,7 @@ public static class JourneyTimeline
             SignOffRequested x => new(Day(x.RequestedAt), T("Asked for a sign-off of {0}", Theme(x.ThemeCode, x.Level))),
             SignOffRequestWithdrawn x => new(Day(x.WithdrawnAt), T("The request for a sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level))),
             LevelSignedOff x => new(Day(x.SignedOffAt), T("{0} signed off {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + Said(x.Note)),
-            SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + (withdrawnDecline ? "" : Why(x.Reason))),
+            SignOffDeclined x => new(Day(x.DeclinedAt), T("{0} declined the request for a sign-off of {1}", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level)) + (withdrawnDecline ? "" : Why(x.Reason))),
             SignOffDeclineWithdrawn x => new(Day(x.WithdrawnAt), T("{0} withdrew the decline of {1}: the request waits again", Mentor(x.MentorUserId), Theme(x.ThemeCode, x.Level))),
             SignOffRevoked x => new(Day(x.RevokedAt), T("The sign-off of {0} was withdrawn", Theme(x.ThemeCode, x.Level)) + Why(x.Reason)),
             LevelAttained x => new(Day(x.AttainedAt), T("Attained {0}", Theme(x.ThemeCode, x.Level))),

@@ -500,12 +500,13 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var listed = await mentor.GetAsync(page);
         var assessmentId = System.Text.RegularExpressions.Regex.Match(listed, "name=\"assessmentId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
 
-        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId })).Content.ReadAsStringAsync();
+        listed.Should().Contain("<label for=\"assessment-reason-" + assessmentId + "\">Why it is withdrawn (the leader sees it)</label>", "folded with its reason: one tap withdraws nothing");
+        var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId, ["reason"] = "Tapped-by-mistake" })).Content.ReadAsStringAsync();
         withdrawn.Should().Contain($"Your assessment of {theme}, Level 1 is withdrawn, and the level it stood on is taken back.").And.NotContain("id=\"assessments\"");
         var leader = new PageClient(_app);
         await leader.SignInAsync(leaderUser);
-        (await leader.GetAsync("/journey")).Should().Contain($"An assessment of {theme}, Level 1 was withdrawn (recorded by mistake)")
-            .And.Contain($"{theme}, Level 1 was revoked: The assessment it stood on was withdrawn.");
+        (await leader.GetAsync("/journey")).Should().Contain($"An assessment of {theme}, Level 1 was withdrawn (recorded by mistake): Tapped-by-mistake")
+            .And.Contain($"{theme}, Level 1 was revoked: Tapped-by-mistake");
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("One-tap-too-many", "a withdrawn assessment is no longer shown beside the theme");
         (await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId })).Content.ReadAsStringAsync())
             .Should().Contain("This assessment is already withdrawn.", "sent again from another tab");
@@ -515,7 +516,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var (staff, _) = await StaffAsync("PG");
         var record = $"/staff/leaders/{id}";
         var html = await staff.GetAsync(record);
-        html.Should().Contain("Trainings, assessments and evidence recorded (1)").And.Contain("Mentor&#x27;s assessment").And.Contain("Withdraw this assessment");
+        html.Should().Contain("Trainings, assessments and evidence recorded (1)").And.Contain("Mentor&#x27;s assessment").And.Contain("Withdraw this assessment")
+            .And.Contain(" · Wrong-level</span></summary>", "its note tells two of a day apart");
         var recordedId = System.Text.RegularExpressions.Regex.Match(html, "name=\"recordedId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
         (await (await staff.PostAsync(record, $"{record}?handler=withdrawLearning", new() { ["recordedId"] = recordedId, ["kind"] = "assessment", ["reason"] = "Meant for Level 1" }))
             .Content.ReadAsStringAsync()).Should().Contain($"The assessment of {theme}, Level 2 is withdrawn: it no longer counts.");

@@ -91,9 +91,11 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
         boardDays.Item2.GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOfApril);
         boardDays.Item2.GetProperty("equity").EnumerateArray().Should().BeEmpty("the six gave their answers in May");
         boardDays.Item2.GetProperty("stages").EnumerateArray().Select(n => n.GetInt32()).Should().Equal([5, 1, 0, 0], "the rest of the report is of its date");
-        // The audit trail keeps the date each breakdown was asked for: a sweep of day after day shows as one.
+        // The audit trail keeps what each breakdown was counted to: the staff's, of their days; the board's, of April's end.
         var trail = await app.Services.GetRequiredService<LeaderJourney.Core.Privacy.Audit.SensitiveReads>().ListAsync(null, null, null, null, 20, default);
-        trail.Where(r => r.What == "equity-breakdown").Select(r => r.AsOf?.UtcDateTime.Date).Should().Contain([new DateTime(2026, 5, 12), new DateTime(2026, 5, 13)]);
+        trail.Where(r => r.What == "equity-breakdown").Select(r => r.AsOf?.UtcDateTime.Date).Should().Contain([new DateTime(2026, 5, 12), new DateTime(2026, 5, 13)])
+            .And.Contain(new DateTime(2026, 4, 30));
+        trail.Where(r => r.What == "equity-breakdown" && r.Role == Roles.Board).Should().OnlyContain(r => r.AsOf == endOfApril);
 
         // Issued reports reopened: the breakdown still ends at the month before the one they were issued in.
         var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issued.GetProperty("id").GetGuid()}?affiliate=IQ"));
@@ -117,6 +119,27 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
         var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
         await pages.SignInAsync("iq.board");
         (await pages.GetAsync("/board/pipeline")).Should().Contain("Counted as of the end of 31 May 2026 (UTC): the breakdown is counted at the end of whole months only");
+    }
+
+    [Fact]
+    public async Task The_talent_reviews_decisions_start_by_default_on_the_day_the_last_report_was_issued_to_the_board()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 5, 12, 14, 5, 0, TimeSpan.Zero));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, _) = await app.SignedInAsync(Roles.AffiliateAdmin, "IT");
+        await Ok(admin.PostAsync("/api/reports/succession/issues?affiliate=IT", null), HttpStatusCode.Created);
+        clock.Advance(TimeSpan.FromDays(50));
+        await app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("it.board", ApiUsers.Password, Roles.Board, "IT", null, null);
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(app);
+        await pages.SignInAsync("it.board");
+
+        (await pages.GetAsync("/board/succession")).Should().Contain("name=\"sinceShown\" form=\"report-date\" value=\"2026-05-12\"")
+            .And.Contain("From the day the last report was issued to the board, 12 May 2026.", "what was decided since the board last met");
+        var review = await pages.Http.GetAsync("/board/succession?since=2026-05-12&sinceShown=2026-05-12&format=xlsx");
+        review.StatusCode.Should().Be(HttpStatusCode.OK, "left as shown, the review starts there");
+        // As of a day before that report, a month before the day, as before.
+        (await pages.GetAsync("/board/succession?asOf=2026-05-01")).Should().Contain("name=\"sinceShown\" form=\"report-date\" value=\"2026-04-01\"")
+            .And.NotContain("From the day the last report was issued");
     }
 
     [Fact]

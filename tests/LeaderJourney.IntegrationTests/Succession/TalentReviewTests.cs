@@ -218,7 +218,7 @@ public sealed class TalentReviewTests(TalentReviewTests.Scenario scenario) : ICl
         System.Text.Encoding.ASCII.GetString(bytes, 0, 5).Should().Be("%PDF-");
         using var document = PdfReader.Open(new MemoryStream(bytes), PdfDocumentOpenMode.Import);
         document.PageCount.Should().BeGreaterThanOrEqualTo(3, "the note of 4,000 characters, broken inside its one word, is taller than a page");
-        document.Info.Title.Should().Be("Talent review: TR, as of 2026-04-11 23:59 UTC");
+        document.Info.Title.Should().Be("Talent review: TR, as of the end of 2026-04-11 (UTC)", "a whole day, not a moment still to come on it");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 
 namespace LeaderJourney.Core.Privacy.Audit;
 
-/// <param name="AsOf">For a report's read (an equity breakdown): the date the report was asked for, so a sweep of many dates shows as such.</param>
+/// <param name="AsOf">For a read of an equity breakdown: the moment it was counted to (for the board, a month's end; docs/security.md).</param>
 public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, string Role, string? Affiliate, string What, Guid? LeaderId, DateTimeOffset? AsOf = null);
 
 /// <summary>
@@ -27,7 +27,7 @@ public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings
     public const string LeaderListExport = "leader-list-export";
 
     /// <summary>Records one read. A leader reading their own record leaves no trail: it discloses nothing.</summary>
-    /// <param name="asOf">A report's date, as it was asked for (<see cref="SensitiveRead.AsOf"/>).</param>
+    /// <param name="asOf">What an equity breakdown read was counted to (<see cref="SensitiveRead.AsOf"/>).</param>
     public async Task RecordAsync(CurrentUser caller, string what, Guid? leaderId, string? affiliate, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         if (leaderId is not null && caller.LeaderId == leaderId) return;

@@ -33,7 +33,7 @@ public static class ReportEndpoints
         {
             var (code, at, shape) = await ParametersAsync(http.CurrentUser(), affiliate, asOf, format, directory, ct);
             var report = await service.PipelineAsync(code, at, StalledNames.For(http.CurrentUser()), ct, equityInWholeMonths: http.CurrentUser().Role == Roles.Board);
-            await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct, report.AsOf);
+            await audit.RecordAsync(http.CurrentUser(), SensitiveReads.EquityBreakdown, null, code, ct, report.EquityAsOf);
             return shape switch
             {
                 "csv" => Results.Text(ReportFormats.PipelineCsv(report), "text/csv; charset=utf-8"),

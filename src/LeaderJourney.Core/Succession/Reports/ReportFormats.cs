@@ -79,8 +79,13 @@ public static class ReportFormats
 
     /// <summary>Key positions as the board acts on them: highest risk first, a vacant seat before a held one, then the soonest term end, then by title.</summary>
     public static IEnumerable<PositionView> MostAtRiskFirst(IEnumerable<PositionView> positions) =>
-        positions.OrderBy(p => p.Risk switch { "high" => 0, "medium" => 1, _ => 2 }).ThenBy(p => p.Incumbent is null ? 0 : 1)
-            .ThenBy(p => p.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Title, StringComparer.Ordinal);
+        MostAtRiskFirst(positions, p => (p.Risk, p.Incumbent is null, p.TermEndsOn, p.Title));
+
+    /// <summary>Anything that stands for a key position (a talent review's grid row, say), in that order.</summary>
+    public static IEnumerable<T> MostAtRiskFirst<T>(IEnumerable<T> positions, Func<T, (string Risk, bool Vacant, DateOnly? TermEndsOn, string Title)> of) =>
+        positions.Select(p => (Position: p, Key: of(p)))
+            .OrderBy(p => p.Key.Risk switch { "high" => 0, "medium" => 1, _ => 2 }).ThenBy(p => p.Key.Vacant ? 0 : 1)
+            .ThenBy(p => p.Key.TermEndsOn ?? DateOnly.MaxValue).ThenBy(p => p.Key.Title, StringComparer.Ordinal).Select(p => p.Position);
 
     /// <summary>
     /// What coverage does not say when one person is ready for several key positions: how many of them

@@ -194,7 +194,7 @@ public static class ReportIssues
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
             // The same question asked again now: anything learned since about that date shows as a changed hash.
             var now = await Compute(service, issued.Kind, code, issued.AsOf, issued.IssuedAt, ct);
-            if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct, issued.AsOf);
+            if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct, EquityAsOf(issued));
             var reopened = await ReopenAsync(service, issued, now, ct);
             return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
                 Hash(now), Changed(issued, now, reopened), reopened, now));
@@ -208,6 +208,10 @@ public static class ReportIssues
         if (!(caller.IsAdmin || caller.Role == Roles.Board)) throw new ForbiddenException("Reports are for the board and staff.");
         return await directory.AffiliateAskedAsync(caller, affiliate, "You see your own affiliate's reports only.", ct);
     }
+
+    /// <summary>The moment an issued pipeline report's equity breakdown was counted to, as it was issued (its date, for one issued before the field).</summary>
+    public static DateTimeOffset EquityAsOf(ReportIssued issued) =>
+        issued.Content.ValueKind == JsonValueKind.Object && issued.Content.TryGetProperty("equityAsOf", out var at) && at.TryGetDateTimeOffset(out var moment) ? moment : issued.AsOf;
 
     /// <summary>The report of that kind as JSON, as it is issued (at <paramref name="issuedAt"/>) and hashed.</summary>
     public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, DateTimeOffset issuedAt, CancellationToken ct) => kind switch

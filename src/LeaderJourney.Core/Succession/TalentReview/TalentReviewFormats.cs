@@ -37,6 +37,10 @@ public static class TalentReviewFormats
         return csv.ToString();
     }
 
+    /// <summary>The grid's rows as the board's page lists the positions (<see cref="ReportFormats.MostAtRiskFirst"/>): the files for people follow it; the data keeps the title order.</summary>
+    public static IEnumerable<GridRow> MostAtRiskFirst(IEnumerable<GridRow> rows) =>
+        ReportFormats.MostAtRiskFirst(rows, p => (p.Risk, p.Incumbent is null, p.TermEndsOn, p.Title));
+
     /// <summary>The workbook (.xlsx): "Grid" and "Decisions" sheets, headings and codes in the reader's language.</summary>
     public static byte[] Workbook(TalentReviewReport r, ISentences say)
     {
@@ -47,7 +51,7 @@ public static class TalentReviewFormats
         var gridHeadings = new[] { "Position", "Incumbent", "Term ends", "Risk", "Ready now", "Ready in 1 to 2 years", "Ready in 3 or more years" };
         Headings(grid, 4, gridHeadings, say);
         var line = 5;
-        foreach (var row in r.Grid)
+        foreach (var row in MostAtRiskFirst(r.Grid))
         {
             Cells(grid, line++, [row.Title, row.Incumbent?.DisplayName ?? say.Say("vacant"), row.TermEndsOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? say.Say("open"),
                 say.Say(ReportFormats.RiskWords(row.Risk)), .. Bands(row).Select(b => Names(b.Candidates, say))]);
@@ -71,7 +75,11 @@ public static class TalentReviewFormats
     }
 
     /// <summary>The report's title in the reader's language.</summary>
-    public static string Title(TalentReviewReport r, ISentences say) => say.Say($"Talent review: {r.Affiliate}, as of {r.AsOf.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+    /// <summary>The title: a review as of a whole day (a date asked for) is of that day's end, said so, not as 23:59 (a moment still to come on the day).</summary>
+    public static string Title(TalentReviewReport r, ISentences say) =>
+        r.AsOf.UtcDateTime.TimeOfDay >= new TimeSpan(23, 59, 59)
+            ? say.Say($"Talent review: {r.Affiliate}, as of the end of {r.AsOf.UtcDateTime:yyyy-MM-dd} (UTC)")
+            : say.Say($"Talent review: {r.Affiliate}, as of {r.AsOf.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
 
     /// <summary>Coverage and bench, as the succession report says them.</summary>
     public static string Summary(TalentReviewReport r, ISentences say) =>

@@ -32,7 +32,7 @@ public static class TalentReviewPdf
         writer.Line(say.Say("Grid"), writer.Heading);
         writer.Table([say.Say("Position"), say.Say("Incumbent"), say.Say("Term ends"), say.Say("Risk"), say.Say("Ready now"), say.Say("Ready in 1 to 2 years"), say.Say("Ready in 3 or more years")],
             [2.2, 1.8, 1, 0.9, 2.4, 2.4, 2.4],
-            r.Grid.Select(row => (string[])[row.Title, row.Incumbent?.DisplayName ?? say.Say("vacant"), TalentReviewFormats.Day(row.TermEndsOn) is { Length: > 0 } end ? end : say.Say("open"),
+            TalentReviewFormats.MostAtRiskFirst(r.Grid).Select(row => (string[])[row.Title, row.Incumbent?.DisplayName ?? say.Say("vacant"), TalentReviewFormats.Day(row.TermEndsOn) is { Length: > 0 } end ? end : say.Say("open"),
                 say.Say(ReportFormats.RiskWords(row.Risk)), .. TalentReviewFormats.Bands(row).Select(b => TalentReviewFormats.Names(b.Candidates, say))]));
         if (r.Grid.Count == 0) writer.Line(say.Say("The affiliate has no key positions."), writer.Body);
 

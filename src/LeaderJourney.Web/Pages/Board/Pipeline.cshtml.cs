@@ -81,7 +81,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
             StalledFrom = Math.Max(0, (Report.StalledCount - 1) / StalledShown * StalledShown);
             Report = await reports.PipelineAsync(affiliate!, at, StalledNames.LongestStanding(StalledShown, StalledFrom), ct, equityInWholeMonths);
         }
-        await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct, Report.AsOf);
+        await audit.RecordAsync(BearerTokenHandler.CurrentUserOf(User), SensitiveReads.EquityBreakdown, null, affiliate, ct, Report.EquityAsOf);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         Words = await words.LoadAsync(ct);
         Issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate!), ct: ct)).Select(e => (ReportIssued)e.Data).Reverse().ToList();
@@ -100,7 +100,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var codeWords = await words.LoadAsync(ct);
         // A pipeline report holds the equity breakdown: its read is audited, shown or downloaded.
-        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct, issued.AsOf);
+        if (issued.Kind == "pipeline") await audit.RecordAsync(caller, SensitiveReads.EquityBreakdown, null, caller.Affiliate, ct, ReportIssues.EquityAsOf(issued));
         if (format == "csv")
         {
             var csv = issued.Kind == "succession"

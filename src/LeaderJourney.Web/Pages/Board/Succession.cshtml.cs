@@ -7,9 +7,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The board's succession report, as of any date, with a bench chart, CSV export and a print layout.</summary>
-public sealed class SuccessionModel(ReportService reports, TalentReviewQuery talentReview, FrameworkWords words, Core.Http.ISentences sentences) : BoardPage
+public sealed class SuccessionModel(ReportService reports, TalentReviewQuery talentReview, FrameworkWords words, Core.Http.ISentences sentences, LeaderJourney.Storage.Store store) : BoardPage
 {
-    /// <summary>The talent review's first day of decisions (yyyy-MM-dd); by default <see cref="TalentReviewQuery.DefaultDays"/> before the report's day.</summary>
+    /// <summary>The talent review's first day of decisions (yyyy-MM-dd); by default the day of the last report issued to the board
+    /// before the report's date (what was decided since the board last met), else <see cref="TalentReviewQuery.DefaultDays"/> before it.</summary>
     [BindProperty(SupportsGet = true)] public string? Since { get; set; }
 
     /// <summary>
@@ -63,6 +64,8 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
             return StatusCode(StatusCodes.Status503ServiceUnavailable, sentences.Say("This server cannot make PDF files yet (it lacks a font); download the Excel file instead."));
         try
         {
+            // Left at the box's default: the same default the page showed, worked out again for the date asked.
+            Since ??= (await LastIssuedBeforeAsync(affiliate!, at ?? DateTimeOffset.UtcNow, ct))?.ToString("yyyy-MM-dd");
             var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), forStaff: Core.Access.BearerTokenHandler.CurrentUserOf(User).IsAdmin, ct);
             var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
             return File(content, type, name);
@@ -88,7 +91,14 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
     public string? TalentReviewError { get; private set; }
 
     /// <summary>The talent review's default first day for the page's date, for the form.</summary>
-    public string DefaultSince => DateOnly.FromDateTime((Report?.AsOf ?? DateTimeOffset.UtcNow).UtcDateTime).AddDays(-TalentReviewQuery.DefaultDays).ToString("yyyy-MM-dd");
+    public string DefaultSince => (LastIssued ?? DateOnly.FromDateTime((Report?.AsOf ?? DateTimeOffset.UtcNow).UtcDateTime).AddDays(-TalentReviewQuery.DefaultDays)).ToString("yyyy-MM-dd");
+
+    /// <summary>The day of the last report issued to the board before the report's date, if any: the review starts there by default.</summary>
+    public DateOnly? LastIssued { get; private set; }
+
+    private async Task<DateOnly?> LastIssuedBeforeAsync(string affiliate, DateTimeOffset at, CancellationToken ct) =>
+        (await store.ReadStreamAsync(ReportIssues.StreamIdFor(affiliate), ct: ct)).Select(e => (ReportIssued)e.Data)
+            .Where(r => r.IssuedAt <= at).Select(r => (DateOnly?)DateOnly.FromDateTime(r.IssuedAt.UtcDateTime)).Max();
 
     private async Task<IActionResult?> Load(CancellationToken ct)
     {
@@ -97,6 +107,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
         if (refusal is not null) return BadRequest(refusal);
         Report = await reports.SuccessionAsync(affiliate!, at, ct, suggestions: Others);
         Words = await words.LoadAsync(ct);
+        LastIssued = await LastIssuedBeforeAsync(affiliate!, Report.AsOf, ct);
         AsOf = Report.AsOf.ToString("yyyy-MM-dd");
         return null;
     }

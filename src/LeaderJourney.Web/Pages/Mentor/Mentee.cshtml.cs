@@ -97,14 +97,15 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
 
     /// <summary>
     /// Withdraws one of this mentor's own assessments, recorded by mistake (a tap too many, the wrong theme or level): it no
-    /// longer counts as learning, and a level that stood on it alone is taken back. The leader's timeline keeps both.
+    /// longer counts as learning, and a level that stood on it alone is taken back. The leader's timeline keeps both, with the reason.
     /// </summary>
-    public async Task<IActionResult> OnPostWithdrawAssessmentAsync(Guid? assessmentId, CancellationToken ct)
+    /// <param name="reason">Why, for the leader's timeline (optional).</param>
+    public async Task<IActionResult> OnPostWithdrawAssessmentAsync(Guid? assessmentId, string? reason, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (caller.Role != Roles.Mentor) return Forbid();
         if (await AssignedAsync(caller, ct) is not { } before) return NotFound();
-        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(Id, assessmentId?.ToString(), null)
+        Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(Id, assessmentId?.ToString(), reason)
             { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) }, ct));
         if (Error is null && before.Events.FirstOrDefault(e => e.Data is Domain.Leaders.AssessmentRecorded a && a.AssessmentId == assessmentId)?.Data is Domain.Leaders.AssessmentRecorded withdrawn)
         {

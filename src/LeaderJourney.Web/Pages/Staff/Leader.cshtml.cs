@@ -45,12 +45,14 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
 
     /// <summary>A training, an assessment or a piece of evidence on the record, which staff withdraw when it was recorded by mistake.</summary>
     /// <param name="Kind">training, assessment or evidence: what the form withdraws.</param>
-    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What)
+    /// <param name="What">A training's title, evidence's link and note, an assessment's note (what tells two of a day apart).</param>
+    /// <param name="Assessed">An assessment's kind, for its label.</param>
+    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What, AssessmentKind? Assessed = null)
     {
-        public bool Training => Kind == TrainingKind;
+        public bool Training => Kind == TrainingRow;
     }
 
-    public const string TrainingKind = "training", AssessmentKind = "assessment", EvidenceKind = "evidence";
+    public const string TrainingRow = "training", AssessmentRow = "assessment", EvidenceRow = "evidence";
 
     /// <summary>The trainings, assessments and evidence that stand (not withdrawn), newest first.</summary>
     public IReadOnlyList<RecordedRow> Recorded { get; private set; } = [];
@@ -289,11 +291,11 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     {
         if (!Staff(out var caller)) return Forbid();
         if (await BeforeAsync(id, caller, ct) is not { } before) return NotFound();
-        kind ??= training ? TrainingKind : EvidenceKind;
+        kind ??= training ? TrainingRow : EvidenceRow;
         Error = await PageCommands.TryAsync(() => commands.InvokeAsync(kind switch
         {
-            TrainingKind => new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) },
-            AssessmentKind => new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) },
+            TrainingRow => new LeaderJourney.Core.Leaders.Learning.WithdrawTrainingCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw training")) },
+            AssessmentRow => new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) },
             _ => (LeaderJourney.Core.Leaders.LeaderCommand)new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) },
         }, ct));
         var row = RecordedOf(before).FirstOrDefault(r => r.Id == recordedId);
@@ -304,14 +306,14 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             var theme = $"{row.ThemeTitle}, {T["Level {0}", row.Level]}";
             Message = row.Kind switch
             {
-                TrainingKind => T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value,
-                AssessmentKind => T["The assessment of {0} is withdrawn: it no longer counts.", theme].Value,
+                TrainingRow => T["The training “{0}” for {1} is withdrawn: it no longer counts.", row.What, theme].Value,
+                AssessmentRow => T["The assessment of {0} is withdrawn: it no longer counts.", theme].Value,
                 _ => T["The evidence for {0} is withdrawn.", theme].Value,
             };
             // A level taken back takes those above it: said as one or as a range.
             var (held, holds) = (before.State.LevelOf(row.ThemeCode), Record.LevelOf(row.ThemeCode));
             if (holds < held)
-                Message += " " + (row.Kind == AssessmentKind
+                Message += " " + (row.Kind == AssessmentRow
                     ? held == holds + 1
                         ? T["{0}, Level {1} is no longer attained: it stood on this assessment.", row.ThemeTitle, held].Value
                         : T["{0} is no longer attained from Level {1} up: it stood on this assessment.", row.ThemeTitle, holds + 1].Value
@@ -328,11 +330,11 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
         return [.. loaded.Events.Reverse().Select(e => e.Data switch
             {
-                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, TrainingKind, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
-                // Who assessed is on the timeline; here the kind says whose it was.
-                AssessmentRecorded a when !withdrawn.Contains(a.AssessmentId) => new RecordedRow(a.AssessmentId, AssessmentKind, JourneyTimeline.HappenedOn(e), a.ThemeCode, loaded.Scope.TitleOf(a.ThemeCode), a.Level,
-                    a.Kind switch { LeaderJourney.Domain.Leaders.AssessmentKind.Self => "self", LeaderJourney.Domain.Leaders.AssessmentKind.Mentor => "mentor", _ => "peer" }),
-                EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, EvidenceKind, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
+                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, TrainingRow, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
+                // Who assessed is on the timeline; here the kind says whose it was, and the note tells two of a day apart.
+                AssessmentRecorded a when !withdrawn.Contains(a.AssessmentId) => new RecordedRow(a.AssessmentId, AssessmentRow, JourneyTimeline.HappenedOn(e), a.ThemeCode, loaded.Scope.TitleOf(a.ThemeCode), a.Level,
+                    a.Note ?? "", a.Kind),
+                EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, EvidenceRow, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
                     string.Join(": ", new[] { x.Link, x.Note }.Where(s => !string.IsNullOrWhiteSpace(s)))),
                 _ => null,
             }).OfType<RecordedRow>().OrderByDescending(r => r.On)];
