@@ -38,6 +38,7 @@ public sealed class MentorQueueProjection : IProjection
                 seq bigint primary key, mentor_user_id uuid not null, leader_id uuid not null, theme_code text not null, level int not null,
                 signed_off boolean not null, answered_at timestamptz not null, version bigint not null);
             create index on {context.Table("answers")} (mentor_user_id, answered_at);
+            create index on {context.Table("answers")} (leader_id, version);
             """);
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -113,7 +113,7 @@ public static class LeaderDecider
     }
 
     /// <summary>Status gates: a withdrawn leader accepts only Reactivate; a paused leader accepts only Reactivate, Withdraw and
-    /// the housekeeping commands (profile, positions, mentors, a training or evidence recorded by mistake withdrawn); a leader not yet enrolled accepts only Enroll.</summary>
+    /// the housekeeping commands (profile, positions, mentors, a training, assessment or evidence recorded by mistake withdrawn); a leader not yet enrolled accepts only Enroll.</summary>
     private static Leader Accepting(Leader s, object command)
     {
         if (s.Erased) throw new DomainRuleException("This leader's personal data was erased; their record takes no more changes.");

@@ -78,8 +78,9 @@ internal static class LearningDecisions
     }
 
     /// <summary>
-    /// The assessment no longer counts: a mentor's or a peer's learning goes with it, and a level that no longer
-    /// meets the rule without it is taken back with the levels above it, as for a training withdrawn.
+    /// The assessment no longer counts: a mentor's or a peer's learning goes with it. An assessment at Level L is
+    /// learning for every level up to L (<see cref="LearningFact.CountsFor"/>), so the lowest of those levels that no
+    /// longer meets the rule without it is taken back with the levels above it (a training counts at its level alone).
     /// </summary>
     public static IReadOnlyList<object> WithdrawAssessment(WithdrawAssessment c, Leader s, AttainmentPolicy policy)
     {
@@ -88,9 +89,11 @@ internal static class LearningDecisions
         var reason = Guard.Optional(c.Reason);
         object withdrawn = new AssessmentWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, recorded.Kind ?? AssessmentKind.Self, recorded.Version, reason, c.Actor.UserId, c.Now);
         var after = Leader.Evolve(s, withdrawn);
-        return !after.HasAttained(recorded.ThemeCode, recorded.Level) || AttainmentRule.Evaluate(after, recorded.ThemeCode, recorded.Level, policy) is not null
+        var lowestFailing = Enumerable.Range(1, recorded.Level)
+            .FirstOrDefault(level => after.HasAttained(recorded.ThemeCode, level) && AttainmentRule.Evaluate(after, recorded.ThemeCode, level, policy) is null);
+        return lowestFailing == 0
             ? [withdrawn]
-            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, recorded.Level, reason ?? AssessmentWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
+            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, lowestFailing, reason ?? AssessmentWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
     }
 
     public static IReadOnlyList<object> WithdrawEvidence(WithdrawEvidence c, Leader s)

@@ -101,6 +101,30 @@ public sealed class WithdrawLearningTests : LeaderSpec
     }
 
     [Fact]
+    public void A_mentors_assessment_at_a_level_too_high_withdrawn_takes_back_the_lower_level_it_was_the_learning_of()
+    {
+        GivenEnrolledWithMentor();
+        Given(new AssessmentRecorded(LeaderId, Id(603), Theme, 2, AssessmentKind.Mentor, null, MentorA.UserId, T0)); // v3: meant for Level 1
+        Apply(SignOffBy(MentorA, 1));
+        State.LevelOf(Theme).Should().Be(1, "an assessment at Level 2 is learning for Level 1 too");
+        WithdrawnAs(new WithdrawAssessment(new RecordedLearning(Id(603), Theme, 2, 3, MentorA.UserId, AssessmentKind.Mentor), "Wrong level", MentorA, Now),
+            new AssessmentWithdrawn(LeaderId, Id(603), Theme, 2, AssessmentKind.Mentor, 3, "Wrong level", MentorA.UserId, Now),
+            new LevelAttainmentRevoked(LeaderId, Theme, 1, "Wrong level", MentorA.UserId, Now));
+        State.LevelOf(Theme).Should().Be(0);
+    }
+
+    [Fact]
+    public void A_mistaken_assessment_of_a_paused_leader_is_withdrawn_but_not_one_of_a_withdrawn_leader()
+    {
+        GivenEnrolledWithMentor();
+        Given(new AssessmentRecorded(LeaderId, Id(604), Theme, 1, AssessmentKind.Mentor, null, MentorA.UserId, T0), Paused()); // v3
+        var assessment = new RecordedLearning(Id(604), Theme, 1, 3, MentorA.UserId, AssessmentKind.Mentor);
+        Then(new WithdrawAssessment(assessment, null, Admin, Now), new AssessmentWithdrawn(LeaderId, Id(604), Theme, 1, AssessmentKind.Mentor, 3, null, Admin.UserId, Now));
+        Given(Withdrawn());
+        ThenRefused(new WithdrawAssessment(assessment, null, Admin, Now), "This leader is withdrawn; reactivate them first.");
+    }
+
+    [Fact]
     public void A_peers_assessment_withdrawn_leaves_a_level_a_training_still_holds_and_a_self_assessment_withdrawn_changes_no_level()
     {
         GivenLevels1To3Attained();

@@ -122,6 +122,38 @@ public sealed class IssuedPipelineReportTests(TestDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_pipeline_report_issued_while_breakdowns_were_counted_to_whole_days_reopens_counted_as_it_was_unchanged()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 5, 12, 14, 5, 0, TimeSpan.Zero));
+        await using var app = new LeaderJourneyAppFactory(await database.CreateDatabaseAsync(), clock);
+        var (admin, adminId) = await app.SignedInAsync(Roles.AffiliateAdmin, "IO");
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            var created = await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "IO", displayName = $"Day Rule {i}", email = "day@example.org" }), HttpStatusCode.Created);
+            await Ok(admin.PutAsJsonAsync($"/api/leaders/{created.GetProperty("id").GetGuid()}/demographics", new { raceEthnicity = new[] { "Asian" }, gender = "woman", jobCategory = "teacher", consent = true }));
+        }
+        clock.Advance(TimeSpan.FromDays(1));
+        await app.CaughtUpAsync();
+        // As the rule of whole days issued it on 13 May: the breakdown counted to the end of 12 May, the six in it.
+        var service = app.Services.GetRequiredService<LeaderJourney.Core.Succession.Reports.ReportService>();
+        var now = clock.GetUtcNow();
+        var endOf12May = new DateTimeOffset(2026, 5, 13, 0, 0, 0, TimeSpan.Zero).AddTicks(-10);
+        var content = System.Text.Json.JsonSerializer.SerializeToElement(await service.PipelineAsync("IO", now, LeaderJourney.Core.Succession.Reports.StalledNames.None, default,
+            equityInWholeMonths: true, issuedAt: now, equityAt: endOf12May), System.Text.Json.JsonSerializerOptions.Web);
+        content.GetProperty("equity").EnumerateArray().Should().NotBeEmpty();
+        var issued = new LeaderJourney.Core.Succession.Reports.ReportIssued(Guid.NewGuid(), "IO", "pipeline", now, LeaderJourney.Core.Succession.Reports.ReportIssues.Hash(content),
+            LeaderJourney.Core.Succession.Reports.ReportIssues.Redact(content), adminId, now);
+        await app.Services.GetRequiredService<LeaderJourney.Storage.Store>().StartStreamAsync(LeaderJourney.Core.Succession.Reports.ReportIssues.StreamIdFor("IO"),
+            LeaderJourney.Core.Succession.Reports.ReportIssues.StreamType, [issued], new LeaderJourney.Storage.AppendMetadata { TenantId = "IO" });
+
+        clock.Advance(TimeSpan.FromDays(2));
+        var (board, _) = await app.SignedInAsync(Roles.Board, "IO");
+        var reopened = await Ok(board.GetAsync($"/api/reports/issues/{issued.ReportId}?affiliate=IO"));
+        reopened.GetProperty("current").GetProperty("equityAsOf").GetDateTimeOffset().Should().Be(endOf12May, "asked again where it was counted, not at April's end");
+        reopened.GetProperty("changed").GetBoolean().Should().BeFalse("nobody changed anything since");
+    }
+
+    [Fact]
     public async Task The_talent_reviews_decisions_start_by_default_on_the_day_the_last_report_was_issued_to_the_board()
     {
         var clock = new TestClock(new DateTimeOffset(2026, 5, 12, 14, 5, 0, TimeSpan.Zero));

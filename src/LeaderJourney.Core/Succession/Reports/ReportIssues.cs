@@ -193,7 +193,7 @@ public static class ReportIssues
             var issued = (await store.ReadStreamAsync(StreamIdFor(code), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == reportId)
                 ?? throw new NotFoundException($"There is no issued report {reportId}.");
             // The same question asked again now: anything learned since about that date shows as a changed hash.
-            var now = await Compute(service, issued.Kind, code, issued.AsOf, issued.IssuedAt, ct);
+            var now = await RecomputeAsync(service, issued, ct);
             if (issued.Kind == "pipeline") await audit.RecordAsync(http.CurrentUser(), Privacy.Audit.SensitiveReads.EquityBreakdown, null, code, ct, EquityAsOf(issued));
             var reopened = await ReopenAsync(service, issued, now, ct);
             return Results.Ok(new ReopenedReportBody(issued.ReportId, issued.Kind, issued.AsOf, issued.IssuedAt, issued.ContentHash,
@@ -212,6 +212,15 @@ public static class ReportIssues
     /// <summary>The moment an issued pipeline report's equity breakdown was counted to, as it was issued (its date, for one issued before the field).</summary>
     public static DateTimeOffset EquityAsOf(ReportIssued issued) =>
         issued.Content.ValueKind == JsonValueKind.Object && issued.Content.TryGetProperty("equityAsOf", out var at) && at.TryGetDateTimeOffset(out var moment) ? moment : issued.AsOf;
+
+    /// <summary>
+    /// The same question asked again now, for an issued report: a pipeline report's breakdown counted where it was
+    /// counted when issued (one issued while the rule was whole days keeps its day; recounted to a month's end, it
+    /// would show a change no one made).
+    /// </summary>
+    public static async Task<JsonElement> RecomputeAsync(ReportService service, ReportIssued issued, CancellationToken ct) => issued.Kind == "pipeline"
+        ? JsonSerializer.SerializeToElement(await service.PipelineAsync(issued.Affiliate, issued.AsOf, StalledNames.None, ct, equityInWholeMonths: true, issued.IssuedAt, EquityAsOf(issued)), JsonSerializerOptions.Web)
+        : await Compute(service, issued.Kind, issued.Affiliate, issued.AsOf, issued.IssuedAt, ct);
 
     /// <summary>The report of that kind as JSON, as it is issued (at <paramref name="issuedAt"/>) and hashed.</summary>
     public static async Task<JsonElement> Compute(ReportService service, string kind, string affiliate, DateTimeOffset asOf, DateTimeOffset issuedAt, CancellationToken ct) => kind switch

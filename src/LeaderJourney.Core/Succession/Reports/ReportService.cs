@@ -31,7 +31,9 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
     /// now, so that a report issued as of its own month counts the same whole months when it is reopened later.
     /// </param>
     /// <param name="stalledNames">Which stalled leaders the report names (<see cref="StalledNames.For"/> the reader); only their names are read.</param>
-    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeMonths = false, DateTimeOffset? issuedAt = null)
+    /// <param name="equityAt">The breakdown's own moment, given: an issued report asked again counts it where it was counted when issued.</param>
+    public async Task<PipelineReport> PipelineAsync(string affiliate, DateTimeOffset? asOf, StalledNames stalledNames, CancellationToken ct, bool equityInWholeMonths = false, DateTimeOffset? issuedAt = null,
+        DateTimeOffset? equityAt = null)
     {
         var now = clock.GetUtcNow();
         var at = asOf ?? now;
@@ -55,11 +57,11 @@ public sealed class ReportService(SuccessionData data, PipelineData pipeline, Ti
         var startOfMonth = StartOfMonth(at);
         // As of a month's last second (the pages' 23:59:59, the API's last tick) is as of that month's end.
         var wholeMonth = at >= startOfMonth.AddMonths(1).AddSeconds(-1) ? at : startOfMonth.AddTicks(-10);
-        var equityAt = !equityInWholeMonths ? at : wholeMonth < lastWholeMonth ? wholeMonth : lastWholeMonth;
+        equityAt ??= !equityInWholeMonths ? at : wholeMonth < lastWholeMonth ? wholeMonth : lastWholeMonth;
         // The leaders at each stage at that moment: the page shows them (as of the report's date), and they bound what is hidden.
-        var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt, spells.Snapshot(equityAt).Stages, ct);
+        var (equity, answered) = await pipeline.EquityAsync(affiliate, equityAt.Value, spells.Snapshot(equityAt.Value).Stages, ct);
         return PipelineReport.Build(affiliate, spells.Snapshot(at), spells.Snapshot(at.AddYears(-1)), equity, histories, stalled, named, attainedInTheYear)
-            with { EquityAsOf = equityAt, EquityAnswered = answered };
+            with { EquityAsOf = equityAt.Value, EquityAnswered = answered };
     }
 
     private static DateTimeOffset StartOfMonth(DateTimeOffset moment) => new(moment.UtcDateTime.Year, moment.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);

@@ -74,8 +74,7 @@ public static class TalentReviewFormats
         return stream.ToArray();
     }
 
-    /// <summary>The report's title in the reader's language.</summary>
-    /// <summary>The title: a review as of a whole day (a date asked for) is of that day's end, said so, not as 23:59 (a moment still to come on the day).</summary>
+    /// <summary>The report's title in the reader's language: a review as of a whole day (a date asked for) is of that day's end, said so, not as 23:59 (a moment still to come on the day).</summary>
     public static string Title(TalentReviewReport r, ISentences say) =>
         r.AsOf.UtcDateTime.TimeOfDay >= new TimeSpan(23, 59, 59)
             ? say.Say($"Talent review: {r.Affiliate}, as of the end of {r.AsOf.UtcDateTime:yyyy-MM-dd} (UTC)")

@@ -96,7 +96,7 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         if (!(caller.IsAdmin || caller.Role == Roles.Board) || caller.Affiliate is null) return Forbid();
         var issued = (await store.ReadStreamAsync(ReportIssues.StreamIdFor(caller.Affiliate), ct: ct)).Select(e => (ReportIssued)e.Data).FirstOrDefault(r => r.ReportId == id);
         if (issued is null) return NotFound();
-        var current = await ReportIssues.Compute(reports, issued.Kind, caller.Affiliate, issued.AsOf, issued.IssuedAt, ct);
+        var current = await ReportIssues.RecomputeAsync(reports, issued, ct);
         var content = await ReportIssues.ReopenAsync(reports, issued, current, ct);
         var codeWords = await words.LoadAsync(ct);
         // A pipeline report holds the equity breakdown: its read is audited, shown or downloaded.

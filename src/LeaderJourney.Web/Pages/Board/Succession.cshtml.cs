@@ -7,15 +7,15 @@ using Microsoft.AspNetCore.Mvc;
 namespace LeaderJourney.Web.Pages.Board;
 
 /// <summary>The board's succession report, as of any date, with a bench chart, CSV export and a print layout.</summary>
-public sealed class SuccessionModel(ReportService reports, TalentReviewQuery talentReview, FrameworkWords words, Core.Http.ISentences sentences, LeaderJourney.Storage.Store store) : BoardPage
+public sealed class SuccessionModel(ReportService reports, TalentReviewQuery talentReview, FrameworkWords words, Core.Http.ISentences sentences, LeaderJourney.Storage.Store store, TimeProvider clock) : BoardPage
 {
     /// <summary>The talent review's first day of decisions (yyyy-MM-dd); by default the day of the last report issued to the board
     /// before the report's date (what was decided since the board last met), else <see cref="TalentReviewQuery.DefaultDays"/> before it.</summary>
     [BindProperty(SupportsGet = true)] public string? Since { get; set; }
 
     /// <summary>
-    /// The first day the page put in the review's box as its default (a month before the date shown): sent back
-    /// unchanged, it is still the default, a month before the date now in the date's box. A person who picked an
+    /// The first day the page put in the review's box as its default (<see cref="DefaultSince"/>): sent back
+    /// unchanged, it is still the default, worked out again for the date now in the date's box. A person who picked an
     /// earlier date and pressed a download found the old default, now after that date, refused.
     /// </summary>
     [BindProperty(SupportsGet = true)] public string? SinceShown { get; set; }
@@ -65,7 +65,7 @@ public sealed class SuccessionModel(ReportService reports, TalentReviewQuery tal
         try
         {
             // Left at the box's default: the same default the page showed, worked out again for the date asked.
-            Since ??= (await LastIssuedBeforeAsync(affiliate!, at ?? DateTimeOffset.UtcNow, ct))?.ToString("yyyy-MM-dd");
+            Since ??= (await LastIssuedBeforeAsync(affiliate!, at ?? clock.GetUtcNow(), ct))?.ToString("yyyy-MM-dd");
             var report = await talentReview.ReadAsync(affiliate!, at, TalentReviewEndpoint.Since(Since), forStaff: Core.Access.BearerTokenHandler.CurrentUserOf(User).IsAdmin, ct);
             var (content, type, name) = TalentReviewEndpoint.Document(report, format, sentences);
             return File(content, type, name);

@@ -111,7 +111,8 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
         {
             var after = await reader.LoadForCallerAsync(Id, caller, ct);
             var theme = before.Scope.TitleOf(withdrawn.ThemeCode);
-            Message = before.State.HasAttained(withdrawn.ThemeCode, withdrawn.Level) && !after.State.HasAttained(withdrawn.ThemeCode, withdrawn.Level)
+            // An assessment is learning for the levels below it too: what was taken back is read from the theme's level before and after.
+            Message = after.State.LevelOf(withdrawn.ThemeCode) < before.State.LevelOf(withdrawn.ThemeCode)
                 ? T["Your assessment of {0}, Level {1} is withdrawn, and the level it stood on is taken back.", theme, withdrawn.Level].Value
                 : T["Your assessment of {0}, Level {1} is withdrawn: it no longer counts.", theme, withdrawn.Level].Value;
         }

@@ -47,10 +47,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <param name="Kind">training, assessment or evidence: what the form withdraws.</param>
     /// <param name="What">A training's title, evidence's link and note, an assessment's note (what tells two of a day apart).</param>
     /// <param name="Assessed">An assessment's kind, for its label.</param>
-    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What, AssessmentKind? Assessed = null)
-    {
-        public bool Training => Kind == TrainingRow;
-    }
+    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What, AssessmentKind? Assessed = null);
 
     public const string TrainingRow = "training", AssessmentRow = "assessment", EvidenceRow = "evidence";
 
