@@ -246,7 +246,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
 
-        (await mentor.GetAsync("/mentor/mentees")).Should().Contain($"<a href=\"/mentor/mentees/{id}\">Grace Lee</a>");
+        (await mentor.GetAsync("/mentor/mentees")).Should().Contain($"<a href=\"/mentor/mentees/{id}\">Grace Lee</a>")
+            .And.Contain("<td data-label=\"In your queue\"><a href=\"/mentor/queue\">One sign-off request</a></td>", "who needs the mentor, at a glance");
         (await mentor.GetAsync("/mentor/mentees")).Should().NotContain("id=\"q\"", "a list this short needs no search");
         (await mentor.GetAsync("/mentor/mentees?q=grace")).Should().Contain("Showing 1 of your 1 mentees.").And.Contain(">Grace Lee</a>");
         (await mentor.GetAsync("/mentor/mentees?q=nobody")).Should().Contain("None of your mentees matches.").And.NotContain(">Grace Lee</a>");
