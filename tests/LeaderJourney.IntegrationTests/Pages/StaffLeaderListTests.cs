@@ -78,6 +78,11 @@ public sealed class StaffLeaderListTests(TestDatabase database) : IClassFixture<
         var list = await staff.GetAsync("/staff/leaders?q=Attended");
         list.Should().Contain($"name=\"leaderIds\" value=\"{ada}\" form=\"attendance\"").And.Contain("Record a training the ticked leaders attended")
             .And.Contain("<form method=\"post\" id=\"attendance\" action=\"/staff/leaders?q=Attended&amp;");
+        list.Should().Contain($"name=\"leaderIds\" value=\"{ada}\" form=\"attendance\">", "none ticked at first").And.Contain("&amp;tickAll=true#attendance-form\">Tick every active leader shown</a>");
+        var allTicked = await staff.GetAsync("/staff/leaders?q=Attended&tickAll=true");
+        allTicked.Should().Contain($"name=\"leaderIds\" value=\"{ada}\" form=\"attendance\" checked=\"checked\">").And.Contain($"name=\"leaderIds\" value=\"{bea}\" form=\"attendance\" checked=\"checked\">")
+            .And.Contain("<details id=\"attendance-form\" open=\"open\">").And.Contain(">Untick them all</a>")
+            .And.Contain("All 2 active leaders shown are ticked; untick those who did not attend.");
         (await staff.GetAsync("/staff/leaders?q=Paused")).Should().NotContain("name=\"leaderIds\"", "a paused journey records nothing")
             .And.NotContain("Record a training the ticked leaders attended");
 

@@ -20,6 +20,9 @@ public sealed class LeadersModel(LeaderJourney.Core.Leaders.MentorActivity.Mento
     Microsoft.Extensions.Localization.IStringLocalizer<Texts> T, Core.Privacy.Audit.SensitiveReads audit) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+
+    /// <summary>Every active leader shown starts ticked for the training form (a workshop's whole list, filtered by its local, say).</summary>
+    [BindProperty(SupportsGet = true)] public bool TickAll { get; set; }
     [BindProperty(SupportsGet = true)] public string? LocalFilter { get; set; }
     /// <summary>A status, or "any"; none for the leaders on their way (active or paused), as the pipeline counts them.</summary>
     [BindProperty(SupportsGet = true)] public string? StatusFilter { get; set; }
