@@ -12,12 +12,6 @@ namespace LeaderJourney.Core.Succession.LeaderPositions;
 public sealed record LeaderPositionStanding(Guid PositionId, string Title, bool IsKey, bool Holds, DateOnly? TermEndsOn,
     IReadOnlyList<Gap> Gaps, Readiness Computed, Candidate? Candidate)
 {
-    /// <summary>
-    /// For each domain a gap names, its themes below the level it requires, in the framework's order: a
-    /// domain stands at its lowest theme, so "needs Level 1 in every theme" alone did not say which.
-    /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> ThemesShort { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
-
     /// <summary>The readiness that counts (staff's judgement over the computed one), for a nominated leader.</summary>
     public Readiness? Effective => Candidate?.Effective(Computed);
 
@@ -61,11 +55,7 @@ public sealed class LeaderPositionsQuery(SuccessionData data, TimeProvider clock
             if (!forStaff && !(position.IsKey && position.Requirements.Count > 0)) continue;
             var gaps = SuccessionReport.Gaps(position, leader);
             standings.Add(new LeaderPositionStanding(position.Id, position.Title, position.IsKey, holds, position.Incumbent.TermEndsOn,
-                gaps, SuccessionRules.Readiness(gaps), candidate)
-            {
-                ThemesShort = gaps.Where(g => g.DomainCode is { } domain && leader.Scope.DomainThemes.ContainsKey(domain))
-                    .ToDictionary(g => g.DomainCode!, g => (IReadOnlyList<string>)[.. leader.Scope.ThemeCodes.Where(t => leader.Scope.ThemeToDomain[t] == g.DomainCode && leader.ThemeLevel(t) < g.Required)]),
-            });
+                gaps, SuccessionRules.Readiness(gaps), candidate));
         }
         // The nearest first: what the leader could reach soonest leads.
         return [.. standings.OrderBy(s => SuccessionRules.Shortfall(s.Gaps)).ThenBy(s => s.Title, StringComparer.CurrentCultureIgnoreCase)];

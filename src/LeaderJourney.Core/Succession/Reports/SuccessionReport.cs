@@ -104,14 +104,20 @@ public sealed record SuccessionReport(
     /// </summary>
     public static IReadOnlyList<(LeaderAt Leader, IReadOnlyList<Gap> Gaps)> Closest(Position position, IEnumerable<LeaderAt> leaders, int count) =>
         [.. leaders.Where(l => l.Status != "withdrawn" && l.DisplayName != Domain.Leaders.Leader.ErasedName && l.Id != position.Incumbent.LeaderId && !position.IsNominated(l.Id))
-            .Select(l => (Leader: l, Gaps: Gaps(position, l)))
+            .Select(l => (Leader: l, Gaps: SuccessionRules.Gaps(position.Requirements, l.ThemeLevel, l.DomainLevel)))
             .OrderBy(c => SuccessionRules.Shortfall(c.Gaps)).ThenBy(c => c.Leader.DisplayName, StringComparer.CurrentCulture)
-            .Take(count)];
+            .Take(count)
+            // The themes below are named for those shown only: every leader of the affiliate is weighed above.
+            .Select(c => (c.Leader, WithThemesBelow(c.Gaps, c.Leader)))];
 
     /// <summary>The requirements not met, a domain's naming its themes still below the level.</summary>
     public static IReadOnlyList<Gap> Gaps(Position position, LeaderAt leader) =>
-        [.. SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel)
-            .Select(g => g.DomainCode is { } domain && leader.Scope.DomainThemes.TryGetValue(domain, out var themes)
-                ? g with { Below = [.. themes.Where(t => leader.ThemeLevel(t) < g.Required)] }
-                : g)];
+        WithThemesBelow(SuccessionRules.Gaps(position.Requirements, leader.ThemeLevel, leader.DomainLevel), leader);
+
+    /// <summary>A domain's gap with its themes below the level, in the framework's order: a domain stands at its lowest theme, so
+    /// "needs Level 1 in every theme" alone does not say which.</summary>
+    private static IReadOnlyList<Gap> WithThemesBelow(IReadOnlyList<Gap> gaps, LeaderAt leader) =>
+        [.. gaps.Select(g => g.DomainCode is { } domain && leader.Scope.DomainThemes.ContainsKey(domain)
+            ? g with { Below = [.. leader.Scope.ThemeCodes.Where(t => leader.Scope.ThemeToDomain[t] == domain && leader.ThemeLevel(t) < g.Required)] }
+            : g)];
 }
