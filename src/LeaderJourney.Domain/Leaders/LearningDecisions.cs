@@ -72,10 +72,15 @@ internal static class LearningDecisions
         var reason = Guard.Optional(c.Reason);
         object withdrawn = new TrainingWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, recorded.Version, reason, c.Actor.UserId, c.Now);
         var after = Leader.Evolve(s, withdrawn);
-        return !after.HasAttained(recorded.ThemeCode, recorded.Level) || AttainmentRule.Evaluate(after, recorded.ThemeCode, recorded.Level, policy) is not null
+        return TakenBackWithoutTraining(after, recorded, policy) is not { } level
             ? [withdrawn]
-            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, recorded.Level, reason ?? TrainingWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
+            : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, level, reason ?? TrainingWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
     }
+
+    /// <summary>The training's level, where it is held and no longer meets the rule once the training is gone (<paramref name="after"/>).</summary>
+    internal static int? TakenBackWithoutTraining(Leader after, RecordedLearning training, AttainmentPolicy policy) =>
+        after.HasAttained(training.ThemeCode, training.Level) && AttainmentRule.Evaluate(after, training.ThemeCode, training.Level, policy) is null
+            ? training.Level : null;
 
     /// <summary>
     /// The assessment no longer counts: a mentor's or a peer's learning goes with it. An assessment at Level L is
@@ -89,12 +94,16 @@ internal static class LearningDecisions
         var reason = Guard.Optional(c.Reason);
         object withdrawn = new AssessmentWithdrawn(s.Id, recorded.Id, recorded.ThemeCode, recorded.Level, recorded.Kind ?? AssessmentKind.Self, recorded.Version, reason, c.Actor.UserId, c.Now);
         var after = Leader.Evolve(s, withdrawn);
-        var lowestFailing = Enumerable.Range(1, recorded.Level)
-            .FirstOrDefault(level => after.HasAttained(recorded.ThemeCode, level) && AttainmentRule.Evaluate(after, recorded.ThemeCode, level, policy) is null);
-        return lowestFailing == 0
+        return TakenBackWithoutAssessment(after, recorded, policy) is not { } lowestFailing
             ? [withdrawn]
             : [withdrawn, .. Attainments.RevokedFrom(after, recorded.ThemeCode, lowestFailing, reason ?? AssessmentWithdrawn.LevelTakenBackReason, c.Actor.UserId, c.Now)];
     }
+
+    /// <summary>The lowest level up to the assessment's that is held and no longer meets the rule once the assessment is gone (<paramref name="after"/>).</summary>
+    internal static int? TakenBackWithoutAssessment(Leader after, RecordedLearning assessment, AttainmentPolicy policy) =>
+        Enumerable.Range(1, assessment.Level)
+            .Where(level => after.HasAttained(assessment.ThemeCode, level) && AttainmentRule.Evaluate(after, assessment.ThemeCode, level, policy) is null)
+            .Select(level => (int?)level).FirstOrDefault();
 
     public static IReadOnlyList<object> WithdrawEvidence(WithdrawEvidence c, Leader s)
     {

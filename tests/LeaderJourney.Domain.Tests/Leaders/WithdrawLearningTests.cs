@@ -18,6 +18,7 @@ public sealed class WithdrawLearningTests : LeaderSpec
     public void Withdrawing_the_training_a_level_stood_on_takes_that_level_and_the_ones_above_back_highest_first()
     {
         GivenLevels1To3Attained();
+        LearningAtStake.LevelTakenBackByTraining(State, TrainingAt(2, 4, Admin), Policy).Should().Be(2, "a page says so before the training is withdrawn");
         WithdrawnAs(new WithdrawTraining(TrainingAt(2, 4, Admin), " Wrong theme ", Admin, Now),
             new TrainingWithdrawn(LeaderId, Id(502), Theme, 2, 4, "Wrong theme", Admin.UserId, Now),
             new LevelAttainmentRevoked(LeaderId, Theme, 3, "Wrong theme", Admin.UserId, Now),
@@ -31,10 +32,12 @@ public sealed class WithdrawLearningTests : LeaderSpec
     {
         GivenLevels1To3Attained();
         Given(new TrainingCompleted(LeaderId, Id(900), "Second course", Theme, 3, null, Today, Admin.UserId, T0)); // v12
+        LearningAtStake.LevelTakenBackByTraining(State, TrainingAt(3, 5, Admin), Policy).Should().BeNull("the second training still counts");
         WithdrawnAs(new WithdrawTraining(TrainingAt(3, 5, Admin), null, Admin, Now),
             new TrainingWithdrawn(LeaderId, Id(503), Theme, 3, 5, null, Admin.UserId, Now));
         State.LevelOf(Theme).Should().Be(3, "the second training at Level 3 still counts");
 
+        LearningAtStake.LevelTakenBackByTraining(State, new RecordedLearning(Id(900), Theme, 3, 12, Admin.UserId), Policy).Should().Be(3);
         Then(new WithdrawTraining(new RecordedLearning(Id(900), Theme, 3, 12, Admin.UserId), null, Admin, Now),
             new TrainingWithdrawn(LeaderId, Id(900), Theme, 3, 12, null, Admin.UserId, Now),
             new LevelAttainmentRevoked(LeaderId, Theme, 3, "The training it stood on was withdrawn.", Admin.UserId, Now));
@@ -93,6 +96,7 @@ public sealed class WithdrawLearningTests : LeaderSpec
         State.LevelOf(Theme).Should().Be(1, "the mentor's assessment was the level's learning");
         var mine = new RecordedLearning(Id(600), Theme, 1, 3, MentorA.UserId, AssessmentKind.Mentor);
         ThenRefused(new WithdrawAssessment(mine, null, Self, Now), "Only the person who recorded this assessment, or staff, can withdraw it.");
+        LearningAtStake.LevelTakenBackByAssessment(State, mine, Policy).Should().Be(1);
         WithdrawnAs(new WithdrawAssessment(mine, null, MentorA, Now),
             new AssessmentWithdrawn(LeaderId, Id(600), Theme, 1, AssessmentKind.Mentor, 3, null, MentorA.UserId, Now),
             new LevelAttainmentRevoked(LeaderId, Theme, 1, "The assessment it stood on was withdrawn.", MentorA.UserId, Now));
@@ -107,6 +111,7 @@ public sealed class WithdrawLearningTests : LeaderSpec
         Given(new AssessmentRecorded(LeaderId, Id(603), Theme, 2, AssessmentKind.Mentor, null, MentorA.UserId, T0)); // v3: meant for Level 1
         Apply(SignOffBy(MentorA, 1));
         State.LevelOf(Theme).Should().Be(1, "an assessment at Level 2 is learning for Level 1 too");
+        LearningAtStake.LevelTakenBackByAssessment(State, new RecordedLearning(Id(603), Theme, 2, 3, MentorA.UserId, AssessmentKind.Mentor), Policy).Should().Be(1);
         WithdrawnAs(new WithdrawAssessment(new RecordedLearning(Id(603), Theme, 2, 3, MentorA.UserId, AssessmentKind.Mentor), "Wrong level", MentorA, Now),
             new AssessmentWithdrawn(LeaderId, Id(603), Theme, 2, AssessmentKind.Mentor, 3, "Wrong level", MentorA.UserId, Now),
             new LevelAttainmentRevoked(LeaderId, Theme, 1, "Wrong level", MentorA.UserId, Now));
@@ -129,11 +134,13 @@ public sealed class WithdrawLearningTests : LeaderSpec
     {
         GivenLevels1To3Attained();
         Given(new AssessmentRecorded(LeaderId, Id(601), Theme, 3, AssessmentKind.Peer, "Strong", Admin.UserId, T0)); // v12
+        LearningAtStake.LevelTakenBackByAssessment(State, new RecordedLearning(Id(601), Theme, 3, 12, Admin.UserId, AssessmentKind.Peer), Policy).Should().BeNull();
         WithdrawnAs(new WithdrawAssessment(new RecordedLearning(Id(601), Theme, 3, 12, Admin.UserId, AssessmentKind.Peer), " Wrong leader ", Admin, Now),
             new AssessmentWithdrawn(LeaderId, Id(601), Theme, 3, AssessmentKind.Peer, 12, "Wrong leader", Admin.UserId, Now));
         State.LevelOf(Theme).Should().Be(3, "the training at Level 3 still counts");
         State.Learning.Should().NotContain(f => f.Source == LearningSource.PeerAssessment);
         Given(new AssessmentRecorded(LeaderId, Id(602), Theme, 1, AssessmentKind.Self, null, Self.UserId, T0)); // v14
+        LearningAtStake.LevelTakenBackByAssessment(State, new RecordedLearning(Id(602), Theme, 1, 14, Self.UserId, AssessmentKind.Self), Policy).Should().BeNull();
         Then(new WithdrawAssessment(new RecordedLearning(Id(602), Theme, 1, 14, Self.UserId, AssessmentKind.Self), null, Self, Now),
             new AssessmentWithdrawn(LeaderId, Id(602), Theme, 1, AssessmentKind.Self, 14, null, Self.UserId, Now));
     }

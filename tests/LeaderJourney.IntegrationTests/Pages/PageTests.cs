@@ -501,7 +501,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var listed = await mentor.GetAsync(page);
         var assessmentId = System.Text.RegularExpressions.Regex.Match(listed, "name=\"assessmentId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
 
-        listed.Should().Contain("<label for=\"assessment-reason-" + assessmentId + "\">Why it is withdrawn (the leader sees it)</label>", "folded with its reason: one tap withdraws nothing");
+        listed.Should().Contain("<label for=\"assessment-reason-" + assessmentId + "\">Why it is withdrawn (the leader sees it)</label>", "folded with its reason: one tap withdraws nothing")
+            .And.Contain("The leader&#x27;s Level 1 of this theme stands on it: withdrawing it takes that level back.", "said before the mentor withdraws it");
         var withdrawn = await (await mentor.PostAsync(page, $"{page}?handler=withdrawAssessment", new() { ["assessmentId"] = assessmentId, ["reason"] = "Tapped-by-mistake" })).Content.ReadAsStringAsync();
         withdrawn.Should().Contain($"Your assessment of {theme}, Level 1 is withdrawn, and the level it stood on is taken back.").And.NotContain("id=\"assessments\"");
         var leader = new PageClient(_app);
@@ -926,7 +927,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=training", new() { ["title"] = "Logged on the wrong theme", ["completedOn"] = today });
         var theme = await leader.GetAsync("/journey/theme/COM.1");
-        theme.Should().Contain("Logged on the wrong theme").And.Contain("Remove this training (logged by mistake)");
+        theme.Should().Contain("Logged on the wrong theme").And.Contain("Remove this training (logged by mistake)").And.NotContain("stands on this training", "no level does yet");
         var logged = System.Text.RegularExpressions.Regex.Match(theme, @"name=""id"" value=""([0-9a-f-]{36})""").Groups[1].Value;
         var removed = await (await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=remove",
             new() { ["id"] = logged, ["training"] = "true", ["reason"] = "" })).Content.ReadAsStringAsync();
@@ -936,7 +937,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await leader.PostAsync("/journey/theme/COM.1", "/journey/theme/COM.1?handler=training", new() { ["title"] = "Logged for the right theme, too early", ["completedOn"] = today });
         await Ok(mentor.PostAsJsonAsync($"/api/leaders/{id}/sign-offs", new { themeCode = "COM.1", level = 1 }));
         var attained = await leader.GetAsync("/journey/theme/COM.1");
-        attained.Should().Contain("You have attained Level 1 of this theme.");
+        attained.Should().Contain("You have attained Level 1 of this theme.")
+            .And.Contain("Your Level 1 of this theme stands on this training: removing it takes that level back.", "said before, in the form")
+            .And.Contain("Remove the training and give up Level 1");
         // The leader has heard of it (an unheard level taken back is told neither way, whoever took it back).
         var leaderApi = await _app.SignInAsync(leaderUser);
         await _app.CaughtUpAsync();
@@ -952,7 +955,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await _app.CaughtUpAsync();
         (await leaderApi.PostAsJsonAsync("/api/notifications/read", new { })).StatusCode.Should().Be(HttpStatusCode.NoContent);
         var record = await staff.GetAsync($"/staff/leaders/{id}");
-        record.Should().Contain("Trainings, assessments and evidence recorded (1)", "the leader's removed training is not offered again");
+        record.Should().Contain("Trainings, assessments and evidence recorded (1)", "the leader's removed training is not offered again")
+            .And.Contain("The leader&#x27;s Level 1 of this theme stands on it: withdrawing it takes that level back.");
         var recordedId = System.Text.RegularExpressions.Regex.Match(record, @"name=""recordedId"" value=""([0-9a-f-]{36})""").Groups[1].Value;
         var words = await _app.Services.GetRequiredService<LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords>().LoadAsync(default);
         var html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);

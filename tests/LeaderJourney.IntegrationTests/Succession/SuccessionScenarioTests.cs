@@ -24,6 +24,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
     /// <summary>The day staff made their call on L04 for Treasurer.</summary>
     private DateOnly _judgedOn;
     private LeaderJourneyAppFactory _app = null!;
+    private string _connectionString = "";
     private HttpClient _admin = null!;
     private HttpClient _mentor = null!;
     private Guid _mentorId;
@@ -32,7 +33,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
 
     public async Task InitializeAsync()
     {
-        _app = new LeaderJourneyAppFactory(database.ConnectionString, _clock);
+        // A database for each test: each builds the same affiliate.
+        _connectionString = await database.CreateDatabaseAsync();
+        _app = new LeaderJourneyAppFactory(_connectionString, _clock);
         await _app.EnsureAffiliateAsync("SC");
         var directory = _app.Services.GetRequiredService<AccessDirectory>();
         await directory.CreateUserAsync("sc.admin", ApiUsers.Password, Roles.AffiliateAdmin, "SC", null, creator: null);
@@ -299,7 +302,7 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         (await Ok(board.GetAsync("/api/reports/issues?affiliate=SC"))).EnumerateArray().Single().GetProperty("kind").GetString().Should().Be("succession");
         (await board.PostAsync("/api/reports/succession/issues?affiliate=SC", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden, "the board reads; staff issue");
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(database.ConnectionString)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestMasterKey.Settings(_connectionString)).Build();
         var output = new StringWriter();
         (await CliApp.RunAsync(["report", "succession", "--affiliate", "SC", "--as-of", t2.ToString("O")], output, new StringWriter(), configuration)).Should().Be(0);
         WithoutGeneratedAt(JsonDocument.Parse(output.ToString()).RootElement).ToJsonString().Should().Be(WithoutGeneratedAt(thenSuccession).ToJsonString(), "the command line prints the same report");
@@ -316,5 +319,42 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
             .And.Contain($"<td data-label=\"Assessed\">Ready now (judged on {_judgedOn:yyyy-MM-dd})</td>", "on a phone each candidate is a card whose cells say what they are, the judgement dated");
         // Opened in a browser from the API, the page's own style is allowed too, by its hash.
         page.Headers.GetValues("Content-Security-Policy").Single().Should().Contain($"style-src 'self' {LeaderJourney.Core.Succession.Reports.ReportFormats.PrintStyleHash};");
+    }
+    [Fact]
+    public async Task A_candidate_withdrawn_from_the_programme_is_not_counted_from_that_day_and_counts_again_when_made_active()
+    {
+        await BuildAffiliate();
+        await Advance(TimeSpan.FromDays(30));
+        var before = _clock.GetUtcNow();
+        await Advance(TimeSpan.FromDays(2));
+        // L01 was President's one candidate ready now, and would be suggested for the Secretary's seat.
+        await Ok(_admin.PutAsJsonAsync($"/api/leaders/{_leaders["L01"]}/status", new { status = "withdrawn", reason = "Left the union" }));
+        await _app.CaughtUpAsync();
+        var (board, _) = await _app.SignedInAsync(Roles.Board, "SC");
+
+        var now = await Ok(board.GetAsync("/api/reports/succession?affiliate=SC"));
+        var president = now.GetProperty("positions").EnumerateArray().Single(p => p.GetProperty("title").GetString() == "President");
+        president.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("displayName").GetString()).Should().Equal(["L02", "L03"], "someone who has left is nobody's successor");
+        president.GetProperty("risk").GetString().Should().Be("high", "no candidate is ready now and the term ends within 12 months");
+        now.GetProperty("coverage").GetProperty("withReadyNowSuccessor").GetInt32().Should().Be(1, "the Treasurer's alone");
+        now.GetProperty("benchStrength").GetProperty("readyNow").GetInt32().Should().Be(1);
+        now.GetProperty("suggested").EnumerateArray().Select(s => s.GetProperty("displayName").GetString()).Should().NotContain("L01");
+
+        var then = await Ok(board.GetAsync($"/api/reports/succession?affiliate=SC&asOf={Uri.EscapeDataString(before.ToString("O"))}"));
+        then.GetProperty("coverage").GetProperty("withReadyNowSuccessor").GetInt32().Should().Be(2, "a report of a day before the withdrawal counts them as it did");
+
+        var pages = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sc.board", ApiUsers.Password, Roles.Board, "SC", null, null);
+        await pages.SignInAsync("sc.board");
+        (await pages.GetAsync("/board/succession")).Should().Contain("Nominated, but withdrawn from the programme on this report&#x27;s date, so not counted: L01.");
+        var staff = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
+        await staff.SignInAsync("sc.admin");
+        (await staff.GetAsync("/staff/positions")).Should().Contain("L01 is withdrawn from the programme: the board&#x27;s reports do not count them as a candidate");
+        (await staff.GetAsync($"/staff/leaders/{_leaders["L02"]}")).Should().Contain("Nominated to President: once withdrawn from the programme, they are not counted as a candidate");
+
+        await Ok(_admin.PutAsJsonAsync($"/api/leaders/{_leaders["L01"]}/status", new { status = "active" }));
+        await _app.CaughtUpAsync();
+        (await Ok(board.GetAsync("/api/reports/succession?affiliate=SC"))).GetProperty("coverage").GetProperty("withReadyNowSuccessor").GetInt32()
+            .Should().Be(2, "the nomination stayed, and counts again");
     }
 }

@@ -15,6 +15,14 @@ public sealed record PositionView(Guid Id, string Title, IncumbentView? Incumben
 {
     /// <summary>The day a vacant seat fell vacant, when it was held before: an empty seat of long standing is the board's to know.</summary>
     public DateOnly? VacantSince { get; init; }
+
+    /// <summary>
+    /// Nominated, but withdrawn from the programme on the report's day: not among the candidates, so no readiness, risk,
+    /// coverage or bench counts someone who has left; named for the pages, so the board and staff see why the slate shrank
+    /// (a nomination stays on the position, and counts again if staff make the journey active again).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<IncumbentView> Left { get; init; } = [];
 }
 /// <param name="FillableAtOnce">How many key positions could be filled at once, each by a different person ready now
 /// (<see cref="SuccessionRules.FillableAtOnce"/>); null in a report issued before it was counted.</param>
@@ -39,7 +47,7 @@ public sealed record SuccessionReport(
     /// <summary>
     /// Builds the report from the affiliate's positions and leaders as they stood at <paramref name="asOf"/>.
     /// A person's readiness assessment overrides the computed readiness wherever readiness counts (risk,
-    /// coverage, bench); both are shown. Withdrawn leaders are neither candidates' competition nor suggested.
+    /// coverage, bench); both are shown. Withdrawn leaders are neither candidates (<see cref="PositionView.Left"/>) nor suggested.
     /// </summary>
     /// <param name="suggest">Whether to weigh <paramref name="leaders"/> (then every leader of the affiliate) for the suggested list.</param>
     public static SuccessionReport Build(string affiliate, DateTimeOffset asOf, DateTimeOffset generatedAt, IReadOnlyList<Position> positions, IReadOnlyList<LeaderAt> leaders,
@@ -57,9 +65,15 @@ public sealed record SuccessionReport(
         foreach (var position in keyPositions)
         {
             var candidates = new List<CandidateView>();
+            var left = new List<IncumbentView>();
             foreach (var candidate in position.Candidates)
             {
                 if (!byId.TryGetValue(candidate.LeaderId, out var leader)) continue;
+                if (leader.Status == "withdrawn")
+                {
+                    left.Add(new IncumbentView(leader.Id, leader.DisplayName));
+                    continue;
+                }
                 var gaps = Gaps(position, leader);
                 var computed = SuccessionRules.Readiness(gaps);
                 var effective = candidate.Effective(computed);
@@ -79,7 +93,7 @@ public sealed record SuccessionReport(
                 ? new IncumbentView(holder, byId.TryGetValue(holder, out var h) ? h.DisplayName : "")
                 : null;
             views.Add(new PositionView(position.Id, position.Title, incumbent, position.Incumbent.TermEndsOn, RiskNames.ToApi(risk), candidates)
-                { VacantSince = position.Incumbent.VacantSince });
+                { VacantSince = position.Incumbent.VacantSince, Left = left });
 
             if (!suggest) continue;
             suggested.AddRange(Suggest(position, leaders).Select(leader => new SuggestedView(position.Id, leader.Id, leader.DisplayName) { Paused = leader.Status == "paused" }));

@@ -17,7 +17,9 @@ public sealed record LevelText(int Number, string Name, string Descriptor, strin
 /// <summary>One thing logged for a theme: when, at which level, what it was, what its author wrote (a mentor's note, say), and the evidence's link.</summary>
 /// <param name="SignOff">A mentor's sign-off, its withdrawal or a declined request, shown among what was logged but no learning of the leader's.</param>
 /// <param name="Removable">A training or piece of evidence the leader logged themself, which they may remove (logged by mistake): its id and which it is.</param>
-public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false, (Guid Id, bool Training)? Removable = null)
+/// <param name="TakesBack">The lowest level removing the training would take back (with those above it): said in its form before the leader removes it.</param>
+public sealed record LoggedItem(DateOnly? On, int Level, string What, string? Said = null, string? Link = null, bool SignOff = false, (Guid Id, bool Training)? Removable = null,
+    int? TakesBack = null)
 {
     /// <summary>A link of another scheme is shown, never made clickable (as in the mentor's queue).</summary>
     public bool Clickable => Uri.TryCreate(Link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
@@ -145,11 +147,14 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
         var withdrawnDeclines = LearningOnRecord.WithdrawnDeclines(loaded.Events);
         (Guid, bool)? Removable(Guid id, Guid by, bool training) => by == caller.UserId && Status == LeaderStatus.Active ? (id, training) : null;
+        var policy = policies.For(state.Affiliate);
+        int? TakesBack(TrainingCompleted t, long version) => t.RecordedBy == caller.UserId && Status == LeaderStatus.Active
+            ? LearningAtStake.LevelTakenBackByTraining(state, new RecordedLearning(t.TrainingId, t.ThemeCode, t.Level, version, t.RecordedBy), policy) : null;
         Logged = loaded.Events.Reverse().Select(e => e.Data switch
             {
                 TrainingCompleted t when t.ThemeCode == Code && !withdrawn.Contains(t.TrainingId) =>
                     new LoggedItem(t.CompletedOn, t.Level, t.Hours is { } h ? T["Training “{0}”, {1} hours", t.Title, h.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)] : T["Training “{0}”", t.Title],
-                        Removable: Removable(t.TrainingId, t.RecordedBy, training: true)),
+                        Removable: Removable(t.TrainingId, t.RecordedBy, training: true), TakesBack: TakesBack(t, e.Version)),
                 EvidenceAdded x when x.ThemeCode == Code && !withdrawn.Contains(x.EvidenceId) =>
                     new LoggedItem(JourneyTimeline.HappenedOn(e), x.Level, x.Note is { Length: > 0 } note ? T["Evidence: {0}", note] : T["Evidence"], Link: Blank(x.Link),
                         Removable: Removable(x.EvidenceId, x.AddedBy, training: false)),
@@ -187,7 +192,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
             .FirstOrDefault(l => l.Number == Level + 1);
         if (NextLevel is { } next)
         {
-            NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policies.For(state.Affiliate));
+            NextNeeds = AttainmentRule.Needs(state, Code, next.Number, policy);
             SignedOffBy = state.SignOffs.Where(s => s.ThemeCode == Code && s.Level == next.Number)
                 .Select(s => mentors.TryGetValue(s.MentorUserId, out var name) ? name : T["a mentor"].Value).Order().ToList();
             // A decline stands until the level moves on (a new request, a sign-off, an attainment or a revocation) or its mentor withdraws it.

@@ -150,8 +150,11 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
     /// <summary>This mentor's declines that are still the last word on their level (<c>Leader.Declines</c>), with what they wrote, newest first.</summary>
     public IReadOnlyList<(string ThemeCode, string ThemeTitle, int Level, long Version, DateTimeOffset At, string Reason)> Declines { get; private set; } = [];
 
-    /// <summary>This mentor's own assessments that stand (not withdrawn), newest first, at most <see cref="AssessmentsShown"/>.</summary>
-    public IReadOnlyList<(Guid Id, string ThemeTitle, int Level, DateTimeOffset At, string? Note)> Assessments { get; private set; } = [];
+    /// <summary>
+    /// This mentor's own assessments that stand (not withdrawn), newest first, at most <see cref="AssessmentsShown"/>; with the lowest
+    /// level withdrawing one would take back (to the leader's level now, <c>Held</c>), said in its form before the mentor withdraws it.
+    /// </summary>
+    public IReadOnlyList<(Guid Id, string ThemeTitle, int Level, DateTimeOffset At, string? Note, int? TakesBack, int Held)> Assessments { get; private set; } = [];
     public const int AssessmentsShown = 10;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -184,9 +187,14 @@ public sealed class MenteeModel(LeaderJourney.Core.Succession.LeaderPositions.Le
                 ? (d.ThemeCode, loaded.Scope.TitleOf(d.ThemeCode), d.Level, d.Version, declined.DeclinedAt, declined.Reason) : default)
             .Where(d => d.ThemeCode is not null)];
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
-        Assessments = [.. loaded.Events.Select(e => e.Data).OfType<Domain.Leaders.AssessmentRecorded>()
-            .Where(a => a.AssessorUserId == caller.UserId && !withdrawn.Contains(a.AssessmentId)).Reverse().Take(AssessmentsShown)
-            .Select(a => (a.AssessmentId, loaded.Scope.TitleOf(a.ThemeCode), a.Level, a.RecordedAt, a.Note))];
+        var policy = policies.For(loaded.State.Affiliate);
+        Assessments = [.. loaded.Events
+            .Select(e => e.Data is Domain.Leaders.AssessmentRecorded a && a.AssessorUserId == caller.UserId && !withdrawn.Contains(a.AssessmentId) ? (Recorded: a, e.Version) : default)
+            .Where(x => x.Recorded is not null).Reverse().Take(AssessmentsShown)
+            .Select(x => (x.Recorded.AssessmentId, loaded.Scope.TitleOf(x.Recorded.ThemeCode), x.Recorded.Level, x.Recorded.RecordedAt, x.Recorded.Note,
+                Domain.Leaders.LearningAtStake.LevelTakenBackByAssessment(loaded.State,
+                    new(x.Recorded.AssessmentId, x.Recorded.ThemeCode, x.Recorded.Level, x.Version, x.Recorded.AssessorUserId, x.Recorded.Kind), policy),
+                loaded.State.LevelOf(x.Recorded.ThemeCode)))];
         return Page();
     }
 }

@@ -47,7 +47,10 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     /// <param name="Kind">training, assessment or evidence: what the form withdraws.</param>
     /// <param name="What">A training's title, evidence's link and note, an assessment's note (what tells two of a day apart).</param>
     /// <param name="Assessed">An assessment's kind, for its label.</param>
-    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What, AssessmentKind? Assessed = null);
+    /// <param name="TakesBack">The lowest level withdrawing it would take back (with those above it), said in its form before staff withdraw it.</param>
+    /// <param name="Held">The leader's level of the theme now, the highest one taken back.</param>
+    public sealed record RecordedRow(Guid Id, string Kind, DateOnly On, string ThemeCode, string ThemeTitle, int Level, string What, AssessmentKind? Assessed = null,
+        int? TakesBack = null, int Held = 0);
 
     public const string TrainingRow = "training", AssessmentRow = "assessment", EvidenceRow = "evidence";
 
@@ -295,7 +298,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             AssessmentRow => new LeaderJourney.Core.Leaders.Learning.WithdrawAssessmentCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw assessment")) },
             _ => (LeaderJourney.Core.Leaders.LeaderCommand)new LeaderJourney.Core.Leaders.Learning.WithdrawEvidenceCommand(id, recordedId.ToString(), reason) { Sender = new(caller, PageCommands.Options(Request, "withdraw evidence")) },
         }, ct));
-        var row = RecordedOf(before).FirstOrDefault(r => r.Id == recordedId);
+        var row = RecordedOf(before, policies.For(before.State.Affiliate)).FirstOrDefault(r => r.Id == recordedId);
         var page = await Load(id, ct);
         AnsweredIn = "recorded";
         if (Error is null && row is not null)
@@ -322,15 +325,18 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     }
 
     /// <summary>The trainings, assessments and evidence of the record that stand, newest first.</summary>
-    private static IReadOnlyList<RecordedRow> RecordedOf(LoadedLeader loaded)
+    private static IReadOnlyList<RecordedRow> RecordedOf(LoadedLeader loaded, AttainmentPolicy policy)
     {
         var withdrawn = LearningOnRecord.Withdrawn(loaded.Events);
+        var state = loaded.State;
         return [.. loaded.Events.Reverse().Select(e => e.Data switch
             {
-                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, TrainingRow, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title),
+                TrainingCompleted t when !withdrawn.Contains(t.TrainingId) => new RecordedRow(t.TrainingId, TrainingRow, t.CompletedOn, t.ThemeCode, loaded.Scope.TitleOf(t.ThemeCode), t.Level, t.Title,
+                    TakesBack: LearningAtStake.LevelTakenBackByTraining(state, new RecordedLearning(t.TrainingId, t.ThemeCode, t.Level, e.Version, t.RecordedBy), policy), Held: state.LevelOf(t.ThemeCode)),
                 // Who assessed is on the timeline; here the kind says whose it was, and the note tells two of a day apart.
                 AssessmentRecorded a when !withdrawn.Contains(a.AssessmentId) => new RecordedRow(a.AssessmentId, AssessmentRow, JourneyTimeline.HappenedOn(e), a.ThemeCode, loaded.Scope.TitleOf(a.ThemeCode), a.Level,
-                    a.Note ?? "", a.Kind),
+                    a.Note ?? "", a.Kind,
+                    LearningAtStake.LevelTakenBackByAssessment(state, new RecordedLearning(a.AssessmentId, a.ThemeCode, a.Level, e.Version, a.AssessorUserId, a.Kind), policy), state.LevelOf(a.ThemeCode)),
                 EvidenceAdded x when !withdrawn.Contains(x.EvidenceId) => new RecordedRow(x.EvidenceId, EvidenceRow, JourneyTimeline.HappenedOn(e), x.ThemeCode, loaded.Scope.TitleOf(x.ThemeCode), x.Level,
                     string.Join(": ", new[] { x.Link, x.Note }.Where(s => !string.IsNullOrWhiteSpace(s)))),
                 _ => null,
@@ -396,7 +402,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         LeaderSignIn = await directory.SignInOfLeaderAsync(id, ct);
         Domains = await ProgressGrid.OfAsync(loaded, catalog, policies.For(loaded.State.Affiliate), ct);
         SignOffs = StandingSignOffsView.Of(loaded, MentorNames);
-        Recorded = RecordedOf(loaded);
+        Recorded = RecordedOf(loaded, policies.For(loaded.State.Affiliate));
         Framework = (await catalog.ListAsync(ct)).FirstOrDefault(f => f.Id == loaded.State.FrameworkEditionId) is { } edition ? $"{edition.Name}, {edition.Edition}" : "";
         return Page();
     }

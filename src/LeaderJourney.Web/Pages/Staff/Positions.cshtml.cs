@@ -21,6 +21,8 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>Candidates withdrawn from the programme: still nominated, but no report counts them until their journey is active again.</summary>
+    public IReadOnlySet<Guid> Withdrawn { get; private set; } = new HashSet<Guid>();
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
     public string? Message { get; private set; }
     public DateOnly Today { get; private set; }
@@ -329,7 +331,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         Affiliate = caller.Affiliate!;
         Positions = await data.PositionsAsync(Affiliate, clock.GetUtcNow(), ct);
         // The candidates' and incumbents' names only: the affiliate may have 20,000 leaders.
-        Names = await lists.NamesAsync(Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet(), ct);
+        var people = Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet();
+        Names = await lists.NamesAsync(people, ct);
+        Withdrawn = await lists.WithdrawnAmongAsync(people, ct);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
         // The domains the affiliate's leaders follow, through their frameworks' editions; with none enrolled yet, every one counts.
