@@ -601,6 +601,23 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await staff.PostAsync(record, $"{record}?handler=profile",
             new() { ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
             .Should().Contain("The name, e-mail and local are saved.").And.Contain("<h1>Fannie Lou Townsend Hamer</h1>");
+        // Two tabs opened on the record: one corrects the address, the other, opened before it, the local alone; the address stays corrected.
+        Dictionary<string, string> Opened(string name, string email, string local) => new() { ["shownName"] = "Fannie Lou Townsend Hamer", ["shownEmail"] = "fannie@example.org", ["shownLocal"] = "Local 5",
+            ["displayName"] = name, ["email"] = email, ["local"] = local };
+        (await (await staff.PostAsync(record, $"{record}?handler=profile", Opened("Fannie Lou Townsend Hamer", "fannie.hamer@example.org", "Local 5"))).Content.ReadAsStringAsync())
+            .Should().Contain("The name, e-mail and local are saved.");
+        (await (await staff.PostAsync(record, $"{record}?handler=profile", Opened("Fannie Lou Townsend Hamer", "fannie@example.org", "Local 9"))).Content.ReadAsStringAsync())
+            .Should().Contain("The name, e-mail and local are saved.");
+        var merged = await Ok(admin.GetAsync($"/api/leaders/{id}"));
+        (merged.GetProperty("email").GetString(), merged.GetProperty("local").GetString()).Should().Be(("fannie.hamer@example.org", "Local 9"), "a field left as shown keeps the other tab's change");
+        // A third, opened before both, changes the address too: refused, saying what it is now, with what was typed kept; sent again as shown, it is saved.
+        var conflict = await (await staff.PostAsync(record, $"{record}?handler=profile", Opened("Fannie Lou Townsend Hamer", "flth@example.org", "Local 5"))).Content.ReadAsStringAsync();
+        conflict.Should().Contain("Someone changed this record while your page was open: the e-mail is now fannie.hamer@example.org. Nothing is saved")
+            .And.Contain("value=\"flth@example.org\"").And.Contain("name=\"shownEmail\" value=\"fannie.hamer@example.org\"");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("email").GetString().Should().Be("fannie.hamer@example.org", "nothing was saved");
+        (await (await staff.PostAsync(record, $"{record}?handler=profile", new() { ["shownName"] = "Fannie Lou Townsend Hamer", ["shownEmail"] = "fannie.hamer@example.org",
+            ["shownLocal"] = "Local 9", ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
+            .Should().Contain("The name, e-mail and local are saved.");
 
         // Staff record a training she completed; hours that are not a number keep the form as typed, open.
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");

@@ -65,6 +65,8 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public string? SentUsername { get; private set; }
     /// <summary>A refused correction of the name, e-mail and local, shown again as typed.</summary>
     public (string? Name, string? Email, string? Local)? SentProfile { get; private set; }
+    /// <summary>The values the profile form was opened with, sent back with it (<see cref="ProfileEdit"/>); none for the record's own.</summary>
+    public (string? Name, string? Email, string? Local)? ShownProfile { get; private set; }
     /// <summary>A refused training, shown again as typed.</summary>
     public (string? ThemeCode, int? Level, string? Title, string? CompletedOn, string? Hours)? SentTraining { get; private set; }
     public (string? ThemeCode, int? Level, string? Note)? SentPeer { get; private set; }
@@ -119,12 +121,36 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
         Send(id, caller => new UnassignMentorCommand(id, mentorId.ToString()) { Sender = new(caller, PageCommands.Options(Request, "unassign")) },
             T["The mentor's assignment has ended; the sign-offs they gave stand."].Value, ct);
 
-    public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, bool sharedAddress, CancellationToken ct)
+    /// <param name="shownName">The values the form showed when it was opened (<paramref name="shownEmail"/>, <paramref name="shownLocal"/>): a field
+    /// staff left as it was keeps a change another staff member saved meanwhile, and a field both changed is not overwritten unseen.</param>
+    public async Task<IActionResult> OnPostProfileAsync(Guid id, string? displayName, string? email, string? local, bool sharedAddress,
+        string? shownName, string? shownEmail, string? shownLocal, CancellationToken ct)
     {
-        // A new address another leader has is most often the same person enrolled twice, or a slip: said before
-        // it is saved, as at enrolment (the import refuses such a row); a family's shared address is saved once ticked.
         // Answered in the form's own section, where the page lands: the top of the record is a screen above on a phone.
         AnsweredIn = "profile";
+        var opened = Request.Form.ContainsKey("shownName");
+        if (opened) ShownProfile = (shownName, shownEmail, shownLocal);
+        if (opened && Staff(out var caller) && await BeforeAsync(id, caller, ct) is { } before)
+        {
+            var now = before.State;
+            var name = ProfileEdit.Merge(shownName, displayName, now.DisplayName, StringComparer.Ordinal);
+            var address = ProfileEdit.Merge(shownEmail, email, now.Email, StringComparer.OrdinalIgnoreCase);
+            var place = ProfileEdit.Merge(shownLocal, local, now.Local, StringComparer.Ordinal);
+            var changed = new List<string>();
+            if (name.Conflict) changed.Add(T["the name is now “{0}”", now.DisplayName].Value);
+            if (address.Conflict) changed.Add(T["the e-mail is now {0}", now.Email ?? ""].Value);
+            if (place.Conflict) changed.Add(string.IsNullOrWhiteSpace(now.Local) ? T["the local is now empty"].Value : T["the local is now “{0}”", now.Local].Value);
+            if (changed.Count > 0)
+            {
+                // What was typed stays in the form; saving it again, now seen, overwrites the other change.
+                Error = T["Someone changed this record while your page was open: {0}. Nothing is saved; the form keeps what you typed: check it and save again.", string.Join("; ", changed)].Value;
+                (SentProfile, ShownProfile) = ((displayName, email, local), (now.DisplayName, now.Email, now.Local));
+                return await Load(id, ct);
+            }
+            (displayName, email, local) = (name.Value, address.Value, place.Value);
+        }
+        // A new address another leader has is most often the same person enrolled twice, or a slip: said before
+        // it is saved, as at enrolment (the import refuses such a row); a family's shared address is saved once ticked.
         if (!sharedAddress && await OthersWithAddressAsync(id, email, ct) is { Count: > 0 } others)
         {
             (SharingAddress, SentProfile) = (others, (displayName, email, local));
@@ -134,6 +160,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             T["The name, e-mail and local are saved."].Value, ct);
         // A refused correction keeps what was typed, to be mended rather than typed again.
         if (Error is not null) SentProfile = (displayName, email, local);
+        else ShownProfile = null;
         return result;
     }
 
