@@ -1259,7 +1259,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await staff.PostAsync("/staff/leaders", "/staff/leaders?handler=enrol", new() { ["displayName"] = "Ella Baker", ["email"] = "ella@example.org" });
         await _app.CaughtUpAsync();
         var withCandidate = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leader"] = "Ella Baker" })).Content.ReadAsStringAsync();
-        withCandidate.Should().Contain("Bayard Rustin holds this seat: appointing a candidate ends their tenure, and the term end stays as it is until you change it.");
+        withCandidate.Should().Contain("Bayard Rustin holds this seat: appointing a candidate ends their tenure, and the term end stays as it is unless you give a new one.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=withdraw", new() { ["positionId"] = positionId, ["leaderId"] = System.Text.RegularExpressions.Regex.Match(withCandidate, @"name=""leaderId"" value=""([^""]+)"">\s*<button type=""submit"" class=""secondary"">Withdraw the nomination<span class=""visually-hidden""> of Ella Baker").Groups[1].Value })).Content.ReadAsStringAsync())
             .Should().Contain("The nomination of Ella Baker to Treasurer is withdrawn.", "named as it was before the withdrawal took her off the list");
         var vacated = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate",
@@ -1271,9 +1271,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("The nomination of Bayard Rustin to Treasurer is withdrawn.").And.Contain("<strong>Candidates</strong>: none yet");
         // Dated before today: reports as of the days in between show what was recorded by then, and the page says so.
         await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = positionId, ["leaderId"] = rustin });
+        // Dated ahead: refused, as today's reports would show the seat filled before it is.
+        var ahead = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
-            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.AddDays(-10).ToString("yyyy-MM-dd"), ["keepOthers"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("Bayard Rustin is appointed to Treasurer.").And.Contain("Reports as of a day before today do not show this appointment");
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = ahead, ["keepOthers"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain($"{ahead} is a day still to come: record the appointment on the day it takes effect").And.Contain("<strong>Seat</strong>: vacant;");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=appoint",
+            new() { ["positionId"] = positionId, ["leaderId"] = rustin, ["on"] = DateTime.UtcNow.AddDays(-10).ToString("yyyy-MM-dd"), ["keepOthers"] = "true", ["termEndsOn"] = "2029-06-30" })).Content.ReadAsStringAsync())
+            .Should().Contain("Bayard Rustin is appointed to Treasurer.").And.Contain("Reports as of a day before today do not show this appointment")
+            .And.Contain("<strong>Seat</strong>: held by Bayard Rustin; the term ends on 30 Jun 2029.", "a full term of their own, given with the appointment");
         // A date the form could not read is said on the page, not a 500 or the API's JSON.
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=termEnd", new() { ["positionId"] = positionId, ["termEndsOn"] = "30/06/2027" })).Content.ReadAsStringAsync())
             .Should().Contain("<p class=\"error\" role=\"alert\">");

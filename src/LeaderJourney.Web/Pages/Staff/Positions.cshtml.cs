@@ -232,17 +232,22 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
             (title, _) => Blank(termEndsOn) is null ? $"The term end of {title} is cleared." : $"The term end of {title} is saved.", ct);
 
     public Task<IActionResult> OnPostVacateAsync(Guid positionId, Guid leaderId, string? on, CancellationToken ct) =>
+        StillToCome(on) ? RefuseForSeat(positionId, $"{on} is a day still to come: record the vacancy on the day the seat falls vacant, so that until then the board's reports show it held.", ct) :
         SendForSeat(positionId, null, caller => new VacateSeatCommand(positionId, leaderId.ToString(), Blank(on)) { Sender = new(caller, PageCommands.Options(Request, "vacate")) },
             (title, _) => $"The seat of {title} is vacant.", ct);
 
     /// <summary>
     /// Appoints a candidate: they take the seat (the slate is kept with each candidate's readiness then),
     /// with the seat's term end as it stands (set apart, so a form left open cannot write back an older one).
-    /// The other candidates stay nominated unless staff untick the box: the page says which happened.
+    /// The other candidates stay nominated unless staff untick the box: the page says which happened. A new term end,
+    /// when given, is set with the appointment (a seat filled for a full term, not the rest of the last holder's).
     /// </summary>
-    public async Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, CancellationToken ct)
+    public async Task<IActionResult> OnPostAppointAsync(Guid positionId, Guid leaderId, string? on, bool keepOthers, string? termEndsOn, CancellationToken ct)
     {
-        var page = await SendForSeat(positionId, leaderId, caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), null, keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
+        // Reports show a seat as recorded by their date: an appointment recorded ahead would show the seat filled before it is.
+        if (StillToCome(on))
+            return await RefuseForSeat(positionId, $"{on} is a day still to come: record the appointment on the day it takes effect, so that until then the board's reports show the seat as it is.", ct);
+        var page = await SendForSeat(positionId, leaderId, caller => new AppointCommand(positionId, leaderId.ToString(), Blank(on), Blank(termEndsOn), keepOthers) { Sender = new(caller, PageCommands.Options(Request, "appoint")) },
             (title, name) => keepOthers ? $"{name} is appointed to {title}. Any other candidates stay nominated, the bench for the next filling."
                 : $"{name} is appointed to {title}. The slate is closed: the other candidates are no longer nominated (the appointment keeps how ready each was).", ct);
         AppointedBefore = Error is null && DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date < Today;
@@ -272,6 +277,17 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public Guid? SeatAnsweredAt { get; private set; }
 
     /// <param name="done">The answer, from the position's title and the leader's name (named before the command: a withdrawn candidate is no longer listed).</param>
+    private bool StillToCome(string? on) => DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private async Task<IActionResult> RefuseForSeat(Guid positionId, string error, CancellationToken ct)
+    {
+        if (!Staff(out _)) return Forbid();
+        Error = error;
+        var page = await Load(ct);
+        SeatAnsweredAt = Positions.FirstOrDefault(p => p.Id == positionId)?.Id;
+        return page;
+    }
+
     private async Task<IActionResult> SendForSeat(Guid positionId, Guid? leaderId, Func<CurrentUser, PositionCommand> command, Func<string, string, string> done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
