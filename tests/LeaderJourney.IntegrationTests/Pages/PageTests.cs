@@ -225,6 +225,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Bring the phone bank notes next time" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"{mentorUser} declined your last request for Level 1 on")
             .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request");
+        // The journey's first lines say so too, leading to the reason, instead of offering to ask as if nothing had happened.
+        var declinedSummary = await leader.GetAsync("/journey");
+        declinedSummary.Should().Contain("Your mentor declined these requests; the theme&#x27;s page says why, and what to do before you ask again:")
+            .And.Contain("<li><a href=\"/journey/theme/ADV.1#request\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>");
+        var whereYouAre = declinedSummary[declinedSummary.IndexOf("id=\"where-you-are\"", StringComparison.Ordinal)..];
+        whereYouAre[..whereYouAre.IndexOf("</section>", StringComparison.Ordinal)].Should().NotContain("/journey/theme/ADV.1#next\">Utilizes", "not also among the levels to ask for");
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
             .Should().Contain("has waited since").And.NotContain("declined your last request", "a new request moves on from the decline");
         // The reason stays among what was logged for the theme, where the notification of the decline leads (a timeline's first page loses it).

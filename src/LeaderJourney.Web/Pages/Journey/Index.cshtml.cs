@@ -72,6 +72,12 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
 
     public static readonly JourneySummary Empty = new(0, 0, 0, [], [], 0, LeaderStatus.Active);
 
+    /// <summary>
+    /// Next levels whose last request a mentor declined, the decline still standing: listed first, leading to the theme's
+    /// page where the reason is (without it the leader found the level back at "ask your mentor", as if nothing had happened).
+    /// </summary>
+    public IReadOnlyList<(ThemeRow Theme, int Level)> Declined { get; init; } = [];
+
     /// <summary>Next levels a mentor signed off that wait for their learning (a training, or a mentor's or peer's assessment) to be attained (at most <see cref="Shown"/>).</summary>
     public IReadOnlyList<(ThemeRow Theme, int Level)> SignedOff { get; init; } = [];
 
@@ -84,7 +90,8 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
         var themes = domains.SelectMany(d => d.Themes).ToList();
         var waiting = themes.Where(t => t.PendingLevel is not null).Select(t => (t, t.PendingLevel!.Value)).ToList();
         // The grid worked out which next levels lack only a sign-off nobody was asked for (ProgressGrid.OfAsync, with the policy).
-        var ready = themes.Where(t => t.LearningLogged).Select(t => (Theme: t, Level: t.Level + 1)).ToList();
+        var declined = themes.Where(t => t.PendingLevel is null && state.DeclineOf(t.Code, t.Level + 1) is not null).Select(t => (Theme: t, Level: t.Level + 1)).ToList();
+        var ready = themes.Where(t => t.LearningLogged && !declined.Any(d => d.Theme == t)).Select(t => (Theme: t, Level: t.Level + 1)).ToList();
         var nearest = domains.Where(d => d.Level < 3 && d.Themes.Count > 0)
             .Select(d => (Domain: d, Level: d.Level + 1, Missing: (IReadOnlyList<ThemeRow>)[.. d.Themes.Where(t => t.Level <= d.Level)]))
             .OrderBy(n => n.Missing.Count).FirstOrDefault();
@@ -92,6 +99,7 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
         return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status)
         {
             SignedOff = signedOff,
+            Declined = declined,
             Nearest = nearest.Domain is null ? null : nearest,
         };
     }
