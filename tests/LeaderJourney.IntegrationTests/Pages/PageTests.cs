@@ -111,6 +111,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         var theme = await leader.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
+        // An installation without a mail server offers no choice of mails it never sends.
+        (await leader.GetAsync("/account/mail")).Should().Contain("This LeaderJourney does not send e-mails yet: every notice is in your notifications.").And.NotContain("id=\"mail-on\"");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
             new() { ["title"] = "Advocacy basics", ["completedOn"] = DateTime.UtcNow.ToString("yyyy-MM-dd") })).StatusCode.Should().Be(HttpStatusCode.OK);
         // Hours a number field would never send (a hand-made request) are refused, not dropped; the form keeps what was typed.

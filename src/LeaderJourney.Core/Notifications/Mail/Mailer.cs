@@ -77,6 +77,9 @@ public sealed class Mailer(MailSettings settings, MailClaims claims, MailStopLin
         return mail;
     }
 
+    /// <summary>Whether this installation sends mail at all (an SMTP server is configured): without it every notice is in the app alone.</summary>
+    public bool Sends => settings.Enabled;
+
     /// <summary>The address of a page of the app for a mail, when mails are sent and the app's address is known (<c>LeaderJourney:PublicUrl</c>); else null.</summary>
     public Uri? LinkTo(string path) => settings.Enabled && settings.PublicUrl is { } site ? new Uri(site, path.TrimStart('/')) : null;
 

@@ -14,7 +14,10 @@ public sealed class MailModel(AccessDirectory directory, AccountAddresses addres
     /// <summary>The address on file for this person (theirs to see) and whether they confirmed it (<see cref="ConfirmedAddress"/>).</summary>
     public AccountAddressBody Address { get; private set; } = new(null, false);
 
-    /// <summary>Whether this installation mails at all: without it no address can be confirmed.</summary>
+    /// <summary>Whether this installation sends mail (an SMTP server is configured): without it the choice of notices by e-mail is not offered.</summary>
+    public bool SendsNotices => mailer.Sends;
+
+    /// <summary>Whether this installation mails links to its pages: without it no address can be confirmed.</summary>
     public bool SendsMail => mailer.LinkTo(ConfirmedAddress.PagePath) is not null;
 
     /// <summary>A confirmation mail was just sent.</summary>
