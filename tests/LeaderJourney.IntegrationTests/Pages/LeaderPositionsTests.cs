@@ -84,7 +84,8 @@ public sealed class LeaderPositionsTests(TestDatabase database) : IClassFixture<
         var aims = journey[journey.IndexOf("<h2 id=\"positions\">", StringComparison.Ordinal)..];
         aims.Should().Contain("Key positions and what they ask").And.Contain("<a href=\"/journey/theme/COM.1#next\">");
         aims.IndexOf("<h3>Vice Chair</h3>", StringComparison.Ordinal).Should().BeLessThan(aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal), "the one already met comes first, though its title sorts later");
-        aims[..aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal)].Should().Contain("You meet every requirement.");
+        aims[..aims.IndexOf("<h3>Treasurer</h3>", StringComparison.Ordinal)].Should().Contain("You meet every requirement.")
+            .And.Contain("Staff nominate the candidates for a position: if you would like to be one, tell your mentor or your affiliate&#x27;s staff.", "the way on from there");
         journey.Should().Contain("href=\"#positions\"").And.NotContain("Committee Seat", "only key positions").And.NotContain("Open Chair", "one that asks nothing shows no way to it")
             .And.NotContain("Nominated").And.NotContain("Kept the local").And.NotContain("Ready now");
 
