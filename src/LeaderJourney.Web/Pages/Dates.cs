@@ -5,6 +5,12 @@ namespace LeaderJourney.Web.Pages;
 /// <summary>A date in words, the reader's way: "6 December 2026" in English, "6 de diciembre de 2026" in Spanish.</summary>
 public static class Dates
 {
+    /// <summary>
+    /// The earliest day a training can have been completed on, for the forms: a year typed short (0202 for 2022)
+    /// is caught there, rather than counted as learning of long ago. The API takes any past date.
+    /// </summary>
+    public static readonly DateOnly EarliestLearning = new(1950, 1, 1);
+
     public static string Long(DateOnly date) => date.ToString(Pattern, CultureInfo.CurrentCulture);
 
     public static string Long(DateTime date) => date.ToString(Pattern, CultureInfo.CurrentCulture);

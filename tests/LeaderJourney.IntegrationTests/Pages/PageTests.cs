@@ -111,6 +111,12 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         var theme = await leader.GetAsync("/journey/theme/ADV.1");
         theme.Should().Contain("Level 1: Foundational").And.Contain("Learning considerations");
+        // A code typed in lower case opens the theme's own address; a year typed short is caught; an address typed without https:// gets it.
+        (await leader.Http.GetAsync("/journey/theme/adv.1")).Headers.Location!.ToString().Should().Be("/journey/theme/ADV.1");
+        (await (await leader.PostAsync("/journey/theme/ADV.3", "/journey/theme/ADV.3?handler=training", new() { ["title"] = "Typed short", ["completedOn"] = "0202-05-01" })).Content.ReadAsStringAsync())
+            .Should().Contain("0202-05-01 is long ago: check the year of the date.").And.Contain("value=\"Typed short\"");
+        (await (await leader.PostAsync("/journey/theme/ADV.3", "/journey/theme/ADV.3?handler=evidence", new() { ["link"] = "example.org/my-talk" })).Content.ReadAsStringAsync())
+            .Should().Contain("<a href=\"https://example.org/my-talk\" rel=\"noopener noreferrer nofollow\">https://example.org/my-talk</a>");
         // An installation without a mail server offers no choice of mails it never sends.
         (await leader.GetAsync("/account/mail")).Should().Contain("This LeaderJourney does not send e-mails yet: every notice is in your notifications.").And.NotContain("id=\"mail-on\"");
         (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=training",
@@ -233,6 +239,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("<li><a href=\"/journey/theme/ADV.1#request\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>");
         var whereYouAre = declinedSummary[declinedSummary.IndexOf("id=\"where-you-are\"", StringComparison.Ordinal)..];
         whereYouAre[..whereYouAre.IndexOf("</section>", StringComparison.Ordinal)].Should().NotContain("/journey/theme/ADV.1#next\">Utilizes", "not also among the levels to ask for");
+        // A page opened before the decline, whose Withdraw is sent after it, says what happened meanwhile.
+        (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=withdrawRequest", new() { ["level"] = "1" })).Content.ReadAsStringAsync())
+            .Should().Contain("Your mentor declined this request meanwhile: their reason is below, under “Ask for a sign-off”.");
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
             .Should().Contain("has waited since").And.NotContain("declined your last request", "a new request moves on from the decline");
         // The reason stays among what was logged for the theme, where the notification of the decline leads (a timeline's first page loses it).

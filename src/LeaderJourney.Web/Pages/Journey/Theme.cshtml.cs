@@ -54,7 +54,15 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public string? Message { get; private set; }
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await Load(ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await Load(ct)) return Page();
+        // A code typed in another case (com.1) opens the theme's own address, whose forms then send its code as the framework spells it.
+        var caller = BearerTokenHandler.CurrentUserOf(User);
+        if (caller.LeaderId is not { } leaderId) return Forbid();
+        var spelt = (await reader.LoadForCallerAsync(leaderId, caller, ct)).Scope.ThemeToDomain.Keys.FirstOrDefault(k => string.Equals(k, Code.Trim(), StringComparison.OrdinalIgnoreCase));
+        return spelt is null ? NotFound() : Redirect($"/journey/theme/{Uri.EscapeDataString(spelt)}");
+    }
 
     public async Task<IActionResult> OnPostRequestAsync(CancellationToken ct)
     {
@@ -67,6 +75,12 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
     public async Task<IActionResult> OnPostWithdrawRequestAsync(int level, CancellationToken ct)
     {
         var page = await Write("", (leaderId, sender) => new WithdrawSignOffRequestCommand(leaderId, Code, level) { Sender = sender }, ct);
+        // A page opened before the mentor answered: what happened meanwhile, rather than "nothing is waiting".
+        if (Error is not null && Waiting is null)
+        {
+            if (Level >= level) Error = T["Your mentor signed off Level {0} meanwhile: it is attained, and there is no request left to withdraw.", level];
+            else if (LastDecline is not null && NextLevel?.Number == level) Error = T["Your mentor declined this request meanwhile: their reason is below, under “Ask for a sign-off”."];
+        }
         if (Error is null)
             Message = MentorNames.Count == 1 ? T["Your request is withdrawn: it is no longer in your mentor's queue."] : T["Your request is withdrawn: it is no longer in your mentors' queue."];
         return page;
@@ -87,6 +101,8 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         // The form's date field sends nothing for a date it cannot read: said in the page's words, not the API's.
         completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)
             ? Refuse(T["Give the date you completed it (not in the future)."], ct)
+            : on < Dates.EarliestLearning
+            ? Refuse(T["{0} is long ago: check the year of the date.", on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)], ct)
             // Hours that are not a number bind as none: refused, rather than the training saved without them.
             : ModelState.TryGetValue(nameof(hours), out var sent) && sent.Errors.Count > 0
             ? Refuse(T["Give the hours as a number, such as 2 or 1.5, or leave them empty."], ct)
@@ -94,7 +110,16 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
                 new RecordTrainingCommand(leaderId, title, Code, null, hours, on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) { Sender = sender, AtNextLevel = true }, ct);
 
     public Task<IActionResult> OnPostEvidenceAsync(string? link, string? note, CancellationToken ct) =>
-        Write(T["Evidence added."], (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, link, note) { Sender = sender, AtNextLevel = true }, ct);
+        Write(T["Evidence added."], (leaderId, sender) => new AddEvidenceCommand(leaderId, Code, null, WithScheme(link), note) { Sender = sender, AtNextLevel = true }, ct);
+
+    /// <summary>
+    /// An address typed as people say it (example.org/my-talk) is given https://, so it opens for the mentor; the
+    /// field is a text field, as a browser's URL field refused such an address with a message of its own.
+    /// </summary>
+    public static string? WithScheme(string? link) =>
+        string.IsNullOrWhiteSpace(link) || link.Contains("://", StringComparison.Ordinal) || link.Contains(' ', StringComparison.Ordinal) || !link.Trim().Contains('.', StringComparison.Ordinal)
+            || link.TrimStart().StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)
+            ? link : "https://" + link.Trim();
 
     /// <summary>Removes a training or a piece of evidence the leader logged by mistake (the command POST /api/leaders/{id}/training-withdrawals or evidence-withdrawals sends).</summary>
     public async Task<IActionResult> OnPostRemoveAsync(Guid id, bool training, string? reason, CancellationToken ct)

@@ -203,6 +203,7 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
     public static string? TrainingFormError(DateOnly? completedOn, Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateEntry? hours, TimeProvider clock,
         Microsoft.Extensions.Localization.IStringLocalizer T) =>
         completedOn is not { } on || on > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) ? T["Give the date the training was completed (not in the future)."].Value
+        : on < Dates.EarliestLearning ? T["{0} is long ago: check the year of the date.", on.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)].Value
         : hours is { Errors.Count: > 0 } ? T["Give the hours as a number, such as 2 or 1.5, or leave them empty."].Value
         : null;
 
