@@ -200,15 +200,25 @@ public sealed class MentorActivityTests(TestDatabase database) : IClassFixture<T
         (await staff.GetAsync("/staff/mentors")).Should().Contain($"href=\"/staff/mentors?days=90&amp;move={leavingId}#move\"")
             .And.NotContain($"<option value=\"{takingId}\"", "the list of mentors who could take over is drawn only for the mentor chosen");
         var page = await staff.GetAsync($"/staff/mentors?move={leavingId}");
-        page.Should().Contain("Move the mentees of mx.leaving").And.Contain("Move their 2 mentees", "Bea and Cal (Al moved by the API, Dot withdrawn, Eve erased)").And.Contain($"<option value=\"{takingId}\">mx.taking (2 mentees)</option>")
+        page.Should().Contain("Move the mentees of mx.leaving").And.Contain("Move the mentees ticked").And.Contain($"<option value=\"{takingId}\">mx.taking (2 mentees)</option>")
+            .And.Contain($"name=\"leaderIds\" value=\"{byPage}\" checked> <label for=\"move-{byPage}\" class=\"inline\">Bea Page</label>", "Bea and Cal, each ticked (Al moved by the API, Dot withdrawn, Eve erased)")
+            .And.Contain($"name=\"leaderIds\" value=\"{both}\" checked>").And.NotContain($"value=\"{withdrawn}\"")
             .And.NotContain($"<option value=\"{lockedId}\">", "a mentor who cannot sign in takes over no one");
         var unchosen = await (await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = "" })).Content.ReadAsStringAsync();
         unchosen.Should().Contain("Choose the mentor who takes over.");
-        var moved = await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString() });
+        (await (await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString(), ["listed"] = "true" }))
+            .Content.ReadAsStringAsync()).Should().Contain("Tick the mentees to move.").And.Contain("Move the mentees of mx.leaving", "the form stays open");
+        // Those ticked alone are moved, and named.
+        var moved = await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move",
+            new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString(), ["listed"] = "true", ["leaderIds"] = byPage.ToString() });
         moved.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await moved.Content.ReadAsStringAsync()).Should().Contain("Moved one mentee. One more had both mentors: only the one leaving was taken off.", "the one with both is not counted as moved")
-            .And.NotContain("Not moved:");
+        (await moved.Content.ReadAsStringAsync()).Should().Contain("Moved one mentee: Bea Page.").And.NotContain("Not moved:");
         (await Mentors(byPage)).Should().Equal(takingId);
+        (await Mentors(both)).Should().BeEquivalentTo([leavingId, takingId], "Cal was not ticked");
+        await _app.CaughtUpAsync();
+        // A form of before the ticks moves every mentee still theirs.
+        (await (await staff.PostAsync($"/staff/mentors?move={leavingId}", "/staff/mentors?handler=move", new() { ["from"] = leavingId.ToString(), ["to"] = takingId.ToString() }))
+            .Content.ReadAsStringAsync()).Should().Contain("One had both mentors: only the one leaving was taken off.", "the one with both is not counted as moved");
         (await Mentors(both)).Should().Equal(takingId);
         (await Mentors(withdrawn)).Should().Equal([leavingId], "a withdrawn leader's mentors change only once they are reactivated");
         await _app.CaughtUpAsync();

@@ -30,6 +30,9 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
     public string? Error { get; private set; }
     public IReadOnlyList<(string Leader, string Reason)> NotMoved { get; private set; } = [];
 
+    /// <summary>The mentees of the mentor in <see cref="Move"/>, by name, each ticked to move (staff untick those who stay).</summary>
+    public IReadOnlyList<(Guid LeaderId, string DisplayName)> Moving { get; private set; } = [];
+
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => Load(ct);
 
     /// <summary>
@@ -37,7 +40,8 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
     /// PUT /api/leaders/{id}/mentors/{from} sends, one per leader, so one refused leaves the others moved
     /// (a withdrawn leader keeps their mentors until reactivated, as on their own page; an erased one for good).
     /// </summary>
-    public async Task<IActionResult> OnPostMoveAsync(Guid from, string? to, CancellationToken ct)
+    /// <param name="leaderIds">The mentees ticked to move; a form without the list (sent before it had one) moves them all.</param>
+    public async Task<IActionResult> OnPostMoveAsync(Guid from, string? to, Guid[]? leaderIds, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         if (!caller.IsAdmin || caller.Affiliate is not { } affiliate) return Forbid();
@@ -47,6 +51,15 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
             return await Load(ct);
         }
         var mentees = await query.MenteesAsync(affiliate, from, ct);
+        if (Request.Form.ContainsKey("listed"))
+        {
+            if (leaderIds is not { Length: > 0 })
+            {
+                (Error, Move) = (T["Tick the mentees to move."], from);
+                return await Load(ct);
+            }
+            mentees = [.. mentees.Where(m => leaderIds.Contains(m.LeaderId))];
+        }
         if (mentees.Count == 0)
         {
             // Moved already (the same form sent again, or another staff member's move): nothing is left to say "moved" of.
@@ -56,6 +69,7 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
         // A leader who has both keeps the one taking over and loses the one leaving: not "moved", and said apart (each command's answer says which).
         var refused = new List<(string, string)>();
         var alreadyTheirs = 0;
+        var movedNames = new List<string>();
         foreach (var leader in mentees)
         {
             Answer? answer = null;
@@ -63,8 +77,9 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
                 new ReplaceMentorCommand(leader.LeaderId, from, to) { Sender = new(caller, PageCommands.Options(Request, $"move {leader.LeaderId}")) }, ct));
             if (error is not null) refused.Add((leader.DisplayName, error));
             else if (MentorReplacedBody.WasAlreadyAssigned(answer!)) alreadyTheirs++;
+            else movedNames.Add(leader.DisplayName);
         }
-        var moved = mentees.Count - refused.Count - alreadyTheirs;
+        var moved = movedNames.Count;
         // One reason for every leader (the mentor taking over cannot sign in, say) is said once.
         if (moved == 0 && alreadyTheirs == 0 && refused.Select(r => r.Item2).Distinct().Count() == 1) Error = refused[0].Item2;
         else
@@ -72,7 +87,8 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
             // The page reads the read model, a moment behind the writes.
             string[] said =
             [
-                moved switch { 0 => "", 1 => T["Moved one mentee."], _ => T["Moved {0} mentees.", moved] },
+                // Named: putting one back means finding them, and the mentor taking over has mentees of their own.
+                moved switch { 0 => "", 1 => T["Moved one mentee: {0}.", movedNames[0]], _ => T["Moved {0} mentees: {1}.", moved, string.Join(", ", movedNames.Order(StringComparer.CurrentCulture))] },
                 (alreadyTheirs, moved) switch
                 {
                     (0, _) => "",
@@ -105,6 +121,7 @@ public sealed class MentorsModel(MentorActivityQuery query, StreamCommandBus com
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         Report = await query.ForAffiliateAsync(affiliate, Window, ct);
+        if (Move is { } moving) Moving = [.. (await query.MenteesAsync(affiliate, moving, ct)).OrderBy(m => m.DisplayName, StringComparer.CurrentCulture)];
         return Page();
     }
 }
