@@ -1260,6 +1260,9 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             new() { ["positionId"] = positionId, ["leaderId"] = rustin })).Content.ReadAsStringAsync();
         nominated.Should().Contain("Nominated: Bayard Rustin, to Treasurer.").And.Contain("<strong>Candidates</strong>: Bayard Rustin")
             .And.Contain("Its candidate is no longer nominated.", "its retirement says what it ends, in words, not \"candidate(s)\"");
+        // Where staff appoint, each candidate's readiness as the board's report has it, and what they still need.
+        nominated.Should().Contain("<p class=\"candidate-readiness\"><strong>Bayard Rustin</strong>: <span class=\"badge ready-3-plus-years\">")
+            .And.Contain(html.Encode($"still needs: {words.Of("SFH")}: needs Level 2 in {words.Of("SFH.1")}, has no level in it yet;"));
         // Staff nominate by typing a name: a position's form holds no list of every leader.
         nominated.Should().NotContain("<option value=\"" + rustin);
 

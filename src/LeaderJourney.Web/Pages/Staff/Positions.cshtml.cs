@@ -21,6 +21,13 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     public string Affiliate { get; private set; } = "";
     public IReadOnlyList<Position> Positions { get; private set; } = [];
     public IReadOnlyDictionary<Guid, string> Names { get; private set; } = new Dictionary<Guid, string>();
+    /// <summary>
+    /// Each candidate's readiness as the board's report works it out (staff's judgement over the computed one), with the
+    /// computed one and the gaps, by position and leader: staff appoint here, and should not have to open the report to see who is ready.
+    /// </summary>
+    public IReadOnlyDictionary<(Guid Position, Guid Leader), (Readiness Effective, Readiness Computed, IReadOnlyList<Gap> Gaps)> Readiness { get; private set; }
+        = new Dictionary<(Guid, Guid), (Readiness, Readiness, IReadOnlyList<Gap>)>();
+
     /// <summary>Candidates withdrawn from the programme: still nominated, but no report counts them until their journey is active again.</summary>
     public IReadOnlySet<Guid> Withdrawn { get; private set; } = new HashSet<Guid>();
     public CodeWords Words { get; private set; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
@@ -350,6 +357,15 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         var people = Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet();
         Names = await lists.NamesAsync(people, ct);
         Withdrawn = await lists.WithdrawnAmongAsync(people, ct);
+        var candidates = (await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct, only: [.. Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).Distinct()]))
+            .ToDictionary(l => l.Id);
+        Readiness = Positions.SelectMany(p => p.Candidates.Where(c => candidates.ContainsKey(c.LeaderId)).Select(c =>
+            {
+                var gaps = SuccessionReport.Gaps(p, candidates[c.LeaderId]);
+                var computed = SuccessionRules.Readiness(gaps);
+                return (Key: (p.Id, c.LeaderId), Value: (c.Effective(computed), computed, gaps));
+            }))
+            .ToDictionary(r => r.Key, r => r.Value);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         Words = await words.LoadAsync(ct);
         // The domains the affiliate's leaders follow, through their frameworks' editions; with none enrolled yet, every one counts.
