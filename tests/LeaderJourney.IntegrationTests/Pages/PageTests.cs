@@ -1309,6 +1309,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .Should().Contain("<p class=\"error\" role=\"alert\">");
         var withTrustee = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Trustee", ["key"] = "true", ["requirements"] = "" })).Content.ReadAsStringAsync();
         var trustee = System.Text.RegularExpressions.Regex.Match(withTrustee, @"<h2 id=""p-([^""]+)"">Trustee").Groups[1].Value;
+        // A position recorded while someone holds it: its holder is seated by name, with the day they took it and their term end.
+        var withAuditor = await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=define", new() { ["title"] = "Auditor", ["requirements"] = "" })).Content.ReadAsStringAsync();
+        var auditor = System.Text.RegularExpressions.Regex.Match(withAuditor, @"<h2 id=""p-([^""]+)"">Auditor").Groups[1].Value;
+        withAuditor.Should().Contain("Record who holds this seat now (not appointed from the candidates)");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=seat", new() { ["positionId"] = auditor, ["holder"] = "nobody at all", ["since"] = "2025-01-10" })).Content.ReadAsStringAsync())
+            .Should().Contain("No leader on their way (active or paused) has a name containing &#x27;nobody at all&#x27;.").And.Contain("value=\"nobody at all\"").And.Contain("value=\"2025-01-10\"");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=seat", new() { ["positionId"] = auditor, ["holder"] = "ella baker", ["since"] = "2025-01-10", ["termEndsOn"] = "2027-01-10" })).Content.ReadAsStringAsync())
+            .Should().Contain("Ella Baker holds the seat of Auditor.").And.Contain("<strong>Seat</strong>: held by Ella Baker; the term ends on 10 Jan 2027.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())
             .Should().Contain("No leader on their way (active or paused) has a name containing &#x27;nobody at all&#x27;.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = " " })).Content.ReadAsStringAsync())

@@ -203,21 +203,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         if (SuggestFor is null) NominatedAt = positionId;
         if (leaderId is null)
         {
-            var typed = leader?.Trim() ?? "";
-            var found = typed.Length == 0 ? null : await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: LeaderFilter.OnTheirWay, WithoutErased: true), ct);
-            // Those on their way, as the suggestions list them: a paused leader may be nominated (a break is not a no).
-            // One match, or one whose whole name is what was typed ("Ana Li" beside "Ana Lima").
-            var exact = found?.Leaders.Where(l => string.Equals(l.DisplayName, typed, StringComparison.OrdinalIgnoreCase)).ToList() ?? [];
-            if (found is { Total: 1 }) leaderId = found.Leaders[0].Id;
-            else if (exact.Count == 1) leaderId = exact[0].Id;
-            else if (found is null) Error = "Type a leader's name to nominate.";
-            else if (found.Total == 0) Error = $"No leader on their way (active or paused) has a name containing '{typed}'.";
-            else
-            {
-                // Several (two leaders may share a name): staff choose, by name and local.
-                Choices = (positionId, found.Leaders.Take(MaxChoices).ToList());
-                Error = $"{found.Total} names of leaders on their way contain '{typed}': choose one below, or type more of the name.";
-            }
+            (leaderId, Error, var several) = await NamedAsync(caller, leader, "Type a leader's name to nominate.", ct);
+            // Several (two leaders may share a name): staff choose, by name and local.
+            if (several.Count > 0) Choices = (positionId, several);
         }
         if (leaderId is { } id)
             Error = await PageCommands.TryAsync(() => commands.InvokeAsync(
@@ -232,6 +220,49 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
             Message = !Names.TryGetValue(nominated, out var name) ? "Nominated."
                 : Positions.FirstOrDefault(p => p.Id == positionId) is { } position ? $"Nominated: {name}, to {position.Title}." : $"Nominated: {name}.";
         return page;
+    }
+
+    /// <summary>
+    /// The leader on their way whose name contains what staff typed (searched in the database: a drop-down of every leader was
+    /// 20,000 options): one match, or one whose whole name is what was typed ("Ana Li" beside "Ana Lima"); else why not, with
+    /// the first of several matches to choose from. Those on their way, as the suggestions list them: a break is not a no.
+    /// </summary>
+    private async Task<(Guid? Id, string? Error, IReadOnlyList<LeaderListing> Several)> NamedAsync(CurrentUser caller, string? typedName, string none, CancellationToken ct)
+    {
+        var typed = typedName?.Trim() ?? "";
+        if (typed.Length == 0) return (null, none, []);
+        var found = await lists.PageAsync(caller.Affiliate!, new LeaderFilter(Search: typed, Status: LeaderFilter.OnTheirWay, WithoutErased: true), ct);
+        var exact = found.Leaders.Where(l => string.Equals(l.DisplayName, typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (found.Total == 1) return (found.Leaders[0].Id, null, []);
+        if (exact.Count == 1) return (exact[0].Id, null, []);
+        if (found.Total == 0) return (null, $"No leader on their way (active or paused) has a name containing '{typed}'.", []);
+        return (null, $"{found.Total} names of leaders on their way contain '{typed}': choose one below, or type more of the name.", [.. found.Leaders.Take(MaxChoices)]);
+    }
+
+    /// <summary>The position the seat form was sent for, and the name typed in it, shown again when it found several or none.</summary>
+    public (Guid PositionId, string Name, IReadOnlyList<LeaderListing> Several, string? Since, string? TermEndsOn)? TypedHolder { get; private set; }
+
+    /// <summary>
+    /// Records who holds a vacant seat now, not appointed from a slate (a position first recorded while someone holds it, say):
+    /// the command <c>PUT /api/positions/{id}/incumbent</c> sends, with the day they took it and their term end.
+    /// </summary>
+    public async Task<IActionResult> OnPostSeatAsync(Guid positionId, Guid? leaderId, string? holder, string? since, string? termEndsOn, CancellationToken ct)
+    {
+        if (!Staff(out var caller)) return Forbid();
+        if (StillToCome(since))
+            return await RefuseForSeat(positionId, $"{since} is a day still to come: record who holds the seat once they do.", ct);
+        if (leaderId is null)
+        {
+            var (found, error, several) = await NamedAsync(caller, holder, "Type the name of the leader who holds the seat.", ct);
+            if (found is null)
+            {
+                TypedHolder = (positionId, holder?.Trim() ?? "", several, since, termEndsOn);
+                return await RefuseForSeat(positionId, error!, ct);
+            }
+            leaderId = found;
+        }
+        return await SendForSeat(positionId, leaderId, caller => new SeatIncumbentCommand(positionId, leaderId.ToString(), Blank(since), Blank(termEndsOn))
+            { Sender = new(caller, PageCommands.Options(Request, "seat")) }, (title, name) => $"{name} holds the seat of {title}.", ct);
     }
 
     public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
