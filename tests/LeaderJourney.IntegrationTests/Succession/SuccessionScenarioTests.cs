@@ -349,7 +349,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         (await pages.GetAsync("/board/succession")).Should().Contain("Nominated, but withdrawn from the programme on this report&#x27;s date, so not counted: L01.");
         var staff = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
         await staff.SignInAsync("sc.admin");
-        (await staff.GetAsync("/staff/positions")).Should().Contain("L01 is withdrawn from the programme: the board&#x27;s reports do not count them as a candidate");
+        (await staff.GetAsync("/staff/positions")).Should().Contain("L01 is withdrawn from the programme: the board&#x27;s reports do not count them as a candidate")
+            .And.NotContain($"id=\"on-{_positions["President"]}-{_leaders["L01"]}\"", "not appointed from there while withdrawn")
+            .And.Contain($"id=\"on-{_positions["President"]}-{_leaders["L02"]}\"");
         (await staff.GetAsync($"/staff/leaders/{_leaders["L02"]}")).Should().Contain("Nominated to President: once withdrawn from the programme, they are not counted as a candidate");
 
         await Ok(_admin.PutAsJsonAsync($"/api/leaders/{_leaders["L01"]}/status", new { status = "active" }));
