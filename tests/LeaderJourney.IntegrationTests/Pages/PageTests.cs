@@ -524,6 +524,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         withdrawn.Should().Contain($"Your assessment of {theme}, Level 1 is withdrawn, and the level it stood on is taken back.").And.NotContain("id=\"assessments\"");
         var leader = new PageClient(_app);
         await leader.SignInAsync(leaderUser);
+        (await leader.GetAsync("/journey")).Should().Contain($"Your mentor {mentorUser} opened your record</li>", "the leader reads who opened their record, by role and a mentor by name")
+            .And.NotContain("Nobody but you has opened your record yet.");
         (await leader.GetAsync("/journey")).Should().Contain($"An assessment of {theme}, Level 1 was withdrawn (recorded by mistake): Tapped-by-mistake")
             .And.Contain($"{theme}, Level 1 was revoked: Tapped-by-mistake");
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().NotContain("One-tap-too-many", "a withdrawn assessment is no longer shown beside the theme");

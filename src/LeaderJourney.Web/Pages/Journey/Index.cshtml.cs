@@ -10,7 +10,7 @@ namespace LeaderJourney.Web.Pages.Journey;
 
 /// <summary>A leader's own journey: the framework as a grid of domains, themes and levels, and the timeline of their events.</summary>
 public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.LeaderPositionsQuery leaderPositions, LeaderJourney.Core.Frameworks.BrowseFrameworks.FrameworkWords frameworkWords, LeaderReader reader, FrameworkCatalog catalog, AccessDirectory directory, Core.Privacy.SubjectAccess.SubjectAccessExport export,
-    AttainmentPolicies policies, Core.Notifications.Mail.Mailer mailer, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
+    AttainmentPolicies policies, Core.Notifications.Mail.Mailer mailer, Core.Privacy.Audit.SensitiveReads audit, Microsoft.Extensions.Localization.IStringLocalizer<Texts> T) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "t")] public int TimelinePageNumber { get; set; } = 1;
 
@@ -36,6 +36,13 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
     /// <summary>Where the leader stands, first on the page (a phone shows the grid below it only after a long scroll).</summary>
     public JourneySummary Summary { get; private set; } = JourneySummary.Empty;
 
+    /// <summary>
+    /// The last times someone else opened the leader's record or downloaded their data (the audit's entries), newest first, said
+    /// by role (and a mentor by name, as the leader knows them): the download has them all, by ids a person cannot read.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, string Said)> RecentReads { get; private set; } = [];
+    public const int ReadsShown = 10;
+
     /// <summary>The address on the leader's record is not confirmed yet, and could be (<see cref="ConfirmedAddress"/>): without it a forgotten password has no way back.</summary>
     public bool AskToConfirmAddress { get; private set; }
 
@@ -56,6 +63,19 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
         var mentorNames = await directory.MentorNamesAsync(loaded.State.Affiliate, ct);
         Timeline = JourneyTimeline.Of(loaded.Events, loaded.Scope, mentorNames, TimelinePageNumber, T);
         MentorNames = [.. loaded.State.Mentors.Where(mentorNames.ContainsKey).Select(id => mentorNames[id]).Order()];
+        RecentReads = [.. (await audit.ListAsync(leaderId, null, null, null, ReadsShown, ct)).Select(r => (r.At, Said(r)))];
+        string Said(Core.Privacy.Audit.SensitiveRead read)
+        {
+            var who = read.Role switch
+            {
+                Roles.Mentor when mentorNames.TryGetValue(read.UserId, out var mentor) => loaded.State.Mentors.Contains(read.UserId) ? T["Your mentor {0}", mentor].Value : T["{0}, a mentor", mentor].Value,
+                Roles.Mentor => T["A mentor"].Value,
+                Roles.AffiliateAdmin => T["Your affiliate's staff"].Value,
+                Roles.NationalAdmin => T["A national administrator"].Value,
+                _ => T["Someone"].Value,
+            };
+            return read.What == Core.Privacy.Audit.SensitiveReads.SubjectAccessExport ? T["{0} downloaded a copy of your data", who].Value : T["{0} opened your record", who].Value;
+        }
         return Page();
     }
 }
