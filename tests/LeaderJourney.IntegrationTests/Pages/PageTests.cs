@@ -142,7 +142,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
             .And.Contain("Your learning is logged; ask your mentor to sign off:")
             .And.Contain("<a href=\"/journey/theme/ADV.1#next\">Utilizes best practices in advocacy and political efforts, Level 1</a>");
         var requested = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync();
-        requested.Should().Contain("Your sign-off request is in your mentor&#x27;s queue.", "the leader has one mentor").And.Contain("Level 1: Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: Evidence: Ran the phone bank for the levy vote")
+        requested.Should().Contain("Your sign-off request is in your mentor&#x27;s queue.", "the leader has one mentor").And.Contain("Level 1: <span class=\"typed-lines\">Training “Advocacy basics”", "what is logged is shown").And.Contain("Level 1: <span class=\"typed-lines\">Evidence: Ran the phone bank for the levy vote")
             .And.Contain("has waited since").And.Contain($"for {mentorUser}").And.NotContain("handler=request", "a request already waits");
         (await leader.GetAsync("/journey")).Should().Contain("Waiting for your mentor&#x27;s sign-off:")
             .And.Contain("<li><a href=\"/journey/theme/ADV.1\">Utilizes best practices in advocacy and political efforts, Level 1</a></li>")
@@ -161,7 +161,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
         queue.Should().Contain("<a href=\"/mentor/queue\">My queue <span class=\"badge count\">1<span class=\"visually-hidden\"> waiting for you</span></span></a>", "the menu counts what waits");
-        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("<li>Ran the phone bank for the levy vote</li>")
+        queue.Should().Contain("Grace Lee: Utilizes best practices in advocacy and political efforts, Level 1").And.Contain("Advocacy basics").And.Contain("<li><span class=\"typed-lines\">Ran the phone bank for the levy vote</span></li>", "its line breaks kept")
             .And.Contain($"<li>The leader&#x27;s self-assessment, {DateTime.UtcNow:d MMM yyyy}: “Ready, I think”</li>", "the mentor reads what the leader thinks of their level")
             .And.NotContain(">Grace Lee: ADV.1", "the request names the theme by its title")
             .And.NotContain("class=\"caution\"", "a training at the level and one sign-off needed: the mentor's sign-off attains it");
@@ -176,7 +176,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
 
         (await leader.GetAsync("/journey")).Should().Contain("class=\"level attained\" data-level=\"1\">Attained")
             .And.Contain($"{mentorUser} signed off Utilizes best practices in advocacy and political efforts, Level 1: “Well argued.”", "the timeline says what the mentor wrote");
-        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: Signed off by {mentorUser}: “Well argued.”", "beside what the leader logged");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: <span class=\"typed-lines\">Signed off by {mentorUser}: “Well argued.”", "beside what the leader logged");
 
         // An undo from a form older than the sign-off (sent again, or left open) withdraws nothing.
         (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
@@ -245,7 +245,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=request", new())).Content.ReadAsStringAsync())
             .Should().Contain("has waited since").And.NotContain("declined your last request", "a new request moves on from the decline");
         // The reason stays among what was logged for the theme, where the notification of the decline leads (a timeline's first page loses it).
-        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: {mentorUser} declined your request for a sign-off: “Bring the phone bank notes next time”");
+        (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"Level 1: <span class=\"typed-lines\">{mentorUser} declined your request for a sign-off: “Bring the phone bank notes next time”");
         await _app.CaughtUpAsync();
         await Waiting.Until(async () => (await leader.GetAsync("/notifications")).Contains("was declined."), "the decline's notification");
         (await leader.GetAsync("/notifications")).Should().Contain("<a href=\"/journey/theme/ADV.1#logged\">Why, on the theme&#x27;s page</a>");
@@ -708,7 +708,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentor = new PageClient(_app);
         await mentor.SignInAsync(mentorUser);
         var queue = await mentor.GetAsync("/mentor/queue");
-        queue.Should().Contain("<a href=\"https://example.org/levy-phone-bank\" rel=\"noopener noreferrer nofollow\">https://example.org/levy-phone-bank</a>: Ran the phone bank</li>", "the link can be opened, and its note is shown too")
+        queue.Should().Contain("<a href=\"https://example.org/levy-phone-bank\" rel=\"noopener noreferrer nofollow\">https://example.org/levy-phone-bank</a>: <span class=\"typed-lines\">Ran the phone bank</span></li>", "the link can be opened, and its note is shown too")
             .And.Contain("Your sign-off will be kept, but it will not attain the level yet.")
             .And.Contain("There is no training, or mentor or peer assessment, at this level yet");
         var leaderId = System.Text.RegularExpressions.Regex.Match(queue, "name=\"leaderId\" value=\"([^\"]+)\"").Groups[1].Value;

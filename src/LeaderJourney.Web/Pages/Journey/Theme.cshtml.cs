@@ -59,7 +59,7 @@ public sealed class ThemeModel(LeaderReader reader, FrameworkCatalog catalog, Ac
         if (await Load(ct)) return Page();
         // A code typed in another case (com.1) opens the theme's own address, whose forms then send its code as the framework spells it.
         var caller = BearerTokenHandler.CurrentUserOf(User);
-        if (caller.LeaderId is not { } leaderId) return Forbid();
+        if (caller.LeaderId is not { } leaderId) return NotFound();
         var spelt = (await reader.LoadForCallerAsync(leaderId, caller, ct)).Scope.ThemeToDomain.Keys.FirstOrDefault(k => string.Equals(k, Code.Trim(), StringComparison.OrdinalIgnoreCase));
         return spelt is null ? NotFound() : Redirect($"/journey/theme/{Uri.EscapeDataString(spelt)}");
     }
