@@ -1163,7 +1163,7 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // "Self-describe" ticked with its box empty is refused, not saved with the tick dropped.
         (await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
             new() { ["race"] = "self", ["raceOwn"] = " ", ["consent"] = "true" })).Content.ReadAsStringAsync())
-            .Should().Contain("You chose to describe yourself in your own words but left the box empty").And.NotContain("Saved. Thank you.");
+            .Should().Contain("You chose to describe your race or ethnicity in your own words but left the box empty").And.NotContain("Saved. Thank you.");
         // Own words typed without picking "self-describe" are the answer; beside another choice the page asks which.
         var typed = await (await leader.PostAsync("/journey/demographics", "/journey/demographics?handler=record",
             new() { ["raceOwn"] = "Afro-Caribbean", ["consent"] = "true" })).Content.ReadAsStringAsync();

@@ -60,9 +60,12 @@ public sealed class DemographicsModel(DemographicsWrites writes, StreamCommandBu
         else if (Both(gender, genderOwn, storedGender) || Both(job, jobOwn, storedJob))
             Error = "You chose an answer and also typed your own words for the same question: keep one of them.";
         // Ticked with its box left empty, "self-describe" was dropped without a word and the page said "Saved".
-        else if ((race.Contains(OwnWords) && string.IsNullOrWhiteSpace(raceOwn)) || (gender == OwnWords && string.IsNullOrWhiteSpace(genderOwn))
-                 || (job == OwnWords && string.IsNullOrWhiteSpace(jobOwn)))
-            Error = "You chose to describe yourself in your own words but left the box empty: type them, or choose another answer.";
+        else if (race.Contains(OwnWords) && string.IsNullOrWhiteSpace(raceOwn))
+            Error = "You chose to describe your race or ethnicity in your own words but left the box empty: type them, or choose another answer.";
+        else if (gender == OwnWords && string.IsNullOrWhiteSpace(genderOwn))
+            Error = "You chose to describe your gender in your own words but left the box empty: type them, or choose another answer.";
+        else if (job == OwnWords && string.IsNullOrWhiteSpace(jobOwn))
+            Error = "You chose to describe your job in your own words but left the box empty: type them, or choose another answer.";
         else
         {
             var values = race.Where(v => v != OwnWords).Concat(race.Contains(OwnWords) && !string.IsNullOrWhiteSpace(raceOwn) ? [raceOwn] : []).ToArray();
