@@ -308,19 +308,6 @@ public sealed class LeaderLists(ProjectionRuntime projections, NpgsqlDataSource 
         return names;
     }
 
-    /// <summary>Those of these leaders who are withdrawn from the programme (a position's candidates, say, whom no report counts while they are).</summary>
-    public async Task<IReadOnlySet<Guid>> WithdrawnAmongAsync(IReadOnlyCollection<Guid> leaderIds, CancellationToken ct)
-    {
-        var leaders = await projections.ActiveTableAsync(LeaderProgressProjection.ProjectionName, "leaders", ct);
-        if (leaders is null || leaderIds.Count == 0) return new HashSet<Guid>();
-        await using var command = dataSource.CreateCommand($"select leader_id from {leaders} where leader_id = any($1) and status = 'withdrawn'");
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leaderIds.ToArray() });
-        var withdrawn = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) withdrawn.Add(reader.GetGuid(0));
-        return withdrawn;
-    }
-
     /// <summary>The framework edition each of these leaders of the affiliate follows; leaders of other affiliates, or unknown, are left out.</summary>
     public async Task<IReadOnlyDictionary<Guid, Guid>> FrameworkEditionsAsync(string affiliate, IReadOnlyCollection<Guid> leaderIds, CancellationToken ct)
     {

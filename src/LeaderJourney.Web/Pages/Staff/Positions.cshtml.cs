@@ -314,7 +314,6 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// </summary>
     public Guid? SeatAnsweredAt { get; private set; }
 
-    /// <param name="done">The answer, from the position's title and the leader's name (named before the command: a withdrawn candidate is no longer listed).</param>
     private bool StillToCome(string? on) => DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     private async Task<IActionResult> RefuseForSeat(Guid positionId, string error, CancellationToken ct)
@@ -326,6 +325,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         return page;
     }
 
+    /// <param name="done">The answer, from the position's title and the leader's name (named before the command: a withdrawn candidate is no longer listed).</param>
     private async Task<IActionResult> SendForSeat(Guid positionId, Guid? leaderId, Func<CurrentUser, PositionCommand> command, Func<string, string, string> done, CancellationToken ct)
     {
         if (!Staff(out var caller)) return Forbid();
@@ -387,9 +387,9 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         // The candidates' and incumbents' names only: the affiliate may have 20,000 leaders.
         var people = Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet();
         Names = await lists.NamesAsync(people, ct);
-        Withdrawn = await lists.WithdrawnAmongAsync(people, ct);
         var candidates = (await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct, only: [.. Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).Distinct()]))
             .ToDictionary(l => l.Id);
+        Withdrawn = candidates.Values.Where(l => l.Status == "withdrawn").Select(l => l.Id).ToHashSet();
         Readiness = Positions.SelectMany(p => p.Candidates.Where(c => candidates.ContainsKey(c.LeaderId)).Select(c =>
             {
                 var gaps = SuccessionReport.Gaps(p, candidates[c.LeaderId]);
