@@ -130,7 +130,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         unreadable.IndexOf("role=\"alert\"", StringComparison.Ordinal).Should().BeGreaterThan(unreadable.IndexOf("<h2 id=\"training\">", StringComparison.Ordinal));
         var evidenced = await (await leader.PostAsync("/journey/theme/ADV.1", "/journey/theme/ADV.1?handler=evidence",
             new() { ["note"] = "Ran the phone bank for the levy vote" })).Content.ReadAsStringAsync();
-        evidenced.Should().Contain("<a href=\"#request\">Next: ask for a sign-off</a>", "logged, the way on is to ask");
+        evidenced.Should().Contain("<a href=\"#request\">Next: ask for a sign-off</a>", "logged, the way on is to ask")
+            .And.Contain($"Your learning for Level 1 is logged: ask {mentorUser} to sign it off.");
         theme.Should().Contain($"Your mentor: {mentorUser}.").And.Contain("Nothing yet.").And.Contain("Nothing is logged at Level 1 yet");
         // Evidence alone is shown to the mentor but is not the rule's learning: the page says so before the leader asks.
         (await leader.PostAsync("/journey/theme/ADV.2", "/journey/theme/ADV.2?handler=evidence", new() { ["note"] = "Spoke at the school board" })).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -232,7 +233,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=decline",
             new() { ["leaderId"] = leaderId, ["themeCode"] = "ADV.1", ["level"] = "1", ["text"] = "Bring the phone bank notes next time" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await leader.GetAsync("/journey/theme/ADV.1")).Should().Contain($"{mentorUser} declined your last request for Level 1 on")
-            .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request");
+            .And.Contain("Bring the phone bank notes next time").And.Contain("handler=request")
+            .And.Contain($"Your learning for Level 1 is logged: once you have done what the decline asks, ask {mentorUser} again.");
         // The journey's first lines say so too, leading to the reason, instead of offering to ask as if nothing had happened.
         var declinedSummary = await leader.GetAsync("/journey");
         declinedSummary.Should().Contain("Your mentor declined these requests; the theme&#x27;s page says why, and what to do before you ask again:")
