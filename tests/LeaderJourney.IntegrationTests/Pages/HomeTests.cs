@@ -161,6 +161,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         watch.Should().Contain("no end date");
         System.Text.RegularExpressions.Regex.IsMatch(boardHome, @"High</span>\s*one position").Should().BeTrue();
         boardHome.Should().Contain("Ben Alone: President, Treasurer", "one person ready now for two posts is flagged")
+            .And.Contain("so the bench is thinner than the counts suggest", "fewer posts could be filled at once than are covered")
             .And.Contain("Only one of them could be filled at once");
         var (boardApi, _) = await _app.SignedInAsync(Roles.Board, "HO");
         var coverage = (await Ok(boardApi.GetAsync("/api/reports/succession?affiliate=HO"))).GetProperty("coverage");

@@ -347,6 +347,9 @@ public sealed class SuccessionScenarioTests(TestDatabase database) : IClassFixtu
         await _app.Services.GetRequiredService<AccessDirectory>().CreateUserAsync("sc.board", ApiUsers.Password, Roles.Board, "SC", null, null);
         await pages.SignInAsync("sc.board");
         (await pages.GetAsync("/board/succession")).Should().Contain("Nominated, but withdrawn from the programme on this report&#x27;s date, so not counted: L01.");
+        // Today's date, the date box's own value, is now, as the page first shown is: not the end of a day not over yet.
+        var today = _clock.GetUtcNow();
+        (await pages.GetAsync($"/board/pipeline?asOf={today:yyyy-MM-dd}")).Should().Contain($"As of {today:yyyy-MM-dd HH:mm} UTC.").And.NotContain("23:59 UTC");
         var staff = new LeaderJourney.IntegrationTests.Pages.PageClient(_app);
         await staff.SignInAsync("sc.admin");
         (await staff.GetAsync("/staff/positions")).Should().Contain("L01 is withdrawn from the programme: the board&#x27;s reports do not count them as a candidate")

@@ -30,6 +30,10 @@ public abstract class BoardPage : PageModel
         else if (date.Year is < Core.Leaders.LeaderInput.FirstReportYear or > Core.Leaders.LeaderInput.LastReportYear)
             // The reports look a year back, out of the calendar's reach from year 1: the API's range holds here too.
             (DateError, _downloadRefusal) = ("The reports cover the years 1900 to 2999; the report is as of today.", "The reports cover the years 1900 to 2999.");
+        else if (date == DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime))
+            // Today is the date box's own value: a download from the page shown is as of now, as the page is; the end of a
+            // day not over yet gave the files figures of their own (a median a day and a half longer, say).
+            return (caller.Affiliate, null, null);
         else
             return (caller.Affiliate, new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero), null);
         return (caller.Affiliate, null, null);
