@@ -102,12 +102,16 @@ public sealed class IndexModel(MentorQueueQuery queue, LeaderLists lists, Report
         }
     }
 
-    /// <summary>The day the leader's latest event happened: one read of the stream's head and its last event.</summary>
+    /// <summary>
+    /// The day (UTC) the leader's latest event was recorded: one read of the stream's head and its last event. Not the day it
+    /// says it happened: a training logged today but completed last year, or a position record dated years back, put an
+    /// active mentee at the bottom of the list and a quiet one at the top.
+    /// </summary>
     private async Task<DateOnly?> LastActivityAsync(Guid leaderId, CancellationToken ct)
     {
         if (await store.FetchStreamInfoAsync(leaderId, ct) is not { Version: > 0 } stream) return null;
         var last = await store.ReadStreamAsync(leaderId, new StreamReadOptions { FromVersion = stream.Version }, ct);
-        return last.Count == 0 ? null : JourneyTimeline.HappenedOn(last[^1]);
+        return last.Count == 0 ? null : DateOnly.FromDateTime(last[^1].Timestamp.UtcDateTime);
     }
 
     /// <summary>How many positions the succession report covers: the list to watch shows at most <see cref="Shown"/>, and says so.</summary>

@@ -115,8 +115,9 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var ada = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Ada Asks", email = "ada@example.org" }), HttpStatusCode.Created));
         var ben = Enrolled(await Ok(admin.PostAsJsonAsync("/api/leaders", new { affiliate = "HO", displayName = "Ben Alone", email = "ben@example.org" }), HttpStatusCode.Created));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/mentors", new { mentorUserId = mentorId }));
-        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
         await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/sign-off-requests", new { themeCode = "ADV.1", level = 1 }));
+        // Logged last, completed long ago: her last activity is today, when it was logged.
+        await Ok(admin.PostAsJsonAsync($"/api/leaders/{ada}/trainings", new { title = "Organizing 101", themeCode = "ADV.1", level = 1, completedOn = "2025-03-14" }));
         foreach (var title in new[] { "President", "Treasurer" })
         {
             var position = Enrolled(await Ok(admin.PostAsJsonAsync("/api/positions", new { affiliate = "HO", title, termEndsOn = "2099-06-30", requirements = Array.Empty<object>() }), HttpStatusCode.Created));
@@ -134,7 +135,7 @@ public sealed class HomeTests(TestDatabase database) : IClassFixture<TestDatabas
         var mentorHome = await mentor.GetAsync("/");
         mentorHome.Should().Contain("<h1>Your mentoring</h1>").And.Contain("<p class=\"figure\">1</p>").And.Contain("The oldest was asked today.")
             .And.Contain("href=\"/mentor/queue\"", "the menu and the way to the queue");
-        mentorHome.Should().Contain("\">Ada Asks</a></td>").And.Contain("<td data-label=\"Leader\"><a href=\"/mentor/mentees/").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>");
+        mentorHome.Should().Contain("\">Ada Asks</a></td>").And.Contain("<td data-label=\"Leader\"><a href=\"/mentor/mentees/").And.Contain($"<td data-label=\"Last activity\">{DateTime.UtcNow:d MMM yyyy}</td>", "the day her last event was logged, not the day it says it happened");
 
         var staff = await Browser("ho.staff", Roles.AffiliateAdmin, "HO");
         var staffHome = await staff.GetAsync("/");
