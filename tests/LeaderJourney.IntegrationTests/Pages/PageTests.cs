@@ -693,6 +693,17 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var (staff, _) = await StaffAsync("PG");
         (await staff.GetAsync($"/staff/leaders/{id}")).Should().Contain("Progress on every theme (1 levels attained)")
             .And.Contain("class=\"level attained\" data-level=\"1\">Attained");
+
+        // A wrong tap on it (it sits between Sign off and Decline on a phone) is undone as a sign-off is: both withdrawn, the request back.
+        done.Should().Contain("Undo this sign-off and assessment").And.Contain("name=\"withAssessment\" value=\"true\"");
+        var version = System.Text.RegularExpressions.Regex.Match(done, "name=\"version\" value=\"([0-9]+)\"").Groups[1].Value;
+        (await (await mentor.PostAsync("/mentor/queue", "/mentor/queue?handler=undo",
+            new() { ["leaderId"] = id.ToString(), ["themeCode"] = "ADV.1", ["level"] = "1", ["version"] = version, ["withAssessment"] = "true" })).Content.ReadAsStringAsync())
+            .Should().Contain("Your sign-off and your assessment of Utilizes best practices in advocacy and political efforts, Level 1 are withdrawn, and the request is back in your queue.")
+            .And.Contain("Heard them testify.", "the note is put back in its box");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}/history"))).EnumerateArray().Select(e => e.GetProperty("type").GetString()).Last().Should().Be("leader.assessment-withdrawn");
+        (await Ok(admin.GetAsync($"/api/leaders/{id}/progress"))).GetProperty("themes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "ADV.1")
+            .GetProperty("level").GetInt32().Should().Be(0, "the level went with the sign-off");
     }
 
     [Fact]

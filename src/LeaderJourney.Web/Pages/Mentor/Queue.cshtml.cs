@@ -51,7 +51,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// leader's version right after it: the undo is refused (409) if anything was recorded since, so a
     /// form left open or sent again cannot withdraw an older sign-off.
     /// </summary>
-    public (Guid LeaderId, string ThemeCode, int Level, long Version)? JustSigned { get; private set; }
+    /// <summary>The sign-off just given, for its undo; <c>WithAssessment</c> when the mentor's assessment was recorded with it (the undo withdraws both).</summary>
+    public (Guid LeaderId, string ThemeCode, int Level, long Version, bool WithAssessment)? JustSigned { get; private set; }
 
     /// <summary>What the mentor wrote with a sign-off or decline just undone: back in the request's box, to send again as it was meant.</summary>
     public (Guid LeaderId, string ThemeCode, string Text)? PutBackText { get; private set; }
@@ -88,8 +89,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         var outcome = await MentorSteps.TakeAsync(new MentorStep(withAssessment, null, SignOff: true, text, AnswersRequest: true), caller, Request, leaderId, themeCode, theme, level, commands, reader, policies, T, ct);
         (Error, Message) = (outcome.Error, outcome.Message);
         if (Error is not null) Refused = (leaderId, themeCode, level, text);
-        // The undo withdraws the sign-off, not the assessment recorded with it: offered for a sign-off alone.
-        if (!withAssessment && outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version);
+        // A wrong tap on either button is undone (the buttons sit one above the other on a phone).
+        if (outcome.VersionAfterSignOff is { } version) JustSigned = (leaderId, themeCode, level, version, withAssessment);
         return await Load(ct);
     }
 
@@ -98,7 +99,8 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// is back in their queue as it was (a level the sign-off attained is revoked with it): one command,
     /// so the withdrawal and the request are recorded together.
     /// </summary>
-    public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, long version, CancellationToken ct)
+    /// <param name="withAssessment">The mentor's assessment was recorded with the sign-off: withdrawn too, once the sign-off is.</param>
+    public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, long version, bool withAssessment, CancellationToken ct)
     {
         var caller = BearerTokenHandler.CurrentUserOf(User);
         var theme = (await words.LoadAsync(ct)).Of(themeCode);
@@ -107,12 +109,26 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
         if (Error is not null) return await Load(ct);
         // The request is asked again only when the level still waits for a sign-off (another mentor's may keep it attained).
         var loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        // The assessment the sign-off was recorded with (in its append, at or before its version), unless withdrawn since.
+        if (withAssessment && loaded.Events.LastOrDefault(e => e.Version <= version && e.Data is AssessmentRecorded a && a.AssessorUserId == caller.UserId
+                && a.ThemeCode == themeCode && a.Level == level)?.Data is AssessmentRecorded assessed
+            && !LearningOnRecord.Withdrawn(loaded.Events).Contains(assessed.AssessmentId))
+        {
+            Error = await PageCommands.TryAsync(() => commands.InvokeAsync(new Core.Leaders.Learning.WithdrawAssessmentCommand(leaderId, assessed.AssessmentId.ToString(), UndoReason)
+                { Sender = new(caller, PageCommands.Options(Request, "undo assessment")) }, ct));
+            if (Error is not null) return await Load(ct);
+            loaded = await reader.LoadForCallerAsync(leaderId, caller, ct);
+        }
         var pending = loaded.State.IsPending(themeCode, level);
         if (loaded.Events.LastOrDefault(e => e.Data is LevelSignedOff s && s.MentorUserId == caller.UserId && s.ThemeCode == themeCode && s.Level == level)?.Data
             is LevelSignedOff { Note: { Length: > 0 } note }) PutBackText = (leaderId, themeCode, note);
-        Message = pending
-            ? T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value
-            : T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value;
+        Message = (withAssessment, pending) switch
+        {
+            (true, true) => T["Your sign-off and your assessment of {0}, Level {1} are withdrawn, and the request is back in your queue.", theme, level].Value,
+            (true, false) => T["Your sign-off and your assessment of {0}, Level {1} are withdrawn.", theme, level].Value,
+            (false, true) => T["Your sign-off of {0}, Level {1} is withdrawn, and the request is back in your queue.", theme, level].Value,
+            _ => T["Your sign-off of {0}, Level {1} is withdrawn.", theme, level].Value,
+        };
         return await LoadWithPutBack(loaded, caller, themeCode, level, pending, ct);
     }
 
