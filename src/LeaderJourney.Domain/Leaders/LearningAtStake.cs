@@ -9,14 +9,21 @@ public static class LearningAtStake
 {
     /// <summary>The lowest level the training's withdrawal would take back (with the levels above it), or none.</summary>
     public static int? LevelTakenBackByTraining(Leader s, RecordedLearning training, AttainmentPolicy policy) =>
-        LearningDecisions.TakenBackWithoutTraining(
+        StandingOnIt(s, training.ThemeCode, policy, LearningDecisions.TakenBackWithoutTraining(
             Leader.Evolve(s, new TrainingWithdrawn(s.Id, training.Id, training.ThemeCode, training.Level, training.Version, null, Guid.Empty, DateTimeOffset.MinValue)),
-            training, policy);
+            training, policy));
 
     /// <summary>The lowest level the assessment's withdrawal would take back (with the levels above it), or none.</summary>
     public static int? LevelTakenBackByAssessment(Leader s, RecordedLearning assessment, AttainmentPolicy policy) =>
-        LearningDecisions.TakenBackWithoutAssessment(
+        StandingOnIt(s, assessment.ThemeCode, policy, LearningDecisions.TakenBackWithoutAssessment(
             Leader.Evolve(s, new AssessmentWithdrawn(s.Id, assessment.Id, assessment.ThemeCode, assessment.Level, assessment.Kind ?? AssessmentKind.Self,
                 assessment.Version, null, Guid.Empty, DateTimeOffset.MinValue)),
-            assessment, policy);
+            assessment, policy));
+
+    /// <summary>
+    /// Said only of a level that meets the rule now: one that already fails it (the affiliate asked for more sign-offs since,
+    /// say) does not stand on this learning, though its withdrawal, as any change, would take it back.
+    /// </summary>
+    private static int? StandingOnIt(Leader s, string themeCode, AttainmentPolicy policy, int? takenBack) =>
+        takenBack is { } level && AttainmentRule.Evaluate(s, themeCode, level, policy) is not null ? level : null;
 }

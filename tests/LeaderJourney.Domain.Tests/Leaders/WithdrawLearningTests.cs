@@ -44,6 +44,16 @@ public sealed class WithdrawLearningTests : LeaderSpec
     }
 
     [Fact]
+    public void A_level_that_already_fails_the_rule_is_not_said_to_stand_on_the_training()
+    {
+        GivenLevels1To3Attained();
+        // The affiliate asks for two sign-offs at Level 2 since: the level is held, but no longer meets the rule with or without the training.
+        Policy = new AttainmentPolicy(new Dictionary<int, int> { [2] = 2 });
+        LearningAtStake.LevelTakenBackByTraining(State, TrainingAt(2, 4, Admin), Policy).Should().BeNull();
+        LearningAtStake.LevelTakenBackByTraining(State, TrainingAt(3, 5, Admin), AttainmentPolicy.Default).Should().Be(3, "under the rule it met, it does");
+    }
+
+    [Fact]
     public void A_training_recorded_again_after_its_withdrawal_attains_the_level_again()
     {
         GivenLevels1To3Attained();

@@ -634,11 +634,15 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         // A third, opened before both, changes the address too: refused, saying what it is now, with what was typed kept; sent again as shown, it is saved.
         var conflict = await (await staff.PostAsync(record, $"{record}?handler=profile", Opened("Fannie Lou Townsend Hamer", "flth@example.org", "Local 5"))).Content.ReadAsStringAsync();
         conflict.Should().Contain("Someone changed this record while your page was open: the e-mail is now fannie.hamer@example.org. Nothing is saved")
-            .And.Contain("value=\"flth@example.org\"").And.Contain("name=\"shownEmail\" value=\"fannie.hamer@example.org\"");
+            .And.Contain("value=\"flth@example.org\"").And.Contain("name=\"shownEmail\" value=\"fannie.hamer@example.org\"")
+            .And.Contain("name=\"local\" maxlength=\"100\" value=\"Local 9\"", "a field this tab left as it was shows the other tab's change, so saving again keeps it");
         (await Ok(admin.GetAsync($"/api/leaders/{id}"))).GetProperty("email").GetString().Should().Be("fannie.hamer@example.org", "nothing was saved");
+        // Sent again as the answer shows it: the address typed is saved, the other tab's local kept.
         (await (await staff.PostAsync(record, $"{record}?handler=profile", new() { ["shownName"] = "Fannie Lou Townsend Hamer", ["shownEmail"] = "fannie.hamer@example.org",
-            ["shownLocal"] = "Local 9", ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "fannie@example.org", ["local"] = "Local 5" })).Content.ReadAsStringAsync())
+            ["shownLocal"] = "Local 9", ["displayName"] = "Fannie Lou Townsend Hamer", ["email"] = "flth@example.org", ["local"] = "Local 9" })).Content.ReadAsStringAsync())
             .Should().Contain("The name, e-mail and local are saved.");
+        var resent = await Ok(admin.GetAsync($"/api/leaders/{id}"));
+        (resent.GetProperty("email").GetString(), resent.GetProperty("local").GetString()).Should().Be(("flth@example.org", "Local 9"));
 
         // Staff record a training she completed; hours that are not a number keep the form as typed, open.
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
@@ -1330,8 +1334,14 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         withAuditor.Should().Contain("Record who holds this seat now (not appointed from the candidates)");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=seat", new() { ["positionId"] = auditor, ["holder"] = "nobody at all", ["since"] = "2025-01-10" })).Content.ReadAsStringAsync())
             .Should().Contain("No leader on their way (active or paused) has a name containing &#x27;nobody at all&#x27;.").And.Contain("value=\"nobody at all\"").And.Contain("value=\"2025-01-10\"");
+        var soon = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=seat", new() { ["positionId"] = auditor, ["holder"] = "ella baker", ["since"] = soon })).Content.ReadAsStringAsync())
+            .Should().Contain($"{soon} is a day still to come: record who holds the seat once they do.").And.Contain("<strong>Seat</strong>: vacant");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=seat", new() { ["positionId"] = auditor, ["holder"] = "ella baker", ["since"] = "2025-01-10", ["termEndsOn"] = "2027-01-10" })).Content.ReadAsStringAsync())
-            .Should().Contain("Ella Baker holds the seat of Auditor.").And.Contain("<strong>Seat</strong>: held by Ella Baker; the term ends on 10 Jan 2027.");
+            .Should().Contain("Ella Baker holds the seat of Auditor.").And.Contain("<strong>Seat</strong>: held by Ella Baker; the term ends on 10 Jan 2027.")
+            .And.Contain("Reports as of a day before today do not show this appointment", "seated since a day before today, as an appointment dated back");
+        (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=vacate", new() { ["positionId"] = auditor, ["leaderId"] = Guid.Empty.ToString(), ["on"] = soon }))
+            .Content.ReadAsStringAsync()).Should().Contain($"{soon} is a day still to come: record the vacancy on the day the seat falls vacant").And.Contain("held by Ella Baker");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = "nobody at all" })).Content.ReadAsStringAsync())
             .Should().Contain("No leader on their way (active or paused) has a name containing &#x27;nobody at all&#x27;.");
         (await (await staff.PostAsync("/staff/positions", "/staff/positions?handler=nominate", new() { ["positionId"] = trustee, ["leader"] = " " })).Content.ReadAsStringAsync())

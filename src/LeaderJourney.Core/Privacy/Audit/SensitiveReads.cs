@@ -16,7 +16,7 @@ public sealed record SensitiveRead(long Id, DateTimeOffset At, Guid UserId, stri
 /// <summary>
 /// The trail of who read sensitive data, and when: a leader's record (by anyone but the leader), an
 /// equity breakdown, a subject-access export, a download of the staff's list of leaders. It keeps ids and times only, never what was read, and
-/// only national admins see it.
+/// national admins see it all; a leader sees the entries about their own record (their journey page, their data's export).
 /// </summary>
 public sealed class SensitiveReads(NpgsqlDataSource dataSource, DatabaseSettings settings, TimeProvider clock)
 {

@@ -15,7 +15,7 @@ public abstract class BoardPage : PageModel
     public string? DateError { get; private set; }
 
     /// <summary>
-    /// The caller's affiliate and the as-of moment (the end of the chosen day), or why the page is refused.
+    /// The caller's affiliate and the as-of moment (the end of the chosen day; now for today's date or none), or why the page is refused.
     /// A date that cannot be read (a hand-edited address: the form's date field sends yyyy-MM-dd) gives
     /// today's report with <see cref="DateError"/>, not a bare error.
     /// </summary>

@@ -69,7 +69,7 @@ public sealed class IndexModel(LeaderJourney.Core.Succession.LeaderPositions.Lea
             var who = read.Role switch
             {
                 Roles.Mentor when mentorNames.TryGetValue(read.UserId, out var mentor) => loaded.State.Mentors.Contains(read.UserId) ? T["Your mentor {0}", mentor].Value : T["{0}, a mentor", mentor].Value,
-                Roles.Mentor => T["A mentor"].Value,
+                Roles.Mentor => T["One of the affiliate's mentors"].Value,
                 Roles.AffiliateAdmin => T["Your affiliate's staff"].Value,
                 Roles.NationalAdmin => T["A national administrator"].Value,
                 _ => T["Someone"].Value,
@@ -119,7 +119,7 @@ public sealed record JourneySummary(int LevelsAttained, int ThemesStarted, int T
         return new(themes.Sum(t => t.Level), themes.Count(t => t.Level > 0), themes.Count, waiting, [.. ready.Take(Shown)], Math.Max(0, ready.Count - Shown), state.Status)
         {
             SignedOff = signedOff,
-            Declined = declined,
+            Declined = [.. declined.Take(Shown)],
             Nearest = nearest.Domain is null ? null : nearest,
         };
     }

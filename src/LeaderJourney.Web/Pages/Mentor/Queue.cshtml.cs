@@ -49,9 +49,9 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// <summary>
     /// The sign-off just given, which the mentor may undo at once (a wrong tap on a phone), with the
     /// leader's version right after it: the undo is refused (409) if anything was recorded since, so a
-    /// form left open or sent again cannot withdraw an older sign-off.
+    /// form left open or sent again cannot withdraw an older sign-off. <c>WithAssessment</c>: the mentor's assessment was
+    /// recorded with it, and the undo withdraws that too.
     /// </summary>
-    /// <summary>The sign-off just given, for its undo; <c>WithAssessment</c> when the mentor's assessment was recorded with it (the undo withdraws both).</summary>
     public (Guid LeaderId, string ThemeCode, int Level, long Version, bool WithAssessment)? JustSigned { get; private set; }
 
     /// <summary>What the mentor wrote with a sign-off or decline just undone: back in the request's box, to send again as it was meant.</summary>
@@ -97,7 +97,9 @@ public sealed class QueueModel(MentorQueueQuery queue, LeaderReader reader, Stre
     /// <summary>
     /// Withdraws the mentor's own sign-off just given, and asks again in the mentor's name, so the request
     /// is back in their queue as it was (a level the sign-off attained is revoked with it): one command,
-    /// so the withdrawal and the request are recorded together.
+    /// so the withdrawal and the request are recorded together. An assessment given with it is withdrawn
+    /// after, by a command of its own (each is the decider's to allow); refused, the page says why, and the
+    /// assessment is withdrawn from the mentee's page.
     /// </summary>
     /// <param name="withAssessment">The mentor's assessment was recorded with the sign-off: withdrawn too, once the sign-off is.</param>
     public async Task<IActionResult> OnPostUndoAsync(Guid leaderId, string themeCode, int level, long version, bool withAssessment, CancellationToken ct)

@@ -142,9 +142,10 @@ public sealed class LeaderModel(LeaderJourney.Core.Leaders.MentorActivity.Mentor
             if (place.Conflict) changed.Add(string.IsNullOrWhiteSpace(now.Local) ? T["the local is now empty"].Value : T["the local is now “{0}”", now.Local].Value);
             if (changed.Count > 0)
             {
-                // What was typed stays in the form; saving it again, now seen, overwrites the other change.
+                // What was typed stays in the fields both changed; the others show what merging gave (the other change, where
+                // this form left a field as it was), so that saving again, now seen, overwrites only what was said.
                 Error = T["Someone changed this record while your page was open: {0}. Nothing is saved; the form keeps what you typed: check it and save again.", string.Join("; ", changed)].Value;
-                (SentProfile, ShownProfile) = ((displayName, email, local), (now.DisplayName, now.Email, now.Local));
+                (SentProfile, ShownProfile) = ((name.Value, address.Value, place.Value), (now.DisplayName, now.Email, now.Local));
                 return await Load(id, ct);
             }
             (displayName, email, local) = (name.Value, address.Value, place.Value);

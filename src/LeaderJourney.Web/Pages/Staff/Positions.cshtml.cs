@@ -261,8 +261,13 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
             }
             leaderId = found;
         }
-        return await SendForSeat(positionId, leaderId, caller => new SeatIncumbentCommand(positionId, leaderId.ToString(), Blank(since), Blank(termEndsOn))
+        var page = await SendForSeat(positionId, leaderId, caller => new SeatIncumbentCommand(positionId, leaderId.ToString(), Blank(since), Blank(termEndsOn))
             { Sender = new(caller, PageCommands.Options(Request, "seat")) }, (title, name) => $"{name} holds the seat of {title}.", ct);
+        // Refused (a term end before the day they took it, say): the form keeps what was typed.
+        if (Error is not null) TypedHolder = (positionId, holder?.Trim() ?? Names.GetValueOrDefault(leaderId.Value, ""), [], since, termEndsOn);
+        // Seated since a day before today: reports as of the days between show what was recorded by then, as for an appointment.
+        AppointedBefore = Error is null && DateOnly.TryParseExact(Blank(since), "yyyy-MM-dd", out var from) && from < Today;
+        return page;
     }
 
     public Task<IActionResult> OnPostTermEndAsync(Guid positionId, string? termEndsOn, CancellationToken ct) =>
@@ -313,6 +318,20 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
     /// naming the position and the leader.
     /// </summary>
     public Guid? SeatAnsweredAt { get; private set; }
+
+    /// <summary>The candidates as the reports weigh them; none while the leaders' read model is first built (the page still answers the form just sent).</summary>
+    private async Task<Dictionary<Guid, LeaderAt>> CandidatesAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct, only: [.. Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).Distinct()]))
+                .ToDictionary(l => l.Id);
+        }
+        catch (ReadModelNotReadyException)
+        {
+            return [];
+        }
+    }
 
     private bool StillToCome(string? on) => DateOnly.TryParseExact(Blank(on), "yyyy-MM-dd", out var date) && date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -387,8 +406,7 @@ public sealed class PositionsModel(StreamCommandBus commands, TimeProvider clock
         // The candidates' and incumbents' names only: the affiliate may have 20,000 leaders.
         var people = Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId).Concat(p.Incumbent.LeaderId is { } held ? [held] : [])).ToHashSet();
         Names = await lists.NamesAsync(people, ct);
-        var candidates = (await data.LeadersAsync(Affiliate, clock.GetUtcNow(), ct, only: [.. Positions.SelectMany(p => p.Candidates.Select(c => c.LeaderId)).Distinct()]))
-            .ToDictionary(l => l.Id);
+        var candidates = await CandidatesAsync(ct);
         Withdrawn = candidates.Values.Where(l => l.Status == "withdrawn").Select(l => l.Id).ToHashSet();
         Readiness = Positions.SelectMany(p => p.Candidates.Where(c => candidates.ContainsKey(c.LeaderId)).Select(c =>
             {
