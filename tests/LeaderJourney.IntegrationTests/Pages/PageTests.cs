@@ -838,7 +838,8 @@ public sealed class PageTests(TestDatabase database) : IClassFixture<TestDatabas
         var reopened = await board.Http.GetAsync($"/board/pipeline?handler=issued&id={issued.GetProperty("id").GetGuid()}");
         var reopenedPage = await reopened.Content.ReadAsStringAsync();
         reopenedPage.Should().MatchRegex(@"Succession report: PG, as of \d{4}-\d\d-\d\d \d\d:\d\d UTC<", "a moment as people read it, not the data's").And.Contain("the same question gives the same answer")
-            .And.Contain("<a href=\"/board/pipeline#issued\">Back to the reports</a>");
+            .And.Contain("<p class=\"no-print\"><a href=\"/board/pipeline#issued\">Back to the reports</a>", "a printed copy has no use for its links")
+            .And.Contain(".no-print{display:none}");
         // The board keeps its own copy: the report as it was issued, as CSV, named by its dates.
         var issuedId = issued.GetProperty("id").GetGuid();
         reopenedPage.Should().Contain($"<a href=\"/board/pipeline?handler=issued&amp;id={issuedId}&amp;format=csv\">Download it as issued (CSV)</a>");

@@ -114,8 +114,8 @@ public sealed class PipelineModel(ReportService reports, Store store, SensitiveR
         var note = !ReportIssues.Changed(issued, current, content)
             ? sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. Asked again now, the same question gives the same answer.")
             : sentences.Say($"Issued {issued.IssuedAt:yyyy-MM-dd HH:mm} UTC. What is known now about that date differs from what was issued.");
-        // The printable page stands alone; here it leads back to the reports, and its style is allowed by hash.
-        note = $"<p><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a> · "
+        // The printable page stands alone; here it leads back to the reports (on screen: a printed copy has no use for links), and its style is allowed by hash.
+        note = $"<p class=\"no-print\"><a href=\"/board/pipeline#issued\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Back to the reports"))}</a> · "
             + $"<a href=\"/board/pipeline?handler=issued&amp;id={issued.ReportId}&amp;format=csv\">{System.Net.WebUtility.HtmlEncode(sentences.Say("Download it as issued (CSV)"))}</a></p>"
             + $"<p id=\"reopened\">{System.Net.WebUtility.HtmlEncode(note)}</p>";
         ContentSecurity.AllowPrintStyle(Response);
