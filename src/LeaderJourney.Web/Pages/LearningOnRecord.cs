@@ -17,6 +17,14 @@ public static class LearningOnRecord
         return ids;
     }
 
+    /// <summary>
+    /// Said to staff and mentors in a withdrawal's form: the lowest level it would take back (<see cref="LearningAtStake"/>)
+    /// up to the level the leader holds now.
+    /// </summary>
+    public static string LevelsAtStake(Microsoft.Extensions.Localization.IStringLocalizer T, int lowest, int held) => lowest == held
+        ? T["The leader's Level {0} of this theme stands on it: withdrawing it takes that level back.", lowest]
+        : T["The leader's Level {0} of this theme stands on it: withdrawing it takes back Levels {0} to {1}.", lowest, held];
+
     /// <summary>The versions of the declines their mentor withdrew (a wrong tap undone): the theme's page no longer shows them.</summary>
     public static IReadOnlySet<long> WithdrawnDeclines(IEnumerable<StoredEvent> events) =>
         events.Select(e => e.Data).OfType<SignOffDeclineWithdrawn>().Select(w => w.DeclineVersion).ToHashSet();
